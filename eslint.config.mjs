@@ -1,0 +1,69 @@
+// Root lint configuration. The module boundary rules below are the
+// architecture of DESIGN.md made executable: a violating import fails
+// `nx lint`. Every project must carry one `type:*` tag.
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/tmp', '**/.nx'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            {
+              // The pure core: nothing of ours, and only pure data libraries.
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain'],
+              allowedExternalImports: [
+                'effect',
+                'effect/*',
+                'libphonenumber-js',
+                'libphonenumber-js/*',
+                'currency-codes',
+                // test-only: specs and the `testing` entry (see the domain's own lint config)
+                'fast-check',
+                '@fast-check/jest',
+                '@jest/globals',
+              ],
+            },
+            {
+              sourceTag: 'type:application',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:application'],
+            },
+            {
+              // Adapters see the domain and the application lib, never each other.
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:application'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['*'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ThrowStatement > Literal[value=/./]", message: 'Throw a typed error, never a string.' },
+      ],
+    },
+  },
+];

@@ -1,0 +1,1 @@
+export { type Currency, currencyOf, knownCurrencies, sameCurrency } from './lib/money/currency';
