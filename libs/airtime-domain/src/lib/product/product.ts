@@ -1,0 +1,113 @@
+import { Either } from 'effect';
+import { sameCurrency } from '../money/currency';
+import { type ExchangeRate, sourceCostOf } from '../money/exchange-rate';
+import { type Money, money } from '../money/money';
+import { InvalidProduct } from './product.errors';
+
+/** A mobile network operator in a country. */
+export interface Operator {
+  readonly id: string;
+  readonly name: string;
+  /** ISO 3166-1 alpha-2, e.g. "PH". */
+  readonly countryIso: string;
+}
+
+/** What the beneficiary gets: airtime credit or a data bundle. */
+export type ProductKind = 'AIRTIME' | 'DATA' | 'BUNDLE';
+
+interface ProductBase {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ProductKind;
+  readonly operator: Operator;
+  /** Fee charged per transaction in the source currency, on top of the wholesale price. */
+  readonly fee: Money;
+}
+
+/** A fixed denomination: one amount received for one wholesale price. */
+export interface FixedProduct extends ProductBase {
+  readonly _tag: 'FixedProduct';
+  /** What the beneficiary receives, in the destination currency. */
+  readonly destination: Money;
+  /** What we pay the provider, in the source currency (before the fee). */
+  readonly wholesale: Money;
+}
+
+/**
+ * A ranged product: any destination amount from `destinationMin` to
+ * `destinationMax` on a grid of `stepMinor`, priced through an exchange rate.
+ */
+export interface RangedProduct extends ProductBase {
+  readonly _tag: 'RangedProduct';
+  readonly destinationMin: Money;
+  readonly destinationMax: Money;
+  readonly stepMinor: bigint;
+  /** Source -> destination rate at wholesale. */
+  readonly rate: ExchangeRate;
+}
+
+export type Product = FixedProduct | RangedProduct;
+
+const invalid = (productId: string, reason: string) => Either.left(new InvalidProduct({ productId, reason }));
+
+export const makeFixedProduct = (
+  fields: Omit<FixedProduct, '_tag'>,
+): Either.Either<FixedProduct, InvalidProduct> => {
+  if (fields.id.length === 0) return invalid(fields.id, 'an id is required');
+  if (fields.destination.amountMinor <= 0n) return invalid(fields.id, 'destination amount must be positive');
+  if (fields.wholesale.amountMinor <= 0n) return invalid(fields.id, 'wholesale price must be positive');
+  if (fields.fee.amountMinor < 0n) return invalid(fields.id, 'fee cannot be negative');
+  if (!sameCurrency(fields.wholesale.currency, fields.fee.currency)) return invalid(fields.id, 'fee and wholesale price differ in currency');
+  return Either.right(Object.freeze({ _tag: 'FixedProduct', ...fields }));
+};
+
+export const makeRangedProduct = (
+  fields: Omit<RangedProduct, '_tag'>,
+): Either.Either<RangedProduct, InvalidProduct> => {
+  const { id, destinationMin: min, destinationMax: max, stepMinor, rate, fee } = fields;
+  if (id.length === 0) return invalid(id, 'an id is required');
+  if (!sameCurrency(min.currency, max.currency)) return invalid(id, 'minimum and maximum differ in currency');
+  if (min.amountMinor <= 0n || max.amountMinor < min.amountMinor) return invalid(id, 'expected 0 < minimum <= maximum');
+  if (stepMinor <= 0n) return invalid(id, 'step must be positive');
+  if (!sameCurrency(rate.destination, min.currency)) return invalid(id, 'rate destination differs from the range currency');
+  if (!sameCurrency(rate.source, fee.currency)) return invalid(id, 'fee and rate source differ in currency');
+  if (fee.amountMinor < 0n) return invalid(id, 'fee cannot be negative');
+  return Either.right(Object.freeze({ _tag: 'RangedProduct', ...fields }));
+};
+
+export const destinationCurrencyOf = (product: Product) =>
+  product._tag === 'FixedProduct' ? product.destination.currency : product.destinationMin.currency;
+
+export const sourceCurrencyOf = (product: Product) => product.fee.currency;
+
+/** Number of grid points of a product: 1 for a fixed denomination. */
+export const gridSize = (product: Product): bigint =>
+  product._tag === 'FixedProduct'
+    ? 1n
+    : (product.destinationMax.amountMinor - product.destinationMin.amountMinor) / product.stepMinor + 1n;
+
+/** The destination amount at grid index `index` (0-based). */
+export const destinationAt = (product: Product, index: bigint): Money =>
+  product._tag === 'FixedProduct'
+    ? product.destination
+    : money(product.destinationMin.amountMinor + index * product.stepMinor, product.destinationMin.currency);
+
+/** The wholesale price of the amount at grid index `index`, rounded up to the source minor unit. */
+export const wholesaleAt = (product: Product, index: bigint): Money =>
+  product._tag === 'FixedProduct' ? product.wholesale : sourceCostOf(product.rate, destinationAt(product, index).amountMinor);
+
+/** Wholesale price plus fee: what the account is charged for the amount at `index`. */
+export const costAt = (product: Product, index: bigint): Money => {
+  const wholesale = wholesaleAt(product, index);
+  return money(wholesale.amountMinor + product.fee.amountMinor, wholesale.currency);
+};
+
+/** Orders product ids numerically when both are digits (DVS ids), else by code point. */
+export const compareProductIds = (a: string, b: string): number => {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const left = BigInt(a);
+    const right = BigInt(b);
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+};

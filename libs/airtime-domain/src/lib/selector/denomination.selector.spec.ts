@@ -1,0 +1,125 @@
+import { Either } from 'effect';
+import { makeFixedProduct, type Operator, type Product } from '../product/product';
+import { money } from '../money/money';
+import { selectDenomination } from './denomination.selector';
+import { testCurrency } from '../../testing/product.arbitraries';
+
+const PHP = testCurrency('PHP');
+const USD = testCurrency('USD');
+const globe: Operator = { id: '1', name: 'Globe', countryIso: 'PH' };
+const smart: Operator = { id: '2', name: 'Smart', countryIso: 'PH' };
+
+const fixed = (id: string, operator: Operator, pesos: number, usdCents: bigint, feeCents = 0n): Product =>
+  Either.getOrThrow(
+    makeFixedProduct({
+      id,
+      name: `${operator.name} ${pesos}`,
+      kind: 'AIRTIME',
+      operator,
+      destination: money(BigInt(pesos) * 100n, PHP),
+      wholesale: money(usdCents, USD),
+      fee: money(feeCents, USD),
+    }),
+  );
+
+// engageSPARK's Philippine example: Globe sells 25 but no 20, Smart sells 20 but not 25.
+const globeProducts = [fixed('10', globe, 10, 18n), fixed('11', globe, 15, 27n), fixed('12', globe, 25, 45n), fixed('13', globe, 30, 54n)];
+const smartProducts = [fixed('20', smart, 10, 18n), fixed('21', smart, 15, 27n), fixed('22', smart, 20, 36n), fixed('23', smart, 30, 54n)];
+const pesos = (amount: number) => money(BigInt(amount) * 100n, PHP);
+
+const select = (products: readonly Product[], max: number, desired?: number) =>
+  Either.getOrThrow(
+    selectDenomination(products, { maxAmount: pesos(max), ...(desired === undefined ? {} : { desiredAmount: pesos(desired) }) }),
+  );
+
+describe('denomination selector: engageSPARK examples', () => {
+  it('max 25 sends 25 to Globe', () => {
+    const quote = select(globeProducts, 25);
+    expect(quote.receive).toEqual(pesos(25));
+    expect(quote.product.id).toBe('12');
+    expect(quote.rule).toBe('LARGEST_AT_OR_BELOW_MAX');
+  });
+
+  it('max 25 sends 20 to Smart, the closest smaller amount', () => {
+    const quote = select(smartProducts, 25);
+    expect(quote.receive).toEqual(pesos(20));
+    expect(quote.rule).toBe('LARGEST_AT_OR_BELOW_MAX');
+  });
+
+  it('desired 20 with max 30 sends 20 to Smart', () => {
+    const quote = select(smartProducts, 30, 20);
+    expect(quote.receive).toEqual(pesos(20));
+    expect(quote.rule).toBe('SMALLEST_AT_OR_ABOVE_DESIRED');
+  });
+
+  it('desired 20 with max 30 sends 25 to Globe, the next amount above', () => {
+    const quote = select(globeProducts, 30, 20);
+    expect(quote.receive).toEqual(pesos(25));
+    expect(quote.rule).toBe('SMALLEST_AT_OR_ABOVE_DESIRED');
+  });
+});
+
+describe('denomination selector: rules', () => {
+  it('falls back to the largest amount at or below max when nothing lies between desired and max', () => {
+    const quote = select(globeProducts, 22, 20);
+    expect(quote.receive).toEqual(pesos(15));
+    expect(quote.rule).toBe('LARGEST_AT_OR_BELOW_MAX_FALLBACK');
+  });
+
+  it('refuses with NoMatchingProduct when every amount is above max', () => {
+    const result = selectDenomination(globeProducts, { maxAmount: pesos(5) });
+    expect(Either.isLeft(result) && result.left._tag).toBe('NoMatchingProduct');
+    expect(Either.isLeft(result) && result.left.code).toBe('NO_MATCHING_PRODUCT');
+  });
+
+  it('refuses with NoMatchingProduct for an empty catalogue', () => {
+    const result = selectDenomination([], { maxAmount: pesos(50) });
+    expect(Either.isLeft(result) && result.left._tag).toBe('NoMatchingProduct');
+  });
+
+  it('breaks ties on amount by cheapest cost, then lowest product id', () => {
+    const dearer = fixed('1', globe, 20, 40n);
+    const cheaper = fixed('9', smart, 20, 36n);
+    const cheaperTwin = fixed('5', smart, 20, 36n);
+    expect(select([dearer, cheaper], 20).product.id).toBe('9');
+    expect(select([cheaper, cheaperTwin, dearer], 20).product.id).toBe('5');
+    // numeric ids compare as numbers, not text
+    expect(select([fixed('10', smart, 20, 36n), fixed('9', smart, 20, 36n)], 20).product.id).toBe('9');
+  });
+
+  it('counts the fee in the cost used to break ties', () => {
+    const lowWholesaleHighFee = fixed('1', globe, 20, 30n, 10n);
+    const higherWholesaleNoFee = fixed('2', smart, 20, 36n);
+    expect(select([lowWholesaleHighFee, higherWholesaleNoFee], 20).product.id).toBe('2');
+  });
+
+  it('matches a request in the source currency against the cost', () => {
+    const quote = Either.getOrThrow(selectDenomination(smartProducts, { maxAmount: money(40n, USD) }));
+    expect(quote.receive).toEqual(pesos(20));
+    expect(quote.cost).toEqual(money(36n, USD));
+    expect(quote.matchedAmount).toEqual(money(36n, USD));
+  });
+
+  it('refuses a currency neither the destination nor the products accept, without converting', () => {
+    const result = selectDenomination(smartProducts, { maxAmount: money(1000n, testCurrency('KES')) });
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'CurrencyNotAccepted', currency: 'KES', accepted: ['PHP', 'USD'] });
+  });
+
+  it('refuses a non-positive max and a desired amount in another currency', () => {
+    expect(Either.isLeft(selectDenomination(smartProducts, { maxAmount: pesos(0) }))).toBe(true);
+    const mixed = selectDenomination(smartProducts, { maxAmount: pesos(30), desiredAmount: money(10n, USD) });
+    expect(Either.isLeft(mixed) && mixed.left._tag).toBe('InvalidSelectionRequest');
+  });
+
+  it('returns a full quote: cost, fee, exchange rate and the request', () => {
+    const quote = select([fixed('7', smart, 20, 36n, 4n)], 20);
+    expect(quote.wholesale).toEqual(money(36n, USD));
+    expect(quote.fee).toEqual(money(4n, USD));
+    expect(quote.cost).toEqual(money(40n, USD));
+    // 20 PHP for 0.36 USD: 1 USD buys 2000/36 = 500/9 PHP
+    expect(quote.rate).toMatchObject({ numerator: 500n, denominator: 9n });
+    expect(quote.rate.source).toBe(USD);
+    expect(quote.rate.destination).toBe(PHP);
+    expect(quote.request.maxAmount).toEqual(pesos(20));
+  });
+});

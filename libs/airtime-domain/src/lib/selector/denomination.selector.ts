@@ -1,0 +1,135 @@
+import { Either } from 'effect';
+import { sameCurrency } from '../money/currency';
+import { impliedRate } from '../money/exchange-rate';
+import { money } from '../money/money';
+import {
+  compareProductIds,
+  costAt,
+  destinationAt,
+  destinationCurrencyOf,
+  type Product,
+  sourceCurrencyOf,
+  wholesaleAt,
+} from '../product/product';
+import { type CandidateGrid, candidateGrid, largestIndexAtOrBelow, smallestIndexAtOrAbove } from './candidate-grid';
+import type { Quote, SelectionRequest, SelectionRule } from './quote';
+import { CurrencyNotAccepted, InvalidSelectionRequest, NoMatchingProduct, type SelectionError } from './selector.errors';
+
+interface Pick {
+  readonly grid: CandidateGrid;
+  readonly index: bigint;
+  readonly value: bigint;
+}
+
+/** Of one product's candidates worth `value`, the one that receives most. */
+const pickAt = (grid: CandidateGrid, index: bigint): Pick => {
+  const value = grid.valueAt(index);
+  return { grid, index: largestIndexAtOrBelow(grid, value) ?? index, value };
+};
+
+const compareCost = (a: Pick, b: Pick): number => {
+  const left = costAt(a.grid.product, a.index);
+  const right = costAt(b.grid.product, b.index);
+  if (!sameCurrency(left.currency, right.currency)) return left.currency.code < right.currency.code ? -1 : 1;
+  return left.amountMinor < right.amountMinor ? -1 : left.amountMinor > right.amountMinor ? 1 : 0;
+};
+
+/** Ties on amount: cheapest source cost, then lowest product id. */
+const breakTie = (a: Pick, b: Pick): Pick =>
+  (compareCost(a, b) || compareProductIds(a.grid.product.id, b.grid.product.id)) <= 0 ? a : b;
+
+const best = (picks: readonly Pick[], preferSmaller: boolean): Pick | undefined =>
+  picks.reduce<Pick | undefined>((chosen, pick) => {
+    if (!chosen || pick.value === chosen.value) return chosen ? breakTie(chosen, pick) : pick;
+    return pick.value < chosen.value === preferSmaller ? pick : chosen;
+  }, undefined);
+
+const present = <A>(values: readonly (A | undefined)[]): A[] => values.filter((value): value is A => value !== undefined);
+
+const validate = (request: SelectionRequest): InvalidSelectionRequest | undefined => {
+  if (request.maxAmount.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'maxAmount must be positive' });
+  const desired = request.desiredAmount;
+  if (desired && !sameCurrency(desired.currency, request.maxAmount.currency)) {
+    return new InvalidSelectionRequest({ reason: 'desiredAmount and maxAmount must be in one currency' });
+  }
+  if (desired && desired.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'desiredAmount must be positive' });
+  return undefined;
+};
+
+const choose = (grids: readonly CandidateGrid[], request: SelectionRequest): { pick: Pick; rule: SelectionRule } | undefined => {
+  const max = request.maxAmount.amountMinor;
+  const largestBelowMax = () =>
+    best(present(grids.map((grid) => {
+      // already the largest index of its value
+      const index = largestIndexAtOrBelow(grid, max);
+      return index === undefined ? undefined : { grid, index, value: grid.valueAt(index) };
+    })), false);
+  if (request.desiredAmount === undefined) {
+    const pick = largestBelowMax();
+    return pick && { pick, rule: 'LARGEST_AT_OR_BELOW_MAX' };
+  }
+  const desired = request.desiredAmount.amountMinor;
+  const atOrAboveDesired = best(
+    present(grids.map((grid) => {
+      const index = smallestIndexAtOrAbove(grid, desired);
+      return index === undefined || grid.valueAt(index) > max ? undefined : pickAt(grid, index);
+    })),
+    true,
+  );
+  if (atOrAboveDesired) return { pick: atOrAboveDesired, rule: 'SMALLEST_AT_OR_ABOVE_DESIRED' };
+  const fallback = largestBelowMax();
+  return fallback && { pick: fallback, rule: 'LARGEST_AT_OR_BELOW_MAX_FALLBACK' };
+};
+
+const quoteOf = (pick: Pick, rule: SelectionRule, request: SelectionRequest): Quote => {
+  const { product } = pick.grid;
+  const receive = destinationAt(product, pick.index);
+  const wholesale = wholesaleAt(product, pick.index);
+  const rate = product._tag === 'RangedProduct' ? product.rate : Either.getOrThrow(impliedRate(wholesale, receive));
+  return Object.freeze({
+    product,
+    receive,
+    matchedAmount: money(pick.value, request.maxAmount.currency),
+    wholesale,
+    fee: product.fee,
+    cost: costAt(product, pick.index),
+    rule,
+    request,
+    rate,
+  });
+};
+
+const acceptedCurrencies = (products: readonly Product[]): string[] =>
+  [...new Set(products.flatMap((product) => [destinationCurrencyOf(product).code, sourceCurrencyOf(product).code]))].sort();
+
+/**
+ * The denomination selector of DESIGN.md. Candidates are every fixed
+ * denomination and every ranged value on its step grid, valued in the
+ * request's currency (destination amount, or cost in a source currency).
+ * With `desiredAmount`: the smallest candidate >= desired and <= max, else
+ * the largest <= max; without it: the largest <= max. Ties: cheapest cost,
+ * then lowest product id. The answer does not depend on product order.
+ */
+export const selectDenomination = (
+  products: readonly Product[],
+  request: SelectionRequest,
+): Either.Either<Quote, SelectionError> => {
+  const invalid = validate(request);
+  if (invalid) return Either.left(invalid);
+  const currency = request.maxAmount.currency;
+  const grids = present(products.map((product) => candidateGrid(product, currency)));
+  if (grids.length === 0 && products.length > 0) {
+    return Either.left(new CurrencyNotAccepted({ currency: currency.code, accepted: acceptedCurrencies(products) }));
+  }
+  const chosen = choose(grids, request);
+  if (!chosen) {
+    return Either.left(
+      new NoMatchingProduct({
+        currency: currency.code,
+        maxAmountMinor: request.maxAmount.amountMinor,
+        ...(request.desiredAmount ? { desiredAmountMinor: request.desiredAmount.amountMinor } : {}),
+      }),
+    );
+  }
+  return Either.right(quoteOf(chosen.pick, chosen.rule, request));
+};

@@ -1,0 +1,37 @@
+import type { ExchangeRate } from '../money/exchange-rate';
+import type { Money } from '../money/money';
+import type { Product } from '../product/product';
+
+/** Which rule of the denomination selector chose the amount. */
+export type SelectionRule =
+  /** desiredAmount given: the smallest candidate >= desired and <= max. */
+  | 'SMALLEST_AT_OR_ABOVE_DESIRED'
+  /** desiredAmount given but nothing in [desired, max]: the largest candidate <= max. */
+  | 'LARGEST_AT_OR_BELOW_MAX_FALLBACK'
+  /** no desiredAmount: the largest candidate <= max. */
+  | 'LARGEST_AT_OR_BELOW_MAX';
+
+export interface SelectionRequest {
+  readonly maxAmount: Money;
+  readonly desiredAmount?: Money;
+}
+
+/**
+ * The selector's answer: what will be sent, what it costs and why. Stored on
+ * the top-up and offered to callers as a dry run.
+ */
+export interface Quote {
+  readonly product: Product;
+  /** What the beneficiary receives, in the destination currency. */
+  readonly receive: Money;
+  /** The matched amount in the request's currency (equals `receive` or `cost`). */
+  readonly matchedAmount: Money;
+  readonly wholesale: Money;
+  readonly fee: Money;
+  /** wholesale + fee: the amount held and then captured on the account. */
+  readonly cost: Money;
+  readonly rule: SelectionRule;
+  readonly request: SelectionRequest;
+  /** Source -> destination rate of this quote (receive / wholesale). */
+  readonly rate: ExchangeRate;
+}

@@ -1,0 +1,103 @@
+import { Either } from 'effect';
+import fc from 'fast-check';
+import { type Currency, currencyOf } from '../lib/money/currency';
+import { parseExchangeRate } from '../lib/money/exchange-rate';
+import { type Money, money } from '../lib/money/money';
+import { type FixedProduct, makeFixedProduct, makeRangedProduct, type Operator, type Product, type RangedProduct } from '../lib/product/product';
+import type { SelectionRequest } from '../lib/selector/quote';
+
+/** `units * 10^-scale` as decimal text, built without floating point. */
+const decimalText = (units: number, scale: number): string => {
+  const digits = String(units).padStart(scale + 1, '0');
+  return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+};
+
+/** A currency known to be in the ISO 4217 table (tests only). */
+export const testCurrency = (code: string): Currency => Either.getOrThrow(currencyOf(code));
+
+/** Currencies with 0, 2 and 3 decimals, destination and source alike. */
+export const arbitraryCurrency = (): fc.Arbitrary<Currency> =>
+  fc.constantFrom('PHP', 'KES', 'USD', 'EUR', 'JPY', 'BHD').map(testCurrency);
+
+export const arbitraryMoney = (currency: Currency, minMinor = 0n, maxMinor = 10_000_000n): fc.Arbitrary<Money> =>
+  fc.bigInt({ min: minMinor, max: maxMinor }).map((amountMinor) => money(amountMinor, currency));
+
+export const arbitraryOperator = (): fc.Arbitrary<Operator> =>
+  fc.record({
+    id: fc.integer({ min: 1, max: 9999 }).map(String),
+    name: fc.constantFrom('Globe', 'Smart', 'Safaricom', 'Airtel'),
+    countryIso: fc.constantFrom('PH', 'KE'),
+  });
+
+/** Fixed denominations in `destination`, priced in `source`. */
+export const arbitraryFixedProduct = (destination: Currency, source: Currency): fc.Arbitrary<FixedProduct> =>
+  fc
+    .record({
+      id: fc.integer({ min: 1, max: 500 }).map(String),
+      destinationMinor: fc.bigInt({ min: 1n, max: 20_000n }),
+      wholesaleMinor: fc.bigInt({ min: 1n, max: 20_000n }),
+      feeMinor: fc.bigInt({ min: 0n, max: 300n }),
+      operator: arbitraryOperator(),
+    })
+    .map((f) =>
+      Either.getOrThrow(
+        makeFixedProduct({
+          id: f.id,
+          name: `fixed ${f.id}`,
+          kind: 'AIRTIME',
+          operator: f.operator,
+          destination: money(f.destinationMinor, destination),
+          wholesale: money(f.wholesaleMinor, source),
+          fee: money(f.feeMinor, source),
+        }),
+      ),
+    );
+
+/** Ranged products with small grids (so that a brute-force oracle can enumerate them). */
+export const arbitraryRangedProduct = (destination: Currency, source: Currency, maxGridPoints = 60): fc.Arbitrary<RangedProduct> =>
+  fc
+    .record({
+      id: fc.integer({ min: 1, max: 500 }).map(String),
+      minMinor: fc.bigInt({ min: 1n, max: 5_000n }),
+      stepMinor: fc.bigInt({ min: 1n, max: 500n }),
+      points: fc.bigInt({ min: 1n, max: BigInt(maxGridPoints) }),
+      slack: fc.bigInt({ min: 0n, max: 499n }),
+      rate: fc.tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 0, max: 4 })).map(([units, scale]) => decimalText(units, scale)),
+      feeMinor: fc.bigInt({ min: 0n, max: 300n }),
+      operator: arbitraryOperator(),
+    })
+    .map((f) =>
+      Either.getOrThrow(
+        makeRangedProduct({
+          id: f.id,
+          name: `ranged ${f.id}`,
+          kind: 'AIRTIME',
+          operator: f.operator,
+          destinationMin: money(f.minMinor, destination),
+          // the maximum need not sit on the grid: the grid stops at the last step below it
+          destinationMax: money(f.minMinor + (f.points - 1n) * f.stepMinor + (f.slack % f.stepMinor), destination),
+          stepMinor: f.stepMinor,
+          rate: Either.getOrThrow(parseExchangeRate(f.rate, source, destination)),
+          fee: money(f.feeMinor, source),
+        }),
+      ),
+    );
+
+export const arbitraryProduct = (destination: Currency, source: Currency): fc.Arbitrary<Product> =>
+  fc.oneof(arbitraryFixedProduct(destination, source), arbitraryRangedProduct(destination, source));
+
+/** A catalogue for one destination, priced in one or two source currencies. */
+export const arbitraryCatalogue = (destination: Currency = testCurrency('PHP'), sources: readonly Currency[] = [testCurrency('USD')]) =>
+  fc.array(fc.constantFrom(...sources).chain((source) => arbitraryProduct(destination, source)), { minLength: 0, maxLength: 8 });
+
+/** A request in `currency`, with or without a desired amount. */
+export const arbitrarySelectionRequest = (currency: Currency, maxMinor = 40_000n): fc.Arbitrary<SelectionRequest> =>
+  fc
+    .record({
+      max: fc.bigInt({ min: 1n, max: maxMinor }),
+      desired: fc.option(fc.bigInt({ min: 1n, max: maxMinor }), { nil: undefined }),
+    })
+    .map(({ max, desired }) => ({
+      maxAmount: money(max, currency),
+      ...(desired === undefined ? {} : { desiredAmount: money(desired, currency) }),
+    }));
