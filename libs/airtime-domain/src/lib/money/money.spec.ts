@@ -1,17 +1,122 @@
+import { test } from '@fast-check/jest';
 import { Either } from 'effect';
+import fc from 'fast-check';
+import { arbitraryCurrency, testCurrency } from '../../testing/product.arbitraries';
 import { currencyOf } from './currency';
-import { formatProviderAmount, parseMoney, parseProviderAmount } from './money';
+import {
+  addMoney,
+  compareMoney,
+  formatMoney,
+  formatProviderAmount,
+  money,
+  moneyFromJsonNumber,
+  parseMoney,
+  parseProviderAmount,
+  subtractMoney,
+} from './money';
 
-const kes = Either.getOrThrow(currencyOf('KES'));
+const KES = testCurrency('KES');
+const JPY = testCurrency('JPY');
+const BHD = testCurrency('BHD');
+const USD = testCurrency('USD');
 
-describe('money', () => {
-  it('parses a provider amount exactly', () => {
-    const parsed = Either.getOrThrow(parseProviderAmount('KES 100.0000'));
-    expect(parsed.amountMinor).toBe(10000n);
-    expect(parsed.currency).toBe(kes);
-    expect(formatProviderAmount(parsed, 4)).toBe('KES 100.0000');
+const leftTag = <A, E extends { _tag: string }>(result: Either.Either<A, E>) => (Either.isLeft(result) ? result.left._tag : 'Right');
+
+describe('currencies', () => {
+  it('knows ISO 4217 exponents', () => {
+    expect(KES.exponent).toBe(2);
+    expect(JPY.exponent).toBe(0);
+    expect(BHD.exponent).toBe(3);
   });
-  it('refuses a digit past the exponent', () => {
-    expect(Either.isLeft(parseMoney('1.005', kes))).toBe(true);
+  it('refuses an unknown code with a typed error', () => {
+    const result = currencyOf('XYZ');
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'UnknownCurrency', code: 'UNKNOWN_CURRENCY', currencyCode: 'XYZ' });
+  });
+});
+
+describe('parsing amounts', () => {
+  it("reads Africa's Talking amounts exactly", () => {
+    expect(Either.getOrThrow(parseProviderAmount('KES 100.0000'))).toEqual(money(10_000n, KES));
+    expect(Either.getOrThrow(parseProviderAmount('KES 0.6000'))).toEqual(money(60n, KES));
+    expect(Either.getOrThrow(parseProviderAmount('JPY 500'))).toEqual(money(500n, JPY));
+  });
+
+  it('refuses digits the currency cannot hold instead of rounding', () => {
+    expect(leftTag(parseMoney('100.005', KES))).toBe('InvalidAmount');
+    expect(leftTag(parseMoney('1.5', JPY))).toBe('InvalidAmount');
+    expect(leftTag(parseProviderAmount('KES 100.0050'))).toBe('InvalidAmount');
+  });
+
+  it('refuses what is not a decimal and currencies it does not know', () => {
+    for (const text of ['', 'abc', '1,000.00', '1.2.3', '.5', '5.', 'NaN', 'Infinity', '0x10']) {
+      expect(leftTag(parseMoney(text, KES))).toBe('InvalidAmount');
+    }
+    expect(leftTag(parseProviderAmount('100.00 KES'))).toBe('InvalidAmount');
+    expect(leftTag(parseProviderAmount('XXY 100.00'))).toBe('UnknownCurrency');
+  });
+
+  it('reads exponent notation exactly', () => {
+    expect(Either.getOrThrow(parseMoney('1.5e3', KES))).toEqual(money(150_000n, KES));
+    expect(Either.getOrThrow(parseMoney('25E-2', KES))).toEqual(money(25n, KES));
+  });
+
+  it('reads JSON decimals as the literal that was sent', () => {
+    const decoded = JSON.parse('{"amount": 10.5, "price": 0.55, "fee": 0.1}') as Record<string, number>;
+    expect(Either.getOrThrow(moneyFromJsonNumber(decoded['amount'] ?? NaN, USD))).toEqual(money(1050n, USD));
+    expect(Either.getOrThrow(moneyFromJsonNumber(decoded['price'] ?? NaN, USD))).toEqual(money(55n, USD));
+    expect(Either.getOrThrow(moneyFromJsonNumber(decoded['fee'] ?? NaN, USD))).toEqual(money(10n, USD));
+    expect(leftTag(moneyFromJsonNumber(0.1 + 0.2, USD))).toBe('InvalidAmount');
+    expect(leftTag(moneyFromJsonNumber(2 ** 60, USD))).toBe('InvalidAmount');
+    expect(leftTag(moneyFromJsonNumber(Number.NaN, USD))).toBe('InvalidAmount');
+  });
+
+  test.prop([arbitraryCurrency(), fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n })])(
+    'format then parse gives the same money back',
+    (currency, amountMinor) => {
+      const value = money(amountMinor, currency);
+      expect(Either.getOrThrow(parseMoney(formatMoney(value), currency))).toEqual(value);
+    },
+  );
+
+  test.prop([arbitraryCurrency(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 6 })])(
+    'provider amounts round-trip at any number of fraction digits',
+    (currency, amountMinor, fractionDigits) => {
+      const value = money(amountMinor, currency);
+      const text = formatProviderAmount(value, fractionDigits);
+      expect(text.startsWith(`${currency.code} `)).toBe(true);
+      expect(Either.getOrThrow(parseProviderAmount(text))).toEqual(value);
+    },
+  );
+
+  test.prop([fc.integer({ min: -(10 ** 9), max: 10 ** 9 }), fc.integer({ min: 0, max: 2 })])(
+    'a JSON decimal with at most the currency digits is read exactly',
+    (units, scale) => {
+      const literal = `${units < 0 ? '-' : ''}${String(Math.abs(units)).padStart(scale + 1, '0').replace(new RegExp(`(\\d{${scale}})$`), scale ? '.$1' : '$1')}`;
+      const fromJson = moneyFromJsonNumber(JSON.parse(literal) as number, USD);
+      expect(Either.getOrThrow(fromJson)).toEqual(Either.getOrThrow(parseMoney(literal, USD)));
+    },
+  );
+});
+
+describe('formatting', () => {
+  it('writes the currency exponent, or more digits for a provider', () => {
+    expect(formatMoney(money(5n, KES))).toBe('0.05');
+    expect(formatMoney(money(-1234n, KES))).toBe('-12.34');
+    expect(formatMoney(money(500n, JPY))).toBe('500');
+    expect(formatProviderAmount(money(10_000n, KES), 4)).toBe('KES 100.0000');
+    expect(formatProviderAmount(money(10_000n, KES), 0)).toBe('KES 100.00');
+  });
+});
+
+describe('arithmetic', () => {
+  it('adds, subtracts and compares within a currency', () => {
+    expect(Either.getOrThrow(addMoney(money(150n, KES), money(50n, KES)))).toEqual(money(200n, KES));
+    expect(Either.getOrThrow(subtractMoney(money(150n, KES), money(200n, KES)))).toEqual(money(-50n, KES));
+    expect(Either.getOrThrow(compareMoney(money(1n, KES), money(2n, KES)))).toBe(-1);
+  });
+  it('refuses to mix currencies', () => {
+    expect(leftTag(addMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
+    expect(leftTag(subtractMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
+    expect(leftTag(compareMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
   });
 });
