@@ -1,0 +1,199 @@
+import { Either } from 'effect';
+import type { Currency } from '../money/currency';
+import { type Hold, type JournalEntry, type Ledger, type LedgerMovementResult, findAccount } from './ledger';
+import {
+  AccountNotFound,
+  CaptureExceedsHold,
+  HoldAlreadySettled,
+  HoldNotCaptured,
+  HoldNotFound,
+  IdempotencyConflict,
+  InsufficientFunds,
+  InvalidLedgerAmount,
+} from './ledger.errors';
+import { type EntryFields, recordEntry } from './ledger.journal';
+
+/**
+ * The movements of a transaction, after DT One's balance table:
+ * CREATED -> authorize; CANCELLED, REJECTED, DECLINED -> void;
+ * COMPLETED -> capture; REVERSED -> reverse.
+ */
+
+export interface AuthorizeInput {
+  readonly accountId: string;
+  readonly currency: Currency;
+  readonly transactionId: string;
+  readonly amountMinor: bigint;
+}
+
+export interface VoidHoldInput {
+  readonly transactionId: string;
+}
+
+export interface CaptureInput {
+  readonly transactionId: string;
+  /** What is debited: at most the hold; the rest of the hold goes back to available. */
+  readonly amountMinor: bigint;
+}
+
+export interface ReverseInput {
+  readonly transactionId: string;
+}
+
+const repeated = (ledger: Ledger, entry: JournalEntry): Either.Either<LedgerMovementResult, never> =>
+  Either.right({ ledger, entry, applied: false });
+
+/** Records a movement of `hold`'s transaction on its account and stores the updated hold. */
+const recordOnHold = (
+  ledger: Ledger,
+  hold: Pick<Hold, 'transactionId' | 'accountId' | 'currency'>,
+  fields: Omit<EntryFields, 'reference'>,
+  update: (entry: JournalEntry) => Hold,
+): Either.Either<LedgerMovementResult, AccountNotFound> => {
+  const account = findAccount(ledger, hold.accountId, hold.currency);
+  if (!account) return Either.left(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
+  const recorded = recordEntry(ledger, account, { reference: hold.transactionId, ...fields });
+  const holds = new Map(ledger.holds);
+  holds.set(hold.transactionId, Object.freeze(update(recorded.entry)));
+  return Either.right({ ledger: Object.freeze({ ...recorded.ledger, holds }), entry: recorded.entry, applied: true });
+};
+
+/**
+ * Moves `amountMinor` from available to holding for a transaction; refused
+ * when available + credit limit is below the amount. At most one
+ * authorization per transaction: a repeat with the same account, currency
+ * and amount returns the recorded entry, any other is an `IdempotencyConflict`.
+ */
+export const authorize = (
+  ledger: Ledger,
+  input: AuthorizeInput,
+): Either.Either<LedgerMovementResult, InvalidLedgerAmount | IdempotencyConflict | AccountNotFound | InsufficientFunds> => {
+  if (input.amountMinor <= 0n) {
+    return Either.left(
+      new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: input.amountMinor, reason: 'an authorization must be positive' }),
+    );
+  }
+  const existing = ledger.holds.get(input.transactionId);
+  if (existing) {
+    const same =
+      existing.accountId === input.accountId && existing.currency === input.currency.code && existing.amountMinor === input.amountMinor;
+    return same
+      ? repeated(ledger, existing.authorization)
+      : Either.left(
+          new IdempotencyConflict({
+            reference: input.transactionId,
+            kind: 'AUTHORIZE',
+            reason: `authorized ${existing.amountMinor} ${existing.currency} on "${existing.accountId}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
+          }),
+        );
+  }
+  const account = findAccount(ledger, input.accountId, input.currency.code);
+  if (!account) return Either.left(new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
+  if (account.availableMinor + account.creditLimitMinor < input.amountMinor) {
+    return Either.left(
+      new InsufficientFunds({
+        accountId: account.accountId,
+        currency: account.currency.code,
+        requestedMinor: input.amountMinor,
+        availableMinor: account.availableMinor,
+        creditLimitMinor: account.creditLimitMinor,
+      }),
+    );
+  }
+  const hold = { transactionId: input.transactionId, accountId: account.accountId, currency: account.currency.code };
+  return recordOnHold(
+    ledger,
+    hold,
+    { kind: 'AUTHORIZE', amountMinor: input.amountMinor, availableDeltaMinor: -input.amountMinor, holdingDeltaMinor: input.amountMinor },
+    (authorization) => ({ ...hold, amountMinor: input.amountMinor, authorization, settlement: undefined, reversal: undefined }),
+  );
+};
+
+/** Releases a transaction's whole hold back to available (CANCELLED, REJECTED, DECLINED). */
+export const voidHold = (
+  ledger: Ledger,
+  input: VoidHoldInput,
+): Either.Either<LedgerMovementResult, HoldNotFound | HoldAlreadySettled | AccountNotFound> => {
+  const hold = ledger.holds.get(input.transactionId);
+  if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
+  if (hold.settlement?.kind === 'VOID') return repeated(ledger, hold.settlement);
+  if (hold.settlement) {
+    return Either.left(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }));
+  }
+  return recordOnHold(
+    ledger,
+    hold,
+    { kind: 'VOID', amountMinor: hold.amountMinor, availableDeltaMinor: hold.amountMinor, holdingDeltaMinor: -hold.amountMinor },
+    (settlement) => ({ ...hold, settlement }),
+  );
+};
+
+/**
+ * Settles a transaction's hold as COMPLETED: the hold leaves holding,
+ * `amountMinor` (0 to the hold) is debited and the rest goes back to
+ * available. A repeat with the same amount returns the recorded entry; with
+ * another amount it is an `IdempotencyConflict`.
+ */
+export const capture = (
+  ledger: Ledger,
+  input: CaptureInput,
+): Either.Either<
+  LedgerMovementResult,
+  InvalidLedgerAmount | HoldNotFound | HoldAlreadySettled | IdempotencyConflict | CaptureExceedsHold | AccountNotFound
+> => {
+  if (input.amountMinor < 0n) {
+    return Either.left(new InvalidLedgerAmount({ operation: 'CAPTURE', amountMinor: input.amountMinor, reason: 'a capture cannot be negative' }));
+  }
+  const hold = ledger.holds.get(input.transactionId);
+  if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
+  if (hold.settlement?.kind === 'VOID') {
+    return Either.left(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }));
+  }
+  if (hold.settlement) {
+    return hold.settlement.amountMinor === input.amountMinor
+      ? repeated(ledger, hold.settlement)
+      : Either.left(
+          new IdempotencyConflict({
+            reference: input.transactionId,
+            kind: 'CAPTURE',
+            reason: `captured ${hold.settlement.amountMinor}, now ${input.amountMinor}`,
+          }),
+        );
+  }
+  if (input.amountMinor > hold.amountMinor) {
+    return Either.left(
+      new CaptureExceedsHold({ transactionId: input.transactionId, holdMinor: hold.amountMinor, requestedMinor: input.amountMinor }),
+    );
+  }
+  return recordOnHold(
+    ledger,
+    hold,
+    {
+      kind: 'CAPTURE',
+      amountMinor: input.amountMinor,
+      availableDeltaMinor: hold.amountMinor - input.amountMinor,
+      holdingDeltaMinor: -hold.amountMinor,
+    },
+    (settlement) => ({ ...hold, settlement }),
+  );
+};
+
+/** Puts a captured amount back into available (REVERSED); only after a capture. */
+export const reverse = (
+  ledger: Ledger,
+  input: ReverseInput,
+): Either.Either<LedgerMovementResult, HoldNotFound | HoldNotCaptured | AccountNotFound> => {
+  const hold = ledger.holds.get(input.transactionId);
+  if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
+  if (hold.reversal) return repeated(ledger, hold.reversal);
+  if (hold.settlement?.kind !== 'CAPTURE') {
+    return Either.left(new HoldNotCaptured({ transactionId: input.transactionId, status: hold.settlement ? 'VOIDED' : 'HELD' }));
+  }
+  const capturedMinor = hold.settlement.amountMinor;
+  return recordOnHold(
+    ledger,
+    hold,
+    { kind: 'REVERSE', amountMinor: capturedMinor, availableDeltaMinor: capturedMinor, holdingDeltaMinor: 0n },
+    (reversal) => ({ ...hold, reversal }),
+  );
+};

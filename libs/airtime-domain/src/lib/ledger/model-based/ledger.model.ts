@@ -1,0 +1,165 @@
+/**
+ * The reference model of the balance ledger: plain mutable records, written
+ * from the rules (DESIGN.md "Balance ledger", DT One's balance table)
+ * without any of the ledger's code. Each operation says whether it
+ * succeeds (and whether it changed anything) or which error it expects.
+ */
+
+export type ModelOutcome = { readonly ok: true; readonly applied: boolean } | { readonly ok: false; readonly error: string };
+
+export interface ModelAccount {
+  creditLimit: bigint;
+  available: bigint;
+  holding: bigint;
+  captured: bigint;
+  reversed: bigint;
+  funded: bigint;
+}
+
+export type ModelTransactionState = 'HELD' | 'VOIDED' | 'CAPTURED' | 'REVERSED';
+
+export interface ModelTransaction {
+  accountId: string;
+  currency: string;
+  authorized: bigint;
+  state: ModelTransactionState;
+  captured: bigint;
+}
+
+interface ModelDeposit {
+  accountId: string;
+  currency: string;
+  amount: bigint;
+}
+
+const done: ModelOutcome = { ok: true, applied: true };
+const repeat: ModelOutcome = { ok: true, applied: false };
+const fail = (error: string): ModelOutcome => ({ ok: false, error });
+
+export class LedgerModel {
+  /** By `${accountId}/${currency}`. */
+  readonly accounts = new Map<string, ModelAccount>();
+  readonly transactions = new Map<string, ModelTransaction>();
+  readonly deposits = new Map<string, ModelDeposit>();
+  /** How many movements were applied: the journal's expected length. */
+  movements = 0;
+
+  static key(accountId: string, currency: string): string {
+    return `${accountId}/${currency}`;
+  }
+
+  account(accountId: string, currency: string): ModelAccount | undefined {
+    return this.accounts.get(LedgerModel.key(accountId, currency));
+  }
+
+  open(accountId: string, currency: string, creditLimit: bigint): ModelOutcome {
+    if (creditLimit < 0n) return fail('InvalidLedgerAmount');
+    const existing = this.account(accountId, currency);
+    if (existing) return existing.creditLimit === creditLimit ? repeat : fail('AccountAlreadyOpen');
+    this.accounts.set(LedgerModel.key(accountId, currency), {
+      creditLimit,
+      available: 0n,
+      holding: 0n,
+      captured: 0n,
+      reversed: 0n,
+      funded: 0n,
+    });
+    return done;
+  }
+
+  setCreditLimit(accountId: string, currency: string, creditLimit: bigint): ModelOutcome {
+    if (creditLimit < 0n) return fail('InvalidLedgerAmount');
+    const account = this.account(accountId, currency);
+    if (!account) return fail('AccountNotFound');
+    if (account.creditLimit === creditLimit) return repeat;
+    // The account must still be within the new limit.
+    if (account.available + creditLimit < 0n) return fail('CreditLimitInUse');
+    account.creditLimit = creditLimit;
+    return done;
+  }
+
+  deposit(depositId: string, accountId: string, currency: string, amount: bigint): ModelOutcome {
+    if (amount <= 0n) return fail('InvalidLedgerAmount');
+    const seen = this.deposits.get(depositId);
+    if (seen) {
+      const same = seen.accountId === accountId && seen.currency === currency && seen.amount === amount;
+      return same ? repeat : fail('IdempotencyConflict');
+    }
+    const account = this.account(accountId, currency);
+    if (!account) return fail('AccountNotFound');
+    this.deposits.set(depositId, { accountId, currency, amount });
+    account.available += amount;
+    account.funded += amount;
+    this.movements += 1;
+    return done;
+  }
+
+  authorize(transactionId: string, accountId: string, currency: string, amount: bigint): ModelOutcome {
+    if (amount <= 0n) return fail('InvalidLedgerAmount');
+    const seen = this.transactions.get(transactionId);
+    if (seen) {
+      const same = seen.accountId === accountId && seen.currency === currency && seen.authorized === amount;
+      return same ? repeat : fail('IdempotencyConflict');
+    }
+    const account = this.account(accountId, currency);
+    if (!account) return fail('AccountNotFound');
+    // The account may go down to -creditLimit, not further.
+    if (account.available - amount < -account.creditLimit) return fail('InsufficientFunds');
+    account.available -= amount;
+    account.holding += amount;
+    this.transactions.set(transactionId, { accountId, currency, authorized: amount, state: 'HELD', captured: 0n });
+    this.movements += 1;
+    return done;
+  }
+
+  void(transactionId: string): ModelOutcome {
+    const transaction = this.transactions.get(transactionId);
+    if (!transaction) return fail('HoldNotFound');
+    if (transaction.state === 'VOIDED') return repeat;
+    if (transaction.state !== 'HELD') return fail('HoldAlreadySettled');
+    const account = this.mustAccount(transaction);
+    account.holding -= transaction.authorized;
+    account.available += transaction.authorized;
+    transaction.state = 'VOIDED';
+    this.movements += 1;
+    return done;
+  }
+
+  capture(transactionId: string, amount: bigint): ModelOutcome {
+    if (amount < 0n) return fail('InvalidLedgerAmount');
+    const transaction = this.transactions.get(transactionId);
+    if (!transaction) return fail('HoldNotFound');
+    if (transaction.state === 'VOIDED') return fail('HoldAlreadySettled');
+    if (transaction.state === 'CAPTURED' || transaction.state === 'REVERSED') {
+      return transaction.captured === amount ? repeat : fail('IdempotencyConflict');
+    }
+    if (amount > transaction.authorized) return fail('CaptureExceedsHold');
+    const account = this.mustAccount(transaction);
+    account.holding -= transaction.authorized;
+    account.available += transaction.authorized - amount;
+    account.captured += amount;
+    transaction.captured = amount;
+    transaction.state = 'CAPTURED';
+    this.movements += 1;
+    return done;
+  }
+
+  reverse(transactionId: string): ModelOutcome {
+    const transaction = this.transactions.get(transactionId);
+    if (!transaction) return fail('HoldNotFound');
+    if (transaction.state === 'REVERSED') return repeat;
+    if (transaction.state !== 'CAPTURED') return fail('HoldNotCaptured');
+    const account = this.mustAccount(transaction);
+    account.available += transaction.captured;
+    account.reversed += transaction.captured;
+    transaction.state = 'REVERSED';
+    this.movements += 1;
+    return done;
+  }
+
+  private mustAccount(transaction: ModelTransaction): ModelAccount {
+    const account = this.account(transaction.accountId, transaction.currency);
+    if (!account) throw new Error(`model: no account for ${transaction.accountId}/${transaction.currency}`);
+    return account;
+  }
+}

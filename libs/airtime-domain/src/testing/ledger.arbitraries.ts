@@ -1,0 +1,237 @@
+import { Either } from 'effect';
+import fc from 'fast-check';
+import type { LedgerAccountResult, LedgerMovementResult, Ledger } from '../lib/ledger/ledger';
+import {
+  type DepositInput,
+  type OpenAccountInput,
+  type SetCreditLimitInput,
+  deposit,
+  openAccount,
+  setCreditLimit,
+} from '../lib/ledger/ledger.accounts';
+import type { LedgerError } from '../lib/ledger/ledger.errors';
+import {
+  type AuthorizeInput,
+  type CaptureInput,
+  type ReverseInput,
+  type VoidHoldInput,
+  authorize,
+  capture,
+  reverse,
+  voidHold,
+} from '../lib/ledger/ledger.operations';
+import { type Currency, currencyOf } from '../lib/money/currency';
+
+/** One ledger operation as data, so that a test can apply it to the pure ledger and to an adapter alike. */
+export type LedgerOperation =
+  | { readonly kind: 'openAccount'; readonly input: OpenAccountInput }
+  | { readonly kind: 'setCreditLimit'; readonly input: SetCreditLimitInput }
+  | { readonly kind: 'deposit'; readonly input: DepositInput }
+  | { readonly kind: 'authorize'; readonly input: AuthorizeInput }
+  | { readonly kind: 'voidHold'; readonly input: VoidHoldInput }
+  | { readonly kind: 'capture'; readonly input: CaptureInput }
+  | { readonly kind: 'reverse'; readonly input: ReverseInput };
+
+/** Applies an operation to the pure ledger. */
+export const applyLedgerOperation = (
+  ledger: Ledger,
+  operation: LedgerOperation,
+): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> => {
+  switch (operation.kind) {
+    case 'openAccount':
+      return openAccount(ledger, operation.input);
+    case 'setCreditLimit':
+      return setCreditLimit(ledger, operation.input);
+    case 'deposit':
+      return deposit(ledger, operation.input);
+    case 'authorize':
+      return authorize(ledger, operation.input);
+    case 'voidHold':
+      return voidHold(ledger, operation.input);
+    case 'capture':
+      return capture(ledger, operation.input);
+    case 'reverse':
+      return reverse(ledger, operation.input);
+  }
+};
+
+/** A readable, bigint-safe description of an operation (for counterexamples). */
+export const describeLedgerOperation = (operation: LedgerOperation): string => {
+  const fields = Object.entries(operation.input).map(([name, value]: [string, unknown]) => {
+    const shown = typeof value === 'object' && value !== null && 'code' in value ? String(value.code) : String(value);
+    return `${name}=${shown}`;
+  });
+  return `${operation.kind}(${fields.join(', ')})`;
+};
+
+/** The ids and currencies operations draw from: small pools, so that keys collide and repeats happen. */
+export interface LedgerPools {
+  readonly accountIds: readonly string[];
+  readonly currencies: readonly Currency[];
+  readonly transactionIds: readonly string[];
+  readonly depositIds: readonly string[];
+}
+
+const knownCurrency = (code: string): Currency => Either.getOrThrow(currencyOf(code));
+
+const ids = (prefix: string, count: number): readonly string[] => Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
+
+export const defaultLedgerPools: LedgerPools = {
+  accountIds: ['acct-a', 'acct-b', 'acct-c'],
+  currencies: [knownCurrency('KES'), knownCurrency('USD')],
+  transactionIds: ids('tx', 4),
+  depositIds: ids('dep', 5),
+};
+
+/** A valid movement amount (> 0). */
+export const arbitraryPositiveAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> => fc.bigInt({ min: 1n, max: maxMinor });
+
+/** Mostly a valid movement amount, sometimes zero or negative (to exercise `InvalidLedgerAmount`). */
+export const arbitraryMovementAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
+  fc.oneof(
+    { weight: 24, arbitrary: arbitraryPositiveAmountMinor(maxMinor) },
+    { weight: 1, arbitrary: fc.constant(0n) },
+    { weight: 1, arbitrary: fc.bigInt({ min: -maxMinor, max: -1n }) },
+  );
+
+/** A credit limit: often none, sometimes a negative one (invalid). */
+export const arbitraryCreditLimitMinor = (maxMinor = 3_000n): fc.Arbitrary<bigint> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(0n) },
+    { weight: 4, arbitrary: fc.bigInt({ min: 1n, max: maxMinor }) },
+    { weight: 1, arbitrary: fc.bigInt({ min: -maxMinor, max: -1n }) },
+  );
+
+/**
+ * How much of a hold to capture, resolved against the hold once it is
+ * known: all of it, a share of it (in tenths, 0 to 10), more than it, or a
+ * fixed amount (which may be negative).
+ */
+export type CaptureShare =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'tenths'; readonly tenths: bigint }
+  | { readonly kind: 'over'; readonly excessMinor: bigint }
+  | { readonly kind: 'exact'; readonly amountMinor: bigint };
+
+export const arbitraryCaptureShare = (maxMinor = 5_000n): fc.Arbitrary<CaptureShare> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant<CaptureShare>({ kind: 'full' }) },
+    { weight: 3, arbitrary: fc.bigInt({ min: 0n, max: 10n }).map((tenths): CaptureShare => ({ kind: 'tenths', tenths })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.constant(1n), fc.bigInt({ min: 2n, max: 100n }))
+        .map((excessMinor): CaptureShare => ({ kind: 'over', excessMinor })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.bigInt({ min: -100n, max: -1n }), fc.bigInt({ min: 0n, max: maxMinor }))
+        .map((amountMinor): CaptureShare => ({ kind: 'exact', amountMinor })),
+    },
+  );
+
+/** The captured amount for a hold of `holdMinor` (0 when the hold is unknown). */
+export const captureAmountFor = (share: CaptureShare, holdMinor: bigint): bigint => {
+  switch (share.kind) {
+    case 'full':
+      return holdMinor;
+    case 'tenths':
+      return (holdMinor * share.tenths) / 10n;
+    case 'over':
+      return holdMinor + share.excessMinor;
+    case 'exact':
+      return share.amountMinor;
+  }
+};
+
+export const describeCaptureShare = (share: CaptureShare): string => {
+  switch (share.kind) {
+    case 'full':
+      return 'full';
+    case 'tenths':
+      return `${share.tenths}/10`;
+    case 'over':
+      return `hold+${share.excessMinor}`;
+    case 'exact':
+      return `${share.amountMinor}`;
+  }
+};
+
+/** An account key from the pools. */
+export const arbitraryAccountRef = (pools: LedgerPools = defaultLedgerPools) =>
+  fc.record({ accountId: fc.constantFrom(...pools.accountIds), currency: fc.constantFrom(...pools.currencies) });
+
+/** Any operation over the pools: valid, repeated, conflicting or illegal. */
+export const arbitraryLedgerOperation = (pools: LedgerPools = defaultLedgerPools): fc.Arbitrary<LedgerOperation> => {
+  const account = arbitraryAccountRef(pools);
+  const transactionId = fc.constantFrom(...pools.transactionIds);
+  return fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ account, creditLimitMinor: arbitraryCreditLimitMinor() })
+        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({ kind: 'openAccount', input: { ...ref, creditLimitMinor } })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ account, creditLimitMinor: arbitraryCreditLimitMinor() })
+        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({ kind: 'setCreditLimit', input: { ...ref, creditLimitMinor } })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ account, depositId: fc.constantFrom(...pools.depositIds), amountMinor: arbitraryMovementAmountMinor() })
+        .map(({ account: ref, ...rest }): LedgerOperation => ({ kind: 'deposit', input: { ...ref, ...rest } })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ account, transactionId, amountMinor: arbitraryMovementAmountMinor(3_000n) })
+        .map(({ account: ref, ...rest }): LedgerOperation => ({ kind: 'authorize', input: { ...ref, ...rest } })),
+    },
+    { weight: 2, arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'voidHold', input: { transactionId: id } })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ transactionId, amountMinor: fc.oneof(fc.bigInt({ min: 0n, max: 1_500n }), fc.bigInt({ min: -10n, max: 3_000n })) })
+        .map((input): LedgerOperation => ({ kind: 'capture', input })),
+    },
+    { weight: 2, arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'reverse', input: { transactionId: id } })) },
+  );
+};
+
+/** Distinct accounts to open, each with a valid credit limit. */
+export const arbitraryOpenAccountInputs = (
+  pools: LedgerPools = defaultLedgerPools,
+  constraints: { readonly minLength?: number; readonly maxLength?: number } = {},
+): fc.Arbitrary<OpenAccountInput[]> =>
+  fc
+    .uniqueArray(fc.record({ ref: arbitraryAccountRef(pools), creditLimitMinor: fc.bigInt({ min: 0n, max: 3_000n }) }), {
+      minLength: constraints.minLength ?? 1,
+      maxLength: constraints.maxLength ?? pools.accountIds.length * pools.currencies.length,
+      selector: ({ ref }) => `${ref.accountId}/${ref.currency.code}`,
+    })
+    .map((accounts) => accounts.map(({ ref, creditLimitMinor }) => ({ ...ref, creditLimitMinor })));
+
+/**
+ * A scenario: some accounts opened, then any operations. Replaying it with
+ * `applyLedgerOperation` (keeping the ledger of each success) exercises
+ * every rule, legal or not.
+ */
+export const arbitraryLedgerScenario = (
+  pools: LedgerPools = defaultLedgerPools,
+  maxOperations = 60,
+): fc.Arbitrary<readonly LedgerOperation[]> =>
+  fc
+    .tuple(arbitraryOpenAccountInputs(pools), fc.array(arbitraryLedgerOperation(pools), { maxLength: maxOperations }))
+    .map(([accounts, operations]) => [...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })), ...operations]);
+
+/** Replays operations on the pure ledger, keeping every success; returns the final ledger. */
+export const replayLedgerOperations = (start: Ledger, operations: readonly LedgerOperation[]): Ledger =>
+  operations.reduce(
+    (ledger, operation) =>
+      Either.match(applyLedgerOperation(ledger, operation), { onLeft: () => ledger, onRight: (result) => result.ledger }),
+    start,
+  );
