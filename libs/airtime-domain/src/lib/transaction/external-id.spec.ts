@@ -1,0 +1,107 @@
+import { test } from '@fast-check/jest';
+import { Either } from 'effect';
+import fc from 'fast-check';
+import { arbitraryExternalId } from '../../testing/transaction.arbitraries';
+import { type ExternalId, fnv1a64Base36, parseExternalId, providerExternalIdFor } from './external-id';
+import { MAX_ATTEMPTS } from './retry.policy';
+
+const id = (text: string): ExternalId => Either.getOrThrow(parseExternalId(text));
+const isValid = (text: string) => Either.isRight(parseExternalId(text));
+const attemptArb = fc.integer({ min: 1, max: MAX_ATTEMPTS });
+
+describe('external id', () => {
+  it('accepts 1..40 non-whitespace characters', () => {
+    expect(parseExternalId('a')).toEqual(Either.right('a'));
+    expect(isValid('x'.repeat(40))).toBe(true);
+    expect(isValid('order/42:ü字')).toBe(true);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['41 characters', 'x'.repeat(41)],
+    ['a space', 'order 42'],
+    ['a tab', 'order\t42'],
+    ['a no-break space', 'order\u00a042'],
+    ['a line separator', 'order\u202842'],
+    ['a control character', 'order\u000042'],
+    ['half a surrogate pair', 'order\ud83d'],
+  ])('refuses %s', (_, text) => {
+    const result = parseExternalId(text);
+    expect(Either.isLeft(result)).toBe(true);
+    if (Either.isLeft(result)) {
+      expect(result.left._tag).toBe('InvalidExternalId');
+      expect(result.left.code).toBe('INVALID_EXTERNAL_ID');
+      expect(result.left.input).toBe(text);
+    }
+  });
+
+  it('hashes with FNV-1a 64 (known vectors)', () => {
+    expect(fnv1a64Base36('')).toBe(BigInt('0xcbf29ce484222325').toString(36).padStart(13, '0'));
+    expect(fnv1a64Base36('a')).toBe(BigInt('0xaf63dc4c8601ec8c').toString(36).padStart(13, '0'));
+    expect(fnv1a64Base36('foobar')).toBe(BigInt('0x85944171f73967e8').toString(36).padStart(13, '0'));
+  });
+});
+
+describe('provider external id', () => {
+  it('suffixes the attempt number', () => {
+    expect(providerExternalIdFor(id('order-42'), 1)).toBe('order-42-1');
+    expect(providerExternalIdFor(id('order-42'), 7)).toBe('order-42-7');
+  });
+
+  it('stays plain while it fits in 40 characters', () => {
+    const longest = 'x'.repeat(38);
+    expect(providerExternalIdFor(id(longest), 1)).toBe(`${longest}-1`);
+  });
+
+  it('keeps a prefix and adds a hash of the whole id when too long', () => {
+    const external = 'y'.repeat(39);
+    const derived = providerExternalIdFor(id(external), 3);
+    expect(derived).toBe(`${'y'.repeat(40 - 16)}-${fnv1a64Base36(external)}-3`);
+    expect(derived).toHaveLength(40);
+  });
+
+  it('tells apart long ids that share their prefix', () => {
+    const prefix = 'merchant-2025-01-01-batch-0000';
+    expect(providerExternalIdFor(id(`${prefix}-000001`), 1)).not.toBe(providerExternalIdFor(id(`${prefix}-000002`), 1));
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const external = `${'z'.repeat(23)}😀${'z'.repeat(15)}`;
+    const derived = providerExternalIdFor(id(external), 1);
+    expect(isValid(derived)).toBe(true);
+    expect(derived.startsWith('z'.repeat(23))).toBe(true);
+    expect(derived).toHaveLength(39);
+  });
+
+  test.prop([arbitraryExternalId(), attemptArb])('is always 1..40 non-whitespace characters and deterministic', (external, attempt) => {
+    const derived = providerExternalIdFor(external, attempt);
+    expect(isValid(derived)).toBe(true);
+    expect(providerExternalIdFor(external, attempt)).toBe(derived);
+  });
+
+  test.prop([arbitraryExternalId()])('differs across the attempts of one id', (external) => {
+    const ids = Array.from({ length: MAX_ATTEMPTS }, (_, index) => providerExternalIdFor(external, index + 1));
+    expect(new Set(ids).size).toBe(MAX_ATTEMPTS);
+  });
+
+  test.prop([arbitraryExternalId(), arbitraryExternalId(), attemptArb, attemptArb])(
+    'differs across ids',
+    (a, b, attemptA, attemptB) => {
+      fc.pre(a !== b || attemptA !== attemptB);
+      expect(providerExternalIdFor(a, attemptA)).not.toBe(providerExternalIdFor(b, attemptB));
+    },
+  );
+
+  const hexArb = (minLength: number, maxLength: number) =>
+    fc.string({ minLength, maxLength, unit: fc.constantFrom(...'0123456789abcdef') });
+
+  test.prop([hexArb(30, 30), hexArb(1, 10), hexArb(1, 10), attemptArb])(
+    'differs across long ids sharing a prefix',
+    (prefix, tailA, tailB, attempt) => {
+      fc.pre(tailA !== tailB);
+      expect(providerExternalIdFor(id(`${prefix}${tailA}`), attempt)).not.toBe(
+        providerExternalIdFor(id(`${prefix}${tailB}`), attempt),
+      );
+    },
+  );
+});

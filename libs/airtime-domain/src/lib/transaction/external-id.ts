@@ -1,0 +1,67 @@
+import { type Brand, Either } from 'effect';
+import { InvalidExternalId } from './transaction.errors';
+
+/**
+ * The idempotency key of a top-up, unique per account: 1..40 non-whitespace
+ * characters (the DVS `external_id` rule). Length is counted in UTF-16 code
+ * units, which never exceeds the count in characters.
+ */
+export type ExternalId = string & Brand.Brand<'ExternalId'>;
+
+export const EXTERNAL_ID_MAX_LENGTH = 40;
+
+// Any whitespace (Unicode included), a control character, or half of a surrogate pair.
+const FORBIDDEN = /[\s\p{Cc}]|\p{Cs}/u;
+
+export const parseExternalId = (text: string): Either.Either<ExternalId, InvalidExternalId> => {
+  if (text.length === 0) return Either.left(new InvalidExternalId({ input: text, reason: 'it is empty' }));
+  if (text.length > EXTERNAL_ID_MAX_LENGTH) {
+    return Either.left(
+      new InvalidExternalId({ input: text, reason: `it is longer than ${EXTERNAL_ID_MAX_LENGTH} characters` }),
+    );
+  }
+  if (FORBIDDEN.test(text)) {
+    return Either.left(
+      new InvalidExternalId({ input: text, reason: 'only non-whitespace, printable characters are allowed' }),
+    );
+  }
+  return Either.right(text as ExternalId);
+};
+
+const FNV_OFFSET_BASIS_64 = 0xcbf29ce484222325n;
+const FNV_PRIME_64 = 0x100000001b3n;
+const MASK_64 = 0xffffffffffffffffn;
+/** 2^64 - 1 in base 36 has 13 digits. */
+const HASH_LENGTH = 13;
+
+/** FNV-1a (64-bit) over the UTF-16 code units of `text`, as 13 base-36 digits. */
+export const fnv1a64Base36 = (text: string): string => {
+  let hash = FNV_OFFSET_BASIS_64;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= BigInt(text.charCodeAt(index));
+    hash = (hash * FNV_PRIME_64) & MASK_64;
+  }
+  return hash.toString(36).padStart(HASH_LENGTH, '0');
+};
+
+const isHighSurrogate = (codeUnit: number): boolean => codeUnit >= 0xd800 && codeUnit <= 0xdbff;
+
+/** The first `length` code units of `text`, one less if that would split a surrogate pair. */
+const safePrefix = (text: string, length: number): string =>
+  length > 0 && isHighSurrogate(text.charCodeAt(length - 1)) ? text.slice(0, length - 1) : text.slice(0, length);
+
+/**
+ * The external id sent to the provider for attempt `attemptNumber` (1-based):
+ * `${externalId}-${attemptNumber}`. When that exceeds 40 characters, a prefix
+ * of the id is kept and a hash of the whole id added,
+ * `${prefix}-${hash}-${attemptNumber}`, so that long ids sharing a prefix
+ * still differ. Pure and deterministic: the same top-up and attempt always
+ * give the same provider id.
+ */
+export const providerExternalIdFor = (externalId: ExternalId, attemptNumber: number): ExternalId => {
+  const suffix = `-${attemptNumber}`;
+  const plain = `${externalId}${suffix}`;
+  if (plain.length <= EXTERNAL_ID_MAX_LENGTH) return plain as ExternalId;
+  const hashed = `-${fnv1a64Base36(externalId)}${suffix}`;
+  return `${safePrefix(externalId, Math.max(0, EXTERNAL_ID_MAX_LENGTH - hashed.length))}${hashed}` as ExternalId;
+};

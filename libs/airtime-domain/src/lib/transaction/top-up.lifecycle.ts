@@ -1,0 +1,236 @@
+import { Either } from 'effect';
+import {
+  type Attempt,
+  type AttemptFailureReason,
+  type AttemptOutcome,
+  type AttemptRef,
+  findAttempt,
+  isSettled,
+  type ProviderStatusAnswer,
+} from './attempt';
+import { type AttemptReport, replaceAttempt, reportAttemptStatus } from './attempt-report';
+import { providerExternalIdFor } from './external-id';
+import { hasAttemptsLeft } from './retry.policy';
+import { lastAttemptOf, type TopUp, type TopUpChange } from './top-up';
+import { AttemptNotDue, AttemptNotFound, AttemptsExhausted, TopUpAlreadyFinal, UnresolvedAttempt } from './top-up.errors';
+import { isFinalClass, statusOfClass, type TransactionStatus, transactionStatus } from './transaction-status';
+import type { IllegalTransition } from './transaction.errors';
+import { applyStatus, movementsOf } from './transaction.machine';
+
+export interface StartedAttempt extends TopUpChange {
+  readonly attempt: Attempt;
+}
+
+const unresolved = (topUp: TopUp): UnresolvedAttempt | undefined => {
+  const last = lastAttemptOf(topUp);
+  return last === undefined || isSettled(last)
+    ? undefined
+    : new UnresolvedAttempt({ topUpId: topUp.id, attemptNumber: last.number, state: last.state });
+};
+
+const describeRef = (ref: AttemptRef | undefined): string =>
+  ref === undefined
+    ? '(none started)'
+    : 'attemptNumber' in ref
+      ? `#${ref.attemptNumber}`
+      : 'providerExternalId' in ref
+        ? `with external id "${ref.providerExternalId}"`
+        : `with provider transaction id "${ref.providerTransactionId}"`;
+
+const attemptOf = (topUp: TopUp, ref: AttemptRef | undefined): Either.Either<Attempt, AttemptNotFound> => {
+  const attempt = findAttempt(topUp.attempts, ref);
+  return attempt === undefined
+    ? Either.left(new AttemptNotFound({ topUpId: topUp.id, ref: describeRef(ref) }))
+    : Either.right(attempt);
+};
+
+/**
+ * The provider external id of attempt `number`. After a definite failure a
+ * fresh id (`-<number>`), since the provider has recorded the old one. After
+ * "not found" on the same provider, the id the provider said it never had is
+ * used again: should the original request still arrive late, the provider's
+ * own duplicate check (DVS 1007001) refuses one of the two, so the top-up can
+ * never be delivered twice.
+ */
+const providerExternalIdOfNextAttempt = (topUp: TopUp, number: number, providerId: string | undefined) => {
+  const last = lastAttemptOf(topUp);
+  return last !== undefined && last.failure?.reason === 'NOT_FOUND_AT_PROVIDER' && last.providerId === providerId
+    ? last.providerExternalId
+    : providerExternalIdFor(topUp.externalId, number);
+};
+
+/**
+ * Starts the next provider attempt, with its provider external id. Refused
+ * when the top-up is final, while the last attempt is not settled (an
+ * unknown outcome is never resent blindly), before a scheduled retry is
+ * due, and when the schedule is exhausted.
+ */
+export const startAttempt = (
+  topUp: TopUp,
+  now: Date,
+  providerId?: string,
+): Either.Either<StartedAttempt, TopUpAlreadyFinal | UnresolvedAttempt | AttemptsExhausted | AttemptNotDue> => {
+  if (isFinalClass(topUp.status.class)) return Either.left(new TopUpAlreadyFinal({ topUpId: topUp.id, status: topUp.status }));
+  const pending = unresolved(topUp);
+  if (pending) return Either.left(pending);
+  if (!hasAttemptsLeft(topUp.attempts.length)) {
+    return Either.left(new AttemptsExhausted({ topUpId: topUp.id, attemptsMade: topUp.attempts.length }));
+  }
+  if (topUp.nextAttemptAt !== undefined && now.getTime() < topUp.nextAttemptAt.getTime()) {
+    return Either.left(new AttemptNotDue({ topUpId: topUp.id, nextAttemptAt: topUp.nextAttemptAt, now }));
+  }
+  const number = topUp.attempts.length + 1;
+  const attempt: Attempt = {
+    number,
+    providerExternalId: providerExternalIdOfNextAttempt(topUp, number, providerId),
+    providerId,
+    startedAt: now,
+    state: 'InFlight',
+    providerStatus: undefined,
+    providerTransactionId: undefined,
+    failure: undefined,
+    unknownReason: undefined,
+    updatedAt: now,
+  };
+  return Either.right({
+    topUp: { ...topUp, attempts: [...topUp.attempts, attempt], nextAttemptAt: undefined, updatedAt: now },
+    movements: [],
+    attempt,
+  });
+};
+
+/** Failures established on our side before anything reached the provider. */
+const PRE_SEND_REASONS: readonly AttemptFailureReason[] = ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT_BEFORE_SEND'];
+
+const markUnknown = (
+  topUp: TopUp,
+  attempt: Attempt,
+  outcome: Extract<AttemptOutcome, { _tag: 'Unknown' }>,
+  now: Date,
+): TopUpChange => {
+  // Anything heard from the provider (even a callback before the send returned) outranks "no answer".
+  if (attempt.state !== 'InFlight') return { topUp, movements: [] };
+  const updated: Attempt = { ...attempt, state: 'Unknown', unknownReason: outcome.reason, updatedAt: now };
+  const attempts = replaceAttempt(topUp, updated);
+  return {
+    topUp: { ...topUp, attempts, awaitingStatusQuery: attempts[attempts.length - 1]?.state === 'Unknown', updatedAt: now },
+    movements: [],
+  };
+};
+
+const reportOf = (outcome: Exclude<AttemptOutcome, { _tag: 'Unknown' }>): AttemptReport => {
+  switch (outcome._tag) {
+    case 'Succeeded':
+      return { status: statusOfClass('COMPLETED'), providerTransactionId: outcome.providerTransactionId };
+    case 'Accepted':
+      return { status: transactionStatus(outcome.status), providerTransactionId: outcome.providerTransactionId };
+    case 'Failed':
+      return {
+        status: transactionStatus(outcome.status),
+        ...(outcome.providerTransactionId === undefined ? {} : { providerTransactionId: outcome.providerTransactionId }),
+        failure: {
+          reason: outcome.reason,
+          retryable: outcome.retryable,
+          ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+        },
+      };
+  }
+};
+
+/**
+ * Records what a send came back with (for the last attempt unless `ref`
+ * names another). Succeeded: COMPLETED (CAPTURE). Accepted: the pending
+ * status. Failed: a retry per the schedule while retryable and attempts are
+ * left (no movement: the hold stays), otherwise the top-up fails (VOID).
+ * Unknown: the attempt waits for a status query; nothing moves. An outcome
+ * behind what the provider already reported (a callback first) is a no-op.
+ */
+export const recordAttemptOutcome = (
+  topUp: TopUp,
+  outcome: AttemptOutcome,
+  now: Date,
+  ref?: AttemptRef,
+): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> =>
+  Either.flatMap(attemptOf(topUp, ref), (attempt): Either.Either<TopUpChange, IllegalTransition> => {
+    if (outcome._tag === 'Unknown') return Either.right(markUnknown(topUp, attempt, outcome, now));
+    if (outcome._tag === 'Failed' && PRE_SEND_REASONS.includes(outcome.reason) && attempt.providerStatus !== undefined) {
+      // The provider has reported on this attempt, so it did reach it: its word stands.
+      return Either.right({ topUp, movements: [] });
+    }
+    return reportAttemptStatus(topUp, attempt, reportOf(outcome), now);
+  });
+
+/**
+ * Settles an attempt (the last unless `ref` names another) with the
+ * provider's answer to "status by external id". Found: the status is applied
+ * as any provider event. NotFound: the provider never received it, so the
+ * attempt is a definite, retryable failure (next attempt per the schedule,
+ * counted from now); once a status has been heard for the attempt, NotFound
+ * is stale and ignored.
+ */
+export const resolveUnknownAttempt = (
+  topUp: TopUp,
+  answer: ProviderStatusAnswer,
+  now: Date,
+  ref?: AttemptRef,
+): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> =>
+  Either.flatMap(attemptOf(topUp, ref), (attempt): Either.Either<TopUpChange, IllegalTransition> => {
+    if (answer._tag === 'Found') {
+      return reportAttemptStatus(
+        topUp,
+        attempt,
+        answer.providerTransactionId === undefined
+          ? { status: answer.status }
+          : { status: answer.status, providerTransactionId: answer.providerTransactionId },
+        now,
+      );
+    }
+    if (attempt.providerStatus !== undefined || (attempt.state !== 'Unknown' && attempt.state !== 'InFlight')) {
+      return Either.right({ topUp, movements: [] });
+    }
+    return reportAttemptStatus(
+      topUp,
+      attempt,
+      {
+        status: statusOfClass('DECLINED'),
+        failure: { reason: 'NOT_FOUND_AT_PROVIDER', retryable: true, detail: 'the provider never received it' },
+        retryFrom: 'now',
+      },
+      now,
+    );
+  });
+
+/**
+ * Applies a provider callback or poll result about an attempt (the last
+ * unless `ref` names it; prefer the provider external id, which a callback
+ * carries even before the send has returned). Duplicates and stale events
+ * change nothing and imply no movement; a contradicting one is an
+ * `IllegalTransition`.
+ */
+export const applyProviderEvent = (
+  topUp: TopUp,
+  status: TransactionStatus,
+  now: Date,
+  ref?: AttemptRef,
+): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> =>
+  Either.flatMap(attemptOf(topUp, ref), (attempt) => reportAttemptStatus(topUp, attempt, { status }, now));
+
+/** Cancels a top-up still in CREATED with no unsettled attempt (VOID). Cancelling twice is a no-op. */
+export const cancelTopUp = (topUp: TopUp, now: Date): Either.Either<TopUpChange, UnresolvedAttempt | IllegalTransition> => {
+  const pending = unresolved(topUp);
+  if (pending) return Either.left(pending);
+  return Either.map(applyStatus(topUp.status, statusOfClass('CANCELLED')), (change) =>
+    change._tag === 'Advanced'
+      ? {
+          topUp: {
+            ...topUp,
+            status: change.status,
+            nextAttemptAt: undefined,
+            failureReason: { reason: 'CANCELLED', attemptsExhausted: false },
+            updatedAt: now,
+          },
+          movements: movementsOf(change),
+        }
+      : { topUp, movements: [] },
+  );
+};

@@ -1,0 +1,192 @@
+import { test } from '@fast-check/jest';
+import { Either } from 'effect';
+import fc from 'fast-check';
+import {
+  arbitraryAttemptOutcome,
+  arbitraryDeliveredHistory,
+  arbitraryEventSequence,
+  ledgerLifecycleViolation,
+  arbitraryProviderStatusAnswer,
+  sampleNewTopUp,
+  arbitraryTransactionStatus,
+} from '../../testing/transaction.arbitraries';
+import { type AttemptOutcome, attemptFailed, attemptUnknown, type ProviderStatusAnswer } from './attempt';
+import { MAX_ATTEMPTS } from './retry.policy';
+import { createTopUp, type TopUp, type TopUpChange } from './top-up';
+import { applyProviderEvent, cancelTopUp, recordAttemptOutcome, resolveUnknownAttempt, startAttempt } from './top-up.lifecycle';
+import { isFailureClass, isFinalClass, type TransactionClass, type TransactionStatus } from './transaction-status';
+import type { LedgerMovementKind } from './transaction.machine';
+
+const t0 = new Date(Date.UTC(2025, 0, 1, 12, 0, 0));
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+const freshTopUp = (): TopUp => Either.getOrThrow(createTopUp(sampleNewTopUp({ now: t0 }))).topUp;
+const startedTopUp = (): TopUp => Either.getOrThrow(startAttempt(freshTopUp(), t0)).topUp;
+
+/** Applies provider events in order (one second apart), skipping refused ones. */
+const deliver = (topUp: TopUp, events: readonly TransactionStatus[], startSecond = 1) => {
+  let current = topUp;
+  const movements: LedgerMovementKind[] = [];
+  const classes: TransactionClass[] = [current.status.class];
+  events.forEach((event, index) => {
+    const change = applyProviderEvent(current, event, at(startSecond + index));
+    if (Either.isRight(change)) {
+      current = change.right.topUp;
+      movements.push(...change.right.movements);
+    }
+    classes.push(current.status.class);
+  });
+  return { topUp: current, movements, classes };
+};
+
+const leavesFinalOnlyByReversal = (classes: readonly TransactionClass[]) =>
+  classes.every((next, index) => {
+    const previous = classes[index - 1];
+    return previous === undefined || !isFinalClass(previous) || previous === next || (previous === 'COMPLETED' && next === 'REVERSED');
+  });
+
+/** Where the ledger of a top-up stands, from the class it is in. */
+const expectedLedgerStage = (transactionClass: TransactionClass): LedgerMovementKind =>
+  transactionClass === 'COMPLETED'
+    ? 'CAPTURE'
+    : transactionClass === 'REVERSED'
+      ? 'REVERSE'
+      : isFailureClass(transactionClass)
+        ? 'VOID'
+        : 'AUTHORIZE';
+
+describe('top-up under provider events', () => {
+  test.prop([arbitraryEventSequence])('never leaves a final class except COMPLETED -> REVERSED', (events) => {
+    expect(leavesFinalOnlyByReversal(deliver(startedTopUp(), events).classes)).toBe(true);
+  });
+
+  test.prop([arbitraryEventSequence])('implies a legal ledger lifecycle', (events) => {
+    const { topUp, movements } = deliver(startedTopUp(), events);
+    const all: LedgerMovementKind[] = ['AUTHORIZE', ...movements];
+    expect(ledgerLifecycleViolation(all)).toBeUndefined();
+    expect(all[all.length - 1]).toBe(expectedLedgerStage(topUp.status.class));
+  });
+
+  test.prop([arbitraryEventSequence])('replaying the events gives the same top-up as delivering them once', (events) => {
+    const once = deliver(startedTopUp(), events);
+    const again = deliver(once.topUp, events, 1000);
+    expect(again.topUp).toEqual(once.topUp);
+    expect(again.movements).toEqual([]);
+  });
+
+  test.prop([arbitraryDeliveredHistory()])(
+    'a true history delivered shuffled with duplicates converges to its last status',
+    ({ history, delivered }) => {
+      const inOrder = deliver(startedTopUp(), history);
+      const shuffled = deliver(startedTopUp(), delivered);
+      const lastStatus = history[history.length - 1];
+      expect(shuffled.topUp.attempts[0]?.providerStatus).toEqual(lastStatus);
+      if (lastStatus?.status.endsWith('-OPERATOR-CURRENTLY-UNAVAILABLE')) {
+        // A retryable failure: the hold stays and the next attempt is scheduled.
+        expect(isFinalClass(shuffled.topUp.status.class)).toBe(false);
+        expect(shuffled.topUp.nextAttemptAt).toEqual(new Date(t0.getTime() + 60_000));
+        expect(shuffled.movements).toEqual([]);
+      } else {
+        expect(shuffled.topUp.status).toEqual(lastStatus ?? freshTopUp().status);
+        expect(shuffled.movements).toEqual(inOrder.movements);
+      }
+    },
+  );
+});
+
+type Command =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'outcome'; readonly outcome: AttemptOutcome }
+  | { readonly kind: 'event'; readonly status: TransactionStatus; readonly attemptNumber: number | undefined }
+  | { readonly kind: 'resolve'; readonly answer: ProviderStatusAnswer }
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'wait'; readonly minutes: number };
+
+/** Retryable failures and unknown outcomes weigh more, so that runs reach later attempts. */
+const outcomeArb: fc.Arbitrary<AttemptOutcome> = fc.oneof(
+  { arbitrary: arbitraryAttemptOutcome, weight: 2 },
+  {
+    arbitrary: fc.constantFrom<AttemptOutcome>(
+      attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }),
+      attemptFailed({ reason: 'RATE_LIMITED' }),
+      attemptUnknown('TIMEOUT_AFTER_SEND'),
+    ),
+    weight: 3,
+  },
+);
+
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { arbitrary: fc.constant<Command>({ kind: 'start' }), weight: 30 },
+  { arbitrary: outcomeArb.map((outcome): Command => ({ kind: 'outcome', outcome })), weight: 30 },
+  {
+    arbitrary: fc
+      .tuple(arbitraryTransactionStatus, fc.option(fc.integer({ min: 1, max: MAX_ATTEMPTS }), { nil: undefined }))
+      .map(([status, attemptNumber]): Command => ({ kind: 'event', status, attemptNumber })),
+    weight: 6,
+  },
+  { arbitrary: arbitraryProviderStatusAnswer.map((answer): Command => ({ kind: 'resolve', answer })), weight: 15 },
+  { arbitrary: fc.constant<Command>({ kind: 'cancel' }), weight: 1 },
+  { arbitrary: fc.constantFrom(1, 2, 5, 30, 60, 120).map((minutes): Command => ({ kind: 'wait', minutes })), weight: 20 },
+);
+
+const run = (topUp: TopUp, command: Command, now: Date): Either.Either<TopUpChange, unknown> => {
+  switch (command.kind) {
+    case 'start':
+      return startAttempt(topUp, now);
+    case 'outcome':
+      return recordAttemptOutcome(topUp, command.outcome, now);
+    case 'event':
+      return applyProviderEvent(
+        topUp,
+        command.status,
+        now,
+        command.attemptNumber === undefined ? undefined : { attemptNumber: command.attemptNumber },
+      );
+    case 'resolve':
+      return resolveUnknownAttempt(topUp, command.answer, now);
+    case 'cancel':
+      return cancelTopUp(topUp, now);
+    case 'wait':
+      return Either.right({ topUp, movements: [] });
+  }
+};
+
+describe('top-up under any sequence of commands', () => {
+  test.prop([fc.array(commandArb, { minLength: 1, maxLength: 80, size: 'max' })])('keeps its invariants', (commands) => {
+    let topUp = freshTopUp();
+    let nowMs = t0.getTime();
+    const movements: LedgerMovementKind[] = ['AUTHORIZE'];
+    const classes: TransactionClass[] = [topUp.status.class];
+    for (const command of commands) {
+      nowMs += command.kind === 'wait' ? command.minutes * 60_000 : 1000;
+      const result = run(topUp, command, new Date(nowMs));
+      if (Either.isLeft(result)) continue;
+      topUp = result.right.topUp;
+      movements.push(...result.right.movements);
+      classes.push(topUp.status.class);
+
+      expect(ledgerLifecycleViolation(movements)).toBeUndefined();
+      expect(movements[movements.length - 1]).toBe(expectedLedgerStage(topUp.status.class));
+      expect(leavesFinalOnlyByReversal(classes)).toBe(true);
+      // At most one attempt is unsettled, and only the last: nothing is resent over an unknown outcome.
+      topUp.attempts.slice(0, -1).forEach((attempt) => expect(['Succeeded', 'Failed']).toContain(attempt.state));
+      expect(topUp.attempts.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
+      expect(topUp.attempts.map((attempt) => attempt.number)).toEqual(topUp.attempts.map((_, index) => index + 1));
+      // a provider external id is used again only by the resend that follows its "not found" on the same provider
+      topUp.attempts.forEach((attempt, index) => {
+        const earlier = topUp.attempts.slice(0, index).filter((a) => a.providerExternalId === attempt.providerExternalId);
+        const previous = topUp.attempts[index - 1];
+        if (earlier.length > 0) {
+          expect(earlier).toContain(previous);
+          for (const reused of earlier) {
+            expect(reused.failure?.reason).toBe('NOT_FOUND_AT_PROVIDER');
+            expect(reused.providerId).toBe(attempt.providerId);
+          }
+        }
+      });
+      expect(topUp.awaitingStatusQuery).toBe(topUp.attempts[topUp.attempts.length - 1]?.state === 'Unknown');
+      if (isFinalClass(topUp.status.class)) expect(topUp.nextAttemptAt).toBeUndefined();
+      if (isFailureClass(topUp.status.class)) expect(topUp.failureReason).toBeDefined();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { Either } from 'effect';
+import type { PhoneNumber } from '../phone/phone-number';
+import type { Quote } from '../selector/quote';
+import type { Attempt, AttemptFailureReason } from './attempt';
+import type { ExternalId } from './external-id';
+import { InvalidTopUp } from './top-up.errors';
+import { statusOfClass, type TransactionStatus } from './transaction-status';
+import type { LedgerMovementKind } from './transaction.machine';
+
+/** Why a top-up ended without delivering. */
+export interface TopUpFailure {
+  readonly reason: AttemptFailureReason | 'CANCELLED';
+  /** True when a retryable failure ran out of attempts. */
+  readonly attemptsExhausted: boolean;
+  readonly detail?: string;
+}
+
+/** A request to send a quote's value to a phone, with its provider attempts. */
+export interface TopUp {
+  readonly id: string;
+  readonly accountId: string;
+  /** The caller's idempotency key; ledger hold and provider ids derive from it. */
+  readonly externalId: ExternalId;
+  readonly destination: PhoneNumber;
+  readonly quote: Quote;
+  /** The top-up's own status; it only moves forward (see `applyStatus`). */
+  readonly status: TransactionStatus;
+  readonly attempts: readonly Attempt[];
+  /** When a scheduled retry is due; `undefined` when none is scheduled. */
+  readonly nextAttemptAt: Date | undefined;
+  /** The last attempt's outcome is unknown: the provider must be asked by external id. */
+  readonly awaitingStatusQuery: boolean;
+  readonly failureReason: TopUpFailure | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A top-up after a change, and the ledger movements that change implies, in order. */
+export interface TopUpChange {
+  readonly topUp: TopUp;
+  readonly movements: readonly LedgerMovementKind[];
+}
+
+export interface NewTopUp {
+  readonly id: string;
+  readonly accountId: string;
+  readonly externalId: ExternalId;
+  readonly destination: PhoneNumber;
+  readonly quote: Quote;
+  readonly now: Date;
+}
+
+/** A new top-up in CREATED: the quote's cost is to be authorized (held). */
+export const createTopUp = (input: NewTopUp): Either.Either<TopUpChange, InvalidTopUp> => {
+  const refuse = (reason: string) => Either.left(new InvalidTopUp({ topUpId: input.id, reason }));
+  if (input.id.trim().length === 0) return refuse('an id is required');
+  if (input.accountId.trim().length === 0) return refuse('an account id is required');
+  if (input.quote.cost.amountMinor <= 0n) return refuse('the quote has no cost to hold');
+  if (input.quote.receive.amountMinor <= 0n) return refuse('the quote delivers nothing');
+  const topUp: TopUp = {
+    id: input.id,
+    accountId: input.accountId,
+    externalId: input.externalId,
+    destination: input.destination,
+    quote: input.quote,
+    status: statusOfClass('CREATED'),
+    attempts: [],
+    nextAttemptAt: undefined,
+    awaitingStatusQuery: false,
+    failureReason: undefined,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+  return Either.right({ topUp, movements: ['AUTHORIZE'] });
+};
+
+export const lastAttemptOf = (topUp: TopUp): Attempt | undefined => topUp.attempts[topUp.attempts.length - 1];

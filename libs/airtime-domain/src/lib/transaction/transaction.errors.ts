@@ -1,0 +1,38 @@
+import { Data } from 'effect';
+import type { TransactionStatus } from './transaction-status';
+
+/** A status (or class) text that the DVS catalogue does not define. */
+export class UnknownTransactionStatus extends Data.TaggedError('UnknownTransactionStatus')<{
+  readonly input: string;
+  readonly kind: 'class' | 'status';
+}> {
+  readonly code = 'UNKNOWN_TRANSACTION_STATUS' as const;
+  override get message(): string {
+    return `unknown transaction ${this.kind} "${this.input}"`;
+  }
+}
+
+/**
+ * A status that can be neither reached from the current one nor is behind
+ * it, e.g. COMPLETED then DECLINED, or CANCELLED then COMPLETED.
+ */
+export class IllegalTransition extends Data.TaggedError('IllegalTransition')<{
+  readonly from: TransactionStatus;
+  readonly to: TransactionStatus;
+}> {
+  readonly code = 'ILLEGAL_TRANSITION' as const;
+  override get message(): string {
+    return `illegal transition from ${this.from.status} to ${this.to.status}`;
+  }
+}
+
+/** Not 1..40 non-whitespace characters (the DVS limit on `external_id`). */
+export class InvalidExternalId extends Data.TaggedError('InvalidExternalId')<{
+  readonly input: string;
+  readonly reason: string;
+}> {
+  readonly code = 'INVALID_EXTERNAL_ID' as const;
+  override get message(): string {
+    return `invalid external id "${this.input}": ${this.reason}`;
+  }
+}
