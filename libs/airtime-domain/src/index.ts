@@ -1,1 +1,212 @@
+// The public API of @airtime/domain: the pure airtime model and its ports.
+
+// Money
 export { type Currency, currencyOf, knownCurrencies, sameCurrency } from './lib/money/currency';
+export {
+  type Money,
+  money,
+  zero,
+  parseMoney,
+  parseProviderAmount,
+  moneyFromJsonNumber,
+  formatMoney,
+  formatProviderAmount,
+  addMoney,
+  subtractMoney,
+  compareMoney,
+  isPositive,
+  moneyEquals,
+} from './lib/money/money';
+export { type ExchangeRate, parseExchangeRate, impliedRate, sourceCostOf, formatExchangeRate } from './lib/money/exchange-rate';
+export { InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidExchangeRate } from './lib/money/money.errors';
+
+// Phone numbers
+export {
+  type PhoneNumber,
+  parsePhoneNumber,
+  parseInternationalDigits,
+  parseNationalNumber,
+  toE164,
+  toInternationalDigits,
+  lastDigits,
+} from './lib/phone/phone-number';
+export { InvalidPhoneNumber } from './lib/phone/phone.errors';
+
+// Products and the denomination selector
+export {
+  type Operator,
+  type ProductKind,
+  type FixedProduct,
+  type RangedProduct,
+  type Product,
+  makeFixedProduct,
+  makeRangedProduct,
+  destinationCurrencyOf,
+  sourceCurrencyOf,
+  gridSize,
+  destinationAt,
+  wholesaleAt,
+  costAt,
+  compareProductIds,
+} from './lib/product/product';
+export { InvalidProduct } from './lib/product/product.errors';
+export { type Quote, type SelectionRequest, type SelectionRule } from './lib/selector/quote';
+export { selectDenomination } from './lib/selector/denomination.selector';
+export { NoMatchingProduct, CurrencyNotAccepted, InvalidSelectionRequest, type SelectionError } from './lib/selector/selector.errors';
+
+// Transaction statuses and the state machine
+export {
+  TRANSACTION_CLASSES,
+  FINAL_CLASSES,
+  FAILURE_CLASSES,
+  PENDING_CLASSES,
+  TRANSACTION_STATUS_CATALOGUE,
+  DETAILED_STATUSES,
+  type TransactionClass,
+  type FailureClass,
+  type PendingClass,
+  type DetailedStatus,
+  type DetailedStatusOf,
+  type TransactionStatus,
+  transactionStatus,
+  statusOfClass,
+  describeStatus,
+  parseTransactionStatus,
+  parseTransactionClass,
+  isFinalClass,
+  isFailureClass,
+  isPendingClass,
+  sameStatus,
+} from './lib/transaction/transaction-status';
+export {
+  TRANSITIONS,
+  canTransition,
+  pathBetween,
+  isReachable,
+  type StatusChange,
+  applyStatus,
+  type LedgerMovementKind,
+  ledgerMovementFor,
+  movementsOf,
+} from './lib/transaction/transaction.machine';
+export { UnknownTransactionStatus, IllegalTransition, InvalidExternalId } from './lib/transaction/transaction.errors';
+
+// Top-ups, attempts and retries
+export { type ExternalId, EXTERNAL_ID_MAX_LENGTH, parseExternalId, providerExternalIdFor } from './lib/transaction/external-id';
+export { RETRY_DELAYS_MINUTES, MAX_ATTEMPTS, retryDelayMinutes, nextAttemptAt, hasAttemptsLeft } from './lib/transaction/retry.policy';
+export {
+  type AttemptFailureReason,
+  RETRYABLE_FAILURE_REASONS,
+  isRetryableFailureReason,
+  type UnknownOutcomeReason,
+  type AttemptFailure,
+  type AttemptOutcome,
+  attemptSucceeded,
+  attemptAccepted,
+  attemptFailed,
+  attemptUnknown,
+  type ProviderStatusAnswer,
+  providerFound,
+  providerNotFound,
+  failureOfStatus,
+  type AttemptState,
+  type Attempt,
+  isSettled,
+  type AttemptRef,
+  findAttempt,
+} from './lib/transaction/attempt';
+export { type TopUp, type TopUpFailure, type TopUpChange, type NewTopUp, createTopUp, lastAttemptOf } from './lib/transaction/top-up';
+export {
+  type StartedAttempt,
+  startAttempt,
+  recordAttemptOutcome,
+  resolveUnknownAttempt,
+  applyProviderEvent,
+  cancelTopUp,
+} from './lib/transaction/top-up.lifecycle';
+export {
+  InvalidTopUp,
+  TopUpAlreadyFinal,
+  UnresolvedAttempt,
+  AttemptNotDue,
+  AttemptsExhausted,
+  AttemptNotFound,
+} from './lib/transaction/top-up.errors';
+
+// Balance ledger
+export {
+  type Ledger,
+  type LedgerAccount,
+  type Hold,
+  type HoldStatus,
+  type JournalEntry,
+  type JournalEntryKind,
+  type LedgerMovementResult,
+  type LedgerAccountResult,
+  emptyLedger,
+  accountKey,
+  findAccount,
+  findHold,
+  holdStatus,
+} from './lib/ledger/ledger';
+export {
+  type OpenAccountInput,
+  type SetCreditLimitInput,
+  type DepositInput,
+  openAccount,
+  setCreditLimit,
+  deposit,
+} from './lib/ledger/ledger.accounts';
+export {
+  type AuthorizeInput,
+  type VoidHoldInput,
+  type CaptureInput,
+  type ReverseInput,
+  authorize,
+  voidHold,
+  capture,
+  reverse,
+} from './lib/ledger/ledger.operations';
+export { type InvariantRule, type InvariantViolation, checkInvariants } from './lib/ledger/ledger.invariants';
+export { type JournalBalances, journalBalances } from './lib/ledger/ledger.journal';
+export {
+  AccountNotFound,
+  AccountAlreadyOpen,
+  CreditLimitInUse,
+  InvalidLedgerAmount,
+  InsufficientFunds,
+  IdempotencyConflict,
+  HoldNotFound,
+  HoldAlreadySettled,
+  CaptureExceedsHold,
+  HoldNotCaptured,
+  type LedgerError,
+} from './lib/ledger/ledger.errors';
+
+// Ports
+export {
+  AirtimeProvider,
+  type AirtimeProviderService,
+  type OperatorMatch,
+  type ProductFilter,
+  type SendRequest,
+  type ProviderTransaction,
+  type ProviderBalance,
+  type ProviderCallback,
+} from './lib/ports/airtime-provider.port';
+export {
+  ProviderUnavailable,
+  ProviderRateLimited,
+  ProviderRejected,
+  ProviderOutcomeUnknown,
+  ProviderResponseInvalid,
+  InvalidProviderCallback,
+  type ProviderError,
+} from './lib/ports/provider.errors';
+export { TopUpRepository, type TopUpRepositoryService, type TopUpFilter, type Page } from './lib/ports/top-up-repository.port';
+export { LedgerStore, type LedgerStoreService, type StoredMovement } from './lib/ports/ledger-store.port';
+export { Outbox, type OutboxService, type OutboxEvent } from './lib/ports/outbox.port';
+export { UnitOfWork, type UnitOfWorkService } from './lib/ports/unit-of-work.port';
+export { Clock, type ClockService } from './lib/ports/clock.port';
+export { IdGenerator, type IdGeneratorService } from './lib/ports/id-generator.port';
+export { PersistenceFailure, ConcurrentModification, DuplicateKey } from './lib/ports/persistence.errors';

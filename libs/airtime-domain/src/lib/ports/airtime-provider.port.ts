@@ -1,0 +1,71 @@
+import { Context, type Effect, type Option } from 'effect';
+import type { Money } from '../money/money';
+import type { PhoneNumber } from '../phone/phone-number';
+import type { Operator, Product, ProductKind } from '../product/product';
+import type { TransactionStatus } from '../transaction/transaction-status';
+import type { InvalidProviderCallback, ProviderError } from './provider.errors';
+
+/** An operator a number may belong to; `identified` when the provider is sure (not a guess from the prefix). */
+export interface OperatorMatch {
+  readonly operator: Operator;
+  readonly identified: boolean;
+}
+
+export interface ProductFilter {
+  readonly countryIso?: string;
+  readonly operatorId?: string;
+  readonly kind?: ProductKind;
+}
+
+export interface SendRequest {
+  /** Our id for this attempt at the provider (1..40 chars): the idempotency key there. */
+  readonly providerExternalId: string;
+  readonly product: Product;
+  readonly destination: PhoneNumber;
+  /** What the beneficiary receives (for ranged products, the chosen amount). */
+  readonly receive: Money;
+  /** Where the provider should POST status changes, with the top-up's secret token in it. */
+  readonly callbackUrl?: string;
+}
+
+/** A transaction as the provider knows it. */
+export interface ProviderTransaction {
+  readonly providerTransactionId: string;
+  readonly providerExternalId: string;
+  readonly status: TransactionStatus;
+  readonly receive?: Money;
+  readonly operatorReference?: string;
+}
+
+export interface ProviderBalance {
+  readonly available: Money;
+  readonly holding: Money;
+  readonly creditLimit: Money;
+}
+
+/** A status change pushed by the provider. */
+export interface ProviderCallback {
+  readonly providerTransactionId: string;
+  readonly providerExternalId?: string;
+  readonly status: TransactionStatus;
+  readonly receive?: Money;
+}
+
+/**
+ * An aggregator (DT One DVS, Africa's Talking, engageSPARK, the simulator).
+ * `send` fails with `ProviderOutcomeUnknown` when the request may have
+ * arrived: the caller then asks `statusByExternalId` before anything else.
+ */
+export interface AirtimeProviderService {
+  readonly id: string;
+  readonly lookupOperators: (phone: PhoneNumber) => Effect.Effect<readonly OperatorMatch[], ProviderError>;
+  readonly listProducts: (filter: ProductFilter) => Effect.Effect<readonly Product[], ProviderError>;
+  readonly send: (request: SendRequest) => Effect.Effect<ProviderTransaction, ProviderError>;
+  /** `None` when the provider never received this external id. */
+  readonly statusByExternalId: (providerExternalId: string) => Effect.Effect<Option.Option<ProviderTransaction>, ProviderError>;
+  readonly cancel: (providerTransactionId: string) => Effect.Effect<ProviderTransaction, ProviderError>;
+  readonly balances: () => Effect.Effect<readonly ProviderBalance[], ProviderError>;
+  readonly parseCallback: (body: unknown) => Effect.Effect<ProviderCallback, InvalidProviderCallback>;
+}
+
+export class AirtimeProvider extends Context.Tag('@airtime/domain/AirtimeProvider')<AirtimeProvider, AirtimeProviderService>() {}

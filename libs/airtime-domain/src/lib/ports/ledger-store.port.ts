@@ -1,0 +1,29 @@
+import { Context, type Effect } from 'effect';
+import type { LedgerError } from '../ledger/ledger.errors';
+import type { JournalEntry, LedgerAccount } from '../ledger/ledger';
+import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from '../ledger/ledger.operations';
+import type { DepositInput, OpenAccountInput } from '../ledger/ledger.accounts';
+import type { PersistenceFailure } from './persistence.errors';
+
+/** A movement's stored entry; `applied` is false for an idempotent repeat. */
+export interface StoredMovement {
+  readonly entry: JournalEntry;
+  readonly applied: boolean;
+}
+
+/**
+ * The durable ledger (DESIGN.md calls it the `Ledger` port; `Ledger` is the
+ * pure value type here). Same rules and typed errors as the pure ledger
+ * operations, each movement applied atomically and idempotently.
+ */
+export interface LedgerStoreService {
+  readonly openAccount: (input: OpenAccountInput) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
+  readonly deposit: (input: DepositInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  readonly authorize: (input: AuthorizeInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  readonly capture: (input: CaptureInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  readonly reverse: (input: ReverseInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  readonly account: (accountId: string, currencyCode: string) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
+}
+
+export class LedgerStore extends Context.Tag('@airtime/domain/LedgerStore')<LedgerStore, LedgerStoreService>() {}

@@ -1,0 +1,19 @@
+import { Context, type Effect } from 'effect';
+import type { PersistenceFailure } from './persistence.errors';
+
+/** An event to publish, recorded in the same unit of work as the change that caused it. */
+export interface OutboxEvent {
+  readonly id: string;
+  /** Routing key, e.g. "topup.completed". */
+  readonly type: string;
+  readonly aggregateId: string;
+  /** JSON-safe payload (amounts as decimal strings, never numbers). */
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly occurredAt: Date;
+}
+
+export interface OutboxService {
+  readonly append: (event: OutboxEvent) => Effect.Effect<void, PersistenceFailure>;
+}
+
+export class Outbox extends Context.Tag('@airtime/domain/Outbox')<Outbox, OutboxService>() {}

@@ -1,0 +1,35 @@
+import { Data } from 'effect';
+
+/** The store failed (connection lost, serialization failure, timeout). */
+export class PersistenceFailure extends Data.TaggedError('PersistenceFailure')<{
+  readonly reason: string;
+  readonly retryable: boolean;
+}> {
+  readonly code = 'PERSISTENCE_FAILURE' as const;
+  override get message(): string {
+    return `persistence failure: ${this.reason}`;
+  }
+}
+
+/** Somebody else changed the record since it was read (optimistic concurrency). */
+export class ConcurrentModification extends Data.TaggedError('ConcurrentModification')<{
+  readonly entity: string;
+  readonly id: string;
+}> {
+  readonly code = 'CONCURRENT_MODIFICATION' as const;
+  readonly retryable = true as const;
+  override get message(): string {
+    return `${this.entity} ${this.id} was modified concurrently`;
+  }
+}
+
+/** An idempotency key (external id, message id) is already claimed. */
+export class DuplicateKey extends Data.TaggedError('DuplicateKey')<{
+  readonly entity: string;
+  readonly key: string;
+}> {
+  readonly code = 'DUPLICATE_KEY' as const;
+  override get message(): string {
+    return `${this.entity} with key ${this.key} already exists`;
+  }
+}

@@ -1,0 +1,92 @@
+import { Data } from 'effect';
+
+/**
+ * Every provider failure carries a reason and whether trying again later
+ * may succeed. `outcomeKnown: false` means the request may have reached the
+ * provider: it must be settled by a status query, never resent blindly.
+ */
+
+/** The provider could not be reached or answered 5xx before taking the request (safe to retry). */
+export class ProviderUnavailable extends Data.TaggedError('ProviderUnavailable')<{
+  readonly provider: string;
+  readonly reason: string;
+}> {
+  readonly code = 'PROVIDER_UNAVAILABLE' as const;
+  readonly retryable = true as const;
+  override get message(): string {
+    return `${this.provider} unavailable: ${this.reason}`;
+  }
+}
+
+/** The provider throttled us (HTTP 429); retry no sooner than `retryAfterMs`. */
+export class ProviderRateLimited extends Data.TaggedError('ProviderRateLimited')<{
+  readonly provider: string;
+  readonly retryAfterMs: number;
+}> {
+  readonly code = 'PROVIDER_RATE_LIMITED' as const;
+  readonly retryable = true as const;
+  override get message(): string {
+    return `${this.provider} rate limit reached; retry after ${this.retryAfterMs} ms`;
+  }
+}
+
+/**
+ * A definite refusal by the provider (bad number, product not available,
+ * insufficient provider balance...). `providerCode` is the provider's own
+ * error code; `retryable` says whether the same request may later succeed.
+ */
+export class ProviderRejected extends Data.TaggedError('ProviderRejected')<{
+  readonly provider: string;
+  readonly providerCode: string;
+  readonly reason: string;
+  readonly retryable: boolean;
+  /** The refusal hints that the number moved to another operator: look the operator up again. */
+  readonly suggestsOperatorLookup?: boolean;
+}> {
+  readonly code = 'PROVIDER_REJECTED' as const;
+  override get message(): string {
+    return `${this.provider} refused (${this.providerCode}): ${this.reason}`;
+  }
+}
+
+/** The request was sent but no answer came back (timeout, 5xx after sending): the outcome is unknown. */
+export class ProviderOutcomeUnknown extends Data.TaggedError('ProviderOutcomeUnknown')<{
+  readonly provider: string;
+  readonly reason: string;
+}> {
+  readonly code = 'PROVIDER_OUTCOME_UNKNOWN' as const;
+  readonly retryable = false as const;
+  override get message(): string {
+    return `${this.provider} outcome unknown: ${this.reason}`;
+  }
+}
+
+/** The provider answered something we cannot decode (schema drift, garbage). */
+export class ProviderResponseInvalid extends Data.TaggedError('ProviderResponseInvalid')<{
+  readonly provider: string;
+  readonly reason: string;
+}> {
+  readonly code = 'PROVIDER_RESPONSE_INVALID' as const;
+  readonly retryable = false as const;
+  override get message(): string {
+    return `${this.provider} answered an undecodable response: ${this.reason}`;
+  }
+}
+
+/** A callback body that is not a valid notification of this provider. */
+export class InvalidProviderCallback extends Data.TaggedError('InvalidProviderCallback')<{
+  readonly provider: string;
+  readonly reason: string;
+}> {
+  readonly code = 'INVALID_PROVIDER_CALLBACK' as const;
+  override get message(): string {
+    return `invalid ${this.provider} callback: ${this.reason}`;
+  }
+}
+
+export type ProviderError =
+  | ProviderUnavailable
+  | ProviderRateLimited
+  | ProviderRejected
+  | ProviderOutcomeUnknown
+  | ProviderResponseInvalid;

@@ -1,0 +1,39 @@
+import { Context, type Effect, type Option } from 'effect';
+import type { TopUp } from '../transaction/top-up';
+import type { TransactionClass } from '../transaction/transaction-status';
+import type { ConcurrentModification, DuplicateKey, PersistenceFailure } from './persistence.errors';
+
+export interface TopUpFilter {
+  readonly accountId?: string;
+  readonly classes?: readonly TransactionClass[];
+  readonly createdFrom?: Date;
+  readonly createdBefore?: Date;
+}
+
+export interface Page<A> {
+  readonly items: readonly A[];
+  /** Opaque cursor of the next page; undefined on the last one. */
+  readonly nextCursor: string | undefined;
+}
+
+/** Where top-ups live. `version` guards every update (optimistic concurrency). */
+export interface TopUpRepositoryService {
+  /** Stores a new top-up; a second one with the same (account, external id) is a `DuplicateKey`. */
+  readonly insert: (topUp: TopUp) => Effect.Effect<void, DuplicateKey | PersistenceFailure>;
+  /** Stores a change made to the top-up as read at `expectedVersion`. */
+  readonly update: (topUp: TopUp, expectedVersion: number) => Effect.Effect<void, ConcurrentModification | PersistenceFailure>;
+  readonly findById: (id: string) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  readonly findByExternalId: (
+    accountId: string,
+    externalId: string,
+  ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  /** The top-up whose attempt used this provider external id (callbacks, status queries). */
+  readonly findByProviderExternalId: (providerExternalId: string) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  readonly list: (filter: TopUpFilter, limit: number, cursor?: string) => Effect.Effect<Page<TopUp>, PersistenceFailure>;
+  /** Top-ups whose scheduled retry is due at `now`. */
+  readonly dueForRetry: (now: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
+  /** Non-final top-ups not updated since `olderThan` (for the reconciler). */
+  readonly staleNonFinal: (olderThan: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
+}
+
+export class TopUpRepository extends Context.Tag('@airtime/domain/TopUpRepository')<TopUpRepository, TopUpRepositoryService>() {}
