@@ -131,6 +131,7 @@ export {
   AttemptNotDue,
   AttemptsExhausted,
   AttemptNotFound,
+  FailoverNotAllowed,
 } from './lib/transaction/top-up.errors';
 
 // Balance ledger
@@ -199,6 +200,7 @@ export {
   ProviderRateLimited,
   ProviderRejected,
   ProviderOutcomeUnknown,
+  ExternalIdAlreadyUsed,
   ProviderResponseInvalid,
   InvalidProviderCallback,
   type ProviderError,

@@ -86,9 +86,13 @@ export const arbitraryRangedProduct = (destination: Currency, source: Currency, 
 export const arbitraryProduct = (destination: Currency, source: Currency): fc.Arbitrary<Product> =>
   fc.oneof(arbitraryFixedProduct(destination, source), arbitraryRangedProduct(destination, source));
 
-/** A catalogue for one destination, priced in one or two source currencies. */
+/** A catalogue (unique product ids) for one destination, priced in one or two source currencies. */
 export const arbitraryCatalogue = (destination: Currency = testCurrency('PHP'), sources: readonly Currency[] = [testCurrency('USD')]) =>
-  fc.array(fc.constantFrom(...sources).chain((source) => arbitraryProduct(destination, source)), { minLength: 0, maxLength: 8 });
+  fc.uniqueArray(fc.constantFrom(...sources).chain((source) => arbitraryProduct(destination, source)), {
+    minLength: 0,
+    maxLength: 8,
+    selector: (product) => product.id,
+  });
 
 /** A request in `currency`, with or without a desired amount. */
 export const arbitrarySelectionRequest = (currency: Currency, maxMinor = 40_000n): fc.Arbitrary<SelectionRequest> =>

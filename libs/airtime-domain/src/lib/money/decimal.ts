@@ -12,13 +12,15 @@ export interface ScaledDecimal {
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,3}))?$/;
 const MAX_DIGITS = 60;
 
-/** Parses a plain or exponent decimal ("10", "-0.25", "1.5e3"); undefined when it is not one. */
+/** Parses a plain or exponent decimal ("10", "-0.25", "1.5e3"); undefined when it is not one or is absurdly large. */
 export const parseScaledDecimal = (text: string): ScaledDecimal | undefined => {
   const match = DECIMAL.exec(text);
   if (!match) return undefined;
   const [, sign, whole = '', fraction = '', exponentText] = match;
   if (whole.length + fraction.length > MAX_DIGITS) return undefined;
   const exponent = exponentText === undefined ? 0 : Number.parseInt(exponentText, 10);
+  // no value with more than MAX_DIGITS integer digits (e.g. "1e999")
+  if (whole.replace(/^0+/, '').length + exponent > MAX_DIGITS) return undefined;
   let units = BigInt(whole + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
@@ -60,3 +62,4 @@ export const gcd = (a: bigint, b: bigint): bigint => {
   while (y !== 0n) [x, y] = [y, x % y];
   return x;
 };
+

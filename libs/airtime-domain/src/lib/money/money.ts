@@ -34,7 +34,15 @@ export const parseMoney = (text: string, currency: Currency): Either.Either<Mone
   return Either.right(money(minor, currency));
 };
 
-const PROVIDER_AMOUNT = /^([A-Z]{3})\s+(\S+)$/;
+/**
+ * Below 2^51 minor units, doubles lie less than half a minor unit apart, so
+ * every amount with the currency's decimals has a double of its own and the
+ * shortest round-trip text gives it back; above, two amounts can share one.
+ */
+const MAX_EXACT_JSON_MINOR = 2n ** 51n;
+
+/** "KES 100.0000": a code, then an unsigned plain decimal. */
+const PROVIDER_AMOUNT = /^([A-Z]{3})\s+(\d+(?:\.\d+)?)$/;
 
 /** Parses a provider amount such as Africa's Talking's `"KES 100.0000"`. */
 export const parseProviderAmount = (text: string): Either.Either<Money, InvalidAmount | UnknownCurrency> => {
@@ -49,15 +57,18 @@ export const parseProviderAmount = (text: string): Either.Either<Money, InvalidA
 /**
  * Reads a JSON number (e.g. DVS `"amount": 10.5`) exactly. A JSON decimal is
  * read as the shortest decimal that round-trips to the same double, which
- * is the literal that was sent for any value within 15 significant digits;
- * integers beyond 2^53 are refused since they were not received exactly.
+ * is the literal that was sent for any amount of the currency's decimals up
+ * to 2^51 minor units; a larger one is refused, since it may not have been
+ * received exactly (e.g. 90071992547409.93 USD).
  */
 export const moneyFromJsonNumber = (value: number, currency: Currency): Either.Either<Money, InvalidAmount> => {
   if (!Number.isFinite(value)) return Either.left(new InvalidAmount({ input: String(value), reason: 'not a finite number' }));
-  if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-    return Either.left(new InvalidAmount({ input: String(value), reason: 'beyond the exact range of a JSON number' }));
-  }
-  return parseMoney(String(value), currency);
+  const text = String(value);
+  return Either.flatMap(parseMoney(text, currency), (parsed) =>
+    parsed.amountMinor > MAX_EXACT_JSON_MINOR || parsed.amountMinor < -MAX_EXACT_JSON_MINOR
+      ? Either.left(new InvalidAmount({ input: text, reason: 'beyond the amounts a JSON number carries exactly' }))
+      : Either.right(parsed),
+  );
 };
 
 /** The amount in major units with the currency's own number of decimals: "100.50". */

@@ -49,6 +49,22 @@ export class ProviderRejected extends Data.TaggedError('ProviderRejected')<{
   }
 }
 
+/**
+ * The provider already has a transaction under this external id (DVS
+ * 1007001). Not a failure: the existing transaction is the answer, to be
+ * fetched with `statusByExternalId`, never a reason to void or fail over.
+ */
+export class ExternalIdAlreadyUsed extends Data.TaggedError('ExternalIdAlreadyUsed')<{
+  readonly provider: string;
+  readonly providerExternalId: string;
+}> {
+  readonly code = 'EXTERNAL_ID_ALREADY_USED' as const;
+  readonly retryable = false as const;
+  override get message(): string {
+    return `${this.provider} already has external id ${this.providerExternalId}: fetch that transaction`;
+  }
+}
+
 /** The request was sent but no answer came back (timeout, 5xx after sending): the outcome is unknown. */
 export class ProviderOutcomeUnknown extends Data.TaggedError('ProviderOutcomeUnknown')<{
   readonly provider: string;
@@ -89,4 +105,5 @@ export type ProviderError =
   | ProviderRateLimited
   | ProviderRejected
   | ProviderOutcomeUnknown
+  | ExternalIdAlreadyUsed
   | ProviderResponseInvalid;

@@ -14,7 +14,8 @@ interface Candidate {
   readonly productId: string;
   readonly value: bigint;
   readonly receiveMinor: bigint;
-  readonly costKey: string;
+  readonly costCurrency: string;
+  readonly costMinor: bigint;
 }
 
 /** Every candidate of a catalogue, enumerated (the oracle: no binary search, no cleverness). */
@@ -26,7 +27,7 @@ const enumerate = (products: readonly Product[], currencyCode: string): Candidat
       const cost = costAt(product, index);
       const value = receive.currency.code === currencyCode ? receive.amountMinor : cost.currency.code === currencyCode ? cost.amountMinor : undefined;
       if (value !== undefined) {
-        candidates.push({ productId: product.id, value, receiveMinor: receive.amountMinor, costKey: `${cost.currency.code}:${cost.amountMinor}` });
+        candidates.push({ productId: product.id, value, receiveMinor: receive.amountMinor, costCurrency: cost.currency.code, costMinor: cost.amountMinor });
       }
     }
     return candidates;
@@ -44,6 +45,19 @@ const oracleValue = (candidates: readonly Candidate[], request: SelectionRequest
   return belowMax.length > 0 ? belowMax.reduce((a, b) => (b > a ? b : a)) : undefined;
 };
 
+/** The winner among candidates of the chosen value: most received per product, then cheapest cost, then lowest id. */
+const oracleWinner = (candidates: readonly Candidate[], value: bigint): Candidate | undefined => {
+  const atValue = candidates.filter((c) => c.value === value);
+  const bestPerProduct = atValue.filter((c) => !atValue.some((o) => o.productId === c.productId && o.costCurrency === c.costCurrency && o.receiveMinor > c.receiveMinor));
+  const cmp = (a: Candidate, b: Candidate): number =>
+    a.costCurrency !== b.costCurrency
+      ? (a.costCurrency < b.costCurrency ? -1 : 1)
+      : a.costMinor !== b.costMinor
+        ? (a.costMinor < b.costMinor ? -1 : 1)
+        : Number(BigInt(a.productId) - BigInt(b.productId));
+  return [...bestPerProduct].sort(cmp)[0];
+};
+
 const catalogueAndRequest = fc.oneof(
   // requests in the destination currency
   fc.tuple(arbitraryCatalogue(PHP, [USD, EUR]), arbitrarySelectionRequest(PHP)),
@@ -58,7 +72,14 @@ describe('denomination selector properties', () => {
     if (expected === undefined) {
       expect(Either.isLeft(result)).toBe(true);
     } else {
-      expect(Either.getOrThrow(result).matchedAmount.amountMinor).toBe(expected);
+      const quote = Either.getOrThrow(result);
+      expect(quote.matchedAmount.amountMinor).toBe(expected);
+      const winner = oracleWinner(enumerate(products, request.maxAmount.currency.code), expected);
+      expect({ id: quote.product.id, receive: quote.receive.amountMinor, cost: quote.cost.amountMinor }).toEqual({
+        id: winner?.productId,
+        receive: winner?.receiveMinor,
+        cost: winner?.costMinor,
+      });
     }
   });
 

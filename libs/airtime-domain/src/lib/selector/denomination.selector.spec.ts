@@ -105,6 +105,20 @@ describe('denomination selector: rules', () => {
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'CurrencyNotAccepted', currency: 'KES', accepted: ['PHP', 'USD'] });
   });
 
+  it('with a charge currency, considers only products priced in it', () => {
+    const EUR = testCurrency('EUR');
+    const inEuro = Either.getOrThrow(
+      makeFixedProduct({ id: '1', name: 'Globe 20 (EUR)', kind: 'AIRTIME', operator: globe, destination: pesos(20), wholesale: money(30n, EUR), fee: money(0n, EUR) }),
+    );
+    const inDollars = fixed('9', smart, 20, 36n);
+    expect(select([inEuro, inDollars], 20).product.id).toBe('1'); // no charge currency: the tie falls to the currency code
+    const charged = Either.getOrThrow(selectDenomination([inEuro, inDollars], { maxAmount: pesos(20), chargeCurrency: USD }));
+    expect(charged.product.id).toBe('9');
+    expect(charged.cost.currency).toBe(USD);
+    const refused = selectDenomination([inEuro], { maxAmount: pesos(20), chargeCurrency: USD });
+    expect(Either.isLeft(refused) && refused.left).toMatchObject({ _tag: 'CurrencyNotAccepted', currency: 'USD', accepted: ['EUR'] });
+  });
+
   it('refuses a non-positive max and a desired amount in another currency', () => {
     expect(Either.isLeft(selectDenomination(smartProducts, { maxAmount: pesos(0) }))).toBe(true);
     const mixed = selectDenomination(smartProducts, { maxAmount: pesos(30), desiredAmount: money(10n, USD) });

@@ -117,9 +117,16 @@ export const selectDenomination = (
   const invalid = validate(request);
   if (invalid) return Either.left(invalid);
   const currency = request.maxAmount.currency;
-  const grids = present(products.map((product) => candidateGrid(product, currency)));
-  if (grids.length === 0 && products.length > 0) {
-    return Either.left(new CurrencyNotAccepted({ currency: currency.code, accepted: acceptedCurrencies(products) }));
+  const charge = request.chargeCurrency;
+  const chargeable = charge ? products.filter((product) => sameCurrency(sourceCurrencyOf(product), charge)) : products;
+  if (charge && chargeable.length === 0 && products.length > 0) {
+    return Either.left(
+      new CurrencyNotAccepted({ currency: charge.code, accepted: [...new Set(products.map((p) => sourceCurrencyOf(p).code))].sort() }),
+    );
+  }
+  const grids = present(chargeable.map((product) => candidateGrid(product, currency)));
+  if (grids.length === 0 && chargeable.length > 0) {
+    return Either.left(new CurrencyNotAccepted({ currency: currency.code, accepted: acceptedCurrencies(chargeable) }));
   }
   const chosen = choose(grids, request);
   if (!chosen) {

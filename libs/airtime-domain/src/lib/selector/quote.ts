@@ -1,3 +1,4 @@
+import type { Currency } from '../money/currency';
 import type { ExchangeRate } from '../money/exchange-rate';
 import type { Money } from '../money/money';
 import type { Product } from '../product/product';
@@ -14,6 +15,13 @@ export type SelectionRule =
 export interface SelectionRequest {
   readonly maxAmount: Money;
   readonly desiredAmount?: Money;
+  /**
+   * The currency the account is charged in. When given, only products priced
+   * in it are candidates (a hold is never silently converted), and costs
+   * compare within one currency. When absent, ties between costs in
+   * different currencies fall to the currency code, then the product id.
+   */
+  readonly chargeCurrency?: Currency;
 }
 
 /**

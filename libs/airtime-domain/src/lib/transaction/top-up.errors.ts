@@ -73,3 +73,20 @@ export class AttemptNotFound extends Data.TaggedError('AttemptNotFound')<{
     return `top-up "${this.topUpId}" has no attempt ${this.ref}`;
   }
 }
+
+/**
+ * A resend after "not found" must go to the same provider under the same
+ * external id: the original request may still arrive there, and only that
+ * provider's duplicate check can stop a second delivery. Failover waits for
+ * a definite failure.
+ */
+export class FailoverNotAllowed extends Data.TaggedError('FailoverNotAllowed')<{
+  readonly topUpId: string;
+  readonly fromProviderId: string | undefined;
+  readonly toProviderId: string | undefined;
+}> {
+  readonly code = 'FAILOVER_NOT_ALLOWED' as const;
+  override get message(): string {
+    return `top-up ${this.topUpId}: the provider never saw its last attempt, which may still arrive; resend it to ${this.fromProviderId ?? 'the same provider'}, not ${this.toProviderId ?? 'another'}`;
+  }
+}

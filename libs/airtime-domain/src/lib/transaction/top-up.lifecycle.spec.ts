@@ -272,9 +272,20 @@ describe('resolveUnknownAttempt', () => {
     expect(last(change.topUp)).toMatchObject({ number: 2, state: 'Succeeded' });
   });
 
-  it('uses a fresh external id after "not found" when the resend goes to another provider', () => {
+  it('refuses to fail over after "not found": the original may still reach the first provider', () => {
     const notFound = right(resolveUnknownAttempt(unknown(), providerNotFound, at(10))).topUp;
-    expect(right(startAttempt(notFound, at(11), 'another-provider')).attempt.providerExternalId).toBe('order-42-2');
+    expect(left(startAttempt(notFound, at(11), 'another-provider'))).toMatchObject({
+      _tag: 'FailoverNotAllowed',
+      code: 'FAILOVER_NOT_ALLOWED',
+      fromProviderId: 'dtone',
+      toProviderId: 'another-provider',
+    });
+  });
+
+  it('fails over after a definite failure, under a fresh external id', () => {
+    const failed = right(recordAttemptOutcome(withAttempt(), attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }), at(0))).topUp;
+    const next = right(startAttempt(failed, at(1), 'another-provider'));
+    expect(next.attempt).toMatchObject({ number: 2, providerId: 'another-provider', providerExternalId: 'order-42-2' });
   });
 
   it('ignores "not found" once the provider has reported on the attempt', () => {

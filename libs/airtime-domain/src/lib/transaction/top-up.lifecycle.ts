@@ -12,7 +12,14 @@ import { type AttemptReport, replaceAttempt, reportAttemptStatus } from './attem
 import { providerExternalIdFor } from './external-id';
 import { hasAttemptsLeft } from './retry.policy';
 import { lastAttemptOf, type TopUp, type TopUpChange } from './top-up';
-import { AttemptNotDue, AttemptNotFound, AttemptsExhausted, TopUpAlreadyFinal, UnresolvedAttempt } from './top-up.errors';
+import {
+  AttemptNotDue,
+  AttemptNotFound,
+  AttemptsExhausted,
+  FailoverNotAllowed,
+  TopUpAlreadyFinal,
+  UnresolvedAttempt,
+} from './top-up.errors';
 import { isFinalClass, statusOfClass, type TransactionStatus, transactionStatus } from './transaction-status';
 import type { IllegalTransition } from './transaction.errors';
 import { applyStatus, movementsOf } from './transaction.machine';
@@ -52,16 +59,22 @@ const attemptOf = (topUp: TopUp, ref: AttemptRef | undefined): Either.Either<Att
  * own duplicate check (DVS 1007001) refuses one of the two, so the top-up can
  * never be delivered twice.
  */
-const providerExternalIdOfNextAttempt = (topUp: TopUp, number: number, providerId: string | undefined) => {
+const providerExternalIdOfNextAttempt = (topUp: TopUp, number: number) => {
   const last = lastAttemptOf(topUp);
-  return last !== undefined && last.failure?.reason === 'NOT_FOUND_AT_PROVIDER' && last.providerId === providerId
-    ? last.providerExternalId
-    : providerExternalIdFor(topUp.externalId, number);
+  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER' ? last.providerExternalId : providerExternalIdFor(topUp.externalId, number);
+};
+
+/** After "not found" the resend stays with the provider that may still receive the original. */
+const failoverRefused = (topUp: TopUp, providerId: string | undefined): FailoverNotAllowed | undefined => {
+  const last = lastAttemptOf(topUp);
+  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER' && last.providerId !== providerId
+    ? new FailoverNotAllowed({ topUpId: topUp.id, fromProviderId: last.providerId, toProviderId: providerId })
+    : undefined;
 };
 
 /**
  * Starts the next provider attempt, with its provider external id. Refused
- * when the top-up is final, while the last attempt is not settled (an
+ * when the top-up is final, when it would fail over after "not found", while the last attempt is not settled (an
  * unknown outcome is never resent blindly), before a scheduled retry is
  * due, and when the schedule is exhausted.
  */
@@ -69,7 +82,7 @@ export const startAttempt = (
   topUp: TopUp,
   now: Date,
   providerId?: string,
-): Either.Either<StartedAttempt, TopUpAlreadyFinal | UnresolvedAttempt | AttemptsExhausted | AttemptNotDue> => {
+): Either.Either<StartedAttempt, TopUpAlreadyFinal | UnresolvedAttempt | AttemptsExhausted | AttemptNotDue | FailoverNotAllowed> => {
   if (isFinalClass(topUp.status.class)) return Either.left(new TopUpAlreadyFinal({ topUpId: topUp.id, status: topUp.status }));
   const pending = unresolved(topUp);
   if (pending) return Either.left(pending);
@@ -79,10 +92,12 @@ export const startAttempt = (
   if (topUp.nextAttemptAt !== undefined && now.getTime() < topUp.nextAttemptAt.getTime()) {
     return Either.left(new AttemptNotDue({ topUpId: topUp.id, nextAttemptAt: topUp.nextAttemptAt, now }));
   }
+  const failover = failoverRefused(topUp, providerId);
+  if (failover) return Either.left(failover);
   const number = topUp.attempts.length + 1;
   const attempt: Attempt = {
     number,
-    providerExternalId: providerExternalIdOfNextAttempt(topUp, number, providerId),
+    providerExternalId: providerExternalIdOfNextAttempt(topUp, number),
     providerId,
     startedAt: now,
     state: 'InFlight',

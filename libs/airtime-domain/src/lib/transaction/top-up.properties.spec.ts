@@ -11,7 +11,7 @@ import {
   arbitraryTransactionStatus,
 } from '../../testing/transaction.arbitraries';
 import { type AttemptOutcome, attemptFailed, attemptUnknown, type ProviderStatusAnswer } from './attempt';
-import { MAX_ATTEMPTS } from './retry.policy';
+import { MAX_ATTEMPTS, retryDelayMinutes } from './retry.policy';
 import { createTopUp, type TopUp, type TopUpChange } from './top-up';
 import { applyProviderEvent, cancelTopUp, recordAttemptOutcome, resolveUnknownAttempt, startAttempt } from './top-up.lifecycle';
 import { isFailureClass, isFinalClass, type TransactionClass, type TransactionStatus } from './transaction-status';
@@ -95,7 +95,7 @@ describe('top-up under provider events', () => {
 });
 
 type Command =
-  | { readonly kind: 'start' }
+  | { readonly kind: 'start'; readonly providerId: string }
   | { readonly kind: 'outcome'; readonly outcome: AttemptOutcome }
   | { readonly kind: 'event'; readonly status: TransactionStatus; readonly attemptNumber: number | undefined }
   | { readonly kind: 'resolve'; readonly answer: ProviderStatusAnswer }
@@ -116,7 +116,7 @@ const outcomeArb: fc.Arbitrary<AttemptOutcome> = fc.oneof(
 );
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.constant<Command>({ kind: 'start' }), weight: 30 },
+  { arbitrary: fc.constantFrom('dtone', 'africastalking').map((providerId): Command => ({ kind: 'start', providerId })), weight: 30 },
   { arbitrary: outcomeArb.map((outcome): Command => ({ kind: 'outcome', outcome })), weight: 30 },
   {
     arbitrary: fc
@@ -132,7 +132,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 const run = (topUp: TopUp, command: Command, now: Date): Either.Either<TopUpChange, unknown> => {
   switch (command.kind) {
     case 'start':
-      return startAttempt(topUp, now);
+      return startAttempt(topUp, now, command.providerId);
     case 'outcome':
       return recordAttemptOutcome(topUp, command.outcome, now);
     case 'event':
@@ -182,6 +182,17 @@ describe('top-up under any sequence of commands', () => {
             expect(reused.failure?.reason).toBe('NOT_FOUND_AT_PROVIDER');
             expect(reused.providerId).toBe(attempt.providerId);
           }
+        }
+      });
+      topUp.attempts.forEach((attempt, index) => {
+        const previous = topUp.attempts[index - 1];
+        if (!previous) return;
+        // no attempt starts before the schedule allows (counted from the previous start at the earliest)
+        expect(attempt.startedAt.getTime() - previous.startedAt.getTime()).toBeGreaterThanOrEqual((retryDelayMinutes(index) ?? 0) * 60_000);
+        // a change of provider only follows a definite failure the provider knows of
+        if (attempt.providerId !== previous.providerId) {
+          expect(previous.state).toBe('Failed');
+          expect(previous.failure?.reason).not.toBe('NOT_FOUND_AT_PROVIDER');
         }
       });
       expect(topUp.awaitingStatusQuery).toBe(topUp.attempts[topUp.attempts.length - 1]?.state === 'Unknown');
