@@ -1,0 +1,53 @@
+import { Data, Either, ParseResult, Schema } from 'effect';
+
+/** Settings of the PostgreSQL connection, decoded from the environment at start-up. */
+export interface DatabaseConfig {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly migrateOnStart: boolean;
+}
+
+/** The environment does not describe a usable database connection. */
+export class InvalidDatabaseConfig extends Data.TaggedError('InvalidDatabaseConfig')<{ readonly reason: string }> {
+  readonly code = 'INVALID_DATABASE_CONFIG' as const;
+  override get message(): string {
+    return `invalid database configuration: ${this.reason}`;
+  }
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const IntegerFromString = (min: number, max: number) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max));
+
+const Environment = Schema.Struct({
+  DATABASE_URL: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^postgres(ql)?:\/\/\S+$/)), {
+    default: () => DEFAULT_DATABASE_URL,
+  }),
+  DATABASE_POOL_SIZE: Schema.optionalWith(IntegerFromString(1, 500), { default: () => 10 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 5_000 }),
+  DATABASE_MIGRATE_ON_START: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
+});
+
+/** A URL with its password replaced, safe for logs and error messages. */
+export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+
+/** Decodes the database settings; the error names the bad variable, never a secret. */
+export const databaseConfigFrom = (environment: Record<string, string | undefined>): Either.Either<DatabaseConfig, InvalidDatabaseConfig> =>
+  Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore' }).pipe(
+    Either.mapLeft(
+      (error) =>
+        new InvalidDatabaseConfig({
+          reason: ParseResult.ArrayFormatter.formatErrorSync(error)
+            .map((issue) => `${issue.path.join('.')}: ${issue.message.includes('://') ? 'expected postgres://user@host:port/database' : issue.message}`)
+            .join('; '),
+        }),
+    ),
+    Either.map((env) => ({
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      migrateOnStart: env.DATABASE_MIGRATE_ON_START === 'true',
+    })),
+  );

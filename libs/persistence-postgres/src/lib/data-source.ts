@@ -1,0 +1,25 @@
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from './config/database.config';
+import { migrations } from './migrations';
+
+/**
+ * The TypeORM data source over pg: committed migrations only, never
+ * `synchronize`; pool size and statement timeout from the configuration.
+ * No entity metadata is needed: the adapters speak SQL through the manager.
+ */
+export const makeDataSource = (config: DatabaseConfig): DataSource =>
+  new DataSource({
+    type: 'postgres',
+    url: config.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    migrations,
+    entities: [],
+    logging: false,
+    extra: {
+      max: config.poolSize,
+      statement_timeout: config.statementTimeoutMs,
+      application_name: 'airtime-platform',
+    },
+  });

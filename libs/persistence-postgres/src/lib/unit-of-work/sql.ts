@@ -1,0 +1,69 @@
+import { PersistenceFailure } from '@airtime/domain';
+import { Effect, FiberRef } from 'effect';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * The transaction the current fiber runs in, if any. Set by the unit of
+ * work; every repository reads it, so that everything a use case writes
+ * inside `transactionally` shares one database transaction.
+ */
+export const currentManager: FiberRef.FiberRef<EntityManager | undefined> = FiberRef.unsafeMake<EntityManager | undefined>(undefined);
+
+/** SQLSTATEs worth retrying: serialization failure, deadlock, lock or statement timeout, connection loss. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '08000', '08003', '08006', '57P01']);
+
+interface DriverError {
+  readonly code?: string;
+  readonly constraint?: string;
+  readonly message?: string;
+}
+
+export const driverErrorOf = (cause: unknown): DriverError => {
+  const error = cause as { driverError?: DriverError; code?: string; constraint?: string; message?: string };
+  return error?.driverError ?? error ?? {};
+};
+
+/** A database error as the domain's typed failure; its text keeps no parameters (no personal data). */
+export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
+  const error = driverErrorOf(cause);
+  const code = error.code ?? 'unknown';
+  return new PersistenceFailure({
+    reason: `database error ${code}${error.constraint ? ` on ${error.constraint}` : ''}: ${(error.message ?? String(cause)).split('\n')[0]}`,
+    retryable: RETRYABLE_SQLSTATES.has(code) || /ECONNRESET|ECONNREFUSED|timeout/i.test(error.message ?? ''),
+  });
+};
+
+/** Runs one SQL statement in the current transaction (or on the pool outside one). */
+export const sql = <Row = Record<string, unknown>>(
+  dataSource: DataSource,
+  text: string,
+  parameters: readonly unknown[] = [],
+): Effect.Effect<Row[], PersistenceFailure> =>
+  Effect.flatMap(FiberRef.get(currentManager), (manager) =>
+    Effect.tryPromise({
+      try: () => (manager ?? dataSource.manager).query(text, [...parameters]) as Promise<Row[]>,
+      catch: toPersistenceFailure,
+    }),
+  );
+
+/** As `sql`, for statements whose failure on a unique constraint means "already claimed": `undefined` then. */
+export const sqlClaim = <Row = Record<string, unknown>>(
+  dataSource: DataSource,
+  text: string,
+  parameters: readonly unknown[],
+  constraint: string,
+): Effect.Effect<Row[] | undefined, PersistenceFailure> =>
+  Effect.flatMap(FiberRef.get(currentManager), (manager) =>
+    Effect.tryPromise({
+      try: () => (manager ?? dataSource.manager).query(text, [...parameters]) as Promise<Row[]>,
+      catch: (cause) => cause,
+    }).pipe(
+      Effect.catchAll((cause) => {
+        const error = driverErrorOf(cause);
+        return error.code === '23505' && error.constraint === constraint ? Effect.succeed(undefined) : Effect.fail(toPersistenceFailure(cause));
+      }),
+    ),
+  );
+
+/** bigint columns arrive as text from pg: read them exactly. */
+export const bigintOf = (value: unknown): bigint => BigInt(value as string | number | bigint);

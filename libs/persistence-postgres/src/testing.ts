@@ -1,0 +1,2 @@
+// Test helpers of @airtime/persistence-postgres (for its own and later libs' integration tests).
+export { type TestDatabase, createTestDatabase } from './testing/test-database';
