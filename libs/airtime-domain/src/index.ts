@@ -144,10 +144,12 @@ export {
   type JournalEntryKind,
   type LedgerMovementResult,
   type LedgerAccountResult,
+  type Refusal,
   emptyLedger,
   accountKey,
   findAccount,
   findHold,
+  findRefusal,
   holdStatus,
 } from './lib/ledger/ledger';
 export {
@@ -163,6 +165,9 @@ export {
   type VoidHoldInput,
   type CaptureInput,
   type ReverseInput,
+  type AuthorizeError,
+  type AuthorizeFailure,
+  refusalError,
   authorize,
   voidHold,
   capture,

@@ -30,6 +30,8 @@ export {
 } from './testing/transaction.arbitraries';
 export {
   type LedgerOperation,
+  type LedgerStep,
+  stepLedgerOperation,
   applyLedgerOperation,
   replayLedgerOperations,
   describeLedgerOperation,

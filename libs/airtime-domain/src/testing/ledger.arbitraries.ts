@@ -32,10 +32,9 @@ export type LedgerOperation =
   | { readonly kind: 'capture'; readonly input: CaptureInput }
   | { readonly kind: 'reverse'; readonly input: ReverseInput };
 
-/** Applies an operation to the pure ledger. */
-export const applyLedgerOperation = (
+const applyOtherOperation = (
   ledger: Ledger,
-  operation: LedgerOperation,
+  operation: Exclude<LedgerOperation, { readonly kind: 'authorize' }>,
 ): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> => {
   switch (operation.kind) {
     case 'openAccount':
@@ -44,8 +43,6 @@ export const applyLedgerOperation = (
       return setCreditLimit(ledger, operation.input);
     case 'deposit':
       return deposit(ledger, operation.input);
-    case 'authorize':
-      return authorize(ledger, operation.input);
     case 'voidHold':
       return voidHold(ledger, operation.input);
     case 'capture':
@@ -54,6 +51,38 @@ export const applyLedgerOperation = (
       return reverse(ledger, operation.input);
   }
 };
+
+/** An operation's result with the ledger after it. */
+export interface LedgerStep {
+  readonly result: Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError>;
+  /**
+   * The result's ledger on success; on a refusal, the ledger that remembers
+   * it (an authorization refused for funds) or else the ledger given.
+   */
+  readonly ledger: Ledger;
+}
+
+/** Applies an operation to the pure ledger, keeping the ledger after it whatever the outcome. */
+export const stepLedgerOperation = (ledger: Ledger, operation: LedgerOperation): LedgerStep => {
+  if (operation.kind === 'authorize') {
+    return Either.match(authorize(ledger, operation.input), {
+      onLeft: (failure) => ({ result: Either.left(failure.error), ledger: failure.ledger }),
+      onRight: (result) => ({ result: Either.right(result), ledger: result.ledger }),
+    });
+  }
+  const result = applyOtherOperation(ledger, operation);
+  return { result, ledger: Either.match(result, { onLeft: () => ledger, onRight: (success) => success.ledger }) };
+};
+
+/**
+ * Applies an operation to the pure ledger: its result only. A refused
+ * authorization's ledger (which remembers the refusal) is in
+ * `stepLedgerOperation`.
+ */
+export const applyLedgerOperation = (
+  ledger: Ledger,
+  operation: LedgerOperation,
+): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> => stepLedgerOperation(ledger, operation).result;
 
 /** A readable, bigint-safe description of an operation (for counterexamples). */
 export const describeLedgerOperation = (operation: LedgerOperation): string => {
@@ -217,7 +246,7 @@ export const arbitraryOpenAccountInputs = (
 
 /**
  * A scenario: some accounts opened, then any operations. Replaying it with
- * `applyLedgerOperation` (keeping the ledger of each success) exercises
+ * `stepLedgerOperation` (keeping the ledger after each step) exercises
  * every rule, legal or not.
  */
 export const arbitraryLedgerScenario = (
@@ -228,10 +257,9 @@ export const arbitraryLedgerScenario = (
     .tuple(arbitraryOpenAccountInputs(pools), fc.array(arbitraryLedgerOperation(pools), { maxLength: maxOperations }))
     .map(([accounts, operations]) => [...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })), ...operations]);
 
-/** Replays operations on the pure ledger, keeping every success; returns the final ledger. */
+/**
+ * Replays operations on the pure ledger, keeping every success and every
+ * recorded refusal; returns the final ledger.
+ */
 export const replayLedgerOperations = (start: Ledger, operations: readonly LedgerOperation[]): Ledger =>
-  operations.reduce(
-    (ledger, operation) =>
-      Either.match(applyLedgerOperation(ledger, operation), { onLeft: () => ledger, onRight: (result) => result.ledger }),
-    start,
-  );
+  operations.reduce((ledger, operation) => stepLedgerOperation(ledger, operation).ledger, start);

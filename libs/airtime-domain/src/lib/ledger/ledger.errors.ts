@@ -50,7 +50,11 @@ export class InvalidLedgerAmount extends Data.TaggedError('InvalidLedgerAmount')
   }
 }
 
-/** An authorization above what the account has available plus its credit limit. */
+/**
+ * An authorization above what the account has available plus its credit
+ * limit. The ledger remembers it: a retry under the same transaction id gets
+ * this same error, with the balances of the first refusal.
+ */
 export class InsufficientFunds extends Data.TaggedError('InsufficientFunds')<{
   readonly accountId: string;
   readonly currency: string;
@@ -76,7 +80,7 @@ export class IdempotencyConflict extends Data.TaggedError('IdempotencyConflict')
   }
 }
 
-/** A void, capture or reverse of a transaction that was never authorized. */
+/** A void, capture or reverse of a transaction that was never authorized (or whose authorization was refused). */
 export class HoldNotFound extends Data.TaggedError('HoldNotFound')<{
   readonly transactionId: string;
 }> {

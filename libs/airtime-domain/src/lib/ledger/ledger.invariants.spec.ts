@@ -1,6 +1,6 @@
 import { Either } from 'effect';
 import { currencyOf } from '../money/currency';
-import { type JournalEntry, type Ledger, type LedgerAccount, accountKey, emptyLedger } from './ledger';
+import { type JournalEntry, type Ledger, type LedgerAccount, type Refusal, accountKey, emptyLedger } from './ledger';
 import { deposit, openAccount } from './ledger.accounts';
 import { checkInvariants } from './ledger.invariants';
 import { journalBalances } from './ledger.journal';
@@ -38,6 +38,19 @@ const withAccount = (ledger: Ledger, changes: Partial<LedgerAccount>): Ledger =>
 const withJournal = (ledger: Ledger, journal: readonly JournalEntry[]): Ledger => ({ ...ledger, journal });
 
 const rules = (ledger: Ledger) => checkInvariants(ledger).map((violation) => violation.rule);
+
+/** `sound()` with tx-4 refused for 2000 (900 available, credit limit 200). */
+const withRefusal = (): Ledger => {
+  const refused = authorize(sound(), { accountId: 'acct-1', currency: kes, transactionId: 'tx-4', amountMinor: 2_000n });
+  return Either.getOrThrow(Either.flip(refused)).ledger;
+};
+
+const refusing = (ledger: Ledger, refusal: Refusal, key = refusal.transactionId): Ledger => ({
+  ...ledger,
+  refusals: new Map([...ledger.refusals, [key, refusal]]),
+});
+
+const tx4Refusal: Refusal = { transactionId: 'tx-4', accountId: 'acct-1', currency: 'KES', amountMinor: 2_000n, availableMinor: 900n, creditLimitMinor: 200n };
 
 describe('checkInvariants', () => {
   it('finds nothing wrong with an empty ledger or one built by the operations', () => {
@@ -102,6 +115,29 @@ describe('checkInvariants', () => {
     const deposits = new Map(ledger.deposits);
     deposits.delete('dep-1');
     expect(checkInvariants({ ...ledger, deposits })).toContainEqual(expect.objectContaining({ rule: 'DEPOSIT_MATCHES_JOURNAL', subject: 'dep-1' }));
+  });
+
+  it('finds nothing wrong with a recorded refusal', () => {
+    const ledger = withRefusal();
+    expect(ledger.refusals.get('tx-4')).toEqual(tx4Refusal);
+    expect(checkInvariants(ledger)).toEqual([]);
+  });
+
+  it('reports a refused transaction id that is also held or moved', () => {
+    const held = refusing(sound(), { ...tx4Refusal, transactionId: 'tx-3' });
+    expect(checkInvariants(held)).toContainEqual(expect.objectContaining({ rule: 'REFUSAL_NOT_HELD', subject: 'tx-3' }));
+    // Its hold gone, tx-3 still has journal entries.
+    const holds = new Map(held.holds);
+    holds.delete('tx-3');
+    expect(rules({ ...held, holds })).toContain('REFUSAL_NOT_HELD');
+  });
+
+  it('reports a refusal the ledger could not have made', () => {
+    const ledger = sound();
+    expect(rules(refusing(ledger, tx4Refusal, 'tx-5'))).toContain('REFUSAL_CONSISTENT');
+    expect(rules(refusing(ledger, { ...tx4Refusal, amountMinor: 1_100n }))).toContain('REFUSAL_CONSISTENT');
+    expect(rules(refusing(ledger, { ...tx4Refusal, amountMinor: 1_101n }))).toEqual([]);
+    expect(rules(refusing(ledger, { ...tx4Refusal, currency: 'USD' }))).toContain('REFUSAL_CONSISTENT');
   });
 
   it('reports entries on an account that is not open', () => {

@@ -13,7 +13,9 @@ export type InvariantRule =
   | 'ENTRY_DELTAS'
   | 'TRANSACTION_LIFECYCLE'
   | 'HOLD_MATCHES_JOURNAL'
-  | 'DEPOSIT_MATCHES_JOURNAL';
+  | 'DEPOSIT_MATCHES_JOURNAL'
+  | 'REFUSAL_NOT_HELD'
+  | 'REFUSAL_CONSISTENT';
 
 /** A broken rule, with what it is about (an account key, a reference or a sequence). */
 export interface InvariantViolation {
@@ -124,6 +126,30 @@ const journalRules = (ledger: Ledger, out: Violations): void => {
   }
 };
 
+/**
+ * A refused transaction id has no hold and no movement (one claim per id),
+ * and its refusal is one the ledger could have made: keyed by its own id, on
+ * an open account, for a positive amount above what it reported as available
+ * plus credit limit.
+ */
+const refusalRules = (ledger: Ledger, out: Violations): void => {
+  const moved = new Set(ledger.journal.filter((entry) => entry.kind !== 'DEPOSIT').map((entry) => entry.reference));
+  for (const [transactionId, refusal] of ledger.refusals) {
+    const report = (rule: InvariantRule, detail: string) => out.push({ rule, subject: transactionId, detail });
+    if (ledger.holds.has(transactionId) || moved.has(transactionId)) report('REFUSAL_NOT_HELD', 'refused, yet held or moved');
+    if (refusal.transactionId !== transactionId) report('REFUSAL_CONSISTENT', `recorded under another id ("${refusal.transactionId}")`);
+    if (!ledger.accounts.has(accountKey(refusal.accountId, refusal.currency))) {
+      report('REFUSAL_CONSISTENT', `no ${refusal.currency} account "${refusal.accountId}"`);
+    }
+    if (refusal.amountMinor <= 0n || refusal.creditLimitMinor < 0n || refusal.availableMinor + refusal.creditLimitMinor >= refusal.amountMinor) {
+      report(
+        'REFUSAL_CONSISTENT',
+        `refused ${refusal.amountMinor} with ${refusal.availableMinor} available and a credit limit of ${refusal.creditLimitMinor}`,
+      );
+    }
+  }
+};
+
 const openHoldsByAccount = (holds: Iterable<Hold>): Map<string, bigint> => {
   const sums = new Map<string, bigint>();
   for (const hold of holds) {
@@ -139,7 +165,8 @@ const openHoldsByAccount = (holds: Iterable<Hold>): Map<string, bigint> => {
  * (available + holding + captured - reversed == funded), the journal summing
  * to the balances, and each transaction's lifecycle (one authorize, then at
  * most one of void or capture, reverse only after capture). Empty when the
- * ledger is sound.
+ * ledger is sound. A refused transaction id is neither held nor moved, and
+ * its refusal is one the ledger could have made.
  */
 export const checkInvariants = (ledger: Ledger): readonly InvariantViolation[] => {
   const out: Violations = [];
@@ -147,5 +174,6 @@ export const checkInvariants = (ledger: Ledger): readonly InvariantViolation[] =
   const openHolds = openHoldsByAccount(ledger.holds.values());
   for (const [key, account] of ledger.accounts) accountRules(account, sums.get(key), openHolds.get(key) ?? 0n, out);
   journalRules(ledger, out);
+  refusalRules(ledger, out);
   return out;
 };

@@ -1,13 +1,14 @@
-import { Either } from 'effect';
+import { Either, Equal } from 'effect';
 import { currencyOf } from '../money/currency';
-import { type Ledger, emptyLedger, findAccount, findHold, holdStatus } from './ledger';
+import { type Ledger, type LedgerMovementResult, emptyLedger, findAccount, findHold, findRefusal, holdStatus } from './ledger';
 import { deposit, openAccount } from './ledger.accounts';
 import { checkInvariants } from './ledger.invariants';
-import { authorize, capture, reverse, voidHold } from './ledger.operations';
+import { type AuthorizeFailure, authorize, capture, reverse, voidHold } from './ledger.operations';
 
 const kes = Either.getOrThrow(currencyOf('KES'));
 const usd = Either.getOrThrow(currencyOf('USD'));
 const errorOf = <A, E>(result: Either.Either<A, E>): E => Either.getOrThrow(Either.flip(result));
+const refusalOf = (result: Either.Either<LedgerMovementResult, AuthorizeFailure>) => errorOf(result).error;
 
 /** acct-1 (KES, credit limit 300) and acct-2 (KES, no credit), each funded with 1000. */
 const funded = (): Ledger => {
@@ -48,7 +49,7 @@ describe('authorize', () => {
     const exact = Either.getOrThrow(authorize(funded(), { ...hold, amountMinor: 1_300n }));
     expect(balances(exact.ledger)).toMatchObject({ available: -300n, holding: 1_300n });
     expect(checkInvariants(exact.ledger)).toEqual([]);
-    const error = errorOf(authorize(funded(), { ...hold, amountMinor: 1_301n }));
+    const error = refusalOf(authorize(funded(), { ...hold, amountMinor: 1_301n }));
     expect(error).toMatchObject({
       _tag: 'InsufficientFunds',
       code: 'INSUFFICIENT_FUNDS',
@@ -62,15 +63,15 @@ describe('authorize', () => {
   });
 
   it('refuses beyond available when there is no credit limit', () => {
-    expect(errorOf(authorize(funded(), { ...hold, accountId: 'acct-2', amountMinor: 1_001n }))._tag).toBe('InsufficientFunds');
+    expect(refusalOf(authorize(funded(), { ...hold, accountId: 'acct-2', amountMinor: 1_001n }))._tag).toBe('InsufficientFunds');
     expect(Either.isRight(authorize(funded(), { ...hold, accountId: 'acct-2', amountMinor: 1_000n }))).toBe(true);
   });
 
   it('refuses a non-positive amount and an unknown account', () => {
-    expect(errorOf(authorize(funded(), { ...hold, amountMinor: 0n }))).toMatchObject({ _tag: 'InvalidLedgerAmount', operation: 'AUTHORIZE' });
-    expect(errorOf(authorize(funded(), { ...hold, amountMinor: -1n }))._tag).toBe('InvalidLedgerAmount');
-    expect(errorOf(authorize(funded(), { ...hold, accountId: 'nobody' }))).toMatchObject({ _tag: 'AccountNotFound', accountId: 'nobody' });
-    expect(errorOf(authorize(funded(), { ...hold, currency: usd }))).toMatchObject({ _tag: 'AccountNotFound', currency: 'USD' });
+    expect(refusalOf(authorize(funded(), { ...hold, amountMinor: 0n }))).toMatchObject({ _tag: 'InvalidLedgerAmount', operation: 'AUTHORIZE' });
+    expect(refusalOf(authorize(funded(), { ...hold, amountMinor: -1n }))._tag).toBe('InvalidLedgerAmount');
+    expect(refusalOf(authorize(funded(), { ...hold, accountId: 'nobody' }))).toMatchObject({ _tag: 'AccountNotFound', accountId: 'nobody' });
+    expect(refusalOf(authorize(funded(), { ...hold, currency: usd }))).toMatchObject({ _tag: 'AccountNotFound', currency: 'USD' });
   });
 
   it('is idempotent: the same authorization again returns the recorded entry', () => {
@@ -86,8 +87,89 @@ describe('authorize', () => {
   it('refuses the same transaction with another amount or account (ids are global)', () => {
     const ledger = authorized();
     for (const other of [{ ...hold, amountMinor: 401n }, { ...hold, accountId: 'acct-2' }]) {
-      expect(errorOf(authorize(ledger, other))).toMatchObject({ _tag: 'IdempotencyConflict', code: 'IDEMPOTENCY_CONFLICT', reference: 'tx-1', kind: 'AUTHORIZE' });
+      expect(refusalOf(authorize(ledger, other))).toMatchObject({ _tag: 'IdempotencyConflict', code: 'IDEMPOTENCY_CONFLICT', reference: 'tx-1', kind: 'AUTHORIZE' });
     }
+  });
+});
+
+describe('a refused authorization', () => {
+  const tooMuch = { ...hold, amountMinor: 1_301n };
+  /** tx-1 refused for 1301 on acct-1 (1000 available, credit limit 300). */
+  const refused = (): AuthorizeFailure => errorOf(authorize(funded(), tooMuch));
+  /** The same, then 5000 more deposited on acct-1: enough for tx-1 now. */
+  const refusedThenFunded = (): Ledger =>
+    Either.getOrThrow(deposit(refused().ledger, { accountId: 'acct-1', currency: kes, depositId: 'dep-late', amountMinor: 5_000n })).ledger;
+
+  it('is recorded for its transaction id, outside the journal', () => {
+    const before = funded();
+    const failure = errorOf(authorize(before, tooMuch));
+    expect(failure.recorded).toBe(true);
+    expect(findRefusal(failure.ledger, 'tx-1')).toEqual({
+      transactionId: 'tx-1',
+      accountId: 'acct-1',
+      currency: 'KES',
+      amountMinor: 1_301n,
+      availableMinor: 1_000n,
+      creditLimitMinor: 300n,
+    });
+    expect(failure.ledger.journal).toBe(before.journal);
+    expect(failure.ledger.accounts).toBe(before.accounts);
+    expect(findHold(failure.ledger, 'tx-1')).toBeUndefined();
+    expect(before.refusals.size).toBe(0);
+    expect(checkInvariants(failure.ledger)).toEqual([]);
+  });
+
+  it('retried after a deposit is still refused, with the same error, and changes nothing', () => {
+    const first = refused().error;
+    const ledger = refusedThenFunded();
+    expect(balances(ledger)).toMatchObject({ available: 6_000n, holding: 0n });
+    const again = errorOf(authorize(ledger, tooMuch));
+    expect(again.error).toEqual(first);
+    expect(Equal.equals(again.error, first)).toBe(true);
+    expect(again.error).toMatchObject({ _tag: 'InsufficientFunds', requestedMinor: 1_301n, availableMinor: 1_000n, creditLimitMinor: 300n });
+    expect(again.recorded).toBe(false);
+    expect(again.ledger).toBe(ledger);
+    expect(findHold(again.ledger, 'tx-1')).toBeUndefined();
+  });
+
+  it('retried with another amount or account is an IdempotencyConflict', () => {
+    const ledger = refusedThenFunded();
+    for (const other of [{ ...hold, amountMinor: 400n }, { ...tooMuch, accountId: 'acct-2' }]) {
+      const failure = errorOf(authorize(ledger, other));
+      expect(failure.error).toMatchObject({ _tag: 'IdempotencyConflict', reference: 'tx-1', kind: 'AUTHORIZE' });
+      expect(failure.error.message).toContain('refused 1301 KES on "acct-1"');
+      expect(failure.ledger).toBe(ledger);
+    }
+  });
+
+  it('has no hold to void, capture or reverse', () => {
+    const ledger = refusedThenFunded();
+    expect(errorOf(voidHold(ledger, { transactionId: 'tx-1' }))._tag).toBe('HoldNotFound');
+    expect(errorOf(capture(ledger, { transactionId: 'tx-1', amountMinor: 0n }))._tag).toBe('HoldNotFound');
+    expect(errorOf(reverse(ledger, { transactionId: 'tx-1' }))._tag).toBe('HoldNotFound');
+  });
+
+  it('does not spend other transaction ids', () => {
+    const result = Either.getOrThrow(authorize(refusedThenFunded(), { ...hold, transactionId: 'tx-2' }));
+    expect(result.applied).toBe(true);
+    expect(checkInvariants(result.ledger)).toEqual([]);
+  });
+
+  it('is only a refusal for funds: input errors record nothing and the id stays free', () => {
+    const before = funded();
+    for (const invalid of [{ ...hold, amountMinor: 0n }, { ...hold, accountId: 'nobody' }, { ...hold, currency: usd }]) {
+      const failure = errorOf(authorize(before, invalid));
+      expect(failure.recorded).toBe(false);
+      expect(failure.ledger).toBe(before);
+    }
+    expect(Either.getOrThrow(authorize(before, hold)).applied).toBe(true);
+  });
+
+  it('of a held transaction id is an IdempotencyConflict, not a refusal', () => {
+    const failure = errorOf(authorize(authorized(), tooMuch));
+    expect(failure.error._tag).toBe('IdempotencyConflict');
+    expect(failure.recorded).toBe(false);
+    expect(failure.ledger.refusals.size).toBe(0);
   });
 });
 
@@ -197,11 +279,19 @@ describe('reverse', () => {
 describe('purity', () => {
   it('never changes the ledger it is given', () => {
     const before = authorized();
-    const snapshot = { journal: [...before.journal], accounts: new Map(before.accounts), holds: new Map(before.holds) };
+    const copy = (ledger: Ledger) => ({
+      journal: [...ledger.journal],
+      accounts: new Map(ledger.accounts),
+      holds: new Map(ledger.holds),
+      refusals: new Map(ledger.refusals),
+    });
+    const snapshot = copy(before);
     Either.getOrThrow(capture(before, { transactionId: 'tx-1', amountMinor: 100n }));
     Either.getOrThrow(authorize(before, { ...hold, transactionId: 'tx-2', amountMinor: 10n }));
-    expect({ journal: [...before.journal], accounts: new Map(before.accounts), holds: new Map(before.holds) }).toEqual(snapshot);
+    expect(errorOf(authorize(before, { ...hold, transactionId: 'tx-3', amountMinor: 5_000n })).recorded).toBe(true);
+    expect(copy(before)).toEqual(snapshot);
     expect(emptyLedger.journal).toHaveLength(0);
     expect(emptyLedger.accounts.size).toBe(0);
+    expect(emptyLedger.refusals.size).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { Either } from 'effect';
 import type { Currency } from '../money/currency';
-import { type Hold, type JournalEntry, type Ledger, type LedgerMovementResult, findAccount } from './ledger';
+import { type Hold, type JournalEntry, type Ledger, type LedgerMovementResult, type Refusal, findAccount } from './ledger';
 import {
   AccountNotFound,
   CaptureExceedsHold,
@@ -58,55 +58,96 @@ const recordOnHold = (
   return Either.right({ ledger: Object.freeze({ ...recorded.ledger, holds }), entry: recorded.entry, applied: true });
 };
 
+export type AuthorizeError = InvalidLedgerAmount | IdempotencyConflict | AccountNotFound | InsufficientFunds;
+
+/**
+ * A refused authorization with the ledger after it. Only a refusal for
+ * funds is a claim the ledger keeps: the first one is recorded in
+ * `refusals` (`recorded` true); for a repeat of it and for any other error
+ * (bad input, unknown account, conflict) the ledger is the one given.
+ */
+export interface AuthorizeFailure {
+  readonly ledger: Ledger;
+  readonly error: AuthorizeError;
+  readonly recorded: boolean;
+}
+
+const notAuthorized = (ledger: Ledger, error: AuthorizeError): Either.Either<never, AuthorizeFailure> =>
+  Either.left({ ledger, error, recorded: false });
+
+/** The error a refusal was, and is again on every retry: the same fields each time. */
+export const refusalError = (refusal: Refusal): InsufficientFunds =>
+  new InsufficientFunds({
+    accountId: refusal.accountId,
+    currency: refusal.currency,
+    requestedMinor: refusal.amountMinor,
+    availableMinor: refusal.availableMinor,
+    creditLimitMinor: refusal.creditLimitMinor,
+  });
+
+const recordRefusal = (ledger: Ledger, refusal: Refusal): Either.Either<never, AuthorizeFailure> => {
+  const refusals = new Map(ledger.refusals);
+  refusals.set(refusal.transactionId, Object.freeze(refusal));
+  return Either.left({ ledger: Object.freeze({ ...ledger, refusals }), error: refusalError(refusal), recorded: true });
+};
+
 /**
  * Moves `amountMinor` from available to holding for a transaction; refused
- * when available + credit limit is below the amount. At most one
- * authorization per transaction: a repeat with the same account, currency
- * and amount returns the recorded entry, any other is an `IdempotencyConflict`.
+ * with `InsufficientFunds` when available + credit limit is below the
+ * amount. One claim per transaction id, whatever its outcome:
+ * - once authorized, a repeat with the same account, currency and amount
+ *   returns the recorded entry (`applied: false`);
+ * - once refused for funds, the refusal is recorded (in `refusals`, not in
+ *   the journal: nothing moved) and a repeat with the same arguments returns
+ *   the same `InsufficientFunds` again, even after funds arrive: a failed
+ *   claim stays failed, never a late success;
+ * - any other arguments under a claimed id are an `IdempotencyConflict`.
+ * Input errors (`InvalidLedgerAmount`, `AccountNotFound`) claim nothing.
+ * A refusal comes with the ledger after it (`AuthorizeFailure`), which the
+ * caller keeps just as it keeps the ledger of a success.
  */
-export const authorize = (
-  ledger: Ledger,
-  input: AuthorizeInput,
-): Either.Either<LedgerMovementResult, InvalidLedgerAmount | IdempotencyConflict | AccountNotFound | InsufficientFunds> => {
+export const authorize = (ledger: Ledger, input: AuthorizeInput): Either.Either<LedgerMovementResult, AuthorizeFailure> => {
   if (input.amountMinor <= 0n) {
-    return Either.left(
+    return notAuthorized(
+      ledger,
       new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: input.amountMinor, reason: 'an authorization must be positive' }),
     );
   }
-  const existing = ledger.holds.get(input.transactionId);
-  if (existing) {
-    const same =
-      existing.accountId === input.accountId && existing.currency === input.currency.code && existing.amountMinor === input.amountMinor;
-    return same
-      ? repeated(ledger, existing.authorization)
-      : Either.left(
-          new IdempotencyConflict({
-            reference: input.transactionId,
-            kind: 'AUTHORIZE',
-            reason: `authorized ${existing.amountMinor} ${existing.currency} on "${existing.accountId}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
-          }),
-        );
-  }
-  const account = findAccount(ledger, input.accountId, input.currency.code);
-  if (!account) return Either.left(new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
-  if (account.availableMinor + account.creditLimitMinor < input.amountMinor) {
-    return Either.left(
-      new InsufficientFunds({
-        accountId: account.accountId,
-        currency: account.currency.code,
-        requestedMinor: input.amountMinor,
-        availableMinor: account.availableMinor,
-        creditLimitMinor: account.creditLimitMinor,
+  const conflict = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>, verb: string) =>
+    notAuthorized(
+      ledger,
+      new IdempotencyConflict({
+        reference: input.transactionId,
+        kind: 'AUTHORIZE',
+        reason: `${verb} ${claimed.amountMinor} ${claimed.currency} on "${claimed.accountId}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
       }),
     );
+  const sameArguments = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>) =>
+    claimed.accountId === input.accountId && claimed.currency === input.currency.code && claimed.amountMinor === input.amountMinor;
+  const existing = ledger.holds.get(input.transactionId);
+  if (existing) return sameArguments(existing) ? repeated(ledger, existing.authorization) : conflict(existing, 'authorized');
+  const refused = ledger.refusals.get(input.transactionId);
+  if (refused) return sameArguments(refused) ? notAuthorized(ledger, refusalError(refused)) : conflict(refused, 'refused');
+  const account = findAccount(ledger, input.accountId, input.currency.code);
+  if (!account) return notAuthorized(ledger, new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
+  if (account.availableMinor + account.creditLimitMinor < input.amountMinor) {
+    return recordRefusal(ledger, {
+      transactionId: input.transactionId,
+      accountId: account.accountId,
+      currency: account.currency.code,
+      amountMinor: input.amountMinor,
+      availableMinor: account.availableMinor,
+      creditLimitMinor: account.creditLimitMinor,
+    });
   }
   const hold = { transactionId: input.transactionId, accountId: account.accountId, currency: account.currency.code };
-  return recordOnHold(
+  const result = recordOnHold(
     ledger,
     hold,
     { kind: 'AUTHORIZE', amountMinor: input.amountMinor, availableDeltaMinor: -input.amountMinor, holdingDeltaMinor: input.amountMinor },
     (authorization) => ({ ...hold, amountMinor: input.amountMinor, authorization, settlement: undefined, reversal: undefined }),
   );
+  return Either.mapLeft(result, (error) => ({ ledger, error, recorded: false }));
 };
 
 /** Releases a transaction's whole hold back to available (CANCELLED, REJECTED, DECLINED). */

@@ -4,7 +4,10 @@ import type { Currency } from '../money/currency';
  * The balance ledger: per account and currency an `available` and a
  * `holding` balance with a credit limit, moved by idempotent movements keyed
  * by transaction (DT One's authorize / void / capture / reverse) or by
- * deposit, each recorded in an append-only journal.
+ * deposit, each recorded in an append-only journal. An authorization refused
+ * for funds is remembered too (not in the journal: it moves nothing), so that
+ * a retry under the same transaction id gets the same refusal, never a late
+ * success.
  *
  * All values are immutable; every operation returns a new ledger.
  */
@@ -73,11 +76,31 @@ export interface Hold {
   readonly reversal: JournalEntry | undefined;
 }
 
+/**
+ * An authorization refused with `InsufficientFunds`: its arguments and what
+ * the error reported, so that a retry with the same transaction id returns
+ * the same refusal. A failed claim stays failed.
+ */
+export interface Refusal {
+  readonly transactionId: string;
+  readonly accountId: string;
+  /** ISO 4217 code. */
+  readonly currency: string;
+  /** The amount that was asked for (the error's `requestedMinor`). */
+  readonly amountMinor: bigint;
+  /** The account's available balance when it was refused. */
+  readonly availableMinor: bigint;
+  /** The account's credit limit when it was refused. */
+  readonly creditLimitMinor: bigint;
+}
+
 export interface Ledger {
   /** By `accountKey(accountId, currencyCode)`. */
   readonly accounts: ReadonlyMap<string, LedgerAccount>;
   /** By transaction id. */
   readonly holds: ReadonlyMap<string, Hold>;
+  /** Authorizations refused for funds, by transaction id (never also in `holds`). */
+  readonly refusals: ReadonlyMap<string, Refusal>;
   /** The DEPOSIT entries, by deposit id. */
   readonly deposits: ReadonlyMap<string, JournalEntry>;
   readonly journal: readonly JournalEntry[];
@@ -100,6 +123,7 @@ export interface LedgerAccountResult {
 export const emptyLedger: Ledger = Object.freeze({
   accounts: new Map<string, LedgerAccount>(),
   holds: new Map<string, Hold>(),
+  refusals: new Map<string, Refusal>(),
   deposits: new Map<string, JournalEntry>(),
   journal: Object.freeze([]) as readonly JournalEntry[],
 });
@@ -111,6 +135,8 @@ export const findAccount = (ledger: Ledger, accountId: string, currencyCode: str
   ledger.accounts.get(accountKey(accountId, currencyCode));
 
 export const findHold = (ledger: Ledger, transactionId: string): Hold | undefined => ledger.holds.get(transactionId);
+
+export const findRefusal = (ledger: Ledger, transactionId: string): Refusal | undefined => ledger.refusals.get(transactionId);
 
 export const holdStatus = (hold: Hold): HoldStatus => {
   if (hold.reversal) return 'REVERSED';

@@ -13,7 +13,8 @@ import { DepositCommand } from './deposit.command';
 import type { RealLedger } from './ledger.agreement';
 import type { LedgerModel } from './ledger.model';
 import { OpenAccountCommand } from './open-account.command';
-import { RepeatCommand } from './repeat.command';
+import { RepeatCommand, type RepeatSource } from './repeat.command';
+import { RetryRefusedAfterFundingCommand } from './retry-refused.command';
 import { ReverseCommand } from './reverse.command';
 import { type CreditLimitChoice, SetCreditLimitCommand } from './set-credit-limit.command';
 import { VoidHoldCommand } from './void-hold.command';
@@ -57,6 +58,11 @@ export const ledgerCommands = (pools: LedgerPools = defaultLedgerPools): fc.Arbi
     ...command(transactionId, (id) => new VoidHoldCommand(id), 2),
     ...command(fc.tuple(transactionId, arbitraryCaptureShare(3_000n)), ([id, share]) => new CaptureCommand(id, share), 3),
     ...command(transactionId, (id) => new ReverseCommand(id), 2),
-    ...command(fc.tuple(fc.nat(), fc.boolean()), ([pick, onlyApplied]) => new RepeatCommand(pick, onlyApplied), 2),
+    ...command(
+      fc.tuple(fc.nat(), fc.constantFrom<RepeatSource>('any', 'applied', 'refused')),
+      ([pick, source]) => new RepeatCommand(pick, source),
+      3,
+    ),
+    ...command(fc.nat(), (pick) => new RetryRefusedAfterFundingCommand(pick), 1),
   ];
 };

@@ -5,7 +5,7 @@ import { applyAndCompare, type RealLedger } from './ledger.agreement';
 import { ledgerCommands } from './ledger.commands';
 import { LedgerModel } from './ledger.model';
 
-/** Every outcome the runs must have produced at least once: each success, repeat and refusal. */
+/** Every outcome the runs must have produced at least once: each success, repeat and refusal, and retried refusals. */
 const EXERCISED = [
   'openAccount:applied',
   'openAccount:repeat',
@@ -26,6 +26,9 @@ const EXERCISED = [
   'authorize:IdempotencyConflict',
   'authorize:AccountNotFound',
   'authorize:InsufficientFunds',
+  // A refused authorization retried: refused again, also once the account could pay.
+  'authorize:InsufficientFunds:repeat',
+  'authorize:InsufficientFunds:repeat-funded',
   'authorize:InvalidLedgerAmount',
   'voidHold:applied',
   'voidHold:repeat',
@@ -57,7 +60,7 @@ describe('ledger against its reference model', () => {
         (accounts, fundingMinor, commands) => {
           const setup = () => {
             const model = new LedgerModel();
-            const real: RealLedger = { ledger: emptyLedger, history: [], appliedHistory: [], tally };
+            const real: RealLedger = { ledger: emptyLedger, history: [], appliedHistory: [], refusedHistory: [], tally };
             accounts.forEach((input, index) => {
               applyAndCompare(model, real, { kind: 'openAccount', input });
               const amountMinor = fundingMinor[index] ?? 1n;

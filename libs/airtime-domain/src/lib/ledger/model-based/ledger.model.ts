@@ -5,7 +5,19 @@
  * succeeds (and whether it changed anything) or which error it expects.
  */
 
-export type ModelOutcome = { readonly ok: true; readonly applied: boolean } | { readonly ok: false; readonly error: string };
+/** What an `InsufficientFunds` reports: the amount asked for and the account when it was refused. */
+export interface ModelShortfall {
+  readonly accountId: string;
+  readonly currency: string;
+  readonly requested: bigint;
+  readonly available: bigint;
+  readonly creditLimit: bigint;
+}
+
+/** A success (`applied` false for a repeat) or an error's tag, with what an `InsufficientFunds` reports. */
+export type ModelOutcome =
+  | { readonly ok: true; readonly applied: boolean }
+  | { readonly ok: false; readonly error: string; readonly shortfall?: ModelShortfall };
 
 export interface ModelAccount {
   creditLimit: bigint;
@@ -35,12 +47,18 @@ interface ModelDeposit {
 const done: ModelOutcome = { ok: true, applied: true };
 const repeat: ModelOutcome = { ok: true, applied: false };
 const fail = (error: string): ModelOutcome => ({ ok: false, error });
+const insufficient = (shortfall: ModelShortfall): ModelOutcome => ({ ok: false, error: 'InsufficientFunds', shortfall });
 
 export class LedgerModel {
   /** By `${accountId}/${currency}`. */
   readonly accounts = new Map<string, ModelAccount>();
   readonly transactions = new Map<string, ModelTransaction>();
   readonly deposits = new Map<string, ModelDeposit>();
+  /**
+   * Authorizations refused for funds, by transaction id: the id is spent,
+   * and the same request gets the same answer forever.
+   */
+  readonly refusals = new Map<string, ModelShortfall>();
   /** How many movements were applied: the journal's expected length. */
   movements = 0;
 
@@ -101,10 +119,21 @@ export class LedgerModel {
       const same = seen.accountId === accountId && seen.currency === currency && seen.authorized === amount;
       return same ? repeat : fail('IdempotencyConflict');
     }
+    // A failed claim stays failed: the same request is refused again with what was reported the
+    // first time, whatever the account has now; another request under the id conflicts.
+    const refused = this.refusals.get(transactionId);
+    if (refused) {
+      const same = refused.accountId === accountId && refused.currency === currency && refused.requested === amount;
+      return same ? insufficient(refused) : fail('IdempotencyConflict');
+    }
     const account = this.account(accountId, currency);
     if (!account) return fail('AccountNotFound');
     // The account may go down to -creditLimit, not further.
-    if (account.available - amount < -account.creditLimit) return fail('InsufficientFunds');
+    if (account.available - amount < -account.creditLimit) {
+      const shortfall = { accountId, currency, requested: amount, available: account.available, creditLimit: account.creditLimit };
+      this.refusals.set(transactionId, shortfall);
+      return insufficient(shortfall);
+    }
     account.available -= amount;
     account.holding += amount;
     this.transactions.set(transactionId, { accountId, currency, authorized: amount, state: 'HELD', captured: 0n });
