@@ -2,7 +2,7 @@ import { Context, type Effect } from 'effect';
 import type { LedgerError } from '../ledger/ledger.errors';
 import type { JournalEntry, LedgerAccount } from '../ledger/ledger';
 import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from '../ledger/ledger.operations';
-import type { DepositInput, OpenAccountInput } from '../ledger/ledger.accounts';
+import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from '../ledger/ledger.accounts';
 import type { PersistenceFailure } from './persistence.errors';
 
 /** A movement's stored entry; `applied` is false for an idempotent repeat. */
@@ -14,10 +14,15 @@ export interface StoredMovement {
 /**
  * The durable ledger (DESIGN.md calls it the `Ledger` port; `Ledger` is the
  * pure value type here). Same rules and typed errors as the pure ledger
- * operations, each movement applied atomically and idempotently.
+ * operations, each movement applied atomically and idempotently. Called
+ * outside a unit of work, each call is its own transaction; inside one, it
+ * joins it. A refused authorization is recorded (a failed claim stays
+ * failed): on its own it commits with the refusal; inside a unit of work the
+ * caller commits it, e.g. together with the top-up marked REJECTED.
  */
 export interface LedgerStoreService {
   readonly openAccount: (input: OpenAccountInput) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
+  readonly setCreditLimit: (input: SetCreditLimitInput) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
   readonly deposit: (input: DepositInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly authorize: (input: AuthorizeInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;

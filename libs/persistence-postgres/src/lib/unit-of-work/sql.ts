@@ -33,6 +33,21 @@ export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
   });
 };
 
+/**
+ * Runs one statement through a TypeORM query runner and returns its rows
+ * (structured result: `UPDATE ... RETURNING` gives rows too, not [rows, count]).
+ */
+const execute = async (dataSource: DataSource, manager: EntityManager | undefined, text: string, parameters: readonly unknown[]) => {
+  const runner = manager?.queryRunner;
+  if (runner) return (await runner.query(text, [...parameters], true)).records as unknown[];
+  const ownRunner = dataSource.createQueryRunner();
+  try {
+    return (await ownRunner.query(text, [...parameters], true)).records as unknown[];
+  } finally {
+    await ownRunner.release();
+  }
+};
+
 /** Runs one SQL statement in the current transaction (or on the pool outside one). */
 export const sql = <Row = Record<string, unknown>>(
   dataSource: DataSource,
@@ -41,7 +56,7 @@ export const sql = <Row = Record<string, unknown>>(
 ): Effect.Effect<Row[], PersistenceFailure> =>
   Effect.flatMap(FiberRef.get(currentManager), (manager) =>
     Effect.tryPromise({
-      try: () => (manager ?? dataSource.manager).query(text, [...parameters]) as Promise<Row[]>,
+      try: () => execute(dataSource, manager, text, parameters) as Promise<Row[]>,
       catch: toPersistenceFailure,
     }),
   );
@@ -55,7 +70,7 @@ export const sqlClaim = <Row = Record<string, unknown>>(
 ): Effect.Effect<Row[] | undefined, PersistenceFailure> =>
   Effect.flatMap(FiberRef.get(currentManager), (manager) =>
     Effect.tryPromise({
-      try: () => (manager ?? dataSource.manager).query(text, [...parameters]) as Promise<Row[]>,
+      try: () => execute(dataSource, manager, text, parameters) as Promise<Row[]>,
       catch: (cause) => cause,
     }).pipe(
       Effect.catchAll((cause) => {

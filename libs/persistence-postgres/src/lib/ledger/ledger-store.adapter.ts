@@ -1,0 +1,358 @@
+import {
+  AccountAlreadyOpen,
+  AccountNotFound,
+  type AuthorizeInput,
+  CaptureExceedsHold,
+  type CaptureInput,
+  CreditLimitInUse,
+  type DepositInput,
+  HoldAlreadySettled,
+  HoldNotCaptured,
+  HoldNotFound,
+  IdempotencyConflict,
+  InsufficientFunds,
+  InvalidLedgerAmount,
+  type JournalEntryKind,
+  type LedgerAccount,
+  type LedgerError,
+  LedgerStore,
+  type LedgerStoreService,
+  type OpenAccountInput,
+  type PersistenceFailure,
+  type ReverseInput,
+  type SetCreditLimitInput,
+  type StoredMovement,
+  type VoidHoldInput,
+} from '@airtime/domain';
+import { Effect, Layer } from 'effect';
+import type { DataSource } from 'typeorm';
+import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
+import { bigintOf, sql } from '../unit-of-work/sql';
+import {
+  ACCOUNT_COLUMNS,
+  type AccountRow,
+  accountOf,
+  entryOf,
+  type HoldRow,
+  type HoldStatusColumn,
+  JOURNAL_COLUMNS,
+  type JournalRow,
+} from './ledger.rows';
+
+type Step<A> = Effect.Effect<A, LedgerError | PersistenceFailure>;
+
+/**
+ * The ledger on PostgreSQL, with the pure ledger's rules and errors. Every
+ * balance change is one conditional UPDATE (never read-modify-write in
+ * code); every idempotency claim is a unique key (`ledger_holds` primary
+ * key, `ledger_journal (reference, kind)`); CHECK constraints back the
+ * invariants. Each call runs in the caller's unit of work or its own.
+ */
+export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
+  const unitOfWork = makeUnitOfWork(dataSource);
+  const query = <Row>(text: string, parameters: readonly unknown[] = []) => sql<Row>(dataSource, text, parameters);
+
+  const findAccountRow = (accountId: string, currency: string) =>
+    Effect.map(query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE account_id = $1 AND currency = $2`, [accountId, currency]), (rows) => rows[0]);
+
+  const requireAccount = (accountId: string, currency: string): Step<AccountRow> =>
+    Effect.flatMap(findAccountRow(accountId, currency), (row) => (row ? Effect.succeed(row) : Effect.fail(new AccountNotFound({ accountId, currency }))));
+
+  const findHold = (transactionId: string) =>
+    Effect.map(query<HoldRow>(`SELECT * FROM ledger_holds WHERE transaction_id = $1`, [transactionId]), (rows) => rows[0]);
+
+  const journalEntry = (reference: string, kind: JournalEntryKind) =>
+    Effect.flatMap(
+      query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = $2`, [reference, kind]),
+      (rows) => (rows[0] ? Effect.succeed(entryOf(rows[0])) : Effect.dieMessage(`journal entry ${kind} ${reference} missing for a settled claim`)),
+    );
+
+  const repeated = (reference: string, kind: JournalEntryKind): Step<StoredMovement> =>
+    Effect.map(journalEntry(reference, kind), (entry) => ({ entry, applied: false }));
+
+  /** Moves balances with one conditional UPDATE and journals the movement. */
+  const move = (
+    hold: { accountId: string; currency: string; reference: string },
+    kind: JournalEntryKind,
+    amounts: { amountMinor: bigint; availableDeltaMinor: bigint; holdingDeltaMinor: bigint; capturedDeltaMinor?: bigint; reversedDeltaMinor?: bigint; fundedDeltaMinor?: bigint },
+  ): Step<StoredMovement> =>
+    Effect.gen(function* () {
+      const updated = yield* query(
+        `UPDATE ledger_accounts
+            SET available_minor = available_minor + $3, holding_minor = holding_minor + $4,
+                captured_minor = captured_minor + $5, reversed_minor = reversed_minor + $6,
+                funded_minor = funded_minor + $7, updated_at = now()
+          WHERE account_id = $1 AND currency = $2
+          RETURNING account_id`,
+        [
+          hold.accountId,
+          hold.currency,
+          String(amounts.availableDeltaMinor),
+          String(amounts.holdingDeltaMinor),
+          String(amounts.capturedDeltaMinor ?? 0n),
+          String(amounts.reversedDeltaMinor ?? 0n),
+          String(amounts.fundedDeltaMinor ?? 0n),
+        ],
+      );
+      if (updated.length === 0) return yield* Effect.fail(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
+      const [row] = yield* query<JournalRow>(
+        `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${JOURNAL_COLUMNS}`,
+        [hold.accountId, hold.currency, hold.reference, kind, String(amounts.amountMinor), String(amounts.availableDeltaMinor), String(amounts.holdingDeltaMinor)],
+      );
+      return { entry: entryOf(row as JournalRow), applied: true };
+    });
+
+  const refusalOf = (hold: HoldRow): InsufficientFunds =>
+    new InsufficientFunds({
+      accountId: hold.account_id,
+      currency: hold.currency,
+      requestedMinor: bigintOf(hold.amount_minor),
+      availableMinor: bigintOf(hold.refusal?.availableMinor ?? '0'),
+      creditLimitMinor: bigintOf(hold.refusal?.creditLimitMinor ?? '0'),
+    });
+
+  /** What an existing claim on the transaction id says about this authorization. */
+  const existingClaim = (hold: HoldRow, input: AuthorizeInput): Step<StoredMovement> | Effect.Effect<InsufficientFunds, IdempotencyConflict> => {
+    const same = hold.account_id === input.accountId && hold.currency === input.currency.code && bigintOf(hold.amount_minor) === input.amountMinor;
+    if (!same) {
+      return Effect.fail(
+        new IdempotencyConflict({
+          reference: input.transactionId,
+          kind: 'AUTHORIZE',
+          reason: `${hold.status === 'REFUSED' ? 'refused' : 'authorized'} ${hold.amount_minor} ${hold.currency} on "${hold.account_id}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
+        }),
+      );
+    }
+    return hold.status === 'REFUSED' ? Effect.succeed(refusalOf(hold)) : repeated(input.transactionId, 'AUTHORIZE');
+  };
+
+  /** Authorizes, or records and returns the refusal (as a value, so that it commits). */
+  const authorizeOrRefuse = (input: AuthorizeInput): Effect.Effect<StoredMovement | InsufficientFunds, LedgerError | PersistenceFailure> =>
+    Effect.gen(function* () {
+      if (input.amountMinor <= 0n) {
+        return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: input.amountMinor, reason: 'an authorization must be positive' }));
+      }
+      const existing = yield* findHold(input.transactionId);
+      if (existing) return yield* existingClaim(existing, input);
+      yield* requireAccount(input.accountId, input.currency.code);
+      // the claim: one row per transaction id; a concurrent twin waits here, then finds it taken
+      const claimed = yield* query(
+        `INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status)
+         VALUES ($1, $2, $3, $4, 'HELD') ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id`,
+        [input.transactionId, input.accountId, input.currency.code, String(input.amountMinor)],
+      );
+      if (claimed.length === 0) {
+        const twin = yield* findHold(input.transactionId);
+        return yield* twin ? existingClaim(twin, input) : Effect.dieMessage(`claim on ${input.transactionId} vanished`);
+      }
+      const held = yield* query(
+        `UPDATE ledger_accounts
+            SET available_minor = available_minor - $3, holding_minor = holding_minor + $3, updated_at = now()
+          WHERE account_id = $1 AND currency = $2 AND available_minor + credit_limit_minor >= $3
+          RETURNING account_id`,
+        [input.accountId, input.currency.code, String(input.amountMinor)],
+      );
+      if (held.length === 0) {
+        const account = yield* requireAccount(input.accountId, input.currency.code);
+        const [refused] = yield* query<HoldRow>(
+          `UPDATE ledger_holds SET status = 'REFUSED', refusal = $2, updated_at = now() WHERE transaction_id = $1 RETURNING *`,
+          [input.transactionId, JSON.stringify({ availableMinor: account.available_minor, creditLimitMinor: account.credit_limit_minor })],
+        );
+        return refusalOf(refused as HoldRow);
+      }
+      const [row] = yield* query<JournalRow>(
+        `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+         VALUES ($1, $2, $3, 'AUTHORIZE', $4, $5, $4) RETURNING ${JOURNAL_COLUMNS}`,
+        [input.accountId, input.currency.code, input.transactionId, String(input.amountMinor), String(-input.amountMinor)],
+      );
+      return { entry: entryOf(row as JournalRow), applied: true };
+    });
+
+  const authorize = (input: AuthorizeInput): Step<StoredMovement> =>
+    Effect.flatMap(unitOfWork.transactionally(authorizeOrRefuse(input)), (outcome) =>
+      outcome instanceof InsufficientFunds ? Effect.fail(outcome) : Effect.succeed(outcome),
+    );
+
+  /** Moves a hold from one status to another with one conditional UPDATE; the row lock orders twins. */
+  const transition = (transactionId: string, from: HoldStatusColumn, to: HoldStatusColumn, capturedMinor?: bigint) =>
+    Effect.map(
+      capturedMinor === undefined
+        ? query<HoldRow>(
+            `UPDATE ledger_holds SET status = $3, updated_at = now() WHERE transaction_id = $1 AND status = $2 RETURNING *`,
+            [transactionId, from, to],
+          )
+        : query<HoldRow>(
+            `UPDATE ledger_holds SET status = $3, captured_minor = $4, updated_at = now()
+              WHERE transaction_id = $1 AND status = $2 AND amount_minor >= $4 RETURNING *`,
+            [transactionId, from, to, String(capturedMinor)],
+          ),
+      (rows) => rows[0],
+    );
+
+  const voidHold = (input: VoidHoldInput): Step<StoredMovement> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        const voided = yield* transition(input.transactionId, 'HELD', 'VOIDED');
+        if (voided) {
+          const amountMinor = bigintOf(voided.amount_minor);
+          return yield* move({ accountId: voided.account_id, currency: voided.currency, reference: input.transactionId }, 'VOID', {
+            amountMinor,
+            availableDeltaMinor: amountMinor,
+            holdingDeltaMinor: -amountMinor,
+          });
+        }
+        const hold = yield* findHold(input.transactionId);
+        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (hold.status === 'VOIDED') return yield* repeated(input.transactionId, 'VOID');
+        return yield* Effect.fail(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }));
+      }),
+    );
+
+  const capture = (input: CaptureInput): Step<StoredMovement> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        if (input.amountMinor < 0n) {
+          return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'CAPTURE', amountMinor: input.amountMinor, reason: 'a capture cannot be negative' }));
+        }
+        const captured = yield* transition(input.transactionId, 'HELD', 'CAPTURED', input.amountMinor);
+        if (captured) {
+          const holdMinor = bigintOf(captured.amount_minor);
+          return yield* move({ accountId: captured.account_id, currency: captured.currency, reference: input.transactionId }, 'CAPTURE', {
+            amountMinor: input.amountMinor,
+            availableDeltaMinor: holdMinor - input.amountMinor,
+            holdingDeltaMinor: -holdMinor,
+            capturedDeltaMinor: input.amountMinor,
+          });
+        }
+        const hold = yield* findHold(input.transactionId);
+        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (hold.status === 'VOIDED') {
+          return yield* Effect.fail(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }));
+        }
+        if (hold.status === 'HELD') {
+          return yield* Effect.fail(
+            new CaptureExceedsHold({ transactionId: input.transactionId, holdMinor: bigintOf(hold.amount_minor), requestedMinor: input.amountMinor }),
+          );
+        }
+        const previous = bigintOf(hold.captured_minor ?? '0');
+        return previous === input.amountMinor
+          ? yield* repeated(input.transactionId, 'CAPTURE')
+          : yield* Effect.fail(
+              new IdempotencyConflict({ reference: input.transactionId, kind: 'CAPTURE', reason: `captured ${previous}, now ${input.amountMinor}` }),
+            );
+      }),
+    );
+
+  const reverse = (input: ReverseInput): Step<StoredMovement> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        const reversed = yield* transition(input.transactionId, 'CAPTURED', 'REVERSED');
+        if (reversed) {
+          const capturedMinor = bigintOf(reversed.captured_minor ?? '0');
+          return yield* move({ accountId: reversed.account_id, currency: reversed.currency, reference: input.transactionId }, 'REVERSE', {
+            amountMinor: capturedMinor,
+            availableDeltaMinor: capturedMinor,
+            holdingDeltaMinor: 0n,
+            reversedDeltaMinor: capturedMinor,
+          });
+        }
+        const hold = yield* findHold(input.transactionId);
+        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (hold.status === 'REVERSED') return yield* repeated(input.transactionId, 'REVERSE');
+        return yield* Effect.fail(new HoldNotCaptured({ transactionId: input.transactionId, status: hold.status === 'HELD' ? 'HELD' : 'VOIDED' }));
+      }),
+    );
+
+  const deposit = (input: DepositInput): Step<StoredMovement> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        if (input.amountMinor <= 0n) {
+          return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'DEPOSIT', amountMinor: input.amountMinor, reason: 'a deposit must be positive' }));
+        }
+        const recorded = yield* query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = 'DEPOSIT'`, [input.depositId]);
+        const earlier = recorded[0];
+        if (earlier) {
+          const same = earlier.account_id === input.accountId && earlier.currency === input.currency.code && bigintOf(earlier.amount_minor) === input.amountMinor;
+          return same
+            ? { entry: entryOf(earlier), applied: false }
+            : yield* Effect.fail(
+                new IdempotencyConflict({
+                  reference: input.depositId,
+                  kind: 'DEPOSIT',
+                  reason: `recorded as ${earlier.amount_minor} ${earlier.currency} to "${earlier.account_id}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
+                }),
+              );
+        }
+        yield* requireAccount(input.accountId, input.currency.code);
+        return yield* move({ accountId: input.accountId, currency: input.currency.code, reference: input.depositId }, 'DEPOSIT', {
+          amountMinor: input.amountMinor,
+          availableDeltaMinor: input.amountMinor,
+          holdingDeltaMinor: 0n,
+          fundedDeltaMinor: input.amountMinor,
+        });
+      }),
+    );
+
+  const openAccount = (input: OpenAccountInput): Step<LedgerAccount> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        if (input.creditLimitMinor < 0n) {
+          return yield* Effect.fail(
+            new InvalidLedgerAmount({ operation: 'OPEN_ACCOUNT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+          );
+        }
+        yield* query(
+          `INSERT INTO ledger_accounts (account_id, currency, currency_exponent, credit_limit_minor)
+           VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, currency) DO NOTHING`,
+          [input.accountId, input.currency.code, input.currency.exponent, String(input.creditLimitMinor)],
+        );
+        const row = yield* requireAccount(input.accountId, input.currency.code);
+        if (bigintOf(row.credit_limit_minor) !== input.creditLimitMinor) {
+          return yield* Effect.fail(
+            new AccountAlreadyOpen({
+              accountId: input.accountId,
+              currency: input.currency.code,
+              creditLimitMinor: bigintOf(row.credit_limit_minor),
+              requestedCreditLimitMinor: input.creditLimitMinor,
+            }),
+          );
+        }
+        return yield* accountOf(row);
+      }),
+    );
+
+  const setCreditLimit = (input: SetCreditLimitInput): Step<LedgerAccount> =>
+    unitOfWork.transactionally(
+      Effect.gen(function* () {
+        if (input.creditLimitMinor < 0n) {
+          return yield* Effect.fail(
+            new InvalidLedgerAmount({ operation: 'SET_CREDIT_LIMIT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+          );
+        }
+        const [row] = yield* query<AccountRow>(
+          `UPDATE ledger_accounts SET credit_limit_minor = $3, updated_at = now()
+            WHERE account_id = $1 AND currency = $2 AND available_minor >= -$3::bigint RETURNING ${ACCOUNT_COLUMNS}`,
+          [input.accountId, input.currency.code, String(input.creditLimitMinor)],
+        );
+        if (row) return yield* accountOf(row);
+        const current = yield* requireAccount(input.accountId, input.currency.code);
+        return yield* Effect.fail(
+          new CreditLimitInUse({
+            accountId: input.accountId,
+            currency: input.currency.code,
+            availableMinor: bigintOf(current.available_minor),
+            requestedCreditLimitMinor: input.creditLimitMinor,
+          }),
+        );
+      }),
+    );
+
+  const account = (accountId: string, currencyCode: string): Step<LedgerAccount> =>
+    Effect.flatMap(requireAccount(accountId, currencyCode), accountOf);
+
+  return { openAccount, setCreditLimit, deposit, authorize, voidHold, capture, reverse, account };
+};
+
+export const ledgerStoreLayer = (dataSource: DataSource) => Layer.succeed(LedgerStore, makeLedgerStore(dataSource));
+

@@ -1,0 +1,117 @@
+import { emptyLedger, type Ledger, type LedgerError, type LedgerStoreService, type PersistenceFailure } from '@airtime/domain';
+import {
+  arbitraryLedgerOperation,
+  arbitraryOpenAccountInputs,
+  describeLedgerOperation,
+  type LedgerOperation,
+  stepLedgerOperation,
+} from '@airtime/domain/testing';
+import { Effect, Either } from 'effect';
+import fc from 'fast-check';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { makeLedgerStore } from './ledger-store.adapter';
+
+/** Gives one run's ids a prefix of their own, so that runs share one database without colliding. */
+const scoped = (prefix: string, operation: LedgerOperation): LedgerOperation => {
+  const input = { ...operation.input } as Record<string, unknown>;
+  for (const key of ['accountId', 'transactionId', 'depositId']) {
+    if (typeof input[key] === 'string') input[key] = `${prefix}${input[key] as string}`;
+  }
+  return { ...operation, input } as unknown as LedgerOperation;
+};
+
+const onStore = (store: LedgerStoreService, operation: LedgerOperation): Effect.Effect<unknown, LedgerError | PersistenceFailure> => {
+  switch (operation.kind) {
+    case 'openAccount':
+      return store.openAccount(operation.input);
+    case 'setCreditLimit':
+      return store.setCreditLimit(operation.input);
+    case 'deposit':
+      return store.deposit(operation.input);
+    case 'authorize':
+      return store.authorize(operation.input);
+    case 'voidHold':
+      return store.voidHold(operation.input);
+    case 'capture':
+      return store.capture(operation.input);
+    case 'reverse':
+      return store.reverse(operation.input);
+  }
+};
+
+/** What both sides must agree on: the error (tag and fields) or the movement (without its sequence). */
+const outcomeOf = (result: Either.Either<unknown, { _tag: string }>): unknown =>
+  Either.match(result, {
+    onLeft: (error) => ({ ...error, _tag: error._tag }),
+    onRight: (value) => {
+      const movement = value as { entry?: { sequence: number }; applied?: boolean };
+      if (movement.entry) {
+        const { sequence: _sequence, ...entry } = movement.entry;
+        return { entry, applied: movement.applied };
+      }
+      // the pure ledger answers account changes with { account, ... }, the store with the account
+      const account = ((value as { account?: unknown }).account ?? value) as { accountId: string; creditLimitMinor: bigint };
+      return { accountId: account.accountId, creditLimitMinor: account.creditLimitMinor };
+    },
+  });
+
+/** Some accounts opened, then 20 to 60 operations of every kind, legal or not. */
+const scenarios = fc
+  .tuple(arbitraryOpenAccountInputs(), fc.array(arbitraryLedgerOperation(), { minLength: 20, maxLength: 60 }))
+  .map(([accounts, operations]) => [...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })), ...operations]);
+
+const show = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () => {
+  let db: TestDatabase;
+  let store: LedgerStoreService;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = makeLedgerStore(db.dataSource);
+  });
+  afterAll(async () => db.drop());
+
+  it('on every result of random operation sequences, and the stored data keeps the invariants', async () => {
+    let runNumber = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarios, async (scenario) => {
+        runNumber += 1;
+        const prefix = `r${runNumber}-`;
+        let pure: Ledger = emptyLedger;
+        for (const raw of scenario) {
+          const operation = scoped(prefix, raw);
+          const step = stepLedgerOperation(pure, operation);
+          pure = step.ledger;
+          const stored = await Effect.runPromise(Effect.either(onStore(store, operation)));
+          const expected = outcomeOf(step.result as Either.Either<unknown, { _tag: string }>);
+          const actual = outcomeOf(stored as Either.Either<unknown, { _tag: string }>);
+          if (show(actual) !== show(expected)) {
+            throw new Error(`${describeLedgerOperation(operation)}: store gave ${show(actual)}, pure ledger ${show(expected)}`);
+          }
+        }
+        // the stored balances are the pure ledger's, and the stored journal sums to them
+        for (const account of pure.accounts.values()) {
+          const storedAccount = await Effect.runPromise(store.account(account.accountId, account.currency.code));
+          expect(storedAccount).toEqual(account);
+        }
+        const mismatched = await db.dataSource.query(
+          `SELECT a.account_id FROM ledger_accounts a
+             LEFT JOIN (SELECT account_id, currency, SUM(available_delta_minor) AS available, SUM(holding_delta_minor) AS holding
+                          FROM ledger_journal GROUP BY account_id, currency) j USING (account_id, currency)
+            WHERE a.account_id LIKE $1
+              AND (COALESCE(j.available, 0) <> a.available_minor OR COALESCE(j.holding, 0) <> a.holding_minor
+                   OR a.holding_minor < 0 OR a.available_minor < -a.credit_limit_minor
+                   OR a.available_minor + a.holding_minor + a.captured_minor - a.reversed_minor <> a.funded_minor)`,
+          [`${prefix}%`],
+        );
+        expect(mismatched).toEqual([]);
+        const [holds] = await db.dataSource.query(
+          `SELECT count(*)::int AS n FROM ledger_holds WHERE transaction_id LIKE $1 AND status NOT IN ('REFUSED')`,
+          [`${prefix}%`],
+        );
+        expect(holds.n).toBe(pure.holds.size);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

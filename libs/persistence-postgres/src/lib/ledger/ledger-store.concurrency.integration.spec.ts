@@ -1,0 +1,75 @@
+import { currencyOf, type LedgerStoreService } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { makeLedgerStore } from './ledger-store.adapter';
+
+const KES = Either.getOrThrow(currencyOf('KES'));
+
+interface JournalSums {
+  readonly available: string;
+  readonly holding: string;
+}
+
+describe('ledger store under concurrency', () => {
+  let db: TestDatabase;
+  let ledger: LedgerStoreService;
+  beforeAll(async () => {
+    db = await createTestDatabase({ poolSize: 32 });
+    ledger = makeLedgerStore(db.dataSource);
+  });
+  afterAll(async () => db.drop());
+
+  const journalSums = async (accountId: string): Promise<JournalSums> => {
+    const [row] = (await db.dataSource.query(
+      `SELECT COALESCE(SUM(available_delta_minor), 0)::text AS available, COALESCE(SUM(holding_delta_minor), 0)::text AS holding
+         FROM ledger_journal WHERE account_id = $1`,
+      [accountId],
+    )) as JournalSums[];
+    return row as JournalSums;
+  };
+
+  it('64 concurrent authorizations on one account: exactly the affordable ones succeed', async () => {
+    // 3,000 funded + 500 credit covers 35 holds of 100
+    await Effect.runPromise(ledger.openAccount({ accountId: 'hot', currency: KES, creditLimitMinor: 500n }));
+    await Effect.runPromise(ledger.deposit({ accountId: 'hot', currency: KES, depositId: 'hot-dep', amountMinor: 3_000n }));
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        Effect.runPromise(Effect.either(ledger.authorize({ accountId: 'hot', currency: KES, transactionId: `hot-${i}`, amountMinor: 100n }))),
+      ),
+    );
+    const succeeded = results.filter(Either.isRight);
+    const refused = results.filter(Either.isLeft);
+    expect(succeeded).toHaveLength(35);
+    expect(refused.map((r) => r.left._tag)).toEqual(Array(29).fill('InsufficientFunds'));
+    const account = await Effect.runPromise(ledger.account('hot', 'KES'));
+    expect(account).toMatchObject({ availableMinor: -500n, holdingMinor: 3_500n });
+    expect(account.availableMinor).toBeGreaterThanOrEqual(-account.creditLimitMinor);
+    expect(await journalSums('hot')).toEqual({ available: String(account.availableMinor), holding: String(account.holdingMinor) });
+  });
+
+  it('the same transaction id authorized 20 times at once: one hold, one journal entry', async () => {
+    await Effect.runPromise(ledger.openAccount({ accountId: 'twins', currency: KES, creditLimitMinor: 0n }));
+    await Effect.runPromise(ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'twins-dep', amountMinor: 10_000n }));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        Effect.runPromise(ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'twin-tx', amountMinor: 700n })),
+      ),
+    );
+    expect(results.filter((r) => r.applied)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.entry.sequence)).size).toBe(1);
+    expect(await Effect.runPromise(ledger.account('twins', 'KES'))).toMatchObject({ availableMinor: 9_300n, holdingMinor: 700n });
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = 'twin-tx'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('racing void and capture of one hold: exactly one settles it', async () => {
+    await Effect.runPromise(ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'race-tx', amountMinor: 1_000n }));
+    const [voided, captured] = await Promise.all([
+      Effect.runPromise(Effect.either(ledger.voidHold({ transactionId: 'race-tx' }))),
+      Effect.runPromise(Effect.either(ledger.capture({ transactionId: 'race-tx', amountMinor: 1_000n }))),
+    ]);
+    expect([Either.isRight(voided), Either.isRight(captured)].filter(Boolean)).toHaveLength(1);
+    const account = await Effect.runPromise(ledger.account('twins', 'KES'));
+    expect(account.holdingMinor).toBe(700n);
+    expect(await journalSums('twins')).toEqual({ available: String(account.availableMinor), holding: String(account.holdingMinor) });
+  });
+});
