@@ -35,13 +35,18 @@ export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@
 
 /** Decodes the database settings; the error names the bad variable, never a secret. */
 export const databaseConfigFrom = (environment: Record<string, string | undefined>): Either.Either<DatabaseConfig, InvalidDatabaseConfig> =>
-  Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore' }).pipe(
+  Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }).pipe(
     Either.mapLeft(
       (error) =>
         new InvalidDatabaseConfig({
-          reason: ParseResult.ArrayFormatter.formatErrorSync(error)
-            .map((issue) => `${issue.path.join('.')}: ${issue.message.includes('://') ? 'expected postgres://user@host:port/database' : issue.message}`)
-            .join('; '),
+          reason: [
+            ...new Set(
+              ParseResult.ArrayFormatter.formatErrorSync(error).map(
+                // a message may echo the value, and a URL value may hold a password: name the rule instead
+                (issue) => `${issue.path.join('.')}: ${issue.path[0] === 'DATABASE_URL' ? 'expected postgres://user@host:port/database' : issue.message}`,
+              ),
+            ),
+          ].join('; '),
         }),
     ),
     Either.map((env) => ({

@@ -1,0 +1,48 @@
+import { Either } from 'effect';
+import { databaseConfigFrom, DEFAULT_DATABASE_URL, redactUrl } from './database.config';
+
+describe('database configuration', () => {
+  it('has defaults for a local server', () => {
+    expect(Either.getOrThrow(databaseConfigFrom({}))).toEqual({
+      url: DEFAULT_DATABASE_URL,
+      poolSize: 10,
+      statementTimeoutMs: 5_000,
+      migrateOnStart: false,
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = databaseConfigFrom({
+      DATABASE_URL: 'postgresql://app:s3cret@db.internal:6432/airtime',
+      DATABASE_POOL_SIZE: '40',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      DATABASE_MIGRATE_ON_START: 'true',
+      UNRELATED: 'ignored',
+    });
+    expect(Either.getOrThrow(config)).toEqual({
+      url: 'postgresql://app:s3cret@db.internal:6432/airtime',
+      poolSize: 40,
+      statementTimeoutMs: 2_500,
+      migrateOnStart: true,
+    });
+  });
+
+  it('refuses bad values with a typed error naming the variable, never the secret', () => {
+    const result = databaseConfigFrom({ DATABASE_URL: 'mysql://root:hunter2@x/y', DATABASE_POOL_SIZE: 'many', DATABASE_MIGRATE_ON_START: 'yes' });
+    expect(Either.isLeft(result)).toBe(true);
+    if (Either.isLeft(result)) {
+      expect(result.left).toMatchObject({ _tag: 'InvalidDatabaseConfig', code: 'INVALID_DATABASE_CONFIG' });
+      expect(result.left.reason).toMatch(/DATABASE_URL/);
+      expect(result.left.reason).toMatch(/DATABASE_POOL_SIZE/);
+      expect(result.left.reason).toMatch(/DATABASE_MIGRATE_ON_START/);
+      expect(result.left.message).not.toMatch(/hunter2/);
+    }
+    expect(Either.isLeft(databaseConfigFrom({ DATABASE_POOL_SIZE: '0' }))).toBe(true);
+    expect(Either.isLeft(databaseConfigFrom({ DATABASE_STATEMENT_TIMEOUT_MS: '1.5' }))).toBe(true);
+  });
+
+  it('redacts passwords in URLs', () => {
+    expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
+    expect(redactUrl('postgres://postgres@127.0.0.1:5432/postgres')).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+  });
+});
