@@ -15,7 +15,7 @@ const CLIENTS = [1, 8, 64];
 const ACCOUNTS = 1_000;
 
 /** Runs `clients` loops of `work` for SECONDS; returns completed iterations per second. */
-const measure = async (clients: number, work: (client: number, iteration: number) => Promise<void>): Promise<number> => {
+const measure = async (clients: number, work: (client: number, iteration: number) => Promise<unknown>): Promise<number> => {
   const deadline = Date.now() + SECONDS * 1_000;
   let done = 0;
   const started = process.hrtime.bigint();
