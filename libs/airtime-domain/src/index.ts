@@ -92,7 +92,7 @@ export {
 export { UnknownTransactionStatus, IllegalTransition, InvalidExternalId } from './lib/transaction/transaction.errors';
 
 // Top-ups, attempts and retries
-export { type ExternalId, EXTERNAL_ID_MAX_LENGTH, parseExternalId, providerExternalIdFor } from './lib/transaction/external-id';
+export { type ExternalId, EXTERNAL_ID_MAX_LENGTH, parseExternalId, providerExternalIdFor, accountTag } from './lib/transaction/external-id';
 export { RETRY_DELAYS_MINUTES, MAX_ATTEMPTS, retryDelayMinutes, nextAttemptAt, hasAttemptsLeft } from './lib/transaction/retry.policy';
 export {
   type AttemptFailureReason,

@@ -2,7 +2,7 @@ import { test } from '@fast-check/jest';
 import { Either } from 'effect';
 import fc from 'fast-check';
 import { arbitraryExternalId } from '../../testing/transaction.arbitraries';
-import { type ExternalId, fnv1a64Base36, parseExternalId, providerExternalIdFor } from './external-id';
+import { accountTag, type ExternalId, fnv1a64Base36, parseExternalId, providerExternalIdFor } from './external-id';
 import { MAX_ATTEMPTS } from './retry.policy';
 
 const id = (text: string): ExternalId => Either.getOrThrow(parseExternalId(text));
@@ -43,52 +43,61 @@ describe('external id', () => {
 });
 
 describe('provider external id', () => {
-  it('suffixes the attempt number', () => {
-    expect(providerExternalIdFor(id('order-42'), 1)).toBe('order-42-1');
-    expect(providerExternalIdFor(id('order-42'), 7)).toBe('order-42-7');
+  const tag = accountTag('team-growth');
+
+  it('is the external id, a tag of the account and the attempt number', () => {
+    expect(tag).toBe(fnv1a64Base36('team-growth').slice(-8));
+    expect(providerExternalIdFor('team-growth', id('order-42'), 1)).toBe(`order-42-${tag}-1`);
+    expect(providerExternalIdFor('team-growth', id('order-42'), 7)).toBe(`order-42-${tag}-7`);
+  });
+
+  it('differs between accounts that use the same external id (one provider account serves them all)', () => {
+    expect(providerExternalIdFor('team-a', id('order-42'), 1)).not.toBe(providerExternalIdFor('team-b', id('order-42'), 1));
   });
 
   it('stays plain while it fits in 40 characters', () => {
-    const longest = 'x'.repeat(38);
-    expect(providerExternalIdFor(id(longest), 1)).toBe(`${longest}-1`);
+    const longest = 'x'.repeat(29);
+    expect(providerExternalIdFor('team-growth', id(longest), 1)).toBe(`${longest}-${tag}-1`);
   });
 
-  it('keeps a prefix and adds a hash of the whole id when too long', () => {
+  it('keeps a prefix and adds a hash of the account and the whole id when too long', () => {
     const external = 'y'.repeat(39);
-    const derived = providerExternalIdFor(id(external), 3);
-    expect(derived).toBe(`${'y'.repeat(40 - 16)}-${fnv1a64Base36(external)}-3`);
+    const derived = providerExternalIdFor('team-growth', id(external), 3);
+    expect(derived).toBe(`${'y'.repeat(40 - 16)}-${fnv1a64Base36(`team-growth\u0000${external}`)}-3`);
     expect(derived).toHaveLength(40);
   });
 
   it('tells apart long ids that share their prefix', () => {
     const prefix = 'merchant-2025-01-01-batch-0000';
-    expect(providerExternalIdFor(id(`${prefix}-000001`), 1)).not.toBe(providerExternalIdFor(id(`${prefix}-000002`), 1));
+    expect(providerExternalIdFor('a', id(`${prefix}-000001`), 1)).not.toBe(providerExternalIdFor('a', id(`${prefix}-000002`), 1));
   });
 
   it('never cuts a surrogate pair in half', () => {
     const external = `${'z'.repeat(23)}😀${'z'.repeat(15)}`;
-    const derived = providerExternalIdFor(id(external), 1);
+    const derived = providerExternalIdFor('a', id(external), 1);
     expect(isValid(derived)).toBe(true);
     expect(derived.startsWith('z'.repeat(23))).toBe(true);
     expect(derived).toHaveLength(39);
   });
 
-  test.prop([arbitraryExternalId(), attemptArb])('is always 1..40 non-whitespace characters and deterministic', (external, attempt) => {
-    const derived = providerExternalIdFor(external, attempt);
+  const accountArb = fc.constantFrom('team-a', 'team-b', 'growth', 'ops-ke');
+
+  test.prop([accountArb, arbitraryExternalId(), attemptArb])('is always 1..40 non-whitespace characters and deterministic', (account, external, attempt) => {
+    const derived = providerExternalIdFor(account, external, attempt);
     expect(isValid(derived)).toBe(true);
-    expect(providerExternalIdFor(external, attempt)).toBe(derived);
+    expect(providerExternalIdFor(account, external, attempt)).toBe(derived);
   });
 
-  test.prop([arbitraryExternalId()])('differs across the attempts of one id', (external) => {
-    const ids = Array.from({ length: MAX_ATTEMPTS }, (_, index) => providerExternalIdFor(external, index + 1));
+  test.prop([accountArb, arbitraryExternalId()])('differs across the attempts of one id', (account, external) => {
+    const ids = Array.from({ length: MAX_ATTEMPTS }, (_, index) => providerExternalIdFor(account, external, index + 1));
     expect(new Set(ids).size).toBe(MAX_ATTEMPTS);
   });
 
-  test.prop([arbitraryExternalId(), arbitraryExternalId(), attemptArb, attemptArb])(
-    'differs across ids',
-    (a, b, attemptA, attemptB) => {
-      fc.pre(a !== b || attemptA !== attemptB);
-      expect(providerExternalIdFor(a, attemptA)).not.toBe(providerExternalIdFor(b, attemptB));
+  test.prop([accountArb, accountArb, arbitraryExternalId(), arbitraryExternalId(), attemptArb, attemptArb])(
+    'differs across accounts, ids and attempts',
+    (accountA, accountB, a, b, attemptA, attemptB) => {
+      fc.pre(accountA !== accountB || a !== b || attemptA !== attemptB);
+      expect(providerExternalIdFor(accountA, a, attemptA)).not.toBe(providerExternalIdFor(accountB, b, attemptB));
     },
   );
 
@@ -99,8 +108,8 @@ describe('provider external id', () => {
     'differs across long ids sharing a prefix',
     (prefix, tailA, tailB, attempt) => {
       fc.pre(tailA !== tailB);
-      expect(providerExternalIdFor(id(`${prefix}${tailA}`), attempt)).not.toBe(
-        providerExternalIdFor(id(`${prefix}${tailB}`), attempt),
+      expect(providerExternalIdFor('a', id(`${prefix}${tailA}`), attempt)).not.toBe(
+        providerExternalIdFor('a', id(`${prefix}${tailB}`), attempt),
       );
     },
   );

@@ -50,18 +50,23 @@ const isHighSurrogate = (codeUnit: number): boolean => codeUnit >= 0xd800 && cod
 const safePrefix = (text: string, length: number): string =>
   length > 0 && isHighSurrogate(text.charCodeAt(length - 1)) ? text.slice(0, length - 1) : text.slice(0, length);
 
+/** Eight base-36 digits naming an account inside provider ids (2.8e12 values). */
+export const accountTag = (accountId: string): string => fnv1a64Base36(accountId).slice(-8);
+
 /**
- * The external id sent to the provider for attempt `attemptNumber` (1-based):
- * `${externalId}-${attemptNumber}`. When that exceeds 40 characters, a prefix
- * of the id is kept and a hash of the whole id added,
+ * The external id sent to the provider for attempt `attemptNumber` (1-based)
+ * of the top-up `externalId` of `accountId`. External ids are unique per
+ * account, but all accounts share one provider account, so the account is
+ * part of the provider id: `${externalId}-${accountTag}-${attemptNumber}`.
+ * When that exceeds 40 characters, a prefix of the external id is kept and
+ * a hash of the account and the whole id added,
  * `${prefix}-${hash}-${attemptNumber}`, so that long ids sharing a prefix
- * still differ. Pure and deterministic: the same top-up and attempt always
- * give the same provider id.
+ * still differ. Pure and deterministic.
  */
-export const providerExternalIdFor = (externalId: ExternalId, attemptNumber: number): ExternalId => {
+export const providerExternalIdFor = (accountId: string, externalId: ExternalId, attemptNumber: number): ExternalId => {
   const suffix = `-${attemptNumber}`;
-  const plain = `${externalId}${suffix}`;
+  const plain = `${externalId}-${accountTag(accountId)}${suffix}`;
   if (plain.length <= EXTERNAL_ID_MAX_LENGTH) return plain as ExternalId;
-  const hashed = `-${fnv1a64Base36(externalId)}${suffix}`;
+  const hashed = `-${fnv1a64Base36(`${accountId}\u0000${externalId}`)}${suffix}`;
   return `${safePrefix(externalId, Math.max(0, EXTERNAL_ID_MAX_LENGTH - hashed.length))}${hashed}` as ExternalId;
 };

@@ -2,6 +2,7 @@ import { Either } from 'effect';
 import { sampleNewTopUp } from '../../testing/transaction.arbitraries';
 import { attemptAccepted, attemptFailed, attemptSucceeded, attemptUnknown, providerFound, providerNotFound } from './attempt';
 import { topUpFailureStatus } from './attempt-report';
+import { type ExternalId, providerExternalIdFor } from './external-id';
 import { createTopUp, type TopUp, type TopUpChange } from './top-up';
 import {
   applyProviderEvent,
@@ -27,6 +28,9 @@ const left = <A, E>(result: Either.Either<A, E>): E => {
 const created = (): TopUp => right(createTopUp(sampleNewTopUp({ now: t0 }))).topUp;
 const withAttempt = (topUp: TopUp = created(), now: Date = t0): TopUp => right(startAttempt(topUp, now, 'dtone')).topUp;
 const last = (topUp: TopUp) => topUp.attempts[topUp.attempts.length - 1];
+/** The provider id of the sample top-up's attempt `n` (account-1, order-42). */
+const pid = (n: number) => providerExternalIdFor('account-1', 'order-42' as ExternalId, n);
+
 const expectNoOp = (before: TopUp, change: TopUpChange) => {
   expect(change.topUp).toBe(before);
   expect(change.movements).toEqual([]);
@@ -65,7 +69,7 @@ describe('startAttempt', () => {
     expect(movements).toEqual([]);
     expect(attempt).toEqual({
       number: 1,
-      providerExternalId: 'order-42-1',
+      providerExternalId: pid(1),
       providerId: 'dtone',
       startedAt: at(0),
       state: 'InFlight',
@@ -104,7 +108,7 @@ describe('startAttempt', () => {
       nextAttemptAt: at(1),
     });
     const next = right(startAttempt(failed, at(1)));
-    expect(next.attempt.providerExternalId).toBe('order-42-2');
+    expect(next.attempt.providerExternalId).toBe(pid(2));
     expect(next.topUp.nextAttemptAt).toBeUndefined();
   });
 
@@ -173,7 +177,7 @@ describe('recordAttemptOutcome', () => {
     let final: TopUpChange | undefined;
     for (let attempt = 1; attempt <= 7; attempt += 1) {
       topUp = right(startAttempt(topUp, now)).topUp;
-      expect(last(topUp)?.providerExternalId).toBe(`order-42-${attempt}`);
+      expect(last(topUp)?.providerExternalId).toBe(pid(attempt));
       const change = right(recordAttemptOutcome(topUp, outcome, now));
       topUp = change.topUp;
       if (topUp.nextAttemptAt === undefined) {
@@ -260,14 +264,14 @@ describe('resolveUnknownAttempt', () => {
     const next = right(startAttempt(change.topUp, at(11), 'dtone'));
     expect(next.attempt.number).toBe(2);
     // the provider's duplicate check then stops a late original from being delivered as well
-    expect(next.attempt.providerExternalId).toBe('order-42-1');
+    expect(next.attempt.providerExternalId).toBe(pid(1));
     // A late delivery of the attempt the provider said it never had is flagged, never absorbed.
     expect(left(applyProviderEvent(next.topUp, s('COMPLETED'), at(12), { attemptNumber: 1 }))._tag).toBe('IllegalTransition');
   });
 
   it('routes events for a reused external id to the live attempt', () => {
     const resent = right(startAttempt(right(resolveUnknownAttempt(unknown(), providerNotFound, at(10))).topUp, at(11), 'dtone')).topUp;
-    const change = right(applyProviderEvent(resent, s('COMPLETED'), at(12), { providerExternalId: 'order-42-1' }));
+    const change = right(applyProviderEvent(resent, s('COMPLETED'), at(12), { providerExternalId: pid(1) }));
     expect(change.movements).toEqual(['CAPTURE']);
     expect(last(change.topUp)).toMatchObject({ number: 2, state: 'Succeeded' });
   });
@@ -285,7 +289,7 @@ describe('resolveUnknownAttempt', () => {
   it('fails over after a definite failure, under a fresh external id', () => {
     const failed = right(recordAttemptOutcome(withAttempt(), attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }), at(0))).topUp;
     const next = right(startAttempt(failed, at(1), 'another-provider'));
-    expect(next.attempt).toMatchObject({ number: 2, providerId: 'another-provider', providerExternalId: 'order-42-2' });
+    expect(next.attempt).toMatchObject({ number: 2, providerId: 'another-provider', providerExternalId: pid(2) });
   });
 
   it('ignores "not found" once the provider has reported on the attempt', () => {
@@ -301,7 +305,7 @@ describe('resolveUnknownAttempt', () => {
 
 describe('applyProviderEvent', () => {
   it('completes on a callback that arrives before the send returns', () => {
-    const change = right(applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerExternalId: 'order-42-1' }));
+    const change = right(applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerExternalId: pid(1) }));
     expect(change.movements).toEqual(['CAPTURE']);
     expect(change.topUp.status).toEqual(s('COMPLETED'));
   });
@@ -344,7 +348,7 @@ describe('applyProviderEvent', () => {
     const unavailable = transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE');
     const retrying = right(applyProviderEvent(confirmed, unavailable, at(0))).topUp;
     const second = right(startAttempt(retrying, at(1))).topUp;
-    expectNoOp(second, right(applyProviderEvent(second, unavailable, at(2), { providerExternalId: 'order-42-1' })));
+    expectNoOp(second, right(applyProviderEvent(second, unavailable, at(2), { providerExternalId: pid(1) })));
   });
 
   it('ends in DECLINED when a later attempt fails with a status the top-up can no longer reach', () => {

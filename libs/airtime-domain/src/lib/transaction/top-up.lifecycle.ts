@@ -61,7 +61,7 @@ const attemptOf = (topUp: TopUp, ref: AttemptRef | undefined): Either.Either<Att
  */
 const providerExternalIdOfNextAttempt = (topUp: TopUp, number: number) => {
   const last = lastAttemptOf(topUp);
-  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER' ? last.providerExternalId : providerExternalIdFor(topUp.externalId, number);
+  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER' ? last.providerExternalId : providerExternalIdFor(topUp.accountId, topUp.externalId, number);
 };
 
 /** After "not found" the resend stays with the provider that may still receive the original. */

@@ -72,7 +72,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         external_id             text        NOT NULL CHECK (external_id ~ '^\\S{1,40}$'),
         destination_e164        text        NOT NULL CHECK (destination_e164 ~ '^\\+[1-9][0-9]{6,14}$'),
         destination_country     char(2)     NOT NULL,
-        status_class            text        NOT NULL,
+        status_class            text        NOT NULL CHECK (status_class IN ('CREATED', 'CONFIRMED', 'SUBMITTED', 'COMPLETED', 'REVERSED', 'REJECTED', 'CANCELLED', 'DECLINED')),
         status                  text        NOT NULL,
         product_id              text        NOT NULL,
         operator_id             text        NOT NULL,
@@ -84,7 +84,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         next_attempt_at         timestamptz,
         awaiting_status_query   boolean     NOT NULL DEFAULT false,
         failure                 jsonb,
-        version                 integer     NOT NULL DEFAULT 1,
+        version                 integer     NOT NULL DEFAULT 1 CHECK (version >= 1),
         created_at              timestamptz NOT NULL,
         updated_at              timestamptz NOT NULL,
         CONSTRAINT top_ups_external_id_once_per_account UNIQUE (account_id, external_id)
@@ -94,6 +94,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       `CREATE INDEX top_ups_non_final ON top_ups (updated_at) WHERE status_class IN ('CREATED', 'CONFIRMED', 'SUBMITTED')`,
     );
     await runner.query(`CREATE INDEX top_ups_by_account_created ON top_ups (account_id, created_at, id)`);
+    await runner.query(`CREATE INDEX top_ups_by_created ON top_ups (created_at, id)`);
     await runner.query(`
       CREATE TABLE top_up_attempts (
         top_up_id                text        NOT NULL REFERENCES top_ups (id) ON DELETE CASCADE,

@@ -1,0 +1,62 @@
+import { type Currency, currencyOf, type ExchangeRate, type Money } from '@airtime/domain';
+import { Either, ParseResult, Schema } from 'effect';
+import { fromDomain } from './codec.support';
+
+/**
+ * Exact JSON forms of money values: every bigint as a decimal string (JSON
+ * numbers are doubles), every currency by its ISO 4217 code, re-resolved on
+ * read so that its exponent comes from the table, never from storage.
+ */
+
+const INTEGER_TEXT = /^-?(0|[1-9]\d*)$/;
+
+/** A bigint as a plain decimal string: "-120", never "1e3", " 12" or "0x10". */
+export const BigIntFromDecimal = Schema.transformOrFail(Schema.String, Schema.BigIntFromSelf, {
+  strict: true,
+  decode: (text, _, ast) =>
+    INTEGER_TEXT.test(text) ? ParseResult.succeed(BigInt(text)) : ParseResult.fail(new ParseResult.Type(ast, text, `expected an integer as a decimal string, got ${JSON.stringify(text)}`)),
+  encode: (value) => ParseResult.succeed(value.toString()),
+}).annotations({ identifier: 'BigIntFromDecimal' });
+
+export const PositiveBigIntFromDecimal = BigIntFromDecimal.pipe(
+  Schema.filter((value) => value > 0n || `expected a positive integer, got ${value}`),
+);
+
+const isCurrency = (input: unknown): input is Currency =>
+  typeof input === 'object' &&
+  input !== null &&
+  typeof (input as Currency).code === 'string' &&
+  typeof (input as Currency).exponent === 'number';
+
+/** A currency stored as its code; the code must be known, and on write the exponent must be the table's. */
+export const CurrencyFromCode = Schema.transformOrFail(Schema.String, Schema.declare(isCurrency, { identifier: 'Currency' }), {
+  strict: true,
+  decode: (code, _, ast) => fromDomain(currencyOf(code), ast, code, () => `unknown currency code ${JSON.stringify(code)}`),
+  encode: (currency, _, ast) =>
+    Either.flatMap(
+      fromDomain(currencyOf(currency.code), ast, currency, () => `unknown currency code ${JSON.stringify(currency.code)}`),
+      (known) =>
+        known.exponent === currency.exponent
+          ? Either.right(currency.code)
+          : Either.left(new ParseResult.Type(ast, currency, `${currency.code} has exponent ${known.exponent}, not ${currency.exponent}`)),
+    ),
+}).annotations({ identifier: 'CurrencyFromCode' });
+
+/** `{ "amountMinor": "10050", "currency": "PHP" }`. */
+export const MoneyFromJson: Schema.Schema<Money, { readonly amountMinor: string; readonly currency: string }> = Schema.Struct({
+  amountMinor: BigIntFromDecimal,
+  currency: CurrencyFromCode,
+});
+
+export type MoneyJson = Schema.Schema.Encoded<typeof MoneyFromJson>;
+
+/** A rate as its exact fraction: `{ "source": "USD", "destination": "PHP", "numerator": "581234", "denominator": "10000" }`. */
+export const ExchangeRateFromJson: Schema.Schema<
+  ExchangeRate,
+  { readonly source: string; readonly destination: string; readonly numerator: string; readonly denominator: string }
+> = Schema.Struct({
+  source: CurrencyFromCode,
+  destination: CurrencyFromCode,
+  numerator: PositiveBigIntFromDecimal,
+  denominator: PositiveBigIntFromDecimal,
+});

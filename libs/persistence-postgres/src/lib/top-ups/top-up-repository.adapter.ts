@@ -1,0 +1,145 @@
+import {
+  ConcurrentModification,
+  DuplicateKey,
+  type Page,
+  PersistenceFailure,
+  type TopUp,
+  type TopUpFilter,
+  TopUpRepository,
+  type TopUpRepositoryService,
+} from '@airtime/domain';
+import { Effect, Either, Layer, Option } from 'effect';
+import type { DataSource } from 'typeorm';
+import { sql } from '../unit-of-work/sql';
+import { isoOf } from '../products/codec.support';
+import { decodeCursor, encodeCursor } from './top-up-cursor.codec';
+import { type StoredTopUp, topUpOf, topUpRecordOf } from './top-up.mapper';
+import {
+  ATTEMPT_PREFIX,
+  byExternalId,
+  byId,
+  byProviderExternalId,
+  CURSOR_CREATED_AT,
+  dueForRetry,
+  insertTopUp,
+  listPage,
+  staleNonFinal,
+  type Statement,
+  topUpExists,
+  updateTopUp,
+  withAttempts,
+} from './top-up.queries';
+
+/** The most rows one call returns. */
+export const MAX_TOP_UPS_PER_CALL = 1000;
+
+type Row = Record<string, unknown>;
+
+interface Loaded extends StoredTopUp {
+  readonly row: Row;
+}
+
+const checkLimit = (limit: number): Either.Either<number, PersistenceFailure> =>
+  Number.isInteger(limit) && limit >= 1 && limit <= MAX_TOP_UPS_PER_CALL
+    ? Either.right(limit)
+    : Either.left(new PersistenceFailure({ reason: `limit must be an integer from 1 to ${MAX_TOP_UPS_PER_CALL}, got ${limit}`, retryable: false }));
+
+const optionalIso = (date: Date | undefined, what: string): Either.Either<string | undefined, PersistenceFailure> =>
+  date === undefined ? Either.right(undefined) : isoOf(date, what);
+
+/** Rows of `withAttempts` (one per attempt, in page order) as top-ups. */
+const group = (rows: readonly Row[]): Either.Either<readonly Loaded[], PersistenceFailure> => {
+  const byTopUp = new Map<unknown, { row: Row; attempts: Row[] }>();
+  for (const row of rows) {
+    const topUpRow: Row = {};
+    const attemptRow: Row = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (column.startsWith(ATTEMPT_PREFIX)) attemptRow[column.slice(ATTEMPT_PREFIX.length)] = value;
+      else topUpRow[column] = value;
+    }
+    const entry = byTopUp.get(topUpRow['id']) ?? { row: topUpRow, attempts: [] };
+    byTopUp.set(topUpRow['id'], entry);
+    if (attemptRow['number'] !== null) entry.attempts.push(attemptRow);
+  }
+  return Either.all([...byTopUp.values()].map(({ row, attempts }) => Either.map(topUpOf(row, attempts), (stored) => ({ ...stored, row }))));
+};
+
+/**
+ * Top-ups on PostgreSQL (`top_ups` + `top_up_attempts`), mapped by hand to
+ * the domain's types. Every statement joins the current unit of work.
+ * Writes are single statements: an insert claims (account, external id)
+ * through its unique constraint; an update is guarded by the version read.
+ */
+export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryService => {
+  const run = (statement: Statement) => sql<Row>(dataSource, statement.text, statement.parameters);
+
+  const load = (page: Statement, orderBy: readonly string[]): Effect.Effect<readonly Loaded[], PersistenceFailure> =>
+    Effect.flatMap(run(withAttempts(page, orderBy)), group);
+
+  const loadOne = (page: Statement) =>
+    Effect.map(load(page, ['id']), (loaded) => Option.map(Option.fromNullable(loaded[0]), ({ topUp, version }) => ({ topUp, version })));
+
+  const insert = (topUp: TopUp): Effect.Effect<void, DuplicateKey | PersistenceFailure> =>
+    Effect.gen(function* () {
+      const record = yield* topUpRecordOf(topUp);
+      const inserted = yield* run(insertTopUp(record));
+      if (inserted.length === 0) {
+        return yield* Effect.fail(new DuplicateKey({ entity: 'TopUp', key: `${topUp.accountId}/${topUp.externalId}` }));
+      }
+    });
+
+  const update = (topUp: TopUp, expectedVersion: number): Effect.Effect<void, ConcurrentModification | PersistenceFailure> =>
+    Effect.gen(function* () {
+      const record = yield* topUpRecordOf(topUp);
+      const updated = yield* run(updateTopUp(record, expectedVersion));
+      if (updated.length > 0) return;
+      const exists = yield* run(topUpExists(topUp.id));
+      return yield* Effect.fail(
+        exists.length === 0
+          ? new PersistenceFailure({ reason: `top-up ${topUp.id} cannot be updated: it was never stored`, retryable: false })
+          : new ConcurrentModification({ entity: 'TopUp', id: topUp.id }),
+      );
+    });
+
+  const list = (filter: TopUpFilter, limit: number, cursor?: string): Effect.Effect<Page<TopUp>, PersistenceFailure> =>
+    Effect.gen(function* () {
+      yield* checkLimit(limit);
+      const criteria = {
+        accountId: filter.accountId,
+        classes: filter.classes,
+        createdFrom: yield* optionalIso(filter.createdFrom, 'createdFrom of the filter'),
+        createdBefore: yield* optionalIso(filter.createdBefore, 'createdBefore of the filter'),
+        after: cursor === undefined ? undefined : yield* decodeCursor(cursor),
+      };
+      const loaded = yield* load(listPage(criteria, limit + 1), ['created_at', 'id']);
+      const items = loaded.slice(0, limit);
+      const last = items[items.length - 1];
+      if (loaded.length <= limit || last === undefined) return { items: items.map(({ topUp }) => topUp), nextCursor: undefined };
+      const createdAt = last.row[CURSOR_CREATED_AT];
+      if (typeof createdAt !== 'string') {
+        return yield* Effect.fail(new PersistenceFailure({ reason: `top-up ${last.topUp.id}: no cursor position was selected`, retryable: false }));
+      }
+      return { items: items.map(({ topUp }) => topUp), nextCursor: encodeCursor({ createdAt, id: last.topUp.id }) };
+    });
+
+  return {
+    insert,
+    update,
+    findById: (id) => loadOne(byId(id)),
+    findByExternalId: (accountId, externalId) => loadOne(byExternalId(accountId, externalId)),
+    findByProviderExternalId: (providerExternalId) => loadOne(byProviderExternalId(providerExternalId)),
+    list,
+    dueForRetry: (now, limit) =>
+      Effect.gen(function* () {
+        const loaded = yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), ['next_attempt_at', 'id']);
+        return loaded.map(({ topUp }) => topUp);
+      }),
+    staleNonFinal: (olderThan, limit) =>
+      Effect.gen(function* () {
+        const loaded = yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), ['updated_at', 'id']);
+        return loaded.map(({ topUp }) => topUp);
+      }),
+  };
+};
+
+export const topUpRepositoryLayer = (dataSource: DataSource) => Layer.succeed(TopUpRepository, makeTopUpRepository(dataSource));

@@ -1,0 +1,208 @@
+import { PENDING_CLASSES } from '@airtime/domain';
+import type { TopUpRecord } from './top-up.mapper';
+
+/** One statement: its text and positional parameters. */
+export interface Statement {
+  readonly text: string;
+  readonly parameters: readonly unknown[];
+}
+
+const ATTEMPT_COLUMNS = [
+  'number',
+  'provider_external_id',
+  'provider_id',
+  'provider_transaction_id',
+  'state',
+  'provider_status_class',
+  'provider_status',
+  'failure',
+  'unknown_reason',
+  'started_at',
+  'updated_at',
+] as const;
+
+/** The attempts parameter (a JSON array) as rows. */
+const attemptRecordset = (parameter: string) => `jsonb_to_recordset(${parameter}::jsonb) AS a(
+  number smallint, provider_external_id text, provider_id text, provider_transaction_id text, state text,
+  provider_status_class text, provider_status text, failure jsonb, unknown_reason text,
+  started_at timestamptz, updated_at timestamptz)`;
+
+const insertAttempts = (from: string, parameter: string) => `
+  INSERT INTO top_up_attempts (top_up_id, ${ATTEMPT_COLUMNS.join(', ')})
+  SELECT ${from}.id, ${ATTEMPT_COLUMNS.map((column) => `a.${column}`).join(', ')}
+  FROM ${from} CROSS JOIN ${attemptRecordset(parameter)}`;
+
+/**
+ * Inserts a top-up and its attempts in one statement. The unique constraint
+ * on (account, external id) is the claim: a conflict inserts nothing and
+ * returns no row. ON CONFLICT rather than a caught error keeps the caller's
+ * transaction usable (a failed statement would abort all of it).
+ */
+export const insertTopUp = (record: TopUpRecord): Statement => ({
+  text: `
+    WITH inserted AS (
+      INSERT INTO top_ups (id, account_id, external_id, destination_e164, destination_country, status_class, status,
+        product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote,
+        next_attempt_at, awaiting_status_query, failure, version, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11, $12::bigint, $13, $14::jsonb,
+        $15::timestamptz, $16, $17::jsonb, 1, $18::timestamptz, $19::timestamptz)
+      ON CONFLICT ON CONSTRAINT top_ups_external_id_once_per_account DO NOTHING
+      RETURNING id
+    ), attempts AS (${insertAttempts('inserted', '$20')}
+      RETURNING 1
+    )
+    SELECT id FROM inserted`,
+  parameters: [
+    record.id,
+    record.accountId,
+    record.externalId,
+    record.destinationE164,
+    record.destinationCountry,
+    record.statusClass,
+    record.status,
+    record.productId,
+    record.operatorId,
+    record.receiveMinor,
+    record.receiveCurrency,
+    record.costMinor,
+    record.costCurrency,
+    record.quote,
+    record.nextAttemptAt,
+    record.awaitingStatusQuery,
+    record.failure,
+    record.createdAt,
+    record.updatedAt,
+    record.attempts,
+  ],
+});
+
+/**
+ * One statement: the top-up's mutable columns, guarded by its version (and
+ * bumping it), and its attempts upserted only when the guard held. The
+ * identity of a top-up (account, external id, destination, quote, creation
+ * time) is never rewritten. No row back: the version had moved on.
+ */
+export const updateTopUp = (record: TopUpRecord, expectedVersion: number): Statement => ({
+  text: `
+    WITH updated AS (
+      UPDATE top_ups
+      SET status_class = $3, status = $4, next_attempt_at = $5::timestamptz, awaiting_status_query = $6,
+          failure = $7::jsonb, updated_at = $8::timestamptz, version = version + 1
+      WHERE id = $1 AND version = $2
+      RETURNING id
+    ), attempts AS (${insertAttempts('updated', '$9')}
+      ON CONFLICT (top_up_id, number) DO UPDATE
+      SET ${ATTEMPT_COLUMNS.filter((column) => column !== 'number')
+        .map((column) => `${column} = EXCLUDED.${column}`)
+        .join(', ')}
+      WHERE top_up_attempts IS DISTINCT FROM EXCLUDED
+      RETURNING 1
+    )
+    SELECT id FROM updated`,
+  parameters: [
+    record.id,
+    expectedVersion,
+    record.statusClass,
+    record.status,
+    record.nextAttemptAt,
+    record.awaitingStatusQuery,
+    record.failure,
+    record.updatedAt,
+    record.attempts,
+  ],
+});
+
+export const topUpExists = (id: string): Statement => ({ text: `SELECT 1 AS found FROM top_ups WHERE id = $1`, parameters: [id] });
+
+/**
+ * Top-ups chosen by `page` (a SELECT over `top_ups`, ordered and limited)
+ * with their attempts, in one statement so that both come from one
+ * snapshot: one row per attempt (or one with null attempt columns), in the
+ * page's order. `orderBy` repeats the page's order keys.
+ */
+export const withAttempts = (page: Statement, orderBy: readonly string[]): Statement => ({
+  text: `
+    WITH page AS (${page.text})
+    SELECT page.*, ${ATTEMPT_COLUMNS.map((column) => `a.${column} AS attempt_${column}`).join(', ')}
+    FROM page LEFT JOIN top_up_attempts a ON a.top_up_id = page.id
+    ORDER BY ${orderBy.map((key) => `page.${key}`).join(', ')}, a.number`,
+  parameters: page.parameters,
+});
+
+export const ATTEMPT_PREFIX = 'attempt_';
+
+export const byId = (id: string): Statement => ({ text: `SELECT * FROM top_ups WHERE id = $1`, parameters: [id] });
+
+export const byExternalId = (accountId: string, externalId: string): Statement => ({
+  text: `SELECT * FROM top_ups WHERE account_id = $1 AND external_id = $2`,
+  parameters: [accountId, externalId],
+});
+
+/** The top-up of the latest attempt that used this provider external id. */
+export const byProviderExternalId = (providerExternalId: string): Statement => ({
+  text: `
+    SELECT * FROM top_ups WHERE id = (
+      SELECT top_up_id FROM top_up_attempts WHERE provider_external_id = $1
+      ORDER BY started_at DESC, number DESC, top_up_id LIMIT 1)`,
+  parameters: [providerExternalId],
+});
+
+const NON_FINAL = `status_class IN (${PENDING_CLASSES.map((transactionClass) => `'${transactionClass}'`).join(', ')})`;
+
+/** Non-final top-ups whose scheduled retry is due, the longest due first. */
+export const dueForRetry = (now: string, limit: number): Statement => ({
+  text: `SELECT * FROM top_ups WHERE next_attempt_at <= $1::timestamptz AND ${NON_FINAL} ORDER BY next_attempt_at, id LIMIT $2`,
+  parameters: [now, limit],
+});
+
+/** Non-final top-ups last updated before `olderThan`, the longest untouched first. */
+export const staleNonFinal = (olderThan: string, limit: number): Statement => ({
+  text: `SELECT * FROM top_ups WHERE updated_at < $1::timestamptz AND ${NON_FINAL} ORDER BY updated_at, id LIMIT $2`,
+  parameters: [olderThan, limit],
+});
+
+/** Where a page of `list` starts: after this (created_at, id). `createdAt` is exact to the microsecond. */
+export interface ListPosition {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+/** What a listing selects; `undefined` leaves a criterion out. */
+export interface ListCriteria {
+  readonly accountId: string | undefined;
+  readonly classes: readonly string[] | undefined;
+  readonly createdFrom: string | undefined;
+  readonly createdBefore: string | undefined;
+  readonly after: ListPosition | undefined;
+}
+
+/** `created_at` as exact UTC text with microseconds, for cursors. */
+export const CURSOR_CREATED_AT = 'cursor_created_at';
+
+/**
+ * Top-ups matching the criteria in (created_at, id) order, keyset-paginated:
+ * `limit` rows after `after` (the index on (account_id, created_at, id)
+ * serves an account's listing).
+ */
+export const listPage = (criteria: ListCriteria, limit: number): Statement => {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const parameter = (value: unknown) => {
+    parameters.push(value);
+    return `$${parameters.length}`;
+  };
+  if (criteria.accountId !== undefined) conditions.push(`account_id = ${parameter(criteria.accountId)}`);
+  if (criteria.classes !== undefined) conditions.push(`status_class = ANY(${parameter(criteria.classes)}::text[])`);
+  if (criteria.createdFrom !== undefined) conditions.push(`created_at >= ${parameter(criteria.createdFrom)}::timestamptz`);
+  if (criteria.createdBefore !== undefined) conditions.push(`created_at < ${parameter(criteria.createdBefore)}::timestamptz`);
+  if (criteria.after !== undefined) {
+    conditions.push(`(created_at, id) > (${parameter(criteria.after.createdAt)}::timestamptz, ${parameter(criteria.after.id)})`);
+  }
+  return {
+    text: `
+      SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${CURSOR_CREATED_AT}
+      FROM top_ups ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
+      ORDER BY created_at, id LIMIT ${parameter(limit)}`,
+    parameters,
+  };
+};
