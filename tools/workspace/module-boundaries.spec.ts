@@ -43,6 +43,24 @@ describe('architecture rules (nx lint)', () => {
     expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
   });
 
+  it('fails when the domain imports an adapter', () => {
+    const errors = lint(
+      'libs/airtime-domain/src/lib/violation.ts',
+      "import { makeLedgerStore } from '@airtime/persistence-postgres';\nexport const s = makeLedgerStore;\n",
+    );
+    // reported as the cycle it would close (adapter -> domain -> adapter), the first rule the import breaks
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^@nx\/enforce-module-boundaries: /)]));
+  });
+
+  it('lets an adapter import the domain, but not the tools', () => {
+    expect(lint('libs/persistence-postgres/src/lib/allowed.ts', "import { Clock } from '@airtime/domain';\nexport const c = Clock;\n")).toEqual([]);
+    const errors = lint(
+      'libs/persistence-postgres/src/lib/violation.ts',
+      "import { summarize } from '../../../../tools/ci/summarize-jest-results';\nexport const s = summarize;\n",
+    );
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+  });
+
   it('fails when the domain imports an infrastructure package', () => {
     const errors = lint('libs/airtime-domain/src/lib/violation.ts', "import { transformSync } from '@swc/core';\nexport const t = transformSync;\n");
     expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
