@@ -15,7 +15,9 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: [],
+          // the simulator's HTTP server is the fake network edge of the provider adapters' tests;
+          // production code never imports a `testing` entry (see no-restricted-imports below)
+          allow: ['@airtime/provider-simulator/testing'],
           depConstraints: [
             {
               // The pure core: nothing of ours, and only pure data libraries.
@@ -53,6 +55,14 @@ export default [
           ],
         },
       ],
+    },
+  },
+  {
+    // test helpers (`@airtime/<lib>/testing`, `src/testing/**`) are for specs, other testing entries and tools only
+    files: ['libs/**/src/**/*.ts', 'apps/**/src/**/*.ts', 'src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/src/testing.ts', '**/src/testing/**', '**/model-based/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@airtime/*/testing'], message: 'Testing entries are for specs and test helpers only.' }] }],
     },
   },
   {
