@@ -1,6 +1,6 @@
 // npm run db:migrate [-- up|down|status]: applies, reverts (the last one) or
 // lists the committed migrations on the database named by DATABASE_URL.
-import { databaseConfigFrom, makeDataSource, redactUrl } from '@airtime/persistence-postgres';
+import { databaseConfigFrom, makeDataSource, redactUrl, runMigrationsExclusively } from '@airtime/persistence-postgres';
 import { Either } from 'effect';
 
 const main = async (command: string): Promise<number> => {
@@ -14,11 +14,16 @@ const main = async (command: string): Promise<number> => {
   try {
     console.log(`database: ${redactUrl(config.right.url)}`);
     if (command === 'up') {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'up to date');
+      const applied = await runMigrationsExclusively(dataSource);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
     } else if (command === 'down') {
+      const [last] = (await dataSource.query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1').catch(() => [])) as { name: string }[];
+      if (!last) {
+        console.log('nothing to revert');
+        return 0;
+      }
       await dataSource.undoLastMigration({ transaction: 'each' });
-      console.log('reverted the last migration');
+      console.log(`reverted ${last.name}`);
     } else if (command === 'status') {
       console.log((await dataSource.showMigrations()) ? 'pending migrations' : 'up to date');
     } else {

@@ -7,7 +7,7 @@ export {
   redactUrl,
 } from './lib/config/database.config';
 export { makeDataSource } from './lib/data-source';
-export { initializeDatabase } from './lib/database';
+export { initializeDatabase, runMigrationsExclusively } from './lib/database';
 export { migrations } from './lib/migrations';
 export { makeUnitOfWork, unitOfWorkLayer } from './lib/unit-of-work/unit-of-work.adapter';
 export { currentManager, sql, toPersistenceFailure } from './lib/unit-of-work/sql';

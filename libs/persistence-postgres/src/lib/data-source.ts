@@ -20,6 +20,8 @@ export const makeDataSource = (config: DatabaseConfig): DataSource =>
     extra: {
       max: config.poolSize,
       statement_timeout: config.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
+      connectionTimeoutMillis: config.connectTimeoutMs,
       application_name: 'airtime-platform',
     },
   });

@@ -37,6 +37,8 @@ export const createTestDatabase = async (options: { migrate?: boolean; poolSize?
     url: withDatabase(serverUrl(), name),
     poolSize: options.poolSize ?? 20,
     statementTimeoutMs: 30_000,
+    connectTimeoutMs: 10_000,
+    idleInTransactionTimeoutMs: 60_000,
     migrateOnStart: false,
   };
   const dataSource = makeDataSource(config);

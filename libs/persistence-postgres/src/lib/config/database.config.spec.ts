@@ -7,6 +7,8 @@ describe('database configuration', () => {
       url: DEFAULT_DATABASE_URL,
       poolSize: 10,
       statementTimeoutMs: 5_000,
+      connectTimeoutMs: 5_000,
+      idleInTransactionTimeoutMs: 60_000,
       migrateOnStart: false,
     });
   });
@@ -16,6 +18,8 @@ describe('database configuration', () => {
       DATABASE_URL: 'postgresql://app:s3cret@db.internal:6432/airtime',
       DATABASE_POOL_SIZE: '40',
       DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '30000',
       DATABASE_MIGRATE_ON_START: 'true',
       UNRELATED: 'ignored',
     });
@@ -23,6 +27,8 @@ describe('database configuration', () => {
       url: 'postgresql://app:s3cret@db.internal:6432/airtime',
       poolSize: 40,
       statementTimeoutMs: 2_500,
+      connectTimeoutMs: 1_500,
+      idleInTransactionTimeoutMs: 30_000,
       migrateOnStart: true,
     });
   });

@@ -5,6 +5,10 @@ export interface DatabaseConfig {
   readonly url: string;
   readonly poolSize: number;
   readonly statementTimeoutMs: number;
+  /** How long a caller waits for a pooled connection. */
+  readonly connectTimeoutMs: number;
+  /** A session idle inside a transaction longer than this is ended by the server (its locks freed). */
+  readonly idleInTransactionTimeoutMs: number;
   readonly migrateOnStart: boolean;
 }
 
@@ -27,6 +31,8 @@ const Environment = Schema.Struct({
   }),
   DATABASE_POOL_SIZE: Schema.optionalWith(IntegerFromString(1, 500), { default: () => 10 }),
   DATABASE_STATEMENT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 5_000 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 5_000 }),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(1_000, 3_600_000), { default: () => 60_000 }),
   DATABASE_MIGRATE_ON_START: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
 });
 
@@ -53,6 +59,8 @@ export const databaseConfigFrom = (environment: Record<string, string | undefine
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       migrateOnStart: env.DATABASE_MIGRATE_ON_START === 'true',
     })),
   );

@@ -264,33 +264,47 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
       }),
     );
 
+  const depositConflictOrRepeat = (earlier: JournalRow, input: DepositInput): Step<StoredMovement> => {
+    const same = earlier.account_id === input.accountId && earlier.currency === input.currency.code && bigintOf(earlier.amount_minor) === input.amountMinor;
+    return same
+      ? Effect.succeed({ entry: entryOf(earlier), applied: false })
+      : Effect.fail(
+          new IdempotencyConflict({
+            reference: input.depositId,
+            kind: 'DEPOSIT',
+            reason: `recorded as ${earlier.amount_minor} ${earlier.currency} to "${earlier.account_id}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
+          }),
+        );
+  };
+
+  const depositEntry = (depositId: string) =>
+    Effect.map(query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = 'DEPOSIT'`, [depositId]), (rows) => rows[0]);
+
   const deposit = (input: DepositInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
         if (input.amountMinor <= 0n) {
           return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'DEPOSIT', amountMinor: input.amountMinor, reason: 'a deposit must be positive' }));
         }
-        const recorded = yield* query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = 'DEPOSIT'`, [input.depositId]);
-        const earlier = recorded[0];
-        if (earlier) {
-          const same = earlier.account_id === input.accountId && earlier.currency === input.currency.code && bigintOf(earlier.amount_minor) === input.amountMinor;
-          return same
-            ? { entry: entryOf(earlier), applied: false }
-            : yield* Effect.fail(
-                new IdempotencyConflict({
-                  reference: input.depositId,
-                  kind: 'DEPOSIT',
-                  reason: `recorded as ${earlier.amount_minor} ${earlier.currency} to "${earlier.account_id}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
-                }),
-              );
-        }
+        const earlier = yield* depositEntry(input.depositId);
+        if (earlier) return yield* depositConflictOrRepeat(earlier, input);
         yield* requireAccount(input.accountId, input.currency.code);
-        return yield* move({ accountId: input.accountId, currency: input.currency.code, reference: input.depositId }, 'DEPOSIT', {
-          amountMinor: input.amountMinor,
-          availableDeltaMinor: input.amountMinor,
-          holdingDeltaMinor: 0n,
-          fundedDeltaMinor: input.amountMinor,
-        });
+        // the claim: the journal row itself; a concurrent twin waits on it, then finds it taken
+        const [claimed] = yield* query<JournalRow>(
+          `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+           VALUES ($1, $2, $3, 'DEPOSIT', $4, $4, 0) ON CONFLICT (reference, kind) DO NOTHING RETURNING ${JOURNAL_COLUMNS}`,
+          [input.accountId, input.currency.code, input.depositId, String(input.amountMinor)],
+        );
+        if (!claimed) {
+          const twin = yield* depositEntry(input.depositId);
+          return yield* twin ? depositConflictOrRepeat(twin, input) : Effect.dieMessage(`deposit ${input.depositId} claim vanished`);
+        }
+        yield* query(
+          `UPDATE ledger_accounts SET available_minor = available_minor + $3, funded_minor = funded_minor + $3, updated_at = now()
+            WHERE account_id = $1 AND currency = $2`,
+          [input.accountId, input.currency.code, String(input.amountMinor)],
+        );
+        return { entry: entryOf(claimed), applied: true };
       }),
     );
 

@@ -110,6 +110,28 @@ describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () =>
           [`${prefix}%`],
         );
         expect(holds.n).toBe(pure.holds.size);
+        // per transaction: one AUTHORIZE, then at most one VOID or CAPTURE, and a REVERSE only after a CAPTURE
+        const lifecycleBreaks = await db.dataSource.query(
+          `SELECT reference FROM ledger_journal WHERE reference LIKE $1 AND kind <> 'DEPOSIT' GROUP BY reference
+            HAVING count(*) FILTER (WHERE kind = 'AUTHORIZE') <> 1
+                OR count(*) FILTER (WHERE kind IN ('VOID', 'CAPTURE')) > 1
+                OR count(*) FILTER (WHERE kind = 'REVERSE') > count(*) FILTER (WHERE kind = 'CAPTURE')`,
+          [`${prefix}%`],
+        );
+        expect(lifecycleBreaks).toEqual([]);
+        // the running totals agree with the journal
+        const totalsBreaks = await db.dataSource.query(
+          `SELECT a.account_id FROM ledger_accounts a
+             LEFT JOIN (SELECT account_id, currency,
+                               SUM(amount_minor) FILTER (WHERE kind = 'CAPTURE') AS captured,
+                               SUM(amount_minor) FILTER (WHERE kind = 'REVERSE') AS reversed,
+                               SUM(amount_minor) FILTER (WHERE kind = 'DEPOSIT') AS funded
+                          FROM ledger_journal GROUP BY account_id, currency) j USING (account_id, currency)
+            WHERE a.account_id LIKE $1
+              AND (COALESCE(j.captured, 0) <> a.captured_minor OR COALESCE(j.reversed, 0) <> a.reversed_minor OR COALESCE(j.funded, 0) <> a.funded_minor)`,
+          [`${prefix}%`],
+        );
+        expect(totalsBreaks).toEqual([]);
       }),
       { numRuns: 30 },
     );

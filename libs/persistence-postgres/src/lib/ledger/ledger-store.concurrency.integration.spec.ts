@@ -61,15 +61,34 @@ describe('ledger store under concurrency', () => {
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = 'twin-tx'`)).toEqual([{ n: 1 }]);
   });
 
+  it('the same deposit sent 8 times at once: credited once, every caller answered', async () => {
+    const before = await Effect.runPromise(ledger.account('twins', 'KES'));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        Effect.runPromise(Effect.either(ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'dep-dup', amountMinor: 500n }))),
+      ),
+    );
+    expect(results.every(Either.isRight)).toBe(true);
+    expect(results.filter((r) => Either.isRight(r) && r.right.applied)).toHaveLength(1);
+    const after = await Effect.runPromise(ledger.account('twins', 'KES'));
+    expect(after.availableMinor - before.availableMinor).toBe(500n);
+    expect(after.fundedMinor - before.fundedMinor).toBe(500n);
+  });
+
   it('racing void and capture of one hold: exactly one settles it', async () => {
     await Effect.runPromise(ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'race-tx', amountMinor: 1_000n }));
+    const before = await Effect.runPromise(ledger.account('twins', 'KES'));
     const [voided, captured] = await Promise.all([
       Effect.runPromise(Effect.either(ledger.voidHold({ transactionId: 'race-tx' }))),
       Effect.runPromise(Effect.either(ledger.capture({ transactionId: 'race-tx', amountMinor: 1_000n }))),
     ]);
     expect([Either.isRight(voided), Either.isRight(captured)].filter(Boolean)).toHaveLength(1);
+    const loser = Either.isLeft(voided) ? voided.left : Either.isLeft(captured) ? captured.left : undefined;
+    expect(loser).toMatchObject({ _tag: 'HoldAlreadySettled' });
     const account = await Effect.runPromise(ledger.account('twins', 'KES'));
-    expect(account.holdingMinor).toBe(700n);
+    expect(account.holdingMinor).toBe(before.holdingMinor - 1_000n);
+    expect(account.capturedMinor - before.capturedMinor).toBe(Either.isRight(captured) ? 1_000n : 0n);
+    expect(account.availableMinor - before.availableMinor).toBe(Either.isRight(voided) ? 1_000n : 0n);
     expect(await journalSums('twins')).toEqual({ available: String(account.availableMinor), holding: String(account.holdingMinor) });
   });
 });

@@ -56,6 +56,8 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         CONSTRAINT ledger_journal_once_per_movement UNIQUE (reference, kind)
       )`);
     await runner.query(`CREATE INDEX ledger_journal_by_account ON ledger_journal (account_id, currency, sequence)`);
+    // a transaction's hold is settled once: a VOID or a CAPTURE, never both
+    await runner.query(`CREATE UNIQUE INDEX ledger_journal_settled_once ON ledger_journal (reference) WHERE kind IN ('VOID', 'CAPTURE')`);
     await runner.query(`
       CREATE FUNCTION ledger_journal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -1,6 +1,6 @@
 import { PersistenceFailure } from '@airtime/domain';
 import { Effect, FiberRef } from 'effect';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * The transaction the current fiber runs in, if any. Set by the unit of
@@ -37,9 +37,23 @@ export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
  * Runs one statement through a TypeORM query runner and returns its rows
  * (structured result: `UPDATE ... RETURNING` gives rows too, not [rows, count]).
  */
+/**
+ * Transactions in which a statement failed. PostgreSQL aborts such a
+ * transaction and turns its COMMIT into a silent ROLLBACK, so the unit of
+ * work must refuse to report it as committed even when the error was caught.
+ */
+export const abortedTransactions = new WeakSet<QueryRunner>();
+
 const execute = async (dataSource: DataSource, manager: EntityManager | undefined, text: string, parameters: readonly unknown[]) => {
   const runner = manager?.queryRunner;
-  if (runner) return (await runner.query(text, [...parameters], true)).records as unknown[];
+  if (runner) {
+    try {
+      return (await runner.query(text, [...parameters], true)).records as unknown[];
+    } catch (error) {
+      if (runner.isTransactionActive) abortedTransactions.add(runner);
+      throw error;
+    }
+  }
   const ownRunner = dataSource.createQueryRunner();
   try {
     return (await ownRunner.query(text, [...parameters], true)).records as unknown[];
@@ -59,25 +73,6 @@ export const sql = <Row = Record<string, unknown>>(
       try: () => execute(dataSource, manager, text, parameters) as Promise<Row[]>,
       catch: toPersistenceFailure,
     }),
-  );
-
-/** As `sql`, for statements whose failure on a unique constraint means "already claimed": `undefined` then. */
-export const sqlClaim = <Row = Record<string, unknown>>(
-  dataSource: DataSource,
-  text: string,
-  parameters: readonly unknown[],
-  constraint: string,
-): Effect.Effect<Row[] | undefined, PersistenceFailure> =>
-  Effect.flatMap(FiberRef.get(currentManager), (manager) =>
-    Effect.tryPromise({
-      try: () => execute(dataSource, manager, text, parameters) as Promise<Row[]>,
-      catch: (cause) => cause,
-    }).pipe(
-      Effect.catchAll((cause) => {
-        const error = driverErrorOf(cause);
-        return error.code === '23505' && error.constraint === constraint ? Effect.succeed(undefined) : Effect.fail(toPersistenceFailure(cause));
-      }),
-    ),
   );
 
 /** bigint columns arrive as text from pg: read them exactly. */

@@ -1,7 +1,7 @@
 import { PersistenceFailure, UnitOfWork, type UnitOfWorkService } from '@airtime/domain';
 import { Effect, Exit, FiberRef, Layer } from 'effect';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { currentManager, toPersistenceFailure } from './sql';
+import { abortedTransactions, currentManager, toPersistenceFailure } from './sql';
 
 const attempt = (operation: () => Promise<void>) => Effect.tryPromise({ try: operation, catch: toPersistenceFailure });
 
@@ -32,11 +32,21 @@ export const makeUnitOfWork = (dataSource: DataSource): UnitOfWorkService => ({
             }),
             (runner) =>
               Effect.locally(work, currentManager, runner.manager).pipe(
-                Effect.tap(() => attempt(() => runner.commitTransaction())),
+                Effect.tap(() =>
+                  abortedTransactions.has(runner)
+                    ? Effect.fail(
+                        new PersistenceFailure({
+                          reason: 'a statement failed inside the unit of work, so PostgreSQL rolled it back; nothing was committed',
+                          retryable: false,
+                        }),
+                      )
+                    : attempt(() => runner.commitTransaction()),
+                ),
               ),
             (runner, exit) =>
               Effect.promise(async () => {
                 if (Exit.isFailure(exit) && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+                abortedTransactions.delete(runner);
                 await runner.release();
               }),
           ),

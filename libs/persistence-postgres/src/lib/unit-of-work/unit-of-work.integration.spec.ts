@@ -73,6 +73,36 @@ describe('unit of work', () => {
     expect(await holding()).toBe(100n);
   });
 
+  it('never reports a commit after a statement failed, even when the error was caught', async () => {
+    const exit = await Effect.runPromiseExit(
+      unitOfWork.transactionally(
+        Effect.gen(function* () {
+          yield* event('caught-1');
+          yield* Effect.either(sql(db.dataSource, 'SELECT 1 / 0')); // PostgreSQL now aborts the transaction
+          return 'done';
+        }),
+      ),
+    );
+    expect(Exit.isFailure(exit)).toBe(true);
+    expect(JSON.stringify(exit)).toMatch(/nothing was committed/);
+    expect(await count('outbox', 'id', 'caught-1')).toBe(0);
+  });
+
+  it('keeps a refused authorization when the use case catches the refusal and commits', async () => {
+    const refuse = unitOfWork.transactionally(
+      Effect.gen(function* () {
+        const outcome = yield* Effect.either(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n }));
+        yield* event('rejected-too-big'); // e.g. the top-up stored as REJECTED, with its event
+        return outcome;
+      }),
+    );
+    const first = await Effect.runPromise(refuse);
+    expect(Either.isLeft(first) && first.left._tag).toBe('InsufficientFunds');
+    await Effect.runPromise(ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-big', amountMinor: 2_000_000n }));
+    const retried = await Effect.runPromise(Effect.either(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n })));
+    expect(retried).toEqual(first);
+  });
+
   it('joins an open transaction: a nested call commits or rolls back with its parent', async () => {
     const exit = await Effect.runPromiseExit(
       unitOfWork.transactionally(
