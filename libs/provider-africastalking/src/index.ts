@@ -1,0 +1,67 @@
+// Africa's Talking airtime adapter of the AirtimeProvider port (HTTP, Node's fetch).
+
+// Configuration
+export {
+  type AfricasTalkingConfig,
+  InvalidAfricasTalkingConfig,
+  AFRICASTALKING_PRODUCTION_URL,
+  AFRICASTALKING_SANDBOX_URL,
+  DEFAULT_AFRICASTALKING_TIMEOUT_MS,
+  africasTalkingConfigFrom,
+} from './lib/config/africastalking.config';
+export { type AmountRange, parseAmountRanges } from './lib/config/amount-ranges.config';
+
+// The provider (port adapter and layer)
+export {
+  type AfricasTalkingProviderOptions,
+  AT_STATUS_QUERY_UNSUPPORTED,
+  makeAfricasTalkingProvider,
+  africasTalkingProviderLayer,
+} from './lib/provider/africastalking.provider';
+
+// The send client
+export {
+  AIRTIME_SEND_PATH,
+  AT_AMOUNT_FRACTION_DIGITS,
+  type AirtimeSendRequest,
+  type AirtimeSendAccepted,
+  type AirtimeSendClient,
+  type AirtimeSendClientOptions,
+  makeAirtimeSendClient,
+} from './lib/send/airtime-send.client';
+export { AFRICASTALKING_PROVIDER_ID, redactAfricasTalkingExchange } from './lib/send/exchange-log.redaction';
+
+// Statuses
+export {
+  AT_STATUSES,
+  type AtStatus,
+  AT_STATUS_MAPPING,
+  isAtStatus,
+  immediateStatusOf,
+  callbackStatusOf,
+  isPendingAtStatus,
+} from './lib/status/status.mapping';
+
+// Callbacks
+export {
+  type AtStatusNotice,
+  parseAfricasTalkingStatusCallback,
+  toProviderCallback,
+} from './lib/callbacks/status-callback.parser';
+export {
+  type AtValidationAnswer,
+  VALIDATED,
+  VALIDATION_FAILED,
+  matchesSentAirtime,
+  answerValidationCallback,
+} from './lib/callbacks/validation-callback.handler';
+export {
+  type SentAirtime,
+  type SentAirtimeRegistry,
+  makeInMemorySentAirtimeRegistry,
+} from './lib/callbacks/sent-airtime.registry';
+
+// Transfer log and rate limits
+export { type TransferLogRecord } from './lib/http/exchange.redaction';
+export { type HttpExchange } from './lib/http/http-exchange.client';
+export { type RateLimitGate, makeRateLimitGate } from './lib/http/rate-limit.gate';

@@ -1,0 +1,61 @@
+import { InvalidProviderCallback, type Money, parseProviderAmount, type ProviderCallback, type TransactionStatus } from '@airtime/domain';
+import { Either, Schema } from 'effect';
+import { describeParseError } from '../http/parse-issues.format';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
+import { AT_STATUSES, type AtStatus, callbackStatusOf } from '../status/status.mapping';
+
+/** The body AT posts to the status callback URL (unknown fields are ignored). */
+export const AtStatusCallbackBody = Schema.Struct({
+  phoneNumber: Schema.String,
+  status: Schema.Literal(...AT_STATUSES),
+  requestId: Schema.NonEmptyTrimmedString,
+  description: Schema.optional(Schema.String),
+  discount: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+});
+
+/** A status callback, read: AT's words and their DVS meaning. */
+export interface AtStatusNotice {
+  readonly requestId: string;
+  readonly atStatus: AtStatus;
+  readonly status: TransactionStatus;
+  readonly phoneNumber: string;
+  readonly description?: string;
+  readonly value?: Money;
+  readonly discount?: Money;
+}
+
+const invalid = (reason: string) => new InvalidProviderCallback({ provider: PROVIDER, reason });
+
+const optionalAmount = (text: string | undefined, field: string): Either.Either<Money | undefined, InvalidProviderCallback> =>
+  text === undefined
+    ? Either.right(undefined)
+    : Either.mapLeft(parseProviderAmount(text), () => invalid(`${field} is not an amount such as "KES 100.0000"`));
+
+/** Reads a status callback body ("Success", "Failed", ... see status.mapping.ts for the DVS statuses). */
+export const parseAfricasTalkingStatusCallback = (body: unknown): Either.Either<AtStatusNotice, InvalidProviderCallback> =>
+  Either.gen(function* () {
+    const fields = yield* Either.mapLeft(Schema.decodeUnknownEither(AtStatusCallbackBody)(body, { errors: 'all' }), (error) => invalid(describeParseError(error)));
+    const value = yield* optionalAmount(fields.value, 'value');
+    const discount = yield* optionalAmount(fields.discount, 'discount');
+    return {
+      requestId: fields.requestId,
+      atStatus: fields.status,
+      status: callbackStatusOf(fields.status),
+      phoneNumber: fields.phoneNumber,
+      ...(fields.description === undefined ? {} : { description: fields.description }),
+      ...(value === undefined ? {} : { value }),
+      ...(discount === undefined ? {} : { discount }),
+    };
+  });
+
+/**
+ * The port's view of a notice: matched on AT's requestId (AT does not echo
+ * our idempotency key); `receive` only when delivered (a failure's value is
+ * what was asked, not what arrived).
+ */
+export const toProviderCallback = (notice: AtStatusNotice): ProviderCallback => ({
+  providerTransactionId: notice.requestId,
+  status: notice.status,
+  ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: notice.value } : {}),
+});

@@ -1,0 +1,277 @@
+import {
+  AirtimeProvider,
+  currencyOf,
+  money,
+  parsePhoneNumber,
+  type Product,
+  type ProviderError,
+  type SendRequest,
+  transactionStatus,
+} from '@airtime/domain';
+import {
+  FAKE_AT_API_KEY,
+  FAKE_AT_USERNAME,
+  type FakeAfricasTalking,
+  startFakeAfricasTalking,
+  unusedBaseUrl,
+} from '../../testing';
+import { Effect, Either } from 'effect';
+import { answerValidationCallback } from '../callbacks/validation-callback.handler';
+import { makeInMemorySentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
+import { type AfricasTalkingConfig, africasTalkingConfigFrom } from '../config/africastalking.config';
+import type { TransferLogRecord } from '../http/exchange.redaction';
+import { makeAirtimeSendClient } from '../send/airtime-send.client';
+import { type AfricasTalkingProviderOptions, africasTalkingProviderLayer, makeAfricasTalkingProvider } from './africastalking.provider';
+
+const KES = Either.getOrThrow(currencyOf('KES'));
+const PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));
+
+const configFor = (baseUrl: string, timeoutMs = 1_000): AfricasTalkingConfig =>
+  Either.getOrThrow(
+    africasTalkingConfigFrom({
+      AFRICASTALKING_USERNAME: FAKE_AT_USERNAME,
+      AFRICASTALKING_API_KEY: FAKE_AT_API_KEY,
+      AFRICASTALKING_BASE_URL: baseUrl,
+      AFRICASTALKING_TIMEOUT_MS: String(timeoutMs),
+      AFRICASTALKING_AMOUNT_RANGES: 'KE:KES:10:10000',
+    }),
+  );
+
+let fake: FakeAfricasTalking;
+let product: Product;
+let counter = 0;
+
+beforeEach(async () => {
+  fake = await startFakeAfricasTalking();
+  const products = await Effect.runPromise(makeAfricasTalkingProvider(configFor(fake.baseUrl)).listProducts({ countryIso: 'KE' }));
+  product = products[0] as Product;
+});
+afterEach(() => fake.close());
+
+const request = (amountMinor = 10_000n, providerExternalId = `topup-${++counter}-a1b2c3d4-1`): SendRequest => ({
+  providerExternalId,
+  product,
+  destination: PHONE,
+  receive: money(amountMinor, KES),
+});
+
+const sendWith = (options: AfricasTalkingProviderOptions = {}, config = configFor(fake.baseUrl)) => {
+  const provider = makeAfricasTalkingProvider(config, options);
+  return (sendRequest: SendRequest = request()) => Effect.runPromise(Effect.either(provider.send(sendRequest)));
+};
+
+const failure = (result: Either.Either<unknown, ProviderError>): ProviderError => {
+  if (Either.isRight(result)) throw new Error('expected a failure, got a success');
+  return result.left;
+};
+
+describe("Africa's Talking send, over HTTP", () => {
+  it('posts one recipient with the api key, JSON accept, the idempotency key and a "KES 100.0000" amount', async () => {
+    await sendWith()(request(10_000n, 'order-42-a1b2c3d4-1'));
+    expect(fake.requests).toHaveLength(1);
+    const [sent] = fake.requests;
+    expect(sent?.method).toBe('POST');
+    expect(sent?.path).toBe('/version1/airtime/send');
+    expect(sent?.headers).toMatchObject({ apikey: FAKE_AT_API_KEY, accept: 'application/json', 'idempotency-key': 'order-42-a1b2c3d4-1' });
+    expect(sent?.json).toEqual({ username: FAKE_AT_USERNAME, recipients: [{ phoneNumber: '+254711000111', amount: 'KES 100.0000' }] });
+  });
+
+  it('writes cents with four decimals', async () => {
+    await sendWith()(request(10_050n));
+    expect(fake.requests[0]?.json).toMatchObject({ recipients: [{ amount: 'KES 100.5000' }] });
+  });
+
+  it('maps the acceptance to a SUBMITTED transaction carrying the requestId and the exact amount', async () => {
+    const result = await sendWith()(request(10_000n, 'order-7-1'));
+    expect(Either.getOrThrow(result)).toEqual({
+      providerTransactionId: expect.stringMatching(/^ATQid_[0-9a-f]{32}$/),
+      providerExternalId: 'order-7-1',
+      status: transactionStatus('SUBMITTED'),
+      receive: money(10_000n, KES),
+    });
+  });
+
+  it('gives the discount through the richer client', async () => {
+    const client = makeAirtimeSendClient(configFor(fake.baseUrl));
+    const accepted = await Effect.runPromise(client.send({ providerExternalId: 'x-1', destination: PHONE, amount: money(100_000n, KES) }));
+    expect(accepted).toMatchObject({ atStatus: 'Sent', amount: money(100_000n, KES), discount: money(4_000n, KES) });
+  });
+
+  it.each([
+    ['Queued', 'SUBMITTED'],
+    ['Success', 'COMPLETED'],
+  ] as const)('maps an immediate %s to %s', async (status, expected) => {
+    fake.enqueue({ kind: 'recipient-status', status });
+    const result = await sendWith()();
+    expect(Either.getOrThrow(result).status).toEqual(transactionStatus(expected));
+  });
+
+  it.each(['Failed', 'InvalidRequest', 'NotSupported', 'InsufficientBalance', 'UserInInvalidState', 'UserNotFound'])(
+    'refuses with ProviderRejected on an immediate %s, not retryable, without the phone number in the reason',
+    async (status) => {
+      fake.enqueue({ kind: 'recipient-status', status, errorMessage: `${status} for +254711000111` });
+      const error = failure(await sendWith()());
+      expect(error).toMatchObject({ _tag: 'ProviderRejected', provider: 'africastalking', providerCode: status, retryable: false });
+      expect(error.message).not.toContain('254711000111');
+      expect(error.message).toContain('***111');
+    },
+  );
+
+  it('reads a refusal of the whole request (no recipient line)', async () => {
+    fake.enqueue({ kind: 'request-error', errorMessage: 'Invalid currency code' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'RequestRefused', reason: 'Invalid currency code' });
+  });
+
+  it('reads a reused idempotency key as ExternalIdAlreadyUsed, never as a failure', async () => {
+    const send = sendWith();
+    expect(Either.isRight(await send(request(10_000n, 'same-key-1')))).toBe(true);
+    expect(failure(await send(request(10_000n, 'same-key-1')))).toMatchObject({
+      _tag: 'ExternalIdAlreadyUsed',
+      providerExternalId: 'same-key-1',
+    });
+  });
+
+  it('reads a 401 as a non-retryable refusal that does not echo the api key', async () => {
+    const wrong = Either.getOrThrow(
+      africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: FAKE_AT_USERNAME, AFRICASTALKING_API_KEY: 'wrong-key-123456', AFRICASTALKING_BASE_URL: fake.baseUrl }),
+    );
+    const error = failure(await sendWith({}, wrong)());
+    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_401', retryable: false });
+    expect(error.message).not.toContain('wrong-key-123456');
+  });
+
+  it('honours 429 and Retry-After, and sends nothing more until the wait is over', async () => {
+    const send = sendWith();
+    fake.enqueue({ kind: 'rate-limited', retryAfter: '7' });
+    expect(failure(await send())).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 7_000, retryable: true });
+    const again = failure(await send());
+    expect(again._tag).toBe('ProviderRateLimited');
+    expect(again).toMatchObject({ retryAfterMs: expect.any(Number) });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('reads Retry-After as an HTTP date too', async () => {
+    fake.enqueue({ kind: 'rate-limited', retryAfter: new Date(Date.now() + 120_000).toUTCString() });
+    const error = failure(await sendWith()());
+    expect(error._tag).toBe('ProviderRateLimited');
+    if (error._tag === 'ProviderRateLimited') {
+      expect(error.retryAfterMs).toBeGreaterThan(110_000);
+      expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
+    }
+  });
+
+  it.each([500, 502, 503])('reads a %s after sending as an unknown outcome, never a failure', async (status) => {
+    fake.enqueue({ kind: 'server-error', status });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+  });
+
+  it('reads a timeout after sending as an unknown outcome', async () => {
+    fake.enqueue({ kind: 'slow', delayMs: 3_000 });
+    const startedAt = Date.now();
+    const error = failure(await sendWith({}, configFor(fake.baseUrl, 300))());
+    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: 'no answer within the timeout' });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('reads a dropped connection after sending as an unknown outcome', async () => {
+    fake.enqueue({ kind: 'hang-up' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it('reads a refused connection as ProviderUnavailable (nothing was sent: retryable)', async () => {
+    const error = failure(await sendWith({}, configFor(await unusedBaseUrl()))());
+    expect(error).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it.each([
+    ['not JSON', '<html>oops</html>'],
+    ['an unknown status', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Pending', requestId: 'ATQid_1', amount: 'KES 100.0000' }] })],
+    ['an inexact amount', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 1.005' }] })],
+    ['an acceptance without requestId', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'None', amount: 'KES 100.0000' }] })],
+  ])('reads %s as ProviderResponseInvalid', async (_case, body) => {
+    fake.enqueue({ kind: 'reply', status: 201, body });
+    const error = failure(await sendWith()());
+    expect(error._tag).toBe('ProviderResponseInvalid');
+    expect(error.message).not.toContain('254711000111');
+  });
+
+  it('tolerates extra fields in the answer', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 201,
+      body: JSON.stringify({
+        errorMessage: 'None',
+        numSent: 1,
+        totalAmount: 'KES 100.0000',
+        totalDiscount: 'KES 4.0000',
+        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_abc', amount: 'KES 100.0000', discount: 'KES 4.0000', extra: { x: 1 } }],
+        somethingNew: true,
+      }),
+    });
+    expect(Either.getOrThrow(await sendWith()())).toMatchObject({ providerTransactionId: 'ATQid_abc', receive: money(10_000n, KES) });
+  });
+
+  it('hands every exchange to the transfer log, redacted', async () => {
+    const records: TransferLogRecord[] = [];
+    const onExchange = (record: TransferLogRecord) => Effect.sync(() => void records.push(record));
+    await sendWith({ onExchange })(request(10_000n, 'log-1'));
+    fake.enqueue({ kind: 'slow', delayMs: 3_000 });
+    await sendWith({ onExchange }, configFor(fake.baseUrl, 200))(request(10_000n, 'log-2'));
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({
+      provider: 'africastalking',
+      reference: 'log-1',
+      method: 'POST',
+      url: `${fake.baseUrl}/version1/airtime/send`,
+      status: 201,
+      durationMs: expect.any(Number),
+    });
+    expect(records[0]?.requestBody).toContain('KES 100.0000');
+    expect(records[0]?.responseBody).toContain('ATQid_');
+    expect(records[1]).toMatchObject({ reference: 'log-2', status: null, responseBody: null, failure: 'no answer within the timeout' });
+    const logged = JSON.stringify(records);
+    expect(logged).not.toContain(FAKE_AT_API_KEY);
+    expect(logged).not.toContain('254711000111');
+  });
+
+  it('never claims an external id unknown: there is no status query, and it says so', async () => {
+    const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl));
+    const result = await Effect.runPromise(Effect.either(provider.statusByExternalId('topup-1-1')));
+    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'STATUS_QUERY_UNSUPPORTED', retryable: false })));
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('validates, through the registry, only the transaction it sent', async () => {
+    const registry = makeInMemorySentAirtimeRegistry();
+    const sent = Either.getOrThrow(await sendWith({ sentAirtime: registry })(request(10_000n)));
+    const validate = (body: unknown) => Effect.runPromise(answerValidationCallback(body, registry.find));
+    const claim = { transactionId: sent.providerTransactionId, phoneNumber: '+254711000111', sourceIpAddress: '1.2.3.4', currencyCode: 'KES', amount: 100 };
+    expect(await validate(claim)).toEqual({ status: 'Validated' });
+    expect(await validate({ ...claim, amount: 100.5 })).toEqual({ status: 'Failed' });
+    expect(await validate({ ...claim, transactionId: 'ATQid_other' })).toEqual({ status: 'Failed' });
+  });
+
+  it('serves the AirtimeProvider tag through its layer', async () => {
+    const id = await Effect.runPromise(
+      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(Effect.provide(africasTalkingProviderLayer(configFor(fake.baseUrl)))),
+    );
+    expect(id).toBe('africastalking');
+  });
+
+  it('lists the configured range as a product and the country operator, unidentified', async () => {
+    const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl));
+    expect(product).toMatchObject({
+      _tag: 'RangedProduct',
+      destinationMin: money(1_000n, KES),
+      destinationMax: money(1_000_000n, KES),
+      stepMinor: 100n,
+      operator: { id: 'africastalking-KE', countryIso: 'KE' },
+    });
+    expect(await Effect.runPromise(provider.listProducts({ countryIso: 'UG' }))).toEqual([]);
+    expect(await Effect.runPromise(provider.lookupOperators(PHONE))).toEqual([
+      { operator: expect.objectContaining({ id: 'africastalking-KE' }), identified: false },
+    ]);
+  });
+});

@@ -1,0 +1,184 @@
+import {
+  describeStatus,
+  ExternalIdAlreadyUsed,
+  formatProviderAmount,
+  type Money,
+  parseProviderAmount,
+  type PhoneNumber,
+  type ProviderError,
+  ProviderOutcomeUnknown,
+  ProviderRejected,
+  ProviderResponseInvalid,
+  type ProviderTransaction,
+  ProviderUnavailable,
+  toInternationalDigits,
+} from '@airtime/domain';
+import { Effect, Either, Redacted, Schema } from 'effect';
+import type { AfricasTalkingConfig } from '../config/africastalking.config';
+import type { TransferLogRecord } from '../http/exchange.redaction';
+import { type HttpExchange, type HttpResponse, performExchange } from '../http/http-exchange.client';
+import { describeParseError } from '../http/parse-issues.format';
+import { makeRateLimitGate, type RateLimitGate } from '../http/rate-limit.gate';
+import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
+import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER, redactAfricasTalkingExchange, redactAfricasTalkingText } from './exchange-log.redaction';
+
+export const AIRTIME_SEND_PATH = '/version1/airtime/send';
+/** AT writes amounts with four decimals: "KES 100.0000". */
+export const AT_AMOUNT_FRACTION_DIGITS = 4;
+
+export interface AirtimeSendRequest {
+  /** Our attempt id: sent as the `Idempotency-Key` header. */
+  readonly providerExternalId: string;
+  readonly destination: PhoneNumber;
+  readonly amount: Money;
+}
+
+/** AT took the request (Sent, Queued) or, rarely, already delivered it (Success). */
+export interface AirtimeSendAccepted {
+  readonly atStatus: AtStatus;
+  /** AT's transaction id ("ATQid_..."): status and validation callbacks name it. */
+  readonly requestId: string;
+  readonly amount: Money;
+  readonly discount?: Money;
+  readonly transaction: ProviderTransaction;
+}
+
+export interface AirtimeSendClientOptions {
+  /** Receives the redacted record of every exchange (the top-up's transfer log). */
+  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
+  readonly rateLimitGate?: RateLimitGate;
+}
+
+export interface AirtimeSendClient {
+  readonly send: (request: AirtimeSendRequest) => Effect.Effect<AirtimeSendAccepted, ProviderError>;
+}
+
+const rejected = (providerCode: string, reason: string, retryable = false) =>
+  new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable });
+
+const invalid = (reason: string) =>
+  new ProviderResponseInvalid({ provider: PROVIDER, reason: `${reason} (the request was sent: its outcome is not known)` });
+
+// AT refuses a request it has already seen ("A duplicate request was received within the last 5 minutes").
+const isDuplicate = (text: string | undefined): boolean => text !== undefined && /duplicate/i.test(text);
+
+const sameNumber = (answered: string, phone: PhoneNumber): boolean => answered.replace(/^\+/, '') === toInternationalDigits(phone);
+
+/** Our recipient's line: the one with our number, or the only one. */
+const recipientLine = (answer: AtSendAnswer, phone: PhoneNumber): AtRecipientAnswer | undefined =>
+  answer.responses.find((line) => sameNumber(line.phoneNumber, phone)) ?? (answer.responses.length === 1 ? answer.responses[0] : undefined);
+
+const parseAmount = (text: string | undefined, field: string): Either.Either<Money, ProviderResponseInvalid> =>
+  text === undefined
+    ? Either.left(invalid(`${field} is missing`))
+    : Either.mapLeft(parseProviderAmount(text), () => invalid(`${field} is not an amount such as "KES 100.0000"`));
+
+export const mapSendAnswer = (
+  answer: AtSendAnswer,
+  request: AirtimeSendRequest,
+  redact: (text: string) => string,
+): Either.Either<AirtimeSendAccepted, ProviderError> => {
+  const line = recipientLine(answer, request.destination);
+  if (line === undefined) {
+    if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage)) return Either.left(invalid('no answer for the recipient'));
+    if (isDuplicate(answer.errorMessage)) {
+      return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
+    }
+    // nothing was sent (no recipient line): a refusal of the whole request
+    return Either.left(rejected('RequestRefused', redact(answer.errorMessage)));
+  }
+  const { status } = line;
+  if (!isPendingAtStatus(status) && status !== 'Success') {
+    if (isDuplicate(line.errorMessage)) {
+      return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
+    }
+    const detail = isMeaningful(line.errorMessage) ? ` (${redact(line.errorMessage)})` : '';
+    return Either.left(rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)));
+  }
+  if (!isMeaningful(line.requestId)) return Either.left(invalid(`status ${status} without a requestId`));
+  const requestId = line.requestId;
+  return Either.gen(function* () {
+    const amount = yield* parseAmount(line.amount, 'responses.amount');
+    const discount = line.discount === undefined ? undefined : yield* parseAmount(line.discount, 'responses.discount');
+    return {
+      atStatus: status,
+      requestId,
+      amount,
+      ...(discount === undefined ? {} : { discount }),
+      transaction: {
+        providerTransactionId: requestId,
+        providerExternalId: request.providerExternalId,
+        status: immediateStatusOf(status),
+        receive: amount,
+      },
+    };
+  });
+};
+
+const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+
+/** An answered exchange, 429 aside (the gate handles it). */
+const interpretResponse = (
+  response: HttpResponse,
+  request: AirtimeSendRequest,
+  redact: (text: string) => string,
+): Either.Either<AirtimeSendAccepted, ProviderError> => {
+  const { status } = response;
+  if (status >= 500) {
+    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `HTTP ${status} after the request was sent` }));
+  }
+  // AT dedups on the Idempotency-Key: a conflict on it means the key was already used, not a failure
+  if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
+  if (status >= 400) return Either.left(rejected(`HTTP_${status}`, redact(firstLine(response.bodyText)) || 'no detail given'));
+  if (status >= 300) return Either.left(rejected(`HTTP_${status}`, 'redirected: check AFRICASTALKING_BASE_URL'));
+  if (status < 200) return Either.left(invalid(`unexpected HTTP ${status}`));
+  return Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
+    Either.mapLeft((error) => invalid(describeParseError(error))),
+    Either.flatMap((answer) => mapSendAnswer(answer, request, redact)),
+  );
+};
+
+/** The client of POST /version1/airtime/send: one recipient per call, the attempt id as idempotency key. */
+export const makeAirtimeSendClient = (config: AfricasTalkingConfig, options: AirtimeSendClientOptions = {}): AirtimeSendClient => {
+  const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
+  const onExchange = options.onExchange ?? (() => Effect.void);
+  const redact = (text: string) => redactAfricasTalkingText(text, config);
+
+  const interpret = (exchange: HttpExchange, request: AirtimeSendRequest): Effect.Effect<AirtimeSendAccepted, ProviderError> => {
+    const { outcome } = exchange;
+    switch (outcome._tag) {
+      case 'NotSent':
+        return Effect.fail(new ProviderUnavailable({ provider: PROVIDER, reason: outcome.reason }));
+      case 'NoAnswer':
+        return Effect.fail(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: outcome.reason }));
+      case 'Answered':
+        return Effect.zipRight(gate.observe(outcome.response), interpretResponse(outcome.response, request, redact));
+    }
+  };
+
+  return {
+    send: (request) =>
+      Effect.gen(function* () {
+        yield* gate.admit;
+        const exchange = yield* performExchange({
+          method: 'POST',
+          url: `${config.baseUrl}${AIRTIME_SEND_PATH}`,
+          headers: {
+            apiKey: Redacted.value(config.apiKey),
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+            'Idempotency-Key': request.providerExternalId,
+          },
+          body: JSON.stringify({
+            username: config.username,
+            recipients: [{ phoneNumber: request.destination.e164, amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS) }],
+          }),
+          timeoutMs: config.timeoutMs,
+          reference: request.providerExternalId,
+        });
+        yield* onExchange(redactAfricasTalkingExchange(exchange, config));
+        return yield* interpret(exchange, request);
+      }),
+  };
+};

@@ -1,0 +1,139 @@
+// provider-dtone: the DT One DVS adapter of the AirtimeProvider port.
+
+// Configuration
+export {
+  type DvsConfig,
+  InvalidDvsConfig,
+  dvsConfigFrom,
+  DVS_PRODUCTION_URL,
+  DVS_PREPRODUCTION_URL,
+  DEFAULT_DVS_TIMEOUT_MS,
+  DEFAULT_DVS_PRODUCT_CACHE_TTL_MS,
+  DEFAULT_DVS_MAX_RETRIES_ON_429,
+} from './lib/config/dvs.config';
+
+// The provider (port adapter) and its layers
+export {
+  type DtOneProvider,
+  type DtOneProviderOptions,
+  DEFAULT_PORT_PRODUCT_TYPES,
+  makeDtOneProvider,
+  productsQueryOf,
+  dtOneProviderLayer,
+  dtOneProviderLayerFromEnv,
+} from './lib/provider/dtone.provider';
+
+// The DVS client: every endpoint, typed
+export { type DvsClient, type DvsClientOptions, makeDvsClient, transactionBody } from './lib/client/dvs.client';
+export type {
+  DvsServicesQuery,
+  DvsCountriesQuery,
+  DvsOperatorsQuery,
+  DvsPromotionsQuery,
+  DvsCampaignsQuery,
+  DvsProductsQuery,
+  DvsTransactionsQuery,
+  DvsBalancesQuery,
+  DvsCalculation,
+  DvsPartyIdentifierInput,
+  DvsPartyInput,
+  DvsStatementIdentifierInput,
+  DvsAdditionalIdentifierInput,
+  DvsTransactionInput,
+  DvsTransactionMode,
+  DvsWriteOptions,
+} from './lib/client/dvs-client.inputs';
+
+// HTTP layer
+export {
+  type DvsHttpClient,
+  type DvsHttpOptions,
+  type DvsHttpSettings,
+  type DvsRequest,
+  type DvsResponse,
+  type DvsQuery,
+  type DvsQueryValue,
+  DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+  makeDvsHttpClient,
+} from './lib/http/dvs-http.client';
+export {
+  DTONE_PROVIDER_ID,
+  DVS_ERROR_CODES,
+  type DvsErrorCodeEntry,
+  type DvsErrorOutcome,
+  type DvsCallKind,
+  type DvsFailureContext,
+  type DvsApiError,
+  dvsErrorCodeEntry,
+  dvsErrorsOf,
+  providerErrorOf,
+} from './lib/http/dvs-errors.mapping';
+export { type PageInfo, type FetchedPage, DVS_MAX_PER_PAGE, pageInfoOf, nextPageOf, followPages } from './lib/http/pagination.follower';
+export {
+  type RateLimitSnapshot,
+  type HeaderSource,
+  retryAfterMsOf,
+  rateLimitSnapshotOf,
+  backoffMs,
+  waitBeforeNextCallMs,
+} from './lib/http/rate-limit.policy';
+export { JsonDecimal, type JsonValue, encodeJson, jsonDecimalOf } from './lib/http/dvs-json.codec';
+
+// Schemas of the DVS JSON objects
+export {
+  DvsRegion,
+  DvsCountry,
+  DvsOperator,
+  DvsSubservice,
+  DvsAmountRange,
+  DvsValue,
+  DvsFixedValue,
+  DvsPrice,
+  DvsPrices,
+  DvsRates,
+  DvsBenefit,
+  DvsPromotionSummary,
+  DvsRequiredFields,
+  DvsPartyIdentifier,
+  DvsParty,
+} from './lib/schemas/dvs-common.schema';
+export { DvsService, DvsBenefitType, DvsProductSummary, DvsPromotion, DvsCampaign, DvsLookupOperator } from './lib/schemas/dvs-discovery.schema';
+export {
+  DvsProduct,
+  DvsProductService,
+  DVS_PRODUCT_TYPES,
+  type DvsProductType,
+  DVS_BENEFIT_TYPES,
+  type DvsBenefitTypeName,
+} from './lib/schemas/dvs-product.schema';
+export { DvsTransaction, DvsTransactionStatus } from './lib/schemas/dvs-transaction.schema';
+export { DvsBalance } from './lib/schemas/dvs-balance.schema';
+export { DvsErrorBody } from './lib/schemas/dvs-error.schema';
+
+// Mappers
+export {
+  type MoneyRange,
+  type MoneyOrRange,
+  type DvsProductPricing,
+  type DvsProductRequirements,
+  type MappedDvsProduct,
+  MOBILE_SERVICE_ID,
+  SUBSERVICE_OF_KIND,
+  isMoneyRange,
+  productKindOf,
+  mapDvsProduct,
+} from './lib/mappers/dvs-product.mapper';
+export { statusOfDvs, receivedValueOf, mapDvsTransaction, callbackOfDvs } from './lib/mappers/dvs-transaction.mapper';
+export { operatorOf, operatorMatchOf } from './lib/mappers/dvs-operator.mapper';
+export { alpha2Of, alpha3Of } from './lib/mappers/country-code.table';
+
+// Product cache
+export { type ProductCatalogueCache, makeProductCatalogueCache } from './lib/provider/product-catalogue.cache';
+
+// Transfer log
+export {
+  type TransferLogEntry,
+  type TransferLogMessage,
+  redactTransferLogEntry,
+  maskPhoneNumber,
+} from './lib/transfer-log/transfer-log.redaction';

@@ -1,0 +1,32 @@
+// engageSPARK airtime top-up adapter of the AirtimeProvider port (HTTP, Node's fetch).
+
+// Configuration
+export {
+  type EngageSparkConfig,
+  InvalidEngageSparkConfig,
+  ENGAGESPARK_DEFAULT_URL,
+  DEFAULT_ENGAGESPARK_TIMEOUT_MS,
+  engageSparkConfigFrom,
+} from './lib/config/engagespark.config';
+export { type AmountRange, parseAmountRanges } from './lib/config/amount-ranges.config';
+
+// The provider (port adapter and layer)
+export { ES_STATUS_QUERY_UNSUPPORTED, makeEngageSparkProvider, engageSparkProviderLayer } from './lib/provider/engagespark.provider';
+
+// The top-up client
+export {
+  topupPath,
+  formatTopupAmount,
+  type TopupRequest,
+  type TopupCompleted,
+  type TopupClient,
+  type TopupClientOptions,
+  makeTopupClient,
+} from './lib/topup/topup.client';
+export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-error.mapping';
+export { ENGAGESPARK_PROVIDER_ID, redactEngageSparkExchange } from './lib/topup/exchange-log.redaction';
+
+// Transfer log and rate limits
+export { type TransferLogRecord } from './lib/http/exchange.redaction';
+export { type HttpExchange } from './lib/http/http-exchange.client';
+export { type RateLimitGate, makeRateLimitGate } from './lib/http/rate-limit.gate';

@@ -1,0 +1,53 @@
+import { currencyOf, money, parsePhoneNumber, transactionStatus } from '@airtime/domain';
+import { Either } from 'effect';
+import { knownTopupError } from './topup-error.mapping';
+import { formatTopupAmount, mapTopupResult, type TopupRequest } from './topup.client';
+
+const PHP = Either.getOrThrow(currencyOf('PHP'));
+const JPY = Either.getOrThrow(currencyOf('JPY'));
+const request: TopupRequest = {
+  clientRef: 'ref-1',
+  destination: Either.getOrThrow(parsePhoneNumber('+639171234567')),
+  maxAmount: money(2_500n, PHP),
+};
+const map = (result: Parameters<typeof mapTopupResult>[0]) => mapTopupResult(result, request, (text) => text);
+
+describe('engageSPARK top-up mapping', () => {
+  it.each([
+    [money(1_000_000n, PHP), '10000'],
+    [money(2_550n, PHP), '25.5'],
+    [money(2_505n, PHP), '25.05'],
+    [money(500n, JPY), '500'],
+  ])('writes %o as "%s"', (amount, text) => {
+    expect(formatTopupAmount(amount)).toBe(text);
+  });
+
+  it('reads the reference success body', () => {
+    const completed = map({ id: '12345', clientRef: 'ref-1', currency: 'PHP', amountSent: 25, price: 0.55, createdDate: '2021-04-16T18:53:44Z', error: '' });
+    expect(completed).toEqual(
+      Either.right({
+        id: '12345',
+        amountSent: money(2_500n, PHP),
+        price: '0.55',
+        createdDate: '2021-04-16T18:53:44Z',
+        transaction: { providerTransactionId: '12345', providerExternalId: 'ref-1', status: transactionStatus('COMPLETED'), receive: money(2_500n, PHP) },
+      }),
+    );
+  });
+
+  it('reads numeric ids, string amounts and an odd price without doubting the top-up', () => {
+    const completed = Either.getOrThrow(map({ id: 987, currency: 'PHP', amountSent: '25.50', price: 'n/a', error: null }));
+    expect(completed).toMatchObject({ id: '987', amountSent: money(2_550n, PHP) });
+    expect(completed.price).toBeUndefined();
+  });
+
+  it('recognizes the documented errors whatever their case', () => {
+    expect(knownTopupError(' No matching product found. ')).toMatchObject({ providerCode: 'NO_MATCHING_PRODUCT', retryable: false });
+    expect(knownTopupError('Invalid phone number')).toMatchObject({ providerCode: 'INVALID_PHONE_NUMBER', status: 'REJECTED-INVALID-CREDIT-PARTY' });
+    expect(knownTopupError('something else')).toBeUndefined();
+  });
+
+  it('refuses a documented error even on a recorded transaction', () => {
+    expect(map({ id: '1', error: 'no matching product found' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected' })));
+  });
+});

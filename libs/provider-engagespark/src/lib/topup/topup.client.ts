@@ -1,0 +1,215 @@
+import {
+  ExternalIdAlreadyUsed,
+  formatMoney,
+  type Money,
+  moneyFromJsonNumber,
+  currencyOf,
+  parseMoney,
+  type PhoneNumber,
+  type ProviderError,
+  ProviderOutcomeUnknown,
+  ProviderRejected,
+  ProviderResponseInvalid,
+  type ProviderTransaction,
+  ProviderUnavailable,
+  sameCurrency,
+  toInternationalDigits,
+  transactionStatus,
+} from '@airtime/domain';
+import { Effect, Either, Redacted, Schema } from 'effect';
+import type { EngageSparkConfig } from '../config/engagespark.config';
+import type { TransferLogRecord } from '../http/exchange.redaction';
+import { type HttpExchange, type HttpResponse, performExchange } from '../http/http-exchange.client';
+import { describeParseError } from '../http/parse-issues.format';
+import { makeRateLimitGate, type RateLimitGate } from '../http/rate-limit.gate';
+import { ENGAGESPARK_PROVIDER_ID as PROVIDER, redactEngageSparkExchange, redactEngageSparkText } from './exchange-log.redaction';
+import { knownTopupError } from './topup-error.mapping';
+import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
+
+export const topupPath = (orgId: string): string => `/v1/organizations/${encodeURIComponent(orgId)}/topup/`;
+
+export interface TopupRequest {
+  /** Our attempt id, sent as `clientRef`: how the transaction is found at engageSPARK by hand. */
+  readonly clientRef: string;
+  readonly destination: PhoneNumber;
+  /** The most to send; engageSPARK sends this or the closest smaller amount it has. */
+  readonly maxAmount: Money;
+  /** The amount wanted; engageSPARK sends it, or the next larger one up to `maxAmount`. */
+  readonly desiredAmount?: Money;
+}
+
+/** A top-up engageSPARK completed: its answer is final. */
+export interface TopupCompleted {
+  /** engageSPARK's transaction id. */
+  readonly id: string;
+  readonly amountSent: Money;
+  /** What engageSPARK charged, as the exact decimal it wrote (its currency is the account's, not stated). */
+  readonly price?: string;
+  readonly createdDate?: string;
+  readonly transaction: ProviderTransaction;
+}
+
+export interface TopupClientOptions {
+  /** Receives the redacted record of every exchange (the top-up's transfer log). */
+  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
+  readonly rateLimitGate?: RateLimitGate;
+}
+
+export interface TopupClient {
+  readonly topup: (request: TopupRequest) => Effect.Effect<TopupCompleted, ProviderError>;
+}
+
+const rejected = (providerCode: string, reason: string, retryable = false) =>
+  new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable });
+
+const invalid = (reason: string) =>
+  new ProviderResponseInvalid({ provider: PROVIDER, reason: `${reason} (the request was sent: its outcome is not known)` });
+
+/** A decimal as engageSPARK's examples write it: "10000", "25.5" (no needless zeros). */
+export const formatTopupAmount = (amount: Money): string => {
+  const text = formatMoney(amount);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+};
+
+const amountIn = (value: number | string, code: string): Either.Either<Money, ProviderResponseInvalid> =>
+  Either.flatMap(
+    Either.mapLeft(currencyOf(code), () => invalid(`currency ${code} is unknown`)),
+    (currency) =>
+      Either.mapLeft(typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency), () =>
+        invalid(`amountSent is not an exact ${code} amount`),
+      ),
+  );
+
+/** `price` is informational: kept when it is a plain decimal, never a reason to doubt a completed top-up. */
+const priceText = (price: number | string | undefined): string | undefined => {
+  const text = price === undefined ? undefined : String(price).trim();
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? text : undefined;
+};
+
+/** A 2xx answer. */
+export const mapTopupResult = (
+  result: TopupResult,
+  request: TopupRequest,
+  redact: (text: string) => string,
+): Either.Either<TopupCompleted, ProviderError> => {
+  const id = result.id === undefined ? '' : String(result.id).trim();
+  const error = result.error?.trim() ?? '';
+  if (error !== '') {
+    const known = knownTopupError(error);
+    if (known) return Either.left(rejected(known.providerCode, error, known.retryable));
+    // an unrecognized error on a transaction engageSPARK recorded: it retries failed top-ups itself
+    // (6 times over 4-5 hours), so this may still be delivered
+    if (id !== '') {
+      return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `transaction ${id} answered with an unrecognized error: ${redact(error)}` }));
+    }
+    return Either.left(rejected('TOPUP_ERROR', redact(error)));
+  }
+  if (id === '') return Either.left(invalid('a success without a transaction id'));
+  if (result.clientRef !== undefined && result.clientRef !== null && result.clientRef !== request.clientRef) {
+    return Either.left(invalid('the answer names another clientRef'));
+  }
+  if (result.amountSent === undefined || result.currency === undefined) return Either.left(invalid('a success without amountSent or currency'));
+  return Either.map(amountIn(result.amountSent, result.currency.trim()), (amountSent) => {
+    const price = priceText(result.price);
+    return {
+      id,
+      amountSent,
+      ...(price === undefined ? {} : { price }),
+      ...(result.createdDate === undefined ? {} : { createdDate: result.createdDate }),
+      transaction: {
+        providerTransactionId: id,
+        providerExternalId: request.clientRef,
+        status: transactionStatus('COMPLETED'),
+        receive: amountSent,
+      },
+    };
+  });
+};
+
+const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+
+/** A 4xx answer: a known error message, or the HTTP status with what the body says. */
+const refusalOf = (response: HttpResponse, redact: (text: string) => string): ProviderRejected => {
+  const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
+  const said = body?.error?.trim() || body?.detail?.trim() || firstLine(response.bodyText);
+  const known = body?.error ? knownTopupError(body.error) : undefined;
+  return known ? rejected(known.providerCode, said, known.retryable) : rejected(`HTTP_${response.status}`, redact(said) || 'no detail given');
+};
+
+/** An answered exchange, 429 aside (the gate handles it). */
+const interpretResponse = (
+  response: HttpResponse,
+  request: TopupRequest,
+  redact: (text: string) => string,
+): Either.Either<TopupCompleted, ProviderError> => {
+  const { status } = response;
+  if (status >= 500) {
+    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `HTTP ${status} after the request was sent` }));
+  }
+  // a conflict on our reference: the top-up exists, it is not a failure
+  if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.clientRef }));
+  if (status >= 400) return Either.left(refusalOf(response, redact));
+  if (status >= 300) return Either.left(rejected(`HTTP_${status}`, 'redirected: check ENGAGESPARK_BASE_URL'));
+  if (status < 200) return Either.left(invalid(`unexpected HTTP ${status}`));
+  return Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
+    Either.mapLeft((error) => invalid(describeParseError(error))),
+    Either.flatMap((result) => mapTopupResult(result, request, redact)),
+  );
+};
+
+/**
+ * The client of POST /v1/organizations/{orgId}/topup/. The number is sent
+ * without "+", as `phoneNumber` (the reference's field table) and as
+ * `fullPhoneNumber` (its example body and its answers): the reference
+ * disagrees with itself and an unknown field is harmless, so both are sent
+ * with the same value. Amounts are decimal strings.
+ */
+export const makeTopupClient = (config: EngageSparkConfig, options: TopupClientOptions = {}): TopupClient => {
+  const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
+  const onExchange = options.onExchange ?? (() => Effect.void);
+  const redact = (text: string) => redactEngageSparkText(text, config);
+
+  const interpret = (exchange: HttpExchange, request: TopupRequest): Effect.Effect<TopupCompleted, ProviderError> => {
+    const { outcome } = exchange;
+    switch (outcome._tag) {
+      case 'NotSent':
+        return Effect.fail(new ProviderUnavailable({ provider: PROVIDER, reason: outcome.reason }));
+      case 'NoAnswer':
+        return Effect.fail(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: outcome.reason }));
+      case 'Answered':
+        return Effect.zipRight(gate.observe(outcome.response), interpretResponse(outcome.response, request, redact));
+    }
+  };
+
+  return {
+    topup: (request) =>
+      Effect.gen(function* () {
+        const { desiredAmount, maxAmount } = request;
+        if (desiredAmount !== undefined && !sameCurrency(desiredAmount.currency, maxAmount.currency)) {
+          return yield* Effect.fail(rejected('CURRENCY_MISMATCH', 'desiredAmount and maxAmount differ in currency'));
+        }
+        yield* gate.admit;
+        const phone = toInternationalDigits(request.destination);
+        const exchange = yield* performExchange({
+          method: 'POST',
+          url: `${config.baseUrl}${topupPath(config.orgId)}`,
+          headers: {
+            Authorization: `Token ${Redacted.value(config.token)}`,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+          },
+          body: JSON.stringify({
+            phoneNumber: phone,
+            fullPhoneNumber: phone,
+            maxAmount: formatTopupAmount(maxAmount),
+            ...(desiredAmount === undefined ? {} : { desiredAmount: formatTopupAmount(desiredAmount) }),
+            clientRef: request.clientRef,
+          }),
+          timeoutMs: config.timeoutMs,
+          reference: request.clientRef,
+        });
+        yield* onExchange(redactEngageSparkExchange(exchange, config));
+        return yield* interpret(exchange, request);
+      }),
+  };
+};

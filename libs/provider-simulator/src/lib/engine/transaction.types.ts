@@ -1,0 +1,69 @@
+import type { DetailedStatus, Money } from '@airtime/domain';
+import type { SandboxOutcome } from './sandbox.rules';
+
+export type CalculationMode = 'SOURCE_AMOUNT' | 'DESTINATION_AMOUNT';
+
+/** A requested amount as DVS receives it: a unit (currency code) and a JSON number. */
+export interface RequestedAmount {
+  readonly unit: string;
+  readonly amount: number;
+}
+
+/** Free-form party details (sender, beneficiary, identifiers), echoed back as received. */
+export type PartyFields = Readonly<Record<string, string>>;
+
+export interface CreateTransactionInput {
+  readonly externalId: string;
+  readonly productId: number;
+  readonly autoConfirm: boolean;
+  readonly calculationMode?: CalculationMode;
+  readonly source?: RequestedAmount;
+  readonly destination?: RequestedAmount;
+  readonly creditPartyIdentifier?: PartyFields;
+  readonly debitPartyIdentifier?: PartyFields;
+  readonly sender?: PartyFields;
+  readonly beneficiary?: PartyFields;
+  readonly statementIdentifier?: PartyFields;
+  readonly additionalIdentifier?: PartyFields;
+  readonly callbackUrl?: string;
+}
+
+/** What a transaction costs and delivers. */
+export interface TransactionPricing {
+  readonly requestedSource: Money;
+  readonly requestedDestination: Money;
+  readonly source: Money;
+  readonly destination: Money;
+  /** Wholesale price (excluding the fee), in the source currency. */
+  readonly wholesale: Money;
+  readonly wholesaleFee: Money;
+  readonly retail: Money;
+  readonly retailFee: Money;
+}
+
+export interface StatusChange {
+  readonly status: DetailedStatus;
+  readonly atMs: number;
+}
+
+export interface SimTransaction {
+  readonly id: number;
+  readonly externalId: string;
+  readonly productId: number;
+  readonly createdAtMs: number;
+  readonly confirmationExpiresAtMs: number;
+  readonly confirmedAtMs?: number;
+  readonly status: DetailedStatus;
+  readonly history: readonly StatusChange[];
+  readonly pricing: TransactionPricing;
+  readonly outcome: SandboxOutcome;
+  readonly operatorReference?: string;
+  readonly pin?: { readonly code: string; readonly serial: string };
+  readonly creditPartyIdentifier?: PartyFields;
+  readonly debitPartyIdentifier?: PartyFields;
+  readonly sender?: PartyFields;
+  readonly beneficiary?: PartyFields;
+  readonly statementIdentifier?: PartyFields;
+  readonly additionalIdentifier?: PartyFields;
+  readonly callbackUrl?: string;
+}

@@ -1,0 +1,128 @@
+import { type Currency, currencyOf, type Money, moneyFromJsonNumber, parseMoney } from '@airtime/domain';
+import { Either, ParseResult, Schema } from 'effect';
+import type { SimulatorEngine } from '../engine/simulator.engine';
+import { decodeFaultsPatch } from '../engine/faults';
+import { balanceJson, type Json, transactionJson } from '../json/dvs-json.mapper';
+import type { Route, RouteRequest } from './dvs.routes';
+import { errorBody, json, type Reply } from './http-io';
+
+/**
+ * Test controls under /__simulator/ (no auth, no faults): faults, reset,
+ * balances, the scheduler, the callback log and manual reversals.
+ */
+
+const badRequest = (detail: string): Reply => json(400, errorBody(1000400, `Bad Request: ${detail}`));
+
+const AmountInput = Schema.Union(Schema.Number, Schema.String);
+const BalanceBody = Schema.Struct({
+  available: Schema.optional(AmountInput),
+  holding: Schema.optional(AmountInput),
+  creditLimit: Schema.optional(AmountInput),
+});
+const AdvanceBody = Schema.Struct({ ms: Schema.Number.pipe(Schema.finite(), Schema.nonNegative()) });
+
+const decode = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<A, string> =>
+  Either.mapLeft(Schema.decodeUnknownEither(schema, { onExcessProperty: 'error' })(body), (error) =>
+    ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, ' '),
+  );
+
+const amountOf = (value: number | string | undefined, currency: Currency): Either.Either<Money | undefined, string> => {
+  if (value === undefined) return Either.right(undefined);
+  const parsed = typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency);
+  return Either.mapLeft(parsed, (error) => `${value}: ${error.reason}`);
+};
+
+const schedulerState = (engine: SimulatorEngine): Json => ({
+  nowMs: engine.scheduler.now(),
+  pending: engine.scheduler.pending().map(({ dueAtMs, label }) => ({ dueAtMs, label })),
+});
+
+const faultsJson = (engine: SimulatorEngine): Json => {
+  const faults = engine.faults();
+  return { ...faults, rateLimitPerSecond: faults.rateLimitPerSecond ?? null };
+};
+
+export const adminRoutes = (engine: SimulatorEngine, onReset: () => void): readonly (Omit<Route, 'method'> & { readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' })[] => {
+  const setFaults = ({ body }: RouteRequest): Reply =>
+    Either.match(decodeFaultsPatch(body ?? {}), {
+      onLeft: (detail) => badRequest(detail.replace(/\s+/g, ' ')),
+      onRight: (patch) => {
+        engine.setFaults(patch);
+        return json(200, faultsJson(engine));
+      },
+    });
+
+  const setBalance = (request: RouteRequest): Reply => {
+    const code = decodeURIComponent(request.params[0] ?? '');
+    const currency = currencyOf(code);
+    if (Either.isLeft(currency)) return badRequest(`unknown currency ${code}`);
+    const body = decode(BalanceBody, request.body ?? {});
+    if (Either.isLeft(body)) return badRequest(body.left);
+    const values = Either.all({
+      available: amountOf(body.right.available, currency.right),
+      holding: amountOf(body.right.holding, currency.right),
+      creditLimit: amountOf(body.right.creditLimit, currency.right),
+    });
+    if (Either.isLeft(values)) return badRequest(values.left);
+    const { available, holding, creditLimit } = values.right;
+    if (creditLimit && creditLimit.amountMinor < 0n) return badRequest('creditLimit cannot be negative');
+    const balance = engine.setBalance(currency.right, {
+      ...(available ? { availableMinor: available.amountMinor } : {}),
+      ...(holding ? { holdingMinor: holding.amountMinor } : {}),
+      ...(creditLimit ? { creditLimitMinor: creditLimit.amountMinor } : {}),
+    });
+    return json(200, balanceJson(balance));
+  };
+
+  return [
+    { method: 'GET', path: /^\/__simulator\/health$/, handle: () => json(200, { status: 'ok' }) },
+    { method: 'GET', path: /^\/__simulator\/faults$/, handle: () => json(200, faultsJson(engine)) },
+    { method: 'PUT', path: /^\/__simulator\/faults$/, handle: setFaults },
+    { method: 'PATCH', path: /^\/__simulator\/faults$/, handle: setFaults },
+    { method: 'POST', path: /^\/__simulator\/faults$/, handle: setFaults },
+    {
+      method: 'POST',
+      path: /^\/__simulator\/reset$/,
+      handle: () => {
+        engine.reset();
+        onReset();
+        return json(200, { reset: true });
+      },
+    },
+    { method: 'PUT', path: /^\/__simulator\/balances\/([A-Za-z]{3})$/, handle: setBalance },
+    { method: 'POST', path: /^\/__simulator\/balances\/([A-Za-z]{3})$/, handle: setBalance },
+    { method: 'GET', path: /^\/__simulator\/scheduler$/, handle: () => json(200, schedulerState(engine)) },
+    {
+      method: 'POST',
+      path: /^\/__simulator\/scheduler\/advance$/,
+      handle: async ({ body }) => {
+        const decoded = decode(AdvanceBody, body ?? {});
+        if (Either.isLeft(decoded)) return badRequest(decoded.left);
+        await engine.advance(decoded.right.ms);
+        return json(200, schedulerState(engine));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/__simulator\/scheduler\/flush$/,
+      handle: async () => {
+        await engine.flush();
+        return json(200, schedulerState(engine));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/__simulator\/callbacks$/,
+      handle: () => json(200, engine.callbackLog().map((attempt) => ({ ...attempt }))),
+    },
+    {
+      method: 'POST',
+      path: /^\/__simulator\/transactions\/(\d+)\/reverse$/,
+      handle: (request) =>
+        Either.match(engine.reverse(Number(request.params[0])), {
+          onLeft: (error) => json(error.httpStatus, errorBody(error.code, error.message)),
+          onRight: (transaction) => json(200, transactionJson(engine.catalogue, transaction)),
+        }),
+    },
+  ];
+};

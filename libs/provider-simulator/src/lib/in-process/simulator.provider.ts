@@ -1,0 +1,210 @@
+import {
+  AirtimeProvider,
+  type AirtimeProviderService,
+  ExternalIdAlreadyUsed,
+  formatMoney,
+  InvalidProviderCallback,
+  type OperatorMatch,
+  parseTransactionStatus,
+  type ProviderBalance,
+  type ProviderCallback,
+  type ProviderError,
+  ProviderRateLimited,
+  ProviderRejected,
+  ProviderResponseInvalid,
+  type ProviderTransaction,
+  ProviderOutcomeUnknown,
+  ProviderUnavailable,
+  type SendRequest,
+  transactionStatus,
+  currencyOf,
+  moneyFromJsonNumber,
+  money,
+} from '@airtime/domain';
+import { Effect, Either, Layer, Option, ParseResult, Schema } from 'effect';
+import { countryByAlpha2 } from '../engine/catalogue.queries';
+import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator.engine';
+import type { DvsError } from '../engine/simulator.errors';
+import type { CreateTransactionInput, SimTransaction } from '../engine/transaction.types';
+import { KIND_SUBSERVICES, toDomainOperator, toDomainProduct } from './domain-product.mapper';
+
+/**
+ * The provider port implemented directly on the engine (no HTTP). The
+ * error-rate fault fails calls with `ProviderUnavailable`; the
+ * timeout-after-accept fault creates the transaction, then fails the send
+ * with `ProviderOutcomeUnknown`. Products that need sender or beneficiary
+ * details (which the port does not carry) and non-mobile products are not
+ * listed.
+ */
+
+export const SIMULATOR_PROVIDER_ID = 'simulator';
+
+export interface SimulatorProviderOptions {
+  readonly providerId?: string;
+}
+
+const DvsCallback = Schema.Struct({
+  id: Schema.Number.pipe(Schema.int(), Schema.positive()),
+  external_id: Schema.optional(Schema.String),
+  status: Schema.Struct({ message: Schema.String, class: Schema.Struct({ message: Schema.String }) }),
+  adjusted_values: Schema.optional(
+    Schema.Struct({ destination: Schema.optional(Schema.Struct({ unit: Schema.String, amount: Schema.Number })) }),
+  ),
+});
+
+export const makeSimulatorProvider = (engine: SimulatorEngine, options: SimulatorProviderOptions = {}): AirtimeProviderService => {
+  const provider = options.providerId ?? SIMULATOR_PROVIDER_ID;
+  const { catalogue } = engine;
+
+  const toProviderError = (error: DvsError, providerExternalId?: string): ProviderError => {
+    switch (error.code) {
+      case 1007001:
+        return new ExternalIdAlreadyUsed({ provider, providerExternalId: providerExternalId ?? '' });
+      case 1000429:
+        return new ProviderRateLimited({ provider, retryAfterMs: 1_000 });
+      case 1009001:
+      case 1009503:
+        return new ProviderUnavailable({ provider, reason: error.message });
+      default:
+        return new ProviderRejected({ provider, providerCode: String(error.code), reason: error.message, retryable: false });
+    }
+  };
+
+  const toProviderTransaction = (transaction: SimTransaction): ProviderTransaction => ({
+    providerTransactionId: String(transaction.id),
+    providerExternalId: transaction.externalId,
+    status: transactionStatus(transaction.status),
+    receive: transaction.pricing.destination,
+    ...(transaction.operatorReference === undefined ? {} : { operatorReference: transaction.operatorReference }),
+  });
+
+  const guarded = <A>(work: () => Effect.Effect<A, ProviderError>): Effect.Effect<A, ProviderError> =>
+    Effect.suspend(() =>
+      engine.drawFailure() ? Effect.fail(new ProviderUnavailable({ provider, reason: 'simulated error rate' })) : work(),
+    );
+
+  const fromEither = <A>(result: Either.Either<A, DvsError>, externalId?: string): Effect.Effect<A, ProviderError> =>
+    Either.match(result, { onLeft: (error) => Effect.fail(toProviderError(error, externalId)), onRight: Effect.succeed });
+
+  const sendInput = (request: SendRequest): CreateTransactionInput => ({
+    externalId: request.providerExternalId,
+    productId: /^\d+$/.test(request.product.id) ? Number(request.product.id) : 0,
+    autoConfirm: true,
+    creditPartyIdentifier: { mobile_number: request.destination.e164 },
+    ...(request.product._tag === 'RangedProduct'
+      ? {
+          calculationMode: 'DESTINATION_AMOUNT' as const,
+          destination: { unit: request.receive.currency.code, amount: Number(formatMoney(request.receive)) },
+        }
+      : {}),
+    ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
+  });
+
+  return {
+    id: provider,
+    lookupOperators: (phone) =>
+      guarded(() =>
+        Effect.map(fromEither(engine.lookup(phone.e164)), (matches): readonly OperatorMatch[] =>
+          matches.map((match) => ({ operator: toDomainOperator(catalogue, match.operator), identified: match.identified })),
+        ),
+      ),
+    listProducts: (filter) =>
+      guarded(() => {
+        const country = filter.countryIso === undefined ? undefined : countryByAlpha2(catalogue, filter.countryIso);
+        if (filter.countryIso !== undefined && !country) return Effect.succeed([]);
+        if (filter.operatorId !== undefined && !/^\d+$/.test(filter.operatorId)) return Effect.succeed([]);
+        const products = engine
+          .products({
+            serviceId: 1,
+            ...(country ? { countryIsoCode: country.isoCode } : {}),
+            ...(filter.operatorId === undefined ? {} : { operatorId: Number(filter.operatorId) }),
+            ...(filter.kind === undefined ? {} : { subserviceId: KIND_SUBSERVICES[filter.kind] }),
+          })
+          .filter((product) => product.requiredSenderFields.length === 0 && product.requiredBeneficiaryFields.length === 0);
+        return Effect.forEach(products, (product) =>
+          Either.match(toDomainProduct(catalogue, product), {
+            onLeft: (error) => Effect.fail(new ProviderResponseInvalid({ provider, reason: error.message })),
+            onRight: Effect.succeed,
+          }),
+        );
+      }),
+    send: (request) =>
+      guarded(() => {
+        const input = sendInput(request);
+        if (request.product._tag === 'FixedProduct' && request.receive.amountMinor !== request.product.destination.amountMinor) {
+          return Effect.fail(
+            new ProviderRejected({ provider, providerCode: '1003002', reason: 'the amount differs from the fixed product', retryable: false }),
+          );
+        }
+        return Effect.flatMap(fromEither(engine.createTransaction(input), request.providerExternalId), (transaction) =>
+          engine.faults().timeoutAfterAccept
+            ? Effect.fail(new ProviderOutcomeUnknown({ provider, reason: 'simulated timeout after the send was accepted' }))
+            : Effect.succeed(toProviderTransaction(transaction)),
+        );
+      }),
+    statusByExternalId: (providerExternalId) =>
+      guarded(() => Effect.succeed(Option.map(Option.fromNullable(engine.transactionByExternalId(providerExternalId)), toProviderTransaction))),
+    cancel: (providerTransactionId) =>
+      guarded(() =>
+        /^\d+$/.test(providerTransactionId)
+          ? Effect.map(fromEither(engine.cancel(Number(providerTransactionId))), toProviderTransaction)
+          : Effect.fail(new ProviderRejected({ provider, providerCode: '1008004', reason: 'Transaction not found', retryable: false })),
+      ),
+    balances: () =>
+      guarded(() =>
+        Effect.succeed(
+          engine.balances().map(
+            (balance): ProviderBalance => ({
+              available: money(balance.availableMinor, balance.currency),
+              holding: money(balance.holdingMinor, balance.currency),
+              creditLimit: money(balance.creditLimitMinor, balance.currency),
+            }),
+          ),
+        ),
+      ),
+    parseCallback: (body) => {
+      const invalid = (reason: string) => new InvalidProviderCallback({ provider, reason });
+      return Effect.gen(function* () {
+        const decoded = yield* Effect.mapError(Schema.decodeUnknown(DvsCallback)(body), (error) =>
+          invalid(ParseResult.TreeFormatter.formatErrorSync(error)),
+        );
+        const status = yield* Effect.mapError(parseTransactionStatus(decoded.status.message), (error) => invalid(error.message));
+        if (status.class !== decoded.status.class.message) return yield* Effect.fail(invalid(`status ${status.status} is not of class ${decoded.status.class.message}`));
+        const destination = decoded.adjusted_values?.destination;
+        const receive = destination
+          ? yield* Effect.mapError(
+              Either.flatMap(currencyOf(destination.unit), (currency) => moneyFromJsonNumber(destination.amount, currency)),
+              (error) => invalid(error.message),
+            )
+          : undefined;
+        const callback: ProviderCallback = {
+          providerTransactionId: String(decoded.id),
+          ...(decoded.external_id === undefined ? {} : { providerExternalId: decoded.external_id }),
+          status,
+          ...(receive === undefined ? {} : { receive }),
+        };
+        return callback;
+      });
+    },
+  };
+};
+
+/** The `AirtimeProvider` port served by an existing engine. */
+export const simulatorProviderLayer = (engine: SimulatorEngine, options: SimulatorProviderOptions = {}): Layer.Layer<AirtimeProvider> =>
+  Layer.succeed(AirtimeProvider, makeSimulatorProvider(engine, options));
+
+/** The `AirtimeProvider` port on a fresh engine, closed when the layer's scope closes. */
+export const simulatorProviderLayerFromOptions = (
+  engineOptions: SimulatorEngineOptions = {},
+  options: SimulatorProviderOptions = {},
+): Layer.Layer<AirtimeProvider> =>
+  Layer.scoped(
+    AirtimeProvider,
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => new SimulatorEngine(engineOptions)),
+        (engine) => Effect.sync(() => engine.close()),
+      ),
+      (engine) => makeSimulatorProvider(engine, options),
+    ),
+  );
