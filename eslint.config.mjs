@@ -40,13 +40,18 @@ export default [
               onlyDependOnLibsWithTags: ['type:domain', 'type:application'],
             },
             {
-              // Adapters see the domain and the application lib, never each other.
+              // Shared plumbing of provider adapters (HTTP, redaction, rate limits): the domain only.
+              sourceTag: 'type:provider-support',
+              onlyDependOnLibsWithTags: ['type:domain'],
+            },
+            {
+              // Adapters see the domain, the application lib and the provider support lib, never each other.
               sourceTag: 'type:adapter',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:application'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:provider-support'],
             },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter', 'type:provider-support'],
             },
             {
               sourceTag: 'type:tool',

@@ -61,6 +61,17 @@ describe('architecture rules (nx lint)', () => {
     expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
   });
 
+  it('lets an adapter import the provider HTTP kit, but not the kit import an adapter', () => {
+    expect(
+      lint('libs/provider-engagespark/src/lib/allowed.ts', "import { makeRateLimitGate } from '@airtime/provider-http-kit';\nexport const g = makeRateLimitGate;\n"),
+    ).toEqual([]);
+    const errors = lint(
+      'libs/provider-http-kit/src/lib/violation.ts',
+      "import { makeDvsClient } from '@airtime/provider-dtone';\nexport const p = makeDvsClient;\n",
+    );
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+  });
+
   it('fails when the domain imports an infrastructure package', () => {
     const errors = lint('libs/airtime-domain/src/lib/violation.ts', "import { transformSync } from '@swc/core';\nexport const t = transformSync;\n");
     expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);

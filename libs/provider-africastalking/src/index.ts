@@ -9,7 +9,7 @@ export {
   DEFAULT_AFRICASTALKING_TIMEOUT_MS,
   africasTalkingConfigFrom,
 } from './lib/config/africastalking.config';
-export { type AmountRange, parseAmountRanges } from './lib/config/amount-ranges.config';
+export { type AmountRange, parseAmountRanges } from '@airtime/provider-http-kit';
 
 // The provider (port adapter and layer)
 export {
@@ -62,6 +62,4 @@ export {
 } from './lib/callbacks/sent-airtime.registry';
 
 // Transfer log and rate limits
-export { type TransferLogRecord } from './lib/http/exchange.redaction';
-export { type HttpExchange } from './lib/http/http-exchange.client';
-export { type RateLimitGate, makeRateLimitGate } from './lib/http/rate-limit.gate';
+export { type TransferLogRecord, type HttpExchange, type RateLimitGate, makeRateLimitGate } from '@airtime/provider-http-kit';

@@ -1,13 +1,5 @@
 // Test helpers of @airtime/provider-africastalking: a fake Africa's Talking server over real HTTP.
 export {
-  type RecordedRequest,
-  type FakeReply,
-  type CommonScript,
-  type FakeHttpServer,
-  startFakeHttpServer,
-  unusedBaseUrl,
-} from './testing/fake-http.server';
-export {
   FAKE_AT_USERNAME,
   FAKE_AT_API_KEY,
   type FakeAfricasTalkingOptions,

@@ -8,7 +8,7 @@ export {
   DEFAULT_ENGAGESPARK_TIMEOUT_MS,
   engageSparkConfigFrom,
 } from './lib/config/engagespark.config';
-export { type AmountRange, parseAmountRanges } from './lib/config/amount-ranges.config';
+export { type AmountRange, parseAmountRanges } from '@airtime/provider-http-kit';
 
 // The provider (port adapter and layer)
 export { ES_STATUS_QUERY_UNSUPPORTED, makeEngageSparkProvider, engageSparkProviderLayer } from './lib/provider/engagespark.provider';
@@ -27,6 +27,4 @@ export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-error.map
 export { ENGAGESPARK_PROVIDER_ID, redactEngageSparkExchange } from './lib/topup/exchange-log.redaction';
 
 // Transfer log and rate limits
-export { type TransferLogRecord } from './lib/http/exchange.redaction';
-export { type HttpExchange } from './lib/http/http-exchange.client';
-export { type RateLimitGate, makeRateLimitGate } from './lib/http/rate-limit.gate';
+export { type TransferLogRecord, type HttpExchange, type RateLimitGate, makeRateLimitGate } from '@airtime/provider-http-kit';

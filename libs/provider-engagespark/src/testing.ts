@@ -1,13 +1,5 @@
 // Test helpers of @airtime/provider-engagespark: a fake engageSPARK server over real HTTP.
 export {
-  type RecordedRequest,
-  type FakeReply,
-  type CommonScript,
-  type FakeHttpServer,
-  startFakeHttpServer,
-  unusedBaseUrl,
-} from './testing/fake-http.server';
-export {
   FAKE_ES_ORG_ID,
   FAKE_ES_TOKEN,
   FAKE_ES_CATALOGUE,

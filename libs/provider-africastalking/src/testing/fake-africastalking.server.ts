@@ -1,6 +1,6 @@
 import { formatProviderAmount, type Money, money, parseProviderAmount } from '@airtime/domain';
 import { Either } from 'effect';
-import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from './fake-http.server';
+import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from '@airtime/provider-http-kit/testing';
 
 export const FAKE_AT_USERNAME = 'sandbox';
 export const FAKE_AT_API_KEY = 'atsk_fake_0123456789abcdef';

@@ -1,6 +1,6 @@
 import { currencyOf, formatMoney, type Money, parseMoney } from '@airtime/domain';
 import { Either } from 'effect';
-import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from './fake-http.server';
+import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from '@airtime/provider-http-kit/testing';
 
 export const FAKE_ES_ORG_ID = '4242';
 export const FAKE_ES_TOKEN = 'es_pat_fake_0123456789abcdef';

@@ -1,6 +1,6 @@
 import { InvalidProviderCallback, type Money, parseProviderAmount, type ProviderCallback, type TransactionStatus } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { describeParseError } from '../http/parse-issues.format';
+import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
 import { AT_STATUSES, type AtStatus, callbackStatusOf } from '../status/status.mapping';
 

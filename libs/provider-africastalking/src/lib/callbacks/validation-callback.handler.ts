@@ -9,7 +9,7 @@ import {
   type PhoneNumber,
 } from '@airtime/domain';
 import { Effect, Either, Option, Schema } from 'effect';
-import { describeParseError } from '../http/parse-issues.format';
+import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
 import type { SentAirtime } from './sent-airtime.registry';
 

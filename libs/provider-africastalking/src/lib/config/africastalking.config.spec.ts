@@ -1,7 +1,7 @@
 import { currencyOf, money } from '@airtime/domain';
 import { Either, Redacted } from 'effect';
 import { AFRICASTALKING_PRODUCTION_URL, AFRICASTALKING_SANDBOX_URL, africasTalkingConfigFrom } from './africastalking.config';
-import { parseAmountRanges } from './amount-ranges.config';
+import { parseAmountRanges } from '@airtime/provider-http-kit';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const UGX = Either.getOrThrow(currencyOf('UGX'));

@@ -8,18 +8,18 @@ import {
   type SendRequest,
   transactionStatus,
 } from '@airtime/domain';
+import type { TransferLogRecord } from '@airtime/provider-http-kit';
+import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
 import {
   FAKE_AT_API_KEY,
   FAKE_AT_USERNAME,
   type FakeAfricasTalking,
   startFakeAfricasTalking,
-  unusedBaseUrl,
 } from '../../testing';
 import { Effect, Either } from 'effect';
 import { answerValidationCallback } from '../callbacks/validation-callback.handler';
 import { makeInMemorySentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
 import { type AfricasTalkingConfig, africasTalkingConfigFrom } from '../config/africastalking.config';
-import type { TransferLogRecord } from '../http/exchange.redaction';
 import { makeAirtimeSendClient } from '../send/airtime-send.client';
 import { type AfricasTalkingProviderOptions, africasTalkingProviderLayer, makeAfricasTalkingProvider } from './africastalking.provider';
 

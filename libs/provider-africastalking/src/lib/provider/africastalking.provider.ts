@@ -3,7 +3,7 @@ import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.parser';
 import type { SentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
 import type { AfricasTalkingConfig } from '../config/africastalking.config';
-import { filterProducts, operatorMatchesFor, productsOfRanges } from '../products/amount-range.products';
+import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
 import { type AirtimeSendClientOptions, makeAirtimeSendClient } from '../send/airtime-send.client';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
 

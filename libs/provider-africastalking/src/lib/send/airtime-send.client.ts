@@ -6,19 +6,22 @@ import {
   parseProviderAmount,
   type PhoneNumber,
   type ProviderError,
-  ProviderOutcomeUnknown,
-  ProviderRejected,
   ProviderResponseInvalid,
   type ProviderTransaction,
-  ProviderUnavailable,
   toInternationalDigits,
 } from '@airtime/domain';
+import {
+  type AnswerReading,
+  describeParseError,
+  type ExchangeClientOptions,
+  firstLine,
+  interpretExchange,
+  makeRateLimitGate,
+  performExchange,
+  providerFailures,
+} from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
 import type { AfricasTalkingConfig } from '../config/africastalking.config';
-import type { TransferLogRecord } from '../http/exchange.redaction';
-import { type HttpExchange, type HttpResponse, performExchange } from '../http/http-exchange.client';
-import { describeParseError } from '../http/parse-issues.format';
-import { makeRateLimitGate, type RateLimitGate } from '../http/rate-limit.gate';
 import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
 import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER, redactAfricasTalkingExchange, redactAfricasTalkingText } from './exchange-log.redaction';
@@ -44,21 +47,13 @@ export interface AirtimeSendAccepted {
   readonly transaction: ProviderTransaction;
 }
 
-export interface AirtimeSendClientOptions {
-  /** Receives the redacted record of every exchange (the top-up's transfer log). */
-  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
-  readonly rateLimitGate?: RateLimitGate;
-}
+export type AirtimeSendClientOptions = ExchangeClientOptions;
 
 export interface AirtimeSendClient {
   readonly send: (request: AirtimeSendRequest) => Effect.Effect<AirtimeSendAccepted, ProviderError>;
 }
 
-const rejected = (providerCode: string, reason: string, retryable = false) =>
-  new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable });
-
-const invalid = (reason: string) =>
-  new ProviderResponseInvalid({ provider: PROVIDER, reason: `${reason} (the request was sent: its outcome is not known)` });
+const { rejected, invalid } = providerFailures(PROVIDER);
 
 // AT refuses a request it has already seen ("A duplicate request was received within the last 5 minutes").
 const isDuplicate = (text: string | undefined): boolean => text !== undefined && /duplicate/i.test(text);
@@ -116,46 +111,24 @@ export const mapSendAnswer = (
   });
 };
 
-const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
-
-/** An answered exchange, 429 aside (the gate handles it). */
-const interpretResponse = (
-  response: HttpResponse,
-  request: AirtimeSendRequest,
-  redact: (text: string) => string,
-): Either.Either<AirtimeSendAccepted, ProviderError> => {
-  const { status } = response;
-  if (status >= 500) {
-    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `HTTP ${status} after the request was sent` }));
-  }
-  // AT dedups on the Idempotency-Key: a conflict on it means the key was already used, not a failure
-  if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
-  if (status >= 400) return Either.left(rejected(`HTTP_${status}`, redact(firstLine(response.bodyText)) || 'no detail given'));
-  if (status >= 300) return Either.left(rejected(`HTTP_${status}`, 'redirected: check AFRICASTALKING_BASE_URL'));
-  if (status < 200) return Either.left(invalid(`unexpected HTTP ${status}`));
-  return Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
-    Either.mapLeft((error) => invalid(describeParseError(error))),
-    Either.flatMap((answer) => mapSendAnswer(answer, request, redact)),
-  );
-};
+/** How AT's answers to a send are read. */
+const sendAnswerReading = (request: AirtimeSendRequest, redact: (text: string) => string): AnswerReading<AirtimeSendAccepted> => ({
+  provider: PROVIDER,
+  providerExternalId: request.providerExternalId,
+  baseUrlVariable: 'AFRICASTALKING_BASE_URL',
+  refusal: (response) => rejected(`HTTP_${response.status}`, redact(firstLine(response.bodyText)) || 'no detail given'),
+  success: (response) =>
+    Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
+      Either.mapLeft((error) => invalid(describeParseError(error))),
+      Either.flatMap((answer) => mapSendAnswer(answer, request, redact)),
+    ),
+});
 
 /** The client of POST /version1/airtime/send: one recipient per call, the attempt id as idempotency key. */
 export const makeAirtimeSendClient = (config: AfricasTalkingConfig, options: AirtimeSendClientOptions = {}): AirtimeSendClient => {
   const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
   const onExchange = options.onExchange ?? (() => Effect.void);
   const redact = (text: string) => redactAfricasTalkingText(text, config);
-
-  const interpret = (exchange: HttpExchange, request: AirtimeSendRequest): Effect.Effect<AirtimeSendAccepted, ProviderError> => {
-    const { outcome } = exchange;
-    switch (outcome._tag) {
-      case 'NotSent':
-        return Effect.fail(new ProviderUnavailable({ provider: PROVIDER, reason: outcome.reason }));
-      case 'NoAnswer':
-        return Effect.fail(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: outcome.reason }));
-      case 'Answered':
-        return Effect.zipRight(gate.observe(outcome.response), interpretResponse(outcome.response, request, redact));
-    }
-  };
 
   return {
     send: (request) =>
@@ -178,7 +151,7 @@ export const makeAirtimeSendClient = (config: AfricasTalkingConfig, options: Air
           reference: request.providerExternalId,
         });
         yield* onExchange(redactAfricasTalkingExchange(exchange, config));
-        return yield* interpret(exchange, request);
+        return yield* interpretExchange(exchange, gate, sendAnswerReading(request, redact));
       }),
   };
 };

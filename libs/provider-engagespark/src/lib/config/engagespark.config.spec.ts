@@ -1,6 +1,6 @@
 import { currencyOf, money } from '@airtime/domain';
 import { Either, Redacted } from 'effect';
-import { parseAmountRanges } from './amount-ranges.config';
+import { parseAmountRanges } from '@airtime/provider-http-kit';
 import { ENGAGESPARK_DEFAULT_URL, engageSparkConfigFrom } from './engagespark.config';
 
 const PHP = Either.getOrThrow(currencyOf('PHP'));

@@ -10,9 +10,10 @@ import {
   transactionStatus,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
-import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark, unusedBaseUrl } from '../../testing';
+import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
+import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark } from '../../testing';
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
-import type { TransferLogRecord } from '../http/exchange.redaction';
+import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import type { TopupClientOptions } from '../topup/topup.client';
 import { engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.provider';
 

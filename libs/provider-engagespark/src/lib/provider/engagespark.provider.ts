@@ -1,7 +1,7 @@
 import { AirtimeProvider, type AirtimeProviderService, InvalidProviderCallback, ProviderRejected, sameCurrency } from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import type { EngageSparkConfig } from '../config/engagespark.config';
-import { filterProducts, operatorMatchesFor, productsOfRanges } from '../products/amount-range.products';
+import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER } from '../topup/exchange-log.redaction';
 import { makeTopupClient, type TopupClientOptions } from '../topup/topup.client';
 

@@ -1,7 +1,6 @@
 import { Redacted } from 'effect';
 import type { EngageSparkConfig } from '../config/engagespark.config';
-import { redactExchange, redactText, type TransferLogRecord } from '../http/exchange.redaction';
-import type { HttpExchange } from '../http/http-exchange.client';
+import { type HttpExchange, redactExchange, redactText, type TransferLogRecord } from '@airtime/provider-http-kit';
 
 export const ENGAGESPARK_PROVIDER_ID = 'engagespark';
 

@@ -1,5 +1,4 @@
 import {
-  ExternalIdAlreadyUsed,
   formatMoney,
   type Money,
   moneyFromJsonNumber,
@@ -8,20 +7,26 @@ import {
   type PhoneNumber,
   type ProviderError,
   ProviderOutcomeUnknown,
-  ProviderRejected,
-  ProviderResponseInvalid,
+  type ProviderRejected,
+  type ProviderResponseInvalid,
   type ProviderTransaction,
-  ProviderUnavailable,
   sameCurrency,
   toInternationalDigits,
   transactionStatus,
 } from '@airtime/domain';
+import {
+  type AnswerReading,
+  describeParseError,
+  type ExchangeClientOptions,
+  firstLine,
+  type HttpResponse,
+  interpretExchange,
+  makeRateLimitGate,
+  performExchange,
+  providerFailures,
+} from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
 import type { EngageSparkConfig } from '../config/engagespark.config';
-import type { TransferLogRecord } from '../http/exchange.redaction';
-import { type HttpExchange, type HttpResponse, performExchange } from '../http/http-exchange.client';
-import { describeParseError } from '../http/parse-issues.format';
-import { makeRateLimitGate, type RateLimitGate } from '../http/rate-limit.gate';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER, redactEngageSparkExchange, redactEngageSparkText } from './exchange-log.redaction';
 import { knownTopupError } from './topup-error.mapping';
 import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
@@ -49,21 +54,13 @@ export interface TopupCompleted {
   readonly transaction: ProviderTransaction;
 }
 
-export interface TopupClientOptions {
-  /** Receives the redacted record of every exchange (the top-up's transfer log). */
-  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
-  readonly rateLimitGate?: RateLimitGate;
-}
+export type TopupClientOptions = ExchangeClientOptions;
 
 export interface TopupClient {
   readonly topup: (request: TopupRequest) => Effect.Effect<TopupCompleted, ProviderError>;
 }
 
-const rejected = (providerCode: string, reason: string, retryable = false) =>
-  new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable });
-
-const invalid = (reason: string) =>
-  new ProviderResponseInvalid({ provider: PROVIDER, reason: `${reason} (the request was sent: its outcome is not known)` });
+const { rejected, invalid } = providerFailures(PROVIDER);
 
 /** A decimal as engageSPARK's examples write it: "10000", "25.5" (no needless zeros). */
 export const formatTopupAmount = (amount: Money): string => {
@@ -126,8 +123,6 @@ export const mapTopupResult = (
   });
 };
 
-const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
-
 /** A 4xx answer: a known error message, or the HTTP status with what the body says. */
 const refusalOf = (response: HttpResponse, redact: (text: string) => string): ProviderRejected => {
   const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
@@ -136,26 +131,18 @@ const refusalOf = (response: HttpResponse, redact: (text: string) => string): Pr
   return known ? rejected(known.providerCode, said, known.retryable) : rejected(`HTTP_${response.status}`, redact(said) || 'no detail given');
 };
 
-/** An answered exchange, 429 aside (the gate handles it). */
-const interpretResponse = (
-  response: HttpResponse,
-  request: TopupRequest,
-  redact: (text: string) => string,
-): Either.Either<TopupCompleted, ProviderError> => {
-  const { status } = response;
-  if (status >= 500) {
-    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `HTTP ${status} after the request was sent` }));
-  }
-  // a conflict on our reference: the top-up exists, it is not a failure
-  if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.clientRef }));
-  if (status >= 400) return Either.left(refusalOf(response, redact));
-  if (status >= 300) return Either.left(rejected(`HTTP_${status}`, 'redirected: check ENGAGESPARK_BASE_URL'));
-  if (status < 200) return Either.left(invalid(`unexpected HTTP ${status}`));
-  return Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
-    Either.mapLeft((error) => invalid(describeParseError(error))),
-    Either.flatMap((result) => mapTopupResult(result, request, redact)),
-  );
-};
+/** How engageSPARK's answers to a top-up are read. */
+const topupAnswerReading = (request: TopupRequest, redact: (text: string) => string): AnswerReading<TopupCompleted> => ({
+  provider: PROVIDER,
+  providerExternalId: request.clientRef,
+  baseUrlVariable: 'ENGAGESPARK_BASE_URL',
+  refusal: (response) => refusalOf(response, redact),
+  success: (response) =>
+    Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
+      Either.mapLeft((error) => invalid(describeParseError(error))),
+      Either.flatMap((result) => mapTopupResult(result, request, redact)),
+    ),
+});
 
 /**
  * The client of POST /v1/organizations/{orgId}/topup/. The number is sent
@@ -168,18 +155,6 @@ export const makeTopupClient = (config: EngageSparkConfig, options: TopupClientO
   const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
   const onExchange = options.onExchange ?? (() => Effect.void);
   const redact = (text: string) => redactEngageSparkText(text, config);
-
-  const interpret = (exchange: HttpExchange, request: TopupRequest): Effect.Effect<TopupCompleted, ProviderError> => {
-    const { outcome } = exchange;
-    switch (outcome._tag) {
-      case 'NotSent':
-        return Effect.fail(new ProviderUnavailable({ provider: PROVIDER, reason: outcome.reason }));
-      case 'NoAnswer':
-        return Effect.fail(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: outcome.reason }));
-      case 'Answered':
-        return Effect.zipRight(gate.observe(outcome.response), interpretResponse(outcome.response, request, redact));
-    }
-  };
 
   return {
     topup: (request) =>
@@ -209,7 +184,7 @@ export const makeTopupClient = (config: EngageSparkConfig, options: TopupClientO
           reference: request.clientRef,
         });
         yield* onExchange(redactEngageSparkExchange(exchange, config));
-        return yield* interpret(exchange, request);
+        return yield* interpretExchange(exchange, gate, topupAnswerReading(request, redact));
       }),
   };
 };

@@ -21,7 +21,7 @@ describe('redaction', () => {
     );
   });
 
-  it('makes the transfer-log record of an exchange, without headers', () => {
+  it('makes the transfer-log record of an answered exchange, without headers', () => {
     const exchange: HttpExchange = {
       request: {
         method: 'POST',
@@ -46,5 +46,33 @@ describe('redaction', () => {
       durationMs: 42,
     });
     expect(JSON.stringify(record)).not.toContain('atsk_123456');
+  });
+
+  it('makes the transfer-log record of an unanswered exchange, without headers', () => {
+    const exchange: HttpExchange = {
+      request: {
+        method: 'POST',
+        url: 'https://api.engagespark.com/v1/organizations/4242/topup/',
+        headers: { Authorization: 'Token es_pat_123456' },
+        body: '{"phoneNumber":"639171234567","maxAmount":"25","clientRef":"topup-1"}',
+        timeoutMs: 1_000,
+        reference: 'topup-1',
+      },
+      outcome: { _tag: 'NoAnswer', reason: 'no answer within the timeout' },
+      durationMs: 1_000,
+    };
+    const record = redactExchange('engagespark', exchange, ['es_pat_123456']);
+    expect(record).toEqual({
+      provider: 'engagespark',
+      reference: 'topup-1',
+      method: 'POST',
+      url: 'https://api.engagespark.com/v1/organizations/4242/topup/',
+      status: null,
+      requestBody: '{"phoneNumber":"***567","maxAmount":"25","clientRef":"topup-1"}',
+      responseBody: null,
+      durationMs: 1_000,
+      failure: 'no answer within the timeout',
+    });
+    expect(JSON.stringify(record)).not.toContain('es_pat_123456');
   });
 });
