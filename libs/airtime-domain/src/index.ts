@@ -206,6 +206,7 @@ export {
   ProviderRejected,
   ProviderOutcomeUnknown,
   ExternalIdAlreadyUsed,
+  StatusQueryUnsupported,
   ProviderResponseInvalid,
   InvalidProviderCallback,
   type ProviderError,

@@ -65,6 +65,22 @@ export class ExternalIdAlreadyUsed extends Data.TaggedError('ExternalIdAlreadyUs
   }
 }
 
+/**
+ * The provider offers no way to ask what became of an external id (Africa's
+ * Talking, engageSPARK). An unknown outcome there is settled by the
+ * provider's callback or by manual reconciliation, never by a resend.
+ */
+export class StatusQueryUnsupported extends Data.TaggedError('StatusQueryUnsupported')<{
+  readonly provider: string;
+  readonly howToSettle: string;
+}> {
+  readonly code = 'STATUS_QUERY_UNSUPPORTED' as const;
+  readonly retryable = false as const;
+  override get message(): string {
+    return `${this.provider} cannot be asked for a transaction's status: ${this.howToSettle}`;
+  }
+}
+
 /** The request was sent but no answer came back (timeout, 5xx after sending): the outcome is unknown. */
 export class ProviderOutcomeUnknown extends Data.TaggedError('ProviderOutcomeUnknown')<{
   readonly provider: string;
@@ -106,4 +122,5 @@ export type ProviderError =
   | ProviderRejected
   | ProviderOutcomeUnknown
   | ExternalIdAlreadyUsed
+  | StatusQueryUnsupported
   | ProviderResponseInvalid;
