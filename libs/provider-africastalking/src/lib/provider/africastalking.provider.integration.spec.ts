@@ -21,7 +21,12 @@ import { answerValidationCallback } from '../callbacks/validation-callback.handl
 import { makeInMemorySentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
 import { type AfricasTalkingConfig, africasTalkingConfigFrom } from '../config/africastalking.config';
 import { makeAirtimeSendClient } from '../send/airtime-send.client';
-import { type AfricasTalkingProviderOptions, africasTalkingProviderLayer, makeAfricasTalkingProvider } from './africastalking.provider';
+import {
+  AT_STATUS_QUERY_UNSUPPORTED,
+  type AfricasTalkingProviderOptions,
+  africasTalkingProviderLayer,
+  makeAfricasTalkingProvider,
+} from './africastalking.provider';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));
@@ -190,11 +195,27 @@ describe("Africa's Talking send, over HTTP", () => {
     ['an unknown status', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Pending', requestId: 'ATQid_1', amount: 'KES 100.0000' }] })],
     ['an inexact amount', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 1.005' }] })],
     ['an acceptance without requestId', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'None', amount: 'KES 100.0000' }] })],
-  ])('reads %s as ProviderResponseInvalid', async (_case, body) => {
+    ['an acceptance without amount', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Queued', requestId: 'ATQid_1' }] })],
+    [
+      'no line with our number',
+      JSON.stringify({
+        errorMessage: 'None',
+        responses: [
+          { phoneNumber: '+254700000001', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 100.0000' },
+          { phoneNumber: '+254700000002', status: 'Sent', requestId: 'ATQid_2', amount: 'KES 100.0000' },
+        ],
+      }),
+    ],
+  ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
     fake.enqueue({ kind: 'reply', status: 201, body });
     const error = failure(await sendWith()());
-    expect(error._tag).toBe('ProviderResponseInvalid');
+    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false, reason: expect.stringContaining('accepted but its answer could not be read') });
     expect(error.message).not.toContain('254711000111');
+  });
+
+  it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
+    fake.enqueue({ kind: 'reply', status: 408, body: 'Request Timeout' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: 'HTTP 408 after the request was sent' });
   });
 
   it('tolerates extra fields in the answer', async () => {
@@ -239,7 +260,11 @@ describe("Africa's Talking send, over HTTP", () => {
   it('never claims an external id unknown: there is no status query, and it says so', async () => {
     const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl));
     const result = await Effect.runPromise(Effect.either(provider.statusByExternalId('topup-1-1')));
-    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'STATUS_QUERY_UNSUPPORTED', retryable: false })));
+    expect(result).toEqual(
+      Either.left(
+        expect.objectContaining({ _tag: 'StatusQueryUnsupported', provider: 'africastalking', howToSettle: AT_STATUS_QUERY_UNSUPPORTED, retryable: false }),
+      ),
+    );
     expect(fake.requests).toHaveLength(0);
   });
 

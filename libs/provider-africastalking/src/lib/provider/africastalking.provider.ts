@@ -1,4 +1,4 @@
-import { AirtimeProvider, type AirtimeProviderService, ProviderRejected } from '@airtime/domain';
+import { AirtimeProvider, type AirtimeProviderService, ProviderRejected, StatusQueryUnsupported } from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.parser';
 import type { SentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
@@ -15,7 +15,8 @@ export interface AfricasTalkingProviderOptions extends AirtimeSendClientOptions 
 }
 
 /**
- * Why `statusByExternalId` cannot answer. AT offers no query by our id, and
+ * How an unknown outcome is settled, since `statusByExternalId` cannot answer
+ * (`StatusQueryUnsupported`). AT offers no query by our id, and
  * the adapter never resends to find out: AT's Idempotency-Key dedup would
  * make a resend with the same key harmless only within AT's dedup window,
  * which is not documented, so a late resend could deliver twice. `None`
@@ -53,7 +54,7 @@ export const makeAfricasTalkingProvider = (config: AfricasTalkingConfig, options
         ),
         Effect.map((accepted) => accepted.transaction),
       ),
-    statusByExternalId: () => unsupported('STATUS_QUERY_UNSUPPORTED', AT_STATUS_QUERY_UNSUPPORTED),
+    statusByExternalId: () => Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: AT_STATUS_QUERY_UNSUPPORTED })),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', "Africa's Talking cannot cancel airtime once requested"),
     balances: () => unsupported('BALANCE_QUERY_UNSUPPORTED', 'this adapter does not query the Africa\'s Talking balance'),
     parseCallback: (body) => Either.map(parseAfricasTalkingStatusCallback(body), toProviderCallback),

@@ -6,7 +6,7 @@ import {
   parseProviderAmount,
   type PhoneNumber,
   type ProviderError,
-  ProviderResponseInvalid,
+  type ProviderOutcomeUnknown,
   type ProviderTransaction,
   toInternationalDigits,
 } from '@airtime/domain';
@@ -53,7 +53,8 @@ export interface AirtimeSendClient {
   readonly send: (request: AirtimeSendRequest) => Effect.Effect<AirtimeSendAccepted, ProviderError>;
 }
 
-const { rejected, invalid } = providerFailures(PROVIDER);
+// Every failure to read a 2xx answer is an unknown outcome: AT took the request and may deliver it.
+const { rejected, unknown } = providerFailures(PROVIDER);
 
 // AT refuses a request it has already seen ("A duplicate request was received within the last 5 minutes").
 const isDuplicate = (text: string | undefined): boolean => text !== undefined && /duplicate/i.test(text);
@@ -64,10 +65,10 @@ const sameNumber = (answered: string, phone: PhoneNumber): boolean => answered.r
 const recipientLine = (answer: AtSendAnswer, phone: PhoneNumber): AtRecipientAnswer | undefined =>
   answer.responses.find((line) => sameNumber(line.phoneNumber, phone)) ?? (answer.responses.length === 1 ? answer.responses[0] : undefined);
 
-const parseAmount = (text: string | undefined, field: string): Either.Either<Money, ProviderResponseInvalid> =>
+const parseAmount = (text: string | undefined, field: string): Either.Either<Money, ProviderOutcomeUnknown> =>
   text === undefined
-    ? Either.left(invalid(`${field} is missing`))
-    : Either.mapLeft(parseProviderAmount(text), () => invalid(`${field} is not an amount such as "KES 100.0000"`));
+    ? Either.left(unknown(`${field} is missing`))
+    : Either.mapLeft(parseProviderAmount(text), () => unknown(`${field} is not an amount such as "KES 100.0000"`));
 
 export const mapSendAnswer = (
   answer: AtSendAnswer,
@@ -76,7 +77,7 @@ export const mapSendAnswer = (
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
   const line = recipientLine(answer, request.destination);
   if (line === undefined) {
-    if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage)) return Either.left(invalid('no answer for the recipient'));
+    if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage)) return Either.left(unknown('no answer for the recipient'));
     if (isDuplicate(answer.errorMessage)) {
       return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
     }
@@ -91,7 +92,7 @@ export const mapSendAnswer = (
     const detail = isMeaningful(line.errorMessage) ? ` (${redact(line.errorMessage)})` : '';
     return Either.left(rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)));
   }
-  if (!isMeaningful(line.requestId)) return Either.left(invalid(`status ${status} without a requestId`));
+  if (!isMeaningful(line.requestId)) return Either.left(unknown(`status ${status} without a requestId`));
   const requestId = line.requestId;
   return Either.gen(function* () {
     const amount = yield* parseAmount(line.amount, 'responses.amount');
@@ -119,7 +120,7 @@ const sendAnswerReading = (request: AirtimeSendRequest, redact: (text: string) =
   refusal: (response) => rejected(`HTTP_${response.status}`, redact(firstLine(response.bodyText)) || 'no detail given'),
   success: (response) =>
     Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
-      Either.mapLeft((error) => invalid(describeParseError(error))),
+      Either.mapLeft((error) => unknown(describeParseError(error))),
       Either.flatMap((answer) => mapSendAnswer(answer, request, redact)),
     ),
 });

@@ -15,7 +15,7 @@ import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpa
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
 import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import type { TopupClientOptions } from '../topup/topup.client';
-import { engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.provider';
+import { ES_STATUS_QUERY_UNSUPPORTED, engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.provider';
 
 const PHP = Either.getOrThrow(currencyOf('PHP'));
 const IDR = Either.getOrThrow(currencyOf('IDR'));
@@ -119,10 +119,11 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'INVALID_PHONE_NUMBER', retryable: false });
   });
 
-  it('refuses an unrecognized error without a transaction as TOPUP_ERROR, redacting numbers', async () => {
+  it('reads an unrecognized error without a transaction as an unknown outcome, never a refusal, redacting numbers', async () => {
     fake.enqueue({ kind: 'error', error: 'number 639171234567 is blocked', status: 200 });
     const error = failure(await sendWith()());
-    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'TOPUP_ERROR', reason: 'number ***567 is blocked' });
+    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false, reason: expect.stringContaining('number ***567 is blocked') });
+    expect(error.message).not.toContain('639171234567');
   });
 
   it('reads an unrecognized error on a recorded transaction as an unknown outcome (engageSPARK retries it itself)', async () => {
@@ -154,6 +155,11 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
   });
 
+  it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
+    fake.enqueue({ kind: 'reply', status: 408, body: JSON.stringify({ detail: 'Request Timeout' }) });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: 'HTTP 408 after the request was sent' });
+  });
+
   it('reads a timeout after sending as an unknown outcome', async () => {
     fake.enqueue({ kind: 'slow', delayMs: 3_000 });
     const startedAt = Date.now();
@@ -181,9 +187,13 @@ describe('engageSPARK top-up, over HTTP', () => {
     ['an inexact amount', JSON.stringify({ id: '1', amountSent: 25.001, currency: 'PHP', error: '' })],
     ['an unknown currency', JSON.stringify({ id: '1', amountSent: 25, currency: 'ABC', error: '' })],
     ['another clientRef', JSON.stringify({ id: '1', amountSent: 25, currency: 'PHP', clientRef: 'not-ours', error: '' })],
-  ])('reads %s as ProviderResponseInvalid', async (_case, body) => {
+  ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
     fake.enqueue({ kind: 'reply', status: 200, body });
-    expect(failure(await sendWith()())._tag).toBe('ProviderResponseInvalid');
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: expect.stringContaining('accepted but its answer could not be read'),
+    });
   });
 
   it('does not send to a country without a configured range, nor in another currency', async () => {
@@ -218,7 +228,11 @@ describe('engageSPARK top-up, over HTTP', () => {
 
   it('has no status query and says so, never claiming the external id unknown', async () => {
     const result = await Effect.runPromise(Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).statusByExternalId('topup-1-1')));
-    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'STATUS_QUERY_UNSUPPORTED', retryable: false })));
+    expect(result).toEqual(
+      Either.left(
+        expect.objectContaining({ _tag: 'StatusQueryUnsupported', provider: 'engagespark', howToSettle: ES_STATUS_QUERY_UNSUPPORTED, retryable: false }),
+      ),
+    );
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -1,4 +1,11 @@
-import { AirtimeProvider, type AirtimeProviderService, InvalidProviderCallback, ProviderRejected, sameCurrency } from '@airtime/domain';
+import {
+  AirtimeProvider,
+  type AirtimeProviderService,
+  InvalidProviderCallback,
+  ProviderRejected,
+  sameCurrency,
+  StatusQueryUnsupported,
+} from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import type { EngageSparkConfig } from '../config/engagespark.config';
 import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
@@ -8,7 +15,8 @@ import { makeTopupClient, type TopupClientOptions } from '../topup/topup.client'
 const PROVIDER_NAME = 'engageSPARK';
 
 /**
- * Why `statusByExternalId` cannot answer. engageSPARK documents no query: an
+ * How an unknown outcome is settled, since `statusByExternalId` cannot answer
+ * (`StatusQueryUnsupported`). engageSPARK documents no query: an
  * attempt whose outcome is unknown (timeout or 5xx after sending) is never
  * resent, since engageSPARK may have delivered it (and retries failed
  * top-ups itself for hours). `None` is never claimed, since it would
@@ -58,7 +66,7 @@ export const makeEngageSparkProvider = (config: EngageSparkConfig, options: Topu
         (completed) => completed.transaction,
       );
     },
-    statusByExternalId: () => unsupported('STATUS_QUERY_UNSUPPORTED', ES_STATUS_QUERY_UNSUPPORTED),
+    statusByExternalId: () => Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: ES_STATUS_QUERY_UNSUPPORTED })),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', 'engageSPARK cannot cancel a top-up'),
     balances: () => unsupported('BALANCE_QUERY_UNSUPPORTED', 'engageSPARK documents no balance query'),
     parseCallback: () =>

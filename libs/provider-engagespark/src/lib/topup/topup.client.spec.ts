@@ -47,6 +47,16 @@ describe('engageSPARK top-up mapping', () => {
     expect(knownTopupError('something else')).toBeUndefined();
   });
 
+  it('reads an unrecognized error, with or without a transaction id, as an unknown outcome', () => {
+    expect(map({ error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', reason: expect.stringContaining('operator offline') })));
+    expect(map({ id: '', error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })));
+    expect(map({ id: '9', error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })));
+  });
+
+  it('refuses a documented error without a transaction id as a definite refusal', () => {
+    expect(map({ error: 'Invalid phone number.' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'INVALID_PHONE_NUMBER' })));
+  });
+
   it('refuses a documented error even on a recorded transaction', () => {
     expect(map({ id: '1', error: 'no matching product found' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected' })));
   });

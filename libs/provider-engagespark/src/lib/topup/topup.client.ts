@@ -8,7 +8,6 @@ import {
   type ProviderError,
   ProviderOutcomeUnknown,
   type ProviderRejected,
-  type ProviderResponseInvalid,
   type ProviderTransaction,
   sameCurrency,
   toInternationalDigits,
@@ -60,7 +59,8 @@ export interface TopupClient {
   readonly topup: (request: TopupRequest) => Effect.Effect<TopupCompleted, ProviderError>;
 }
 
-const { rejected, invalid } = providerFailures(PROVIDER);
+// Every failure to read a 2xx answer is an unknown outcome: engageSPARK took the request and may deliver it.
+const { rejected, unknown } = providerFailures(PROVIDER);
 
 /** A decimal as engageSPARK's examples write it: "10000", "25.5" (no needless zeros). */
 export const formatTopupAmount = (amount: Money): string => {
@@ -68,12 +68,12 @@ export const formatTopupAmount = (amount: Money): string => {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 };
 
-const amountIn = (value: number | string, code: string): Either.Either<Money, ProviderResponseInvalid> =>
+const amountIn = (value: number | string, code: string): Either.Either<Money, ProviderOutcomeUnknown> =>
   Either.flatMap(
-    Either.mapLeft(currencyOf(code), () => invalid(`currency ${code} is unknown`)),
+    Either.mapLeft(currencyOf(code), () => unknown(`currency ${code} is unknown`)),
     (currency) =>
       Either.mapLeft(typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency), () =>
-        invalid(`amountSent is not an exact ${code} amount`),
+        unknown(`amountSent is not an exact ${code} amount`),
       ),
   );
 
@@ -94,18 +94,17 @@ export const mapTopupResult = (
   if (error !== '') {
     const known = knownTopupError(error);
     if (known) return Either.left(rejected(known.providerCode, error, known.retryable));
-    // an unrecognized error on a transaction engageSPARK recorded: it retries failed top-ups itself
-    // (6 times over 4-5 hours), so this may still be delivered
-    if (id !== '') {
-      return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `transaction ${id} answered with an unrecognized error: ${redact(error)}` }));
-    }
-    return Either.left(rejected('TOPUP_ERROR', redact(error)));
+    // only the documented validation errors are definite. Any other error may come on a transaction
+    // engageSPARK recorded (it retries failed top-ups itself, 6 times over 4-5 hours) or one it
+    // recorded without naming it: it may still be delivered
+    const subject = id !== '' ? `transaction ${id}` : 'the top-up (no transaction id)';
+    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `${subject} answered with an unrecognized error: ${redact(error)}` }));
   }
-  if (id === '') return Either.left(invalid('a success without a transaction id'));
+  if (id === '') return Either.left(unknown('a success without a transaction id'));
   if (result.clientRef !== undefined && result.clientRef !== null && result.clientRef !== request.clientRef) {
-    return Either.left(invalid('the answer names another clientRef'));
+    return Either.left(unknown('the answer names another clientRef'));
   }
-  if (result.amountSent === undefined || result.currency === undefined) return Either.left(invalid('a success without amountSent or currency'));
+  if (result.amountSent === undefined || result.currency === undefined) return Either.left(unknown('a success without amountSent or currency'));
   return Either.map(amountIn(result.amountSent, result.currency.trim()), (amountSent) => {
     const price = priceText(result.price);
     return {
@@ -139,7 +138,7 @@ const topupAnswerReading = (request: TopupRequest, redact: (text: string) => str
   refusal: (response) => refusalOf(response, redact),
   success: (response) =>
     Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
-      Either.mapLeft((error) => invalid(describeParseError(error))),
+      Either.mapLeft((error) => unknown(describeParseError(error))),
       Either.flatMap((result) => mapTopupResult(result, request, redact)),
     ),
 });

@@ -21,7 +21,14 @@ export interface ExchangeClientOptions {
 /** The errors a provider's answers come to, in that provider's name. */
 export const providerFailures = (provider: string) => ({
   rejected: (providerCode: string, reason: string, retryable = false) => new ProviderRejected({ provider, providerCode, reason, retryable }),
-  invalid: (reason: string) => new ProviderResponseInvalid({ provider, reason: `${reason} (the request was sent: its outcome is not known)` }),
+  /** An undecodable answer to a read (nothing was sent): never for an answer to a send. */
+  invalid: (reason: string) => new ProviderResponseInvalid({ provider, reason }),
+  /**
+   * An answer to a send that cannot be read (undecodable, unexpected): the
+   * provider accepted the request, so it may deliver: never a definite failure.
+   */
+  unknown: (reason: string) =>
+    new ProviderOutcomeUnknown({ provider, reason: `the request was accepted but its answer could not be read: ${reason}` }),
 });
 
 /** The first line of a body, at most 200 characters. */
@@ -34,24 +41,28 @@ export interface AnswerReading<A> {
   readonly providerExternalId: string;
   /** The variable to check when the provider redirects (redirects are never followed). */
   readonly baseUrlVariable: string;
-  /** A 4xx answer (429 aside). */
+  /** A 4xx answer (408 and 429 aside). */
   readonly refusal: (response: HttpResponse) => ProviderError;
   /** A 2xx answer. */
   readonly success: (response: HttpResponse) => Either.Either<A, ProviderError>;
 }
 
-/** An answered exchange, 429 aside (the gate handles it). */
+/**
+ * An answered exchange, 429 aside (the gate handles it). Read as the answer
+ * to a send: anything but a definite answer is an unknown outcome.
+ */
 export const readAnswer = <A>(response: HttpResponse, reading: AnswerReading<A>): Either.Either<A, ProviderError> => {
   const { provider } = reading;
   const { status } = response;
-  if (status >= 500) {
+  // a server error or a request timeout (408) after sending: the provider may have acted on it
+  if (status >= 500 || status === 408) {
     return Either.left(new ProviderOutcomeUnknown({ provider, reason: `HTTP ${status} after the request was sent` }));
   }
   // a conflict on our reference (the provider's idempotency key): it was already used, not a failure
   if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.providerExternalId }));
   if (status >= 400) return Either.left(reading.refusal(response));
   if (status >= 300) return Either.left(providerFailures(provider).rejected(`HTTP_${status}`, `redirected: check ${reading.baseUrlVariable}`));
-  if (status < 200) return Either.left(providerFailures(provider).invalid(`unexpected HTTP ${status}`));
+  if (status < 200) return Either.left(providerFailures(provider).unknown(`unexpected HTTP ${status}`));
   return reading.success(response);
 };
 
