@@ -222,6 +222,22 @@ describe('DVS client: transactions', () => {
     expect(Either.isLeft(result) && result.left._tag).toBe('ProviderOutcomeUnknown');
   });
 
+  it('describes a decode failure by path and kind of problem, never quoting the values (phone numbers)', async () => {
+    for (const [leaky, expected] of [
+      [{ credit_party_identifier: { mobile_number: 254711000111 } }, 'GET /transactions/1: at credit_party_identifier.mobile_number: wrong type'],
+      [{ id: '+254711000111' }, 'GET /transactions/1: at id: wrong type'],
+    ] as const) {
+      fake.on('GET', '/transactions/1', () => ({ json: { ...sampleDvsTransaction(), ...leaky } }));
+      const result = await Effect.runPromise(Effect.either(client.transaction(1)));
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderResponseInvalid', reason: expect.stringContaining(expected) });
+      expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/254711000111|Expected|actual/);
+    }
+    fake.on('GET', '/products', () => ({ json: [sampleDvsFixedProduct({ id: 1 }), { ...sampleDvsFixedProduct({ id: 2 }), name: '+254711000111', id: '254711000111' }] }));
+    expect((await run(client.products())).map((product) => product.id)).toEqual([1]);
+    expect(invalidItems).toEqual([expect.stringMatching(/^GET \/products: item 1: at id: wrong type/)]);
+    expect(invalidItems.join()).not.toContain('254711000111');
+  });
+
   it('reads balances, filtered by unit', async () => {
     fake.on('GET', '/balances', () => ({ json: [sampleDvsBalance()] }));
     expect(await run(client.balances({ unitType: 'CURRENCY', unit: 'USD' }))).toEqual([

@@ -9,6 +9,7 @@ import { DvsCountry, DvsOperator } from '../schemas/dvs-common.schema';
 import { DvsBenefitType, DvsCampaign, DvsLookupOperator, DvsPromotion, DvsService } from '../schemas/dvs-discovery.schema';
 import { DvsProduct } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
+import { describeParseError } from '../schemas/parse-issues';
 import type {
   DvsBalancesQuery,
   DvsCampaignsQuery,
@@ -61,11 +62,8 @@ export interface DvsClientOptions {
   readonly perPage?: number;
 }
 
-const parseIssues = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
+// where and what kind of problem only: effect's messages quote the values (phone numbers...)
+const parseIssues = (error: ParseResult.ParseError): string => describeParseError(error);
 
 const invalidAnswer = (kind: DvsCallKind, what: string, reason: string): ProviderError =>
   kind === 'write'

@@ -102,4 +102,16 @@ describe('DVS error codes', () => {
     expect(dvsErrorsOf('<html>')).toEqual([]);
     expect(dvsErrorsOf(null)).toEqual([]);
   });
+
+  it('masks phone numbers that DVS quotes in its error messages', () => {
+    const error = providerErrorOf([{ code: '1005003', message: 'Credit party mobile number +254711000111 is invalid' }], {
+      kind: 'read',
+      httpStatus: 400,
+      retryAfterMs: 0,
+    });
+    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1005003' });
+    const reason = (error as { reason: string }).reason;
+    expect(reason).not.toContain('254711000111');
+    expect(reason).toContain('+25*******111');
+  });
 });

@@ -8,6 +8,7 @@ import {
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { DvsErrorBody } from '../schemas/dvs-error.schema';
+import { maskPhonesIn } from '../transfer-log/transfer-log.redaction';
 
 export const DTONE_PROVIDER_ID = 'dtone';
 
@@ -103,8 +104,9 @@ export const dvsErrorsOf = (body: unknown): readonly DvsApiError[] =>
     onRight: (decoded) => decoded.errors.map((error) => ({ code: String(error.code), message: error.message ?? '' })),
   });
 
+// DVS's own messages may quote the number: masked as in the transfer log
 const describe = (errors: readonly DvsApiError[], httpStatus: number): string =>
-  errors.length === 0 ? `HTTP ${httpStatus}` : errors.map((error) => `${error.code} ${error.message}`.trim()).join('; ');
+  errors.length === 0 ? `HTTP ${httpStatus}` : errors.map((error) => maskPhonesIn(`${error.code} ${error.message}`.trim())).join('; ');
 
 /** A status that says the request was not (or not known to be) done, whatever the body says: 5xx, 408. */
 const isServerFailure = (httpStatus: number): boolean => httpStatus >= 500 || httpStatus === 408;

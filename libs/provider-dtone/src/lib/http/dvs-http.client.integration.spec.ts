@@ -174,4 +174,25 @@ describe('DVS HTTP layer', () => {
     expect(text).not.toMatch(/authorization|the-secret|the-key|6595123100/i);
     expect(text).toContain('+65*****100');
   });
+
+  it('a failing fetch whose message holds the URL does not leak its query (the number) into the reason', async () => {
+    const leakyFetch = (async (url: string) => {
+      throw new TypeError(`fetch failed: ${url}?credit_party_mobile_number=%2B254711000111&x=1 (credit_party_mobile_number=254711000111)`);
+    }) as unknown as typeof fetch;
+    const lookup: DvsRequest = { method: 'POST', path: '/lookup/mobile-number', kind: 'read', query: { credit_party_mobile_number: '+254711000111' } };
+    const error = await failure(lookup, {}, { fetch: leakyFetch });
+    expect(error._tag).toBe('ProviderUnavailable');
+    const reason = (error as { reason: string }).reason;
+    expect(reason).toContain('fetch failed');
+    expect(reason).not.toMatch(/254711000111|credit_party_mobile_number=|http:\/\//);
+  });
+
+  it('a body that cannot be encoded (NaN per_page) fails typed and unsent, not as a defect', async () => {
+    fake.on('POST', '/async/transactions', () => ({ status: 201, json: { id: 7 } }));
+    const result = await Effect.runPromiseExit(makeDvsHttpClient(settings()).request({ ...write, body: { per_page: Number.NaN } }));
+    expect(result).toMatchObject({ _tag: 'Failure', cause: { _tag: 'Fail' } });
+    const error = await failure({ ...write, body: { per_page: Number.NaN } });
+    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'INVALID_REQUEST', retryable: false });
+    expect(fake.requests).toHaveLength(0);
+  });
 });

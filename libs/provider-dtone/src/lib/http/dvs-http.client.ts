@@ -2,12 +2,13 @@ import {
   type ProviderError,
   ProviderOutcomeUnknown,
   ProviderRateLimited,
+  ProviderRejected,
   ProviderResponseInvalid,
   ProviderUnavailable,
 } from '@airtime/domain';
 import { Duration, Effect } from 'effect';
 import type { DvsConfig } from '../config/dvs.config';
-import { redactTransferLogEntry, type TransferLogEntry } from '../transfer-log/transfer-log.redaction';
+import { maskPhonesIn, redactTransferLogEntry, type TransferLogEntry } from '../transfer-log/transfer-log.redaction';
 import { type DvsCallKind, DTONE_PROVIDER_ID, dvsErrorsOf, providerErrorOf } from './dvs-errors.mapping';
 import { encodeJson, type JsonValue } from './dvs-json.codec';
 import { backoffMs, type RateLimitSnapshot, rateLimitSnapshotOf, retryAfterMsOf, waitBeforeNextCallMs } from './rate-limit.policy';
@@ -87,10 +88,23 @@ const errorCodeOf = (error: unknown): string | undefined => {
   return undefined;
 };
 
+/**
+ * An error message fit for a reason: URLs (which carry the query, e.g.
+ * `credit_party_mobile_number`) and bare query strings are cut out, and any
+ * E.164 number left is masked.
+ */
+const withoutUrls = (text: string): string =>
+  maskPhonesIn(
+    text
+      .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]*/gi, '<url>')
+      .replace(/\?[^\s'"<>=]*=[^\s'"<>]*/g, '')
+      .replace(/[\w.%[\]-]+=[^\s'"<>&]*/g, '<param>'),
+  );
+
 const describeError = (error: unknown): string => {
   const code = errorCodeOf(error);
   const message = fieldOf(error, 'message');
-  const text = typeof message === 'string' ? message : String(error);
+  const text = withoutUrls(typeof message === 'string' ? message : String(error));
   return code === undefined ? text : `${text} (${code})`;
 };
 
@@ -158,9 +172,21 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
     }
   };
 
-  const exchange = async (request: DvsRequest, signal: AbortSignal): Promise<RawExchange> => {
+  /** The JSON text of the body; a body that cannot be written (NaN, ...) fails typed, before anything is sent. */
+  const encodeBody = (request: DvsRequest): Effect.Effect<string | undefined, ProviderError> =>
+    Effect.try({
+      try: () => (request.body === undefined ? undefined : encodeJson(request.body)),
+      catch: (error) =>
+        new ProviderRejected({
+          provider: DTONE_PROVIDER_ID,
+          providerCode: 'INVALID_REQUEST',
+          reason: `${request.method} ${request.path} not sent: the request body cannot be encoded (${describeError(error)})`,
+          retryable: false,
+        }),
+    });
+
+  const exchange = async (request: DvsRequest, body: string | undefined, signal: AbortSignal): Promise<RawExchange> => {
     const url = `${settings.baseUrl}${request.path}${encodeQuery(request.query)}`;
-    const body = request.body === undefined ? undefined : encodeJson(request.body);
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization,
@@ -219,8 +245,9 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
     });
 
   const attempt = (request: DvsRequest, retry: number): Effect.Effect<DvsResponse, ProviderError> =>
-    waitForWindow(request).pipe(
-      Effect.zipRight(Effect.promise((signal) => exchange(request, signal))),
+    encodeBody(request).pipe(
+      Effect.tap(() => waitForWindow(request)),
+      Effect.flatMap((body) => Effect.promise((signal) => exchange(request, body, signal))),
       Effect.flatMap((raw): Effect.Effect<DvsResponse, ProviderError> => {
         if (raw._tag === 'NoAnswer') return Effect.fail(noAnswerError(request, raw));
         const now = nowMs();

@@ -236,6 +236,19 @@ describe('DT One provider (against a fake DVS)', () => {
     }
   });
 
+  it('refuses a callback by path and kind of problem, never quoting its values (phone numbers)', async () => {
+    const provider = makeDtOneProvider(config());
+    for (const [bad, expected] of [
+      [{ id: '+254711000111' }, 'at id: wrong type'],
+      [{ credit_party_identifier: { mobile_number: 254711000111 } }, 'at credit_party_identifier.mobile_number: wrong type'],
+      [{ status: { message: '254711000111', class: {} } }, 'at status.class.message: missing'],
+    ] as const) {
+      const result = await attempt(provider.parseCallback({ ...sampleDvsTransaction(), ...bad }));
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidProviderCallback', reason: expect.stringContaining(`not a DVS transaction object: ${expected}`) });
+      expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/254711000111|Expected|actual/);
+    }
+  });
+
   it('serves the AirtimeProvider port through its layer', async () => {
     fake.on('GET', '/balances', () => ({ json: [] }));
     const program = Effect.flatMap(AirtimeProvider, (provider) => Effect.map(provider.balances(), (balances) => [provider.id, balances] as const));

@@ -17,7 +17,7 @@ import {
   type SendRequest,
   toE164,
 } from '@airtime/domain';
-import { Effect, Either, Layer, Option, ParseResult, Schema } from 'effect';
+import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type { DvsCalculation, DvsPartyIdentifierInput, DvsPartyInput, DvsProductsQuery } from '../client/dvs-client.inputs';
 import { type DvsClient, makeDvsClient, partyBody, partyIdentifierBody } from '../client/dvs.client';
 import { type DvsConfig, dvsConfigFrom, type InvalidDvsConfig } from '../config/dvs.config';
@@ -30,6 +30,7 @@ import { callbackOfDvs, mapDvsTransaction } from '../mappers/dvs-transaction.map
 import type { DvsBalance } from '../schemas/dvs-balance.schema';
 import type { DvsProduct, DvsProductType } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
+import { describeParseError } from '../schemas/parse-issues';
 import type { TransferLogEntry } from '../transfer-log/transfer-log.redaction';
 import { type ProductCatalogueCache, makeProductCatalogueCache } from './product-catalogue.cache';
 import { describeRequirement, isRequired, meetsRequirement, providedFields } from './required-fields.check';
@@ -294,12 +295,8 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
     return Either.match(decodeCallback(json), {
       onLeft: (error) =>
         Effect.fail(
-          invalid(
-            `not a DVS transaction object: ${ParseResult.ArrayFormatter.formatErrorSync(error)
-              .slice(0, 5)
-              .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-              .join('; ')}`,
-          ),
+          // where and what kind of problem only: never the values (phone numbers...)
+          invalid(`not a DVS transaction object: ${describeParseError(error)}`),
         ),
       onRight: (transaction) =>
         Either.match(callbackOfDvs(transaction), {

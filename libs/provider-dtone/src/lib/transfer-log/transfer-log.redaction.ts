@@ -56,7 +56,8 @@ export const maskPhoneNumber = (text: string): string => {
   return `${plus}${digits.slice(0, 2)}${'*'.repeat(digits.length - 5)}${digits.slice(-3)}`;
 };
 
-const maskPhonesIn = (text: string): string =>
+/** `text` with every E.164 number in it (`+` or `%2B` then digits) masked as `maskPhoneNumber` does. */
+export const maskPhonesIn = (text: string): string =>
   text.replace(E164_ANYWHERE, (_whole, plus: string, head: string, last: string) => {
     const digits = `${head}${last}`;
     return `${plus}${maskPhoneNumber(digits)}`;

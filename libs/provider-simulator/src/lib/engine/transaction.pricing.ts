@@ -1,4 +1,4 @@
-import { type Money, money, moneyFromJsonNumber, sourceCostOf } from '@airtime/domain';
+import { type Money, money, moneyFromJsonNumber, parseMoney, sourceCostOf } from '@airtime/domain';
 import { Either } from 'effect';
 import type { SimFixedProduct, SimProduct, SimRangedProduct } from './catalogue.types';
 import { dvsError, type DvsError } from './simulator.errors';
@@ -32,7 +32,8 @@ const fixedPricing = (product: SimFixedProduct): TransactionPricing => ({
 const readAmount = (requested: RequestedAmount | undefined, expected: Money['currency'], field: string): Either.Either<Money, DvsError> => {
   if (!requested) return Either.left(dvsError(1000400, `${field} is required for this calculation mode`));
   if (requested.unit !== expected.code) return Either.left(dvsError(1003003, `${field}.unit must be ${expected.code}`));
-  return Either.mapLeft(moneyFromJsonNumber(requested.amount, expected), () =>
+  const parsed = typeof requested.amount === 'string' ? parseMoney(requested.amount, expected) : moneyFromJsonNumber(requested.amount, expected);
+  return Either.mapLeft(parsed, () =>
     dvsError(1003002, `${field}.amount ${requested.amount} is not an exact ${expected.code} amount`),
   );
 };

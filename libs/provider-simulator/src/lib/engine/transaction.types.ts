@@ -3,10 +3,14 @@ import type { SandboxOutcome } from './sandbox.rules';
 
 export type CalculationMode = 'SOURCE_AMOUNT' | 'DESTINATION_AMOUNT';
 
-/** A requested amount as DVS receives it: a unit (currency code) and a JSON number. */
+/**
+ * A requested amount: a unit (currency code) and either a JSON number (as DVS
+ * receives it over HTTP) or an exact decimal text in major units ("10.07",
+ * "1.234"), which in-process callers pass so that no float is involved.
+ */
 export interface RequestedAmount {
   readonly unit: string;
-  readonly amount: number;
+  readonly amount: number | string;
 }
 
 /** Free-form party details (sender, beneficiary, identifiers), echoed back as received. */

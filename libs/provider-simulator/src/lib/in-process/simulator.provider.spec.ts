@@ -3,6 +3,7 @@ import {
   currencyOf,
   type FixedProduct,
   money,
+  parseExchangeRate,
   parsePhoneNumber,
   type PhoneNumber,
   type Product,
@@ -10,6 +11,9 @@ import {
   type RangedProduct,
 } from '@airtime/domain';
 import { Effect, Either, Exit, Option } from 'effect';
+import { DEFAULT_CATALOGUE } from '../engine/catalogue.fixture';
+import type { SimRangedProduct } from '../engine/catalogue.types';
+import type { CreateTransactionInput } from '../engine/transaction.types';
 import { transactionJson } from '../json/dvs-json.mapper';
 import { SimulatorEngine } from '../engine/simulator.engine';
 import { makeSimulatorProvider, simulatorProviderLayer, simulatorProviderLayerFromOptions } from './simulator.provider';
@@ -77,6 +81,52 @@ describe('in-process simulator provider', () => {
     expect(engine.transactionByExternalId('r-1')?.pricing.destination.amountMinor).toBe(15_000n);
     const offGrid = await failure(provider.send({ providerExternalId: 'r-2', product, destination: phone('+254711000100'), receive: money(15_050n, kes) }));
     expect(offGrid).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1003002', retryable: false });
+  });
+
+  it('sends the exact decimal amount of a ranged product, never a float (cent and 3-decimal currencies)', async () => {
+    const bhd = Either.getOrThrow(currencyOf('BHD'));
+    const kes = Either.getOrThrow(currencyOf('KES'));
+    const usd = Either.getOrThrow(currencyOf('USD'));
+    const kes303 = DEFAULT_CATALOGUE.products.find((product) => product.id === 303) as SimRangedProduct;
+    const rate = Either.getOrThrow(parseExchangeRate('0.377', usd, bhd));
+    const catalogue = {
+      ...DEFAULT_CATALOGUE,
+      products: [
+        ...DEFAULT_CATALOGUE.products.map((product) => (product.id === 303 ? { ...kes303, stepMinor: 1n } : product)),
+        {
+          ...kes303,
+          id: 304,
+          name: 'Safaricom BHD 1-100',
+          benefits: [{ type: 'TALKTIME', unitType: 'CURRENCY', unit: 'BHD' }],
+          destinationMin: money(1_000n, bhd),
+          destinationMax: money(100_000n, bhd),
+          stepMinor: 1n,
+          baseRate: rate,
+          wholesaleRate: rate,
+          retailRate: rate,
+        } satisfies SimRangedProduct,
+      ],
+    };
+    const engine = new SimulatorEngine({ autoRun: false, catalogue });
+    const provider = makeSimulatorProvider(engine);
+    const inputs: CreateTransactionInput[] = [];
+    const create = engine.createTransaction.bind(engine);
+    engine.createTransaction = (input) => {
+      inputs.push(input);
+      return create(input);
+    };
+    const cases = [
+      { id: '303', receive: money(1_007n, kes), text: '10.07' },
+      { id: '303', receive: money(999_999n, kes), text: '9999.99' },
+      { id: '304', receive: money(12_345n, bhd), text: '12.345' },
+      { id: '304', receive: money(1_003n, bhd), text: '1.003' },
+    ];
+    for (const [index, { id, receive, text }] of cases.entries()) {
+      const product = (await productOf(provider, id)) as RangedProduct;
+      await run(provider.send({ providerExternalId: `exact-${index}`, product, destination: phone('+254711000100'), receive }));
+      expect(inputs[index]?.destination).toEqual({ unit: receive.currency.code, amount: text });
+      expect(engine.transactionByExternalId(`exact-${index}`)?.pricing.destination).toEqual(receive);
+    }
   });
 
   it('maps errors: duplicate external id, bad number, insufficient balance', async () => {

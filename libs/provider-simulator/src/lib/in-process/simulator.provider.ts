@@ -94,7 +94,8 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
     ...(request.product._tag === 'RangedProduct'
       ? {
           calculationMode: 'DESTINATION_AMOUNT' as const,
-          destination: { unit: request.receive.currency.code, amount: Number(formatMoney(request.receive)) },
+          // the exact decimal text: a money amount never goes through a float
+          destination: { unit: request.receive.currency.code, amount: formatMoney(request.receive) },
         }
       : {}),
     ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
