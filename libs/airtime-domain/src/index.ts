@@ -123,6 +123,7 @@ export {
   resolveUnknownAttempt,
   applyProviderEvent,
   cancelTopUp,
+  NOT_FOUND_CONFIRMATION_MINUTES,
 } from './lib/transaction/top-up.lifecycle';
 export {
   InvalidTopUp,

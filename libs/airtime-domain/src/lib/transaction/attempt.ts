@@ -36,7 +36,12 @@ export const isRetryableFailureReason = (reason: AttemptFailureReason): boolean 
   RETRYABLE_FAILURE_REASONS.includes(reason);
 
 /** Why the outcome of a sent request is not known. */
-export type UnknownOutcomeReason = 'TIMEOUT_AFTER_SEND' | 'SERVER_ERROR_AFTER_SEND' | 'CONNECTION_LOST_AFTER_SEND';
+export type UnknownOutcomeReason =
+  | 'TIMEOUT_AFTER_SEND'
+  | 'SERVER_ERROR_AFTER_SEND'
+  | 'CONNECTION_LOST_AFTER_SEND'
+  /** The last attempt was "not found" once: asked again after a grace period before the hold is voided. */
+  | 'NOT_FOUND_AWAITING_CONFIRMATION';
 
 export interface AttemptFailure {
   readonly reason: AttemptFailureReason;

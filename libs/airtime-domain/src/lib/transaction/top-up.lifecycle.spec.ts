@@ -8,9 +8,11 @@ import {
   applyProviderEvent,
   cancelTopUp,
   recordAttemptOutcome,
+  NOT_FOUND_CONFIRMATION_MINUTES,
   resolveUnknownAttempt,
   startAttempt,
 } from './top-up.lifecycle';
+import { MAX_ATTEMPTS } from './retry.policy';
 import { statusOfClass as s, transactionStatus } from './transaction-status';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12, 0, 0));
@@ -399,5 +401,48 @@ describe('cancelTopUp', () => {
     expect(left(cancelTopUp(withAttempt(), at(1)))._tag).toBe('UnresolvedAttempt');
     const completed = right(recordAttemptOutcome(withAttempt(), attemptSucceeded('tx-1'), at(0))).topUp;
     expect(left(cancelTopUp(completed, at(1)))).toMatchObject({ _tag: 'IllegalTransition', to: s('CANCELLED') });
+  });
+});
+
+describe('"not found" on the last attempt', () => {
+  /** A top-up whose six retries failed for the operator and whose seventh (last) attempt timed out after sending. */
+  const lastAttemptUnknown = (): TopUp => {
+    let topUp = created();
+    for (let number = 1; number <= MAX_ATTEMPTS; number++) {
+      const now = topUp.nextAttemptAt ?? t0;
+      topUp = right(startAttempt(topUp, now, 'dtone')).topUp;
+      const outcome =
+        number < MAX_ATTEMPTS
+          ? attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' })
+          : attemptUnknown('TIMEOUT_AFTER_SEND');
+      topUp = right(recordAttemptOutcome(topUp, outcome, now)).topUp;
+    }
+    return topUp;
+  };
+
+  it('keeps the hold on the first "not found": the request may still arrive', () => {
+    const topUp = lastAttemptUnknown();
+    const first = right(resolveUnknownAttempt(topUp, providerNotFound, at(1_000)));
+    expect(first.movements).toEqual([]);
+    expect(first.topUp.status.class).not.toBe('DECLINED');
+    expect(first.topUp.awaitingStatusQuery).toBe(true);
+    expect(first.topUp.attempts[MAX_ATTEMPTS - 1]).toMatchObject({ state: 'Unknown', unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION' });
+    // asked again too soon: still nothing moves
+    expectNoOp(first.topUp, right(resolveUnknownAttempt(first.topUp, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES - 1))));
+  });
+
+  it('voids the hold once a second "not found" confirms it after the grace period', () => {
+    const waiting = right(resolveUnknownAttempt(lastAttemptUnknown(), providerNotFound, at(1_000))).topUp;
+    const confirmed = right(resolveUnknownAttempt(waiting, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES)));
+    expect(confirmed.movements).toEqual(['VOID']);
+    expect(confirmed.topUp.status.class).toBe('DECLINED');
+    expect(confirmed.topUp.awaitingStatusQuery).toBe(false);
+  });
+
+  it('still completes if the provider finds the request after all', () => {
+    const waiting = right(resolveUnknownAttempt(lastAttemptUnknown(), providerNotFound, at(1_000))).topUp;
+    const found = right(resolveUnknownAttempt(waiting, providerFound(s('COMPLETED')), at(1_003)));
+    expect(found.movements).toEqual(['CAPTURE']);
+    expect(found.topUp.status.class).toBe('COMPLETED');
   });
 });

@@ -175,13 +175,36 @@ export const recordAttemptOutcome = (
     return reportAttemptStatus(topUp, attempt, reportOf(outcome), now);
   });
 
+/** How long a "not found" on the last attempt waits for a second one before the hold is voided. */
+export const NOT_FOUND_CONFIRMATION_MINUTES = 10;
+
+/**
+ * With no attempt left, "not found" ends the top-up and voids its hold, and a
+ * request still on its way would then be delivered unpaid. So the first
+ * "not found" only marks the attempt; a second one at least
+ * NOT_FOUND_CONFIRMATION_MINUTES later confirms it. Returns the change to
+ * make, or undefined once confirmed.
+ */
+const awaitNotFoundConfirmation = (topUp: TopUp, attempt: Attempt, now: Date): TopUpChange | undefined => {
+  if (attempt.unknownReason === 'NOT_FOUND_AWAITING_CONFIRMATION') {
+    const waitedMs = now.getTime() - attempt.updatedAt.getTime();
+    return waitedMs >= NOT_FOUND_CONFIRMATION_MINUTES * 60_000 ? undefined : { topUp, movements: [] };
+  }
+  const marked: Attempt = { ...attempt, state: 'Unknown', unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION', updatedAt: now };
+  return {
+    topUp: { ...topUp, attempts: replaceAttempt(topUp, marked), awaitingStatusQuery: true, updatedAt: now },
+    movements: [],
+  };
+};
+
 /**
  * Settles an attempt (the last unless `ref` names another) with the
  * provider's answer to "status by external id". Found: the status is applied
  * as any provider event. NotFound: the provider never received it, so the
  * attempt is a definite, retryable failure (next attempt per the schedule,
- * counted from now); once a status has been heard for the attempt, NotFound
- * is stale and ignored.
+ * counted from now); on the last attempt, only once a second NotFound has
+ * confirmed it (see NOT_FOUND_CONFIRMATION_MINUTES). Once a status has been
+ * heard for the attempt, NotFound is stale and ignored.
  */
 export const resolveUnknownAttempt = (
   topUp: TopUp,
@@ -202,6 +225,10 @@ export const resolveUnknownAttempt = (
     }
     if (attempt.providerStatus !== undefined || (attempt.state !== 'Unknown' && attempt.state !== 'InFlight')) {
       return Either.right({ topUp, movements: [] });
+    }
+    if (!hasAttemptsLeft(topUp.attempts.length) && attempt.number === topUp.attempts.length) {
+      const awaiting = awaitNotFoundConfirmation(topUp, attempt, now);
+      if (awaiting) return Either.right(awaiting);
     }
     return reportAttemptStatus(
       topUp,

@@ -21,7 +21,12 @@ const FAILURE_REASONS = [
   'CANCELLED_AT_PROVIDER',
   'INVALID_REQUEST',
 ] as const satisfies readonly AttemptFailureReason[];
-const UNKNOWN_REASONS = ['TIMEOUT_AFTER_SEND', 'SERVER_ERROR_AFTER_SEND', 'CONNECTION_LOST_AFTER_SEND'] as const satisfies readonly UnknownOutcomeReason[];
+const UNKNOWN_REASONS = [
+  'TIMEOUT_AFTER_SEND',
+  'SERVER_ERROR_AFTER_SEND',
+  'CONNECTION_LOST_AFTER_SEND',
+  'NOT_FOUND_AWAITING_CONFIRMATION',
+] as const satisfies readonly UnknownOutcomeReason[];
 const STATES = ['InFlight', 'Pending', 'Unknown', 'Succeeded', 'Failed'] as const satisfies readonly AttemptState[];
 
 // A reason or state added to the domain must be added here too: these fail to compile until it is.
