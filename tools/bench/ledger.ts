@@ -31,7 +31,8 @@ const measure = async (clients: number, work: (client: number, iteration: number
   return done / elapsedSeconds;
 };
 
-const accountFor = (hot: boolean, client: number, iteration: number) => (hot ? 'acct-0' : `acct-${(client * 7919 + iteration * 104_729) % ACCOUNTS}`);
+/** Which of the accounts (or the one hot account, 0) a client's iteration works on. */
+const accountIndex = (hot: boolean, client: number, iteration: number) => (hot ? 0 : (client * 7919 + iteration * 104_729) % ACCOUNTS);
 
 const pair = (ledger: LedgerStoreService, accountId: string, transactionId: string) =>
   Effect.runPromise(
@@ -65,9 +66,9 @@ const main = async () => {
     for (const hot of [true, false]) {
       for (const clients of CLIENTS) {
         run++;
-        const pairs = await measure(clients, (client, iteration) => pair(ledger, accountFor(hot, client, iteration), `r${run}-c${client}-i${iteration}`));
+        const pairs = await measure(clients, (client, iteration) => pair(ledger, `acct-${accountIndex(hot, client, iteration)}`, `r${run}-c${client}-i${iteration}`));
         const commits = await measure(clients, async (client, iteration) => {
-          await baseline.query('UPDATE bench_counters SET n = n + 1 WHERE id = $1', [hot ? 0 : (client * 7919 + iteration * 104_729) % ACCOUNTS]);
+          await baseline.query('UPDATE bench_counters SET n = n + 1 WHERE id = $1', [accountIndex(hot, client, iteration)]);
         });
         console.log(
           `${(hot ? '1 (hot)' : String(ACCOUNTS)).padEnd(10)} ${String(clients).padStart(7)}   ${pairs.toFixed(0).padStart(16)}   ${commits.toFixed(0).padStart(25)}   ${(pairs / commits).toFixed(3).padStart(5)}`,

@@ -1,5 +1,5 @@
 import { Either } from 'effect';
-import { sameCurrency } from '../money/currency';
+import { type Currency, sameCurrency } from '../money/currency';
 import { impliedRate } from '../money/exchange-rate';
 import { money } from '../money/money';
 import {
@@ -99,8 +99,12 @@ const quoteOf = (pick: Pick, rule: SelectionRule, request: SelectionRequest): Qu
   });
 };
 
+/** The distinct currency codes `of` the products, sorted. */
+const currencyCodes = (products: readonly Product[], of: (product: Product) => readonly Currency[]): string[] =>
+  [...new Set(products.flatMap((product) => of(product).map((currency) => currency.code)))].sort();
+
 const acceptedCurrencies = (products: readonly Product[]): string[] =>
-  [...new Set(products.flatMap((product) => [destinationCurrencyOf(product).code, sourceCurrencyOf(product).code]))].sort();
+  currencyCodes(products, (product) => [destinationCurrencyOf(product), sourceCurrencyOf(product)]);
 
 /**
  * The denomination selector of DESIGN.md. Candidates are every fixed
@@ -121,7 +125,7 @@ export const selectDenomination = (
   const chargeable = charge ? products.filter((product) => sameCurrency(sourceCurrencyOf(product), charge)) : products;
   if (charge && chargeable.length === 0 && products.length > 0) {
     return Either.left(
-      new CurrencyNotAccepted({ currency: charge.code, accepted: [...new Set(products.map((p) => sourceCurrencyOf(p).code))].sort() }),
+      new CurrencyNotAccepted({ currency: charge.code, accepted: currencyCodes(products, (product) => [sourceCurrencyOf(product)]) }),
     );
   }
   const grids = present(chargeable.map((product) => candidateGrid(product, currency)));

@@ -74,14 +74,13 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const move = (
     hold: { accountId: string; currency: string; reference: string },
     kind: JournalEntryKind,
-    amounts: { amountMinor: bigint; availableDeltaMinor: bigint; holdingDeltaMinor: bigint; capturedDeltaMinor?: bigint; reversedDeltaMinor?: bigint; fundedDeltaMinor?: bigint },
+    amounts: { amountMinor: bigint; availableDeltaMinor: bigint; holdingDeltaMinor: bigint; capturedDeltaMinor?: bigint; reversedDeltaMinor?: bigint },
   ): Step<StoredMovement> =>
     Effect.gen(function* () {
       const updated = yield* query(
         `UPDATE ledger_accounts
             SET available_minor = available_minor + $3, holding_minor = holding_minor + $4,
-                captured_minor = captured_minor + $5, reversed_minor = reversed_minor + $6,
-                funded_minor = funded_minor + $7, updated_at = now()
+                captured_minor = captured_minor + $5, reversed_minor = reversed_minor + $6, updated_at = now()
           WHERE account_id = $1 AND currency = $2
           RETURNING account_id`,
         [
@@ -91,7 +90,6 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
           String(amounts.holdingDeltaMinor),
           String(amounts.capturedDeltaMinor ?? 0n),
           String(amounts.reversedDeltaMinor ?? 0n),
-          String(amounts.fundedDeltaMinor ?? 0n),
         ],
       );
       if (updated.length === 0) return yield* Effect.fail(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
