@@ -67,7 +67,14 @@ export default [
     files: ['libs/**/src/**/*.ts', 'apps/**/src/**/*.ts', 'src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/src/testing.ts', '**/src/testing/**', '**/model-based/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@airtime/*/testing'], message: 'Testing entries are for specs and test helpers only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@airtime/*/testing'], message: 'Testing entries are for specs and test helpers only.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -77,7 +84,7 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "ThrowStatement > Literal[value=/./]", message: 'Throw a typed error, never a string.' },
+        { selector: 'ThrowStatement > Literal[value=/./]', message: 'Throw a typed error, never a string.' },
       ],
     },
   },

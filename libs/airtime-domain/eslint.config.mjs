@@ -33,7 +33,7 @@ export default [
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "ThrowStatement > Literal[value=/./]", message: 'Throw a typed error, never a string.' },
+        { selector: 'ThrowStatement > Literal[value=/./]', message: 'Throw a typed error, never a string.' },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain reads no clock.' },
         { selector: "CallExpression[callee.name='parseFloat']", message: 'No floating point on a money path.' },
       ],

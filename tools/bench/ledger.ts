@@ -15,7 +15,10 @@ const CLIENTS = [1, 8, 64];
 const ACCOUNTS = 1_000;
 
 /** Runs `clients` loops of `work` for SECONDS; returns completed iterations per second. */
-const measure = async (clients: number, work: (client: number, iteration: number) => Promise<unknown>): Promise<number> => {
+const measure = async (
+  clients: number,
+  work: (client: number, iteration: number) => Promise<unknown>,
+): Promise<number> => {
   const deadline = Date.now() + SECONDS * 1_000;
   let done = 0;
   const started = process.hrtime.bigint();
@@ -32,7 +35,8 @@ const measure = async (clients: number, work: (client: number, iteration: number
 };
 
 /** Which of the accounts (or the one hot account, 0) a client's iteration works on. */
-const accountIndex = (hot: boolean, client: number, iteration: number) => (hot ? 0 : (client * 7919 + iteration * 104_729) % ACCOUNTS);
+const accountIndex = (hot: boolean, client: number, iteration: number) =>
+  hot ? 0 : (client * 7919 + iteration * 104_729) % ACCOUNTS;
 
 const pair = (ledger: LedgerStoreService, accountId: string, transactionId: string) =>
   Effect.runPromise(
@@ -53,22 +57,30 @@ const main = async () => {
         Array.from({ length: 50 }, async (_, offset) => {
           const accountId = `acct-${start + offset}`;
           await Effect.runPromise(ledger.openAccount({ accountId, currency: KES, creditLimitMinor: 0n }));
-          await Effect.runPromise(ledger.deposit({ accountId, currency: KES, depositId: `fund-${accountId}`, amountMinor: 10n ** 15n }));
+          await Effect.runPromise(
+            ledger.deposit({ accountId, currency: KES, depositId: `fund-${accountId}`, amountMinor: 10n ** 15n }),
+          );
         }),
       );
     }
     await baseline.query(`CREATE TABLE bench_counters (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
     await baseline.query(`INSERT INTO bench_counters (id) SELECT generate_series(0, ${ACCOUNTS - 1})`);
 
-    console.log(`ledger benchmark: ${SECONDS}s per cell, PostgreSQL ${(await baseline.query('SHOW server_version')).rows[0].server_version}`);
+    console.log(
+      `ledger benchmark: ${SECONDS}s per cell, PostgreSQL ${(await baseline.query('SHOW server_version')).rows[0].server_version}`,
+    );
     console.log('accounts   clients   pairs/s (ledger)   commits/s (raw pg UPDATE)   ratio');
     let run = 0;
     for (const hot of [true, false]) {
       for (const clients of CLIENTS) {
         run++;
-        const pairs = await measure(clients, (client, iteration) => pair(ledger, `acct-${accountIndex(hot, client, iteration)}`, `r${run}-c${client}-i${iteration}`));
+        const pairs = await measure(clients, (client, iteration) =>
+          pair(ledger, `acct-${accountIndex(hot, client, iteration)}`, `r${run}-c${client}-i${iteration}`),
+        );
         const commits = await measure(clients, async (client, iteration) => {
-          await baseline.query('UPDATE bench_counters SET n = n + 1 WHERE id = $1', [accountIndex(hot, client, iteration)]);
+          await baseline.query('UPDATE bench_counters SET n = n + 1 WHERE id = $1', [
+            accountIndex(hot, client, iteration),
+          ]);
         });
         console.log(
           `${(hot ? '1 (hot)' : String(ACCOUNTS)).padEnd(10)} ${String(clients).padStart(7)}   ${pairs.toFixed(0).padStart(16)}   ${commits.toFixed(0).padStart(25)}   ${(pairs / commits).toFixed(3).padStart(5)}`,
@@ -80,7 +92,9 @@ const main = async () => {
          JOIN (SELECT account_id, SUM(available_delta_minor) av, SUM(holding_delta_minor) ho FROM ledger_journal GROUP BY account_id) j USING (account_id)
         WHERE j.av <> a.available_minor OR j.ho <> a.holding_minor`,
     )) as { broken: number }[];
-    console.log(`journal agrees with balances on every account: ${check?.broken === 0 ? 'yes' : `NO (${check?.broken} accounts)`}`);
+    console.log(
+      `journal agrees with balances on every account: ${check?.broken === 0 ? 'yes' : `NO (${check?.broken} accounts)`}`,
+    );
   } finally {
     await db.drop();
   }

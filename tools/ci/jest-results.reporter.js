@@ -14,7 +14,9 @@ class JestResultsReporter {
     if (!directory) return;
     fs.mkdirSync(directory, { recursive: true });
     // A suite that failed to run (syntax error, failing hook) has no failed test; count it as one failure.
-    const brokenSuites = results.testResults.filter((suite) => suite.testExecError || (suite.failureMessage && suite.numFailingTests === 0)).length;
+    const brokenSuites = results.testResults.filter(
+      (suite) => suite.testExecError || (suite.failureMessage && suite.numFailingTests === 0),
+    ).length;
     const summary = {
       rootDir: this.globalConfig.rootDir,
       passed: results.numPassedTests,

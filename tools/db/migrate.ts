@@ -17,7 +17,9 @@ const main = async (command: string): Promise<number> => {
       const applied = await runMigrationsExclusively(dataSource);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
     } else if (command === 'down') {
-      const [last] = (await dataSource.query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1').catch(() => [])) as { name: string }[];
+      const [last] = (await dataSource
+        .query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1')
+        .catch(() => [])) as { name: string }[];
       if (!last) {
         console.log('nothing to revert');
         return 0;

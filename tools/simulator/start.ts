@@ -47,7 +47,9 @@ const main = async (): Promise<void> => {
     timeScale: SIMULATOR_TIME_SCALE,
     onError: (error) => process.stderr.write(`simulator: ${error instanceof Error ? error.message : String(error)}\n`),
   });
-  process.stdout.write(`DVS simulator listening on ${server.url}/v1 (time scale ${SIMULATOR_TIME_SCALE}); test controls under ${server.url}/__simulator/\n`);
+  process.stdout.write(
+    `DVS simulator listening on ${server.url}/v1 (time scale ${SIMULATOR_TIME_SCALE}); test controls under ${server.url}/__simulator/\n`,
+  );
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

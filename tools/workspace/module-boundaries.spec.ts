@@ -53,7 +53,12 @@ describe('architecture rules (nx lint)', () => {
   });
 
   it('lets an adapter import the domain, but not the tools', () => {
-    expect(lint('libs/persistence-postgres/src/lib/allowed.ts', "import { Clock } from '@airtime/domain';\nexport const c = Clock;\n")).toEqual([]);
+    expect(
+      lint(
+        'libs/persistence-postgres/src/lib/allowed.ts',
+        "import { Clock } from '@airtime/domain';\nexport const c = Clock;\n",
+      ),
+    ).toEqual([]);
     const errors = lint(
       'libs/persistence-postgres/src/lib/violation.ts',
       "import { summarize } from '../../../../tools/ci/summarize-jest-results';\nexport const s = summarize;\n",
@@ -63,7 +68,10 @@ describe('architecture rules (nx lint)', () => {
 
   it('lets an adapter import the provider HTTP kit, but not the kit import an adapter', () => {
     expect(
-      lint('libs/provider-engagespark/src/lib/allowed.ts', "import { makeRateLimitGate } from '@airtime/provider-http-kit';\nexport const g = makeRateLimitGate;\n"),
+      lint(
+        'libs/provider-engagespark/src/lib/allowed.ts',
+        "import { makeRateLimitGate } from '@airtime/provider-http-kit';\nexport const g = makeRateLimitGate;\n",
+      ),
     ).toEqual([]);
     const errors = lint(
       'libs/provider-http-kit/src/lib/violation.ts',
@@ -73,7 +81,10 @@ describe('architecture rules (nx lint)', () => {
   });
 
   it('fails when the domain imports an infrastructure package', () => {
-    const errors = lint('libs/airtime-domain/src/lib/violation.ts', "import { transformSync } from '@swc/core';\nexport const t = transformSync;\n");
+    const errors = lint(
+      'libs/airtime-domain/src/lib/violation.ts',
+      "import { transformSync } from '@swc/core';\nexport const t = transformSync;\n",
+    );
     expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
   });
 
@@ -95,14 +106,16 @@ describe('architecture rules (nx lint)', () => {
 
   it('keeps test tooling out of the domain production code, but not out of its specs', () => {
     const code = "import fc from 'fast-check';\nexport const a = fc.integer();\n";
-    expect((lint('libs/airtime-domain/src/lib/violation.ts', code)).some((e) => e.includes('Test tooling'))).toBe(true);
+    expect(lint('libs/airtime-domain/src/lib/violation.ts', code).some((e) => e.includes('Test tooling'))).toBe(true);
     expect(lint('libs/airtime-domain/src/lib/violation.spec.ts', code)).toEqual([]);
   });
 
   it('tags every project with exactly one type', () => {
     const projectFiles = ['libs', 'apps']
       .filter((folder) => existsSync(path.join(workspaceRoot, folder)))
-      .flatMap((folder) => readdirSync(path.join(workspaceRoot, folder)).map((name) => `${folder}/${name}/project.json`))
+      .flatMap((folder) =>
+        readdirSync(path.join(workspaceRoot, folder)).map((name) => `${folder}/${name}/project.json`),
+      )
       .concat('tools/project.json');
     expect(projectFiles.length).toBeGreaterThanOrEqual(2);
     for (const file of projectFiles) {

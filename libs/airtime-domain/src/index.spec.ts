@@ -41,7 +41,9 @@ describe('the public API, end to end (README example)', () => {
     );
 
     // 1. the quote: at most 25 pesos -> Smart 20
-    const quote = Either.getOrThrow(selectDenomination(products, { maxAmount: Either.getOrThrow(parseMoney('25', PHP)) }));
+    const quote = Either.getOrThrow(
+      selectDenomination(products, { maxAmount: Either.getOrThrow(parseMoney('25', PHP)) }),
+    );
     expect(quote.receive).toEqual(money(2000n, PHP));
     expect(quote.cost).toEqual(money(41n, USD));
 
@@ -58,10 +60,19 @@ describe('the public API, end to end (README example)', () => {
       }),
     );
     expect(created.movements).toEqual(['AUTHORIZE']);
-    let ledger = Either.getOrThrow(openAccount(emptyLedger, { accountId: 'team-growth', currency: USD, creditLimitMinor: 0n })).ledger;
-    ledger = Either.getOrThrow(deposit(ledger, { accountId: 'team-growth', currency: USD, depositId: 'dep-1', amountMinor: 10_000n })).ledger;
+    let ledger = Either.getOrThrow(
+      openAccount(emptyLedger, { accountId: 'team-growth', currency: USD, creditLimitMinor: 0n }),
+    ).ledger;
     ledger = Either.getOrThrow(
-      authorize(ledger, { accountId: 'team-growth', currency: USD, transactionId: 'tu-1', amountMinor: quote.cost.amountMinor }),
+      deposit(ledger, { accountId: 'team-growth', currency: USD, depositId: 'dep-1', amountMinor: 10_000n }),
+    ).ledger;
+    ledger = Either.getOrThrow(
+      authorize(ledger, {
+        accountId: 'team-growth',
+        currency: USD,
+        transactionId: 'tu-1',
+        amountMinor: quote.cost.amountMinor,
+      }),
     ).ledger;
 
     // 3. one attempt at the provider, which delivers
@@ -73,7 +84,11 @@ describe('the public API, end to end (README example)', () => {
     ledger = Either.getOrThrow(capture(ledger, { transactionId: 'tu-1', amountMinor: quote.cost.amountMinor })).ledger;
 
     // 4. the books
-    expect(findAccount(ledger, 'team-growth', 'USD')).toMatchObject({ availableMinor: 9_959n, holdingMinor: 0n, capturedMinor: 41n });
+    expect(findAccount(ledger, 'team-growth', 'USD')).toMatchObject({
+      availableMinor: 9_959n,
+      holdingMinor: 0n,
+      capturedMinor: 41n,
+    });
     expect(checkInvariants(ledger)).toEqual([]);
   });
 });

@@ -17,7 +17,13 @@ export {
   isPositive,
   moneyEquals,
 } from './lib/money/money';
-export { type ExchangeRate, parseExchangeRate, impliedRate, sourceCostOf, formatExchangeRate } from './lib/money/exchange-rate';
+export {
+  type ExchangeRate,
+  parseExchangeRate,
+  impliedRate,
+  sourceCostOf,
+  formatExchangeRate,
+} from './lib/money/exchange-rate';
 export { InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidExchangeRate } from './lib/money/money.errors';
 
 // Phone numbers
@@ -52,7 +58,12 @@ export {
 export { InvalidProduct } from './lib/product/product.errors';
 export { type Quote, type SelectionRequest, type SelectionRule } from './lib/selector/quote';
 export { selectDenomination } from './lib/selector/denomination.selector';
-export { NoMatchingProduct, CurrencyNotAccepted, InvalidSelectionRequest, type SelectionError } from './lib/selector/selector.errors';
+export {
+  NoMatchingProduct,
+  CurrencyNotAccepted,
+  InvalidSelectionRequest,
+  type SelectionError,
+} from './lib/selector/selector.errors';
 
 // Transaction statuses and the state machine
 export {
@@ -92,8 +103,20 @@ export {
 export { UnknownTransactionStatus, IllegalTransition, InvalidExternalId } from './lib/transaction/transaction.errors';
 
 // Top-ups, attempts and retries
-export { type ExternalId, EXTERNAL_ID_MAX_LENGTH, parseExternalId, providerExternalIdFor, accountTag } from './lib/transaction/external-id';
-export { RETRY_DELAYS_MINUTES, MAX_ATTEMPTS, retryDelayMinutes, nextAttemptAt, hasAttemptsLeft } from './lib/transaction/retry.policy';
+export {
+  type ExternalId,
+  EXTERNAL_ID_MAX_LENGTH,
+  parseExternalId,
+  providerExternalIdFor,
+  accountTag,
+} from './lib/transaction/external-id';
+export {
+  RETRY_DELAYS_MINUTES,
+  MAX_ATTEMPTS,
+  retryDelayMinutes,
+  nextAttemptAt,
+  hasAttemptsLeft,
+} from './lib/transaction/retry.policy';
 export {
   type AttemptFailureReason,
   RETRYABLE_FAILURE_REASONS,
@@ -115,7 +138,14 @@ export {
   type AttemptRef,
   findAttempt,
 } from './lib/transaction/attempt';
-export { type TopUp, type TopUpFailure, type TopUpChange, type NewTopUp, createTopUp, lastAttemptOf } from './lib/transaction/top-up';
+export {
+  type TopUp,
+  type TopUpFailure,
+  type TopUpChange,
+  type NewTopUp,
+  createTopUp,
+  lastAttemptOf,
+} from './lib/transaction/top-up';
 export {
   type StartedAttempt,
   startAttempt,
@@ -212,7 +242,12 @@ export {
   InvalidProviderCallback,
   type ProviderError,
 } from './lib/ports/provider.errors';
-export { TopUpRepository, type TopUpRepositoryService, type TopUpFilter, type Page } from './lib/ports/top-up-repository.port';
+export {
+  TopUpRepository,
+  type TopUpRepositoryService,
+  type TopUpFilter,
+  type Page,
+} from './lib/ports/top-up-repository.port';
 export { LedgerStore, type LedgerStoreService, type StoredMovement } from './lib/ports/ledger-store.port';
 export { Outbox, type OutboxService, type OutboxEvent } from './lib/ports/outbox.port';
 export { UnitOfWork, type UnitOfWorkService } from './lib/ports/unit-of-work.port';

@@ -12,9 +12,18 @@ export { migrations } from './lib/migrations';
 export { makeUnitOfWork, unitOfWorkLayer } from './lib/unit-of-work/unit-of-work.adapter';
 export { currentManager, sql, toPersistenceFailure } from './lib/unit-of-work/sql';
 export { makeLedgerStore, ledgerStoreLayer } from './lib/ledger/ledger-store.adapter';
-export { makeTopUpRepository, topUpRepositoryLayer, MAX_TOP_UPS_PER_CALL } from './lib/top-ups/top-up-repository.adapter';
+export {
+  makeTopUpRepository,
+  topUpRepositoryLayer,
+  MAX_TOP_UPS_PER_CALL,
+} from './lib/top-ups/top-up-repository.adapter';
 export { dailyTotals, type DailyTotal } from './lib/top-ups/daily-totals.query';
 export { makeOutbox, outboxLayer } from './lib/outbox/outbox.adapter';
-export { makeOutboxRelayStore, type OutboxRelayStore, type OutboxMessage, MAX_OUTBOX_BATCH } from './lib/outbox/outbox-relay.store';
+export {
+  makeOutboxRelayStore,
+  type OutboxRelayStore,
+  type OutboxMessage,
+  MAX_OUTBOX_BATCH,
+} from './lib/outbox/outbox-relay.store';
 export { makeProcessedMessages, type ProcessedMessagesStore } from './lib/inbox/processed-messages.store';
 export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.store';

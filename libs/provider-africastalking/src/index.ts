@@ -62,4 +62,9 @@ export {
 } from './lib/callbacks/sent-airtime.registry';
 
 // Transfer log and rate limits
-export { type TransferLogRecord, type HttpExchange, type RateLimitGate, makeRateLimitGate } from '@airtime/provider-http-kit';
+export {
+  type TransferLogRecord,
+  type HttpExchange,
+  type RateLimitGate,
+  makeRateLimitGate,
+} from '@airtime/provider-http-kit';

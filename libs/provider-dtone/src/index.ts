@@ -68,7 +68,14 @@ export {
   dvsErrorsOf,
   providerErrorOf,
 } from './lib/http/dvs-errors.mapping';
-export { type PageInfo, type FetchedPage, DVS_MAX_PER_PAGE, pageInfoOf, nextPageOf, followPages } from './lib/http/pagination.follower';
+export {
+  type PageInfo,
+  type FetchedPage,
+  DVS_MAX_PER_PAGE,
+  pageInfoOf,
+  nextPageOf,
+  followPages,
+} from './lib/http/pagination.follower';
 export {
   type RateLimitSnapshot,
   type HeaderSource,
@@ -97,7 +104,14 @@ export {
   DvsPartyIdentifier,
   DvsParty,
 } from './lib/schemas/dvs-common.schema';
-export { DvsService, DvsBenefitType, DvsProductSummary, DvsPromotion, DvsCampaign, DvsLookupOperator } from './lib/schemas/dvs-discovery.schema';
+export {
+  DvsService,
+  DvsBenefitType,
+  DvsProductSummary,
+  DvsPromotion,
+  DvsCampaign,
+  DvsLookupOperator,
+} from './lib/schemas/dvs-discovery.schema';
 export {
   DvsProduct,
   DvsProductService,

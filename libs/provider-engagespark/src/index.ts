@@ -11,7 +11,11 @@ export {
 export { type AmountRange, parseAmountRanges } from '@airtime/provider-http-kit';
 
 // The provider (port adapter and layer)
-export { ES_STATUS_QUERY_UNSUPPORTED, makeEngageSparkProvider, engageSparkProviderLayer } from './lib/provider/engagespark.provider';
+export {
+  ES_STATUS_QUERY_UNSUPPORTED,
+  makeEngageSparkProvider,
+  engageSparkProviderLayer,
+} from './lib/provider/engagespark.provider';
 
 // The top-up client
 export {
@@ -27,4 +31,9 @@ export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-error.map
 export { ENGAGESPARK_PROVIDER_ID, redactEngageSparkExchange } from './lib/topup/exchange-log.redaction';
 
 // Transfer log and rate limits
-export { type TransferLogRecord, type HttpExchange, type RateLimitGate, makeRateLimitGate } from '@airtime/provider-http-kit';
+export {
+  type TransferLogRecord,
+  type HttpExchange,
+  type RateLimitGate,
+  makeRateLimitGate,
+} from '@airtime/provider-http-kit';

@@ -55,4 +55,9 @@ export {
 export { type AmountRange, parseAmountRanges, AmountRangesFromString } from './lib/config/amount-ranges.config';
 
 // Products of amount ranges
-export { countryOperator, productsOfRanges, filterProducts, operatorMatchesFor } from './lib/products/amount-range.products';
+export {
+  countryOperator,
+  productsOfRanges,
+  filterProducts,
+  operatorMatchesFor,
+} from './lib/products/amount-range.products';

@@ -1,8 +1,18 @@
 // provider-simulator: the DT One DVS sandbox, in-process and over HTTP.
 
 // Engine (no HTTP)
-export { SimulatorEngine, type SimulatorEngineOptions, type TransactionQuery, type TransactionListener } from './lib/engine/simulator.engine';
-export { SimulationScheduler, realTimer, type SimulatorTimer, type SchedulerOptions } from './lib/engine/simulation.scheduler';
+export {
+  SimulatorEngine,
+  type SimulatorEngineOptions,
+  type TransactionQuery,
+  type TransactionListener,
+} from './lib/engine/simulator.engine';
+export {
+  SimulationScheduler,
+  realTimer,
+  type SimulatorTimer,
+  type SchedulerOptions,
+} from './lib/engine/simulation.scheduler';
 export { sandboxOutcome, DELAY_CLASS_MS, type SandboxOutcome, type DelayClass } from './lib/engine/sandbox.rules';
 export { BalanceLedger, type Balance, type BalanceSeed, type HoldState } from './lib/engine/balance.ledger';
 export {
@@ -17,7 +27,14 @@ export {
 export { NO_FAULTS, FaultsPatch, decodeFaultsPatch, applyFaultsPatch, type Faults } from './lib/engine/faults';
 export { DvsError, DVS_ERRORS, dvsError, type DvsErrorCode } from './lib/engine/simulator.errors';
 export { CLASS_IDS, dvsStatusOf, statusIdOf, type DvsStatus } from './lib/engine/dvs-status.catalogue';
-export { paginate, paginationHeaders, DEFAULT_PER_PAGE, MAX_PER_PAGE, type PageRequest, type PageOf } from './lib/engine/pagination';
+export {
+  paginate,
+  paginationHeaders,
+  DEFAULT_PER_PAGE,
+  MAX_PER_PAGE,
+  type PageRequest,
+  type PageOf,
+} from './lib/engine/pagination';
 export { seededRandom } from './lib/engine/seeded.random';
 export { priceTransaction, chargeOf } from './lib/engine/transaction.pricing';
 export type {
@@ -32,7 +49,12 @@ export type {
 
 // Catalogue
 export { DEFAULT_CATALOGUE } from './lib/engine/catalogue.fixture';
-export { filterProducts, lookupMobileNumber, type ProductQuery, type LookupMatch } from './lib/engine/catalogue.queries';
+export {
+  filterProducts,
+  lookupMobileNumber,
+  type ProductQuery,
+  type LookupMatch,
+} from './lib/engine/catalogue.queries';
 export type {
   Catalogue,
   SimService,
@@ -48,7 +70,16 @@ export type {
 } from './lib/engine/catalogue.types';
 
 // DVS JSON
-export { transactionJson, productJson, operatorJson, countryJson, serviceJson, balanceJson, jsonAmount, type Json } from './lib/json/dvs-json.mapper';
+export {
+  transactionJson,
+  productJson,
+  operatorJson,
+  countryJson,
+  serviceJson,
+  balanceJson,
+  jsonAmount,
+  type Json,
+} from './lib/json/dvs-json.mapper';
 
 // In-process provider
 export {

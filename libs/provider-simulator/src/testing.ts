@@ -80,7 +80,14 @@ export const startDvsSimulatorServer = async (options: DvsSimulatorOptions = {})
     engine,
     setFaults: (patch) => engine.setFaults(patch),
     clearFaults: () =>
-      engine.setFaults({ latencyMs: 0, errorRate: 0, errorStatus: 503, timeoutAfterAccept: false, dropCallbacks: false, rateLimitPerSecond: null }),
+      engine.setFaults({
+        latencyMs: 0,
+        errorRate: 0,
+        errorStatus: 503,
+        timeoutAfterAccept: false,
+        dropCallbacks: false,
+        rateLimitPerSecond: null,
+      }),
     reset: server.reset,
     setBalance: (currencyCode, values) => {
       const available = amount(values.available, currencyCode);
@@ -99,7 +106,9 @@ export const startDvsSimulatorServer = async (options: DvsSimulatorOptions = {})
     untilTransaction: (externalId, status) =>
       new Promise((resolve) => {
         const matches = (transaction: SimTransaction | undefined): transaction is SimTransaction =>
-          transaction !== undefined && transaction.externalId === externalId && (status === undefined || transaction.status === status);
+          transaction !== undefined &&
+          transaction.externalId === externalId &&
+          (status === undefined || transaction.status === status);
         const current = engine.transactionByExternalId(externalId);
         if (matches(current)) return resolve(current);
         const stop = engine.onChange((transaction) => {

@@ -82,7 +82,8 @@ export const stepLedgerOperation = (ledger: Ledger, operation: LedgerOperation):
 export const applyLedgerOperation = (
   ledger: Ledger,
   operation: LedgerOperation,
-): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> => stepLedgerOperation(ledger, operation).result;
+): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> =>
+  stepLedgerOperation(ledger, operation).result;
 
 /** A readable, bigint-safe description of an operation (for counterexamples). */
 export const describeLedgerOperation = (operation: LedgerOperation): string => {
@@ -103,7 +104,8 @@ export interface LedgerPools {
 
 const knownCurrency = (code: string): Currency => Either.getOrThrow(currencyOf(code));
 
-const ids = (prefix: string, count: number): readonly string[] => Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
+const ids = (prefix: string, count: number): readonly string[] =>
+  Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
 
 export const defaultLedgerPools: LedgerPools = {
   accountIds: ['acct-a', 'acct-b', 'acct-c'],
@@ -113,7 +115,8 @@ export const defaultLedgerPools: LedgerPools = {
 };
 
 /** A valid movement amount (> 0). */
-export const arbitraryPositiveAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> => fc.bigInt({ min: 1n, max: maxMinor });
+export const arbitraryPositiveAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
+  fc.bigInt({ min: 1n, max: maxMinor });
 
 /** Mostly a valid movement amount, sometimes zero or negative (to exercise `InvalidLedgerAmount`). */
 export const arbitraryMovementAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
@@ -145,7 +148,10 @@ export type CaptureShare =
 export const arbitraryCaptureShare = (maxMinor = 5_000n): fc.Arbitrary<CaptureShare> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant<CaptureShare>({ kind: 'full' }) },
-    { weight: 3, arbitrary: fc.bigInt({ min: 0n, max: 10n }).map((tenths): CaptureShare => ({ kind: 'tenths', tenths })) },
+    {
+      weight: 3,
+      arbitrary: fc.bigInt({ min: 0n, max: 10n }).map((tenths): CaptureShare => ({ kind: 'tenths', tenths })),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -200,18 +206,28 @@ export const arbitraryLedgerOperation = (pools: LedgerPools = defaultLedgerPools
       weight: 1,
       arbitrary: fc
         .record({ account, creditLimitMinor: arbitraryCreditLimitMinor() })
-        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({ kind: 'openAccount', input: { ...ref, creditLimitMinor } })),
+        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({
+          kind: 'openAccount',
+          input: { ...ref, creditLimitMinor },
+        })),
     },
     {
       weight: 1,
       arbitrary: fc
         .record({ account, creditLimitMinor: arbitraryCreditLimitMinor() })
-        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({ kind: 'setCreditLimit', input: { ...ref, creditLimitMinor } })),
+        .map(({ account: ref, creditLimitMinor }): LedgerOperation => ({
+          kind: 'setCreditLimit',
+          input: { ...ref, creditLimitMinor },
+        })),
     },
     {
       weight: 3,
       arbitrary: fc
-        .record({ account, depositId: fc.constantFrom(...pools.depositIds), amountMinor: arbitraryMovementAmountMinor() })
+        .record({
+          account,
+          depositId: fc.constantFrom(...pools.depositIds),
+          amountMinor: arbitraryMovementAmountMinor(),
+        })
         .map(({ account: ref, ...rest }): LedgerOperation => ({ kind: 'deposit', input: { ...ref, ...rest } })),
     },
     {
@@ -220,14 +236,23 @@ export const arbitraryLedgerOperation = (pools: LedgerPools = defaultLedgerPools
         .record({ account, transactionId, amountMinor: arbitraryMovementAmountMinor(3_000n) })
         .map(({ account: ref, ...rest }): LedgerOperation => ({ kind: 'authorize', input: { ...ref, ...rest } })),
     },
-    { weight: 2, arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'voidHold', input: { transactionId: id } })) },
+    {
+      weight: 2,
+      arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'voidHold', input: { transactionId: id } })),
+    },
     {
       weight: 3,
       arbitrary: fc
-        .record({ transactionId, amountMinor: fc.oneof(fc.bigInt({ min: 0n, max: 1_500n }), fc.bigInt({ min: -10n, max: 3_000n })) })
+        .record({
+          transactionId,
+          amountMinor: fc.oneof(fc.bigInt({ min: 0n, max: 1_500n }), fc.bigInt({ min: -10n, max: 3_000n })),
+        })
         .map((input): LedgerOperation => ({ kind: 'capture', input })),
     },
-    { weight: 2, arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'reverse', input: { transactionId: id } })) },
+    {
+      weight: 2,
+      arbitrary: transactionId.map((id): LedgerOperation => ({ kind: 'reverse', input: { transactionId: id } })),
+    },
   );
 };
 
@@ -237,11 +262,14 @@ export const arbitraryOpenAccountInputs = (
   constraints: { readonly minLength?: number; readonly maxLength?: number } = {},
 ): fc.Arbitrary<OpenAccountInput[]> =>
   fc
-    .uniqueArray(fc.record({ ref: arbitraryAccountRef(pools), creditLimitMinor: fc.bigInt({ min: 0n, max: 3_000n }) }), {
-      minLength: constraints.minLength ?? 1,
-      maxLength: constraints.maxLength ?? pools.accountIds.length * pools.currencies.length,
-      selector: ({ ref }) => `${ref.accountId}/${ref.currency.code}`,
-    })
+    .uniqueArray(
+      fc.record({ ref: arbitraryAccountRef(pools), creditLimitMinor: fc.bigInt({ min: 0n, max: 3_000n }) }),
+      {
+        minLength: constraints.minLength ?? 1,
+        maxLength: constraints.maxLength ?? pools.accountIds.length * pools.currencies.length,
+        selector: ({ ref }) => `${ref.accountId}/${ref.currency.code}`,
+      },
+    )
     .map((accounts) => accounts.map(({ ref, creditLimitMinor }) => ({ ...ref, creditLimitMinor })));
 
 /**
@@ -255,7 +283,10 @@ export const arbitraryLedgerScenario = (
 ): fc.Arbitrary<readonly LedgerOperation[]> =>
   fc
     .tuple(arbitraryOpenAccountInputs(pools), fc.array(arbitraryLedgerOperation(pools), { maxLength: maxOperations }))
-    .map(([accounts, operations]) => [...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })), ...operations]);
+    .map(([accounts, operations]) => [
+      ...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })),
+      ...operations,
+    ]);
 
 /**
  * Replays operations on the pure ledger, keeping every success and every

@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { type Currency, currencyOf } from '../lib/money/currency';
 import { parseExchangeRate } from '../lib/money/exchange-rate';
 import { type Money, money } from '../lib/money/money';
-import { type FixedProduct, makeFixedProduct, makeRangedProduct, type Operator, type Product, type RangedProduct } from '../lib/product/product';
+import {
+  type FixedProduct,
+  makeFixedProduct,
+  makeRangedProduct,
+  type Operator,
+  type Product,
+  type RangedProduct,
+} from '../lib/product/product';
 import type { SelectionRequest } from '../lib/selector/quote';
 
 /** `units * 10^-scale` as decimal text, built without floating point. */
@@ -54,7 +61,11 @@ export const arbitraryFixedProduct = (destination: Currency, source: Currency): 
     );
 
 /** Ranged products with small grids (so that a brute-force oracle can enumerate them). */
-export const arbitraryRangedProduct = (destination: Currency, source: Currency, maxGridPoints = 60): fc.Arbitrary<RangedProduct> =>
+export const arbitraryRangedProduct = (
+  destination: Currency,
+  source: Currency,
+  maxGridPoints = 60,
+): fc.Arbitrary<RangedProduct> =>
   fc
     .record({
       id: fc.integer({ min: 1, max: 500 }).map(String),
@@ -62,7 +73,9 @@ export const arbitraryRangedProduct = (destination: Currency, source: Currency, 
       stepMinor: fc.bigInt({ min: 1n, max: 500n }),
       points: fc.bigInt({ min: 1n, max: BigInt(maxGridPoints) }),
       slack: fc.bigInt({ min: 0n, max: 499n }),
-      rate: fc.tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 0, max: 4 })).map(([units, scale]) => decimalText(units, scale)),
+      rate: fc
+        .tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 0, max: 4 }))
+        .map(([units, scale]) => decimalText(units, scale)),
       feeMinor: fc.bigInt({ min: 0n, max: 300n }),
       operator: arbitraryOperator(),
     })
@@ -87,12 +100,18 @@ export const arbitraryProduct = (destination: Currency, source: Currency): fc.Ar
   fc.oneof(arbitraryFixedProduct(destination, source), arbitraryRangedProduct(destination, source));
 
 /** A catalogue (unique product ids) for one destination, priced in one or two source currencies. */
-export const arbitraryCatalogue = (destination: Currency = testCurrency('PHP'), sources: readonly Currency[] = [testCurrency('USD')]) =>
-  fc.uniqueArray(fc.constantFrom(...sources).chain((source) => arbitraryProduct(destination, source)), {
-    minLength: 0,
-    maxLength: 8,
-    selector: (product) => product.id,
-  });
+export const arbitraryCatalogue = (
+  destination: Currency = testCurrency('PHP'),
+  sources: readonly Currency[] = [testCurrency('USD')],
+) =>
+  fc.uniqueArray(
+    fc.constantFrom(...sources).chain((source) => arbitraryProduct(destination, source)),
+    {
+      minLength: 0,
+      maxLength: 8,
+      selector: (product) => product.id,
+    },
+  );
 
 /** A request in `currency`, with or without a desired amount. */
 export const arbitrarySelectionRequest = (currency: Currency, maxMinor = 40_000n): fc.Arbitrary<SelectionRequest> =>

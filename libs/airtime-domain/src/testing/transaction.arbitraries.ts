@@ -6,7 +6,12 @@ import { money } from '../lib/money/money';
 import type { PhoneNumber } from '../lib/phone/phone-number';
 import type { FixedProduct } from '../lib/product/product';
 import type { Quote } from '../lib/selector/quote';
-import type { AttemptFailureReason, AttemptOutcome, ProviderStatusAnswer, UnknownOutcomeReason } from '../lib/transaction/attempt';
+import type {
+  AttemptFailureReason,
+  AttemptOutcome,
+  ProviderStatusAnswer,
+  UnknownOutcomeReason,
+} from '../lib/transaction/attempt';
 import { type ExternalId, parseExternalId } from '../lib/transaction/external-id';
 import type { NewTopUp } from '../lib/transaction/top-up';
 import {
@@ -33,7 +38,8 @@ export const arbitraryTransactionClass: fc.Arbitrary<TransactionClass> = fc.cons
 export const arbitraryDetailedStatus: fc.Arbitrary<DetailedStatus> = fc.constantFrom(...DETAILED_STATUSES);
 
 /** Any status of the catalogue. */
-export const arbitraryTransactionStatus: fc.Arbitrary<TransactionStatus> = arbitraryDetailedStatus.map(transactionStatus);
+export const arbitraryTransactionStatus: fc.Arbitrary<TransactionStatus> =
+  arbitraryDetailedStatus.map(transactionStatus);
 
 /** Any detailed status of one of `classes`. */
 export const arbitraryStatusOfClasses = (classes: readonly TransactionClass[]): fc.Arbitrary<TransactionStatus> =>
@@ -82,7 +88,9 @@ export const arbitraryDeliveredHistory = (
   arbitraryLegalHistory(from).chain((history) => deliveryOf(history).map((delivered) => ({ history, delivered })));
 
 /** Any sequence of statuses, legal or not, with repeats. */
-export const arbitraryEventSequence: fc.Arbitrary<readonly TransactionStatus[]> = fc.array(arbitraryTransactionStatus, { maxLength: 12 });
+export const arbitraryEventSequence: fc.Arbitrary<readonly TransactionStatus[]> = fc.array(arbitraryTransactionStatus, {
+  maxLength: 12,
+});
 
 const ID_CHARS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/#@+=~', 'é', 'ß', '字', '😀'];
 
@@ -92,7 +100,9 @@ export const arbitraryExternalId = (minLength = 1): fc.Arbitrary<ExternalId> =>
     const kept = [...chars];
     while (kept.join('').length > 40) kept.pop();
     const text = kept.join('');
-    return text.length >= minLength ? fc.constant(Either.getOrThrow(parseExternalId(text))) : arbitraryExternalId(minLength);
+    return text.length >= minLength
+      ? fc.constant(Either.getOrThrow(parseExternalId(text)))
+      : arbitraryExternalId(minLength);
   });
 
 const retryableReasons: readonly AttemptFailureReason[] = [
@@ -101,14 +111,27 @@ const retryableReasons: readonly AttemptFailureReason[] = [
   'RATE_LIMITED',
   'TIMEOUT_BEFORE_SEND',
 ];
-const definiteReasons: readonly AttemptFailureReason[] = ['DECLINED_BY_OPERATOR', 'REJECTED_BY_PROVIDER', 'INVALID_REQUEST'];
-const unknownReasons: readonly UnknownOutcomeReason[] = ['TIMEOUT_AFTER_SEND', 'SERVER_ERROR_AFTER_SEND', 'CONNECTION_LOST_AFTER_SEND'];
+const definiteReasons: readonly AttemptFailureReason[] = [
+  'DECLINED_BY_OPERATOR',
+  'REJECTED_BY_PROVIDER',
+  'INVALID_REQUEST',
+];
+const unknownReasons: readonly UnknownOutcomeReason[] = [
+  'TIMEOUT_AFTER_SEND',
+  'SERVER_ERROR_AFTER_SEND',
+  'CONNECTION_LOST_AFTER_SEND',
+];
 
 /** Any outcome a send may come back with. */
 export const arbitraryAttemptOutcome: fc.Arbitrary<AttemptOutcome> = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 8 }).map((id): AttemptOutcome => ({ _tag: 'Succeeded', providerTransactionId: id })),
   fc
-    .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom(...statusesOf<PendingClass>(['CREATED', 'CONFIRMED', 'SUBMITTED'])))
+    .string({ minLength: 1, maxLength: 8 })
+    .map((id): AttemptOutcome => ({ _tag: 'Succeeded', providerTransactionId: id })),
+  fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 8 }),
+      fc.constantFrom(...statusesOf<PendingClass>(['CREATED', 'CONFIRMED', 'SUBMITTED'])),
+    )
     .map(([id, status]): AttemptOutcome => ({ _tag: 'Accepted', providerTransactionId: id, status })),
   fc
     .tuple(
@@ -135,9 +158,22 @@ export const ledgerLifecycleViolation = (movements: readonly LedgerMovementKind[
   let stage: 'NONE' | 'AUTHORIZED' | 'VOIDED' | 'CAPTURED' | 'REVERSED' = 'NONE';
   for (const [index, movement] of movements.entries()) {
     const expected: readonly LedgerMovementKind[] =
-      stage === 'NONE' ? ['AUTHORIZE'] : stage === 'AUTHORIZED' ? ['VOID', 'CAPTURE'] : stage === 'CAPTURED' ? ['REVERSE'] : [];
+      stage === 'NONE'
+        ? ['AUTHORIZE']
+        : stage === 'AUTHORIZED'
+          ? ['VOID', 'CAPTURE']
+          : stage === 'CAPTURED'
+            ? ['REVERSE']
+            : [];
     if (!expected.includes(movement)) return `${movement} at ${index} after ${stage}`;
-    stage = movement === 'AUTHORIZE' ? 'AUTHORIZED' : movement === 'VOID' ? 'VOIDED' : movement === 'CAPTURE' ? 'CAPTURED' : 'REVERSED';
+    stage =
+      movement === 'AUTHORIZE'
+        ? 'AUTHORIZED'
+        : movement === 'VOID'
+          ? 'VOIDED'
+          : movement === 'CAPTURE'
+            ? 'CAPTURED'
+            : 'REVERSED';
   }
   return undefined;
 };

@@ -30,7 +30,9 @@ const admin = async <A>(work: (client: Client) => Promise<A>): Promise<A> => {
 };
 
 /** Creates a fresh database (migrated unless `migrate: false`) for one test file. */
-export const createTestDatabase = async (options: { migrate?: boolean; poolSize?: number } = {}): Promise<TestDatabase> => {
+export const createTestDatabase = async (
+  options: { migrate?: boolean; poolSize?: number } = {},
+): Promise<TestDatabase> => {
   const name = `airtime_test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const config: DatabaseConfig = {

@@ -1,6 +1,11 @@
 import { formatProviderAmount, type Money, money, parseProviderAmount } from '@airtime/domain';
 import { Either } from 'effect';
-import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from '@airtime/provider-http-kit/testing';
+import {
+  type FakeHttpServer,
+  type FakeReply,
+  type RecordedRequest,
+  startFakeHttpServer,
+} from '@airtime/provider-http-kit/testing';
 
 export const FAKE_AT_USERNAME = 'sandbox';
 export const FAKE_AT_API_KEY = 'atsk_fake_0123456789abcdef';
@@ -65,9 +70,16 @@ export const startFakeAfricasTalking = (options: FakeAfricasTalkingOptions = {})
   const line = (recipient: Recipient, script: FakeAfricasTalkingScript | undefined) => {
     const phoneNumber = typeof recipient.phoneNumber === 'string' ? recipient.phoneNumber : '';
     const amountText = typeof recipient.amount === 'string' ? recipient.amount : '';
-    const amount: Money | undefined = /^[A-Z]{3} \d+(\.\d{1,4})?$/.test(amountText) ? Either.getOrUndefined(parseProviderAmount(amountText)) : undefined;
-    const refusal = !/^\+\d{8,15}$/.test(phoneNumber) ? 'Invalid phoneNumber' : amount === undefined ? 'Invalid amount' : undefined;
-    const status = script?.kind === 'recipient-status' ? script.status : refusal === undefined ? 'Sent' : 'InvalidRequest';
+    const amount: Money | undefined = /^[A-Z]{3} \d+(\.\d{1,4})?$/.test(amountText)
+      ? Either.getOrUndefined(parseProviderAmount(amountText))
+      : undefined;
+    const refusal = !/^\+\d{8,15}$/.test(phoneNumber)
+      ? 'Invalid phoneNumber'
+      : amount === undefined
+        ? 'Invalid amount'
+        : undefined;
+    const status =
+      script?.kind === 'recipient-status' ? script.status : refusal === undefined ? 'Sent' : 'InvalidRequest';
     const errorMessage = script?.kind === 'recipient-status' ? (script.errorMessage ?? 'None') : (refusal ?? 'None');
     const sent = PENDING_OR_DONE.includes(status) && amount !== undefined;
     const discount = amount && sent ? money((amount.amountMinor * discountPercent) / 100n, amount.currency) : undefined;
@@ -81,7 +93,11 @@ export const startFakeAfricasTalking = (options: FakeAfricasTalkingOptions = {})
         amount: amount ? formatProviderAmount(amount, 4) : amountText,
         status,
         requestId: sent ? `ATQid_${(nextId++).toString(16).padStart(32, '0')}` : 'None',
-        discount: discount ? formatProviderAmount(discount, 4) : amount ? formatProviderAmount(money(0n, amount.currency), 4) : '0',
+        discount: discount
+          ? formatProviderAmount(discount, 4)
+          : amount
+            ? formatProviderAmount(money(0n, amount.currency), 4)
+            : '0',
       },
     };
   };
@@ -89,23 +105,42 @@ export const startFakeAfricasTalking = (options: FakeAfricasTalkingOptions = {})
   const total = (amounts: readonly (Money | undefined)[]): string => {
     const present = amounts.filter((amount): amount is Money => amount !== undefined);
     const first = present[0];
-    return first === undefined ? '0' : formatProviderAmount(money(present.reduce((sum, amount) => sum + amount.amountMinor, 0n), first.currency), 4);
+    return first === undefined
+      ? '0'
+      : formatProviderAmount(
+          money(
+            present.reduce((sum, amount) => sum + amount.amountMinor, 0n),
+            first.currency,
+          ),
+          4,
+        );
   };
 
   return startFakeHttpServer<FakeAfricasTalkingScript>((request, script) => {
     if (request.method !== 'POST' || request.path !== '/version1/airtime/send') return text(404, 'Not Found');
     const body = sendBody(request);
-    if (request.headers['apikey'] !== apiKey || body.username !== username) return text(401, 'The supplied authentication is invalid');
-    if (!Array.isArray(body.recipients) || body.recipients.length === 0) return text(400, "Request is missing required form field 'recipients'");
+    if (request.headers['apikey'] !== apiKey || body.username !== username)
+      return text(401, 'The supplied authentication is invalid');
+    if (!Array.isArray(body.recipients) || body.recipients.length === 0)
+      return text(400, "Request is missing required form field 'recipients'");
     if (script?.kind === 'request-error') {
-      return json(200, { errorMessage: script.errorMessage, numSent: 0, totalAmount: '0', totalDiscount: '0', responses: [] });
+      return json(200, {
+        errorMessage: script.errorMessage,
+        numSent: 0,
+        totalAmount: '0',
+        totalDiscount: '0',
+        responses: [],
+      });
     }
     const key = request.headers['idempotency-key'];
     if (key !== undefined) {
-      if (seenKeys.has(key)) return json(200, { errorMessage: DUPLICATE, numSent: 0, totalAmount: '0', totalDiscount: '0', responses: [] });
+      if (seenKeys.has(key))
+        return json(200, { errorMessage: DUPLICATE, numSent: 0, totalAmount: '0', totalDiscount: '0', responses: [] });
       seenKeys.add(key);
     }
-    const lines = (body.recipients as Recipient[]).map((recipient, index) => line(recipient, index === 0 ? script : undefined));
+    const lines = (body.recipients as Recipient[]).map((recipient, index) =>
+      line(recipient, index === 0 ? script : undefined),
+    );
     return json(201, {
       errorMessage: 'None',
       numSent: lines.filter((entry) => entry.sent).length,

@@ -82,8 +82,14 @@ export const sampleDvsTransaction = (overrides: Record<string, unknown> = {}): R
   rates: { base: 56.5, wholesale: 54.054054, retail: 47.619047 },
   benefits: [],
   promotions: [],
-  requested_values: { source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 }, destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 100 } },
-  adjusted_values: { source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 }, destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 100 } },
+  requested_values: {
+    source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 },
+    destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 100 },
+  },
+  adjusted_values: {
+    source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 },
+    destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 100 },
+  },
   sender: null,
   beneficiary: null,
   debit_party_identifier: null,

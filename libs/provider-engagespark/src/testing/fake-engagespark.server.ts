@@ -1,6 +1,11 @@
 import { currencyOf, formatMoney, type Money, parseMoney } from '@airtime/domain';
 import { Either } from 'effect';
-import { type FakeHttpServer, type FakeReply, type RecordedRequest, startFakeHttpServer } from '@airtime/provider-http-kit/testing';
+import {
+  type FakeHttpServer,
+  type FakeReply,
+  type RecordedRequest,
+  startFakeHttpServer,
+} from '@airtime/provider-http-kit/testing';
 
 export const FAKE_ES_ORG_ID = '4242';
 export const FAKE_ES_TOKEN = 'es_pat_fake_0123456789abcdef';
@@ -15,7 +20,10 @@ export interface FakeCatalogue {
 export const FAKE_ES_CATALOGUE: Readonly<Record<string, FakeCatalogue>> = {
   '63': {
     currency: 'PHP',
-    denominations: ['10', '15', '20', '25', '30', '50', '100'].map((amount) => ({ amount, price: `0.${amount.padStart(3, '0')}` })),
+    denominations: ['10', '15', '20', '25', '30', '50', '100'].map((amount) => ({
+      amount,
+      price: `0.${amount.padStart(3, '0')}`,
+    })),
   },
   '62': {
     currency: 'IDR',
@@ -51,8 +59,11 @@ const amountOf = (value: unknown, currency: string): Money | undefined => {
 
 /** engageSPARK's rule: with desired, the smallest amount >= desired and <= max, else the largest <= max. */
 const choose = (candidates: readonly Money[], max: Money, desired: Money | undefined): Money | undefined => {
-  const affordable = [...candidates].filter((amount) => amount.amountMinor <= max.amountMinor).sort((a, b) => (a.amountMinor < b.amountMinor ? -1 : 1));
-  const atLeastDesired = desired === undefined ? undefined : affordable.find((amount) => amount.amountMinor >= desired.amountMinor);
+  const affordable = [...candidates]
+    .filter((amount) => amount.amountMinor <= max.amountMinor)
+    .sort((a, b) => (a.amountMinor < b.amountMinor ? -1 : 1));
+  const atLeastDesired =
+    desired === undefined ? undefined : affordable.find((amount) => amount.amountMinor >= desired.amountMinor);
   return atLeastDesired ?? affordable[affordable.length - 1];
 };
 
@@ -77,7 +88,10 @@ export const startFakeEngageSpark = (options: FakeEngageSparkOptions = {}): Prom
   let nextId = 12_345;
 
   const topup = (request: RecordedRequest): FakeReply => {
-    const body = (typeof request.json === 'object' && request.json !== null ? request.json : {}) as Record<string, unknown>;
+    const body = (typeof request.json === 'object' && request.json !== null ? request.json : {}) as Record<
+      string,
+      unknown
+    >;
     const phone = body['phoneNumber'] ?? body['fullPhoneNumber'];
     if (typeof phone !== 'string' || !/^\d{8,15}$/.test(phone)) return errorReply('invalid phone number');
     const prefix = Object.keys(catalogue).find((code) => phone.startsWith(code));
@@ -85,12 +99,22 @@ export const startFakeEngageSpark = (options: FakeEngageSparkOptions = {}): Prom
     if (products === undefined) return errorReply('invalid phone number');
     const max = amountOf(body['maxAmount'], products.currency);
     if (max === undefined) return json(400, { maxAmount: ['A valid number is required.'] });
-    const desired = body['desiredAmount'] === undefined ? undefined : amountOf(body['desiredAmount'], products.currency);
-    if (body['desiredAmount'] !== undefined && desired === undefined) return json(400, { desiredAmount: ['A valid number is required.'] });
-    const candidates = products.denominations.map((denomination) => ({ denomination, amount: amountOf(denomination.amount, products.currency) }));
-    const sent = choose(candidates.flatMap((candidate) => (candidate.amount ? [candidate.amount] : [])), max, desired);
+    const desired =
+      body['desiredAmount'] === undefined ? undefined : amountOf(body['desiredAmount'], products.currency);
+    if (body['desiredAmount'] !== undefined && desired === undefined)
+      return json(400, { desiredAmount: ['A valid number is required.'] });
+    const candidates = products.denominations.map((denomination) => ({
+      denomination,
+      amount: amountOf(denomination.amount, products.currency),
+    }));
+    const sent = choose(
+      candidates.flatMap((candidate) => (candidate.amount ? [candidate.amount] : [])),
+      max,
+      desired,
+    );
     if (sent === undefined) return errorReply('no matching product found');
-    const price = candidates.find((candidate) => candidate.amount?.amountMinor === sent.amountMinor)?.denomination.price ?? '0';
+    const price =
+      candidates.find((candidate) => candidate.amount?.amountMinor === sent.amountMinor)?.denomination.price ?? '0';
     const clientRef = typeof body['clientRef'] === 'string' ? JSON.stringify(body['clientRef']) : 'null';
     // written by hand so that amounts are JSON number literals built from exact values
     return {
@@ -104,7 +128,8 @@ export const startFakeEngageSpark = (options: FakeEngageSparkOptions = {}): Prom
   };
 
   return startFakeHttpServer<FakeEngageSparkScript>((request, script) => {
-    if (request.method !== 'POST' || request.path !== `/v1/organizations/${orgId}/topup/`) return json(404, { detail: 'Not found.' });
+    if (request.method !== 'POST' || request.path !== `/v1/organizations/${orgId}/topup/`)
+      return json(404, { detail: 'Not found.' });
     if (request.headers['authorization'] !== `Token ${token}`) return json(401, { detail: 'Invalid token.' });
     if (script?.kind === 'error') return errorReply(script.error, script.status);
     return topup(request);

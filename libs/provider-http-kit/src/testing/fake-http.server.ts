@@ -22,7 +22,12 @@ export interface FakeReply {
 /** Scripted behaviours every fake provider supports, taken one per request in order. */
 export type CommonScript =
   /** Any answer, verbatim. */
-  | { readonly kind: 'reply'; readonly status: number; readonly body: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'reply';
+      readonly status: number;
+      readonly body: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** 429; `retryAfter` is the Retry-After header (seconds or an HTTP date), absent when undefined. */
   | { readonly kind: 'rate-limited'; readonly retryAfter?: string }
   | { readonly kind: 'server-error'; readonly status?: number }
@@ -61,7 +66,10 @@ const readRequest = (request: IncomingMessage): Promise<RecordedRequest> =>
     request.on('end', () => {
       const bodyText = Buffer.concat(chunks).toString('utf8');
       const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(', ') : (value ?? ''),
+        ]),
       );
       resolve({ method: request.method ?? '', path: request.url ?? '', headers, bodyText, json: jsonOf(bodyText) });
     });
@@ -98,7 +106,11 @@ export const startFakeHttpServer = async <S>(
           headers: script.retryAfter === undefined ? {} : { 'Retry-After': script.retryAfter },
         });
       case 'server-error':
-        return write(response, { status: script.status ?? 500, body: '<html><body>Internal Server Error</body></html>', headers: { 'Content-Type': 'text/html' } });
+        return write(response, {
+          status: script.status ?? 500,
+          body: '<html><body>Internal Server Error</body></html>',
+          headers: { 'Content-Type': 'text/html' },
+        });
       case 'hang-up':
         response.socket?.destroy();
         return;

@@ -23,7 +23,9 @@ export interface CallbackReceiver {
   readonly close: () => Promise<void>;
 }
 
-export const startCallbackReceiver = async (options: { readonly defaultStatus?: number; readonly path?: string } = {}): Promise<CallbackReceiver> => {
+export const startCallbackReceiver = async (
+  options: { readonly defaultStatus?: number; readonly path?: string } = {},
+): Promise<CallbackReceiver> => {
   const received: ReceivedCallback[] = [];
   const queue: number[] = [];
   const waiters: { readonly count: number; readonly resolve: (all: readonly ReceivedCallback[]) => void }[] = [];
@@ -39,7 +41,13 @@ export const startCallbackReceiver = async (options: { readonly defaultStatus?: 
         // kept as text
       }
       const status = queue.shift() ?? options.defaultStatus ?? 200;
-      received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body, answeredWith: status });
+      received.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body,
+        answeredWith: status,
+      });
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end('{}');
       for (const waiter of [...waiters]) {
@@ -56,7 +64,10 @@ export const startCallbackReceiver = async (options: { readonly defaultStatus?: 
     url: `http://127.0.0.1:${port}${options.path ?? '/callbacks'}`,
     received: () => [...received],
     answerNext: (...statuses) => queue.push(...statuses),
-    waitFor: (count) => (received.length >= count ? Promise.resolve([...received]) : new Promise((resolve) => waiters.push({ count, resolve }))),
+    waitFor: (count) =>
+      received.length >= count
+        ? Promise.resolve([...received])
+        : new Promise((resolve) => waiters.push({ count, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

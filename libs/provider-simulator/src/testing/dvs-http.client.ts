@@ -38,6 +38,12 @@ export const dvsHttpClient = (base: string, authorization: string | undefined): 
         }),
       ),
     postRaw: async (path, text) =>
-      answer(await fetch(`${base}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: text })),
+      answer(
+        await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: text,
+        }),
+      ),
   };
 };

@@ -1,6 +1,13 @@
 import { Either } from 'effect';
 import type { Currency } from '../money/currency';
-import { type Ledger, type LedgerAccount, type LedgerAccountResult, type LedgerMovementResult, accountKey, findAccount } from './ledger';
+import {
+  type Ledger,
+  type LedgerAccount,
+  type LedgerAccountResult,
+  type LedgerMovementResult,
+  accountKey,
+  findAccount,
+} from './ledger';
 import {
   AccountAlreadyOpen,
   AccountNotFound,
@@ -47,7 +54,11 @@ export const openAccount = (
 ): Either.Either<LedgerAccountResult, InvalidLedgerAmount | AccountAlreadyOpen> => {
   if (input.creditLimitMinor < 0n) {
     return Either.left(
-      new InvalidLedgerAmount({ operation: 'OPEN_ACCOUNT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+      new InvalidLedgerAmount({
+        operation: 'OPEN_ACCOUNT',
+        amountMinor: input.creditLimitMinor,
+        reason: 'a credit limit cannot be negative',
+      }),
     );
   }
   const existing = findAccount(ledger, input.accountId, input.currency.code);
@@ -86,12 +97,17 @@ export const setCreditLimit = (
 ): Either.Either<LedgerAccountResult, InvalidLedgerAmount | AccountNotFound | CreditLimitInUse> => {
   if (input.creditLimitMinor < 0n) {
     return Either.left(
-      new InvalidLedgerAmount({ operation: 'SET_CREDIT_LIMIT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+      new InvalidLedgerAmount({
+        operation: 'SET_CREDIT_LIMIT',
+        amountMinor: input.creditLimitMinor,
+        reason: 'a credit limit cannot be negative',
+      }),
     );
   }
   const existing = findAccount(ledger, input.accountId, input.currency.code);
   if (!existing) return Either.left(new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
-  if (existing.creditLimitMinor === input.creditLimitMinor) return Either.right({ ledger, account: existing, applied: false });
+  if (existing.creditLimitMinor === input.creditLimitMinor)
+    return Either.right({ ledger, account: existing, applied: false });
   if (existing.availableMinor < -input.creditLimitMinor) {
     return Either.left(
       new CreditLimitInUse({
@@ -116,12 +132,20 @@ export const deposit = (
   input: DepositInput,
 ): Either.Either<LedgerMovementResult, InvalidLedgerAmount | IdempotencyConflict | AccountNotFound> => {
   if (input.amountMinor <= 0n) {
-    return Either.left(new InvalidLedgerAmount({ operation: 'DEPOSIT', amountMinor: input.amountMinor, reason: 'a deposit must be positive' }));
+    return Either.left(
+      new InvalidLedgerAmount({
+        operation: 'DEPOSIT',
+        amountMinor: input.amountMinor,
+        reason: 'a deposit must be positive',
+      }),
+    );
   }
   const recorded = ledger.deposits.get(input.depositId);
   if (recorded) {
     const same =
-      recorded.accountId === input.accountId && recorded.currency === input.currency.code && recorded.amountMinor === input.amountMinor;
+      recorded.accountId === input.accountId &&
+      recorded.currency === input.currency.code &&
+      recorded.amountMinor === input.amountMinor;
     return same
       ? Either.right({ ledger, entry: recorded, applied: false })
       : Either.left(
@@ -143,5 +167,9 @@ export const deposit = (
   });
   const deposits = new Map(ledger.deposits);
   deposits.set(input.depositId, recordedEntry.entry);
-  return Either.right({ ledger: Object.freeze({ ...recordedEntry.ledger, deposits }), entry: recordedEntry.entry, applied: true });
+  return Either.right({
+    ledger: Object.freeze({ ...recordedEntry.ledger, deposits }),
+    entry: recordedEntry.entry,
+    applied: true,
+  });
 };

@@ -41,7 +41,12 @@ const rules = (ledger: Ledger) => checkInvariants(ledger).map((violation) => vio
 
 /** `sound()` with tx-4 refused for 2000 (900 available, credit limit 200). */
 const withRefusal = (): Ledger => {
-  const refused = authorize(sound(), { accountId: 'acct-1', currency: kes, transactionId: 'tx-4', amountMinor: 2_000n });
+  const refused = authorize(sound(), {
+    accountId: 'acct-1',
+    currency: kes,
+    transactionId: 'tx-4',
+    amountMinor: 2_000n,
+  });
   return Either.getOrThrow(Either.flip(refused)).ledger;
 };
 
@@ -50,7 +55,14 @@ const refusing = (ledger: Ledger, refusal: Refusal, key = refusal.transactionId)
   refusals: new Map([...ledger.refusals, [key, refusal]]),
 });
 
-const tx4Refusal: Refusal = { transactionId: 'tx-4', accountId: 'acct-1', currency: 'KES', amountMinor: 2_000n, availableMinor: 900n, creditLimitMinor: 200n };
+const tx4Refusal: Refusal = {
+  transactionId: 'tx-4',
+  accountId: 'acct-1',
+  currency: 'KES',
+  amountMinor: 2_000n,
+  availableMinor: 900n,
+  creditLimitMinor: 200n,
+};
 
 describe('checkInvariants', () => {
   it('finds nothing wrong with an empty ledger or one built by the operations', () => {
@@ -77,7 +89,9 @@ describe('checkInvariants', () => {
     expect(found).toContain('JOURNAL_MATCHES_BALANCES');
     // Moving value between available and holding conserves funds but not the journal.
     const shifted = account(sound());
-    const moved = rules(withAccount(sound(), { availableMinor: shifted.availableMinor - 1n, holdingMinor: shifted.holdingMinor + 1n }));
+    const moved = rules(
+      withAccount(sound(), { availableMinor: shifted.availableMinor - 1n, holdingMinor: shifted.holdingMinor + 1n }),
+    );
     expect(moved).not.toContain('FUNDS_CONSERVED');
     expect(moved).toContain('JOURNAL_MATCHES_BALANCES');
     expect(moved).toContain('HOLDING_MATCHES_OPEN_HOLDS');
@@ -101,20 +115,35 @@ describe('checkInvariants', () => {
     const twice = withJournal(ledger, [...ledger.journal, { ...reverseEntry, sequence: last.sequence + 1 }]);
     expect(rules(twice)).toContain('TRANSACTION_LIFECYCLE');
     // A void of tx-1 after its capture.
-    const voidAfterCapture: JournalEntry = { ...reverseEntry, kind: 'VOID', amountMinor: 400n, availableDeltaMinor: 400n, holdingDeltaMinor: -400n };
-    expect(rules(withJournal(ledger, ledger.journal.map((entry) => (entry === reverseEntry ? voidAfterCapture : entry))))).toContain(
-      'TRANSACTION_LIFECYCLE',
-    );
+    const voidAfterCapture: JournalEntry = {
+      ...reverseEntry,
+      kind: 'VOID',
+      amountMinor: 400n,
+      availableDeltaMinor: 400n,
+      holdingDeltaMinor: -400n,
+    };
+    expect(
+      rules(
+        withJournal(
+          ledger,
+          ledger.journal.map((entry) => (entry === reverseEntry ? voidAfterCapture : entry)),
+        ),
+      ),
+    ).toContain('TRANSACTION_LIFECYCLE');
   });
 
   it('reports holds and deposits that differ from the journal', () => {
     const ledger = sound();
     const holds = new Map(ledger.holds);
     holds.delete('tx-2');
-    expect(checkInvariants({ ...ledger, holds })).toContainEqual(expect.objectContaining({ rule: 'HOLD_MATCHES_JOURNAL', subject: 'tx-2' }));
+    expect(checkInvariants({ ...ledger, holds })).toContainEqual(
+      expect.objectContaining({ rule: 'HOLD_MATCHES_JOURNAL', subject: 'tx-2' }),
+    );
     const deposits = new Map(ledger.deposits);
     deposits.delete('dep-1');
-    expect(checkInvariants({ ...ledger, deposits })).toContainEqual(expect.objectContaining({ rule: 'DEPOSIT_MATCHES_JOURNAL', subject: 'dep-1' }));
+    expect(checkInvariants({ ...ledger, deposits })).toContainEqual(
+      expect.objectContaining({ rule: 'DEPOSIT_MATCHES_JOURNAL', subject: 'dep-1' }),
+    );
   });
 
   it('finds nothing wrong with a recorded refusal', () => {
@@ -125,7 +154,9 @@ describe('checkInvariants', () => {
 
   it('reports a refused transaction id that is also held or moved', () => {
     const held = refusing(sound(), { ...tx4Refusal, transactionId: 'tx-3' });
-    expect(checkInvariants(held)).toContainEqual(expect.objectContaining({ rule: 'REFUSAL_NOT_HELD', subject: 'tx-3' }));
+    expect(checkInvariants(held)).toContainEqual(
+      expect.objectContaining({ rule: 'REFUSAL_NOT_HELD', subject: 'tx-3' }),
+    );
     // Its hold gone, tx-3 still has journal entries.
     const holds = new Map(held.holds);
     holds.delete('tx-3');
@@ -157,7 +188,13 @@ describe('journalBalances', () => {
       capturedMinor: 150n,
       reversedMinor: 150n,
     });
-    expect(account(ledger)).toMatchObject({ availableMinor: 900n, holdingMinor: 100n, capturedMinor: 150n, reversedMinor: 150n, fundedMinor: 1_000n });
+    expect(account(ledger)).toMatchObject({
+      availableMinor: 900n,
+      holdingMinor: 100n,
+      capturedMinor: 150n,
+      reversedMinor: 150n,
+      fundedMinor: 1_000n,
+    });
     expect(journalBalances([]).size).toBe(0);
   });
 });

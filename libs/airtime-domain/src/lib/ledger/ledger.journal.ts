@@ -22,7 +22,10 @@ const noBalances = (accountId: string, currency: string): JournalBalances => ({
 });
 
 /** The balances and totals after one entry (the single rule shared by the ledger and `journalBalances`). */
-const afterEntry = <B extends Omit<JournalBalances, 'accountId' | 'currency'>>(balances: B, entry: JournalEntry): B => ({
+const afterEntry = <B extends Omit<JournalBalances, 'accountId' | 'currency'>>(
+  balances: B,
+  entry: JournalEntry,
+): B => ({
   ...balances,
   availableMinor: balances.availableMinor + entry.availableDeltaMinor,
   holdingMinor: balances.holdingMinor + entry.holdingDeltaMinor,

@@ -1,6 +1,13 @@
 import { Either } from 'effect';
 import type { Currency } from '../money/currency';
-import { type Hold, type JournalEntry, type Ledger, type LedgerMovementResult, type Refusal, findAccount } from './ledger';
+import {
+  type Hold,
+  type JournalEntry,
+  type Ledger,
+  type LedgerMovementResult,
+  type Refusal,
+  findAccount,
+} from './ledger';
 import {
   AccountNotFound,
   CaptureExceedsHold,
@@ -106,11 +113,18 @@ const recordRefusal = (ledger: Ledger, refusal: Refusal): Either.Either<never, A
  * A refusal comes with the ledger after it (`AuthorizeFailure`), which the
  * caller keeps just as it keeps the ledger of a success.
  */
-export const authorize = (ledger: Ledger, input: AuthorizeInput): Either.Either<LedgerMovementResult, AuthorizeFailure> => {
+export const authorize = (
+  ledger: Ledger,
+  input: AuthorizeInput,
+): Either.Either<LedgerMovementResult, AuthorizeFailure> => {
   if (input.amountMinor <= 0n) {
     return notAuthorized(
       ledger,
-      new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: input.amountMinor, reason: 'an authorization must be positive' }),
+      new InvalidLedgerAmount({
+        operation: 'AUTHORIZE',
+        amountMinor: input.amountMinor,
+        reason: 'an authorization must be positive',
+      }),
     );
   }
   const conflict = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>, verb: string) =>
@@ -123,13 +137,18 @@ export const authorize = (ledger: Ledger, input: AuthorizeInput): Either.Either<
       }),
     );
   const sameArguments = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>) =>
-    claimed.accountId === input.accountId && claimed.currency === input.currency.code && claimed.amountMinor === input.amountMinor;
+    claimed.accountId === input.accountId &&
+    claimed.currency === input.currency.code &&
+    claimed.amountMinor === input.amountMinor;
   const existing = ledger.holds.get(input.transactionId);
-  if (existing) return sameArguments(existing) ? repeated(ledger, existing.authorization) : conflict(existing, 'authorized');
+  if (existing)
+    return sameArguments(existing) ? repeated(ledger, existing.authorization) : conflict(existing, 'authorized');
   const refused = ledger.refusals.get(input.transactionId);
-  if (refused) return sameArguments(refused) ? notAuthorized(ledger, refusalError(refused)) : conflict(refused, 'refused');
+  if (refused)
+    return sameArguments(refused) ? notAuthorized(ledger, refusalError(refused)) : conflict(refused, 'refused');
   const account = findAccount(ledger, input.accountId, input.currency.code);
-  if (!account) return notAuthorized(ledger, new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
+  if (!account)
+    return notAuthorized(ledger, new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
   if (account.availableMinor + account.creditLimitMinor < input.amountMinor) {
     return recordRefusal(ledger, {
       transactionId: input.transactionId,
@@ -144,8 +163,19 @@ export const authorize = (ledger: Ledger, input: AuthorizeInput): Either.Either<
   const result = recordOnHold(
     ledger,
     hold,
-    { kind: 'AUTHORIZE', amountMinor: input.amountMinor, availableDeltaMinor: -input.amountMinor, holdingDeltaMinor: input.amountMinor },
-    (authorization) => ({ ...hold, amountMinor: input.amountMinor, authorization, settlement: undefined, reversal: undefined }),
+    {
+      kind: 'AUTHORIZE',
+      amountMinor: input.amountMinor,
+      availableDeltaMinor: -input.amountMinor,
+      holdingDeltaMinor: input.amountMinor,
+    },
+    (authorization) => ({
+      ...hold,
+      amountMinor: input.amountMinor,
+      authorization,
+      settlement: undefined,
+      reversal: undefined,
+    }),
   );
   return Either.mapLeft(result, (error) => ({ ledger, error, recorded: false }));
 };
@@ -159,12 +189,19 @@ export const voidHold = (
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.settlement?.kind === 'VOID') return repeated(ledger, hold.settlement);
   if (hold.settlement) {
-    return Either.left(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }));
+    return Either.left(
+      new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }),
+    );
   }
   return recordOnHold(
     ledger,
     hold,
-    { kind: 'VOID', amountMinor: hold.amountMinor, availableDeltaMinor: hold.amountMinor, holdingDeltaMinor: -hold.amountMinor },
+    {
+      kind: 'VOID',
+      amountMinor: hold.amountMinor,
+      availableDeltaMinor: hold.amountMinor,
+      holdingDeltaMinor: -hold.amountMinor,
+    },
     (settlement) => ({ ...hold, settlement }),
   );
 };
@@ -183,12 +220,20 @@ export const capture = (
   InvalidLedgerAmount | HoldNotFound | HoldAlreadySettled | IdempotencyConflict | CaptureExceedsHold | AccountNotFound
 > => {
   if (input.amountMinor < 0n) {
-    return Either.left(new InvalidLedgerAmount({ operation: 'CAPTURE', amountMinor: input.amountMinor, reason: 'a capture cannot be negative' }));
+    return Either.left(
+      new InvalidLedgerAmount({
+        operation: 'CAPTURE',
+        amountMinor: input.amountMinor,
+        reason: 'a capture cannot be negative',
+      }),
+    );
   }
   const hold = ledger.holds.get(input.transactionId);
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.settlement?.kind === 'VOID') {
-    return Either.left(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }));
+    return Either.left(
+      new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }),
+    );
   }
   if (hold.settlement) {
     return hold.settlement.amountMinor === input.amountMinor
@@ -203,7 +248,11 @@ export const capture = (
   }
   if (input.amountMinor > hold.amountMinor) {
     return Either.left(
-      new CaptureExceedsHold({ transactionId: input.transactionId, holdMinor: hold.amountMinor, requestedMinor: input.amountMinor }),
+      new CaptureExceedsHold({
+        transactionId: input.transactionId,
+        holdMinor: hold.amountMinor,
+        requestedMinor: input.amountMinor,
+      }),
     );
   }
   return recordOnHold(
@@ -228,7 +277,9 @@ export const reverse = (
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.reversal) return repeated(ledger, hold.reversal);
   if (hold.settlement?.kind !== 'CAPTURE') {
-    return Either.left(new HoldNotCaptured({ transactionId: input.transactionId, status: hold.settlement ? 'VOIDED' : 'HELD' }));
+    return Either.left(
+      new HoldNotCaptured({ transactionId: input.transactionId, status: hold.settlement ? 'VOIDED' : 'HELD' }),
+    );
   }
   const capturedMinor = hold.settlement.amountMinor;
   return recordOnHold(

@@ -43,22 +43,38 @@ const fundEverything = (ledger: Ledger): Ledger =>
     (current, account, index) =>
       stepLedgerOperation(current, {
         kind: 'deposit',
-        input: { accountId: account.accountId, currency: account.currency, depositId: `late-funding-${index}`, amountMinor: 1_000_000n },
+        input: {
+          accountId: account.accountId,
+          currency: account.currency,
+          depositId: `late-funding-${index}`,
+          amountMinor: 1_000_000n,
+        },
       }).ledger,
     ledger,
   );
 
 describe('ledger properties', () => {
-  test.prop([arbitraryLedgerScenario()])('any sequence of operations keeps every invariant at every step', (operations) => {
-    for (const ledger of ledgersOf(operations)) expect(checkInvariants(ledger)).toEqual([]);
-  });
+  test.prop([arbitraryLedgerScenario()])(
+    'any sequence of operations keeps every invariant at every step',
+    (operations) => {
+      for (const ledger of ledgersOf(operations)) expect(checkInvariants(ledger)).toEqual([]);
+    },
+  );
 
   test.prop([arbitraryLedgerScenario()])('the journal sums to each account’s balances and totals', (operations) => {
     const ledger = replayLedgerOperations(emptyLedger, operations);
     const sums = journalBalances(ledger.journal);
     for (const [key, account] of ledger.accounts) {
       const { availableMinor, holdingMinor, fundedMinor, capturedMinor, reversedMinor } = account;
-      expect(sums.get(key) ?? { availableMinor: 0n, holdingMinor: 0n, fundedMinor: 0n, capturedMinor: 0n, reversedMinor: 0n }).toMatchObject({
+      expect(
+        sums.get(key) ?? {
+          availableMinor: 0n,
+          holdingMinor: 0n,
+          fundedMinor: 0n,
+          capturedMinor: 0n,
+          reversedMinor: 0n,
+        },
+      ).toMatchObject({
         availableMinor,
         holdingMinor,
         fundedMinor,
@@ -69,25 +85,30 @@ describe('ledger properties', () => {
     }
   });
 
-  test.prop([arbitraryLedgerScenario()])('replaying every accepted movement and every refusal for funds a second time changes nothing', (operations) => {
-    // Movements and authorizations refused for funds are claims on their key: replayed, they return
-    // the recorded entry or the same refusal. Other refusals claim nothing (an unknown account may be
-    // opened later), and account changes are last-write-wins (re-opening after a limit change conflicts).
-    const claimed: { readonly operation: LedgerOperation; readonly refusal: LedgerError | undefined }[] = [];
-    const once = operations.reduce((ledger, operation) => {
-      const step = stepLedgerOperation(ledger, operation);
-      if (Either.isRight(step.result) && 'entry' in step.result.right) claimed.push({ operation, refusal: undefined });
-      if (Either.isLeft(step.result) && step.ledger !== ledger) claimed.push({ operation, refusal: step.result.left });
-      return step.ledger;
-    }, emptyLedger);
-    const twice = claimed.reduce((ledger, { operation, refusal }) => {
-      const step = stepLedgerOperation(ledger, operation);
-      if (refusal) expect(Either.getOrThrow(Either.flip(step.result))).toEqual(refusal);
-      else expect(Either.getOrThrow(step.result).applied).toBe(false);
-      return step.ledger;
-    }, once);
-    expect(twice).toBe(once);
-  });
+  test.prop([arbitraryLedgerScenario()])(
+    'replaying every accepted movement and every refusal for funds a second time changes nothing',
+    (operations) => {
+      // Movements and authorizations refused for funds are claims on their key: replayed, they return
+      // the recorded entry or the same refusal. Other refusals claim nothing (an unknown account may be
+      // opened later), and account changes are last-write-wins (re-opening after a limit change conflicts).
+      const claimed: { readonly operation: LedgerOperation; readonly refusal: LedgerError | undefined }[] = [];
+      const once = operations.reduce((ledger, operation) => {
+        const step = stepLedgerOperation(ledger, operation);
+        if (Either.isRight(step.result) && 'entry' in step.result.right)
+          claimed.push({ operation, refusal: undefined });
+        if (Either.isLeft(step.result) && step.ledger !== ledger)
+          claimed.push({ operation, refusal: step.result.left });
+        return step.ledger;
+      }, emptyLedger);
+      const twice = claimed.reduce((ledger, { operation, refusal }) => {
+        const step = stepLedgerOperation(ledger, operation);
+        if (refusal) expect(Either.getOrThrow(Either.flip(step.result))).toEqual(refusal);
+        else expect(Either.getOrThrow(step.result).applied).toBe(false);
+        return step.ledger;
+      }, once);
+      expect(twice).toBe(once);
+    },
+  );
 
   test.prop([arbitraryLedgerScenario()])(
     'an authorization refused for funds stays refused with the same error, even once the account could pay',

@@ -129,14 +129,16 @@ export const emptyLedger: Ledger = Object.freeze({
 });
 
 /** The map key of an account: unambiguous for any account id. */
-export const accountKey = (accountId: string, currencyCode: string): string => JSON.stringify([accountId, currencyCode]);
+export const accountKey = (accountId: string, currencyCode: string): string =>
+  JSON.stringify([accountId, currencyCode]);
 
 export const findAccount = (ledger: Ledger, accountId: string, currencyCode: string): LedgerAccount | undefined =>
   ledger.accounts.get(accountKey(accountId, currencyCode));
 
 export const findHold = (ledger: Ledger, transactionId: string): Hold | undefined => ledger.holds.get(transactionId);
 
-export const findRefusal = (ledger: Ledger, transactionId: string): Refusal | undefined => ledger.refusals.get(transactionId);
+export const findRefusal = (ledger: Ledger, transactionId: string): Refusal | undefined =>
+  ledger.refusals.get(transactionId);
 
 export const holdStatus = (hold: Hold): HoldStatus => {
   if (hold.reversal) return 'REVERSED';

@@ -35,14 +35,15 @@ describe('exchange rates', () => {
     expect(sourceCostOf(rate, 300n)).toEqual(money(100n, USD));
   });
 
-  test.prop([fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 1, max: 10 ** 6 }), fc.integer({ min: 0, max: 4 })])(
-    'never under-charges and never over-charges by a whole minor unit',
-    (destinationMinor, rateUnits, rateScale) => {
-      const rate = Either.getOrThrow(parseExchangeRate(`${rateUnits}e-${rateScale}`, USD, PHP));
-      const cost = sourceCostOf(rate, destinationMinor).amountMinor;
-      // cost (USD cents) * rate >= destination (PHP cents) > (cost - 1) * rate
-      expect(cost * rate.numerator).toBeGreaterThanOrEqual(destinationMinor * rate.denominator);
-      expect((cost - 1n) * rate.numerator).toBeLessThan(destinationMinor * rate.denominator);
-    },
-  );
+  test.prop([
+    fc.bigInt({ min: 1n, max: 10n ** 12n }),
+    fc.integer({ min: 1, max: 10 ** 6 }),
+    fc.integer({ min: 0, max: 4 }),
+  ])('never under-charges and never over-charges by a whole minor unit', (destinationMinor, rateUnits, rateScale) => {
+    const rate = Either.getOrThrow(parseExchangeRate(`${rateUnits}e-${rateScale}`, USD, PHP));
+    const cost = sourceCostOf(rate, destinationMinor).amountMinor;
+    // cost (USD cents) * rate >= destination (PHP cents) > (cost - 1) * rate
+    expect(cost * rate.numerator).toBeGreaterThanOrEqual(destinationMinor * rate.denominator);
+    expect((cost - 1n) * rate.numerator).toBeLessThan(destinationMinor * rate.denominator);
+  });
 });

@@ -36,7 +36,12 @@ export const parseExchangeRate = (
 /** The rate implied by paying `paid` (source) for `received` (destination); both must be positive. */
 export const impliedRate = (paid: Money, received: Money): Either.Either<ExchangeRate, InvalidExchangeRate> => {
   if (paid.amountMinor <= 0n || received.amountMinor <= 0n) {
-    return Either.left(new InvalidExchangeRate({ input: `${received.amountMinor}/${paid.amountMinor}`, reason: 'amounts must be positive' }));
+    return Either.left(
+      new InvalidExchangeRate({
+        input: `${received.amountMinor}/${paid.amountMinor}`,
+        reason: 'amounts must be positive',
+      }),
+    );
   }
   const numerator = received.amountMinor * 10n ** BigInt(paid.currency.exponent);
   const denominator = paid.amountMinor * 10n ** BigInt(received.currency.exponent);

@@ -20,7 +20,8 @@ const JPY = testCurrency('JPY');
 const BHD = testCurrency('BHD');
 const USD = testCurrency('USD');
 
-const leftTag = <A, E extends { _tag: string }>(result: Either.Either<A, E>) => (Either.isLeft(result) ? result.left._tag : 'Right');
+const leftTag = <A, E extends { _tag: string }>(result: Either.Either<A, E>) =>
+  Either.isLeft(result) ? result.left._tag : 'Right';
 
 describe('currencies', () => {
   it('knows ISO 4217 exponents', () => {
@@ -30,7 +31,11 @@ describe('currencies', () => {
   });
   it('refuses an unknown code with a typed error', () => {
     const result = currencyOf('XYZ');
-    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'UnknownCurrency', code: 'UNKNOWN_CURRENCY', currencyCode: 'XYZ' });
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'UnknownCurrency',
+      code: 'UNKNOWN_CURRENCY',
+      currencyCode: 'XYZ',
+    });
   });
 });
 
@@ -72,7 +77,9 @@ describe('parsing amounts', () => {
     expect(leftTag(moneyFromJsonNumber(2 ** 60, USD))).toBe('InvalidAmount');
     // beyond 2^51 minor units a double cannot tell neighbouring cents apart: refused, never shifted by a cent
     expect(leftTag(moneyFromJsonNumber(JSON.parse('90071992547409.93') as number, USD))).toBe('InvalidAmount');
-    expect(Either.getOrThrow(moneyFromJsonNumber(JSON.parse('9007199254740.99') as number, USD))).toEqual(money(900719925474099n, USD));
+    expect(Either.getOrThrow(moneyFromJsonNumber(JSON.parse('9007199254740.99') as number, USD))).toEqual(
+      money(900719925474099n, USD),
+    );
     expect(leftTag(moneyFromJsonNumber(Number.NaN, USD))).toBe('InvalidAmount');
   });
 

@@ -9,8 +9,7 @@ export interface Money {
   readonly currency: Currency;
 }
 
-export const money = (amountMinor: bigint, currency: Currency): Money =>
-  Object.freeze({ amountMinor, currency });
+export const money = (amountMinor: bigint, currency: Currency): Money => Object.freeze({ amountMinor, currency });
 
 export const zero = (currency: Currency): Money => money(0n, currency);
 
@@ -50,7 +49,10 @@ export const parseProviderAmount = (text: string): Either.Either<Money, InvalidA
   if (!match) return Either.left(new InvalidAmount({ input: text, reason: 'expected "CCC 123.45"' }));
   const [, code = '', amount = ''] = match;
   return Either.flatMap(currencyOf(code), (currency) =>
-    Either.mapLeft(parseMoney(amount, currency), () => new InvalidAmount({ input: text, reason: `not an exact ${code} amount` })),
+    Either.mapLeft(
+      parseMoney(amount, currency),
+      () => new InvalidAmount({ input: text, reason: `not an exact ${code} amount` }),
+    ),
   );
 };
 
@@ -62,7 +64,8 @@ export const parseProviderAmount = (text: string): Either.Either<Money, InvalidA
  * received exactly (e.g. 90071992547409.93 USD).
  */
 export const moneyFromJsonNumber = (value: number, currency: Currency): Either.Either<Money, InvalidAmount> => {
-  if (!Number.isFinite(value)) return Either.left(new InvalidAmount({ input: String(value), reason: 'not a finite number' }));
+  if (!Number.isFinite(value))
+    return Either.left(new InvalidAmount({ input: String(value), reason: 'not a finite number' }));
   const text = String(value);
   return Either.flatMap(parseMoney(text, currency), (parsed) =>
     parsed.amountMinor > MAX_EXACT_JSON_MINOR || parsed.amountMinor < -MAX_EXACT_JSON_MINOR

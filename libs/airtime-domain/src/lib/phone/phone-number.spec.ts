@@ -1,7 +1,14 @@
 import { test } from '@fast-check/jest';
 import { Either } from 'effect';
 import fc from 'fast-check';
-import { lastDigits, parseInternationalDigits, parseNationalNumber, parsePhoneNumber, toE164, toInternationalDigits } from './phone-number';
+import {
+  lastDigits,
+  parseInternationalDigits,
+  parseNationalNumber,
+  parsePhoneNumber,
+  toE164,
+  toInternationalDigits,
+} from './phone-number';
 
 describe('phone numbers', () => {
   it('parses E.164 and knows the country', () => {
@@ -24,9 +31,23 @@ describe('phone numbers', () => {
   });
 
   it('refuses anything but a valid E.164 number, with a reason', () => {
-    for (const input of ['', '254711000111', '+254711XXXYYY', '+254 711 000111', '+0123456789', '+2547', '+25471100011122233', '+999123456789', '+254000000000']) {
+    for (const input of [
+      '',
+      '254711000111',
+      '+254711XXXYYY',
+      '+254 711 000111',
+      '+0123456789',
+      '+2547',
+      '+25471100011122233',
+      '+999123456789',
+      '+254000000000',
+    ]) {
       const result = parsePhoneNumber(input);
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidPhoneNumber', code: 'INVALID_PHONE_NUMBER', input });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'InvalidPhoneNumber',
+        code: 'INVALID_PHONE_NUMBER',
+        input,
+      });
     }
     expect(Either.isLeft(parseInternationalDigits('+254711000111'))).toBe(true);
   });

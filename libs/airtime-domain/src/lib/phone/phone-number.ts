@@ -36,13 +36,21 @@ export const parsePhoneNumber = (input: string): Either.Either<PhoneNumber, Inva
 /** Parses a provider's international number without `+` ("254711000111"). */
 export const parseInternationalDigits = (digits: string): Either.Either<PhoneNumber, InvalidPhoneNumber> =>
   /^\d+$/.test(digits)
-    ? Either.mapLeft(parsePhoneNumber(`+${digits}`), (error) => new InvalidPhoneNumber({ input: digits, reason: error.reason }))
+    ? Either.mapLeft(
+        parsePhoneNumber(`+${digits}`),
+        (error) => new InvalidPhoneNumber({ input: digits, reason: error.reason }),
+      )
     : Either.left(new InvalidPhoneNumber({ input: digits, reason: 'expected digits only' }));
 
 /** Parses a number written the way people in `country` write it ("0711 000111" in KE). */
-export const parseNationalNumber = (input: string, countryIso: string): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
+export const parseNationalNumber = (
+  input: string,
+  countryIso: string,
+): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
   const parsed = parsePhoneNumberFromString(input, countryIso.toUpperCase() as CountryCode);
-  return parsed ? parsePhoneNumber(parsed.number) : Either.left(new InvalidPhoneNumber({ input, reason: `not a number of ${countryIso}` }));
+  return parsed
+    ? parsePhoneNumber(parsed.number)
+    : Either.left(new InvalidPhoneNumber({ input, reason: `not a number of ${countryIso}` }));
 };
 
 /** The number with its `+` (DT One DVS). */

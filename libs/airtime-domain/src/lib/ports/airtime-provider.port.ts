@@ -62,10 +62,15 @@ export interface AirtimeProviderService {
   readonly listProducts: (filter: ProductFilter) => Effect.Effect<readonly Product[], ProviderError>;
   readonly send: (request: SendRequest) => Effect.Effect<ProviderTransaction, ProviderError>;
   /** `None` when the provider never received this external id. */
-  readonly statusByExternalId: (providerExternalId: string) => Effect.Effect<Option.Option<ProviderTransaction>, ProviderError>;
+  readonly statusByExternalId: (
+    providerExternalId: string,
+  ) => Effect.Effect<Option.Option<ProviderTransaction>, ProviderError>;
   readonly cancel: (providerTransactionId: string) => Effect.Effect<ProviderTransaction, ProviderError>;
   readonly balances: () => Effect.Effect<readonly ProviderBalance[], ProviderError>;
   readonly parseCallback: (body: unknown) => Effect.Effect<ProviderCallback, InvalidProviderCallback>;
 }
 
-export class AirtimeProvider extends Context.Tag('@airtime/domain/AirtimeProvider')<AirtimeProvider, AirtimeProviderService>() {}
+export class AirtimeProvider extends Context.Tag('@airtime/domain/AirtimeProvider')<
+  AirtimeProvider,
+  AirtimeProviderService
+>() {}

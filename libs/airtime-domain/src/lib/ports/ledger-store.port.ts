@@ -22,13 +22,18 @@ export interface StoredMovement {
  */
 export interface LedgerStoreService {
   readonly openAccount: (input: OpenAccountInput) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
-  readonly setCreditLimit: (input: SetCreditLimitInput) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
+  readonly setCreditLimit: (
+    input: SetCreditLimitInput,
+  ) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
   readonly deposit: (input: DepositInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly authorize: (input: AuthorizeInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly capture: (input: CaptureInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly reverse: (input: ReverseInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
-  readonly account: (accountId: string, currencyCode: string) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
+  readonly account: (
+    accountId: string,
+    currencyCode: string,
+  ) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
 }
 
 export class LedgerStore extends Context.Tag('@airtime/domain/LedgerStore')<LedgerStore, LedgerStoreService>() {}

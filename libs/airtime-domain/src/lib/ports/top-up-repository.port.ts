@@ -21,19 +21,33 @@ export interface TopUpRepositoryService {
   /** Stores a new top-up; a second one with the same (account, external id) is a `DuplicateKey`. */
   readonly insert: (topUp: TopUp) => Effect.Effect<void, DuplicateKey | PersistenceFailure>;
   /** Stores a change made to the top-up as read at `expectedVersion`. */
-  readonly update: (topUp: TopUp, expectedVersion: number) => Effect.Effect<void, ConcurrentModification | PersistenceFailure>;
-  readonly findById: (id: string) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  readonly update: (
+    topUp: TopUp,
+    expectedVersion: number,
+  ) => Effect.Effect<void, ConcurrentModification | PersistenceFailure>;
+  readonly findById: (
+    id: string,
+  ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
   readonly findByExternalId: (
     accountId: string,
     externalId: string,
   ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
   /** The top-up whose attempt used this provider external id (callbacks, status queries). */
-  readonly findByProviderExternalId: (providerExternalId: string) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
-  readonly list: (filter: TopUpFilter, limit: number, cursor?: string) => Effect.Effect<Page<TopUp>, PersistenceFailure>;
+  readonly findByProviderExternalId: (
+    providerExternalId: string,
+  ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  readonly list: (
+    filter: TopUpFilter,
+    limit: number,
+    cursor?: string,
+  ) => Effect.Effect<Page<TopUp>, PersistenceFailure>;
   /** Top-ups whose scheduled retry is due at `now`. */
   readonly dueForRetry: (now: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
   /** Non-final top-ups not updated since `olderThan` (for the reconciler). */
   readonly staleNonFinal: (olderThan: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
 }
 
-export class TopUpRepository extends Context.Tag('@airtime/domain/TopUpRepository')<TopUpRepository, TopUpRepositoryService>() {}
+export class TopUpRepository extends Context.Tag('@airtime/domain/TopUpRepository')<
+  TopUpRepository,
+  TopUpRepositoryService
+>() {}

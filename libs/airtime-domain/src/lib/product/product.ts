@@ -50,14 +50,13 @@ export type Product = FixedProduct | RangedProduct;
 
 const invalid = (productId: string, reason: string) => Either.left(new InvalidProduct({ productId, reason }));
 
-export const makeFixedProduct = (
-  fields: Omit<FixedProduct, '_tag'>,
-): Either.Either<FixedProduct, InvalidProduct> => {
+export const makeFixedProduct = (fields: Omit<FixedProduct, '_tag'>): Either.Either<FixedProduct, InvalidProduct> => {
   if (fields.id.length === 0) return invalid(fields.id, 'an id is required');
   if (fields.destination.amountMinor <= 0n) return invalid(fields.id, 'destination amount must be positive');
   if (fields.wholesale.amountMinor <= 0n) return invalid(fields.id, 'wholesale price must be positive');
   if (fields.fee.amountMinor < 0n) return invalid(fields.id, 'fee cannot be negative');
-  if (!sameCurrency(fields.wholesale.currency, fields.fee.currency)) return invalid(fields.id, 'fee and wholesale price differ in currency');
+  if (!sameCurrency(fields.wholesale.currency, fields.fee.currency))
+    return invalid(fields.id, 'fee and wholesale price differ in currency');
   return Either.right(Object.freeze({ _tag: 'FixedProduct', ...fields }));
 };
 
@@ -69,7 +68,8 @@ export const makeRangedProduct = (
   if (!sameCurrency(min.currency, max.currency)) return invalid(id, 'minimum and maximum differ in currency');
   if (min.amountMinor <= 0n || max.amountMinor < min.amountMinor) return invalid(id, 'expected 0 < minimum <= maximum');
   if (stepMinor <= 0n) return invalid(id, 'step must be positive');
-  if (!sameCurrency(rate.destination, min.currency)) return invalid(id, 'rate destination differs from the range currency');
+  if (!sameCurrency(rate.destination, min.currency))
+    return invalid(id, 'rate destination differs from the range currency');
   if (!sameCurrency(rate.source, fee.currency)) return invalid(id, 'fee and rate source differ in currency');
   if (fee.amountMinor < 0n) return invalid(id, 'fee cannot be negative');
   return Either.right(Object.freeze({ _tag: 'RangedProduct', ...fields }));
@@ -94,7 +94,9 @@ export const destinationAt = (product: Product, index: bigint): Money =>
 
 /** The wholesale price of the amount at grid index `index`, rounded up to the source minor unit. */
 export const wholesaleAt = (product: Product, index: bigint): Money =>
-  product._tag === 'FixedProduct' ? product.wholesale : sourceCostOf(product.rate, destinationAt(product, index).amountMinor);
+  product._tag === 'FixedProduct'
+    ? product.wholesale
+    : sourceCostOf(product.rate, destinationAt(product, index).amountMinor);
 
 /** Wholesale price plus fee: what the account is charged for the amount at `index`. */
 export const costAt = (product: Product, index: bigint): Money => {

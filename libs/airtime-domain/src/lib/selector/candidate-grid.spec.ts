@@ -34,7 +34,9 @@ describe('ranged products', () => {
   });
 
   it('lands on the next grid value above desired', () => {
-    const quote = Either.getOrThrow(selectDenomination([wideRange], { maxAmount: money(500_000n, KES), desiredAmount: money(1_001n, KES) }));
+    const quote = Either.getOrThrow(
+      selectDenomination([wideRange], { maxAmount: money(500_000n, KES), desiredAmount: money(1_001n, KES) }),
+    );
     expect(quote.receive).toEqual(money(1_050n, KES));
   });
 
@@ -54,7 +56,9 @@ describe('ranged products', () => {
   });
 
   it('at a desired cost, also gives the most destination amount that cost buys', () => {
-    const quote = Either.getOrThrow(selectDenomination([wideRange], { maxAmount: money(100n, USD), desiredAmount: money(83n, USD) }));
+    const quote = Either.getOrThrow(
+      selectDenomination([wideRange], { maxAmount: money(100n, USD), desiredAmount: money(83n, USD) }),
+    );
     // 100.00 KES is the first amount costing 83 cents; 101.00 KES costs the same
     expect(quote.cost).toEqual(money(83n, USD));
     expect(quote.receive).toEqual(money(10_100n, KES));
@@ -68,7 +72,10 @@ describe('ranged products', () => {
       if (!grid) return;
       const values: bigint[] = [];
       for (let i = 0n; i < grid.size; i++) values.push(grid.valueAt(i));
-      const below = values.map((v, i) => [v, i] as const).filter(([v]) => v <= limit).pop();
+      const below = values
+        .map((v, i) => [v, i] as const)
+        .filter(([v]) => v <= limit)
+        .pop();
       const above = values.map((v, i) => [v, i] as const).find(([v]) => v >= limit);
       expect(largestIndexAtOrBelow(grid, limit)).toBe(below === undefined ? undefined : BigInt(below[1]));
       expect(smallestIndexAtOrAbove(grid, limit)).toBe(above === undefined ? undefined : BigInt(above[1]));

@@ -1,6 +1,13 @@
 import type { Currency } from '../money/currency';
 import { sameCurrency } from '../money/currency';
-import { costAt, destinationAt, destinationCurrencyOf, gridSize, type Product, sourceCurrencyOf } from '../product/product';
+import {
+  costAt,
+  destinationAt,
+  destinationCurrencyOf,
+  gridSize,
+  type Product,
+  sourceCurrencyOf,
+} from '../product/product';
 
 /**
  * A product's candidates seen in the request's currency: grid index ->

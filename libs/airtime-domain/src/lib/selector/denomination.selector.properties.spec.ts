@@ -25,9 +25,20 @@ const enumerate = (products: readonly Product[], currencyCode: string): Candidat
     for (let index = 0n; index < gridSize(product); index++) {
       const receive = destinationAt(product, index);
       const cost = costAt(product, index);
-      const value = receive.currency.code === currencyCode ? receive.amountMinor : cost.currency.code === currencyCode ? cost.amountMinor : undefined;
+      const value =
+        receive.currency.code === currencyCode
+          ? receive.amountMinor
+          : cost.currency.code === currencyCode
+            ? cost.amountMinor
+            : undefined;
       if (value !== undefined) {
-        candidates.push({ productId: product.id, value, receiveMinor: receive.amountMinor, costCurrency: cost.currency.code, costMinor: cost.amountMinor });
+        candidates.push({
+          productId: product.id,
+          value,
+          receiveMinor: receive.amountMinor,
+          costCurrency: cost.currency.code,
+          costMinor: cost.amountMinor,
+        });
       }
     }
     return candidates;
@@ -48,12 +59,21 @@ const oracleValue = (candidates: readonly Candidate[], request: SelectionRequest
 /** The winner among candidates of the chosen value: most received per product, then cheapest cost, then lowest id. */
 const oracleWinner = (candidates: readonly Candidate[], value: bigint): Candidate | undefined => {
   const atValue = candidates.filter((c) => c.value === value);
-  const bestPerProduct = atValue.filter((c) => !atValue.some((o) => o.productId === c.productId && o.costCurrency === c.costCurrency && o.receiveMinor > c.receiveMinor));
+  const bestPerProduct = atValue.filter(
+    (c) =>
+      !atValue.some(
+        (o) => o.productId === c.productId && o.costCurrency === c.costCurrency && o.receiveMinor > c.receiveMinor,
+      ),
+  );
   const cmp = (a: Candidate, b: Candidate): number =>
     a.costCurrency !== b.costCurrency
-      ? (a.costCurrency < b.costCurrency ? -1 : 1)
+      ? a.costCurrency < b.costCurrency
+        ? -1
+        : 1
       : a.costMinor !== b.costMinor
-        ? (a.costMinor < b.costMinor ? -1 : 1)
+        ? a.costMinor < b.costMinor
+          ? -1
+          : 1
         : Number(BigInt(a.productId) - BigInt(b.productId));
   return [...bestPerProduct].sort(cmp)[0];
 };
@@ -66,62 +86,85 @@ const catalogueAndRequest = fc.oneof(
 );
 
 describe('denomination selector properties', () => {
-  test.prop([catalogueAndRequest])('chooses exactly the value the rules choose, by enumeration', ([products, request]) => {
-    const expected = oracleValue(enumerate(products, request.maxAmount.currency.code), request);
-    const result = selectDenomination(products, request);
-    if (expected === undefined) {
-      expect(Either.isLeft(result)).toBe(true);
-    } else {
-      const quote = Either.getOrThrow(result);
-      expect(quote.matchedAmount.amountMinor).toBe(expected);
-      const winner = oracleWinner(enumerate(products, request.maxAmount.currency.code), expected);
-      expect({ id: quote.product.id, receive: quote.receive.amountMinor, cost: quote.cost.amountMinor }).toEqual({
-        id: winner?.productId,
-        receive: winner?.receiveMinor,
-        cost: winner?.costMinor,
-      });
-    }
-  });
-
-  test.prop([catalogueAndRequest])('the result is a candidate of its product and never above max', ([products, request]) => {
-    const result = selectDenomination(products, request);
-    fc.pre(Either.isRight(result));
-    const quote = Either.getOrThrow(result);
-    expect(quote.matchedAmount.amountMinor).toBeLessThanOrEqual(request.maxAmount.amountMinor);
-    const candidates = enumerate([quote.product], request.maxAmount.currency.code);
-    expect(candidates.some((c) => c.receiveMinor === quote.receive.amountMinor && c.value === quote.matchedAmount.amountMinor)).toBe(true);
-  });
-
-  test.prop([catalogueAndRequest])('of equally valued candidates of its product, receives the most', ([products, request]) => {
-    const result = selectDenomination(products, request);
-    fc.pre(Either.isRight(result));
-    const quote = Either.getOrThrow(result);
-    const twins = enumerate([quote.product], request.maxAmount.currency.code).filter((c) => c.value === quote.matchedAmount.amountMinor);
-    expect(twins.every((c) => c.receiveMinor <= quote.receive.amountMinor)).toBe(true);
-  });
-
-  test.prop([catalogueAndRequest])('is minimal at or above desired whenever such a candidate exists', ([products, request]) => {
-    fc.pre(request.desiredAmount !== undefined);
-    const desired = request.desiredAmount?.amountMinor ?? 0n;
-    const candidates = enumerate(products, request.maxAmount.currency.code);
-    const between = candidates.filter((c) => c.value >= desired && c.value <= request.maxAmount.amountMinor);
-    fc.pre(between.length > 0);
-    const quote = Either.getOrThrow(selectDenomination(products, request));
-    expect(quote.rule).toBe('SMALLEST_AT_OR_ABOVE_DESIRED');
-    expect(between.every((c) => c.value >= quote.matchedAmount.amountMinor)).toBe(true);
-    expect(quote.matchedAmount.amountMinor).toBeGreaterThanOrEqual(desired);
-  });
-
-  test.prop([catalogueAndRequest.chain(([products, request]) => fc.tuple(fc.constant(products), fc.shuffledSubarray(products, { minLength: products.length }), fc.constant(request)))])(
-    'does not depend on the order of the products',
-    ([products, shuffled, request]) => {
-      const a = selectDenomination(products, request);
-      const b = selectDenomination(shuffled, request);
-      expect(Either.isRight(a)).toBe(Either.isRight(b));
-      if (Either.isRight(a) && Either.isRight(b)) {
-        expect(b.right.product).toBe(a.right.product);
-        expect(b.right.receive).toEqual(a.right.receive);
+  test.prop([catalogueAndRequest])(
+    'chooses exactly the value the rules choose, by enumeration',
+    ([products, request]) => {
+      const expected = oracleValue(enumerate(products, request.maxAmount.currency.code), request);
+      const result = selectDenomination(products, request);
+      if (expected === undefined) {
+        expect(Either.isLeft(result)).toBe(true);
+      } else {
+        const quote = Either.getOrThrow(result);
+        expect(quote.matchedAmount.amountMinor).toBe(expected);
+        const winner = oracleWinner(enumerate(products, request.maxAmount.currency.code), expected);
+        expect({ id: quote.product.id, receive: quote.receive.amountMinor, cost: quote.cost.amountMinor }).toEqual({
+          id: winner?.productId,
+          receive: winner?.receiveMinor,
+          cost: winner?.costMinor,
+        });
       }
     },
   );
+
+  test.prop([catalogueAndRequest])(
+    'the result is a candidate of its product and never above max',
+    ([products, request]) => {
+      const result = selectDenomination(products, request);
+      fc.pre(Either.isRight(result));
+      const quote = Either.getOrThrow(result);
+      expect(quote.matchedAmount.amountMinor).toBeLessThanOrEqual(request.maxAmount.amountMinor);
+      const candidates = enumerate([quote.product], request.maxAmount.currency.code);
+      expect(
+        candidates.some(
+          (c) => c.receiveMinor === quote.receive.amountMinor && c.value === quote.matchedAmount.amountMinor,
+        ),
+      ).toBe(true);
+    },
+  );
+
+  test.prop([catalogueAndRequest])(
+    'of equally valued candidates of its product, receives the most',
+    ([products, request]) => {
+      const result = selectDenomination(products, request);
+      fc.pre(Either.isRight(result));
+      const quote = Either.getOrThrow(result);
+      const twins = enumerate([quote.product], request.maxAmount.currency.code).filter(
+        (c) => c.value === quote.matchedAmount.amountMinor,
+      );
+      expect(twins.every((c) => c.receiveMinor <= quote.receive.amountMinor)).toBe(true);
+    },
+  );
+
+  test.prop([catalogueAndRequest])(
+    'is minimal at or above desired whenever such a candidate exists',
+    ([products, request]) => {
+      fc.pre(request.desiredAmount !== undefined);
+      const desired = request.desiredAmount?.amountMinor ?? 0n;
+      const candidates = enumerate(products, request.maxAmount.currency.code);
+      const between = candidates.filter((c) => c.value >= desired && c.value <= request.maxAmount.amountMinor);
+      fc.pre(between.length > 0);
+      const quote = Either.getOrThrow(selectDenomination(products, request));
+      expect(quote.rule).toBe('SMALLEST_AT_OR_ABOVE_DESIRED');
+      expect(between.every((c) => c.value >= quote.matchedAmount.amountMinor)).toBe(true);
+      expect(quote.matchedAmount.amountMinor).toBeGreaterThanOrEqual(desired);
+    },
+  );
+
+  test.prop([
+    catalogueAndRequest.chain(([products, request]) =>
+      fc.tuple(
+        fc.constant(products),
+        fc.shuffledSubarray(products, { minLength: products.length }),
+        fc.constant(request),
+      ),
+    ),
+  ])('does not depend on the order of the products', ([products, shuffled, request]) => {
+    const a = selectDenomination(products, request);
+    const b = selectDenomination(shuffled, request);
+    expect(Either.isRight(a)).toBe(Either.isRight(b));
+    if (Either.isRight(a) && Either.isRight(b)) {
+      expect(b.right.product).toBe(a.right.product);
+      expect(b.right.receive).toEqual(a.right.receive);
+    }
+  });
 });

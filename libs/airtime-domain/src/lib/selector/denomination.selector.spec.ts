@@ -23,13 +23,26 @@ const fixed = (id: string, operator: Operator, pesos: number, usdCents: bigint, 
   );
 
 // engageSPARK's Philippine example: Globe sells 25 but no 20, Smart sells 20 but not 25.
-const globeProducts = [fixed('10', globe, 10, 18n), fixed('11', globe, 15, 27n), fixed('12', globe, 25, 45n), fixed('13', globe, 30, 54n)];
-const smartProducts = [fixed('20', smart, 10, 18n), fixed('21', smart, 15, 27n), fixed('22', smart, 20, 36n), fixed('23', smart, 30, 54n)];
+const globeProducts = [
+  fixed('10', globe, 10, 18n),
+  fixed('11', globe, 15, 27n),
+  fixed('12', globe, 25, 45n),
+  fixed('13', globe, 30, 54n),
+];
+const smartProducts = [
+  fixed('20', smart, 10, 18n),
+  fixed('21', smart, 15, 27n),
+  fixed('22', smart, 20, 36n),
+  fixed('23', smart, 30, 54n),
+];
 const pesos = (amount: number) => money(BigInt(amount) * 100n, PHP);
 
 const select = (products: readonly Product[], max: number, desired?: number) =>
   Either.getOrThrow(
-    selectDenomination(products, { maxAmount: pesos(max), ...(desired === undefined ? {} : { desiredAmount: pesos(desired) }) }),
+    selectDenomination(products, {
+      maxAmount: pesos(max),
+      ...(desired === undefined ? {} : { desiredAmount: pesos(desired) }),
+    }),
   );
 
 describe('denomination selector: engageSPARK examples', () => {
@@ -102,21 +115,39 @@ describe('denomination selector: rules', () => {
 
   it('refuses a currency neither the destination nor the products accept, without converting', () => {
     const result = selectDenomination(smartProducts, { maxAmount: money(1000n, testCurrency('KES')) });
-    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'CurrencyNotAccepted', currency: 'KES', accepted: ['PHP', 'USD'] });
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'CurrencyNotAccepted',
+      currency: 'KES',
+      accepted: ['PHP', 'USD'],
+    });
   });
 
   it('with a charge currency, considers only products priced in it', () => {
     const EUR = testCurrency('EUR');
     const inEuro = Either.getOrThrow(
-      makeFixedProduct({ id: '1', name: 'Globe 20 (EUR)', kind: 'AIRTIME', operator: globe, destination: pesos(20), wholesale: money(30n, EUR), fee: money(0n, EUR) }),
+      makeFixedProduct({
+        id: '1',
+        name: 'Globe 20 (EUR)',
+        kind: 'AIRTIME',
+        operator: globe,
+        destination: pesos(20),
+        wholesale: money(30n, EUR),
+        fee: money(0n, EUR),
+      }),
     );
     const inDollars = fixed('9', smart, 20, 36n);
     expect(select([inEuro, inDollars], 20).product.id).toBe('1'); // no charge currency: the tie falls to the currency code
-    const charged = Either.getOrThrow(selectDenomination([inEuro, inDollars], { maxAmount: pesos(20), chargeCurrency: USD }));
+    const charged = Either.getOrThrow(
+      selectDenomination([inEuro, inDollars], { maxAmount: pesos(20), chargeCurrency: USD }),
+    );
     expect(charged.product.id).toBe('9');
     expect(charged.cost.currency).toBe(USD);
     const refused = selectDenomination([inEuro], { maxAmount: pesos(20), chargeCurrency: USD });
-    expect(Either.isLeft(refused) && refused.left).toMatchObject({ _tag: 'CurrencyNotAccepted', currency: 'USD', accepted: ['EUR'] });
+    expect(Either.isLeft(refused) && refused.left).toMatchObject({
+      _tag: 'CurrencyNotAccepted',
+      currency: 'USD',
+      accepted: ['EUR'],
+    });
   });
 
   it('refuses a non-positive max and a desired amount in another currency', () => {

@@ -13,7 +13,12 @@ import {
 } from '../product/product';
 import { type CandidateGrid, candidateGrid, largestIndexAtOrBelow, smallestIndexAtOrAbove } from './candidate-grid';
 import type { Quote, SelectionRequest, SelectionRule } from './quote';
-import { CurrencyNotAccepted, InvalidSelectionRequest, NoMatchingProduct, type SelectionError } from './selector.errors';
+import {
+  CurrencyNotAccepted,
+  InvalidSelectionRequest,
+  NoMatchingProduct,
+  type SelectionError,
+} from './selector.errors';
 
 interface Pick {
   readonly grid: CandidateGrid;
@@ -44,7 +49,8 @@ const best = (picks: readonly Pick[], preferSmaller: boolean): Pick | undefined 
     return pick.value < chosen.value === preferSmaller ? pick : chosen;
   }, undefined);
 
-const present = <A>(values: readonly (A | undefined)[]): A[] => values.filter((value): value is A => value !== undefined);
+const present = <A>(values: readonly (A | undefined)[]): A[] =>
+  values.filter((value): value is A => value !== undefined);
 
 const validate = (request: SelectionRequest): InvalidSelectionRequest | undefined => {
   if (request.maxAmount.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'maxAmount must be positive' });
@@ -52,28 +58,39 @@ const validate = (request: SelectionRequest): InvalidSelectionRequest | undefine
   if (desired && !sameCurrency(desired.currency, request.maxAmount.currency)) {
     return new InvalidSelectionRequest({ reason: 'desiredAmount and maxAmount must be in one currency' });
   }
-  if (desired && desired.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'desiredAmount must be positive' });
+  if (desired && desired.amountMinor <= 0n)
+    return new InvalidSelectionRequest({ reason: 'desiredAmount must be positive' });
   return undefined;
 };
 
-const choose = (grids: readonly CandidateGrid[], request: SelectionRequest): { pick: Pick; rule: SelectionRule } | undefined => {
+const choose = (
+  grids: readonly CandidateGrid[],
+  request: SelectionRequest,
+): { pick: Pick; rule: SelectionRule } | undefined => {
   const max = request.maxAmount.amountMinor;
   const largestBelowMax = () =>
-    best(present(grids.map((grid) => {
-      // already the largest index of its value
-      const index = largestIndexAtOrBelow(grid, max);
-      return index === undefined ? undefined : { grid, index, value: grid.valueAt(index) };
-    })), false);
+    best(
+      present(
+        grids.map((grid) => {
+          // already the largest index of its value
+          const index = largestIndexAtOrBelow(grid, max);
+          return index === undefined ? undefined : { grid, index, value: grid.valueAt(index) };
+        }),
+      ),
+      false,
+    );
   if (request.desiredAmount === undefined) {
     const pick = largestBelowMax();
     return pick && { pick, rule: 'LARGEST_AT_OR_BELOW_MAX' };
   }
   const desired = request.desiredAmount.amountMinor;
   const atOrAboveDesired = best(
-    present(grids.map((grid) => {
-      const index = smallestIndexAtOrAbove(grid, desired);
-      return index === undefined || grid.valueAt(index) > max ? undefined : pickAt(grid, index);
-    })),
+    present(
+      grids.map((grid) => {
+        const index = smallestIndexAtOrAbove(grid, desired);
+        return index === undefined || grid.valueAt(index) > max ? undefined : pickAt(grid, index);
+      }),
+    ),
     true,
   );
   if (atOrAboveDesired) return { pick: atOrAboveDesired, rule: 'SMALLEST_AT_OR_ABOVE_DESIRED' };
@@ -125,7 +142,10 @@ export const selectDenomination = (
   const chargeable = charge ? products.filter((product) => sameCurrency(sourceCurrencyOf(product), charge)) : products;
   if (charge && chargeable.length === 0 && products.length > 0) {
     return Either.left(
-      new CurrencyNotAccepted({ currency: charge.code, accepted: currencyCodes(products, (product) => [sourceCurrencyOf(product)]) }),
+      new CurrencyNotAccepted({
+        currency: charge.code,
+        accepted: currencyCodes(products, (product) => [sourceCurrencyOf(product)]),
+      }),
     );
   }
   const grids = present(chargeable.map((product) => candidateGrid(product, currency)));

@@ -97,7 +97,10 @@ export const reportAttemptStatus = (
   if (failure === undefined || !isLatest) {
     if (failed) return Either.right(noChange(withAttempts(topUp, attempts, now)));
     return Either.map(applyStatus(topUp.status, report.status), (change) => ({
-      topUp: { ...withAttempts(topUp, attempts, now), status: change._tag === 'Advanced' ? change.status : topUp.status },
+      topUp: {
+        ...withAttempts(topUp, attempts, now),
+        status: change._tag === 'Advanced' ? change.status : topUp.status,
+      },
       movements: movementsOf(change),
     }));
   }
@@ -105,7 +108,9 @@ export const reportAttemptStatus = (
   const attemptsMade = topUp.attempts.length;
   if (failure.retryable && hasAttemptsLeft(attemptsMade)) {
     const from = report.retryFrom === 'now' ? now : attempt.startedAt;
-    return Either.right(noChange({ ...withAttempts(topUp, attempts, now), nextAttemptAt: nextAttemptAt(from, attemptsMade) }));
+    return Either.right(
+      noChange({ ...withAttempts(topUp, attempts, now), nextAttemptAt: nextAttemptAt(from, attemptsMade) }),
+    );
   }
 
   return Either.map(applyStatus(topUp.status, topUpFailureStatus(topUp.status, report.status)), (change) => ({

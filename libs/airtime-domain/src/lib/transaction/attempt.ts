@@ -105,9 +105,7 @@ export type ProviderStatusAnswer =
   | { readonly _tag: 'NotFound' };
 
 export const providerFound = (status: TransactionStatus, providerTransactionId?: string): ProviderStatusAnswer =>
-  providerTransactionId === undefined
-    ? { _tag: 'Found', status }
-    : { _tag: 'Found', status, providerTransactionId };
+  providerTransactionId === undefined ? { _tag: 'Found', status } : { _tag: 'Found', status, providerTransactionId };
 
 export const providerNotFound: ProviderStatusAnswer = { _tag: 'NotFound' };
 
@@ -164,6 +162,7 @@ export const findAttempt = (attempts: readonly Attempt[], ref: AttemptRef | unde
   if (ref === undefined) return attempts[attempts.length - 1];
   if ('attemptNumber' in ref) return attempts.find((attempt) => attempt.number === ref.attemptNumber);
   // a resend after "not found" reuses the external id: the latest attempt holding it is the live one
-  if ('providerExternalId' in ref) return [...attempts].reverse().find((attempt) => attempt.providerExternalId === ref.providerExternalId);
+  if ('providerExternalId' in ref)
+    return [...attempts].reverse().find((attempt) => attempt.providerExternalId === ref.providerExternalId);
   return attempts.find((attempt) => attempt.providerTransactionId === ref.providerTransactionId);
 };

@@ -52,7 +52,9 @@ describe('provider external id', () => {
   });
 
   it('differs between accounts that use the same external id (one provider account serves them all)', () => {
-    expect(providerExternalIdFor('team-a', id('order-42'), 1)).not.toBe(providerExternalIdFor('team-b', id('order-42'), 1));
+    expect(providerExternalIdFor('team-a', id('order-42'), 1)).not.toBe(
+      providerExternalIdFor('team-b', id('order-42'), 1),
+    );
   });
 
   it('stays plain while it fits in 40 characters', () => {
@@ -69,7 +71,9 @@ describe('provider external id', () => {
 
   it('tells apart long ids that share their prefix', () => {
     const prefix = 'merchant-2025-01-01-batch-0000';
-    expect(providerExternalIdFor('a', id(`${prefix}-000001`), 1)).not.toBe(providerExternalIdFor('a', id(`${prefix}-000002`), 1));
+    expect(providerExternalIdFor('a', id(`${prefix}-000001`), 1)).not.toBe(
+      providerExternalIdFor('a', id(`${prefix}-000002`), 1),
+    );
   });
 
   it('never cuts a surrogate pair in half', () => {
@@ -82,11 +86,14 @@ describe('provider external id', () => {
 
   const accountArb = fc.constantFrom('team-a', 'team-b', 'growth', 'ops-ke');
 
-  test.prop([accountArb, arbitraryExternalId(), attemptArb])('is always 1..40 non-whitespace characters and deterministic', (account, external, attempt) => {
-    const derived = providerExternalIdFor(account, external, attempt);
-    expect(isValid(derived)).toBe(true);
-    expect(providerExternalIdFor(account, external, attempt)).toBe(derived);
-  });
+  test.prop([accountArb, arbitraryExternalId(), attemptArb])(
+    'is always 1..40 non-whitespace characters and deterministic',
+    (account, external, attempt) => {
+      const derived = providerExternalIdFor(account, external, attempt);
+      expect(isValid(derived)).toBe(true);
+      expect(providerExternalIdFor(account, external, attempt)).toBe(derived);
+    },
+  );
 
   test.prop([accountArb, arbitraryExternalId()])('differs across the attempts of one id', (account, external) => {
     const ids = Array.from({ length: MAX_ATTEMPTS }, (_, index) => providerExternalIdFor(account, external, index + 1));

@@ -1,11 +1,14 @@
 import { MAX_ATTEMPTS, nextAttemptAt, RETRY_DELAYS_MINUTES, retryDelayMinutes } from './retry.policy';
 
 const previous = new Date(Date.UTC(2025, 0, 1, 12, 0, 0));
-const minutesAfter = (date: Date | undefined) => (date === undefined ? undefined : (date.getTime() - previous.getTime()) / 60_000);
+const minutesAfter = (date: Date | undefined) =>
+  date === undefined ? undefined : (date.getTime() - previous.getTime()) / 60_000;
 
 describe('retry policy (engageSPARK schedule)', () => {
   it('retries 1, 2, 5, 30, 60 and 120 minutes after the previous attempt', () => {
-    expect([1, 2, 3, 4, 5, 6].map((made) => minutesAfter(nextAttemptAt(previous, made)))).toEqual([1, 2, 5, 30, 60, 120]);
+    expect([1, 2, 3, 4, 5, 6].map((made) => minutesAfter(nextAttemptAt(previous, made)))).toEqual([
+      1, 2, 5, 30, 60, 120,
+    ]);
     expect(RETRY_DELAYS_MINUTES).toEqual([1, 2, 5, 30, 60, 120]);
   });
 

@@ -1,6 +1,13 @@
 import { Either } from 'effect';
 import { sampleNewTopUp } from '../../testing/transaction.arbitraries';
-import { attemptAccepted, attemptFailed, attemptSucceeded, attemptUnknown, providerFound, providerNotFound } from './attempt';
+import {
+  attemptAccepted,
+  attemptFailed,
+  attemptSucceeded,
+  attemptUnknown,
+  providerFound,
+  providerNotFound,
+} from './attempt';
 import { topUpFailureStatus } from './attempt-report';
 import { type ExternalId, providerExternalIdFor } from './external-id';
 import { createTopUp, type TopUp, type TopUpChange } from './top-up';
@@ -87,7 +94,11 @@ describe('startAttempt', () => {
 
   it('refuses while the last attempt is in flight, pending or unknown', () => {
     const inFlight = withAttempt();
-    expect(left(startAttempt(inFlight, at(10)))).toMatchObject({ _tag: 'UnresolvedAttempt', attemptNumber: 1, state: 'InFlight' });
+    expect(left(startAttempt(inFlight, at(10)))).toMatchObject({
+      _tag: 'UnresolvedAttempt',
+      attemptNumber: 1,
+      state: 'InFlight',
+    });
     const pending = right(recordAttemptOutcome(inFlight, attemptAccepted('tx-1', 'CONFIRMED'), at(0))).topUp;
     expect(left(startAttempt(pending, at(10)))).toMatchObject({ _tag: 'UnresolvedAttempt', state: 'Pending' });
     const unknown = right(recordAttemptOutcome(inFlight, attemptUnknown('TIMEOUT_AFTER_SEND'), at(0))).topUp;
@@ -129,7 +140,11 @@ describe('recordAttemptOutcome', () => {
     const change = right(recordAttemptOutcome(withAttempt(), attemptSucceeded('tx-1'), at(1)));
     expect(change.movements).toEqual(['CAPTURE']);
     expect(change.topUp.status).toEqual(s('COMPLETED'));
-    expect(last(change.topUp)).toMatchObject({ state: 'Succeeded', providerTransactionId: 'tx-1', providerStatus: s('COMPLETED') });
+    expect(last(change.topUp)).toMatchObject({
+      state: 'Succeeded',
+      providerTransactionId: 'tx-1',
+      providerStatus: s('COMPLETED'),
+    });
     expect(change.topUp.updatedAt).toEqual(at(1));
   });
 
@@ -140,27 +155,43 @@ describe('recordAttemptOutcome', () => {
     expect(last(confirmed.topUp)?.state).toBe('Pending');
     const submitted = right(recordAttemptOutcome(withAttempt(), attemptAccepted('tx-1', 'SUBMITTED'), at(0)));
     expect(submitted.topUp.status).toEqual(s('SUBMITTED'));
-    const completed = right(applyProviderEvent(submitted.topUp, s('COMPLETED'), at(2), { providerTransactionId: 'tx-1' }));
+    const completed = right(
+      applyProviderEvent(submitted.topUp, s('COMPLETED'), at(2), { providerTransactionId: 'tx-1' }),
+    );
     expect(completed.movements).toEqual(['CAPTURE']);
     expect(completed.topUp.status).toEqual(s('COMPLETED'));
   });
 
   it('schedules a retry on a retryable failure, keeping the hold', () => {
-    const outcome = attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' });
+    const outcome = attemptFailed({
+      reason: 'OPERATOR_UNAVAILABLE',
+      status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE',
+    });
     const change = right(recordAttemptOutcome(withAttempt(), outcome, at(0.5)));
     expect(change.movements).toEqual([]);
     expect(change.topUp.status).toEqual(s('CREATED'));
     expect(change.topUp.nextAttemptAt).toEqual(at(1));
     expect(change.topUp.failureReason).toBeUndefined();
-    expect(last(change.topUp)).toMatchObject({ state: 'Failed', failure: { reason: 'OPERATOR_UNAVAILABLE', retryable: true } });
+    expect(last(change.topUp)).toMatchObject({
+      state: 'Failed',
+      failure: { reason: 'OPERATOR_UNAVAILABLE', retryable: true },
+    });
   });
 
   it('declines on a failure that is not retryable, voiding the hold', () => {
-    const outcome = attemptFailed({ reason: 'DECLINED_BY_OPERATOR', status: 'DECLINED-BARRED-CREDIT-PARTY', detail: 'barred' });
+    const outcome = attemptFailed({
+      reason: 'DECLINED_BY_OPERATOR',
+      status: 'DECLINED-BARRED-CREDIT-PARTY',
+      detail: 'barred',
+    });
     const change = right(recordAttemptOutcome(withAttempt(), outcome, at(0)));
     expect(change.movements).toEqual(['VOID']);
     expect(change.topUp.status).toEqual(transactionStatus('DECLINED-BARRED-CREDIT-PARTY'));
-    expect(change.topUp.failureReason).toEqual({ reason: 'DECLINED_BY_OPERATOR', attemptsExhausted: false, detail: 'barred' });
+    expect(change.topUp.failureReason).toEqual({
+      reason: 'DECLINED_BY_OPERATOR',
+      attemptsExhausted: false,
+      detail: 'barred',
+    });
     expect(change.topUp.nextAttemptAt).toBeUndefined();
   });
 
@@ -172,7 +203,10 @@ describe('recordAttemptOutcome', () => {
   });
 
   it('follows the whole schedule (1, 2, 5, 30, 60, 120 minutes), then declines when exhausted', () => {
-    const outcome = attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' });
+    const outcome = attemptFailed({
+      reason: 'OPERATOR_UNAVAILABLE',
+      status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE',
+    });
     let topUp = created();
     let now = t0;
     const delays: number[] = [];
@@ -211,7 +245,10 @@ describe('recordAttemptOutcome', () => {
   it('ignores a send result that the callback already overtook', () => {
     const completed = right(applyProviderEvent(withAttempt(), s('COMPLETED'), at(0))).topUp;
     expectNoOp(completed, right(recordAttemptOutcome(completed, attemptUnknown('TIMEOUT_AFTER_SEND'), at(1))));
-    expectNoOp(completed, right(recordAttemptOutcome(completed, attemptFailed({ reason: 'TIMEOUT_BEFORE_SEND' }), at(1))));
+    expectNoOp(
+      completed,
+      right(recordAttemptOutcome(completed, attemptFailed({ reason: 'TIMEOUT_BEFORE_SEND' }), at(1))),
+    );
     // A stale send result only teaches the provider's transaction id.
     const withId = right(recordAttemptOutcome(completed, attemptAccepted('tx-1', 'CONFIRMED'), at(1)));
     expect(withId.movements).toEqual([]);
@@ -227,7 +264,9 @@ describe('recordAttemptOutcome', () => {
   });
 
   it('refuses an outcome when no attempt was started', () => {
-    expect(left(recordAttemptOutcome(created(), attemptSucceeded('tx-1'), at(0)))).toMatchObject({ _tag: 'AttemptNotFound' });
+    expect(left(recordAttemptOutcome(created(), attemptSucceeded('tx-1'), at(0)))).toMatchObject({
+      _tag: 'AttemptNotFound',
+    });
   });
 });
 
@@ -250,7 +289,9 @@ describe('resolveUnknownAttempt', () => {
   });
 
   it('applies a definite failure the provider reports', () => {
-    const change = right(resolveUnknownAttempt(unknown(), providerFound(transactionStatus('DECLINED-INVALID-CREDIT-PARTY')), at(2)));
+    const change = right(
+      resolveUnknownAttempt(unknown(), providerFound(transactionStatus('DECLINED-INVALID-CREDIT-PARTY')), at(2)),
+    );
     expect(change.movements).toEqual(['VOID']);
     expect(change.topUp.status).toEqual(transactionStatus('DECLINED-INVALID-CREDIT-PARTY'));
   });
@@ -261,18 +302,25 @@ describe('resolveUnknownAttempt', () => {
     expect(change.topUp.status).toEqual(s('CREATED'));
     expect(change.topUp.awaitingStatusQuery).toBe(false);
     expect(change.topUp.nextAttemptAt).toEqual(at(11));
-    expect(last(change.topUp)).toMatchObject({ state: 'Failed', failure: { reason: 'NOT_FOUND_AT_PROVIDER', retryable: true } });
+    expect(last(change.topUp)).toMatchObject({
+      state: 'Failed',
+      failure: { reason: 'NOT_FOUND_AT_PROVIDER', retryable: true },
+    });
     expect(left(startAttempt(change.topUp, at(10)))._tag).toBe('AttemptNotDue');
     const next = right(startAttempt(change.topUp, at(11), 'dtone'));
     expect(next.attempt.number).toBe(2);
     // the provider's duplicate check then stops a late original from being delivered as well
     expect(next.attempt.providerExternalId).toBe(pid(1));
     // A late delivery of the attempt the provider said it never had is flagged, never absorbed.
-    expect(left(applyProviderEvent(next.topUp, s('COMPLETED'), at(12), { attemptNumber: 1 }))._tag).toBe('IllegalTransition');
+    expect(left(applyProviderEvent(next.topUp, s('COMPLETED'), at(12), { attemptNumber: 1 }))._tag).toBe(
+      'IllegalTransition',
+    );
   });
 
   it('routes events for a reused external id to the live attempt', () => {
-    const resent = right(startAttempt(right(resolveUnknownAttempt(unknown(), providerNotFound, at(10))).topUp, at(11), 'dtone')).topUp;
+    const resent = right(
+      startAttempt(right(resolveUnknownAttempt(unknown(), providerNotFound, at(10))).topUp, at(11), 'dtone'),
+    ).topUp;
     const change = right(applyProviderEvent(resent, s('COMPLETED'), at(12), { providerExternalId: pid(1) }));
     expect(change.movements).toEqual(['CAPTURE']);
     expect(last(change.topUp)).toMatchObject({ number: 2, state: 'Succeeded' });
@@ -289,7 +337,13 @@ describe('resolveUnknownAttempt', () => {
   });
 
   it('fails over after a definite failure, under a fresh external id', () => {
-    const failed = right(recordAttemptOutcome(withAttempt(), attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }), at(0))).topUp;
+    const failed = right(
+      recordAttemptOutcome(
+        withAttempt(),
+        attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }),
+        at(0),
+      ),
+    ).topUp;
     const next = right(startAttempt(failed, at(1), 'another-provider'));
     expect(next.attempt).toMatchObject({ number: 2, providerId: 'another-provider', providerExternalId: pid(2) });
   });
@@ -339,7 +393,9 @@ describe('applyProviderEvent', () => {
 
   it('schedules a retry on an operator-unavailable callback', () => {
     const confirmed = right(applyProviderEvent(withAttempt(), s('CONFIRMED'), at(0))).topUp;
-    const change = right(applyProviderEvent(confirmed, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0.2)));
+    const change = right(
+      applyProviderEvent(confirmed, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0.2)),
+    );
     expect(change.movements).toEqual([]);
     expect(change.topUp.status).toEqual(s('CONFIRMED'));
     expect(change.topUp.nextAttemptAt).toEqual(at(1));
@@ -355,7 +411,9 @@ describe('applyProviderEvent', () => {
 
   it('ends in DECLINED when a later attempt fails with a status the top-up can no longer reach', () => {
     const submitted = right(applyProviderEvent(withAttempt(), s('SUBMITTED'), at(0))).topUp;
-    const retrying = right(applyProviderEvent(submitted, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0))).topUp;
+    const retrying = right(
+      applyProviderEvent(submitted, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0)),
+    ).topUp;
     const second = right(startAttempt(retrying, at(1))).topUp;
     const change = right(applyProviderEvent(second, transactionStatus('REJECTED-BARRED-CREDIT-PARTY'), at(2)));
     expect(change.movements).toEqual(['VOID']);
@@ -376,7 +434,9 @@ describe('topUpFailureStatus', () => {
     const barred = transactionStatus('REJECTED-BARRED-CREDIT-PARTY');
     expect(topUpFailureStatus(s('CONFIRMED'), barred)).toBe(barred);
     expect(topUpFailureStatus(s('SUBMITTED'), barred)).toEqual(transactionStatus('DECLINED-BARRED-CREDIT-PARTY'));
-    expect(topUpFailureStatus(s('SUBMITTED'), transactionStatus('REJECTED-INSUFFICIENT-BALANCE'))).toEqual(s('DECLINED'));
+    expect(topUpFailureStatus(s('SUBMITTED'), transactionStatus('REJECTED-INSUFFICIENT-BALANCE'))).toEqual(
+      s('DECLINED'),
+    );
     expect(topUpFailureStatus(s('CONFIRMED'), s('CANCELLED'))).toEqual(s('DECLINED'));
   });
 });
@@ -426,14 +486,22 @@ describe('"not found" on the last attempt', () => {
     expect(first.movements).toEqual([]);
     expect(first.topUp.status.class).not.toBe('DECLINED');
     expect(first.topUp.awaitingStatusQuery).toBe(true);
-    expect(first.topUp.attempts[MAX_ATTEMPTS - 1]).toMatchObject({ state: 'Unknown', unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION' });
+    expect(first.topUp.attempts[MAX_ATTEMPTS - 1]).toMatchObject({
+      state: 'Unknown',
+      unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION',
+    });
     // asked again too soon: still nothing moves
-    expectNoOp(first.topUp, right(resolveUnknownAttempt(first.topUp, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES - 1))));
+    expectNoOp(
+      first.topUp,
+      right(resolveUnknownAttempt(first.topUp, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES - 1))),
+    );
   });
 
   it('voids the hold once a second "not found" confirms it after the grace period', () => {
     const waiting = right(resolveUnknownAttempt(lastAttemptUnknown(), providerNotFound, at(1_000))).topUp;
-    const confirmed = right(resolveUnknownAttempt(waiting, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES)));
+    const confirmed = right(
+      resolveUnknownAttempt(waiting, providerNotFound, at(1_000 + NOT_FOUND_CONFIRMATION_MINUTES)),
+    );
     expect(confirmed.movements).toEqual(['VOID']);
     expect(confirmed.topUp.status.class).toBe('DECLINED');
     expect(confirmed.topUp.awaitingStatusQuery).toBe(false);

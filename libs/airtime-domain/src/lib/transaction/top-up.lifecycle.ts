@@ -61,7 +61,9 @@ const attemptOf = (topUp: TopUp, ref: AttemptRef | undefined): Either.Either<Att
  */
 const providerExternalIdOfNextAttempt = (topUp: TopUp, number: number) => {
   const last = lastAttemptOf(topUp);
-  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER' ? last.providerExternalId : providerExternalIdFor(topUp.accountId, topUp.externalId, number);
+  return last?.failure?.reason === 'NOT_FOUND_AT_PROVIDER'
+    ? last.providerExternalId
+    : providerExternalIdFor(topUp.accountId, topUp.externalId, number);
 };
 
 /** After "not found" the resend stays with the provider that may still receive the original. */
@@ -82,8 +84,12 @@ export const startAttempt = (
   topUp: TopUp,
   now: Date,
   providerId?: string,
-): Either.Either<StartedAttempt, TopUpAlreadyFinal | UnresolvedAttempt | AttemptsExhausted | AttemptNotDue | FailoverNotAllowed> => {
-  if (isFinalClass(topUp.status.class)) return Either.left(new TopUpAlreadyFinal({ topUpId: topUp.id, status: topUp.status }));
+): Either.Either<
+  StartedAttempt,
+  TopUpAlreadyFinal | UnresolvedAttempt | AttemptsExhausted | AttemptNotDue | FailoverNotAllowed
+> => {
+  if (isFinalClass(topUp.status.class))
+    return Either.left(new TopUpAlreadyFinal({ topUpId: topUp.id, status: topUp.status }));
   const pending = unresolved(topUp);
   if (pending) return Either.left(pending);
   if (!hasAttemptsLeft(topUp.attempts.length)) {
@@ -115,7 +121,11 @@ export const startAttempt = (
 };
 
 /** Failures established on our side before anything reached the provider. */
-const PRE_SEND_REASONS: readonly AttemptFailureReason[] = ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT_BEFORE_SEND'];
+const PRE_SEND_REASONS: readonly AttemptFailureReason[] = [
+  'PROVIDER_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TIMEOUT_BEFORE_SEND',
+];
 
 const markUnknown = (
   topUp: TopUp,
@@ -128,7 +138,12 @@ const markUnknown = (
   const updated: Attempt = { ...attempt, state: 'Unknown', unknownReason: outcome.reason, updatedAt: now };
   const attempts = replaceAttempt(topUp, updated);
   return {
-    topUp: { ...topUp, attempts, awaitingStatusQuery: attempts[attempts.length - 1]?.state === 'Unknown', updatedAt: now },
+    topUp: {
+      ...topUp,
+      attempts,
+      awaitingStatusQuery: attempts[attempts.length - 1]?.state === 'Unknown',
+      updatedAt: now,
+    },
     movements: [],
   };
 };
@@ -142,7 +157,9 @@ const reportOf = (outcome: Exclude<AttemptOutcome, { _tag: 'Unknown' }>): Attemp
     case 'Failed':
       return {
         status: transactionStatus(outcome.status),
-        ...(outcome.providerTransactionId === undefined ? {} : { providerTransactionId: outcome.providerTransactionId }),
+        ...(outcome.providerTransactionId === undefined
+          ? {}
+          : { providerTransactionId: outcome.providerTransactionId }),
         failure: {
           reason: outcome.reason,
           retryable: outcome.retryable,
@@ -168,7 +185,11 @@ export const recordAttemptOutcome = (
 ): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> =>
   Either.flatMap(attemptOf(topUp, ref), (attempt): Either.Either<TopUpChange, IllegalTransition> => {
     if (outcome._tag === 'Unknown') return Either.right(markUnknown(topUp, attempt, outcome, now));
-    if (outcome._tag === 'Failed' && PRE_SEND_REASONS.includes(outcome.reason) && attempt.providerStatus !== undefined) {
+    if (
+      outcome._tag === 'Failed' &&
+      PRE_SEND_REASONS.includes(outcome.reason) &&
+      attempt.providerStatus !== undefined
+    ) {
       // The provider has reported on this attempt, so it did reach it: its word stands.
       return Either.right({ topUp, movements: [] });
     }
@@ -190,7 +211,12 @@ const awaitNotFoundConfirmation = (topUp: TopUp, attempt: Attempt, now: Date): T
     const waitedMs = now.getTime() - attempt.updatedAt.getTime();
     return waitedMs >= NOT_FOUND_CONFIRMATION_MINUTES * 60_000 ? undefined : { topUp, movements: [] };
   }
-  const marked: Attempt = { ...attempt, state: 'Unknown', unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION', updatedAt: now };
+  const marked: Attempt = {
+    ...attempt,
+    state: 'Unknown',
+    unknownReason: 'NOT_FOUND_AWAITING_CONFIRMATION',
+    updatedAt: now,
+  };
   return {
     topUp: { ...topUp, attempts: replaceAttempt(topUp, marked), awaitingStatusQuery: true, updatedAt: now },
     movements: [],
@@ -258,7 +284,10 @@ export const applyProviderEvent = (
   Either.flatMap(attemptOf(topUp, ref), (attempt) => reportAttemptStatus(topUp, attempt, { status }, now));
 
 /** Cancels a top-up still in CREATED with no unsettled attempt (VOID). Cancelling twice is a no-op. */
-export const cancelTopUp = (topUp: TopUp, now: Date): Either.Either<TopUpChange, UnresolvedAttempt | IllegalTransition> => {
+export const cancelTopUp = (
+  topUp: TopUp,
+  now: Date,
+): Either.Either<TopUpChange, UnresolvedAttempt | IllegalTransition> => {
   const pending = unresolved(topUp);
   if (pending) return Either.left(pending);
   return Either.map(applyStatus(topUp.status, statusOfClass('CANCELLED')), (change) =>

@@ -13,7 +13,13 @@ import {
 import { type AttemptOutcome, attemptFailed, attemptUnknown, type ProviderStatusAnswer } from './attempt';
 import { MAX_ATTEMPTS, retryDelayMinutes } from './retry.policy';
 import { createTopUp, type TopUp, type TopUpChange } from './top-up';
-import { applyProviderEvent, cancelTopUp, recordAttemptOutcome, resolveUnknownAttempt, startAttempt } from './top-up.lifecycle';
+import {
+  applyProviderEvent,
+  cancelTopUp,
+  recordAttemptOutcome,
+  resolveUnknownAttempt,
+  startAttempt,
+} from './top-up.lifecycle';
 import { isFailureClass, isFinalClass, type TransactionClass, type TransactionStatus } from './transaction-status';
 import type { LedgerMovementKind } from './transaction.machine';
 
@@ -42,7 +48,12 @@ const deliver = (topUp: TopUp, events: readonly TransactionStatus[], startSecond
 const leavesFinalOnlyByReversal = (classes: readonly TransactionClass[]) =>
   classes.every((next, index) => {
     const previous = classes[index - 1];
-    return previous === undefined || !isFinalClass(previous) || previous === next || (previous === 'COMPLETED' && next === 'REVERSED');
+    return (
+      previous === undefined ||
+      !isFinalClass(previous) ||
+      previous === next ||
+      (previous === 'COMPLETED' && next === 'REVERSED')
+    );
   });
 
 /** Where the ledger of a top-up stands, from the class it is in. */
@@ -67,12 +78,15 @@ describe('top-up under provider events', () => {
     expect(all[all.length - 1]).toBe(expectedLedgerStage(topUp.status.class));
   });
 
-  test.prop([arbitraryEventSequence])('replaying the events gives the same top-up as delivering them once', (events) => {
-    const once = deliver(startedTopUp(), events);
-    const again = deliver(once.topUp, events, 1000);
-    expect(again.topUp).toEqual(once.topUp);
-    expect(again.movements).toEqual([]);
-  });
+  test.prop([arbitraryEventSequence])(
+    'replaying the events gives the same top-up as delivering them once',
+    (events) => {
+      const once = deliver(startedTopUp(), events);
+      const again = deliver(once.topUp, events, 1000);
+      expect(again.topUp).toEqual(once.topUp);
+      expect(again.movements).toEqual([]);
+    },
+  );
 
   test.prop([arbitraryDeliveredHistory()])(
     'a true history delivered shuffled with duplicates converges to its last status',
@@ -116,7 +130,10 @@ const outcomeArb: fc.Arbitrary<AttemptOutcome> = fc.oneof(
 );
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.constantFrom('dtone', 'africastalking').map((providerId): Command => ({ kind: 'start', providerId })), weight: 30 },
+  {
+    arbitrary: fc.constantFrom('dtone', 'africastalking').map((providerId): Command => ({ kind: 'start', providerId })),
+    weight: 30,
+  },
   { arbitrary: outcomeArb.map((outcome): Command => ({ kind: 'outcome', outcome })), weight: 30 },
   {
     arbitrary: fc
@@ -126,7 +143,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   },
   { arbitrary: arbitraryProviderStatusAnswer.map((answer): Command => ({ kind: 'resolve', answer })), weight: 15 },
   { arbitrary: fc.constant<Command>({ kind: 'cancel' }), weight: 1 },
-  { arbitrary: fc.constantFrom(1, 2, 5, 30, 60, 120).map((minutes): Command => ({ kind: 'wait', minutes })), weight: 20 },
+  {
+    arbitrary: fc.constantFrom(1, 2, 5, 30, 60, 120).map((minutes): Command => ({ kind: 'wait', minutes })),
+    weight: 20,
+  },
 );
 
 const run = (topUp: TopUp, command: Command, now: Date): Either.Either<TopUpChange, unknown> => {
@@ -152,52 +172,59 @@ const run = (topUp: TopUp, command: Command, now: Date): Either.Either<TopUpChan
 };
 
 describe('top-up under any sequence of commands', () => {
-  test.prop([fc.array(commandArb, { minLength: 1, maxLength: 80, size: 'max' })])('keeps its invariants', (commands) => {
-    let topUp = freshTopUp();
-    let nowMs = t0.getTime();
-    const movements: LedgerMovementKind[] = ['AUTHORIZE'];
-    const classes: TransactionClass[] = [topUp.status.class];
-    for (const command of commands) {
-      nowMs += command.kind === 'wait' ? command.minutes * 60_000 : 1000;
-      const result = run(topUp, command, new Date(nowMs));
-      if (Either.isLeft(result)) continue;
-      topUp = result.right.topUp;
-      movements.push(...result.right.movements);
-      classes.push(topUp.status.class);
+  test.prop([fc.array(commandArb, { minLength: 1, maxLength: 80, size: 'max' })])(
+    'keeps its invariants',
+    (commands) => {
+      let topUp = freshTopUp();
+      let nowMs = t0.getTime();
+      const movements: LedgerMovementKind[] = ['AUTHORIZE'];
+      const classes: TransactionClass[] = [topUp.status.class];
+      for (const command of commands) {
+        nowMs += command.kind === 'wait' ? command.minutes * 60_000 : 1000;
+        const result = run(topUp, command, new Date(nowMs));
+        if (Either.isLeft(result)) continue;
+        topUp = result.right.topUp;
+        movements.push(...result.right.movements);
+        classes.push(topUp.status.class);
 
-      expect(ledgerLifecycleViolation(movements)).toBeUndefined();
-      expect(movements[movements.length - 1]).toBe(expectedLedgerStage(topUp.status.class));
-      expect(leavesFinalOnlyByReversal(classes)).toBe(true);
-      // At most one attempt is unsettled, and only the last: nothing is resent over an unknown outcome.
-      topUp.attempts.slice(0, -1).forEach((attempt) => expect(['Succeeded', 'Failed']).toContain(attempt.state));
-      expect(topUp.attempts.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
-      expect(topUp.attempts.map((attempt) => attempt.number)).toEqual(topUp.attempts.map((_, index) => index + 1));
-      // a provider external id is used again only by the resend that follows its "not found" on the same provider
-      topUp.attempts.forEach((attempt, index) => {
-        const earlier = topUp.attempts.slice(0, index).filter((a) => a.providerExternalId === attempt.providerExternalId);
-        const previous = topUp.attempts[index - 1];
-        if (earlier.length > 0) {
-          expect(earlier).toContain(previous);
-          for (const reused of earlier) {
-            expect(reused.failure?.reason).toBe('NOT_FOUND_AT_PROVIDER');
-            expect(reused.providerId).toBe(attempt.providerId);
+        expect(ledgerLifecycleViolation(movements)).toBeUndefined();
+        expect(movements[movements.length - 1]).toBe(expectedLedgerStage(topUp.status.class));
+        expect(leavesFinalOnlyByReversal(classes)).toBe(true);
+        // At most one attempt is unsettled, and only the last: nothing is resent over an unknown outcome.
+        topUp.attempts.slice(0, -1).forEach((attempt) => expect(['Succeeded', 'Failed']).toContain(attempt.state));
+        expect(topUp.attempts.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
+        expect(topUp.attempts.map((attempt) => attempt.number)).toEqual(topUp.attempts.map((_, index) => index + 1));
+        // a provider external id is used again only by the resend that follows its "not found" on the same provider
+        topUp.attempts.forEach((attempt, index) => {
+          const earlier = topUp.attempts
+            .slice(0, index)
+            .filter((a) => a.providerExternalId === attempt.providerExternalId);
+          const previous = topUp.attempts[index - 1];
+          if (earlier.length > 0) {
+            expect(earlier).toContain(previous);
+            for (const reused of earlier) {
+              expect(reused.failure?.reason).toBe('NOT_FOUND_AT_PROVIDER');
+              expect(reused.providerId).toBe(attempt.providerId);
+            }
           }
-        }
-      });
-      topUp.attempts.forEach((attempt, index) => {
-        const previous = topUp.attempts[index - 1];
-        if (!previous) return;
-        // no attempt starts before the schedule allows (counted from the previous start at the earliest)
-        expect(attempt.startedAt.getTime() - previous.startedAt.getTime()).toBeGreaterThanOrEqual((retryDelayMinutes(index) ?? 0) * 60_000);
-        // a change of provider only follows a definite failure the provider knows of
-        if (attempt.providerId !== previous.providerId) {
-          expect(previous.state).toBe('Failed');
-          expect(previous.failure?.reason).not.toBe('NOT_FOUND_AT_PROVIDER');
-        }
-      });
-      expect(topUp.awaitingStatusQuery).toBe(topUp.attempts[topUp.attempts.length - 1]?.state === 'Unknown');
-      if (isFinalClass(topUp.status.class)) expect(topUp.nextAttemptAt).toBeUndefined();
-      if (isFailureClass(topUp.status.class)) expect(topUp.failureReason).toBeDefined();
-    }
-  });
+        });
+        topUp.attempts.forEach((attempt, index) => {
+          const previous = topUp.attempts[index - 1];
+          if (!previous) return;
+          // no attempt starts before the schedule allows (counted from the previous start at the earliest)
+          expect(attempt.startedAt.getTime() - previous.startedAt.getTime()).toBeGreaterThanOrEqual(
+            (retryDelayMinutes(index) ?? 0) * 60_000,
+          );
+          // a change of provider only follows a definite failure the provider knows of
+          if (attempt.providerId !== previous.providerId) {
+            expect(previous.state).toBe('Failed');
+            expect(previous.failure?.reason).not.toBe('NOT_FOUND_AT_PROVIDER');
+          }
+        });
+        expect(topUp.awaitingStatusQuery).toBe(topUp.attempts[topUp.attempts.length - 1]?.state === 'Unknown');
+        if (isFinalClass(topUp.status.class)) expect(topUp.nextAttemptAt).toBeUndefined();
+        if (isFailureClass(topUp.status.class)) expect(topUp.failureReason).toBeDefined();
+      }
+    },
+  );
 });

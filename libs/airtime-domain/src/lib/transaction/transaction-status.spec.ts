@@ -88,6 +88,12 @@ describe('transaction status catalogue', () => {
   });
 
   it('knows the final classes', () => {
-    expect(TRANSACTION_CLASSES.filter(isFinalClass)).toEqual(['COMPLETED', 'REVERSED', 'REJECTED', 'CANCELLED', 'DECLINED']);
+    expect(TRANSACTION_CLASSES.filter(isFinalClass)).toEqual([
+      'COMPLETED',
+      'REVERSED',
+      'REJECTED',
+      'CANCELLED',
+      'DECLINED',
+    ]);
   });
 });

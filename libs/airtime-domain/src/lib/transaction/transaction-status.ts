@@ -19,7 +19,13 @@ export const TRANSACTION_CLASSES = [
 export type TransactionClass = (typeof TRANSACTION_CLASSES)[number];
 
 /** Classes a transaction normally ends in; only COMPLETED may still move (to REVERSED). */
-export const FINAL_CLASSES: readonly TransactionClass[] = ['COMPLETED', 'REVERSED', 'REJECTED', 'CANCELLED', 'DECLINED'];
+export const FINAL_CLASSES: readonly TransactionClass[] = [
+  'COMPLETED',
+  'REVERSED',
+  'REJECTED',
+  'CANCELLED',
+  'DECLINED',
+];
 
 /** Classes that mean the value was not delivered (the hold is voided). */
 export const FAILURE_CLASSES = ['REJECTED', 'CANCELLED', 'DECLINED'] as const;
@@ -58,7 +64,10 @@ export const TRANSACTION_STATUS_CATALOGUE = {
     class: 'REJECTED',
     description: 'Rejected - Limitations on credit party cumulative transaction quantity',
   },
-  'REJECTED-OPERATOR-CURRENTLY-UNAVAILABLE': { class: 'REJECTED', description: 'Rejected - Operator currently unavailable' },
+  'REJECTED-OPERATOR-CURRENTLY-UNAVAILABLE': {
+    class: 'REJECTED',
+    description: 'Rejected - Operator currently unavailable',
+  },
   'REJECTED-INSUFFICIENT-BALANCE': { class: 'REJECTED', description: 'Rejected - Insufficient balance' },
   CANCELLED: { class: 'CANCELLED', description: 'Cancelled' },
   SUBMITTED: { class: 'SUBMITTED', description: 'Submitted' },
@@ -98,7 +107,10 @@ export const TRANSACTION_STATUS_CATALOGUE = {
     description: 'Declined - Limitations on customer cumulative transaction quantity',
   },
   'DECLINED-DUPLICATED-TRANSACTION': { class: 'DECLINED', description: 'Declined - Duplicated transaction' },
-  'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE': { class: 'DECLINED', description: 'Declined - Operator currently unavailable' },
+  'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE': {
+    class: 'DECLINED',
+    description: 'Declined - Operator currently unavailable',
+  },
   'DECLINED-EXCEPTION': { class: 'DECLINED', description: 'Declined - Exception (DVS sandbox)' },
 } as const satisfies Readonly<Record<string, CatalogueEntry>>;
 
@@ -131,7 +143,8 @@ export const transactionStatus = (status: DetailedStatus): TransactionStatus =>
   Object.freeze({ class: TRANSACTION_STATUS_CATALOGUE[status].class, status });
 
 /** The plain status of a class (`DECLINED` for DECLINED): what to use when no detail is known. */
-export const statusOfClass = (transactionClass: TransactionClass): TransactionStatus => transactionStatus(transactionClass);
+export const statusOfClass = (transactionClass: TransactionClass): TransactionStatus =>
+  transactionStatus(transactionClass);
 
 export const describeStatus = (status: DetailedStatus): string => TRANSACTION_STATUS_CATALOGUE[status].description;
 

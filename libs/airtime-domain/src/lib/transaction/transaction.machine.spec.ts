@@ -83,14 +83,22 @@ describe('transaction state machine', () => {
   });
 
   it('advances across skipped states along a shortest path', () => {
-    expect(applyRight(CREATED, s('COMPLETED'))).toEqual({ _tag: 'Advanced', status: s('COMPLETED'), path: ['CONFIRMED', 'COMPLETED'] });
+    expect(applyRight(CREATED, s('COMPLETED'))).toEqual({
+      _tag: 'Advanced',
+      status: s('COMPLETED'),
+      path: ['CONFIRMED', 'COMPLETED'],
+    });
     expect(applyRight(CREATED, s('REVERSED'))).toEqual({
       _tag: 'Advanced',
       status: s('REVERSED'),
       path: ['CONFIRMED', 'COMPLETED', 'REVERSED'],
     });
     const declined = transactionStatus('DECLINED-BARRED-CREDIT-PARTY');
-    expect(applyRight(CREATED, declined)).toEqual({ _tag: 'Advanced', status: declined, path: ['CONFIRMED', 'DECLINED'] });
+    expect(applyRight(CREATED, declined)).toEqual({
+      _tag: 'Advanced',
+      status: declined,
+      path: ['CONFIRMED', 'DECLINED'],
+    });
     expect(applyRight(s('SUBMITTED'), s('REVERSED'))).toEqual({
       _tag: 'Advanced',
       status: s('REVERSED'),
@@ -146,24 +154,30 @@ describe('transaction state machine', () => {
     expect(movementsOf(applyRight(s('COMPLETED'), s('CONFIRMED')))).toEqual([]);
   });
 
-  test.prop([arbitraryTransactionStatus, arbitraryTransactionStatus])('an advance follows the graph to the incoming class', (current, incoming) => {
-    const change = Either.getOrUndefined(applyStatus(current, incoming));
-    if (change?._tag !== 'Advanced') return;
-    const walk = [current.class, ...change.path];
-    walk.slice(1).forEach((to, index) => expect(canTransition(walk[index] as TransactionClass, to)).toBe(true));
-    expect(change.path[change.path.length - 1]).toBe(incoming.class);
-    expect(change.status).toBe(incoming);
-  });
+  test.prop([arbitraryTransactionStatus, arbitraryTransactionStatus])(
+    'an advance follows the graph to the incoming class',
+    (current, incoming) => {
+      const change = Either.getOrUndefined(applyStatus(current, incoming));
+      if (change?._tag !== 'Advanced') return;
+      const walk = [current.class, ...change.path];
+      walk.slice(1).forEach((to, index) => expect(canTransition(walk[index] as TransactionClass, to)).toBe(true));
+      expect(change.path[change.path.length - 1]).toBe(incoming.class);
+      expect(change.status).toBe(incoming);
+    },
+  );
 
-  test.prop([arbitraryEventSequence])('no sequence of events leaves a final class, except COMPLETED -> REVERSED', (events) => {
-    const { states } = run(events);
-    states.slice(1).forEach((next, index) => {
-      const previous = states[index] as TransactionStatus;
-      if (isFinalClass(previous.class) && next.class !== previous.class) {
-        expect([previous.class, next.class]).toEqual(['COMPLETED', 'REVERSED']);
-      }
-    });
-  });
+  test.prop([arbitraryEventSequence])(
+    'no sequence of events leaves a final class, except COMPLETED -> REVERSED',
+    (events) => {
+      const { states } = run(events);
+      states.slice(1).forEach((next, index) => {
+        const previous = states[index] as TransactionStatus;
+        if (isFinalClass(previous.class) && next.class !== previous.class) {
+          expect([previous.class, next.class]).toEqual(['COMPLETED', 'REVERSED']);
+        }
+      });
+    },
+  );
 
   test.prop([arbitraryEventSequence])('replaying an event sequence twice gives the same state as once', (events) => {
     const once = run(events);

@@ -27,7 +27,11 @@ export const pathBetween = (from: TransactionClass, to: TransactionClass): reado
   for (let head = queue.shift(); head !== undefined; head = queue.shift()) {
     if (head === to) {
       const path: TransactionClass[] = [];
-      for (let node: TransactionClass | undefined = head; node !== undefined && node !== from; node = cameFrom.get(node)) {
+      for (
+        let node: TransactionClass | undefined = head;
+        node !== undefined && node !== from;
+        node = cameFrom.get(node)
+      ) {
         path.unshift(node);
       }
       return path;
@@ -42,7 +46,8 @@ export const pathBetween = (from: TransactionClass, to: TransactionClass): reado
   return undefined;
 };
 
-export const isReachable = (from: TransactionClass, to: TransactionClass): boolean => pathBetween(from, to) !== undefined;
+export const isReachable = (from: TransactionClass, to: TransactionClass): boolean =>
+  pathBetween(from, to) !== undefined;
 
 /** What an incoming status does to the current one. */
 export type StatusChange =

@@ -34,7 +34,11 @@ describe('database configuration', () => {
   });
 
   it('refuses bad values with a typed error naming the variable, never the secret', () => {
-    const result = databaseConfigFrom({ DATABASE_URL: 'mysql://root:hunter2@x/y', DATABASE_POOL_SIZE: 'many', DATABASE_MIGRATE_ON_START: 'yes' });
+    const result = databaseConfigFrom({
+      DATABASE_URL: 'mysql://root:hunter2@x/y',
+      DATABASE_POOL_SIZE: 'many',
+      DATABASE_MIGRATE_ON_START: 'yes',
+    });
     expect(Either.isLeft(result)).toBe(true);
     if (Either.isLeft(result)) {
       expect(result.left).toMatchObject({ _tag: 'InvalidDatabaseConfig', code: 'INVALID_DATABASE_CONFIG' });
@@ -49,6 +53,8 @@ describe('database configuration', () => {
 
   it('redacts passwords in URLs', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
-    expect(redactUrl('postgres://postgres@127.0.0.1:5432/postgres')).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+    expect(redactUrl('postgres://postgres@127.0.0.1:5432/postgres')).toBe(
+      'postgres://postgres@127.0.0.1:5432/postgres',
+    );
   });
 });

@@ -32,7 +32,9 @@ const Environment = Schema.Struct({
   DATABASE_POOL_SIZE: Schema.optionalWith(IntegerFromString(1, 500), { default: () => 10 }),
   DATABASE_STATEMENT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 5_000 }),
   DATABASE_CONNECT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 5_000 }),
-  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(1_000, 3_600_000), { default: () => 60_000 }),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(1_000, 3_600_000), {
+    default: () => 60_000,
+  }),
   DATABASE_MIGRATE_ON_START: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
 });
 
@@ -40,7 +42,9 @@ const Environment = Schema.Struct({
 export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 
 /** Decodes the database settings; the error names the bad variable, never a secret. */
-export const databaseConfigFrom = (environment: Record<string, string | undefined>): Either.Either<DatabaseConfig, InvalidDatabaseConfig> =>
+export const databaseConfigFrom = (
+  environment: Record<string, string | undefined>,
+): Either.Either<DatabaseConfig, InvalidDatabaseConfig> =>
   Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }).pipe(
     Either.mapLeft(
       (error) =>
@@ -49,7 +53,8 @@ export const databaseConfigFrom = (environment: Record<string, string | undefine
             ...new Set(
               ParseResult.ArrayFormatter.formatErrorSync(error).map(
                 // a message may echo the value, and a URL value may hold a password: name the rule instead
-                (issue) => `${issue.path.join('.')}: ${issue.path[0] === 'DATABASE_URL' ? 'expected postgres://user@host:port/database' : issue.message}`,
+                (issue) =>
+                  `${issue.path.join('.')}: ${issue.path[0] === 'DATABASE_URL' ? 'expected postgres://user@host:port/database' : issue.message}`,
               ),
             ),
           ].join('; '),

@@ -19,12 +19,19 @@ describe('processed messages (inbox) on PostgreSQL', () => {
       Effect.gen(function* () {
         const first = yield* inbox().claim('topup-commands', messageId);
         if (!first) return 'duplicate' as const;
-        yield* makeOutbox(db.dataSource).append({ id: `effect-of-${messageId}`, type: 'topup.sent', aggregateId: messageId, payload: {}, occurredAt: new Date(0) });
+        yield* makeOutbox(db.dataSource).append({
+          id: `effect-of-${messageId}`,
+          type: 'topup.sent',
+          aggregateId: messageId,
+          payload: {},
+          occurredAt: new Date(0),
+        });
         if (failAfterEffect) yield* Effect.fail('provider down' as const);
         return 'processed' as const;
       }),
     );
-  const effects = async (messageId: string) => ((await db.dataSource.query(`SELECT id FROM outbox WHERE aggregate_id = $1`, [messageId])) as unknown[]).length;
+  const effects = async (messageId: string) =>
+    ((await db.dataSource.query(`SELECT id FROM outbox WHERE aggregate_id = $1`, [messageId])) as unknown[]).length;
 
   it('leaves no claim when the unit of work fails, so the redelivery is processed', async () => {
     expect(await Effect.runPromise(Effect.either(consume('m1', true)))).toEqual(Either.left('provider down'));

@@ -21,7 +21,8 @@ export const makeProcessedMessages = (dataSource: DataSource): ProcessedMessages
       if ((yield* FiberRef.get(currentManager)) === undefined) {
         return yield* Effect.fail(
           new PersistenceFailure({
-            reason: 'claiming a message must run inside the unit of work of its effect (else a failed effect would leave it claimed)',
+            reason:
+              'claiming a message must run inside the unit of work of its effect (else a failed effect would leave it claimed)',
             retryable: false,
           }),
         );

@@ -53,18 +53,35 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const query = <Row>(text: string, parameters: readonly unknown[] = []) => sql<Row>(dataSource, text, parameters);
 
   const findAccountRow = (accountId: string, currency: string) =>
-    Effect.map(query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE account_id = $1 AND currency = $2`, [accountId, currency]), (rows) => rows[0]);
+    Effect.map(
+      query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE account_id = $1 AND currency = $2`, [
+        accountId,
+        currency,
+      ]),
+      (rows) => rows[0],
+    );
 
   const requireAccount = (accountId: string, currency: string): Step<AccountRow> =>
-    Effect.flatMap(findAccountRow(accountId, currency), (row) => (row ? Effect.succeed(row) : Effect.fail(new AccountNotFound({ accountId, currency }))));
+    Effect.flatMap(findAccountRow(accountId, currency), (row) =>
+      row ? Effect.succeed(row) : Effect.fail(new AccountNotFound({ accountId, currency })),
+    );
 
   const findHold = (transactionId: string) =>
-    Effect.map(query<HoldRow>(`SELECT * FROM ledger_holds WHERE transaction_id = $1`, [transactionId]), (rows) => rows[0]);
+    Effect.map(
+      query<HoldRow>(`SELECT * FROM ledger_holds WHERE transaction_id = $1`, [transactionId]),
+      (rows) => rows[0],
+    );
 
   const journalEntry = (reference: string, kind: JournalEntryKind) =>
     Effect.flatMap(
-      query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = $2`, [reference, kind]),
-      (rows) => (rows[0] ? Effect.succeed(entryOf(rows[0])) : Effect.dieMessage(`journal entry ${kind} ${reference} missing for a settled claim`)),
+      query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = $2`, [
+        reference,
+        kind,
+      ]),
+      (rows) =>
+        rows[0]
+          ? Effect.succeed(entryOf(rows[0]))
+          : Effect.dieMessage(`journal entry ${kind} ${reference} missing for a settled claim`),
     );
 
   const repeated = (reference: string, kind: JournalEntryKind): Step<StoredMovement> =>
@@ -74,7 +91,13 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const move = (
     hold: { accountId: string; currency: string; reference: string },
     kind: JournalEntryKind,
-    amounts: { amountMinor: bigint; availableDeltaMinor: bigint; holdingDeltaMinor: bigint; capturedDeltaMinor?: bigint; reversedDeltaMinor?: bigint },
+    amounts: {
+      amountMinor: bigint;
+      availableDeltaMinor: bigint;
+      holdingDeltaMinor: bigint;
+      capturedDeltaMinor?: bigint;
+      reversedDeltaMinor?: bigint;
+    },
   ): Step<StoredMovement> =>
     Effect.gen(function* () {
       const updated = yield* query(
@@ -92,11 +115,20 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
           String(amounts.reversedDeltaMinor ?? 0n),
         ],
       );
-      if (updated.length === 0) return yield* Effect.fail(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
+      if (updated.length === 0)
+        return yield* Effect.fail(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
       const [row] = yield* query<JournalRow>(
         `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${JOURNAL_COLUMNS}`,
-        [hold.accountId, hold.currency, hold.reference, kind, String(amounts.amountMinor), String(amounts.availableDeltaMinor), String(amounts.holdingDeltaMinor)],
+        [
+          hold.accountId,
+          hold.currency,
+          hold.reference,
+          kind,
+          String(amounts.amountMinor),
+          String(amounts.availableDeltaMinor),
+          String(amounts.holdingDeltaMinor),
+        ],
       );
       return { entry: entryOf(row as JournalRow), applied: true };
     });
@@ -111,8 +143,14 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     });
 
   /** What an existing claim on the transaction id says about this authorization. */
-  const existingClaim = (hold: HoldRow, input: AuthorizeInput): Step<StoredMovement> | Effect.Effect<InsufficientFunds, IdempotencyConflict> => {
-    const same = hold.account_id === input.accountId && hold.currency === input.currency.code && bigintOf(hold.amount_minor) === input.amountMinor;
+  const existingClaim = (
+    hold: HoldRow,
+    input: AuthorizeInput,
+  ): Step<StoredMovement> | Effect.Effect<InsufficientFunds, IdempotencyConflict> => {
+    const same =
+      hold.account_id === input.accountId &&
+      hold.currency === input.currency.code &&
+      bigintOf(hold.amount_minor) === input.amountMinor;
     if (!same) {
       return Effect.fail(
         new IdempotencyConflict({
@@ -126,10 +164,18 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   };
 
   /** Authorizes, or records and returns the refusal (as a value, so that it commits). */
-  const authorizeOrRefuse = (input: AuthorizeInput): Effect.Effect<StoredMovement | InsufficientFunds, LedgerError | PersistenceFailure> =>
+  const authorizeOrRefuse = (
+    input: AuthorizeInput,
+  ): Effect.Effect<StoredMovement | InsufficientFunds, LedgerError | PersistenceFailure> =>
     Effect.gen(function* () {
       if (input.amountMinor <= 0n) {
-        return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: input.amountMinor, reason: 'an authorization must be positive' }));
+        return yield* Effect.fail(
+          new InvalidLedgerAmount({
+            operation: 'AUTHORIZE',
+            amountMinor: input.amountMinor,
+            reason: 'an authorization must be positive',
+          }),
+        );
       }
       const existing = yield* findHold(input.transactionId);
       if (existing) return yield* existingClaim(existing, input);
@@ -155,14 +201,23 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
         const account = yield* requireAccount(input.accountId, input.currency.code);
         const [refused] = yield* query<HoldRow>(
           `UPDATE ledger_holds SET status = 'REFUSED', refusal = $2, updated_at = now() WHERE transaction_id = $1 RETURNING *`,
-          [input.transactionId, JSON.stringify({ availableMinor: account.available_minor, creditLimitMinor: account.credit_limit_minor })],
+          [
+            input.transactionId,
+            JSON.stringify({ availableMinor: account.available_minor, creditLimitMinor: account.credit_limit_minor }),
+          ],
         );
         return refusalOf(refused as HoldRow);
       }
       const [row] = yield* query<JournalRow>(
         `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
          VALUES ($1, $2, $3, 'AUTHORIZE', $4, $5, $4) RETURNING ${JOURNAL_COLUMNS}`,
-        [input.accountId, input.currency.code, input.transactionId, String(input.amountMinor), String(-input.amountMinor)],
+        [
+          input.accountId,
+          input.currency.code,
+          input.transactionId,
+          String(input.amountMinor),
+          String(-input.amountMinor),
+        ],
       );
       return { entry: entryOf(row as JournalRow), applied: true };
     });
@@ -194,16 +249,23 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
         const voided = yield* transition(input.transactionId, 'HELD', 'VOIDED');
         if (voided) {
           const amountMinor = bigintOf(voided.amount_minor);
-          return yield* move({ accountId: voided.account_id, currency: voided.currency, reference: input.transactionId }, 'VOID', {
-            amountMinor,
-            availableDeltaMinor: amountMinor,
-            holdingDeltaMinor: -amountMinor,
-          });
+          return yield* move(
+            { accountId: voided.account_id, currency: voided.currency, reference: input.transactionId },
+            'VOID',
+            {
+              amountMinor,
+              availableDeltaMinor: amountMinor,
+              holdingDeltaMinor: -amountMinor,
+            },
+          );
         }
         const hold = yield* findHold(input.transactionId);
-        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (!hold || hold.status === 'REFUSED')
+          return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
         if (hold.status === 'VOIDED') return yield* repeated(input.transactionId, 'VOID');
-        return yield* Effect.fail(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }));
+        return yield* Effect.fail(
+          new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'CAPTURE', requested: 'VOID' }),
+        );
       }),
     );
 
@@ -211,33 +273,54 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     unitOfWork.transactionally(
       Effect.gen(function* () {
         if (input.amountMinor < 0n) {
-          return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'CAPTURE', amountMinor: input.amountMinor, reason: 'a capture cannot be negative' }));
+          return yield* Effect.fail(
+            new InvalidLedgerAmount({
+              operation: 'CAPTURE',
+              amountMinor: input.amountMinor,
+              reason: 'a capture cannot be negative',
+            }),
+          );
         }
         const captured = yield* transition(input.transactionId, 'HELD', 'CAPTURED', input.amountMinor);
         if (captured) {
           const holdMinor = bigintOf(captured.amount_minor);
-          return yield* move({ accountId: captured.account_id, currency: captured.currency, reference: input.transactionId }, 'CAPTURE', {
-            amountMinor: input.amountMinor,
-            availableDeltaMinor: holdMinor - input.amountMinor,
-            holdingDeltaMinor: -holdMinor,
-            capturedDeltaMinor: input.amountMinor,
-          });
+          return yield* move(
+            { accountId: captured.account_id, currency: captured.currency, reference: input.transactionId },
+            'CAPTURE',
+            {
+              amountMinor: input.amountMinor,
+              availableDeltaMinor: holdMinor - input.amountMinor,
+              holdingDeltaMinor: -holdMinor,
+              capturedDeltaMinor: input.amountMinor,
+            },
+          );
         }
         const hold = yield* findHold(input.transactionId);
-        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (!hold || hold.status === 'REFUSED')
+          return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
         if (hold.status === 'VOIDED') {
-          return yield* Effect.fail(new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }));
+          return yield* Effect.fail(
+            new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }),
+          );
         }
         if (hold.status === 'HELD') {
           return yield* Effect.fail(
-            new CaptureExceedsHold({ transactionId: input.transactionId, holdMinor: bigintOf(hold.amount_minor), requestedMinor: input.amountMinor }),
+            new CaptureExceedsHold({
+              transactionId: input.transactionId,
+              holdMinor: bigintOf(hold.amount_minor),
+              requestedMinor: input.amountMinor,
+            }),
           );
         }
         const previous = bigintOf(hold.captured_minor ?? '0');
         return previous === input.amountMinor
           ? yield* repeated(input.transactionId, 'CAPTURE')
           : yield* Effect.fail(
-              new IdempotencyConflict({ reference: input.transactionId, kind: 'CAPTURE', reason: `captured ${previous}, now ${input.amountMinor}` }),
+              new IdempotencyConflict({
+                reference: input.transactionId,
+                kind: 'CAPTURE',
+                reason: `captured ${previous}, now ${input.amountMinor}`,
+              }),
             );
       }),
     );
@@ -248,22 +331,35 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
         const reversed = yield* transition(input.transactionId, 'CAPTURED', 'REVERSED');
         if (reversed) {
           const capturedMinor = bigintOf(reversed.captured_minor ?? '0');
-          return yield* move({ accountId: reversed.account_id, currency: reversed.currency, reference: input.transactionId }, 'REVERSE', {
-            amountMinor: capturedMinor,
-            availableDeltaMinor: capturedMinor,
-            holdingDeltaMinor: 0n,
-            reversedDeltaMinor: capturedMinor,
-          });
+          return yield* move(
+            { accountId: reversed.account_id, currency: reversed.currency, reference: input.transactionId },
+            'REVERSE',
+            {
+              amountMinor: capturedMinor,
+              availableDeltaMinor: capturedMinor,
+              holdingDeltaMinor: 0n,
+              reversedDeltaMinor: capturedMinor,
+            },
+          );
         }
         const hold = yield* findHold(input.transactionId);
-        if (!hold || hold.status === 'REFUSED') return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
+        if (!hold || hold.status === 'REFUSED')
+          return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
         if (hold.status === 'REVERSED') return yield* repeated(input.transactionId, 'REVERSE');
-        return yield* Effect.fail(new HoldNotCaptured({ transactionId: input.transactionId, status: hold.status === 'HELD' ? 'HELD' : 'VOIDED' }));
+        return yield* Effect.fail(
+          new HoldNotCaptured({
+            transactionId: input.transactionId,
+            status: hold.status === 'HELD' ? 'HELD' : 'VOIDED',
+          }),
+        );
       }),
     );
 
   const depositConflictOrRepeat = (earlier: JournalRow, input: DepositInput): Step<StoredMovement> => {
-    const same = earlier.account_id === input.accountId && earlier.currency === input.currency.code && bigintOf(earlier.amount_minor) === input.amountMinor;
+    const same =
+      earlier.account_id === input.accountId &&
+      earlier.currency === input.currency.code &&
+      bigintOf(earlier.amount_minor) === input.amountMinor;
     return same
       ? Effect.succeed({ entry: entryOf(earlier), applied: false })
       : Effect.fail(
@@ -276,13 +372,24 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   };
 
   const depositEntry = (depositId: string) =>
-    Effect.map(query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = 'DEPOSIT'`, [depositId]), (rows) => rows[0]);
+    Effect.map(
+      query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ledger_journal WHERE reference = $1 AND kind = 'DEPOSIT'`, [
+        depositId,
+      ]),
+      (rows) => rows[0],
+    );
 
   const deposit = (input: DepositInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
         if (input.amountMinor <= 0n) {
-          return yield* Effect.fail(new InvalidLedgerAmount({ operation: 'DEPOSIT', amountMinor: input.amountMinor, reason: 'a deposit must be positive' }));
+          return yield* Effect.fail(
+            new InvalidLedgerAmount({
+              operation: 'DEPOSIT',
+              amountMinor: input.amountMinor,
+              reason: 'a deposit must be positive',
+            }),
+          );
         }
         const earlier = yield* depositEntry(input.depositId);
         if (earlier) return yield* depositConflictOrRepeat(earlier, input);
@@ -295,7 +402,9 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
         );
         if (!claimed) {
           const twin = yield* depositEntry(input.depositId);
-          return yield* twin ? depositConflictOrRepeat(twin, input) : Effect.dieMessage(`deposit ${input.depositId} claim vanished`);
+          return yield* twin
+            ? depositConflictOrRepeat(twin, input)
+            : Effect.dieMessage(`deposit ${input.depositId} claim vanished`);
         }
         yield* query(
           `UPDATE ledger_accounts SET available_minor = available_minor + $3, funded_minor = funded_minor + $3, updated_at = now()
@@ -311,7 +420,11 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
       Effect.gen(function* () {
         if (input.creditLimitMinor < 0n) {
           return yield* Effect.fail(
-            new InvalidLedgerAmount({ operation: 'OPEN_ACCOUNT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+            new InvalidLedgerAmount({
+              operation: 'OPEN_ACCOUNT',
+              amountMinor: input.creditLimitMinor,
+              reason: 'a credit limit cannot be negative',
+            }),
           );
         }
         yield* query(
@@ -339,7 +452,11 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
       Effect.gen(function* () {
         if (input.creditLimitMinor < 0n) {
           return yield* Effect.fail(
-            new InvalidLedgerAmount({ operation: 'SET_CREDIT_LIMIT', amountMinor: input.creditLimitMinor, reason: 'a credit limit cannot be negative' }),
+            new InvalidLedgerAmount({
+              operation: 'SET_CREDIT_LIMIT',
+              amountMinor: input.creditLimitMinor,
+              reason: 'a credit limit cannot be negative',
+            }),
           );
         }
         const [row] = yield* query<AccountRow>(
@@ -367,4 +484,3 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
 };
 
 export const ledgerStoreLayer = (dataSource: DataSource) => Layer.succeed(LedgerStore, makeLedgerStore(dataSource));
-

@@ -1,4 +1,10 @@
-import { emptyLedger, type Ledger, type LedgerError, type LedgerStoreService, type PersistenceFailure } from '@airtime/domain';
+import {
+  emptyLedger,
+  type Ledger,
+  type LedgerError,
+  type LedgerStoreService,
+  type PersistenceFailure,
+} from '@airtime/domain';
 import {
   arbitraryLedgerOperation,
   arbitraryOpenAccountInputs,
@@ -20,7 +26,10 @@ const scoped = (prefix: string, operation: LedgerOperation): LedgerOperation => 
   return { ...operation, input } as unknown as LedgerOperation;
 };
 
-const onStore = (store: LedgerStoreService, operation: LedgerOperation): Effect.Effect<unknown, LedgerError | PersistenceFailure> => {
+const onStore = (
+  store: LedgerStoreService,
+  operation: LedgerOperation,
+): Effect.Effect<unknown, LedgerError | PersistenceFailure> => {
   switch (operation.kind) {
     case 'openAccount':
       return store.openAccount(operation.input);
@@ -50,7 +59,10 @@ const outcomeOf = (result: Either.Either<unknown, { _tag: string }>): unknown =>
         return { entry, applied: movement.applied };
       }
       // the pure ledger answers account changes with { account, ... }, the store with the account
-      const account = ((value as { account?: unknown }).account ?? value) as { accountId: string; creditLimitMinor: bigint };
+      const account = ((value as { account?: unknown }).account ?? value) as {
+        accountId: string;
+        creditLimitMinor: bigint;
+      };
       return { accountId: account.accountId, creditLimitMinor: account.creditLimitMinor };
     },
   });
@@ -58,9 +70,13 @@ const outcomeOf = (result: Either.Either<unknown, { _tag: string }>): unknown =>
 /** Some accounts opened, then 20 to 60 operations of every kind, legal or not. */
 const scenarios = fc
   .tuple(arbitraryOpenAccountInputs(), fc.array(arbitraryLedgerOperation(), { minLength: 20, maxLength: 60 }))
-  .map(([accounts, operations]) => [...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })), ...operations]);
+  .map(([accounts, operations]) => [
+    ...accounts.map((input): LedgerOperation => ({ kind: 'openAccount', input })),
+    ...operations,
+  ]);
 
-const show = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+const show = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () => {
   let db: TestDatabase;
@@ -86,7 +102,9 @@ describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () =>
           const expected = outcomeOf(step.result as Either.Either<unknown, { _tag: string }>);
           const actual = outcomeOf(stored as Either.Either<unknown, { _tag: string }>);
           if (show(actual) !== show(expected)) {
-            throw new Error(`${describeLedgerOperation(operation)}: store gave ${show(actual)}, pure ledger ${show(expected)}`);
+            throw new Error(
+              `${describeLedgerOperation(operation)}: store gave ${show(actual)}, pure ledger ${show(expected)}`,
+            );
           }
         }
         // the stored balances are the pure ledger's, and the stored journal sums to them

@@ -31,10 +31,16 @@ describe('ledger store under concurrency', () => {
   it('64 concurrent authorizations on one account: exactly the affordable ones succeed', async () => {
     // 3,000 funded + 500 credit covers 35 holds of 100
     await Effect.runPromise(ledger.openAccount({ accountId: 'hot', currency: KES, creditLimitMinor: 500n }));
-    await Effect.runPromise(ledger.deposit({ accountId: 'hot', currency: KES, depositId: 'hot-dep', amountMinor: 3_000n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'hot', currency: KES, depositId: 'hot-dep', amountMinor: 3_000n }),
+    );
     const results = await Promise.all(
       Array.from({ length: 64 }, (_, i) =>
-        Effect.runPromise(Effect.either(ledger.authorize({ accountId: 'hot', currency: KES, transactionId: `hot-${i}`, amountMinor: 100n }))),
+        Effect.runPromise(
+          Effect.either(
+            ledger.authorize({ accountId: 'hot', currency: KES, transactionId: `hot-${i}`, amountMinor: 100n }),
+          ),
+        ),
       ),
     );
     const succeeded = results.filter(Either.isRight);
@@ -44,28 +50,42 @@ describe('ledger store under concurrency', () => {
     const account = await Effect.runPromise(ledger.account('hot', 'KES'));
     expect(account).toMatchObject({ availableMinor: -500n, holdingMinor: 3_500n });
     expect(account.availableMinor).toBeGreaterThanOrEqual(-account.creditLimitMinor);
-    expect(await journalSums('hot')).toEqual({ available: String(account.availableMinor), holding: String(account.holdingMinor) });
+    expect(await journalSums('hot')).toEqual({
+      available: String(account.availableMinor),
+      holding: String(account.holdingMinor),
+    });
   });
 
   it('the same transaction id authorized 20 times at once: one hold, one journal entry', async () => {
     await Effect.runPromise(ledger.openAccount({ accountId: 'twins', currency: KES, creditLimitMinor: 0n }));
-    await Effect.runPromise(ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'twins-dep', amountMinor: 10_000n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'twins-dep', amountMinor: 10_000n }),
+    );
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        Effect.runPromise(ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'twin-tx', amountMinor: 700n })),
+        Effect.runPromise(
+          ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'twin-tx', amountMinor: 700n }),
+        ),
       ),
     );
     expect(results.filter((r) => r.applied)).toHaveLength(1);
     expect(new Set(results.map((r) => r.entry.sequence)).size).toBe(1);
-    expect(await Effect.runPromise(ledger.account('twins', 'KES'))).toMatchObject({ availableMinor: 9_300n, holdingMinor: 700n });
-    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = 'twin-tx'`)).toEqual([{ n: 1 }]);
+    expect(await Effect.runPromise(ledger.account('twins', 'KES'))).toMatchObject({
+      availableMinor: 9_300n,
+      holdingMinor: 700n,
+    });
+    expect(
+      await db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = 'twin-tx'`),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('the same deposit sent 8 times at once: credited once, every caller answered', async () => {
     const before = await Effect.runPromise(ledger.account('twins', 'KES'));
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
-        Effect.runPromise(Effect.either(ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'dep-dup', amountMinor: 500n }))),
+        Effect.runPromise(
+          Effect.either(ledger.deposit({ accountId: 'twins', currency: KES, depositId: 'dep-dup', amountMinor: 500n })),
+        ),
       ),
     );
     expect(results.every(Either.isRight)).toBe(true);
@@ -76,7 +96,9 @@ describe('ledger store under concurrency', () => {
   });
 
   it('racing void and capture of one hold: exactly one settles it', async () => {
-    await Effect.runPromise(ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'race-tx', amountMinor: 1_000n }));
+    await Effect.runPromise(
+      ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'race-tx', amountMinor: 1_000n }),
+    );
     const before = await Effect.runPromise(ledger.account('twins', 'KES'));
     const [voided, captured] = await Promise.all([
       Effect.runPromise(Effect.either(ledger.voidHold({ transactionId: 'race-tx' }))),
@@ -89,6 +111,9 @@ describe('ledger store under concurrency', () => {
     expect(account.holdingMinor).toBe(before.holdingMinor - 1_000n);
     expect(account.capturedMinor - before.capturedMinor).toBe(Either.isRight(captured) ? 1_000n : 0n);
     expect(account.availableMinor - before.availableMinor).toBe(Either.isRight(voided) ? 1_000n : 0n);
-    expect(await journalSums('twins')).toEqual({ available: String(account.availableMinor), holding: String(account.holdingMinor) });
+    expect(await journalSums('twins')).toEqual({
+      available: String(account.availableMinor),
+      holding: String(account.holdingMinor),
+    });
   });
 });

@@ -17,22 +17,39 @@ describe('ledger store on PostgreSQL', () => {
     db = await createTestDatabase();
     ledger = makeLedgerStore(db.dataSource);
     await Effect.runPromise(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 500n }));
-    await Effect.runPromise(ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-1', amountMinor: 10_000n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-1', amountMinor: 10_000n }),
+    );
   });
   afterAll(async () => db.drop());
 
   const balances = async () => {
     const account = await Effect.runPromise(ledger.account('team', 'KES'));
-    return { available: account.availableMinor, holding: account.holdingMinor, captured: account.capturedMinor, reversed: account.reversedMinor };
+    return {
+      available: account.availableMinor,
+      holding: account.holdingMinor,
+      captured: account.capturedMinor,
+      reversed: account.reversedMinor,
+    };
   };
 
   it('authorizes, captures part and releases the rest, then reverses', async () => {
-    const authorized = await Effect.runPromise(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-1', amountMinor: 1_000n }));
-    expect(authorized).toMatchObject({ applied: true, entry: { kind: 'AUTHORIZE', amountMinor: 1_000n, availableDeltaMinor: -1_000n, holdingDeltaMinor: 1_000n } });
+    const authorized = await Effect.runPromise(
+      ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-1', amountMinor: 1_000n }),
+    );
+    expect(authorized).toMatchObject({
+      applied: true,
+      entry: { kind: 'AUTHORIZE', amountMinor: 1_000n, availableDeltaMinor: -1_000n, holdingDeltaMinor: 1_000n },
+    });
     expect(await balances()).toEqual({ available: 9_000n, holding: 1_000n, captured: 0n, reversed: 0n });
 
     const captured = await Effect.runPromise(ledger.capture({ transactionId: 'tx-1', amountMinor: 800n }));
-    expect(captured.entry).toMatchObject({ kind: 'CAPTURE', amountMinor: 800n, availableDeltaMinor: 200n, holdingDeltaMinor: -1_000n });
+    expect(captured.entry).toMatchObject({
+      kind: 'CAPTURE',
+      amountMinor: 800n,
+      availableDeltaMinor: 200n,
+      holdingDeltaMinor: -1_000n,
+    });
     expect(await balances()).toEqual({ available: 9_200n, holding: 0n, captured: 800n, reversed: 0n });
 
     await Effect.runPromise(ledger.reverse({ transactionId: 'tx-1' }));
@@ -40,12 +57,23 @@ describe('ledger store on PostgreSQL', () => {
   });
 
   it('is idempotent per transaction: repeats return the recorded entry, other arguments conflict', async () => {
-    const first = await Effect.runPromise(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 300n }));
-    const again = await Effect.runPromise(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 300n }));
+    const first = await Effect.runPromise(
+      ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 300n }),
+    );
+    const again = await Effect.runPromise(
+      ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 300n }),
+    );
     expect(again).toEqual({ entry: first.entry, applied: false });
-    expect(await failureTag(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 301n }))).toBe('IdempotencyConflict');
+    expect(
+      await failureTag(
+        ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-2', amountMinor: 301n }),
+      ),
+    ).toBe('IdempotencyConflict');
     const voided = await Effect.runPromise(ledger.voidHold({ transactionId: 'tx-2' }));
-    expect(await Effect.runPromise(ledger.voidHold({ transactionId: 'tx-2' }))).toEqual({ entry: voided.entry, applied: false });
+    expect(await Effect.runPromise(ledger.voidHold({ transactionId: 'tx-2' }))).toEqual({
+      entry: voided.entry,
+      applied: false,
+    });
     expect(await failureTag(ledger.capture({ transactionId: 'tx-2', amountMinor: 300n }))).toBe('HoldAlreadySettled');
     expect(await failureTag(ledger.reverse({ transactionId: 'tx-2' }))).toBe('HoldNotCaptured');
     expect(await failureTag(ledger.capture({ transactionId: 'nope', amountMinor: 1n }))).toBe('HoldNotFound');
@@ -53,28 +81,61 @@ describe('ledger store on PostgreSQL', () => {
 
   it('refuses beyond available + credit limit, and the refusal stays after funds arrive', async () => {
     const before = await balances();
-    const refused = await run(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-big', amountMinor: before.available + 501n }));
-    expect(Either.isLeft(refused) && refused.left).toMatchObject({ _tag: 'InsufficientFunds', code: 'INSUFFICIENT_FUNDS', availableMinor: before.available, creditLimitMinor: 500n });
+    const refused = await run(
+      ledger.authorize({
+        accountId: 'team',
+        currency: KES,
+        transactionId: 'tx-big',
+        amountMinor: before.available + 501n,
+      }),
+    );
+    expect(Either.isLeft(refused) && refused.left).toMatchObject({
+      _tag: 'InsufficientFunds',
+      code: 'INSUFFICIENT_FUNDS',
+      availableMinor: before.available,
+      creditLimitMinor: 500n,
+    });
     expect(await balances()).toEqual(before);
-    await Effect.runPromise(ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-2', amountMinor: 1_000_000n }));
-    const retried = await run(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'tx-big', amountMinor: before.available + 501n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-2', amountMinor: 1_000_000n }),
+    );
+    const retried = await run(
+      ledger.authorize({
+        accountId: 'team',
+        currency: KES,
+        transactionId: 'tx-big',
+        amountMinor: before.available + 501n,
+      }),
+    );
     expect(retried).toEqual(refused);
     expect(await failureTag(ledger.voidHold({ transactionId: 'tx-big' }))).toBe('HoldNotFound');
   });
 
   it('lets available go down to minus the credit limit, not below', async () => {
     await Effect.runPromise(ledger.openAccount({ accountId: 'credit', currency: KES, creditLimitMinor: 200n }));
-    await Effect.runPromise(ledger.authorize({ accountId: 'credit', currency: KES, transactionId: 'c-1', amountMinor: 200n }));
+    await Effect.runPromise(
+      ledger.authorize({ accountId: 'credit', currency: KES, transactionId: 'c-1', amountMinor: 200n }),
+    );
     expect((await Effect.runPromise(ledger.account('credit', 'KES'))).availableMinor).toBe(-200n);
-    expect(await failureTag(ledger.authorize({ accountId: 'credit', currency: KES, transactionId: 'c-2', amountMinor: 1n }))).toBe('InsufficientFunds');
-    expect(await failureTag(ledger.setCreditLimit({ accountId: 'credit', currency: KES, creditLimitMinor: 100n }))).toBe('CreditLimitInUse');
+    expect(
+      await failureTag(ledger.authorize({ accountId: 'credit', currency: KES, transactionId: 'c-2', amountMinor: 1n })),
+    ).toBe('InsufficientFunds');
+    expect(
+      await failureTag(ledger.setCreditLimit({ accountId: 'credit', currency: KES, creditLimitMinor: 100n })),
+    ).toBe('CreditLimitInUse');
   });
 
   it('answers bad input with typed errors and writes nothing', async () => {
-    expect(await failureTag(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'bad', amountMinor: 0n }))).toBe('InvalidLedgerAmount');
-    expect(await failureTag(ledger.authorize({ accountId: 'ghost', currency: KES, transactionId: 'bad', amountMinor: 5n }))).toBe('AccountNotFound');
+    expect(
+      await failureTag(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'bad', amountMinor: 0n })),
+    ).toBe('InvalidLedgerAmount');
+    expect(
+      await failureTag(ledger.authorize({ accountId: 'ghost', currency: KES, transactionId: 'bad', amountMinor: 5n })),
+    ).toBe('AccountNotFound');
     expect(await failureTag(ledger.capture({ transactionId: 'tx-1', amountMinor: -1n }))).toBe('InvalidLedgerAmount');
-    expect(await failureTag(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 1n }))).toBe('AccountAlreadyOpen');
+    expect(await failureTag(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 1n }))).toBe(
+      'AccountAlreadyOpen',
+    );
     expect(await db.dataSource.query(`SELECT * FROM ledger_holds WHERE transaction_id = 'bad'`)).toEqual([]);
     const exit = await Effect.runPromiseExit(ledger.capture({ transactionId: 'tx-1', amountMinor: 1n }));
     expect(Exit.isFailure(exit)).toBe(true);

@@ -1,4 +1,10 @@
-import { currencyOf, type JournalEntry, type JournalEntryKind, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
+import {
+  currencyOf,
+  type JournalEntry,
+  type JournalEntryKind,
+  type LedgerAccount,
+  PersistenceFailure,
+} from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { bigintOf } from '../unit-of-work/sql';
 
@@ -39,11 +45,15 @@ export interface JournalRow {
 
 export const ACCOUNT_COLUMNS =
   'account_id, currency, credit_limit_minor, available_minor, holding_minor, captured_minor, reversed_minor, funded_minor';
-export const JOURNAL_COLUMNS = 'sequence, account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor';
+export const JOURNAL_COLUMNS =
+  'sequence, account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor';
 
 export const accountOf = (row: AccountRow): Effect.Effect<LedgerAccount, PersistenceFailure> =>
   Either.match(currencyOf(row.currency), {
-    onLeft: () => Effect.fail(new PersistenceFailure({ reason: `ledger account in unknown currency ${row.currency}`, retryable: false })),
+    onLeft: () =>
+      Effect.fail(
+        new PersistenceFailure({ reason: `ledger account in unknown currency ${row.currency}`, retryable: false }),
+      ),
     onRight: (currency) =>
       Effect.succeed({
         accountId: row.account_id,

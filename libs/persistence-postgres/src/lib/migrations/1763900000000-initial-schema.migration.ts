@@ -57,7 +57,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       )`);
     await runner.query(`CREATE INDEX ledger_journal_by_account ON ledger_journal (account_id, currency, sequence)`);
     // a transaction's hold is settled once: a VOID or a CAPTURE, never both
-    await runner.query(`CREATE UNIQUE INDEX ledger_journal_settled_once ON ledger_journal (reference) WHERE kind IN ('VOID', 'CAPTURE')`);
+    await runner.query(
+      `CREATE UNIQUE INDEX ledger_journal_settled_once ON ledger_journal (reference) WHERE kind IN ('VOID', 'CAPTURE')`,
+    );
     await runner.query(`
       CREATE FUNCTION ledger_journal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -91,7 +93,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         updated_at              timestamptz NOT NULL,
         CONSTRAINT top_ups_external_id_once_per_account UNIQUE (account_id, external_id)
       )`);
-    await runner.query(`CREATE INDEX top_ups_due_retries ON top_ups (next_attempt_at) WHERE next_attempt_at IS NOT NULL`);
+    await runner.query(
+      `CREATE INDEX top_ups_due_retries ON top_ups (next_attempt_at) WHERE next_attempt_at IS NOT NULL`,
+    );
     await runner.query(
       `CREATE INDEX top_ups_non_final ON top_ups (updated_at) WHERE status_class IN ('CREATED', 'CONFIRMED', 'SUBMITTED')`,
     );
@@ -113,7 +117,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         updated_at               timestamptz NOT NULL,
         PRIMARY KEY (top_up_id, number)
       )`);
-    await runner.query(`CREATE INDEX top_up_attempts_by_provider_external_id ON top_up_attempts (provider_external_id)`);
+    await runner.query(
+      `CREATE INDEX top_up_attempts_by_provider_external_id ON top_up_attempts (provider_external_id)`,
+    );
     await runner.query(
       `CREATE INDEX top_up_attempts_by_provider_transaction_id ON top_up_attempts (provider_id, provider_transaction_id) WHERE provider_transaction_id IS NOT NULL`,
     );
@@ -129,7 +135,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         expires_at    timestamptz NOT NULL,
         PRIMARY KEY (provider_id, product_id)
       )`);
-    await runner.query(`CREATE INDEX provider_products_by_operator ON provider_products (provider_id, country_iso, operator_id)`);
+    await runner.query(
+      `CREATE INDEX provider_products_by_operator ON provider_products (provider_id, country_iso, operator_id)`,
+    );
 
     await runner.query(`
       CREATE TABLE outbox (
@@ -152,7 +160,16 @@ export class InitialSchema1763900000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['processed_messages', 'outbox', 'provider_products', 'top_up_attempts', 'top_ups', 'ledger_journal', 'ledger_holds', 'ledger_accounts']) {
+    for (const table of [
+      'processed_messages',
+      'outbox',
+      'provider_products',
+      'top_up_attempts',
+      'top_ups',
+      'ledger_journal',
+      'ledger_holds',
+      'ledger_accounts',
+    ]) {
       await runner.query(`DROP TABLE ${table}`);
     }
     await runner.query(`DROP FUNCTION ledger_journal_append_only()`);

@@ -21,7 +21,9 @@ const catalogue = async (db: TestDatabase): Promise<unknown> => ({
     `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY 1`,
   ),
   triggers: await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`),
-  functions: await db.dataSource.query(`SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`),
+  functions: await db.dataSource.query(
+    `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
+  ),
 });
 
 describe('migrations', () => {
@@ -65,7 +67,9 @@ describe('migrations', () => {
   });
 
   it('keeps the journal append-only and a hold settled once', async () => {
-    await db.dataSource.query(`INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ('a', 'KES', 2)`);
+    await db.dataSource.query(
+      `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ('a', 'KES', 2)`,
+    );
     await db.dataSource.query(
       `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
        VALUES ('a', 'KES', 'd1', 'DEPOSIT', 0, 0, 0)`,
@@ -86,8 +90,8 @@ describe('migrations', () => {
     await expect(
       db.dataSource.query(`UPDATE ledger_accounts SET available_minor = -1, funded_minor = -1 WHERE account_id = 'a'`),
     ).rejects.toThrow(/ledger_accounts_within_credit/);
-    await expect(db.dataSource.query(`UPDATE ledger_accounts SET available_minor = 10 WHERE account_id = 'a'`)).rejects.toThrow(
-      /ledger_accounts_balanced/,
-    );
+    await expect(
+      db.dataSource.query(`UPDATE ledger_accounts SET available_minor = 10 WHERE account_id = 'a'`),
+    ).rejects.toThrow(/ledger_accounts_balanced/);
   });
 });

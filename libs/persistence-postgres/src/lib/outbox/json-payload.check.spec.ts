@@ -11,11 +11,14 @@ describe('JSON payload check', () => {
       fc.property(fc.jsonValue({ noUnicodeString: false }), (value) => {
         const problem = jsonProblem(value);
         // lone surrogates and NUL aside, anything fc.jsonValue makes is JSON jsonb keeps
-        if (problem === undefined) expect(JSON.stringify(JSON.parse(JSON.stringify(value)))).toBe(JSON.stringify(value));
+        if (problem === undefined)
+          expect(JSON.stringify(JSON.parse(JSON.stringify(value)))).toBe(JSON.stringify(value));
         else expect(problem).toMatch(/unpaired surrogate|NUL/);
       }),
     );
-    expect(jsonProblem({ amountMinor: '200', nested: [{ ok: true, n: 1.5, none: null }], emoji: '😀' })).toBeUndefined();
+    expect(
+      jsonProblem({ amountMinor: '200', nested: [{ ok: true, n: 1.5, none: null }], emoji: '😀' }),
+    ).toBeUndefined();
   });
 
   it.each([

@@ -6,7 +6,11 @@
  * other class instances, cycles, and text jsonb cannot hold (NUL, an
  * unpaired surrogate).
  */
-export const jsonProblem = (value: unknown, path = 'payload', seen: ReadonlySet<object> = new Set()): string | undefined => {
+export const jsonProblem = (
+  value: unknown,
+  path = 'payload',
+  seen: ReadonlySet<object> = new Set(),
+): string | undefined => {
   switch (typeof value) {
     case 'string':
       return textProblem(value, path);
@@ -27,7 +31,8 @@ export const jsonProblem = (value: unknown, path = 'payload', seen: ReadonlySet<
         return undefined;
       }
       const prototype = Object.getPrototypeOf(value) as unknown;
-      if (prototype !== Object.prototype && prototype !== null) return `${path} is a ${value.constructor?.name ?? 'class instance'}, not a plain object`;
+      if (prototype !== Object.prototype && prototype !== null)
+        return `${path} is a ${value.constructor?.name ?? 'class instance'}, not a plain object`;
       if (Object.getOwnPropertySymbols(value).length > 0) return `${path} has symbol keys`;
       for (const [key, item] of Object.entries(value)) {
         const keyProblem = textProblem(key, `key ${JSON.stringify(key)} of ${path}`);
@@ -45,4 +50,8 @@ export const jsonProblem = (value: unknown, path = 'payload', seen: ReadonlySet<
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const textProblem = (text: string, path: string): string | undefined =>
-  text.includes('\u0000') ? `${path} contains a NUL character` : UNPAIRED_SURROGATE.test(text) ? `${path} contains an unpaired surrogate` : undefined;
+  text.includes('\u0000')
+    ? `${path} contains a NUL character`
+    : UNPAIRED_SURROGATE.test(text)
+      ? `${path} contains an unpaired surrogate`
+      : undefined;

@@ -46,11 +46,19 @@ export const makeOutboxRelayStore = (dataSource: DataSource): OutboxRelayStore =
   claimBatch: (limit) =>
     Effect.gen(function* () {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_OUTBOX_BATCH) {
-        return yield* Effect.fail(new PersistenceFailure({ reason: `outbox batch limit must be an integer from 1 to ${MAX_OUTBOX_BATCH}, got ${limit}`, retryable: false }));
+        return yield* Effect.fail(
+          new PersistenceFailure({
+            reason: `outbox batch limit must be an integer from 1 to ${MAX_OUTBOX_BATCH}, got ${limit}`,
+            retryable: false,
+          }),
+        );
       }
       if ((yield* FiberRef.get(currentManager)) === undefined) {
         return yield* Effect.fail(
-          new PersistenceFailure({ reason: 'claimBatch must run inside a unit of work (its row locks end with the transaction)', retryable: false }),
+          new PersistenceFailure({
+            reason: 'claimBatch must run inside a unit of work (its row locks end with the transaction)',
+            retryable: false,
+          }),
         );
       }
       const rows = yield* sql(
@@ -64,14 +72,17 @@ export const makeOutboxRelayStore = (dataSource: DataSource): OutboxRelayStore =
       );
       return yield* Either.all(
         rows.map((row) =>
-          Either.map(decodeMessageRow(row, `outbox message ${typeof row['id'] === 'string' ? row['id'] : '(no id)'}`), (message) => ({
-            id: message.id,
-            type: message.type,
-            aggregateId: message.aggregate_id,
-            payload: message.payload,
-            occurredAt: message.occurred_at,
-            publishAttempts: message.publish_attempts,
-          })),
+          Either.map(
+            decodeMessageRow(row, `outbox message ${typeof row['id'] === 'string' ? row['id'] : '(no id)'}`),
+            (message) => ({
+              id: message.id,
+              type: message.type,
+              aggregateId: message.aggregate_id,
+              payload: message.payload,
+              occurredAt: message.occurred_at,
+              publishAttempts: message.publish_attempts,
+            }),
+          ),
         ),
       );
     }),

@@ -18,7 +18,9 @@ export const makeOutbox = (dataSource: DataSource): OutboxService => ({
           ? 'the payload is not a JSON object'
           : jsonProblem(event.payload);
       if (problem !== undefined) {
-        return yield* Effect.fail(new PersistenceFailure({ reason: `outbox event ${event.id} (${event.type}): ${problem}`, retryable: false }));
+        return yield* Effect.fail(
+          new PersistenceFailure({ reason: `outbox event ${event.id} (${event.type}): ${problem}`, retryable: false }),
+        );
       }
       const occurredAt = yield* isoOf(event.occurredAt, `outbox event ${event.id}: occurrence time`);
       yield* sql(

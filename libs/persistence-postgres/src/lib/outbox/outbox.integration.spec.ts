@@ -6,7 +6,11 @@ import { makeOutbox } from './outbox.adapter';
 import { makeOutboxRelayStore, type OutboxMessage } from './outbox-relay.store';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12));
-const event = (id: string, occurredAtMs: number, payload: OutboxEvent['payload'] = { topUpId: id, amountMinor: '200' }): OutboxEvent => ({
+const event = (
+  id: string,
+  occurredAtMs: number,
+  payload: OutboxEvent['payload'] = { topUpId: id, amountMinor: '200' },
+): OutboxEvent => ({
   id,
   type: 'topup.completed',
   aggregateId: `agg-${id}`,
@@ -21,7 +25,12 @@ describe('outbox on PostgreSQL', () => {
   const relay = () => makeOutboxRelayStore(db.dataSource);
   const unitOfWork = () => makeUnitOfWork(db.dataSource);
   const reset = () => db.dataSource.query(`DELETE FROM outbox`);
-  const unsent = async () => ((await db.dataSource.query(`SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, id`)) as { id: string }[]).map(({ id }) => id);
+  const unsent = async () =>
+    (
+      (await db.dataSource.query(`SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, id`)) as {
+        id: string;
+      }[]
+    ).map(({ id }) => id);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -34,7 +43,14 @@ describe('outbox on PostgreSQL', () => {
     await Effect.runPromise(outbox().append(event('e1', 5, { other: 'payload' })));
     const claimed = await Effect.runPromise(unitOfWork().transactionally(relay().claimBatch(10)));
     expect(claimed).toEqual([
-      { id: 'e1', type: 'topup.completed', aggregateId: 'agg-e1', payload: { topUpId: 'e1', amountMinor: '200' }, occurredAt: t0, publishAttempts: 0 },
+      {
+        id: 'e1',
+        type: 'topup.completed',
+        aggregateId: 'agg-e1',
+        payload: { topUpId: 'e1', amountMinor: '200' },
+        occurredAt: t0,
+        publishAttempts: 0,
+      },
     ]);
   });
 
@@ -49,10 +65,16 @@ describe('outbox on PostgreSQL', () => {
   });
 
   it('claims the oldest unsent events; sent ones are not offered again; failures are counted', async () => {
-    for (const [index, id] of ['c', 'a', 'b', 'd'].entries()) await Effect.runPromise(outbox().append(event(id, index === 3 ? 0 : 10)));
+    for (const [index, id] of ['c', 'a', 'b', 'd'].entries())
+      await Effect.runPromise(outbox().append(event(id, index === 3 ? 0 : 10)));
     const first = await Effect.runPromise(
       unitOfWork().transactionally(
-        Effect.tap(relay().claimBatch(3), (claimed) => relay().markSent(claimed.slice(0, 2).map(({ id }) => id), t0)),
+        Effect.tap(relay().claimBatch(3), (claimed) =>
+          relay().markSent(
+            claimed.slice(0, 2).map(({ id }) => id),
+            t0,
+          ),
+        ),
       ),
     );
     expect(ids(first)).toEqual(['d', 'a', 'b']);
@@ -66,7 +88,11 @@ describe('outbox on PostgreSQL', () => {
 
   it('refuses to claim outside a unit of work (the locks would end at once)', async () => {
     const result = await Effect.runPromise(Effect.either(relay().claimBatch(10)));
-    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: false, reason: expect.stringMatching(/inside a unit of work/) });
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'PersistenceFailure',
+      retryable: false,
+      reason: expect.stringMatching(/inside a unit of work/),
+    });
   });
 
   it('never lets two relays claim the same event; a rolled-back claim offers the events again', async () => {
@@ -101,7 +127,8 @@ describe('outbox on PostgreSQL', () => {
 
   it('publishes every event exactly once with four relays racing', async () => {
     const count = 200;
-    for (let index = 0; index < count; index += 1) await Effect.runPromise(outbox().append(event(`r${String(index).padStart(3, '0')}`, index % 7)));
+    for (let index = 0; index < count; index += 1)
+      await Effect.runPromise(outbox().append(event(`r${String(index).padStart(3, '0')}`, index % 7)));
     const published: string[] = [];
     const runRelay = async () => {
       for (;;) {

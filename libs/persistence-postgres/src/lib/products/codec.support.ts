@@ -15,7 +15,9 @@ export const undecodable = (what: string, reason: string): PersistenceFailure =>
 export const decodeStored =
   <A, I>(schema: Schema.Schema<A, I>) =>
   (value: unknown, what: string): Either.Either<A, PersistenceFailure> =>
-    Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: 'all' })(value), (error) => undecodable(what, describeParseError(error)));
+    Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: 'all' })(value), (error) =>
+      undecodable(what, describeParseError(error)),
+    );
 
 /** Encodes a value for storage with `schema`; a value that cannot be stored exactly is a non-retryable failure. */
 export const encodeStored =
@@ -23,7 +25,11 @@ export const encodeStored =
   (value: A, what: string): Either.Either<I, PersistenceFailure> =>
     Either.mapLeft(
       Schema.encodeEither(schema, { errors: 'all' })(value),
-      (error) => new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${describeParseError(error)}`, retryable: false }),
+      (error) =>
+        new PersistenceFailure({
+          reason: `${what} cannot be stored exactly: ${describeParseError(error)}`,
+          retryable: false,
+        }),
     );
 
 /** A domain check (smart constructor, lookup) as a schema result: its refusal becomes an issue at the current path. */
@@ -42,4 +48,6 @@ export const fromDomain = <A, E>(
 export const isoOf = (date: Date, what: string): Either.Either<string, PersistenceFailure> =>
   date instanceof Date && !Number.isNaN(date.getTime())
     ? Either.right(date.toISOString())
-    : Either.left(new PersistenceFailure({ reason: `${what} is not a valid date and cannot be stored`, retryable: false }));
+    : Either.left(
+        new PersistenceFailure({ reason: `${what} is not a valid date and cannot be stored`, retryable: false }),
+      );

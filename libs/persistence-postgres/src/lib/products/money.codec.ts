@@ -14,7 +14,11 @@ const INTEGER_TEXT = /^-?(0|[1-9]\d*)$/;
 export const BigIntFromDecimal = Schema.transformOrFail(Schema.String, Schema.BigIntFromSelf, {
   strict: true,
   decode: (text, _, ast) =>
-    INTEGER_TEXT.test(text) ? ParseResult.succeed(BigInt(text)) : ParseResult.fail(new ParseResult.Type(ast, text, `expected an integer as a decimal string, got ${JSON.stringify(text)}`)),
+    INTEGER_TEXT.test(text)
+      ? ParseResult.succeed(BigInt(text))
+      : ParseResult.fail(
+          new ParseResult.Type(ast, text, `expected an integer as a decimal string, got ${JSON.stringify(text)}`),
+        ),
   encode: (value) => ParseResult.succeed(value.toString()),
 }).annotations({ identifier: 'BigIntFromDecimal' });
 
@@ -29,24 +33,41 @@ const isCurrency = (input: unknown): input is Currency =>
   typeof (input as Currency).exponent === 'number';
 
 /** A currency stored as its code; the code must be known, and on write the exponent must be the table's. */
-export const CurrencyFromCode = Schema.transformOrFail(Schema.String, Schema.declare(isCurrency, { identifier: 'Currency' }), {
-  strict: true,
-  decode: (code, _, ast) => fromDomain(currencyOf(code), ast, code, () => `unknown currency code ${JSON.stringify(code)}`),
-  encode: (currency, _, ast) =>
-    Either.flatMap(
-      fromDomain(currencyOf(currency.code), ast, currency, () => `unknown currency code ${JSON.stringify(currency.code)}`),
-      (known) =>
-        known.exponent === currency.exponent
-          ? Either.right(currency.code)
-          : Either.left(new ParseResult.Type(ast, currency, `${currency.code} has exponent ${known.exponent}, not ${currency.exponent}`)),
-    ),
-}).annotations({ identifier: 'CurrencyFromCode' });
+export const CurrencyFromCode = Schema.transformOrFail(
+  Schema.String,
+  Schema.declare(isCurrency, { identifier: 'Currency' }),
+  {
+    strict: true,
+    decode: (code, _, ast) =>
+      fromDomain(currencyOf(code), ast, code, () => `unknown currency code ${JSON.stringify(code)}`),
+    encode: (currency, _, ast) =>
+      Either.flatMap(
+        fromDomain(
+          currencyOf(currency.code),
+          ast,
+          currency,
+          () => `unknown currency code ${JSON.stringify(currency.code)}`,
+        ),
+        (known) =>
+          known.exponent === currency.exponent
+            ? Either.right(currency.code)
+            : Either.left(
+                new ParseResult.Type(
+                  ast,
+                  currency,
+                  `${currency.code} has exponent ${known.exponent}, not ${currency.exponent}`,
+                ),
+              ),
+      ),
+  },
+).annotations({ identifier: 'CurrencyFromCode' });
 
 /** `{ "amountMinor": "10050", "currency": "PHP" }`. */
-export const MoneyFromJson: Schema.Schema<Money, { readonly amountMinor: string; readonly currency: string }> = Schema.Struct({
-  amountMinor: BigIntFromDecimal,
-  currency: CurrencyFromCode,
-});
+export const MoneyFromJson: Schema.Schema<Money, { readonly amountMinor: string; readonly currency: string }> =
+  Schema.Struct({
+    amountMinor: BigIntFromDecimal,
+    currency: CurrencyFromCode,
+  });
 
 export type MoneyJson = Schema.Schema.Encoded<typeof MoneyFromJson>;
 

@@ -50,7 +50,12 @@ describe('product cache on PostgreSQL', () => {
   afterAll(async () => db.drop());
 
   it('gives back the products put, exactly, until they expire', async () => {
-    const products = [fixed('10', 'smart', 'PH'), ranged('9'), fixed('100', 'globe', 'PH', 'DATA'), fixed('2', 'safaricom', 'KE')];
+    const products = [
+      fixed('10', 'smart', 'PH'),
+      ranged('9'),
+      fixed('100', 'globe', 'PH', 'DATA'),
+      fixed('2', 'safaricom', 'KE'),
+    ];
     await Effect.runPromise(cache.put('dvs', products, t0, HOUR));
     const fresh = await Effect.runPromise(cache.fresh('dvs', {}, at(HOUR - 1)));
     expect(ids(fresh)).toEqual(['2', '9', '10', '100']);
@@ -60,8 +65,16 @@ describe('product cache on PostgreSQL', () => {
   });
 
   it('narrows by country, operator and kind', async () => {
-    await Effect.runPromise(cache.put('narrow', [fixed('1', 'smart', 'PH'), ranged('2'), fixed('3', 'globe', 'PH', 'DATA'), fixed('4', 'safaricom', 'KE')], t0, HOUR));
-    const fresh = (filter: Parameters<ProductCacheStore['fresh']>[1]) => Effect.runPromise(Effect.map(cache.fresh('narrow', filter, t0), ids));
+    await Effect.runPromise(
+      cache.put(
+        'narrow',
+        [fixed('1', 'smart', 'PH'), ranged('2'), fixed('3', 'globe', 'PH', 'DATA'), fixed('4', 'safaricom', 'KE')],
+        t0,
+        HOUR,
+      ),
+    );
+    const fresh = (filter: Parameters<ProductCacheStore['fresh']>[1]) =>
+      Effect.runPromise(Effect.map(cache.fresh('narrow', filter, t0), ids));
     expect(await fresh({ countryIso: 'PH' })).toEqual(['1', '2', '3']);
     expect(await fresh({ countryIso: 'PH', operatorId: 'globe' })).toEqual(['2', '3']);
     expect(await fresh({ operatorId: 'globe', kind: 'DATA' })).toEqual(['2', '3']);
@@ -82,13 +95,17 @@ describe('product cache on PostgreSQL', () => {
     let provider = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.tuple(arbitraryCurrency(), arbitraryCurrency(), arbitraryCurrency()).chain(([d, s1, s2]) => arbitraryCatalogue(d, [s1, s2])),
+        fc
+          .tuple(arbitraryCurrency(), arbitraryCurrency(), arbitraryCurrency())
+          .chain(([d, s1, s2]) => arbitraryCatalogue(d, [s1, s2])),
         async (catalogue) => {
           provider += 1;
           await Effect.runPromise(cache.put(`p${provider}`, catalogue, t0, 1));
           const fresh = await Effect.runPromise(cache.fresh(`p${provider}`, {}, t0));
           // fast-check may build objects without a prototype: compare with plain copies
-          expect([...fresh].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(structuredClone([...catalogue].sort((a, b) => a.id.localeCompare(b.id))));
+          expect([...fresh].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(
+            structuredClone([...catalogue].sort((a, b) => a.id.localeCompare(b.id))),
+          );
         },
       ),
       { numRuns: 40 },
@@ -100,12 +117,24 @@ describe('product cache on PostgreSQL', () => {
       const result = await Effect.runPromise(Effect.either(effect));
       return Either.isLeft(result) ? result.left.reason : 'succeeded';
     };
-    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'PH'), fixed('1', 'smart', 'PH')], t0, HOUR))).toMatch(/product 1 of bad appears twice/);
-    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'Philippines')], t0, HOUR))).toMatch(/not ISO 3166 alpha-2/);
-    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'PH')], t0, 0))).toMatch(/time to live must be a positive number/);
+    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'PH'), fixed('1', 'smart', 'PH')], t0, HOUR))).toMatch(
+      /product 1 of bad appears twice/,
+    );
+    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'Philippines')], t0, HOUR))).toMatch(
+      /not ISO 3166 alpha-2/,
+    );
+    expect(await failure(cache.put('bad', [fixed('1', 'smart', 'PH')], t0, 0))).toMatch(
+      /time to live must be a positive number/,
+    );
     await Effect.runPromise(cache.put('bad', [fixed('1', 'smart', 'PH')], t0, HOUR));
-    await db.dataSource.query(`UPDATE provider_products SET product = jsonb_set(product, '{stepMinor}', '"0"') WHERE provider_id = 'bad'`);
-    await db.dataSource.query(`UPDATE provider_products SET product = jsonb_set(product, '{wholesale,amountMinor}', '"-5"') WHERE provider_id = 'bad'`);
-    expect(await failure(cache.fresh('bad', {}, t0))).toMatch(/^cached product 1 of bad does not decode: .*wholesale price must be positive/);
+    await db.dataSource.query(
+      `UPDATE provider_products SET product = jsonb_set(product, '{stepMinor}', '"0"') WHERE provider_id = 'bad'`,
+    );
+    await db.dataSource.query(
+      `UPDATE provider_products SET product = jsonb_set(product, '{wholesale,amountMinor}', '"-5"') WHERE provider_id = 'bad'`,
+    );
+    expect(await failure(cache.fresh('bad', {}, t0))).toMatch(
+      /^cached product 1 of bad does not decode: .*wholesale price must be positive/,
+    );
   });
 });

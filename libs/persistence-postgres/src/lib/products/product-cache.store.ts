@@ -11,9 +11,18 @@ import { ProductFromJson } from './product.codec';
  */
 export interface ProductCacheStore {
   /** Stores (or refreshes) products of a provider, valid until `fetchedAt + ttlMs`; an older fetch never overwrites a newer one. */
-  readonly put: (providerId: string, products: readonly Product[], fetchedAt: Date, ttlMs: number) => Effect.Effect<void, PersistenceFailure>;
+  readonly put: (
+    providerId: string,
+    products: readonly Product[],
+    fetchedAt: Date,
+    ttlMs: number,
+  ) => Effect.Effect<void, PersistenceFailure>;
   /** The provider's products not expired at `now`, narrowed by country, operator and kind, in product id order. */
-  readonly fresh: (providerId: string, filter: ProductFilter, now: Date) => Effect.Effect<readonly Product[], PersistenceFailure>;
+  readonly fresh: (
+    providerId: string,
+    filter: ProductFilter,
+    now: Date,
+  ) => Effect.Effect<readonly Product[], PersistenceFailure>;
 }
 
 const CachedRow = Schema.Struct({ product_id: Schema.String, product: ProductFromJson });
@@ -23,7 +32,8 @@ const encodeProduct = encodeStored(ProductFromJson);
 
 const COUNTRY_ISO = /^[A-Z]{2}$/;
 
-const refuse = (reason: string) => Either.left(new PersistenceFailure({ reason: `product cache: ${reason}`, retryable: false }));
+const refuse = (reason: string) =>
+  Either.left(new PersistenceFailure({ reason: `product cache: ${reason}`, retryable: false }));
 
 /** The records `put` writes, as one JSON array; refused when a product cannot be cached as it is. */
 const recordsOf = (providerId: string, products: readonly Product[]) => {
@@ -33,7 +43,9 @@ const recordsOf = (providerId: string, products: readonly Product[]) => {
       if (seen.has(product.id)) return refuse(`product ${product.id} of ${providerId} appears twice in one put`);
       seen.add(product.id);
       if (!COUNTRY_ISO.test(product.operator.countryIso)) {
-        return refuse(`product ${product.id} of ${providerId} has country ${JSON.stringify(product.operator.countryIso)}, not ISO 3166 alpha-2`);
+        return refuse(
+          `product ${product.id} of ${providerId} has country ${JSON.stringify(product.operator.countryIso)}, not ISO 3166 alpha-2`,
+        );
       }
       return Either.map(encodeProduct(product, `product ${product.id} of ${providerId}`), (json) => ({
         product_id: product.id,
@@ -48,7 +60,8 @@ const recordsOf = (providerId: string, products: readonly Product[]) => {
 export const makeProductCache = (dataSource: DataSource): ProductCacheStore => ({
   put: (providerId, products, fetchedAt, ttlMs) =>
     Effect.gen(function* () {
-      if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) return yield* refuse(`time to live must be a positive number of milliseconds, got ${ttlMs}`);
+      if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
+        return yield* refuse(`time to live must be a positive number of milliseconds, got ${ttlMs}`);
       if (products.length === 0) return;
       const records = yield* recordsOf(providerId, products);
       const fetched = yield* isoOf(fetchedAt, 'product cache fetch time');
@@ -78,12 +91,18 @@ export const makeProductCache = (dataSource: DataSource): ProductCacheStore => (
       narrow((parameter) => `country_iso = ${parameter}`, filter.countryIso);
       narrow((parameter) => `operator_id = ${parameter}`, filter.operatorId);
       narrow((parameter) => `product->>'kind' = ${parameter}`, filter.kind);
-      const rows = yield* sql(dataSource, `SELECT product_id, product FROM provider_products WHERE ${conditions.join(' AND ')}`, parameters);
+      const rows = yield* sql(
+        dataSource,
+        `SELECT product_id, product FROM provider_products WHERE ${conditions.join(' AND ')}`,
+        parameters,
+      );
       const products = yield* Either.all(
         rows.map((row) => {
           const what = `cached product ${String(row['product_id'])} of ${providerId}`;
           return Either.flatMap(decodeCachedRow(row, what), (cached) =>
-            cached.product.id === cached.product_id ? Either.right(cached.product) : refuse(`${what} holds product ${cached.product.id}`),
+            cached.product.id === cached.product_id
+              ? Either.right(cached.product)
+              : refuse(`${what} holds product ${cached.product.id}`),
           );
         }),
       );

@@ -8,8 +8,10 @@ import { ProductFromJson, type ProductJson } from './product.codec';
 
 const encode = encodeStored(ProductFromJson);
 const decode = decodeStored(ProductFromJson);
-const viaJson = (product: Product) => decode(JSON.parse(JSON.stringify(Either.getOrThrow(encode(product, 'product')))), 'product');
-const reasonOf = <A>(result: Either.Either<A, { reason: string }>) => (Either.isLeft(result) ? result.left.reason : 'decoded');
+const viaJson = (product: Product) =>
+  decode(JSON.parse(JSON.stringify(Either.getOrThrow(encode(product, 'product')))), 'product');
+const reasonOf = <A>(result: Either.Either<A, { reason: string }>) =>
+  Either.isLeft(result) ? result.left.reason : 'decoded';
 
 const fixedJson: ProductJson = {
   _tag: 'FixedProduct',
@@ -26,18 +28,28 @@ describe('product codec', () => {
   it('gives back every product exactly through JSON text', () => {
     fc.assert(
       fc.property(
-        fc.tuple(arbitraryCurrency(), arbitraryCurrency(), arbitraryCurrency()).chain(([d, s1, s2]) => arbitraryCatalogue(d, [s1, s2])),
+        fc
+          .tuple(arbitraryCurrency(), arbitraryCurrency(), arbitraryCurrency())
+          .chain(([d, s1, s2]) => arbitraryCatalogue(d, [s1, s2])),
         (catalogue) => {
-          for (const product of catalogue) expect(Either.getOrThrow(viaJson(product))).toStrictEqual(structuredClone(product));
+          for (const product of catalogue)
+            expect(Either.getOrThrow(viaJson(product))).toStrictEqual(structuredClone(product));
         },
       ),
     );
   });
 
   it('writes amounts as decimal strings and currencies as codes, beyond 2^53 too', () => {
-    const big = Either.getOrThrow(Schema.decodeUnknownEither(ProductFromJson)({ ...fixedJson, wholesale: { amountMinor: '90071992547409931', currency: 'USD' } }));
+    const big = Either.getOrThrow(
+      Schema.decodeUnknownEither(ProductFromJson)({
+        ...fixedJson,
+        wholesale: { amountMinor: '90071992547409931', currency: 'USD' },
+      }),
+    );
     expect(big._tag === 'FixedProduct' && big.wholesale.amountMinor).toBe(90071992547409931n);
-    expect(Either.getOrThrow(encode(big, 'product'))).toMatchObject({ wholesale: { amountMinor: '90071992547409931', currency: 'USD' } });
+    expect(Either.getOrThrow(encode(big, 'product'))).toMatchObject({
+      wholesale: { amountMinor: '90071992547409931', currency: 'USD' },
+    });
   });
 
   it('re-resolves currencies by code and refuses unknown ones or a wrong exponent', () => {
@@ -46,19 +58,27 @@ describe('product codec', () => {
       /^product 42 does not decode: at fee\.currency: unknown currency code "XXY"/,
     );
     const wrongExponent = { ...testCurrency('USD'), exponent: 3 };
-    expect(reasonOf(encodeStored(MoneyFromJson)({ amountMinor: 1n, currency: wrongExponent }, 'fee'))).toMatch(/USD has exponent 2, not 3/);
+    expect(reasonOf(encodeStored(MoneyFromJson)({ amountMinor: 1n, currency: wrongExponent }, 'fee'))).toMatch(
+      /USD has exponent 2, not 3/,
+    );
   });
 
   it('refuses amounts that are not plain decimal integers', () => {
     for (const text of ['1e3', ' 12', '0x10', '1.0', '', '01', '+1']) {
       expect(Either.isLeft(Schema.decodeUnknownEither(BigIntFromDecimal)(text))).toBe(true);
     }
-    expect(reasonOf(decode({ ...fixedJson, destination: { amountMinor: 10000, currency: 'PHP' } }, 'product 42'))).toMatch(/at destination\.amountMinor/);
+    expect(
+      reasonOf(decode({ ...fixedJson, destination: { amountMinor: 10000, currency: 'PHP' } }, 'product 42')),
+    ).toMatch(/at destination\.amountMinor/);
   });
 
   it("refuses a product that breaks the domain's product rules, with the rule", () => {
-    expect(reasonOf(decode({ ...fixedJson, wholesale: { amountMinor: '0', currency: 'USD' } }, 'product 42'))).toMatch(/wholesale price must be positive/);
-    expect(reasonOf(decode({ ...fixedJson, fee: { amountMinor: '10', currency: 'EUR' } }, 'product 42'))).toMatch(/fee and wholesale price differ in currency/);
+    expect(reasonOf(decode({ ...fixedJson, wholesale: { amountMinor: '0', currency: 'USD' } }, 'product 42'))).toMatch(
+      /wholesale price must be positive/,
+    );
+    expect(reasonOf(decode({ ...fixedJson, fee: { amountMinor: '10', currency: 'EUR' } }, 'product 42'))).toMatch(
+      /fee and wholesale price differ in currency/,
+    );
     expect(reasonOf(decode({ ...fixedJson, _tag: 'SomethingElse' }, 'product 42'))).toMatch(/_tag/);
     expect(reasonOf(decode('not a product', 'product 42'))).toMatch(/^product 42 does not decode/);
   });
@@ -66,6 +86,8 @@ describe('product codec', () => {
   it('does not write a product it could not read back', () => {
     const decoded = Either.getOrThrow(decode(fixedJson, 'product 42'));
     const broken = { ...decoded, wholesale: { amountMinor: 0n, currency: testCurrency('USD') } } as Product;
-    expect(reasonOf(encode(broken, 'product 42'))).toMatch(/^product 42 cannot be stored exactly: .*wholesale price must be positive/);
+    expect(reasonOf(encode(broken, 'product 42'))).toMatch(
+      /^product 42 cannot be stored exactly: .*wholesale price must be positive/,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { type FixedProduct, makeFixedProduct, makeRangedProduct, type Operator, type Product, type RangedProduct } from '@airtime/domain';
+import {
+  type FixedProduct,
+  makeFixedProduct,
+  makeRangedProduct,
+  type Operator,
+  type Product,
+  type RangedProduct,
+} from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { fromDomain } from './codec.support';
 import { ExchangeRateFromJson, MoneyFromJson, PositiveBigIntFromDecimal } from './money.codec';
@@ -25,7 +32,12 @@ const base = {
   fee: MoneyFromJson,
 };
 
-const FixedProductFields = Schema.Struct({ _tag: Schema.Literal('FixedProduct'), ...base, destination: MoneyFromJson, wholesale: MoneyFromJson });
+const FixedProductFields = Schema.Struct({
+  _tag: Schema.Literal('FixedProduct'),
+  ...base,
+  destination: MoneyFromJson,
+  wholesale: MoneyFromJson,
+});
 
 const RangedProductFields = Schema.Struct({
   _tag: Schema.Literal('RangedProduct'),
@@ -48,7 +60,11 @@ const FixedProductFromJson = Schema.transformOrFail(
     strict: true,
     decode: ({ _tag, ...fields }, _, ast) => fromDomain(makeFixedProduct(fields), ast, fields, (error) => error.reason),
     // what could not be read back is not written
-    encode: ({ _tag, ...fields }, _, ast) => Either.map(fromDomain(makeFixedProduct(fields), ast, fields, (error) => error.reason), () => ({ _tag, ...fields })),
+    encode: ({ _tag, ...fields }, _, ast) =>
+      Either.map(
+        fromDomain(makeFixedProduct(fields), ast, fields, (error) => error.reason),
+        () => ({ _tag, ...fields }),
+      ),
   },
 );
 
@@ -57,13 +73,20 @@ const RangedProductFromJson = Schema.transformOrFail(
   Schema.declare(isTagged<RangedProduct>('RangedProduct'), { identifier: 'RangedProduct' }),
   {
     strict: true,
-    decode: ({ _tag, ...fields }, _, ast) => fromDomain(makeRangedProduct(fields), ast, fields, (error) => error.reason),
-    encode: ({ _tag, ...fields }, _, ast) => Either.map(fromDomain(makeRangedProduct(fields), ast, fields, (error) => error.reason), () => ({ _tag, ...fields })),
+    decode: ({ _tag, ...fields }, _, ast) =>
+      fromDomain(makeRangedProduct(fields), ast, fields, (error) => error.reason),
+    encode: ({ _tag, ...fields }, _, ast) =>
+      Either.map(
+        fromDomain(makeRangedProduct(fields), ast, fields, (error) => error.reason),
+        () => ({ _tag, ...fields }),
+      ),
   },
 );
 
 /** A fixed or ranged product, told apart by `_tag`; a ranged one keeps its rate as an exact fraction. */
-export const ProductFromJson: Schema.Schema<Product, Schema.Schema.Encoded<typeof FixedProductFields> | Schema.Schema.Encoded<typeof RangedProductFields>> =
-  Schema.Union(FixedProductFromJson, RangedProductFromJson);
+export const ProductFromJson: Schema.Schema<
+  Product,
+  Schema.Schema.Encoded<typeof FixedProductFields> | Schema.Schema.Encoded<typeof RangedProductFields>
+> = Schema.Union(FixedProductFromJson, RangedProductFromJson);
 
 export type ProductJson = Schema.Schema.Encoded<typeof ProductFromJson>;

@@ -30,8 +30,10 @@ const UNKNOWN_REASONS = [
 const STATES = ['InFlight', 'Pending', 'Unknown', 'Succeeded', 'Failed'] as const satisfies readonly AttemptState[];
 
 // A reason or state added to the domain must be added here too: these fail to compile until it is.
-const _allFailureReasons: Exclude<AttemptFailureReason, (typeof FAILURE_REASONS)[number]> extends never ? true : never = true;
-const _allUnknownReasons: Exclude<UnknownOutcomeReason, (typeof UNKNOWN_REASONS)[number]> extends never ? true : never = true;
+const _allFailureReasons: Exclude<AttemptFailureReason, (typeof FAILURE_REASONS)[number]> extends never ? true : never =
+  true;
+const _allUnknownReasons: Exclude<UnknownOutcomeReason, (typeof UNKNOWN_REASONS)[number]> extends never ? true : never =
+  true;
 const _allStates: Exclude<AttemptState, (typeof STATES)[number]> extends never ? true : never = true;
 
 export const FailureReasonJson = Schema.Literal(...FAILURE_REASONS);
@@ -67,12 +69,14 @@ const optional = <A>(value: A | null): A | undefined => (value === null ? undefi
 export const attemptOf = (row: unknown, topUpId: string): Either.Either<Attempt, PersistenceFailure> => {
   const what = `attempt of top-up ${topUpId}`;
   return Either.flatMap(decodeAttemptRow(row, what), (attempt) => {
-    const refuse = (reason: string) => Either.left(undecodable(`attempt ${attempt.number} of top-up ${topUpId}`, reason));
+    const refuse = (reason: string) =>
+      Either.left(undecodable(`attempt ${attempt.number} of top-up ${topUpId}`, reason));
     const providerExternalId = parseExternalId(attempt.provider_external_id);
     if (Either.isLeft(providerExternalId)) return refuse(`provider external id: ${providerExternalId.left.reason}`);
     let providerStatus: Attempt['providerStatus'];
     if (attempt.provider_status_class !== null || attempt.provider_status !== null) {
-      if (attempt.provider_status_class === null || attempt.provider_status === null) return refuse('provider status class and status are stored together or not at all');
+      if (attempt.provider_status_class === null || attempt.provider_status === null)
+        return refuse('provider status class and status are stored together or not at all');
       const status = statusOf(attempt.provider_status_class, attempt.provider_status);
       if (Either.isLeft(status)) return refuse(`provider ${status.left}`);
       providerStatus = status.right;
@@ -109,10 +113,18 @@ export interface AttemptRecord {
 }
 
 /** The record an attempt is written as. */
-export const attemptRecordOf = (attempt: Attempt, topUpId: string): Either.Either<AttemptRecord, PersistenceFailure> => {
+export const attemptRecordOf = (
+  attempt: Attempt,
+  topUpId: string,
+): Either.Either<AttemptRecord, PersistenceFailure> => {
   const what = `attempt ${attempt.number} of top-up ${topUpId}`;
   if (Either.isLeft(parseExternalId(attempt.providerExternalId))) {
-    return Either.left(new PersistenceFailure({ reason: `${what} cannot be stored exactly: its provider external id is not a valid one`, retryable: false }));
+    return Either.left(
+      new PersistenceFailure({
+        reason: `${what} cannot be stored exactly: its provider external id is not a valid one`,
+        retryable: false,
+      }),
+    );
   }
   return Either.all({
     failure: attempt.failure === undefined ? Either.right(null) : encodeFailure(attempt.failure, `${what}: failure`),

@@ -30,9 +30,15 @@ const MS_PER_DAY = 86_400_000;
  * compare with the ledger's captures and the provider's statement). Ordered
  * by account, then currency.
  */
-export const dailyTotals = (dataSource: DataSource, day: Date): Effect.Effect<readonly DailyTotal[], PersistenceFailure> =>
+export const dailyTotals = (
+  dataSource: DataSource,
+  day: Date,
+): Effect.Effect<readonly DailyTotal[], PersistenceFailure> =>
   Effect.gen(function* () {
-    if (Number.isNaN(day.getTime())) return yield* Effect.fail(new PersistenceFailure({ reason: 'daily totals: the day is not a valid date', retryable: false }));
+    if (Number.isNaN(day.getTime()))
+      return yield* Effect.fail(
+        new PersistenceFailure({ reason: 'daily totals: the day is not a valid date', retryable: false }),
+      );
     const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
     const rows = yield* sql(
       dataSource,
@@ -47,8 +53,19 @@ export const dailyTotals = (dataSource: DataSource, day: Date): Effect.Effect<re
       rows.map((row) =>
         Either.flatMap(decodeTotalRow(row, 'daily total'), (total) =>
           Either.match(currencyOf(total.cost_currency), {
-            onLeft: () => Either.left(new PersistenceFailure({ reason: `daily total of ${total.account_id} in unknown currency ${total.cost_currency}`, retryable: false })),
-            onRight: (currency) => Either.right({ accountId: total.account_id, count: total.count, total: money(total.total_minor, currency) }),
+            onLeft: () =>
+              Either.left(
+                new PersistenceFailure({
+                  reason: `daily total of ${total.account_id} in unknown currency ${total.cost_currency}`,
+                  retryable: false,
+                }),
+              ),
+            onRight: (currency) =>
+              Either.right({
+                accountId: total.account_id,
+                count: total.count,
+                total: money(total.total_minor, currency),
+              }),
           }),
         ),
       ),

@@ -12,7 +12,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  */
 export const destinationOf = (e164: string, countryIso: string): Either.Either<PhoneNumber, string> => {
   if (!E164.test(e164)) return Either.left('destination is not an E.164 number');
-  if (!isSupportedCountry(countryIso)) return Either.left(`destination country ${JSON.stringify(countryIso)} is unknown`);
+  if (!isSupportedCountry(countryIso))
+    return Either.left(`destination country ${JSON.stringify(countryIso)} is unknown`);
   const callingCode = getCountryCallingCode(countryIso);
   return e164.startsWith(`+${callingCode}`)
     ? Either.right({ e164, countryIso, callingCode })

@@ -7,7 +7,8 @@ import { QuoteFromJson } from './quote.codec';
 
 const encode = encodeStored(QuoteFromJson);
 const decode = decodeStored(QuoteFromJson);
-const viaJson = (quote: Quote) => decode(JSON.parse(JSON.stringify(Either.getOrThrow(encode(quote, 'quote')))), 'quote');
+const viaJson = (quote: Quote) =>
+  decode(JSON.parse(JSON.stringify(Either.getOrThrow(encode(quote, 'quote')))), 'quote');
 
 const arbitraryQuote = fc
   .tuple(arbitraryCurrency(), arbitraryCurrency(), arbitraryCurrency())
@@ -18,13 +19,19 @@ const arbitraryQuote = fc
       fc.option(fc.constantFrom(source, other), { nil: undefined }),
     ),
   )
-  .map(([catalogue, request, chargeCurrency]) => selectDenomination(catalogue, chargeCurrency === undefined ? request : { ...request, chargeCurrency }))
+  .map(([catalogue, request, chargeCurrency]) =>
+    selectDenomination(catalogue, chargeCurrency === undefined ? request : { ...request, chargeCurrency }),
+  )
   .filter(Either.isRight)
   .map((selected) => selected.right);
 
 describe('quote codec', () => {
   it('gives back every quote the selector makes exactly, through JSON text', () => {
-    fc.assert(fc.property(arbitraryQuote, (quote) => expect(Either.getOrThrow(viaJson(quote))).toStrictEqual(structuredClone(quote))));
+    fc.assert(
+      fc.property(arbitraryQuote, (quote) =>
+        expect(Either.getOrThrow(viaJson(quote))).toStrictEqual(structuredClone(quote)),
+      ),
+    );
   });
 
   it('stores the sample quote as exact, readable JSON', () => {
@@ -51,8 +58,14 @@ describe('quote codec', () => {
   });
 
   it('names the path of what does not decode', () => {
-    const json = JSON.parse(JSON.stringify(Either.getOrThrow(encode(sampleQuote(), 'quote')))) as Record<string, unknown>;
-    const result = decode({ ...json, rate: { source: 'USD', destination: 'PHP', numerator: '0', denominator: '19' }, rule: 'CHEAPEST' }, 'quote of top-up t1');
+    const json = JSON.parse(JSON.stringify(Either.getOrThrow(encode(sampleQuote(), 'quote')))) as Record<
+      string,
+      unknown
+    >;
+    const result = decode(
+      { ...json, rate: { source: 'USD', destination: 'PHP', numerator: '0', denominator: '19' }, rule: 'CHEAPEST' },
+      'quote of top-up t1',
+    );
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
     const reason = Either.isLeft(result) ? result.left.reason : '';
     expect(reason).toMatch(/^quote of top-up t1 does not decode: /);

@@ -26,5 +26,7 @@ const invalid = (reason: string) => new PersistenceFailure({ reason: `invalid cu
 export const decodeCursor = (cursor: string): Either.Either<ListPosition, PersistenceFailure> => {
   if (!BASE64URL.test(cursor)) return Either.left(invalid('not base64url text'));
   const json = Buffer.from(cursor, 'base64url').toString('utf8');
-  return Either.mapLeft(Schema.decodeUnknownEither(CursorJson)(json), (error) => invalid(`not a cursor of this listing (${describeParseError(error)})`));
+  return Either.mapLeft(Schema.decodeUnknownEither(CursorJson)(json), (error) =>
+    invalid(`not a cursor of this listing (${describeParseError(error)})`),
+  );
 };

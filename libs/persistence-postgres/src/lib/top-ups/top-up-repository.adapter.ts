@@ -42,7 +42,12 @@ interface Loaded extends StoredTopUp {
 const checkLimit = (limit: number): Either.Either<number, PersistenceFailure> =>
   Number.isInteger(limit) && limit >= 1 && limit <= MAX_TOP_UPS_PER_CALL
     ? Either.right(limit)
-    : Either.left(new PersistenceFailure({ reason: `limit must be an integer from 1 to ${MAX_TOP_UPS_PER_CALL}, got ${limit}`, retryable: false }));
+    : Either.left(
+        new PersistenceFailure({
+          reason: `limit must be an integer from 1 to ${MAX_TOP_UPS_PER_CALL}, got ${limit}`,
+          retryable: false,
+        }),
+      );
 
 const optionalIso = (date: Date | undefined, what: string): Either.Either<string | undefined, PersistenceFailure> =>
   date === undefined ? Either.right(undefined) : isoOf(date, what);
@@ -61,7 +66,11 @@ const group = (rows: readonly Row[]): Either.Either<readonly Loaded[], Persisten
     byTopUp.set(topUpRow['id'], entry);
     if (attemptRow['number'] !== null) entry.attempts.push(attemptRow);
   }
-  return Either.all([...byTopUp.values()].map(({ row, attempts }) => Either.map(topUpOf(row, attempts), (stored) => ({ ...stored, row }))));
+  return Either.all(
+    [...byTopUp.values()].map(({ row, attempts }) =>
+      Either.map(topUpOf(row, attempts), (stored) => ({ ...stored, row })),
+    ),
+  );
 };
 
 /**
@@ -77,7 +86,9 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     Effect.flatMap(run(withAttempts(page, orderBy)), group);
 
   const loadOne = (page: Statement) =>
-    Effect.map(load(page, ['id']), (loaded) => Option.map(Option.fromNullable(loaded[0]), ({ topUp, version }) => ({ topUp, version })));
+    Effect.map(load(page, ['id']), (loaded) =>
+      Option.map(Option.fromNullable(loaded[0]), ({ topUp, version }) => ({ topUp, version })),
+    );
 
   const insert = (topUp: TopUp): Effect.Effect<void, DuplicateKey | PersistenceFailure> =>
     Effect.gen(function* () {
@@ -88,7 +99,10 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       }
     });
 
-  const update = (topUp: TopUp, expectedVersion: number): Effect.Effect<void, ConcurrentModification | PersistenceFailure> =>
+  const update = (
+    topUp: TopUp,
+    expectedVersion: number,
+  ): Effect.Effect<void, ConcurrentModification | PersistenceFailure> =>
     Effect.gen(function* () {
       const record = yield* topUpRecordOf(topUp);
       const updated = yield* run(updateTopUp(record, expectedVersion));
@@ -96,7 +110,10 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       const exists = yield* run(topUpExists(topUp.id));
       return yield* Effect.fail(
         exists.length === 0
-          ? new PersistenceFailure({ reason: `top-up ${topUp.id} cannot be updated: it was never stored`, retryable: false })
+          ? new PersistenceFailure({
+              reason: `top-up ${topUp.id} cannot be updated: it was never stored`,
+              retryable: false,
+            })
           : new ConcurrentModification({ entity: 'TopUp', id: topUp.id }),
       );
     });
@@ -114,10 +131,16 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       const loaded = yield* load(listPage(criteria, limit + 1), ['created_at', 'id']);
       const items = loaded.slice(0, limit);
       const last = items[items.length - 1];
-      if (loaded.length <= limit || last === undefined) return { items: items.map(({ topUp }) => topUp), nextCursor: undefined };
+      if (loaded.length <= limit || last === undefined)
+        return { items: items.map(({ topUp }) => topUp), nextCursor: undefined };
       const createdAt = last.row[CURSOR_CREATED_AT];
       if (typeof createdAt !== 'string') {
-        return yield* Effect.fail(new PersistenceFailure({ reason: `top-up ${last.topUp.id}: no cursor position was selected`, retryable: false }));
+        return yield* Effect.fail(
+          new PersistenceFailure({
+            reason: `top-up ${last.topUp.id}: no cursor position was selected`,
+            retryable: false,
+          }),
+        );
       }
       return { items: items.map(({ topUp }) => topUp), nextCursor: encodeCursor({ createdAt, id: last.topUp.id }) };
     });
@@ -131,15 +154,22 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     list,
     dueForRetry: (now, limit) =>
       Effect.gen(function* () {
-        const loaded = yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), ['next_attempt_at', 'id']);
+        const loaded = yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), [
+          'next_attempt_at',
+          'id',
+        ]);
         return loaded.map(({ topUp }) => topUp);
       }),
     staleNonFinal: (olderThan, limit) =>
       Effect.gen(function* () {
-        const loaded = yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), ['updated_at', 'id']);
+        const loaded = yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), [
+          'updated_at',
+          'id',
+        ]);
         return loaded.map(({ topUp }) => topUp);
       }),
   };
 };
 
-export const topUpRepositoryLayer = (dataSource: DataSource) => Layer.succeed(TopUpRepository, makeTopUpRepository(dataSource));
+export const topUpRepositoryLayer = (dataSource: DataSource) =>
+  Layer.succeed(TopUpRepository, makeTopUpRepository(dataSource));

@@ -31,7 +31,8 @@ const externalId = (text: string): ExternalId => Either.getOrThrow(parseExternal
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
 const attempt = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
 /** What an Option-returning effect found (Jest compares Options loosely, so tests compare their content). */
-const found = async <A, E>(effect: Effect.Effect<Option.Option<A>, E>) => Option.getOrUndefined(await Effect.runPromise(effect));
+const found = async <A, E>(effect: Effect.Effect<Option.Option<A>, E>) =>
+  Option.getOrUndefined(await Effect.runPromise(effect));
 const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefined> => {
   const result = await attempt(effect);
   return Either.isLeft(result) ? result.left : undefined;
@@ -40,15 +41,26 @@ const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefin
 let sequence = 0;
 const newTopUp = (overrides: Partial<NewTopUp> = {}): TopUp => {
   sequence += 1;
-  return Either.getOrThrow(createTopUp(sampleNewTopUp({ id: `t${String(sequence).padStart(4, '0')}`, externalId: externalId(`order-${sequence}`), ...overrides })))
-    .topUp;
+  return Either.getOrThrow(
+    createTopUp(
+      sampleNewTopUp({
+        id: `t${String(sequence).padStart(4, '0')}`,
+        externalId: externalId(`order-${sequence}`),
+        ...overrides,
+      }),
+    ),
+  ).topUp;
 };
 /** The top-up after a first attempt that failed retryably: a retry is scheduled a minute later. */
 const awaitingRetry = (topUp: TopUp, now: Date): TopUp => {
   const started = Either.getOrThrow(startAttempt(topUp, now, 'dvs'));
-  return Either.getOrThrow(recordAttemptOutcome(started.topUp, attemptFailed({ reason: 'OPERATOR_UNAVAILABLE' }), now)).topUp;
+  return Either.getOrThrow(recordAttemptOutcome(started.topUp, attemptFailed({ reason: 'OPERATOR_UNAVAILABLE' }), now))
+    .topUp;
 };
-const inClass = (topUp: TopUp, transactionClass: TransactionClass): TopUp => ({ ...topUp, status: statusOfClass(transactionClass) });
+const inClass = (topUp: TopUp, transactionClass: TransactionClass): TopUp => ({
+  ...topUp,
+  status: statusOfClass(transactionClass),
+});
 
 /** The sample quote priced in another currency. */
 const quoteIn = (code: string, costMinor: bigint): Quote => {
@@ -56,7 +68,15 @@ const quoteIn = (code: string, costMinor: bigint): Quote => {
   const currency = testCurrency(code);
   const { id, name, kind, operator } = sample.product;
   const product = Either.getOrThrow(
-    makeFixedProduct({ id, name, kind, operator, destination: sample.receive, wholesale: money(costMinor - 1n, currency), fee: money(1n, currency) }),
+    makeFixedProduct({
+      id,
+      name,
+      kind,
+      operator,
+      destination: sample.receive,
+      wholesale: money(costMinor - 1n, currency),
+      fee: money(1n, currency),
+    }),
   );
   return {
     ...sample,
@@ -72,7 +92,8 @@ describe('top-up repository on PostgreSQL', () => {
   let db: TestDatabase;
   let repository: TopUpRepositoryService;
   const unitOfWork = () => makeUnitOfWork(db.dataSource);
-  const outboxRows = async (aggregateId: string) => db.dataSource.query(`SELECT id FROM outbox WHERE aggregate_id = $1`, [aggregateId]) as Promise<unknown[]>;
+  const outboxRows = async (aggregateId: string) =>
+    db.dataSource.query(`SELECT id FROM outbox WHERE aggregate_id = $1`, [aggregateId]) as Promise<unknown[]>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -84,7 +105,10 @@ describe('top-up repository on PostgreSQL', () => {
     const topUp = newTopUp();
     await run(repository.insert(topUp));
     expect(await found(repository.findById(topUp.id))).toStrictEqual({ topUp, version: 1 });
-    expect(await found(repository.findByExternalId(topUp.accountId, topUp.externalId))).toStrictEqual({ topUp, version: 1 });
+    expect(await found(repository.findByExternalId(topUp.accountId, topUp.externalId))).toStrictEqual({
+      topUp,
+      version: 1,
+    });
     expect(await found(repository.findById('no-such-top-up'))).toBeUndefined();
     expect(await found(repository.findByExternalId('another-account', topUp.externalId))).toBeUndefined();
   });
@@ -93,8 +117,14 @@ describe('top-up repository on PostgreSQL', () => {
     const first = newTopUp({ accountId: 'dup-account', externalId: externalId('order-dup') });
     await run(repository.insert(first));
     const second = newTopUp({ accountId: 'dup-account', externalId: externalId('order-dup') });
-    expect(await failureOf(repository.insert(second))).toMatchObject({ _tag: 'DuplicateKey', entity: 'TopUp', key: 'dup-account/order-dup' });
-    expect(Option.map(await run(repository.findByExternalId('dup-account', 'order-dup')), ({ topUp }) => topUp.id)).toStrictEqual(Option.some(first.id));
+    expect(await failureOf(repository.insert(second))).toMatchObject({
+      _tag: 'DuplicateKey',
+      entity: 'TopUp',
+      key: 'dup-account/order-dup',
+    });
+    expect(
+      Option.map(await run(repository.findByExternalId('dup-account', 'order-dup')), ({ topUp }) => topUp.id),
+    ).toStrictEqual(Option.some(first.id));
     await run(repository.insert(newTopUp({ accountId: 'other-account', externalId: externalId('order-dup') })));
   });
 
@@ -103,12 +133,14 @@ describe('top-up repository on PostgreSQL', () => {
     await run(repository.insert(first));
     const existing = await run(
       unitOfWork().transactionally(
-        repository.insert(newTopUp({ accountId: 'dup-uow', externalId: externalId('order-1') })).pipe(
-          Effect.catchTag('DuplicateKey', () => repository.findByExternalId('dup-uow', 'order-1')),
-        ),
+        repository
+          .insert(newTopUp({ accountId: 'dup-uow', externalId: externalId('order-1') }))
+          .pipe(Effect.catchTag('DuplicateKey', () => repository.findByExternalId('dup-uow', 'order-1'))),
       ),
     );
-    expect(Option.isOption(existing) && Option.map(existing, ({ topUp }) => topUp.id)).toStrictEqual(Option.some(first.id));
+    expect(Option.isOption(existing) && Option.map(existing, ({ topUp }) => topUp.id)).toStrictEqual(
+      Option.some(first.id),
+    );
   });
 
   it('does not store a top-up it could not read back', async () => {
@@ -120,7 +152,9 @@ describe('top-up repository on PostgreSQL', () => {
       reason: `top-up ${topUp.id} cannot be stored exactly: the calling code of the destination is not that of its country`,
     });
     const unknownCurrency = { ...topUp, quote: { ...topUp.quote, cost: money(200n, { code: 'XXY', exponent: 2 }) } };
-    expect(await failureOf(repository.insert(unknownCurrency))).toMatchObject({ reason: expect.stringMatching(/quote cannot be stored exactly: at cost\.currency: unknown currency code "XXY"/) });
+    expect(await failureOf(repository.insert(unknownCurrency))).toMatchObject({
+      reason: expect.stringMatching(/quote cannot be stored exactly: at cost\.currency: unknown currency code "XXY"/),
+    });
     expect(await found(repository.findById(topUp.id))).toBeUndefined();
   });
 
@@ -130,7 +164,9 @@ describe('top-up repository on PostgreSQL', () => {
     const usd = testCurrency('USD');
     await run(ledger.openAccount({ accountId: 'race', currency: usd, creditLimitMinor: 0n }));
     await run(ledger.deposit({ accountId: 'race', currency: usd, depositId: 'race-funds', amountMinor: 1_000_000n }));
-    const contenders = Array.from({ length: 20 }, () => newTopUp({ accountId: 'race', externalId: externalId('order-race') }));
+    const contenders = Array.from({ length: 20 }, () =>
+      newTopUp({ accountId: 'race', externalId: externalId('order-race') }),
+    );
     // what a submission does: claim the external id, hold the cost, announce it, all in one unit of work
     const results = await Promise.all(
       contenders.map((topUp) =>
@@ -138,46 +174,86 @@ describe('top-up repository on PostgreSQL', () => {
           unitOfWork().transactionally(
             Effect.all([
               repository.insert(topUp),
-              ledger.authorize({ accountId: 'race', currency: usd, transactionId: topUp.id, amountMinor: topUp.quote.cost.amountMinor }),
-              outbox.append({ id: `created-${topUp.id}`, type: 'topup.created', aggregateId: 'race', payload: { topUpId: topUp.id }, occurredAt: t0 }),
+              ledger.authorize({
+                accountId: 'race',
+                currency: usd,
+                transactionId: topUp.id,
+                amountMinor: topUp.quote.cost.amountMinor,
+              }),
+              outbox.append({
+                id: `created-${topUp.id}`,
+                type: 'topup.created',
+                aggregateId: 'race',
+                payload: { topUpId: topUp.id },
+                occurredAt: t0,
+              }),
             ]),
           ),
         ),
       ),
     );
     expect(results.filter(Either.isRight)).toHaveLength(1);
-    expect(results.filter(Either.isLeft).map((result) => result.left._tag)).toEqual(Array.from({ length: 19 }, () => 'DuplicateKey'));
+    expect(results.filter(Either.isLeft).map((result) => result.left._tag)).toEqual(
+      Array.from({ length: 19 }, () => 'DuplicateKey'),
+    );
     const rows = (await db.dataSource.query(`SELECT id FROM top_ups WHERE account_id = 'race'`)) as { id: string }[];
     expect(rows).toHaveLength(1);
     expect(await outboxRows('race')).toEqual([{ id: `created-${rows[0]?.id}` }]);
-    const holds = (await db.dataSource.query(`SELECT transaction_id FROM ledger_holds WHERE account_id = 'race'`)) as { transaction_id: string }[];
+    const holds = (await db.dataSource.query(`SELECT transaction_id FROM ledger_holds WHERE account_id = 'race'`)) as {
+      transaction_id: string;
+    }[];
     expect(holds).toEqual([{ transaction_id: rows[0]?.id }]);
-    expect(await run(ledger.account('race', 'USD'))).toMatchObject({ holdingMinor: contenders[0]?.quote.cost.amountMinor });
+    expect(await run(ledger.account('race', 'USD'))).toMatchObject({
+      holdingMinor: contenders[0]?.quote.cost.amountMinor,
+    });
   });
 
   it('lets one of two updates from the same version win; the other is a ConcurrentModification', async () => {
     const topUp = newTopUp();
     await run(repository.insert(topUp));
     const retrying = awaitingRetry(topUp, at(t0, 1000));
-    const cancelled: TopUp = { ...inClass(topUp, 'CANCELLED'), failureReason: { reason: 'CANCELLED', attemptsExhausted: false }, updatedAt: at(t0, 2000) };
-    const results = await Promise.all([attempt(repository.update(retrying, 1)), attempt(repository.update(cancelled, 1))]);
+    const cancelled: TopUp = {
+      ...inClass(topUp, 'CANCELLED'),
+      failureReason: { reason: 'CANCELLED', attemptsExhausted: false },
+      updatedAt: at(t0, 2000),
+    };
+    const results = await Promise.all([
+      attempt(repository.update(retrying, 1)),
+      attempt(repository.update(cancelled, 1)),
+    ]);
     expect(results.filter(Either.isRight)).toHaveLength(1);
     const lost = results.find(Either.isLeft);
-    expect(lost?.left).toMatchObject({ _tag: 'ConcurrentModification', entity: 'TopUp', id: topUp.id, retryable: true });
+    expect(lost?.left).toMatchObject({
+      _tag: 'ConcurrentModification',
+      entity: 'TopUp',
+      id: topUp.id,
+      retryable: true,
+    });
     const winner = results[0] !== undefined && Either.isRight(results[0]) ? retrying : cancelled;
     expect(await found(repository.findById(topUp.id))).toStrictEqual({ topUp: winner, version: 2 });
     // a stale version stays stale
     expect(await failureOf(repository.update(retrying, 1))).toMatchObject({ _tag: 'ConcurrentModification' });
     await run(repository.update(inClass(winner, 'DECLINED'), 2));
-    expect(Option.map(await run(repository.findById(topUp.id)), ({ version }) => version)).toStrictEqual(Option.some(3));
+    expect(Option.map(await run(repository.findById(topUp.id)), ({ version }) => version)).toStrictEqual(
+      Option.some(3),
+    );
   });
 
   it('never rewrites the identity of a top-up, and refuses to update one never stored', async () => {
     const topUp = newTopUp();
     await run(repository.insert(topUp));
-    await run(repository.update({ ...topUp, accountId: 'someone-else', quote: quoteIn('EUR', 500n), updatedAt: at(t0, 1) }, 1));
-    expect(await found(repository.findById(topUp.id))).toStrictEqual({ topUp: { ...topUp, updatedAt: at(t0, 1) }, version: 2 });
-    expect(await failureOf(repository.update(newTopUp(), 1))).toMatchObject({ _tag: 'PersistenceFailure', retryable: false, reason: expect.stringMatching(/never stored/) });
+    await run(
+      repository.update({ ...topUp, accountId: 'someone-else', quote: quoteIn('EUR', 500n), updatedAt: at(t0, 1) }, 1),
+    );
+    expect(await found(repository.findById(topUp.id))).toStrictEqual({
+      topUp: { ...topUp, updatedAt: at(t0, 1) },
+      version: 2,
+    });
+    expect(await failureOf(repository.update(newTopUp(), 1))).toMatchObject({
+      _tag: 'PersistenceFailure',
+      retryable: false,
+      reason: expect.stringMatching(/never stored/),
+    });
   });
 
   it('stores a top-up and its outbox event in one unit of work, or neither when it fails', async () => {
@@ -186,7 +262,13 @@ describe('top-up repository on PostgreSQL', () => {
       unitOfWork().transactionally(
         Effect.gen(function* () {
           yield* repository.insert(topUp);
-          yield* outbox.append({ id: `evt-${topUp.id}`, type: 'topup.created', aggregateId: topUp.id, payload: { amountMinor: '200' }, occurredAt: t0 });
+          yield* outbox.append({
+            id: `evt-${topUp.id}`,
+            type: 'topup.created',
+            aggregateId: topUp.id,
+            payload: { amountMinor: '200' },
+            occurredAt: t0,
+          });
           if (fail) yield* Effect.fail('the provider refused' as const);
         }),
       );
@@ -212,7 +294,12 @@ describe('top-up repository on PostgreSQL', () => {
     expect(await idsOf(second ?? '')).toStrictEqual(Option.some(retried.id));
     expect(await idsOf(`${second ?? ''}x`)).toStrictEqual(Option.none());
     // the same external id in another account gets provider ids of its own: no ambiguity
-    const other = Either.getOrThrow(startAttempt(newTopUp({ accountId: 'other', externalId: externalId('order-pe'), now: at(t0, 3 * MINUTE) }), at(t0, 3 * MINUTE))).topUp;
+    const other = Either.getOrThrow(
+      startAttempt(
+        newTopUp({ accountId: 'other', externalId: externalId('order-pe'), now: at(t0, 3 * MINUTE) }),
+        at(t0, 3 * MINUTE),
+      ),
+    ).topUp;
     await run(repository.insert(other));
     expect(other.attempts[0]?.providerExternalId).not.toBe(first);
     expect(await idsOf(first ?? '')).toStrictEqual(Option.some(retried.id));
@@ -226,7 +313,8 @@ describe('top-up repository on PostgreSQL', () => {
       for (let index = 0; index < 23; index += 1) {
         // pairs share a creation time: the id breaks the tie
         const topUp = newTopUp({ accountId: 'pager', now: at(base, Math.floor(index / 2) * MINUTE + 1) });
-        const classed = index % 3 === 0 ? inClass(topUp, 'COMPLETED') : index % 3 === 1 ? inClass(topUp, 'DECLINED') : topUp;
+        const classed =
+          index % 3 === 0 ? inClass(topUp, 'COMPLETED') : index % 3 === 1 ? inClass(topUp, 'DECLINED') : topUp;
         stored.push(classed);
       }
       // inserted in a shuffled order
@@ -234,7 +322,9 @@ describe('top-up repository on PostgreSQL', () => {
       await run(repository.insert(newTopUp({ accountId: 'not-paged', now: at(base, 5 * MINUTE) })));
     });
     const order = (topUps: readonly TopUp[]) =>
-      [...topUps].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ id }) => id);
+      [...topUps]
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map(({ id }) => id);
 
     const walk = async (filter: Parameters<TopUpRepositoryService['list']>[0], limit: number) => {
       const seen: string[] = [];
@@ -259,20 +349,44 @@ describe('top-up repository on PostgreSQL', () => {
     it('filters by status classes and creation range', async () => {
       const from = at(base, 2 * MINUTE);
       const before = at(base, 9 * MINUTE);
-      const { seen } = await walk({ accountId: 'pager', classes: ['COMPLETED', 'CREATED'], createdFrom: from, createdBefore: before }, 3);
+      const { seen } = await walk(
+        { accountId: 'pager', classes: ['COMPLETED', 'CREATED'], createdFrom: from, createdBefore: before },
+        3,
+      );
       expect(seen).toEqual(
-        order(stored.filter((topUp) => ['COMPLETED', 'CREATED'].includes(topUp.status.class) && topUp.createdAt >= from && topUp.createdAt < before)),
+        order(
+          stored.filter(
+            (topUp) =>
+              ['COMPLETED', 'CREATED'].includes(topUp.status.class) &&
+              topUp.createdAt >= from &&
+              topUp.createdAt < before,
+          ),
+        ),
       );
       expect(seen.length).toBeGreaterThan(3);
       expect((await run(repository.list({ accountId: 'pager', classes: [] }, 10))).items).toEqual([]);
     });
 
     it('refuses a cursor it did not make, and a bad limit, as non-retryable failures', async () => {
-      for (const cursor of ['not a cursor!', Buffer.from('{"foo":1}').toString('base64url'), Buffer.from('[').toString('base64url')]) {
-        expect(await failureOf(repository.list({}, 10, cursor))).toMatchObject({ _tag: 'PersistenceFailure', retryable: false, reason: expect.stringMatching(/^invalid cursor: /) });
+      for (const cursor of [
+        'not a cursor!',
+        Buffer.from('{"foo":1}').toString('base64url'),
+        Buffer.from('[').toString('base64url'),
+      ]) {
+        expect(await failureOf(repository.list({}, 10, cursor))).toMatchObject({
+          _tag: 'PersistenceFailure',
+          retryable: false,
+          reason: expect.stringMatching(/^invalid cursor: /),
+        });
       }
-      const forged = Buffer.from(JSON.stringify({ createdAt: '2025-13-01T00:00:00.000000Z', id: 'x' })).toString('base64url');
-      expect(await failureOf(repository.list({}, 10, forged))).toMatchObject({ _tag: 'PersistenceFailure', retryable: false, reason: expect.stringMatching(/invalid cursor/) });
+      const forged = Buffer.from(JSON.stringify({ createdAt: '2025-13-01T00:00:00.000000Z', id: 'x' })).toString(
+        'base64url',
+      );
+      expect(await failureOf(repository.list({}, 10, forged))).toMatchObject({
+        _tag: 'PersistenceFailure',
+        retryable: false,
+        reason: expect.stringMatching(/invalid cursor/),
+      });
       expect(await failureOf(repository.list({}, 0))).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
       expect(await failureOf(repository.list({}, 1.5))).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
     });
@@ -305,14 +419,20 @@ describe('top-up repository on PostgreSQL', () => {
     it('gives non-final top-ups not updated since a time, the longest untouched first', async () => {
       expect(ids(await run(repository.staleNonFinal(at(era, 1), 10)))).toEqual([]);
       expect(ids(await run(repository.staleNonFinal(at(era, 2), 10)))).toEqual([noRetry.id]);
-      expect(ids(await run(repository.staleNonFinal(at(era, 60 * MINUTE), 10)))).toEqual([noRetry.id, dueFirst.id, dueLater.id]);
+      expect(ids(await run(repository.staleNonFinal(at(era, 60 * MINUTE), 10)))).toEqual([
+        noRetry.id,
+        dueFirst.id,
+        dueLater.id,
+      ]);
       expect(ids(await run(repository.staleNonFinal(at(era, 60 * MINUTE), 2)))).toEqual([noRetry.id, dueFirst.id]);
     });
   });
 
   describe('rows that do not decode', () => {
     const corrupt = async (change: string, setup?: (topUp: TopUp) => TopUp) => {
-      const topUp = (setup ?? ((value: TopUp) => value))(newTopUp({ accountId: 'corrupt', now: new Date(Date.UTC(2040, 0, 1)) }));
+      const topUp = (setup ?? ((value: TopUp) => value))(
+        newTopUp({ accountId: 'corrupt', now: new Date(Date.UTC(2040, 0, 1)) }),
+      );
       await run(repository.insert(topUp));
       await db.dataSource.query(change.replaceAll(':id', `'${topUp.id}'`));
       const failure = await failureOf(repository.findById(topUp.id));
@@ -322,13 +442,37 @@ describe('top-up repository on PostgreSQL', () => {
 
     it.each([
       ['an unknown status', `UPDATE top_ups SET status = 'DONE' WHERE id = :id`, /unknown status "DONE"/],
-      ['a status of another class', `UPDATE top_ups SET status_class = 'CREATED', status = 'COMPLETED' WHERE id = :id`, /COMPLETED is of class COMPLETED, not "CREATED"/],
+      [
+        'a status of another class',
+        `UPDATE top_ups SET status_class = 'CREATED', status = 'COMPLETED' WHERE id = :id`,
+        /COMPLETED is of class COMPLETED, not "CREATED"/,
+      ],
       ['a quote that is not one', `UPDATE top_ups SET quote = '{"product": 1}' WHERE id = :id`, /at quote/],
-      ['an amount as a JSON number', `UPDATE top_ups SET quote = jsonb_set(quote, '{cost,amountMinor}', '200') WHERE id = :id`, /at quote\.cost\.amountMinor/],
-      ['columns that disagree with the quote', `UPDATE top_ups SET cost_minor = 201 WHERE id = :id`, /cost differs from the quote/],
-      ['an unknown currency', `UPDATE top_ups SET quote = jsonb_set(quote, '{fee,currency}', '"XXY"') WHERE id = :id`, /unknown currency code "XXY"/],
-      ['a failure of an unknown reason', `UPDATE top_ups SET failure = '{"reason": "BAD_LUCK", "attemptsExhausted": false}' WHERE id = :id`, /at failure\.reason/],
-      ['a destination outside its country', `UPDATE top_ups SET destination_country = 'KE' WHERE id = :id`, /calling code of KE/],
+      [
+        'an amount as a JSON number',
+        `UPDATE top_ups SET quote = jsonb_set(quote, '{cost,amountMinor}', '200') WHERE id = :id`,
+        /at quote\.cost\.amountMinor/,
+      ],
+      [
+        'columns that disagree with the quote',
+        `UPDATE top_ups SET cost_minor = 201 WHERE id = :id`,
+        /cost differs from the quote/,
+      ],
+      [
+        'an unknown currency',
+        `UPDATE top_ups SET quote = jsonb_set(quote, '{fee,currency}', '"XXY"') WHERE id = :id`,
+        /unknown currency code "XXY"/,
+      ],
+      [
+        'a failure of an unknown reason',
+        `UPDATE top_ups SET failure = '{"reason": "BAD_LUCK", "attemptsExhausted": false}' WHERE id = :id`,
+        /at failure\.reason/,
+      ],
+      [
+        'a destination outside its country',
+        `UPDATE top_ups SET destination_country = 'KE' WHERE id = :id`,
+        /calling code of KE/,
+      ],
     ])('refuses %s with a clear reason', async (_, change, reason) => {
       const failure = await corrupt(change);
       expect(failure).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
@@ -338,11 +482,19 @@ describe('top-up repository on PostgreSQL', () => {
     });
 
     it('refuses attempts with a gap in their numbers or half a provider status', async () => {
-      const twoAttempts = (topUp: TopUp) => Either.getOrThrow(startAttempt(awaitingRetry(topUp, t0), at(t0, 2 * MINUTE))).topUp;
-      expect(await corrupt(`DELETE FROM top_up_attempts WHERE top_up_id = :id AND number = 1`, twoAttempts)).toMatchObject({
+      const twoAttempts = (topUp: TopUp) =>
+        Either.getOrThrow(startAttempt(awaitingRetry(topUp, t0), at(t0, 2 * MINUTE))).topUp;
+      expect(
+        await corrupt(`DELETE FROM top_up_attempts WHERE top_up_id = :id AND number = 1`, twoAttempts),
+      ).toMatchObject({
         reason: expect.stringMatching(/attempts are not numbered 1\.\.1 \(found 2\)/),
       });
-      expect(await corrupt(`UPDATE top_up_attempts SET provider_status = NULL WHERE top_up_id = :id AND number = 1`, twoAttempts)).toMatchObject({
+      expect(
+        await corrupt(
+          `UPDATE top_up_attempts SET provider_status = NULL WHERE top_up_id = :id AND number = 1`,
+          twoAttempts,
+        ),
+      ).toMatchObject({
         reason: expect.stringMatching(/^attempt 1 of top-up t\d+ does not decode: provider status class and status/),
       });
     });
@@ -350,7 +502,8 @@ describe('top-up repository on PostgreSQL', () => {
 
   it('totals the cost of the top-ups completed per account and currency on a UTC day', async () => {
     const day = new Date(Date.UTC(2026, 2, 10));
-    const completedAt = (accountId: string, ms: number, quote: Quote = sampleQuote()) => inClass(newTopUp({ accountId, now: at(day, ms), quote }), 'COMPLETED');
+    const completedAt = (accountId: string, ms: number, quote: Quote = sampleQuote()) =>
+      inClass(newTopUp({ accountId, now: at(day, ms), quote }), 'COMPLETED');
     const topUps = [
       completedAt('acct-a', 0),
       completedAt('acct-a', 86_400_000 - 1),

@@ -41,7 +41,9 @@ const arbitraryQuote: fc.Arbitrary<Quote> = fc
       fc.option(fc.constantFrom(source, otherSource), { nil: undefined }),
     ),
   )
-  .map(([catalogue, request, chargeCurrency]) => selectDenomination(catalogue, chargeCurrency === undefined ? request : { ...request, chargeCurrency }))
+  .map(([catalogue, request, chargeCurrency]) =>
+    selectDenomination(catalogue, chargeCurrency === undefined ? request : { ...request, chargeCurrency }),
+  )
   .filter(Either.isRight)
   .map((selected) => selected.right);
 
@@ -53,13 +55,21 @@ const arbitraryOutcome: fc.Arbitrary<AttemptOutcome> = fc.oneof(
   arbitraryAttemptOutcome,
   fc
     .record({
-      reason: fc.constantFrom('OPERATOR_UNAVAILABLE', 'DECLINED_BY_OPERATOR', 'INVALID_REQUEST', 'RATE_LIMITED' as const),
+      reason: fc.constantFrom(
+        'OPERATOR_UNAVAILABLE',
+        'DECLINED_BY_OPERATOR',
+        'INVALID_REQUEST',
+        'RATE_LIMITED' as const,
+      ),
       detail: arbitraryText,
       providerTransactionId: fc.string({ minLength: 1, maxLength: 12 }),
     })
     .map((fields) => attemptFailed(fields)),
   fc
-    .tuple(fc.constantFrom('TIMEOUT_AFTER_SEND', 'SERVER_ERROR_AFTER_SEND', 'CONNECTION_LOST_AFTER_SEND' as const), arbitraryText)
+    .tuple(
+      fc.constantFrom('TIMEOUT_AFTER_SEND', 'SERVER_ERROR_AFTER_SEND', 'CONNECTION_LOST_AFTER_SEND' as const),
+      arbitraryText,
+    )
     .map(([reason, detail]) => attemptUnknown(reason, detail)),
 );
 
@@ -71,8 +81,18 @@ type Step =
 
 const arbitraryStep: fc.Arbitrary<{ step: Step; afterMs: number }> = fc.record({
   step: fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('attempt' as const), outcome: arbitraryOutcome, providerId: fc.option(fc.constantFrom('dvs', 'africas-talking'), { nil: undefined }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), answer: arbitraryProviderStatusAnswer }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('attempt' as const),
+        outcome: arbitraryOutcome,
+        providerId: fc.option(fc.constantFrom('dvs', 'africas-talking'), { nil: undefined }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('resolve' as const), answer: arbitraryProviderStatusAnswer }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('event' as const), status: arbitraryTransactionStatus }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
   ),
@@ -83,7 +103,9 @@ const applyStep = (topUp: TopUp, step: Step, now: Date): Either.Either<TopUpChan
   switch (step.kind) {
     case 'attempt': {
       const due = topUp.nextAttemptAt !== undefined && topUp.nextAttemptAt > now ? topUp.nextAttemptAt : now;
-      return Either.flatMap(startAttempt(topUp, due, step.providerId), (started) => recordAttemptOutcome(started.topUp, step.outcome, due));
+      return Either.flatMap(startAttempt(topUp, due, step.providerId), (started) =>
+        recordAttemptOutcome(started.topUp, step.outcome, due),
+      );
     }
     case 'resolve':
       return resolveUnknownAttempt(topUp, step.answer, now);
@@ -107,7 +129,15 @@ const arbitraryTopUps = fc
   .map(({ quote, externalId, createdMs, steps }) => {
     sequence += 1;
     const created = Either.getOrThrow(
-      createTopUp(sampleNewTopUp({ id: `round-trip-${sequence}`, accountId: `account-${sequence}`, externalId, quote, now: new Date(Date.UTC(2025, 0, 1) + createdMs) })),
+      createTopUp(
+        sampleNewTopUp({
+          id: `round-trip-${sequence}`,
+          accountId: `account-${sequence}`,
+          externalId,
+          quote,
+          now: new Date(Date.UTC(2025, 0, 1) + createdMs),
+        }),
+      ),
     ).topUp;
     let evolved = created;
     let now = created.createdAt;
@@ -134,13 +164,20 @@ describe('top-up mapping round trip on PostgreSQL', () => {
       fc.asyncProperty(arbitraryTopUps, async ({ created, evolved }) => {
         if (evolved.attempts.length > 0) withAttempts += 1;
         // fast-check may build objects without a prototype: compare with plain copies, strictly (undefined fields, types)
-        const found = async (effect: Effect.Effect<Option.Option<unknown>, unknown>) => Option.getOrUndefined(await Effect.runPromise(effect));
+        const found = async (effect: Effect.Effect<Option.Option<unknown>, unknown>) =>
+          Option.getOrUndefined(await Effect.runPromise(effect));
         await Effect.runPromise(repository.insert(created));
-        expect(await found(repository.findById(created.id))).toStrictEqual(structuredClone({ topUp: created, version: 1 }));
+        expect(await found(repository.findById(created.id))).toStrictEqual(
+          structuredClone({ topUp: created, version: 1 }),
+        );
 
         await Effect.runPromise(repository.update(evolved, 1));
-        expect(await found(repository.findById(created.id))).toStrictEqual(structuredClone({ topUp: evolved, version: 2 }));
-        expect(await found(repository.findByExternalId(created.accountId, created.externalId))).toStrictEqual(structuredClone({ topUp: evolved, version: 2 }));
+        expect(await found(repository.findById(created.id))).toStrictEqual(
+          structuredClone({ topUp: evolved, version: 2 }),
+        );
+        expect(await found(repository.findByExternalId(created.accountId, created.externalId))).toStrictEqual(
+          structuredClone({ topUp: evolved, version: 2 }),
+        );
 
         // inserted with its attempts in one go, too
         const copy: TopUp = { ...evolved, id: `${evolved.id}-copy`, accountId: `${evolved.accountId}-copy` };

@@ -51,14 +51,22 @@ export interface StoredTopUp {
 const disagreement = (row: Schema.Schema.Type<typeof TopUpRow>, quote: Quote): string | undefined => {
   if (row.product_id !== quote.product.id) return 'product_id differs from the quote';
   if (row.operator_id !== quote.product.operator.id) return 'operator_id differs from the quote';
-  if (row.receive_minor !== quote.receive.amountMinor || row.receive_currency !== quote.receive.currency.code) return 'receive amount differs from the quote';
-  if (row.cost_minor !== quote.cost.amountMinor || row.cost_currency !== quote.cost.currency.code) return 'cost differs from the quote';
+  if (row.receive_minor !== quote.receive.amountMinor || row.receive_currency !== quote.receive.currency.code)
+    return 'receive amount differs from the quote';
+  if (row.cost_minor !== quote.cost.amountMinor || row.cost_currency !== quote.cost.currency.code)
+    return 'cost differs from the quote';
   return undefined;
 };
 
 /** A top-up from its row and its attempt rows (any order); anything that does not decode is a `PersistenceFailure`. */
-export const topUpOf = (row: unknown, attemptRows: readonly unknown[]): Either.Either<StoredTopUp, PersistenceFailure> => {
-  const id = typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string' ? (row as { id: string }).id : '(no id)';
+export const topUpOf = (
+  row: unknown,
+  attemptRows: readonly unknown[],
+): Either.Either<StoredTopUp, PersistenceFailure> => {
+  const id =
+    typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string'
+      ? (row as { id: string }).id
+      : '(no id)';
   const what = `top-up ${id}`;
   return Either.gen(function* () {
     const decoded = yield* decodeTopUpRow(row, what);
@@ -71,9 +79,14 @@ export const topUpOf = (row: unknown, attemptRows: readonly unknown[]): Either.E
     if (Either.isLeft(status)) return yield* refuse(status.left);
     const mismatch = disagreement(decoded, decoded.quote);
     if (mismatch !== undefined) return yield* refuse(mismatch);
-    const attempts = [...(yield* Either.all(attemptRows.map((attemptRow) => attemptOf(attemptRow, id))))].sort((a, b) => a.number - b.number);
+    const attempts = [...(yield* Either.all(attemptRows.map((attemptRow) => attemptOf(attemptRow, id))))].sort(
+      (a, b) => a.number - b.number,
+    );
     const gap = attempts.findIndex((attempt, index) => attempt.number !== index + 1);
-    if (gap !== -1) return yield* refuse(`attempts are not numbered 1..${attempts.length} (found ${attempts.map((a) => a.number).join(', ')})`);
+    if (gap !== -1)
+      return yield* refuse(
+        `attempts are not numbered 1..${attempts.length} (found ${attempts.map((a) => a.number).join(', ')})`,
+      );
     const topUp: TopUp = {
       id: decoded.id,
       accountId: decoded.account_id,
@@ -122,14 +135,19 @@ export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, Persiste
   const what = `top-up ${topUp.id}`;
   return Either.gen(function* () {
     // what could not be read back is not written
-    const refuse = (reason: string) => Either.left(new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${reason}`, retryable: false }));
+    const refuse = (reason: string) =>
+      Either.left(new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${reason}`, retryable: false }));
     if (Either.isLeft(parseExternalId(topUp.externalId))) return yield* refuse('its external id is not a valid one');
     const destination = destinationOf(topUp.destination.e164, topUp.destination.countryIso);
     if (Either.isLeft(destination)) return yield* refuse(destination.left);
-    if (destination.right.callingCode !== topUp.destination.callingCode) return yield* refuse('the calling code of the destination is not that of its country');
+    if (destination.right.callingCode !== topUp.destination.callingCode)
+      return yield* refuse('the calling code of the destination is not that of its country');
     const quote: QuoteJson = yield* encodeQuote(topUp.quote, `${what}: quote`);
-    const failure = topUp.failureReason === undefined ? null : yield* encodeFailure(topUp.failureReason, `${what}: failure`);
-    const attempts: readonly AttemptRecord[] = yield* Either.all(topUp.attempts.map((attempt) => attemptRecordOf(attempt, topUp.id)));
+    const failure =
+      topUp.failureReason === undefined ? null : yield* encodeFailure(topUp.failureReason, `${what}: failure`);
+    const attempts: readonly AttemptRecord[] = yield* Either.all(
+      topUp.attempts.map((attempt) => attemptRecordOf(attempt, topUp.id)),
+    );
     return {
       id: topUp.id,
       accountId: topUp.accountId,
@@ -145,7 +163,8 @@ export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, Persiste
       costMinor: quote.cost.amountMinor,
       costCurrency: quote.cost.currency,
       quote: JSON.stringify(quote),
-      nextAttemptAt: topUp.nextAttemptAt === undefined ? null : yield* isoOf(topUp.nextAttemptAt, `${what}: next attempt time`),
+      nextAttemptAt:
+        topUp.nextAttemptAt === undefined ? null : yield* isoOf(topUp.nextAttemptAt, `${what}: next attempt time`),
       awaitingStatusQuery: topUp.awaitingStatusQuery,
       failure: failure === null ? null : JSON.stringify(failure),
       createdAt: yield* isoOf(topUp.createdAt, `${what}: creation time`),

@@ -112,7 +112,10 @@ export const updateTopUp = (record: TopUpRecord, expectedVersion: number): State
   ],
 });
 
-export const topUpExists = (id: string): Statement => ({ text: `SELECT 1 AS found FROM top_ups WHERE id = $1`, parameters: [id] });
+export const topUpExists = (id: string): Statement => ({
+  text: `SELECT 1 AS found FROM top_ups WHERE id = $1`,
+  parameters: [id],
+});
 
 /**
  * Top-ups chosen by `page` (a SELECT over `top_ups`, ordered and limited)
@@ -193,10 +196,14 @@ export const listPage = (criteria: ListCriteria, limit: number): Statement => {
   };
   if (criteria.accountId !== undefined) conditions.push(`account_id = ${parameter(criteria.accountId)}`);
   if (criteria.classes !== undefined) conditions.push(`status_class = ANY(${parameter(criteria.classes)}::text[])`);
-  if (criteria.createdFrom !== undefined) conditions.push(`created_at >= ${parameter(criteria.createdFrom)}::timestamptz`);
-  if (criteria.createdBefore !== undefined) conditions.push(`created_at < ${parameter(criteria.createdBefore)}::timestamptz`);
+  if (criteria.createdFrom !== undefined)
+    conditions.push(`created_at >= ${parameter(criteria.createdFrom)}::timestamptz`);
+  if (criteria.createdBefore !== undefined)
+    conditions.push(`created_at < ${parameter(criteria.createdBefore)}::timestamptz`);
   if (criteria.after !== undefined) {
-    conditions.push(`(created_at, id) > (${parameter(criteria.after.createdAt)}::timestamptz, ${parameter(criteria.after.id)})`);
+    conditions.push(
+      `(created_at, id) > (${parameter(criteria.after.createdAt)}::timestamptz, ${parameter(criteria.after.id)})`,
+    );
   }
   return {
     text: `

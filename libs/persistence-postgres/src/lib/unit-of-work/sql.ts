@@ -7,7 +7,9 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
  * work; every repository reads it, so that everything a use case writes
  * inside `transactionally` shares one database transaction.
  */
-export const currentManager: FiberRef.FiberRef<EntityManager | undefined> = FiberRef.unsafeMake<EntityManager | undefined>(undefined);
+export const currentManager: FiberRef.FiberRef<EntityManager | undefined> = FiberRef.unsafeMake<
+  EntityManager | undefined
+>(undefined);
 
 /** SQLSTATEs worth retrying: serialization failure, deadlock, lock or statement timeout, connection loss. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '08000', '08003', '08006', '57P01']);
@@ -44,7 +46,12 @@ export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
  */
 export const abortedTransactions = new WeakSet<QueryRunner>();
 
-const execute = async (dataSource: DataSource, manager: EntityManager | undefined, text: string, parameters: readonly unknown[]) => {
+const execute = async (
+  dataSource: DataSource,
+  manager: EntityManager | undefined,
+  text: string,
+  parameters: readonly unknown[],
+) => {
   const runner = manager?.queryRunner;
   if (runner) {
     try {

@@ -36,7 +36,8 @@ export const makeUnitOfWork = (dataSource: DataSource): UnitOfWorkService => ({
                   abortedTransactions.has(runner)
                     ? Effect.fail(
                         new PersistenceFailure({
-                          reason: 'a statement failed inside the unit of work, so PostgreSQL rolled it back; nothing was committed',
+                          reason:
+                            'a statement failed inside the unit of work, so PostgreSQL rolled it back; nothing was committed',
                           retryable: false,
                         }),
                       )
@@ -45,7 +46,8 @@ export const makeUnitOfWork = (dataSource: DataSource): UnitOfWorkService => ({
               ),
             (runner, exit) =>
               Effect.promise(async () => {
-                if (Exit.isFailure(exit) && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+                if (Exit.isFailure(exit) && runner.isTransactionActive)
+                  await runner.rollbackTransaction().catch(() => undefined);
                 abortedTransactions.delete(runner);
                 await runner.release();
               }),

@@ -18,20 +18,33 @@ describe('unit of work', () => {
     ledger = makeLedgerStore(db.dataSource);
     unitOfWork = makeUnitOfWork(db.dataSource);
     await Effect.runPromise(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 0n }));
-    await Effect.runPromise(ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep', amountMinor: 5_000n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep', amountMinor: 5_000n }),
+    );
   });
   afterAll(async () => db.drop());
 
   const event = (id: string) =>
-    sql(db.dataSource, `INSERT INTO outbox (id, type, aggregate_id, payload, occurred_at) VALUES ($1, 'topup.created', $1, '{}', now())`, [id]);
+    sql(
+      db.dataSource,
+      `INSERT INTO outbox (id, type, aggregate_id, payload, occurred_at) VALUES ($1, 'topup.created', $1, '{}', now())`,
+      [id],
+    );
   const holding = async () => (await Effect.runPromise(ledger.account('team', 'KES'))).holdingMinor;
   const count = async (table: string, where: string, value: string) =>
-    ((await db.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where} = $1`, [value])) as { n: number }[])[0]?.n;
+    (
+      (await db.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where} = $1`, [value])) as {
+        n: number;
+      }[]
+    )[0]?.n;
 
   it('commits the movement and its event together', async () => {
     await Effect.runPromise(
       unitOfWork.transactionally(
-        Effect.zipRight(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'ok-1', amountMinor: 100n }), event('ok-1')),
+        Effect.zipRight(
+          ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'ok-1', amountMinor: 100n }),
+          event('ok-1'),
+        ),
       ),
     );
     expect(await holding()).toBe(100n);
@@ -91,15 +104,23 @@ describe('unit of work', () => {
   it('keeps a refused authorization when the use case catches the refusal and commits', async () => {
     const refuse = unitOfWork.transactionally(
       Effect.gen(function* () {
-        const outcome = yield* Effect.either(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n }));
+        const outcome = yield* Effect.either(
+          ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n }),
+        );
         yield* event('rejected-too-big'); // e.g. the top-up stored as REJECTED, with its event
         return outcome;
       }),
     );
     const first = await Effect.runPromise(refuse);
     expect(Either.isLeft(first) && first.left._tag).toBe('InsufficientFunds');
-    await Effect.runPromise(ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-big', amountMinor: 2_000_000n }));
-    const retried = await Effect.runPromise(Effect.either(ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n })));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-big', amountMinor: 2_000_000n }),
+    );
+    const retried = await Effect.runPromise(
+      Effect.either(
+        ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'too-big', amountMinor: 1_000_000n }),
+      ),
+    );
     expect(retried).toEqual(first);
   });
 

@@ -42,8 +42,15 @@ describe("Africa's Talking status callback", () => {
   });
 
   it('needs only phoneNumber, status and requestId, and ignores unknown fields', () => {
-    const notice = parseAfricasTalkingStatusCallback({ phoneNumber: '+254711000111', status: 'Failed', requestId: 'ATQid_1', extra: 1 });
-    expect(Either.map(notice, toProviderCallback)).toEqual(Either.right({ providerTransactionId: 'ATQid_1', status: transactionStatus('DECLINED') }));
+    const notice = parseAfricasTalkingStatusCallback({
+      phoneNumber: '+254711000111',
+      status: 'Failed',
+      requestId: 'ATQid_1',
+      extra: 1,
+    });
+    expect(Either.map(notice, toProviderCallback)).toEqual(
+      Either.right({ providerTransactionId: 'ATQid_1', status: transactionStatus('DECLINED') }),
+    );
   });
 
   it.each([
@@ -55,7 +62,9 @@ describe("Africa's Talking status callback", () => {
     ['not an object', 'status=Success', /the body has an unexpected type or value/],
   ])('refuses %s with InvalidProviderCallback, without echoing the phone number', (_case, input, reason) => {
     const result = parseAfricasTalkingStatusCallback(input);
-    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'InvalidProviderCallback', reason: expect.stringMatching(reason) })));
+    expect(result).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidProviderCallback', reason: expect.stringMatching(reason) })),
+    );
     if (Either.isLeft(result)) expect(result.left.message).not.toContain('254711000111');
   });
 });

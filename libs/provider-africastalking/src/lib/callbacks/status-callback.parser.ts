@@ -1,4 +1,10 @@
-import { InvalidProviderCallback, type Money, parseProviderAmount, type ProviderCallback, type TransactionStatus } from '@airtime/domain';
+import {
+  InvalidProviderCallback,
+  type Money,
+  parseProviderAmount,
+  type ProviderCallback,
+  type TransactionStatus,
+} from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
@@ -27,15 +33,23 @@ export interface AtStatusNotice {
 
 const invalid = (reason: string) => new InvalidProviderCallback({ provider: PROVIDER, reason });
 
-const optionalAmount = (text: string | undefined, field: string): Either.Either<Money | undefined, InvalidProviderCallback> =>
+const optionalAmount = (
+  text: string | undefined,
+  field: string,
+): Either.Either<Money | undefined, InvalidProviderCallback> =>
   text === undefined
     ? Either.right(undefined)
     : Either.mapLeft(parseProviderAmount(text), () => invalid(`${field} is not an amount such as "KES 100.0000"`));
 
 /** Reads a status callback body ("Success", "Failed", ... see status.mapping.ts for the DVS statuses). */
-export const parseAfricasTalkingStatusCallback = (body: unknown): Either.Either<AtStatusNotice, InvalidProviderCallback> =>
+export const parseAfricasTalkingStatusCallback = (
+  body: unknown,
+): Either.Either<AtStatusNotice, InvalidProviderCallback> =>
   Either.gen(function* () {
-    const fields = yield* Either.mapLeft(Schema.decodeUnknownEither(AtStatusCallbackBody)(body, { errors: 'all' }), (error) => invalid(describeParseError(error)));
+    const fields = yield* Either.mapLeft(
+      Schema.decodeUnknownEither(AtStatusCallbackBody)(body, { errors: 'all' }),
+      (error) => invalid(describeParseError(error)),
+    );
     const value = yield* optionalAmount(fields.value, 'value');
     const discount = yield* optionalAmount(fields.discount, 'discount');
     return {

@@ -9,7 +9,13 @@ const sent: SentAirtime = {
   destination: Either.getOrThrow(parsePhoneNumber('+254711000111')),
   amount: money(10_050n, KES),
 };
-const claim = { transactionId: sent.transactionId, phoneNumber: '+254711000111', sourceIpAddress: '52.1.2.3', currencyCode: 'KES', amount: 100.5 };
+const claim = {
+  transactionId: sent.transactionId,
+  phoneNumber: '+254711000111',
+  sourceIpAddress: '52.1.2.3',
+  currencyCode: 'KES',
+  amount: 100.5,
+};
 
 const answer = async (body: unknown) => {
   const registry = makeInMemorySentAirtimeRegistry();

@@ -38,7 +38,9 @@ const claimedPhone = (text: string): PhoneNumber | undefined =>
 const claimedAmount = (body: AtValidationCallbackBody): Money | undefined => {
   const currency = Either.getOrUndefined(currencyOf(body.currencyCode.trim()));
   if (currency === undefined) return undefined;
-  return Either.getOrUndefined(typeof body.amount === 'number' ? moneyFromJsonNumber(body.amount, currency) : parseMoney(body.amount, currency));
+  return Either.getOrUndefined(
+    typeof body.amount === 'number' ? moneyFromJsonNumber(body.amount, currency) : parseMoney(body.amount, currency),
+  );
 };
 
 /** Whether the callback describes exactly this accepted send: same id, number, amount and currency. */

@@ -1,6 +1,10 @@
 import { currencyOf, money } from '@airtime/domain';
 import { Either, Redacted } from 'effect';
-import { AFRICASTALKING_PRODUCTION_URL, AFRICASTALKING_SANDBOX_URL, africasTalkingConfigFrom } from './africastalking.config';
+import {
+  AFRICASTALKING_PRODUCTION_URL,
+  AFRICASTALKING_SANDBOX_URL,
+  africasTalkingConfigFrom,
+} from './africastalking.config';
 import { parseAmountRanges } from '@airtime/provider-http-kit';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
@@ -19,7 +23,11 @@ describe("Africa's Talking configuration", () => {
         UNRELATED: 'ignored',
       }),
     );
-    expect(config).toMatchObject({ username: 'airtime-app', baseUrl: 'https://at-proxy.internal:8443', timeoutMs: 4_500 });
+    expect(config).toMatchObject({
+      username: 'airtime-app',
+      baseUrl: 'https://at-proxy.internal:8443',
+      timeoutMs: 4_500,
+    });
     expect(Redacted.value(config.apiKey)).toBe(SECRET);
     expect(String(config.apiKey)).not.toContain(SECRET);
     expect(config.amountRanges).toEqual([
@@ -29,9 +37,17 @@ describe("Africa's Talking configuration", () => {
   });
 
   it('defaults the base URL from the username (sandbox or production), the timeout, and no ranges', () => {
-    const sandbox = Either.getOrThrow(africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: 'sandbox', AFRICASTALKING_API_KEY: SECRET }));
+    const sandbox = Either.getOrThrow(
+      africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: 'sandbox', AFRICASTALKING_API_KEY: SECRET }),
+    );
     expect(sandbox).toMatchObject({ baseUrl: AFRICASTALKING_SANDBOX_URL, timeoutMs: 30_000, amountRanges: [] });
-    const live = Either.getOrThrow(africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: 'app', AFRICASTALKING_API_KEY: SECRET, AFRICASTALKING_BASE_URL: '' }));
+    const live = Either.getOrThrow(
+      africasTalkingConfigFrom({
+        AFRICASTALKING_USERNAME: 'app',
+        AFRICASTALKING_API_KEY: SECRET,
+        AFRICASTALKING_BASE_URL: '',
+      }),
+    );
     expect(live.baseUrl).toBe(AFRICASTALKING_PRODUCTION_URL);
   });
 
@@ -54,12 +70,26 @@ describe("Africa's Talking configuration", () => {
   });
 
   it.each(['0', '99', '120001', '1.5'])('refuses a timeout of %s ms', (timeout) => {
-    expect(Either.isLeft(africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: 'a', AFRICASTALKING_API_KEY: SECRET, AFRICASTALKING_TIMEOUT_MS: timeout }))).toBe(true);
+    expect(
+      Either.isLeft(
+        africasTalkingConfigFrom({
+          AFRICASTALKING_USERNAME: 'a',
+          AFRICASTALKING_API_KEY: SECRET,
+          AFRICASTALKING_TIMEOUT_MS: timeout,
+        }),
+      ),
+    ).toBe(true);
   });
 
   it('says which amount range is wrong', () => {
-    const result = africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: 'a', AFRICASTALKING_API_KEY: SECRET, AFRICASTALKING_AMOUNT_RANGES: 'KE:KES:10:100,KE:ABC:1:2' });
-    expect(Either.isLeft(result) && result.left.reason).toMatch(/AFRICASTALKING_AMOUNT_RANGES: entry 2 .*unknown currency ABC/);
+    const result = africasTalkingConfigFrom({
+      AFRICASTALKING_USERNAME: 'a',
+      AFRICASTALKING_API_KEY: SECRET,
+      AFRICASTALKING_AMOUNT_RANGES: 'KE:KES:10:100,KE:ABC:1:2',
+    });
+    expect(Either.isLeft(result) && result.left.reason).toMatch(
+      /AFRICASTALKING_AMOUNT_RANGES: entry 2 .*unknown currency ABC/,
+    );
   });
 });
 

@@ -23,7 +23,9 @@ export interface AfricasTalkingConfig {
 }
 
 /** The environment does not describe a usable Africa's Talking account; the reason names variables, never values. */
-export class InvalidAfricasTalkingConfig extends Data.TaggedError('InvalidAfricasTalkingConfig')<{ readonly reason: string }> {
+export class InvalidAfricasTalkingConfig extends Data.TaggedError('InvalidAfricasTalkingConfig')<{
+  readonly reason: string;
+}> {
   readonly code = 'INVALID_AFRICASTALKING_CONFIG' as const;
   override get message(): string {
     return `invalid Africa's Talking configuration: ${this.reason}`;

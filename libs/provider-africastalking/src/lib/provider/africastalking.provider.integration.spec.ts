@@ -10,12 +10,7 @@ import {
 } from '@airtime/domain';
 import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
-import {
-  FAKE_AT_API_KEY,
-  FAKE_AT_USERNAME,
-  type FakeAfricasTalking,
-  startFakeAfricasTalking,
-} from '../../testing';
+import { FAKE_AT_API_KEY, FAKE_AT_USERNAME, type FakeAfricasTalking, startFakeAfricasTalking } from '../../testing';
 import { Effect, Either } from 'effect';
 import { answerValidationCallback } from '../callbacks/validation-callback.handler';
 import { makeInMemorySentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
@@ -48,7 +43,9 @@ let counter = 0;
 
 beforeEach(async () => {
   fake = await startFakeAfricasTalking();
-  const products = await Effect.runPromise(makeAfricasTalkingProvider(configFor(fake.baseUrl)).listProducts({ countryIso: 'KE' }));
+  const products = await Effect.runPromise(
+    makeAfricasTalkingProvider(configFor(fake.baseUrl)).listProducts({ countryIso: 'KE' }),
+  );
   product = products[0] as Product;
 });
 afterEach(() => fake.close());
@@ -77,8 +74,15 @@ describe("Africa's Talking send, over HTTP", () => {
     const [sent] = fake.requests;
     expect(sent?.method).toBe('POST');
     expect(sent?.path).toBe('/version1/airtime/send');
-    expect(sent?.headers).toMatchObject({ apikey: FAKE_AT_API_KEY, accept: 'application/json', 'idempotency-key': 'order-42-a1b2c3d4-1' });
-    expect(sent?.json).toEqual({ username: FAKE_AT_USERNAME, recipients: [{ phoneNumber: '+254711000111', amount: 'KES 100.0000' }] });
+    expect(sent?.headers).toMatchObject({
+      apikey: FAKE_AT_API_KEY,
+      accept: 'application/json',
+      'idempotency-key': 'order-42-a1b2c3d4-1',
+    });
+    expect(sent?.json).toEqual({
+      username: FAKE_AT_USERNAME,
+      recipients: [{ phoneNumber: '+254711000111', amount: 'KES 100.0000' }],
+    });
   });
 
   it('writes cents with four decimals', async () => {
@@ -98,7 +102,9 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it('gives the discount through the richer client', async () => {
     const client = makeAirtimeSendClient(configFor(fake.baseUrl));
-    const accepted = await Effect.runPromise(client.send({ providerExternalId: 'x-1', destination: PHONE, amount: money(100_000n, KES) }));
+    const accepted = await Effect.runPromise(
+      client.send({ providerExternalId: 'x-1', destination: PHONE, amount: money(100_000n, KES) }),
+    );
     expect(accepted).toMatchObject({ atStatus: 'Sent', amount: money(100_000n, KES), discount: money(4_000n, KES) });
   });
 
@@ -116,7 +122,12 @@ describe("Africa's Talking send, over HTTP", () => {
     async (status) => {
       fake.enqueue({ kind: 'recipient-status', status, errorMessage: `${status} for +254711000111` });
       const error = failure(await sendWith()());
-      expect(error).toMatchObject({ _tag: 'ProviderRejected', provider: 'africastalking', providerCode: status, retryable: false });
+      expect(error).toMatchObject({
+        _tag: 'ProviderRejected',
+        provider: 'africastalking',
+        providerCode: status,
+        retryable: false,
+      });
       expect(error.message).not.toContain('254711000111');
       expect(error.message).toContain('***111');
     },
@@ -124,7 +135,11 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it('reads a refusal of the whole request (no recipient line)', async () => {
     fake.enqueue({ kind: 'request-error', errorMessage: 'Invalid currency code' });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'RequestRefused', reason: 'Invalid currency code' });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'RequestRefused',
+      reason: 'Invalid currency code',
+    });
   });
 
   it('reads a reused idempotency key as ExternalIdAlreadyUsed, never as a failure', async () => {
@@ -138,7 +153,11 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it('reads a 401 as a non-retryable refusal that does not echo the api key', async () => {
     const wrong = Either.getOrThrow(
-      africasTalkingConfigFrom({ AFRICASTALKING_USERNAME: FAKE_AT_USERNAME, AFRICASTALKING_API_KEY: 'wrong-key-123456', AFRICASTALKING_BASE_URL: fake.baseUrl }),
+      africasTalkingConfigFrom({
+        AFRICASTALKING_USERNAME: FAKE_AT_USERNAME,
+        AFRICASTALKING_API_KEY: 'wrong-key-123456',
+        AFRICASTALKING_BASE_URL: fake.baseUrl,
+      }),
     );
     const error = failure(await sendWith({}, wrong)());
     expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_401', retryable: false });
@@ -192,10 +211,34 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it.each([
     ['not JSON', '<html>oops</html>'],
-    ['an unknown status', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Pending', requestId: 'ATQid_1', amount: 'KES 100.0000' }] })],
-    ['an inexact amount', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 1.005' }] })],
-    ['an acceptance without requestId', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'None', amount: 'KES 100.0000' }] })],
-    ['an acceptance without amount', JSON.stringify({ errorMessage: 'None', responses: [{ phoneNumber: '+254711000111', status: 'Queued', requestId: 'ATQid_1' }] })],
+    [
+      'an unknown status',
+      JSON.stringify({
+        errorMessage: 'None',
+        responses: [{ phoneNumber: '+254711000111', status: 'Pending', requestId: 'ATQid_1', amount: 'KES 100.0000' }],
+      }),
+    ],
+    [
+      'an inexact amount',
+      JSON.stringify({
+        errorMessage: 'None',
+        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 1.005' }],
+      }),
+    ],
+    [
+      'an acceptance without requestId',
+      JSON.stringify({
+        errorMessage: 'None',
+        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'None', amount: 'KES 100.0000' }],
+      }),
+    ],
+    [
+      'an acceptance without amount',
+      JSON.stringify({
+        errorMessage: 'None',
+        responses: [{ phoneNumber: '+254711000111', status: 'Queued', requestId: 'ATQid_1' }],
+      }),
+    ],
     [
       'no line with our number',
       JSON.stringify({
@@ -209,13 +252,20 @@ describe("Africa's Talking send, over HTTP", () => {
   ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
     fake.enqueue({ kind: 'reply', status: 201, body });
     const error = failure(await sendWith()());
-    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false, reason: expect.stringContaining('accepted but its answer could not be read') });
+    expect(error).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: expect.stringContaining('accepted but its answer could not be read'),
+    });
     expect(error.message).not.toContain('254711000111');
   });
 
   it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
     fake.enqueue({ kind: 'reply', status: 408, body: 'Request Timeout' });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: 'HTTP 408 after the request was sent' });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'HTTP 408 after the request was sent',
+    });
   });
 
   it('tolerates extra fields in the answer', async () => {
@@ -227,11 +277,23 @@ describe("Africa's Talking send, over HTTP", () => {
         numSent: 1,
         totalAmount: 'KES 100.0000',
         totalDiscount: 'KES 4.0000',
-        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_abc', amount: 'KES 100.0000', discount: 'KES 4.0000', extra: { x: 1 } }],
+        responses: [
+          {
+            phoneNumber: '+254711000111',
+            status: 'Sent',
+            requestId: 'ATQid_abc',
+            amount: 'KES 100.0000',
+            discount: 'KES 4.0000',
+            extra: { x: 1 },
+          },
+        ],
         somethingNew: true,
       }),
     });
-    expect(Either.getOrThrow(await sendWith()())).toMatchObject({ providerTransactionId: 'ATQid_abc', receive: money(10_000n, KES) });
+    expect(Either.getOrThrow(await sendWith()())).toMatchObject({
+      providerTransactionId: 'ATQid_abc',
+      receive: money(10_000n, KES),
+    });
   });
 
   it('hands every exchange to the transfer log, redacted', async () => {
@@ -251,7 +313,12 @@ describe("Africa's Talking send, over HTTP", () => {
     });
     expect(records[0]?.requestBody).toContain('KES 100.0000');
     expect(records[0]?.responseBody).toContain('ATQid_');
-    expect(records[1]).toMatchObject({ reference: 'log-2', status: null, responseBody: null, failure: 'no answer within the timeout' });
+    expect(records[1]).toMatchObject({
+      reference: 'log-2',
+      status: null,
+      responseBody: null,
+      failure: 'no answer within the timeout',
+    });
     const logged = JSON.stringify(records);
     expect(logged).not.toContain(FAKE_AT_API_KEY);
     expect(logged).not.toContain('254711000111');
@@ -262,7 +329,12 @@ describe("Africa's Talking send, over HTTP", () => {
     const result = await Effect.runPromise(Effect.either(provider.statusByExternalId('topup-1-1')));
     expect(result).toEqual(
       Either.left(
-        expect.objectContaining({ _tag: 'StatusQueryUnsupported', provider: 'africastalking', howToSettle: AT_STATUS_QUERY_UNSUPPORTED, retryable: false }),
+        expect.objectContaining({
+          _tag: 'StatusQueryUnsupported',
+          provider: 'africastalking',
+          howToSettle: AT_STATUS_QUERY_UNSUPPORTED,
+          retryable: false,
+        }),
       ),
     );
     expect(fake.requests).toHaveLength(0);
@@ -272,7 +344,13 @@ describe("Africa's Talking send, over HTTP", () => {
     const registry = makeInMemorySentAirtimeRegistry();
     const sent = Either.getOrThrow(await sendWith({ sentAirtime: registry })(request(10_000n)));
     const validate = (body: unknown) => Effect.runPromise(answerValidationCallback(body, registry.find));
-    const claim = { transactionId: sent.providerTransactionId, phoneNumber: '+254711000111', sourceIpAddress: '1.2.3.4', currencyCode: 'KES', amount: 100 };
+    const claim = {
+      transactionId: sent.providerTransactionId,
+      phoneNumber: '+254711000111',
+      sourceIpAddress: '1.2.3.4',
+      currencyCode: 'KES',
+      amount: 100,
+    };
     expect(await validate(claim)).toEqual({ status: 'Validated' });
     expect(await validate({ ...claim, amount: 100.5 })).toEqual({ status: 'Failed' });
     expect(await validate({ ...claim, transactionId: 'ATQid_other' })).toEqual({ status: 'Failed' });
@@ -280,7 +358,9 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it('serves the AirtimeProvider tag through its layer', async () => {
     const id = await Effect.runPromise(
-      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(Effect.provide(africasTalkingProviderLayer(configFor(fake.baseUrl)))),
+      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(
+        Effect.provide(africasTalkingProviderLayer(configFor(fake.baseUrl))),
+      ),
     );
     expect(id).toBe('africastalking');
   });

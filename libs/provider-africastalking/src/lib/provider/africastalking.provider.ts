@@ -1,4 +1,9 @@
-import { AirtimeProvider, type AirtimeProviderService, ProviderRejected, StatusQueryUnsupported } from '@airtime/domain';
+import {
+  AirtimeProvider,
+  type AirtimeProviderService,
+  ProviderRejected,
+  StatusQueryUnsupported,
+} from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.parser';
 import type { SentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
@@ -38,7 +43,10 @@ const unsupported = (providerCode: string, reason: string) =>
  * configured ranges. AT has no per-request callback URL (it is set in the
  * AT dashboard), so `SendRequest.callbackUrl` is not used.
  */
-export const makeAfricasTalkingProvider = (config: AfricasTalkingConfig, options: AfricasTalkingProviderOptions = {}): AirtimeProviderService => {
+export const makeAfricasTalkingProvider = (
+  config: AfricasTalkingConfig,
+  options: AfricasTalkingProviderOptions = {},
+): AirtimeProviderService => {
   const client = makeAirtimeSendClient(config, options);
   const products = productsOfRanges(PROVIDER, PROVIDER_NAME, config.amountRanges);
   return {
@@ -46,20 +54,34 @@ export const makeAfricasTalkingProvider = (config: AfricasTalkingConfig, options
     lookupOperators: (phone) => Effect.succeed(operatorMatchesFor(PROVIDER, PROVIDER_NAME, config.amountRanges, phone)),
     listProducts: (filter) => Effect.map(Effect.orDie(products), (all) => filterProducts(all, filter)),
     send: (request) =>
-      client.send({ providerExternalId: request.providerExternalId, destination: request.destination, amount: request.receive }).pipe(
-        Effect.tap((accepted) =>
-          options.sentAirtime === undefined
-            ? Effect.void
-            : options.sentAirtime.record({ transactionId: accepted.requestId, destination: request.destination, amount: request.receive }),
+      client
+        .send({
+          providerExternalId: request.providerExternalId,
+          destination: request.destination,
+          amount: request.receive,
+        })
+        .pipe(
+          Effect.tap((accepted) =>
+            options.sentAirtime === undefined
+              ? Effect.void
+              : options.sentAirtime.record({
+                  transactionId: accepted.requestId,
+                  destination: request.destination,
+                  amount: request.receive,
+                }),
+          ),
+          Effect.map((accepted) => accepted.transaction),
         ),
-        Effect.map((accepted) => accepted.transaction),
-      ),
-    statusByExternalId: () => Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: AT_STATUS_QUERY_UNSUPPORTED })),
+    statusByExternalId: () =>
+      Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: AT_STATUS_QUERY_UNSUPPORTED })),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', "Africa's Talking cannot cancel airtime once requested"),
-    balances: () => unsupported('BALANCE_QUERY_UNSUPPORTED', 'this adapter does not query the Africa\'s Talking balance'),
+    balances: () =>
+      unsupported('BALANCE_QUERY_UNSUPPORTED', "this adapter does not query the Africa's Talking balance"),
     parseCallback: (body) => Either.map(parseAfricasTalkingStatusCallback(body), toProviderCallback),
   };
 };
 
-export const africasTalkingProviderLayer = (config: AfricasTalkingConfig, options: AfricasTalkingProviderOptions = {}) =>
-  Layer.succeed(AirtimeProvider, makeAfricasTalkingProvider(config, options));
+export const africasTalkingProviderLayer = (
+  config: AfricasTalkingConfig,
+  options: AfricasTalkingProviderOptions = {},
+) => Layer.succeed(AirtimeProvider, makeAfricasTalkingProvider(config, options));

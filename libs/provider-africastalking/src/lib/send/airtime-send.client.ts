@@ -24,7 +24,11 @@ import { Effect, Either, Redacted, Schema } from 'effect';
 import type { AfricasTalkingConfig } from '../config/africastalking.config';
 import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
 import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
-import { AFRICASTALKING_PROVIDER_ID as PROVIDER, redactAfricasTalkingExchange, redactAfricasTalkingText } from './exchange-log.redaction';
+import {
+  AFRICASTALKING_PROVIDER_ID as PROVIDER,
+  redactAfricasTalkingExchange,
+  redactAfricasTalkingText,
+} from './exchange-log.redaction';
 
 export const AIRTIME_SEND_PATH = '/version1/airtime/send';
 /** AT writes amounts with four decimals: "KES 100.0000". */
@@ -59,11 +63,13 @@ const { rejected, unknown } = providerFailures(PROVIDER);
 // AT refuses a request it has already seen ("A duplicate request was received within the last 5 minutes").
 const isDuplicate = (text: string | undefined): boolean => text !== undefined && /duplicate/i.test(text);
 
-const sameNumber = (answered: string, phone: PhoneNumber): boolean => answered.replace(/^\+/, '') === toInternationalDigits(phone);
+const sameNumber = (answered: string, phone: PhoneNumber): boolean =>
+  answered.replace(/^\+/, '') === toInternationalDigits(phone);
 
 /** Our recipient's line: the one with our number, or the only one. */
 const recipientLine = (answer: AtSendAnswer, phone: PhoneNumber): AtRecipientAnswer | undefined =>
-  answer.responses.find((line) => sameNumber(line.phoneNumber, phone)) ?? (answer.responses.length === 1 ? answer.responses[0] : undefined);
+  answer.responses.find((line) => sameNumber(line.phoneNumber, phone)) ??
+  (answer.responses.length === 1 ? answer.responses[0] : undefined);
 
 const parseAmount = (text: string | undefined, field: string): Either.Either<Money, ProviderOutcomeUnknown> =>
   text === undefined
@@ -77,9 +83,12 @@ export const mapSendAnswer = (
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
   const line = recipientLine(answer, request.destination);
   if (line === undefined) {
-    if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage)) return Either.left(unknown('no answer for the recipient'));
+    if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage))
+      return Either.left(unknown('no answer for the recipient'));
     if (isDuplicate(answer.errorMessage)) {
-      return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
+      return Either.left(
+        new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }),
+      );
     }
     // nothing was sent (no recipient line): a refusal of the whole request
     return Either.left(rejected('RequestRefused', redact(answer.errorMessage)));
@@ -87,10 +96,14 @@ export const mapSendAnswer = (
   const { status } = line;
   if (!isPendingAtStatus(status) && status !== 'Success') {
     if (isDuplicate(line.errorMessage)) {
-      return Either.left(new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }));
+      return Either.left(
+        new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }),
+      );
     }
     const detail = isMeaningful(line.errorMessage) ? ` (${redact(line.errorMessage)})` : '';
-    return Either.left(rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)));
+    return Either.left(
+      rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)),
+    );
   }
   if (!isMeaningful(line.requestId)) return Either.left(unknown(`status ${status} without a requestId`));
   const requestId = line.requestId;
@@ -113,7 +126,10 @@ export const mapSendAnswer = (
 };
 
 /** How AT's answers to a send are read. */
-const sendAnswerReading = (request: AirtimeSendRequest, redact: (text: string) => string): AnswerReading<AirtimeSendAccepted> => ({
+const sendAnswerReading = (
+  request: AirtimeSendRequest,
+  redact: (text: string) => string,
+): AnswerReading<AirtimeSendAccepted> => ({
   provider: PROVIDER,
   providerExternalId: request.providerExternalId,
   baseUrlVariable: 'AFRICASTALKING_BASE_URL',
@@ -126,7 +142,10 @@ const sendAnswerReading = (request: AirtimeSendRequest, redact: (text: string) =
 });
 
 /** The client of POST /version1/airtime/send: one recipient per call, the attempt id as idempotency key. */
-export const makeAirtimeSendClient = (config: AfricasTalkingConfig, options: AirtimeSendClientOptions = {}): AirtimeSendClient => {
+export const makeAirtimeSendClient = (
+  config: AfricasTalkingConfig,
+  options: AirtimeSendClientOptions = {},
+): AirtimeSendClient => {
   const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
   const onExchange = options.onExchange ?? (() => Effect.void);
   const redact = (text: string) => redactAfricasTalkingText(text, config);
@@ -146,7 +165,12 @@ export const makeAirtimeSendClient = (config: AfricasTalkingConfig, options: Air
           },
           body: JSON.stringify({
             username: config.username,
-            recipients: [{ phoneNumber: request.destination.e164, amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS) }],
+            recipients: [
+              {
+                phoneNumber: request.destination.e164,
+                amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS),
+              },
+            ],
           }),
           timeoutMs: config.timeoutMs,
           reference: request.providerExternalId,

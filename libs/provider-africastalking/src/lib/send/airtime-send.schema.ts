@@ -28,4 +28,5 @@ export type AtSendAnswer = typeof AtSendAnswer.Type;
 export const AtSendAnswerFromJson = Schema.parseJson(AtSendAnswer);
 
 /** AT writes "None" where there is nothing to say (errorMessage, requestId of a refusal). */
-export const isMeaningful = (text: string | undefined): text is string => text !== undefined && text.trim() !== '' && text.trim() !== 'None';
+export const isMeaningful = (text: string | undefined): text is string =>
+  text !== undefined && text.trim() !== '' && text.trim() !== 'None';

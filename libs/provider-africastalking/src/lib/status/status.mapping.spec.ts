@@ -25,6 +25,7 @@ describe("Africa's Talking status mapping", () => {
   });
 
   it('calls pending exactly the statuses of a pending class', () => {
-    for (const atStatus of AT_STATUSES) expect(isPendingAtStatus(atStatus)).toBe(isPendingClass(immediateStatusOf(atStatus).class));
+    for (const atStatus of AT_STATUSES)
+      expect(isPendingAtStatus(atStatus)).toBe(isPendingClass(immediateStatusOf(atStatus).class));
   });
 });

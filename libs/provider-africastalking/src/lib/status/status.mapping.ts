@@ -59,10 +59,12 @@ export const AT_STATUS_MAPPING: Readonly<Record<AtStatus, AtStatusMapping>> = {
 export const isAtStatus = (text: string): text is AtStatus => (AT_STATUSES as readonly string[]).includes(text);
 
 /** The DVS status of an AT status in the immediate send answer. */
-export const immediateStatusOf = (status: AtStatus): TransactionStatus => transactionStatus(AT_STATUS_MAPPING[status].immediate);
+export const immediateStatusOf = (status: AtStatus): TransactionStatus =>
+  transactionStatus(AT_STATUS_MAPPING[status].immediate);
 
 /** The DVS status of an AT status in a status callback. */
-export const callbackStatusOf = (status: AtStatus): TransactionStatus => transactionStatus(AT_STATUS_MAPPING[status].callback);
+export const callbackStatusOf = (status: AtStatus): TransactionStatus =>
+  transactionStatus(AT_STATUS_MAPPING[status].callback);
 
 /** Whether AT is still working on it (Sent, Queued). */
 export const isPendingAtStatus = (status: AtStatus): boolean => AT_STATUS_MAPPING[status].immediate === 'SUBMITTED';

@@ -1,7 +1,12 @@
 import { money } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
-import { sampleDvsBalance, sampleDvsFixedProduct, sampleDvsOperator, sampleDvsTransaction } from '../../testing/dvs.samples';
+import {
+  sampleDvsBalance,
+  sampleDvsFixedProduct,
+  sampleDvsOperator,
+  sampleDvsTransaction,
+} from '../../testing/dvs.samples';
 import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { type DvsClient, makeDvsClient } from './dvs.client';
@@ -12,7 +17,13 @@ const invalidItems: string[] = [];
 
 beforeAll(async () => {
   fake = await startFakeDvsServer();
-  const http = makeDvsHttpClient({ apiKey: 'k', apiSecret: 's', baseUrl: fake.baseUrl, timeoutMs: 1_000, maxRetriesOn429: 1 });
+  const http = makeDvsHttpClient({
+    apiKey: 'k',
+    apiSecret: 's',
+    baseUrl: fake.baseUrl,
+    timeoutMs: 1_000,
+    maxRetriesOn429: 1,
+  });
   client = makeDvsClient(http, { onInvalidItem: (what, reason) => invalidItems.push(`${what}: ${reason}`) });
 });
 afterAll(() => fake.close());
@@ -52,7 +63,14 @@ describe('DVS client: discovery', () => {
       }),
     );
     const [request] = fake.requests;
-    expect(Object.fromEntries(['type', 'service_id', 'subservice_id', 'country_iso_code', 'operator_id', 'region'].map((name) => [name, request?.query.get(name)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['type', 'service_id', 'subservice_id', 'country_iso_code', 'operator_id', 'region'].map((name) => [
+          name,
+          request?.query.get(name),
+        ]),
+      ),
+    ).toEqual({
       type: 'RANGED_VALUE_RECHARGE',
       service_id: '1',
       subservice_id: '11',
@@ -66,32 +84,55 @@ describe('DVS client: discovery', () => {
   });
 
   it('leaves out (and reports) a product that does not decode, keeping the others', async () => {
-    fake.on('GET', '/products', () => ({ json: [sampleDvsFixedProduct({ id: 1 }), { id: 'not-a-number' }, sampleDvsFixedProduct({ id: 3 })] }));
+    fake.on('GET', '/products', () => ({
+      json: [sampleDvsFixedProduct({ id: 1 }), { id: 'not-a-number' }, sampleDvsFixedProduct({ id: 3 })],
+    }));
     expect((await run(client.products())).map((product) => product.id)).toEqual([1, 3]);
     expect(invalidItems).toEqual([expect.stringMatching(/^GET \/products: item 1/)]);
   });
 
   it('lists services, countries, operators, benefit types, promotions and campaigns with their filters', async () => {
-    fake.on('GET', '/services', () => ({ json: [{ id: 1, name: 'Mobile', subservices: [{ id: 11, name: 'Airtime' }] }] }));
+    fake.on('GET', '/services', () => ({
+      json: [{ id: 1, name: 'Mobile', subservices: [{ id: 11, name: 'Airtime' }] }],
+    }));
     fake.on('GET', '/services/1', () => ({ json: { id: 1, name: 'Mobile', subservices: [] } }));
-    fake.on('GET', '/countries', () => ({ json: [{ name: 'Philippines', iso_code: 'PHL', regions: [{ code: 'PH-00', name: 'Manila' }] }] }));
+    fake.on('GET', '/countries', () => ({
+      json: [{ name: 'Philippines', iso_code: 'PHL', regions: [{ code: 'PH-00', name: 'Manila' }] }],
+    }));
     fake.on('GET', '/countries/PHL', () => ({ json: { name: 'Philippines', iso_code: 'PHL' } }));
     fake.on('GET', '/operators', () => ({ json: [sampleDvsOperator()] }));
     fake.on('GET', '/operators/1597', () => ({ json: sampleDvsOperator() }));
     fake.on('GET', '/benefit-types', () => ({ json: [{ name: 'TALKTIME' }, { name: 'DATA' }] }));
-    fake.on('GET', '/promotions', () => ({ json: [{ id: 5, title: 'Double', operator: { id: 1597, name: 'Globe', country: { iso_code: 'PHL' } }, products: [{ id: 1, type: 'FIXED_VALUE_RECHARGE' }] }] }));
+    fake.on('GET', '/promotions', () => ({
+      json: [
+        {
+          id: 5,
+          title: 'Double',
+          operator: { id: 1597, name: 'Globe', country: { iso_code: 'PHL' } },
+          products: [{ id: 1, type: 'FIXED_VALUE_RECHARGE' }],
+        },
+      ],
+    }));
     fake.on('GET', '/promotions/5', () => ({ json: { id: 5, title: 'Double' } }));
-    fake.on('GET', '/campaigns', () => ({ json: [{ id: 9, title: 'C', products: [{ id: 1, operator: sampleDvsOperator() }] }] }));
+    fake.on('GET', '/campaigns', () => ({
+      json: [{ id: 9, title: 'C', products: [{ id: 1, operator: sampleDvsOperator() }] }],
+    }));
     fake.on('GET', '/campaigns/9', () => ({ json: { id: 9 } }));
 
-    expect((await run(client.services({ countryIsoCode: 'PHL' })))[0]?.subservices).toEqual([{ id: 11, name: 'Airtime' }]);
+    expect((await run(client.services({ countryIsoCode: 'PHL' })))[0]?.subservices).toEqual([
+      { id: 11, name: 'Airtime' },
+    ]);
     expect((await run(client.service(1))).name).toBe('Mobile');
-    expect((await run(client.countries({ serviceId: 1, subserviceId: 11 })))[0]?.regions).toEqual([{ code: 'PH-00', name: 'Manila' }]);
+    expect((await run(client.countries({ serviceId: 1, subserviceId: 11 })))[0]?.regions).toEqual([
+      { code: 'PH-00', name: 'Manila' },
+    ]);
     expect((await run(client.country('PHL'))).iso_code).toBe('PHL');
     expect((await run(client.operators({ countryIsoCode: 'PHL', serviceId: 1, subserviceId: 11 })))[0]?.id).toBe(1597);
     expect((await run(client.operator(1597))).name).toBe('Globe Telecom');
     expect((await run(client.benefitTypes())).map((type) => type.name)).toEqual(['TALKTIME', 'DATA']);
-    expect((await run(client.promotions({ countryIsoCode: 'PHL', operatorId: 1597, productId: 1, language: 'fr' })))[0]?.id).toBe(5);
+    expect(
+      (await run(client.promotions({ countryIsoCode: 'PHL', operatorId: 1597, productId: 1, language: 'fr' })))[0]?.id,
+    ).toBe(5);
     expect((await run(client.promotion(5, 'fr'))).title).toBe('Double');
     expect((await run(client.campaigns({ countryIsoCode: 'PHL', operatorId: 1597, productId: 1 })))[0]?.id).toBe(9);
     expect((await run(client.campaign(9))).id).toBe(9);
@@ -99,7 +140,10 @@ describe('DVS client: discovery', () => {
     const query = (path: string) => fake.requests.find((request) => request.path === `/v1${path}`)?.query;
     expect(query('/services')?.get('country_iso_code')).toBe('PHL');
     expect([query('/countries')?.get('service_id'), query('/countries')?.get('subservice_id')]).toEqual(['1', '11']);
-    expect([query('/operators')?.get('country_iso_code'), query('/operators')?.get('subservice_id')]).toEqual(['PHL', '11']);
+    expect([query('/operators')?.get('country_iso_code'), query('/operators')?.get('subservice_id')]).toEqual([
+      'PHL',
+      '11',
+    ]);
     expect([query('/promotions')?.get('operator_id'), query('/promotions')?.get('product_id')]).toEqual(['1597', '1']);
     expect(fake.requests.find((request) => request.path === '/v1/promotions/5')?.headers['accept-language']).toBe('fr');
   });
@@ -108,8 +152,14 @@ describe('DVS client: discovery', () => {
     fake.on('POST', '/lookup/mobile-number', (request) => {
       const page = (request.body as { page: number }).page;
       return page === 1
-        ? { json: [{ ...sampleDvsOperator(), identified: true }], headers: { 'X-Page': '1', 'X-Total-Pages': '2', 'X-Next-Page': '2' } }
-        : { json: [{ ...sampleDvsOperator({ id: 2, name: 'Smart' }), identified: false }], headers: { 'X-Page': '2', 'X-Total-Pages': '2' } };
+        ? {
+            json: [{ ...sampleDvsOperator(), identified: true }],
+            headers: { 'X-Page': '1', 'X-Total-Pages': '2', 'X-Next-Page': '2' },
+          }
+        : {
+            json: [{ ...sampleDvsOperator({ id: 2, name: 'Smart' }), identified: false }],
+            headers: { 'X-Page': '2', 'X-Total-Pages': '2' },
+          };
     });
     const operators = await run(client.lookupMobileNumber('+639171234567'));
     expect(operators.map((operator) => [operator.id, operator.identified])).toEqual([
@@ -124,7 +174,9 @@ describe('DVS client: discovery', () => {
 });
 
 describe('DVS client: transactions', () => {
-  const created = sampleDvsTransaction({ status: { id: 10000, message: 'CREATED', class: { id: 1, message: 'CREATED' } } });
+  const created = sampleDvsTransaction({
+    status: { id: 10000, message: 'CREATED', class: { id: 1, message: 'CREATED' } },
+  });
 
   it('creates async and sync transactions, fixed and ranged in both calculation modes, with every party field', async () => {
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: created }));
@@ -153,9 +205,16 @@ describe('DVS client: transactions', () => {
     );
 
     const [fixed, sync, ranged] = fake.requests;
-    expect(fixed?.body).toEqual({ external_id: 'ext-1', product_id: 11001, auto_confirm: false, credit_party_identifier: { mobile_number: '+639171234100' } });
+    expect(fixed?.body).toEqual({
+      external_id: 'ext-1',
+      product_id: 11001,
+      auto_confirm: false,
+      credit_party_identifier: { mobile_number: '+639171234100' },
+    });
     expect(sync?.path).toBe('/v1/sync/transactions');
-    expect(sync?.text).toContain('"calculation_mode":"SOURCE_AMOUNT","source":{"unit_type":"CURRENCY","unit":"USD","amount":10.50}');
+    expect(sync?.text).toContain(
+      '"calculation_mode":"SOURCE_AMOUNT","source":{"unit_type":"CURRENCY","unit":"USD","amount":10.50}',
+    );
     expect(sync?.body).toMatchObject({
       auto_confirm: true,
       sender: { first_name: 'Ana', last_name: 'Cruz', nationality_country_iso_code: 'PHL' },
@@ -165,16 +224,25 @@ describe('DVS client: transactions', () => {
       additional_identifier: { purchaser_id: 'P-1' },
       callback_url: 'https://api.example.com/cb/token',
     });
-    expect(ranged?.text).toContain('"calculation_mode":"DESTINATION_AMOUNT","destination":{"unit_type":"CURRENCY","unit":"PHP","amount":123.45}');
+    expect(ranged?.text).toContain(
+      '"calculation_mode":"DESTINATION_AMOUNT","destination":{"unit_type":"CURRENCY","unit":"PHP","amount":123.45}',
+    );
   });
 
   it('confirms (async and sync), cancels and gets by id', async () => {
-    fake.on('POST', '/async/transactions/3209183/confirm', () => ({ status: 202, json: sampleDvsTransaction({ status: { message: 'CONFIRMED', class: { message: 'CONFIRMED' } } }) }));
+    fake.on('POST', '/async/transactions/3209183/confirm', () => ({
+      status: 202,
+      json: sampleDvsTransaction({ status: { message: 'CONFIRMED', class: { message: 'CONFIRMED' } } }),
+    }));
     fake.on('POST', '/sync/transactions/3209183/confirm', () => ({ json: sampleDvsTransaction() }));
-    fake.on('POST', '/transactions/3209183/cancel', () => ({ json: sampleDvsTransaction({ status: { message: 'CANCELLED', class: { message: 'CANCELLED' } } }) }));
+    fake.on('POST', '/transactions/3209183/cancel', () => ({
+      json: sampleDvsTransaction({ status: { message: 'CANCELLED', class: { message: 'CANCELLED' } } }),
+    }));
     fake.on('GET', '/transactions/3209183', () => ({ json: sampleDvsTransaction() }));
     expect((await run(client.confirmTransaction('async', 3209183))).status.message).toBe('CONFIRMED');
-    expect((await run(client.confirmTransaction('sync', 3209183, { timeoutMs: 5_000 }))).status.message).toBe('COMPLETED');
+    expect((await run(client.confirmTransaction('sync', 3209183, { timeoutMs: 5_000 }))).status.message).toBe(
+      'COMPLETED',
+    );
     expect((await run(client.cancelTransaction(3209183))).status.message).toBe('CANCELLED');
     expect((await run(client.transaction(3209183))).external_id).toBe('topup-1-abc-1');
   });
@@ -218,21 +286,34 @@ describe('DVS client: transactions', () => {
 
   it('an undecodable answer to a create is an unknown outcome (the transaction may exist)', async () => {
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: { id: 'x' } }));
-    const result = await Effect.runPromise(Effect.either(client.createTransaction('async', { externalId: 'e', productId: 1 })));
+    const result = await Effect.runPromise(
+      Effect.either(client.createTransaction('async', { externalId: 'e', productId: 1 })),
+    );
     expect(Either.isLeft(result) && result.left._tag).toBe('ProviderOutcomeUnknown');
   });
 
   it('describes a decode failure by path and kind of problem, never quoting the values (phone numbers)', async () => {
     for (const [leaky, expected] of [
-      [{ credit_party_identifier: { mobile_number: 254711000111 } }, 'GET /transactions/1: at credit_party_identifier.mobile_number: wrong type'],
+      [
+        { credit_party_identifier: { mobile_number: 254711000111 } },
+        'GET /transactions/1: at credit_party_identifier.mobile_number: wrong type',
+      ],
       [{ id: '+254711000111' }, 'GET /transactions/1: at id: wrong type'],
     ] as const) {
       fake.on('GET', '/transactions/1', () => ({ json: { ...sampleDvsTransaction(), ...leaky } }));
       const result = await Effect.runPromise(Effect.either(client.transaction(1)));
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderResponseInvalid', reason: expect.stringContaining(expected) });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderResponseInvalid',
+        reason: expect.stringContaining(expected),
+      });
       expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/254711000111|Expected|actual/);
     }
-    fake.on('GET', '/products', () => ({ json: [sampleDvsFixedProduct({ id: 1 }), { ...sampleDvsFixedProduct({ id: 2 }), name: '+254711000111', id: '254711000111' }] }));
+    fake.on('GET', '/products', () => ({
+      json: [
+        sampleDvsFixedProduct({ id: 1 }),
+        { ...sampleDvsFixedProduct({ id: 2 }), name: '+254711000111', id: '254711000111' },
+      ],
+    }));
     expect((await run(client.products())).map((product) => product.id)).toEqual([1]);
     expect(invalidItems).toEqual([expect.stringMatching(/^GET \/products: item 1: at id: wrong type/)]);
     expect(invalidItems.join()).not.toContain('254711000111');
@@ -243,6 +324,9 @@ describe('DVS client: transactions', () => {
     expect(await run(client.balances({ unitType: 'CURRENCY', unit: 'USD' }))).toEqual([
       { id: 1, unit_type: 'CURRENCY', unit: 'USD', available: 1520.75, holding: 12.5, credit_limit: 100 },
     ]);
-    expect([fake.requests[0]?.query.get('unit_type'), fake.requests[0]?.query.get('unit')]).toEqual(['CURRENCY', 'USD']);
+    expect([fake.requests[0]?.query.get('unit_type'), fake.requests[0]?.query.get('unit')]).toEqual([
+      'CURRENCY',
+      'USD',
+    ]);
   });
 });

@@ -6,7 +6,13 @@ import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
 import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination.follower';
 import { DvsBalance } from '../schemas/dvs-balance.schema';
 import { DvsCountry, DvsOperator } from '../schemas/dvs-common.schema';
-import { DvsBenefitType, DvsCampaign, DvsLookupOperator, DvsPromotion, DvsService } from '../schemas/dvs-discovery.schema';
+import {
+  DvsBenefitType,
+  DvsCampaign,
+  DvsLookupOperator,
+  DvsPromotion,
+  DvsService,
+} from '../schemas/dvs-discovery.schema';
 import { DvsProduct } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { describeParseError } from '../schemas/parse-issues';
@@ -47,8 +53,16 @@ export interface DvsClient {
   /** The operators a number may belong to (E.164). */
   readonly lookupMobileNumber: (mobileNumber: string) => Call<readonly DvsLookupOperator[]>;
   /** Never resent: a timeout or 5xx is ProviderOutcomeUnknown; 1007001 is ExternalIdAlreadyUsed. */
-  readonly createTransaction: (mode: DvsTransactionMode, input: DvsTransactionInput, options?: DvsWriteOptions) => Call<DvsTransaction>;
-  readonly confirmTransaction: (mode: DvsTransactionMode, transactionId: number, options?: DvsWriteOptions) => Call<DvsTransaction>;
+  readonly createTransaction: (
+    mode: DvsTransactionMode,
+    input: DvsTransactionInput,
+    options?: DvsWriteOptions,
+  ) => Call<DvsTransaction>;
+  readonly confirmTransaction: (
+    mode: DvsTransactionMode,
+    transactionId: number,
+    options?: DvsWriteOptions,
+  ) => Call<DvsTransaction>;
   readonly cancelTransaction: (transactionId: number) => Call<DvsTransaction>;
   readonly transaction: (transactionId: number) => Call<DvsTransaction>;
   readonly transactions: (query?: DvsTransactionsQuery) => Call<readonly DvsTransaction[]>;
@@ -68,7 +82,10 @@ const parseIssues = (error: ParseResult.ParseError): string => describeParseErro
 const invalidAnswer = (kind: DvsCallKind, what: string, reason: string): ProviderError =>
   kind === 'write'
     ? // the transaction was taken but cannot be read: settle it by a status query
-      new ProviderOutcomeUnknown({ provider: DTONE_PROVIDER_ID, reason: `${what} answered an undecodable transaction: ${reason}` })
+      new ProviderOutcomeUnknown({
+        provider: DTONE_PROVIDER_ID,
+        reason: `${what} answered an undecodable transaction: ${reason}`,
+      })
     : new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `${what}: ${reason}` });
 
 const decodeAs =
@@ -79,10 +96,13 @@ const decodeAs =
       onRight: Effect.succeed,
     });
 
-const isoDate = (value: Date | string | undefined): string | undefined => (value instanceof Date ? value.toISOString() : value);
+const isoDate = (value: Date | string | undefined): string | undefined =>
+  value instanceof Date ? value.toISOString() : value;
 
 /** The snake_case body part of a party identifier. */
-export const partyIdentifierBody = (input: DvsPartyIdentifierInput | undefined): Readonly<Record<string, string | undefined>> | undefined =>
+export const partyIdentifierBody = (
+  input: DvsPartyIdentifierInput | undefined,
+): Readonly<Record<string, string | undefined>> | undefined =>
   input && {
     mobile_number: input.mobileNumber,
     account_number: input.accountNumber,
@@ -116,7 +136,11 @@ export const transactionBody = (input: DvsTransactionInput): JsonValue => {
       : calculation.calculationMode === 'SOURCE_AMOUNT'
         ? {
             calculation_mode: 'SOURCE_AMOUNT',
-            source: { unit_type: 'CURRENCY', unit: calculation.source.currency.code, amount: jsonDecimalOf(calculation.source) },
+            source: {
+              unit_type: 'CURRENCY',
+              unit: calculation.source.currency.code,
+              amount: jsonDecimalOf(calculation.source),
+            },
           }
         : {
             calculation_mode: 'DESTINATION_AMOUNT',
@@ -142,13 +166,18 @@ export const transactionBody = (input: DvsTransactionInput): JsonValue => {
 export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {}): DvsClient => {
   const perPage = Math.min(DVS_MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage ?? DVS_MAX_PER_PAGE)));
   const get = <A, I>(schema: Schema.Schema<A, I>, path: string, extra: Partial<DvsRequest> = {}): Call<A> =>
-    http.request({ method: 'GET', path, kind: 'read', ...extra }).pipe(Effect.flatMap((response) => decodeAs(schema, 'read', `GET ${path}`)(response.body)));
+    http
+      .request({ method: 'GET', path, kind: 'read', ...extra })
+      .pipe(Effect.flatMap((response) => decodeAs(schema, 'read', `GET ${path}`)(response.body)));
 
   /** Decodes a page item by item: undecodable items are reported and left out. */
   const decodePage =
     <A, I>(schema: Schema.Schema<A, I>, what: string) =>
     (body: unknown): Call<readonly A[]> => {
-      if (!Array.isArray(body)) return Effect.fail(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `${what}: expected a JSON array` }));
+      if (!Array.isArray(body))
+        return Effect.fail(
+          new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `${what}: expected a JSON array` }),
+        );
       const items: A[] = [];
       body.forEach((item: unknown, index) => {
         Either.match(Schema.decodeUnknownEither(schema)(item), {
@@ -178,14 +207,21 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         })
         .pipe(
           Effect.flatMap((response) =>
-            (extra.tolerant ? decodePage(schema, `GET ${path}`) : decodeAs(Schema.Array(schema), 'read', `GET ${path}`))(response.body).pipe(
+            (extra.tolerant
+              ? decodePage(schema, `GET ${path}`)
+              : decodeAs(Schema.Array(schema), 'read', `GET ${path}`))(response.body).pipe(
               Effect.map((items) => ({ items, headers: response.headers })),
             ),
           ),
         ),
     );
 
-  const write = (path: string, body: JsonValue | undefined, externalId: string | undefined, writeOptions: DvsWriteOptions = {}) =>
+  const write = (
+    path: string,
+    body: JsonValue | undefined,
+    externalId: string | undefined,
+    writeOptions: DvsWriteOptions = {},
+  ) =>
     http
       .request({
         method: 'POST',
@@ -202,7 +238,8 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
   return {
     services: (query = {}) => list(DvsService, '/services', { country_iso_code: query.countryIsoCode }),
     service: (serviceId) => get(DvsService, `/services/${id(serviceId)}`),
-    countries: (query = {}) => list(DvsCountry, '/countries', { service_id: query.serviceId, subservice_id: query.subserviceId }),
+    countries: (query = {}) =>
+      list(DvsCountry, '/countries', { service_id: query.serviceId, subservice_id: query.subserviceId }),
     country: (countryIsoCode) => get(DvsCountry, `/countries/${encodeURIComponent(countryIsoCode)}`),
     operators: (query = {}) =>
       list(DvsOperator, '/operators', {
@@ -222,7 +259,11 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     promotion: (promotionId, language) =>
       get(DvsPromotion, `/promotions/${id(promotionId)}`, language === undefined ? {} : { language }),
     campaigns: (query = {}) =>
-      list(DvsCampaign, '/campaigns', { country_iso_code: query.countryIsoCode, operator_id: query.operatorId, product_id: query.productId }),
+      list(DvsCampaign, '/campaigns', {
+        country_iso_code: query.countryIsoCode,
+        operator_id: query.operatorId,
+        product_id: query.productId,
+      }),
     campaign: (campaignId) => get(DvsCampaign, `/campaigns/${id(campaignId)}`),
     products: (query = {}) =>
       list(
@@ -240,7 +281,8 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         },
         { tolerant: true, ...(query.language === undefined ? {} : { language: query.language }) },
       ),
-    product: (productId, language) => get(DvsProduct, `/products/${id(productId)}`, language === undefined ? {} : { language }),
+    product: (productId, language) =>
+      get(DvsProduct, `/products/${id(productId)}`, language === undefined ? {} : { language }),
     lookupMobileNumber: (mobileNumber) =>
       followPages((page) =>
         http
@@ -252,13 +294,16 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           })
           .pipe(
             Effect.flatMap((response) =>
-              decodeAs(Schema.Array(DvsLookupOperator), 'read', 'POST /lookup/mobile-number')(response.body).pipe(
-                Effect.map((items) => ({ items, headers: response.headers })),
-              ),
+              decodeAs(
+                Schema.Array(DvsLookupOperator),
+                'read',
+                'POST /lookup/mobile-number',
+              )(response.body).pipe(Effect.map((items) => ({ items, headers: response.headers }))),
             ),
           ),
       ),
-    createTransaction: (mode, input, writeOptions) => write(`/${mode}/transactions`, transactionBody(input), input.externalId, writeOptions),
+    createTransaction: (mode, input, writeOptions) =>
+      write(`/${mode}/transactions`, transactionBody(input), input.externalId, writeOptions),
     confirmTransaction: (mode, transactionId, writeOptions) =>
       write(`/${mode}/transactions/${id(transactionId)}/confirm`, undefined, undefined, writeOptions),
     cancelTransaction: (transactionId) => write(`/transactions/${id(transactionId)}/cancel`, undefined, undefined),

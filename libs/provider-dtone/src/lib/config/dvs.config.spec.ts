@@ -1,5 +1,11 @@
 import { Either } from 'effect';
-import { DEFAULT_DVS_MAX_RETRIES_ON_429, DEFAULT_DVS_PRODUCT_CACHE_TTL_MS, DEFAULT_DVS_TIMEOUT_MS, DVS_PREPRODUCTION_URL, dvsConfigFrom } from './dvs.config';
+import {
+  DEFAULT_DVS_MAX_RETRIES_ON_429,
+  DEFAULT_DVS_PRODUCT_CACHE_TTL_MS,
+  DEFAULT_DVS_TIMEOUT_MS,
+  DVS_PREPRODUCTION_URL,
+  dvsConfigFrom,
+} from './dvs.config';
 
 describe('DVS configuration', () => {
   it('needs the key and secret, and defaults the rest to the pre-production sandbox', () => {
@@ -45,7 +51,14 @@ describe('DVS configuration', () => {
     expect(Either.isLeft(result)).toBe(true);
     if (Either.isLeft(result)) {
       expect(result.left).toMatchObject({ _tag: 'InvalidDvsConfig', code: 'INVALID_DVS_CONFIG' });
-      for (const name of ['DTONE_API_KEY', 'DTONE_API_SECRET', 'DTONE_BASE_URL', 'DTONE_TIMEOUT_MS', 'DTONE_PRODUCT_CACHE_TTL_MS', 'DTONE_MAX_RETRIES_ON_429']) {
+      for (const name of [
+        'DTONE_API_KEY',
+        'DTONE_API_SECRET',
+        'DTONE_BASE_URL',
+        'DTONE_TIMEOUT_MS',
+        'DTONE_PRODUCT_CACHE_TTL_MS',
+        'DTONE_MAX_RETRIES_ON_429',
+      ]) {
         expect(result.left.reason).toContain(name);
       }
       expect(result.left.message).not.toMatch(/hunter2|soon/);
@@ -54,7 +67,11 @@ describe('DVS configuration', () => {
 
   it('refuses an empty secret and out-of-range numbers', () => {
     expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: '' }))).toBe(true);
-    expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_TIMEOUT_MS: '10' }))).toBe(true);
-    expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_MAX_RETRIES_ON_429: '11' }))).toBe(true);
+    expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_TIMEOUT_MS: '10' }))).toBe(
+      true,
+    );
+    expect(
+      Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_MAX_RETRIES_ON_429: '11' })),
+    ).toBe(true);
   });
 });

@@ -30,7 +30,8 @@ export const DEFAULT_DVS_TIMEOUT_MS = 15_000;
 export const DEFAULT_DVS_PRODUCT_CACHE_TTL_MS = 10 * 60_000;
 export const DEFAULT_DVS_MAX_RETRIES_ON_429 = 3;
 
-const IntegerFromString = (min: number, max: number) => Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max));
+const IntegerFromString = (min: number, max: number) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max));
 
 const NonBlank = Schema.String.pipe(Schema.pattern(/^\S+$/));
 
@@ -44,7 +45,9 @@ const Environment = Schema.Struct({
   DTONE_PRODUCT_CACHE_TTL_MS: Schema.optionalWith(IntegerFromString(0, 7 * 24 * 3_600_000), {
     default: () => DEFAULT_DVS_PRODUCT_CACHE_TTL_MS,
   }),
-  DTONE_MAX_RETRIES_ON_429: Schema.optionalWith(IntegerFromString(0, 10), { default: () => DEFAULT_DVS_MAX_RETRIES_ON_429 }),
+  DTONE_MAX_RETRIES_ON_429: Schema.optionalWith(IntegerFromString(0, 10), {
+    default: () => DEFAULT_DVS_MAX_RETRIES_ON_429,
+  }),
 });
 
 /** What each variable must look like, said without echoing its value (a key or secret must never reach a log). */
@@ -60,11 +63,17 @@ const EXPECTED: Readonly<Record<string, string>> = {
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
 /** Decodes the DVS settings; the error names every bad variable, never a value. */
-export const dvsConfigFrom = (environment: Readonly<Record<string, string | undefined>>): Either.Either<DvsConfig, InvalidDvsConfig> =>
+export const dvsConfigFrom = (
+  environment: Readonly<Record<string, string | undefined>>,
+): Either.Either<DvsConfig, InvalidDvsConfig> =>
   Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }).pipe(
     Either.mapLeft((error) => {
-      const variables = [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => String(issue.path[0] ?? '')))];
-      return new InvalidDvsConfig({ reason: variables.map((name) => `${name}: ${EXPECTED[name] ?? 'invalid'}`).join('; ') });
+      const variables = [
+        ...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => String(issue.path[0] ?? ''))),
+      ];
+      return new InvalidDvsConfig({
+        reason: variables.map((name) => `${name}: ${EXPECTED[name] ?? 'invalid'}`).join('; '),
+      });
     }),
     Either.map((env) => ({
       apiKey: env.DTONE_API_KEY,

@@ -2,16 +2,43 @@ import { DVS_ERROR_CODES, dvsErrorCodeEntry, dvsErrorsOf, providerErrorOf } from
 
 /** The "Error codes" table of reference/dtone-dvs-api-reference.txt: code and HTTP status. */
 const REFERENCE_CODES: ReadonlyArray<readonly [number, number]> = [
-  [1000400, 400], [1000401, 401], [1000404, 404], [1000429, 429],
-  [1003001, 404], [1003002, 400], [1003003, 400], [1003101, 404], [1003201, 404], [1003301, 404],
-  [1005003, 400], [1005004, 404], [1005005, 404], [1005006, 404], [1005503, 400],
-  [1006001, 400], [1006003, 400], [1006009, 404], [1006503, 400],
-  [1007001, 400], [1007002, 400], [1007004, 400], [1007005, 400], [1007007, 400], [1007500, 400],
-  [1008004, 404], [1009001, 500], [1009503, 503],
+  [1000400, 400],
+  [1000401, 401],
+  [1000404, 404],
+  [1000429, 429],
+  [1003001, 404],
+  [1003002, 400],
+  [1003003, 400],
+  [1003101, 404],
+  [1003201, 404],
+  [1003301, 404],
+  [1005003, 400],
+  [1005004, 404],
+  [1005005, 404],
+  [1005006, 404],
+  [1005503, 400],
+  [1006001, 400],
+  [1006003, 400],
+  [1006009, 404],
+  [1006503, 400],
+  [1007001, 400],
+  [1007002, 400],
+  [1007004, 400],
+  [1007005, 400],
+  [1007007, 400],
+  [1007500, 400],
+  [1008004, 404],
+  [1009001, 500],
+  [1009503, 503],
 ];
 
 const errorFor = (code: number, httpStatus: number, kind: 'read' | 'write' = 'read') =>
-  providerErrorOf([{ code: String(code), message: `message of ${code}` }], { kind, httpStatus, retryAfterMs: 1_000, externalId: 'ext-1' });
+  providerErrorOf([{ code: String(code), message: `message of ${code}` }], {
+    kind,
+    httpStatus,
+    retryAfterMs: 1_000,
+    externalId: 'ext-1',
+  });
 
 describe('DVS error codes', () => {
   it('has an entry for every code of the reference, with its HTTP status, and nothing else', () => {
@@ -48,11 +75,19 @@ describe('DVS error codes', () => {
   });
 
   it('1006001 (insufficient balance) is a refusal that a later attempt may overcome', () => {
-    expect(errorFor(1006001, 400, 'write')).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1006001', retryable: true });
+    expect(errorFor(1006001, 400, 'write')).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1006001',
+      retryable: true,
+    });
   });
 
   it('1007001 is "external id already used", naming the external id of the request', () => {
-    expect(errorFor(1007001, 400, 'write')).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'ext-1', retryable: false });
+    expect(errorFor(1007001, 400, 'write')).toMatchObject({
+      _tag: 'ExternalIdAlreadyUsed',
+      providerExternalId: 'ext-1',
+      retryable: false,
+    });
   });
 
   it('1009503 and 1009001 are retryable unavailability on a read, an unknown outcome on a write', () => {
@@ -64,19 +99,32 @@ describe('DVS error codes', () => {
 
   it('429 carries the wait, for reads and writes alike (nothing was done)', () => {
     expect(errorFor(1000429, 429, 'write')).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 1_000 });
-    expect(providerErrorOf([], { kind: 'read', httpStatus: 429, retryAfterMs: 2_000 })).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 2_000 });
+    expect(providerErrorOf([], { kind: 'read', httpStatus: 429, retryAfterMs: 2_000 })).toMatchObject({
+      _tag: 'ProviderRateLimited',
+      retryAfterMs: 2_000,
+    });
   });
 
   it('falls back on the HTTP status for bodies without a known code', () => {
-    expect(providerErrorOf([], { kind: 'read', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({ _tag: 'ProviderUnavailable' });
-    expect(providerErrorOf([], { kind: 'write', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
-    expect(providerErrorOf([], { kind: 'write', httpStatus: 408, retryAfterMs: 0 })).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
-    expect(providerErrorOf([{ code: '9999999', message: 'new' }], { kind: 'read', httpStatus: 400, retryAfterMs: 0 })).toMatchObject({
+    expect(providerErrorOf([], { kind: 'read', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({
+      _tag: 'ProviderUnavailable',
+    });
+    expect(providerErrorOf([], { kind: 'write', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+    });
+    expect(providerErrorOf([], { kind: 'write', httpStatus: 408, retryAfterMs: 0 })).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+    });
+    expect(
+      providerErrorOf([{ code: '9999999', message: 'new' }], { kind: 'read', httpStatus: 400, retryAfterMs: 0 }),
+    ).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: '9999999',
       retryable: false,
     });
-    expect(providerErrorOf([], { kind: 'read', httpStatus: 403, retryAfterMs: 0 })).toMatchObject({ providerCode: 'HTTP_403' });
+    expect(providerErrorOf([], { kind: 'read', httpStatus: 403, retryAfterMs: 0 })).toMatchObject({
+      providerCode: 'HTTP_403',
+    });
   });
 
   it('prefers 1007001 among several errors, then the first known code', () => {
@@ -84,31 +132,45 @@ describe('DVS error codes', () => {
       { code: '1000400', message: 'Bad Request' },
       { code: '1007001', message: 'Transaction external ID has already been used' },
     ];
-    expect(providerErrorOf(errors, { kind: 'write', httpStatus: 400, retryAfterMs: 0 })._tag).toBe('ExternalIdAlreadyUsed');
-    const rejected = providerErrorOf([{ code: 'x', message: 'odd' }, { code: '1003002', message: 'out of range' }], {
-      kind: 'write',
-      httpStatus: 400,
-      retryAfterMs: 0,
-    });
+    expect(providerErrorOf(errors, { kind: 'write', httpStatus: 400, retryAfterMs: 0 })._tag).toBe(
+      'ExternalIdAlreadyUsed',
+    );
+    const rejected = providerErrorOf(
+      [
+        { code: 'x', message: 'odd' },
+        { code: '1003002', message: 'out of range' },
+      ],
+      {
+        kind: 'write',
+        httpStatus: 400,
+        retryAfterMs: 0,
+      },
+    );
     expect(rejected).toMatchObject({ providerCode: '1003002' });
     expect(rejected.message).toContain('out of range');
   });
 
   it('reads DVS error bodies, tolerating extra fields and numeric or string codes', () => {
-    expect(dvsErrorsOf({ errors: [{ code: 1005003, message: 'Credit party mobile number is invalid', trace: 'x' }], extra: 1 })).toEqual([
-      { code: '1005003', message: 'Credit party mobile number is invalid' },
-    ]);
+    expect(
+      dvsErrorsOf({
+        errors: [{ code: 1005003, message: 'Credit party mobile number is invalid', trace: 'x' }],
+        extra: 1,
+      }),
+    ).toEqual([{ code: '1005003', message: 'Credit party mobile number is invalid' }]);
     expect(dvsErrorsOf({ errors: [{ code: '1006001' }] })).toEqual([{ code: '1006001', message: '' }]);
     expect(dvsErrorsOf('<html>')).toEqual([]);
     expect(dvsErrorsOf(null)).toEqual([]);
   });
 
   it('masks phone numbers that DVS quotes in its error messages', () => {
-    const error = providerErrorOf([{ code: '1005003', message: 'Credit party mobile number +254711000111 is invalid' }], {
-      kind: 'read',
-      httpStatus: 400,
-      retryAfterMs: 0,
-    });
+    const error = providerErrorOf(
+      [{ code: '1005003', message: 'Credit party mobile number +254711000111 is invalid' }],
+      {
+        kind: 'read',
+        httpStatus: 400,
+        retryAfterMs: 0,
+      },
+    );
     expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1005003' });
     const reason = (error as { reason: string }).reason;
     expect(reason).not.toContain('254711000111');

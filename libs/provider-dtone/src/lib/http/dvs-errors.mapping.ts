@@ -106,7 +106,9 @@ export const dvsErrorsOf = (body: unknown): readonly DvsApiError[] =>
 
 // DVS's own messages may quote the number: masked as in the transfer log
 const describe = (errors: readonly DvsApiError[], httpStatus: number): string =>
-  errors.length === 0 ? `HTTP ${httpStatus}` : errors.map((error) => maskPhonesIn(`${error.code} ${error.message}`.trim())).join('; ');
+  errors.length === 0
+    ? `HTTP ${httpStatus}`
+    : errors.map((error) => maskPhonesIn(`${error.code} ${error.message}`.trim())).join('; ');
 
 /** A status that says the request was not (or not known to be) done, whatever the body says: 5xx, 408. */
 const isServerFailure = (httpStatus: number): boolean => httpStatus >= 500 || httpStatus === 408;
@@ -121,12 +123,18 @@ const isServerFailure = (httpStatus: number): boolean => httpStatus >= 500 || ht
 export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFailureContext): ProviderError => {
   const reason = describe(errors, context.httpStatus);
   if (context.kind === 'write' && isServerFailure(context.httpStatus)) {
-    return new ProviderOutcomeUnknown({ provider: DTONE_PROVIDER_ID, reason: `HTTP ${context.httpStatus} after sending: ${reason}` });
+    return new ProviderOutcomeUnknown({
+      provider: DTONE_PROVIDER_ID,
+      reason: `HTTP ${context.httpStatus} after sending: ${reason}`,
+    });
   }
-  const known = errors.map((error) => dvsErrorCodeEntry(error.code)).filter((item): item is DvsErrorCodeEntry => item !== undefined);
+  const known = errors
+    .map((error) => dvsErrorCodeEntry(error.code))
+    .filter((item): item is DvsErrorCodeEntry => item !== undefined);
   const chosen = known.find((item) => item.outcome === 'external-id-already-used') ?? known[0];
   const outcome: DvsErrorOutcome =
-    chosen?.outcome ?? (context.httpStatus === 429 ? 'rate-limited' : isServerFailure(context.httpStatus) ? 'unavailable' : 'rejected');
+    chosen?.outcome ??
+    (context.httpStatus === 429 ? 'rate-limited' : isServerFailure(context.httpStatus) ? 'unavailable' : 'rejected');
   switch (outcome) {
     case 'external-id-already-used':
       return new ExternalIdAlreadyUsed({ provider: DTONE_PROVIDER_ID, providerExternalId: context.externalId ?? '' });

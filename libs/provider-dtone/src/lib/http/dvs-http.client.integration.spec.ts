@@ -24,12 +24,22 @@ const settings = (overrides: Partial<DvsHttpSettings> = {}): DvsHttpSettings => 
 });
 
 const read: DvsRequest = { method: 'GET', path: '/balances', kind: 'read' };
-const write: DvsRequest = { method: 'POST', path: '/async/transactions', kind: 'write', body: { external_id: 'e-1' }, externalId: 'e-1' };
+const write: DvsRequest = {
+  method: 'POST',
+  path: '/async/transactions',
+  kind: 'write',
+  body: { external_id: 'e-1' },
+  externalId: 'e-1',
+};
 
 const run = (request: DvsRequest, overrides: Partial<DvsHttpSettings> = {}, options: DvsHttpOptions = {}) =>
   Effect.runPromise(Effect.either(makeDvsHttpClient(settings(overrides), options).request(request)));
 
-const failure = async (request: DvsRequest, overrides: Partial<DvsHttpSettings> = {}, options: DvsHttpOptions = {}): Promise<ProviderError> => {
+const failure = async (
+  request: DvsRequest,
+  overrides: Partial<DvsHttpSettings> = {},
+  options: DvsHttpOptions = {},
+): Promise<ProviderError> => {
   const result = await run(request, overrides, options);
   if (Either.isRight(result)) throw new Error(`expected a failure, got HTTP ${result.right.status}`);
   return result.left;
@@ -47,9 +57,15 @@ const closedPort = async (): Promise<number> => {
 
 describe('DVS HTTP layer', () => {
   it('authenticates with HTTP Basic (key, secret), sends JSON with exact decimals, and decodes the answer', async () => {
-    fake.on('POST', '/async/transactions', () => ({ status: 201, json: { id: 7 }, headers: { 'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '9' } }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 201,
+      json: { id: 7 },
+      headers: { 'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '9' },
+    }));
     const client = makeDvsHttpClient(settings());
-    const response = await Effect.runPromise(client.request({ ...write, body: { amount: new JsonDecimal('10.50'), product_id: 3 } }));
+    const response = await Effect.runPromise(
+      client.request({ ...write, body: { amount: new JsonDecimal('10.50'), product_id: 3 } }),
+    );
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ id: 7 });
     expect(client.rateLimit()).toEqual({ limit: 10, remaining: 9 });
@@ -61,7 +77,13 @@ describe('DVS HTTP layer', () => {
 
   it('encodes query filters, arrays as repeated keys, and sends Accept-Language', async () => {
     fake.on('GET', '/products', () => ({ json: [] }));
-    await run({ method: 'GET', path: '/products', kind: 'read', query: { tags: ['A', 'B'], country_iso_code: 'PHL', region: undefined }, language: 'es' });
+    await run({
+      method: 'GET',
+      path: '/products',
+      kind: 'read',
+      query: { tags: ['A', 'B'], country_iso_code: 'PHL', region: undefined },
+      language: 'es',
+    });
     const [request] = fake.requests;
     expect(request?.query.getAll('tags')).toEqual(['A', 'B']);
     expect(request?.query.get('country_iso_code')).toBe('PHL');
@@ -91,8 +113,14 @@ describe('DVS HTTP layer', () => {
   });
 
   it('5xx: unavailability on a read, an unknown outcome on a send', async () => {
-    fake.on('GET', '/balances', () => ({ status: 503, json: { errors: [{ code: 1009503, message: 'Service unavailable, please retry later' }] } }));
-    fake.on('POST', '/async/transactions', () => ({ status: 500, json: { errors: [{ code: 1009001, message: 'Unexpected error' }] } }));
+    fake.on('GET', '/balances', () => ({
+      status: 503,
+      json: { errors: [{ code: 1009503, message: 'Service unavailable, please retry later' }] },
+    }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 500,
+      json: { errors: [{ code: 1009001, message: 'Unexpected error' }] },
+    }));
     expect(await failure(read)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
     expect(await failure(write)).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
   });
@@ -101,7 +129,11 @@ describe('DVS HTTP layer', () => {
     let calls = 0;
     fake.on('GET', '/balances', () =>
       ++calls <= 2
-        ? { status: 429, headers: { 'Retry-After': '0' }, json: { errors: [{ code: 1000429, message: 'Too many requests' }] } }
+        ? {
+            status: 429,
+            headers: { 'Retry-After': '0' },
+            json: { errors: [{ code: 1000429, message: 'Too many requests' }] },
+          }
         : { json: [] },
     );
     const result = await run(read);
@@ -110,24 +142,38 @@ describe('DVS HTTP layer', () => {
   });
 
   it('429 on a read: gives up with ProviderRateLimited after the retries, or when the wait is too long', async () => {
-    fake.on('GET', '/balances', () => ({ status: 429, headers: { 'X-Ratelimit-Reset': '0' }, json: { errors: [{ code: 1000429 }] } }));
+    fake.on('GET', '/balances', () => ({
+      status: 429,
+      headers: { 'X-Ratelimit-Reset': '0' },
+      json: { errors: [{ code: 1000429 }] },
+    }));
     expect(await failure(read, { maxRetriesOn429: 1 })).toMatchObject({ _tag: 'ProviderRateLimited' });
     expect(fake.requests).toHaveLength(2);
     fake.reset();
     fake.on('GET', '/balances', () => ({ status: 429, headers: { 'Retry-After': '120' } }));
-    expect(await failure(read, {}, { maxRateLimitWaitMs: 1_000 })).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 120_000 });
+    expect(await failure(read, {}, { maxRateLimitWaitMs: 1_000 })).toMatchObject({
+      _tag: 'ProviderRateLimited',
+      retryAfterMs: 120_000,
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
   it('429 on a send: never resent, ProviderRateLimited with the wait', async () => {
-    fake.on('POST', '/async/transactions', () => ({ status: 429, headers: { 'Retry-After': '2' }, json: { errors: [{ code: 1000429 }] } }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 429,
+      headers: { 'Retry-After': '2' },
+      json: { errors: [{ code: 1000429 }] },
+    }));
     expect(await failure(write)).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 2_000, retryable: true });
     expect(fake.requests).toHaveLength(1);
   });
 
   it('respects X-Ratelimit-Remaining 0: a read waits for the reset, a send fails unsent', async () => {
     let now = Date.parse('2026-11-02T10:00:00Z');
-    fake.on('GET', '/balances', () => ({ json: [], headers: { 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '1' } }));
+    fake.on('GET', '/balances', () => ({
+      json: [],
+      headers: { 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '1' },
+    }));
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: {} }));
     const client = makeDvsHttpClient(settings(), { nowMs: () => now });
     await Effect.runPromise(client.request(read));
@@ -140,17 +186,31 @@ describe('DVS HTTP layer', () => {
 
   it('maps DVS error bodies per code', async () => {
     fake.on('POST', '/async/transactions', (request) => {
-      const code = { 'e-invalid': 1005003, 'e-balance': 1006001, 'e-used': 1007001 }[(request.body as { external_id: string }).external_id];
+      const code = { 'e-invalid': 1005003, 'e-balance': 1006001, 'e-used': 1007001 }[
+        (request.body as { external_id: string }).external_id
+      ];
       return { status: 400, json: { errors: [{ code, message: 'refused' }] } };
     });
     const send = (externalId: string) => failure({ ...write, body: { external_id: externalId }, externalId });
-    expect(await send('e-invalid')).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1005003', retryable: false, suggestsOperatorLookup: true });
-    expect(await send('e-balance')).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1006001', retryable: true });
+    expect(await send('e-invalid')).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1005003',
+      retryable: false,
+      suggestsOperatorLookup: true,
+    });
+    expect(await send('e-balance')).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1006001',
+      retryable: true,
+    });
     expect(await send('e-used')).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'e-used' });
   });
 
   it('auth failure: a typed, final refusal', async () => {
-    fake.on('GET', '/balances', () => ({ status: 401, json: { errors: [{ code: 1000401, message: 'Unauthorized' }] } }));
+    fake.on('GET', '/balances', () => ({
+      status: 401,
+      json: { errors: [{ code: 1000401, message: 'Unauthorized' }] },
+    }));
     expect(await failure(read)).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1000401', retryable: false });
   });
 
@@ -162,10 +222,17 @@ describe('DVS HTTP layer', () => {
   });
 
   it('logs every exchange redacted: no auth header, no secret, masked numbers', async () => {
-    fake.on('POST', '/async/transactions', () => ({ status: 201, json: { id: 1, credit_party_identifier: { mobile_number: '+6595123100' } } }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 201,
+      json: { id: 1, credit_party_identifier: { mobile_number: '+6595123100' } },
+    }));
     fake.on('GET', '/balances', () => ({ hang: true }));
     const entries: TransferLogEntry[] = [];
-    await run({ ...write, body: { credit_party_identifier: { mobile_number: '+6595123100' } } }, {}, { onExchange: (entry) => entries.push(entry) });
+    await run(
+      { ...write, body: { credit_party_identifier: { mobile_number: '+6595123100' } } },
+      {},
+      { onExchange: (entry) => entries.push(entry) },
+    );
     await run(read, {}, { onExchange: (entry) => entries.push(entry) });
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ provider: 'dtone', request: { method: 'POST' }, response: { status: 201 } });
@@ -177,9 +244,16 @@ describe('DVS HTTP layer', () => {
 
   it('a failing fetch whose message holds the URL does not leak its query (the number) into the reason', async () => {
     const leakyFetch = (async (url: string) => {
-      throw new TypeError(`fetch failed: ${url}?credit_party_mobile_number=%2B254711000111&x=1 (credit_party_mobile_number=254711000111)`);
+      throw new TypeError(
+        `fetch failed: ${url}?credit_party_mobile_number=%2B254711000111&x=1 (credit_party_mobile_number=254711000111)`,
+      );
     }) as unknown as typeof fetch;
-    const lookup: DvsRequest = { method: 'POST', path: '/lookup/mobile-number', kind: 'read', query: { credit_party_mobile_number: '+254711000111' } };
+    const lookup: DvsRequest = {
+      method: 'POST',
+      path: '/lookup/mobile-number',
+      kind: 'read',
+      query: { credit_party_mobile_number: '+254711000111' },
+    };
     const error = await failure(lookup, {}, { fetch: leakyFetch });
     expect(error._tag).toBe('ProviderUnavailable');
     const reason = (error as { reason: string }).reason;
@@ -189,7 +263,9 @@ describe('DVS HTTP layer', () => {
 
   it('a body that cannot be encoded (NaN per_page) fails typed and unsent, not as a defect', async () => {
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: { id: 7 } }));
-    const result = await Effect.runPromiseExit(makeDvsHttpClient(settings()).request({ ...write, body: { per_page: Number.NaN } }));
+    const result = await Effect.runPromiseExit(
+      makeDvsHttpClient(settings()).request({ ...write, body: { per_page: Number.NaN } }),
+    );
     expect(result).toMatchObject({ _tag: 'Failure', cause: { _tag: 'Fail' } });
     const error = await failure({ ...write, body: { per_page: Number.NaN } });
     expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'INVALID_REQUEST', retryable: false });

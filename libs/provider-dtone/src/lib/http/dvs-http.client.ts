@@ -11,7 +11,13 @@ import type { DvsConfig } from '../config/dvs.config';
 import { maskPhonesIn, redactTransferLogEntry, type TransferLogEntry } from '../transfer-log/transfer-log.redaction';
 import { type DvsCallKind, DTONE_PROVIDER_ID, dvsErrorsOf, providerErrorOf } from './dvs-errors.mapping';
 import { encodeJson, type JsonValue } from './dvs-json.codec';
-import { backoffMs, type RateLimitSnapshot, rateLimitSnapshotOf, retryAfterMsOf, waitBeforeNextCallMs } from './rate-limit.policy';
+import {
+  backoffMs,
+  type RateLimitSnapshot,
+  rateLimitSnapshotOf,
+  retryAfterMsOf,
+  waitBeforeNextCallMs,
+} from './rate-limit.policy';
 
 export type DvsQueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 export type DvsQuery = Readonly<Record<string, DvsQueryValue>>;
@@ -110,7 +116,9 @@ const describeError = (error: unknown): string => {
 
 const isTimeout = (error: unknown): boolean => {
   const code = errorCodeOf(error);
-  return fieldOf(error, 'name') === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  return (
+    fieldOf(error, 'name') === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+  );
 };
 
 const encodeQuery = (query: DvsQuery | undefined): string => {
@@ -119,7 +127,8 @@ const encodeQuery = (query: DvsQuery | undefined): string => {
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
     // arrays as repeated keys (OpenAPI's form style): benefit_types=TALKTIME&benefit_types=DATA
-    if (Array.isArray(value)) for (const item of value as readonly (string | number)[]) params.append(name, String(item));
+    if (Array.isArray(value))
+      for (const item of value as readonly (string | number)[]) params.append(name, String(item));
     else params.append(name, String(value));
   }
   const text = params.toString();
@@ -228,7 +237,10 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
 
   const noAnswerError = (request: DvsRequest, raw: Extract<RawExchange, { _tag: 'NoAnswer' }>): ProviderError =>
     raw.failure === 'not-sent' || request.kind === 'read'
-      ? new ProviderUnavailable({ provider: DTONE_PROVIDER_ID, reason: `${request.method} ${request.path}: ${raw.detail}` })
+      ? new ProviderUnavailable({
+          provider: DTONE_PROVIDER_ID,
+          reason: `${request.method} ${request.path}: ${raw.detail}`,
+        })
       : new ProviderOutcomeUnknown({
           provider: DTONE_PROVIDER_ID,
           reason: `${request.method} ${request.path} sent, ${raw.failure === 'timeout' ? raw.detail : `connection broke: ${raw.detail}`}`,
@@ -264,7 +276,12 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
           );
         }
         const retryAfterMs = retryAfterMsOf(raw.headers, now) ?? backoffMs(retry);
-        if (raw.status === 429 && request.kind === 'read' && retry < settings.maxRetriesOn429 && retryAfterMs <= maxWaitMs) {
+        if (
+          raw.status === 429 &&
+          request.kind === 'read' &&
+          retry < settings.maxRetriesOn429 &&
+          retryAfterMs <= maxWaitMs
+        ) {
           lastRateLimit = undefined; // the wait below is the one the answer asked for
           return Effect.sleep(Duration.millis(retryAfterMs)).pipe(Effect.zipRight(attempt(request, retry + 1)));
         }

@@ -12,7 +12,15 @@ describe('JSON bodies with exact decimals', () => {
   });
 
   it('encodes objects, arrays and scalars, leaving undefined properties out', () => {
-    const text = encodeJson({ a: 'x"y', b: 1, c: true, d: null, e: undefined, f: [new JsonDecimal('0.10'), 'z'], g: { h: new JsonDecimal('-3') } });
+    const text = encodeJson({
+      a: 'x"y',
+      b: 1,
+      c: true,
+      d: null,
+      e: undefined,
+      f: [new JsonDecimal('0.10'), 'z'],
+      g: { h: new JsonDecimal('-3') },
+    });
     expect(text).toBe('{"a":"x\\"y","b":1,"c":true,"d":null,"f":[0.10,"z"],"g":{"h":-3}}');
     expect(JSON.parse(text)).toEqual({ a: 'x"y', b: 1, c: true, d: null, f: [0.1, 'z'], g: { h: -3 } });
   });

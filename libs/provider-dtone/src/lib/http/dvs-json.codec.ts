@@ -27,7 +27,8 @@ export const jsonDecimalOf = (value: Money): JsonDecimal => new JsonDecimal(form
 export const encodeJson = (value: JsonValue): string => {
   if (value instanceof JsonDecimal) return value.text;
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number in a request body');
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError('non-finite number in a request body');
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${(value as readonly JsonValue[]).map(encodeJson).join(',')}]`;

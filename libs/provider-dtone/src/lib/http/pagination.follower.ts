@@ -61,7 +61,11 @@ export const followPages = <A, E, R>(
   maxPages = MAX_PAGES,
 ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> => {
   const invalid = (reason: string) => Effect.fail(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason }));
-  const loop = (page: number, pagesSeen: number, collected: readonly A[]): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> =>
+  const loop = (
+    page: number,
+    pagesSeen: number,
+    collected: readonly A[],
+  ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> =>
     Effect.flatMap(fetchPage(page), ({ items, headers }) => {
       const all = [...collected, ...items];
       const next = nextPageOf(pageInfoOf(headers), page);

@@ -1,4 +1,10 @@
-import { backoffMs, MAX_BACKOFF_MS, rateLimitSnapshotOf, retryAfterMsOf, waitBeforeNextCallMs } from './rate-limit.policy';
+import {
+  backoffMs,
+  MAX_BACKOFF_MS,
+  rateLimitSnapshotOf,
+  retryAfterMsOf,
+  waitBeforeNextCallMs,
+} from './rate-limit.policy';
 
 const headers = (record: Record<string, string>) => new Headers(record);
 const NOW = Date.parse('2026-11-02T10:00:00Z');
@@ -19,7 +25,12 @@ describe('rate-limit headers', () => {
   });
 
   it('keeps the limit, the remaining calls and the reset of an answer', () => {
-    expect(rateLimitSnapshotOf(headers({ 'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '1' }), NOW)).toEqual({
+    expect(
+      rateLimitSnapshotOf(
+        headers({ 'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '1' }),
+        NOW,
+      ),
+    ).toEqual({
       limit: 10,
       remaining: 0,
       resetAtMs: NOW + 1_000,

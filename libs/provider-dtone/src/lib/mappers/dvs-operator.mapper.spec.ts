@@ -13,9 +13,17 @@ describe('operators', () => {
 
   it('maps an operator and keeps the identified flag of a lookup', () => {
     const country = { iso_code: 'SGP', name: 'Singapore' };
-    expect(Either.getOrThrow(operatorOf({ id: 12, name: 'Singtel', country }))).toEqual({ id: '12', name: 'Singtel', countryIso: 'SG' });
-    expect(Either.getOrThrow(operatorMatchOf({ id: 12, name: 'Singtel', country, identified: true })).identified).toBe(true);
-    expect(Either.getOrThrow(operatorMatchOf({ id: 12, name: 'Singtel', country, identified: false })).identified).toBe(false);
+    expect(Either.getOrThrow(operatorOf({ id: 12, name: 'Singtel', country }))).toEqual({
+      id: '12',
+      name: 'Singtel',
+      countryIso: 'SG',
+    });
+    expect(Either.getOrThrow(operatorMatchOf({ id: 12, name: 'Singtel', country, identified: true })).identified).toBe(
+      true,
+    );
+    expect(Either.getOrThrow(operatorMatchOf({ id: 12, name: 'Singtel', country, identified: false })).identified).toBe(
+      false,
+    );
     expect(Either.getOrThrow(operatorMatchOf({ id: 12, name: 'Singtel', country })).identified).toBe(false);
   });
 

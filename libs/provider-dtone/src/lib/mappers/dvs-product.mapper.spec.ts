@@ -93,14 +93,26 @@ describe('DVS product -> domain product', () => {
   });
 
   it('refuses what it cannot map exactly, saying why', () => {
-    expect(failure(sampleDvsFixedProduct({ destination: { unit_type: 'DATA', unit: 'GB', amount: 1 } })).reason).toMatch(/not a currency/);
-    expect(failure(sampleDvsFixedProduct({ destination: { unit_type: 'CURRENCY', unit: 'XYZ', amount: 1 } })).reason).toMatch(/unknown currency/);
-    expect(failure(sampleDvsFixedProduct({ destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 1.005 } })).reason).toMatch(/destination/);
-    expect(failure(sampleDvsFixedProduct({ prices: { wholesale: null } })).reason).toMatch(/no wholesale price/);
-    expect(failure(sampleDvsFixedProduct({ operator: { id: 1, name: 'Global', country: { iso_code: 'GXX' } } })).reason).toMatch(/GXX/);
-    expect(failure(sampleDvsRangedProduct({ destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 10 } })).reason).toMatch(/single destination/);
     expect(
-      failure(sampleDvsRangedProduct({ rates: null, prices: { wholesale: { unit_type: 'CURRENCY', unit: 'USD', fee: 0 } } })).reason,
+      failure(sampleDvsFixedProduct({ destination: { unit_type: 'DATA', unit: 'GB', amount: 1 } })).reason,
+    ).toMatch(/not a currency/);
+    expect(
+      failure(sampleDvsFixedProduct({ destination: { unit_type: 'CURRENCY', unit: 'XYZ', amount: 1 } })).reason,
+    ).toMatch(/unknown currency/);
+    expect(
+      failure(sampleDvsFixedProduct({ destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 1.005 } })).reason,
+    ).toMatch(/destination/);
+    expect(failure(sampleDvsFixedProduct({ prices: { wholesale: null } })).reason).toMatch(/no wholesale price/);
+    expect(
+      failure(sampleDvsFixedProduct({ operator: { id: 1, name: 'Global', country: { iso_code: 'GXX' } } })).reason,
+    ).toMatch(/GXX/);
+    expect(
+      failure(sampleDvsRangedProduct({ destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 10 } })).reason,
+    ).toMatch(/single destination/);
+    expect(
+      failure(
+        sampleDvsRangedProduct({ rates: null, prices: { wholesale: { unit_type: 'CURRENCY', unit: 'USD', fee: 0 } } }),
+      ).reason,
     ).toMatch(/neither rates.wholesale nor a wholesale amount/);
   });
 });

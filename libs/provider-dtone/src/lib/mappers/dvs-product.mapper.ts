@@ -75,12 +75,23 @@ const fail = <A>(productId: number, reason: string): Result<A> =>
 const currencyNamed = (productId: number, unitType: string, unit: string): Result<Currency> =>
   unitType !== 'CURRENCY'
     ? fail(productId, `amount in ${unitType} "${unit}", not a currency`)
-    : Either.mapLeft(currencyOf(unit), () => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product ${productId}: unknown currency "${unit}"` }));
+    : Either.mapLeft(
+        currencyOf(unit),
+        () =>
+          new ProviderResponseInvalid({
+            provider: DTONE_PROVIDER_ID,
+            reason: `product ${productId}: unknown currency "${unit}"`,
+          }),
+      );
 
 const exact = (productId: number, amount: number, currency: Currency, what: string): Result<Money> =>
   Either.mapLeft(
     moneyFromJsonNumber(amount, currency),
-    (error) => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product ${productId}: ${what} ${error.reason}` }),
+    (error) =>
+      new ProviderResponseInvalid({
+        provider: DTONE_PROVIDER_ID,
+        reason: `product ${productId}: ${what} ${error.reason}`,
+      }),
   );
 
 const rangeOf = (productId: number, range: DvsAmountRange, currency: Currency, what: string): Result<MoneyRange> =>
@@ -97,20 +108,27 @@ const amountOf = (
   currency: Currency,
   amount: number | DvsAmountRange,
   what: string,
-): Result<MoneyOrRange> => (typeof amount === 'number' ? exact(productId, amount, currency, what) : rangeOf(productId, amount, currency, what));
+): Result<MoneyOrRange> =>
+  typeof amount === 'number' ? exact(productId, amount, currency, what) : rangeOf(productId, amount, currency, what);
 
 const valueOf = (productId: number, value: DvsValue, what: string): Result<MoneyOrRange> =>
-  Either.flatMap(currencyNamed(productId, value.unit_type, value.unit), (currency) => amountOf(productId, currency, value.amount, what));
+  Either.flatMap(currencyNamed(productId, value.unit_type, value.unit), (currency) =>
+    amountOf(productId, currency, value.amount, what),
+  );
 
 /** A price's amount; `undefined` when the price gives none. */
 const priceOf = (productId: number, price: DvsPrice, what: string): Result<MoneyOrRange | undefined> =>
   Either.flatMap(currencyNamed(productId, price.unit_type, price.unit), (currency) =>
-    price.amount === undefined || price.amount === null ? Either.right(undefined) : amountOf(productId, currency, price.amount, what),
+    price.amount === undefined || price.amount === null
+      ? Either.right(undefined)
+      : amountOf(productId, currency, price.amount, what),
   );
 
 const feeOf = (productId: number, price: DvsPrice, what: string): Result<Money> =>
   Either.flatMap(currencyNamed(productId, price.unit_type, price.unit), (currency) =>
-    price.fee === undefined || price.fee === null ? Either.right(zero(currency)) : exact(productId, price.fee, currency, what),
+    price.fee === undefined || price.fee === null
+      ? Either.right(zero(currency))
+      : exact(productId, price.fee, currency, what),
   );
 
 /** Airtime, bundle or data: from the Mobile subservice, else from the benefits. */
@@ -148,14 +166,24 @@ const wholesaleRateOf = (
   const rate = product.rates?.wholesale;
   if (rate !== undefined && rate !== null) {
     const text = plainDecimalOf(rate) ?? '';
-    return Either.mapLeft(parseExchangeRate(text, source, destination.min.currency), (error) =>
-      new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product ${product.id}: rates.wholesale ${error.reason}` }),
+    return Either.mapLeft(
+      parseExchangeRate(text, source, destination.min.currency),
+      (error) =>
+        new ProviderResponseInvalid({
+          provider: DTONE_PROVIDER_ID,
+          reason: `product ${product.id}: rates.wholesale ${error.reason}`,
+        }),
     );
   }
   if (wholesale === undefined) return fail(product.id, 'neither rates.wholesale nor a wholesale amount');
   const paid = isMoneyRange(wholesale) ? wholesale.max : wholesale;
-  return Either.mapLeft(impliedRate(paid, destination.max), (error) =>
-    new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product ${product.id}: no rates.wholesale and ${error.reason}` }),
+  return Either.mapLeft(
+    impliedRate(paid, destination.max),
+    (error) =>
+      new ProviderResponseInvalid({
+        provider: DTONE_PROVIDER_ID,
+        reason: `product ${product.id}: no rates.wholesale and ${error.reason}`,
+      }),
   );
 };
 
@@ -196,17 +224,30 @@ export const mapDvsProduct = (product: DvsProduct): Result<MappedDvsProduct> =>
     const { id } = product;
     const operator = yield* operatorOf(product.operator);
     const pricing = yield* pricingOf(product);
-    const base = { id: String(id), name: product.name, kind: productKindOf(product), operator, fee: pricing.wholesaleFee };
+    const base = {
+      id: String(id),
+      name: product.name,
+      kind: productKindOf(product),
+      operator,
+      fee: pricing.wholesaleFee,
+    };
     const ranged = isRangedType(product.type);
     const { destination, wholesale } = pricing;
 
     const mapped: Product = ranged
       ? yield* Either.gen(function* () {
-          if (!isMoneyRange(destination)) return yield* fail<Product>(id, `${product.type} with a single destination amount`);
+          if (!isMoneyRange(destination))
+            return yield* fail<Product>(id, `${product.type} with a single destination amount`);
           const stepMinor = destination.step?.amountMinor ?? 1n;
           const rate = yield* wholesaleRateOf(product, pricing.wholesaleFee.currency, destination, wholesale);
           return yield* Either.mapLeft(
-            makeRangedProduct({ ...base, destinationMin: destination.min, destinationMax: destination.max, stepMinor, rate }),
+            makeRangedProduct({
+              ...base,
+              destinationMin: destination.min,
+              destinationMax: destination.max,
+              stepMinor,
+              rate,
+            }),
             (error) => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: error.message }),
           );
         })

@@ -35,12 +35,16 @@ const detailedStatusOf = (message: string): Option.Option<TransactionStatus> =>
  * (DVS recommends logic on classes), and a detailed status DVS adds later
  * falls back to its class, so a new status does not break us.
  */
-export const statusOfDvs = (status: DvsTransactionStatus): Either.Either<TransactionStatus, ProviderResponseInvalid> => {
+export const statusOfDvs = (
+  status: DvsTransactionStatus,
+): Either.Either<TransactionStatus, ProviderResponseInvalid> => {
   const detailed = detailedStatusOf(status.message);
   const reportedClass = Either.getRight(parseTransactionClass(status.class.message));
   if (Option.isSome(reportedClass)) {
     return Either.right(
-      Option.isSome(detailed) && detailed.value.class === reportedClass.value ? detailed.value : statusOfClass(reportedClass.value),
+      Option.isSome(detailed) && detailed.value.class === reportedClass.value
+        ? detailed.value
+        : statusOfClass(reportedClass.value),
     );
   }
   return Option.match(detailed, {
@@ -57,15 +61,21 @@ export const statusOfDvs = (status: DvsTransactionStatus): Either.Either<Transac
 
 const currencyValue = (value: DvsFixedValue | null | undefined): Option.Option<Money> => {
   if (!value || value.unit_type !== 'CURRENCY') return Option.none();
-  return Either.getRight(Either.flatMap(currencyOf(value.unit), (currency) => moneyFromJsonNumber(value.amount, currency)));
+  return Either.getRight(
+    Either.flatMap(currencyOf(value.unit), (currency) => moneyFromJsonNumber(value.amount, currency)),
+  );
 };
 
 /** What the beneficiary receives: the adjusted destination value, else the requested one (when in a currency). */
 export const receivedValueOf = (transaction: DvsTransaction): Option.Option<Money> =>
-  Option.orElse(currencyValue(transaction.adjusted_values?.destination), () => currencyValue(transaction.requested_values?.destination));
+  Option.orElse(currencyValue(transaction.adjusted_values?.destination), () =>
+    currencyValue(transaction.requested_values?.destination),
+  );
 
 /** A DVS transaction as the `AirtimeProvider` port reports it. */
-export const mapDvsTransaction = (transaction: DvsTransaction): Either.Either<ProviderTransaction, ProviderResponseInvalid> =>
+export const mapDvsTransaction = (
+  transaction: DvsTransaction,
+): Either.Either<ProviderTransaction, ProviderResponseInvalid> =>
   Either.map(statusOfDvs(transaction.status), (status) => {
     const receive = receivedValueOf(transaction);
     const operatorReference = transaction.operator_reference;
@@ -74,7 +84,9 @@ export const mapDvsTransaction = (transaction: DvsTransaction): Either.Either<Pr
       providerExternalId: transaction.external_id,
       status,
       ...(Option.isSome(receive) ? { receive: receive.value } : {}),
-      ...(operatorReference === undefined || operatorReference === null || operatorReference === '' ? {} : { operatorReference }),
+      ...(operatorReference === undefined || operatorReference === null || operatorReference === ''
+        ? {}
+        : { operatorReference }),
     });
   });
 

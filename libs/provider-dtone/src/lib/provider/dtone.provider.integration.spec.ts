@@ -1,7 +1,13 @@
 import { AirtimeProvider, money, parsePhoneNumber, type Product, type SendRequest } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Effect, Either, Option } from 'effect';
-import { sampleDvsBalance, sampleDvsFixedProduct, sampleDvsOperator, sampleDvsRangedProduct, sampleDvsTransaction } from '../../testing/dvs.samples';
+import {
+  sampleDvsBalance,
+  sampleDvsFixedProduct,
+  sampleDvsOperator,
+  sampleDvsRangedProduct,
+  sampleDvsTransaction,
+} from '../../testing/dvs.samples';
 import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
 import type { DvsConfig } from '../config/dvs.config';
 import { type DtOneProviderOptions, dtOneProviderLayer, makeDtOneProvider } from './dtone.provider';
@@ -29,9 +35,14 @@ const attempt = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.
 const phone = (e164: string) => Either.getOrThrow(parsePhoneNumber(e164));
 
 const PHP = testCurrency('PHP');
-const catalogue = [sampleDvsFixedProduct(), sampleDvsRangedProduct(), sampleDvsFixedProduct({ id: 13001, type: 'FIXED_VALUE_PIN_PURCHASE' })];
+const catalogue = [
+  sampleDvsFixedProduct(),
+  sampleDvsRangedProduct(),
+  sampleDvsFixedProduct({ id: 13001, type: 'FIXED_VALUE_PIN_PURCHASE' }),
+];
 
-const listProductsOf = (provider: ReturnType<typeof makeDtOneProvider>) => run(provider.listProducts({ countryIso: 'PH' }));
+const listProductsOf = (provider: ReturnType<typeof makeDtOneProvider>) =>
+  run(provider.listProducts({ countryIso: 'PH' }));
 
 const sendRequest = (product: Product, overrides: Partial<SendRequest> = {}): SendRequest => ({
   providerExternalId: 'topup-1-abc-1',
@@ -66,7 +77,10 @@ describe('DT One provider (against a fake DVS)', () => {
     fake.on('GET', '/products', () => ({ json: [] }));
     const provider = makeDtOneProvider(config());
     await run(provider.listProducts({ kind: 'DATA', operatorId: '1597' }));
-    expect([fake.requests[0]?.query.get('subservice_id'), fake.requests[0]?.query.get('operator_id')]).toEqual(['13', '1597']);
+    expect([fake.requests[0]?.query.get('subservice_id'), fake.requests[0]?.query.get('operator_id')]).toEqual([
+      '13',
+      '1597',
+    ]);
     expect(await run(provider.listProducts({ countryIso: 'ZZ' }))).toEqual([]);
     expect(await run(provider.listProducts({ operatorId: 'globe' }))).toEqual([]);
     expect(fake.requests).toHaveLength(1);
@@ -76,12 +90,18 @@ describe('DT One provider (against a fake DVS)', () => {
     fake.on('GET', '/products', (request) => pagedReply(catalogue, request));
     fake.on('POST', '/async/transactions', () => ({
       status: 201,
-      json: sampleDvsTransaction({ status: { id: 20000, message: 'CONFIRMED', class: { id: 2, message: 'CONFIRMED' } } }),
+      json: sampleDvsTransaction({
+        status: { id: 20000, message: 'CONFIRMED', class: { id: 2, message: 'CONFIRMED' } },
+      }),
     }));
     const provider = makeDtOneProvider(config());
     const [fixed] = await listProductsOf(provider);
     const sent = await run(provider.send(sendRequest(fixed as Product)));
-    expect(sent).toMatchObject({ providerTransactionId: '3209183', providerExternalId: 'topup-1-abc-1', status: { class: 'CONFIRMED' } });
+    expect(sent).toMatchObject({
+      providerTransactionId: '3209183',
+      providerExternalId: 'topup-1-abc-1',
+      status: { class: 'CONFIRMED' },
+    });
     const posts = fake.requests.filter((request) => request.method === 'POST');
     expect(posts.map((request) => request.body)).toEqual([
       {
@@ -102,7 +122,9 @@ describe('DT One provider (against a fake DVS)', () => {
     const [, ranged] = await listProductsOf(provider);
     await run(provider.send(sendRequest(ranged as Product, { receive: money(12350n, PHP) })));
     const post = fake.requests.find((request) => request.method === 'POST');
-    expect(post?.text).toContain('"calculation_mode":"DESTINATION_AMOUNT","destination":{"unit_type":"CURRENCY","unit":"PHP","amount":123.50}');
+    expect(post?.text).toContain(
+      '"calculation_mode":"DESTINATION_AMOUNT","destination":{"unit_type":"CURRENCY","unit":"PHP","amount":123.50}',
+    );
   });
 
   it('fetches a product it has not seen by id (a read) before sending', async () => {
@@ -129,7 +151,11 @@ describe('DT One provider (against a fake DVS)', () => {
     const product = { id: '11001' } as Product;
 
     const without = await attempt(makeDtOneProvider(config()).send(sendRequest(product)));
-    expect(Either.isLeft(without) && without.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'MISSING_REQUIRED_FIELDS', retryable: false });
+    expect(Either.isLeft(without) && without.left).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'MISSING_REQUIRED_FIELDS',
+      retryable: false,
+    });
     expect(fake.requests.some((request) => request.method === 'POST')).toBe(false);
 
     const options: DtOneProviderOptions = { sender: { firstName: 'Acme', lastName: 'Airtime' } };
@@ -145,30 +171,47 @@ describe('DT One provider (against a fake DVS)', () => {
     const provider = makeDtOneProvider(config());
     const product = { id: '11001' } as Product;
     const wrongAmount = await attempt(provider.send(sendRequest(product, { receive: money(5000n, PHP) })));
-    const wrongCurrency = await attempt(provider.send(sendRequest(product, { receive: money(10000n, testCurrency('KES')) })));
+    const wrongCurrency = await attempt(
+      provider.send(sendRequest(product, { receive: money(10000n, testCurrency('KES')) })),
+    );
     const notDvs = await attempt(provider.send(sendRequest({ id: 'abc' } as Product)));
     for (const result of [wrongAmount, wrongCurrency, notDvs]) {
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'INVALID_REQUEST' });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: 'INVALID_REQUEST',
+      });
     }
     expect(fake.requests.some((request) => request.method === 'POST')).toBe(false);
   });
 
   it('external id already used: answers with the existing transaction, not a failure', async () => {
     fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
-    fake.on('POST', '/async/transactions', () => ({ status: 400, json: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] } }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 400,
+      json: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] },
+    }));
     fake.on('GET', '/transactions', (request) => ({
       json: request.query.get('external_id') === 'topup-1-abc-1' ? [sampleDvsTransaction({ id: 77 })] : [],
     }));
     const provider = makeDtOneProvider(config());
-    expect(await run(provider.send(sendRequest({ id: '11001' } as Product)))).toMatchObject({ providerTransactionId: '77', status: { class: 'COMPLETED' } });
+    expect(await run(provider.send(sendRequest({ id: '11001' } as Product)))).toMatchObject({
+      providerTransactionId: '77',
+      status: { class: 'COMPLETED' },
+    });
     // and if DVS cannot show it, the outcome is unknown (never a failure)
-    const missing = await attempt(provider.send(sendRequest({ id: '11001' } as Product, { providerExternalId: 'other' })));
+    const missing = await attempt(
+      provider.send(sendRequest({ id: '11001' } as Product, { providerExternalId: 'other' })),
+    );
     expect(Either.isLeft(missing) && missing.left._tag).toBe('ProviderOutcomeUnknown');
   });
 
   it('a timeout or a 5xx after sending is an unknown outcome', async () => {
     fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
-    fake.on('POST', '/async/transactions', (request) => ((request.body as { external_id: string }).external_id === 'hang' ? { hang: true } : { status: 502, text: 'Bad gateway' }));
+    fake.on('POST', '/async/transactions', (request) =>
+      (request.body as { external_id: string }).external_id === 'hang'
+        ? { hang: true }
+        : { status: 502, text: 'Bad gateway' },
+    );
     const provider = makeDtOneProvider(config());
     for (const providerExternalId of ['hang', 'gateway']) {
       const result = await attempt(provider.send(sendRequest({ id: '11001' } as Product, { providerExternalId })));
@@ -178,11 +221,18 @@ describe('DT One provider (against a fake DVS)', () => {
 
   it('"product not available" (1003001) drops the cached catalogue', async () => {
     fake.on('GET', '/products', (request) => pagedReply(catalogue, request));
-    fake.on('POST', '/async/transactions', () => ({ status: 404, json: { errors: [{ code: 1003001, message: 'Product is not available in your account' }] } }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 404,
+      json: { errors: [{ code: 1003001, message: 'Product is not available in your account' }] },
+    }));
     const provider = makeDtOneProvider(config());
     const [fixed] = await listProductsOf(provider);
     const result = await attempt(provider.send(sendRequest(fixed as Product)));
-    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1003001', retryable: false });
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1003001',
+      retryable: false,
+    });
     await listProductsOf(provider);
     expect(fake.requests.filter((request) => request.path === '/v1/products')).toHaveLength(2);
   });
@@ -192,13 +242,17 @@ describe('DT One provider (against a fake DVS)', () => {
       json: request.query.get('external_id') === 'known' ? [sampleDvsTransaction({ external_id: 'known' })] : [],
     }));
     const provider = makeDtOneProvider(config());
-    expect(Option.getOrThrow(await run(provider.statusByExternalId('known')))).toMatchObject({ providerExternalId: 'known' });
+    expect(Option.getOrThrow(await run(provider.statusByExternalId('known')))).toMatchObject({
+      providerExternalId: 'known',
+    });
     expect(await run(provider.statusByExternalId('unknown'))).toEqual(Option.none());
   });
 
   it('cancels by transaction id', async () => {
     fake.on('POST', '/transactions/3209183/cancel', () => ({
-      json: sampleDvsTransaction({ status: { id: 40000, message: 'CANCELLED', class: { id: 4, message: 'CANCELLED' } } }),
+      json: sampleDvsTransaction({
+        status: { id: 40000, message: 'CANCELLED', class: { id: 4, message: 'CANCELLED' } },
+      }),
     }));
     const provider = makeDtOneProvider(config());
     expect((await run(provider.cancel('3209183'))).status).toEqual({ class: 'CANCELLED', status: 'CANCELLED' });
@@ -207,7 +261,9 @@ describe('DT One provider (against a fake DVS)', () => {
   });
 
   it('reads balances exactly (available, holding, credit limit)', async () => {
-    fake.on('GET', '/balances', () => ({ json: [sampleDvsBalance(), sampleDvsBalance({ id: 2, unit: 'EUR', credit_limit: null })] }));
+    fake.on('GET', '/balances', () => ({
+      json: [sampleDvsBalance(), sampleDvsBalance({ id: 2, unit: 'EUR', credit_limit: null })],
+    }));
     const USD = testCurrency('USD');
     const EUR = testCurrency('EUR');
     expect(await run(makeDtOneProvider(config()).balances())).toEqual([
@@ -225,14 +281,27 @@ describe('DT One provider (against a fake DVS)', () => {
 
   it('parses a callback (object, JSON text or bytes) into a status event, and refuses anything else', async () => {
     const provider = makeDtOneProvider(config());
-    const body = sampleDvsTransaction({ status: { id: 90103, message: 'DECLINED-BARRED-CREDIT-PARTY', class: { id: 9, message: 'DECLINED' } } });
-    const expected = { providerTransactionId: '3209183', providerExternalId: 'topup-1-abc-1', status: { class: 'DECLINED', status: 'DECLINED-BARRED-CREDIT-PARTY' } };
+    const body = sampleDvsTransaction({
+      status: { id: 90103, message: 'DECLINED-BARRED-CREDIT-PARTY', class: { id: 9, message: 'DECLINED' } },
+    });
+    const expected = {
+      providerTransactionId: '3209183',
+      providerExternalId: 'topup-1-abc-1',
+      status: { class: 'DECLINED', status: 'DECLINED-BARRED-CREDIT-PARTY' },
+    };
     expect(await run(provider.parseCallback(body))).toMatchObject(expected);
     expect(await run(provider.parseCallback(JSON.stringify(body)))).toMatchObject(expected);
     expect(await run(provider.parseCallback(Buffer.from(JSON.stringify(body))))).toMatchObject(expected);
-    for (const bad of ['not json', { id: 1 }, sampleDvsTransaction({ status: { message: 'NEW', class: { message: 'NEWER' } } })]) {
+    for (const bad of [
+      'not json',
+      { id: 1 },
+      sampleDvsTransaction({ status: { message: 'NEW', class: { message: 'NEWER' } } }),
+    ]) {
       const result = await attempt(provider.parseCallback(bad));
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidProviderCallback', provider: 'dtone' });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'InvalidProviderCallback',
+        provider: 'dtone',
+      });
     }
   });
 
@@ -240,18 +309,26 @@ describe('DT One provider (against a fake DVS)', () => {
     const provider = makeDtOneProvider(config());
     for (const [bad, expected] of [
       [{ id: '+254711000111' }, 'at id: wrong type'],
-      [{ credit_party_identifier: { mobile_number: 254711000111 } }, 'at credit_party_identifier.mobile_number: wrong type'],
+      [
+        { credit_party_identifier: { mobile_number: 254711000111 } },
+        'at credit_party_identifier.mobile_number: wrong type',
+      ],
       [{ status: { message: '254711000111', class: {} } }, 'at status.class.message: missing'],
     ] as const) {
       const result = await attempt(provider.parseCallback({ ...sampleDvsTransaction(), ...bad }));
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidProviderCallback', reason: expect.stringContaining(`not a DVS transaction object: ${expected}`) });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'InvalidProviderCallback',
+        reason: expect.stringContaining(`not a DVS transaction object: ${expected}`),
+      });
       expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/254711000111|Expected|actual/);
     }
   });
 
   it('serves the AirtimeProvider port through its layer', async () => {
     fake.on('GET', '/balances', () => ({ json: [] }));
-    const program = Effect.flatMap(AirtimeProvider, (provider) => Effect.map(provider.balances(), (balances) => [provider.id, balances] as const));
+    const program = Effect.flatMap(AirtimeProvider, (provider) =>
+      Effect.map(provider.balances(), (balances) => [provider.id, balances] as const),
+    );
     expect(await run(Effect.provide(program, dtOneProviderLayer(config())))).toEqual(['dtone', []]);
   });
 });

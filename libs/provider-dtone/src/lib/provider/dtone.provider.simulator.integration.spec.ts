@@ -1,4 +1,11 @@
-import { money, parsePhoneNumber, type Product, type ProviderCallback, type ProviderTransaction, type SendRequest } from '@airtime/domain';
+import {
+  money,
+  parsePhoneNumber,
+  type Product,
+  type ProviderCallback,
+  type ProviderTransaction,
+  type SendRequest,
+} from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import {
   type CallbackReceiver,
@@ -51,7 +58,9 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
 const attempt = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
 const phone = (e164: string) => Either.getOrThrow(parsePhoneNumber(e164));
 const calls = (method: string, pathPrefix: string) =>
-  exchanges.filter((entry) => entry.request.method === method && new URL(entry.request.url).pathname.startsWith(`/v1${pathPrefix}`));
+  exchanges.filter(
+    (entry) => entry.request.method === method && new URL(entry.request.url).pathname.startsWith(`/v1${pathPrefix}`),
+  );
 
 const PHP = testCurrency('PHP');
 const KES = testCurrency('KES');
@@ -61,7 +70,11 @@ const USD = testCurrency('USD');
 let externalIds = 0;
 const nextExternalId = () => `dtone-it-${Date.now().toString(36)}-${++externalIds}`;
 
-const productNamed = async (provider: ReturnType<typeof makeDtOneProvider>, countryIso: string, id: string): Promise<Product> => {
+const productNamed = async (
+  provider: ReturnType<typeof makeDtOneProvider>,
+  countryIso: string,
+  id: string,
+): Promise<Product> => {
   const found = (await run(provider.listProducts({ countryIso }))).find((product) => product.id === id);
   if (!found) throw new Error(`no product ${id} in ${countryIso}`);
   return found;
@@ -77,10 +90,14 @@ const sendTo = (product: Product, destination: string, overrides: Partial<SendRe
 });
 
 /** Polls the status by external id until it is final (the way the reconciler settles a top-up). */
-const settle = async (provider: ReturnType<typeof makeDtOneProvider>, externalId: string): Promise<ProviderTransaction> => {
+const settle = async (
+  provider: ReturnType<typeof makeDtOneProvider>,
+  externalId: string,
+): Promise<ProviderTransaction> => {
   for (let round = 0; round < 100; round += 1) {
     const found = await run(provider.statusByExternalId(externalId));
-    if (Option.isSome(found) && !['CREATED', 'CONFIRMED', 'SUBMITTED'].includes(found.value.status.class)) return found.value;
+    if (Option.isSome(found) && !['CREATED', 'CONFIRMED', 'SUBMITTED'].includes(found.value.status.class))
+      return found.value;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${externalId} did not settle`);
@@ -102,7 +119,8 @@ describe('DT One provider against the DVS simulator', () => {
 
     it('filters products by type, service, subservice, country, operator, benefit types and tags', async () => {
       const { client } = providerWith();
-      const ids = async (query: Parameters<typeof client.products>[0]) => (await run(client.products(query))).map((product) => product.id).sort();
+      const ids = async (query: Parameters<typeof client.products>[0]) =>
+        (await run(client.products(query))).map((product) => product.id).sort();
       expect(await ids({ countryIsoCode: 'KEN', type: 'RANGED_VALUE_RECHARGE' })).toEqual([303, 401]);
       expect(await ids({ operatorId: 2, subserviceId: 12 })).toEqual([205]);
       expect(await ids({ serviceId: 4 })).toEqual([901]);
@@ -115,7 +133,12 @@ describe('DT One provider against the DVS simulator', () => {
       const kenya = await run(provider.listProducts({ countryIso: 'KE' }));
       const fixed = kenya.find((product) => product.id === '301');
       const ranged = kenya.find((product) => product.id === '303');
-      expect(fixed).toMatchObject({ _tag: 'FixedProduct', destination: money(5000n, KES), wholesale: money(40n, USD), fee: money(0n, USD) });
+      expect(fixed).toMatchObject({
+        _tag: 'FixedProduct',
+        destination: money(5000n, KES),
+        wholesale: money(40n, USD),
+        fee: money(0n, USD),
+      });
       expect(ranged).toMatchObject({
         _tag: 'RangedProduct',
         destinationMin: money(1000n, KES),
@@ -126,16 +149,26 @@ describe('DT One provider against the DVS simulator', () => {
         operator: { id: '3', name: 'Safaricom', countryIso: 'KE' },
       });
       // the Steam card (a PIN purchase of another service) is not a phone recharge
-      expect(await run(provider.listProducts({ countryIso: 'SG' }))).not.toContainEqual(expect.objectContaining({ id: '901' }));
+      expect(await run(provider.listProducts({ countryIso: 'SG' }))).not.toContainEqual(
+        expect.objectContaining({ id: '901' }),
+      );
     });
 
     it('lists services, countries and operators', async () => {
       const { client } = providerWith();
       expect((await run(client.services())).map((service) => service.id)).toEqual([1, 4]);
       expect((await run(client.service(1))).subservices?.map((subservice) => subservice.id)).toEqual([11, 12, 13]);
-      expect((await run(client.countries({ serviceId: 1 }))).map((country) => country.iso_code)).toEqual(['KEN', 'NGA', 'PHL', 'SGP']);
+      expect((await run(client.countries({ serviceId: 1 }))).map((country) => country.iso_code)).toEqual([
+        'KEN',
+        'NGA',
+        'PHL',
+        'SGP',
+      ]);
       expect((await run(client.country('PHL'))).name).toBe('Philippines');
-      expect((await run(client.operators({ countryIsoCode: 'PHL' }))).map((operator) => operator.name)).toEqual(['Globe Telecom', 'Smart']);
+      expect((await run(client.operators({ countryIsoCode: 'PHL' }))).map((operator) => operator.name)).toEqual([
+        'Globe Telecom',
+        'Smart',
+      ]);
       expect((await run(client.operator(3))).name).toBe('Safaricom');
     });
 
@@ -163,7 +196,10 @@ describe('DT One provider against the DVS simulator', () => {
 
   it('looks a number up to its operator, with the identified flag', async () => {
     const matches = await run(providerWith().lookupOperators(phone('+639171234567')));
-    expect(matches[0]).toEqual({ operator: { id: '1', name: 'Globe Telecom', countryIso: 'PH' }, identified: expect.any(Boolean) });
+    expect(matches[0]).toEqual({
+      operator: { id: '1', name: 'Globe Telecom', countryIso: 'PH' },
+      identified: expect.any(Boolean),
+    });
   });
 
   describe('sending', () => {
@@ -191,7 +227,10 @@ describe('DT One provider against the DVS simulator', () => {
         status: { class: 'COMPLETED', status: 'COMPLETED' },
         receive: money(1000n, PHP),
       });
-      expect(await settle(provider, request.providerExternalId)).toMatchObject({ status: { class: 'COMPLETED' }, receive: money(1000n, PHP) });
+      expect(await settle(provider, request.providerExternalId)).toMatchObject({
+        status: { class: 'COMPLETED' },
+        receive: money(1000n, PHP),
+      });
     });
 
     it.each([
@@ -213,20 +252,31 @@ describe('DT One provider against the DVS simulator', () => {
       const ranged = await productNamed(provider, 'KE', '303');
       const request = sendTo(ranged, '+254711000100', { receive: money(12300n, KES) });
       await run(provider.send(request));
-      expect(await settle(provider, request.providerExternalId)).toMatchObject({ status: { class: 'COMPLETED' }, receive: money(12300n, KES) });
+      expect(await settle(provider, request.providerExternalId)).toMatchObject({
+        status: { class: 'COMPLETED' },
+        receive: money(12300n, KES),
+      });
     });
 
     it('a product that requires sender fields: refused unsent without them, delivered with them', async () => {
       const product = await productNamed(providerWith(), 'NG', '601');
-      const refused = await attempt(providerWith().send(sendTo(product, '+2348021234100', { receive: money(10000n, NGN) })));
-      expect(Either.isLeft(refused) && refused.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'MISSING_REQUIRED_FIELDS' });
+      const refused = await attempt(
+        providerWith().send(sendTo(product, '+2348021234100', { receive: money(10000n, NGN) })),
+      );
+      expect(Either.isLeft(refused) && refused.left).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: 'MISSING_REQUIRED_FIELDS',
+      });
       expect(calls('POST', '/async/transactions')).toHaveLength(0);
 
       const provider = providerWith({}, { sender: { firstName: 'Acme', lastName: 'Airtime' } });
       const request = sendTo(product, '+2348021234100', { receive: money(10000n, NGN) });
       await run(provider.send(request));
       expect((await settle(provider, request.providerExternalId)).status.class).toBe('COMPLETED');
-      expect(sim.transactionByExternalId(request.providerExternalId)?.sender).toEqual({ first_name: 'Acme', last_name: 'Airtime' });
+      expect(sim.transactionByExternalId(request.providerExternalId)?.sender).toEqual({
+        first_name: 'Acme',
+        last_name: 'Airtime',
+      });
     });
 
     it('a duplicate external id answers with the existing transaction, not a failure', async () => {
@@ -291,7 +341,11 @@ describe('DT One provider against the DVS simulator', () => {
 
     it('a wrong secret: a typed, final refusal (1000401)', async () => {
       const result = await attempt(providerWith({ apiSecret: 'wrong' }).balances());
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1000401', retryable: false });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: '1000401',
+        retryable: false,
+      });
     });
   });
 
@@ -299,7 +353,13 @@ describe('DT One provider against the DVS simulator', () => {
     it('sync create without auto_confirm, then sync confirm returns the final status', async () => {
       const { client } = providerWith();
       const externalId = nextExternalId();
-      const created = await run(client.createTransaction('sync', { externalId, productId: 101, creditPartyIdentifier: { mobileNumber: '+639171234100' } }));
+      const created = await run(
+        client.createTransaction('sync', {
+          externalId,
+          productId: 101,
+          creditPartyIdentifier: { mobileNumber: '+639171234100' },
+        }),
+      );
       expect(created.status.class.message).toBe('CREATED');
       const confirmed = await run(client.confirmTransaction('sync', created.id));
       expect(confirmed.status.message).toBe('COMPLETED');
@@ -334,15 +394,33 @@ describe('DT One provider against the DVS simulator', () => {
     it('async create, confirm, cancel and get by id', async () => {
       const provider = providerWith();
       const { client } = provider;
-      const toConfirm = await run(client.createTransaction('async', { externalId: nextExternalId(), productId: 101, creditPartyIdentifier: { mobileNumber: '+639171234100' } }));
+      const toConfirm = await run(
+        client.createTransaction('async', {
+          externalId: nextExternalId(),
+          productId: 101,
+          creditPartyIdentifier: { mobileNumber: '+639171234100' },
+        }),
+      );
       expect((await run(client.confirmTransaction('async', toConfirm.id))).status.class.message).toBe('CONFIRMED');
-      const toCancel = await run(client.createTransaction('async', { externalId: nextExternalId(), productId: 101, creditPartyIdentifier: { mobileNumber: '+639171234100' } }));
-      expect((await run(provider.cancel(String(toCancel.id)))).status).toEqual({ class: 'CANCELLED', status: 'CANCELLED' });
+      const toCancel = await run(
+        client.createTransaction('async', {
+          externalId: nextExternalId(),
+          productId: 101,
+          creditPartyIdentifier: { mobileNumber: '+639171234100' },
+        }),
+      );
+      expect((await run(provider.cancel(String(toCancel.id)))).status).toEqual({
+        class: 'CANCELLED',
+        status: 'CANCELLED',
+      });
       expect((await run(client.transaction(toCancel.id))).status.message).toBe('CANCELLED');
       const late = await attempt(client.cancelTransaction(toConfirm.id));
       expect(Either.isLeft(late) && late.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1007007' });
       const missing = await attempt(client.transaction(999_999_999));
-      expect(Either.isLeft(missing) && missing.left).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1008004' });
+      expect(Either.isLeft(missing) && missing.left).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: '1008004',
+      });
     });
 
     it('lists transactions by date range and filters, across pages', async () => {
@@ -350,14 +428,42 @@ describe('DT One provider against the DVS simulator', () => {
       const { client } = provider;
       const from = new Date(sim.engine.now() - 1_000);
       for (const suffix of ['100', '102', '100']) {
-        await run(client.createTransaction('async', { externalId: nextExternalId(), productId: 101, autoConfirm: true, creditPartyIdentifier: { mobileNumber: `+639171234${suffix}` } }));
+        await run(
+          client.createTransaction('async', {
+            externalId: nextExternalId(),
+            productId: 101,
+            autoConfirm: true,
+            creditPartyIdentifier: { mobileNumber: `+639171234${suffix}` },
+          }),
+        );
       }
-      await run(client.createTransaction('async', { externalId: nextExternalId(), productId: 301, autoConfirm: true, creditPartyIdentifier: { mobileNumber: '+254711000100' } }));
+      await run(
+        client.createTransaction('async', {
+          externalId: nextExternalId(),
+          productId: 301,
+          autoConfirm: true,
+          creditPartyIdentifier: { mobileNumber: '+254711000100' },
+        }),
+      );
       const to = new Date(sim.engine.now() + 1_000);
       expect(await run(client.transactions({ fromDate: from, toDate: to }))).toHaveLength(4);
-      expect(await run(client.transactions({ fromDate: from, toDate: to, countryIsoCode: 'PHL', operatorId: 1, productType: 'FIXED_VALUE_RECHARGE' }))).toHaveLength(3);
-      expect(await run(client.transactions({ fromDate: from, toDate: to, creditPartyMobileNumber: '+639171234102' }))).toHaveLength(1);
-      expect(await run(client.transactions({ fromDate: from, toDate: to, serviceId: 1, subserviceId: 11 }))).toHaveLength(4);
+      expect(
+        await run(
+          client.transactions({
+            fromDate: from,
+            toDate: to,
+            countryIsoCode: 'PHL',
+            operatorId: 1,
+            productType: 'FIXED_VALUE_RECHARGE',
+          }),
+        ),
+      ).toHaveLength(3);
+      expect(
+        await run(client.transactions({ fromDate: from, toDate: to, creditPartyMobileNumber: '+639171234102' })),
+      ).toHaveLength(1);
+      expect(
+        await run(client.transactions({ fromDate: from, toDate: to, serviceId: 1, subserviceId: 11 })),
+      ).toHaveLength(4);
       expect(calls('GET', '/transactions').length).toBeGreaterThan(4);
     });
   });

@@ -18,13 +18,23 @@ import {
   toE164,
 } from '@airtime/domain';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
-import type { DvsCalculation, DvsPartyIdentifierInput, DvsPartyInput, DvsProductsQuery } from '../client/dvs-client.inputs';
+import type {
+  DvsCalculation,
+  DvsPartyIdentifierInput,
+  DvsPartyInput,
+  DvsProductsQuery,
+} from '../client/dvs-client.inputs';
 import { type DvsClient, makeDvsClient, partyBody, partyIdentifierBody } from '../client/dvs.client';
 import { type DvsConfig, dvsConfigFrom, type InvalidDvsConfig } from '../config/dvs.config';
 import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { alpha3Of } from '../mappers/country-code.table';
-import { type MappedDvsProduct, mapDvsProduct, MOBILE_SERVICE_ID, SUBSERVICE_OF_KIND } from '../mappers/dvs-product.mapper';
+import {
+  type MappedDvsProduct,
+  mapDvsProduct,
+  MOBILE_SERVICE_ID,
+  SUBSERVICE_OF_KIND,
+} from '../mappers/dvs-product.mapper';
 import { operatorMatchOf } from '../mappers/dvs-operator.mapper';
 import { callbackOfDvs, mapDvsTransaction } from '../mappers/dvs-transaction.mapper';
 import type { DvsBalance } from '../schemas/dvs-balance.schema';
@@ -75,7 +85,11 @@ const positiveInteger = (text: string): number | undefined => (/^[1-9]\d{0,15}$/
 /** The DVS query for a port filter; `undefined` when the filter cannot match any DVS product. */
 export const productsQueryOf = (filter: ProductFilter): DvsProductsQuery | undefined => {
   const countryIsoCode =
-    filter.countryIso === undefined ? undefined : filter.countryIso.length === 3 ? filter.countryIso.toUpperCase() : alpha3Of(filter.countryIso);
+    filter.countryIso === undefined
+      ? undefined
+      : filter.countryIso.length === 3
+        ? filter.countryIso.toUpperCase()
+        : alpha3Of(filter.countryIso);
   if (filter.countryIso !== undefined && countryIsoCode === undefined) return undefined;
   const operatorId = filter.operatorId === undefined ? undefined : positiveInteger(filter.operatorId);
   if (filter.operatorId !== undefined && operatorId === undefined) return undefined;
@@ -88,9 +102,12 @@ export const productsQueryOf = (filter: ProductFilter): DvsProductsQuery | undef
 };
 
 const balanceOf = (balance: DvsBalance): Either.Either<ProviderBalance, ProviderResponseInvalid> => {
-  const invalid = (reason: string) => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `balance ${balance.id}: ${reason}` });
+  const invalid = (reason: string) =>
+    new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `balance ${balance.id}: ${reason}` });
   return Either.gen(function* () {
-    const currency = yield* Either.mapLeft(currencyOf(balance.unit), () => invalid(`unknown currency "${balance.unit}"`));
+    const currency = yield* Either.mapLeft(currencyOf(balance.unit), () =>
+      invalid(`unknown currency "${balance.unit}"`),
+    );
     const read = (amount: number, what: string): Either.Either<Money, ProviderResponseInvalid> =>
       Either.mapLeft(moneyFromJsonNumber(amount, currency), (error) => invalid(`${what} ${error.reason}`));
     return {
@@ -102,7 +119,8 @@ const balanceOf = (balance: DvsBalance): Either.Either<ProviderBalance, Provider
 };
 
 /** A DVS transaction of a read, as the port reports it. */
-const transactionOfRead = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> => mapDvsTransaction(transaction);
+const transactionOfRead = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> =>
+  mapDvsTransaction(transaction);
 
 /** A DVS transaction answered to a write: one we cannot read is an unknown outcome, settled by a status query. */
 const transactionOfWrite = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> =>
@@ -174,38 +192,58 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       );
     });
 
-  const statusByExternalId = (providerExternalId: string): Effect.Effect<Option.Option<ProviderTransaction>, ProviderError> =>
+  const statusByExternalId = (
+    providerExternalId: string,
+  ): Effect.Effect<Option.Option<ProviderTransaction>, ProviderError> =>
     client.transactions({ externalId: providerExternalId }).pipe(
-      Effect.map((transactions) =>
-        transactions.filter((transaction) => transaction.external_id === providerExternalId).sort((a, b) => b.id - a.id)[0],
+      Effect.map(
+        (transactions) =>
+          transactions
+            .filter((transaction) => transaction.external_id === providerExternalId)
+            .sort((a, b) => b.id - a.id)[0],
       ),
-      Effect.flatMap((found) => (found === undefined ? Effect.succeed(Option.none()) : Effect.map(transactionOfRead(found), Option.some))),
+      Effect.flatMap((found) =>
+        found === undefined ? Effect.succeed(Option.none()) : Effect.map(transactionOfRead(found), Option.some),
+      ),
     );
 
   const send = (request: SendRequest): Effect.Effect<ProviderTransaction, ProviderError> =>
     Effect.gen(function* () {
       const productId = positiveInteger(request.product.id);
-      if (productId === undefined) return yield* Effect.fail(rejected('INVALID_REQUEST', `"${request.product.id}" is not a DVS product id`));
+      if (productId === undefined)
+        return yield* Effect.fail(rejected('INVALID_REQUEST', `"${request.product.id}" is not a DVS product id`));
       const mapped = yield* productForSend(productId);
       const product = mapped.product;
-      const destinationCurrency = product._tag === 'FixedProduct' ? product.destination.currency : product.destinationMin.currency;
+      const destinationCurrency =
+        product._tag === 'FixedProduct' ? product.destination.currency : product.destinationMin.currency;
       if (request.receive.currency.code !== destinationCurrency.code) {
         return yield* Effect.fail(
-          rejected('INVALID_REQUEST', `product ${productId} delivers ${destinationCurrency.code}, not ${request.receive.currency.code}`),
+          rejected(
+            'INVALID_REQUEST',
+            `product ${productId} delivers ${destinationCurrency.code}, not ${request.receive.currency.code}`,
+          ),
         );
       }
       if (product._tag === 'FixedProduct' && product.destination.amountMinor !== request.receive.amountMinor) {
-        return yield* Effect.fail(rejected('INVALID_REQUEST', `product ${productId} is a fixed denomination other than the amount requested`));
+        return yield* Effect.fail(
+          rejected('INVALID_REQUEST', `product ${productId} is a fixed denomination other than the amount requested`),
+        );
       }
       const calculation: DvsCalculation | undefined =
-        product._tag === 'RangedProduct' ? { calculationMode: 'DESTINATION_AMOUNT', destination: request.receive } : undefined;
+        product._tag === 'RangedProduct'
+          ? { calculationMode: 'DESTINATION_AMOUNT', destination: request.receive }
+          : undefined;
 
       const mobileNumber = toE164(request.destination);
       const { requirements } = mapped;
       const creditPartyIdentifier: DvsPartyIdentifierInput = { mobileNumber };
-      const beneficiary: DvsPartyInput | undefined = isRequired(requirements.beneficiary) ? { ...options.beneficiary, mobileNumber } : undefined;
+      const beneficiary: DvsPartyInput | undefined = isRequired(requirements.beneficiary)
+        ? { ...options.beneficiary, mobileNumber }
+        : undefined;
       const sender = isRequired(requirements.sender) ? options.sender : undefined;
-      const debitPartyIdentifier = isRequired(requirements.debitPartyIdentifier) ? options.debitPartyIdentifier : undefined;
+      const debitPartyIdentifier = isRequired(requirements.debitPartyIdentifier)
+        ? options.debitPartyIdentifier
+        : undefined;
       const unmet = [
         ['credit party identifier', requirements.creditPartyIdentifier, partyIdentifierBody(creditPartyIdentifier)],
         ['beneficiary', requirements.beneficiary, partyBody(beneficiary)],
@@ -217,7 +255,10 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       for (const [what, required, provided] of unmet) {
         if (!meetsRequirement(required, providedFields(provided))) {
           return yield* Effect.fail(
-            rejected('MISSING_REQUIRED_FIELDS', `product ${productId} requires ${what} fields ${describeRequirement(required)}`),
+            rejected(
+              'MISSING_REQUIRED_FIELDS',
+              `product ${productId} requires ${what} fields ${describeRequirement(required)}`,
+            ),
           );
         }
       }
@@ -238,15 +279,22 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
           Effect.flatMap(transactionOfWrite),
           Effect.tapError((error) =>
             // the catalogue is stale: the next list downloads it again
-            Effect.sync(() => (error._tag === 'ProviderRejected' && error.providerCode === '1003001' ? cache.clear() : undefined)),
+            Effect.sync(() =>
+              error._tag === 'ProviderRejected' && error.providerCode === '1003001' ? cache.clear() : undefined,
+            ),
           ),
           Effect.catchTag('ExternalIdAlreadyUsed', () =>
             // not a failure: the transaction exists; its answer is the send's answer
             statusByExternalId(request.providerExternalId).pipe(
-              Effect.catchAll((error) => Effect.fail(unknownOutcome(`external id already used, and fetching it failed: ${error.message}`))),
+              Effect.catchAll((error) =>
+                Effect.fail(unknownOutcome(`external id already used, and fetching it failed: ${error.message}`)),
+              ),
               Effect.flatMap(
                 Option.match({
-                  onNone: () => Effect.fail(unknownOutcome(`external id ${request.providerExternalId} already used, but not found`)),
+                  onNone: () =>
+                    Effect.fail(
+                      unknownOutcome(`external id ${request.providerExternalId} already used, but not found`),
+                    ),
                   onSome: Effect.succeed,
                 }),
               ),
@@ -258,7 +306,8 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
   const cancel = (providerTransactionId: string): Effect.Effect<ProviderTransaction, ProviderError> =>
     Effect.suspend(() => {
       const id = positiveInteger(providerTransactionId);
-      if (id === undefined) return Effect.fail(rejected('INVALID_REQUEST', `"${providerTransactionId}" is not a DVS transaction id`));
+      if (id === undefined)
+        return Effect.fail(rejected('INVALID_REQUEST', `"${providerTransactionId}" is not a DVS transaction id`));
       return client.cancelTransaction(id).pipe(Effect.flatMap(transactionOfWrite));
     });
 
@@ -278,16 +327,22 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
     );
 
   const balances = () =>
-    client.balances().pipe(
-      Effect.flatMap((list) => Effect.all(list.filter((balance) => balance.unit_type === 'CURRENCY').map((balance) => balanceOf(balance)))),
-    );
+    client
+      .balances()
+      .pipe(
+        Effect.flatMap((list) =>
+          Effect.all(list.filter((balance) => balance.unit_type === 'CURRENCY').map((balance) => balanceOf(balance))),
+        ),
+      );
 
   const parseCallback = (body: unknown): Effect.Effect<ProviderCallback, InvalidProviderCallback> => {
     const invalid = (reason: string) => new InvalidProviderCallback({ provider: DTONE_PROVIDER_ID, reason });
     let json: unknown = body;
     if (typeof body === 'string' || ArrayBuffer.isView(body)) {
       try {
-        json = JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+        json = JSON.parse(
+          typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+        );
       } catch {
         return Effect.fail(invalid('the body is not JSON'));
       }
@@ -321,8 +376,10 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
 };
 
 /** The `AirtimeProvider` port served by DT One DVS. */
-export const dtOneProviderLayer = (config: DvsConfig, options: DtOneProviderOptions = {}): Layer.Layer<AirtimeProvider> =>
-  Layer.succeed(AirtimeProvider, makeDtOneProvider(config, options));
+export const dtOneProviderLayer = (
+  config: DvsConfig,
+  options: DtOneProviderOptions = {},
+): Layer.Layer<AirtimeProvider> => Layer.succeed(AirtimeProvider, makeDtOneProvider(config, options));
 
 /** The same, configured from environment variables (DTONE_*); fails with InvalidDvsConfig naming the bad variables. */
 export const dtOneProviderLayerFromEnv = (

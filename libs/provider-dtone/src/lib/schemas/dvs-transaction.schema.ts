@@ -55,7 +55,9 @@ export const DvsTransaction = Schema.Struct({
   confirmation_date: optionalNullable(Schema.String),
   status: DvsTransactionStatus,
   operator_reference: optionalNullable(Schema.String),
-  pin: optionalNullable(Schema.Struct({ code: optionalNullable(Schema.String), serial: optionalNullable(Schema.String) })),
+  pin: optionalNullable(
+    Schema.Struct({ code: optionalNullable(Schema.String), serial: optionalNullable(Schema.String) }),
+  ),
   product: optionalNullable(DvsTransactionProduct),
   prices: optionalNullable(DvsPrices),
   rates: optionalNullable(DvsRates),

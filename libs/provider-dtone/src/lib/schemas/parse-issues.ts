@@ -19,7 +19,11 @@ const KIND_OF: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>>
 
 // path segments are keys of the input: keep the ones that look like field names, hide the rest
 const segmentOf = (key: PropertyKey): string =>
-  typeof key === 'number' ? String(key) : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) ? key : '[key]';
+  typeof key === 'number'
+    ? String(key)
+    : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)
+      ? key
+      : '[key]';
 
 /** `at status.class.message: missing; at id: wrong type` (at most `limit` issues). */
 export const describeParseError = (error: ParseResult.ParseError, limit = 5): string => {

@@ -7,11 +7,21 @@ const entry: TransferLogEntry = {
   request: {
     method: 'POST',
     url: 'https://user:pw@preprod-dvs-api.dtone.com/v1/transactions?credit_party_mobile_number=%2B6595123100&credit_party_account_number=ACC-9&external_id=e1',
-    headers: { authorization: 'Basic a2V5OnNlY3JldA==', 'content-type': 'application/json', 'x-debug': 'key=the-api-key' },
+    headers: {
+      authorization: 'Basic a2V5OnNlY3JldA==',
+      'content-type': 'application/json',
+      'x-debug': 'key=the-api-key',
+    },
     body: {
       external_id: 'e1',
       credit_party_identifier: { mobile_number: '+6595123100', account_number: '12345' },
-      sender: { first_name: 'Ana', last_name: 'Cruz', email: 'ana@example.com', mobile_number: '+639171234567', nationality_country_iso_code: 'PHL' },
+      sender: {
+        first_name: 'Ana',
+        last_name: 'Cruz',
+        email: 'ana@example.com',
+        mobile_number: '+639171234567',
+        nationality_country_iso_code: 'PHL',
+      },
       note: 'call +6595123100 or use the-api-secret',
     },
   },
@@ -37,7 +47,10 @@ describe('transfer log redaction', () => {
 
   it('masks phone numbers in bodies, URLs and free text, keeping the sandbox suffix', () => {
     expect(text).not.toMatch(/6595123100|639171234567/);
-    expect((redacted.request.body as { credit_party_identifier: { mobile_number: string } }).credit_party_identifier.mobile_number).toBe('+65*****100');
+    expect(
+      (redacted.request.body as { credit_party_identifier: { mobile_number: string } }).credit_party_identifier
+        .mobile_number,
+    ).toBe('+65*****100');
     expect(redacted.request.url).toContain('credit_party_mobile_number=%2B65*****100');
     expect(redacted.request.url).toContain('credit_party_account_number=***');
     expect((redacted.request.body as { note: string }).note).toBe('call +65*****100 or use ***');

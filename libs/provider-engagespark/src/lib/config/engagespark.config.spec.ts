@@ -18,13 +18,19 @@ describe('engageSPARK configuration', () => {
       }),
     );
     expect(config).toMatchObject({ orgId: '4242', baseUrl: 'http://localhost:9000', timeoutMs: 15_000 });
-    expect(config.amountRanges).toEqual([{ countryIso: 'PH', min: money(1_000n, PHP), max: money(100_000n, PHP), stepMinor: 100n }]);
+    expect(config.amountRanges).toEqual([
+      { countryIso: 'PH', min: money(1_000n, PHP), max: money(100_000n, PHP), stepMinor: 100n },
+    ]);
     expect(Redacted.value(config.token)).toBe(SECRET);
     expect(`${String(config.token)} ${JSON.stringify({ ...config, amountRanges: [] })}`).not.toContain(SECRET);
   });
 
   it('has defaults for the URL, the timeout and the ranges', () => {
-    expect(Either.getOrThrow(engageSparkConfigFrom({ ENGAGESPARK_ORG_ID: '1', ENGAGESPARK_TOKEN: SECRET, ENGAGESPARK_BASE_URL: ' ' }))).toMatchObject({
+    expect(
+      Either.getOrThrow(
+        engageSparkConfigFrom({ ENGAGESPARK_ORG_ID: '1', ENGAGESPARK_TOKEN: SECRET, ENGAGESPARK_BASE_URL: ' ' }),
+      ),
+    ).toMatchObject({
       baseUrl: ENGAGESPARK_DEFAULT_URL,
       timeoutMs: 30_000,
       amountRanges: [],
@@ -52,10 +58,14 @@ describe('engageSPARK configuration', () => {
 
   it('requires the organization and the token', () => {
     const result = engageSparkConfigFrom({});
-    expect(Either.isLeft(result) && result.left.reason).toBe('ENGAGESPARK_ORG_ID is required; ENGAGESPARK_TOKEN is required');
+    expect(Either.isLeft(result) && result.left.reason).toBe(
+      'ENGAGESPARK_ORG_ID is required; ENGAGESPARK_TOKEN is required',
+    );
   });
 
   it('reads ranges with a step', () => {
-    expect(Either.map(parseAmountRanges('PH:PHP:10:100:5'), (ranges) => ranges[0]?.stepMinor)).toEqual(Either.right(500n));
+    expect(Either.map(parseAmountRanges('PH:PHP:10:100:5'), (ranges) => ranges[0]?.stepMinor)).toEqual(
+      Either.right(500n),
+    );
   });
 });

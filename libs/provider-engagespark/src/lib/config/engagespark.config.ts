@@ -28,7 +28,9 @@ export interface EngageSparkConfig {
 }
 
 /** The environment does not describe a usable engageSPARK account; the reason names variables, never values. */
-export class InvalidEngageSparkConfig extends Data.TaggedError('InvalidEngageSparkConfig')<{ readonly reason: string }> {
+export class InvalidEngageSparkConfig extends Data.TaggedError('InvalidEngageSparkConfig')<{
+  readonly reason: string;
+}> {
   readonly code = 'INVALID_ENGAGESPARK_CONFIG' as const;
   override get message(): string {
     return `invalid engageSPARK configuration: ${this.reason}`;

@@ -73,7 +73,10 @@ describe('engageSPARK top-up, over HTTP', () => {
     const [sent] = fake.requests;
     expect(sent?.method).toBe('POST');
     expect(sent?.path).toBe(`/v1/organizations/${FAKE_ES_ORG_ID}/topup/`);
-    expect(sent?.headers).toMatchObject({ authorization: `Token ${FAKE_ES_TOKEN}`, 'content-type': 'application/json' });
+    expect(sent?.headers).toMatchObject({
+      authorization: `Token ${FAKE_ES_TOKEN}`,
+      'content-type': 'application/json',
+    });
     expect(sent?.json).toEqual({
       phoneNumber: '639171234567',
       fullPhoneNumber: '639171234567',
@@ -111,29 +114,57 @@ describe('engageSPARK top-up, over HTTP', () => {
   it('refuses "no matching product found" as a non-retryable ProviderRejected', async () => {
     // below the smallest denomination (10 PHP); the configured range would not offer it, the fake refuses it anyway
     const error = failure(await sendWith()(request(money(500n, PHP))));
-    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'NO_MATCHING_PRODUCT', retryable: false, reason: 'no matching product found' });
+    expect(error).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'NO_MATCHING_PRODUCT',
+      retryable: false,
+      reason: 'no matching product found',
+    });
   });
 
-  it.each([400, 200])('refuses "invalid phone number" (HTTP %s) as a non-retryable ProviderRejected', async (status) => {
-    fake.enqueue({ kind: 'error', error: 'invalid phone number', status });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'INVALID_PHONE_NUMBER', retryable: false });
-  });
+  it.each([400, 200])(
+    'refuses "invalid phone number" (HTTP %s) as a non-retryable ProviderRejected',
+    async (status) => {
+      fake.enqueue({ kind: 'error', error: 'invalid phone number', status });
+      expect(failure(await sendWith()())).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: 'INVALID_PHONE_NUMBER',
+        retryable: false,
+      });
+    },
+  );
 
   it('reads an unrecognized error without a transaction as an unknown outcome, never a refusal, redacting numbers', async () => {
     fake.enqueue({ kind: 'error', error: 'number 639171234567 is blocked', status: 200 });
     const error = failure(await sendWith()());
-    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false, reason: expect.stringContaining('number ***567 is blocked') });
+    expect(error).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: expect.stringContaining('number ***567 is blocked'),
+    });
     expect(error.message).not.toContain('639171234567');
   });
 
   it('reads an unrecognized error on a recorded transaction as an unknown outcome (engageSPARK retries it itself)', async () => {
-    fake.enqueue({ kind: 'reply', status: 200, body: JSON.stringify({ id: '777', clientRef: 'x', error: 'operator timeout' }) });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: expect.stringContaining('777') });
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: '777', clientRef: 'x', error: 'operator timeout' }),
+    });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: expect.stringContaining('777'),
+    });
   });
 
   it('reads a 401 as a non-retryable refusal that does not echo the token', async () => {
     const error = failure(await sendWith({}, configFor(fake.baseUrl, 1_000, 'es_pat_wrong_token_123'))());
-    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_401', retryable: false, reason: 'Invalid token.' });
+    expect(error).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'HTTP_401',
+      retryable: false,
+      reason: 'Invalid token.',
+    });
     expect(error.message).not.toContain('es_pat_wrong_token_123');
   });
 
@@ -157,7 +188,10 @@ describe('engageSPARK top-up, over HTTP', () => {
 
   it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
     fake.enqueue({ kind: 'reply', status: 408, body: JSON.stringify({ detail: 'Request Timeout' }) });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: 'HTTP 408 after the request was sent' });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'HTTP 408 after the request was sent',
+    });
   });
 
   it('reads a timeout after sending as an unknown outcome', async () => {
@@ -177,7 +211,10 @@ describe('engageSPARK top-up, over HTTP', () => {
   });
 
   it('reads a refused connection as ProviderUnavailable (nothing was sent: retryable)', async () => {
-    expect(failure(await sendWith({}, configFor(await unusedBaseUrl()))())).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
+    expect(failure(await sendWith({}, configFor(await unusedBaseUrl()))())).toMatchObject({
+      _tag: 'ProviderUnavailable',
+      retryable: true,
+    });
   });
 
   it.each([
@@ -186,7 +223,10 @@ describe('engageSPARK top-up, over HTTP', () => {
     ['a success without amountSent', JSON.stringify({ id: '1', currency: 'PHP', error: '' })],
     ['an inexact amount', JSON.stringify({ id: '1', amountSent: 25.001, currency: 'PHP', error: '' })],
     ['an unknown currency', JSON.stringify({ id: '1', amountSent: 25, currency: 'ABC', error: '' })],
-    ['another clientRef', JSON.stringify({ id: '1', amountSent: 25, currency: 'PHP', clientRef: 'not-ours', error: '' })],
+    [
+      'another clientRef',
+      JSON.stringify({ id: '1', amountSent: 25, currency: 'PHP', clientRef: 'not-ours', error: '' }),
+    ],
   ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
     fake.enqueue({ kind: 'reply', status: 200, body });
     expect(failure(await sendWith()())).toMatchObject({
@@ -202,13 +242,17 @@ describe('engageSPARK top-up, over HTTP', () => {
       providerCode: 'COUNTRY_NOT_CONFIGURED',
       retryable: false,
     });
-    expect(failure(await send(request(money(100n, USD), PH_PHONE)))).toMatchObject({ providerCode: 'CURRENCY_NOT_SUPPORTED' });
+    expect(failure(await send(request(money(100n, USD), PH_PHONE)))).toMatchObject({
+      providerCode: 'CURRENCY_NOT_SUPPORTED',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('hands every exchange to the transfer log, redacted', async () => {
     const records: TransferLogRecord[] = [];
-    await sendWith({ onExchange: (record) => Effect.sync(() => void records.push(record)) })(request(money(2_500n, PHP), PH_PHONE, 'log-1'));
+    await sendWith({ onExchange: (record) => Effect.sync(() => void records.push(record)) })(
+      request(money(2_500n, PHP), PH_PHONE, 'log-1'),
+    );
     expect(records).toEqual([
       {
         provider: 'engagespark',
@@ -227,24 +271,37 @@ describe('engageSPARK top-up, over HTTP', () => {
   });
 
   it('has no status query and says so, never claiming the external id unknown', async () => {
-    const result = await Effect.runPromise(Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).statusByExternalId('topup-1-1')));
+    const result = await Effect.runPromise(
+      Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).statusByExternalId('topup-1-1')),
+    );
     expect(result).toEqual(
       Either.left(
-        expect.objectContaining({ _tag: 'StatusQueryUnsupported', provider: 'engagespark', howToSettle: ES_STATUS_QUERY_UNSUPPORTED, retryable: false }),
+        expect.objectContaining({
+          _tag: 'StatusQueryUnsupported',
+          provider: 'engagespark',
+          howToSettle: ES_STATUS_QUERY_UNSUPPORTED,
+          retryable: false,
+        }),
       ),
     );
     expect(fake.requests).toHaveLength(0);
   });
 
   it('takes no callbacks', async () => {
-    const result = await Effect.runPromise(Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).parseCallback({ id: '1' })));
+    const result = await Effect.runPromise(
+      Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).parseCallback({ id: '1' })),
+    );
     expect(Either.isLeft(result) && result.left._tag).toBe('InvalidProviderCallback');
   });
 
   it('lists the configured ranges as products and the country operator, unidentified', async () => {
     const provider = makeEngageSparkProvider(configFor(fake.baseUrl));
     expect(await Effect.runPromise(provider.listProducts({ countryIso: 'ID' }))).toEqual([
-      expect.objectContaining({ destinationMin: money(500_000n, IDR), destinationMax: money(2_500_000n, IDR), stepMinor: 500_000n }),
+      expect.objectContaining({
+        destinationMin: money(500_000n, IDR),
+        destinationMax: money(2_500_000n, IDR),
+        stepMinor: 500_000n,
+      }),
     ]);
     expect(await Effect.runPromise(provider.lookupOperators(PH_PHONE))).toEqual([
       { operator: expect.objectContaining({ id: 'engagespark-PH', countryIso: 'PH' }), identified: false },
@@ -254,7 +311,9 @@ describe('engageSPARK top-up, over HTTP', () => {
 
   it('serves the AirtimeProvider tag through its layer', async () => {
     const id = await Effect.runPromise(
-      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(Effect.provide(engageSparkProviderLayer(configFor(fake.baseUrl)))),
+      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(
+        Effect.provide(engageSparkProviderLayer(configFor(fake.baseUrl))),
+      ),
     );
     expect(id).toBe('engagespark');
   });

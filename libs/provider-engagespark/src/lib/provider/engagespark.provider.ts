@@ -38,7 +38,10 @@ const unsupported = (providerCode: string, reason: string) =>
  * request carries no currency, so a send is only made to a configured
  * country in that country's configured currency.
  */
-export const makeEngageSparkProvider = (config: EngageSparkConfig, options: TopupClientOptions = {}): AirtimeProviderService => {
+export const makeEngageSparkProvider = (
+  config: EngageSparkConfig,
+  options: TopupClientOptions = {},
+): AirtimeProviderService => {
   const client = makeTopupClient(config, options);
   const products = productsOfRanges(PROVIDER, PROVIDER_NAME, config.amountRanges);
   return {
@@ -48,7 +51,10 @@ export const makeEngageSparkProvider = (config: EngageSparkConfig, options: Topu
     send: (request) => {
       const range = config.amountRanges.find((candidate) => candidate.countryIso === request.destination.countryIso);
       if (range === undefined) {
-        return unsupported('COUNTRY_NOT_CONFIGURED', `no engageSPARK amount range is configured for ${request.destination.countryIso}`);
+        return unsupported(
+          'COUNTRY_NOT_CONFIGURED',
+          `no engageSPARK amount range is configured for ${request.destination.countryIso}`,
+        );
       }
       if (!sameCurrency(range.min.currency, request.receive.currency)) {
         return unsupported(
@@ -66,7 +72,8 @@ export const makeEngageSparkProvider = (config: EngageSparkConfig, options: Topu
         (completed) => completed.transaction,
       );
     },
-    statusByExternalId: () => Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: ES_STATUS_QUERY_UNSUPPORTED })),
+    statusByExternalId: () =>
+      Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: ES_STATUS_QUERY_UNSUPPORTED })),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', 'engageSPARK cannot cancel a top-up'),
     balances: () => unsupported('BALANCE_QUERY_UNSUPPORTED', 'engageSPARK documents no balance query'),
     parseCallback: () =>

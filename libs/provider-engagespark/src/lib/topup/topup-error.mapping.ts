@@ -19,8 +19,16 @@ interface KnownTopupError {
  * be refused again. Any other message is unrecognized (see topup.client.ts).
  */
 export const KNOWN_TOPUP_ERRORS: Readonly<Record<string, KnownTopupError>> = {
-  'no matching product found': { providerCode: 'NO_MATCHING_PRODUCT', status: 'REJECTED-INELIGIBLE-CREDIT-PARTY', retryable: false },
-  'invalid phone number': { providerCode: 'INVALID_PHONE_NUMBER', status: 'REJECTED-INVALID-CREDIT-PARTY', retryable: false },
+  'no matching product found': {
+    providerCode: 'NO_MATCHING_PRODUCT',
+    status: 'REJECTED-INELIGIBLE-CREDIT-PARTY',
+    retryable: false,
+  },
+  'invalid phone number': {
+    providerCode: 'INVALID_PHONE_NUMBER',
+    status: 'REJECTED-INVALID-CREDIT-PARTY',
+    retryable: false,
+  },
 };
 
 /** The known error a message stands for (case, spaces and a final period ignored). */

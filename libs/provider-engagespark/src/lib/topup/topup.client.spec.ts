@@ -23,41 +23,77 @@ describe('engageSPARK top-up mapping', () => {
   });
 
   it('reads the reference success body', () => {
-    const completed = map({ id: '12345', clientRef: 'ref-1', currency: 'PHP', amountSent: 25, price: 0.55, createdDate: '2021-04-16T18:53:44Z', error: '' });
+    const completed = map({
+      id: '12345',
+      clientRef: 'ref-1',
+      currency: 'PHP',
+      amountSent: 25,
+      price: 0.55,
+      createdDate: '2021-04-16T18:53:44Z',
+      error: '',
+    });
     expect(completed).toEqual(
       Either.right({
         id: '12345',
         amountSent: money(2_500n, PHP),
         price: '0.55',
         createdDate: '2021-04-16T18:53:44Z',
-        transaction: { providerTransactionId: '12345', providerExternalId: 'ref-1', status: transactionStatus('COMPLETED'), receive: money(2_500n, PHP) },
+        transaction: {
+          providerTransactionId: '12345',
+          providerExternalId: 'ref-1',
+          status: transactionStatus('COMPLETED'),
+          receive: money(2_500n, PHP),
+        },
       }),
     );
   });
 
   it('reads numeric ids, string amounts and an odd price without doubting the top-up', () => {
-    const completed = Either.getOrThrow(map({ id: 987, currency: 'PHP', amountSent: '25.50', price: 'n/a', error: null }));
+    const completed = Either.getOrThrow(
+      map({ id: 987, currency: 'PHP', amountSent: '25.50', price: 'n/a', error: null }),
+    );
     expect(completed).toMatchObject({ id: '987', amountSent: money(2_550n, PHP) });
     expect(completed.price).toBeUndefined();
   });
 
   it('recognizes the documented errors whatever their case', () => {
-    expect(knownTopupError(' No matching product found. ')).toMatchObject({ providerCode: 'NO_MATCHING_PRODUCT', retryable: false });
-    expect(knownTopupError('Invalid phone number')).toMatchObject({ providerCode: 'INVALID_PHONE_NUMBER', status: 'REJECTED-INVALID-CREDIT-PARTY' });
+    expect(knownTopupError(' No matching product found. ')).toMatchObject({
+      providerCode: 'NO_MATCHING_PRODUCT',
+      retryable: false,
+    });
+    expect(knownTopupError('Invalid phone number')).toMatchObject({
+      providerCode: 'INVALID_PHONE_NUMBER',
+      status: 'REJECTED-INVALID-CREDIT-PARTY',
+    });
     expect(knownTopupError('something else')).toBeUndefined();
   });
 
   it('reads an unrecognized error, with or without a transaction id, as an unknown outcome', () => {
-    expect(map({ error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', reason: expect.stringContaining('operator offline') })));
-    expect(map({ id: '', error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })));
-    expect(map({ id: '9', error: 'operator offline' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })));
+    expect(map({ error: 'operator offline' })).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'ProviderOutcomeUnknown',
+          reason: expect.stringContaining('operator offline'),
+        }),
+      ),
+    );
+    expect(map({ id: '', error: 'operator offline' })).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })),
+    );
+    expect(map({ id: '9', error: 'operator offline' })).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })),
+    );
   });
 
   it('refuses a documented error without a transaction id as a definite refusal', () => {
-    expect(map({ error: 'Invalid phone number.' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'INVALID_PHONE_NUMBER' })));
+    expect(map({ error: 'Invalid phone number.' })).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderRejected', providerCode: 'INVALID_PHONE_NUMBER' })),
+    );
   });
 
   it('refuses a documented error even on a recorded transaction', () => {
-    expect(map({ id: '1', error: 'no matching product found' })).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRejected' })));
+    expect(map({ id: '1', error: 'no matching product found' })).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderRejected' })),
+    );
   });
 });

@@ -26,7 +26,11 @@ import {
 } from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
 import type { EngageSparkConfig } from '../config/engagespark.config';
-import { ENGAGESPARK_PROVIDER_ID as PROVIDER, redactEngageSparkExchange, redactEngageSparkText } from './exchange-log.redaction';
+import {
+  ENGAGESPARK_PROVIDER_ID as PROVIDER,
+  redactEngageSparkExchange,
+  redactEngageSparkText,
+} from './exchange-log.redaction';
 import { knownTopupError } from './topup-error.mapping';
 import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
 
@@ -72,8 +76,9 @@ const amountIn = (value: number | string, code: string): Either.Either<Money, Pr
   Either.flatMap(
     Either.mapLeft(currencyOf(code), () => unknown(`currency ${code} is unknown`)),
     (currency) =>
-      Either.mapLeft(typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency), () =>
-        unknown(`amountSent is not an exact ${code} amount`),
+      Either.mapLeft(
+        typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency),
+        () => unknown(`amountSent is not an exact ${code} amount`),
       ),
   );
 
@@ -98,13 +103,19 @@ export const mapTopupResult = (
     // engageSPARK recorded (it retries failed top-ups itself, 6 times over 4-5 hours) or one it
     // recorded without naming it: it may still be delivered
     const subject = id !== '' ? `transaction ${id}` : 'the top-up (no transaction id)';
-    return Either.left(new ProviderOutcomeUnknown({ provider: PROVIDER, reason: `${subject} answered with an unrecognized error: ${redact(error)}` }));
+    return Either.left(
+      new ProviderOutcomeUnknown({
+        provider: PROVIDER,
+        reason: `${subject} answered with an unrecognized error: ${redact(error)}`,
+      }),
+    );
   }
   if (id === '') return Either.left(unknown('a success without a transaction id'));
   if (result.clientRef !== undefined && result.clientRef !== null && result.clientRef !== request.clientRef) {
     return Either.left(unknown('the answer names another clientRef'));
   }
-  if (result.amountSent === undefined || result.currency === undefined) return Either.left(unknown('a success without amountSent or currency'));
+  if (result.amountSent === undefined || result.currency === undefined)
+    return Either.left(unknown('a success without amountSent or currency'));
   return Either.map(amountIn(result.amountSent, result.currency.trim()), (amountSent) => {
     const price = priceText(result.price);
     return {
@@ -127,11 +138,16 @@ const refusalOf = (response: HttpResponse, redact: (text: string) => string): Pr
   const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
   const said = body?.error?.trim() || body?.detail?.trim() || firstLine(response.bodyText);
   const known = body?.error ? knownTopupError(body.error) : undefined;
-  return known ? rejected(known.providerCode, said, known.retryable) : rejected(`HTTP_${response.status}`, redact(said) || 'no detail given');
+  return known
+    ? rejected(known.providerCode, said, known.retryable)
+    : rejected(`HTTP_${response.status}`, redact(said) || 'no detail given');
 };
 
 /** How engageSPARK's answers to a top-up are read. */
-const topupAnswerReading = (request: TopupRequest, redact: (text: string) => string): AnswerReading<TopupCompleted> => ({
+const topupAnswerReading = (
+  request: TopupRequest,
+  redact: (text: string) => string,
+): AnswerReading<TopupCompleted> => ({
   provider: PROVIDER,
   providerExternalId: request.clientRef,
   baseUrlVariable: 'ENGAGESPARK_BASE_URL',

@@ -8,7 +8,13 @@ export type ProviderEnvironment = Readonly<Record<string, string | undefined>>;
 export const isHttpBaseUrl = (text: string): boolean => {
   try {
     const url = new URL(text);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.username === '' &&
+      url.password === '' &&
+      url.search === '' &&
+      url.hash === ''
+    );
   } catch {
     return false;
   }
@@ -22,7 +28,8 @@ export const TokenFromString = Schema.String.pipe(Schema.pattern(/^\S+$/));
 /** A base URL variable (see `isHttpBaseUrl`). */
 export const HttpBaseUrlFromString = Schema.String.pipe(Schema.filter(isHttpBaseUrl));
 /** An optional timeout variable, `defaultMs` when not given. */
-export const optionalTimeoutMs = (defaultMs: number) => Schema.optionalWith(TimeoutMsFromString, { default: () => defaultMs });
+export const optionalTimeoutMs = (defaultMs: number) =>
+  Schema.optionalWith(TimeoutMsFromString, { default: () => defaultMs });
 /** An optional amount-ranges variable, no range when not given. */
 export const optionalAmountRanges = Schema.optionalWith(AmountRangesFromString, { default: () => [] });
 
@@ -45,7 +52,11 @@ const describeIssues = (
     const variable = String(issue.path[0] ?? 'environment');
     const own = variable === amountRangesVariable && issue._tag === 'Transformation';
     const description =
-      issue._tag === 'Missing' ? `${variable} is required` : own ? `${variable}: ${issue.message}` : `${variable}: ${expected[variable] ?? 'invalid'}`;
+      issue._tag === 'Missing'
+        ? `${variable} is required`
+        : own
+          ? `${variable}: ${issue.message}`
+          : `${variable}: ${expected[variable] ?? 'invalid'}`;
     if (!byVariable.has(variable) || own) byVariable.set(variable, description);
   }
   return [...byVariable.values()].join('; ');
@@ -69,5 +80,7 @@ export const decodeProviderEnvironment = <A, I, V extends string>(
   environment: ProviderEnvironment,
 ): Either.Either<A, string> =>
   Schema.decodeUnknownEither(schema)(withoutEmpty(environment), { onExcessProperty: 'ignore', errors: 'all' }).pipe(
-    Either.mapLeft((error) => describeIssues(ParseResult.ArrayFormatter.formatErrorSync(error), expected, amountRangesVariable)),
+    Either.mapLeft((error) =>
+      describeIssues(ParseResult.ArrayFormatter.formatErrorSync(error), expected, amountRangesVariable),
+    ),
   );

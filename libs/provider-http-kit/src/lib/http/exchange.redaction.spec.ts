@@ -3,16 +3,21 @@ import type { HttpExchange } from './http-exchange.client';
 
 describe('redaction', () => {
   it('masks phone numbers, with or without "+", keeping the last three digits', () => {
-    expect(maskPhoneNumbers('{"phoneNumber":"+254711000111","to":"639171234567"}')).toBe('{"phoneNumber":"***111","to":"***567"}');
+    expect(maskPhoneNumbers('{"phoneNumber":"+254711000111","to":"639171234567"}')).toBe(
+      '{"phoneNumber":"***111","to":"***567"}',
+    );
   });
 
   it('leaves amounts, AT request ids and timestamps readable', () => {
-    const text = '"amount":"KES 1000000.0000","requestId":"ATQid_1be914ac47845eef1a1dab5d89ec50ff","createdDate":"2021-04-16T18:53:44.979304527Z","price":0.55';
+    const text =
+      '"amount":"KES 1000000.0000","requestId":"ATQid_1be914ac47845eef1a1dab5d89ec50ff","createdDate":"2021-04-16T18:53:44.979304527Z","price":0.55';
     expect(maskPhoneNumbers(text)).toBe(text);
   });
 
   it('removes secrets wherever they appear', () => {
-    expect(redactText('key atsk_123456 echoed: atsk_123456', ['atsk_123456'])).toBe('key [REDACTED] echoed: [REDACTED]');
+    expect(redactText('key atsk_123456 echoed: atsk_123456', ['atsk_123456'])).toBe(
+      'key [REDACTED] echoed: [REDACTED]',
+    );
   });
 
   it('strips credentials and secret query values from URLs', () => {
@@ -31,7 +36,10 @@ describe('redaction', () => {
         timeoutMs: 1_000,
         reference: 'topup-1',
       },
-      outcome: { _tag: 'Answered', response: { status: 201, headers: new Headers(), bodyText: '{"responses":[{"phoneNumber":"+254711000111"}]}' } },
+      outcome: {
+        _tag: 'Answered',
+        response: { status: 201, headers: new Headers(), bodyText: '{"responses":[{"phoneNumber":"+254711000111"}]}' },
+      },
       durationMs: 42,
     };
     const record = redactExchange('africastalking', exchange, ['atsk_123456']);

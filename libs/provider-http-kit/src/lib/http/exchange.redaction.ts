@@ -29,7 +29,11 @@ export const maskPhoneNumbers = (text: string): string => text.replace(PHONE_LIK
 
 /** Removes every secret value, then masks phone numbers. */
 export const redactText = (text: string, secrets: readonly string[]): string =>
-  maskPhoneNumbers(secrets.filter((secret) => secret.length >= 4).reduce((redacted, secret) => redacted.split(secret).join(REDACTED), text));
+  maskPhoneNumbers(
+    secrets
+      .filter((secret) => secret.length >= 4)
+      .reduce((redacted, secret) => redacted.split(secret).join(REDACTED), text),
+  );
 
 const SECRET_PARAMETER = /key|token|secret|password|signature/i;
 
@@ -53,7 +57,11 @@ const loggedBody = (body: string | undefined, secrets: readonly string[]): strin
   body === undefined ? null : redactText(body, secrets).slice(0, MAX_LOGGED_BODY_LENGTH);
 
 /** The transfer-log record of one exchange; headers are left out (they carry the credentials). */
-export const redactExchange = (provider: string, exchange: HttpExchange, secrets: readonly string[]): TransferLogRecord => {
+export const redactExchange = (
+  provider: string,
+  exchange: HttpExchange,
+  secrets: readonly string[],
+): TransferLogRecord => {
   const { request, outcome } = exchange;
   const answered = outcome._tag === 'Answered' ? outcome.response : undefined;
   return {

@@ -27,8 +27,7 @@ export interface HttpResponse {
  * connecting or after the request was written, so the safe reading is taken.
  */
 export type TransportFailure =
-  | { readonly _tag: 'NotSent'; readonly reason: string }
-  | { readonly _tag: 'NoAnswer'; readonly reason: string };
+  { readonly _tag: 'NotSent'; readonly reason: string } | { readonly _tag: 'NoAnswer'; readonly reason: string };
 
 export type HttpOutcome = { readonly _tag: 'Answered'; readonly response: HttpResponse } | TransportFailure;
 
@@ -91,11 +90,18 @@ const requestFailure = (error: unknown): TransportFailure => {
 const bodyFailure = (error: unknown): TransportFailure =>
   isTimeout(error)
     ? { _tag: 'NoAnswer', reason: 'no complete answer within the timeout' }
-    : { _tag: 'NoAnswer', reason: `connection lost while reading the answer (${causeCodes(error).join(', ') || 'no code'})` };
+    : {
+        _tag: 'NoAnswer',
+        reason: `connection lost while reading the answer (${causeCodes(error).join(', ') || 'no code'})`,
+      };
 
 const run = async (request: HttpRequest, interruption: AbortSignal): Promise<HttpExchange> => {
   const startedAt = performance.now();
-  const done = (outcome: HttpOutcome): HttpExchange => ({ request, outcome, durationMs: Math.round(performance.now() - startedAt) });
+  const done = (outcome: HttpOutcome): HttpExchange => ({
+    request,
+    outcome,
+    durationMs: Math.round(performance.now() - startedAt),
+  });
   const signal = AbortSignal.any([interruption, AbortSignal.timeout(request.timeoutMs)]);
   let response: Response;
   try {

@@ -48,6 +48,9 @@ describe('provider failures', () => {
   });
 
   it('keeps ProviderResponseInvalid for reads', () => {
-    expect(providerFailures('acme').invalid('not JSON')).toMatchObject({ _tag: 'ProviderResponseInvalid', reason: 'not JSON' });
+    expect(providerFailures('acme').invalid('not JSON')).toMatchObject({
+      _tag: 'ProviderResponseInvalid',
+      reason: 'not JSON',
+    });
   });
 });

@@ -20,7 +20,8 @@ export interface ExchangeClientOptions {
 
 /** The errors a provider's answers come to, in that provider's name. */
 export const providerFailures = (provider: string) => ({
-  rejected: (providerCode: string, reason: string, retryable = false) => new ProviderRejected({ provider, providerCode, reason, retryable }),
+  rejected: (providerCode: string, reason: string, retryable = false) =>
+    new ProviderRejected({ provider, providerCode, reason, retryable }),
   /** An undecodable answer to a read (nothing was sent): never for an answer to a send. */
   invalid: (reason: string) => new ProviderResponseInvalid({ provider, reason }),
   /**
@@ -28,7 +29,10 @@ export const providerFailures = (provider: string) => ({
    * provider accepted the request, so it may deliver: never a definite failure.
    */
   unknown: (reason: string) =>
-    new ProviderOutcomeUnknown({ provider, reason: `the request was accepted but its answer could not be read: ${reason}` }),
+    new ProviderOutcomeUnknown({
+      provider,
+      reason: `the request was accepted but its answer could not be read: ${reason}`,
+    }),
 });
 
 /** The first line of a body, at most 200 characters. */
@@ -59,9 +63,13 @@ export const readAnswer = <A>(response: HttpResponse, reading: AnswerReading<A>)
     return Either.left(new ProviderOutcomeUnknown({ provider, reason: `HTTP ${status} after the request was sent` }));
   }
   // a conflict on our reference (the provider's idempotency key): it was already used, not a failure
-  if (status === 409) return Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.providerExternalId }));
+  if (status === 409)
+    return Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.providerExternalId }));
   if (status >= 400) return Either.left(reading.refusal(response));
-  if (status >= 300) return Either.left(providerFailures(provider).rejected(`HTTP_${status}`, `redirected: check ${reading.baseUrlVariable}`));
+  if (status >= 300)
+    return Either.left(
+      providerFailures(provider).rejected(`HTTP_${status}`, `redirected: check ${reading.baseUrlVariable}`),
+    );
   if (status < 200) return Either.left(providerFailures(provider).unknown(`unexpected HTTP ${status}`));
   return reading.success(response);
 };
@@ -71,7 +79,11 @@ export const readAnswer = <A>(response: HttpResponse, reading: AnswerReading<A>)
  * `ProviderOutcomeUnknown`; an answer goes through the rate-limit gate (a 429
  * fails there), then `readAnswer`.
  */
-export const interpretExchange = <A>(exchange: HttpExchange, gate: RateLimitGate, reading: AnswerReading<A>): Effect.Effect<A, ProviderError> => {
+export const interpretExchange = <A>(
+  exchange: HttpExchange,
+  gate: RateLimitGate,
+  reading: AnswerReading<A>,
+): Effect.Effect<A, ProviderError> => {
   const { outcome } = exchange;
   switch (outcome._tag) {
     case 'NotSent':

@@ -1,5 +1,11 @@
 import { Effect, Either } from 'effect';
-import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS, makeRateLimitGate, quotaResetMsOf, retryAfterMsOf } from './rate-limit.gate';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  MAX_RETRY_AFTER_MS,
+  makeRateLimitGate,
+  quotaResetMsOf,
+  retryAfterMsOf,
+} from './rate-limit.gate';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
@@ -20,15 +26,23 @@ describe('rate-limit headers', () => {
   });
 
   it('reads an exhausted quota and its reset (seconds from now or epoch seconds)', () => {
-    expect(quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '3', 'X-RateLimit-Reset': '10' }), NOW)).toBeUndefined();
+    expect(
+      quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '3', 'X-RateLimit-Reset': '10' }), NOW),
+    ).toBeUndefined();
     expect(quotaResetMsOf(new Headers({ 'RateLimit-Remaining': '0', 'RateLimit-Reset': '10' }), NOW)).toBe(10_000);
-    expect(quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 30) }), NOW)).toBe(30_000);
+    expect(
+      quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 30) }), NOW),
+    ).toBe(30_000);
     expect(quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0' }), NOW)).toBe(DEFAULT_RETRY_AFTER_MS);
   });
 });
 
 describe('the rate-limit gate', () => {
-  const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers), bodyText: '' });
+  const answer = (status: number, headers: Record<string, string> = {}) => ({
+    status,
+    headers: new Headers(headers),
+    bodyText: '',
+  });
 
   it('stays open while the provider does not throttle', async () => {
     const gate = makeRateLimitGate('p');
@@ -39,14 +53,22 @@ describe('the rate-limit gate', () => {
   it('fails a 429 with its Retry-After and closes until then', async () => {
     const gate = makeRateLimitGate('p');
     const throttled = await Effect.runPromise(Effect.either(gate.observe(answer(429, { 'Retry-After': '5' }))));
-    expect(throttled).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderRateLimited', retryAfterMs: 5_000 })));
+    expect(throttled).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderRateLimited', retryAfterMs: 5_000 })),
+    );
     const admitted = await Effect.runPromise(Effect.either(gate.admit));
     expect(Either.isLeft(admitted) && admitted.left.retryAfterMs).toBeGreaterThan(4_000);
   });
 
   it('closes on an exhausted quota without failing that answer', async () => {
     const gate = makeRateLimitGate('p');
-    expect(Either.isRight(await Effect.runPromise(Effect.either(gate.observe(answer(200, { 'RateLimit-Remaining': '0', 'RateLimit-Reset': '2' })))))).toBe(true);
+    expect(
+      Either.isRight(
+        await Effect.runPromise(
+          Effect.either(gate.observe(answer(200, { 'RateLimit-Remaining': '0', 'RateLimit-Reset': '2' }))),
+        ),
+      ),
+    ).toBe(true);
     expect(Either.isLeft(await Effect.runPromise(Effect.either(gate.admit)))).toBe(true);
   });
 });

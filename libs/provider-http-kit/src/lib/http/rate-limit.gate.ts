@@ -46,7 +46,8 @@ export interface RateLimitGate {
 
 export const makeRateLimitGate = (provider: string): RateLimitGate => {
   const closedUntilMs = Ref.unsafeMake(0);
-  const closeFor = (nowMs: number, waitMs: number) => Ref.update(closedUntilMs, (until) => Math.max(until, nowMs + waitMs));
+  const closeFor = (nowMs: number, waitMs: number) =>
+    Ref.update(closedUntilMs, (until) => Math.max(until, nowMs + waitMs));
   return {
     admit: Effect.gen(function* () {
       const nowMs = yield* Clock.currentTimeMillis;

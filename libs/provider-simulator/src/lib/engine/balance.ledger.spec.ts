@@ -80,9 +80,16 @@ describe('balance ledger (reference: authorize / void / capture / reverse)', () 
     const ledger = open();
     ledger.authorize(1, usd(100n));
     ledger.set(USD, { creditLimitMinor: 700n });
-    expect(ledger.find('USD')).toMatchObject({ availableMinor: 9_900n, holdingMinor: 100n, creditLimitMinor: 700n, id: 1 });
+    expect(ledger.find('USD')).toMatchObject({
+      availableMinor: 9_900n,
+      holdingMinor: 100n,
+      creditLimitMinor: 700n,
+      id: 1,
+    });
     ledger.reset([{ available: usd(5n) }]);
-    expect(ledger.list()).toEqual([{ id: 1, currency: USD, availableMinor: 5n, holdingMinor: 0n, creditLimitMinor: 0n }]);
+    expect(ledger.list()).toEqual([
+      { id: 1, currency: USD, availableMinor: 5n, holdingMinor: 0n, creditLimitMinor: 0n },
+    ]);
     expect(ledger.holdOf(1)).toBeUndefined();
   });
 });

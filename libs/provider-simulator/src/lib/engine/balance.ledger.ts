@@ -46,7 +46,11 @@ export class BalanceLedger {
     this.balances.clear();
     this.holds.clear();
     this.nextId = 1;
-    for (const seed of seeds) this.set(seed.available.currency, { availableMinor: seed.available.amountMinor, creditLimitMinor: seed.creditLimitMinor ?? 0n });
+    for (const seed of seeds)
+      this.set(seed.available.currency, {
+        availableMinor: seed.available.amountMinor,
+        creditLimitMinor: seed.creditLimitMinor ?? 0n,
+      });
   }
 
   list(): readonly Balance[] {
@@ -57,7 +61,9 @@ export class BalanceLedger {
     return this.balances.get(currencyCode);
   }
 
-  holdOf(transactionId: number): { readonly currency: string; readonly amountMinor: bigint; readonly state: HoldState } | undefined {
+  holdOf(
+    transactionId: number,
+  ): { readonly currency: string; readonly amountMinor: bigint; readonly state: HoldState } | undefined {
     const hold = this.holds.get(transactionId);
     return hold && { ...hold };
   }
@@ -87,7 +93,10 @@ export class BalanceLedger {
     if (!balance) return Either.left(dvsError(1006009, `no ${amount.currency.code} balance`));
     if (balance.availableMinor + balance.creditLimitMinor < amount.amountMinor) {
       return Either.left(
-        dvsError(1006001, `${formatMoney(amount)} ${amount.currency.code} needed, ${formatMoney(money(balance.availableMinor, balance.currency))} available`),
+        dvsError(
+          1006001,
+          `${formatMoney(amount)} ${amount.currency.code} needed, ${formatMoney(money(balance.availableMinor, balance.currency))} available`,
+        ),
       );
     }
     this.holds.set(transactionId, { currency: amount.currency.code, amountMinor: amount.amountMinor, state: 'HELD' });
@@ -109,7 +118,12 @@ export class BalanceLedger {
     this.settle(transactionId, 'CAPTURED', 'REVERSED', (hold) => [hold.amountMinor, 0n]);
   }
 
-  private settle(transactionId: number, from: HoldState, to: HoldState, deltas: (hold: Hold) => readonly [bigint, bigint]): void {
+  private settle(
+    transactionId: number,
+    from: HoldState,
+    to: HoldState,
+    deltas: (hold: Hold) => readonly [bigint, bigint],
+  ): void {
     const hold = this.holds.get(transactionId);
     if (!hold || hold.state !== from) return;
     const [availableDelta, holdingDelta] = deltas(hold);
@@ -120,7 +134,11 @@ export class BalanceLedger {
   private move(currencyCode: string, availableDelta: bigint, holdingDelta: bigint): Balance {
     const balance = this.balances.get(currencyCode);
     if (!balance) throw new RangeError(`no ${currencyCode} balance`);
-    const next = { ...balance, availableMinor: balance.availableMinor + availableDelta, holdingMinor: balance.holdingMinor + holdingDelta };
+    const next = {
+      ...balance,
+      availableMinor: balance.availableMinor + availableDelta,
+      holdingMinor: balance.holdingMinor + holdingDelta,
+    };
     this.balances.set(currencyCode, next);
     return next;
   }

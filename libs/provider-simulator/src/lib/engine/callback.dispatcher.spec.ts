@@ -13,7 +13,12 @@ const setup = (answers: readonly (number | Error)[], dropping = () => false) => 
     if (answer instanceof Error) throw answer;
     return { status: answer };
   };
-  const dispatcher = new CallbackDispatcher(scheduler, sender, { maxAttempts: 4, initialDelayMs: 1_000, backoffFactor: 2 }, dropping);
+  const dispatcher = new CallbackDispatcher(
+    scheduler,
+    sender,
+    { maxAttempts: 4, initialDelayMs: 1_000, backoffFactor: 2 },
+    dropping,
+  );
   return { scheduler, dispatcher, sent };
 };
 
@@ -67,6 +72,8 @@ describe('callback dispatcher', () => {
 
   it('the default policy: 5 attempts, 1 s then doubling', () => {
     expect(DEFAULT_CALLBACK_RETRY).toEqual({ maxAttempts: 5, initialDelayMs: 1_000, backoffFactor: 2 });
-    expect([2, 3, 4, 5].map((attempt) => retryDelayMs(DEFAULT_CALLBACK_RETRY, attempt))).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect([2, 3, 4, 5].map((attempt) => retryDelayMs(DEFAULT_CALLBACK_RETRY, attempt))).toEqual([
+      1_000, 2_000, 4_000, 8_000,
+    ]);
   });
 });

@@ -57,7 +57,11 @@ export class CallbackDispatcher {
   ) {}
 
   dispatch(delivery: CallbackDelivery): void {
-    this.scheduler.schedule(0, () => this.attempt(delivery, 1), `callback ${delivery.transactionId} ${delivery.status}`);
+    this.scheduler.schedule(
+      0,
+      () => this.attempt(delivery, 1),
+      `callback ${delivery.transactionId} ${delivery.status}`,
+    );
   }
 
   log(): readonly CallbackAttempt[] {
@@ -69,14 +73,24 @@ export class CallbackDispatcher {
   }
 
   private attempt(delivery: CallbackDelivery, attempt: number): void {
-    const base = { transactionId: delivery.transactionId, status: delivery.status, url: delivery.url, attempt, atMs: this.scheduler.now() };
+    const base = {
+      transactionId: delivery.transactionId,
+      status: delivery.status,
+      url: delivery.url,
+      attempt,
+      atMs: this.scheduler.now(),
+    };
     if (this.dropping()) {
       this.attempts.push({ ...base, outcome: 'DROPPED' });
       return;
     }
     const retry = () => {
       if (attempt < this.policy.maxAttempts) {
-        this.scheduler.schedule(retryDelayMs(this.policy, attempt + 1), () => this.attempt(delivery, attempt + 1), `callback retry ${delivery.transactionId}`);
+        this.scheduler.schedule(
+          retryDelayMs(this.policy, attempt + 1),
+          () => this.attempt(delivery, attempt + 1),
+          `callback retry ${delivery.transactionId}`,
+        );
       }
     };
     this.scheduler.track(
@@ -87,7 +101,11 @@ export class CallbackDispatcher {
           if (!delivered) retry();
         },
         (error: unknown) => {
-          this.attempts.push({ ...base, outcome: 'FAILED', error: error instanceof Error ? error.message : String(error) });
+          this.attempts.push({
+            ...base,
+            outcome: 'FAILED',
+            error: error instanceof Error ? error.message : String(error),
+          });
           retry();
         },
       ),

@@ -30,7 +30,11 @@ describe('catalogue fixture', () => {
       const operator = operatorById(DEFAULT_CATALOGUE, product.operatorId);
       expect(operator).toBeDefined();
       expect(DEFAULT_CATALOGUE.countries.some((country) => country.isoCode === operator?.countryIso)).toBe(true);
-      expect(DEFAULT_CATALOGUE.services.find((service) => service.id === product.serviceId)?.subservices.some((sub) => sub.id === product.subserviceId)).toBe(true);
+      expect(
+        DEFAULT_CATALOGUE.services
+          .find((service) => service.id === product.serviceId)
+          ?.subservices.some((sub) => sub.id === product.subserviceId),
+      ).toBe(true);
     }
   });
 
@@ -42,8 +46,16 @@ describe('catalogue fixture', () => {
   });
 
   it('filters on benefit types (any) and tags (all)', () => {
-    expect(filterProducts(DEFAULT_CATALOGUE, { benefitTypes: ['DATA'] }).map((product) => product.id)).toEqual([105, 205]);
-    expect(filterProducts(DEFAULT_CATALOGUE, { benefitTypes: ['SMS', 'CREDITS'] }).map((product) => product.id)).toEqual([205, 901]);
-    expect(filterProducts(DEFAULT_CATALOGUE, { tags: ['AIRTIME', 'OPEN_RANGE'], countryIsoCode: 'KEN' }).map((product) => product.id)).toEqual([303, 401]);
+    expect(filterProducts(DEFAULT_CATALOGUE, { benefitTypes: ['DATA'] }).map((product) => product.id)).toEqual([
+      105, 205,
+    ]);
+    expect(
+      filterProducts(DEFAULT_CATALOGUE, { benefitTypes: ['SMS', 'CREDITS'] }).map((product) => product.id),
+    ).toEqual([205, 901]);
+    expect(
+      filterProducts(DEFAULT_CATALOGUE, { tags: ['AIRTIME', 'OPEN_RANGE'], countryIsoCode: 'KEN' }).map(
+        (product) => product.id,
+      ),
+    ).toEqual([303, 401]);
   });
 });

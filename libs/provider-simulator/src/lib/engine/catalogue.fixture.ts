@@ -1,4 +1,11 @@
-import { type Currency, currencyOf, type ExchangeRate, type Money, parseExchangeRate, parseMoney } from '@airtime/domain';
+import {
+  type Currency,
+  currencyOf,
+  type ExchangeRate,
+  type Money,
+  parseExchangeRate,
+  parseMoney,
+} from '@airtime/domain';
 import { Either } from 'effect';
 import type { Catalogue, SimBenefit, SimFixedProduct, SimProduct, SimRangedProduct } from './catalogue.types';
 
@@ -14,7 +21,8 @@ const currency = (code: string): Currency => Either.getOrThrow(currencyOf(code))
 const USD = currency('USD');
 const amount = (text: string, of: Currency): Money => Either.getOrThrow(parseMoney(text, of));
 const usd = (text: string): Money => amount(text, USD);
-const rate = (text: string, destination: Currency): ExchangeRate => Either.getOrThrow(parseExchangeRate(text, USD, destination));
+const rate = (text: string, destination: Currency): ExchangeRate =>
+  Either.getOrThrow(parseExchangeRate(text, USD, destination));
 
 const MOBILE = 1;
 const AIRTIME = 11;
@@ -113,7 +121,12 @@ const kes = (text: string) => amount(text, KES);
 const ngn = (text: string) => amount(text, NGN);
 const sgd = (text: string) => amount(text, SGD);
 
-const dataBenefit = (megabytes: string): SimBenefit => ({ type: 'DATA', unitType: 'DATA', unit: 'MB', amount: megabytes });
+const dataBenefit = (megabytes: string): SimBenefit => ({
+  type: 'DATA',
+  unitType: 'DATA',
+  unit: 'MB',
+  amount: megabytes,
+});
 
 const products: readonly SimProduct[] = [
   // Philippines: Globe 10, 15, 25, 30 (no 20); Smart 10, 15, 20, 30 (no 25)
@@ -149,8 +162,22 @@ const products: readonly SimProduct[] = [
     tags: ['BUNDLE'],
   }),
   // Kenya: Safaricom fixed and ranged, Airtel ranged on a 5 KES grid
-  fixed({ id: 301, operatorId: 3, name: 'Safaricom KES 50', destination: kes('50'), wholesale: '0.40', retail: '0.44' }),
-  fixed({ id: 302, operatorId: 3, name: 'Safaricom KES 100', destination: kes('100'), wholesale: '0.80', retail: '0.88' }),
+  fixed({
+    id: 301,
+    operatorId: 3,
+    name: 'Safaricom KES 50',
+    destination: kes('50'),
+    wholesale: '0.40',
+    retail: '0.44',
+  }),
+  fixed({
+    id: 302,
+    operatorId: 3,
+    name: 'Safaricom KES 100',
+    destination: kes('100'),
+    wholesale: '0.80',
+    retail: '0.88',
+  }),
   ranged({
     id: 303,
     operatorId: 3,
@@ -174,10 +201,38 @@ const products: readonly SimProduct[] = [
     fee: '0',
   }),
   // Nigeria: MTN fixed and ranged, Airtel ranged with sender fields required
-  fixed({ id: 501, operatorId: 5, name: 'MTN Nigeria NGN 100', destination: ngn('100'), wholesale: '0.07', retail: '0.08' }),
-  fixed({ id: 502, operatorId: 5, name: 'MTN Nigeria NGN 200', destination: ngn('200'), wholesale: '0.14', retail: '0.16' }),
-  fixed({ id: 503, operatorId: 5, name: 'MTN Nigeria NGN 500', destination: ngn('500'), wholesale: '0.34', retail: '0.38' }),
-  fixed({ id: 504, operatorId: 5, name: 'MTN Nigeria NGN 1000', destination: ngn('1000'), wholesale: '0.68', retail: '0.75' }),
+  fixed({
+    id: 501,
+    operatorId: 5,
+    name: 'MTN Nigeria NGN 100',
+    destination: ngn('100'),
+    wholesale: '0.07',
+    retail: '0.08',
+  }),
+  fixed({
+    id: 502,
+    operatorId: 5,
+    name: 'MTN Nigeria NGN 200',
+    destination: ngn('200'),
+    wholesale: '0.14',
+    retail: '0.16',
+  }),
+  fixed({
+    id: 503,
+    operatorId: 5,
+    name: 'MTN Nigeria NGN 500',
+    destination: ngn('500'),
+    wholesale: '0.34',
+    retail: '0.38',
+  }),
+  fixed({
+    id: 504,
+    operatorId: 5,
+    name: 'MTN Nigeria NGN 1000',
+    destination: ngn('1000'),
+    wholesale: '0.68',
+    retail: '0.75',
+  }),
   ranged({
     id: 505,
     operatorId: 5,
@@ -203,13 +258,48 @@ const products: readonly SimProduct[] = [
   }),
   // Singapore: the reference's sandbox examples (+6595123100...) are Singtel numbers here
   fixed({ id: 701, operatorId: 7, name: 'Singtel SGD 10', destination: sgd('10'), wholesale: '7.60', retail: '8.00' }),
-  fixed({ id: 702, operatorId: 7, name: 'Singtel SGD 20', destination: sgd('20'), wholesale: '15.10', retail: '15.90' }),
-  fixed({ id: 703, operatorId: 7, name: 'Singtel SGD 50', destination: sgd('50'), wholesale: '37.50', retail: '39.40' }),
+  fixed({
+    id: 702,
+    operatorId: 7,
+    name: 'Singtel SGD 20',
+    destination: sgd('20'),
+    wholesale: '15.10',
+    retail: '15.90',
+  }),
+  fixed({
+    id: 703,
+    operatorId: 7,
+    name: 'Singtel SGD 50',
+    destination: sgd('50'),
+    wholesale: '37.50',
+    retail: '39.40',
+  }),
   fixed({ id: 801, operatorId: 8, name: 'StarHub SGD 10', destination: sgd('10'), wholesale: '7.65', retail: '8.05' }),
-  fixed({ id: 802, operatorId: 8, name: 'StarHub SGD 18', destination: sgd('18'), wholesale: '13.70', retail: '14.40' }),
-  fixed({ id: 803, operatorId: 8, name: 'StarHub SGD 28', destination: sgd('28'), wholesale: '21.30', retail: '22.40' }),
+  fixed({
+    id: 802,
+    operatorId: 8,
+    name: 'StarHub SGD 18',
+    destination: sgd('18'),
+    wholesale: '13.70',
+    retail: '14.40',
+  }),
+  fixed({
+    id: 803,
+    operatorId: 8,
+    name: 'StarHub SGD 28',
+    destination: sgd('28'),
+    wholesale: '21.30',
+    retail: '22.40',
+  }),
   {
-    ...fixed({ id: 901, operatorId: 9, name: 'Steam Wallet SGD 20', destination: sgd('20'), wholesale: '15.30', retail: '16.00' }),
+    ...fixed({
+      id: 901,
+      operatorId: 9,
+      name: 'Steam Wallet SGD 20',
+      destination: sgd('20'),
+      wholesale: '15.30',
+      retail: '16.00',
+    }),
     type: 'FIXED_VALUE_PIN_PURCHASE',
     serviceId: GIFT_CARDS,
     subserviceId: GAMING,
@@ -239,12 +329,32 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     { isoCode: 'SGP', isoAlpha2: 'SG', name: 'Singapore', callingCode: '65' },
   ],
   operators: [
-    { id: 1, name: 'Globe Telecom', countryIso: 'PHL', numberPrefixes: ['+63905', '+63906', '+63915', '+63916', '+63917', '+63926', '+63927', '+63935'] },
-    { id: 2, name: 'Smart', countryIso: 'PHL', numberPrefixes: ['+63908', '+63918', '+63919', '+63920', '+63921', '+63928', '+63929', '+63939'] },
+    {
+      id: 1,
+      name: 'Globe Telecom',
+      countryIso: 'PHL',
+      numberPrefixes: ['+63905', '+63906', '+63915', '+63916', '+63917', '+63926', '+63927', '+63935'],
+    },
+    {
+      id: 2,
+      name: 'Smart',
+      countryIso: 'PHL',
+      numberPrefixes: ['+63908', '+63918', '+63919', '+63920', '+63921', '+63928', '+63929', '+63939'],
+    },
     { id: 3, name: 'Safaricom', countryIso: 'KEN', numberPrefixes: ['+25470', '+25471', '+25472', '+25479'] },
     { id: 4, name: 'Airtel Kenya', countryIso: 'KEN', numberPrefixes: ['+25473', '+25475', '+25478'] },
-    { id: 5, name: 'MTN Nigeria', countryIso: 'NGA', numberPrefixes: ['+234703', '+234803', '+234806', '+234813', '+234816'] },
-    { id: 6, name: 'Airtel Nigeria', countryIso: 'NGA', numberPrefixes: ['+234701', '+234708', '+234802', '+234808', '+234812'] },
+    {
+      id: 5,
+      name: 'MTN Nigeria',
+      countryIso: 'NGA',
+      numberPrefixes: ['+234703', '+234803', '+234806', '+234813', '+234816'],
+    },
+    {
+      id: 6,
+      name: 'Airtel Nigeria',
+      countryIso: 'NGA',
+      numberPrefixes: ['+234701', '+234708', '+234802', '+234808', '+234812'],
+    },
     { id: 7, name: 'Singtel', countryIso: 'SGP', numberPrefixes: ['+659'] },
     { id: 8, name: 'StarHub', countryIso: 'SGP', numberPrefixes: ['+658'] },
     { id: 9, name: 'Steam', countryIso: 'SGP', numberPrefixes: [] },

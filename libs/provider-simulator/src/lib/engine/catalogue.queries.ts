@@ -42,7 +42,11 @@ export const filterProducts = (catalogue: Catalogue, query: ProductQuery): reado
     if (query.operatorId !== undefined && product.operatorId !== query.operatorId) return false;
     if (query.countryIsoCode !== undefined && operator?.countryIso !== query.countryIsoCode) return false;
     if (query.region !== undefined && operator?.countryIso !== query.region) return false;
-    if (query.benefitTypes !== undefined && !product.benefits.some((benefit) => query.benefitTypes?.includes(benefit.type))) return false;
+    if (
+      query.benefitTypes !== undefined &&
+      !product.benefits.some((benefit) => query.benefitTypes?.includes(benefit.type))
+    )
+      return false;
     if (query.tags !== undefined && !query.tags.every((tag) => product.tags.includes(tag))) return false;
     return true;
   });

@@ -1,4 +1,9 @@
-import { DETAILED_STATUSES, type DetailedStatus, TRANSACTION_STATUS_CATALOGUE, type TransactionClass } from '@airtime/domain';
+import {
+  DETAILED_STATUSES,
+  type DetailedStatus,
+  TRANSACTION_STATUS_CATALOGUE,
+  type TransactionClass,
+} from '@airtime/domain';
 
 /**
  * Numeric ids of the DVS status classes and detailed statuses. The reference
@@ -43,7 +48,11 @@ export const classOf = (status: DetailedStatus): TransactionClass => TRANSACTION
 
 export const dvsStatusOf = (status: DetailedStatus): DvsStatus => {
   const transactionClass = classOf(status);
-  return { id: statusIdOf(status), message: status, class: { id: CLASS_IDS[transactionClass], message: transactionClass } };
+  return {
+    id: statusIdOf(status),
+    message: status,
+    class: { id: CLASS_IDS[transactionClass], message: transactionClass },
+  };
 };
 
 export const isFinalStatus = (status: DetailedStatus): boolean => {

@@ -52,5 +52,6 @@ export const applyFaultsPatch = (faults: Faults, patch: FaultsPatch): Faults => 
   errorStatus: patch.errorStatus ?? faults.errorStatus,
   timeoutAfterAccept: patch.timeoutAfterAccept ?? faults.timeoutAfterAccept,
   dropCallbacks: patch.dropCallbacks ?? faults.dropCallbacks,
-  rateLimitPerSecond: patch.rateLimitPerSecond === undefined ? faults.rateLimitPerSecond : (patch.rateLimitPerSecond ?? undefined),
+  rateLimitPerSecond:
+    patch.rateLimitPerSecond === undefined ? faults.rateLimitPerSecond : (patch.rateLimitPerSecond ?? undefined),
 });

@@ -5,7 +5,15 @@ const items = Array.from({ length: 7 }, (_, index) => index + 1);
 describe('pagination', () => {
   it('slices pages and counts them', () => {
     const second = paginate(items, { page: 2, perPage: 3 });
-    expect(second).toMatchObject({ items: [4, 5, 6], total: 7, totalPages: 3, page: 2, perPage: 3, nextPage: 3, prevPage: 1 });
+    expect(second).toMatchObject({
+      items: [4, 5, 6],
+      total: 7,
+      totalPages: 3,
+      page: 2,
+      perPage: 3,
+      nextPage: 3,
+      prevPage: 1,
+    });
   });
 
   it('the last page is partial and has no next page', () => {
@@ -13,19 +21,38 @@ describe('pagination', () => {
   });
 
   it('the first page has no previous page', () => {
-    expect(paginate(items, { page: 1, perPage: 50 })).toMatchObject({ items, totalPages: 1, nextPage: undefined, prevPage: undefined });
+    expect(paginate(items, { page: 1, perPage: 50 })).toMatchObject({
+      items,
+      totalPages: 1,
+      nextPage: undefined,
+      prevPage: undefined,
+    });
   });
 
   it('a page past the end is empty, with the totals', () => {
-    expect(paginate(items, { page: 9, perPage: 3 })).toMatchObject({ items: [], total: 7, totalPages: 3, nextPage: undefined, prevPage: undefined });
+    expect(paginate(items, { page: 9, perPage: 3 })).toMatchObject({
+      items: [],
+      total: 7,
+      totalPages: 3,
+      nextPage: undefined,
+      prevPage: undefined,
+    });
   });
 
   it('an empty list has no pages', () => {
-    expect(paginate([], { page: 1, perPage: 50 })).toMatchObject({ items: [], total: 0, totalPages: 0, nextPage: undefined });
+    expect(paginate([], { page: 1, perPage: 50 })).toMatchObject({
+      items: [],
+      total: 0,
+      totalPages: 0,
+      nextPage: undefined,
+    });
   });
 
   it('exact multiples do not add an empty page', () => {
-    expect(paginate(Array.from({ length: 100 }), { page: 2, perPage: 50 })).toMatchObject({ totalPages: 2, nextPage: undefined });
+    expect(paginate(Array.from({ length: 100 }), { page: 2, perPage: 50 })).toMatchObject({
+      totalPages: 2,
+      nextPage: undefined,
+    });
   });
 
   it('writes the X-* headers of the reference, leaving out the missing neighbours', () => {

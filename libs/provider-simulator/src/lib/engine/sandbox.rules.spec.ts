@@ -33,7 +33,12 @@ describe('sandbox rules (reference: last three digits of the credit party number
   it.each(['+6595123456', '+6595123108', '+6595123109', '+6595123400', '+6595123000', '+6595123110'])(
     '%s carries no sandbox suffix: it completes after the default delay',
     (number) => {
-      expect(sandboxOutcome(number, 250)).toEqual({ finalStatus: 'COMPLETED', pinBased: false, delayClass: undefined, delayMs: 250 });
+      expect(sandboxOutcome(number, 250)).toEqual({
+        finalStatus: 'COMPLETED',
+        pinBased: false,
+        delayClass: undefined,
+        delayMs: 250,
+      });
     },
   );
 
@@ -42,6 +47,9 @@ describe('sandbox rules (reference: last three digits of the credit party number
   });
 
   it('account numbers follow the same suffix rules', () => {
-    expect(sandboxOutcome('ACC-000203')).toMatchObject({ finalStatus: 'DECLINED-BARRED-CREDIT-PARTY', delayClass: '20X' });
+    expect(sandboxOutcome('ACC-000203')).toMatchObject({
+      finalStatus: 'DECLINED-BARRED-CREDIT-PARTY',
+      delayClass: '20X',
+    });
   });
 });

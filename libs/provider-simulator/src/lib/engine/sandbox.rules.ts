@@ -25,16 +25,17 @@ export const DELAY_CLASS_MS: Readonly<Record<DelayClass, number>> = {
   '30X': 300_000,
 };
 
-const OUTCOME_BY_DIGIT: readonly { readonly finalStatus: SandboxOutcome['finalStatus']; readonly pinBased: boolean }[] = [
-  { finalStatus: 'COMPLETED', pinBased: false },
-  { finalStatus: 'COMPLETED', pinBased: true },
-  { finalStatus: 'DECLINED-INVALID-CREDIT-PARTY', pinBased: false },
-  { finalStatus: 'DECLINED-BARRED-CREDIT-PARTY', pinBased: false },
-  { finalStatus: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE', pinBased: false },
-  { finalStatus: 'DECLINED-DUPLICATED-TRANSACTION', pinBased: false },
-  { finalStatus: 'DECLINED', pinBased: false },
-  { finalStatus: 'DECLINED-EXCEPTION', pinBased: false },
-];
+const OUTCOME_BY_DIGIT: readonly { readonly finalStatus: SandboxOutcome['finalStatus']; readonly pinBased: boolean }[] =
+  [
+    { finalStatus: 'COMPLETED', pinBased: false },
+    { finalStatus: 'COMPLETED', pinBased: true },
+    { finalStatus: 'DECLINED-INVALID-CREDIT-PARTY', pinBased: false },
+    { finalStatus: 'DECLINED-BARRED-CREDIT-PARTY', pinBased: false },
+    { finalStatus: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE', pinBased: false },
+    { finalStatus: 'DECLINED-DUPLICATED-TRANSACTION', pinBased: false },
+    { finalStatus: 'DECLINED', pinBased: false },
+    { finalStatus: 'DECLINED-EXCEPTION', pinBased: false },
+  ];
 
 const SUFFIX = /([123])0([0-7])$/;
 
@@ -45,7 +46,8 @@ const SUFFIX = /([123])0([0-7])$/;
 export const sandboxOutcome = (identifier: string | undefined, defaultDelayMs = 0): SandboxOutcome => {
   const match = identifier === undefined ? null : SUFFIX.exec(identifier);
   const outcome = match ? OUTCOME_BY_DIGIT[Number(match[2])] : undefined;
-  if (!match || !outcome) return { finalStatus: 'COMPLETED', pinBased: false, delayClass: undefined, delayMs: defaultDelayMs };
+  if (!match || !outcome)
+    return { finalStatus: 'COMPLETED', pinBased: false, delayClass: undefined, delayMs: defaultDelayMs };
   const delayClass = `${match[1]}0X` as DelayClass;
   return { ...outcome, delayClass, delayMs: DELAY_CLASS_MS[delayClass] };
 };

@@ -59,7 +59,8 @@ export class SimulationScheduler {
 
   constructor(options: SchedulerOptions = {}) {
     const timeScale = options.timeScale ?? 1;
-    if (!Number.isFinite(timeScale) || timeScale < 0) throw new RangeError(`timeScale must be a finite number >= 0, got ${timeScale}`);
+    if (!Number.isFinite(timeScale) || timeScale < 0)
+      throw new RangeError(`timeScale must be a finite number >= 0, got ${timeScale}`);
     this.timeScale = timeScale;
     this.autoRun = options.autoRun ?? true;
     this.timer = options.timer ?? realTimer;
@@ -69,7 +70,8 @@ export class SimulationScheduler {
 
   /** Simulated milliseconds since the scheduler started. */
   now(): number {
-    const flowing = this.autoRun && this.timeScale > 0 ? Math.floor((this.timer.nowMs() - this.startedRealMs) / this.timeScale) : 0;
+    const flowing =
+      this.autoRun && this.timeScale > 0 ? Math.floor((this.timer.nowMs() - this.startedRealMs) / this.timeScale) : 0;
     return this.offsetMs + flowing;
   }
 

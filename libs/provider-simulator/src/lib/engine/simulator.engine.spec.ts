@@ -5,9 +5,14 @@ import type { CreateTransactionInput } from './transaction.types';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 
-const engineWith = (options: SimulatorEngineOptions = {}) => new SimulatorEngine({ autoRun: false, epochMs: EPOCH, ...options });
+const engineWith = (options: SimulatorEngineOptions = {}) =>
+  new SimulatorEngine({ autoRun: false, epochMs: EPOCH, ...options });
 
-const globe10 = (externalId: string, mobile = '+639170000100', extra: Partial<CreateTransactionInput> = {}): CreateTransactionInput => ({
+const globe10 = (
+  externalId: string,
+  mobile = '+639170000100',
+  extra: Partial<CreateTransactionInput> = {},
+): CreateTransactionInput => ({
   externalId,
   productId: 101,
   autoConfirm: true,
@@ -20,7 +25,8 @@ const right = <A, E>(result: Either.Either<A, E>): A => {
   return result.right;
 };
 
-const errorCode = <A>(result: Either.Either<A, { readonly code: number }>): number | undefined => (Either.isLeft(result) ? result.left.code : undefined);
+const errorCode = <A>(result: Either.Either<A, { readonly code: number }>): number | undefined =>
+  Either.isLeft(result) ? result.left.code : undefined;
 
 const usd = (engine: SimulatorEngine) => {
   const balance = engine.balances().find((candidate) => candidate.currency.code === 'USD');
@@ -83,7 +89,12 @@ describe('simulator engine', () => {
       const engine = engineWith();
       const { id } = right(engine.createTransaction({ externalId: 'gift', productId: 901, autoConfirm: true }));
       const withNumber = right(
-        engine.createTransaction({ externalId: 'gift-2', productId: 901, autoConfirm: true, creditPartyIdentifier: { mobile_number: '+6591234106' } }),
+        engine.createTransaction({
+          externalId: 'gift-2',
+          productId: 901,
+          autoConfirm: true,
+          creditPartyIdentifier: { mobile_number: '+6591234106' },
+        }),
       );
       await engine.flush();
       expect(right(engine.transaction(id)).status).toBe('COMPLETED');
@@ -128,7 +139,9 @@ describe('simulator engine', () => {
         creditPartyIdentifier: { mobile_number: '+2348021234567' },
       };
       expect(errorCode(engine.createTransaction(input))).toBe(1000400);
-      expect(Either.isRight(engine.createTransaction({ ...input, sender: { first_name: 'Ada', last_name: 'Obi' } }))).toBe(true);
+      expect(
+        Either.isRight(engine.createTransaction({ ...input, sender: { first_name: 'Ada', last_name: 'Obi' } })),
+      ).toBe(true);
     });
   });
 
@@ -232,9 +245,15 @@ describe('simulator engine', () => {
         return { status: 200 };
       };
       const engine = engineWith({ callbackSender: sender });
-      const { id } = right(engine.createTransaction(globe10('cb', '+639170000100', { callbackUrl: 'http://receiver.test/x' })));
+      const { id } = right(
+        engine.createTransaction(globe10('cb', '+639170000100', { callbackUrl: 'http://receiver.test/x' })),
+      );
       await engine.flush();
-      expect(bodies.map((body) => (body as { status: { message: string } }).status.message)).toEqual(['CONFIRMED', 'SUBMITTED', 'COMPLETED']);
+      expect(bodies.map((body) => (body as { status: { message: string } }).status.message)).toEqual([
+        'CONFIRMED',
+        'SUBMITTED',
+        'COMPLETED',
+      ]);
       expect(bodies[2]).toMatchObject({ id, external_id: 'cb', status: { class: { message: 'COMPLETED' } } });
     });
 
@@ -257,10 +276,16 @@ describe('simulator engine', () => {
       right(engine.createTransaction({ ...globe10('new-2', '+639180000100'), productId: 201 }));
       expect(engine.transactions().map((transaction) => transaction.externalId)).toEqual(['new-2', 'new-1']);
       expect(engine.transactions({ externalId: 'old' }).map((transaction) => transaction.externalId)).toEqual(['old']);
-      expect(engine.transactions({ fromMs: EPOCH, toMs: EPOCH + 1 }).map((transaction) => transaction.externalId)).toEqual(['old']);
+      expect(
+        engine.transactions({ fromMs: EPOCH, toMs: EPOCH + 1 }).map((transaction) => transaction.externalId),
+      ).toEqual(['old']);
       expect(engine.transactions({ operatorId: 2 }).map((transaction) => transaction.externalId)).toEqual(['new-2']);
-      expect(engine.transactions({ statusId: 70_000, fromMs: EPOCH }).map((transaction) => transaction.externalId)).toEqual(['old']);
-      expect(engine.transactions({ creditPartyMobileNumber: '+639170000103' }).map((transaction) => transaction.externalId)).toEqual(['new-1']);
+      expect(
+        engine.transactions({ statusId: 70_000, fromMs: EPOCH }).map((transaction) => transaction.externalId),
+      ).toEqual(['old']);
+      expect(
+        engine.transactions({ creditPartyMobileNumber: '+639170000103' }).map((transaction) => transaction.externalId),
+      ).toEqual(['new-1']);
       expect(engine.transactions({ countryIsoCode: 'KEN', fromMs: EPOCH })).toEqual([]);
     });
   });
@@ -293,8 +318,12 @@ describe('simulator engine', () => {
   describe('lookup', () => {
     it('identifies the operator by the longest prefix, else lists the country operators unidentified', () => {
       const engine = engineWith();
-      expect(right(engine.lookup('+639171234567')).map((match) => [match.operator.name, match.identified])).toEqual([['Globe Telecom', true]]);
-      expect(right(engine.lookup('+639181234567')).map((match) => [match.operator.name, match.identified])).toEqual([['Smart', true]]);
+      expect(right(engine.lookup('+639171234567')).map((match) => [match.operator.name, match.identified])).toEqual([
+        ['Globe Telecom', true],
+      ]);
+      expect(right(engine.lookup('+639181234567')).map((match) => [match.operator.name, match.identified])).toEqual([
+        ['Smart', true],
+      ]);
       expect(right(engine.lookup('+639991234567')).map((match) => [match.operator.name, match.identified])).toEqual([
         ['Globe Telecom', false],
         ['Smart', false],

@@ -1,9 +1,22 @@
 import { type Currency, type DetailedStatus, isFinalClass } from '@airtime/domain';
 import { Either } from 'effect';
 import { type Balance, BalanceLedger, type BalanceSeed } from './balance.ledger';
-import { type CallbackAttempt, CallbackDispatcher, type CallbackRetryPolicy, type CallbackSender, DEFAULT_CALLBACK_RETRY } from './callback.dispatcher';
+import {
+  type CallbackAttempt,
+  CallbackDispatcher,
+  type CallbackRetryPolicy,
+  type CallbackSender,
+  DEFAULT_CALLBACK_RETRY,
+} from './callback.dispatcher';
 import { DEFAULT_CATALOGUE } from './catalogue.fixture';
-import { countryOfProduct, filterProducts, lookupMobileNumber, type LookupMatch, productById, type ProductQuery } from './catalogue.queries';
+import {
+  countryOfProduct,
+  filterProducts,
+  lookupMobileNumber,
+  type LookupMatch,
+  productById,
+  type ProductQuery,
+} from './catalogue.queries';
 import type { Catalogue, SimProduct } from './catalogue.types';
 import { classOf } from './dvs-status.catalogue';
 import { applyFaultsPatch, type Faults, type FaultsPatch, NO_FAULTS } from './faults';
@@ -58,8 +71,9 @@ const DAY_MS = 86_400_000;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const FIRST_TRANSACTION_ID = 1_000_001;
 
-
-export const defaultBalances = (usd: Currency): readonly BalanceSeed[] => [{ available: { amountMinor: 1_000_000n, currency: usd } }];
+export const defaultBalances = (usd: Currency): readonly BalanceSeed[] => [
+  { available: { amountMinor: 1_000_000n, currency: usd } },
+];
 
 export class SimulatorEngine {
   readonly catalogue: Catalogue;
@@ -111,7 +125,9 @@ export class SimulatorEngine {
   }
 
   lookup(mobileNumber: string): Either.Either<readonly LookupMatch[], DvsError> {
-    return E164.test(mobileNumber) ? Either.right(lookupMobileNumber(this.catalogue, mobileNumber)) : Either.left(dvsError(1005003, 'expected E.164'));
+    return E164.test(mobileNumber)
+      ? Either.right(lookupMobileNumber(this.catalogue, mobileNumber))
+      : Either.left(dvsError(1005003, 'expected E.164'));
   }
 
   // --- faults --------------------------------------------------------------
@@ -190,7 +206,8 @@ export class SimulatorEngine {
     if (transactionClass !== 'CREATED') {
       return Either.left(transactionClass === 'REJECTED' ? dvsError(1007004) : dvsError(1007002));
     }
-    if (this.now() > transaction.confirmationExpiresAtMs) return Either.left(dvsError(1007004, 'the confirmation window has expired'));
+    if (this.now() > transaction.confirmationExpiresAtMs)
+      return Either.left(dvsError(1007004, 'the confirmation window has expired'));
     const confirmed = this.change(transaction, 'CONFIRMED', { confirmedAtMs: this.now() });
     const { delayMs } = confirmed.outcome;
     if (delayMs > 0) this.scheduler.schedule(delayMs / 2, () => this.submit(id), `submit ${id}`);
@@ -212,7 +229,8 @@ export class SimulatorEngine {
   reverse(id: number): Either.Either<SimTransaction, DvsError> {
     const transaction = this.byId.get(id);
     if (!transaction) return Either.left(dvsError(1008004));
-    if (transaction.status !== 'COMPLETED') return Either.left(dvsError(1000400, `only a COMPLETED transaction can be reversed, not ${transaction.status}`));
+    if (transaction.status !== 'COMPLETED')
+      return Either.left(dvsError(1000400, `only a COMPLETED transaction can be reversed, not ${transaction.status}`));
     const reversed = this.change(transaction, 'REVERSED');
     this.ledger.reverse(id);
     return Either.right(reversed);
@@ -233,7 +251,9 @@ export class SimulatorEngine {
     const defaultWindow = query.externalId === undefined && query.fromMs === undefined && query.toMs === undefined;
     const fromMs = defaultWindow ? this.now() - DAY_MS : query.fromMs;
     return [...this.byId.values()]
-      .filter((transaction) => matchesTransactionQuery(this.catalogue, transaction, { ...query, ...(fromMs === undefined ? {} : { fromMs }) }))
+      .filter((transaction) =>
+        matchesTransactionQuery(this.catalogue, transaction, { ...query, ...(fromMs === undefined ? {} : { fromMs }) }),
+      )
       .sort((a, b) => b.id - a.id);
   }
 
@@ -306,7 +326,9 @@ export class SimulatorEngine {
 
   private checkParties(product: SimProduct, input: CreateTransactionInput): Either.Either<void, DvsError> {
     if (product.requiredCreditPartyFields.length > 0) {
-      const satisfied = product.requiredCreditPartyFields.some((set) => set.every((field) => input.creditPartyIdentifier?.[field] !== undefined));
+      const satisfied = product.requiredCreditPartyFields.some((set) =>
+        set.every((field) => input.creditPartyIdentifier?.[field] !== undefined),
+      );
       if (!satisfied) return Either.left(dvsError(1005003, 'credit_party_identifier.mobile_number is required'));
       const mobile = input.creditPartyIdentifier?.['mobile_number'];
       if (mobile !== undefined) {
@@ -321,8 +343,13 @@ export class SimulatorEngine {
       ['sender', product.requiredSenderFields, input.sender],
       ['beneficiary', product.requiredBeneficiaryFields, input.beneficiary],
     ] as const) {
-      if (sets.length > 0 && !sets.some((set) => set.every((field) => given?.[field] !== undefined && given[field] !== ''))) {
-        return Either.left(dvsError(1000400, `${name} fields required: ${sets.map((set) => set.join(', ')).join(' or ')}`));
+      if (
+        sets.length > 0 &&
+        !sets.some((set) => set.every((field) => given?.[field] !== undefined && given[field] !== ''))
+      ) {
+        return Either.left(
+          dvsError(1000400, `${name} fields required: ${sets.map((set) => set.join(', ')).join(' or ')}`),
+        );
       }
     }
     return Either.right(undefined);
@@ -340,7 +367,9 @@ export class SimulatorEngine {
     if (finalStatus === 'COMPLETED') {
       this.change(transaction, 'COMPLETED', {
         operatorReference: `SIM-OP-${id}`,
-        ...(pinBased ? { pin: { code: String((BigInt(id) * 982_451_653n) % 10n ** 12n).padStart(12, '0'), serial: `SN${id}` } } : {}),
+        ...(pinBased
+          ? { pin: { code: String((BigInt(id) * 982_451_653n) % 10n ** 12n).padStart(12, '0'), serial: `SN${id}` } }
+          : {}),
       });
       this.ledger.capture(id);
     } else {
@@ -349,12 +378,26 @@ export class SimulatorEngine {
     }
   }
 
-  private change(transaction: SimTransaction, status: DetailedStatus, fields: Partial<SimTransaction> = {}): SimTransaction {
+  private change(
+    transaction: SimTransaction,
+    status: DetailedStatus,
+    fields: Partial<SimTransaction> = {},
+  ): SimTransaction {
     const atMs = this.now();
-    const next: SimTransaction = { ...transaction, ...fields, status, history: [...transaction.history, { status, atMs }] };
+    const next: SimTransaction = {
+      ...transaction,
+      ...fields,
+      status,
+      history: [...transaction.history, { status, atMs }],
+    };
     this.byId.set(next.id, next);
     if (next.callbackUrl !== undefined) {
-      this.callbacks.dispatch({ transactionId: next.id, status, url: next.callbackUrl, body: this.renderCallback(next) });
+      this.callbacks.dispatch({
+        transactionId: next.id,
+        status,
+        url: next.callbackUrl,
+        body: this.renderCallback(next),
+      });
     }
     this.notify(next);
     return next;
@@ -365,7 +408,8 @@ export class SimulatorEngine {
   }
 }
 
-const creditPartyNumber = (fields: PartyFields | undefined): string | undefined => fields?.['mobile_number'] ?? fields?.['account_number'];
+const creditPartyNumber = (fields: PartyFields | undefined): string | undefined =>
+  fields?.['mobile_number'] ?? fields?.['account_number'];
 
 const optionalParties = (input: CreateTransactionInput): Partial<SimTransaction> => ({
   ...(input.creditPartyIdentifier ? { creditPartyIdentifier: input.creditPartyIdentifier } : {}),

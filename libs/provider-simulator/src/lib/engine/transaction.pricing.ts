@@ -29,10 +29,17 @@ const fixedPricing = (product: SimFixedProduct): TransactionPricing => ({
   retailFee: product.retailFee,
 });
 
-const readAmount = (requested: RequestedAmount | undefined, expected: Money['currency'], field: string): Either.Either<Money, DvsError> => {
+const readAmount = (
+  requested: RequestedAmount | undefined,
+  expected: Money['currency'],
+  field: string,
+): Either.Either<Money, DvsError> => {
   if (!requested) return Either.left(dvsError(1000400, `${field} is required for this calculation mode`));
   if (requested.unit !== expected.code) return Either.left(dvsError(1003003, `${field}.unit must be ${expected.code}`));
-  const parsed = typeof requested.amount === 'string' ? parseMoney(requested.amount, expected) : moneyFromJsonNumber(requested.amount, expected);
+  const parsed =
+    typeof requested.amount === 'string'
+      ? parseMoney(requested.amount, expected)
+      : moneyFromJsonNumber(requested.amount, expected);
   return Either.mapLeft(parsed, () =>
     dvsError(1003002, `${field}.amount ${requested.amount} is not an exact ${expected.code} amount`),
   );
@@ -43,7 +50,12 @@ const onGrid = (product: SimRangedProduct, destinationMinor: bigint): boolean =>
   destinationMinor <= product.destinationMax.amountMinor &&
   (destinationMinor - product.destinationMin.amountMinor) % product.stepMinor === 0n;
 
-const rangedAt = (product: SimRangedProduct, destination: Money, requestedSource: Money, requestedDestination: Money): TransactionPricing => ({
+const rangedAt = (
+  product: SimRangedProduct,
+  destination: Money,
+  requestedSource: Money,
+  requestedDestination: Money,
+): TransactionPricing => ({
   requestedSource,
   requestedDestination,
   source: sourceCostOf(product.wholesaleRate, destination.amountMinor),
@@ -63,25 +75,37 @@ const destinationForSource = (product: SimRangedProduct, sourceMinor: bigint): b
   let destinationMinor = numerator / denominator;
   // rounding the wholesale price up can make the exact amount too dear: step down the grid until it fits
   const min = product.destinationMin.amountMinor;
-  if (destinationMinor >= min) destinationMinor = min + ((destinationMinor - min) / product.stepMinor) * product.stepMinor;
-  while (destinationMinor >= min && sourceCostOf(rate, destinationMinor).amountMinor > sourceMinor) destinationMinor -= product.stepMinor;
+  if (destinationMinor >= min)
+    destinationMinor = min + ((destinationMinor - min) / product.stepMinor) * product.stepMinor;
+  while (destinationMinor >= min && sourceCostOf(rate, destinationMinor).amountMinor > sourceMinor)
+    destinationMinor -= product.stepMinor;
   return destinationMinor;
 };
 
-const rangedPricing = (product: SimRangedProduct, request: PricingRequest): Either.Either<TransactionPricing, DvsError> => {
+const rangedPricing = (
+  product: SimRangedProduct,
+  request: PricingRequest,
+): Either.Either<TransactionPricing, DvsError> => {
   const currency = product.destinationMin.currency;
   switch (request.calculationMode) {
     case 'DESTINATION_AMOUNT':
       return Either.flatMap(readAmount(request.destination, currency, 'destination'), (destination) => {
         if (!onGrid(product, destination.amountMinor)) {
-          return Either.left(dvsError(1003002, `destination amount must be within the product's range and on its step`));
+          return Either.left(
+            dvsError(1003002, `destination amount must be within the product's range and on its step`),
+          );
         }
-        return Either.right(rangedAt(product, destination, sourceCostOf(product.wholesaleRate, destination.amountMinor), destination));
+        return Either.right(
+          rangedAt(product, destination, sourceCostOf(product.wholesaleRate, destination.amountMinor), destination),
+        );
       });
     case 'SOURCE_AMOUNT':
       return Either.flatMap(readAmount(request.source, product.sourceCurrency, 'source'), (source) => {
         const destinationMinor = destinationForSource(product, source.amountMinor);
-        if (destinationMinor < product.destinationMin.amountMinor || destinationMinor > product.destinationMax.amountMinor) {
+        if (
+          destinationMinor < product.destinationMin.amountMinor ||
+          destinationMinor > product.destinationMax.amountMinor
+        ) {
           return Either.left(dvsError(1003002, `source amount buys an amount outside the product's range`));
         }
         const destination = money(destinationMinor, currency);
@@ -92,7 +116,10 @@ const rangedPricing = (product: SimRangedProduct, request: PricingRequest): Eith
   }
 };
 
-export const priceTransaction = (product: SimProduct, request: PricingRequest): Either.Either<TransactionPricing, DvsError> =>
+export const priceTransaction = (
+  product: SimProduct,
+  request: PricingRequest,
+): Either.Either<TransactionPricing, DvsError> =>
   product.kind === 'FIXED' ? Either.right(fixedPricing(product)) : rangedPricing(product, request);
 
 /** What the account is charged (and what is held): wholesale price plus fee. */

@@ -20,7 +20,11 @@ export interface TransactionQuery {
 }
 
 /** Whether `transaction` passes every filter of `query` (dates as given: the default window is the caller's). */
-export const matchesTransactionQuery = (catalogue: Catalogue, transaction: SimTransaction, query: TransactionQuery): boolean => {
+export const matchesTransactionQuery = (
+  catalogue: Catalogue,
+  transaction: SimTransaction,
+  query: TransactionQuery,
+): boolean => {
   const product = productById(catalogue, transaction.productId);
   const credit = transaction.creditPartyIdentifier;
   const checks: readonly (readonly [unknown, () => boolean])[] = [
@@ -32,7 +36,10 @@ export const matchesTransactionQuery = (catalogue: Catalogue, transaction: SimTr
     [query.serviceId, () => product?.serviceId === query.serviceId],
     [query.subserviceId, () => product?.subserviceId === query.subserviceId],
     [query.operatorId, () => product?.operatorId === query.operatorId],
-    [query.countryIsoCode, () => product !== undefined && countryOfProduct(catalogue, product)?.isoCode === query.countryIsoCode],
+    [
+      query.countryIsoCode,
+      () => product !== undefined && countryOfProduct(catalogue, product)?.isoCode === query.countryIsoCode,
+    ],
     [query.creditPartyMobileNumber, () => credit?.['mobile_number'] === query.creditPartyMobileNumber],
     [query.creditPartyAccountNumber, () => credit?.['account_number'] === query.creditPartyAccountNumber],
   ];

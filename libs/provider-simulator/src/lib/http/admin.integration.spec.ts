@@ -27,8 +27,15 @@ describe('simulator test controls over HTTP (/__simulator/)', () => {
       dropCallbacks: false,
       rateLimitPerSecond: null,
     });
-    expect((await admin.post('/faults', { errorRate: 0.25, rateLimitPerSecond: 10 })).body).toMatchObject({ errorRate: 0.25, rateLimitPerSecond: 10, latencyMs: 0 });
-    expect((await admin.post('/faults', { rateLimitPerSecond: null })).body).toMatchObject({ errorRate: 0.25, rateLimitPerSecond: null });
+    expect((await admin.post('/faults', { errorRate: 0.25, rateLimitPerSecond: 10 })).body).toMatchObject({
+      errorRate: 0.25,
+      rateLimitPerSecond: 10,
+      latencyMs: 0,
+    });
+    expect((await admin.post('/faults', { rateLimitPerSecond: null })).body).toMatchObject({
+      errorRate: 0.25,
+      rateLimitPerSecond: null,
+    });
     for (const bad of [{ errorRate: 2 }, { latencyMs: -1 }, { errorStatus: 502 }, { surprise: true }, 'text']) {
       expect(await admin.post('/faults', bad)).toMatchObject({ status: 400, body: { errors: [{ code: 1000400 }] } });
     }
@@ -37,18 +44,40 @@ describe('simulator test controls over HTTP (/__simulator/)', () => {
 
   it('sets a balance in major units', async () => {
     const answer = await admin.post('/balances/USD', { available: '12.34', creditLimit: 5 });
-    expect(answer.body).toEqual({ id: 1, unit_type: 'CURRENCY', unit: 'USD', available: 12.34, holding: 0, credit_limit: 5 });
-    expect((await admin.post('/balances/EUR', { available: 100 })).body).toMatchObject({ id: 2, unit: 'EUR', available: 100 });
+    expect(answer.body).toEqual({
+      id: 1,
+      unit_type: 'CURRENCY',
+      unit: 'USD',
+      available: 12.34,
+      holding: 0,
+      credit_limit: 5,
+    });
+    expect((await admin.post('/balances/EUR', { available: 100 })).body).toMatchObject({
+      id: 2,
+      unit: 'EUR',
+      available: 100,
+    });
     expect((await dvs.get('/balances')).body).toHaveLength(2);
     expect(await admin.post('/balances/USD', { available: '1.234' })).toMatchObject({ status: 400 });
     expect(await admin.post('/balances/XYZ', { available: 1 })).toMatchObject({ status: 400 });
   });
 
   it('drives the scheduler: advance and flush', async () => {
-    await dvs.post('/async/transactions', { external_id: 'adm-1', product_id: 101, auto_confirm: true, credit_party_identifier: { mobile_number: '+639170000200' } });
+    await dvs.post('/async/transactions', {
+      external_id: 'adm-1',
+      product_id: 101,
+      auto_confirm: true,
+      credit_party_identifier: { mobile_number: '+639170000200' },
+    });
     const state = await admin.get('/scheduler');
-    expect(state.body).toEqual({ nowMs: 0, pending: [expect.objectContaining({ dueAtMs: 10_000 }), expect.objectContaining({ dueAtMs: 20_000 })] });
-    expect((await admin.post('/scheduler/advance', { ms: 10_000 })).body).toMatchObject({ nowMs: 10_000, pending: [expect.objectContaining({ dueAtMs: 20_000 })] });
+    expect(state.body).toEqual({
+      nowMs: 0,
+      pending: [expect.objectContaining({ dueAtMs: 10_000 }), expect.objectContaining({ dueAtMs: 20_000 })],
+    });
+    expect((await admin.post('/scheduler/advance', { ms: 10_000 })).body).toMatchObject({
+      nowMs: 10_000,
+      pending: [expect.objectContaining({ dueAtMs: 20_000 })],
+    });
     expect(sim.transactionByExternalId('adm-1')?.status).toBe('SUBMITTED');
     expect((await admin.post('/scheduler/flush')).body).toEqual({ nowMs: 20_000, pending: [] });
     expect(sim.transactionByExternalId('adm-1')?.status).toBe('COMPLETED');
@@ -65,9 +94,15 @@ describe('simulator test controls over HTTP (/__simulator/)', () => {
     });
     const { id } = created.body as { id: number };
     await sim.advance(0);
-    expect(await admin.post(`/transactions/${id}/reverse`)).toMatchObject({ status: 200, body: { status: { message: 'REVERSED' } } });
+    expect(await admin.post(`/transactions/${id}/reverse`)).toMatchObject({
+      status: 200,
+      body: { status: { message: 'REVERSED' } },
+    });
     expect(await admin.post(`/transactions/${id}/reverse`)).toMatchObject({ status: 400 });
-    expect(await admin.post('/transactions/1/reverse')).toMatchObject({ status: 404, body: { errors: [{ code: 1008004 }] } });
+    expect(await admin.post('/transactions/1/reverse')).toMatchObject({
+      status: 404,
+      body: { errors: [{ code: 1008004 }] },
+    });
     expect(((await admin.get('/callbacks')).body as unknown[]).length).toBeGreaterThan(0);
     expect(await admin.post('/reset')).toMatchObject({ status: 200 });
     expect((await admin.get('/callbacks')).body).toEqual([]);

@@ -42,7 +42,10 @@ const faultsJson = (engine: SimulatorEngine): Json => {
   return { ...faults, rateLimitPerSecond: faults.rateLimitPerSecond ?? null };
 };
 
-export const adminRoutes = (engine: SimulatorEngine, onReset: () => void): readonly (Omit<Route, 'method'> & { readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' })[] => {
+export const adminRoutes = (
+  engine: SimulatorEngine,
+  onReset: () => void,
+): readonly (Omit<Route, 'method'> & { readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' })[] => {
   const setFaults = ({ body }: RouteRequest): Reply =>
     Either.match(decodeFaultsPatch(body ?? {}), {
       onLeft: (detail) => badRequest(detail.replace(/\s+/g, ' ')),
@@ -113,7 +116,11 @@ export const adminRoutes = (engine: SimulatorEngine, onReset: () => void): reado
     {
       method: 'GET',
       path: /^\/__simulator\/callbacks$/,
-      handle: () => json(200, engine.callbackLog().map((attempt) => ({ ...attempt }))),
+      handle: () =>
+        json(
+          200,
+          engine.callbackLog().map((attempt) => ({ ...attempt })),
+        ),
     },
     {
       method: 'POST',

@@ -34,7 +34,12 @@ describe('DVS simulator over HTTP: callbacks', () => {
         method: 'POST',
         path: '/callbacks',
         headers: expect.objectContaining({ 'content-type': 'application/json' }),
-        body: { id, external_id: 'cb-1', status: { message: 'DECLINED-BARRED-CREDIT-PARTY', class: { message: 'DECLINED' } }, product: { id: 103 } },
+        body: {
+          id,
+          external_id: 'cb-1',
+          status: { message: 'DECLINED-BARRED-CREDIT-PARTY', class: { message: 'DECLINED' } },
+          product: { id: 103 },
+        },
       });
     } finally {
       await sim.close();
@@ -42,7 +47,10 @@ describe('DVS simulator over HTTP: callbacks', () => {
   });
 
   it('retries a callback with backoff until the receiver answers 2xx', async () => {
-    const sim = await startDvsSimulatorServer({ autoRun: false, callbackRetry: { maxAttempts: 5, initialDelayMs: 1_000, backoffFactor: 2 } });
+    const sim = await startDvsSimulatorServer({
+      autoRun: false,
+      callbackRetry: { maxAttempts: 5, initialDelayMs: 1_000, backoffFactor: 2 },
+    });
     try {
       receiver.answerNext(500, 503);
       await dvsHttpClient(sim.baseUrl, sim.authorization).post('/async/transactions', {
@@ -60,7 +68,9 @@ describe('DVS simulator over HTTP: callbacks', () => {
         ['CONFIRMED', 200],
         ['COMPLETED', 200],
       ]);
-      const log = sim.callbacks().map((attempt) => [attempt.status, attempt.attempt, attempt.outcome, attempt.httpStatus]);
+      const log = sim
+        .callbacks()
+        .map((attempt) => [attempt.status, attempt.attempt, attempt.outcome, attempt.httpStatus]);
       expect(log).toEqual([
         ['CONFIRMED', 1, 'FAILED', 500],
         ['COMPLETED', 1, 'FAILED', 503],

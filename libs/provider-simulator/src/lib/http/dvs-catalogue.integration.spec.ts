@@ -32,7 +32,15 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
   it('GET /v1/services and /v1/services/{id}', async () => {
     const list = await dvs.get('/services');
     expect(list.body).toEqual([
-      { id: 1, name: 'Mobile', subservices: [{ id: 11, name: 'Airtime' }, { id: 12, name: 'Bundle' }, { id: 13, name: 'Data' }] },
+      {
+        id: 1,
+        name: 'Mobile',
+        subservices: [
+          { id: 11, name: 'Airtime' },
+          { id: 12, name: 'Bundle' },
+          { id: 13, name: 'Data' },
+        ],
+      },
       { id: 4, name: 'Gift Cards', subservices: [{ id: 42, name: 'Gaming' }] },
     ]);
     expect((await dvs.get('/services/4')).body).toMatchObject({ id: 4, name: 'Gift Cards' });
@@ -41,7 +49,12 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
 
   it('GET /v1/countries and /v1/countries/{iso}', async () => {
     const list = await dvs.get('/countries');
-    expect((list.body as { iso_code: string }[]).map((country) => country.iso_code)).toEqual(['KEN', 'NGA', 'PHL', 'SGP']);
+    expect((list.body as { iso_code: string }[]).map((country) => country.iso_code)).toEqual([
+      'KEN',
+      'NGA',
+      'PHL',
+      'SGP',
+    ]);
     expect((await dvs.get('/countries?service_id=4')).body).toEqual([{ name: 'Singapore', iso_code: 'SGP' }]);
     expect((await dvs.get('/countries/PHL')).body).toEqual({ name: 'Philippines', iso_code: 'PHL' });
     expect(await dvs.get('/countries/XXX')).toMatchObject({ status: 404, body: { errors: [{ code: 1005005 }] } });
@@ -62,10 +75,16 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
     const ids = (body: unknown) => (body as { id: number }[]).map((product) => product.id);
 
     it('filters by country and operator: Globe has no 20 PHP, Smart no 25', async () => {
-      const globe = await dvs.get('/products?country_iso_code=PHL&operator_id=1&type=FIXED_VALUE_RECHARGE&benefit_types=TALKTIME');
-      expect((globe.body as { destination: { amount: number } }[]).map((product) => product.destination.amount)).toEqual([10, 15, 25, 30]);
+      const globe = await dvs.get(
+        '/products?country_iso_code=PHL&operator_id=1&type=FIXED_VALUE_RECHARGE&benefit_types=TALKTIME',
+      );
+      expect(
+        (globe.body as { destination: { amount: number } }[]).map((product) => product.destination.amount),
+      ).toEqual([10, 15, 25, 30]);
       const smart = await dvs.get('/products?country_iso_code=PHL&operator_id=2&benefit_types=TALKTIME');
-      expect((smart.body as { destination: { amount: number } }[]).map((product) => product.destination.amount)).toEqual([10, 15, 20, 30]);
+      expect(
+        (smart.body as { destination: { amount: number } }[]).map((product) => product.destination.amount),
+      ).toEqual([10, 15, 20, 30]);
     });
 
     it.each([
@@ -84,7 +103,9 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
     it('paginates with page and per_page and the X-* headers', async () => {
       const first = await dvs.get('/products?per_page=10');
       expect(ids(first.body)).toHaveLength(10);
-      expect(Object.fromEntries([...first.headers].filter(([name]) => name.startsWith('x-') && name !== 'x-ratelimit'))).toEqual({
+      expect(
+        Object.fromEntries([...first.headers].filter(([name]) => name.startsWith('x-') && name !== 'x-ratelimit')),
+      ).toEqual({
         'x-total': '27',
         'x-total-pages': '3',
         'x-per-page': '10',
@@ -96,7 +117,7 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
       expect(last.headers.get('x-next-page')).toBeNull();
       expect(last.headers.get('x-prev-page')).toBe('2');
       const all: number[] = [];
-      for (let page: string | null = '1'; page !== null; ) {
+      for (let page: string | null = '1'; page !== null;) {
         const answer = await dvs.get(`/products?per_page=4&page=${page}`);
         all.push(...ids(answer.body));
         page = answer.headers.get('x-next-page');
@@ -108,8 +129,15 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
     });
 
     it('GET /v1/products/{id}; an unknown product is 1003001', async () => {
-      expect((await dvs.get('/products/205')).body).toMatchObject({ id: 205, name: 'Smart GIGA 99', validity: { unit: 'DAY', quantity: 7 } });
-      expect(await dvs.get('/products/999')).toMatchObject({ status: 404, body: { errors: [{ code: 1003001, message: expect.stringContaining('Product is not available') }] } });
+      expect((await dvs.get('/products/205')).body).toMatchObject({
+        id: 205,
+        name: 'Smart GIGA 99',
+        validity: { unit: 'DAY', quantity: 7 },
+      });
+      expect(await dvs.get('/products/999')).toMatchObject({
+        status: 404,
+        body: { errors: [{ code: 1003001, message: expect.stringContaining('Product is not available') }] },
+      });
     });
 
     it.each([
@@ -133,32 +161,49 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
   describe('lookup', () => {
     it('GET /v1/lookup/mobile-number/{number}', async () => {
       const encoded = await dvs.get(`/lookup/mobile-number/${encodeURIComponent('+639181234567')}`);
-      expect(encoded.body).toEqual([{ id: 2, name: 'Smart', country: { name: 'Philippines', iso_code: 'PHL' }, identified: true }]);
+      expect(encoded.body).toEqual([
+        { id: 2, name: 'Smart', country: { name: 'Philippines', iso_code: 'PHL' }, identified: true },
+      ]);
       const raw = await dvs.get('/lookup/mobile-number/+6591234567');
-      expect(raw.body).toEqual([{ id: 7, name: 'Singtel', country: { name: 'Singapore', iso_code: 'SGP' }, identified: true }]);
+      expect(raw.body).toEqual([
+        { id: 7, name: 'Singtel', country: { name: 'Singapore', iso_code: 'SGP' }, identified: true },
+      ]);
       expect(raw.headers.get('x-total')).toBe('1');
     });
 
     it('POST /v1/lookup/mobile-number with mobile_number, page and per_page', async () => {
       const answer = await dvs.post('/lookup/mobile-number', { mobile_number: '+254999000111', page: 1, per_page: 1 });
-      expect(answer.body).toEqual([{ id: 3, name: 'Safaricom', country: { name: 'Kenya', iso_code: 'KEN' }, identified: false }]);
+      expect(answer.body).toEqual([
+        { id: 3, name: 'Safaricom', country: { name: 'Kenya', iso_code: 'KEN' }, identified: false },
+      ]);
       expect(answer.headers.get('x-total')).toBe('2');
       expect(answer.headers.get('x-next-page')).toBe('2');
     });
 
     it('refuses a number that is not E.164 (1005003) and a bad body (1000400)', async () => {
-      expect(await dvs.get('/lookup/mobile-number/0917123')).toMatchObject({ status: 400, body: { errors: [{ code: 1005003 }] } });
-      expect(await dvs.post('/lookup/mobile-number', { number: '+639181234567' })).toMatchObject({ status: 400, body: { errors: [{ code: 1000400 }] } });
+      expect(await dvs.get('/lookup/mobile-number/0917123')).toMatchObject({
+        status: 400,
+        body: { errors: [{ code: 1005003 }] },
+      });
+      expect(await dvs.post('/lookup/mobile-number', { number: '+639181234567' })).toMatchObject({
+        status: 400,
+        body: { errors: [{ code: 1000400 }] },
+      });
     });
   });
 
   it('an unknown path is 404 with 1000404', async () => {
-    expect(await dvs.get('/nothing-here')).toMatchObject({ status: 404, body: { errors: [{ code: 1000404, message: 'Resource not found' }] } });
+    expect(await dvs.get('/nothing-here')).toMatchObject({
+      status: 404,
+      body: { errors: [{ code: 1000404, message: 'Resource not found' }] },
+    });
     expect(await dvs.post('/products', {})).toMatchObject({ status: 404 });
   });
 
   it('GET /v1/balances with the unit filter', async () => {
-    expect((await dvs.get('/balances')).body).toEqual([{ id: 1, unit_type: 'CURRENCY', unit: 'USD', available: 10000, holding: 0, credit_limit: 0 }]);
+    expect((await dvs.get('/balances')).body).toEqual([
+      { id: 1, unit_type: 'CURRENCY', unit: 'USD', available: 10000, holding: 0, credit_limit: 0 },
+    ]);
     expect((await dvs.get('/balances?unit=EUR')).body).toEqual([]);
   });
 });

@@ -31,7 +31,12 @@ describe('DVS simulator over HTTP: fault knobs', () => {
 
   it('latencyMs delays every answer: a client with a shorter timeout gives up, a patient one gets the answer', async () => {
     sim.setFaults({ latencyMs: 150 });
-    await expect(fetch(`${sim.baseUrl}/products`, { headers: { authorization: sim.authorization }, signal: AbortSignal.timeout(30) })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.baseUrl}/products`, {
+        headers: { authorization: sim.authorization },
+        signal: AbortSignal.timeout(30),
+      }),
+    ).rejects.toThrow();
     const started = performance.now();
     const answer = await dvs.get('/services');
     expect(answer.status).toBe(200);
@@ -41,7 +46,12 @@ describe('DVS simulator over HTTP: fault knobs', () => {
   it('errorRate 1 answers 503 (1009503) before processing: nothing is created', async () => {
     sim.setFaults({ errorRate: 1 });
     const answer = await dvs.post('/async/transactions', globe('e-1'));
-    expect(answer).toEqual(expect.objectContaining({ status: 503, body: { errors: [{ code: 1009503, message: 'Service unavailable, please retry later' }] } }));
+    expect(answer).toEqual(
+      expect.objectContaining({
+        status: 503,
+        body: { errors: [{ code: 1009503, message: 'Service unavailable, please retry later' }] },
+      }),
+    );
     expect(sim.transactionByExternalId('e-1')).toBeUndefined();
     sim.setFaults({ errorStatus: 500 });
     expect(await dvs.get('/balances')).toMatchObject({ status: 500, body: { errors: [{ code: 1009001 }] } });
@@ -67,12 +77,19 @@ describe('DVS simulator over HTTP: fault knobs', () => {
     // reads still answer; the client settles the unknown outcome by external id
     const found = await dvs.get('/transactions?external_id=lost-1');
     expect(found.status).toBe(200);
-    expect(found.body).toEqual([expect.objectContaining({ external_id: 'lost-1', status: expect.objectContaining({ message: 'CONFIRMED' }) })]);
+    expect(found.body).toEqual([
+      expect.objectContaining({ external_id: 'lost-1', status: expect.objectContaining({ message: 'CONFIRMED' }) }),
+    ]);
     await sim.flush();
-    expect((await dvs.get('/transactions?external_id=lost-1')).body).toEqual([expect.objectContaining({ status: expect.objectContaining({ message: 'COMPLETED' }) })]);
+    expect((await dvs.get('/transactions?external_id=lost-1')).body).toEqual([
+      expect.objectContaining({ status: expect.objectContaining({ message: 'COMPLETED' }) }),
+    ]);
     // resending the same external id is then refused as a duplicate (the fault off)
     sim.setFaults({ timeoutAfterAccept: false });
-    expect(await dvs.post('/async/transactions', globe('lost-1'))).toMatchObject({ status: 400, body: { errors: [{ code: 1007001 }] } });
+    expect(await dvs.post('/async/transactions', globe('lost-1'))).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1007001 }] },
+    });
   });
 
   it('timeoutAfterAccept also applies to confirmations', async () => {

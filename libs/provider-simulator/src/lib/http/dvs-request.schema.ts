@@ -43,11 +43,13 @@ export const CreateTransactionBody = Schema.Struct({
 
 export type CreateTransactionBody = typeof CreateTransactionBody.Type;
 
-const badRequest = (error: ParseResult.ParseError): DvsError => dvsError(1000400, ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, ' '));
+const badRequest = (error: ParseResult.ParseError): DvsError =>
+  dvsError(1000400, ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, ' '));
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
 
-const party = (name: keyof CreateTransactionInput, value: PartyFields | null | undefined) => (present(value) ? { [name]: value } : {});
+const party = (name: keyof CreateTransactionInput, value: PartyFields | null | undefined) =>
+  present(value) ? { [name]: value } : {};
 
 export const decodeCreateTransaction = (body: unknown): Either.Either<CreateTransactionInput, DvsError> =>
   Either.map(Either.mapLeft(Schema.decodeUnknownEither(CreateTransactionBody)(body), badRequest), (decoded) => ({
@@ -56,7 +58,9 @@ export const decodeCreateTransaction = (body: unknown): Either.Either<CreateTran
     autoConfirm: decoded.auto_confirm ?? false,
     ...(present(decoded.calculation_mode) ? { calculationMode: decoded.calculation_mode } : {}),
     ...(present(decoded.source) ? { source: { unit: decoded.source.unit, amount: decoded.source.amount } } : {}),
-    ...(present(decoded.destination) ? { destination: { unit: decoded.destination.unit, amount: decoded.destination.amount } } : {}),
+    ...(present(decoded.destination)
+      ? { destination: { unit: decoded.destination.unit, amount: decoded.destination.amount } }
+      : {}),
     ...party('creditPartyIdentifier', decoded.credit_party_identifier),
     ...party('debitPartyIdentifier', decoded.debit_party_identifier),
     ...party('sender', decoded.sender),
@@ -97,7 +101,8 @@ export class QueryReader {
   positiveInt(name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.params.get(name);
     if (value === null) return undefined;
-    if (!POSITIVE_INT.test(value) || Number(value) > max) return this.fail(`${name} must be an integer from 1 to ${max}`);
+    if (!POSITIVE_INT.test(value) || Number(value) > max)
+      return this.fail(`${name} must be an integer from 1 to ${max}`);
     return Number(value);
   }
 
@@ -110,12 +115,16 @@ export class QueryReader {
   productType(name: string): ProductType | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    return (PRODUCT_TYPES as readonly string[]).includes(value) ? (value as ProductType) : this.fail(`${name} must be one of ${PRODUCT_TYPES.join(', ')}`);
+    return (PRODUCT_TYPES as readonly string[]).includes(value)
+      ? (value as ProductType)
+      : this.fail(`${name} must be one of ${PRODUCT_TYPES.join(', ')}`);
   }
 
   /** `name=a&name=b`, `name=a,b` or `name[]=a`. */
   list(name: string): readonly string[] | undefined {
-    const values = [...this.params.getAll(name), ...this.params.getAll(`${name}[]`)].flatMap((value) => value.split(','));
+    const values = [...this.params.getAll(name), ...this.params.getAll(`${name}[]`)].flatMap((value) =>
+      value.split(','),
+    );
     if (values.length === 0) return undefined;
     if (values.some((value) => value.trim().length === 0)) return this.fail(`${name} must not contain empty values`);
     return [...new Set(values.map((value) => value.trim()))];
@@ -146,7 +155,10 @@ export class QueryReader {
   }
 
   page(): PageRequest {
-    return { page: this.positiveInt('page') ?? 1, perPage: this.positiveInt('per_page', MAX_PER_PAGE) ?? DEFAULT_PER_PAGE };
+    return {
+      page: this.positiveInt('page') ?? 1,
+      perPage: this.positiveInt('per_page', MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
+    };
   }
 
   private fail(detail: string): undefined {

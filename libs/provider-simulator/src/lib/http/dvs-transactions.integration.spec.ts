@@ -4,7 +4,11 @@ import { dvsHttpClient, type DvsHttpClient } from '../../testing/dvs-http.client
 interface TransactionBody {
   readonly id: number;
   readonly external_id: string;
-  readonly status: { readonly id: number; readonly message: string; readonly class: { readonly id: number; readonly message: string } };
+  readonly status: {
+    readonly id: number;
+    readonly message: string;
+    readonly class: { readonly id: number; readonly message: string };
+  };
   readonly [field: string]: unknown;
 }
 
@@ -55,7 +59,11 @@ describe('DVS simulator over HTTP: transactions', () => {
     await sim.flush();
     const fetched = await dvs.get(`/transactions/${body.id}`);
     expect(fetched.status).toBe(200);
-    expect(fetched.body).toMatchObject({ id: body.id, status: { id: 70000, message: 'COMPLETED', class: { id: 7, message: 'COMPLETED' } }, operator_reference: `SIM-OP-${body.id}` });
+    expect(fetched.body).toMatchObject({
+      id: body.id,
+      status: { id: 70000, message: 'COMPLETED', class: { id: 7, message: 'COMPLETED' } },
+      operator_reference: `SIM-OP-${body.id}`,
+    });
     expect(await balance()).toEqual(expect.objectContaining({ available: 9999.81, holding: 0 }));
   });
 
@@ -64,7 +72,9 @@ describe('DVS simulator over HTTP: transactions', () => {
     expect(created).toMatchObject({ status: 201, body: { status: { message: 'CONFIRMED' } } });
     await sim.flush();
     const id = (created.body as TransactionBody).id;
-    expect((await dvs.get(`/transactions/${id}`)).body).toMatchObject({ status: { id: 90000, message: 'DECLINED', class: { id: 9 } } });
+    expect((await dvs.get(`/transactions/${id}`)).body).toMatchObject({
+      status: { id: 90000, message: 'DECLINED', class: { id: 9 } },
+    });
     expect(await balance()).toEqual(expect.objectContaining({ available: 10000, holding: 0 }));
   });
 
@@ -73,7 +83,10 @@ describe('DVS simulator over HTTP: transactions', () => {
     await sim.untilTransaction('s-1', 'CONFIRMED');
     await sim.flush();
     const answer = await pending;
-    expect(answer).toMatchObject({ status: 201, body: { status: { message: 'COMPLETED' }, pin: { code: expect.any(String), serial: expect.any(String) } } });
+    expect(answer).toMatchObject({
+      status: 201,
+      body: { status: { message: 'COMPLETED' }, pin: { code: expect.any(String), serial: expect.any(String) } },
+    });
   });
 
   it('sync create without auto_confirm, then sync confirm, which answers SUBMITTED after 180 s for a 30X number', async () => {
@@ -122,28 +135,53 @@ describe('DVS simulator over HTTP: transactions', () => {
       destination: { unit: 'NGN', amount: 500 },
       credit_party_identifier: { mobile_number: '+2348021234567' },
     };
-    expect(await dvs.post('/async/transactions', request)).toMatchObject({ status: 400, body: { errors: [{ code: 1000400 }] } });
+    expect(await dvs.post('/async/transactions', request)).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1000400 }] },
+    });
     const sender = { first_name: 'Ada', last_name: 'Obi' };
     const beneficiary = { first_name: 'Chidi', last_name: 'Obi' };
-    expect(await dvs.post('/async/transactions', { ...request, sender, beneficiary })).toMatchObject({ status: 201, body: { sender, beneficiary } });
+    expect(await dvs.post('/async/transactions', { ...request, sender, beneficiary })).toMatchObject({
+      status: 201,
+      body: { sender, beneficiary },
+    });
   });
 
   it('POST /v1/transactions/{id}/cancel voids; cancelling again is 1007005, a confirmed one 1007007', async () => {
     const { id } = (await dvs.post('/async/transactions', globe('c-1', '+639170000100'))).body as TransactionBody;
-    expect(await dvs.post(`/transactions/${id}/cancel`)).toMatchObject({ status: 200, body: { status: { id: 40000, message: 'CANCELLED' } } });
+    expect(await dvs.post(`/transactions/${id}/cancel`)).toMatchObject({
+      status: 200,
+      body: { status: { id: 40000, message: 'CANCELLED' } },
+    });
     expect(await balance()).toEqual(expect.objectContaining({ available: 10000, holding: 0 }));
-    expect(await dvs.post(`/transactions/${id}/cancel`)).toMatchObject({ status: 400, body: { errors: [{ code: 1007005 }] } });
-    expect(await dvs.post(`/async/transactions/${id}/confirm`)).toMatchObject({ status: 400, body: { errors: [{ code: 1007005 }] } });
-    const confirmed = (await dvs.post('/async/transactions', globe('c-2', '+639170000300', { auto_confirm: true }))).body as TransactionBody;
-    expect(await dvs.post(`/transactions/${confirmed.id}/cancel`)).toMatchObject({ status: 400, body: { errors: [{ code: 1007007 }] } });
-    expect(await dvs.post(`/async/transactions/${confirmed.id}/confirm`)).toMatchObject({ status: 400, body: { errors: [{ code: 1007002 }] } });
+    expect(await dvs.post(`/transactions/${id}/cancel`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1007005 }] },
+    });
+    expect(await dvs.post(`/async/transactions/${id}/confirm`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1007005 }] },
+    });
+    const confirmed = (await dvs.post('/async/transactions', globe('c-2', '+639170000300', { auto_confirm: true })))
+      .body as TransactionBody;
+    expect(await dvs.post(`/transactions/${confirmed.id}/cancel`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1007007 }] },
+    });
+    expect(await dvs.post(`/async/transactions/${confirmed.id}/confirm`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1007002 }] },
+    });
   });
 
   it('a duplicate external id is 400 with 1007001', async () => {
     await dvs.post('/async/transactions', globe('dup', '+639170000100'));
     const again = await dvs.post('/sync/transactions', globe('dup', '+639170000100', { auto_confirm: true }));
     expect(again).toEqual(
-      expect.objectContaining({ status: 400, body: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] } }),
+      expect.objectContaining({
+        status: 400,
+        body: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] },
+      }),
     );
   });
 
@@ -152,8 +190,30 @@ describe('DVS simulator over HTTP: transactions', () => {
     ['a number that is not E.164', globe('e', '639170000100'), 400, 1005003],
     ['a number of another country', globe('e', '+6591234567'), 400, 1005003],
     ['no credit party', { external_id: 'e', product_id: 101 }, 400, 1005003],
-    ['a ranged amount out of range', { external_id: 'e', product_id: 303, calculation_mode: 'DESTINATION_AMOUNT', destination: { unit: 'KES', amount: 5 }, credit_party_identifier: { mobile_number: '+254711000100' } }, 400, 1003002],
-    ['a ranged amount in another unit', { external_id: 'e', product_id: 303, calculation_mode: 'DESTINATION_AMOUNT', destination: { unit: 'USD', amount: 5 }, credit_party_identifier: { mobile_number: '+254711000100' } }, 400, 1003003],
+    [
+      'a ranged amount out of range',
+      {
+        external_id: 'e',
+        product_id: 303,
+        calculation_mode: 'DESTINATION_AMOUNT',
+        destination: { unit: 'KES', amount: 5 },
+        credit_party_identifier: { mobile_number: '+254711000100' },
+      },
+      400,
+      1003002,
+    ],
+    [
+      'a ranged amount in another unit',
+      {
+        external_id: 'e',
+        product_id: 303,
+        calculation_mode: 'DESTINATION_AMOUNT',
+        destination: { unit: 'USD', amount: 5 },
+        credit_party_identifier: { mobile_number: '+254711000100' },
+      },
+      400,
+      1003003,
+    ],
     ['an external id longer than 40', globe('x'.repeat(41), '+639170000100'), 400, 1000400],
     ['an external id with spaces', globe('a b', '+639170000100'), 400, 1000400],
     ['a product id that is not an integer', globe('e', '+639170000100', { product_id: '101' }), 400, 1000400],
@@ -168,12 +228,18 @@ describe('DVS simulator over HTTP: transactions', () => {
   });
 
   it('refuses a body that is not JSON with 400', async () => {
-    expect(await dvs.postRaw('/async/transactions', '{"external_id": ')).toMatchObject({ status: 400, body: { errors: [{ code: 1000400 }] } });
+    expect(await dvs.postRaw('/async/transactions', '{"external_id": ')).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1000400 }] },
+    });
   });
 
   it('insufficient balance is 400 with 1006001 and creates nothing', async () => {
     sim.setBalance('USD', { available: '0.10' });
-    expect(await dvs.post('/async/transactions', globe('poor', '+639170000100'))).toMatchObject({ status: 400, body: { errors: [{ code: 1006001 }] } });
+    expect(await dvs.post('/async/transactions', globe('poor', '+639170000100'))).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 1006001 }] },
+    });
     sim.setBalance('USD', { creditLimit: '0.10' });
     expect(await dvs.post('/async/transactions', globe('credit', '+639170000100'))).toMatchObject({ status: 201 });
     expect(await balance()).toEqual(expect.objectContaining({ available: -0.09, holding: 0.19, credit_limit: 0.1 }));
@@ -181,44 +247,84 @@ describe('DVS simulator over HTTP: transactions', () => {
 
   it('unknown transactions are 404 with 1008004', async () => {
     expect(await dvs.get('/transactions/123')).toMatchObject({ status: 404, body: { errors: [{ code: 1008004 }] } });
-    expect(await dvs.post('/async/transactions/123/confirm')).toMatchObject({ status: 404, body: { errors: [{ code: 1008004 }] } });
-    expect(await dvs.post('/transactions/123/cancel')).toMatchObject({ status: 404, body: { errors: [{ code: 1008004 }] } });
+    expect(await dvs.post('/async/transactions/123/confirm')).toMatchObject({
+      status: 404,
+      body: { errors: [{ code: 1008004 }] },
+    });
+    expect(await dvs.post('/transactions/123/cancel')).toMatchObject({
+      status: 404,
+      body: { errors: [{ code: 1008004 }] },
+    });
   });
 
   describe('GET /v1/transactions', () => {
     const externalIds = (body: unknown) => (body as TransactionBody[]).map((transaction) => transaction.external_id);
 
     it('filters by external id, status, operator, number and dates, newest first, paginated', async () => {
-      for (let index = 0; index < 5; index++) await dvs.post('/async/transactions', globe(`l-${index}`, `+63917000010${index}`, { auto_confirm: true }));
+      for (let index = 0; index < 5; index++)
+        await dvs.post('/async/transactions', globe(`l-${index}`, `+63917000010${index}`, { auto_confirm: true }));
       await dvs.post('/async/transactions', { ...globe('smart', '+639180000100'), product_id: 201 });
       await sim.flush();
       expect(externalIds((await dvs.get('/transactions')).body)).toEqual(['smart', 'l-4', 'l-3', 'l-2', 'l-1', 'l-0']);
       expect(externalIds((await dvs.get('/transactions?external_id=l-2')).body)).toEqual(['l-2']);
       expect(externalIds((await dvs.get('/transactions?status_id=70000')).body)).toEqual(['l-1', 'l-0']);
       expect(externalIds((await dvs.get('/transactions?operator_id=2')).body)).toEqual(['smart']);
-      expect(externalIds((await dvs.get(`/transactions?credit_party_mobile_number=${encodeURIComponent('+639170000103')}`)).body)).toEqual(['l-3']);
-      expect(externalIds((await dvs.get('/transactions?credit_party_mobile_number=+639170000103')).body)).toEqual(['l-3']);
-      expect(externalIds((await dvs.get('/transactions?country_iso_code=PHL&product_type=FIXED_VALUE_RECHARGE&per_page=2&page=2')).body)).toEqual(['l-3', 'l-2']);
+      expect(
+        externalIds(
+          (await dvs.get(`/transactions?credit_party_mobile_number=${encodeURIComponent('+639170000103')}`)).body,
+        ),
+      ).toEqual(['l-3']);
+      expect(externalIds((await dvs.get('/transactions?credit_party_mobile_number=+639170000103')).body)).toEqual([
+        'l-3',
+      ]);
+      expect(
+        externalIds(
+          (await dvs.get('/transactions?country_iso_code=PHL&product_type=FIXED_VALUE_RECHARGE&per_page=2&page=2'))
+            .body,
+        ),
+      ).toEqual(['l-3', 'l-2']);
       const page = await dvs.get('/transactions?per_page=4&page=2');
-      expect([page.headers.get('x-total'), page.headers.get('x-total-pages'), page.headers.get('x-page'), page.headers.get('x-prev-page')]).toEqual(['6', '2', '2', '1']);
+      expect([
+        page.headers.get('x-total'),
+        page.headers.get('x-total-pages'),
+        page.headers.get('x-page'),
+        page.headers.get('x-prev-page'),
+      ]).toEqual(['6', '2', '2', '1']);
       const future = new Date(Date.now() + 86_400_000 * 3).toISOString();
       expect((await dvs.get(`/transactions?from_date=${encodeURIComponent(future)}`)).body).toEqual([]);
-      expect(externalIds((await dvs.get(`/transactions?from_date=1970-01-01T00:00:00.000000Z&to_date=${encodeURIComponent(future)}&external_id=smart`)).body)).toEqual(['smart']);
+      expect(
+        externalIds(
+          (
+            await dvs.get(
+              `/transactions?from_date=1970-01-01T00:00:00.000000Z&to_date=${encodeURIComponent(future)}&external_id=smart`,
+            )
+          ).body,
+        ),
+      ).toEqual(['smart']);
     });
 
-    it.each(['from_date=yesterday', 'status_id=x', 'per_page=500', 'credit_party_mobile_number=12', 'external_id='])('refuses %s with 400', async (query) => {
-      expect(await dvs.get(`/transactions?${query}`)).toMatchObject({ status: 400, body: { errors: [{ code: 1000400 }] } });
-    });
+    it.each(['from_date=yesterday', 'status_id=x', 'per_page=500', 'credit_party_mobile_number=12', 'external_id='])(
+      'refuses %s with 400',
+      async (query) => {
+        expect(await dvs.get(`/transactions?${query}`)).toMatchObject({
+          status: 400,
+          body: { errors: [{ code: 1000400 }] },
+        });
+      },
+    );
   });
 
   it('balances follow authorize, capture, void and reverse over HTTP', async () => {
-    const completed = (await dvs.post('/async/transactions', globe('b-1', '+639170000100', { auto_confirm: true }))).body as TransactionBody;
+    const completed = (await dvs.post('/async/transactions', globe('b-1', '+639170000100', { auto_confirm: true })))
+      .body as TransactionBody;
     await dvs.post('/async/transactions', globe('b-2', '+639170000102', { auto_confirm: true }));
     expect(await balance()).toEqual(expect.objectContaining({ available: 9999.62, holding: 0.38 }));
     await sim.flush();
     expect(await balance()).toEqual(expect.objectContaining({ available: 9999.81, holding: 0 }));
     sim.reverse(completed.id);
     expect(await balance()).toEqual(expect.objectContaining({ available: 10000, holding: 0 }));
-    expect((await dvs.get(`/transactions/${completed.id}`)).body).toMatchObject({ status: { message: 'REVERSED', class: { id: 8 } } });
+    expect((await dvs.get(`/transactions/${completed.id}`)).body).toMatchObject({
+      status: { message: 'REVERSED', class: { id: 8 } },
+    });
   });
 });

@@ -4,7 +4,16 @@ import { type PageRequest, paginate, paginationHeaders } from '../engine/paginat
 import type { SimulatorEngine } from '../engine/simulator.engine';
 import { dvsError, type DvsError } from '../engine/simulator.errors';
 import type { SimTransaction } from '../engine/transaction.types';
-import { balanceJson, countryJson, type Json, lookupJson, operatorJson, productJson, serviceJson, transactionJson } from '../json/dvs-json.mapper';
+import {
+  balanceJson,
+  countryJson,
+  type Json,
+  lookupJson,
+  operatorJson,
+  productJson,
+  serviceJson,
+  transactionJson,
+} from '../json/dvs-json.mapper';
 import { decodeCreateTransaction, decodeLookupBody, QueryReader } from './dvs-request.schema';
 import { dvsErrorReply, json, type Reply } from './http-io';
 
@@ -49,7 +58,8 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
   const transactionReply = (status: number, result: Either.Either<SimTransaction | undefined, DvsError>): Reply =>
     Either.match(result, {
       onLeft: (error) => dvsErrorReply(error),
-      onRight: (transaction) => (transaction ? json(status, transactionJson(catalogue, transaction)) : dvsErrorReply(dvsError(1008004))),
+      onRight: (transaction) =>
+        transaction ? json(status, transactionJson(catalogue, transaction)) : dvsErrorReply(dvsError(1008004)),
     });
 
   const create =
@@ -57,7 +67,8 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
     async ({ body }: RouteRequest): Promise<Reply> => {
       const created = Either.flatMap(decodeCreateTransaction(body), (input) => engine.createTransaction(input));
       if (Either.isLeft(created)) return dvsErrorReply(created.left);
-      const transaction = sync && created.right.status !== 'CREATED' ? await engine.waitForFinal(created.right.id) : created.right;
+      const transaction =
+        sync && created.right.status !== 'CREATED' ? await engine.waitForFinal(created.right.id) : created.right;
       return transactionReply(201, Either.right(transaction));
     };
 
@@ -94,17 +105,14 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
     {
       method: 'GET',
       path: /^\/v1\/countries$/,
-      handle: listOf(
-        (query) => {
-          const serviceId = query.positiveInt('service_id');
-          const subserviceId = query.positiveInt('subservice_id');
-          return filterCountries(catalogue, {
-            ...(serviceId === undefined ? {} : { serviceId }),
-            ...(subserviceId === undefined ? {} : { subserviceId }),
-          });
-        },
-        countryJson,
-      ),
+      handle: listOf((query) => {
+        const serviceId = query.positiveInt('service_id');
+        const subserviceId = query.positiveInt('subservice_id');
+        return filterCountries(catalogue, {
+          ...(serviceId === undefined ? {} : { serviceId }),
+          ...(subserviceId === undefined ? {} : { subserviceId }),
+        });
+      }, countryJson),
     },
     {
       method: 'GET',
@@ -131,7 +139,10 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
     {
       method: 'GET',
       path: /^\/v1\/operators\/(\d+)$/,
-      handle: (request) => found(operatorById(catalogue, Number(param(request))), dvsError(1005006), (operator) => operatorJson(catalogue, operator)),
+      handle: (request) =>
+        found(operatorById(catalogue, Number(param(request))), dvsError(1005006), (operator) =>
+          operatorJson(catalogue, operator),
+        ),
     },
     {
       method: 'GET',
@@ -149,7 +160,9 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
             tags: query.list('tags'),
           };
           return engine.products(
-            Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Parameters<typeof engine.products>[0],
+            Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Parameters<
+              typeof engine.products
+            >[0],
           );
         },
         (product) => productJson(catalogue, product),
@@ -158,7 +171,10 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
     {
       method: 'GET',
       path: /^\/v1\/products\/(\d+)$/,
-      handle: (request) => found(productById(catalogue, Number(param(request))), dvsError(1003001), (product) => productJson(catalogue, product)),
+      handle: (request) =>
+        found(productById(catalogue, Number(param(request))), dvsError(1003001), (product) =>
+          productJson(catalogue, product),
+        ),
     },
     {
       method: 'GET',
@@ -175,7 +191,8 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
       handle: ({ body }) =>
         Either.match(decodeLookupBody(body), {
           onLeft: (error) => dvsErrorReply(error),
-          onRight: (decoded) => lookup(decoded.mobile_number, { page: decoded.page ?? 1, perPage: decoded.per_page ?? 50 }),
+          onRight: (decoded) =>
+            lookup(decoded.mobile_number, { page: decoded.page ?? 1, perPage: decoded.per_page ?? 50 }),
         }),
     },
     { method: 'POST', path: /^\/v1\/async\/transactions$/, send: true, handle: create(false) },
@@ -211,7 +228,9 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
             toMs: query.dateTime('to_date'),
           };
           return engine.transactions(
-            Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Parameters<typeof engine.transactions>[0],
+            Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Parameters<
+              typeof engine.transactions
+            >[0],
           );
         },
         (transaction) => transactionJson(catalogue, transaction),
@@ -220,15 +239,12 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
     {
       method: 'GET',
       path: /^\/v1\/balances$/,
-      handle: listOf(
-        (query) => {
-          const unitType = query.string('unit_type');
-          const unit = query.string('unit');
-          if (unitType !== undefined && unitType !== 'CURRENCY') return [];
-          return engine.balances().filter((balance) => unit === undefined || balance.currency.code === unit);
-        },
-        balanceJson,
-      ),
+      handle: listOf((query) => {
+        const unitType = query.string('unit_type');
+        const unit = query.string('unit');
+        if (unitType !== undefined && unitType !== 'CURRENCY') return [];
+        return engine.balances().filter((balance) => unit === undefined || balance.currency.code === unit);
+      }, balanceJson),
     },
   ];
 };

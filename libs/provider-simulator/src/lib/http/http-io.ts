@@ -4,7 +4,12 @@ import type { Json } from '../json/dvs-json.mapper';
 
 /** What a route answers: JSON with a status and headers, or nothing at all (a request left hanging). */
 export type Reply =
-  | { readonly kind: 'json'; readonly status: number; readonly body: Json | undefined; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'json';
+      readonly status: number;
+      readonly body: Json | undefined;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'hang' };
 
 export const json = (status: number, body: Json | undefined, headers?: Readonly<Record<string, string>>): Reply =>

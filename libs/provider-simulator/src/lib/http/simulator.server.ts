@@ -56,7 +56,8 @@ const parseJson = (text: string): { readonly ok: true; readonly value: unknown }
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const startSimulatorServer = async (options: SimulatorServerOptions): Promise<SimulatorServer> => {
-  if (options.apiKey.length === 0 || options.apiSecret.length === 0) throw new RangeError('apiKey and apiSecret must not be empty');
+  if (options.apiKey.length === 0 || options.apiSecret.length === 0)
+    throw new RangeError('apiKey and apiSecret must not be empty');
   const ownsEngine = options.engine === undefined;
   const engine = options.engine ?? new SimulatorEngine(options);
   const limiter = new RateLimiter(() => Date.now());
@@ -69,7 +70,9 @@ export const startSimulatorServer = async (options: SimulatorServerOptions): Pro
       const parsed = parseJson(await readBody(request, maxBodyBytes));
       return parsed.ok ? { body: parsed.value } : dvsErrorReply(dvsError(1000400, 'the body is not valid JSON'));
     } catch (error) {
-      return error instanceof BodyTooLarge ? dvsErrorReply(dvsError(1000400, error.message)) : dvsErrorReply(dvsError(1000400, 'unreadable body'));
+      return error instanceof BodyTooLarge
+        ? dvsErrorReply(dvsError(1000400, error.message))
+        : dvsErrorReply(dvsError(1000400, 'unreadable body'));
     }
   };
 
@@ -91,16 +94,21 @@ export const startSimulatorServer = async (options: SimulatorServerOptions): Pro
     let rateHeaders: Record<string, string> = {};
     if (faults.rateLimitPerSecond !== undefined) {
       const decision = limiter.take(apiKey, faults.rateLimitPerSecond);
-      rateHeaders = { 'X-Ratelimit-Limit': String(decision.limit), 'X-Ratelimit-Remaining': String(decision.remaining) };
+      rateHeaders = {
+        'X-Ratelimit-Limit': String(decision.limit),
+        'X-Ratelimit-Remaining': String(decision.remaining),
+      };
       if (!decision.allowed) {
         request.resume();
         return dvsErrorReply(dvsError(1000429), { ...rateHeaders, 'Retry-After': String(decision.retryAfterSeconds) });
       }
     }
-    const withHeaders = (reply: Reply): Reply => (reply.kind === 'json' ? { ...reply, headers: { ...reply.headers, ...rateHeaders } } : reply);
+    const withHeaders = (reply: Reply): Reply =>
+      reply.kind === 'json' ? { ...reply, headers: { ...reply.headers, ...rateHeaders } } : reply;
     const read = await readJson(request);
     if ('kind' in read) return withHeaders(read);
-    if (engine.drawFailure()) return withHeaders(dvsErrorReply(dvsError(faults.errorStatus === 500 ? 1009001 : 1009503)));
+    if (engine.drawFailure())
+      return withHeaders(dvsErrorReply(dvsError(faults.errorStatus === 500 ? 1009001 : 1009503)));
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     const found = match(dvs, request.method ?? 'GET', url.pathname);
     if (!found) return withHeaders(dvsErrorReply(dvsError(1000404)));
@@ -113,7 +121,9 @@ export const startSimulatorServer = async (options: SimulatorServerOptions): Pro
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       const url = new URL(request.url ?? '/', 'http://simulator.invalid');
-      const reply = url.pathname.startsWith('/__simulator/') ? await serveAdmin(request, url) : await serveDvs(request, url);
+      const reply = url.pathname.startsWith('/__simulator/')
+        ? await serveAdmin(request, url)
+        : await serveDvs(request, url);
       writeReply(response, reply);
     } catch (error) {
       options.onError?.(error);

@@ -1,4 +1,11 @@
-import { type InvalidProduct, makeFixedProduct, makeRangedProduct, type Operator, type Product, type ProductKind } from '@airtime/domain';
+import {
+  type InvalidProduct,
+  makeFixedProduct,
+  makeRangedProduct,
+  type Operator,
+  type Product,
+  type ProductKind,
+} from '@airtime/domain';
 import type { Either } from 'effect';
 import { countryByIso, operatorById } from '../engine/catalogue.queries';
 import type { Catalogue, SimOperator, SimProduct } from '../engine/catalogue.types';

@@ -20,7 +20,8 @@ import { makeSimulatorProvider, simulatorProviderLayer, simulatorProviderLayerFr
 
 const phone = (e164: string): PhoneNumber => Either.getOrThrow(parsePhoneNumber(e164));
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
-const failure = <A>(effect: Effect.Effect<A, ProviderError>): Promise<ProviderError> => Effect.runPromise(Effect.flip(effect));
+const failure = <A>(effect: Effect.Effect<A, ProviderError>): Promise<ProviderError> =>
+  Effect.runPromise(Effect.flip(effect));
 
 const setup = () => {
   const engine = new SimulatorEngine({ autoRun: false });
@@ -45,11 +46,23 @@ describe('in-process simulator provider', () => {
   it('lists domain products filtered by country, operator and kind (the Philippines example)', async () => {
     const { provider } = setup();
     const globe = await run(provider.listProducts({ countryIso: 'PH', operatorId: '1', kind: 'AIRTIME' }));
-    expect(globe.map((product) => (product as FixedProduct).destination.amountMinor)).toEqual([1_000n, 1_500n, 2_500n, 3_000n]);
+    expect(globe.map((product) => (product as FixedProduct).destination.amountMinor)).toEqual([
+      1_000n,
+      1_500n,
+      2_500n,
+      3_000n,
+    ]);
     const smart = await run(provider.listProducts({ countryIso: 'ph', operatorId: '2', kind: 'AIRTIME' }));
-    expect(smart.map((product) => (product as FixedProduct).destination.amountMinor)).toEqual([1_000n, 1_500n, 2_000n, 3_000n]);
+    expect(smart.map((product) => (product as FixedProduct).destination.amountMinor)).toEqual([
+      1_000n,
+      1_500n,
+      2_000n,
+      3_000n,
+    ]);
     expect(await run(provider.listProducts({ countryIso: 'KE', kind: 'DATA' }))).toEqual([]);
-    expect((await run(provider.listProducts({ countryIso: 'KE' }))).some((product) => product._tag === 'RangedProduct')).toBe(true);
+    expect(
+      (await run(provider.listProducts({ countryIso: 'KE' }))).some((product) => product._tag === 'RangedProduct'),
+    ).toBe(true);
     expect(await run(provider.listProducts({ countryIso: 'ZZ' }))).toEqual([]);
     // gift cards and products needing sender details are not offered
     const ids = (await run(provider.listProducts({}))).map((product) => product.id);
@@ -60,7 +73,14 @@ describe('in-process simulator provider', () => {
   it('sends a fixed product, then settles it by status query', async () => {
     const { engine, provider } = setup();
     const product = await productOf(provider, '103');
-    const sent = await run(provider.send({ providerExternalId: 'ext-1', product, destination: phone('+639170000100'), receive: (product as FixedProduct).destination }));
+    const sent = await run(
+      provider.send({
+        providerExternalId: 'ext-1',
+        product,
+        destination: phone('+639170000100'),
+        receive: (product as FixedProduct).destination,
+      }),
+    );
     expect(sent).toMatchObject({ providerExternalId: 'ext-1', status: { class: 'CONFIRMED', status: 'CONFIRMED' } });
     await engine.flush();
     const settled = await run(provider.statusByExternalId('ext-1'));
@@ -77,9 +97,23 @@ describe('in-process simulator provider', () => {
     const { engine, provider } = setup();
     const product = (await productOf(provider, '303')) as RangedProduct;
     const kes = Either.getOrThrow(currencyOf('KES'));
-    await run(provider.send({ providerExternalId: 'r-1', product, destination: phone('+254711000100'), receive: money(15_000n, kes) }));
+    await run(
+      provider.send({
+        providerExternalId: 'r-1',
+        product,
+        destination: phone('+254711000100'),
+        receive: money(15_000n, kes),
+      }),
+    );
     expect(engine.transactionByExternalId('r-1')?.pricing.destination.amountMinor).toBe(15_000n);
-    const offGrid = await failure(provider.send({ providerExternalId: 'r-2', product, destination: phone('+254711000100'), receive: money(15_050n, kes) }));
+    const offGrid = await failure(
+      provider.send({
+        providerExternalId: 'r-2',
+        product,
+        destination: phone('+254711000100'),
+        receive: money(15_050n, kes),
+      }),
+    );
     expect(offGrid).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1003002', retryable: false });
   });
 
@@ -123,7 +157,9 @@ describe('in-process simulator provider', () => {
     ];
     for (const [index, { id, receive, text }] of cases.entries()) {
       const product = (await productOf(provider, id)) as RangedProduct;
-      await run(provider.send({ providerExternalId: `exact-${index}`, product, destination: phone('+254711000100'), receive }));
+      await run(
+        provider.send({ providerExternalId: `exact-${index}`, product, destination: phone('+254711000100'), receive }),
+      );
       expect(inputs[index]?.destination).toEqual({ unit: receive.currency.code, amount: text });
       expect(engine.transactionByExternalId(`exact-${index}`)?.pricing.destination).toEqual(receive);
     }
@@ -132,24 +168,47 @@ describe('in-process simulator provider', () => {
   it('maps errors: duplicate external id, bad number, insufficient balance', async () => {
     const { engine, provider } = setup();
     const product = await productOf(provider, '101');
-    const request = { providerExternalId: 'dup', product, destination: phone('+639170000100'), receive: (product as FixedProduct).destination };
+    const request = {
+      providerExternalId: 'dup',
+      product,
+      destination: phone('+639170000100'),
+      receive: (product as FixedProduct).destination,
+    };
     await run(provider.send(request));
-    expect(await failure(provider.send(request))).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'dup' });
-    expect(await failure(provider.send({ ...request, providerExternalId: 'ke', destination: phone('+254711000100') }))).toMatchObject({
+    expect(await failure(provider.send(request))).toMatchObject({
+      _tag: 'ExternalIdAlreadyUsed',
+      providerExternalId: 'dup',
+    });
+    expect(
+      await failure(provider.send({ ...request, providerExternalId: 'ke', destination: phone('+254711000100') })),
+    ).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: '1005003',
     });
     const usd = engine.balances()[0]?.currency;
     if (!usd) throw new Error('no USD');
     engine.setBalance(usd, { availableMinor: 0n });
-    expect(await failure(provider.send({ ...request, providerExternalId: 'poor' }))).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1006001' });
+    expect(await failure(provider.send({ ...request, providerExternalId: 'poor' }))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1006001',
+    });
   });
 
   it('cancel is refused once confirmed; balances are domain money', async () => {
     const { provider } = setup();
     const product = await productOf(provider, '101');
-    const sent = await run(provider.send({ providerExternalId: 'c', product, destination: phone('+639170000300'), receive: (product as FixedProduct).destination }));
-    expect(await failure(provider.cancel(sent.providerTransactionId))).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1007007' });
+    const sent = await run(
+      provider.send({
+        providerExternalId: 'c',
+        product,
+        destination: phone('+639170000300'),
+        receive: (product as FixedProduct).destination,
+      }),
+    );
+    expect(await failure(provider.cancel(sent.providerTransactionId))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: '1007007',
+    });
     expect(await failure(provider.cancel('nope'))).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1008004' });
     const [balance] = await run(provider.balances());
     expect(balance?.available.amountMinor).toBe(1_000_000n - 19n);
@@ -160,7 +219,12 @@ describe('in-process simulator provider', () => {
   it('faults: the error rate gives ProviderUnavailable; timeout after accept gives an unknown outcome but the transaction exists', async () => {
     const { engine, provider } = setup();
     const product = await productOf(provider, '101');
-    const request = { providerExternalId: 'lost', product, destination: phone('+639170000100'), receive: (product as FixedProduct).destination };
+    const request = {
+      providerExternalId: 'lost',
+      product,
+      destination: phone('+639170000100'),
+      receive: (product as FixedProduct).destination,
+    };
     engine.setFaults({ errorRate: 1 });
     expect(await failure(provider.send(request))).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
     expect(engine.transactionByExternalId('lost')).toBeUndefined();
@@ -174,7 +238,14 @@ describe('in-process simulator provider', () => {
     const { engine, provider } = setup();
     const product = await productOf(provider, '303');
     const kes = Either.getOrThrow(currencyOf('KES'));
-    const sent = await run(provider.send({ providerExternalId: 'cb', product, destination: phone('+254711000103'), receive: money(10_000n, kes) }));
+    const sent = await run(
+      provider.send({
+        providerExternalId: 'cb',
+        product,
+        destination: phone('+254711000103'),
+        receive: money(10_000n, kes),
+      }),
+    );
     await engine.flush();
     const transaction = engine.transactionByExternalId('cb');
     if (!transaction) throw new Error('not created');

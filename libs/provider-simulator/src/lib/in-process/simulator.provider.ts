@@ -52,7 +52,10 @@ const DvsCallback = Schema.Struct({
   ),
 });
 
-export const makeSimulatorProvider = (engine: SimulatorEngine, options: SimulatorProviderOptions = {}): AirtimeProviderService => {
+export const makeSimulatorProvider = (
+  engine: SimulatorEngine,
+  options: SimulatorProviderOptions = {},
+): AirtimeProviderService => {
   const provider = options.providerId ?? SIMULATOR_PROVIDER_ID;
   const { catalogue } = engine;
 
@@ -66,7 +69,12 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
       case 1009503:
         return new ProviderUnavailable({ provider, reason: error.message });
       default:
-        return new ProviderRejected({ provider, providerCode: String(error.code), reason: error.message, retryable: false });
+        return new ProviderRejected({
+          provider,
+          providerCode: String(error.code),
+          reason: error.message,
+          retryable: false,
+        });
     }
   };
 
@@ -80,11 +88,16 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
 
   const guarded = <A>(work: () => Effect.Effect<A, ProviderError>): Effect.Effect<A, ProviderError> =>
     Effect.suspend(() =>
-      engine.drawFailure() ? Effect.fail(new ProviderUnavailable({ provider, reason: 'simulated error rate' })) : work(),
+      engine.drawFailure()
+        ? Effect.fail(new ProviderUnavailable({ provider, reason: 'simulated error rate' }))
+        : work(),
     );
 
   const fromEither = <A>(result: Either.Either<A, DvsError>, externalId?: string): Effect.Effect<A, ProviderError> =>
-    Either.match(result, { onLeft: (error) => Effect.fail(toProviderError(error, externalId)), onRight: Effect.succeed });
+    Either.match(result, {
+      onLeft: (error) => Effect.fail(toProviderError(error, externalId)),
+      onRight: Effect.succeed,
+    });
 
   const sendInput = (request: SendRequest): CreateTransactionInput => ({
     externalId: request.providerExternalId,
@@ -106,7 +119,10 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
     lookupOperators: (phone) =>
       guarded(() =>
         Effect.map(fromEither(engine.lookup(phone.e164)), (matches): readonly OperatorMatch[] =>
-          matches.map((match) => ({ operator: toDomainOperator(catalogue, match.operator), identified: match.identified })),
+          matches.map((match) => ({
+            operator: toDomainOperator(catalogue, match.operator),
+            identified: match.identified,
+          })),
         ),
       ),
     listProducts: (filter) =>
@@ -121,7 +137,9 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
             ...(filter.operatorId === undefined ? {} : { operatorId: Number(filter.operatorId) }),
             ...(filter.kind === undefined ? {} : { subserviceId: KIND_SUBSERVICES[filter.kind] }),
           })
-          .filter((product) => product.requiredSenderFields.length === 0 && product.requiredBeneficiaryFields.length === 0);
+          .filter(
+            (product) => product.requiredSenderFields.length === 0 && product.requiredBeneficiaryFields.length === 0,
+          );
         return Effect.forEach(products, (product) =>
           Either.match(toDomainProduct(catalogue, product), {
             onLeft: (error) => Effect.fail(new ProviderResponseInvalid({ provider, reason: error.message })),
@@ -132,35 +150,54 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
     send: (request) =>
       guarded(() => {
         const input = sendInput(request);
-        if (request.product._tag === 'FixedProduct' && request.receive.amountMinor !== request.product.destination.amountMinor) {
+        if (
+          request.product._tag === 'FixedProduct' &&
+          request.receive.amountMinor !== request.product.destination.amountMinor
+        ) {
           return Effect.fail(
-            new ProviderRejected({ provider, providerCode: '1003002', reason: 'the amount differs from the fixed product', retryable: false }),
+            new ProviderRejected({
+              provider,
+              providerCode: '1003002',
+              reason: 'the amount differs from the fixed product',
+              retryable: false,
+            }),
           );
         }
         return Effect.flatMap(fromEither(engine.createTransaction(input), request.providerExternalId), (transaction) =>
           engine.faults().timeoutAfterAccept
-            ? Effect.fail(new ProviderOutcomeUnknown({ provider, reason: 'simulated timeout after the send was accepted' }))
+            ? Effect.fail(
+                new ProviderOutcomeUnknown({ provider, reason: 'simulated timeout after the send was accepted' }),
+              )
             : Effect.succeed(toProviderTransaction(transaction)),
         );
       }),
     statusByExternalId: (providerExternalId) =>
-      guarded(() => Effect.succeed(Option.map(Option.fromNullable(engine.transactionByExternalId(providerExternalId)), toProviderTransaction))),
+      guarded(() =>
+        Effect.succeed(
+          Option.map(Option.fromNullable(engine.transactionByExternalId(providerExternalId)), toProviderTransaction),
+        ),
+      ),
     cancel: (providerTransactionId) =>
       guarded(() =>
         /^\d+$/.test(providerTransactionId)
           ? Effect.map(fromEither(engine.cancel(Number(providerTransactionId))), toProviderTransaction)
-          : Effect.fail(new ProviderRejected({ provider, providerCode: '1008004', reason: 'Transaction not found', retryable: false })),
+          : Effect.fail(
+              new ProviderRejected({
+                provider,
+                providerCode: '1008004',
+                reason: 'Transaction not found',
+                retryable: false,
+              }),
+            ),
       ),
     balances: () =>
       guarded(() =>
         Effect.succeed(
-          engine.balances().map(
-            (balance): ProviderBalance => ({
-              available: money(balance.availableMinor, balance.currency),
-              holding: money(balance.holdingMinor, balance.currency),
-              creditLimit: money(balance.creditLimitMinor, balance.currency),
-            }),
-          ),
+          engine.balances().map((balance): ProviderBalance => ({
+            available: money(balance.availableMinor, balance.currency),
+            holding: money(balance.holdingMinor, balance.currency),
+            creditLimit: money(balance.creditLimitMinor, balance.currency),
+          })),
         ),
       ),
     parseCallback: (body) => {
@@ -169,12 +206,17 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
         const decoded = yield* Effect.mapError(Schema.decodeUnknown(DvsCallback)(body), (error) =>
           invalid(ParseResult.TreeFormatter.formatErrorSync(error)),
         );
-        const status = yield* Effect.mapError(parseTransactionStatus(decoded.status.message), (error) => invalid(error.message));
-        if (status.class !== decoded.status.class.message) return yield* Effect.fail(invalid(`status ${status.status} is not of class ${decoded.status.class.message}`));
+        const status = yield* Effect.mapError(parseTransactionStatus(decoded.status.message), (error) =>
+          invalid(error.message),
+        );
+        if (status.class !== decoded.status.class.message)
+          return yield* Effect.fail(invalid(`status ${status.status} is not of class ${decoded.status.class.message}`));
         const destination = decoded.adjusted_values?.destination;
         const receive = destination
           ? yield* Effect.mapError(
-              Either.flatMap(currencyOf(destination.unit), (currency) => moneyFromJsonNumber(destination.amount, currency)),
+              Either.flatMap(currencyOf(destination.unit), (currency) =>
+                moneyFromJsonNumber(destination.amount, currency),
+              ),
               (error) => invalid(error.message),
             )
           : undefined;
@@ -191,8 +233,10 @@ export const makeSimulatorProvider = (engine: SimulatorEngine, options: Simulato
 };
 
 /** The `AirtimeProvider` port served by an existing engine. */
-export const simulatorProviderLayer = (engine: SimulatorEngine, options: SimulatorProviderOptions = {}): Layer.Layer<AirtimeProvider> =>
-  Layer.succeed(AirtimeProvider, makeSimulatorProvider(engine, options));
+export const simulatorProviderLayer = (
+  engine: SimulatorEngine,
+  options: SimulatorProviderOptions = {},
+): Layer.Layer<AirtimeProvider> => Layer.succeed(AirtimeProvider, makeSimulatorProvider(engine, options));
 
 /** The `AirtimeProvider` port on a fresh engine, closed when the layer's scope closes. */
 export const simulatorProviderLayerFromOptions = (

@@ -1,4 +1,11 @@
-import { type ExchangeRate, formatExchangeRate, formatMoney, impliedRate, type Money, sourceCostOf } from '@airtime/domain';
+import {
+  type ExchangeRate,
+  formatExchangeRate,
+  formatMoney,
+  impliedRate,
+  type Money,
+  sourceCostOf,
+} from '@airtime/domain';
 import { Either } from 'effect';
 import type { Balance } from '../engine/balance.ledger';
 import { countryByIso, operatorById, productById } from '../engine/catalogue.queries';
@@ -41,7 +48,11 @@ export const countryJson = (country: SimCountry): JsonObject => ({ name: country
 
 export const operatorJson = (catalogue: Catalogue, operator: SimOperator): JsonObject => {
   const country = countryByIso(catalogue, operator.countryIso);
-  return { id: operator.id, name: operator.name, country: country ? countryJson(country) : { name: operator.countryIso, iso_code: operator.countryIso } };
+  return {
+    id: operator.id,
+    name: operator.name,
+    country: country ? countryJson(country) : { name: operator.countryIso, iso_code: operator.countryIso },
+  };
 };
 
 const serviceOf = (catalogue: Catalogue, product: SimProduct): JsonObject => {
@@ -54,7 +65,11 @@ const serviceOf = (catalogue: Catalogue, product: SimProduct): JsonObject => {
   };
 };
 
-const currencyValue = (value: Money): JsonObject => ({ unit_type: 'CURRENCY', unit: value.currency.code, amount: jsonAmount(value) });
+const currencyValue = (value: Money): JsonObject => ({
+  unit_type: 'CURRENCY',
+  unit: value.currency.code,
+  amount: jsonAmount(value),
+});
 
 const priceValue = (value: Money, fee: Money): JsonObject => ({ ...currencyValue(value), fee: jsonAmount(fee) });
 
@@ -80,7 +95,9 @@ const productCore = (catalogue: Catalogue, product: SimProduct): JsonObject => {
     description: product.description,
     tags: [...product.tags],
     service: serviceOf(catalogue, product),
-    operator: operator ? operatorJson(catalogue, operator) : { id: product.operatorId, name: String(product.operatorId) },
+    operator: operator
+      ? operatorJson(catalogue, operator)
+      : { id: product.operatorId, name: String(product.operatorId) },
     type: product.type,
   };
 };
@@ -113,7 +130,10 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
       ...common,
       source: currencyValue(product.wholesale),
       destination: currencyValue(product.destination),
-      prices: { wholesale: priceValue(product.wholesale, product.wholesaleFee), retail: priceValue(product.retail, product.retailFee) },
+      prices: {
+        wholesale: priceValue(product.wholesale, product.wholesaleFee),
+        retail: priceValue(product.retail, product.retailFee),
+      },
       rates: fixedRates(product.wholesale, product.retail, product.destination),
       benefits: product.benefits.map((benefit) => benefitJson(benefit, product.destination)),
     };
@@ -142,7 +162,11 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
       wholesale: { unit_type: 'CURRENCY', unit: source, fee: jsonAmount(product.wholesaleFee) },
       retail: { unit_type: 'CURRENCY', unit: source, fee: jsonAmount(product.retailFee) },
     },
-    rates: { base: jsonRate(product.baseRate), wholesale: jsonRate(product.wholesaleRate), retail: jsonRate(product.retailRate) },
+    rates: {
+      base: jsonRate(product.baseRate),
+      wholesale: jsonRate(product.wholesaleRate),
+      retail: jsonRate(product.retailRate),
+    },
     benefits: product.benefits.map((benefit) => benefitJson(benefit, undefined)),
   };
 };
@@ -162,14 +186,24 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
     ...(transaction.operatorReference === undefined ? {} : { operator_reference: transaction.operatorReference }),
     ...(transaction.pin === undefined ? {} : { pin: { ...transaction.pin } }),
     product: product ? productCore(catalogue, product) : { id: transaction.productId },
-    prices: { wholesale: priceValue(pricing.wholesale, pricing.wholesaleFee), retail: priceValue(pricing.retail, pricing.retailFee) },
+    prices: {
+      wholesale: priceValue(pricing.wholesale, pricing.wholesaleFee),
+      retail: priceValue(pricing.retail, pricing.retailFee),
+    },
     rates:
       product?.kind === 'RANGED'
-        ? { base: jsonRate(product.baseRate), wholesale: jsonRate(product.wholesaleRate), retail: jsonRate(product.retailRate) }
+        ? {
+            base: jsonRate(product.baseRate),
+            wholesale: jsonRate(product.wholesaleRate),
+            retail: jsonRate(product.retailRate),
+          }
         : fixedRates(pricing.wholesale, pricing.retail, pricing.destination),
     benefits: (product?.benefits ?? []).map((benefit) => benefitJson(benefit, pricing.destination)),
     promotions: [],
-    requested_values: { source: currencyValue(pricing.requestedSource), destination: currencyValue(pricing.requestedDestination) },
+    requested_values: {
+      source: currencyValue(pricing.requestedSource),
+      destination: currencyValue(pricing.requestedDestination),
+    },
     adjusted_values: { source: currencyValue(pricing.source), destination: currencyValue(pricing.destination) },
     sender: party(transaction.sender),
     beneficiary: party(transaction.beneficiary),

@@ -13,7 +13,15 @@ export class DepositCommand implements fc.Command<LedgerModel, RealLedger> {
   ) {}
   check = (): boolean => true;
   run(model: LedgerModel, real: RealLedger): void {
-    const operation: LedgerOperation = { kind: 'deposit', input: { accountId: this.accountId, currency: this.currency, depositId: this.depositId, amountMinor: this.amountMinor } };
+    const operation: LedgerOperation = {
+      kind: 'deposit',
+      input: {
+        accountId: this.accountId,
+        currency: this.currency,
+        depositId: this.depositId,
+        amountMinor: this.amountMinor,
+      },
+    };
     applyAndCompare(model, real, operation);
   }
   toString = (): string => `deposit(${this.depositId}, ${this.accountId}, ${this.currency.code}, ${this.amountMinor})`;

@@ -3,7 +3,11 @@ import type { Ledger } from '../ledger';
 import { findAccount, holdStatus } from '../ledger';
 import type { LedgerError } from '../ledger.errors';
 import { checkInvariants } from '../ledger.invariants';
-import { type LedgerOperation, describeLedgerOperation, stepLedgerOperation } from '../../../testing/ledger.arbitraries';
+import {
+  type LedgerOperation,
+  describeLedgerOperation,
+  stepLedgerOperation,
+} from '../../../testing/ledger.arbitraries';
 import { LedgerModel, type ModelOutcome } from './ledger.model';
 
 /**
@@ -92,7 +96,9 @@ const expectBalancesAgree = (model: LedgerModel, ledger: Ledger): void => {
   const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   expect(real.sort(byKey)).toEqual(expected.sort(byKey));
   const holds = Object.fromEntries([...ledger.holds.values()].map((hold) => [hold.transactionId, holdStatus(hold)]));
-  const states = Object.fromEntries([...model.transactions.entries()].map(([id, transaction]) => [id, transaction.state]));
+  const states = Object.fromEntries(
+    [...model.transactions.entries()].map(([id, transaction]) => [id, transaction.state]),
+  );
   expect(holds).toEqual(states);
   const refusals = Object.fromEntries(
     [...ledger.refusals.entries()].map(([id, refusal]) => [
@@ -107,7 +113,9 @@ const expectBalancesAgree = (model: LedgerModel, ledger: Ledger): void => {
       },
     ]),
   );
-  const expectedRefusals = Object.fromEntries([...model.refusals.entries()].map(([id, shortfall]) => [id, { transactionId: id, ...shortfall }]));
+  const expectedRefusals = Object.fromEntries(
+    [...model.refusals.entries()].map(([id, shortfall]) => [id, { transactionId: id, ...shortfall }]),
+  );
   expect(refusals).toEqual(expectedRefusals);
   expect(ledger.journal).toHaveLength(model.movements);
 };
@@ -145,7 +153,11 @@ export const applyAndCompare = (model: LedgerModel, real: RealLedger, operation:
       else expect(before.journal).toContain(result.right.entry);
     }
     if (result.right.applied) real.appliedHistory.push(operation);
-  } else if (operation.kind === 'authorize' && result.left._tag === 'InsufficientFunds' && !before.refusals.has(operation.input.transactionId)) {
+  } else if (
+    operation.kind === 'authorize' &&
+    result.left._tag === 'InsufficientFunds' &&
+    !before.refusals.has(operation.input.transactionId)
+  ) {
     // A new refusal: remembered, nothing moved.
     for (const part of ['accounts', 'holds', 'deposits', 'journal'] as const) expect(after[part]).toBe(before[part]);
     expect(after.refusals.size).toBe(before.refusals.size + 1);

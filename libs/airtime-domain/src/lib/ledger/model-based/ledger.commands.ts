@@ -22,13 +22,31 @@ import { VoidHoldCommand } from './void-hold.command';
 type LedgerCommand = fc.Command<LedgerModel, RealLedger>;
 
 const arbitraryAuthorizeAmount: fc.Arbitrary<AuthorizeAmount> = fc.oneof(
-  { weight: 4, arbitrary: arbitraryMovementAmountMinor(1_500n).map((amountMinor): AuthorizeAmount => ({ kind: 'fixed', amountMinor })) },
-  { weight: 1, arbitrary: fc.constantFrom(-1n, 0n, 1n).map((offsetMinor): AuthorizeAmount => ({ kind: 'headroom', offsetMinor })) },
+  {
+    weight: 4,
+    arbitrary: arbitraryMovementAmountMinor(1_500n).map((amountMinor): AuthorizeAmount => ({
+      kind: 'fixed',
+      amountMinor,
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1n, 0n, 1n).map((offsetMinor): AuthorizeAmount => ({ kind: 'headroom', offsetMinor })),
+  },
 );
 
 const arbitraryCreditLimitChoice: fc.Arbitrary<CreditLimitChoice> = fc.oneof(
-  { weight: 3, arbitrary: arbitraryCreditLimitMinor().map((creditLimitMinor): CreditLimitChoice => ({ kind: 'fixed', creditLimitMinor })) },
-  { weight: 1, arbitrary: fc.constantFrom(-1n, 0n, 1n).map((offsetMinor): CreditLimitChoice => ({ kind: 'drawn', offsetMinor })) },
+  {
+    weight: 3,
+    arbitrary: arbitraryCreditLimitMinor().map((creditLimitMinor): CreditLimitChoice => ({
+      kind: 'fixed',
+      creditLimitMinor,
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1n, 0n, 1n).map((offsetMinor): CreditLimitChoice => ({ kind: 'drawn', offsetMinor })),
+  },
 );
 
 /**
@@ -43,8 +61,16 @@ export const ledgerCommands = (pools: LedgerPools = defaultLedgerPools): fc.Arbi
   const command = <T>(arbitrary: fc.Arbitrary<T>, make: (value: T) => LedgerCommand, weight: number) =>
     Array.from({ length: weight }, () => arbitrary.map(make));
   return [
-    ...command(fc.tuple(account, arbitraryCreditLimitMinor()), ([ref, limit]) => new OpenAccountCommand(ref.accountId, ref.currency, limit), 2),
-    ...command(fc.tuple(account, arbitraryCreditLimitChoice), ([ref, limit]) => new SetCreditLimitCommand(ref.accountId, ref.currency, limit), 2),
+    ...command(
+      fc.tuple(account, arbitraryCreditLimitMinor()),
+      ([ref, limit]) => new OpenAccountCommand(ref.accountId, ref.currency, limit),
+      2,
+    ),
+    ...command(
+      fc.tuple(account, arbitraryCreditLimitChoice),
+      ([ref, limit]) => new SetCreditLimitCommand(ref.accountId, ref.currency, limit),
+      2,
+    ),
     ...command(
       fc.tuple(account, fc.constantFrom(...pools.depositIds), arbitraryMovementAmountMinor()),
       ([ref, id, amount]) => new DepositCommand(ref.accountId, ref.currency, id, amount),
@@ -56,7 +82,11 @@ export const ledgerCommands = (pools: LedgerPools = defaultLedgerPools): fc.Arbi
       4,
     ),
     ...command(transactionId, (id) => new VoidHoldCommand(id), 2),
-    ...command(fc.tuple(transactionId, arbitraryCaptureShare(3_000n)), ([id, share]) => new CaptureCommand(id, share), 3),
+    ...command(
+      fc.tuple(transactionId, arbitraryCaptureShare(3_000n)),
+      ([id, share]) => new CaptureCommand(id, share),
+      3,
+    ),
     ...command(transactionId, (id) => new ReverseCommand(id), 2),
     ...command(
       fc.tuple(fc.nat(), fc.constantFrom<RepeatSource>('any', 'applied', 'refused')),

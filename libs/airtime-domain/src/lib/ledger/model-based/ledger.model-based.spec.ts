@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { arbitraryOpenAccountInputs, arbitraryPositiveAmountMinor, defaultLedgerPools } from '../../../testing/ledger.arbitraries';
+import {
+  arbitraryOpenAccountInputs,
+  arbitraryPositiveAmountMinor,
+  defaultLedgerPools,
+} from '../../../testing/ledger.arbitraries';
 import { emptyLedger } from '../ledger';
 import { applyAndCompare, type RealLedger } from './ledger.agreement';
 import { ledgerCommands } from './ledger.commands';
@@ -60,11 +64,20 @@ describe('ledger against its reference model', () => {
         (accounts, fundingMinor, commands) => {
           const setup = () => {
             const model = new LedgerModel();
-            const real: RealLedger = { ledger: emptyLedger, history: [], appliedHistory: [], refusedHistory: [], tally };
+            const real: RealLedger = {
+              ledger: emptyLedger,
+              history: [],
+              appliedHistory: [],
+              refusedHistory: [],
+              tally,
+            };
             accounts.forEach((input, index) => {
               applyAndCompare(model, real, { kind: 'openAccount', input });
               const amountMinor = fundingMinor[index] ?? 1n;
-              applyAndCompare(model, real, { kind: 'deposit', input: { ...input, depositId: `dep-${index + 1}`, amountMinor } });
+              applyAndCompare(model, real, {
+                kind: 'deposit',
+                input: { ...input, depositId: `dep-${index + 1}`, amountMinor },
+              });
             });
             return { model, real };
           };

@@ -47,7 +47,11 @@ interface ModelDeposit {
 const done: ModelOutcome = { ok: true, applied: true };
 const repeat: ModelOutcome = { ok: true, applied: false };
 const fail = (error: string): ModelOutcome => ({ ok: false, error });
-const insufficient = (shortfall: ModelShortfall): ModelOutcome => ({ ok: false, error: 'InsufficientFunds', shortfall });
+const insufficient = (shortfall: ModelShortfall): ModelOutcome => ({
+  ok: false,
+  error: 'InsufficientFunds',
+  shortfall,
+});
 
 export class LedgerModel {
   /** By `${accountId}/${currency}`. */
@@ -130,7 +134,13 @@ export class LedgerModel {
     if (!account) return fail('AccountNotFound');
     // The account may go down to -creditLimit, not further.
     if (account.available - amount < -account.creditLimit) {
-      const shortfall = { accountId, currency, requested: amount, available: account.available, creditLimit: account.creditLimit };
+      const shortfall = {
+        accountId,
+        currency,
+        requested: amount,
+        available: account.available,
+        creditLimit: account.creditLimit,
+      };
       this.refusals.set(transactionId, shortfall);
       return insufficient(shortfall);
     }

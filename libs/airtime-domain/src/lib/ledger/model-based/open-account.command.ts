@@ -12,7 +12,10 @@ export class OpenAccountCommand implements fc.Command<LedgerModel, RealLedger> {
   ) {}
   check = (): boolean => true;
   run(model: LedgerModel, real: RealLedger): void {
-    const operation: LedgerOperation = { kind: 'openAccount', input: { accountId: this.accountId, currency: this.currency, creditLimitMinor: this.creditLimitMinor } };
+    const operation: LedgerOperation = {
+      kind: 'openAccount',
+      input: { accountId: this.accountId, currency: this.currency, creditLimitMinor: this.creditLimitMinor },
+    };
     applyAndCompare(model, real, operation);
   }
   toString = (): string => `openAccount(${this.accountId}, ${this.currency.code}, limit=${this.creditLimitMinor})`;

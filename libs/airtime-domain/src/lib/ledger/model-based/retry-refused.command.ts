@@ -23,7 +23,10 @@ export class RetryRefusedAfterFundingCommand implements fc.Command<LedgerModel, 
     const missingMinor = amountMinor - (account ? account.available + account.creditLimit : 0n);
     if (missingMinor > 0n) {
       const depositId = `late-funding-${real.history.length}`;
-      applyAndCompare(model, real, { kind: 'deposit', input: { accountId, currency, depositId, amountMinor: missingMinor } });
+      applyAndCompare(model, real, {
+        kind: 'deposit',
+        input: { accountId, currency, depositId, amountMinor: missingMinor },
+      });
     }
     applyAndCompare(model, real, operation);
   }
