@@ -24,6 +24,19 @@ export {
   sourceCostOf,
   formatExchangeRate,
 } from './lib/money/exchange-rate';
+export {
+  type PreciseMoney,
+  MAX_PRECISE_SCALE,
+  preciseOf,
+  parsePreciseMoney,
+  preciseMoneyFromJsonNumber,
+  comparePrecise,
+  addPrecise,
+  exactMoneyOf,
+  chargeOf,
+  formatPrecise,
+  isPositivePrecise,
+} from './lib/money/precise-money';
 export { InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidExchangeRate } from './lib/money/money.errors';
 
 // Phone numbers

@@ -1,0 +1,106 @@
+// Exact amounts at a provider's own precision: DVS prices such as USD 2.105
+// or a delivered PHP 99.995 have more decimals than the currency's exponent.
+// They are kept exactly; rounding to the currency's minor unit happens only
+// where an account is charged (upward) and is then visible in the quote.
+import { Either } from 'effect';
+import type { Currency } from './currency';
+import { divideCeil, formatScaled, parseScaledDecimal } from './decimal';
+import { type Money, money } from './money';
+import { InvalidAmount } from './money.errors';
+
+/** Largest number of decimals a provider amount may carry (DVS shows at most 4 to 6 in practice). */
+export const MAX_PRECISE_SCALE = 12;
+
+/** `units * 10^-scale` major units of `currency`; `scale` may exceed `currency.exponent`, never fall short of it. */
+export interface PreciseMoney {
+  readonly currency: Currency;
+  readonly units: bigint;
+  readonly scale: number;
+}
+
+const normalised = (currency: Currency, units: bigint, scale: number): PreciseMoney => {
+  let u = units;
+  let s = scale;
+  while (s > currency.exponent && u % 10n === 0n) {
+    u /= 10n;
+    s -= 1;
+  }
+  if (s < currency.exponent) {
+    u *= 10n ** BigInt(currency.exponent - s);
+    s = currency.exponent;
+  }
+  return Object.freeze({ currency, units: u, scale: s });
+};
+
+/** A `Money` at its currency's own precision. */
+export const preciseOf = (value: Money): PreciseMoney =>
+  Object.freeze({ currency: value.currency, units: value.amountMinor, scale: value.currency.exponent });
+
+/**
+ * Parses decimal text exactly ("2.105", "99.995", "1e2"). Refuses text that is
+ * not a decimal or has more than `MAX_PRECISE_SCALE` significant decimals.
+ */
+export const parsePreciseMoney = (text: string, currency: Currency): Either.Either<PreciseMoney, InvalidAmount> => {
+  const decimal = parseScaledDecimal(text.trim());
+  if (!decimal) return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a decimal number' }));
+  const value = normalised(currency, decimal.units, decimal.scale);
+  return value.scale > MAX_PRECISE_SCALE
+    ? Either.left(new InvalidAmount({ input: 'decimal text', reason: `more than ${MAX_PRECISE_SCALE} decimals` }))
+    : Either.right(value);
+};
+
+/** Below 2^51 units every decimal of this precision has a double of its own (see `moneyFromJsonNumber`). */
+const MAX_EXACT_JSON_UNITS = 2n ** 51n;
+
+/**
+ * Reads a JSON number exactly, at whatever precision it was written: the
+ * shortest text that round-trips to the double. Refused when not finite or
+ * beyond what a double carries exactly at that precision (e.g. `1e15` with
+ * 2 decimals is fine, `1e20` is not).
+ */
+export const preciseMoneyFromJsonNumber = (
+  value: number,
+  currency: Currency,
+): Either.Either<PreciseMoney, InvalidAmount> => {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return Either.left(new InvalidAmount({ input: 'JSON number', reason: 'not a finite number' }));
+  return Either.flatMap(parsePreciseMoney(String(value), currency), (parsed) =>
+    parsed.units > MAX_EXACT_JSON_UNITS || parsed.units < -MAX_EXACT_JSON_UNITS
+      ? Either.left(
+          new InvalidAmount({ input: 'JSON number', reason: 'beyond the amounts a JSON number carries exactly' }),
+        )
+      : Either.right(parsed),
+  );
+};
+
+const atScale = (value: PreciseMoney, scale: number): bigint => value.units * 10n ** BigInt(scale - value.scale);
+
+/** -1, 0 or 1 within one currency; undefined across currencies. */
+export const comparePrecise = (a: PreciseMoney, b: PreciseMoney): -1 | 0 | 1 | undefined => {
+  if (a.currency.code !== b.currency.code) return undefined;
+  const scale = Math.max(a.scale, b.scale);
+  const left = atScale(a, scale);
+  const right = atScale(b, scale);
+  return left < right ? -1 : left > right ? 1 : 0;
+};
+
+export const addPrecise = (a: PreciseMoney, b: PreciseMoney): PreciseMoney | undefined => {
+  if (a.currency.code !== b.currency.code) return undefined;
+  const scale = Math.max(a.scale, b.scale);
+  return normalised(a.currency, atScale(a, scale) + atScale(b, scale), scale);
+};
+
+/** Exact `Money` when no digit lies beyond the currency's exponent, else undefined. */
+export const exactMoneyOf = (value: PreciseMoney): Money | undefined => {
+  const divisor = 10n ** BigInt(value.scale - value.currency.exponent);
+  return value.units % divisor === 0n ? money(value.units / divisor, value.currency) : undefined;
+};
+
+/** Rounded up to the currency's minor unit: what an account is charged, never less than the price. */
+export const chargeOf = (value: PreciseMoney): Money =>
+  money(divideCeil(value.units, 10n ** BigInt(value.scale - value.currency.exponent)), value.currency);
+
+/** "2.105" with at least the currency's decimals. */
+export const formatPrecise = (value: PreciseMoney): string => formatScaled(value.units, value.scale);
+
+export const isPositivePrecise = (value: PreciseMoney): boolean => value.units > 0n;
