@@ -249,6 +249,8 @@ export {
   ProviderRateLimited,
   ProviderRejected,
   ProviderOutcomeUnknown,
+  ProviderAnswerMismatch,
+  ProviderRetryLater,
   ExternalIdAlreadyUsed,
   StatusQueryUnsupported,
   ProviderResponseInvalid,

@@ -1,5 +1,6 @@
 import { Context, type Effect, type Option } from 'effect';
 import type { Money } from '../money/money';
+import type { PreciseMoney } from '../money/precise-money';
 import type { PhoneNumber } from '../phone/phone-number';
 import type { Operator, Product, ProductKind } from '../product/product';
 import type { TransactionStatus } from '../transaction/transaction-status';
@@ -33,7 +34,8 @@ export interface ProviderTransaction {
   readonly providerTransactionId: string;
   readonly providerExternalId: string;
   readonly status: TransactionStatus;
-  readonly receive?: Money;
+  /** What the provider says was (or will be) delivered, exactly at its precision (PHP 99.995 stays 99.995). */
+  readonly receive?: PreciseMoney;
   readonly operatorReference?: string;
 }
 
@@ -48,7 +50,8 @@ export interface ProviderCallback {
   readonly providerTransactionId: string;
   readonly providerExternalId?: string;
   readonly status: TransactionStatus;
-  readonly receive?: Money;
+  /** Delivered amount, exactly at the provider's precision. */
+  readonly receive?: PreciseMoney;
 }
 
 /**

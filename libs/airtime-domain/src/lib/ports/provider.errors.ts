@@ -93,6 +93,44 @@ export class ProviderOutcomeUnknown extends Data.TaggedError('ProviderOutcomeUnk
   }
 }
 
+/**
+ * The provider's answer to a send does not hold to what was asked: another
+ * transaction's external id, another currency, an amount that is not
+ * positive, above what was asked, or not readable exactly. The request may
+ * have been carried out, so the outcome is unknown: settle it by a status
+ * query or by reconciliation, never resend, never capture blindly.
+ * `field` names the answer's field (e.g. `adjusted_values.destination.amount`);
+ * `reason` names the kind of mismatch, never the value.
+ */
+export class ProviderAnswerMismatch extends Data.TaggedError('ProviderAnswerMismatch')<{
+  readonly provider: string;
+  readonly field: string;
+  readonly reason: string;
+}> {
+  readonly code = 'PROVIDER_ANSWER_MISMATCH' as const;
+  readonly retryable = false as const;
+  override get message(): string {
+    return `${this.provider} answer does not match the request at ${this.field}: ${this.reason}`;
+  }
+}
+
+/**
+ * A refusal that means "not now" (Africa's Talking's "A duplicate request was
+ * received within the last 5 minutes", an operator's "recently topped up"):
+ * nothing was sent, and the same request may succeed from `earliestRetryAt` on.
+ */
+export class ProviderRetryLater extends Data.TaggedError('ProviderRetryLater')<{
+  readonly provider: string;
+  readonly reason: string;
+  readonly earliestRetryAt: Date;
+}> {
+  readonly code = 'PROVIDER_RETRY_LATER' as const;
+  readonly retryable = true as const;
+  override get message(): string {
+    return `${this.provider} asks to retry later (not before ${this.earliestRetryAt.toISOString()}): ${this.reason}`;
+  }
+}
+
 /** The provider answered something we cannot decode (schema drift, garbage). */
 export class ProviderResponseInvalid extends Data.TaggedError('ProviderResponseInvalid')<{
   readonly provider: string;
@@ -121,6 +159,8 @@ export type ProviderError =
   | ProviderRateLimited
   | ProviderRejected
   | ProviderOutcomeUnknown
+  | ProviderAnswerMismatch
+  | ProviderRetryLater
   | ExternalIdAlreadyUsed
   | StatusQueryUnsupported
   | ProviderResponseInvalid;

@@ -1,4 +1,4 @@
-import { currencyOf, money, transactionStatus } from '@airtime/domain';
+import { currencyOf, money, transactionStatus, preciseOf } from '@airtime/domain';
 import { Either } from 'effect';
 import { AT_STATUSES, callbackStatusOf } from '../status/status.mapping';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from './status-callback.parser';
@@ -29,7 +29,7 @@ describe("Africa's Talking status callback", () => {
     expect(toProviderCallback(notice)).toEqual({
       providerTransactionId: 'ATQid_SampleTxnId123',
       status: transactionStatus('COMPLETED'),
-      receive: money(10_000n, KES),
+      receive: preciseOf(money(10_000n, KES)),
     });
   });
 
@@ -38,7 +38,7 @@ describe("Africa's Talking status callback", () => {
     expect(callback.status).toEqual(callbackStatusOf(atStatus));
     expect(callback.providerTransactionId).toBe('ATQid_SampleTxnId123');
     // only a delivery says what was received
-    expect(callback.receive).toEqual(atStatus === 'Success' ? money(10_000n, KES) : undefined);
+    expect(callback.receive).toEqual(atStatus === 'Success' ? preciseOf(money(10_000n, KES)) : undefined);
   });
 
   it('needs only phoneNumber, status and requestId, and ignores unknown fields', () => {

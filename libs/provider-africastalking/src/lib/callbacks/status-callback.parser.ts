@@ -4,6 +4,7 @@ import {
   parseProviderAmount,
   type ProviderCallback,
   type TransactionStatus,
+  preciseOf,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
@@ -71,5 +72,5 @@ export const parseAfricasTalkingStatusCallback = (
 export const toProviderCallback = (notice: AtStatusNotice): ProviderCallback => ({
   providerTransactionId: notice.requestId,
   status: notice.status,
-  ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: notice.value } : {}),
+  ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: preciseOf(notice.value) } : {}),
 });

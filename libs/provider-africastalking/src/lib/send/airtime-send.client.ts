@@ -9,6 +9,7 @@ import {
   type ProviderOutcomeUnknown,
   type ProviderTransaction,
   toInternationalDigits,
+  preciseOf,
 } from '@airtime/domain';
 import {
   type AnswerReading,
@@ -119,7 +120,7 @@ export const mapSendAnswer = (
         providerTransactionId: requestId,
         providerExternalId: request.providerExternalId,
         status: immediateStatusOf(status),
-        receive: amount,
+        receive: preciseOf(amount),
       },
     };
   });

@@ -1,4 +1,4 @@
-import { money } from '@airtime/domain';
+import { money, preciseOf } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Either, Option, Schema } from 'effect';
 import { sampleDvsTransaction } from '../../testing/dvs.samples';
@@ -15,7 +15,7 @@ describe('DVS transaction -> port transaction', () => {
       providerTransactionId: '3209183',
       providerExternalId: 'topup-1-abc-1',
       status: { class: 'COMPLETED', status: 'COMPLETED' },
-      receive: money(10000n, testCurrency('PHP')),
+      receive: preciseOf(money(10000n, testCurrency('PHP'))),
       operatorReference: 'GLB-778812',
     });
   });
@@ -76,7 +76,7 @@ describe('DVS transaction -> port transaction', () => {
       providerTransactionId: '3209183',
       providerExternalId: 'topup-1-abc-1',
       status: { class: 'DECLINED', status: 'DECLINED-INVALID-CREDIT-PARTY' },
-      receive: money(10000n, testCurrency('PHP')),
+      receive: preciseOf(money(10000n, testCurrency('PHP'))),
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   statusOfClass,
   type TransactionStatus,
   transactionStatus,
+  preciseOf,
 } from '@airtime/domain';
 import { Either, Option } from 'effect';
 import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
@@ -83,7 +84,7 @@ export const mapDvsTransaction = (
       providerTransactionId: String(transaction.id),
       providerExternalId: transaction.external_id,
       status,
-      ...(Option.isSome(receive) ? { receive: receive.value } : {}),
+      ...(Option.isSome(receive) ? { receive: preciseOf(receive.value) } : {}),
       ...(operatorReference === undefined || operatorReference === null || operatorReference === ''
         ? {}
         : { operatorReference }),

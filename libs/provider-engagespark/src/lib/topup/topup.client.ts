@@ -12,6 +12,7 @@ import {
   sameCurrency,
   toInternationalDigits,
   transactionStatus,
+  preciseOf,
 } from '@airtime/domain';
 import {
   type AnswerReading,
@@ -127,7 +128,7 @@ export const mapTopupResult = (
         providerTransactionId: id,
         providerExternalId: request.clientRef,
         status: transactionStatus('COMPLETED'),
-        receive: amountSent,
+        receive: preciseOf(amountSent),
       },
     };
   });

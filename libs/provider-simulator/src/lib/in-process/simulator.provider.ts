@@ -20,6 +20,7 @@ import {
   currencyOf,
   moneyFromJsonNumber,
   money,
+  preciseOf,
 } from '@airtime/domain';
 import { Effect, Either, Layer, Option, ParseResult, Schema } from 'effect';
 import { countryByAlpha2 } from '../engine/catalogue.queries';
@@ -82,7 +83,7 @@ export const makeSimulatorProvider = (
     providerTransactionId: String(transaction.id),
     providerExternalId: transaction.externalId,
     status: transactionStatus(transaction.status),
-    receive: transaction.pricing.destination,
+    receive: preciseOf(transaction.pricing.destination),
     ...(transaction.operatorReference === undefined ? {} : { operatorReference: transaction.operatorReference }),
   });
 
@@ -224,7 +225,7 @@ export const makeSimulatorProvider = (
           providerTransactionId: String(decoded.id),
           ...(decoded.external_id === undefined ? {} : { providerExternalId: decoded.external_id }),
           status,
-          ...(receive === undefined ? {} : { receive }),
+          ...(receive === undefined ? {} : { receive: preciseOf(receive) }),
         };
         return callback;
       });
