@@ -1,5 +1,8 @@
 // The public API of @airtime/domain: the pure airtime model and its ports.
 
+// Errors: one way to declare them, one way to ask whether to retry
+export { type Retryability, type TaggedErrorClass, taggedError, isRetryable } from './lib/errors/tagged-error';
+
 // Money
 export { type Currency, currencyOf, knownCurrencies, sameCurrency } from './lib/money/currency';
 export {
