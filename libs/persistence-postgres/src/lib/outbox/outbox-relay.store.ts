@@ -1,7 +1,7 @@
 import { PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, FiberRef, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
-import { decodeStored, isoOf } from '../products/codec.support';
+import { decodeStored, isoOf } from '../shared/codec.support';
 import { currentManager, sql } from '../unit-of-work/sql';
 
 /** An outbox event waiting to be published. */

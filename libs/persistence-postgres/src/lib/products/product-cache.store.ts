@@ -2,7 +2,7 @@ import { compareProductIds, PersistenceFailure, type Product, type ProductFilter
 import { Effect, Either, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
-import { decodeStored, encodeStored, isoOf } from './codec.support';
+import { decodeStored, encodeStored, isoOf } from '../shared/codec.support';
 import { ProductFromJson } from './product.codec';
 
 /**

@@ -7,8 +7,8 @@ import {
   type RangedProduct,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { fromDomain } from './codec.support';
-import { ExchangeRateFromJson, MoneyFromJson, PositiveBigIntFromDecimal } from './money.codec';
+import { fromDomain } from '../shared/codec.support';
+import { ExchangeRateFromJson, MoneyFromJson, PositiveBigIntFromDecimal } from '../shared/money.codec';
 
 /**
  * Products as exact JSON (the product cache and every stored quote use it).

@@ -1,8 +1,8 @@
 import { currencyOf, type Money, money, PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
-import { decodeStored } from '../products/codec.support';
-import { BigIntFromDecimal } from '../products/money.codec';
+import { decodeStored } from '../shared/codec.support';
+import { BigIntFromDecimal } from '../shared/money.codec';
 import { sql } from '../unit-of-work/sql';
 
 /** What one account was charged in one currency for the top-ups completed from one UTC day. */

@@ -1,6 +1,6 @@
 import type { Quote } from '@airtime/domain';
 import { Schema } from 'effect';
-import { CurrencyFromCode, ExchangeRateFromJson, MoneyFromJson } from '../products/money.codec';
+import { CurrencyFromCode, ExchangeRateFromJson, MoneyFromJson } from '../shared/money.codec';
 import { ProductFromJson } from '../products/product.codec';
 
 const SelectionRequestFromJson = Schema.Struct({

@@ -1,7 +1,7 @@
 import { parseExternalId, PersistenceFailure, type Quote, type TopUp } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { decodeStored, encodeStored, isoOf, undecodable } from '../products/codec.support';
-import { BigIntFromDecimal } from '../products/money.codec';
+import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec.support';
+import { BigIntFromDecimal } from '../shared/money.codec';
 import { type AttemptRecord, attemptOf, attemptRecordOf, FailureReasonJson } from './attempt.mapper';
 import { destinationOf } from './destination.codec';
 import { type QuoteJson, QuoteFromJson } from './quote.codec';
