@@ -55,8 +55,9 @@ const MAX_EXACT_JSON_UNITS = 2n ** 51n;
 /**
  * Reads a JSON number exactly, at whatever precision it was written: the
  * shortest text that round-trips to the double. Refused when not finite or
- * beyond what a double carries exactly at that precision (e.g. `1e15` with
- * 2 decimals is fine, `1e20` is not).
+ * beyond what a double carries exactly at that precision: PHP `1e13` is
+ * fine, PHP `1e15` is not (near 1e15 doubles lie 0.125 apart, so PHP
+ * 1000000000000000.01 would arrive as the same number).
  */
 export const preciseMoneyFromJsonNumber = (
   value: number,
