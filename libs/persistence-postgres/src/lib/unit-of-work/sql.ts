@@ -11,13 +11,44 @@ export const currentManager: FiberRef.FiberRef<EntityManager | undefined> = Fibe
   EntityManager | undefined
 >(undefined);
 
-/** SQLSTATEs worth retrying: serialization failure, deadlock, lock or statement timeout, connection loss. */
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '08000', '08003', '08006', '57P01']);
+/** SQLSTATEs of a transaction worth running again: serialization failure, deadlock, lock or statement timeout. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014']);
+
+/**
+ * SQLSTATEs of a session the server ended or would not open: class 08
+ * (connection exception), 57P01 (admin shutdown or `pg_terminate_backend`),
+ * 57P02 (crash shutdown), 57P03 (cannot connect now), 57P05 (idle session
+ * timeout), 25P03 (idle-in-transaction timeout), 53300 (too many connections).
+ */
+const SESSION_LOST_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '25P03', '53300']);
+
+/** Node socket error codes of a connection that dropped or could not be made. */
+const SOCKET_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
+
+/**
+ * What pg and TypeORM say of a lost connection when there is no code: the
+ * socket closed under a query, a client that errored before, or a query
+ * runner that TypeORM released because its client errored.
+ */
+const CONNECTION_LOST_MESSAGE =
+  /Connection terminated|Connection ended unexpectedly|Query runner already released|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end|timeout exceeded when trying to connect|ECONNRESET|ECONNREFUSED|EPIPE/i;
 
 interface DriverError {
   readonly code?: string;
   readonly constraint?: string;
   readonly message?: string;
+  readonly name?: string;
 }
 
 export const driverErrorOf = (cause: unknown): DriverError => {
@@ -25,26 +56,57 @@ export const driverErrorOf = (cause: unknown): DriverError => {
   return error?.driverError ?? error ?? {};
 };
 
+/**
+ * Whether `cause` is the connection being lost (or not made), in any of the
+ * forms it takes: a SQLSTATE, a socket error code, or a pg / TypeORM message
+ * (a released query runner is the same fault met one statement later).
+ */
+export const isConnectionLoss = (cause: unknown): boolean => {
+  const error = driverErrorOf(cause);
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (code.startsWith('08') || SESSION_LOST_SQLSTATES.has(code) || SOCKET_ERROR_CODES.has(code)) return true;
+  const outer = cause as { message?: unknown } | undefined;
+  return [error.message, outer?.message].some(
+    (message) => typeof message === 'string' && CONNECTION_LOST_MESSAGE.test(message),
+  );
+};
+
+/**
+ * Whether the unit of work can be run again as a whole: a transient conflict
+ * (serialization failure, deadlock, timeout) or a lost connection. The
+ * transaction was rolled back in every case, except a connection lost while
+ * COMMIT was on its way, whose outcome is unknown; the keyed, idempotent
+ * writes of the stores make running it again safe in that case too.
+ */
+export const isRetryableDatabaseError = (cause: unknown): boolean => {
+  const error = driverErrorOf(cause);
+  const code = typeof error.code === 'string' ? error.code : '';
+  return RETRYABLE_SQLSTATES.has(code) || isConnectionLoss(cause) || /timeout/i.test(error.message ?? '');
+};
+
 /** A database error as the domain's typed failure; its text keeps no parameters (no personal data). */
 export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
   const error = driverErrorOf(cause);
-  const code = error.code ?? 'unknown';
+  const code = error.code ?? (isConnectionLoss(cause) ? 'connection lost' : 'unknown');
   return new PersistenceFailure({
     reason: `database error ${code}${error.constraint ? ` on ${error.constraint}` : ''}: ${(error.message ?? String(cause)).split('\n')[0]}`,
-    retryable: RETRYABLE_SQLSTATES.has(code) || /ECONNRESET|ECONNREFUSED|timeout/i.test(error.message ?? ''),
+    retryable: isRetryableDatabaseError(cause),
   });
 };
+
+/**
+ * Transactions in which a statement failed, with the first failure.
+ * PostgreSQL aborts such a transaction and turns its COMMIT into a silent
+ * ROLLBACK, so the unit of work must refuse to report it as committed even
+ * when the error was caught; whether running it again may help is what the
+ * first failure said (a lost connection: yes; a broken constraint: no).
+ */
+export const abortedTransactions = new WeakMap<QueryRunner, PersistenceFailure>();
 
 /**
  * Runs one statement through a TypeORM query runner and returns its rows
  * (structured result: `UPDATE ... RETURNING` gives rows too, not [rows, count]).
  */
-/**
- * Transactions in which a statement failed. PostgreSQL aborts such a
- * transaction and turns its COMMIT into a silent ROLLBACK, so the unit of
- * work must refuse to report it as committed even when the error was caught.
- */
-export const abortedTransactions = new WeakSet<QueryRunner>();
 
 const execute = async (
   dataSource: DataSource,
@@ -57,7 +119,8 @@ const execute = async (
     try {
       return (await runner.query(text, [...parameters], true)).records as unknown[];
     } catch (error) {
-      if (runner.isTransactionActive) abortedTransactions.add(runner);
+      if (runner.isTransactionActive && !abortedTransactions.has(runner))
+        abortedTransactions.set(runner, toPersistenceFailure(error));
       throw error;
     }
   }

@@ -32,17 +32,17 @@ export const makeUnitOfWork = (dataSource: DataSource): UnitOfWorkService => ({
             }),
             (runner) =>
               Effect.locally(work, currentManager, runner.manager).pipe(
-                Effect.tap(() =>
-                  abortedTransactions.has(runner)
+                Effect.tap(() => {
+                  const aborted = abortedTransactions.get(runner);
+                  return aborted
                     ? Effect.fail(
                         new PersistenceFailure({
-                          reason:
-                            'a statement failed inside the unit of work, so PostgreSQL rolled it back; nothing was committed',
-                          retryable: false,
+                          reason: `a statement failed inside the unit of work, so PostgreSQL rolled it back; nothing was committed (${aborted.reason})`,
+                          retryable: aborted.retryable,
                         }),
                       )
-                    : attempt(() => runner.commitTransaction()),
-                ),
+                    : attempt(() => runner.commitTransaction());
+                }),
               ),
             (runner, exit) =>
               Effect.promise(async () => {

@@ -1,7 +1,8 @@
-import { currencyOf, type LedgerStoreService, type UnitOfWorkService } from '@airtime/domain';
-import { Data, Effect, Either, Exit } from 'effect';
+import { currencyOf, type LedgerStoreService, type PersistenceFailure, type UnitOfWorkService } from '@airtime/domain';
+import { Cause, Data, Effect, Either, Exit, Option } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from '../ledger/ledger-store.adapter';
+import { makeOutbox } from '../outbox/outbox.adapter';
 import { sql } from './sql';
 import { makeUnitOfWork } from './unit-of-work.adapter';
 
@@ -98,6 +99,7 @@ describe('unit of work', () => {
     );
     expect(Exit.isFailure(exit)).toBe(true);
     expect(JSON.stringify(exit)).toMatch(/nothing was committed/);
+    expect(JSON.stringify(exit)).toMatch(/"retryable":false/); // division by zero fails again on a retry
     expect(await count('outbox', 'id', 'caught-1')).toBe(0);
   });
 
@@ -135,5 +137,131 @@ describe('unit of work', () => {
     );
     expect(Exit.isFailure(exit)).toBe(true);
     expect(await count('outbox', 'id', 'nested-1')).toBe(0);
+  });
+});
+
+describe('unit of work: a lost connection is retryable wherever it happens', () => {
+  let db: TestDatabase;
+  let ledger: LedgerStoreService;
+  let unitOfWork: UnitOfWorkService;
+  const outbox = () => makeOutbox(db.dataSource);
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ledger = makeLedgerStore(db.dataSource);
+    unitOfWork = makeUnitOfWork(db.dataSource);
+    await Effect.runPromise(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 0n }));
+    await Effect.runPromise(
+      ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep', amountMinor: 5_000n }),
+    );
+  });
+  afterAll(async () => db.drop());
+
+  /** Ends the unit of work's session from another connection, as an operator or a failover would. */
+  const terminate = (pid: number) =>
+    Effect.promise(async () => {
+      await db.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+      // wait until the server has closed the session (the client notices on its own time)
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        const [row] = (await db.dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [
+          pid,
+        ])) as { n: number }[];
+        if (row?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+
+  const failureOf = (exit: Exit.Exit<unknown, unknown>): PersistenceFailure => {
+    if (Exit.isSuccess(exit)) throw new Error('expected a failure, got a success');
+    const failure = Cause.failureOption(exit.cause);
+    if (Option.isNone(failure)) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`);
+    return failure.value as PersistenceFailure;
+  };
+
+  const event = (id: string) => ({
+    id,
+    type: 'topup.created',
+    aggregateId: id,
+    payload: {},
+    occurredAt: new Date('2025-01-01T00:00:00Z'),
+  });
+
+  it('after an authorize, the session terminated, then outbox.append: retryable, nothing committed', async () => {
+    const exit = await Effect.runPromiseExit(
+      unitOfWork.transactionally(
+        Effect.gen(function* () {
+          yield* ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'lost-1', amountMinor: 100n });
+          const [session] = yield* sql<{ pid: number }>(db.dataSource, 'SELECT pg_backend_pid() AS pid');
+          yield* terminate(session?.pid ?? 0);
+          yield* outbox().append(event('lost-1'));
+        }),
+      ),
+    );
+    const failure = failureOf(exit);
+    expect(failure._tag).toBe('PersistenceFailure');
+    expect(failure.retryable).toBe(true);
+    expect((await Effect.runPromise(ledger.account('team', 'KES'))).holdingMinor).toBe(0n);
+    const [held] = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM ledger_holds WHERE transaction_id = 'lost-1'`,
+    )) as { n: number }[];
+    expect(held?.n).toBe(0);
+    // and the unit of work, retried, goes through
+    await Effect.runPromise(
+      unitOfWork.transactionally(
+        Effect.zipRight(
+          ledger.authorize({ accountId: 'team', currency: KES, transactionId: 'lost-1', amountMinor: 100n }),
+          outbox().append(event('lost-1')),
+        ),
+      ),
+    );
+    expect((await Effect.runPromise(ledger.account('team', 'KES'))).holdingMinor).toBe(100n);
+  });
+
+  it('the session terminated during a statement (57P01): retryable', async () => {
+    const exit = await Effect.runPromiseExit(
+      unitOfWork.transactionally(
+        Effect.gen(function* () {
+          const [session] = yield* sql<{ pid: number }>(db.dataSource, 'SELECT pg_backend_pid() AS pid');
+          const pid = session?.pid ?? 0;
+          yield* Effect.all(
+            [sql(db.dataSource, 'SELECT pg_sleep(5)'), Effect.zipRight(Effect.sleep('200 millis'), terminate(pid))],
+            { concurrency: 'unbounded' },
+          );
+        }),
+      ),
+    );
+    const failure = failureOf(exit);
+    expect(failure.retryable).toBe(true);
+  });
+
+  it('the session terminated, the error caught inside the unit of work: the refused commit is retryable too', async () => {
+    const exit = await Effect.runPromiseExit(
+      unitOfWork.transactionally(
+        Effect.gen(function* () {
+          const [session] = yield* sql<{ pid: number }>(db.dataSource, 'SELECT pg_backend_pid() AS pid');
+          yield* terminate(session?.pid ?? 0);
+          yield* Effect.either(outbox().append(event('lost-caught')));
+          return 'done';
+        }),
+      ),
+    );
+    expect(failureOf(exit).retryable).toBe(true);
+  });
+
+  it('the session terminated before the commit: retryable', async () => {
+    const exit = await Effect.runPromiseExit(
+      unitOfWork.transactionally(
+        Effect.gen(function* () {
+          yield* outbox().append(event('lost-before-commit'));
+          const [session] = yield* sql<{ pid: number }>(db.dataSource, 'SELECT pg_backend_pid() AS pid');
+          yield* terminate(session?.pid ?? 0);
+        }),
+      ),
+    );
+    expect(failureOf(exit).retryable).toBe(true);
+    const [stored] = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE id = 'lost-before-commit'`,
+    )) as { n: number }[];
+    expect(stored?.n).toBe(0);
   });
 });
