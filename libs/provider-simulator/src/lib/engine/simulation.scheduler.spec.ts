@@ -99,4 +99,30 @@ describe('simulation scheduler', () => {
     expect(() => new SimulationScheduler({ timeScale: -1 })).toThrow(RangeError);
     expect(() => new SimulationScheduler({ timeScale: Number.POSITIVE_INFINITY })).toThrow(RangeError);
   });
+  it('its wall clock follows real time at any time scale, plus what advance and flush skip', async () => {
+    const timer = manualTimer();
+    const scheduler = new SimulationScheduler({ timer, timeScale: 0.01 });
+    const ran: number[] = [];
+    scheduler.schedule(300_000, () => void ran.push(scheduler.clockMs()));
+    timer.tick(3_000);
+    await Promise.resolve();
+    // 3 s of real time run 5 min of simulated work, but the clock shows 3 s
+    expect(scheduler.now()).toBe(300_000);
+    expect(ran).toEqual([3_000]);
+    expect(scheduler.clockMs()).toBe(3_000);
+    await scheduler.advance(60_000);
+    expect(scheduler.clockMs()).toBe(63_000);
+    scheduler.schedule(10_000, () => undefined);
+    await scheduler.flush();
+    expect(scheduler.clockMs()).toBe(73_000);
+  });
+
+  it('in manual mode its wall clock is the simulated time', async () => {
+    const scheduler = new SimulationScheduler({ autoRun: false, timer: manualTimer() });
+    scheduler.schedule(5_000, () => undefined);
+    await scheduler.flush();
+    await scheduler.advance(1_000);
+    expect(scheduler.clockMs()).toBe(6_000);
+    expect(scheduler.now()).toBe(6_000);
+  });
 });

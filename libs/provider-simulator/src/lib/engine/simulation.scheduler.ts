@@ -50,6 +50,8 @@ export class SimulationScheduler {
   private readonly onError: (error: unknown) => void;
   private readonly startedRealMs: number;
   private offsetMs = 0;
+  /** Simulated ms that `advance` and `flush` skipped ahead (the wall clock moves by them too). */
+  private jumpedMs = 0;
   private nextId = 1;
   private tasks: Task[] = [];
   private armed: { readonly handle: unknown; readonly dueAtMs: number } | undefined;
@@ -73,6 +75,18 @@ export class SimulationScheduler {
     const flowing =
       this.autoRun && this.timeScale > 0 ? Math.floor((this.timer.nowMs() - this.startedRealMs) / this.timeScale) : 0;
     return this.offsetMs + flowing;
+  }
+
+  /**
+   * Milliseconds on the simulation's wall clock since the scheduler started:
+   * real time as it passes (only while `autoRun`; the time scale does not
+   * speed it up) plus the simulated time that `advance` and `flush` skipped.
+   * Dates shown to clients follow this clock, so that at any time scale they
+   * agree with the real clock until a test moves time on by hand.
+   */
+  clockMs(): number {
+    const real = this.autoRun ? this.timer.nowMs() - this.startedRealMs : 0;
+    return real + this.jumpedMs;
   }
 
   /** Runs `run` once `delayMs` simulated ms have passed; returns an id for `cancel`. */
@@ -109,7 +123,7 @@ export class SimulationScheduler {
     return this.serialized(async () => {
       const targetMs = this.now() + Math.max(0, ms);
       await this.runDue(true, targetMs);
-      this.catchUpTo(targetMs);
+      this.catchUpTo(targetMs, true);
       await this.settleBackground();
     });
   }
@@ -121,8 +135,8 @@ export class SimulationScheduler {
         await this.settleBackground();
         const next = this.tasks[0];
         if (!next) return;
-        this.catchUpTo(next.dueAtMs);
-        await this.runDue();
+        this.catchUpTo(next.dueAtMs, true);
+        await this.runDue(true);
       }
     });
   }
@@ -140,19 +154,25 @@ export class SimulationScheduler {
     this.disarm();
   }
 
-  private catchUpTo(dueAtMs: number): void {
+  /** Moves simulated time to `dueAtMs` if it is behind; `manual` (advance, flush) moves the wall clock too. */
+  private catchUpTo(dueAtMs: number, manual: boolean): void {
     const now = this.now();
-    if (now < dueAtMs) this.offsetMs += dueAtMs - now;
+    if (now >= dueAtMs) return;
+    this.offsetMs += dueAtMs - now;
+    if (manual) this.jumpedMs += dueAtMs - now;
   }
 
-  /** Runs due tasks (up to `untilMs`) in order; `waitForBackground` also waits for their work in flight (advance and flush, not the timers). */
-  private async runDue(waitForBackground = true, untilMs?: number): Promise<void> {
+  /**
+   * Runs due tasks (up to `untilMs`) in order; `manual` (advance and flush,
+   * not the timers) also waits for their work in flight.
+   */
+  private async runDue(manual: boolean, untilMs?: number): Promise<void> {
     for (;;) {
-      if (waitForBackground) await this.settleBackground();
+      if (manual) await this.settleBackground();
       const next = this.tasks[0];
       if (!next || next.dueAtMs > (untilMs ?? this.now()) || this.stopped) break;
       // each task runs at its own due time, never later in simulated time
-      this.catchUpTo(next.dueAtMs);
+      this.catchUpTo(next.dueAtMs, manual);
       this.tasks.shift();
       try {
         await next.run();
@@ -190,7 +210,7 @@ export class SimulationScheduler {
       if (this.armed?.handle !== handle) return;
       this.armed = undefined;
       void this.serialized(async () => {
-        this.catchUpTo(dueAtMs);
+        this.catchUpTo(dueAtMs, false);
         await this.runDue(false);
       });
     }, realDelayMs);

@@ -45,7 +45,7 @@ export interface SimulatorEngineOptions {
   /** Run simulated work on real timers (default true); false leaves it to `advance` and `flush`. */
   readonly autoRun?: boolean;
   readonly timer?: SimulatorTimer;
-  /** Wall-clock time (epoch ms) at simulated time 0 (default: the timer's now). */
+  /** Wall-clock time (epoch ms) when the engine starts (default: the timer's now). */
   readonly epochMs?: number;
   /** Seed of the randomness behind `errorRate` (default 1). */
   readonly seed?: number;
@@ -113,9 +113,14 @@ export class SimulatorEngine {
     );
   }
 
-  /** Wall-clock time of the simulation (epoch ms). */
+  /**
+   * Wall-clock time of the simulation (epoch ms): `epochMs` plus the
+   * scheduler's clock (real time while `autoRun`, plus what `advance` and
+   * `flush` skipped). Dates (`creation_date`, list filters, the confirmation
+   * window) and the HTTP `Date` header follow it at any time scale.
+   */
   now(): number {
-    return this.epochMs + this.scheduler.now();
+    return this.epochMs + this.scheduler.clockMs();
   }
 
   // --- catalogue -----------------------------------------------------------

@@ -118,16 +118,22 @@ export const startSimulatorServer = async (options: SimulatorServerOptions): Pro
     return withHeaders(reply);
   };
 
+  // the Date header tells the simulation's clock, the one its dates (creation_date...) are on
+  const dated = (reply: Reply): Reply =>
+    reply.kind === 'json'
+      ? { ...reply, headers: { Date: new Date(engine.now()).toUTCString(), ...reply.headers } }
+      : reply;
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       const url = new URL(request.url ?? '/', 'http://simulator.invalid');
       const reply = url.pathname.startsWith('/__simulator/')
         ? await serveAdmin(request, url)
         : await serveDvs(request, url);
-      writeReply(response, reply);
+      writeReply(response, dated(reply));
     } catch (error) {
       options.onError?.(error);
-      writeReply(response, dvsErrorReply(dvsError(1009001)));
+      writeReply(response, dated(dvsErrorReply(dvsError(1009001))));
     }
   };
 
