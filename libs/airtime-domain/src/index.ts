@@ -245,8 +245,19 @@ export {
   type SendRequest,
   type ProviderTransaction,
   type ProviderBalance,
+  type ProviderBalances,
+  type UnreadableBalance,
   type ProviderCallback,
 } from './lib/ports/airtime-provider.port';
+export {
+  type AnswerFields,
+  checkDeliveredAmount,
+  checkSendAnswer,
+  checkReportedAmount,
+  RETRY_LATER_DELAY_MINUTES,
+  retryLaterDelayMinutesOf,
+  retryLaterOfStatus,
+} from './lib/ports/send-answer.check';
 export {
   ProviderUnavailable,
   ProviderRateLimited,

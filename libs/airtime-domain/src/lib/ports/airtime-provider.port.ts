@@ -45,6 +45,19 @@ export interface ProviderBalance {
   readonly creditLimit: Money;
 }
 
+/** A balance the provider listed but that could not be read: where, and what kind of problem (never its value). */
+export interface UnreadableBalance {
+  /** The answer's field, e.g. `balances[2].available` (the position in the provider's list). */
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** The balances of a provider account: the readable ones, and the ones that could not be read (so none hides). */
+export interface ProviderBalances {
+  readonly balances: readonly ProviderBalance[];
+  readonly unreadable: readonly UnreadableBalance[];
+}
+
 /** A status change pushed by the provider. */
 export interface ProviderCallback {
   readonly providerTransactionId: string;
@@ -69,7 +82,8 @@ export interface AirtimeProviderService {
     providerExternalId: string,
   ) => Effect.Effect<Option.Option<ProviderTransaction>, ProviderError>;
   readonly cancel: (providerTransactionId: string) => Effect.Effect<ProviderTransaction, ProviderError>;
-  readonly balances: () => Effect.Effect<readonly ProviderBalance[], ProviderError>;
+  /** One unreadable balance does not fail the call: it is listed in `unreadable` with its reason. */
+  readonly balances: () => Effect.Effect<ProviderBalances, ProviderError>;
   readonly parseCallback: (body: unknown) => Effect.Effect<ProviderCallback, InvalidProviderCallback>;
 }
 

@@ -3,11 +3,13 @@
 // positive amount no greater than requested. Every adapter runs its answers
 // (send, status query, callback) through these checks; a failure is an
 // unknown outcome (`ProviderAnswerMismatch`), settled by a status query or by
-// reconciliation, never resent and never captured blindly.
+// reconciliation, never resent and never captured blindly. Also: which DVS
+// statuses refuse a send for now only (`ProviderRetryLater`).
 import { Either } from 'effect';
 import { comparePrecise, isPositivePrecise, preciseOf, type PreciseMoney } from '../money/precise-money';
+import { type DetailedStatus, describeStatus, type TransactionStatus } from '../transaction/transaction-status';
 import type { ProviderTransaction, SendRequest } from './airtime-provider.port';
-import { ProviderAnswerMismatch } from './provider.errors';
+import { ProviderAnswerMismatch, ProviderRetryLater } from './provider.errors';
 
 /** The answer's field names, as the adapter calls them in its provider's document. */
 export interface AnswerFields {
@@ -55,4 +57,56 @@ export const checkSendAnswer = (
     return mismatch(provider, fields.externalId, 'an answer about another transaction');
   if (answer.receive === undefined) return Either.right(answer);
   return Either.map(checkDeliveredAmount(provider, preciseOf(request.receive), answer.receive, fields), () => answer);
+};
+
+/**
+ * Checks a delivered amount the provider reports without our request at hand
+ * (a status query by external id, a callback): it must be positive. The
+ * request's currency and amount are checked where the request is known.
+ */
+export const checkReportedAmount = (
+  provider: string,
+  delivered: PreciseMoney,
+  field: string,
+): Either.Either<PreciseMoney, ProviderAnswerMismatch> =>
+  isPositivePrecise(delivered) ? Either.right(delivered) : mismatch(provider, field, 'not a positive amount');
+
+/**
+ * DVS statuses that refuse a send for now only (nothing delivered; the same
+ * send may succeed later), with how long to wait before trying again. DVS
+ * names the statuses (reference: class/status table) but documents no
+ * window: 5 minutes for a duplicate (the operators' window, as Africa's
+ * Talking states it for Safaricom) and an hour for the cumulative limits on
+ * the beneficiary's number are this platform's choices.
+ */
+export const RETRY_LATER_DELAY_MINUTES: Readonly<Partial<Record<DetailedStatus, number>>> = {
+  'DECLINED-DUPLICATED-TRANSACTION': 5,
+  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
+  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
+  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
+  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
+};
+
+/** Minutes to wait after a send answered with `status`; undefined when the status is not a "not now" refusal. */
+export const retryLaterDelayMinutesOf = (status: TransactionStatus): number | undefined =>
+  RETRY_LATER_DELAY_MINUTES[status.status];
+
+/**
+ * A send answered with a "not now" status (see `RETRY_LATER_DELAY_MINUTES`)
+ * as the retryable refusal it is, retried no sooner than `now` plus the
+ * status's delay; undefined for any other status. `now` is the adapter's clock.
+ */
+export const retryLaterOfStatus = (
+  provider: string,
+  status: TransactionStatus,
+  now: Date,
+): ProviderRetryLater | undefined => {
+  const delayMinutes = retryLaterDelayMinutesOf(status);
+  return delayMinutes === undefined
+    ? undefined
+    : new ProviderRetryLater({
+        provider,
+        reason: describeStatus(status.status),
+        earliestRetryAt: new Date(now.getTime() + delayMinutes * 60_000),
+      });
 };
