@@ -323,10 +323,52 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     { id: GIFT_CARDS, name: 'Gift Cards', subservices: [{ id: GAMING, name: 'Gaming' }] },
   ],
   countries: [
-    { isoCode: 'KEN', isoAlpha2: 'KE', name: 'Kenya', callingCode: '254' },
-    { isoCode: 'NGA', isoAlpha2: 'NG', name: 'Nigeria', callingCode: '234' },
-    { isoCode: 'PHL', isoAlpha2: 'PH', name: 'Philippines', callingCode: '63' },
-    { isoCode: 'SGP', isoAlpha2: 'SG', name: 'Singapore', callingCode: '65' },
+    {
+      isoCode: 'KEN',
+      isoAlpha2: 'KE',
+      name: 'Kenya',
+      callingCode: '254',
+      regions: [
+        { name: 'Nairobi City', code: 'KE-30' },
+        { name: 'Mombasa', code: 'KE-28' },
+        { name: 'Kisumu', code: 'KE-17' },
+      ],
+    },
+    {
+      isoCode: 'NGA',
+      isoAlpha2: 'NG',
+      name: 'Nigeria',
+      callingCode: '234',
+      regions: [
+        { name: 'Lagos', code: 'NG-LA' },
+        { name: 'Federal Capital Territory', code: 'NG-FC' },
+        { name: 'Kano', code: 'NG-KN' },
+      ],
+    },
+    {
+      isoCode: 'PHL',
+      isoAlpha2: 'PH',
+      name: 'Philippines',
+      callingCode: '63',
+      regions: [
+        { name: 'National Capital Region', code: 'PH-00' },
+        { name: 'Cebu', code: 'PH-CEB' },
+        { name: 'Davao del Sur', code: 'PH-DAS' },
+      ],
+    },
+    {
+      isoCode: 'SGP',
+      isoAlpha2: 'SG',
+      name: 'Singapore',
+      callingCode: '65',
+      regions: [
+        { name: 'Central Singapore', code: 'SG-01' },
+        { name: 'North East', code: 'SG-02' },
+        { name: 'North West', code: 'SG-03' },
+        { name: 'South East', code: 'SG-04' },
+        { name: 'South West', code: 'SG-05' },
+      ],
+    },
   ],
   operators: [
     {
@@ -342,7 +384,13 @@ export const DEFAULT_CATALOGUE: Catalogue = {
       numberPrefixes: ['+63908', '+63918', '+63919', '+63920', '+63921', '+63928', '+63929', '+63939'],
     },
     { id: 3, name: 'Safaricom', countryIso: 'KEN', numberPrefixes: ['+25470', '+25471', '+25472', '+25479'] },
-    { id: 4, name: 'Airtel Kenya', countryIso: 'KEN', numberPrefixes: ['+25473', '+25475', '+25478'] },
+    {
+      id: 4,
+      name: 'Airtel Kenya',
+      countryIso: 'KEN',
+      numberPrefixes: ['+25473', '+25475', '+25478'],
+      regionCodes: ['KE-30', 'KE-28'],
+    },
     {
       id: 5,
       name: 'MTN Nigeria',

@@ -1,4 +1,12 @@
-import type { BenefitType, Catalogue, ProductType, SimCountry, SimOperator, SimProduct } from './catalogue.types';
+import type {
+  BenefitType,
+  Catalogue,
+  ProductType,
+  SimCountry,
+  SimOperator,
+  SimProduct,
+  SimRegion,
+} from './catalogue.types';
 
 /** The product filters of GET /v1/products. */
 export interface ProductQuery {
@@ -8,7 +16,7 @@ export interface ProductQuery {
   /** Alpha-3 country code. */
   readonly countryIsoCode?: string;
   readonly operatorId?: number;
-  /** Alpha-3 country (no sub-regions are simulated). */
+  /** A country (alpha-3 or alpha-2) or one of its regions (ISO 3166-2, "KE-30") the product covers. */
   readonly region?: string;
   /** A product matches when it has at least one of these benefit types. */
   readonly benefitTypes?: readonly BenefitType[];
@@ -28,6 +36,20 @@ export const countryByAlpha2 = (catalogue: Catalogue, alpha2: string): SimCountr
 export const productById = (catalogue: Catalogue, id: number): SimProduct | undefined =>
   catalogue.products.find((product) => product.id === id);
 
+/** The regions an operator covers: its `regionCodes` among its country's regions, else all of them. */
+export const operatorRegions = (catalogue: Catalogue, operator: SimOperator): readonly SimRegion[] => {
+  const regions = countryByIso(catalogue, operator.countryIso)?.regions ?? [];
+  const codes = operator.regionCodes;
+  return codes === undefined ? regions : regions.filter((region) => codes.includes(region.code));
+};
+
+const coversRegion = (catalogue: Catalogue, operator: SimOperator | undefined, region: string): boolean => {
+  if (!operator) return false;
+  const country = countryByIso(catalogue, operator.countryIso);
+  if (region === operator.countryIso || region === country?.isoAlpha2) return true;
+  return operatorRegions(catalogue, operator).some((candidate) => candidate.code === region);
+};
+
 export const countryOfProduct = (catalogue: Catalogue, product: SimProduct): SimCountry | undefined => {
   const operator = operatorById(catalogue, product.operatorId);
   return operator && countryByIso(catalogue, operator.countryIso);
@@ -41,7 +63,7 @@ export const filterProducts = (catalogue: Catalogue, query: ProductQuery): reado
     if (query.subserviceId !== undefined && product.subserviceId !== query.subserviceId) return false;
     if (query.operatorId !== undefined && product.operatorId !== query.operatorId) return false;
     if (query.countryIsoCode !== undefined && operator?.countryIso !== query.countryIsoCode) return false;
-    if (query.region !== undefined && operator?.countryIso !== query.region) return false;
+    if (query.region !== undefined && !coversRegion(catalogue, operator, query.region)) return false;
     if (
       query.benefitTypes !== undefined &&
       !product.benefits.some((benefit) => query.benefitTypes?.includes(benefit.type))

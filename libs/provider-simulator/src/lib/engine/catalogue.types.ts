@@ -13,6 +13,12 @@ export interface SimService {
   readonly subservices: readonly SimSubservice[];
 }
 
+/** A subdivision of a country (ISO 3166-2 code, "PH-00"), as DVS lists it under `regions`. */
+export interface SimRegion {
+  readonly name: string;
+  readonly code: string;
+}
+
 export interface SimCountry {
   /** ISO 3166-1 alpha-3, as DVS writes it ("PHL"). */
   readonly isoCode: string;
@@ -21,6 +27,7 @@ export interface SimCountry {
   readonly name: string;
   /** Calling code without "+" ("63"). */
   readonly callingCode: string;
+  readonly regions: readonly SimRegion[];
 }
 
 export interface SimOperator {
@@ -29,6 +36,8 @@ export interface SimOperator {
   readonly countryIso: string;
   /** E.164 prefixes ("+63917") of the numbers this operator serves, for lookups. */
   readonly numberPrefixes: readonly string[];
+  /** Codes of the country's regions the operator (and its products) cover; all of them when omitted. */
+  readonly regionCodes?: readonly string[];
 }
 
 export type ProductType =

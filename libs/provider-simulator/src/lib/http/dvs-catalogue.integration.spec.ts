@@ -1,6 +1,25 @@
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '../../testing';
 import { dvsHttpClient, type DvsHttpClient } from '../../testing/dvs-http.client';
 
+const PHL_REGIONS = [
+  { name: 'National Capital Region', code: 'PH-00' },
+  { name: 'Cebu', code: 'PH-CEB' },
+  { name: 'Davao del Sur', code: 'PH-DAS' },
+];
+const PHILIPPINES = { name: 'Philippines', iso_code: 'PHL', regions: PHL_REGIONS };
+const SINGAPORE_REGIONS = [
+  { name: 'Central Singapore', code: 'SG-01' },
+  { name: 'North East', code: 'SG-02' },
+  { name: 'North West', code: 'SG-03' },
+  { name: 'South East', code: 'SG-04' },
+  { name: 'South West', code: 'SG-05' },
+];
+const KENYA_REGIONS = [
+  { name: 'Nairobi City', code: 'KE-30' },
+  { name: 'Mombasa', code: 'KE-28' },
+  { name: 'Kisumu', code: 'KE-17' },
+];
+
 describe('DVS simulator over HTTP: discovery, auth and errors', () => {
   let sim: DvsSimulatorTestServer;
   let dvs: DvsHttpClient;
@@ -55,20 +74,62 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
       'PHL',
       'SGP',
     ]);
-    expect((await dvs.get('/countries?service_id=4')).body).toEqual([{ name: 'Singapore', iso_code: 'SGP' }]);
-    expect((await dvs.get('/countries/PHL')).body).toEqual({ name: 'Philippines', iso_code: 'PHL' });
+    expect((await dvs.get('/countries?service_id=4')).body).toEqual([
+      { name: 'Singapore', iso_code: 'SGP', regions: SINGAPORE_REGIONS },
+    ]);
+    expect((await dvs.get('/countries/PHL')).body).toEqual(PHILIPPINES);
     expect(await dvs.get('/countries/XXX')).toMatchObject({ status: 404, body: { errors: [{ code: 1005005 }] } });
   });
 
   it('GET /v1/operators filtered by country_iso_code, and /v1/operators/{id}', async () => {
     const answer = await dvs.get('/operators?country_iso_code=PHL');
     expect(answer.body).toEqual([
-      { id: 1, name: 'Globe Telecom', country: { name: 'Philippines', iso_code: 'PHL' } },
-      { id: 2, name: 'Smart', country: { name: 'Philippines', iso_code: 'PHL' } },
+      { id: 1, name: 'Globe Telecom', country: PHILIPPINES, regions: PHL_REGIONS },
+      { id: 2, name: 'Smart', country: PHILIPPINES, regions: PHL_REGIONS },
     ]);
     expect(answer.headers.get('x-total')).toBe('2');
     expect((await dvs.get('/operators/5')).body).toMatchObject({ id: 5, name: 'MTN Nigeria' });
     expect(await dvs.get('/operators/77')).toMatchObject({ status: 404, body: { errors: [{ code: 1005006 }] } });
+  });
+
+  describe('regions (reference: countries, operators and products carry `regions`)', () => {
+    it('every country lists its regions', async () => {
+      const countries = (await dvs.get('/countries')).body as { iso_code: string; regions: unknown[] }[];
+      for (const country of countries) {
+        expect(country.regions.length).toBeGreaterThan(0);
+        for (const region of country.regions) {
+          expect(region).toEqual({ name: expect.any(String), code: expect.stringMatching(/^[A-Z]{2}-[A-Z0-9]{2,3}$/) });
+        }
+      }
+    });
+
+    it('an operator lists the regions it covers (Airtel Kenya: Nairobi and Mombasa only)', async () => {
+      expect((await dvs.get('/operators/4')).body).toEqual({
+        id: 4,
+        name: 'Airtel Kenya',
+        country: { name: 'Kenya', iso_code: 'KEN', regions: KENYA_REGIONS },
+        regions: KENYA_REGIONS.slice(0, 2),
+      });
+    });
+
+    it('a product lists its regions, and its operator and country theirs, in lists and by id', async () => {
+      const listed = (await dvs.get('/products?per_page=100')).body as Record<string, unknown>[];
+      expect(listed).toHaveLength(27);
+      for (const product of listed) {
+        expect(product).toMatchObject({
+          regions: expect.any(Array),
+          operator: { regions: expect.any(Array), country: { regions: expect.any(Array) } },
+        });
+      }
+      expect((await dvs.get('/products/401')).body).toMatchObject({
+        regions: KENYA_REGIONS.slice(0, 2),
+        operator: { id: 4, regions: KENYA_REGIONS.slice(0, 2), country: { iso_code: 'KEN', regions: KENYA_REGIONS } },
+      });
+      expect((await dvs.get('/products/101')).body).toMatchObject({
+        regions: PHL_REGIONS,
+        operator: { country: PHILIPPINES, regions: PHL_REGIONS },
+      });
+    });
   });
 
   describe('GET /v1/products', () => {
@@ -96,6 +157,9 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
       ['tags=OPEN_RANGE&country_iso_code=NGA', [505, 601]],
       ['tags[]=BUNDLE', [205]],
       ['region=SGP&type=FIXED_VALUE_PIN_PURCHASE', [901]],
+      ['region=KE-17', [301, 302, 303]],
+      ['region=KE-30', [301, 302, 303, 401]],
+      ['region=KE&type=RANGED_VALUE_RECHARGE', [303, 401]],
     ])('%s', async (query, expected) => {
       expect(ids((await dvs.get(`/products?${query}`)).body)).toEqual(expected);
     });
@@ -162,11 +226,17 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
     it('GET /v1/lookup/mobile-number/{number}', async () => {
       const encoded = await dvs.get(`/lookup/mobile-number/${encodeURIComponent('+639181234567')}`);
       expect(encoded.body).toEqual([
-        { id: 2, name: 'Smart', country: { name: 'Philippines', iso_code: 'PHL' }, identified: true },
+        { id: 2, name: 'Smart', country: PHILIPPINES, regions: PHL_REGIONS, identified: true },
       ]);
       const raw = await dvs.get('/lookup/mobile-number/+6591234567');
       expect(raw.body).toEqual([
-        { id: 7, name: 'Singtel', country: { name: 'Singapore', iso_code: 'SGP' }, identified: true },
+        {
+          id: 7,
+          name: 'Singtel',
+          country: { name: 'Singapore', iso_code: 'SGP', regions: SINGAPORE_REGIONS },
+          regions: SINGAPORE_REGIONS,
+          identified: true,
+        },
       ]);
       expect(raw.headers.get('x-total')).toBe('1');
     });
@@ -174,7 +244,13 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
     it('POST /v1/lookup/mobile-number with mobile_number, page and per_page', async () => {
       const answer = await dvs.post('/lookup/mobile-number', { mobile_number: '+254999000111', page: 1, per_page: 1 });
       expect(answer.body).toEqual([
-        { id: 3, name: 'Safaricom', country: { name: 'Kenya', iso_code: 'KEN' }, identified: false },
+        {
+          id: 3,
+          name: 'Safaricom',
+          country: { name: 'Kenya', iso_code: 'KEN', regions: KENYA_REGIONS },
+          regions: KENYA_REGIONS,
+          identified: false,
+        },
       ]);
       expect(answer.headers.get('x-total')).toBe('2');
       expect(answer.headers.get('x-next-page')).toBe('2');

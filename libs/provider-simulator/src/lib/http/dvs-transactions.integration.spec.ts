@@ -327,4 +327,26 @@ describe('DVS simulator over HTTP: transactions', () => {
       status: { message: 'REVERSED', class: { id: 8 } },
     });
   });
+  describe('reference shapes', () => {
+    it('a transaction carries regions on its product, the product operator and its country, in every answer', async () => {
+      const PHL_REGIONS = [
+        { name: 'National Capital Region', code: 'PH-00' },
+        { name: 'Cebu', code: 'PH-CEB' },
+        { name: 'Davao del Sur', code: 'PH-DAS' },
+      ];
+      const regions = {
+        product: {
+          id: 101,
+          regions: PHL_REGIONS,
+          operator: { id: 1, regions: PHL_REGIONS, country: { iso_code: 'PHL', regions: PHL_REGIONS } },
+        },
+      };
+      const created = await dvs.post('/async/transactions', globe('reg-1', '+639170000100', { auto_confirm: true }));
+      expect(created.body).toMatchObject(regions);
+      await sim.flush();
+      const { id } = created.body as TransactionBody;
+      expect((await dvs.get(`/transactions/${id}`)).body).toMatchObject(regions);
+      expect((await dvs.get('/transactions?external_id=reg-1')).body).toMatchObject([regions]);
+    });
+  });
 });

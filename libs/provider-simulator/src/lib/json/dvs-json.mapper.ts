@@ -8,8 +8,16 @@ import {
 } from '@airtime/domain';
 import { Either } from 'effect';
 import type { Balance } from '../engine/balance.ledger';
-import { countryByIso, operatorById, productById } from '../engine/catalogue.queries';
-import type { Catalogue, SimBenefit, SimCountry, SimOperator, SimProduct, SimService } from '../engine/catalogue.types';
+import { countryByIso, operatorById, operatorRegions, productById } from '../engine/catalogue.queries';
+import type {
+  Catalogue,
+  SimBenefit,
+  SimCountry,
+  SimOperator,
+  SimProduct,
+  SimRegion,
+  SimService,
+} from '../engine/catalogue.types';
 import { dvsStatusOf } from '../engine/dvs-status.catalogue';
 import type { PartyFields, SimTransaction } from '../engine/transaction.types';
 
@@ -44,14 +52,21 @@ export const serviceJson = (service: SimService): JsonObject => ({
   subservices: service.subservices.map(({ id, name }) => ({ id, name })),
 });
 
-export const countryJson = (country: SimCountry): JsonObject => ({ name: country.name, iso_code: country.isoCode });
+const regionsJson = (regions: readonly SimRegion[]): Json => regions.map(({ name, code }) => ({ name, code }));
+
+export const countryJson = (country: SimCountry): JsonObject => ({
+  name: country.name,
+  iso_code: country.isoCode,
+  regions: regionsJson(country.regions),
+});
 
 export const operatorJson = (catalogue: Catalogue, operator: SimOperator): JsonObject => {
   const country = countryByIso(catalogue, operator.countryIso);
   return {
     id: operator.id,
     name: operator.name,
-    country: country ? countryJson(country) : { name: operator.countryIso, iso_code: operator.countryIso },
+    country: country ? countryJson(country) : { name: operator.countryIso, iso_code: operator.countryIso, regions: [] },
+    regions: regionsJson(operatorRegions(catalogue, operator)),
   };
 };
 
@@ -98,6 +113,7 @@ const productCore = (catalogue: Catalogue, product: SimProduct): JsonObject => {
     operator: operator
       ? operatorJson(catalogue, operator)
       : { id: product.operatorId, name: String(product.operatorId) },
+    regions: regionsJson(operator ? operatorRegions(catalogue, operator) : []),
     type: product.type,
   };
 };
