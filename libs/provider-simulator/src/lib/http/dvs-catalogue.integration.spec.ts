@@ -192,6 +192,58 @@ describe('DVS simulator over HTTP: discovery, auth and errors', () => {
       expect(defaults.headers.get('x-page')).toBe('1');
     });
 
+    it('a ranged product has price ranges (prices.*.amount) and benefit amount ranges (benefits[].amount)', async () => {
+      const range = { min: expect.any(Number), max: expect.any(Number) };
+      expect((await dvs.get('/products/303')).body).toMatchObject({
+        type: 'RANGED_VALUE_RECHARGE',
+        source: { unit: 'USD', amount: { min: 0.08, max: 78.01 } },
+        destination: { unit: 'KES', amount: { min: 10, max: 10000, increment: 1 } },
+        prices: {
+          wholesale: { unit_type: 'CURRENCY', unit: 'USD', amount: { min: 0.08, max: 78.01 }, fee: 0.05 },
+          retail: { unit_type: 'CURRENCY', unit: 'USD', amount: { min: 0.08, max: 80 }, fee: 0.05 },
+        },
+        benefits: [
+          {
+            type: 'TALKTIME',
+            unit_type: 'CURRENCY',
+            unit: 'KES',
+            amount: {
+              base: { min: 10, max: 10000 },
+              promotion_bonus: { min: 0, max: 0 },
+              total_excluding_tax: { min: 10, max: 10000 },
+              total_including_tax: { min: 10, max: 10000 },
+            },
+          },
+        ],
+      });
+      const ranged = (await dvs.get('/products?type=RANGED_VALUE_RECHARGE')).body as {
+        source: { amount: { min: number; max: number } };
+        prices: { wholesale: { amount: { min: number; max: number } }; retail: { amount: unknown } };
+        benefits: { amount: unknown }[];
+      }[];
+      expect(ranged).toHaveLength(4);
+      for (const product of ranged) {
+        expect(product.prices.wholesale.amount).toEqual(product.source.amount);
+        expect(product.prices.retail.amount).toEqual(range);
+        expect(product.benefits.map((benefit) => benefit.amount)).toEqual([
+          { base: range, promotion_bonus: { min: 0, max: 0 }, total_excluding_tax: range, total_including_tax: range },
+        ]);
+      }
+    });
+
+    it('a fixed product has one price amount and benefit amounts (its own for data, else the destination)', async () => {
+      expect((await dvs.get('/products/205')).body).toMatchObject({
+        prices: { wholesale: { amount: 1.8, fee: 0 }, retail: { amount: 1.98, fee: 0 } },
+        benefits: [
+          { type: 'DATA', unit_type: 'DATA', unit: 'MB', amount: { base: 2048, promotion_bonus: 0 } },
+          { type: 'SMS', unit_type: 'QUANTITY', unit: 'SMS', amount: { base: 100, total_including_tax: 100 } },
+        ],
+      });
+      expect((await dvs.get('/products/101')).body).toMatchObject({
+        benefits: [{ type: 'TALKTIME', unit: 'PHP', amount: { base: 10, total_excluding_tax: 10 } }],
+      });
+    });
+
     it('GET /v1/products/{id}; an unknown product is 1003001', async () => {
       expect((await dvs.get('/products/205')).body).toMatchObject({
         id: 205,

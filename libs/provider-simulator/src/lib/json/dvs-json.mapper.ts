@@ -88,15 +88,28 @@ const currencyValue = (value: Money): JsonObject => ({
 
 const priceValue = (value: Money, fee: Money): JsonObject => ({ ...currencyValue(value), fee: jsonAmount(fee) });
 
-const benefitJson = (benefit: SimBenefit, destination: Money | undefined): JsonObject => {
-  const amount = benefit.amount !== undefined ? Number(benefit.amount) : destination && jsonAmount(destination);
+/** A benefit amount: one number, or a `{min, max}` range for a ranged product's currency benefit. */
+type BenefitAmount = number | { readonly min: number; readonly max: number };
+
+const benefitAmounts = (amount: BenefitAmount): JsonObject => ({
+  base: amount,
+  promotion_bonus: typeof amount === 'number' ? 0 : { min: 0, max: 0 },
+  total_excluding_tax: amount,
+  total_including_tax: amount,
+});
+
+/**
+ * A benefit with its `amount` (`{base, promotion_bonus, total_excluding_tax,
+ * total_including_tax}`): the benefit's own amount when it has one, else the
+ * destination amount (fixed products, transactions) or range (ranged products).
+ */
+const benefitJson = (benefit: SimBenefit, destination: BenefitAmount | undefined): JsonObject => {
+  const amount = benefit.amount !== undefined ? Number(benefit.amount) : destination;
   return {
     type: benefit.type,
     unit_type: benefit.unitType,
     unit: benefit.unit,
-    ...(amount === undefined
-      ? {}
-      : { amount: { base: amount, promotion_bonus: 0, total_excluding_tax: amount, total_including_tax: amount } }),
+    ...(amount === undefined ? {} : { amount: benefitAmounts(amount) }),
   };
 };
 
@@ -151,20 +164,19 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
         retail: priceValue(product.retail, product.retailFee),
       },
       rates: fixedRates(product.wholesale, product.retail, product.destination),
-      benefits: product.benefits.map((benefit) => benefitJson(benefit, product.destination)),
+      benefits: product.benefits.map((benefit) => benefitJson(benefit, jsonAmount(product.destination))),
     };
   }
   const source = product.sourceCurrency.code;
+  // the cost of the smallest and the largest amount at a rate, rounded up to the source's minor unit
+  const costRange = (rate: ExchangeRate) => ({
+    min: jsonAmount(sourceCostOf(rate, product.destinationMin.amountMinor)),
+    max: jsonAmount(sourceCostOf(rate, product.destinationMax.amountMinor)),
+  });
+  const destinationRange = { min: jsonAmount(product.destinationMin), max: jsonAmount(product.destinationMax) };
   return {
     ...common,
-    source: {
-      unit_type: 'CURRENCY',
-      unit: source,
-      amount: {
-        min: jsonAmount(sourceCostOf(product.wholesaleRate, product.destinationMin.amountMinor)),
-        max: jsonAmount(sourceCostOf(product.wholesaleRate, product.destinationMax.amountMinor)),
-      },
-    },
+    source: { unit_type: 'CURRENCY', unit: source, amount: costRange(product.wholesaleRate) },
     destination: {
       unit_type: 'CURRENCY',
       unit: product.destinationMin.currency.code,
@@ -175,15 +187,25 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
       },
     },
     prices: {
-      wholesale: { unit_type: 'CURRENCY', unit: source, fee: jsonAmount(product.wholesaleFee) },
-      retail: { unit_type: 'CURRENCY', unit: source, fee: jsonAmount(product.retailFee) },
+      wholesale: {
+        unit_type: 'CURRENCY',
+        unit: source,
+        amount: costRange(product.wholesaleRate),
+        fee: jsonAmount(product.wholesaleFee),
+      },
+      retail: {
+        unit_type: 'CURRENCY',
+        unit: source,
+        amount: costRange(product.retailRate),
+        fee: jsonAmount(product.retailFee),
+      },
     },
     rates: {
       base: jsonRate(product.baseRate),
       wholesale: jsonRate(product.wholesaleRate),
       retail: jsonRate(product.retailRate),
     },
-    benefits: product.benefits.map((benefit) => benefitJson(benefit, undefined)),
+    benefits: product.benefits.map((benefit) => benefitJson(benefit, destinationRange)),
   };
 };
 
@@ -214,7 +236,7 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
             retail: jsonRate(product.retailRate),
           }
         : fixedRates(pricing.wholesale, pricing.retail, pricing.destination),
-    benefits: (product?.benefits ?? []).map((benefit) => benefitJson(benefit, pricing.destination)),
+    benefits: (product?.benefits ?? []).map((benefit) => benefitJson(benefit, jsonAmount(pricing.destination))),
     promotions: [],
     requested_values: {
       source: currencyValue(pricing.requestedSource),
