@@ -306,6 +306,11 @@ const products: readonly SimProduct[] = [
     tags: ['GIFT_CARD'],
     benefits: [{ type: 'CREDITS', unitType: 'CURRENCY', unit: 'SGD' }],
     requiredCreditPartyFields: [],
+    pin: {
+      usageInfo: ['Sign in to Steam', 'Open "Redeem a Steam Wallet Code" and enter the code'],
+      validity: { unit: 'MONTH', quantity: 12 },
+      terms: 'Simulated card: redeemable nowhere.',
+    },
   },
 ];
 

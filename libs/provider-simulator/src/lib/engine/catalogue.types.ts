@@ -67,6 +67,15 @@ export interface SimBenefit {
   readonly amount?: string;
 }
 
+export type ValidityUnit = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
+
+/** How a PIN purchase's code is used, shown on its transactions (`product.pin`). */
+export interface SimPinInfo {
+  readonly usageInfo: readonly string[];
+  readonly validity?: { readonly unit: ValidityUnit; readonly quantity: number };
+  readonly terms?: string;
+}
+
 interface SimProductBase {
   readonly id: number;
   readonly name: string;
@@ -76,7 +85,9 @@ interface SimProductBase {
   readonly subserviceId: number;
   readonly operatorId: number;
   readonly benefits: readonly SimBenefit[];
-  readonly validity?: { readonly unit: 'HOUR' | 'DAY' | 'WEEK' | 'MONTH'; readonly quantity: number };
+  readonly validity?: { readonly unit: ValidityUnit; readonly quantity: number };
+  /** PIN purchases (`*_PIN_PURCHASE`): how the PIN is used. */
+  readonly pin?: SimPinInfo;
   /** Alternative sets of credit party fields ([["mobile_number"]]); empty when none are needed (gift cards). */
   readonly requiredCreditPartyFields: readonly (readonly string[])[];
   readonly requiredSenderFields: readonly (readonly string[])[];
@@ -109,6 +120,9 @@ export interface SimRangedProduct extends SimProductBase {
 }
 
 export type SimProduct = SimFixedProduct | SimRangedProduct;
+
+/** Whether a product is a PIN purchase: its completed transactions always carry a PIN. */
+export const isPinPurchase = (product: SimProduct): boolean => product.type.endsWith('_PIN_PURCHASE');
 
 export interface Catalogue {
   readonly services: readonly SimService[];

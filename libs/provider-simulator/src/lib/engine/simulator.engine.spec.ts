@@ -35,6 +35,20 @@ const usd = (engine: SimulatorEngine) => {
 
 describe('simulator engine', () => {
   describe('transactions and the sandbox rules', () => {
+    it('a PIN purchase completes with a PIN even without a PIN-based suffix; a recharge only with one', async () => {
+      const engine = engineWith();
+      const card = right(engine.createTransaction({ externalId: 'card', productId: 901, autoConfirm: true }));
+      const declined = right(engine.createTransaction({ ...globe10('declined', '+639170000106'), productId: 101 }));
+      const recharge = right(engine.createTransaction(globe10('recharge', '+639170000100')));
+      await engine.flush();
+      expect(right(engine.transaction(card.id))).toMatchObject({
+        status: 'COMPLETED',
+        pin: { serial: `SN${card.id}` },
+      });
+      expect(right(engine.transaction(declined.id)).pin).toBeUndefined();
+      expect(right(engine.transaction(recharge.id)).pin).toBeUndefined();
+    });
+
     it('an auto-confirmed transaction is CONFIRMED, SUBMITTED half way, then COMPLETED after its delay class', async () => {
       const engine = engineWith();
       const created = right(engine.createTransaction(globe10('t1', '+639170000100')));

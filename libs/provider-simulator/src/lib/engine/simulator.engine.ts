@@ -17,10 +17,10 @@ import {
   productById,
   type ProductQuery,
 } from './catalogue.queries';
-import type { Catalogue, SimProduct } from './catalogue.types';
+import { type Catalogue, isPinPurchase, type SimProduct } from './catalogue.types';
 import { classOf } from './dvs-status.catalogue';
 import { applyFaultsPatch, type Faults, type FaultsPatch, NO_FAULTS } from './faults';
-import { sandboxOutcome } from './sandbox.rules';
+import { type SandboxOutcome, sandboxOutcome } from './sandbox.rules';
 import { seededRandom } from './seeded.random';
 import { type SimulatorTimer, SimulationScheduler } from './simulation.scheduler';
 import { dvsError, type DvsError } from './simulator.errors';
@@ -190,11 +190,7 @@ export class SimulatorEngine {
       status: 'CREATED',
       history: [{ status: 'CREATED', atMs: now }],
       pricing: priced.right,
-      // products without a credit party (gift cards) always complete, whatever number came along
-      outcome: sandboxOutcome(
-        product.requiredCreditPartyFields.length > 0 ? creditPartyNumber(input.creditPartyIdentifier) : undefined,
-        this.options.defaultDelayMs ?? 0,
-      ),
+      outcome: outcomeOf(product, input, this.options.defaultDelayMs ?? 0),
       ...optionalParties(input),
     };
     this.byId.set(id, transaction);
@@ -415,6 +411,19 @@ export class SimulatorEngine {
 
 const creditPartyNumber = (fields: PartyFields | undefined): string | undefined =>
   fields?.['mobile_number'] ?? fields?.['account_number'];
+
+/**
+ * The sandbox outcome of a new transaction: products without a credit party
+ * (gift cards) always complete, whatever number came along; a PIN purchase
+ * that completes always comes with its PIN.
+ */
+const outcomeOf = (product: SimProduct, input: CreateTransactionInput, defaultDelayMs: number): SandboxOutcome => {
+  const outcome = sandboxOutcome(
+    product.requiredCreditPartyFields.length > 0 ? creditPartyNumber(input.creditPartyIdentifier) : undefined,
+    defaultDelayMs,
+  );
+  return isPinPurchase(product) && outcome.finalStatus === 'COMPLETED' ? { ...outcome, pinBased: true } : outcome;
+};
 
 const optionalParties = (input: CreateTransactionInput): Partial<SimTransaction> => ({
   ...(input.creditPartyIdentifier ? { creditPartyIdentifier: input.creditPartyIdentifier } : {}),

@@ -348,5 +348,51 @@ describe('DVS simulator over HTTP: transactions', () => {
       expect((await dvs.get(`/transactions/${id}`)).body).toMatchObject(regions);
       expect((await dvs.get('/transactions?external_id=reg-1')).body).toMatchObject([regions]);
     });
+    it('a PIN purchase (the Steam card, no credit party) completes with its pin, and its product tells how to use it', async () => {
+      const created = await dvs.post('/async/transactions', {
+        external_id: 'pin-1',
+        product_id: 901,
+        auto_confirm: true,
+      });
+      expect(created.status).toBe(201);
+      expect((created.body as TransactionBody)['pin']).toBeUndefined();
+      await sim.flush();
+      const { id } = created.body as TransactionBody;
+      const completed = (await dvs.get(`/transactions/${id}`)).body as TransactionBody;
+      expect(completed).toMatchObject({
+        status: { message: 'COMPLETED' },
+        pin: { code: expect.stringMatching(/^\d{12}$/), serial: `SN${id}` },
+        product: {
+          id: 901,
+          type: 'FIXED_VALUE_PIN_PURCHASE',
+          pin: { usage_info: expect.arrayContaining([expect.any(String)]), validity: { unit: 'MONTH', quantity: 12 } },
+        },
+      });
+      expect((await dvs.get('/transactions?external_id=pin-1')).body).toMatchObject([{ pin: completed['pin'] }]);
+    });
+
+    it('a PIN-less recharge completes without a pin (suffix X00), with one for a PIN-based suffix (X01)', async () => {
+      const pinless = (await dvs.post('/async/transactions', globe('pin-2', '+639170000100', { auto_confirm: true })))
+        .body as TransactionBody;
+      const pinBased = (await dvs.post('/async/transactions', globe('pin-3', '+639170000101', { auto_confirm: true })))
+        .body as TransactionBody;
+      await sim.flush();
+      expect((await dvs.get(`/transactions/${pinless.id}`)).body).not.toHaveProperty('pin');
+      expect((await dvs.get(`/transactions/${pinBased.id}`)).body).toMatchObject({ pin: { code: expect.any(String) } });
+    });
+
+    it('callback_url is echoed on the transaction: created, fetched and listed', async () => {
+      const callbackUrl = 'https://partner.example/dvs/callbacks?token=abc';
+      const created = await dvs.post(
+        '/async/transactions',
+        globe('cbu-1', '+639170000100', { callback_url: callbackUrl }),
+      );
+      expect(created.body).toMatchObject({ callback_url: callbackUrl });
+      const { id } = created.body as TransactionBody;
+      expect((await dvs.get(`/transactions/${id}`)).body).toMatchObject({ callback_url: callbackUrl });
+      expect((await dvs.get('/transactions?external_id=cbu-1')).body).toMatchObject([{ callback_url: callbackUrl }]);
+      const without = (await dvs.post('/async/transactions', globe('cbu-2', '+639170000100'))).body as TransactionBody;
+      expect(without).not.toHaveProperty('callback_url');
+    });
   });
 });

@@ -209,6 +209,23 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
   };
 };
 
+/** The product as a transaction shows it: with `pin` (usage info, validity, terms) for a PIN purchase. */
+const transactionProduct = (catalogue: Catalogue, product: SimProduct): JsonObject => {
+  const { pin } = product;
+  return {
+    ...productCore(catalogue, product),
+    ...(pin === undefined
+      ? {}
+      : {
+          pin: {
+            usage_info: [...pin.usageInfo],
+            ...(pin.validity === undefined ? {} : { validity: { ...pin.validity } }),
+            ...(pin.terms === undefined ? {} : { terms: pin.terms }),
+          },
+        }),
+  };
+};
+
 const party = (fields: PartyFields | undefined): JsonObject | undefined => fields && { ...fields };
 
 export const transactionJson = (catalogue: Catalogue, transaction: SimTransaction): JsonObject => {
@@ -223,7 +240,7 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
     status: { ...dvsStatusOf(transaction.status), class: { ...dvsStatusOf(transaction.status).class } },
     ...(transaction.operatorReference === undefined ? {} : { operator_reference: transaction.operatorReference }),
     ...(transaction.pin === undefined ? {} : { pin: { ...transaction.pin } }),
-    product: product ? productCore(catalogue, product) : { id: transaction.productId },
+    product: product ? transactionProduct(catalogue, product) : { id: transaction.productId },
     prices: {
       wholesale: priceValue(pricing.wholesale, pricing.wholesaleFee),
       retail: priceValue(pricing.retail, pricing.retailFee),
@@ -249,6 +266,7 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
     credit_party_identifier: party(transaction.creditPartyIdentifier),
     statement_identifier: party(transaction.statementIdentifier),
     additional_identifier: party(transaction.additionalIdentifier),
+    callback_url: transaction.callbackUrl,
   };
 };
 
