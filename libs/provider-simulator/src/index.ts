@@ -51,10 +51,16 @@ export type {
 export { DEFAULT_CATALOGUE } from './lib/engine/catalogue.fixture';
 export {
   filterProducts,
+  filterPromotions,
+  filterCampaigns,
+  benefitTypesOf,
+  operatorRegions,
   lookupMobileNumber,
   type ProductQuery,
+  type OfferQuery,
   type LookupMatch,
 } from './lib/engine/catalogue.queries';
+export { isPinPurchase } from './lib/engine/catalogue.types';
 export type {
   Catalogue,
   SimService,
@@ -65,6 +71,11 @@ export type {
   SimFixedProduct,
   SimRangedProduct,
   SimBenefit,
+  SimRegion,
+  SimPinInfo,
+  SimPromotion,
+  SimCampaign,
+  ValidityUnit,
   ProductType,
   BenefitType,
 } from './lib/engine/catalogue.types';
@@ -77,6 +88,9 @@ export {
   countryJson,
   serviceJson,
   balanceJson,
+  promotionJson,
+  campaignJson,
+  benefitTypeJson,
   jsonAmount,
   type Json,
 } from './lib/json/dvs-json.mapper';

@@ -413,4 +413,37 @@ export const DEFAULT_CATALOGUE: Catalogue = {
     { id: 9, name: 'Steam', countryIso: 'SGP', numberPrefixes: [] },
   ],
   products,
+  promotions: [
+    {
+      id: 1,
+      title: 'Globe Double Load',
+      description: 'Twice the talktime on Globe PHP 25 and PHP 30 loads (simulated: no bonus is credited).',
+      terms: 'Simulated promotion. One per number per day.',
+      startDate: '2026-01-01T00:00:00Z',
+      endDate: '2030-12-31T23:59:59Z',
+      operatorId: 1,
+      productIds: [103, 104],
+    },
+    {
+      id: 2,
+      title: 'Safaricom Holiday Bonus',
+      description: 'Bonus airtime on Safaricom KES 100 over the holidays (simulated, ended).',
+      terms: 'Simulated promotion.',
+      startDate: '2025-12-15T00:00:00Z',
+      endDate: '2026-01-05T23:59:59Z',
+      operatorId: 3,
+      productIds: [302],
+    },
+  ],
+  campaigns: [
+    {
+      id: 1,
+      title: 'Data for Everyone',
+      description: 'Data bundles of Globe and Smart (simulated).',
+      terms: 'Simulated campaign.',
+      startDate: '2026-01-01T00:00:00Z',
+      endDate: '2030-12-31T23:59:59Z',
+      productIds: [105, 205],
+    },
+  ],
 };

@@ -1,11 +1,14 @@
-import type {
-  BenefitType,
-  Catalogue,
-  ProductType,
-  SimCountry,
-  SimOperator,
-  SimProduct,
-  SimRegion,
+import {
+  BENEFIT_TYPES,
+  type BenefitType,
+  type Catalogue,
+  type ProductType,
+  type SimCampaign,
+  type SimCountry,
+  type SimOperator,
+  type SimProduct,
+  type SimPromotion,
+  type SimRegion,
 } from './catalogue.types';
 
 /** The product filters of GET /v1/products. */
@@ -123,3 +126,43 @@ export const lookupMobileNumber = (catalogue: Catalogue, e164: string): readonly
     .filter((operator) => operator.countryIso === country.isoCode && operator.numberPrefixes.length > 0)
     .map((operator) => ({ operator, identified: false }));
 };
+
+/** The benefit types of the account's products, in the reference's order (`GET /benefit-types`). */
+export const benefitTypesOf = (catalogue: Catalogue): readonly BenefitType[] =>
+  BENEFIT_TYPES.filter((type) =>
+    catalogue.products.some((product) => product.benefits.some((benefit) => benefit.type === type)),
+  );
+
+/** The filters of `GET /promotions` and `GET /campaigns`. */
+export interface OfferQuery {
+  /** Alpha-3 country code. */
+  readonly countryIsoCode?: string;
+  readonly operatorId?: number;
+  readonly productId?: number;
+}
+
+/** Whether one of `productIds` passes the query's operator, country and product filters. */
+const offersMatch = (catalogue: Catalogue, productIds: readonly number[], query: OfferQuery): boolean =>
+  productIds.some((id) => {
+    const product = productById(catalogue, id);
+    if (!product) return false;
+    if (query.productId !== undefined && id !== query.productId) return false;
+    if (query.operatorId !== undefined && product.operatorId !== query.operatorId) return false;
+    return query.countryIsoCode === undefined || countryOfProduct(catalogue, product)?.isoCode === query.countryIsoCode;
+  });
+
+export const promotionById = (catalogue: Catalogue, id: number): SimPromotion | undefined =>
+  catalogue.promotions?.find((promotion) => promotion.id === id);
+
+export const campaignById = (catalogue: Catalogue, id: number): SimCampaign | undefined =>
+  catalogue.campaigns?.find((campaign) => campaign.id === id);
+
+export const filterPromotions = (catalogue: Catalogue, query: OfferQuery): readonly SimPromotion[] =>
+  (catalogue.promotions ?? []).filter((promotion) => offersMatch(catalogue, promotion.productIds, query));
+
+export const filterCampaigns = (catalogue: Catalogue, query: OfferQuery): readonly SimCampaign[] =>
+  (catalogue.campaigns ?? []).filter((campaign) => offersMatch(catalogue, campaign.productIds, query));
+
+/** The promotions that name `product`. */
+export const promotionsOfProduct = (catalogue: Catalogue, product: SimProduct): readonly SimPromotion[] =>
+  (catalogue.promotions ?? []).filter((promotion) => promotion.productIds.includes(product.id));

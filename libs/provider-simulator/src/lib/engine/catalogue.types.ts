@@ -124,9 +124,37 @@ export type SimProduct = SimFixedProduct | SimRangedProduct;
 /** Whether a product is a PIN purchase: its completed transactions always carry a PIN. */
 export const isPinPurchase = (product: SimProduct): boolean => product.type.endsWith('_PIN_PURCHASE');
 
+/** A seasonal promotion of an operator on some of its products (`GET /promotions`). */
+export interface SimPromotion {
+  readonly id: number;
+  readonly title: string;
+  readonly description: string;
+  readonly terms: string;
+  /** ISO 8601 UTC ("2026-01-01T00:00:00Z"), as DVS writes dates. */
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly operatorId: number;
+  readonly productIds: readonly number[];
+}
+
+/** A campaign over products of any operators (`GET /campaigns`). */
+export interface SimCampaign {
+  readonly id: number;
+  readonly title: string;
+  readonly description: string;
+  readonly terms: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly productIds: readonly number[];
+}
+
 export interface Catalogue {
   readonly services: readonly SimService[];
   readonly countries: readonly SimCountry[];
   readonly operators: readonly SimOperator[];
   readonly products: readonly SimProduct[];
+  /** None when omitted. */
+  readonly promotions?: readonly SimPromotion[];
+  /** None when omitted. */
+  readonly campaigns?: readonly SimCampaign[];
 }

@@ -1,16 +1,31 @@
 import { Either } from 'effect';
-import { countryByIso, filterCountries, filterOperators, operatorById, productById } from '../engine/catalogue.queries';
+import {
+  benefitTypesOf,
+  campaignById,
+  countryByIso,
+  filterCampaigns,
+  filterCountries,
+  filterOperators,
+  filterPromotions,
+  type OfferQuery,
+  operatorById,
+  productById,
+  promotionById,
+} from '../engine/catalogue.queries';
 import { type PageRequest, paginate, paginationHeaders } from '../engine/pagination';
 import type { SimulatorEngine } from '../engine/simulator.engine';
 import { dvsError, type DvsError } from '../engine/simulator.errors';
 import type { SimTransaction } from '../engine/transaction.types';
 import {
   balanceJson,
+  benefitTypeJson,
+  campaignJson,
   countryJson,
   type Json,
   lookupJson,
   operatorJson,
   productJson,
+  promotionJson,
   serviceJson,
   transactionJson,
 } from '../json/dvs-json.mapper';
@@ -49,6 +64,18 @@ const listOf =
   };
 
 const param = (request: RouteRequest, index = 0): string => decodeURIComponent(request.params[index] ?? '');
+
+/** The filters of `GET /promotions` and `GET /campaigns`. */
+const offerQuery = (query: QueryReader): OfferQuery => {
+  const countryIsoCode = query.iso3('country_iso_code');
+  const operatorId = query.positiveInt('operator_id');
+  const productId = query.positiveInt('product_id');
+  return {
+    ...(countryIsoCode === undefined ? {} : { countryIsoCode }),
+    ...(operatorId === undefined ? {} : { operatorId }),
+    ...(productId === undefined ? {} : { productId }),
+  };
+};
 
 const found = <T>(value: T | undefined, notFound: DvsError, render: (value: T) => Json): Reply =>
   value === undefined ? dvsErrorReply(notFound) : json(200, render(value));
@@ -174,6 +201,49 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
       handle: (request) =>
         found(productById(catalogue, Number(param(request))), dvsError(1003001), (product) =>
           productJson(catalogue, product),
+        ),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/benefit-types$/,
+      handle: ({ query }) => {
+        const reader = new QueryReader(query);
+        const paging = reader.page();
+        if (reader.error) return dvsErrorReply(reader.error);
+        const types = benefitTypesOf(catalogue);
+        return types.length === 0 ? dvsErrorReply(dvsError(1003101)) : page(types, paging, benefitTypeJson);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/promotions$/,
+      handle: listOf(
+        (query) => filterPromotions(catalogue, offerQuery(query)),
+        (promotion) => promotionJson(catalogue, promotion),
+      ),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/promotions\/(\d+)$/,
+      handle: (request) =>
+        found(promotionById(catalogue, Number(param(request))), dvsError(1003201), (promotion) =>
+          promotionJson(catalogue, promotion),
+        ),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/campaigns$/,
+      handle: listOf(
+        (query) => filterCampaigns(catalogue, offerQuery(query)),
+        (campaign) => campaignJson(catalogue, campaign),
+      ),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/campaigns\/(\d+)$/,
+      handle: (request) =>
+        found(campaignById(catalogue, Number(param(request))), dvsError(1003301), (campaign) =>
+          campaignJson(catalogue, campaign),
         ),
     },
     {

@@ -8,13 +8,22 @@ import {
 } from '@airtime/domain';
 import { Either } from 'effect';
 import type { Balance } from '../engine/balance.ledger';
-import { countryByIso, operatorById, operatorRegions, productById } from '../engine/catalogue.queries';
+import {
+  countryByIso,
+  operatorById,
+  operatorRegions,
+  productById,
+  promotionsOfProduct,
+} from '../engine/catalogue.queries';
 import type {
+  BenefitType,
   Catalogue,
   SimBenefit,
+  SimCampaign,
   SimCountry,
   SimOperator,
   SimProduct,
+  SimPromotion,
   SimRegion,
   SimService,
 } from '../engine/catalogue.types';
@@ -113,6 +122,60 @@ const benefitJson = (benefit: SimBenefit, destination: BenefitAmount | undefined
   };
 };
 
+/** A promotion as a product or a transaction lists it. */
+const promotionSummaryJson = (promotion: SimPromotion): JsonObject => ({
+  id: promotion.id,
+  title: promotion.title,
+  description: promotion.description,
+  terms: promotion.terms,
+  start_date: promotion.startDate,
+  end_date: promotion.endDate,
+});
+
+/** A product as a promotion lists it: `{id, name, description, type}`. */
+const productSummaryJson = (product: SimProduct): JsonObject => ({
+  id: product.id,
+  name: product.name,
+  description: product.description,
+  type: product.type,
+});
+
+/** `GET /promotions` and `/promotions/{id}`: the operator with its country (no regions), and the products. */
+export const promotionJson = (catalogue: Catalogue, promotion: SimPromotion): JsonObject => {
+  const operator = operatorById(catalogue, promotion.operatorId);
+  const country = operator && countryByIso(catalogue, operator.countryIso);
+  return {
+    ...promotionSummaryJson(promotion),
+    operator: {
+      id: promotion.operatorId,
+      name: operator?.name ?? String(promotion.operatorId),
+      ...(country ? { country: { name: country.name, iso_code: country.isoCode } } : {}),
+    },
+    products: promotion.productIds.flatMap((id) => {
+      const product = productById(catalogue, id);
+      return product ? [productSummaryJson(product)] : [];
+    }),
+  };
+};
+
+/** `GET /campaigns` and `/campaigns/{id}`: each product with its operator (country and regions). */
+export const campaignJson = (catalogue: Catalogue, campaign: SimCampaign): JsonObject => ({
+  id: campaign.id,
+  title: campaign.title,
+  description: campaign.description,
+  terms: campaign.terms,
+  start_date: campaign.startDate,
+  end_date: campaign.endDate,
+  products: campaign.productIds.flatMap((id) => {
+    const product = productById(catalogue, id);
+    const operator = product && operatorById(catalogue, product.operatorId);
+    return product && operator ? [{ ...productSummaryJson(product), operator: operatorJson(catalogue, operator) }] : [];
+  }),
+});
+
+/** `GET /benefit-types`: `{"name": "TALKTIME"}`. */
+export const benefitTypeJson = (type: BenefitType): JsonObject => ({ name: type });
+
 const fieldSets = (sets: readonly (readonly string[])[]): Json => sets.map((set) => [...set]);
 
 const productCore = (catalogue: Catalogue, product: SimProduct): JsonObject => {
@@ -152,7 +215,7 @@ export const productJson = (catalogue: Catalogue, product: SimProduct): JsonObje
     required_statement_identifier_fields: [],
     required_additional_identifier_fields: [],
     availability_zones: ['INTERNATIONAL'],
-    promotions: [],
+    promotions: promotionsOfProduct(catalogue, product).map(promotionSummaryJson),
   };
   if (product.kind === 'FIXED') {
     return {
@@ -228,6 +291,9 @@ const transactionProduct = (catalogue: Catalogue, product: SimProduct): JsonObje
 
 const party = (fields: PartyFields | undefined): JsonObject | undefined => fields && { ...fields };
 
+const runsAt = (promotion: SimPromotion, atMs: number): boolean =>
+  Date.parse(promotion.startDate) <= atMs && atMs <= Date.parse(promotion.endDate);
+
 export const transactionJson = (catalogue: Catalogue, transaction: SimTransaction): JsonObject => {
   const product = productById(catalogue, transaction.productId);
   const { pricing } = transaction;
@@ -254,7 +320,9 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
           }
         : fixedRates(pricing.wholesale, pricing.retail, pricing.destination),
     benefits: (product?.benefits ?? []).map((benefit) => benefitJson(benefit, jsonAmount(pricing.destination))),
-    promotions: [],
+    promotions: (product ? promotionsOfProduct(catalogue, product) : [])
+      .filter((promotion) => runsAt(promotion, transaction.createdAtMs))
+      .map(promotionSummaryJson),
     requested_values: {
       source: currencyValue(pricing.requestedSource),
       destination: currencyValue(pricing.requestedDestination),
