@@ -4,7 +4,8 @@
 //   HOST                  interface (default 127.0.0.1)
 //   SIMULATOR_API_KEY     HTTP Basic user name the API accepts (required)
 //   SIMULATOR_API_SECRET  HTTP Basic password the API accepts (required)
-//   SIMULATOR_TIME_SCALE  real ms per simulated ms (default 1; 0.01 makes the sandbox's 5 min into 3 s)
+//   SIMULATOR_TIME_SCALE  real ms per simulated ms (default 1; 0.01 makes the sandbox's 5 min into 3 s);
+//                         dates and the Date header stay on the real clock at any scale
 import { startSimulatorServer } from '@airtime/provider-simulator';
 import { Either, ParseResult, Schema } from 'effect';
 
