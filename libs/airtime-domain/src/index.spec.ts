@@ -16,6 +16,7 @@ import {
   parseExternalId,
   parseMoney,
   parsePhoneNumber,
+  preciseOf,
   recordAttemptOutcome,
   selectDenomination,
   startAttempt,
@@ -34,8 +35,8 @@ describe('the public API, end to end (README example)', () => {
           kind: 'AIRTIME',
           operator: smart,
           destination: money(BigInt(pesos) * 100n, PHP),
-          wholesale: money(BigInt(pesos) * 2n, USD), // 0.02 USD a peso
-          fee: money(1n, USD),
+          wholesale: preciseOf(money(BigInt(pesos) * 2n, USD)), // 0.02 USD a peso
+          fee: preciseOf(money(1n, USD)),
         }),
       ),
     );

@@ -30,11 +30,15 @@ export {
 export {
   type PreciseMoney,
   MAX_PRECISE_SCALE,
+  preciseMoney,
+  isWellFormedPrecise,
   preciseOf,
   parsePreciseMoney,
   preciseMoneyFromJsonNumber,
   comparePrecise,
   addPrecise,
+  subtractPrecise,
+  unitsAtScale,
   exactMoneyOf,
   chargeOf,
   formatPrecise,
@@ -68,6 +72,7 @@ export {
   gridSize,
   destinationAt,
   wholesaleAt,
+  exactCostAt,
   costAt,
   compareProductIds,
 } from './lib/product/product';
@@ -116,7 +121,7 @@ export {
   ledgerMovementFor,
   movementsOf,
 } from './lib/transaction/transaction.machine';
-export { UnknownTransactionStatus, IllegalTransition, InvalidExternalId } from './lib/transaction/transaction.errors';
+export { UnknownTransactionStatus, IllegalTransition } from './lib/transaction/transaction.errors';
 
 // Top-ups, attempts and retries
 export {
@@ -181,6 +186,21 @@ export {
   FailoverNotAllowed,
 } from './lib/transaction/top-up.errors';
 
+// Identifiers (account, deposit, transaction and external ids): one rule, each kind its bound
+export {
+  type IdentifierRule,
+  IDENTIFIER_RULES,
+  ACCOUNT_ID_MAX_LENGTH,
+  DEPOSIT_ID_MAX_LENGTH,
+  TRANSACTION_ID_MAX_LENGTH,
+  checkIdentifier,
+  isValidIdentifier,
+  checkAccountId,
+  checkDepositId,
+  checkTransactionId,
+} from './lib/identifier/identifier';
+export { type IdentifierKind, type IdentifierProblem, InvalidIdentifier } from './lib/identifier/identifier.errors';
+
 // Balance ledger
 export {
   type Ledger,
@@ -220,6 +240,17 @@ export {
   capture,
   reverse,
 } from './lib/ledger/ledger.operations';
+export {
+  type LedgerInputError,
+  checkLedgerCurrency,
+  checkOpenAccountInput,
+  checkSetCreditLimitInput,
+  checkDepositInput,
+  checkAuthorizeInput,
+  checkVoidHoldInput,
+  checkCaptureInput,
+  checkReverseInput,
+} from './lib/ledger/ledger-input.check';
 export { type InvariantRule, type InvariantViolation, checkInvariants } from './lib/ledger/ledger.invariants';
 export { type JournalBalances, journalBalances } from './lib/ledger/ledger.journal';
 export {
@@ -227,6 +258,7 @@ export {
   AccountAlreadyOpen,
   CreditLimitInUse,
   InvalidLedgerAmount,
+  InvalidLedgerCurrency,
   InsufficientFunds,
   IdempotencyConflict,
   HoldNotFound,

@@ -4,6 +4,8 @@ export {
   testCurrency,
   arbitraryCurrency,
   arbitraryMoney,
+  arbitraryPreciseMoney,
+  arbitraryProductId,
   arbitraryOperator,
   arbitraryFixedProduct,
   arbitraryRangedProduct,
@@ -37,6 +39,9 @@ export {
   describeLedgerOperation,
   type LedgerPools,
   defaultLedgerPools,
+  HOSTILE_LEDGER_IDS,
+  arbitraryTransactionIdRef,
+  arbitraryDepositIdRef,
   arbitraryPositiveAmountMinor,
   arbitraryMovementAmountMinor,
   arbitraryCreditLimitMinor,
@@ -49,3 +54,8 @@ export {
   captureAmountFor,
   describeCaptureShare,
 } from './testing/ledger.arbitraries';
+export {
+  FORBIDDEN_IDENTIFIER_CHARACTERS,
+  arbitraryValidIdentifier,
+  arbitraryHostileIdentifier,
+} from './testing/identifier.arbitraries';

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { type Currency, currencyOf } from '../lib/money/currency';
 import { parseExchangeRate } from '../lib/money/exchange-rate';
 import { type Money, money } from '../lib/money/money';
+import { type PreciseMoney, preciseMoney } from '../lib/money/precise-money';
 import {
   type FixedProduct,
   makeFixedProduct,
@@ -29,6 +30,30 @@ export const arbitraryCurrency = (): fc.Arbitrary<Currency> =>
 export const arbitraryMoney = (currency: Currency, minMinor = 0n, maxMinor = 10_000_000n): fc.Arbitrary<Money> =>
   fc.bigInt({ min: minMinor, max: maxMinor }).map((amountMinor) => money(amountMinor, currency));
 
+/**
+ * An amount of `currency` from `minMinor` to `maxMinor` minor units, often
+ * with up to 3 more decimals than the currency has (a DVS price such as USD
+ * 1.857 or a fee of 0.0125).
+ */
+export const arbitraryPreciseMoney = (
+  currency: Currency,
+  minMinor = 0n,
+  maxMinor = 10_000_000n,
+): fc.Arbitrary<PreciseMoney> =>
+  fc.integer({ min: 0, max: 3 }).chain((extra) => {
+    const factor = 10n ** BigInt(extra);
+    return fc
+      .bigInt({ min: minMinor * factor, max: maxMinor * factor })
+      .map((units) => preciseMoney(units, currency.exponent + extra, currency));
+  });
+
+/**
+ * A product id: digits (as DVS writes them, "9", "10", sometimes "09") or
+ * letters and digits ("1a"), so that orders of mixed ids are exercised.
+ */
+export const arbitraryProductId = (): fc.Arbitrary<string> =>
+  fc.oneof(fc.integer({ min: 1, max: 500 }).map(String), fc.stringMatching(/^[0-9a-z]{1,3}$/));
+
 export const arbitraryOperator = (): fc.Arbitrary<Operator> =>
   fc.record({
     id: fc.integer({ min: 1, max: 9999 }).map(String),
@@ -40,10 +65,10 @@ export const arbitraryOperator = (): fc.Arbitrary<Operator> =>
 export const arbitraryFixedProduct = (destination: Currency, source: Currency): fc.Arbitrary<FixedProduct> =>
   fc
     .record({
-      id: fc.integer({ min: 1, max: 500 }).map(String),
+      id: arbitraryProductId(),
       destinationMinor: fc.bigInt({ min: 1n, max: 20_000n }),
-      wholesaleMinor: fc.bigInt({ min: 1n, max: 20_000n }),
-      feeMinor: fc.bigInt({ min: 0n, max: 300n }),
+      wholesale: arbitraryPreciseMoney(source, 1n, 20_000n).filter((price) => price.units > 0n),
+      fee: arbitraryPreciseMoney(source, 0n, 300n),
       operator: arbitraryOperator(),
     })
     .map((f) =>
@@ -54,8 +79,8 @@ export const arbitraryFixedProduct = (destination: Currency, source: Currency): 
           kind: 'AIRTIME',
           operator: f.operator,
           destination: money(f.destinationMinor, destination),
-          wholesale: money(f.wholesaleMinor, source),
-          fee: money(f.feeMinor, source),
+          wholesale: f.wholesale,
+          fee: f.fee,
         }),
       ),
     );
@@ -68,7 +93,7 @@ export const arbitraryRangedProduct = (
 ): fc.Arbitrary<RangedProduct> =>
   fc
     .record({
-      id: fc.integer({ min: 1, max: 500 }).map(String),
+      id: arbitraryProductId(),
       minMinor: fc.bigInt({ min: 1n, max: 5_000n }),
       stepMinor: fc.bigInt({ min: 1n, max: 500n }),
       points: fc.bigInt({ min: 1n, max: BigInt(maxGridPoints) }),
@@ -76,7 +101,7 @@ export const arbitraryRangedProduct = (
       rate: fc
         .tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 0, max: 4 }))
         .map(([units, scale]) => decimalText(units, scale)),
-      feeMinor: fc.bigInt({ min: 0n, max: 300n }),
+      fee: arbitraryPreciseMoney(source, 0n, 300n),
       operator: arbitraryOperator(),
     })
     .map((f) =>
@@ -91,7 +116,7 @@ export const arbitraryRangedProduct = (
           destinationMax: money(f.minMinor + (f.points - 1n) * f.stepMinor + (f.slack % f.stepMinor), destination),
           stepMinor: f.stepMinor,
           rate: Either.getOrThrow(parseExchangeRate(f.rate, source, destination)),
-          fee: money(f.feeMinor, source),
+          fee: f.fee,
         }),
       ),
     );

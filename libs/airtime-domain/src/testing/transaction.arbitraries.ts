@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { currencyOf } from '../lib/money/currency';
 import { impliedRate } from '../lib/money/exchange-rate';
 import { money } from '../lib/money/money';
+import { preciseMoney } from '../lib/money/precise-money';
 import type { PhoneNumber } from '../lib/phone/phone-number';
 import type { FixedProduct } from '../lib/product/product';
 import type { Quote } from '../lib/selector/quote';
@@ -181,7 +182,11 @@ export const ledgerLifecycleViolation = (movements: readonly LedgerMovementKind[
 const usd = Either.getOrThrow(currencyOf('USD'));
 const php = Either.getOrThrow(currencyOf('PHP'));
 
-/** A fixed 100 PHP airtime denomination for 1.90 USD + 0.10 USD fee, as the selector would quote it. */
+/**
+ * A fixed 100 PHP airtime denomination for USD 1.857 + a USD 0.0125 fee (a
+ * DVS price at its own precision), as the selector would quote it: charged
+ * USD 1.87, rounded up by 0.0005.
+ */
 export const sampleQuote = (): Quote => {
   const product: FixedProduct = {
     _tag: 'FixedProduct',
@@ -189,9 +194,9 @@ export const sampleQuote = (): Quote => {
     name: 'Smart 100 PHP',
     kind: 'AIRTIME',
     operator: { id: 'smart-ph', name: 'Smart', countryIso: 'PH' },
-    fee: money(10n, usd),
+    fee: preciseMoney(125n, 4, usd),
     destination: money(10000n, php),
-    wholesale: money(190n, usd),
+    wholesale: preciseMoney(1857n, 3, usd),
   };
   return {
     product,
@@ -199,7 +204,9 @@ export const sampleQuote = (): Quote => {
     matchedAmount: product.destination,
     wholesale: product.wholesale,
     fee: product.fee,
-    cost: money(200n, usd),
+    costExact: preciseMoney(18695n, 4, usd),
+    cost: money(187n, usd),
+    roundingUp: preciseMoney(5n, 4, usd),
     rule: 'LARGEST_AT_OR_BELOW_MAX',
     request: { maxAmount: money(10000n, php) },
     rate: Either.getOrThrow(impliedRate(product.wholesale, product.destination)),

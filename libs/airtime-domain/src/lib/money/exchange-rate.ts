@@ -3,6 +3,7 @@ import type { Currency } from './currency';
 import { divideCeil, formatScaled, gcd, parseScaledDecimal } from './decimal';
 import { InvalidExchangeRate } from './money.errors';
 import { type Money, money } from './money';
+import type { PreciseMoney } from './precise-money';
 
 /**
  * How many major units of `destination` one major unit of `source` buys,
@@ -33,18 +34,26 @@ export const parseExchangeRate = (
   return Either.right(reduced(source, destination, decimal.units, 10n ** BigInt(decimal.scale)));
 };
 
-/** The rate implied by paying `paid` (source) for `received` (destination); both must be positive. */
-export const impliedRate = (paid: Money, received: Money): Either.Either<ExchangeRate, InvalidExchangeRate> => {
-  if (paid.amountMinor <= 0n || received.amountMinor <= 0n) {
-    return Either.left(
-      new InvalidExchangeRate({
-        input: `${received.amountMinor}/${paid.amountMinor}`,
-        reason: 'amounts must be positive',
-      }),
-    );
+/** An amount as `units * 10^-scale` major units. */
+const scaledOf = (value: Money | PreciseMoney): { readonly units: bigint; readonly scale: number } =>
+  'units' in value ? value : { units: value.amountMinor, scale: value.currency.exponent };
+
+/**
+ * The rate implied by paying `paid` (source) for `received` (destination),
+ * both exact (a DVS price such as USD 1.857 for PHP 100.00); both must be
+ * positive.
+ */
+export const impliedRate = (
+  paid: Money | PreciseMoney,
+  received: Money | PreciseMoney,
+): Either.Either<ExchangeRate, InvalidExchangeRate> => {
+  const source = scaledOf(paid);
+  const destination = scaledOf(received);
+  if (source.units <= 0n || destination.units <= 0n) {
+    return Either.left(new InvalidExchangeRate({ input: 'price and amount', reason: 'amounts must be positive' }));
   }
-  const numerator = received.amountMinor * 10n ** BigInt(paid.currency.exponent);
-  const denominator = paid.amountMinor * 10n ** BigInt(received.currency.exponent);
+  const numerator = destination.units * 10n ** BigInt(source.scale);
+  const denominator = source.units * 10n ** BigInt(destination.scale);
   return Either.right(reduced(paid.currency, received.currency, numerator, denominator));
 };
 

@@ -32,6 +32,21 @@ const normalised = (currency: Currency, units: bigint, scale: number): PreciseMo
   return Object.freeze({ currency, units: u, scale: s });
 };
 
+/**
+ * `units * 10^-scale` of `currency`, written with as few decimals as it needs
+ * (never fewer than the currency's). `scale` must be an integer from 0 to
+ * `MAX_PRECISE_SCALE` (see `isWellFormedPrecise` for values from outside).
+ */
+export const preciseMoney = (units: bigint, scale: number, currency: Currency): PreciseMoney =>
+  normalised(currency, units, scale);
+
+/** A value whose `scale` is an integer from its currency's exponent to `MAX_PRECISE_SCALE` and whose `units` is a bigint. */
+export const isWellFormedPrecise = (value: PreciseMoney): boolean =>
+  typeof value.units === 'bigint' &&
+  Number.isInteger(value.scale) &&
+  value.scale >= value.currency.exponent &&
+  value.scale <= MAX_PRECISE_SCALE;
+
 /** A `Money` at its currency's own precision. */
 export const preciseOf = (value: Money): PreciseMoney =>
   Object.freeze({ currency: value.currency, units: value.amountMinor, scale: value.currency.exponent });
@@ -74,22 +89,28 @@ export const preciseMoneyFromJsonNumber = (
   );
 };
 
-const atScale = (value: PreciseMoney, scale: number): bigint => value.units * 10n ** BigInt(scale - value.scale);
+/** The units of `value` at a `scale` at least its own (e.g. USD 1.5 at scale 4 is 15000n). */
+export const unitsAtScale = (value: PreciseMoney, scale: number): bigint =>
+  value.units * 10n ** BigInt(scale - value.scale);
 
 /** -1, 0 or 1 within one currency; undefined across currencies. */
 export const comparePrecise = (a: PreciseMoney, b: PreciseMoney): -1 | 0 | 1 | undefined => {
   if (a.currency.code !== b.currency.code) return undefined;
   const scale = Math.max(a.scale, b.scale);
-  const left = atScale(a, scale);
-  const right = atScale(b, scale);
+  const left = unitsAtScale(a, scale);
+  const right = unitsAtScale(b, scale);
   return left < right ? -1 : left > right ? 1 : 0;
 };
 
 export const addPrecise = (a: PreciseMoney, b: PreciseMoney): PreciseMoney | undefined => {
   if (a.currency.code !== b.currency.code) return undefined;
   const scale = Math.max(a.scale, b.scale);
-  return normalised(a.currency, atScale(a, scale) + atScale(b, scale), scale);
+  return normalised(a.currency, unitsAtScale(a, scale) + unitsAtScale(b, scale), scale);
 };
+
+/** a - b, exact; undefined across currencies. */
+export const subtractPrecise = (a: PreciseMoney, b: PreciseMoney): PreciseMoney | undefined =>
+  addPrecise(a, { ...b, units: -b.units });
 
 /** Exact `Money` when no digit lies beyond the currency's exponent, else undefined. */
 export const exactMoneyOf = (value: PreciseMoney): Money | undefined => {

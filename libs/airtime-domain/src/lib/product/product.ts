@@ -2,6 +2,14 @@ import { Either } from 'effect';
 import { sameCurrency } from '../money/currency';
 import { type ExchangeRate, sourceCostOf } from '../money/exchange-rate';
 import { type Money, money } from '../money/money';
+import {
+  chargeOf,
+  isWellFormedPrecise,
+  type PreciseMoney,
+  preciseMoney,
+  preciseOf,
+  unitsAtScale,
+} from '../money/precise-money';
 import { InvalidProduct } from './product.errors';
 
 /** A mobile network operator in a country. */
@@ -20,8 +28,12 @@ interface ProductBase {
   readonly name: string;
   readonly kind: ProductKind;
   readonly operator: Operator;
-  /** Fee charged per transaction in the source currency, on top of the wholesale price. */
-  readonly fee: Money;
+  /**
+   * Fee per transaction in the source currency, on top of the wholesale
+   * price, exact at the provider's precision (DVS `prices.wholesale.fee`,
+   * e.g. USD 0.0125).
+   */
+  readonly fee: PreciseMoney;
 }
 
 /** A fixed denomination: one amount received for one wholesale price. */
@@ -29,8 +41,12 @@ export interface FixedProduct extends ProductBase {
   readonly _tag: 'FixedProduct';
   /** What the beneficiary receives, in the destination currency. */
   readonly destination: Money;
-  /** What we pay the provider, in the source currency (before the fee). */
-  readonly wholesale: Money;
+  /**
+   * What we pay the provider, in the source currency (before the fee), exact
+   * at the provider's precision (DVS `prices.wholesale.amount`, e.g. USD
+   * 1.857); rounded only when an account is charged (see `costAt`).
+   */
+  readonly wholesale: PreciseMoney;
 }
 
 /**
@@ -50,16 +66,30 @@ export type Product = FixedProduct | RangedProduct;
 
 const invalid = (productId: string, reason: string) => Either.left(new InvalidProduct({ productId, reason }));
 
+const malformed = (value: PreciseMoney): boolean => !isWellFormedPrecise(value);
+
+/**
+ * A fixed denomination; `InvalidProduct` unless the id is non-empty, the
+ * destination amount and wholesale price are positive, the fee is not
+ * negative and both prices are well-formed amounts of one currency.
+ */
 export const makeFixedProduct = (fields: Omit<FixedProduct, '_tag'>): Either.Either<FixedProduct, InvalidProduct> => {
   if (fields.id.length === 0) return invalid(fields.id, 'an id is required');
   if (fields.destination.amountMinor <= 0n) return invalid(fields.id, 'destination amount must be positive');
-  if (fields.wholesale.amountMinor <= 0n) return invalid(fields.id, 'wholesale price must be positive');
-  if (fields.fee.amountMinor < 0n) return invalid(fields.id, 'fee cannot be negative');
+  if (malformed(fields.wholesale) || malformed(fields.fee)) return invalid(fields.id, 'a price has an invalid scale');
+  if (fields.wholesale.units <= 0n) return invalid(fields.id, 'wholesale price must be positive');
+  if (fields.fee.units < 0n) return invalid(fields.id, 'fee cannot be negative');
   if (!sameCurrency(fields.wholesale.currency, fields.fee.currency))
     return invalid(fields.id, 'fee and wholesale price differ in currency');
   return Either.right(Object.freeze({ _tag: 'FixedProduct', ...fields }));
 };
 
+/**
+ * A ranged product; `InvalidProduct` unless the id is non-empty, 0 <
+ * minimum <= maximum in one currency, the step is positive, the rate is
+ * positive (numerator and denominator above zero) from the fee's currency to
+ * the range's, and the fee is a well-formed amount that is not negative.
+ */
 export const makeRangedProduct = (
   fields: Omit<RangedProduct, '_tag'>,
 ): Either.Either<RangedProduct, InvalidProduct> => {
@@ -68,10 +98,12 @@ export const makeRangedProduct = (
   if (!sameCurrency(min.currency, max.currency)) return invalid(id, 'minimum and maximum differ in currency');
   if (min.amountMinor <= 0n || max.amountMinor < min.amountMinor) return invalid(id, 'expected 0 < minimum <= maximum');
   if (stepMinor <= 0n) return invalid(id, 'step must be positive');
+  if (rate.numerator <= 0n || rate.denominator <= 0n) return invalid(id, 'the exchange rate must be positive');
   if (!sameCurrency(rate.destination, min.currency))
     return invalid(id, 'rate destination differs from the range currency');
   if (!sameCurrency(rate.source, fee.currency)) return invalid(id, 'fee and rate source differ in currency');
-  if (fee.amountMinor < 0n) return invalid(id, 'fee cannot be negative');
+  if (malformed(fee)) return invalid(id, 'the fee has an invalid scale');
+  if (fee.units < 0n) return invalid(id, 'fee cannot be negative');
   return Either.right(Object.freeze({ _tag: 'RangedProduct', ...fields }));
 };
 
@@ -92,17 +124,29 @@ export const destinationAt = (product: Product, index: bigint): Money =>
     ? product.destination
     : money(product.destinationMin.amountMinor + index * product.stepMinor, product.destinationMin.currency);
 
-/** The wholesale price of the amount at grid index `index`, rounded up to the source minor unit. */
-export const wholesaleAt = (product: Product, index: bigint): Money =>
+/**
+ * The wholesale price of the amount at grid index `index`, exact: a fixed
+ * product's own price; a ranged product's conversion through its rate,
+ * rounded up to the source minor unit (a rate may give no finite decimal).
+ */
+export const wholesaleAt = (product: Product, index: bigint): PreciseMoney =>
   product._tag === 'FixedProduct'
     ? product.wholesale
-    : sourceCostOf(product.rate, destinationAt(product, index).amountMinor);
+    : preciseOf(sourceCostOf(product.rate, destinationAt(product, index).amountMinor));
 
-/** Wholesale price plus fee: what the account is charged for the amount at `index`. */
-export const costAt = (product: Product, index: bigint): Money => {
+/** Wholesale price plus fee, exact, in the source currency (the constructors keep both in it). */
+export const exactCostAt = (product: Product, index: bigint): PreciseMoney => {
   const wholesale = wholesaleAt(product, index);
-  return money(wholesale.amountMinor + product.fee.amountMinor, wholesale.currency);
+  const scale = Math.max(wholesale.scale, product.fee.scale);
+  return preciseMoney(unitsAtScale(wholesale, scale) + unitsAtScale(product.fee, scale), scale, wholesale.currency);
 };
+
+/**
+ * What the account is charged for the amount at `index`: the exact cost
+ * rounded up to the source minor unit, never less than it (USD 1.857 + fee
+ * 0.0125 = 1.8695 is charged 1.87).
+ */
+export const costAt = (product: Product, index: bigint): Money => chargeOf(exactCostAt(product, index));
 
 /** Orders product ids numerically when both are digits (DVS ids), else by code point. */
 export const compareProductIds = (a: string, b: string): number => {

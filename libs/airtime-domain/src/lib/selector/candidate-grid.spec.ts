@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { arbitraryRangedProduct, testCurrency } from '../../testing/product.arbitraries';
 import { parseExchangeRate } from '../money/exchange-rate';
 import { money } from '../money/money';
+import { preciseOf } from '../money/precise-money';
 import { destinationAt, gridSize, makeRangedProduct } from '../product/product';
 import { candidateGrid, largestIndexAtOrBelow, smallestIndexAtOrAbove } from './candidate-grid';
 import { selectDenomination } from './denomination.selector';
@@ -22,7 +23,7 @@ const wideRange = Either.getOrThrow(
     destinationMax: money(1_000_000n, KES),
     stepMinor: 50n,
     rate: Either.getOrThrow(parseExchangeRate('129.5', USD, KES)),
-    fee: money(5n, USD),
+    fee: preciseOf(money(5n, USD)),
   }),
 );
 
@@ -43,8 +44,9 @@ describe('ranged products', () => {
   it('prices a ranged amount through the rate, rounded up, plus the fee', () => {
     const quote = Either.getOrThrow(selectDenomination([wideRange], { maxAmount: money(10_000n, KES) }));
     // 100.00 KES / 129.5 = 0.7722 USD -> 78 cents, + 5 cents fee
-    expect(quote.wholesale).toEqual(money(78n, USD));
+    expect(quote.wholesale).toEqual(preciseOf(money(78n, USD)));
     expect(quote.cost).toEqual(money(83n, USD));
+    expect(quote.roundingUp).toEqual(preciseOf(money(0n, USD)));
     expect(quote.rate).toBe(wideRange.rate);
   });
 
@@ -89,6 +91,6 @@ describe('ranged products', () => {
     const base = { ...wideRange };
     expect(Either.isLeft(makeRangedProduct({ ...base, stepMinor: 0n }))).toBe(true);
     expect(Either.isLeft(makeRangedProduct({ ...base, destinationMax: money(10n, KES) }))).toBe(true);
-    expect(Either.isLeft(makeRangedProduct({ ...base, fee: money(1n, KES) }))).toBe(true);
+    expect(Either.isLeft(makeRangedProduct({ ...base, fee: preciseOf(money(1n, KES)) }))).toBe(true);
   });
 });

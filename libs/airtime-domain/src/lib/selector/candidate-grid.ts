@@ -23,8 +23,11 @@ export interface CandidateGrid {
 /** A product whose every candidate has a positive amount and price (as `makeFixedProduct` / `makeRangedProduct` ensure). */
 const isPriced = (product: Product): boolean =>
   product._tag === 'FixedProduct'
-    ? product.destination.amountMinor > 0n && product.wholesale.amountMinor > 0n
-    : product.destinationMin.amountMinor > 0n && product.stepMinor > 0n && product.rate.numerator > 0n;
+    ? product.destination.amountMinor > 0n && product.wholesale.units > 0n
+    : product.destinationMin.amountMinor > 0n &&
+      product.stepMinor > 0n &&
+      product.rate.numerator > 0n &&
+      product.rate.denominator > 0n;
 
 /**
  * The grid of `product` in `currency`: its destination amounts when the

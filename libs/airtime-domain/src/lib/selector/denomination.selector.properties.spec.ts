@@ -2,7 +2,7 @@ import { test } from '@fast-check/jest';
 import { Either } from 'effect';
 import fc from 'fast-check';
 import { arbitraryCatalogue, arbitrarySelectionRequest, testCurrency } from '../../testing/product.arbitraries';
-import { costAt, destinationAt, gridSize, type Product } from '../product/product';
+import { costAt, destinationAt, exactCostAt, gridSize, type Product } from '../product/product';
 import { selectDenomination } from './denomination.selector';
 import type { SelectionRequest } from './quote';
 
@@ -16,6 +16,9 @@ interface Candidate {
   readonly receiveMinor: bigint;
   readonly costCurrency: string;
   readonly costMinor: bigint;
+  /** The exact cost before rounding up, as `units * 10^-scale`. */
+  readonly costUnits: bigint;
+  readonly costScale: number;
 }
 
 /** Every candidate of a catalogue, enumerated (the oracle: no binary search, no cleverness). */
@@ -25,6 +28,7 @@ const enumerate = (products: readonly Product[], currencyCode: string): Candidat
     for (let index = 0n; index < gridSize(product); index++) {
       const receive = destinationAt(product, index);
       const cost = costAt(product, index);
+      const exact = exactCostAt(product, index);
       const value =
         receive.currency.code === currencyCode
           ? receive.amountMinor
@@ -38,6 +42,8 @@ const enumerate = (products: readonly Product[], currencyCode: string): Candidat
           receiveMinor: receive.amountMinor,
           costCurrency: cost.currency.code,
           costMinor: cost.amountMinor,
+          costUnits: exact.units,
+          costScale: exact.scale,
         });
       }
     }
@@ -56,7 +62,24 @@ const oracleValue = (candidates: readonly Candidate[], request: SelectionRequest
   return belowMax.length > 0 ? belowMax.reduce((a, b) => (b > a ? b : a)) : undefined;
 };
 
-/** The winner among candidates of the chosen value: most received per product, then cheapest cost, then lowest id. */
+const sign = (value: bigint): number => (value < 0n ? -1 : value > 0n ? 1 : 0);
+
+/** Exact costs compared by cross-multiplying to one scale. */
+const compareExactCost = (a: Candidate, b: Candidate): number =>
+  sign(a.costUnits * 10n ** BigInt(b.costScale) - b.costUnits * 10n ** BigInt(a.costScale));
+
+/**
+ * The id order as DESIGN.md states it, written out independently: ids of
+ * digits only first, by number, then by text; then every other id by text.
+ */
+const compareIds = (a: string, b: string): number => {
+  const digits = (id: string) => /^[0-9]+$/.test(id);
+  if (digits(a) !== digits(b)) return digits(a) ? -1 : 1;
+  if (digits(a) && BigInt(a) !== BigInt(b)) return sign(BigInt(a) - BigInt(b));
+  return a === b ? 0 : a < b ? -1 : 1;
+};
+
+/** The winner among candidates of the chosen value: most received per product, then cheapest exact cost, then lowest id. */
 const oracleWinner = (candidates: readonly Candidate[], value: bigint): Candidate | undefined => {
   const atValue = candidates.filter((c) => c.value === value);
   const bestPerProduct = atValue.filter(
@@ -70,11 +93,7 @@ const oracleWinner = (candidates: readonly Candidate[], value: bigint): Candidat
       ? a.costCurrency < b.costCurrency
         ? -1
         : 1
-      : a.costMinor !== b.costMinor
-        ? a.costMinor < b.costMinor
-          ? -1
-          : 1
-        : Number(BigInt(a.productId) - BigInt(b.productId));
+      : compareExactCost(a, b) || compareIds(a.productId, b.productId);
   return [...bestPerProduct].sort(cmp)[0];
 };
 

@@ -1,6 +1,7 @@
 import { Either } from 'effect';
 import { makeFixedProduct, type Operator, type Product } from '../product/product';
 import { money } from '../money/money';
+import { parsePreciseMoney, preciseOf } from '../money/precise-money';
 import { selectDenomination } from './denomination.selector';
 import { testCurrency } from '../../testing/product.arbitraries';
 
@@ -17,8 +18,8 @@ const fixed = (id: string, operator: Operator, pesos: number, usdCents: bigint, 
       kind: 'AIRTIME',
       operator,
       destination: money(BigInt(pesos) * 100n, PHP),
-      wholesale: money(usdCents, USD),
-      fee: money(feeCents, USD),
+      wholesale: preciseOf(money(usdCents, USD)),
+      fee: preciseOf(money(feeCents, USD)),
     }),
   );
 
@@ -131,8 +132,8 @@ describe('denomination selector: rules', () => {
         kind: 'AIRTIME',
         operator: globe,
         destination: pesos(20),
-        wholesale: money(30n, EUR),
-        fee: money(0n, EUR),
+        wholesale: preciseOf(money(30n, EUR)),
+        fee: preciseOf(money(0n, EUR)),
       }),
     );
     const inDollars = fixed('9', smart, 20, 36n);
@@ -158,13 +159,58 @@ describe('denomination selector: rules', () => {
 
   it('returns a full quote: cost, fee, exchange rate and the request', () => {
     const quote = select([fixed('7', smart, 20, 36n, 4n)], 20);
-    expect(quote.wholesale).toEqual(money(36n, USD));
-    expect(quote.fee).toEqual(money(4n, USD));
+    expect(quote.wholesale).toEqual(preciseOf(money(36n, USD)));
+    expect(quote.fee).toEqual(preciseOf(money(4n, USD)));
+    expect(quote.costExact).toEqual(preciseOf(money(40n, USD)));
     expect(quote.cost).toEqual(money(40n, USD));
+    expect(quote.roundingUp).toEqual(preciseOf(money(0n, USD)));
     // 20 PHP for 0.36 USD: 1 USD buys 2000/36 = 500/9 PHP
     expect(quote.rate).toMatchObject({ numerator: 500n, denominator: 9n });
     expect(quote.rate.source).toBe(USD);
     expect(quote.rate.destination).toBe(PHP);
     expect(quote.request.maxAmount).toEqual(pesos(20));
+  });
+});
+
+describe('denomination selector: prices at the provider precision', () => {
+  const dollars = (text: string) => Either.getOrThrow(parsePreciseMoney(text, USD));
+  // DVS prices with more decimals than USD has: wholesale 1.857, fee 0.0125
+  const dvsPriced = (id: string, wholesale: string, fee = '0.0125'): Product =>
+    Either.getOrThrow(
+      makeFixedProduct({
+        id,
+        name: `Smart 100 (${id})`,
+        kind: 'AIRTIME',
+        operator: smart,
+        destination: pesos(100),
+        wholesale: dollars(wholesale),
+        fee: dollars(fee),
+      }),
+    );
+
+  it('keeps the exact price and charges it rounded up, with the rounding in the quote', () => {
+    const quote = select([dvsPriced('1', '1.857')], 100);
+    expect(quote.wholesale).toEqual(dollars('1.857'));
+    expect(quote.fee).toEqual(dollars('0.0125'));
+    expect(quote.costExact).toEqual(dollars('1.8695'));
+    expect(quote.cost).toEqual(money(187n, USD));
+    expect(quote.roundingUp).toEqual(dollars('0.0005'));
+    // 100 PHP for USD 1.857: 1 USD buys 100000/1857 PHP, from the exact price
+    expect(quote.rate).toMatchObject({ numerator: 100_000n, denominator: 1857n });
+  });
+
+  it('matches a request in the source currency against the charged cost', () => {
+    const product = dvsPriced('1', '1.857');
+    expect(Either.getOrThrow(selectDenomination([product], { maxAmount: money(187n, USD) })).cost).toEqual(
+      money(187n, USD),
+    );
+    expect(Either.isLeft(selectDenomination([product], { maxAmount: money(186n, USD) }))).toBe(true);
+  });
+
+  it('breaks a tie on the exact cost when both are charged alike', () => {
+    const dearer = dvsPriced('1', '1.857'); // 1.8695, charged 1.87
+    const cheaper = dvsPriced('2', '1.851'); // 1.8635, charged 1.87 too
+    expect(select([dearer, cheaper], 100).product.id).toBe('2');
+    expect(select([cheaper, dearer], 100).product.id).toBe('2');
   });
 });

@@ -2,11 +2,12 @@ import { Either } from 'effect';
 import { type Currency, sameCurrency } from '../money/currency';
 import { impliedRate } from '../money/exchange-rate';
 import { money } from '../money/money';
+import { chargeOf, comparePrecise, preciseOf, subtractPrecise } from '../money/precise-money';
 import {
   compareProductIds,
-  costAt,
   destinationAt,
   destinationCurrencyOf,
+  exactCostAt,
   type Product,
   sourceCurrencyOf,
   wholesaleAt,
@@ -32,11 +33,11 @@ const pickAt = (grid: CandidateGrid, index: bigint): Pick => {
   return { grid, index: largestIndexAtOrBelow(grid, value) ?? index, value };
 };
 
+/** Exact costs (before rounding up): two prices charged alike still differ here. Across currencies: by code. */
 const compareCost = (a: Pick, b: Pick): number => {
-  const left = costAt(a.grid.product, a.index);
-  const right = costAt(b.grid.product, b.index);
-  if (!sameCurrency(left.currency, right.currency)) return left.currency.code < right.currency.code ? -1 : 1;
-  return left.amountMinor < right.amountMinor ? -1 : left.amountMinor > right.amountMinor ? 1 : 0;
+  const left = exactCostAt(a.grid.product, a.index);
+  const right = exactCostAt(b.grid.product, b.index);
+  return comparePrecise(left, right) ?? (left.currency.code < right.currency.code ? -1 : 1);
 };
 
 /** Ties on amount: cheapest source cost, then lowest product id. */
@@ -102,6 +103,8 @@ const quoteOf = (pick: Pick, rule: SelectionRule, request: SelectionRequest): Qu
   const { product } = pick.grid;
   const receive = destinationAt(product, pick.index);
   const wholesale = wholesaleAt(product, pick.index);
+  const costExact = exactCostAt(product, pick.index);
+  const cost = chargeOf(costExact);
   const rate = product._tag === 'RangedProduct' ? product.rate : Either.getOrThrow(impliedRate(wholesale, receive));
   return Object.freeze({
     product,
@@ -109,7 +112,10 @@ const quoteOf = (pick: Pick, rule: SelectionRule, request: SelectionRequest): Qu
     matchedAmount: money(pick.value, request.maxAmount.currency),
     wholesale,
     fee: product.fee,
-    cost: costAt(product, pick.index),
+    costExact,
+    cost,
+    // one currency: chargeOf keeps costExact's
+    roundingUp: subtractPrecise(preciseOf(cost), costExact) ?? costExact,
     rule,
     request,
     rate,

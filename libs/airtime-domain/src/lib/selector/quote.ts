@@ -1,6 +1,7 @@
 import type { Currency } from '../money/currency';
 import type { ExchangeRate } from '../money/exchange-rate';
 import type { Money } from '../money/money';
+import type { PreciseMoney } from '../money/precise-money';
 import type { Product } from '../product/product';
 
 /** Which rule of the denomination selector chose the amount. */
@@ -27,6 +28,12 @@ export interface SelectionRequest {
 /**
  * The selector's answer: what will be sent, what it costs and why. Stored on
  * the top-up and offered to callers as a dry run.
+ *
+ * Prices are kept exactly at the provider's precision; only `cost`, the
+ * amount the account is charged, is rounded, and always up:
+ * `cost = costExact + roundingUp`, with 0 <= roundingUp < one minor unit.
+ * E.g. wholesale USD 1.857 + fee 0.0125 = costExact 1.8695, cost 1.87,
+ * roundingUp 0.0005.
  */
 export interface Quote {
   readonly product: Product;
@@ -34,10 +41,20 @@ export interface Quote {
   readonly receive: Money;
   /** The matched amount in the request's currency (equals `receive` or `cost`). */
   readonly matchedAmount: Money;
-  readonly wholesale: Money;
-  readonly fee: Money;
-  /** wholesale + fee: the amount held and then captured on the account. */
+  /**
+   * The wholesale price of `receive`, exact: a fixed product's as the
+   * provider gives it; a ranged product's converted through `rate` and
+   * rounded up to the source minor unit.
+   */
+  readonly wholesale: PreciseMoney;
+  /** The product's fee, exact. */
+  readonly fee: PreciseMoney;
+  /** wholesale + fee, exact: the price before any rounding. */
+  readonly costExact: PreciseMoney;
+  /** `costExact` rounded up to the source minor unit: the amount held and then captured on the account. */
   readonly cost: Money;
+  /** `cost - costExact`: what rounding up added, at least zero and below one minor unit. */
+  readonly roundingUp: PreciseMoney;
   readonly rule: SelectionRule;
   readonly request: SelectionRequest;
   /** Source -> destination rate of this quote (receive / wholesale). */

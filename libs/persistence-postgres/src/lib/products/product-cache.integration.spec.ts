@@ -1,4 +1,11 @@
-import { makeFixedProduct, makeRangedProduct, money, parseExchangeRate, type Product } from '@airtime/domain';
+import {
+  makeFixedProduct,
+  makeRangedProduct,
+  money,
+  parseExchangeRate,
+  preciseOf,
+  type Product,
+} from '@airtime/domain';
 import { arbitraryCatalogue, arbitraryCurrency, testCurrency } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
@@ -20,8 +27,8 @@ const fixed = (id: string, operatorId: string, countryIso: string, kind: Product
       kind,
       operator: { id: operatorId, name: 'Op', countryIso },
       destination: money(10_000n, countryIso === 'KE' ? kes : php),
-      wholesale: money(190n, usd),
-      fee: money(10n, usd),
+      wholesale: preciseOf(money(190n, usd)),
+      fee: preciseOf(money(10n, usd)),
     }),
   );
 const ranged = (id: string) =>
@@ -35,7 +42,7 @@ const ranged = (id: string) =>
       destinationMax: money(100_000n, php),
       stepMinor: 100n,
       rate: Either.getOrThrow(parseExchangeRate('58.1234', usd, php)),
-      fee: money(0n, usd),
+      fee: preciseOf(money(0n, usd)),
     }),
   );
 const ids = (products: readonly Product[]) => products.map(({ id }) => id);

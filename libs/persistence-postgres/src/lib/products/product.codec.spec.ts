@@ -19,9 +19,9 @@ const fixedJson: ProductJson = {
   name: 'Smart 100',
   kind: 'AIRTIME',
   operator: { id: '7', name: 'Smart', countryIso: 'PH' },
-  fee: { amountMinor: '10', currency: 'USD' },
+  fee: { amount: '0.10', currency: 'USD' },
   destination: { amountMinor: '10000', currency: 'PHP' },
-  wholesale: { amountMinor: '190', currency: 'USD' },
+  wholesale: { amount: '1.90', currency: 'USD' },
 };
 
 describe('product codec', () => {
@@ -43,18 +43,37 @@ describe('product codec', () => {
     const big = Either.getOrThrow(
       Schema.decodeUnknownEither(ProductFromJson)({
         ...fixedJson,
-        wholesale: { amountMinor: '90071992547409931', currency: 'USD' },
+        wholesale: { amount: '900719925474099.31', currency: 'USD' },
       }),
     );
-    expect(big._tag === 'FixedProduct' && big.wholesale.amountMinor).toBe(90071992547409931n);
+    expect(big._tag === 'FixedProduct' && big.wholesale.units).toBe(90071992547409931n);
     expect(Either.getOrThrow(encode(big, 'product'))).toMatchObject({
-      wholesale: { amountMinor: '90071992547409931', currency: 'USD' },
+      wholesale: { amount: '900719925474099.31', currency: 'USD' },
     });
+  });
+
+  it('keeps DVS prices at their own precision, as plain decimal strings', () => {
+    const dvsPriced = {
+      ...fixedJson,
+      wholesale: { amount: '1.857', currency: 'USD' },
+      fee: { amount: '0.0125', currency: 'USD' },
+    };
+    const product = Either.getOrThrow(decode(dvsPriced, 'product 42'));
+    expect(product._tag === 'FixedProduct' && product.wholesale).toMatchObject({ units: 1857n, scale: 3 });
+    expect(Either.getOrThrow(encode(product, 'product 42'))).toMatchObject({
+      wholesale: { amount: '1.857', currency: 'USD' },
+      fee: { amount: '0.0125', currency: 'USD' },
+    });
+    for (const amount of ['1.857e0', ' 1.857', '1,857', '01.8', '.5', '']) {
+      expect(reasonOf(decode({ ...fixedJson, wholesale: { amount, currency: 'USD' } }, 'product 42'))).toMatch(
+        /at wholesale/,
+      );
+    }
   });
 
   it('re-resolves currencies by code and refuses unknown ones or a wrong exponent', () => {
     expect(Schema.decodeUnknownSync(CurrencyFromCode)('BHD')).toEqual({ code: 'BHD', exponent: 3 });
-    expect(reasonOf(decode({ ...fixedJson, fee: { amountMinor: '10', currency: 'XXY' } }, 'product 42'))).toMatch(
+    expect(reasonOf(decode({ ...fixedJson, fee: { amount: '0.10', currency: 'XXY' } }, 'product 42'))).toMatch(
       /^product 42 does not decode: at fee\.currency: unknown currency code "XXY"/,
     );
     const wrongExponent = { ...testCurrency('USD'), exponent: 3 };
@@ -73,10 +92,10 @@ describe('product codec', () => {
   });
 
   it("refuses a product that breaks the domain's product rules, with the rule", () => {
-    expect(reasonOf(decode({ ...fixedJson, wholesale: { amountMinor: '0', currency: 'USD' } }, 'product 42'))).toMatch(
+    expect(reasonOf(decode({ ...fixedJson, wholesale: { amount: '0', currency: 'USD' } }, 'product 42'))).toMatch(
       /wholesale price must be positive/,
     );
-    expect(reasonOf(decode({ ...fixedJson, fee: { amountMinor: '10', currency: 'EUR' } }, 'product 42'))).toMatch(
+    expect(reasonOf(decode({ ...fixedJson, fee: { amount: '0.10', currency: 'EUR' } }, 'product 42'))).toMatch(
       /fee and wholesale price differ in currency/,
     );
     expect(reasonOf(decode({ ...fixedJson, _tag: 'SomethingElse' }, 'product 42'))).toMatch(/_tag/);
@@ -85,7 +104,7 @@ describe('product codec', () => {
 
   it('does not write a product it could not read back', () => {
     const decoded = Either.getOrThrow(decode(fixedJson, 'product 42'));
-    const broken = { ...decoded, wholesale: { amountMinor: 0n, currency: testCurrency('USD') } } as Product;
+    const broken = { ...decoded, wholesale: { units: 0n, scale: 2, currency: testCurrency('USD') } } as Product;
     expect(reasonOf(encode(broken, 'product 42'))).toMatch(
       /^product 42 cannot be stored exactly: .*wholesale price must be positive/,
     );

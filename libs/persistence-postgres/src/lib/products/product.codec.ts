@@ -8,7 +8,12 @@ import {
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { fromDomain } from '../shared/codec.support';
-import { ExchangeRateFromJson, MoneyFromJson, PositiveBigIntFromDecimal } from '../shared/money.codec';
+import {
+  ExchangeRateFromJson,
+  MoneyFromJson,
+  PositiveBigIntFromDecimal,
+  PreciseMoneyFromJson,
+} from '../shared/money.codec';
 
 /**
  * Products as exact JSON (the product cache and every stored quote use it).
@@ -29,14 +34,14 @@ const base = {
   name: Schema.String,
   kind: ProductKindJson,
   operator: OperatorFromJson,
-  fee: MoneyFromJson,
+  fee: PreciseMoneyFromJson,
 };
 
 const FixedProductFields = Schema.Struct({
   _tag: Schema.Literal('FixedProduct'),
   ...base,
   destination: MoneyFromJson,
-  wholesale: MoneyFromJson,
+  wholesale: PreciseMoneyFromJson,
 });
 
 const RangedProductFields = Schema.Struct({

@@ -1,4 +1,13 @@
-import { type Currency, currencyOf, type ExchangeRate, type Money } from '@airtime/domain';
+import {
+  type Currency,
+  currencyOf,
+  type ExchangeRate,
+  formatPrecise,
+  isWellFormedPrecise,
+  type Money,
+  parsePreciseMoney,
+  type PreciseMoney,
+} from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
 import { fromDomain } from './codec.support';
 
@@ -70,6 +79,36 @@ export const MoneyFromJson: Schema.Schema<Money, { readonly amountMinor: string;
   });
 
 export type MoneyJson = Schema.Schema.Encoded<typeof MoneyFromJson>;
+
+const PLAIN_DECIMAL_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+const isPreciseMoney = (input: unknown): input is PreciseMoney =>
+  typeof input === 'object' &&
+  input !== null &&
+  typeof (input as PreciseMoney).units === 'bigint' &&
+  typeof (input as PreciseMoney).scale === 'number' &&
+  isCurrency((input as PreciseMoney).currency);
+
+const PreciseMoneyFields = Schema.Struct({ amount: Schema.String, currency: CurrencyFromCode });
+
+/**
+ * An exact amount at a provider's precision as a plain decimal string:
+ * `{ "amount": "1.857", "currency": "USD" }` (a DVS price; never "1.857e0").
+ */
+export const PreciseMoneyFromJson: Schema.Schema<PreciseMoney, { readonly amount: string; readonly currency: string }> =
+  Schema.transformOrFail(PreciseMoneyFields, Schema.declare(isPreciseMoney, { identifier: 'PreciseMoney' }), {
+    strict: true,
+    decode: ({ amount, currency }, _, ast) =>
+      PLAIN_DECIMAL_TEXT.test(amount)
+        ? fromDomain(parsePreciseMoney(amount, currency), ast, amount, (error) => error.reason)
+        : Either.left(new ParseResult.Type(ast, amount, 'expected a plain decimal string')),
+    encode: (value, _, ast) =>
+      isWellFormedPrecise(value)
+        ? Either.right({ amount: formatPrecise(value), currency: value.currency })
+        : Either.left(new ParseResult.Type(ast, value, 'an amount with an invalid scale')),
+  });
+
+export type PreciseMoneyJson = Schema.Schema.Encoded<typeof PreciseMoneyFromJson>;
 
 /** A rate as its exact fraction: `{ "source": "USD", "destination": "PHP", "numerator": "581234", "denominator": "10000" }`. */
 export const ExchangeRateFromJson: Schema.Schema<

@@ -42,18 +42,21 @@ describe('quote codec', () => {
         name: 'Smart 100 PHP',
         kind: 'AIRTIME',
         operator: { id: 'smart-ph', name: 'Smart', countryIso: 'PH' },
-        fee: { amountMinor: '10', currency: 'USD' },
+        fee: { amount: '0.0125', currency: 'USD' },
         destination: { amountMinor: '10000', currency: 'PHP' },
-        wholesale: { amountMinor: '190', currency: 'USD' },
+        wholesale: { amount: '1.857', currency: 'USD' },
       },
       receive: { amountMinor: '10000', currency: 'PHP' },
       matchedAmount: { amountMinor: '10000', currency: 'PHP' },
-      wholesale: { amountMinor: '190', currency: 'USD' },
-      fee: { amountMinor: '10', currency: 'USD' },
-      cost: { amountMinor: '200', currency: 'USD' },
+      // DVS prices at their own precision; the charged cost rounded up, and by how much
+      wholesale: { amount: '1.857', currency: 'USD' },
+      fee: { amount: '0.0125', currency: 'USD' },
+      costExact: { amount: '1.8695', currency: 'USD' },
+      cost: { amountMinor: '187', currency: 'USD' },
+      roundingUp: { amount: '0.0005', currency: 'USD' },
       rule: 'LARGEST_AT_OR_BELOW_MAX',
       request: { maxAmount: { amountMinor: '10000', currency: 'PHP' } },
-      rate: { source: 'USD', destination: 'PHP', numerator: '1000', denominator: '19' },
+      rate: { source: 'USD', destination: 'PHP', numerator: '100000', denominator: '1857' },
     });
   });
 

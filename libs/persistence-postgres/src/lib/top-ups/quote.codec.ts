@@ -1,6 +1,6 @@
 import type { Quote } from '@airtime/domain';
 import { Schema } from 'effect';
-import { CurrencyFromCode, ExchangeRateFromJson, MoneyFromJson } from '../shared/money.codec';
+import { CurrencyFromCode, ExchangeRateFromJson, MoneyFromJson, PreciseMoneyFromJson } from '../shared/money.codec';
 import { ProductFromJson } from '../products/product.codec';
 
 const SelectionRequestFromJson = Schema.Struct({
@@ -13,9 +13,11 @@ const QuoteFields = Schema.Struct({
   product: ProductFromJson,
   receive: MoneyFromJson,
   matchedAmount: MoneyFromJson,
-  wholesale: MoneyFromJson,
-  fee: MoneyFromJson,
+  wholesale: PreciseMoneyFromJson,
+  fee: PreciseMoneyFromJson,
+  costExact: PreciseMoneyFromJson,
   cost: MoneyFromJson,
+  roundingUp: PreciseMoneyFromJson,
   rule: Schema.Literal('SMALLEST_AT_OR_ABOVE_DESIRED', 'LARGEST_AT_OR_BELOW_MAX_FALLBACK', 'LARGEST_AT_OR_BELOW_MAX'),
   request: SelectionRequestFromJson,
   rate: ExchangeRateFromJson,
@@ -24,7 +26,8 @@ const QuoteFields = Schema.Struct({
 export type QuoteJson = Schema.Schema.Encoded<typeof QuoteFields>;
 
 /**
- * A quote as the exact JSON of `top_ups.quote`: amounts as decimal strings,
+ * A quote as the exact JSON of `top_ups.quote`: amounts as decimal strings
+ * (prices, fee, exact cost and rounding at the provider's precision),
  * currencies by code, the product whole (fixed or ranged, with its rate
  * fraction). Decoding and encoding give back the same quote.
  */

@@ -5,6 +5,7 @@ import {
   impliedRate,
   makeFixedProduct,
   money,
+  preciseOf,
   type NewTopUp,
   parseExternalId,
   type Quote,
@@ -74,8 +75,8 @@ const quoteIn = (code: string, costMinor: bigint): Quote => {
       kind,
       operator,
       destination: sample.receive,
-      wholesale: money(costMinor - 1n, currency),
-      fee: money(1n, currency),
+      wholesale: preciseOf(money(costMinor - 1n, currency)),
+      fee: preciseOf(money(1n, currency)),
     }),
   );
   return {
@@ -83,7 +84,9 @@ const quoteIn = (code: string, costMinor: bigint): Quote => {
     product,
     wholesale: product.wholesale,
     fee: product.fee,
+    costExact: preciseOf(money(costMinor, currency)),
     cost: money(costMinor, currency),
+    roundingUp: preciseOf(money(0n, currency)),
     rate: Either.getOrThrow(impliedRate(product.wholesale, product.destination)),
   };
 };

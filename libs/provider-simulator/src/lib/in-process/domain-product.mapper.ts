@@ -3,6 +3,7 @@ import {
   makeFixedProduct,
   makeRangedProduct,
   type Operator,
+  preciseOf,
   type Product,
   type ProductKind,
 } from '@airtime/domain';
@@ -32,10 +33,10 @@ export const toDomainProduct = (catalogue: Catalogue, product: SimProduct): Eith
     name: product.name,
     kind: SUBSERVICE_KINDS[product.subserviceId] ?? 'AIRTIME',
     operator,
-    fee: product.wholesaleFee,
+    fee: preciseOf(product.wholesaleFee),
   };
   return product.kind === 'FIXED'
-    ? makeFixedProduct({ ...common, destination: product.destination, wholesale: product.wholesale })
+    ? makeFixedProduct({ ...common, destination: product.destination, wholesale: preciseOf(product.wholesale) })
     : makeRangedProduct({
         ...common,
         destinationMin: product.destinationMin,
