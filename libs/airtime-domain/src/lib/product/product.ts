@@ -148,12 +148,25 @@ export const exactCostAt = (product: Product, index: bigint): PreciseMoney => {
  */
 export const costAt = (product: Product, index: bigint): Money => chargeOf(exactCostAt(product, index));
 
-/** Orders product ids numerically when both are digits (DVS ids), else by code point. */
+const DIGITS_ONLY = /^[0-9]+$/;
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A strict total order on product ids, so that the selector's last
+ * tie-break never depends on product order: ids of digits only (DVS ids)
+ * come first, by number ("9" < "10"), equal numbers by text ("09" < "9");
+ * every other id follows, by UTF-16 code units ("1a" < "a"). 0 only for
+ * equal ids.
+ */
 export const compareProductIds = (a: string, b: string): number => {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+  const aDigits = DIGITS_ONLY.test(a);
+  const bDigits = DIGITS_ONLY.test(b);
+  if (aDigits !== bDigits) return aDigits ? -1 : 1;
+  if (aDigits) {
     const left = BigInt(a);
     const right = BigInt(b);
-    return left < right ? -1 : left > right ? 1 : 0;
+    if (left !== right) return left < right ? -1 : 1;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byText(a, b);
 };

@@ -101,6 +101,37 @@ describe('denomination selector: rules', () => {
     expect(select([fixed('10', smart, 20, 36n), fixed('9', smart, 20, 36n)], 20).product.id).toBe('9');
   });
 
+  it('gives one winner among equal products whatever their order, with ids mixing digits and letters', () => {
+    const KES = testCurrency('KES');
+    const safaricom: Operator = { id: '77', name: 'Safaricom', countryIso: 'KE' };
+    // KES 100.00 for USD 1.00, three times
+    const equal = (id: string) =>
+      Either.getOrThrow(
+        makeFixedProduct({
+          id,
+          name: `Safaricom 100 (${id})`,
+          kind: 'AIRTIME',
+          operator: safaricom,
+          destination: money(10_000n, KES),
+          wholesale: preciseOf(money(100n, USD)),
+          fee: preciseOf(money(0n, USD)),
+        }),
+      );
+    const [nine, ten, oneA] = [equal('9'), equal('10'), equal('1a')];
+    const orders = [
+      [nine, ten, oneA],
+      [nine, oneA, ten],
+      [ten, nine, oneA],
+      [ten, oneA, nine],
+      [oneA, nine, ten],
+      [oneA, ten, nine],
+    ];
+    const winners = orders.map(
+      (order) => Either.getOrThrow(selectDenomination(order, { maxAmount: money(10_000n, KES) })).product.id,
+    );
+    expect(winners).toEqual(orders.map(() => '9'));
+  });
+
   it('counts the fee in the cost used to break ties', () => {
     const lowWholesaleHighFee = fixed('1', globe, 20, 30n, 10n);
     const higherWholesaleNoFee = fixed('2', smart, 20, 36n);
