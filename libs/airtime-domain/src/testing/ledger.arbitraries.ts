@@ -85,21 +85,39 @@ export const applyLedgerOperation = (
 ): Either.Either<LedgerAccountResult | LedgerMovementResult, LedgerError> =>
   stepLedgerOperation(ledger, operation).result;
 
+/** Shows an id so that a counterexample can be read: escapes, and long ids by their length. */
+const showId = (id: string): string => (id.length > 40 ? `<${id.length} characters>` : JSON.stringify(id));
+
 /** A readable, bigint-safe description of an operation (for counterexamples). */
 export const describeLedgerOperation = (operation: LedgerOperation): string => {
   const fields = Object.entries(operation.input).map(([name, value]: [string, unknown]) => {
-    const shown = typeof value === 'object' && value !== null && 'code' in value ? String(value.code) : String(value);
+    const shown =
+      typeof value === 'object' && value !== null && 'code' in value && 'exponent' in value
+        ? `${String(value.code)}/${String(value.exponent)}`
+        : typeof value === 'string'
+          ? showId(value)
+          : String(value);
     return `${name}=${shown}`;
   });
   return `${operation.kind}(${fields.join(', ')})`;
 };
 
-/** The ids and currencies operations draw from: small pools, so that keys collide and repeats happen. */
+/**
+ * The ids and currencies operations draw from: small pools, so that keys
+ * collide and repeats happen. The valid ids include odd ones (inner spaces,
+ * quotes, LIKE wildcards, non-Latin letters, emoji); `hostileIds` and
+ * `forgedCurrencies` are drawn now and then in their place, and must be
+ * refused before they reach a ledger or a store.
+ */
 export interface LedgerPools {
   readonly accountIds: readonly string[];
   readonly currencies: readonly Currency[];
   readonly transactionIds: readonly string[];
   readonly depositIds: readonly string[];
+  /** Ids that every identifier rule refuses (empty, blank, too long, bidi and control characters, edge spaces). */
+  readonly hostileIds: readonly string[];
+  /** Currencies the ledger refuses: a known code with another exponent, an unknown code. */
+  readonly forgedCurrencies: readonly Currency[];
 }
 
 const knownCurrency = (code: string): Currency => Either.getOrThrow(currencyOf(code));
@@ -107,12 +125,52 @@ const knownCurrency = (code: string): Currency => Either.getOrThrow(currencyOf(c
 const ids = (prefix: string, count: number): readonly string[] =>
   Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
 
+/** Ids every identifier rule refuses: each kind of fault once. */
+export const HOSTILE_LEDGER_IDS: readonly string[] = [
+  '',
+  '   ',
+  'acct\u202e1',
+  '\u200etx',
+  'a\u2066b\u2069',
+  'dep\u061c',
+  'zero\u200bwidth',
+  ' lead',
+  'trail ',
+  'line\nbreak',
+  'nul\u0000',
+  'x'.repeat(101),
+  'd'.repeat(8_000),
+];
+
 export const defaultLedgerPools: LedgerPools = {
-  accountIds: ['acct-a', 'acct-b', 'acct-c'],
+  accountIds: ['acct-a', 'acct b', `acct-'c'`],
   currencies: [knownCurrency('KES'), knownCurrency('USD')],
-  transactionIds: ids('tx', 4),
+  transactionIds: ['tx-1', 'tx 2', 'tx_%3', 'tx-"4"-字😀'],
   depositIds: ids('dep', 5),
+  hostileIds: HOSTILE_LEDGER_IDS,
+  forgedCurrencies: [
+    { code: 'KES', exponent: 3 },
+    { code: 'USD', exponent: 0 },
+    { code: 'ZZZ', exponent: 2 },
+  ],
 };
+
+/** Mostly one of `valid`, one time in `1 + odds` one of `hostile` (when there are any and `withHostile`). */
+const mostly = <T>(valid: readonly T[], hostile: readonly T[], withHostile: boolean, odds = 24): fc.Arbitrary<T> =>
+  withHostile && hostile.length > 0
+    ? fc.oneof(
+        { weight: odds, arbitrary: fc.constantFrom(...valid) },
+        { weight: 1, arbitrary: fc.constantFrom(...hostile) },
+      )
+    : fc.constantFrom(...valid);
+
+/** A transaction id from the pools, hostile now and then. */
+export const arbitraryTransactionIdRef = (pools: LedgerPools = defaultLedgerPools): fc.Arbitrary<string> =>
+  mostly(pools.transactionIds, pools.hostileIds, true);
+
+/** A deposit id from the pools, hostile now and then. */
+export const arbitraryDepositIdRef = (pools: LedgerPools = defaultLedgerPools): fc.Arbitrary<string> =>
+  mostly(pools.depositIds, pools.hostileIds, true);
 
 /** A valid movement amount (> 0). */
 export const arbitraryPositiveAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
@@ -193,14 +251,23 @@ export const describeCaptureShare = (share: CaptureShare): string => {
   }
 };
 
-/** An account key from the pools. */
-export const arbitraryAccountRef = (pools: LedgerPools = defaultLedgerPools) =>
-  fc.record({ accountId: fc.constantFrom(...pools.accountIds), currency: fc.constantFrom(...pools.currencies) });
+/**
+ * An account key from the pools; with `hostile`, now and then a hostile
+ * account id or a forged currency instead.
+ */
+export const arbitraryAccountRef = (
+  pools: LedgerPools = defaultLedgerPools,
+  options: { readonly hostile?: boolean } = {},
+) =>
+  fc.record({
+    accountId: mostly(pools.accountIds, pools.hostileIds, options.hostile ?? false),
+    currency: mostly(pools.currencies, pools.forgedCurrencies, options.hostile ?? false),
+  });
 
-/** Any operation over the pools: valid, repeated, conflicting or illegal. */
+/** Any operation over the pools: valid, repeated, conflicting or illegal, now and then with a hostile id or currency. */
 export const arbitraryLedgerOperation = (pools: LedgerPools = defaultLedgerPools): fc.Arbitrary<LedgerOperation> => {
-  const account = arbitraryAccountRef(pools);
-  const transactionId = fc.constantFrom(...pools.transactionIds);
+  const account = arbitraryAccountRef(pools, { hostile: true });
+  const transactionId = arbitraryTransactionIdRef(pools);
   return fc.oneof(
     {
       weight: 1,
@@ -225,7 +292,7 @@ export const arbitraryLedgerOperation = (pools: LedgerPools = defaultLedgerPools
       arbitrary: fc
         .record({
           account,
-          depositId: fc.constantFrom(...pools.depositIds),
+          depositId: arbitraryDepositIdRef(pools),
           amountMinor: arbitraryMovementAmountMinor(),
         })
         .map(({ account: ref, ...rest }): LedgerOperation => ({ kind: 'deposit', input: { ...ref, ...rest } })),

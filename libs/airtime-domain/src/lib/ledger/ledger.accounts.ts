@@ -9,12 +9,12 @@ import {
   findAccount,
 } from './ledger';
 import {
-  AccountAlreadyOpen,
-  AccountNotFound,
-  CreditLimitInUse,
-  IdempotencyConflict,
-  InvalidLedgerAmount,
-} from './ledger.errors';
+  checkDepositInput,
+  checkOpenAccountInput,
+  checkSetCreditLimitInput,
+  type LedgerInputError,
+} from './ledger-input.check';
+import { AccountAlreadyOpen, AccountNotFound, CreditLimitInUse, IdempotencyConflict } from './ledger.errors';
 import { recordEntry } from './ledger.journal';
 
 export interface OpenAccountInput {
@@ -46,21 +46,16 @@ const withAccount = (ledger: Ledger, account: LedgerAccount): Ledger => {
 /**
  * Opens an account in a currency with zero balances. Opening it again with
  * the same credit limit changes nothing; with another one it is refused
- * (use `setCreditLimit`).
+ * (use `setCreditLimit`). Input checks (`checkOpenAccountInput`) come first:
+ * `InvalidIdentifier`, `InvalidLedgerCurrency` (a forged exponent),
+ * `InvalidLedgerAmount`.
  */
 export const openAccount = (
   ledger: Ledger,
   input: OpenAccountInput,
-): Either.Either<LedgerAccountResult, InvalidLedgerAmount | AccountAlreadyOpen> => {
-  if (input.creditLimitMinor < 0n) {
-    return Either.left(
-      new InvalidLedgerAmount({
-        operation: 'OPEN_ACCOUNT',
-        amountMinor: input.creditLimitMinor,
-        reason: 'a credit limit cannot be negative',
-      }),
-    );
-  }
+): Either.Either<LedgerAccountResult, LedgerInputError | AccountAlreadyOpen> => {
+  const checked = checkOpenAccountInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const existing = findAccount(ledger, input.accountId, input.currency.code);
   if (existing) {
     return existing.creditLimitMinor === input.creditLimitMinor
@@ -94,16 +89,9 @@ export const openAccount = (
 export const setCreditLimit = (
   ledger: Ledger,
   input: SetCreditLimitInput,
-): Either.Either<LedgerAccountResult, InvalidLedgerAmount | AccountNotFound | CreditLimitInUse> => {
-  if (input.creditLimitMinor < 0n) {
-    return Either.left(
-      new InvalidLedgerAmount({
-        operation: 'SET_CREDIT_LIMIT',
-        amountMinor: input.creditLimitMinor,
-        reason: 'a credit limit cannot be negative',
-      }),
-    );
-  }
+): Either.Either<LedgerAccountResult, LedgerInputError | AccountNotFound | CreditLimitInUse> => {
+  const checked = checkSetCreditLimitInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const existing = findAccount(ledger, input.accountId, input.currency.code);
   if (!existing) return Either.left(new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
   if (existing.creditLimitMinor === input.creditLimitMinor)
@@ -130,16 +118,9 @@ export const setCreditLimit = (
 export const deposit = (
   ledger: Ledger,
   input: DepositInput,
-): Either.Either<LedgerMovementResult, InvalidLedgerAmount | IdempotencyConflict | AccountNotFound> => {
-  if (input.amountMinor <= 0n) {
-    return Either.left(
-      new InvalidLedgerAmount({
-        operation: 'DEPOSIT',
-        amountMinor: input.amountMinor,
-        reason: 'a deposit must be positive',
-      }),
-    );
-  }
+): Either.Either<LedgerMovementResult, LedgerInputError | IdempotencyConflict | AccountNotFound> => {
+  const checked = checkDepositInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const recorded = ledger.deposits.get(input.depositId);
   if (recorded) {
     const same =

@@ -1,4 +1,5 @@
 import { Data } from 'effect';
+import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import type { JournalEntryKind } from './ledger';
 
 /** No account is open for this account id in this currency. */
@@ -47,6 +48,29 @@ export class InvalidLedgerAmount extends Data.TaggedError('InvalidLedgerAmount')
   readonly code = 'INVALID_LEDGER_AMOUNT' as const;
   override get message(): string {
     return `invalid ${this.operation} amount ${this.amountMinor}: ${this.reason}`;
+  }
+}
+
+/**
+ * A currency that is not the one its code names (one currency, one
+ * exponent): a code the platform does not know, or a known code with
+ * another exponent than ISO 4217's (e.g. KES with 3), or than the one its
+ * account was opened with. An unknown code is not kept (it came from the
+ * caller); `expectedExponent` is then undefined.
+ */
+export class InvalidLedgerCurrency extends Data.TaggedError('InvalidLedgerCurrency')<{
+  /** The ISO 4217 code, when it is a known one. */
+  readonly currency: string | undefined;
+  /** The exponent given. */
+  readonly exponent: number;
+  /** The code's exponent (ISO 4217's, or the account's); undefined when the code is unknown. */
+  readonly expectedExponent: number | undefined;
+}> {
+  readonly code = 'INVALID_LEDGER_CURRENCY' as const;
+  override get message(): string {
+    return this.currency === undefined || this.expectedExponent === undefined
+      ? 'not a currency the ledger knows (an ISO 4217 currency with minor units)'
+      : `${this.currency} has exponent ${this.expectedExponent}, not ${this.exponent}`;
   }
 }
 
@@ -126,6 +150,8 @@ export class HoldNotCaptured extends Data.TaggedError('HoldNotCaptured')<{
 }
 
 export type LedgerError =
+  | InvalidIdentifier
+  | InvalidLedgerCurrency
   | AccountNotFound
   | AccountAlreadyOpen
   | CreditLimitInUse

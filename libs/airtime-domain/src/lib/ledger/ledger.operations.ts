@@ -16,8 +16,15 @@ import {
   HoldNotFound,
   IdempotencyConflict,
   InsufficientFunds,
-  InvalidLedgerAmount,
 } from './ledger.errors';
+import {
+  checkAuthorizeInput,
+  checkCaptureInput,
+  checkReverseInput,
+  checkVoidHoldInput,
+  type LedgerInputError,
+} from './ledger-input.check';
+import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import { type EntryFields, recordEntry } from './ledger.journal';
 
 /**
@@ -65,7 +72,7 @@ const recordOnHold = (
   return Either.right({ ledger: Object.freeze({ ...recorded.ledger, holds }), entry: recorded.entry, applied: true });
 };
 
-export type AuthorizeError = InvalidLedgerAmount | IdempotencyConflict | AccountNotFound | InsufficientFunds;
+export type AuthorizeError = LedgerInputError | IdempotencyConflict | AccountNotFound | InsufficientFunds;
 
 /**
  * A refused authorization with the ledger after it. Only a refusal for
@@ -109,7 +116,7 @@ const recordRefusal = (ledger: Ledger, refusal: Refusal): Either.Either<never, A
  *   the same `InsufficientFunds` again, even after funds arrive: a failed
  *   claim stays failed, never a late success;
  * - any other arguments under a claimed id are an `IdempotencyConflict`.
- * Input errors (`InvalidLedgerAmount`, `AccountNotFound`) claim nothing.
+ * Input errors (`checkAuthorizeInput`'s, `AccountNotFound`) claim nothing.
  * A refusal comes with the ledger after it (`AuthorizeFailure`), which the
  * caller keeps just as it keeps the ledger of a success.
  */
@@ -117,16 +124,8 @@ export const authorize = (
   ledger: Ledger,
   input: AuthorizeInput,
 ): Either.Either<LedgerMovementResult, AuthorizeFailure> => {
-  if (input.amountMinor <= 0n) {
-    return notAuthorized(
-      ledger,
-      new InvalidLedgerAmount({
-        operation: 'AUTHORIZE',
-        amountMinor: input.amountMinor,
-        reason: 'an authorization must be positive',
-      }),
-    );
-  }
+  const checked = checkAuthorizeInput(input);
+  if (Either.isLeft(checked)) return notAuthorized(ledger, checked.left);
   const conflict = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>, verb: string) =>
     notAuthorized(
       ledger,
@@ -184,7 +183,9 @@ export const authorize = (
 export const voidHold = (
   ledger: Ledger,
   input: VoidHoldInput,
-): Either.Either<LedgerMovementResult, HoldNotFound | HoldAlreadySettled | AccountNotFound> => {
+): Either.Either<LedgerMovementResult, InvalidIdentifier | HoldNotFound | HoldAlreadySettled | AccountNotFound> => {
+  const checked = checkVoidHoldInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const hold = ledger.holds.get(input.transactionId);
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.settlement?.kind === 'VOID') return repeated(ledger, hold.settlement);
@@ -217,17 +218,10 @@ export const capture = (
   input: CaptureInput,
 ): Either.Either<
   LedgerMovementResult,
-  InvalidLedgerAmount | HoldNotFound | HoldAlreadySettled | IdempotencyConflict | CaptureExceedsHold | AccountNotFound
+  LedgerInputError | HoldNotFound | HoldAlreadySettled | IdempotencyConflict | CaptureExceedsHold | AccountNotFound
 > => {
-  if (input.amountMinor < 0n) {
-    return Either.left(
-      new InvalidLedgerAmount({
-        operation: 'CAPTURE',
-        amountMinor: input.amountMinor,
-        reason: 'a capture cannot be negative',
-      }),
-    );
-  }
+  const checked = checkCaptureInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const hold = ledger.holds.get(input.transactionId);
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.settlement?.kind === 'VOID') {
@@ -272,7 +266,9 @@ export const capture = (
 export const reverse = (
   ledger: Ledger,
   input: ReverseInput,
-): Either.Either<LedgerMovementResult, HoldNotFound | HoldNotCaptured | AccountNotFound> => {
+): Either.Either<LedgerMovementResult, InvalidIdentifier | HoldNotFound | HoldNotCaptured | AccountNotFound> => {
+  const checked = checkReverseInput(input);
+  if (Either.isLeft(checked)) return Either.left(checked.left);
   const hold = ledger.holds.get(input.transactionId);
   if (!hold) return Either.left(new HoldNotFound({ transactionId: input.transactionId }));
   if (hold.reversal) return repeated(ledger, hold.reversal);

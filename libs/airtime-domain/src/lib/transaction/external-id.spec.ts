@@ -25,13 +25,22 @@ describe('external id', () => {
     ['a line separator', 'order\u202842'],
     ['a control character', 'order\u000042'],
     ['half a surrogate pair', 'order\ud83d'],
-  ])('refuses %s', (_, text) => {
+    ['a right-to-left override', 'order\u202e42'],
+    ['a left-to-right mark', 'order\u200e42'],
+    ['a right-to-left mark', 'order\u200f42'],
+    ['a first-strong isolate', 'order\u206842'],
+    ['an Arabic letter mark', 'order\u061c42'],
+    ['a zero-width space', 'order\u200b42'],
+    ['a byte order mark', '\ufefforder'],
+  ])('refuses %s, naming the kind and the problem, never the value', (_, text) => {
     const result = parseExternalId(text);
     expect(Either.isLeft(result)).toBe(true);
     if (Either.isLeft(result)) {
-      expect(result.left._tag).toBe('InvalidExternalId');
-      expect(result.left.code).toBe('INVALID_EXTERNAL_ID');
-      expect(result.left.input).toBe(text);
+      expect(result.left._tag).toBe('InvalidIdentifier');
+      expect(result.left.code).toBe('INVALID_IDENTIFIER');
+      expect(result.left.kind).toBe('EXTERNAL_ID');
+      expect(Object.values(result.left)).not.toContain(text);
+      if (text.length > 0) expect(result.left.message).not.toContain(text);
     }
   });
 

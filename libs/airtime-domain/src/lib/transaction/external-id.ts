@@ -1,32 +1,21 @@
 import { type Brand, Either } from 'effect';
-import { InvalidExternalId } from './transaction.errors';
+import { EXTERNAL_ID_MAX_LENGTH, IDENTIFIER_RULES, checkIdentifier } from '../identifier/identifier';
+import type { InvalidIdentifier } from '../identifier/identifier.errors';
+
+export { EXTERNAL_ID_MAX_LENGTH };
 
 /**
  * The idempotency key of a top-up, unique per account: 1..40 non-whitespace
- * characters (the DVS `external_id` rule). Length is counted in UTF-16 code
+ * characters (the DVS `external_id` rule), with no control or invisible
+ * formatting (bidi) character either: the identifier rule of kind
+ * `EXTERNAL_ID` (identifier/identifier.ts). Length is counted in UTF-16 code
  * units, which never exceeds the count in characters.
  */
 export type ExternalId = string & Brand.Brand<'ExternalId'>;
 
-export const EXTERNAL_ID_MAX_LENGTH = 40;
-
-// Any whitespace (Unicode included), a control character, or half of a surrogate pair.
-const FORBIDDEN = /[\s\p{Cc}]|\p{Cs}/u;
-
-export const parseExternalId = (text: string): Either.Either<ExternalId, InvalidExternalId> => {
-  if (text.length === 0) return Either.left(new InvalidExternalId({ input: text, reason: 'it is empty' }));
-  if (text.length > EXTERNAL_ID_MAX_LENGTH) {
-    return Either.left(
-      new InvalidExternalId({ input: text, reason: `it is longer than ${EXTERNAL_ID_MAX_LENGTH} characters` }),
-    );
-  }
-  if (FORBIDDEN.test(text)) {
-    return Either.left(
-      new InvalidExternalId({ input: text, reason: 'only non-whitespace, printable characters are allowed' }),
-    );
-  }
-  return Either.right(text as ExternalId);
-};
+/** An external id, or `InvalidIdentifier` (kind `EXTERNAL_ID`) naming the problem, never the value. */
+export const parseExternalId = (text: string): Either.Either<ExternalId, InvalidIdentifier> =>
+  Either.map(checkIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, text), (valid) => valid as ExternalId);
 
 const FNV_OFFSET_BASIS_64 = 0xcbf29ce484222325n;
 const FNV_PRIME_64 = 0x100000001b3n;

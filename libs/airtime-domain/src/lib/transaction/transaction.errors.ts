@@ -25,14 +25,3 @@ export class IllegalTransition extends Data.TaggedError('IllegalTransition')<{
     return `illegal transition from ${this.from.status} to ${this.to.status}`;
   }
 }
-
-/** Not 1..40 non-whitespace characters (the DVS limit on `external_id`). */
-export class InvalidExternalId extends Data.TaggedError('InvalidExternalId')<{
-  readonly input: string;
-  readonly reason: string;
-}> {
-  readonly code = 'INVALID_EXTERNAL_ID' as const;
-  override get message(): string {
-    return `invalid external id "${this.input}": ${this.reason}`;
-  }
-}

@@ -28,19 +28,19 @@ const expectedOutcome = (model: LedgerModel, operation: LedgerOperation): ModelO
   switch (operation.kind) {
     case 'openAccount': {
       const { accountId, currency, creditLimitMinor } = operation.input;
-      return model.open(accountId, currency.code, creditLimitMinor);
+      return model.open(accountId, currency, creditLimitMinor);
     }
     case 'setCreditLimit': {
       const { accountId, currency, creditLimitMinor } = operation.input;
-      return model.setCreditLimit(accountId, currency.code, creditLimitMinor);
+      return model.setCreditLimit(accountId, currency, creditLimitMinor);
     }
     case 'deposit': {
       const { depositId, accountId, currency, amountMinor } = operation.input;
-      return model.deposit(depositId, accountId, currency.code, amountMinor);
+      return model.deposit(depositId, accountId, currency, amountMinor);
     }
     case 'authorize': {
       const { transactionId, accountId, currency, amountMinor } = operation.input;
-      return model.authorize(transactionId, accountId, currency.code, amountMinor);
+      return model.authorize(transactionId, accountId, currency, amountMinor);
     }
     case 'voidHold':
       return model.void(operation.input.transactionId);

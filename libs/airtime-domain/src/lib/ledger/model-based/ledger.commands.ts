@@ -4,7 +4,9 @@ import {
   arbitraryAccountRef,
   arbitraryCaptureShare,
   arbitraryCreditLimitMinor,
+  arbitraryDepositIdRef,
   arbitraryMovementAmountMinor,
+  arbitraryTransactionIdRef,
   defaultLedgerPools,
 } from '../../../testing/ledger.arbitraries';
 import { type AuthorizeAmount, AuthorizeCommand } from './authorize.command';
@@ -52,11 +54,12 @@ const arbitraryCreditLimitChoice: fc.Arbitrary<CreditLimitChoice> = fc.oneof(
 /**
  * Every command over small pools of accounts, currencies, transaction and
  * deposit ids, so that repeats, conflicts and out-of-order movements happen
- * often. Weights favour the movements over account changes.
+ * often, with now and then a hostile id or a forged currency. Weights favour
+ * the movements over account changes.
  */
 export const ledgerCommands = (pools: LedgerPools = defaultLedgerPools): fc.Arbitrary<LedgerCommand>[] => {
-  const account = arbitraryAccountRef(pools);
-  const transactionId = fc.constantFrom(...pools.transactionIds);
+  const account = arbitraryAccountRef(pools, { hostile: true });
+  const transactionId = arbitraryTransactionIdRef(pools);
   // fc.commands picks among its arbitraries uniformly: a weight is a number of copies.
   const command = <T>(arbitrary: fc.Arbitrary<T>, make: (value: T) => LedgerCommand, weight: number) =>
     Array.from({ length: weight }, () => arbitrary.map(make));
@@ -72,7 +75,7 @@ export const ledgerCommands = (pools: LedgerPools = defaultLedgerPools): fc.Arbi
       2,
     ),
     ...command(
-      fc.tuple(account, fc.constantFrom(...pools.depositIds), arbitraryMovementAmountMinor()),
+      fc.tuple(account, arbitraryDepositIdRef(pools), arbitraryMovementAmountMinor()),
       ([ref, id, amount]) => new DepositCommand(ref.accountId, ref.currency, id, amount),
       2,
     ),

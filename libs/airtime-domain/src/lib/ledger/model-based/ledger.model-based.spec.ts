@@ -49,6 +49,18 @@ const EXERCISED = [
   'reverse:repeat',
   'reverse:HoldNotFound',
   'reverse:HoldNotCaptured',
+  // hostile ids and forged currencies, refused before anything else
+  'openAccount:InvalidIdentifier',
+  'openAccount:InvalidLedgerCurrency',
+  'setCreditLimit:InvalidIdentifier',
+  'setCreditLimit:InvalidLedgerCurrency',
+  'deposit:InvalidIdentifier',
+  'deposit:InvalidLedgerCurrency',
+  'authorize:InvalidIdentifier',
+  'authorize:InvalidLedgerCurrency',
+  'voidHold:InvalidIdentifier',
+  'capture:InvalidIdentifier',
+  'reverse:InvalidIdentifier',
 ];
 
 describe('ledger against its reference model', () => {

@@ -1,8 +1,9 @@
 /**
  * The reference model of the balance ledger: plain mutable records, written
- * from the rules (DESIGN.md "Balance ledger", DT One's balance table)
- * without any of the ledger's code. Each operation says whether it
- * succeeds (and whether it changed anything) or which error it expects.
+ * from the rules (DESIGN.md "Balance ledger", DT One's balance table, the
+ * identifier rule, one exponent per currency) without any of the ledger's
+ * code. Each operation says whether it succeeds (and whether it changed
+ * anything) or which error it expects.
  */
 
 /** What an `InsufficientFunds` reports: the amount asked for and the account when it was refused. */
@@ -44,6 +45,31 @@ interface ModelDeposit {
   amount: bigint;
 }
 
+/** A currency as an operation gives it: a code and an exponent, maybe forged. */
+export interface ModelCurrency {
+  readonly code: string;
+  readonly exponent: number;
+}
+
+/** The ISO 4217 exponents of the currencies the tests use: any other code, or exponent, is refused. */
+const EXPONENTS: ReadonlyMap<string, number> = new Map([
+  ['KES', 2],
+  ['USD', 2],
+]);
+
+/** Every kind of ledger id may have up to 100 UTF-16 code units. */
+const ID_MAX_LENGTH = 100;
+
+/**
+ * The shape of a valid id: words of visible characters (no whitespace, no
+ * control, format or surrogate code point) separated by plain spaces.
+ */
+const ID_SHAPE = /^[^\s\p{Cc}\p{Cf}\p{Cs}]+(?: +[^\s\p{Cc}\p{Cf}\p{Cs}]+)*$/u;
+
+const validId = (id: string): boolean => id.length <= ID_MAX_LENGTH && ID_SHAPE.test(id);
+
+const validCurrency = (currency: ModelCurrency): boolean => EXPONENTS.get(currency.code) === currency.exponent;
+
 const done: ModelOutcome = { ok: true, applied: true };
 const repeat: ModelOutcome = { ok: true, applied: false };
 const fail = (error: string): ModelOutcome => ({ ok: false, error });
@@ -74,7 +100,17 @@ export class LedgerModel {
     return this.accounts.get(LedgerModel.key(accountId, currency));
   }
 
-  open(accountId: string, currency: string, creditLimit: bigint): ModelOutcome {
+  /** The first fault of an operation's input: ids (account first), then currency; undefined when none. */
+  private static inputFault(ids: readonly string[], currency?: ModelCurrency): string | undefined {
+    if (!ids.every(validId)) return 'InvalidIdentifier';
+    if (currency && !validCurrency(currency)) return 'InvalidLedgerCurrency';
+    return undefined;
+  }
+
+  open(accountId: string, modelCurrency: ModelCurrency, creditLimit: bigint): ModelOutcome {
+    const fault = LedgerModel.inputFault([accountId], modelCurrency);
+    if (fault) return fail(fault);
+    const currency = modelCurrency.code;
     if (creditLimit < 0n) return fail('InvalidLedgerAmount');
     const existing = this.account(accountId, currency);
     if (existing) return existing.creditLimit === creditLimit ? repeat : fail('AccountAlreadyOpen');
@@ -89,7 +125,10 @@ export class LedgerModel {
     return done;
   }
 
-  setCreditLimit(accountId: string, currency: string, creditLimit: bigint): ModelOutcome {
+  setCreditLimit(accountId: string, modelCurrency: ModelCurrency, creditLimit: bigint): ModelOutcome {
+    const fault = LedgerModel.inputFault([accountId], modelCurrency);
+    if (fault) return fail(fault);
+    const currency = modelCurrency.code;
     if (creditLimit < 0n) return fail('InvalidLedgerAmount');
     const account = this.account(accountId, currency);
     if (!account) return fail('AccountNotFound');
@@ -100,7 +139,10 @@ export class LedgerModel {
     return done;
   }
 
-  deposit(depositId: string, accountId: string, currency: string, amount: bigint): ModelOutcome {
+  deposit(depositId: string, accountId: string, modelCurrency: ModelCurrency, amount: bigint): ModelOutcome {
+    const fault = LedgerModel.inputFault([accountId, depositId], modelCurrency);
+    if (fault) return fail(fault);
+    const currency = modelCurrency.code;
     if (amount <= 0n) return fail('InvalidLedgerAmount');
     const seen = this.deposits.get(depositId);
     if (seen) {
@@ -116,7 +158,10 @@ export class LedgerModel {
     return done;
   }
 
-  authorize(transactionId: string, accountId: string, currency: string, amount: bigint): ModelOutcome {
+  authorize(transactionId: string, accountId: string, modelCurrency: ModelCurrency, amount: bigint): ModelOutcome {
+    const fault = LedgerModel.inputFault([accountId, transactionId], modelCurrency);
+    if (fault) return fail(fault);
+    const currency = modelCurrency.code;
     if (amount <= 0n) return fail('InvalidLedgerAmount');
     const seen = this.transactions.get(transactionId);
     if (seen) {
@@ -152,6 +197,7 @@ export class LedgerModel {
   }
 
   void(transactionId: string): ModelOutcome {
+    if (!validId(transactionId)) return fail('InvalidIdentifier');
     const transaction = this.transactions.get(transactionId);
     if (!transaction) return fail('HoldNotFound');
     if (transaction.state === 'VOIDED') return repeat;
@@ -165,6 +211,7 @@ export class LedgerModel {
   }
 
   capture(transactionId: string, amount: bigint): ModelOutcome {
+    if (!validId(transactionId)) return fail('InvalidIdentifier');
     if (amount < 0n) return fail('InvalidLedgerAmount');
     const transaction = this.transactions.get(transactionId);
     if (!transaction) return fail('HoldNotFound');
@@ -184,6 +231,7 @@ export class LedgerModel {
   }
 
   reverse(transactionId: string): ModelOutcome {
+    if (!validId(transactionId)) return fail('InvalidIdentifier');
     const transaction = this.transactions.get(transactionId);
     if (!transaction) return fail('HoldNotFound');
     if (transaction.state === 'REVERSED') return repeat;

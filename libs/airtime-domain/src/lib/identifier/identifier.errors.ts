@@ -1,0 +1,56 @@
+// The error of an identifier that breaks its rule (see identifier.ts). It names the kind of
+// identifier and what is wrong with it, never the value: identifiers come from callers.
+import { taggedError } from '../errors/tagged-error';
+
+/** Which identifier: each kind has its own bound. */
+export type IdentifierKind = 'ACCOUNT_ID' | 'DEPOSIT_ID' | 'TRANSACTION_ID' | 'EXTERNAL_ID';
+
+/**
+ * What is wrong with it: not a string at all; empty; longer than the bound
+ * (in UTF-16 code units); only whitespace; a character no identifier may
+ * hold (control, format such as the bidi overrides U+202E and marks
+ * U+200E/F, line or paragraph separator, lone surrogate, any whitespace
+ * but the plain space, and for external ids the plain space too); or a
+ * space at either end.
+ */
+export type IdentifierProblem =
+  'NOT_TEXT' | 'EMPTY' | 'TOO_LONG' | 'BLANK' | 'FORBIDDEN_CHARACTER' | 'SURROUNDING_SPACE';
+
+const KIND_NAMES: Record<IdentifierKind, string> = {
+  ACCOUNT_ID: 'account id',
+  DEPOSIT_ID: 'deposit id',
+  TRANSACTION_ID: 'transaction id',
+  EXTERNAL_ID: 'external id',
+};
+
+const describeProblem = (problem: IdentifierProblem, length: number, maxLength: number): string => {
+  switch (problem) {
+    case 'NOT_TEXT':
+      return 'it is not text';
+    case 'EMPTY':
+      return 'it is empty';
+    case 'TOO_LONG':
+      return `it is ${length} characters long, more than ${maxLength}`;
+    case 'BLANK':
+      return 'it is only whitespace';
+    case 'FORBIDDEN_CHARACTER':
+      return 'it holds a control, invisible formatting (bidi), separator or whitespace character';
+    case 'SURROUNDING_SPACE':
+      return 'it starts or ends with a space';
+  }
+};
+
+/**
+ * An identifier (account, deposit, transaction or external id) that breaks
+ * its rule. Fields: `kind`, `problem`, `length` (UTF-16 code units; 0 when
+ * not text) and the kind's `maxLength`. The value itself is never kept.
+ */
+export class InvalidIdentifier extends taggedError('InvalidIdentifier', {
+  code: 'INVALID_IDENTIFIER',
+  retryable: false,
+})<{
+  readonly kind: IdentifierKind;
+  readonly problem: IdentifierProblem;
+  readonly length: number;
+  readonly maxLength: number;
+}>((e) => `invalid ${KIND_NAMES[e.kind]}: ${describeProblem(e.problem, e.length, e.maxLength)}`) {}

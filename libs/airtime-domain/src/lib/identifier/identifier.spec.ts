@@ -1,0 +1,132 @@
+import { test } from '@fast-check/jest';
+import { Either } from 'effect';
+import fc from 'fast-check';
+import {
+  arbitraryHostileIdentifier,
+  arbitraryValidIdentifier,
+  FORBIDDEN_IDENTIFIER_CHARACTERS,
+} from '../../testing/identifier.arbitraries';
+import {
+  ACCOUNT_ID_MAX_LENGTH,
+  checkAccountId,
+  checkDepositId,
+  checkIdentifier,
+  checkTransactionId,
+  DEPOSIT_ID_MAX_LENGTH,
+  EXTERNAL_ID_MAX_LENGTH,
+  IDENTIFIER_RULES,
+  type IdentifierRule,
+  TRANSACTION_ID_MAX_LENGTH,
+} from './identifier';
+import type { IdentifierProblem } from './identifier.errors';
+
+const problemOf = (rule: IdentifierRule, value: unknown): IdentifierProblem | undefined =>
+  Either.match(checkIdentifier(rule, value), { onLeft: (error) => error.problem, onRight: () => undefined });
+
+const rules = Object.values(IDENTIFIER_RULES);
+
+describe('identifiers', () => {
+  it('each kind has its own bound', () => {
+    expect(IDENTIFIER_RULES.ACCOUNT_ID.maxLength).toBe(ACCOUNT_ID_MAX_LENGTH);
+    expect(IDENTIFIER_RULES.DEPOSIT_ID.maxLength).toBe(DEPOSIT_ID_MAX_LENGTH);
+    expect(IDENTIFIER_RULES.TRANSACTION_ID.maxLength).toBe(TRANSACTION_ID_MAX_LENGTH);
+    expect(IDENTIFIER_RULES.EXTERNAL_ID.maxLength).toBe(EXTERNAL_ID_MAX_LENGTH);
+    expect(EXTERNAL_ID_MAX_LENGTH).toBe(40);
+  });
+
+  it.each(rules)('$kind: accepts 1..maxLength printable characters', (rule) => {
+    expect(checkIdentifier(rule, 'a')).toEqual(Either.right('a'));
+    expect(problemOf(rule, 'x'.repeat(rule.maxLength))).toBeUndefined();
+    expect(problemOf(rule, 'order/42:ü字😀')).toBeUndefined();
+    expect(problemOf(rule, `it's "quoted" %_; DROP--`.replaceAll(' ', rule.spaceInside ? ' ' : '-'))).toBeUndefined();
+  });
+
+  it('account, deposit and transaction ids may hold a plain space inside; external ids may not (DVS: \\S)', () => {
+    expect(checkAccountId('team growth')).toEqual(Either.right('team growth'));
+    expect(checkDepositId('bank transfer 1')).toEqual(Either.right('bank transfer 1'));
+    expect(checkTransactionId('tx 1')).toEqual(Either.right('tx 1'));
+    expect(problemOf(IDENTIFIER_RULES.EXTERNAL_ID, 'order 42')).toBe('FORBIDDEN_CHARACTER');
+  });
+
+  it.each<[string, unknown, IdentifierProblem]>([
+    ['empty', '', 'EMPTY'],
+    ['only spaces', '   ', 'BLANK'],
+    ['only a tab and a line break', '\t\n', 'BLANK'],
+    ['only no-break spaces', '\u00a0\u00a0', 'BLANK'],
+    ['one character too long', 'x'.repeat(101), 'TOO_LONG'],
+    ['100,000 characters', 'd'.repeat(100_000), 'TOO_LONG'],
+    ['8,000 characters', 'd'.repeat(8_000), 'TOO_LONG'],
+    ['a right-to-left override (U+202E)', 'acct\u202egpj.exe', 'FORBIDDEN_CHARACTER'],
+    ['a left-to-right mark (U+200E)', 'acct\u200e', 'FORBIDDEN_CHARACTER'],
+    ['a right-to-left mark (U+200F)', '\u200facct', 'FORBIDDEN_CHARACTER'],
+    ['a left-to-right isolate (U+2066)', 'a\u2066b', 'FORBIDDEN_CHARACTER'],
+    ['a pop directional isolate (U+2069)', 'a\u2069b', 'FORBIDDEN_CHARACTER'],
+    ['an Arabic letter mark (U+061C)', 'a\u061cb', 'FORBIDDEN_CHARACTER'],
+    ['a zero-width joiner', 'a\u200db', 'FORBIDDEN_CHARACTER'],
+    ['a NUL', 'a\u0000b', 'FORBIDDEN_CHARACTER'],
+    ['a line break', 'a\nb', 'FORBIDDEN_CHARACTER'],
+    ['a DEL', 'a\u007fb', 'FORBIDDEN_CHARACTER'],
+    ['a C1 control', 'a\u0085b', 'FORBIDDEN_CHARACTER'],
+    ['a line separator', 'a\u2028b', 'FORBIDDEN_CHARACTER'],
+    ['a no-break space inside', 'a\u00a0b', 'FORBIDDEN_CHARACTER'],
+    ['an ideographic space inside', 'a\u3000b', 'FORBIDDEN_CHARACTER'],
+    ['half a surrogate pair', 'a\ud83d', 'FORBIDDEN_CHARACTER'],
+    ['a leading space', ' acct', 'SURROUNDING_SPACE'],
+    ['a trailing space', 'acct ', 'SURROUNDING_SPACE'],
+    ['not text', 42, 'NOT_TEXT'],
+    ['undefined', undefined, 'NOT_TEXT'],
+    ['null', null, 'NOT_TEXT'],
+  ])('refuses %s', (_, value, problem) => {
+    expect(problemOf(IDENTIFIER_RULES.ACCOUNT_ID, value)).toBe(problem);
+  });
+
+  it('names the kind, the problem and the length, never the value', () => {
+    const value = 'd'.repeat(8_000);
+    const result = checkDepositId(value);
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'InvalidIdentifier',
+      code: 'INVALID_IDENTIFIER',
+      kind: 'DEPOSIT_ID',
+      problem: 'TOO_LONG',
+      length: 8_000,
+      maxLength: DEPOSIT_ID_MAX_LENGTH,
+    });
+    if (Either.isLeft(result)) {
+      expect(result.left.message).toBe('invalid deposit id: it is 8000 characters long, more than 100');
+      expect(result.left.retryable).toBe(false);
+    }
+    const spoofed = checkAccountId('acct\u202egpj.exe');
+    expect(Either.isLeft(spoofed) && spoofed.left.message).not.toMatch(/acct|gpj/);
+  });
+
+  test.prop([fc.constantFrom(...rules), fc.string({ unit: 'binary', maxLength: 120 })])(
+    'never throws; an accepted value is kept as it is',
+    (rule, value) => {
+      const result = checkIdentifier(rule, value);
+      if (Either.isRight(result)) expect(result.right).toBe(value);
+    },
+  );
+
+  test.prop([fc.constantFrom(...rules).chain((rule) => fc.tuple(fc.constant(rule), arbitraryValidIdentifier(rule)))])(
+    'accepts every valid identifier',
+    ([rule, value]) => {
+      expect(problemOf(rule, value)).toBeUndefined();
+    },
+  );
+
+  test.prop([fc.constantFrom(...rules).chain((rule) => fc.tuple(fc.constant(rule), arbitraryHostileIdentifier(rule)))])(
+    'refuses every hostile identifier',
+    ([rule, value]) => {
+      expect(problemOf(rule, value)).toBeDefined();
+    },
+  );
+
+  test.prop([
+    fc.constantFrom(...rules),
+    fc.string({ minLength: 0, maxLength: 10 }),
+    fc.constantFrom(...FORBIDDEN_IDENTIFIER_CHARACTERS),
+    fc.string({ minLength: 0, maxLength: 10 }),
+  ])('refuses a forbidden character wherever it stands', (rule, before, forbidden, after) => {
+    expect(problemOf(rule, `${before}${forbidden}${after}`)).toBeDefined();
+  });
+});

@@ -1,0 +1,87 @@
+// One rule for every identifier that reaches the store (account, deposit, transaction and
+// external ids), each kind with its own bound. The database backs it with CHECK constraints
+// (persistence-postgres migration 1764000000000-identifier-rules) that accept exactly what
+// this module accepts, but for length: PostgreSQL counts code points, this module counts
+// UTF-16 code units, which is never fewer, so the database is never the stricter one.
+import { Either } from 'effect';
+import { type IdentifierKind, type IdentifierProblem, InvalidIdentifier } from './identifier.errors';
+
+/** The rule of one kind of identifier. */
+export interface IdentifierRule {
+  readonly kind: IdentifierKind;
+  /** The most UTF-16 code units it may have. */
+  readonly maxLength: number;
+  /** Whether the plain space (U+0020) may appear inside it (never at either end). */
+  readonly spaceInside: boolean;
+}
+
+/** Account ids: 1..100. */
+export const ACCOUNT_ID_MAX_LENGTH = 100;
+/** Deposit ids (the idempotency key of a deposit): 1..100. */
+export const DEPOSIT_ID_MAX_LENGTH = 100;
+/** Transaction ids (the idempotency key of a hold): 1..100. */
+export const TRANSACTION_ID_MAX_LENGTH = 100;
+/**
+ * External ids: 1..40 non-whitespace characters, the DVS rule on
+ * `external_id` ("string [ 1 .. 40 ] characters \S", DVS API reference,
+ * creating a transaction in the asynchronous and in the synchronous mode).
+ */
+export const EXTERNAL_ID_MAX_LENGTH = 40;
+
+export const IDENTIFIER_RULES: Readonly<Record<IdentifierKind, IdentifierRule>> = Object.freeze({
+  ACCOUNT_ID: { kind: 'ACCOUNT_ID', maxLength: ACCOUNT_ID_MAX_LENGTH, spaceInside: true },
+  DEPOSIT_ID: { kind: 'DEPOSIT_ID', maxLength: DEPOSIT_ID_MAX_LENGTH, spaceInside: true },
+  TRANSACTION_ID: { kind: 'TRANSACTION_ID', maxLength: TRANSACTION_ID_MAX_LENGTH, spaceInside: true },
+  EXTERNAL_ID: { kind: 'EXTERNAL_ID', maxLength: EXTERNAL_ID_MAX_LENGTH, spaceInside: false },
+});
+
+// Control (Cc), format (Cf: bidi overrides and isolates U+202A-202E, U+2066-2069, marks
+// U+200E/F and U+061C, zero-width characters, BOM...), lone surrogate (Cs), line and paragraph
+// separators (Zl, Zp), and any space separator (Zs) but the plain space.
+const FORBIDDEN_WITH_SPACE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
+// The same and the plain space: no whitespace at all.
+const FORBIDDEN_WITHOUT_SPACE = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}]/u;
+// Only whitespace (JavaScript's \s: spaces, tabs, line breaks, BOM).
+const BLANK = /^\s+$/u;
+
+const problemOf = (rule: IdentifierRule, value: string): IdentifierProblem | undefined => {
+  if (value.length === 0) return 'EMPTY';
+  if (value.length > rule.maxLength) return 'TOO_LONG';
+  if (BLANK.test(value)) return 'BLANK';
+  if ((rule.spaceInside ? FORBIDDEN_WITH_SPACE : FORBIDDEN_WITHOUT_SPACE).test(value)) return 'FORBIDDEN_CHARACTER';
+  if (value.startsWith(' ') || value.endsWith(' ')) return 'SURROUNDING_SPACE';
+  return undefined;
+};
+
+/**
+ * Checks `value` against `rule`: a string of 1..`maxLength` UTF-16 code
+ * units, not only whitespace, with no control, format (bidi), separator or
+ * lone-surrogate character, no whitespace but the plain space inside (none
+ * at all when `spaceInside` is false), and no space at either end. Returns
+ * the value, or `InvalidIdentifier` naming the kind and the problem (never
+ * the value). Never throws, whatever it is given.
+ */
+export const checkIdentifier = (rule: IdentifierRule, value: unknown): Either.Either<string, InvalidIdentifier> => {
+  if (typeof value !== 'string') {
+    return Either.left(
+      new InvalidIdentifier({ kind: rule.kind, problem: 'NOT_TEXT', length: 0, maxLength: rule.maxLength }),
+    );
+  }
+  const problem = problemOf(rule, value);
+  return problem === undefined
+    ? Either.right(value)
+    : Either.left(new InvalidIdentifier({ kind: rule.kind, problem, length: value.length, maxLength: rule.maxLength }));
+};
+
+/** Whether `value` keeps `rule`. */
+export const isValidIdentifier = (rule: IdentifierRule, value: unknown): value is string =>
+  Either.isRight(checkIdentifier(rule, value));
+
+export const checkAccountId = (value: unknown): Either.Either<string, InvalidIdentifier> =>
+  checkIdentifier(IDENTIFIER_RULES.ACCOUNT_ID, value);
+
+export const checkDepositId = (value: unknown): Either.Either<string, InvalidIdentifier> =>
+  checkIdentifier(IDENTIFIER_RULES.DEPOSIT_ID, value);
+
+export const checkTransactionId = (value: unknown): Either.Either<string, InvalidIdentifier> =>
+  checkIdentifier(IDENTIFIER_RULES.TRANSACTION_ID, value);
