@@ -2,6 +2,7 @@
 
 // Configuration
 export {
+  AFRICASTALKING_PROVIDER_ID,
   type AfricasTalkingConfig,
   InvalidAfricasTalkingConfig,
   AFRICASTALKING_PRODUCTION_URL,
@@ -29,7 +30,6 @@ export {
   type AirtimeSendClientOptions,
   makeAirtimeSendClient,
 } from './lib/send/airtime-send.client';
-export { AFRICASTALKING_PROVIDER_ID, redactAfricasTalkingExchange } from './lib/send/exchange-log.redaction';
 
 // Statuses
 export {

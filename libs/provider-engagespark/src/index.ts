@@ -2,6 +2,7 @@
 
 // Configuration
 export {
+  ENGAGESPARK_PROVIDER_ID,
   type EngageSparkConfig,
   InvalidEngageSparkConfig,
   ENGAGESPARK_DEFAULT_URL,
@@ -28,7 +29,6 @@ export {
   makeTopupClient,
 } from './lib/topup/topup.client';
 export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-error.mapping';
-export { ENGAGESPARK_PROVIDER_ID, redactEngageSparkExchange } from './lib/topup/exchange-log.redaction';
 
 // Transfer log and rate limits
 export {

@@ -1,31 +1,46 @@
-// Shared HTTP plumbing of the provider adapters (Africa's Talking, engageSPARK): Node's fetch
-// with timeouts and transport failures, rate-limit gate, redaction, answer reading,
-// environment decoding and amount ranges.
+// The one HTTP transport of the provider adapters (DT One DVS, Africa's Talking, engageSPARK): Node's fetch with
+// timeouts, one classification of transport failures and answers, one rate-limit gate with bounded waits, one
+// redaction and transfer-log record, one parse-error formatter; and the configuration and amount ranges the
+// catalogue-less adapters share.
 
-// HTTP exchanges
+// The transport
+export {
+  type ExchangeClientOptions,
+  type ProviderTransportSettings,
+  type ProviderCall,
+  type ProviderTransport,
+  makeProviderTransport,
+} from './lib/http/provider-transport.client';
 export {
   type HttpRequest,
   type HttpResponse,
   type TransportFailure,
   type HttpOutcome,
   type HttpExchange,
+  type ExchangeOptions,
+  MAX_ANSWER_BYTES,
+  NOT_SENT_ERROR_CODES,
+  classifyRequestFailure,
   performExchange,
 } from './lib/http/http-exchange.client';
 export {
-  type ExchangeClientOptions,
-  providerFailures,
-  firstLine,
+  type CallKind,
   type AnswerReading,
+  type AnswerContext,
+  providerFailures,
   readAnswer,
   interpretExchange,
 } from './lib/http/provider-answer';
-export { describeParseError } from './lib/http/parse-issues.format';
+export { MAX_DESCRIBED_ISSUES, describeParseError } from './lib/http/parse-issues.format';
 
 // Transfer log and rate limits
 export {
   type TransferLogRecord,
+  type RedactionScope,
   REDACTED,
   MAX_LOGGED_BODY_LENGTH,
+  PERSONAL_FIELDS,
+  PHONE_FIELDS,
   maskPhoneNumbers,
   redactText,
   redactUrl,
@@ -34,8 +49,11 @@ export {
 export {
   DEFAULT_RETRY_AFTER_MS,
   MAX_RETRY_AFTER_MS,
+  boundedWaitMs,
   retryAfterMsOf,
+  resetMsOf,
   quotaResetMsOf,
+  throttledWaitMsOf,
   type RateLimitGate,
   makeRateLimitGate,
 } from './lib/http/rate-limit.gate';

@@ -17,6 +17,8 @@ export interface FakeReply {
   readonly status: number;
   readonly body: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Drop the connection instead of answering (status, body and headers are ignored). */
+  readonly hangUp?: boolean;
 }
 
 /** Scripted behaviours every fake provider supports, taken one per request in order. */
@@ -77,7 +79,17 @@ const readRequest = (request: IncomingMessage): Promise<RecordedRequest> =>
 
 const write = (response: ServerResponse, reply: FakeReply): void => {
   if (response.destroyed) return;
-  response.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+  if (reply.hangUp === true) {
+    response.socket?.destroy();
+    return;
+  }
+  try {
+    response.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+  } catch {
+    // a header node refuses to write: answer nothing rather than crash the fake
+    response.socket?.destroy();
+    return;
+  }
   response.end(reply.body);
 };
 

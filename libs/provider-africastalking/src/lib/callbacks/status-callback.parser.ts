@@ -8,7 +8,7 @@ import {
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
-import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
 import { AT_STATUSES, type AtStatus, callbackStatusOf } from '../status/status.mapping';
 
 /** The body AT posts to the status callback URL (unknown fields are ignored). */

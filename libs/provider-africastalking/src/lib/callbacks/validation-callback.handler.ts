@@ -10,7 +10,7 @@ import {
 } from '@airtime/domain';
 import { Effect, Either, Option, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
-import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
 import type { SentAirtime } from './sent-airtime.registry';
 
 /** What AT posts to the validation callback URL before it releases airtime (unknown fields are ignored). */

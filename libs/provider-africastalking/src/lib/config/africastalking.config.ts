@@ -10,6 +10,9 @@ import {
 } from '@airtime/provider-http-kit';
 import { Data, Either, type Redacted, Schema } from 'effect';
 
+/** The id of Africa's Talking among providers: errors, transfer-log records and operators carry it. */
+export const AFRICASTALKING_PROVIDER_ID = 'africastalking';
+
 /** Settings of the Africa's Talking adapter, decoded from the environment at start-up. */
 export interface AfricasTalkingConfig {
   /** The AT application's username ("sandbox" in the sandbox). */

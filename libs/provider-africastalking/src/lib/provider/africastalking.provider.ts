@@ -7,10 +7,9 @@ import {
 import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.parser';
 import type { SentAirtimeRegistry } from '../callbacks/sent-airtime.registry';
-import type { AfricasTalkingConfig } from '../config/africastalking.config';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER, type AfricasTalkingConfig } from '../config/africastalking.config';
 import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
 import { type AirtimeSendClientOptions, makeAirtimeSendClient } from '../send/airtime-send.client';
-import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../send/exchange-log.redaction';
 
 const PROVIDER_NAME = "Africa's Talking";
 

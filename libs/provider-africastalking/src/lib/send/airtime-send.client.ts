@@ -15,21 +15,13 @@ import {
   type AnswerReading,
   describeParseError,
   type ExchangeClientOptions,
-  firstLine,
-  interpretExchange,
-  makeRateLimitGate,
-  performExchange,
+  makeProviderTransport,
   providerFailures,
 } from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
-import type { AfricasTalkingConfig } from '../config/africastalking.config';
+import { AFRICASTALKING_PROVIDER_ID as PROVIDER, type AfricasTalkingConfig } from '../config/africastalking.config';
 import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
 import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
-import {
-  AFRICASTALKING_PROVIDER_ID as PROVIDER,
-  redactAfricasTalkingExchange,
-  redactAfricasTalkingText,
-} from './exchange-log.redaction';
 
 export const AIRTIME_SEND_PATH = '/version1/airtime/send';
 /** AT writes amounts with four decimals: "KES 100.0000". */
@@ -77,10 +69,14 @@ const parseAmount = (text: string | undefined, field: string): Either.Either<Mon
     ? Either.left(unknown(`${field} is missing`))
     : Either.mapLeft(parseProviderAmount(text), () => unknown(`${field} is not an amount such as "KES 100.0000"`));
 
+/**
+ * A decoded 2xx answer to a send. Reasons name AT's fields and statuses,
+ * never AT's texts (an `errorMessage` may quote the number or our key): the
+ * transfer log keeps the answer, redacted.
+ */
 export const mapSendAnswer = (
   answer: AtSendAnswer,
   request: AirtimeSendRequest,
-  redact: (text: string) => string,
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
   const line = recipientLine(answer, request.destination);
   if (line === undefined) {
@@ -92,7 +88,7 @@ export const mapSendAnswer = (
       );
     }
     // nothing was sent (no recipient line): a refusal of the whole request
-    return Either.left(rejected('RequestRefused', redact(answer.errorMessage)));
+    return Either.left(rejected('RequestRefused', 'errorMessage refuses the whole request, with no recipient line'));
   }
   const { status } = line;
   if (!isPendingAtStatus(status) && status !== 'Success') {
@@ -101,7 +97,7 @@ export const mapSendAnswer = (
         new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }),
       );
     }
-    const detail = isMeaningful(line.errorMessage) ? ` (${redact(line.errorMessage)})` : '';
+    const detail = isMeaningful(line.errorMessage) ? ' (with an errorMessage)' : '';
     return Either.left(
       rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)),
     );
@@ -126,19 +122,16 @@ export const mapSendAnswer = (
   });
 };
 
-/** How AT's answers to a send are read. */
-const sendAnswerReading = (
-  request: AirtimeSendRequest,
-  redact: (text: string) => string,
-): AnswerReading<AirtimeSendAccepted> => ({
-  provider: PROVIDER,
+/** How AT's answers to a send are read (the statuses every provider means alike are read by the transport). */
+const sendAnswerReading = (request: AirtimeSendRequest): AnswerReading<AirtimeSendAccepted> => ({
+  kind: 'send',
   providerExternalId: request.providerExternalId,
-  baseUrlVariable: 'AFRICASTALKING_BASE_URL',
-  refusal: (response) => rejected(`HTTP_${response.status}`, redact(firstLine(response.bodyText)) || 'no detail given'),
+  // AT's 4xx bodies are free text: the reason names the status only, the transfer log keeps the body
+  refusal: (response) => rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`),
   success: (response) =>
     Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),
-      Either.flatMap((answer) => mapSendAnswer(answer, request, redact)),
+      Either.flatMap((answer) => mapSendAnswer(answer, request)),
     ),
 });
 
@@ -147,37 +140,41 @@ export const makeAirtimeSendClient = (
   config: AfricasTalkingConfig,
   options: AirtimeSendClientOptions = {},
 ): AirtimeSendClient => {
-  const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
-  const onExchange = options.onExchange ?? (() => Effect.void);
-  const redact = (text: string) => redactAfricasTalkingText(text, config);
+  const transport = makeProviderTransport({
+    ...options,
+    provider: PROVIDER,
+    baseUrlVariable: 'AFRICASTALKING_BASE_URL',
+    secrets: [Redacted.value(config.apiKey)],
+  });
 
   return {
     send: (request) =>
-      Effect.gen(function* () {
-        yield* gate.admit;
-        const exchange = yield* performExchange({
-          method: 'POST',
-          url: `${config.baseUrl}${AIRTIME_SEND_PATH}`,
-          headers: {
-            apiKey: Redacted.value(config.apiKey),
-            Accept: 'application/json',
-            'Content-Type': 'application/json',
-            'Idempotency-Key': request.providerExternalId,
+      Effect.suspend(() =>
+        transport.call(
+          {
+            method: 'POST',
+            url: `${config.baseUrl}${AIRTIME_SEND_PATH}`,
+            headers: {
+              apiKey: Redacted.value(config.apiKey),
+              Accept: 'application/json',
+              'Content-Type': 'application/json',
+              'Idempotency-Key': request.providerExternalId,
+            },
+            body: JSON.stringify({
+              username: config.username,
+              recipients: [
+                {
+                  phoneNumber: request.destination.e164,
+                  amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS),
+                },
+              ],
+            }),
+            timeoutMs: config.timeoutMs,
+            reference: request.providerExternalId,
+            destination: request.destination,
           },
-          body: JSON.stringify({
-            username: config.username,
-            recipients: [
-              {
-                phoneNumber: request.destination.e164,
-                amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS),
-              },
-            ],
-          }),
-          timeoutMs: config.timeoutMs,
-          reference: request.providerExternalId,
-        });
-        yield* onExchange(redactAfricasTalkingExchange(exchange, config));
-        return yield* interpretExchange(exchange, gate, sendAnswerReading(request, redact));
-      }),
+          sendAnswerReading(request),
+        ),
+      ),
   };
 };

@@ -10,6 +10,9 @@ import {
 } from '@airtime/provider-http-kit';
 import { Data, Either, type Redacted, Schema } from 'effect';
 
+/** The id of engageSPARK among providers: errors, transfer-log records and operators carry it. */
+export const ENGAGESPARK_PROVIDER_ID = 'engagespark';
+
 /** Settings of the engageSPARK adapter, decoded from the environment at start-up. */
 export interface EngageSparkConfig {
   /** The organization id in the top-up URL. */

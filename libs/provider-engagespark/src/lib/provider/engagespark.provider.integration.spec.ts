@@ -13,7 +13,7 @@ import { Effect, Either } from 'effect';
 import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
 import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark } from '../../testing';
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
-import type { TransferLogRecord } from '@airtime/provider-http-kit';
+import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
 import type { TopupClientOptions } from '../topup/topup.client';
 import { ES_STATUS_QUERY_UNSUPPORTED, engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.provider';
 
@@ -118,7 +118,7 @@ describe('engageSPARK top-up, over HTTP', () => {
       _tag: 'ProviderRejected',
       providerCode: 'NO_MATCHING_PRODUCT',
       retryable: false,
-      reason: 'no matching product found',
+      reason: 'no product of the operator matches the amounts asked for',
     });
   });
 
@@ -134,15 +134,15 @@ describe('engageSPARK top-up, over HTTP', () => {
     },
   );
 
-  it('reads an unrecognized error without a transaction as an unknown outcome, never a refusal, redacting numbers', async () => {
+  it('reads an unrecognized error without a transaction as an unknown outcome, never a refusal, never quoting it', async () => {
     fake.enqueue({ kind: 'error', error: 'number 639171234567 is blocked', status: 200 });
     const error = failure(await sendWith()());
     expect(error).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       retryable: false,
-      reason: expect.stringContaining('number ***567 is blocked'),
+      reason: 'error is not a documented refusal (without a transaction id)',
     });
-    expect(error.message).not.toContain('639171234567');
+    expect(error.message).not.toMatch(/639171234567|567|blocked/);
   });
 
   it('reads an unrecognized error on a recorded transaction as an unknown outcome (engageSPARK retries it itself)', async () => {
@@ -153,7 +153,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
-      reason: expect.stringContaining('777'),
+      reason: 'error is not a documented refusal (with a transaction id)',
     });
   });
 
@@ -163,7 +163,7 @@ describe('engageSPARK top-up, over HTTP', () => {
       _tag: 'ProviderRejected',
       providerCode: 'HTTP_401',
       retryable: false,
-      reason: 'Invalid token.',
+      reason: 'refused with HTTP 401 (detail given)',
     });
     expect(error.message).not.toContain('es_pat_wrong_token_123');
   });
@@ -174,6 +174,37 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(failure(await send())).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 3_000, retryable: true });
     expect(failure(await send())._tag).toBe('ProviderRateLimited');
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('caps a huge Retry-After (99999999999 s) at one hour', async () => {
+    fake.enqueue({ kind: 'rate-limited', retryAfter: '99999999999' });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderRateLimited',
+      retryAfterMs: MAX_RETRY_AFTER_MS,
+    });
+  });
+
+  it.each([301, 302, 303, 307, 308])(
+    'reads a redirect (HTTP %s) to a top-up as an unknown outcome, never followed, never a failure',
+    async (status) => {
+      fake.enqueue({ kind: 'reply', status, body: '', headers: { Location: `${fake.baseUrl}/elsewhere` } });
+      expect(failure(await sendWith()())).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        reason: expect.stringContaining('ENGAGESPARK_BASE_URL'),
+      });
+      expect(fake.requests).toHaveLength(1);
+    },
+  );
+
+  it('names a currency it cannot read as a field, never quoting the value', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: 9001, error: '', amountSent: 25, currency: '254711000111' }),
+    });
+    const error = failure(await sendWith()());
+    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: expect.stringContaining('currency') });
+    expect(error.message).not.toContain('254711000111');
   });
 
   it('waits a default time after a 429 without Retry-After', async () => {
@@ -199,7 +230,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     const startedAt = Date.now();
     expect(failure(await sendWith({}, configFor(fake.baseUrl, 300))())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
-      reason: 'no answer within the timeout',
+      reason: 'the request was sent: no answer within 300 ms',
     });
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(1);
@@ -248,7 +279,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('hands every exchange to the transfer log, redacted', async () => {
+  it("hands every exchange to the transfer log, redacted, as the kit's one record type", async () => {
     const records: TransferLogRecord[] = [];
     await sendWith({ onExchange: (record) => Effect.sync(() => void records.push(record)) })(
       request(money(2_500n, PHP), PH_PHONE, 'log-1'),
@@ -259,6 +290,7 @@ describe('engageSPARK top-up, over HTTP', () => {
         reference: 'log-1',
         method: 'POST',
         url: `${fake.baseUrl}/v1/organizations/${FAKE_ES_ORG_ID}/topup/`,
+        startedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         status: 200,
         requestBody: expect.stringContaining('"maxAmount":"25"'),
         responseBody: expect.stringContaining('"amountSent":25'),

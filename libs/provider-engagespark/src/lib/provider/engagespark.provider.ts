@@ -7,9 +7,8 @@ import {
   StatusQueryUnsupported,
 } from '@airtime/domain';
 import { Effect, Layer } from 'effect';
-import type { EngageSparkConfig } from '../config/engagespark.config';
+import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
 import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
-import { ENGAGESPARK_PROVIDER_ID as PROVIDER } from '../topup/exchange-log.redaction';
 import { makeTopupClient, type TopupClientOptions } from '../topup/topup.client';
 
 const PROVIDER_NAME = 'engageSPARK';

@@ -2,6 +2,8 @@ import type { DetailedStatus } from '@airtime/domain';
 
 interface KnownTopupError {
   readonly providerCode: string;
+  /** What the refusal means, in our words (the reason of the error: engageSPARK's own text is never quoted). */
+  readonly description: string;
   /** The DVS status the refusal stands for (for the attempt's record). */
   readonly status: DetailedStatus;
   readonly retryable: boolean;
@@ -21,11 +23,13 @@ interface KnownTopupError {
 export const KNOWN_TOPUP_ERRORS: Readonly<Record<string, KnownTopupError>> = {
   'no matching product found': {
     providerCode: 'NO_MATCHING_PRODUCT',
+    description: 'no product of the operator matches the amounts asked for',
     status: 'REJECTED-INELIGIBLE-CREDIT-PARTY',
     retryable: false,
   },
   'invalid phone number': {
     providerCode: 'INVALID_PHONE_NUMBER',
+    description: 'the phone number is not valid for engageSPARK',
     status: 'REJECTED-INVALID-CREDIT-PARTY',
     retryable: false,
   },

@@ -10,7 +10,7 @@ const request: TopupRequest = {
   destination: Either.getOrThrow(parsePhoneNumber('+639171234567')),
   maxAmount: money(2_500n, PHP),
 };
-const map = (result: Parameters<typeof mapTopupResult>[0]) => mapTopupResult(result, request, (text) => text);
+const map = (result: Parameters<typeof mapTopupResult>[0]) => mapTopupResult(result, request);
 
 describe('engageSPARK top-up mapping', () => {
   it.each([
@@ -73,7 +73,7 @@ describe('engageSPARK top-up mapping', () => {
       Either.left(
         expect.objectContaining({
           _tag: 'ProviderOutcomeUnknown',
-          reason: expect.stringContaining('operator offline'),
+          reason: 'error is not a documented refusal (without a transaction id)',
         }),
       ),
     );

@@ -18,20 +18,12 @@ import {
   type AnswerReading,
   describeParseError,
   type ExchangeClientOptions,
-  firstLine,
   type HttpResponse,
-  interpretExchange,
-  makeRateLimitGate,
-  performExchange,
+  makeProviderTransport,
   providerFailures,
 } from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
-import type { EngageSparkConfig } from '../config/engagespark.config';
-import {
-  ENGAGESPARK_PROVIDER_ID as PROVIDER,
-  redactEngageSparkExchange,
-  redactEngageSparkText,
-} from './exchange-log.redaction';
+import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
 import { knownTopupError } from './topup-error.mapping';
 import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
 
@@ -75,11 +67,11 @@ export const formatTopupAmount = (amount: Money): string => {
 
 const amountIn = (value: number | string, code: string): Either.Either<Money, ProviderOutcomeUnknown> =>
   Either.flatMap(
-    Either.mapLeft(currencyOf(code), () => unknown(`currency ${code} is unknown`)),
+    Either.mapLeft(currencyOf(code), () => unknown('currency is not a currency of ISO 4217')),
     (currency) =>
       Either.mapLeft(
         typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency),
-        () => unknown(`amountSent is not an exact ${code} amount`),
+        () => unknown('amountSent is not an exact amount of its currency'),
       ),
   );
 
@@ -89,25 +81,27 @@ const priceText = (price: number | string | undefined): string | undefined => {
   return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? text : undefined;
 };
 
-/** A 2xx answer. */
+/**
+ * A decoded 2xx answer. Reasons name engageSPARK's fields and our table's
+ * codes, never its texts or values (an `error` may quote the number or our
+ * token): the transfer log keeps the answer, redacted.
+ */
 export const mapTopupResult = (
   result: TopupResult,
   request: TopupRequest,
-  redact: (text: string) => string,
 ): Either.Either<TopupCompleted, ProviderError> => {
   const id = result.id === undefined ? '' : String(result.id).trim();
   const error = result.error?.trim() ?? '';
   if (error !== '') {
     const known = knownTopupError(error);
-    if (known) return Either.left(rejected(known.providerCode, error, known.retryable));
+    if (known) return Either.left(rejected(known.providerCode, known.description, known.retryable));
     // only the documented validation errors are definite. Any other error may come on a transaction
     // engageSPARK recorded (it retries failed top-ups itself, 6 times over 4-5 hours) or one it
     // recorded without naming it: it may still be delivered
-    const subject = id !== '' ? `transaction ${id}` : 'the top-up (no transaction id)';
     return Either.left(
       new ProviderOutcomeUnknown({
         provider: PROVIDER,
-        reason: `${subject} answered with an unrecognized error: ${redact(error)}`,
+        reason: `error is not a documented refusal (${id !== '' ? 'with' : 'without'} a transaction id)`,
       }),
     );
   }
@@ -134,29 +128,27 @@ export const mapTopupResult = (
   });
 };
 
-/** A 4xx answer: a known error message, or the HTTP status with what the body says. */
-const refusalOf = (response: HttpResponse, redact: (text: string) => string): ProviderRejected => {
+/** A 4xx answer: a documented error, else the HTTP status and which field said why (never what it said). */
+const refusalOf = (response: HttpResponse): ProviderRejected => {
   const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
-  const said = body?.error?.trim() || body?.detail?.trim() || firstLine(response.bodyText);
   const known = body?.error ? knownTopupError(body.error) : undefined;
-  return known
-    ? rejected(known.providerCode, said, known.retryable)
-    : rejected(`HTTP_${response.status}`, redact(said) || 'no detail given');
+  if (known) return rejected(known.providerCode, known.description, known.retryable);
+  const field = body?.error?.trim() ? 'error' : body?.detail?.trim() ? 'detail' : undefined;
+  return rejected(
+    `HTTP_${response.status}`,
+    `refused with HTTP ${response.status}${field === undefined ? '' : ` (${field} given)`}`,
+  );
 };
 
-/** How engageSPARK's answers to a top-up are read. */
-const topupAnswerReading = (
-  request: TopupRequest,
-  redact: (text: string) => string,
-): AnswerReading<TopupCompleted> => ({
-  provider: PROVIDER,
+/** How engageSPARK's answers to a top-up are read (the statuses every provider means alike are read by the transport). */
+const topupAnswerReading = (request: TopupRequest): AnswerReading<TopupCompleted> => ({
+  kind: 'send',
   providerExternalId: request.clientRef,
-  baseUrlVariable: 'ENGAGESPARK_BASE_URL',
-  refusal: (response) => refusalOf(response, redact),
+  refusal: refusalOf,
   success: (response) =>
     Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),
-      Either.flatMap((result) => mapTopupResult(result, request, redact)),
+      Either.flatMap((result) => mapTopupResult(result, request)),
     ),
 });
 
@@ -168,9 +160,12 @@ const topupAnswerReading = (
  * with the same value. Amounts are decimal strings.
  */
 export const makeTopupClient = (config: EngageSparkConfig, options: TopupClientOptions = {}): TopupClient => {
-  const gate = options.rateLimitGate ?? makeRateLimitGate(PROVIDER);
-  const onExchange = options.onExchange ?? (() => Effect.void);
-  const redact = (text: string) => redactEngageSparkText(text, config);
+  const transport = makeProviderTransport({
+    ...options,
+    provider: PROVIDER,
+    baseUrlVariable: 'ENGAGESPARK_BASE_URL',
+    secrets: [Redacted.value(config.token)],
+  });
 
   return {
     topup: (request) =>
@@ -179,28 +174,29 @@ export const makeTopupClient = (config: EngageSparkConfig, options: TopupClientO
         if (desiredAmount !== undefined && !sameCurrency(desiredAmount.currency, maxAmount.currency)) {
           return yield* Effect.fail(rejected('CURRENCY_MISMATCH', 'desiredAmount and maxAmount differ in currency'));
         }
-        yield* gate.admit;
         const phone = toInternationalDigits(request.destination);
-        const exchange = yield* performExchange({
-          method: 'POST',
-          url: `${config.baseUrl}${topupPath(config.orgId)}`,
-          headers: {
-            Authorization: `Token ${Redacted.value(config.token)}`,
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
+        return yield* transport.call(
+          {
+            method: 'POST',
+            url: `${config.baseUrl}${topupPath(config.orgId)}`,
+            headers: {
+              Authorization: `Token ${Redacted.value(config.token)}`,
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+            },
+            body: JSON.stringify({
+              phoneNumber: phone,
+              fullPhoneNumber: phone,
+              maxAmount: formatTopupAmount(maxAmount),
+              ...(desiredAmount === undefined ? {} : { desiredAmount: formatTopupAmount(desiredAmount) }),
+              clientRef: request.clientRef,
+            }),
+            timeoutMs: config.timeoutMs,
+            reference: request.clientRef,
+            destination: request.destination,
           },
-          body: JSON.stringify({
-            phoneNumber: phone,
-            fullPhoneNumber: phone,
-            maxAmount: formatTopupAmount(maxAmount),
-            ...(desiredAmount === undefined ? {} : { desiredAmount: formatTopupAmount(desiredAmount) }),
-            clientRef: request.clientRef,
-          }),
-          timeoutMs: config.timeoutMs,
-          reference: request.clientRef,
-        });
-        yield* onExchange(redactEngageSparkExchange(exchange, config));
-        return yield* interpretExchange(exchange, gate, topupAnswerReading(request, redact));
+          topupAnswerReading(request),
+        );
       }),
   };
 };

@@ -1,3 +1,4 @@
+// The one formatter of decode failures of the provider adapters: where and what kind of problem, never a value.
 import { ParseResult } from 'effect';
 
 const PHRASES: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>> = {
@@ -11,15 +12,31 @@ const PHRASES: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>>
   Pointer: 'is invalid',
 };
 
+/** How many problems a description names at most. */
+export const MAX_DESCRIBED_ISSUES = 5;
+
+// Path segments are the schema's field names and array indices; a key that does not look like a field name
+// (one that came from the input) is not quoted.
+const segmentOf = (key: PropertyKey): string =>
+  typeof key === 'number'
+    ? String(key)
+    : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)
+      ? key
+      : '[key]';
+
 /**
- * The fields a decode failed on and how, never their values: a value may be
- * a phone number or a secret, and schema messages quote values.
+ * The fields a decode failed on and how, never their values (effect's own
+ * messages quote the input, which may be a phone number or a secret):
+ * `"responses.0.status has an unexpected type or value; requestId is missing"`.
+ * At most `MAX_DESCRIBED_ISSUES` problems, each named once.
  */
 export const describeParseError = (error: ParseResult.ParseError): string =>
   [
     ...new Set(
       ParseResult.ArrayFormatter.formatErrorSync(error).map(
-        (issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : 'the body'} ${PHRASES[issue._tag]}`,
+        (issue) => `${issue.path.length > 0 ? issue.path.map(segmentOf).join('.') : 'the body'} ${PHRASES[issue._tag]}`,
       ),
     ),
-  ].join('; ');
+  ]
+    .slice(0, MAX_DESCRIBED_ISSUES)
+    .join('; ');

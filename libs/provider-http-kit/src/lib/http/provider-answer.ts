@@ -1,3 +1,5 @@
+// What an exchange with a provider comes to, the same for every adapter: the transport failures, the
+// statuses every provider means alike (408, 409, 429, 3xx, 5xx), and the adapter's reading of the rest.
 import {
   ExternalIdAlreadyUsed,
   type ProviderError,
@@ -7,16 +9,16 @@ import {
   ProviderUnavailable,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
-import type { TransferLogRecord } from './exchange.redaction';
-import type { HttpExchange, HttpResponse } from './http-exchange.client';
+import { type HttpExchange, type HttpResponse, MAX_ANSWER_BYTES } from './http-exchange.client';
 import type { RateLimitGate } from './rate-limit.gate';
 
-/** Options of a provider's HTTP client. */
-export interface ExchangeClientOptions {
-  /** Receives the redacted record of every exchange (the top-up's transfer log). */
-  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
-  readonly rateLimitGate?: RateLimitGate;
-}
+/**
+ * `send`: asks the provider to do something that moves money (a top-up, a
+ * confirm, a cancel): never repeated, and any answer but a definite one is an
+ * unknown outcome. `read`: changes nothing (discovery, status, balances): safe
+ * to repeat, and a failure is only unavailability or an unreadable answer.
+ */
+export type CallKind = 'send' | 'read';
 
 /** The errors a provider's answers come to, in that provider's name. */
 export const providerFailures = (provider: string) => ({
@@ -33,64 +35,101 @@ export const providerFailures = (provider: string) => ({
       provider,
       reason: `the request was accepted but its answer could not be read: ${reason}`,
     }),
+  /** An answer that cannot be read: an unknown outcome for a send, an invalid answer for a read. */
+  unreadable: (kind: CallKind, reason: string): ProviderError =>
+    kind === 'send'
+      ? new ProviderOutcomeUnknown({
+          provider,
+          reason: `the request was accepted but its answer could not be read: ${reason}`,
+        })
+      : new ProviderResponseInvalid({ provider, reason }),
 });
 
-/** The first line of a body, at most 200 characters. */
-export const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
-
-/** How one provider reads the answers to one request. */
+/** How one adapter reads the answers to one request. */
 export interface AnswerReading<A> {
-  readonly provider: string;
-  /** Our reference of the request: a 409 says it was already used. */
-  readonly providerExternalId: string;
-  /** The variable to check when the provider redirects (redirects are never followed). */
-  readonly baseUrlVariable: string;
-  /** A 4xx answer (408 and 429 aside). */
+  readonly kind: CallKind;
+  /** The key of a send (our external id, when the provider dedups on it): a 409 says it was already used. */
+  readonly providerExternalId?: string | undefined;
+  /** A 4xx answer (408, 409 of a keyed send and 429 aside). Its reason names fields and kinds, never values. */
   readonly refusal: (response: HttpResponse) => ProviderError;
-  /** A 2xx answer. */
+  /** A complete 2xx answer. */
   readonly success: (response: HttpResponse) => Either.Either<A, ProviderError>;
 }
 
+/** What the transport knows of the provider, for reasons. */
+export interface AnswerContext {
+  readonly provider: string;
+  /** The variable that sets the provider's URL, named when a redirect suggests it is wrong. */
+  readonly baseUrlVariable: string;
+}
+
 /**
- * An answered exchange, 429 aside (the gate handles it). Read as the answer
- * to a send: anything but a definite answer is an unknown outcome.
+ * An answered exchange, 429 aside (the gate handles it).
+ *
+ * | answer                  | send                     | read                      |
+ * | ----------------------- | ------------------------ | ------------------------- |
+ * | 2xx, whole              | `success`                | `success`                 |
+ * | 2xx, too large          | ProviderOutcomeUnknown   | ProviderResponseInvalid   |
+ * | 1xx                     | ProviderOutcomeUnknown   | ProviderResponseInvalid   |
+ * | 3xx (never followed)    | ProviderOutcomeUnknown   | ProviderUnavailable       |
+ * | 408, 5xx                | ProviderOutcomeUnknown   | ProviderUnavailable       |
+ * | 409 on a keyed send     | ExternalIdAlreadyUsed    |                           |
+ * | other 4xx               | `refusal`                | `refusal`                 |
  */
-export const readAnswer = <A>(response: HttpResponse, reading: AnswerReading<A>): Either.Either<A, ProviderError> => {
-  const { provider } = reading;
+export const readAnswer = <A>(
+  response: HttpResponse,
+  reading: AnswerReading<A>,
+  context: AnswerContext,
+): Either.Either<A, ProviderError> => {
+  const { provider } = context;
   const { status } = response;
-  // a server error or a request timeout (408) after sending: the provider may have acted on it
+  const send = reading.kind === 'send';
+  const unavailable = (reason: string) => Either.left(new ProviderUnavailable({ provider, reason }));
+  const unknownOutcome = (reason: string) => Either.left(new ProviderOutcomeUnknown({ provider, reason }));
+  // a server error or a request timeout (408): a send may have been acted on
   if (status >= 500 || status === 408) {
-    return Either.left(new ProviderOutcomeUnknown({ provider, reason: `HTTP ${status} after the request was sent` }));
+    return send ? unknownOutcome(`HTTP ${status} after the request was sent`) : unavailable(`HTTP ${status}`);
   }
-  // a conflict on our reference (the provider's idempotency key): it was already used, not a failure
-  if (status === 409)
+  // redirects are never followed: the request may have been taken where it was sent, or the base URL is wrong
+  if (status >= 300 && status < 400) {
+    const reason = `HTTP ${status}, a redirect, which is never followed: check ${context.baseUrlVariable}`;
+    return send ? unknownOutcome(`${reason} (the request was sent)`) : unavailable(reason);
+  }
+  // a conflict on our key (the provider's idempotency key): it was already used, not a failure
+  if (status === 409 && send && reading.providerExternalId !== undefined)
     return Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.providerExternalId }));
   if (status >= 400) return Either.left(reading.refusal(response));
-  if (status >= 300)
-    return Either.left(
-      providerFailures(provider).rejected(`HTTP_${status}`, `redirected: check ${reading.baseUrlVariable}`),
-    );
-  if (status < 200) return Either.left(providerFailures(provider).unknown(`unexpected HTTP ${status}`));
+  const { unreadable } = providerFailures(provider);
+  if (status < 200) return Either.left(unreadable(reading.kind, `unexpected HTTP ${status}`));
+  if (response.truncated === true)
+    return Either.left(unreadable(reading.kind, `the body is larger than the ${MAX_ANSWER_BYTES} bytes read`));
   return reading.success(response);
 };
 
 /**
- * What an exchange comes to: nothing sent is `ProviderUnavailable`, no answer
- * `ProviderOutcomeUnknown`; an answer goes through the rate-limit gate (a 429
- * fails there), then `readAnswer`.
+ * What an exchange comes to: "certainly not sent" is `ProviderUnavailable`;
+ * "may have arrived" is `ProviderOutcomeUnknown` for a send,
+ * `ProviderUnavailable` for a read; an answer goes through the rate-limit gate
+ * (a 429 fails there), then `readAnswer`.
  */
 export const interpretExchange = <A>(
   exchange: HttpExchange,
   gate: RateLimitGate,
   reading: AnswerReading<A>,
+  context: AnswerContext,
 ): Effect.Effect<A, ProviderError> => {
   const { outcome } = exchange;
+  const { provider } = context;
   switch (outcome._tag) {
     case 'NotSent':
-      return Effect.fail(new ProviderUnavailable({ provider: reading.provider, reason: outcome.reason }));
+      return Effect.fail(new ProviderUnavailable({ provider, reason: `nothing was sent: ${outcome.reason}` }));
     case 'NoAnswer':
-      return Effect.fail(new ProviderOutcomeUnknown({ provider: reading.provider, reason: outcome.reason }));
+      return Effect.fail(
+        reading.kind === 'send'
+          ? new ProviderOutcomeUnknown({ provider, reason: `the request was sent: ${outcome.reason}` })
+          : new ProviderUnavailable({ provider, reason: outcome.reason }),
+      );
     case 'Answered':
-      return Effect.zipRight(gate.observe(outcome.response), readAnswer(outcome.response, reading));
+      return Effect.zipRight(gate.observe(outcome.response), readAnswer(outcome.response, reading, context));
   }
 };

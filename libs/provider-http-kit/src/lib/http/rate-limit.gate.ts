@@ -1,36 +1,72 @@
+// Rate limits of every provider: 429 with Retry-After, and quota headers (RateLimit-* / X-RateLimit-*).
+// Every wait a provider asks for is read one way and bounded: a far-future or garbled header never stalls us.
 import { ProviderRateLimited } from '@airtime/domain';
 import { Clock, Effect, Ref } from 'effect';
 import type { HttpResponse } from './http-exchange.client';
 
-/** How long to hold off after a 429 that does not say (`Retry-After` missing or unreadable). */
+/** How long to hold off after a 429 that does not say (`Retry-After` and reset headers missing or unreadable). */
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
-/** The longest wait a provider header can impose (a bogus far-future value would stall sends forever). */
+/** The longest wait a provider header can impose (a bogus far-future value would stall sends for years). */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-const clamp = (ms: number): number => Math.min(Math.max(0, Math.ceil(ms)), MAX_RETRY_AFTER_MS);
+/** A wait in whole ms within [0, MAX_RETRY_AFTER_MS]. */
+export const boundedWaitMs = (ms: number): number =>
+  Number.isNaN(ms) ? MAX_RETRY_AFTER_MS : Math.min(Math.max(0, Math.ceil(ms)), MAX_RETRY_AFTER_MS);
 
-/** `Retry-After` as delta-seconds or an HTTP date, in ms from `nowMs`. */
+const header = (headers: Headers, ...names: readonly string[]): string | undefined => {
+  for (const name of names) {
+    const value = headers.get(name)?.trim();
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+};
+
+// the HTTP-date forms of RFC 9110: "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+// "Sun Nov  6 08:49:37 1994"
+const HTTP_DATE =
+  /^[A-Za-z]{3,9},? (\d{2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * `Retry-After` in ms from `nowMs`: delta-seconds or an HTTP date, bounded
+ * to [0, MAX_RETRY_AFTER_MS]; `undefined` when missing or unreadable.
+ */
 export const retryAfterMsOf = (headers: Headers, nowMs: number): number | undefined => {
-  const text = headers.get('retry-after')?.trim();
-  if (text === undefined || text === '') return undefined;
-  if (/^\d+$/.test(text)) return clamp(Number(text) * 1000);
+  const text = header(headers, 'retry-after');
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return boundedWaitMs(Number(text) * 1000);
+  if (!HTTP_DATE.test(text)) return undefined;
   const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : clamp(at - nowMs);
+  return Number.isNaN(at) ? undefined : boundedWaitMs(at - nowMs);
+};
+
+/**
+ * The wait until `RateLimit-Reset` / `X-RateLimit-Reset`, bounded: seconds
+ * from now, epoch seconds (from 10^9) or epoch ms (from 10^12); `undefined`
+ * when missing or unreadable.
+ */
+export const resetMsOf = (headers: Headers, nowMs: number): number | undefined => {
+  const text = header(headers, 'ratelimit-reset', 'x-ratelimit-reset');
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  if (value >= 1e12) return boundedWaitMs(value - nowMs);
+  if (value >= 1e9) return boundedWaitMs(value * 1000 - nowMs);
+  return boundedWaitMs(value * 1000);
 };
 
 /**
  * When the quota announced by `RateLimit-Remaining` / `X-RateLimit-Remaining`
- * is spent, the wait until `RateLimit-Reset` / `X-RateLimit-Reset` (seconds
- * from now, or epoch seconds when larger than 10^9).
+ * is spent, the wait until it resets (`DEFAULT_RETRY_AFTER_MS` when the reset
+ * is not given); `undefined` while calls remain.
  */
 export const quotaResetMsOf = (headers: Headers, nowMs: number): number | undefined => {
-  const remaining = (headers.get('ratelimit-remaining') ?? headers.get('x-ratelimit-remaining'))?.trim();
-  if (remaining !== '0') return undefined;
-  const reset = (headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset'))?.trim();
-  if (reset === undefined || !/^\d+$/.test(reset)) return DEFAULT_RETRY_AFTER_MS;
-  const seconds = Number(reset);
-  return clamp(seconds > 1e9 ? seconds * 1000 - nowMs : seconds * 1000);
+  const remaining = header(headers, 'ratelimit-remaining', 'x-ratelimit-remaining');
+  if (remaining === undefined || !/^0+$/.test(remaining)) return undefined;
+  return resetMsOf(headers, nowMs) ?? DEFAULT_RETRY_AFTER_MS;
 };
+
+/** The wait a 429 asks for: `Retry-After`, else the reset header, else `DEFAULT_RETRY_AFTER_MS`; always bounded. */
+export const throttledWaitMsOf = (headers: Headers, nowMs: number): number =>
+  retryAfterMsOf(headers, nowMs) ?? resetMsOf(headers, nowMs) ?? DEFAULT_RETRY_AFTER_MS;
 
 /**
  * Respects the provider's throttling across calls: after a 429 (for its
@@ -44,26 +80,29 @@ export interface RateLimitGate {
   readonly observe: (response: HttpResponse) => Effect.Effect<void, ProviderRateLimited>;
 }
 
-export const makeRateLimitGate = (provider: string): RateLimitGate => {
+/** A gate per provider account; `nowMs` replaces effect's `Clock` when given (epoch ms). */
+export const makeRateLimitGate = (provider: string, nowMs?: () => number): RateLimitGate => {
   const closedUntilMs = Ref.unsafeMake(0);
-  const closeFor = (nowMs: number, waitMs: number) =>
-    Ref.update(closedUntilMs, (until) => Math.max(until, nowMs + waitMs));
+  const now = nowMs === undefined ? Clock.currentTimeMillis : Effect.sync(nowMs);
+  const closeFor = (atMs: number, waitMs: number) =>
+    Ref.update(closedUntilMs, (until) => Math.max(until, atMs + waitMs));
   return {
     admit: Effect.gen(function* () {
-      const nowMs = yield* Clock.currentTimeMillis;
+      const atMs = yield* now;
       const until = yield* Ref.get(closedUntilMs);
-      if (until > nowMs) return yield* Effect.fail(new ProviderRateLimited({ provider, retryAfterMs: until - nowMs }));
+      if (until > atMs)
+        return yield* Effect.fail(new ProviderRateLimited({ provider, retryAfterMs: boundedWaitMs(until - atMs) }));
     }),
     observe: (response) =>
       Effect.gen(function* () {
-        const nowMs = yield* Clock.currentTimeMillis;
+        const atMs = yield* now;
         if (response.status === 429) {
-          const retryAfterMs = retryAfterMsOf(response.headers, nowMs) ?? DEFAULT_RETRY_AFTER_MS;
-          yield* closeFor(nowMs, retryAfterMs);
+          const retryAfterMs = throttledWaitMsOf(response.headers, atMs);
+          yield* closeFor(atMs, retryAfterMs);
           return yield* Effect.fail(new ProviderRateLimited({ provider, retryAfterMs }));
         }
-        const resetMs = quotaResetMsOf(response.headers, nowMs);
-        if (resetMs !== undefined) yield* closeFor(nowMs, resetMs);
+        const resetMs = quotaResetMsOf(response.headers, atMs);
+        if (resetMs !== undefined) yield* closeFor(atMs, resetMs);
       }),
   };
 };

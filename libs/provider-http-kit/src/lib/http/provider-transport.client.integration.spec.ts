@@ -1,0 +1,140 @@
+import { parsePhoneNumber, type ProviderError } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { type FakeHttpServer, type FakeReply, startFakeHttpServer, unusedBaseUrl } from '../../testing';
+import type { TransferLogRecord } from './exchange.redaction';
+import { MAX_ANSWER_BYTES } from './http-exchange.client';
+import { type AnswerReading, type CallKind, providerFailures } from './provider-answer';
+import { makeProviderTransport, type ProviderTransportSettings } from './provider-transport.client';
+import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS } from './rate-limit.gate';
+
+const SECRET = 'acme-secret-7c6b5a';
+const PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));
+
+let fake: FakeHttpServer<FakeReply>;
+beforeAll(async () => {
+  fake = await startFakeHttpServer<FakeReply>((_request, script) => script ?? { status: 200, body: '"ok"' });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  (fake.requests as unknown[]).length = 0;
+});
+
+const readingOf = (kind: CallKind): AnswerReading<string> => ({
+  kind,
+  providerExternalId: 'ref-1',
+  refusal: (answer) => providerFailures('acme').rejected(`HTTP_${answer.status}`, 'refused'),
+  success: (answer) => Either.right(answer.bodyText),
+});
+
+const transportOf = (settings: Partial<ProviderTransportSettings> = {}) =>
+  makeProviderTransport({ provider: 'acme', baseUrlVariable: 'ACME_BASE_URL', secrets: [SECRET], ...settings });
+
+const callWith = (
+  transport: ReturnType<typeof transportOf>,
+  kind: CallKind = 'send',
+  baseUrl = fake.baseUrl,
+  timeoutMs = 1_000,
+): Promise<Either.Either<string, ProviderError>> =>
+  Effect.runPromise(
+    Effect.either(
+      transport.call(
+        {
+          method: 'POST',
+          url: `${baseUrl}/send`,
+          headers: { Authorization: `Token ${SECRET}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ phoneNumber: PHONE.e164, amount: '100' }),
+          timeoutMs,
+          reference: 'ref-1',
+          destination: PHONE,
+        },
+        readingOf(kind),
+      ),
+    ),
+  );
+
+const failureOf = (result: Either.Either<string, ProviderError>): ProviderError => {
+  if (Either.isRight(result)) throw new Error('expected a failure');
+  return result.left;
+};
+
+describe('the provider transport', () => {
+  it('sends the request with its headers and reads a 2xx through the reading', async () => {
+    expect(await callWith(transportOf())).toEqual(Either.right('"ok"'));
+    expect(fake.requests[0]?.headers['authorization']).toBe(`Token ${SECRET}`);
+  });
+
+  it('never follows a redirect: one request, an unknown outcome for a send, unavailability for a read', async () => {
+    const redirect = { status: 307, body: '', headers: { Location: `${fake.baseUrl}/elsewhere` } };
+    fake.enqueue(redirect);
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: expect.stringContaining('ACME_BASE_URL'),
+    });
+    fake.enqueue(redirect);
+    expect(failureOf(await callWith(transportOf(), 'read'))).toMatchObject({ _tag: 'ProviderUnavailable' });
+    expect(fake.requests.map((request) => request.path)).toEqual(['/send', '/send']);
+  });
+
+  it.each([
+    ['99999999999', MAX_RETRY_AFTER_MS],
+    ['Fri, 31 Dec 9999 23:59:59 GMT', MAX_RETRY_AFTER_MS],
+    ['soon', DEFAULT_RETRY_AFTER_MS],
+  ])('bounds Retry-After %s to %d ms, and sends nothing more until then', async (retryAfter, expected) => {
+    const transport = transportOf();
+    fake.enqueue({ kind: 'rate-limited', retryAfter });
+    expect(failureOf(await callWith(transport))).toMatchObject({
+      _tag: 'ProviderRateLimited',
+      retryAfterMs: expected,
+    });
+    const again = failureOf(await callWith(transport));
+    expect(again).toMatchObject({ _tag: 'ProviderRateLimited' });
+    expect(again._tag === 'ProviderRateLimited' && again.retryAfterMs).toBeLessThanOrEqual(expected);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('certainly not sent (connection refused): retryable unavailability, for a send too', async () => {
+    const error = failureOf(await callWith(transportOf(), 'send', await unusedBaseUrl()));
+    expect(error).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
+    expect(error.message).toMatch(/nothing was sent: connection failed \(ECONNREFUSED\)/);
+  });
+
+  it('may have arrived (dropped connection, timeout): an unknown outcome for a send', async () => {
+    fake.enqueue({ kind: 'hang-up' });
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    fake.enqueue({ kind: 'slow', delayMs: 2_000 });
+    expect(failureOf(await callWith(transportOf(), 'send', fake.baseUrl, 200))).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'the request was sent: no answer within 200 ms',
+    });
+  });
+
+  it('never reads more than MAX_ANSWER_BYTES: a larger 2xx to a send is an unknown outcome', async () => {
+    fake.enqueue({ kind: 'reply', status: 200, body: 'x'.repeat(MAX_ANSWER_BYTES + 10) });
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it('hands one redacted record per exchange to the transfer log; a failing log never changes the outcome', async () => {
+    const records: TransferLogRecord[] = [];
+    fake.enqueue({
+      kind: 'reply',
+      status: 400,
+      body: `bad key ${SECRET} for 0711000111 / 254711000111`,
+      headers: { 'Set-Cookie': SECRET },
+    });
+    await callWith(transportOf({ onExchange: (record) => Effect.sync(() => void records.push(record)) }));
+    expect(records).toEqual([
+      {
+        provider: 'acme',
+        reference: 'ref-1',
+        method: 'POST',
+        url: `${fake.baseUrl}/send`,
+        startedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        durationMs: expect.any(Number),
+        status: 400,
+        requestBody: '{"phoneNumber":"***111","amount":"100"}',
+        responseBody: 'bad key [REDACTED] for 0***111 / ***111',
+      },
+    ]);
+    expect(await callWith(transportOf({ onExchange: () => Effect.die('log is down') }))).toEqual(Either.right('"ok"'));
+  });
+});
