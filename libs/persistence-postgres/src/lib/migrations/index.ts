@@ -1,4 +1,5 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
+import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 
 /** Every committed migration, oldest first. */
-export const migrations = [InitialSchema1763900000000];
+export const migrations = [InitialSchema1763900000000, IdentifierRules1764000000000];

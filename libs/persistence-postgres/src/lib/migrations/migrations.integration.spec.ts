@@ -1,4 +1,15 @@
+import { checkIdentifier, IDENTIFIER_RULES, type IdentifierRule } from '@airtime/domain';
+import {
+  arbitraryHostileIdentifier,
+  arbitraryValidIdentifier,
+  FORBIDDEN_IDENTIFIER_CHARACTERS,
+  HOSTILE_LEDGER_IDS,
+} from '@airtime/domain/testing';
+import { Either } from 'effect';
+import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
+import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
   (
@@ -33,10 +44,14 @@ describe('migrations', () => {
   });
   afterAll(async () => db.drop());
 
+  const undoAll = async (transaction: 'all' | 'each') => {
+    for (const _ of migrations) await db.dataSource.undoLastMigration({ transaction });
+  };
+
   it('apply to an empty database, revert to empty, and apply again', async () => {
     expect(await tables(db)).toEqual([]);
     const applied = await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763900000000']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763900000000', 'IdentifierRules1764000000000']);
     expect(await tables(db)).toEqual([
       'ledger_accounts',
       'ledger_holds',
@@ -49,9 +64,11 @@ describe('migrations', () => {
     ]);
     expect(await db.dataSource.showMigrations()).toBe(false);
 
-    await db.dataSource.undoLastMigration({ transaction: 'all' });
+    await undoAll('all');
     expect(await tables(db)).toEqual([]);
-    const functions = await db.dataSource.query(`SELECT 1 FROM pg_proc WHERE proname = 'ledger_journal_append_only'`);
+    const functions = await db.dataSource.query(
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid')`,
+    );
     expect(functions).toEqual([]);
 
     await db.dataSource.runMigrations({ transaction: 'all' });
@@ -60,10 +77,27 @@ describe('migrations', () => {
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
     const before = await catalogue(db);
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await undoAll('each');
     expect(await catalogue(db)).toEqual({ columns: [], constraints: [], indexes: [], triggers: [], functions: [] });
     await db.dataSource.runMigrations({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(before);
+  });
+
+  it('the identifier rules come and go on their own: down leaves exactly the initial schema, up adds them back', async () => {
+    const withRules = await catalogue(db);
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    const afterDown = await catalogue(db);
+    const initialOnly = await createTestDatabase({ migrate: false });
+    try {
+      const runner = initialOnly.dataSource.createQueryRunner();
+      await new InitialSchema1763900000000().up(runner);
+      await runner.release();
+      expect(afterDown).toEqual(await catalogue(initialOnly));
+    } finally {
+      await initialOnly.drop();
+    }
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(withRules);
   });
 
   it('keeps the journal append-only and a hold settled once', async () => {
@@ -93,5 +127,143 @@ describe('migrations', () => {
     await expect(
       db.dataSource.query(`UPDATE ledger_accounts SET available_minor = 10 WHERE account_id = 'a'`),
     ).rejects.toThrow(/ledger_accounts_balanced/);
+  });
+});
+
+describe('the identifier rule at the database (CHECK constraints)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.dataSource.query(
+      `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ('a', 'KES', 2)`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO top_ups (id, account_id, external_id, destination_e164, destination_country, status_class, status,
+                            product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote,
+                            created_at, updated_at)
+       VALUES ('tu-1', 'a', 'order-1', '+254711000111', 'KE', 'CREATED', 'CREATED', 'p', 'o', 1, 'KES', 1, 'USD', '{}', now(), now())`,
+    );
+  });
+  afterAll(async () => db.drop());
+
+  /** Writes a row whose identifier column is `value`, the rest valid; resolves with the error text or 'stored'. */
+  const writers: Record<string, (value: string) => Promise<unknown>> = {
+    ledger_accounts_account_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ($1, 'USD', 2)`,
+        [value],
+      ),
+    ledger_holds_transaction_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status) VALUES ($1, 'a', 'KES', 1, 'HELD')`,
+        [value],
+      ),
+    ledger_journal_reference_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+         VALUES ('a', 'KES', $1, 'DEPOSIT', 0, 0, 0)`,
+        [value],
+      ),
+    top_ups_account_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO top_ups (id, account_id, external_id, destination_e164, destination_country, status_class, status,
+                              product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote,
+                              created_at, updated_at)
+         VALUES (gen_random_uuid()::text, $1, 'order-2', '+254711000111', 'KE', 'CREATED', 'CREATED', 'p', 'o', 1, 'KES', 1, 'USD', '{}', now(), now())`,
+        [value],
+      ),
+    top_ups_external_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO top_ups (id, account_id, external_id, destination_e164, destination_country, status_class, status,
+                              product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote,
+                              created_at, updated_at)
+         VALUES (gen_random_uuid()::text, 'a', $1, '+254711000111', 'KE', 'CREATED', 'CREATED', 'p', 'o', 1, 'KES', 1, 'USD', '{}', now(), now())`,
+        [value],
+      ),
+    top_up_attempts_provider_external_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO top_up_attempts (top_up_id, number, provider_external_id, state, started_at, updated_at)
+         VALUES ('tu-1', (SELECT coalesce(max(number), 0) + 1 FROM top_up_attempts WHERE top_up_id = 'tu-1'), $1, 'InFlight', now(), now())`,
+        [value],
+      ),
+  };
+
+  // what a text column can hold at all: no NUL, no lone surrogate
+  const storable = (value: string) => !value.includes('\u0000') && !/\p{Cs}/u.test(value);
+  const hostile = [
+    ...HOSTILE_LEDGER_IDS,
+    ...FORBIDDEN_IDENTIFIER_CHARACTERS.map((character) => `id${character}1`),
+    'acct\u202egpj.exe',
+    'd'.repeat(100_000),
+  ].filter(storable);
+
+  it.each(Object.keys(writers))('%s: rows with bad identifiers written with SQL are refused', async (constraint) => {
+    const write = writers[constraint] as (value: string) => Promise<unknown>;
+    for (const value of hostile) {
+      await expect(write(value)).rejects.toThrow(new RegExp(constraint));
+    }
+  });
+
+  it('an 8,000-character deposit id fails on its CHECK, not late on the index size (54000)', async () => {
+    await expect(writers['ledger_journal_reference_valid']?.('d'.repeat(8_000))).rejects.toMatchObject({
+      driverError: expect.objectContaining({ code: '23514', constraint: 'ledger_journal_reference_valid' }),
+    });
+  });
+
+  it('external ids refuse an inner space; the other identifiers take one', async () => {
+    await expect(writers['top_ups_external_id_valid']?.('order 3')).rejects.toThrow(/top_ups_external_id_valid/);
+    await expect(writers['ledger_accounts_account_id_valid']?.('team growth')).resolves.toBeDefined();
+  });
+
+  const databaseRefuses = async (space: boolean): Promise<number[]> =>
+    (
+      (await db.dataSource.query(
+        `SELECT cp FROM generate_series(1, 1114111) AS cp
+          WHERE cp NOT BETWEEN 55296 AND 57343 AND NOT identifier_is_valid('a' || chr(cp) || 'b', 100, $1)
+          ORDER BY cp`,
+        [space],
+      )) as { cp: number }[]
+    ).map((row) => row.cp);
+
+  const domainRefuses = (rule: IdentifierRule): number[] => {
+    const refused: number[] = [];
+    for (let cp = 1; cp <= 0x10ffff; cp += 1) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if (Either.isLeft(checkIdentifier(rule, `a${String.fromCodePoint(cp)}b`))) refused.push(cp);
+    }
+    return refused;
+  };
+
+  it('refuses exactly the characters the domain refuses, code point by code point', async () => {
+    expect(await databaseRefuses(true)).toEqual(domainRefuses(IDENTIFIER_RULES.ACCOUNT_ID));
+    expect(await databaseRefuses(false)).toEqual(domainRefuses(IDENTIFIER_RULES.EXTERNAL_ID));
+  });
+
+  it('agrees with the domain on valid and hostile identifiers of every kind (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .constantFrom(...Object.values(IDENTIFIER_RULES))
+          .chain((rule) =>
+            fc.tuple(
+              fc.constant(rule),
+              fc.array(fc.oneof(arbitraryValidIdentifier(rule), arbitraryHostileIdentifier(rule)), { maxLength: 40 }),
+            ),
+          ),
+        async ([rule, values]) => {
+          const stored = values.filter(storable);
+          const verdicts = (await db.dataSource.query(
+            `SELECT identifier_is_valid(value, $2, $3) AS ok FROM unnest($1::text[]) WITH ORDINALITY AS v(value, n) ORDER BY n`,
+            [stored, rule.maxLength, rule.spaceInside],
+          )) as { ok: boolean }[];
+          stored.forEach((value, index) => {
+            const domain = Either.isRight(checkIdentifier(rule, value));
+            // the database counts code points, the domain UTF-16 code units: the domain is never the looser one
+            if (domain || [...value].length === value.length) expect(verdicts[index]?.ok).toBe(domain);
+          });
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
