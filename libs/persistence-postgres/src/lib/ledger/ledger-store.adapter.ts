@@ -4,6 +4,14 @@ import {
   type AuthorizeInput,
   CaptureExceedsHold,
   type CaptureInput,
+  checkAccountId,
+  checkAuthorizeInput,
+  checkCaptureInput,
+  checkDepositInput,
+  checkOpenAccountInput,
+  checkReverseInput,
+  checkSetCreditLimitInput,
+  checkVoidHoldInput,
   CreditLimitInUse,
   type DepositInput,
   HoldAlreadySettled,
@@ -11,7 +19,7 @@ import {
   HoldNotFound,
   IdempotencyConflict,
   InsufficientFunds,
-  InvalidLedgerAmount,
+  InvalidLedgerCurrency,
   type JournalEntryKind,
   type LedgerAccount,
   type LedgerError,
@@ -43,10 +51,14 @@ type Step<A> = Effect.Effect<A, LedgerError | PersistenceFailure>;
 
 /**
  * The ledger on PostgreSQL, with the pure ledger's rules and errors. Every
- * balance change is one conditional UPDATE (never read-modify-write in
- * code); every idempotency claim is a unique key (`ledger_holds` primary
+ * call first runs the domain's own input checks (`checkDepositInput`, ...:
+ * identifiers, currency, amount), the very functions the pure ledger runs,
+ * so nothing invalid reaches the database and the errors are the same.
+ * Every balance change is one conditional UPDATE (never read-modify-write
+ * in code); every idempotency claim is a unique key (`ledger_holds` primary
  * key, `ledger_journal (reference, kind)`); CHECK constraints back the
- * invariants. Each call runs in the caller's unit of work or its own.
+ * invariants and the identifier rule. Each call runs in the caller's unit
+ * of work or its own.
  */
 export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const unitOfWork = makeUnitOfWork(dataSource);
@@ -168,15 +180,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     input: AuthorizeInput,
   ): Effect.Effect<StoredMovement | InsufficientFunds, LedgerError | PersistenceFailure> =>
     Effect.gen(function* () {
-      if (input.amountMinor <= 0n) {
-        return yield* Effect.fail(
-          new InvalidLedgerAmount({
-            operation: 'AUTHORIZE',
-            amountMinor: input.amountMinor,
-            reason: 'an authorization must be positive',
-          }),
-        );
-      }
+      yield* checkAuthorizeInput(input);
       const existing = yield* findHold(input.transactionId);
       if (existing) return yield* existingClaim(existing, input);
       yield* requireAccount(input.accountId, input.currency.code);
@@ -246,6 +250,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const voidHold = (input: VoidHoldInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
+        yield* checkVoidHoldInput(input);
         const voided = yield* transition(input.transactionId, 'HELD', 'VOIDED');
         if (voided) {
           const amountMinor = bigintOf(voided.amount_minor);
@@ -272,15 +277,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const capture = (input: CaptureInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
-        if (input.amountMinor < 0n) {
-          return yield* Effect.fail(
-            new InvalidLedgerAmount({
-              operation: 'CAPTURE',
-              amountMinor: input.amountMinor,
-              reason: 'a capture cannot be negative',
-            }),
-          );
-        }
+        yield* checkCaptureInput(input);
         const captured = yield* transition(input.transactionId, 'HELD', 'CAPTURED', input.amountMinor);
         if (captured) {
           const holdMinor = bigintOf(captured.amount_minor);
@@ -328,6 +325,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const reverse = (input: ReverseInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
+        yield* checkReverseInput(input);
         const reversed = yield* transition(input.transactionId, 'CAPTURED', 'REVERSED');
         if (reversed) {
           const capturedMinor = bigintOf(reversed.captured_minor ?? '0');
@@ -382,15 +380,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const deposit = (input: DepositInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
-        if (input.amountMinor <= 0n) {
-          return yield* Effect.fail(
-            new InvalidLedgerAmount({
-              operation: 'DEPOSIT',
-              amountMinor: input.amountMinor,
-              reason: 'a deposit must be positive',
-            }),
-          );
-        }
+        yield* checkDepositInput(input);
         const earlier = yield* depositEntry(input.depositId);
         if (earlier) return yield* depositConflictOrRepeat(earlier, input);
         yield* requireAccount(input.accountId, input.currency.code);
@@ -418,21 +408,23 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const openAccount = (input: OpenAccountInput): Step<LedgerAccount> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
-        if (input.creditLimitMinor < 0n) {
-          return yield* Effect.fail(
-            new InvalidLedgerAmount({
-              operation: 'OPEN_ACCOUNT',
-              amountMinor: input.creditLimitMinor,
-              reason: 'a credit limit cannot be negative',
-            }),
-          );
-        }
+        yield* checkOpenAccountInput(input);
         yield* query(
           `INSERT INTO ledger_accounts (account_id, currency, currency_exponent, credit_limit_minor)
            VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, currency) DO NOTHING`,
           [input.accountId, input.currency.code, input.currency.exponent, String(input.creditLimitMinor)],
         );
         const row = yield* requireAccount(input.accountId, input.currency.code);
+        // one currency, one exponent: an account opened with another one is not this account
+        if (Number(row.currency_exponent) !== input.currency.exponent) {
+          return yield* Effect.fail(
+            new InvalidLedgerCurrency({
+              currency: input.currency.code,
+              exponent: input.currency.exponent,
+              expectedExponent: Number(row.currency_exponent),
+            }),
+          );
+        }
         if (bigintOf(row.credit_limit_minor) !== input.creditLimitMinor) {
           return yield* Effect.fail(
             new AccountAlreadyOpen({
@@ -450,15 +442,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const setCreditLimit = (input: SetCreditLimitInput): Step<LedgerAccount> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
-        if (input.creditLimitMinor < 0n) {
-          return yield* Effect.fail(
-            new InvalidLedgerAmount({
-              operation: 'SET_CREDIT_LIMIT',
-              amountMinor: input.creditLimitMinor,
-              reason: 'a credit limit cannot be negative',
-            }),
-          );
-        }
+        yield* checkSetCreditLimitInput(input);
         const [row] = yield* query<AccountRow>(
           `UPDATE ledger_accounts SET credit_limit_minor = $3, updated_at = now()
             WHERE account_id = $1 AND currency = $2 AND available_minor >= -$3::bigint RETURNING ${ACCOUNT_COLUMNS}`,
@@ -478,7 +462,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     );
 
   const account = (accountId: string, currencyCode: string): Step<LedgerAccount> =>
-    Effect.flatMap(requireAccount(accountId, currencyCode), accountOf);
+    Effect.flatMap(checkAccountId(accountId), () => Effect.flatMap(requireAccount(accountId, currencyCode), accountOf));
 
   return { openAccount, setCreditLimit, deposit, authorize, voidHold, capture, reverse, account };
 };

@@ -1,5 +1,7 @@
 import {
   emptyLedger,
+  IDENTIFIER_RULES,
+  isValidIdentifier,
   type Ledger,
   type LedgerError,
   type LedgerStoreService,
@@ -17,11 +19,23 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from './ledger-store.adapter';
 
-/** Gives one run's ids a prefix of their own, so that runs share one database without colliding. */
+const RULES = {
+  accountId: IDENTIFIER_RULES.ACCOUNT_ID,
+  transactionId: IDENTIFIER_RULES.TRANSACTION_ID,
+  depositId: IDENTIFIER_RULES.DEPOSIT_ID,
+} as const;
+
+/**
+ * Gives one run's ids a prefix of their own, so that runs share one
+ * database without colliding. A hostile id stays as it is (a prefix could
+ * make it valid); both sides refuse it, so it never reaches the database.
+ */
 const scoped = (prefix: string, operation: LedgerOperation): LedgerOperation => {
   const input = { ...operation.input } as Record<string, unknown>;
-  for (const key of ['accountId', 'transactionId', 'depositId']) {
-    if (typeof input[key] === 'string') input[key] = `${prefix}${input[key] as string}`;
+  for (const [key, rule] of Object.entries(RULES)) {
+    const id = input[key];
+    if (typeof id === 'string' && isValidIdentifier(rule, id) && isValidIdentifier(rule, `${prefix}${id}`))
+      input[key] = `${prefix}${id}`;
   }
   return { ...operation, input } as unknown as LedgerOperation;
 };

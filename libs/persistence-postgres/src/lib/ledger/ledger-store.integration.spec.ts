@@ -1,4 +1,4 @@
-import { currencyOf, type LedgerStoreService } from '@airtime/domain';
+import { type Currency, currencyOf, type LedgerStoreService } from '@airtime/domain';
 import { Effect, Either, Exit } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from './ledger-store.adapter';
@@ -139,5 +139,97 @@ describe('ledger store on PostgreSQL', () => {
     expect(await db.dataSource.query(`SELECT * FROM ledger_holds WHERE transaction_id = 'bad'`)).toEqual([]);
     const exit = await Effect.runPromiseExit(ledger.capture({ transactionId: 'tx-1', amountMinor: 1n }));
     expect(Exit.isFailure(exit)).toBe(true);
+  });
+
+  const errorOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E> => {
+    const result = await run(effect);
+    if (Either.isRight(result)) throw new Error('expected a failure, got a success');
+    return result.left;
+  };
+  const count = async (sql: string, parameters: unknown[] = []) =>
+    ((await db.dataSource.query(sql, parameters)) as { n: number }[])[0]?.n;
+
+  it("refuses deposit id '' every time (before: applied, then applied: false, the second deposit silently lost)", async () => {
+    const before = await balances();
+    for (const _ of [1, 2]) {
+      expect(
+        await errorOf(ledger.deposit({ accountId: 'team', currency: KES, depositId: '', amountMinor: 100n })),
+      ).toMatchObject({ _tag: 'InvalidIdentifier', kind: 'DEPOSIT_ID', problem: 'EMPTY' });
+    }
+    expect(await balances()).toEqual(before);
+    expect(await count(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = ''`)).toBe(0);
+  });
+
+  it.each([100_000, 8_000])(
+    'refuses a %i-character deposit id up front with a typed error (before: accepted, or PostgreSQL 54000)',
+    async (length) => {
+      const error = await errorOf(
+        ledger.deposit({ accountId: 'team', currency: KES, depositId: 'd'.repeat(length), amountMinor: 100n }),
+      );
+      expect(error).toMatchObject({ _tag: 'InvalidIdentifier', kind: 'DEPOSIT_ID', problem: 'TOO_LONG', length });
+      expect(JSON.stringify(error)).not.toContain('ddd');
+    },
+  );
+
+  it.each([
+    ['blank', '   '],
+    ['with a right-to-left override', 'team\u202emaerT'],
+    ['with a left-to-right mark', '\u200eteam'],
+  ])('refuses an account id %s in openAccount (before: accepted)', async (_, accountId) => {
+    expect(await errorOf(ledger.openAccount({ accountId, currency: KES, creditLimitMinor: 0n }))).toMatchObject({
+      _tag: 'InvalidIdentifier',
+      kind: 'ACCOUNT_ID',
+    });
+    expect(await count(`SELECT count(*)::int AS n FROM ledger_accounts WHERE account_id = $1`, [accountId])).toBe(0);
+  });
+
+  it('refuses bad identifiers in every call, before the database', async () => {
+    const bad = 'tx\u2066';
+    expect(
+      await failureTag(ledger.authorize({ accountId: 'team', currency: KES, transactionId: bad, amountMinor: 5n })),
+    ).toBe('InvalidIdentifier');
+    expect(await failureTag(ledger.voidHold({ transactionId: bad }))).toBe('InvalidIdentifier');
+    expect(await failureTag(ledger.capture({ transactionId: bad, amountMinor: 1n }))).toBe('InvalidIdentifier');
+    expect(await failureTag(ledger.reverse({ transactionId: bad }))).toBe('InvalidIdentifier');
+    expect(await failureTag(ledger.setCreditLimit({ accountId: ' team', currency: KES, creditLimitMinor: 0n }))).toBe(
+      'InvalidIdentifier',
+    );
+    expect(await failureTag(ledger.account('x'.repeat(101), 'KES'))).toBe('InvalidIdentifier');
+  });
+
+  it('refuses a forged KES (exponent 3) for the existing KES account (before: ok)', async () => {
+    const forged: Currency = { code: 'KES', exponent: 3 };
+    expect(
+      await errorOf(ledger.openAccount({ accountId: 'team', currency: forged, creditLimitMinor: 500n })),
+    ).toMatchObject({
+      _tag: 'InvalidLedgerCurrency',
+      currency: 'KES',
+      exponent: 3,
+      expectedExponent: 2,
+    });
+    expect(
+      await failureTag(
+        ledger.deposit({ accountId: 'team', currency: forged, depositId: 'dep-forged', amountMinor: 1n }),
+      ),
+    ).toBe('InvalidLedgerCurrency');
+    expect(await count(`SELECT count(*)::int AS n FROM ledger_accounts WHERE currency_exponent <> 2`)).toBe(0);
+  });
+
+  it('refuses an account stored with another exponent than the one asked for, and will not read it', async () => {
+    await db.dataSource.query(
+      `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ('legacy', 'KES', 3)`,
+    );
+    expect(
+      await errorOf(ledger.openAccount({ accountId: 'legacy', currency: KES, creditLimitMinor: 0n })),
+    ).toMatchObject({
+      _tag: 'InvalidLedgerCurrency',
+      currency: 'KES',
+      exponent: 2,
+      expectedExponent: 3,
+    });
+    expect(await errorOf(ledger.account('legacy', 'KES'))).toMatchObject({
+      _tag: 'PersistenceFailure',
+      retryable: false,
+    });
   });
 });

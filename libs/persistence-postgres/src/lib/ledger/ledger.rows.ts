@@ -12,6 +12,8 @@ import { bigintOf } from '../unit-of-work/sql';
 export interface AccountRow {
   readonly account_id: string;
   readonly currency: string;
+  /** smallint: pg gives it as a number. */
+  readonly currency_exponent: number;
   readonly credit_limit_minor: string;
   readonly available_minor: string;
   readonly holding_minor: string;
@@ -44,10 +46,11 @@ export interface JournalRow {
 }
 
 export const ACCOUNT_COLUMNS =
-  'account_id, currency, credit_limit_minor, available_minor, holding_minor, captured_minor, reversed_minor, funded_minor';
+  'account_id, currency, currency_exponent, credit_limit_minor, available_minor, holding_minor, captured_minor, reversed_minor, funded_minor';
 export const JOURNAL_COLUMNS =
   'sequence, account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor';
 
+/** An account row as the domain's account; its currency must be known, with the exponent it was opened with. */
 export const accountOf = (row: AccountRow): Effect.Effect<LedgerAccount, PersistenceFailure> =>
   Either.match(currencyOf(row.currency), {
     onLeft: () =>
@@ -55,16 +58,23 @@ export const accountOf = (row: AccountRow): Effect.Effect<LedgerAccount, Persist
         new PersistenceFailure({ reason: `ledger account in unknown currency ${row.currency}`, retryable: false }),
       ),
     onRight: (currency) =>
-      Effect.succeed({
-        accountId: row.account_id,
-        currency,
-        creditLimitMinor: bigintOf(row.credit_limit_minor),
-        availableMinor: bigintOf(row.available_minor),
-        holdingMinor: bigintOf(row.holding_minor),
-        capturedMinor: bigintOf(row.captured_minor),
-        reversedMinor: bigintOf(row.reversed_minor),
-        fundedMinor: bigintOf(row.funded_minor),
-      }),
+      Number(row.currency_exponent) !== currency.exponent
+        ? Effect.fail(
+            new PersistenceFailure({
+              reason: `ledger account in ${currency.code} stored with exponent ${row.currency_exponent}, not ${currency.exponent}`,
+              retryable: false,
+            }),
+          )
+        : Effect.succeed({
+            accountId: row.account_id,
+            currency,
+            creditLimitMinor: bigintOf(row.credit_limit_minor),
+            availableMinor: bigintOf(row.available_minor),
+            holdingMinor: bigintOf(row.holding_minor),
+            capturedMinor: bigintOf(row.captured_minor),
+            reversedMinor: bigintOf(row.reversed_minor),
+            fundedMinor: bigintOf(row.funded_minor),
+          }),
   });
 
 export const entryOf = (row: JournalRow): JournalEntry => ({

@@ -72,7 +72,8 @@ export const attemptOf = (row: unknown, topUpId: string): Either.Either<Attempt,
     const refuse = (reason: string) =>
       Either.left(undecodable(`attempt ${attempt.number} of top-up ${topUpId}`, reason));
     const providerExternalId = parseExternalId(attempt.provider_external_id);
-    if (Either.isLeft(providerExternalId)) return refuse(`provider external id: ${providerExternalId.left.reason}`);
+    if (Either.isLeft(providerExternalId))
+      return refuse(`the provider external id is invalid (${providerExternalId.left.problem})`);
     let providerStatus: Attempt['providerStatus'];
     if (attempt.provider_status_class !== null || attempt.provider_status !== null) {
       if (attempt.provider_status_class === null || attempt.provider_status === null)

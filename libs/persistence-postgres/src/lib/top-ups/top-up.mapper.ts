@@ -1,4 +1,4 @@
-import { parseExternalId, PersistenceFailure, type Quote, type TopUp } from '@airtime/domain';
+import { checkAccountId, parseExternalId, PersistenceFailure, type Quote, type TopUp } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec.support';
 import { BigIntFromDecimal } from '../shared/money.codec';
@@ -72,7 +72,7 @@ export const topUpOf = (
     const decoded = yield* decodeTopUpRow(row, what);
     const refuse = (reason: string) => Either.left(undecodable(what, reason));
     const externalId = parseExternalId(decoded.external_id);
-    if (Either.isLeft(externalId)) return yield* refuse(`external id: ${externalId.left.reason}`);
+    if (Either.isLeft(externalId)) return yield* refuse(`the external id is invalid (${externalId.left.problem})`);
     const destination = destinationOf(decoded.destination_e164, decoded.destination_country);
     if (Either.isLeft(destination)) return yield* refuse(destination.left);
     const status = statusOf(decoded.status_class, decoded.status);
@@ -138,6 +138,7 @@ export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, Persiste
     const refuse = (reason: string) =>
       Either.left(new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${reason}`, retryable: false }));
     if (Either.isLeft(parseExternalId(topUp.externalId))) return yield* refuse('its external id is not a valid one');
+    if (Either.isLeft(checkAccountId(topUp.accountId))) return yield* refuse('its account id is not a valid one');
     const destination = destinationOf(topUp.destination.e164, topUp.destination.countryIso);
     if (Either.isLeft(destination)) return yield* refuse(destination.left);
     if (destination.right.callingCode !== topUp.destination.callingCode)
