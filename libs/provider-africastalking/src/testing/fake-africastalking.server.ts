@@ -29,6 +29,10 @@ export type FakeAfricasTalking = FakeHttpServer<FakeAfricasTalkingScript>;
 const text = (status: number, body: string): FakeReply => ({ status, body, headers: { 'Content-Type': 'text/plain' } });
 const json = (status: number, body: unknown): FakeReply => ({ status, body: JSON.stringify(body) });
 
+/** An amount as AT writes it ("KES 100.0000"); the fake only writes amounts it was sent or derived from them. */
+const written = (amount: Money): string =>
+  Either.getOrElse(formatProviderAmount(amount, 4), () => `${amount.currency.code} ${amount.amountMinor}`);
+
 const PENDING_OR_DONE = ['Sent', 'Queued', 'Success'];
 const DUPLICATE = 'A duplicate request was received within the last 5 minutes';
 
@@ -90,14 +94,10 @@ export const startFakeAfricasTalking = (options: FakeAfricasTalkingOptions = {})
       answer: {
         phoneNumber,
         errorMessage,
-        amount: amount ? formatProviderAmount(amount, 4) : amountText,
+        amount: amount ? written(amount) : amountText,
         status,
         requestId: sent ? `ATQid_${(nextId++).toString(16).padStart(32, '0')}` : 'None',
-        discount: discount
-          ? formatProviderAmount(discount, 4)
-          : amount
-            ? formatProviderAmount(money(0n, amount.currency), 4)
-            : '0',
+        discount: discount ? written(discount) : amount ? written(money(0n, amount.currency)) : '0',
       },
     };
   };
@@ -107,12 +107,11 @@ export const startFakeAfricasTalking = (options: FakeAfricasTalkingOptions = {})
     const first = present[0];
     return first === undefined
       ? '0'
-      : formatProviderAmount(
+      : written(
           money(
             present.reduce((sum, amount) => sum + amount.amountMinor, 0n),
             first.currency,
           ),
-          4,
         );
   };
 

@@ -8,16 +8,48 @@ export interface Currency {
   readonly exponent: number;
 }
 
+/**
+ * Codes ISO 4217 lists with no minor unit ("N.A." in its list one): precious
+ * metals, bond-market units, SDR, Sucre, ADB unit, the testing code and "no
+ * currency". They are not money an account can hold, though
+ * `currency-codes` gives them 0 digits, like JPY.
+ */
+export const CODES_WITHOUT_MINOR_UNIT: readonly string[] = [
+  'XAG',
+  'XAU',
+  'XBA',
+  'XBB',
+  'XBC',
+  'XBD',
+  'XDR',
+  'XPD',
+  'XPT',
+  'XSU',
+  'XTS',
+  'XUA',
+  'XXX',
+];
+
 const byCode = new Map<string, Currency>(
   iso4217
-    .filter((record) => Number.isInteger(record.digits))
+    .filter((record) => Number.isInteger(record.digits) && !CODES_WITHOUT_MINOR_UNIT.includes(record.code))
     .map((record) => [record.code, Object.freeze({ code: record.code, exponent: record.digits })]),
 );
 
-/** Looks a currency up by its ISO 4217 alphabetic code (case-sensitive, e.g. "KES"). */
+const THREE_LETTERS = /^[A-Z]{3}$/;
+
+/**
+ * Looks a currency up by its ISO 4217 alphabetic code (case-sensitive, e.g.
+ * "KES"). `UnknownCurrency` for any other text and for the codes without a
+ * minor unit (`CODES_WITHOUT_MINOR_UNIT`); it names the code only when it is
+ * three capital letters, never other text it was given.
+ */
 export const currencyOf = (code: string): Either.Either<Currency, UnknownCurrency> => {
-  const found = byCode.get(code);
-  return found ? Either.right(found) : Either.left(new UnknownCurrency({ currencyCode: code }));
+  const found = typeof code === 'string' ? byCode.get(code) : undefined;
+  if (found) return Either.right(found);
+  return Either.left(
+    new UnknownCurrency({ currencyCode: typeof code === 'string' && THREE_LETTERS.test(code) ? code : '(not a code)' }),
+  );
 };
 
 /** Every currency the platform knows, in code order. */

@@ -1,7 +1,6 @@
-/**
- * Exact decimal text <-> scaled bigint. The only place where decimal text is
- * read: no floating point is ever involved.
- */
+// Exact decimal text <-> scaled bigint. The only place where decimal text is
+// read: no floating point is ever involved.
+import { Either } from 'effect';
 
 /** A decimal as `digits * 10^-scale`, e.g. "100.50" -> { units: 10050n, scale: 2 }. */
 export interface ScaledDecimal {
@@ -10,25 +9,42 @@ export interface ScaledDecimal {
 }
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,3}))?$/;
-const MAX_DIGITS = 60;
+/** Most significant digits a decimal text may carry (leading and trailing zeros do not count). */
+export const MAX_SIGNIFICANT_DIGITS = 60;
 
-/** Parses a plain or exponent decimal ("10", "-0.25", "1.5e3"); undefined when it is not one or is absurdly large. */
-export const parseScaledDecimal = (text: string): ScaledDecimal | undefined => {
+/** Why a text is not read as a decimal. */
+export type DecimalProblem = 'not a decimal number' | 'more than 60 significant digits';
+
+/**
+ * Reads a plain or exponent decimal ("10", "-0.25", "1.5e3", "1.000"):
+ * zeros before the integer digits and after the fraction digits are not
+ * significant, so "1." followed by 60 zeros is exactly 1. Refused when it is
+ * not a decimal, or when it has more than MAX_SIGNIFICANT_DIGITS significant
+ * digits or integer digits (e.g. "1e999").
+ */
+export const readScaledDecimal = (text: string): Either.Either<ScaledDecimal, DecimalProblem> => {
   const match = DECIMAL.exec(text);
-  if (!match) return undefined;
-  const [, sign, whole = '', fraction = '', exponentText] = match;
-  if (whole.length + fraction.length > MAX_DIGITS) return undefined;
+  if (!match) return Either.left('not a decimal number');
+  const [, sign, wholeText = '', fractionText = '', exponentText] = match;
+  const whole = wholeText.replace(/^0+/, '');
+  const fraction = fractionText.replace(/0+$/, '');
+  const tooMany: DecimalProblem = 'more than 60 significant digits';
+  if (whole.length + fraction.length > MAX_SIGNIFICANT_DIGITS) return Either.left(tooMany);
   const exponent = exponentText === undefined ? 0 : Number.parseInt(exponentText, 10);
-  // no value with more than MAX_DIGITS integer digits (e.g. "1e999")
-  if (whole.replace(/^0+/, '').length + exponent > MAX_DIGITS) return undefined;
-  let units = BigInt(whole + fraction);
+  // no value with more than MAX_SIGNIFICANT_DIGITS integer digits (e.g. "1e999")
+  if (whole.length + exponent > MAX_SIGNIFICANT_DIGITS) return Either.left(tooMany);
+  let units = BigInt(`0${whole}${fraction}`);
   let scale = fraction.length - exponent;
   if (scale < 0) {
     units *= 10n ** BigInt(-scale);
     scale = 0;
   }
-  return { units: sign === '-' ? -units : units, scale };
+  return Either.right({ units: sign === '-' ? -units : units, scale });
 };
+
+/** `readScaledDecimal`, undefined when refused. */
+export const parseScaledDecimal = (text: string): ScaledDecimal | undefined =>
+  Either.getOrUndefined(readScaledDecimal(text));
 
 /**
  * Rescales to `targetScale` digits; undefined when digits beyond it are not

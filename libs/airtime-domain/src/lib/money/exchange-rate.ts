@@ -27,9 +27,9 @@ export const parseExchangeRate = (
   source: Currency,
   destination: Currency,
 ): Either.Either<ExchangeRate, InvalidExchangeRate> => {
-  const decimal = parseScaledDecimal(text.trim());
+  const decimal = typeof text === 'string' ? parseScaledDecimal(text.trim()) : undefined;
   if (!decimal || decimal.units <= 0n) {
-    return Either.left(new InvalidExchangeRate({ input: text, reason: 'expected a positive decimal' }));
+    return Either.left(new InvalidExchangeRate({ input: 'rate text', reason: 'expected a positive decimal' }));
   }
   return Either.right(reduced(source, destination, decimal.units, 10n ** BigInt(decimal.scale)));
 };

@@ -95,7 +95,7 @@ describe('parsing amounts', () => {
     'provider amounts round-trip at any number of fraction digits',
     (currency, amountMinor, fractionDigits) => {
       const value = money(amountMinor, currency);
-      const text = formatProviderAmount(value, fractionDigits);
+      const text = Either.getOrThrow(formatProviderAmount(value, fractionDigits));
       expect(text.startsWith(`${currency.code} `)).toBe(true);
       expect(Either.getOrThrow(parseProviderAmount(text))).toEqual(value);
     },
@@ -120,8 +120,8 @@ describe('formatting', () => {
     expect(formatMoney(money(5n, KES))).toBe('0.05');
     expect(formatMoney(money(-1234n, KES))).toBe('-12.34');
     expect(formatMoney(money(500n, JPY))).toBe('500');
-    expect(formatProviderAmount(money(10_000n, KES), 4)).toBe('KES 100.0000');
-    expect(formatProviderAmount(money(10_000n, KES), 0)).toBe('KES 100.00');
+    expect(formatProviderAmount(money(10_000n, KES), 4)).toEqual(Either.right('KES 100.0000'));
+    expect(formatProviderAmount(money(10_000n, KES), 0)).toEqual(Either.right('KES 100.00'));
   });
 });
 
@@ -135,5 +135,57 @@ describe('arithmetic', () => {
     expect(leftTag(addMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
     expect(leftTag(subtractMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
     expect(leftTag(compareMoney(money(1n, KES), money(1n, USD)))).toBe('CurrencyMismatch');
+  });
+});
+
+describe('provider amounts: no throw, one meaning', () => {
+  it('refuses fraction digits that are not a small whole number, with a typed error', () => {
+    for (const digits of [2.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 13]) {
+      expect(leftTag(formatProviderAmount(money(10_000n, KES), digits))).toBe('InvalidAmount');
+    }
+  });
+
+  it('reads anything that is not a text as an invalid amount', () => {
+    for (const input of [null, undefined, 100, 100n, {}, ['KES 1'], true]) {
+      const result = parseProviderAmount(input);
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidAmount', reason: 'not a text' });
+    }
+  });
+
+  it('never writes a negative provider amount, which it could not read back', () => {
+    expect(leftTag(formatProviderAmount(money(-5n, KES), 4))).toBe('InvalidAmount');
+    expect(leftTag(parseProviderAmount('KES -0.0500'))).toBe('InvalidAmount');
+    expect(formatProviderAmount(money(0n, KES), 4)).toEqual(Either.right('KES 0.0000'));
+  });
+
+  it('never writes a currency it would not read back', () => {
+    expect(leftTag(formatProviderAmount(money(1n, { code: 'XXX', exponent: 0 })))).toBe('UnknownCurrency');
+    expect(leftTag(formatProviderAmount(money(1n, { code: 'KES', exponent: 3 })))).toBe('UnknownCurrency');
+  });
+
+  it('reads insignificant zeros as the amount they write', () => {
+    expect(Either.getOrThrow(parseProviderAmount(`KES 1.${'0'.repeat(60)}`))).toEqual(money(100n, KES));
+    expect(Either.getOrThrow(parseProviderAmount(`KES ${'0'.repeat(70)}1.00`))).toEqual(money(100n, KES));
+    expect(Either.getOrThrow(parseMoney(`1.${'0'.repeat(200)}e2`, KES))).toEqual(money(10_000n, KES));
+  });
+
+  it('refuses too many significant digits, saying so', () => {
+    const result = parseProviderAmount(`KES 1${'0'.repeat(60)}`);
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'InvalidAmount',
+      reason: 'more than 60 significant digits',
+    });
+    const tiny = parseMoney(`0.${'0'.repeat(60)}1`, KES);
+    expect(Either.isLeft(tiny) && tiny.left.reason).toBe('more than 60 significant digits');
+    expect(leftTag(formatProviderAmount(money(10n ** 61n, KES)))).toBe('InvalidAmount');
+  });
+
+  it('never quotes the text it refuses', () => {
+    for (const text of ['KES 12abc34', '+254711000111', 'KES 100.0050', 'XXY 100.00', 'KES -5.00']) {
+      const result = parseProviderAmount(text);
+      expect(Either.isLeft(result) && result.left.message).not.toContain(text);
+    }
+    const fromJson = moneyFromJsonNumber(0.1 + 0.2, USD);
+    expect(Either.isLeft(fromJson) && fromJson.left.message).not.toContain(String(0.1 + 0.2));
   });
 });

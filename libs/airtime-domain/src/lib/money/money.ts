@@ -1,6 +1,6 @@
 import { Either } from 'effect';
 import { type Currency, currencyOf, sameCurrency } from './currency';
-import { formatScaled, parseScaledDecimal, rescaleExactly } from './decimal';
+import { formatScaled, MAX_SIGNIFICANT_DIGITS, readScaledDecimal, rescaleExactly } from './decimal';
 import { CurrencyMismatch, InvalidAmount, UnknownCurrency } from './money.errors';
 
 /** An exact amount: integer minor units of an ISO 4217 currency. */
@@ -16,16 +16,18 @@ export const zero = (currency: Currency): Money => money(0n, currency);
 /**
  * Parses a decimal text in a currency's major units ("100", "100.5",
  * "100.5000"). Zeros past the currency's exponent are accepted; any other
- * digit there is refused rather than rounded.
+ * digit there is refused rather than rounded. `InvalidAmount` for anything
+ * else (a non-text too); its reason never quotes the input.
  */
-export const parseMoney = (text: string, currency: Currency): Either.Either<Money, InvalidAmount> => {
-  const decimal = parseScaledDecimal(text.trim());
-  if (!decimal) return Either.left(new InvalidAmount({ input: text, reason: 'not a decimal number' }));
-  const minor = rescaleExactly(decimal, currency.exponent);
+export const parseMoney = (text: unknown, currency: Currency): Either.Either<Money, InvalidAmount> => {
+  if (typeof text !== 'string') return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a text' }));
+  const decimal = readScaledDecimal(text.trim());
+  if (Either.isLeft(decimal)) return Either.left(new InvalidAmount({ input: 'decimal text', reason: decimal.left }));
+  const minor = rescaleExactly(decimal.right, currency.exponent);
   if (minor === undefined) {
     return Either.left(
       new InvalidAmount({
-        input: text,
+        input: 'decimal text',
         reason: `${currency.code} has ${currency.exponent} decimal places; the amount would be rounded`,
       }),
     );
@@ -40,18 +42,30 @@ export const parseMoney = (text: string, currency: Currency): Either.Either<Mone
  */
 const MAX_EXACT_JSON_MINOR = 2n ** 51n;
 
-/** "KES 100.0000": a code, then an unsigned plain decimal. */
+/**
+ * A provider amount: a currency code, white space, then an unsigned plain
+ * decimal ("KES 100.0000"). It is never negative: a provider writes what is
+ * sent, delivered or discounted, and the sign never travels in the text.
+ */
 const PROVIDER_AMOUNT = /^([A-Z]{3})\s+(\d+(?:\.\d+)?)$/;
 
-/** Parses a provider amount such as Africa's Talking's `"KES 100.0000"`. */
-export const parseProviderAmount = (text: string): Either.Either<Money, InvalidAmount | UnknownCurrency> => {
+/**
+ * Parses a provider amount such as Africa's Talking's `"KES 100.0000"`
+ * exactly (zeros past the currency's exponent are accepted, other digits
+ * refused, never rounded). `InvalidAmount` for anything else, a non-text
+ * included (`null`, `100`); `UnknownCurrency` for a code that is not money
+ * (see `currencyOf`). Reasons name the kind of problem, never the text.
+ */
+export const parseProviderAmount = (text: unknown): Either.Either<Money, InvalidAmount | UnknownCurrency> => {
+  const refuse = (reason: string) => Either.left(new InvalidAmount({ input: 'provider amount', reason }));
+  if (typeof text !== 'string') return refuse('not a text');
   const match = PROVIDER_AMOUNT.exec(text.trim());
-  if (!match) return Either.left(new InvalidAmount({ input: text, reason: 'expected "CCC 123.45"' }));
+  if (!match) return refuse('expected a currency code, a space and an unsigned decimal ("CCC 123.45")');
   const [, code = '', amount = ''] = match;
   return Either.flatMap(currencyOf(code), (currency) =>
     Either.mapLeft(
       parseMoney(amount, currency),
-      () => new InvalidAmount({ input: text, reason: `not an exact ${code} amount` }),
+      (error) => new InvalidAmount({ input: 'provider amount', reason: error.reason }),
     ),
   );
 };
@@ -64,27 +78,55 @@ export const parseProviderAmount = (text: string): Either.Either<Money, InvalidA
  * received exactly (e.g. 90071992547409.93 USD).
  */
 export const moneyFromJsonNumber = (value: number, currency: Currency): Either.Either<Money, InvalidAmount> => {
-  if (!Number.isFinite(value))
-    return Either.left(new InvalidAmount({ input: String(value), reason: 'not a finite number' }));
-  const text = String(value);
-  return Either.flatMap(parseMoney(text, currency), (parsed) =>
-    parsed.amountMinor > MAX_EXACT_JSON_MINOR || parsed.amountMinor < -MAX_EXACT_JSON_MINOR
-      ? Either.left(new InvalidAmount({ input: text, reason: 'beyond the amounts a JSON number carries exactly' }))
-      : Either.right(parsed),
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return Either.left(new InvalidAmount({ input: 'JSON number', reason: 'not a finite number' }));
+  return Either.flatMap(
+    Either.mapLeft(
+      parseMoney(String(value), currency),
+      (error) => new InvalidAmount({ input: 'JSON number', reason: error.reason }),
+    ),
+    (parsed) =>
+      parsed.amountMinor > MAX_EXACT_JSON_MINOR || parsed.amountMinor < -MAX_EXACT_JSON_MINOR
+        ? Either.left(
+            new InvalidAmount({ input: 'JSON number', reason: 'beyond the amounts a JSON number carries exactly' }),
+          )
+        : Either.right(parsed),
   );
 };
 
 /** The amount in major units with the currency's own number of decimals: "100.50". */
 export const formatMoney = (value: Money): string => formatScaled(value.amountMinor, value.currency.exponent);
 
+/** Most fraction digits a provider amount is written with. */
+export const MAX_PROVIDER_FRACTION_DIGITS = 12;
+
 /**
- * The amount as a provider writes it: `"KES 100.0000"`. `fractionDigits`
- * may exceed the currency's exponent (zeros are appended), never fall short.
+ * The amount as a provider writes it: `"KES 100.0000"`, readable again by
+ * `parseProviderAmount` (the two round-trip for every amount this accepts).
+ * `fractionDigits` (an integer from 0 to MAX_PROVIDER_FRACTION_DIGITS) may
+ * exceed the currency's exponent (zeros are appended), never fall short.
+ * `InvalidAmount` for other `fractionDigits` (2.5, NaN, Infinity, -1), for a
+ * negative amount (a provider amount is unsigned) and for one of more than
+ * MAX_SIGNIFICANT_DIGITS digits; `UnknownCurrency` when the currency is not
+ * the table's (an unknown code or another exponent).
  */
-export const formatProviderAmount = (value: Money, fractionDigits = value.currency.exponent): string => {
-  const digits = Math.max(fractionDigits, value.currency.exponent);
-  const units = value.amountMinor * 10n ** BigInt(digits - value.currency.exponent);
-  return `${value.currency.code} ${formatScaled(units, digits)}`;
+export const formatProviderAmount = (
+  value: Money,
+  fractionDigits: number = value.currency.exponent,
+): Either.Either<string, InvalidAmount | UnknownCurrency> => {
+  const refuse = (reason: string) => Either.left(new InvalidAmount({ input: 'amount to format', reason }));
+  if (!Number.isInteger(fractionDigits) || fractionDigits < 0 || fractionDigits > MAX_PROVIDER_FRACTION_DIGITS)
+    return refuse(`fraction digits must be an integer from 0 to ${MAX_PROVIDER_FRACTION_DIGITS}`);
+  if (value.amountMinor < 0n) return refuse('a provider amount is never negative');
+  if (value.amountMinor.toString().length > MAX_SIGNIFICANT_DIGITS)
+    return refuse(`more than ${MAX_SIGNIFICANT_DIGITS} digits`);
+  return Either.flatMap(currencyOf(value.currency.code), (known) => {
+    if (known.exponent !== value.currency.exponent)
+      return Either.left(new UnknownCurrency({ currencyCode: value.currency.code }));
+    const digits = Math.max(fractionDigits, known.exponent);
+    const units = value.amountMinor * 10n ** BigInt(digits - known.exponent);
+    return Either.right(`${known.code} ${formatScaled(units, digits)}`);
+  });
 };
 
 const ensureSame = (a: Money, b: Money): Either.Either<Currency, CurrencyMismatch> =>

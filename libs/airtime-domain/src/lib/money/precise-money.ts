@@ -4,7 +4,7 @@
 // where an account is charged (upward) and is then visible in the quote.
 import { Either } from 'effect';
 import type { Currency } from './currency';
-import { divideCeil, formatScaled, parseScaledDecimal } from './decimal';
+import { divideCeil, formatScaled, readScaledDecimal } from './decimal';
 import { type Money, money } from './money';
 import { InvalidAmount } from './money.errors';
 
@@ -55,10 +55,11 @@ export const preciseOf = (value: Money): PreciseMoney =>
  * Parses decimal text exactly ("2.105", "99.995", "1e2"). Refuses text that is
  * not a decimal or has more than `MAX_PRECISE_SCALE` significant decimals.
  */
-export const parsePreciseMoney = (text: string, currency: Currency): Either.Either<PreciseMoney, InvalidAmount> => {
-  const decimal = parseScaledDecimal(text.trim());
-  if (!decimal) return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a decimal number' }));
-  const value = normalised(currency, decimal.units, decimal.scale);
+export const parsePreciseMoney = (text: unknown, currency: Currency): Either.Either<PreciseMoney, InvalidAmount> => {
+  if (typeof text !== 'string') return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a text' }));
+  const decimal = readScaledDecimal(text.trim());
+  if (Either.isLeft(decimal)) return Either.left(new InvalidAmount({ input: 'decimal text', reason: decimal.left }));
+  const value = normalised(currency, decimal.right.units, decimal.right.scale);
   return value.scale > MAX_PRECISE_SCALE
     ? Either.left(new InvalidAmount({ input: 'decimal text', reason: `more than ${MAX_PRECISE_SCALE} decimals` }))
     : Either.right(value);
