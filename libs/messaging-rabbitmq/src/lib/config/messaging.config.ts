@@ -1,0 +1,101 @@
+import { Either, ParseResult, Schema } from 'effect';
+import { InvalidMessagingConfig } from '../shared/messaging.errors';
+
+/** Settings of the RabbitMQ connection and its clients, decoded from the environment at start-up. */
+export interface MessagingConfig {
+  /** `amqp://user:password@host:port/vhost`; log it only through `redactAmqpUrl`. */
+  readonly url: string;
+  /** Prefix of every exchange and queue name (see `topologyFor`). */
+  readonly topologyPrefix: string;
+  /** Unacknowledged deliveries a consumer holds at once (AMQP basic.qos, per consumer). */
+  readonly prefetch: number;
+  /** How long a publish may wait for an open channel, a drained write buffer and the broker's confirm. */
+  readonly confirmTimeoutMs: number;
+  /** TCP connect and AMQP handshake timeout. */
+  readonly connectTimeoutMs: number;
+  /** AMQP heartbeat: a silent connection is considered dead after about twice this. */
+  readonly heartbeatSeconds: number;
+  /** Bounds of the exponential reconnect backoff. */
+  readonly reconnectMinDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
+  /** How long a graceful shutdown waits for in-flight handlers. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+const IntegerFromString = (min: number, max: number) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max));
+
+const Environment = Schema.Struct({
+  AMQP_URL: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^amqps?:\/\/\S+$/)), {
+    default: () => DEFAULT_AMQP_URL,
+  }),
+  AMQP_TOPOLOGY_PREFIX: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/)), {
+    default: () => 'airtime',
+  }),
+  AMQP_PREFETCH: Schema.optionalWith(IntegerFromString(1, 65_535), { default: () => 50 }),
+  AMQP_CONFIRM_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 10_000 }),
+  AMQP_CONNECT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 10_000 }),
+  AMQP_HEARTBEAT_SECONDS: Schema.optionalWith(IntegerFromString(1, 600), { default: () => 15 }),
+  AMQP_RECONNECT_MIN_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 200 }),
+  AMQP_RECONNECT_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 30_000 }),
+  AMQP_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
+});
+
+/** The URL with its password replaced, safe for logs and error messages. */
+export const redactAmqpUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+
+// a message may echo the value, and a URL value may hold a password: name the rule instead
+const EXPECTED: Readonly<Record<string, string>> = {
+  AMQP_URL: 'expected amqp://user:password@host:port/vhost (or amqps://)',
+  AMQP_TOPOLOGY_PREFIX: 'expected 1 to 64 letters, digits, "_" or "-", starting with a letter or digit',
+};
+
+/** Decodes the messaging settings; the error names every bad variable, never a secret. */
+export const messagingConfigFrom = (
+  environment: Record<string, string | undefined>,
+): Either.Either<MessagingConfig, InvalidMessagingConfig> =>
+  Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }).pipe(
+    Either.mapLeft(
+      (error) =>
+        new InvalidMessagingConfig({
+          reason: [
+            ...new Set(
+              ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+                const variable = String(issue.path[0] ?? '');
+                return `${issue.path.join('.')}: ${EXPECTED[variable] ?? issue.message}`;
+              }),
+            ),
+          ].join('; '),
+        }),
+    ),
+    Either.flatMap((env) =>
+      env.AMQP_RECONNECT_MIN_DELAY_MS > env.AMQP_RECONNECT_MAX_DELAY_MS
+        ? Either.left(
+            new InvalidMessagingConfig({
+              reason: `AMQP_RECONNECT_MIN_DELAY_MS (${env.AMQP_RECONNECT_MIN_DELAY_MS}) must not exceed AMQP_RECONNECT_MAX_DELAY_MS (${env.AMQP_RECONNECT_MAX_DELAY_MS})`,
+            }),
+          )
+        : Either.right(env),
+    ),
+    Either.flatMap((env) => {
+      try {
+        new URL(env.AMQP_URL);
+        return Either.right(env);
+      } catch {
+        return Either.left(new InvalidMessagingConfig({ reason: `AMQP_URL: ${EXPECTED['AMQP_URL']}` }));
+      }
+    }),
+    Either.map((env) => ({
+      url: env.AMQP_URL,
+      topologyPrefix: env.AMQP_TOPOLOGY_PREFIX,
+      prefetch: env.AMQP_PREFETCH,
+      confirmTimeoutMs: env.AMQP_CONFIRM_TIMEOUT_MS,
+      connectTimeoutMs: env.AMQP_CONNECT_TIMEOUT_MS,
+      heartbeatSeconds: env.AMQP_HEARTBEAT_SECONDS,
+      reconnectMinDelayMs: env.AMQP_RECONNECT_MIN_DELAY_MS,
+      reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_DELAY_MS,
+      shutdownTimeoutMs: env.AMQP_SHUTDOWN_TIMEOUT_MS,
+    })),
+  );

@@ -1,0 +1,278 @@
+// Consumes one queue with manual acknowledgements and a prefetch, runs a
+// handler per delivery and carries out its decision: ack, retry (nack with
+// requeue, counted by the queue's x-delivery-limit) or dead-letter with a
+// reason. Dead letters are published to the dead-letter exchange with the
+// reason in a header and confirmed before the original is acked, so the
+// reason is never lost (a nack without requeue would let the broker
+// dead-letter the message, but with no room for our reason). The consumer
+// survives channel and connection losses (the managed channel consumes
+// again); deliveries whose channel was lost are not acked on the new one:
+// the broker redelivers them. `stop` cancels the consumer (basic.cancel),
+// waits for in-flight handlers, then closes.
+import type * as amqp from 'amqplib';
+import { Effect, Either } from 'effect';
+import type { BrokerConnection, ManagedChannel } from '../connection/broker-connection.manager';
+import { makeConfirmPublisher, type ConfirmPublisher } from '../publisher/confirm.publisher';
+import { describeAmqpFailure } from '../shared/amqp-failure.format';
+import { ConsumerStartFailed } from '../shared/messaging.errors';
+import { silentLogger, type MessagingLogger } from '../shared/messaging.logger';
+import { ConsumeDecision, deliveryOf, type Delivery } from './consume.decision';
+
+/** Headers the runner adds to a message it dead-letters (beside the message's own headers). */
+export const DEAD_LETTER_HEADERS = {
+  /** The handler's reason, at most 512 characters. */
+  reason: 'x-dead-letter-reason',
+  originalExchange: 'x-original-exchange',
+  originalRoutingKey: 'x-original-routing-key',
+  originalQueue: 'x-original-queue',
+  /** Earlier failed deliveries of the message before it was dead-lettered. */
+  deliveryCount: 'x-original-delivery-count',
+  /** ISO 8601 time of the dead-lettering. */
+  deadLetteredAt: 'x-dead-lettered-at',
+} as const;
+
+const MAX_REASON_LENGTH = 512;
+
+export interface ConsumerRunnerOptions {
+  readonly connection: BrokerConnection;
+  readonly queue: string;
+  /** Where dead letters are published (their routing key is the original one). */
+  readonly deadLetterExchange: string;
+  /** Unacknowledged deliveries held at once (basic.qos per consumer). */
+  readonly prefetch: number;
+  /** The confirm timeout of dead-letter publishes. */
+  readonly confirmTimeoutMs: number;
+  /** Decides about one delivery; a rejection is taken as `Retry` (and logged as a handler failure). */
+  readonly handler: (delivery: Delivery) => Promise<ConsumeDecision>;
+  /** How long `start` waits for the consumer to be registered (default 10 s). */
+  readonly startTimeoutMs?: number;
+  /** A retried delivery is held this long before it is requeued, so that a failing dependency is not hammered (default 0). */
+  readonly retryDelayMs?: number;
+  readonly logger?: MessagingLogger;
+  readonly now?: () => Date;
+}
+
+/** What was left when `stop` returned: handlers still running (their deliveries go back to the queue). */
+export interface ConsumerStopReport {
+  readonly unfinished: number;
+}
+
+export interface ConsumerRunner {
+  /** Starts consuming; fails when no consumer is registered within the start timeout (e.g. a missing queue). */
+  readonly start: Effect.Effect<void, ConsumerStartFailed>;
+  /**
+   * Graceful shutdown: basic.cancel (no new deliveries), waits up to
+   * `timeoutMs` for in-flight handlers and their acks, then closes the
+   * channel. Final; never rejects.
+   */
+  readonly stop: (timeoutMs: number) => Promise<ConsumerStopReport>;
+  /** Handlers running now. */
+  readonly inFlight: () => number;
+}
+
+const truncate = (reason: string): string =>
+  reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
+
+/** Makes a consumer of `options.queue`; nothing is consumed until `start`. */
+export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunner => {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? (() => new Date());
+  const name = `consumer:${options.queue}`;
+  const consumerTags = new WeakMap<amqp.Channel, string>();
+  const holds = new Set<() => void>();
+  const idleWaiters = new Set<() => void>();
+  let active = 0;
+  let stopping = false;
+  let channel: ManagedChannel<amqp.Channel> | undefined;
+  let deadLetters: ConfirmPublisher | undefined;
+
+  const isCurrent = (opened: amqp.Channel): boolean => channel?.current() === opened;
+
+  /** Acks or nacks on the channel the delivery came on, if it is still open; otherwise the broker redelivers. */
+  const settle = (opened: amqp.Channel, outcome: 'ack' | 'requeue', message: amqp.ConsumeMessage): void => {
+    if (!isCurrent(opened)) {
+      logger.warn(
+        { consumer: name, outcome },
+        'amqp delivery outcome dropped: its channel is gone; the broker redelivers',
+      );
+      return;
+    }
+    try {
+      if (outcome === 'ack') opened.ack(message);
+      else opened.nack(message, false, true);
+    } catch (error) {
+      logger.warn({ consumer: name, outcome, reason: describeAmqpFailure(error).reason }, 'amqp ack or nack failed');
+    }
+  };
+
+  const hold = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const release = (): void => {
+        clearTimeout(timer);
+        holds.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      holds.add(release);
+    });
+
+  const deadLetter = async (opened: amqp.Channel, message: amqp.ConsumeMessage, delivery: Delivery, reason: string) => {
+    const publisher = deadLetters;
+    if (publisher === undefined) return settle(opened, 'requeue', message);
+    const properties = message.properties;
+    const result = await Effect.runPromise(
+      Effect.either(
+        publisher.publishEncoded({
+          exchange: options.deadLetterExchange,
+          routingKey: delivery.routingKey,
+          messageId: delivery.messageId ?? '',
+          content: message.content,
+          properties: {
+            ...(typeof properties.contentType === 'string' ? { contentType: properties.contentType } : {}),
+            ...(typeof properties.contentEncoding === 'string' ? { contentEncoding: properties.contentEncoding } : {}),
+            ...(typeof properties.type === 'string' ? { type: properties.type } : {}),
+            ...(typeof properties.correlationId === 'string' ? { correlationId: properties.correlationId } : {}),
+            ...(typeof properties.timestamp === 'number' ? { timestamp: properties.timestamp } : {}),
+            headers: {
+              ...delivery.headers,
+              [DEAD_LETTER_HEADERS.reason]: truncate(reason),
+              [DEAD_LETTER_HEADERS.originalExchange]: delivery.exchange,
+              [DEAD_LETTER_HEADERS.originalRoutingKey]: delivery.routingKey,
+              [DEAD_LETTER_HEADERS.originalQueue]: options.queue,
+              [DEAD_LETTER_HEADERS.deliveryCount]: delivery.deliveryCount,
+              [DEAD_LETTER_HEADERS.deadLetteredAt]: now().toISOString(),
+            },
+          },
+        }),
+      ),
+    );
+    if (Either.isRight(result)) {
+      logger.info({ consumer: name }, 'amqp delivery dead-lettered with its reason');
+      return settle(opened, 'ack', message);
+    }
+    // not confirmed: requeue it; past the delivery limit the broker dead-letters it (x-death, without our reason)
+    logger.warn(
+      { consumer: name, kind: result.left.kind, reason: result.left.reason },
+      'amqp dead-letter publish failed; delivery requeued',
+    );
+    return settle(opened, 'requeue', message);
+  };
+
+  const handle = async (opened: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> => {
+    const delivery = deliveryOf(message);
+    let decision: ConsumeDecision;
+    try {
+      decision = await options.handler(delivery);
+    } catch (error) {
+      const reason = `handler failed: ${describeAmqpFailure(error).reason}`;
+      logger.error({ consumer: name, reason }, 'amqp handler failed; delivery will be retried');
+      decision = ConsumeDecision.Retry({ reason });
+    }
+    await ConsumeDecision.$match(decision, {
+      Ack: async () => settle(opened, 'ack', message),
+      Retry: async ({ reason }) => {
+        logger.info(
+          { consumer: name, reason: truncate(reason), deliveryCount: delivery.deliveryCount },
+          'amqp delivery requeued',
+        );
+        const delayMs = options.retryDelayMs ?? 0;
+        if (delayMs > 0 && !stopping) await hold(delayMs);
+        settle(opened, 'requeue', message);
+      },
+      DeadLetter: ({ reason }) => deadLetter(opened, message, delivery, reason),
+    });
+  };
+
+  const onMessage = (opened: amqp.Channel, message: amqp.ConsumeMessage | null): void => {
+    if (message === null) {
+      // the broker cancelled the consumer (queue deleted): consume again after the backoff
+      logger.warn({ consumer: name }, 'amqp consumer cancelled by the broker');
+      if (!stopping && isCurrent(opened)) void channel?.reopen();
+      return;
+    }
+    active += 1;
+    void handle(opened, message)
+      .catch((error: unknown) => {
+        logger.error({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp delivery handling failed');
+      })
+      .finally(() => {
+        active -= 1;
+        if (active === 0) for (const waiter of [...idleWaiters]) waiter();
+      });
+  };
+
+  const setup = async (opened: amqp.Channel): Promise<void> => {
+    if (stopping) return;
+    await opened.prefetch(options.prefetch);
+    const reply = await opened.consume(options.queue, (message) => onMessage(opened, message), { noAck: false });
+    consumerTags.set(opened, reply.consumerTag);
+    logger.info({ consumer: name, prefetch: options.prefetch }, 'amqp consumer registered');
+  };
+
+  const waitIdle = (timeoutMs: number): Promise<void> =>
+    active === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            idleWaiters.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, timeoutMs);
+          idleWaiters.add(done);
+        });
+
+  return {
+    start: Effect.flatMap(
+      Effect.promise(async () => {
+        if (stopping || channel !== undefined) {
+          return new ConsumerStartFailed({
+            queue: options.queue,
+            reason: 'already started or stopped',
+            retryable: false,
+          });
+        }
+        deadLetters = makeConfirmPublisher({
+          connection: options.connection,
+          confirmTimeoutMs: options.confirmTimeoutMs,
+          name: `dead-letter:${options.queue}`,
+          logger,
+          now,
+        });
+        const managed = options.connection.openChannel<amqp.Channel>({ name, confirm: false, setup });
+        channel = managed;
+        const opened = await managed.ready(options.startTimeoutMs ?? 10_000);
+        if (opened !== undefined) return undefined;
+        const last = managed.lastFailure();
+        return new ConsumerStartFailed({
+          queue: options.queue,
+          reason: last === undefined ? 'no channel within the start timeout' : last.reason,
+          retryable: last?.retryable ?? true,
+        });
+      }),
+      (failure) => (failure === undefined ? Effect.void : Effect.fail(failure)),
+    ),
+
+    stop: async (timeoutMs) => {
+      if (stopping) return { unfinished: active };
+      stopping = true;
+      const opened = channel?.current();
+      const tag = opened === undefined ? undefined : consumerTags.get(opened);
+      if (opened !== undefined && tag !== undefined) {
+        await opened.cancel(tag).catch((error: unknown) => {
+          logger.warn({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp basic.cancel failed');
+        });
+      }
+      logger.info({ consumer: name, inFlight: active }, 'amqp consumer cancelled; waiting for in-flight deliveries');
+      for (const release of [...holds]) release();
+      await waitIdle(timeoutMs);
+      const unfinished = active;
+      await channel?.close();
+      await deadLetters?.close();
+      logger.info({ consumer: name, unfinished }, 'amqp consumer stopped');
+      return { unfinished };
+    },
+
+    inFlight: () => active,
+  };
+};

@@ -1,0 +1,11 @@
+// Test helpers of @airtime/messaging-rabbitmq (for its own and later libs' and apps' integration tests).
+export {
+  testAmqpUrl,
+  uniqueTopologyPrefix,
+  testTopology,
+  type RawBroker,
+  openRawBroker,
+  deleteTopology,
+} from './testing/broker.fixture';
+export { type TcpProxy, startTcpProxy } from './testing/tcp-proxy.fixture';
+export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fixture';
