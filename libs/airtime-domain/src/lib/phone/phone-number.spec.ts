@@ -46,10 +46,63 @@ describe('phone numbers', () => {
       expect(Either.isLeft(result) && result.left).toMatchObject({
         _tag: 'InvalidPhoneNumber',
         code: 'INVALID_PHONE_NUMBER',
-        input,
+        input: 'E.164 text',
       });
     }
     expect(Either.isLeft(parseInternationalDigits('+254711000111'))).toBe(true);
+  });
+
+  it('reads national numbers strictly: no letters, no extension, no other country', () => {
+    const refused = (input: unknown, country = 'KE') => {
+      const result = parseNationalNumber(input, country);
+      return Either.isLeft(result) && result.left._tag;
+    };
+    expect(refused('0711000111abc')).toBe('InvalidPhoneNumber');
+    expect(refused('+254 711 000 111 x12')).toBe('InvalidPhoneNumber');
+    expect(refused('0711 000 111 ext. 12')).toBe('InvalidPhoneNumber');
+    expect(refused('tel:0711000111')).toBe('InvalidPhoneNumber');
+    expect(refused('07\uff111000111')).toBe('InvalidPhoneNumber'); // a full-width digit
+    expect(refused('+255712000111')).toBe('InvalidPhoneNumber'); // a Tanzanian number is not a KE one
+    expect(refused('0711000111', 'ZZ')).toBe('InvalidPhoneNumber');
+    for (const input of [null, undefined, 711000111, {}]) expect(refused(input)).toBe('InvalidPhoneNumber');
+    expect(Either.getOrThrow(parseNationalNumber('(0711) 000-111', 'KE')).e164).toBe('+254711000111');
+    expect(Either.getOrThrow(parseNationalNumber('+254 711 000 111', 'ke')).e164).toBe('+254711000111');
+  });
+
+  it('never carries the number in an error, neither as given nor as rewritten', () => {
+    for (const [input, country] of [
+      ['0711000111abc', 'KE'],
+      ['+254 711 000 111 x12', 'KE'],
+      ['+255712000111', 'KE'],
+      ['071100', 'KE'],
+    ] as const) {
+      const result = parseNationalNumber(input, country);
+      const error = Either.isLeft(result) ? result.left : undefined;
+      const text = `${error?.message} ${JSON.stringify({ ...error })}`;
+      expect(error).toBeDefined();
+      expect(text).not.toMatch(/\d{4}/);
+    }
+    for (const input of ['+254711XXXYYY', '+25471100011122233', '+254000000000', '254711000111']) {
+      const result = Either.isLeft(parsePhoneNumber(input)) ? parsePhoneNumber(input) : parseInternationalDigits(input);
+      expect(Either.isLeft(result) && `${result.left.message} ${result.left.input}`).not.toMatch(/\d{4}/);
+    }
+  });
+
+  test.prop([
+    fc.stringMatching(/^\+?[0-9]{6,15}$/),
+    fc.constantFrom('', 'abc', ' x12', ';ext=9', '#', '*'),
+    fc.constantFrom('KE', 'PH', 'SG', 'US', 'ZZ'),
+  ])('an error never contains digits of the number it was given', (digits, suffix, country) => {
+    const text = `${digits}${suffix}`;
+    const results = [parseNationalNumber(text, country), parsePhoneNumber(text), parseInternationalDigits(text)];
+    for (const result of results) {
+      if (Either.isLeft(result)) {
+        const shown = `${result.left.message} ${JSON.stringify({ ...result.left })}`;
+        expect(shown).not.toMatch(/\d{4}/);
+        expect(shown).not.toContain(digits.replace('+', ''));
+      }
+    }
+    if (suffix !== '') expect(results.every(Either.isLeft)).toBe(true);
   });
 
   test.prop([fc.constantFrom('+2547', '+6391', '+6595', '+1201'), fc.stringMatching(/^\d{7,8}$/)])(

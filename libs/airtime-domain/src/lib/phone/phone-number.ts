@@ -1,5 +1,5 @@
 import { Either } from 'effect';
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { InvalidPhoneNumber } from './phone.errors';
 
 /**
@@ -16,41 +16,62 @@ export interface PhoneNumber {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-/** Parses a strict E.164 text: a `+`, the country code and the number, nothing else. */
-export const parsePhoneNumber = (input: string): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
-  if (!E164.test(input)) {
-    return Either.left(new InvalidPhoneNumber({ input, reason: 'expected E.164: "+" then 7 to 15 digits' }));
+/** What a national number may be written with: digits, spaces, dots, hyphens, parentheses, one leading "+". */
+const NATIONAL_TEXT = /^\+?[0-9 .()-]+$/;
+
+const invalid = (input: string, reason: string) => Either.left(new InvalidPhoneNumber({ input, reason }));
+
+/**
+ * Parses a strict E.164 text: a `+`, the country code and the number, nothing
+ * else; valid in its country's numbering plan. `InvalidPhoneNumber` for
+ * anything else; it never carries the number.
+ */
+export const parsePhoneNumber = (input: unknown): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
+  if (typeof input !== 'string' || !E164.test(input)) {
+    return invalid('E.164 text', 'expected E.164: "+" then 7 to 15 digits');
   }
   const parsed = parsePhoneNumberFromString(input);
-  if (!parsed?.country) {
-    return Either.left(new InvalidPhoneNumber({ input, reason: 'no country uses this number range' }));
-  }
-  if (!parsed.isValid()) {
-    return Either.left(new InvalidPhoneNumber({ input, reason: `not a valid number in ${parsed.country}` }));
-  }
+  if (!parsed?.country) return invalid('E.164 text', 'no country uses this number range');
+  if (!parsed.isValid()) return invalid('E.164 text', `not a valid number in ${parsed.country}`);
   return Either.right(
     Object.freeze({ e164: parsed.number, countryIso: parsed.country, callingCode: parsed.countryCallingCode }),
   );
 };
 
 /** Parses a provider's international number without `+` ("254711000111"). */
-export const parseInternationalDigits = (digits: string): Either.Either<PhoneNumber, InvalidPhoneNumber> =>
-  /^\d+$/.test(digits)
+export const parseInternationalDigits = (digits: unknown): Either.Either<PhoneNumber, InvalidPhoneNumber> =>
+  typeof digits === 'string' && /^\d+$/.test(digits)
     ? Either.mapLeft(
         parsePhoneNumber(`+${digits}`),
-        (error) => new InvalidPhoneNumber({ input: digits, reason: error.reason }),
+        (error) => new InvalidPhoneNumber({ input: 'international digits', reason: error.reason }),
       )
-    : Either.left(new InvalidPhoneNumber({ input: digits, reason: 'expected digits only' }));
+    : invalid('international digits', 'expected digits only');
 
-/** Parses a number written the way people in `country` write it ("0711 000111" in KE). */
+/**
+ * Parses a number written the way people in `countryIso` write it ("0711
+ * 000111", "(0711) 000-111" in KE), strictly: only digits, spaces, dots,
+ * hyphens and parentheses (no letters, no extension such as "x12"), and the
+ * number must be a valid one of that country (an international "+255..." is
+ * not a KE number). `InvalidPhoneNumber` otherwise; it never carries the
+ * number, neither as given nor as libphonenumber rewrote it.
+ */
 export const parseNationalNumber = (
-  input: string,
+  input: unknown,
   countryIso: string,
 ): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
-  const parsed = parsePhoneNumberFromString(input, countryIso.toUpperCase() as CountryCode);
-  return parsed
-    ? parsePhoneNumber(parsed.number)
-    : Either.left(new InvalidPhoneNumber({ input, reason: `not a number of ${countryIso}` }));
+  const country = typeof countryIso === 'string' ? countryIso.toUpperCase() : '';
+  if (!isSupportedCountry(country)) return invalid('national number', 'not a country with a numbering plan');
+  if (typeof input !== 'string' || !NATIONAL_TEXT.test(input.trim())) {
+    return invalid('national number', 'expected digits, spaces, dots, hyphens or parentheses only');
+  }
+  const parsed = parsePhoneNumberFromString(input.trim(), country as CountryCode);
+  if (parsed === undefined) return invalid('national number', `not a number of ${country}`);
+  if (parsed.ext !== undefined) return invalid('national number', 'an extension is not a mobile number');
+  if (parsed.country !== country) return invalid('national number', `not a number of ${country}`);
+  return Either.mapLeft(
+    parsePhoneNumber(parsed.number),
+    (error) => new InvalidPhoneNumber({ input: 'national number', reason: error.reason }),
+  );
 };
 
 /** The number with its `+` (DT One DVS). */
