@@ -250,6 +250,10 @@ export {
   checkVoidHoldInput,
   checkCaptureInput,
   checkReverseInput,
+  type RecordedClaim,
+  checkDepositRepeat,
+  checkAuthorizeRepeat,
+  checkCaptureRepeat,
 } from './lib/ledger/ledger-input.check';
 export { type InvariantRule, type InvariantViolation, checkInvariants } from './lib/ledger/ledger.invariants';
 export { type JournalBalances, journalBalances } from './lib/ledger/ledger.journal';

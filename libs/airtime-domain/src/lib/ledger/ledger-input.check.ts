@@ -1,14 +1,16 @@
-// The ledger's input checks, written once: the pure ledger runs them first in every operation,
-// and every store (persistence-postgres's LedgerStore) runs these same functions before it
-// touches the database. Identifiers first (account, then deposit or transaction id), then the
-// currency, then the amount; each check returns its input unchanged or the first error.
+// The ledger's checks, written once: the pure ledger runs them in every operation, and every
+// store (persistence-postgres's LedgerStore) runs these same functions. Input checks come first,
+// before anything is read: identifiers (account, then deposit or transaction id), then the
+// currency, then the amount; each returns its input unchanged or the first error. Repeat checks
+// compare a movement with the claim already recorded under its key: the same arguments are an
+// idempotent repeat, other ones an `IdempotencyConflict`.
 import { Either } from 'effect';
 import { checkAccountId, checkDepositId, checkTransactionId } from '../identifier/identifier';
 import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import { type Currency, currencyOf } from '../money/currency';
 import type { JournalEntryKind } from './ledger';
 import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from './ledger.accounts';
-import { InvalidLedgerAmount, InvalidLedgerCurrency } from './ledger.errors';
+import { IdempotencyConflict, InvalidLedgerAmount, InvalidLedgerCurrency } from './ledger.errors';
 import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from './ledger.operations';
 
 /** What a check may refuse: a bad identifier, a forged or unknown currency, an amount out of range. */
@@ -108,3 +110,66 @@ export const checkCaptureInput = (input: CaptureInput): Either.Either<CaptureInp
 
 export const checkReverseInput = (input: ReverseInput): Either.Either<ReverseInput, InvalidIdentifier> =>
   Either.map(checkTransactionId(input.transactionId), () => input);
+
+/** What a recorded claim says of its movement: account, currency code and amount. */
+export interface RecordedClaim {
+  readonly accountId: string;
+  /** ISO 4217 code. */
+  readonly currency: string;
+  readonly amountMinor: bigint;
+}
+
+const sameClaim = (claimed: RecordedClaim, input: { accountId: string; currency: Currency; amountMinor: bigint }) =>
+  claimed.accountId === input.accountId &&
+  claimed.currency === input.currency.code &&
+  claimed.amountMinor === input.amountMinor;
+
+/** A deposit under a deposit id already recorded: a repeat when account, currency and amount agree. */
+export const checkDepositRepeat = (
+  recorded: RecordedClaim,
+  input: DepositInput,
+): Either.Either<DepositInput, IdempotencyConflict> =>
+  sameClaim(recorded, input)
+    ? Either.right(input)
+    : Either.left(
+        new IdempotencyConflict({
+          reference: input.depositId,
+          kind: 'DEPOSIT',
+          reason: `recorded as ${recorded.amountMinor} ${recorded.currency} to "${recorded.accountId}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
+        }),
+      );
+
+/**
+ * An authorization under a transaction id already claimed, `authorized`
+ * (held) or `refused` (for funds): a repeat when account, currency and
+ * amount agree.
+ */
+export const checkAuthorizeRepeat = (
+  claimed: RecordedClaim,
+  claim: 'authorized' | 'refused',
+  input: AuthorizeInput,
+): Either.Either<AuthorizeInput, IdempotencyConflict> =>
+  sameClaim(claimed, input)
+    ? Either.right(input)
+    : Either.left(
+        new IdempotencyConflict({
+          reference: input.transactionId,
+          kind: 'AUTHORIZE',
+          reason: `${claim} ${claimed.amountMinor} ${claimed.currency} on "${claimed.accountId}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
+        }),
+      );
+
+/** A capture of a hold already captured for `capturedMinor`: a repeat when the amounts agree. */
+export const checkCaptureRepeat = (
+  capturedMinor: bigint,
+  input: CaptureInput,
+): Either.Either<CaptureInput, IdempotencyConflict> =>
+  capturedMinor === input.amountMinor
+    ? Either.right(input)
+    : Either.left(
+        new IdempotencyConflict({
+          reference: input.transactionId,
+          kind: 'CAPTURE',
+          reason: `captured ${capturedMinor}, now ${input.amountMinor}`,
+        }),
+      );

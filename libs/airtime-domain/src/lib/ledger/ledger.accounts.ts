@@ -10,11 +10,12 @@ import {
 } from './ledger';
 import {
   checkDepositInput,
+  checkDepositRepeat,
   checkOpenAccountInput,
   checkSetCreditLimitInput,
   type LedgerInputError,
 } from './ledger-input.check';
-import { AccountAlreadyOpen, AccountNotFound, CreditLimitInUse, IdempotencyConflict } from './ledger.errors';
+import { AccountAlreadyOpen, AccountNotFound, CreditLimitInUse, type IdempotencyConflict } from './ledger.errors';
 import { recordEntry } from './ledger.journal';
 
 export interface OpenAccountInput {
@@ -122,21 +123,8 @@ export const deposit = (
   const checked = checkDepositInput(input);
   if (Either.isLeft(checked)) return Either.left(checked.left);
   const recorded = ledger.deposits.get(input.depositId);
-  if (recorded) {
-    const same =
-      recorded.accountId === input.accountId &&
-      recorded.currency === input.currency.code &&
-      recorded.amountMinor === input.amountMinor;
-    return same
-      ? Either.right({ ledger, entry: recorded, applied: false })
-      : Either.left(
-          new IdempotencyConflict({
-            reference: input.depositId,
-            kind: 'DEPOSIT',
-            reason: `recorded as ${recorded.amountMinor} ${recorded.currency} to "${recorded.accountId}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
-          }),
-        );
-  }
+  if (recorded)
+    return Either.map(checkDepositRepeat(recorded, input), () => ({ ledger, entry: recorded, applied: false }));
   const account = findAccount(ledger, input.accountId, input.currency.code);
   if (!account) return Either.left(new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
   const recordedEntry = recordEntry(ledger, account, {

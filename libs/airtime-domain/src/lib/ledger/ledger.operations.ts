@@ -14,12 +14,14 @@ import {
   HoldAlreadySettled,
   HoldNotCaptured,
   HoldNotFound,
-  IdempotencyConflict,
+  type IdempotencyConflict,
   InsufficientFunds,
 } from './ledger.errors';
 import {
   checkAuthorizeInput,
+  checkAuthorizeRepeat,
   checkCaptureInput,
+  checkCaptureRepeat,
   checkReverseInput,
   checkVoidHoldInput,
   type LedgerInputError,
@@ -126,25 +128,23 @@ export const authorize = (
 ): Either.Either<LedgerMovementResult, AuthorizeFailure> => {
   const checked = checkAuthorizeInput(input);
   if (Either.isLeft(checked)) return notAuthorized(ledger, checked.left);
-  const conflict = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>, verb: string) =>
-    notAuthorized(
+  const existing = ledger.holds.get(input.transactionId);
+  if (existing) {
+    return Either.match(checkAuthorizeRepeat(existing, 'authorized', input), {
+      onLeft: (conflict) => notAuthorized(ledger, conflict),
+      onRight: () => repeated(ledger, existing.authorization),
+    });
+  }
+  const refused = ledger.refusals.get(input.transactionId);
+  if (refused) {
+    return notAuthorized(
       ledger,
-      new IdempotencyConflict({
-        reference: input.transactionId,
-        kind: 'AUTHORIZE',
-        reason: `${verb} ${claimed.amountMinor} ${claimed.currency} on "${claimed.accountId}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
+      Either.match(checkAuthorizeRepeat(refused, 'refused', input), {
+        onLeft: (conflict): AuthorizeError => conflict,
+        onRight: () => refusalError(refused),
       }),
     );
-  const sameArguments = (claimed: Pick<Refusal, 'accountId' | 'currency' | 'amountMinor'>) =>
-    claimed.accountId === input.accountId &&
-    claimed.currency === input.currency.code &&
-    claimed.amountMinor === input.amountMinor;
-  const existing = ledger.holds.get(input.transactionId);
-  if (existing)
-    return sameArguments(existing) ? repeated(ledger, existing.authorization) : conflict(existing, 'authorized');
-  const refused = ledger.refusals.get(input.transactionId);
-  if (refused)
-    return sameArguments(refused) ? notAuthorized(ledger, refusalError(refused)) : conflict(refused, 'refused');
+  }
   const account = findAccount(ledger, input.accountId, input.currency.code);
   if (!account)
     return notAuthorized(ledger, new AccountNotFound({ accountId: input.accountId, currency: input.currency.code }));
@@ -229,17 +229,9 @@ export const capture = (
       new HoldAlreadySettled({ transactionId: input.transactionId, settledAs: 'VOID', requested: 'CAPTURE' }),
     );
   }
-  if (hold.settlement) {
-    return hold.settlement.amountMinor === input.amountMinor
-      ? repeated(ledger, hold.settlement)
-      : Either.left(
-          new IdempotencyConflict({
-            reference: input.transactionId,
-            kind: 'CAPTURE',
-            reason: `captured ${hold.settlement.amountMinor}, now ${input.amountMinor}`,
-          }),
-        );
-  }
+  const settlement = hold.settlement;
+  if (settlement)
+    return Either.flatMap(checkCaptureRepeat(settlement.amountMinor, input), () => repeated(ledger, settlement));
   if (input.amountMinor > hold.amountMinor) {
     return Either.left(
       new CaptureExceedsHold({

@@ -7,6 +7,9 @@ import {
   checkAccountId,
   checkAuthorizeInput,
   checkCaptureInput,
+  checkCaptureRepeat,
+  checkDepositRepeat,
+  checkAuthorizeRepeat,
   checkDepositInput,
   checkOpenAccountInput,
   checkReverseInput,
@@ -17,7 +20,7 @@ import {
   HoldAlreadySettled,
   HoldNotCaptured,
   HoldNotFound,
-  IdempotencyConflict,
+  type IdempotencyConflict,
   InsufficientFunds,
   InvalidLedgerCurrency,
   type JournalEntryKind,
@@ -32,7 +35,7 @@ import {
   type StoredMovement,
   type VoidHoldInput,
 } from '@airtime/domain';
-import { Effect, Layer } from 'effect';
+import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { bigintOf, sql } from '../unit-of-work/sql';
@@ -159,19 +162,9 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     hold: HoldRow,
     input: AuthorizeInput,
   ): Step<StoredMovement> | Effect.Effect<InsufficientFunds, IdempotencyConflict> => {
-    const same =
-      hold.account_id === input.accountId &&
-      hold.currency === input.currency.code &&
-      bigintOf(hold.amount_minor) === input.amountMinor;
-    if (!same) {
-      return Effect.fail(
-        new IdempotencyConflict({
-          reference: input.transactionId,
-          kind: 'AUTHORIZE',
-          reason: `${hold.status === 'REFUSED' ? 'refused' : 'authorized'} ${hold.amount_minor} ${hold.currency} on "${hold.account_id}", now ${input.amountMinor} ${input.currency.code} on "${input.accountId}"`,
-        }),
-      );
-    }
+    const claimed = { accountId: hold.account_id, currency: hold.currency, amountMinor: bigintOf(hold.amount_minor) };
+    const repeat = checkAuthorizeRepeat(claimed, hold.status === 'REFUSED' ? 'refused' : 'authorized', input);
+    if (Either.isLeft(repeat)) return Effect.fail(repeat.left);
     return hold.status === 'REFUSED' ? Effect.succeed(refusalOf(hold)) : repeated(input.transactionId, 'AUTHORIZE');
   };
 
@@ -309,16 +302,8 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
             }),
           );
         }
-        const previous = bigintOf(hold.captured_minor ?? '0');
-        return previous === input.amountMinor
-          ? yield* repeated(input.transactionId, 'CAPTURE')
-          : yield* Effect.fail(
-              new IdempotencyConflict({
-                reference: input.transactionId,
-                kind: 'CAPTURE',
-                reason: `captured ${previous}, now ${input.amountMinor}`,
-              }),
-            );
+        yield* checkCaptureRepeat(bigintOf(hold.captured_minor ?? '0'), input);
+        return yield* repeated(input.transactionId, 'CAPTURE');
       }),
     );
 
@@ -354,19 +339,8 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     );
 
   const depositConflictOrRepeat = (earlier: JournalRow, input: DepositInput): Step<StoredMovement> => {
-    const same =
-      earlier.account_id === input.accountId &&
-      earlier.currency === input.currency.code &&
-      bigintOf(earlier.amount_minor) === input.amountMinor;
-    return same
-      ? Effect.succeed({ entry: entryOf(earlier), applied: false })
-      : Effect.fail(
-          new IdempotencyConflict({
-            reference: input.depositId,
-            kind: 'DEPOSIT',
-            reason: `recorded as ${earlier.amount_minor} ${earlier.currency} to "${earlier.account_id}", now ${input.amountMinor} ${input.currency.code} to "${input.accountId}"`,
-          }),
-        );
+    const entry = entryOf(earlier);
+    return Effect.as(checkDepositRepeat(entry, input), { entry, applied: false });
   };
 
   const depositEntry = (depositId: string) =>
