@@ -28,6 +28,7 @@ export {
   ledgerLifecycleViolation,
   sampleQuote,
   samplePhoneNumber,
+  samplePhoneNumberFor,
   sampleNewTopUp,
 } from './testing/transaction.arbitraries';
 export {

@@ -215,13 +215,30 @@ export const sampleQuote = (): Quote => {
 
 export const samplePhoneNumber: PhoneNumber = { e164: '+639171234100', countryIso: 'PH', callingCode: '63' };
 
-/** The input of `createTopUp` for a sample top-up; fields may be overridden. */
-export const sampleNewTopUp = (overrides: Partial<NewTopUp> = {}): NewTopUp => ({
-  id: 'topup-1',
-  accountId: 'account-1',
-  externalId: Either.getOrThrow(parseExternalId('order-42')),
-  destination: samplePhoneNumber,
-  quote: sampleQuote(),
-  now: new Date(Date.UTC(2025, 0, 1, 12, 0, 0)),
-  ...overrides,
-});
+const SAMPLE_NUMBERS: Readonly<Record<string, PhoneNumber>> = {
+  PH: samplePhoneNumber,
+  KE: { e164: '+254711000111', countryIso: 'KE', callingCode: '254' },
+  TZ: { e164: '+255712000111', countryIso: 'TZ', callingCode: '255' },
+};
+
+/** A valid mobile number of `countryIso` (PH, KE or TZ); the PH sample for any other country. */
+export const samplePhoneNumberFor = (countryIso: string): PhoneNumber =>
+  SAMPLE_NUMBERS[countryIso] ?? samplePhoneNumber;
+
+/**
+ * The input of `createTopUp` for a sample top-up; fields may be overridden.
+ * Unless `destination` is given, it is a sample number of the quote's
+ * operator country, so that any quote makes a valid top-up.
+ */
+export const sampleNewTopUp = (overrides: Partial<NewTopUp> = {}): NewTopUp => {
+  const quote = overrides.quote ?? sampleQuote();
+  return {
+    id: 'topup-1',
+    accountId: 'account-1',
+    externalId: Either.getOrThrow(parseExternalId('order-42')),
+    destination: samplePhoneNumberFor(quote.product.operator.countryIso),
+    now: new Date(Date.UTC(2025, 0, 1, 12, 0, 0)),
+    ...overrides,
+    quote,
+  };
+};

@@ -1,5 +1,11 @@
 import { Either } from 'effect';
-import { sampleNewTopUp } from '../../testing/transaction.arbitraries';
+import { sampleNewTopUp, samplePhoneNumberFor } from '../../testing/transaction.arbitraries';
+import { currencyOf } from '../money/currency';
+import { money } from '../money/money';
+import { preciseOf } from '../money/precise-money';
+import { parsePhoneNumber } from '../phone/phone-number';
+import { makeFixedProduct } from '../product/product';
+import { selectDenomination } from '../selector/denomination.selector';
 import {
   attemptAccepted,
   attemptFailed,
@@ -69,6 +75,46 @@ describe('createTopUp', () => {
     const quote = sampleNewTopUp().quote;
     const free = { ...quote, cost: { ...quote.cost, amountMinor: 0n } };
     expect(left(createTopUp(sampleNewTopUp({ quote: free }))).code).toBe('INVALID_TOP_UP');
+  });
+});
+
+describe('createTopUp: the destination and the product agree', () => {
+  const KES = Either.getOrThrow(currencyOf('KES'));
+  const USD = Either.getOrThrow(currencyOf('USD'));
+  const safaricom100 = Either.getOrThrow(
+    makeFixedProduct({
+      id: '4001',
+      name: 'Safaricom KES 100',
+      kind: 'AIRTIME',
+      operator: { id: '77', name: 'Safaricom', countryIso: 'KE' },
+      destination: money(10_000n, KES),
+      wholesale: preciseOf(money(78n, USD)),
+      fee: preciseOf(money(0n, USD)),
+    }),
+  );
+  const kenyanQuote = Either.getOrThrow(selectDenomination([safaricom100], { maxAmount: money(10_000n, KES) }));
+  const phone = (e164: string) => Either.getOrThrow(parsePhoneNumber(e164));
+
+  it('refuses a Kenyan KES 100 product for a Tanzanian number', () => {
+    const refused = left(createTopUp(sampleNewTopUp({ quote: kenyanQuote, destination: phone('+255712000111') })));
+    expect(refused).toMatchObject({
+      _tag: 'InvalidTopUp',
+      reason: "the destination is not a number of the product operator's country",
+    });
+    expect(refused.message).not.toContain('255712000111');
+  });
+
+  it('has sample numbers that are valid numbers of their countries', () => {
+    for (const country of ['PH', 'KE', 'TZ']) {
+      const sample = samplePhoneNumberFor(country);
+      expect(phone(sample.e164)).toEqual(sample);
+      expect(sample.countryIso).toBe(country);
+    }
+  });
+
+  it('accepts it for a Kenyan number', () => {
+    const change = right(createTopUp(sampleNewTopUp({ quote: kenyanQuote, destination: phone('+254711000111') })));
+    expect(change.movements).toEqual(['AUTHORIZE']);
   });
 });
 

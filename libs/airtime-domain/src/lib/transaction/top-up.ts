@@ -50,13 +50,21 @@ export interface NewTopUp {
   readonly now: Date;
 }
 
-/** A new top-up in CREATED: the quote's cost is to be authorized (held). */
+/**
+ * A new top-up in CREATED: the quote's cost is to be authorized (held).
+ * `InvalidTopUp` without an id or account, for a quote that costs or
+ * delivers nothing, and for a destination whose country is not the country
+ * of the quoted product's operator (a Kenyan product is never sent to a
+ * Tanzanian number).
+ */
 export const createTopUp = (input: NewTopUp): Either.Either<TopUpChange, InvalidTopUp> => {
   const refuse = (reason: string) => Either.left(new InvalidTopUp({ topUpId: input.id, reason }));
   if (input.id.trim().length === 0) return refuse('an id is required');
   if (input.accountId.trim().length === 0) return refuse('an account id is required');
   if (input.quote.cost.amountMinor <= 0n) return refuse('the quote has no cost to hold');
   if (input.quote.receive.amountMinor <= 0n) return refuse('the quote delivers nothing');
+  if (input.destination.countryIso !== input.quote.product.operator.countryIso)
+    return refuse("the destination is not a number of the product operator's country");
   const topUp: TopUp = {
     id: input.id,
     accountId: input.accountId,
