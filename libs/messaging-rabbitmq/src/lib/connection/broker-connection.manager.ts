@@ -325,29 +325,28 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
         for (const waiter of [...this.waiters]) waiter(opened);
         this.waiters.clear();
       } catch (error) {
-        this.failure = channelError ?? this.lostWith(describeAmqpFailure(error));
+        this.failure = channelError ?? this.lossOf(describeAmqpFailure(error));
         logger.warn({ channel: this.name, reason: this.failure.reason }, 'amqp channel open failed');
         if (created !== undefined && !closedEarly) await created.close().catch(noop);
         this.scheduleOpen();
       }
     };
 
-    /** The failure of a channel that closed with no error of its own: that of its connection, if it went down. */
-    private lostWith = (fallback: AmqpFailure): AmqpFailure =>
-      model === undefined || state !== 'connected'
+    /** The failure of a channel that closed with no error of its own: that of its connection, if it failed. */
+    private lossOf = (fallback: AmqpFailure): AmqpFailure =>
+      // the connection's 'error' comes before its channels close, its 'close' after them
+      connectionFailure !== undefined || model === undefined
         ? { reason: `connection lost: ${connectionFailure?.reason ?? 'closed'}`, retryable: true }
         : fallback;
 
     private lost = (channel: C, error: AmqpFailure | undefined): void => {
       if (this.channel !== channel) return;
       this.channel = undefined;
-      // the connection's 'close' comes after its channels': look once the current event is over
-      setImmediate(() => {
-        this.failure = error ?? this.lostWith({ reason: 'channel closed', retryable: true });
-        if (this.closed) return;
-        logger.warn({ channel: this.name, reason: this.failure.reason }, 'amqp channel lost');
-        this.scheduleOpen();
-      });
+      // set now: publishers read it when their confirms fail, in this same turn
+      this.failure = error ?? this.lossOf({ reason: 'channel closed', retryable: true });
+      if (this.closed) return;
+      logger.warn({ channel: this.name, reason: this.failure.reason }, 'amqp channel lost');
+      this.scheduleOpen();
     };
 
     /** Opens now (the connection is back), without waiting for a pending reopen delay. */

@@ -179,12 +179,8 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
         });
       } catch (error) {
         const failure = describeAmqpFailure(error);
-        if (error instanceof RangeError) {
-          return failed(
-            'encoding',
-            `the message cannot be encoded (${error.name}: headers or properties too large)`,
-            false,
-          );
+        if ((error as { name?: unknown }).name === 'RangeError') {
+          return failed('encoding', 'the message cannot be encoded (headers or properties too large)', false);
         }
         // nothing was sent: the channel closed under us; try again on the next one
         logger.debug(

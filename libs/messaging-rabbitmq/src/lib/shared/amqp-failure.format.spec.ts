@@ -42,4 +42,9 @@ describe('describing amqplib failures', () => {
     });
     expect(describeAmqpFailure('boom').reason).toBe('unexpected non-error failure');
   });
+
+  it('reads errors of another realm (Node core errors under jest) by their shape', () => {
+    const foreign = { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' };
+    expect(describeAmqpFailure(foreign)).toEqual({ reason: 'ECONNREFUSED', retryable: true });
+  });
 });

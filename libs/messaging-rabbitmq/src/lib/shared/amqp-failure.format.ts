@@ -48,7 +48,16 @@ const CLIENT_MESSAGES: readonly (readonly [RegExp, AmqpFailure])[] = [
   [/^No channels left/, { reason: 'no channel numbers left on the connection', retryable: true }],
 ];
 
-const replyCodeOf = (error: Error & { code?: unknown }): number | undefined => {
+type ErrorLike = { readonly name: string; readonly message: string; readonly code?: unknown };
+
+// Node's own errors (net, tls) come from another realm under test runners: no `instanceof Error`
+const isErrorLike = (error: unknown): error is ErrorLike =>
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as { message?: unknown }).message === 'string' &&
+  typeof (error as { name?: unknown }).name === 'string';
+
+const replyCodeOf = (error: ErrorLike): number | undefined => {
   if (typeof error.code === 'number') return error.code;
   // a refused handshake carries its code in the message only: "Handshake terminated by server: 403 (ACCESS-REFUSED) ..."
   const handshake = /^Handshake terminated by server: (\d{3})/.exec(error.message);
@@ -57,7 +66,7 @@ const replyCodeOf = (error: Error & { code?: unknown }): number | undefined => {
 
 /** Describes an amqplib error (or anything thrown) by its kind. */
 export const describeAmqpFailure = (error: unknown): AmqpFailure => {
-  if (!(error instanceof Error)) return { reason: 'unexpected non-error failure', retryable: true };
+  if (!isErrorLike(error)) return { reason: 'unexpected non-error failure', retryable: true };
   const replyCode = replyCodeOf(error);
   if (replyCode !== undefined) {
     const known = REPLY_CODES[replyCode];
@@ -65,7 +74,7 @@ export const describeAmqpFailure = (error: unknown): AmqpFailure => {
       ? { reason: `AMQP reply code ${replyCode}`, retryable: true }
       : { reason: `${known.reason} (${replyCode})`, retryable: known.retryable };
   }
-  const code = (error as Error & { code?: unknown }).code;
+  const code = error.code;
   if (typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code)) return { reason: code, retryable: true };
   if (error.name === 'IllegalOperationError')
     return { reason: 'channel or connection already closed', retryable: true };
