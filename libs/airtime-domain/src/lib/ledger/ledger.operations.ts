@@ -1,3 +1,6 @@
+// The movements of a transaction, after DT One's balance table:
+// CREATED -> authorize; CANCELLED, REJECTED, DECLINED -> void;
+// COMPLETED -> capture; REVERSED -> reverse.
 import { Either } from 'effect';
 import type { Currency } from '../money/currency';
 import {
@@ -28,12 +31,6 @@ import {
 } from './ledger-input.check';
 import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import { type EntryFields, recordEntry } from './ledger.journal';
-
-/**
- * The movements of a transaction, after DT One's balance table:
- * CREATED -> authorize; CANCELLED, REJECTED, DECLINED -> void;
- * COMPLETED -> capture; REVERSED -> reverse.
- */
 
 export interface AuthorizeInput {
   readonly accountId: string;

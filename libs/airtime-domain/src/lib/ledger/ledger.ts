@@ -1,16 +1,13 @@
+// The balance ledger: per account and currency an `available` and a
+// `holding` balance with a credit limit, moved by idempotent movements keyed
+// by transaction (DT One's authorize / void / capture / reverse) or by
+// deposit, each recorded in an append-only journal. An authorization refused
+// for funds is remembered too (not in the journal: it moves nothing), so that
+// a retry under the same transaction id gets the same refusal, never a late
+// success.
+//
+// All values are immutable; every operation returns a new ledger.
 import type { Currency } from '../money/currency';
-
-/**
- * The balance ledger: per account and currency an `available` and a
- * `holding` balance with a credit limit, moved by idempotent movements keyed
- * by transaction (DT One's authorize / void / capture / reverse) or by
- * deposit, each recorded in an append-only journal. An authorization refused
- * for funds is remembered too (not in the journal: it moves nothing), so that
- * a retry under the same transaction id gets the same refusal, never a late
- * success.
- *
- * All values are immutable; every operation returns a new ledger.
- */
 
 /** The kind of a balance movement. */
 export type JournalEntryKind = 'DEPOSIT' | 'AUTHORIZE' | 'VOID' | 'CAPTURE' | 'REVERSE';

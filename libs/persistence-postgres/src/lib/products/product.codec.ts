@@ -1,3 +1,6 @@
+// Products as exact JSON (the product cache and every stored quote use it).
+// A product goes through the domain's own constructor both ways: one that
+// breaks the product rules is neither stored nor, if found stored, used.
 import {
   type FixedProduct,
   makeFixedProduct,
@@ -14,12 +17,6 @@ import {
   PositiveBigIntFromDecimal,
   PreciseMoneyFromJson,
 } from '../shared/money.codec';
-
-/**
- * Products as exact JSON (the product cache and every stored quote use it).
- * A product goes through the domain's own constructor both ways: one that
- * breaks the product rules is neither stored nor, if found stored, used.
- */
 
 export const OperatorFromJson: Schema.Schema<Operator> = Schema.Struct({
   id: Schema.String,

@@ -1,3 +1,6 @@
+// Exact JSON forms of money values: every bigint as a decimal string (JSON
+// numbers are doubles), every currency by its ISO 4217 code, re-resolved on
+// read so that its exponent comes from the table, never from storage.
 import {
   type Currency,
   currencyOf,
@@ -10,12 +13,6 @@ import {
 } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
 import { fromDomain } from './codec.support';
-
-/**
- * Exact JSON forms of money values: every bigint as a decimal string (JSON
- * numbers are doubles), every currency by its ISO 4217 code, re-resolved on
- * read so that its exponent comes from the table, never from storage.
- */
 
 const INTEGER_TEXT = /^-?(0|[1-9]\d*)$/;
 

@@ -107,7 +107,6 @@ export const abortedTransactions = new WeakMap<QueryRunner, PersistenceFailure>(
  * Runs one statement through a TypeORM query runner and returns its rows
  * (structured result: `UPDATE ... RETURNING` gives rows too, not [rows, count]).
  */
-
 const execute = async (
   dataSource: DataSource,
   manager: EntityManager | undefined,

@@ -1,10 +1,8 @@
-/**
- * The reference model of the balance ledger: plain mutable records, written
- * from the rules (DESIGN.md "Balance ledger", DT One's balance table, the
- * identifier rule, one exponent per currency) without any of the ledger's
- * code. Each operation says whether it succeeds (and whether it changed
- * anything) or which error it expects.
- */
+// The reference model of the balance ledger: plain mutable records, written
+// from the rules (DESIGN.md "Balance ledger", DT One's balance table, the
+// identifier rule, one exponent per currency) without any of the ledger's
+// code. Each operation says whether it succeeds (and whether it changed
+// anything) or which error it expects.
 
 /** What an `InsufficientFunds` reports: the amount asked for and the account when it was refused. */
 export interface ModelShortfall {
