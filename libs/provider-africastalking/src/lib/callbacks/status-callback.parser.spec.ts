@@ -1,4 +1,4 @@
-import { currencyOf, money, transactionStatus, preciseOf } from '@airtime/domain';
+import { currencyOf, formatPrecise, money, preciseOf, transactionStatus } from '@airtime/domain';
 import { Either } from 'effect';
 import { AT_STATUSES, callbackStatusOf } from '../status/status.mapping';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from './status-callback.parser';
@@ -23,7 +23,7 @@ describe("Africa's Talking status callback", () => {
       status: transactionStatus('COMPLETED'),
       phoneNumber: '+254711000111',
       description: 'Airtime Delivered Successfully',
-      value: money(10_000n, KES),
+      value: preciseOf(money(10_000n, KES)),
       discount: money(60n, KES),
     });
     expect(toProviderCallback(notice)).toEqual({
@@ -39,6 +39,13 @@ describe("Africa's Talking status callback", () => {
     expect(callback.providerTransactionId).toBe('ATQid_SampleTxnId123');
     // only a delivery says what was received
     expect(callback.receive).toEqual(atStatus === 'Success' ? preciseOf(money(10_000n, KES)) : undefined);
+  });
+
+  it('keeps a delivered value with sub-unit precision exactly (KES 99.995, not 100.00)', () => {
+    const callback = toProviderCallback(
+      Either.getOrThrow(parseAfricasTalkingStatusCallback({ ...body('Success'), value: 'KES 99.9950' })),
+    );
+    expect(callback.receive && formatPrecise(callback.receive)).toBe('99.995');
   });
 
   it('needs only phoneNumber, status and requestId, and ignores unknown fields', () => {
@@ -57,8 +64,14 @@ describe("Africa's Talking status callback", () => {
     ['an unknown status', { ...body('Delivered') }, /status has an unexpected type or value/],
     ['no requestId', { phoneNumber: '+254711000111', status: 'Success' }, /requestId is missing/],
     ['an empty requestId', { ...body('Success'), requestId: ' ' }, /requestId/],
-    ['an inexact value', { ...body('Success'), value: 'KES 1.001' }, /value is not an amount/],
-    ['an unknown currency', { ...body('Success'), value: 'ABC 1.00' }, /value is not an amount/],
+    ['a value that is not an amount', { ...body('Success'), value: 'KES 1,001' }, /value is not an amount/],
+    ['an unknown currency', { ...body('Success'), value: 'ABC 1.00' }, /value is not a known currency/],
+    [
+      'a delivery of a negative value',
+      { ...body('Success'), value: 'KES -100.0000' },
+      /value is not a positive amount/,
+    ],
+    ['a delivery of nothing', { ...body('Success'), value: 'KES 0.0000' }, /value is not a positive amount/],
     ['not an object', 'status=Success', /the body has an unexpected type or value/],
   ])('refuses %s with InvalidProviderCallback, without echoing the phone number', (_case, input, reason) => {
     const result = parseAfricasTalkingStatusCallback(input);

@@ -1,14 +1,16 @@
 import {
   InvalidProviderCallback,
+  isPositivePrecise,
   type Money,
   parseProviderAmount,
+  type PreciseMoney,
   type ProviderCallback,
   type TransactionStatus,
-  preciseOf,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
+import { parseAtAmount } from '../send/at-amount.codec';
 import { AT_STATUSES, type AtStatus, callbackStatusOf } from '../status/status.mapping';
 
 /** The body AT posts to the status callback URL (unknown fields are ignored). */
@@ -28,7 +30,8 @@ export interface AtStatusNotice {
   readonly status: TransactionStatus;
   readonly phoneNumber: string;
   readonly description?: string;
-  readonly value?: Money;
+  /** What AT says was delivered, exactly as written ("PHP 99.995" stays 99.995). */
+  readonly value?: PreciseMoney;
   readonly discount?: Money;
 }
 
@@ -51,7 +54,13 @@ export const parseAfricasTalkingStatusCallback = (
       Schema.decodeUnknownEither(AtStatusCallbackBody)(body, { errors: 'all' }),
       (error) => invalid(describeParseError(error)),
     );
-    const value = yield* optionalAmount(fields.value, 'value');
+    const value =
+      fields.value === undefined
+        ? undefined
+        : yield* Either.mapLeft(parseAtAmount(fields.value), (problem) => invalid(`value is ${problem}`));
+    // a delivery of nothing (or less) is no delivery: refused, so the attempt is settled another way
+    if (value !== undefined && callbackStatusOf(fields.status).class === 'COMPLETED' && !isPositivePrecise(value))
+      return yield* Either.left(invalid('value is not a positive amount'));
     const discount = yield* optionalAmount(fields.discount, 'discount');
     return {
       requestId: fields.requestId,
@@ -72,5 +81,5 @@ export const parseAfricasTalkingStatusCallback = (
 export const toProviderCallback = (notice: AtStatusNotice): ProviderCallback => ({
   providerTransactionId: notice.requestId,
   status: notice.status,
-  ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: preciseOf(notice.value) } : {}),
+  ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: notice.value } : {}),
 });

@@ -1,8 +1,10 @@
 import {
   AirtimeProvider,
   currencyOf,
+  formatPrecise,
   money,
   parsePhoneNumber,
+  preciseOf,
   type Product,
   type ProviderError,
   type SendRequest,
@@ -96,7 +98,7 @@ describe("Africa's Talking send, over HTTP", () => {
       providerTransactionId: expect.stringMatching(/^ATQid_[0-9a-f]{32}$/),
       providerExternalId: 'order-7-1',
       status: transactionStatus('SUBMITTED'),
-      receive: money(10_000n, KES),
+      receive: preciseOf(money(10_000n, KES)),
     });
   });
 
@@ -105,7 +107,11 @@ describe("Africa's Talking send, over HTTP", () => {
     const accepted = await Effect.runPromise(
       client.send({ providerExternalId: 'x-1', destination: PHONE, amount: money(100_000n, KES) }),
     );
-    expect(accepted).toMatchObject({ atStatus: 'Sent', amount: money(100_000n, KES), discount: money(4_000n, KES) });
+    expect(accepted).toMatchObject({
+      atStatus: 'Sent',
+      amount: preciseOf(money(100_000n, KES)),
+      discount: money(4_000n, KES),
+    });
   });
 
   it.each([
@@ -163,13 +169,111 @@ describe("Africa's Talking send, over HTTP", () => {
     });
   });
 
-  it('reads a reused idempotency key as ExternalIdAlreadyUsed, never as a failure', async () => {
-    const send = sendWith();
+  it('reads "A duplicate request was received within the last 5 minutes" as ProviderRetryLater, not before 5 minutes', async () => {
+    const now = Date.parse('2026-11-02T10:00:00Z');
+    const send = sendWith({ nowMs: () => now });
     expect(Either.isRight(await send(request(10_000n, 'same-key-1')))).toBe(true);
-    expect(failure(await send(request(10_000n, 'same-key-1')))).toMatchObject({
-      _tag: 'ExternalIdAlreadyUsed',
-      providerExternalId: 'same-key-1',
+    const error = failure(await send(request(10_000n, 'same-key-1')));
+    expect(error).toMatchObject({ _tag: 'ProviderRetryLater', provider: 'africastalking', retryable: true });
+    expect(error._tag === 'ProviderRetryLater' && error.earliestRetryAt.toISOString()).toBe('2026-11-02T10:05:00.000Z');
+  });
+
+  it.each([
+    [
+      'the whole request',
+      { errorMessage: 'A duplicate request was received within the last 5 minutes', numSent: 0, responses: [] },
+    ],
+    [
+      'the recipient line',
+      {
+        errorMessage: 'None',
+        responses: [
+          {
+            phoneNumber: '+254711000111',
+            status: 'Failed',
+            requestId: 'None',
+            amount: 'KES 100.0000',
+            errorMessage: 'A duplicate request was received within the last 10 minutes',
+          },
+        ],
+      },
+    ],
+  ])(
+    'reads a duplicate refusal of %s (a key we never sent) as ProviderRetryLater after its window',
+    async (where, body) => {
+      fake.enqueue({ kind: 'reply', status: 200, body: JSON.stringify(body) });
+      const now = Date.parse('2026-11-02T10:00:00Z');
+      const error = failure(await sendWith({ nowMs: () => now })());
+      expect(error._tag === 'ProviderRetryLater' && error.earliestRetryAt.toISOString()).toBe(
+        where === 'the whole request' ? '2026-11-02T10:05:00.000Z' : '2026-11-02T10:10:00.000Z',
+      );
+    },
+  );
+
+  it.each([
+    ['KES 999999999999999.0000 for a KES 100 send', 'KES 999999999999999.0000', 'above the requested amount'],
+    ['another currency', 'UGX 100.0000', 'a currency other than the requested one'],
+    ['a negative amount', 'KES -100.0000', 'not a positive amount'],
+    ['a zero amount', 'KES 0.0000', 'not a positive amount'],
+    ['an amount that is not one', 'KES 1,005', 'not an amount such as "KES 100.0000"'],
+  ])(
+    'reads an acceptance of %s as a mismatch (an unknown outcome), naming the field',
+    async (_case, amount, reason) => {
+      fake.enqueue({
+        kind: 'reply',
+        status: 201,
+        body: JSON.stringify({
+          errorMessage: 'None',
+          responses: [
+            { phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount, discount: 'KES 4.0000' },
+          ],
+        }),
+      });
+      const error = failure(await sendWith()(request(10_000n)));
+      expect(error).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        field: 'responses.amount',
+        reason,
+        retryable: false,
+      });
+      expect(error.message).not.toMatch(/999999|UGX|1,005/);
+    },
+  );
+
+  it('keeps an accepted amount with sub-unit precision exactly (KES 99.995)', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 201,
+      body: JSON.stringify({
+        errorMessage: 'None',
+        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 99.9950' }],
+      }),
     });
+    const sent = Either.getOrThrow(await sendWith()(request(10_000n)));
+    expect(sent.receive && formatPrecise(sent.receive)).toBe('99.995');
+  });
+
+  it.each([
+    ['a Tanzanian number (no range configured)', '+255712000111', 'KE:KES:10:10000', 'COUNTRY_NOT_CONFIGURED'],
+    [
+      'a KES amount to a Tanzanian number',
+      '+255712000111',
+      'KE:KES:10:10000,TZ:TZS:500:100000',
+      'CURRENCY_NOT_SUPPORTED',
+    ],
+  ])('refuses %s before any HTTP call', async (_case, number, ranges, providerCode) => {
+    const config = Either.getOrThrow(
+      africasTalkingConfigFrom({
+        AFRICASTALKING_USERNAME: FAKE_AT_USERNAME,
+        AFRICASTALKING_API_KEY: FAKE_AT_API_KEY,
+        AFRICASTALKING_BASE_URL: fake.baseUrl,
+        AFRICASTALKING_AMOUNT_RANGES: ranges,
+      }),
+    );
+    const destination = Either.getOrThrow(parsePhoneNumber(number));
+    const error = failure(await sendWith({}, config)({ ...request(10_000n), destination }));
+    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode, retryable: false });
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('reads a 401 as a non-retryable refusal that does not echo the api key', async () => {
@@ -178,6 +282,7 @@ describe("Africa's Talking send, over HTTP", () => {
         AFRICASTALKING_USERNAME: FAKE_AT_USERNAME,
         AFRICASTALKING_API_KEY: 'wrong-key-123456',
         AFRICASTALKING_BASE_URL: fake.baseUrl,
+        AFRICASTALKING_AMOUNT_RANGES: 'KE:KES:10:10000',
       }),
     );
     const error = failure(await sendWith({}, wrong)());
@@ -240,13 +345,6 @@ describe("Africa's Talking send, over HTTP", () => {
       JSON.stringify({
         errorMessage: 'None',
         responses: [{ phoneNumber: '+254711000111', status: 'Pending', requestId: 'ATQid_1', amount: 'KES 100.0000' }],
-      }),
-    ],
-    [
-      'an inexact amount',
-      JSON.stringify({
-        errorMessage: 'None',
-        responses: [{ phoneNumber: '+254711000111', status: 'Sent', requestId: 'ATQid_1', amount: 'KES 1.005' }],
       }),
     ],
     [
@@ -316,7 +414,7 @@ describe("Africa's Talking send, over HTTP", () => {
     });
     expect(Either.getOrThrow(await sendWith()())).toMatchObject({
       providerTransactionId: 'ATQid_abc',
-      receive: money(10_000n, KES),
+      receive: preciseOf(money(10_000n, KES)),
     });
   });
 

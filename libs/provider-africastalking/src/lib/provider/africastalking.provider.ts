@@ -2,6 +2,8 @@ import {
   AirtimeProvider,
   type AirtimeProviderService,
   ProviderRejected,
+  sameCurrency,
+  type SendRequest,
   StatusQueryUnsupported,
 } from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
@@ -12,6 +14,30 @@ import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/p
 import { type AirtimeSendClientOptions, makeAirtimeSendClient } from '../send/airtime-send.client';
 
 const PROVIDER_NAME = "Africa's Talking";
+
+/**
+ * AT sends to the configured countries, each in its configured currency:
+ * anything else is refused before any HTTP call (AT would otherwise take
+ * `KES 100` for a Tanzanian number). Undefined when the request agrees.
+ */
+const destinationRefusal = (config: AfricasTalkingConfig, request: SendRequest): ProviderRejected | undefined => {
+  const range = config.amountRanges.find((candidate) => candidate.countryIso === request.destination.countryIso);
+  if (range === undefined)
+    return new ProviderRejected({
+      provider: PROVIDER,
+      providerCode: 'COUNTRY_NOT_CONFIGURED',
+      reason: `no Africa's Talking amount range is configured for ${request.destination.countryIso}`,
+      retryable: false,
+    });
+  if (!sameCurrency(range.min.currency, request.receive.currency))
+    return new ProviderRejected({
+      provider: PROVIDER,
+      providerCode: 'CURRENCY_NOT_SUPPORTED',
+      reason: `Africa's Talking is configured to send ${range.min.currency.code} to ${range.countryIso}, not ${request.receive.currency.code}`,
+      retryable: false,
+    });
+  return undefined;
+};
 
 export interface AfricasTalkingProviderOptions extends AirtimeSendClientOptions {
   /** Records every accepted send, for `answerValidationCallback` to find. */
@@ -52,8 +78,10 @@ export const makeAfricasTalkingProvider = (
     id: PROVIDER,
     lookupOperators: (phone) => Effect.succeed(operatorMatchesFor(PROVIDER, PROVIDER_NAME, config.amountRanges, phone)),
     listProducts: (filter) => Effect.map(Effect.orDie(products), (all) => filterProducts(all, filter)),
-    send: (request) =>
-      client
+    send: (request) => {
+      const refusal = destinationRefusal(config, request);
+      if (refusal !== undefined) return Effect.fail(refusal);
+      return client
         .send({
           providerExternalId: request.providerExternalId,
           destination: request.destination,
@@ -70,7 +98,8 @@ export const makeAfricasTalkingProvider = (
                 }),
           ),
           Effect.map((accepted) => accepted.transaction),
-        ),
+        );
+    },
     statusByExternalId: () =>
       Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: AT_STATUS_QUERY_UNSUPPORTED })),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', "Africa's Talking cannot cancel airtime once requested"),

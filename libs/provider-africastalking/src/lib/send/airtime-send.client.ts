@@ -1,12 +1,15 @@
 import {
+  checkDeliveredAmount,
   describeStatus,
-  ExternalIdAlreadyUsed,
   formatProviderAmount,
   type Money,
   parseProviderAmount,
   type PhoneNumber,
+  type PreciseMoney,
+  ProviderAnswerMismatch,
   type ProviderError,
   type ProviderOutcomeUnknown,
+  ProviderRetryLater,
   type ProviderTransaction,
   toInternationalDigits,
   preciseOf,
@@ -22,6 +25,7 @@ import { Effect, Either, Redacted, Schema } from 'effect';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER, type AfricasTalkingConfig } from '../config/africastalking.config';
 import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
 import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
+import { parseAtAmount } from './at-amount.codec';
 
 export const AIRTIME_SEND_PATH = '/version1/airtime/send';
 /** AT writes amounts with four decimals: "KES 100.0000". */
@@ -39,7 +43,8 @@ export interface AirtimeSendAccepted {
   readonly atStatus: AtStatus;
   /** AT's transaction id ("ATQid_..."): status and validation callbacks name it. */
   readonly requestId: string;
-  readonly amount: Money;
+  /** What AT says it accepted to deliver, exactly as written, held to the request (same currency, at most asked). */
+  readonly amount: PreciseMoney;
   readonly discount?: Money;
   readonly transaction: ProviderTransaction;
 }
@@ -53,8 +58,30 @@ export interface AirtimeSendClient {
 // Every failure to read a 2xx answer is an unknown outcome: AT took the request and may deliver it.
 const { rejected, unknown } = providerFailures(PROVIDER);
 
-// AT refuses a request it has already seen ("A duplicate request was received within the last 5 minutes").
-const isDuplicate = (text: string | undefined): boolean => text !== undefined && /duplicate/i.test(text);
+/** AT's duplicate window when it names none; and the longest we believe (the minutes come from AT's text). */
+export const AT_DUPLICATE_WINDOW_MINUTES = 5;
+const MAX_DUPLICATE_WINDOW_MINUTES = 60;
+
+/**
+ * AT refuses a second top-up of the same amount to the same number within a
+ * window: "A duplicate request was received within the last 5 minutes". Our
+ * Idempotency-Keys are always fresh, so this is never our key reused: it is
+ * a "not now" (nothing sent), to retry once the window has passed. The
+ * minutes of the window (5 unless AT names another, at most 60).
+ */
+const duplicateWindowMinutes = (text: string | undefined): number | undefined => {
+  if (text === undefined || !/duplicate/i.test(text)) return undefined;
+  const named = /within the last (\d{1,3}) minutes?/i.exec(text)?.[1];
+  const minutes = named === undefined ? AT_DUPLICATE_WINDOW_MINUTES : Number(named);
+  return Math.min(Math.max(minutes, 1), MAX_DUPLICATE_WINDOW_MINUTES);
+};
+
+const retryLater = (minutes: number, now: Date) =>
+  new ProviderRetryLater({
+    provider: PROVIDER,
+    reason: `a duplicate of a request of the last ${minutes} minutes (same number and amount): nothing was sent`,
+    earliestRetryAt: new Date(now.getTime() + minutes * 60_000),
+  });
 
 const sameNumber = (answered: string, phone: PhoneNumber): boolean =>
   answered.replace(/^\+/, '') === toInternationalDigits(phone);
@@ -77,26 +104,21 @@ const parseAmount = (text: string | undefined, field: string): Either.Either<Mon
 export const mapSendAnswer = (
   answer: AtSendAnswer,
   request: AirtimeSendRequest,
+  now: Date,
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
   const line = recipientLine(answer, request.destination);
   if (line === undefined) {
     if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage))
       return Either.left(unknown('no answer for the recipient'));
-    if (isDuplicate(answer.errorMessage)) {
-      return Either.left(
-        new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }),
-      );
-    }
+    const window = duplicateWindowMinutes(answer.errorMessage);
+    if (window !== undefined) return Either.left(retryLater(window, now));
     // nothing was sent (no recipient line): a refusal of the whole request
     return Either.left(rejected('RequestRefused', 'errorMessage refuses the whole request, with no recipient line'));
   }
   const { status } = line;
   if (!isPendingAtStatus(status) && status !== 'Success') {
-    if (isDuplicate(line.errorMessage)) {
-      return Either.left(
-        new ExternalIdAlreadyUsed({ provider: PROVIDER, providerExternalId: request.providerExternalId }),
-      );
-    }
+    const window = duplicateWindowMinutes(line.errorMessage);
+    if (window !== undefined) return Either.left(retryLater(window, now));
     const detail = isMeaningful(line.errorMessage) ? ' (with an errorMessage)' : '';
     return Either.left(
       rejected(status, `${describeStatus(immediateStatusOf(status).status)}${detail}`, isRetryableAtFailure(status)),
@@ -105,7 +127,16 @@ export const mapSendAnswer = (
   if (!isMeaningful(line.requestId)) return Either.left(unknown(`status ${status} without a requestId`));
   const requestId = line.requestId;
   return Either.gen(function* () {
-    const amount = yield* parseAmount(line.amount, 'responses.amount');
+    if (line.amount === undefined) return yield* Either.left(unknown('responses.amount is missing'));
+    // what AT accepted, held to what was asked: exact, same currency, positive, not above the request
+    const answered = yield* Either.mapLeft(
+      parseAtAmount(line.amount),
+      (reason) => new ProviderAnswerMismatch({ provider: PROVIDER, field: 'responses.amount', reason }),
+    );
+    const amount = yield* checkDeliveredAmount(PROVIDER, preciseOf(request.amount), answered, {
+      amount: 'responses.amount',
+      currency: 'responses.amount',
+    });
     const discount = line.discount === undefined ? undefined : yield* parseAmount(line.discount, 'responses.discount');
     return {
       atStatus: status,
@@ -116,14 +147,14 @@ export const mapSendAnswer = (
         providerTransactionId: requestId,
         providerExternalId: request.providerExternalId,
         status: immediateStatusOf(status),
-        receive: preciseOf(amount),
+        receive: amount,
       },
     };
   });
 };
 
 /** How AT's answers to a send are read (the statuses every provider means alike are read by the transport). */
-const sendAnswerReading = (request: AirtimeSendRequest): AnswerReading<AirtimeSendAccepted> => ({
+const sendAnswerReading = (request: AirtimeSendRequest, nowMs: () => number): AnswerReading<AirtimeSendAccepted> => ({
   kind: 'send',
   providerExternalId: request.providerExternalId,
   // AT's 4xx bodies are free text: the reason names the status only, the transfer log keeps the body
@@ -131,7 +162,7 @@ const sendAnswerReading = (request: AirtimeSendRequest): AnswerReading<AirtimeSe
   success: (response) =>
     Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),
-      Either.flatMap((answer) => mapSendAnswer(answer, request)),
+      Either.flatMap((answer) => mapSendAnswer(answer, request, new Date(nowMs()))),
     ),
 });
 
@@ -149,8 +180,12 @@ export const makeAirtimeSendClient = (
 
   return {
     send: (request) =>
-      Effect.suspend(() =>
-        transport.call(
+      Effect.suspend(() => {
+        // an amount that cannot be written as AT reads it is refused before anything is sent
+        const amount = formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS);
+        if (Either.isLeft(amount))
+          return Effect.fail(rejected('amount', `amount not sendable: ${amount.left.message}`));
+        return transport.call(
           {
             method: 'POST',
             url: `${config.baseUrl}${AIRTIME_SEND_PATH}`,
@@ -165,7 +200,7 @@ export const makeAirtimeSendClient = (
               recipients: [
                 {
                   phoneNumber: request.destination.e164,
-                  amount: formatProviderAmount(request.amount, AT_AMOUNT_FRACTION_DIGITS),
+                  amount: amount.right,
                 },
               ],
             }),
@@ -173,8 +208,8 @@ export const makeAirtimeSendClient = (
             reference: request.providerExternalId,
             destination: request.destination,
           },
-          sendAnswerReading(request),
-        ),
-      ),
+          sendAnswerReading(request, options.nowMs ?? Date.now),
+        );
+      }),
   };
 };
