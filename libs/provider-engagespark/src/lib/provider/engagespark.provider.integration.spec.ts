@@ -1,8 +1,10 @@
 import {
   AirtimeProvider,
   currencyOf,
+  formatPrecise,
   money,
   parsePhoneNumber,
+  preciseOf,
   type PhoneNumber,
   type Product,
   type ProviderError,
@@ -98,17 +100,21 @@ describe('engageSPARK top-up, over HTTP', () => {
       providerTransactionId: expect.stringMatching(/^\d+$/),
       providerExternalId: 'order-10-1',
       status: transactionStatus('COMPLETED'),
-      receive: money(2_500n, PHP),
+      receive: preciseOf(money(2_500n, PHP)),
     });
   });
 
   it('reads amounts of a currency with minor units exactly (IDR 5000 = 500000 minor)', async () => {
-    expect(Either.getOrThrow(await sendWith()(request(money(500_000n, IDR)))).receive).toEqual(money(500_000n, IDR));
+    expect(Either.getOrThrow(await sendWith()(request(money(500_000n, IDR)))).receive).toEqual(
+      preciseOf(money(500_000n, IDR)),
+    );
   });
 
   it('reports the smaller amount engageSPARK chose', async () => {
     // 22 PHP is not a denomination: engageSPARK sends 20, never more than maxAmount
-    expect(Either.getOrThrow(await sendWith()(request(money(2_200n, PHP)))).receive).toEqual(money(2_000n, PHP));
+    expect(Either.getOrThrow(await sendWith()(request(money(2_200n, PHP)))).receive).toEqual(
+      preciseOf(money(2_000n, PHP)),
+    );
   });
 
   it('refuses "no matching product found" as a non-retryable ProviderRejected', async () => {
@@ -203,8 +209,57 @@ describe('engageSPARK top-up, over HTTP', () => {
       body: JSON.stringify({ id: 9001, error: '', amountSent: 25, currency: '254711000111' }),
     });
     const error = failure(await sendWith()());
-    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', reason: expect.stringContaining('currency') });
+    expect(error).toMatchObject({ _tag: 'ProviderAnswerMismatch', field: 'currency' });
     expect(error.message).not.toContain('254711000111');
+  });
+
+  it.each([
+    ['a negative amountSent (-100 PHP)', { amountSent: -100, currency: 'PHP' }, 'amountSent', 'not a positive amount'],
+    ['a zero amountSent', { amountSent: 0, currency: 'PHP' }, 'amountSent', 'not a positive amount'],
+    ['an amountSent above maxAmount', { amountSent: 26, currency: 'PHP' }, 'amountSent', 'above the requested amount'],
+    [
+      'another currency (USD for PHP)',
+      { amountSent: 25, currency: 'USD' },
+      'currency',
+      'a currency other than the requested one',
+    ],
+    [
+      'an unreadable amountSent',
+      { amountSent: '25,00', currency: 'PHP' },
+      'amountSent',
+      'not an exact amount of its currency',
+    ],
+    ['an unknown currency', { amountSent: 25, currency: 'ABC' }, 'currency', 'not a currency of ISO 4217'],
+    [
+      'another clientRef',
+      { amountSent: 25, currency: 'PHP', clientRef: 'not-ours' },
+      'clientRef',
+      'an answer about another transaction',
+    ],
+  ])(
+    'reads a 200 with %s as a mismatch (an unknown outcome), naming the field',
+    async (_case, answer, field, reason) => {
+      fake.enqueue({ kind: 'reply', status: 200, body: JSON.stringify({ id: 9001, error: '', ...answer }) });
+      const error = failure(await sendWith()(request(money(2_500n, PHP))));
+      expect(error).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        provider: 'engagespark',
+        field,
+        reason,
+        retryable: false,
+      });
+      expect(error.message).not.toMatch(/-100|26|USD|25,00|ABC|not-ours/);
+    },
+  );
+
+  it('keeps an amountSent with sub-unit precision exactly (PHP 24.995)', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: 9001, error: '', amountSent: 24.995, currency: 'PHP' }),
+    });
+    const sent = Either.getOrThrow(await sendWith()(request(money(2_500n, PHP))));
+    expect(sent.receive && formatPrecise(sent.receive)).toBe('24.995');
   });
 
   it('waits a default time after a 429 without Retry-After', async () => {
@@ -252,12 +307,6 @@ describe('engageSPARK top-up, over HTTP', () => {
     ['not JSON', 'OK'],
     ['a success without id', JSON.stringify({ amountSent: 25, currency: 'PHP', error: '' })],
     ['a success without amountSent', JSON.stringify({ id: '1', currency: 'PHP', error: '' })],
-    ['an inexact amount', JSON.stringify({ id: '1', amountSent: 25.001, currency: 'PHP', error: '' })],
-    ['an unknown currency', JSON.stringify({ id: '1', amountSent: 25, currency: 'ABC', error: '' })],
-    [
-      'another clientRef',
-      JSON.stringify({ id: '1', amountSent: 25, currency: 'PHP', clientRef: 'not-ours', error: '' }),
-    ],
   ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
     fake.enqueue({ kind: 'reply', status: 200, body });
     expect(failure(await sendWith()())).toMatchObject({

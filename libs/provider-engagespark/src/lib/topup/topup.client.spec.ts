@@ -1,4 +1,4 @@
-import { currencyOf, money, parsePhoneNumber, transactionStatus } from '@airtime/domain';
+import { currencyOf, money, parsePhoneNumber, preciseOf, transactionStatus } from '@airtime/domain';
 import { Either } from 'effect';
 import { knownTopupError } from './topup-error.mapping';
 import { formatTopupAmount, mapTopupResult, type TopupRequest } from './topup.client';
@@ -35,14 +35,14 @@ describe('engageSPARK top-up mapping', () => {
     expect(completed).toEqual(
       Either.right({
         id: '12345',
-        amountSent: money(2_500n, PHP),
+        amountSent: preciseOf(money(2_500n, PHP)),
         price: '0.55',
         createdDate: '2021-04-16T18:53:44Z',
         transaction: {
           providerTransactionId: '12345',
           providerExternalId: 'ref-1',
           status: transactionStatus('COMPLETED'),
-          receive: money(2_500n, PHP),
+          receive: preciseOf(money(2_500n, PHP)),
         },
       }),
     );
@@ -50,9 +50,9 @@ describe('engageSPARK top-up mapping', () => {
 
   it('reads numeric ids, string amounts and an odd price without doubting the top-up', () => {
     const completed = Either.getOrThrow(
-      map({ id: 987, currency: 'PHP', amountSent: '25.50', price: 'n/a', error: null }),
+      map({ id: 987, currency: 'PHP', amountSent: '24.50', price: 'n/a', error: null }),
     );
-    expect(completed).toMatchObject({ id: '987', amountSent: money(2_550n, PHP) });
+    expect(completed).toMatchObject({ id: '987', amountSent: preciseOf(money(2_450n, PHP)) });
     expect(completed.price).toBeUndefined();
   });
 

@@ -1,10 +1,13 @@
 import {
+  checkDeliveredAmount,
   formatMoney,
   type Money,
-  moneyFromJsonNumber,
   currencyOf,
-  parseMoney,
+  parsePreciseMoney,
   type PhoneNumber,
+  type PreciseMoney,
+  preciseMoneyFromJsonNumber,
+  ProviderAnswerMismatch,
   type ProviderError,
   ProviderOutcomeUnknown,
   type ProviderRejected,
@@ -43,7 +46,8 @@ export interface TopupRequest {
 export interface TopupCompleted {
   /** engageSPARK's transaction id. */
   readonly id: string;
-  readonly amountSent: Money;
+  /** What engageSPARK sent, exactly as it wrote it, held to the request (same currency, positive, at most `maxAmount`). */
+  readonly amountSent: PreciseMoney;
   /** What engageSPARK charged, as the exact decimal it wrote (its currency is the account's, not stated). */
   readonly price?: string;
   readonly createdDate?: string;
@@ -65,13 +69,16 @@ export const formatTopupAmount = (amount: Money): string => {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 };
 
-const amountIn = (value: number | string, code: string): Either.Either<Money, ProviderOutcomeUnknown> =>
+const mismatch = (field: string, reason: string) => new ProviderAnswerMismatch({ provider: PROVIDER, field, reason });
+
+/** `amountSent` in `currency`, exactly as written (a JSON number or a decimal text); never rounded. */
+const amountIn = (value: number | string, code: string): Either.Either<PreciseMoney, ProviderAnswerMismatch> =>
   Either.flatMap(
-    Either.mapLeft(currencyOf(code), () => unknown('currency is not a currency of ISO 4217')),
+    Either.mapLeft(currencyOf(code), () => mismatch('currency', 'not a currency of ISO 4217')),
     (currency) =>
       Either.mapLeft(
-        typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency),
-        () => unknown('amountSent is not an exact amount of its currency'),
+        typeof value === 'number' ? preciseMoneyFromJsonNumber(value, currency) : parsePreciseMoney(value, currency),
+        () => mismatch('amountSent', 'not an exact amount of its currency'),
       ),
   );
 
@@ -107,11 +114,18 @@ export const mapTopupResult = (
   }
   if (id === '') return Either.left(unknown('a success without a transaction id'));
   if (result.clientRef !== undefined && result.clientRef !== null && result.clientRef !== request.clientRef) {
-    return Either.left(unknown('the answer names another clientRef'));
+    return Either.left(mismatch('clientRef', 'an answer about another transaction'));
   }
   if (result.amountSent === undefined || result.currency === undefined)
     return Either.left(unknown('a success without amountSent or currency'));
-  return Either.map(amountIn(result.amountSent, result.currency.trim()), (amountSent) => {
+  const sent = Either.flatMap(amountIn(result.amountSent, result.currency.trim()), (answered) =>
+    // held to the request: the same currency, positive, never above maxAmount (what was held)
+    checkDeliveredAmount(PROVIDER, preciseOf(request.maxAmount), answered, {
+      amount: 'amountSent',
+      currency: 'currency',
+    }),
+  );
+  return Either.map(sent, (amountSent) => {
     const price = priceText(result.price);
     return {
       id,
@@ -122,7 +136,7 @@ export const mapTopupResult = (
         providerTransactionId: id,
         providerExternalId: request.clientRef,
         status: transactionStatus('COMPLETED'),
-        receive: preciseOf(amountSent),
+        receive: amountSent,
       },
     };
   });
