@@ -2,10 +2,12 @@ import {
   AirtimeProvider,
   currencyOf,
   type FixedProduct,
+  formatPrecise,
   money,
   parseExchangeRate,
   parsePhoneNumber,
   type PhoneNumber,
+  preciseOf,
   type Product,
   type ProviderError,
   type RangedProduct,
@@ -87,7 +89,7 @@ describe('in-process simulator provider', () => {
     expect(Option.getOrUndefined(settled)).toMatchObject({
       providerTransactionId: sent.providerTransactionId,
       status: { class: 'COMPLETED', status: 'COMPLETED' },
-      receive: (product as FixedProduct).destination,
+      receive: preciseOf((product as FixedProduct).destination),
       operatorReference: `SIM-OP-${sent.providerTransactionId}`,
     });
     expect(Option.isNone(await run(provider.statusByExternalId('never-sent')))).toBe(true);
@@ -165,7 +167,7 @@ describe('in-process simulator provider', () => {
     }
   });
 
-  it('maps errors: duplicate external id, bad number, insufficient balance', async () => {
+  it('maps errors: duplicate external id, a number of another country, insufficient balance', async () => {
     const { engine, provider } = setup();
     const product = await productOf(provider, '101');
     const request = {
@@ -183,7 +185,7 @@ describe('in-process simulator provider', () => {
       await failure(provider.send({ ...request, providerExternalId: 'ke', destination: phone('+254711000100') })),
     ).toMatchObject({
       _tag: 'ProviderRejected',
-      providerCode: '1005003',
+      providerCode: 'DESTINATION_COUNTRY_MISMATCH',
     });
     const usd = engine.balances()[0]?.currency;
     if (!usd) throw new Error('no USD');
@@ -210,7 +212,11 @@ describe('in-process simulator provider', () => {
       providerCode: '1007007',
     });
     expect(await failure(provider.cancel('nope'))).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1008004' });
-    const [balance] = await run(provider.balances());
+    const {
+      balances: [balance],
+      unreadable,
+    } = await run(provider.balances());
+    expect(unreadable).toEqual([]);
     expect(balance?.available.amountMinor).toBe(1_000_000n - 19n);
     expect(balance?.holding.amountMinor).toBe(19n);
     expect(balance?.creditLimit.currency.code).toBe('USD');
@@ -254,8 +260,73 @@ describe('in-process simulator provider', () => {
       providerTransactionId: sent.providerTransactionId,
       providerExternalId: 'cb',
       status: { class: 'DECLINED', status: 'DECLINED-BARRED-CREDIT-PARTY' },
-      receive: money(10_000n, kes),
     });
+  });
+
+  it('reads a delivered amount in a callback exactly (PHP 99.995, not 100.00), and refuses one that is not positive', async () => {
+    const { provider } = setup();
+    const callback = (amount: number) => ({
+      id: 7,
+      external_id: 'cb-7',
+      status: { message: 'COMPLETED', class: { message: 'COMPLETED' } },
+      adjusted_values: { destination: { unit: 'PHP', amount } },
+    });
+    const read = await run(provider.parseCallback(callback(99.995)));
+    expect(read.receive && formatPrecise(read.receive)).toBe('99.995');
+    for (const amount of [-100, 0]) {
+      expect(await Effect.runPromise(Effect.flip(provider.parseCallback(callback(amount))))).toMatchObject({
+        _tag: 'InvalidProviderCallback',
+        reason: 'adjusted_values.destination.amount: not a positive amount',
+      });
+    }
+    const huge = await Effect.runPromise(Effect.flip(provider.parseCallback(callback(1e15))));
+    expect(huge.reason).toMatch(/^adjusted_values.destination.amount cannot be read exactly/);
+  });
+
+  it('reads a send answered DECLINED-DUPLICATED-TRANSACTION as ProviderRetryLater, 5 minutes on', async () => {
+    const engine = new SimulatorEngine({ autoRun: false });
+    const provider = makeSimulatorProvider(engine, { nowMs: () => Date.parse('2026-11-02T10:00:00Z') });
+    const create = engine.createTransaction.bind(engine);
+    engine.createTransaction = (input) =>
+      Either.map(create(input), (created) => ({ ...created, status: 'DECLINED-DUPLICATED-TRANSACTION' as const }));
+    const product = await productOf(provider, '101');
+    const refusal = await failure(
+      provider.send({
+        providerExternalId: 'dup-later',
+        product,
+        destination: phone('+639170000100'),
+        receive: (product as FixedProduct).destination,
+      }),
+    );
+    expect(refusal).toMatchObject({ _tag: 'ProviderRetryLater', retryable: true });
+    expect(refusal._tag === 'ProviderRetryLater' && refusal.earliestRetryAt.toISOString()).toBe(
+      '2026-11-02T10:05:00.000Z',
+    );
+  });
+
+  it('refuses, before the engine sees it, a destination of another country or an amount in another currency', async () => {
+    const { engine, provider } = setup();
+    const product = await productOf(provider, '101');
+    const kes = Either.getOrThrow(currencyOf('KES'));
+    const tanzanian = await failure(
+      provider.send({
+        providerExternalId: 'tz',
+        product,
+        destination: phone('+255712000111'),
+        receive: (product as FixedProduct).destination,
+      }),
+    );
+    expect(tanzanian).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'DESTINATION_COUNTRY_MISMATCH' });
+    const inKes = await failure(
+      provider.send({
+        providerExternalId: 'kes',
+        product,
+        destination: phone('+639170000100'),
+        receive: money(10_000n, kes),
+      }),
+    );
+    expect(inKes).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1003003', retryable: false });
+    expect(engine.transactions({})).toEqual([]);
   });
 
   it.each([
@@ -272,7 +343,9 @@ describe('in-process simulator provider', () => {
   it('provides the AirtimeProvider tag through layers', async () => {
     const engine = new SimulatorEngine({ autoRun: false });
     const program = Effect.flatMap(AirtimeProvider, (provider) => provider.balances());
-    expect(await run(Effect.provide(program, simulatorProviderLayer(engine)))).toHaveLength(1);
-    expect(await run(Effect.provide(program, simulatorProviderLayerFromOptions({ autoRun: false })))).toHaveLength(1);
+    expect((await run(Effect.provide(program, simulatorProviderLayer(engine)))).balances).toHaveLength(1);
+    expect(
+      (await run(Effect.provide(program, simulatorProviderLayerFromOptions({ autoRun: false })))).balances,
+    ).toHaveLength(1);
   });
 });

@@ -1,28 +1,34 @@
 import {
   AirtimeProvider,
   type AirtimeProviderService,
+  checkReportedAmount,
+  checkSendAnswer,
+  currencyOf,
+  destinationCurrencyOf,
   ExternalIdAlreadyUsed,
   formatMoney,
   InvalidProviderCallback,
+  isFailureClass,
+  money,
   type OperatorMatch,
   parseTransactionStatus,
+  preciseMoneyFromJsonNumber,
+  preciseOf,
   type ProviderBalance,
   type ProviderCallback,
   type ProviderError,
+  ProviderOutcomeUnknown,
   ProviderRateLimited,
   ProviderRejected,
   ProviderResponseInvalid,
   type ProviderTransaction,
-  ProviderOutcomeUnknown,
   ProviderUnavailable,
+  retryLaterOfStatus,
   type SendRequest,
   transactionStatus,
-  currencyOf,
-  moneyFromJsonNumber,
-  money,
-  preciseOf,
 } from '@airtime/domain';
-import { Effect, Either, Layer, Option, ParseResult, Schema } from 'effect';
+import { describeParseError } from '@airtime/provider-http-kit';
+import { Effect, Either, Layer, Option, Schema } from 'effect';
 import { countryByAlpha2 } from '../engine/catalogue.queries';
 import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator.engine';
 import type { DvsError } from '../engine/simulator.errors';
@@ -42,6 +48,8 @@ export const SIMULATOR_PROVIDER_ID = 'simulator';
 
 export interface SimulatorProviderOptions {
   readonly providerId?: string;
+  /** The clock of "not now" refusals (epoch ms); defaults to the engine's simulated wall clock. */
+  readonly nowMs?: () => number;
 }
 
 const DvsCallback = Schema.Struct({
@@ -79,13 +87,56 @@ export const makeSimulatorProvider = (
     }
   };
 
-  const toProviderTransaction = (transaction: SimTransaction): ProviderTransaction => ({
-    providerTransactionId: String(transaction.id),
-    providerExternalId: transaction.externalId,
-    status: transactionStatus(transaction.status),
-    receive: preciseOf(transaction.pricing.destination),
-    ...(transaction.operatorReference === undefined ? {} : { operatorReference: transaction.operatorReference }),
-  });
+  const nowMs = options.nowMs ?? (() => engine.now());
+
+  /** As DVS reports it: a failed transaction delivered nothing, so it carries no amount. */
+  const toProviderTransaction = (transaction: SimTransaction): ProviderTransaction => {
+    const status = transactionStatus(transaction.status);
+    return {
+      providerTransactionId: String(transaction.id),
+      providerExternalId: transaction.externalId,
+      status,
+      ...(isFailureClass(status.class) ? {} : { receive: preciseOf(transaction.pricing.destination) }),
+      ...(transaction.operatorReference === undefined ? {} : { operatorReference: transaction.operatorReference }),
+    };
+  };
+
+  const rejected = (providerCode: string, reason: string) =>
+    new ProviderRejected({ provider, providerCode, reason, retryable: false });
+
+  /**
+   * A product serves its operator's country in its destination currency: a
+   * send to another country or in another currency is refused before the
+   * engine sees it.
+   */
+  const destinationRefusal = (request: SendRequest): ProviderRejected | undefined => {
+    const currency = destinationCurrencyOf(request.product);
+    if (request.product.operator.countryIso !== request.destination.countryIso)
+      return rejected('DESTINATION_COUNTRY_MISMATCH', "the product serves another country than the destination's");
+    if (currency.code !== request.receive.currency.code)
+      return rejected('1003003', `the product delivers ${currency.code}, not ${request.receive.currency.code}`);
+    return undefined;
+  };
+
+  /** The answer to a send, held to the request; a "not now" status is `ProviderRetryLater`. */
+  const answerToSend = (
+    request: SendRequest,
+    transaction: SimTransaction,
+  ): Effect.Effect<ProviderTransaction, ProviderError> =>
+    Either.match(
+      checkSendAnswer(provider, request, toProviderTransaction(transaction), {
+        externalId: 'external_id',
+        amount: 'adjusted_values.destination.amount',
+        currency: 'adjusted_values.destination.unit',
+      }),
+      {
+        onLeft: (mismatch): Effect.Effect<ProviderTransaction, ProviderError> => Effect.fail(mismatch),
+        onRight: (answer) => {
+          const later = retryLaterOfStatus(provider, answer.status, new Date(nowMs()));
+          return later === undefined ? Effect.succeed(answer) : Effect.fail(later);
+        },
+      },
+    );
 
   const guarded = <A>(work: () => Effect.Effect<A, ProviderError>): Effect.Effect<A, ProviderError> =>
     Effect.suspend(() =>
@@ -150,6 +201,8 @@ export const makeSimulatorProvider = (
       }),
     send: (request) =>
       guarded(() => {
+        const refusal = destinationRefusal(request);
+        if (refusal !== undefined) return Effect.fail(refusal);
         const input = sendInput(request);
         if (
           request.product._tag === 'FixedProduct' &&
@@ -169,7 +222,7 @@ export const makeSimulatorProvider = (
             ? Effect.fail(
                 new ProviderOutcomeUnknown({ provider, reason: 'simulated timeout after the send was accepted' }),
               )
-            : Effect.succeed(toProviderTransaction(transaction)),
+            : answerToSend(request, transaction),
         );
       }),
     statusByExternalId: (providerExternalId) =>
@@ -193,39 +246,53 @@ export const makeSimulatorProvider = (
       ),
     balances: () =>
       guarded(() =>
-        Effect.succeed(
-          engine.balances().map((balance): ProviderBalance => ({
+        Effect.succeed({
+          balances: engine.balances().map((balance): ProviderBalance => ({
             available: money(balance.availableMinor, balance.currency),
             holding: money(balance.holdingMinor, balance.currency),
             creditLimit: money(balance.creditLimitMinor, balance.currency),
           })),
-        ),
+          // the engine keeps exact minor units: every balance reads
+          unreadable: [],
+        }),
       ),
     parseCallback: (body) => {
       const invalid = (reason: string) => new InvalidProviderCallback({ provider, reason });
       return Effect.gen(function* () {
+        // reasons name fields and kinds, never the values of the body
         const decoded = yield* Effect.mapError(Schema.decodeUnknown(DvsCallback)(body), (error) =>
-          invalid(ParseResult.TreeFormatter.formatErrorSync(error)),
+          invalid(describeParseError(error)),
         );
-        const status = yield* Effect.mapError(parseTransactionStatus(decoded.status.message), (error) =>
-          invalid(error.message),
+        const status = yield* Effect.mapError(parseTransactionStatus(decoded.status.message), () =>
+          invalid('status.message is not a status of the reference'),
         );
         if (status.class !== decoded.status.class.message)
-          return yield* Effect.fail(invalid(`status ${status.status} is not of class ${decoded.status.class.message}`));
-        const destination = decoded.adjusted_values?.destination;
+          return yield* Effect.fail(invalid('status.message is not of the class status.class.message names'));
+        const destination = isFailureClass(status.class) ? undefined : decoded.adjusted_values?.destination;
+        // delivered: exact at the simulator's precision, positive; never rounded or dropped
         const receive = destination
-          ? yield* Effect.mapError(
-              Either.flatMap(currencyOf(destination.unit), (currency) =>
-                moneyFromJsonNumber(destination.amount, currency),
+          ? yield* Either.flatMap(
+              Either.mapLeft(currencyOf(destination.unit), () =>
+                invalid('adjusted_values.destination.unit is not a known currency'),
               ),
-              (error) => invalid(error.message),
+              (currency) =>
+                Either.flatMap(
+                  Either.mapLeft(preciseMoneyFromJsonNumber(destination.amount, currency), (error) =>
+                    invalid(`adjusted_values.destination.amount cannot be read exactly: ${error.reason}`),
+                  ),
+                  (amount) =>
+                    Either.mapLeft(
+                      checkReportedAmount(provider, amount, 'adjusted_values.destination.amount'),
+                      (mismatch) => invalid(`${mismatch.field}: ${mismatch.reason}`),
+                    ),
+                ),
             )
           : undefined;
         const callback: ProviderCallback = {
           providerTransactionId: String(decoded.id),
           ...(decoded.external_id === undefined ? {} : { providerExternalId: decoded.external_id }),
           status,
-          ...(receive === undefined ? {} : { receive: preciseOf(receive) }),
+          ...(receive === undefined ? {} : { receive }),
         };
         return callback;
       });
