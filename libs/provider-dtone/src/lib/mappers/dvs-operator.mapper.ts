@@ -13,9 +13,8 @@ export const operatorOf = (
 ): Either.Either<Operator, ProviderResponseInvalid> => {
   const countryIso = alpha2Of(operator.country.iso_code);
   if (countryIso === undefined) {
-    return invalid(
-      `operator ${operator.id} is in "${operator.country.iso_code}", not a country of ISO 3166-1 (multi-country coverage)`,
-    );
+    // the reason names the field, never its value
+    return invalid('operator.country.iso_code is not a country of ISO 3166-1 (multi-country coverage)');
   }
   return Either.right(Object.freeze({ id: String(operator.id), name: operator.name, countryIso }));
 };

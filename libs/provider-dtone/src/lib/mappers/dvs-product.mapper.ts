@@ -8,6 +8,9 @@ import {
   type Money,
   moneyFromJsonNumber,
   parseExchangeRate,
+  type PreciseMoney,
+  preciseMoneyFromJsonNumber,
+  preciseOf,
   type Product,
   type ProductKind,
   ProviderResponseInvalid,
@@ -20,7 +23,7 @@ import type { DvsProduct } from '../schemas/dvs-product.schema';
 import { plainDecimalOf } from './decimal-text';
 import { operatorOf } from './dvs-operator.mapper';
 
-/** A range of amounts in one currency (ranged products). */
+/** A range of amounts in one currency, exact in its minor unit (what the beneficiary receives). */
 export interface MoneyRange {
   readonly min: Money;
   readonly max: Money;
@@ -31,18 +34,33 @@ export type MoneyOrRange = Money | MoneyRange;
 
 export const isMoneyRange = (value: MoneyOrRange): value is MoneyRange => 'min' in value;
 
-/** Every price of a DVS product, exact. */
+/** A range of prices, exact at DVS's precision (a minimum of USD 10.005 stays 10.005). */
+export interface PriceRange {
+  readonly min: PreciseMoney;
+  readonly max: PreciseMoney;
+  readonly step?: PreciseMoney;
+}
+
+export type PriceOrRange = PreciseMoney | PriceRange;
+
+export const isPriceRange = (value: PriceOrRange): value is PriceRange => 'min' in value;
+
+/**
+ * Every price of a DVS product, exact: prices and fees at DVS's own
+ * precision (USD 2.105, fee 0.0125), rounded only when an account is charged
+ * (the domain's `costAt`); the destination in the currency's minor unit.
+ */
 export interface DvsProductPricing {
   /** What the sender pays in the source currency (when DVS gives it). */
-  readonly source?: MoneyOrRange;
+  readonly source?: PriceOrRange;
   /** What the beneficiary receives. */
   readonly destination: MoneyOrRange;
   /** What we pay DT One (before the fee); a ranged product may only give its rate. */
-  readonly wholesale?: MoneyOrRange;
-  readonly wholesaleFee: Money;
+  readonly wholesale?: PriceOrRange;
+  readonly wholesaleFee: PreciseMoney;
   /** DT One's suggested retail price. */
-  readonly retail?: MoneyOrRange;
-  readonly retailFee?: Money;
+  readonly retail?: PriceOrRange;
+  readonly retailFee?: PreciseMoney;
 }
 
 /** The fields a transaction on this product must carry: alternatives of field sets (any one set suffices). */
@@ -69,66 +87,86 @@ export const SUBSERVICE_OF_KIND: Readonly<Record<ProductKind, number>> = { AIRTI
 
 type Result<A> = Either.Either<A, ProviderResponseInvalid>;
 
-const fail = <A>(productId: number, reason: string): Result<A> =>
-  Either.left(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product ${productId}: ${reason}` }));
+// reasons name the field and the kind of problem, never a value DVS sent (ids, units, amounts)
+const fail = <A>(reason: string): Result<A> =>
+  Either.left(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product: ${reason}` }));
 
-const currencyNamed = (productId: number, unitType: string, unit: string): Result<Currency> =>
+const currencyNamed = (unitType: string, unit: string, field: string): Result<Currency> =>
   unitType !== 'CURRENCY'
-    ? fail(productId, `amount in ${unitType} "${unit}", not a currency`)
+    ? fail(`${field} is not in a currency`)
     : Either.mapLeft(
         currencyOf(unit),
         () =>
           new ProviderResponseInvalid({
             provider: DTONE_PROVIDER_ID,
-            reason: `product ${productId}: unknown currency "${unit}"`,
+            reason: `product: ${field} is not a known currency`,
           }),
       );
 
-const exact = (productId: number, amount: number, currency: Currency, what: string): Result<Money> =>
+/** An amount the beneficiary receives: exact in the currency's minor unit. */
+const exact = (amount: number, currency: Currency, field: string): Result<Money> =>
   Either.mapLeft(
     moneyFromJsonNumber(amount, currency),
     (error) =>
-      new ProviderResponseInvalid({
-        provider: DTONE_PROVIDER_ID,
-        reason: `product ${productId}: ${what} ${error.reason}`,
-      }),
+      new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product: ${field} ${error.reason}` }),
   );
 
-const rangeOf = (productId: number, range: DvsAmountRange, currency: Currency, what: string): Result<MoneyRange> =>
+/** A price or a fee: exact at whatever precision DVS wrote it. */
+const precise = (amount: number, currency: Currency, field: string): Result<PreciseMoney> =>
+  Either.mapLeft(
+    preciseMoneyFromJsonNumber(amount, currency),
+    (error) =>
+      new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product: ${field} ${error.reason}` }),
+  );
+
+const moneyRangeOf = (range: DvsAmountRange, currency: Currency, field: string): Result<MoneyRange> =>
   Either.gen(function* () {
-    const min = yield* exact(productId, range.min, currency, `${what} minimum`);
-    const max = yield* exact(productId, range.max, currency, `${what} maximum`);
+    const min = yield* exact(range.min, currency, `${field}.min`);
+    const max = yield* exact(range.max, currency, `${field}.max`);
     if (range.increment === undefined || range.increment === null) return { min, max };
-    const step = yield* exact(productId, range.increment, currency, `${what} increment`);
+    const step = yield* exact(range.increment, currency, `${field}.increment`);
     return { min, max, step };
   });
 
-const amountOf = (
-  productId: number,
-  currency: Currency,
-  amount: number | DvsAmountRange,
-  what: string,
-): Result<MoneyOrRange> =>
-  typeof amount === 'number' ? exact(productId, amount, currency, what) : rangeOf(productId, amount, currency, what);
+const priceRangeOf = (range: DvsAmountRange, currency: Currency, field: string): Result<PriceRange> =>
+  Either.gen(function* () {
+    const min = yield* precise(range.min, currency, `${field}.min`);
+    const max = yield* precise(range.max, currency, `${field}.max`);
+    if (range.increment === undefined || range.increment === null) return { min, max };
+    const step = yield* precise(range.increment, currency, `${field}.increment`);
+    return { min, max, step };
+  });
 
-const valueOf = (productId: number, value: DvsValue, what: string): Result<MoneyOrRange> =>
-  Either.flatMap(currencyNamed(productId, value.unit_type, value.unit), (currency) =>
-    amountOf(productId, currency, value.amount, what),
+/** The destination: what the beneficiary receives, one amount or a range. */
+const destinationOf = (value: DvsValue): Result<MoneyOrRange> =>
+  Either.flatMap(currencyNamed(value.unit_type, value.unit, 'destination.unit'), (currency): Result<MoneyOrRange> =>
+    typeof value.amount === 'number'
+      ? exact(value.amount, currency, 'destination.amount')
+      : moneyRangeOf(value.amount, currency, 'destination.amount'),
+  );
+
+const priceAmountOf = (currency: Currency, amount: number | DvsAmountRange, field: string): Result<PriceOrRange> =>
+  typeof amount === 'number' ? precise(amount, currency, field) : priceRangeOf(amount, currency, field);
+
+/** The source value (what the sender pays), exact at DVS's precision. */
+const sourceOf = (value: DvsValue): Result<PriceOrRange> =>
+  Either.flatMap(currencyNamed(value.unit_type, value.unit, 'source.unit'), (currency) =>
+    priceAmountOf(currency, value.amount, 'source.amount'),
   );
 
 /** A price's amount; `undefined` when the price gives none. */
-const priceOf = (productId: number, price: DvsPrice, what: string): Result<MoneyOrRange | undefined> =>
-  Either.flatMap(currencyNamed(productId, price.unit_type, price.unit), (currency) =>
+const priceOf = (price: DvsPrice, field: string): Result<PriceOrRange | undefined> =>
+  Either.flatMap(currencyNamed(price.unit_type, price.unit, `${field}.unit`), (currency) =>
     price.amount === undefined || price.amount === null
       ? Either.right(undefined)
-      : amountOf(productId, currency, price.amount, what),
+      : priceAmountOf(currency, price.amount, `${field}.amount`),
   );
 
-const feeOf = (productId: number, price: DvsPrice, what: string): Result<Money> =>
-  Either.flatMap(currencyNamed(productId, price.unit_type, price.unit), (currency) =>
+const feeOf = (price: DvsPrice, field: string): Result<PreciseMoney> =>
+  Either.flatMap(currencyNamed(price.unit_type, price.unit, `${field}.unit`), (currency) =>
     price.fee === undefined || price.fee === null
-      ? Either.right(zero(currency))
-      : exact(productId, price.fee, currency, what),
+      ? Either.right(preciseOf(zero(currency)))
+      : precise(price.fee, currency, `${field}.fee`),
   );
 
 /** Airtime, bundle or data: from the Mobile subservice, else from the benefits. */
@@ -137,12 +175,12 @@ export const productKindOf = (product: Pick<DvsProduct, 'service' | 'benefits'>)
   if (subservice) {
     const byId = (Object.entries(SUBSERVICE_OF_KIND) as [ProductKind, number][]).find(([, id]) => id === subservice.id);
     if (byId) return byId[0];
-    const name = subservice.name.toLowerCase();
+    const name = (subservice.name ?? '').toLowerCase();
     if (name.includes('data')) return 'DATA';
     if (name.includes('bundle')) return 'BUNDLE';
     if (name.includes('airtime')) return 'AIRTIME';
   }
-  const types = new Set((product.benefits ?? []).map((benefit) => benefit.type.toUpperCase()));
+  const types = new Set((product.benefits ?? []).map((benefit) => (benefit.type ?? '').toUpperCase()));
   if (types.has('DATA')) return types.size > 1 ? 'BUNDLE' : 'DATA';
   return 'AIRTIME';
 };
@@ -161,7 +199,7 @@ const wholesaleRateOf = (
   product: DvsProduct,
   source: Currency,
   destination: MoneyRange,
-  wholesale: MoneyOrRange | undefined,
+  wholesale: PriceOrRange | undefined,
 ): Result<ExchangeRate> => {
   const rate = product.rates?.wholesale;
   if (rate !== undefined && rate !== null) {
@@ -171,18 +209,18 @@ const wholesaleRateOf = (
       (error) =>
         new ProviderResponseInvalid({
           provider: DTONE_PROVIDER_ID,
-          reason: `product ${product.id}: rates.wholesale ${error.reason}`,
+          reason: `product: rates.wholesale ${error.reason}`,
         }),
     );
   }
-  if (wholesale === undefined) return fail(product.id, 'neither rates.wholesale nor a wholesale amount');
-  const paid = isMoneyRange(wholesale) ? wholesale.max : wholesale;
+  if (wholesale === undefined) return fail('neither rates.wholesale nor prices.wholesale.amount');
+  const paid = isPriceRange(wholesale) ? wholesale.max : wholesale;
   return Either.mapLeft(
     impliedRate(paid, destination.max),
     (error) =>
       new ProviderResponseInvalid({
         provider: DTONE_PROVIDER_ID,
-        reason: `product ${product.id}: no rates.wholesale and ${error.reason}`,
+        reason: `product: no rates.wholesale and ${error.reason}`,
       }),
   );
 };
@@ -190,17 +228,16 @@ const wholesaleRateOf = (
 /** What of `pricing` is present, by the shape of each value. */
 const pricingOf = (product: DvsProduct): Result<DvsProductPricing> =>
   Either.gen(function* () {
-    const { id } = product;
-    if (!product.destination) return yield* fail<DvsProductPricing>(id, 'no destination');
+    if (!product.destination) return yield* fail<DvsProductPricing>('destination is missing');
     const wholesalePrice = product.prices?.wholesale;
-    if (!wholesalePrice) return yield* fail<DvsProductPricing>(id, 'no wholesale price');
-    const destination = yield* valueOf(id, product.destination, 'destination');
-    const wholesale = yield* priceOf(id, wholesalePrice, 'wholesale price');
-    const wholesaleFee = yield* feeOf(id, wholesalePrice, 'wholesale fee');
-    const source = product.source ? yield* valueOf(id, product.source, 'source') : undefined;
+    if (!wholesalePrice) return yield* fail<DvsProductPricing>('prices.wholesale is missing');
+    const destination = yield* destinationOf(product.destination);
+    const wholesale = yield* priceOf(wholesalePrice, 'prices.wholesale');
+    const wholesaleFee = yield* feeOf(wholesalePrice, 'prices.wholesale');
+    const source = product.source ? yield* sourceOf(product.source) : undefined;
     const retailPrice = product.prices?.retail;
-    const retail = retailPrice ? yield* priceOf(id, retailPrice, 'retail price') : undefined;
-    const retailFee = retailPrice ? yield* feeOf(id, retailPrice, 'retail fee') : undefined;
+    const retail = retailPrice ? yield* priceOf(retailPrice, 'prices.retail') : undefined;
+    const retailFee = retailPrice ? yield* feeOf(retailPrice, 'prices.retail') : undefined;
     return {
       destination,
       wholesaleFee,
@@ -217,27 +254,30 @@ const isRangedType = (type: string): boolean => type.toUpperCase().startsWith('R
  * Maps a DVS product to the domain's product: `FIXED_VALUE_*` to a fixed
  * denomination (destination, wholesale price and fee), `RANGED_VALUE_*` to a
  * range on the grid of its increment (one minor unit when DVS gives none),
- * priced through `rates.wholesale`. All amounts are read exactly.
+ * priced through `rates.wholesale`. Destination amounts are read exactly in
+ * the currency's minor unit; prices and fees exactly at DVS's precision.
+ * Reasons name fields and kinds, never DVS's values.
  */
 export const mapDvsProduct = (product: DvsProduct): Result<MappedDvsProduct> =>
   Either.gen(function* () {
-    const { id } = product;
     const operator = yield* operatorOf(product.operator);
     const pricing = yield* pricingOf(product);
     const base = {
-      id: String(id),
+      id: String(product.id),
       name: product.name,
       kind: productKindOf(product),
       operator,
       fee: pricing.wholesaleFee,
     };
+    const invalidProduct = (error: { readonly reason: string }) =>
+      new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `product: ${error.reason}` });
     const ranged = isRangedType(product.type);
     const { destination, wholesale } = pricing;
 
     const mapped: Product = ranged
       ? yield* Either.gen(function* () {
           if (!isMoneyRange(destination))
-            return yield* fail<Product>(id, `${product.type} with a single destination amount`);
+            return yield* fail<Product>('a ranged product type with a single destination amount');
           const stepMinor = destination.step?.amountMinor ?? 1n;
           const rate = yield* wholesaleRateOf(product, pricing.wholesaleFee.currency, destination, wholesale);
           return yield* Either.mapLeft(
@@ -248,17 +288,14 @@ export const mapDvsProduct = (product: DvsProduct): Result<MappedDvsProduct> =>
               stepMinor,
               rate,
             }),
-            (error) => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: error.message }),
+            invalidProduct,
           );
         })
       : yield* Either.gen(function* () {
-          if (isMoneyRange(destination) || wholesale === undefined || isMoneyRange(wholesale)) {
-            return yield* fail<Product>(id, `${product.type} without one destination amount and one wholesale price`);
+          if (isMoneyRange(destination) || wholesale === undefined || isPriceRange(wholesale)) {
+            return yield* fail<Product>('a fixed product type without one destination amount and one wholesale price');
           }
-          return yield* Either.mapLeft(
-            makeFixedProduct({ ...base, destination, wholesale }),
-            (error) => new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: error.message }),
-          );
+          return yield* Either.mapLeft(makeFixedProduct({ ...base, destination, wholesale }), invalidProduct);
         });
 
     return { product: mapped, dvsType: product.type, pricing, requirements: requirementsOf(product) };

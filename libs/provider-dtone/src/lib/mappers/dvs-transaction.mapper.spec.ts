@@ -1,6 +1,6 @@
-import { money, preciseOf } from '@airtime/domain';
+import { formatPrecise, money, preciseOf } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
-import { Either, Option, Schema } from 'effect';
+import { Either, Schema } from 'effect';
 import { sampleDvsTransaction } from '../../testing/dvs.samples';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { callbackOfDvs, mapDvsTransaction, receivedValueOf, statusOfDvs } from './dvs-transaction.mapper';
@@ -48,11 +48,11 @@ describe('DVS transaction -> port transaction', () => {
 
   it('reads the received value from adjusted values, else requested ones, and leaves it out when not a currency', () => {
     const requestedOnly = decode(sampleDvsTransaction({ adjusted_values: null }));
-    expect(receivedValueOf(requestedOnly)).toEqual(Option.some(money(10000n, testCurrency('PHP'))));
+    expect(receivedValueOf(requestedOnly)).toEqual(Either.right(preciseOf(money(10000n, testCurrency('PHP')))));
     const adjusted = decode(
       sampleDvsTransaction({ adjusted_values: { destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 99.5 } } }),
     );
-    expect(receivedValueOf(adjusted)).toEqual(Option.some(money(9950n, testCurrency('PHP'))));
+    expect(receivedValueOf(adjusted)).toEqual(Either.right(preciseOf(money(9950n, testCurrency('PHP')))));
     const data = decode(
       sampleDvsTransaction({
         adjusted_values: null,
@@ -60,6 +60,45 @@ describe('DVS transaction -> port transaction', () => {
       }),
     );
     expect(Either.getOrThrow(mapDvsTransaction(data))).not.toHaveProperty('receive');
+  });
+
+  it('keeps a destination amount with sub-unit precision exactly (PHP 99.995, not 100.00)', () => {
+    const transaction = decode(
+      sampleDvsTransaction({
+        adjusted_values: { destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: 99.995 } },
+      }),
+    );
+    const mapped = Either.getOrThrow(mapDvsTransaction(transaction));
+    expect(mapped.receive && formatPrecise(mapped.receive)).toBe('99.995');
+    expect(mapped.receive?.currency.code).toBe('PHP');
+  });
+
+  it.each([
+    ['an amount a JSON number cannot carry exactly (1e15)', 1e15, 'PHP', 'adjusted_values.destination.amount'],
+    ['a negative amount (-100)', -100, 'PHP', 'adjusted_values.destination.amount'],
+    ['a zero amount', 0, 'PHP', 'adjusted_values.destination.amount'],
+    ['an unknown currency', 100, 'XYZ', 'adjusted_values.destination.unit'],
+  ])(
+    'refuses %s as a mismatch naming the field, never falling back to the requested value',
+    (_case, amount, unit, field) => {
+      const transaction = decode(
+        sampleDvsTransaction({ adjusted_values: { destination: { unit_type: 'CURRENCY', unit, amount } } }),
+      );
+      const result = mapDvsTransaction(transaction);
+      expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderAnswerMismatch', field })));
+      if (Either.isLeft(result)) expect(result.left.message).not.toContain(String(amount));
+      expect(Either.isLeft(callbackOfDvs(transaction))).toBe(true);
+    },
+  );
+
+  it('carries no amount for a failed transaction (nothing was delivered), whatever DVS wrote there', () => {
+    const transaction = decode(
+      sampleDvsTransaction({
+        status: { id: 90000, message: 'DECLINED', class: { id: 9, message: 'DECLINED' } },
+        adjusted_values: { destination: { unit_type: 'CURRENCY', unit: 'PHP', amount: -1 } },
+      }),
+    );
+    expect(Either.getOrThrow(mapDvsTransaction(transaction))).not.toHaveProperty('receive');
   });
 
   it('leaves out an empty operator reference', () => {
@@ -76,7 +115,6 @@ describe('DVS transaction -> port transaction', () => {
       providerTransactionId: '3209183',
       providerExternalId: 'topup-1-abc-1',
       status: { class: 'DECLINED', status: 'DECLINED-INVALID-CREDIT-PARTY' },
-      receive: preciseOf(money(10000n, testCurrency('PHP'))),
     });
   });
 });

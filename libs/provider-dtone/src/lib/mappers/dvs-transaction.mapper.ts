@@ -1,18 +1,20 @@
 import {
+  checkReportedAmount,
   currencyOf,
   DETAILED_STATUSES,
   describeStatus,
-  type Money,
-  moneyFromJsonNumber,
+  isFailureClass,
   parseTransactionClass,
   parseTransactionStatus,
+  type PreciseMoney,
+  preciseMoneyFromJsonNumber,
+  ProviderAnswerMismatch,
   type ProviderCallback,
   ProviderResponseInvalid,
   type ProviderTransaction,
   statusOfClass,
   type TransactionStatus,
   transactionStatus,
-  preciseOf,
 } from '@airtime/domain';
 import { Either, Option } from 'effect';
 import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
@@ -54,37 +56,82 @@ export const statusOfDvs = (
       Either.left(
         new ProviderResponseInvalid({
           provider: DTONE_PROVIDER_ID,
-          reason: `unknown transaction status "${status.message}" of class "${status.class.message}"`,
+          // the field, never DVS's text
+          reason: 'status.message and status.class.message name no status of the reference',
         }),
       ),
   });
 };
 
-const currencyValue = (value: DvsFixedValue | null | undefined): Option.Option<Money> => {
-  if (!value || value.unit_type !== 'CURRENCY') return Option.none();
-  return Either.getRight(
-    Either.flatMap(currencyOf(value.unit), (currency) => moneyFromJsonNumber(value.amount, currency)),
+/** Where a transaction's delivered amount is read: the adjusted destination value, else the requested one. */
+export interface DeliveredFields {
+  readonly amount: string;
+  readonly currency: string;
+}
+
+/** The fields `receivedValueOf` reads the delivered amount from, as the reference names them. */
+export const deliveredFieldsOf = (transaction: DvsTransaction): DeliveredFields => {
+  const part = transaction.adjusted_values?.destination ? 'adjusted_values' : 'requested_values';
+  return { amount: `${part}.destination.amount`, currency: `${part}.destination.unit` };
+};
+
+const unreadable = (field: string, reason: string) =>
+  Either.left(new ProviderAnswerMismatch({ provider: DTONE_PROVIDER_ID, field, reason }));
+
+/**
+ * A destination value exactly as DVS wrote it (PHP 99.995 stays 99.995);
+ * `undefined` when there is none or it is not in a currency (a data bundle).
+ * A value in a currency that cannot be read exactly is a mismatch naming the
+ * field: never dropped, never replaced by another value.
+ */
+const destinationValue = (
+  value: DvsFixedValue | null | undefined,
+  fields: DeliveredFields,
+): Either.Either<PreciseMoney | undefined, ProviderAnswerMismatch> => {
+  if (!value || value.unit_type !== 'CURRENCY') return Either.right(undefined);
+  const currency = Either.getRight(currencyOf(value.unit));
+  if (Option.isNone(currency)) return unreadable(fields.currency, 'not a known currency');
+  return Either.match(preciseMoneyFromJsonNumber(value.amount, currency.value), {
+    onLeft: (error) => unreadable(fields.amount, `cannot be read exactly: ${error.reason}`),
+    onRight: (amount) => Either.right(amount),
+  });
+};
+
+/**
+ * What the beneficiary receives: the adjusted destination value when DVS
+ * gives one (never falling back when it cannot be read), else the requested
+ * one; exact at DVS's precision, and positive (`ProviderAnswerMismatch`
+ * otherwise).
+ */
+export const receivedValueOf = (
+  transaction: DvsTransaction,
+): Either.Either<PreciseMoney | undefined, ProviderAnswerMismatch> => {
+  const fields = deliveredFieldsOf(transaction);
+  const value = transaction.adjusted_values?.destination ?? transaction.requested_values?.destination;
+  return Either.flatMap(destinationValue(value, fields), (amount) =>
+    amount === undefined ? Either.right(undefined) : checkReportedAmount(DTONE_PROVIDER_ID, amount, fields.amount),
   );
 };
 
-/** What the beneficiary receives: the adjusted destination value, else the requested one (when in a currency). */
-export const receivedValueOf = (transaction: DvsTransaction): Option.Option<Money> =>
-  Option.orElse(currencyValue(transaction.adjusted_values?.destination), () =>
-    currencyValue(transaction.requested_values?.destination),
-  );
-
-/** A DVS transaction as the `AirtimeProvider` port reports it. */
+/**
+ * A DVS transaction as the `AirtimeProvider` port reports it. A failed
+ * transaction (REJECTED, CANCELLED, DECLINED) delivered nothing: it carries
+ * no amount. An unknown status is `ProviderResponseInvalid`; a delivered
+ * amount that cannot be read exactly, or is not positive, is
+ * `ProviderAnswerMismatch`.
+ */
 export const mapDvsTransaction = (
   transaction: DvsTransaction,
-): Either.Either<ProviderTransaction, ProviderResponseInvalid> =>
-  Either.map(statusOfDvs(transaction.status), (status) => {
-    const receive = receivedValueOf(transaction);
+): Either.Either<ProviderTransaction, ProviderResponseInvalid | ProviderAnswerMismatch> =>
+  Either.gen(function* () {
+    const status = yield* statusOfDvs(transaction.status);
+    const receive = isFailureClass(status.class) ? undefined : yield* receivedValueOf(transaction);
     const operatorReference = transaction.operator_reference;
     return Object.freeze({
       providerTransactionId: String(transaction.id),
       providerExternalId: transaction.external_id,
       status,
-      ...(Option.isSome(receive) ? { receive: preciseOf(receive.value) } : {}),
+      ...(receive === undefined ? {} : { receive }),
       ...(operatorReference === undefined || operatorReference === null || operatorReference === ''
         ? {}
         : { operatorReference }),
@@ -92,7 +139,9 @@ export const mapDvsTransaction = (
   });
 
 /** The status event a DVS callback (a POSTed transaction object) carries. */
-export const callbackOfDvs = (transaction: DvsTransaction): Either.Either<ProviderCallback, ProviderResponseInvalid> =>
+export const callbackOfDvs = (
+  transaction: DvsTransaction,
+): Either.Either<ProviderCallback, ProviderResponseInvalid | ProviderAnswerMismatch> =>
   Either.map(mapDvsTransaction(transaction), (mapped) =>
     Object.freeze({
       providerTransactionId: mapped.providerTransactionId,

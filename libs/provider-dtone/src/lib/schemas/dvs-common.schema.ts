@@ -13,8 +13,9 @@ export const optionalNullable = <S extends Schema.Schema.Any>(schema: S) => Sche
 
 export const DvsId = Schema.Number.pipe(Schema.int());
 
+/** A country's constituent (ISO 3166-2); both fields may be null (`{"name": "Luzon", "code": null}`). */
 export const DvsRegion = Schema.Struct({
-  code: Schema.String,
+  code: optionalNullable(Schema.String),
   name: optionalNullable(Schema.String),
 });
 export type DvsRegion = typeof DvsRegion.Type;
@@ -34,7 +35,7 @@ export const DvsOperator = Schema.Struct({
 });
 export type DvsOperator = typeof DvsOperator.Type;
 
-export const DvsSubservice = Schema.Struct({ id: DvsId, name: Schema.String });
+export const DvsSubservice = Schema.Struct({ id: DvsId, name: optionalNullable(Schema.String) });
 export type DvsSubservice = typeof DvsSubservice.Type;
 
 /** A range of amounts of a ranged product (`increment` is the step, when DVS gives one). */
@@ -85,7 +86,7 @@ export const DvsRates = Schema.Struct({
 export type DvsRates = typeof DvsRates.Type;
 
 export const DvsBenefit = Schema.Struct({
-  type: Schema.String,
+  type: optionalNullable(Schema.String),
   unit_type: optionalNullable(Schema.String),
   unit: optionalNullable(Schema.String),
   /** `{base, promotion_bonus, total_excluding_tax, total_including_tax}`, numbers or ranges: kept as sent. */
@@ -94,9 +95,10 @@ export const DvsBenefit = Schema.Struct({
 });
 export type DvsBenefit = typeof DvsBenefit.Type;
 
+/** How long a product's benefits last; informational, so either part may be null (`{"unit": "DAY", "quantity": null}`). */
 export const DvsValidity = Schema.Struct({
-  unit: Schema.String,
-  quantity: Schema.Number,
+  unit: optionalNullable(Schema.String),
+  quantity: optionalNullable(Schema.Number),
 });
 
 export const DvsPromotionSummary = Schema.Struct({
