@@ -65,4 +65,15 @@ describe('database errors: a lost connection is retryable in every form it takes
     expect(isConnectionLoss(error)).toBe(false);
     expect(toPersistenceFailure(error).retryable).toBe(false);
   });
+
+  it.each([
+    ['22P02', 'invalid input syntax for type bigint: "+254711000111"'],
+    ['22008', 'date/time field value out of range: "+254711000111"'],
+    ['22021', 'invalid byte sequence for encoding "UTF8": 0x00 +254711000111'],
+  ])('a data exception (%s) is named, its quoted value left out', (code, message) => {
+    const failure = toPersistenceFailure(wrapped(pgError(message, code)));
+    expect(failure.reason).toContain(code);
+    expect(failure.reason).not.toContain('254711000111');
+    expect(failure.retryable).toBe(false);
+  });
 });

@@ -84,12 +84,21 @@ export const isRetryableDatabaseError = (cause: unknown): boolean => {
   return RETRYABLE_SQLSTATES.has(code) || isConnectionLoss(cause) || /timeout/i.test(error.message ?? '');
 };
 
-/** A database error as the domain's typed failure; its text keeps no parameters (no personal data). */
+/**
+ * A database error as the domain's typed failure. Its reason names the
+ * SQLSTATE, the constraint and the first line of the server's message, and
+ * keeps no parameters (no personal data): PostgreSQL's messages of class 22
+ * (data exception) quote the value they could not read, so theirs is left
+ * out.
+ */
 export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
   const error = driverErrorOf(cause);
   const code = error.code ?? (isConnectionLoss(cause) ? 'connection lost' : 'unknown');
+  const message = code.startsWith('22')
+    ? 'a value does not fit its column (data exception)'
+    : (error.message ?? String(cause)).split('\n')[0];
   return new PersistenceFailure({
-    reason: `database error ${code}${error.constraint ? ` on ${error.constraint}` : ''}: ${(error.message ?? String(cause)).split('\n')[0]}`,
+    reason: `database error ${code}${error.constraint ? ` on ${error.constraint}` : ''}: ${message}`,
     retryable: isRetryableDatabaseError(cause),
   });
 };
