@@ -138,7 +138,7 @@ describe('product cache on PostgreSQL', () => {
       `UPDATE provider_products SET product = jsonb_set(product, '{stepMinor}', '"0"') WHERE provider_id = 'bad'`,
     );
     await db.dataSource.query(
-      `UPDATE provider_products SET product = jsonb_set(product, '{wholesale,amountMinor}', '"-5"') WHERE provider_id = 'bad'`,
+      `UPDATE provider_products SET product = jsonb_set(product, '{wholesale,amount}', '"-0.05"') WHERE provider_id = 'bad'`,
     );
     expect(await failure(cache.fresh('bad', {}, t0))).toMatch(
       /^cached product 1 of bad does not decode: .*wholesale price must be positive/,

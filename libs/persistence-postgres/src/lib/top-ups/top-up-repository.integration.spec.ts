@@ -523,8 +523,9 @@ describe('top-up repository on PostgreSQL', () => {
     const eur = testCurrency('EUR');
     expect(await run(dailyTotals(db.dataSource, at(day, 15 * 3_600_000)))).toEqual([
       { accountId: 'acct-a', count: 2, total: money(90071992547409940n, eur) },
-      { accountId: 'acct-a', count: 2, total: money(400n, usd) },
-      { accountId: 'acct-b', count: 1, total: money(200n, usd) },
+      // the sample quote is charged USD 1.87 (1.857 + 0.0125, rounded up)
+      { accountId: 'acct-a', count: 2, total: money(374n, usd) },
+      { accountId: 'acct-b', count: 1, total: money(187n, usd) },
     ]);
     expect(await run(dailyTotals(db.dataSource, new Date(Date.UTC(1970, 0, 1))))).toEqual([]);
   });
