@@ -244,6 +244,10 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
         const opened = await managed.ready(options.startTimeoutMs ?? 10_000);
         if (opened !== undefined) return undefined;
         const last = managed.lastFailure();
+        // a failed start is final: stop trying to consume in the background
+        stopping = true;
+        await managed.close();
+        await deadLetters.close();
         return new ConsumerStartFailed({
           queue: options.queue,
           reason: last === undefined ? 'no channel within the start timeout' : last.reason,

@@ -1,0 +1,398 @@
+import { Effect, Either } from 'effect';
+import {
+  deleteTopology,
+  openRawBroker,
+  recordingLogger,
+  startTcpProxy,
+  testAmqpUrl,
+  testTopology,
+  type RawBroker,
+  type RecordingLogger,
+  type TcpProxy,
+} from '../../testing';
+import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.manager';
+import { declareTopology } from '../topology/topology.declarer';
+import { ConsumeDecision, type Delivery } from './consume.decision';
+import {
+  DEAD_LETTER_HEADERS,
+  makeConsumerRunner,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+} from './consumer.runner';
+
+const topology = testTopology('consumer');
+const queue = topology.queues.topUpCommands.name;
+const deadLetters = topology.queues.deadLetters.name;
+const ephemeral = `${topology.prefix}.ephemeral`;
+const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
+
+let broker: RawBroker;
+let base: BrokerConnection;
+let proxy: TcpProxy;
+let logger: RecordingLogger;
+const connections: BrokerConnection[] = [];
+const runners: ConsumerRunner[] = [];
+
+const connectVia = async (url: string): Promise<BrokerConnection> => {
+  const connection = makeBrokerConnection({ url, connectionName: 'consumer-spec', logger, ...settings });
+  connections.push(connection);
+  await Effect.runPromise(connection.start);
+  return connection;
+};
+
+const runner = (
+  connection: BrokerConnection,
+  handler: ConsumerRunnerOptions['handler'],
+  extra: Partial<ConsumerRunnerOptions> = {},
+): ConsumerRunner => {
+  const made = makeConsumerRunner({
+    connection,
+    queue,
+    deadLetterExchange: topology.exchanges.deadLetter.name,
+    prefetch: 10,
+    confirmTimeoutMs: 2_000,
+    handler,
+    logger,
+    ...extra,
+  });
+  runners.push(made);
+  return made;
+};
+
+const publish = (messageId: string, body: unknown = { id: messageId }): void => {
+  broker.channel.publish(
+    topology.exchanges.commands.name,
+    topology.routingKeys.topUpRequest,
+    Buffer.from(JSON.stringify(body)),
+    {
+      messageId,
+      type: 'topup.request',
+      contentType: 'application/json',
+      persistent: true,
+    },
+  );
+};
+
+const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/** A promise with its resolver, to hold handlers until a spec releases them. */
+const gate = (): { promise: Promise<void>; open: () => void } => {
+  let open = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+};
+
+beforeAll(async () => {
+  base = makeBrokerConnection({ url: testAmqpUrl(), connectionName: 'consumer-spec-admin', ...settings });
+  await Effect.runPromise(base.start);
+  await Effect.runPromise(declareTopology(base, topology, 5_000));
+  broker = await openRawBroker();
+});
+
+beforeEach(async () => {
+  logger = recordingLogger();
+  const url = new URL(testAmqpUrl());
+  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5672) });
+  await broker.channel.purgeQueue(queue);
+  await broker.channel.purgeQueue(deadLetters);
+});
+
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop(1_000)));
+  await Promise.all(connections.splice(0).map((c) => c.close()));
+  await proxy.close();
+});
+
+afterAll(async () => {
+  await base.close();
+  await broker.close();
+  await deleteTopology(topology, [ephemeral]);
+});
+
+describe('consumer runner (RabbitMQ)', () => {
+  it('acks what its handler acks, holding at most `prefetch` deliveries at once', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const release = gate();
+    let running = 0;
+    let maxRunning = 0;
+    const seen: Delivery[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push(delivery);
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await release.promise;
+        running -= 1;
+        return ConsumeDecision.Ack();
+      },
+      { prefetch: 3 },
+    );
+    await Effect.runPromise(consumer.start);
+    for (let i = 0; i < 10; i += 1) publish(`p-${i}`);
+    await until(() => running === 3);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(running).toBe(3);
+    expect(consumer.inFlight()).toBe(3);
+    release.open();
+    await until(() => seen.length === 10 && consumer.inFlight() === 0);
+    expect(maxRunning).toBe(3);
+    expect(seen[0]).toMatchObject({
+      messageId: 'p-0',
+      type: 'topup.request',
+      contentType: 'application/json',
+      routingKey: 'topup.request',
+      exchange: topology.exchanges.commands.name,
+      redelivered: false,
+      deliveryCount: 0,
+    });
+    expect(JSON.parse(seen[0]?.body.toString('utf8') ?? '')).toEqual({ id: 'p-0' });
+    await until(() => consumer.inFlight() === 0);
+    expect(await broker.waitForCount(queue, 0)).toBe(0);
+    await consumer.stop(1_000);
+    expect((await broker.channel.checkQueue(queue)).messageCount).toBe(0);
+  });
+
+  it('requeues on Retry until the delivery limit, after which the broker dead-letters the message', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const counts: number[] = [];
+    const consumer = runner(connection, async (delivery) => {
+      counts.push(delivery.deliveryCount);
+      return ConsumeDecision.Retry({ reason: 'database unavailable' });
+    });
+    await Effect.runPromise(consumer.start);
+    publish('retry-1');
+    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
+    expect(counts).toEqual([0, 1, 2, 3, 4, 5]);
+    const [dead] = await broker.drain(deadLetters);
+    expect(dead?.properties.messageId).toBe('retry-1');
+    expect(dead?.properties.headers?.['x-death']).toEqual([
+      expect.objectContaining({ reason: 'delivery_limit', queue }),
+    ]);
+  });
+
+  it('dead-letters on DeadLetter with the reason in a header, and acks the original (never retried)', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    let calls = 0;
+    const consumer = runner(
+      connection,
+      async () => {
+        calls += 1;
+        return ConsumeDecision.DeadLetter({ reason: 'invalid command: phoneNumber is not E.164' });
+      },
+      { now: () => new Date('2026-11-30T10:00:00Z') },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('poison-1', { phoneNumber: 'garbage' });
+    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
+    const [dead] = await broker.drain(deadLetters);
+    expect(dead?.properties).toMatchObject({
+      messageId: 'poison-1',
+      type: 'topup.request',
+      contentType: 'application/json',
+      deliveryMode: 2,
+      headers: {
+        [DEAD_LETTER_HEADERS.reason]: 'invalid command: phoneNumber is not E.164',
+        [DEAD_LETTER_HEADERS.originalExchange]: topology.exchanges.commands.name,
+        [DEAD_LETTER_HEADERS.originalRoutingKey]: 'topup.request',
+        [DEAD_LETTER_HEADERS.originalQueue]: queue,
+        [DEAD_LETTER_HEADERS.deliveryCount]: 0,
+        [DEAD_LETTER_HEADERS.deadLetteredAt]: '2026-11-30T10:00:00.000Z',
+      },
+    });
+    expect(dead?.fields.routingKey).toBe('topup.request');
+    expect(JSON.parse(dead?.content.toString('utf8') ?? '')).toEqual({ phoneNumber: 'garbage' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(1);
+    expect((await broker.channel.checkQueue(queue)).messageCount).toBe(0);
+  });
+
+  it('requeues a delivery whose dead-letter publish is not confirmed (the reason is never lost by an ack)', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const counts: number[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        counts.push(delivery.deliveryCount);
+        return counts.length === 1 ? ConsumeDecision.DeadLetter({ reason: 'malformed' }) : ConsumeDecision.Ack();
+      },
+      { deadLetterExchange: `${topology.prefix}.no-such-exchange` },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('dl-fails-1');
+    await until(() => counts.length === 2);
+    expect(counts).toEqual([0, 1]);
+    const failure = logger.records.find((r) => r.message.startsWith('amqp dead-letter publish failed'));
+    expect(failure?.fields).toMatchObject({ kind: 'channel-closed' });
+  });
+
+  it('takes a handler failure as Retry: the delivery comes back, counted', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const counts: number[] = [];
+    const consumer = runner(connection, async (delivery) => {
+      counts.push(delivery.deliveryCount);
+      if (counts.length === 1) throw new TypeError('bug with +254711000111 inside');
+      return ConsumeDecision.Ack();
+    });
+    await Effect.runPromise(consumer.start);
+    publish('throws-1');
+    await until(() => counts.length === 2);
+    expect(counts).toEqual([0, 1]);
+    const failure = logger.records.find((r) => r.message.startsWith('amqp handler failed'));
+    expect(failure?.fields['reason']).toBe('handler failed: unexpected TypeError');
+    expect(logger.text()).not.toContain('254711000111');
+  });
+
+  it('holds a retried delivery for retryDelayMs before requeueing it', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const seenAt: number[] = [];
+    const consumer = runner(
+      connection,
+      async () => {
+        seenAt.push(Date.now());
+        return seenAt.length === 1 ? ConsumeDecision.Retry({ reason: 'busy' }) : ConsumeDecision.Ack();
+      },
+      { retryDelayMs: 300 },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('delayed-1');
+    await until(() => seenAt.length === 2);
+    expect((seenAt[1] ?? 0) - (seenAt[0] ?? 0)).toBeGreaterThanOrEqual(290);
+  });
+
+  it('keeps consuming after the connection is cut: a delivery in flight is redelivered, never acked on the new channel', async () => {
+    const connection = await connectVia(proxy.urlFor(testAmqpUrl()));
+    const release = gate();
+    const seen: Delivery[] = [];
+    const consumer = runner(connection, async (delivery) => {
+      seen.push(delivery);
+      if (delivery.messageId === 'cut-1' && !delivery.redelivered) await release.promise;
+      return ConsumeDecision.Ack();
+    });
+    await Effect.runPromise(consumer.start);
+    publish('cut-1');
+    await until(() => seen.length === 1);
+
+    const back = new Promise<void>((resolve) => {
+      const off = connection.onStateChange((change) => {
+        if (change.from === 'reconnecting' && change.to === 'connected') {
+          off();
+          resolve();
+        }
+      });
+    });
+    proxy.dropAll();
+    await back;
+    release.open(); // its ack would belong to the old channel: dropped
+    publish('cut-2');
+    await until(
+      () => seen.some((d) => d.messageId === 'cut-2') && seen.filter((d) => d.messageId === 'cut-1').length === 2,
+    );
+    const again = seen.filter((d) => d.messageId === 'cut-1')[1];
+    expect(again).toMatchObject({ redelivered: true, deliveryCount: 1 });
+    await until(() => consumer.inFlight() === 0);
+    expect(await broker.waitForCount(queue, 0)).toBe(0);
+    expect(logger.records.some((r) => r.message.startsWith('amqp delivery outcome dropped'))).toBe(true);
+    expect(connection.state()).toBe('connected');
+  });
+
+  it('shuts down gracefully: stops new deliveries, finishes the ones in flight, then closes', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const release = gate();
+    const finished: string[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        await release.promise;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished.push(delivery.messageId ?? '');
+        return ConsumeDecision.Ack();
+      },
+      { prefetch: 3 },
+    );
+    await Effect.runPromise(consumer.start);
+    for (let i = 0; i < 3; i += 1) publish(`inflight-${i}`);
+    await until(() => consumer.inFlight() === 3);
+
+    const stopped = consumer.stop(5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 2; i += 1) publish(`later-${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(consumer.inFlight()).toBe(3); // nothing new was delivered after basic.cancel
+    release.open();
+    await expect(stopped).resolves.toEqual({ unfinished: 0 });
+    expect(finished.sort()).toEqual(['inflight-0', 'inflight-1', 'inflight-2']);
+    // the in-flight ones were acked before the channel closed; the later ones wait in the queue
+    const left = await broker.drain(queue);
+    expect(left.map((m) => m.properties.messageId)).toEqual(['later-0', 'later-1']);
+  });
+
+  it('returns a delivery whose handler outlives the shutdown timeout to the queue', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const consumer = runner(connection, () => new Promise<ConsumeDecision>(() => undefined));
+    await Effect.runPromise(consumer.start);
+    publish('stuck-1');
+    await until(() => consumer.inFlight() === 1);
+    await expect(consumer.stop(200)).resolves.toEqual({ unfinished: 1 });
+    expect(await broker.waitForCount(queue, 1)).toBe(1);
+    const [back] = await broker.drain(queue);
+    expect(back?.properties.messageId).toBe('stuck-1');
+  });
+
+  it('consumes again after the broker cancels its consumer (queue deleted and declared anew)', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    await broker.channel.assertQueue(ephemeral, { durable: false });
+    const seen: string[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push(delivery.messageId ?? '');
+        return ConsumeDecision.Ack();
+      },
+      { queue: ephemeral },
+    );
+    await Effect.runPromise(consumer.start);
+    broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'before-delete' });
+    await until(() => seen.length === 1);
+
+    await broker.channel.deleteQueue(ephemeral);
+    await until(() => logger.records.some((r) => r.message === 'amqp consumer cancelled by the broker'));
+    await broker.channel.assertQueue(ephemeral, { durable: false });
+    broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'after-redeclare' });
+    await until(() => seen.length === 2);
+    expect(seen).toEqual(['before-delete', 'after-redeclare']);
+  });
+
+  it('fails to start on a missing queue with a typed, non-retryable error', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const consumer = makeConsumerRunner({
+      connection,
+      queue: `${topology.prefix}.no-such-queue`,
+      deadLetterExchange: topology.exchanges.deadLetter.name,
+      prefetch: 1,
+      confirmTimeoutMs: 1_000,
+      startTimeoutMs: 300,
+      handler: async () => ConsumeDecision.Ack(),
+      logger,
+    });
+    runners.push(consumer);
+    const result = await Effect.runPromise(Effect.either(consumer.start));
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'ConsumerStartFailed',
+      reason: 'NOT_FOUND (404)',
+      retryable: false,
+    });
+    // a failed start is final: no more attempts in the background
+    const attempts = logger.records.filter((r) => r.message === 'amqp channel open failed').length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(logger.records.filter((r) => r.message === 'amqp channel open failed').length).toBe(attempts);
+  });
+});
