@@ -44,7 +44,7 @@ export type {
   DvsWriteOptions,
 } from './lib/client/dvs-client.inputs';
 
-// HTTP layer
+// HTTP layer (DVS's request shape and read retries on the one transport of @airtime/provider-http-kit)
 export {
   type DvsHttpClient,
   type DvsHttpOptions,
@@ -61,14 +61,16 @@ export {
   DVS_ERROR_CODES,
   type DvsErrorCodeEntry,
   type DvsErrorOutcome,
-  type DvsCallKind,
+  type DvsCodeImplication,
   type DvsFailureContext,
   type DvsApiError,
   dvsErrorCodeEntry,
+  dvsCodeImplies,
   dvsErrorsOf,
   providerErrorOf,
 } from './lib/http/dvs-errors.mapping';
 export {
+  type HeaderSource,
   type PageInfo,
   type FetchedPage,
   DVS_MAX_PER_PAGE,
@@ -76,14 +78,6 @@ export {
   nextPageOf,
   followPages,
 } from './lib/http/pagination.follower';
-export {
-  type RateLimitSnapshot,
-  type HeaderSource,
-  retryAfterMsOf,
-  rateLimitSnapshotOf,
-  backoffMs,
-  waitBeforeNextCallMs,
-} from './lib/http/rate-limit.policy';
 export { JsonDecimal, type JsonValue, encodeJson, jsonDecimalOf } from './lib/http/dvs-json.codec';
 
 // Schemas of the DVS JSON objects
@@ -144,10 +138,5 @@ export { alpha2Of, alpha3Of } from './lib/mappers/country-code.table';
 // Product cache
 export { type ProductCatalogueCache, makeProductCatalogueCache } from './lib/provider/product-catalogue.cache';
 
-// Transfer log
-export {
-  type TransferLogEntry,
-  type TransferLogMessage,
-  redactTransferLogEntry,
-  maskPhoneNumber,
-} from './lib/transfer-log/transfer-log.redaction';
+// Transfer log: the kit's one record type
+export type { TransferLogRecord } from '@airtime/provider-http-kit';

@@ -47,6 +47,7 @@ export {
   redactExchange,
 } from './lib/http/exchange.redaction';
 export {
+  DEFAULT_QUOTA_RESET_MS,
   DEFAULT_RETRY_AFTER_MS,
   MAX_RETRY_AFTER_MS,
   boundedWaitMs,

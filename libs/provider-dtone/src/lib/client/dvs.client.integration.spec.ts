@@ -296,9 +296,9 @@ describe('DVS client: transactions', () => {
     for (const [leaky, expected] of [
       [
         { credit_party_identifier: { mobile_number: 254711000111 } },
-        'GET /transactions/1: at credit_party_identifier.mobile_number: wrong type',
+        'GET /transactions/1: credit_party_identifier.mobile_number has an unexpected type or value',
       ],
-      [{ id: '+254711000111' }, 'GET /transactions/1: at id: wrong type'],
+      [{ id: '+254711000111' }, 'GET /transactions/1: id has an unexpected type or value'],
     ] as const) {
       fake.on('GET', '/transactions/1', () => ({ json: { ...sampleDvsTransaction(), ...leaky } }));
       const result = await Effect.runPromise(Effect.either(client.transaction(1)));
@@ -315,7 +315,9 @@ describe('DVS client: transactions', () => {
       ],
     }));
     expect((await run(client.products())).map((product) => product.id)).toEqual([1]);
-    expect(invalidItems).toEqual([expect.stringMatching(/^GET \/products: item 1: at id: wrong type/)]);
+    expect(invalidItems).toEqual([
+      expect.stringMatching(/^GET \/products: item 1: id has an unexpected type or value/),
+    ]);
     expect(invalidItems.join()).not.toContain('254711000111');
   });
 

@@ -1,6 +1,7 @@
-import { type ProviderError, ProviderOutcomeUnknown, ProviderResponseInvalid } from '@airtime/domain';
-import { Effect, Either, ParseResult, Schema } from 'effect';
-import { type DvsCallKind, DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
+import { parsePhoneNumber, type PhoneNumber, type ProviderError, ProviderResponseInvalid } from '@airtime/domain';
+import { type CallKind, describeParseError, providerFailures } from '@airtime/provider-http-kit';
+import { Effect, Either, Schema } from 'effect';
+import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';
 import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
 import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination.follower';
@@ -15,7 +16,6 @@ import {
 } from '../schemas/dvs-discovery.schema';
 import { DvsProduct } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
-import { describeParseError } from '../schemas/parse-issues';
 import type {
   DvsBalancesQuery,
   DvsCampaignsQuery,
@@ -76,25 +76,21 @@ export interface DvsClientOptions {
   readonly perPage?: number;
 }
 
-// where and what kind of problem only: effect's messages quote the values (phone numbers...)
-const parseIssues = (error: ParseResult.ParseError): string => describeParseError(error);
+const { unreadable } = providerFailures(DTONE_PROVIDER_ID);
 
-const invalidAnswer = (kind: DvsCallKind, what: string, reason: string): ProviderError =>
-  kind === 'write'
-    ? // the transaction was taken but cannot be read: settle it by a status query
-      new ProviderOutcomeUnknown({
-        provider: DTONE_PROVIDER_ID,
-        reason: `${what} answered an undecodable transaction: ${reason}`,
-      })
-    : new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `${what}: ${reason}` });
-
+// a send's answer that cannot be read is an unknown outcome (the transaction may exist: settle it by a status
+// query); a read's is an invalid answer. Where and what kind of problem only: never the values.
 const decodeAs =
-  <A, I>(schema: Schema.Schema<A, I>, kind: DvsCallKind, what: string) =>
+  <A, I>(schema: Schema.Schema<A, I>, kind: CallKind, what: string) =>
   (body: unknown): Call<A> =>
     Either.match(Schema.decodeUnknownEither(schema)(body), {
-      onLeft: (error) => Effect.fail(invalidAnswer(kind, what, parseIssues(error))),
+      onLeft: (error) => Effect.fail(unreadable(kind, `${what}: ${describeParseError(error)}`)),
       onRight: Effect.succeed,
     });
+
+/** The number a request carries, for the transport to keep it out of the transfer log. */
+const phoneOf = (text: string | undefined): PhoneNumber | undefined =>
+  text === undefined ? undefined : Either.getOrUndefined(parsePhoneNumber(text));
 
 const isoDate = (value: Date | string | undefined): string | undefined =>
   value instanceof Date ? value.toISOString() : value;
@@ -181,7 +177,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
       const items: A[] = [];
       body.forEach((item: unknown, index) => {
         Either.match(Schema.decodeUnknownEither(schema)(item), {
-          onLeft: (error) => options.onInvalidItem?.(what, `item ${index}: ${parseIssues(error)}`),
+          onLeft: (error) => options.onInvalidItem?.(what, `item ${index}: ${describeParseError(error)}`),
           onRight: (decoded) => {
             items.push(decoded);
           },
@@ -194,7 +190,11 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     schema: Schema.Schema<A, I>,
     path: string,
     query: DvsQuery = {},
-    extra: { readonly language?: string; readonly tolerant?: boolean } = {},
+    extra: {
+      readonly language?: string | undefined;
+      readonly tolerant?: boolean;
+      readonly destination?: PhoneNumber | undefined;
+    } = {},
   ): Call<readonly A[]> =>
     followPages((page) =>
       http
@@ -203,7 +203,8 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           path,
           kind: 'read',
           query: { ...query, page, per_page: perPage },
-          ...(extra.language === undefined ? {} : { language: extra.language }),
+          language: extra.language,
+          destination: extra.destination,
         })
         .pipe(
           Effect.flatMap((response) =>
@@ -216,22 +217,24 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         ),
     );
 
-  const write = (
+  const send = (
     path: string,
     body: JsonValue | undefined,
     externalId: string | undefined,
     writeOptions: DvsWriteOptions = {},
+    destination?: PhoneNumber,
   ) =>
     http
       .request({
         method: 'POST',
         path,
-        kind: 'write',
-        ...(body === undefined ? {} : { body }),
-        ...(externalId === undefined ? {} : { externalId }),
-        ...(writeOptions.timeoutMs === undefined ? {} : { timeoutMs: writeOptions.timeoutMs }),
+        kind: 'send',
+        body,
+        externalId,
+        timeoutMs: writeOptions.timeoutMs,
+        destination,
       })
-      .pipe(Effect.flatMap((response) => decodeAs(DvsTransaction, 'write', `POST ${path}`)(response.body)));
+      .pipe(Effect.flatMap((response) => decodeAs(DvsTransaction, 'send', `POST ${path}`)(response.body)));
 
   const id = (value: number): string => encodeURIComponent(String(value));
 
@@ -291,6 +294,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
             path: '/lookup/mobile-number',
             kind: 'read',
             body: { mobile_number: mobileNumber, page, per_page: perPage },
+            destination: phoneOf(mobileNumber),
           })
           .pipe(
             Effect.flatMap((response) =>
@@ -303,25 +307,36 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           ),
       ),
     createTransaction: (mode, input, writeOptions) =>
-      write(`/${mode}/transactions`, transactionBody(input), input.externalId, writeOptions),
+      send(
+        `/${mode}/transactions`,
+        transactionBody(input),
+        input.externalId,
+        writeOptions,
+        phoneOf(input.creditPartyIdentifier?.mobileNumber),
+      ),
     confirmTransaction: (mode, transactionId, writeOptions) =>
-      write(`/${mode}/transactions/${id(transactionId)}/confirm`, undefined, undefined, writeOptions),
-    cancelTransaction: (transactionId) => write(`/transactions/${id(transactionId)}/cancel`, undefined, undefined),
+      send(`/${mode}/transactions/${id(transactionId)}/confirm`, undefined, undefined, writeOptions),
+    cancelTransaction: (transactionId) => send(`/transactions/${id(transactionId)}/cancel`, undefined, undefined),
     transaction: (transactionId) => get(DvsTransaction, `/transactions/${id(transactionId)}`),
     transactions: (query = {}) =>
-      list(DvsTransaction, '/transactions', {
-        external_id: query.externalId,
-        product_type: query.productType,
-        service_id: query.serviceId,
-        subservice_id: query.subserviceId,
-        country_iso_code: query.countryIsoCode,
-        operator_id: query.operatorId,
-        status_id: query.statusId,
-        credit_party_mobile_number: query.creditPartyMobileNumber,
-        credit_party_account_number: query.creditPartyAccountNumber,
-        from_date: isoDate(query.fromDate),
-        to_date: isoDate(query.toDate),
-      }),
+      list(
+        DvsTransaction,
+        '/transactions',
+        {
+          external_id: query.externalId,
+          product_type: query.productType,
+          service_id: query.serviceId,
+          subservice_id: query.subserviceId,
+          country_iso_code: query.countryIsoCode,
+          operator_id: query.operatorId,
+          status_id: query.statusId,
+          credit_party_mobile_number: query.creditPartyMobileNumber,
+          credit_party_account_number: query.creditPartyAccountNumber,
+          from_date: isoDate(query.fromDate),
+          to_date: isoDate(query.toDate),
+        },
+        { destination: phoneOf(query.creditPartyMobileNumber) },
+      ),
     balances: (query = {}) => list(DvsBalance, '/balances', { unit_type: query.unitType, unit: query.unit }),
   };
 };

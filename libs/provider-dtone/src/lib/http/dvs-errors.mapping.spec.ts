@@ -1,4 +1,4 @@
-import { DVS_ERROR_CODES, dvsErrorCodeEntry, dvsErrorsOf, providerErrorOf } from './dvs-errors.mapping';
+import { DVS_ERROR_CODES, dvsCodeImplies, dvsErrorCodeEntry, dvsErrorsOf, providerErrorOf } from './dvs-errors.mapping';
 
 /** The "Error codes" table of reference/dtone-dvs-api-reference.txt: code and HTTP status. */
 const REFERENCE_CODES: ReadonlyArray<readonly [number, number]> = [
@@ -32,7 +32,7 @@ const REFERENCE_CODES: ReadonlyArray<readonly [number, number]> = [
   [1009503, 503],
 ];
 
-const errorFor = (code: number, httpStatus: number, kind: 'read' | 'write' = 'read') =>
+const errorFor = (code: number, httpStatus: number, kind: 'read' | 'send' = 'read') =>
   providerErrorOf([{ code: String(code), message: `message of ${code}` }], {
     kind,
     httpStatus,
@@ -65,7 +65,7 @@ describe('DVS error codes', () => {
   });
 
   it('1005003 (invalid credit party) is a final refusal that suggests a fresh operator lookup', () => {
-    expect(errorFor(1005003, 400, 'write')).toMatchObject({
+    expect(errorFor(1005003, 400, 'send')).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: '1005003',
       retryable: false,
@@ -75,7 +75,7 @@ describe('DVS error codes', () => {
   });
 
   it('1006001 (insufficient balance) is a refusal that a later attempt may overcome', () => {
-    expect(errorFor(1006001, 400, 'write')).toMatchObject({
+    expect(errorFor(1006001, 400, 'send')).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: '1006001',
       retryable: true,
@@ -83,22 +83,34 @@ describe('DVS error codes', () => {
   });
 
   it('1007001 is "external id already used", naming the external id of the request', () => {
-    expect(errorFor(1007001, 400, 'write')).toMatchObject({
+    expect(errorFor(1007001, 400, 'send')).toMatchObject({
       _tag: 'ExternalIdAlreadyUsed',
       providerExternalId: 'ext-1',
       retryable: false,
     });
   });
 
-  it('1009503 and 1009001 are retryable unavailability on a read, an unknown outcome on a write', () => {
+  it('1009503 and 1009001 are retryable unavailability (the transport reads a 5xx after a send as unknown first)', () => {
     expect(errorFor(1009503, 503)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
     expect(errorFor(1009001, 500)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
-    expect(errorFor(1009503, 503, 'write')).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
-    expect(errorFor(1009001, 500, 'write')).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it('says what each code implies, so that no caller keeps a code of its own (1003001: a stale catalogue)', () => {
+    const implying = Object.values(DVS_ERROR_CODES)
+      .filter((entry) => entry.implies.length > 0)
+      .map((entry) => [entry.code, entry.implies]);
+    expect(implying).toEqual([
+      [1003001, ['stale-product-catalogue']],
+      [1005003, ['fresh-operator-lookup']],
+    ]);
+    expect(dvsCodeImplies('1003001', 'stale-product-catalogue')).toBe(true);
+    expect(dvsCodeImplies(1003001, 'fresh-operator-lookup')).toBe(false);
+    expect(dvsCodeImplies('HTTP_404', 'stale-product-catalogue')).toBe(false);
+    expect(dvsCodeImplies('constructor', 'stale-product-catalogue')).toBe(false);
   });
 
   it('429 carries the wait, for reads and writes alike (nothing was done)', () => {
-    expect(errorFor(1000429, 429, 'write')).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 1_000 });
+    expect(errorFor(1000429, 429, 'send')).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 1_000 });
     expect(providerErrorOf([], { kind: 'read', httpStatus: 429, retryAfterMs: 2_000 })).toMatchObject({
       _tag: 'ProviderRateLimited',
       retryAfterMs: 2_000,
@@ -109,17 +121,11 @@ describe('DVS error codes', () => {
     expect(providerErrorOf([], { kind: 'read', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({
       _tag: 'ProviderUnavailable',
     });
-    expect(providerErrorOf([], { kind: 'write', httpStatus: 502, retryAfterMs: 0 })).toMatchObject({
-      _tag: 'ProviderOutcomeUnknown',
-    });
-    expect(providerErrorOf([], { kind: 'write', httpStatus: 408, retryAfterMs: 0 })).toMatchObject({
-      _tag: 'ProviderOutcomeUnknown',
-    });
     expect(
       providerErrorOf([{ code: '9999999', message: 'new' }], { kind: 'read', httpStatus: 400, retryAfterMs: 0 }),
     ).toMatchObject({
       _tag: 'ProviderRejected',
-      providerCode: '9999999',
+      providerCode: 'HTTP_400',
       retryable: false,
     });
     expect(providerErrorOf([], { kind: 'read', httpStatus: 403, retryAfterMs: 0 })).toMatchObject({
@@ -132,7 +138,7 @@ describe('DVS error codes', () => {
       { code: '1000400', message: 'Bad Request' },
       { code: '1007001', message: 'Transaction external ID has already been used' },
     ];
-    expect(providerErrorOf(errors, { kind: 'write', httpStatus: 400, retryAfterMs: 0 })._tag).toBe(
+    expect(providerErrorOf(errors, { kind: 'send', httpStatus: 400, retryAfterMs: 0 })._tag).toBe(
       'ExternalIdAlreadyUsed',
     );
     const rejected = providerErrorOf(
@@ -141,7 +147,7 @@ describe('DVS error codes', () => {
         { code: '1003002', message: 'out of range' },
       ],
       {
-        kind: 'write',
+        kind: 'send',
         httpStatus: 400,
         retryAfterMs: 0,
       },
@@ -162,18 +168,28 @@ describe('DVS error codes', () => {
     expect(dvsErrorsOf(null)).toEqual([]);
   });
 
-  it('masks phone numbers that DVS quotes in its error messages', () => {
-    const error = providerErrorOf(
-      [{ code: '1005003', message: 'Credit party mobile number +254711000111 is invalid' }],
-      {
-        kind: 'read',
-        httpStatus: 400,
-        retryAfterMs: 0,
-      },
-    );
-    expect(error).toMatchObject({ _tag: 'ProviderRejected', providerCode: '1005003' });
-    const reason = (error as { reason: string }).reason;
-    expect(reason).not.toContain('254711000111');
-    expect(reason).toContain('+25*******111');
+  it('never quotes DVS messages, which may echo the number, our key or our secret: codes and the reference only', () => {
+    for (const httpStatus of [400, 500]) {
+      const error = providerErrorOf(
+        [
+          { code: '1005003', message: 'bad key the-api-key / the-api-secret for 639171234567 and 09171234567' },
+          { code: '639171234567', message: '+639171234567' },
+        ],
+        { kind: 'send', httpStatus, retryAfterMs: 0 },
+      );
+      expect(error).toMatchObject({ providerCode: '1005003' });
+      expect(error.message).toContain('DVS 1005003 (Credit party mobile number is invalid)');
+      expect(error.message).toContain('an unrecognised error code');
+      expect(error.message).not.toMatch(/the-api-key|the-api-secret|9171234567/);
+    }
+  });
+
+  it('names an unknown code by its code only when it has the shape of a DVS code', () => {
+    expect(
+      providerErrorOf([{ code: 'the-api-secret', message: '' }], { kind: 'read', httpStatus: 400, retryAfterMs: 0 }),
+    ).toMatchObject({ providerCode: 'HTTP_400', reason: 'HTTP 400: an unrecognised error code' });
+    expect(
+      providerErrorOf([{ code: '1099999', message: 'new' }], { kind: 'read', httpStatus: 400, retryAfterMs: 0 }),
+    ).toMatchObject({ providerCode: '1099999', reason: 'HTTP 400: DVS 1099999 (not in the reference)' });
   });
 });

@@ -1,29 +1,38 @@
+// The DVS error table: every code of the reference, what it comes to, and what else it implies for us.
 import {
   ExternalIdAlreadyUsed,
   type ProviderError,
-  ProviderOutcomeUnknown,
   ProviderRateLimited,
   ProviderRejected,
   ProviderUnavailable,
 } from '@airtime/domain';
+import type { CallKind } from '@airtime/provider-http-kit';
 import { Either, Schema } from 'effect';
 import { DvsErrorBody } from '../schemas/dvs-error.schema';
-import { maskPhonesIn } from '../transfer-log/transfer-log.redaction';
 
 export const DTONE_PROVIDER_ID = 'dtone';
 
 /** What an error code means to us. */
 export type DvsErrorOutcome = 'rejected' | 'unavailable' | 'rate-limited' | 'external-id-already-used';
 
+/**
+ * What else a code tells us, beyond the error it comes to.
+ * - `fresh-operator-lookup`: the number is not (or no longer) on the chosen
+ *   operator (a ported number): look the operator up again.
+ * - `stale-product-catalogue`: the product is gone from our account: the
+ *   cached catalogue is out of date and must be downloaded again.
+ */
+export type DvsCodeImplication = 'fresh-operator-lookup' | 'stale-product-catalogue';
+
 export interface DvsErrorCodeEntry {
   readonly code: number;
   readonly httpStatus: number;
+  /** The reference's description: the reason of the error (DVS's own message is never quoted). */
   readonly description: string;
   readonly outcome: DvsErrorOutcome;
   /** Whether the same request may succeed later (another attempt, after the retry delay). */
   readonly retryable: boolean;
-  /** The refusal hints that the number is not (or no longer) on the chosen operator: look it up again. */
-  readonly suggestsOperatorLookup: boolean;
+  readonly implies: readonly DvsCodeImplication[];
 }
 
 const entry = (
@@ -32,8 +41,9 @@ const entry = (
   description: string,
   outcome: DvsErrorOutcome,
   retryable: boolean,
-  suggestsOperatorLookup = false,
-): DvsErrorCodeEntry => Object.freeze({ code, httpStatus, description, outcome, retryable, suggestsOperatorLookup });
+  implies: readonly DvsCodeImplication[] = [],
+): DvsErrorCodeEntry =>
+  Object.freeze({ code, httpStatus, description, outcome, retryable, implies: Object.freeze([...implies]) });
 
 /** Every error code of the DVS reference ("Error codes" table), and what it means here. */
 export const DVS_ERROR_CODES: Readonly<Record<number, DvsErrorCodeEntry>> = Object.freeze(
@@ -43,13 +53,13 @@ export const DVS_ERROR_CODES: Readonly<Record<number, DvsErrorCodeEntry>> = Obje
       entry(1000401, 401, 'Unauthorized', 'rejected', false),
       entry(1000404, 404, 'Resource not found', 'rejected', false),
       entry(1000429, 429, 'Too many requests', 'rate-limited', true),
-      entry(1003001, 404, 'Product is not available in your account', 'rejected', false),
+      entry(1003001, 404, 'Product is not available in your account', 'rejected', false, ['stale-product-catalogue']),
       entry(1003002, 400, 'Requested product amount is out of range', 'rejected', false),
       entry(1003003, 400, 'Requested product unit is invalid', 'rejected', false),
       entry(1003101, 404, 'Benefits not defined for available products', 'rejected', false),
       entry(1003201, 404, 'Promotion not found', 'rejected', false),
       entry(1003301, 404, 'Campaign not found', 'rejected', false),
-      entry(1005003, 400, 'Credit party mobile number is invalid', 'rejected', false, true),
+      entry(1005003, 400, 'Credit party mobile number is invalid', 'rejected', false, ['fresh-operator-lookup']),
       entry(1005004, 404, 'Service not found', 'rejected', false),
       entry(1005005, 404, 'Country not found', 'rejected', false),
       entry(1005006, 404, 'Operator not found', 'rejected', false),
@@ -74,17 +84,15 @@ export const DVS_ERROR_CODES: Readonly<Record<number, DvsErrorCodeEntry>> = Obje
 
 export const dvsErrorCodeEntry = (code: number | string): DvsErrorCodeEntry | undefined => {
   const numeric = typeof code === 'number' ? code : /^\d+$/.test(code.trim()) ? Number(code.trim()) : Number.NaN;
-  return DVS_ERROR_CODES[numeric];
+  return Object.hasOwn(DVS_ERROR_CODES, numeric) ? DVS_ERROR_CODES[numeric] : undefined;
 };
 
-/**
- * `read`: nothing moves money (discovery, lookups, status, balances), safe to repeat.
- * `write`: creates, confirms or cancels a transaction; never resent by this layer.
- */
-export type DvsCallKind = 'read' | 'write';
+/** Whether the table says `code` (a DVS code, e.g. a `ProviderRejected.providerCode`) implies `implication`. */
+export const dvsCodeImplies = (code: number | string, implication: DvsCodeImplication): boolean =>
+  dvsErrorCodeEntry(code)?.implies.includes(implication) ?? false;
 
 export interface DvsFailureContext {
-  readonly kind: DvsCallKind;
+  readonly kind: CallKind;
   readonly httpStatus: number;
   /** The external id of a create, for 1007001. */
   readonly externalId?: string;
@@ -104,37 +112,45 @@ export const dvsErrorsOf = (body: unknown): readonly DvsApiError[] =>
     onRight: (decoded) => decoded.errors.map((error) => ({ code: String(error.code), message: error.message ?? '' })),
   });
 
-// DVS's own messages may quote the number: masked as in the transfer log
-const describe = (errors: readonly DvsApiError[], httpStatus: number): string =>
-  errors.length === 0
-    ? `HTTP ${httpStatus}`
-    : errors.map((error) => maskPhonesIn(`${error.code} ${error.message}`.trim())).join('; ');
-
-/** A status that says the request was not (or not known to be) done, whatever the body says: 5xx, 408. */
-const isServerFailure = (httpStatus: number): boolean => httpStatus >= 500 || httpStatus === 408;
+// the shape of DVS codes (7 digits from 1000000): one of the reference's, or a new one DT One added
+const DVS_CODE = /^10\d{5}$/;
 
 /**
- * Turns a DVS error answer into a typed provider error. The per-code table
- * decides, except that a write answered with 5xx is an unknown outcome: the
- * request may have been taken, so it is settled by a status query and never
- * reported as a failure. When several errors come back, 1007001 wins (the
- * transaction exists), then the first code the table knows.
+ * The reason of an error answer: the codes and the reference's descriptions,
+ * never DVS's own messages (they may echo our key, our secret or the number).
+ */
+const describe = (errors: readonly DvsApiError[], httpStatus: number): string => {
+  const described = [
+    ...new Set(
+      errors.map((error) => {
+        const known = dvsErrorCodeEntry(error.code);
+        if (known !== undefined) return `DVS ${known.code} (${known.description})`;
+        return DVS_CODE.test(error.code) ? `DVS ${error.code} (not in the reference)` : 'an unrecognised error code';
+      }),
+    ),
+  ];
+  return described.length === 0
+    ? `HTTP ${httpStatus} without a DVS error body`
+    : `HTTP ${httpStatus}: ${described.slice(0, 5).join('; ')}`;
+};
+
+/**
+ * Turns a DVS error answer (a 4xx; the transport reads 408, 429, 5xx and
+ * redirects alike for every provider) into a typed provider error, by the
+ * per-code table. When several errors come back, 1007001 wins (the
+ * transaction exists), then the first code the table knows. A code the table
+ * does not know is a refusal, named by its code when it has the shape of one.
  */
 export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFailureContext): ProviderError => {
   const reason = describe(errors, context.httpStatus);
-  if (context.kind === 'write' && isServerFailure(context.httpStatus)) {
-    return new ProviderOutcomeUnknown({
-      provider: DTONE_PROVIDER_ID,
-      reason: `HTTP ${context.httpStatus} after sending: ${reason}`,
-    });
-  }
   const known = errors
     .map((error) => dvsErrorCodeEntry(error.code))
     .filter((item): item is DvsErrorCodeEntry => item !== undefined);
   const chosen = known.find((item) => item.outcome === 'external-id-already-used') ?? known[0];
   const outcome: DvsErrorOutcome =
     chosen?.outcome ??
-    (context.httpStatus === 429 ? 'rate-limited' : isServerFailure(context.httpStatus) ? 'unavailable' : 'rejected');
+    (context.httpStatus === 429 ? 'rate-limited' : context.httpStatus >= 500 ? 'unavailable' : 'rejected');
+  const unknownCode = errors.map((error) => error.code).find((code) => DVS_CODE.test(code));
   switch (outcome) {
     case 'external-id-already-used':
       return new ExternalIdAlreadyUsed({ provider: DTONE_PROVIDER_ID, providerExternalId: context.externalId ?? '' });
@@ -145,10 +161,10 @@ export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFail
     case 'rejected':
       return new ProviderRejected({
         provider: DTONE_PROVIDER_ID,
-        providerCode: chosen === undefined ? (errors[0]?.code ?? `HTTP_${context.httpStatus}`) : String(chosen.code),
+        providerCode: chosen === undefined ? (unknownCode ?? `HTTP_${context.httpStatus}`) : String(chosen.code),
         reason,
         retryable: chosen?.retryable ?? false,
-        ...(chosen?.suggestsOperatorLookup ? { suggestsOperatorLookup: true } : {}),
+        ...(chosen?.implies.includes('fresh-operator-lookup') ? { suggestsOperatorLookup: true } : {}),
       });
   }
 };

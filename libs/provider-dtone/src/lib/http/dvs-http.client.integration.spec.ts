@@ -1,8 +1,8 @@
 import { type ProviderError } from '@airtime/domain';
+import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
 import { Effect, Either } from 'effect';
 import { createServer } from 'node:net';
 import { type FakeDvsServer, startFakeDvsServer } from '../../testing/fake-dvs.server';
-import type { TransferLogEntry } from '../transfer-log/transfer-log.redaction';
 import { type DvsHttpOptions, type DvsHttpSettings, type DvsRequest, makeDvsHttpClient } from './dvs-http.client';
 import { JsonDecimal } from './dvs-json.codec';
 
@@ -27,7 +27,7 @@ const read: DvsRequest = { method: 'GET', path: '/balances', kind: 'read' };
 const write: DvsRequest = {
   method: 'POST',
   path: '/async/transactions',
-  kind: 'write',
+  kind: 'send',
   body: { external_id: 'e-1' },
   externalId: 'e-1',
 };
@@ -68,7 +68,6 @@ describe('DVS HTTP layer', () => {
     );
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ id: 7 });
-    expect(client.rateLimit()).toEqual({ limit: 10, remaining: 9 });
     const [request] = fake.requests;
     expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('the-key:the-secret').toString('base64')}`);
     expect(request?.headers['content-type']).toBe('application/json');
@@ -102,8 +101,11 @@ describe('DVS HTTP layer', () => {
     fake.on('POST', '/async/transactions', () => ({ hang: true }));
     expect(await failure(read)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
     const unknown = await failure(write);
-    expect(unknown).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
-    expect(unknown.message).toMatch(/no answer within 300 ms/);
+    expect(unknown).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: 'the request was sent: no answer within 300 ms',
+    });
   });
 
   it('honours a per-call deadline (sync transactions are held longer)', async () => {
@@ -157,6 +159,38 @@ describe('DVS HTTP layer', () => {
     });
     expect(fake.requests).toHaveLength(1);
   });
+
+  it('a redirect is never followed: an unknown outcome for a send, unavailability for a read', async () => {
+    fake.on('POST', '/async/transactions', () => ({ status: 302, headers: { Location: 'https://elsewhere.test/' } }));
+    fake.on('GET', '/balances', () => ({ status: 301, headers: { Location: 'https://elsewhere.test/' } }));
+    expect(await failure(write)).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: expect.stringContaining('DTONE_BASE_URL'),
+    });
+    expect(await failure(read)).toMatchObject({ _tag: 'ProviderUnavailable' });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('caps Retry-After 99999999999 (about 3,170 years) at one hour, and does not wait for it', async () => {
+    fake.on('POST', '/async/transactions', () => ({ status: 429, headers: { 'Retry-After': '99999999999' } }));
+    fake.on('GET', '/balances', () => ({ status: 429, headers: { 'Retry-After': '99999999999' } }));
+    expect(await failure(write)).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: MAX_RETRY_AFTER_MS });
+    expect(await failure(read)).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: MAX_RETRY_AFTER_MS });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it.each([400, 500])(
+    'never puts an error body that echoes the key and the secret (HTTP %s) into the reason',
+    async (status) => {
+      const echo = { errors: [{ code: 1005003, message: 'bad key the-key / the-secret' }] };
+      fake.on('POST', '/async/transactions', () => ({ status, json: echo }));
+      fake.on('GET', '/balances', () => ({ status, json: echo }));
+      for (const error of [await failure(write), await failure(read)]) {
+        expect(JSON.stringify(error)).not.toMatch(/the-key|the-secret/);
+        expect(error.message).not.toMatch(/the-key|the-secret/);
+      }
+    },
+  );
 
   it('429 on a send: never resent, ProviderRateLimited with the wait', async () => {
     fake.on('POST', '/async/transactions', () => ({
@@ -227,19 +261,16 @@ describe('DVS HTTP layer', () => {
       json: { id: 1, credit_party_identifier: { mobile_number: '+6595123100' } },
     }));
     fake.on('GET', '/balances', () => ({ hang: true }));
-    const entries: TransferLogEntry[] = [];
-    await run(
-      { ...write, body: { credit_party_identifier: { mobile_number: '+6595123100' } } },
-      {},
-      { onExchange: (entry) => entries.push(entry) },
-    );
-    await run(read, {}, { onExchange: (entry) => entries.push(entry) });
+    const entries: TransferLogRecord[] = [];
+    const onExchange = (entry: TransferLogRecord) => Effect.sync(() => void entries.push(entry));
+    await run({ ...write, body: { credit_party_identifier: { mobile_number: '+6595123100' } } }, {}, { onExchange });
+    await run(read, {}, { onExchange });
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ provider: 'dtone', request: { method: 'POST' }, response: { status: 201 } });
-    expect(entries[1]?.failure).toMatch(/^timeout/);
+    expect(entries[0]).toMatchObject({ provider: 'dtone', method: 'POST', status: 201, reference: 'e-1' });
+    expect(entries[1]?.failure).toBe('no answer within 300 ms');
     const text = JSON.stringify(entries);
-    expect(text).not.toMatch(/authorization|the-secret|the-key|6595123100/i);
-    expect(text).toContain('+65*****100');
+    expect(text).not.toMatch(/authorization|basic|the-secret|the-key|6595123100/i);
+    expect(text).toContain('***100');
   });
 
   it('a failing fetch whose message holds the URL does not leak its query (the number) into the reason', async () => {
@@ -257,7 +288,7 @@ describe('DVS HTTP layer', () => {
     const error = await failure(lookup, {}, { fetch: leakyFetch });
     expect(error._tag).toBe('ProviderUnavailable');
     const reason = (error as { reason: string }).reason;
-    expect(reason).toContain('fetch failed');
+    expect(reason).toBe('nothing was sent: the request could not be built');
     expect(reason).not.toMatch(/254711000111|credit_party_mobile_number=|http:\/\//);
   });
 

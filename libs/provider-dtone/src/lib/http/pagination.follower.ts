@@ -1,7 +1,11 @@
 import { ProviderResponseInvalid } from '@airtime/domain';
 import { Effect } from 'effect';
 import { DTONE_PROVIDER_ID } from './dvs-errors.mapping';
-import type { HeaderSource } from './rate-limit.policy';
+
+/** Any header lookup: `Headers` of fetch, or a plain record in tests. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
 
 /** The pagination headers of a DVS list answer. */
 export interface PageInfo {

@@ -308,12 +308,12 @@ describe('DT One provider (against a fake DVS)', () => {
   it('refuses a callback by path and kind of problem, never quoting its values (phone numbers)', async () => {
     const provider = makeDtOneProvider(config());
     for (const [bad, expected] of [
-      [{ id: '+254711000111' }, 'at id: wrong type'],
+      [{ id: '+254711000111' }, 'id has an unexpected type or value'],
       [
         { credit_party_identifier: { mobile_number: 254711000111 } },
-        'at credit_party_identifier.mobile_number: wrong type',
+        'credit_party_identifier.mobile_number has an unexpected type or value',
       ],
-      [{ status: { message: '254711000111', class: {} } }, 'at status.class.message: missing'],
+      [{ status: { message: '254711000111', class: {} } }, 'status.class.message is missing'],
     ] as const) {
       const result = await attempt(provider.parseCallback({ ...sampleDvsTransaction(), ...bad }));
       expect(Either.isLeft(result) && result.left).toMatchObject({

@@ -17,6 +17,7 @@ import {
   type SendRequest,
   toE164,
 } from '@airtime/domain';
+import { describeParseError, type TransferLogRecord } from '@airtime/provider-http-kit';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type {
   DvsCalculation,
@@ -26,7 +27,7 @@ import type {
 } from '../client/dvs-client.inputs';
 import { type DvsClient, makeDvsClient, partyBody, partyIdentifierBody } from '../client/dvs.client';
 import { type DvsConfig, dvsConfigFrom, type InvalidDvsConfig } from '../config/dvs.config';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
+import { DTONE_PROVIDER_ID, dvsCodeImplies } from '../http/dvs-errors.mapping';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { alpha3Of } from '../mappers/country-code.table';
 import {
@@ -40,8 +41,6 @@ import { callbackOfDvs, mapDvsTransaction } from '../mappers/dvs-transaction.map
 import type { DvsBalance } from '../schemas/dvs-balance.schema';
 import type { DvsProduct, DvsProductType } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
-import { describeParseError } from '../schemas/parse-issues';
-import type { TransferLogEntry } from '../transfer-log/transfer-log.redaction';
 import { type ProductCatalogueCache, makeProductCatalogueCache } from './product-catalogue.cache';
 import { describeRequirement, isRequired, meetsRequirement, providedFields } from './required-fields.check';
 
@@ -51,8 +50,8 @@ export const DEFAULT_PORT_PRODUCT_TYPES: readonly DvsProductType[] = ['FIXED_VAL
 export interface DtOneProviderOptions {
   /** Defaults to Node's global `fetch`. */
   readonly fetch?: typeof fetch;
-  /** The transfer log: every HTTP exchange, redacted. */
-  readonly onExchange?: (entry: TransferLogEntry) => void;
+  /** The transfer log: every HTTP exchange, redacted (the kit's one record type); its failures are ignored. */
+  readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
   /** Told about catalogue items that were left out (undecodable or not mappable to the domain). */
   readonly onInvalidItem?: (what: string, reason: string) => void;
   /** The clock of the product cache and of rate-limit waits (epoch ms). */
@@ -280,7 +279,9 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
           Effect.tapError((error) =>
             // the catalogue is stale: the next list downloads it again
             Effect.sync(() =>
-              error._tag === 'ProviderRejected' && error.providerCode === '1003001' ? cache.clear() : undefined,
+              error._tag === 'ProviderRejected' && dvsCodeImplies(error.providerCode, 'stale-product-catalogue')
+                ? cache.clear()
+                : undefined,
             ),
           ),
           Effect.catchTag('ExternalIdAlreadyUsed', () =>

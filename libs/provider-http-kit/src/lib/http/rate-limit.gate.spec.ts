@@ -1,6 +1,7 @@
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import {
+  DEFAULT_QUOTA_RESET_MS,
   DEFAULT_RETRY_AFTER_MS,
   MAX_RETRY_AFTER_MS,
   makeRateLimitGate,
@@ -84,7 +85,8 @@ describe('rate-limit headers', () => {
     expect(
       quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '99999999999999999' }), NOW),
     ).toBe(MAX_RETRY_AFTER_MS);
-    expect(quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0' }), NOW)).toBe(DEFAULT_RETRY_AFTER_MS);
+    // DVS announces no reset (its windows are seconds): a short hold, never the 429 default
+    expect(quotaResetMsOf(new Headers({ 'X-RateLimit-Remaining': '0' }), NOW)).toBe(DEFAULT_QUOTA_RESET_MS);
   });
 });
 

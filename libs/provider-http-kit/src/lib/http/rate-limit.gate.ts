@@ -6,6 +6,12 @@ import type { HttpResponse } from './http-exchange.client';
 
 /** How long to hold off after a 429 that does not say (`Retry-After` and reset headers missing or unreadable). */
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
+/**
+ * How long an exhausted quota (`X-RateLimit-Remaining: 0`) holds calls back
+ * when no reset is announced: DVS states its windows in seconds and sends no
+ * reset header; a longer hold would stall calls the provider would take.
+ */
+export const DEFAULT_QUOTA_RESET_MS = 1_000;
 /** The longest wait a provider header can impose (a bogus far-future value would stall sends for years). */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -55,13 +61,13 @@ export const resetMsOf = (headers: Headers, nowMs: number): number | undefined =
 
 /**
  * When the quota announced by `RateLimit-Remaining` / `X-RateLimit-Remaining`
- * is spent, the wait until it resets (`DEFAULT_RETRY_AFTER_MS` when the reset
+ * is spent, the wait until it resets (`DEFAULT_QUOTA_RESET_MS` when the reset
  * is not given); `undefined` while calls remain.
  */
 export const quotaResetMsOf = (headers: Headers, nowMs: number): number | undefined => {
   const remaining = header(headers, 'ratelimit-remaining', 'x-ratelimit-remaining');
   if (remaining === undefined || !/^0+$/.test(remaining)) return undefined;
-  return resetMsOf(headers, nowMs) ?? DEFAULT_RETRY_AFTER_MS;
+  return resetMsOf(headers, nowMs) ?? DEFAULT_QUOTA_RESET_MS;
 };
 
 /** The wait a 429 asks for: `Retry-After`, else the reset header, else `DEFAULT_RETRY_AFTER_MS`; always bounded. */
