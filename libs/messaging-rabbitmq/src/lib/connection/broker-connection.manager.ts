@@ -85,7 +85,11 @@ export interface BrokerConnection {
   /** Registers a state listener; returns its removal. */
   readonly onStateChange: (listener: (change: ConnectionStateChange) => void) => () => void;
   readonly openChannel: <C extends amqp.Channel>(spec: ChannelSpec<C>) => ManagedChannel<C>;
-  /** Runs `work` on a short-lived channel of the current connection (waiting up to `timeoutMs` for one). */
+  /**
+   * Runs `work` on a short-lived channel of the current connection, waiting
+   * up to `timeoutMs` for one; rejects with `BrokerUnavailable` when there is
+   * none by then, or with what `work` or amqplib threw.
+   */
   readonly withChannel: <A>(timeoutMs: number, work: (channel: amqp.Channel) => Promise<A>) => Promise<A>;
   /** Closes every managed channel, then the connection; final. Never rejects. */
   readonly close: () => Promise<void>;
@@ -422,7 +426,12 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
 
     withChannel: async (timeoutMs, work) => {
       const on = await waitForModel(timeoutMs);
-      if (on === undefined) throw new Error('Connection closed: no connection within the timeout');
+      if (on === undefined) {
+        throw new BrokerUnavailable({
+          reason: isClosed() ? 'connection closed' : `no connection within ${timeoutMs} ms`,
+          retryable: !isClosed(),
+        });
+      }
       const channel = await on.createChannel();
       channel.on('error', noop);
       try {

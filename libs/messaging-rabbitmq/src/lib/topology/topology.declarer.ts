@@ -6,7 +6,7 @@ import type * as amqp from 'amqplib';
 import { Effect } from 'effect';
 import type { BrokerConnection } from '../connection/broker-connection.manager';
 import { describeAmqpFailure } from '../shared/amqp-failure.format';
-import { TopologyDeclarationFailed } from '../shared/messaging.errors';
+import { BrokerUnavailable, TopologyDeclarationFailed } from '../shared/messaging.errors';
 import type { Topology } from './topology.table';
 
 /** Declares `topology` on a short-lived channel, waiting up to `timeoutMs` for the connection. */
@@ -18,6 +18,9 @@ export const declareTopology = (
   Effect.tryPromise({
     try: () => connection.withChannel(timeoutMs, (channel) => declareOn(channel, topology)),
     catch: (error) => {
+      if (error instanceof BrokerUnavailable) {
+        return new TopologyDeclarationFailed({ reason: `connection: ${error.reason}`, retryable: error.retryable });
+      }
       const step = error instanceof DeclarationStepFailed ? error.step : 'connection';
       const failure = describeAmqpFailure(error instanceof DeclarationStepFailed ? error.cause : error);
       return new TopologyDeclarationFailed({ reason: `${step}: ${failure.reason}`, retryable: failure.retryable });

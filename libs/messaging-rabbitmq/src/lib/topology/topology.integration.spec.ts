@@ -108,6 +108,24 @@ describe('the declared topology (RabbitMQ)', () => {
     });
   });
 
+  it('fails as retryable, naming the connection, when there is no connection to declare on', async () => {
+    const unstarted = makeBrokerConnection({
+      url: testAmqpUrl(),
+      connectionName: 'topology-spec-unstarted',
+      connectTimeoutMs: 1_000,
+      heartbeatSeconds: 15,
+      reconnectMinDelayMs: 50,
+      reconnectMaxDelayMs: 500,
+    });
+    const result = await Effect.runPromise(Effect.either(declareTopology(unstarted, topology, 50)));
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'TopologyDeclarationFailed',
+      reason: 'connection: no connection within 50 ms',
+      retryable: true,
+    });
+    await unstarted.close();
+  });
+
   it('routes a command to the commands queue, and dead-letters it after the delivery limit (x-death delivery_limit)', async () => {
     const channel = await broker.freshChannel();
     channel.publish(topology.exchanges.commands.name, topology.routingKeys.topUpRequest, Buffer.from('{}'), {
