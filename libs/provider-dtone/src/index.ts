@@ -115,23 +115,34 @@ export {
   type DvsBenefitTypeName,
 } from './lib/schemas/dvs-product.schema';
 export { DvsTransaction, DvsTransactionStatus } from './lib/schemas/dvs-transaction.schema';
-export { DvsBalance } from './lib/schemas/dvs-balance.schema';
+export { DvsBalance, DvsBalanceFields } from './lib/schemas/dvs-balance.schema';
 export { DvsErrorBody } from './lib/schemas/dvs-error.schema';
 
 // Mappers
 export {
   type MoneyRange,
   type MoneyOrRange,
+  type PriceRange,
+  type PriceOrRange,
   type DvsProductPricing,
   type DvsProductRequirements,
   type MappedDvsProduct,
   MOBILE_SERVICE_ID,
   SUBSERVICE_OF_KIND,
   isMoneyRange,
+  isPriceRange,
   productKindOf,
   mapDvsProduct,
 } from './lib/mappers/dvs-product.mapper';
-export { statusOfDvs, receivedValueOf, mapDvsTransaction, callbackOfDvs } from './lib/mappers/dvs-transaction.mapper';
+export {
+  type DeliveredFields,
+  statusOfDvs,
+  deliveredFieldsOf,
+  receivedValueOf,
+  mapDvsTransaction,
+  callbackOfDvs,
+} from './lib/mappers/dvs-transaction.mapper';
+export { balancesOfDvs } from './lib/mappers/dvs-balance.mapper';
 export { operatorOf, operatorMatchOf } from './lib/mappers/dvs-operator.mapper';
 export { alpha2Of, alpha3Of } from './lib/mappers/country-code.table';
 

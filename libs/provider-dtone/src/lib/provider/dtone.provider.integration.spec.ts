@@ -1,6 +1,13 @@
-import { AirtimeProvider, money, parsePhoneNumber, type Product, type SendRequest } from '@airtime/domain';
+import {
+  AirtimeProvider,
+  formatPrecise,
+  money,
+  parsePhoneNumber,
+  type Product,
+  type SendRequest,
+} from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
-import { Effect, Either, Option } from 'effect';
+import { Effect, Either, Option, Schema } from 'effect';
 import {
   sampleDvsBalance,
   sampleDvsFixedProduct,
@@ -10,6 +17,8 @@ import {
 } from '../../testing/dvs.samples';
 import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
 import type { DvsConfig } from '../config/dvs.config';
+import { mapDvsProduct } from '../mappers/dvs-product.mapper';
+import { DvsProduct } from '../schemas/dvs-product.schema';
 import { type DtOneProviderOptions, dtOneProviderLayer, makeDtOneProvider } from './dtone.provider';
 
 let fake: FakeDvsServer;
@@ -40,6 +49,11 @@ const catalogue = [
   sampleDvsRangedProduct(),
   sampleDvsFixedProduct({ id: 13001, type: 'FIXED_VALUE_PIN_PURCHASE' }),
 ];
+
+/** The sample fixed product (11001, Globe PHP 100) as the domain knows it. */
+const fixedProduct: Product = Either.getOrThrow(
+  mapDvsProduct(Schema.decodeUnknownSync(DvsProduct)(sampleDvsFixedProduct())),
+).product;
 
 const listProductsOf = (provider: ReturnType<typeof makeDtOneProvider>) =>
   run(provider.listProducts({ countryIso: 'PH' }));
@@ -131,9 +145,8 @@ describe('DT One provider (against a fake DVS)', () => {
     fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: sampleDvsTransaction() }));
     const provider = makeDtOneProvider(config());
-    const product = { id: '11001' } as Product;
-    await run(provider.send(sendRequest(product)));
-    await run(provider.send(sendRequest(product)));
+    await run(provider.send(sendRequest(fixedProduct)));
+    await run(provider.send(sendRequest(fixedProduct)));
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /v1/products/11001',
       'POST /v1/async/transactions',
@@ -148,7 +161,7 @@ describe('DT One provider (against a fake DVS)', () => {
     });
     fake.on('GET', '/products/11001', () => ({ json: demanding }));
     fake.on('POST', '/async/transactions', () => ({ status: 201, json: sampleDvsTransaction() }));
-    const product = { id: '11001' } as Product;
+    const product = fixedProduct;
 
     const without = await attempt(makeDtOneProvider(config()).send(sendRequest(product)));
     expect(Either.isLeft(without) && without.left).toMatchObject({
@@ -169,7 +182,7 @@ describe('DT One provider (against a fake DVS)', () => {
   it('refuses, unsent, an amount the product cannot deliver', async () => {
     fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
     const provider = makeDtOneProvider(config());
-    const product = { id: '11001' } as Product;
+    const product = fixedProduct;
     const wrongAmount = await attempt(provider.send(sendRequest(product, { receive: money(5000n, PHP) })));
     const wrongCurrency = await attempt(
       provider.send(sendRequest(product, { receive: money(10000n, testCurrency('KES')) })),
@@ -194,14 +207,12 @@ describe('DT One provider (against a fake DVS)', () => {
       json: request.query.get('external_id') === 'topup-1-abc-1' ? [sampleDvsTransaction({ id: 77 })] : [],
     }));
     const provider = makeDtOneProvider(config());
-    expect(await run(provider.send(sendRequest({ id: '11001' } as Product)))).toMatchObject({
+    expect(await run(provider.send(sendRequest(fixedProduct)))).toMatchObject({
       providerTransactionId: '77',
       status: { class: 'COMPLETED' },
     });
     // and if DVS cannot show it, the outcome is unknown (never a failure)
-    const missing = await attempt(
-      provider.send(sendRequest({ id: '11001' } as Product, { providerExternalId: 'other' })),
-    );
+    const missing = await attempt(provider.send(sendRequest(fixedProduct, { providerExternalId: 'other' })));
     expect(Either.isLeft(missing) && missing.left._tag).toBe('ProviderOutcomeUnknown');
   });
 
@@ -214,7 +225,7 @@ describe('DT One provider (against a fake DVS)', () => {
     );
     const provider = makeDtOneProvider(config());
     for (const providerExternalId of ['hang', 'gateway']) {
-      const result = await attempt(provider.send(sendRequest({ id: '11001' } as Product, { providerExternalId })));
+      const result = await attempt(provider.send(sendRequest(fixedProduct, { providerExternalId })));
       expect(Either.isLeft(result) && result.left._tag).toBe('ProviderOutcomeUnknown');
     }
   });
@@ -266,10 +277,37 @@ describe('DT One provider (against a fake DVS)', () => {
     }));
     const USD = testCurrency('USD');
     const EUR = testCurrency('EUR');
-    expect(await run(makeDtOneProvider(config()).balances())).toEqual([
-      { available: money(152075n, USD), holding: money(1250n, USD), creditLimit: money(10000n, USD) },
-      { available: money(152075n, EUR), holding: money(1250n, EUR), creditLimit: money(0n, EUR) },
+    expect(await run(makeDtOneProvider(config()).balances())).toEqual({
+      balances: [
+        { available: money(152075n, USD), holding: money(1250n, USD), creditLimit: money(10000n, USD) },
+        { available: money(152075n, EUR), holding: money(1250n, EUR), creditLimit: money(0n, EUR) },
+      ],
+      unreadable: [],
+    });
+  });
+
+  it('reports an unreadable balance (available 1520.7512 USD, "id": "USD-1") by field and reason, and reads the others', async () => {
+    fake.on('GET', '/balances', () => ({
+      json: [
+        sampleDvsBalance({ available: 1520.7512 }),
+        sampleDvsBalance({ id: 'USD-1' }),
+        sampleDvsBalance({ id: 3, unit: 'EUR' }),
+        sampleDvsBalance({ id: 4, unit_type: 'POINTS', unit: 'PTS' }),
+      ],
+    }));
+    const result = await run(makeDtOneProvider(config()).balances());
+    expect(result.balances).toEqual([
+      {
+        available: money(152075n, testCurrency('EUR')),
+        holding: money(1250n, testCurrency('EUR')),
+        creditLimit: money(10000n, testCurrency('EUR')),
+      },
     ]);
+    expect(result.unreadable).toEqual([
+      { field: 'balances[0].available', reason: expect.stringContaining('not an exact USD amount') },
+      { field: 'balances[1].id', reason: 'not of the type the reference gives' },
+    ]);
+    expect(JSON.stringify(result.unreadable)).not.toMatch(/1520|USD-1/);
   });
 
   it('looks operators up with the identified flag, in domain terms', async () => {
@@ -329,6 +367,174 @@ describe('DT One provider (against a fake DVS)', () => {
     const program = Effect.flatMap(AirtimeProvider, (provider) =>
       Effect.map(provider.balances(), (balances) => [provider.id, balances] as const),
     );
-    expect(await run(Effect.provide(program, dtOneProviderLayer(config())))).toEqual(['dtone', []]);
+    expect(await run(Effect.provide(program, dtOneProviderLayer(config())))).toEqual([
+      'dtone',
+      { balances: [], unreadable: [] },
+    ]);
+  });
+
+  describe('an answer is held to the request', () => {
+    const answeredWith = (overrides: Record<string, unknown>) => {
+      fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+      fake.on('POST', '/async/transactions', () => ({ status: 201, json: sampleDvsTransaction(overrides) }));
+      return attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct)));
+    };
+    const destination = (unit: string, amount: number) => ({
+      source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 },
+      destination: { unit_type: 'CURRENCY', unit, amount },
+    });
+
+    it.each([
+      [
+        'a negative delivered amount (-100)',
+        { adjusted_values: destination('PHP', -100) },
+        'adjusted_values.destination.amount',
+      ],
+      [
+        'an amount above the request',
+        { adjusted_values: destination('PHP', 100.01) },
+        'adjusted_values.destination.amount',
+      ],
+      [
+        'an answer in USD for a PHP send',
+        { adjusted_values: destination('USD', 100) },
+        'adjusted_values.destination.unit',
+      ],
+      ['an answer about another transaction', { external_id: 'someone-else' }, 'external_id'],
+      [
+        'an amount that cannot be read exactly (1e15)',
+        { adjusted_values: destination('PHP', 1e15) },
+        'adjusted_values.destination.amount',
+      ],
+    ])(
+      'a create answered with %s is a mismatch (an unknown outcome), naming the field',
+      async (_case, overrides, field) => {
+        const result = await answeredWith(overrides);
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: 'ProviderAnswerMismatch',
+          provider: 'dtone',
+          field,
+          retryable: false,
+        });
+        expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/someone-else|1e\+?15|100\.01/);
+      },
+    );
+
+    it('keeps an answered amount below the request exactly (PHP 99.995)', async () => {
+      const result = await answeredWith({ adjusted_values: destination('PHP', 99.995) });
+      const sent = Either.getOrThrow(result);
+      expect(sent.receive && [sent.receive.currency.code, formatPrecise(sent.receive)]).toEqual(['PHP', '99.995']);
+    });
+
+    it('holds the existing transaction to the request too when the external id was already used', async () => {
+      fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+      fake.on('POST', '/async/transactions', () => ({
+        status: 400,
+        json: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] },
+      }));
+      fake.on('GET', '/transactions', () => ({
+        json: [sampleDvsTransaction({ adjusted_values: destination('USD', 100) })],
+      }));
+      const result = await attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct)));
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        field: 'adjusted_values.destination.unit',
+      });
+    });
+
+    it('a status query answered with only other transactions is a mismatch, never "never received"', async () => {
+      fake.on('GET', '/transactions', () => ({ json: [sampleDvsTransaction({ external_id: 'someone-else' })] }));
+      const result = await attempt(makeDtOneProvider(config()).statusByExternalId('topup-1-abc-1'));
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        field: 'external_id',
+      });
+    });
+
+    it('a status query never reports a delivered amount that is not positive or cannot be read', async () => {
+      fake.on('GET', '/transactions', (request) => ({
+        json: [
+          sampleDvsTransaction({
+            external_id: request.query.get('external_id'),
+            adjusted_values: destination('PHP', request.query.get('external_id') === 'negative' ? -100 : 1e15),
+          }),
+        ],
+      }));
+      const provider = makeDtOneProvider(config());
+      for (const externalId of ['negative', 'huge']) {
+        const result = await attempt(provider.statusByExternalId(externalId));
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: 'ProviderAnswerMismatch',
+          field: 'adjusted_values.destination.amount',
+        });
+      }
+    });
+
+    it('a callback reports a sub-unit delivered amount exactly (PHP 99.995, not 100.00), and refuses a negative one', async () => {
+      const provider = makeDtOneProvider(config());
+      const callback = await run(
+        provider.parseCallback(sampleDvsTransaction({ adjusted_values: destination('PHP', 99.995) })),
+      );
+      expect(callback.receive && formatPrecise(callback.receive)).toBe('99.995');
+      const negative = await attempt(
+        provider.parseCallback(sampleDvsTransaction({ adjusted_values: destination('PHP', -100) })),
+      );
+      expect(Either.isLeft(negative) && negative.left).toMatchObject({
+        _tag: 'InvalidProviderCallback',
+        reason: 'adjusted_values.destination.amount: not a positive amount',
+      });
+    });
+  });
+
+  describe('"not now" refusals', () => {
+    it.each([
+      ['DECLINED-DUPLICATED-TRANSACTION', 'DECLINED', '2026-11-02T10:05:00.000Z'],
+      ['REJECTED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY', 'REJECTED', '2026-11-02T11:00:00.000Z'],
+    ])(
+      'a create answered %s is ProviderRetryLater, not before the window has passed',
+      async (message, klass, earliest) => {
+        fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+        fake.on('POST', '/async/transactions', () => ({
+          status: 201,
+          json: sampleDvsTransaction({ status: { id: 1, message, class: { id: 1, message: klass } } }),
+        }));
+        const provider = makeDtOneProvider(config(), { nowMs: () => Date.parse('2026-11-02T10:00:00Z') });
+        const result = await attempt(provider.send(sendRequest(fixedProduct)));
+        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderRetryLater', retryable: true });
+        expect(
+          Either.isLeft(result) &&
+            result.left._tag === 'ProviderRetryLater' &&
+            result.left.earliestRetryAt.toISOString(),
+        ).toBe(earliest);
+      },
+    );
+  });
+
+  describe('the destination and the product agree, before any HTTP call', () => {
+    it.each([
+      [
+        'a Tanzanian number for a Philippine product',
+        { destination: phone('+255712000111') },
+        'DESTINATION_COUNTRY_MISMATCH',
+      ],
+      ['a KES amount for a PHP product', { receive: money(10000n, testCurrency('KES')) }, 'INVALID_REQUEST'],
+    ])('refuses %s', async (_case, overrides, providerCode) => {
+      const result = await attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct, overrides)));
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode,
+        retryable: false,
+      });
+      expect(fake.requests).toEqual([]);
+    });
+
+    it('refuses when the product as DVS defines it serves another country than the one the caller had', async () => {
+      fake.on('GET', '/products/11001', () => ({
+        json: sampleDvsFixedProduct({ operator: sampleDvsOperator({ country: { iso_code: 'KEN', name: 'Kenya' } }) }),
+      }));
+      const result = await attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct)));
+      expect(Either.isLeft(result) && result.left).toMatchObject({ providerCode: 'DESTINATION_COUNTRY_MISMATCH' });
+      expect(fake.requests.map((request) => request.method)).toEqual(['GET']);
+    });
   });
 });

@@ -1,19 +1,20 @@
 import {
   AirtimeProvider,
   type AirtimeProviderService,
-  currencyOf,
+  checkSendAnswer,
+  destinationCurrencyOf,
   InvalidProviderCallback,
-  type Money,
-  moneyFromJsonNumber,
   type OperatorMatch,
+  type Product,
   type ProductFilter,
-  type ProviderBalance,
+  type ProviderBalances,
   type ProviderCallback,
   type ProviderError,
+  ProviderAnswerMismatch,
   ProviderOutcomeUnknown,
   ProviderRejected,
-  ProviderResponseInvalid,
   type ProviderTransaction,
+  retryLaterOfStatus,
   type SendRequest,
   toE164,
 } from '@airtime/domain';
@@ -37,8 +38,8 @@ import {
   SUBSERVICE_OF_KIND,
 } from '../mappers/dvs-product.mapper';
 import { operatorMatchOf } from '../mappers/dvs-operator.mapper';
-import { callbackOfDvs, mapDvsTransaction } from '../mappers/dvs-transaction.mapper';
-import type { DvsBalance } from '../schemas/dvs-balance.schema';
+import { balancesOfDvs } from '../mappers/dvs-balance.mapper';
+import { callbackOfDvs, deliveredFieldsOf, mapDvsTransaction } from '../mappers/dvs-transaction.mapper';
 import type { DvsProduct, DvsProductType } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { type ProductCatalogueCache, makeProductCatalogueCache } from './product-catalogue.cache';
@@ -100,35 +101,74 @@ export const productsQueryOf = (filter: ProductFilter): DvsProductsQuery | undef
   };
 };
 
-const balanceOf = (balance: DvsBalance): Either.Either<ProviderBalance, ProviderResponseInvalid> => {
-  const invalid = (reason: string) =>
-    new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason: `balance ${balance.id}: ${reason}` });
-  return Either.gen(function* () {
-    const currency = yield* Either.mapLeft(currencyOf(balance.unit), () =>
-      invalid(`unknown currency "${balance.unit}"`),
-    );
-    const read = (amount: number, what: string): Either.Either<Money, ProviderResponseInvalid> =>
-      Either.mapLeft(moneyFromJsonNumber(amount, currency), (error) => invalid(`${what} ${error.reason}`));
-    return {
-      available: yield* read(balance.available, 'available'),
-      holding: yield* read(balance.holding, 'holding'),
-      creditLimit: yield* read(balance.credit_limit ?? 0, 'credit limit'),
-    };
-  });
-};
-
 /** A DVS transaction of a read, as the port reports it. */
 const transactionOfRead = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> =>
   mapDvsTransaction(transaction);
 
-/** A DVS transaction answered to a write: one we cannot read is an unknown outcome, settled by a status query. */
+/**
+ * A DVS transaction answered to a write: one we cannot read is an unknown
+ * outcome, settled by a status query (a mismatch already says so).
+ */
 const transactionOfWrite = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> =>
   Either.match(mapDvsTransaction(transaction), {
-    onLeft: (error) => Effect.fail(unknownOutcome(`transaction ${transaction.id} answered with ${error.reason}`)),
+    onLeft: (error) =>
+      Effect.fail(
+        error._tag === 'ProviderAnswerMismatch'
+          ? error
+          : unknownOutcome(`the transaction answered cannot be read: ${error.reason}`),
+      ),
     onRight: Effect.succeed,
   });
 
+/**
+ * The answer about one of our sends, held to the request: the same external
+ * id, the requested currency, a positive amount no greater than asked
+ * (`ProviderAnswerMismatch` otherwise). A send refused "for now" (a
+ * duplicate, the limits on the beneficiary's number) is `ProviderRetryLater`.
+ */
+const answerToSend = (
+  request: SendRequest,
+  transaction: DvsTransaction,
+  nowMs: () => number,
+): Effect.Effect<ProviderTransaction, ProviderError> =>
+  Effect.flatMap(transactionOfWrite(transaction), (mapped) =>
+    Either.match(
+      checkSendAnswer(DTONE_PROVIDER_ID, request, mapped, {
+        externalId: 'external_id',
+        ...deliveredFieldsOf(transaction),
+      }),
+      {
+        onLeft: (mismatch): Effect.Effect<ProviderTransaction, ProviderError> => Effect.fail(mismatch),
+        onRight: (checked) => {
+          const later = retryLaterOfStatus(DTONE_PROVIDER_ID, checked.status, new Date(nowMs()));
+          return later === undefined ? Effect.succeed(checked) : Effect.fail(later);
+        },
+      },
+    ),
+  );
+
 const decodeCallback = Schema.decodeUnknownEither(DvsTransaction);
+
+/**
+ * A product serves one country (its operator's) in one destination currency:
+ * a send to a number of another country, or in another currency, is refused
+ * before anything reaches DVS.
+ */
+const destinationAgrees = (product: Product, request: SendRequest): Effect.Effect<void, ProviderRejected> => {
+  const currency = destinationCurrencyOf(product);
+  if (product.operator.countryIso !== request.destination.countryIso)
+    return Effect.fail(
+      rejected('DESTINATION_COUNTRY_MISMATCH', `product ${product.id} serves another country than the destination's`),
+    );
+  if (currency.code !== request.receive.currency.code)
+    return Effect.fail(
+      rejected(
+        'INVALID_REQUEST',
+        `product ${product.id} delivers ${currency.code}, not ${request.receive.currency.code}`,
+      ),
+    );
+  return Effect.void;
+};
 
 /**
  * The DT One DVS adapter of the `AirtimeProvider` port (id `dtone`).
@@ -155,11 +195,11 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
   const portTypes = new Set<string>(options.productTypes ?? DEFAULT_PORT_PRODUCT_TYPES);
 
   const mapProducts = (products: readonly DvsProduct[]): readonly MappedDvsProduct[] =>
-    products.flatMap((product) => {
+    products.flatMap((product, index) => {
       if (!portTypes.has(product.type)) return [];
       return Either.match(mapDvsProduct(product), {
         onLeft: (error) => {
-          options.onInvalidItem?.('GET /products', error.reason);
+          options.onInvalidItem?.('GET /products', `item ${index}: ${error.reason}`);
           return [];
         },
         onRight: (mapped) => [mapped],
@@ -191,16 +231,35 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       );
     });
 
+  /**
+   * The latest DVS transaction under exactly this external id; undefined when
+   * DVS lists none. A list of only other transactions is no proof that ours
+   * was never received: a mismatch, never "none".
+   */
+  const transactionByExternalId = (
+    providerExternalId: string,
+  ): Effect.Effect<DvsTransaction | undefined, ProviderError> =>
+    client.transactions({ externalId: providerExternalId }).pipe(
+      Effect.flatMap((transactions) => {
+        const ours = transactions
+          .filter((transaction) => transaction.external_id === providerExternalId)
+          .sort((a, b) => b.id - a.id)[0];
+        return ours === undefined && transactions.length > 0
+          ? Effect.fail(
+              new ProviderAnswerMismatch({
+                provider: DTONE_PROVIDER_ID,
+                field: 'external_id',
+                reason: 'an answer about another transaction',
+              }),
+            )
+          : Effect.succeed(ours);
+      }),
+    );
+
   const statusByExternalId = (
     providerExternalId: string,
   ): Effect.Effect<Option.Option<ProviderTransaction>, ProviderError> =>
-    client.transactions({ externalId: providerExternalId }).pipe(
-      Effect.map(
-        (transactions) =>
-          transactions
-            .filter((transaction) => transaction.external_id === providerExternalId)
-            .sort((a, b) => b.id - a.id)[0],
-      ),
+    transactionByExternalId(providerExternalId).pipe(
       Effect.flatMap((found) =>
         found === undefined ? Effect.succeed(Option.none()) : Effect.map(transactionOfRead(found), Option.some),
       ),
@@ -211,18 +270,12 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       const productId = positiveInteger(request.product.id);
       if (productId === undefined)
         return yield* Effect.fail(rejected('INVALID_REQUEST', `"${request.product.id}" is not a DVS product id`));
+      // before any HTTP call: the product as the caller has it must serve the destination's country in its currency
+      yield* destinationAgrees(request.product, request);
       const mapped = yield* productForSend(productId);
       const product = mapped.product;
-      const destinationCurrency =
-        product._tag === 'FixedProduct' ? product.destination.currency : product.destinationMin.currency;
-      if (request.receive.currency.code !== destinationCurrency.code) {
-        return yield* Effect.fail(
-          rejected(
-            'INVALID_REQUEST',
-            `product ${productId} delivers ${destinationCurrency.code}, not ${request.receive.currency.code}`,
-          ),
-        );
-      }
+      // and so must the product as DVS defines it
+      yield* destinationAgrees(product, request);
       if (product._tag === 'FixedProduct' && product.destination.amountMinor !== request.receive.amountMinor) {
         return yield* Effect.fail(
           rejected('INVALID_REQUEST', `product ${productId} is a fixed denomination other than the amount requested`),
@@ -275,7 +328,7 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
           ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
         })
         .pipe(
-          Effect.flatMap(transactionOfWrite),
+          Effect.flatMap((transaction) => answerToSend(request, transaction, nowMs)),
           Effect.tapError((error) =>
             // the catalogue is stale: the next list downloads it again
             Effect.sync(() =>
@@ -285,19 +338,15 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
             ),
           ),
           Effect.catchTag('ExternalIdAlreadyUsed', () =>
-            // not a failure: the transaction exists; its answer is the send's answer
-            statusByExternalId(request.providerExternalId).pipe(
+            // not a failure: the transaction exists; its answer is the send's answer, held to the request
+            transactionByExternalId(request.providerExternalId).pipe(
               Effect.catchAll((error) =>
                 Effect.fail(unknownOutcome(`external id already used, and fetching it failed: ${error.message}`)),
               ),
-              Effect.flatMap(
-                Option.match({
-                  onNone: () =>
-                    Effect.fail(
-                      unknownOutcome(`external id ${request.providerExternalId} already used, but not found`),
-                    ),
-                  onSome: Effect.succeed,
-                }),
+              Effect.flatMap((found) =>
+                found === undefined
+                  ? Effect.fail(unknownOutcome(`external id ${request.providerExternalId} already used, but not found`))
+                  : answerToSend(request, found, nowMs),
               ),
             ),
           ),
@@ -327,14 +376,8 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       ),
     );
 
-  const balances = () =>
-    client
-      .balances()
-      .pipe(
-        Effect.flatMap((list) =>
-          Effect.all(list.filter((balance) => balance.unit_type === 'CURRENCY').map((balance) => balanceOf(balance))),
-        ),
-      );
+  /** Each balance read on its own: one that cannot be read is listed in `unreadable`, never hides the others. */
+  const balances = (): Effect.Effect<ProviderBalances, ProviderError> => Effect.map(client.balances(), balancesOfDvs);
 
   const parseCallback = (body: unknown): Effect.Effect<ProviderCallback, InvalidProviderCallback> => {
     const invalid = (reason: string) => new InvalidProviderCallback({ provider: DTONE_PROVIDER_ID, reason });
@@ -356,7 +399,10 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
         ),
       onRight: (transaction) =>
         Either.match(callbackOfDvs(transaction), {
-          onLeft: (error) => Effect.fail(invalid(error.reason)),
+          onLeft: (error) =>
+            Effect.fail(
+              invalid(error._tag === 'ProviderAnswerMismatch' ? `${error.field}: ${error.reason}` : error.reason),
+            ),
           onRight: Effect.succeed,
         }),
     });

@@ -1,8 +1,24 @@
 import { Schema } from 'effect';
 import { DvsId, optionalNullable } from './dvs-common.schema';
 
-/** `GET /balances`. */
+/**
+ * `GET /balances`, one item as listed. Every field is taken as it comes and
+ * read by the adapter one balance at a time (`DvsBalanceFields`), so one
+ * balance that cannot be read (`"id": "USD-1"`, `available: 1520.7512` USD)
+ * is reported on its own and never hides the others.
+ */
 export const DvsBalance = Schema.Struct({
+  id: Schema.Unknown,
+  unit_type: Schema.Unknown,
+  unit: Schema.Unknown,
+  available: Schema.Unknown,
+  holding: Schema.Unknown,
+  credit_limit: Schema.optional(Schema.Unknown),
+});
+export type DvsBalance = typeof DvsBalance.Type;
+
+/** A balance as the reference describes it: `{id, unit_type, unit, available, holding, credit_limit}`. */
+export const DvsBalanceFields = Schema.Struct({
   id: DvsId,
   unit_type: Schema.String,
   unit: Schema.String,
@@ -10,4 +26,4 @@ export const DvsBalance = Schema.Struct({
   holding: Schema.Number,
   credit_limit: optionalNullable(Schema.Number),
 });
-export type DvsBalance = typeof DvsBalance.Type;
+export type DvsBalanceFields = typeof DvsBalanceFields.Type;

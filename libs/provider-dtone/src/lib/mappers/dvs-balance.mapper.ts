@@ -1,0 +1,68 @@
+import {
+  currencyOf,
+  type Money,
+  moneyFromJsonNumber,
+  type ProviderBalance,
+  type ProviderBalances,
+  type UnreadableBalance,
+} from '@airtime/domain';
+import { Either, ParseResult, Schema } from 'effect';
+import { type DvsBalance, DvsBalanceFields } from '../schemas/dvs-balance.schema';
+
+type Read<A> = Either.Either<A, UnreadableBalance>;
+
+/** `balances[2].available`: the position in DVS's list and the field, as the reference names it. */
+const where = (index: number, field: string): string => `balances[${index}]${field === '' ? '' : `.${field}`}`;
+
+/** The first field a decode failure points at, by name only (never the value). */
+const firstIssue = (error: ParseResult.ParseError): { readonly field: string; readonly kind: string } => {
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error);
+  const field = issue?.path.filter((key): key is string => typeof key === 'string' && /^[a-z_]{1,32}$/.test(key))[0];
+  return { field: field ?? '', kind: issue?._tag === 'Missing' ? 'missing' : 'not of the type the reference gives' };
+};
+
+/**
+ * One listed balance: the reference's fields, in a known currency, each
+ * amount exact in that currency's minor unit. Left: where and what kind of
+ * problem, never the value.
+ */
+const balanceOf = (balance: DvsBalance, index: number): Read<ProviderBalance> =>
+  Either.gen(function* () {
+    const fields = yield* Either.mapLeft(Schema.decodeUnknownEither(DvsBalanceFields)(balance), (error) => {
+      const { field, kind } = firstIssue(error);
+      return { field: where(index, field), reason: kind };
+    });
+    const currency = yield* Either.mapLeft(currencyOf(fields.unit), () => ({
+      field: where(index, 'unit'),
+      reason: 'not a known currency',
+    }));
+    const read = (amount: number, field: string): Read<Money> =>
+      Either.match(moneyFromJsonNumber(amount, currency), {
+        onLeft: (error) =>
+          Either.left({ field: where(index, field), reason: `not an exact ${currency.code} amount: ${error.reason}` }),
+        onRight: (value) => Either.right(value),
+      });
+    return {
+      available: yield* read(fields.available, 'available'),
+      holding: yield* read(fields.holding, 'holding'),
+      creditLimit: yield* read(fields.credit_limit ?? 0, 'credit_limit'),
+    };
+  });
+
+/**
+ * The currency balances DVS lists (other unit types are not money and are
+ * left out), each read on its own: the readable ones, and the others with
+ * their reasons.
+ */
+export const balancesOfDvs = (list: readonly DvsBalance[]): ProviderBalances => {
+  const balances: ProviderBalance[] = [];
+  const unreadableBalances: UnreadableBalance[] = [];
+  list.forEach((balance, index) => {
+    if (typeof balance.unit_type === 'string' && balance.unit_type !== 'CURRENCY') return;
+    Either.match(balanceOf(balance, index), {
+      onLeft: (problem) => unreadableBalances.push(problem),
+      onRight: (read) => balances.push(read),
+    });
+  });
+  return { balances, unreadable: unreadableBalances };
+};
