@@ -1,6 +1,5 @@
 import { test } from '@fast-check/jest';
 import { Either } from 'effect';
-import fc from 'fast-check';
 import { arbitraryProductId, testCurrency } from '../../testing/product.arbitraries';
 import type { ExchangeRate } from '../money/exchange-rate';
 import { money } from '../money/money';

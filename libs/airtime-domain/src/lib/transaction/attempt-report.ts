@@ -1,9 +1,11 @@
 import { Either } from 'effect';
 import { type Attempt, type AttemptFailure, type AttemptState, failureOfStatus } from './attempt';
 import { hasAttemptsLeft, nextAttemptAt } from './retry.policy';
-import type { TopUp, TopUpChange } from './top-up';
+import { supersedes } from './status-precedence.policy';
+import type { TopUp, TopUpChange, TopUpFailure } from './top-up';
 import {
   isFailureClass,
+  isFinalClass,
   isPendingClass,
   statusOfClass,
   TRANSACTION_STATUS_CATALOGUE,
@@ -11,7 +13,7 @@ import {
   transactionStatus,
 } from './transaction-status';
 import type { IllegalTransition } from './transaction.errors';
-import { applyStatus, isReachable, movementsOf } from './transaction.machine';
+import { applyStatus, isReachable, type LedgerMovementKind, movementsOf } from './transaction.machine';
 
 /** What became known about one attempt: a status the provider reported for it. */
 export interface AttemptReport {
@@ -63,67 +65,130 @@ const fillInProviderTransactionId = (topUp: TopUp, attempt: Attempt, report: Att
 };
 
 /**
+ * The attempt after `report`, or undefined when the report changes nothing
+ * about its status (a duplicate, a stale status, or a reading of the same
+ * class that does not take precedence: see `supersedes`). An earlier
+ * attempt keeps the reading a later attempt was started on (`refine`
+ * false): e.g. the "not found" that let a resend reuse its external id.
+ */
+const mergeIntoAttempt = (
+  attempt: Attempt,
+  report: AttemptReport,
+  now: Date,
+  refine: boolean,
+): Either.Either<Attempt | undefined, IllegalTransition> => {
+  const failure = isFailureClass(report.status.class) ? (report.failure ?? failureOfStatus(report.status)) : undefined;
+  const previous = attempt.providerStatus;
+  if (previous !== undefined) {
+    const change = applyStatus(previous, report.status);
+    if (Either.isLeft(change)) return Either.left(change.left);
+    const replaces =
+      change.right._tag === 'Advanced' ||
+      (change.right._tag === 'AlreadyReflected' &&
+        refine &&
+        supersedes({ status: previous, failure: attempt.failure }, { status: report.status, failure }));
+    if (!replaces) return Either.right(undefined);
+  }
+  return Either.right({
+    ...attempt,
+    state: stateOf(report.status),
+    providerStatus: report.status,
+    providerTransactionId: attempt.providerTransactionId ?? report.providerTransactionId,
+    failure,
+    updatedAt: now,
+  });
+};
+
+/** What the top-up is, given its latest attempt (see `reportAttemptStatus`). */
+interface TopUpTarget {
+  readonly status: TransactionStatus;
+  readonly nextAttemptAt: Date | undefined;
+  readonly failureReason: TopUpFailure | undefined;
+}
+
+const targetOf = (topUp: TopUp, attempt: Attempt, report: AttemptReport, now: Date): TopUpTarget => {
+  const status = attempt.providerStatus ?? statusOfClass('CREATED');
+  const failure = attempt.failure;
+  if (failure === undefined) return { status, nextAttemptAt: undefined, failureReason: undefined };
+  if (failure.retryable && hasAttemptsLeft(topUp.attempts.length)) {
+    const from = report.retryFrom === 'now' ? now : attempt.startedAt;
+    return {
+      status: statusOfClass('CREATED'),
+      // a reading that changes only the detail keeps the retry already scheduled
+      nextAttemptAt: topUp.nextAttemptAt ?? nextAttemptAt(from, topUp.attempts.length),
+      failureReason: undefined,
+    };
+  }
+  return {
+    status: topUpFailureStatus(isFinalClass(topUp.status.class) ? statusOfClass('CREATED') : topUp.status, status),
+    nextAttemptAt: undefined,
+    failureReason: {
+      reason: failure.reason,
+      attemptsExhausted: failure.retryable,
+      ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+    },
+  };
+};
+
+/**
+ * Moves the top-up to `target`. A top-up that is not final follows its
+ * latest attempt, back to CREATED too when that attempt failed and a retry
+ * is scheduled (the hold stays: no movement). A final top-up stays final: it
+ * only moves on along the machine (COMPLETED -> REVERSED) or takes a reading
+ * of its own class that took precedence on the attempt (a more specific
+ * detail, with its failure); a top-up its caller cancelled stays CANCELLED.
+ */
+const moveTopUp = (
+  topUp: TopUp,
+  attempts: readonly Attempt[],
+  target: TopUpTarget,
+  now: Date,
+): Either.Either<TopUpChange, IllegalTransition> => {
+  const recorded = withAttempts(topUp, attempts, now);
+  const moved = (status: TransactionStatus, movements: readonly LedgerMovementKind[]): TopUpChange => ({
+    topUp: { ...recorded, status, nextAttemptAt: target.nextAttemptAt, failureReason: target.failureReason },
+    movements,
+  });
+  const current = topUp.status;
+  if (isFinalClass(current.class)) {
+    if (topUp.failureReason?.reason === 'CANCELLED') return Either.right(noChange(recorded));
+    if (target.status.class === current.class) return Either.right(moved(target.status, []));
+    if (!isReachable(current.class, target.status.class)) return Either.right(noChange(recorded));
+  }
+  if (!isFinalClass(target.status.class) && !isReachable(current.class, target.status.class)) {
+    // back to waiting for the next attempt, or a pending status of a new attempt: the hold stays as it is
+    return Either.right(moved(target.status, []));
+  }
+  return Either.map(applyStatus(current, target.status), (change) =>
+    moved(change._tag === 'Advanced' ? change.status : target.status, movementsOf(change)),
+  );
+};
+
+const isLatestOf = (topUp: TopUp, attempt: Attempt): boolean =>
+  topUp.attempts[topUp.attempts.length - 1]?.number === attempt.number;
+
+/**
  * Applies a provider status to one attempt, then what it means to the
- * top-up: a pending or successful status moves the top-up through the
- * machine; a failure schedules a retry when it is retryable and attempts are
- * left, and otherwise ends the top-up (voiding the hold). Duplicates and
- * stale statuses change nothing.
+ * top-up. The same reports give the same top-up in any order:
+ * - on the attempt, a class reached later wins (an earlier one is stale);
+ *   within a class, `supersedes` decides; duplicates change nothing;
+ * - the top-up follows its latest attempt: CREATED while nothing is heard
+ *   and while a retry is scheduled after a retryable failure; the
+ *   attempt's pending status; COMPLETED (CAPTURE) or REVERSED; or, on a
+ *   failure that is not retryable or has no attempt left, the failure
+ *   status (VOID). A final top-up stays final (see `moveTopUp`);
+ * - a report about an earlier attempt is recorded on it (a class reached
+ *   later only) and moves nothing.
  */
 export const reportAttemptStatus = (
   topUp: TopUp,
   attempt: Attempt,
   report: AttemptReport,
   now: Date,
-): Either.Either<TopUpChange, IllegalTransition> => {
-  const previous = attempt.providerStatus;
-  if (previous !== undefined) {
-    const change = applyStatus(previous, report.status);
-    if (Either.isLeft(change)) return Either.left(change.left);
-    if (change.right._tag !== 'Advanced') return Either.right(fillInProviderTransactionId(topUp, attempt, report, now));
-  }
-  const failed = isFailureClass(report.status.class);
-  const failure = failed ? (report.failure ?? failureOfStatus(report.status)) : undefined;
-  const updatedAttempt: Attempt = {
-    ...attempt,
-    state: stateOf(report.status),
-    providerStatus: report.status,
-    providerTransactionId: report.providerTransactionId ?? attempt.providerTransactionId,
-    failure,
-    updatedAt: now,
-  };
-  const attempts = replaceAttempt(topUp, updatedAttempt);
-  const isLatest = topUp.attempts[topUp.attempts.length - 1]?.number === attempt.number;
-
-  if (failure === undefined || !isLatest) {
-    if (failed) return Either.right(noChange(withAttempts(topUp, attempts, now)));
-    return Either.map(applyStatus(topUp.status, report.status), (change) => ({
-      topUp: {
-        ...withAttempts(topUp, attempts, now),
-        status: change._tag === 'Advanced' ? change.status : topUp.status,
-      },
-      movements: movementsOf(change),
-    }));
-  }
-
-  const attemptsMade = topUp.attempts.length;
-  if (failure.retryable && hasAttemptsLeft(attemptsMade)) {
-    const from = report.retryFrom === 'now' ? now : attempt.startedAt;
-    return Either.right(
-      noChange({ ...withAttempts(topUp, attempts, now), nextAttemptAt: nextAttemptAt(from, attemptsMade) }),
-    );
-  }
-
-  return Either.map(applyStatus(topUp.status, topUpFailureStatus(topUp.status, report.status)), (change) => ({
-    topUp: {
-      ...withAttempts(topUp, attempts, now),
-      status: change._tag === 'Advanced' ? change.status : topUp.status,
-      nextAttemptAt: undefined,
-      failureReason: {
-        reason: failure.reason,
-        attemptsExhausted: failure.retryable,
-        ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-      },
-    },
-    movements: movementsOf(change),
-  }));
-};
+): Either.Either<TopUpChange, IllegalTransition> =>
+  Either.flatMap(mergeIntoAttempt(attempt, report, now, isLatestOf(topUp, attempt)), (updated) => {
+    if (updated === undefined) return Either.right(fillInProviderTransactionId(topUp, attempt, report, now));
+    const attempts = replaceAttempt(topUp, updated);
+    if (!isLatestOf(topUp, attempt)) return Either.right(noChange(withAttempts(topUp, attempts, now)));
+    return moveTopUp(topUp, attempts, targetOf(topUp, updated, report, now), now);
+  });

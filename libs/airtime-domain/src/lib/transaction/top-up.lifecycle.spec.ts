@@ -443,7 +443,8 @@ describe('applyProviderEvent', () => {
       applyProviderEvent(confirmed, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0.2)),
     );
     expect(change.movements).toEqual([]);
-    expect(change.topUp.status).toEqual(s('CONFIRMED'));
+    // nothing is held by the provider any more: the top-up waits for its next attempt, cancellable
+    expect(change.topUp.status).toEqual(s('CREATED'));
     expect(change.topUp.nextAttemptAt).toEqual(at(1));
   });
 
@@ -455,7 +456,7 @@ describe('applyProviderEvent', () => {
     expectNoOp(second, right(applyProviderEvent(second, unavailable, at(2), { providerExternalId: pid(1) })));
   });
 
-  it('ends in DECLINED when a later attempt fails with a status the top-up can no longer reach', () => {
+  it('ends in the status of a later attempt, which starts from CREATED again', () => {
     const submitted = right(applyProviderEvent(withAttempt(), s('SUBMITTED'), at(0))).topUp;
     const retrying = right(
       applyProviderEvent(submitted, transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE'), at(0)),
@@ -463,7 +464,7 @@ describe('applyProviderEvent', () => {
     const second = right(startAttempt(retrying, at(1))).topUp;
     const change = right(applyProviderEvent(second, transactionStatus('REJECTED-BARRED-CREDIT-PARTY'), at(2)));
     expect(change.movements).toEqual(['VOID']);
-    expect(change.topUp.status).toEqual(transactionStatus('DECLINED-BARRED-CREDIT-PARTY'));
+    expect(change.topUp.status).toEqual(transactionStatus('REJECTED-BARRED-CREDIT-PARTY'));
     expect(last(change.topUp)?.providerStatus).toEqual(transactionStatus('REJECTED-BARRED-CREDIT-PARTY'));
   });
 
@@ -472,6 +473,100 @@ describe('applyProviderEvent', () => {
     expect(left(applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerTransactionId: 'nope' })).code).toBe(
       'ATTEMPT_NOT_FOUND',
     );
+  });
+});
+
+describe('events in any order', () => {
+  const unavailable = transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE');
+  const barred = transactionStatus('DECLINED-BARRED-CREDIT-PARTY');
+  /** Applies events to a top-up with one attempt started; the top-up and every movement. */
+  const deliver = (events: readonly ReturnType<typeof s>[], topUp: TopUp = withAttempt()) =>
+    events.reduce(
+      ({ topUp: current, movements }, event, index) => {
+        const change = right(applyProviderEvent(current, event, at(0.1 * (index + 1))));
+        return { topUp: change.topUp, movements: [...movements, ...change.movements] };
+      },
+      { topUp, movements: [] as string[] },
+    );
+  const outcome = ({ topUp, movements }: ReturnType<typeof deliver>) => ({
+    status: topUp.status,
+    failureReason: topUp.failureReason,
+    nextAttemptAt: topUp.nextAttemptAt,
+    attempt: { state: last(topUp)?.state, status: last(topUp)?.providerStatus, failure: last(topUp)?.failure },
+    movements,
+  });
+
+  it('CONFIRMED and DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE give one top-up, waiting and cancellable, in either order', () => {
+    const confirmedFirst = deliver([s('CONFIRMED'), unavailable]);
+    const declinedFirst = deliver([unavailable, s('CONFIRMED')]);
+    expect(outcome(confirmedFirst)).toEqual(outcome(declinedFirst));
+    expect(confirmedFirst.topUp.status).toEqual(s('CREATED'));
+    expect(confirmedFirst.topUp.nextAttemptAt).toEqual(at(1));
+    expect(right(cancelTopUp(confirmedFirst.topUp, at(0.5))).topUp.status).toEqual(s('CANCELLED'));
+    expect(right(cancelTopUp(declinedFirst.topUp, at(0.5))).topUp.status).toEqual(s('CANCELLED'));
+  });
+
+  it('a specific detail wins over the bare class, in either order', () => {
+    const bareFirst = deliver([s('DECLINED'), barred]);
+    const barredFirst = deliver([barred, s('DECLINED')]);
+    expect(outcome(bareFirst)).toEqual(outcome(barredFirst));
+    expect(bareFirst.topUp.status).toEqual(barred);
+    expect(bareFirst.topUp.failureReason).toEqual({
+      reason: 'DECLINED_BY_OPERATOR',
+      attemptsExhausted: false,
+      detail: 'Declined - Credit party is barred',
+    });
+    expect(bareFirst.movements).toEqual(['VOID']);
+  });
+
+  it('a failure that ends the top-up wins over one that would retry, in either order', () => {
+    const retryFirst = deliver([unavailable, s('DECLINED')]);
+    const endFirst = deliver([s('DECLINED'), unavailable]);
+    expect(outcome(retryFirst)).toEqual(outcome(endFirst));
+    expect(endFirst.topUp.status).toEqual(s('DECLINED'));
+    expect(endFirst.topUp.nextAttemptAt).toBeUndefined();
+    expect(endFirst.movements).toEqual(['VOID']);
+  });
+
+  it('a send outcome and a callback of the same status agree whichever comes first', () => {
+    const failed = attemptFailed({ reason: 'OPERATOR_UNAVAILABLE', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' });
+    const sendFirst = right(recordAttemptOutcome(withAttempt(), failed, at(0.1))).topUp;
+    const callbackFirst = right(applyProviderEvent(withAttempt(), barred, at(0.1))).topUp;
+    const a = deliver([barred], sendFirst);
+    const b = { topUp: right(recordAttemptOutcome(callbackFirst, failed, at(0.2))).topUp, movements: ['VOID'] };
+    expect(outcome(a)).toEqual(outcome(b));
+  });
+
+  it('on the last attempt, a specific failure replaces "attempts exhausted", in either order', () => {
+    let lastAttempt = created();
+    while (lastAttempt.attempts.length < MAX_ATTEMPTS) {
+      const started = right(startAttempt(lastAttempt, lastAttempt.nextAttemptAt ?? t0, 'dtone')).topUp;
+      lastAttempt =
+        started.attempts.length < MAX_ATTEMPTS
+          ? right(recordAttemptOutcome(started, attemptFailed({ reason: 'RATE_LIMITED' }), started.updatedAt)).topUp
+          : started;
+    }
+    const exhaustedFirst = deliver([unavailable, barred], lastAttempt);
+    const barredFirst = deliver([barred, unavailable], lastAttempt);
+    expect(outcome(exhaustedFirst)).toEqual(outcome(barredFirst));
+    expect(exhaustedFirst.topUp.status).toEqual(barred);
+    expect(exhaustedFirst.topUp.failureReason).toMatchObject({
+      reason: 'DECLINED_BY_OPERATOR',
+      attemptsExhausted: false,
+    });
+    expect(exhaustedFirst.movements).toEqual(['VOID']);
+    expect(deliver([unavailable], lastAttempt).topUp.failureReason).toMatchObject({ attemptsExhausted: true });
+  });
+
+  it('a cancelled top-up stays cancelled whatever is heard later about its failed attempt', () => {
+    const waiting = deliver([unavailable]).topUp;
+    const cancelled = right(cancelTopUp(waiting, at(0.5))).topUp;
+    const later = right(applyProviderEvent(cancelled, barred, at(0.6)));
+    expect(later.topUp.status).toEqual(s('CANCELLED'));
+    expect(later.topUp.failureReason).toEqual({ reason: 'CANCELLED', attemptsExhausted: false });
+    expect(later.movements).toEqual([]);
+    expect(last(later.topUp)?.providerStatus).toEqual(barred);
+    expectNoOp(cancelled, right(applyProviderEvent(cancelled, s('CONFIRMED'), at(0.7))));
   });
 });
 

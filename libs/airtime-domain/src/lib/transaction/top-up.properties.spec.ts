@@ -5,12 +5,23 @@ import {
   arbitraryAttemptOutcome,
   arbitraryDeliveredHistory,
   arbitraryEventSequence,
+  arbitraryLegalHistory,
+  arbitraryStatusOfClasses,
   ledgerLifecycleViolation,
   arbitraryProviderStatusAnswer,
   sampleNewTopUp,
   arbitraryTransactionStatus,
 } from '../../testing/transaction.arbitraries';
-import { type AttemptOutcome, attemptFailed, attemptUnknown, type ProviderStatusAnswer } from './attempt';
+import {
+  attemptAccepted,
+  type AttemptOutcome,
+  attemptFailed,
+  attemptSucceeded,
+  attemptUnknown,
+  failureOfStatus,
+  providerFound,
+  type ProviderStatusAnswer,
+} from './attempt';
 import { MAX_ATTEMPTS, retryDelayMinutes } from './retry.policy';
 import { createTopUp, type TopUp, type TopUpChange } from './top-up';
 import {
@@ -20,7 +31,16 @@ import {
   resolveUnknownAttempt,
   startAttempt,
 } from './top-up.lifecycle';
-import { isFailureClass, isFinalClass, type TransactionClass, type TransactionStatus } from './transaction-status';
+import {
+  type DetailedStatusOf,
+  type FailureClass,
+  isFailureClass,
+  isFinalClass,
+  isPendingClass,
+  statusOfClass,
+  type TransactionClass,
+  type TransactionStatus,
+} from './transaction-status';
 import type { LedgerMovementKind } from './transaction.machine';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12, 0, 0));
@@ -106,6 +126,122 @@ describe('top-up under provider events', () => {
       }
     },
   );
+});
+
+/**
+ * How one status reaches the top-up: a callback or poll, the send's own
+ * outcome or a status query; or the send timing out after sending
+ * ('unknown': its status is not used).
+ */
+type Channel = 'event' | 'outcome' | 'query' | 'unknown';
+interface Delivery {
+  readonly status: TransactionStatus;
+  readonly via: Channel;
+}
+
+const outcomeOf = (status: TransactionStatus): AttemptOutcome | undefined => {
+  if (isPendingClass(status.class))
+    return attemptAccepted('tx-1', status.status as DetailedStatusOf<'CREATED' | 'CONFIRMED' | 'SUBMITTED'>);
+  if (status.class === 'COMPLETED') return attemptSucceeded('tx-1');
+  if (isFailureClass(status.class)) {
+    const { reason } = failureOfStatus(status);
+    return attemptFailed({ reason, status: status.status as DetailedStatusOf<FailureClass> });
+  }
+  return undefined; // REVERSED only comes by callback or query
+};
+
+const applyDelivery = (topUp: TopUp, { status, via }: Delivery, now: Date) => {
+  if (via === 'unknown') return recordAttemptOutcome(topUp, attemptUnknown('TIMEOUT_AFTER_SEND'), now);
+  const outcome = via === 'outcome' ? outcomeOf(status) : undefined;
+  if (outcome) return recordAttemptOutcome(topUp, outcome, now);
+  if (via === 'query') return resolveUnknownAttempt(topUp, providerFound(status, 'tx-1'), now);
+  return applyProviderEvent(topUp, status, now);
+};
+
+/**
+ * The events one attempt may bring: statuses of one true history (some
+ * skipped), other details of its failure classes (a provider contradicting
+ * itself within a class), each by any channel, some more than once, and
+ * perhaps the send timing out.
+ */
+const arbitraryEventSet: fc.Arbitrary<readonly Delivery[]> = arbitraryLegalHistory('CREATED')
+  .chain((history) =>
+    fc.tuple(
+      fc.subarray([...history]),
+      fc.array(
+        history.some((status) => isFailureClass(status.class))
+          ? arbitraryStatusOfClasses(history.filter((status) => isFailureClass(status.class)).map((st) => st.class))
+          : fc.constant(statusOfClass('CREATED')),
+        { maxLength: 3 },
+      ),
+      fc.boolean(),
+      fc.boolean(),
+    ),
+  )
+  .chain(([kept, others, withCreated, timedOut]) => {
+    const statuses = [...(withCreated ? [statusOfClass('CREATED')] : []), ...kept, ...others];
+    const way = fc.tuple(fc.constantFrom<Channel>('event', 'outcome', 'query'), fc.integer({ min: 1, max: 3 }));
+    return fc.array(way, { minLength: statuses.length, maxLength: statuses.length }).map((ways) => [
+      ...(timedOut ? [{ status: statusOfClass('CREATED'), via: 'unknown' as const }] : []),
+      ...statuses.flatMap((status, index) => {
+        const [via, copies] = ways[index] ?? ['event', 1];
+        return Array.from({ length: copies }, (): Delivery => ({ status, via }));
+      }),
+    ]);
+  });
+
+/** A top-up whose first attempt, or its last one (none left after it), has just been started. */
+const topUpAtAttempt = (lastAttempt: boolean): TopUp => {
+  let topUp = startedTopUp();
+  while (lastAttempt && topUp.attempts.length < MAX_ATTEMPTS) {
+    const failed = Either.getOrThrow(recordAttemptOutcome(topUp, attemptFailed({ reason: 'RATE_LIMITED' }), t0));
+    topUp = Either.getOrThrow(startAttempt(failed.topUp, failed.topUp.nextAttemptAt ?? t0)).topUp;
+  }
+  return topUp;
+};
+
+/** Everything about the top-up that its events decide (not the times they came at). */
+const settledView = (topUp: TopUp, movements: readonly LedgerMovementKind[]) => {
+  const attempt = topUp.attempts[topUp.attempts.length - 1];
+  return {
+    status: topUp.status,
+    failureReason: topUp.failureReason,
+    nextAttemptAt: topUp.nextAttemptAt,
+    awaitingStatusQuery: topUp.awaitingStatusQuery,
+    attempt: attempt && {
+      state: attempt.state,
+      providerStatus: attempt.providerStatus,
+      providerTransactionId: attempt.providerTransactionId,
+      failure: attempt.failure,
+    },
+    movements,
+  };
+};
+
+describe('top-up under events in any order', () => {
+  test.prop([
+    arbitraryEventSet.chain((events) =>
+      fc.tuple(
+        fc.shuffledSubarray([...events], { minLength: events.length }),
+        fc.shuffledSubarray([...events], { minLength: events.length }),
+      ),
+    ),
+    fc.boolean(),
+  ])('any permutation of the same events converges: same status, detail, failure and movements', ([a, b], last) => {
+    const start = topUpAtAttempt(last);
+    const run = (events: readonly Delivery[]) => {
+      let topUp = start;
+      const movements: LedgerMovementKind[] = [];
+      events.forEach((delivery, index) => {
+        // the events of one true history never contradict each other
+        const change = Either.getOrThrow(applyDelivery(topUp, delivery, at(10 + index)));
+        topUp = change.topUp;
+        movements.push(...change.movements);
+      });
+      return settledView(topUp, movements);
+    };
+    expect(run(b)).toEqual(run(a));
+  });
 });
 
 type Command =

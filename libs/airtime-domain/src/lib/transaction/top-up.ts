@@ -23,7 +23,14 @@ export interface TopUp {
   readonly externalId: ExternalId;
   readonly destination: PhoneNumber;
   readonly quote: Quote;
-  /** The top-up's own status; it only moves forward (see `applyStatus`). */
+  /**
+   * The top-up's own status, that of its latest attempt: CREATED until the
+   * provider reports on it and again while a retry is scheduled after a
+   * retryable failure; the attempt's pending status while the provider
+   * holds it; then final. A final status stays (only COMPLETED -> REVERSED,
+   * or a detail of the same class that takes precedence). The same provider
+   * events give the same status in any order (see `reportAttemptStatus`).
+   */
   readonly status: TransactionStatus;
   readonly attempts: readonly Attempt[];
   /** When a scheduled retry is due; `undefined` when none is scheduled. */
