@@ -4,7 +4,13 @@
 export { type Retryability, type TaggedErrorClass, taggedError, isRetryable } from './lib/errors/tagged-error';
 
 // Money
-export { type Currency, currencyOf, knownCurrencies, sameCurrency } from './lib/money/currency';
+export {
+  type Currency,
+  CODES_WITHOUT_MINOR_UNIT,
+  currencyOf,
+  knownCurrencies,
+  sameCurrency,
+} from './lib/money/currency';
 export {
   type Money,
   money,
@@ -14,6 +20,7 @@ export {
   moneyFromJsonNumber,
   formatMoney,
   formatProviderAmount,
+  MAX_PROVIDER_FRACTION_DIGITS,
   addMoney,
   subtractMoney,
   compareMoney,
