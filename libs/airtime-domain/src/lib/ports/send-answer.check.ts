@@ -75,9 +75,9 @@ export const checkReportedAmount = (
  * DVS statuses that refuse a send for now only (nothing delivered; the same
  * send may succeed later), with how long to wait before trying again. DVS
  * names the statuses (reference: class/status table) but documents no
- * window: 5 minutes for a duplicate (the operators' window, as Africa's
- * Talking states it for Safaricom) and an hour for the cumulative limits on
- * the beneficiary's number are this platform's choices.
+ * window: 5 minutes for a duplicate (the window Africa's Talking states in
+ * its own duplicate refusal) and an hour for the cumulative limits on the
+ * beneficiary's number are this platform's choices.
  */
 export const RETRY_LATER_DELAY_MINUTES: Readonly<Partial<Record<DetailedStatus, number>>> = {
   'DECLINED-DUPLICATED-TRANSACTION': 5,
