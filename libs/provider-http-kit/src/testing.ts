@@ -1,4 +1,5 @@
-// Test helpers of @airtime/provider-http-kit: a scriptable fake provider server over real HTTP.
+// Test helpers of @airtime/provider-http-kit: a scriptable fake provider server over real HTTP, and hostile
+// answers that plant secrets and phone numbers everywhere, for the adapters' leak tests.
 export {
   type RecordedRequest,
   type FakeReply,
@@ -7,3 +8,19 @@ export {
   startFakeHttpServer,
   unusedBaseUrl,
 } from './testing/fake-http.server';
+export {
+  type PlantedValues,
+  CANARY,
+  secretArbitrary,
+  phoneNumberForms,
+  forbiddenInRecords,
+  forbiddenInErrors,
+  leaksOf,
+  PLANTED,
+  plantText,
+  plantReply,
+  hostileJsonArbitrary,
+  oneLeafArbitrary,
+  hostileBodyArbitrary,
+  hostileReplyArbitrary,
+} from './testing/hostile-answer.arbitraries';

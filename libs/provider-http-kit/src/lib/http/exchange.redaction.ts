@@ -147,9 +147,16 @@ export const redactUrl = (url: string, scope: RedactionScope): string => {
   return redactText(parsed.toString(), scope);
 };
 
-/** A body for the log: redacted first, then cut (a cut never leaves part of a secret behind). */
-const loggedBody = (body: string | undefined, scope: RedactionScope): string | null =>
-  body === undefined ? null : redactText(body, scope).slice(0, MAX_LOGGED_BODY_LENGTH);
+/**
+ * A body for the log, cut to `MAX_LOGGED_BODY_LENGTH`. Only its beginning is
+ * redacted, with a margin longer than any secret and any number, so that the
+ * cut never leaves part of one behind; then it is cut.
+ */
+const loggedBody = (body: string | undefined, scope: RedactionScope): string | null => {
+  if (body === undefined) return null;
+  const margin = 64 + Math.max(0, ...scope.secrets.map((secret) => secret.length));
+  return redactText(body.slice(0, MAX_LOGGED_BODY_LENGTH + margin), scope).slice(0, MAX_LOGGED_BODY_LENGTH);
+};
 
 /** The transfer-log record of one exchange; headers are left out (they carry the credentials). */
 export const redactExchange = (provider: string, exchange: HttpExchange, scope: RedactionScope): TransferLogRecord => {
