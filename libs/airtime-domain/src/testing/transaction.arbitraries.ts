@@ -111,6 +111,7 @@ const retryableReasons: readonly AttemptFailureReason[] = [
   'PROVIDER_UNAVAILABLE',
   'RATE_LIMITED',
   'TIMEOUT_BEFORE_SEND',
+  'RETRY_LATER',
 ];
 const definiteReasons: readonly AttemptFailureReason[] = [
   'DECLINED_BY_OPERATOR',

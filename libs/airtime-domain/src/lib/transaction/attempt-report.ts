@@ -1,6 +1,6 @@
 import { Either } from 'effect';
 import { type Attempt, type AttemptFailure, type AttemptState, failureOfStatus } from './attempt';
-import { hasAttemptsLeft, nextAttemptAt } from './retry.policy';
+import { hasAttemptsLeft, nextAttemptAt, retryLaterDelayMinutesOf } from './retry.policy';
 import { supersedes } from './status-precedence.policy';
 import type { TopUp, TopUpChange, TopUpFailure } from './top-up';
 import {
@@ -27,6 +27,8 @@ export interface AttemptReport {
    * established (an unknown outcome the provider turned out not to have).
    */
   readonly retryFrom?: 'attempt' | 'now';
+  /** No retry before this time (a "not now" refusal that named one). */
+  readonly notBefore?: Date;
 }
 
 const noChange = (topUp: TopUp): TopUpChange => ({ topUp, movements: [] });
@@ -106,6 +108,25 @@ interface TopUpTarget {
   readonly failureReason: TopUpFailure | undefined;
 }
 
+/**
+ * The latest of the `scheduled` times (the schedule's, one already set) and,
+ * for a "not now" refusal, its delay counted from the attempt's start
+ * (`retryLaterDelayMinutesOf`) or the time the refusal named.
+ */
+const retryAt = (
+  scheduled: readonly (Date | undefined)[],
+  attempt: Attempt,
+  report: AttemptReport,
+): Date | undefined => {
+  const delayMinutes = attempt.providerStatus && retryLaterDelayMinutesOf(attempt.providerStatus);
+  const earliest = [
+    ...scheduled,
+    delayMinutes === undefined ? undefined : new Date(attempt.startedAt.getTime() + delayMinutes * 60_000),
+    report.notBefore,
+  ].filter((date): date is Date => date !== undefined);
+  return earliest.length === 0 ? undefined : new Date(Math.max(...earliest.map((date) => date.getTime())));
+};
+
 const targetOf = (topUp: TopUp, attempt: Attempt, report: AttemptReport, now: Date): TopUpTarget => {
   const status = attempt.providerStatus ?? statusOfClass('CREATED');
   const failure = attempt.failure;
@@ -114,8 +135,8 @@ const targetOf = (topUp: TopUp, attempt: Attempt, report: AttemptReport, now: Da
     const from = report.retryFrom === 'now' ? now : attempt.startedAt;
     return {
       status: statusOfClass('CREATED'),
-      // a reading that changes only the detail keeps the retry already scheduled
-      nextAttemptAt: topUp.nextAttemptAt ?? nextAttemptAt(from, topUp.attempts.length),
+      // a reading that takes precedence never brings a scheduled retry forward (see `supersedes`)
+      nextAttemptAt: retryAt([topUp.nextAttemptAt, nextAttemptAt(from, topUp.attempts.length)], attempt, report),
       failureReason: undefined,
     };
   }

@@ -1,3 +1,4 @@
+import { retryLaterDelayMinutesOf } from './retry.policy';
 import type { ExternalId } from './external-id';
 import {
   describeStatus,
@@ -19,6 +20,12 @@ export type AttemptFailureReason =
   | 'TIMEOUT_BEFORE_SEND'
   /** An unknown outcome the provider, asked by external id, never received. */
   | 'NOT_FOUND_AT_PROVIDER'
+  /**
+   * Refused for now, nothing sent: a duplicate within the provider's window
+   * or a limit on the credit party (`RETRY_LATER_DELAY_MINUTES`, Africa's
+   * Talking's 5-minute duplicate rule); retried no sooner than its delay.
+   */
+  | 'RETRY_LATER'
   | 'DECLINED_BY_OPERATOR'
   | 'REJECTED_BY_PROVIDER'
   | 'CANCELLED_AT_PROVIDER'
@@ -30,6 +37,7 @@ export const RETRYABLE_FAILURE_REASONS: readonly AttemptFailureReason[] = [
   'RATE_LIMITED',
   'TIMEOUT_BEFORE_SEND',
   'NOT_FOUND_AT_PROVIDER',
+  'RETRY_LATER',
 ];
 
 export const isRetryableFailureReason = (reason: AttemptFailureReason): boolean =>
@@ -67,6 +75,8 @@ export type AttemptOutcome =
       readonly status: DetailedStatusOf<FailureClass>;
       readonly providerTransactionId?: string;
       readonly detail?: string;
+      /** The earliest time to try again, when the provider named one (a "not now" refusal). */
+      readonly notBefore?: Date;
     }
   /** Sent, but no answer (timeout or 5xx after sending): the provider must be asked before anything else. */
   | { readonly _tag: 'Unknown'; readonly reason: UnknownOutcomeReason; readonly detail?: string };
@@ -88,6 +98,7 @@ export const attemptFailed = (fields: {
   readonly status?: DetailedStatusOf<FailureClass>;
   readonly providerTransactionId?: string;
   readonly detail?: string;
+  readonly notBefore?: Date;
 }): AttemptOutcome => ({
   ...fields,
   _tag: 'Failed',
@@ -109,12 +120,17 @@ export const providerFound = (status: TransactionStatus, providerTransactionId?:
 
 export const providerNotFound: ProviderStatusAnswer = { _tag: 'NotFound' };
 
-/** The failure a provider's failure status stands for. */
+/**
+ * The failure a provider's failure status stands for: the operator being
+ * unavailable and the "not now" statuses (`RETRY_LATER_DELAY_MINUTES`) are
+ * retryable, every other failure is not.
+ */
 export const failureOfStatus = (status: TransactionStatus): AttemptFailure => {
   const detail = describeStatus(status.status);
   if (status.status.endsWith('-OPERATOR-CURRENTLY-UNAVAILABLE')) {
     return { reason: 'OPERATOR_UNAVAILABLE', retryable: true, detail };
   }
+  if (retryLaterDelayMinutesOf(status) !== undefined) return { reason: 'RETRY_LATER', retryable: true, detail };
   switch (status.class) {
     case 'REJECTED':
       return { reason: 'REJECTED_BY_PROVIDER', retryable: false, detail };

@@ -1,3 +1,5 @@
+import type { DetailedStatus, TransactionStatus } from './transaction-status';
+
 /**
  * engageSPARK's retry schedule: each retry this many minutes after the
  * previous attempt (6 retries within 4-5 hours).
@@ -23,3 +25,21 @@ export const nextAttemptAt = (previousAttemptAt: Date, attemptsMade: number): Da
 };
 
 export const hasAttemptsLeft = (attemptsMade: number): boolean => attemptsMade < MAX_ATTEMPTS;
+
+/**
+ * DVS statuses that mean "not now" rather than "no": nothing was sent, and
+ * trying again before the delay would be refused again. A duplicate within
+ * DVS's window (5 minutes, like Africa's Talking's), and limits on what one
+ * credit party may receive (counted over a period; an hour is waited).
+ */
+export const RETRY_LATER_DELAY_MINUTES: Readonly<Partial<Record<DetailedStatus, number>>> = {
+  'DECLINED-DUPLICATED-TRANSACTION': 5,
+  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
+  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
+  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
+  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
+};
+
+/** Minutes to wait after `status`; undefined when it is not a "not now" refusal. */
+export const retryLaterDelayMinutesOf = (status: TransactionStatus): number | undefined =>
+  RETRY_LATER_DELAY_MINUTES[status.status];

@@ -570,6 +570,30 @@ describe('events in any order', () => {
   });
 });
 
+describe('"not now" refusals', () => {
+  it('retries a DVS duplicate or credit-party limit after its delay, not on the schedule', () => {
+    const duplicate = right(
+      applyProviderEvent(withAttempt(), transactionStatus('DECLINED-DUPLICATED-TRANSACTION'), at(0.5)),
+    );
+    expect(duplicate.movements).toEqual([]);
+    expect(duplicate.topUp.status).toEqual(s('CREATED'));
+    expect(last(duplicate.topUp)?.failure).toMatchObject({ reason: 'RETRY_LATER', retryable: true });
+    expect(duplicate.topUp.nextAttemptAt).toEqual(at(5));
+    const limited = right(
+      applyProviderEvent(withAttempt(), transactionStatus('REJECTED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT'), at(0.5)),
+    );
+    expect(limited.topUp.nextAttemptAt).toEqual(at(60));
+  });
+
+  it('retries no sooner than the time a refusal named', () => {
+    const refused = attemptFailed({ reason: 'RETRY_LATER', notBefore: at(5) });
+    const change = right(recordAttemptOutcome(withAttempt(), refused, at(0.1)));
+    expect(change.topUp.nextAttemptAt).toEqual(at(5));
+    expect(left(startAttempt(change.topUp, at(4.9)))._tag).toBe('AttemptNotDue');
+    expect(right(startAttempt(change.topUp, at(5))).attempt.number).toBe(2);
+  });
+});
+
 describe('topUpFailureStatus', () => {
   it('keeps the failing status when reachable, else maps it to DECLINED', () => {
     const barred = transactionStatus('REJECTED-BARRED-CREDIT-PARTY');

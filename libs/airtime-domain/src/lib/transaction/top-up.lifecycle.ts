@@ -165,6 +165,7 @@ const reportOf = (outcome: Exclude<AttemptOutcome, { _tag: 'Unknown' }>): Attemp
           retryable: outcome.retryable,
           ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
         },
+        ...(outcome.notBefore === undefined ? {} : { notBefore: outcome.notBefore }),
       };
   }
 };
