@@ -1,4 +1,4 @@
-import type { Money } from '@airtime/domain';
+import type { Money, PhoneNumber } from '@airtime/domain';
 import type { DvsBenefitTypeName, DvsProductType } from '../schemas/dvs-product.schema';
 
 /** Typed inputs of the DVS endpoints (camelCase here, snake_case on the wire). */
@@ -62,6 +62,11 @@ export interface DvsTransactionsQuery {
   readonly fromDate?: Date | string;
   /** Creation date to (inclusive). */
   readonly toDate?: Date | string;
+  /**
+   * Not sent: the number the answers are expected to carry (the destination
+   * of the transaction looked for), kept out of the transfer log in any form.
+   */
+  readonly destination?: PhoneNumber | undefined;
 }
 
 export interface DvsBalancesQuery {

@@ -1,4 +1,5 @@
-import { money } from '@airtime/domain';
+import { money, parsePhoneNumber } from '@airtime/domain';
+import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import { testCurrency } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
 import {
@@ -330,5 +331,36 @@ describe('DVS client: transactions', () => {
       'CURRENCY',
       'USD',
     ]);
+  });
+});
+
+describe('DVS client: the number a call is about stays out of the transfer log', () => {
+  it('removes the credit party of a create, a lookup and a status query in any form, even where no phone looks like one', async () => {
+    const records: TransferLogRecord[] = [];
+    const logged = makeDvsClient(
+      makeDvsHttpClient(
+        { apiKey: 'the-key', apiSecret: 'the-secret', baseUrl: fake.baseUrl, timeoutMs: 1_000, maxRetriesOn429: 0 },
+        { onExchange: (record) => Effect.sync(() => void records.push(record)) },
+      ),
+    );
+    const phone = Either.getOrThrow(parsePhoneNumber('+639171234567'));
+    // a number right after a decimal point is not masked as phone-like: only knowing the number removes it
+    const odd = { note: 'ratio 1.09171234567, ref 2.639171234567' };
+    fake.on('POST', '/async/transactions', () => ({ status: 201, json: { ...sampleDvsTransaction(), ...odd } }));
+    fake.on('POST', '/lookup/mobile-number', () => ({ json: [], headers: { 'X-Debug': 'x' } }));
+    fake.on('GET', '/transactions', () => ({ json: [{ ...sampleDvsTransaction(), ...odd }] }));
+    await run(
+      Effect.either(
+        logged.createTransaction('async', {
+          externalId: 'e-1',
+          productId: 11001,
+          creditPartyIdentifier: { mobileNumber: phone.e164 },
+        }),
+      ),
+    );
+    await run(Effect.either(logged.lookupMobileNumber(phone.e164)));
+    await run(Effect.either(logged.transactions({ externalId: 'e-1', destination: phone })));
+    expect(records.map((record) => record.method)).toEqual(['POST', 'POST', 'GET']);
+    expect(JSON.stringify(records)).not.toMatch(/9171234567|the-key|the-secret/);
   });
 });

@@ -335,7 +335,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           from_date: isoDate(query.fromDate),
           to_date: isoDate(query.toDate),
         },
-        { destination: phoneOf(query.creditPartyMobileNumber) },
+        { destination: query.destination ?? phoneOf(query.creditPartyMobileNumber) },
       ),
     balances: (query = {}) => list(DvsBalance, '/balances', { unit_type: query.unitType, unit: query.unit }),
   };

@@ -5,6 +5,7 @@ import {
   destinationCurrencyOf,
   InvalidProviderCallback,
   type OperatorMatch,
+  type PhoneNumber,
   type Product,
   type ProductFilter,
   type ProviderBalances,
@@ -238,8 +239,9 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
    */
   const transactionByExternalId = (
     providerExternalId: string,
+    destination?: PhoneNumber,
   ): Effect.Effect<DvsTransaction | undefined, ProviderError> =>
-    client.transactions({ externalId: providerExternalId }).pipe(
+    client.transactions({ externalId: providerExternalId, destination }).pipe(
       Effect.flatMap((transactions) => {
         const ours = transactions
           .filter((transaction) => transaction.external_id === providerExternalId)
@@ -339,7 +341,7 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
           ),
           Effect.catchTag('ExternalIdAlreadyUsed', () =>
             // not a failure: the transaction exists; its answer is the send's answer, held to the request
-            transactionByExternalId(request.providerExternalId).pipe(
+            transactionByExternalId(request.providerExternalId, request.destination).pipe(
               Effect.catchAll((error) =>
                 Effect.fail(unknownOutcome(`external id already used, and fetching it failed: ${error.message}`)),
               ),

@@ -41,18 +41,20 @@ describe('redaction', () => {
     expect(redacted).toBe('to ***567, ***567, 0***567, 0917-1234567? id***567x and 1.0***567');
   });
 
-  it('replaces names, e-mails, account numbers and PIN codes, and masks phone fields whatever their format', () => {
+  it('replaces names, e-mails, account numbers, PIN codes and callback URLs, and masks phone fields whatever their format', () => {
     const body = JSON.stringify({
       external_id: 'e1',
       credit_party_identifier: { mobile_number: '+65 9512 3100', account_number: 12345 },
       sender: { first_name: 'Ana', last_name: 'Cruz', email: 'ana@example.com', nationality_country_iso_code: 'PHL' },
       pin: { code: '1234-5678', serial: 'S1' },
+      callback_url: 'https://api.example.com/callbacks/dtone/unguessable-token',
     });
     expect(JSON.parse(redactText(body, { secrets: [] }))).toEqual({
       external_id: 'e1',
       credit_party_identifier: { mobile_number: '***100', account_number: REDACTED },
       sender: { first_name: REDACTED, last_name: REDACTED, email: REDACTED, nationality_country_iso_code: 'PHL' },
       pin: { code: REDACTED, serial: 'S1' },
+      callback_url: REDACTED,
     });
   });
 

@@ -38,10 +38,13 @@ export const REDACTED = '[REDACTED]';
 export const MAX_LOGGED_BODY_LENGTH = 4_000;
 
 /**
- * JSON fields of personal data, replaced whole wherever they appear (DVS
- * sender and beneficiary details, account numbers, purchaser ids).
+ * JSON fields of personal data or credentials, replaced whole wherever they
+ * appear (DVS sender and beneficiary details, account numbers, purchaser ids;
+ * callback URLs, whose unguessable token authenticates the callback).
  */
 export const PERSONAL_FIELDS: readonly string[] = [
+  'callback_url',
+  'callbackUrl',
   'first_name',
   'last_name',
   'middle_name',
