@@ -473,6 +473,15 @@ describe('applyProviderEvent', () => {
     expect(left(applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerTransactionId: 'nope' })).code).toBe(
       'ATTEMPT_NOT_FOUND',
     );
+    // a key from a callback is never quoted back
+    const unknownKey = left(
+      applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerTransactionId: 'tx-9f3a' }),
+    );
+    expect(unknownKey.message).not.toContain('tx-9f3a');
+    const unknownId = left(
+      applyProviderEvent(withAttempt(), s('COMPLETED'), at(0), { providerExternalId: 'ext-77b1' }),
+    );
+    expect(unknownId.message).not.toContain('ext-77b1');
   });
 });
 

@@ -35,14 +35,15 @@ const unresolved = (topUp: TopUp): UnresolvedAttempt | undefined => {
     : new UnresolvedAttempt({ topUpId: topUp.id, attemptNumber: last.number, state: last.state });
 };
 
+/** The attempt looked for, by kind of key: never the key itself, which may come from a provider's callback. */
 const describeRef = (ref: AttemptRef | undefined): string =>
   ref === undefined
     ? '(none started)'
     : 'attemptNumber' in ref
       ? `#${ref.attemptNumber}`
       : 'providerExternalId' in ref
-        ? `with external id "${ref.providerExternalId}"`
-        : `with provider transaction id "${ref.providerTransactionId}"`;
+        ? 'with that provider external id'
+        : 'with that provider transaction id';
 
 const attemptOf = (topUp: TopUp, ref: AttemptRef | undefined): Either.Either<Attempt, AttemptNotFound> => {
   const attempt = findAttempt(topUp.attempts, ref);

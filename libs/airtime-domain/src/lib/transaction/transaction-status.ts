@@ -153,7 +153,7 @@ export const parseTransactionStatus = (text: string): Either.Either<TransactionS
   const normalized = text.trim().toUpperCase();
   return isDetailedStatus(normalized)
     ? Either.right(transactionStatus(normalized))
-    : Either.left(new UnknownTransactionStatus({ input: text, kind: 'status' }));
+    : Either.left(new UnknownTransactionStatus({ kind: 'status' }));
 };
 
 /** Looks a class text up (surrounding spaces and letter case are ignored). */
@@ -161,7 +161,7 @@ export const parseTransactionClass = (text: string): Either.Either<TransactionCl
   const normalized = text.trim().toUpperCase();
   return isTransactionClass(normalized)
     ? Either.right(normalized)
-    : Either.left(new UnknownTransactionStatus({ input: text, kind: 'class' }));
+    : Either.left(new UnknownTransactionStatus({ kind: 'class' }));
 };
 
 export const isFinalClass = (transactionClass: TransactionClass): boolean => FINAL_CLASSES.includes(transactionClass);

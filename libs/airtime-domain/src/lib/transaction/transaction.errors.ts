@@ -1,14 +1,13 @@
 import { Data } from 'effect';
 import type { TransactionStatus } from './transaction-status';
 
-/** A status (or class) text that the DVS catalogue does not define. */
+/** A status (or class) text that the DVS catalogue does not define; it never carries the text. */
 export class UnknownTransactionStatus extends Data.TaggedError('UnknownTransactionStatus')<{
-  readonly input: string;
   readonly kind: 'class' | 'status';
 }> {
   readonly code = 'UNKNOWN_TRANSACTION_STATUS' as const;
   override get message(): string {
-    return `unknown transaction ${this.kind} "${this.input}"`;
+    return `unknown transaction ${this.kind}: not one of the DVS catalogue`;
   }
 }
 
