@@ -1,8 +1,5 @@
-/**
- * DVS JSON objects shaped as in the reference, for specs. Each takes
- * overrides merged at the top level.
- */
-
+// DVS JSON objects shaped as in the reference, for specs. Each takes
+// overrides merged at the top level.
 export const sampleDvsOperator = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   id: 1597,
   name: 'Globe Telecom',

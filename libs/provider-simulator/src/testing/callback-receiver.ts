@@ -1,7 +1,6 @@
+// A local HTTP server that records the callbacks POSTed to it, for tests.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** A local HTTP server that records the callbacks POSTed to it, for tests. */
 
 export interface ReceivedCallback {
   readonly method: string;

@@ -1,5 +1,4 @@
-/** A bare HTTP client for the simulator's integration tests (Node's fetch). */
-
+// A bare HTTP client for the simulator's integration tests (Node's fetch).
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Headers;

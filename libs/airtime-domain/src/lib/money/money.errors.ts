@@ -1,47 +1,30 @@
-import { Data } from 'effect';
+import { taggedError } from '../errors/tagged-error';
 
 /** A text or number that is not an exact amount of the currency it names. */
-export class InvalidAmount extends Data.TaggedError('InvalidAmount')<{
+export class InvalidAmount extends taggedError('InvalidAmount', { code: 'INVALID_AMOUNT', retryable: false })<{
   /** The kind of what was read ("decimal text", "provider amount", "JSON number"), never its value. */
   readonly input: string;
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_AMOUNT' as const;
-  override get message(): string {
-    return `invalid amount (${this.input}): ${this.reason}`;
-  }
-}
+}>((e) => `invalid amount (${e.input}): ${e.reason}`) {}
 
 /** Not an ISO 4217 currency with a defined number of minor units. */
-export class UnknownCurrency extends Data.TaggedError('UnknownCurrency')<{
+export class UnknownCurrency extends taggedError('UnknownCurrency', { code: 'UNKNOWN_CURRENCY', retryable: false })<{
   /** The code when it is three capital letters, else "(not a code)": never other outside text. */
   readonly currencyCode: string;
-}> {
-  readonly code = 'UNKNOWN_CURRENCY' as const;
-  override get message(): string {
-    return `unknown currency "${this.currencyCode}"`;
-  }
-}
+}>((e) => `unknown currency "${e.currencyCode}"`) {}
 
 /** Arithmetic or comparison across two currencies. */
-export class CurrencyMismatch extends Data.TaggedError('CurrencyMismatch')<{
+export class CurrencyMismatch extends taggedError('CurrencyMismatch', { code: 'CURRENCY_MISMATCH', retryable: false })<{
   readonly expected: string;
   readonly actual: string;
-}> {
-  readonly code = 'CURRENCY_MISMATCH' as const;
-  override get message(): string {
-    return `currency mismatch: expected ${this.expected}, got ${this.actual}`;
-  }
-}
+}>((e) => `currency mismatch: expected ${e.expected}, got ${e.actual}`) {}
 
 /** An exchange rate that is not a positive exact decimal. */
-export class InvalidExchangeRate extends Data.TaggedError('InvalidExchangeRate')<{
+export class InvalidExchangeRate extends taggedError('InvalidExchangeRate', {
+  code: 'INVALID_EXCHANGE_RATE',
+  retryable: false,
+})<{
   /** The kind of what was read ("rate text", "price and amount"), never its value. */
   readonly input: string;
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_EXCHANGE_RATE' as const;
-  override get message(): string {
-    return `invalid exchange rate (${this.input}): ${this.reason}`;
-  }
-}
+}>((e) => `invalid exchange rate (${e.input}): ${e.reason}`) {}

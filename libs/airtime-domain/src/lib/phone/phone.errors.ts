@@ -1,13 +1,11 @@
-import { Data } from 'effect';
+import { taggedError } from '../errors/tagged-error';
 
 /** Not a valid E.164 mobile number. */
-export class InvalidPhoneNumber extends Data.TaggedError('InvalidPhoneNumber')<{
+export class InvalidPhoneNumber extends taggedError('InvalidPhoneNumber', {
+  code: 'INVALID_PHONE_NUMBER',
+  retryable: false,
+})<{
   /** The form that was read ("E.164 text", "international digits", "national number"), never the number. */
   readonly input: string;
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_PHONE_NUMBER' as const;
-  override get message(): string {
-    return `invalid phone number (${this.input}): ${this.reason}`;
-  }
-}
+}>((e) => `invalid phone number (${e.input}): ${e.reason}`) {}

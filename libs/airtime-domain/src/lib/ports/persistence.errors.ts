@@ -1,7 +1,10 @@
-import { Data } from 'effect';
+import { taggedError } from '../errors/tagged-error';
 
 /** The store failed (connection lost, serialization failure, timeout, a value it cannot store or read). */
-export class PersistenceFailure extends Data.TaggedError('PersistenceFailure')<{
+export class PersistenceFailure extends taggedError('PersistenceFailure', {
+  code: 'PERSISTENCE_FAILURE',
+  retryable: 'per-instance',
+})<{
   readonly reason: string;
   /**
    * True when running the whole unit of work again may succeed: a lost
@@ -13,32 +16,19 @@ export class PersistenceFailure extends Data.TaggedError('PersistenceFailure')<{
    * fail the same way (a broken constraint, a value that cannot be stored).
    */
   readonly retryable: boolean;
-}> {
-  readonly code = 'PERSISTENCE_FAILURE' as const;
-  override get message(): string {
-    return `persistence failure: ${this.reason}`;
-  }
-}
+}>((e) => `persistence failure: ${e.reason}`) {}
 
 /** Somebody else changed the record since it was read (optimistic concurrency). */
-export class ConcurrentModification extends Data.TaggedError('ConcurrentModification')<{
+export class ConcurrentModification extends taggedError('ConcurrentModification', {
+  code: 'CONCURRENT_MODIFICATION',
+  retryable: true,
+})<{
   readonly entity: string;
   readonly id: string;
-}> {
-  readonly code = 'CONCURRENT_MODIFICATION' as const;
-  readonly retryable = true as const;
-  override get message(): string {
-    return `${this.entity} ${this.id} was modified concurrently`;
-  }
-}
+}>((e) => `${e.entity} ${e.id} was modified concurrently`) {}
 
 /** An idempotency key (external id, message id) is already claimed. */
-export class DuplicateKey extends Data.TaggedError('DuplicateKey')<{
+export class DuplicateKey extends taggedError('DuplicateKey', { code: 'DUPLICATE_KEY', retryable: false })<{
   readonly entity: string;
   readonly key: string;
-}> {
-  readonly code = 'DUPLICATE_KEY' as const;
-  override get message(): string {
-    return `${this.entity} with key ${this.key} already exists`;
-  }
-}
+}>((e) => `${e.entity} with key ${e.key} already exists`) {}

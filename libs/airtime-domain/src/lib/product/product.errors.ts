@@ -1,12 +1,7 @@
-import { Data } from 'effect';
+import { taggedError } from '../errors/tagged-error';
 
 /** A product definition that breaks a rule of the catalogue (amounts, currencies, grid). */
-export class InvalidProduct extends Data.TaggedError('InvalidProduct')<{
+export class InvalidProduct extends taggedError('InvalidProduct', { code: 'INVALID_PRODUCT', retryable: false })<{
   readonly productId: string;
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_PRODUCT' as const;
-  override get message(): string {
-    return `invalid product ${this.productId}: ${this.reason}`;
-  }
-}
+}>((e) => `invalid product ${e.productId}: ${e.reason}`) {}

@@ -1,15 +1,13 @@
 // The failures of the messaging adapter, as values. Each carries a reason
 // that names kinds (an AMQP reply code, a socket error code, a stage), never
 // a value that came from outside, and whether trying again later may succeed.
-import { Data } from 'effect';
+import { taggedError } from '@airtime/domain';
 
 /** The environment does not describe a usable broker connection. */
-export class InvalidMessagingConfig extends Data.TaggedError('InvalidMessagingConfig')<{ readonly reason: string }> {
-  readonly code = 'INVALID_MESSAGING_CONFIG' as const;
-  override get message(): string {
-    return `invalid messaging configuration: ${this.reason}`;
-  }
-}
+export class InvalidMessagingConfig extends taggedError('InvalidMessagingConfig', {
+  code: 'INVALID_MESSAGING_CONFIG',
+  retryable: false,
+})<{ readonly reason: string }>((e) => `invalid messaging configuration: ${e.reason}`) {}
 
 /**
  * The broker could not be reached or refused us at start-up. `retryable` is
@@ -17,15 +15,13 @@ export class InvalidMessagingConfig extends Data.TaggedError('InvalidMessagingCo
  * virtual host) and true when it could not be reached (connection refused,
  * timeout) or the start was given up after the allowed attempts.
  */
-export class BrokerUnavailable extends Data.TaggedError('BrokerUnavailable')<{
+export class BrokerUnavailable extends taggedError('BrokerUnavailable', {
+  code: 'BROKER_UNAVAILABLE',
+  retryable: 'per-instance',
+})<{
   readonly reason: string;
   readonly retryable: boolean;
-}> {
-  readonly code = 'BROKER_UNAVAILABLE' as const;
-  override get message(): string {
-    return `message broker unavailable: ${this.reason}`;
-  }
-}
+}>((e) => `message broker unavailable: ${e.reason}`) {}
 
 /** Why a publish was not confirmed. */
 export type PublishFailureKind =
@@ -49,40 +45,31 @@ export type PublishFailureKind =
  * it. `retryable` is false when the same publish would fail the same way
  * (encoding, unroutable, a channel closed for a missing exchange).
  */
-export class PublishFailed extends Data.TaggedError('PublishFailed')<{
+export class PublishFailed extends taggedError('PublishFailed', { code: 'PUBLISH_FAILED', retryable: 'per-instance' })<{
   readonly kind: PublishFailureKind;
   readonly reason: string;
   readonly retryable: boolean;
-}> {
-  readonly code = 'PUBLISH_FAILED' as const;
-  override get message(): string {
-    return `publish failed (${this.kind}): ${this.reason}`;
-  }
-}
+}>((e) => `publish failed (${e.kind}): ${e.reason}`) {}
 
 /**
  * Declaring the topology failed. `retryable` is false when the broker
  * refused a declaration (PRECONDITION_FAILED: an existing queue or exchange
  * with other arguments; ACCESS_REFUSED), true when the connection was lost.
  */
-export class TopologyDeclarationFailed extends Data.TaggedError('TopologyDeclarationFailed')<{
+export class TopologyDeclarationFailed extends taggedError('TopologyDeclarationFailed', {
+  code: 'TOPOLOGY_DECLARATION_FAILED',
+  retryable: 'per-instance',
+})<{
   readonly reason: string;
   readonly retryable: boolean;
-}> {
-  readonly code = 'TOPOLOGY_DECLARATION_FAILED' as const;
-  override get message(): string {
-    return `topology declaration failed: ${this.reason}`;
-  }
-}
+}>((e) => `topology declaration failed: ${e.reason}`) {}
 
 /** The consumer could not start consuming its queue (no channel, missing queue) within its start timeout. */
-export class ConsumerStartFailed extends Data.TaggedError('ConsumerStartFailed')<{
+export class ConsumerStartFailed extends taggedError('ConsumerStartFailed', {
+  code: 'CONSUMER_START_FAILED',
+  retryable: 'per-instance',
+})<{
   readonly queue: string;
   readonly reason: string;
   readonly retryable: boolean;
-}> {
-  readonly code = 'CONSUMER_START_FAILED' as const;
-  override get message(): string {
-    return `consumer of ${this.queue} did not start: ${this.reason}`;
-  }
-}
+}>((e) => `consumer of ${e.queue} did not start: ${e.reason}`) {}

@@ -1,4 +1,5 @@
 import { Data, Either, ParseResult, Schema } from 'effect';
+import { taggedError } from '@airtime/domain';
 
 /** Settings of the PostgreSQL connection, decoded from the environment at start-up. */
 export interface DatabaseConfig {
@@ -13,12 +14,10 @@ export interface DatabaseConfig {
 }
 
 /** The environment does not describe a usable database connection. */
-export class InvalidDatabaseConfig extends Data.TaggedError('InvalidDatabaseConfig')<{ readonly reason: string }> {
-  readonly code = 'INVALID_DATABASE_CONFIG' as const;
-  override get message(): string {
-    return `invalid database configuration: ${this.reason}`;
-  }
-}
+export class InvalidDatabaseConfig extends taggedError('InvalidDatabaseConfig', {
+  code: 'INVALID_DATABASE_CONFIG',
+  retryable: false,
+})<{ readonly reason: string }>((e) => `invalid database configuration: ${e.reason}`) {}
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -9,6 +9,7 @@ import {
   TokenFromString,
 } from '@airtime/provider-http-kit';
 import { Data, Either, type Redacted, Schema } from 'effect';
+import { taggedError } from '@airtime/domain';
 
 /** The id of Africa's Talking among providers: errors, transfer-log records and operators carry it. */
 export const AFRICASTALKING_PROVIDER_ID = 'africastalking';
@@ -26,14 +27,12 @@ export interface AfricasTalkingConfig {
 }
 
 /** The environment does not describe a usable Africa's Talking account; the reason names variables, never values. */
-export class InvalidAfricasTalkingConfig extends Data.TaggedError('InvalidAfricasTalkingConfig')<{
+export class InvalidAfricasTalkingConfig extends taggedError('InvalidAfricasTalkingConfig', {
+  code: 'INVALID_AFRICASTALKING_CONFIG',
+  retryable: false,
+})<{
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_AFRICASTALKING_CONFIG' as const;
-  override get message(): string {
-    return `invalid Africa's Talking configuration: ${this.reason}`;
-  }
-}
+}>((e) => `invalid Africa's Talking configuration: ${e.reason}`) {}
 
 export const AFRICASTALKING_PRODUCTION_URL = 'https://api.africastalking.com';
 export const AFRICASTALKING_SANDBOX_URL = 'https://api.sandbox.africastalking.com';

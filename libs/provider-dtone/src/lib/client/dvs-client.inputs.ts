@@ -1,7 +1,6 @@
+// Typed inputs of the DVS endpoints (camelCase here, snake_case on the wire).
 import type { Money, PhoneNumber } from '@airtime/domain';
 import type { DvsBenefitTypeName, DvsProductType } from '../schemas/dvs-product.schema';
-
-/** Typed inputs of the DVS endpoints (camelCase here, snake_case on the wire). */
 
 export interface DvsServicesQuery {
   readonly countryIsoCode?: string;

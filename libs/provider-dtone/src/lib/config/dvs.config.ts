@@ -1,4 +1,5 @@
 import { Data, Either, ParseResult, Schema } from 'effect';
+import { taggedError } from '@airtime/domain';
 
 /** Settings of the DT One DVS adapter, decoded from the environment at start-up. */
 export interface DvsConfig {
@@ -15,12 +16,10 @@ export interface DvsConfig {
 }
 
 /** The environment does not describe a usable DVS connection. */
-export class InvalidDvsConfig extends Data.TaggedError('InvalidDvsConfig')<{ readonly reason: string }> {
-  readonly code = 'INVALID_DVS_CONFIG' as const;
-  override get message(): string {
-    return `invalid DT One DVS configuration: ${this.reason}`;
-  }
-}
+export class InvalidDvsConfig extends taggedError('InvalidDvsConfig', {
+  code: 'INVALID_DVS_CONFIG',
+  retryable: false,
+})<{ readonly reason: string }>((e) => `invalid DT One DVS configuration: ${e.reason}`) {}
 
 export const DVS_PRODUCTION_URL = 'https://dvs-api.dtone.com/v1';
 /** The sandbox of the reference ("https://preprod-dvs-api.dtone.com/v1/"). */

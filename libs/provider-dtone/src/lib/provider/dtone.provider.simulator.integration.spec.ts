@@ -1,3 +1,6 @@
+// The DT One adapter over real HTTP against the DVS simulator
+// (libs/provider-simulator): sandbox suffixes, faults, rate limits,
+// callbacks. The simulator runs at 1/1000 of real time.
 import {
   money,
   parsePhoneNumber,
@@ -18,12 +21,6 @@ import { Effect, Either, Option } from 'effect';
 import type { DvsConfig } from '../config/dvs.config';
 import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import { type DtOneProviderOptions, makeDtOneProvider } from './dtone.provider';
-
-/**
- * The DT One adapter over real HTTP against the DVS simulator
- * (libs/provider-simulator): sandbox suffixes, faults, rate limits,
- * callbacks. The simulator runs at 1/1000 of real time.
- */
 
 let sim: DvsSimulatorTestServer;
 let receiver: CallbackReceiver;

@@ -1,12 +1,9 @@
+// Building blocks of the DVS JSON objects. Every struct ignores properties it
+// does not name (effect/Schema's default), and optional fields also accept
+// `null`: DVS adds fields without notice and that must not break us.
+// Enumerations (unit types, product types, benefit types) are read as plain
+// strings for the same reason; the mappers decide what they understand.
 import { Schema } from 'effect';
-
-/**
- * Building blocks of the DVS JSON objects. Every struct ignores properties it
- * does not name (effect/Schema's default), and optional fields also accept
- * `null`: DVS adds fields without notice and that must not break us.
- * Enumerations (unit types, product types, benefit types) are read as plain
- * strings for the same reason; the mappers decide what they understand.
- */
 
 /** An optional field that DVS may also send as `null`. */
 export const optionalNullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema));

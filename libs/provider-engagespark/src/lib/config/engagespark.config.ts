@@ -9,6 +9,7 @@ import {
   TokenFromString,
 } from '@airtime/provider-http-kit';
 import { Data, Either, type Redacted, Schema } from 'effect';
+import { taggedError } from '@airtime/domain';
 
 /** The id of engageSPARK among providers: errors, transfer-log records and operators carry it. */
 export const ENGAGESPARK_PROVIDER_ID = 'engagespark';
@@ -31,14 +32,12 @@ export interface EngageSparkConfig {
 }
 
 /** The environment does not describe a usable engageSPARK account; the reason names variables, never values. */
-export class InvalidEngageSparkConfig extends Data.TaggedError('InvalidEngageSparkConfig')<{
+export class InvalidEngageSparkConfig extends taggedError('InvalidEngageSparkConfig', {
+  code: 'INVALID_ENGAGESPARK_CONFIG',
+  retryable: false,
+})<{
   readonly reason: string;
-}> {
-  readonly code = 'INVALID_ENGAGESPARK_CONFIG' as const;
-  override get message(): string {
-    return `invalid engageSPARK configuration: ${this.reason}`;
-  }
-}
+}>((e) => `invalid engageSPARK configuration: ${e.reason}`) {}
 
 export const ENGAGESPARK_DEFAULT_URL = 'https://api.engagespark.com';
 /** engageSPARK answers once the top-up is done, so its calls are given time. */

@@ -1,14 +1,11 @@
+// The simulated account's balances, one per currency, moved after the
+// reference's table: CREATED authorizes (available -> holding), CANCELLED,
+// REJECTED and DECLINED void (holding -> available), COMPLETED captures (the
+// hold is debited), REVERSED reverses (the captured amount back to
+// available). Movements are keyed by transaction id and idempotent.
 import { type Currency, formatMoney, type Money, money } from '@airtime/domain';
 import { Either } from 'effect';
 import { dvsError, type DvsError } from './simulator.errors';
-
-/**
- * The simulated account's balances, one per currency, moved after the
- * reference's table: CREATED authorizes (available -> holding), CANCELLED,
- * REJECTED and DECLINED void (holding -> available), COMPLETED captures (the
- * hold is debited), REVERSED reverses (the captured amount back to
- * available). Movements are keyed by transaction id and idempotent.
- */
 
 export interface Balance {
   /** 1, 2, ...: DVS's balance id. */

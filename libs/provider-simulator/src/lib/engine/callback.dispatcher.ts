@@ -1,12 +1,9 @@
+// Delivers status callbacks: each one is POSTed to the transaction's
+// callback URL and retried with exponential backoff (in simulated time)
+// until the receiver answers 2xx or `maxAttempts` is reached. Every
+// attempt is recorded.
 import type { DetailedStatus } from '@airtime/domain';
 import type { SimulationScheduler } from './simulation.scheduler';
-
-/**
- * Delivers status callbacks: each one is POSTed to the transaction's
- * callback URL and retried with exponential backoff (in simulated time)
- * until the receiver answers 2xx or `maxAttempts` is reached. Every
- * attempt is recorded.
- */
 
 /** POSTs `body` (JSON) to `url`; resolves with the HTTP status, rejects when no answer came. */
 export type CallbackSender = (url: string, body: string) => Promise<{ readonly status: number }>;

@@ -1,3 +1,8 @@
+// The simulator's default catalogue: four countries, nine operators, fixed
+// and ranged products priced in USD. The Philippines carry the denomination
+// selector's example: Globe sells 10, 15, 25 and 30 PHP (no 20), Smart sells
+// 10, 15, 20 and 30 PHP (no 25). Airtel Nigeria's ranged product requires
+// sender fields; the Steam card needs no credit party (it always completes).
 import {
   type Currency,
   currencyOf,
@@ -8,14 +13,6 @@ import {
 } from '@airtime/domain';
 import { Either } from 'effect';
 import type { Catalogue, SimBenefit, SimFixedProduct, SimProduct, SimRangedProduct } from './catalogue.types';
-
-/**
- * The simulator's default catalogue: four countries, nine operators, fixed
- * and ranged products priced in USD. The Philippines carry the denomination
- * selector's example: Globe sells 10, 15, 25 and 30 PHP (no 20), Smart sells
- * 10, 15, 20 and 30 PHP (no 25). Airtel Nigeria's ranged product requires
- * sender fields; the Steam card needs no credit party (it always completes).
- */
 
 const currency = (code: string): Currency => Either.getOrThrow(currencyOf(code));
 const USD = currency('USD');

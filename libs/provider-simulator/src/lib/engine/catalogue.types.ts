@@ -1,6 +1,5 @@
+// The catalogue the simulated DVS account sees: services, countries, operators, products.
 import type { Currency, ExchangeRate, Money } from '@airtime/domain';
-
-/** The catalogue the simulated DVS account sees: services, countries, operators, products. */
 
 export interface SimSubservice {
   readonly id: number;

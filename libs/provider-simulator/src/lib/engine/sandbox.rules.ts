@@ -1,11 +1,8 @@
+// The DVS sandbox rules (reference, top): the last three digits of the
+// credit party identifier choose the outcome (last digit) and how long the
+// transaction takes (first digit: 1 -> 3 s, 2 -> 20 s, 3 -> 5 min). Any
+// other number completes, after `defaultDelayMs`.
 import type { DetailedStatus } from '@airtime/domain';
-
-/**
- * The DVS sandbox rules (reference, top): the last three digits of the
- * credit party identifier choose the outcome (last digit) and how long the
- * transaction takes (first digit: 1 -> 3 s, 2 -> 20 s, 3 -> 5 min). Any
- * other number completes, after `defaultDelayMs`.
- */
 
 export type DelayClass = '10X' | '20X' | '30X';
 

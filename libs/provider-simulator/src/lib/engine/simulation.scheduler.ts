@@ -1,12 +1,9 @@
-/**
- * A scheduler of simulated work (status changes, callback deliveries, sync
- * waits) on simulated time. Delays are given in simulated milliseconds (the
- * reference's "at least 3 s" is 3000) and run after `delay * timeScale` real
- * milliseconds when `autoRun` is on. Tests can instead (or also) drive it:
- * `advance(ms)` moves simulated time forward and runs what became due,
- * `flush()` runs everything pending. Tasks run one at a time, in due order.
- */
-
+// A scheduler of simulated work (status changes, callback deliveries, sync
+// waits) on simulated time. Delays are given in simulated milliseconds (the
+// reference's "at least 3 s" is 3000) and run after `delay * timeScale` real
+// milliseconds when `autoRun` is on. Tests can instead (or also) drive it:
+// `advance(ms)` moves simulated time forward and runs what became due,
+// `flush()` runs everything pending. Tasks run one at a time, in due order.
 /** The real clock and timers; injectable so that a test can drive them. */
 export interface SimulatorTimer {
   readonly nowMs: () => number;

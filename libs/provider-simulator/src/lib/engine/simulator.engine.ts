@@ -1,3 +1,6 @@
+// The simulated DVS platform, without HTTP: catalogue, lookups, balances and
+// transactions that follow the sandbox rules on a scheduler of simulated
+// time. Given the same inputs, timer and seed it behaves the same.
 import { type Currency, type DetailedStatus, isFinalClass } from '@airtime/domain';
 import { Either } from 'effect';
 import { type Balance, BalanceLedger, type BalanceSeed } from './balance.ledger';
@@ -29,12 +32,6 @@ import { matchesTransactionQuery, type TransactionQuery } from './transaction.qu
 import type { CreateTransactionInput, PartyFields, SimTransaction } from './transaction.types';
 import { fetchCallbackSender } from '../http/fetch-callback.sender';
 import { transactionJson } from '../json/dvs-json.mapper';
-
-/**
- * The simulated DVS platform, without HTTP: catalogue, lookups, balances and
- * transactions that follow the sandbox rules on a scheduler of simulated
- * time. Given the same inputs, timer and seed it behaves the same.
- */
 
 export interface SimulatorEngineOptions {
   readonly catalogue?: Catalogue;

@@ -1,16 +1,13 @@
+// Prices a transaction: a fixed product at its own amounts; a ranged one
+// from the requested destination amount (DESTINATION_AMOUNT, on the
+// product's grid) or source amount (SOURCE_AMOUNT: the largest grid amount
+// whose wholesale price fits). Wholesale prices of ranged amounts are
+// rounded up to the source minor unit; no floating point is involved.
 import { type Money, money, moneyFromJsonNumber, parseMoney, sourceCostOf } from '@airtime/domain';
 import { Either } from 'effect';
 import type { SimFixedProduct, SimProduct, SimRangedProduct } from './catalogue.types';
 import { dvsError, type DvsError } from './simulator.errors';
 import type { CalculationMode, RequestedAmount, TransactionPricing } from './transaction.types';
-
-/**
- * Prices a transaction: a fixed product at its own amounts; a ranged one
- * from the requested destination amount (DESTINATION_AMOUNT, on the
- * product's grid) or source amount (SOURCE_AMOUNT: the largest grid amount
- * whose wholesale price fits). Wholesale prices of ranged amounts are
- * rounded up to the source minor unit; no floating point is involved.
- */
 
 export interface PricingRequest {
   readonly calculationMode?: CalculationMode;

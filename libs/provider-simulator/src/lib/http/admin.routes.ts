@@ -1,3 +1,5 @@
+// Test controls under /__simulator/ (no auth, no faults): faults, reset,
+// balances, the scheduler, the callback log and manual reversals.
 import { type Currency, currencyOf, type Money, moneyFromJsonNumber, parseMoney } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
 import type { SimulatorEngine } from '../engine/simulator.engine';
@@ -5,11 +7,6 @@ import { decodeFaultsPatch } from '../engine/faults';
 import { balanceJson, type Json, transactionJson } from '../json/dvs-json.mapper';
 import type { Route, RouteRequest } from './dvs.routes';
 import { errorBody, json, type Reply } from './http-io';
-
-/**
- * Test controls under /__simulator/ (no auth, no faults): faults, reset,
- * balances, the scheduler, the callback log and manual reversals.
- */
 
 const badRequest = (detail: string): Reply => json(400, errorBody(1000400, `Bad Request: ${detail}`));
 

@@ -1,10 +1,9 @@
+// Decoding of DVS request bodies and query strings: anything malformed is a 400 (1000400), never a crash.
 import { Either, ParseResult, Schema } from 'effect';
 import { BENEFIT_TYPES, type BenefitType, PRODUCT_TYPES, type ProductType } from '../engine/catalogue.types';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, type PageRequest } from '../engine/pagination';
 import { dvsError, type DvsError } from '../engine/simulator.errors';
 import type { CreateTransactionInput, PartyFields } from '../engine/transaction.types';
-
-/** Decoding of DVS request bodies and query strings: anything malformed is a 400 (1000400), never a crash. */
 
 const RequestedAmount = Schema.Struct({
   unit_type: Schema.optional(Schema.NullOr(Schema.Literal('CURRENCY'))),

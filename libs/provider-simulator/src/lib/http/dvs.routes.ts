@@ -1,3 +1,4 @@
+// The DVS API subset of the reference, on the engine.
 import { Either } from 'effect';
 import {
   benefitTypesOf,
@@ -31,8 +32,6 @@ import {
 } from '../json/dvs-json.mapper';
 import { decodeCreateTransaction, decodeLookupBody, QueryReader } from './dvs-request.schema';
 import { dvsErrorReply, json, type Reply } from './http-io';
-
-/** The DVS API subset of the reference, on the engine. */
 
 export interface RouteRequest {
   readonly params: readonly string[];

@@ -1,3 +1,5 @@
+// The simulator over HTTP: the DVS API subset under /v1 (Basic auth,
+// faults, rate limit) and the test controls under /__simulator/.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator.engine';
@@ -7,11 +9,6 @@ import { type ApiCredentials, authenticate } from './basic-auth';
 import { dvsRoutes, type Route } from './dvs.routes';
 import { BodyTooLarge, dvsErrorReply, errorBody, json, type Reply, readBody, writeReply } from './http-io';
 import { RateLimiter } from './rate-limiter';
-
-/**
- * The simulator over HTTP: the DVS API subset under /v1 (Basic auth,
- * faults, rate limit) and the test controls under /__simulator/.
- */
 
 export interface SimulatorServerOptions extends SimulatorEngineOptions, ApiCredentials {
   /** Default 0: a free port. */

@@ -1,3 +1,4 @@
+// The simulator's catalogue records as domain operators and products.
 import {
   type InvalidProduct,
   makeFixedProduct,
@@ -10,8 +11,6 @@ import {
 import type { Either } from 'effect';
 import { countryByIso, operatorById } from '../engine/catalogue.queries';
 import type { Catalogue, SimOperator, SimProduct } from '../engine/catalogue.types';
-
-/** The simulator's catalogue records as domain operators and products. */
 
 const SUBSERVICE_KINDS: Readonly<Record<number, ProductKind>> = { 11: 'AIRTIME', 12: 'BUNDLE', 13: 'DATA' };
 

@@ -1,3 +1,9 @@
+// The provider port implemented directly on the engine (no HTTP). The
+// error-rate fault fails calls with `ProviderUnavailable`; the
+// timeout-after-accept fault creates the transaction, then fails the send
+// with `ProviderOutcomeUnknown`. Products that need sender or beneficiary
+// details (which the port does not carry) and non-mobile products are not
+// listed.
 import {
   AirtimeProvider,
   type AirtimeProviderService,
@@ -34,15 +40,6 @@ import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulato
 import type { DvsError } from '../engine/simulator.errors';
 import type { CreateTransactionInput, SimTransaction } from '../engine/transaction.types';
 import { KIND_SUBSERVICES, toDomainOperator, toDomainProduct } from './domain-product.mapper';
-
-/**
- * The provider port implemented directly on the engine (no HTTP). The
- * error-rate fault fails calls with `ProviderUnavailable`; the
- * timeout-after-accept fault creates the transaction, then fails the send
- * with `ProviderOutcomeUnknown`. Products that need sender or beneficiary
- * details (which the port does not carry) and non-mobile products are not
- * listed.
- */
 
 export const SIMULATOR_PROVIDER_ID = 'simulator';
 

@@ -1,3 +1,7 @@
+// The simulator's records in DVS's JSON shapes (reference). Amounts are
+// written from integer minor units: `Number("10.5")` is the double whose
+// shortest text is "10.5", so JSON.stringify writes exactly that decimal.
+// Optional fields without a value are left out, never sent as null.
 import {
   type ExchangeRate,
   formatExchangeRate,
@@ -29,13 +33,6 @@ import type {
 } from '../engine/catalogue.types';
 import { dvsStatusOf } from '../engine/dvs-status.catalogue';
 import type { PartyFields, SimTransaction } from '../engine/transaction.types';
-
-/**
- * The simulator's records in DVS's JSON shapes (reference). Amounts are
- * written from integer minor units: `Number("10.5")` is the double whose
- * shortest text is "10.5", so JSON.stringify writes exactly that decimal.
- * Optional fields without a value are left out, never sent as null.
- */
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
 type JsonObject = { readonly [key: string]: Json | undefined };
