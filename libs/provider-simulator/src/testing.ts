@@ -94,9 +94,9 @@ export const startDvsSimulatorServer = async (options: DvsSimulatorOptions = {})
       const holding = amount(values.holding, currencyCode);
       const creditLimit = amount(values.creditLimit, currencyCode);
       return engine.setBalance(Either.getOrThrow(currencyOf(currencyCode)), {
-        ...(available === undefined ? {} : { availableMinor: available }),
-        ...(holding === undefined ? {} : { holdingMinor: holding }),
-        ...(creditLimit === undefined ? {} : { creditLimitMinor: creditLimit }),
+        availableMinor: available,
+        holdingMinor: holding,
+        creditLimitMinor: creditLimit,
       });
     },
     advance: (ms) => engine.advance(ms),

@@ -11,10 +11,10 @@ export const FAKE_AT_USERNAME = 'sandbox';
 export const FAKE_AT_API_KEY = 'atsk_fake_0123456789abcdef';
 
 export interface FakeAfricasTalkingOptions {
-  readonly username?: string;
-  readonly apiKey?: string;
+  readonly username?: string | undefined;
+  readonly apiKey?: string | undefined;
   /** AT's commission on each amount sent, in whole percent (4 by default). */
-  readonly discountPercent?: bigint;
+  readonly discountPercent?: bigint | undefined;
 }
 
 /** Africa's Talking behaviours for the next request (besides the common ones). */

@@ -15,16 +15,16 @@ export interface RecordedRequest {
 }
 
 export interface FakeReply {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly status?: number | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Sent as JSON. */
-  readonly json?: unknown;
+  readonly json?: unknown | undefined;
   /** Sent verbatim (instead of `json`). */
-  readonly text?: string;
+  readonly text?: string | undefined;
   /** Wait before answering. */
-  readonly delayMs?: number;
+  readonly delayMs?: number | undefined;
   /** Never answer (the client's deadline must fire). */
-  readonly hang?: boolean;
+  readonly hang?: boolean | undefined;
 }
 
 export type FakeHandler = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;

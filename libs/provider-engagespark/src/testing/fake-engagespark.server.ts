@@ -36,9 +36,9 @@ export const FAKE_ES_CATALOGUE: Readonly<Record<string, FakeCatalogue>> = {
 };
 
 export interface FakeEngageSparkOptions {
-  readonly orgId?: string;
-  readonly token?: string;
-  readonly catalogue?: Readonly<Record<string, FakeCatalogue>>;
+  readonly orgId?: string | undefined;
+  readonly token?: string | undefined;
+  readonly catalogue?: Readonly<Record<string, FakeCatalogue>> | undefined;
 }
 
 /** engageSPARK behaviours for the next request (besides the common ones). */

@@ -16,9 +16,9 @@ export interface RecordedRequest {
 export interface FakeReply {
   readonly status: number;
   readonly body: string;
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Drop the connection instead of answering (status, body and headers are ignored). */
-  readonly hangUp?: boolean;
+  readonly hangUp?: boolean | undefined;
 }
 
 /** Scripted behaviours every fake provider supports, taken one per request in order. */
@@ -28,7 +28,7 @@ export type CommonScript =
       readonly kind: 'reply';
       readonly status: number;
       readonly body: string;
-      readonly headers?: Readonly<Record<string, string>>;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
     }
   /** 429; `retryAfter` is the Retry-After header (seconds or an HTTP date), absent when undefined. */
   | { readonly kind: 'rate-limited'; readonly retryAfter?: string }

@@ -13,9 +13,9 @@ export interface OperatorMatch {
 }
 
 export interface ProductFilter {
-  readonly countryIso?: string;
-  readonly operatorId?: string;
-  readonly kind?: ProductKind;
+  readonly countryIso?: string | undefined;
+  readonly operatorId?: string | undefined;
+  readonly kind?: ProductKind | undefined;
 }
 
 export interface SendRequest {
@@ -26,7 +26,7 @@ export interface SendRequest {
   /** What the beneficiary receives (for ranged products, the chosen amount). */
   readonly receive: Money;
   /** Where the provider should POST status changes, with the top-up's secret token in it. */
-  readonly callbackUrl?: string;
+  readonly callbackUrl?: string | undefined;
 }
 
 /** A transaction as the provider knows it. */
@@ -35,8 +35,8 @@ export interface ProviderTransaction {
   readonly providerExternalId: string;
   readonly status: TransactionStatus;
   /** What the provider says was (or will be) delivered, exactly at its precision (PHP 99.995 stays 99.995). */
-  readonly receive?: PreciseMoney;
-  readonly operatorReference?: string;
+  readonly receive?: PreciseMoney | undefined;
+  readonly operatorReference?: string | undefined;
 }
 
 export interface ProviderBalance {
@@ -61,10 +61,10 @@ export interface ProviderBalances {
 /** A status change pushed by the provider. */
 export interface ProviderCallback {
   readonly providerTransactionId: string;
-  readonly providerExternalId?: string;
+  readonly providerExternalId?: string | undefined;
   readonly status: TransactionStatus;
   /** Delivered amount, exactly at the provider's precision. */
-  readonly receive?: PreciseMoney;
+  readonly receive?: PreciseMoney | undefined;
 }
 
 /**

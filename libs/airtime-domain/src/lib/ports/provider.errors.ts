@@ -38,7 +38,7 @@ export class ProviderRejected extends taggedError('ProviderRejected', {
   readonly reason: string;
   readonly retryable: boolean;
   /** The refusal hints that the number moved to another operator: look the operator up again. */
-  readonly suggestsOperatorLookup?: boolean;
+  readonly suggestsOperatorLookup?: boolean | undefined;
 }>((e) => `${e.provider} refused (${e.providerCode}): ${e.reason}`) {}
 
 /**

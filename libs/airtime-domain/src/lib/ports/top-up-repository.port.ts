@@ -4,10 +4,10 @@ import type { TransactionClass } from '../transaction/transaction-status';
 import type { ConcurrentModification, DuplicateKey, PersistenceFailure } from './persistence.errors';
 
 export interface TopUpFilter {
-  readonly accountId?: string;
-  readonly classes?: readonly TransactionClass[];
-  readonly createdFrom?: Date;
-  readonly createdBefore?: Date;
+  readonly accountId?: string | undefined;
+  readonly classes?: readonly TransactionClass[] | undefined;
+  readonly createdFrom?: Date | undefined;
+  readonly createdBefore?: Date | undefined;
 }
 
 export interface Page<A> {

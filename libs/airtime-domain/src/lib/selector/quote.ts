@@ -15,14 +15,14 @@ export type SelectionRule =
 
 export interface SelectionRequest {
   readonly maxAmount: Money;
-  readonly desiredAmount?: Money;
+  readonly desiredAmount?: Money | undefined;
   /**
    * The currency the account is charged in. When given, only products priced
    * in it are candidates (a hold is never silently converted), and costs
    * compare within one currency. When absent, ties between costs in
    * different currencies fall to the currency code, then the product id.
    */
-  readonly chargeCurrency?: Currency;
+  readonly chargeCurrency?: Currency | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ export class NoMatchingProduct extends taggedError('NoMatchingProduct', {
 })<{
   readonly currency: string;
   readonly maxAmountMinor: bigint;
-  readonly desiredAmountMinor?: bigint;
+  readonly desiredAmountMinor?: bigint | undefined;
 }>((e) => `no product offers an amount of at most ${e.maxAmountMinor} (minor units of ${e.currency})`) {}
 
 /**

@@ -18,17 +18,17 @@ import { applyStatus, isReachable, type LedgerMovementKind, movementsOf } from '
 /** What became known about one attempt: a status the provider reported for it. */
 export interface AttemptReport {
   readonly status: TransactionStatus;
-  readonly providerTransactionId?: string;
+  readonly providerTransactionId?: string | undefined;
   /** The failure as the sender classified it; otherwise derived from a failure status. */
-  readonly failure?: AttemptFailure;
+  readonly failure?: AttemptFailure | undefined;
   /**
    * Where the retry delay counts from: the attempt's start (the schedule's
    * "after the previous request"), or now when the failure is only now
    * established (an unknown outcome the provider turned out not to have).
    */
-  readonly retryFrom?: 'attempt' | 'now';
+  readonly retryFrom?: 'attempt' | 'now' | undefined;
   /** No retry before this time (a "not now" refusal that named one). */
-  readonly notBefore?: Date;
+  readonly notBefore?: Date | undefined;
 }
 
 const noChange = (topUp: TopUp): TopUpChange => ({ topUp, movements: [] });

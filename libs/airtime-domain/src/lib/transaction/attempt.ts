@@ -54,7 +54,7 @@ export type UnknownOutcomeReason =
 export interface AttemptFailure {
   readonly reason: AttemptFailureReason;
   readonly retryable: boolean;
-  readonly detail?: string;
+  readonly detail?: string | undefined;
 }
 
 /** What a send to the provider came back with. */
@@ -73,10 +73,10 @@ export type AttemptOutcome =
       readonly reason: AttemptFailureReason;
       readonly retryable: boolean;
       readonly status: DetailedStatusOf<FailureClass>;
-      readonly providerTransactionId?: string;
-      readonly detail?: string;
+      readonly providerTransactionId?: string | undefined;
+      readonly detail?: string | undefined;
       /** The earliest time to try again, when the provider named one (a "not now" refusal). */
-      readonly notBefore?: Date;
+      readonly notBefore?: Date | undefined;
     }
   /** Sent, but no answer (timeout or 5xx after sending): the provider must be asked before anything else. */
   | { readonly _tag: 'Unknown'; readonly reason: UnknownOutcomeReason; readonly detail?: string };
@@ -94,11 +94,11 @@ export const attemptAccepted = (
 /** A definite failure; `retryable` defaults from the reason, `status` to plain DECLINED. */
 export const attemptFailed = (fields: {
   readonly reason: AttemptFailureReason;
-  readonly retryable?: boolean;
-  readonly status?: DetailedStatusOf<FailureClass>;
-  readonly providerTransactionId?: string;
-  readonly detail?: string;
-  readonly notBefore?: Date;
+  readonly retryable?: boolean | undefined;
+  readonly status?: DetailedStatusOf<FailureClass> | undefined;
+  readonly providerTransactionId?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly notBefore?: Date | undefined;
 }): AttemptOutcome => ({
   ...fields,
   _tag: 'Failed',

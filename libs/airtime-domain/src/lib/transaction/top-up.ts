@@ -12,7 +12,7 @@ export interface TopUpFailure {
   readonly reason: AttemptFailureReason | 'CANCELLED';
   /** True when a retryable failure ran out of attempts. */
   readonly attemptsExhausted: boolean;
-  readonly detail?: string;
+  readonly detail?: string | undefined;
 }
 
 /** A request to send a quote's value to a phone, with its provider attempts. */

@@ -21,9 +21,9 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 export interface ConnectionStateChange {
   readonly from: ConnectionState;
   readonly to: ConnectionState;
-  readonly reason?: string;
-  readonly attempt?: number;
-  readonly nextAttemptInMs?: number;
+  readonly reason?: string | undefined;
+  readonly attempt?: number | undefined;
+  readonly nextAttemptInMs?: number | undefined;
 }
 
 /** The connection settings the manager needs (a subset of `MessagingConfig`). */
@@ -35,9 +35,9 @@ export type BrokerConnectionSettings = Pick<
 export interface BrokerConnectionOptions extends BrokerConnectionSettings {
   /** Shown by the broker (`connection_name` client property), e.g. "airtime-consumer". */
   readonly connectionName: string;
-  readonly logger?: MessagingLogger;
+  readonly logger?: MessagingLogger | undefined;
   /** Attempts before `start` gives up on an unreachable broker (default: no limit). Reconnects never give up. */
-  readonly startAttempts?: number;
+  readonly startAttempts?: number | undefined;
   /** Jitter source of the backoff, in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
 }
@@ -48,7 +48,7 @@ export interface ChannelSpec<C extends amqp.Channel> {
   readonly name: string;
   readonly confirm: C extends amqp.ConfirmChannel ? true : false;
   /** Frames the channel's write buffer holds before `publish()` returns false (amqplib's default is 1024). */
-  readonly highWaterMark?: number;
+  readonly highWaterMark?: number | undefined;
   /**
    * Runs on every open, before the channel is handed out: prefetch,
    * consume, listeners. A failure (for instance NOT_FOUND for a missing

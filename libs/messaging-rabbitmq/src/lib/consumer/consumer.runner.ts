@@ -45,10 +45,10 @@ export interface ConsumerRunnerOptions {
   /** Decides about one delivery; a rejection is taken as `Retry` (and logged as a handler failure). */
   readonly handler: (delivery: Delivery) => Promise<ConsumeDecision>;
   /** How long `start` waits for the consumer to be registered (default 10 s). */
-  readonly startTimeoutMs?: number;
+  readonly startTimeoutMs?: number | undefined;
   /** A retried delivery is held this long before it is requeued, so that a failing dependency is not hammered (default 0). */
-  readonly retryDelayMs?: number;
-  readonly logger?: MessagingLogger;
+  readonly retryDelayMs?: number | undefined;
+  readonly logger?: MessagingLogger | undefined;
   readonly now?: () => Date;
 }
 

@@ -20,12 +20,12 @@ export interface OutgoingMessage {
   readonly type: string;
   /** Encoded with `JSON.stringify`; a value it cannot encode (a bigint) fails with kind `encoding`. */
   readonly payload: unknown;
-  readonly correlationId?: string;
-  readonly headers?: Readonly<Record<string, string | number | boolean>>;
+  readonly correlationId?: string | undefined;
+  readonly headers?: Readonly<Record<string, string | number | boolean>> | undefined;
   /** Sent as the AMQP timestamp (whole seconds); default: now. */
-  readonly timestamp?: Date;
+  readonly timestamp?: Date | undefined;
   /** Fail with kind `unroutable` when no queue is bound for the routing key (default false). */
-  readonly mandatory?: boolean;
+  readonly mandatory?: boolean | undefined;
 }
 
 /** An already encoded message, published as is (e.g. a delivery forwarded to the dead-letter exchange). */
@@ -36,7 +36,7 @@ export interface EncodedMessage {
   readonly content: Buffer;
   /** Every property but `persistent` (always true), `messageId` and `mandatory`. */
   readonly properties: Omit<amqp.Options.Publish, 'persistent' | 'messageId' | 'mandatory' | 'deliveryMode'>;
-  readonly mandatory?: boolean;
+  readonly mandatory?: boolean | undefined;
 }
 
 export interface ConfirmPublisher {
@@ -53,10 +53,10 @@ export interface ConfirmPublisherOptions {
   readonly connection: BrokerConnection;
   readonly confirmTimeoutMs: number;
   /** For logs (default "publisher"). */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Frames the write buffer holds before `publish()` returns false (amqplib's default is 1024). */
-  readonly highWaterMark?: number;
-  readonly logger?: MessagingLogger;
+  readonly highWaterMark?: number | undefined;
+  readonly logger?: MessagingLogger | undefined;
   readonly now?: () => Date;
 }
 
@@ -98,7 +98,7 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
   const channel: ManagedChannel<amqp.ConfirmChannel> = options.connection.openChannel<amqp.ConfirmChannel>({
     name,
     confirm: true,
-    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+    highWaterMark: options.highWaterMark,
     setup: async (opened) => {
       const state: ChannelState = { returned: new Map(), drain: undefined };
       states.set(opened, state);
@@ -253,7 +253,7 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
             ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
             ...(message.headers === undefined ? {} : { headers: { ...message.headers } }),
           },
-          ...(message.mandatory === undefined ? {} : { mandatory: message.mandatory }),
+          mandatory: message.mandatory,
         });
       }),
 

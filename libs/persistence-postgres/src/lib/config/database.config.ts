@@ -1,4 +1,4 @@
-import { Data, Either, ParseResult, Schema } from 'effect';
+import { Either, ParseResult, Schema } from 'effect';
 import { taggedError } from '@airtime/domain';
 
 /** Settings of the PostgreSQL connection, decoded from the environment at start-up. */

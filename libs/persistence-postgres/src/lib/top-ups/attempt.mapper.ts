@@ -43,7 +43,7 @@ export const FailureReasonJson = Schema.Literal(...FAILURE_REASONS);
 export const AttemptFailureFromJson = Schema.Struct({
   reason: FailureReasonJson,
   retryable: Schema.Boolean,
-  detail: Schema.optionalWith(Schema.String, { exact: true }),
+  detail: Schema.optional(Schema.String),
 });
 
 /** An attempt row as pg returns it (the repository selects the columns with an `attempt_` prefix). */

@@ -5,8 +5,8 @@ import { ProductFromJson } from '../products/product.codec';
 
 const SelectionRequestFromJson = Schema.Struct({
   maxAmount: MoneyFromJson,
-  desiredAmount: Schema.optionalWith(MoneyFromJson, { exact: true }),
-  chargeCurrency: Schema.optionalWith(CurrencyFromCode, { exact: true }),
+  desiredAmount: Schema.optional(MoneyFromJson),
+  chargeCurrency: Schema.optional(CurrencyFromCode),
 });
 
 const QuoteFields = Schema.Struct({

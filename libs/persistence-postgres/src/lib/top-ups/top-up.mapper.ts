@@ -11,7 +11,7 @@ import { statusOf } from './status.codec';
 const TopUpFailureFromJson = Schema.Struct({
   reason: Schema.Union(FailureReasonJson, Schema.Literal('CANCELLED')),
   attemptsExhausted: Schema.Boolean,
-  detail: Schema.optionalWith(Schema.String, { exact: true }),
+  detail: Schema.optional(Schema.String),
 });
 
 /** A `top_ups` row as pg returns it (bigint as text, jsonb parsed, timestamptz as Date). */

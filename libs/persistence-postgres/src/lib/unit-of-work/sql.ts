@@ -45,10 +45,10 @@ const CONNECTION_LOST_MESSAGE =
   /Connection terminated|Connection ended unexpectedly|Query runner already released|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end|timeout exceeded when trying to connect|ECONNRESET|ECONNREFUSED|EPIPE/i;
 
 interface DriverError {
-  readonly code?: string;
-  readonly constraint?: string;
-  readonly message?: string;
-  readonly name?: string;
+  readonly code?: string | undefined;
+  readonly constraint?: string | undefined;
+  readonly message?: string | undefined;
+  readonly name?: string | undefined;
 }
 
 export const driverErrorOf = (cause: unknown): DriverError => {

@@ -29,10 +29,10 @@ export interface AtStatusNotice {
   readonly atStatus: AtStatus;
   readonly status: TransactionStatus;
   readonly phoneNumber: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** What AT says was delivered, exactly as written ("PHP 99.995" stays 99.995). */
-  readonly value?: PreciseMoney;
-  readonly discount?: Money;
+  readonly value?: PreciseMoney | undefined;
+  readonly discount?: Money | undefined;
 }
 
 const invalid = (reason: string) => new InvalidProviderCallback({ provider: PROVIDER, reason });

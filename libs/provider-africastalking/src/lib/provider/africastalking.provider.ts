@@ -41,7 +41,7 @@ const destinationRefusal = (config: AfricasTalkingConfig, request: SendRequest):
 
 export interface AfricasTalkingProviderOptions extends AirtimeSendClientOptions {
   /** Records every accepted send, for `answerValidationCallback` to find. */
-  readonly sentAirtime?: SentAirtimeRegistry;
+  readonly sentAirtime?: SentAirtimeRegistry | undefined;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface AirtimeSendAccepted {
   readonly requestId: string;
   /** What AT says it accepted to deliver, exactly as written, held to the request (same currency, at most asked). */
   readonly amount: PreciseMoney;
-  readonly discount?: Money;
+  readonly discount?: Money | undefined;
   readonly transaction: ProviderTransaction;
 }
 

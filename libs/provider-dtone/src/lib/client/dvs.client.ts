@@ -71,9 +71,9 @@ export interface DvsClient {
 
 export interface DvsClientOptions {
   /** Told about each list item that did not decode (and was left out). */
-  readonly onInvalidItem?: (what: string, reason: string) => void;
+  readonly onInvalidItem?: ((what: string, reason: string) => void) | undefined;
   /** `per_page` of list calls, 1..100 (default 100: the fewest calls). */
-  readonly perPage?: number;
+  readonly perPage?: number | undefined;
 }
 
 const { unreadable } = providerFailures(DTONE_PROVIDER_ID);
@@ -192,7 +192,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     query: DvsQuery = {},
     extra: {
       readonly language?: string | undefined;
-      readonly tolerant?: boolean;
+      readonly tolerant?: boolean | undefined;
       readonly destination?: PhoneNumber | undefined;
     } = {},
   ): Call<readonly A[]> =>
@@ -282,7 +282,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           benefit_types: query.benefitTypes,
           tags: query.tags,
         },
-        { tolerant: true, ...(query.language === undefined ? {} : { language: query.language }) },
+        { tolerant: true, language: query.language },
       ),
     product: (productId, language) =>
       get(DvsProduct, `/products/${id(productId)}`, language === undefined ? {} : { language }),

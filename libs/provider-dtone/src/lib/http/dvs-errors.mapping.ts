@@ -95,7 +95,7 @@ export interface DvsFailureContext {
   readonly kind: CallKind;
   readonly httpStatus: number;
   /** The external id of a create, for 1007001. */
-  readonly externalId?: string;
+  readonly externalId?: string | undefined;
   /** When a 429 (or a code that means it) allows the next call. */
   readonly retryAfterMs: number;
 }

@@ -115,7 +115,7 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
           kind: request.kind,
           httpStatus: response.status,
           retryAfterMs: throttledWaitMsOf(response.headers, nowMs()),
-          ...(request.externalId === undefined ? {} : { externalId: request.externalId }),
+          externalId: request.externalId,
         }),
       success: (response: HttpResponse) =>
         Either.match(parseJson(response.bodyText), {

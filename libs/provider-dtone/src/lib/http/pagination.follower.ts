@@ -9,12 +9,12 @@ export interface HeaderSource {
 
 /** The pagination headers of a DVS list answer. */
 export interface PageInfo {
-  readonly total?: number;
-  readonly totalPages?: number;
-  readonly perPage?: number;
-  readonly page?: number;
-  readonly nextPage?: number;
-  readonly prevPage?: number;
+  readonly total?: number | undefined;
+  readonly totalPages?: number | undefined;
+  readonly perPage?: number | undefined;
+  readonly page?: number | undefined;
+  readonly nextPage?: number | undefined;
+  readonly prevPage?: number | undefined;
 }
 
 export interface FetchedPage<A> {

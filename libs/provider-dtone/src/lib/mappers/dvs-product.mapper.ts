@@ -27,7 +27,7 @@ import { operatorOf } from './dvs-operator.mapper';
 export interface MoneyRange {
   readonly min: Money;
   readonly max: Money;
-  readonly step?: Money;
+  readonly step?: Money | undefined;
 }
 
 export type MoneyOrRange = Money | MoneyRange;
@@ -38,7 +38,7 @@ export const isMoneyRange = (value: MoneyOrRange): value is MoneyRange => 'min' 
 export interface PriceRange {
   readonly min: PreciseMoney;
   readonly max: PreciseMoney;
-  readonly step?: PreciseMoney;
+  readonly step?: PreciseMoney | undefined;
 }
 
 export type PriceOrRange = PreciseMoney | PriceRange;
@@ -52,15 +52,15 @@ export const isPriceRange = (value: PriceOrRange): value is PriceRange => 'min' 
  */
 export interface DvsProductPricing {
   /** What the sender pays in the source currency (when DVS gives it). */
-  readonly source?: PriceOrRange;
+  readonly source?: PriceOrRange | undefined;
   /** What the beneficiary receives. */
   readonly destination: MoneyOrRange;
   /** What we pay DT One (before the fee); a ranged product may only give its rate. */
-  readonly wholesale?: PriceOrRange;
+  readonly wholesale?: PriceOrRange | undefined;
   readonly wholesaleFee: PreciseMoney;
   /** DT One's suggested retail price. */
-  readonly retail?: PriceOrRange;
-  readonly retailFee?: PreciseMoney;
+  readonly retail?: PriceOrRange | undefined;
+  readonly retailFee?: PreciseMoney | undefined;
 }
 
 /** The fields a transaction on this product must carry: alternatives of field sets (any one set suffices). */

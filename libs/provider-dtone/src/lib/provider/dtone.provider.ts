@@ -51,7 +51,7 @@ export const DEFAULT_PORT_PRODUCT_TYPES: readonly DvsProductType[] = ['FIXED_VAL
 
 export interface DtOneProviderOptions {
   /** Defaults to Node's global `fetch`. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** The transfer log: every HTTP exchange, redacted (the kit's one record type); its failures are ignored. */
   readonly onExchange?: (record: TransferLogRecord) => Effect.Effect<void>;
   /** Told about catalogue items that were left out (undecodable or not mappable to the domain). */
@@ -59,15 +59,15 @@ export interface DtOneProviderOptions {
   /** The clock of the product cache and of rate-limit waits (epoch ms). */
   readonly nowMs?: () => number;
   /** Longest rate-limit wait accepted before a throttled read fails. */
-  readonly maxRateLimitWaitMs?: number;
+  readonly maxRateLimitWaitMs?: number | undefined;
   /** Sender details sent to products that require them (e.g. the company). */
-  readonly sender?: DvsPartyInput;
+  readonly sender?: DvsPartyInput | undefined;
   /** Beneficiary details sent (with the destination number) to products that require them. */
-  readonly beneficiary?: Omit<DvsPartyInput, 'mobileNumber'>;
-  readonly debitPartyIdentifier?: DvsPartyIdentifierInput;
-  readonly productTypes?: readonly DvsProductType[];
+  readonly beneficiary?: Omit<DvsPartyInput, 'mobileNumber'> | undefined;
+  readonly debitPartyIdentifier?: DvsPartyIdentifierInput | undefined;
+  readonly productTypes?: readonly DvsProductType[] | undefined;
   /** `per_page` of list calls (default 100). */
-  readonly perPage?: number;
+  readonly perPage?: number | undefined;
 }
 
 /** The DVS adapter: the port, plus the full client and a way to drop the product cache. */
@@ -97,8 +97,8 @@ export const productsQueryOf = (filter: ProductFilter): DvsProductsQuery | undef
   return {
     serviceId: MOBILE_SERVICE_ID,
     ...(filter.kind === undefined ? {} : { subserviceId: SUBSERVICE_OF_KIND[filter.kind] }),
-    ...(countryIsoCode === undefined ? {} : { countryIsoCode }),
-    ...(operatorId === undefined ? {} : { operatorId }),
+    countryIsoCode,
+    operatorId,
   };
 };
 
@@ -184,13 +184,13 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
   const nowMs = options.nowMs ?? Date.now;
   const http = makeDvsHttpClient(config, {
     nowMs,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
-    ...(options.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.maxRateLimitWaitMs }),
+    fetch: options.fetch,
+    onExchange: options.onExchange,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs,
   });
   const client = makeDvsClient(http, {
-    ...(options.onInvalidItem === undefined ? {} : { onInvalidItem: options.onInvalidItem }),
-    ...(options.perPage === undefined ? {} : { perPage: options.perPage }),
+    onInvalidItem: options.onInvalidItem,
+    perPage: options.perPage,
   });
   const cache: ProductCatalogueCache = makeProductCatalogueCache(config.productCacheTtlMs, nowMs);
   const portTypes = new Set<string>(options.productTypes ?? DEFAULT_PORT_PRODUCT_TYPES);
@@ -323,11 +323,11 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
           productId,
           autoConfirm: true,
           creditPartyIdentifier,
-          ...(calculation === undefined ? {} : { calculation }),
-          ...(beneficiary === undefined ? {} : { beneficiary }),
-          ...(sender === undefined ? {} : { sender }),
-          ...(debitPartyIdentifier === undefined ? {} : { debitPartyIdentifier }),
-          ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
+          calculation,
+          beneficiary,
+          sender,
+          debitPartyIdentifier,
+          callbackUrl: request.callbackUrl,
         })
         .pipe(
           Effect.flatMap((transaction) => answerToSend(request, transaction, nowMs)),

@@ -8,7 +8,7 @@ import {
   type ProviderEnvironment,
   TokenFromString,
 } from '@airtime/provider-http-kit';
-import { Data, Either, type Redacted, Schema } from 'effect';
+import { Either, type Redacted, Schema } from 'effect';
 import { taggedError } from '@airtime/domain';
 
 /** The id of engageSPARK among providers: errors, transfer-log records and operators carry it. */

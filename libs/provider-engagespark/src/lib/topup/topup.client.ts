@@ -39,7 +39,7 @@ export interface TopupRequest {
   /** The most to send; engageSPARK sends this or the closest smaller amount it has. */
   readonly maxAmount: Money;
   /** The amount wanted; engageSPARK sends it, or the next larger one up to `maxAmount`. */
-  readonly desiredAmount?: Money;
+  readonly desiredAmount?: Money | undefined;
 }
 
 /** A top-up engageSPARK completed: its answer is final. */
@@ -49,8 +49,8 @@ export interface TopupCompleted {
   /** What engageSPARK sent, exactly as it wrote it, held to the request (same currency, positive, at most `maxAmount`). */
   readonly amountSent: PreciseMoney;
   /** What engageSPARK charged, as the exact decimal it wrote (its currency is the account's, not stated). */
-  readonly price?: string;
-  readonly createdDate?: string;
+  readonly price?: string | undefined;
+  readonly createdDate?: string | undefined;
   readonly transaction: ProviderTransaction;
 }
 

@@ -168,7 +168,7 @@ export const redactExchange = (provider: string, exchange: HttpExchange, scope: 
   return {
     provider,
     // our own external id: kept as it is, to file the record
-    ...(request.reference === undefined ? {} : { reference: request.reference }),
+    reference: request.reference,
     method: request.method,
     url: redactUrl(request.url, scope),
     startedAt: new Date(exchange.startedAtMs).toISOString(),

@@ -19,7 +19,7 @@ export interface HttpResponse {
   /** The body as text, cut at `MAX_ANSWER_BYTES` (see `truncated`). */
   readonly bodyText: string;
   /** The body was longer than `MAX_ANSWER_BYTES`: `bodyText` is its beginning only, never a readable answer. */
-  readonly truncated?: boolean;
+  readonly truncated?: boolean | undefined;
 }
 
 /**

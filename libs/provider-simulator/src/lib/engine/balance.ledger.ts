@@ -26,7 +26,7 @@ interface Hold {
 
 export interface BalanceSeed {
   readonly available: Money;
-  readonly creditLimitMinor?: bigint;
+  readonly creditLimitMinor?: bigint | undefined;
 }
 
 export class BalanceLedger {
@@ -68,7 +68,11 @@ export class BalanceLedger {
   /** Sets (or opens) a balance; omitted fields keep their value. */
   set(
     currency: Currency,
-    values: { readonly availableMinor?: bigint; readonly holdingMinor?: bigint; readonly creditLimitMinor?: bigint },
+    values: {
+      readonly availableMinor?: bigint | undefined;
+      readonly holdingMinor?: bigint | undefined;
+      readonly creditLimitMinor?: bigint | undefined;
+    },
   ): Balance {
     const current = this.balances.get(currency.code);
     const next: Balance = {

@@ -26,8 +26,8 @@ export interface CallbackAttempt {
   /** 1 for the first try. */
   readonly attempt: number;
   readonly outcome: CallbackOutcome;
-  readonly httpStatus?: number;
-  readonly error?: string;
+  readonly httpStatus?: number | undefined;
+  readonly error?: string | undefined;
   /** Simulated ms (scheduler time) of the attempt. */
   readonly atMs: number;
 }

@@ -37,10 +37,10 @@ interface FixedSpec {
   readonly destination: Money;
   readonly wholesale: string;
   readonly retail: string;
-  readonly subserviceId?: number;
-  readonly benefits?: readonly SimBenefit[];
-  readonly validityDays?: number;
-  readonly tags?: readonly string[];
+  readonly subserviceId?: number | undefined;
+  readonly benefits?: readonly SimBenefit[] | undefined;
+  readonly validityDays?: number | undefined;
+  readonly tags?: readonly string[] | undefined;
 }
 
 const fixed = (spec: FixedSpec): SimFixedProduct => {
@@ -80,7 +80,7 @@ interface RangedSpec {
   readonly destination: Currency;
   readonly rates: { readonly base: string; readonly wholesale: string; readonly retail: string };
   readonly fee: string;
-  readonly requiredSenderFields?: readonly (readonly string[])[];
+  readonly requiredSenderFields?: readonly (readonly string[])[] | undefined;
 }
 
 const ranged = (spec: RangedSpec): SimRangedProduct => ({

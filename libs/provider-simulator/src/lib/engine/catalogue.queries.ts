@@ -13,18 +13,18 @@ import {
 
 /** The product filters of GET /v1/products. */
 export interface ProductQuery {
-  readonly type?: ProductType;
-  readonly serviceId?: number;
-  readonly subserviceId?: number;
+  readonly type?: ProductType | undefined;
+  readonly serviceId?: number | undefined;
+  readonly subserviceId?: number | undefined;
   /** Alpha-3 country code. */
-  readonly countryIsoCode?: string;
-  readonly operatorId?: number;
+  readonly countryIsoCode?: string | undefined;
+  readonly operatorId?: number | undefined;
   /** A country (alpha-3 or alpha-2) or one of its regions (ISO 3166-2, "KE-30") the product covers. */
-  readonly region?: string;
+  readonly region?: string | undefined;
   /** A product matches when it has at least one of these benefit types. */
-  readonly benefitTypes?: readonly BenefitType[];
+  readonly benefitTypes?: readonly BenefitType[] | undefined;
   /** A product matches when it has every one of these tags. */
-  readonly tags?: readonly string[];
+  readonly tags?: readonly string[] | undefined;
 }
 
 export const operatorById = (catalogue: Catalogue, id: number): SimOperator | undefined =>
@@ -78,7 +78,11 @@ export const filterProducts = (catalogue: Catalogue, query: ProductQuery): reado
 
 export const filterOperators = (
   catalogue: Catalogue,
-  query: { readonly countryIsoCode?: string; readonly serviceId?: number; readonly subserviceId?: number },
+  query: {
+    readonly countryIsoCode?: string | undefined;
+    readonly serviceId?: number | undefined;
+    readonly subserviceId?: number | undefined;
+  },
 ): readonly SimOperator[] =>
   catalogue.operators.filter((operator) => {
     if (query.countryIsoCode !== undefined && operator.countryIso !== query.countryIsoCode) return false;
@@ -93,7 +97,7 @@ export const filterOperators = (
 
 export const filterCountries = (
   catalogue: Catalogue,
-  query: { readonly serviceId?: number; readonly subserviceId?: number },
+  query: { readonly serviceId?: number | undefined; readonly subserviceId?: number | undefined },
 ): readonly SimCountry[] =>
   catalogue.countries.filter((country) =>
     filterOperators(catalogue, { countryIsoCode: country.isoCode, ...query }).some(() => true),
@@ -136,9 +140,9 @@ export const benefitTypesOf = (catalogue: Catalogue): readonly BenefitType[] =>
 /** The filters of `GET /promotions` and `GET /campaigns`. */
 export interface OfferQuery {
   /** Alpha-3 country code. */
-  readonly countryIsoCode?: string;
-  readonly operatorId?: number;
-  readonly productId?: number;
+  readonly countryIsoCode?: string | undefined;
+  readonly operatorId?: number | undefined;
+  readonly productId?: number | undefined;
 }
 
 /** Whether one of `productIds` passes the query's operator, country and product filters. */

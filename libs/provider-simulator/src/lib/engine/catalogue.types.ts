@@ -36,7 +36,7 @@ export interface SimOperator {
   /** E.164 prefixes ("+63917") of the numbers this operator serves, for lookups. */
   readonly numberPrefixes: readonly string[];
   /** Codes of the country's regions the operator (and its products) cover; all of them when omitted. */
-  readonly regionCodes?: readonly string[];
+  readonly regionCodes?: readonly string[] | undefined;
 }
 
 export type ProductType =
@@ -63,7 +63,7 @@ export interface SimBenefit {
   readonly type: BenefitType;
   readonly unitType: 'CURRENCY' | 'DATA' | 'TIME' | 'QUANTITY';
   readonly unit: string;
-  readonly amount?: string;
+  readonly amount?: string | undefined;
 }
 
 export type ValidityUnit = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
@@ -72,7 +72,7 @@ export type ValidityUnit = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
 export interface SimPinInfo {
   readonly usageInfo: readonly string[];
   readonly validity?: { readonly unit: ValidityUnit; readonly quantity: number };
-  readonly terms?: string;
+  readonly terms?: string | undefined;
 }
 
 interface SimProductBase {
@@ -86,7 +86,7 @@ interface SimProductBase {
   readonly benefits: readonly SimBenefit[];
   readonly validity?: { readonly unit: ValidityUnit; readonly quantity: number };
   /** PIN purchases (`*_PIN_PURCHASE`): how the PIN is used. */
-  readonly pin?: SimPinInfo;
+  readonly pin?: SimPinInfo | undefined;
   /** Alternative sets of credit party fields ([["mobile_number"]]); empty when none are needed (gift cards). */
   readonly requiredCreditPartyFields: readonly (readonly string[])[];
   readonly requiredSenderFields: readonly (readonly string[])[];
@@ -153,7 +153,7 @@ export interface Catalogue {
   readonly operators: readonly SimOperator[];
   readonly products: readonly SimProduct[];
   /** None when omitted. */
-  readonly promotions?: readonly SimPromotion[];
+  readonly promotions?: readonly SimPromotion[] | undefined;
   /** None when omitted. */
-  readonly campaigns?: readonly SimCampaign[];
+  readonly campaigns?: readonly SimCampaign[] | undefined;
 }

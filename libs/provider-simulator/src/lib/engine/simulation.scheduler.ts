@@ -22,11 +22,11 @@ export const realTimer: SimulatorTimer = {
 };
 
 export interface SchedulerOptions {
-  readonly timer?: SimulatorTimer;
+  readonly timer?: SimulatorTimer | undefined;
   /** Real ms per simulated ms: 1 is real time, 0.001 makes 3 s into 3 ms, 0 runs due work at once. */
-  readonly timeScale?: number;
+  readonly timeScale?: number | undefined;
   /** Run due work on real timers (default true); when false, only `advance` and `flush` run work. */
-  readonly autoRun?: boolean;
+  readonly autoRun?: boolean | undefined;
   readonly onError?: (error: unknown) => void;
 }
 

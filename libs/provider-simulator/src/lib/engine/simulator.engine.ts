@@ -34,29 +34,29 @@ import { fetchCallbackSender } from '../http/fetch-callback.sender';
 import { transactionJson } from '../json/dvs-json.mapper';
 
 export interface SimulatorEngineOptions {
-  readonly catalogue?: Catalogue;
+  readonly catalogue?: Catalogue | undefined;
   /** Opening balances (default: USD 10,000.00, no credit). */
-  readonly balances?: readonly BalanceSeed[];
+  readonly balances?: readonly BalanceSeed[] | undefined;
   /** Real ms per simulated ms (default 1; 0.001 makes the sandbox's 3 s into 3 ms). */
-  readonly timeScale?: number;
+  readonly timeScale?: number | undefined;
   /** Run simulated work on real timers (default true); false leaves it to `advance` and `flush`. */
-  readonly autoRun?: boolean;
-  readonly timer?: SimulatorTimer;
+  readonly autoRun?: boolean | undefined;
+  readonly timer?: SimulatorTimer | undefined;
   /** Wall-clock time (epoch ms) when the engine starts (default: the timer's now). */
-  readonly epochMs?: number;
+  readonly epochMs?: number | undefined;
   /** Seed of the randomness behind `errorRate` (default 1). */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   readonly random?: () => number;
   /** How callbacks are POSTed (default: Node's fetch, 5 s per attempt). */
-  readonly callbackSender?: CallbackSender;
-  readonly callbackRetry?: Partial<CallbackRetryPolicy>;
+  readonly callbackSender?: CallbackSender | undefined;
+  readonly callbackRetry?: Partial<CallbackRetryPolicy> | undefined;
   /** Simulated ms a CREATED transaction may wait for confirmation (default 24 h). */
-  readonly confirmationTtlMs?: number;
+  readonly confirmationTtlMs?: number | undefined;
   /** Simulated ms a sync request waits for a final status (the reference's 180 s). */
-  readonly syncTimeoutMs?: number;
+  readonly syncTimeoutMs?: number | undefined;
   /** Simulated ms to the final status of a number without a sandbox suffix (default 0). */
-  readonly defaultDelayMs?: number;
-  readonly faults?: FaultsPatch;
+  readonly defaultDelayMs?: number | undefined;
+  readonly faults?: FaultsPatch | undefined;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -92,8 +92,8 @@ export class SimulatorEngine {
     this.catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
     this.scheduler = new SimulationScheduler({
       ...(options.timer ? { timer: options.timer } : {}),
-      ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
-      ...(options.autoRun === undefined ? {} : { autoRun: options.autoRun }),
+      timeScale: options.timeScale,
+      autoRun: options.autoRun,
       ...(options.onError ? { onError: options.onError } : {}),
     });
     this.epochMs = options.epochMs ?? (options.timer ?? { nowMs: () => Date.now() }).nowMs();
@@ -156,7 +156,11 @@ export class SimulatorEngine {
 
   setBalance(
     currency: Currency,
-    values: { readonly availableMinor?: bigint; readonly holdingMinor?: bigint; readonly creditLimitMinor?: bigint },
+    values: {
+      readonly availableMinor?: bigint | undefined;
+      readonly holdingMinor?: bigint | undefined;
+      readonly creditLimitMinor?: bigint | undefined;
+    },
   ): Balance {
     return this.ledger.set(currency, values);
   }
@@ -249,9 +253,7 @@ export class SimulatorEngine {
     const defaultWindow = query.externalId === undefined && query.fromMs === undefined && query.toMs === undefined;
     const fromMs = defaultWindow ? this.now() - DAY_MS : query.fromMs;
     return [...this.byId.values()]
-      .filter((transaction) =>
-        matchesTransactionQuery(this.catalogue, transaction, { ...query, ...(fromMs === undefined ? {} : { fromMs }) }),
-      )
+      .filter((transaction) => matchesTransactionQuery(this.catalogue, transaction, { ...query, fromMs }))
       .sort((a, b) => b.id - a.id);
   }
 

@@ -33,7 +33,7 @@ export type DvsErrorCode = keyof typeof DVS_ERRORS;
 /** A refusal of the simulated DVS platform: one DVS error code, with an optional detail. */
 export class DvsError extends Data.TaggedError('DvsError')<{
   readonly code: DvsErrorCode;
-  readonly detail?: string;
+  readonly detail?: string | undefined;
 }> {
   get httpStatus(): number {
     return DVS_ERRORS[this.code].httpStatus;

@@ -10,9 +10,9 @@ import { dvsError, type DvsError } from './simulator.errors';
 import type { CalculationMode, RequestedAmount, TransactionPricing } from './transaction.types';
 
 export interface PricingRequest {
-  readonly calculationMode?: CalculationMode;
-  readonly source?: RequestedAmount;
-  readonly destination?: RequestedAmount;
+  readonly calculationMode?: CalculationMode | undefined;
+  readonly source?: RequestedAmount | undefined;
+  readonly destination?: RequestedAmount | undefined;
 }
 
 const fixedPricing = (product: SimFixedProduct): TransactionPricing => ({

@@ -5,18 +5,18 @@ import type { SimTransaction } from './transaction.types';
 
 /** The filters of GET /v1/transactions. */
 export interface TransactionQuery {
-  readonly externalId?: string;
-  readonly productType?: ProductType;
-  readonly serviceId?: number;
-  readonly subserviceId?: number;
-  readonly countryIsoCode?: string;
-  readonly operatorId?: number;
-  readonly statusId?: number;
-  readonly creditPartyMobileNumber?: string;
-  readonly creditPartyAccountNumber?: string;
+  readonly externalId?: string | undefined;
+  readonly productType?: ProductType | undefined;
+  readonly serviceId?: number | undefined;
+  readonly subserviceId?: number | undefined;
+  readonly countryIsoCode?: string | undefined;
+  readonly operatorId?: number | undefined;
+  readonly statusId?: number | undefined;
+  readonly creditPartyMobileNumber?: string | undefined;
+  readonly creditPartyAccountNumber?: string | undefined;
   /** Inclusive creation-date bounds (epoch ms); without them and without an external id: the last 24 hours. */
-  readonly fromMs?: number;
-  readonly toMs?: number;
+  readonly fromMs?: number | undefined;
+  readonly toMs?: number | undefined;
 }
 
 /** Whether `transaction` passes every filter of `query` (dates as given: the default window is the caller's). */

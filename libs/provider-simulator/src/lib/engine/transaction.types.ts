@@ -20,16 +20,16 @@ export interface CreateTransactionInput {
   readonly externalId: string;
   readonly productId: number;
   readonly autoConfirm: boolean;
-  readonly calculationMode?: CalculationMode;
-  readonly source?: RequestedAmount;
-  readonly destination?: RequestedAmount;
-  readonly creditPartyIdentifier?: PartyFields;
-  readonly debitPartyIdentifier?: PartyFields;
-  readonly sender?: PartyFields;
-  readonly beneficiary?: PartyFields;
-  readonly statementIdentifier?: PartyFields;
-  readonly additionalIdentifier?: PartyFields;
-  readonly callbackUrl?: string;
+  readonly calculationMode?: CalculationMode | undefined;
+  readonly source?: RequestedAmount | undefined;
+  readonly destination?: RequestedAmount | undefined;
+  readonly creditPartyIdentifier?: PartyFields | undefined;
+  readonly debitPartyIdentifier?: PartyFields | undefined;
+  readonly sender?: PartyFields | undefined;
+  readonly beneficiary?: PartyFields | undefined;
+  readonly statementIdentifier?: PartyFields | undefined;
+  readonly additionalIdentifier?: PartyFields | undefined;
+  readonly callbackUrl?: string | undefined;
 }
 
 /** What a transaction costs and delivers. */
@@ -56,18 +56,18 @@ export interface SimTransaction {
   readonly productId: number;
   readonly createdAtMs: number;
   readonly confirmationExpiresAtMs: number;
-  readonly confirmedAtMs?: number;
+  readonly confirmedAtMs?: number | undefined;
   readonly status: DetailedStatus;
   readonly history: readonly StatusChange[];
   readonly pricing: TransactionPricing;
   readonly outcome: SandboxOutcome;
-  readonly operatorReference?: string;
+  readonly operatorReference?: string | undefined;
   readonly pin?: { readonly code: string; readonly serial: string };
-  readonly creditPartyIdentifier?: PartyFields;
-  readonly debitPartyIdentifier?: PartyFields;
-  readonly sender?: PartyFields;
-  readonly beneficiary?: PartyFields;
-  readonly statementIdentifier?: PartyFields;
-  readonly additionalIdentifier?: PartyFields;
-  readonly callbackUrl?: string;
+  readonly creditPartyIdentifier?: PartyFields | undefined;
+  readonly debitPartyIdentifier?: PartyFields | undefined;
+  readonly sender?: PartyFields | undefined;
+  readonly beneficiary?: PartyFields | undefined;
+  readonly statementIdentifier?: PartyFields | undefined;
+  readonly additionalIdentifier?: PartyFields | undefined;
+  readonly callbackUrl?: string | undefined;
 }

@@ -44,7 +44,7 @@ export interface Route {
   readonly method: 'GET' | 'POST';
   readonly path: RegExp;
   /** A send (create or confirm): subject to the timeout-after-accept fault. */
-  readonly send?: boolean;
+  readonly send?: boolean | undefined;
   readonly handle: (request: RouteRequest) => Reply | Promise<Reply>;
 }
 
@@ -70,9 +70,9 @@ const offerQuery = (query: QueryReader): OfferQuery => {
   const operatorId = query.positiveInt('operator_id');
   const productId = query.positiveInt('product_id');
   return {
-    ...(countryIsoCode === undefined ? {} : { countryIsoCode }),
-    ...(operatorId === undefined ? {} : { operatorId }),
-    ...(productId === undefined ? {} : { productId }),
+    countryIsoCode,
+    operatorId,
+    productId,
   };
 };
 
@@ -135,8 +135,8 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
         const serviceId = query.positiveInt('service_id');
         const subserviceId = query.positiveInt('subservice_id');
         return filterCountries(catalogue, {
-          ...(serviceId === undefined ? {} : { serviceId }),
-          ...(subserviceId === undefined ? {} : { subserviceId }),
+          serviceId,
+          subserviceId,
         });
       }, countryJson),
     },
@@ -154,9 +154,9 @@ export const dvsRoutes = (engine: SimulatorEngine): readonly Route[] => {
           const serviceId = query.positiveInt('service_id');
           const subserviceId = query.positiveInt('subservice_id');
           return filterOperators(catalogue, {
-            ...(countryIsoCode === undefined ? {} : { countryIsoCode }),
-            ...(serviceId === undefined ? {} : { serviceId }),
-            ...(subserviceId === undefined ? {} : { subserviceId }),
+            countryIsoCode,
+            serviceId,
+            subserviceId,
           });
         },
         (operator) => operatorJson(catalogue, operator),

@@ -8,7 +8,7 @@ export type Reply =
       readonly kind: 'json';
       readonly status: number;
       readonly body: Json | undefined;
-      readonly headers?: Readonly<Record<string, string>>;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
     }
   | { readonly kind: 'hang' };
 

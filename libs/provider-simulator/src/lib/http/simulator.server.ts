@@ -12,13 +12,13 @@ import { RateLimiter } from './rate-limiter';
 
 export interface SimulatorServerOptions extends SimulatorEngineOptions, ApiCredentials {
   /** Default 0: a free port. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Default 127.0.0.1. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Serve this engine instead of a new one (it is not closed with the server). */
-  readonly engine?: SimulatorEngine;
+  readonly engine?: SimulatorEngine | undefined;
   /** Default 1 MiB. */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes?: number | undefined;
 }
 
 export interface SimulatorServer {

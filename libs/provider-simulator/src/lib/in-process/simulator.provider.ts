@@ -44,7 +44,7 @@ import { KIND_SUBSERVICES, toDomainOperator, toDomainProduct } from './domain-pr
 export const SIMULATOR_PROVIDER_ID = 'simulator';
 
 export interface SimulatorProviderOptions {
-  readonly providerId?: string;
+  readonly providerId?: string | undefined;
   /** The clock of "not now" refusals (epoch ms); defaults to the engine's simulated wall clock. */
   readonly nowMs?: () => number;
 }

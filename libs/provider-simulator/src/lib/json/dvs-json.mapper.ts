@@ -280,7 +280,7 @@ const transactionProduct = (catalogue: Catalogue, product: SimProduct): JsonObje
           pin: {
             usage_info: [...pin.usageInfo],
             ...(pin.validity === undefined ? {} : { validity: { ...pin.validity } }),
-            ...(pin.terms === undefined ? {} : { terms: pin.terms }),
+            terms: pin.terms,
           },
         }),
   };
@@ -301,7 +301,7 @@ export const transactionJson = (catalogue: Catalogue, transaction: SimTransactio
     confirmation_expiration_date: isoDate(transaction.confirmationExpiresAtMs),
     ...(transaction.confirmedAtMs === undefined ? {} : { confirmation_date: isoDate(transaction.confirmedAtMs) }),
     status: { ...dvsStatusOf(transaction.status), class: { ...dvsStatusOf(transaction.status).class } },
-    ...(transaction.operatorReference === undefined ? {} : { operator_reference: transaction.operatorReference }),
+    operator_reference: transaction.operatorReference,
     ...(transaction.pin === undefined ? {} : { pin: { ...transaction.pin } }),
     product: product ? transactionProduct(catalogue, product) : { id: transaction.productId },
     prices: {
