@@ -85,7 +85,7 @@ export {
 } from './lib/product/product';
 export { InvalidProduct } from './lib/product/product.errors';
 export { type Quote, type SelectionRequest, type SelectionRule } from './lib/selector/quote';
-export { selectDenomination } from './lib/selector/denomination.selector';
+export { selectDenomination } from './lib/selector/denomination-selector';
 export {
   NoMatchingProduct,
   CurrencyNotAccepted,
@@ -182,7 +182,7 @@ export {
   applyProviderEvent,
   cancelTopUp,
   NOT_FOUND_CONFIRMATION_MINUTES,
-} from './lib/transaction/top-up.lifecycle';
+} from './lib/transaction/top-up-lifecycle';
 export {
   InvalidTopUp,
   TopUpAlreadyFinal,
@@ -233,7 +233,7 @@ export {
   openAccount,
   setCreditLimit,
   deposit,
-} from './lib/ledger/ledger.accounts';
+} from './lib/ledger/ledger-accounts';
 export {
   type AuthorizeInput,
   type VoidHoldInput,
@@ -246,7 +246,7 @@ export {
   voidHold,
   capture,
   reverse,
-} from './lib/ledger/ledger.operations';
+} from './lib/ledger/ledger-operations';
 export {
   type LedgerInputError,
   checkLedgerCurrency,
@@ -262,8 +262,8 @@ export {
   checkAuthorizeRepeat,
   checkCaptureRepeat,
 } from './lib/ledger/ledger-input.check';
-export { type InvariantRule, type InvariantViolation, checkInvariants } from './lib/ledger/ledger.invariants';
-export { type JournalBalances, journalBalances } from './lib/ledger/ledger.journal';
+export { type InvariantRule, type InvariantViolation, checkInvariants } from './lib/ledger/ledger-invariants';
+export { type JournalBalances, journalBalances } from './lib/ledger/ledger-journal';
 export {
   AccountNotFound,
   AccountAlreadyOpen,

@@ -15,7 +15,7 @@ export {
   TopologyDeclarationFailed,
   ConsumerStartFailed,
 } from './lib/shared/messaging.errors';
-export { type MessagingLogger, silentLogger } from './lib/shared/messaging.logger';
+export { type MessagingLogger, silentLogger } from './lib/shared/messaging-logger';
 export { type AmqpFailure, describeAmqpFailure } from './lib/shared/amqp-failure.format';
 export { type BackoffBounds, backoffDelayMs } from './lib/connection/backoff.policy';
 export {
@@ -27,7 +27,7 @@ export {
   type ConnectionStateChange,
   type ManagedChannel,
   makeBrokerConnection,
-} from './lib/connection/broker-connection.manager';
+} from './lib/connection/broker-connection.client';
 export {
   TOPOLOGY,
   EVENT_ROUTING_KEYS,
@@ -39,15 +39,15 @@ export {
   type QueueArguments,
   topologyFor,
 } from './lib/topology/topology.table';
-export { declareTopology } from './lib/topology/topology.declarer';
+export { declareTopology } from './lib/topology/topology-declarer';
 export {
   type ConfirmPublisher,
   type ConfirmPublisherOptions,
   type OutgoingMessage,
   type EncodedMessage,
   makeConfirmPublisher,
-} from './lib/publisher/confirm.publisher';
-export { ConsumeDecision, type Delivery, deliveryOf } from './lib/consumer/consume.decision';
+} from './lib/publisher/confirm-publisher.client';
+export { ConsumeDecision, type Delivery, deliveryOf } from './lib/consumer/consume-decision';
 export {
   type ConsumerRunner,
   type ConsumerRunnerOptions,

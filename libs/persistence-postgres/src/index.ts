@@ -17,13 +17,13 @@ export {
   topUpRepositoryLayer,
   MAX_TOP_UPS_PER_CALL,
 } from './lib/top-ups/top-up-repository.adapter';
-export { dailyTotals, type DailyTotal } from './lib/top-ups/daily-totals.query';
+export { dailyTotals, type DailyTotal } from './lib/top-ups/daily-totals.queries';
 export { makeOutbox, outboxLayer } from './lib/outbox/outbox.adapter';
 export {
   makeOutboxRelayStore,
   type OutboxRelayStore,
   type OutboxMessage,
   MAX_OUTBOX_BATCH,
-} from './lib/outbox/outbox-relay.store';
-export { makeProcessedMessages, type ProcessedMessagesStore } from './lib/inbox/processed-messages.store';
-export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.store';
+} from './lib/outbox/outbox-relay.adapter';
+export { makeProcessedMessages, type ProcessedMessagesStore } from './lib/inbox/processed-messages.adapter';
+export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.adapter';

@@ -18,7 +18,7 @@ export {
   AT_STATUS_QUERY_UNSUPPORTED,
   makeAfricasTalkingProvider,
   africasTalkingProviderLayer,
-} from './lib/provider/africastalking.provider';
+} from './lib/provider/africastalking.adapter';
 
 // The send client
 export {
@@ -40,14 +40,14 @@ export {
   immediateStatusOf,
   callbackStatusOf,
   isPendingAtStatus,
-} from './lib/status/status.mapping';
+} from './lib/status/status.mapper';
 
 // Callbacks
 export {
   type AtStatusNotice,
   parseAfricasTalkingStatusCallback,
   toProviderCallback,
-} from './lib/callbacks/status-callback.parser';
+} from './lib/callbacks/status-callback.mapper';
 export {
   type AtValidationAnswer,
   VALIDATED,
@@ -59,7 +59,7 @@ export {
   type SentAirtime,
   type SentAirtimeRegistry,
   makeInMemorySentAirtimeRegistry,
-} from './lib/callbacks/sent-airtime.registry';
+} from './lib/callbacks/sent-airtime-registry';
 
 // Transfer log and rate limits
 export {

@@ -21,7 +21,7 @@ export {
   productsQueryOf,
   dtOneProviderLayer,
   dtOneProviderLayerFromEnv,
-} from './lib/provider/dtone.provider';
+} from './lib/provider/dtone.adapter';
 
 // The DVS client: every endpoint, typed
 export { type DvsClient, type DvsClientOptions, makeDvsClient, transactionBody } from './lib/client/dvs.client';
@@ -42,7 +42,7 @@ export type {
   DvsTransactionInput,
   DvsTransactionMode,
   DvsWriteOptions,
-} from './lib/client/dvs-client.inputs';
+} from './lib/client/dvs-client.input';
 
 // HTTP layer (DVS's request shape and read retries on the one transport of @airtime/provider-http-kit)
 export {
@@ -68,7 +68,7 @@ export {
   dvsCodeImplies,
   dvsErrorsOf,
   providerErrorOf,
-} from './lib/http/dvs-errors.mapping';
+} from './lib/http/dvs-errors.table';
 export {
   type HeaderSource,
   type PageInfo,
@@ -77,7 +77,7 @@ export {
   pageInfoOf,
   nextPageOf,
   followPages,
-} from './lib/http/pagination.follower';
+} from './lib/http/pagination-follower';
 export { JsonDecimal, type JsonValue, encodeJson, jsonDecimalOf } from './lib/http/dvs-json.codec';
 
 // Schemas of the DVS JSON objects
@@ -147,7 +147,7 @@ export { operatorOf, operatorMatchOf } from './lib/mappers/dvs-operator.mapper';
 export { alpha2Of, alpha3Of } from './lib/mappers/country-code.table';
 
 // Product cache
-export { type ProductCatalogueCache, makeProductCatalogueCache } from './lib/provider/product-catalogue.cache';
+export { type ProductCatalogueCache, makeProductCatalogueCache } from './lib/provider/product-catalogue-cache';
 
 // Transfer log: the kit's one record type
 export type { TransferLogRecord } from '@airtime/provider-http-kit';

@@ -15,4 +15,4 @@ export {
   sampleDvsRangedProduct,
   sampleDvsTransaction,
   sampleDvsBalance,
-} from './testing/dvs.samples';
+} from './testing/dvs.fixture';

@@ -16,7 +16,7 @@ export {
   ES_STATUS_QUERY_UNSUPPORTED,
   makeEngageSparkProvider,
   engageSparkProviderLayer,
-} from './lib/provider/engagespark.provider';
+} from './lib/provider/engagespark.adapter';
 
 // The top-up client
 export {
@@ -28,7 +28,7 @@ export {
   type TopupClientOptions,
   makeTopupClient,
 } from './lib/topup/topup.client';
-export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-error.mapping';
+export { KNOWN_TOPUP_ERRORS, knownTopupError } from './lib/topup/topup-errors.table';
 
 // Transfer log and rate limits
 export {

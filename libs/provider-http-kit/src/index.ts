@@ -57,7 +57,7 @@ export {
   throttledWaitMsOf,
   type RateLimitGate,
   makeRateLimitGate,
-} from './lib/http/rate-limit.gate';
+} from './lib/http/rate-limit.policy';
 
 // Configuration
 export {
@@ -79,4 +79,4 @@ export {
   productsOfRanges,
   filterProducts,
   operatorMatchesFor,
-} from './lib/products/amount-range.products';
+} from './lib/products/amount-range-products.mapper';

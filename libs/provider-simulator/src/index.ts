@@ -6,15 +6,15 @@ export {
   type SimulatorEngineOptions,
   type TransactionQuery,
   type TransactionListener,
-} from './lib/engine/simulator.engine';
+} from './lib/engine/simulator-engine';
 export {
   SimulationScheduler,
   realTimer,
   type SimulatorTimer,
   type SchedulerOptions,
-} from './lib/engine/simulation.scheduler';
-export { sandboxOutcome, DELAY_CLASS_MS, type SandboxOutcome, type DelayClass } from './lib/engine/sandbox.rules';
-export { BalanceLedger, type Balance, type BalanceSeed, type HoldState } from './lib/engine/balance.ledger';
+} from './lib/engine/simulation-scheduler';
+export { sandboxOutcome, DELAY_CLASS_MS, type SandboxOutcome, type DelayClass } from './lib/engine/sandbox-rules';
+export { BalanceLedger, type Balance, type BalanceSeed, type HoldState } from './lib/engine/balance-ledger';
 export {
   CallbackDispatcher,
   DEFAULT_CALLBACK_RETRY,
@@ -23,10 +23,10 @@ export {
   type CallbackRetryPolicy,
   type CallbackAttempt,
   type CallbackOutcome,
-} from './lib/engine/callback.dispatcher';
+} from './lib/engine/callback-dispatcher';
 export { NO_FAULTS, FaultsPatch, decodeFaultsPatch, applyFaultsPatch, type Faults } from './lib/engine/faults';
 export { DvsError, DVS_ERRORS, dvsError, type DvsErrorCode } from './lib/engine/simulator.errors';
-export { CLASS_IDS, dvsStatusOf, statusIdOf, type DvsStatus } from './lib/engine/dvs-status.catalogue';
+export { CLASS_IDS, dvsStatusOf, statusIdOf, type DvsStatus } from './lib/engine/dvs-status.table';
 export {
   paginate,
   paginationHeaders,
@@ -35,8 +35,8 @@ export {
   type PageRequest,
   type PageOf,
 } from './lib/engine/pagination';
-export { seededRandom } from './lib/engine/seeded.random';
-export { priceTransaction, chargeOf } from './lib/engine/transaction.pricing';
+export { seededRandom } from './lib/engine/seeded-random';
+export { priceTransaction, chargeOf } from './lib/engine/transaction-pricing';
 export type {
   CreateTransactionInput,
   CalculationMode,
@@ -102,9 +102,9 @@ export {
   simulatorProviderLayerFromOptions,
   SIMULATOR_PROVIDER_ID,
   type SimulatorProviderOptions,
-} from './lib/in-process/simulator.provider';
+} from './lib/in-process/simulator.adapter';
 export { toDomainProduct, toDomainOperator } from './lib/in-process/domain-product.mapper';
 
 // HTTP server
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from './lib/http/simulator.server';
-export { fetchCallbackSender } from './lib/http/fetch-callback.sender';
+export { fetchCallbackSender } from './lib/http/fetch-callback.client';

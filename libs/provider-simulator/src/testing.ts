@@ -1,16 +1,16 @@
 // Test helpers of provider-simulator: the DVS simulator as a local HTTP server.
 import { currencyOf, type DetailedStatus, parseMoney } from '@airtime/domain';
 import { Either } from 'effect';
-import type { Balance } from './lib/engine/balance.ledger';
-import type { CallbackAttempt } from './lib/engine/callback.dispatcher';
+import type { Balance } from './lib/engine/balance-ledger';
+import type { CallbackAttempt } from './lib/engine/callback-dispatcher';
 import type { Faults, FaultsPatch } from './lib/engine/faults';
-import type { SimulatorEngine } from './lib/engine/simulator.engine';
+import type { SimulatorEngine } from './lib/engine/simulator-engine';
 import type { SimTransaction } from './lib/engine/transaction.types';
 import { type SimulatorServerOptions, startSimulatorServer } from './lib/http/simulator.server';
 
-export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './testing/callback-receiver';
+export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './testing/callback-receiver.fake';
 export { dvsHttpClient, type DvsHttpClient, type HttpAnswer } from './testing/dvs-http.client';
-export { manualTimer, type ManualTimer } from './testing/manual.timer';
+export { manualTimer, type ManualTimer } from './testing/manual-timer.fake';
 
 export const SIMULATOR_TEST_API_KEY = 'simulator-test-key';
 export const SIMULATOR_TEST_API_SECRET = 'simulator-test-secret';

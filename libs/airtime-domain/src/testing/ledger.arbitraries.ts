@@ -8,7 +8,7 @@ import {
   deposit,
   openAccount,
   setCreditLimit,
-} from '../lib/ledger/ledger.accounts';
+} from '../lib/ledger/ledger-accounts';
 import type { LedgerError } from '../lib/ledger/ledger.errors';
 import {
   type AuthorizeInput,
@@ -19,7 +19,7 @@ import {
   capture,
   reverse,
   voidHold,
-} from '../lib/ledger/ledger.operations';
+} from '../lib/ledger/ledger-operations';
 import { type Currency, currencyOf } from '../lib/money/currency';
 
 /** One ledger operation as data, so that a test can apply it to the pure ledger and to an adapter alike. */

@@ -1,6 +1,6 @@
 // A logger that keeps its records, for specs that assert what was logged
 // (state changes, backpressure) and what never is (passwords).
-import type { MessagingLogger } from '../lib/shared/messaging.logger';
+import type { MessagingLogger } from '../lib/shared/messaging-logger';
 
 export interface LogRecord {
   readonly level: 'debug' | 'info' | 'warn' | 'error';

@@ -5,8 +5,8 @@ import { arbitraryHostileIdentifier } from '../../testing/identifier.arbitraries
 import { IDENTIFIER_RULES } from '../identifier/identifier';
 import { type Currency, currencyOf } from '../money/currency';
 import { emptyLedger, type Ledger } from './ledger';
-import { deposit, openAccount, setCreditLimit } from './ledger.accounts';
-import { authorize, capture, reverse, voidHold } from './ledger.operations';
+import { deposit, openAccount, setCreditLimit } from './ledger-accounts';
+import { authorize, capture, reverse, voidHold } from './ledger-operations';
 import { checkLedgerCurrency } from './ledger-input.check';
 
 const kes = Either.getOrThrow(currencyOf('KES'));

@@ -9,9 +9,9 @@ import { checkAccountId, checkDepositId, checkTransactionId } from '../identifie
 import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import { type Currency, currencyOf } from '../money/currency';
 import type { JournalEntryKind } from './ledger';
-import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from './ledger.accounts';
+import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from './ledger-accounts';
 import { IdempotencyConflict, InvalidLedgerAmount, InvalidLedgerCurrency } from './ledger.errors';
-import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from './ledger.operations';
+import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from './ledger-operations';
 
 /** What a check may refuse: a bad identifier, a forged or unknown currency, an amount out of range. */
 export type LedgerInputError = InvalidIdentifier | InvalidLedgerCurrency | InvalidLedgerAmount;

@@ -10,8 +10,8 @@ import {
 } from '../../testing/ledger.arbitraries';
 import { type Ledger, emptyLedger } from './ledger';
 import type { LedgerError } from './ledger.errors';
-import { checkInvariants } from './ledger.invariants';
-import { journalBalances } from './ledger.journal';
+import { checkInvariants } from './ledger-invariants';
+import { journalBalances } from './ledger-journal';
 
 /** Every ledger a scenario passes through (the start, then after each step that changed it: a success or a refusal recorded). */
 const ledgersOf = (operations: readonly LedgerOperation[]): Ledger[] => {

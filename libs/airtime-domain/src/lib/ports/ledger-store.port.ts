@@ -1,8 +1,8 @@
 import { Context, type Effect } from 'effect';
 import type { LedgerError } from '../ledger/ledger.errors';
 import type { JournalEntry, LedgerAccount } from '../ledger/ledger';
-import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from '../ledger/ledger.operations';
-import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from '../ledger/ledger.accounts';
+import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from '../ledger/ledger-operations';
+import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from '../ledger/ledger-accounts';
 import type { PersistenceFailure } from './persistence.errors';
 
 /** A movement's stored entry; `applied` is false for an idempotent repeat. */

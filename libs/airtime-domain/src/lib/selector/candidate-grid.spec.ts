@@ -7,7 +7,7 @@ import { money } from '../money/money';
 import { preciseOf } from '../money/precise-money';
 import { destinationAt, gridSize, makeRangedProduct } from '../product/product';
 import { candidateGrid, largestIndexAtOrBelow, smallestIndexAtOrAbove } from './candidate-grid';
-import { selectDenomination } from './denomination.selector';
+import { selectDenomination } from './denomination-selector';
 
 const KES = testCurrency('KES');
 const USD = testCurrency('USD');

@@ -30,7 +30,7 @@ import {
   recordAttemptOutcome,
   resolveUnknownAttempt,
   startAttempt,
-} from './top-up.lifecycle';
+} from './top-up-lifecycle';
 import {
   type DetailedStatusOf,
   type FailureClass,

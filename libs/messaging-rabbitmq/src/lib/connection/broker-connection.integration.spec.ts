@@ -8,7 +8,7 @@ import {
   type RecordingLogger,
   type TcpProxy,
 } from '../../testing';
-import { makeBrokerConnection, type BrokerConnection, type ConnectionStateChange } from './broker-connection.manager';
+import { makeBrokerConnection, type BrokerConnection, type ConnectionStateChange } from './broker-connection.client';
 
 const settings = {
   connectTimeoutMs: 2_000,

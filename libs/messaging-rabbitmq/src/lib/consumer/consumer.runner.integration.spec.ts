@@ -10,9 +10,9 @@ import {
   type RecordingLogger,
   type TcpProxy,
 } from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.manager';
-import { declareTopology } from '../topology/topology.declarer';
-import { ConsumeDecision, type Delivery } from './consume.decision';
+import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
+import { declareTopology } from '../topology/topology-declarer';
+import { ConsumeDecision, type Delivery } from './consume-decision';
 import {
   DEAD_LETTER_HEADERS,
   makeConsumerRunner,

@@ -11,12 +11,12 @@
 // waits for in-flight handlers, then closes.
 import type * as amqp from 'amqplib';
 import { Effect, Either } from 'effect';
-import type { BrokerConnection, ManagedChannel } from '../connection/broker-connection.manager';
-import { makeConfirmPublisher, type ConfirmPublisher } from '../publisher/confirm.publisher';
+import type { BrokerConnection, ManagedChannel } from '../connection/broker-connection.client';
+import { makeConfirmPublisher, type ConfirmPublisher } from '../publisher/confirm-publisher.client';
 import { describeAmqpFailure } from '../shared/amqp-failure.format';
 import { ConsumerStartFailed } from '../shared/messaging.errors';
-import { silentLogger, type MessagingLogger } from '../shared/messaging.logger';
-import { ConsumeDecision, deliveryOf, type Delivery } from './consume.decision';
+import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
+import { ConsumeDecision, deliveryOf, type Delivery } from './consume-decision';
 
 /** Headers the runner adds to a message it dead-letters (beside the message's own headers). */
 export const DEAD_LETTER_HEADERS = {

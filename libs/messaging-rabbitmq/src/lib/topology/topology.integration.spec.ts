@@ -1,7 +1,7 @@
 import { Effect, Either } from 'effect';
 import { deleteTopology, openRawBroker, testAmqpUrl, testTopology, type RawBroker } from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.manager';
-import { declareTopology } from './topology.declarer';
+import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
+import { declareTopology } from './topology-declarer';
 import { EVENT_ROUTING_KEYS, TOPOLOGY, topologyFor } from './topology.table';
 
 const topology = testTopology('topology');

@@ -2,7 +2,7 @@ import { Deferred, Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeOutbox } from '../outbox/outbox.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
-import { makeProcessedMessages } from './processed-messages.store';
+import { makeProcessedMessages } from './processed-messages.adapter';
 
 describe('processed messages (inbox) on PostgreSQL', () => {
   let db: TestDatabase;

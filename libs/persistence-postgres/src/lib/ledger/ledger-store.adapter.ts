@@ -48,7 +48,7 @@ import {
   type HoldStatusColumn,
   JOURNAL_COLUMNS,
   type JournalRow,
-} from './ledger.rows';
+} from './ledger-rows.mapper';
 
 type Step<A> = Effect.Effect<A, LedgerError | PersistenceFailure>;
 

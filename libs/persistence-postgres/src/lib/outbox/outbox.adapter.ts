@@ -1,7 +1,7 @@
 import { Outbox, type OutboxEvent, type OutboxService, PersistenceFailure } from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
-import { isoOf } from '../shared/codec.support';
+import { isoOf } from '../shared/codec-support';
 import { sql } from '../unit-of-work/sql';
 import { jsonProblem } from './json-payload.check';
 

@@ -3,7 +3,7 @@ import { Deferred, Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { makeOutbox } from './outbox.adapter';
-import { makeOutboxRelayStore, type OutboxMessage } from './outbox-relay.store';
+import { makeOutboxRelayStore, type OutboxMessage } from './outbox-relay.adapter';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12));
 const event = (

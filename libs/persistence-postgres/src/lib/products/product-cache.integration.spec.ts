@@ -10,7 +10,7 @@ import { arbitraryCatalogue, arbitraryCurrency, testCurrency } from '@airtime/do
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { makeProductCache, type ProductCacheStore } from './product-cache.store';
+import { makeProductCache, type ProductCacheStore } from './product-cache.adapter';
 
 const usd = testCurrency('USD');
 const php = testCurrency('PHP');

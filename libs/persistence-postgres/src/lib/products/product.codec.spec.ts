@@ -2,7 +2,7 @@ import { type Product } from '@airtime/domain';
 import { arbitraryCatalogue, arbitraryCurrency, testCurrency } from '@airtime/domain/testing';
 import { Either, Schema } from 'effect';
 import fc from 'fast-check';
-import { decodeStored, encodeStored } from '../shared/codec.support';
+import { decodeStored, encodeStored } from '../shared/codec-support';
 import { BigIntFromDecimal, CurrencyFromCode, MoneyFromJson } from '../shared/money.codec';
 import { ProductFromJson, type ProductJson } from './product.codec';
 

@@ -10,7 +10,7 @@ import {
   type RangedProduct,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { fromDomain } from '../shared/codec.support';
+import { fromDomain } from '../shared/codec-support';
 import {
   ExchangeRateFromJson,
   MoneyFromJson,

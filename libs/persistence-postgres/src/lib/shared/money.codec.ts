@@ -12,7 +12,7 @@ import {
   type PreciseMoney,
 } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
-import { fromDomain } from './codec.support';
+import { fromDomain } from './codec-support';
 
 const INTEGER_TEXT = /^-?(0|[1-9]\d*)$/;
 

@@ -7,7 +7,7 @@ import {
   type UnknownOutcomeReason,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec.support';
+import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec-support';
 import { statusOf } from './status.codec';
 
 const FAILURE_REASONS = [

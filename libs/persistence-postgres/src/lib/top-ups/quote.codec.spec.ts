@@ -2,7 +2,7 @@ import { type Quote, selectDenomination } from '@airtime/domain';
 import { arbitraryCatalogue, arbitraryCurrency, arbitrarySelectionRequest, sampleQuote } from '@airtime/domain/testing';
 import { Either } from 'effect';
 import fc from 'fast-check';
-import { decodeStored, encodeStored } from '../shared/codec.support';
+import { decodeStored, encodeStored } from '../shared/codec-support';
 import { QuoteFromJson } from './quote.codec';
 
 const encode = encodeStored(QuoteFromJson);

@@ -11,7 +11,7 @@ import {
 import { Effect, Either, Layer, Option } from 'effect';
 import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
-import { isoOf } from '../shared/codec.support';
+import { isoOf } from '../shared/codec-support';
 import { decodeCursor, encodeCursor } from './top-up-cursor.codec';
 import { type StoredTopUp, topUpOf, topUpRecordOf } from './top-up.mapper';
 import {

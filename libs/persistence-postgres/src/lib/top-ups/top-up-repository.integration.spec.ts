@@ -22,7 +22,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/test-databa
 import { makeLedgerStore } from '../ledger/ledger-store.adapter';
 import { makeOutbox } from '../outbox/outbox.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
-import { dailyTotals } from './daily-totals.query';
+import { dailyTotals } from './daily-totals.queries';
 import { makeTopUpRepository } from './top-up-repository.adapter';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12));

@@ -1,6 +1,6 @@
 import { checkAccountId, parseExternalId, PersistenceFailure, type Quote, type TopUp } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec.support';
+import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec-support';
 import { BigIntFromDecimal } from '../shared/money.codec';
 import { type AttemptRecord, attemptOf, attemptRecordOf, FailureReasonJson } from './attempt.mapper';
 import { destinationOf } from './destination.codec';

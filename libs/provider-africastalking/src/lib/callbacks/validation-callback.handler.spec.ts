@@ -1,6 +1,6 @@
 import { currencyOf, money, parsePhoneNumber } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
-import { makeInMemorySentAirtimeRegistry, type SentAirtime } from './sent-airtime.registry';
+import { makeInMemorySentAirtimeRegistry, type SentAirtime } from './sent-airtime-registry';
 import { answerValidationCallback } from './validation-callback.handler';
 
 const KES = Either.getOrThrow(currencyOf('KES'));

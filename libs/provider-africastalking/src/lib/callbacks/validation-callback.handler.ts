@@ -11,7 +11,7 @@ import {
 import { Effect, Either, Option, Schema } from 'effect';
 import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
-import type { SentAirtime } from './sent-airtime.registry';
+import type { SentAirtime } from './sent-airtime-registry';
 
 /** What AT posts to the validation callback URL before it releases airtime (unknown fields are ignored). */
 export const AtValidationCallbackBody = Schema.Struct({

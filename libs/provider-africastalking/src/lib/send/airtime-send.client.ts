@@ -23,7 +23,7 @@ import {
 } from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER, type AfricasTalkingConfig } from '../config/africastalking.config';
-import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapping';
+import { type AtStatus, immediateStatusOf, isPendingAtStatus, isRetryableAtFailure } from '../status/status.mapper';
 import { type AtRecipientAnswer, type AtSendAnswer, AtSendAnswerFromJson, isMeaningful } from './airtime-send.schema';
 import { parseAtAmount } from './at-amount.codec';
 

@@ -1,5 +1,5 @@
 import { Schema } from 'effect';
-import { AT_STATUSES } from '../status/status.mapping';
+import { AT_STATUSES } from '../status/status.mapper';
 
 /** One recipient's line of the immediate send answer (unknown fields are ignored). */
 export const AtRecipientAnswer = Schema.Struct({

@@ -7,7 +7,7 @@ import {
   sampleDvsFixedProduct,
   sampleDvsOperator,
   sampleDvsTransaction,
-} from '../../testing/dvs.samples';
+} from '../../testing/dvs.fixture';
 import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { type DvsClient, makeDvsClient } from './dvs.client';

@@ -1,10 +1,10 @@
 import { parsePhoneNumber, type PhoneNumber, type ProviderError, ProviderResponseInvalid } from '@airtime/domain';
 import { type CallKind, describeParseError, providerFailures } from '@airtime/provider-http-kit';
 import { Effect, Either, Schema } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
+import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';
 import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
-import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination.follower';
+import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination-follower';
 import { DvsBalance } from '../schemas/dvs-balance.schema';
 import { DvsCountry, DvsOperator } from '../schemas/dvs-common.schema';
 import {
@@ -30,7 +30,7 @@ import type {
   DvsTransactionMode,
   DvsTransactionsQuery,
   DvsWriteOptions,
-} from './dvs-client.inputs';
+} from './dvs-client.input';
 
 type Call<A> = Effect.Effect<A, ProviderError>;
 

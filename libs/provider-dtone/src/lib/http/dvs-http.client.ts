@@ -13,7 +13,7 @@ import {
 } from '@airtime/provider-http-kit';
 import { Duration, Effect, Either } from 'effect';
 import type { DvsConfig } from '../config/dvs.config';
-import { DTONE_PROVIDER_ID, dvsErrorsOf, providerErrorOf } from './dvs-errors.mapping';
+import { DTONE_PROVIDER_ID, dvsErrorsOf, providerErrorOf } from './dvs-errors.table';
 import { encodeJson, type JsonValue } from './dvs-json.codec';
 
 export type DvsQueryValue = string | number | boolean | readonly (string | number)[] | undefined;
@@ -90,7 +90,7 @@ const parseJson = (text: string): Either.Either<unknown, 'not JSON'> => {
  *   `X-Ratelimit-Remaining: 0`: a read waits and tries again, up to
  *   `maxRetriesOn429` times and `maxRateLimitWaitMs` per wait; a send is never
  *   resent and fails with ProviderRateLimited;
- * - DVS error bodies of a 4xx: per code (dvs-errors.mapping.ts).
+ * - DVS error bodies of a 4xx: per code (dvs-errors.table.ts).
  */
 export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOptions = {}): DvsHttpClient => {
   const maxWaitMs = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;

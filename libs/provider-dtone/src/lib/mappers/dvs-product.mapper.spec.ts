@@ -10,7 +10,7 @@ import {
 } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Either, Schema } from 'effect';
-import { sampleDvsFixedProduct, sampleDvsOperator, sampleDvsRangedProduct } from '../../testing/dvs.samples';
+import { sampleDvsFixedProduct, sampleDvsOperator, sampleDvsRangedProduct } from '../../testing/dvs.fixture';
 import { DvsProduct } from '../schemas/dvs-product.schema';
 import { mapDvsProduct, productKindOf } from './dvs-product.mapper';
 

@@ -17,7 +17,7 @@ import {
   zero,
 } from '@airtime/domain';
 import { Either } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
+import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import type { DvsAmountRange, DvsPrice, DvsRequiredFields, DvsValue } from '../schemas/dvs-common.schema';
 import type { DvsProduct } from '../schemas/dvs-product.schema';
 import { plainDecimalOf } from './decimal-text';

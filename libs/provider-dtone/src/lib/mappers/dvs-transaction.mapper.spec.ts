@@ -1,7 +1,7 @@
 import { formatPrecise, money, preciseOf } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Either, Schema } from 'effect';
-import { sampleDvsTransaction } from '../../testing/dvs.samples';
+import { sampleDvsTransaction } from '../../testing/dvs.fixture';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { callbackOfDvs, mapDvsTransaction, receivedValueOf, statusOfDvs } from './dvs-transaction.mapper';
 

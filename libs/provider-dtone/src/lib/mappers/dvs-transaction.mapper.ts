@@ -17,7 +17,7 @@ import {
   transactionStatus,
 } from '@airtime/domain';
 import { Either, Option } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.mapping';
+import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import type { DvsFixedValue } from '../schemas/dvs-common.schema';
 import type { DvsTransaction, DvsTransactionStatus } from '../schemas/dvs-transaction.schema';
 

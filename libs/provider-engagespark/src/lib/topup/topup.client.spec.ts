@@ -1,6 +1,6 @@
 import { currencyOf, money, parsePhoneNumber, preciseOf, transactionStatus } from '@airtime/domain';
 import { Either } from 'effect';
-import { knownTopupError } from './topup-error.mapping';
+import { knownTopupError } from './topup-errors.table';
 import { formatTopupAmount, mapTopupResult, type TopupRequest } from './topup.client';
 
 const PHP = Either.getOrThrow(currencyOf('PHP'));

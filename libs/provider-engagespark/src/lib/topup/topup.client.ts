@@ -27,7 +27,7 @@ import {
 } from '@airtime/provider-http-kit';
 import { Effect, Either, Redacted, Schema } from 'effect';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
-import { knownTopupError } from './topup-error.mapping';
+import { knownTopupError } from './topup-errors.table';
 import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
 
 export const topupPath = (orgId: string): string => `/v1/organizations/${encodeURIComponent(orgId)}/topup/`;

@@ -1,7 +1,7 @@
 import { Effect, Either } from 'effect';
 import type { HttpExchange, HttpResponse } from './http-exchange.client';
 import { type AnswerReading, type CallKind, interpretExchange, providerFailures, readAnswer } from './provider-answer';
-import { makeRateLimitGate } from './rate-limit.gate';
+import { makeRateLimitGate } from './rate-limit.policy';
 
 const response = (status: number, bodyText = '', extra: Partial<HttpResponse> = {}): HttpResponse => ({
   status,

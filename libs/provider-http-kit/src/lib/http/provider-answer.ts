@@ -10,7 +10,7 @@ import {
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { type HttpExchange, type HttpResponse, MAX_ANSWER_BYTES } from './http-exchange.client';
-import type { RateLimitGate } from './rate-limit.gate';
+import type { RateLimitGate } from './rate-limit.policy';
 
 /**
  * `send`: asks the provider to do something that moves money (a top-up, a

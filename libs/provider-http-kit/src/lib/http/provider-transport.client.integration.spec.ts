@@ -5,7 +5,7 @@ import type { TransferLogRecord } from './exchange.redaction';
 import { MAX_ANSWER_BYTES } from './http-exchange.client';
 import { type AnswerReading, type CallKind, providerFailures } from './provider-answer';
 import { makeProviderTransport, type ProviderTransportSettings } from './provider-transport.client';
-import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS } from './rate-limit.gate';
+import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS } from './rate-limit.policy';
 
 const SECRET = 'acme-secret-7c6b5a';
 const PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));

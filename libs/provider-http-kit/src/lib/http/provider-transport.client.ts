@@ -5,7 +5,7 @@ import { Effect } from 'effect';
 import { redactExchange, type TransferLogRecord } from './exchange.redaction';
 import { type HttpRequest, performExchange } from './http-exchange.client';
 import { type AnswerReading, interpretExchange } from './provider-answer';
-import { makeRateLimitGate, type RateLimitGate } from './rate-limit.gate';
+import { makeRateLimitGate, type RateLimitGate } from './rate-limit.policy';
 
 /** Options an adapter's client passes on to its transport. */
 export interface ExchangeClientOptions {

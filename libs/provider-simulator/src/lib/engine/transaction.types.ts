@@ -1,5 +1,5 @@
 import type { DetailedStatus, Money } from '@airtime/domain';
-import type { SandboxOutcome } from './sandbox.rules';
+import type { SandboxOutcome } from './sandbox-rules';
 
 export type CalculationMode = 'SOURCE_AMOUNT' | 'DESTINATION_AMOUNT';
 

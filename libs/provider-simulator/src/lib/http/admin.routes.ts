@@ -2,7 +2,7 @@
 // balances, the scheduler, the callback log and manual reversals.
 import { type Currency, currencyOf, type Money, moneyFromJsonNumber, parseMoney } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
-import type { SimulatorEngine } from '../engine/simulator.engine';
+import type { SimulatorEngine } from '../engine/simulator-engine';
 import { decodeFaultsPatch } from '../engine/faults';
 import { balanceJson, type Json, transactionJson } from '../json/dvs-json.mapper';
 import type { Route, RouteRequest } from './dvs.routes';

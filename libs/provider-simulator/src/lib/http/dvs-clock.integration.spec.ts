@@ -1,5 +1,5 @@
 // The simulator's dates agree with its Date header (and the real clock) at any time scale.
-import { realTimer, type SimulatorTimer } from '../engine/simulation.scheduler';
+import { realTimer, type SimulatorTimer } from '../engine/simulation-scheduler';
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '../../testing';
 import { dvsHttpClient, type DvsHttpClient, type HttpAnswer } from '../../testing/dvs-http.client';
 

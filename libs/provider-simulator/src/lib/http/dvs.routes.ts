@@ -14,7 +14,7 @@ import {
   promotionById,
 } from '../engine/catalogue.queries';
 import { type PageRequest, paginate, paginationHeaders } from '../engine/pagination';
-import type { SimulatorEngine } from '../engine/simulator.engine';
+import type { SimulatorEngine } from '../engine/simulator-engine';
 import { dvsError, type DvsError } from '../engine/simulator.errors';
 import type { SimTransaction } from '../engine/transaction.types';
 import {

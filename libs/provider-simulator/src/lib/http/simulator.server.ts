@@ -2,7 +2,7 @@
 // faults, rate limit) and the test controls under /__simulator/.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator.engine';
+import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator-engine';
 import { dvsError } from '../engine/simulator.errors';
 import { adminRoutes } from './admin.routes';
 import { type ApiCredentials, authenticate } from './basic-auth';

@@ -11,7 +11,7 @@ import {
   sourceCostOf,
 } from '@airtime/domain';
 import { Either } from 'effect';
-import type { Balance } from '../engine/balance.ledger';
+import type { Balance } from '../engine/balance-ledger';
 import {
   countryByIso,
   operatorById,
@@ -31,7 +31,7 @@ import type {
   SimRegion,
   SimService,
 } from '../engine/catalogue.types';
-import { dvsStatusOf } from '../engine/dvs-status.catalogue';
+import { dvsStatusOf } from '../engine/dvs-status.table';
 import type { PartyFields, SimTransaction } from '../engine/transaction.types';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };

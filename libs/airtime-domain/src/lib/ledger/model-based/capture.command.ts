@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { type CaptureShare, captureAmountFor, describeCaptureShare } from '../../../testing/ledger.arbitraries';
-import { applyAndCompare, type RealLedger } from './ledger.agreement';
+import { applyAndCompare, type RealLedger } from './ledger-agreement';
 import type { LedgerModel } from './ledger.model';
 
 /** Captures all, part or a fixed amount of whatever the transaction holds (resolved against the model). */

@@ -5,8 +5,8 @@ import {
   defaultLedgerPools,
 } from '../../../testing/ledger.arbitraries';
 import { emptyLedger } from '../ledger';
-import { applyAndCompare, type RealLedger } from './ledger.agreement';
-import { ledgerCommands } from './ledger.commands';
+import { applyAndCompare, type RealLedger } from './ledger-agreement';
+import { ledgerCommands } from './ledger-commands';
 import { LedgerModel } from './ledger.model';
 
 /** Every outcome the runs must have produced at least once: each success, repeat and refusal, and retried refusals. */

@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import type { Currency } from '../../money/currency';
 import type { LedgerOperation } from '../../../testing/ledger.arbitraries';
-import { applyAndCompare, type RealLedger } from './ledger.agreement';
+import { applyAndCompare, type RealLedger } from './ledger-agreement';
 import type { LedgerModel } from './ledger.model';
 
 export class OpenAccountCommand implements fc.Command<LedgerModel, RealLedger> {

@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { type LedgerOperation, describeLedgerOperation } from '../../../testing/ledger.arbitraries';
-import { applyAndCompare, type RealLedger } from './ledger.agreement';
+import { applyAndCompare, type RealLedger } from './ledger-agreement';
 import type { LedgerModel } from './ledger.model';
 
 /** Where a repeat picks the operation it runs again from. */

@@ -1,5 +1,5 @@
 import type fc from 'fast-check';
-import { applyAndCompare, type RealLedger } from './ledger.agreement';
+import { applyAndCompare, type RealLedger } from './ledger-agreement';
 import type { LedgerModel } from './ledger.model';
 
 export class ReverseCommand implements fc.Command<LedgerModel, RealLedger> {

@@ -1,0 +1,401 @@
+import {
+  AirtimeProvider,
+  currencyOf,
+  formatPrecise,
+  money,
+  parsePhoneNumber,
+  preciseOf,
+  type PhoneNumber,
+  type Product,
+  type ProviderError,
+  type SendRequest,
+  transactionStatus,
+} from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
+import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark } from '../../testing';
+import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
+import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
+import type { TopupClientOptions } from '../topup/topup.client';
+import { ES_STATUS_QUERY_UNSUPPORTED, engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.adapter';
+
+const PHP = Either.getOrThrow(currencyOf('PHP'));
+const IDR = Either.getOrThrow(currencyOf('IDR'));
+const USD = Either.getOrThrow(currencyOf('USD'));
+const PH_PHONE = Either.getOrThrow(parsePhoneNumber('+639171234567'));
+const ID_PHONE = Either.getOrThrow(parsePhoneNumber('+6281234567890'));
+const KE_PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));
+
+const configFor = (baseUrl: string, timeoutMs = 1_000, token = FAKE_ES_TOKEN): EngageSparkConfig =>
+  Either.getOrThrow(
+    engageSparkConfigFrom({
+      ENGAGESPARK_ORG_ID: FAKE_ES_ORG_ID,
+      ENGAGESPARK_TOKEN: token,
+      ENGAGESPARK_BASE_URL: baseUrl,
+      ENGAGESPARK_TIMEOUT_MS: String(timeoutMs),
+      ENGAGESPARK_AMOUNT_RANGES: 'PH:PHP:10:100,ID:IDR:5000:25000:5000',
+    }),
+  );
+
+let fake: FakeEngageSpark;
+let products: readonly Product[];
+let counter = 0;
+
+beforeEach(async () => {
+  fake = await startFakeEngageSpark();
+  products = await Effect.runPromise(makeEngageSparkProvider(configFor(fake.baseUrl)).listProducts({}));
+});
+afterEach(() => fake.close());
+
+const request = (
+  receive = money(2_500n, PHP),
+  destination: PhoneNumber = receive.currency.code === 'IDR' ? ID_PHONE : PH_PHONE,
+  providerExternalId = `topup-${++counter}-a1b2c3d4-1`,
+): SendRequest => ({
+  providerExternalId,
+  product: products[0] as Product,
+  destination,
+  receive,
+});
+
+const sendWith = (options: TopupClientOptions = {}, config = configFor(fake.baseUrl)) => {
+  const provider = makeEngageSparkProvider(config, options);
+  return (sendRequest: SendRequest = request()) => Effect.runPromise(Effect.either(provider.send(sendRequest)));
+};
+
+const failure = (result: Either.Either<unknown, ProviderError>): ProviderError => {
+  if (Either.isRight(result)) throw new Error('expected a failure, got a success');
+  return result.left;
+};
+
+describe('engageSPARK top-up, over HTTP', () => {
+  it('posts to the organization with Token auth, the number without "+", string amounts and the clientRef', async () => {
+    await sendWith()(request(money(2_500n, PHP), PH_PHONE, 'order-9-a1b2c3d4-1'));
+    expect(fake.requests).toHaveLength(1);
+    const [sent] = fake.requests;
+    expect(sent?.method).toBe('POST');
+    expect(sent?.path).toBe(`/v1/organizations/${FAKE_ES_ORG_ID}/topup/`);
+    expect(sent?.headers).toMatchObject({
+      authorization: `Token ${FAKE_ES_TOKEN}`,
+      'content-type': 'application/json',
+    });
+    expect(sent?.json).toEqual({
+      phoneNumber: '639171234567',
+      fullPhoneNumber: '639171234567',
+      maxAmount: '25',
+      desiredAmount: '25',
+      clientRef: 'order-9-a1b2c3d4-1',
+    });
+    expect(sent?.bodyText).not.toContain('+');
+  });
+
+  it('writes cents only when there are some', async () => {
+    await sendWith()(request(money(2_550n, PHP)));
+    expect(fake.requests[0]?.json).toMatchObject({ maxAmount: '25.5', desiredAmount: '25.5' });
+  });
+
+  it('maps a success to COMPLETED with the exact amount sent', async () => {
+    const result = await sendWith()(request(money(2_500n, PHP), PH_PHONE, 'order-10-1'));
+    expect(Either.getOrThrow(result)).toEqual({
+      providerTransactionId: expect.stringMatching(/^\d+$/),
+      providerExternalId: 'order-10-1',
+      status: transactionStatus('COMPLETED'),
+      receive: preciseOf(money(2_500n, PHP)),
+    });
+  });
+
+  it('reads amounts of a currency with minor units exactly (IDR 5000 = 500000 minor)', async () => {
+    expect(Either.getOrThrow(await sendWith()(request(money(500_000n, IDR)))).receive).toEqual(
+      preciseOf(money(500_000n, IDR)),
+    );
+  });
+
+  it('reports the smaller amount engageSPARK chose', async () => {
+    // 22 PHP is not a denomination: engageSPARK sends 20, never more than maxAmount
+    expect(Either.getOrThrow(await sendWith()(request(money(2_200n, PHP)))).receive).toEqual(
+      preciseOf(money(2_000n, PHP)),
+    );
+  });
+
+  it('refuses "no matching product found" as a non-retryable ProviderRejected', async () => {
+    // below the smallest denomination (10 PHP); the configured range would not offer it, the fake refuses it anyway
+    const error = failure(await sendWith()(request(money(500n, PHP))));
+    expect(error).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'NO_MATCHING_PRODUCT',
+      retryable: false,
+      reason: 'no product of the operator matches the amounts asked for',
+    });
+  });
+
+  it.each([400, 200])(
+    'refuses "invalid phone number" (HTTP %s) as a non-retryable ProviderRejected',
+    async (status) => {
+      fake.enqueue({ kind: 'error', error: 'invalid phone number', status });
+      expect(failure(await sendWith()())).toMatchObject({
+        _tag: 'ProviderRejected',
+        providerCode: 'INVALID_PHONE_NUMBER',
+        retryable: false,
+      });
+    },
+  );
+
+  it('reads an unrecognized error without a transaction as an unknown outcome, never a refusal, never quoting it', async () => {
+    fake.enqueue({ kind: 'error', error: 'number 639171234567 is blocked', status: 200 });
+    const error = failure(await sendWith()());
+    expect(error).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: 'error is not a documented refusal (without a transaction id)',
+    });
+    expect(error.message).not.toMatch(/639171234567|567|blocked/);
+  });
+
+  it('reads an unrecognized error on a recorded transaction as an unknown outcome (engageSPARK retries it itself)', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: '777', clientRef: 'x', error: 'operator timeout' }),
+    });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'error is not a documented refusal (with a transaction id)',
+    });
+  });
+
+  it('reads a 401 as a non-retryable refusal that does not echo the token', async () => {
+    const error = failure(await sendWith({}, configFor(fake.baseUrl, 1_000, 'es_pat_wrong_token_123'))());
+    expect(error).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'HTTP_401',
+      retryable: false,
+      reason: 'refused with HTTP 401 (detail given)',
+    });
+    expect(error.message).not.toContain('es_pat_wrong_token_123');
+  });
+
+  it('honours 429 and Retry-After, and sends nothing more until the wait is over', async () => {
+    const send = sendWith();
+    fake.enqueue({ kind: 'rate-limited', retryAfter: '3' });
+    expect(failure(await send())).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 3_000, retryable: true });
+    expect(failure(await send())._tag).toBe('ProviderRateLimited');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('caps a huge Retry-After (99999999999 s) at one hour', async () => {
+    fake.enqueue({ kind: 'rate-limited', retryAfter: '99999999999' });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderRateLimited',
+      retryAfterMs: MAX_RETRY_AFTER_MS,
+    });
+  });
+
+  it.each([301, 302, 303, 307, 308])(
+    'reads a redirect (HTTP %s) to a top-up as an unknown outcome, never followed, never a failure',
+    async (status) => {
+      fake.enqueue({ kind: 'reply', status, body: '', headers: { Location: `${fake.baseUrl}/elsewhere` } });
+      expect(failure(await sendWith()())).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        reason: expect.stringContaining('ENGAGESPARK_BASE_URL'),
+      });
+      expect(fake.requests).toHaveLength(1);
+    },
+  );
+
+  it('names a currency it cannot read as a field, never quoting the value', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: 9001, error: '', amountSent: 25, currency: '254711000111' }),
+    });
+    const error = failure(await sendWith()());
+    expect(error).toMatchObject({ _tag: 'ProviderAnswerMismatch', field: 'currency' });
+    expect(error.message).not.toContain('254711000111');
+  });
+
+  it.each([
+    ['a negative amountSent (-100 PHP)', { amountSent: -100, currency: 'PHP' }, 'amountSent', 'not a positive amount'],
+    ['a zero amountSent', { amountSent: 0, currency: 'PHP' }, 'amountSent', 'not a positive amount'],
+    ['an amountSent above maxAmount', { amountSent: 26, currency: 'PHP' }, 'amountSent', 'above the requested amount'],
+    [
+      'another currency (USD for PHP)',
+      { amountSent: 25, currency: 'USD' },
+      'currency',
+      'a currency other than the requested one',
+    ],
+    [
+      'an unreadable amountSent',
+      { amountSent: '25,00', currency: 'PHP' },
+      'amountSent',
+      'not an exact amount of its currency',
+    ],
+    ['an unknown currency', { amountSent: 25, currency: 'ABC' }, 'currency', 'not a currency of ISO 4217'],
+    [
+      'another clientRef',
+      { amountSent: 25, currency: 'PHP', clientRef: 'not-ours' },
+      'clientRef',
+      'an answer about another transaction',
+    ],
+  ])(
+    'reads a 200 with %s as a mismatch (an unknown outcome), naming the field',
+    async (_case, answer, field, reason) => {
+      fake.enqueue({ kind: 'reply', status: 200, body: JSON.stringify({ id: 9001, error: '', ...answer }) });
+      const error = failure(await sendWith()(request(money(2_500n, PHP))));
+      expect(error).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        provider: 'engagespark',
+        field,
+        reason,
+        retryable: false,
+      });
+      expect(error.message).not.toMatch(/-100|26|USD|25,00|ABC|not-ours/);
+    },
+  );
+
+  it('keeps an amountSent with sub-unit precision exactly (PHP 24.995)', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: 9001, error: '', amountSent: 24.995, currency: 'PHP' }),
+    });
+    const sent = Either.getOrThrow(await sendWith()(request(money(2_500n, PHP))));
+    expect(sent.receive && formatPrecise(sent.receive)).toBe('24.995');
+  });
+
+  it('waits a default time after a 429 without Retry-After', async () => {
+    fake.enqueue({ kind: 'rate-limited' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRateLimited', retryAfterMs: 30_000 });
+  });
+
+  it.each([500, 502, 504])('reads a %s after sending as an unknown outcome, never a failure', async (status) => {
+    fake.enqueue({ kind: 'server-error', status });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+  });
+
+  it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
+    fake.enqueue({ kind: 'reply', status: 408, body: JSON.stringify({ detail: 'Request Timeout' }) });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'HTTP 408 after the request was sent',
+    });
+  });
+
+  it('reads a timeout after sending as an unknown outcome', async () => {
+    fake.enqueue({ kind: 'slow', delayMs: 3_000 });
+    const startedAt = Date.now();
+    expect(failure(await sendWith({}, configFor(fake.baseUrl, 300))())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      reason: 'the request was sent: no answer within 300 ms',
+    });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('reads a dropped connection after sending as an unknown outcome', async () => {
+    fake.enqueue({ kind: 'hang-up' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it('reads a refused connection as ProviderUnavailable (nothing was sent: retryable)', async () => {
+    expect(failure(await sendWith({}, configFor(await unusedBaseUrl()))())).toMatchObject({
+      _tag: 'ProviderUnavailable',
+      retryable: true,
+    });
+  });
+
+  it.each([
+    ['not JSON', 'OK'],
+    ['a success without id', JSON.stringify({ amountSent: 25, currency: 'PHP', error: '' })],
+    ['a success without amountSent', JSON.stringify({ id: '1', currency: 'PHP', error: '' })],
+  ])('reads %s in a 2xx answer to a send as an unknown outcome, never a failure', async (_case, body) => {
+    fake.enqueue({ kind: 'reply', status: 200, body });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      retryable: false,
+      reason: expect.stringContaining('accepted but its answer could not be read'),
+    });
+  });
+
+  it('does not send to a country without a configured range, nor in another currency', async () => {
+    const send = sendWith();
+    expect(failure(await send(request(money(10_000n, Either.getOrThrow(currencyOf('KES'))), KE_PHONE)))).toMatchObject({
+      providerCode: 'COUNTRY_NOT_CONFIGURED',
+      retryable: false,
+    });
+    expect(failure(await send(request(money(100n, USD), PH_PHONE)))).toMatchObject({
+      providerCode: 'CURRENCY_NOT_SUPPORTED',
+    });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("hands every exchange to the transfer log, redacted, as the kit's one record type", async () => {
+    const records: TransferLogRecord[] = [];
+    await sendWith({ onExchange: (record) => Effect.sync(() => void records.push(record)) })(
+      request(money(2_500n, PHP), PH_PHONE, 'log-1'),
+    );
+    expect(records).toEqual([
+      {
+        provider: 'engagespark',
+        reference: 'log-1',
+        method: 'POST',
+        url: `${fake.baseUrl}/v1/organizations/${FAKE_ES_ORG_ID}/topup/`,
+        startedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        status: 200,
+        requestBody: expect.stringContaining('"maxAmount":"25"'),
+        responseBody: expect.stringContaining('"amountSent":25'),
+        durationMs: expect.any(Number),
+      },
+    ]);
+    const logged = JSON.stringify(records);
+    expect(logged).not.toContain(FAKE_ES_TOKEN);
+    expect(logged).not.toContain('639171234567');
+  });
+
+  it('has no status query and says so, never claiming the external id unknown', async () => {
+    const result = await Effect.runPromise(
+      Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).statusByExternalId('topup-1-1')),
+    );
+    expect(result).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'StatusQueryUnsupported',
+          provider: 'engagespark',
+          howToSettle: ES_STATUS_QUERY_UNSUPPORTED,
+          retryable: false,
+        }),
+      ),
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('takes no callbacks', async () => {
+    const result = await Effect.runPromise(
+      Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).parseCallback({ id: '1' })),
+    );
+    expect(Either.isLeft(result) && result.left._tag).toBe('InvalidProviderCallback');
+  });
+
+  it('lists the configured ranges as products and the country operator, unidentified', async () => {
+    const provider = makeEngageSparkProvider(configFor(fake.baseUrl));
+    expect(await Effect.runPromise(provider.listProducts({ countryIso: 'ID' }))).toEqual([
+      expect.objectContaining({
+        destinationMin: money(500_000n, IDR),
+        destinationMax: money(2_500_000n, IDR),
+        stepMinor: 500_000n,
+      }),
+    ]);
+    expect(await Effect.runPromise(provider.lookupOperators(PH_PHONE))).toEqual([
+      { operator: expect.objectContaining({ id: 'engagespark-PH', countryIso: 'PH' }), identified: false },
+    ]);
+    expect(await Effect.runPromise(provider.lookupOperators(KE_PHONE))).toEqual([]);
+  });
+
+  it('serves the AirtimeProvider tag through its layer', async () => {
+    const id = await Effect.runPromise(
+      Effect.map(AirtimeProvider, (provider) => provider.id).pipe(
+        Effect.provide(engageSparkProviderLayer(configFor(fake.baseUrl))),
+      ),
+    );
+    expect(id).toBe('engagespark');
+  });
+});
