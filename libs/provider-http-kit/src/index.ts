@@ -31,7 +31,6 @@ export {
   readAnswer,
   interpretExchange,
 } from './lib/http/provider-answer';
-export { MAX_DESCRIBED_ISSUES, describeParseError } from './lib/http/parse-issues.format';
 
 // Transfer log and rate limits
 export {

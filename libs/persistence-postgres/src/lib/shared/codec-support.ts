@@ -1,11 +1,5 @@
-import { PersistenceFailure } from '@airtime/domain';
+import { describeParseError, PersistenceFailure } from '@airtime/domain';
 import { Either, ParseResult, Schema, type SchemaAST } from 'effect';
-
-/** A parse error as one line: each issue with the path where it occurred. */
-export const describeParseError = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => (issue.path.length === 0 ? issue.message : `at ${issue.path.join('.')}: ${issue.message}`))
-    .join('; ');
 
 /** A stored value that does not decode: a clear, non-retryable failure naming what it was. */
 export const undecodable = (what: string, reason: string): PersistenceFailure =>

@@ -1,6 +1,5 @@
-import { PersistenceFailure } from '@airtime/domain';
+import { PersistenceFailure, describeParseError } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { describeParseError } from '../shared/codec-support';
 import type { ListPosition } from './top-up.queries';
 
 /** The position a cursor stands for, as JSON: `{ "createdAt": "2025-01-01T12:00:00.000000Z", "id": "..." }`. */

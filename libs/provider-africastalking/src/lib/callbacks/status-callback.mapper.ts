@@ -6,9 +6,9 @@ import {
   type PreciseMoney,
   type ProviderCallback,
   type TransactionStatus,
+  describeParseError,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
 import { parseAtAmount } from '../send/at-amount.codec';
 import { AT_STATUSES, type AtStatus, callbackStatusOf } from '../status/status.mapper';

@@ -7,9 +7,9 @@ import {
   parseMoney,
   parsePhoneNumber,
   type PhoneNumber,
+  describeParseError,
 } from '@airtime/domain';
 import { Effect, Either, Option, Schema } from 'effect';
-import { describeParseError } from '@airtime/provider-http-kit';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER } from '../config/africastalking.config';
 import type { SentAirtime } from './sent-airtime-registry';
 

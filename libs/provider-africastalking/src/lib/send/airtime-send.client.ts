@@ -13,10 +13,10 @@ import {
   type ProviderTransaction,
   toInternationalDigits,
   preciseOf,
+  describeParseError,
 } from '@airtime/domain';
 import {
   type AnswerReading,
-  describeParseError,
   type ExchangeClientOptions,
   makeProviderTransport,
   providerFailures,

@@ -1,5 +1,11 @@
-import { parsePhoneNumber, type PhoneNumber, type ProviderError, ProviderResponseInvalid } from '@airtime/domain';
-import { type CallKind, describeParseError, providerFailures } from '@airtime/provider-http-kit';
+import {
+  parsePhoneNumber,
+  type PhoneNumber,
+  type ProviderError,
+  ProviderResponseInvalid,
+  describeParseError,
+} from '@airtime/domain';
+import { type CallKind, providerFailures } from '@airtime/provider-http-kit';
 import { Effect, Either, Schema } from 'effect';
 import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';

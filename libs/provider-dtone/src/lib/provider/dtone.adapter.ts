@@ -18,8 +18,9 @@ import {
   retryLaterOfStatus,
   type SendRequest,
   toE164,
+  describeParseError,
 } from '@airtime/domain';
-import { describeParseError, type TransferLogRecord } from '@airtime/provider-http-kit';
+import { type TransferLogRecord } from '@airtime/provider-http-kit';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type {
   DvsCalculation,

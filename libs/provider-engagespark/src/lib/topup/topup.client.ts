@@ -16,10 +16,10 @@ import {
   toInternationalDigits,
   transactionStatus,
   preciseOf,
+  describeParseError,
 } from '@airtime/domain';
 import {
   type AnswerReading,
-  describeParseError,
   type ExchangeClientOptions,
   type HttpResponse,
   makeProviderTransport,

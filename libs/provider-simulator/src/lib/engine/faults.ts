@@ -1,4 +1,5 @@
-import { Either, ParseResult, Schema } from 'effect';
+import { describeParseError } from '@airtime/domain';
+import { Either, Schema } from 'effect';
 
 /**
  * Fault knobs for tests. `latencyMs`, `errorRate`, `timeoutAfterAccept` and
@@ -43,7 +44,7 @@ export type FaultsPatch = typeof FaultsPatch.Type;
 
 export const decodeFaultsPatch = (input: unknown): Either.Either<FaultsPatch, string> =>
   Either.mapLeft(Schema.decodeUnknownEither(FaultsPatch, { onExcessProperty: 'error' })(input), (error) =>
-    ParseResult.TreeFormatter.formatErrorSync(error),
+    describeParseError(error),
   );
 
 export const applyFaultsPatch = (faults: Faults, patch: FaultsPatch): Faults => ({

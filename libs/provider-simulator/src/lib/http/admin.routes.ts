@@ -1,7 +1,14 @@
 // Test controls under /__simulator/ (no auth, no faults): faults, reset,
 // balances, the scheduler, the callback log and manual reversals.
-import { type Currency, currencyOf, type Money, moneyFromJsonNumber, parseMoney } from '@airtime/domain';
-import { Either, ParseResult, Schema } from 'effect';
+import {
+  type Currency,
+  currencyOf,
+  type Money,
+  moneyFromJsonNumber,
+  parseMoney,
+  describeParseError,
+} from '@airtime/domain';
+import { Either, Schema } from 'effect';
 import type { SimulatorEngine } from '../engine/simulator-engine';
 import { decodeFaultsPatch } from '../engine/faults';
 import { balanceJson, type Json, transactionJson } from '../json/dvs-json.mapper';
@@ -20,7 +27,7 @@ const AdvanceBody = Schema.Struct({ ms: Schema.Number.pipe(Schema.finite(), Sche
 
 const decode = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<A, string> =>
   Either.mapLeft(Schema.decodeUnknownEither(schema, { onExcessProperty: 'error' })(body), (error) =>
-    ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, ' '),
+    describeParseError(error),
   );
 
 const amountOf = (value: number | string | undefined, currency: Currency): Either.Either<Money | undefined, string> => {

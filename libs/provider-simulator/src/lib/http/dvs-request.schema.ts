@@ -1,4 +1,5 @@
 // Decoding of DVS request bodies and query strings: anything malformed is a 400 (1000400), never a crash.
+import { describeParseError } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
 import { BENEFIT_TYPES, type BenefitType, PRODUCT_TYPES, type ProductType } from '../engine/catalogue.types';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, type PageRequest } from '../engine/pagination';
@@ -42,8 +43,7 @@ export const CreateTransactionBody = Schema.Struct({
 
 export type CreateTransactionBody = typeof CreateTransactionBody.Type;
 
-const badRequest = (error: ParseResult.ParseError): DvsError =>
-  dvsError(1000400, ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, ' '));
+const badRequest = (error: ParseResult.ParseError): DvsError => dvsError(1000400, describeParseError(error));
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
 

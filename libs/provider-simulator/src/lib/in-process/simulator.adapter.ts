@@ -32,8 +32,8 @@ import {
   retryLaterOfStatus,
   type SendRequest,
   transactionStatus,
+  describeParseError,
 } from '@airtime/domain';
-import { describeParseError } from '@airtime/provider-http-kit';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import { countryByAlpha2 } from '../engine/catalogue.queries';
 import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator-engine';

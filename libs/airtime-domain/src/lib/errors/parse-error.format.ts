@@ -1,4 +1,4 @@
-// The one formatter of decode failures of the provider adapters: where and what kind of problem, never a value.
+// The one formatter of decode failures (effect/Schema) across the platform: where and what kind of problem, never a value.
 import { ParseResult } from 'effect';
 
 const PHRASES: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>> = {
