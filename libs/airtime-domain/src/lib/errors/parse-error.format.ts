@@ -1,5 +1,5 @@
 // The one formatter of decode failures (effect/Schema) across the platform: where and what kind of problem, never a value.
-import { ParseResult } from 'effect';
+import { ParseResult, type SchemaAST } from 'effect';
 
 const PHRASES: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>> = {
   Missing: 'is missing',
@@ -24,6 +24,22 @@ const segmentOf = (key: PropertyKey): string =>
       ? key
       : '[key]';
 
+/** Marks the message of an issue raised by one of our own rules (see `ruleViolation`). */
+const RULE_MARK = 'rule violated: ';
+
+/**
+ * A decode issue raised by one of our own rules inside a transformation
+ * (`Schema.transformOrFail`), e.g. a stored product the domain refuses.
+ * `describeParseError` shows its message, which by the house rule names
+ * fields and kinds and never quotes a value; effect's own messages, which
+ * quote the input, are never shown.
+ */
+export const ruleViolation = (ast: SchemaAST.AST, actual: unknown, message: string): ParseResult.Type =>
+  new ParseResult.Type(ast, actual, `${RULE_MARK}${message}`);
+
+const describeIssue = (issue: ParseResult.ArrayFormatterIssue): string =>
+  issue.message.startsWith(RULE_MARK) ? issue.message.slice(RULE_MARK.length) : PHRASES[issue._tag];
+
 /**
  * The fields a decode failed on and how, never their values (effect's own
  * messages quote the input, which may be a phone number or a secret):
@@ -34,7 +50,8 @@ export const describeParseError = (error: ParseResult.ParseError): string =>
   [
     ...new Set(
       ParseResult.ArrayFormatter.formatErrorSync(error).map(
-        (issue) => `${issue.path.length > 0 ? issue.path.map(segmentOf).join('.') : 'the body'} ${PHRASES[issue._tag]}`,
+        (issue) =>
+          `${issue.path.length > 0 ? issue.path.map(segmentOf).join('.') : 'the body'} ${describeIssue(issue)}`,
       ),
     ),
   ]

@@ -66,7 +66,7 @@ describe('product codec', () => {
     });
     for (const amount of ['1.857e0', ' 1.857', '1,857', '01.8', '.5', '']) {
       expect(reasonOf(decode({ ...fixedJson, wholesale: { amount, currency: 'USD' } }, 'product 42'))).toMatch(
-        /at wholesale/,
+        /wholesale /,
       );
     }
   });
@@ -74,11 +74,11 @@ describe('product codec', () => {
   it('re-resolves currencies by code and refuses unknown ones or a wrong exponent', () => {
     expect(Schema.decodeUnknownSync(CurrencyFromCode)('BHD')).toEqual({ code: 'BHD', exponent: 3 });
     expect(reasonOf(decode({ ...fixedJson, fee: { amount: '0.10', currency: 'XXY' } }, 'product 42'))).toMatch(
-      /^product 42 does not decode: at fee\.currency: unknown currency code "XXY"/,
+      /^product 42 does not decode: fee\.currency is not a known ISO 4217 currency code/,
     );
     const wrongExponent = { ...testCurrency('USD'), exponent: 3 };
     expect(reasonOf(encodeStored(MoneyFromJson)({ amountMinor: 1n, currency: wrongExponent }, 'fee'))).toMatch(
-      /USD has exponent 2, not 3/,
+      /currency has another exponent than ISO 4217 gives the currency/,
     );
   });
 
@@ -88,7 +88,7 @@ describe('product codec', () => {
     }
     expect(
       reasonOf(decode({ ...fixedJson, destination: { amountMinor: 10000, currency: 'PHP' } }, 'product 42')),
-    ).toMatch(/at destination\.amountMinor/);
+    ).toMatch(/destination\.amountMinor /);
   });
 
   it("refuses a product that breaks the domain's product rules, with the rule", () => {

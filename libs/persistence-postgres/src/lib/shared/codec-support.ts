@@ -1,4 +1,4 @@
-import { describeParseError, PersistenceFailure } from '@airtime/domain';
+import { describeParseError, PersistenceFailure, ruleViolation } from '@airtime/domain';
 import { Either, ParseResult, Schema, type SchemaAST } from 'effect';
 
 /** A stored value that does not decode: a clear, non-retryable failure naming what it was. */
@@ -34,7 +34,7 @@ export const fromDomain = <A, E>(
   describe: (error: E) => string,
 ): Either.Either<A, ParseResult.ParseIssue> =>
   Either.match(result, {
-    onLeft: (error) => Either.left(new ParseResult.Type(ast, actual, describe(error))),
+    onLeft: (error) => Either.left(ruleViolation(ast, actual, describe(error))),
     onRight: (value) => Either.right(value),
   });
 

@@ -10,6 +10,7 @@ import {
   type Money,
   parsePreciseMoney,
   type PreciseMoney,
+  ruleViolation,
 } from '@airtime/domain';
 import { Either, ParseResult, Schema } from 'effect';
 import { fromDomain } from './codec-support';
@@ -22,14 +23,12 @@ export const BigIntFromDecimal = Schema.transformOrFail(Schema.String, Schema.Bi
   decode: (text, _, ast) =>
     INTEGER_TEXT.test(text)
       ? ParseResult.succeed(BigInt(text))
-      : ParseResult.fail(
-          new ParseResult.Type(ast, text, `expected an integer as a decimal string, got ${JSON.stringify(text)}`),
-        ),
+      : ParseResult.fail(ruleViolation(ast, text, 'is not an integer written as a plain decimal string')),
   encode: (value) => ParseResult.succeed(value.toString()),
 }).annotations({ identifier: 'BigIntFromDecimal' });
 
 export const PositiveBigIntFromDecimal = BigIntFromDecimal.pipe(
-  Schema.filter((value) => value > 0n || `expected a positive integer, got ${value}`),
+  Schema.filter((value) => value > 0n || 'expected a positive integer'),
 );
 
 const isCurrency = (input: unknown): input is Currency =>
@@ -44,26 +43,14 @@ export const CurrencyFromCode = Schema.transformOrFail(
   Schema.declare(isCurrency, { identifier: 'Currency' }),
   {
     strict: true,
-    decode: (code, _, ast) =>
-      fromDomain(currencyOf(code), ast, code, () => `unknown currency code ${JSON.stringify(code)}`),
+    decode: (code, _, ast) => fromDomain(currencyOf(code), ast, code, () => 'is not a known ISO 4217 currency code'),
     encode: (currency, _, ast) =>
       Either.flatMap(
-        fromDomain(
-          currencyOf(currency.code),
-          ast,
-          currency,
-          () => `unknown currency code ${JSON.stringify(currency.code)}`,
-        ),
+        fromDomain(currencyOf(currency.code), ast, currency, () => 'is not a known ISO 4217 currency code'),
         (known) =>
           known.exponent === currency.exponent
             ? Either.right(currency.code)
-            : Either.left(
-                new ParseResult.Type(
-                  ast,
-                  currency,
-                  `${currency.code} has exponent ${known.exponent}, not ${currency.exponent}`,
-                ),
-              ),
+            : Either.left(ruleViolation(ast, currency, 'has another exponent than ISO 4217 gives the currency')),
       ),
   },
 ).annotations({ identifier: 'CurrencyFromCode' });
@@ -98,11 +85,11 @@ export const PreciseMoneyFromJson: Schema.Schema<PreciseMoney, { readonly amount
     decode: ({ amount, currency }, _, ast) =>
       PLAIN_DECIMAL_TEXT.test(amount)
         ? fromDomain(parsePreciseMoney(amount, currency), ast, amount, (error) => error.reason)
-        : Either.left(new ParseResult.Type(ast, amount, 'expected a plain decimal string')),
+        : Either.left(ruleViolation(ast, amount, 'is not a plain decimal string')),
     encode: (value, _, ast) =>
       isWellFormedPrecise(value)
         ? Either.right({ amount: formatPrecise(value), currency: value.currency })
-        : Either.left(new ParseResult.Type(ast, value, 'an amount with an invalid scale')),
+        : Either.left(ruleViolation(ast, value, 'has an invalid scale')),
   });
 
 export type PreciseMoneyJson = Schema.Schema.Encoded<typeof PreciseMoneyFromJson>;

@@ -72,7 +72,7 @@ describe('quote codec', () => {
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
     const reason = Either.isLeft(result) ? result.left.reason : '';
     expect(reason).toMatch(/^quote of top-up t1 does not decode: /);
-    expect(reason).toMatch(/at rule: /);
-    expect(reason).toMatch(/at rate\.numerator: expected a positive integer/);
+    expect(reason).toMatch(/rule has an unexpected type or value/);
+    expect(reason).toMatch(/rate\.numerator is malformed or out of range/);
   });
 });
