@@ -156,7 +156,9 @@ describe('top-up repository on PostgreSQL', () => {
     });
     const unknownCurrency = { ...topUp, quote: { ...topUp.quote, cost: money(200n, { code: 'XXY', exponent: 2 }) } };
     expect(await failureOf(repository.insert(unknownCurrency))).toMatchObject({
-      reason: expect.stringMatching(/quote cannot be stored exactly: cost\.currency is not a known ISO 4217 currency code/),
+      reason: expect.stringMatching(
+        /quote cannot be stored exactly: cost\.currency is not a known ISO 4217 currency code/,
+      ),
     });
     expect(await found(repository.findById(topUp.id))).toBeUndefined();
   });
