@@ -145,6 +145,8 @@ export {
   retryDelayMinutes,
   nextAttemptAt,
   hasAttemptsLeft,
+  RETRY_LATER_DELAY_MINUTES,
+  retryLaterDelayMinutesOf,
 } from './lib/transaction/retry.policy';
 export {
   type AttemptFailureReason,
@@ -298,8 +300,6 @@ export {
   checkDeliveredAmount,
   checkSendAnswer,
   checkReportedAmount,
-  RETRY_LATER_DELAY_MINUTES,
-  retryLaterDelayMinutesOf,
   retryLaterOfStatus,
 } from './lib/ports/send-answer.check';
 export {

@@ -79,3 +79,4 @@ export {
   filterProducts,
   operatorMatchesFor,
 } from './lib/products/amount-range-products.mapper';
+export { amountRangeRefusal } from './lib/products/amount-range.check';

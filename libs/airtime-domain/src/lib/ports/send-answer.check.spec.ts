@@ -14,13 +14,8 @@ import {
 } from '../money/precise-money';
 import { DETAILED_STATUSES, transactionStatus } from '../transaction/transaction-status';
 import type { ProviderTransaction } from './airtime-provider.port';
-import {
-  checkDeliveredAmount,
-  checkReportedAmount,
-  checkSendAnswer,
-  RETRY_LATER_DELAY_MINUTES,
-  retryLaterOfStatus,
-} from './send-answer.check';
+import { checkDeliveredAmount, checkReportedAmount, checkSendAnswer, retryLaterOfStatus } from './send-answer.check';
+import { RETRY_LATER_DELAY_MINUTES } from '../transaction/retry.policy';
 
 const PHP = testCurrency('PHP');
 const KES = testCurrency('KES');

@@ -7,9 +7,10 @@
 // statuses refuse a send for now only (`ProviderRetryLater`).
 import { Either } from 'effect';
 import { comparePrecise, isPositivePrecise, preciseOf, type PreciseMoney } from '../money/precise-money';
-import { type DetailedStatus, describeStatus, type TransactionStatus } from '../transaction/transaction-status';
+import { describeStatus, type TransactionStatus } from '../transaction/transaction-status';
 import type { ProviderTransaction, SendRequest } from './airtime-provider.port';
 import { ProviderAnswerMismatch, ProviderRetryLater } from './provider.errors';
+import { retryLaterDelayMinutesOf } from '../transaction/retry.policy';
 
 /** The answer's field names, as the adapter calls them in its provider's document. */
 export interface AnswerFields {
@@ -70,26 +71,6 @@ export const checkReportedAmount = (
   field: string,
 ): Either.Either<PreciseMoney, ProviderAnswerMismatch> =>
   isPositivePrecise(delivered) ? Either.right(delivered) : mismatch(provider, field, 'not a positive amount');
-
-/**
- * DVS statuses that refuse a send for now only (nothing delivered; the same
- * send may succeed later), with how long to wait before trying again. DVS
- * names the statuses (reference: class/status table) but documents no
- * window: 5 minutes for a duplicate (the window Africa's Talking states in
- * its own duplicate refusal) and an hour for the cumulative limits on the
- * beneficiary's number are this platform's choices.
- */
-export const RETRY_LATER_DELAY_MINUTES: Readonly<Partial<Record<DetailedStatus, number>>> = {
-  'DECLINED-DUPLICATED-TRANSACTION': 5,
-  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
-  'REJECTED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
-  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-QUANTITY': 60,
-  'DECLINED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT': 60,
-};
-
-/** Minutes to wait after a send answered with `status`; undefined when the status is not a "not now" refusal. */
-export const retryLaterDelayMinutesOf = (status: TransactionStatus): number | undefined =>
-  RETRY_LATER_DELAY_MINUTES[status.status];
 
 /**
  * A send answered with a "not now" status (see `RETRY_LATER_DELAY_MINUTES`)

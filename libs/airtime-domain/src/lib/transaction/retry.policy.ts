@@ -28,9 +28,11 @@ export const hasAttemptsLeft = (attemptsMade: number): boolean => attemptsMade <
 
 /**
  * DVS statuses that mean "not now" rather than "no": nothing was sent, and
- * trying again before the delay would be refused again. A duplicate within
- * DVS's window (5 minutes, like Africa's Talking's), and limits on what one
- * credit party may receive (counted over a period; an hour is waited).
+ * trying again before the delay would be refused again. DVS names the
+ * statuses (reference: class/status table) but documents no window: 5
+ * minutes for a duplicate (the window Africa's Talking states in its own
+ * duplicate refusal) and an hour for the cumulative limits on what one
+ * credit party may receive are this platform's choices.
  */
 export const RETRY_LATER_DELAY_MINUTES: Readonly<Partial<Record<DetailedStatus, number>>> = {
   'DECLINED-DUPLICATED-TRANSACTION': 5,

@@ -2,15 +2,13 @@ import {
   AirtimeProvider,
   type AirtimeProviderService,
   ProviderRejected,
-  sameCurrency,
-  type SendRequest,
   StatusQueryUnsupported,
 } from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.mapper';
 import type { SentAirtimeRegistry } from '../callbacks/sent-airtime-registry';
 import { AFRICASTALKING_PROVIDER_ID as PROVIDER, type AfricasTalkingConfig } from '../config/africastalking.config';
-import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
+import { amountRangeRefusal, filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
 import { type AirtimeSendClientOptions, makeAirtimeSendClient } from '../send/airtime-send.client';
 
 const PROVIDER_NAME = "Africa's Talking";
@@ -20,25 +18,6 @@ const PROVIDER_NAME = "Africa's Talking";
  * anything else is refused before any HTTP call (AT would otherwise take
  * `KES 100` for a Tanzanian number). Undefined when the request agrees.
  */
-const destinationRefusal = (config: AfricasTalkingConfig, request: SendRequest): ProviderRejected | undefined => {
-  const range = config.amountRanges.find((candidate) => candidate.countryIso === request.destination.countryIso);
-  if (range === undefined)
-    return new ProviderRejected({
-      provider: PROVIDER,
-      providerCode: 'COUNTRY_NOT_CONFIGURED',
-      reason: `no Africa's Talking amount range is configured for ${request.destination.countryIso}`,
-      retryable: false,
-    });
-  if (!sameCurrency(range.min.currency, request.receive.currency))
-    return new ProviderRejected({
-      provider: PROVIDER,
-      providerCode: 'CURRENCY_NOT_SUPPORTED',
-      reason: `Africa's Talking is configured to send ${range.min.currency.code} to ${range.countryIso}, not ${request.receive.currency.code}`,
-      retryable: false,
-    });
-  return undefined;
-};
-
 export interface AfricasTalkingProviderOptions extends AirtimeSendClientOptions {
   /** Records every accepted send, for `answerValidationCallback` to find. */
   readonly sentAirtime?: SentAirtimeRegistry | undefined;
@@ -79,7 +58,7 @@ export const makeAfricasTalkingProvider = (
     lookupOperators: (phone) => Effect.succeed(operatorMatchesFor(PROVIDER, PROVIDER_NAME, config.amountRanges, phone)),
     listProducts: (filter) => Effect.map(Effect.orDie(products), (all) => filterProducts(all, filter)),
     send: (request) => {
-      const refusal = destinationRefusal(config, request);
+      const refusal = amountRangeRefusal(PROVIDER, PROVIDER_NAME, config.amountRanges, request);
       if (refusal !== undefined) return Effect.fail(refusal);
       return client
         .send({

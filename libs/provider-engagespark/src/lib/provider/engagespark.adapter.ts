@@ -3,12 +3,11 @@ import {
   type AirtimeProviderService,
   InvalidProviderCallback,
   ProviderRejected,
-  sameCurrency,
   StatusQueryUnsupported,
 } from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
-import { filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
+import { amountRangeRefusal, filterProducts, operatorMatchesFor, productsOfRanges } from '@airtime/provider-http-kit';
 import { makeTopupClient, type TopupClientOptions } from '../topup/topup.client';
 
 const PROVIDER_NAME = 'engageSPARK';
@@ -48,19 +47,8 @@ export const makeEngageSparkProvider = (
     lookupOperators: (phone) => Effect.succeed(operatorMatchesFor(PROVIDER, PROVIDER_NAME, config.amountRanges, phone)),
     listProducts: (filter) => Effect.map(Effect.orDie(products), (all) => filterProducts(all, filter)),
     send: (request) => {
-      const range = config.amountRanges.find((candidate) => candidate.countryIso === request.destination.countryIso);
-      if (range === undefined) {
-        return unsupported(
-          'COUNTRY_NOT_CONFIGURED',
-          `no engageSPARK amount range is configured for ${request.destination.countryIso}`,
-        );
-      }
-      if (!sameCurrency(range.min.currency, request.receive.currency)) {
-        return unsupported(
-          'CURRENCY_NOT_SUPPORTED',
-          `engageSPARK is configured to send ${range.min.currency.code} to ${range.countryIso}, not ${request.receive.currency.code}`,
-        );
-      }
+      const refusal = amountRangeRefusal(PROVIDER, PROVIDER_NAME, config.amountRanges, request);
+      if (refusal !== undefined) return Effect.fail(refusal);
       return Effect.map(
         client.topup({
           clientRef: request.providerExternalId,
