@@ -3,7 +3,7 @@ import { Effect, Either, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
 import { decodeStored, encodeStored, isoOf } from '../shared/codec-support';
-import { ProductFromJson } from './product.codec';
+import { ProductFromJson } from '../shared/product.codec';
 
 /**
  * Providers' catalogues cached in `provider_products`, each product as the

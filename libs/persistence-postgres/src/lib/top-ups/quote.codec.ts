@@ -1,7 +1,7 @@
 import type { Quote } from '@airtime/domain';
 import { Schema } from 'effect';
 import { CurrencyFromCode, ExchangeRateFromJson, MoneyFromJson, PreciseMoneyFromJson } from '../shared/money.codec';
-import { ProductFromJson } from '../products/product.codec';
+import { ProductFromJson } from '../shared/product.codec';
 
 const SelectionRequestFromJson = Schema.Struct({
   maxAmount: MoneyFromJson,

@@ -2,8 +2,8 @@ import { type Product } from '@airtime/domain';
 import { arbitraryCatalogue, arbitraryCurrency, testCurrency } from '@airtime/domain/testing';
 import { Either, Schema } from 'effect';
 import fc from 'fast-check';
-import { decodeStored, encodeStored } from '../shared/codec-support';
-import { BigIntFromDecimal, CurrencyFromCode, MoneyFromJson } from '../shared/money.codec';
+import { decodeStored, encodeStored } from './codec-support';
+import { BigIntFromDecimal, CurrencyFromCode, MoneyFromJson } from './money.codec';
 import { ProductFromJson, type ProductJson } from './product.codec';
 
 const encode = encodeStored(ProductFromJson);

@@ -10,13 +10,13 @@ import {
   type RangedProduct,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { fromDomain } from '../shared/codec-support';
+import { fromDomain } from './codec-support';
 import {
   ExchangeRateFromJson,
   MoneyFromJson,
   PositiveBigIntFromDecimal,
   PreciseMoneyFromJson,
-} from '../shared/money.codec';
+} from './money.codec';
 
 export const OperatorFromJson: Schema.Schema<Operator> = Schema.Struct({
   id: Schema.String,
