@@ -11,12 +11,7 @@ import {
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { fromDomain } from './codec-support';
-import {
-  ExchangeRateFromJson,
-  MoneyFromJson,
-  PositiveBigIntFromDecimal,
-  PreciseMoneyFromJson,
-} from './money.codec';
+import { ExchangeRateFromJson, MoneyFromJson, PositiveBigIntFromDecimal, PreciseMoneyFromJson } from './money.codec';
 
 export const OperatorFromJson: Schema.Schema<Operator> = Schema.Struct({
   id: Schema.String,
