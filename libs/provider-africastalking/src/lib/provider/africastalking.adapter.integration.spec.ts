@@ -514,3 +514,74 @@ describe("Africa's Talking send, over HTTP", () => {
     ]);
   });
 });
+
+describe("Africa's Talking answers about the recipient, conflicts and 'not now' (issue 7)", () => {
+  const accepted = (phoneNumber: string) => ({
+    errorMessage: 'None',
+    responses: [{ phoneNumber, status: 'Sent', amount: 'KES 100.0000', requestId: 'ATQid_1' }],
+  });
+
+  it('reads a single line about another number (+254700000999) as a mismatch naming responses.phoneNumber', async () => {
+    fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify(accepted('+254700000999')) });
+    const error = failure(await sendWith()(request(10_000n)));
+    expect(error).toMatchObject({ _tag: 'ProviderAnswerMismatch', field: 'responses.phoneNumber' });
+    expect(error.message).not.toMatch(/254700000999|254711000111/);
+  });
+
+  it('reads a single line whose phoneNumber is not a number as a mismatch', async () => {
+    fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify(accepted('someone')) });
+    expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+      _tag: 'ProviderAnswerMismatch',
+      field: 'responses.phoneNumber',
+    });
+  });
+
+  it.each(['+254711000111', '254711000111', '0711000111', '0711 000 111'])(
+    'still reads a line naming our number as %s as ours',
+    async (phoneNumber) => {
+      fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify(accepted(phoneNumber)) });
+      const sent = Either.getOrThrow(await sendWith()(request(10_000n)));
+      expect(sent.providerTransactionId).toBe('ATQid_1');
+    },
+  );
+
+  it('reads a 409 to a send as an unknown outcome, never "already used" (AT has no status query)', async () => {
+    fake.enqueue({ kind: 'reply', status: 409, body: 'Conflict' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it.each([
+    ['Please try again later', '2026-11-02T10:05:00.000Z'],
+    ['Service busy, try again in 10 minutes', '2026-11-02T10:10:00.000Z'],
+    ['Try again in 2 hours', '2026-11-02T11:00:00.000Z'],
+    ['Please retry later', '2026-11-02T10:05:00.000Z'],
+  ])('reads the whole-request errorMessage "%s" as ProviderRetryLater until %s', async (errorMessage, at) => {
+    fake.enqueue({ kind: 'reply', status: 200, body: JSON.stringify({ errorMessage, numSent: 0, responses: [] }) });
+    const now = Date.parse('2026-11-02T10:00:00Z');
+    const error = failure(await sendWith({ nowMs: () => now })());
+    expect(error).toMatchObject({ _tag: 'ProviderRetryLater', retryable: true });
+    expect(error._tag === 'ProviderRetryLater' && error.earliestRetryAt.toISOString()).toBe(at);
+  });
+
+  it('reads a recipient line "try again later" as ProviderRetryLater', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({
+        errorMessage: 'None',
+        responses: [
+          {
+            phoneNumber: '+254711000111',
+            status: 'Failed',
+            requestId: 'None',
+            amount: 'KES 100.0000',
+            errorMessage: 'Please try again in 3 minutes',
+          },
+        ],
+      }),
+    });
+    const now = Date.parse('2026-11-02T10:00:00Z');
+    const error = failure(await sendWith({ nowMs: () => now })());
+    expect(error._tag === 'ProviderRetryLater' && error.earliestRetryAt.toISOString()).toBe('2026-11-02T10:03:00.000Z');
+  });
+});

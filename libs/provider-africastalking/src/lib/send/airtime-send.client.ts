@@ -11,7 +11,9 @@ import {
   type ProviderOutcomeUnknown,
   ProviderRetryLater,
   type ProviderTransaction,
-  toInternationalDigits,
+  parseInternationalDigits,
+  parseNationalNumber,
+  parsePhoneNumber,
   preciseOf,
   describeParseError,
 } from '@airtime/domain';
@@ -58,38 +60,77 @@ export interface AirtimeSendClient {
 // Every failure to read a 2xx answer is an unknown outcome: AT took the request and may deliver it.
 const { rejected, unknown } = providerFailures(PROVIDER);
 
-/** AT's duplicate window when it names none; and the longest we believe (the minutes come from AT's text). */
-export const AT_DUPLICATE_WINDOW_MINUTES = 5;
-const MAX_DUPLICATE_WINDOW_MINUTES = 60;
+/** The wait when AT says "not now" without naming one; and the longest we believe (the minutes come from AT's text). */
+export const AT_RETRY_LATER_DEFAULT_MINUTES = 5;
+const MAX_RETRY_LATER_MINUTES = 60;
+
+// "not now" texts: a duplicate within AT's window, or an explicit "try again / retry later"
+const NOT_NOW = /\bduplicate\b|\btry again\b|\blater\b/i;
+// the wait AT names: "within the last 10 minutes", "in 10 minutes", "after 1 hour", "in 30 seconds"
+const NAMED_WAIT = /(\d{1,6})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?)\b/i;
 
 /**
- * AT refuses a second top-up of the same amount to the same number within a
- * window: "A duplicate request was received within the last 5 minutes". Our
- * Idempotency-Keys are always fresh, so this is never our key reused: it is
- * a "not now" (nothing sent), to retry once the window has passed. The
- * minutes of the window (5 unless AT names another, at most 60).
+ * AT says "not now" (nothing sent): a duplicate (a second top-up of the same
+ * amount to the same number within a window: "A duplicate request was
+ * received within the last 5 minutes"; our Idempotency-Keys are always
+ * fresh, so never our key reused) or a "try again later" ("Please try again
+ * later", "... try again in 10 minutes"). The minutes to wait: the window AT
+ * names (seconds rounded up, hours as minutes), else 5; at least 1, at most 60.
  */
-const duplicateWindowMinutes = (text: string | undefined): number | undefined => {
-  if (text === undefined || !/duplicate/i.test(text)) return undefined;
-  const named = /within the last (\d{1,3}) minutes?/i.exec(text)?.[1];
-  const minutes = named === undefined ? AT_DUPLICATE_WINDOW_MINUTES : Number(named);
-  return Math.min(Math.max(minutes, 1), MAX_DUPLICATE_WINDOW_MINUTES);
+const retryLaterMinutes = (text: string | undefined): number | undefined => {
+  if (text === undefined || !NOT_NOW.test(text)) return undefined;
+  const named = NAMED_WAIT.exec(text);
+  if (named?.[1] === undefined || named[2] === undefined) return AT_RETRY_LATER_DEFAULT_MINUTES;
+  const count = Number(named[1]);
+  const unit = named[2].toLowerCase();
+  const minutes = unit.startsWith('s') ? Math.ceil(count / 60) : unit.startsWith('h') ? count * 60 : count;
+  return Math.min(Math.max(minutes, 1), MAX_RETRY_LATER_MINUTES);
 };
 
 const retryLater = (minutes: number, now: Date) =>
   new ProviderRetryLater({
     provider: PROVIDER,
-    reason: `a duplicate of a request of the last ${minutes} minutes (same number and amount): nothing was sent`,
+    reason: `errorMessage says "not now" (a duplicate or "try again later"): nothing was sent; retry after ${minutes} minutes`,
     earliestRetryAt: new Date(now.getTime() + minutes * 60_000),
   });
 
-const sameNumber = (answered: string, phone: PhoneNumber): boolean =>
-  answered.replace(/^\+/, '') === toInternationalDigits(phone);
+/**
+ * The number of a line, read as the domain reads numbers (E.164, or
+ * international digits, or the way the recipient's country writes it), in
+ * E.164; undefined when it is not a number.
+ */
+const answeredNumber = (answered: string, phone: PhoneNumber): string | undefined => {
+  const text = answered.trim();
+  const parsed = Either.orElse(
+    Either.orElse(parsePhoneNumber(text), () => parseInternationalDigits(text)),
+    () => parseNationalNumber(text, phone.countryIso),
+  );
+  return Either.isRight(parsed) ? parsed.right.e164 : undefined;
+};
 
-/** Our recipient's line: the one with our number, or the only one. */
-const recipientLine = (answer: AtSendAnswer, phone: PhoneNumber): AtRecipientAnswer | undefined =>
-  answer.responses.find((line) => sameNumber(line.phoneNumber, phone)) ??
-  (answer.responses.length === 1 ? answer.responses[0] : undefined);
+const sameNumber = (answered: string, phone: PhoneNumber): boolean => answeredNumber(answered, phone) === phone.e164;
+
+/**
+ * Our recipient's line: the one naming our number (in any form the domain
+ * reads). A single line naming another number, or none, is a mismatch: AT
+ * answered about someone else.
+ */
+const recipientLine = (
+  answer: AtSendAnswer,
+  phone: PhoneNumber,
+): Either.Either<AtRecipientAnswer | undefined, ProviderAnswerMismatch> => {
+  const ours = answer.responses.find((line) => sameNumber(line.phoneNumber, phone));
+  if (ours !== undefined) return Either.right(ours);
+  if (answer.responses.length === 1)
+    return Either.left(
+      new ProviderAnswerMismatch({
+        provider: PROVIDER,
+        field: 'responses.phoneNumber',
+        reason: 'the only recipient line names another number than the one sent to',
+      }),
+    );
+  return Either.right(undefined);
+};
 
 const parseAmount = (text: string | undefined, field: string): Either.Either<Money, ProviderOutcomeUnknown> =>
   text === undefined
@@ -106,18 +147,20 @@ export const mapSendAnswer = (
   request: AirtimeSendRequest,
   now: Date,
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
-  const line = recipientLine(answer, request.destination);
+  const found = recipientLine(answer, request.destination);
+  if (Either.isLeft(found)) return Either.left(found.left);
+  const line = found.right;
   if (line === undefined) {
     if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage))
       return Either.left(unknown('no answer for the recipient'));
-    const window = duplicateWindowMinutes(answer.errorMessage);
+    const window = retryLaterMinutes(answer.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     // nothing was sent (no recipient line): a refusal of the whole request
     return Either.left(rejected('RequestRefused', 'errorMessage refuses the whole request, with no recipient line'));
   }
   const { status } = line;
   if (!isPendingAtStatus(status) && status !== 'Success') {
-    const window = duplicateWindowMinutes(line.errorMessage);
+    const window = retryLaterMinutes(line.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     const detail = isMeaningful(line.errorMessage) ? ' (with an errorMessage)' : '';
     return Either.left(
@@ -156,7 +199,7 @@ export const mapSendAnswer = (
 /** How AT's answers to a send are read (the statuses every provider means alike are read by the transport). */
 const sendAnswerReading = (request: AirtimeSendRequest, nowMs: () => number): AnswerReading<AirtimeSendAccepted> => ({
   kind: 'send',
-  providerExternalId: request.providerExternalId,
+  // no fetchableExternalId: AT has no status query, so a 409 is an unknown outcome, never "already used"
   // AT's 4xx bodies are free text: the reason names the status only, the transfer log keeps the body
   refusal: (response) => rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`),
   success: (response) =>

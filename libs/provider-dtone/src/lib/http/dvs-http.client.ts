@@ -109,7 +109,7 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
     const what = `${request.method} ${request.path}`;
     return {
       kind: request.kind,
-      providerExternalId: request.externalId,
+      fetchableExternalId: request.externalId,
       refusal: (response: HttpResponse) =>
         providerErrorOf(dvsErrorsOf(Either.getOrNull(parseJson(response.bodyText))), {
           kind: request.kind,

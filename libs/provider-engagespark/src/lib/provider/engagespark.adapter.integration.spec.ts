@@ -280,6 +280,11 @@ describe('engageSPARK top-up, over HTTP', () => {
     });
   });
 
+  it('reads a 409 to a send as an unknown outcome, never "already used" (no status query to fetch it by)', async () => {
+    fake.enqueue({ kind: 'reply', status: 409, body: JSON.stringify({ detail: 'Conflict' }) });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+  });
+
   it('reads a timeout after sending as an unknown outcome', async () => {
     fake.enqueue({ kind: 'slow', delayMs: 3_000 });
     const startedAt = Date.now();

@@ -157,7 +157,7 @@ const refusalOf = (response: HttpResponse): ProviderRejected => {
 /** How engageSPARK's answers to a top-up are read (the statuses every provider means alike are read by the transport). */
 const topupAnswerReading = (request: TopupRequest): AnswerReading<TopupCompleted> => ({
   kind: 'send',
-  providerExternalId: request.clientRef,
+  // no fetchableExternalId: engageSPARK has no status query, so a 409 is an unknown outcome, never "already used"
   refusal: refusalOf,
   success: (response) =>
     Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(

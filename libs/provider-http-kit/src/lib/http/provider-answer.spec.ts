@@ -12,9 +12,9 @@ const response = (status: number, bodyText = '', extra: Partial<HttpResponse> = 
 
 const context = { provider: 'acme', baseUrlVariable: 'ACME_BASE_URL' };
 
-const readingOf = (kind: CallKind): AnswerReading<string> => ({
+const readingOf = (kind: CallKind, fetchable = true): AnswerReading<string> => ({
   kind,
-  providerExternalId: 'ref-1',
+  ...(fetchable ? { fetchableExternalId: 'ref-1' } : {}),
   refusal: (answer) => providerFailures('acme').rejected(`HTTP_${answer.status}`, 'refused'),
   success: (answer) => Either.right(answer.bodyText),
 });
@@ -56,6 +56,11 @@ describe('reading an answer to a send', () => {
   it('reads a 409 as our reference already used, and a 2xx through the provider reading', () => {
     expect(failureOf(409)).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'ref-1' });
     expect(readAnswer(response(200, 'ok'), readingOf('send'), context)).toEqual(Either.right('ok'));
+  });
+
+  it('reads a 409 as an unknown outcome when the adapter cannot fetch a transaction by our key', () => {
+    const result = readAnswer(response(409), readingOf('send', false), context);
+    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', provider: 'acme' })));
   });
 });
 

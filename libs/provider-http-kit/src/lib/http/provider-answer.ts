@@ -48,9 +48,15 @@ export const providerFailures = (provider: string) => ({
 /** How one adapter reads the answers to one request. */
 export interface AnswerReading<A> {
   readonly kind: CallKind;
-  /** The key of a send (our external id, when the provider dedups on it): a 409 says it was already used. */
-  readonly providerExternalId?: string | undefined;
-  /** A 4xx answer (408, 409 of a keyed send and 429 aside). Its reason names fields and kinds, never values. */
+  /**
+   * The key of a send, set only by an adapter that can fetch a transaction by
+   * it (DT One's `GET /transactions?external_id=`): a 409 then says it was
+   * already used (ExternalIdAlreadyUsed: "fetch that transaction"). Without
+   * it, a 409 to a send is an unknown outcome: the adapter could never learn
+   * what became of the request, so it is never read as "already used".
+   */
+  readonly fetchableExternalId?: string | undefined;
+  /** A 4xx answer (408, 409 of a send and 429 aside). Its reason names fields and kinds, never values. */
   readonly refusal: (response: HttpResponse) => ProviderError;
   /** A complete 2xx answer. */
   readonly success: (response: HttpResponse) => Either.Either<A, ProviderError>;
@@ -73,7 +79,8 @@ export interface AnswerContext {
  * | 1xx                     | ProviderOutcomeUnknown   | ProviderResponseInvalid   |
  * | 3xx (never followed)    | ProviderOutcomeUnknown   | ProviderUnavailable       |
  * | 408, 5xx                | ProviderOutcomeUnknown   | ProviderUnavailable       |
- * | 409 on a keyed send     | ExternalIdAlreadyUsed    |                           |
+ * | 409, fetchable key      | ExternalIdAlreadyUsed    | `refusal`                 |
+ * | 409, no fetchable key   | ProviderOutcomeUnknown   | `refusal`                 |
  * | other 4xx               | `refusal`                | `refusal`                 |
  */
 export const readAnswer = <A>(
@@ -95,9 +102,12 @@ export const readAnswer = <A>(
     const reason = `HTTP ${status}, a redirect, which is never followed: check ${context.baseUrlVariable}`;
     return send ? unknownOutcome(`${reason} (the request was sent)`) : unavailable(reason);
   }
-  // a conflict on our key (the provider's idempotency key): it was already used, not a failure
-  if (status === 409 && send && reading.providerExternalId !== undefined)
-    return Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.providerExternalId }));
+  // a conflict on our key (the provider's idempotency key): it was already used, not a failure, when the
+  // adapter can fetch that transaction; otherwise nothing tells what became of it
+  if (status === 409 && send)
+    return reading.fetchableExternalId === undefined
+      ? unknownOutcome('HTTP 409 (a conflict) to a send, and no transaction to fetch by our key')
+      : Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.fetchableExternalId }));
   if (status >= 400) return Either.left(reading.refusal(response));
   const { unreadable } = providerFailures(provider);
   if (status < 200) return Either.left(unreadable(reading.kind, `unexpected HTTP ${status}`));
