@@ -133,6 +133,27 @@ describe('DVS error codes', () => {
     });
   });
 
+  it.each([
+    [1009001, 400],
+    [1009503, 400],
+    [1009001, 500],
+    [1009503, 503],
+  ])(
+    'to a send, %s (HTTP %s) does not prove "not carried out": an unknown outcome, never unavailability',
+    (code, status) => {
+      expect(DVS_ERROR_CODES[code]?.provesNotCarriedOut).toBe(false);
+      expect(errorFor(code, status, 'send')).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+    },
+  );
+
+  it('to a send, a code the reference does not have is an unknown outcome; the other codes prove "not carried out"', () => {
+    expect(
+      providerErrorOf([{ code: '1099999', message: 'new' }], { kind: 'send', httpStatus: 400, retryAfterMs: 0 }),
+    ).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    for (const entry of Object.values(DVS_ERROR_CODES).filter((item) => item.provesNotCarriedOut))
+      expect(errorFor(entry.code, entry.httpStatus, 'send')._tag).not.toBe('ProviderOutcomeUnknown');
+  });
+
   it('prefers 1007001 among several errors, then the first known code', () => {
     const errors = [
       { code: '1000400', message: 'Bad Request' },

@@ -2,6 +2,7 @@
 import {
   ExternalIdAlreadyUsed,
   type ProviderError,
+  ProviderOutcomeUnknown,
   ProviderRateLimited,
   ProviderRejected,
   ProviderUnavailable,
@@ -32,6 +33,13 @@ export interface DvsErrorCodeEntry {
   readonly outcome: DvsErrorOutcome;
   /** Whether the same request may succeed later (another attempt, after the retry delay). */
   readonly retryable: boolean;
+  /**
+   * For a send: whether the code proves the request was refused before it was
+   * processed ("not carried out"). A code that does not (an unexpected error,
+   * a service unavailable: DVS may have acted first) makes a send an unknown
+   * outcome, whatever HTTP status carried it.
+   */
+  readonly provesNotCarriedOut: boolean;
   readonly implies: readonly DvsCodeImplication[];
 }
 
@@ -42,8 +50,17 @@ const entry = (
   outcome: DvsErrorOutcome,
   retryable: boolean,
   implies: readonly DvsCodeImplication[] = [],
+  provesNotCarriedOut = true,
 ): DvsErrorCodeEntry =>
-  Object.freeze({ code, httpStatus, description, outcome, retryable, implies: Object.freeze([...implies]) });
+  Object.freeze({
+    code,
+    httpStatus,
+    description,
+    outcome,
+    retryable,
+    provesNotCarriedOut,
+    implies: Object.freeze([...implies]),
+  });
 
 /** Every error code of the DVS reference ("Error codes" table), and what it means here. */
 export const DVS_ERROR_CODES: Readonly<Record<number, DvsErrorCodeEntry>> = Object.freeze(
@@ -76,8 +93,9 @@ export const DVS_ERROR_CODES: Readonly<Record<number, DvsErrorCodeEntry>> = Obje
       entry(1007007, 400, 'Transaction can no longer be cancelled', 'rejected', false),
       entry(1007500, 400, 'Method not supported by operator', 'rejected', false),
       entry(1008004, 404, 'Transaction not found', 'rejected', false),
-      entry(1009001, 500, 'Unexpected error, please contact our support team', 'unavailable', true),
-      entry(1009503, 503, 'Service unavailable, please retry later', 'unavailable', true),
+      // these two do not prove a send was refused before processing: to a send, an unknown outcome
+      entry(1009001, 500, 'Unexpected error, please contact our support team', 'unavailable', true, [], false),
+      entry(1009503, 503, 'Service unavailable, please retry later', 'unavailable', true, [], false),
     ].map((item) => [item.code, item]),
   ),
 );
@@ -140,6 +158,9 @@ const describe = (errors: readonly DvsApiError[], httpStatus: number): string =>
  * per-code table. When several errors come back, 1007001 wins (the
  * transaction exists), then the first code the table knows. A code the table
  * does not know is a refusal, named by its code when it has the shape of one.
+ * For a send, a chosen code that does not prove the request was refused
+ * before processing (`provesNotCarriedOut: false`), or only codes the table
+ * does not know, come to ProviderOutcomeUnknown: never "not sent".
  */
 export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFailureContext): ProviderError => {
   const reason = describe(errors, context.httpStatus);
@@ -151,6 +172,12 @@ export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFail
     chosen?.outcome ??
     (context.httpStatus === 429 ? 'rate-limited' : context.httpStatus >= 500 ? 'unavailable' : 'rejected');
   const unknownCode = errors.map((error) => error.code).find((code) => DVS_CODE.test(code));
+  const unproven = chosen === undefined ? errors.length > 0 : !chosen.provesNotCarriedOut;
+  if (context.kind === 'send' && unproven && outcome !== 'rate-limited')
+    return new ProviderOutcomeUnknown({
+      provider: DTONE_PROVIDER_ID,
+      reason: `${reason}, which does not prove the send was refused before it was processed`,
+    });
   switch (outcome) {
     case 'external-id-already-used':
       return new ExternalIdAlreadyUsed({ provider: DTONE_PROVIDER_ID, providerExternalId: context.externalId ?? '' });

@@ -240,6 +240,16 @@ describe('DVS HTTP layer', () => {
     expect(await send('e-used')).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'e-used' });
   });
 
+  it('a send answered 400 {"errors":[{"code":1009001}]} is an unknown outcome, never "nothing sent"', async () => {
+    fake.on('POST', '/async/transactions', () => ({ status: 400, json: { errors: [{ code: 1009001 }] } }));
+    expect(await failure(write)).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+  });
+
+  it('a 409 to a send is "already used" (DT One can fetch the transaction by its external id)', async () => {
+    fake.on('POST', '/async/transactions', () => ({ status: 409, json: {} }));
+    expect(await failure(write)).toMatchObject({ _tag: 'ExternalIdAlreadyUsed', providerExternalId: 'e-1' });
+  });
+
   it('auth failure: a typed, final refusal', async () => {
     fake.on('GET', '/balances', () => ({
       status: 401,
