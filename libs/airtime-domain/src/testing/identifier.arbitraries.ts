@@ -1,5 +1,6 @@
 // Identifiers for tests: valid ones that look odd (quotes, LIKE wildcards, emoji, inner spaces,
-// exactly the bound) and hostile ones (empty, blank, too long, bidi overrides, controls).
+// exactly the bound) and hostile ones (empty, blank, too long, bidi overrides, controls,
+// characters that show nothing, a combining mark first).
 import fc from 'fast-check';
 import type { IdentifierRule } from '../lib/identifier/identifier';
 
@@ -7,7 +8,10 @@ import type { IdentifierRule } from '../lib/identifier/identifier';
  * One of each kind of character no identifier may hold: C0 and C1 controls,
  * format characters (bidi overrides, isolates and marks, zero-width ones,
  * BOM, tags), line and paragraph separators, space separators other than
- * the plain space, and lone surrogates (which no database text can hold).
+ * the plain space, characters that show nothing (Hangul fillers, the
+ * Braille blank, variation selectors, the combining grapheme joiner),
+ * noncharacters, private-use characters, and lone surrogates (which no
+ * database text can hold).
  */
 export const FORBIDDEN_IDENTIFIER_CHARACTERS: readonly string[] = [
   '\u0000',
@@ -52,8 +56,38 @@ export const FORBIDDEN_IDENTIFIER_CHARACTERS: readonly string[] = [
   '\u202f',
   '\u205f',
   '\u3000',
+  '\u115f',
+  '\u1160',
+  '\u3164',
+  '\uffa0',
+  '\u2800',
+  '\u034f',
+  '\ufe00',
+  '\ufe0f',
+  '\u{e0100}',
+  '\ufdd0',
+  '\ufdef',
+  '\ufffe',
+  '\uffff',
+  '\u{1fffe}',
+  '\u{10ffff}',
+  '\ue000',
+  '\uf8ff',
+  '\u{f0000}',
+  '\u{10fffd}',
   '\ud83d',
   '\udc00',
+];
+
+/** Combining marks, which no identifier may start with (any may follow a base character). */
+export const COMBINING_MARKS: readonly string[] = [
+  '\u0301',
+  '\u0308',
+  '\u0489',
+  '\u05b0',
+  '\u093f',
+  '\u20dd',
+  '\u{1d165}',
 ];
 
 /** Characters a valid identifier may hold, some of them awkward for SQL, JSON or LIKE. */
@@ -69,6 +103,9 @@ const ID_CHARACTERS = [
   'ש',
   '😀',
   '𝔸',
+  'ㄱ',
+  '\u0301',
+  '\u093f',
 ];
 
 /** Cuts `text` to at most `length` UTF-16 code units without splitting a surrogate pair. */
@@ -85,7 +122,7 @@ const fitTo = (text: string, length: number): string => {
 export const arbitraryValidIdentifier = (rule: IdentifierRule): fc.Arbitrary<string> => {
   const inner = rule.spaceInside ? [...ID_CHARACTERS, ' ', ' '] : ID_CHARACTERS;
   const body = fc.array(fc.constantFrom(...inner), { minLength: 1, maxLength: rule.maxLength }).map((characters) => {
-    const text = fitTo(characters.join(''), rule.maxLength).replace(/^ +| +$/g, '');
+    const text = fitTo(characters.join(''), rule.maxLength).replace(/^[ \p{M}]+| +$/gu, '');
     return text.length > 0 ? text : 'a';
   });
   return fc.oneof(
@@ -98,8 +135,8 @@ export const arbitraryValidIdentifier = (rule: IdentifierRule): fc.Arbitrary<str
 /**
  * An identifier that `rule` refuses: empty, blank, too long (by one, or
  * far: 8,000 and 100,000 characters), or valid but for a forbidden
- * character anywhere, a space at either end, or (when the rule allows no
- * space) a space inside.
+ * character anywhere, a combining mark first, a space at either end, or
+ * (when the rule allows no space) a space inside.
  */
 export const arbitraryHostileIdentifier = (rule: IdentifierRule): fc.Arbitrary<string> => {
   const valid = arbitraryValidIdentifier({ ...rule, maxLength: Math.max(1, rule.maxLength - 2) });
@@ -113,6 +150,7 @@ export const arbitraryHostileIdentifier = (rule: IdentifierRule): fc.Arbitrary<s
       return characters.join('');
     }),
     fc.tuple(valid, fc.boolean()).map(([text, atStart]) => (atStart ? ` ${text}` : `${text} `)),
+    fc.tuple(fc.constantFrom(...COMBINING_MARKS), valid).map(([mark, text]) => fitTo(`${mark}${text}`, rule.maxLength)),
   ];
   if (!rule.spaceInside)
     hostile.push(

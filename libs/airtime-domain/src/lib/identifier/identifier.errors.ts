@@ -9,12 +9,14 @@ export type IdentifierKind = 'ACCOUNT_ID' | 'DEPOSIT_ID' | 'TRANSACTION_ID' | 'E
  * What is wrong with it: not a string at all; empty; longer than the bound
  * (in UTF-16 code units); only whitespace; a character no identifier may
  * hold (control, format such as the bidi overrides U+202E and marks
- * U+200E/F, line or paragraph separator, lone surrogate, any whitespace
- * but the plain space, and for external ids the plain space too); or a
- * space at either end.
+ * U+200E/F, line or paragraph separator, lone surrogate, private use,
+ * default-ignorable such as the Hangul fillers and variation selectors,
+ * noncharacter, the Braille blank U+2800, any whitespace but the plain
+ * space, and for external ids the plain space too); a combining mark
+ * first, with nothing to combine with; or a space at either end.
  */
 export type IdentifierProblem =
-  'NOT_TEXT' | 'EMPTY' | 'TOO_LONG' | 'BLANK' | 'FORBIDDEN_CHARACTER' | 'SURROUNDING_SPACE';
+  'NOT_TEXT' | 'EMPTY' | 'TOO_LONG' | 'BLANK' | 'FORBIDDEN_CHARACTER' | 'LEADING_COMBINING_MARK' | 'SURROUNDING_SPACE';
 
 const KIND_NAMES: Record<IdentifierKind, string> = {
   ACCOUNT_ID: 'account id',
@@ -34,7 +36,9 @@ const describeProblem = (problem: IdentifierProblem, length: number, maxLength: 
     case 'BLANK':
       return 'it is only whitespace';
     case 'FORBIDDEN_CHARACTER':
-      return 'it holds a control, invisible formatting (bidi), separator or whitespace character';
+      return 'it holds a control, invisible, formatting (bidi), separator or whitespace character';
+    case 'LEADING_COMBINING_MARK':
+      return 'it starts with a combining mark';
     case 'SURROUNDING_SPACE':
       return 'it starts or ends with a space';
   }

@@ -25,6 +25,22 @@ const problemOf = (rule: IdentifierRule, value: unknown): IdentifierProblem | un
 
 const rules = Object.values(IDENTIFIER_RULES);
 
+// The characters that show nothing, as Unicode classes them.
+const INVISIBLE = /^[\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\p{Co}\u2800]$/u;
+
+/** Every code point of U+0001..U+10FFFF, surrogates left out, whose character `pattern` matches. */
+const codePointsWhere = (pattern: RegExp): number[] => {
+  const found: number[] = [];
+  for (let cp = 1; cp <= 0x10ffff; cp += 1) {
+    if ((cp < 0xd800 || cp > 0xdfff) && pattern.test(String.fromCodePoint(cp))) found.push(cp);
+  }
+  return found;
+};
+
+/** Any one of `items` (too many to spread into `fc.constantFrom`). */
+const anyOf = (items: readonly number[]): fc.Arbitrary<number> =>
+  fc.nat({ max: items.length - 1 }).map((index) => items[index] as number);
+
 describe('identifiers', () => {
   it('each kind has its own bound', () => {
     expect(IDENTIFIER_RULES.ACCOUNT_ID.maxLength).toBe(ACCOUNT_ID_MAX_LENGTH);
@@ -71,6 +87,21 @@ describe('identifiers', () => {
     ['a no-break space inside', 'a\u00a0b', 'FORBIDDEN_CHARACTER'],
     ['an ideographic space inside', 'a\u3000b', 'FORBIDDEN_CHARACTER'],
     ['half a surrogate pair', 'a\ud83d', 'FORBIDDEN_CHARACTER'],
+    ['a private-use character (U+E000)', 'a\ue000b', 'FORBIDDEN_CHARACTER'],
+    ['a supplementary private-use character (U+F0000)', 'a\u{f0000}b', 'FORBIDDEN_CHARACTER'],
+    ['a Hangul choseong filler inside (U+115F)', 'a\u115fb', 'FORBIDDEN_CHARACTER'],
+    ['a Hangul jungseong filler (U+1160)', 'a\u1160b', 'FORBIDDEN_CHARACTER'],
+    ['a halfwidth Hangul filler (U+FFA0)', '\uffa0', 'FORBIDDEN_CHARACTER'],
+    ['a combining grapheme joiner (U+034F)', 'a\u034fb', 'FORBIDDEN_CHARACTER'],
+    ['a variation selector-16 (U+FE0F)', 'a\ufe0f', 'FORBIDDEN_CHARACTER'],
+    ['a supplementary variation selector (U+E0100)', 'a\u{e0100}', 'FORBIDDEN_CHARACTER'],
+    ['a noncharacter (U+FFFF)', 'a\uffff', 'FORBIDDEN_CHARACTER'],
+    ['a noncharacter (U+FFFE)', 'a\ufffeb', 'FORBIDDEN_CHARACTER'],
+    ['a noncharacter (U+FDD0)', 'a\ufdd0b', 'FORBIDDEN_CHARACTER'],
+    ['a plane-16 noncharacter (U+10FFFF)', 'a\u{10ffff}', 'FORBIDDEN_CHARACTER'],
+    ['a lone combining acute accent (U+0301)', '\u0301', 'LEADING_COMBINING_MARK'],
+    ['a combining acute accent first (U+0301)', '\u0301abc', 'LEADING_COMBINING_MARK'],
+    ['a spacing combining mark first (U+0903)', '\u0903a', 'LEADING_COMBINING_MARK'],
     ['a leading space', ' acct', 'SURROUNDING_SPACE'],
     ['a trailing space', 'acct ', 'SURROUNDING_SPACE'],
     ['not text', 42, 'NOT_TEXT'],
@@ -78,6 +109,27 @@ describe('identifiers', () => {
     ['null', null, 'NOT_TEXT'],
   ])('refuses %s', (_, value, problem) => {
     expect(problemOf(IDENTIFIER_RULES.ACCOUNT_ID, value)).toBe(problem);
+  });
+
+  it('refuses the invisible identifiers of issue 8 for the kinds they were found on', () => {
+    expect(problemOf(IDENTIFIER_RULES.DEPOSIT_ID, '\u3164')).toBe('FORBIDDEN_CHARACTER');
+    expect(problemOf(IDENTIFIER_RULES.DEPOSIT_ID, '\u2800')).toBe('FORBIDDEN_CHARACTER');
+    expect(problemOf(IDENTIFIER_RULES.ACCOUNT_ID, 'a\u115Fb')).toBe('FORBIDDEN_CHARACTER');
+    for (const rule of rules) {
+      expect(problemOf(rule, 'order\uFE0F')).toBe('FORBIDDEN_CHARACTER');
+      expect(problemOf(rule, 'order\uFFFF')).toBe('FORBIDDEN_CHARACTER');
+      expect(problemOf(rule, '\u0301order')).toBe('LEADING_COMBINING_MARK');
+    }
+    expect(checkDepositId('\u3164')).toEqual(Either.left(expect.objectContaining({ kind: 'DEPOSIT_ID' })));
+    const mark = checkTransactionId('\u0301tx');
+    expect(Either.isLeft(mark) && mark.left.message).toBe('invalid transaction id: it starts with a combining mark');
+  });
+
+  it('takes a combining mark after its base character, and emoji without a variation selector', () => {
+    expect(checkAccountId('cafe\u0301')).toEqual(Either.right('cafe\u0301'));
+    expect(checkAccountId('\u0915\u093f')).toEqual(Either.right('\u0915\u093f'));
+    expect(checkAccountId('\u2764')).toEqual(Either.right('\u2764'));
+    expect(checkAccountId('\u3131')).toEqual(Either.right('\u3131'));
   });
 
   it('names the kind, the problem and the length, never the value', () => {
@@ -129,4 +181,19 @@ describe('identifiers', () => {
   ])('refuses a forbidden character wherever it stands', (rule, before, forbidden, after) => {
     expect(problemOf(rule, `${before}${forbidden}${after}`)).toBeDefined();
   });
+
+  test.prop([fc.constantFrom(...rules), anyOf(codePointsWhere(INVISIBLE))])(
+    'refuses a default-ignorable, noncharacter, private-use code point or U+2800 anywhere',
+    (rule, cp) => {
+      expect(problemOf(rule, `a${String.fromCodePoint(cp)}b`)).toBe('FORBIDDEN_CHARACTER');
+      expect(problemOf(rule, String.fromCodePoint(cp))).toBeDefined();
+    },
+  );
+
+  test.prop([fc.constantFrom(...rules), anyOf(codePointsWhere(/^\p{M}$/u))])(
+    'no identifier starts with a combining mark',
+    (rule, cp) => {
+      expect(problemOf(rule, `${String.fromCodePoint(cp)}a`)).toBeDefined();
+    },
+  );
 });

@@ -1,6 +1,7 @@
 // One rule for every identifier that reaches the store (account, deposit, transaction and
 // external ids), each kind with its own bound. The database backs it with CHECK constraints
-// (persistence-postgres migration 1764000000000-identifier-rules) that accept exactly what
+// (persistence-postgres migrations 1764000000000-identifier-rules and
+// 1764100000000-invisible-identifier-characters) that accept exactly what
 // this module accepts, but for length: PostgreSQL counts code points, this module counts
 // UTF-16 code units, which is never fewer, so the database is never the stricter one.
 import { Either } from 'effect';
@@ -36,28 +37,41 @@ export const IDENTIFIER_RULES: Readonly<Record<IdentifierKind, IdentifierRule>> 
 });
 
 // Control (Cc), format (Cf: bidi overrides and isolates U+202A-202E, U+2066-2069, marks
-// U+200E/F and U+061C, zero-width characters, BOM...), lone surrogate (Cs), line and paragraph
-// separators (Zl, Zp), and any space separator (Zs) but the plain space.
-const FORBIDDEN_WITH_SPACE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
+// U+200E/F and U+061C, zero-width characters, BOM...), lone surrogate (Cs), private use (Co),
+// line and paragraph separators (Zl, Zp), any space separator (Zs) but the plain space, and
+// the characters that show nothing: default-ignorable code points (Hangul fillers U+115F,
+// U+1160, U+3164, U+FFA0, variation selectors, combining grapheme joiner, reserved tag
+// ranges...), noncharacters (U+FDD0-FDEF and U+xFFFE/U+xFFFF in every plane) and the
+// Braille blank U+2800. Unassigned code points (Cn) are not refused as a class: what is
+// unassigned depends on the runtime's Unicode version, and the database's copy of this rule
+// must agree with the domain's on every runtime that can run it.
+const FORBIDDEN_WITH_SPACE =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\u2800]|[^\P{Zs} ]/u;
 // The same and the plain space: no whitespace at all.
-const FORBIDDEN_WITHOUT_SPACE = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}]/u;
+const FORBIDDEN_WITHOUT_SPACE =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Z}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\u2800]/u;
 // Only whitespace (JavaScript's \s: spaces, tabs, line breaks, BOM).
 const BLANK = /^\s+$/u;
+// A combining mark (Mn, Mc, Me) with no base character to sit on.
+const LEADING_MARK = /^\p{M}/u;
 
 const problemOf = (rule: IdentifierRule, value: string): IdentifierProblem | undefined => {
   if (value.length === 0) return 'EMPTY';
   if (value.length > rule.maxLength) return 'TOO_LONG';
   if (BLANK.test(value)) return 'BLANK';
   if ((rule.spaceInside ? FORBIDDEN_WITH_SPACE : FORBIDDEN_WITHOUT_SPACE).test(value)) return 'FORBIDDEN_CHARACTER';
+  if (LEADING_MARK.test(value)) return 'LEADING_COMBINING_MARK';
   if (value.startsWith(' ') || value.endsWith(' ')) return 'SURROUNDING_SPACE';
   return undefined;
 };
 
 /**
  * Checks `value` against `rule`: a string of 1..`maxLength` UTF-16 code
- * units, not only whitespace, with no control, format (bidi), separator or
- * lone-surrogate character, no whitespace but the plain space inside (none
- * at all when `spaceInside` is false), and no space at either end. Returns
+ * units, not only whitespace, with no control, format (bidi), separator,
+ * lone-surrogate, private-use, default-ignorable or noncharacter code point
+ * nor the Braille blank U+2800, no whitespace but the plain space inside
+ * (none at all when `spaceInside` is false), no space at either end, and
+ * not starting with a combining mark. Returns
  * the value, or `InvalidIdentifier` naming the kind and the problem (never
  * the value). Never throws, whatever it is given.
  */
