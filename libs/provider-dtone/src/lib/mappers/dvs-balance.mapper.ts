@@ -11,6 +11,9 @@ import { type DvsBalance, DvsBalanceFields } from '../schemas/dvs-balance.schema
 
 type Read<A> = Either.Either<A, UnreadableBalance>;
 
+/** The reference's unit type of money. */
+const CURRENCY_UNIT_TYPE = 'CURRENCY';
+
 /** `balances[2].available`: the position in DVS's list and the field, as the reference names it. */
 const where = (index: number, field: string): string => `balances[${index}]${field === '' ? '' : `.${field}`}`;
 
@@ -28,10 +31,14 @@ const firstIssue = (error: ParseResult.ParseError): { readonly field: string; re
  */
 const balanceOf = (balance: DvsBalance, index: number): Read<ProviderBalance> =>
   Either.gen(function* () {
+    if (typeof balance !== 'object' || balance === null || Array.isArray(balance))
+      return yield* Either.left({ field: where(index, ''), reason: 'not an object' });
     const fields = yield* Either.mapLeft(Schema.decodeUnknownEither(DvsBalanceFields)(balance), (error) => {
       const { field, kind } = firstIssue(error);
       return { field: where(index, field), reason: kind };
     });
+    if (fields.unit_type !== CURRENCY_UNIT_TYPE)
+      return yield* Either.left({ field: where(index, 'unit_type'), reason: `not written "${CURRENCY_UNIT_TYPE}"` });
     const currency = yield* Either.mapLeft(currencyOf(fields.unit), () => ({
       field: where(index, 'unit'),
       reason: 'not a known currency',
@@ -50,15 +57,27 @@ const balanceOf = (balance: DvsBalance, index: number): Read<ProviderBalance> =>
   });
 
 /**
+ * Whether an item is a balance of another unit type than money (`"TIME"`,
+ * `"DATA"`): left out. `"currency"` in another case is not left out: it is
+ * read, and reported unreadable (the reference writes `"CURRENCY"`).
+ */
+const isOtherUnitType = (item: unknown): boolean => {
+  if (typeof item !== 'object' || item === null || !('unit_type' in item)) return false;
+  const unitType = item.unit_type;
+  return typeof unitType === 'string' && unitType.trim().toUpperCase() !== CURRENCY_UNIT_TYPE;
+};
+
+/**
  * The currency balances DVS lists (other unit types are not money and are
- * left out), each read on its own: the readable ones, and the others with
- * their reasons.
+ * left out), each item read on its own (an item that is not an object, such
+ * as `null` or `"x"`, too): the readable ones, and the others with their
+ * reasons.
  */
 export const balancesOfDvs = (list: readonly DvsBalance[]): ProviderBalances => {
   const balances: ProviderBalance[] = [];
   const unreadableBalances: UnreadableBalance[] = [];
   list.forEach((balance, index) => {
-    if (typeof balance.unit_type === 'string' && balance.unit_type !== 'CURRENCY') return;
+    if (isOtherUnitType(balance)) return;
     Either.match(balanceOf(balance, index), {
       onLeft: (problem) => unreadableBalances.push(problem),
       onRight: (read) => balances.push(read),

@@ -310,6 +310,31 @@ describe('DT One provider (against a fake DVS)', () => {
     expect(JSON.stringify(result.unreadable)).not.toMatch(/1520|USD-1/);
   });
 
+  it.each([
+    ['null', null],
+    ['a string', 'x'],
+  ])('reads each balance on its own: an item that is %s is reported, the good EUR one returned', async (_case, bad) => {
+    fake.on('GET', '/balances', () => ({ json: [bad, sampleDvsBalance({ id: 2, unit: 'EUR' })] }));
+    const result = await run(makeDtOneProvider(config()).balances());
+    expect(result.balances).toEqual([
+      {
+        available: money(152075n, testCurrency('EUR')),
+        holding: money(1250n, testCurrency('EUR')),
+        creditLimit: money(10000n, testCurrency('EUR')),
+      },
+    ]);
+    expect(result.unreadable).toEqual([{ field: 'balances[0]', reason: 'not an object' }]);
+  });
+
+  it('lists a balance of unit_type "currency" (lower case) as unreadable, never drops it', async () => {
+    fake.on('GET', '/balances', () => ({
+      json: [sampleDvsBalance({ unit_type: 'currency' }), sampleDvsBalance({ id: 2, unit_type: 'TIME', unit: 'MIN' })],
+    }));
+    const result = await run(makeDtOneProvider(config()).balances());
+    expect(result.balances).toEqual([]);
+    expect(result.unreadable).toEqual([{ field: 'balances[0].unit_type', reason: 'not written "CURRENCY"' }]);
+  });
+
   it('looks operators up with the identified flag, in domain terms', async () => {
     fake.on('POST', '/lookup/mobile-number', () => ({ json: [{ ...sampleDvsOperator(), identified: true }] }));
     expect(await run(makeDtOneProvider(config()).lookupOperators(phone('+639171234567')))).toEqual([

@@ -2,19 +2,12 @@ import { Schema } from 'effect';
 import { DvsId, optionalNullable } from './dvs-common.schema';
 
 /**
- * `GET /balances`, one item as listed. Every field is taken as it comes and
- * read by the adapter one balance at a time (`DvsBalanceFields`), so one
- * balance that cannot be read (`"id": "USD-1"`, `available: 1520.7512` USD)
- * is reported on its own and never hides the others.
+ * `GET /balances`, one item as listed: taken as it comes (even `null` or a
+ * string) and read by the adapter one balance at a time (`DvsBalanceFields`),
+ * so one balance that cannot be read (`null`, `"id": "USD-1"`, `available:
+ * 1520.7512` USD) is reported on its own and never hides the others.
  */
-export const DvsBalance = Schema.Struct({
-  id: Schema.Unknown,
-  unit_type: Schema.Unknown,
-  unit: Schema.Unknown,
-  available: Schema.Unknown,
-  holding: Schema.Unknown,
-  credit_limit: Schema.optional(Schema.Unknown),
-});
+export const DvsBalance = Schema.Unknown;
 export type DvsBalance = typeof DvsBalance.Type;
 
 /** A balance as the reference describes it: `{id, unit_type, unit, available, holding, credit_limit}`. */
