@@ -38,7 +38,94 @@ describe('redaction', () => {
     const text = 'to +639171234567, 639171234567, 09171234567, 0917-1234567? id9171234567x and 1.09171234567';
     const redacted = redactText(text, { secrets: [], destination: PH });
     expect(redacted).not.toMatch(/9171234567/);
-    expect(redacted).toBe('to ***567, ***567, 0***567, 0917-1234567? id***567x and 1.0***567');
+    expect(redacted).toBe('to ***567, ***567, ***567, ***567? id***567x and 1.***567');
+  });
+
+  it.each([
+    ['+63 917 123 4567', 'international, spaced'],
+    ['0917-123-4567', 'national, dashed'],
+    ['(0917) 123 4567', 'national, area code in parentheses'],
+    ['0917.123.4567', 'national, dotted'],
+    ['+63 (917) 123-4567', 'international, mixed'],
+    ['0063 917 123 4567', 'international with 00'],
+    ['91 71 23 45 67', 'national significant number in pairs'],
+    ['%2B63%20917%20123%204567', 'URL-encoded'],
+    ['+63+917+123+4567', 'form-encoded'],
+  ])('removes the destination written as %s (%s)', (written) => {
+    const redacted = redactText(`{"to":"${written}","note":"for ${written}."}`, { secrets: [], destination: PH });
+    expect(redacted).toBe('{"to":"***567","note":"for ***567."}');
+  });
+
+  it.each([
+    ['+63 917 123 4567', '***567'],
+    ['0917-123-4567', '***567'],
+    ['(0917) 123 4567', '***567'],
+    ['0917.123.4567', '***567'],
+    ['0711 000 111', '***111'],
+    ['+254 711 000 111', '***111'],
+    ['%2B254%20711%20000%20111', '***111'],
+    ['(02) 1234 567', '***567'],
+  ])('masks %s, a number of 7 digits or more written with separators, whatever the destination', (written, masked) => {
+    expect(redactText(`call ${written}, now`, { secrets: [] })).toBe(`call ${masked}, now`);
+    expect(maskPhoneNumbers(`"${written}"`)).toBe(`"${masked}"`);
+  });
+
+  it('leaves dates, versions, short numbers and amounts with separators readable', () => {
+    const text = 'on 2021-04-16 or 16.04.2021, v1.2.3, code 1234-56, KES 1000000.0000, 0.12345678, 1 2 3';
+    expect(maskPhoneNumbers(text)).toBe(text);
+  });
+
+  describe('a secret in any encoding', () => {
+    const SECRET = 'k3y/with"quote+and=&more<>%';
+    const KEY = 'Key-0123456789abcdef';
+    const scope = { secrets: [KEY, SECRET] };
+    const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    const unicodeEscaped = (text: string) =>
+      text.replace(/[^A-Za-z0-9]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+    it.each([
+      ['JSON-escaped', JSON.stringify(SECRET).slice(1, -1)],
+      ['JSON-escaped with "\\/"', JSON.stringify(SECRET).slice(1, -1).replace(/\//g, '\\/')],
+      ['JSON-escaped as \\u00xx', unicodeEscaped(SECRET)],
+      [
+        'JSON-escaped as \\u00XX',
+        unicodeEscaped(SECRET).replace(/u00[0-9a-f]{2}/g, (escape) => escape.toUpperCase().replace('U', 'u')),
+      ],
+      ['URL-encoded (encodeURIComponent)', encodeURIComponent(SECRET)],
+      ['URL-encoded (lower-case hex)', encodeURIComponent(SECRET).toLowerCase()],
+      ['form-encoded', new URLSearchParams({ s: SECRET }).toString().slice(2)],
+      ['in base64', base64(SECRET)],
+      ['in base64 without padding', base64(SECRET).replace(/=+$/, '')],
+      ['in URL-safe base64', base64(SECRET).replace(/\+/g, '-').replace(/\//g, '_')],
+      ['in base64 of "key:secret"', base64(`${KEY}:${SECRET}`)],
+      ['in a Basic auth header', `Basic ${base64(`${KEY}:${SECRET}`)}`],
+      ['in base64 of "user:secret"', base64(`leak-test:${SECRET}`)],
+      ['in base64 of "secret:"', base64(`${SECRET}:x`)],
+      ['in base64, JSON-escaped', JSON.stringify(base64(`${KEY}:${SECRET}`)).replace(/\//g, '\\/')],
+      ['in base64, URL-encoded', encodeURIComponent(base64(`${KEY}:${SECRET}`))],
+    ])('removes it %s', (_how, encoded) => {
+      const redacted = redactText(`{"echo":"${encoded}","after":1}`, scope);
+      expect(redacted).toContain(REDACTED);
+      expect(redacted).not.toContain(encoded);
+      expect(redacted).toMatch(/"after":1}$/);
+    });
+
+    it('removes a secret with a space URL-encoded as "%20" and form-encoded as "+"', () => {
+      expect(redactText('a=open%20sesame-12&b=open+sesame-12', { secrets: ['open sesame-12'] })).toBe(
+        `a=${REDACTED}&b=${REDACTED}`,
+      );
+    });
+
+    it('removes a non-ASCII secret, percent-encoded as UTF-8 or JSON-escaped', () => {
+      const secret = 'päss€word-1234';
+      expect(redactText(`${encodeURIComponent(secret)} p\\u00e4ss\\u20ACword-1234`, { secrets: [secret] })).toBe(
+        `${REDACTED} ${REDACTED}`,
+      );
+    });
+
+    it('leaves text that only resembles the base64 of a short secret', () => {
+      expect(redactText('aw== awk', { secrets: ['k'] })).toBe('aw== aw[REDACTED]');
+    });
   });
 
   it('replaces names, e-mails, account numbers, PIN codes and callback URLs, and masks phone fields whatever their format', () => {

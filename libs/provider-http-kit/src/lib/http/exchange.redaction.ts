@@ -27,9 +27,9 @@ export interface TransferLogRecord {
 
 /** What must never reach a record: the configured secrets and, for a send, its destination number. */
 export interface RedactionScope {
-  /** API keys, tokens, secrets, encoded credentials: removed wherever they appear. */
+  /** API keys, tokens, secrets: removed wherever they appear, also JSON-escaped, URL-encoded or in base64. */
   readonly secrets: readonly string[];
-  /** The destination of the request: removed in E.164, digits-only and national form. */
+  /** The destination of the request: removed in any written form (E.164, digits only, national, grouped). */
   readonly destination?: PhoneNumber | undefined;
 }
 
@@ -78,42 +78,168 @@ const PHONE_FIELD_VALUE = fieldPattern(PHONE_FIELDS);
 // a PIN's code is the value itself: {"pin": {"code": "1234", "serial": "..."}}
 const PIN_CODE_VALUE = new RegExp(String.raw`("pin"\s*:\s*\{[^{}]*?"code"\s*:\s*)${JSON_VALUE}`, 'g');
 
-// 8 or more digits, optionally after "+" (or its URL encoding), not inside a longer number nor after a decimal
-// point: any phone number, while decimal fractions and timestamps stay readable.
-const PHONE_LIKE = /(?<!\d)(?<!\d\.)(?:\+|%2B)?\d{8,}/gi;
+// A run of digits, perhaps written with separators as numbers are (spaces, dashes, dots, parentheses, URL-encoded
+// spaces, form-encoded "+"), perhaps after "+" (or its URL encoding); not inside a longer number nor after a
+// decimal point. `maskPhoneNumbers` decides which runs are phone numbers.
+const DIGIT_SEPARATOR = String.raw`(?:[ .\-]|%20|\+|\)(?:[ .\-]|%20)?|(?:[ .\-]|%20)?\()`;
+const NUMBER_LIKE = new RegExp(String.raw`(?<!\d)(?<!\d\.)(?:(?:\+|%2B) ?)?\(?\d(?:${DIGIT_SEPARATOR}?\d)*`, 'gi');
+const PLUS_PREFIX = /^(?:\+|%2B)/i;
+// dates written with separators (2021-04-16, 16.04.2021, 2021.04.16) are not phone numbers
+const DATE = /^(?:(?:19|20)\d\d[-.][01]\d[-.][0-3]\d|[0-3]\d[-.][01]\d[-.](?:19|20)\d\d)$/;
+// a decimal number: digits, one point, digits ("KES 1000000.0000", 54.05405405)
+const DECIMAL = /^(\d+)\.(\d+)$/;
+/** A phone number has 7 digits or more once its separators are left out. */
+const MIN_PHONE_DIGITS = 7;
+/** An integer part of a decimal is masked from this many digits (amounts and rates stay readable). */
+const MIN_MASKED_INTEGER_DIGITS = 8;
 
 const lastThreeDigits = (text: string): string => text.replace(/\D/g, '').slice(-3);
 
-/** Masks phone-like digit runs, keeping the last three digits for support: "+254711000111" -> "***111". */
-export const maskPhoneNumbers = (text: string): string =>
-  text.replace(PHONE_LIKE, (phone) => `${MASK}${lastThreeDigits(phone)}`);
+const maskNumberLike = (run: string): string => {
+  const digits = run.replace(PLUS_PREFIX, '').replace(/%20/g, ' ').replace(/\D/g, '');
+  if (digits.length < MIN_PHONE_DIGITS || DATE.test(run)) return run;
+  const decimal = DECIMAL.exec(run);
+  if (decimal !== null) {
+    const [, integer = '', fraction = ''] = decimal;
+    return integer.length < MIN_MASKED_INTEGER_DIGITS ? run : `${MASK}${integer.slice(-3)}.${fraction}`;
+  }
+  return `${MASK}${digits.slice(-3)}`;
+};
+
+/**
+ * Masks phone-like numbers, keeping the last three digits for support:
+ * 7 digits or more, separators allowed ("+254711000111", "+63 917 123 4567",
+ * "(0917) 123-4567", "0711 000 111" -> "***111"); dates, and decimals whose
+ * integer part has fewer than 8 digits, are left as they are.
+ */
+export const maskPhoneNumbers = (text: string): string => text.replace(NUMBER_LIKE, maskNumberLike);
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** A hexadecimal number in either case: "2f" -> "2[fF]". */
+const anyCaseHex = (hex: string): string =>
+  hex.replace(/[a-f]/gi, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
+const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  '\b': 'b',
+  '\f': 'f',
+  '\n': 'n',
+  '\r': 'r',
+  '\t': 't',
+};
+
+/**
+ * Every way one character of a secret can be written in a body: as itself,
+ * JSON-escaped (`\"`, `\/`, `\u0022`), percent-encoded (UTF-8, either case)
+ * and, for a space, form-encoded (`+`).
+ */
+const characterPattern = (character: string): string => {
+  // letters and digits are written as they are by every JSON and URL encoder
+  if (/^[A-Za-z0-9]$/.test(character)) return character;
+  const forms = [escapeRegExp(character)];
+  const short = JSON_SHORT_ESCAPES[character];
+  if (short !== undefined) forms.push(escapeRegExp(`\\${short}`));
+  for (let index = 0; index < character.length; index++) {
+    forms.push(`\\\\u${anyCaseHex(character.charCodeAt(index).toString(16).padStart(4, '0'))}`);
+  }
+  const percent = [...new TextEncoder().encode(character)]
+    .map((byte) => `%${anyCaseHex(byte.toString(16).padStart(2, '0'))}`)
+    .join('');
+  forms.push(percent);
+  if (character === ' ') forms.push(String.raw`\+`);
+  return forms.length === 1 ? (forms[0] ?? '') : `(?:${forms.join('|')})`;
+};
+
+/** A value in any of its escapings and encodings (see `characterPattern`). */
+const encodedPattern = (value: string): string => [...value].map(characterPattern).join('');
+
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+/** The shortest base64 text worth looking for (shorter ones would match by chance). */
+const MIN_BASE64_FINGERPRINT = 8;
+
+/**
+ * The base64 texts of `value` wherever it stands in an encoded string: for
+ * each of the three alignments, the characters that depend on its bytes only,
+ * so that base64 of "key:secret" (a Basic auth header) contains one of them;
+ * in standard and URL-safe alphabets.
+ */
+const base64Forms = (value: string): readonly string[] => {
+  const bytes = new TextEncoder().encode(value);
+  const whole = base64(bytes);
+  const fingerprints = [0, 1, 2].map((offset) => {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const first = Math.ceil((offset * 8) / 6);
+    const last = Math.floor(((offset + bytes.length) * 8) / 6);
+    return base64(padded).slice(first, last);
+  });
+  const forms = [whole, whole.replace(/=+$/, ''), ...fingerprints].filter(
+    (form) => form.length >= MIN_BASE64_FINGERPRINT,
+  );
+  return [...new Set(forms.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_')]))];
+};
 
 /** The national significant number: the part every written form of the number contains. */
 const subscriberDigits = (phone: PhoneNumber): string => phone.e164.slice(1 + phone.callingCode.length);
 
-/** The values removed from any text: secrets, then the number's forms (longest first). */
-const removals = (scope: RedactionScope): readonly (readonly [string, string])[] => {
-  const secrets = [...new Set(scope.secrets.filter((secret) => secret.length > 0))]
-    .sort((a, b) => b.length - a.length)
-    .map((secret) => [secret, REDACTED] as const);
+// between two digits of a written number: up to two of space, dash, dot, slash, parentheses, "+" and URL-encoded space
+const NUMBER_SEPARATORS = String.raw`(?:[\s.\-()/+]|%20){0,2}`;
+const digitsPattern = (digits: string): string => [...digits].join(NUMBER_SEPARATORS);
+
+/**
+ * The destination in any written form: E.164, digits only, international
+ * ("+63 917 123 4567", "0063-917..."), national ("(0917) 123-4567"), or its
+ * national significant number alone, in any grouping.
+ */
+const destinationPattern = (phone: PhoneNumber): string => {
+  const international = String.raw`(?:(?:\+|%2B|\\u002[bB]|00)${NUMBER_SEPARATORS})?${digitsPattern(phone.callingCode)}`;
+  return String.raw`(?:(?:${international}|\(?0)${NUMBER_SEPARATORS})?${digitsPattern(subscriberDigits(phone))}`;
+};
+
+interface Removal {
+  readonly pattern: RegExp;
+  readonly replacement: string;
+}
+
+const removalCache = new Map<string, readonly Removal[]>();
+const MAX_CACHED_SCOPES = 64;
+
+/**
+ * The values removed from any text: each secret in all its escapings and
+ * encodings and its base64 forms (which base64 of "key:secret" contains);
+ * then the destination in any written form.
+ */
+const removals = (scope: RedactionScope): readonly Removal[] => {
+  const key = JSON.stringify([scope.secrets, scope.destination?.e164 ?? null]);
+  const cached = removalCache.get(key);
+  if (cached !== undefined) return cached;
+  const secrets = [...new Set(scope.secrets.filter((secret) => secret.length > 0))];
+  const forms = [...new Set([...secrets, ...secrets.flatMap(base64Forms)])].sort((a, b) => b.length - a.length);
+  const result: Removal[] = [];
+  if (forms.length > 0) {
+    result.push({ pattern: new RegExp(forms.map(encodedPattern).join('|'), 'g'), replacement: REDACTED });
+  }
   const phone = scope.destination;
-  if (phone === undefined) return secrets;
-  const masked = `${MASK}${phone.e164.slice(-3)}`;
-  // E.164 and digits-only contain the subscriber digits, and so does every national form ("0711000111")
-  const forms = [phone.e164, phone.e164.slice(1), subscriberDigits(phone)].filter((form) => form.length > 0);
-  return [...secrets, ...forms.map((form) => [form, masked] as const)];
+  if (phone !== undefined) {
+    result.push({ pattern: new RegExp(destinationPattern(phone), 'g'), replacement: `${MASK}${phone.e164.slice(-3)}` });
+  }
+  if (removalCache.size >= MAX_CACHED_SCOPES) removalCache.clear();
+  removalCache.set(key, result);
+  return result;
 };
 
 const removeAll = (text: string, scope: RedactionScope): string => {
-  const pairs = removals(scope);
+  const all = removals(scope);
+  const found = (current: string) => all.some(({ pattern }) => current.search(pattern) >= 0);
   let result = text;
   // a removal could, in theory, join two pieces into a value: repeat until none is left (bounded)
   for (let round = 0; round < 5; round++) {
-    const next = pairs.reduce((current, [value, replacement]) => current.split(value).join(replacement), result);
+    const next = all.reduce((current, { pattern, replacement }) => current.replace(pattern, replacement), result);
     if (next === result) return result;
     result = next;
   }
-  return pairs.some(([value]) => result.includes(value)) ? REDACTED : result;
+  return found(result) ? REDACTED : result;
 };
 
 /**
