@@ -1,5 +1,10 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
+import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 
 /** Every committed migration, oldest first. */
-export const migrations = [InitialSchema1763900000000, IdentifierRules1764000000000];
+export const migrations = [
+  InitialSchema1763900000000,
+  IdentifierRules1764000000000,
+  InvisibleIdentifierCharacters1764100000000,
+];

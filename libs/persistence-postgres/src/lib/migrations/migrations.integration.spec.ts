@@ -6,9 +6,11 @@ import {
   HOSTILE_LEDGER_IDS,
 } from '@airtime/domain/testing';
 import { Either } from 'effect';
+import type { MigrationInterface } from 'typeorm';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
+import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -18,7 +20,7 @@ const tables = async (db: TestDatabase): Promise<string[]> =>
     )) as { table_name: string }[]
   ).map((row) => row.table_name);
 
-/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions. */
+/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions and their bodies. */
 const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   columns: await db.dataSource.query(
     `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
@@ -33,7 +35,7 @@ const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   ),
   triggers: await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`),
   functions: await db.dataSource.query(
-    `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
+    `SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
   ),
 });
 
@@ -51,7 +53,11 @@ describe('migrations', () => {
   it('apply to an empty database, revert to empty, and apply again', async () => {
     expect(await tables(db)).toEqual([]);
     const applied = await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763900000000', 'IdentifierRules1764000000000']);
+    expect(applied.map((m) => m.name)).toEqual([
+      'InitialSchema1763900000000',
+      'IdentifierRules1764000000000',
+      'InvisibleIdentifierCharacters1764100000000',
+    ]);
     expect(await tables(db)).toEqual([
       'ledger_accounts',
       'ledger_holds',
@@ -83,21 +89,45 @@ describe('migrations', () => {
     expect(await catalogue(db)).toEqual(before);
   });
 
-  it('the identifier rules come and go on their own: down leaves exactly the initial schema, up adds them back', async () => {
+  /** The catalogue of a fresh database that has only `applied` run, in order. */
+  const catalogueAfter = async (applied: readonly MigrationInterface[]): Promise<unknown> => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      const runner = fresh.dataSource.createQueryRunner();
+      for (const migration of applied) await migration.up(runner);
+      await runner.release();
+      return await catalogue(fresh);
+    } finally {
+      await fresh.drop();
+    }
+  };
+
+  it('each identifier migration comes and goes on its own: down leaves exactly the schema before it', async () => {
     const withRules = await catalogue(db);
     await db.dataSource.undoLastMigration({ transaction: 'each' });
-    const afterDown = await catalogue(db);
-    const initialOnly = await createTestDatabase({ migrate: false });
-    try {
-      const runner = initialOnly.dataSource.createQueryRunner();
-      await new InitialSchema1763900000000().up(runner);
-      await runner.release();
-      expect(afterDown).toEqual(await catalogue(initialOnly));
-    } finally {
-      await initialOnly.drop();
-    }
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([new InitialSchema1763900000000(), new IdentifierRules1764000000000()]),
+    );
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(await catalogueAfter([new InitialSchema1763900000000()]));
     await db.dataSource.runMigrations({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(withRules);
+  });
+
+  it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await db.dataSource.query(
+      `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ($1, 'KES', 2)`,
+      ['\u3164'],
+    );
+    await expect(db.dataSource.runMigrations({ transaction: 'each' })).rejects.toThrow(
+      /ledger_accounts_account_id_valid/,
+    );
+    expect(await db.dataSource.showMigrations()).toBe(true);
+    await db.dataSource.query(`DELETE FROM ledger_accounts WHERE account_id = $1`, ['\u3164']);
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    expect(await db.dataSource.showMigrations()).toBe(false);
   });
 
   it('keeps the journal append-only and a hold settled once', async () => {
@@ -188,6 +218,18 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
       ),
   };
 
+  // the invisible identifiers of issue 8: Hangul filler, Braille blank, Hangul choseong filler
+  // inside, a variation selector, a noncharacter, a combining mark first
+  const INVISIBLE_IDENTIFIERS = ['\u3164', '\u2800', 'a\u115Fb', 'order\uFE0F', 'order\uFFFF', '\u0301order'];
+
+  /** `value` for a test name: printable ASCII as it is, any other character as <U+XXXX>. */
+  const codePoints = (value: string): string =>
+    [...value]
+      .map((c) =>
+        /^[!-~]$/.test(c) ? c : `<U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`,
+      )
+      .join('');
+
   // what a text column can hold at all: no NUL, no lone surrogate
   const storable = (value: string) => !value.includes('\u0000') && !/\p{Cs}/u.test(value);
   const hostile = [
@@ -195,6 +237,7 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
     ...FORBIDDEN_IDENTIFIER_CHARACTERS.map((character) => `id${character}1`),
     'acct\u202egpj.exe',
     'd'.repeat(100_000),
+    ...INVISIBLE_IDENTIFIERS,
   ].filter(storable);
 
   it.each(Object.keys(writers))('%s: rows with bad identifiers written with SQL are refused', async (constraint) => {
@@ -210,33 +253,58 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
     });
   });
 
+  it.each(INVISIBLE_IDENTIFIERS.map((value) => [codePoints(value), value]))(
+    'refuses the invisible identifier %s as a deposit id, an account id and an external id',
+    async (_, value) => {
+      await expect(writers['ledger_journal_reference_valid']?.(value)).rejects.toThrow(
+        /ledger_journal_reference_valid/,
+      );
+      await expect(writers['ledger_accounts_account_id_valid']?.(value)).rejects.toThrow(
+        /ledger_accounts_account_id_valid/,
+      );
+      await expect(writers['top_ups_external_id_valid']?.(value)).rejects.toThrow(/top_ups_external_id_valid/);
+    },
+  );
+
+  it('takes a combining mark after its base character', async () => {
+    await expect(writers['ledger_accounts_account_id_valid']?.('cafe\u0301')).resolves.toBeDefined();
+    await expect(writers['top_ups_external_id_valid']?.('order-\u0915\u093f')).resolves.toBeDefined();
+  });
+
   it('external ids refuse an inner space; the other identifiers take one', async () => {
     await expect(writers['top_ups_external_id_valid']?.('order 3')).rejects.toThrow(/top_ups_external_id_valid/);
     await expect(writers['ledger_accounts_account_id_valid']?.('team growth')).resolves.toBeDefined();
   });
 
-  const databaseRefuses = async (space: boolean): Promise<number[]> =>
+  /** The code points the database refuses in `before || chr(cp) || after`, surrogates left out. */
+  const databaseRefuses = async (space: boolean, before: string, after: string): Promise<number[]> =>
     (
       (await db.dataSource.query(
         `SELECT cp FROM generate_series(1, 1114111) AS cp
-          WHERE cp NOT BETWEEN 55296 AND 57343 AND NOT identifier_is_valid('a' || chr(cp) || 'b', 100, $1)
+          WHERE cp NOT BETWEEN 55296 AND 57343 AND NOT identifier_is_valid($2 || chr(cp) || $3, 100, $1)
           ORDER BY cp`,
-        [space],
+        [space, before, after],
       )) as { cp: number }[]
     ).map((row) => row.cp);
 
-  const domainRefuses = (rule: IdentifierRule): number[] => {
+  /** The code points the domain refuses in `${before}${character}${after}`, surrogates left out. */
+  const domainRefuses = (rule: IdentifierRule, before: string, after: string): number[] => {
     const refused: number[] = [];
     for (let cp = 1; cp <= 0x10ffff; cp += 1) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
-      if (Either.isLeft(checkIdentifier(rule, `a${String.fromCodePoint(cp)}b`))) refused.push(cp);
+      if (Either.isLeft(checkIdentifier(rule, `${before}${String.fromCodePoint(cp)}${after}`))) refused.push(cp);
     }
     return refused;
   };
 
   it('refuses exactly the characters the domain refuses, code point by code point', async () => {
-    expect(await databaseRefuses(true)).toEqual(domainRefuses(IDENTIFIER_RULES.ACCOUNT_ID));
-    expect(await databaseRefuses(false)).toEqual(domainRefuses(IDENTIFIER_RULES.EXTERNAL_ID));
+    expect(await databaseRefuses(true, 'a', 'b')).toEqual(domainRefuses(IDENTIFIER_RULES.ACCOUNT_ID, 'a', 'b'));
+    expect(await databaseRefuses(false, 'a', 'b')).toEqual(domainRefuses(IDENTIFIER_RULES.EXTERNAL_ID, 'a', 'b'));
+  });
+
+  it('refuses exactly the first characters the domain refuses (combining marks), code point by code point', async () => {
+    expect(await databaseRefuses(true, '', 'b')).toEqual(domainRefuses(IDENTIFIER_RULES.ACCOUNT_ID, '', 'b'));
+    expect(await databaseRefuses(false, '', 'b')).toEqual(domainRefuses(IDENTIFIER_RULES.EXTERNAL_ID, '', 'b'));
   });
 
   it('agrees with the domain on valid and hostile identifiers of every kind (fast-check)', async () => {
