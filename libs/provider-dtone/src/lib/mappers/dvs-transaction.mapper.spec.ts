@@ -62,6 +62,23 @@ describe('DVS transaction -> port transaction', () => {
     expect(Either.getOrThrow(mapDvsTransaction(data))).not.toHaveProperty('receive');
   });
 
+  it.each([
+    ['unit_type "currency" (lower case)', 'currency', 'PHP', 'adjusted_values.destination.unit_type'],
+    ['unit_type "DATA"', 'DATA', 'PHP', 'adjusted_values.destination.unit_type'],
+    ['another currency (USD) than requested (PHP)', 'CURRENCY', 'USD', 'adjusted_values.destination.unit'],
+  ])(
+    'a COMPLETED transaction or callback asked in PHP and adjusted to %s is a mismatch naming the field',
+    (_case, unitType, unit, field) => {
+      const transaction = decode(
+        sampleDvsTransaction({ adjusted_values: { destination: { unit_type: unitType, unit, amount: 999999 } } }),
+      );
+      const mismatch = Either.left(expect.objectContaining({ _tag: 'ProviderAnswerMismatch', field }));
+      expect(mapDvsTransaction(transaction)).toEqual(mismatch);
+      expect(callbackOfDvs(transaction)).toEqual(mismatch);
+      expect(mapDvsTransaction(transaction, 'PHP')).toEqual(mismatch);
+    },
+  );
+
   it('keeps a destination amount with sub-unit precision exactly (PHP 99.995, not 100.00)', () => {
     const transaction = decode(
       sampleDvsTransaction({

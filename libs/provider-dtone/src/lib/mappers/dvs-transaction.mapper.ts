@@ -97,17 +97,58 @@ const destinationValue = (
   });
 };
 
+/** The reference's unit type of money. */
+const CURRENCY_UNIT_TYPE = 'CURRENCY';
+
+/**
+ * The currency code we asked a currency amount in: `asked` (a send's
+ * request) when given, else the transaction's `requested_values.destination`
+ * when it is a CURRENCY value; undefined when we asked for something else.
+ */
+const askedCurrencyOf = (transaction: DvsTransaction, asked: string | undefined): string | undefined => {
+  if (asked !== undefined) return asked;
+  const requested = transaction.requested_values?.destination;
+  return requested?.unit_type === CURRENCY_UNIT_TYPE ? requested.unit : undefined;
+};
+
+/**
+ * When we asked for a currency amount, the delivered value (adjusted, else
+ * requested) must be a CURRENCY value in that currency: another unit type
+ * (`"currency"`, `"DATA"`) or another unit is a mismatch naming the field,
+ * never an answer without an amount.
+ */
+const heldToAsked = (
+  value: DvsFixedValue | null | undefined,
+  fields: DeliveredFields,
+  asked: string | undefined,
+): Either.Either<void, ProviderAnswerMismatch> => {
+  if (!value || asked === undefined) return Either.right(undefined);
+  if (value.unit_type !== CURRENCY_UNIT_TYPE)
+    return unreadable(
+      fields.amount.replace(/amount$/, 'unit_type'),
+      `not a ${CURRENCY_UNIT_TYPE} value, though a currency amount was asked`,
+    );
+  if (value.unit.trim().toUpperCase() !== asked.toUpperCase())
+    return unreadable(fields.currency, 'a currency other than the requested one');
+  return Either.right(undefined);
+};
+
 /**
  * What the beneficiary receives: the adjusted destination value when DVS
  * gives one (never falling back when it cannot be read), else the requested
  * one; exact at DVS's precision, and positive (`ProviderAnswerMismatch`
- * otherwise).
+ * otherwise). When we asked a currency amount (`askedCurrency`, else the
+ * transaction's requested CURRENCY destination), it must be a CURRENCY value
+ * in that currency (`ProviderAnswerMismatch` naming the field otherwise).
  */
 export const receivedValueOf = (
   transaction: DvsTransaction,
+  askedCurrency?: string,
 ): Either.Either<PreciseMoney | undefined, ProviderAnswerMismatch> => {
   const fields = deliveredFieldsOf(transaction);
   const value = transaction.adjusted_values?.destination ?? transaction.requested_values?.destination;
+  const held = heldToAsked(value, fields, askedCurrencyOf(transaction, askedCurrency));
+  if (Either.isLeft(held)) return Either.left(held.left);
   return Either.flatMap(destinationValue(value, fields), (amount) =>
     amount === undefined ? Either.right(undefined) : checkReportedAmount(DTONE_PROVIDER_ID, amount, fields.amount),
   );
@@ -118,14 +159,17 @@ export const receivedValueOf = (
  * transaction (REJECTED, CANCELLED, DECLINED) delivered nothing: it carries
  * no amount. An unknown status is `ProviderResponseInvalid`; a delivered
  * amount that cannot be read exactly, or is not positive, is
- * `ProviderAnswerMismatch`.
+ * `ProviderAnswerMismatch`, and so is a delivered value that is not a
+ * CURRENCY value in the currency asked (`askedCurrency`, a send's, else the
+ * transaction's requested one).
  */
 export const mapDvsTransaction = (
   transaction: DvsTransaction,
+  askedCurrency?: string,
 ): Either.Either<ProviderTransaction, ProviderResponseInvalid | ProviderAnswerMismatch> =>
   Either.gen(function* () {
     const status = yield* statusOfDvs(transaction.status);
-    const receive = isFailureClass(status.class) ? undefined : yield* receivedValueOf(transaction);
+    const receive = isFailureClass(status.class) ? undefined : yield* receivedValueOf(transaction, askedCurrency);
     const operatorReference = transaction.operator_reference;
     return Object.freeze({
       providerTransactionId: String(transaction.id),

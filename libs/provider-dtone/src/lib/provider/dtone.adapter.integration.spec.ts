@@ -445,6 +445,26 @@ describe('DT One provider (against a fake DVS)', () => {
       },
     );
 
+    it.each([
+      ['"currency" (lower case)', 'currency'],
+      ['"DATA"', 'DATA'],
+    ])(
+      'a COMPLETED create whose adjusted destination has unit_type %s is a mismatch naming the field, never a success without receive',
+      async (_case, unitType) => {
+        const result = await answeredWith({
+          adjusted_values: {
+            source: { unit_type: 'CURRENCY', unit: 'USD', amount: 1.85 },
+            destination: { unit_type: unitType, unit: 'PHP', amount: 999999 },
+          },
+        });
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: 'ProviderAnswerMismatch',
+          field: 'adjusted_values.destination.unit_type',
+        });
+        expect(String(Either.isLeft(result) && result.left.message)).not.toMatch(/999999/);
+      },
+    );
+
     it('keeps an answered amount below the request exactly (PHP 99.995)', async () => {
       const result = await answeredWith({ adjusted_values: destination('PHP', 99.995) });
       const sent = Either.getOrThrow(result);

@@ -111,8 +111,11 @@ const transactionOfRead = (transaction: DvsTransaction): Effect.Effect<ProviderT
  * A DVS transaction answered to a write: one we cannot read is an unknown
  * outcome, settled by a status query (a mismatch already says so).
  */
-const transactionOfWrite = (transaction: DvsTransaction): Effect.Effect<ProviderTransaction, ProviderError> =>
-  Either.match(mapDvsTransaction(transaction), {
+const transactionOfWrite = (
+  transaction: DvsTransaction,
+  askedCurrency?: string,
+): Effect.Effect<ProviderTransaction, ProviderError> =>
+  Either.match(mapDvsTransaction(transaction, askedCurrency), {
     onLeft: (error) =>
       Effect.fail(
         error._tag === 'ProviderAnswerMismatch'
@@ -133,7 +136,7 @@ const answerToSend = (
   transaction: DvsTransaction,
   nowMs: () => number,
 ): Effect.Effect<ProviderTransaction, ProviderError> =>
-  Effect.flatMap(transactionOfWrite(transaction), (mapped) =>
+  Effect.flatMap(transactionOfWrite(transaction, request.receive.currency.code), (mapped) =>
     Either.match(
       checkSendAnswer(DTONE_PROVIDER_ID, request, mapped, {
         externalId: 'external_id',
@@ -361,7 +364,7 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       const id = positiveInteger(providerTransactionId);
       if (id === undefined)
         return Effect.fail(rejected('INVALID_REQUEST', `"${providerTransactionId}" is not a DVS transaction id`));
-      return client.cancelTransaction(id).pipe(Effect.flatMap(transactionOfWrite));
+      return client.cancelTransaction(id).pipe(Effect.flatMap((transaction) => transactionOfWrite(transaction)));
     });
 
   const lookupOperators = (phone: Parameters<AirtimeProviderService['lookupOperators']>[0]) =>
