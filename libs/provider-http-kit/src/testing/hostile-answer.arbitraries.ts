@@ -1,6 +1,7 @@
-// Hostile provider answers for the leak tests of every adapter: the configured secrets, the destination number
-// (E.164, digits only, national form) and a canary are planted in every field of realistic answers, in error
-// bodies, HTML error pages, wrong types, redirects, rate-limit headers and huge bodies.
+// Hostile provider answers for the leak tests of every adapter: the configured secrets (as they are, JSON-escaped,
+// URL- and form-encoded, in base64, in a Basic auth value), the destination number (E.164, digits only, national,
+// grouped with spaces, dashes, dots and parentheses) and a canary are planted in every field of realistic answers,
+// in error bodies, HTML error pages, wrong types, redirects, rate-limit headers and huge bodies.
 import type { PhoneNumber } from '@airtime/domain';
 import fc from 'fast-check';
 import type { TransferLogRecord } from '../lib/http/exchange.redaction';
@@ -16,26 +17,84 @@ export interface PlantedValues {
   readonly canary: string;
 }
 
-/** A secret as a provider would issue it: 16 to 40 characters of letters, digits, `_` and `-`. */
-export const secretArbitrary: fc.Arbitrary<string> = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{15,39}$/);
+/**
+ * A secret as a provider would issue it: 16 to 40 characters of letters,
+ * digits, `_` and `-`; half of them also with characters that JSON escapes
+ * or URL encoding changes (`"`, `/`, `\`, `+`, `=`, `&`, `%`, `<`, ...).
+ */
+export const secretArbitrary: fc.Arbitrary<string> = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{15,39}$/),
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_\-"/\\+=&%<>.~!*'()]{14,38}[A-Za-z0-9]$/),
+);
 
 /** The canary every leak test plants. */
 export const CANARY = 'zq-canary-7f3';
 
+/** `digits` in groups of the given sizes (the last group takes the rest), joined by `separator`. */
+const grouped = (digits: string, sizes: readonly number[], separator: string): string => {
+  const groups: string[] = [];
+  let rest = digits;
+  for (const size of sizes) {
+    if (rest.length <= size) break;
+    groups.push(rest.slice(0, size));
+    rest = rest.slice(size);
+  }
+  return [...groups, rest].join(separator);
+};
+
 /**
- * The written forms of a number: E.164 (`+639171234567`), digits only
- * (`639171234567`) and national (`09171234567`: the trunk prefix 0, as in the
- * countries of the adapters' tests).
+ * The written forms of a number, in this order: E.164 (`+639171234567`),
+ * digits only (`639171234567`), national (`09171234567`: the trunk prefix 0,
+ * as in the countries of the adapters' tests), international spaced
+ * (`+63 917 123 4567`), national dashed (`0917-123-4567`), with the area code
+ * in parentheses (`(0917) 123 4567`), dotted (`0917.123.4567`) and the
+ * national significant number in pairs (`91 71 23 45 67`).
  */
 export const phoneNumberForms = (phone: PhoneNumber): readonly string[] => {
   const subscriber = phone.e164.slice(1 + phone.callingCode.length);
-  return [phone.e164, phone.e164.slice(1), `0${subscriber}`];
+  const national = `0${subscriber}`;
+  return [
+    phone.e164,
+    phone.e164.slice(1),
+    national,
+    `+${phone.callingCode} ${grouped(subscriber, [3, 3], ' ')}`,
+    grouped(national, [4, 3], '-'),
+    `(${national.slice(0, 4)}) ${grouped(national.slice(4), [3], ' ')}`,
+    grouped(national, [4, 3], '.'),
+    grouped(subscriber, [2, 2, 2, 2, 2, 2], ' '),
+  ];
 };
 
-/** What must never appear in a transfer-log record: the secrets and the number in any of its forms. */
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const unicodeEscaped = (text: string): string =>
+  text.replace(/[^A-Za-z0-9]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * The encoded forms of a secret, in this order: JSON-escaped (with `\/`),
+ * JSON-escaped as `\u00xx`, URL-encoded, form-encoded and in base64.
+ */
+export const secretForms = (secret: string): readonly string[] => [
+  JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
+  unicodeEscaped(secret),
+  encodeURIComponent(secret),
+  new URLSearchParams({ s: secret }).toString().slice(2),
+  base64(secret),
+];
+
+/** A Basic auth value of the secrets: `key:secret`, or `user:key` when there is only one. */
+const basicCredentials = (secrets: readonly string[]): string => {
+  const [first = '', second] = secrets;
+  return base64(second === undefined ? `leak-test:${first}` : `${first}:${second}`);
+};
+
+/** What must never appear in a transfer-log record: the secrets in any encoding and the number in any form. */
 export const forbiddenInRecords = (planted: PlantedValues): readonly string[] => [
-  ...planted.secrets,
-  ...phoneNumberForms(planted.phone),
+  ...new Set([
+    ...planted.secrets,
+    ...planted.secrets.flatMap(secretForms),
+    basicCredentials(planted.secrets),
+    ...phoneNumberForms(planted.phone),
+  ]),
 ];
 
 /** What must never appear in an error (message, reason, code): the above and the canary. */
@@ -47,6 +106,23 @@ export const forbiddenInErrors = (planted: PlantedValues): readonly string[] => 
 const textOf = (value: unknown): string =>
   JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
 
+/** Every string in `value` as it is (JSON text would escape an escaped secret once more, hiding it). */
+const stringsIn = (value: unknown, seen: Set<object> = new Set()): readonly string[] => {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+  seen.add(value);
+  return [
+    ...(value instanceof Error ? [value.message] : []),
+    ...Object.values(value).flatMap((item: unknown) => stringsIn(item, seen)),
+  ];
+};
+
+/** The texts to search: the JSON text of `value` and each of its strings. */
+const textsOf = (values: readonly unknown[]): readonly string[] => [
+  textOf(values),
+  ...values.flatMap((value) => stringsIn(value)),
+];
+
 /**
  * The planted values found where they must not be: in `errors` (their
  * message and every field) and in `records`. Empty when nothing leaked.
@@ -56,14 +132,14 @@ export const leaksOf = (
   errors: readonly unknown[],
   records: readonly TransferLogRecord[],
 ): readonly string[] => {
-  const errorText = errors.map((error) => `${textOf(error)} ${error instanceof Error ? error.message : ''}`).join('\n');
-  const recordText = textOf(records);
+  const errorTexts = textsOf(errors);
+  const recordTexts = textsOf(records);
   return [
     ...forbiddenInErrors(planted)
-      .filter((value) => errorText.includes(value))
+      .filter((value) => errorTexts.some((text) => text.includes(value)))
       .map((value) => `error: ${value}`),
     ...forbiddenInRecords(planted)
-      .filter((value) => recordText.includes(value))
+      .filter((value) => recordTexts.some((text) => text.includes(value)))
       .map((value) => `record: ${value}`),
   ];
 };
@@ -77,9 +153,24 @@ export const PLANTED = {
   secret: '@@SECRET0@@',
   /** The second configured secret (DVS's API secret); the first when there is one. */
   otherSecret: '@@SECRET1@@',
+  /** The first secret JSON-escaped (`\"`, `\/`), then escaped as `\u00xx`. */
+  secretJson: '@@SECRETJSON@@',
+  secretUnicode: '@@SECRETUNICODE@@',
+  /** The first secret URL-encoded (`encodeURIComponent`), then form-encoded. */
+  secretUrl: '@@SECRETURL@@',
+  secretForm: '@@SECRETFORM@@',
+  /** The first secret in base64, then base64 of `key:secret` (`user:key` when there is one secret). */
+  secretBase64: '@@SECRETBASE64@@',
+  basicAuth: '@@BASICAUTH@@',
   e164: '@@E164@@',
   digits: '@@DIGITS@@',
   national: '@@NATIONAL@@',
+  /** The number grouped: `+63 917 123 4567`, `0917-123-4567`, `(0917) 123 4567`, `0917.123.4567`, `91 71 23 45 67`. */
+  spaced: '@@SPACED@@',
+  dashed: '@@DASHED@@',
+  parenthesized: '@@PARENTHESIZED@@',
+  dotted: '@@DOTTED@@',
+  pairs: '@@PAIRS@@',
   canary: '@@CANARY@@',
 } as const;
 
@@ -90,14 +181,27 @@ const PLACES: readonly string[] = Object.values(PLANTED);
 
 /** `text` with every placeholder of `PLANTED` replaced by this case's value. */
 export const plantText = (text: string, planted: PlantedValues): string => {
-  const [e164 = '', digits = '', national = ''] = phoneNumberForms(planted.phone);
+  const [e164 = '', digits = '', national = '', spaced = '', dashed = '', parenthesized = '', dotted = '', pairs = ''] =
+    phoneNumberForms(planted.phone);
   const [first = '', second = first] = planted.secrets;
+  const [secretJson = '', secretUnicode = '', secretUrl = '', secretForm = '', secretBase64 = ''] = secretForms(first);
   const values: Readonly<Record<string, string>> = {
     [PLANTED.secret]: first,
     [PLANTED.otherSecret]: second,
+    [PLANTED.secretJson]: secretJson,
+    [PLANTED.secretUnicode]: secretUnicode,
+    [PLANTED.secretUrl]: secretUrl,
+    [PLANTED.secretForm]: secretForm,
+    [PLANTED.secretBase64]: secretBase64,
+    [PLANTED.basicAuth]: basicCredentials(planted.secrets),
     [PLANTED.e164]: e164,
     [PLANTED.digits]: digits,
     [PLANTED.national]: national,
+    [PLANTED.spaced]: spaced,
+    [PLANTED.dashed]: dashed,
+    [PLANTED.parenthesized]: parenthesized,
+    [PLANTED.dotted]: dotted,
+    [PLANTED.pairs]: pairs,
     [PLANTED.canary]: planted.canary,
   };
   return text

@@ -17,9 +17,10 @@ import fc from 'fast-check';
 import { type AfricasTalkingConfig, africasTalkingConfigFrom } from '../config/africastalking.config';
 import { makeAfricasTalkingProvider } from './africastalking.adapter';
 
-// §3 of issue 7: nothing from outside in a reason or a log. The API key and the destination number (E.164,
-// digits only, national) are planted in every field of hostile answers; no error and no transfer-log record may
-// carry them, and no error may quote the answer at all (the canary).
+// §3 of issue 7: nothing from outside in a reason or a log. The API key (as it is, JSON-escaped, URL- and
+// form-encoded, in base64) and the destination number (E.164, digits only, national, grouped with spaces, dashes,
+// dots or parentheses) are planted in every field of hostile answers; no error and no transfer-log record may
+// carry them in any of those forms, and no error may quote the answer at all (the canary).
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const PHONES = ['+254711000111', '+254722123456', '+254733987654', '+254701234567'].map((text) =>

@@ -22,9 +22,10 @@ import { makeDtOneProvider } from './dtone.adapter';
 // §3 of issue 7: nothing from outside in a reason or a log. DVS error bodies once echoed our key and secret into
 // ProviderRejected.reason and ProviderOutcomeUnknown (`{"errors":[{"code":1005003,"message":"bad key <key> /
 // <secret>"}]}`, on 400 and on 500), and numbers without "+" stayed unmasked. Here the key, the secret and the
-// destination number (E.164, digits only, national) are planted in every field of hostile answers to a send
-// (and to the status query a 1007001 leads to); no error and no transfer-log record may carry them, and no error
-// may quote the answer at all (the canary).
+// destination number are planted, in all their forms (see `PLANTED`: escaped, encoded and base64 secrets, a
+// Basic auth value, the number grouped with spaces, dashes, dots or parentheses), in every field of hostile
+// answers to a send (and to the status query a 1007001 leads to); no error and no transfer-log record may carry
+// them, and no error may quote the answer at all (the canary).
 
 const PHONES = ['+639171234567', '+639181112233', '+639285556677', '+639991234100'].map((text) =>
   Either.getOrThrow(parsePhoneNumber(text)),

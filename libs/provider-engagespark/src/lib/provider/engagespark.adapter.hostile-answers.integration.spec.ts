@@ -17,9 +17,10 @@ import fc from 'fast-check';
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
 import { makeEngageSparkProvider } from './engagespark.adapter';
 
-// §3 of issue 7: nothing from outside in a reason or a log. The token and the destination number (E.164, digits
-// only, national) are planted in every field of hostile answers; no error and no transfer-log record may carry
-// them, and no error may quote the answer at all (the canary): `"currency":"254711000111"` once gave
+// §3 of issue 7: nothing from outside in a reason or a log. The token (as it is, JSON-escaped, URL- and
+// form-encoded, in base64) and the destination number (E.164, digits only, national, grouped with spaces, dashes,
+// dots or parentheses) are planted in every field of hostile answers; no error and no transfer-log record may carry
+// them in any of those forms, and no error may quote the answer at all (the canary): `"currency":"254711000111"` once gave
 // `currency 254711000111 is unknown`.
 
 const PHP = Either.getOrThrow(currencyOf('PHP'));

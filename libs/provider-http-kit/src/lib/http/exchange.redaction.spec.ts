@@ -65,13 +65,15 @@ describe('redaction', () => {
     ['+254 711 000 111', '***111'],
     ['%2B254%20711%20000%20111', '***111'],
     ['(02) 1234 567', '***567'],
+    ['2021-04-16 0711 000 111', '2021-04-16 ***111'],
   ])('masks %s, a number of 7 digits or more written with separators, whatever the destination', (written, masked) => {
     expect(redactText(`call ${written}, now`, { secrets: [] })).toBe(`call ${masked}, now`);
     expect(maskPhoneNumbers(`"${written}"`)).toBe(`"${masked}"`);
   });
 
   it('leaves dates, versions, short numbers and amounts with separators readable', () => {
-    const text = 'on 2021-04-16 or 16.04.2021, v1.2.3, code 1234-56, KES 1000000.0000, 0.12345678, 1 2 3';
+    const text =
+      'on 2021-04-16 18:53:44 or 16.04.2021, v1.2.3, code 1234-56, KES 1000000.0000, 0.12345678, 1 2 3, 12:30:45.123456789';
     expect(maskPhoneNumbers(text)).toBe(text);
   });
 

@@ -84,8 +84,9 @@ const PIN_CODE_VALUE = new RegExp(String.raw`("pin"\s*:\s*\{[^{}]*?"code"\s*:\s*
 const DIGIT_SEPARATOR = String.raw`(?:[ .\-]|%20|\+|\)(?:[ .\-]|%20)?|(?:[ .\-]|%20)?\()`;
 const NUMBER_LIKE = new RegExp(String.raw`(?<!\d)(?<!\d\.)(?:(?:\+|%2B) ?)?\(?\d(?:${DIGIT_SEPARATOR}?\d)*`, 'gi');
 const PLUS_PREFIX = /^(?:\+|%2B)/i;
-// dates written with separators (2021-04-16, 16.04.2021, 2021.04.16) are not phone numbers
-const DATE = /^(?:(?:19|20)\d\d[-.][01]\d[-.][0-3]\d|[0-3]\d[-.][01]\d[-.](?:19|20)\d\d)$/;
+// dates written with separators (2021-04-16, 16.04.2021, 2021.04.16) are not phone numbers, nor is what follows
+// them ("2021-04-16 18:53")
+const DATE = /^(?:(?:19|20)\d\d[-.][01]\d[-.][0-3]\d|[0-3]\d[-.][01]\d[-.](?:19|20)\d\d)(?!\d)/;
 // a decimal number: digits, one point, digits ("KES 1000000.0000", 54.05405405)
 const DECIMAL = /^(\d+)\.(\d+)$/;
 /** A phone number has 7 digits or more once its separators are left out. */
@@ -96,8 +97,10 @@ const MIN_MASKED_INTEGER_DIGITS = 8;
 const lastThreeDigits = (text: string): string => text.replace(/\D/g, '').slice(-3);
 
 const maskNumberLike = (run: string): string => {
+  const date = DATE.exec(run)?.[0];
+  if (date !== undefined) return `${date}${maskPhoneNumbers(run.slice(date.length))}`;
   const digits = run.replace(PLUS_PREFIX, '').replace(/%20/g, ' ').replace(/\D/g, '');
-  if (digits.length < MIN_PHONE_DIGITS || DATE.test(run)) return run;
+  if (digits.length < MIN_PHONE_DIGITS) return run;
   const decimal = DECIMAL.exec(run);
   if (decimal !== null) {
     const [, integer = '', fraction = ''] = decimal;
@@ -193,7 +196,8 @@ const digitsPattern = (digits: string): string => [...digits].join(NUMBER_SEPARA
  * national significant number alone, in any grouping.
  */
 const destinationPattern = (phone: PhoneNumber): string => {
-  const international = String.raw`(?:(?:\+|%2B|\\u002[bB]|00)${NUMBER_SEPARATORS})?${digitsPattern(phone.callingCode)}`;
+  const plus = String.raw`(?:\+|%2B|\\u002[bB]|00)`;
+  const international = `(?:${plus}${NUMBER_SEPARATORS})?${digitsPattern(phone.callingCode)}`;
   return String.raw`(?:(?:${international}|\(?0)${NUMBER_SEPARATORS})?${digitsPattern(subscriberDigits(phone))}`;
 };
 
