@@ -21,7 +21,7 @@ beforeEach(() => {
 
 const readingOf = (kind: CallKind): AnswerReading<string> => ({
   kind,
-  providerExternalId: 'ref-1',
+  fetchableExternalId: 'ref-1',
   refusal: (answer) => providerFailures('acme').rejected(`HTTP_${answer.status}`, 'refused'),
   success: (answer) => Either.right(answer.bodyText),
 });
