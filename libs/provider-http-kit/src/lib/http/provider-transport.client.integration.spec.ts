@@ -132,7 +132,7 @@ describe('the provider transport', () => {
         durationMs: expect.any(Number),
         status: 400,
         requestBody: '{"phoneNumber":"***111","amount":"100"}',
-        responseBody: 'bad key [REDACTED] for 0***111 / ***111',
+        responseBody: 'bad key [REDACTED] for ***111 / ***111',
       },
     ]);
     expect(await callWith(transportOf({ onExchange: () => Effect.die('log is down') }))).toEqual(Either.right('"ok"'));
