@@ -1,7 +1,13 @@
 import { Either } from 'effect';
-import { type Attempt, type AttemptFailure, type AttemptState, failureOfStatus } from './attempt';
+import {
+  type Attempt,
+  type AttemptFailure,
+  type AttemptFailureReason,
+  type AttemptState,
+  failureOfStatus,
+} from './attempt';
 import { hasAttemptsLeft, nextAttemptAt, retryLaterDelayMinutesOf } from './retry.policy';
-import { supersedes } from './status-precedence.policy';
+import { type AttemptReading, supersedes } from './status-precedence.policy';
 import type { TopUp, TopUpChange, TopUpFailure } from './top-up';
 import {
   isFailureClass,
@@ -32,6 +38,27 @@ export interface AttemptReport {
 }
 
 const noChange = (topUp: TopUp): TopUpChange => ({ topUp, movements: [] });
+
+/** Failures that mean the request never reached the provider, as established on our side. */
+const NOT_SENT_REASONS: readonly AttemptFailureReason[] = [
+  'PROVIDER_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TIMEOUT_BEFORE_SEND',
+  'RETRY_LATER',
+];
+
+/**
+ * A reading that nothing was sent, from the send's own outcome (a 5xx or 429
+ * before sending, a timeout connecting, a "not now" refusal) rather than a
+ * status the provider reported: DVS's own "not now" statuses
+ * (`RETRY_LATER_DELAY_MINUTES`) are the provider's word and follow the
+ * precedence table. A status the provider reports for the attempt replaces
+ * such a reading, and such a reading never replaces one.
+ */
+export const isNotSentReading = ({ status, failure }: AttemptReading): boolean =>
+  failure !== undefined &&
+  NOT_SENT_REASONS.includes(failure.reason) &&
+  !(failure.reason === 'RETRY_LATER' && retryLaterDelayMinutesOf(status) !== undefined);
 
 const stateOf = (status: TransactionStatus): AttemptState =>
   isPendingClass(status.class) ? 'Pending' : isFailureClass(status.class) ? 'Failed' : 'Succeeded';
@@ -81,7 +108,11 @@ const mergeIntoAttempt = (
 ): Either.Either<Attempt | undefined, IllegalTransition> => {
   const failure = isFailureClass(report.status.class) ? (report.failure ?? failureOfStatus(report.status)) : undefined;
   const previous = attempt.providerStatus;
-  if (previous !== undefined) {
+  const heldNotSent = previous !== undefined && isNotSentReading({ status: previous, failure: attempt.failure });
+  const incomingNotSent = isNotSentReading({ status: report.status, failure });
+  // the provider's word about the attempt outranks our reading that nothing was sent, whichever came first
+  if (previous !== undefined && !heldNotSent && incomingNotSent) return Either.right(undefined);
+  if (previous !== undefined && !(heldNotSent && !incomingNotSent && refine)) {
     const change = applyStatus(previous, report.status);
     if (Either.isLeft(change)) return Either.left(change.left);
     const replaces =
@@ -130,7 +161,14 @@ const retryAt = (
 const targetOf = (topUp: TopUp, attempt: Attempt, report: AttemptReport, now: Date): TopUpTarget => {
   const status = attempt.providerStatus ?? statusOfClass('CREATED');
   const failure = attempt.failure;
-  if (failure === undefined) return { status, nextAttemptAt: undefined, failureReason: undefined };
+  if (failure === undefined) {
+    // while the provider holds the attempt, the earliest next attempt already known stays (see `withRetryConstraint`)
+    return {
+      status,
+      nextAttemptAt: isFinalClass(status.class) ? undefined : topUp.nextAttemptAt,
+      failureReason: undefined,
+    };
+  }
   if (failure.retryable && hasAttemptsLeft(topUp.attempts.length)) {
     const from = report.retryFrom === 'now' ? now : attempt.startedAt;
     return {
@@ -189,6 +227,34 @@ const isLatestOf = (topUp: TopUp, attempt: Attempt): boolean =>
   topUp.attempts[topUp.attempts.length - 1]?.number === attempt.number;
 
 /**
+ * A report that changes nothing about the attempt may still name a later
+ * earliest next attempt: a "not now" refusal's `notBefore` or its DVS delay,
+ * and the schedule a "not sent" failure would have set. While the top-up is
+ * not final, its latest attempt's next one waits for the latest of all of
+ * them, whatever the order they came in (also while the provider holds the
+ * attempt, so that a later retryable failure still waits for them).
+ */
+const withRetryConstraint = (topUp: TopUp, attempt: Attempt, report: AttemptReport, now: Date): TopUp => {
+  if (isFinalClass(topUp.status.class) || !isLatestOf(topUp, attempt) || !isFailureClass(report.status.class))
+    return topUp;
+  const failure = report.failure ?? failureOfStatus(report.status);
+  const delayMinutes = retryLaterDelayMinutesOf(report.status);
+  const constraints = [
+    topUp.nextAttemptAt,
+    report.notBefore,
+    delayMinutes === undefined ? undefined : new Date(attempt.startedAt.getTime() + delayMinutes * 60_000),
+    isNotSentReading({ status: report.status, failure }) && failure.retryable
+      ? nextAttemptAt(attempt.startedAt, topUp.attempts.length)
+      : undefined,
+  ].filter((date): date is Date => date !== undefined);
+  if (constraints.length === 0) return topUp;
+  const latest = new Date(Math.max(...constraints.map((date) => date.getTime())));
+  return latest.getTime() === topUp.nextAttemptAt?.getTime()
+    ? topUp
+    : { ...topUp, nextAttemptAt: latest, updatedAt: now };
+};
+
+/**
  * Applies a provider status to one attempt, then what it means to the
  * top-up. The same reports give the same top-up in any order:
  * - on the attempt, a class reached later wins (an earlier one is stale);
@@ -208,7 +274,11 @@ export const reportAttemptStatus = (
   now: Date,
 ): Either.Either<TopUpChange, IllegalTransition> =>
   Either.flatMap(mergeIntoAttempt(attempt, report, now, isLatestOf(topUp, attempt)), (updated) => {
-    if (updated === undefined) return Either.right(fillInProviderTransactionId(topUp, attempt, report, now));
+    if (updated === undefined) {
+      return Either.right(
+        fillInProviderTransactionId(withRetryConstraint(topUp, attempt, report, now), attempt, report, now),
+      );
+    }
     const attempts = replaceAttempt(topUp, updated);
     if (!isLatestOf(topUp, attempt)) return Either.right(noChange(withAttempts(topUp, attempts, now)));
     return moveTopUp(topUp, attempts, targetOf(topUp, updated, report, now), now);

@@ -603,6 +603,100 @@ describe('"not now" refusals', () => {
   });
 });
 
+describe('a "not sent" send outcome and the provider\'s word about the same attempt', () => {
+  /** Applies a send outcome or a provider status, in order, to a top-up with one attempt started. */
+  type Step = { readonly outcome: ReturnType<typeof attemptFailed> } | { readonly event: ReturnType<typeof s> };
+  const apply = (steps: readonly Step[], topUp: TopUp = withAttempt()) =>
+    steps.reduce(
+      ({ topUp: current, movements }, step, index) => {
+        const now = at(0.1 * (index + 1));
+        const change = right(
+          'outcome' in step
+            ? recordAttemptOutcome(current, step.outcome, now)
+            : applyProviderEvent(current, step.event, now, { providerExternalId: pid(1) }),
+        );
+        return { topUp: change.topUp, movements: [...movements, ...change.movements] };
+      },
+      { topUp, movements: [] as string[] },
+    );
+  const view = ({ topUp, movements }: ReturnType<typeof apply>) => ({
+    status: topUp.status,
+    failureReason: topUp.failureReason,
+    nextAttemptAt: topUp.nextAttemptAt,
+    attempt: { state: last(topUp)?.state, status: last(topUp)?.providerStatus, failure: last(topUp)?.failure },
+    movements,
+  });
+  const rateLimited = { outcome: attemptFailed({ reason: 'RATE_LIMITED' }) };
+  const unavailable = { outcome: attemptFailed({ reason: 'PROVIDER_UNAVAILABLE' }) };
+
+  it.each([
+    ['RATE_LIMITED', rateLimited],
+    ['PROVIDER_UNAVAILABLE', unavailable],
+  ])('a COMPLETED callback and a %s outcome give COMPLETED with CAPTURE, in either order', (_, notSent) => {
+    const callbackFirst = apply([{ event: s('COMPLETED') }, notSent]);
+    const outcomeFirst = apply([notSent, { event: s('COMPLETED') }]);
+    expect(view(outcomeFirst)).toEqual(view(callbackFirst));
+    expect(outcomeFirst.topUp.status).toEqual(s('COMPLETED'));
+    expect(outcomeFirst.movements).toEqual(['CAPTURE']);
+    // the scheduled retry is cancelled: no second send under a fresh provider external id
+    expect(outcomeFirst.topUp.nextAttemptAt).toBeUndefined();
+    expect(left(startAttempt(outcomeFirst.topUp, at(60)))._tag).toBe('TopUpAlreadyFinal');
+  });
+
+  it('a status query that finds the attempt replaces a "not sent" reading', () => {
+    const waiting = apply([rateLimited]).topUp;
+    const found = right(resolveUnknownAttempt(waiting, providerFound(s('SUBMITTED'), 'tx-9'), at(0.5)));
+    expect(found.topUp.status).toEqual(s('SUBMITTED'));
+    // no resend while the provider holds it; should it fail retryably, the next attempt waits as the schedule said
+    expect(left(startAttempt(found.topUp, at(60)))._tag).toBe('UnresolvedAttempt');
+    expect(found.topUp.nextAttemptAt).toEqual(at(1));
+    expect(last(found.topUp)).toMatchObject({ state: 'Pending', providerTransactionId: 'tx-9', failure: undefined });
+  });
+
+  it("a DECLINED callback and a 429 outcome give the provider's decline, in either order", () => {
+    const barred = { event: transactionStatus('DECLINED-BARRED-CREDIT-PARTY') };
+    const a = apply([rateLimited, barred]);
+    const b = apply([barred, rateLimited]);
+    expect(view(a)).toEqual(view(b));
+    expect(a.topUp.failureReason).toMatchObject({ reason: 'DECLINED_BY_OPERATOR' });
+    expect(a.movements).toEqual(['VOID']);
+  });
+
+  it('two "not now" refusals wait for the later not-before, in either order', () => {
+    const noon = { outcome: attemptFailed({ reason: 'RETRY_LATER', notBefore: at(120) }) };
+    const one = { outcome: attemptFailed({ reason: 'RETRY_LATER', notBefore: at(180) }) };
+    expect(apply([noon, one]).topUp.nextAttemptAt).toEqual(at(180));
+    expect(apply([one, noon]).topUp.nextAttemptAt).toEqual(at(180));
+  });
+
+  it('a "not now" refusal and an operator-unavailable event wait for the refusal\'s time, in either order', () => {
+    const refusal = { outcome: attemptFailed({ reason: 'RETRY_LATER', notBefore: at(120) }) };
+    const operator = { event: transactionStatus('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE') };
+    const a = apply([refusal, operator]);
+    const b = apply([operator, refusal]);
+    expect(view(a)).toEqual(view(b));
+    expect(a.topUp.nextAttemptAt).toEqual(at(120));
+    expect(a.topUp.status).toEqual(s('CREATED'));
+  });
+
+  it('a not-before is kept while the provider holds the attempt, in either order', () => {
+    const refusal = { outcome: attemptFailed({ reason: 'RETRY_LATER', notBefore: at(120) }) };
+    const held = { event: s('CREATED') };
+    const operator = { event: transactionStatus('REJECTED-OPERATOR-CURRENTLY-UNAVAILABLE') };
+    const a = apply([refusal, held, operator]);
+    const b = apply([operator, held, refusal]);
+    expect(view(a)).toEqual(view(b));
+    expect(a.topUp.nextAttemptAt).toEqual(at(120));
+  });
+
+  it("a DVS duplicate's delay and a named not-before: the later of the two, in either order", () => {
+    const refusal = { outcome: attemptFailed({ reason: 'RETRY_LATER', notBefore: at(3) }) };
+    const duplicate = { event: transactionStatus('DECLINED-DUPLICATED-TRANSACTION') };
+    expect(apply([refusal, duplicate]).topUp.nextAttemptAt).toEqual(at(5));
+    expect(apply([duplicate, refusal]).topUp.nextAttemptAt).toEqual(at(5));
+  });
+});
+
 describe('topUpFailureStatus', () => {
   it('keeps the failing status when reachable, else maps it to DECLINED', () => {
     const barred = transactionStatus('REJECTED-BARRED-CREDIT-PARTY');

@@ -1,7 +1,6 @@
 import { Either } from 'effect';
 import {
   type Attempt,
-  type AttemptFailureReason,
   type AttemptOutcome,
   type AttemptRef,
   findAttempt,
@@ -121,13 +120,6 @@ export const startAttempt = (
   });
 };
 
-/** Failures established on our side before anything reached the provider. */
-const PRE_SEND_REASONS: readonly AttemptFailureReason[] = [
-  'PROVIDER_UNAVAILABLE',
-  'RATE_LIMITED',
-  'TIMEOUT_BEFORE_SEND',
-];
-
 const markUnknown = (
   topUp: TopUp,
   attempt: Attempt,
@@ -177,7 +169,11 @@ const reportOf = (outcome: Exclude<AttemptOutcome, { _tag: 'Unknown' }>): Attemp
  * status. Failed: a retry per the schedule while retryable and attempts are
  * left (no movement: the hold stays), otherwise the top-up fails (VOID).
  * Unknown: the attempt waits for a status query; nothing moves. An outcome
- * behind what the provider already reported (a callback first) is a no-op.
+ * behind what the provider already reported (a callback first) is a no-op,
+ * and so is a "not sent" failure once the provider has reported a status for
+ * the attempt; such a failure recorded first yields to the provider's status
+ * when it comes (`isNotSentReading`), which cancels the scheduled retry. A
+ * not-before time is kept even then: the next attempt waits for the latest.
  */
 export const recordAttemptOutcome = (
   topUp: TopUp,
@@ -187,14 +183,7 @@ export const recordAttemptOutcome = (
 ): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> =>
   Either.flatMap(attemptOf(topUp, ref), (attempt): Either.Either<TopUpChange, IllegalTransition> => {
     if (outcome._tag === 'Unknown') return Either.right(markUnknown(topUp, attempt, outcome, now));
-    if (
-      outcome._tag === 'Failed' &&
-      PRE_SEND_REASONS.includes(outcome.reason) &&
-      attempt.providerStatus !== undefined
-    ) {
-      // The provider has reported on this attempt, so it did reach it: its word stands.
-      return Either.right({ topUp, movements: [] });
-    }
+    // A "not sent" failure never replaces a status the provider reported for the attempt (see `isNotSentReading`).
     return reportAttemptStatus(topUp, attempt, reportOf(outcome), now);
   });
 

@@ -33,7 +33,12 @@ export interface TopUp {
    */
   readonly status: TransactionStatus;
   readonly attempts: readonly Attempt[];
-  /** When a scheduled retry is due; `undefined` when none is scheduled. */
+  /**
+   * When a scheduled retry is due: the latest of the schedule and every
+   * not-before known for the latest attempt, whatever the order they came
+   * in; kept while the provider holds that attempt (no attempt starts before
+   * it settles); `undefined` when none is known and once the top-up is final.
+   */
   readonly nextAttemptAt: Date | undefined;
   /** The last attempt's outcome is unknown: the provider must be asked by external id. */
   readonly awaitingStatusQuery: boolean;
