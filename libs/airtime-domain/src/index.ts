@@ -83,6 +83,7 @@ export {
   exactCostAt,
   costAt,
   compareProductIds,
+  compareProducts,
 } from './lib/product/product';
 export { InvalidProduct } from './lib/product/product.errors';
 export { type Quote, type SelectionRequest, type SelectionRule } from './lib/selector/quote';

@@ -137,6 +137,51 @@ export const arbitraryCatalogue = (
     selector: (product) => product.id,
   });
 
+/**
+ * A catalogue in which products may share an id: copies of its products
+ * under another product's id, with another operator, name or kind, and
+ * exact copies (equal in cost, so that the selector's last tie-break is
+ * exercised).
+ */
+export const arbitraryCatalogueWithSharedIds = (
+  destination: Currency = testCurrency('PHP'),
+  sources: readonly Currency[] = [testCurrency('USD')],
+) =>
+  fc
+    .tuple(
+      arbitraryCatalogue(destination, sources),
+      fc.array(
+        fc.record({
+          from: fc.nat(),
+          idFrom: fc.nat(),
+          operator: fc.option(arbitraryOperator(), { nil: undefined }),
+          name: fc.option(fc.constantFrom('A', 'B', 'fixed 5'), { nil: undefined }),
+          kind: fc.option(fc.constantFrom<Product['kind']>('AIRTIME', 'DATA', 'BUNDLE'), { nil: undefined }),
+        }),
+        { maxLength: 5 },
+      ),
+    )
+    .map(([products, copies]): Product[] => {
+      const pick = (index: number) => products[index % products.length];
+      return [
+        ...products,
+        ...copies.flatMap((copy) => {
+          const original = pick(copy.from);
+          const idOf = pick(copy.idFrom);
+          if (original === undefined || idOf === undefined) return [];
+          return [
+            Object.freeze({
+              ...original,
+              id: idOf.id,
+              operator: copy.operator ?? original.operator,
+              name: copy.name ?? original.name,
+              kind: copy.kind ?? original.kind,
+            }),
+          ];
+        }),
+      ];
+    });
+
 /** A request in `currency`, with or without a desired amount. */
 export const arbitrarySelectionRequest = (currency: Currency, maxMinor = 40_000n): fc.Arbitrary<SelectionRequest> =>
   fc

@@ -170,3 +170,54 @@ export const compareProductIds = (a: string, b: string): number => {
   }
   return byText(a, b);
 };
+
+type Key = string | number | bigint;
+
+const currencyKey = (currency: { readonly code: string; readonly exponent: number }): Key[] => [
+  currency.code,
+  currency.exponent,
+];
+const moneyKey = (amount: Money): Key[] => [...currencyKey(amount.currency), amount.amountMinor];
+const preciseKey = (amount: PreciseMoney): Key[] => [...currencyKey(amount.currency), amount.scale, amount.units];
+
+/** Every field of a product but its id, in a fixed order: operator, name, kind, then prices. */
+const productKey = (product: Product): Key[] => [
+  product.operator.id,
+  product.operator.countryIso,
+  product.operator.name,
+  product.name,
+  product.kind,
+  product._tag,
+  ...preciseKey(product.fee),
+  ...(product._tag === 'FixedProduct'
+    ? [...moneyKey(product.destination), ...preciseKey(product.wholesale)]
+    : [
+        ...moneyKey(product.destinationMin),
+        ...moneyKey(product.destinationMax),
+        product.stepMinor,
+        ...currencyKey(product.rate.source),
+        ...currencyKey(product.rate.destination),
+        product.rate.numerator,
+        product.rate.denominator,
+      ]),
+];
+
+const compareKeys = (a: readonly Key[], b: readonly Key[]): number => {
+  for (const [index, left] of a.entries()) {
+    const right = b[index];
+    if (right === undefined) return 1;
+    if (left !== right) return left < right ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 0;
+};
+
+/**
+ * A strict total order on products, so that the selector's last tie-break
+ * never depends on product order, even when two products share an id (two
+ * operators' id "5"): by id (`compareProductIds`), then operator id,
+ * operator country, operator name, name, kind, fixed before ranged, fee,
+ * and the prices field by field (strings by UTF-16 code units). 0 only for
+ * products equal in every field, which give the same quote.
+ */
+export const compareProducts = (a: Product, b: Product): number =>
+  compareProductIds(a.id, b.id) || compareKeys(productKey(a), productKey(b));

@@ -132,6 +132,23 @@ describe('denomination selector: rules', () => {
     expect(winners).toEqual(orders.map(() => '9'));
   });
 
+  it('gives one winner among equal-cost products sharing an id, whatever their order', () => {
+    // two operators' product "5", equal in amount and cost: the tie falls to the operator id
+    const globeFive = fixed('5', globe, 20, 36n);
+    const smartFive = fixed('5', smart, 20, 36n);
+    expect(select([globeFive, smartFive], 20).product).toBe(globeFive);
+    expect(select([smartFive, globeFive], 20).product).toBe(globeFive);
+    // same id and operator: by name, then kind
+    const named = (name: string, kind: Product['kind']) => ({ ...fixed('5', globe, 20, 36n), name, kind });
+    const [b, aData, aAirtime] = [named('B', 'AIRTIME'), named('A', 'DATA'), named('A', 'AIRTIME')];
+    expect(select([b, aData, aAirtime], 20).product).toBe(aAirtime);
+    expect(select([aData, aAirtime, b], 20).product).toBe(aAirtime);
+    // same id, operator id and name, other country
+    const kenya = fixed('5', { ...globe, countryIso: 'KE' }, 20, 36n);
+    expect(select([kenya, globeFive], 20).product).toBe(kenya);
+    expect(select([globeFive, kenya], 20).product).toBe(kenya);
+  });
+
   it('counts the fee in the cost used to break ties', () => {
     const lowWholesaleHighFee = fixed('1', globe, 20, 30n, 10n);
     const higherWholesaleNoFee = fixed('2', smart, 20, 36n);

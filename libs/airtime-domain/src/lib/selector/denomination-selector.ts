@@ -4,7 +4,7 @@ import { impliedRate } from '../money/exchange-rate';
 import { money } from '../money/money';
 import { chargeOf, comparePrecise, preciseOf, subtractPrecise } from '../money/precise-money';
 import {
-  compareProductIds,
+  compareProducts,
   destinationAt,
   destinationCurrencyOf,
   exactCostAt,
@@ -40,9 +40,9 @@ const compareCost = (a: Pick, b: Pick): number => {
   return comparePrecise(left, right) ?? (left.currency.code < right.currency.code ? -1 : 1);
 };
 
-/** Ties on amount: cheapest source cost, then lowest product id. */
+/** Ties on amount: cheapest source cost, then the first product in a total order (lowest id first). */
 const breakTie = (a: Pick, b: Pick): Pick =>
-  (compareCost(a, b) || compareProductIds(a.grid.product.id, b.grid.product.id)) <= 0 ? a : b;
+  (compareCost(a, b) || compareProducts(a.grid.product, b.grid.product)) <= 0 ? a : b;
 
 const best = (picks: readonly Pick[], preferSmaller: boolean): Pick | undefined =>
   picks.reduce<Pick | undefined>((chosen, pick) => {
