@@ -70,11 +70,33 @@ describe('createTopUp', () => {
   });
 
   it('refuses a top-up without id, account or cost', () => {
-    expect(left(createTopUp(sampleNewTopUp({ id: ' ' })))._tag).toBe('InvalidTopUp');
-    expect(left(createTopUp(sampleNewTopUp({ accountId: '' }))).reason).toBe('an account id is required');
+    expect(left(createTopUp(sampleNewTopUp({ id: ' ' })))).toMatchObject({
+      _tag: 'InvalidIdentifier',
+      kind: 'TRANSACTION_ID',
+      problem: 'BLANK',
+    });
+    expect(left(createTopUp(sampleNewTopUp({ accountId: '' })))).toMatchObject({
+      kind: 'ACCOUNT_ID',
+      problem: 'EMPTY',
+    });
     const quote = sampleNewTopUp().quote;
     const free = { ...quote, cost: { ...quote.cost, amountMinor: 0n } };
     expect(left(createTopUp(sampleNewTopUp({ quote: free }))).code).toBe('INVALID_TOP_UP');
+  });
+});
+
+describe('createTopUp: identifiers keep the rule the store holds them to', () => {
+  it.each([
+    ['a right-to-left override in the top-up id', { id: 'topup-\u202e1' }, 'TRANSACTION_ID', 'FORBIDDEN_CHARACTER'],
+    ['a 500-character top-up id', { id: 't'.repeat(500) }, 'TRANSACTION_ID', 'TOO_LONG'],
+    ['a right-to-left override in the account id', { accountId: 'acc\u202eount' }, 'ACCOUNT_ID', 'FORBIDDEN_CHARACTER'],
+    ['a 500-character account id', { accountId: 'a'.repeat(500) }, 'ACCOUNT_ID', 'TOO_LONG'],
+  ])('refuses %s with a typed error that does not echo it', (_, fields, kind, problem) => {
+    const error = left(createTopUp(sampleNewTopUp(fields)));
+    expect(error).toMatchObject({ _tag: 'InvalidIdentifier', kind, problem });
+    expect(error.message).not.toContain('\u202e');
+    expect(error.message).not.toContain('aaaaaaaaaa');
+    expect(error.message).not.toContain('tttttttttt');
   });
 });
 

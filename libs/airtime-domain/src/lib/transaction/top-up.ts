@@ -1,4 +1,6 @@
 import { Either } from 'effect';
+import { checkAccountId, checkTransactionId } from '../identifier/identifier';
+import type { InvalidIdentifier } from '../identifier/identifier.errors';
 import type { PhoneNumber } from '../phone/phone-number';
 import type { Quote } from '../selector/quote';
 import type { Attempt, AttemptFailureReason } from './attempt';
@@ -64,15 +66,20 @@ export interface NewTopUp {
 
 /**
  * A new top-up in CREATED: the quote's cost is to be authorized (held).
- * `InvalidTopUp` without an id or account, for a quote that costs or
- * delivers nothing, and for a destination whose country is not the country
- * of the quoted product's operator (a Kenyan product is never sent to a
- * Tanzanian number).
+ * `InvalidIdentifier` (kind TRANSACTION_ID or ACCOUNT_ID, naming the problem,
+ * never the value) for an id or account id that breaks the identifier rule
+ * the store also holds it to (empty, blank, too long, a control or bidi
+ * character...: see `checkIdentifier`). `InvalidTopUp` for a quote that
+ * costs or delivers nothing, and for a destination whose country is not the
+ * country of the quoted product's operator (a Kenyan product is never sent
+ * to a Tanzanian number).
  */
-export const createTopUp = (input: NewTopUp): Either.Either<TopUpChange, InvalidTopUp> => {
+export const createTopUp = (input: NewTopUp): Either.Either<TopUpChange, InvalidTopUp | InvalidIdentifier> => {
+  const id = checkTransactionId(input.id);
+  if (Either.isLeft(id)) return Either.left(id.left);
+  const accountId = checkAccountId(input.accountId);
+  if (Either.isLeft(accountId)) return Either.left(accountId.left);
   const refuse = (reason: string) => Either.left(new InvalidTopUp({ topUpId: input.id, reason }));
-  if (input.id.trim().length === 0) return refuse('an id is required');
-  if (input.accountId.trim().length === 0) return refuse('an account id is required');
   if (input.quote.cost.amountMinor <= 0n) return refuse('the quote has no cost to hold');
   if (input.quote.receive.amountMinor <= 0n) return refuse('the quote delivers nothing');
   if (input.destination.countryIso !== input.quote.product.operator.countryIso)
