@@ -7,5 +7,5 @@ export {
   openRawBroker,
   deleteTopology,
 } from './testing/broker.fixture';
-export { type TcpProxy, startTcpProxy } from './testing/tcp-proxy.fixture';
-export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fixture';
+export { type TcpProxy, startTcpProxy } from './testing/tcp-proxy.fake';
+export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';

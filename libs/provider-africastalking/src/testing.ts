@@ -6,4 +6,4 @@ export {
   type FakeAfricasTalkingScript,
   type FakeAfricasTalking,
   startFakeAfricasTalking,
-} from './testing/fake-africastalking.server';
+} from './testing/africastalking-server.fake';

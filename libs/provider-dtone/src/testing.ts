@@ -8,7 +8,7 @@ export {
   type FakeDvsServer,
   startFakeDvsServer,
   pagedReply,
-} from './testing/fake-dvs.server';
+} from './testing/dvs-server.fake';
 export {
   sampleDvsOperator,
   sampleDvsFixedProduct,

@@ -8,4 +8,4 @@ export {
   type FakeEngageSparkScript,
   type FakeEngageSpark,
   startFakeEngageSpark,
-} from './testing/fake-engagespark.server';
+} from './testing/engagespark-server.fake';

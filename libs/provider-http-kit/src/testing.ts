@@ -7,7 +7,7 @@ export {
   type FakeHttpServer,
   startFakeHttpServer,
   unusedBaseUrl,
-} from './testing/fake-http.server';
+} from './testing/http-server.fake';
 export {
   type PlantedValues,
   CANARY,

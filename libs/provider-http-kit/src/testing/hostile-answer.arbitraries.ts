@@ -5,7 +5,7 @@
 import type { PhoneNumber } from '@airtime/domain';
 import fc from 'fast-check';
 import type { TransferLogRecord } from '../lib/http/exchange.redaction';
-import type { FakeReply } from './fake-http.server';
+import type { FakeReply } from './http-server.fake';
 
 /** The values a hostile answer plants. */
 export interface PlantedValues {

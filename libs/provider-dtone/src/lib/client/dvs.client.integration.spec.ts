@@ -8,7 +8,7 @@ import {
   sampleDvsOperator,
   sampleDvsTransaction,
 } from '../../testing/dvs.fixture';
-import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
+import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/dvs-server.fake';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { type DvsClient, makeDvsClient } from './dvs.client';
 

@@ -2,7 +2,7 @@ import { type ProviderError } from '@airtime/domain';
 import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
 import { Effect, Either } from 'effect';
 import { createServer } from 'node:net';
-import { type FakeDvsServer, startFakeDvsServer } from '../../testing/fake-dvs.server';
+import { type FakeDvsServer, startFakeDvsServer } from '../../testing/dvs-server.fake';
 import { type DvsHttpOptions, type DvsHttpSettings, type DvsRequest, makeDvsHttpClient } from './dvs-http.client';
 import { JsonDecimal } from './dvs-json.codec';
 

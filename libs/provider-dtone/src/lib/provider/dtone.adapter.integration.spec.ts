@@ -15,7 +15,7 @@ import {
   sampleDvsRangedProduct,
   sampleDvsTransaction,
 } from '../../testing/dvs.fixture';
-import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/fake-dvs.server';
+import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testing/dvs-server.fake';
 import type { DvsConfig } from '../config/dvs.config';
 import { mapDvsProduct } from '../mappers/dvs-product.mapper';
 import { DvsProduct } from '../schemas/dvs-product.schema';
