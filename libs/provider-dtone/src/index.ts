@@ -10,6 +10,7 @@ export {
   DEFAULT_DVS_TIMEOUT_MS,
   DEFAULT_DVS_PRODUCT_CACHE_TTL_MS,
   DEFAULT_DVS_MAX_RETRIES_ON_429,
+  DTONE_PROVIDER_ID,
 } from './lib/config/dvs.config';
 
 // The provider (port adapter) and its layers
@@ -57,7 +58,6 @@ export {
   makeDvsHttpClient,
 } from './lib/http/dvs-http.client';
 export {
-  DTONE_PROVIDER_ID,
   DVS_ERROR_CODES,
   type DvsErrorCodeEntry,
   type DvsErrorOutcome,

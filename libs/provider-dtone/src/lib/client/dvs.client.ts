@@ -7,7 +7,6 @@ import {
 } from '@airtime/domain';
 import { type CallKind, providerFailures } from '@airtime/provider-http-kit';
 import { Effect, Either, Schema } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';
 import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
 import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination-follower';
@@ -37,6 +36,7 @@ import type {
   DvsTransactionsQuery,
   DvsWriteOptions,
 } from './dvs-client.input';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 type Call<A> = Effect.Effect<A, ProviderError>;
 

@@ -1,6 +1,9 @@
 import { Either, ParseResult, Schema } from 'effect';
 import { taggedError } from '@airtime/domain';
 
+/** The id of the DT One DVS provider in our records (transfer logs, errors, attempts). */
+export const DTONE_PROVIDER_ID = 'dtone';
+
 /** Settings of the DT One DVS adapter, decoded from the environment at start-up. */
 export interface DvsConfig {
   readonly apiKey: string;

@@ -10,8 +10,7 @@ import {
 import type { CallKind } from '@airtime/provider-http-kit';
 import { Either, Schema } from 'effect';
 import { DvsErrorBody } from '../schemas/dvs-error.schema';
-
-export const DTONE_PROVIDER_ID = 'dtone';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 /** What an error code means to us. */
 export type DvsErrorOutcome = 'rejected' | 'unavailable' | 'rate-limited' | 'external-id-already-used';

@@ -13,8 +13,9 @@ import {
 } from '@airtime/provider-http-kit';
 import { Duration, Effect, Either } from 'effect';
 import type { DvsConfig } from '../config/dvs.config';
-import { DTONE_PROVIDER_ID, dvsErrorsOf, providerErrorOf } from './dvs-errors.table';
+import { dvsErrorsOf, providerErrorOf } from './dvs-errors.table';
 import { encodeJson, type JsonValue } from './dvs-json.codec';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 export type DvsQueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 export type DvsQuery = Readonly<Record<string, DvsQueryValue>>;

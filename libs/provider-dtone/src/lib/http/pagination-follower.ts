@@ -1,6 +1,6 @@
 import { ProviderResponseInvalid } from '@airtime/domain';
 import { Effect } from 'effect';
-import { DTONE_PROVIDER_ID } from './dvs-errors.table';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 /** Any header lookup: `Headers` of fetch, or a plain record in tests. */
 export interface HeaderSource {

@@ -1,9 +1,9 @@
 import { type Operator, type OperatorMatch, ProviderResponseInvalid } from '@airtime/domain';
 import { Either } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import type { DvsOperator } from '../schemas/dvs-common.schema';
 import type { DvsLookupOperator } from '../schemas/dvs-discovery.schema';
 import { alpha2Of } from './country-code.table';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 const invalid = (reason: string) => Either.left(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason }));
 

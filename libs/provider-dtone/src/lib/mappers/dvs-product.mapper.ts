@@ -17,11 +17,11 @@ import {
   zero,
 } from '@airtime/domain';
 import { Either } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import type { DvsAmountRange, DvsPrice, DvsRequiredFields, DvsValue } from '../schemas/dvs-common.schema';
 import type { DvsProduct } from '../schemas/dvs-product.schema';
 import { plainDecimalOf } from './decimal-text';
 import { operatorOf } from './dvs-operator.mapper';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 /** A range of amounts in one currency, exact in its minor unit (what the beneficiary receives). */
 export interface MoneyRange {

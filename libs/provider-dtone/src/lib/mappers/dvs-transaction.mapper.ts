@@ -17,9 +17,9 @@ import {
   transactionStatus,
 } from '@airtime/domain';
 import { Either, Option } from 'effect';
-import { DTONE_PROVIDER_ID } from '../http/dvs-errors.table';
 import type { DvsFixedValue } from '../schemas/dvs-common.schema';
 import type { DvsTransaction, DvsTransactionStatus } from '../schemas/dvs-transaction.schema';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 const byDescription = new Map(DETAILED_STATUSES.map((status) => [describeStatus(status).toUpperCase(), status]));
 

@@ -30,7 +30,7 @@ import type {
 } from '../client/dvs-client.input';
 import { type DvsClient, makeDvsClient, partyBody, partyIdentifierBody } from '../client/dvs.client';
 import { type DvsConfig, dvsConfigFrom, type InvalidDvsConfig } from '../config/dvs.config';
-import { DTONE_PROVIDER_ID, dvsCodeImplies } from '../http/dvs-errors.table';
+import { dvsCodeImplies } from '../http/dvs-errors.table';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { alpha3Of } from '../mappers/country-code.table';
 import {
@@ -46,6 +46,7 @@ import type { DvsProduct, DvsProductType } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { type ProductCatalogueCache, makeProductCatalogueCache } from './product-catalogue-cache';
 import { describeRequirement, isRequired, meetsRequirement, providedFields } from './required-fields.check';
+import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
 /** Product types sold through the port: recharges of a phone (a PIN purchase would leave us a PIN to deliver). */
 export const DEFAULT_PORT_PRODUCT_TYPES: readonly DvsProductType[] = ['FIXED_VALUE_RECHARGE', 'RANGED_VALUE_RECHARGE'];
