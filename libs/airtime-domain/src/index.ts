@@ -9,6 +9,7 @@ export {
   type Currency,
   CODES_WITHOUT_MINOR_UNIT,
   currencyOf,
+  checkCurrency,
   knownCurrencies,
   sameCurrency,
 } from './lib/money/currency';

@@ -57,3 +57,28 @@ export const knownCurrencies = (): readonly Currency[] =>
   [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
 export const sameCurrency = (a: Currency, b: Currency): boolean => a.code === b.code;
+
+/**
+ * The table's currency when `currency` is one: a known code with the table's
+ * exponent (a forged `{ code: 'KES', exponent: 1.5 }`, 3, -1 or NaN is not).
+ * `UnknownCurrency` otherwise, naming the code only when it is three capital
+ * letters. Never throws, whatever it is given.
+ */
+export const checkCurrency = (currency: unknown): Either.Either<Currency, UnknownCurrency> => {
+  const code =
+    typeof currency === 'object' && currency !== null && 'code' in currency
+      ? (currency as { code: unknown }).code
+      : undefined;
+  const exponent =
+    typeof currency === 'object' && currency !== null && 'exponent' in currency
+      ? (currency as { exponent: unknown }).exponent
+      : undefined;
+  const known = typeof code === 'string' ? byCode.get(code) : undefined;
+  return known !== undefined && known.exponent === exponent
+    ? Either.right(known)
+    : Either.left(
+        new UnknownCurrency({
+          currencyCode: typeof code === 'string' && THREE_LETTERS.test(code) ? code : '(not a code)',
+        }),
+      );
+};

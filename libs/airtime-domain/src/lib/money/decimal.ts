@@ -13,14 +13,15 @@ const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,3}))?$/;
 export const MAX_SIGNIFICANT_DIGITS = 60;
 
 /** Why a text is not read as a decimal. */
-export type DecimalProblem = 'not a decimal number' | 'more than 60 significant digits';
+export type DecimalProblem = 'not a decimal number' | 'more than 60 significant digits' | 'more than 60 integer digits';
 
 /**
  * Reads a plain or exponent decimal ("10", "-0.25", "1.5e3", "1.000"):
  * zeros before the integer digits and after the fraction digits are not
- * significant, so "1." followed by 60 zeros is exactly 1. Refused when it is
- * not a decimal, or when it has more than MAX_SIGNIFICANT_DIGITS significant
- * digits or integer digits (e.g. "1e999").
+ * significant, so "1." followed by 60 zeros is exactly 1, and zero is zero
+ * whatever its exponent ("0e999" is 0). Refused when it is not a decimal, or
+ * when it has more than MAX_SIGNIFICANT_DIGITS significant digits or integer
+ * digits (e.g. "1e999", "0.001e999"), each with its own reason.
  */
 export const readScaledDecimal = (text: string): Either.Either<ScaledDecimal, DecimalProblem> => {
   const match = DECIMAL.exec(text);
@@ -28,11 +29,14 @@ export const readScaledDecimal = (text: string): Either.Either<ScaledDecimal, De
   const [, sign, wholeText = '', fractionText = '', exponentText] = match;
   const whole = wholeText.replace(/^0+/, '');
   const fraction = fractionText.replace(/0+$/, '');
-  const tooMany: DecimalProblem = 'more than 60 significant digits';
-  if (whole.length + fraction.length > MAX_SIGNIFICANT_DIGITS) return Either.left(tooMany);
+  if (whole.length + fraction.length > MAX_SIGNIFICANT_DIGITS) return Either.left('more than 60 significant digits');
+  const significant = `${whole}${fraction}`.replace(/^0+/, '');
+  // zero, whatever its exponent ("0e999", "-0.000e-5")
+  if (significant.length === 0) return Either.right({ units: 0n, scale: 0 });
   const exponent = exponentText === undefined ? 0 : Number.parseInt(exponentText, 10);
-  // no value with more than MAX_SIGNIFICANT_DIGITS integer digits (e.g. "1e999")
-  if (whole.length + exponent > MAX_SIGNIFICANT_DIGITS) return Either.left(tooMany);
+  // no value with more than MAX_SIGNIFICANT_DIGITS integer digits (e.g. "1e999", "0.001e999")
+  if (significant.length + exponent - fraction.length > MAX_SIGNIFICANT_DIGITS)
+    return Either.left('more than 60 integer digits');
   let units = BigInt(`0${whole}${fraction}`);
   let scale = fraction.length - exponent;
   if (scale < 0) {

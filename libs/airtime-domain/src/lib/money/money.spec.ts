@@ -2,7 +2,7 @@ import { test } from '@fast-check/jest';
 import { Either } from 'effect';
 import fc from 'fast-check';
 import { arbitraryCurrency, testCurrency } from '../../testing/product.arbitraries';
-import { currencyOf } from './currency';
+import { checkCurrency, type Currency, currencyOf } from './currency';
 import {
   addMoney,
   compareMoney,
@@ -14,6 +14,8 @@ import {
   parseProviderAmount,
   subtractMoney,
 } from './money';
+import type { InvalidAmount } from './money.errors';
+import { parsePreciseMoney, preciseMoneyFromJsonNumber } from './precise-money';
 
 const KES = testCurrency('KES');
 const JPY = testCurrency('JPY');
@@ -187,5 +189,52 @@ describe('provider amounts: no throw, one meaning', () => {
     }
     const fromJson = moneyFromJsonNumber(0.1 + 0.2, USD);
     expect(Either.isLeft(fromJson) && fromJson.left.message).not.toContain(String(0.1 + 0.2));
+  });
+});
+
+describe('forged currencies and zero', () => {
+  const forged: readonly Currency[] = [
+    { code: 'KES', exponent: 1.5 },
+    { code: 'KES', exponent: 3 },
+    { code: 'KES', exponent: -1 },
+    { code: 'KES', exponent: Number.NaN },
+    { code: 'KES', exponent: 1e9 },
+    { code: 'ZZZ', exponent: 2 },
+  ];
+
+  it.each(forged)('refuses %o with a typed error in every reader that takes a currency, never a throw', (currency) => {
+    const reason = 'the currency is not an ISO 4217 currency with its own exponent';
+    const results: readonly Either.Either<unknown, InvalidAmount>[] = [
+      parseMoney('1.5', currency),
+      moneyFromJsonNumber(1.5, currency),
+      parsePreciseMoney('1.5', currency),
+      preciseMoneyFromJsonNumber(1.5, currency),
+    ];
+    for (const result of results) {
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'InvalidAmount', reason });
+    }
+    expect(leftTag(formatProviderAmount(money(15n, currency), 4))).toBe('UnknownCurrency');
+    // the default fraction digits are the forged exponent's: refused too, typed
+    expect(['InvalidAmount', 'UnknownCurrency']).toContain(leftTag(formatProviderAmount(money(15n, currency))));
+    expect(Either.isLeft(checkCurrency(currency))).toBe(true);
+  });
+
+  it('checkCurrency gives the table currency for a true one, and refuses what is not a currency', () => {
+    expect(Either.getOrThrow(checkCurrency({ code: 'KES', exponent: 2 }))).toBe(KES);
+    for (const notCurrency of [null, undefined, 'KES', 2, { code: 'KES' }, { exponent: 2 }]) {
+      expect(leftTag(checkCurrency(notCurrency))).toBe('UnknownCurrency');
+    }
+  });
+
+  it('reads zero with any exponent as 0, and refuses a large value with a true reason', () => {
+    expect(Either.getOrThrow(parseMoney('0e999', KES))).toEqual(money(0n, KES));
+    expect(Either.getOrThrow(parseMoney('-0.000e-5', KES))).toEqual(money(0n, KES));
+    expect(Either.getOrThrow(parsePreciseMoney('0e999', KES)).units).toBe(0n);
+    const huge = parseMoney('1e999', KES);
+    expect(Either.isLeft(huge) && huge.left.reason).toBe('more than 60 integer digits');
+    // fraction digits moved into the integer part count too
+    const shifted = parseMoney('0.001e999', KES);
+    expect(Either.isLeft(shifted) && shifted.left.reason).toBe('more than 60 integer digits');
+    expect(Either.getOrThrow(parseMoney('0.001e3', KES))).toEqual(money(100n, KES));
   });
 });

@@ -1,5 +1,5 @@
 import { Either } from 'effect';
-import { type Currency, currencyOf, sameCurrency } from './currency';
+import { checkCurrency, type Currency, currencyOf, sameCurrency } from './currency';
 import { formatScaled, MAX_SIGNIFICANT_DIGITS, readScaledDecimal, rescaleExactly } from './decimal';
 import { CurrencyMismatch, InvalidAmount, UnknownCurrency } from './money.errors';
 
@@ -14,13 +14,22 @@ export const money = (amountMinor: bigint, currency: Currency): Money => Object.
 export const zero = (currency: Currency): Money => money(0n, currency);
 
 /**
+ * The refusal of a currency that is not the ISO 4217 table's (an unknown
+ * code, or a known one with another exponent: `checkCurrency`).
+ */
+export const forgedCurrency = (input: string): InvalidAmount =>
+  new InvalidAmount({ input, reason: 'the currency is not an ISO 4217 currency with its own exponent' });
+
+/**
  * Parses a decimal text in a currency's major units ("100", "100.5",
  * "100.5000"). Zeros past the currency's exponent are accepted; any other
  * digit there is refused rather than rounded. `InvalidAmount` for anything
- * else (a non-text too); its reason never quotes the input.
+ * else (a non-text too, and a currency that is not the table's, e.g. KES
+ * with exponent 1.5); its reason never quotes the input.
  */
 export const parseMoney = (text: unknown, currency: Currency): Either.Either<Money, InvalidAmount> => {
   if (typeof text !== 'string') return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a text' }));
+  if (Either.isLeft(checkCurrency(currency))) return Either.left(forgedCurrency('decimal text'));
   const decimal = readScaledDecimal(text.trim());
   if (Either.isLeft(decimal)) return Either.left(new InvalidAmount({ input: 'decimal text', reason: decimal.left }));
   const minor = rescaleExactly(decimal.right, currency.exponent);
@@ -80,6 +89,7 @@ export const parseProviderAmount = (text: unknown): Either.Either<Money, Invalid
 export const moneyFromJsonNumber = (value: number, currency: Currency): Either.Either<Money, InvalidAmount> => {
   if (typeof value !== 'number' || !Number.isFinite(value))
     return Either.left(new InvalidAmount({ input: 'JSON number', reason: 'not a finite number' }));
+  if (Either.isLeft(checkCurrency(currency))) return Either.left(forgedCurrency('JSON number'));
   return Either.flatMap(
     Either.mapLeft(
       parseMoney(String(value), currency),
@@ -117,12 +127,11 @@ export const formatProviderAmount = (
   const refuse = (reason: string) => Either.left(new InvalidAmount({ input: 'amount to format', reason }));
   if (!Number.isInteger(fractionDigits) || fractionDigits < 0 || fractionDigits > MAX_PROVIDER_FRACTION_DIGITS)
     return refuse(`fraction digits must be an integer from 0 to ${MAX_PROVIDER_FRACTION_DIGITS}`);
+  if (typeof value.amountMinor !== 'bigint') return refuse('the amount is not a whole number of minor units');
   if (value.amountMinor < 0n) return refuse('a provider amount is never negative');
   if (value.amountMinor.toString().length > MAX_SIGNIFICANT_DIGITS)
     return refuse(`more than ${MAX_SIGNIFICANT_DIGITS} digits`);
-  return Either.flatMap(currencyOf(value.currency.code), (known) => {
-    if (known.exponent !== value.currency.exponent)
-      return Either.left(new UnknownCurrency({ currencyCode: value.currency.code }));
+  return Either.flatMap(checkCurrency(value.currency), (known) => {
     const digits = Math.max(fractionDigits, known.exponent);
     const units = value.amountMinor * 10n ** BigInt(digits - known.exponent);
     return Either.right(`${known.code} ${formatScaled(units, digits)}`);

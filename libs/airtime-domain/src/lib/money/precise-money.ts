@@ -3,9 +3,9 @@
 // They are kept exactly; rounding to the currency's minor unit happens only
 // where an account is charged (upward) and is then visible in the quote.
 import { Either } from 'effect';
-import type { Currency } from './currency';
+import { checkCurrency, type Currency } from './currency';
 import { divideCeil, formatScaled, readScaledDecimal } from './decimal';
-import { type Money, money } from './money';
+import { forgedCurrency, type Money, money } from './money';
 import { InvalidAmount } from './money.errors';
 
 /** Largest number of decimals a provider amount may carry (DVS shows at most 4 to 6 in practice). */
@@ -52,11 +52,14 @@ export const preciseOf = (value: Money): PreciseMoney =>
   Object.freeze({ currency: value.currency, units: value.amountMinor, scale: value.currency.exponent });
 
 /**
- * Parses decimal text exactly ("2.105", "99.995", "1e2"). Refuses text that is
- * not a decimal or has more than `MAX_PRECISE_SCALE` significant decimals.
+ * Parses decimal text exactly ("2.105", "99.995", "1e2"). `InvalidAmount`
+ * for text that is not a decimal or has more than `MAX_PRECISE_SCALE`
+ * significant decimals, and for a currency that is not the ISO 4217 table's
+ * (`checkCurrency`: e.g. KES with exponent 1.5).
  */
 export const parsePreciseMoney = (text: unknown, currency: Currency): Either.Either<PreciseMoney, InvalidAmount> => {
   if (typeof text !== 'string') return Either.left(new InvalidAmount({ input: 'decimal text', reason: 'not a text' }));
+  if (Either.isLeft(checkCurrency(currency))) return Either.left(forgedCurrency('decimal text'));
   const decimal = readScaledDecimal(text.trim());
   if (Either.isLeft(decimal)) return Either.left(new InvalidAmount({ input: 'decimal text', reason: decimal.left }));
   const value = normalised(currency, decimal.right.units, decimal.right.scale);
@@ -81,6 +84,7 @@ export const preciseMoneyFromJsonNumber = (
 ): Either.Either<PreciseMoney, InvalidAmount> => {
   if (typeof value !== 'number' || !Number.isFinite(value))
     return Either.left(new InvalidAmount({ input: 'JSON number', reason: 'not a finite number' }));
+  if (Either.isLeft(checkCurrency(currency))) return Either.left(forgedCurrency('JSON number'));
   return Either.flatMap(parsePreciseMoney(String(value), currency), (parsed) =>
     parsed.units > MAX_EXACT_JSON_UNITS || parsed.units < -MAX_EXACT_JSON_UNITS
       ? Either.left(
