@@ -399,18 +399,33 @@ describe('top-up repository on PostgreSQL', () => {
 
   describe('dueForRetry and staleNonFinal (in 1990, apart from the other rows)', () => {
     const era = new Date(Date.UTC(1990, 0, 1));
+    const future = new Date(Date.UTC(2100, 0, 1));
     let dueLater: TopUp;
     let dueFirst: TopUp;
     let finalWithRetry: TopUp;
     let noRetry: TopUp;
     let completed: TopUp;
+    let heldAtProvider: TopUp;
     beforeAll(async () => {
       dueLater = awaitingRetry(newTopUp({ now: at(era, 0) }), at(era, 10 * MINUTE)); // due at +11 min
       dueFirst = awaitingRetry(newTopUp({ now: at(era, 0) }), at(era, 5 * MINUTE)); // due at +6 min
       finalWithRetry = { ...inClass(awaitingRetry(newTopUp({ now: at(era, 0) }), at(era, 0)), 'DECLINED') };
       noRetry = newTopUp({ now: at(era, 1) });
       completed = inClass(newTopUp({ now: at(era, 2) }), 'COMPLETED');
-      for (const topUp of [dueLater, dueFirst, finalWithRetry, noRetry, completed]) await run(repository.insert(topUp));
+      // a retry time is known, but the provider has since reported the attempt as pending: not due
+      // (in 2100, so that it stays out of the 1990 listings)
+      const retrying = awaitingRetry(newTopUp({ now: at(future, 0) }), at(future, 0));
+      heldAtProvider = {
+        ...retrying,
+        attempts: retrying.attempts.map((attempt) => ({
+          ...attempt,
+          state: 'Pending' as const,
+          failure: undefined,
+          providerStatus: statusOfClass('SUBMITTED'),
+        })),
+      };
+      for (const topUp of [dueLater, dueFirst, finalWithRetry, noRetry, completed, heldAtProvider])
+        await run(repository.insert(topUp));
     });
     const ids = (topUps: readonly TopUp[]) => topUps.map(({ id }) => id);
 
@@ -419,6 +434,12 @@ describe('top-up repository on PostgreSQL', () => {
       expect(ids(await run(repository.dueForRetry(at(era, 6 * MINUTE), 10)))).toEqual([dueFirst.id]);
       expect(ids(await run(repository.dueForRetry(at(era, 60 * MINUTE), 10)))).toEqual([dueFirst.id, dueLater.id]);
       expect(await run(repository.dueForRetry(at(era, 60 * MINUTE), 1))).toStrictEqual([dueFirst]);
+    });
+
+    it('leaves out a top-up whose attempt the provider still holds, whatever its next-attempt time', async () => {
+      expect(heldAtProvider.nextAttemptAt?.getTime()).toBeLessThan(at(future, 60 * MINUTE).getTime());
+      expect(ids(await run(repository.dueForRetry(at(future, 60 * MINUTE), 100)))).not.toContain(heldAtProvider.id);
+      expect(ids(await run(repository.dueForRetry(at(future, 60 * MINUTE), 100)))).toContain(dueFirst.id);
     });
 
     it('gives non-final top-ups not updated since a time, the longest untouched first', async () => {

@@ -152,9 +152,20 @@ export const byProviderExternalId = (providerExternalId: string): Statement => (
 
 const NON_FINAL = `status_class IN (${PENDING_CLASSES.map((transactionClass) => `'${transactionClass}'`).join(', ')})`;
 
-/** Non-final top-ups whose scheduled retry is due, the longest due first. */
+/**
+ * Non-final top-ups whose scheduled retry is due, the longest due first. A
+ * top-up whose attempt is still unsettled (in flight, pending at the
+ * provider, or of unknown outcome) is not due whatever its next-attempt
+ * time says: the provider holds it, and a new attempt would be refused.
+ */
 export const dueForRetry = (now: string, limit: number): Statement => ({
-  text: `SELECT * FROM top_ups WHERE next_attempt_at <= $1::timestamptz AND ${NON_FINAL} ORDER BY next_attempt_at, id LIMIT $2`,
+  text: `
+    SELECT * FROM top_ups
+    WHERE next_attempt_at <= $1::timestamptz AND ${NON_FINAL}
+      AND NOT EXISTS (
+        SELECT 1 FROM top_up_attempts attempt
+        WHERE attempt.top_up_id = top_ups.id AND attempt.state NOT IN ('Succeeded', 'Failed'))
+    ORDER BY next_attempt_at, id LIMIT $2`,
   parameters: [now, limit],
 });
 
