@@ -7,7 +7,7 @@
 import { Either } from 'effect';
 import { checkAccountId, checkDepositId, checkTransactionId } from '../identifier/identifier';
 import type { InvalidIdentifier } from '../identifier/identifier.errors';
-import { type Currency, currencyOf } from '../money/currency';
+import { checkCurrency, type Currency, currencyOf } from '../money/currency';
 import type { JournalEntryKind } from './ledger';
 import type { DepositInput, OpenAccountInput, SetCreditLimitInput } from './ledger-accounts';
 import { IdempotencyConflict, InvalidLedgerAmount, InvalidLedgerCurrency } from './ledger.errors';
@@ -22,21 +22,13 @@ export type LedgerInputError = InvalidIdentifier | InvalidLedgerCurrency | Inval
  * another exponent (KES with 3) can be built; the ledger refuses it.
  */
 export const checkLedgerCurrency = (currency: Currency): Either.Either<Currency, InvalidLedgerCurrency> =>
-  Either.match(currencyOf(currency.code), {
-    onLeft: () =>
-      Either.left(
-        new InvalidLedgerCurrency({ currency: undefined, exponent: currency.exponent, expectedExponent: undefined }),
-      ),
-    onRight: (known) =>
-      known.exponent === currency.exponent
-        ? Either.right(currency)
-        : Either.left(
-            new InvalidLedgerCurrency({
-              currency: known.code,
-              exponent: currency.exponent,
-              expectedExponent: known.exponent,
-            }),
-          ),
+  Either.mapLeft(checkCurrency(currency), () => {
+    const known = Either.getOrUndefined(currencyOf(currency.code));
+    return new InvalidLedgerCurrency({
+      currency: known?.code,
+      exponent: currency.exponent,
+      expectedExponent: known?.exponent,
+    });
   });
 
 type AmountOperation = JournalEntryKind | 'OPEN_ACCOUNT' | 'SET_CREDIT_LIMIT';
