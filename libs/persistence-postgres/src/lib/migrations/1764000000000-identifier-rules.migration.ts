@@ -12,7 +12,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Code points no identifier may hold (PostgreSQL regular expression bracket contents). */
-const FORBIDDEN_CHARACTERS = [
+export const FORBIDDEN_CHARACTERS = [
   '\\u0001-\\u001f', // C0 controls (NUL cannot be stored in text)
   '\\u007f-\\u009f', // DEL, C1 controls
   '\\u00a0', // no-break space
@@ -32,7 +32,7 @@ const FORBIDDEN_CHARACTERS = [
 ].join('');
 
 /** The columns that hold identifiers, with their constraint, bound and whether a space may appear inside. */
-const IDENTIFIER_COLUMNS = [
+export const IDENTIFIER_COLUMNS = [
   {
     table: 'ledger_accounts',
     column: 'account_id',
@@ -80,17 +80,23 @@ const REPLACED_CHECKS = [
   },
 ] as const;
 
+/**
+ * `identifier_is_valid()` as SQL: refuses the `forbidden` characters anywhere and, when given,
+ * the `neverFirst` ones at the start. `replace` writes CREATE OR REPLACE (a later rule).
+ */
+export const identifierFunctionSql = (forbidden: string, options: { neverFirst?: string; replace?: boolean } = {}) => `
+      CREATE ${options.replace === true ? 'OR REPLACE ' : ''}FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT length(value) BETWEEN 1 AND max_length
+           AND value !~ '[${forbidden}]'${options.neverFirst === undefined ? '' : `\n           AND value !~ '^[${options.neverFirst}]'`}
+           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END
+      $$`;
+
 export class IdentifierRules1764000000000 implements MigrationInterface {
   name = 'IdentifierRules1764000000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
-      CREATE FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT length(value) BETWEEN 1 AND max_length
-           AND value !~ '[${FORBIDDEN_CHARACTERS}]'
-           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END
-      $$`);
+    await runner.query(identifierFunctionSql(FORBIDDEN_CHARACTERS));
     for (const { table, column, constraint, max, space } of IDENTIFIER_COLUMNS) {
       await runner.query(
         `ALTER TABLE ${table} ADD CONSTRAINT ${constraint} CHECK (identifier_is_valid(${column}, ${max}, ${space}))`,

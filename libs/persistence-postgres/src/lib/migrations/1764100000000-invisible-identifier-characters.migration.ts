@@ -12,6 +12,11 @@
 // regular expressions under Unicode 17.0 (Node 20.20); migrations.integration.spec.ts proves,
 // code point by code point over U+0001-U+10FFFF, that the database and the domain agree.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  FORBIDDEN_CHARACTERS as PREVIOUS_FORBIDDEN_CHARACTERS,
+  IDENTIFIER_COLUMNS,
+  identifierFunctionSql,
+} from './1764000000000-identifier-rules.migration';
 
 /**
  * Code points no identifier may hold (PostgreSQL regular expression bracket contents): Cc,
@@ -91,66 +96,11 @@ const COMBINING_MARKS = [
   '\\U0001e944-\\U0001e94a\\U000e0100-\\U000e01ef',
 ].join('');
 
-/** The rule of 1764000000000-identifier-rules, as it was written (restored by `down`). */
-const PREVIOUS_FORBIDDEN_CHARACTERS = [
-  '\\u0001-\\u001f', // C0 controls (NUL cannot be stored in text)
-  '\\u007f-\\u009f', // DEL, C1 controls
-  '\\u00a0', // no-break space
-  '\\u00ad', // soft hyphen
-  '\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890-\\u0891\\u08e2', // Arabic and Syriac format, Arabic letter mark
-  '\\u1680', // Ogham space mark
-  '\\u180e', // Mongolian vowel separator
-  '\\u2000-\\u200f', // en quad .. hair space, zero-width space / non-joiner / joiner, LRM, RLM
-  '\\u2028-\\u202f', // line and paragraph separators, LRE RLE PDF LRO RLO, narrow no-break space
-  '\\u205f-\\u2064', // medium mathematical space, word joiner, invisible operators
-  '\\u2066-\\u206f', // LRI RLI FSI PDI, deprecated format characters
-  '\\u3000', // ideographic space
-  '\\ufeff', // BOM, zero-width no-break space
-  '\\ufff9-\\ufffb', // interlinear annotation
-  '\\U000110bd\\U000110cd\\U00013430-\\U0001343f\\U0001bca0-\\U0001bca3\\U0001d173-\\U0001d17a', // other format
-  '\\U000e0001\\U000e0020-\\U000e007f', // tags
-].join('');
-
-/** The columns whose CHECK applies identifier_is_valid(), with their bound and whether a space may appear inside. */
-const IDENTIFIER_COLUMNS = [
-  {
-    table: 'ledger_accounts',
-    column: 'account_id',
-    constraint: 'ledger_accounts_account_id_valid',
-    max: 100,
-    space: true,
-  },
-  {
-    table: 'ledger_holds',
-    column: 'transaction_id',
-    constraint: 'ledger_holds_transaction_id_valid',
-    max: 100,
-    space: true,
-  },
-  { table: 'ledger_journal', column: 'reference', constraint: 'ledger_journal_reference_valid', max: 100, space: true },
-  { table: 'top_ups', column: 'account_id', constraint: 'top_ups_account_id_valid', max: 100, space: true },
-  { table: 'top_ups', column: 'external_id', constraint: 'top_ups_external_id_valid', max: 40, space: false },
-  {
-    table: 'top_up_attempts',
-    column: 'provider_external_id',
-    constraint: 'top_up_attempts_provider_external_id_valid',
-    max: 40,
-    space: false,
-  },
-] as const;
-
 export class InvisibleIdentifierCharacters1764100000000 implements MigrationInterface {
   name = 'InvisibleIdentifierCharacters1764100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
-      CREATE OR REPLACE FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT length(value) BETWEEN 1 AND max_length
-           AND value !~ '[${FORBIDDEN_CHARACTERS}]'
-           AND value !~ '^[${COMBINING_MARKS}]'
-           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END
-      $$`);
+    await runner.query(identifierFunctionSql(FORBIDDEN_CHARACTERS, { neverFirst: COMBINING_MARKS, replace: true }));
     // a CHECK is not checked again when the function it calls changes: add each one anew
     for (const { table, column, constraint, max, space } of IDENTIFIER_COLUMNS) {
       await runner.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
@@ -161,12 +111,6 @@ export class InvisibleIdentifierCharacters1764100000000 implements MigrationInte
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`
-      CREATE OR REPLACE FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT length(value) BETWEEN 1 AND max_length
-           AND value !~ '[${PREVIOUS_FORBIDDEN_CHARACTERS}]'
-           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END
-      $$`);
+    await runner.query(identifierFunctionSql(PREVIOUS_FORBIDDEN_CHARACTERS, { replace: true }));
   }
 }
