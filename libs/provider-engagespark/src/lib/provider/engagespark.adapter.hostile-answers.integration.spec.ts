@@ -28,10 +28,10 @@ const PHONES = ['+639171234567', '+639181112233', '+639285556677', '+63999123456
   Either.getOrThrow(parsePhoneNumber(text)),
 );
 
-/** Realistic answers of engageSPARK to a top-up (reference shapes), which the hostile answers are made from. */
 /** Our clientRef of the case, put in when the answer is served. */
 const REF = '@@REF@@';
 
+/** Realistic answers of engageSPARK to a top-up (reference shapes), which the hostile answers are made from. */
 const TEMPLATES: readonly unknown[] = [
   {
     id: 9001,
