@@ -1,0 +1,39 @@
+// The input of "request a top-up", one schema for every way in: the AMQP
+// command (v1) and the HTTP API decode the same JSON fields (snake_case).
+import { Schema } from 'effect';
+
+/** A decimal amount: a string such as "10" or "10.50" (a JSON number is accepted and read by its decimal text). */
+export const DecimalAmount = Schema.Union(
+  Schema.String.pipe(Schema.pattern(/^[0-9]{1,15}(\.[0-9]{1,12})?$/), Schema.maxLength(28)),
+  Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
+).annotations({ identifier: 'DecimalAmount', description: 'a decimal amount, e.g. "10.50"' });
+
+/**
+ * A top-up request as callers send it (JSON). Fields:
+ * - `external_id`: the caller's idempotency key (1..40 characters, no spaces), unique per account;
+ * - `account_id`: the account charged;
+ * - `phone_number`: the destination, E.164 (`+63...`) or international digits;
+ * - `currency` (ISO 4217) of `max_amount` and `desired_amount`: the destination's currency
+ *   (amount received) or the account's (amount charged);
+ * - `max_amount`: never exceeded; `desired_amount`: the smallest amount at or above it is chosen;
+ * - `product_id`: a product chosen by the caller instead of the selector;
+ * - `exact_amount`: refuse (nothing held) unless the amount received equals the amount asked
+ *   (`desired_amount`, or `max_amount` when none is given);
+ * - `callback_url`: https URL the top-up's final outcome is POSTed to (signed);
+ * - `metadata`: the caller's own JSON object, returned in events (at most 4 KiB when encoded).
+ */
+export const RequestTopUpInput = Schema.Struct({
+  external_id: Schema.String,
+  account_id: Schema.String,
+  phone_number: Schema.String,
+  currency: Schema.String,
+  max_amount: DecimalAmount,
+  desired_amount: Schema.optional(DecimalAmount),
+  product_id: Schema.optional(Schema.String),
+  exact_amount: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  callback_url: Schema.optional(Schema.String),
+  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+}).annotations({ identifier: 'RequestTopUpInput' });
+
+export type RequestTopUpInput = typeof RequestTopUpInput.Type;
+export type RequestTopUpInputJson = typeof RequestTopUpInput.Encoded;

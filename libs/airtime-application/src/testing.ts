@@ -1,0 +1,2 @@
+// Test helpers of @airtime/application: in-memory layers of every port the use cases need.
+export {};
