@@ -1,0 +1,2 @@
+// The consumer's entry point (filled in below the composition root).
+import 'reflect-metadata';
