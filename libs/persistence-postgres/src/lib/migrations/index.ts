@@ -1,10 +1,12 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
+import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
   InitialSchema1763900000000,
   IdentifierRules1764000000000,
   InvisibleIdentifierCharacters1764100000000,
+  TopUpFlow1764200000000,
 ];

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
+import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -57,8 +58,12 @@ describe('migrations', () => {
       'InitialSchema1763900000000',
       'IdentifierRules1764000000000',
       'InvisibleIdentifierCharacters1764100000000',
+      'TopUpFlow1764200000000',
     ]);
     expect(await tables(db)).toEqual([
+      'account_callback_secrets',
+      'callback_deliveries',
+      'callback_delivery_tries',
       'ledger_accounts',
       'ledger_holds',
       'ledger_journal',
@@ -66,19 +71,21 @@ describe('migrations', () => {
       'processed_messages',
       'provider_products',
       'top_up_attempts',
+      'top_up_requests',
       'top_ups',
+      'transfer_log',
     ]);
     expect(await db.dataSource.showMigrations()).toBe(false);
 
     await undoAll('all');
     expect(await tables(db)).toEqual([]);
     const functions = await db.dataSource.query(
-      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid')`,
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table')`,
     );
     expect(functions).toEqual([]);
 
     await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(await tables(db)).toHaveLength(8);
+    expect(await tables(db)).toHaveLength(13);
   });
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
@@ -102,8 +109,16 @@ describe('migrations', () => {
     }
   };
 
-  it('each identifier migration comes and goes on its own: down leaves exactly the schema before it', async () => {
+  it('each migration after the first comes and goes on its own: down leaves exactly the schema before it', async () => {
     const withRules = await catalogue(db);
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
+      ]),
+    );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(
       await catalogueAfter([new InitialSchema1763900000000(), new IdentifierRules1764000000000()]),
@@ -116,7 +131,8 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the top-up flow's tables
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the invisible-character rule
     await db.dataSource.query(
       `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ($1, 'KES', 2)`,
       ['\u3164'],
@@ -216,6 +232,37 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
          VALUES ('tu-1', (SELECT coalesce(max(number), 0) + 1 FROM top_up_attempts WHERE top_up_id = 'tu-1'), $1, 'InFlight', now(), now())`,
         [value],
       ),
+    top_up_requests_account_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO top_up_requests (top_up_id, account_id, external_id, request, callback_token)
+         VALUES ('tu-1', $1, 'order-1', '{}', 'token-0123456789abcdef')`,
+        [value],
+      ),
+    top_up_requests_external_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO top_up_requests (top_up_id, account_id, external_id, request, callback_token)
+         VALUES ('tu-1', 'a', $1, '{}', 'token-0123456789abcdef')`,
+        [value],
+      ),
+    transfer_log_reference_valid: (value) =>
+      db.dataSource.query(`INSERT INTO transfer_log (provider, reference, record) VALUES ('dtone', $1, '{}')`, [value]),
+    callback_deliveries_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO callback_deliveries (id, event_id, top_up_id, account_id, url, body, next_attempt_at, created_at)
+         VALUES ($1, gen_random_uuid()::text, 'tu-1', 'a', 'https://example.com/cb', '{}', now(), now())`,
+        [value],
+      ),
+    callback_deliveries_account_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO callback_deliveries (id, event_id, top_up_id, account_id, url, body, next_attempt_at, created_at)
+         VALUES (gen_random_uuid()::text, gen_random_uuid()::text, 'tu-1', $1, 'https://example.com/cb', '{}', now(), now())`,
+        [value],
+      ),
+    account_callback_secrets_account_id_valid: (value) =>
+      db.dataSource.query(
+        `INSERT INTO account_callback_secrets (account_id, secret) VALUES ($1, 'a-secret-of-16-chars')`,
+        [value],
+      ),
   };
 
   // the invisible identifiers of issue 8: Hangul filler, Braille blank, Hangul choseong filler
@@ -269,6 +316,48 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
   it('takes a combining mark after its base character', async () => {
     await expect(writers['ledger_accounts_account_id_valid']?.('cafe\u0301')).resolves.toBeDefined();
     await expect(writers['top_ups_external_id_valid']?.('order-\u0915\u093f')).resolves.toBeDefined();
+  });
+
+  it('keeps the transfer log and the callback tries append-only', async () => {
+    await db.dataSource.query(`INSERT INTO transfer_log (provider, reference, record) VALUES ('dtone', 'ref-1', '{}')`);
+    await expect(db.dataSource.query(`UPDATE transfer_log SET provider = 'x'`)).rejects.toThrow(
+      /transfer_log is append-only/,
+    );
+    await expect(db.dataSource.query(`DELETE FROM transfer_log`)).rejects.toThrow(/transfer_log is append-only/);
+    await db.dataSource.query(
+      `INSERT INTO callback_deliveries (id, event_id, top_up_id, account_id, url, body, next_attempt_at, created_at)
+       VALUES ('d-append', 'e-append', 'tu-1', 'a', 'https://example.com/cb', '{}', now(), now())`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO callback_delivery_tries (delivery_id, number, at, duration_ms, status) VALUES ('d-append', 1, now(), 5, 500)`,
+    );
+    await expect(db.dataSource.query(`UPDATE callback_delivery_tries SET status = 200`)).rejects.toThrow(
+      /callback_delivery_tries is append-only/,
+    );
+    await expect(db.dataSource.query(`DELETE FROM callback_delivery_tries`)).rejects.toThrow(
+      /callback_delivery_tries is append-only/,
+    );
+  });
+
+  it('a callback delivery is pending with a next try, or settled once (delivered or abandoned) with none', async () => {
+    const insert = (id: string, next: string, delivered: string, abandoned: string, url = 'https://example.com/cb') =>
+      db.dataSource.query(
+        `INSERT INTO callback_deliveries (id, event_id, top_up_id, account_id, url, body, next_attempt_at, delivered_at, abandoned_at, created_at)
+         VALUES ($1, $1, 'tu-1', 'a', $2, '{}', ${next}, ${delivered}, ${abandoned}, now())`,
+        [id, url],
+      );
+    await expect(insert('p1', 'NULL', 'NULL', 'NULL')).rejects.toThrow(/callback_deliveries_pending_scheduled/);
+    await expect(insert('p2', 'now()', 'now()', 'NULL')).rejects.toThrow(/callback_deliveries_pending_scheduled/);
+    await expect(insert('p3', 'NULL', 'now()', 'now()')).rejects.toThrow(/callback_deliveries_settled_once/);
+    await expect(insert('p4', 'now()', 'NULL', 'NULL', 'ftp://example.com/cb')).rejects.toThrow(
+      /callback_deliveries_url_valid/,
+    );
+    await expect(insert('p5', 'now()', 'NULL', 'NULL', 'https://example.com/a b')).rejects.toThrow(
+      /callback_deliveries_url_valid/,
+    );
+    await expect(insert('p6', 'now()', 'NULL', 'NULL')).resolves.toBeDefined();
+    await expect(insert('p7', 'NULL', 'now()', 'NULL')).resolves.toBeDefined();
+    await expect(insert('p8', 'NULL', 'NULL', 'now()')).resolves.toBeDefined();
   });
 
   it('external ids refuse an inner space; the other identifiers take one', async () => {
