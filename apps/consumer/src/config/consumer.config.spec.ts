@@ -1,0 +1,116 @@
+import { Either } from 'effect';
+import { consumerConfigFrom, LOCAL_SIMULATOR_DVS_URL } from './consumer.config';
+
+const keys = { DTONE_API_KEY: 'key-123', DTONE_API_SECRET: 'very-secret-value' };
+
+const problemsOf = (environment: Record<string, string | undefined>): readonly string[] => {
+  const result = consumerConfigFrom(environment);
+  if (Either.isRight(result)) throw new Error('expected the configuration to be refused');
+  return result.left.problems;
+};
+
+describe('consumerConfigFrom', () => {
+  it('defaults to the DT One adapter pointed at the local DVS simulator, real time, info logs', () => {
+    const config = Either.getOrThrow(consumerConfigFrom(keys));
+    expect(config.provider).toMatchObject({ kind: 'simulator-http', dvs: { baseUrl: LOCAL_SIMULATOR_DVS_URL } });
+    expect(config).toMatchObject({
+      consumerName: 'topup-consumer',
+      logLevel: 'info',
+      clockScale: 1,
+      metrics: { host: '127.0.0.1', port: 9464 },
+      scheduler: { intervalMs: 1_000, batchSize: 100, stalledAfterMs: 120_000 },
+      messaging: { topologyPrefix: 'airtime', prefetch: 50 },
+      database: { url: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    });
+  });
+
+  it('reads every setting it is given', () => {
+    const config = Either.getOrThrow(
+      consumerConfigFrom({
+        ...keys,
+        PROVIDER: 'dtone',
+        DTONE_BASE_URL: 'https://dvs.example.com/v1/',
+        DATABASE_URL: 'postgres://app:pw@db:5432/airtime',
+        AMQP_URL: 'amqp://app:pw@mq:5672/vhost',
+        AMQP_TOPOLOGY_PREFIX: 'prod',
+        AMQP_PREFETCH: '200',
+        CONSUMER_NAME: 'consumer-2',
+        CONSUMER_RETRY_DELAY_MS: '0',
+        METRICS_HOST: '0.0.0.0',
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'debug',
+        SCHEDULER_INTERVAL_MS: '250',
+        SCHEDULER_BATCH_SIZE: '20',
+        STALLED_AFTER_MS: '30000',
+        CLOCK_SCALE: '600',
+      }),
+    );
+    expect(config).toMatchObject({
+      provider: { kind: 'dtone', dvs: { baseUrl: 'https://dvs.example.com/v1', apiKey: 'key-123' } },
+      database: { url: 'postgres://app:pw@db:5432/airtime' },
+      messaging: { url: 'amqp://app:pw@mq:5672/vhost', topologyPrefix: 'prod', prefetch: 200 },
+      consumerName: 'consumer-2',
+      retryDelayMs: 0,
+      metrics: { host: '0.0.0.0', port: 0 },
+      logLevel: 'debug',
+      scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000 },
+      clockScale: 600,
+    });
+  });
+
+  it('needs no DT One keys for the in-process simulator', () => {
+    const config = Either.getOrThrow(consumerConfigFrom({ PROVIDER: 'simulator', SIMULATOR_TIME_SCALE: '0' }));
+    expect(config.provider).toEqual({ kind: 'simulator', timeScale: 0 });
+  });
+
+  it('names every bad variable at once, with what it expects', () => {
+    const problems = problemsOf({
+      PROVIDER: 'carrier-pigeon',
+      METRICS_PORT: '70000',
+      CLOCK_SCALE: 'fast',
+      LOG_LEVEL: 'loud',
+      SCHEDULER_INTERVAL_MS: '1.5',
+      AMQP_PREFETCH: 'lots',
+      DATABASE_URL: 'mysql://root@db/x',
+    });
+    const variables = problems.map((problem) => problem.split(':')[0]);
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        'PROVIDER',
+        'METRICS_PORT',
+        'CLOCK_SCALE',
+        'LOG_LEVEL',
+        'SCHEDULER_INTERVAL_MS',
+        'AMQP_PREFETCH',
+        'DATABASE_URL',
+      ]),
+    );
+    expect(problems).toContain('PROVIDER: expected one of simulator-http, dtone, simulator');
+    expect(problems.join('; ')).not.toMatch(/carrier-pigeon|70000|fast|loud|lots|mysql/);
+  });
+
+  it('asks for the DT One key and secret when the provider is reached over HTTP, never echoing a secret', () => {
+    expect(problemsOf({})).toEqual([
+      'DTONE_API_KEY: required, non-empty, no spaces',
+      'DTONE_API_SECRET: required, non-empty, no spaces',
+    ]);
+    const problems = problemsOf({
+      PROVIDER: 'dtone',
+      DTONE_API_KEY: 'key',
+      DTONE_API_SECRET: 'has a space',
+      AMQP_URL: 'amqp://user:s3cr3t-pass@',
+      DATABASE_URL: 'postgres://user:s3cr3t-pass@ db',
+    });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'AMQP_URL',
+      'DATABASE_URL',
+      'DTONE_API_SECRET',
+    ]);
+    expect(problems.join('; ')).not.toMatch(/s3cr3t|has a space/);
+  });
+
+  it('takes an empty variable as unset', () => {
+    const config = Either.getOrThrow(consumerConfigFrom({ ...keys, LOG_LEVEL: '', METRICS_PORT: '' }));
+    expect(config).toMatchObject({ logLevel: 'info', metrics: { port: 9464 } });
+  });
+});
