@@ -29,3 +29,15 @@ export {
   type CallbackSenderService,
   CALLBACK_SIGNATURE_HEADER,
 } from './lib/ports/callback-deliveries.port';
+
+// M: the top-up command (schema v1), the outbox relay, the caller's callbacks
+export {
+  TopUpCommandV1,
+  type TopUpCommandV1Json,
+  TOP_UP_COMMAND_VERSION,
+  MAX_TOP_UP_COMMAND_BYTES,
+  decodeTopUpCommand,
+  encodeTopUpCommand,
+} from './lib/top-up-command/top-up-command.schema';
+export { MalformedCommand } from './lib/top-up-command/top-up-command.errors';
+export { type RelayOutboxOptions, relayOutbox } from './lib/relay-outbox/relay-outbox.use-case';

@@ -1,0 +1,159 @@
+import { Either } from 'effect';
+import fc from 'fast-check';
+import {
+  decodeTopUpCommand,
+  encodeTopUpCommand,
+  MAX_TOP_UP_COMMAND_BYTES,
+  type TopUpCommandV1Json,
+} from './top-up-command.schema';
+import { MalformedCommand } from './top-up-command.errors';
+
+const valid: TopUpCommandV1Json = {
+  version: 1,
+  external_id: 'order-42',
+  account_id: 'acme',
+  phone_number: '+639171234567',
+  currency: 'PHP',
+  max_amount: '100',
+  desired_amount: '50',
+  callback_url: 'https://acme.example/topups',
+  metadata: { order: 42 },
+};
+
+const reasonOf = (body: Uint8Array | string): string => {
+  const result = decodeTopUpCommand(body);
+  if (Either.isRight(result)) throw new Error('expected a malformed command');
+  expect(result.left).toBeInstanceOf(MalformedCommand);
+  expect(result.left).toMatchObject({ _tag: 'MalformedCommand', code: 'MALFORMED_COMMAND', retryable: false });
+  return result.left.reason;
+};
+
+describe('decodeTopUpCommand (schema v1)', () => {
+  it('reads a v1 command as the request input, without its version, exact_amount defaulting to false', () => {
+    const result = decodeTopUpCommand(Buffer.from(JSON.stringify(valid), 'utf8'));
+    const { version: _version, ...input } = valid;
+    expect(result).toEqual(Either.right({ ...input, exact_amount: false }));
+  });
+
+  it('reads the same command from its text', () => {
+    const result = decodeTopUpCommand(JSON.stringify({ ...valid, exact_amount: true, max_amount: 100 }));
+    expect(Either.isRight(result) && result.right).toMatchObject({ exact_amount: true, max_amount: 100 });
+  });
+
+  it('refuses bytes that are not UTF-8, text that is not JSON, and JSON that is not an object', () => {
+    expect(reasonOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toBe('the body is not UTF-8 text');
+    expect(reasonOf('{"version": 1,')).toBe('the body is not JSON');
+    expect(reasonOf('')).toBe('the body is not JSON');
+    for (const body of ['[]', 'null', '1', '"text"', 'true']) {
+      expect(reasonOf(body)).toBe('the body is not a JSON object');
+    }
+  });
+
+  it('refuses a missing or unsupported version without quoting it', () => {
+    const { version: _version, ...unversioned } = valid;
+    expect(reasonOf(JSON.stringify(unversioned))).toBe('version is missing');
+    for (const version of [2, 0, '1', 1.5, null, 'v1-secret-canary']) {
+      const reason = reasonOf(JSON.stringify({ ...valid, version }));
+      expect(reason).toBe('version is not supported (this consumer reads version 1)');
+    }
+  });
+
+  it('names the fields of a schema failure, never their values', () => {
+    const reason = reasonOf(
+      JSON.stringify({ ...valid, phone_number: 639171234567, max_amount: '1O0', account_id: undefined }),
+    );
+    expect(reason).toContain('phone_number has an unexpected type or value');
+    expect(reason).toContain('max_amount');
+    expect(reason).toContain('account_id is missing');
+    expect(reason).not.toContain('639171234567');
+    expect(reason).not.toContain('1O0');
+  });
+
+  it('refuses a field the schema does not know (a misspelt desired amount must not pass as "no desired amount")', () => {
+    const { desired_amount: _desired, ...rest } = valid;
+    expect(reasonOf(JSON.stringify({ ...rest, desired_ammount: '50' }))).toBe('desired_ammount is not expected');
+  });
+
+  it('refuses a body over 64 KiB before reading it, bytes or text', () => {
+    const big = JSON.stringify({ ...valid, metadata: { pad: 'x'.repeat(MAX_TOP_UP_COMMAND_BYTES) } });
+    expect(reasonOf(big)).toBe(`the body is larger than ${MAX_TOP_UP_COMMAND_BYTES} bytes`);
+    expect(reasonOf(Buffer.from(big))).toBe(`the body is larger than ${MAX_TOP_UP_COMMAND_BYTES} bytes`);
+    // measured in UTF-8 bytes, not characters: 30,000 three-byte characters are 90,000 bytes
+    expect(reasonOf(JSON.stringify({ ...valid, metadata: { pad: '€'.repeat(30_000) } }))).toMatch(/larger than/);
+  });
+
+  it('any byte string decodes to a request input or a MalformedCommand, never a throw', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+        const result = decodeTopUpCommand(bytes);
+        if (Either.isLeft(result)) expect(result.left).toBeInstanceOf(MalformedCommand);
+        else expect(typeof result.right.external_id).toBe('string');
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('any JSON value, and any v1-shaped object with fields of any shape, decodes or is refused, never a throw', () => {
+    const fieldValue = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+    const shaped = fc.record(
+      {
+        version: fc.oneof(fc.constant(1), fc.jsonValue()),
+        external_id: fieldValue,
+        account_id: fieldValue,
+        phone_number: fieldValue,
+        currency: fieldValue,
+        max_amount: fc.oneof(fieldValue, fc.double(), fc.stringMatching(/^[0-9]{1,16}(\.[0-9]{0,13})?$/)),
+        desired_amount: fieldValue,
+        exact_amount: fieldValue,
+        metadata: fieldValue,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), shaped), (value) => {
+        const text = JSON.stringify(value) ?? '';
+        const result = decodeTopUpCommand(text);
+        if (Either.isLeft(result)) expect(result.left).toBeInstanceOf(MalformedCommand);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('never quotes a value in its reason, whatever field it is planted in', () => {
+    const fields = ['external_id', 'account_id', 'phone_number', 'currency', 'max_amount', 'desired_amount'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fields),
+        fc.string({ minLength: 6 }).map((s) => `canary-${s}`),
+        fc.boolean(),
+        (field, canary, asKey) => {
+          // the canary as a value of the wrong shape, or as an unknown key
+          const command = asKey ? { ...valid, [canary]: 1 } : { ...valid, [field]: { nested: canary } };
+          const reason = reasonOf(JSON.stringify(command));
+          expect(reason).not.toContain(canary);
+          expect(reason).not.toContain('639171234567');
+        },
+      ),
+    );
+  });
+});
+
+describe('encodeTopUpCommand', () => {
+  it('writes a v1 command that decodes to the same input', () => {
+    const { version: _version, ...input } = valid;
+    const text = encodeTopUpCommand(input);
+    expect(Either.isRight(text) && JSON.parse(text.right)).toMatchObject({ version: 1, external_id: 'order-42' });
+    expect(Either.flatMap(text, decodeTopUpCommand)).toEqual(Either.right({ ...input, exact_amount: false }));
+  });
+
+  it('refuses what a consumer would refuse, before anything is published', () => {
+    const { version: _version, max_amount: _max, ...input } = valid;
+    const missing = encodeTopUpCommand(input);
+    expect(Either.isLeft(missing) && missing.left.reason).toBe('max_amount is missing');
+    const versioned = encodeTopUpCommand({ ...input, max_amount: '1', version: 2 });
+    expect(Either.isLeft(versioned) && versioned.left.reason).toMatch(/version is not supported/);
+    expect(Either.isLeft(encodeTopUpCommand('text'))).toBe(true);
+    const bigint = encodeTopUpCommand({ ...input, max_amount: '1', metadata: { n: 1n } });
+    expect(Either.isLeft(bigint) && bigint.left.reason).toBe('metadata has no JSON form');
+  });
+});
