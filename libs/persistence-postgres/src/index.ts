@@ -24,6 +24,8 @@ export {
   type OutboxRelayStore,
   type OutboxMessage,
   MAX_OUTBOX_BATCH,
+  outboxFeedLayer,
 } from './lib/outbox/outbox-relay.adapter';
-export { makeProcessedMessages, type ProcessedMessagesStore } from './lib/inbox/processed-messages.adapter';
+export { makeProcessedMessages, type ProcessedMessagesStore, inboxLayer } from './lib/inbox/processed-messages.adapter';
 export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.adapter';
+export { makeTopUpRequestStore, topUpRequestStoreLayer } from './lib/top-up-requests/top-up-request-store.adapter';

@@ -1,5 +1,6 @@
+import { Inbox } from '@airtime/application';
 import { PersistenceFailure } from '@airtime/domain';
-import { Effect, FiberRef } from 'effect';
+import { Effect, FiberRef, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { currentManager, sql } from '../unit-of-work/sql';
 
@@ -37,3 +38,6 @@ export const makeProcessedMessages = (dataSource: DataSource): ProcessedMessages
       return claimed.length > 0;
     }),
 });
+
+/** The application's `Inbox` port over `processed_messages`. */
+export const inboxLayer = (dataSource: DataSource) => Layer.succeed(Inbox, makeProcessedMessages(dataSource));

@@ -1,8 +1,9 @@
+import { Inbox } from '@airtime/application';
 import { Deferred, Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeOutbox } from '../outbox/outbox.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
-import { makeProcessedMessages } from './processed-messages.adapter';
+import { inboxLayer, makeProcessedMessages } from './processed-messages.adapter';
 
 describe('processed messages (inbox) on PostgreSQL', () => {
   let db: TestDatabase;
@@ -72,5 +73,15 @@ describe('processed messages (inbox) on PostgreSQL', () => {
     const result = await Effect.runPromise(Effect.either(inbox().claim('topup-commands', 'm4')));
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
     expect(await Effect.runPromise(unitOfWork().transactionally(inbox().claim('topup-commands', 'm4')))).toBe(true);
+  });
+
+  it("is the application's Inbox through inboxLayer", async () => {
+    const claimTwice = Effect.flatMap(Inbox, (inbox) =>
+      Effect.zip(
+        unitOfWork().transactionally(inbox.claim('topup-commands', 'm5')),
+        unitOfWork().transactionally(inbox.claim('topup-commands', 'm5')),
+      ),
+    );
+    expect(await Effect.runPromise(Effect.provide(claimTwice, inboxLayer(db.dataSource)))).toEqual([true, false]);
   });
 });

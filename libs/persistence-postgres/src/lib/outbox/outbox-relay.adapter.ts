@@ -1,5 +1,6 @@
+import { OutboxFeed } from '@airtime/application';
 import { PersistenceFailure } from '@airtime/domain';
-import { Effect, Either, FiberRef, Schema } from 'effect';
+import { Effect, Either, FiberRef, Layer, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { decodeStored, isoOf } from '../shared/codec-support';
 import { currentManager, sql } from '../unit-of-work/sql';
@@ -111,3 +112,6 @@ export const makeOutboxRelayStore = (dataSource: DataSource): OutboxRelayStore =
           ),
         ),
 });
+
+/** The application's `OutboxFeed` port (what the relay reads and marks) over the outbox. */
+export const outboxFeedLayer = (dataSource: DataSource) => Layer.succeed(OutboxFeed, makeOutboxRelayStore(dataSource));

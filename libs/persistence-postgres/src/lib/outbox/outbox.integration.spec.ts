@@ -1,9 +1,10 @@
+import { OutboxFeed } from '@airtime/application';
 import { type OutboxEvent } from '@airtime/domain';
 import { Deferred, Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { makeOutbox } from './outbox.adapter';
-import { makeOutboxRelayStore, type OutboxMessage } from './outbox-relay.adapter';
+import { makeOutboxRelayStore, type OutboxMessage, outboxFeedLayer } from './outbox-relay.adapter';
 
 const t0 = new Date(Date.UTC(2025, 0, 1, 12));
 const event = (
@@ -149,6 +150,22 @@ describe('outbox on PostgreSQL', () => {
     await Promise.all([runRelay(), runRelay(), runRelay(), runRelay()]);
     expect(published).toHaveLength(count);
     expect(new Set(published).size).toBe(count);
+    expect(await unsent()).toEqual([]);
+  });
+
+  it("is the application's OutboxFeed through outboxFeedLayer", async () => {
+    await Effect.runPromise(outbox().append(event('f1', 0)));
+    const claimed = await Effect.runPromise(
+      Effect.provide(
+        unitOfWork().transactionally(
+          Effect.flatMap(OutboxFeed, (feed) =>
+            Effect.tap(feed.claimBatch(10), (events) => feed.markSent(ids(events), t0)),
+          ),
+        ),
+        outboxFeedLayer(db.dataSource),
+      ),
+    );
+    expect(ids(claimed)).toEqual(['f1']);
     expect(await unsent()).toEqual([]);
   });
 });
