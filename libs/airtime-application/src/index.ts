@@ -41,3 +41,18 @@ export {
 } from './lib/top-up-command/top-up-command.schema';
 export { MalformedCommand } from './lib/top-up-command/top-up-command.errors';
 export { type RelayOutboxOptions, relayOutbox } from './lib/relay-outbox/relay-outbox.use-case';
+export {
+  type DeliverCallbacksOptions,
+  type DeliverCallbacksReport,
+  CALLBACK_EVENT_ID_HEADER,
+  CALLBACK_TIMESTAMP_HEADER,
+  CALLBACK_CONCURRENCY,
+  callbackSignature,
+  callbackHeaders,
+  deliverCallbacks,
+} from './lib/deliver-callbacks/deliver-callbacks.use-case';
+export {
+  CALLBACK_RETRY_DELAYS_MS,
+  MAX_CALLBACK_TRIES,
+  nextCallbackTryAt,
+} from './lib/deliver-callbacks/callback-retry.policy';

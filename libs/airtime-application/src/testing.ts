@@ -15,3 +15,14 @@ export {
   makeRelayEventPublisher,
 } from './testing/relay-event-publisher.fake';
 export { type RelayClock, makeRelayClock } from './testing/relay-clock.fake';
+export {
+  type RelayCallbackRecord,
+  type RelayCallbackDeliveries,
+  makeRelayCallbackDeliveries,
+} from './testing/relay-callback-deliveries.fake';
+export {
+  type RelayCallbackPost,
+  type RelayCallbackAnswer,
+  type RelayCallbackSender,
+  makeRelayCallbackSender,
+} from './testing/relay-callback-sender.fake';
