@@ -30,6 +30,71 @@ export {
   CALLBACK_SIGNATURE_HEADER,
 } from './lib/ports/callback-deliveries.port';
 
+// A: the use cases (each a vertical slice in lib/<use-case>/) and what they share
+export {
+  ProviderCatalogue,
+  type ProviderCatalogueService,
+  type CatalogueKey,
+} from './lib/ports/provider-catalogue.port';
+export {
+  type ProviderCatalogueCacheOptions,
+  DEFAULT_OPERATORS_TTL_MS,
+  DEFAULT_PRODUCTS_TTL_MS,
+  makeCachedProviderCatalogue,
+  cachedProviderCatalogueLayer,
+} from './lib/provider-catalogue/cached-provider-catalogue.adapter';
+export { TopUpNotFound } from './lib/top-up-change/top-up-change.errors';
+export {
+  TOP_UP_EVENT_TYPES,
+  type TopUpEventType,
+  FINAL_TOP_UP_EVENT_TYPES,
+  isFinalEventType,
+  eventTypesOf,
+  eventPayloadOf,
+} from './lib/top-up-change/top-up-events.mapper';
+export {
+  type VersionedTopUp,
+  type SaveError,
+  type SaveServices,
+  applyLedgerMovements,
+  saveNewTopUp,
+  saveTopUpChange,
+  loadTopUp,
+  changeTopUp,
+  MAX_CONCURRENT_RETRIES,
+} from './lib/top-up-change/save-top-up-change.use-case';
+export {
+  InvalidTopUpRequest,
+  OperatorNotFound,
+  ProductNotFound,
+  ExactAmountUnavailable,
+} from './lib/quote-top-up/quote-top-up.errors';
+export { QuoteTopUpInput, type QuoteTopUpInputJson } from './lib/quote-top-up/quote-top-up.input';
+export { type QuoteError, quoteFor, quoteTopUp } from './lib/quote-top-up/quote-top-up.use-case';
+export { ExternalIdConflict } from './lib/request-top-up/request-top-up.errors';
+export {
+  type RequestTopUpResult,
+  type RequestTopUpOptions,
+  type RequestTopUpError,
+  type RequestTopUpServices,
+  requestTopUp,
+} from './lib/request-top-up/request-top-up.use-case';
+export {
+  type SendAttemptResult,
+  type SendAttemptError,
+  type SendAttemptServices,
+  queryAttemptStatus,
+  sendAttemptReporting,
+  sendAttempt,
+} from './lib/send-attempt/send-attempt.use-case';
+export { UnknownProviderTransaction } from './lib/apply-provider-update/apply-provider-update.errors';
+export {
+  type ApplyProviderUpdateResult,
+  type ApplyProviderUpdateOptions,
+  type ApplyProviderUpdateError,
+  applyProviderUpdate,
+} from './lib/apply-provider-update/apply-provider-update.use-case';
+
 // M: the top-up command (schema v1), the outbox relay, the caller's callbacks
 export {
   TopUpCommandV1,

@@ -1,0 +1,121 @@
+// Apply a provider update (a callback, or a poll's answer) to its top-up:
+// state and ledger move together, one event per change; duplicates and stale
+// updates change nothing.
+import {
+  AirtimeProvider,
+  type AttemptNotFound,
+  type AttemptRef,
+  applyProviderEvent,
+  checkDeliveredAmount,
+  Clock,
+  type IllegalTransition,
+  type LedgerError,
+  type PersistenceFailure,
+  preciseOf,
+  type ProviderAnswerMismatch,
+  type ProviderCallback,
+  type TopUp,
+  type TopUpChange,
+  TopUpRepository,
+  type UnitOfWork,
+} from '@airtime/domain';
+import { Effect, Either, Option } from 'effect';
+import {
+  changeTopUp,
+  loadTopUp,
+  type SaveError,
+  type SaveServices,
+  type VersionedTopUp,
+} from '../top-up-change/save-top-up-change.use-case';
+import { TopUpNotFound } from '../top-up-change/top-up-change.errors';
+import { UnknownProviderTransaction } from './apply-provider-update.errors';
+
+export type ApplyProviderUpdateResult =
+  | { readonly _tag: 'Applied'; readonly topUp: TopUp }
+  /** A duplicate or stale update: nothing changed. */
+  | { readonly _tag: 'Unchanged'; readonly topUp: TopUp };
+
+export interface ApplyProviderUpdateOptions {
+  /**
+   * The top-up the update is about, when the transport already knows it
+   * (e.g. from the per-top-up token of the callback URL); otherwise it is
+   * found by the update's provider external id.
+   */
+  readonly topUpId?: string | undefined;
+}
+
+export type ApplyProviderUpdateError =
+  | UnknownProviderTransaction
+  | TopUpNotFound
+  | AttemptNotFound
+  | IllegalTransition
+  | ProviderAnswerMismatch
+  | SaveError
+  | LedgerError
+  | PersistenceFailure;
+
+const ANSWER_FIELDS = { amount: 'receive.amount', currency: 'receive.currency' };
+
+/** The top-up an update is about: by the id the transport knows, else by the attempt's provider external id. */
+const topUpOf = (
+  update: ProviderCallback,
+  options: ApplyProviderUpdateOptions,
+): Effect.Effect<
+  VersionedTopUp,
+  UnknownProviderTransaction | TopUpNotFound | PersistenceFailure,
+  TopUpRepository | AirtimeProvider
+> =>
+  Effect.gen(function* () {
+    if (options.topUpId !== undefined) return yield* loadTopUp(options.topUpId);
+    const provider = yield* AirtimeProvider;
+    if (update.providerExternalId === undefined)
+      return yield* new UnknownProviderTransaction({ provider: provider.id });
+    const found = yield* (yield* TopUpRepository).findByProviderExternalId(update.providerExternalId);
+    return Option.isSome(found) ? found.value : yield* new UnknownProviderTransaction({ provider: provider.id });
+  });
+
+/** The attempt an update names: by our external id when it carries one, else by the provider's transaction id. */
+const refOf = (update: ProviderCallback): AttemptRef =>
+  update.providerExternalId === undefined
+    ? { providerTransactionId: update.providerTransactionId }
+    : { providerExternalId: update.providerExternalId };
+
+/** The domain's change for an update, once its delivered amount (when given) holds to the top-up's. */
+const changeFor =
+  (update: ProviderCallback, providerId: string) =>
+  (topUp: TopUp, now: Date): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition | ProviderAnswerMismatch> =>
+    Either.flatMap(
+      update.receive === undefined
+        ? Either.right(undefined)
+        : checkDeliveredAmount(providerId, preciseOf(topUp.quote.receive), update.receive, ANSWER_FIELDS),
+      () => applyProviderEvent(topUp, update.status, now, refOf(update)),
+    );
+
+/**
+ * Applies a provider's status update to the attempt it names (by provider
+ * external id, else provider transaction id, within the top-up given in
+ * `options` or found by that external id). A delivered amount in another
+ * currency, not positive or above what was asked is a
+ * `ProviderAnswerMismatch` and applies nothing. The top-up, its ledger
+ * movements and its events are written together; a duplicate or stale
+ * update answers `Unchanged` and writes nothing. Updates racing other
+ * writers are decided again on a fresh read.
+ */
+export const applyProviderUpdate = (
+  update: ProviderCallback,
+  options: ApplyProviderUpdateOptions = {},
+): Effect.Effect<
+  ApplyProviderUpdateResult,
+  ApplyProviderUpdateError,
+  SaveServices | AirtimeProvider | Clock | UnitOfWork
+> =>
+  Effect.gen(function* () {
+    const provider = yield* AirtimeProvider;
+    const first = yield* topUpOf(update, options);
+    const result = yield* changeTopUp(
+      // the first read is used once; a retry after a concurrent change reads again
+      Effect.suspend(() => loadTopUp(first.topUp.id)),
+      changeFor(update, provider.id),
+    );
+    return result.changed ? { _tag: 'Applied', topUp: result.topUp } : { _tag: 'Unchanged', topUp: result.topUp };
+  });

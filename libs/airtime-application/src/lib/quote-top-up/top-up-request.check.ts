@@ -1,0 +1,88 @@
+// Reads the decoded fields of a request into domain values (number, currency,
+// amounts), each refusal an `InvalidTopUpRequest` naming the field, never its value.
+import {
+  currencyOf,
+  type Currency,
+  describeParseError,
+  type Money,
+  moneyFromJsonNumber,
+  parseInternationalDigits,
+  parseMoney,
+  parsePhoneNumber,
+  type PhoneNumber,
+} from '@airtime/domain';
+import { Either, ParseResult, Schema } from 'effect';
+import { InvalidTopUpRequest } from './quote-top-up.errors';
+import type { QuoteTopUpInput } from './quote-top-up.input';
+
+/** What chooses the product and amount of a top-up. */
+export interface QuoteRequest {
+  readonly destination: PhoneNumber;
+  readonly maxAmount: Money;
+  readonly desiredAmount?: Money | undefined;
+  readonly productId?: string | undefined;
+  readonly exactAmount: boolean;
+}
+
+const invalid = (field: string, reason: string) => Either.left(new InvalidTopUpRequest({ field, reason }));
+
+const segmentOf = (key: PropertyKey): string =>
+  typeof key === 'number'
+    ? String(key)
+    : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)
+      ? key
+      : '[key]';
+
+/** Decodes `input` with `schema`; a failure names the first field that failed (`describeParseError` says how). */
+export const decodeRequest =
+  <A, I>(schema: Schema.Schema<A, I>) =>
+  (input: unknown): Either.Either<A, InvalidTopUpRequest> =>
+    Either.mapLeft(Schema.decodeUnknownEither(schema)(input, { errors: 'all' }), (error) => {
+      const [first] = ParseResult.ArrayFormatter.formatErrorSync(error);
+      const field = first === undefined || first.path.length === 0 ? 'the body' : first.path.map(segmentOf).join('.');
+      return new InvalidTopUpRequest({ field, reason: describeParseError(error) });
+    });
+
+/** A destination in E.164 (`+63...`) or international digits (`63...`). */
+export const checkPhoneNumber = (text: string): Either.Either<PhoneNumber, InvalidTopUpRequest> =>
+  Either.mapLeft(
+    /^\d+$/.test(text) ? parseInternationalDigits(text) : parsePhoneNumber(text),
+    (error) => new InvalidTopUpRequest({ field: 'phone_number', reason: error.reason }),
+  );
+
+export const checkCurrencyCode = (code: string): Either.Either<Currency, InvalidTopUpRequest> =>
+  Either.mapLeft(currencyOf(code), (error) => new InvalidTopUpRequest({ field: 'currency', reason: error.message }));
+
+/** An exact amount of `currency` from a decimal text or a JSON number (read by its decimal text). */
+export const checkAmount = (
+  field: string,
+  value: string | number,
+  currency: Currency,
+): Either.Either<Money, InvalidTopUpRequest> =>
+  Either.mapLeft(
+    typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency),
+    (error) => new InvalidTopUpRequest({ field, reason: error.reason }),
+  );
+
+const PRODUCT_ID = /^[^\s]{1,100}$/;
+
+/** The domain values of a decoded quote (or request) input. */
+export const checkQuoteRequest = (input: QuoteTopUpInput): Either.Either<QuoteRequest, InvalidTopUpRequest> =>
+  Either.gen(function* () {
+    const destination = yield* checkPhoneNumber(input.phone_number);
+    const currency = yield* checkCurrencyCode(input.currency);
+    const maxAmount = yield* checkAmount('max_amount', input.max_amount, currency);
+    const desiredAmount =
+      input.desired_amount === undefined
+        ? undefined
+        : yield* checkAmount('desired_amount', input.desired_amount, currency);
+    if (input.product_id !== undefined && !PRODUCT_ID.test(input.product_id))
+      return yield* invalid('product_id', 'expected 1 to 100 characters without spaces');
+    return {
+      destination,
+      maxAmount,
+      ...(desiredAmount === undefined ? {} : { desiredAmount }),
+      ...(input.product_id === undefined ? {} : { productId: input.product_id }),
+      exactAmount: input.exact_amount,
+    };
+  });

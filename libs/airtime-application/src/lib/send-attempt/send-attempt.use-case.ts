@@ -1,0 +1,167 @@
+// Send an attempt: start it (committed, durable) before the provider hears of
+// it, send, and apply the answer in a second unit of work. The domain decides
+// whether an attempt may start and what the answer means.
+import {
+  type Attempt,
+  type AttemptNotFound,
+  type AttemptRef,
+  AirtimeProvider,
+  checkSendAnswer,
+  Clock,
+  type ConcurrentModification,
+  type IllegalTransition,
+  type LedgerError,
+  type PersistenceFailure,
+  type ProviderAnswerMismatch,
+  type ProviderError,
+  providerFound,
+  providerNotFound,
+  type ProviderStatusAnswer,
+  attemptUnknown,
+  recordAttemptOutcome,
+  resolveUnknownAttempt,
+  startAttempt,
+  type TopUp,
+  type TopUpChange,
+  UnitOfWork,
+} from '@airtime/domain';
+import { Effect, Either, Option } from 'effect';
+import type { SaveServices } from '../top-up-change/save-top-up-change.use-case';
+import { changeTopUp, loadTopUp, saveTopUpChange } from '../top-up-change/save-top-up-change.use-case';
+import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
+import { readingOfSendError, readingOfTransaction, type SendReading } from './send-outcome.mapper';
+
+/** What sendAttempt did. */
+export type SendAttemptResult =
+  /** An attempt was started, sent, and its answer applied. */
+  | { readonly _tag: 'Sent'; readonly topUp: TopUp; readonly attemptNumber: number }
+  /**
+   * No attempt was started: the domain refused one now (final, an unsettled
+   * attempt, not due, exhausted...) or another worker started it first
+   * (`ConcurrentModification`). Nothing was sent.
+   */
+  | { readonly _tag: 'NotStarted'; readonly topUp: TopUp; readonly reason: string };
+
+export type SendAttemptError =
+  TopUpNotFound | AttemptNotFound | IllegalTransition | ConcurrentModification | LedgerError | PersistenceFailure;
+
+export type SendAttemptServices = SaveServices | AirtimeProvider | Clock | UnitOfWork;
+
+/** The answer's fields as named in a status or send answer (for a mismatch's `field`). */
+const ANSWER_FIELDS = { externalId: 'providerExternalId', amount: 'receive.amount', currency: 'receive.currency' };
+
+/**
+ * Asks the provider what became of an attempt (status by external id). A
+ * transaction it has is held to the request (ours, the currency, not more
+ * than asked) before it counts: `ProviderAnswerMismatch` otherwise.
+ */
+export const queryAttemptStatus = (
+  topUp: TopUp,
+  attempt: Attempt,
+): Effect.Effect<ProviderStatusAnswer, ProviderError, AirtimeProvider> =>
+  Effect.gen(function* () {
+    const provider = yield* AirtimeProvider;
+    const found = yield* provider.statusByExternalId(attempt.providerExternalId);
+    if (Option.isNone(found)) return providerNotFound;
+    const checked: Either.Either<unknown, ProviderAnswerMismatch> = checkSendAnswer(
+      provider.id,
+      { providerExternalId: attempt.providerExternalId, receive: topUp.quote.receive },
+      found.value,
+      ANSWER_FIELDS,
+    );
+    if (Either.isLeft(checked)) return yield* checked.left;
+    return providerFound(found.value.status, found.value.providerTransactionId);
+  });
+
+/** "External id already used": the transaction the provider has is the answer; anything short of it is unknown. */
+const existingTransaction = (topUp: TopUp, attempt: Attempt): Effect.Effect<SendReading, never, AirtimeProvider> =>
+  queryAttemptStatus(topUp, attempt).pipe(
+    Effect.map((answer): SendReading =>
+      answer._tag === 'Found'
+        ? { _tag: 'Answer', answer }
+        : {
+            _tag: 'Outcome',
+            outcome: attemptUnknown('SERVER_ERROR_AFTER_SEND', 'the external id is used, yet no transaction was found'),
+          },
+    ),
+    Effect.catchAll((error) =>
+      Effect.succeed<SendReading>({
+        _tag: 'Outcome',
+        outcome: attemptUnknown('SERVER_ERROR_AFTER_SEND', `the existing transaction could not be read: ${error.code}`),
+      }),
+    ),
+  );
+
+/** Sends the attempt and reads what came back; never fails (a failure is an outcome). */
+const send = (topUp: TopUp, attempt: Attempt): Effect.Effect<SendReading, never, AirtimeProvider | Clock> =>
+  Effect.gen(function* () {
+    const provider = yield* AirtimeProvider;
+    const clock = yield* Clock;
+    const answer = yield* Effect.either(
+      provider.send({
+        providerExternalId: attempt.providerExternalId,
+        product: topUp.quote.product,
+        destination: topUp.destination,
+        receive: topUp.quote.receive,
+      }),
+    );
+    const reading = Either.isRight(answer)
+      ? readingOfTransaction(answer.right)
+      : readingOfSendError(answer.left, yield* clock.now());
+    return reading._tag === 'AlreadyUsed' ? yield* existingTransaction(topUp, attempt) : reading;
+  });
+
+/** The domain's change for a reading of attempt `ref`. */
+export const applyReading = (
+  topUp: TopUp,
+  reading: SendReading,
+  now: Date,
+  ref: AttemptRef,
+): Either.Either<TopUpChange, AttemptNotFound | IllegalTransition> => {
+  switch (reading._tag) {
+    case 'Outcome':
+      return recordAttemptOutcome(topUp, reading.outcome, now, ref);
+    case 'Answer':
+      return resolveUnknownAttempt(topUp, reading.answer, now, ref);
+    case 'AlreadyUsed':
+      // read by `send` before it gets here; as an unknown outcome it can never lead to a resend
+      return recordAttemptOutcome(topUp, attemptUnknown('SERVER_ERROR_AFTER_SEND'), now, ref);
+  }
+};
+
+/**
+ * Starts the next attempt of a top-up (when the domain allows it now),
+ * commits it, sends it, and applies the answer (reading the top-up again,
+ * since a callback may have come first). Another worker starting the same
+ * attempt first (`ConcurrentModification` on the start) means nothing is
+ * sent here. See `SendAttemptResult`.
+ */
+export const sendAttemptReporting = (
+  topUpId: string,
+): Effect.Effect<SendAttemptResult, SendAttemptError, SendAttemptServices> =>
+  Effect.gen(function* () {
+    const before = yield* loadTopUp(topUpId);
+    const provider = yield* AirtimeProvider;
+    const now = yield* (yield* Clock).now();
+    const started = startAttempt(before.topUp, now, provider.id);
+    if (Either.isLeft(started)) return { _tag: 'NotStarted', topUp: before.topUp, reason: started.left._tag } as const;
+    const committed = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, started.right)).pipe(
+      Effect.as(true),
+      Effect.catchTag('ConcurrentModification', () => Effect.succeed(false)),
+    );
+    if (!committed) {
+      const current = yield* loadTopUp(topUpId);
+      return { _tag: 'NotStarted', topUp: current.topUp, reason: 'ConcurrentModification' } as const;
+    }
+    // the attempt is durable: only now may the request leave
+    const { attempt } = started.right;
+    const reading = yield* send(started.right.topUp, attempt);
+    const settled = yield* changeTopUp(loadTopUp(topUpId), (topUp, at) =>
+      applyReading(topUp, reading, at, { attemptNumber: attempt.number }),
+    );
+    return { _tag: 'Sent', topUp: settled.topUp, attemptNumber: attempt.number } as const;
+  });
+
+/** `sendAttemptReporting`, answering the top-up as it is afterwards. */
+export const sendAttempt = (topUpId: string): Effect.Effect<TopUp, SendAttemptError, SendAttemptServices> =>
+  Effect.map(sendAttemptReporting(topUpId), (result) => result.topUp);

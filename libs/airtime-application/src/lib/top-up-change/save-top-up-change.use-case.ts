@@ -1,0 +1,190 @@
+// The one way a top-up change is written: the top-up (insert, or update at
+// the version read), the ledger movements the domain named, one outbox event
+// per change, and a callback delivery for final events when the request
+// carried a callback URL. Callers run it inside `UnitOfWork.transactionally`.
+import {
+  Clock,
+  type ConcurrentModification,
+  type DuplicateKey,
+  IdGenerator,
+  type LedgerError,
+  type LedgerMovementKind,
+  LedgerStore,
+  Outbox,
+  type PersistenceFailure,
+  type TopUp,
+  type TopUpChange,
+  TopUpRepository,
+  UnitOfWork,
+} from '@airtime/domain';
+import { Effect, Option } from 'effect';
+import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
+import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
+import { TopUpNotFound } from './top-up-change.errors';
+import { eventPayloadOf, eventTypesOf, isFinalEventType } from './top-up-events.mapper';
+
+/** A stored top-up with the version its next update must name. */
+export interface VersionedTopUp {
+  readonly topUp: TopUp;
+  readonly version: number;
+}
+
+/** What a change is saved with: the top-up as read (none for a new one) and the change the domain decided. */
+export interface TopUpWrite {
+  readonly before: VersionedTopUp | undefined;
+  readonly change: TopUpChange;
+  /** The top-up's request (metadata, callback URL) when the caller holds it; read from the store otherwise. */
+  readonly request?: Pick<StoredTopUpRequest, 'request' | 'callbackUrl'> | undefined;
+}
+
+export type SaveError = ConcurrentModification | LedgerError | PersistenceFailure;
+
+export type SaveServices =
+  TopUpRepository | LedgerStore | Outbox | IdGenerator | TopUpRequestStore | CallbackDeliveryStore;
+
+/** The ledger call of each movement: the top-up id is the ledger transaction id, its quote's cost the amount. */
+export const applyLedgerMovements = (
+  topUp: TopUp,
+  movements: readonly LedgerMovementKind[],
+): Effect.Effect<void, LedgerError | PersistenceFailure, LedgerStore> =>
+  Effect.flatMap(LedgerStore, (ledger) =>
+    Effect.forEach(
+      movements,
+      (movement) => {
+        const transactionId = topUp.id;
+        const cost = topUp.quote.cost;
+        switch (movement) {
+          case 'AUTHORIZE':
+            return ledger.authorize({
+              accountId: topUp.accountId,
+              currency: cost.currency,
+              transactionId,
+              amountMinor: cost.amountMinor,
+            });
+          case 'VOID':
+            return ledger.voidHold({ transactionId });
+          case 'CAPTURE':
+            return ledger.capture({ transactionId, amountMinor: cost.amountMinor });
+          case 'REVERSE':
+            return ledger.reverse({ transactionId });
+        }
+      },
+      { discard: true },
+    ),
+  );
+
+const metadataOf = (request: Pick<StoredTopUpRequest, 'request'> | undefined) => {
+  const metadata = request?.request['metadata'];
+  return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+    ? (metadata as Readonly<Record<string, unknown>>)
+    : undefined;
+};
+
+/** The outbox events of a change, and the callback deliveries of its final ones. */
+const appendEvents = (write: TopUpWrite): Effect.Effect<void, PersistenceFailure, SaveServices> =>
+  Effect.gen(function* () {
+    const after = write.change.topUp;
+    const types = eventTypesOf(write.before?.topUp, after);
+    if (types.length === 0) return;
+    const request = write.request ?? Option.getOrUndefined(yield* (yield* TopUpRequestStore).findByTopUpId(after.id));
+    const ids = yield* IdGenerator;
+    const outbox = yield* Outbox;
+    const occurredAt = after.updatedAt;
+    const payload = eventPayloadOf(after, occurredAt, metadataOf(request));
+    for (const type of types) {
+      const id = yield* ids.next();
+      yield* outbox.append({ id, type, aggregateId: after.id, payload, occurredAt });
+      if (request?.callbackUrl !== undefined && isFinalEventType(type)) {
+        yield* (yield* CallbackDeliveryStore).enqueue({
+          id: yield* ids.next(),
+          eventId: id,
+          topUpId: after.id,
+          accountId: after.accountId,
+          url: request.callbackUrl,
+          body: JSON.stringify({ id, type, occurredAt: occurredAt.toISOString(), data: payload }),
+          nextAttemptAt: occurredAt,
+          createdAt: occurredAt,
+        });
+      }
+    }
+  });
+
+/** The movements and events of a change whose top-up is written. */
+const afterWrite = (write: TopUpWrite): Effect.Effect<void, LedgerError | PersistenceFailure, SaveServices> =>
+  Effect.zipRight(applyLedgerMovements(write.change.topUp, write.change.movements), appendEvents(write));
+
+/**
+ * Writes a new top-up (`DuplicateKey` when its (account, external id) is
+ * taken), then its movements and events. Run it inside a unit of work.
+ */
+export const saveNewTopUp = (
+  change: TopUpChange,
+  request: Pick<StoredTopUpRequest, 'request' | 'callbackUrl'>,
+): Effect.Effect<VersionedTopUp, DuplicateKey | LedgerError | PersistenceFailure, SaveServices> =>
+  Effect.gen(function* () {
+    yield* (yield* TopUpRepository).insert(change.topUp);
+    yield* afterWrite({ before: undefined, change, request });
+    return { topUp: change.topUp, version: 1 };
+  });
+
+/**
+ * Writes a change of a stored top-up: the top-up first, at the version read
+ * (`ConcurrentModification` fails fast when another writer got there
+ * first), then its ledger movements, then its events. Run it inside a unit
+ * of work.
+ */
+export const saveTopUpChange = (
+  before: VersionedTopUp,
+  change: TopUpChange,
+): Effect.Effect<VersionedTopUp, SaveError, SaveServices> =>
+  Effect.gen(function* () {
+    yield* (yield* TopUpRepository).update(change.topUp, before.version);
+    yield* afterWrite({ before, change });
+    return { topUp: change.topUp, version: before.version + 1 };
+  });
+
+/** The stored top-up and its version, or `TopUpNotFound`. */
+export const loadTopUp = (
+  topUpId: string,
+): Effect.Effect<VersionedTopUp, TopUpNotFound | PersistenceFailure, TopUpRepository> =>
+  Effect.flatMap(TopUpRepository, (repository) =>
+    Effect.flatMap(repository.findById(topUpId), (found) =>
+      Option.match(found, {
+        onNone: () => Effect.fail(new TopUpNotFound({ topUpId })),
+        onSome: (stored) => Effect.succeed(stored),
+      }),
+    ),
+  );
+
+/** How many times a change is decided again on a fresh read after another writer changed the top-up. */
+export const MAX_CONCURRENT_RETRIES = 5;
+
+/** What `changeTopUp` did: `changed` is false when the domain's answer left the top-up as it was. */
+export interface ChangedTopUp extends VersionedTopUp {
+  readonly changed: boolean;
+}
+
+/**
+ * Reads a top-up, lets `decide` (the domain) change it at the clock's now,
+ * and saves the change in one unit of work. When another writer changed the
+ * top-up meanwhile, it reads it again and decides again (the domain's
+ * answers converge whatever the order), up to MAX_CONCURRENT_RETRIES times.
+ */
+export const changeTopUp = <E, R>(
+  read: Effect.Effect<VersionedTopUp, TopUpNotFound | PersistenceFailure, TopUpRepository>,
+  decide: (topUp: TopUp, now: Date) => Effect.Effect<TopUpChange, E, R>,
+): Effect.Effect<ChangedTopUp, E | TopUpNotFound | SaveError, R | SaveServices | Clock | UnitOfWork> =>
+  Effect.gen(function* () {
+    const before = yield* read;
+    const now = yield* (yield* Clock).now();
+    const change = yield* decide(before.topUp, now);
+    if (change.topUp === before.topUp && change.movements.length === 0) return { ...before, changed: false };
+    const saved = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, change));
+    return { ...saved, changed: true };
+  }).pipe(
+    Effect.retry({
+      times: MAX_CONCURRENT_RETRIES,
+      while: (error) =>
+        typeof error === 'object' && error !== null && '_tag' in error && error._tag === 'ConcurrentModification',
+    }),
+  );
