@@ -29,3 +29,4 @@ export {
 export { makeProcessedMessages, type ProcessedMessagesStore, inboxLayer } from './lib/inbox/processed-messages.adapter';
 export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.adapter';
 export { makeTopUpRequestStore, topUpRequestStoreLayer } from './lib/top-up-requests/top-up-request-store.adapter';
+export { makeTransferLog, transferLogLayer } from './lib/transfer-log/transfer-log.adapter';

@@ -74,6 +74,9 @@ export class TopUpFlow1764200000000 implements MigrationInterface {
         id           bigserial   PRIMARY KEY,
         provider     text        NOT NULL CONSTRAINT transfer_log_provider_valid CHECK (provider ~ '^[!-~]{1,100}$'),
         reference    text        NOT NULL,
+        -- the attempt that held the reference when the exchange was logged (a resend after "not found"
+        -- reuses its attempt's reference); NULL when none was stored yet
+        attempt_number smallint  CHECK (attempt_number BETWEEN 1 AND 20),
         record       jsonb       NOT NULL CONSTRAINT transfer_log_record_is_object CHECK (jsonb_typeof(record) = 'object'),
         recorded_at  timestamptz NOT NULL DEFAULT now()
       )`);
