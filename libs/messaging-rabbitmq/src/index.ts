@@ -55,3 +55,20 @@ export {
   DEAD_LETTER_HEADERS,
   makeConsumerRunner,
 } from './lib/consumer/consumer.runner';
+export {
+  EVENT_TYPE_HEADER,
+  EVENT_AGGREGATE_HEADER,
+  eventMessageOf,
+  makeEventPublisher,
+  eventPublisherLayer,
+} from './lib/publisher/event-publisher.adapter';
+export {
+  type TopUpCommandToPublish,
+  type PublishProgress,
+  type PublishTopUpCommandsOptions,
+  type PublishTopUpCommandsReport,
+  type UnpublishedCommand,
+  COMMAND_VERSION_HEADER,
+  TOP_UP_COMMAND_TYPE,
+  publishTopUpCommands,
+} from './lib/publisher/top-up-command.client';
