@@ -30,3 +30,11 @@ export { makeProcessedMessages, type ProcessedMessagesStore, inboxLayer } from '
 export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.adapter';
 export { makeTopUpRequestStore, topUpRequestStoreLayer } from './lib/top-up-requests/top-up-request-store.adapter';
 export { makeTransferLog, transferLogLayer } from './lib/transfer-log/transfer-log.adapter';
+export {
+  makeCallbackDeliveryStore,
+  callbackDeliveryStoreLayer,
+  setCallbackSigningSecret,
+  MAX_CALLBACK_BATCH,
+  CALLBACK_SECRET_MIN_LENGTH,
+  CALLBACK_SECRET_MAX_LENGTH,
+} from './lib/callbacks/callback-delivery-store.adapter';

@@ -45,3 +45,17 @@ export const isoOf = (date: Date, what: string): Either.Either<string, Persisten
     : Either.left(
         new PersistenceFailure({ reason: `${what} is not a valid date and cannot be stored`, retryable: false }),
       );
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text a text or jsonb column can hold: a NUL or an unpaired surrogate (a
+ * provider's broken body, say) becomes U+FFFD; with `maxLength`, cut to that
+ * many code points. For logs only, never for what must stay exact.
+ */
+export const storableText = (text: string, maxLength?: number): string => {
+  const clean = text.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD');
+  if (maxLength === undefined || clean.length <= maxLength) return clean;
+  const codePoints = Array.from(clean);
+  return codePoints.length <= maxLength ? clean : codePoints.slice(0, maxLength).join('');
+};

@@ -3,7 +3,7 @@ import { type StoredExchange, TransferLog, type TransferLogEntry, type TransferL
 import type { PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, Layer, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
-import { decodeStored, encodeStored } from '../shared/codec-support';
+import { decodeStored, encodeStored, storableText } from '../shared/codec-support';
 import { currentManager, sql } from '../unit-of-work/sql';
 
 /** An ISO 8601 instant as text (kept as written). */
@@ -33,11 +33,9 @@ const ExchangeRow = Schema.Struct({
 const encodeRecord = encodeStored(ExchangeRecord);
 const decodeExchangeRow = decodeStored(ExchangeRow);
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Text jsonb can hold: a NUL or an unpaired surrogate (a provider's broken body) becomes U+FFFD. */
+/** Text jsonb can hold (see `storableText`). */
 const storable = <T extends string | null | undefined>(text: T): T =>
-  (typeof text === 'string' ? text.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD') : text) as T;
+  (typeof text === 'string' ? storableText(text) : text) as T;
 
 const storableEntry = (entry: TransferLogEntry): TransferLogEntry => ({
   ...entry,
