@@ -37,3 +37,9 @@ export const REDACTED_PATHS: readonly string[] = REDACTED_FIELDS.flatMap((field)
 ]);
 
 export const REDACTION_CENSOR = '[redacted]';
+
+/** Runs of 7 or more digits (possibly grouped with spaces, dots, dashes or parentheses, after a "+"): phone-like. */
+const NUMBER_RUN = /\+?\d(?:[\s().-]*\d){6,}/g;
+
+/** Free text (a defect's message) with every phone-like run of digits replaced. */
+export const maskNumbers = (text: string): string => text.replace(NUMBER_RUN, '[number]');

@@ -1,0 +1,86 @@
+// The one table of the consumer's answers: every error the top-up command
+// handler can fail with, by `_tag`, to what becomes of its message. Typed
+// with `satisfies Record<TopUpCommandError['_tag'], ...>`: an error the
+// handler can fail with and this table does not name fails the type-check,
+// and so does a name that is no longer an error of the handler.
+//
+// - `dead-letter`: the same message can never succeed (malformed, invalid,
+//   a conflict, nothing to sell): it goes to the dead-letter queue with
+//   `<code>: <message>` as its reason (messages name fields and kinds, never
+//   a value);
+// - `retry`: a transient failure; the message goes back to the queue, and
+//   past the queue's delivery limit the broker dead-letters it;
+// - `retry-if-retryable`: the error says (`isRetryable`);
+// - `ack`: the message's work is durable; nothing more to do with it.
+import { isRetryable } from '@airtime/domain';
+import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
+import type { TopUpCommandError } from './top-up-command.handler';
+
+export type ConsumeRule = 'ack' | 'retry' | 'retry-if-retryable' | 'dead-letter';
+
+export const CONSUME_ERRORS = {
+  // the body
+  MalformedCommand: 'dead-letter',
+  // the request
+  InvalidTopUpRequest: 'dead-letter',
+  ExternalIdConflict: 'dead-letter',
+  InvalidIdentifier: 'dead-letter',
+  InvalidTopUp: 'dead-letter',
+  // quoting: nothing to sell for this request
+  OperatorNotFound: 'dead-letter',
+  ProductNotFound: 'dead-letter',
+  ExactAmountUnavailable: 'dead-letter',
+  NoMatchingProduct: 'dead-letter',
+  CurrencyNotAccepted: 'dead-letter',
+  InvalidSelectionRequest: 'dead-letter',
+  // the ledger's hold: an account that cannot pay is a REJECTED top-up, not an error; these are requests it
+  // refuses for good (no such account, another currency, a transaction id already used for another amount)
+  AccountNotFound: 'dead-letter',
+  AccountAlreadyOpen: 'dead-letter',
+  CreditLimitInUse: 'dead-letter',
+  InvalidLedgerAmount: 'dead-letter',
+  InvalidLedgerCurrency: 'dead-letter',
+  InsufficientFunds: 'dead-letter',
+  IdempotencyConflict: 'dead-letter',
+  HoldNotFound: 'dead-letter',
+  HoldAlreadySettled: 'dead-letter',
+  CaptureExceedsHold: 'dead-letter',
+  HoldNotCaptured: 'dead-letter',
+  // the provider's catalogue reads (lookup, products): nothing is sent while requesting
+  ProviderUnavailable: 'retry',
+  ProviderRateLimited: 'retry',
+  ProviderRetryLater: 'retry',
+  // a read that got no answer changed nothing at the provider: reading again is safe
+  ProviderOutcomeUnknown: 'retry',
+  ProviderRejected: 'retry-if-retryable',
+  ProviderAnswerMismatch: 'dead-letter',
+  ProviderResponseInvalid: 'retry',
+  ExternalIdAlreadyUsed: 'dead-letter',
+  StatusQueryUnsupported: 'dead-letter',
+  // the store
+  PersistenceFailure: 'retry-if-retryable',
+  // another consumer is creating the same top-up right now: next time it is a repeat
+  DuplicateKey: 'retry',
+  // the top-up is committed; the scheduler takes its send over
+  FirstSendDeferred: 'ack',
+} as const satisfies Record<TopUpCommandError['_tag'], ConsumeRule>;
+
+/** The dead-letter reason of an error: its stable code and its message. */
+export const reasonOf = (error: TopUpCommandError): string => `${error.code}: ${error.message}`;
+
+/** What becomes of the message of a handler that failed with `error`. */
+export const decisionOf = (error: TopUpCommandError): ConsumeDecision => {
+  const rule: ConsumeRule = CONSUME_ERRORS[error._tag];
+  switch (rule) {
+    case 'ack':
+      return ConsumeDecision.Ack();
+    case 'retry':
+      return ConsumeDecision.Retry({ reason: reasonOf(error) });
+    case 'dead-letter':
+      return ConsumeDecision.DeadLetter({ reason: reasonOf(error) });
+    case 'retry-if-retryable':
+      return isRetryable(error)
+        ? ConsumeDecision.Retry({ reason: reasonOf(error) })
+        : ConsumeDecision.DeadLetter({ reason: reasonOf(error) });
+  }
+};

@@ -1,0 +1,145 @@
+// Handles one top-up command off the queue: decode it (schema v1), request
+// the top-up with the message's inbox claim in the same unit of work, then
+// send its first attempt. Whatever fails is answered by the one table of
+// the consumer (consume-errors.table.ts): ack, retry or dead-letter with a
+// reason. A duplicate (the same message again, or the same request under
+// another message id) is acknowledged with no second send.
+import { createHash } from 'node:crypto';
+import {
+  decodeTopUpCommand,
+  type MalformedCommand,
+  requestTopUp,
+  type RequestTopUpError,
+  type RequestTopUpServices,
+  sendAttemptReporting,
+  type SendAttemptServices,
+} from '@airtime/application';
+import type { TopUp } from '@airtime/domain';
+import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
+import { Cause, Effect, Exit, Option } from 'effect';
+import type { ConsumerMetrics } from '../observability/consumer-metrics';
+import type { ConsumerLogger } from '../observability/logger';
+import { maskNumbers } from '../observability/log.redaction';
+import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
+import { FirstSendDeferred } from './top-up-command.errors';
+
+export type TopUpCommandServices = RequestTopUpServices | SendAttemptServices;
+
+/** Every error the handler's program can fail with (the table's keys). */
+export type TopUpCommandError = MalformedCommand | RequestTopUpError | FirstSendDeferred;
+
+/** What a handled command came to. */
+export type HandledCommand =
+  | { readonly outcome: 'duplicate'; readonly topUp?: TopUp | undefined }
+  | { readonly outcome: 'accepted' | 'rejected'; readonly topUp: TopUp; readonly sent: boolean };
+
+/** The ids a log line of the command carries, as they become known (never the phone number). */
+export interface CommandLogFields {
+  messageId?: string;
+  externalId?: string;
+  accountId?: string;
+  topUpId?: string;
+}
+
+/** The inbox id of a message without a message id: the hash of its bytes (the same bytes, the same id). */
+export const derivedMessageId = (body: Uint8Array): string =>
+  `sha256:${createHash('sha256').update(body).digest('hex')}`;
+
+/** The program of one delivery (the handler runs it through the consumer's runtime). */
+export const handleTopUpCommand = (
+  delivery: Delivery,
+  consumerName: string,
+  fields: CommandLogFields = {},
+): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
+  Effect.gen(function* () {
+    const messageId = delivery.messageId ?? derivedMessageId(delivery.body);
+    fields.messageId = messageId;
+    const input = yield* decodeTopUpCommand(delivery.body);
+    fields.externalId = input.external_id;
+    fields.accountId = input.account_id;
+    const requested = yield* requestTopUp(input, { inbox: { consumer: consumerName, messageId } });
+    if (requested._tag === 'AlreadyProcessed') return { outcome: 'duplicate' } as const;
+    fields.topUpId = requested.topUp.id;
+    if (requested._tag === 'Repeated') return { outcome: 'duplicate', topUp: requested.topUp } as const;
+    const topUpId = requested.topUp.id;
+    const sent = yield* sendAttemptReporting(topUpId).pipe(
+      Effect.annotateLogs({ topUpId }),
+      Effect.mapError((error) => new FirstSendDeferred({ topUpId, failure: `${error.code}: ${error.message}` })),
+    );
+    return {
+      outcome: sent.topUp.status.class === 'REJECTED' ? 'rejected' : 'accepted',
+      topUp: sent.topUp,
+      sent: sent._tag === 'Sent',
+    } as const;
+  }).pipe(Effect.annotateLogs({ externalId: fields.externalId, messageId: delivery.messageId }));
+
+/** Runs effect programs that need the handler's services (the consumer's ManagedRuntime). */
+export interface CommandRuntime {
+  readonly runPromiseExit: <A, E>(
+    effect: Effect.Effect<A, E, TopUpCommandServices>,
+  ) => Promise<Exit.Exit<A, E | never>>;
+}
+
+export interface TopUpCommandHandlerOptions {
+  readonly runtime: CommandRuntime;
+  /** The inbox's consumer name. */
+  readonly consumerName: string;
+  readonly logger: ConsumerLogger;
+  readonly metrics: Pick<ConsumerMetrics, 'commands' | 'deadLetters'>;
+}
+
+export type TopUpCommandHandler = (delivery: Delivery) => Promise<ConsumeDecision>;
+
+const describeDefect = (cause: Cause.Cause<unknown>): string => {
+  const defect = Cause.squash(cause);
+  return maskNumbers(defect instanceof Error ? `${defect.name}: ${defect.message}` : 'unexpected defect');
+};
+
+/** The handler the consumer runner calls for each delivery. */
+export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): TopUpCommandHandler => {
+  const { runtime, consumerName, logger, metrics } = options;
+  return async (delivery) => {
+    const fields: CommandLogFields = {};
+    const exit = await runtime.runPromiseExit(handleTopUpCommand(delivery, consumerName, fields));
+    const log = logger.child({ ...fields, deliveryCount: delivery.deliveryCount });
+    if (Exit.isSuccess(exit)) {
+      const handled = exit.value;
+      metrics.commands.inc({ outcome: handled.outcome });
+      log.info(
+        {
+          outcome: handled.outcome,
+          status: handled.topUp?.status.status,
+          ...('sent' in handled ? { sent: handled.sent } : {}),
+        },
+        'top-up command handled',
+      );
+      return ConsumeDecision.Ack();
+    }
+    const failure = Cause.failureOption(exit.cause);
+    if (Option.isNone(failure)) {
+      const reason = describeDefect(exit.cause);
+      metrics.commands.inc({ outcome: 'retried' });
+      log.error({ reason }, 'top-up command handler died; the message will be retried');
+      return ConsumeDecision.Retry({ reason: `handler defect: ${reason}` });
+    }
+    const error = failure.value;
+    const decision = decisionOf(error);
+    const rule = CONSUME_ERRORS[error._tag];
+    ConsumeDecision.$match(decision, {
+      Ack: () => {
+        metrics.commands.inc({ outcome: 'accepted' });
+        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command acknowledged');
+      },
+      Retry: () => {
+        metrics.commands.inc({ outcome: 'retried' });
+        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command will be retried');
+      },
+      DeadLetter: () => {
+        metrics.commands.inc({ outcome: 'dead_lettered' });
+        metrics.deadLetters.inc({ code: error.code });
+        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command dead-lettered');
+      },
+    });
+    return decision;
+  };
+};
