@@ -1,5 +1,55 @@
 // Test helpers of @airtime/application: in-memory layers of every port the use cases need.
-export {};
+// A: the in-memory world of the use cases (every port), the scripted provider, a sample catalogue
+export {
+  type InMemoryLayersOptions,
+  type InMemoryWorld,
+  inMemoryLayers,
+  type InMemoryServices,
+} from './testing/in-memory-layers.fixture';
+export {
+  type Tables,
+  type OutboxRecord,
+  type DeliveryRecord,
+  type InMemoryDatabase,
+  emptyTables,
+  makeInMemoryDatabase,
+  inMemoryUnitOfWorkLayer,
+} from './testing/in-memory-database.fake';
+export { makeInMemoryLedgerStore, inMemoryLedgerStoreLayer } from './testing/in-memory-ledger-store.adapter';
+export {
+  type InMemoryTransferLog,
+  makeInMemoryTopUpRepository,
+  makeInMemoryOutbox,
+  makeInMemoryOutboxFeed,
+  makeInMemoryInbox,
+  makeInMemoryTopUpRequestStore,
+  makeInMemoryCallbackDeliveryStore,
+  setInMemoryCallbackSecret,
+  makeInMemoryTransferLog,
+  inMemoryStoreLayers,
+} from './testing/in-memory-stores.adapter';
+export { type ManualClock, makeManualClock, manualClockLayer } from './testing/manual-clock.fake';
+export { type SequentialIds, makeSequentialIds, sequentialIdsLayer } from './testing/sequential-ids.fake';
+export {
+  type SendScript,
+  type StatusScript,
+  type ArrivedTransaction,
+  type ProviderCall,
+  type ScriptedProviderOptions,
+  type ScriptedProvider,
+  makeScriptedProvider,
+  scriptedProviderLayer,
+} from './testing/scripted-provider.fake';
+export {
+  USD,
+  PHP,
+  KES,
+  sampleCatalogue,
+  SAMPLE_PH_NUMBER,
+  SAMPLE_KE_NUMBER,
+  sampleRequestInput,
+  fundAccount,
+} from './testing/sample-catalogue.fixture';
 
 // M: in-memory relay and callback doubles (unit of work with locks, outbox feed, broker, clock, callbacks)
 export { type FakeTransaction, type RelayUnitOfWork, makeRelayUnitOfWork } from './testing/relay-unit-of-work.fake';

@@ -1,0 +1,76 @@
+// The LedgerStore port over the domain's pure ledger, in the in-memory
+// database: the same rules and errors as the PostgreSQL store, a refused
+// authorization recorded (and committed with the caller's unit of work).
+import {
+  authorize,
+  capture,
+  deposit,
+  findAccount,
+  type Ledger,
+  LedgerStore,
+  type LedgerStoreService,
+  openAccount,
+  reverse,
+  setCreditLimit,
+  AccountNotFound,
+  voidHold,
+} from '@airtime/domain';
+import { Effect, Either, Layer } from 'effect';
+import type { InMemoryDatabase, Tables } from './in-memory-database.fake';
+
+const withLedger = (tables: Tables, ledger: Ledger): Tables => ({ ...tables, ledger });
+
+/** Runs a pure ledger operation on the stored ledger: its new ledger is kept on success only. */
+const movement =
+  <I, A extends { readonly ledger: Ledger }, E>(
+    database: InMemoryDatabase,
+    operation: (ledger: Ledger, input: I) => Either.Either<A, E>,
+  ) =>
+  (input: I): Effect.Effect<A, E> =>
+    Effect.flatMap(
+      database.update((tables) => {
+        const result = operation(tables.ledger, input);
+        return [result, Either.isRight(result) ? withLedger(tables, result.right.ledger) : tables] as const;
+      }),
+      (result) => result,
+    );
+
+export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStoreService => {
+  const stored = <I, A extends { readonly ledger: Ledger }, E>(
+    operation: (ledger: Ledger, input: I) => Either.Either<A, E>,
+  ) => movement(database, operation);
+  return {
+    openAccount: (input) => Effect.map(stored(openAccount)(input), (result) => result.account),
+    setCreditLimit: (input) => Effect.map(stored(setCreditLimit)(input), (result) => result.account),
+    deposit: (input) => Effect.map(stored(deposit)(input), ({ entry, applied }) => ({ entry, applied })),
+    // a refusal for funds is kept (a failed claim stays failed), then reported
+    authorize: (input) =>
+      Effect.flatMap(
+        database.update((tables) => {
+          const result = authorize(tables.ledger, input);
+          return [
+            result,
+            withLedger(tables, Either.isRight(result) ? result.right.ledger : result.left.ledger),
+          ] as const;
+        }),
+        (result) =>
+          Either.isRight(result)
+            ? Effect.succeed({ entry: result.right.entry, applied: result.right.applied })
+            : Effect.fail(result.left.error),
+      ),
+    voidHold: (input) => Effect.map(stored(voidHold)(input), ({ entry, applied }) => ({ entry, applied })),
+    capture: (input) => Effect.map(stored(capture)(input), ({ entry, applied }) => ({ entry, applied })),
+    reverse: (input) => Effect.map(stored(reverse)(input), ({ entry, applied }) => ({ entry, applied })),
+    account: (accountId, currencyCode) =>
+      Effect.flatMap(
+        database.read((tables) => findAccount(tables.ledger, accountId, currencyCode)),
+        (account) =>
+          account === undefined
+            ? Effect.fail(new AccountNotFound({ accountId, currency: currencyCode }))
+            : Effect.succeed(account),
+      ),
+  };
+};
+
+export const inMemoryLedgerStoreLayer = (database: InMemoryDatabase): Layer.Layer<LedgerStore> =>
+  Layer.succeed(LedgerStore, makeInMemoryLedgerStore(database));
