@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { callbackHeaders, deliverCallbacks } from '@airtime/application';
+import { makeRelayCallbackDeliveries, makeRelayClock, makeRelayUnitOfWork } from '@airtime/application/testing';
+import { Effect, Layer } from 'effect';
+import { fetchCallbackSenderLayer, makeFetchCallbackSender } from './fetch-callback-sender.adapter';
+
+interface Received {
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+}
+
+let server: Server;
+let base: string;
+const received: Received[] = [];
+let handler: (request: IncomingMessage, response: ServerResponse) => void;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        body: Buffer.concat(chunks),
+      });
+      handler(request, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+beforeEach(() => {
+  received.length = 0;
+  handler = (_request, response) => response.writeHead(200).end('ok');
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const body = JSON.stringify({ type: 'topup.completed', topUpId: 'topup-1', note: 'café €' });
+const post = (url: string, options: Parameters<typeof makeFetchCallbackSender>[0] = {}) =>
+  Effect.runPromise(makeFetchCallbackSender(options).post(url, body, { 'X-Airtime-Event-Id': 'evt-1' }));
+
+describe('fetch callback sender (a local HTTP server)', () => {
+  it('POSTs the exact body bytes as JSON with the given headers, and answers the status and duration', async () => {
+    const answer = await post(`${base}/hooks/acme?token=t0k3n`);
+    expect(answer).toEqual({ status: 200, durationMs: expect.any(Number) });
+    const [request] = received;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe('/hooks/acme?token=t0k3n');
+    expect(request?.body.equals(Buffer.from(body, 'utf8'))).toBe(true);
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-airtime-event-id': 'evt-1',
+      'user-agent': 'airtime-callbacks/1',
+    });
+  });
+
+  it('answers a 4xx or 5xx status as it came', async () => {
+    handler = (_request, response) => response.writeHead(503).end('down');
+    expect(await post(`${base}/x`)).toMatchObject({ status: 503 });
+    handler = (_request, response) => response.writeHead(410).end();
+    expect(await post(`${base}/x`)).toMatchObject({ status: 410 });
+  });
+
+  it('never follows a redirect: the 3xx is the answer and its target is never called', async () => {
+    handler = (request, response) => {
+      if (request.url === '/moved') response.writeHead(307, { location: `${base}/target` }).end();
+      else response.writeHead(200).end();
+    };
+    expect(await post(`${base}/moved`)).toEqual({
+      status: 307,
+      durationMs: expect.any(Number),
+      error: 'HTTP 307 (redirects are not followed)',
+    });
+    expect(received.map((r) => r.path)).toEqual(['/moved']);
+  });
+
+  it('gives up after the timeout with no status', async () => {
+    handler = () => undefined; // never answers
+    const answer = await post(`${base}/slow`, { timeoutMs: 200 });
+    expect(answer).toEqual({ status: null, durationMs: expect.any(Number), error: 'no answer within 200 ms' });
+    expect(answer.durationMs).toBeGreaterThanOrEqual(190);
+    expect(answer.durationMs).toBeLessThan(2_000);
+  });
+
+  it('names a refused connection by its code, never by a message quoting the URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const answer = await post(`http://127.0.0.1:${port}/hooks?token=secret-token`);
+    expect(answer).toMatchObject({ status: null, error: 'no answer (ECONNREFUSED)' });
+    expect(JSON.stringify(answer)).not.toContain('secret-token');
+  });
+
+  it('reads no more than a few KiB of an endless answer', async () => {
+    let written = 0;
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = (): void => {
+        while (!response.destroyed && response.write(chunk)) written += chunk.length;
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      pump();
+    };
+    const answer = await post(`${base}/endless`, { timeoutMs: 5_000 });
+    expect(answer.status).toBe(200);
+    expect(answer.durationMs).toBeLessThan(2_000);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses a URL that is not http(s) without any request', async () => {
+    expect(await post('file:///etc/passwd')).toEqual({
+      status: null,
+      durationMs: 0,
+      error: 'the callback URL is not http(s)',
+    });
+    expect(await post('not a url')).toMatchObject({ status: null, error: 'the callback URL cannot be read' });
+    expect(received).toEqual([]);
+  });
+
+  it('delivers a signed callback end to end with deliverCallbacks', async () => {
+    const unitOfWork = makeRelayUnitOfWork();
+    const store = makeRelayCallbackDeliveries(unitOfWork);
+    const clock = makeRelayClock(new Date('2026-12-01T10:00:00Z'));
+    store.setSecret('acme', 'whsec-acme');
+    Effect.runSync(
+      store.service.enqueue({
+        id: 'dlv-1',
+        eventId: 'evt-1',
+        topUpId: 'topup-1',
+        accountId: 'acme',
+        url: `${base}/hooks/acme`,
+        body,
+        nextAttemptAt: clock.now(),
+        createdAt: clock.now(),
+      }),
+    );
+    const report = await Effect.runPromise(
+      deliverCallbacks({ batchSize: 10 }).pipe(
+        Effect.provide(Layer.mergeAll(unitOfWork.layer, store.layer, clock.layer, fetchCallbackSenderLayer())),
+      ),
+    );
+    expect(report).toEqual({ claimed: 1, delivered: 1, failed: 0, abandoned: 0 });
+    const expected = callbackHeaders({ eventId: 'evt-1', body }, 'whsec-acme', clock.now());
+    expect(received[0]?.headers).toMatchObject({
+      'x-airtime-signature': expected['X-Airtime-Signature'],
+      'x-airtime-event-id': 'evt-1',
+      'x-airtime-timestamp': expected['X-Airtime-Timestamp'],
+    });
+  });
+});
