@@ -1,0 +1,224 @@
+import { AirtimeProvider, LedgerStore, preciseOf, providerExternalIdFor, type TopUp } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
+import { requestTopUp } from '../request-top-up/request-top-up.use-case';
+import { sendAttempt, sendAttemptReporting } from './send-attempt.use-case';
+
+const MINUTE = 60_000;
+
+const setUp = async (overrides: Parameters<typeof sampleRequestInput>[0] = {}) => {
+  const world = inMemoryLayers({ products: sampleCatalogue });
+  await world.run(fundAccount('account-1', 'USD', 10_000n));
+  const created = await world.run(requestTopUp(sampleRequestInput(overrides)));
+  if (created._tag !== 'Created') throw new Error('expected a new top-up');
+  return { world, topUp: created.topUp };
+};
+
+const usd = (world: InMemoryWorld) =>
+  world.run(Effect.flatMap(LedgerStore, (ledger) => ledger.account('account-1', 'USD')));
+
+const eventTypes = (world: InMemoryWorld) => world.database.tables().outbox.map((record) => record.event.type);
+
+const sends = (world: InMemoryWorld) => world.provider.calls().filter((call) => call.operation === 'send');
+
+describe('sendAttempt', () => {
+  it('commits the attempt before the request leaves, then completes: captured, topup.completed, callback owed', async () => {
+    const seenAtSend: (TopUp | undefined)[] = [];
+    const world: InMemoryWorld = inMemoryLayers({
+      products: sampleCatalogue,
+      gate: (call) =>
+        Effect.sync(() => {
+          if (call.operation === 'send') seenAtSend.push([...world.database.tables().topUps.values()][0]?.topUp);
+        }),
+    });
+    await world.run(fundAccount('account-1', 'USD', 10_000n));
+    const created = await world.run(requestTopUp(sampleRequestInput({ callback_url: 'https://caller.example/hook' })));
+    if (created._tag !== 'Created') throw new Error('expected a new top-up');
+    const topUp = created.topUp;
+    const sent = await world.run(sendAttempt(topUp.id));
+    // what the database held when the request left: the attempt, committed
+    expect(seenAtSend[0]?.attempts.map((attempt) => attempt.state)).toEqual(['InFlight']);
+    expect(sent).toMatchObject({ status: { class: 'COMPLETED' }, attempts: [{ state: 'Succeeded' }] });
+    expect(await usd(world)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n, availableMinor: 9_814n });
+    expect(eventTypes(world)).toEqual(['topup.created', 'topup.completed']);
+    const deliveries = [...world.database.tables().deliveries.values()];
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]?.delivery).toMatchObject({ url: 'https://caller.example/hook', topUpId: topUp.id });
+    expect(JSON.parse(deliveries[0]?.delivery.body ?? '{}')).toMatchObject({
+      type: 'topup.completed',
+      data: { topUpId: topUp.id, statusClass: 'COMPLETED' },
+    });
+  });
+
+  it('sends the product and amount of the quote under the attempt external id', async () => {
+    const { world, topUp } = await setUp();
+    await world.run(sendAttempt(topUp.id));
+    const [arrived] = world.provider.arrived();
+    expect(arrived?.request).toMatchObject({
+      providerExternalId: providerExternalIdFor('account-1', topUp.externalId, 1),
+      product: { id: 'smart-100' },
+      receive: { amountMinor: 10_000n },
+      destination: { e164: '+639171234100' },
+    });
+  });
+
+  it('keeps a pending top-up held until the provider reports (no capture, no final event)', async () => {
+    const { world, topUp } = await setUp();
+    world.provider.scriptSends({ _tag: 'Pending', status: 'SUBMITTED' });
+    const sent = await world.run(sendAttempt(topUp.id));
+    expect(sent).toMatchObject({ status: { class: 'SUBMITTED' }, attempts: [{ state: 'Pending' }] });
+    expect(await usd(world)).toMatchObject({ holdingMinor: 186n, capturedMinor: 0n });
+    expect(eventTypes(world)).toEqual(['topup.created']);
+  });
+
+  it('schedules a retry after a failure that was certainly not sent, and sends no attempt before it is due', async () => {
+    const { world, topUp } = await setUp();
+    world.provider.scriptSends({ _tag: 'Unavailable' });
+    const start = world.clock.current();
+    const failed = await world.run(sendAttempt(topUp.id));
+    expect(failed).toMatchObject({ status: { class: 'CREATED' }, attempts: [{ state: 'Failed' }] });
+    expect(failed.nextAttemptAt?.getTime()).toBe(start.getTime() + MINUTE);
+    expect(eventTypes(world)).toEqual(['topup.created', 'topup.retry_scheduled']);
+    expect(await usd(world)).toMatchObject({ holdingMinor: 186n });
+    expect(await world.run(sendAttemptReporting(topUp.id))).toMatchObject({
+      _tag: 'NotStarted',
+      reason: 'AttemptNotDue',
+    });
+    expect(sends(world)).toHaveLength(1);
+    world.clock.advance(MINUTE);
+    const retried = await world.run(sendAttemptReporting(topUp.id));
+    expect(retried).toMatchObject({ _tag: 'Sent', attemptNumber: 2, topUp: { status: { class: 'COMPLETED' } } });
+    expect(sends(world).map((call) => call.providerExternalId)).toEqual([
+      providerExternalIdFor('account-1', topUp.externalId, 1),
+      providerExternalIdFor('account-1', topUp.externalId, 2),
+    ]);
+  });
+
+  it.each([
+    ['a rate limit', { _tag: 'RateLimited', retryAfterMs: 10 * MINUTE } as const, 10 * MINUTE],
+    ['"not now"', { _tag: 'RetryLater', afterMs: 7 * MINUTE } as const, 7 * MINUTE],
+    ['a rate limit shorter than the schedule', { _tag: 'RateLimited', retryAfterMs: 1_000 } as const, MINUTE],
+  ])('waits for the latest of the schedule and the time %s names', async (_case, script, waitMs) => {
+    const { world, topUp } = await setUp();
+    world.provider.scriptSends(script);
+    const start = world.clock.current();
+    const failed = await world.run(sendAttempt(topUp.id));
+    expect(failed.nextAttemptAt?.getTime()).toBe(start.getTime() + waitMs);
+  });
+
+  it('ends the top-up on a definite refusal: voided, topup.failed', async () => {
+    const { world, topUp } = await setUp();
+    world.provider.scriptSends({ _tag: 'Reject', retryable: false });
+    const failed = await world.run(sendAttempt(topUp.id));
+    expect(failed).toMatchObject({ status: { class: 'REJECTED' }, failureReason: { reason: 'REJECTED_BY_PROVIDER' } });
+    expect(await usd(world)).toMatchObject({ holdingMinor: 0n, availableMinor: 10_000n });
+    expect(eventTypes(world)).toEqual(['topup.created', 'topup.failed']);
+  });
+
+  it('retries an operator that is unavailable, and ends declined with its hold voided once attempts run out', async () => {
+    const { world, topUp } = await setUp();
+    world.provider.scriptSends(
+      ...Array.from(
+        { length: 7 },
+        () => ({ _tag: 'Decline', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' }) as const,
+      ),
+    );
+    let current = topUp;
+    for (const delayMinutes of [1, 2, 5, 30, 60, 120, 0]) {
+      current = await world.run(sendAttempt(topUp.id));
+      world.clock.advance(delayMinutes * MINUTE);
+    }
+    expect(current).toMatchObject({
+      status: { status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' },
+      failureReason: { reason: 'OPERATOR_UNAVAILABLE', attemptsExhausted: true },
+    });
+    expect(current.attempts).toHaveLength(7);
+    expect(await usd(world)).toMatchObject({ holdingMinor: 0n, availableMinor: 10_000n });
+    const types = eventTypes(world);
+    expect(types.filter((type) => type === 'topup.retry_scheduled')).toHaveLength(6);
+    expect(types.at(-1)).toBe('topup.failed');
+    expect(await world.run(sendAttemptReporting(topUp.id))).toMatchObject({
+      _tag: 'NotStarted',
+      reason: 'TopUpAlreadyFinal',
+    });
+  });
+
+  it.each([
+    ['a timeout after the request arrived', { _tag: 'TimeoutAfterArrival' } as const, 'TIMEOUT_AFTER_SEND'],
+    ['a lost connection', { _tag: 'LostBeforeArrival' } as const, 'CONNECTION_LOST_AFTER_SEND'],
+    ['an answer that does not match the request', { _tag: 'Mismatch' } as const, 'SERVER_ERROR_AFTER_SEND'],
+  ])(
+    'holds %s as an unknown outcome: nothing resent, nothing moved, topup.unknown_outcome',
+    async (_case, script, reason) => {
+      const { world, topUp } = await setUp();
+      world.provider.scriptSends(script);
+      const unknown = await world.run(sendAttempt(topUp.id));
+      expect(unknown).toMatchObject({
+        awaitingStatusQuery: true,
+        attempts: [{ state: 'Unknown', unknownReason: reason }],
+      });
+      expect(eventTypes(world)).toEqual(['topup.created', 'topup.unknown_outcome']);
+      expect(await usd(world)).toMatchObject({ holdingMinor: 186n, capturedMinor: 0n });
+      world.clock.advance(300 * MINUTE);
+      expect(await world.run(sendAttemptReporting(topUp.id))).toMatchObject({
+        _tag: 'NotStarted',
+        reason: 'UnresolvedAttempt',
+      });
+      expect(sends(world)).toHaveLength(1);
+    },
+  );
+
+  it('answers "external id already used" with the transaction the provider has (fetched by status query), never a failure', async () => {
+    const { world, topUp } = await setUp();
+    const externalId = providerExternalIdFor('account-1', topUp.externalId, 1);
+    await world.run(
+      Effect.flatMap(AirtimeProvider, (provider) =>
+        provider.send({
+          providerExternalId: externalId,
+          product: topUp.quote.product,
+          destination: topUp.destination,
+          receive: topUp.quote.receive,
+        }),
+      ),
+    );
+    const settled = await world.run(sendAttempt(topUp.id));
+    expect(settled).toMatchObject({
+      status: { class: 'COMPLETED' },
+      attempts: [{ state: 'Succeeded', providerTransactionId: 'ptx-1' }],
+    });
+    expect(world.provider.calls().map((call) => call.operation)).toContain('statusByExternalId');
+    expect(world.provider.arrived()).toHaveLength(1);
+    expect(await usd(world)).toMatchObject({ capturedMinor: 186n });
+  });
+
+  it('holds an "already used" whose transaction cannot be read as an unknown outcome', async () => {
+    const { world, topUp } = await setUp();
+    const externalId = providerExternalIdFor('account-1', topUp.externalId, 1);
+    await world.run(
+      Effect.flatMap(AirtimeProvider, (provider) =>
+        provider.send({
+          providerExternalId: externalId,
+          product: topUp.quote.product,
+          destination: topUp.destination,
+          receive: topUp.quote.receive,
+        }),
+      ),
+    );
+    world.provider.scriptStatusQueries({ _tag: 'Unavailable' });
+    const unknown = await world.run(sendAttempt(topUp.id));
+    expect(unknown).toMatchObject({ awaitingStatusQuery: true, attempts: [{ state: 'Unknown' }] });
+  });
+
+  it('fails with TopUpNotFound for an id it does not know', async () => {
+    const { world } = await setUp();
+    expect(await world.runEither(sendAttempt('nope'))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'TopUpNotFound', topUpId: 'nope' })),
+    );
+  });
+
+  it('sends the amount received exactly (the checked answer keeps the precise amount)', async () => {
+    const { world, topUp } = await setUp();
+    await world.run(sendAttempt(topUp.id));
+    expect(world.provider.arrived()[0]?.transaction.receive).toEqual(preciseOf(topUp.quote.receive));
+  });
+});
