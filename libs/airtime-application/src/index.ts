@@ -95,6 +95,24 @@ export {
   applyProviderUpdate,
 } from './lib/apply-provider-update/apply-provider-update.use-case';
 
+export {
+  type SettleUnknownAttemptResult,
+  type SettleUnknownAttemptError,
+  settleUnknownAttempt,
+} from './lib/settle-unknown-attempt/settle-unknown-attempt.use-case';
+export {
+  type RetryDueTopUpsOptions,
+  DEFAULT_BATCH_CONCURRENCY,
+  retryDueTopUps,
+} from './lib/retry-due-top-ups/retry-due-top-ups.use-case';
+export {
+  type RecoverStalledTopUpsOptions,
+  recoverStalledTopUps,
+} from './lib/recover-stalled-top-ups/recover-stalled-top-ups.use-case';
+export { CancelTopUpInput } from './lib/cancel-top-up/cancel-top-up.input';
+export { type CancelTopUpError, cancelTopUp } from './lib/cancel-top-up/cancel-top-up.use-case';
+export { transferLogOf } from './lib/transfer-log-of/transfer-log-of.use-case';
+
 // M: the top-up command (schema v1), the outbox relay, the caller's callbacks
 export {
   TopUpCommandV1,
@@ -110,12 +128,19 @@ export {
   type DeliverCallbacksOptions,
   type DeliverCallbacksReport,
   CALLBACK_EVENT_ID_HEADER,
-  CALLBACK_TIMESTAMP_HEADER,
   CALLBACK_CONCURRENCY,
-  callbackSignature,
   callbackHeaders,
   deliverCallbacks,
 } from './lib/deliver-callbacks/deliver-callbacks.use-case';
+export {
+  DEFAULT_CALLBACK_TOLERANCE_MS,
+  CALLBACK_SIGNATURE_SCHEME,
+  type CallbackSignatureRefusal,
+  type CallbackSignatureCheck,
+  callbackSignature,
+  callbackSignatureHeader,
+  verifyCallbackSignature,
+} from './lib/deliver-callbacks/callback-signature';
 export {
   CALLBACK_RETRY_DELAYS_MS,
   MAX_CALLBACK_TRIES,
