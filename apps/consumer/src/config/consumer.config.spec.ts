@@ -43,6 +43,7 @@ describe('consumerConfigFrom', () => {
         SCHEDULER_BATCH_SIZE: '20',
         STALLED_AFTER_MS: '30000',
         CLOCK_SCALE: '600',
+        CALLBACK_TIMEOUT_MS: '2500',
       }),
     );
     expect(config).toMatchObject({
@@ -55,6 +56,7 @@ describe('consumerConfigFrom', () => {
       logLevel: 'debug',
       scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000 },
       clockScale: 600,
+      callbackTimeoutMs: 2_500,
     });
   });
 

@@ -50,6 +50,8 @@ export interface ConsumerConfig {
   readonly scheduler: SchedulerSettings;
   /** Simulated ms per real ms of the clock the use cases read (1: real time; 60: a minute per second). */
   readonly clockScale: number;
+  /** The most one POST of a caller's callback may take. */
+  readonly callbackTimeoutMs: number;
 }
 
 const IntegerFromString = (min: number, max: number) =>
@@ -75,6 +77,7 @@ const Environment = Schema.Struct({
   SIMULATOR_TIME_SCALE: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0, 1_000)), {
     default: () => 1,
   }),
+  CALLBACK_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 120_000), { default: () => 10_000 }),
 });
 
 /** What each of the consumer's own variables must look like (the schema's messages could echo a value). */
@@ -90,6 +93,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   STALLED_AFTER_MS: 'expected an integer from 1000 to 604800000',
   CLOCK_SCALE: 'expected a number from 0.001 to 1000000',
   SIMULATOR_TIME_SCALE: 'expected a number from 0 to 1000',
+  CALLBACK_TIMEOUT_MS: 'expected an integer from 100 to 120000',
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -166,6 +170,7 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
         stalledAfterMs: settings.STALLED_AFTER_MS,
       },
       clockScale: settings.CLOCK_SCALE,
+      callbackTimeoutMs: settings.CALLBACK_TIMEOUT_MS,
     });
   }
   const problems = [

@@ -1,0 +1,65 @@
+// Starts and stops the whole consumer in one process: builds the container,
+// declares the topology, builds the runtime, starts the metrics server, the
+// scheduler's loops and the runner of the commands queue. `stop` is the
+// graceful shutdown: stop consuming and finish the commands in flight, stop
+// the loops after their ticks, then close everything (the container's
+// CLOSE_ORDER). main.ts runs it; the integration specs run it in-process.
+import { declareTopology } from '@airtime/messaging-rabbitmq';
+import { Effect } from 'effect';
+import type { Container } from 'inversify';
+import { buildContainer, closeContainer, type ConsumerContainerOptions } from './composition/container';
+import { TOKENS } from './composition/tokens';
+
+export interface ConsumerApp {
+  readonly container: Container;
+  /** e.g. http://127.0.0.1:9464 (`/metrics`, `/healthz`). */
+  readonly metricsUrl: string;
+  /** Graceful shutdown; resolves with the closing failures (none normally). Idempotent. */
+  readonly stop: () => Promise<readonly string[]>;
+}
+
+export const startConsumerApp = async (options: ConsumerContainerOptions): Promise<ConsumerApp> => {
+  const container = await buildContainer(options);
+  const logger = container.get(TOKENS.logger);
+  try {
+    const { messaging, consumerName, provider } = options.config;
+    const connection = await container.getAsync(TOKENS.brokerConnection);
+    await Effect.runPromise(declareTopology(connection, container.get(TOKENS.topology), messaging.connectTimeoutMs));
+    // build every layer now, so that a broken one fails the start rather than the first message
+    await (await container.getAsync(TOKENS.runtime)).runtime();
+    const metricsServer = await container.getAsync(TOKENS.metricsServer);
+    const scheduler = await container.getAsync(TOKENS.scheduler);
+    const runner = await container.getAsync(TOKENS.consumerRunner);
+    scheduler.start();
+    await Effect.runPromise(runner.start);
+    logger.info(
+      {
+        consumer: consumerName,
+        queue: container.get(TOKENS.topology).queues.topUpCommands.name,
+        provider: provider.kind,
+        prefetch: messaging.prefetch,
+        metrics: metricsServer.url,
+      },
+      'consumer started',
+    );
+    let stopping: Promise<readonly string[]> | undefined;
+    return {
+      container,
+      metricsUrl: metricsServer.url,
+      stop: () => {
+        stopping ??= (async () => {
+          logger.info({ inFlight: runner.inFlight() }, 'consumer stopping');
+          const report = await runner.stop(messaging.shutdownTimeoutMs);
+          await scheduler.stop();
+          const failures = await closeContainer(container);
+          logger.info({ unfinished: report.unfinished, failures }, 'consumer stopped');
+          return failures;
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await closeContainer(container);
+    throw error;
+  }
+};
