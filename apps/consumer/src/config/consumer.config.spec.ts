@@ -88,6 +88,10 @@ describe('consumerConfigFrom', () => {
       ]),
     );
     expect(problems).toContain('PROVIDER: expected one of simulator-http, dtone, simulator');
+    expect(problemsOf({ LOG_LEVEL: 'loud', DTONE_API_SECRET: 'secret' })).toEqual([
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent',
+      'DTONE_API_KEY: required, non-empty, no spaces',
+    ]);
     expect(problems.join('; ')).not.toMatch(/carrier-pigeon|70000|fast|loud|lots|mysql/);
   });
 

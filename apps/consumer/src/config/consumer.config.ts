@@ -151,9 +151,12 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
   const database = databaseConfigFrom(env);
   const messaging = messagingConfigFrom(env);
   const own = ownSettings(env);
-  const provider = Either.isRight(own)
-    ? providerSettings(own.right.PROVIDER, own.right.SIMULATOR_TIME_SCALE, env)
-    : Either.left<readonly string[]>([]);
+  // the provider's variables are checked even when another of the consumer's own is bad
+  const kind = PROVIDER_KINDS.find((known) => known === (env['PROVIDER'] ?? 'simulator-http'));
+  const provider =
+    kind === undefined
+      ? Either.left<readonly string[]>([])
+      : providerSettings(kind, Either.isRight(own) ? own.right.SIMULATOR_TIME_SCALE : 1, env);
   if (Either.isRight(database) && Either.isRight(messaging) && Either.isRight(own) && Either.isRight(provider)) {
     const settings = own.right;
     return Either.right({
