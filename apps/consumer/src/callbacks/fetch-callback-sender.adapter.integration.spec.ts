@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callbackHeaders, deliverCallbacks } from '@airtime/application';
+import { callbackHeaders, deliverCallbacks, verifyCallbackSignature } from '@airtime/application';
 import { makeRelayCallbackDeliveries, makeRelayClock, makeRelayUnitOfWork } from '@airtime/application/testing';
 import { Effect, Layer } from 'effect';
 import { fetchCallbackSenderLayer, makeFetchCallbackSender } from './fetch-callback-sender.adapter';
@@ -153,10 +153,15 @@ describe('fetch callback sender (a local HTTP server)', () => {
     );
     expect(report).toEqual({ claimed: 1, delivered: 1, failed: 0, abandoned: 0 });
     const expected = callbackHeaders({ eventId: 'evt-1', body }, 'whsec-acme', clock.now());
-    expect(received[0]?.headers).toMatchObject({
+    const [request] = received;
+    expect(request?.headers).toMatchObject({
       'x-airtime-signature': expected['X-Airtime-Signature'],
       'x-airtime-event-id': 'evt-1',
-      'x-airtime-timestamp': expected['X-Airtime-Timestamp'],
     });
+    // the receiver's check, over the raw bytes it read
+    const signature = request?.headers['x-airtime-signature'];
+    const rawBody = request?.body ?? Buffer.alloc(0);
+    expect(verifyCallbackSignature('whsec-acme', signature, rawBody, clock.now().getTime()).valid).toBe(true);
+    expect(verifyCallbackSignature('whsec-other', signature, rawBody, clock.now().getTime()).valid).toBe(false);
   });
 });

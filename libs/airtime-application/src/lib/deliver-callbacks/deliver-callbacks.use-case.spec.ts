@@ -9,7 +9,8 @@ import {
 } from '../../testing';
 import { type CallbackDelivery, CallbackDeliveryStore, CallbackSender } from '../ports/callback-deliveries.port';
 import { CALLBACK_RETRY_DELAYS_MS } from './callback-retry.policy';
-import { callbackSignature, deliverCallbacks, type DeliverCallbacksReport } from './deliver-callbacks.use-case';
+import { verifyCallbackSignature } from './callback-signature';
+import { deliverCallbacks, type DeliverCallbacksReport } from './deliver-callbacks.use-case';
 
 const start = new Date('2026-12-01T10:00:00Z');
 const secret = 'whsec-acme-0123456789';
@@ -52,7 +53,7 @@ const report = (claimed: number, delivered: number, failed: number, abandoned: n
   Either.right({ claimed, delivered, failed, abandoned });
 
 describe('deliverCallbacks', () => {
-  it('POSTs the exact body signed with the account secret, with the event id and timestamp, and records it delivered', async () => {
+  it('POSTs the exact body signed with the account secret over the time of the try, with the event id, and records it delivered', async () => {
     const { run, sender, store, clock } = setup([deliveryOf(1)]);
     clock.advance(1_500);
     expect(await run()).toEqual(report(1, 1, 0, 0));
@@ -60,12 +61,18 @@ describe('deliverCallbacks', () => {
     const body = deliveryOf(1).body;
     expect(post?.url).toBe('https://acme.example/callbacks/1');
     expect(post?.body).toBe(body);
-    // the signature a caller computes over the bytes it received
-    const expected = createHmac('sha256', secret).update(Buffer.from(body, 'utf8')).digest('hex');
+    // the signature a caller computes over the time and the bytes it received
+    const t = Math.floor(start.getTime() / 1000) + 1;
+    const expected = createHmac('sha256', secret)
+      .update(Buffer.from(`${t}.${body}`, 'utf8'))
+      .digest('hex');
     expect(post?.headers).toEqual({
-      'X-Airtime-Signature': `sha256=${expected}`,
+      'X-Airtime-Signature': `t=${t},v1=${expected}`,
       'X-Airtime-Event-Id': 'evt-1',
-      'X-Airtime-Timestamp': String(Math.floor(start.getTime() / 1000) + 1),
+    });
+    expect(verifyCallbackSignature(secret, post?.headers['X-Airtime-Signature'], body, t * 1000 + 30_000)).toEqual({
+      valid: true,
+      timestampSeconds: t,
     });
     const record = store.record('dlv-1');
     expect(record?.deliveredAt?.toISOString()).toBe('2026-12-01T10:00:01.500Z');
@@ -73,15 +80,6 @@ describe('deliverCallbacks', () => {
     expect(await run()).toEqual(report(0, 0, 0, 0));
     expect(sender.posts()).toHaveLength(1);
     expect(store.violations()).toEqual([]);
-  });
-
-  it('signs the UTF-8 bytes of the body: another secret or another byte gives another signature', () => {
-    const body = '{"note":"café €"}';
-    const signature = callbackSignature(secret, body);
-    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(signature).toBe(`sha256=${createHmac('sha256', secret).update(Buffer.from(body)).digest('hex')}`);
-    expect(callbackSignature(`${secret}x`, body)).not.toBe(signature);
-    expect(callbackSignature(secret, body.replace('é', 'e'))).not.toBe(signature);
   });
 
   it('counts any 2xx as delivered, and a redirect, a 4xx, a 5xx or no answer as a failed try', async () => {
@@ -129,8 +127,11 @@ describe('deliverCallbacks', () => {
     clock.advance(60_000);
     expect(await run()).toEqual(report(1, 1, 0, 0));
     expect(store.record('dlv-1')?.tries.map((t) => t.status)).toEqual([502, null, 200]);
-    // every try of a delivery carries the same event id
+    // every try of a delivery carries the same event id, and is signed anew with its own time
     expect(new Set(sender.posts().map((p) => p.headers['X-Airtime-Event-Id']))).toEqual(new Set(['evt-1']));
+    const times = sender.posts().map((p) => /^t=(\d+),/.exec(p.headers['X-Airtime-Signature'] ?? '')?.[1]);
+    const t0 = Math.floor(start.getTime() / 1000);
+    expect(times).toEqual([t0, t0 + 10, t0 + 70].map(String));
   });
 
   it('abandons at once, POSTing nothing, a delivery whose account has no signing secret', async () => {

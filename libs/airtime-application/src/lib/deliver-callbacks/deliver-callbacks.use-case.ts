@@ -1,9 +1,9 @@
 // The caller's callbacks: each due delivery (a top-up's final event owed to
 // the callback URL of its request) is POSTed with the body signed by the
-// account's secret, and the try is recorded: delivered on a 2xx, else tried
-// again on the backoff policy, then abandoned. Deliveries are claimed (locked)
-// for the run, so two dispatchers never POST the same one at once.
-import { createHmac } from 'node:crypto';
+// account's secret over the time of the try and the body (callback-signature.ts),
+// and the try is recorded: delivered on a 2xx, else tried again on the backoff
+// policy, then abandoned. Deliveries are claimed (locked) for the run, so two
+// dispatchers never POST the same one at once.
 import { Clock, type PersistenceFailure, UnitOfWork } from '@airtime/domain';
 import { Effect, Option } from 'effect';
 import {
@@ -14,11 +14,10 @@ import {
   type CallbackTry,
 } from '../ports/callback-deliveries.port';
 import { nextCallbackTryAt } from './callback-retry.policy';
+import { callbackSignatureHeader } from './callback-signature';
 
 /** The event id header: the same on every try of a delivery, so callers can dedupe. */
 export const CALLBACK_EVENT_ID_HEADER = 'X-Airtime-Event-Id';
-/** The time of the try, in whole seconds since the epoch. */
-export const CALLBACK_TIMESTAMP_HEADER = 'X-Airtime-Timestamp';
 
 /** How many POSTs of one run are in flight at once. */
 export const CALLBACK_CONCURRENCY = 16;
@@ -38,19 +37,17 @@ export interface DeliverCallbacksReport {
   readonly abandoned: number;
 }
 
-/** `sha256=<hex>`: HMAC-SHA256 of the body's exact UTF-8 bytes, keyed with the account's secret. */
-export const callbackSignature = (secret: string, body: string): string =>
-  `sha256=${createHmac('sha256', secret).update(Buffer.from(body, 'utf8')).digest('hex')}`;
-
-/** The headers of a try (Content-Type is the sender's). */
+/**
+ * The headers of a try made at `at` (Content-Type is the sender's): the
+ * signature `t=<unix seconds>,v1=<hex>` and the event id.
+ */
 export const callbackHeaders = (
   delivery: Pick<CallbackDelivery, 'eventId' | 'body'>,
   secret: string,
   at: Date,
 ): Readonly<Record<string, string>> => ({
-  [CALLBACK_SIGNATURE_HEADER]: callbackSignature(secret, delivery.body),
+  [CALLBACK_SIGNATURE_HEADER]: callbackSignatureHeader(secret, delivery.body, at),
   [CALLBACK_EVENT_ID_HEADER]: delivery.eventId,
-  [CALLBACK_TIMESTAMP_HEADER]: String(Math.floor(at.getTime() / 1000)),
 });
 
 type Decision = { readonly delivered: true } | { readonly delivered: false; readonly nextAttemptAt: Date | undefined };
@@ -69,14 +66,15 @@ const failureOf = (status: number | null, error: string | undefined): string =>
 
 /**
  * One run: claims up to `batchSize` due deliveries, POSTs each (at most
- * `CALLBACK_CONCURRENCY` at once) with its signature, event id and timestamp
- * headers, and records every try, all in one unit of work (the claims' locks
- * last until the tries are recorded). A 2xx delivers; a 3xx (redirects are
- * not followed), 4xx, 5xx or no answer is a failed try, tried again at
- * `nextCallbackTryAt`, then abandoned; an account without a signing secret
- * abandons the delivery at once (an unsigned callback would be worthless to
- * the caller). If the unit of work fails, its tries are not recorded and the
- * deliveries are POSTed again later: callers dedupe on the event id.
+ * `CALLBACK_CONCURRENCY` at once) with its signature (over the time of the
+ * try and the body) and event id headers, and records every try, all in one
+ * unit of work (the claims' locks last until the tries are recorded). A 2xx
+ * delivers; a 3xx (redirects are not followed), 4xx, 5xx or no answer is a
+ * failed try, tried again at `nextCallbackTryAt`, then abandoned; an account
+ * without a signing secret abandons the delivery at once (an unsigned
+ * callback would be worthless to the caller). If the unit of work fails, its
+ * tries are not recorded and the deliveries are POSTed again later: callers
+ * dedupe on the event id.
  */
 export const deliverCallbacks = (
   options: DeliverCallbacksOptions,
