@@ -47,10 +47,13 @@ export const makeCachedProviderCatalogue = (
       lookup: (key) => provider.listProducts({ countryIso: key.countryIso, operatorId: key.operatorId }),
       timeToLive: keptFor(options.productsTtlMs ?? DEFAULT_PRODUCTS_TTL_MS),
     });
+    // a failure is dropped at once (its time to live of zero still spans the current millisecond)
+    const fresh = <K, A, E>(cache: Cache.Cache<K, A, E>, key: K) =>
+      Effect.tapError(cache.get(key), () => cache.invalidate(key));
     return {
       // Data.struct: keys compared by value, not by reference
-      operatorsOf: (phone) => operators.get(Data.struct({ ...phone })),
-      productsOf: (key) => products.get(Data.struct({ countryIso: key.countryIso, operatorId: key.operatorId })),
+      operatorsOf: (phone) => fresh(operators, Data.struct({ ...phone })),
+      productsOf: (key) => fresh(products, Data.struct({ countryIso: key.countryIso, operatorId: key.operatorId })),
     };
   });
 

@@ -1,0 +1,51 @@
+import { Either } from 'effect';
+import { fundAccount, inMemoryLayers, sampleCatalogue, SAMPLE_KE_NUMBER, SAMPLE_PH_NUMBER } from '../../testing';
+import { quoteTopUp } from './quote-top-up.use-case';
+
+const setUp = async () => {
+  const world = inMemoryLayers({ products: sampleCatalogue });
+  await world.run(fundAccount('account-1', 'USD', 0n));
+  return world;
+};
+
+describe('quoteTopUp', () => {
+  it('answers the quote of a request (product, amount received, cost, rule) and holds or stores nothing', async () => {
+    const world = await setUp();
+    const quote = await world.run(
+      quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'PHP', max_amount: '300', desired_amount: '60' }),
+    );
+    expect(quote).toMatchObject({
+      product: { id: 'smart-100' },
+      receive: { amountMinor: 10_000n },
+      cost: { amountMinor: 186n, currency: { code: 'USD' } },
+      rule: 'SMALLEST_AT_OR_ABOVE_DESIRED',
+    });
+    const tables = world.database.tables();
+    expect([tables.topUps.size, tables.outbox.length, tables.ledger.holds.size]).toEqual([0, 0, 0]);
+  });
+
+  it('quotes in the charged currency (a cost in USD) and for another country', async () => {
+    const world = await setUp();
+    expect(
+      await world.run(quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'USD', max_amount: '2' })),
+    ).toMatchObject({ product: { id: 'smart-100' }, matchedAmount: { amountMinor: 186n } });
+    expect(
+      await world.run(quoteTopUp({ phone_number: SAMPLE_KE_NUMBER, currency: 'KES', max_amount: '150' })),
+    ).toMatchObject({ product: { id: 'safaricom-100' } });
+  });
+
+  it('refuses what the request refuses: a bad field, an exact amount not offered, an operator without products', async () => {
+    const world = await setUp();
+    expect(await world.runEither(quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'PHP' }))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'max_amount' })),
+    );
+    expect(
+      await world.runEither(
+        quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'PHP', max_amount: '120', exact_amount: true }),
+      ),
+    ).toEqual(Either.left(expect.objectContaining({ _tag: 'ExactAmountUnavailable' })));
+    expect(
+      await world.runEither(quoteTopUp({ phone_number: '+255712000111', currency: 'TZS', max_amount: '1000' })),
+    ).toEqual(Either.left(expect.objectContaining({ _tag: 'OperatorNotFound', countryIso: 'TZ' })));
+  });
+});
