@@ -3,7 +3,13 @@
 // scheduler's loops (due retries, stalled top-ups, the outbox relay, the
 // callers' callbacks) and the metrics server. Each is stopped or disposed
 // when the container closes (see CLOSE_ORDER).
-import { type CallbackSenderService, deliverCallbacks, relayOutbox } from '@airtime/application';
+import {
+  type CallbackSenderService,
+  deliverCallbacks,
+  recoverStalledTopUps,
+  relayOutbox,
+  retryDueTopUps,
+} from '@airtime/application';
 import { makeConsumerRunner, makeEventPublisher } from '@airtime/messaging-rabbitmq';
 import { Cause, Effect, Exit, Option } from 'effect';
 import { ContainerModule } from 'inversify';
@@ -118,6 +124,10 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
             metrics.schedulerItems.inc({ task: name }, outcome.handled);
           },
           tasks: [
+            task(runtime, 'retryDueTopUps', () => retryDueTopUps({ limit: batchSize })),
+            task(runtime, 'recoverStalledTopUps', () =>
+              recoverStalledTopUps({ olderThanMs: settings.stalledAfterMs, limit: batchSize }),
+            ),
             task(runtime, 'relayOutbox', () => relayOutbox({ batchSize })),
             task(runtime, 'deliverCallbacks', () =>
               Effect.map(deliverCallbacks({ batchSize }), (report) => report.claimed),
