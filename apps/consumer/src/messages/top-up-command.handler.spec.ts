@@ -1,0 +1,215 @@
+import {
+  fundAccount,
+  inMemoryLayers,
+  type InMemoryWorld,
+  sampleCatalogue,
+  SAMPLE_PH_NUMBER,
+  sampleRequestInput,
+} from '@airtime/application/testing';
+import type { RequestTopUpInputJson } from '@airtime/application';
+import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
+import { Effect, Exit } from 'effect';
+import { Writable } from 'node:stream';
+import { makeConsumerMetrics } from '../observability/consumer-metrics';
+import { makeLogger } from '../observability/logger';
+import { derivedMessageId, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
+
+const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
+  body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+  messageId,
+  type: 'topup.request',
+  contentType: 'application/json',
+  correlationId: undefined,
+  timestamp: undefined,
+  exchange: 'test.commands',
+  routingKey: 'topup.request',
+  redelivered: false,
+  deliveryCount: 0,
+  headers: {},
+});
+
+const command = (overrides: Partial<RequestTopUpInputJson> = {}) =>
+  JSON.stringify({ version: 1, ...sampleRequestInput(overrides) });
+
+const setUp = (options: { readonly failCommitAfterSend?: boolean; readonly fundedMinor?: bigint } = {}) => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = makeLogger(
+    'info',
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        }
+        done();
+      },
+    }),
+  );
+  const metrics = makeConsumerMetrics({ processMetrics: false });
+  const holder: { world?: InMemoryWorld } = {};
+  const world = inMemoryLayers({
+    products: sampleCatalogue,
+    gate: (call) =>
+      Effect.sync(() => {
+        // the attempt is committed and leaves; the unit of work applying its answer fails
+        if (options.failCommitAfterSend === true && call.operation === 'send')
+          holder.world?.database.failNextCommits(1);
+      }),
+  });
+  holder.world = world;
+  const handler = makeTopUpCommandHandler({ runtime: world.runtime, consumerName: 'test-consumer', logger, metrics });
+  const sends = () => world.provider.calls().filter((call) => call.operation === 'send').length;
+  const outcomes = async () =>
+    Object.fromEntries((await metrics.commands.get()).values.map((v) => [String(v.labels['outcome']), v.value]));
+  return {
+    world,
+    handler,
+    lines,
+    metrics,
+    sends,
+    outcomes,
+    fund: () => world.run(fundAccount('account-1', 'USD', options.fundedMinor ?? 100_000n)),
+  };
+};
+
+describe('the top-up command handler', () => {
+  it('requests the top-up with the inbox claim, sends it, and acks; the log line has the ids, not the number', async () => {
+    const { handler, world, lines, sends, outcomes, fund } = setUp();
+    await fund();
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
+    expect(topUp?.status.class).toBe('COMPLETED');
+    expect(world.database.tables().inbox.has(JSON.stringify(['test-consumer', 'message-1']))).toBe(true);
+    expect(await outcomes()).toEqual({ accepted: 1 });
+    const line = lines.find((l) => l['msg'] === 'top-up command handled');
+    expect(line).toMatchObject({
+      topUpId: topUp?.id,
+      externalId: 'order-1',
+      accountId: 'account-1',
+      messageId: 'message-1',
+      outcome: 'accepted',
+      status: 'COMPLETED',
+      sent: true,
+    });
+    expect(JSON.stringify(lines)).not.toContain(SAMPLE_PH_NUMBER.slice(1));
+  });
+
+  it('acks a duplicate with no second send: the same message again, the same request under another id', async () => {
+    const { handler, sends, outcomes, fund } = setUp();
+    await fund();
+    await handler(deliveryOf(command(), 'message-1'));
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(deliveryOf(command(), 'message-2'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    expect(await outcomes()).toEqual({ accepted: 1, duplicate: 2 });
+  });
+
+  it('dedupes a message without an id by the hash of its bytes', async () => {
+    const { handler, world, sends, fund } = setUp();
+    await fund();
+    const body = command();
+    await handler(deliveryOf(body, undefined));
+    expect(await handler(deliveryOf(body, undefined))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    expect(
+      world.database.tables().inbox.has(JSON.stringify(['test-consumer', derivedMessageId(Buffer.from(body))])),
+    ).toBe(true);
+    expect(derivedMessageId(Buffer.from(body))).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('dead-letters a malformed command with its reason, never retried, nothing written', async () => {
+    const { handler, world, metrics, outcomes } = setUp();
+    expect(await handler(deliveryOf('{"version":1,', 'bad-1'))).toEqual(
+      ConsumeDecision.DeadLetter({ reason: 'MALFORMED_COMMAND: malformed top-up command: the body is not JSON' }),
+    );
+    const wrongVersion = await handler(deliveryOf(JSON.stringify({ ...sampleRequestInput(), version: 2 }), 'bad-2'));
+    expect(wrongVersion).toEqual(
+      ConsumeDecision.DeadLetter({
+        reason: 'MALFORMED_COMMAND: malformed top-up command: version is not supported (this consumer reads version 1)',
+      }),
+    );
+    const decision = await handler(deliveryOf(JSON.stringify({ version: 1, phone_number: '+639171234567' }), 'bad-3'));
+    expect(decision._tag).toBe('DeadLetter');
+    expect(JSON.stringify(decision)).not.toContain('639171234567');
+    expect(world.database.tables().topUps.size).toBe(0);
+    expect(await outcomes()).toEqual({ dead_lettered: 3 });
+    expect((await metrics.deadLetters.get()).values).toEqual([
+      expect.objectContaining({ labels: { code: 'MALFORMED_COMMAND' }, value: 3 }),
+    ]);
+  });
+
+  it('dead-letters a request that can never succeed: the same external id with another payload, nothing to sell', async () => {
+    const { handler, sends, fund } = setUp();
+    await fund();
+    await handler(deliveryOf(command(), 'message-1'));
+    const conflict = await handler(deliveryOf(command({ max_amount: '300' }), 'message-2'));
+    expect(conflict).toEqual(
+      ConsumeDecision.DeadLetter({
+        reason: 'EXTERNAL_ID_CONFLICT: the external id was already used for a request that differs at max_amount',
+      }),
+    );
+    const nothing = await handler(deliveryOf(command({ external_id: 'order-2', max_amount: '10' }), 'message-3'));
+    expect(nothing._tag).toBe('DeadLetter');
+    expect(sends()).toBe(1);
+  });
+
+  it('retries a transient failure with nothing committed, and the redelivery goes through', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp();
+    await fund();
+    world.provider.failCatalogue(1);
+    const first = await handler(deliveryOf(command(), 'message-1'));
+    expect(first._tag).toBe('Retry');
+    expect(world.database.tables().topUps.size).toBe(0);
+    world.database.failNextCommits(1);
+    const second = await handler(deliveryOf(command(), 'message-1'));
+    expect(second).toEqual(
+      ConsumeDecision.Retry({ reason: expect.stringMatching(/^PERSISTENCE_FAILURE: /) as unknown as string }),
+    );
+    expect(world.database.tables().inbox.size).toBe(0);
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    expect(await outcomes()).toEqual({ retried: 2, accepted: 1 });
+  });
+
+  it('acks a top-up refused for funds as rejected, with no send', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp({ fundedMinor: 10n });
+    await fund();
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(0);
+    expect([...world.database.tables().topUps.values()][0]?.topUp.status.class).toBe('REJECTED');
+    expect(await outcomes()).toEqual({ rejected: 1 });
+  });
+
+  it('acks a committed top-up whose first send failed to record: the scheduler takes it over, never a second send', async () => {
+    const { handler, world, sends, lines, fund } = setUp({ failCommitAfterSend: true });
+    await fund();
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
+    expect(topUp?.attempts).toHaveLength(1);
+    expect(lines.find((l) => l['msg'] === 'top-up command acknowledged')).toMatchObject({
+      topUpId: topUp?.id,
+      externalId: 'order-1',
+      code: 'FIRST_SEND_DEFERRED',
+    });
+    // a redelivery is a duplicate
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+  });
+
+  it('retries when the program dies, with phone-like digits masked in the reason', async () => {
+    const dying: CommandRuntime = {
+      runPromiseExit: () => Promise.resolve(Exit.die(new Error('cannot read +63 917 123 4567'))),
+    };
+    const metrics = makeConsumerMetrics({ processMetrics: false });
+    const handler = makeTopUpCommandHandler({
+      runtime: dying,
+      consumerName: 'c',
+      logger: makeLogger('silent'),
+      metrics,
+    });
+    expect(await handler(deliveryOf(command(), 'm'))).toEqual(
+      ConsumeDecision.Retry({ reason: 'handler defect: Error: cannot read [number]' }),
+    );
+  });
+});
