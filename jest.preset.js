@@ -1,7 +1,12 @@
 // Shared jest settings for every project: swc transforms TypeScript (with
 // decorator metadata for the apps), and the tsconfig path aliases become
 // module name mappings so that `@airtime/*` imports resolve to sources.
+// DATABASE_URL and AMQP_URL come from tmp/services.env (written by
+// tools/ci/ensure-services.sh) when the environment does not set them: loaded
+// here, in jest's main process, so its workers and the processes tests spawn
+// inherit them.
 const path = require('node:path');
+require('./tools/ci/services-env');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
