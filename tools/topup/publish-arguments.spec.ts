@@ -83,6 +83,11 @@ describe('topup:publish arguments', () => {
     const metadata = problem(...one, '--metadata', '[1,2]');
     expect(metadata).toMatch(/--metadata \(metadata\)/);
     expect(problem(...one, '--max')).toMatch(/--max/);
+    // the consumer's field rules too, before connecting: PHP has 2 decimals, a callback must be https
+    expect(problem(...one.slice(0, -1), '10.555')).toMatch(/^invalid command: --max \(max_amount\): PHP has 2 decimal/);
+    expect(problem(...one, '--callback-url', 'http://acme.example/hook')).toBe(
+      'invalid command: --callback-url (callback_url): expected an https URL',
+    );
   });
 
   it('tells a reason with the flags that set its fields', () => {
@@ -119,6 +124,9 @@ describe('commandsFromJsonLines', () => {
     expect(problems.slice(0, 2)).toEqual(['line 2: not JSON', 'line 3: not a JSON object']);
     expect(problems[2]).toMatch(/^line 4: .*phone_number/);
     expect(problems.join()).not.toMatch(/ten|639171234567/);
+    expect(commandsFromJsonLines(line({ phone_number: '+1' })).problems).toEqual([
+      'line 1: phone_number: expected E.164: "+" then 7 to 15 digits',
+    ]);
     expect(commandsFromJsonLines('\n \n').problems).toEqual(['the file holds no command']);
   });
 });

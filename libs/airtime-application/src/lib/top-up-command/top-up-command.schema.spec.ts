@@ -156,4 +156,36 @@ describe('encodeTopUpCommand', () => {
     const bigint = encodeTopUpCommand({ ...input, max_amount: '1', metadata: { n: 1n } });
     expect(Either.isLeft(bigint) && bigint.left.reason).toBe('metadata has no JSON form');
   });
+
+  it('refuses a command that fits the schema but breaks a field rule the consumer applies, naming the field only', () => {
+    const { version: _version, ...input } = valid;
+    const reasonFor = (fields: Record<string, unknown>): string | undefined => {
+      const result = encodeTopUpCommand({ ...input, ...fields });
+      return Either.isLeft(result) ? result.left.reason : undefined;
+    };
+    expect(reasonFor({ max_amount: '10.555' })).toMatch(/^max_amount: PHP has 2 decimal places/);
+    expect(reasonFor({ desired_amount: '0.001' })).toMatch(/^desired_amount: /);
+    expect(reasonFor({ phone_number: '+1' })).toMatch(/^phone_number: /);
+    expect(reasonFor({ external_id: 'order 42' })).toMatch(/^external_id: /);
+    expect(reasonFor({ external_id: 'x'.repeat(41) })).toMatch(/^external_id: /);
+    expect(reasonFor({ callback_url: 'http://acme.example/topups' })).toBe('callback_url: expected an https URL');
+    expect(reasonFor({ metadata: { note: 'x'.repeat(5_000) } })).toMatch(/^metadata: more than 4096 bytes/);
+    // the decoder alone lets these through: the consumer refuses them when it checks the request
+    expect(Either.isRight(decodeTopUpCommand(JSON.stringify({ ...valid, max_amount: '10.555' })))).toBe(true);
+    expect(reasonFor({ phone_number: '639171234567', max_amount: 100.5 })).toBeUndefined();
+  });
+
+  it('never quotes a string value that breaks a field rule, whatever field it is planted in', () => {
+    const { version: _version, ...input } = valid;
+    const fields = ['external_id', 'account_id', 'phone_number', 'currency', 'max_amount', 'callback_url'];
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.string({ minLength: 6 }), (field, text) => {
+        // a control character breaks every identifier rule; no number, currency, amount or URL reads this
+        const canary = `canary\u0007${text}`;
+        const result = encodeTopUpCommand({ ...input, [field]: canary });
+        expect(Either.isLeft(result)).toBe(true);
+        if (Either.isLeft(result)) expect(result.left.reason).not.toContain(canary);
+      }),
+    );
+  });
 });

@@ -6,6 +6,7 @@
 //     "desired_amount": "50", "callback_url": "https://acme.example/topups" }
 import { describeParseError } from '@airtime/domain';
 import { Either, Schema } from 'effect';
+import { checkTopUpRequest } from '../request-top-up/request-top-up.check';
 import { RequestTopUpInput } from '../request-top-up/request-top-up.input';
 import { MalformedCommand } from './top-up-command.errors';
 
@@ -86,21 +87,34 @@ export const decodeTopUpCommand = (body: Uint8Array | string): Either.Either<Req
   }
 };
 
+/** The field rules requestTopUp applies (number, currency, amounts, ids, callback URL, metadata). */
+const fieldsChecked = (input: RequestTopUpInput): Either.Either<RequestTopUpInput, MalformedCommand> =>
+  Either.match(checkTopUpRequest(input), {
+    onLeft: (invalid) => malformed(`${invalid.field}: ${invalid.reason}`),
+    onRight: () => Either.right(input),
+  });
+
 /**
  * The JSON text of the v1 command carrying `input` (the request input's JSON
- * fields, without `version`), checked as a consumer will read it: producers
- * learn of a malformed command before publishing it.
+ * fields, without `version`), checked as a consumer will read it: the schema,
+ * then the rules of each field (an E.164 number, a known currency, amounts
+ * with no more decimals than it has, ids, an https callback URL, metadata
+ * size), so producers learn of a command the consumer would dead-letter
+ * before publishing it. What needs the provider (a product for the amount)
+ * or the ledger (funds) is only known once the consumer runs it.
  */
 export const encodeTopUpCommand = (input: unknown): Either.Either<string, MalformedCommand> => {
   if (!isObject(input)) return malformed('the command is not an object');
   return Either.flatMap(commandOf({ version: TOP_UP_COMMAND_VERSION, ...input }), (decoded) => {
+    let text: string;
     try {
-      const text = JSON.stringify({ version: TOP_UP_COMMAND_VERSION, ...decoded });
-      return Buffer.byteLength(text, 'utf8') > MAX_TOP_UP_COMMAND_BYTES
-        ? malformed(`the command is larger than ${MAX_TOP_UP_COMMAND_BYTES} bytes`)
-        : Either.right(text);
+      text = JSON.stringify({ version: TOP_UP_COMMAND_VERSION, ...decoded });
     } catch {
       return malformed('metadata has no JSON form');
     }
+    if (Buffer.byteLength(text, 'utf8') > MAX_TOP_UP_COMMAND_BYTES) {
+      return malformed(`the command is larger than ${MAX_TOP_UP_COMMAND_BYTES} bytes`);
+    }
+    return Either.map(fieldsChecked(decoded), () => text);
   });
 };
