@@ -81,12 +81,16 @@ export interface ScriptedProviderOptions {
   readonly now?: (() => Date) | undefined;
   /** Runs before a send or status query reaches the provider (e.g. to let a scheduler order it). */
   readonly gate?: ((call: ProviderCall) => Effect.Effect<void>) | undefined;
+  /** Runs once a send has arrived, before its answer returns (e.g. to let a callback overtake the answer). */
+  readonly afterArrival?: ((arrived: ArrivedTransaction) => Effect.Effect<void>) | undefined;
 }
 
 export interface ScriptedProvider extends AirtimeProviderService {
   /** Queues outcomes for the next sends, in order. */
   readonly scriptSends: (...scripts: readonly SendScript[]) => void;
   readonly scriptStatusQueries: (...scripts: readonly StatusScript[]) => void;
+  /** Drops the outcomes scripted and not used yet. */
+  readonly resetScripts: () => void;
   /** Makes catalogue calls fail (ProviderUnavailable) the next `count` times. */
   readonly failCatalogue: (count: number) => void;
   readonly calls: () => readonly ProviderCall[];
@@ -241,10 +245,15 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
           );
         }
         const script = sends.shift() ?? options.defaultSend ?? { _tag: 'Complete' };
+        const answered = Effect.onExit(
+          Effect.suspend(() => sendWith(request, script, callIndex)),
+          () => {
+            const arrival = arrivals.get(request.providerExternalId);
+            return arrival?.callIndex === callIndex ? (options.afterArrival?.(arrival) ?? Effect.void) : Effect.void;
+          },
+        );
         return Effect.tap(
-          Effect.tapError(sendWith(request, script, callIndex), (error) =>
-            exchange(request.providerExternalId, body, null, error._tag),
-          ),
+          Effect.tapError(answered, (error) => exchange(request.providerExternalId, body, null, error._tag)),
           () => exchange(request.providerExternalId, body, 201),
         );
       }),
@@ -290,6 +299,10 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
     },
     scriptStatusQueries: (...scripts) => {
       statusQueries.push(...scripts);
+    },
+    resetScripts: () => {
+      sends.length = 0;
+      statusQueries.length = 0;
     },
     failCatalogue: (count) => {
       catalogueFailures = count;
