@@ -1,0 +1,289 @@
+// npm run bench:consumer — top-ups per second from publish to final status
+// through the consumer (a child process of plain node, as in production),
+// next to the broker's own publish-to-consume rate measured in the same
+// run on the same queue type with the same messages (v1 top-up commands,
+// publisher confirms), plus the consumer's RSS:
+//   1. broker: commands published with confirms to the commands queue (a
+//      quorum queue) and consumed and acked by a bare amqplib consumer;
+//   2. consumer, in-process simulator, zero latency;
+//   3. consumer, DVS simulator over HTTP answering after 3 s, many in flight.
+// Settings: DATABASE_URL (server), AMQP_URL, BENCH_BROKER_MESSAGES (5000),
+// BENCH_FAST_TOP_UPS (2000), BENCH_SLOW_TOP_UPS (3000), BENCH_LATENCY_MS
+// (3000), BENCH_PREFETCH (fast run, default the consumer's 50),
+// BENCH_SLOW_PREFETCH (2000), BENCH_ONLY (broker|fast|slow, comma list).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deleteTopology, testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
+import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
+import { startSimulatorServer } from '@airtime/provider-simulator';
+import * as amqp from 'amqplib';
+// the benchmark drives the consumer through the fault specs' harness (one copy); tools may not import an app
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  bundledConsumerEntry,
+  type ConsumerEntry,
+  type ConsumerProcess,
+  killStartedConsumers,
+  startConsumerProcess,
+} from '../../apps/consumer/src/faults/consumer-process.fixture';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  openTopUpWorld,
+  topUpCommandBatch,
+  type TopUpWorld,
+} from '../../apps/consumer/src/faults/top-up-world.fixture';
+
+const setting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a non-negative number`);
+  return value;
+};
+
+const BROKER_MESSAGES = setting('BENCH_BROKER_MESSAGES', 5_000);
+const FAST_TOP_UPS = setting('BENCH_FAST_TOP_UPS', 2_000);
+const SLOW_TOP_UPS = setting('BENCH_SLOW_TOP_UPS', 3_000);
+const LATENCY_MS = setting('BENCH_LATENCY_MS', 3_000);
+const FAST_PREFETCH = process.env['BENCH_PREFETCH'];
+const SLOW_PREFETCH = setting('BENCH_SLOW_PREFETCH', 2_000);
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'broker,fast,slow').split(','));
+const ACCOUNT = 'bench-account';
+
+const MB = 1024 * 1024;
+
+/** Rejects on Ctrl-C or SIGTERM, so that the run stops and still cleans up (consumers, topologies, database). */
+const interrupted = new Promise<never>((_, reject) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => reject(new Error(`${signal}: interrupted`)));
+  }
+});
+interrupted.catch(() => undefined);
+const unlessInterrupted = <A>(work: Promise<A>): Promise<A> => Promise.race([work, interrupted]);
+const seconds = (startedAt: bigint): number => Number(process.hrtime.bigint() - startedAt) / 1e9;
+
+/** Samples `sample` every `everyMs` until `stop()`; keeps the peak. */
+const peakOf = (sample: () => number | undefined, everyMs = 200) => {
+  let peak = 0;
+  let last: number | undefined;
+  const timer = setInterval(() => {
+    const value = sample();
+    if (value === undefined) return;
+    last = value;
+    peak = Math.max(peak, value);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { peak, last };
+    },
+  };
+};
+
+interface BrokerFigures {
+  readonly messages: number;
+  readonly bytes: number;
+  readonly publishPerSecond: number;
+  readonly endToEndPerSecond: number;
+}
+
+/** Phase 1: the broker alone (publisher confirms, quorum queue, a bare consumer acking each message). */
+const measureBroker = async (world: TopUpWorld): Promise<BrokerFigures> => {
+  const commands = topUpCommandBatch({ accountId: ACCOUNT, prefix: 'broker', count: BROKER_MESSAGES });
+  const connection = await amqp.connect(world.amqpUrl);
+  const channel = await connection.createChannel();
+  await channel.prefetch(500);
+  let consumed = 0;
+  let bytes = 0;
+  let allConsumed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    allConsumed = resolve;
+  });
+  await channel.consume(world.topology.queues.topUpCommands.name, (message) => {
+    if (message === null) return;
+    bytes = message.content.length;
+    channel.ack(message);
+    consumed += 1;
+    if (consumed === commands.length) allConsumed();
+  });
+  const startedAt = process.hrtime.bigint();
+  await world.publish(commands);
+  const publishSeconds = seconds(startedAt);
+  await done;
+  const totalSeconds = seconds(startedAt);
+  await channel.close();
+  await connection.close();
+  return {
+    messages: commands.length,
+    bytes,
+    publishPerSecond: commands.length / publishSeconds,
+    endToEndPerSecond: commands.length / totalSeconds,
+  };
+};
+
+interface ConsumerFigures {
+  readonly label: string;
+  readonly topUps: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly peakInFlight: number;
+  readonly peakRssBytes: number;
+  readonly idleRssBytes: number;
+  readonly done: boolean;
+}
+
+/** Top-up attempts waiting for the provider's answer to their send now. */
+const inFlightAttempts = async (world: TopUpWorld): Promise<number> => {
+  const [row] = (await world.database.dataSource.query(
+    `SELECT count(*)::int AS n FROM top_up_attempts WHERE state = 'InFlight'`,
+  )) as { n: number }[];
+  return row?.n ?? 0;
+};
+
+/** Phases 2 and 3: one consumer process, `count` commands published at once, until every top-up is final. */
+const measureConsumer = async (
+  label: string,
+  world: TopUpWorld,
+  entry: ConsumerEntry,
+  env: Readonly<Record<string, string>>,
+  count: number,
+  timeoutMs: number,
+): Promise<ConsumerFigures> => {
+  const consumer: ConsumerProcess = startConsumerProcess({
+    entry,
+    name: label,
+    env: world.consumerEnv(env),
+  });
+  await unlessInterrupted(consumer.ready);
+  await sleep(500);
+  const idleRssBytes = consumer.rssBytes() ?? 0;
+  const rss = peakOf(() => consumer.rssBytes());
+  let inFlightPeak = 0;
+  let sampling = true;
+  const inFlightSampler = (async () => {
+    while (sampling) {
+      inFlightPeak = Math.max(inFlightPeak, await inFlightAttempts(world).catch(() => 0));
+      await sleep(250);
+    }
+  })();
+  try {
+    const accountId = `${ACCOUNT}-${label}`;
+    await world.fund(accountId, 'USD', '100000000');
+    const commands = topUpCommandBatch({ accountId, prefix: label, count });
+    const startedAt = process.hrtime.bigint();
+    await unlessInterrupted(world.publish(commands));
+    const result = await unlessInterrupted(world.waitForFinal(accountId, count, timeoutMs));
+    const elapsed = seconds(startedAt);
+    return {
+      label,
+      topUps: count,
+      seconds: elapsed,
+      perSecond: count / elapsed,
+      counts: result.counts,
+      peakInFlight: inFlightPeak,
+      peakRssBytes: rss.stop().peak,
+      idleRssBytes,
+      done: result.done,
+    };
+  } finally {
+    sampling = false;
+    rss.stop();
+    await inFlightSampler;
+    await consumer.stop(30_000);
+  }
+};
+
+const main = async (): Promise<void> => {
+  const db: TestDatabase = await createTestDatabase({ poolSize: 4 });
+  const amqpUrl = testAmqpUrl();
+  const worlds: TopUpWorld[] = [];
+  const openWorld = async (label: string): Promise<TopUpWorld> => {
+    const world = await openTopUpWorld({
+      database: { url: db.config.url, dataSource: db.dataSource },
+      amqpUrl,
+      topologyPrefix: uniqueTopologyPrefix(`bench-${label}`),
+    });
+    worlds.push(world);
+    return world;
+  };
+  let entry: ConsumerEntry | undefined;
+  try {
+    console.log(`consumer benchmark: ${new Date().toISOString()}, node ${process.version}, 2 figures per line`);
+    if (ONLY.has('broker')) {
+      const broker = await measureBroker(await openWorld('broker'));
+      console.log(
+        `broker (confirms, quorum queue, ${broker.bytes}-byte v1 commands, ${broker.messages} messages): ` +
+          `publish ${broker.publishPerSecond.toFixed(0)} msgs/s, publish-to-consume ${broker.endToEndPerSecond.toFixed(0)} msgs/s`,
+      );
+    }
+    if (ONLY.has('fast') || ONLY.has('slow')) {
+      entry = await bundledConsumerEntry();
+    }
+    if (ONLY.has('fast') && entry !== undefined) {
+      const world = await openWorld('fast');
+      const figures = await measureConsumer(
+        'fast',
+        world,
+        entry,
+        {
+          PROVIDER: 'simulator',
+          SIMULATOR_TIME_SCALE: '0',
+          ...(FAST_PREFETCH === undefined ? {} : { AMQP_PREFETCH: FAST_PREFETCH }),
+        },
+        FAST_TOP_UPS,
+        300_000,
+      );
+      report(figures);
+    }
+    if (ONLY.has('slow') && entry !== undefined) {
+      const simulator = await startSimulatorServer({
+        apiKey: 'bench-key',
+        apiSecret: 'bench-secret',
+        timeScale: 0,
+      });
+      simulator.engine.setFaults({ latencyMs: LATENCY_MS });
+      try {
+        const world = await openWorld('slow');
+        const figures = await measureConsumer(
+          'slow',
+          world,
+          entry,
+          {
+            PROVIDER: 'simulator-http',
+            DTONE_BASE_URL: `${simulator.url}/v1`,
+            DTONE_API_KEY: 'bench-key',
+            DTONE_API_SECRET: 'bench-secret',
+            DTONE_TIMEOUT_MS: String(LATENCY_MS + 30_000),
+            AMQP_PREFETCH: String(SLOW_PREFETCH),
+          },
+          SLOW_TOP_UPS,
+          600_000,
+        );
+        report(figures);
+      } finally {
+        await simulator.close();
+      }
+    }
+  } finally {
+    await killStartedConsumers();
+    entry?.dispose();
+    for (const world of worlds) {
+      await world.close();
+      await deleteTopology(world.topology);
+    }
+    await db.drop();
+  }
+};
+
+const report = (figures: ConsumerFigures): void => {
+  console.log(
+    `consumer ${figures.label}: ${figures.topUps} top-ups final in ${figures.seconds.toFixed(1)} s = ` +
+      `${figures.perSecond.toFixed(0)} top-ups/s${figures.done ? '' : ' (NOT ALL FINAL)'}; ` +
+      `peak in flight ${figures.peakInFlight}; RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, ` +
+      `peak ${(figures.peakRssBytes / MB).toFixed(0)} MB; statuses ${JSON.stringify(figures.counts)}`,
+  );
+};
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await killStartedConsumers();
+  process.exit(1);
+});
