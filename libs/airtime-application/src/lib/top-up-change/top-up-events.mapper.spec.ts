@@ -30,6 +30,8 @@ describe('the events of a top-up change', () => {
     expect(eventTypesOf(retrying, retrying)).toEqual([]);
     const completed = outcome(started(retrying, 2), attemptSucceeded('ptx-1'), 3);
     expect(eventTypesOf(retrying, completed)).toEqual(['topup.completed']);
+    // a final top-up changed again within its class (a later detail, a transaction id filled in) is no new event
+    expect(eventTypesOf(completed, { ...completed, updatedAt: at(9) })).toEqual([]);
   });
 
   it('carries what a caller needs, and never the phone number', () => {
