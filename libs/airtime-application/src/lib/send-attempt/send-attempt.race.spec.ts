@@ -45,6 +45,14 @@ describe('sendAttempt races', () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), arbitraryRace, async (s, race) => {
         let callback: Promise<unknown> = Promise.resolve();
+        // every unit of work waits for the scheduler first: a writer may read before the other commits, and retry
+        const gated = (): UnitOfWorkService => ({
+          transactionally: (work) =>
+            Effect.zipRight(
+              Effect.promise(() => s.schedule(Promise.resolve(), 'commit')),
+              world.database.unitOfWork.transactionally(work),
+            ),
+        });
         const world: InMemoryWorld = inMemoryLayers({
           products: sampleCatalogue,
           afterArrival: (arrived) =>
@@ -54,7 +62,11 @@ describe('sendAttempt races', () => {
                 .schedule(Promise.resolve(), 'callback')
                 .then(() =>
                   world.run(
-                    applyProviderUpdate(world.provider.settle(arrived.request.providerExternalId, race.callback)),
+                    Effect.provideService(
+                      applyProviderUpdate(world.provider.settle(arrived.request.providerExternalId, race.callback)),
+                      UnitOfWork,
+                      gated(),
+                    ),
                   ),
                 );
               return s.schedule(Promise.resolve(), 'send answer');
@@ -62,7 +74,7 @@ describe('sendAttempt races', () => {
         });
         const topUp = await createdIn(world);
         world.provider.scriptSends(race.answer);
-        const sent = world.run(sendAttemptReporting(topUp.id));
+        const sent = world.run(Effect.provideService(sendAttemptReporting(topUp.id), UnitOfWork, gated()));
         await s.waitFor(sent);
         await s.waitFor(callback);
         const final = world.database.tables().topUps.get(topUp.id)?.topUp;
