@@ -43,6 +43,7 @@ export {
   makeCachedProviderCatalogue,
   cachedProviderCatalogueLayer,
 } from './lib/provider-catalogue/cached-provider-catalogue.adapter';
+export { ProviderCallbackUrls, type ProviderCallbackUrlsService } from './lib/ports/provider-callback-urls.port';
 export { TopUpNotFound } from './lib/top-up-change/top-up-change.errors';
 export {
   TOP_UP_EVENT_TYPES,

@@ -2,6 +2,7 @@ import { AirtimeProvider, LedgerStore, preciseOf, providerExternalIdFor, type To
 import { Effect, Either } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
+import { ProviderCallbackUrls } from '../ports/provider-callback-urls.port';
 import { sendAttempt, sendAttemptReporting } from './send-attempt.use-case';
 
 const MINUTE = 60_000;
@@ -60,6 +61,19 @@ describe('sendAttempt', () => {
       receive: { amountMinor: 10_000n },
       destination: { e164: '+639171234100' },
     });
+  });
+
+  it("gives the provider the top-up's callback URL (with its token) when the app serves them, none otherwise", async () => {
+    const { world, topUp } = await setUp();
+    const urls = { urlFor: (token: string) => `https://api.example/v1/provider-callbacks/${token}` };
+    await world.run(Effect.provideService(sendAttempt(topUp.id), ProviderCallbackUrls, urls));
+    expect(world.provider.arrived()[0]?.request.callbackUrl).toBe(
+      'https://api.example/v1/provider-callbacks/token-000001',
+    );
+    const other = await world.run(requestTopUp(sampleRequestInput({ external_id: 'order-2' })));
+    if (other._tag !== 'Created') throw new Error('expected a new top-up');
+    await world.run(sendAttempt(other.topUp.id));
+    expect(world.provider.arrived()[1]?.request.callbackUrl).toBeUndefined();
   });
 
   it('keeps a pending top-up held until the provider reports (no capture, no final event)', async () => {

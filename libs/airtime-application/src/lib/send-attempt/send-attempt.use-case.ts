@@ -26,6 +26,8 @@ import {
   UnitOfWork,
 } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
+import { ProviderCallbackUrls } from '../ports/provider-callback-urls.port';
+import { TopUpRequestStore } from '../ports/top-up-requests.port';
 import type { SaveServices } from '../top-up-change/save-top-up-change.use-case';
 import { changeTopUp, loadTopUp, saveTopUpChange } from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
@@ -92,8 +94,21 @@ const existingTransaction = (topUp: TopUp, attempt: Attempt): Effect.Effect<Send
     ),
   );
 
+/** The top-up's provider callback URL, when the app serves them (`ProviderCallbackUrls`) and its request has a token. */
+const callbackUrlOf = (topUp: TopUp): Effect.Effect<string | undefined, PersistenceFailure, TopUpRequestStore> =>
+  Effect.gen(function* () {
+    const urls = yield* Effect.serviceOption(ProviderCallbackUrls);
+    if (Option.isNone(urls)) return undefined;
+    const request = yield* (yield* TopUpRequestStore).findByTopUpId(topUp.id);
+    return Option.isSome(request) ? urls.value.urlFor(request.value.callbackToken) : undefined;
+  });
+
 /** Sends the attempt and reads what came back; never fails (a failure is an outcome). */
-const send = (topUp: TopUp, attempt: Attempt): Effect.Effect<SendReading, never, AirtimeProvider | Clock> =>
+const send = (
+  topUp: TopUp,
+  attempt: Attempt,
+  callbackUrl: string | undefined,
+): Effect.Effect<SendReading, never, AirtimeProvider | Clock> =>
   Effect.gen(function* () {
     const provider = yield* AirtimeProvider;
     const clock = yield* Clock;
@@ -103,6 +118,7 @@ const send = (topUp: TopUp, attempt: Attempt): Effect.Effect<SendReading, never,
         product: topUp.quote.product,
         destination: topUp.destination,
         receive: topUp.quote.receive,
+        ...(callbackUrl === undefined ? {} : { callbackUrl }),
       }),
     );
     const reading = Either.isRight(answer)
@@ -134,13 +150,15 @@ export const applyReading = (
  * commits it, sends it, and applies the answer (reading the top-up again,
  * since a callback may have come first). Another worker starting the same
  * attempt first (`ConcurrentModification` on the start) means nothing is
- * sent here. See `SendAttemptResult`.
+ * sent here. When the app provides `ProviderCallbackUrls`, the send carries
+ * the top-up's callback URL (with its token). See `SendAttemptResult`.
  */
 export const sendAttemptReporting = (
   topUpId: string,
 ): Effect.Effect<SendAttemptResult, SendAttemptError, SendAttemptServices> =>
   Effect.gen(function* () {
     const before = yield* loadTopUp(topUpId);
+    const callbackUrl = yield* callbackUrlOf(before.topUp);
     const provider = yield* AirtimeProvider;
     const now = yield* (yield* Clock).now();
     const started = startAttempt(before.topUp, now, provider.id);
@@ -155,7 +173,7 @@ export const sendAttemptReporting = (
     }
     // the attempt is durable: only now may the request leave
     const { attempt } = started.right;
-    const reading = yield* send(started.right.topUp, attempt);
+    const reading = yield* send(started.right.topUp, attempt, callbackUrl);
     const settled = yield* changeTopUp(loadTopUp(topUpId), (topUp, at) =>
       applyReading(topUp, reading, at, { attemptNumber: attempt.number }),
     );
