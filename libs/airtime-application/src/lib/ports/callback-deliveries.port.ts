@@ -51,7 +51,10 @@ export class CallbackDeliveryStore extends Context.Tag('@airtime/application/Cal
   CallbackDeliveryStoreService
 >() {}
 
-/** The header carrying `sha256=<hex HMAC-SHA256 of the body>`. */
+/**
+ * The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, checked by receivers
+ * with `verifyCallbackSignature`.
+ */
 export const CALLBACK_SIGNATURE_HEADER = 'X-Airtime-Signature';
 
 export interface CallbackSenderService {
