@@ -174,6 +174,7 @@ export {
 export {
   type TopUp,
   type TopUpFailure,
+  type TopUpFailureReason,
   type TopUpChange,
   type NewTopUp,
   createTopUp,
@@ -186,6 +187,7 @@ export {
   resolveUnknownAttempt,
   applyProviderEvent,
   cancelTopUp,
+  rejectForRefusedHold,
   NOT_FOUND_CONFIRMATION_MINUTES,
 } from './lib/transaction/top-up-lifecycle';
 export {

@@ -107,11 +107,19 @@ describe('requestTopUp', () => {
     expect(result._tag).toBe('Created');
     if (result._tag !== 'Created') return;
     expect(result.topUp.status.status).toBe('REJECTED-INSUFFICIENT-BALANCE');
-    expect(result.topUp.failureReason?.detail).toContain('insufficient funds');
+    expect(result.topUp.failureReason).toEqual({
+      reason: 'INSUFFICIENT_FUNDS',
+      attemptsExhausted: false,
+      detail: 'the USD account cannot hold the cost',
+    });
     expect(world.database.tables().outbox.map((record) => record.event.type)).toEqual([
       'topup.created',
       'topup.failed',
     ]);
+    expect(world.database.tables().outbox[1]?.event.payload).toMatchObject({
+      status: 'REJECTED-INSUFFICIENT-BALANCE',
+      failureReason: 'INSUFFICIENT_FUNDS',
+    });
     expect(await usd(world)).toMatchObject({ availableMinor: 100n, holdingMinor: 0n });
     await world.run(
       Effect.flatMap(LedgerStore, (ledger) =>

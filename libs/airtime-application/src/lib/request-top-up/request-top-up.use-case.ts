@@ -11,6 +11,7 @@ import {
   type InvalidTopUp,
   type LedgerError,
   type PersistenceFailure,
+  rejectForRefusedHold,
   type TopUp,
   TopUpRepository,
   UnitOfWork,
@@ -23,7 +24,6 @@ import type { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { applyLedgerMovements, type SaveServices, saveNewTopUp } from '../top-up-change/save-top-up-change.use-case';
-import { rejectedForFunds } from './refused-authorization.mapper';
 import { type CheckedTopUpRequest, checkTopUpRequest, firstDifference } from './request-top-up.check';
 import { ExternalIdConflict } from './request-top-up.errors';
 import { RequestTopUpInput } from './request-top-up.input';
@@ -114,7 +114,7 @@ const createFor = (
         // a refusal for funds is the ledger's answer, kept with the top-up: a failed claim stays failed
         const change = yield* applyLedgerMovements(created.topUp, created.movements).pipe(
           Effect.as({ topUp: created.topUp, movements: [] }),
-          Effect.catchTag('InsufficientFunds', (refusal) => Effect.succeed(rejectedForFunds(created.topUp, refusal))),
+          Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(created.topUp, now)),
         );
         yield* saveNewTopUp(change, stored);
         yield* (yield* TopUpRequestStore).record(stored);

@@ -22,6 +22,7 @@ import {
   cancelTopUp,
   recordAttemptOutcome,
   NOT_FOUND_CONFIRMATION_MINUTES,
+  rejectForRefusedHold,
   resolveUnknownAttempt,
   startAttempt,
 } from './top-up-lifecycle';
@@ -751,6 +752,46 @@ describe('cancelTopUp', () => {
     expect(left(cancelTopUp(withAttempt(), at(1)))._tag).toBe('UnresolvedAttempt');
     const completed = right(recordAttemptOutcome(withAttempt(), attemptSucceeded('tx-1'), at(0))).topUp;
     expect(left(cancelTopUp(completed, at(1)))).toMatchObject({ _tag: 'IllegalTransition', to: s('CANCELLED') });
+  });
+});
+
+describe('rejectForRefusedHold', () => {
+  it('rejects a new top-up for funds (REJECTED-INSUFFICIENT-BALANCE, INSUFFICIENT_FUNDS) with no movement', () => {
+    const change = right(rejectForRefusedHold(created(), at(0.5)));
+    expect(change.movements).toEqual([]);
+    expect(change.topUp).toMatchObject({
+      status: transactionStatus('REJECTED-INSUFFICIENT-BALANCE'),
+      attempts: [],
+      nextAttemptAt: undefined,
+      awaitingStatusQuery: false,
+      failureReason: {
+        reason: 'INSUFFICIENT_FUNDS',
+        attemptsExhausted: false,
+        detail: 'the USD account cannot hold the cost',
+      },
+      createdAt: t0,
+      updatedAt: at(0.5),
+    });
+  });
+
+  it('is a no-op the second time; the refused top-up is final', () => {
+    const refused = right(rejectForRefusedHold(created(), at(0))).topUp;
+    expectNoOp(refused, right(rejectForRefusedHold(refused, at(1))));
+    expect(left(startAttempt(refused, at(1), 'dtone'))._tag).toBe('TopUpAlreadyFinal');
+    expect(left(cancelTopUp(refused, at(1)))._tag).toBe('IllegalTransition');
+    expect(left(applyProviderEvent(refused, s('COMPLETED'), at(1)))._tag).toBe('AttemptNotFound');
+  });
+
+  it('refuses a top-up that is not new: attempted, waiting for a retry, cancelled', () => {
+    const retrying = right(recordAttemptOutcome(withAttempt(), attemptFailed({ reason: 'RATE_LIMITED' }), at(0))).topUp;
+    const cancelled = right(cancelTopUp(created(), at(0))).topUp;
+    for (const topUp of [withAttempt(), retrying, cancelled]) {
+      expect(left(rejectForRefusedHold(topUp, at(1)))).toMatchObject({
+        _tag: 'InvalidTopUp',
+        topUpId: 'topup-1',
+        reason: 'only a new top-up, before any attempt, has its hold refused',
+      });
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import {
   AttemptNotFound,
   AttemptsExhausted,
   FailoverNotAllowed,
+  InvalidTopUp,
   TopUpAlreadyFinal,
   UnresolvedAttempt,
 } from './top-up.errors';
@@ -295,4 +296,35 @@ export const cancelTopUp = (
         }
       : { topUp, movements: [] },
   );
+};
+
+/**
+ * A new top-up (CREATED, no attempt) whose hold the ledger refused for funds:
+ * REJECTED-INSUFFICIENT-BALANCE with the reason INSUFFICIENT_FUNDS, never
+ * retried. Nothing was held, so no movement follows (no VOID). Refusing a
+ * top-up already refused for funds is a no-op; any other top-up has been
+ * held already (or never will be) and is an `InvalidTopUp`.
+ */
+export const rejectForRefusedHold = (topUp: TopUp, now: Date): Either.Either<TopUpChange, InvalidTopUp> => {
+  if (topUp.failureReason?.reason === 'INSUFFICIENT_FUNDS') return Either.right({ topUp, movements: [] });
+  if (topUp.status.class !== 'CREATED' || topUp.attempts.length > 0) {
+    return Either.left(
+      new InvalidTopUp({ topUpId: topUp.id, reason: 'only a new top-up, before any attempt, has its hold refused' }),
+    );
+  }
+  return Either.right({
+    topUp: {
+      ...topUp,
+      status: transactionStatus('REJECTED-INSUFFICIENT-BALANCE'),
+      nextAttemptAt: undefined,
+      awaitingStatusQuery: false,
+      failureReason: {
+        reason: 'INSUFFICIENT_FUNDS',
+        attemptsExhausted: false,
+        detail: `the ${topUp.quote.cost.currency.code} account cannot hold the cost`,
+      },
+      updatedAt: now,
+    },
+    movements: [],
+  });
 };

@@ -28,6 +28,7 @@ import {
   applyProviderEvent,
   cancelTopUp,
   recordAttemptOutcome,
+  rejectForRefusedHold,
   resolveUnknownAttempt,
   startAttempt,
 } from './top-up-lifecycle';
@@ -381,6 +382,45 @@ describe('top-up under any sequence of commands', () => {
         expect(topUp.awaitingStatusQuery).toBe(topUp.attempts[topUp.attempts.length - 1]?.state === 'Unknown');
         if (isFinalClass(topUp.status.class)) expect(topUp.nextAttemptAt).toBeUndefined();
         if (isFailureClass(topUp.status.class)) expect(topUp.failureReason).toBeDefined();
+      }
+    },
+  );
+});
+
+describe('a hold refused for funds', () => {
+  const isNew = (topUp: TopUp) => topUp.status.class === 'CREATED' && topUp.attempts.length === 0;
+
+  test.prop([fc.array(commandArb, { minLength: 1, maxLength: 40, size: 'max' })])(
+    'is refused only to a new top-up, wherever the top-up stands',
+    (commands) => {
+      let topUp = freshTopUp();
+      let nowMs = t0.getTime();
+      for (const command of commands) {
+        nowMs += command.kind === 'wait' ? command.minutes * 60_000 : 1000;
+        const refused = rejectForRefusedHold(topUp, new Date(nowMs));
+        if (isNew(topUp)) {
+          expect(Either.getOrThrow(refused).topUp.failureReason?.reason).toBe('INSUFFICIENT_FUNDS');
+        } else {
+          expect(Either.isLeft(refused) && refused.left._tag).toBe('InvalidTopUp');
+        }
+        const result = run(topUp, command, new Date(nowMs));
+        if (Either.isRight(result)) topUp = result.right.topUp;
+      }
+    },
+  );
+
+  test.prop([fc.array(commandArb, { minLength: 1, maxLength: 40, size: 'max' })])(
+    'ends the top-up: no command changes it or moves money after it',
+    (commands) => {
+      const refused = Either.getOrThrow(rejectForRefusedHold(freshTopUp(), t0));
+      expect(refused.movements).toEqual([]);
+      let nowMs = t0.getTime();
+      for (const command of commands) {
+        nowMs += command.kind === 'wait' ? command.minutes * 60_000 : 1000;
+        const result = run(refused.topUp, command, new Date(nowMs));
+        if (Either.isLeft(result)) continue;
+        expect(result.right.topUp).toBe(refused.topUp);
+        expect(result.right.movements).toEqual([]);
       }
     },
   );

@@ -9,9 +9,17 @@ import { InvalidTopUp } from './top-up.errors';
 import { statusOfClass, type TransactionStatus } from './transaction-status';
 import type { LedgerMovementKind } from './transaction.machine';
 
+/**
+ * Why a top-up ended without delivering: its last attempt's failure, its
+ * caller's cancel (`CANCELLED`), or its hold refused for funds before any
+ * attempt (`INSUFFICIENT_FUNDS`, never retried: a repeat of the request gets
+ * the same answer). None but an attempt's retryable failures is retried.
+ */
+export type TopUpFailureReason = AttemptFailureReason | 'CANCELLED' | 'INSUFFICIENT_FUNDS';
+
 /** Why a top-up ended without delivering. */
 export interface TopUpFailure {
-  readonly reason: AttemptFailureReason | 'CANCELLED';
+  readonly reason: TopUpFailureReason;
   /** True when a retryable failure ran out of attempts. */
   readonly attemptsExhausted: boolean;
   readonly detail?: string | undefined;

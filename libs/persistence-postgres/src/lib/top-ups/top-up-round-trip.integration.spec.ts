@@ -8,6 +8,7 @@ import {
   type ProviderStatusAnswer,
   type Quote,
   recordAttemptOutcome,
+  rejectForRefusedHold,
   resolveUnknownAttempt,
   selectDenomination,
   startAttempt,
@@ -77,7 +78,8 @@ type Step =
   | { readonly kind: 'attempt'; readonly outcome: AttemptOutcome; readonly providerId: string | undefined }
   | { readonly kind: 'resolve'; readonly answer: ProviderStatusAnswer }
   | { readonly kind: 'event'; readonly status: TransactionStatus }
-  | { readonly kind: 'cancel' };
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'refuseHold' };
 
 const arbitraryStep: fc.Arbitrary<{ step: Step; afterMs: number }> = fc.record({
   step: fc.oneof(
@@ -95,6 +97,7 @@ const arbitraryStep: fc.Arbitrary<{ step: Step; afterMs: number }> = fc.record({
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('event' as const), status: arbitraryTransactionStatus }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'refuseHold' as const }) },
   ),
   afterMs: fc.integer({ min: 1, max: 3 * 3_600_000 }),
 });
@@ -113,6 +116,8 @@ const applyStep = (topUp: TopUp, step: Step, now: Date): Either.Either<TopUpChan
       return applyProviderEvent(topUp, step.status, now);
     case 'cancel':
       return cancelTopUp(topUp, now);
+    case 'refuseHold':
+      return rejectForRefusedHold(topUp, now);
   }
 };
 

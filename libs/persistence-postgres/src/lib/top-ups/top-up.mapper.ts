@@ -1,4 +1,11 @@
-import { checkAccountId, parseExternalId, PersistenceFailure, type Quote, type TopUp } from '@airtime/domain';
+import {
+  checkAccountId,
+  parseExternalId,
+  PersistenceFailure,
+  type Quote,
+  type TopUp,
+  type TopUpFailureReason,
+} from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import { decodeStored, encodeStored, isoOf, undecodable } from '../shared/codec-support';
 import { BigIntFromDecimal } from '../shared/money.codec';
@@ -7,9 +14,19 @@ import { destinationOf } from './destination.codec';
 import { type QuoteJson, QuoteFromJson } from './quote.codec';
 import { statusOf } from './status.codec';
 
+const TOP_UP_ONLY_REASONS = ['CANCELLED', 'INSUFFICIENT_FUNDS'] as const satisfies readonly TopUpFailureReason[];
+
+// A reason added to the domain must be added here too: this fails to compile until it is.
+const _allTopUpFailureReasons: Exclude<
+  TopUpFailureReason,
+  Schema.Schema.Type<typeof FailureReasonJson> | (typeof TOP_UP_ONLY_REASONS)[number]
+> extends never
+  ? true
+  : never = true;
+
 /** `top_ups.failure`: `{ "reason": "CANCELLED", "attemptsExhausted": false, "detail"?: "..." }`. */
 const TopUpFailureFromJson = Schema.Struct({
-  reason: Schema.Union(FailureReasonJson, Schema.Literal('CANCELLED')),
+  reason: Schema.Union(FailureReasonJson, Schema.Literal(...TOP_UP_ONLY_REASONS)),
   attemptsExhausted: Schema.Boolean,
   detail: Schema.optional(Schema.String),
 });
