@@ -80,6 +80,12 @@ export const makeInMemoryTopUpRepository = (database: InMemoryDatabase): TopUpRe
       findWhere((topUp) => topUp.accountId === accountId && topUp.externalId === externalId),
     findByProviderExternalId: (providerExternalId) =>
       findWhere((topUp) => topUp.attempts.some((attempt) => attempt.providerExternalId === providerExternalId)),
+    findByProviderTransactionId: (providerId, providerTransactionId) =>
+      findWhere((topUp) =>
+        topUp.attempts.some(
+          (attempt) => attempt.providerId === providerId && attempt.providerTransactionId === providerTransactionId,
+        ),
+      ),
     list: (filter, limit, cursor) =>
       database.read((tables) => {
         const matching = all(tables)

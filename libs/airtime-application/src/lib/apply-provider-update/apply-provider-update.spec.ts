@@ -86,16 +86,25 @@ describe('applyProviderUpdate', () => {
     expect(applied).toMatchObject({ _tag: 'Applied', topUp: { status: { class: 'COMPLETED' } } });
   });
 
-  it('refuses an update about no top-up of ours, and one without any key it can match', async () => {
+  it('finds the top-up by provider transaction id when the update carries no external id of ours', async () => {
+    const { world, topUp, externalId } = await pendingTopUp();
+    const { providerExternalId: _ours, ...byTransaction } = world.provider.settle(externalId, 'COMPLETED');
+    const applied = await world.run(applyProviderUpdate(byTransaction));
+    expect(applied).toMatchObject({ _tag: 'Applied', topUp: { id: topUp.id, status: { class: 'COMPLETED' } } });
+    expect(eventTypes(world)).toEqual(['topup.created', 'topup.completed']);
+  });
+
+  it('refuses an update about no top-up of ours, by external id or by transaction id', async () => {
     const { world, externalId } = await pendingTopUp();
     const update = world.provider.settle(externalId, 'COMPLETED');
     expect(await world.runEither(applyProviderUpdate({ ...update, providerExternalId: 'someone-else' }))).toEqual(
       Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction' })),
     );
     const { providerExternalId: _ours, ...withoutExternalId } = update;
-    expect(await world.runEither(applyProviderUpdate(withoutExternalId))).toEqual(
-      Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction' })),
-    );
+    expect(
+      await world.runEither(applyProviderUpdate({ ...withoutExternalId, providerTransactionId: 'another-tx' })),
+    ).toEqual(Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction' })));
+    expect(eventTypes(world)).toEqual(['topup.created']);
   });
 
   it('applies nothing when the delivered amount does not hold to the request (more, or another currency)', async () => {

@@ -39,7 +39,8 @@ export interface ApplyProviderUpdateOptions {
   /**
    * The top-up the update is about, when the transport already knows it
    * (e.g. from the per-top-up token of the callback URL); otherwise it is
-   * found by the update's provider external id.
+   * found by the update's provider external id, or, when the update carries
+   * none, by the provider's transaction id.
    */
   readonly topUpId?: string | undefined;
 }
@@ -56,7 +57,11 @@ export type ApplyProviderUpdateError =
 
 const ANSWER_FIELDS = { amount: 'receive.amount', currency: 'receive.currency' };
 
-/** The top-up an update is about: by the id the transport knows, else by the attempt's provider external id. */
+/**
+ * The top-up an update is about: by the id the transport knows, else by the
+ * attempt's provider external id, else by the transaction id this provider
+ * gave the attempt.
+ */
 const topUpOf = (
   update: ProviderCallback,
   options: ApplyProviderUpdateOptions,
@@ -68,9 +73,10 @@ const topUpOf = (
   Effect.gen(function* () {
     if (options.topUpId !== undefined) return yield* loadTopUp(options.topUpId);
     const provider = yield* AirtimeProvider;
-    if (update.providerExternalId === undefined)
-      return yield* new UnknownProviderTransaction({ provider: provider.id });
-    const found = yield* (yield* TopUpRepository).findByProviderExternalId(update.providerExternalId);
+    const topUps = yield* TopUpRepository;
+    const found = yield* update.providerExternalId === undefined
+      ? topUps.findByProviderTransactionId(provider.id, update.providerTransactionId)
+      : topUps.findByProviderExternalId(update.providerExternalId);
     return Option.isSome(found) ? found.value : yield* new UnknownProviderTransaction({ provider: provider.id });
   });
 
@@ -94,7 +100,7 @@ const changeFor =
 /**
  * Applies a provider's status update to the attempt it names (by provider
  * external id, else provider transaction id, within the top-up given in
- * `options` or found by that external id). A delivered amount in another
+ * `options` or found by that key). A delivered amount in another
  * currency, not positive or above what was asked is a
  * `ProviderAnswerMismatch` and applies nothing. The top-up, its ledger
  * movements and its events are written together; a duplicate or stale

@@ -36,6 +36,16 @@ export interface TopUpRepositoryService {
   readonly findByProviderExternalId: (
     providerExternalId: string,
   ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
+  /**
+   * The top-up one of whose attempts provider `providerId` answered with this
+   * transaction id (callbacks that carry no external id of ours). Transaction
+   * ids are the provider's own: another provider's equal id is another
+   * transaction.
+   */
+  readonly findByProviderTransactionId: (
+    providerId: string,
+    providerTransactionId: string,
+  ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;
   readonly list: (
     filter: TopUpFilter,
     limit: number,

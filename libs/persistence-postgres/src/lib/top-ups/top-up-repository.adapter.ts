@@ -19,6 +19,7 @@ import {
   byExternalId,
   byId,
   byProviderExternalId,
+  byProviderTransactionId,
   CURSOR_CREATED_AT,
   dueForRetry,
   insertTopUp,
@@ -151,6 +152,8 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     findById: (id) => loadOne(byId(id)),
     findByExternalId: (accountId, externalId) => loadOne(byExternalId(accountId, externalId)),
     findByProviderExternalId: (providerExternalId) => loadOne(byProviderExternalId(providerExternalId)),
+    findByProviderTransactionId: (providerId, providerTransactionId) =>
+      loadOne(byProviderTransactionId(providerId, providerTransactionId)),
     list,
     dueForRetry: (now, limit) =>
       Effect.gen(function* () {

@@ -1,4 +1,5 @@
 import {
+  attemptAccepted,
   attemptFailed,
   createTopUp,
   type ExternalId,
@@ -10,6 +11,7 @@ import {
   parseExternalId,
   type Quote,
   recordAttemptOutcome,
+  rejectForRefusedHold,
   startAttempt,
   statusOfClass,
   type TopUp,
@@ -114,6 +116,13 @@ describe('top-up repository on PostgreSQL', () => {
     });
     expect(await found(repository.findById('no-such-top-up'))).toBeUndefined();
     expect(await found(repository.findByExternalId('another-account', topUp.externalId))).toBeUndefined();
+  });
+
+  it('stores a top-up refused its hold for funds as it is (INSUFFICIENT_FUNDS)', async () => {
+    const refused = Either.getOrThrow(rejectForRefusedHold(newTopUp(), at(t0, 1))).topUp;
+    await run(repository.insert(refused));
+    expect(await found(repository.findById(refused.id))).toStrictEqual({ topUp: refused, version: 1 });
+    expect(refused.failureReason?.reason).toBe('INSUFFICIENT_FUNDS');
   });
 
   it('refuses a second top-up with the same external id in an account as a DuplicateKey; other accounts may use it', async () => {
@@ -309,6 +318,48 @@ describe('top-up repository on PostgreSQL', () => {
     expect(other.attempts[0]?.providerExternalId).not.toBe(first);
     expect(await idsOf(first ?? '')).toStrictEqual(Option.some(retried.id));
     expect(await idsOf(other.attempts[0]?.providerExternalId ?? '')).toStrictEqual(Option.some(other.id));
+  });
+
+  it("finds a top-up by a provider's transaction id, that provider's only", async () => {
+    /** A top-up whose first attempt `providerId` answered with `transactionId` (pending there). */
+    const answeredBy = (providerId: string, transactionId: string, now: Date) => {
+      const started = Either.getOrThrow(startAttempt(newTopUp({ now }), now, providerId)).topUp;
+      return Either.getOrThrow(recordAttemptOutcome(started, attemptAccepted(transactionId), now)).topUp;
+    };
+    const atDvs = answeredBy('dvs', 'ptx-1', at(t0, 0));
+    const elsewhere = answeredBy('africas-talking', 'ptx-1', at(t0, MINUTE));
+    // a retried top-up: its second attempt got the transaction id
+    const retried = Either.getOrThrow(
+      startAttempt(awaitingRetry(newTopUp({ now: at(t0, 0) }), at(t0, 0)), at(t0, 2 * MINUTE), 'dvs'),
+    ).topUp;
+    const answered = Either.getOrThrow(recordAttemptOutcome(retried, attemptAccepted('ptx-2'), at(t0, 2 * MINUTE)));
+    for (const topUp of [atDvs, elsewhere, answered.topUp]) await run(repository.insert(topUp));
+    const idOf = async (providerId: string, transactionId: string) =>
+      (await found(repository.findByProviderTransactionId(providerId, transactionId)))?.topUp.id;
+
+    expect(await found(repository.findByProviderTransactionId('dvs', 'ptx-1'))).toStrictEqual({
+      topUp: atDvs,
+      version: 1,
+    });
+    expect(await idOf('africas-talking', 'ptx-1')).toBe(elsewhere.id);
+    expect(await idOf('dvs', 'ptx-2')).toBe(answered.topUp.id);
+    expect(await idOf('africas-talking', 'ptx-2')).toBeUndefined();
+    expect(await idOf('dvs', 'ptx-3')).toBeUndefined();
+
+    // the lookup is served by top_up_attempts_by_provider_transaction_id
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query('SET LOCAL enable_seqscan = off');
+      const plan = (await runner.query(
+        `EXPLAIN SELECT top_up_id FROM top_up_attempts WHERE provider_id = $1 AND provider_transaction_id = $2`,
+        ['dvs', 'ptx-1'],
+      )) as { 'QUERY PLAN': string }[];
+      expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('top_up_attempts_by_provider_transaction_id');
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   describe('list', () => {

@@ -150,6 +150,18 @@ export const byProviderExternalId = (providerExternalId: string): Statement => (
   parameters: [providerExternalId],
 });
 
+/**
+ * The top-up of the latest attempt provider `providerId` answered with this
+ * transaction id (`top_up_attempts_by_provider_transaction_id` serves it).
+ */
+export const byProviderTransactionId = (providerId: string, providerTransactionId: string): Statement => ({
+  text: `
+    SELECT * FROM top_ups WHERE id = (
+      SELECT top_up_id FROM top_up_attempts WHERE provider_id = $1 AND provider_transaction_id = $2
+      ORDER BY started_at DESC, number DESC, top_up_id LIMIT 1)`,
+  parameters: [providerId, providerTransactionId],
+});
+
 const NON_FINAL = `status_class IN (${PENDING_CLASSES.map((transactionClass) => `'${transactionClass}'`).join(', ')})`;
 
 /**
