@@ -59,6 +59,13 @@ export interface TopUpWorld {
     expected: number,
     timeoutMs: number,
   ) => Promise<{ readonly done: boolean; readonly counts: Readonly<Record<string, number>> }>;
+  /** Messages in the dead-letter queue now. */
+  readonly deadLetterCount: () => Promise<number>;
+  /** Declares a durable queue bound to every event of the topology (`#`); its name. */
+  readonly bindEventsQueue: () => Promise<string>;
+  /** Reads and acks every message in `queue` now; their message ids and routing keys. */
+  readonly drainQueue: (queue: string) => Promise<readonly { messageId: string; routingKey: string }[]>;
+  /** Deletes the topology and the queues `bindEventsQueue` made, then closes the connection. */
   readonly close: () => Promise<void>;
 }
 
@@ -83,6 +90,7 @@ export const openTopUpWorld = async (options: TopUpWorldOptions): Promise<TopUpW
   const publisher = makeConfirmPublisher({ connection, confirmTimeoutMs: 15_000, name: 'world-commands' });
   const { dataSource } = options.database;
   const ledger = makeLedgerStore(dataSource);
+  const extraQueues: string[] = [];
 
   const statusCounts = async (accountId: string): Promise<Record<string, number>> => {
     const rows = (await dataSource.query(
@@ -141,12 +149,74 @@ export const openTopUpWorld = async (options: TopUpWorldOptions): Promise<TopUpW
         await pause(100);
       }
     },
+    deadLetterCount: () =>
+      connection.withChannel(10_000, async (channel) => {
+        const { messageCount } = await channel.checkQueue(topology.queues.deadLetters.name);
+        return messageCount;
+      }),
+    bindEventsQueue: async () => {
+      const queue = `${topology.prefix}.all-events`;
+      await connection.withChannel(10_000, async (channel) => {
+        await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+        await channel.bindQueue(queue, topology.exchanges.events.name, '#');
+      });
+      extraQueues.push(queue);
+      return queue;
+    },
+    drainQueue: (queue) =>
+      connection.withChannel(30_000, async (channel) => {
+        const read: { messageId: string; routingKey: string }[] = [];
+        for (;;) {
+          const message = await channel.get(queue, { noAck: true });
+          if (message === false) return read;
+          read.push({ messageId: String(message.properties.messageId), routingKey: message.fields.routingKey });
+        }
+      }),
     close: async () => {
       await publisher.close();
+      for (const queue of [...extraQueues, ...Object.values(topology.queues).map((q) => q.name)]) {
+        await connection.withChannel(10_000, (channel) => channel.deleteQueue(queue)).catch(() => undefined);
+      }
+      for (const exchange of Object.values(topology.exchanges)) {
+        await connection.withChannel(10_000, (channel) => channel.deleteExchange(exchange.name)).catch(() => undefined);
+      }
       await connection.close();
     },
   };
 };
+
+/** Where the DT One adapter of the consumer finds the DVS simulator (its test server's fields). */
+export interface SimulatorAddress {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
+/**
+ * The consumer's settings in the fault specs: the DVS simulator over HTTP,
+ * a scheduler that ticks every 100 ms, and stalled top-ups recovered after
+ * 1 s (real). A send gives up (outcome unknown) before a top-up counts as
+ * stalled, so a recovery never asks about a send still on its way.
+ */
+export const faultSpecConsumerEnv = (
+  world: Pick<TopUpWorld, 'consumerEnv'>,
+  simulator: SimulatorAddress,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> =>
+  world.consumerEnv({
+    PROVIDER: 'simulator-http',
+    DTONE_BASE_URL: simulator.baseUrl,
+    DTONE_API_KEY: simulator.apiKey,
+    DTONE_API_SECRET: simulator.apiSecret,
+    DTONE_TIMEOUT_MS: '800',
+    DATABASE_POOL_SIZE: '6',
+    SCHEDULER_INTERVAL_MS: '100',
+    STALLED_AFTER_MS: '1000',
+    CONSUMER_RETRY_DELAY_MS: '100',
+    AMQP_SHUTDOWN_TIMEOUT_MS: '5000',
+    AMQP_RECONNECT_MAX_DELAY_MS: '1000',
+    ...extra,
+  });
 
 /** What a command's phone number makes the DVS sandbox do (its last three digits). */
 export type SandboxSuffix =
