@@ -367,3 +367,35 @@ describe('the consumer, unknown outcomes', () => {
     expect(types).toEqual(['topup.created', 'topup.unknown_outcome', 'topup.completed']);
   }, 60_000);
 });
+
+describe('the consumer, graceful stop', () => {
+  let harness: ConsumerHarness;
+  beforeAll(async () => {
+    harness = await startConsumerHarness({ label: 'consumer-stop', env: { ...FAST_CLOCK, AMQP_PREFETCH: '10' } });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('stops consuming, finishes the commands in flight, and leaves the rest in the queue', async () => {
+    harness.simulator.setFaults({ latencyMs: 150 });
+    await harness.publish(
+      Array.from({ length: 60 }, (_, index) => ({
+        messageId: `stop-${index}`,
+        body: commandBody({ external_id: `stop-${index}`, phone_number: numberWith(index, '999') }),
+      })),
+    );
+    await waitUntil('some commands to be in flight', async () => (await topUps(harness)).length > 0);
+    expect(await harness.app.stop()).toEqual([]);
+    const processed = await harness.query<{ message_id: string }>(`SELECT message_id FROM processed_messages`);
+    const { messageCount } = await harness.broker.channel.checkQueue(harness.topology.queues.topUpCommands.name);
+    // every command is either processed (and acked) or back in the queue, none both, none lost
+    expect(processed.length).toBeGreaterThan(0);
+    expect(processed.length + messageCount).toBe(60);
+    expect((await topUps(harness)).length).toBe(processed.length);
+    // each processed top-up was sent before the stop returned
+    const attempts = await harness.query<{ count: number }>(`SELECT count(*)::int AS count FROM top_up_attempts`);
+    expect(attempts[0]?.count).toBe(processed.length);
+    await expect(fetch(`${harness.app.metricsUrl}/healthz`)).rejects.toThrow();
+  }, 60_000);
+});
