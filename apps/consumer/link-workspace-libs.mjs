@@ -1,7 +1,7 @@
 // After `tsc -p apps/consumer/tsconfig.app.json`, the libs are compiled beside the app under
 // dist/apps/consumer/libs/, but the `@airtime/*` imports are tsconfig path aliases that plain node
 // cannot resolve. This writes one tiny package per alias under dist/apps/consumer/node_modules/ that
-// re-exports the compiled entry, so `node dist/apps/consumer/apps/consumer/src/main.js` runs as is.
+// re-exports the compiled entry, and `dist/apps/consumer/main.js` that starts the app: `node dist/apps/consumer/main.js`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,4 +20,5 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   writeFileSync(path.join(packageDir, 'index.js'), `module.exports = require('${relative}');\n`);
   linked += 1;
 }
+writeFileSync(path.join(outDir, 'main.js'), "require('./apps/consumer/src/main.js');\n");
 console.log(`linked ${linked} workspace libs into ${path.relative(workspaceRoot, outDir)}/node_modules`);
