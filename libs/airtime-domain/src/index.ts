@@ -311,6 +311,7 @@ export {
   ProviderRateLimited,
   ProviderRejected,
   ProviderOutcomeUnknown,
+  type UnknownOutcomeKind,
   ProviderAnswerMismatch,
   ProviderRetryLater,
   ExternalIdAlreadyUsed,

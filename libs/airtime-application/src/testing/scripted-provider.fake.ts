@@ -204,10 +204,12 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
       case 'TimeoutAfterArrival':
         arrive(request, script.status ?? 'COMPLETED', callIndex);
         return Effect.fail(
-          new ProviderOutcomeUnknown({ provider: id, reason: 'timed out after the request was sent' }),
+          new ProviderOutcomeUnknown({ provider: id, reason: 'no answer within the deadline', kind: 'TIMEOUT' }),
         );
       case 'LostBeforeArrival':
-        return Effect.fail(new ProviderOutcomeUnknown({ provider: id, reason: 'connection lost after sending' }));
+        return Effect.fail(
+          new ProviderOutcomeUnknown({ provider: id, reason: 'the request was sent', kind: 'CONNECTION_LOST' }),
+        );
       case 'Mismatch':
         arrive(request, 'COMPLETED', callIndex);
         return Effect.fail(

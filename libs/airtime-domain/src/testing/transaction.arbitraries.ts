@@ -122,6 +122,8 @@ const unknownReasons: readonly UnknownOutcomeReason[] = [
   'TIMEOUT_AFTER_SEND',
   'SERVER_ERROR_AFTER_SEND',
   'CONNECTION_LOST_AFTER_SEND',
+  'UNCLEAR_ANSWER_AFTER_SEND',
+  'UNSPECIFIED_AFTER_SEND',
 ];
 
 /** Any outcome a send may come back with. */

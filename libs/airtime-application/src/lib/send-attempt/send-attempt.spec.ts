@@ -160,7 +160,7 @@ describe('sendAttempt', () => {
   it.each([
     ['a timeout after the request arrived', { _tag: 'TimeoutAfterArrival' } as const, 'TIMEOUT_AFTER_SEND'],
     ['a lost connection', { _tag: 'LostBeforeArrival' } as const, 'CONNECTION_LOST_AFTER_SEND'],
-    ['an answer that does not match the request', { _tag: 'Mismatch' } as const, 'SERVER_ERROR_AFTER_SEND'],
+    ['an answer that does not match the request', { _tag: 'Mismatch' } as const, 'UNCLEAR_ANSWER_AFTER_SEND'],
   ])(
     'holds %s as an unknown outcome: nothing resent, nothing moved, topup.unknown_outcome',
     async (_case, script, reason) => {

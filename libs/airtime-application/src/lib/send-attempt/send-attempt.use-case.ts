@@ -83,13 +83,19 @@ const existingTransaction = (topUp: TopUp, attempt: Attempt): Effect.Effect<Send
         ? { _tag: 'Answer', answer }
         : {
             _tag: 'Outcome',
-            outcome: attemptUnknown('SERVER_ERROR_AFTER_SEND', 'the external id is used, yet no transaction was found'),
+            outcome: attemptUnknown(
+              'UNCLEAR_ANSWER_AFTER_SEND',
+              'the external id is used, yet no transaction was found',
+            ),
           },
     ),
     Effect.catchAll((error) =>
       Effect.succeed<SendReading>({
         _tag: 'Outcome',
-        outcome: attemptUnknown('SERVER_ERROR_AFTER_SEND', `the existing transaction could not be read: ${error.code}`),
+        outcome: attemptUnknown(
+          'UNCLEAR_ANSWER_AFTER_SEND',
+          `the existing transaction could not be read: ${error.code}`,
+        ),
       }),
     ),
   );
@@ -141,7 +147,7 @@ export const applyReading = (
       return resolveUnknownAttempt(topUp, reading.answer, now, ref);
     case 'AlreadyUsed':
       // read by `send` before it gets here; as an unknown outcome it can never lead to a resend
-      return recordAttemptOutcome(topUp, attemptUnknown('SERVER_ERROR_AFTER_SEND'), now, ref);
+      return recordAttemptOutcome(topUp, attemptUnknown('UNCLEAR_ANSWER_AFTER_SEND'), now, ref);
   }
 };
 

@@ -18,6 +18,7 @@ import {
   type ProviderError,
   type ProviderStatusAnswer,
   type ProviderTransaction,
+  type UnknownOutcomeKind,
   type UnknownOutcomeReason,
 } from '@airtime/domain';
 
@@ -53,13 +54,20 @@ export const readingOfTransaction = (transaction: ProviderTransaction): SendRead
   return { _tag: 'Answer', answer: providerFound(status, providerTransactionId) };
 };
 
-/** The kind of unknown outcome a provider's reason text names (a timeout, a lost connection, else a server error). */
-export const unknownReasonOf = (reason: string): UnknownOutcomeReason =>
-  /time(d)?[ -]?out/i.test(reason)
-    ? 'TIMEOUT_AFTER_SEND'
-    : /connection|socket|reset/i.test(reason)
-      ? 'CONNECTION_LOST_AFTER_SEND'
-      : 'SERVER_ERROR_AFTER_SEND';
+/** The attempt's unknown reason for each kind of unknown outcome an adapter names (a new kind fails the type-check). */
+const UNKNOWN_REASONS: { readonly [Kind in UnknownOutcomeKind]: UnknownOutcomeReason } = {
+  TIMEOUT: 'TIMEOUT_AFTER_SEND',
+  CONNECTION_LOST: 'CONNECTION_LOST_AFTER_SEND',
+  SERVER_ERROR: 'SERVER_ERROR_AFTER_SEND',
+  REDIRECT: 'UNCLEAR_ANSWER_AFTER_SEND',
+  CONFLICT: 'UNCLEAR_ANSWER_AFTER_SEND',
+  UNREADABLE_ANSWER: 'UNCLEAR_ANSWER_AFTER_SEND',
+  UNPROVEN_REFUSAL: 'UNCLEAR_ANSWER_AFTER_SEND',
+};
+
+/** The attempt's unknown reason for the kind an adapter gave its `ProviderOutcomeUnknown` (none: unspecified). */
+export const unknownReasonOf = (kind: UnknownOutcomeKind | undefined): UnknownOutcomeReason =>
+  kind === undefined ? 'UNSPECIFIED_AFTER_SEND' : UNKNOWN_REASONS[kind];
 
 type ErrorOf<Tag extends ProviderError['_tag']> = Extract<ProviderError, { readonly _tag: Tag }>;
 
@@ -90,11 +98,12 @@ const READINGS: { readonly [Tag in ProviderError['_tag']]: (error: ErrorOf<Tag>,
       }),
     ),
   // may have been carried out: never resent before a status query
-  ProviderOutcomeUnknown: (error) => outcome(attemptUnknown(unknownReasonOf(error.reason), error.reason)),
+  ProviderOutcomeUnknown: (error) => outcome(attemptUnknown(unknownReasonOf(error.kind), error.reason)),
   ProviderAnswerMismatch: (error) =>
-    outcome(attemptUnknown('SERVER_ERROR_AFTER_SEND', `the answer does not match the request at ${error.field}`)),
-  ProviderResponseInvalid: (error) => outcome(attemptUnknown('SERVER_ERROR_AFTER_SEND', error.reason)),
-  StatusQueryUnsupported: (error) => outcome(attemptUnknown('SERVER_ERROR_AFTER_SEND', error.howToSettle)),
+    outcome(attemptUnknown('UNCLEAR_ANSWER_AFTER_SEND', `the answer does not match the request at ${error.field}`)),
+  ProviderResponseInvalid: (error) => outcome(attemptUnknown('UNCLEAR_ANSWER_AFTER_SEND', error.reason)),
+  // not an answer about the send at all: the adapter said nothing of what became of it
+  StatusQueryUnsupported: (error) => outcome(attemptUnknown('UNSPECIFIED_AFTER_SEND', error.howToSettle)),
   ExternalIdAlreadyUsed: () => ({ _tag: 'AlreadyUsed' }),
 };
 

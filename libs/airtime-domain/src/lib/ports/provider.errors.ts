@@ -67,13 +67,31 @@ export class StatusQueryUnsupported extends taggedError('StatusQueryUnsupported'
   readonly howToSettle: string;
 }>((e) => `${e.provider} cannot be asked for a transaction's status: ${e.howToSettle}`) {}
 
-/** The request was sent but no answer came back (timeout, 5xx after sending): the outcome is unknown. */
+/**
+ * Why a send's outcome is unknown, as the adapter knows it:
+ * - `TIMEOUT`: no (complete) answer within the deadline, or HTTP 408;
+ * - `CONNECTION_LOST`: the connection broke after the request left;
+ * - `SERVER_ERROR`: HTTP 5xx after the request was sent;
+ * - `REDIRECT`: HTTP 3xx, never followed (the request may have been taken where it was sent);
+ * - `CONFLICT`: HTTP 409 on our key, with no way to fetch the transaction it names;
+ * - `UNREADABLE_ANSWER`: an answer to the send that cannot be read (undecodable, cut, 1xx, fields missing);
+ * - `UNPROVEN_REFUSAL`: an error answer that does not prove the request was refused before it was processed.
+ */
+export type UnknownOutcomeKind =
+  'TIMEOUT' | 'CONNECTION_LOST' | 'SERVER_ERROR' | 'REDIRECT' | 'CONFLICT' | 'UNREADABLE_ANSWER' | 'UNPROVEN_REFUSAL';
+
+/**
+ * The request was sent but no answer came back that settles it (timeout, 5xx
+ * after sending...): the outcome is unknown. `kind` says why, when the
+ * adapter knows it (`reason` is for people, never to be parsed).
+ */
 export class ProviderOutcomeUnknown extends taggedError('ProviderOutcomeUnknown', {
   code: 'PROVIDER_OUTCOME_UNKNOWN',
   retryable: false,
 })<{
   readonly provider: string;
   readonly reason: string;
+  readonly kind?: UnknownOutcomeKind | undefined;
 }>((e) => `${e.provider} outcome unknown: ${e.reason}`) {}
 
 /**

@@ -48,6 +48,14 @@ export type UnknownOutcomeReason =
   | 'TIMEOUT_AFTER_SEND'
   | 'SERVER_ERROR_AFTER_SEND'
   | 'CONNECTION_LOST_AFTER_SEND'
+  /**
+   * An answer came that does not settle the send: a redirect, a conflict on
+   * our key, an answer that cannot be read or does not hold to the request,
+   * an error that does not prove a refusal.
+   */
+  | 'UNCLEAR_ANSWER_AFTER_SEND'
+  /** The provider's adapter did not say why. */
+  | 'UNSPECIFIED_AFTER_SEND'
   /** The last attempt was "not found" once: asked again after a grace period before the hold is voided. */
   | 'NOT_FOUND_AWAITING_CONFIRMATION';
 

@@ -26,6 +26,8 @@ const UNKNOWN_REASONS = [
   'TIMEOUT_AFTER_SEND',
   'SERVER_ERROR_AFTER_SEND',
   'CONNECTION_LOST_AFTER_SEND',
+  'UNCLEAR_ANSWER_AFTER_SEND',
+  'UNSPECIFIED_AFTER_SEND',
   'NOT_FOUND_AWAITING_CONFIRMATION',
 ] as const satisfies readonly UnknownOutcomeReason[];
 const STATES = ['InFlight', 'Pending', 'Unknown', 'Succeeded', 'Failed'] as const satisfies readonly AttemptState[];

@@ -68,7 +68,13 @@ const arbitraryOutcome: fc.Arbitrary<AttemptOutcome> = fc.oneof(
     .map((fields) => attemptFailed(fields)),
   fc
     .tuple(
-      fc.constantFrom('TIMEOUT_AFTER_SEND', 'SERVER_ERROR_AFTER_SEND', 'CONNECTION_LOST_AFTER_SEND' as const),
+      fc.constantFrom(
+        'TIMEOUT_AFTER_SEND',
+        'SERVER_ERROR_AFTER_SEND',
+        'CONNECTION_LOST_AFTER_SEND',
+        'UNCLEAR_ANSWER_AFTER_SEND',
+        'UNSPECIFIED_AFTER_SEND' as const,
+      ),
       arbitraryText,
     )
     .map(([reason, detail]) => attemptUnknown(reason, detail)),

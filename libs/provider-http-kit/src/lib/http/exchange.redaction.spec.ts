@@ -204,7 +204,7 @@ describe('redaction', () => {
         timeoutMs: 1_000,
         reference: 'topup-1',
       },
-      outcome: { _tag: 'NoAnswer', reason: 'no answer within 1000 ms' },
+      outcome: { _tag: 'NoAnswer', kind: 'TIMEOUT', reason: 'no answer within 1000 ms' },
       startedAtMs: STARTED_AT_MS,
       durationMs: 1_000,
     };

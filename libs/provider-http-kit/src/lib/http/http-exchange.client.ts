@@ -1,5 +1,6 @@
 // One HTTP exchange with a provider on Node's fetch: a deadline on the whole exchange, redirects never followed,
 // a bounded answer, and one classification of what a failure means ("certainly not sent" or "may have arrived").
+import type { UnknownOutcomeKind } from '@airtime/domain';
 import { Effect } from 'effect';
 
 /** One HTTP call to the provider, with its deadline (the whole exchange, body included). */
@@ -31,9 +32,15 @@ export interface HttpResponse {
  *   was made: the provider may have received the request and acted on it.
  * A timeout is always `NoAnswer`: fetch does not say whether it struck while
  * connecting or after the request was written, so the safe reading is taken.
+ * `NoAnswer`'s `kind` says which it was: `TIMEOUT` or `CONNECTION_LOST`.
  */
 export type TransportFailure =
-  { readonly _tag: 'NotSent'; readonly reason: string } | { readonly _tag: 'NoAnswer'; readonly reason: string };
+  | { readonly _tag: 'NotSent'; readonly reason: string }
+  | {
+      readonly _tag: 'NoAnswer';
+      readonly kind: Extract<UnknownOutcomeKind, 'TIMEOUT' | 'CONNECTION_LOST'>;
+      readonly reason: string;
+    };
 
 export type HttpOutcome = { readonly _tag: 'Answered'; readonly response: HttpResponse } | TransportFailure;
 
@@ -113,7 +120,7 @@ const codesText = (codes: readonly string[]): string => codes.join(', ') || 'no 
  * error's message: messages may carry the URL or other request details.
  */
 export const classifyRequestFailure = (error: unknown, timedOut: boolean, timeoutMs: number): TransportFailure => {
-  if (timedOut) return { _tag: 'NoAnswer', reason: `no answer within ${timeoutMs} ms` };
+  if (timedOut) return { _tag: 'NoAnswer', kind: 'TIMEOUT', reason: `no answer within ${timeoutMs} ms` };
   const codes = causeCodes(error);
   if (codes.length > 0 && codes.every((code) => NOT_SENT_ERROR_CODES.has(code))) {
     return { _tag: 'NotSent', reason: `connection failed (${codesText(codes)})` };
@@ -121,13 +128,17 @@ export const classifyRequestFailure = (error: unknown, timedOut: boolean, timeou
   if (field(error, 'name') === 'TypeError' && field(error, 'cause') === undefined) {
     return { _tag: 'NotSent', reason: 'the request could not be built' };
   }
-  return { _tag: 'NoAnswer', reason: `connection lost (${codesText(codes)})` };
+  return { _tag: 'NoAnswer', kind: 'CONNECTION_LOST', reason: `connection lost (${codesText(codes)})` };
 };
 
 const bodyFailure = (error: unknown, timedOut: boolean, timeoutMs: number): TransportFailure =>
   timedOut
-    ? { _tag: 'NoAnswer', reason: `no complete answer within ${timeoutMs} ms` }
-    : { _tag: 'NoAnswer', reason: `connection lost while reading the answer (${codesText(causeCodes(error))})` };
+    ? { _tag: 'NoAnswer', kind: 'TIMEOUT', reason: `no complete answer within ${timeoutMs} ms` }
+    : {
+        _tag: 'NoAnswer',
+        kind: 'CONNECTION_LOST',
+        reason: `connection lost while reading the answer (${codesText(causeCodes(error))})`,
+      };
 
 /** The body as text, at most `MAX_ANSWER_BYTES` of it. */
 const readBody = async (response: Response): Promise<{ readonly text: string; readonly truncated: boolean }> => {

@@ -25,11 +25,16 @@ const failureOf = (status: number, kind: CallKind = 'send', extra: Partial<HttpR
 };
 
 describe('reading an answer to a send', () => {
-  it.each([408, 500, 503])('reads HTTP %s as an unknown outcome, never a refusal', (status) => {
+  it.each([
+    [408, 'TIMEOUT'],
+    [500, 'SERVER_ERROR'],
+    [503, 'SERVER_ERROR'],
+  ])('reads HTTP %s as an unknown outcome of kind %s, never a refusal', (status, kind) => {
     expect(failureOf(status)).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       provider: 'acme',
       reason: `HTTP ${status} after the request was sent`,
+      kind,
     });
   });
 
@@ -40,13 +45,17 @@ describe('reading an answer to a send', () => {
         _tag: 'ProviderOutcomeUnknown',
         retryable: false,
         reason: expect.stringContaining('check ACME_BASE_URL'),
+        kind: 'REDIRECT',
       });
     },
   );
 
   it('reads an unexpected 1xx, and a 2xx too large to read, as an unknown outcome', () => {
-    expect(failureOf(101)).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
-    expect(failureOf(200, 'send', { truncated: true })).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failureOf(101)).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'UNREADABLE_ANSWER' });
+    expect(failureOf(200, 'send', { truncated: true })).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
+    });
   });
 
   it.each([400, 401, 404, 422])('reads HTTP %s as the provider refusal', (status) => {
@@ -60,7 +69,9 @@ describe('reading an answer to a send', () => {
 
   it('reads a 409 as an unknown outcome when the adapter cannot fetch a transaction by our key', () => {
     const result = readAnswer(response(409), readingOf('send', false), context);
-    expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', provider: 'acme' })));
+    expect(result).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', provider: 'acme', kind: 'CONFLICT' })),
+    );
   });
 });
 
@@ -100,15 +111,20 @@ describe('what an exchange comes to', () => {
     }
   });
 
-  it('may have arrived: an unknown outcome for a send, unavailability for a read', async () => {
-    const noAnswer = { _tag: 'NoAnswer', reason: 'no answer within 100 ms' } as const;
+  it('may have arrived: an unknown outcome of the failure kind for a send, unavailability for a read', async () => {
+    const noAnswer = { _tag: 'NoAnswer', kind: 'TIMEOUT', reason: 'no answer within 100 ms' } as const;
     expect(await interpret(noAnswer, 'send')).toEqual(
       Either.left(
         expect.objectContaining({
           _tag: 'ProviderOutcomeUnknown',
           reason: 'the request was sent: no answer within 100 ms',
+          kind: 'TIMEOUT',
         }),
       ),
+    );
+    const lost = { _tag: 'NoAnswer', kind: 'CONNECTION_LOST', reason: 'connection lost (ECONNRESET)' } as const;
+    expect(await interpret(lost, 'send')).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', kind: 'CONNECTION_LOST' })),
     );
     expect(await interpret(noAnswer, 'read')).toEqual(
       Either.left(expect.objectContaining({ _tag: 'ProviderUnavailable' })),
@@ -126,7 +142,12 @@ describe('what an exchange comes to', () => {
 describe('provider failures', () => {
   it('makes an unreadable answer to a send an unknown outcome that says the request was accepted', () => {
     const error = providerFailures('acme').unknown('not JSON');
-    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', provider: 'acme', retryable: false });
+    expect(error).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      provider: 'acme',
+      retryable: false,
+      kind: 'UNREADABLE_ANSWER',
+    });
     expect(error.reason).toBe('the request was accepted but its answer could not be read: not JSON');
     expect(providerFailures('acme').unreadable('send', 'not JSON')).toEqual(error);
   });

@@ -7,6 +7,7 @@ import {
   ProviderRejected,
   ProviderResponseInvalid,
   ProviderUnavailable,
+  type UnknownOutcomeKind,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { type HttpExchange, type HttpResponse, MAX_ANSWER_BYTES } from './http-exchange.client';
@@ -34,6 +35,7 @@ export const providerFailures = (provider: string) => ({
     new ProviderOutcomeUnknown({
       provider,
       reason: `the request was accepted but its answer could not be read: ${reason}`,
+      kind: 'UNREADABLE_ANSWER',
     }),
   /** An answer that cannot be read: an unknown outcome for a send, an invalid answer for a read. */
   unreadable: (kind: CallKind, reason: string): ProviderError =>
@@ -41,6 +43,7 @@ export const providerFailures = (provider: string) => ({
       ? new ProviderOutcomeUnknown({
           provider,
           reason: `the request was accepted but its answer could not be read: ${reason}`,
+          kind: 'UNREADABLE_ANSWER',
         })
       : new ProviderResponseInvalid({ provider, reason }),
 });
@@ -72,16 +75,17 @@ export interface AnswerContext {
 /**
  * An answered exchange, 429 aside (the gate handles it).
  *
- * | answer                  | send                     | read                      |
- * | ----------------------- | ------------------------ | ------------------------- |
- * | 2xx, whole              | `success`                | `success`                 |
- * | 2xx, too large          | ProviderOutcomeUnknown   | ProviderResponseInvalid   |
- * | 1xx                     | ProviderOutcomeUnknown   | ProviderResponseInvalid   |
- * | 3xx (never followed)    | ProviderOutcomeUnknown   | ProviderUnavailable       |
- * | 408, 5xx                | ProviderOutcomeUnknown   | ProviderUnavailable       |
- * | 409, fetchable key      | ExternalIdAlreadyUsed    | `refusal`                 |
- * | 409, no fetchable key   | ProviderOutcomeUnknown   | `refusal`                 |
- * | other 4xx               | `refusal`                | `refusal`                 |
+ * | answer                  | send (ProviderOutcomeUnknown's kind)        | read                      |
+ * | ----------------------- | ------------------------------------------- | ------------------------- |
+ * | 2xx, whole              | `success`                                   | `success`                 |
+ * | 2xx, too large          | ProviderOutcomeUnknown (UNREADABLE_ANSWER)  | ProviderResponseInvalid   |
+ * | 1xx                     | ProviderOutcomeUnknown (UNREADABLE_ANSWER)  | ProviderResponseInvalid   |
+ * | 3xx (never followed)    | ProviderOutcomeUnknown (REDIRECT)           | ProviderUnavailable       |
+ * | 408                     | ProviderOutcomeUnknown (TIMEOUT)            | ProviderUnavailable       |
+ * | 5xx                     | ProviderOutcomeUnknown (SERVER_ERROR)       | ProviderUnavailable       |
+ * | 409, fetchable key      | ExternalIdAlreadyUsed                       | `refusal`                 |
+ * | 409, no fetchable key   | ProviderOutcomeUnknown (CONFLICT)           | `refusal`                 |
+ * | other 4xx               | `refusal`                                   | `refusal`                 |
  */
 export const readAnswer = <A>(
   response: HttpResponse,
@@ -92,21 +96,24 @@ export const readAnswer = <A>(
   const { status } = response;
   const send = reading.kind === 'send';
   const unavailable = (reason: string) => Either.left(new ProviderUnavailable({ provider, reason }));
-  const unknownOutcome = (reason: string) => Either.left(new ProviderOutcomeUnknown({ provider, reason }));
+  const unknownOutcome = (kind: UnknownOutcomeKind, reason: string) =>
+    Either.left(new ProviderOutcomeUnknown({ provider, reason, kind }));
   // a server error or a request timeout (408): a send may have been acted on
   if (status >= 500 || status === 408) {
-    return send ? unknownOutcome(`HTTP ${status} after the request was sent`) : unavailable(`HTTP ${status}`);
+    return send
+      ? unknownOutcome(status === 408 ? 'TIMEOUT' : 'SERVER_ERROR', `HTTP ${status} after the request was sent`)
+      : unavailable(`HTTP ${status}`);
   }
   // redirects are never followed: the request may have been taken where it was sent, or the base URL is wrong
   if (status >= 300 && status < 400) {
     const reason = `HTTP ${status}, a redirect, which is never followed: check ${context.baseUrlVariable}`;
-    return send ? unknownOutcome(`${reason} (the request was sent)`) : unavailable(reason);
+    return send ? unknownOutcome('REDIRECT', `${reason} (the request was sent)`) : unavailable(reason);
   }
   // a conflict on our key (the provider's idempotency key): it was already used, not a failure, when the
   // adapter can fetch that transaction; otherwise nothing tells what became of it
   if (status === 409 && send)
     return reading.fetchableExternalId === undefined
-      ? unknownOutcome('HTTP 409 (a conflict) to a send, and no transaction to fetch by our key')
+      ? unknownOutcome('CONFLICT', 'HTTP 409 (a conflict) to a send, and no transaction to fetch by our key')
       : Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.fetchableExternalId }));
   if (status >= 400) return Either.left(reading.refusal(response));
   const { unreadable } = providerFailures(provider);
@@ -118,7 +125,8 @@ export const readAnswer = <A>(
 
 /**
  * What an exchange comes to: "certainly not sent" is `ProviderUnavailable`;
- * "may have arrived" is `ProviderOutcomeUnknown` for a send,
+ * "may have arrived" is `ProviderOutcomeUnknown` for a send (of the
+ * transport failure's kind, TIMEOUT or CONNECTION_LOST),
  * `ProviderUnavailable` for a read; an answer goes through the rate-limit gate
  * (a 429 fails there), then `readAnswer`.
  */
@@ -136,7 +144,11 @@ export const interpretExchange = <A>(
     case 'NoAnswer':
       return Effect.fail(
         reading.kind === 'send'
-          ? new ProviderOutcomeUnknown({ provider, reason: `the request was sent: ${outcome.reason}` })
+          ? new ProviderOutcomeUnknown({
+              provider,
+              reason: `the request was sent: ${outcome.reason}`,
+              kind: outcome.kind,
+            })
           : new ProviderUnavailable({ provider, reason: outcome.reason }),
       );
     case 'Answered':

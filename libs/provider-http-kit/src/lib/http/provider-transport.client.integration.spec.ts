@@ -69,6 +69,7 @@ describe('the provider transport', () => {
     expect(failureOf(await callWith(transportOf()))).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       reason: expect.stringContaining('ACME_BASE_URL'),
+      kind: 'REDIRECT',
     });
     fake.enqueue(redirect);
     expect(failureOf(await callWith(transportOf(), 'read'))).toMatchObject({ _tag: 'ProviderUnavailable' });
@@ -100,17 +101,24 @@ describe('the provider transport', () => {
 
   it('may have arrived (dropped connection, timeout): an unknown outcome for a send', async () => {
     fake.enqueue({ kind: 'hang-up' });
-    expect(failureOf(await callWith(transportOf()))).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'CONNECTION_LOST',
+    });
     fake.enqueue({ kind: 'slow', delayMs: 2_000 });
     expect(failureOf(await callWith(transportOf(), 'send', fake.baseUrl, 200))).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       reason: 'the request was sent: no answer within 200 ms',
+      kind: 'TIMEOUT',
     });
   });
 
   it('never reads more than MAX_ANSWER_BYTES: a larger 2xx to a send is an unknown outcome', async () => {
     fake.enqueue({ kind: 'reply', status: 200, body: 'x'.repeat(MAX_ANSWER_BYTES + 10) });
-    expect(failureOf(await callWith(transportOf()))).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
+    });
   });
 
   it('hands one redacted record per exchange to the transfer log; a failing log never changes the outcome', async () => {
