@@ -9,3 +9,9 @@ export {
 } from './testing/broker.fixture';
 export { type TcpProxy, startTcpProxy } from './testing/tcp-proxy.fake';
 export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';
+export {
+  type OwnBrokerNode,
+  type OwnBrokerNodeOptions,
+  startOwnBrokerNode,
+  ownNodeCtl,
+} from './testing/own-broker-node.fixture';
