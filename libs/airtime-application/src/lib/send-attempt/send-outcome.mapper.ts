@@ -65,9 +65,8 @@ const UNKNOWN_REASONS: { readonly [Kind in UnknownOutcomeKind]: UnknownOutcomeRe
   UNPROVEN_REFUSAL: 'UNCLEAR_ANSWER_AFTER_SEND',
 };
 
-/** The attempt's unknown reason for the kind an adapter gave its `ProviderOutcomeUnknown` (none: unspecified). */
-export const unknownReasonOf = (kind: UnknownOutcomeKind | undefined): UnknownOutcomeReason =>
-  kind === undefined ? 'UNSPECIFIED_AFTER_SEND' : UNKNOWN_REASONS[kind];
+/** The attempt's unknown reason for the kind an adapter gave its `ProviderOutcomeUnknown` (a required field). */
+export const unknownReasonOf = (kind: UnknownOutcomeKind): UnknownOutcomeReason => UNKNOWN_REASONS[kind];
 
 type ErrorOf<Tag extends ProviderError['_tag']> = Extract<ProviderError, { readonly _tag: Tag }>;
 
@@ -102,7 +101,8 @@ const READINGS: { readonly [Tag in ProviderError['_tag']]: (error: ErrorOf<Tag>,
   ProviderAnswerMismatch: (error) =>
     outcome(attemptUnknown('UNCLEAR_ANSWER_AFTER_SEND', `the answer does not match the request at ${error.field}`)),
   ProviderResponseInvalid: (error) => outcome(attemptUnknown('UNCLEAR_ANSWER_AFTER_SEND', error.reason)),
-  // not an answer about the send at all: the adapter said nothing of what became of it
+  // not an answer about the send at all: the adapter said nothing of what became of it (the only way to
+  // UNSPECIFIED_AFTER_SEND now that every ProviderOutcomeUnknown names its kind; attempts stored before keep it)
   StatusQueryUnsupported: (error) => outcome(attemptUnknown('UNSPECIFIED_AFTER_SEND', error.howToSettle)),
   ExternalIdAlreadyUsed: () => ({ _tag: 'AlreadyUsed' }),
 };

@@ -73,7 +73,7 @@ export class StatusQueryUnsupported extends taggedError('StatusQueryUnsupported'
  * - `CONNECTION_LOST`: the connection broke after the request left;
  * - `SERVER_ERROR`: HTTP 5xx after the request was sent;
  * - `REDIRECT`: HTTP 3xx, never followed (the request may have been taken where it was sent);
- * - `CONFLICT`: HTTP 409 on our key, with no way to fetch the transaction it names;
+ * - `CONFLICT`: our key is already used (HTTP 409, DVS 1007001), and the transaction it names cannot be fetched;
  * - `UNREADABLE_ANSWER`: an answer to the send that cannot be read (undecodable, cut, 1xx, fields missing);
  * - `UNPROVEN_REFUSAL`: an error answer that does not prove the request was refused before it was processed.
  */
@@ -82,8 +82,9 @@ export type UnknownOutcomeKind =
 
 /**
  * The request was sent but no answer came back that settles it (timeout, 5xx
- * after sending...): the outcome is unknown. `kind` says why, when the
- * adapter knows it (`reason` is for people, never to be parsed).
+ * after sending...): the outcome is unknown. `kind` says why, always (the
+ * attempt's unknown reason is read from it); `reason` is for people, never to
+ * be parsed.
  */
 export class ProviderOutcomeUnknown extends taggedError('ProviderOutcomeUnknown', {
   code: 'PROVIDER_OUTCOME_UNKNOWN',
@@ -91,7 +92,7 @@ export class ProviderOutcomeUnknown extends taggedError('ProviderOutcomeUnknown'
 })<{
   readonly provider: string;
   readonly reason: string;
-  readonly kind?: UnknownOutcomeKind | undefined;
+  readonly kind: UnknownOutcomeKind;
 }>((e) => `${e.provider} outcome unknown: ${e.reason}`) {}
 
 /**

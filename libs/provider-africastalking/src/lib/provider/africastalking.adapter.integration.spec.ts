@@ -155,6 +155,7 @@ describe("Africa's Talking send, over HTTP", () => {
       fake.enqueue({ kind: 'reply', status, body: '', headers: { Location: `${fake.baseUrl}/elsewhere` } });
       expect(failure(await sendWith()())).toMatchObject({
         _tag: 'ProviderOutcomeUnknown',
+        kind: 'REDIRECT',
         reason: expect.stringContaining('AFRICASTALKING_BASE_URL'),
       });
       expect(fake.requests.map((sent) => sent.path)).toEqual(['/version1/airtime/send']);
@@ -312,7 +313,11 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it.each([500, 502, 503])('reads a %s after sending as an unknown outcome, never a failure', async (status) => {
     fake.enqueue({ kind: 'server-error', status });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'SERVER_ERROR',
+      retryable: false,
+    });
   });
 
   it('reads a timeout after sending as an unknown outcome', async () => {
@@ -321,6 +326,7 @@ describe("Africa's Talking send, over HTTP", () => {
     const error = failure(await sendWith({}, configFor(fake.baseUrl, 300))());
     expect(error).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'TIMEOUT',
       reason: 'the request was sent: no answer within 300 ms',
     });
     expect(Date.now() - startedAt).toBeLessThan(2_000);
@@ -329,7 +335,7 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it('reads a dropped connection after sending as an unknown outcome', async () => {
     fake.enqueue({ kind: 'hang-up' });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'CONNECTION_LOST' });
   });
 
   it('reads a refused connection as ProviderUnavailable (nothing was sent: retryable)', async () => {
@@ -376,6 +382,7 @@ describe("Africa's Talking send, over HTTP", () => {
     const error = failure(await sendWith()());
     expect(error).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
       retryable: false,
       reason: expect.stringContaining('accepted but its answer could not be read'),
     });
@@ -386,6 +393,7 @@ describe("Africa's Talking send, over HTTP", () => {
     fake.enqueue({ kind: 'reply', status: 408, body: 'Request Timeout' });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'TIMEOUT',
       reason: 'HTTP 408 after the request was sent',
     });
   });
@@ -547,7 +555,7 @@ describe("Africa's Talking answers about the recipient, conflicts and 'not now' 
 
   it('reads a 409 to a send as an unknown outcome, never "already used" (AT has no status query)', async () => {
     fake.enqueue({ kind: 'reply', status: 409, body: 'Conflict' });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'CONFLICT' });
   });
 
   it.each([

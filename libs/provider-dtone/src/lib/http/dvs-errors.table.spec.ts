@@ -142,14 +142,18 @@ describe('DVS error codes', () => {
     'to a send, %s (HTTP %s) does not prove "not carried out": an unknown outcome, never unavailability',
     (code, status) => {
       expect(DVS_ERROR_CODES[code]?.provesNotCarriedOut).toBe(false);
-      expect(errorFor(code, status, 'send')).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+      expect(errorFor(code, status, 'send')).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'UNPROVEN_REFUSAL',
+        retryable: false,
+      });
     },
   );
 
   it('to a send, a code the reference does not have is an unknown outcome; the other codes prove "not carried out"', () => {
     expect(
       providerErrorOf([{ code: '1099999', message: 'new' }], { kind: 'send', httpStatus: 400, retryAfterMs: 0 }),
-    ).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    ).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'UNPROVEN_REFUSAL' });
     for (const entry of Object.values(DVS_ERROR_CODES).filter((item) => item.provesNotCarriedOut))
       expect(errorFor(entry.code, entry.httpStatus, 'send')._tag).not.toBe('ProviderOutcomeUnknown');
   });

@@ -176,6 +176,7 @@ export const providerErrorOf = (errors: readonly DvsApiError[], context: DvsFail
     return new ProviderOutcomeUnknown({
       provider: DTONE_PROVIDER_ID,
       reason: `${reason}, which does not prove the send was refused before it was processed`,
+      kind: 'UNPROVEN_REFUSAL',
     });
   switch (outcome) {
     case 'external-id-already-used':

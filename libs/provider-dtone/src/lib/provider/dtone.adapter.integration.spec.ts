@@ -211,9 +211,35 @@ describe('DT One provider (against a fake DVS)', () => {
       providerTransactionId: '77',
       status: { class: 'COMPLETED' },
     });
-    // and if DVS cannot show it, the outcome is unknown (never a failure)
+    // and if DVS cannot show it, the outcome is unknown (never a failure), of kind CONFLICT
     const missing = await attempt(provider.send(sendRequest(fixedProduct, { providerExternalId: 'other' })));
-    expect(Either.isLeft(missing) && missing.left._tag).toBe('ProviderOutcomeUnknown');
+    expect(Either.isLeft(missing) && missing.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'CONFLICT' });
+  });
+
+  it('external id already used, and fetching it fails: an unknown outcome of kind CONFLICT', async () => {
+    fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 400,
+      json: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] },
+    }));
+    fake.on('GET', '/transactions', () => ({ status: 503, text: 'Service Unavailable' }));
+    const result = await attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct)));
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'CONFLICT' });
+  });
+
+  it('a send answered with a transaction that cannot be read: an unknown outcome of kind UNREADABLE_ANSWER', async () => {
+    fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+    fake.on('POST', '/async/transactions', () => ({
+      status: 201,
+      json: sampleDvsTransaction({
+        status: { id: 1, message: 'NO SUCH STATUS', class: { id: 99, message: 'NO SUCH CLASS' } },
+      }),
+    }));
+    const result = await attempt(makeDtOneProvider(config()).send(sendRequest(fixedProduct)));
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
+    });
   });
 
   it('a timeout or a 5xx after sending is an unknown outcome', async () => {
@@ -224,9 +250,12 @@ describe('DT One provider (against a fake DVS)', () => {
         : { status: 502, text: 'Bad gateway' },
     );
     const provider = makeDtOneProvider(config());
-    for (const providerExternalId of ['hang', 'gateway']) {
+    for (const [providerExternalId, kind] of [
+      ['hang', 'TIMEOUT'],
+      ['gateway', 'SERVER_ERROR'],
+    ] as const) {
       const result = await attempt(provider.send(sendRequest(fixedProduct, { providerExternalId })));
-      expect(Either.isLeft(result) && result.left._tag).toBe('ProviderOutcomeUnknown');
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind });
     }
   });
 

@@ -293,7 +293,11 @@ describe('DT One provider against the DVS simulator', () => {
       const request = sendTo(await productNamed(provider, 'PH', '101'), '+639171234100');
       sim.setFaults({ timeoutAfterAccept: true });
       const result = await attempt(provider.send(request));
-      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'TIMEOUT',
+        retryable: false,
+      });
       sim.clearFaults();
       expect(await settle(provider, request.providerExternalId)).toMatchObject({
         providerExternalId: request.providerExternalId,
@@ -308,10 +312,13 @@ describe('DT One provider against the DVS simulator', () => {
       const read = await attempt(provider.balances());
       expect(Either.isLeft(read) && read.left).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
       const sent = await attempt(provider.send(request));
-      expect(Either.isLeft(sent) && sent.left._tag).toBe('ProviderOutcomeUnknown');
+      expect(Either.isLeft(sent) && sent.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'SERVER_ERROR' });
       sim.setFaults({ errorStatus: 500 });
       const unexpected = await attempt(provider.send({ ...request, providerExternalId: nextExternalId() }));
-      expect(Either.isLeft(unexpected) && unexpected.left._tag).toBe('ProviderOutcomeUnknown');
+      expect(Either.isLeft(unexpected) && unexpected.left).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'SERVER_ERROR',
+      });
       sim.clearFaults();
       expect(await run(provider.statusByExternalId(request.providerExternalId))).toEqual(Option.none());
     });

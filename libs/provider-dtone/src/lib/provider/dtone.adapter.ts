@@ -18,6 +18,7 @@ import {
   retryLaterOfStatus,
   type SendRequest,
   toE164,
+  type UnknownOutcomeKind,
   describeParseError,
 } from '@airtime/domain';
 import { type TransferLogRecord } from '@airtime/provider-http-kit';
@@ -81,7 +82,8 @@ export interface DtOneProvider extends AirtimeProviderService {
 const rejected = (providerCode: string, reason: string) =>
   new ProviderRejected({ provider: DTONE_PROVIDER_ID, providerCode, reason, retryable: false });
 
-const unknownOutcome = (reason: string) => new ProviderOutcomeUnknown({ provider: DTONE_PROVIDER_ID, reason });
+const unknownOutcome = (kind: UnknownOutcomeKind, reason: string) =>
+  new ProviderOutcomeUnknown({ provider: DTONE_PROVIDER_ID, reason, kind });
 
 const positiveInteger = (text: string): number | undefined => (/^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined);
 
@@ -121,7 +123,7 @@ const transactionOfWrite = (
       Effect.fail(
         error._tag === 'ProviderAnswerMismatch'
           ? error
-          : unknownOutcome(`the transaction answered cannot be read: ${error.reason}`),
+          : unknownOutcome('UNREADABLE_ANSWER', `the transaction answered cannot be read: ${error.reason}`),
       ),
     onRight: Effect.succeed,
   });
@@ -348,11 +350,18 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
             // not a failure: the transaction exists; its answer is the send's answer, held to the request
             transactionByExternalId(request.providerExternalId, request.destination).pipe(
               Effect.catchAll((error) =>
-                Effect.fail(unknownOutcome(`external id already used, and fetching it failed: ${error.message}`)),
+                Effect.fail(
+                  unknownOutcome('CONFLICT', `external id already used, and fetching it failed: ${error.message}`),
+                ),
               ),
               Effect.flatMap((found) =>
                 found === undefined
-                  ? Effect.fail(unknownOutcome(`external id ${request.providerExternalId} already used, but not found`))
+                  ? Effect.fail(
+                      unknownOutcome(
+                        'CONFLICT',
+                        `external id ${request.providerExternalId} already used, but not found`,
+                      ),
+                    )
                   : answerToSend(request, found, nowMs),
               ),
             ),

@@ -145,6 +145,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     const error = failure(await sendWith()());
     expect(error).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNPROVEN_REFUSAL',
       retryable: false,
       reason: 'error is not a documented refusal (without a transaction id)',
     });
@@ -159,6 +160,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNPROVEN_REFUSAL',
       reason: 'error is not a documented refusal (with a transaction id)',
     });
   });
@@ -196,6 +198,7 @@ describe('engageSPARK top-up, over HTTP', () => {
       fake.enqueue({ kind: 'reply', status, body: '', headers: { Location: `${fake.baseUrl}/elsewhere` } });
       expect(failure(await sendWith()())).toMatchObject({
         _tag: 'ProviderOutcomeUnknown',
+        kind: 'REDIRECT',
         reason: expect.stringContaining('ENGAGESPARK_BASE_URL'),
       });
       expect(fake.requests).toHaveLength(1);
@@ -269,20 +272,29 @@ describe('engageSPARK top-up, over HTTP', () => {
 
   it.each([500, 502, 504])('reads a %s after sending as an unknown outcome, never a failure', async (status) => {
     fake.enqueue({ kind: 'server-error', status });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'SERVER_ERROR',
+      retryable: false,
+    });
   });
 
   it('reads a 408 after sending as an unknown outcome, never a refusal', async () => {
     fake.enqueue({ kind: 'reply', status: 408, body: JSON.stringify({ detail: 'Request Timeout' }) });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'TIMEOUT',
       reason: 'HTTP 408 after the request was sent',
     });
   });
 
   it('reads a 409 to a send as an unknown outcome, never "already used" (no status query to fetch it by)', async () => {
     fake.enqueue({ kind: 'reply', status: 409, body: JSON.stringify({ detail: 'Conflict' }) });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', retryable: false });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'CONFLICT',
+      retryable: false,
+    });
   });
 
   it('reads a timeout after sending as an unknown outcome', async () => {
@@ -290,6 +302,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     const startedAt = Date.now();
     expect(failure(await sendWith({}, configFor(fake.baseUrl, 300))())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'TIMEOUT',
       reason: 'the request was sent: no answer within 300 ms',
     });
     expect(Date.now() - startedAt).toBeLessThan(2_000);
@@ -298,7 +311,7 @@ describe('engageSPARK top-up, over HTTP', () => {
 
   it('reads a dropped connection after sending as an unknown outcome', async () => {
     fake.enqueue({ kind: 'hang-up' });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'CONNECTION_LOST' });
   });
 
   it('reads a refused connection as ProviderUnavailable (nothing was sent: retryable)', async () => {
@@ -316,6 +329,7 @@ describe('engageSPARK top-up, over HTTP', () => {
     fake.enqueue({ kind: 'reply', status: 200, body });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
       retryable: false,
       reason: expect.stringContaining('accepted but its answer could not be read'),
     });

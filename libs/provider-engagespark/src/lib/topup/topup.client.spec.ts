@@ -74,15 +74,23 @@ describe('engageSPARK top-up mapping', () => {
         expect.objectContaining({
           _tag: 'ProviderOutcomeUnknown',
           reason: 'error is not a documented refusal (without a transaction id)',
+          kind: 'UNPROVEN_REFUSAL',
         }),
       ),
     );
     expect(map({ id: '', error: 'operator offline' })).toEqual(
-      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })),
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', kind: 'UNPROVEN_REFUSAL' })),
     );
     expect(map({ id: '9', error: 'operator offline' })).toEqual(
-      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown' })),
+      Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', kind: 'UNPROVEN_REFUSAL' })),
     );
+  });
+
+  it('reads a success it cannot read whole as an unknown outcome of kind UNREADABLE_ANSWER', () => {
+    for (const result of [{ currency: 'PHP', amountSent: 25 }, { id: '5' }])
+      expect(map(result)).toEqual(
+        Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', kind: 'UNREADABLE_ANSWER' })),
+      );
   });
 
   it('refuses a documented error without a transaction id as a definite refusal', () => {

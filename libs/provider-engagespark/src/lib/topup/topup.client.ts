@@ -109,6 +109,7 @@ export const mapTopupResult = (
       new ProviderOutcomeUnknown({
         provider: PROVIDER,
         reason: `error is not a documented refusal (${id !== '' ? 'with' : 'without'} a transaction id)`,
+        kind: 'UNPROVEN_REFUSAL',
       }),
     );
   }

@@ -235,7 +235,7 @@ describe('in-process simulator provider', () => {
     expect(await failure(provider.send(request))).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
     expect(engine.transactionByExternalId('lost')).toBeUndefined();
     engine.setFaults({ errorRate: 0, timeoutAfterAccept: true });
-    expect(await failure(provider.send(request))).toMatchObject({ _tag: 'ProviderOutcomeUnknown' });
+    expect(await failure(provider.send(request))).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'TIMEOUT' });
     engine.setFaults({ timeoutAfterAccept: false });
     expect(Option.isSome(await run(provider.statusByExternalId('lost')))).toBe(true);
   });

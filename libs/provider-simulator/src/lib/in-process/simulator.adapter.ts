@@ -217,7 +217,11 @@ export const makeSimulatorProvider = (
         return Effect.flatMap(fromEither(engine.createTransaction(input), request.providerExternalId), (transaction) =>
           engine.faults().timeoutAfterAccept
             ? Effect.fail(
-                new ProviderOutcomeUnknown({ provider, reason: 'simulated timeout after the send was accepted' }),
+                new ProviderOutcomeUnknown({
+                  provider,
+                  reason: 'simulated timeout after the send was accepted',
+                  kind: 'TIMEOUT',
+                }),
               )
             : answerToSend(request, transaction),
         );
