@@ -21,16 +21,19 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const isFinal = (topUp: TopUp): boolean => FINAL_CLASSES.includes(topUp.status.class);
 
-const NOT_FOUND_HINT =
+const deadLetterQueue = (): string => `${process.env['AMQP_TOPOLOGY_PREFIX'] || 'airtime'}.dead-letters`;
+
+/** Why a top-up may be missing, for the not-found message. */
+const notFoundHint = (): string =>
   'A command the consumer refused (malformed, no product for the amount, ...) makes no top-up: it is in the ' +
-  'dead-letter queue (<prefix>.dead-letters) with its reason in the x-dead-letter-reason header, and the ' +
-  "consumer's log names it.";
+  `dead-letter queue ${deadLetterQueue()} with its reason in the x-dead-letter-reason header, and the ` +
+  "consumer's log names it. A command not consumed yet waits in the commands queue (is the consumer running?).";
 
 /** Prints the report; the exit status for it. */
 const show = async (dataSource: DataSource, lookup: TopUpLookup): Promise<number> => {
   const view = await Effect.runPromise(loadStatusView(dataSource, lookup));
   if (Option.isNone(view)) {
-    fail(`no ${describeLookup(lookup)}. ${NOT_FOUND_HINT}`, 1);
+    fail(`no ${describeLookup(lookup)}. ${notFoundHint()}`, 1);
     return 1;
   }
   process.stdout.write(`${statusReport(view.value)}\n`);
@@ -61,7 +64,7 @@ const watch = async (dataSource: DataSource, lookup: TopUpLookup, timeoutMs: num
     }
     if (Date.now() >= deadline) {
       if (Option.isNone(found)) {
-        fail(`no ${describeLookup(lookup)} after ${Math.round(timeoutMs / 1_000)} s. ${NOT_FOUND_HINT}`, 1);
+        fail(`no ${describeLookup(lookup)} after ${Math.round(timeoutMs / 1_000)} s. ${notFoundHint()}`, 1);
         return 1;
       }
       process.stdout.write('\n');
