@@ -55,9 +55,9 @@ export const bundledConsumerEntry = async (): Promise<ConsumerEntry> => {
   return { kind: 'bundle', args: [outfile], dispose: () => rmSync(outDir, { recursive: true, force: true }) };
 };
 
-/** tsc's build of the app (`nx build consumer`: dist/apps/consumer), when it is there. */
+/** tsc's build of the app (`npm run consumer:build`: dist/apps/consumer/main.js), when it is there. */
 export const builtConsumerEntry = (): ConsumerEntry | undefined => {
-  const main = path.join(workspaceRoot, 'dist/apps/consumer/apps/consumer/src/main.js');
+  const main = path.join(workspaceRoot, 'dist/apps/consumer/main.js');
   return existsSync(main) ? { kind: 'build', args: [main], dispose: () => undefined } : undefined;
 };
 
