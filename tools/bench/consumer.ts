@@ -11,6 +11,8 @@
 // BENCH_FAST_TOP_UPS (2000), BENCH_SLOW_TOP_UPS (3000), BENCH_LATENCY_MS
 // (3000), BENCH_PREFETCH (fast run, default the consumer's 50),
 // BENCH_SLOW_PREFETCH (2000), BENCH_ONLY (broker|fast|slow, comma list).
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteTopology, testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
@@ -46,6 +48,13 @@ const FAST_PREFETCH = process.env['BENCH_PREFETCH'];
 const SLOW_PREFETCH = setting('BENCH_SLOW_PREFETCH', 2_000);
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'broker,fast,slow').split(','));
 const ACCOUNT = 'bench-account';
+/**
+ * The send's answer is the provider's acceptance (CONFIRMED); the final
+ * status comes from a status query once the top-up has waited
+ * STALLED_AFTER_MS (no provider callbacks reach the consumer), so the loops
+ * run often and take big batches.
+ */
+const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500', STALLED_AFTER_MS: '1000' };
 
 const MB = 1024 * 1024;
 
@@ -121,21 +130,75 @@ const measureBroker = async (world: TopUpWorld): Promise<BrokerFigures> => {
 interface ConsumerFigures {
   readonly label: string;
   readonly topUps: number;
+  /** From the first publish until every top-up is final. */
   readonly seconds: number;
   readonly perSecond: number;
+  /** Until every command became a top-up, and until every top-up's first send was answered. */
+  readonly createdSeconds: number | undefined;
+  readonly answeredSeconds: number | undefined;
   readonly counts: Readonly<Record<string, number>>;
   readonly peakInFlight: number;
   readonly peakRssBytes: number;
   readonly idleRssBytes: number;
+  /** CPU seconds the consumer used during the run, and the machine's busy share (all cores) then. */
+  readonly consumerCpuSeconds: number;
+  /** CPU seconds of every PostgreSQL process during the run (other databases' work included). */
+  readonly postgresCpuSeconds: number;
+  /** Commits in the bench's database during the run (the sampler's own queries included). */
+  readonly commits: number;
+  readonly machineBusyShare: number;
   readonly done: boolean;
 }
 
-/** Top-up attempts waiting for the provider's answer to their send now. */
-const inFlightAttempts = async (world: TopUpWorld): Promise<number> => {
+/** Busy and total jiffies of all cores (/proc/stat). */
+const machineJiffies = (): { busy: number; total: number } => {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+};
+
+/** CPU seconds used so far by every process whose command name is `name` (e.g. PostgreSQL's backends). */
+const cpuSecondsOf = (name: string): number => {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes(`(${name})`)) continue;
+      const fields = stat.split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+};
+
+/** Transactions committed in the bench's database so far (pg_stat_database). */
+const commitsOf = async (world: TopUpWorld): Promise<number> => {
   const [row] = (await world.database.dataSource.query(
-    `SELECT count(*)::int AS n FROM top_up_attempts WHERE state = 'InFlight'`,
-  )) as { n: number }[];
-  return row?.n ?? 0;
+    'SELECT xact_commit::bigint::text AS n FROM pg_stat_database WHERE datname = current_database()',
+  )) as { n: string }[];
+  return Number(row?.n ?? 0);
+};
+
+interface Progress {
+  readonly topUps: number;
+  readonly answered: number;
+  readonly inFlight: number;
+}
+
+/** Top-ups of the account, those whose first send was answered (past CREATED), and sends awaiting an answer now. */
+const progressOf = async (world: TopUpWorld, accountId: string): Promise<Progress> => {
+  const [row] = (await world.database.dataSource.query(
+    `SELECT count(*)::int AS top_ups,
+            count(*) FILTER (WHERE status_class <> 'CREATED')::int AS answered,
+            (SELECT count(*) FROM top_up_attempts WHERE state = 'InFlight')::int AS in_flight
+       FROM top_ups WHERE account_id = $1`,
+    [accountId],
+  )) as { top_ups: number; answered: number; in_flight: number }[];
+  return { topUps: row?.top_ups ?? 0, answered: row?.answered ?? 0, inFlight: row?.in_flight ?? 0 };
 };
 
 /** Phases 2 and 3: one consumer process, `count` commands published at once, until every top-up is final. */
@@ -147,46 +210,66 @@ const measureConsumer = async (
   count: number,
   timeoutMs: number,
 ): Promise<ConsumerFigures> => {
-  const consumer: ConsumerProcess = startConsumerProcess({
-    entry,
-    name: label,
-    env: world.consumerEnv(env),
-  });
+  const consumer: ConsumerProcess = startConsumerProcess({ entry, name: label, env: world.consumerEnv(env) });
   await unlessInterrupted(consumer.ready);
   await sleep(500);
   const idleRssBytes = consumer.rssBytes() ?? 0;
   const rss = peakOf(() => consumer.rssBytes());
-  let inFlightPeak = 0;
+  const accountId = `${ACCOUNT}-${label}`;
+  await world.fund(accountId, 'USD', '100000000');
+  const commands = topUpCommandBatch({ accountId, prefix: label, count });
+  let startedAt = process.hrtime.bigint();
+  let peakInFlight = 0;
+  let createdSeconds: number | undefined;
+  let answeredSeconds: number | undefined;
   let sampling = true;
-  const inFlightSampler = (async () => {
+  const sampler = (async () => {
     while (sampling) {
-      inFlightPeak = Math.max(inFlightPeak, await inFlightAttempts(world).catch(() => 0));
+      const progress = await progressOf(world, accountId).catch(() => undefined);
+      if (progress !== undefined) {
+        peakInFlight = Math.max(peakInFlight, progress.inFlight);
+        if (createdSeconds === undefined && progress.topUps >= count) createdSeconds = seconds(startedAt);
+        if (answeredSeconds === undefined && progress.answered >= count) answeredSeconds = seconds(startedAt);
+      }
       await sleep(250);
     }
   })();
   try {
-    const accountId = `${ACCOUNT}-${label}`;
-    await world.fund(accountId, 'USD', '100000000');
-    const commands = topUpCommandBatch({ accountId, prefix: label, count });
-    const startedAt = process.hrtime.bigint();
+    const cpuBefore = consumer.cpuSeconds() ?? 0;
+    const postgresBefore = cpuSecondsOf('postgres');
+    const commitsBefore = await commitsOf(world);
+    const machineBefore = machineJiffies();
+    startedAt = process.hrtime.bigint();
     await unlessInterrupted(world.publish(commands));
     const result = await unlessInterrupted(world.waitForFinal(accountId, count, timeoutMs));
     const elapsed = seconds(startedAt);
+    const machineAfter = machineJiffies();
+    const postgresCpuSeconds = cpuSecondsOf('postgres') - postgresBefore;
+    // pg_stat_database is updated by each backend at the end of its transactions, a little late
+    await sleep(1_000);
+    const commits = (await commitsOf(world)) - commitsBefore;
     return {
       label,
       topUps: count,
       seconds: elapsed,
       perSecond: count / elapsed,
+      createdSeconds,
+      answeredSeconds,
       counts: result.counts,
-      peakInFlight: inFlightPeak,
+      peakInFlight,
       peakRssBytes: rss.stop().peak,
       idleRssBytes,
+      consumerCpuSeconds: (consumer.cpuSeconds() ?? cpuBefore) - cpuBefore,
+      postgresCpuSeconds,
+      commits,
+      machineBusyShare:
+        (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       done: result.done,
     };
   } finally {
     sampling = false;
     rss.stop();
-    await inFlightSampler;
+    await sampler;
     await consumer.stop(30_000);
   }
 };
@@ -226,6 +309,7 @@ const main = async (): Promise<void> => {
         {
           PROVIDER: 'simulator',
           SIMULATOR_TIME_SCALE: '0',
+          ...SCHEDULER,
           ...(FAST_PREFETCH === undefined ? {} : { AMQP_PREFETCH: FAST_PREFETCH }),
         },
         FAST_TOP_UPS,
@@ -253,6 +337,7 @@ const main = async (): Promise<void> => {
             DTONE_API_SECRET: 'bench-secret',
             DTONE_TIMEOUT_MS: String(LATENCY_MS + 30_000),
             AMQP_PREFETCH: String(SLOW_PREFETCH),
+            ...SCHEDULER,
           },
           SLOW_TOP_UPS,
           600_000,
@@ -274,11 +359,20 @@ const main = async (): Promise<void> => {
 };
 
 const report = (figures: ConsumerFigures): void => {
+  const at = (value: number | undefined): string => (value === undefined ? '?' : `${value.toFixed(1)} s`);
   console.log(
-    `consumer ${figures.label}: ${figures.topUps} top-ups final in ${figures.seconds.toFixed(1)} s = ` +
-      `${figures.perSecond.toFixed(0)} top-ups/s${figures.done ? '' : ' (NOT ALL FINAL)'}; ` +
-      `peak in flight ${figures.peakInFlight}; RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, ` +
-      `peak ${(figures.peakRssBytes / MB).toFixed(0)} MB; statuses ${JSON.stringify(figures.counts)}`,
+    [
+      `consumer ${figures.label}: ${figures.topUps} top-ups final in ${figures.seconds.toFixed(1)} s = ` +
+        `${figures.perSecond.toFixed(0)} top-ups/s${figures.done ? '' : ' (NOT ALL FINAL)'}`,
+      `  all created by ${at(figures.createdSeconds)}, every first send answered by ${at(figures.answeredSeconds)}; ` +
+        `peak sends in flight ${figures.peakInFlight}`,
+      `  consumer RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, peak ${(figures.peakRssBytes / MB).toFixed(0)} MB; ` +
+        `consumer CPU ${figures.consumerCpuSeconds.toFixed(1)} s (${((1000 * figures.consumerCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
+        `PostgreSQL CPU ${figures.postgresCpuSeconds.toFixed(1)} s (${((1000 * figures.postgresCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
+        `${(figures.commits / figures.topUps).toFixed(1)} commits per top-up; ` +
+        `machine busy ${(100 * figures.machineBusyShare).toFixed(0)}% of ${cpus().length} cores`,
+      `  statuses ${JSON.stringify(figures.counts)}`,
+    ].join('\n'),
   );
 };
 

@@ -91,6 +91,8 @@ export interface ConsumerProcess {
   readonly stop: (timeoutMs?: number) => Promise<ProcessExit>;
   /** Resident set size now, from /proc (Linux), in bytes. */
   readonly rssBytes: () => number | undefined;
+  /** CPU time the process has used so far (user + system, from /proc), in seconds. */
+  readonly cpuSeconds: () => number | undefined;
   /** The last lines the process wrote (stdout and stderr). */
   readonly lines: () => readonly string[];
   /** The kept lines that are pino records with this `msg`, parsed. */
@@ -112,6 +114,9 @@ export interface ConsumerProcessOptions {
 }
 
 const started = new Set<ChildProcess>();
+
+/** Linux's USER_HZ (sysconf(_SC_CLK_TCK)), 100 on every common kernel. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Only what a child needs from the parent's environment; the consumer's own settings come from `env`. */
 const baseEnvironment = (): Record<string, string> => {
@@ -226,6 +231,17 @@ export const startConsumerProcess = (options: ConsumerProcessOptions): ConsumerP
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
         const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
         return match === null ? undefined : Number(match[1]) * 1024;
+      } catch {
+        return undefined;
+      }
+    },
+    cpuSeconds: () => {
+      if (exit !== undefined) return undefined;
+      try {
+        // fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
       } catch {
         return undefined;
       }
