@@ -43,6 +43,7 @@ export type {
   DvsTransactionInput,
   DvsTransactionMode,
   DvsWriteOptions,
+  DvsReadOptions,
 } from './lib/client/dvs-client.input';
 
 // HTTP layer (DVS's request shape and read retries on the one transport of @airtime/provider-http-kit)

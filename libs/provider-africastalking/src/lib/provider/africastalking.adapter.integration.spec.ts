@@ -466,6 +466,19 @@ describe("Africa's Talking send, over HTTP", () => {
     expect(logged).not.toContain('254711000111');
   });
 
+  it('files a refused send under its external id too; a status query or cancel adds no exchange (they send nothing)', async () => {
+    const records: TransferLogRecord[] = [];
+    const options = { onExchange: (record: TransferLogRecord) => Effect.sync(() => void records.push(record)) };
+    fake.enqueue({ kind: 'reply', status: 401, body: `invalid apiKey ${FAKE_AT_API_KEY} for +254711000111` });
+    await sendWith(options)(request(10_000n, 'log-3'));
+    const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl), options);
+    await Effect.runPromise(Effect.either(provider.statusByExternalId('log-3')));
+    await Effect.runPromise(Effect.either(provider.cancel('ATQid_abc')));
+    expect(records.map((record) => [record.reference, record.status])).toEqual([['log-3', 401]]);
+    expect(records[0]?.responseBody).toBe('invalid apiKey [REDACTED] for ***111');
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('never claims an external id unknown: there is no status query, and it says so', async () => {
     const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl));
     const result = await Effect.runPromise(Effect.either(provider.statusByExternalId('topup-1-1')));

@@ -136,3 +136,8 @@ export interface DvsWriteOptions {
   /** A longer deadline for a sync call (DVS may hold it up to 180 s). */
   readonly timeoutMs?: number | undefined;
 }
+
+export interface DvsReadOptions {
+  /** Not sent: the external id of the attempt the read is made for, to file it in that attempt's transfer log. */
+  readonly reference?: string | undefined;
+}

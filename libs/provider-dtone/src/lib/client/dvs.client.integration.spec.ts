@@ -364,3 +364,61 @@ describe('DVS client: the number a call is about stays out of the transfer log',
     expect(JSON.stringify(records)).not.toMatch(/9171234567|the-key|the-secret/);
   });
 });
+
+describe('DVS client: each exchange filed under the attempt it belongs to', () => {
+  const loggedClient = () => {
+    const records: TransferLogRecord[] = [];
+    const logged = makeDvsClient(
+      makeDvsHttpClient(
+        { apiKey: 'the-key', apiSecret: 'the-secret', baseUrl: fake.baseUrl, timeoutMs: 1_000, maxRetriesOn429: 0 },
+        { onExchange: (record) => Effect.sync(() => void records.push(record)) },
+      ),
+      { perPage: 1 },
+    );
+    return { logged, records };
+  };
+
+  it('calls by transaction id (confirm, cancel, get): under the external id the answer names, else none', async () => {
+    fake.on('POST', '/async/transactions/3209183/confirm', () => ({ status: 202, json: sampleDvsTransaction() }));
+    fake.on('POST', '/sync/transactions/3209183/confirm', () => ({ hang: true }));
+    fake.on('POST', '/transactions/3209183/cancel', () => ({ json: sampleDvsTransaction() }));
+    fake.on('GET', '/transactions/3209183', () => ({ json: sampleDvsTransaction() }));
+    fake.on('GET', '/transactions/404', () => ({
+      status: 404,
+      // a refusal is not a transaction: an external id in it names nothing
+      json: { errors: [{ code: 1003002, message: 'Transaction not found' }], external_id: 'topup-1-abc-1' },
+    }));
+    const { logged, records } = loggedClient();
+    await run(logged.confirmTransaction('async', 3209183));
+    await run(Effect.either(logged.confirmTransaction('sync', 3209183, { timeoutMs: 100 })));
+    await run(logged.cancelTransaction(3209183));
+    await run(logged.transaction(3209183));
+    await run(Effect.either(logged.transaction(404)));
+    expect(records.map((record) => [record.method, record.status, record.reference])).toEqual([
+      ['POST', 202, 'topup-1-abc-1'],
+      ['POST', null, undefined],
+      ['POST', 200, 'topup-1-abc-1'],
+      ['GET', 200, 'topup-1-abc-1'],
+      ['GET', 404, undefined],
+    ]);
+    expect(JSON.stringify(records)).not.toMatch(/9171234100|the-key|the-secret/);
+  });
+
+  it('a query by external id: every page under that external id; other lists and catalogue reads under none', async () => {
+    fake.on('GET', '/transactions', (request) => pagedReply([sampleDvsTransaction(), sampleDvsTransaction()], request));
+    fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+    const { logged, records } = loggedClient();
+    await run(logged.transactions({ externalId: 'e-1' }));
+    await run(logged.transactions({ fromDate: '2026-11-01T00:00:00Z' }));
+    await run(logged.product(11001, undefined, { reference: 'e-2' }));
+    await run(logged.product(11001));
+    expect(records.map((record) => [new URL(record.url).pathname, record.reference])).toEqual([
+      ['/v1/transactions', 'e-1'],
+      ['/v1/transactions', 'e-1'],
+      ['/v1/transactions', undefined],
+      ['/v1/transactions', undefined],
+      ['/v1/products/11001', 'e-2'],
+      ['/v1/products/11001', undefined],
+    ]);
+  });
+});

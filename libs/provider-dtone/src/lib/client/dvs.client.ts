@@ -30,6 +30,7 @@ import type {
   DvsPartyInput,
   DvsProductsQuery,
   DvsPromotionsQuery,
+  DvsReadOptions,
   DvsServicesQuery,
   DvsTransactionInput,
   DvsTransactionMode,
@@ -55,10 +56,16 @@ export interface DvsClient {
   readonly campaign: (campaignId: number) => Call<DvsCampaign>;
   /** Products that do not decode are left out and reported to `onInvalidItem`, so one odd product cannot hide the catalogue. */
   readonly products: (query?: DvsProductsQuery) => Call<readonly DvsProduct[]>;
-  readonly product: (productId: number, language?: string) => Call<DvsProduct>;
+  /** `options.reference`: the attempt the product is read for (a send's read of a product it has not seen). */
+  readonly product: (productId: number, language?: string, options?: DvsReadOptions) => Call<DvsProduct>;
   /** The operators a number may belong to (E.164). */
   readonly lookupMobileNumber: (mobileNumber: string) => Call<readonly DvsLookupOperator[]>;
-  /** Never resent: a timeout or 5xx is ProviderOutcomeUnknown; 1007001 is ExternalIdAlreadyUsed. */
+  /**
+   * Never resent: a timeout or 5xx is ProviderOutcomeUnknown; 1007001 is ExternalIdAlreadyUsed.
+   * Filed in the transfer log under the input's external id. The calls by
+   * transaction id (confirm, cancel, get) are filed under the `external_id`
+   * their 2xx answer names, and under none without one (a refusal, no answer).
+   */
   readonly createTransaction: (
     mode: DvsTransactionMode,
     input: DvsTransactionInput,
@@ -71,6 +78,7 @@ export interface DvsClient {
   ) => Call<DvsTransaction>;
   readonly cancelTransaction: (transactionId: number) => Call<DvsTransaction>;
   readonly transaction: (transactionId: number) => Call<DvsTransaction>;
+  /** Filed under `query.externalId` when given: a status query is an exchange of that attempt. */
   readonly transactions: (query?: DvsTransactionsQuery) => Call<readonly DvsTransaction[]>;
   readonly balances: (query?: DvsBalancesQuery) => Call<readonly DvsBalance[]>;
 }
@@ -200,6 +208,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
       readonly language?: string | undefined;
       readonly tolerant?: boolean | undefined;
       readonly destination?: PhoneNumber | undefined;
+      readonly reference?: string | undefined;
     } = {},
   ): Call<readonly A[]> =>
     followPages((page) =>
@@ -211,6 +220,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           query: { ...query, page, per_page: perPage },
           language: extra.language,
           destination: extra.destination,
+          reference: extra.reference,
         })
         .pipe(
           Effect.flatMap((response) =>
@@ -223,6 +233,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         ),
     );
 
+  /** A create (`externalId` given) or a call by transaction id (filed under the answer's external id). */
   const send = (
     path: string,
     body: JsonValue | undefined,
@@ -237,6 +248,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         kind: 'send',
         body,
         externalId,
+        referenceFromAnswer: externalId === undefined,
         timeoutMs: writeOptions.timeoutMs,
         destination,
       })
@@ -290,8 +302,8 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
         },
         { tolerant: true, language: query.language },
       ),
-    product: (productId, language) =>
-      get(DvsProduct, `/products/${id(productId)}`, language === undefined ? {} : { language }),
+    product: (productId, language, readOptions = {}) =>
+      get(DvsProduct, `/products/${id(productId)}`, { language, reference: readOptions.reference }),
     lookupMobileNumber: (mobileNumber) =>
       followPages((page) =>
         http
@@ -323,7 +335,8 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     confirmTransaction: (mode, transactionId, writeOptions) =>
       send(`/${mode}/transactions/${id(transactionId)}/confirm`, undefined, undefined, writeOptions),
     cancelTransaction: (transactionId) => send(`/transactions/${id(transactionId)}/cancel`, undefined, undefined),
-    transaction: (transactionId) => get(DvsTransaction, `/transactions/${id(transactionId)}`),
+    transaction: (transactionId) =>
+      get(DvsTransaction, `/transactions/${id(transactionId)}`, { referenceFromAnswer: true }),
     transactions: (query = {}) =>
       list(
         DvsTransaction,
@@ -341,7 +354,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           from_date: isoDate(query.fromDate),
           to_date: isoDate(query.toDate),
         },
-        { destination: query.destination ?? phoneOf(query.creditPartyMobileNumber) },
+        { destination: query.destination ?? phoneOf(query.creditPartyMobileNumber), reference: query.externalId },
       ),
     balances: (query = {}) => list(DvsBalance, '/balances', { unit_type: query.unitType, unit: query.unit }),
   };

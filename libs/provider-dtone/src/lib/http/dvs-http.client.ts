@@ -1,7 +1,7 @@
 // The DVS HTTP layer: DT One's request shape (HTTP Basic auth, JSON with exact decimals, query encoding) on the
 // one provider transport of @airtime/provider-http-kit, plus what only DVS does on top: bounded retries of reads
 // after a 429 or an exhausted quota, and the DVS error table for refusals.
-import type { PhoneNumber, ProviderError } from '@airtime/domain';
+import { parseExternalId, type PhoneNumber, type ProviderError } from '@airtime/domain';
 import {
   type AnswerReading,
   type CallKind,
@@ -30,6 +30,18 @@ export interface DvsRequest {
   readonly kind: CallKind;
   /** The external id a create carries (to name it in ExternalIdAlreadyUsed, and to file the transfer log). */
   readonly externalId?: string | undefined;
+  /**
+   * Not sent: the attempt's external id the call is about, to file its
+   * exchanges in the transfer log (a status query by external id, a read made
+   * for a send); defaults to `externalId`.
+   */
+  readonly reference?: string | undefined;
+  /**
+   * Not sent: a call by DVS transaction id (confirm, cancel, get) files its
+   * exchange under the `external_id` of the transaction answered, when that
+   * is a valid external id (see `externalIdOfAnswer`).
+   */
+  readonly referenceFromAnswer?: boolean | undefined;
   /** `Accept-Language` of the i18n endpoints. */
   readonly language?: string | undefined;
   /** This call's deadline, when not the configured one (a sync transaction may be held up to 180 s). */
@@ -79,6 +91,19 @@ const parseJson = (text: string): Either.Either<unknown, 'not JSON'> => {
   } catch {
     return Either.left('not JSON');
   }
+};
+
+/**
+ * The `external_id` of the transaction a 2xx DVS answer carries, when it is a
+ * valid external id (1..40 characters, no space or control character);
+ * undefined otherwise (a refusal, a list, a body that is not a transaction).
+ */
+export const externalIdOfAnswer = (response: HttpResponse): string | undefined => {
+  if (response.status < 200 || response.status > 299) return undefined;
+  const body = Either.getOrUndefined(parseJson(response.bodyText));
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const externalId: unknown = (body as Record<string, unknown>)['external_id'];
+  return typeof externalId === 'string' ? Either.getOrUndefined(parseExternalId(externalId)) : undefined;
 };
 
 /**
@@ -156,7 +181,8 @@ export const makeDvsHttpClient = (settings: DvsHttpSettings, options: DvsHttpOpt
           },
           body,
           timeoutMs: request.timeoutMs ?? settings.timeoutMs,
-          reference: request.externalId,
+          reference: request.reference ?? request.externalId,
+          referenceOfAnswer: request.referenceFromAnswer === true ? externalIdOfAnswer : undefined,
           destination: request.destination,
         },
         readingOf(request),

@@ -7,6 +7,7 @@ import {
   type SendRequest,
 } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
+import type { TransferLogRecord } from '@airtime/provider-http-kit';
 import { Effect, Either, Option, Schema } from 'effect';
 import {
   sampleDvsBalance,
@@ -425,6 +426,109 @@ describe('DT One provider (against a fake DVS)', () => {
       'dtone',
       { balances: [], unreadable: [] },
     ]);
+  });
+
+  describe("the transfer log: every exchange of an attempt filed under the attempt's external id", () => {
+    const logged = (options: DtOneProviderOptions = {}) => {
+      const records: TransferLogRecord[] = [];
+      const provider = makeDtOneProvider(config({ apiKey: 'the-key-1', apiSecret: 'the-secret-1' }), {
+        ...options,
+        onExchange: (record) => Effect.sync(() => void records.push(record)),
+      });
+      return { provider, records };
+    };
+    const filed = (records: readonly TransferLogRecord[]) =>
+      records.map((record) => [record.method, new URL(record.url).pathname, record.status, record.reference]);
+    const alreadyUsed = () => ({
+      status: 400,
+      json: { errors: [{ code: 1007001, message: 'Transaction external ID has already been used' }] },
+    });
+    // the destination, as DVS writes it back in every transaction
+    const NUMBER = /9171234100/;
+
+    it('a send: its product read, its POST and, when the external id was already used, every page of the query that fetches it', async () => {
+      fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+      fake.on('POST', '/async/transactions', alreadyUsed);
+      fake.on('GET', '/transactions', (request) =>
+        pagedReply([sampleDvsTransaction({ id: 77 }), sampleDvsTransaction({ id: 76 })], request),
+      );
+      const { provider, records } = logged({ perPage: 1 });
+      expect(await run(provider.send(sendRequest(fixedProduct)))).toMatchObject({ providerTransactionId: '77' });
+      expect(filed(records)).toEqual([
+        ['GET', '/v1/products/11001', 200, 'topup-1-abc-1'],
+        ['POST', '/v1/async/transactions', 400, 'topup-1-abc-1'],
+        ['GET', '/v1/transactions', 200, 'topup-1-abc-1'],
+        ['GET', '/v1/transactions', 200, 'topup-1-abc-1'],
+      ]);
+      const text = JSON.stringify(records);
+      expect(text).not.toMatch(NUMBER);
+      expect(text).toContain('***100');
+      expect(text).not.toContain('token-1');
+    });
+
+    it('a status query: each exchange under the queried external id, answered, empty or failed; redacted', async () => {
+      fake.on('GET', '/transactions', (request) => {
+        const externalId = request.query.get('external_id');
+        if (externalId === 'down-1') return { status: 503, text: 'Service Unavailable' };
+        return pagedReply(
+          externalId === 'topup-1-abc-1' ? [sampleDvsTransaction({ id: 2 }), sampleDvsTransaction({ id: 1 })] : [],
+          request,
+        );
+      });
+      const { provider, records } = logged({ perPage: 1 });
+      expect(Option.getOrThrow(await run(provider.statusByExternalId('topup-1-abc-1')))).toMatchObject({
+        providerTransactionId: '2',
+      });
+      expect(await run(provider.statusByExternalId('never-sent-1'))).toEqual(Option.none());
+      expect(Either.isLeft(await attempt(provider.statusByExternalId('down-1')))).toBe(true);
+      expect(records.map((record) => [record.status, record.reference])).toEqual([
+        [200, 'topup-1-abc-1'],
+        [200, 'topup-1-abc-1'],
+        [200, 'never-sent-1'],
+        [503, 'down-1'],
+      ]);
+      expect(records[0]?.url).toContain('external_id=topup-1-abc-1');
+      expect(records[0]?.responseBody).toContain('"credit_party_identifier":{"mobile_number":"***100"}');
+      expect(JSON.stringify(records)).not.toMatch(NUMBER);
+    });
+
+    it('a cancel (by DVS transaction id): under the external id DVS answers; none when the answer names no valid one', async () => {
+      fake.on('POST', '/transactions/3209183/cancel', () => ({
+        json: sampleDvsTransaction({
+          status: { id: 40000, message: 'CANCELLED', class: { id: 4, message: 'CANCELLED' } },
+        }),
+      }));
+      fake.on('POST', '/transactions/3209184/cancel', () => ({
+        status: 400,
+        json: { errors: [{ code: 1003002, message: 'Transaction cannot be cancelled' }] },
+      }));
+      fake.on('POST', '/transactions/3209185/cancel', () => ({
+        json: sampleDvsTransaction({ id: 3209185, external_id: '+639171234100' }),
+      }));
+      fake.on('POST', '/transactions/3209186/cancel', () => ({
+        json: sampleDvsTransaction({ id: 3209186, external_id: 'two words' }),
+      }));
+      const { provider, records } = logged();
+      await run(provider.cancel('3209183'));
+      for (const id of ['3209184', '3209185', '3209186']) await attempt(provider.cancel(id));
+      expect(records.map((record) => [new URL(record.url).pathname, record.reference])).toEqual([
+        ['/v1/transactions/***183/cancel', 'topup-1-abc-1'],
+        ['/v1/transactions/***184/cancel', undefined],
+        ['/v1/transactions/***185/cancel', undefined],
+        ['/v1/transactions/***186/cancel', undefined],
+      ]);
+      // redaction applies as ever: the ids of 7 digits and more are masked as phone-like numbers
+      expect(JSON.stringify(records)).not.toMatch(/9171234100|the-key-1|the-secret-1/);
+    });
+
+    it('catalogue reads and lookups belong to no attempt: no reference', async () => {
+      fake.on('GET', '/products', (request) => pagedReply(catalogue, request));
+      fake.on('POST', '/lookup/mobile-number', () => ({ json: [{ ...sampleDvsOperator(), identified: true }] }));
+      const { provider, records } = logged();
+      await listProductsOf(provider);
+      await run(provider.lookupOperators(phone('+639171234100')));
+      expect(records.map((record) => record.reference)).toEqual([undefined, undefined]);
+    });
   });
 
   describe('an answer is held to the request', () => {

@@ -489,7 +489,16 @@ describe('DT One provider against the DVS simulator', () => {
 
   it("keeps a redacted transfer log of the exchanges, in the kit's one record type", async () => {
     const provider = providerWith();
-    await run(provider.send(sendTo(await productNamed(provider, 'PH', '101'), '+639171234100')));
+    const request = sendTo(await productNamed(provider, 'PH', '101'), '+639171234100');
+    await run(provider.send(request));
+    await run(provider.statusByExternalId(request.providerExternalId));
+    // the send and the status query that follows it are both filed under the attempt's external id
+    expect(
+      exchanges.filter((record) => record.reference !== undefined).map((record) => [record.method, record.reference]),
+    ).toEqual([
+      ['POST', request.providerExternalId],
+      ['GET', request.providerExternalId],
+    ]);
     const text = JSON.stringify(exchanges);
     expect(text).not.toContain(sim.apiKey);
     expect(text).not.toContain(sim.apiSecret);

@@ -184,6 +184,9 @@ const destinationAgrees = (product: Product, request: SendRequest): Effect.Effec
  *   "external id already used" answers with the existing transaction; a
  *   timeout or 5xx fails with ProviderOutcomeUnknown, never a failure;
  * - `statusByExternalId`: `GET /transactions?external_id=`, None when empty;
+ * - every exchange of an attempt is filed in the transfer log under its
+ *   external id (the send, its product read, a status query); a cancel, by
+ *   DVS transaction id, under the `external_id` DVS answers, else none;
  * - `listProducts`: Mobile recharge products, cached for the configured TTL;
  * - `parseCallback`: the transaction object DVS POSTs, as a status event.
  */
@@ -228,12 +231,15 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
       );
     });
 
-  /** The product as DVS defined it: from the cache, else fetched alone (a read: nothing is sent yet). */
-  const productForSend = (productId: number): Effect.Effect<MappedDvsProduct, ProviderError> =>
+  /**
+   * The product as DVS defined it: from the cache, else fetched alone (a
+   * read: nothing is sent yet), filed in the transfer log of the attempt.
+   */
+  const productForSend = (productId: number, reference: string): Effect.Effect<MappedDvsProduct, ProviderError> =>
     Effect.suspend(() => {
       const known = cache.byId(String(productId));
       if (known !== undefined) return Effect.succeed(known);
-      return client.product(productId).pipe(
+      return client.product(productId, undefined, { reference }).pipe(
         Effect.flatMap((product) => mapDvsProduct(product)),
         Effect.tap((mapped) => Effect.sync(() => cache.remember(mapped))),
       );
@@ -281,7 +287,7 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
         return yield* Effect.fail(rejected('INVALID_REQUEST', `"${request.product.id}" is not a DVS product id`));
       // before any HTTP call: the product as the caller has it must serve the destination's country in its currency
       yield* destinationAgrees(request.product, request);
-      const mapped = yield* productForSend(productId);
+      const mapped = yield* productForSend(productId, request.providerExternalId);
       const product = mapped.product;
       // and so must the product as DVS defines it
       yield* destinationAgrees(product, request);

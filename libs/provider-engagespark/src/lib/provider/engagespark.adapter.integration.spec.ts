@@ -370,6 +370,25 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(logged).not.toContain('639171234567');
   });
 
+  it('files every exchange of an attempt under its external id, failed ones too; a status query or cancel adds none (they send nothing)', async () => {
+    const records: TransferLogRecord[] = [];
+    const options = { onExchange: (record: TransferLogRecord) => Effect.sync(() => void records.push(record)) };
+    fake.enqueue({ kind: 'slow', delayMs: 3_000 });
+    await sendWith(options, configFor(fake.baseUrl, 200))(request(money(2_500n, PHP), PH_PHONE, 'log-2'));
+    fake.enqueue({ kind: 'server-error', status: 503 });
+    await sendWith(options)(request(money(2_500n, PHP), PH_PHONE, 'log-3'));
+    const provider = makeEngageSparkProvider(configFor(fake.baseUrl), options);
+    await Effect.runPromise(Effect.either(provider.statusByExternalId('log-3')));
+    await Effect.runPromise(Effect.either(provider.cancel('log-3')));
+    expect(records.map((record) => [record.reference, record.status, record.failure])).toEqual([
+      ['log-2', null, 'no answer within 200 ms'],
+      ['log-3', 503, undefined],
+    ]);
+    const logged = JSON.stringify(records);
+    expect(logged).not.toContain(FAKE_ES_TOKEN);
+    expect(logged).not.toContain('639171234567');
+  });
+
   it('has no status query and says so, never claiming the external id unknown', async () => {
     const result = await Effect.runPromise(
       Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).statusByExternalId('topup-1-1')),

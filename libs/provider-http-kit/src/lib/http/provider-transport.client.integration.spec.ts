@@ -1,10 +1,16 @@
 import { parsePhoneNumber, type ProviderError } from '@airtime/domain';
 import { Effect, Either } from 'effect';
-import { type FakeHttpServer, type FakeReply, startFakeHttpServer, unusedBaseUrl } from '../../testing';
+import {
+  type CommonScript,
+  type FakeHttpServer,
+  type FakeReply,
+  startFakeHttpServer,
+  unusedBaseUrl,
+} from '../../testing';
 import type { TransferLogRecord } from './exchange.redaction';
-import { MAX_ANSWER_BYTES } from './http-exchange.client';
+import { type HttpResponse, MAX_ANSWER_BYTES } from './http-exchange.client';
 import { type AnswerReading, type CallKind, providerFailures } from './provider-answer';
-import { makeProviderTransport, type ProviderTransportSettings } from './provider-transport.client';
+import { makeProviderTransport, type ProviderCall, type ProviderTransportSettings } from './provider-transport.client';
 import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS } from './rate-limit.policy';
 
 const SECRET = 'acme-secret-7c6b5a';
@@ -144,5 +150,76 @@ describe('the provider transport', () => {
       },
     ]);
     expect(await callWith(transportOf({ onExchange: () => Effect.die('log is down') }))).toEqual(Either.right('"ok"'));
+  });
+
+  describe('a call whose reference only its answer names (a cancel or a read by the provider transaction id)', () => {
+    const externalIdOf = (response: HttpResponse): string | undefined => {
+      const parsed: unknown = JSON.parse(response.bodyText);
+      return typeof parsed === 'object' && parsed !== null && 'external_id' in parsed
+        ? String(parsed.external_id)
+        : undefined;
+    };
+    const byIdCall = (overrides: Partial<ProviderCall> = {}, timeoutMs = 1_000): ProviderCall => ({
+      method: 'POST',
+      url: `${fake.baseUrl}/transactions/77/cancel`,
+      headers: { Authorization: `Token ${SECRET}` },
+      timeoutMs,
+      referenceOfAnswer: externalIdOf,
+      ...overrides,
+    });
+    const recordOf = async (
+      call: ProviderCall,
+    ): Promise<{ record: TransferLogRecord | undefined; result: unknown }> => {
+      const records: TransferLogRecord[] = [];
+      const transport = transportOf({ onExchange: (record) => Effect.sync(() => void records.push(record)) });
+      const result = await Effect.runPromise(Effect.either(transport.call(call, readingOf('send'))));
+      expect(records).toHaveLength(1);
+      return { record: records[0], result };
+    };
+    const answerNaming = (externalId: string, extra: Record<string, string> = {}): CommonScript => ({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: 77, external_id: externalId, ...extra }),
+    });
+
+    it('files the record under the reference the answer names; the bodies are redacted as ever', async () => {
+      fake.enqueue(answerNaming('topup-1-abc-1', { credit_party_mobile_number: PHONE.e164, note: SECRET }));
+      const { record } = await recordOf(byIdCall());
+      expect(record).toMatchObject({ reference: 'topup-1-abc-1', method: 'POST', status: 200 });
+      expect(record?.responseBody).toBe(
+        '{"id":77,"external_id":"topup-1-abc-1","credit_party_mobile_number":"***111","note":"[REDACTED]"}',
+      );
+      expect(JSON.stringify(record)).not.toMatch(/254711000111|acme-secret/);
+    });
+
+    it('the reference known before the call wins over the answer', async () => {
+      fake.enqueue(answerNaming('someone-else-1'));
+      expect((await recordOf(byIdCall({ reference: 'ref-1' }))).record?.reference).toBe('ref-1');
+    });
+
+    it.each([
+      ['a phone number', PHONE.e164],
+      ['a phone number written otherwise', '0711 000 111'],
+      ['a configured secret', SECRET],
+      ['nothing', ''],
+    ])('leaves the record without a reference when the answer names %s there', async (_what, named) => {
+      fake.enqueue(answerNaming(named));
+      const { record } = await recordOf(byIdCall({ destination: PHONE }));
+      expect(record).not.toHaveProperty('reference', expect.anything());
+      expect(JSON.stringify(record)).not.toMatch(/254711000111|711 000 111|acme-secret/);
+    });
+
+    it('no answer, an answer without one, or a reader that throws: no reference, and the outcome is unchanged', async () => {
+      fake.enqueue({ kind: 'slow', delayMs: 2_000 });
+      const timedOut = await recordOf(byIdCall({}, 200));
+      expect(timedOut.record?.reference).toBeUndefined();
+      expect(timedOut.record?.failure).toBe('no answer within 200 ms');
+      fake.enqueue({ kind: 'reply', status: 200, body: '{"id":77}' });
+      expect((await recordOf(byIdCall())).record?.reference).toBeUndefined();
+      fake.enqueue({ kind: 'reply', status: 200, body: 'not json' });
+      const thrown = await recordOf(byIdCall());
+      expect(thrown.record?.reference).toBeUndefined();
+      expect(thrown.result).toEqual(Either.right('not json'));
+    });
   });
 });

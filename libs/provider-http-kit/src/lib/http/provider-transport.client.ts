@@ -2,8 +2,8 @@
 // one exchange on fetch, its redacted transfer-log record, and what it comes to, by one set of rules.
 import type { PhoneNumber, ProviderError } from '@airtime/domain';
 import { Effect } from 'effect';
-import { redactExchange, type TransferLogRecord } from './exchange.redaction';
-import { type HttpRequest, performExchange } from './http-exchange.client';
+import { type RedactionScope, redactExchange, redactText, type TransferLogRecord } from './exchange.redaction';
+import { type HttpExchange, type HttpRequest, type HttpResponse, performExchange } from './http-exchange.client';
 import { type AnswerReading, interpretExchange } from './provider-answer';
 import { makeRateLimitGate, type RateLimitGate } from './rate-limit.policy';
 
@@ -32,7 +32,39 @@ export interface ProviderTransportSettings extends ExchangeClientOptions {
 export interface ProviderCall extends HttpRequest {
   /** The phone number the call is about (a send's destination, a lookup's number): never in a record. */
   readonly destination?: PhoneNumber | undefined;
+  /**
+   * Not sent: for a call whose `reference` is not known before it leaves (a
+   * cancel or a read by the provider's own transaction id), the reference the
+   * answer names (the external id of the transaction answered). Its record
+   * keeps it only when redaction leaves it as it is (never a number or a
+   * secret from a provider's text); otherwise the record has no reference.
+   */
+  readonly referenceOfAnswer?: ((response: HttpResponse) => string | undefined) | undefined;
 }
+
+/**
+ * The exchange filed under the reference its answer names, when the call had
+ * none and says how to read one; a reader that throws, or a reference that
+ * redaction would change, leaves it without.
+ */
+const withAnswerReference = (
+  exchange: HttpExchange,
+  referenceOfAnswer: ProviderCall['referenceOfAnswer'],
+  scope: RedactionScope,
+): HttpExchange => {
+  const { request, outcome } = exchange;
+  if (request.reference !== undefined || referenceOfAnswer === undefined || outcome._tag !== 'Answered')
+    return exchange;
+  let reference: string | undefined;
+  try {
+    reference = referenceOfAnswer(outcome.response);
+  } catch {
+    return exchange;
+  }
+  return reference === undefined || reference === '' || redactText(reference, scope) !== reference
+    ? exchange
+    : { ...exchange, request: { ...request, reference } };
+};
 
 export interface ProviderTransport {
   readonly provider: string;
@@ -64,9 +96,10 @@ export const makeProviderTransport = (settings: ProviderTransportSettings): Prov
     call: (call, reading) =>
       Effect.gen(function* () {
         yield* gate.admit;
-        const { destination, ...request } = call;
+        const { destination, referenceOfAnswer, ...request } = call;
         const exchange = yield* performExchange(request, { fetch: settings.fetch, nowMs: settings.nowMs });
-        yield* record(redactExchange(provider, exchange, { secrets, destination }));
+        const scope: RedactionScope = { secrets, destination };
+        yield* record(redactExchange(provider, withAnswerReference(exchange, referenceOfAnswer, scope), scope));
         return yield* interpretExchange(exchange, gate, reading, context);
       }),
   };
