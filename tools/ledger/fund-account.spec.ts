@@ -68,3 +68,42 @@ describe('fundAccount', () => {
     expect(Either.isLeft(lookup) && lookup.left._tag).toBe('AccountNotFound');
   });
 });
+
+describe('fundAccount with a credit limit', () => {
+  it('opens a missing account with the credit limit asked for', async () => {
+    const { run } = setUp();
+    const result = Either.getOrThrow(await run({ ...demo, creditLimitMinor: 5_000n }));
+    expect(result).toMatchObject({ opened: true, deposited: true, creditLimitChanged: false });
+    expect(result.account).toMatchObject({ creditLimitMinor: 5_000n, availableMinor: 100_000n });
+  });
+
+  it('sets it on an account already open with another, and changes nothing the second time', async () => {
+    const { run } = setUp();
+    await run();
+    const raised = Either.getOrThrow(await run({ ...demo, depositId: 'demo-usd-2', creditLimitMinor: 7_000n }));
+    expect(raised).toMatchObject({ opened: false, deposited: true, creditLimitChanged: true });
+    expect(raised.account).toMatchObject({ creditLimitMinor: 7_000n, fundedMinor: 200_000n });
+    const again = Either.getOrThrow(await run({ ...demo, depositId: 'demo-usd-2', creditLimitMinor: 7_000n }));
+    expect(again).toMatchObject({ deposited: false, creditLimitChanged: false });
+    expect(again.account).toMatchObject({ creditLimitMinor: 7_000n, fundedMinor: 200_000n });
+  });
+
+  it('keeps the limit of an open account when none is asked for', async () => {
+    const { run } = setUp();
+    await run({ ...demo, creditLimitMinor: 7_000n });
+    const result = Either.getOrThrow(await run({ ...demo, depositId: 'demo-usd-2' }));
+    expect(result).toMatchObject({ creditLimitChanged: false, account: { creditLimitMinor: 7_000n } });
+  });
+
+  it('refuses a limit that does not cover what the account draws on, the deposit made', async () => {
+    const { ledger, run } = setUp();
+    await run({ ...demo, amountMinor: 1_000n, creditLimitMinor: 10_000n });
+    await Effect.runPromise(
+      ledger.authorize({ accountId: 'demo', currency: USD, transactionId: 'top-up-1', amountMinor: 6_000n }),
+    );
+    const refused = await run({ ...demo, depositId: 'demo-usd-2', amountMinor: 2_000n, creditLimitMinor: 0n });
+    expect(Either.isLeft(refused) && refused.left._tag).toBe('CreditLimitInUse');
+    const account = await Effect.runPromise(ledger.account('demo', 'USD'));
+    expect(account).toMatchObject({ creditLimitMinor: 10_000n, availableMinor: -3_000n, fundedMinor: 3_000n });
+  });
+});

@@ -1,0 +1,52 @@
+// What ledger:fund prints: what the run did and the balances after it, in
+// the currency's major units.
+import { currencyOf, type LedgerAccount } from '@airtime/domain';
+import { Either } from 'effect';
+import type { FundAccountInput } from './fund-account.use-case';
+import { fundReport } from './fund-report.format';
+
+const USD = Either.getOrThrow(currencyOf('USD'));
+const input: FundAccountInput = { accountId: 'acme', currency: USD, amountMinor: 10_000n, depositId: 'acme-1' };
+const account: LedgerAccount = {
+  accountId: 'acme',
+  currency: USD,
+  creditLimitMinor: 5_000n,
+  availableMinor: 7_500n,
+  holdingMinor: 2_500n,
+  capturedMinor: 0n,
+  reversedMinor: 0n,
+  fundedMinor: 10_000n,
+};
+
+describe('fundReport', () => {
+  it('says the account was opened and funded, then lists the balances aligned', () => {
+    expect(fundReport(input, { opened: true, deposited: true, creditLimitChanged: false, account })).toBe(
+      [
+        'opened account acme in USD (credit limit USD 50.00)',
+        'deposited USD 100.00 under deposit id acme-1',
+        'account acme (USD) now:',
+        '  available:    USD  75.00',
+        '  holding:      USD  25.00',
+        '  credit limit: USD  50.00',
+        '  funded:       USD 100.00',
+        '  captured:     USD   0.00',
+        '  reversed:     USD   0.00',
+      ].join('\n'),
+    );
+  });
+
+  it('says when the deposit id was already recorded, and when the credit limit changed', () => {
+    const report = fundReport(input, { opened: false, deposited: false, creditLimitChanged: true, account });
+    expect(report.split('\n').slice(0, 2)).toEqual([
+      'deposit id acme-1 was already recorded: nothing added',
+      'credit limit set to USD 50.00',
+    ]);
+  });
+
+  it('shows a balance drawn on credit as negative', () => {
+    const drawn = { ...account, availableMinor: -1_250n, fundedMinor: 1_250n, holdingMinor: 2_500n };
+    expect(fundReport(input, { opened: false, deposited: true, creditLimitChanged: false, account: drawn })).toContain(
+      '  available:    USD -12.50\n  holding:      USD  25.00',
+    );
+  });
+});

@@ -1,0 +1,45 @@
+// What `npm run ledger:fund` prints: what this run did (opened the account,
+// deposited, or found the deposit id already recorded and added nothing,
+// changed the credit limit), then the account's balances after it, in the
+// currency's major units.
+import { type Currency, formatMoney, type LedgerAccount, money } from '@airtime/domain';
+import type { FundAccountInput, FundAccountResult } from './fund-account.use-case';
+
+const amount = (minor: bigint, currency: Currency): string => `${currency.code} ${formatMoney(money(minor, currency))}`;
+
+/** The lines of what this run did. */
+const actions = (input: FundAccountInput, result: FundAccountResult): string[] => {
+  const { currency } = input;
+  return [
+    result.opened
+      ? `opened account ${input.accountId} in ${currency.code} (credit limit ${amount(result.account.creditLimitMinor, currency)})`
+      : undefined,
+    result.deposited
+      ? `deposited ${amount(input.amountMinor, currency)} under deposit id ${input.depositId}`
+      : `deposit id ${input.depositId} was already recorded: nothing added`,
+    result.creditLimitChanged ? `credit limit set to ${amount(result.account.creditLimitMinor, currency)}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+};
+
+/** The balances of an account, one per line, the numbers aligned on the right. */
+export const balanceLines = (account: LedgerAccount): string[] => {
+  const rows: [string, bigint][] = [
+    ['available', account.availableMinor],
+    ['holding', account.holdingMinor],
+    ['credit limit', account.creditLimitMinor],
+    ['funded', account.fundedMinor],
+    ['captured', account.capturedMinor],
+    ['reversed', account.reversedMinor],
+  ];
+  const numbers = rows.map(([label, minor]) => [label, formatMoney(money(minor, account.currency))] as const);
+  const width = Math.max(...numbers.map(([, text]) => text.length));
+  return numbers.map(([label, text]) => `  ${`${label}:`.padEnd(14)}${account.currency.code} ${text.padStart(width)}`);
+};
+
+/** The whole report. */
+export const fundReport = (input: FundAccountInput, result: FundAccountResult): string =>
+  [
+    ...actions(input, result),
+    `account ${result.account.accountId} (${result.account.currency.code}) now:`,
+    ...balanceLines(result.account),
+  ].join('\n');

@@ -1,0 +1,95 @@
+// npm run ledger:fund — opens a ledger account when it is missing and
+// deposits into it under a deposit id of the caller's choosing (a re-run of
+// the same command adds nothing), on the database named by DATABASE_URL,
+// then prints the account's balances. For running the consumer by hand
+// (`npm run consumer`): a command for an account with no ledger account is
+// dead-lettered ACCOUNT_NOT_FOUND. Never migrates the database (it says to
+// run `npm run db:migrate`) and never prints the database password.
+// `npm run ledger:fund -- --help` tells the flags.
+import { LedgerStore } from '@airtime/domain';
+import { databaseConfigFrom, makeDataSource, makeLedgerStore, redactUrl } from '@airtime/persistence-postgres';
+import { Effect, Either } from 'effect';
+import type { DataSource } from 'typeorm';
+import { fundAccount, type FundAccountInput } from './fund-account.use-case';
+import { FUND_USAGE, parseFundArguments } from './fund-arguments.input';
+import { fundReport } from './fund-report.format';
+import { pendingMigrations } from './pending-migrations.queries';
+
+/** Ledger refusals of what was asked (exit 2); anything else is a failure (exit 1). */
+const REFUSALS = new Set([
+  'InvalidIdentifier',
+  'InvalidLedgerCurrency',
+  'InvalidLedgerAmount',
+  'IdempotencyConflict',
+  'CreditLimitInUse',
+  'AccountAlreadyOpen',
+]);
+
+const fail = (message: string, code: number): number => {
+  process.stderr.write(`ledger:fund: ${message}\n`);
+  return code;
+};
+
+/** The message of an error with the database URL (its password) masked. */
+const messageOf = (error: unknown, url: string): string => {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split(url).join(redactUrl(url));
+};
+
+const fund = async (dataSource: DataSource, input: FundAccountInput, url: string): Promise<number> => {
+  const pending = await pendingMigrations(dataSource);
+  if (pending.length > 0) {
+    return fail(
+      `the database ${redactUrl(url)} is not migrated (${pending.length} migration${pending.length === 1 ? '' : 's'} not applied): run npm run db:migrate first`,
+      1,
+    );
+  }
+  const result = await Effect.runPromise(
+    Effect.either(fundAccount(input).pipe(Effect.provideService(LedgerStore, makeLedgerStore(dataSource)))),
+  );
+  if (Either.isLeft(result)) {
+    const error = result.left;
+    return REFUSALS.has(error._tag) ? fail(`refused: ${error.message}`, 2) : fail(messageOf(error, url), 1);
+  }
+  process.stdout.write(`${fundReport(input, result.right)}\n`);
+  return 0;
+};
+
+const main = async (): Promise<number> => {
+  const plan = parseFundArguments(process.argv.slice(2));
+  if (Either.isLeft(plan)) return fail(`${plan.left}\n\n${FUND_USAGE}`, 2);
+  if (plan.right.kind === 'help') {
+    process.stdout.write(`${FUND_USAGE}\n`);
+    return 0;
+  }
+  const input: FundAccountInput = plan.right;
+  const config = databaseConfigFrom(process.env);
+  if (Either.isLeft(config)) return fail(config.left.message, 2);
+  const { url } = config.right;
+  const dataSource = makeDataSource({ ...config.right, poolSize: 2 });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    return fail(
+      `cannot open the database ${redactUrl(url)}: ${messageOf(error, url)} (is PostgreSQL running? npm run services)`,
+      1,
+    );
+  }
+  try {
+    return await fund(dataSource, input, url);
+  } catch (error) {
+    return fail(`failed: ${messageOf(error, url)}`, 1);
+  } finally {
+    await dataSource.destroy();
+  }
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // the database URL is not in scope here: the kind of failure only
+    process.exitCode = fail(`unexpected failure: ${error instanceof Error ? error.name : 'unknown'}`, 1);
+  },
+);
