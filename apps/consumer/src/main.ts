@@ -1,8 +1,10 @@
 // The consumer's entry point: decode the configuration (a bad value stops
 // the process with the variables named), start the consumer, and on
 // SIGTERM or SIGINT stop consuming, finish the commands in flight, close
-// everything and exit 0. Run the built output with plain node (inversify's
-// decorator metadata needs tsc's emit, not tsx): `npm run consumer`.
+// everything and exit 0. No decorators: every inversify binding is a
+// factory or a constant, so no decorator metadata is needed and any emitter
+// runs it (`npm run consumer` runs tsc's build in dist/ with plain node;
+// the fault tests and npm start's spec run an esbuild bundle of this file).
 import 'reflect-metadata';
 import { Either } from 'effect';
 import { consumerConfigFrom } from './config/consumer.config';
