@@ -9,10 +9,11 @@ import {
 import type { RequestTopUpInputJson } from '@airtime/application';
 import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
 import { Effect, Exit } from 'effect';
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { makeConsumerMetrics } from '../observability/consumer-metrics';
-import { makeLogger } from '../observability/logger';
-import { derivedMessageId, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
+import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
+import { inboxKeyOf, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
 
 const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
   body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
@@ -31,7 +32,16 @@ const deliveryOf = (body: string | Buffer, messageId: string | undefined): Deliv
 const command = (overrides: Partial<RequestTopUpInputJson> = {}) =>
   JSON.stringify({ version: 1, ...sampleRequestInput(overrides) });
 
-const setUp = (options: { readonly failCommitAfterSend?: boolean; readonly fundedMinor?: bigint } = {}) => {
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const setUp = (
+  options: {
+    readonly failCommitAfterSend?: boolean;
+    readonly fundedMinor?: bigint;
+    /** The provider fake logs each call through effect's logger (as a use case would), inside the program. */
+    readonly logProviderCalls?: boolean;
+  } = {},
+) => {
   const lines: Record<string, unknown>[] = [];
   const logger = makeLogger(
     'info',
@@ -49,14 +59,21 @@ const setUp = (options: { readonly failCommitAfterSend?: boolean; readonly funde
   const world = inMemoryLayers({
     products: sampleCatalogue,
     gate: (call) =>
-      Effect.sync(() => {
-        // the attempt is committed and leaves; the unit of work applying its answer fails
-        if (options.failCommitAfterSend === true && call.operation === 'send')
-          holder.world?.database.failNextCommits(1);
-      }),
+      Effect.zipRight(
+        options.logProviderCalls === true ? Effect.logInfo(`provider ${call.operation} called`) : Effect.void,
+        Effect.sync(() => {
+          // the attempt is committed and leaves; the unit of work applying its answer fails
+          if (options.failCommitAfterSend === true && call.operation === 'send')
+            holder.world?.database.failNextCommits(1);
+        }),
+      ),
   });
   holder.world = world;
-  const handler = makeTopUpCommandHandler({ runtime: world.runtime, consumerName: 'test-consumer', logger, metrics });
+  // as in the consumer's runtime: effect's logs go to the same pino logger
+  const runtime: CommandRuntime = {
+    runPromiseExit: (effect) => world.runtime.runPromiseExit(Effect.provide(effect, pinoEffectLoggerLayer(logger))),
+  };
+  const handler = makeTopUpCommandHandler({ runtime, consumerName: 'test-consumer', logger, metrics });
   const sends = () => world.provider.calls().filter((call) => call.operation === 'send').length;
   const outcomes = async () =>
     Object.fromEntries((await metrics.commands.get()).values.map((v) => [String(v.labels['outcome']), v.value]));
@@ -79,7 +96,8 @@ describe('the top-up command handler', () => {
     expect(sends()).toBe(1);
     const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
     expect(topUp?.status.class).toBe('COMPLETED');
-    expect(world.database.tables().inbox.has(JSON.stringify(['test-consumer', 'message-1']))).toBe(true);
+    const key = `message-1:${sha256(command())}`;
+    expect(world.database.tables().inbox.has(JSON.stringify(['test-consumer', key]))).toBe(true);
     expect(await outcomes()).toEqual({ accepted: 1 });
     const line = lines.find((l) => l['msg'] === 'top-up command handled');
     expect(line).toMatchObject({
@@ -110,11 +128,63 @@ describe('the top-up command handler', () => {
     const body = command();
     await handler(deliveryOf(body, undefined));
     expect(await handler(deliveryOf(body, undefined))).toEqual(ConsumeDecision.Ack());
+    // an empty message id is no id
+    expect(await handler(deliveryOf(body, ''))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
-    expect(
-      world.database.tables().inbox.has(JSON.stringify(['test-consumer', derivedMessageId(Buffer.from(body))])),
-    ).toBe(true);
-    expect(derivedMessageId(Buffer.from(body))).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(inboxKeyOf(deliveryOf(body, undefined))).toBe(`sha256:${sha256(body)}`);
+    expect(inboxKeyOf(deliveryOf(body, ''))).toBe(`sha256:${sha256(body)}`);
+    expect([...world.database.tables().inbox.keys()]).toEqual([
+      JSON.stringify(['test-consumer', `sha256:${sha256(body)}`]),
+    ]);
+  });
+
+  it('processes another command under a reused message id: two accounts, the same id, two top-ups', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp();
+    await fund();
+    await world.run(fundAccount('account-2', 'USD', 100_000n));
+    // producers choose message ids; the README's producers use the external id, unique per account only
+    const acme = command({ account_id: 'account-1', external_id: 'order-42' });
+    const globex = command({ account_id: 'account-2', external_id: 'order-42' });
+    expect(await handler(deliveryOf(acme, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(deliveryOf(globex, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    // and the same account's next order under the same id again
+    expect(await handler(deliveryOf(command({ external_id: 'order-43' }), 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(3);
+    const requests = [...world.database.tables().requests.values()].map((r) => `${r.accountId}/${r.externalId}`);
+    expect(requests.sort()).toEqual(['account-1/order-42', 'account-1/order-43', 'account-2/order-42']);
+    expect(await outcomes()).toEqual({ accepted: 3 });
+  });
+
+  it('takes an exact redelivery (the same id, the same bytes) as one message: one top-up, one send', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp();
+    await fund();
+    const body = command({ external_id: 'order-42' });
+    expect(await handler(deliveryOf(body, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler({ ...deliveryOf(body, 'order-42'), redelivered: true, deliveryCount: 1 })).toEqual(
+      ConsumeDecision.Ack(),
+    );
+    expect(sends()).toBe(1);
+    expect(world.database.tables().topUps.size).toBe(1);
+    expect([...world.database.tables().inbox.keys()]).toEqual([
+      JSON.stringify(['test-consumer', `order-42:${sha256(body)}`]),
+    ]);
+    // the inbox answered the redelivery (AlreadyProcessed: no top-up looked up)
+    expect(await outcomes()).toEqual({ accepted: 1, duplicate: 1 });
+  });
+
+  it('annotates the use cases’ log lines with the message, external, account and top-up ids (never the number)', async () => {
+    const { handler, world, lines, fund } = setUp({ logProviderCalls: true });
+    await fund();
+    await handler(deliveryOf(command({ external_id: 'order-7' }), 'message-7'));
+    const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
+    const send = lines.find((l) => l['msg'] === 'provider send called');
+    expect(send).toMatchObject({
+      messageId: 'message-7',
+      externalId: 'order-7',
+      accountId: 'account-1',
+      topUpId: topUp?.id,
+    });
+    expect(JSON.stringify(lines)).not.toContain(SAMPLE_PH_NUMBER.slice(1));
   });
 
   it('dead-letters a malformed command with its reason, never retried, nothing written', async () => {

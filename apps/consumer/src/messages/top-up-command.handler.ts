@@ -3,13 +3,18 @@
 // send its first attempt. Whatever fails is answered by the one table of
 // the consumer (consume-errors.table.ts): ack, retry or dead-letter with a
 // reason. A duplicate (the same message again, or the same request under
-// another message id) is acknowledged with no second send.
+// another message id) is acknowledged with no second send. The inbox key
+// binds the message id to the SHA-256 of the body: producers choose message
+// ids, so only the same bytes under the same id are the same message; a
+// different command under a reused id is processed (the (account, external
+// id) claim still makes a repeat of a request a duplicate).
 import { createHash } from 'node:crypto';
 import {
   decodeTopUpCommand,
   type MalformedCommand,
   requestTopUp,
   type RequestTopUpError,
+  type RequestTopUpInput,
   type RequestTopUpServices,
   sendAttemptReporting,
   type SendAttemptServices,
@@ -41,23 +46,33 @@ export interface CommandLogFields {
   topUpId?: string;
 }
 
-/** The inbox id of a message without a message id: the hash of its bytes (the same bytes, the same id). */
-export const derivedMessageId = (body: Uint8Array): string =>
-  `sha256:${createHash('sha256').update(body).digest('hex')}`;
+const sha256Hex = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
-/** The program of one delivery (the handler runs it through the consumer's runtime). */
-export const handleTopUpCommand = (
-  delivery: Delivery,
+/**
+ * The inbox key of a delivery: `<messageId>:<sha256 hex of the body>`, or
+ * `sha256:<hex>` when it has no message id (an empty id counts as none). The
+ * same bytes under the same id (a redelivery, a producer's republish) are
+ * one message; another body under a reused id is another message.
+ */
+export const inboxKeyOf = (delivery: Pick<Delivery, 'body' | 'messageId'>): string => {
+  const digest = sha256Hex(delivery.body);
+  const messageId = delivery.messageId;
+  return messageId === undefined || messageId === '' ? `sha256:${digest}` : `${messageId}:${digest}`;
+};
+
+/** The ids known before decoding, as log annotations (none when the message has no id). */
+const messageAnnotations = (delivery: Delivery): Record<string, string> =>
+  delivery.messageId === undefined || delivery.messageId === '' ? {} : { messageId: delivery.messageId };
+
+/** Requests the top-up of a decoded command and sends its first attempt. */
+const processCommand = (
+  input: RequestTopUpInput,
+  inboxKey: string,
   consumerName: string,
-  fields: CommandLogFields = {},
-): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
+  fields: CommandLogFields,
+): Effect.Effect<HandledCommand, RequestTopUpError | FirstSendDeferred, TopUpCommandServices> =>
   Effect.gen(function* () {
-    const messageId = delivery.messageId ?? derivedMessageId(delivery.body);
-    fields.messageId = messageId;
-    const input = yield* decodeTopUpCommand(delivery.body);
-    fields.externalId = input.external_id;
-    fields.accountId = input.account_id;
-    const requested = yield* requestTopUp(input, { inbox: { consumer: consumerName, messageId } });
+    const requested = yield* requestTopUp(input, { inbox: { consumer: consumerName, messageId: inboxKey } });
     if (requested._tag === 'AlreadyProcessed') return { outcome: 'duplicate' } as const;
     fields.topUpId = requested.topUp.id;
     if (requested._tag === 'Repeated') return { outcome: 'duplicate', topUp: requested.topUp } as const;
@@ -71,7 +86,27 @@ export const handleTopUpCommand = (
       topUp: sent.topUp,
       sent: sent._tag === 'Sent',
     } as const;
-  }).pipe(Effect.annotateLogs({ externalId: fields.externalId, messageId: delivery.messageId }));
+  });
+
+/**
+ * The program of one delivery (the handler runs it through the consumer's
+ * runtime). Its logs carry the message id, and from decoding on the external
+ * and account ids (and the top-up id around the send).
+ */
+export const handleTopUpCommand = (
+  delivery: Delivery,
+  consumerName: string,
+  fields: CommandLogFields = {},
+): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
+  Effect.gen(function* () {
+    if (delivery.messageId !== undefined && delivery.messageId !== '') fields.messageId = delivery.messageId;
+    const input = yield* decodeTopUpCommand(delivery.body);
+    fields.externalId = input.external_id;
+    fields.accountId = input.account_id;
+    return yield* processCommand(input, inboxKeyOf(delivery), consumerName, fields).pipe(
+      Effect.annotateLogs({ externalId: input.external_id, accountId: input.account_id }),
+    );
+  }).pipe(Effect.annotateLogs(messageAnnotations(delivery)));
 
 /** Runs effect programs that need the handler's services (the consumer's ManagedRuntime). */
 export interface CommandRuntime {
