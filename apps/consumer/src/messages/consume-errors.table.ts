@@ -4,19 +4,23 @@
 // handler can fail with and this table does not name fails the type-check,
 // and so does a name that is no longer an error of the handler.
 //
-// - `dead-letter`: the same message can never succeed (malformed, invalid,
-//   a conflict, nothing to sell): it goes to the dead-letter queue with
-//   `<code>: <message>` as its reason (messages name fields and kinds, never
-//   a value);
-// - `retry`: a transient failure; the message goes back to the queue, and
-//   past the queue's delivery limit the broker dead-letters it;
-// - `retry-if-retryable`: the error says (`isRetryable`);
+// - `dead-letter`: only errors about the command itself, which the same
+//   message can never get past (malformed, invalid, a conflict, nothing to
+//   sell, an account the ledger refuses): it goes to the dead-letter queue
+//   with `<code>: <message>` as its reason (messages name fields and kinds,
+//   never a value);
+// - `retry`: everything about the platform's dependencies, whatever the
+//   error says of itself: every PersistenceFailure (a failover's read-only
+//   database, a full disk, a missing table are outages too, and a command
+//   must outlive them) and every provider error of the catalogue reads
+//   (lookup, products; nothing is sent while requesting). The runner parks
+//   the message in the retry queue with a growing delay and dead-letters it
+//   only after its bounded number of retries, with the last reason;
 // - `ack`: the message's work is durable; nothing more to do with it.
-import { isRetryable } from '@airtime/domain';
 import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
 import type { TopUpCommandError } from './top-up-command.handler';
 
-export type ConsumeRule = 'ack' | 'retry' | 'retry-if-retryable' | 'dead-letter';
+export type ConsumeRule = 'ack' | 'retry' | 'dead-letter';
 
 export const CONSUME_ERRORS = {
   // the body
@@ -46,19 +50,19 @@ export const CONSUME_ERRORS = {
   HoldAlreadySettled: 'dead-letter',
   CaptureExceedsHold: 'dead-letter',
   HoldNotCaptured: 'dead-letter',
-  // the provider's catalogue reads (lookup, products): nothing is sent while requesting
+  // the provider's catalogue reads (lookup, products): nothing is sent while requesting, so reading again is
+  // safe; whatever the provider answered now (down, throttled, an answer we cannot read, a refusal) may pass
   ProviderUnavailable: 'retry',
   ProviderRateLimited: 'retry',
   ProviderRetryLater: 'retry',
-  // a read that got no answer changed nothing at the provider: reading again is safe
   ProviderOutcomeUnknown: 'retry',
-  ProviderRejected: 'retry-if-retryable',
-  ProviderAnswerMismatch: 'dead-letter',
+  ProviderRejected: 'retry',
+  ProviderAnswerMismatch: 'retry',
   ProviderResponseInvalid: 'retry',
-  ExternalIdAlreadyUsed: 'dead-letter',
-  StatusQueryUnsupported: 'dead-letter',
-  // the store
-  PersistenceFailure: 'retry-if-retryable',
+  ExternalIdAlreadyUsed: 'retry',
+  StatusQueryUnsupported: 'retry',
+  // the store: a lost connection, a failover (read-only), a full disk, memory, a missing table: all outages
+  PersistenceFailure: 'retry',
   // another consumer is creating the same top-up right now: next time it is a repeat
   DuplicateKey: 'retry',
   // the top-up is committed; the scheduler takes its send over
@@ -78,9 +82,5 @@ export const decisionOf = (error: TopUpCommandError): ConsumeDecision => {
       return ConsumeDecision.Retry({ reason: reasonOf(error) });
     case 'dead-letter':
       return ConsumeDecision.DeadLetter({ reason: reasonOf(error) });
-    case 'retry-if-retryable':
-      return isRetryable(error)
-        ? ConsumeDecision.Retry({ reason: reasonOf(error) })
-        : ConsumeDecision.DeadLetter({ reason: reasonOf(error) });
   }
 };
