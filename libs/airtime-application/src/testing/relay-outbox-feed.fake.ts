@@ -1,6 +1,8 @@
 // An in-memory outbox for the relay specs, with the claim semantics of the
-// real one (FOR UPDATE SKIP LOCKED): a claim locks the oldest unsent events no
-// other transaction holds, until its transaction ends; marks apply at commit.
+// real one (FOR UPDATE SKIP LOCKED, in append order): a claim locks the first
+// unsent events no other transaction holds, until its transaction ends, and
+// leaves out those with an earlier unsent event of their aggregate held by
+// another transaction; marks apply at commit.
 // An update of a row another transaction holds waits for that transaction to
 // end, as in PostgreSQL. It records what a correct relay never does (a mark
 // without the lock).
@@ -23,7 +25,7 @@ export interface RelayOutboxRecord {
 export interface RelayOutboxFeed {
   readonly service: OutboxFeedService;
   readonly layer: Layer.Layer<OutboxFeed>;
-  /** Adds unsent events (as the use cases' unit of work would). */
+  /** Adds unsent events, in this order after those already appended (as the use cases' unit of work would). */
   readonly append: (events: readonly Omit<PendingEvent, 'publishAttempts'>[]) => void;
   readonly records: () => readonly RelayOutboxRecord[];
   /** What a correct relay never does, described. */
@@ -36,6 +38,8 @@ export interface RelayOutboxFeedOptions {
 }
 
 interface MutableRecord {
+  /** Append order (the outbox's sequence). */
+  readonly sequence: number;
   event: PendingEvent;
   sentAt: Date | undefined;
   sentMarks: number;
@@ -43,14 +47,14 @@ interface MutableRecord {
   lockedBy: number | undefined;
 }
 
-const byAge = (a: MutableRecord, b: MutableRecord): number =>
-  a.event.occurredAt.getTime() - b.event.occurredAt.getTime() || (a.event.id < b.event.id ? -1 : 1);
+const inAppendOrder = (a: MutableRecord, b: MutableRecord): number => a.sequence - b.sequence;
 
 export const makeRelayOutboxFeed = (
   unitOfWork: RelayUnitOfWork,
   options: RelayOutboxFeedOptions = {},
 ): RelayOutboxFeed => {
   const store = new Map<string, MutableRecord>();
+  let appended = 0;
   const violations: string[] = [];
   const lockWaiters = new Set<() => void>();
   const release = (records: readonly MutableRecord[], transactionId: number): void => {
@@ -82,14 +86,23 @@ export const makeRelayOutboxFeed = (
       Effect.gen(function* () {
         yield* pause('claim');
         const transaction = yield* unitOfWork.requireTransaction('claimBatch');
-        const claimed = [...store.values()]
-          .filter((record) => record.sentAt === undefined)
+        const unsent = [...store.values()].filter((record) => record.sentAt === undefined).sort(inAppendOrder);
+        const claimed = unsent
           .filter((record) => record.lockedBy === undefined || record.lockedBy === transaction.id)
-          .sort(byAge)
           .slice(0, limit);
         for (const record of claimed) record.lockedBy = transaction.id;
         transaction.onEnd(() => release(claimed, transaction.id));
-        return claimed.map((record) => ({ ...record.event, publishAttempts: record.publishAttempts }));
+        // locked but left out while an earlier event of its aggregate is another's
+        const offered = claimed.filter(
+          (record) =>
+            !unsent.some(
+              (earlier) =>
+                earlier.sequence < record.sequence &&
+                earlier.event.aggregateId === record.event.aggregateId &&
+                !claimed.includes(earlier),
+            ),
+        );
+        return offered.map((record) => ({ ...record.event, publishAttempts: record.publishAttempts }));
       }),
     markSent: (ids, now) =>
       Effect.gen(function* () {
@@ -130,7 +143,10 @@ export const makeRelayOutboxFeed = (
     layer: Layer.succeed(OutboxFeed, service),
     append: (events) => {
       for (const event of events) {
+        if (store.has(event.id)) continue; // the first one stands, as in the outbox
+        appended += 1;
         store.set(event.id, {
+          sequence: appended,
           event: { ...event, publishAttempts: 0 },
           sentAt: undefined,
           sentMarks: 0,
@@ -139,7 +155,14 @@ export const makeRelayOutboxFeed = (
         });
       }
     },
-    records: () => [...store.values()].sort(byAge).map((record) => ({ ...record })),
+    records: () =>
+      [...store.values()].sort(inAppendOrder).map(({ event, sentAt, sentMarks, publishAttempts, lockedBy }) => ({
+        event,
+        sentAt,
+        sentMarks,
+        publishAttempts,
+        lockedBy,
+      })),
     violations: () => [...violations],
   };
 };

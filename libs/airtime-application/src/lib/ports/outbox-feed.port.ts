@@ -14,7 +14,14 @@ export interface PendingEvent {
 }
 
 export interface OutboxFeedService {
-  /** Locks the oldest unsent events no other relay holds; inside a unit of work (the locks end with it). */
+  /**
+   * Locks the first unsent events in the order they were appended (within one
+   * unit of work, the order of its appends) that no other relay holds, inside
+   * a unit of work (the locks end with it), and returns them in that order.
+   * An event is left out while an earlier unsent event of its aggregate is
+   * held by another relay, so the events of one top-up are never published
+   * out of order.
+   */
   readonly claimBatch: (limit: number) => Effect.Effect<readonly PendingEvent[], PersistenceFailure>;
   readonly markSent: (ids: readonly string[], now: Date) => Effect.Effect<void, PersistenceFailure>;
   readonly recordPublishFailure: (ids: readonly string[]) => Effect.Effect<void, PersistenceFailure>;

@@ -89,6 +89,18 @@ describe('relayOutbox', () => {
     expect(feed.violations()).toEqual([]);
   });
 
+  it('publishes the events of one change in the order they were appended, whatever their time and ids', async () => {
+    const { run, feed, publisher } = setup(0);
+    const at = new Date('2026-12-01T10:00:00Z');
+    feed.append([
+      { id: 'ffff', type: 'topup.created', aggregateId: 'topup-1', payload: {}, occurredAt: at },
+      { id: '0000', type: 'topup.failed', aggregateId: 'topup-1', payload: {}, occurredAt: at },
+      { id: '8888', type: 'topup.created', aggregateId: 'topup-2', payload: {}, occurredAt: new Date(0) },
+    ]);
+    expect(await run(10)).toEqual(Either.right(3));
+    expect(publisher.confirmed()).toEqual(['ffff', '0000', '8888']);
+  });
+
   it('claims, publishes and marks in one unit of work, marking only after the confirm', async () => {
     const { run, feed, publisher, unitOfWork } = setup(2);
     const steps: string[] = [];
@@ -193,6 +205,55 @@ describe('relayOutbox', () => {
           expect(records.every((r) => routed.has(r.event.id))).toBe(true);
           // a failure is counted at most once per failed publish (one publish fails)
           expect(records.every((r) => r.publishAttempts <= 1)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('two relays at once confirm the events of each top-up in the order they were appended, a failed publish midway or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        async (s, owners, batchSize, failingCall) => {
+          const unitOfWork = makeRelayUnitOfWork();
+          const feed = makeRelayOutboxFeed(unitOfWork, { pause: (step) => s.schedule(Promise.resolve(), step) });
+          // the same time for all, ids against the append order
+          feed.append(
+            owners.map((owner, i) => ({
+              id: `evt-${String(99 - i).padStart(2, '0')}`,
+              type: 'topup.created',
+              aggregateId: `topup-${owner}`,
+              payload: {},
+              occurredAt: start,
+            })),
+          );
+          const publisher = makeRelayEventPublisher({
+            failOnCall: (call) => call === failingCall,
+            pause: (batch) => s.schedule(Promise.resolve(), `publish ${batch.map((e) => e.id).join(',')}`),
+          });
+          const layer = Layer.mergeAll(unitOfWork.layer, feed.layer, publisher.layer, makeRelayClock().layer);
+          const run = () => Effect.runPromise(Effect.either(relayOutbox({ batchSize }).pipe(Effect.provide(layer))));
+          const relay = async (): Promise<void> => {
+            for (;;) {
+              const result = await run();
+              if (Either.isLeft(result) || result.right === 0) return;
+            }
+          };
+          await s.waitFor(Promise.all([relay(), relay()]));
+          // later runs (the scheduler's next ticks) finish what a failure or a held top-up left
+          for (let tick = 0; tick < owners.length + 1; tick += 1) await s.waitFor(relay());
+
+          const records = feed.records();
+          expect(records.every((r) => r.sentAt !== undefined)).toBe(true);
+          const confirmed = publisher.confirmed();
+          for (const owner of [0, 1, 2]) {
+            const appended = records.filter((r) => r.event.aggregateId === `topup-${owner}`).map((r) => r.event.id);
+            expect(confirmed.filter((id) => appended.includes(id))).toEqual(appended);
+          }
         },
       ),
       { numRuns: 200 },

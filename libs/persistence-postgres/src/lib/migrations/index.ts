@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migra
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
+import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   IdentifierRules1764000000000,
   InvisibleIdentifierCharacters1764100000000,
   TopUpFlow1764200000000,
+  OutboxSequence1764300000000,
 ];

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/test-databa
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
+import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -59,6 +60,7 @@ describe('migrations', () => {
       'IdentifierRules1764000000000',
       'InvisibleIdentifierCharacters1764100000000',
       'TopUpFlow1764200000000',
+      'OutboxSequence1764300000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -117,6 +119,15 @@ describe('migrations', () => {
         new InitialSchema1763900000000(),
         new IdentifierRules1764000000000(),
         new InvisibleIdentifierCharacters1764100000000(),
+        new TopUpFlow1764200000000(),
+      ]),
+    );
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
       ]),
     );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
@@ -131,6 +142,7 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the top-up flow's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the invisible-character rule
     await db.dataSource.query(
@@ -144,6 +156,42 @@ describe('migrations', () => {
     await db.dataSource.query(`DELETE FROM ledger_accounts WHERE account_id = $1`, ['\u3164']);
     await db.dataSource.runMigrations({ transaction: 'each' });
     expect(await db.dataSource.showMigrations()).toBe(false);
+  });
+
+  it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
+    const insert = (id: string, occurredAt: string) =>
+      db.dataSource.query(
+        `INSERT INTO outbox (id, type, aggregate_id, payload, occurred_at) VALUES ($1, 'topup.created', 'agg', '{}', $2)`,
+        [id, occurredAt],
+      );
+    await insert('old-c', '2026-01-01T00:00:02Z');
+    await insert('old-b', '2026-01-01T00:00:01Z');
+    await insert('old-a', '2026-01-01T00:00:02Z');
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    await insert('new-z', '2025-01-01T00:00:00Z');
+    const order = (await db.dataSource.query(`SELECT id, sequence::int AS sequence FROM outbox ORDER BY sequence`)) as {
+      id: string;
+      sequence: number;
+    }[];
+    expect(order).toEqual([
+      { id: 'old-b', sequence: 1 },
+      { id: 'old-a', sequence: 2 },
+      { id: 'old-c', sequence: 3 },
+      { id: 'new-z', sequence: 4 },
+    ]);
+    // numbered by the database only
+    await expect(
+      db.dataSource.query(
+        `INSERT INTO outbox (id, type, aggregate_id, payload, occurred_at, sequence) VALUES ('x', 't', 'agg', '{}', now(), 99)`,
+      ),
+    ).rejects.toThrow(/sequence/);
+    const [plan] = (await db.dataSource.query(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'outbox' AND indexname = 'outbox_unsent_in_order'`,
+    )) as { indexdef: string }[];
+    expect(plan?.indexdef).toMatch(/\(sequence\) WHERE \(sent_at IS NULL\)/);
+    await db.dataSource.query(`DELETE FROM outbox`);
   });
 
   it('keeps the journal append-only and a hold settled once', async () => {

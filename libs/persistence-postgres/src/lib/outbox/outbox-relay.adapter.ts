@@ -18,10 +18,14 @@ export interface OutboxMessage {
 }
 
 /**
- * What the outbox relay needs from the store. `claimBatch` locks the oldest
- * unsent messages that no other relay holds, and must run inside a unit of
- * work: the locks last until it commits (after `markSent`) or rolls back
- * (the messages are offered again).
+ * What the outbox relay needs from the store. `claimBatch` locks the first
+ * unsent messages in the order they were appended (the outbox's `sequence`;
+ * within one transaction, the order of its appends) that no other relay
+ * holds, and must run inside a unit of work: the locks last until it
+ * commits (after `markSent`) or rolls back (the messages are offered
+ * again). It leaves out a message while an earlier unsent message of the
+ * same aggregate is held by another relay, so two relays never publish the
+ * events of one top-up out of order.
  */
 export interface OutboxRelayStore {
   readonly claimBatch: (limit: number) => Effect.Effect<readonly OutboxMessage[], PersistenceFailure>;
@@ -62,13 +66,24 @@ export const makeOutboxRelayStore = (dataSource: DataSource): OutboxRelayStore =
           }),
         );
       }
+      // The rows locked but left out (an earlier event of their aggregate is another relay's) stay
+      // locked until this unit of work ends, unmarked, and are offered again after it.
       const rows = yield* sql(
         dataSource,
-        `SELECT id, type, aggregate_id, payload, occurred_at, publish_attempts
-         FROM outbox WHERE sent_at IS NULL
-         ORDER BY occurred_at, id
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED`,
+        `WITH claimed AS (
+           SELECT id, type, aggregate_id, payload, occurred_at, publish_attempts, sequence
+           FROM outbox WHERE sent_at IS NULL
+           ORDER BY sequence
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         SELECT id, type, aggregate_id, payload, occurred_at, publish_attempts
+         FROM claimed
+         WHERE NOT EXISTS (
+           SELECT 1 FROM outbox AS earlier
+           WHERE earlier.aggregate_id = claimed.aggregate_id AND earlier.sent_at IS NULL
+             AND earlier.sequence < claimed.sequence
+             AND earlier.id NOT IN (SELECT id FROM claimed))
+         ORDER BY sequence`,
         [limit],
       );
       return yield* Either.all(

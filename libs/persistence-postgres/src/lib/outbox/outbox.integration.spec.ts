@@ -11,10 +11,11 @@ const event = (
   id: string,
   occurredAtMs: number,
   payload: OutboxEvent['payload'] = { topUpId: id, amountMinor: '200' },
+  aggregateId = `agg-${id}`,
 ): OutboxEvent => ({
   id,
   type: 'topup.completed',
-  aggregateId: `agg-${id}`,
+  aggregateId,
   payload,
   occurredAt: new Date(t0.getTime() + occurredAtMs),
 });
@@ -28,7 +29,7 @@ describe('outbox on PostgreSQL', () => {
   const reset = () => db.dataSource.query(`DELETE FROM outbox`);
   const unsent = async () =>
     (
-      (await db.dataSource.query(`SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, id`)) as {
+      (await db.dataSource.query(`SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY sequence`)) as {
         id: string;
       }[]
     ).map(({ id }) => id);
@@ -65,9 +66,9 @@ describe('outbox on PostgreSQL', () => {
     expect(await unsent()).toEqual([]);
   });
 
-  it('claims the oldest unsent events; sent ones are not offered again; failures are counted', async () => {
-    for (const [index, id] of ['c', 'a', 'b', 'd'].entries())
-      await Effect.runPromise(outbox().append(event(id, index === 3 ? 0 : 10)));
+  it('claims unsent events in the order they were appended; sent ones are not offered again; failures are counted', async () => {
+    for (const [index, id] of ['d', 'a', 'b', 'c'].entries())
+      await Effect.runPromise(outbox().append(event(id, index === 0 ? 10 : 0)));
     const first = await Effect.runPromise(
       unitOfWork().transactionally(
         Effect.tap(relay().claimBatch(3), (claimed) =>
@@ -85,6 +86,54 @@ describe('outbox on PostgreSQL', () => {
       ['b', 1],
       ['c', 0],
     ]);
+  });
+
+  it('gives the events of one unit of work in the order they were appended, whatever their time and ids', async () => {
+    // one change: equal occurredAt, the later event with the smaller id
+    await Effect.runPromise(
+      unitOfWork().transactionally(
+        Effect.all([
+          outbox().append({ ...event('ffff-created', 0, {}, 'topup-1'), type: 'topup.created' }),
+          outbox().append({ ...event('0000-failed', 0, {}, 'topup-1'), type: 'topup.failed' }),
+        ]),
+      ),
+    );
+    // a later change stamped earlier (a clock that stepped back)
+    await Effect.runPromise(outbox().append(event('8888-later', -60_000, {}, 'topup-2')));
+    const claimed = await Effect.runPromise(unitOfWork().transactionally(relay().claimBatch(10)));
+    expect(claimed.map(({ id, type }) => [id, type])).toEqual([
+      ['ffff-created', 'topup.created'],
+      ['0000-failed', 'topup.failed'],
+      ['8888-later', 'topup.completed'],
+    ]);
+  });
+
+  it('leaves out an event while an earlier event of its top-up is held by another relay, and offers it after', async () => {
+    await Effect.runPromise(outbox().append(event('a1', 0, {}, 'topup-a')));
+    await Effect.runPromise(outbox().append(event('b1', 0, {}, 'topup-b')));
+    await Effect.runPromise(outbox().append(event('a2', 0, {}, 'topup-a')));
+    await Effect.runPromise(outbox().append(event('c1', 0, {}, 'topup-c')));
+    const firstClaimed = Effect.runSync(Deferred.make<readonly OutboxMessage[]>());
+    const release = Effect.runSync(Deferred.make<void>());
+    const relay1 = Effect.runPromise(
+      unitOfWork().transactionally(
+        Effect.gen(function* () {
+          const claimed = yield* relay().claimBatch(1);
+          yield* Deferred.succeed(firstClaimed, claimed);
+          yield* Deferred.await(release);
+          yield* relay().markSent(ids(claimed), t0);
+        }),
+      ),
+    );
+    expect(ids(await Effect.runPromise(Deferred.await(firstClaimed)))).toEqual(['a1']);
+    // relay 2 locks b1, a2 and c1, but a2 must wait for a1
+    const claimedBy2 = await Effect.runPromise(
+      unitOfWork().transactionally(Effect.tap(relay().claimBatch(10), (claimed) => relay().markSent(ids(claimed), t0))),
+    );
+    expect(ids(claimedBy2)).toEqual(['b1', 'c1']);
+    await Effect.runPromise(Deferred.succeed(release, undefined));
+    await relay1;
+    expect(ids(await Effect.runPromise(unitOfWork().transactionally(relay().claimBatch(10))))).toEqual(['a2']);
   });
 
   it('refuses to claim outside a unit of work (the locks would end at once)', async () => {
@@ -126,10 +175,11 @@ describe('outbox on PostgreSQL', () => {
     expect(ids(again)).toEqual(['m0', 'm1', 'm2', 'm3', 'm8', 'm9']);
   });
 
-  it('publishes every event exactly once with four relays racing', async () => {
+  it('publishes every event exactly once with four relays racing, the events of each top-up in order', async () => {
     const count = 200;
+    const name = (index: number) => `r${String(index).padStart(3, '0')}`;
     for (let index = 0; index < count; index += 1)
-      await Effect.runPromise(outbox().append(event(`r${String(index).padStart(3, '0')}`, index % 7)));
+      await Effect.runPromise(outbox().append(event(name(index), index % 7, {}, `topup-${index % 10}`)));
     const published: string[] = [];
     const runRelay = async () => {
       for (;;) {
@@ -151,6 +201,10 @@ describe('outbox on PostgreSQL', () => {
     expect(published).toHaveLength(count);
     expect(new Set(published).size).toBe(count);
     expect(await unsent()).toEqual([]);
+    for (let topUp = 0; topUp < 10; topUp += 1) {
+      const appended = Array.from({ length: count / 10 }, (_, n) => name(topUp + 10 * n));
+      expect(published.filter((id) => appended.includes(id))).toEqual(appended);
+    }
   });
 
   it("is the application's OutboxFeed through outboxFeedLayer", async () => {
