@@ -52,8 +52,11 @@ export {
   type ConsumerRunner,
   type ConsumerRunnerOptions,
   type ConsumerStopReport,
+  type RetryQueueSettings,
   DEAD_LETTER_HEADERS,
+  RETRY_HEADERS,
   makeConsumerRunner,
+  retryCountOf,
 } from './lib/consumer/consumer.runner';
 export {
   EVENT_TYPE_HEADER,

@@ -15,6 +15,7 @@ import { declareTopology } from '../topology/topology-declarer';
 import { ConsumeDecision, type Delivery } from './consume-decision';
 import {
   DEAD_LETTER_HEADERS,
+  RETRY_HEADERS,
   makeConsumerRunner,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
@@ -23,6 +24,7 @@ import {
 const topology = testTopology('consumer');
 const queue = topology.queues.topUpCommands.name;
 const deadLetters = topology.queues.deadLetters.name;
+const retryQueue = topology.queues.topUpCommandsRetry.name;
 const ephemeral = `${topology.prefix}.ephemeral`;
 const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
 
@@ -59,16 +61,21 @@ const runner = (
   return made;
 };
 
-const publish = (messageId: string, body: unknown = { id: messageId }): void => {
+const publish = (
+  messageId: string | undefined,
+  body: unknown = { id: messageId },
+  headers: Record<string, unknown> = {},
+): void => {
   broker.channel.publish(
     topology.exchanges.commands.name,
     topology.routingKeys.topUpRequest,
     Buffer.from(JSON.stringify(body)),
     {
-      messageId,
+      ...(messageId === undefined ? {} : { messageId }),
       type: 'topup.request',
       contentType: 'application/json',
       persistent: true,
+      headers,
     },
   );
 };
@@ -103,6 +110,7 @@ beforeEach(async () => {
   proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5672) });
   await broker.channel.purgeQueue(queue);
   await broker.channel.purgeQueue(deadLetters);
+  await broker.channel.purgeQueue(retryQueue);
 });
 
 afterEach(async () => {
@@ -266,6 +274,127 @@ describe('consumer runner (RabbitMQ)', () => {
     publish('delayed-1');
     await until(() => seenAt.length === 2);
     expect((seenAt[1] ?? 0) - (seenAt[0] ?? 0)).toBeGreaterThanOrEqual(290);
+  });
+
+  it('retries through the retry queue with growing delays, each a fresh delivery: the delivery limit is never burned', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const seen: { delivery: Delivery; at: number }[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push({ delivery, at: Date.now() });
+        // more retries than the queue's x-delivery-limit (5)
+        return seen.length <= 7
+          ? ConsumeDecision.Retry({ reason: `DATABASE_DOWN: try ${seen.length}` })
+          : ConsumeDecision.Ack();
+      },
+      {
+        retryQueue: {
+          queue: retryQueue,
+          maxRetries: 10,
+          delay: { minDelayMs: 100, maxDelayMs: 400 },
+          random: () => 0.99,
+        },
+      },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('parked-1', { order: 1 }, { 'x-schema-version': 1 });
+    await until(() => seen.length === 8 && consumer.inFlight() === 0, 15_000);
+    expect(seen.map((s) => s.delivery.deliveryCount)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(seen.map((s) => s.delivery.headers[RETRY_HEADERS.count])).toEqual([undefined, 1, 2, 3, 4, 5, 6, 7]);
+    expect(seen[3]?.delivery.headers[RETRY_HEADERS.reason]).toBe('DATABASE_DOWN: try 3');
+    for (const { delivery } of seen) {
+      expect(delivery).toMatchObject({
+        messageId: 'parked-1',
+        type: 'topup.request',
+        contentType: 'application/json',
+        exchange: topology.exchanges.commands.name,
+        routingKey: 'topup.request',
+        headers: expect.objectContaining({ 'x-schema-version': 1 }) as unknown,
+      });
+      expect(JSON.parse(delivery.body.toString('utf8'))).toEqual({ order: 1 });
+    }
+    // 100 ms doubling up to 400 ms (jitter drawn near the top of [base/2, base])
+    const gaps = seen.slice(1).map((s, index) => s.at - (seen[index]?.at ?? 0));
+    const floors = [99, 198, 396, 396, 396, 396, 396].map((ms) => ms - 25);
+    gaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(floors[index] ?? 0));
+    expect(await broker.waitForCount(queue, 0)).toBe(0);
+    expect((await broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
+    expect((await broker.channel.checkQueue(deadLetters)).messageCount).toBe(0);
+    expect(logger.records.filter((r) => r.message === 'amqp delivery parked in the retry queue')).toHaveLength(7);
+  });
+
+  it('dead-letters a message out of retries with the last reason and its retry count', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    let calls = 0;
+    const consumer = runner(
+      connection,
+      async () => {
+        calls += 1;
+        return ConsumeDecision.Retry({ reason: `PERSISTENCE_FAILURE: read-only (${calls})` });
+      },
+      { retryQueue: { queue: retryQueue, maxRetries: 2, delay: { minDelayMs: 20, maxDelayMs: 40 } } },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('exhausted-1');
+    expect(await broker.waitForCount(deadLetters, 1, 10_000)).toBe(1);
+    expect(calls).toBe(3);
+    const [dead] = await broker.drain(deadLetters);
+    expect(dead?.properties.messageId).toBe('exhausted-1');
+    expect(dead?.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.reason]: 'PERSISTENCE_FAILURE: read-only (3) (given up after 2 retries)',
+      [RETRY_HEADERS.count]: 2,
+      [DEAD_LETTER_HEADERS.originalQueue]: queue,
+      // each retry came back as a fresh delivery
+      [DEAD_LETTER_HEADERS.deliveryCount]: 0,
+    });
+    expect((await broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
+  });
+
+  it('requeues a retried delivery whose retry publish is not confirmed (no such retry queue): never lost', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const counts: number[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        counts.push(delivery.deliveryCount);
+        return counts.length === 1 ? ConsumeDecision.Retry({ reason: 'busy' }) : ConsumeDecision.Ack();
+      },
+      {
+        retryQueue: {
+          queue: `${topology.prefix}.no-such-retry-queue`,
+          maxRetries: 5,
+          delay: { minDelayMs: 10, maxDelayMs: 10 },
+        },
+      },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('unroutable-1');
+    await until(() => counts.length === 2);
+    expect(counts).toEqual([0, 1]);
+    const failure = logger.records.find((r) => r.message === 'amqp retry publish failed; delivery requeued');
+    expect(failure?.fields).toMatchObject({ kind: 'unroutable' });
+  });
+
+  it('keeps a message without a message id without one through a retry and a dead letter', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const seen: Delivery[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push(delivery);
+        return seen.length === 1
+          ? ConsumeDecision.Retry({ reason: 'busy' })
+          : ConsumeDecision.DeadLetter({ reason: 'malformed' });
+      },
+      { retryQueue: { queue: retryQueue, maxRetries: 5, delay: { minDelayMs: 10, maxDelayMs: 10 } } },
+    );
+    await Effect.runPromise(consumer.start);
+    publish(undefined, { anonymous: true });
+    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
+    expect(seen.map((d) => d.messageId)).toEqual([undefined, undefined]);
+    const [dead] = await broker.drain(deadLetters);
+    expect(dead?.properties.messageId).toBeUndefined();
   });
 
   it('keeps consuming after the connection is cut: a delivery in flight is redelivered, never acked on the new channel', async () => {

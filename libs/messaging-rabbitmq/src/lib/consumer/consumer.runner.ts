@@ -1,16 +1,24 @@
 // Consumes one queue with manual acknowledgements and a prefetch, runs a
-// handler per delivery and carries out its decision: ack, retry (nack with
-// requeue, counted by the queue's x-delivery-limit) or dead-letter with a
-// reason. Dead letters are published to the dead-letter exchange with the
-// reason in a header and confirmed before the original is acked, so the
-// reason is never lost (a nack without requeue would let the broker
-// dead-letter the message, but with no room for our reason). The consumer
-// survives channel and connection losses (the managed channel consumes
-// again); deliveries whose channel was lost are not acked on the new one:
-// the broker redelivers them. `stop` cancels the consumer (basic.cancel),
-// waits for in-flight handlers, then closes.
+// handler per delivery and carries out its decision: ack, retry or
+// dead-letter with a reason. A retry goes through the retry (delay) queue
+// when one is given: the message is published there, as is, with its retry
+// count in a header and the backoff of that count as its expiration, and
+// the original is acked only once that publish is confirmed; the broker
+// dead-letters it back to the commands exchange when it expires. So retries
+// wait longer and longer and never burn the queue's x-delivery-limit; past
+// `maxRetries` the message is dead-lettered with the last reason. Without a
+// retry queue a retry is a nack with requeue, counted by x-delivery-limit.
+// Dead letters are published to the dead-letter exchange with the reason in
+// a header and confirmed before the original is acked, so the reason is
+// never lost (a nack without requeue would let the broker dead-letter the
+// message, but with no room for our reason). The consumer survives channel
+// and connection losses (the managed channel consumes again); deliveries
+// whose channel was lost are not acked on the new one: the broker
+// redelivers them. `stop` cancels the consumer (basic.cancel), waits for
+// in-flight handlers, then closes.
 import type * as amqp from 'amqplib';
 import { Effect, Either } from 'effect';
+import { backoffDelayMs, type BackoffBounds } from '../connection/backoff.policy';
 import type { BrokerConnection, ManagedChannel } from '../connection/broker-connection.client';
 import { makeConfirmPublisher, type ConfirmPublisher } from '../publisher/confirm-publisher.client';
 import { describeAmqpFailure } from '../shared/amqp-failure.format';
@@ -31,7 +39,30 @@ export const DEAD_LETTER_HEADERS = {
   deadLetteredAt: 'x-dead-lettered-at',
 } as const;
 
+/** Headers of a message the runner parks in the retry queue (beside the message's own headers). */
+export const RETRY_HEADERS = {
+  /** How many times the message was retried, this one included (1 for the first retry). */
+  count: 'x-retry-count',
+  /** The handler's reason for this retry, at most 512 characters. */
+  reason: 'x-retry-reason',
+} as const;
+
+/** Headers the broker sets on a delivery, dropped from a message published again. */
+const BROKER_HEADERS = new Set(['x-delivery-count']);
+
 const MAX_REASON_LENGTH = 512;
+
+/** Retries through a delay queue (see the file header). */
+export interface RetryQueueSettings {
+  /** The delay queue (published to through the default exchange); its expired messages go back to the consumed queue. */
+  readonly queue: string;
+  /** Retries of one message; a `Retry` past them dead-letters it with its reason. */
+  readonly maxRetries: number;
+  /** The delay of retry n is `backoffDelayMs(n, delay)`: `minDelayMs` doubling up to `maxDelayMs`, with jitter. */
+  readonly delay: BackoffBounds;
+  /** Jitter source, in [0, 1) (default `Math.random`). */
+  readonly random?: (() => number) | undefined;
+}
 
 export interface ConsumerRunnerOptions {
   readonly connection: BrokerConnection;
@@ -46,7 +77,16 @@ export interface ConsumerRunnerOptions {
   readonly handler: (delivery: Delivery) => Promise<ConsumeDecision>;
   /** How long `start` waits for the consumer to be registered (default 10 s). */
   readonly startTimeoutMs?: number | undefined;
-  /** A retried delivery is held this long before it is requeued, so that a failing dependency is not hammered (default 0). */
+  /**
+   * Retries through this delay queue. Without it, `Retry` is a nack with
+   * requeue, counted by the queue's x-delivery-limit.
+   */
+  readonly retryQueue?: RetryQueueSettings | undefined;
+  /**
+   * A delivery requeued by a nack (no retry queue, or its publish was not
+   * confirmed) is held this long first, so that a failing dependency is not
+   * hammered (default 0).
+   */
   readonly retryDelayMs?: number | undefined;
   readonly logger?: MessagingLogger | undefined;
   readonly now?: () => Date;
@@ -73,6 +113,26 @@ export interface ConsumerRunner {
 const truncate = (reason: string): string =>
   reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
 
+/** The retries a delivery went through so far (its `x-retry-count`; 0 when absent or not a count). */
+export const retryCountOf = (delivery: Pick<Delivery, 'headers'>): number => {
+  const count = delivery.headers[RETRY_HEADERS.count];
+  return typeof count === 'number' && Number.isSafeInteger(count) && count > 0 ? count : 0;
+};
+
+/** The properties a message keeps when it is published again (never `userId`, which the broker checks). */
+const forwardedProperties = (properties: amqp.MessageProperties) => ({
+  ...(typeof properties.contentType === 'string' ? { contentType: properties.contentType } : {}),
+  ...(typeof properties.contentEncoding === 'string' ? { contentEncoding: properties.contentEncoding } : {}),
+  ...(typeof properties.type === 'string' ? { type: properties.type } : {}),
+  ...(typeof properties.correlationId === 'string' ? { correlationId: properties.correlationId } : {}),
+  ...(typeof properties.appId === 'string' ? { appId: properties.appId } : {}),
+  ...(typeof properties.timestamp === 'number' ? { timestamp: properties.timestamp } : {}),
+});
+
+/** The delivery's own headers, without those the broker sets on delivery. */
+const ownHeaders = (delivery: Delivery): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(delivery.headers).filter(([key]) => !BROKER_HEADERS.has(key)));
+
 /** Makes a consumer of `options.queue`; nothing is consumed until `start`. */
 export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunner => {
   const logger = options.logger ?? silentLogger;
@@ -84,7 +144,8 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
   let active = 0;
   let stopping = false;
   let channel: ManagedChannel<amqp.Channel> | undefined;
-  let deadLetters: ConfirmPublisher | undefined;
+  /** Publishes dead letters and retries (confirmed). */
+  let republisher: ConfirmPublisher | undefined;
 
   const isCurrent = (opened: amqp.Channel): boolean => channel?.current() === opened;
 
@@ -117,24 +178,19 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
     });
 
   const deadLetter = async (opened: amqp.Channel, message: amqp.ConsumeMessage, delivery: Delivery, reason: string) => {
-    const publisher = deadLetters;
+    const publisher = republisher;
     if (publisher === undefined) return settle(opened, 'requeue', message);
-    const properties = message.properties;
     const result = await Effect.runPromise(
       Effect.either(
         publisher.publishEncoded({
           exchange: options.deadLetterExchange,
           routingKey: delivery.routingKey,
-          messageId: delivery.messageId ?? '',
+          messageId: delivery.messageId,
           content: message.content,
           properties: {
-            ...(typeof properties.contentType === 'string' ? { contentType: properties.contentType } : {}),
-            ...(typeof properties.contentEncoding === 'string' ? { contentEncoding: properties.contentEncoding } : {}),
-            ...(typeof properties.type === 'string' ? { type: properties.type } : {}),
-            ...(typeof properties.correlationId === 'string' ? { correlationId: properties.correlationId } : {}),
-            ...(typeof properties.timestamp === 'number' ? { timestamp: properties.timestamp } : {}),
+            ...forwardedProperties(message.properties),
             headers: {
-              ...delivery.headers,
+              ...ownHeaders(delivery),
               [DEAD_LETTER_HEADERS.reason]: truncate(reason),
               [DEAD_LETTER_HEADERS.originalExchange]: delivery.exchange,
               [DEAD_LETTER_HEADERS.originalRoutingKey]: delivery.routingKey,
@@ -158,6 +214,68 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
     return settle(opened, 'requeue', message);
   };
 
+  /** Holds the delivery for `retryDelayMs`, then returns it to the queue (a nack, counted by x-delivery-limit). */
+  const requeueLater = async (opened: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> => {
+    const delayMs = options.retryDelayMs ?? 0;
+    if (delayMs > 0 && !stopping) await hold(delayMs);
+    settle(opened, 'requeue', message);
+  };
+
+  /**
+   * Parks the delivery in the retry queue with its retry count and a
+   * growing expiration, then acks it; past `maxRetries` dead-letters it.
+   * When the publish is not confirmed it is requeued instead (never lost).
+   */
+  const retryLater = async (
+    opened: amqp.Channel,
+    message: amqp.ConsumeMessage,
+    delivery: Delivery,
+    reason: string,
+    retry: RetryQueueSettings,
+  ): Promise<void> => {
+    const retries = retryCountOf(delivery);
+    if (retries >= retry.maxRetries) {
+      logger.warn({ consumer: name, retries, reason: truncate(reason) }, 'amqp delivery out of retries');
+      return deadLetter(opened, message, delivery, `${reason} (given up after ${retries} retries)`);
+    }
+    const publisher = republisher;
+    if (publisher === undefined) return requeueLater(opened, message);
+    const count = retries + 1;
+    const delayMs = backoffDelayMs(count, retry.delay, retry.random);
+    const result = await Effect.runPromise(
+      Effect.either(
+        publisher.publishEncoded({
+          exchange: '',
+          routingKey: retry.queue,
+          messageId: delivery.messageId,
+          content: message.content,
+          mandatory: true,
+          properties: {
+            ...forwardedProperties(message.properties),
+            expiration: String(delayMs),
+            headers: {
+              ...ownHeaders(delivery),
+              [RETRY_HEADERS.count]: count,
+              [RETRY_HEADERS.reason]: truncate(reason),
+            },
+          },
+        }),
+      ),
+    );
+    if (Either.isRight(result)) {
+      logger.info(
+        { consumer: name, retry: count, delayMs, reason: truncate(reason) },
+        'amqp delivery parked in the retry queue',
+      );
+      return settle(opened, 'ack', message);
+    }
+    logger.warn(
+      { consumer: name, kind: result.left.kind, reason: result.left.reason },
+      'amqp retry publish failed; delivery requeued',
+    );
+    return requeueLater(opened, message);
+  };
+
   const handle = async (opened: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> => {
     const delivery = deliveryOf(message);
     let decision: ConsumeDecision;
@@ -171,13 +289,13 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
     await ConsumeDecision.$match(decision, {
       Ack: async () => settle(opened, 'ack', message),
       Retry: async ({ reason }) => {
+        const retry = options.retryQueue;
+        if (retry !== undefined) return retryLater(opened, message, delivery, reason, retry);
         logger.info(
           { consumer: name, reason: truncate(reason), deliveryCount: delivery.deliveryCount },
           'amqp delivery requeued',
         );
-        const delayMs = options.retryDelayMs ?? 0;
-        if (delayMs > 0 && !stopping) await hold(delayMs);
-        settle(opened, 'requeue', message);
+        return requeueLater(opened, message);
       },
       DeadLetter: ({ reason }) => deadLetter(opened, message, delivery, reason),
     });
@@ -232,10 +350,10 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
             retryable: false,
           });
         }
-        deadLetters = makeConfirmPublisher({
+        republisher = makeConfirmPublisher({
           connection: options.connection,
           confirmTimeoutMs: options.confirmTimeoutMs,
-          name: `dead-letter:${options.queue}`,
+          name: `republisher:${options.queue}`,
           logger,
           now,
         });
@@ -247,7 +365,7 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
         // a failed start is final: stop trying to consume in the background
         stopping = true;
         await managed.close();
-        await deadLetters.close();
+        await republisher.close();
         return new ConsumerStartFailed({
           queue: options.queue,
           reason: last === undefined ? 'no channel within the start timeout' : last.reason,
@@ -272,7 +390,7 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
       await waitIdle(timeoutMs);
       const unfinished = active;
       await channel?.close();
-      await deadLetters?.close();
+      await republisher?.close();
       logger.info({ consumer: name, unfinished }, 'amqp consumer stopped');
       return { unfinished };
     },

@@ -32,7 +32,8 @@ export interface OutgoingMessage {
 export interface EncodedMessage {
   readonly exchange: string;
   readonly routingKey: string;
-  readonly messageId: string;
+  /** Absent: the message is published with no message id (e.g. a delivery forwarded as it came). */
+  readonly messageId: string | undefined;
   readonly content: Buffer;
   /** Every property but `persistent` (always true), `messageId` and `mandatory`. */
   readonly properties: Omit<amqp.Options.Publish, 'persistent' | 'messageId' | 'mandatory' | 'deliveryMode'>;
@@ -104,8 +105,9 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
       states.set(opened, state);
       // the broker sends basic.return before the basic.ack of the same message
       opened.on('return', (message: amqp.Message) => {
-        const id = message.properties.messageId;
-        if (typeof id === 'string') state.returned.set(id, (state.returned.get(id) ?? 0) + 1);
+        const messageId: unknown = message.properties.messageId;
+        const id = typeof messageId === 'string' ? messageId : '';
+        state.returned.set(id, (state.returned.get(id) ?? 0) + 1);
       });
     },
   });
@@ -170,7 +172,7 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
             message.content,
             {
               ...message.properties,
-              messageId: message.messageId,
+              ...(message.messageId === undefined ? {} : { messageId: message.messageId }),
               persistent: true,
               mandatory: message.mandatory ?? false,
             },
@@ -198,7 +200,7 @@ export const makeConfirmPublisher = (options: ConfirmPublisherOptions): ConfirmP
       const outcome = await before(confirmed, deadline);
       if (outcome === TIMED_OUT) return timeoutFailure('no confirm arrived');
       if (outcome === null || outcome === undefined) {
-        if (message.mandatory === true && takeReturned(state, message.messageId)) {
+        if (message.mandatory === true && takeReturned(state, message.messageId ?? '')) {
           return failed('unroutable', `no queue is bound to the exchange for the routing key`, false);
         }
         return undefined;

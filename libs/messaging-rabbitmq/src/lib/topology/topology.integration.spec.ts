@@ -6,6 +6,7 @@ import { EVENT_ROUTING_KEYS, TOPOLOGY, topologyFor } from './topology.table';
 
 const topology = testTopology('topology');
 const commands = topology.queues.topUpCommands;
+const retries = topology.queues.topUpCommandsRetry;
 const eventsProbe = `${topology.prefix}.events-probe`;
 let connection: BrokerConnection;
 let broker: RawBroker;
@@ -48,6 +49,17 @@ describe('the topology table', () => {
         'x-overflow': 'reject-publish',
       },
     });
+    expect(named.queues.topUpCommandsRetry).toEqual({
+      name: 'acme.topup.commands.retry',
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': 'acme.commands',
+        'x-dead-letter-routing-key': 'topup.request',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    });
+    expect(named.queues.deadLetters).toEqual({ name: 'acme.dead-letters', arguments: { 'x-queue-type': 'quorum' } });
     expect(named.bindings).toEqual([
       { queue: 'acme.topup.commands', exchange: 'acme.commands', routingKey: 'topup.request' },
       { queue: 'acme.dead-letters', exchange: 'acme.dead-letter', routingKey: '' },
@@ -88,6 +100,16 @@ describe('the declared topology (RabbitMQ)', () => {
   ])('holds the commands queue arguments: redeclaring it with %s fails with PRECONDITION_FAILED', async (_, args) => {
     const channel = await broker.freshChannel();
     await expect(channel.assertQueue(commands.name, { durable: true, arguments: args })).rejects.toMatchObject({
+      code: 406,
+    });
+  });
+
+  it.each([
+    ['a classic queue', { ...retries.arguments, 'x-queue-type': 'classic' }],
+    ['another dead-letter routing key', { ...retries.arguments, 'x-dead-letter-routing-key': 'elsewhere' }],
+  ])('holds the retry queue arguments: redeclaring it with %s fails with PRECONDITION_FAILED', async (_, args) => {
+    const channel = await broker.freshChannel();
+    await expect(channel.assertQueue(retries.name, { durable: true, arguments: args })).rejects.toMatchObject({
       code: 406,
     });
   });
@@ -150,6 +172,36 @@ describe('the declared topology (RabbitMQ)', () => {
     expect(deadLetter?.properties.messageId).toBe('limit-1');
     const deaths = deadLetter?.properties.headers?.['x-death'] as { reason: string; queue: string }[] | undefined;
     expect(deaths?.[0]).toMatchObject({ reason: 'delivery_limit', queue: commands.name });
+  });
+
+  it('sends a message parked in the retry queue back to the commands queue when it expires, as a fresh delivery', async () => {
+    const channel = await broker.freshChannel();
+    channel.sendToQueue(retries.name, Buffer.from('{"v":1}'), {
+      messageId: 'parked-1',
+      type: 'topup.request',
+      persistent: true,
+      expiration: '600',
+      headers: { 'x-retry-count': 3, 'x-schema-version': 1 },
+    });
+    const parkedAt = Date.now();
+    expect(await broker.waitForCount(retries.name, 1)).toBe(1);
+    expect(await broker.waitForCount(commands.name, 1, 5_000)).toBe(1);
+    expect(Date.now() - parkedAt).toBeGreaterThanOrEqual(500);
+    expect((await broker.channel.checkQueue(retries.name)).messageCount).toBe(0);
+    const [back] = await broker.drain(commands.name);
+    expect(back?.content.toString('utf8')).toBe('{"v":1}');
+    expect(back?.fields).toMatchObject({ exchange: topology.exchanges.commands.name, routingKey: 'topup.request' });
+    expect(back?.properties).toMatchObject({
+      messageId: 'parked-1',
+      type: 'topup.request',
+      deliveryMode: 2,
+      expiration: undefined,
+      headers: { 'x-retry-count': 3, 'x-schema-version': 1 },
+    });
+    // a new message of the commands queue: its delivery count starts again
+    expect(back?.properties.headers?.['x-delivery-count'] ?? 0).toBe(0);
+    const deaths = back?.properties.headers?.['x-death'] as { reason: string; queue: string }[] | undefined;
+    expect(deaths?.[0]).toMatchObject({ reason: 'expired', queue: retries.name });
   });
 
   it('routes every event routing key through the topic events exchange', async () => {

@@ -32,6 +32,18 @@ export type QueueArguments = Readonly<Record<string, string | number>>;
  *   Dead-lettering is at-least-once (`x-dead-letter-strategy`), which needs
  *   `x-overflow: reject-publish` (with it, a full queue refuses publishes
  *   with a nack instead of dropping its oldest message).
+ * - `topup.commands.retry`: the delay queue of retried commands (quorum, no
+ *   consumer, no binding: the consumer runner publishes to it through the
+ *   default exchange). Each message carries its own `expiration` (the
+ *   backoff of its retry count); once expired it is dead-lettered, at least
+ *   once, back to `commands` with the routing key `topup.request`, a new
+ *   message of the commands queue whose delivery count starts at 0. So a
+ *   retry never burns the commands queue's delivery limit, which is left to
+ *   deliveries lost with their consumer (crashes). Quorum, not classic: a
+ *   classic queue dead-letters at most once (a message expiring while the
+ *   commands queue cannot take it would be dropped). Messages expire only at
+ *   the head of a queue: one waits at most the longest delay (5 minutes by
+ *   default) behind a later-expiring one.
  * - `dead-letter` (fanout) and `dead-letters` (quorum): every dead letter,
  *   whatever its routing key; the broker's own (x-death header, reason
  *   `delivery_limit`) and the consumer's (x-dead-letter-reason header).
@@ -51,6 +63,16 @@ export const TOPOLOGY = {
         'x-queue-type': 'quorum',
         'x-delivery-limit': 5,
         'x-dead-letter-exchange': 'dead-letter',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    },
+    topUpCommandsRetry: {
+      name: 'topup.commands.retry',
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': 'commands',
+        'x-dead-letter-routing-key': 'topup.request',
         'x-dead-letter-strategy': 'at-least-once',
         'x-overflow': 'reject-publish',
       },
