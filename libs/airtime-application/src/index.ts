@@ -80,6 +80,9 @@ export {
   type RequestTopUpServices,
   requestTopUp,
 } from './lib/request-top-up/request-top-up.use-case';
+export { type TopUpRequestRules } from './lib/request-top-up/request-top-up.check';
+export { TopUpMetadata } from './lib/request-top-up/request-top-up.input';
+export { addressRefusal, callbackHostRefusal } from './lib/request-top-up/callback-host.policy';
 export {
   type SendAttemptResult,
   type SendAttemptError,

@@ -5,7 +5,9 @@ import { Either } from 'effect';
 import type { StoredTopUpRequest } from '../ports/top-up-requests.port';
 import { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
 import { checkQuoteRequest, type QuoteRequest } from '../quote-top-up/top-up-request.check';
+import { callbackHostRefusal } from './callback-host.policy';
 import type { RequestTopUpInput } from './request-top-up.input';
+import { FORBIDDEN_METADATA_KEYS_REASON, hasForbiddenMetadataKey, isPlainObject } from './top-up-metadata';
 
 /** A request checked field by field. */
 export interface CheckedTopUpRequest {
@@ -27,24 +29,52 @@ export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 const invalid = (field: string, reason: string) => Either.left(new InvalidTopUpRequest({ field, reason }));
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+/** What a deployment allows of requests beyond the rules. */
+export interface TopUpRequestRules {
+  /**
+   * Accept callback URLs to hosts that are not public (loopback, private,
+   * link-local, `localhost`, single-label names...), over http or https: for
+   * local set-ups and tests only. Default false: https to a public host only.
+   */
+  readonly allowPrivateCallbackHosts?: boolean | undefined;
+}
 
-/** An https URL (http only to a loopback host, for local set-ups), without credentials. */
-export const checkCallbackUrl = (text: string): Either.Either<string, InvalidTopUpRequest> => {
+/**
+ * An https URL to a public host (see `callbackHostRefusal`), without
+ * credentials; with `allowPrivateCallbackHosts`, also http or https to a
+ * host that is not public.
+ */
+export const checkCallbackUrl = (
+  text: string,
+  rules: TopUpRequestRules = {},
+): Either.Either<string, InvalidTopUpRequest> => {
   if (text.length > MAX_CALLBACK_URL_LENGTH)
     return invalid('callback_url', `longer than ${MAX_CALLBACK_URL_LENGTH} characters`);
   if (!URL.canParse(text)) return invalid('callback_url', 'not an absolute URL');
   const url = new URL(text);
   if (url.username !== '' || url.password !== '') return invalid('callback_url', 'credentials are not allowed in it');
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)))
-    return Either.right(url.toString());
-  return invalid('callback_url', 'expected an https URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid('callback_url', 'expected an https URL');
+  const refusal = callbackHostRefusal(url.hostname);
+  if (refusal !== undefined) {
+    // a host inside a local set-up, when allowed, over either scheme
+    return rules.allowPrivateCallbackHosts === true ? Either.right(url.toString()) : invalid('callback_url', refusal);
+  }
+  return url.protocol === 'https:' ? Either.right(url.toString()) : invalid('callback_url', 'expected an https URL');
 };
 
-/** Metadata as plain JSON, at most MAX_METADATA_BYTES once encoded. */
+/** An identifier in Unicode normalisation form C: one spelling per key (`café` composed, never `cafe` + U+0301). */
+export const checkNormalised = (field: string, text: string): Either.Either<string, InvalidTopUpRequest> =>
+  text.normalize('NFC') === text ? Either.right(text) : invalid(field, 'not in Unicode normalisation form C (NFC)');
+
+/**
+ * Metadata as plain JSON, at most MAX_METADATA_BYTES once encoded, with no
+ * `__proto__`, `constructor` or `prototype` key at any depth.
+ */
 export const checkMetadata = (
   metadata: Readonly<Record<string, unknown>>,
 ): Either.Either<Readonly<Record<string, unknown>>, InvalidTopUpRequest> => {
+  if (!isPlainObject(metadata) || hasForbiddenMetadataKey(metadata))
+    return invalid('metadata', FORBIDDEN_METADATA_KEYS_REASON);
   const encoded = Either.try(() => JSON.stringify(metadata));
   if (Either.isLeft(encoded) || typeof encoded.right !== 'string') return invalid('metadata', 'not a JSON object');
   if (new TextEncoder().encode(encoded.right).length > MAX_METADATA_BYTES)
@@ -52,8 +82,14 @@ export const checkMetadata = (
   return Either.right(JSON.parse(encoded.right) as Readonly<Record<string, unknown>>);
 };
 
-export const checkTopUpRequest = (input: RequestTopUpInput): Either.Either<CheckedTopUpRequest, InvalidTopUpRequest> =>
+/** The request's fields read and checked; `rules` widen what a deployment accepts (default: nothing). */
+export const checkTopUpRequest = (
+  input: RequestTopUpInput,
+  rules: TopUpRequestRules = {},
+): Either.Either<CheckedTopUpRequest, InvalidTopUpRequest> =>
   Either.gen(function* () {
+    yield* checkNormalised('external_id', input.external_id);
+    yield* checkNormalised('account_id', input.account_id);
     const externalId = yield* Either.mapLeft(
       parseExternalId(input.external_id),
       (error) => new InvalidTopUpRequest({ field: 'external_id', reason: error.message }),
@@ -63,7 +99,8 @@ export const checkTopUpRequest = (input: RequestTopUpInput): Either.Either<Check
       (error) => new InvalidTopUpRequest({ field: 'account_id', reason: error.message }),
     );
     const quote = yield* checkQuoteRequest(input);
-    const callbackUrl = input.callback_url === undefined ? undefined : yield* checkCallbackUrl(input.callback_url);
+    const callbackUrl =
+      input.callback_url === undefined ? undefined : yield* checkCallbackUrl(input.callback_url, rules);
     const metadata = input.metadata === undefined ? undefined : yield* checkMetadata(input.metadata);
     const canonical: Record<string, unknown> = {
       external_id: externalId,

@@ -1,6 +1,8 @@
 // The input of "request a top-up", one schema for every way in: the AMQP
 // command (v1) and the HTTP API decode the same JSON fields (snake_case).
+import { ruleViolation } from '@airtime/domain';
 import { Schema } from 'effect';
+import { FORBIDDEN_METADATA_KEYS_REASON, hasForbiddenMetadataKey, isPlainObject } from './top-up-metadata';
 
 /** A decimal amount: a string such as "10" or "10.50" (a JSON number is accepted and read by its decimal text). */
 export const DecimalAmount = Schema.Union(
@@ -9,9 +11,23 @@ export const DecimalAmount = Schema.Union(
 ).annotations({ identifier: 'DecimalAmount', description: 'a decimal amount, e.g. "10.50"' });
 
 /**
+ * The caller's metadata: a JSON object, taken as it is (not copied key by
+ * key, which would turn a `__proto__` key into a prototype and lose it), with
+ * no `__proto__`, `constructor` or `prototype` key at any depth.
+ */
+export const TopUpMetadata = Schema.declare(isPlainObject, {
+  identifier: 'TopUpMetadata',
+  description: 'a JSON object',
+}).pipe(
+  Schema.filter((metadata, _options, ast) =>
+    hasForbiddenMetadataKey(metadata) ? ruleViolation(ast, metadata, FORBIDDEN_METADATA_KEYS_REASON) : true,
+  ),
+);
+
+/**
  * A top-up request as callers send it (JSON). Fields:
- * - `external_id`: the caller's idempotency key (1..40 characters, no spaces), unique per account;
- * - `account_id`: the account charged;
+ * - `external_id`: the caller's idempotency key (1..40 characters, no spaces, Unicode NFC), unique per account;
+ * - `account_id`: the account charged (Unicode NFC);
  * - `phone_number`: the destination, E.164 (`+63...`) or international digits;
  * - `currency` (ISO 4217) of `max_amount` and `desired_amount`: the destination's currency
  *   (amount received) or the account's (amount charged);
@@ -19,8 +35,9 @@ export const DecimalAmount = Schema.Union(
  * - `product_id`: a product chosen by the caller instead of the selector;
  * - `exact_amount`: refuse (nothing held) unless the amount received equals the amount asked
  *   (`desired_amount`, or `max_amount` when none is given);
- * - `callback_url`: https URL the top-up's final outcome is POSTed to (signed);
- * - `metadata`: the caller's own JSON object, returned in events (at most 4 KiB when encoded).
+ * - `callback_url`: https URL of a public host the top-up's final outcome is POSTed to (signed);
+ * - `metadata`: the caller's own JSON object, returned in events (at most 4 KiB when encoded; no
+ *   `__proto__`, `constructor` or `prototype` key at any depth).
  */
 export const RequestTopUpInput = Schema.Struct({
   external_id: Schema.String,
@@ -32,7 +49,7 @@ export const RequestTopUpInput = Schema.Struct({
   product_id: Schema.optional(Schema.String),
   exact_amount: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   callback_url: Schema.optional(Schema.String),
-  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  metadata: Schema.optional(TopUpMetadata),
 }).annotations({ identifier: 'RequestTopUpInput' });
 
 export type RequestTopUpInput = typeof RequestTopUpInput.Type;

@@ -8,6 +8,7 @@ import {
   sampleCatalogue,
   sampleRequestInput,
 } from '../../testing';
+import { decodeTopUpCommand } from '../top-up-command/top-up-command.schema';
 import { requestTopUp } from './request-top-up.use-case';
 
 const setUp = async (fundedMinor = 10_000n): Promise<InMemoryWorld> => {
@@ -226,5 +227,83 @@ describe('requestTopUp', () => {
     const calls = world.provider.calls().map((call) => call.operation);
     expect(calls.filter((operation) => operation === 'lookupOperators')).toHaveLength(2);
     expect(calls.filter((operation) => operation === 'listProducts')).toHaveLength(1);
+  });
+});
+
+describe('requestTopUp: hostile input', () => {
+  const commandWithMetadata = (metadata: string) =>
+    `{"version":1,"external_id":"order-1","account_id":"account-1","phone_number":"+639171234100",` +
+    `"currency":"PHP","max_amount":"100","metadata":${metadata}}`;
+
+  it.each([
+    '{"__proto__":{"tier":"gold"},"order":1}',
+    '{"order":1,"nested":{"constructor":{"tier":"free"}}}',
+    '{"order":1,"items":[{"prototype":1}]}',
+  ])('refuses metadata %s naming metadata: never dropped, so never a repeat of a payload without it', async (json) => {
+    const world = await setUp();
+    await world.run(requestTopUp(sampleRequestInput({ metadata: { order: 1 } })));
+    const body = JSON.parse(`{"metadata":${json}}`) as { metadata: unknown };
+    const again = await world.runEither(requestTopUp({ ...sampleRequestInput(), metadata: body.metadata }));
+    expect(again).toEqual(Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'metadata' })));
+    if (Either.isLeft(again)) expect(again.left.message).not.toContain('gold');
+    // the command carrying it is refused as it is read, before any top-up
+    const command = decodeTopUpCommand(commandWithMetadata(json));
+    expect(Either.isLeft(command) && command.left.reason).toMatch(/^metadata has a key named __proto__/);
+    expect(world.database.tables().topUps.size).toBe(1);
+  });
+
+  it('refuses an external id that is not Unicode NFC: a decomposed twin of a key never makes a second top-up', async () => {
+    const world = await setUp();
+    const composed = await world.runEither(requestTopUp(sampleRequestInput({ external_id: 'caf\u00e9-1' })));
+    expect(Either.isRight(composed) && composed.right._tag).toBe('Created');
+    const decomposed = await world.runEither(requestTopUp(sampleRequestInput({ external_id: 'cafe\u0301-1' })));
+    expect(decomposed).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'external_id' })),
+    );
+    const account = await world.runEither(requestTopUp(sampleRequestInput({ account_id: 'account-\u212b' })));
+    expect(account).toEqual(Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'account_id' })));
+    expect(world.database.tables().topUps.size).toBe(1);
+    expect(await usd(world)).toMatchObject({ holdingMinor: 186n });
+  });
+
+  it.each([
+    'https://169.254.169.254/latest/meta-data/',
+    'https://10.0.0.1/internal',
+    'http://localhost:9464/metrics',
+    'http://127.0.0.1:15672/api/',
+    'https://2130706433/',
+    'https://[::ffff:a9fe:a9fe]/',
+  ])('refuses a callback URL aimed inside the platform (%s), holding nothing', async (url) => {
+    const world = await setUp();
+    const result = await world.runEither(requestTopUp(sampleRequestInput({ callback_url: url })));
+    expect(result).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'callback_url' })),
+    );
+    expect(world.database.tables().topUps.size).toBe(0);
+    expect(await usd(world)).toMatchObject({ holdingMinor: 0n });
+  });
+
+  it('an account with no funds cannot make the platform POST inside it either: refused before the REJECTED top-up that owes a callback', async () => {
+    const world = await setUp(0n);
+    const result = await world.runEither(
+      requestTopUp(sampleRequestInput({ external_id: 'free-1', callback_url: 'https://169.254.169.254/x' })),
+    );
+    expect(result).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'callback_url' })),
+    );
+    expect(world.database.tables().topUps.size).toBe(0);
+    expect([...world.database.tables().deliveries.values()]).toEqual([]);
+  });
+
+  it('with allowPrivateCallbackHosts (local set-ups), takes a local callback URL and owes it the final outcome', async () => {
+    const world = await setUp(0n);
+    const url = 'http://127.0.0.1:8080/hooks';
+    const result = await world.run(
+      requestTopUp(sampleRequestInput({ external_id: 'local-1', callback_url: url }), {
+        allowPrivateCallbackHosts: true,
+      }),
+    );
+    expect(result._tag === 'Created' && result.topUp.status.class).toBe('REJECTED');
+    expect([...world.database.tables().deliveries.values()].map((d) => d.delivery.url)).toEqual([url]);
   });
 });

@@ -24,7 +24,12 @@ import type { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { applyLedgerMovements, type SaveServices, saveNewTopUp } from '../top-up-change/save-top-up-change.use-case';
-import { type CheckedTopUpRequest, checkTopUpRequest, firstDifference } from './request-top-up.check';
+import {
+  type CheckedTopUpRequest,
+  checkTopUpRequest,
+  firstDifference,
+  type TopUpRequestRules,
+} from './request-top-up.check';
 import { ExternalIdConflict } from './request-top-up.errors';
 import { RequestTopUpInput } from './request-top-up.input';
 
@@ -36,7 +41,7 @@ export type RequestTopUpResult =
   /** The message was already processed (the inbox holds its id): nothing done. */
   | { readonly _tag: 'AlreadyProcessed' };
 
-export interface RequestTopUpOptions {
+export interface RequestTopUpOptions extends TopUpRequestRules {
   /** Record the carrying message in the inbox, in the same unit of work as the top-up. */
   readonly inbox?: { readonly consumer: string; readonly messageId: string } | undefined;
 }
@@ -135,13 +140,18 @@ const createFor = (
  * same answer for every repeat. With `options.inbox`, the message id is
  * claimed in the same unit of work: an already processed message answers
  * `AlreadyProcessed`. When a concurrent twin wins the key, the request is
- * read again and answers as a repeat.
+ * read again and answers as a repeat. A callback URL must be https to a
+ * public host unless `options.allowPrivateCallbackHosts` (local set-ups);
+ * ids must be Unicode NFC; metadata keys never `__proto__`, `constructor`
+ * or `prototype`.
  */
 export const requestTopUp = (
   input: unknown,
   options: RequestTopUpOptions = {},
 ): Effect.Effect<RequestTopUpResult, RequestTopUpError, RequestTopUpServices> =>
   Effect.gen(function* () {
-    const request = yield* Effect.flatMap(decodeRequest(RequestTopUpInput)(input), checkTopUpRequest);
+    const request = yield* Effect.flatMap(decodeRequest(RequestTopUpInput)(input), (decoded) =>
+      checkTopUpRequest(decoded, options),
+    );
     return yield* createFor(request, options).pipe(Effect.catchTag('DuplicateKey', () => createFor(request, options)));
   });

@@ -138,6 +138,27 @@ describe('decodeTopUpCommand (schema v1)', () => {
   });
 });
 
+describe('decodeTopUpCommand: metadata keys', () => {
+  it.each([
+    ['{"__proto__":{"tier":"gold"},"order":1}'],
+    ['{"order":{"constructor":1}}'],
+    ['{"order":[1,[{"prototype":{}}]]}'],
+  ])('refuses metadata %s (a key JavaScript would drop or misread), naming metadata only', (metadata) => {
+    const { metadata: _metadata, ...rest } = valid;
+    const body = JSON.stringify(rest).replace(/\}$/, `,"metadata":${metadata}}`);
+    const reason = reasonOf(body);
+    expect(reason).toMatch(
+      /^metadata has a key named __proto__, constructor or prototype \(at any depth\), or a value that is not plain JSON data/,
+    );
+    expect(reason).not.toContain('gold');
+  });
+
+  it('keeps metadata as it came (not copied key by key)', () => {
+    const result = decodeTopUpCommand(JSON.stringify({ ...valid, metadata: { a: { b: ['__proto__'] } } }));
+    expect(Either.isRight(result) && result.right.metadata).toEqual({ a: { b: ['__proto__'] } });
+  });
+});
+
 describe('encodeTopUpCommand', () => {
   it('writes a v1 command that decodes to the same input', () => {
     const { version: _version, ...input } = valid;
@@ -173,6 +194,37 @@ describe('encodeTopUpCommand', () => {
     // the decoder alone lets these through: the consumer refuses them when it checks the request
     expect(Either.isRight(decodeTopUpCommand(JSON.stringify({ ...valid, max_amount: '10.555' })))).toBe(true);
     expect(reasonFor({ phone_number: '639171234567', max_amount: 100.5 })).toBeUndefined();
+  });
+
+  it('refuses metadata with a __proto__ key, an id that is not NFC and a callback URL inside the platform', () => {
+    const { version: _version, ...input } = valid;
+    const reasonFor = (fields: Record<string, unknown>): string | undefined => {
+      const result = encodeTopUpCommand({ ...input, ...fields });
+      return Either.isLeft(result) ? result.left.reason : undefined;
+    };
+    expect(reasonFor({ metadata: JSON.parse('{"__proto__":{"tier":"gold"}}') as unknown })).toMatch(
+      /^metadata has a key named __proto__/,
+    );
+    expect(reasonFor({ metadata: { a: JSON.parse('[{"constructor":1}]') as unknown } })).toMatch(/^metadata has a key/);
+    expect(reasonFor({ external_id: 'cafe\u0301-1' })).toBe('external_id: not in Unicode normalisation form C (NFC)');
+    expect(reasonFor({ callback_url: 'https://169.254.169.254/latest' })).toBe(
+      "callback_url: the host's address is not public (link-local)",
+    );
+    expect(reasonFor({ callback_url: 'http://localhost:9464/metrics' })).toMatch(
+      /^callback_url: the host is not public/,
+    );
+  });
+
+  it("takes the consumer's rules: a local set-up that allows private callback hosts", () => {
+    const { version: _version, ...input } = valid;
+    const local = encodeTopUpCommand(
+      { ...input, callback_url: 'http://127.0.0.1:8080/cb' },
+      { allowPrivateCallbackHosts: true },
+    );
+    expect(Either.isRight(local) && JSON.parse(local.right)).toMatchObject({
+      callback_url: 'http://127.0.0.1:8080/cb',
+    });
+    expect(Either.isLeft(encodeTopUpCommand({ ...input, callback_url: 'http://127.0.0.1:8080/cb' }))).toBe(true);
   });
 
   it('never quotes a string value that breaks a field rule, whatever field it is planted in', () => {

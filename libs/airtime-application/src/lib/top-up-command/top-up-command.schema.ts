@@ -6,7 +6,7 @@
 //     "desired_amount": "50", "callback_url": "https://acme.example/topups" }
 import { describeParseError } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { checkTopUpRequest } from '../request-top-up/request-top-up.check';
+import { checkTopUpRequest, type TopUpRequestRules } from '../request-top-up/request-top-up.check';
 import { RequestTopUpInput } from '../request-top-up/request-top-up.input';
 import { MalformedCommand } from './top-up-command.errors';
 
@@ -88,8 +88,11 @@ export const decodeTopUpCommand = (body: Uint8Array | string): Either.Either<Req
 };
 
 /** The field rules requestTopUp applies (number, currency, amounts, ids, callback URL, metadata). */
-const fieldsChecked = (input: RequestTopUpInput): Either.Either<RequestTopUpInput, MalformedCommand> =>
-  Either.match(checkTopUpRequest(input), {
+const fieldsChecked = (
+  input: RequestTopUpInput,
+  rules: TopUpRequestRules,
+): Either.Either<RequestTopUpInput, MalformedCommand> =>
+  Either.match(checkTopUpRequest(input, rules), {
     onLeft: (invalid) => malformed(`${invalid.field}: ${invalid.reason}`),
     onRight: () => Either.right(input),
   });
@@ -98,12 +101,17 @@ const fieldsChecked = (input: RequestTopUpInput): Either.Either<RequestTopUpInpu
  * The JSON text of the v1 command carrying `input` (the request input's JSON
  * fields, without `version`), checked as a consumer will read it: the schema,
  * then the rules of each field (an E.164 number, a known currency, amounts
- * with no more decimals than it has, ids, an https callback URL, metadata
- * size), so producers learn of a command the consumer would dead-letter
- * before publishing it. What needs the provider (a product for the amount)
- * or the ledger (funds) is only known once the consumer runs it.
+ * with no more decimals than it has, ids in Unicode NFC, an https callback
+ * URL to a public host, metadata size and keys), so producers learn of a
+ * command the consumer would dead-letter before publishing it. `rules` are
+ * the consumer's (`allowPrivateCallbackHosts` for a local set-up; default
+ * none). What needs the provider (a product for the amount) or the ledger
+ * (funds) is only known once the consumer runs it.
  */
-export const encodeTopUpCommand = (input: unknown): Either.Either<string, MalformedCommand> => {
+export const encodeTopUpCommand = (
+  input: unknown,
+  rules: TopUpRequestRules = {},
+): Either.Either<string, MalformedCommand> => {
   if (!isObject(input)) return malformed('the command is not an object');
   return Either.flatMap(commandOf({ version: TOP_UP_COMMAND_VERSION, ...input }), (decoded) => {
     let text: string;
@@ -115,6 +123,6 @@ export const encodeTopUpCommand = (input: unknown): Either.Either<string, Malfor
     if (Buffer.byteLength(text, 'utf8') > MAX_TOP_UP_COMMAND_BYTES) {
       return malformed(`the command is larger than ${MAX_TOP_UP_COMMAND_BYTES} bytes`);
     }
-    return Either.map(fieldsChecked(decoded), () => text);
+    return Either.map(fieldsChecked(decoded, rules), () => text);
   });
 };

@@ -1,0 +1,149 @@
+import { Either } from 'effect';
+import fc from 'fast-check';
+import { sampleRequestInput } from '../../testing';
+import { checkCallbackUrl, checkMetadata, checkTopUpRequest } from './request-top-up.check';
+import { hasForbiddenMetadataKey } from './top-up-metadata';
+
+const refusalOf = <A>(result: Either.Either<A, { readonly field: string; readonly reason: string }>) =>
+  Either.isLeft(result) ? { field: result.left.field, reason: result.left.reason } : undefined;
+
+describe('checkCallbackUrl', () => {
+  it.each([
+    ['https://169.254.169.254/latest/meta-data/', 'link-local'],
+    ['https://10.0.0.1/internal', 'private'],
+    ['http://localhost:9464/metrics', 'localhost'],
+    ['http://127.0.0.1:15672/api/', 'loopback'],
+    ['https://2130706433/', 'loopback'],
+    ['https://0x7f.1/', 'loopback'],
+    ['https://[::ffff:7f00:1]/', 'loopback'],
+    ['https://[::ffff:169.254.169.254]/', 'link-local'],
+    ['https://[fd12:3456::1]/', 'unique-local'],
+    ['https://rabbitmq:15672/api/', 'single-label'],
+    ['https://metrics.localhost/', 'localhost'],
+  ])('refuses %s (a host inside the platform), naming the kind, never the URL', (url, kind) => {
+    const refusal = refusalOf(checkCallbackUrl(url));
+    expect(refusal).toEqual({ field: 'callback_url', reason: expect.stringContaining(kind) });
+    expect(refusal?.reason).not.toMatch(/169\.254|10\.0|9464|15672|0x7f|2130706433|metrics|rabbitmq/);
+  });
+
+  it('accepts https to a public host, refuses plain http to one, other schemes and credentials', () => {
+    expect(checkCallbackUrl('https://caller.example/hooks?x=1')).toEqual(
+      Either.right('https://caller.example/hooks?x=1'),
+    );
+    expect(checkCallbackUrl('https://93.184.215.14/hooks')).toEqual(Either.right('https://93.184.215.14/hooks'));
+    expect(refusalOf(checkCallbackUrl('http://caller.example/hooks'))?.reason).toBe('expected an https URL');
+    expect(refusalOf(checkCallbackUrl('ftp://caller.example/hooks'))?.reason).toBe('expected an https URL');
+    expect(refusalOf(checkCallbackUrl('https://u:p@caller.example/'))?.reason).toBe(
+      'credentials are not allowed in it',
+    );
+  });
+
+  it('with allowPrivateCallbackHosts (local set-ups), accepts hosts that are not public over http or https; public hosts still need https', () => {
+    const local = { allowPrivateCallbackHosts: true };
+    for (const url of [
+      'http://localhost:9464/x',
+      'http://127.0.0.1:8080/cb',
+      'https://10.0.0.1/',
+      'http://[::1]:3000/',
+    ]) {
+      expect(checkCallbackUrl(url, local)).toEqual(Either.right(new URL(url).toString()));
+      expect(Either.isLeft(checkCallbackUrl(url))).toBe(true);
+    }
+    expect(refusalOf(checkCallbackUrl('http://caller.example/hooks', local))?.reason).toBe('expected an https URL');
+    expect(refusalOf(checkCallbackUrl('file:///etc/passwd', local))?.reason).toBe('expected an https URL');
+  });
+});
+
+describe('checkTopUpRequest: ids in Unicode NFC', () => {
+  it.each([
+    ['external_id', { external_id: 'cafe\u0301-1' }],
+    ['account_id', { account_id: 'acme-cafe\u0301' }],
+    ['external_id', { external_id: 'A\u030a' }],
+    ['external_id', { external_id: '\u212b' }],
+  ])('refuses a %s that is not NFC, naming the field only', (field, overrides) => {
+    const refusal = refusalOf(checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, ...overrides }));
+    expect(refusal).toEqual({ field, reason: 'not in Unicode normalisation form C (NFC)' });
+  });
+
+  it('accepts composed ids: one spelling per key', () => {
+    const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, external_id: 'caf\u00e9-1' });
+    expect(Either.isRight(result) && result.right.externalId).toBe('caf\u00e9-1');
+  });
+
+  it('accepts an id exactly when it is its own NFC form', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', 'e', 'A', '\u0301', '\u030a', '\u00e9', '\u212b', '\u00c5', '-'),
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (id) => {
+          const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, external_id: id });
+          // an NFC id may still break another rule of ids (e.g. start with a combining mark), never this one
+          if (id.normalize('NFC') === id) expect(refusalOf(result)?.reason ?? '').not.toContain('NFC');
+          else expect(refusalOf(result)).toEqual({ field: 'external_id', reason: expect.stringContaining('NFC') });
+        },
+      ),
+    );
+  });
+});
+
+describe('checkMetadata: no __proto__, constructor or prototype key at any depth', () => {
+  it.each([
+    '{"__proto__":{"tier":"gold"},"order":1}',
+    '{"constructor":{"prototype":1}}',
+    '{"prototype":1}',
+    '{"a":{"b":[1,{"__proto__":null}]}}',
+    '{"a":[[[{"constructor":"x"}]]]}',
+  ])('refuses %s', (json) => {
+    const metadata = JSON.parse(json) as Record<string, unknown>;
+    expect(refusalOf(checkMetadata(metadata))).toEqual({
+      field: 'metadata',
+      reason: expect.stringContaining('__proto__'),
+    });
+  });
+
+  it('refuses an object whose prototype was set (a JavaScript literal with __proto__), at any depth', () => {
+    expect(Either.isLeft(checkMetadata({ nested: { __proto__: { tier: 'gold' } } }))).toBe(true);
+    expect(Either.isLeft(checkMetadata({ when: new Date(0) }))).toBe(true);
+  });
+
+  it('accepts those words as values and inside longer keys, and walks deep or cyclic values without failing', () => {
+    expect(checkMetadata({ note: '__proto__', my_constructor: 'x', prototypes: ['constructor'] })).toEqual(
+      Either.right({ note: '__proto__', my_constructor: 'x', prototypes: ['constructor'] }),
+    );
+    let deep: unknown = { leaf: true };
+    for (let depth = 0; depth < 100_000; depth += 1) deep = [deep];
+    expect(hasForbiddenMetadataKey(deep)).toBe(false);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(hasForbiddenMetadataKey(cyclic)).toBe(false);
+  });
+
+  it('finds a forbidden key planted anywhere in any JSON object', () => {
+    const keys = fc.constantFrom('__proto__', 'constructor', 'prototype');
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'planted'),
+          fc.jsonValue(),
+        ),
+        keys,
+        fc.array(fc.nat()),
+        (base, key, path) => {
+          // plant `key` at a depth chosen by `path`, in the text, so that JSON.parse keeps it as an own key
+          let planted = `{${JSON.stringify(key)}:1}`;
+          for (const step of path.slice(0, 5)) planted = step % 2 === 0 ? `[${planted}]` : `{"k${step}":${planted}}`;
+          const text = JSON.stringify(base).replace(
+            /^\{/,
+            `{"planted":${planted}${Object.keys(base).length > 0 ? ',' : ''}`,
+          );
+          const metadata = JSON.parse(text) as Record<string, unknown>;
+          expect(hasForbiddenMetadataKey(metadata)).toBe(true);
+          expect(refusalOf(checkMetadata(metadata))?.field).toBe('metadata');
+        },
+      ),
+    );
+  });
+});
