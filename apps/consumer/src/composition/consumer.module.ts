@@ -95,7 +95,14 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           deadLetterExchange: topology.exchanges.deadLetter.name,
           prefetch: config.messaging.prefetch,
           confirmTimeoutMs: config.messaging.confirmTimeoutMs,
-          retryDelayMs: config.retryDelayMs,
+          // a retry waits in the retry queue (growing delays, never counted by x-delivery-limit); only when that
+          // publish fails is the delivery requeued, after the first delay
+          retryQueue: {
+            queue: topology.queues.topUpCommandsRetry.name,
+            maxRetries: config.retry.maxRetries,
+            delay: { minDelayMs: config.retry.minDelayMs, maxDelayMs: config.retry.maxDelayMs },
+          },
+          retryDelayMs: config.retry.minDelayMs,
           handler: await context.getAsync(TOKENS.commandHandler),
           logger: context.get(TOKENS.logger),
         });

@@ -19,6 +19,8 @@ describe('consumerConfigFrom', () => {
       clockScale: 1,
       metrics: { host: '127.0.0.1', port: 9464 },
       scheduler: { intervalMs: 1_000, batchSize: 100, stalledAfterMs: 120_000 },
+      // 1 s doubling up to 5 minutes, 30 retries: about 1 to 2 hours of outage before a command is dead-lettered
+      retry: { minDelayMs: 1_000, maxDelayMs: 300_000, maxRetries: 30 },
       messaging: { topologyPrefix: 'airtime', prefetch: 50 },
       database: { url: 'postgres://postgres@127.0.0.1:5432/postgres' },
     });
@@ -36,6 +38,8 @@ describe('consumerConfigFrom', () => {
         AMQP_PREFETCH: '200',
         CONSUMER_NAME: 'consumer-2',
         CONSUMER_RETRY_DELAY_MS: '0',
+        CONSUMER_RETRY_MAX_DELAY_MS: '60000',
+        CONSUMER_MAX_RETRIES: '5',
         METRICS_HOST: '0.0.0.0',
         METRICS_PORT: '0',
         LOG_LEVEL: 'debug',
@@ -51,7 +55,7 @@ describe('consumerConfigFrom', () => {
       database: { url: 'postgres://app:pw@db:5432/airtime' },
       messaging: { url: 'amqp://app:pw@mq:5672/vhost', topologyPrefix: 'prod', prefetch: 200 },
       consumerName: 'consumer-2',
-      retryDelayMs: 0,
+      retry: { minDelayMs: 0, maxDelayMs: 60_000, maxRetries: 5 },
       metrics: { host: '0.0.0.0', port: 0 },
       logLevel: 'debug',
       scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000 },
@@ -113,6 +117,15 @@ describe('consumerConfigFrom', () => {
       'DTONE_API_SECRET',
     ]);
     expect(problems.join('; ')).not.toMatch(/s3cr3t|has a space/);
+  });
+
+  it('refuses a first retry delay above the longest one, and a bad retry count', () => {
+    expect(problemsOf({ ...keys, CONSUMER_RETRY_DELAY_MS: '5000', CONSUMER_RETRY_MAX_DELAY_MS: '1000' })).toEqual([
+      'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS (the first retry delay, doubled up to the longest)',
+    ]);
+    expect(problemsOf({ ...keys, CONSUMER_MAX_RETRIES: '-1' })).toEqual([
+      'CONSUMER_MAX_RETRIES: expected an integer from 0 to 10000',
+    ]);
   });
 
   it('takes an empty variable as unset', () => {

@@ -37,14 +37,22 @@ export interface SchedulerSettings {
   readonly stalledAfterMs: number;
 }
 
+/** Retries of a command that failed for now (a dependency down), through the retry queue. */
+export interface RetrySettings {
+  /** The first retry's delay; each next one doubles, up to `maxDelayMs` (drawn in [half, all] of it). */
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Retries of one command; the next failure dead-letters it with its reason (30: about 1 to 2 hours). */
+  readonly maxRetries: number;
+}
+
 export interface ConsumerConfig {
   readonly database: DatabaseConfig;
   readonly messaging: MessagingConfig;
   readonly provider: ProviderSettings;
   /** The inbox's consumer name: message ids are deduplicated per name. */
   readonly consumerName: string;
-  /** A retried command waits this long before it goes back to the queue. */
-  readonly retryDelayMs: number;
+  readonly retry: RetrySettings;
   readonly metrics: { readonly host: string; readonly port: number };
   readonly logLevel: LogLevel;
   readonly scheduler: SchedulerSettings;
@@ -63,6 +71,8 @@ const Environment = Schema.Struct({
     default: () => 'topup-consumer',
   }),
   CONSUMER_RETRY_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 1_000 }),
+  CONSUMER_RETRY_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 86_400_000), { default: () => 300_000 }),
+  CONSUMER_MAX_RETRIES: Schema.optionalWith(IntegerFromString(0, 10_000), { default: () => 30 }),
   METRICS_HOST: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9.:-]{1,253}$/)), {
     default: () => '127.0.0.1',
   }),
@@ -85,6 +95,8 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   PROVIDER: `expected one of ${PROVIDER_KINDS.join(', ')}`,
   CONSUMER_NAME: 'expected 1 to 64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
   CONSUMER_RETRY_DELAY_MS: 'expected an integer from 0 to 600000',
+  CONSUMER_RETRY_MAX_DELAY_MS: 'expected an integer from 0 to 86400000',
+  CONSUMER_MAX_RETRIES: 'expected an integer from 0 to 10000',
   METRICS_HOST: 'expected a host name or IP address',
   METRICS_PORT: 'expected an integer from 0 to 65535 (0: any free port)',
   LOG_LEVEL: `expected one of ${LOG_LEVELS.join(', ')}`,
@@ -110,16 +122,24 @@ const problemsOf = (reason: string): readonly string[] =>
     .map((part) => part.replace(/"[^"]*"/g, 'the given value'));
 
 const ownSettings = (environment: Env) =>
-  Either.mapLeft(
-    Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }),
-    (error) => [
-      ...new Set(
-        ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
-          const variable = String(issue.path[0] ?? '') as keyof typeof EXPECTED;
-          return `${variable}: ${EXPECTED[variable] ?? 'invalid'}`;
-        }),
-      ),
-    ],
+  Either.flatMap(
+    Either.mapLeft(
+      Schema.decodeUnknownEither(Environment)(environment, { onExcessProperty: 'ignore', errors: 'all' }),
+      (error) => [
+        ...new Set(
+          ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+            const variable = String(issue.path[0] ?? '') as keyof typeof EXPECTED;
+            return `${variable}: ${EXPECTED[variable] ?? 'invalid'}`;
+          }),
+        ),
+      ],
+    ),
+    (settings: typeof Environment.Type): Either.Either<typeof Environment.Type, readonly string[]> =>
+      settings.CONSUMER_RETRY_DELAY_MS > settings.CONSUMER_RETRY_MAX_DELAY_MS
+        ? Either.left([
+            'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS (the first retry delay, doubled up to the longest)',
+          ])
+        : Either.right(settings),
   );
 
 const providerSettings = (
@@ -164,7 +184,11 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
       messaging: messaging.right,
       provider: provider.right,
       consumerName: settings.CONSUMER_NAME,
-      retryDelayMs: settings.CONSUMER_RETRY_DELAY_MS,
+      retry: {
+        minDelayMs: settings.CONSUMER_RETRY_DELAY_MS,
+        maxDelayMs: settings.CONSUMER_RETRY_MAX_DELAY_MS,
+        maxRetries: settings.CONSUMER_MAX_RETRIES,
+      },
       metrics: { host: settings.METRICS_HOST, port: settings.METRICS_PORT },
       logLevel: settings.LOG_LEVEL,
       scheduler: {
