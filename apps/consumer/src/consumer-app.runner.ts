@@ -1,5 +1,6 @@
 // Starts and stops the whole consumer in one process: builds the container,
-// declares the topology, builds the runtime, starts the metrics server, the
+// opens the database (refusing one with pending migrations), declares the
+// topology, builds the runtime, starts the metrics server, the
 // scheduler's loops and the runner of the commands queue. `stop` is the
 // graceful shutdown: stop consuming and finish the commands in flight, stop
 // the loops after their ticks, then close everything (the container's
@@ -23,6 +24,8 @@ export const startConsumerApp = async (options: ConsumerContainerOptions): Promi
   const logger = container.get(TOKENS.logger);
   try {
     const { messaging, consumerName, provider } = options.config;
+    // the database first: an unmigrated one stops the start before anything touches the broker
+    await container.getAsync(TOKENS.dataSource);
     const connection = await container.getAsync(TOKENS.brokerConnection);
     await Effect.runPromise(declareTopology(connection, container.get(TOKENS.topology), messaging.connectTimeoutMs));
     // build every layer now, so that a broken one fails the start rather than the first message

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { consumerConfigFrom } from '../config/consumer.config';
 import { makeLogger } from '../observability/logger';
 import { buildContainer, closeContainer } from './container';
+import { pendingMigrations } from './pending-migrations.queries';
 import { CLOSE_ORDER, TOKENS } from './tokens';
 
 const silent = () => makeLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() }));
@@ -78,6 +79,43 @@ describe('the consumer container', () => {
     expect(connection.state()).toBe('closed');
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     for (const token of Object.values(TOKENS)) expect(container.isBound(token)).toBe(false);
+  });
+
+  it('refuses a database with pending migrations, naming npm run db:migrate, and leaves it untouched', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      const container = await buildContainer({
+        config: configFor({ DATABASE_URL: fresh.config.url }),
+        logger: silent(),
+      });
+      await expect(container.getAsync(TOKENS.dataSource)).rejects.toThrow(
+        /^the database postgres:\/\/.+ is not migrated \(\d+ migrations not applied: InitialSchema1763900000000, .+\): run npm run db:migrate first, or start the consumer with DATABASE_MIGRATE_ON_START=true$/,
+      );
+      // closing goes through (the failed resolution is reported, there is nothing to destroy)
+      expect(await closeContainer(container)).toEqual([expect.stringMatching(/^dataSource: the database /)]);
+      // nothing written, not even the migrations table
+      expect(await fresh.dataSource.query(`SELECT to_regclass('schema_migrations') IS NULL AS absent`)).toEqual([
+        { absent: true },
+      ]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('migrates a database with pending migrations at start when DATABASE_MIGRATE_ON_START=true', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      const container = await buildContainer({
+        config: configFor({ DATABASE_URL: fresh.config.url, DATABASE_MIGRATE_ON_START: 'true' }),
+        logger: silent(),
+      });
+      const dataSource = await container.getAsync(TOKENS.dataSource);
+      expect(await pendingMigrations(dataSource)).toEqual([]);
+      expect(await dataSource.query('SELECT count(*)::int AS count FROM processed_messages')).toEqual([{ count: 0 }]);
+      expect(await closeContainer(container)).toEqual([]);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('chooses the in-process simulator when PROVIDER=simulator', async () => {

@@ -1,8 +1,13 @@
-// The database: one TypeORM DataSource over pg (migrated at start when
-// DATABASE_MIGRATE_ON_START is true), destroyed when the container closes.
+// The database: one TypeORM DataSource over pg, destroyed when the container
+// closes. With DATABASE_MIGRATE_ON_START=true pending migrations are applied
+// at start; otherwise a database with pending migrations stops the start
+// with DatabaseNotMigrated (run `npm run db:migrate`), before any command is
+// consumed against a schema older than the code.
 import { initializeDatabase, redactUrl } from '@airtime/persistence-postgres';
 import { Effect } from 'effect';
 import { ContainerModule } from 'inversify';
+import { DatabaseNotMigrated } from './database.errors';
+import { pendingMigrations } from './pending-migrations.queries';
 import { TOKENS } from './tokens';
 
 export const databaseModule = new ContainerModule(({ bind }) => {
@@ -11,6 +16,14 @@ export const databaseModule = new ContainerModule(({ bind }) => {
       const { database } = context.get(TOKENS.config);
       const logger = context.get(TOKENS.logger);
       const dataSource = await Effect.runPromise(initializeDatabase(database));
+      const pending = await pendingMigrations(dataSource).catch(async (error: unknown) => {
+        await dataSource.destroy();
+        throw error;
+      });
+      if (pending.length > 0) {
+        await dataSource.destroy();
+        throw new DatabaseNotMigrated({ database: redactUrl(database.url), pending });
+      }
       logger.info(
         { database: redactUrl(database.url), poolSize: database.poolSize, migrated: database.migrateOnStart },
         'database connected',

@@ -1,0 +1,19 @@
+// Which of the committed migrations the consumer's database has not applied,
+// read without writing anything (TypeORM's own check, showMigrations,
+// creates its migrations table): the consumer refuses to start on a schema
+// older than its code unless it was told to migrate.
+import type { DataSource } from 'typeorm';
+
+/** The names of the data source's migrations not recorded in its migrations table (all of them when it has none). */
+export const pendingMigrations = async (dataSource: DataSource): Promise<string[]> => {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const [{ present } = { present: false }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+    table,
+  ])) as { present: boolean }[];
+  const applied = present
+    ? new Set(((await dataSource.query(`SELECT name FROM "${table}"`)) as { name: string }[]).map((row) => row.name))
+    : new Set<string>();
+  return dataSource.migrations
+    .map((migration) => migration.name ?? migration.constructor.name)
+    .filter((name) => !applied.has(name));
+};
