@@ -46,8 +46,22 @@ afterAll(async () => {
 });
 
 const body = JSON.stringify({ type: 'topup.completed', topUpId: 'topup-1', note: 'café €' });
-const post = (url: string, options: Parameters<typeof makeFetchCallbackSender>[0] = {}) =>
-  Effect.runPromise(makeFetchCallbackSender(options).post(url, body, { 'X-Airtime-Event-Id': 'evt-1' }));
+type SenderOptions = NonNullable<Parameters<typeof makeFetchCallbackSender>[0]>;
+/** A POST by a sender allowed to reach this test's local server (a private host) unless told otherwise. */
+const post = (url: string, options: SenderOptions = {}) =>
+  Effect.runPromise(
+    makeFetchCallbackSender({ allowPrivateHosts: true, ...options }).post(url, body, { 'X-Airtime-Event-Id': 'evt-1' }),
+  );
+
+/** A resolver answering `addresses` for every name, counting its calls. */
+const resolverOf = (...addresses: string[]) => {
+  const calls: string[] = [];
+  const resolve = (hostname: string) => {
+    calls.push(hostname);
+    return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+  return { calls, resolve };
+};
 
 describe('fetch callback sender (a local HTTP server)', () => {
   it('POSTs the exact body bytes as JSON with the given headers, and answers the status and duration', async () => {
@@ -148,7 +162,14 @@ describe('fetch callback sender (a local HTTP server)', () => {
     );
     const report = await Effect.runPromise(
       deliverCallbacks({ batchSize: 10 }).pipe(
-        Effect.provide(Layer.mergeAll(unitOfWork.layer, store.layer, clock.layer, fetchCallbackSenderLayer())),
+        Effect.provide(
+          Layer.mergeAll(
+            unitOfWork.layer,
+            store.layer,
+            clock.layer,
+            fetchCallbackSenderLayer({ allowPrivateHosts: true }),
+          ),
+        ),
       ),
     );
     expect(report).toEqual({ claimed: 1, delivered: 1, failed: 0, abandoned: 0 });
@@ -163,5 +184,67 @@ describe('fetch callback sender (a local HTTP server)', () => {
     const rawBody = request?.body ?? Buffer.alloc(0);
     expect(verifyCallbackSignature('whsec-acme', signature, rawBody, clock.now().getTime()).valid).toBe(true);
     expect(verifyCallbackSignature('whsec-other', signature, rawBody, clock.now().getTime()).valid).toBe(false);
+  });
+
+  it('connects to the address its lookup checked: a name resolved once, never again by the system', async () => {
+    const port = new URL(base).port;
+    const resolver = resolverOf('127.0.0.1');
+    // no system resolver knows this name: the request can only reach the server through the checked answer
+    const answer = await post(`http://callbacks.airtime-test.example:${port}/hooks`, { resolve: resolver.resolve });
+    expect(answer).toMatchObject({ status: 200 });
+    expect(resolver.calls).toEqual(['callbacks.airtime-test.example']);
+    expect(received.map((request) => request.headers.host)).toEqual([`callbacks.airtime-test.example:${port}`]);
+  });
+});
+
+describe('fetch callback sender: hosts inside the platform (default: refused)', () => {
+  const strict = (url: string, options: SenderOptions = {}) =>
+    post(url, { allowPrivateHosts: false, timeoutMs: 2_000, ...options });
+
+  it('refuses a URL whose host is a loopback address or localhost, with no request and no lookup', async () => {
+    const port = new URL(base).port;
+    const resolver = resolverOf('127.0.0.1');
+    expect(await strict(`${base}/hooks?token=secret-token`, { resolve: resolver.resolve })).toEqual({
+      status: null,
+      durationMs: 0,
+      error: "not sent: the host's address is not public (loopback)",
+    });
+    expect(await strict(`http://localhost:${port}/hooks`, { resolve: resolver.resolve })).toMatchObject({
+      error: 'not sent: the host is not public (localhost or a name under it)',
+    });
+    expect(await strict(`http://2130706433:${port}/hooks`)).toMatchObject({ error: expect.stringMatching(/loopback/) });
+    expect(received).toEqual([]);
+    expect(resolver.calls).toEqual([]);
+  });
+
+  it('refuses a public name that resolves to a private address, or to one among public ones (DNS rebinding), sending nothing', async () => {
+    const port = new URL(base).port;
+    for (const addresses of [['127.0.0.1'], ['93.184.215.14', '127.0.0.1'], ['::ffff:127.0.0.1'], ['::1']]) {
+      const resolver = resolverOf(...addresses);
+      const answer = await strict(`http://rebind.airtime-test.example:${port}/hooks?token=secret-token`, {
+        resolve: resolver.resolve,
+      });
+      expect(answer).toEqual({
+        status: null,
+        durationMs: expect.any(Number),
+        error: 'not sent: the host resolved to an address that is not public (loopback)',
+      });
+      expect(JSON.stringify(answer)).not.toContain('secret-token');
+      expect(resolver.calls).toEqual(['rebind.airtime-test.example']);
+    }
+    expect(received).toEqual([]);
+  });
+
+  it('names a name that does not resolve by its code, and times out a resolver that never answers', async () => {
+    const failing = (): Promise<never> => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }));
+    expect(await strict('https://nowhere.airtime-test.example/x', { resolve: failing })).toMatchObject({
+      status: null,
+      error: 'no answer (ENOTFOUND)',
+    });
+    const silent = (): Promise<never> => new Promise<never>(() => undefined);
+    expect(await strict('https://slow.airtime-test.example/x', { resolve: silent, timeoutMs: 200 })).toMatchObject({
+      status: null,
+      error: 'no answer within 200 ms',
+    });
   });
 });
