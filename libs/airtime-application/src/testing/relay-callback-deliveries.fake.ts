@@ -1,6 +1,9 @@
-// In-memory callback deliveries for the callback specs: claims lock due
-// deliveries until their transaction ends (as FOR UPDATE SKIP LOCKED does),
-// tries are recorded at commit, and accounts' signing secrets are kept here.
+// In-memory callback deliveries for the callback specs, with the claim
+// semantics of the real store: a claim (inside a transaction) locks the due
+// deliveries no other claim holds, as FOR UPDATE SKIP LOCKED does, and at its
+// commit leases them (their next try moves to the lease's end); tries are
+// recorded at commit. Accounts' signing secrets are kept here. It records
+// what a correct dispatcher never does.
 import { Effect, Layer, Option } from 'effect';
 import {
   type CallbackDelivery,
@@ -16,7 +19,10 @@ export interface RelayCallbackRecord {
   readonly tries: readonly CallbackTry[];
   readonly deliveredAt: Date | undefined;
   readonly abandoned: boolean;
+  /** The claim transaction locking it, while that transaction is open. */
   readonly lockedBy: number | undefined;
+  /** Committed claims that leased it. */
+  readonly leases: number;
 }
 
 export interface RelayCallbackDeliveries {
@@ -25,7 +31,12 @@ export interface RelayCallbackDeliveries {
   readonly setSecret: (accountId: string, secret: string) => void;
   readonly records: () => readonly RelayCallbackRecord[];
   readonly record: (id: string) => RelayCallbackRecord | undefined;
-  /** What a correct dispatcher never does, described (a try recorded without the claim's lock, a try after the end). */
+  /**
+   * What a correct dispatcher never does, described: a claim outside a
+   * transaction or with a lease that does not end after now, a try recorded
+   * outside a transaction, for a delivery never leased, or after it was
+   * delivered or abandoned.
+   */
   readonly violations: () => readonly string[];
 }
 
@@ -35,7 +46,12 @@ interface MutableRecord {
   deliveredAt: Date | undefined;
   abandoned: boolean;
   lockedBy: number | undefined;
+  leases: number;
 }
+
+const earliestDueFirst = (a: MutableRecord, b: MutableRecord): number =>
+  a.delivery.nextAttemptAt.getTime() - b.delivery.nextAttemptAt.getTime() ||
+  (a.delivery.id < b.delivery.id ? -1 : a.delivery.id > b.delivery.id ? 1 : 0);
 
 export const makeRelayCallbackDeliveries = (unitOfWork: RelayUnitOfWork): RelayCallbackDeliveries => {
   const store = new Map<string, MutableRecord>();
@@ -56,29 +72,43 @@ export const makeRelayCallbackDeliveries = (unitOfWork: RelayUnitOfWork): RelayC
           deliveredAt: undefined,
           abandoned: false,
           lockedBy: undefined,
+          leases: 0,
         });
       }),
-    claimDue: (now, limit) =>
+    claimDue: (now, limit, leaseUntil) =>
       Effect.gen(function* () {
-        const transaction = yield* unitOfWork.requireTransaction('claimDue');
+        const transaction = yield* Effect.tapError(unitOfWork.requireTransaction('claimDue'), () =>
+          Effect.sync(() => violations.push('claimDue outside a transaction')),
+        );
+        if (!(leaseUntil.getTime() > now.getTime())) {
+          violations.push(`claimDue with a lease ending at ${leaseUntil.toISOString()}, not after now`);
+        }
         const claimed = [...store.values()]
           .filter((r) => r.deliveredAt === undefined && !r.abandoned)
           .filter((r) => r.delivery.nextAttemptAt.getTime() <= now.getTime())
           .filter((r) => r.lockedBy === undefined || r.lockedBy === transaction.id)
-          .sort((a, b) => a.delivery.nextAttemptAt.getTime() - b.delivery.nextAttemptAt.getTime())
+          .sort(earliestDueFirst)
           .slice(0, limit);
         for (const record of claimed) record.lockedBy = transaction.id;
+        transaction.onCommit(() => {
+          for (const record of claimed) {
+            record.delivery = { ...record.delivery, nextAttemptAt: leaseUntil };
+            record.leases += 1;
+          }
+        });
         transaction.onEnd(() => {
           for (const record of claimed) if (record.lockedBy === transaction.id) record.lockedBy = undefined;
         });
-        return claimed.map((r) => ({ ...r.delivery }));
+        return claimed.map((r) => ({ ...r.delivery, nextAttemptAt: leaseUntil }));
       }),
     recordTry: (deliveryId, attempt, outcome) =>
       Effect.gen(function* () {
-        const transaction = yield* unitOfWork.requireTransaction('recordTry');
+        const transaction = yield* Effect.tapError(unitOfWork.requireTransaction('recordTry'), () =>
+          Effect.sync(() => violations.push(`recordTry of ${deliveryId} outside a transaction`)),
+        );
         const record = store.get(deliveryId);
-        if (record?.lockedBy !== transaction.id) {
-          violations.push(`recordTry of ${deliveryId} without the claim's lock`);
+        if (record !== undefined && record.leases === 0) {
+          violations.push(`recordTry of ${deliveryId}, which no claim leased`);
         }
         transaction.onCommit(() => {
           if (record === undefined) return;

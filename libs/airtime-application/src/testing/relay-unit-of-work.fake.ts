@@ -18,6 +18,8 @@ export interface RelayUnitOfWork {
   readonly layer: Layer.Layer<UnitOfWork>;
   /** The caller's transaction, or a non-retryable PersistenceFailure outside one (as the real stores answer). */
   readonly requireTransaction: (operation: string) => Effect.Effect<FakeTransaction, PersistenceFailure>;
+  /** The transaction the calling fiber runs in, if any. */
+  readonly currentTransaction: Effect.Effect<FakeTransaction | undefined>;
   readonly stats: () => { readonly commits: number; readonly rollbacks: number; readonly open: number };
 }
 
@@ -74,6 +76,7 @@ export const makeRelayUnitOfWork = (): RelayUnitOfWork => {
             )
           : Effect.succeed(transaction),
       ),
+    currentTransaction: FiberRef.get(current),
     stats: () => ({ commits, rollbacks, open }),
   };
 };

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { PersistenceFailure } from '@airtime/domain';
-import { Effect, Either, Layer } from 'effect';
+import { Deferred, Effect, Either, Fiber, Layer } from 'effect';
 import {
   makeRelayCallbackDeliveries,
   makeRelayCallbackSender,
@@ -10,7 +10,13 @@ import {
 import { type CallbackDelivery, CallbackDeliveryStore, CallbackSender } from '../ports/callback-deliveries.port';
 import { CALLBACK_RETRY_DELAYS_MS } from './callback-retry.policy';
 import { verifyCallbackSignature } from './callback-signature';
-import { deliverCallbacks, type DeliverCallbacksReport } from './deliver-callbacks.use-case';
+import {
+  CALLBACK_MIN_LEASE_MS,
+  callbackLeaseMs,
+  deliverCallbacks,
+  type DeliverCallbacksOptions,
+  type DeliverCallbacksReport,
+} from './deliver-callbacks.use-case';
 
 const start = new Date('2026-12-01T10:00:00Z');
 const secret = 'whsec-acme-0123456789';
@@ -27,26 +33,56 @@ const deliveryOf = (n: number, overrides: Partial<CallbackDelivery> = {}): Omit<
   ...overrides,
 });
 
+interface Overrides {
+  readonly store?: Partial<CallbackDeliveryStore['Type']>;
+  readonly sender?: CallbackSender['Type'];
+  readonly options?: Omit<DeliverCallbacksOptions, 'batchSize'>;
+}
+
 const setup = (deliveries: readonly Omit<CallbackDelivery, 'attempts'>[]) => {
   const unitOfWork = makeRelayUnitOfWork();
   const store = makeRelayCallbackDeliveries(unitOfWork);
-  const sender = makeRelayCallbackSender();
+  const sender = makeRelayCallbackSender({ unitOfWork });
   const clock = makeRelayClock(start);
   store.setSecret('acme', secret);
   for (const delivery of deliveries) Effect.runSync(store.service.enqueue(delivery));
-  const layerWith = (overrides: { store?: Partial<CallbackDeliveryStore['Type']>; sender?: CallbackSender['Type'] }) =>
-    Layer.mergeAll(
-      unitOfWork.layer,
-      clock.layer,
-      Layer.succeed(CallbackDeliveryStore, { ...store.service, ...overrides.store }),
-      Layer.succeed(CallbackSender, overrides.sender ?? sender.service),
+  const program = (batchSize = 10, overrides: Overrides = {}) =>
+    deliverCallbacks({ batchSize, ...overrides.options }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          unitOfWork.layer,
+          clock.layer,
+          Layer.succeed(CallbackDeliveryStore, { ...store.service, ...overrides.store }),
+          Layer.succeed(CallbackSender, overrides.sender ?? sender.service),
+        ),
+      ),
     );
-  const run = (
-    batchSize = 10,
-    overrides: { store?: Partial<CallbackDeliveryStore['Type']>; sender?: CallbackSender['Type'] } = {},
-  ): Promise<Either.Either<DeliverCallbacksReport, unknown>> =>
-    Effect.runPromise(Effect.either(deliverCallbacks({ batchSize }).pipe(Effect.provide(layerWith(overrides)))));
-  return { unitOfWork, store, sender, clock, run };
+  const run = (batchSize = 10, overrides: Overrides = {}): Promise<Either.Either<DeliverCallbacksReport, unknown>> =>
+    Effect.runPromise(Effect.either(program(batchSize, overrides)));
+  /** What neither the store nor the endpoint should have seen. */
+  const violations = () => [...store.violations(), ...sender.violations()];
+  return { unitOfWork, store, sender, clock, program, run, violations };
+};
+
+/** A sender whose POSTs to `url` wait until `release` is completed; the others go to `sender`. */
+const holding = (sender: CallbackSender['Type'], url: string, release: Deferred.Deferred<void>) => {
+  const started = Effect.runSync(Deferred.make<void>());
+  const service: CallbackSender['Type'] = {
+    post: (to, body, headers) =>
+      to === url
+        ? Effect.zipRight(
+            Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(release)),
+            sender.post(to, body, headers),
+          )
+        : sender.post(to, body, headers),
+  };
+  return { service, started };
+};
+
+/** Lets the run's fibers go on until `done()` holds (or fails the test). */
+const until = async (done: () => boolean): Promise<void> => {
+  for (let turn = 0; turn < 1_000 && !done(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(done()).toBe(true);
 };
 
 const report = (claimed: number, delivered: number, failed: number, abandoned: number) =>
@@ -169,15 +205,114 @@ describe('deliverCallbacks', () => {
     expect(lookups).toBe(1);
   });
 
-  it('records nothing when the unit of work fails, so the deliveries are POSTed again later', async () => {
-    const { run, sender, store } = setup([deliveryOf(1)]);
-    const failed = await run(10, {
-      store: { recordTry: () => Effect.fail(new PersistenceFailure({ reason: 'connection lost', retryable: true })) },
-    });
-    expect(Either.isLeft(failed) && failed.left).toMatchObject({ _tag: 'PersistenceFailure' });
+  it('leases the claimed deliveries for callbackLeaseMs of the batch and timeout, or for the lease given', async () => {
+    // 40 at 16 at a time: three rounds of at most 10 s + 1 s of grace, twice over; never under the minimum
+    expect(callbackLeaseMs(40, 10_000)).toBe(3 * 11_000 * 2);
+    expect(callbackLeaseMs(100, 10_000)).toBe(7 * 11_000 * 2);
+    expect(callbackLeaseMs(1, 100)).toBe(CALLBACK_MIN_LEASE_MS);
+    const leasedFor = async (options: Omit<DeliverCallbacksOptions, 'batchSize'>): Promise<number[]> => {
+      const { program, store } = setup([deliveryOf(1), deliveryOf(2)]);
+      const release = Effect.runSync(Deferred.make<void>());
+      const held = holding(makeRelayCallbackSender().service, deliveryOf(1).url, release);
+      const fiber = Effect.runFork(program(40, { sender: held.service, options }));
+      await Effect.runPromise(Deferred.await(held.started));
+      const lease = store.record('dlv-1');
+      await Effect.runPromise(Fiber.interrupt(fiber));
+      return [(lease?.delivery.nextAttemptAt.getTime() ?? 0) - start.getTime(), lease?.leases ?? 0];
+    };
+    expect(await leasedFor({ callbackTimeoutMs: 10_000 })).toEqual([66_000, 1]);
+    expect(await leasedFor({})).toEqual([66_000, 1]); // the default timeout is 10 s
+    expect(await leasedFor({ callbackTimeoutMs: 10_000, leaseMs: 90_000 })).toEqual([90_000, 1]);
+  });
+
+  it('holds no transaction while POSTing: the claim commits first, then each try is recorded in a unit of work of its own', async () => {
+    const { run, store, unitOfWork, sender, violations } = setup([1, 2, 3].map((n) => deliveryOf(n)));
+    const seen: { open: number; commits: number; locked: number }[] = [];
+    const watching: CallbackSender['Type'] = {
+      post: (url, body, headers) =>
+        Effect.zipRight(
+          Effect.sync(() =>
+            seen.push({
+              ...unitOfWork.stats(),
+              locked: store.records().filter((r) => r.lockedBy !== undefined).length,
+            }),
+          ),
+          sender.service.post(url, body, headers),
+        ),
+    };
+    expect(await run(10, { sender: watching })).toEqual(report(3, 3, 0, 0));
+    expect(seen[0]).toEqual({ open: 0, commits: 1, rollbacks: 0, locked: 0 });
+    expect(seen.every(({ locked }) => locked === 0)).toBe(true);
+    expect(unitOfWork.stats()).toEqual({ commits: 4, rollbacks: 0, open: 0 });
+    // the endpoint saw no POST inside a transaction, the store no try outside one
+    expect(violations()).toEqual([]);
+    await run(10, { sender: watching });
+    expect(sender.violations()).toEqual([]);
+  });
+
+  it('a slow receiver delays no other record: the others are recorded while its POST waits', async () => {
+    const { program, sender, store, violations } = setup([1, 2, 3, 4].map((n) => deliveryOf(n)));
+    const release = Effect.runSync(Deferred.make<void>());
+    const slow = holding(sender.service, deliveryOf(1).url, release);
+    const fiber = Effect.runFork(program(10, { sender: slow.service }));
+    await until(() => [2, 3, 4].every((n) => store.record(`dlv-${n}`)?.deliveredAt !== undefined));
     expect(store.record('dlv-1')?.tries).toEqual([]);
+    Effect.runSync(Deferred.succeed(release, undefined));
+    expect(await Effect.runPromise(Fiber.join(fiber))).toEqual({ claimed: 4, delivered: 4, failed: 0, abandoned: 0 });
+    expect(store.record('dlv-1')?.deliveredAt).toBeDefined();
+    expect(violations()).toEqual([]);
+  });
+
+  it('counts a POST that outlives the sender timeout by the grace as no answer, and tries it again later', async () => {
+    const { run, store } = setup([deliveryOf(1)]);
+    const never: CallbackSender['Type'] = { post: () => Effect.never };
+    expect(await run(10, { sender: never, options: { callbackTimeoutMs: 20 } })).toEqual(report(1, 0, 1, 0));
+    expect(store.record('dlv-1')?.tries).toEqual([
+      { at: start, durationMs: 1_020, status: null, error: 'no answer within 20 ms' },
+    ]);
+    expect(store.record('dlv-1')?.delivery.nextAttemptAt.getTime()).toBe(start.getTime() + 10_000);
+  });
+
+  it('POSTs again, once the lease ends, a delivery whose dispatcher died between the claim and the record', async () => {
+    const { program, run, sender, store, clock, violations } = setup([deliveryOf(1), deliveryOf(2)]);
+    const release = Effect.runSync(Deferred.make<void>());
+    const slow = holding(sender.service, deliveryOf(1).url, release);
+    const fiber = Effect.runFork(program(10, { sender: slow.service }));
+    await Effect.runPromise(Deferred.await(slow.started));
+    await until(() => store.record('dlv-2')?.deliveredAt !== undefined);
+    await Effect.runPromise(Fiber.interrupt(fiber)); // the process dies mid-POST
+    expect(store.record('dlv-1')?.tries).toEqual([]);
+
+    const leaseMs = callbackLeaseMs(10, 10_000);
+    expect(await run()).toEqual(report(0, 0, 0, 0)); // still leased: no other dispatcher takes it
+    clock.advance(leaseMs - 1);
+    expect(await run()).toEqual(report(0, 0, 0, 0));
+    clock.advance(1);
     expect(await run()).toEqual(report(1, 1, 0, 0));
-    expect(sender.posts()).toHaveLength(2);
+    const toDlv1 = sender.posts().filter((p) => p.url === deliveryOf(1).url);
+    expect(toDlv1.map((p) => p.headers['X-Airtime-Event-Id'])).toEqual(['evt-1']); // the held one never reached it
+    expect(store.record('dlv-1')?.tries).toHaveLength(1);
+    expect(store.record('dlv-2')?.tries).toHaveLength(1);
+    expect(violations()).toEqual([]);
+  });
+
+  it('records the others when one record fails, fails the run, and POSTs the unrecorded one again after the lease', async () => {
+    const { run, sender, store, clock } = setup([deliveryOf(1), deliveryOf(2)]);
+    const failed = await run(10, {
+      store: {
+        recordTry: (id, attempt, outcome) =>
+          id === 'dlv-1'
+            ? Effect.fail(new PersistenceFailure({ reason: 'connection lost', retryable: true }))
+            : store.service.recordTry(id, attempt, outcome),
+      },
+    });
+    expect(Either.isLeft(failed) && failed.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: true });
+    expect(store.record('dlv-1')?.tries).toEqual([]);
+    expect(store.record('dlv-2')?.deliveredAt).toBeDefined();
+    expect(await run()).toEqual(report(0, 0, 0, 0));
+    clock.advance(callbackLeaseMs(10, 10_000));
+    expect(await run()).toEqual(report(1, 1, 0, 0));
+    expect(sender.posts().map((p) => p.headers['X-Airtime-Event-Id'])).toEqual(['evt-1', 'evt-2', 'evt-1']);
   });
 
   it('two dispatchers at once never POST the same delivery twice', async () => {

@@ -31,11 +31,25 @@ export interface CallbackTry {
 export interface CallbackDeliveryStoreService {
   /** Adds a delivery (joins the caller's unit of work); a second one for the same (event, URL) is a no-op. */
   readonly enqueue: (delivery: Omit<CallbackDelivery, 'attempts'>) => Effect.Effect<void, PersistenceFailure>;
-  /** Locks due, undelivered, unabandoned deliveries no other dispatcher holds (inside a unit of work). */
-  readonly claimDue: (now: Date, limit: number) => Effect.Effect<readonly CallbackDelivery[], PersistenceFailure>;
   /**
-   * Records a try: delivered (2xx), or failed with the next try's time, or
-   * abandoned when `nextAttemptAt` is undefined after a failure.
+   * Leases up to `limit` due (next try at or before `now`), undelivered,
+   * unabandoned deliveries no other dispatcher is claiming, earliest due
+   * first: their next try's time becomes `leaseUntil` (after `now`), so no
+   * other claim takes them before then, and they are returned as leased
+   * (`nextAttemptAt` = `leaseUntil`). One short step: run it in a unit of
+   * work of its own, never one that stays open during the POSTs. A
+   * delivery whose try is never recorded (the dispatcher died) is due again
+   * when the lease ends.
+   */
+  readonly claimDue: (
+    now: Date,
+    limit: number,
+    leaseUntil: Date,
+  ) => Effect.Effect<readonly CallbackDelivery[], PersistenceFailure>;
+  /**
+   * Records a try (in a short unit of work of its own): delivered (2xx), or
+   * failed with the next try's time, or abandoned when `nextAttemptAt` is
+   * undefined after a failure. It ends the delivery's lease.
    */
   readonly recordTry: (
     deliveryId: string,

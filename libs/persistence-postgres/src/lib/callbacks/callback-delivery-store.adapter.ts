@@ -7,10 +7,10 @@ import {
   type CallbackTry,
 } from '@airtime/application';
 import { PersistenceFailure } from '@airtime/domain';
-import { Effect, Either, FiberRef, Layer, Option, Schema } from 'effect';
+import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { decodeStored, isoOf, storableText } from '../shared/codec-support';
-import { currentManager, sql } from '../unit-of-work/sql';
+import { sql } from '../unit-of-work/sql';
 
 /** The most deliveries one claim returns. */
 export const MAX_CALLBACK_BATCH = 1000;
@@ -81,14 +81,17 @@ const tryProblem = (attempt: CallbackTry): string | undefined =>
 
 /**
  * Callback deliveries on PostgreSQL. Every statement joins the current unit
- * of work: `enqueue` writes a delivery with the event that owes it (a second
- * one for the same event and URL is a no-op); `claimDue` locks the due,
- * pending deliveries no other dispatcher holds (`FOR UPDATE SKIP LOCKED`,
- * earliest due first) and must run inside a unit of work, whose end frees
- * them; `recordTry` appends the try (numbered from 1) and moves the
- * delivery: delivered, scheduled again, or abandoned. Rows that do not
- * decode are non-retryable `PersistenceFailure`s. Secrets are never part of
- * a failure's reason.
+ * of work if there is one: `enqueue` writes a delivery with the event that
+ * owes it (a second one for the same event and URL is a no-op); `claimDue`
+ * leases the due, pending deliveries no other claim is taking, earliest due
+ * first, in one statement (`FOR UPDATE SKIP LOCKED`, then their
+ * `next_attempt_at` set to the lease's end, so later claims pass them by
+ * until it ends; the row locks last only as long as the claim's
+ * transaction, which the dispatcher keeps short); `recordTry` appends the
+ * try (numbered from 1) and moves the delivery: delivered, scheduled again,
+ * or abandoned, which ends the lease. Rows that do not decode are
+ * non-retryable `PersistenceFailure`s. Secrets are never part of a
+ * failure's reason.
  */
 export const makeCallbackDeliveryStore = (dataSource: DataSource): CallbackDeliveryStoreService => ({
   enqueue: (delivery) =>
@@ -116,26 +119,35 @@ export const makeCallbackDeliveryStore = (dataSource: DataSource): CallbackDeliv
       );
     }),
 
-  claimDue: (now, limit) =>
+  claimDue: (now, limit, leaseUntil) =>
     Effect.gen(function* () {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CALLBACK_BATCH) {
         return yield* refuse(
           `callback batch limit must be an integer from 1 to ${MAX_CALLBACK_BATCH}, got ${String(limit)}`,
         );
       }
-      if ((yield* FiberRef.get(currentManager)) === undefined) {
-        return yield* refuse('claimDue must run inside a unit of work (its row locks end with the transaction)');
-      }
       const at = yield* isoOf(now, 'the time deliveries are due by');
+      const until = yield* isoOf(leaseUntil, 'the end of the lease of claimed deliveries');
+      if (!(leaseUntil.getTime() > now.getTime())) {
+        return yield* refuse(`the lease of claimed deliveries must end after now (${at}), not at ${until}`);
+      }
       const rows = yield* sql(
         dataSource,
-        `SELECT id, event_id, top_up_id, account_id, url, body, attempts, next_attempt_at, created_at
-         FROM callback_deliveries
-         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1::timestamptz
-         ORDER BY next_attempt_at, id
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED`,
-        [at, limit],
+        `WITH due AS (
+           SELECT id, next_attempt_at AS due_at
+           FROM callback_deliveries
+           WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1::timestamptz
+           ORDER BY next_attempt_at, id
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED),
+         leased AS (
+           UPDATE callback_deliveries AS delivery SET next_attempt_at = $3::timestamptz
+           FROM due WHERE delivery.id = due.id
+           RETURNING delivery.id, delivery.event_id, delivery.top_up_id, delivery.account_id, delivery.url,
+                     delivery.body, delivery.attempts, delivery.next_attempt_at, delivery.created_at, due.due_at)
+         SELECT id, event_id, top_up_id, account_id, url, body, attempts, next_attempt_at, created_at
+         FROM leased ORDER BY due_at, id`,
+        [at, limit, until],
       );
       return yield* Either.all(rows.map(deliveryOf));
     }),

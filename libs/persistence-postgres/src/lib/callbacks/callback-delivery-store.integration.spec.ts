@@ -1,8 +1,10 @@
-import { type CallbackDelivery, CallbackDeliveryStore } from '@airtime/application';
-import { createTopUp } from '@airtime/domain';
+import { type CallbackDelivery, CallbackDeliveryStore, CallbackSender, deliverCallbacks } from '@airtime/application';
+import { makeRelayCallbackSender, makeRelayClock } from '@airtime/application/testing';
+import { createTopUp, UnitOfWork } from '@airtime/domain';
 import { sampleNewTopUp } from '@airtime/domain/testing';
-import { Deferred, Effect, Either, Option } from 'effect';
+import { Deferred, Effect, Either, Layer, Option } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { makeDataSource } from '../data-source';
 import { makeTopUpRepository } from '../top-ups/top-up-repository.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import {
@@ -21,6 +23,8 @@ const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefin
 const t0 = new Date(Date.UTC(2025, 0, 1, 12));
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const MINUTE = 60_000;
+/** The lease of the claims below. */
+const LEASE = 30_000;
 const TOP_UP = 'topup-1';
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -41,7 +45,9 @@ describe('callback deliveries on PostgreSQL', () => {
   let db: TestDatabase;
   const store = () => makeCallbackDeliveryStore(db.dataSource);
   const unitOfWork = () => makeUnitOfWork(db.dataSource);
-  const claim = (now: Date, limit = 100) => run(unitOfWork().transactionally(store().claimDue(now, limit)));
+  const leaseOf = (now: Date) => new Date(now.getTime() + LEASE);
+  const claim = (now: Date, limit = 100) =>
+    run(unitOfWork().transactionally(store().claimDue(now, limit, leaseOf(now))));
   const tries = async (deliveryId: string) =>
     (await db.dataSource.query(
       `SELECT number, status, error, duration_ms FROM callback_delivery_tries WHERE delivery_id = $1 ORDER BY number`,
@@ -71,9 +77,14 @@ describe('callback deliveries on PostgreSQL', () => {
     await run(store().enqueue(delivery('d1-again', { eventId: 'event-d1', body: '{"other":true}' })));
     await run(store().enqueue(delivery('d2', { eventId: 'event-d1', url: 'https://other.example/cb' })));
     expect(ids(await claim(t0))).toEqual(['d2']);
+    // returned as leased: the next try's time is the lease's end
     expect(await claim(at(MINUTE))).toEqual([
-      { ...delivery('d2', { eventId: 'event-d1', url: 'https://other.example/cb' }), attempts: 0 },
-      { ...delivery('d1', { nextAttemptAt: at(MINUTE) }), attempts: 0 },
+      {
+        ...delivery('d2', { eventId: 'event-d1', url: 'https://other.example/cb' }),
+        attempts: 0,
+        nextAttemptAt: at(MINUTE + LEASE),
+      },
+      { ...delivery('d1'), attempts: 0, nextAttemptAt: at(MINUTE + LEASE) },
     ]);
   });
 
@@ -104,23 +115,67 @@ describe('callback deliveries on PostgreSQL', () => {
     expect(ids(await claim(at(MINUTE)))).toEqual([]);
   });
 
-  it('claims the earliest due first, up to the limit, and only inside a unit of work', async () => {
+  it('claims the earliest due first, up to the limit, and refuses a bad limit or a lease not after now', async () => {
     await run(store().enqueue(delivery('late', { nextAttemptAt: at(2 * MINUTE) })));
     await run(store().enqueue(delivery('b', { nextAttemptAt: at(MINUTE) })));
     await run(store().enqueue(delivery('a', { nextAttemptAt: at(MINUTE) })));
     await run(store().enqueue(delivery('first', { nextAttemptAt: t0 })));
     expect(ids(await claim(at(MINUTE), 2))).toEqual(['first', 'a']);
-    expect(ids(await claim(at(2 * MINUTE)))).toEqual(['first', 'a', 'b', 'late']);
-    expect(await failureOf(store().claimDue(t0, 10))).toMatchObject({
-      retryable: false,
-      reason: expect.stringMatching(/inside a unit of work/),
-    });
+    expect(ids(await claim(at(MINUTE)))).toEqual(['b']);
+    // the three leases ended at MINUTE + LEASE: due before 'late', then by id
+    expect(ids(await claim(at(2 * MINUTE)))).toEqual(['a', 'b', 'first', 'late']);
     for (const limit of [0, 1001, 1.5]) {
-      expect(await failureOf(unitOfWork().transactionally(store().claimDue(t0, limit)))).toMatchObject({
+      expect(await failureOf(store().claimDue(t0, limit, at(LEASE)))).toMatchObject({
         retryable: false,
         reason: `callback batch limit must be an integer from 1 to 1000, got ${limit}`,
       });
     }
+    for (const leaseUntil of [t0, at(-1)]) {
+      expect(await failureOf(store().claimDue(t0, 10, leaseUntil))).toMatchObject({
+        retryable: false,
+        reason: expect.stringMatching(/^the lease of claimed deliveries must end after now/),
+      });
+    }
+    expect(await failureOf(store().claimDue(t0, 10, new Date(Number.NaN)))).toMatchObject({ retryable: false });
+  });
+
+  it('leases what it claims: a second claim passes the leased deliveries by, and takes them again once the lease ends', async () => {
+    await run(store().enqueue(delivery('d1', { nextAttemptAt: t0 })));
+    await run(store().enqueue(delivery('d2', { nextAttemptAt: at(1) })));
+    const [leased] = await claim(t0, 1);
+    expect(leased).toMatchObject({ id: 'd1', attempts: 0, nextAttemptAt: at(LEASE) });
+    expect(await stateOf('d1')).toMatchObject({ next_attempt_at: at(LEASE), attempts: 0, delivered_at: null });
+    // committed: the lease holds without any lock or open transaction
+    expect(ids(await claim(at(1)))).toEqual(['d2']);
+    expect(ids(await claim(at(LEASE - 1)))).toEqual([]);
+    // the dispatcher died without recording a try: due again at the lease's end, earliest first
+    expect(ids(await claim(at(LEASE)))).toEqual(['d1']);
+    expect(ids(await claim(at(LEASE + 1)))).toEqual(['d2']);
+    expect(await tries('d1')).toEqual([]);
+    // recording a try ends the lease
+    await run(
+      store().recordTry(
+        'd1',
+        { at: at(LEASE), durationMs: 3, status: 500, error: 'HTTP 500' },
+        { delivered: false, nextAttemptAt: at(LEASE + 10_000) },
+      ),
+    );
+    expect(await stateOf('d1')).toMatchObject({ next_attempt_at: at(LEASE + 10_000), attempts: 1 });
+    // a claim outside a unit of work is one statement: it leases all the same
+    expect(ids(await run(store().claimDue(at(LEASE + 10_000), 10, at(3 * LEASE))))).toEqual(['d1']);
+    expect(await stateOf('d1')).toMatchObject({ next_attempt_at: at(3 * LEASE) });
+  });
+
+  it('a claim that rolls back leases nothing', async () => {
+    await run(store().enqueue(delivery('d1')));
+    const failure = await failureOf(
+      unitOfWork().transactionally(
+        Effect.zipRight(store().claimDue(t0, 10, at(LEASE)), Effect.fail('the dispatcher failed' as const)),
+      ),
+    );
+    expect(failure).toBe('the dispatcher failed');
+    expect(await stateOf('d1')).toMatchObject({ next_attempt_at: t0 });
+    expect(ids(await claim(t0))).toEqual(['d1']);
   });
 
   it('never gives one delivery to two dispatchers claiming at once', async () => {
@@ -131,7 +186,7 @@ describe('callback deliveries on PostgreSQL', () => {
     const first = run(
       unitOfWork().transactionally(
         Effect.gen(function* () {
-          const claimed = yield* store().claimDue(at(MINUTE), 4);
+          const claimed = yield* store().claimDue(at(MINUTE), 4, leaseOf(at(MINUTE)));
           yield* Deferred.succeed(firstClaimed, claimed);
           yield* Deferred.await(release);
           return claimed;
@@ -144,35 +199,39 @@ describe('callback deliveries on PostgreSQL', () => {
     await first;
     expect(ids(claimedByFirst)).toEqual(['c0', 'c1', 'c2', 'c3']);
     expect(ids(claimedBySecond)).toEqual(['c4', 'c5', 'c6', 'c7']);
+    // both committed their leases: only the rest is left
+    expect(ids(await claim(at(MINUTE)))).toEqual(['c8', 'c9']);
   });
 
-  it('delivers every callback exactly once with four dispatchers racing', async () => {
+  it('delivers every callback exactly once with four dispatchers racing, POSTing outside any transaction', async () => {
     const count = 120;
     for (let index = 0; index < count; index += 1)
       await run(store().enqueue(delivery(`r${String(index).padStart(3, '0')}`, { nextAttemptAt: at(index % 5) })));
     const posted: string[] = [];
     const dispatcher = async () => {
       for (;;) {
-        const batch = await run(
-          unitOfWork().transactionally(
-            Effect.gen(function* () {
-              const claimed = yield* store().claimDue(at(MINUTE), 7);
-              yield* Effect.sleep(1);
-              for (const { id } of claimed) {
-                posted.push(id);
-                yield* store().recordTry(id, { at: at(MINUTE), durationMs: 3, status: 204 }, { delivered: true });
-              }
-              return claimed;
-            }),
-          ),
-        );
+        const batch = await claim(at(MINUTE), 7);
         if (batch.length === 0) return;
+        await Promise.all(
+          batch.map(async ({ id }) => {
+            await new Promise((resolve) => setTimeout(resolve, 1)); // the POST
+            posted.push(id);
+            await run(
+              unitOfWork().transactionally(
+                store().recordTry(id, { at: at(MINUTE), durationMs: 3, status: 204 }, { delivered: true }),
+              ),
+            );
+          }),
+        );
       }
     };
     await Promise.all([dispatcher(), dispatcher(), dispatcher(), dispatcher()]);
     expect(posted).toHaveLength(count);
     expect(new Set(posted).size).toBe(count);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM callback_delivery_tries`)).toEqual([{ n: count }]);
+    expect(
+      await db.dataSource.query(`SELECT count(*)::int AS n FROM callback_deliveries WHERE delivered_at IS NULL`),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('records each try: failed and scheduled again, then delivered; a delivered one is not offered again', async () => {
@@ -186,7 +245,7 @@ describe('callback deliveries on PostgreSQL', () => {
     );
     expect(ids(await claim(at(9_999)))).toEqual([]);
     const [again] = await claim(at(10_000));
-    expect(again).toMatchObject({ id: 'd1', attempts: 1, nextAttemptAt: at(10_000) });
+    expect(again).toMatchObject({ id: 'd1', attempts: 1, nextAttemptAt: at(10_000 + LEASE) });
     await run(
       store().recordTry(
         'd1',
@@ -272,12 +331,14 @@ describe('callback deliveries on PostgreSQL', () => {
   it('reads a delivery that does not decode as a non-retryable failure naming it', async () => {
     await run(store().enqueue(delivery('d1')));
     await db.dataSource.query(`UPDATE callback_deliveries SET body = 'not json' WHERE id = 'd1'`);
-    const failure = await failureOf(unitOfWork().transactionally(store().claimDue(at(MINUTE), 10)));
+    const failure = await failureOf(unitOfWork().transactionally(store().claimDue(at(MINUTE), 10, at(2 * MINUTE))));
     expect(failure).toMatchObject({
       _tag: 'PersistenceFailure',
       retryable: false,
       reason: expect.stringMatching(/^callback delivery d1 does not decode: body /),
     });
+    // the claim's unit of work rolled back: no lease taken
+    expect(await stateOf('d1')).toMatchObject({ next_attempt_at: t0 });
   });
 
   it('keeps signing secrets per account: none until set, then the latest, never shown in a failure', async () => {
@@ -313,9 +374,49 @@ describe('callback deliveries on PostgreSQL', () => {
     expect(corrupt?.reason).not.toContain('weak-key');
   });
 
+  it('with deliverCallbacks, POSTs slower than the idle-in-transaction timeout are all recorded, each once', async () => {
+    // a session idle inside a transaction for 300 ms is ended by the server
+    const strict = makeDataSource({ ...db.config, poolSize: 4, idleInTransactionTimeoutMs: 300 });
+    await strict.initialize();
+    try {
+      await run(setCallbackSigningSecret(strict, 'account-1', SECRET));
+      for (let index = 0; index < 6; index += 1)
+        await run(makeCallbackDeliveryStore(strict).enqueue(delivery(`s${index}`)));
+      const endpoint = makeRelayCallbackSender();
+      const slow: CallbackSender['Type'] = {
+        post: (url, body, headers) =>
+          Effect.zipRight(Effect.sleep('700 millis'), endpoint.service.post(url, body, headers)),
+      };
+      const report = await run(
+        deliverCallbacks({ batchSize: 6 }).pipe(
+          Effect.provide(
+            Layer.mergeAll(
+              Layer.succeed(UnitOfWork, makeUnitOfWork(strict)),
+              callbackDeliveryStoreLayer(strict),
+              Layer.succeed(CallbackSender, slow),
+              makeRelayClock(t0).layer,
+            ),
+          ),
+        ),
+      );
+      expect(report).toEqual({ claimed: 6, delivered: 6, failed: 0, abandoned: 0 });
+      expect(endpoint.posts()).toHaveLength(6);
+      expect(
+        await db.dataSource.query(
+          `SELECT count(*)::int AS tries, count(DISTINCT delivery_id)::int AS deliveries FROM callback_delivery_tries`,
+        ),
+      ).toEqual([{ tries: 6, deliveries: 6 }]);
+      expect(ids(await claim(at(60 * MINUTE)))).toEqual([]);
+    } finally {
+      await strict.destroy();
+    }
+  });
+
   it("is the application's CallbackDeliveryStore through callbackDeliveryStoreLayer", async () => {
     const program = Effect.flatMap(CallbackDeliveryStore, (deliveries) =>
-      unitOfWork().transactionally(Effect.zipRight(deliveries.enqueue(delivery('d1')), deliveries.claimDue(t0, 10))),
+      unitOfWork().transactionally(
+        Effect.zipRight(deliveries.enqueue(delivery('d1')), deliveries.claimDue(t0, 10, at(LEASE))),
+      ),
     );
     expect(ids(await run(Effect.provide(program, callbackDeliveryStoreLayer(db.dataSource))))).toEqual(['d1']);
   });
