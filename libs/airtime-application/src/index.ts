@@ -133,6 +133,11 @@ export {
   type DeliverCallbacksReport,
   CALLBACK_EVENT_ID_HEADER,
   CALLBACK_CONCURRENCY,
+  DEFAULT_CALLBACK_POST_TIMEOUT_MS,
+  CALLBACK_POST_GRACE_MS,
+  CALLBACK_LEASE_MARGIN,
+  CALLBACK_MIN_LEASE_MS,
+  callbackLeaseMs,
   callbackHeaders,
   deliverCallbacks,
 } from './lib/deliver-callbacks/deliver-callbacks.use-case';
