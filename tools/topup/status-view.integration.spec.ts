@@ -1,6 +1,6 @@
 // loadStatusView on PostgreSQL (a database of this file's own): a top-up
 // stored through the adapters is read back with its attempts' exchanges,
-// its journal rows, its events, its callbacks and its account's balances;
+// its journal rows, its events (in the order they were appended), its callbacks and its account's balances;
 // another top-up's rows never show; an unknown top-up is none.
 import {
   type Attempt,
@@ -164,4 +164,24 @@ it('finds the same top-up by id, and nothing for an unknown one', async () => {
     loadStatusView(database.dataSource, { by: 'externalId', accountId: 'acme', externalId: 'demo-1' }),
   );
   expect(Option.isNone(otherAccount)).toBe(true);
+}, 30_000);
+
+it('lists the events in the order they were appended (the outbox sequence), not by time or id', async () => {
+  const { dataSource } = database;
+  await run(makeTopUpRepository(dataSource).insert(topUpNamed('topup-3', 'demo-3')));
+  const outbox = makeOutbox(dataSource);
+  // one change's two events share a time; a later append can carry an earlier time (another process's clock)
+  for (const [id, occurredAt] of [
+    ['topup-3-z-first', at(3)],
+    ['topup-3-a-second', at(3)],
+    ['topup-3-appended-last', at(1)],
+  ] as const) {
+    await run(outbox.append({ id, type: 'topup.updated', aggregateId: 'topup-3', payload: {}, occurredAt }));
+  }
+  const view = Option.getOrThrow(await run(loadStatusView(dataSource, { by: 'id', topUpId: 'topup-3' })));
+  expect(view.events.map((event) => event.id)).toEqual([
+    'topup-3-z-first',
+    'topup-3-a-second',
+    'topup-3-appended-last',
+  ]);
 }, 30_000);

@@ -2,8 +2,8 @@
 // top-up through the TopUpRepository adapter, its provider exchanges through
 // the TransferLog adapter, and with plain SQL where no port reads them: its
 // ledger journal rows (reference = the top-up id), its events (the outbox,
-// aggregate id = the top-up id), its callback deliveries, and its account's
-// balances now.
+// aggregate id = the top-up id, in publishing order), its callback
+// deliveries, and its account's balances now.
 import type { StoredExchange } from '@airtime/application';
 import { type PersistenceFailure, type TopUp } from '@airtime/domain';
 import { makeTopUpRepository, makeTransferLog, sql } from '@airtime/persistence-postgres';
@@ -96,9 +96,10 @@ export const JOURNAL_OF_TOP_UP = `
          holding_delta_minor::text, created_at
     FROM ledger_journal WHERE reference = $1 ORDER BY sequence`;
 
+/** The top-up's events in the order they were appended, which is the order they are published (`sequence`). */
 export const EVENTS_OF_TOP_UP = `
   SELECT id, type, occurred_at, sent_at, publish_attempts
-    FROM outbox WHERE aggregate_id = $1 ORDER BY occurred_at, id`;
+    FROM outbox WHERE aggregate_id = $1 ORDER BY sequence`;
 
 /** The callbacks owed to the caller for the top-up's events (`callback_deliveries`). */
 export const CALLBACKS_OF_TOP_UP = `
