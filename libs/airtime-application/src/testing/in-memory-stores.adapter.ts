@@ -200,6 +200,19 @@ export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUp
   findByTopUpId: (topUpId) => database.read((tables) => Option.fromNullable(tables.requests.get(topUpId))),
 });
 
+/** The most deliveries one claim returns (as on PostgreSQL). */
+const MAX_CALLBACK_BATCH = 1000;
+
+const isValidTime = (time: Date): boolean => time instanceof Date && !Number.isNaN(time.getTime());
+
+/**
+ * Callback deliveries as on PostgreSQL: `claimDue` leases the due, pending
+ * deliveries (earliest due first, then by id): their next try's time becomes
+ * `leaseUntil`, so later claims pass them by until the lease ends, and they
+ * are returned as leased; `recordTry` moves the delivery on (delivered,
+ * scheduled again, or abandoned), which ends the lease. A delivery already
+ * delivered or abandoned keeps that state; its try is recorded all the same.
+ */
 export const makeInMemoryCallbackDeliveryStore = (database: InMemoryDatabase): CallbackDeliveryStoreService => ({
   enqueue: (delivery) =>
     database.update((tables) => {
@@ -211,31 +224,61 @@ export const makeInMemoryCallbackDeliveryStore = (database: InMemoryDatabase): C
       deliveries.set(delivery.id, { delivery: { ...delivery, attempts: 0 }, tries: [], state: 'PENDING' });
       return [undefined, { ...tables, deliveries }] as const;
     }),
-  claimDue: (now, limit) =>
-    database.read((tables) =>
-      [...tables.deliveries.values()]
+  claimDue: (now, limit, leaseUntil) => {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CALLBACK_BATCH) {
+      return Effect.fail(
+        refused(`callback batch limit must be an integer from 1 to ${MAX_CALLBACK_BATCH}, got ${String(limit)}`),
+      );
+    }
+    if (!isValidTime(now) || !isValidTime(leaseUntil)) {
+      return Effect.fail(refused('the time deliveries are due by and the end of their lease must be valid times'));
+    }
+    if (!(leaseUntil.getTime() > now.getTime())) {
+      return Effect.fail(
+        refused(
+          `the lease of claimed deliveries must end after now (${now.toISOString()}), not at ${leaseUntil.toISOString()}`,
+        ),
+      );
+    }
+    return database.update((tables) => {
+      const due = [...tables.deliveries.values()]
         .filter((record) => record.state === 'PENDING' && record.delivery.nextAttemptAt <= now)
-        .sort((a, b) => byTime(a.delivery.nextAttemptAt, b.delivery.nextAttemptAt))
-        .slice(0, limit)
-        .map((record) => record.delivery),
-    ),
+        .sort(
+          (a, b) =>
+            byTime(a.delivery.nextAttemptAt, b.delivery.nextAttemptAt) || (a.delivery.id < b.delivery.id ? -1 : 1),
+        )
+        .slice(0, limit);
+      const deliveries = new Map(tables.deliveries);
+      const leased = due.map((record) => {
+        const delivery = { ...record.delivery, nextAttemptAt: leaseUntil };
+        deliveries.set(delivery.id, { ...record, delivery });
+        return delivery;
+      });
+      return [leased, { ...tables, deliveries }] as const;
+    });
+  },
   recordTry: (deliveryId, attempt, outcome) =>
     write(database, (tables) => {
       const record = tables.deliveries.get(deliveryId);
       if (record === undefined) return Either.left(refused(`no callback delivery ${deliveryId}`));
       const deliveries = new Map(tables.deliveries);
-      const attempts = record.delivery.attempts + 1;
+      const pending = record.state === 'PENDING';
+      const scheduled = pending && !outcome.delivered ? outcome.nextAttemptAt : undefined;
       deliveries.set(deliveryId, {
         delivery: {
           ...record.delivery,
-          attempts,
-          nextAttemptAt:
-            !outcome.delivered && outcome.nextAttemptAt !== undefined
-              ? outcome.nextAttemptAt
-              : record.delivery.nextAttemptAt,
+          attempts: record.delivery.attempts + 1,
+          // PostgreSQL clears the time of a delivery no longer pending; here it keeps the try's time
+          nextAttemptAt: scheduled ?? (pending ? attempt.at : record.delivery.nextAttemptAt),
         },
         tries: [...record.tries, attempt],
-        state: outcome.delivered ? 'DELIVERED' : outcome.nextAttemptAt === undefined ? 'ABANDONED' : 'PENDING',
+        state: !pending
+          ? record.state
+          : outcome.delivered
+            ? 'DELIVERED'
+            : scheduled === undefined
+              ? 'ABANDONED'
+              : 'PENDING',
       });
       return Either.right({ ...tables, deliveries });
     }),
