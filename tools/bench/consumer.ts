@@ -7,10 +7,19 @@
 //      quorum queue) and consumed and acked by a bare amqplib consumer;
 //   2. consumer, in-process simulator, zero latency;
 //   3. consumer, DVS simulator over HTTP answering after 3 s, many in flight.
-// Settings: DATABASE_URL (server), AMQP_URL, BENCH_BROKER_MESSAGES (5000),
-// BENCH_FAST_TOP_UPS (2000), BENCH_SLOW_TOP_UPS (3000), BENCH_LATENCY_MS
-// (3000), BENCH_PREFETCH (fast run, default the consumer's 50),
-// BENCH_SLOW_PREFETCH (2000), BENCH_ONLY (broker|fast|slow, comma list).
+// Each consumer run prints its phases (every command a top-up, every first
+// send answered, every top-up final), the sends in flight at most, RSS and
+// V8 heap, CPU of the consumer and of PostgreSQL per top-up, commits per
+// top-up, and the fault specs' checks on the run.
+// Settings: DATABASE_URL (server), AMQP_URL, BENCH_ONLY (broker,fast,slow),
+// BENCH_BROKER_MESSAGES (5000), BENCH_FAST_TOP_UPS (2000), BENCH_PREFETCH
+// (fast run; default the consumer's 50), BENCH_SLOW_TOP_UPS (1500),
+// BENCH_SLOW_PREFETCH (2000), BENCH_LATENCY_MS (3000),
+// BENCH_PROVIDER_TIMEOUT_MS, BENCH_STALLED_AFTER_MS, BENCH_SLOW_POOL_SIZE
+// (20), BENCH_SLOW_TIMEOUT_MS (180000), BENCH_CONSUMER_ENTRY (bundle: main.ts
+// bundled by esbuild; build: tsc's dist/apps/consumer/main.js, made by
+// `npm run consumer:build`), BENCH_CONSUMER_NODE_ARGS (e.g.
+// "--max-old-space-size=200").
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +30,7 @@ import * as amqp from 'amqplib';
 // the benchmark drives the consumer through the fault specs' harness (one copy); tools may not import an app
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
+  builtConsumerEntry,
   bundledConsumerEntry,
   type ConsumerEntry,
   type ConsumerProcess,
@@ -29,6 +39,15 @@ import {
 } from '../../apps/consumer/src/faults/consumer-process.fixture';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
+  doubleSends,
+  ledgerViolations,
+  lostTopUps,
+  type ProviderSideTransaction,
+  resendsWithoutStatusQuery,
+} from '../../apps/consumer/src/faults/top-up-flow.queries';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  FINAL_STATUS_CLASSES,
   openTopUpWorld,
   topUpCommandBatch,
   type TopUpWorld,
@@ -42,19 +61,32 @@ const setting = (name: string, fallback: number): number => {
 
 const BROKER_MESSAGES = setting('BENCH_BROKER_MESSAGES', 5_000);
 const FAST_TOP_UPS = setting('BENCH_FAST_TOP_UPS', 2_000);
-const SLOW_TOP_UPS = setting('BENCH_SLOW_TOP_UPS', 3_000);
+const SLOW_TOP_UPS = setting('BENCH_SLOW_TOP_UPS', 1_500);
 const LATENCY_MS = setting('BENCH_LATENCY_MS', 3_000);
 const FAST_PREFETCH = process.env['BENCH_PREFETCH'];
 const SLOW_PREFETCH = setting('BENCH_SLOW_PREFETCH', 2_000);
+const SLOW_TIMEOUT_MS = setting('BENCH_SLOW_TIMEOUT_MS', 180_000);
+const SLOW_POOL_SIZE = setting('BENCH_SLOW_POOL_SIZE', 20);
+/** Node flags of the consumer process, e.g. `--max-old-space-size=200` (default none). */
+const CONSUMER_NODE_ARGS = (process.env['BENCH_CONSUMER_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'broker,fast,slow').split(','));
 const ACCOUNT = 'bench-account';
 /**
  * The send's answer is the provider's acceptance (CONFIRMED); the final
  * status comes from a status query once the top-up has waited
  * STALLED_AFTER_MS (no provider callbacks reach the consumer), so the loops
- * run often and take big batches.
+ * run often and take big batches. A top-up counts as stalled only after its
+ * send has surely ended (answered or timed out): the slow run's provider
+ * timeout is BENCH_PROVIDER_TIMEOUT_MS (default latency + 5 s), its stalled
+ * time BENCH_STALLED_AFTER_MS (default that timeout + 2 s). With a thousand
+ * commands at once, waiting for one of the pool's connections counts against
+ * DATABASE_CONNECT_TIMEOUT_MS (pg's connectionTimeoutMillis, default 5 s):
+ * the slow run gives the pool BENCH_SLOW_POOL_SIZE connections (20) and 60 s.
  */
-const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500', STALLED_AFTER_MS: '1000' };
+const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
+const FAST_STALLED_AFTER_MS = 1_000;
+const PROVIDER_TIMEOUT_MS = setting('BENCH_PROVIDER_TIMEOUT_MS', LATENCY_MS + 5_000);
+const SLOW_STALLED_AFTER_MS = setting('BENCH_STALLED_AFTER_MS', PROVIDER_TIMEOUT_MS + 2_000);
 
 const MB = 1024 * 1024;
 
@@ -140,6 +172,8 @@ interface ConsumerFigures {
   readonly peakInFlight: number;
   readonly peakRssBytes: number;
   readonly idleRssBytes: number;
+  /** The V8 heap in use (prom-client's nodejs_heap_size_used_bytes), sampled every second. */
+  readonly peakHeapUsedBytes: number;
   /** CPU seconds the consumer used during the run, and the machine's busy share (all cores) then. */
   readonly consumerCpuSeconds: number;
   /** CPU seconds of every PostgreSQL process during the run (other databases' work included). */
@@ -148,7 +182,46 @@ interface ConsumerFigures {
   readonly commits: number;
   readonly machineBusyShare: number;
   readonly done: boolean;
+  /** The fault specs' checks on the run (nothing lost, sent twice or resent blindly; books balanced). */
+  readonly violations: Readonly<Record<string, readonly string[]>>;
+  /** The consumer's warnings and errors (kept lines), counted by message and code. */
+  readonly logSummary: string;
 }
+
+/** Warning and error lines counted by message (and code or reason kind), most frequent first. */
+const summarizeLog = (lines: readonly string[]): string => {
+  const counts = new Map<string, { n: number; sample: string }>();
+  for (const line of lines) {
+    if (!line.includes('"level":"warn"') && !line.includes('"level":"error"')) continue;
+    let key = '(unparsed line)';
+    let sample = '';
+    try {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      key = `${String(record['msg'])}${record['code'] === undefined ? '' : ` [${String(record['code'])}]`}`;
+      sample = String(record['reason'] ?? record['failure'] ?? '').slice(0, 160);
+    } catch {
+      // counted as unparsed
+    }
+    const entry = counts.get(key) ?? { n: 0, sample };
+    counts.set(key, { n: entry.n + 1, sample: entry.sample || sample });
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1].n - a[1].n)
+    .slice(0, 8)
+    .map(([key, { n, sample }]) => `${n}x ${key}${sample === '' ? '' : ` (e.g. ${sample})`}`)
+    .join('; ');
+};
+
+/** The consumer's V8 heap in use now, from its /metrics. */
+const heapUsedOf = async (metricsUrl: string): Promise<number | undefined> => {
+  try {
+    const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+    const match = /^airtime_consumer_nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)$/m.exec(text);
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Busy and total jiffies of all cores (/proc/stat). */
 const machineJiffies = (): { busy: number; total: number } => {
@@ -209,12 +282,27 @@ const measureConsumer = async (
   env: Readonly<Record<string, string>>,
   count: number,
   timeoutMs: number,
+  /** The provider's transactions, when the provider runs here (the simulator's HTTP server). */
+  providerTransactions?: () => readonly ProviderSideTransaction[],
 ): Promise<ConsumerFigures> => {
-  const consumer: ConsumerProcess = startConsumerProcess({ entry, name: label, env: world.consumerEnv(env) });
+  const consumer: ConsumerProcess = startConsumerProcess({
+    entry,
+    name: label,
+    env: world.consumerEnv(env),
+    keepLines: 50_000,
+    nodeArgs: CONSUMER_NODE_ARGS,
+  });
   await unlessInterrupted(consumer.ready);
   await sleep(500);
   const idleRssBytes = consumer.rssBytes() ?? 0;
   const rss = peakOf(() => consumer.rssBytes());
+  const metricsUrl = await consumer.ready;
+  let peakHeapUsedBytes = 0;
+  const heapTimer = setInterval(() => {
+    void heapUsedOf(metricsUrl).then((bytes) => {
+      peakHeapUsedBytes = Math.max(peakHeapUsedBytes, bytes ?? 0);
+    });
+  }, 1_000);
   const accountId = `${ACCOUNT}-${label}`;
   await world.fund(accountId, 'USD', '100000000');
   const commands = topUpCommandBatch({ accountId, prefix: label, count });
@@ -223,6 +311,7 @@ const measureConsumer = async (
   let createdSeconds: number | undefined;
   let answeredSeconds: number | undefined;
   let sampling = true;
+  let logSummary = '';
   const sampler = (async () => {
     while (sampling) {
       const progress = await progressOf(world, accountId).catch(() => undefined);
@@ -248,6 +337,19 @@ const measureConsumer = async (
     // pg_stat_database is updated by each backend at the end of its transactions, a little late
     await sleep(1_000);
     const commits = (await commitsOf(world)) - commitsBefore;
+    logSummary = summarizeLog(consumer.lines());
+    const externalIds = commands.map((message) => (message.command as { external_id: string }).external_id);
+    const { dataSource } = world.database;
+    const violations = {
+      lost: await lostTopUps(dataSource, accountId, externalIds),
+      ledger: await ledgerViolations(dataSource),
+      ...(providerTransactions === undefined
+        ? {}
+        : {
+            sentTwice: await doubleSends(dataSource, accountId, externalIds, providerTransactions()),
+            resentBlindly: await resendsWithoutStatusQuery(dataSource, accountId, providerTransactions()),
+          }),
+    };
     return {
       label,
       topUps: count,
@@ -258,6 +360,7 @@ const measureConsumer = async (
       counts: result.counts,
       peakInFlight,
       peakRssBytes: rss.stop().peak,
+      peakHeapUsedBytes,
       idleRssBytes,
       consumerCpuSeconds: (consumer.cpuSeconds() ?? cpuBefore) - cpuBefore,
       postgresCpuSeconds,
@@ -265,9 +368,12 @@ const measureConsumer = async (
       machineBusyShare:
         (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       done: result.done,
+      violations,
+      logSummary,
     };
   } finally {
     sampling = false;
+    clearInterval(heapTimer);
     rss.stop();
     await sampler;
     await consumer.stop(30_000);
@@ -289,7 +395,7 @@ const main = async (): Promise<void> => {
   };
   let entry: ConsumerEntry | undefined;
   try {
-    console.log(`consumer benchmark: ${new Date().toISOString()}, node ${process.version}, 2 figures per line`);
+    console.log(`consumer benchmark: ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores`);
     if (ONLY.has('broker')) {
       const broker = await measureBroker(await openWorld('broker'));
       console.log(
@@ -298,7 +404,11 @@ const main = async (): Promise<void> => {
       );
     }
     if (ONLY.has('fast') || ONLY.has('slow')) {
-      entry = await bundledConsumerEntry();
+      entry = process.env['BENCH_CONSUMER_ENTRY'] === 'build' ? builtConsumerEntry() : await bundledConsumerEntry();
+      if (entry === undefined) throw new Error('BENCH_CONSUMER_ENTRY=build: run `npm run consumer:build` first');
+      console.log(
+        `consumer: plain node running ${entry.kind === 'build' ? "tsc's build" : 'an esbuild bundle of main.ts'}`,
+      );
     }
     if (ONLY.has('fast') && entry !== undefined) {
       const world = await openWorld('fast');
@@ -310,6 +420,7 @@ const main = async (): Promise<void> => {
           PROVIDER: 'simulator',
           SIMULATOR_TIME_SCALE: '0',
           ...SCHEDULER,
+          STALLED_AFTER_MS: String(FAST_STALLED_AFTER_MS),
           ...(FAST_PREFETCH === undefined ? {} : { AMQP_PREFETCH: FAST_PREFETCH }),
         },
         FAST_TOP_UPS,
@@ -335,12 +446,16 @@ const main = async (): Promise<void> => {
             DTONE_BASE_URL: `${simulator.url}/v1`,
             DTONE_API_KEY: 'bench-key',
             DTONE_API_SECRET: 'bench-secret',
-            DTONE_TIMEOUT_MS: String(LATENCY_MS + 30_000),
+            DTONE_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+            STALLED_AFTER_MS: String(SLOW_STALLED_AFTER_MS),
+            DATABASE_POOL_SIZE: String(SLOW_POOL_SIZE),
+            DATABASE_CONNECT_TIMEOUT_MS: '60000',
             AMQP_PREFETCH: String(SLOW_PREFETCH),
             ...SCHEDULER,
           },
           SLOW_TOP_UPS,
-          600_000,
+          SLOW_TIMEOUT_MS,
+          () => simulator.engine.transactions({ fromMs: 0 }),
         );
         report(figures);
       } finally {
@@ -360,18 +475,34 @@ const main = async (): Promise<void> => {
 
 const report = (figures: ConsumerFigures): void => {
   const at = (value: number | undefined): string => (value === undefined ? '?' : `${value.toFixed(1)} s`);
+  const rate = (value: number | undefined): string =>
+    value === undefined ? 'not all' : `${(figures.topUps / value).toFixed(0)}/s`;
+  const finals = Object.entries(figures.counts)
+    .filter(([status]) => (FINAL_STATUS_CLASSES as readonly string[]).includes(status))
+    .reduce((sum, [, n]) => sum + n, 0);
   console.log(
     [
-      `consumer ${figures.label}: ${figures.topUps} top-ups final in ${figures.seconds.toFixed(1)} s = ` +
-        `${figures.perSecond.toFixed(0)} top-ups/s${figures.done ? '' : ' (NOT ALL FINAL)'}`,
-      `  all created by ${at(figures.createdSeconds)}, every first send answered by ${at(figures.answeredSeconds)}; ` +
+      figures.done
+        ? `consumer ${figures.label}: ${figures.topUps} top-ups final in ${figures.seconds.toFixed(1)} s = ` +
+          `${figures.perSecond.toFixed(0)} top-ups/s from publish to final status`
+        : `consumer ${figures.label}: ${finals} of ${figures.topUps} top-ups final after ${figures.seconds.toFixed(1)} s ` +
+          `(${(finals / figures.seconds).toFixed(1)}/s; NOT ALL FINAL)`,
+      `  every command a top-up by ${at(figures.createdSeconds)} (${rate(figures.createdSeconds)}), ` +
+        `every first send answered by ${at(figures.answeredSeconds)} (${rate(figures.answeredSeconds)}); ` +
         `peak sends in flight ${figures.peakInFlight}`,
-      `  consumer RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, peak ${(figures.peakRssBytes / MB).toFixed(0)} MB; ` +
+      `  consumer RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, peak ${(figures.peakRssBytes / MB).toFixed(0)} MB (V8 heap in use at most ${(figures.peakHeapUsedBytes / MB).toFixed(0)} MB); ` +
         `consumer CPU ${figures.consumerCpuSeconds.toFixed(1)} s (${((1000 * figures.consumerCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
         `PostgreSQL CPU ${figures.postgresCpuSeconds.toFixed(1)} s (${((1000 * figures.postgresCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
         `${(figures.commits / figures.topUps).toFixed(1)} commits per top-up; ` +
         `machine busy ${(100 * figures.machineBusyShare).toFixed(0)}% of ${cpus().length} cores`,
       `  statuses ${JSON.stringify(figures.counts)}`,
+      `  checks: ${Object.entries(figures.violations)
+        .map(
+          ([name, found]) =>
+            `${name} ${found.length === 0 ? 'none' : `${found.length} (${found.slice(0, 3).join('; ')})`}`,
+        )
+        .join(', ')}`,
+      ...(figures.logSummary === '' ? [] : [`  consumer warnings: ${figures.logSummary}`]),
     ].join('\n'),
   );
 };

@@ -58,8 +58,8 @@ export const lostTopUps = async (
 /**
  * Per command: the provider's transactions of its attempts (their provider
  * external ids), in the order they were created. At most one may not have
- * failed, nothing may follow one that did not fail, and the top-up's status
- * must agree (COMPLETED exactly when one completed). Transactions of the
+ * failed, nothing may follow one that did not fail, and a final top-up's
+ * status must agree (COMPLETED exactly when one completed). Transactions of the
  * account's provider ids that belong to no command are listed too.
  */
 export const doubleSends = async (
@@ -86,7 +86,8 @@ export const doubleSends = async (
     });
     const topUp = topUps.get(externalId);
     const completed = sends.filter((send) => classOf(send.status) === 'COMPLETED').length;
-    if (topUp !== undefined && (topUp.status_class === 'COMPLETED') !== (completed === 1)) {
+    const final = topUp !== undefined && finalClasses.has(topUp.status_class);
+    if (final && (topUp.status_class === 'COMPLETED') !== (completed === 1)) {
       violations.push(`${externalId}: top-up ${topUp.status}, ${completed} completed at the provider`);
     }
   }
