@@ -80,6 +80,13 @@ describe('consumerEnvironment', () => {
     });
   });
 
+  it("leaves callbacks to public https hosts only unless the caller's environment allows private ones", () => {
+    expect(consumerEnvironment({}, simulator)).not.toHaveProperty('CALLBACK_ALLOW_PRIVATE_HOSTS');
+    expect(consumerEnvironment({ CALLBACK_ALLOW_PRIVATE_HOSTS: 'true' }, simulator)).toMatchObject({
+      CALLBACK_ALLOW_PRIVATE_HOSTS: 'true',
+    });
+  });
+
   it('lets the environment override the local defaults, never the provider or its credentials', () => {
     const env = consumerEnvironment(
       {

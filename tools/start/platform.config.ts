@@ -26,7 +26,9 @@ export interface PlatformSettings {
  * (CONFIRMED) is settled by the status query of the stalled-top-up loop:
  * after 5 s here instead of the production 2 minutes. A send gives up
  * (outcome unknown) after 4 s, before a top-up counts as stalled, so the
- * loop never asks about a send still on its way.
+ * loop never asks about a send still on its way. Callbacks stay limited to
+ * public https hosts: CALLBACK_ALLOW_PRIVATE_HOSTS=true in the environment
+ * (passed through like any other) lets a local receiver have them.
  */
 export const LOCAL_CONSUMER_DEFAULTS: Readonly<Record<string, string>> = {
   STALLED_AFTER_MS: '5000',

@@ -5,7 +5,9 @@
 // when the container closes (see CLOSE_ORDER).
 import {
   type CallbackSenderService,
+  callbackLeaseMs,
   deliverCallbacks,
+  type DeliverCallbacksOptions,
   recoverStalledTopUps,
   relayOutbox,
   retryDueTopUps,
@@ -14,6 +16,7 @@ import { makeConsumerRunner, makeEventPublisher } from '@airtime/messaging-rabbi
 import { Cause, Effect, Exit, Option } from 'effect';
 import { ContainerModule } from 'inversify';
 import { makeFetchCallbackSender } from '../callbacks/fetch-callback-sender.adapter';
+import type { ConsumerConfig } from '../config/consumer.config';
 import { makeTopUpCommandHandler } from '../messages/top-up-command.handler';
 import { startMetricsServer } from '../observability/metrics.server';
 import { maskNumbers } from '../observability/log.redaction';
@@ -41,6 +44,23 @@ const task = <E extends { readonly message: string }>(
   },
 });
 
+/**
+ * The callback loop's options: its batch, the sender's timeout, and the lease
+ * of a run's deliveries. The lease is read on the Clock, which runs
+ * CLOCK_SCALE times faster than real time: the real time a run may take (its
+ * POSTs, each bounded by the timeout) is that many times longer on the Clock.
+ */
+export const deliverCallbacksOptionsOf = (
+  config: Pick<ConsumerConfig, 'scheduler' | 'callbackTimeoutMs' | 'clockScale'>,
+): DeliverCallbacksOptions => {
+  const { batchSize } = config.scheduler;
+  return {
+    batchSize,
+    callbackTimeoutMs: config.callbackTimeoutMs,
+    leaseMs: Math.max(1, Math.ceil(callbackLeaseMs(batchSize, config.callbackTimeoutMs) * config.clockScale)),
+  };
+};
+
 export interface ConsumerModuleOptions {
   /** How long stopping the runner waits for the commands in flight. */
   readonly shutdownTimeoutMs: number;
@@ -51,11 +71,16 @@ export interface ConsumerModuleOptions {
 export const consumerModule = (options: ConsumerModuleOptions): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.callbackSender)
-      .toDynamicValue(
-        (context) =>
+      .toDynamicValue((context) => {
+        const config = context.get(TOKENS.config);
+        return (
           options.callbackSender ??
-          makeFetchCallbackSender({ timeoutMs: context.get(TOKENS.config).callbackTimeoutMs }),
-      )
+          makeFetchCallbackSender({
+            timeoutMs: config.callbackTimeoutMs,
+            allowPrivateHosts: config.allowPrivateCallbackHosts,
+          })
+        );
+      })
       .inSingletonScope();
 
     bind(TOKENS.runtime)
@@ -79,6 +104,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
         makeTopUpCommandHandler({
           runtime: await context.getAsync(TOKENS.runtime),
           consumerName: context.get(TOKENS.config).consumerName,
+          allowPrivateCallbackHosts: context.get(TOKENS.config).allowPrivateCallbackHosts,
           logger: context.get(TOKENS.logger),
           metrics: context.get(TOKENS.metrics),
         }),
@@ -114,10 +140,12 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
 
     bind(TOKENS.scheduler)
       .toDynamicValue(async (context) => {
-        const { scheduler: settings } = context.get(TOKENS.config);
+        const config = context.get(TOKENS.config);
+        const settings = config.scheduler;
         const runtime = await context.getAsync(TOKENS.runtime);
         const metrics = context.get(TOKENS.metrics);
         const batchSize = settings.batchSize;
+        const callbacks = deliverCallbacksOptionsOf(config);
         return makeScheduler({
           intervalMs: settings.intervalMs,
           batchSize,
@@ -137,7 +165,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
             ),
             task(runtime, 'relayOutbox', () => relayOutbox({ batchSize })),
             task(runtime, 'deliverCallbacks', () =>
-              Effect.map(deliverCallbacks({ batchSize }), (report) => report.claimed),
+              Effect.map(deliverCallbacks(callbacks), (report) => report.claimed),
             ),
           ],
         });

@@ -17,6 +17,9 @@ describe('consumerConfigFrom', () => {
       consumerName: 'topup-consumer',
       logLevel: 'info',
       clockScale: 1,
+      callbackTimeoutMs: 10_000,
+      // callbacks only to public https hosts unless a local set-up says otherwise
+      allowPrivateCallbackHosts: false,
       metrics: { host: '127.0.0.1', port: 9464 },
       scheduler: { intervalMs: 1_000, batchSize: 100, stalledAfterMs: 120_000 },
       // 1 s doubling up to 5 minutes, 30 retries: about 1 to 2 hours of outage before a command is dead-lettered
@@ -48,6 +51,7 @@ describe('consumerConfigFrom', () => {
         STALLED_AFTER_MS: '30000',
         CLOCK_SCALE: '600',
         CALLBACK_TIMEOUT_MS: '2500',
+        CALLBACK_ALLOW_PRIVATE_HOSTS: 'true',
       }),
     );
     expect(config).toMatchObject({
@@ -61,6 +65,7 @@ describe('consumerConfigFrom', () => {
       scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000 },
       clockScale: 600,
       callbackTimeoutMs: 2_500,
+      allowPrivateCallbackHosts: true,
     });
   });
 
@@ -128,8 +133,20 @@ describe('consumerConfigFrom', () => {
     ]);
   });
 
+  it('reads CALLBACK_ALLOW_PRIVATE_HOSTS as true or false only, never echoing another value', () => {
+    expect(Either.getOrThrow(consumerConfigFrom({ ...keys, CALLBACK_ALLOW_PRIVATE_HOSTS: 'false' }))).toMatchObject({
+      allowPrivateCallbackHosts: false,
+    });
+    for (const value of ['yes', 'TRUE', '1', 'on']) {
+      const problems = problemsOf({ ...keys, CALLBACK_ALLOW_PRIVATE_HOSTS: value });
+      expect(problems).toEqual(['CALLBACK_ALLOW_PRIVATE_HOSTS: expected true or false']);
+    }
+  });
+
   it('takes an empty variable as unset', () => {
-    const config = Either.getOrThrow(consumerConfigFrom({ ...keys, LOG_LEVEL: '', METRICS_PORT: '' }));
-    expect(config).toMatchObject({ logLevel: 'info', metrics: { port: 9464 } });
+    const config = Either.getOrThrow(
+      consumerConfigFrom({ ...keys, LOG_LEVEL: '', METRICS_PORT: '', CALLBACK_ALLOW_PRIVATE_HOSTS: '' }),
+    );
+    expect(config).toMatchObject({ logLevel: 'info', metrics: { port: 9464 }, allowPrivateCallbackHosts: false });
   });
 });

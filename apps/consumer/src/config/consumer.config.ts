@@ -60,6 +60,11 @@ export interface ConsumerConfig {
   readonly clockScale: number;
   /** The most one POST of a caller's callback may take. */
   readonly callbackTimeoutMs: number;
+  /**
+   * Accept and send callbacks to hosts that are not public (loopback, private,
+   * link-local, `localhost`...), over http or https: local set-ups and tests only.
+   */
+  readonly allowPrivateCallbackHosts: boolean;
 }
 
 const IntegerFromString = (min: number, max: number) =>
@@ -88,6 +93,9 @@ const Environment = Schema.Struct({
     default: () => 1,
   }),
   CALLBACK_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 120_000), { default: () => 10_000 }),
+  CALLBACK_ALLOW_PRIVATE_HOSTS: Schema.optionalWith(Schema.Literal('true', 'false'), {
+    default: () => 'false' as const,
+  }),
 });
 
 /** What each of the consumer's own variables must look like (the schema's messages could echo a value). */
@@ -106,6 +114,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   CLOCK_SCALE: 'expected a number from 0.001 to 1000000',
   SIMULATOR_TIME_SCALE: 'expected a number from 0 to 1000',
   CALLBACK_TIMEOUT_MS: 'expected an integer from 100 to 120000',
+  CALLBACK_ALLOW_PRIVATE_HOSTS: 'expected true or false',
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -198,6 +207,7 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
       },
       clockScale: settings.CLOCK_SCALE,
       callbackTimeoutMs: settings.CALLBACK_TIMEOUT_MS,
+      allowPrivateCallbackHosts: settings.CALLBACK_ALLOW_PRIVATE_HOSTS === 'true',
     });
   }
   const problems = [

@@ -40,6 +40,7 @@ const setUp = (
     readonly fundedMinor?: bigint;
     /** The provider fake logs each call through effect's logger (as a use case would), inside the program. */
     readonly logProviderCalls?: boolean;
+    readonly allowPrivateCallbackHosts?: boolean;
   } = {},
 ) => {
   const lines: Record<string, unknown>[] = [];
@@ -73,7 +74,13 @@ const setUp = (
   const runtime: CommandRuntime = {
     runPromiseExit: (effect) => world.runtime.runPromiseExit(Effect.provide(effect, pinoEffectLoggerLayer(logger))),
   };
-  const handler = makeTopUpCommandHandler({ runtime, consumerName: 'test-consumer', logger, metrics });
+  const handler = makeTopUpCommandHandler({
+    runtime,
+    consumerName: 'test-consumer',
+    allowPrivateCallbackHosts: options.allowPrivateCallbackHosts,
+    logger,
+    metrics,
+  });
   const sends = () => world.provider.calls().filter((call) => call.operation === 'send').length;
   const outcomes = async () =>
     Object.fromEntries((await metrics.commands.get()).values.map((v) => [String(v.labels['outcome']), v.value]));
@@ -221,6 +228,23 @@ describe('the top-up command handler', () => {
     const nothing = await handler(deliveryOf(command({ external_id: 'order-2', max_amount: '10' }), 'message-3'));
     expect(nothing._tag).toBe('DeadLetter');
     expect(sends()).toBe(1);
+  });
+
+  it('dead-letters a callback URL to a host that is not public, unless the consumer allows such hosts', async () => {
+    const local = command({ callback_url: 'http://127.0.0.1:8080/hooks?token=t' });
+    const strict = setUp();
+    await strict.fund();
+    expect(await strict.handler(deliveryOf(local, 'message-1'))).toEqual(
+      ConsumeDecision.DeadLetter({
+        reason: expect.stringMatching(/^INVALID_TOP_UP_REQUEST: .*callback_url.*not public \(loopback\)/),
+      }),
+    );
+    expect(strict.world.database.tables().topUps.size).toBe(0);
+    const allowing = setUp({ allowPrivateCallbackHosts: true });
+    await allowing.fund();
+    expect(await allowing.handler(deliveryOf(local, 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(allowing.world.database.tables().topUps.size).toBe(1);
+    expect(allowing.sends()).toBe(1);
   });
 
   it('retries a transient failure with nothing committed, and the redelivery goes through', async () => {

@@ -18,6 +18,7 @@ import {
   type RequestTopUpServices,
   sendAttemptReporting,
   type SendAttemptServices,
+  type TopUpRequestRules,
 } from '@airtime/application';
 import type { TopUp } from '@airtime/domain';
 import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
@@ -64,15 +65,24 @@ export const inboxKeyOf = (delivery: Pick<Delivery, 'body' | 'messageId'>): stri
 const messageAnnotations = (delivery: Delivery): Record<string, string> =>
   delivery.messageId === undefined || delivery.messageId === '' ? {} : { messageId: delivery.messageId };
 
+/** What the handler's program needs to know of the consumer beyond the delivery. */
+export interface TopUpCommandSettings extends TopUpRequestRules {
+  /** The inbox's consumer name. */
+  readonly consumerName: string;
+}
+
 /** Requests the top-up of a decoded command and sends its first attempt. */
 const processCommand = (
   input: RequestTopUpInput,
   inboxKey: string,
-  consumerName: string,
+  settings: TopUpCommandSettings,
   fields: CommandLogFields,
 ): Effect.Effect<HandledCommand, RequestTopUpError | FirstSendDeferred, TopUpCommandServices> =>
   Effect.gen(function* () {
-    const requested = yield* requestTopUp(input, { inbox: { consumer: consumerName, messageId: inboxKey } });
+    const requested = yield* requestTopUp(input, {
+      inbox: { consumer: settings.consumerName, messageId: inboxKey },
+      allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts,
+    });
     if (requested._tag === 'AlreadyProcessed') return { outcome: 'duplicate' } as const;
     fields.topUpId = requested.topUp.id;
     if (requested._tag === 'Repeated') return { outcome: 'duplicate', topUp: requested.topUp } as const;
@@ -95,7 +105,7 @@ const processCommand = (
  */
 export const handleTopUpCommand = (
   delivery: Delivery,
-  consumerName: string,
+  settings: TopUpCommandSettings,
   fields: CommandLogFields = {},
 ): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
   Effect.gen(function* () {
@@ -103,7 +113,7 @@ export const handleTopUpCommand = (
     const input = yield* decodeTopUpCommand(delivery.body);
     fields.externalId = input.external_id;
     fields.accountId = input.account_id;
-    return yield* processCommand(input, inboxKeyOf(delivery), consumerName, fields).pipe(
+    return yield* processCommand(input, inboxKeyOf(delivery), settings, fields).pipe(
       Effect.annotateLogs({ externalId: input.external_id, accountId: input.account_id }),
     );
   }).pipe(Effect.annotateLogs(messageAnnotations(delivery)));
@@ -119,6 +129,8 @@ export interface TopUpCommandHandlerOptions {
   readonly runtime: CommandRuntime;
   /** The inbox's consumer name. */
   readonly consumerName: string;
+  /** Accept callback URLs to hosts that are not public (`CALLBACK_ALLOW_PRIVATE_HOSTS`; default false). */
+  readonly allowPrivateCallbackHosts?: boolean | undefined;
   readonly logger: ConsumerLogger;
   readonly metrics: Pick<ConsumerMetrics, 'commands' | 'deadLetters'>;
 }
@@ -133,9 +145,13 @@ const describeDefect = (cause: Cause.Cause<unknown>): string => {
 /** The handler the consumer runner calls for each delivery. */
 export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): TopUpCommandHandler => {
   const { runtime, consumerName, logger, metrics } = options;
+  const settings: TopUpCommandSettings = {
+    consumerName,
+    allowPrivateCallbackHosts: options.allowPrivateCallbackHosts === true,
+  };
   return async (delivery) => {
     const fields: CommandLogFields = {};
-    const exit = await runtime.runPromiseExit(handleTopUpCommand(delivery, consumerName, fields));
+    const exit = await runtime.runPromiseExit(handleTopUpCommand(delivery, settings, fields));
     const log = logger.child({ ...fields, deliveryCount: delivery.deliveryCount });
     if (Exit.isSuccess(exit)) {
       const handled = exit.value;
