@@ -25,6 +25,8 @@ export interface ConsumerEntry {
 /** The part of esbuild's API used here (esbuild is tsx's dependency, not ours: loaded from tsx's folder). */
 interface Esbuild {
   readonly build: (options: Record<string, unknown>) => Promise<{ readonly errors: readonly unknown[] }>;
+  /** Ends esbuild's service process (it would otherwise live as long as the test worker). */
+  readonly stop: () => Promise<void> | void;
 }
 
 const loadEsbuild = (): Esbuild => {
@@ -40,7 +42,8 @@ const loadEsbuild = (): Esbuild => {
 export const bundledConsumerEntry = async (): Promise<ConsumerEntry> => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'airtime-consumer-bundle-'));
   const outfile = path.join(outDir, 'main.js');
-  await loadEsbuild().build({
+  const esbuild = loadEsbuild();
+  await esbuild.build({
     entryPoints: [path.join(consumerRoot, 'src/main.ts')],
     bundle: true,
     platform: 'node',
@@ -52,6 +55,7 @@ export const bundledConsumerEntry = async (): Promise<ConsumerEntry> => {
     external: ['pg-native'],
     logLevel: 'error',
   });
+  await esbuild.stop();
   return { kind: 'bundle', args: [outfile], dispose: () => rmSync(outDir, { recursive: true, force: true }) };
 };
 

@@ -218,6 +218,18 @@ export const faultSpecConsumerEnv = (
     ...extra,
   });
 
+/**
+ * Time `scale` times faster for the use cases (the retry schedule's minutes
+ * pass in seconds) on one timeline for every process of a spec: scaled time
+ * runs from `originMs`, so a restarted or a second consumer agrees on "now".
+ * A top-up counts as stalled after 1 s (real) still.
+ */
+export const scaledClockEnv = (originMs: number, scale = 60): Record<string, string> => ({
+  CLOCK_SCALE: String(scale),
+  CLOCK_ORIGIN_MS: String(originMs),
+  STALLED_AFTER_MS: String(1_000 * scale),
+});
+
 /** What a command's phone number makes the DVS sandbox do (its last three digits). */
 export type SandboxSuffix =
   | '100' // completed (3 s, simulated)
