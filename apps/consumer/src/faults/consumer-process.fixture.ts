@@ -158,7 +158,8 @@ export const startConsumerProcess = (options: ConsumerProcessOptions): ConsumerP
   // only the last lines are kept, and only the start line is parsed here: a busy consumer logs a line per command
   const keep = (line: string): void => {
     kept.push(line);
-    if (kept.length > keepLines) kept.shift();
+    // trimmed in chunks: shifting a long array on every line would cost the test process O(lines kept) each time
+    if (kept.length > 2 * keepLines) kept.splice(0, kept.length - keepLines);
     if (onStarted !== undefined && line.includes('"msg":"consumer started"')) {
       const url = parse(line)?.['metrics'];
       onStarted(typeof url === 'string' ? url : '');
@@ -250,9 +251,9 @@ export const startConsumerProcess = (options: ConsumerProcessOptions): ConsumerP
         return undefined;
       }
     },
-    lines: () => [...kept],
+    lines: () => kept.slice(-keepLines),
     records: (message) =>
-      kept.flatMap((line) => {
+      kept.slice(-keepLines).flatMap((line) => {
         const record = parse(line);
         return record !== undefined && record['msg'] === message ? [record] : [];
       }),
