@@ -1,6 +1,13 @@
 // What npm start prints once the platform runs: the exact commands for a
 // first top-up, with the variables this run needs.
-import { nextSteps, publishCommand, type RunningPlatform, statusCommand } from './next-steps.format';
+import {
+  DATABASE_URL_PLACEHOLDER,
+  nextSteps,
+  publishCommand,
+  type RunningPlatform,
+  statusCommand,
+  statusEnvironmentOf,
+} from './next-steps.format';
 
 const platform: RunningPlatform = {
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -10,6 +17,7 @@ const platform: RunningPlatform = {
   account: { accountId: 'demo', currency: 'USD', available: '999.45', funded: '1000.00', depositedNow: false },
   externalId: 'demo-abc',
   commandEnvironment: {},
+  statusEnvironment: {},
 };
 
 describe('next steps', () => {
@@ -24,6 +32,32 @@ describe('next steps', () => {
     const prefixed = { ...platform, commandEnvironment: { AMQP_TOPOLOGY_PREFIX: 'mine' } };
     expect(publishCommand(prefixed)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:publish -- /);
     expect(statusCommand(prefixed)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:status -- /);
+  });
+
+  it('gives the status command the DATABASE_URL this run set, never a password', () => {
+    const tools = 'postgres://postgres@127.0.0.1:5432/postgres';
+    expect(statusEnvironmentOf(tools, tools)).toEqual({});
+    const own = 'postgres://app@db.example:5432/airtime';
+    expect(statusEnvironmentOf(own, tools)).toEqual({ DATABASE_URL: own });
+    const secret = 'postgres://app:s3cret@db.example:5432/airtime';
+    expect(statusEnvironmentOf(secret, tools)).toEqual({ DATABASE_URL: DATABASE_URL_PLACEHOLDER });
+    expect(statusEnvironmentOf('postgres://app:s3cret@[bad/airtime', tools)).toEqual({
+      DATABASE_URL: DATABASE_URL_PLACEHOLDER,
+    });
+
+    const both = {
+      ...platform,
+      commandEnvironment: { AMQP_TOPOLOGY_PREFIX: 'mine' },
+      statusEnvironment: statusEnvironmentOf(secret, tools),
+    };
+    expect(statusCommand(both)).toBe(
+      'AMQP_TOPOLOGY_PREFIX=mine DATABASE_URL=<your DATABASE_URL> npm run topup:status -- --account demo --external-id demo-abc --watch',
+    );
+    expect(publishCommand(both)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:publish -- /);
+    expect(nextSteps(both)).not.toContain('s3cret');
+    expect(statusCommand({ ...platform, statusEnvironment: statusEnvironmentOf(own, tools) })).toBe(
+      `DATABASE_URL=${own} npm run topup:status -- --account demo --external-id demo-abc --watch`,
+    );
   });
 
   it('tells where everything runs and the money of the account', () => {

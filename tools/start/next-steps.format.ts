@@ -21,6 +21,8 @@ export interface RunningPlatform {
   readonly externalId: string;
   /** Variables the commands need because this run set them (e.g. AMQP_TOPOLOGY_PREFIX). */
   readonly commandEnvironment: Readonly<Record<string, string>>;
+  /** Variables only the status command needs because this run set them (DATABASE_URL, see `statusEnvironmentOf`). */
+  readonly statusEnvironment: Readonly<Record<string, string>>;
 }
 
 /** A Globe (Philippines) number ending in 100: the DVS sandbox completes it after 3 s. */
@@ -28,6 +30,27 @@ export const DEMO_PHONE_NUMBER = '+639171234100';
 export const DEMO_CURRENCY = 'PHP';
 /** Globe sells 10, 15, 25 and 30 PHP in the simulator: 30 is chosen. */
 export const DEMO_MAX_AMOUNT = '30';
+
+/** What the status command prints in place of a DATABASE_URL with a password (never printed). */
+export const DATABASE_URL_PLACEHOLDER = '<your DATABASE_URL>';
+
+const hasPassword = (url: string): boolean => {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return true; // not readable as a URL: it may hold one
+  }
+};
+
+/**
+ * The DATABASE_URL the status command needs: none when this run uses the
+ * database the tools find by themselves (tmp/services.env's, else the
+ * default), the URL itself when it has no password, else a placeholder.
+ */
+export const statusEnvironmentOf = (databaseUrl: string, toolsDatabaseUrl: string): Record<string, string> =>
+  databaseUrl === toolsDatabaseUrl
+    ? {}
+    : { DATABASE_URL: hasPassword(databaseUrl) ? DATABASE_URL_PLACEHOLDER : databaseUrl };
 
 const withEnvironment = (environment: Readonly<Record<string, string>>, command: string): string => {
   const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
@@ -40,9 +63,11 @@ export const publishCommand = (platform: Pick<RunningPlatform, 'account' | 'exte
     `npm run topup:publish -- --account ${platform.account.accountId} --phone ${DEMO_PHONE_NUMBER} --currency ${DEMO_CURRENCY} --max ${DEMO_MAX_AMOUNT} --external-id ${platform.externalId}`,
   );
 
-export const statusCommand = (platform: Pick<RunningPlatform, 'account' | 'externalId' | 'commandEnvironment'>) =>
+export const statusCommand = (
+  platform: Pick<RunningPlatform, 'account' | 'externalId' | 'commandEnvironment' | 'statusEnvironment'>,
+) =>
   withEnvironment(
-    platform.commandEnvironment,
+    { ...platform.commandEnvironment, ...platform.statusEnvironment },
     `npm run topup:status -- --account ${platform.account.accountId} --external-id ${platform.externalId} --watch`,
   );
 

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { makeBrokerConnection, topologyFor } from '@airtime/messaging-rabbitmq';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { Effect } from 'effect';
+import { statusEnvironmentOf } from './next-steps.format';
 
 const workspaceRoot = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
@@ -89,9 +90,10 @@ const waitFor = async (running: Running, pattern: RegExp, timeoutMs: number): Pr
 const runPrinted = async (line: string, tool: string) => {
   const [assignments = '', args = ''] = line.split(/ npm run [a-z:]+ -- /);
   const env: NodeJS.ProcessEnv = { ...environment() };
-  for (const assignment of assignments.split(' ').filter((part) => part.includes('='))) {
-    const [name = '', value = ''] = assignment.split('=');
-    env[name] = value;
+  // a placeholder (<your DATABASE_URL>) stays the run's own value
+  for (const assignment of assignments.split(' ').filter((part) => /^[A-Z_]+=[^<]/.test(part))) {
+    const equals = assignment.indexOf('=');
+    env[assignment.slice(0, equals)] = assignment.slice(equals + 1);
   }
   return run(process.execPath, ['--import', 'tsx', tool, ...args.split(' ')], {
     cwd: workspaceRoot,
@@ -140,7 +142,11 @@ it('starts, completes the printed top-up, stops gracefully, and funds the accoun
     const output = first.output();
     expect(output).toContain('account demo: opened, deposited USD 1000.00; available USD 1000.00');
     const publish = (await waitFor(first, /^ {2}(AMQP_TOPOLOGY_PREFIX=\S+ npm run topup:publish -- .*)$/m, 1_000))[1];
-    const status = (await waitFor(first, /^ {2}(AMQP_TOPOLOGY_PREFIX=\S+ npm run topup:status -- .*)$/m, 1_000))[1];
+    const status = (
+      await waitFor(first, /^ {2}(AMQP_TOPOLOGY_PREFIX=\S+ DATABASE_URL=.+? npm run topup:status -- .*)$/m, 1_000)
+    )[1];
+    // the run's own database: the status command names it (a placeholder if its URL has a password)
+    expect(status).toContain(`DATABASE_URL=${statusEnvironmentOf(database.config.url, '')['DATABASE_URL']} npm run `);
     expect(publish).toMatch(
       new RegExp(
         `^AMQP_TOPOLOGY_PREFIX=${prefix} npm run topup:publish -- --account demo --phone \\+639171234100 --currency PHP --max 30 --external-id demo-\\S+$`,

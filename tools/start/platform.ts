@@ -9,11 +9,12 @@
 // then the simulator. Settings: tools/start/platform.config.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { currencyOf, formatMoney, LedgerStore, money } from '@airtime/domain';
 import {
+  DEFAULT_DATABASE_URL,
   databaseConfigFrom,
   makeDataSource,
   makeLedgerStore,
@@ -24,8 +25,25 @@ import { type SimulatorServer, startSimulatorServer } from '@airtime/provider-si
 import { Effect, Either } from 'effect';
 import { fundAccount } from '../ledger/fund-account.use-case';
 import { parseLogLine, prettyLogLine } from './consumer-log.format';
-import { nextSteps, type RunningPlatform } from './next-steps.format';
+import { nextSteps, type RunningPlatform, statusEnvironmentOf } from './next-steps.format';
 import { consumerEnvironment, type PlatformSettings, platformSettingsFrom } from './platform.config';
+
+const servicesEnv = require('../ci/services-env.js') as {
+  parseServicesEnv: (text: string) => Record<string, string>;
+  defaultServicesEnvFile: () => string;
+};
+
+/** The DATABASE_URL the tools use when none is set: tmp/services.env's, else the default. */
+const toolsDatabaseUrl = (): string => {
+  try {
+    const fromFile = servicesEnv.parseServicesEnv(readFileSync(servicesEnv.defaultServicesEnvFile(), 'utf8'))[
+      'DATABASE_URL'
+    ];
+    return fromFile === undefined || fromFile === '' ? DEFAULT_DATABASE_URL : fromFile;
+  } catch {
+    return DEFAULT_DATABASE_URL;
+  }
+};
 
 const DEMO_ACCOUNT = { accountId: 'demo', currencyCode: 'USD', amountMinor: 100_000n, depositId: 'start-demo-usd-1' };
 
@@ -45,7 +63,7 @@ const messageOf = (error: unknown, secrets: readonly string[] = []): string => {
 /** Migrates the database and funds the demo account; the account's state for the banner. */
 const prepareDatabase = async (
   environment: NodeJS.ProcessEnv,
-): Promise<RunningPlatform['account'] & { url: string }> => {
+): Promise<RunningPlatform['account'] & { url: string; statusEnvironment: Record<string, string> }> => {
   const config = databaseConfigFrom(environment);
   if (Either.isLeft(config)) throw new Error(config.left.message);
   const url = redactUrl(config.right.url);
@@ -79,6 +97,7 @@ const prepareDatabase = async (
     );
     return {
       url,
+      statusEnvironment: statusEnvironmentOf(config.right.url, toolsDatabaseUrl()),
       accountId: DEMO_ACCOUNT.accountId,
       currency: currency.code,
       available: of(funded.account.availableMinor),
@@ -176,6 +195,7 @@ const main = async (): Promise<number> => {
         account,
         externalId,
         commandEnvironment: commandEnvironmentOf(process.env),
+        statusEnvironment: account.statusEnvironment,
       }),
     ),
   );
