@@ -38,18 +38,18 @@ export interface LineCommand {
 }
 
 /** Flags of the one-command form, by the command field they fill. */
-const FIELD_FLAGS: Readonly<Record<string, string>> = {
-  external_id: '--external-id',
-  account_id: '--account',
-  phone_number: '--phone',
-  currency: '--currency',
-  max_amount: '--max',
-  desired_amount: '--desired',
-  product_id: '--product',
-  exact_amount: '--exact',
-  callback_url: '--callback-url',
-  metadata: '--metadata',
-};
+const FIELD_FLAGS: ReadonlyMap<string, string> = new Map([
+  ['external_id', '--external-id'],
+  ['account_id', '--account'],
+  ['phone_number', '--phone'],
+  ['currency', '--currency'],
+  ['max_amount', '--max'],
+  ['desired_amount', '--desired'],
+  ['product_id', '--product'],
+  ['exact_amount', '--exact'],
+  ['callback_url', '--callback-url'],
+  ['metadata', '--metadata'],
+]);
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -70,9 +70,10 @@ const OPTIONS = {
 
 /** A reason about command fields, told with the flags that set them. */
 export const withFlags = (reason: string): string =>
-  reason.replace(/\b([a-z_]+)\b/g, (field: string) =>
-    FIELD_FLAGS[field] === undefined ? field : `${FIELD_FLAGS[field]} (${field})`,
-  );
+  reason.replace(/\b([a-z_]+)\b/g, (field: string) => {
+    const flag = FIELD_FLAGS.get(field);
+    return flag === undefined ? field : `${flag} (${field})`;
+  });
 
 const concurrencyOf = (value: string | undefined): Either.Either<number, string> => {
   if (value === undefined) return Either.right(200);

@@ -95,6 +95,11 @@ describe('topup:publish arguments', () => {
       '--max (max_amount) is missing; --desired (desired_amount) is malformed or out of range',
     );
   });
+
+  it('leaves words that are names of built-ins as they are', () => {
+    const reason = 'has a key named __proto__; constructor, toString and hasOwnProperty are not fields';
+    expect(withFlags(reason)).toBe(reason);
+  });
 });
 
 describe('commandsFromJsonLines', () => {
