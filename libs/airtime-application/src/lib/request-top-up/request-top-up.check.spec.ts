@@ -1,7 +1,7 @@
 import { Either } from 'effect';
 import fc from 'fast-check';
 import { sampleRequestInput } from '../../testing';
-import { checkCallbackUrl, checkMetadata, checkTopUpRequest } from './request-top-up.check';
+import { checkCallbackUrl, checkMetadata, checkTopUpRequest, MAX_METADATA_DEPTH } from './request-top-up.check';
 import { hasForbiddenMetadataKey } from './top-up-metadata';
 
 const refusalOf = <A>(result: Either.Either<A, { readonly field: string; readonly reason: string }>) =>
@@ -119,6 +119,27 @@ describe('checkMetadata: no __proto__, constructor or prototype key at any depth
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
     expect(hasForbiddenMetadataKey(cyclic)).toBe(false);
+  });
+
+  it('refuses metadata nested too deeply or too large without failing, and accepts it 32 levels deep', () => {
+    // `levels` objects and arrays, one inside the other
+    const nest = (levels: number): Record<string, unknown> => {
+      let value: unknown = { leaf: true };
+      for (let level = 2; level < levels; level += 1) value = level % 2 === 0 ? [value] : { a: value };
+      return { top: value };
+    };
+    const tooDeep = { field: 'metadata', reason: 'nested too deeply (more than 32 levels) or too large' };
+    expect(Either.isRight(checkMetadata(nest(MAX_METADATA_DEPTH)))).toBe(true);
+    expect(refusalOf(checkMetadata(nest(MAX_METADATA_DEPTH + 1)))).toEqual(tooDeep);
+    expect(refusalOf(checkMetadata(nest(5_000)))).toEqual(tooDeep);
+    expect(refusalOf(checkMetadata(nest(100_000)))).toEqual(tooDeep);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(refusalOf(checkMetadata(cyclic))).toEqual(tooDeep);
+    // each level holds the one below twice: 2^30 places once encoded, refused without walking them all
+    let shared: unknown = [1, 2];
+    for (let level = 0; level < 30; level += 1) shared = [shared, shared];
+    expect(refusalOf(checkMetadata({ shared }))).toEqual(tooDeep);
   });
 
   it('finds a forbidden key planted anywhere in any JSON object', () => {

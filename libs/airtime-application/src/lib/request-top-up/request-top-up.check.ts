@@ -25,6 +25,8 @@ export interface CheckedTopUpRequest {
 
 /** The metadata a request may carry, encoded as JSON. */
 export const MAX_METADATA_BYTES = 4096;
+/** How deep metadata may nest: the object itself is level 1, a value inside it level 2. */
+export const MAX_METADATA_DEPTH = 32;
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 const invalid = (field: string, reason: string) => Either.left(new InvalidTopUpRequest({ field, reason }));
@@ -66,15 +68,40 @@ export const checkCallbackUrl = (
 export const checkNormalised = (field: string, text: string): Either.Either<string, InvalidTopUpRequest> =>
   text.normalize('NFC') === text ? Either.right(text) : invalid(field, 'not in Unicode normalisation form C (NFC)');
 
+const TOO_DEEP_OR_LARGE = `nested too deeply (more than ${MAX_METADATA_DEPTH} levels) or too large`;
+
 /**
- * Metadata as plain JSON, at most MAX_METADATA_BYTES once encoded, with no
- * `__proto__`, `constructor` or `prototype` key at any depth.
+ * Whether `metadata` nests more than MAX_METADATA_DEPTH levels or holds more
+ * values than MAX_METADATA_BYTES (each takes a byte at least once encoded).
+ * Walks without recursion, so a value 100 000 levels deep, a cycle or a
+ * value shared many times (counted once per place, as encoded) ends the walk
+ * early instead of overflowing the stack or running on.
+ */
+const isTooDeepOrLarge = (metadata: unknown): boolean => {
+  const pending: Array<readonly [unknown, number]> = [[metadata, 1]];
+  let values = 0;
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() ?? [undefined, 0];
+    values += 1;
+    if (values > MAX_METADATA_BYTES) return true;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_METADATA_DEPTH) return true;
+    for (const nested of Object.values(value)) pending.push([nested, depth + 1]);
+  }
+  return false;
+};
+
+/**
+ * Metadata as plain JSON, at most MAX_METADATA_DEPTH levels deep and
+ * MAX_METADATA_BYTES once encoded, with no `__proto__`, `constructor` or
+ * `prototype` key at any depth.
  */
 export const checkMetadata = (
   metadata: Readonly<Record<string, unknown>>,
 ): Either.Either<Readonly<Record<string, unknown>>, InvalidTopUpRequest> => {
   if (!isPlainObject(metadata) || hasForbiddenMetadataKey(metadata))
     return invalid('metadata', FORBIDDEN_METADATA_KEYS_REASON);
+  if (isTooDeepOrLarge(metadata)) return invalid('metadata', TOO_DEEP_OR_LARGE);
   const encoded = Either.try(() => JSON.stringify(metadata));
   if (Either.isLeft(encoded) || typeof encoded.right !== 'string') return invalid('metadata', 'not a JSON object');
   if (new TextEncoder().encode(encoded.right).length > MAX_METADATA_BYTES)
