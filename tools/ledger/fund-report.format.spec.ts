@@ -1,9 +1,10 @@
 // What ledger:fund prints: what the run did and the balances after it, in
 // the currency's major units.
-import { currencyOf, type LedgerAccount } from '@airtime/domain';
-import { Either } from 'effect';
-import type { FundAccountInput } from './fund-account.use-case';
-import { fundReport } from './fund-report.format';
+import { makeInMemoryDatabase, makeInMemoryLedgerStore } from '@airtime/application/testing';
+import { currencyOf, InsufficientFunds, type LedgerAccount, LedgerStore } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { fundAccount, type FundAccountInput } from './fund-account.use-case';
+import { fundReport, refusalText } from './fund-report.format';
 
 const USD = Either.getOrThrow(currencyOf('USD'));
 const input: FundAccountInput = { accountId: 'acme', currency: USD, amountMinor: 10_000n, depositId: 'acme-1' };
@@ -48,5 +49,37 @@ describe('fundReport', () => {
     expect(fundReport(input, { opened: false, deposited: true, creditLimitChanged: false, account: drawn })).toContain(
       '  available:    USD -12.50\n  holding:      USD  25.00',
     );
+  });
+});
+
+describe('refusalText', () => {
+  it('tells the amounts of a deposit id recorded with another amount in major units', async () => {
+    const ledger = makeInMemoryLedgerStore(makeInMemoryDatabase());
+    const run = (amountMinor: bigint) =>
+      Effect.runPromise(
+        Effect.either(fundAccount({ ...input, amountMinor }).pipe(Effect.provideService(LedgerStore, ledger))),
+      );
+    await run(10_000n);
+    const conflict = await run(5_000n);
+    if (Either.isRight(conflict)) throw new Error('expected a conflict');
+    expect(refusalText(conflict.left)).toBe(
+      'DEPOSIT "acme-1" was already recorded with other arguments: recorded as USD 100.00 to "acme", now USD 50.00 to "acme"',
+    );
+  });
+
+  it('leaves other refusals, and ids that look like amounts, as the ledger tells them', () => {
+    const funds = new InsufficientFunds({
+      accountId: 'acme',
+      currency: 'USD',
+      requestedMinor: 1n,
+      availableMinor: 0n,
+      creditLimitMinor: 0n,
+    });
+    expect(refusalText(funds)).toBe(funds.message);
+    const odd = {
+      _tag: 'IdempotencyConflict',
+      message: 'DEPOSIT "10000 USD" was already recorded: recorded as 7 XYZ to "a"',
+    };
+    expect(refusalText(odd)).toBe(odd.message);
   });
 });

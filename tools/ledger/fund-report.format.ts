@@ -1,8 +1,9 @@
 // What `npm run ledger:fund` prints: what this run did (opened the account,
 // deposited, or found the deposit id already recorded and added nothing,
 // changed the credit limit), then the account's balances after it, in the
-// currency's major units.
-import { type Currency, formatMoney, type LedgerAccount, money } from '@airtime/domain';
+// currency's major units; and a refusal of the ledger told in them too.
+import { type Currency, currencyOf, formatMoney, type LedgerAccount, money } from '@airtime/domain';
+import { Either } from 'effect';
 import type { FundAccountInput, FundAccountResult } from './fund-account.use-case';
 
 const amount = (minor: bigint, currency: Currency): string => `${currency.code} ${formatMoney(money(minor, currency))}`;
@@ -43,3 +44,20 @@ export const fundReport = (input: FundAccountInput, result: FundAccountResult): 
     `account ${result.account.accountId} (${result.account.currency.code}) now:`,
     ...balanceLines(result.account),
   ].join('\n');
+
+/**
+ * A refusal of the ledger as printed: the amounts of a deposit id recorded
+ * with another amount in major units ("recorded as USD 100.00 ..., now USD
+ * 50.00 ..."), where the ledger tells them in minor units; any other
+ * refusal as the ledger tells it.
+ */
+export const refusalText = (error: { readonly _tag: string; readonly message: string }): string =>
+  error._tag !== 'IdempotencyConflict'
+    ? error.message
+    : error.message.replace(
+        /\b(recorded as|now) (\d+) ([A-Z]{3}) (to|on) "/g,
+        (text: string, lead: string, minor: string, code: string, preposition: string) => {
+          const currency = currencyOf(code);
+          return Either.isLeft(currency) ? text : `${lead} ${amount(BigInt(minor), currency.right)} ${preposition} "`;
+        },
+      );

@@ -118,6 +118,7 @@ it('refuses a known deposit id with another amount (exit 2), and bad arguments b
   const conflict = await fund(database.config.url, acme('acme-usd-1', '999.00'));
   expect(conflict.code).toBe(2);
   expect(conflict.stderr).toMatch(/^ledger:fund: refused: DEPOSIT "acme-usd-1" was already recorded/);
+  expect(conflict.stderr).toContain('recorded as USD 100.00 to "acme", now USD 999.00 to "acme"');
   expect(await deposits()).toHaveLength(2);
 
   const inexact = await fund('postgres://nobody@127.0.0.1:1/none', acme('acme-usd-3', '1.999'));

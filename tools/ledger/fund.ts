@@ -12,7 +12,7 @@ import { Effect, Either } from 'effect';
 import type { DataSource } from 'typeorm';
 import { fundAccount, type FundAccountInput } from './fund-account.use-case';
 import { FUND_USAGE, parseFundArguments } from './fund-arguments.input';
-import { fundReport } from './fund-report.format';
+import { fundReport, refusalText } from './fund-report.format';
 import { pendingMigrations } from './pending-migrations.queries';
 
 /** Ledger refusals of what was asked (exit 2); anything else is a failure (exit 1). */
@@ -49,7 +49,7 @@ const fund = async (dataSource: DataSource, input: FundAccountInput, url: string
   );
   if (Either.isLeft(result)) {
     const error = result.left;
-    return REFUSALS.has(error._tag) ? fail(`refused: ${error.message}`, 2) : fail(messageOf(error, url), 1);
+    return REFUSALS.has(error._tag) ? fail(`refused: ${refusalText(error)}`, 2) : fail(messageOf(error, url), 1);
   }
   process.stdout.write(`${fundReport(input, result.right)}\n`);
   return 0;
