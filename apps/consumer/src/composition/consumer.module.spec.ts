@@ -1,9 +1,9 @@
 import { callbackLeaseMs, CALLBACK_MIN_LEASE_MS } from '@airtime/application';
 import fc from 'fast-check';
-import { deliverCallbacksOptionsOf } from './consumer.module';
+import { deliverCallbacksOptionsOf, topUpLoopOptionsOf } from './consumer.module';
 
 const configOf = (batchSize: number, callbackTimeoutMs: number, clockScale: number) => ({
-  scheduler: { intervalMs: 1_000, batchSize, stalledAfterMs: 120_000 },
+  scheduler: { intervalMs: 1_000, batchSize, stalledAfterMs: 120_000, concurrency: 8 },
   callbackTimeoutMs,
   clockScale,
 });
@@ -39,5 +39,19 @@ describe('the callback loop options', () => {
         },
       ),
     );
+  });
+});
+
+describe('the due-retry and stalled-recovery loop options', () => {
+  it('pass the batch, the stalled age and SCHEDULER_CONCURRENCY to both use cases', () => {
+    const scheduler = { intervalMs: 1_000, batchSize: 50, stalledAfterMs: 30_000, concurrency: 32 };
+    expect(topUpLoopOptionsOf({ scheduler })).toEqual({
+      retryDue: { limit: 50, concurrency: 32 },
+      recoverStalled: { olderThanMs: 30_000, limit: 50, concurrency: 32 },
+    });
+    expect(topUpLoopOptionsOf({ scheduler: { ...scheduler, concurrency: 1 } })).toMatchObject({
+      retryDue: { concurrency: 1 },
+      recoverStalled: { concurrency: 1 },
+    });
   });
 });

@@ -9,8 +9,10 @@ import {
   deliverCallbacks,
   type DeliverCallbacksOptions,
   recoverStalledTopUps,
+  type RecoverStalledTopUpsOptions,
   relayOutbox,
   retryDueTopUps,
+  type RetryDueTopUpsOptions,
 } from '@airtime/application';
 import { makeConsumerRunner, makeEventPublisher } from '@airtime/messaging-rabbitmq';
 import { Cause, Effect, Exit, Option } from 'effect';
@@ -58,6 +60,17 @@ export const deliverCallbacksOptionsOf = (
     batchSize,
     callbackTimeoutMs: config.callbackTimeoutMs,
     leaseMs: Math.max(1, Math.ceil(callbackLeaseMs(batchSize, config.callbackTimeoutMs) * config.clockScale)),
+  };
+};
+
+/** The due-retry and stalled-recovery loops' options: a batch per tick, SCHEDULER_CONCURRENCY of it at once. */
+export const topUpLoopOptionsOf = (
+  config: Pick<ConsumerConfig, 'scheduler'>,
+): { readonly retryDue: RetryDueTopUpsOptions; readonly recoverStalled: RecoverStalledTopUpsOptions } => {
+  const { batchSize, stalledAfterMs, concurrency } = config.scheduler;
+  return {
+    retryDue: { limit: batchSize, concurrency },
+    recoverStalled: { olderThanMs: stalledAfterMs, limit: batchSize, concurrency },
   };
 };
 
@@ -146,6 +159,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
         const metrics = context.get(TOKENS.metrics);
         const batchSize = settings.batchSize;
         const callbacks = deliverCallbacksOptionsOf(config);
+        const topUpLoops = topUpLoopOptionsOf(config);
         return makeScheduler({
           intervalMs: settings.intervalMs,
           batchSize,
@@ -159,10 +173,8 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
             metrics.schedulerItems.inc({ task: name }, outcome.handled);
           },
           tasks: [
-            task(runtime, 'retryDueTopUps', () => retryDueTopUps({ limit: batchSize })),
-            task(runtime, 'recoverStalledTopUps', () =>
-              recoverStalledTopUps({ olderThanMs: settings.stalledAfterMs, limit: batchSize }),
-            ),
+            task(runtime, 'retryDueTopUps', () => retryDueTopUps(topUpLoops.retryDue)),
+            task(runtime, 'recoverStalledTopUps', () => recoverStalledTopUps(topUpLoops.recoverStalled)),
             task(runtime, 'relayOutbox', () => relayOutbox({ batchSize })),
             task(runtime, 'deliverCallbacks', () =>
               Effect.map(deliverCallbacks(callbacks), (report) => report.claimed),

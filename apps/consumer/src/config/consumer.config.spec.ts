@@ -21,7 +21,7 @@ describe('consumerConfigFrom', () => {
       // callbacks only to public https hosts unless a local set-up says otherwise
       allowPrivateCallbackHosts: false,
       metrics: { host: '127.0.0.1', port: 9464 },
-      scheduler: { intervalMs: 1_000, batchSize: 100, stalledAfterMs: 120_000 },
+      scheduler: { intervalMs: 1_000, batchSize: 100, stalledAfterMs: 120_000, concurrency: 8 },
       // 1 s doubling up to 5 minutes, 30 retries: about 1 to 2 hours of outage before a command is dead-lettered
       retry: { minDelayMs: 1_000, maxDelayMs: 300_000, maxRetries: 30 },
       messaging: { topologyPrefix: 'airtime', prefetch: 50 },
@@ -49,6 +49,7 @@ describe('consumerConfigFrom', () => {
         SCHEDULER_INTERVAL_MS: '250',
         SCHEDULER_BATCH_SIZE: '20',
         STALLED_AFTER_MS: '30000',
+        SCHEDULER_CONCURRENCY: '32',
         CLOCK_SCALE: '600',
         CALLBACK_TIMEOUT_MS: '2500',
         CALLBACK_ALLOW_PRIVATE_HOSTS: 'true',
@@ -62,7 +63,7 @@ describe('consumerConfigFrom', () => {
       retry: { minDelayMs: 0, maxDelayMs: 60_000, maxRetries: 5 },
       metrics: { host: '0.0.0.0', port: 0 },
       logLevel: 'debug',
-      scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000 },
+      scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000, concurrency: 32 },
       clockScale: 600,
       callbackTimeoutMs: 2_500,
       allowPrivateCallbackHosts: true,
@@ -131,6 +132,17 @@ describe('consumerConfigFrom', () => {
     expect(problemsOf({ ...keys, CONSUMER_MAX_RETRIES: '-1' })).toEqual([
       'CONSUMER_MAX_RETRIES: expected an integer from 0 to 10000',
     ]);
+  });
+
+  it('refuses a SCHEDULER_CONCURRENCY outside 1 to 1000 or not whole, never echoing it', () => {
+    for (const value of ['0', '1001', '2.5', 'many']) {
+      expect(problemsOf({ ...keys, SCHEDULER_CONCURRENCY: value })).toEqual([
+        'SCHEDULER_CONCURRENCY: expected an integer from 1 to 1000',
+      ]);
+    }
+    expect(
+      Either.getOrThrow(consumerConfigFrom({ ...keys, SCHEDULER_CONCURRENCY: '1000' })).scheduler.concurrency,
+    ).toBe(1_000);
   });
 
   it('reads CALLBACK_ALLOW_PRIVATE_HOSTS as true or false only, never echoing another value', () => {

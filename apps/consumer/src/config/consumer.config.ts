@@ -35,6 +35,8 @@ export interface SchedulerSettings {
   readonly batchSize: number;
   /** A non-final top-up untouched this long is recovered (sent, or settled by a status query first). */
   readonly stalledAfterMs: number;
+  /** How many top-ups one tick of the due-retry and stalled-recovery loops handles at once. */
+  readonly concurrency: number;
 }
 
 /** Retries of a command that failed for now (a dependency down), through the retry queue. */
@@ -86,6 +88,7 @@ const Environment = Schema.Struct({
   SCHEDULER_INTERVAL_MS: Schema.optionalWith(IntegerFromString(10, 3_600_000), { default: () => 1_000 }),
   SCHEDULER_BATCH_SIZE: Schema.optionalWith(IntegerFromString(1, 1_000), { default: () => 100 }),
   STALLED_AFTER_MS: Schema.optionalWith(IntegerFromString(1_000, 7 * 24 * 3_600_000), { default: () => 120_000 }),
+  SCHEDULER_CONCURRENCY: Schema.optionalWith(IntegerFromString(1, 1_000), { default: () => 8 }),
   CLOCK_SCALE: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0.001, 1_000_000)), {
     default: () => 1,
   }),
@@ -111,6 +114,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   SCHEDULER_INTERVAL_MS: 'expected an integer from 10 to 3600000',
   SCHEDULER_BATCH_SIZE: 'expected an integer from 1 to 1000',
   STALLED_AFTER_MS: 'expected an integer from 1000 to 604800000',
+  SCHEDULER_CONCURRENCY: 'expected an integer from 1 to 1000',
   CLOCK_SCALE: 'expected a number from 0.001 to 1000000',
   SIMULATOR_TIME_SCALE: 'expected a number from 0 to 1000',
   CALLBACK_TIMEOUT_MS: 'expected an integer from 100 to 120000',
@@ -204,6 +208,7 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
         intervalMs: settings.SCHEDULER_INTERVAL_MS,
         batchSize: settings.SCHEDULER_BATCH_SIZE,
         stalledAfterMs: settings.STALLED_AFTER_MS,
+        concurrency: settings.SCHEDULER_CONCURRENCY,
       },
       clockScale: settings.CLOCK_SCALE,
       callbackTimeoutMs: settings.CALLBACK_TIMEOUT_MS,
