@@ -27,6 +27,9 @@ export const configModule = (options: ConfigModuleOptions): ContainerModule =>
       .inSingletonScope()
       .onDeactivation((metrics) => metrics.registry.clear());
     bind(TOKENS.clock)
-      .toDynamicValue((context) => makeScaledClock({ scale: context.get(TOKENS.config).clockScale }))
+      .toDynamicValue((context) => {
+        const config = context.get(TOKENS.config);
+        return makeScaledClock({ scale: config.clockScale, originMs: config.clockOriginMs });
+      })
       .inSingletonScope();
   });

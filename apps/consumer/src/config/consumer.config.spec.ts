@@ -51,6 +51,7 @@ describe('consumerConfigFrom', () => {
         STALLED_AFTER_MS: '30000',
         SCHEDULER_CONCURRENCY: '32',
         CLOCK_SCALE: '600',
+        CLOCK_ORIGIN_MS: '1767225600000',
         CALLBACK_TIMEOUT_MS: '2500',
         CALLBACK_ALLOW_PRIVATE_HOSTS: 'true',
       }),
@@ -65,6 +66,7 @@ describe('consumerConfigFrom', () => {
       logLevel: 'debug',
       scheduler: { intervalMs: 250, batchSize: 20, stalledAfterMs: 30_000, concurrency: 32 },
       clockScale: 600,
+      clockOriginMs: 1_767_225_600_000,
       callbackTimeoutMs: 2_500,
       allowPrivateCallbackHosts: true,
     });
@@ -143,6 +145,15 @@ describe('consumerConfigFrom', () => {
     expect(
       Either.getOrThrow(consumerConfigFrom({ ...keys, SCHEDULER_CONCURRENCY: '1000' })).scheduler.concurrency,
     ).toBe(1_000);
+  });
+
+  it('leaves CLOCK_ORIGIN_MS unset by default and refuses one that is not whole epoch ms', () => {
+    expect(Either.getOrThrow(consumerConfigFrom(keys)).clockOriginMs).toBeUndefined();
+    for (const value of ['-1', '1.5', 'yesterday', '9000000000000000']) {
+      expect(problemsOf({ ...keys, CLOCK_ORIGIN_MS: value })).toEqual([
+        'CLOCK_ORIGIN_MS: expected an integer from 0 to 8640000000000000 (epoch ms)',
+      ]);
+    }
   });
 
   it('reads CALLBACK_ALLOW_PRIVATE_HOSTS as true or false only, never echoing another value', () => {

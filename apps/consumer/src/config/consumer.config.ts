@@ -60,6 +60,11 @@ export interface ConsumerConfig {
   readonly scheduler: SchedulerSettings;
   /** Simulated ms per real ms of the clock the use cases read (1: real time; 60: a minute per second). */
   readonly clockScale: number;
+  /**
+   * Where the scaled clock's timeline starts (epoch ms) when `clockScale` is not 1: every process
+   * given the same origin agrees on "now", across restarts too. Unset: the process's start.
+   */
+  readonly clockOriginMs?: number | undefined;
   /** The most one POST of a caller's callback may take. */
   readonly callbackTimeoutMs: number;
   /**
@@ -92,6 +97,7 @@ const Environment = Schema.Struct({
   CLOCK_SCALE: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0.001, 1_000_000)), {
     default: () => 1,
   }),
+  CLOCK_ORIGIN_MS: Schema.optional(IntegerFromString(0, 8_640_000_000_000_000)),
   SIMULATOR_TIME_SCALE: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0, 1_000)), {
     default: () => 1,
   }),
@@ -116,6 +122,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   STALLED_AFTER_MS: 'expected an integer from 1000 to 604800000',
   SCHEDULER_CONCURRENCY: 'expected an integer from 1 to 1000',
   CLOCK_SCALE: 'expected a number from 0.001 to 1000000',
+  CLOCK_ORIGIN_MS: 'expected an integer from 0 to 8640000000000000 (epoch ms)',
   SIMULATOR_TIME_SCALE: 'expected a number from 0 to 1000',
   CALLBACK_TIMEOUT_MS: 'expected an integer from 100 to 120000',
   CALLBACK_ALLOW_PRIVATE_HOSTS: 'expected true or false',
@@ -211,6 +218,7 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
         concurrency: settings.SCHEDULER_CONCURRENCY,
       },
       clockScale: settings.CLOCK_SCALE,
+      clockOriginMs: settings.CLOCK_ORIGIN_MS,
       callbackTimeoutMs: settings.CALLBACK_TIMEOUT_MS,
       allowPrivateCallbackHosts: settings.CALLBACK_ALLOW_PRIVATE_HOSTS === 'true',
     });
