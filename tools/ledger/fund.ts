@@ -7,13 +7,18 @@
 // run `npm run db:migrate`) and never prints the database password.
 // `npm run ledger:fund -- --help` tells the flags.
 import { LedgerStore } from '@airtime/domain';
-import { databaseConfigFrom, makeDataSource, makeLedgerStore, redactUrl } from '@airtime/persistence-postgres';
+import {
+  databaseConfigFrom,
+  makeDataSource,
+  makeLedgerStore,
+  pendingMigrations,
+  redactUrl,
+} from '@airtime/persistence-postgres';
 import { Effect, Either } from 'effect';
 import type { DataSource } from 'typeorm';
 import { fundAccount, type FundAccountInput } from './fund-account.use-case';
 import { FUND_USAGE, parseFundArguments } from './fund-arguments.input';
 import { fundReport, refusalText } from './fund-report.format';
-import { pendingMigrations } from './pending-migrations.queries';
 
 /** Ledger refusals of what was asked (exit 2); anything else is a failure (exit 1). */
 const REFUSALS = new Set([

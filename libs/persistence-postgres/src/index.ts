@@ -8,6 +8,7 @@ export {
 } from './lib/config/database.config';
 export { makeDataSource } from './lib/data-source';
 export { initializeDatabase, runMigrationsExclusively } from './lib/database';
+export { pendingMigrations } from './lib/pending-migrations.queries';
 export { migrations } from './lib/migrations';
 export { makeUnitOfWork, unitOfWorkLayer } from './lib/unit-of-work/unit-of-work.adapter';
 export { currentManager, sql, toPersistenceFailure } from './lib/unit-of-work/sql';

@@ -4,6 +4,7 @@
 // each singleton is one instance; closing runs every deactivation.
 import 'reflect-metadata';
 import { uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
+import { pendingMigrations } from '@airtime/persistence-postgres';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '@airtime/provider-simulator/testing';
 import { AirtimeProvider } from '@airtime/domain';
@@ -12,7 +13,6 @@ import { Writable } from 'node:stream';
 import { consumerConfigFrom } from '../config/consumer.config';
 import { makeLogger } from '../observability/logger';
 import { buildContainer, closeContainer } from './container';
-import { pendingMigrations } from './pending-migrations.queries';
 import { CLOSE_ORDER, TOKENS } from './tokens';
 
 const silent = () => makeLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() }));

@@ -3,11 +3,10 @@
 // at start; otherwise a database with pending migrations stops the start
 // with DatabaseNotMigrated (run `npm run db:migrate`), before any command is
 // consumed against a schema older than the code.
-import { initializeDatabase, redactUrl } from '@airtime/persistence-postgres';
+import { initializeDatabase, pendingMigrations, redactUrl } from '@airtime/persistence-postgres';
 import { Effect } from 'effect';
 import { ContainerModule } from 'inversify';
 import { DatabaseNotMigrated } from './database.errors';
-import { pendingMigrations } from './pending-migrations.queries';
 import { TOKENS } from './tokens';
 
 export const databaseModule = new ContainerModule(({ bind }) => {

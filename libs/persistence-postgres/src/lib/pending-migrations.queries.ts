@@ -1,7 +1,7 @@
-// Which of the committed migrations the consumer's database has not applied,
-// read without writing anything (TypeORM's own check, showMigrations,
-// creates its migrations table): the consumer refuses to start on a schema
-// older than its code unless it was told to migrate.
+// Which of the committed migrations a database has not applied, read without
+// writing anything (TypeORM's own check, showMigrations, creates its
+// migrations table): for the apps and tools that need the schema but must
+// not migrate it themselves (the consumer refuses to start on an older one).
 import type { DataSource } from 'typeorm';
 
 /** The names of the data source's migrations not recorded in its migrations table (all of them when it has none). */
