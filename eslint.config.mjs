@@ -50,8 +50,26 @@ export default [
               onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:provider-support'],
             },
             {
+              // What the apps share to be composed alike (logger, clock, ids, layers, the top-up command worker,
+              // the scheduler's loops): the domain, the application lib and the adapters, never an app.
+              sourceTag: 'type:runtime',
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:application',
+                'type:adapter',
+                'type:provider-support',
+                'type:runtime',
+              ],
+            },
+            {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter', 'type:provider-support'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:application',
+                'type:adapter',
+                'type:provider-support',
+                'type:runtime',
+              ],
             },
             {
               sourceTag: 'type:tool',

@@ -24,6 +24,7 @@ export const FILE_ROLES = {
   migration: 'a database migration',
   model: 'the reference model of a model-based test',
   module: 'an inversify container module of an app',
+  plugin: 'a Fastify plugin (hooks and decorations of the HTTP server: authentication, rate limit, metrics)',
   policy: 'a decision rule (retry schedule, rate limit, precedence, backoff)',
   port: 'an interface the domain owns, with its effect tag',
   queries: 'SQL text and query builders, or queries over an in-memory store',

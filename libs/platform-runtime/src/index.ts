@@ -1,0 +1,2 @@
+// See the README section of this lib.
+export {};
