@@ -5,6 +5,11 @@ export {
   type TopUpRequestStoreService,
   type StoredTopUpRequest,
 } from './lib/ports/top-up-requests.port';
+export { AccountDirectory, type AccountDirectoryService, type Account } from './lib/ports/accounts.port';
+export { AccountAlreadyExists } from './lib/ports/accounts.errors';
+export { ApiKeyStore, type ApiKeyStoreService, type StoredApiKey } from './lib/ports/api-keys.port';
+export { TopUpQueries, type TopUpQueriesService, type TopUpSearch, type PageOf } from './lib/ports/top-up-queries.port';
+export { LedgerQueries, type LedgerQueriesService, type JournalQuery } from './lib/ports/ledger-queries.port';
 export { Inbox, type InboxService } from './lib/ports/inbox.port';
 export {
   TransferLog,

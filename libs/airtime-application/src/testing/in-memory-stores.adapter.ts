@@ -181,7 +181,9 @@ export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUp
       const taken =
         tables.requests.has(request.topUpId) ||
         [...tables.requests.values()].some(
-          (stored) => stored.accountId === request.accountId && stored.externalId === request.externalId,
+          (stored) =>
+            (stored.accountId === request.accountId && stored.externalId === request.externalId) ||
+            stored.callbackToken === request.callbackToken,
         );
       if (taken) return Either.left(refused('the request of this top-up or key is already stored'));
       if (!tables.topUps.has(request.topUpId)) return Either.left(refused('a request needs its top-up stored first'));
@@ -198,6 +200,10 @@ export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUp
       ),
     ),
   findByTopUpId: (topUpId) => database.read((tables) => Option.fromNullable(tables.requests.get(topUpId))),
+  findByCallbackToken: (callbackToken) =>
+    database.read((tables) =>
+      Option.fromNullable([...tables.requests.values()].find((stored) => stored.callbackToken === callbackToken)),
+    ),
 });
 
 /** The most deliveries one claim returns (as on PostgreSQL). */

@@ -28,6 +28,10 @@ export interface TopUpRequestStoreService {
     externalId: string,
   ) => Effect.Effect<Option.Option<StoredTopUpRequest>, PersistenceFailure>;
   readonly findByTopUpId: (topUpId: string) => Effect.Effect<Option.Option<StoredTopUpRequest>, PersistenceFailure>;
+  /** The request whose top-up has this callback token (provider callbacks); tokens are unique. */
+  readonly findByCallbackToken: (
+    callbackToken: string,
+  ) => Effect.Effect<Option.Option<StoredTopUpRequest>, PersistenceFailure>;
 }
 
 export class TopUpRequestStore extends Context.Tag('@airtime/application/TopUpRequestStore')<

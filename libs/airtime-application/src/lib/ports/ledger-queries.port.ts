@@ -1,0 +1,26 @@
+// Read-side queries over the ledger for the API: an account's balances in
+// every currency and its journal, newest first.
+import { Context, type Effect } from 'effect';
+import type { JournalEntry, LedgerAccount, PersistenceFailure } from '@airtime/domain';
+import type { PageOf } from './top-up-queries.port';
+
+/** A page of an account's journal. */
+export interface JournalQuery {
+  readonly accountId: string;
+  /** Entries skipped (>= 0). */
+  readonly offset: number;
+  /** Most entries answered (>= 1). */
+  readonly limit: number;
+}
+
+export interface LedgerQueriesService {
+  /** The account's ledger accounts, one per currency opened, by currency code. Empty when none is open. */
+  readonly balancesOf: (accountId: string) => Effect.Effect<readonly LedgerAccount[], PersistenceFailure>;
+  /** The account's journal entries in every currency, newest first (sequence descending), with their total. */
+  readonly journalOf: (query: JournalQuery) => Effect.Effect<PageOf<JournalEntry>, PersistenceFailure>;
+}
+
+export class LedgerQueries extends Context.Tag('@airtime/application/LedgerQueries')<
+  LedgerQueries,
+  LedgerQueriesService
+>() {}
