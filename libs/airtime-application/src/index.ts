@@ -103,6 +103,15 @@ export {
   type ApplyProviderUpdateError,
   applyProviderUpdate,
 } from './lib/apply-provider-update/apply-provider-update.use-case';
+export {
+  type ProviderSend,
+  type ValidateProviderSendInput,
+  validateProviderSend,
+} from './lib/validate-provider-send/validate-provider-send.use-case';
+export {
+  type ApplyProviderStatusInput,
+  applyProviderStatus,
+} from './lib/validate-provider-send/apply-provider-status.use-case';
 
 export {
   type SettleUnknownAttemptResult,
