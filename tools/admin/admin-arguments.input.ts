@@ -1,0 +1,187 @@
+// The command line of `npm run admin`: a resource and a verb (account create,
+// account deposit, account credit-limit, key create, key revoke, key list)
+// and their flags, read into one AdminCommand. Only the shape is checked
+// here (the command exists, every flag it needs is given once, nothing
+// else); the values are decoded by the use cases, which own their rules.
+// Problems name commands and flags, never the values given.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Either } from 'effect';
+
+export const ADMIN_USAGE = `Administers accounts and API keys on the database named by DATABASE_URL
+(tmp/services.env when unset). The database must be migrated first (npm run db:migrate).
+
+  npm run admin -- account create --id ACCOUNT --name NAME
+  npm run admin -- account deposit --id ACCOUNT --currency USD --amount 100.00 [--deposit-id ID]
+  npm run admin -- account credit-limit --id ACCOUNT --currency USD --limit 50.00
+  npm run admin -- key create --account ACCOUNT [--account ACCOUNT2 ...] --label LABEL
+  npm run admin -- key revoke --key-id KEY_ID
+  npm run admin -- key list --account ACCOUNT
+
+Amounts are decimals in the currency's major units, with at most its number of decimals
+(USD 2, JPY 0, KWD 3). --deposit-id names the deposit: the same deposit again adds nothing;
+without it a fresh id is made and printed. key create prints the API key once: it is stored
+hashed and cannot be shown again. A key sees and spends only the accounts it was created for.
+Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
+3 refused (unknown account or key, an account that exists, a deposit id used with another amount).`;
+
+export type AdminCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'account-create'; readonly accountId: string; readonly name: string }
+  | {
+      readonly kind: 'account-deposit';
+      readonly accountId: string;
+      readonly currency: string;
+      readonly amount: string;
+      readonly depositId: string | undefined;
+    }
+  | {
+      readonly kind: 'account-credit-limit';
+      readonly accountId: string;
+      readonly currency: string;
+      readonly creditLimit: string;
+    }
+  | { readonly kind: 'key-create'; readonly accountIds: readonly string[]; readonly label: string }
+  | { readonly kind: 'key-revoke'; readonly keyId: string }
+  | { readonly kind: 'key-list'; readonly accountId: string };
+
+type Values = Readonly<Record<string, string | readonly string[] | boolean | undefined>>;
+
+interface CommandSpec {
+  /** Flags taken once, whether required. */
+  readonly flags: Readonly<Record<string, 'required' | 'optional'>>;
+  /** A flag that may be repeated (at least once). */
+  readonly repeated?: string;
+  readonly build: (values: Values) => AdminCommand;
+}
+
+const text = (values: Values, flag: string): string => {
+  const value = values[flag];
+  return typeof value === 'string' ? value : '';
+};
+
+const optionalText = (values: Values, flag: string): string | undefined => {
+  const value = values[flag];
+  return typeof value === 'string' ? value : undefined;
+};
+
+const list = (values: Values, flag: string): readonly string[] => {
+  const value = values[flag];
+  return Array.isArray(value) ? value : [];
+};
+
+/** Every command: `<resource> <verb>` and its flags. */
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  'account create': {
+    flags: { id: 'required', name: 'required' },
+    build: (values) => ({ kind: 'account-create', accountId: text(values, 'id'), name: text(values, 'name') }),
+  },
+  'account deposit': {
+    flags: { id: 'required', currency: 'required', amount: 'required', 'deposit-id': 'optional' },
+    build: (values) => ({
+      kind: 'account-deposit',
+      accountId: text(values, 'id'),
+      currency: text(values, 'currency'),
+      amount: text(values, 'amount'),
+      depositId: optionalText(values, 'deposit-id'),
+    }),
+  },
+  'account credit-limit': {
+    flags: { id: 'required', currency: 'required', limit: 'required' },
+    build: (values) => ({
+      kind: 'account-credit-limit',
+      accountId: text(values, 'id'),
+      currency: text(values, 'currency'),
+      creditLimit: text(values, 'limit'),
+    }),
+  },
+  'key create': {
+    flags: { label: 'required' },
+    repeated: 'account',
+    build: (values) => ({ kind: 'key-create', accountIds: list(values, 'account'), label: text(values, 'label') }),
+  },
+  'key revoke': {
+    flags: { 'key-id': 'required' },
+    build: (values) => ({ kind: 'key-revoke', keyId: text(values, 'key-id') }),
+  },
+  'key list': {
+    flags: { account: 'required' },
+    build: (values) => ({ kind: 'key-list', accountId: text(values, 'account') }),
+  },
+};
+
+/** The commands, as `<resource> <verb>`, for messages. */
+export const ADMIN_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+
+const errorMessage = (error: unknown): string => {
+  // node's messages name the flag, never a value (not `instanceof Error`: another realm under jest)
+  const message = (error as { readonly message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : 'unreadable arguments';
+};
+
+/** Every flag read as a list, so that a repeated single flag is told, not silently the last one. */
+const optionsOf = (spec: CommandSpec): ParseArgsConfig['options'] => ({
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(
+    [...Object.keys(spec.flags), ...(spec.repeated === undefined ? [] : [spec.repeated])].map((flag) => [
+      flag,
+      { type: 'string', multiple: true },
+    ]),
+  ),
+});
+
+/** Flags of `spec` given more than once, or given empty, or missing: the first problem, naming the flag. */
+const flagProblem = (spec: CommandSpec, values: Values): string | undefined => {
+  const missing = Object.entries(spec.flags)
+    .filter(([flag, need]) => need === 'required' && list(values, flag).length === 0)
+    .map(([flag]) => `--${flag}`);
+  if (spec.repeated !== undefined && list(values, spec.repeated).length === 0) missing.unshift(`--${spec.repeated}`);
+  if (missing.length > 0) return `missing ${missing.join(', ')}`;
+  const repeated = Object.keys(spec.flags).find((flag) => list(values, flag).length > 1);
+  if (repeated !== undefined) return `--${repeated} is given more than once`;
+  const flags = [...Object.keys(spec.flags), ...(spec.repeated === undefined ? [] : [spec.repeated])];
+  const empty = flags.find((flag) => list(values, flag).some((value) => value.trim() === ''));
+  return empty === undefined ? undefined : `--${empty} is empty`;
+};
+
+/** Single flags as strings, the repeated flag as a list. */
+const settle = (spec: CommandSpec, values: Values): Values =>
+  Object.fromEntries(
+    Object.entries(values).map(([flag, value]) =>
+      flag !== spec.repeated && Array.isArray(value) ? [flag, value[0]] : [flag, value],
+    ),
+  );
+
+/**
+ * Reads the arguments (after `--`): `help` for `--help`/`-h`/no arguments,
+ * otherwise the command, or the problem (an unknown command, a missing,
+ * repeated, empty or unknown flag, a stray argument).
+ */
+export const parseAdminArguments = (argv: readonly string[]): Either.Either<AdminCommand, string> => {
+  const [resource, verb, ...rest] = argv;
+  if (resource === undefined || resource === '--help' || resource === '-h' || resource === 'help')
+    return Either.right({ kind: 'help' });
+  const name = `${resource} ${verb ?? ''}`.trim();
+  const spec = COMMANDS[name];
+  if (spec === undefined)
+    return Either.left(
+      verb === undefined || verb.startsWith('-')
+        ? `unknown or incomplete command: give one of ${ADMIN_COMMANDS.join(', ')}`
+        : `unknown command: give one of ${ADMIN_COMMANDS.join(', ')}`,
+    );
+  let values: Values;
+  let positionals: readonly string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: optionsOf(spec),
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    return Either.left(`${name}: ${errorMessage(error)}`);
+  }
+  if (values['help'] === true) return Either.right({ kind: 'help' });
+  if (positionals.length > 0) return Either.left(`${name}: unexpected arguments: give every value after its flag`);
+  const problem = flagProblem(spec, values);
+  return problem === undefined ? Either.right(spec.build(settle(spec, values))) : Either.left(`${name}: ${problem}`);
+};

@@ -1,0 +1,97 @@
+// The command line of npm run admin: each command and its flags, help, and the
+// problems (unknown command, missing, repeated, empty or unknown flags, stray
+// arguments), which name commands and flags, never values.
+import { Either } from 'effect';
+import { parseAdminArguments } from './admin-arguments.input';
+
+const left = (argv: readonly string[]): string => {
+  const parsed = parseAdminArguments(argv);
+  if (Either.isRight(parsed)) throw new Error(`expected a refusal of ${argv.join(' ')}`);
+  return parsed.left;
+};
+
+describe('parseAdminArguments', () => {
+  it('reads account create, deposit (with and without a deposit id) and credit-limit', () => {
+    expect(parseAdminArguments(['account', 'create', '--id', 'acme', '--name', 'Acme Ltd'])).toEqual(
+      Either.right({ kind: 'account-create', accountId: 'acme', name: 'Acme Ltd' }),
+    );
+    expect(parseAdminArguments(['account', 'deposit', '--id=acme', '--currency', 'USD', '--amount', '100.00'])).toEqual(
+      Either.right({
+        kind: 'account-deposit',
+        accountId: 'acme',
+        currency: 'USD',
+        amount: '100.00',
+        depositId: undefined,
+      }),
+    );
+    expect(
+      parseAdminArguments([
+        'account',
+        'deposit',
+        '--id',
+        'acme',
+        '--currency',
+        'USD',
+        '--amount',
+        '5',
+        '--deposit-id',
+        'd-1',
+      ]),
+    ).toMatchObject({ right: { depositId: 'd-1' } });
+    expect(
+      parseAdminArguments(['account', 'credit-limit', '--id', 'acme', '--currency', 'KES', '--limit', '0']),
+    ).toEqual(Either.right({ kind: 'account-credit-limit', accountId: 'acme', currency: 'KES', creditLimit: '0' }));
+  });
+
+  it('reads key create with one or more accounts, key revoke and key list', () => {
+    expect(parseAdminArguments(['key', 'create', '--account', 'acme', '--label', 'billing'])).toEqual(
+      Either.right({ kind: 'key-create', accountIds: ['acme'], label: 'billing' }),
+    );
+    expect(
+      parseAdminArguments(['key', 'create', '--account', 'acme', '--label', 'ops', '--account', 'acme-eu']),
+    ).toEqual(Either.right({ kind: 'key-create', accountIds: ['acme', 'acme-eu'], label: 'ops' }));
+    expect(parseAdminArguments(['key', 'revoke', '--key-id', 'k-1'])).toEqual(
+      Either.right({ kind: 'key-revoke', keyId: 'k-1' }),
+    );
+    expect(parseAdminArguments(['key', 'list', '--account', 'acme'])).toEqual(
+      Either.right({ kind: 'key-list', accountId: 'acme' }),
+    );
+  });
+
+  it('answers help for no arguments, help, --help and -h anywhere in a command', () => {
+    for (const argv of [[], ['help'], ['--help'], ['-h'], ['key', 'create', '--help'], ['account', 'create', '-h']])
+      expect(parseAdminArguments(argv)).toEqual(Either.right({ kind: 'help' }));
+  });
+
+  it('refuses an unknown or incomplete command, listing the commands', () => {
+    expect(left(['account'])).toMatch(/^unknown or incomplete command: give one of account create, account deposit/);
+    expect(left(['account', '--id', 'x'])).toMatch(/^unknown or incomplete command/);
+    expect(left(['account', 'delete', '--id', 'x'])).toMatch(/^unknown command: give one of .*key list$/);
+    expect(left(['wallet', 'create'])).toMatch(/^unknown command/);
+  });
+
+  it('names every missing flag of the command', () => {
+    expect(left(['account', 'create'])).toBe('account create: missing --id, --name');
+    expect(left(['account', 'deposit', '--id', 'acme'])).toBe('account deposit: missing --currency, --amount');
+    expect(left(['key', 'create', '--label', 'ops'])).toBe('key create: missing --account');
+    expect(left(['key', 'create'])).toBe('key create: missing --account, --label');
+    expect(left(['key', 'revoke'])).toBe('key revoke: missing --key-id');
+  });
+
+  it('refuses a single flag given twice, an empty value, a stray argument and an unknown flag, quoting no value', () => {
+    expect(left(['account', 'create', '--id', 'a', '--id', 'b', '--name', 'n'])).toBe(
+      'account create: --id is given more than once',
+    );
+    expect(left(['account', 'create', '--id', ' ', '--name', 'n'])).toBe('account create: --id is empty');
+    expect(left(['key', 'create', '--account', 'a', '--account', '', '--label', 'l'])).toBe(
+      'key create: --account is empty',
+    );
+    expect(left(['key', 'list', '--account', 'a', 'extra'])).toBe(
+      'key list: unexpected arguments: give every value after its flag',
+    );
+    const unknown = left(['key', 'list', '--account', 'a', '--phone', '+639171234100']);
+    expect(unknown).toMatch(/^key list: .*--phone/);
+    expect(unknown).not.toContain('639171234100');
+    expect(left(['key', 'revoke', '--key-id'])).toMatch(/^key revoke: .*--key-id/);
+  });
+});
