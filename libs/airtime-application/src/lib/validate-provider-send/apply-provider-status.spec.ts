@@ -1,6 +1,6 @@
-import { transactionStatus } from '@airtime/domain';
+import { parsePhoneNumber, transactionStatus } from '@airtime/domain';
 import { Either } from 'effect';
-import { fundAccount, inMemoryLayers, sampleCatalogue, sampleRequestInput } from '../../testing';
+import { fundAccount, inMemoryLayers, SAMPLE_KE_NUMBER, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
 import { applyProviderStatus } from './apply-provider-status.use-case';
@@ -45,5 +45,17 @@ describe('applyProviderStatus', () => {
       ).toEqual(Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction', provider: providerId })));
     }
     expect(world.database.tables()).toBe(before);
+  });
+
+  it("applies a status naming the top-up's number, and refuses one naming another number", async () => {
+    const { world, topUp, transactionId } = await pendingTopUp();
+    const other = Either.getOrThrow(parsePhoneNumber(SAMPLE_KE_NUMBER));
+    const update = { providerTransactionId: transactionId, status: transactionStatus('COMPLETED') };
+    expect(await world.runEither(applyProviderStatus({ providerId: PROVIDER, update, destination: other }))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction' })),
+    );
+    expect(
+      await world.run(applyProviderStatus({ providerId: PROVIDER, update, destination: topUp.destination })),
+    ).toMatchObject({ _tag: 'Applied' });
   });
 });
