@@ -1,0 +1,11 @@
+// The errors the provider callback routes add: a callback about nothing of ours.
+import { taggedError } from '@airtime/domain';
+
+/**
+ * A provider callback whose token names no top-up, or whose transaction is
+ * not one of that top-up's attempts (or, for a provider without tokens, no
+ * attempt of ours at all): answered 404, never saying which part did not match.
+ */
+export class UnknownCallback extends taggedError('UnknownCallback', { code: 'UNKNOWN_CALLBACK', retryable: false })<{
+  readonly provider: string;
+}>((e) => `this ${e.provider} callback matches no top-up`) {}
