@@ -3,6 +3,7 @@ import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.m
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
+import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   InvisibleIdentifierCharacters1764100000000,
   TopUpFlow1764200000000,
   OutboxSequence1764300000000,
+  ApiAccess1764400000000,
 ];

@@ -13,6 +13,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migra
 import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
+import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -61,9 +62,13 @@ describe('migrations', () => {
       'InvisibleIdentifierCharacters1764100000000',
       'TopUpFlow1764200000000',
       'OutboxSequence1764300000000',
+      'ApiAccess1764400000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
+      'accounts',
+      'api_key_accounts',
+      'api_keys',
       'callback_deliveries',
       'callback_delivery_tries',
       'ledger_accounts',
@@ -87,7 +92,7 @@ describe('migrations', () => {
     expect(functions).toEqual([]);
 
     await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(await tables(db)).toHaveLength(13);
+    expect(await tables(db)).toHaveLength(16);
   });
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
@@ -120,6 +125,16 @@ describe('migrations', () => {
         new IdentifierRules1764000000000(),
         new InvisibleIdentifierCharacters1764100000000(),
         new TopUpFlow1764200000000(),
+        new OutboxSequence1764300000000(),
+      ]),
+    );
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
+        new TopUpFlow1764200000000(),
       ]),
     );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
@@ -142,6 +157,7 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the top-up flow's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the invisible-character rule
@@ -160,6 +176,7 @@ describe('migrations', () => {
 
   it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
     const insert = (id: string, occurredAt: string) =>
       db.dataSource.query(
@@ -306,6 +323,8 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
          VALUES (gen_random_uuid()::text, gen_random_uuid()::text, 'tu-1', $1, 'https://example.com/cb', '{}', now(), now())`,
         [value],
       ),
+    accounts_id_valid: (value) =>
+      db.dataSource.query(`INSERT INTO accounts (id, name, created_at) VALUES ($1, 'Team', now())`, [value]),
     account_callback_secrets_account_id_valid: (value) =>
       db.dataSource.query(
         `INSERT INTO account_callback_secrets (account_id, secret) VALUES ($1, 'a-secret-of-16-chars')`,
@@ -406,6 +425,64 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
     await expect(insert('p6', 'now()', 'NULL', 'NULL')).resolves.toBeDefined();
     await expect(insert('p7', 'NULL', 'now()', 'NULL')).resolves.toBeDefined();
     await expect(insert('p8', 'NULL', 'NULL', 'now()')).resolves.toBeDefined();
+  });
+
+  it('account names and key labels keep the identifier character rule, 1..200 characters', async () => {
+    const writeName = (value: string) =>
+      db.dataSource.query(`INSERT INTO accounts (id, name, created_at) VALUES (gen_random_uuid()::text, $1, now())`, [
+        value,
+      ]);
+    const writeLabel = (value: string) =>
+      db.dataSource.query(
+        `INSERT INTO api_keys (id, prefix, secret_hash, label, created_at)
+         VALUES (gen_random_uuid(), substr(md5(random()::text), 1, 12), repeat('ab', 32), $1, now())`,
+        [value],
+      );
+    const refused = [
+      '',
+      ' Team',
+      'Team ',
+      'x'.repeat(201),
+      'acct\u202egpj.exe',
+      ...FORBIDDEN_IDENTIFIER_CHARACTERS.map((character) => `Team${character}1`),
+      ...INVISIBLE_IDENTIFIERS,
+    ].filter(storable);
+    for (const value of refused) {
+      await expect(writeName(value)).rejects.toThrow(/accounts_name_valid/);
+      await expect(writeLabel(value)).rejects.toThrow(/api_keys_label_valid/);
+    }
+    for (const value of ['Team Growth (Kenya)', 'x'.repeat(200), 'Équipe café \u{1F680}']) {
+      await expect(writeName(value)).resolves.toBeDefined();
+      await expect(writeLabel(value)).resolves.toBeDefined();
+    }
+  });
+
+  it('an API key has a 12-hex prefix held by no other key, a SHA-256 hex hash, and accounts of the directory', async () => {
+    await db.dataSource.query(`INSERT INTO accounts (id, name, created_at) VALUES ('team-a', 'Team A', now())`);
+    const insertKey = (id: string, prefix: string, hash = 'ab'.repeat(32)) =>
+      db.dataSource.query(
+        `INSERT INTO api_keys (id, prefix, secret_hash, label, created_at) VALUES ($1, $2, $3, 'ops', now())`,
+        [id, prefix, hash],
+      );
+    const key = '018f0000-0000-7000-8000-000000000001';
+    await insertKey(key, '0123456789ab');
+    await expect(insertKey('018f0000-0000-7000-8000-000000000002', '0123456789ab')).rejects.toThrow(
+      /api_keys_prefix_once/,
+    );
+    for (const prefix of ['0123456789AB', '0123456789a', '0123456789abc', 'g123456789ab', '']) {
+      await expect(insertKey('018f0000-0000-7000-8000-000000000003', prefix)).rejects.toThrow(/api_keys_prefix_valid/);
+    }
+    for (const hash of ['AB'.repeat(32), 'ab'.repeat(31), 'ab'.repeat(33), `${'ab'.repeat(31)}zz`]) {
+      await expect(insertKey('018f0000-0000-7000-8000-000000000003', 'ba9876543210', hash)).rejects.toThrow(
+        /api_keys_secret_hash_valid/,
+      );
+    }
+    await expect(insertKey('not-a-uuid', 'ba9876543210')).rejects.toThrow(/uuid/);
+    const scope = (account: string) =>
+      db.dataSource.query(`INSERT INTO api_key_accounts (api_key_id, account_id) VALUES ($1, $2)`, [key, account]);
+    await scope('team-a');
+    await expect(scope('team-a')).rejects.toThrow(/api_key_accounts_pkey/);
+    await expect(scope('team-unknown')).rejects.toThrow(/api_key_accounts_account_id_fkey/);
   });
 
   it('external ids refuse an inner space; the other identifiers take one', async () => {
