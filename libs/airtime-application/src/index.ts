@@ -131,6 +131,79 @@ export { CancelTopUpInput } from './lib/cancel-top-up/cancel-top-up.input';
 export { type CancelTopUpError, cancelTopUp } from './lib/cancel-top-up/cancel-top-up.use-case';
 export { transferLogOf } from './lib/transfer-log-of/transfer-log-of.use-case';
 
+// Issue 10: API keys, accounts (admin), the API's scoped reads, lookups and provider callbacks
+export { type ApiPrincipal, type ScopedRequest, canSee } from './lib/api-access/api-principal';
+export { InvalidInput, CustomerAccountNotFound } from './lib/api-access/api-access.errors';
+export { checkAccountScope, checkTopUpScope, directoryAccount } from './lib/api-access/api-scope.check';
+export { type Paged, offsetOf, pageCountOf } from './lib/api-access/pagination';
+export {
+  MAX_PER_PAGE,
+  DEFAULT_PER_PAGE,
+  MAX_PAGE,
+  AccountIdField,
+  TopUpIdField,
+  DepositIdField,
+  ExternalIdField,
+  DecimalText,
+  CurrencyCodeField,
+  IsoTimeText,
+  PageField,
+  PerPageField,
+} from './lib/api-access/api-fields.schema';
+export {
+  API_KEY_SCHEME,
+  MAX_API_KEY_LENGTH,
+  type ApiKeyParts,
+  formatApiKey,
+  parseApiKey,
+} from './lib/api-access/api-key';
+export { IssueApiKeyInput, type IssueApiKeyInputJson, MAX_KEY_ACCOUNTS } from './lib/issue-api-key/issue-api-key.input';
+export { type IssuedApiKey, type IssueApiKeyError, issueApiKey } from './lib/issue-api-key/issue-api-key.use-case';
+export { RevokeApiKeyInput } from './lib/revoke-api-key/revoke-api-key.input';
+export { ApiKeyNotFound } from './lib/revoke-api-key/revoke-api-key.errors';
+export { type RevokeApiKeyError, revokeApiKey } from './lib/revoke-api-key/revoke-api-key.use-case';
+export { ApiKeyRefused } from './lib/authenticate-api-key/authenticate-api-key.errors';
+export { authenticateApiKey } from './lib/authenticate-api-key/authenticate-api-key.use-case';
+export {
+  OpenCustomerAccountInput,
+  type OpenCustomerAccountInputJson,
+} from './lib/open-customer-account/open-customer-account.input';
+export {
+  type OpenedCustomerAccount,
+  type OpenCustomerAccountError,
+  openCustomerAccount,
+} from './lib/open-customer-account/open-customer-account.use-case';
+export { DepositFundsInput, type DepositFundsInputJson } from './lib/deposit-funds/deposit-funds.input';
+export { type DepositedFunds, type DepositFundsError, depositFunds } from './lib/deposit-funds/deposit-funds.use-case';
+export {
+  SetAccountCreditLimitInput,
+  type SetAccountCreditLimitInputJson,
+} from './lib/set-account-credit-limit/set-account-credit-limit.input';
+export {
+  type SetAccountCreditLimitError,
+  ensureLedgerAccount,
+  setAccountCreditLimit,
+} from './lib/set-account-credit-limit/set-account-credit-limit.use-case';
+export { FindTopUpInput, type FindTopUpInputJson } from './lib/find-top-up/find-top-up.input';
+export { type FoundTopUp, type FindTopUpError, findTopUp } from './lib/find-top-up/find-top-up.use-case';
+export { ListTopUpsInput, type ListTopUpsInputJson } from './lib/list-top-ups/list-top-ups.input';
+export { type ListTopUpsError, listTopUps } from './lib/list-top-ups/list-top-ups.use-case';
+export { type TransferLogForError, transferLogFor } from './lib/transfer-log-for/transfer-log-for.use-case';
+export { type CancelTopUpForError, cancelTopUpFor } from './lib/cancel-top-up-for/cancel-top-up-for.use-case';
+export { AccountBalancesInput, type AccountBalancesInputJson } from './lib/account-balances/account-balances.input';
+export { type AccountBalancesError, accountBalances } from './lib/account-balances/account-balances.use-case';
+export { AccountJournalInput, type AccountJournalInputJson } from './lib/account-journal/account-journal.input';
+export { type AccountJournalError, accountJournal } from './lib/account-journal/account-journal.use-case';
+export { LookupPhoneInput, type LookupPhoneInputJson } from './lib/lookup-phone/lookup-phone.input';
+export { phoneOf, lookupPhone } from './lib/lookup-phone/lookup-phone.use-case';
+export { type OperatorProducts, productsForPhone } from './lib/products-for-phone/products-for-phone.use-case';
+export { ApplyProviderCallbackInput } from './lib/apply-provider-callback/apply-provider-callback.input';
+export {
+  type ApplyProviderCallbackRequest,
+  type ApplyProviderCallbackError,
+  applyProviderCallback,
+} from './lib/apply-provider-callback/apply-provider-callback.use-case';
+
 // M: the top-up command (schema v1), the outbox relay, the caller's callbacks
 export {
   TopUpCommandV1,

@@ -28,6 +28,16 @@ export {
   makeInMemoryTransferLog,
   inMemoryStoreLayers,
 } from './testing/in-memory-stores.adapter';
+export {
+  makeInMemoryAccountDirectory,
+  makeInMemoryApiKeyStore,
+  inMemoryAccountLayers,
+} from './testing/in-memory-accounts.adapter';
+export {
+  makeInMemoryTopUpQueries,
+  makeInMemoryLedgerQueries,
+  inMemoryQueryLayers,
+} from './testing/in-memory-read-model.queries';
 export { type ManualClock, makeManualClock, manualClockLayer } from './testing/manual-clock.fake';
 export { type SequentialIds, makeSequentialIds, sequentialIdsLayer } from './testing/sequential-ids.fake';
 export {

@@ -3,6 +3,8 @@
 // at a time (a unit of work holds the lock until it ends, as a row lock would).
 import { type CallbackDelivery, type CallbackTry } from '../lib/ports/callback-deliveries.port';
 import type { StoredTopUpRequest } from '../lib/ports/top-up-requests.port';
+import type { Account } from '../lib/ports/accounts.port';
+import type { StoredApiKey } from '../lib/ports/api-keys.port';
 import {
   emptyLedger,
   type Ledger,
@@ -39,6 +41,10 @@ export interface Tables {
   /** By delivery id, in insertion order. */
   readonly deliveries: ReadonlyMap<string, DeliveryRecord>;
   readonly callbackSecrets: ReadonlyMap<string, string>;
+  /** The account directory, by account id. */
+  readonly accounts: ReadonlyMap<string, Account>;
+  /** API keys by key id, in insertion order. */
+  readonly apiKeys: ReadonlyMap<string, StoredApiKey>;
 }
 
 export const emptyTables: Tables = {
@@ -49,6 +55,8 @@ export const emptyTables: Tables = {
   requests: new Map(),
   deliveries: new Map(),
   callbackSecrets: new Map(),
+  accounts: new Map(),
+  apiKeys: new Map(),
 };
 
 export interface InMemoryDatabase {

@@ -7,6 +7,8 @@ import { Effect, type Either, Layer, ManagedRuntime } from 'effect';
 import { cachedProviderCatalogueLayer } from '../lib/provider-catalogue/cached-provider-catalogue.adapter';
 import { type InMemoryDatabase, inMemoryUnitOfWorkLayer, makeInMemoryDatabase } from './in-memory-database.fake';
 import { inMemoryLedgerStoreLayer } from './in-memory-ledger-store.adapter';
+import { inMemoryAccountLayers } from './in-memory-accounts.adapter';
+import { inMemoryQueryLayers } from './in-memory-read-model.queries';
 import { type InMemoryTransferLog, inMemoryStoreLayers, makeInMemoryTransferLog } from './in-memory-stores.adapter';
 import { makeManualClock, type ManualClock, manualClockLayer } from './manual-clock.fake';
 import {
@@ -38,6 +40,8 @@ const servicesOf = (handles: Handles, catalogueTtlMs: number | undefined) => {
     inMemoryUnitOfWorkLayer(handles.database),
     inMemoryLedgerStoreLayer(handles.database),
     inMemoryStoreLayers(handles.database, handles.transferLog),
+    inMemoryAccountLayers(handles.database),
+    inMemoryQueryLayers(handles.database),
     manualClockLayer(handles.clock),
     sequentialIdsLayer(handles.ids),
     provider,

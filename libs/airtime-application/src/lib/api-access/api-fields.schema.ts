@@ -1,0 +1,127 @@
+// The fields the API and admin inputs share, as effect/Schema shapes: ids
+// held to the domain's identifier rule (and Unicode NFC, as requestTopUp
+// holds them), decimal amounts as text, ISO 8601 times, page numbers. Every
+// refusal names the rule, never the value.
+import {
+  checkAccountId,
+  checkDepositId,
+  checkIdentifier,
+  checkTransactionId,
+  IDENTIFIER_RULES,
+  type InvalidIdentifier,
+  ruleViolation,
+} from '@airtime/domain';
+import { Either, Schema, type SchemaAST } from 'effect';
+
+/** A text matching `pattern`; `rule` says what was expected. */
+const matching = (pattern: RegExp, rule: string) =>
+  Schema.String.pipe(
+    Schema.filter((text, _options, ast) => (pattern.test(text) ? true : ruleViolation(ast, text, rule))),
+  );
+
+const identifier = (check: (value: unknown) => Either.Either<string, InvalidIdentifier>, identifierName: string) =>
+  Schema.String.pipe(
+    Schema.filter((value, _options, ast) => {
+      const checked = check(value);
+      if (Either.isLeft(checked)) return ruleViolation(ast, value, checked.left.message);
+      return value.normalize('NFC') === value ? true : ruleViolation(ast, value, 'not in Unicode normalisation form C');
+    }),
+  ).annotations({ identifier: identifierName });
+
+/** An account id (1..100 characters, the domain's identifier rule, NFC). */
+export const AccountIdField = identifier(checkAccountId, 'AccountId');
+
+/** A top-up id (1..100 characters, the identifier rule). */
+export const TopUpIdField = identifier(checkTransactionId, 'TopUpId');
+
+/** A deposit's idempotency key (1..100 characters, the identifier rule, NFC). */
+export const DepositIdField = identifier(checkDepositId, 'DepositId');
+
+/** A caller's external id (1..40 characters without whitespace, the identifier rule, NFC). */
+export const ExternalIdField = identifier(
+  (value) => checkIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, value),
+  'ExternalId',
+);
+
+/** A decimal amount as text in major units, e.g. "100" or "100.50" (never a JSON number: no float on the way). */
+export const DecimalText = matching(
+  /^[0-9]{1,15}(\.[0-9]{1,12})?$/,
+  'expected a decimal text such as "100.50"',
+).annotations({ identifier: 'DecimalText', description: 'a decimal amount in major units, e.g. "100.50"' });
+
+/** An ISO 4217 code as text (looked up by the use case). */
+export const CurrencyCodeField = matching(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "USD"').annotations({
+  identifier: 'CurrencyCode',
+});
+
+// YYYY-MM-DD, optionally THH:MM[:SS[.fraction]] with Z or an offset
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+
+/** Whether `text` is a real day (no 31 February) in the ISO shape above. */
+const isIsoTime = (text: string): boolean => {
+  const parts = ISO_TIME.exec(text);
+  if (parts === null) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    !Number.isNaN(Date.parse(text))
+  );
+};
+
+/**
+ * An ISO 8601 day (`2025-01-31`, UTC) or time with its zone
+ * (`2025-01-31T10:00:00Z`, `2025-01-31T12:00:00.5+02:00`); kept as text
+ * (see `instantOf`, `endOf`).
+ */
+export const IsoTimeText = Schema.String.pipe(
+  Schema.filter((text, _options, ast) =>
+    isIsoTime(text)
+      ? true
+      : ruleViolation(ast, text, 'expected an ISO 8601 day (2025-01-31) or time with its zone (2025-01-31T10:00:00Z)'),
+  ),
+).annotations({ identifier: 'IsoTime' });
+
+/** Whether an `IsoTimeText` names a whole day (no time of day). */
+export const isDay = (text: string): boolean => text.length === 10;
+
+/** The instant an `IsoTimeText` starts at (a day: its midnight, UTC). */
+export const instantOf = (text: string): Date => new Date(Date.parse(text));
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The first instant after an `IsoTimeText` taken as inclusive: the next
+ * midnight for a day, the next millisecond for a time (times are kept to
+ * the millisecond).
+ */
+export const endOf = (text: string): Date => new Date(Date.parse(text) + (isDay(text) ? DAY_MS : 1));
+
+/** A whole number in a range, from a JSON number or a text of digits (a query string, a CLI argument). */
+const wholeNumber = (minimum: number, maximum: number, identifierName: string) => {
+  const rule = `expected a whole number from ${minimum} to ${maximum}`;
+  const inRange = (value: number, ast: SchemaAST.AST) =>
+    Number.isSafeInteger(value) && value >= minimum && value <= maximum ? true : ruleViolation(ast, value, rule);
+  return Schema.Union(
+    Schema.Number.pipe(Schema.filter((value, _options, ast) => inRange(value, ast))),
+    Schema.compose(matching(/^[0-9]{1,9}$/, rule), Schema.NumberFromString).pipe(
+      Schema.filter((value, _options, ast) => inRange(value, ast)),
+    ),
+  ).annotations({ identifier: identifierName });
+};
+
+/** The most items a page may hold. */
+export const MAX_PER_PAGE = 100;
+/** Items per page when none is asked for. */
+export const DEFAULT_PER_PAGE = 20;
+/** The highest page number accepted. */
+export const MAX_PAGE = 1_000_000;
+
+/** A 1-based page number (1..MAX_PAGE). */
+export const PageField = wholeNumber(1, MAX_PAGE, 'Page');
+
+/** Items per page (1..MAX_PER_PAGE). */
+export const PerPageField = wholeNumber(1, MAX_PER_PAGE, 'PerPage');

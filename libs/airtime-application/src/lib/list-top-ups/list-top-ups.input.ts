@@ -1,0 +1,35 @@
+// The input of "list top-ups" (GET /v1/topups?external_id=&status=&from=&to=&page=&per_page=;
+// the route passes the query under these names).
+import { TRANSACTION_CLASSES } from '@airtime/domain';
+import { Schema } from 'effect';
+import {
+  AccountIdField,
+  DEFAULT_PER_PAGE,
+  ExternalIdField,
+  IsoTimeText,
+  PageField,
+  PerPageField,
+} from '../api-access/api-fields.schema';
+
+/**
+ * Every field is optional:
+ * - `accountId`: one of the caller's accounts (default: all of them);
+ * - `externalId`: the caller's idempotency key;
+ * - `status`: a transaction class (`CREATED`, `CONFIRMED`, `SUBMITTED`, `COMPLETED`, `REVERSED`,
+ *   `REJECTED`, `CANCELLED`, `DECLINED`), upper case;
+ * - `from`, `to`: ISO 8601 day (`2025-01-31`, UTC) or time with its zone; both inclusive (a day as
+ *   `to` takes the whole day); `from` not after `to`;
+ * - `page`: 1-based (default 1); `perPage`: 1..100 (default 20); numbers or texts of digits.
+ */
+export const ListTopUpsInput = Schema.Struct({
+  accountId: Schema.optional(AccountIdField),
+  externalId: Schema.optional(ExternalIdField),
+  status: Schema.optional(Schema.Literal(...TRANSACTION_CLASSES)),
+  from: Schema.optional(IsoTimeText),
+  to: Schema.optional(IsoTimeText),
+  page: Schema.optionalWith(PageField, { default: () => 1 }),
+  perPage: Schema.optionalWith(PerPageField, { default: () => DEFAULT_PER_PAGE }),
+}).annotations({ identifier: 'ListTopUpsInput' });
+
+export type ListTopUpsInput = typeof ListTopUpsInput.Type;
+export type ListTopUpsInputJson = typeof ListTopUpsInput.Encoded;
