@@ -125,6 +125,8 @@ export const makeTopUpRequestStore = (dataSource: DataSource): TopUpRequestStore
       }),
     find: (accountId, externalId) => findOne('account_id = $1 AND external_id = $2', [accountId, externalId]),
     findByTopUpId: (topUpId) => findOne('top_up_id = $1', [topUpId]),
+    // unique (top_up_requests_callback_token_once): at most one row
+    findByCallbackToken: (callbackToken) => findOne('callback_token = $1', [callbackToken]),
   };
 };
 

@@ -77,6 +77,28 @@ describe('top-up requests on PostgreSQL', () => {
     expect(await found(store().findByTopUpId('t-unknown'))).toBeUndefined();
   });
 
+  it('finds a request by its callback token (exactly: no prefix, no other case), inside a unit of work too', async () => {
+    const topUp = await storedTopUp();
+    const other = await storedTopUp();
+    const request = requestOf(topUp);
+    await run(store().record(request));
+    await run(store().record(requestOf(other)));
+    expect(await found(store().findByCallbackToken(request.callbackToken))).toEqual(request);
+    for (const token of [
+      request.callbackToken.slice(0, -1),
+      request.callbackToken.toUpperCase(),
+      `${request.callbackToken} `,
+      'token-unknown-0123456789abcdef',
+      '',
+    ]) {
+      expect(await found(store().findByCallbackToken(token))).toBeUndefined();
+    }
+    const inUnitOfWork = await run(
+      unitOfWork().transactionally(store().findByCallbackToken(requestOf(other).callbackToken)),
+    );
+    expect(Option.getOrUndefined(inUnitOfWork)).toEqual(requestOf(other));
+  });
+
   it('leaves out the callback URL when the request had none', async () => {
     const topUp = await storedTopUp();
     const { callbackUrl: _, ...withoutUrl } = requestOf(topUp);
