@@ -9,3 +9,12 @@ import { taggedError } from '@airtime/domain';
 export class UnknownCallback extends taggedError('UnknownCallback', { code: 'UNKNOWN_CALLBACK', retryable: false })<{
   readonly provider: string;
 }>((e) => `this ${e.provider} callback matches no top-up`) {}
+
+/**
+ * A provider callback whose status cannot follow the top-up's (a decline
+ * after a completion): nothing applied, answered 409 (the provider retries,
+ * then it is left to reconciliation).
+ */
+export class CallbackConflict extends taggedError('CallbackConflict', { code: 'CALLBACK_CONFLICT', retryable: false })<{
+  readonly provider: string;
+}>((e) => `this ${e.provider} callback's status cannot follow the top-up's`) {}

@@ -1,0 +1,95 @@
+// Africa's Talking's two callbacks (reference: africastalking-airtime-request-flow.txt
+// and airtime-service-endpoints.txt), backed by the top-up store so any API
+// process answers: the validation callback (release this airtime?) and the
+// status callback (the final status of a send). Bodies are read with the AT
+// adapter's own schemas and matching rules.
+import {
+  applyProviderStatus,
+  type ApplyProviderUpdateError,
+  type ApplyProviderUpdateResult,
+  validateProviderSend,
+} from '@airtime/application';
+import {
+  type InvalidProviderCallback,
+  parsePhoneNumber,
+  type PersistenceFailure,
+  type PhoneNumber,
+  type TopUpRepository,
+} from '@airtime/domain';
+import {
+  AFRICASTALKING_PROVIDER_ID,
+  answerValidationCallback,
+  type AtValidationAnswer,
+  parseAfricasTalkingStatusCallback,
+  toProviderCallback,
+} from '@airtime/provider-africastalking';
+import { Effect, Either } from 'effect';
+import type { InvalidRequest } from '../../http/http.errors';
+import { fieldOfReason, invalidCallbackBody } from './callback-body.check';
+import { UnknownCallback } from './callbacks.errors';
+
+/** An AT refusal of a body, as the API tells it: 400 naming the field. */
+const invalidBody = (error: InvalidProviderCallback): InvalidRequest =>
+  invalidCallbackBody(error.reason, fieldOfReason(error.reason));
+
+/**
+ * Answers AT's validation callback: `{"status":"Validated"}` only for an open
+ * send of ours to AT with the same transaction id, number, amount and
+ * currency (`validateProviderSend`, then the adapter's `matchesSentAirtime`);
+ * `{"status":"Failed"}` for anything else. A body missing a field is
+ * InvalidRequest (400).
+ */
+export const answerAtValidation = (
+  body: unknown,
+): Effect.Effect<AtValidationAnswer, InvalidRequest | PersistenceFailure, TopUpRepository> =>
+  answerValidationCallback(body, (transactionId) =>
+    validateProviderSend({ providerId: AFRICASTALKING_PROVIDER_ID, providerTransactionId: transactionId }),
+  ).pipe(Effect.catchTag('InvalidProviderCallback', (error) => Effect.fail(invalidBody(error))));
+
+/** The number of a status callback: AT writes E.164, possibly without the "+". */
+const destinationOf = (text: string): Either.Either<PhoneNumber, InvalidRequest> => {
+  const trimmed = text.trim();
+  return Either.mapLeft(parsePhoneNumber(trimmed.startsWith('+') ? trimmed : `+${trimmed}`), (error) =>
+    invalidCallbackBody(`phoneNumber is not a phone number: ${error.reason}`, 'phoneNumber'),
+  );
+};
+
+export type AtStatusError =
+  | InvalidRequest
+  | UnknownCallback
+  | Exclude<
+      ApplyProviderUpdateError,
+      { readonly _tag: 'UnknownProviderTransaction' | 'TopUpNotFound' | 'AttemptNotFound' | 'ProviderAnswerMismatch' }
+    >;
+
+/**
+ * Applies AT's status callback to the top-up whose AT attempt has this
+ * requestId and number (`applyProviderStatus`): `Applied`, or `Unchanged` for
+ * a repeat. A body missing a field, with a status AT does not define, an
+ * amount that cannot be read or that does not hold to the top-up's is
+ * InvalidRequest (400); a requestId or number of no top-up of ours is
+ * UnknownCallback (404).
+ */
+export const applyAtStatus = (
+  body: unknown,
+): Effect.Effect<
+  ApplyProviderUpdateResult,
+  AtStatusError,
+  Effect.Effect.Context<ReturnType<typeof applyProviderStatus>>
+> =>
+  Effect.gen(function* () {
+    const notice = yield* Either.mapLeft(parseAfricasTalkingStatusCallback(body), invalidBody);
+    const destination = yield* destinationOf(notice.phoneNumber);
+    return yield* applyProviderStatus({
+      providerId: AFRICASTALKING_PROVIDER_ID,
+      update: toProviderCallback(notice),
+      destination,
+    }).pipe(
+      Effect.catchTags({
+        UnknownProviderTransaction: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
+        TopUpNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
+        AttemptNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
+        ProviderAnswerMismatch: (error) => Effect.fail(invalidCallbackBody(error.reason, error.field)),
+      }),
+    );
+  });
