@@ -26,7 +26,7 @@ import {
 import { Effect, Either } from 'effect';
 import type { InvalidRequest } from '../../http/http.errors';
 import { fieldOfReason, invalidCallbackBody } from './callback-body.check';
-import { UnknownCallback } from './callbacks.errors';
+import { CallbackConflict, UnknownCallback } from './callbacks.errors';
 
 /** An AT refusal of a body, as the API tells it: 400 naming the field. */
 const invalidBody = (error: InvalidProviderCallback): InvalidRequest =>
@@ -57,9 +57,17 @@ const destinationOf = (text: string): Either.Either<PhoneNumber, InvalidRequest>
 export type AtStatusError =
   | InvalidRequest
   | UnknownCallback
+  | CallbackConflict
   | Exclude<
       ApplyProviderUpdateError,
-      { readonly _tag: 'UnknownProviderTransaction' | 'TopUpNotFound' | 'AttemptNotFound' | 'ProviderAnswerMismatch' }
+      {
+        readonly _tag:
+          | 'UnknownProviderTransaction'
+          | 'TopUpNotFound'
+          | 'AttemptNotFound'
+          | 'ProviderAnswerMismatch'
+          | 'IllegalTransition';
+      }
     >;
 
 /**
@@ -90,6 +98,7 @@ export const applyAtStatus = (
         TopUpNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
         AttemptNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
         ProviderAnswerMismatch: (error) => Effect.fail(invalidCallbackBody(error.reason, error.field)),
+        IllegalTransition: () => Effect.fail(new CallbackConflict({ provider: AFRICASTALKING_PROVIDER_ID })),
       }),
     );
   });
