@@ -40,9 +40,12 @@ export class ApiAccess1764400000000 implements MigrationInterface {
       )`);
     await runner.query(`
       CREATE TABLE api_key_accounts (
-        api_key_id  uuid  NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
-        account_id  text  NOT NULL REFERENCES accounts (id),
-        PRIMARY KEY (api_key_id, account_id)
+        api_key_id  uuid      NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+        account_id  text      NOT NULL REFERENCES accounts (id),
+        -- the account's place in the key's scope as it was issued (1, 2, ...)
+        position    smallint  NOT NULL CHECK (position >= 1),
+        PRIMARY KEY (api_key_id, account_id),
+        CONSTRAINT api_key_accounts_position_once UNIQUE (api_key_id, position)
       )`);
     // the keys of an account (listFor), and the foreign key's lookups
     await runner.query(`CREATE INDEX api_key_accounts_by_account ON api_key_accounts (account_id)`);

@@ -478,11 +478,18 @@ describe('the identifier rule at the database (CHECK constraints)', () => {
       );
     }
     await expect(insertKey('not-a-uuid', 'ba9876543210')).rejects.toThrow(/uuid/);
-    const scope = (account: string) =>
-      db.dataSource.query(`INSERT INTO api_key_accounts (api_key_id, account_id) VALUES ($1, $2)`, [key, account]);
-    await scope('team-a');
-    await expect(scope('team-a')).rejects.toThrow(/api_key_accounts_pkey/);
-    await expect(scope('team-unknown')).rejects.toThrow(/api_key_accounts_account_id_fkey/);
+    const scope = (account: string, position: number) =>
+      db.dataSource.query(`INSERT INTO api_key_accounts (api_key_id, account_id, position) VALUES ($1, $2, $3)`, [
+        key,
+        account,
+        position,
+      ]);
+    await scope('team-a', 1);
+    await expect(scope('team-a', 2)).rejects.toThrow(/api_key_accounts_pkey/);
+    await expect(scope('team-unknown', 2)).rejects.toThrow(/api_key_accounts_account_id_fkey/);
+    await db.dataSource.query(`INSERT INTO accounts (id, name, created_at) VALUES ('team-b', 'Team B', now())`);
+    await expect(scope('team-b', 1)).rejects.toThrow(/api_key_accounts_position_once/);
+    await expect(scope('team-b', 0)).rejects.toThrow(/api_key_accounts_position_check/);
   });
 
   it('external ids refuse an inner space; the other identifiers take one', async () => {
