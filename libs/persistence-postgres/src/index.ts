@@ -30,6 +30,10 @@ export {
 export { makeProcessedMessages, type ProcessedMessagesStore, inboxLayer } from './lib/inbox/processed-messages.adapter';
 export { makeProductCache, type ProductCacheStore } from './lib/products/product-cache.adapter';
 export { makeTopUpRequestStore, topUpRequestStoreLayer } from './lib/top-up-requests/top-up-request-store.adapter';
+export { makeAccountDirectory, accountDirectoryLayer } from './lib/accounts/account-directory.adapter';
+export { makeApiKeyStore, apiKeyStoreLayer } from './lib/api-keys/api-key-store.adapter';
+export { makeTopUpQueries, topUpQueriesLayer } from './lib/top-ups/top-up-queries.adapter';
+export { makeLedgerQueries, ledgerQueriesLayer } from './lib/ledger/ledger-queries.adapter';
 export { makeTransferLog, transferLogLayer } from './lib/transfer-log/transfer-log.adapter';
 export {
   makeCallbackDeliveryStore,

@@ -46,6 +46,13 @@ export const isoOf = (date: Date, what: string): Either.Either<string, Persisten
         new PersistenceFailure({ reason: `${what} is not a valid date and cannot be stored`, retryable: false }),
       );
 
+/** `isoOf` of a date that may be absent (absent stays absent). */
+export const optionalIsoOf = (
+  date: Date | undefined,
+  what: string,
+): Either.Either<string | undefined, PersistenceFailure> =>
+  date === undefined ? Either.right(undefined) : isoOf(date, what);
+
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

@@ -11,11 +11,11 @@ import {
 import { Effect, Either, Layer, Option } from 'effect';
 import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
-import { isoOf } from '../shared/codec-support';
+import { isoOf, optionalIsoOf } from '../shared/codec-support';
 import { decodeCursor, encodeCursor } from './top-up-cursor.codec';
-import { type StoredTopUp, topUpOf, topUpRecordOf } from './top-up.mapper';
+import { topUpRecordOf } from './top-up.mapper';
+import { type LoadedTopUp, type Row, topUpsOfRows } from './top-up-rows.mapper';
 import {
-  ATTEMPT_PREFIX,
   byExternalId,
   byId,
   byProviderExternalId,
@@ -34,12 +34,6 @@ import {
 /** The most rows one call returns. */
 export const MAX_TOP_UPS_PER_CALL = 1000;
 
-type Row = Record<string, unknown>;
-
-interface Loaded extends StoredTopUp {
-  readonly row: Row;
-}
-
 const checkLimit = (limit: number): Either.Either<number, PersistenceFailure> =>
   Number.isInteger(limit) && limit >= 1 && limit <= MAX_TOP_UPS_PER_CALL
     ? Either.right(limit)
@@ -50,30 +44,6 @@ const checkLimit = (limit: number): Either.Either<number, PersistenceFailure> =>
         }),
       );
 
-const optionalIso = (date: Date | undefined, what: string): Either.Either<string | undefined, PersistenceFailure> =>
-  date === undefined ? Either.right(undefined) : isoOf(date, what);
-
-/** Rows of `withAttempts` (one per attempt, in page order) as top-ups. */
-const group = (rows: readonly Row[]): Either.Either<readonly Loaded[], PersistenceFailure> => {
-  const byTopUp = new Map<unknown, { row: Row; attempts: Row[] }>();
-  for (const row of rows) {
-    const topUpRow: Row = {};
-    const attemptRow: Row = {};
-    for (const [column, value] of Object.entries(row)) {
-      if (column.startsWith(ATTEMPT_PREFIX)) attemptRow[column.slice(ATTEMPT_PREFIX.length)] = value;
-      else topUpRow[column] = value;
-    }
-    const entry = byTopUp.get(topUpRow['id']) ?? { row: topUpRow, attempts: [] };
-    byTopUp.set(topUpRow['id'], entry);
-    if (attemptRow['number'] !== null) entry.attempts.push(attemptRow);
-  }
-  return Either.all(
-    [...byTopUp.values()].map(({ row, attempts }) =>
-      Either.map(topUpOf(row, attempts), (stored) => ({ ...stored, row })),
-    ),
-  );
-};
-
 /**
  * Top-ups on PostgreSQL (`top_ups` + `top_up_attempts`), mapped by hand to
  * the domain's types. Every statement joins the current unit of work.
@@ -83,8 +53,11 @@ const group = (rows: readonly Row[]): Either.Either<readonly Loaded[], Persisten
 export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryService => {
   const run = (statement: Statement) => sql<Row>(dataSource, statement.text, statement.parameters);
 
-  const load = (page: Statement, orderBy: readonly string[]): Effect.Effect<readonly Loaded[], PersistenceFailure> =>
-    Effect.flatMap(run(withAttempts(page, orderBy)), group);
+  const load = (
+    page: Statement,
+    orderBy: readonly string[],
+  ): Effect.Effect<readonly LoadedTopUp[], PersistenceFailure> =>
+    Effect.flatMap(run(withAttempts(page, orderBy)), topUpsOfRows);
 
   const loadOne = (page: Statement) =>
     Effect.map(load(page, ['id']), (loaded) =>
@@ -125,8 +98,8 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       const criteria = {
         accountId: filter.accountId,
         classes: filter.classes,
-        createdFrom: yield* optionalIso(filter.createdFrom, 'createdFrom of the filter'),
-        createdBefore: yield* optionalIso(filter.createdBefore, 'createdBefore of the filter'),
+        createdFrom: yield* optionalIsoOf(filter.createdFrom, 'createdFrom of the filter'),
+        createdBefore: yield* optionalIsoOf(filter.createdBefore, 'createdBefore of the filter'),
         after: cursor === undefined ? undefined : yield* decodeCursor(cursor),
       };
       const loaded = yield* load(listPage(criteria, limit + 1), ['created_at', 'id']);

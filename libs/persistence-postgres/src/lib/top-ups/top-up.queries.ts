@@ -1,4 +1,5 @@
 import { PENDING_CLASSES } from '@airtime/domain';
+import { countedPage, type PageWindow } from '../shared/counted-page.queries';
 import type { TopUpRecord } from './top-up.mapper';
 
 /** One statement: its text and positional parameters. */
@@ -235,4 +236,45 @@ export const listPage = (criteria: ListCriteria, limit: number): Statement => {
       ORDER BY created_at, id LIMIT ${parameter(limit)}`,
     parameters,
   };
+};
+
+/** What a search selects (`undefined` leaves a criterion out); `accountIds` always applies. */
+export interface SearchCriteria {
+  readonly accountIds: readonly string[];
+  readonly externalId: string | undefined;
+  readonly classes: readonly string[] | undefined;
+  readonly createdFrom: string | undefined;
+  readonly createdBefore: string | undefined;
+}
+
+/**
+ * The search's order, newest first: `created_at` descending, then `id` in
+ * code-point order (COLLATE "C", whatever the database's collation)
+ * descending. Read backwards, top_ups_by_account_created or
+ * top_ups_by_created gives `created_at`; ties are sorted.
+ */
+export const SEARCH_ORDER = ['created_at DESC', 'id COLLATE "C" DESC'] as const;
+
+/**
+ * One page of the top-ups matching the criteria in `SEARCH_ORDER`, each row
+ * carrying the count of all matches (see `countedPage`): one statement, one
+ * snapshot. Wrap it in `withAttempts(statement, SEARCH_ORDER)`.
+ */
+export const searchPage = (criteria: SearchCriteria, window: PageWindow): Statement => {
+  const parameters: unknown[] = [];
+  const parameter = (value: unknown) => {
+    parameters.push(value);
+    return `$${parameters.length}`;
+  };
+  const conditions = [`account_id = ANY(${parameter(criteria.accountIds)}::text[])`];
+  if (criteria.externalId !== undefined) conditions.push(`external_id = ${parameter(criteria.externalId)}`);
+  if (criteria.classes !== undefined) conditions.push(`status_class = ANY(${parameter(criteria.classes)}::text[])`);
+  if (criteria.createdFrom !== undefined)
+    conditions.push(`created_at >= ${parameter(criteria.createdFrom)}::timestamptz`);
+  if (criteria.createdBefore !== undefined)
+    conditions.push(`created_at < ${parameter(criteria.createdBefore)}::timestamptz`);
+  return countedPage(
+    { columns: '*', from: 'top_ups', conditions, parameters, orderBy: SEARCH_ORDER.join(', ') },
+    window,
+  );
 };
