@@ -1,0 +1,132 @@
+// What `npm run admin` does with a command: the application's admin use
+// cases (open an account, deposit, set a credit limit, issue and revoke API
+// keys) and the key store's list of an account's keys, as one effect over
+// the ports, so the CLI and its specs run the same code on any adapters.
+import {
+  type Account,
+  type AccountDirectory,
+  ApiKeyStore,
+  type ApiKeyNotFound,
+  type CustomerAccountNotFound,
+  type DepositFundsError,
+  depositFunds,
+  directoryAccount,
+  type InvalidInput,
+  type IssueApiKeyError,
+  issueApiKey,
+  type OpenCustomerAccountError,
+  openCustomerAccount,
+  revokeApiKey,
+  type SetAccountCreditLimitError,
+  setAccountCreditLimit,
+  type StoredApiKey,
+} from '@airtime/application';
+import {
+  type Clock,
+  IdGenerator,
+  type LedgerAccount,
+  type LedgerStore,
+  type PersistenceFailure,
+} from '@airtime/domain';
+import { Effect } from 'effect';
+import type { AdminCommand } from './admin-arguments.input';
+
+/** Every port the admin commands use. */
+export type AdminServices = AccountDirectory | ApiKeyStore | LedgerStore | IdGenerator | Clock;
+
+/** A command to run (not help). */
+export type AdminAction = Exclude<AdminCommand, { readonly kind: 'help' }>;
+
+export type AdminOutcome =
+  | { readonly kind: 'account-created'; readonly account: Account; readonly created: boolean }
+  | {
+      readonly kind: 'deposited';
+      readonly accountId: string;
+      readonly depositId: string;
+      /** The amount as given (decimal text in major units). */
+      readonly amount: string;
+      /** False when the deposit id was already recorded: nothing added. */
+      readonly deposited: boolean;
+      /** Whether the deposit id was made by this run (none was given). */
+      readonly depositIdMade: boolean;
+      readonly balance: LedgerAccount;
+    }
+  | { readonly kind: 'credit-limit-set'; readonly balance: LedgerAccount }
+  | { readonly kind: 'key-created'; readonly key: string; readonly apiKey: StoredApiKey }
+  | { readonly kind: 'key-revoked'; readonly apiKey: StoredApiKey }
+  | { readonly kind: 'key-list'; readonly accountId: string; readonly keys: readonly StoredApiKey[] };
+
+export type AdminError =
+  | OpenCustomerAccountError
+  | DepositFundsError
+  | SetAccountCreditLimitError
+  | IssueApiKeyError
+  | ApiKeyNotFound
+  | InvalidInput
+  | CustomerAccountNotFound
+  | PersistenceFailure;
+
+/** A deposit id for a deposit given none: unique, within the identifier rule (1..100 characters). */
+const freshDepositId = (): Effect.Effect<string, never, IdGenerator> =>
+  Effect.map(
+    Effect.flatMap(IdGenerator, (ids) => ids.next()),
+    (id) => `admin-deposit-${id}`,
+  );
+
+/**
+ * Runs one admin command. Values are decoded by the use cases
+ * (`InvalidInput` naming the field); an unknown account is
+ * `CustomerAccountNotFound`, an unknown key `ApiKeyNotFound`; the ledger's
+ * refusals (a deposit id recorded with another amount: `IdempotencyConflict`;
+ * a limit below what is drawn: `CreditLimitInUse`) are its own errors.
+ */
+export const runAdminCommand = (action: AdminAction): Effect.Effect<AdminOutcome, AdminError, AdminServices> => {
+  switch (action.kind) {
+    case 'account-create':
+      return Effect.map(openCustomerAccount({ id: action.accountId, name: action.name }), (opened) => ({
+        kind: 'account-created' as const,
+        ...opened,
+      }));
+    case 'account-deposit':
+      return Effect.gen(function* () {
+        const depositId = action.depositId ?? (yield* freshDepositId());
+        const result = yield* depositFunds({
+          accountId: action.accountId,
+          currency: action.currency,
+          amount: action.amount,
+          depositId,
+        });
+        return {
+          kind: 'deposited' as const,
+          accountId: action.accountId,
+          depositId,
+          amount: action.amount,
+          deposited: result.deposited,
+          depositIdMade: action.depositId === undefined,
+          balance: result.account,
+        };
+      });
+    case 'account-credit-limit':
+      return Effect.map(
+        setAccountCreditLimit({
+          accountId: action.accountId,
+          currency: action.currency,
+          creditLimit: action.creditLimit,
+        }),
+        (balance) => ({ kind: 'credit-limit-set' as const, balance }),
+      );
+    case 'key-create':
+      return Effect.map(issueApiKey({ label: action.label, accountIds: action.accountIds }), (issued) => ({
+        kind: 'key-created' as const,
+        ...issued,
+      }));
+    case 'key-revoke':
+      return Effect.map(revokeApiKey(action.keyId), (apiKey) => ({ kind: 'key-revoked' as const, apiKey }));
+    case 'key-list':
+      return Effect.gen(function* () {
+        yield* directoryAccount(action.accountId);
+        const keys = yield* Effect.flatMap(ApiKeyStore, (store) => store.listFor(action.accountId));
+        return { kind: 'key-list' as const, accountId: action.accountId, keys };
+      });
+  }
+};

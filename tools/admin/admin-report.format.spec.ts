@@ -1,0 +1,113 @@
+// What npm run admin prints: each outcome, the key shown once (and never its
+// hash), and refusals naming the flag the operator typed.
+import { InvalidInput, CustomerAccountNotFound, ApiKeyNotFound, type StoredApiKey } from '@airtime/application';
+import { currencyOf, IdempotencyConflict, type LedgerAccount } from '@airtime/domain';
+import { Either } from 'effect';
+import { adminRefusalText, adminReport, isBadArgument, isRefusal } from './admin-report.format';
+
+const USD = Either.getOrThrow(currencyOf('USD'));
+
+const balance: LedgerAccount = {
+  accountId: 'acme',
+  currency: USD,
+  availableMinor: 10_000n,
+  holdingMinor: 0n,
+  creditLimitMinor: 5_000n,
+  fundedMinor: 10_000n,
+  capturedMinor: 0n,
+  reversedMinor: 0n,
+};
+
+const key: StoredApiKey = {
+  id: 'key-1',
+  prefix: '0123456789ab',
+  secretHash: 'f'.repeat(64),
+  label: 'billing',
+  accountIds: ['acme', 'acme-eu'],
+  createdAt: new Date('2025-01-02T03:04:05.678Z'),
+};
+
+describe('adminReport', () => {
+  it('tells an account opened, or already open', () => {
+    const account = { id: 'acme', name: 'Acme Ltd', createdAt: new Date(0) };
+    expect(adminReport({ kind: 'account-created', account, created: true })).toBe('opened account acme (Acme Ltd)');
+    expect(adminReport({ kind: 'account-created', account, created: false })).toMatch(/already open: nothing changed$/);
+  });
+
+  it('tells a deposit with the balances after it, and a made deposit id with how to repeat safely', () => {
+    const report = adminReport({
+      kind: 'deposited',
+      accountId: 'acme',
+      depositId: 'admin-deposit-1',
+      amount: '100.00',
+      deposited: true,
+      depositIdMade: true,
+      balance,
+    });
+    expect(report).toContain('deposited USD 100.00 on account acme under deposit id admin-deposit-1');
+    expect(report).toContain('give --deposit-id');
+    expect(report).toMatch(/available: +USD 100\.00/);
+    expect(
+      adminReport({
+        kind: 'deposited',
+        accountId: 'acme',
+        depositId: 'd-1',
+        amount: '100.00',
+        deposited: false,
+        depositIdMade: false,
+        balance,
+      }),
+    ).toMatch(/^deposit id d-1 was already recorded: nothing added\n/);
+  });
+
+  it('tells a credit limit in major units', () => {
+    expect(adminReport({ kind: 'credit-limit-set', balance })).toMatch(
+      /^credit limit of account acme in USD: USD 50\.00/,
+    );
+  });
+
+  it('shows a new key once, with its id and accounts, and never its hash', () => {
+    const report = adminReport({ kind: 'key-created', key: 'atk_0123456789ab_secret', apiKey: key });
+    expect(report).toContain('\n  atk_0123456789ab_secret\n');
+    expect(report).toContain('API key key-1 (billing) for acme, acme-eu');
+    expect(report).toContain('key revoke --key-id key-1');
+    expect(report).not.toContain(key.secretHash);
+  });
+
+  it('tells a revocation and lists keys by prefix only', () => {
+    const revoked = { ...key, revokedAt: new Date('2025-02-01T00:00:00.000Z') };
+    expect(adminReport({ kind: 'key-revoked', apiKey: revoked })).toBe(
+      'revoked API key key-1 (billing) at 2025-02-01T00:00:00Z',
+    );
+    const list = adminReport({ kind: 'key-list', accountId: 'acme', keys: [key, revoked] });
+    expect(list).toContain('key-1  atk_0123456789ab_…  "billing"  acme,acme-eu  created 2025-01-02T03:04:05Z  active');
+    expect(list).toContain('revoked 2025-02-01T00:00:00Z');
+    expect(list).not.toContain(key.secretHash);
+    expect(adminReport({ kind: 'key-list', accountId: 'acme', keys: [] })).toBe('account acme has no API keys');
+  });
+});
+
+describe('adminRefusalText', () => {
+  it("names the flag of a field the use case refused, and the field's position for a repeated flag", () => {
+    const amount = new InvalidInput({ field: 'amount', reason: 'amount must be more than zero' });
+    expect(adminRefusalText(amount)).toBe('--amount: amount must be more than zero');
+    expect(isBadArgument(amount)).toBe(true);
+    expect(adminRefusalText(new InvalidInput({ field: 'creditLimit', reason: 'x' }))).toBe('--limit: x');
+    expect(adminRefusalText(new InvalidInput({ field: 'accountIds.1', reason: 'y' }))).toBe('--account: y');
+  });
+
+  it('tells unknown accounts and keys with what to do, and ledger refusals in major units', () => {
+    const missing = new CustomerAccountNotFound({ accountId: 'acme' });
+    expect(adminRefusalText(missing)).toMatch(/^no such account \(create it first/);
+    expect(isRefusal(missing)).toBe(true);
+    expect(isBadArgument(missing)).toBe(false);
+    expect(adminRefusalText(new ApiKeyNotFound({ keyId: 'k' }))).toMatch(/^no API key with this id/);
+    const conflict = new IdempotencyConflict({
+      reference: 'd-1',
+      kind: 'DEPOSIT',
+      reason: 'recorded as 10000 USD to "acme", now 5000 USD to "acme"',
+    });
+    expect(isRefusal(conflict)).toBe(true);
+    expect(adminRefusalText(conflict)).toContain('recorded as USD 100.00');
+  });
+});

@@ -1,0 +1,115 @@
+// What `npm run admin` prints: what a command did (an account opened, a
+// deposit and the balances after it, a credit limit, a key shown once, a
+// key revoked, an account's keys), and a refusal in the words of the flags
+// the operator typed. Never a key's hash, never a value that came in.
+import type { StoredApiKey } from '@airtime/application';
+import { formatMoney, money } from '@airtime/domain';
+import { balanceLines, refusalText } from '../ledger/fund-report.format';
+import type { AdminError, AdminOutcome } from './admin-command.use-case';
+
+/** The use cases' field names as the flags that carry them. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  id: '--id',
+  name: '--name',
+  accountId: '--id',
+  currency: '--currency',
+  amount: '--amount',
+  depositId: '--deposit-id',
+  creditLimit: '--limit',
+  label: '--label',
+  accountIds: '--account',
+  keyId: '--key-id',
+};
+
+/** The flag of a decode failure's field (`accountIds.1` is the second --account). */
+const flagOf = (field: string): string => {
+  const [head = field] = field.split('.', 1);
+  return FLAG_OF_FIELD[head] ?? field;
+};
+
+const dateOf = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const keyLine = (key: StoredApiKey): string =>
+  [
+    key.id,
+    `atk_${key.prefix}_…`,
+    JSON.stringify(key.label),
+    key.accountIds.join(','),
+    `created ${dateOf(key.createdAt)}`,
+    key.revokedAt === undefined ? 'active' : `revoked ${dateOf(key.revokedAt)}`,
+  ].join('  ');
+
+/** The text printed for what a command did. */
+export const adminReport = (outcome: AdminOutcome): string => {
+  switch (outcome.kind) {
+    case 'account-created':
+      return outcome.created
+        ? `opened account ${outcome.account.id} (${outcome.account.name})`
+        : `account ${outcome.account.id} (${outcome.account.name}) was already open: nothing changed`;
+    case 'deposited': {
+      const { balance } = outcome;
+      const code = balance.currency.code;
+      return [
+        outcome.deposited
+          ? `deposited ${code} ${outcome.amount} on account ${outcome.accountId} under deposit id ${outcome.depositId}`
+          : `deposit id ${outcome.depositId} was already recorded: nothing added`,
+        ...(outcome.depositIdMade ? ['(give --deposit-id with that id to repeat this command safely)'] : []),
+        `account ${balance.accountId} (${code}) now:`,
+        ...balanceLines(balance),
+      ].join('\n');
+    }
+    case 'credit-limit-set': {
+      const { balance } = outcome;
+      return [
+        `credit limit of account ${balance.accountId} in ${balance.currency.code}: ${balance.currency.code} ${formatMoney(money(balance.creditLimitMinor, balance.currency))}`,
+        `account ${balance.accountId} (${balance.currency.code}) now:`,
+        ...balanceLines(balance),
+      ].join('\n');
+    }
+    case 'key-created':
+      return [
+        `API key ${outcome.apiKey.id} (${outcome.apiKey.label}) for ${outcome.apiKey.accountIds.join(', ')}:`,
+        '',
+        `  ${outcome.key}`,
+        '',
+        'It is shown this once: only its hash is stored. Send it as the X-API-Key header',
+        '(or Authorization: Bearer <key>); revoke it with: npm run admin -- key revoke --key-id ' + outcome.apiKey.id,
+      ].join('\n');
+    case 'key-revoked':
+      return `revoked API key ${outcome.apiKey.id} (${outcome.apiKey.label}) at ${dateOf(outcome.apiKey.revokedAt ?? outcome.apiKey.createdAt)}`;
+    case 'key-list':
+      return outcome.keys.length === 0
+        ? `account ${outcome.accountId} has no API keys`
+        : [
+            `API keys of account ${outcome.accountId} (id, prefix, label, accounts, created, state):`,
+            ...outcome.keys.map((key) => `  ${keyLine(key)}`),
+          ].join('\n');
+  }
+};
+
+/** Errors that are a refusal of what was asked (exit 3); a PersistenceFailure is a failure (exit 1). */
+export const isRefusal = (error: AdminError): boolean => error._tag !== 'PersistenceFailure';
+
+/** Whether the error is about the arguments themselves (exit 2). */
+export const isBadArgument = (error: AdminError): boolean => error._tag === 'InvalidInput';
+
+/**
+ * A refusal as printed: a field's problem names its flag ("--amount: ...");
+ * an unknown account or key, an account that exists under another name, and
+ * the ledger's refusals in their own words (which quote no input).
+ */
+export const adminRefusalText = (error: AdminError): string => {
+  switch (error._tag) {
+    case 'InvalidInput':
+      return `${flagOf(error.field)}: ${error.reason}`;
+    case 'CustomerAccountNotFound':
+      return 'no such account (create it first: npm run admin -- account create --id ... --name ...)';
+    case 'AccountAlreadyExists':
+      return 'an account with this id already exists under another name';
+    case 'ApiKeyNotFound':
+      return 'no API key with this id (npm run admin -- key list --account ... lists them)';
+    default:
+      // the ledger's refusals, amounts in major units
+      return refusalText(error);
+  }
+};
