@@ -51,8 +51,8 @@ const refused = (reason: string) => new PersistenceFailure({ reason, retryable: 
  *   usable: an id that is not a lowercase UUID, no accounts, an account that
  *   is not in the directory, an id or prefix another key holds (the prefix is
  *   unique: `api_keys_prefix_once`). A prefix, hash or label that breaks its
- *   CHECK (12 lowercase hex; 64 lowercase hex; 1..200 characters under the
- *   identifier character rule) fails the statement, naming the constraint.
+ *   CHECK (12 lowercase hex; 64 lowercase hex; 1..200 characters, no control
+ *   character) fails the statement, naming the constraint.
  * - `findByPrefix(prefix)`: the key with that prefix, revoked or not.
  * - `revoke(id, at)`: sets `revoked_at` once (a revoked key keeps its first
  *   time, also when two revocations race) and answers the key as stored.

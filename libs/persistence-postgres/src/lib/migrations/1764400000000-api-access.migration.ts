@@ -3,9 +3,10 @@
 // the accounts each key may see and spend from. Account ids keep the
 // domain's identifier rule (identifier_is_valid(), see
 // 1764000000000-identifier-rules and 1764100000000-invisible-identifier-characters);
-// names and labels are shown to people, so they keep the same character rule
-// (no control, format or invisible characters, no space at either end) with
-// room for 200 characters. The API's list queries need no new index (checked
+// names and labels are text for people (emoji sequences with their joiners
+// and variation selectors included): 1..200 characters with no control
+// character (C0, DEL, C1), so that nothing printed by the admin tools can
+// carry a terminal escape. The API's list queries need no new index (checked
 // with EXPLAIN on 300,000 top-ups and 1.5 million journal entries):
 // top_ups_by_account_created, top_ups_by_created and the (account, external
 // id) key serve the top-up search; ledger_journal_by_account and the journal's
@@ -16,6 +17,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /** The longest account name or key label, in characters. */
 export const MAX_DISPLAY_NAME_LENGTH = 200;
 
+/** The CHECK of a name or label column: 1..200 characters, no control character (NUL cannot be stored in text). */
+const displayNameCheck = (column: string) =>
+  `length(${column}) BETWEEN 1 AND ${MAX_DISPLAY_NAME_LENGTH} AND ${column} !~ '[\\u0001-\\u001f\\u007f-\\u009f]'`;
+
 export class ApiAccess1764400000000 implements MigrationInterface {
   name = 'ApiAccess1764400000000';
 
@@ -23,7 +28,7 @@ export class ApiAccess1764400000000 implements MigrationInterface {
     await runner.query(`
       CREATE TABLE accounts (
         id          text        PRIMARY KEY CONSTRAINT accounts_id_valid CHECK (identifier_is_valid(id, 100, true)),
-        name        text        NOT NULL CONSTRAINT accounts_name_valid CHECK (identifier_is_valid(name, ${MAX_DISPLAY_NAME_LENGTH}, true)),
+        name        text        NOT NULL CONSTRAINT accounts_name_valid CHECK (${displayNameCheck('name')}),
         created_at  timestamptz NOT NULL
       )`);
     await runner.query(`
@@ -33,7 +38,7 @@ export class ApiAccess1764400000000 implements MigrationInterface {
         prefix       text        NOT NULL CONSTRAINT api_keys_prefix_valid CHECK (prefix ~ '^[0-9a-f]{12}$'),
         -- SHA-256 of the secret part, lowercase hex
         secret_hash  text        NOT NULL CONSTRAINT api_keys_secret_hash_valid CHECK (secret_hash ~ '^[0-9a-f]{64}$'),
-        label        text        NOT NULL CONSTRAINT api_keys_label_valid CHECK (identifier_is_valid(label, ${MAX_DISPLAY_NAME_LENGTH}, true)),
+        label        text        NOT NULL CONSTRAINT api_keys_label_valid CHECK (${displayNameCheck('label')}),
         created_at   timestamptz NOT NULL,
         revoked_at   timestamptz,
         CONSTRAINT api_keys_prefix_once UNIQUE (prefix)
