@@ -34,8 +34,9 @@ const accountOf = (row: unknown): Either.Either<Account, PersistenceFailure> =>
  * the caller's transaction stays usable). An id that breaks the domain's
  * identifier rule (`checkAccountId`) is refused before any SQL with a
  * non-retryable `PersistenceFailure`; a name that breaks the
- * `accounts_name_valid` CHECK (1..200 characters, no control character) fails with one naming that constraint. `find` answers none for an id
- * no account can have.
+ * `accounts_name_valid` CHECK (1..200 characters, no control character)
+ * fails with one naming that constraint. `find` answers none for an id no
+ * account can have.
  */
 export const makeAccountDirectory = (dataSource: DataSource): AccountDirectoryService => ({
   create: (account) =>
