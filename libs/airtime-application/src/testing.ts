@@ -38,7 +38,7 @@ export {
   makeInMemoryLedgerQueries,
   inMemoryQueryLayers,
 } from './testing/in-memory-read-model.queries';
-export { openFundedAccounts, principalOf } from './testing/api-access.fixture';
+export { openFundedAccounts, principalOf, requestedTopUp } from './testing/api-access.fixture';
 export { type ManualClock, makeManualClock, manualClockLayer } from './testing/manual-clock.fake';
 export { type SequentialIds, makeSequentialIds, sequentialIdsLayer } from './testing/sequential-ids.fake';
 export {
