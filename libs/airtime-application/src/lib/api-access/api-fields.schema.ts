@@ -3,13 +3,17 @@
 // holds them), decimal amounts as text, ISO 8601 times, page numbers. Every
 // refusal names the rule, never the value.
 import {
+  ACCOUNT_ID_MAX_LENGTH,
   checkAccountId,
   checkDepositId,
   checkIdentifier,
   checkTransactionId,
+  DEPOSIT_ID_MAX_LENGTH,
+  EXTERNAL_ID_MAX_LENGTH,
   IDENTIFIER_RULES,
   type InvalidIdentifier,
   ruleViolation,
+  TRANSACTION_ID_MAX_LENGTH,
 } from '@airtime/domain';
 import { Either, Schema, type SchemaAST } from 'effect';
 
@@ -19,39 +23,48 @@ const matching = (pattern: RegExp, rule: string) =>
     Schema.filter((text, _options, ast) => (pattern.test(text) ? true : ruleViolation(ast, text, rule))),
   );
 
-const identifier = (check: (value: unknown) => Either.Either<string, InvalidIdentifier>, identifierName: string) =>
+const identifier = (
+  check: (value: unknown) => Either.Either<string, InvalidIdentifier>,
+  identifierName: string,
+  maxLength: number,
+) =>
   Schema.String.pipe(
     Schema.filter((value, _options, ast) => {
       const checked = check(value);
       if (Either.isLeft(checked)) return ruleViolation(ast, value, checked.left.message);
       return value.normalize('NFC') === value ? true : ruleViolation(ast, value, 'not in Unicode normalisation form C');
     }),
-  ).annotations({ identifier: identifierName });
+  ).annotations({ identifier: identifierName, jsonSchema: { minLength: 1, maxLength } });
 
 /** An account id (1..100 characters, the domain's identifier rule, NFC). */
-export const AccountIdField = identifier(checkAccountId, 'AccountId');
+export const AccountIdField = identifier(checkAccountId, 'AccountId', ACCOUNT_ID_MAX_LENGTH);
 
 /** A top-up id (1..100 characters, the identifier rule). */
-export const TopUpIdField = identifier(checkTransactionId, 'TopUpId');
+export const TopUpIdField = identifier(checkTransactionId, 'TopUpId', TRANSACTION_ID_MAX_LENGTH);
 
 /** A deposit's idempotency key (1..100 characters, the identifier rule, NFC). */
-export const DepositIdField = identifier(checkDepositId, 'DepositId');
+export const DepositIdField = identifier(checkDepositId, 'DepositId', DEPOSIT_ID_MAX_LENGTH);
 
 /** A caller's external id (1..40 characters without whitespace, the identifier rule, NFC). */
 export const ExternalIdField = identifier(
   (value) => checkIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, value),
   'ExternalId',
+  EXTERNAL_ID_MAX_LENGTH,
 );
 
+const DECIMAL_TEXT = /^[0-9]{1,15}(\.[0-9]{1,12})?$/;
+
 /** A decimal amount as text in major units, e.g. "100" or "100.50" (never a JSON number: no float on the way). */
-export const DecimalText = matching(
-  /^[0-9]{1,15}(\.[0-9]{1,12})?$/,
-  'expected a decimal text such as "100.50"',
-).annotations({ identifier: 'DecimalText', description: 'a decimal amount in major units, e.g. "100.50"' });
+export const DecimalText = matching(DECIMAL_TEXT, 'expected a decimal text such as "100.50"').annotations({
+  identifier: 'DecimalText',
+  description: 'a decimal amount in major units, e.g. "100.50"',
+  jsonSchema: { pattern: DECIMAL_TEXT.source },
+});
 
 /** An ISO 4217 code as text (looked up by the use case). */
 export const CurrencyCodeField = matching(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "USD"').annotations({
   identifier: 'CurrencyCode',
+  jsonSchema: { pattern: '^[A-Z]{3}$' },
 });
 
 // YYYY-MM-DD, optionally THH:MM[:SS[.fraction]] with Z or an offset
@@ -83,7 +96,11 @@ export const IsoTimeText = Schema.String.pipe(
       ? true
       : ruleViolation(ast, text, 'expected an ISO 8601 day (2025-01-31) or time with its zone (2025-01-31T10:00:00Z)'),
   ),
-).annotations({ identifier: 'IsoTime' });
+).annotations({
+  identifier: 'IsoTime',
+  description: 'an ISO 8601 day (2025-01-31, UTC) or time with its zone (2025-01-31T10:00:00Z)',
+  jsonSchema: { pattern: ISO_TIME.source },
+});
 
 /** Whether an `IsoTimeText` names a whole day (no time of day). */
 export const isDay = (text: string): boolean => text.length === 10;
@@ -110,7 +127,15 @@ const wholeNumber = (minimum: number, maximum: number, identifierName: string) =
     Schema.compose(matching(/^[0-9]{1,9}$/, rule), Schema.NumberFromString).pipe(
       Schema.filter((value, _options, ast) => inRange(value, ast)),
     ),
-  ).annotations({ identifier: identifierName });
+  ).annotations({
+    identifier: identifierName,
+    jsonSchema: {
+      anyOf: [
+        { type: 'integer', minimum, maximum },
+        { type: 'string', pattern: '^[0-9]{1,9}$' },
+      ],
+    },
+  });
 };
 
 /** The most items a page may hold. */

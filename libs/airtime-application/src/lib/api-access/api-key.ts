@@ -44,7 +44,8 @@ export const prefixOf = (token: string): string => hashSecret(token).slice(0, AP
  * never matches).
  */
 export const secretMatches = (secret: string, secretHash: string): boolean => {
+  const wellFormed = /^[0-9a-f]{64}$/.test(secretHash);
   const presented = createHash('sha256').update(secret, 'utf8').digest();
-  const stored = /^[0-9a-f]{64}$/.test(secretHash) ? Buffer.from(secretHash, 'hex') : Buffer.alloc(32);
-  return timingSafeEqual(presented, stored) && stored.length === 32 && /^[0-9a-f]{64}$/.test(secretHash);
+  const stored = wellFormed ? Buffer.from(secretHash, 'hex') : Buffer.alloc(presented.length);
+  return timingSafeEqual(presented, stored) && wellFormed;
 };
