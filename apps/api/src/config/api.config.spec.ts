@@ -1,0 +1,112 @@
+import { Either } from 'effect';
+import { apiConfigFrom } from './api.config';
+
+const keys = { DTONE_API_KEY: 'key-123', DTONE_API_SECRET: 'very-secret-value' };
+
+const problemsOf = (environment: Record<string, string | undefined>): readonly string[] => {
+  const result = apiConfigFrom(environment);
+  if (Either.isRight(result)) throw new Error('expected the configuration to be refused');
+  return result.left.problems;
+};
+
+describe('apiConfigFrom', () => {
+  it('defaults to loopback on 8080, 1200 requests a minute per key, 64 KiB bodies, keys cached 5 s', () => {
+    const config = Either.getOrThrow(apiConfigFrom(keys));
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      publicUrl: undefined,
+      rateLimitPerMinute: 1_200,
+      bodyLimitBytes: 65_536,
+      apiKeyCacheMs: 5_000,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(config.runtime).toMatchObject({
+      provider: { kind: 'simulator-http' },
+      logLevel: 'info',
+      allowPrivateCallbackHosts: false,
+      providerCallbackBaseUrl: undefined,
+    });
+    expect(config.messaging).toMatchObject({ topologyPrefix: 'airtime' });
+    expect(config.database).toMatchObject({ migrateOnStart: false });
+  });
+
+  it('reads every setting it is given (empty variables are unset)', () => {
+    const config = Either.getOrThrow(
+      apiConfigFrom({
+        ...keys,
+        API_HOST: '0.0.0.0',
+        API_PORT: '0',
+        API_PUBLIC_URL: 'https://api.example.com/',
+        API_RATE_LIMIT_PER_MINUTE: '60',
+        API_BODY_LIMIT_BYTES: '2048',
+        API_KEY_CACHE_MS: '0',
+        API_SHUTDOWN_TIMEOUT_MS: '500',
+        LOG_LEVEL: 'warn',
+        PROVIDER: 'simulator',
+        PROVIDER_CALLBACK_BASE_URL: 'https://api.example.com',
+        DATABASE_URL: 'postgres://app:pw@db:5432/airtime',
+        DATABASE_MIGRATE_ON_START: 'true',
+        AMQP_URL: 'amqp://app:pw@mq:5672/vhost',
+        AMQP_TOPOLOGY_PREFIX: 'prod',
+        CALLBACK_ALLOW_PRIVATE_HOSTS: '',
+      }),
+    );
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      publicUrl: 'https://api.example.com',
+      rateLimitPerMinute: 60,
+      bodyLimitBytes: 2_048,
+      apiKeyCacheMs: 0,
+      shutdownTimeoutMs: 500,
+    });
+    expect(config.runtime).toMatchObject({
+      provider: { kind: 'simulator' },
+      logLevel: 'warn',
+      providerCallbackBaseUrl: 'https://api.example.com',
+      allowPrivateCallbackHosts: false,
+    });
+    expect(config.database).toMatchObject({ url: 'postgres://app:pw@db:5432/airtime', migrateOnStart: true });
+    expect(config.messaging).toMatchObject({ url: 'amqp://app:pw@mq:5672/vhost', topologyPrefix: 'prod' });
+  });
+
+  it('names every bad variable at once, with what it expects', () => {
+    expect(
+      problemsOf({
+        ...keys,
+        API_PORT: '70000',
+        API_PUBLIC_URL: 'ftp://api.example.com',
+        API_RATE_LIMIT_PER_MINUTE: '0',
+        API_BODY_LIMIT_BYTES: 'lots',
+        API_KEY_CACHE_MS: '60000',
+        LOG_LEVEL: 'loud',
+        AMQP_PREFETCH: '-1',
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'API_PORT: expected an integer from 0 to 65535 (0: any free port)',
+        expect.stringMatching(/^API_PUBLIC_URL: expected an http\(s\) URL/),
+        'API_RATE_LIMIT_PER_MINUTE: expected an integer from 1 to 1000000',
+        'API_BODY_LIMIT_BYTES: expected an integer from 1024 to 1048576',
+        'API_KEY_CACHE_MS: expected an integer from 0 to 5000',
+        expect.stringMatching(/^LOG_LEVEL: expected one of/),
+        expect.stringMatching(/^AMQP_PREFETCH: /),
+      ]),
+    );
+  });
+
+  it('never quotes a value it refuses (URLs hold passwords, keys are secrets)', () => {
+    const secret = 's3cr3t-pa55';
+    const problems = problemsOf({
+      DTONE_API_KEY: secret,
+      DTONE_API_SECRET: '',
+      DATABASE_URL: `mysql://user:${secret}@db/x`,
+      AMQP_URL: `http://user:${secret}@mq`,
+      API_PUBLIC_URL: `https://user:${secret}@api.example.com`,
+      API_PORT: secret,
+    });
+    expect(problems.length).toBeGreaterThanOrEqual(4);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+});

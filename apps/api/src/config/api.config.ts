@@ -1,0 +1,117 @@
+// The API's settings, decoded from the environment once at start with
+// effect/Schema: the database and broker settings through their libs'
+// decoders, the platform runtime's (provider, log level, clock, callbacks,
+// provider callback base URL) through @airtime/platform-runtime, and the
+// HTTP server's own. Every bad variable is reported by name with what it
+// expects, never its value (URLs hold passwords, keys are secrets). An
+// empty variable counts as unset.
+import { type DatabaseConfig, databaseConfigFrom } from '@airtime/persistence-postgres';
+import { type MessagingConfig, messagingConfigFrom } from '@airtime/messaging-rabbitmq';
+import {
+  callbackBaseUrlOf,
+  decodeEnvironment,
+  type Env,
+  IntegerFromString,
+  problemsOf,
+  type RuntimeSettings,
+  runtimeSettingsFrom,
+  withoutEmpty,
+} from '@airtime/platform-runtime';
+import { Either, Schema } from 'effect';
+import { InvalidApiConfig } from './api-config.errors';
+
+/** The HTTP server's own settings. */
+export interface ApiHttpSettings {
+  /** The address listened on (API_HOST, default 127.0.0.1: loopback only). */
+  readonly host: string;
+  /** API_PORT (default 8080; 0 picks a free port). */
+  readonly port: number;
+  /** Where callers reach the API (API_PUBLIC_URL, no trailing slash), shown in the OpenAPI document; default the listened address. */
+  readonly publicUrl?: string | undefined;
+  /** Requests each API key may make per minute (API_RATE_LIMIT_PER_MINUTE); the next answer is 429 with Retry-After. */
+  readonly rateLimitPerMinute: number;
+  /** The largest request body read (API_BODY_LIMIT_BYTES); a larger one is 413. */
+  readonly bodyLimitBytes: number;
+  /**
+   * How long a verified API key is remembered (API_KEY_CACHE_MS, 0..5000 ms):
+   * a request within it skips the key store; a revoked key is refused at most this long after.
+   */
+  readonly apiKeyCacheMs: number;
+  /** How long a graceful shutdown waits for the requests in flight (API_SHUTDOWN_TIMEOUT_MS). */
+  readonly shutdownTimeoutMs: number;
+}
+
+export interface ApiConfig {
+  readonly database: DatabaseConfig;
+  readonly messaging: MessagingConfig;
+  readonly runtime: RuntimeSettings;
+  readonly http: ApiHttpSettings;
+}
+
+const PublicUrl = Schema.transform(
+  Schema.String.pipe(Schema.filter((text) => callbackBaseUrlOf(text) !== undefined)),
+  Schema.String,
+  { strict: true, decode: (text) => callbackBaseUrlOf(text) ?? text, encode: (text) => text },
+);
+
+const Environment = Schema.Struct({
+  API_HOST: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9.:-]{1,253}$/)), {
+    default: () => '127.0.0.1',
+  }),
+  API_PORT: Schema.optionalWith(IntegerFromString(0, 65_535), { default: () => 8080 }),
+  API_PUBLIC_URL: Schema.optional(PublicUrl),
+  API_RATE_LIMIT_PER_MINUTE: Schema.optionalWith(IntegerFromString(1, 1_000_000), { default: () => 1_200 }),
+  API_BODY_LIMIT_BYTES: Schema.optionalWith(IntegerFromString(1_024, 1_048_576), { default: () => 65_536 }),
+  API_KEY_CACHE_MS: Schema.optionalWith(IntegerFromString(0, 5_000), { default: () => 5_000 }),
+  API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
+});
+
+/** What each of the API's own variables must look like (the schema's messages could echo a value). */
+const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
+  API_HOST: 'expected a host name or IP address',
+  API_PORT: 'expected an integer from 0 to 65535 (0: any free port)',
+  API_PUBLIC_URL: 'expected an http(s) URL with no credentials, query or fragment (e.g. https://api.example.com)',
+  API_RATE_LIMIT_PER_MINUTE: 'expected an integer from 1 to 1000000',
+  API_BODY_LIMIT_BYTES: 'expected an integer from 1024 to 1048576',
+  API_KEY_CACHE_MS: 'expected an integer from 0 to 5000',
+  API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
+};
+
+/** The names of the API's own variables (besides DATABASE_*, AMQP_* and the runtime's). */
+export const API_VARIABLES: readonly string[] = Object.keys(Environment.fields);
+
+/**
+ * Decodes every setting of the API; `InvalidApiConfig` lists every bad
+ * variable at once (database, broker, runtime and provider, the API's own).
+ */
+export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, InvalidApiConfig> => {
+  const env = withoutEmpty(environment);
+  const database = databaseConfigFrom(env);
+  const messaging = messagingConfigFrom(env);
+  const runtime = runtimeSettingsFrom(env);
+  const own = decodeEnvironment(Environment, EXPECTED)(env);
+  if (Either.isRight(database) && Either.isRight(messaging) && Either.isRight(runtime) && Either.isRight(own)) {
+    const settings = own.right;
+    return Either.right({
+      database: database.right,
+      messaging: messaging.right,
+      runtime: runtime.right,
+      http: {
+        host: settings.API_HOST,
+        port: settings.API_PORT,
+        publicUrl: settings.API_PUBLIC_URL,
+        rateLimitPerMinute: settings.API_RATE_LIMIT_PER_MINUTE,
+        bodyLimitBytes: settings.API_BODY_LIMIT_BYTES,
+        apiKeyCacheMs: settings.API_KEY_CACHE_MS,
+        shutdownTimeoutMs: settings.API_SHUTDOWN_TIMEOUT_MS,
+      },
+    });
+  }
+  const problems = [
+    ...(Either.isLeft(database) ? problemsOf(database.left.reason) : []),
+    ...(Either.isLeft(messaging) ? problemsOf(messaging.left.reason) : []),
+    ...(Either.isLeft(runtime) ? runtime.left : []),
+    ...(Either.isLeft(own) ? own.left : []),
+  ];
+  return Either.left(new InvalidApiConfig({ problems }));
+};
