@@ -8,7 +8,7 @@ import { Either } from 'effect';
 import { Writable } from 'node:stream';
 import { consumerConfigFrom } from './config/consumer.config';
 import { startConsumerApp } from './consumer-app.runner';
-import { makeLogger } from './observability/logger';
+import { makeLogger } from '@airtime/platform-runtime';
 
 describe('starting the consumer', () => {
   it('refuses a database with pending migrations, naming npm run db:migrate, before touching the broker', async () => {

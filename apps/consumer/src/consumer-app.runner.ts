@@ -1,9 +1,9 @@
 // Starts and stops the whole consumer in one process: builds the container,
 // opens the database (refusing one with pending migrations), declares the
-// topology, builds the runtime, starts the metrics server, the
-// scheduler's loops and the runner of the commands queue. `stop` is the
-// graceful shutdown: stop consuming and finish the commands in flight, stop
-// the loops after their ticks, then close everything (the container's
+// topology, builds the runtime, starts the metrics server and the workers
+// (the scheduler's loops, then the runner of the commands queue). `stop` is
+// the graceful shutdown: stop consuming and finish the commands in flight,
+// stop the loops after their ticks, then close everything (the container's
 // CLOSE_ORDER). main.ts runs it; the integration specs run it in-process.
 import { declareTopology } from '@airtime/messaging-rabbitmq';
 import { Effect } from 'effect';
@@ -31,10 +31,8 @@ export const startConsumerApp = async (options: ConsumerContainerOptions): Promi
     // build every layer now, so that a broken one fails the start rather than the first message
     await (await container.getAsync(TOKENS.runtime)).runtime();
     const metricsServer = await container.getAsync(TOKENS.metricsServer);
-    const scheduler = await container.getAsync(TOKENS.scheduler);
-    const runner = await container.getAsync(TOKENS.consumerRunner);
-    scheduler.start();
-    await Effect.runPromise(runner.start);
+    const workers = await container.getAsync(TOKENS.workers);
+    await workers.start();
     logger.info(
       {
         consumer: consumerName,
@@ -51,9 +49,8 @@ export const startConsumerApp = async (options: ConsumerContainerOptions): Promi
       metricsUrl: metricsServer.url,
       stop: () => {
         stopping ??= (async () => {
-          logger.info({ inFlight: runner.inFlight() }, 'consumer stopping');
-          const report = await runner.stop(messaging.shutdownTimeoutMs);
-          await scheduler.stop();
+          logger.info({ inFlight: workers.runner.inFlight() }, 'consumer stopping');
+          const report = await workers.stop(messaging.shutdownTimeoutMs);
           const failures = await closeContainer(container);
           logger.info({ unfinished: report.unfinished, failures }, 'consumer stopped');
           return failures;

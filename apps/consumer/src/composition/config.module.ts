@@ -1,16 +1,15 @@
 // Configuration and the process-wide observers: the decoded settings, the
 // pino logger, the metrics registry and the clock the use cases read.
+import { makeLogger, makeScaledClock, type PlatformLogger } from '@airtime/platform-runtime';
 import { ContainerModule } from 'inversify';
-import { makeScaledClock } from '../adapters/scaled-clock.adapter';
 import type { ConsumerConfig } from '../config/consumer.config';
 import { type ConsumerMetrics, makeConsumerMetrics } from '../observability/consumer-metrics';
-import { type ConsumerLogger, makeLogger } from '../observability/logger';
 import { TOKENS } from './tokens';
 
 export interface ConfigModuleOptions {
   readonly config: ConsumerConfig;
   /** A logger of the caller's (tests); default: pino at the configured level on stdout. */
-  readonly logger?: ConsumerLogger | undefined;
+  readonly logger?: PlatformLogger | undefined;
   /** Metrics of the caller's (tests, benchmarks); default: a fresh registry with process metrics. */
   readonly metrics?: ConsumerMetrics | undefined;
 }

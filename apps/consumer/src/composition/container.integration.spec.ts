@@ -11,7 +11,7 @@ import { AirtimeProvider } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { Writable } from 'node:stream';
 import { consumerConfigFrom } from '../config/consumer.config';
-import { makeLogger } from '../observability/logger';
+import { makeLogger } from '@airtime/platform-runtime';
 import { buildContainer, closeContainer } from './container';
 import { CLOSE_ORDER, TOKENS } from './tokens';
 

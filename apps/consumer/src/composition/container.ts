@@ -1,24 +1,23 @@
 // The consumer's container: the modules of its resources, loaded once, and
-// their ordered closing (users before what they use: the runner and the
-// scheduler, the runtime, the broker's publisher and connection, the
-// DataSource, the logger last).
+// their ordered closing (users before what they use: the workers, the
+// runtime, the broker's publisher and connection, the DataSource, the
+// logger last).
 import type { CallbackSenderService } from '@airtime/application';
+import type { PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
 import { Container } from 'inversify';
 import type { ConsumerConfig } from '../config/consumer.config';
 import type { ConsumerMetrics } from '../observability/consumer-metrics';
-import type { ConsumerLogger } from '../observability/logger';
 import { brokerModule } from './broker.module';
 import { configModule } from './config.module';
 import { consumerModule } from './consumer.module';
 import { databaseModule } from './database.module';
 import { providerModule } from './provider.module';
-import type { ProviderLayer } from './runtime';
 import { CLOSE_ORDER, TOKENS } from './tokens';
 
 export interface ConsumerContainerOptions {
   readonly config: ConsumerConfig;
   /** Replacements for tests and benchmarks; by default each comes from the configuration. */
-  readonly logger?: ConsumerLogger | undefined;
+  readonly logger?: PlatformLogger | undefined;
   readonly metrics?: ConsumerMetrics | undefined;
   readonly provider?: ProviderLayer | undefined;
   readonly callbackSender?: CallbackSenderService | undefined;

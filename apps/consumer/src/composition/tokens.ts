@@ -1,26 +1,29 @@
 // The service identifiers of the consumer's container, each typed with what
 // it resolves to. inversify binds resources and their lifecycles (config,
 // logger, metrics, the DataSource, the AMQP connection and publisher, the
-// provider's layer, the effect runtime, the runner, the scheduler and the
-// metrics server); effect provides the services to the use cases.
+// provider's layer, the effect runtime, the workers (the command handler on
+// the RabbitMQ runner, and the scheduler) and the metrics server); effect
+// provides the services to the use cases.
 import type { CallbackSenderService } from '@airtime/application';
-import type { BrokerConnection, ConfirmPublisher, ConsumerRunner, Topology } from '@airtime/messaging-rabbitmq';
+import type { BrokerConnection, ConfirmPublisher, Topology } from '@airtime/messaging-rabbitmq';
+import type {
+  PlatformLogger,
+  PlatformRuntime,
+  ProviderLayer,
+  ScaledClock,
+  TopUpWorkers,
+} from '@airtime/platform-runtime';
 import type { ServiceIdentifier } from 'inversify';
 import type { DataSource } from 'typeorm';
-import type { ScaledClock } from '../adapters/scaled-clock.adapter';
 import type { ConsumerConfig } from '../config/consumer.config';
-import type { TopUpCommandHandler } from '../messages/top-up-command.handler';
 import type { ConsumerMetrics } from '../observability/consumer-metrics';
-import type { ConsumerLogger } from '../observability/logger';
 import type { MetricsServer } from '../observability/metrics.server';
-import type { Scheduler } from '../scheduler/scheduler.runner';
-import type { ConsumerRuntime, ProviderLayer } from './runtime';
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`airtime.consumer.${name}`);
 
 export const TOKENS = {
   config: token<ConsumerConfig>('Config'),
-  logger: token<ConsumerLogger>('Logger'),
+  logger: token<PlatformLogger>('Logger'),
   metrics: token<ConsumerMetrics>('Metrics'),
   clock: token<ScaledClock>('Clock'),
   dataSource: token<DataSource>('DataSource'),
@@ -29,19 +32,15 @@ export const TOKENS = {
   eventConfirmPublisher: token<ConfirmPublisher>('EventConfirmPublisher'),
   providerLayer: token<ProviderLayer>('ProviderLayer'),
   callbackSender: token<CallbackSenderService>('CallbackSender'),
-  runtime: token<ConsumerRuntime>('Runtime'),
-  commandHandler: token<TopUpCommandHandler>('CommandHandler'),
-  consumerRunner: token<ConsumerRunner>('ConsumerRunner'),
-  scheduler: token<Scheduler>('Scheduler'),
+  runtime: token<PlatformRuntime>('Runtime'),
+  workers: token<TopUpWorkers>('Workers'),
   metricsServer: token<MetricsServer>('MetricsServer'),
 } as const;
 
 /** Every binding, in the order the container is closed (users before what they use). */
 export const CLOSE_ORDER: readonly (keyof typeof TOKENS)[] = [
-  'consumerRunner',
-  'scheduler',
+  'workers',
   'metricsServer',
-  'commandHandler',
   'runtime',
   'providerLayer',
   'callbackSender',

@@ -1,5 +1,6 @@
 import { Either } from 'effect';
-import { consumerConfigFrom, LOCAL_SIMULATOR_DVS_URL } from './consumer.config';
+import { LOCAL_SIMULATOR_DVS_URL } from '@airtime/platform-runtime';
+import { consumerConfigFrom } from './consumer.config';
 
 const keys = { DTONE_API_KEY: 'key-123', DTONE_API_SECRET: 'very-secret-value' };
 

@@ -3,7 +3,6 @@
 // a topology prefix of its own on the real RabbitMQ (with a queue bound to
 // every event), a funded account, and the consumer app started in-process
 // with its logs captured. `close` stops the app and removes all of it.
-import { Writable } from 'node:stream';
 import type { ConsumeMessage } from 'amqplib';
 import { fundAccount } from '@airtime/application/testing';
 import { topologyFor, type Topology } from '@airtime/messaging-rabbitmq';
@@ -15,6 +14,7 @@ import {
   uniqueTopologyPrefix,
 } from '@airtime/messaging-rabbitmq/testing';
 import { ledgerStoreLayer } from '@airtime/persistence-postgres';
+import { makeRecordingLogger } from '@airtime/platform-runtime/testing';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import {
   type DvsSimulatorOptions,
@@ -25,7 +25,6 @@ import { Effect, Either } from 'effect';
 import { consumerConfigFrom } from '../config/consumer.config';
 import { type ConsumerApp, startConsumerApp } from '../consumer-app.runner';
 import { type ConsumerMetrics, makeConsumerMetrics } from '../observability/consumer-metrics';
-import { makeLogger } from '../observability/logger';
 
 export interface ConsumerHarnessOptions {
   /** Label of the topology prefix (`test-<label>-<random>`). */
@@ -93,18 +92,7 @@ export const startConsumerHarness = async (options: ConsumerHarnessOptions): Pro
   ]);
   const topology = topologyFor(uniqueTopologyPrefix(options.label));
   const eventsQueue = `${topology.prefix}.test-events`;
-  const lines: Record<string, unknown>[] = [];
-  const logger = makeLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = makeRecordingLogger('info');
   const metrics = makeConsumerMetrics({ processMetrics: false });
   const events: ConsumeMessage[] = [];
   const cleanUp = async () => {

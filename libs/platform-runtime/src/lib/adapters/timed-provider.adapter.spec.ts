@@ -1,6 +1,6 @@
 import { type AirtimeProviderService, ProviderUnavailable } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
-import { makeConsumerMetrics } from '../observability/consumer-metrics';
+import { makePlatformMetrics } from '../observability/platform-metrics';
 import { timedProvider } from './timed-provider.adapter';
 
 const unavailable = new ProviderUnavailable({ provider: 'fake', reason: 'connection refused' });
@@ -18,7 +18,7 @@ const fakeProvider = {
 
 describe('the timed provider', () => {
   it('passes calls through and observes each with its operation and outcome', async () => {
-    const metrics = makeConsumerMetrics({ processMetrics: false });
+    const metrics = makePlatformMetrics({ processMetrics: false });
     const provider = timedProvider(fakeProvider, metrics.providerLatency);
     expect(provider.id).toBe('fake');
     const sent = await Effect.runPromise(Effect.either(provider.send({} as never)));

@@ -1,4 +1,4 @@
-// The one table of the consumer's answers: every error the top-up command
+// The one table of the top-up command worker's answers: every error the top-up command
 // handler can fail with, by `_tag`, to what becomes of its message. Typed
 // with `satisfies Record<TopUpCommandError['_tag'], ...>`: an error the
 // handler can fail with and this table does not name fails the type-check,

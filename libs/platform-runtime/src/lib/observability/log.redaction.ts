@@ -1,6 +1,6 @@
 // What never reaches a log line: phone numbers and secrets, wherever a
 // field of that name appears (at the top or one or two levels down). Log
-// records of the consumer carry ids (topUpId, externalId, accountId,
+// records of the platform carry ids (topUpId, externalId, accountId,
 // messageId), kinds, codes and counts; these paths are the safety net for a
 // record that carries more.
 

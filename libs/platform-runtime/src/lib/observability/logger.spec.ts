@@ -15,7 +15,7 @@ const capture = () => {
   return { lines, stream };
 };
 
-describe('the consumer logger', () => {
+describe('the platform logger', () => {
   it('redacts phone numbers and secrets by field name, at the top and nested', () => {
     const { lines, stream } = capture();
     const logger = makeLogger('info', stream);

@@ -1,4 +1,4 @@
-// The consumer's own outcome of a command whose top-up is committed but
+// The top-up command worker's own outcome of a command whose top-up is committed but
 // whose first send could not run to its end.
 import { taggedError } from '@airtime/domain';
 

@@ -1,6 +1,6 @@
 import { EventPublishFailed, type EventPublisherService, type PendingEvent } from '@airtime/application';
 import { Effect, Either } from 'effect';
-import { makeConsumerMetrics } from '../observability/consumer-metrics';
+import { makePlatformMetrics } from '../observability/platform-metrics';
 import { meteredEventPublisher } from './metered-event-publisher.adapter';
 
 const event = (type: string, statusClass: string): PendingEvent => ({
@@ -17,7 +17,7 @@ const valueOf = async (counter: { get: () => Promise<{ values: { labels: object;
 
 describe('the metered event publisher', () => {
   it('counts confirmed events by type, final top-ups by status class, retries and unknown outcomes', async () => {
-    const metrics = makeConsumerMetrics({ processMetrics: false });
+    const metrics = makePlatformMetrics({ processMetrics: false });
     const published: PendingEvent[] = [];
     const inner: EventPublisherService = { publish: (events) => Effect.sync(() => void published.push(...events)) };
     const publisher = meteredEventPublisher(inner, metrics);
@@ -40,7 +40,7 @@ describe('the metered event publisher', () => {
   });
 
   it('counts nothing when the broker did not confirm', async () => {
-    const metrics = makeConsumerMetrics({ processMetrics: false });
+    const metrics = makePlatformMetrics({ processMetrics: false });
     const failing: EventPublisherService = {
       publish: () => Effect.fail(new EventPublishFailed({ reason: 'channel closed' })),
     };

@@ -10,9 +10,9 @@ import type { RequestTopUpInputJson } from '@airtime/application';
 import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
 import { Effect, Exit } from 'effect';
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { makeConsumerMetrics } from '../observability/consumer-metrics';
+import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
+import { makeRecordingLogger } from '../../testing/recording-logger.fake';
 import { inboxKeyOf, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
 
 const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
@@ -43,19 +43,8 @@ const setUp = (
     readonly allowPrivateCallbackHosts?: boolean;
   } = {},
 ) => {
-  const lines: Record<string, unknown>[] = [];
-  const logger = makeLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-        done();
-      },
-    }),
-  );
-  const metrics = makeConsumerMetrics({ processMetrics: false });
+  const { logger, lines } = makeRecordingLogger('info');
+  const metrics = makePlatformMetrics({ processMetrics: false });
   const holder: { world?: InMemoryWorld } = {};
   const world = inMemoryLayers({
     products: sampleCatalogue,
@@ -167,9 +156,8 @@ describe('the top-up command handler', () => {
     await fund();
     const body = command({ external_id: 'order-42' });
     expect(await handler(deliveryOf(body, 'order-42'))).toEqual(ConsumeDecision.Ack());
-    expect(await handler({ ...deliveryOf(body, 'order-42'), redelivered: true, deliveryCount: 1 })).toEqual(
-      ConsumeDecision.Ack(),
-    );
+    const redelivery: Delivery = { ...deliveryOf(body, 'order-42'), redelivered: true, deliveryCount: 1 };
+    expect(await handler(redelivery)).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(world.database.tables().topUps.size).toBe(1);
     expect([...world.database.tables().inbox.keys()]).toEqual([
@@ -295,7 +283,7 @@ describe('the top-up command handler', () => {
     const dying: CommandRuntime = {
       runPromiseExit: () => Promise.resolve(Exit.die(new Error('cannot read +63 917 123 4567'))),
     };
-    const metrics = makeConsumerMetrics({ processMetrics: false });
+    const metrics = makePlatformMetrics({ processMetrics: false });
     const handler = makeTopUpCommandHandler({
       runtime: dying,
       consumerName: 'c',

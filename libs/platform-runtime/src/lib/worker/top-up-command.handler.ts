@@ -1,13 +1,14 @@
-// Handles one top-up command off the queue: decode it (schema v1), request
-// the top-up with the message's inbox claim in the same unit of work, then
-// send its first attempt. Whatever fails is answered by the one table of
-// the consumer (consume-errors.table.ts): ack, retry or dead-letter with a
-// reason. A duplicate (the same message again, or the same request under
-// another message id) is acknowledged with no second send. The inbox key
-// binds the message id to the SHA-256 of the body: producers choose message
-// ids, so only the same bytes under the same id are the same message; a
-// different command under a reused id is processed (the (account, external
-// id) claim still makes a repeat of a request a duplicate).
+// Handles one top-up command off the commands queue (RabbitMQ's, or the
+// in-process bus's): decode it (schema v1), request the top-up with the
+// message's inbox claim in the same unit of work, then send its first
+// attempt. Whatever fails is answered by the one table of the worker
+// (consume-errors.table.ts): ack, retry or dead-letter with a reason.
+// A duplicate (the same message again, or the same request under another
+// message id) is acknowledged with no second send. The inbox key binds the message id to the SHA-256
+// of the body: producers choose message ids, so only the same bytes under
+// the same id are the same message; a different command under a reused id
+// is processed (the (account, external id) claim still makes a repeat of a
+// request a duplicate).
 import { createHash } from 'node:crypto';
 import {
   decodeTopUpCommand,
@@ -21,12 +22,13 @@ import {
   type TopUpRequestRules,
 } from '@airtime/application';
 import type { TopUp } from '@airtime/domain';
-import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
+import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
 import { Cause, Effect, Exit, Option } from 'effect';
-import type { ConsumerMetrics } from '../observability/consumer-metrics';
-import type { ConsumerLogger } from '../observability/logger';
+import type { PlatformMetrics } from '../observability/platform-metrics';
+import type { PlatformLogger } from '../observability/logger';
 import { maskNumbers } from '../observability/log.redaction';
 import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
+import type { CommandDelivery, CommandHandler } from './command-runner.types';
 import { FirstSendDeferred } from './top-up-command.errors';
 
 export type TopUpCommandServices = RequestTopUpServices | SendAttemptServices;
@@ -55,14 +57,14 @@ const sha256Hex = (body: Uint8Array): string => createHash('sha256').update(body
  * same bytes under the same id (a redelivery, a producer's republish) are
  * one message; another body under a reused id is another message.
  */
-export const inboxKeyOf = (delivery: Pick<Delivery, 'body' | 'messageId'>): string => {
+export const inboxKeyOf = (delivery: Pick<CommandDelivery, 'body' | 'messageId'>): string => {
   const digest = sha256Hex(delivery.body);
   const messageId = delivery.messageId;
   return messageId === undefined || messageId === '' ? `sha256:${digest}` : `${messageId}:${digest}`;
 };
 
 /** The ids known before decoding, as log annotations (none when the message has no id). */
-const messageAnnotations = (delivery: Delivery): Record<string, string> =>
+const messageAnnotations = (delivery: CommandDelivery): Record<string, string> =>
   delivery.messageId === undefined || delivery.messageId === '' ? {} : { messageId: delivery.messageId };
 
 /** What the handler's program needs to know of the consumer beyond the delivery. */
@@ -104,7 +106,7 @@ const processCommand = (
  * and account ids (and the top-up id around the send).
  */
 export const handleTopUpCommand = (
-  delivery: Delivery,
+  delivery: CommandDelivery,
   settings: TopUpCommandSettings,
   fields: CommandLogFields = {},
 ): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
@@ -118,7 +120,7 @@ export const handleTopUpCommand = (
     );
   }).pipe(Effect.annotateLogs(messageAnnotations(delivery)));
 
-/** Runs effect programs that need the handler's services (the consumer's ManagedRuntime). */
+/** Runs effect programs that need the handler's services (the app's ManagedRuntime). */
 export interface CommandRuntime {
   readonly runPromiseExit: <A, E>(
     effect: Effect.Effect<A, E, TopUpCommandServices>,
@@ -131,18 +133,22 @@ export interface TopUpCommandHandlerOptions {
   readonly consumerName: string;
   /** Accept callback URLs to hosts that are not public (`CALLBACK_ALLOW_PRIVATE_HOSTS`; default false). */
   readonly allowPrivateCallbackHosts?: boolean | undefined;
-  readonly logger: ConsumerLogger;
-  readonly metrics: Pick<ConsumerMetrics, 'commands' | 'deadLetters'>;
+  readonly logger: PlatformLogger;
+  readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters'>;
 }
 
-export type TopUpCommandHandler = (delivery: Delivery) => Promise<ConsumeDecision>;
+/** What a command runner calls for each delivery (see CommandRunner). */
+export type TopUpCommandHandler = CommandHandler;
 
 const describeDefect = (cause: Cause.Cause<unknown>): string => {
   const defect = Cause.squash(cause);
   return maskNumbers(defect instanceof Error ? `${defect.name}: ${defect.message}` : 'unexpected defect');
 };
 
-/** The handler the consumer runner calls for each delivery. */
+/**
+ * The handler a command runner calls for each delivery: never rejects; a
+ * defect of the program is a `Retry` (its message, phone-like digits masked).
+ */
 export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): TopUpCommandHandler => {
   const { runtime, consumerName, logger, metrics } = options;
   const settings: TopUpCommandSettings = {

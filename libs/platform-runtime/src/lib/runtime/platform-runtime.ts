@@ -1,10 +1,11 @@
-// The consumer's one effect runtime: the adapters' layers over the
-// resources the container holds (the DataSource, the event publisher's
-// confirm channel, the callback sender), the provider layer chosen by
+// The platform's one effect runtime (each app builds one): the adapters'
+// layers over the resources the app's container holds (the DataSource, the
+// event publisher, the callback sender), the provider layer chosen by
 // configuration (its exchanges appended to the TransferLog, its calls
 // timed), the cached provider catalogue, the clock (CLOCK_SCALE), UUID v7
-// ids, and effect's logger bridged to pino. Handlers and scheduler loops
-// run use cases through it; it is disposed when the container closes.
+// ids, the provider callback URLs when the API's base is configured, and
+// effect's logger bridged to pino. Handlers, routes and scheduler loops run
+// use cases through it; the app disposes it when its container closes.
 import {
   cachedProviderCatalogueLayer,
   type CallbackDeliveryStore,
@@ -45,14 +46,16 @@ import { meteredEventPublisher } from '../adapters/metered-event-publisher.adapt
 import { scaledClockLayer } from '../adapters/scaled-clock.adapter';
 import { timedProvider } from '../adapters/timed-provider.adapter';
 import { uuidIdGeneratorLayer } from '../adapters/uuid-id-generator.adapter';
-import type { ConsumerMetrics } from '../observability/consumer-metrics';
-import { type ConsumerLogger, pinoEffectLoggerLayer } from '../observability/logger';
+import { providerCallbackUrlsLayer } from '../callbacks/provider-callback-urls.adapter';
+import { type PlatformLogger, pinoEffectLoggerLayer } from '../observability/logger';
+import type { PlatformMetrics } from '../observability/platform-metrics';
+import type { ProviderLayer } from './provider-layer';
 
-/** The provider as a layer: it may append its exchanges to the TransferLog. */
-export type ProviderLayer = Layer.Layer<AirtimeProvider, never, TransferLog>;
-
-/** Every service the consumer's use cases need. */
-export type ConsumerServices =
+/**
+ * Every service the platform's use cases need (ProviderCallbackUrls, which
+ * the sends read when it is there, is provided only with a base URL).
+ */
+export type PlatformServices =
   | UnitOfWork
   | LedgerStore
   | TopUpRepository
@@ -69,19 +72,35 @@ export type ConsumerServices =
   | EventPublisher
   | CallbackSender;
 
-export type ConsumerRuntime = ManagedRuntime.ManagedRuntime<ConsumerServices, never>;
+export type PlatformRuntime = ManagedRuntime.ManagedRuntime<PlatformServices, never>;
 
-export interface ConsumerRuntimeDependencies {
+/** The metrics the runtime's adapters count in. */
+export type RuntimeMetrics = Pick<
+  PlatformMetrics,
+  'providerLatency' | 'eventsPublished' | 'finalTopUps' | 'retriesScheduled' | 'unknownOutcomes'
+>;
+
+export interface PlatformRuntimeDependencies {
   readonly dataSource: DataSource;
   readonly provider: ProviderLayer;
+  /** Where the outbox relay publishes events (RabbitMQ's confirm publisher, or the in-process bus). */
   readonly eventPublisher: EventPublisherService;
   readonly callbackSender: CallbackSenderService;
   readonly clock: ClockService;
-  readonly logger: ConsumerLogger;
-  readonly metrics: ConsumerMetrics;
+  readonly logger: PlatformLogger;
+  readonly metrics: RuntimeMetrics;
+  /**
+   * The API's public base URL (`PROVIDER_CALLBACK_BASE_URL`): when set, the
+   * runtime provides ProviderCallbackUrls and each send carries
+   * `<base>/callbacks/dtone/<callback token>`.
+   */
+  readonly providerCallbackBaseUrl?: string | undefined;
 }
 
-/** The layers of every persistence port over one DataSource. */
+/**
+ * The layers of every persistence port over one DataSource. An app that
+ * needs ports beyond these merges their layers over the same DataSource.
+ */
 export const persistenceLayer = (dataSource: DataSource) =>
   Layer.mergeAll(
     unitOfWorkLayer(dataSource),
@@ -96,14 +115,17 @@ export const persistenceLayer = (dataSource: DataSource) =>
   );
 
 /** The provider layer with each call timed in the provider latency histogram. */
-const timedProviderLayer = (provider: ProviderLayer, metrics: ConsumerMetrics): ProviderLayer =>
+export const timedProviderLayer = (
+  provider: ProviderLayer,
+  metrics: Pick<PlatformMetrics, 'providerLatency'>,
+): ProviderLayer =>
   Layer.effect(
     AirtimeProvider,
     Effect.map(AirtimeProvider, (service) => timedProvider(service, metrics.providerLatency)),
   ).pipe(Layer.provide(provider));
 
-/** The layer of every service of the consumer. */
-export const consumerLayer = (dependencies: ConsumerRuntimeDependencies): Layer.Layer<ConsumerServices> => {
+/** The layer of every service of the platform (and ProviderCallbackUrls with a base URL). */
+export const platformLayer = (dependencies: PlatformRuntimeDependencies): Layer.Layer<PlatformServices> => {
   const persistence = persistenceLayer(dependencies.dataSource);
   const provider = timedProviderLayer(dependencies.provider, dependencies.metrics).pipe(Layer.provide(persistence));
   const catalogue = cachedProviderCatalogueLayer().pipe(Layer.provide(provider));
@@ -116,9 +138,12 @@ export const consumerLayer = (dependencies: ConsumerRuntimeDependencies): Layer.
     Layer.succeed(EventPublisher, meteredEventPublisher(dependencies.eventPublisher, dependencies.metrics)),
     Layer.succeed(CallbackSender, dependencies.callbackSender),
     pinoEffectLoggerLayer(dependencies.logger),
+    dependencies.providerCallbackBaseUrl === undefined
+      ? Layer.empty
+      : providerCallbackUrlsLayer(dependencies.providerCallbackBaseUrl),
   );
 };
 
-/** The consumer's ManagedRuntime (dispose it to release the provider's scope). */
-export const makeConsumerRuntime = (dependencies: ConsumerRuntimeDependencies): ConsumerRuntime =>
-  ManagedRuntime.make(consumerLayer(dependencies));
+/** The platform's ManagedRuntime (dispose it to release the provider's scope). */
+export const makePlatformRuntime = (dependencies: PlatformRuntimeDependencies): PlatformRuntime =>
+  ManagedRuntime.make(platformLayer(dependencies));

@@ -6,7 +6,7 @@
 // connection) counts twice.
 import type { EventPublisherService, PendingEvent } from '@airtime/application';
 import { Effect } from 'effect';
-import type { ConsumerMetrics } from '../observability/consumer-metrics';
+import type { PlatformMetrics } from '../observability/platform-metrics';
 
 const FINAL_EVENT_TYPES = new Set(['topup.completed', 'topup.failed', 'topup.reversed']);
 
@@ -19,7 +19,7 @@ const statusClassOf = (event: PendingEvent): string => {
 
 export const meteredEventPublisher = (
   publisher: EventPublisherService,
-  metrics: Pick<ConsumerMetrics, 'eventsPublished' | 'finalTopUps' | 'retriesScheduled' | 'unknownOutcomes'>,
+  metrics: Pick<PlatformMetrics, 'eventsPublished' | 'finalTopUps' | 'retriesScheduled' | 'unknownOutcomes'>,
 ): EventPublisherService => ({
   publish: (events) =>
     Effect.tap(publisher.publish(events), () =>

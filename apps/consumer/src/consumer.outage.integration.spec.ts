@@ -4,7 +4,7 @@
 // once the provider is back every command becomes its top-up, sent once.
 // (Before the retry queue, 5 requeues 50 ms apart dead-lettered them all.)
 import 'reflect-metadata';
-import { type ConsumerHarness, startConsumerHarness, waitUntil } from '../testing';
+import { type ConsumerHarness, startConsumerHarness, waitUntil } from './testing';
 
 const COMMANDS = 5;
 

@@ -1,4 +1,4 @@
-// The Clock port of the consumer: real time, or time that runs `scale`
+// The Clock port of the platform: real time, or time that runs `scale`
 // times faster (CLOCK_SCALE), so that a test sees the retry schedule's
 // minutes pass in seconds. Scaled time runs from an origin: CLOCK_ORIGIN_MS
 // when given (the same timeline for every process and across restarts),

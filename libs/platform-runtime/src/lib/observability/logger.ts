@@ -1,19 +1,33 @@
-// The consumer's logger: pino, JSON lines, with phone numbers and secrets
-// redacted by field name, and a bridge that sends effect's logs (with their
-// annotations, e.g. topUpId and externalId) to the same pino logger.
+// The platform's logger (every app's): pino, JSON lines, with phone numbers
+// and secrets redacted by field name, and a bridge that sends effect's logs
+// (with their annotations, e.g. topUpId and externalId) to the same pino
+// logger.
 import { Cause, HashMap, Layer, List, Logger, LogLevel } from 'effect';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { LogLevel as ConsumerLogLevel } from '../config/consumer.config';
 import { REDACTED_PATHS, REDACTION_CENSOR } from './log.redaction';
 
-export type ConsumerLogger = PinoLogger;
+/** The levels LOG_LEVEL takes (pino's, and `silent`). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type PlatformLogLevel = (typeof LOG_LEVELS)[number];
 
-/** A pino logger at `level`, writing to stdout unless a destination is given (tests). */
-export const makeLogger = (level: ConsumerLogLevel, destination?: DestinationStream): ConsumerLogger =>
+export type PlatformLogger = PinoLogger;
+
+/** The `service` field of the consumer's log lines (the default). */
+export const CONSUMER_SERVICE_NAME = 'airtime-consumer';
+
+/**
+ * A pino logger at `level`, writing to stdout unless a destination is given
+ * (tests); each line carries `service` (default `airtime-consumer`).
+ */
+export const makeLogger = (
+  level: PlatformLogLevel,
+  destination?: DestinationStream,
+  service: string = CONSUMER_SERVICE_NAME,
+): PlatformLogger =>
   pino(
     {
       level,
-      base: { service: 'airtime-consumer' },
+      base: { service },
       redact: { paths: [...REDACTED_PATHS], censor: REDACTION_CENSOR },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
@@ -47,7 +61,7 @@ const textOf = (message: unknown): string =>
   Array.isArray(message) ? message.map(textOf).join(' ') : typeof message === 'string' ? message : String(message);
 
 /** effect's logs to pino: the level, the message, the annotations and spans as fields, a failure's pretty cause as `cause`. */
-export const pinoEffectLogger = (logger: ConsumerLogger): Logger.Logger<unknown, void> =>
+export const pinoEffectLogger = (logger: PlatformLogger): Logger.Logger<unknown, void> =>
   Logger.make(({ logLevel, message, annotations, cause, spans }) => {
     const method = methodOf(logLevel);
     if (method === undefined) return;
@@ -59,5 +73,5 @@ export const pinoEffectLogger = (logger: ConsumerLogger): Logger.Logger<unknown,
   });
 
 /** The layer that replaces effect's default logger with the pino bridge (every level; pino filters). */
-export const pinoEffectLoggerLayer = (logger: ConsumerLogger): Layer.Layer<never> =>
+export const pinoEffectLoggerLayer = (logger: PlatformLogger): Layer.Layer<never> =>
   Layer.merge(Logger.replace(Logger.defaultLogger, pinoEffectLogger(logger)), Logger.minimumLogLevel(LogLevel.All));

@@ -1,6 +1,6 @@
 import { callbackLeaseMs, CALLBACK_MIN_LEASE_MS } from '@airtime/application';
 import fc from 'fast-check';
-import { deliverCallbacksOptionsOf, topUpLoopOptionsOf } from './consumer.module';
+import { deliverCallbacksOptionsOf, topUpLoopOptionsOf } from './worker-tasks';
 
 const configOf = (batchSize: number, callbackTimeoutMs: number, clockScale: number) => ({
   scheduler: { intervalMs: 1_000, batchSize, stalledAfterMs: 120_000, concurrency: 8 },

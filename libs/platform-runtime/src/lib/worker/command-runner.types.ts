@@ -1,0 +1,27 @@
+// What feeds the top-up command handler: any runner with the RabbitMQ
+// consumer runner's interface (start, stop, in flight) over a handler from a
+// delivery to its decision. RabbitMQ's runner (`makeConsumerRunner`) is one;
+// the in-process bus's is another. A runner's delivery needs only the
+// fields the handler reads, and its decision type the same shape
+// (`{ _tag: 'Ack' } | { _tag: 'Retry', reason } | { _tag: 'DeadLetter', reason }`).
+import type { ConsumeDecision, Delivery } from '@airtime/messaging-rabbitmq';
+import type { Effect } from 'effect';
+
+/** What the handler reads of a delivery: its bytes, its message id (may be absent) and its earlier failed deliveries. */
+export type CommandDelivery = Pick<Delivery, 'body' | 'messageId' | 'deliveryCount'>;
+
+/** Decides about one delivery; never rejects. */
+export type CommandHandler = (delivery: CommandDelivery) => Promise<ConsumeDecision>;
+
+/** A source of commands driving a handler (the RabbitMQ consumer runner, the in-process bus's runner). */
+export interface CommandRunner {
+  /** Starts handing deliveries to the handler; fails when it cannot (the queue is missing, the broker is down). */
+  readonly start: Effect.Effect<void, { readonly message: string }>;
+  /** No new deliveries; waits up to `timeoutMs` for the handlers running; never rejects. */
+  readonly stop: (timeoutMs: number) => Promise<{ readonly unfinished: number }>;
+  /** Handlers running now. */
+  readonly inFlight: () => number;
+}
+
+/** Builds the runner of a handler (the app chooses the transport). */
+export type CommandRunnerFactory = (handler: CommandHandler) => CommandRunner;

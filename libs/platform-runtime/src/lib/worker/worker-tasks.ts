@@ -1,0 +1,130 @@
+// The scheduler's loops of the platform's work, as tasks of the scheduler
+// runner: due retries, stalled top-ups, the outbox relay and the callers'
+// callbacks, each a use case run through the app's runtime, with its
+// options from the runtime settings, and every tick counted in the
+// scheduler metrics.
+import {
+  callbackLeaseMs,
+  deliverCallbacks,
+  type DeliverCallbacksOptions,
+  recoverStalledTopUps,
+  type RecoverStalledTopUpsOptions,
+  relayOutbox,
+  retryDueTopUps,
+  type RetryDueTopUpsOptions,
+} from '@airtime/application';
+import { Cause, Effect, Exit, Option } from 'effect';
+import type { RuntimeSettings } from '../config/runtime.config';
+import { maskNumbers } from '../observability/log.redaction';
+import type { PlatformMetrics } from '../observability/platform-metrics';
+import type { PlatformServices } from '../runtime/platform-runtime';
+import { makeScheduler, type ScheduledTask, type Scheduler, type SchedulerLogger } from '../scheduler/scheduler.runner';
+
+/**
+ * Runs effect programs that need the platform's services: the app's
+ * ManagedRuntime (which may provide more services than these).
+ */
+export interface WorkerRuntime {
+  readonly runPromiseExit: <A, E>(effect: Effect.Effect<A, E, PlatformServices>) => Promise<Exit.Exit<A, E>>;
+}
+
+/**
+ * A scheduler task running `program` through `runtime`: its count, or a
+ * rejection with the failure's message (a defect's, phone-like digits
+ * masked). The program's logs carry `task`.
+ */
+export const runtimeTask = <E extends { readonly message: string }>(
+  runtime: WorkerRuntime,
+  name: string,
+  program: () => Effect.Effect<number, E, PlatformServices>,
+): ScheduledTask => ({
+  name,
+  run: async () => {
+    const exit = await runtime.runPromiseExit(program().pipe(Effect.annotateLogs({ task: name })));
+    if (Exit.isSuccess(exit)) return exit.value;
+    const failure = Cause.failureOption(exit.cause);
+    const defect = Cause.squash(exit.cause);
+    throw new Error(
+      Option.isSome(failure)
+        ? failure.value.message
+        : maskNumbers(defect instanceof Error ? `defect: ${defect.message}` : 'defect'),
+    );
+  },
+});
+
+/**
+ * The callback loop's options: its batch, the sender's timeout, and the lease
+ * of a run's deliveries. The lease is read on the Clock, which runs
+ * CLOCK_SCALE times faster than real time: the real time a run may take (its
+ * POSTs, each bounded by the timeout) is that many times longer on the Clock.
+ */
+export const deliverCallbacksOptionsOf = (
+  settings: Pick<RuntimeSettings, 'scheduler' | 'callbackTimeoutMs' | 'clockScale'>,
+): DeliverCallbacksOptions => {
+  const { batchSize } = settings.scheduler;
+  return {
+    batchSize,
+    callbackTimeoutMs: settings.callbackTimeoutMs,
+    leaseMs: Math.max(1, Math.ceil(callbackLeaseMs(batchSize, settings.callbackTimeoutMs) * settings.clockScale)),
+  };
+};
+
+/** The due-retry and stalled-recovery loops' options: a batch per tick, SCHEDULER_CONCURRENCY of it at once. */
+export const topUpLoopOptionsOf = (
+  settings: Pick<RuntimeSettings, 'scheduler'>,
+): { readonly retryDue: RetryDueTopUpsOptions; readonly recoverStalled: RecoverStalledTopUpsOptions } => {
+  const { batchSize, stalledAfterMs, concurrency } = settings.scheduler;
+  return {
+    retryDue: { limit: batchSize, concurrency },
+    recoverStalled: { olderThanMs: stalledAfterMs, limit: batchSize, concurrency },
+  };
+};
+
+/** The settings the loops read. */
+export type WorkerLoopSettings = Pick<RuntimeSettings, 'scheduler' | 'callbackTimeoutMs' | 'clockScale'>;
+
+/** The four loops: retryDueTopUps, recoverStalledTopUps, relayOutbox, deliverCallbacks (in that order). */
+export const workerTasks = (runtime: WorkerRuntime, settings: WorkerLoopSettings): readonly ScheduledTask[] => {
+  const { batchSize } = settings.scheduler;
+  const callbacks = deliverCallbacksOptionsOf(settings);
+  const topUpLoops = topUpLoopOptionsOf(settings);
+  return [
+    runtimeTask(runtime, 'retryDueTopUps', () => retryDueTopUps(topUpLoops.retryDue)),
+    runtimeTask(runtime, 'recoverStalledTopUps', () => recoverStalledTopUps(topUpLoops.recoverStalled)),
+    runtimeTask(runtime, 'relayOutbox', () => relayOutbox({ batchSize })),
+    runtimeTask(runtime, 'deliverCallbacks', () => Effect.map(deliverCallbacks(callbacks), (report) => report.claimed)),
+  ];
+};
+
+export interface WorkerSchedulerOptions {
+  readonly runtime: WorkerRuntime;
+  readonly settings: WorkerLoopSettings;
+  readonly logger: SchedulerLogger;
+  readonly metrics: Pick<PlatformMetrics, 'schedulerTicks' | 'schedulerItems'>;
+  /** The loops (default `workerTasks(runtime, settings)`). */
+  readonly tasks?: readonly ScheduledTask[] | undefined;
+}
+
+/**
+ * The scheduler of the platform's loops: a tick every SCHEDULER_INTERVAL_MS
+ * per loop (at once again when it filled its batch), each tick counted in
+ * `airtime_scheduler_ticks_total{task,outcome}` and its items in
+ * `airtime_scheduler_items_total{task}`. Not started.
+ */
+export const makeWorkerScheduler = (options: WorkerSchedulerOptions): Scheduler => {
+  const { metrics, settings } = options;
+  return makeScheduler({
+    intervalMs: settings.scheduler.intervalMs,
+    batchSize: settings.scheduler.batchSize,
+    logger: options.logger,
+    onTick: (name, outcome) => {
+      if ('failed' in outcome) {
+        metrics.schedulerTicks.inc({ task: name, outcome: 'failed' });
+        return;
+      }
+      metrics.schedulerTicks.inc({ task: name, outcome: 'ok' });
+      metrics.schedulerItems.inc({ task: name }, outcome.handled);
+    },
+    tasks: options.tasks ?? workerTasks(options.runtime, settings),
+  });
+};
