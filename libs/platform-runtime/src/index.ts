@@ -114,6 +114,7 @@ export {
   type TopUpCommandHandlerOptions,
   type TopUpCommandHandler,
   inboxKeyOf,
+  neverAttempted,
   handleTopUpCommand,
   makeTopUpCommandHandler,
 } from './lib/worker/top-up-command.handler';

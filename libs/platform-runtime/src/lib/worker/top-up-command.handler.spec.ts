@@ -6,9 +6,11 @@ import {
   SAMPLE_PH_NUMBER,
   sampleRequestInput,
 } from '@airtime/application/testing';
-import type { RequestTopUpInputJson } from '@airtime/application';
+import { requestTopUp, type RequestTopUpInputJson } from '@airtime/application';
+import { type TopUp, UnitOfWork, type UnitOfWorkService } from '@airtime/domain';
 import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
 import { Effect, Exit } from 'effect';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
@@ -292,6 +294,86 @@ describe('the top-up command handler', () => {
     });
     expect(await handler(deliveryOf(command(), 'm'))).toEqual(
       ConsumeDecision.Retry({ reason: 'handler defect: Error: cannot read [number]' }),
+    );
+  });
+});
+
+describe('a command for a top-up requested already and never attempted (the API’s)', () => {
+  /** The API runs requestTopUp itself (no inbox), then enqueues the same command under `api:<topUpId>`. */
+  const requestedByTheApi = async (world: InMemoryWorld): Promise<TopUp> => {
+    const requested = await world.run(requestTopUp(sampleRequestInput()));
+    if (requested._tag !== 'Created') throw new Error('expected a new top-up');
+    return requested.topUp;
+  };
+
+  it('gets its first attempt sent, as a new top-up would; that message again, or another repeat, sends nothing', async () => {
+    const { handler, world, lines, sends, outcomes, fund } = setUp();
+    await fund();
+    const topUp = await requestedByTheApi(world);
+    expect(topUp.status.class).toBe('CREATED');
+    expect(sends()).toBe(0);
+    const delivery = deliveryOf(command(), `api:${topUp.id}`);
+    expect(await handler(delivery)).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    expect(world.database.tables().topUps.get(topUp.id)?.topUp.status.class).toBe('COMPLETED');
+    expect(lines.find((l) => l['msg'] === 'top-up command handled')).toMatchObject({
+      messageId: `api:${topUp.id}`,
+      topUpId: topUp.id,
+      outcome: 'accepted',
+      sent: true,
+    });
+    // the same message (the inbox holds it), and the same request under another id (attempted now): no send
+    expect(await handler(delivery)).toEqual(ConsumeDecision.Ack());
+    expect(await handler(deliveryOf(command(), 'order-1-again'))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(1);
+    expect(await outcomes()).toEqual({ accepted: 1, duplicate: 2 });
+  });
+
+  it('sends nothing for a repeat of a top-up the ledger rejected (final, never attempted)', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp({ fundedMinor: 10n });
+    await fund();
+    const topUp = await requestedByTheApi(world);
+    expect(topUp.status.class).toBe('REJECTED');
+    expect(await handler(deliveryOf(command(), `api:${topUp.id}`))).toEqual(ConsumeDecision.Ack());
+    expect(sends()).toBe(0);
+    expect(await outcomes()).toEqual({ duplicate: 1 });
+  });
+
+  it('is sent once when two workers handle repeats of it at once, whatever the order of their commits', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const world = inMemoryLayers({ products: sampleCatalogue });
+        await world.run(fundAccount('account-1', 'USD', 100_000n));
+        const topUp = await requestedByTheApi(world);
+        // every unit of work waits for the scheduler: a worker may read the top-up while the other commits
+        const gated: UnitOfWorkService = {
+          transactionally: (work) =>
+            Effect.zipRight(
+              Effect.promise(() => s.schedule(Promise.resolve(), 'commit')),
+              world.database.unitOfWork.transactionally(work),
+            ),
+        };
+        const runtime: CommandRuntime = {
+          runPromiseExit: (effect) => world.runtime.runPromiseExit(Effect.provideService(effect, UnitOfWork, gated)),
+        };
+        const metrics = makePlatformMetrics({ processMetrics: false });
+        const worker = () =>
+          makeTopUpCommandHandler({ runtime, consumerName: 'test-consumer', logger: makeLogger('silent'), metrics });
+        // the API's command and a producer's repeat of the same request, on two workers
+        const decisions = Promise.all([
+          worker()(deliveryOf(command(), `api:${topUp.id}`)),
+          worker()(deliveryOf(command(), 'order-1-republished')),
+        ]);
+        await s.waitFor(decisions);
+        expect(await decisions).toEqual([ConsumeDecision.Ack(), ConsumeDecision.Ack()]);
+        expect(world.provider.calls().filter((call) => call.operation === 'send')).toHaveLength(1);
+        const stored = world.database.tables().topUps.get(topUp.id)?.topUp;
+        expect(stored?.attempts).toHaveLength(1);
+        expect(stored?.status.class).toBe('COMPLETED');
+        const outcomes = (await metrics.commands.get()).values.map((v) => [String(v.labels['outcome']), v.value]);
+        expect(Object.fromEntries(outcomes)).toEqual({ accepted: 1, duplicate: 1 });
+      }),
+      { numRuns: 60 },
     );
   });
 });

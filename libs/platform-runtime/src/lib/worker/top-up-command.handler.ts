@@ -3,8 +3,18 @@
 // message's inbox claim in the same unit of work, then send its first
 // attempt. Whatever fails is answered by the one table of the worker
 // (consume-errors.table.ts): ack, retry or dead-letter with a reason.
-// A duplicate (the same message again, or the same request under another
-// message id) is acknowledged with no second send. The inbox key binds the message id to the SHA-256
+//
+// A repeat (the same request under another message id) is acknowledged with
+// no second send, with one exception: a repeat of a top-up never attempted
+// (status class CREATED, no attempt) gets its first attempt sent here, as a
+// new top-up would. That is how a command the API enqueues after running
+// requestTopUp itself (message id `api:<topUpId>`) gets its top-up sent.
+// Workers racing on such a top-up (the API's command redelivered, the
+// creating worker, stalled recovery) never send it twice: the attempt is
+// committed before the send under the top-up's optimistic version, and a
+// worker that loses that commit sends nothing (`NotStarted`, a duplicate).
+// The same message again (same id, same bytes) is `AlreadyProcessed` by the
+// inbox and acknowledged. The inbox key binds the message id to the SHA-256
 // of the body: producers choose message ids, so only the same bytes under
 // the same id are the same message; a different command under a reused id
 // is processed (the (account, external id) claim still makes a repeat of a
@@ -73,7 +83,15 @@ export interface TopUpCommandSettings extends TopUpRequestRules {
   readonly consumerName: string;
 }
 
-/** Requests the top-up of a decoded command and sends its first attempt. */
+/** A top-up no attempt was ever started for: its first send is still to come. */
+export const neverAttempted = (topUp: TopUp): boolean =>
+  topUp.status.class === 'CREATED' && topUp.attempts.length === 0;
+
+/**
+ * Requests the top-up of a decoded command and sends its first attempt: a
+ * new top-up's, or a repeated one's never attempted (another worker winning
+ * that attempt makes this one a duplicate).
+ */
 const processCommand = (
   input: RequestTopUpInput,
   inboxKey: string,
@@ -87,12 +105,17 @@ const processCommand = (
     });
     if (requested._tag === 'AlreadyProcessed') return { outcome: 'duplicate' } as const;
     fields.topUpId = requested.topUp.id;
-    if (requested._tag === 'Repeated') return { outcome: 'duplicate', topUp: requested.topUp } as const;
+    if (requested._tag === 'Repeated' && !neverAttempted(requested.topUp)) {
+      return { outcome: 'duplicate', topUp: requested.topUp } as const;
+    }
     const topUpId = requested.topUp.id;
     const sent = yield* sendAttemptReporting(topUpId).pipe(
       Effect.annotateLogs({ topUpId }),
       Effect.mapError((error) => new FirstSendDeferred({ topUpId, failure: `${error.code}: ${error.message}` })),
     );
+    if (requested._tag === 'Repeated' && sent._tag === 'NotStarted') {
+      return { outcome: 'duplicate', topUp: sent.topUp } as const;
+    }
     return {
       outcome: sent.topUp.status.class === 'REJECTED' ? 'rejected' : 'accepted',
       topUp: sent.topUp,
