@@ -20,6 +20,8 @@ export {
 export { OutboxFeed, type OutboxFeedService, type PendingEvent } from './lib/ports/outbox-feed.port';
 export { EventPublisher, type EventPublisherService } from './lib/ports/event-publisher.port';
 export { EventPublishFailed } from './lib/ports/event-publisher.errors';
+export { TopUpCommandQueue, type TopUpCommandQueueService } from './lib/ports/top-up-command-queue.port';
+export { CommandEnqueueFailed } from './lib/ports/top-up-command-queue.errors';
 export {
   RequestTopUpInput,
   type RequestTopUpInputJson,
