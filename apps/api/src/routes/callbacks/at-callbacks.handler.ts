@@ -27,6 +27,7 @@ import { Effect, Either } from 'effect';
 import type { InvalidRequest } from '../../http/http.errors';
 import { fieldOfReason, invalidCallbackBody } from './callback-body.check';
 import { CallbackConflict, UnknownCallback } from './callbacks.errors';
+import { logUnknownCallback } from './unknown-callback.format';
 
 /** An AT refusal of a body, as the API tells it: 400 naming the field. */
 const invalidBody = (error: InvalidProviderCallback): InvalidRequest =>
@@ -100,5 +101,6 @@ export const applyAtStatus = (
         ProviderAnswerMismatch: (error) => Effect.fail(invalidCallbackBody(error.reason, error.field)),
         IllegalTransition: () => Effect.fail(new CallbackConflict({ provider: AFRICASTALKING_PROVIDER_ID })),
       }),
+      Effect.tapErrorTag('UnknownCallback', logUnknownCallback),
     );
   });
