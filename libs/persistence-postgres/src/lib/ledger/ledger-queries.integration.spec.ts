@@ -174,7 +174,7 @@ describe('ledger queries on PostgreSQL', () => {
       fc.record({ kind: fc.constant('void' as const), ref }),
     );
     const windows = fc.array(
-      fc.record({ offset: fc.integer({ min: 0, max: 25 }), limit: fc.integer({ min: 1, max: 12 }) }),
+      fc.record({ offset: fc.integer({ min: 0, max: 12 }), limit: fc.integer({ min: 1, max: 12 }) }),
       {
         minLength: 1,
         maxLength: 4,
@@ -187,10 +187,11 @@ describe('ledger queries on PostgreSQL', () => {
     });
 
     let runNumber = 0;
+    let multiEntryPages = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.bigInt({ min: 0n, max: 500n }), { minLength: 6, maxLength: 6 }),
-        fc.array(operation, { maxLength: 40 }),
+        fc.array(operation, { minLength: 20, maxLength: 40, size: 'max' }),
         windows,
         async (creditLimits, operations, pageWindows) => {
           runNumber += 1;
@@ -240,11 +241,13 @@ describe('ledger queries on PostgreSQL', () => {
               );
               const sequences = page.items.map((entry) => entry.sequence);
               expect(sequences).toEqual([...sequences].sort((a, b) => b - a));
+              if (page.items.length > 1) multiEntryPages += 1;
             }
           }
         },
       ),
       { numRuns: 40 },
     );
+    expect(multiEntryPages).toBeGreaterThan(15);
   });
 });
