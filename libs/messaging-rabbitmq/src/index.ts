@@ -75,3 +75,8 @@ export {
   TOP_UP_COMMAND_TYPE,
   publishTopUpCommands,
 } from './lib/publisher/top-up-command.client';
+export {
+  type TopUpCommandQueueOptions,
+  makeTopUpCommandQueue,
+  topUpCommandQueueLayer,
+} from './lib/publisher/top-up-command-queue.adapter';
