@@ -48,7 +48,7 @@ const seedTopUp = (i: number): TopUp => {
     createTopUp(
       sampleNewTopUp({
         id: `${['T', 't', '_', '-'][i % 4]}u${String((i * 37) % COUNT).padStart(2, '0')}`,
-        accountId: ACCOUNTS[i % 3],
+        accountId: ACCOUNTS[i % 3] ?? 'acct-a',
         externalId: Either.getOrThrow(parseExternalId(`order-${Math.floor(i / 3)}`)),
         now: createdAt,
       }),
@@ -59,7 +59,7 @@ const seedTopUp = (i: number): TopUp => {
     Either.flatMap(startAttempt(created, later, 'dvs'), (started) =>
       recordAttemptOutcome(started.topUp, outcome, later),
     );
-  const change =
+  const change: Either.Either<{ readonly topUp: TopUp }, unknown> =
     i % 5 === 1
       ? cancelTopUp(created, later)
       : i % 5 === 2
