@@ -121,6 +121,7 @@ export {
 export { FirstSendDeferred } from './lib/worker/top-up-command.errors';
 export { type ConsumeRule, CONSUME_ERRORS, reasonOf, decisionOf } from './lib/worker/consume-errors.table';
 export {
+  type WorkerServices,
   type WorkerRuntime,
   type WorkerLoopSettings,
   type WorkerSchedulerOptions,

@@ -7,8 +7,9 @@ import { uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
 import { pendingMigrations } from '@airtime/persistence-postgres';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '@airtime/provider-simulator/testing';
+import { AccountDirectory } from '@airtime/application';
 import { AirtimeProvider } from '@airtime/domain';
-import { Effect, Either } from 'effect';
+import { Effect, Either, Option } from 'effect';
 import { Writable } from 'node:stream';
 import { consumerConfigFrom } from '../config/consumer.config';
 import { makeLogger } from '@airtime/platform-runtime';
@@ -70,6 +71,10 @@ describe('the consumer container', () => {
     expect(metrics).toMatch(
       /airtime_provider_request_duration_seconds_count\{provider="dtone",operation="balances",outcome="ok"\} 1/,
     );
+
+    // the API's ports too: one persistenceLayer for every app
+    const account = await runtime.runPromise(Effect.flatMap(AccountDirectory, (accounts) => accounts.find('nobody')));
+    expect(Option.isNone(account)).toBe(true);
 
     const server = await container.getAsync(TOKENS.metricsServer);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -167,6 +167,17 @@ describe('consumerConfigFrom', () => {
     }
   });
 
+  it('reads PROVIDER_CALLBACK_BASE_URL (the API serving provider callbacks), validated at start, never echoed', () => {
+    expect(Either.getOrThrow(consumerConfigFrom(keys)).providerCallbackBaseUrl).toBeUndefined();
+    expect(
+      Either.getOrThrow(consumerConfigFrom({ ...keys, PROVIDER_CALLBACK_BASE_URL: 'https://api.example.com/' }))
+        .providerCallbackBaseUrl,
+    ).toBe('https://api.example.com');
+    const problems = problemsOf({ ...keys, PROVIDER_CALLBACK_BASE_URL: 'https://api.example.com/?key=s3cr3t' });
+    expect(problems).toEqual([expect.stringMatching(/^PROVIDER_CALLBACK_BASE_URL: expected an http\(s\) URL/)]);
+    expect(problems.join('; ')).not.toContain('s3cr3t');
+  });
+
   it('takes an empty variable as unset', () => {
     const config = Either.getOrThrow(
       consumerConfigFrom({ ...keys, LOG_LEVEL: '', METRICS_PORT: '', CALLBACK_ALLOW_PRIVATE_HOSTS: '' }),

@@ -7,6 +7,8 @@
 // effect's logger bridged to pino. Handlers, routes and scheduler loops run
 // use cases through it; the app disposes it when its container closes.
 import {
+  type AccountDirectory,
+  type ApiKeyStore,
   cachedProviderCatalogueLayer,
   type CallbackDeliveryStore,
   CallbackSender,
@@ -14,8 +16,10 @@ import {
   EventPublisher,
   type EventPublisherService,
   type Inbox,
+  type LedgerQueries,
   type OutboxFeed,
   type ProviderCatalogue,
+  type TopUpQueries,
   type TopUpRequestStore,
   type TransferLog,
 } from '@airtime/application';
@@ -30,11 +34,15 @@ import {
   type UnitOfWork,
 } from '@airtime/domain';
 import {
+  accountDirectoryLayer,
+  apiKeyStoreLayer,
   callbackDeliveryStoreLayer,
   inboxLayer,
+  ledgerQueriesLayer,
   ledgerStoreLayer,
   outboxFeedLayer,
   outboxLayer,
+  topUpQueriesLayer,
   topUpRepositoryLayer,
   topUpRequestStoreLayer,
   transferLogLayer,
@@ -65,6 +73,10 @@ export type PlatformServices =
   | TransferLog
   | OutboxFeed
   | CallbackDeliveryStore
+  | AccountDirectory
+  | ApiKeyStore
+  | TopUpQueries
+  | LedgerQueries
   | Clock
   | IdGenerator
   | AirtimeProvider
@@ -98,8 +110,10 @@ export interface PlatformRuntimeDependencies {
 }
 
 /**
- * The layers of every persistence port over one DataSource. An app that
- * needs ports beyond these merges their layers over the same DataSource.
+ * The layers of every persistence port over one DataSource: the top-up
+ * flow's (unit of work, ledger, top-ups, outbox, requests, inbox, transfer
+ * log, outbox feed, callback deliveries) and the API's (accounts, API keys,
+ * top-up and ledger queries).
  */
 export const persistenceLayer = (dataSource: DataSource) =>
   Layer.mergeAll(
@@ -112,6 +126,10 @@ export const persistenceLayer = (dataSource: DataSource) =>
     transferLogLayer(dataSource),
     outboxFeedLayer(dataSource),
     callbackDeliveryStoreLayer(dataSource),
+    accountDirectoryLayer(dataSource),
+    apiKeyStoreLayer(dataSource),
+    topUpQueriesLayer(dataSource),
+    ledgerQueriesLayer(dataSource),
   );
 
 /** The provider layer with each call timed in the provider latency histogram. */

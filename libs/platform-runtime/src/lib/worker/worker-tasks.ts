@@ -17,15 +17,23 @@ import { Cause, Effect, Exit, Option } from 'effect';
 import type { RuntimeSettings } from '../config/runtime.config';
 import { maskNumbers } from '../observability/log.redaction';
 import type { PlatformMetrics } from '../observability/platform-metrics';
-import type { PlatformServices } from '../runtime/platform-runtime';
 import { makeScheduler, type ScheduledTask, type Scheduler, type SchedulerLogger } from '../scheduler/scheduler.runner';
+import type { TopUpCommandServices } from './top-up-command.handler';
+
+/** The services the workers' use cases need (the command handler's and the four loops'). */
+export type WorkerServices =
+  | TopUpCommandServices
+  | Effect.Effect.Context<ReturnType<typeof retryDueTopUps>>
+  | Effect.Effect.Context<ReturnType<typeof recoverStalledTopUps>>
+  | Effect.Effect.Context<ReturnType<typeof relayOutbox>>
+  | Effect.Effect.Context<ReturnType<typeof deliverCallbacks>>;
 
 /**
- * Runs effect programs that need the platform's services: the app's
- * ManagedRuntime (which may provide more services than these).
+ * Runs effect programs that need the workers' services: the app's
+ * ManagedRuntime (a PlatformRuntime, or any runtime providing at least these).
  */
 export interface WorkerRuntime {
-  readonly runPromiseExit: <A, E>(effect: Effect.Effect<A, E, PlatformServices>) => Promise<Exit.Exit<A, E>>;
+  readonly runPromiseExit: <A, E>(effect: Effect.Effect<A, E, WorkerServices>) => Promise<Exit.Exit<A, E>>;
 }
 
 /**
@@ -36,7 +44,7 @@ export interface WorkerRuntime {
 export const runtimeTask = <E extends { readonly message: string }>(
   runtime: WorkerRuntime,
   name: string,
-  program: () => Effect.Effect<number, E, PlatformServices>,
+  program: () => Effect.Effect<number, E, WorkerServices>,
 ): ScheduledTask => ({
   name,
   run: async () => {

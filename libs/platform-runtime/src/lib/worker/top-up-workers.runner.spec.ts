@@ -1,0 +1,109 @@
+import {
+  fundAccount,
+  inMemoryLayers,
+  makeRelayCallbackSender,
+  makeRelayEventPublisher,
+  sampleCatalogue,
+  sampleRequestInput,
+} from '@airtime/application/testing';
+import { ConsumeDecision, ConsumerStartFailed } from '@airtime/messaging-rabbitmq';
+import { Effect, Layer, ManagedRuntime } from 'effect';
+import { makePlatformMetrics } from '../observability/platform-metrics';
+import { makeRecordingLogger } from '../../testing/recording-logger.fake';
+import type { CommandDelivery, CommandHandler, CommandRunner } from './command-runner.types';
+import { makeTopUpWorkers } from './top-up-workers.runner';
+
+const settings = {
+  consumerName: 'test-consumer',
+  allowPrivateCallbackHosts: false,
+  scheduler: { intervalMs: 20, batchSize: 10, stalledAfterMs: 60_000, concurrency: 2 },
+  callbackTimeoutMs: 1_000,
+  clockScale: 1,
+};
+
+/** A command source of the test's own (as the in-process bus is one): deliveries are pushed by hand. */
+const handRunner = (journal: string[], startFailure?: ConsumerStartFailed) => {
+  let handler: CommandHandler | undefined;
+  let running = 0;
+  let stopped = false;
+  const runner = (given: CommandHandler): CommandRunner => {
+    handler = given;
+    return {
+      start: startFailure === undefined ? Effect.sync(() => journal.push('runner started')) : Effect.fail(startFailure),
+      stop: async () => {
+        stopped = true;
+        journal.push('runner stopped');
+        return { unfinished: running };
+      },
+      inFlight: () => running,
+    };
+  };
+  const deliver = async (delivery: CommandDelivery): Promise<ConsumeDecision> => {
+    if (handler === undefined || stopped) throw new Error('the runner is not running');
+    running += 1;
+    try {
+      return await handler(delivery);
+    } finally {
+      running -= 1;
+    }
+  };
+  return { runner, deliver };
+};
+
+const setUp = (startFailure?: ConsumerStartFailed) => {
+  const world = inMemoryLayers({ products: sampleCatalogue });
+  // the app's runtime: the in-memory stores, and an event publisher and a callback sender at the edge
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(world.layer, makeRelayEventPublisher().layer, makeRelayCallbackSender().layer),
+  );
+  const { logger, lines } = makeRecordingLogger('debug');
+  const metrics = makePlatformMetrics({ processMetrics: false });
+  const journal: string[] = [];
+  const source = handRunner(journal, startFailure);
+  const workers = makeTopUpWorkers({
+    runtime,
+    settings,
+    logger,
+    metrics,
+    commandRunner: source.runner,
+  });
+  return { world, runtime, lines, metrics, journal, workers, deliver: source.deliver };
+};
+
+describe('the top-up workers', () => {
+  it('feed the commands of any runner to the handler, beside the scheduler’s loops', async () => {
+    const { world, runtime, lines, metrics, journal, workers, deliver } = setUp();
+    await world.run(fundAccount('account-1', 'USD', 100_000n));
+    await workers.start();
+    expect(journal).toEqual(['runner started']);
+    const body = Buffer.from(JSON.stringify({ version: 1, ...sampleRequestInput() }), 'utf8');
+    expect(await deliver({ body, messageId: 'bus-1', deliveryCount: 0 })).toEqual(ConsumeDecision.Ack());
+    expect(world.provider.calls().filter((call) => call.operation === 'send')).toHaveLength(1);
+    // the loops tick (every 20 ms) through the same runtime
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ticks = (await metrics.schedulerTicks.get()).values.map((value) => value.labels['task']);
+    expect(new Set(ticks)).toEqual(
+      new Set(['retryDueTopUps', 'recoverStalledTopUps', 'relayOutbox', 'deliverCallbacks']),
+    );
+    expect(await workers.stop(1_000)).toEqual({ unfinished: 0 });
+    expect(journal).toEqual(['runner started', 'runner stopped']);
+    // stopped for good: the second stop is the first one's answer, and no loop ticks any more
+    expect(await workers.stop(1_000)).toEqual({ unfinished: 0 });
+    expect(journal).toEqual(['runner started', 'runner stopped']);
+    expect(lines.map((line) => line['msg'])).toEqual(
+      expect.arrayContaining(['scheduler started', 'top-up command handled', 'scheduler stopped']),
+    );
+    await runtime.dispose();
+  });
+
+  it('stop the loops and reject with the runner’s failure when it cannot start', async () => {
+    const failure = new ConsumerStartFailed({ queue: 'q', reason: 'no queue', retryable: false });
+    const { runtime, lines, workers } = setUp(failure);
+    await expect(workers.start()).rejects.toBe(failure);
+    expect(lines.map((line) => line['msg'])).toEqual(
+      expect.arrayContaining(['scheduler started', 'scheduler stopped']),
+    );
+    expect(workers.scheduler.running()).toEqual([]);
+    await runtime.dispose();
+  });
+});
