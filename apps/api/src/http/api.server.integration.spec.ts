@@ -1,0 +1,165 @@
+// The server's own behaviour over real HTTP: API keys (401 for anything but
+// a valid key, revocation honoured after the cache time), the per-key rate
+// limit (429 with Retry-After), the documentation, health, readiness and
+// metrics routes, and the one error shape for what Fastify refuses.
+import { startApiHarness, type ApiHarness } from '../testing/api-harness.fixture';
+
+type Json = Record<string, unknown>;
+const errorOf = (answer: { readonly body: unknown }) => (answer.body as { error: Json }).error;
+
+describe('the API server', () => {
+  let api: ApiHarness;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness({
+      label: 'api-server',
+      environment: { API_RATE_LIMIT_PER_MINUTE: '25', API_KEY_CACHE_MS: '300' },
+    });
+    await api.openAccount('team-growth');
+    key = await api.issueKey('team-growth');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers 401 UNAUTHENTICATED for a missing, malformed, unknown or revoked key, never saying which', async () => {
+    const unauthenticated = { code: 'UNAUTHENTICATED', message: 'the API key is missing or not valid' };
+    const [prefix] = key.split('_').slice(1);
+    const attempts: readonly (Record<string, string> | undefined)[] = [
+      undefined,
+      { authorization: 'Basic dXNlcjpwdw==' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer not-a-key' },
+      { authorization: `Bearer atk_${String(prefix)}_wrongsecretwrongsecretwrongsecretwrongsec` },
+      { authorization: `Bearer atk_000000000000_${'A'.repeat(43)}` },
+      { authorization: `Bearer ${key}x` },
+    ];
+    for (const headers of attempts) {
+      const answer = await api.request('GET', '/v1/topups', { headers });
+      expect({ headers, status: answer.status, error: errorOf(answer) }).toEqual({
+        headers,
+        status: 401,
+        error: unauthenticated,
+      });
+    }
+    expect((await api.request('GET', '/v1/topups', { key })).status).toBe(200);
+    expect((await api.request('GET', '/v1/topups', { headers: { authorization: `bearer   ${key}` } })).status).toBe(
+      200,
+    );
+
+    const revocable = await api.issueKey('team-growth');
+    expect((await api.request('GET', '/v1/topups', { key: revocable })).status).toBe(200);
+    await api.revokeKey(revocable);
+    // verified keys are remembered for API_KEY_CACHE_MS (300 ms here): refused once that has passed
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await api.request('GET', '/v1/topups', { key: revocable })).status).toBe(401);
+  });
+
+  it('answers JSON errors for unknown routes and methods (404 NOT_FOUND), with no API key needed', async () => {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['GET', '/v1/nope'],
+      ['DELETE', '/v1/topups'],
+      ['GET', '/v2/topups'],
+    ] as const) {
+      const answer = await api.request(method, path);
+      expect({ path, status: answer.status, error: errorOf(answer) }).toEqual({
+        path,
+        status: 404,
+        error: { code: 'NOT_FOUND', message: 'no such route' },
+      });
+    }
+  });
+
+  it('serves the OpenAPI document at /docs/json and its UI at /docs, generated from the route schemas', async () => {
+    const document = await api.request('GET', '/docs/json');
+    expect(document.status).toBe(200);
+    const openapi = document.body as {
+      openapi: string;
+      paths: Record<string, Record<string, Json>>;
+      components: { securitySchemes: Json };
+    };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/topups',
+        '/v1/topups/{id}',
+        '/v1/topups/{id}/cancel',
+        '/v1/topups/{id}/transfer-log',
+        '/v1/quotes',
+        '/v1/accounts/{id}/balance',
+        '/v1/accounts/{id}/ledger',
+        '/v1/products',
+        '/v1/lookup/{phone}',
+        '/healthz',
+        '/readyz',
+      ]),
+    );
+    const post = openapi.paths['/v1/topups']?.['post'] as {
+      requestBody: { content: Record<string, { schema: { properties: Json; required: string[] } }> };
+      responses: Record<string, Json>;
+      parameters: { name: string; in: string }[];
+    };
+    const bodySchema = post.requestBody.content['application/json']?.schema;
+    expect(Object.keys(bodySchema?.properties ?? {})).toEqual(
+      expect.arrayContaining(['external_id', 'phone_number', 'currency', 'max_amount', 'metadata']),
+    );
+    expect(bodySchema?.required).toEqual(expect.arrayContaining(['phone_number', 'currency', 'max_amount']));
+    expect(bodySchema?.required).not.toContain('external_id');
+    expect(post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]),
+    );
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409', '429']));
+    const list = openapi.paths['/v1/topups']?.['get'] as { parameters: { name: string }[] };
+    expect(list.parameters.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['external_id', 'status', 'from', 'to', 'page', 'per_page']),
+    );
+    expect(openapi.components.securitySchemes).toHaveProperty('apiKey');
+    expect(JSON.stringify(openapi)).not.toContain('/metrics');
+
+    const ui = await fetch(`${api.url}/docs`, { redirect: 'follow' });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger/i);
+  });
+
+  it('answers /healthz and /readyz (database and broker) without a key', async () => {
+    const health = await api.request('GET', '/healthz');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await api.request('GET', '/readyz');
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { database: { ok: true }, messaging: { ok: true } } },
+    });
+  });
+
+  it('serves /metrics: requests by route pattern and status, their latency', async () => {
+    await api.request('GET', '/v1/topups/some-id', { key });
+    const metrics = await api.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(
+      /airtime_api_requests_total\{method="GET",route="\/v1\/topups\/:id",status="404"\} \d+/,
+    );
+    expect(metrics.text).toMatch(/airtime_api_request_duration_seconds_bucket\{/);
+    expect(metrics.text).toContain('airtime_api_process_resident_memory_bytes');
+    expect(metrics.text).not.toContain('some-id');
+  });
+
+  it('limits each key to API_RATE_LIMIT_PER_MINUTE requests: 429 RATE_LIMITED with Retry-After, others unaffected', async () => {
+    const busy = await api.issueKey('team-growth');
+    const calm = await api.issueKey('team-growth');
+    const answers = [];
+    for (let i = 0; i < 26; i += 1) answers.push(await api.request('GET', '/v1/topups', { key: busy }));
+    expect(answers.slice(0, 25).every((answer) => answer.status === 200)).toBe(true);
+    const limited = answers[25];
+    expect(limited?.status).toBe(429);
+    expect(errorOf(limited ?? { body: {} })).toMatchObject({ code: 'RATE_LIMITED' });
+    const retryAfter = Number(limited?.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await api.request('GET', '/v1/topups', { key: calm })).status).toBe(200);
+    // unauthenticated requests are answered 401 before the limit is counted
+    expect((await api.request('GET', '/v1/topups')).status).toBe(401);
+  });
+});

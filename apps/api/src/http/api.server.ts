@@ -1,0 +1,106 @@
+// The API's Fastify server: JSON in and out, one error shape for every
+// answer, the OpenAPI document and its UI (/docs, /docs/json), request
+// metrics (/metrics), health and readiness (/healthz, /readyz), the /v1
+// routes behind an API key and its per-key rate limit, and the provider
+// callback and airtime service routes. Inputs are decoded by the handlers
+// with effect/Schema (Fastify's validation accepts everything; the route
+// schemas only describe the routes for the OpenAPI document) and answers are
+// written with JSON.stringify (no response schema filters a field).
+//
+// Errors: a tagged error of the API's table (api-errors.table.ts) is
+// answered with its status and code; what Fastify refuses before a route
+// runs (bad JSON, a body too large, another media type) with the fixed
+// answers of fastify-errors.table.ts; anything else is a defect: 500
+// INTERNAL with no details, logged with its cause.
+import type { TopUpRequestRules } from '@airtime/application';
+import type { PlatformLogger } from '@airtime/platform-runtime';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiRuntime } from '../composition/runtime';
+import type { ApiHttpSettings } from '../config/api.config';
+import type { ApiMetrics } from '../observability/api-metrics';
+import { airtimeRoutes } from '../routes/airtime/airtime.routes';
+import { callbackRoutes } from '../routes/callbacks/callbacks.routes';
+import { healthRoutes, type ReadinessCheck } from '../routes/health.routes';
+import type { ApiRouteOptions } from '../routes/route-context';
+import { v1Routes } from '../routes/v1/v1.routes';
+import { makeSubmitTopUp } from '../topups/top-up-submission';
+import { makeApiKeyAuthenticator } from './api-key-auth.plugin';
+import { answerOf, fieldOf, isApiError } from './api-errors.table';
+import { errorView } from './error-view.schema';
+import { fastifyAnswerOf } from './fastify-errors.table';
+import { metricsPlugin } from './metrics.plugin';
+import { openApiPlugin } from './openapi.plugin';
+import { rateLimitPlugin } from './rate-limit.plugin';
+import { UseCaseDefect } from './run-use-case';
+
+export interface ApiServerOptions {
+  readonly runtime: ApiRuntime;
+  readonly http: ApiHttpSettings;
+  readonly logger: PlatformLogger;
+  readonly metrics: ApiMetrics;
+  /** What /readyz checks (the database, the broker or the in-process bus). */
+  readonly readiness: Readonly<Record<string, ReadinessCheck>>;
+  /** The request rules shared with the consumer (CALLBACK_ALLOW_PRIVATE_HOSTS). */
+  readonly rules: TopUpRequestRules;
+}
+
+const INTERNAL = errorView('INTERNAL', 'an internal error occurred');
+
+/** Answers an error thrown by a hook or a handler (see the file's header). */
+const answerError = (logger: PlatformLogger) => (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  if (isApiError(error)) {
+    const answer = answerOf(error);
+    if (answer.status >= 500) {
+      logger.warn({ route: request.routeOptions.url, code: answer.code, reason: error.message }, 'request failed');
+    }
+    return reply.code(answer.status).send(errorView(answer.code, answer.message, fieldOf(error)));
+  }
+  const refused = fastifyAnswerOf(error);
+  if (refused !== undefined) return reply.code(refused.status).send(errorView(refused.code, refused.message));
+  const cause = error instanceof UseCaseDefect ? error.defect : error;
+  logger.error(
+    {
+      route: request.routeOptions.url,
+      method: request.method,
+      defect: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : 'non-error',
+    },
+    'request failed with a defect',
+  );
+  return reply.code(500).send(INTERNAL);
+};
+
+/** Builds the API's server (not listening yet): every plugin and route registered, ready to `listen`. */
+export const buildApiServer = async (options: ApiServerOptions): Promise<FastifyInstance> => {
+  const { runtime, http, logger, metrics } = options;
+  const app = Fastify({
+    bodyLimit: http.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+  });
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler<FastifyError>(answerError(logger));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorView('NOT_FOUND', 'no such route')));
+  app.decorateRequest('principal', null);
+  // JSON only: a text/plain body is 415, as any other media type
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(openApiPlugin, { publicUrl: http.publicUrl });
+  await app.register(metricsPlugin, { metrics });
+  await app.register(healthRoutes, { checks: options.readiness });
+
+  const routeOptions: ApiRouteOptions = {
+    runtime,
+    authenticate: makeApiKeyAuthenticator({ runtime, cacheMs: http.apiKeyCacheMs }),
+    submitTopUp: makeSubmitTopUp({ runtime, metrics, rules: options.rules }),
+  };
+  await app.register(async (limited) => {
+    await limited.register(rateLimitPlugin, { perMinute: http.rateLimitPerMinute });
+    await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
+    await limited.register(airtimeRoutes, routeOptions);
+    await limited.register(callbackRoutes, routeOptions);
+  });
+  await app.ready();
+  return app;
+};

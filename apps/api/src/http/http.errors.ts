@@ -1,0 +1,27 @@
+// The HTTP API's own errors (those of the transport, not of a use case):
+// an input that does not decode, a route that does not exist, a key over its
+// rate limit. Messages name fields and kinds, never a value.
+import { taggedError } from '@airtime/domain';
+
+/** Where in the request a bad input was read. */
+export type RequestPart = 'body' | 'query' | 'path' | 'headers';
+
+/**
+ * A part of the request does not decode or breaks a rule of the route;
+ * `field` names the (first) field, header or parameter, never its value.
+ */
+export class InvalidRequest extends taggedError('InvalidRequest', { code: 'INVALID_REQUEST', retryable: false })<{
+  readonly part: RequestPart;
+  readonly field: string;
+  readonly reason: string;
+}>((e) => `invalid request ${e.part} (${e.field}): ${e.reason}`) {}
+
+/** No route answers this method and path. */
+export class RouteNotFound extends taggedError('RouteNotFound', { code: 'NOT_FOUND', retryable: false })(
+  () => 'no such route',
+) {}
+
+/** The key sent more requests in the window than its limit; `retryAfterSeconds` until the window frees one. */
+export class RateLimited extends taggedError('RateLimited', { code: 'RATE_LIMITED', retryable: true })<{
+  readonly retryAfterSeconds: number;
+}>((e) => `too many requests for this API key: retry after ${e.retryAfterSeconds} s`) {}

@@ -1,0 +1,43 @@
+import { fc, test } from '@fast-check/jest';
+import { Either, Schema } from 'effect';
+import { InvalidRequest } from './http.errors';
+import { decodePart, requirePart } from './request-input.check';
+
+const Body = Schema.Struct({ phone_number: Schema.String, amount: Schema.optional(Schema.NumberFromString) });
+
+describe('decoding a part of a request', () => {
+  it('names the first field that failed and the part, never the value', () => {
+    const result = decodePart(Body, 'body')({ phone_number: '+639171234567', amount: 'twelve-secret' });
+    const error = Either.isLeft(result) ? result.left : undefined;
+    expect(error).toBeInstanceOf(InvalidRequest);
+    expect(error).toMatchObject({ part: 'body', field: 'amount' });
+    expect(error?.message).not.toContain('twelve-secret');
+  });
+
+  it('refuses unknown fields of a body and a query string, ignores them in headers and the path', () => {
+    expect(Either.isLeft(decodePart(Body, 'body')({ phone_number: 'x', extra: 1 }))).toBe(true);
+    expect(Either.isLeft(decodePart(Body, 'query')({ phone_number: 'x', extra: '1' }))).toBe(true);
+    expect(Either.isRight(decodePart(Body, 'headers')({ phone_number: 'x', extra: '1' }))).toBe(true);
+    expect(Either.isRight(decodePart(Body, 'body', { excess: 'ignore' })({ phone_number: 'x', extra: 1 }))).toBe(true);
+  });
+
+  it('names the whole part when it is not an object at all', () => {
+    expect(() => requirePart(Body, 'body')(undefined)).toThrow(
+      expect.objectContaining({ _tag: 'InvalidRequest', field: 'the body' }),
+    );
+    expect(requirePart(Body, 'body')({ phone_number: 'x', amount: '2' })).toEqual({ phone_number: 'x', amount: 2 });
+  });
+
+  test.prop([fc.anything()])('never throws anything but InvalidRequest, and never quotes the input', (input) => {
+    try {
+      requirePart(Body, 'body')(input);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidRequest);
+      const text = (error as InvalidRequest).message;
+      if (typeof input === 'object' && input !== null && 'phone_number' in input) {
+        const value = (input as { phone_number: unknown }).phone_number;
+        if (typeof value === 'string' && value.length > 3) expect(text).not.toContain(value);
+      }
+    }
+  });
+});

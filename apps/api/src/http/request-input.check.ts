@@ -1,0 +1,65 @@
+// Decodes each part of a request (body, query string, path parameters,
+// headers) with the route's effect/Schema: the decoded value, or
+// InvalidRequest naming the first field that failed and what is wrong with
+// each (the domain's one decode-error formatter, which never quotes a value).
+import { describeParseError } from '@airtime/domain';
+import { Either, ParseResult, Schema } from 'effect';
+import { InvalidRequest, type RequestPart } from './http.errors';
+
+// a key that does not look like a field name came from the input: it is not quoted
+const segmentOf = (key: PropertyKey): string =>
+  typeof key === 'number'
+    ? String(key)
+    : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)
+      ? key
+      : '[key]';
+
+const WHOLE: Readonly<Record<RequestPart, string>> = {
+  body: 'the body',
+  query: 'the query string',
+  path: 'the path',
+  headers: 'the headers',
+};
+
+/** The field a decode failure names first: its path, or the whole part. */
+const firstField = (part: RequestPart, error: ParseResult.ParseError): string => {
+  const [first] = ParseResult.ArrayFormatter.formatErrorSync(error);
+  return first === undefined || first.path.length === 0 ? WHOLE[part] : first.path.map(segmentOf).join('.');
+};
+
+export interface DecodePartOptions {
+  /** What a field the schema does not name is: an error, or ignored (default: an error in a body or a query string). */
+  readonly excess?: 'error' | 'ignore' | undefined;
+}
+
+/**
+ * A decoder of one part of a request. By default body and query string
+ * refuse fields the schema does not name (a typo must not pass unnoticed);
+ * headers and path parameters ignore the others. A body a third party
+ * writes (a provider's callback) takes `{ excess: 'ignore' }`.
+ */
+export const decodePart = <A, I>(
+  schema: Schema.Schema<A, I>,
+  part: RequestPart,
+  options: DecodePartOptions = {},
+): ((input: unknown) => Either.Either<A, InvalidRequest>) => {
+  const decode = Schema.decodeUnknownEither(schema, {
+    errors: 'all',
+    onExcessProperty: options.excess ?? (part === 'body' || part === 'query' ? 'error' : 'ignore'),
+  });
+  return (input) =>
+    Either.mapLeft(
+      decode(input),
+      (error) => new InvalidRequest({ part, field: firstField(part, error), reason: describeParseError(error) }),
+    );
+};
+
+/** A decoder of one part of a request that throws InvalidRequest (for route handlers: the error handler answers it). */
+export const requirePart = <A, I>(
+  schema: Schema.Schema<A, I>,
+  part: RequestPart,
+  options: DecodePartOptions = {},
+): ((input: unknown) => A) => {
+  const decode = decodePart(schema, part, options);
+  return (input) => Either.getOrThrowWith(decode(input), (error) => error);
+};
