@@ -1,0 +1,97 @@
+// The API's moving parts: the effect runtime over the resources (the
+// platform runtime's layers and the API's own ports), and the HTTP server
+// built on it, listening on API_HOST:API_PORT. Closing the server stops
+// accepting connections and lets the requests in flight finish (at most
+// API_SHUTDOWN_TIMEOUT_MS, then their connections are closed); the runtime
+// is disposed after it (see CLOSE_ORDER).
+import type { FastifyInstance } from 'fastify';
+import { ContainerModule } from 'inversify';
+import type { AddressInfo } from 'node:net';
+import { buildApiServer } from '../http/api.server';
+import type { ReadinessCheck } from '../routes/health.routes';
+import { makeApiRuntime } from './runtime';
+import { TOKENS } from './tokens';
+
+export interface ApiHttpServer {
+  readonly app: FastifyInstance;
+  /** Where it listens, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, waits for the requests in flight (bounded by the shutdown timeout), closes. Idempotent. */
+  readonly close: () => Promise<void>;
+}
+
+export interface HttpModuleOptions {
+  /** More readiness checks for /readyz (the database's and the messaging's are always there). */
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>> | undefined;
+}
+
+const urlOf = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind(TOKENS.runtime)
+      .toDynamicValue(async (context) => {
+        const config = context.get(TOKENS.config);
+        return makeApiRuntime({
+          dataSource: await context.getAsync(TOKENS.dataSource),
+          provider: context.get(TOKENS.providerLayer),
+          eventPublisher: await context.getAsync(TOKENS.eventPublisher),
+          commandQueue: await context.getAsync(TOKENS.commandQueue),
+          callbackSender: await context.getAsync(TOKENS.callbackSender),
+          clock: context.get(TOKENS.clock),
+          logger: context.get(TOKENS.logger),
+          metrics: context.get(TOKENS.metrics),
+          providerCallbackBaseUrl: config.runtime.providerCallbackBaseUrl,
+        });
+      })
+      .inSingletonScope()
+      .onDeactivation((runtime) => runtime.dispose());
+
+    bind(TOKENS.httpServer)
+      .toDynamicValue(async (context) => {
+        const config = context.get(TOKENS.config);
+        const dataSource = await context.getAsync(TOKENS.dataSource);
+        const app = await buildApiServer({
+          runtime: await context.getAsync(TOKENS.runtime),
+          http: config.http,
+          logger: context.get(TOKENS.logger),
+          metrics: context.get(TOKENS.metrics),
+          rules: { allowPrivateCallbackHosts: config.runtime.allowPrivateCallbackHosts },
+          readiness: {
+            database: async () => {
+              await dataSource.query('SELECT 1');
+              return { ok: true };
+            },
+            messaging: await context.getAsync(TOKENS.messagingCheck),
+            ...options.readiness,
+          },
+        });
+        try {
+          await app.listen({ host: config.http.host, port: config.http.port });
+        } catch (error) {
+          await app.close();
+          throw error;
+        }
+        const { port } = app.server.address() as AddressInfo;
+        let closing: Promise<void> | undefined;
+        return {
+          app,
+          url: urlOf(config.http.host, port),
+          port,
+          close: () => {
+            closing ??= (async () => {
+              const timer = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownTimeoutMs);
+              try {
+                await app.close();
+              } finally {
+                clearTimeout(timer);
+              }
+            })();
+            return closing;
+          },
+        };
+      })
+      .inSingletonScope()
+      .onDeactivation((server) => server.close());
+  });

@@ -1,0 +1,14 @@
+// What every route plugin of the API is given: the runtime its use cases run
+// through, the API-key hook (for a route that requires a key outside /v1),
+// and the POST /v1/topups flow (for another way in to request a top-up).
+import type { Authenticate } from '../http/api-key-auth.plugin';
+import type { ApiRuntime } from '../composition/runtime';
+import type { SubmitTopUp } from '../topups/top-up-submission';
+
+export interface ApiRouteOptions {
+  readonly runtime: ApiRuntime;
+  /** An onRequest hook: sets `request.principal` from the API key, else 401 UNAUTHENTICATED. */
+  readonly authenticate: Authenticate;
+  /** Requests a top-up for a principal and enqueues its command (see top-up-submission.ts). */
+  readonly submitTopUp: SubmitTopUp;
+}

@@ -1,0 +1,152 @@
+// The API running in-process for integration specs, on real dependencies: a
+// PostgreSQL database of the spec's own (migrated), a RabbitMQ topology of
+// its own (deleted afterwards) and the DVS simulator's HTTP server as the
+// provider, the server listening on a free port. Helpers open and fund
+// customer accounts and issue keys through the admin use cases, send HTTP
+// requests with fetch, and count rows.
+import 'reflect-metadata';
+import { depositFunds, issueApiKey, openCustomerAccount, revokeApiKey } from '@airtime/application';
+import {
+  deleteTopology,
+  openRawBroker,
+  type RawBroker,
+  testAmqpUrl,
+  uniqueTopologyPrefix,
+} from '@airtime/messaging-rabbitmq/testing';
+import { topologyFor, type Topology } from '@airtime/messaging-rabbitmq';
+import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
+import type { PlatformLogger } from '@airtime/platform-runtime';
+import { silentLogger } from '@airtime/platform-runtime/testing';
+import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '@airtime/provider-simulator/testing';
+import { Effect, Either } from 'effect';
+import { type ApiApp, startApiApp } from '../api-app.runner';
+import { TOKENS } from '../composition/tokens';
+import type { ApiRuntime } from '../composition/runtime';
+import { type ApiConfig, apiConfigFrom } from '../config/api.config';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The parsed JSON body (undefined for an empty or non-JSON body). */
+  readonly body: unknown;
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  /** The API key (sent as `Authorization: Bearer <key>`). */
+  readonly key?: string | undefined;
+  /** A JSON body (serialised), or a raw string sent as is. */
+  readonly body?: unknown;
+  readonly rawBody?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface ApiHarness {
+  readonly app: ApiApp;
+  readonly url: string;
+  readonly config: ApiConfig;
+  readonly db: TestDatabase;
+  readonly simulator: DvsSimulatorTestServer;
+  readonly topology: Topology;
+  readonly broker: RawBroker;
+  readonly runtime: ApiRuntime;
+  /** Opens a customer account and deposits `usd` (major units, default "1000.00") on it. */
+  readonly openAccount: (accountId: string, usd?: string) => Promise<void>;
+  /** Issues an API key scoped to the accounts; answers the key text. */
+  readonly issueKey: (...accountIds: readonly string[]) => Promise<string>;
+  /** Revokes a key issued by `issueKey`. */
+  readonly revokeKey: (key: string) => Promise<void>;
+  readonly request: (method: string, path: string, options?: RequestOptions) => Promise<HttpAnswer>;
+  /** Rows of a table. */
+  readonly count: (table: string) => Promise<number>;
+  readonly close: () => Promise<void>;
+}
+
+export interface ApiHarnessOptions {
+  /** More environment variables (API_RATE_LIMIT_PER_MINUTE, ...). */
+  readonly environment?: Readonly<Record<string, string>> | undefined;
+  readonly logger?: PlatformLogger | undefined;
+  /** The label of the topology prefix (default `api`). */
+  readonly label?: string | undefined;
+}
+
+export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<ApiHarness> => {
+  const label = options.label ?? 'api';
+  const [db, simulator] = await Promise.all([createTestDatabase(), startDvsSimulatorServer()]);
+  const topologyPrefix = uniqueTopologyPrefix(label);
+  const config = Either.getOrThrow(
+    apiConfigFrom({
+      DATABASE_URL: db.config.url,
+      AMQP_URL: testAmqpUrl(),
+      AMQP_TOPOLOGY_PREFIX: topologyPrefix,
+      API_PORT: '0',
+      DTONE_BASE_URL: simulator.baseUrl,
+      DTONE_API_KEY: simulator.apiKey,
+      DTONE_API_SECRET: simulator.apiSecret,
+      CALLBACK_ALLOW_PRIVATE_HOSTS: 'true',
+      LOG_LEVEL: 'silent',
+      ...options.environment,
+    }),
+  );
+  const topology = topologyFor(topologyPrefix);
+  const [app, broker] = await Promise.all([
+    startApiApp({ config, logger: options.logger ?? silentLogger() }),
+    openRawBroker(),
+  ]);
+  const runtime = await app.container.getAsync(TOKENS.runtime);
+  const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpAnswer> => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    if (requestOptions.key !== undefined) headers['authorization'] = `Bearer ${requestOptions.key}`;
+    let body: string | undefined = requestOptions.rawBody;
+    if (body === undefined && requestOptions.body !== undefined) {
+      body = JSON.stringify(requestOptions.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${app.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text.length === 0 ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+  let deposits = 0;
+  const keyIds = new Map<string, string>();
+  return {
+    app,
+    url: app.url,
+    config,
+    db,
+    simulator,
+    topology,
+    broker,
+    runtime,
+    openAccount: async (accountId, usd = '1000.00') => {
+      await runtime.runPromise(Effect.asVoid(openCustomerAccount({ id: accountId, name: `Team ${accountId}` })));
+      deposits += 1;
+      await runtime.runPromise(
+        Effect.asVoid(depositFunds({ accountId, currency: 'USD', amount: usd, depositId: `seed-${deposits}` })),
+      );
+    },
+    issueKey: async (...accountIds) => {
+      const issued = await runtime.runPromise(issueApiKey({ label: `key of ${accountIds.join(', ')}`, accountIds }));
+      keyIds.set(issued.key, issued.apiKey.id);
+      return issued.key;
+    },
+    revokeKey: async (key) => {
+      await runtime.runPromise(Effect.asVoid(revokeApiKey(keyIds.get(key) ?? 'unknown')));
+    },
+    request,
+    count: async (table) => {
+      const rows: { count: number }[] = await db.dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
+      return rows[0]?.count ?? 0;
+    },
+    close: async () => {
+      await app.stop();
+      await broker.close();
+      await Promise.all([deleteTopology(topology), db.drop(), simulator.close()]);
+    },
+  };
+};

@@ -1,0 +1,139 @@
+// The API's way in for a top-up (POST /v1/topups, and GET
+// /airtime/invoke-send-airtime): the idempotency key from the
+// Idempotency-Key header or the body's external_id (both given and
+// different: 400), the account from the body or the key's only account
+// (one of the key's accounts, else 404), then requestTopUp in this process
+// (exact idempotency answers: the same key and body give the same top-up,
+// another body a 409 naming the field). After the commit the same command
+// (v1) is enqueued on the TopUpCommandQueue with message id `api:<topUpId>`
+// for the consumer to send; an enqueue that fails is logged and the answer
+// stands (the consumer's stalled recovery sends a top-up whose command was
+// lost).
+import {
+  type ApiPrincipal,
+  checkAccountScope,
+  type CustomerAccountNotFound,
+  type RequestTopUpError,
+  type RequestTopUpServices,
+  requestTopUp,
+  TOP_UP_COMMAND_VERSION,
+  TopUpCommandQueue,
+  TopUpCommandV1,
+  type TopUpRequestRules,
+} from '@airtime/application';
+import type { TopUp } from '@airtime/domain';
+import { Effect, Either, Schema } from 'effect';
+import { InvalidRequest } from '../http/http.errors';
+
+/** What POST /v1/topups was sent: the decoded body (external_id and account_id optional) and the header's key. */
+export interface TopUpSubmission {
+  readonly principal: ApiPrincipal;
+  /** The request input's JSON fields (snake_case); `external_id` and `account_id` may be left out. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The Idempotency-Key header, when sent. */
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface SubmittedTopUp {
+  /** `created`: a new top-up; `repeated`: the one an earlier request with the same key and body created. */
+  readonly outcome: 'created' | 'repeated';
+  readonly topUp: TopUp;
+  /** The request input as requested (with the resolved external_id and account_id). */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Whether its command was enqueued now (false: not needed, or the enqueue failed and was logged). */
+  readonly enqueued: boolean;
+}
+
+export type SubmitTopUpError = InvalidRequest | CustomerAccountNotFound | RequestTopUpError;
+
+const textField = (body: Readonly<Record<string, unknown>>, field: string): unknown => body[field];
+
+/** The idempotency key: the header, the body's external_id, or both when equal. */
+const externalIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, InvalidRequest> => {
+  const fromBody = textField(submission.body, 'external_id');
+  const fromHeader = submission.idempotencyKey;
+  if (fromHeader !== undefined && fromBody !== undefined && fromBody !== fromHeader) {
+    return Effect.fail(
+      new InvalidRequest({ part: 'body', field: 'external_id', reason: 'differs from the Idempotency-Key header' }),
+    );
+  }
+  const externalId = fromHeader ?? fromBody;
+  return externalId === undefined
+    ? Effect.fail(
+        new InvalidRequest({
+          part: 'headers',
+          field: 'idempotency-key',
+          reason: 'an Idempotency-Key header or an external_id in the body is required',
+        }),
+      )
+    : Effect.succeed(externalId);
+};
+
+/** The account: the body's (one of the key's accounts), else the key's only one. */
+const accountIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, InvalidRequest | CustomerAccountNotFound> => {
+  const fromBody = textField(submission.body, 'account_id');
+  if (typeof fromBody === 'string') return checkAccountScope(submission.principal, fromBody);
+  if (fromBody !== undefined) return Effect.succeed(fromBody); // not text: requestTopUp names the field
+  const [only, ...others] = submission.principal.accountIds;
+  if (only !== undefined && others.length === 0) return Effect.succeed(only);
+  return Effect.fail(
+    new InvalidRequest({
+      part: 'body',
+      field: 'account_id',
+      reason: 'required: the API key is not scoped to exactly one account',
+    }),
+  );
+};
+
+const decodeCommand = Schema.decodeUnknownEither(TopUpCommandV1);
+
+/** The message id of a top-up's command: the consumer's inbox takes a command once per id. */
+export const commandMessageIdOf = (topUpId: string): string => `api:${topUpId}`;
+
+/**
+ * Enqueues the command of a committed top-up that was never attempted (a new
+ * one, or a repeat the consumer has not sent yet); a failure is logged and
+ * the top-up stays committed (the consumer's stalled recovery sends it).
+ */
+const enqueueCommand = (
+  topUp: TopUp,
+  input: Readonly<Record<string, unknown>>,
+): Effect.Effect<boolean, never, TopUpCommandQueue> =>
+  Effect.gen(function* () {
+    if (topUp.status.class !== 'CREATED' || topUp.attempts.length > 0) return false;
+    const command = decodeCommand({ version: TOP_UP_COMMAND_VERSION, ...input });
+    if (Either.isLeft(command)) {
+      yield* Effect.logWarning('top-up command not enqueued: the request does not make a v1 command');
+      return false;
+    }
+    const queue = yield* TopUpCommandQueue;
+    return yield* queue.enqueue(command.right, commandMessageIdOf(topUp.id)).pipe(
+      Effect.as(true),
+      Effect.catchAll((failure) =>
+        Effect.as(Effect.logWarning('top-up command not enqueued; the consumer recovers it', failure.message), false),
+      ),
+    );
+  }).pipe(Effect.annotateLogs({ topUpId: topUp.id }));
+
+/**
+ * Requests the top-up of a submission and enqueues its command (see the
+ * file's header). The answer says whether it is new or a repeat; `input` is
+ * what was requested.
+ */
+export const submitTopUp = (
+  submission: TopUpSubmission,
+  rules: TopUpRequestRules,
+): Effect.Effect<SubmittedTopUp, SubmitTopUpError, RequestTopUpServices | TopUpCommandQueue> =>
+  Effect.gen(function* () {
+    const externalId = yield* externalIdOf(submission);
+    const accountId = yield* accountIdOf(submission);
+    const input = { ...submission.body, external_id: externalId, account_id: accountId };
+    const result = yield* requestTopUp(input, rules);
+    if (result._tag === 'AlreadyProcessed') {
+      // only a request carrying an inbox claim can answer this; the API's never does
+      return yield* Effect.dieMessage('requestTopUp answered AlreadyProcessed without an inbox claim');
+    }
+    const enqueued = yield* enqueueCommand(result.topUp, input);
+    const outcome = result._tag === 'Created' ? 'created' : 'repeated';
+    return { outcome, topUp: result.topUp, input, enqueued } as const;
+  });
