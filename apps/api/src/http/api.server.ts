@@ -74,6 +74,11 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
   const { runtime, http, logger, metrics } = options;
   const app = Fastify({
     bodyLimit: http.bodyLimitBytes,
+    // a URL the router cannot read (bad percent-encoding): our shape, never Fastify's (which quotes the URL)
+    frameworkErrors: (error, _request, reply) => {
+      const refused = fastifyAnswerOf(error) ?? { status: 400, code: 'BAD_REQUEST', message: 'the URL cannot be read' };
+      void (reply as FastifyReply).code(refused.status).send(errorView(refused.code, refused.message));
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
