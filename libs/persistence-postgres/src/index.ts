@@ -43,3 +43,11 @@ export {
   CALLBACK_SECRET_MIN_LENGTH,
   CALLBACK_SECRET_MAX_LENGTH,
 } from './lib/callbacks/callback-delivery-store.adapter';
+export {
+  type EmbeddedPostgresOptions,
+  type EmbeddedPostgresServer,
+  type EmbeddedPostgresLogger,
+  DEFAULT_EMBEDDED_POSTGRES_PORT,
+  startEmbeddedPostgres,
+} from './lib/embedded/embedded-postgres.server';
+export { EmbeddedPostgresFailed } from './lib/embedded/embedded-postgres.errors';
