@@ -81,10 +81,13 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           port,
           close: () => {
             closing ??= (async () => {
+              // a keep-alive connection whose request finishes while closing is closed as soon as it is idle
+              const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
               const timer = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownTimeoutMs);
               try {
                 await app.close();
               } finally {
+                clearInterval(sweep);
                 clearTimeout(timer);
               }
             })();

@@ -17,7 +17,7 @@ export interface SubmitTopUpDependencies {
   readonly rules: TopUpRequestRules;
 }
 
-const isObject = (value: unknown): value is object =>
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const makeSubmitTopUp =

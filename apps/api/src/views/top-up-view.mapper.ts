@@ -134,10 +134,10 @@ const attemptView = (attempt: Attempt): AttemptView => ({
 /** What the caller sent with the top-up that the top-up itself does not hold. */
 export interface TopUpRequestExtras {
   readonly callbackUrl?: string | undefined;
-  readonly metadata?: object | undefined;
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const isObject = (value: unknown): value is object =>
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The extras of a stored request's canonical JSON (its `metadata`) and callback URL. */

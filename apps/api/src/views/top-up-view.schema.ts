@@ -123,7 +123,7 @@ export const TopUpView = Schema.Struct({
   }),
   created_at: Schema.String,
   updated_at: Schema.String,
-  metadata: Schema.optional(Schema.NullOr(Schema.Object)).annotations({
+  metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))).annotations({
     description: "the caller's metadata as sent (not in lists)",
   }),
 }).annotations({ identifier: 'TopUp' });
