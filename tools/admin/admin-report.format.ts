@@ -72,8 +72,8 @@ export const adminReport = (outcome: AdminOutcome): string => {
         '',
         `  ${outcome.key}`,
         '',
-        'It is shown this once: only its hash is stored. Send it as the X-API-Key header',
-        '(or Authorization: Bearer <key>); revoke it with: npm run admin -- key revoke --key-id ' + outcome.apiKey.id,
+        'It is shown this once: only its hash is stored. Send it as the header Authorization: Bearer <key>.',
+        `Revoke it with: npm run admin -- key revoke --key-id ${outcome.apiKey.id}`,
       ].join('\n');
     case 'key-revoked':
       return `revoked API key ${outcome.apiKey.id} (${outcome.apiKey.label}) at ${dateOf(outcome.apiKey.revokedAt ?? outcome.apiKey.createdAt)}`;

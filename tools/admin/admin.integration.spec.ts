@@ -1,0 +1,194 @@
+// npm run admin as an operator runs it (the script's tsx command line), on
+// databases of this file's own: an account opened and funded, a credit
+// limit, a key printed once that authenticates (stored only as its hash),
+// listed by prefix, revoked; bad arguments exit 2 with the usage, refusals
+// exit 3, an unmigrated database exits 1 untouched; never a stack trace or
+// the database password.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { authenticateApiKey } from '@airtime/application';
+import { apiKeyStoreLayer } from '@airtime/persistence-postgres';
+import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
+import { Effect } from 'effect';
+
+const workspaceRoot = path.resolve(__dirname, '../..');
+const execute = promisify(execFile);
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run admin -- ...args` with DATABASE_URL set to `url`. */
+const admin = async (url: string, args: readonly string[]): Promise<Outcome> => {
+  const command = [
+    '--tsconfig',
+    'tools/tsconfig.json',
+    '--require',
+    './tools/ci/services-env.js',
+    'tools/admin/admin.ts',
+    ...args,
+  ];
+  try {
+    const { stdout, stderr } = await execute(path.join(workspaceRoot, 'node_modules/.bin/tsx'), command, {
+      cwd: workspaceRoot,
+      env: { ...process.env, DATABASE_URL: url },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+};
+
+let database: TestDatabase;
+let unmigrated: TestDatabase;
+
+beforeAll(async () => {
+  [database, unmigrated] = await Promise.all([
+    createTestDatabase({ poolSize: 2 }),
+    createTestDatabase({ migrate: false, poolSize: 1 }),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([database?.drop(), unmigrated?.drop()]);
+});
+
+const run = (...args: string[]) => admin(database.config.url, args);
+
+const noStackTrace = (outcome: Outcome) => expect(`${outcome.stdout}${outcome.stderr}`).not.toMatch(/\n\s+at /);
+
+describe('npm run admin', () => {
+  it('opens and funds an account, sets its credit limit, and creates, lists and revokes a key', async () => {
+    const opened = await run('account', 'create', '--id', 'acme', '--name', 'Acme Ltd');
+    expect(opened).toMatchObject({ code: 0, stdout: 'opened account acme (Acme Ltd)\n' });
+
+    const deposited = await run(
+      'account',
+      'deposit',
+      '--id',
+      'acme',
+      '--currency',
+      'USD',
+      '--amount',
+      '250.00',
+      '--deposit-id',
+      'seed-1',
+    );
+    expect(deposited.code).toBe(0);
+    expect(deposited.stdout).toContain('deposited USD 250.00 on account acme under deposit id seed-1');
+    const again = await run(
+      'account',
+      'deposit',
+      '--id',
+      'acme',
+      '--currency',
+      'USD',
+      '--amount',
+      '250.00',
+      '--deposit-id',
+      'seed-1',
+    );
+    expect(again.stdout).toContain('deposit id seed-1 was already recorded: nothing added');
+    const made = await run('account', 'deposit', '--id', 'acme', '--currency', 'USD', '--amount', '10');
+    expect(made.stdout).toMatch(/under deposit id admin-deposit-[0-9a-f-]{36}\n/);
+
+    const limited = await run('account', 'credit-limit', '--id', 'acme', '--currency', 'USD', '--limit', '50');
+    expect(limited.stdout).toContain('credit limit of account acme in USD: USD 50.00');
+    const [balance] = (await database.dataSource.query(
+      `SELECT available_minor::text AS available, credit_limit_minor::text AS limit
+         FROM ledger_accounts WHERE account_id = 'acme' AND currency = 'USD'`,
+    )) as { available: string; limit: string }[];
+    expect(balance).toEqual({ available: '26000', limit: '5000' });
+
+    const created = await run('key', 'create', '--account', 'acme', '--label', 'billing team');
+    expect(created.code).toBe(0);
+    const key = /^ {2}(atk_[0-9a-f]{12}_[A-Za-z0-9_-]+)$/m.exec(created.stdout)?.[1] ?? '';
+    const keyId = /^API key (\S+) \(billing team\) for acme:/.exec(created.stdout)?.[1] ?? '';
+    expect(key).not.toBe('');
+    const stored = JSON.stringify(await database.dataSource.query('SELECT * FROM api_keys'));
+    const secret = key.slice('atk_'.length + 13);
+    expect(secret.length).toBeGreaterThan(20);
+    expect(stored).not.toContain(secret);
+    const principal = await Effect.runPromise(
+      authenticateApiKey(key).pipe(Effect.provide(apiKeyStoreLayer(database.dataSource))),
+    );
+    expect(principal).toEqual({ keyId, accountIds: ['acme'] });
+
+    const listed = await run('key', 'list', '--account', 'acme');
+    expect(listed.stdout).toContain(`${keyId}  atk_${key.split('_')[1]}_…  "billing team"  acme  created `);
+    expect(listed.stdout).not.toContain(key);
+
+    const revoked = await run('key', 'revoke', '--key-id', keyId);
+    expect(revoked).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^revoked API key \S+ \(billing team\) at /),
+    });
+    const refused = await Effect.runPromise(
+      Effect.either(authenticateApiKey(key).pipe(Effect.provide(apiKeyStoreLayer(database.dataSource)))),
+    );
+    expect(refused).toMatchObject({ left: { _tag: 'ApiKeyRefused' } });
+    expect((await run('key', 'list', '--account', 'acme')).stdout).toContain('  revoked ');
+  }, 120_000);
+
+  it('exits 2 with the usage for bad arguments and values, naming the flag, never the value', async () => {
+    for (const args of [
+      ['account', 'create', '--id', 'acme'],
+      ['account', 'wipe'],
+      ['account', 'deposit', '--id', 'acme', '--currency', 'USD', '--amount', '-5.123'],
+      ['account', 'deposit', '--id', 'acme', '--currency', 'usd', '--amount', '5'],
+      ['key', 'create', '--account', 'acme', '--label', ' '],
+    ]) {
+      const outcome = await run(...args);
+      expect({ args, code: outcome.code }).toEqual({ args, code: 2 });
+      expect(outcome.stderr).toMatch(/^admin: /);
+      expect(outcome.stderr).toContain('npm run admin -- account create');
+      expect(outcome.stderr).not.toContain('-5.123');
+      noStackTrace(outcome);
+    }
+    expect((await run('account', 'deposit', '--id', 'acme', '--currency', 'USD', '--amount', '0')).stderr).toMatch(
+      /^admin: --amount: /,
+    );
+  }, 120_000);
+
+  it('exits 3 for refusals: unknown account or key, another name, a deposit id with another amount', async () => {
+    await run('account', 'create', '--id', 'globex', '--name', 'Globex');
+    await run('account', 'deposit', '--id', 'globex', '--currency', 'USD', '--amount', '5', '--deposit-id', 'g-1');
+    const cases: readonly [readonly string[], RegExp][] = [
+      [['account', 'create', '--id', 'globex', '--name', 'Other'], /another name/],
+      [['account', 'deposit', '--id', 'nobody', '--currency', 'USD', '--amount', '5'], /no such account/],
+      [
+        ['account', 'deposit', '--id', 'globex', '--currency', 'USD', '--amount', '6', '--deposit-id', 'g-1'],
+        /USD 5\.00/,
+      ],
+      [['key', 'create', '--account', 'globex', '--account', 'nobody', '--label', 'x'], /no such account/],
+      [['key', 'revoke', '--key-id', 'no-such-key'], /no API key with this id/],
+      [['key', 'list', '--account', 'nobody'], /no such account/],
+    ];
+    for (const [args, message] of cases) {
+      const outcome = await run(...args);
+      expect({ args, code: outcome.code }).toEqual({ args, code: 3 });
+      expect(outcome.stderr).toMatch(/^admin: refused: /);
+      expect(outcome.stderr).toMatch(message);
+      noStackTrace(outcome);
+    }
+  }, 120_000);
+
+  it('exits 1 on an unmigrated database, leaving it as it is, with the advice to migrate and no password', async () => {
+    const outcome = await admin(unmigrated.config.url, ['account', 'create', '--id', 'acme', '--name', 'Acme']);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain('run npm run db:migrate first');
+    const tables = (await unmigrated.dataSource.query(
+      `SELECT count(*)::int AS count FROM information_schema.tables WHERE table_schema = 'public'`,
+    )) as { count: number }[];
+    expect(tables[0]?.count).toBe(0);
+    const password = new URL(unmigrated.config.url).password;
+    if (password !== '') expect(outcome.stderr).not.toContain(password);
+    noStackTrace(outcome);
+  }, 60_000);
+});
