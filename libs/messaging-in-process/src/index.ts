@@ -20,9 +20,16 @@ export {
   makeMessageQueue,
 } from './lib/message-queue.runner';
 export {
-  type EventListener,
+  type BusEventListener,
   type InProcessEvents,
   type InProcessEventsOptions,
   inProcessEventPublisherLayer,
   makeInProcessEvents,
 } from './lib/event-publisher.adapter';
+export {
+  COMMAND_VERSION_HEADER,
+  TOP_UP_COMMAND_TYPE,
+  inProcessTopUpCommandQueueLayer,
+  makeInProcessTopUpCommandQueue,
+} from './lib/top-up-command-queue.adapter';
+export { type InProcessBus, type InProcessBusOptions, makeInProcessBus } from './lib/in-process-bus.adapter';

@@ -16,7 +16,7 @@ import { makeBoundedList } from './bounded-list';
 import type { BusLogger } from './bus-logger';
 
 /** Receives each published event; must be quick (it runs inside the publish). A throw is logged and ignored. */
-export type EventListener = (event: PendingEvent) => void;
+export type BusEventListener = (event: PendingEvent) => void;
 
 export interface InProcessEventsOptions {
   /** Events kept, at least 1 (the oldest are dropped). */
@@ -31,13 +31,13 @@ export interface InProcessEvents {
   /** The kept events, in publish order. */
   readonly events: () => readonly PendingEvent[];
   /** Adds a listener of the events published from now on; answers its removal. */
-  readonly subscribe: (listener: EventListener) => () => void;
+  readonly subscribe: (listener: BusEventListener) => () => void;
 }
 
 /** An EventPublisher that records events and notifies in-process subscribers (see the file header). */
 export const makeInProcessEvents = (options: InProcessEventsOptions): InProcessEvents => {
   const kept = makeBoundedList<PendingEvent>(options.capacity);
-  const listeners = new Set<EventListener>();
+  const listeners = new Set<BusEventListener>();
 
   const notify = (event: PendingEvent): void => {
     for (const listener of [...listeners]) {
@@ -69,7 +69,7 @@ export const makeInProcessEvents = (options: InProcessEventsOptions): InProcessE
     events: () => kept.items(),
     subscribe: (listener) => {
       // a wrapper of its own, so that subscribing the same function twice gives two independent subscriptions
-      const subscription: EventListener = (event) => listener(event);
+      const subscription: BusEventListener = (event) => listener(event);
       listeners.add(subscription);
       return () => {
         listeners.delete(subscription);
