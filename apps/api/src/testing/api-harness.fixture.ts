@@ -19,6 +19,7 @@ import type { PlatformLogger } from '@airtime/platform-runtime';
 import { silentLogger } from '@airtime/platform-runtime/testing';
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '@airtime/provider-simulator/testing';
 import { Effect, Either } from 'effect';
+import { createServer, type AddressInfo } from 'node:net';
 import { type ApiApp, startApiApp } from '../api-app.runner';
 import { TOKENS } from '../composition/tokens';
 import type { ApiRuntime } from '../composition/runtime';
@@ -68,18 +69,36 @@ export interface ApiHarnessOptions {
   readonly logger?: PlatformLogger | undefined;
   /** The label of the topology prefix (default `api`). */
   readonly label?: string | undefined;
+  /**
+   * Listen on a free port chosen beforehand and give it as PROVIDER_CALLBACK_BASE_URL, so that the
+   * provider (the simulator) posts each top-up's callbacks to this API (default false: port 0, no base).
+   */
+  readonly providerCallbacks?: boolean | undefined;
 }
+
+/** A TCP port free now on 127.0.0.1. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 
 export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<ApiHarness> => {
   const label = options.label ?? 'api';
   const [db, simulator] = await Promise.all([createTestDatabase(), startDvsSimulatorServer()]);
   const topologyPrefix = uniqueTopologyPrefix(label);
+  const port = options.providerCallbacks === true ? await freePort() : 0;
   const config = Either.getOrThrow(
     apiConfigFrom({
       DATABASE_URL: db.config.url,
       AMQP_URL: testAmqpUrl(),
       AMQP_TOPOLOGY_PREFIX: topologyPrefix,
-      API_PORT: '0',
+      API_PORT: String(port),
+      ...(port === 0 ? {} : { PROVIDER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}` }),
       DTONE_BASE_URL: simulator.baseUrl,
       DTONE_API_KEY: simulator.apiKey,
       DTONE_API_SECRET: simulator.apiSecret,

@@ -1,0 +1,112 @@
+// End to end over real HTTP: a top-up requested through POST /v1/topups
+// (API key, PostgreSQL, RabbitMQ) is sent by the consumer's workers (here
+// in the API's process, on the commands queue) to the DVS simulator's HTTP
+// server, which posts each status change to the top-up's own callback URL
+// on this API (PROVIDER_CALLBACK_BASE_URL + /callbacks/dtone/<token>). For
+// each sandbox suffix the top-up reaches its final status through those
+// callbacks alone: no status query is ever made (stalled recovery waits a
+// week of simulated time), and every callback was answered 200.
+//
+// The clock runs 5000 times faster than real time (CLOCK_SCALE), so the
+// retry schedule of the "not now" answers (1, 2, 5, 30, 60, 120 minutes)
+// takes a few seconds.
+import type { TopUpWorkers } from '@airtime/platform-runtime';
+import { startApiHarness, type ApiHarness } from './testing/api-harness.fixture';
+import { startRabbitMqWorkers } from './testing/rabbitmq-workers.fixture';
+
+type Json = Record<string, unknown>;
+
+/** The sandbox's answer for a number's last three digits (libs/provider-simulator/README.md), and the final status. */
+const SUFFIXES: readonly (readonly [string, string, number])[] = [
+  ['100', 'COMPLETED', 1],
+  ['101', 'COMPLETED', 1],
+  ['102', 'DECLINED-INVALID-CREDIT-PARTY', 1],
+  ['103', 'DECLINED-BARRED-CREDIT-PARTY', 1],
+  // "not now" answers are retried: the top-up ends DECLINED once its attempts run out
+  ['104', 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE', 7],
+  ['105', 'DECLINED-DUPLICATED-TRANSACTION', 7],
+  ['106', 'DECLINED', 1],
+  ['107', 'DECLINED-EXCEPTION', 1],
+];
+
+const FINAL = ['COMPLETED', 'REVERSED', 'REJECTED', 'CANCELLED', 'DECLINED'];
+
+describe('a top-up from the API to its final status through the provider callbacks', () => {
+  let api: ApiHarness;
+  let workers: TopUpWorkers | undefined;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness({
+      label: 'api-e2e',
+      providerCallbacks: true,
+      environment: {
+        CLOCK_SCALE: '5000',
+        STALLED_AFTER_MS: '604800000',
+        SCHEDULER_INTERVAL_MS: '50',
+      },
+    });
+    await api.openAccount('team-growth', '1000.00');
+    key = await api.issueKey('team-growth');
+    workers = await startRabbitMqWorkers(api);
+  });
+
+  afterAll(async () => {
+    await workers?.stop(5_000);
+    await api?.close();
+  });
+
+  const untilFinal = async (id: string, timeoutMs: number): Promise<Json> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await api.request('GET', `/v1/topups/${id}`, { key });
+      const topUp = answer.body as Json;
+      const status = topUp['status'] as { class: string };
+      if (FINAL.includes(status.class) || Date.now() > deadline) return topUp;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('reaches the final status of each sandbox suffix, every status through a callback answered 200', async () => {
+    const created = await Promise.all(
+      SUFFIXES.map(async ([suffix]) => {
+        const answer = await api.request('POST', '/v1/topups', {
+          key,
+          body: {
+            external_id: `e2e-${suffix}`,
+            phone_number: `+639171234${suffix}`,
+            currency: 'PHP',
+            max_amount: '30',
+          },
+        });
+        expect(answer.status).toBe(202);
+        return answer.body as Json;
+      }),
+    );
+    const finals = await Promise.all(created.map((topUp) => untilFinal(String(topUp['id']), 60_000)));
+
+    for (const [index, [suffix, expected, attempts]] of SUFFIXES.entries()) {
+      const topUp = finals[index] as Json;
+      expect({
+        suffix,
+        status: (topUp['status'] as Json)['id'],
+        attempts: (topUp['attempts'] as Json[]).length,
+      }).toEqual({ suffix, status: expected, attempts });
+      // the provider's word came by callback only: each attempt's exchanges are its send, never a status query
+      const log = await api.request('GET', `/v1/topups/${String(topUp['id'])}/transfer-log`, { key });
+      const exchanges = (log.body as { exchanges: { method: string; url: string }[] }).exchanges;
+      expect(exchanges.length).toBe(attempts);
+      expect(exchanges.every((exchange) => exchange.method === 'POST')).toBe(true);
+    }
+
+    const callbacks = api.simulator.callbacks();
+    expect(callbacks.length).toBeGreaterThan(0);
+    expect(callbacks.every((callback) => callback.url.startsWith(`${api.url}/callbacks/dtone/`))).toBe(true);
+    expect(callbacks.filter((callback) => callback.httpStatus !== 200)).toEqual([]);
+
+    // the money follows: the completed ones captured, the declined ones released
+    const balance = await api.request('GET', '/v1/accounts/team-growth/balance', { key });
+    const [usd] = (balance.body as { balances: { holding: { amount: string } }[] }).balances;
+    expect(usd?.holding.amount).toBe('0.00');
+  });
+});
