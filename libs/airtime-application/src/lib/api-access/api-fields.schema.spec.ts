@@ -1,6 +1,14 @@
 import { Either, Schema } from 'effect';
 import fc from 'fast-check';
-import { endOf, instantOf, IsoTimeText, MAX_PAGE, PageField, PerPageField } from './api-fields.schema';
+import {
+  DisplayNameField,
+  endOf,
+  instantOf,
+  IsoTimeText,
+  MAX_PAGE,
+  PageField,
+  PerPageField,
+} from './api-fields.schema';
 
 const decodes =
   <A, I>(schema: Schema.Schema<A, I>) =>
@@ -42,5 +50,21 @@ describe('API fields', () => {
     expect(instantOf('2025-01-31').toISOString()).toBe('2025-01-31T00:00:00.000Z');
     expect(endOf('2025-01-31').toISOString()).toBe('2025-02-01T00:00:00.000Z');
     expect(endOf('2025-01-31T12:00:00+02:00').toISOString()).toBe('2025-01-31T10:00:00.001Z');
+  });
+
+  it('takes a display name of printable characters only, trimmed, within its length', () => {
+    const name = DisplayNameField(20);
+    expect(decodes(name)('  Team Ops 👩‍💻 ')).toBe('Team Ops 👩‍💻');
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 8 }),
+        fc.integer({ min: 0, max: 0x9f }).filter((code) => code < 0x20 || code >= 0x7f),
+        fc.string({ maxLength: 8 }),
+        (before, control, after) => {
+          expect(decodes(name)(`a${before}${String.fromCharCode(control)}${after}b`)).toBeUndefined();
+        },
+      ),
+    );
+    for (const input of ['', '   ', 'x'.repeat(21), 42, null]) expect(decodes(name)(input)).toBeUndefined();
   });
 });

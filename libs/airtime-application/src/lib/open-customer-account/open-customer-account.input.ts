@@ -1,11 +1,11 @@
 // The input of "open a customer account" (admin CLI).
 import { Schema } from 'effect';
-import { AccountIdField } from '../api-access/api-fields.schema';
+import { AccountIdField, DisplayNameField } from '../api-access/api-fields.schema';
 
 /** `id`: the account id (the identifier rule, NFC); `name`: what it is called (1..200 characters). */
 export const OpenCustomerAccountInput = Schema.Struct({
   id: AccountIdField,
-  name: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  name: DisplayNameField(200),
 }).annotations({ identifier: 'OpenCustomerAccountInput' });
 
 export type OpenCustomerAccountInput = typeof OpenCustomerAccountInput.Type;
