@@ -108,10 +108,22 @@ export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<
     }),
   );
   const topology = topologyFor(topologyPrefix);
-  const [app, broker] = await Promise.all([
+  const [appStart, brokerStart] = await Promise.allSettled([
     startApiApp({ config, logger: options.logger ?? silentLogger() }),
     openRawBroker(),
   ]);
+  if (appStart.status === 'rejected' || brokerStart.status === 'rejected') {
+    // nothing of a failed start is left open (jest would not exit)
+    if (appStart.status === 'fulfilled') await appStart.value.stop();
+    if (brokerStart.status === 'fulfilled') await brokerStart.value.close();
+    await Promise.all([deleteTopology(topology), db.drop(), simulator.close()]);
+    throw appStart.status === 'rejected'
+      ? appStart.reason
+      : brokerStart.status === 'rejected'
+        ? brokerStart.reason
+        : undefined;
+  }
+  const [app, broker] = [appStart.value, brokerStart.value];
   const runtime = await app.container.getAsync(TOKENS.runtime);
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpAnswer> => {
     const headers: Record<string, string> = { ...requestOptions.headers };
