@@ -1,13 +1,16 @@
 // Starts and stops the whole API in one process: builds the container,
 // opens the database (refusing one with pending migrations), connects the
-// messaging (RabbitMQ: connection up, topology declared), builds the runtime
-// and starts the HTTP server. `stop` is the graceful shutdown: stop
-// accepting, finish the requests in flight, then close everything (the
-// container's CLOSE_ORDER). main.ts runs it; the integration specs run it
+// messaging (RabbitMQ: connection up, topology declared; or the in-process
+// bus), builds the runtime, starts the HTTP server, then the consumer's
+// workers when API_WORKERS=true. `stop` is the graceful shutdown: the
+// workers first (their commands in flight finish), then stop accepting,
+// finish the requests in flight, then close everything (the container's
+// CLOSE_ORDER). main.ts runs it; the integration specs run it
 // in-process.
 import type { Container, ServiceIdentifier } from 'inversify';
 import { buildApiContainer, closeApiContainer, type ApiContainerOptions } from './composition/container';
 import { TOKENS } from './composition/tokens';
+import { WORKERS } from './composition/workers.module';
 
 export interface ApiApp {
   readonly container: Container;
@@ -23,6 +26,8 @@ export interface ApiAppOptions extends ApiContainerOptions {
 }
 
 export const startApiApp = async (options: ApiAppOptions): Promise<ApiApp> => {
+  const workers = options.config.workers.enabled;
+  const closeFirst = [...(workers ? [WORKERS] : []), ...(options.closeFirst ?? [])];
   const container = await buildApiContainer(options);
   const logger = container.get(TOKENS.logger);
   try {
@@ -32,6 +37,8 @@ export const startApiApp = async (options: ApiAppOptions): Promise<ApiApp> => {
     // build every layer now, so that a broken one fails the start rather than the first request
     await (await container.getAsync(TOKENS.runtime)).runtime();
     const server = await container.getAsync(TOKENS.httpServer);
+    // resolving the workers starts them
+    if (workers) await container.getAsync(WORKERS);
     logger.info(
       { url: server.url, docs: `${server.url}/docs`, provider: options.config.runtime.provider.kind },
       'api started',
@@ -43,7 +50,7 @@ export const startApiApp = async (options: ApiAppOptions): Promise<ApiApp> => {
       stop: () => {
         stopping ??= (async () => {
           logger.info('api stopping');
-          const failures = await closeApiContainer(container, options.closeFirst);
+          const failures = await closeApiContainer(container, closeFirst);
           logger.info({ failures }, 'api stopped');
           return failures;
         })();
@@ -51,7 +58,7 @@ export const startApiApp = async (options: ApiAppOptions): Promise<ApiApp> => {
       },
     };
   } catch (error) {
-    await closeApiContainer(container, options.closeFirst);
+    await closeApiContainer(container, closeFirst);
     throw error;
   }
 };

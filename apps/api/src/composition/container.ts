@@ -4,11 +4,12 @@
 //
 // Parameterised for other compositions of the same parts: the database is
 // whatever DATABASE_URL the config holds (an embedded PostgreSQL's URL
-// works), `messaging` replaces RabbitMQ (broker.module.ts) with a module
-// binding TOKENS.commandQueue, TOKENS.eventPublisher and
-// TOKENS.messagingCheck (the in-process bus), and `modules` adds more (the
-// consumer's workers over TOKENS.runtime), closed first in `closeFirst`
-// order.
+// works); the messaging is RabbitMQ (broker.module.ts) or, with
+// MESSAGING=in-process, the in-process bus (in-process-messaging.module.ts),
+// unless `messaging` brings a module binding TOKENS.commandQueue,
+// TOKENS.eventPublisher and TOKENS.messagingCheck; API_WORKERS=true adds
+// the consumer's workers (workers.module.ts); `modules` adds more, closed
+// first in `closeFirst` order.
 import type { CallbackSenderService } from '@airtime/application';
 import type { PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
 import { Container, type ContainerModule, type ServiceIdentifier } from 'inversify';
@@ -19,8 +20,10 @@ import { brokerModule } from './broker.module';
 import { configModule } from './config.module';
 import { databaseModule } from './database.module';
 import { httpModule } from './http.module';
+import { inProcessMessagingModule } from './in-process-messaging.module';
 import { providerModule } from './provider.module';
 import { CLOSE_ORDER, TOKENS } from './tokens';
+import { workersModule } from './workers.module';
 
 export interface ApiContainerOptions {
   readonly config: ApiConfig;
@@ -29,7 +32,7 @@ export interface ApiContainerOptions {
   readonly metrics?: ApiMetrics | undefined;
   readonly provider?: ProviderLayer | undefined;
   readonly callbackSender?: CallbackSenderService | undefined;
-  /** The messaging's module (default RabbitMQ's brokerModule). */
+  /** The messaging's module (default by MESSAGING: RabbitMQ's brokerModule, or the in-process bus's). */
   readonly messaging?: ContainerModule | undefined;
   /** More modules (e.g. workers over TOKENS.runtime), and more /readyz checks. */
   readonly modules?: readonly ContainerModule[] | undefined;
@@ -41,9 +44,10 @@ export const buildApiContainer = async (options: ApiContainerOptions): Promise<C
   await container.load(
     configModule({ config: options.config, logger: options.logger, metrics: options.metrics }),
     databaseModule,
-    options.messaging ?? brokerModule,
+    options.messaging ?? (options.config.transport === 'in-process' ? inProcessMessagingModule() : brokerModule),
     providerModule({ provider: options.provider, callbackSender: options.callbackSender }),
     httpModule({ readiness: options.readiness }),
+    ...(options.config.workers.enabled ? [workersModule()] : []),
     ...(options.modules ?? []),
   );
   return container;

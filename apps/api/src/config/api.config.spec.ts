@@ -109,4 +109,43 @@ describe('apiConfigFrom', () => {
     expect(problems.length).toBeGreaterThanOrEqual(4);
     expect(problems.join('\n')).not.toContain(secret);
   });
+
+  it('runs on RabbitMQ without workers by default; MESSAGING and API_WORKERS choose the transport and the workers', () => {
+    expect(Either.getOrThrow(apiConfigFrom(keys))).toMatchObject({
+      transport: 'rabbitmq',
+      workers: { enabled: false, retry: { minDelayMs: 1_000, maxDelayMs: 300_000, maxRetries: 30 } },
+    });
+    expect(
+      Either.getOrThrow(
+        apiConfigFrom({
+          ...keys,
+          MESSAGING: 'in-process',
+          API_WORKERS: 'true',
+          CONSUMER_RETRY_DELAY_MS: '100',
+          CONSUMER_RETRY_MAX_DELAY_MS: '2000',
+          CONSUMER_MAX_RETRIES: '3',
+        }),
+      ),
+    ).toMatchObject({
+      transport: 'in-process',
+      workers: { enabled: true, retry: { minDelayMs: 100, maxDelayMs: 2_000, maxRetries: 3 } },
+    });
+    expect(Either.getOrThrow(apiConfigFrom({ ...keys, MESSAGING: '', API_WORKERS: 'true' }))).toMatchObject({
+      transport: 'rabbitmq',
+      workers: { enabled: true },
+    });
+  });
+
+  it('refuses the in-process bus without workers, and a first retry delay above the longest', () => {
+    expect(problemsOf({ ...keys, MESSAGING: 'in-process' })).toEqual([
+      'MESSAGING: in-process needs API_WORKERS=true (no other process reads the in-process bus)',
+    ]);
+    expect(problemsOf({ ...keys, MESSAGING: 'kafka', API_WORKERS: 'yes' })).toEqual([
+      'MESSAGING: expected rabbitmq or in-process',
+      'API_WORKERS: expected true or false',
+    ]);
+    expect(problemsOf({ ...keys, CONSUMER_RETRY_DELAY_MS: '5000', CONSUMER_RETRY_MAX_DELAY_MS: '1000' })).toEqual([
+      'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS',
+    ]);
+  });
 });

@@ -1,10 +1,12 @@
 // The API's settings, decoded from the environment once at start with
 // effect/Schema: the database and broker settings through their libs'
 // decoders, the platform runtime's (provider, log level, clock, callbacks,
-// provider callback base URL) through @airtime/platform-runtime, and the
-// HTTP server's own. Every bad variable is reported by name with what it
-// expects, never its value (URLs hold passwords, keys are secrets). An
-// empty variable counts as unset.
+// provider callback base URL) through @airtime/platform-runtime, the HTTP
+// server's own, the messaging (MESSAGING: RabbitMQ or the in-process bus)
+// and the consumer's workers in the API process (API_WORKERS, with the
+// consumer's CONSUMER_RETRY_* and CONSUMER_MAX_RETRIES). Every bad variable
+// is reported by name with what it expects, never its value (URLs hold
+// passwords, keys are secrets). An empty variable counts as unset.
 import { type DatabaseConfig, databaseConfigFrom } from '@airtime/persistence-postgres';
 import { type MessagingConfig, messagingConfigFrom } from '@airtime/messaging-rabbitmq';
 import {
@@ -41,9 +43,34 @@ export interface ApiHttpSettings {
   readonly shutdownTimeoutMs: number;
 }
 
+/** Where the API's commands and events go (MESSAGING). */
+export type ApiTransport = 'rabbitmq' | 'in-process';
+
+/**
+ * The consumer's workers in the API process (API_WORKERS=true): the top-up
+ * command handler fed by the transport's runner, and the scheduler's loops.
+ */
+export interface ApiWorkerSettings {
+  readonly enabled: boolean;
+  /**
+   * Retries of a command that failed for now, as the consumer's
+   * (CONSUMER_RETRY_DELAY_MS, CONSUMER_RETRY_MAX_DELAY_MS, CONSUMER_MAX_RETRIES):
+   * the first delay, doubled up to the longest; past `maxRetries` it is dead-lettered.
+   */
+  readonly retry: { readonly minDelayMs: number; readonly maxDelayMs: number; readonly maxRetries: number };
+}
+
 export interface ApiConfig {
   readonly database: DatabaseConfig;
+  /** RabbitMQ's settings (AMQP_*), used when `transport` is `rabbitmq`. */
   readonly messaging: MessagingConfig;
+  /**
+   * MESSAGING: `rabbitmq` (default: the commands exchange, the events
+   * exchange) or `in-process` (the in-process bus of the embedded first run:
+   * no broker; needs API_WORKERS=true, since no other process reads it).
+   */
+  readonly transport: ApiTransport;
+  readonly workers: ApiWorkerSettings;
   readonly runtime: RuntimeSettings;
   readonly http: ApiHttpSettings;
 }
@@ -64,6 +91,11 @@ const Environment = Schema.Struct({
   API_BODY_LIMIT_BYTES: Schema.optionalWith(IntegerFromString(1_024, 1_048_576), { default: () => 65_536 }),
   API_KEY_CACHE_MS: Schema.optionalWith(IntegerFromString(0, 5_000), { default: () => 5_000 }),
   API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
+  MESSAGING: Schema.optionalWith(Schema.Literal('rabbitmq', 'in-process'), { default: () => 'rabbitmq' as const }),
+  API_WORKERS: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
+  CONSUMER_RETRY_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 1_000 }),
+  CONSUMER_RETRY_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 86_400_000), { default: () => 300_000 }),
+  CONSUMER_MAX_RETRIES: Schema.optionalWith(IntegerFromString(0, 10_000), { default: () => 30 }),
 });
 
 /** What each of the API's own variables must look like (the schema's messages could echo a value). */
@@ -75,6 +107,24 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   API_BODY_LIMIT_BYTES: 'expected an integer from 1024 to 1048576',
   API_KEY_CACHE_MS: 'expected an integer from 0 to 5000',
   API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
+  MESSAGING: 'expected rabbitmq or in-process',
+  API_WORKERS: 'expected true or false',
+  CONSUMER_RETRY_DELAY_MS: 'expected an integer from 0 to 600000',
+  CONSUMER_RETRY_MAX_DELAY_MS: 'expected an integer from 0 to 86400000',
+  CONSUMER_MAX_RETRIES: 'expected an integer from 0 to 10000',
+};
+
+/** The rules between the API's own variables. */
+const crossChecked = (settings: typeof Environment.Type): Either.Either<typeof Environment.Type, readonly string[]> => {
+  const problems = [
+    ...(settings.MESSAGING === 'in-process' && settings.API_WORKERS !== 'true'
+      ? ['MESSAGING: in-process needs API_WORKERS=true (no other process reads the in-process bus)']
+      : []),
+    ...(settings.CONSUMER_RETRY_DELAY_MS > settings.CONSUMER_RETRY_MAX_DELAY_MS
+      ? ['CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS']
+      : []),
+  ];
+  return problems.length === 0 ? Either.right(settings) : Either.left(problems);
 };
 
 /** The names of the API's own variables (besides DATABASE_*, AMQP_* and the runtime's). */
@@ -89,12 +139,21 @@ export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, Invali
   const database = databaseConfigFrom(env);
   const messaging = messagingConfigFrom(env);
   const runtime = runtimeSettingsFrom(env);
-  const own = decodeEnvironment(Environment, EXPECTED)(env);
+  const own = Either.flatMap(decodeEnvironment(Environment, EXPECTED)(env), crossChecked);
   if (Either.isRight(database) && Either.isRight(messaging) && Either.isRight(runtime) && Either.isRight(own)) {
     const settings = own.right;
     return Either.right({
       database: database.right,
       messaging: messaging.right,
+      transport: settings.MESSAGING,
+      workers: {
+        enabled: settings.API_WORKERS === 'true',
+        retry: {
+          minDelayMs: settings.CONSUMER_RETRY_DELAY_MS,
+          maxDelayMs: settings.CONSUMER_RETRY_MAX_DELAY_MS,
+          maxRetries: settings.CONSUMER_MAX_RETRIES,
+        },
+      },
       runtime: runtime.right,
       http: {
         host: settings.API_HOST,

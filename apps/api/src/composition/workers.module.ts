@@ -1,0 +1,72 @@
+// The consumer's workers in the API process (API_WORKERS=true): the top-up
+// command handler and the scheduler's loops (due retries, stalled top-ups,
+// the outbox relay, the callers' callbacks) of @airtime/platform-runtime,
+// run through the API's runtime, fed by the transport's command runner:
+// RabbitMQ's consumer runner on the commands queue (with its retry queue,
+// as apps/consumer does), or the in-process bus's runner. Resolving the
+// binding starts them (once the HTTP server listens: startAfter); they are
+// stopped before everything else (closeFirst), letting the commands in
+// flight finish within API_SHUTDOWN_TIMEOUT_MS.
+import { makeConsumerRunner } from '@airtime/messaging-rabbitmq';
+import { type CommandRunnerFactory, makeTopUpWorkers, type TopUpWorkers } from '@airtime/platform-runtime';
+import { ContainerModule, type ResolutionContext, type ServiceIdentifier } from 'inversify';
+import { IN_PROCESS_BUS } from './in-process-messaging.module';
+import { TOKENS } from './tokens';
+
+/** The started workers. */
+export const WORKERS = Symbol.for('airtime.api.Workers') as ServiceIdentifier<TopUpWorkers>;
+
+/** The command runner of the configured transport. */
+const commandRunnerOf = async (context: ResolutionContext): Promise<CommandRunnerFactory> => {
+  const config = context.get(TOKENS.config);
+  const logger = context.get(TOKENS.logger);
+  if (config.transport === 'in-process') {
+    const bus = context.get(IN_PROCESS_BUS);
+    return (handler) => bus.commandRunner({ handler, prefetch: config.messaging.prefetch });
+  }
+  const connection = await context.getAsync(TOKENS.brokerConnection);
+  const topology = context.get(TOKENS.topology);
+  const { retry } = config.workers;
+  return (handler) =>
+    makeConsumerRunner({
+      connection,
+      queue: topology.queues.topUpCommands.name,
+      deadLetterExchange: topology.exchanges.deadLetter.name,
+      prefetch: config.messaging.prefetch,
+      confirmTimeoutMs: config.messaging.confirmTimeoutMs,
+      // a retry waits in the retry queue (growing delays); only when that publish fails is the delivery requeued
+      retryQueue: {
+        queue: topology.queues.topUpCommandsRetry.name,
+        maxRetries: retry.maxRetries,
+        delay: { minDelayMs: retry.minDelayMs, maxDelayMs: retry.maxDelayMs },
+      },
+      retryDelayMs: retry.minDelayMs,
+      handler,
+      logger,
+    });
+};
+
+export const workersModule = (): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    let stopTimeoutMs = 0;
+    bind(WORKERS)
+      .toDynamicValue(async (context) => {
+        const config = context.get(TOKENS.config);
+        const logger = context.get(TOKENS.logger);
+        stopTimeoutMs = config.http.shutdownTimeoutMs;
+        const workers = makeTopUpWorkers({
+          runtime: await context.getAsync(TOKENS.runtime),
+          settings: config.runtime,
+          logger,
+          metrics: context.get(TOKENS.metrics),
+          commandRunner: await commandRunnerOf(context),
+        });
+        await workers.start();
+        logger.info({ transport: config.transport, consumer: config.runtime.consumerName }, 'workers started');
+        return workers;
+      })
+      .inSingletonScope()
+      .onDeactivation(async (workers) => {
+        await workers.stop(stopTimeoutMs);
+      });
+  });
