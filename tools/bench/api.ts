@@ -28,7 +28,7 @@ import { topologyFor } from '@airtime/messaging-rabbitmq';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { silentLogger } from '@airtime/platform-runtime/testing';
 import autocannon from 'autocannon';
-import { Effect, Either } from 'effect';
+import { Either } from 'effect';
 import Fastify, { type FastifyInstance } from 'fastify';
 // the benchmark runs the API as its main.ts does (one copy of the composition); tools may not import an app
 // eslint-disable-next-line @nx/enforce-module-boundaries
