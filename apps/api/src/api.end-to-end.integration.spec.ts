@@ -1,6 +1,6 @@
 // End to end over real HTTP: a top-up requested through POST /v1/topups
 // (API key, PostgreSQL, RabbitMQ) is sent by the consumer's workers (here
-// in the API's process, on the commands queue) to the DVS simulator's HTTP
+// in the API's process, API_WORKERS=true, on the commands queue) to the DVS simulator's HTTP
 // server, which posts each status change to the top-up's own callback URL
 // on this API (PROVIDER_CALLBACK_BASE_URL + /callbacks/dtone/<token>). For
 // each sandbox suffix the top-up reaches its final status through those
@@ -10,9 +10,7 @@
 // The clock runs 5000 times faster than real time (CLOCK_SCALE), so the
 // retry schedule of the "not now" answers (1, 2, 5, 30, 60, 120 minutes)
 // takes a few seconds.
-import type { TopUpWorkers } from '@airtime/platform-runtime';
 import { startApiHarness, type ApiHarness } from './testing/api-harness.fixture';
-import { startRabbitMqWorkers } from './testing/rabbitmq-workers.fixture';
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +31,6 @@ const FINAL = ['COMPLETED', 'REVERSED', 'REJECTED', 'CANCELLED', 'DECLINED'];
 
 describe('a top-up from the API to its final status through the provider callbacks', () => {
   let api: ApiHarness;
-  let workers: TopUpWorkers | undefined;
   let key: string;
 
   beforeAll(async () => {
@@ -41,6 +38,7 @@ describe('a top-up from the API to its final status through the provider callbac
       label: 'api-e2e',
       providerCallbacks: true,
       environment: {
+        API_WORKERS: 'true',
         CLOCK_SCALE: '5000',
         STALLED_AFTER_MS: '604800000',
         SCHEDULER_INTERVAL_MS: '50',
@@ -48,11 +46,9 @@ describe('a top-up from the API to its final status through the provider callbac
     });
     await api.openAccount('team-growth', '1000.00');
     key = await api.issueKey('team-growth');
-    workers = await startRabbitMqWorkers(api);
   });
 
   afterAll(async () => {
-    await workers?.stop(5_000);
     await api?.close();
   });
 
