@@ -1,78 +1,94 @@
-// What npm start prints once the platform runs: the exact commands for a
-// first top-up, with the variables this run needs.
+// What npm start prints once the API is ready: where everything runs, the
+// key, the money, and the curl commands of a first top-up, built from the
+// same request the demo sends.
 import {
-  DATABASE_URL_PLACEHOLDER,
+  curlCommand,
+  demoStatusLine,
+  findTopUpRequestOf,
   nextSteps,
-  publishCommand,
   type RunningPlatform,
-  statusCommand,
-  statusEnvironmentOf,
+  topUpRequestOf,
 } from './next-steps.format';
 
+const key = 'atk_0123456789ab_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYw';
+
 const platform: RunningPlatform = {
-  databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-  simulatorUrl: 'http://127.0.0.1:8089',
-  metricsUrl: 'http://127.0.0.1:9464',
-  consumerPid: 4242,
+  apiUrl: 'http://127.0.0.1:8080',
+  key,
   account: { accountId: 'demo', currency: 'USD', available: '999.45', funded: '1000.00', depositedNow: false },
-  externalId: 'demo-abc',
-  commandEnvironment: {},
-  statusEnvironment: {},
+  simulatorUrl: 'http://127.0.0.1:8089',
+  database: { kind: 'embedded', dataDir: '/repo/tmp/embedded-postgres', port: 54329 },
+  messaging: 'in-process',
+  idempotencyKey: 'first-abc',
 };
 
-describe('next steps', () => {
-  it('gives the publish and status commands of a top-up the sandbox completes', () => {
-    expect(publishCommand(platform)).toBe(
-      'npm run topup:publish -- --account demo --phone +639171234100 --currency PHP --max 30 --external-id demo-abc',
-    );
-    expect(statusCommand(platform)).toBe('npm run topup:status -- --account demo --external-id demo-abc --watch');
-  });
-
-  it('puts the variables this run set before the commands', () => {
-    const prefixed = { ...platform, commandEnvironment: { AMQP_TOPOLOGY_PREFIX: 'mine' } };
-    expect(publishCommand(prefixed)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:publish -- /);
-    expect(statusCommand(prefixed)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:status -- /);
-  });
-
-  it('gives the status command the DATABASE_URL this run set, never a password', () => {
-    const tools = 'postgres://postgres@127.0.0.1:5432/postgres';
-    expect(statusEnvironmentOf(tools, tools)).toEqual({});
-    const own = 'postgres://app@db.example:5432/airtime';
-    expect(statusEnvironmentOf(own, tools)).toEqual({ DATABASE_URL: own });
-    const secret = 'postgres://app:s3cret@db.example:5432/airtime';
-    expect(statusEnvironmentOf(secret, tools)).toEqual({ DATABASE_URL: DATABASE_URL_PLACEHOLDER });
-    expect(statusEnvironmentOf('postgres://app:s3cret@[bad/airtime', tools)).toEqual({
-      DATABASE_URL: DATABASE_URL_PLACEHOLDER,
+describe('the top-up requests', () => {
+  it('sends the sandbox number that completes, under the idempotency key, with the key', () => {
+    expect(topUpRequestOf(platform.apiUrl, key, 'first-abc')).toEqual({
+      method: 'POST',
+      url: 'http://127.0.0.1:8080/v1/topups',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'first-abc' },
+      body: '{"phone_number":"+639171234100","currency":"PHP","max_amount":"30"}',
     });
-
-    const both = {
-      ...platform,
-      commandEnvironment: { AMQP_TOPOLOGY_PREFIX: 'mine' },
-      statusEnvironment: statusEnvironmentOf(secret, tools),
-    };
-    expect(statusCommand(both)).toBe(
-      'AMQP_TOPOLOGY_PREFIX=mine DATABASE_URL=<your DATABASE_URL> npm run topup:status -- --account demo --external-id demo-abc --watch',
-    );
-    expect(publishCommand(both)).toMatch(/^AMQP_TOPOLOGY_PREFIX=mine npm run topup:publish -- /);
-    expect(nextSteps(both)).not.toContain('s3cret');
-    expect(statusCommand({ ...platform, statusEnvironment: statusEnvironmentOf(own, tools) })).toBe(
-      `DATABASE_URL=${own} npm run topup:status -- --account demo --external-id demo-abc --watch`,
-    );
+    expect(findTopUpRequestOf(platform.apiUrl, key, 'first abc')).toEqual({
+      method: 'GET',
+      url: 'http://127.0.0.1:8080/v1/topups?external_id=first%20abc',
+      headers: { Authorization: `Bearer ${key}` },
+    });
   });
 
-  it('tells where everything runs and the money of the account', () => {
+  it('shows a request as a curl command, one option a line', () => {
+    expect(curlCommand(topUpRequestOf(platform.apiUrl, key, 'first-abc'))).toBe(
+      [
+        "curl -sS -X POST 'http://127.0.0.1:8080/v1/topups'",
+        `-H 'Authorization: Bearer ${key}'`,
+        "-H 'Content-Type: application/json'",
+        "-H 'Idempotency-Key: first-abc'",
+        `-d '{"phone_number":"+639171234100","currency":"PHP","max_amount":"30"}'`,
+      ].join(' \\\n      '),
+    );
+    expect(curlCommand(findTopUpRequestOf(platform.apiUrl, key, 'first-abc'))).toBe(
+      `curl -sS 'http://127.0.0.1:8080/v1/topups?external_id=first-abc' \\\n      -H 'Authorization: Bearer ${key}'`,
+    );
+    expect(curlCommand({ method: 'GET', url: "http://h/it's", headers: {} })).toBe(`curl -sS 'http://h/it'\\''s'`);
+  });
+});
+
+describe('nextSteps', () => {
+  it('tells where everything runs, the key, the money and the two curls', () => {
     const text = nextSteps(platform);
-    expect(text).toContain('  consumer        pid 4242, http://127.0.0.1:9464/metrics and /healthz');
-    expect(text).toContain('  DVS simulator   http://127.0.0.1:8089/v1 (credentials made for this run)');
+    expect(text).toContain('  API             http://127.0.0.1:8080  (docs: http://127.0.0.1:8080/docs)\n');
+    expect(text).toContain(`  API key         ${key}\n`);
     expect(text).toContain('  account         demo: funded by an earlier start (nothing added); USD 999.45 available');
-    expect(text).toContain(`  ${publishCommand(platform)}\n  ${statusCommand(platform)}\n`);
-    const first = nextSteps({
+    expect(text).toContain(
+      '  database        embedded PostgreSQL on 127.0.0.1:54329, data in /repo/tmp/embedded-postgres',
+    );
+    expect(text).toContain('  messaging       in-process bus, the workers in the API process');
+    expect(text).toContain('  DVS simulator   http://127.0.0.1:8089/v1 (credentials made for this run)');
+    expect(text).toContain(`  ${curlCommand(topUpRequestOf(platform.apiUrl, key, 'first-abc'))}\n`);
+    expect(text).toContain(`  ${curlCommand(findTopUpRequestOf(platform.apiUrl, key, 'first-abc'))}\n`);
+  });
+
+  it('says when this start deposited the money, and names a PostgreSQL of the user and RabbitMQ', () => {
+    const text = nextSteps({
       ...platform,
       account: { ...platform.account, depositedNow: true, available: '1000.00' },
+      database: { kind: 'postgres', url: 'postgres://app:***@db:5432/airtime' },
+      messaging: 'rabbitmq',
     });
-    expect(first).toContain('demo: funded with USD 1000.00 now; USD 1000.00 available');
-    expect(nextSteps({ ...platform, metricsUrl: undefined, consumerPid: undefined })).toContain(
-      '  consumer        running\n',
+    expect(text).toContain('demo: funded with USD 1000.00 now; USD 1000.00 available');
+    expect(text).toContain('  database        PostgreSQL postgres://app:***@db:5432/airtime\n');
+    expect(text).toContain('  messaging       RabbitMQ (AMQP_URL), the workers in the API process\n');
+  });
+});
+
+describe('demoStatusLine', () => {
+  it('shows the class, the detailed status when it says more, and the time since the send', () => {
+    expect(demoStatusLine({ id: 't-1', statusId: 'CREATED', statusClass: 'CREATED', elapsedMs: 12 })).toBe(
+      'demo top-up t-1: CREATED after 0.0 s',
+    );
+    expect(demoStatusLine({ id: 't-1', statusId: 'COMPLETED-00000', statusClass: 'COMPLETED', elapsedMs: 3_456 })).toBe(
+      'demo top-up t-1: COMPLETED (COMPLETED-00000) after 3.5 s',
     );
   });
 });

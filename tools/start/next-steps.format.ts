@@ -1,106 +1,134 @@
-// What `npm start` prints once the platform runs: where each part is, the
-// demo account's money, and the exact commands to publish a top-up and
-// follow it, with the sandbox numbers that choose its outcome.
+// What `npm start` prints once the API is ready: where each part runs, the
+// demo account's API key and money, and one `curl` that sends a top-up (a
+// sandbox number the simulator completes) and one that reads it; then the
+// demo top-up's status lines as it moves. The request the curl shows is the
+// one `topUpRequestOf` builds, which the demo sends too.
+
+/** A Globe (Philippines) number ending in 100: the DVS sandbox completes it after about 3 s. */
+export const DEMO_PHONE_NUMBER = '+639171234100';
+export const DEMO_CURRENCY = 'PHP';
+/** Globe sells 10, 15, 25 and 30 PHP in the simulator: 30 is chosen. */
+export const DEMO_MAX_AMOUNT = '30';
+
+/** Where the platform's database is. */
+export type DatabaseDescription =
+  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number }
+  | { readonly kind: 'postgres'; /** Without its password. */ readonly url: string };
 
 export interface RunningPlatform {
-  readonly databaseUrl: string;
-  readonly simulatorUrl: string;
-  /** The consumer's `/metrics` and `/healthz` base URL, when its start line told it. */
-  readonly metricsUrl: string | undefined;
-  readonly consumerPid: number | undefined;
+  /** The API's base URL, e.g. http://127.0.0.1:8080. */
+  readonly apiUrl: string;
+  /** The demo account's API key made by this start (the earlier starts' keys are revoked). */
+  readonly key: string;
   readonly account: {
     readonly accountId: string;
     readonly currency: string;
     /** Decimal text, e.g. "1000.00". */
     readonly available: string;
     readonly funded: string;
-    /** Whether this start deposited the money (false: deposited by an earlier start). */
+    /** Whether this start deposited the money (false: an earlier start did). */
     readonly depositedNow: boolean;
   };
-  /** A fresh external id for the example. */
-  readonly externalId: string;
-  /** Variables the commands need because this run set them (e.g. AMQP_TOPOLOGY_PREFIX). */
-  readonly commandEnvironment: Readonly<Record<string, string>>;
-  /** Variables only the status command needs because this run set them (DATABASE_URL, see `statusEnvironmentOf`). */
-  readonly statusEnvironment: Readonly<Record<string, string>>;
+  readonly simulatorUrl: string;
+  readonly database: DatabaseDescription;
+  readonly messaging: 'in-process' | 'rabbitmq';
+  /** A fresh idempotency key for the printed curl. */
+  readonly idempotencyKey: string;
 }
 
-/** A Globe (Philippines) number ending in 100: the DVS sandbox completes it after 3 s. */
-export const DEMO_PHONE_NUMBER = '+639171234100';
-export const DEMO_CURRENCY = 'PHP';
-/** Globe sells 10, 15, 25 and 30 PHP in the simulator: 30 is chosen. */
-export const DEMO_MAX_AMOUNT = '30';
+/** An HTTP request as fetch sends it and curl shows it. */
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON text of the body, if any. */
+  readonly body?: string | undefined;
+}
 
-/** What the status command prints in place of a DATABASE_URL with a password (never printed). */
-export const DATABASE_URL_PLACEHOLDER = '<your DATABASE_URL>';
+/** POST /v1/topups for the demo number, under `idempotencyKey`, with the key. */
+export const topUpRequestOf = (apiUrl: string, key: string, idempotencyKey: string): ApiRequest => ({
+  method: 'POST',
+  url: `${apiUrl}/v1/topups`,
+  headers: {
+    Authorization: `Bearer ${key}`,
+    'Content-Type': 'application/json',
+    'Idempotency-Key': idempotencyKey,
+  },
+  body: JSON.stringify({ phone_number: DEMO_PHONE_NUMBER, currency: DEMO_CURRENCY, max_amount: DEMO_MAX_AMOUNT }),
+});
 
-const hasPassword = (url: string): boolean => {
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    return true; // not readable as a URL: it may hold one
-  }
-};
+/** GET /v1/topups?external_id=... (the top-up sent under that idempotency key), with the key. */
+export const findTopUpRequestOf = (apiUrl: string, key: string, idempotencyKey: string): ApiRequest => ({
+  method: 'GET',
+  url: `${apiUrl}/v1/topups?external_id=${encodeURIComponent(idempotencyKey)}`,
+  headers: { Authorization: `Bearer ${key}` },
+});
 
-/**
- * The DATABASE_URL the status command needs: none when this run uses the
- * database the tools find by themselves (tmp/services.env's, else the
- * default), the URL itself when it has no password, else a placeholder.
- */
-export const statusEnvironmentOf = (databaseUrl: string, toolsDatabaseUrl: string): Record<string, string> =>
-  databaseUrl === toolsDatabaseUrl
-    ? {}
-    : { DATABASE_URL: hasPassword(databaseUrl) ? DATABASE_URL_PLACEHOLDER : databaseUrl };
+/** A shell word in single quotes (the request's values hold no single quote; one would be escaped). */
+const quoted = (text: string): string => `'${text.split("'").join(`'\\''`)}'`;
 
-const withEnvironment = (environment: Readonly<Record<string, string>>, command: string): string => {
-  const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
-  return [...assignments, command].join(' ');
-};
+/** The request as a curl command, one option per line (joined with ` \` newlines). */
+export const curlCommand = (request: ApiRequest): string =>
+  [
+    `curl -sS${request.method === 'GET' ? '' : ` -X ${request.method}`} ${quoted(request.url)}`,
+    ...Object.entries(request.headers).map(([name, value]) => `-H ${quoted(`${name}: ${value}`)}`),
+    ...(request.body === undefined ? [] : [`-d ${quoted(request.body)}`]),
+  ].join(' \\\n      ');
 
-export const publishCommand = (platform: Pick<RunningPlatform, 'account' | 'externalId' | 'commandEnvironment'>) =>
-  withEnvironment(
-    platform.commandEnvironment,
-    `npm run topup:publish -- --account ${platform.account.accountId} --phone ${DEMO_PHONE_NUMBER} --currency ${DEMO_CURRENCY} --max ${DEMO_MAX_AMOUNT} --external-id ${platform.externalId}`,
-  );
+const databaseText = (database: DatabaseDescription): string =>
+  database.kind === 'embedded'
+    ? `embedded PostgreSQL on 127.0.0.1:${database.port}, data in ${database.dataDir}`
+    : `PostgreSQL ${database.url}`;
 
-export const statusCommand = (
-  platform: Pick<RunningPlatform, 'account' | 'externalId' | 'commandEnvironment' | 'statusEnvironment'>,
-) =>
-  withEnvironment(
-    { ...platform.commandEnvironment, ...platform.statusEnvironment },
-    `npm run topup:status -- --account ${platform.account.accountId} --external-id ${platform.externalId} --watch`,
-  );
-
-/** The text printed once the consumer has started. */
+/** The text printed once the API is ready. */
 export const nextSteps = (platform: RunningPlatform): string => {
   const { account } = platform;
   const money = account.depositedNow
     ? `funded with ${account.currency} ${account.funded} now`
-    : `funded by an earlier start (nothing added)`;
+    : 'funded by an earlier start (nothing added)';
   return [
     '',
     '================================================================================',
     'The platform is running:',
-    `  consumer        ${platform.consumerPid === undefined ? 'running' : `pid ${platform.consumerPid}`}${
-      platform.metricsUrl === undefined ? '' : `, ${platform.metricsUrl}/metrics and /healthz`
+    `  API             ${platform.apiUrl}  (docs: ${platform.apiUrl}/docs)`,
+    `  API key         ${platform.key}`,
+    `                  for account ${account.accountId}; shown only now (each npm start makes a new one and revokes the last)`,
+    `  account         ${account.accountId}: ${money}; ${account.currency} ${account.available} available`,
+    `  database        ${databaseText(platform.database)}`,
+    `  messaging       ${
+      platform.messaging === 'in-process'
+        ? 'in-process bus, the workers in the API process'
+        : 'RabbitMQ (AMQP_URL), the workers in the API process'
     }`,
     `  DVS simulator   ${platform.simulatorUrl}/v1 (credentials made for this run)`,
-    `  database        ${platform.databaseUrl}`,
-    `  account         ${account.accountId}: ${money}; ${account.currency} ${account.available} available`,
     '',
-    'In another terminal, ask for a top-up, then follow it until it is final:',
+    'Send a top-up (the sandbox completes a number ending in 100 in about 3 s):',
     '',
-    `  ${publishCommand(platform)}`,
-    `  ${statusCommand(platform)}`,
+    `  ${curlCommand(topUpRequestOf(platform.apiUrl, platform.key, platform.idempotencyKey))}`,
     '',
-    'The last three digits of the number choose what the sandbox does: 100 completes',
-    '(about 3 s, then settled by a status query after 5 s), 102 is declined for an',
-    'invalid number, 104 is retried while the operator is "unavailable" (1, 2, 5, 30,',
-    '60, 120 min); 20X numbers take 20 s, 30X numbers 5 min. Each new --external-id is',
-    'a new top-up; the same one again is the same top-up.',
+    'Then read it (the same Idempotency-Key again answers the same top-up):',
     '',
-    'Ctrl-C stops the consumer (it finishes what it is doing) and the simulator.',
+    `  ${curlCommand(findTopUpRequestOf(platform.apiUrl, platform.key, platform.idempotencyKey))}`,
+    '',
+    'The last three digits of the number choose what the sandbox does: 100',
+    'completes, 102 is declined for an invalid number, 104 is retried while the',
+    'operator is "unavailable"; 20X numbers take 20 s, 30X numbers 5 min. Every',
+    `route, with its fields and errors: ${platform.apiUrl}/docs.`,
+    '',
+    'Ctrl-C stops the API (it finishes what it is doing), the simulator and the',
+    'embedded PostgreSQL; a second Ctrl-C kills the API.',
     '================================================================================',
     '',
   ].join('\n');
+};
+
+/** One line of the demo top-up's progress. */
+export const demoStatusLine = (topUp: {
+  readonly id: string;
+  readonly statusId: string;
+  readonly statusClass: string;
+  readonly elapsedMs: number;
+}): string => {
+  const detail = topUp.statusId === topUp.statusClass ? '' : ` (${topUp.statusId})`;
+  return `demo top-up ${topUp.id}: ${topUp.statusClass}${detail} after ${(topUp.elapsedMs / 1000).toFixed(1)} s`;
 };

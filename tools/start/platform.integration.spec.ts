@@ -1,185 +1,134 @@
-// npm start end to end, as a new user runs it, on a database and a topology
-// of this file's own (real PostgreSQL and RabbitMQ, free ports): the
-// platform starts and prints the commands; the printed publish command's
-// top-up is COMPLETED (topup:status --watch), charged once; SIGTERM stops
-// the consumer gracefully, then the simulator; a second start adds no money.
-// The consumer runs from an esbuild bundle of its main.ts (START_CONSUMER_MAIN),
-// so this spec does not depend on (or rewrite) the build in dist/.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// npm start's embedded mode end to end, as a new user runs it: from a clean
+// state (a data folder that does not exist yet, no DATABASE_URL or
+// AMQP_URL, free ports) its command starts the embedded PostgreSQL, the
+// simulator and the API with its workers on the in-process bus; it prints
+// a key and the curl commands, and its demo top-up reaches COMPLETED
+// through the provider callback. The printed curl's request, sent with
+// fetch, reaches COMPLETED too, charged once. SIGTERM stops everything with
+// exit code 0. A second start on the same folder adds no money, prints a
+// new key, and the first key is refused.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { makeBrokerConnection, topologyFor } from '@airtime/messaging-rabbitmq';
-import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
-import { Effect } from 'effect';
-import { statusEnvironmentOf } from './next-steps.format';
+import { isFinal, send, topUpSeenOf } from './demo-top-up.client';
+import {
+  freePort,
+  printedCurls,
+  type RunningStart,
+  runStart,
+  startEnvironment,
+  stopStart,
+  waitFor,
+} from './platform-process.fixture';
 
-const workspaceRoot = path.resolve(__dirname, '../..');
-const run = promisify(execFile);
+const dataDir = path.join(tmpdir(), `airtime-start-spec-${process.pid}-${Date.now().toString(36)}`);
+const running = new Set<RunningStart>();
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-let database: TestDatabase;
-let bundleDir: string;
-let consumerMain: string;
-const prefix = `start-spec-${process.pid}-${Date.now().toString(36)}`;
-const amqpUrl = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-const environment = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  DATABASE_URL: database.config.url,
-  AMQP_URL: amqpUrl,
-  AMQP_TOPOLOGY_PREFIX: prefix,
-  SIMULATOR_PORT: '0',
-  METRICS_PORT: '0',
-  START_CONSUMER_MAIN: consumerMain,
-  TSX_TSCONFIG_PATH: 'tools/tsconfig.json',
-});
-
-/** Bundles the consumer's main.ts with esbuild (tsx's own copy). */
-const bundleConsumer = async (outfile: string): Promise<void> => {
-  const esbuild = createRequire(require.resolve('tsx/package.json', { paths: [workspaceRoot] }))('esbuild') as {
-    build: (options: Record<string, unknown>) => Promise<unknown>;
-  };
-  await esbuild.build({
-    entryPoints: [path.join(workspaceRoot, 'apps/consumer/src/main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    tsconfig: path.join(workspaceRoot, 'apps/consumer/tsconfig.app.json'),
-    external: ['pg-native'],
-    logLevel: 'error',
-  });
+const start = async (environment: Record<string, string> = {}): Promise<RunningStart> => {
+  const [apiPort, simulatorPort] = [await freePort(), await freePort()];
+  const started = runStart(
+    startEnvironment({
+      START_DATA_DIR: dataDir,
+      API_PORT: String(apiPort),
+      SIMULATOR_PORT: String(simulatorPort),
+      ...environment,
+    }),
+  );
+  running.add(started);
+  return started;
 };
 
-/** `npm start`'s last step: node with tsx's loader on tools/start/platform.ts. */
-const startPlatform = (): Running => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/start/platform.ts'], {
-    cwd: workspaceRoot,
-    env: environment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
+const stop = async (started: RunningStart): Promise<number | null> => {
+  running.delete(started);
+  return stopStart(started);
 };
 
-const waitFor = async (running: Running, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = running.output().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline || running.child.exitCode !== null) {
-      throw new Error(`no ${pattern} in the output of npm start:\n${running.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+const balanceOf = async (apiUrl: string, key: string) =>
+  send({ method: 'GET', url: `${apiUrl}/v1/accounts/demo/balance`, headers: { Authorization: `Bearer ${key}` } });
+
+/** Reads GET /v1/topups/{id} until the status class is final; answers it. */
+const finalStatusOf = async (apiUrl: string, key: string, id: string): Promise<string> => {
+  for (let waited = 0; waited < 60_000; waited += 200) {
+    const seen = topUpSeenOf(
+      (await send({ method: 'GET', url: `${apiUrl}/v1/topups/${id}`, headers: { Authorization: `Bearer ${key}` } }))
+        .body,
+    );
+    if (seen !== undefined && isFinal(seen.statusClass)) return seen.statusClass;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  return 'not final';
 };
-
-/** Runs `npm run <script> -- <args>` as printed, through the tool the script runs. */
-const runPrinted = async (line: string, tool: string) => {
-  const [assignments = '', args = ''] = line.split(/ npm run [a-z:]+ -- /);
-  const env: NodeJS.ProcessEnv = { ...environment() };
-  // a placeholder (<your DATABASE_URL>) stays the run's own value
-  for (const assignment of assignments.split(' ').filter((part) => /^[A-Z_]+=[^<]/.test(part))) {
-    const equals = assignment.indexOf('=');
-    env[assignment.slice(0, equals)] = assignment.slice(equals + 1);
-  }
-  return run(process.execPath, ['--import', 'tsx', tool, ...args.split(' ')], {
-    cwd: workspaceRoot,
-    env,
-    timeout: 120_000,
-  });
-};
-
-const stop = async (running: Running): Promise<number | null> => {
-  running.child.kill('SIGTERM');
-  return running.exited;
-};
-
-beforeAll(async () => {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'airtime-start-spec-'));
-  consumerMain = path.join(bundleDir, 'main.js');
-  [database] = await Promise.all([createTestDatabase({ migrate: false }), bundleConsumer(consumerMain)]);
-}, 120_000);
 
 afterAll(async () => {
-  await database?.drop();
-  rmSync(bundleDir, { recursive: true, force: true });
-  const connection = makeBrokerConnection({
-    url: amqpUrl,
-    connectionName: 'start-spec-cleanup',
-    connectTimeoutMs: 10_000,
-    heartbeatSeconds: 15,
-    reconnectMinDelayMs: 100,
-    reconnectMaxDelayMs: 1_000,
-  });
-  await Effect.runPromise(connection.start);
-  const topology = topologyFor(prefix);
-  for (const queue of Object.values(topology.queues)) {
-    await connection.withChannel(10_000, (channel) => channel.deleteQueue(queue.name)).catch(() => undefined);
-  }
-  for (const exchange of Object.values(topology.exchanges)) {
-    await connection.withChannel(10_000, (channel) => channel.deleteExchange(exchange.name)).catch(() => undefined);
-  }
-  await connection.close();
-}, 60_000);
+  for (const started of running) await stopStart(started);
+  rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
 
-it('starts, completes the printed top-up, stops gracefully, and funds the account once over two starts', async () => {
-  const first = startPlatform();
+it('starts from a clean state, completes the demo and the printed top-up, stops, and keeps the money over a second start', async () => {
+  expect(existsSync(dataDir)).toBe(false);
+  const first = await start();
+  let firstKey: string;
+  let apiUrl: string;
   try {
-    await waitFor(first, /The platform is running/, 90_000);
+    await waitFor(first, /demo top-up COMPLETED .* after npm start began/, 240_000);
     const output = first.output();
-    expect(output).toContain('account demo: opened, deposited USD 1000.00; available USD 1000.00');
-    const publish = (await waitFor(first, /^ {2}(AMQP_TOPOLOGY_PREFIX=\S+ npm run topup:publish -- .*)$/m, 1_000))[1];
-    const status = (
-      await waitFor(first, /^ {2}(AMQP_TOPOLOGY_PREFIX=\S+ DATABASE_URL=.+? npm run topup:status -- .*)$/m, 1_000)
-    )[1];
-    // the run's own database: the status command names it (a placeholder if its URL has a password)
-    expect(status).toContain(`DATABASE_URL=${statusEnvironmentOf(database.config.url, '')['DATABASE_URL']} npm run `);
-    expect(publish).toMatch(
-      new RegExp(
-        `^AMQP_TOPOLOGY_PREFIX=${prefix} npm run topup:publish -- --account demo --phone \\+639171234100 --currency PHP --max 30 --external-id demo-\\S+$`,
-      ),
-    );
-    // the credentials made for the run are never printed
+    firstKey = (await waitFor(first, /^ {2}API key {9}(atk_\S+)$/m, 1_000))[1] ?? '';
+    apiUrl = (await waitFor(first, /^ {2}API {13}(http:\/\/\S+) /m, 1_000))[1] ?? '';
+    expect(output).toContain('embedded PostgreSQL: making the cluster (first run)');
+    expect(output).toContain('account demo: opened, deposited USD 1000.00; USD 1000.00 available');
+    expect(output).toMatch(/demo top-up \S+: COMPLETED after \d+\.\d s/);
+    // nothing secret is printed: neither the simulator's credentials nor the embedded server's password
+    const password = readFileSync(path.join(dataDir, 'password'), 'utf8').trim();
+    expect(output).not.toContain(password);
     expect(output).not.toMatch(/DTONE_API_(KEY|SECRET)=|apiSecret/);
 
-    const published = await runPrinted(publish ?? '', 'tools/topup/publish.ts');
-    expect(published.stdout).toContain('1 of 1 commands published and confirmed');
-    const watched = await runPrinted(status ?? '', 'tools/topup/status.ts');
-    expect(watched.stdout).toMatch(/^ {2}status +COMPLETED$/m);
-    expect(watched.stdout).toMatch(/^ {2}phone +\+\*{8}4100 \(PH\)$/m);
-    expect(watched.stdout).toMatch(/^ {2}CAPTURE +0\.55 USD/m);
-    expect(watched.stdout).toContain('account demo USD now: available 999.45, holding 0.00, captured 0.55');
-    expect(watched.stdout).not.toContain('9171234100');
+    // the printed curls, sent with fetch: a new top-up under the printed idempotency key, then read back
+    const [post, get] = printedCurls(output);
+    if (post === undefined || get === undefined) throw new Error(`no curl commands printed:\n${output}`);
+    expect(post).toMatchObject({ method: 'POST', url: `${apiUrl}/v1/topups` });
+    const sent = await send(post);
+    expect(sent.status).toBe(202);
+    const topUp = topUpSeenOf(sent.body);
+    if (topUp === undefined) throw new Error(`not a top-up: ${JSON.stringify(sent.body)}`);
+    expect(await finalStatusOf(apiUrl, firstKey, topUp.id)).toBe('COMPLETED');
+    const read = await send(get);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual([
+      expect.objectContaining({ id: topUp.id, status: expect.objectContaining({ class: 'COMPLETED' }) }),
+    ]);
+    // the same request again is the same top-up; the account was charged once for each of the two top-ups
+    const repeated = await send(post);
+    expect([repeated.status, topUpSeenOf(repeated.body)?.id]).toEqual([202, topUp.id]);
+    const balance = await balanceOf(apiUrl, firstKey);
+    expect(balance.body).toMatchObject({
+      account_id: 'demo',
+      balances: [
+        {
+          currency: 'USD',
+          available: { amount: '998.90', currency: 'USD' },
+          holding: { amount: '0.00', currency: 'USD' },
+        },
+      ],
+    });
   } finally {
     expect(await stop(first)).toBe(0);
   }
-  expect(first.output()).toContain('consumer stopped unfinished=0 failures=[]');
-  expect(first.output()).toContain('[start] consumer stopped (exit code 0); simulator stopped');
+  expect(first.output()).toContain('[start] API stopped (exit code 0); simulator stopped, embedded PostgreSQL stopped');
 
-  const second = startPlatform();
+  const second = await start({ START_DEMO: 'false' });
   try {
-    await waitFor(second, /The platform is running/, 90_000);
-    expect(second.output()).toContain(
-      'account demo: deposit start-demo-usd-1 already made (nothing added); available USD 999.45',
-    );
+    await waitFor(second, /\[start\] ready /, 180_000);
+    const output = second.output();
+    expect(output).toContain('account demo: funded by an earlier start (nothing added); USD 998.90 available');
+    expect(output).not.toContain('making the cluster');
+    const secondKey = (await waitFor(second, /^ {2}API key {9}(atk_\S+)$/m, 1_000))[1] ?? '';
+    const secondUrl = (await waitFor(second, /^ {2}API {13}(http:\/\/\S+) /m, 1_000))[1] ?? '';
+    expect(secondKey).not.toBe(firstKey);
+    expect((await balanceOf(secondUrl, firstKey)).status).toBe(401);
+    const balance = await balanceOf(secondUrl, secondKey);
+    expect(balance.status).toBe(200);
+    expect(balance.body).toMatchObject({ balances: [{ available: { amount: '998.90' } }] });
   } finally {
     expect(await stop(second)).toBe(0);
   }
-  const deposits = (await database.dataSource.query(
-    `SELECT count(*)::int AS n FROM ledger_journal WHERE account_id = 'demo' AND kind = 'DEPOSIT'`,
-  )) as { n: number }[];
-  expect(deposits).toEqual([{ n: 1 }]);
-}, 240_000);
+}, 600_000);

@@ -1,112 +1,91 @@
-// npm start — the platform on one machine, for a first top-up in minutes:
-// migrates the database (DATABASE_URL), funds the demo account once (USD
-// 1,000.00 under a fixed deposit id, so a second start adds nothing), starts
-// the DVS simulator's HTTP server in this process with credentials made for
-// this run (never printed), then runs the built consumer
-// (dist/apps/consumer/main.js) as a child pointed at it, shows its logs,
-// and prints the commands to publish a top-up and follow it. Ctrl-C or
-// SIGTERM stops the consumer gracefully (it finishes its work in flight),
-// then the simulator. Settings: tools/start/platform.config.ts.
+// npm start — the whole platform on one machine with nothing else
+// installed, for a first top-up within a minute:
+//   1. the database: DATABASE_URL's PostgreSQL, else an embedded PostgreSQL
+//      (its data in START_DATA_DIR, default tmp/embedded-postgres, kept
+//      between runs); migrated;
+//   2. the demo account: `demo`, funded USD 1,000.00 once (a fixed deposit
+//      id), and a new API key for it on every start (the last one revoked);
+//   3. the DT One DVS simulator's HTTP server, in this process, with
+//      credentials made for this run (never printed);
+//   4. the API as a child process (apps/api through tsx, or START_API_MAIN),
+//      with the consumer's workers in it (API_WORKERS=true), the in-process
+//      bus unless AMQP_URL is set (then RabbitMQ), the simulator as its
+//      provider and its own URL as the provider callbacks' base; its logs
+//      shown here;
+//   5. once /readyz answers: the URLs, the key, the balance, the curl
+//      commands; then the demo top-up, followed to its final status
+//      (unless START_DEMO=false).
+// Ctrl-C or SIGTERM stops the API gracefully (it finishes its work in
+// flight), then the simulator, then the embedded PostgreSQL; a second
+// Ctrl-C kills the API. Settings: tools/start/platform.config.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { currencyOf, formatMoney, LedgerStore, money } from '@airtime/domain';
-import {
-  DEFAULT_DATABASE_URL,
-  databaseConfigFrom,
-  makeDataSource,
-  makeLedgerStore,
-  redactUrl,
-  runMigrationsExclusively,
-} from '@airtime/persistence-postgres';
 import { type SimulatorServer, startSimulatorServer } from '@airtime/provider-simulator';
-import { Effect, Either } from 'effect';
-import { fundAccount } from '../ledger/fund-account.use-case';
-import { parseLogLine, prettyLogLine } from './consumer-log.format';
-import { nextSteps, type RunningPlatform, statusEnvironmentOf } from './next-steps.format';
-import { consumerEnvironment, type PlatformSettings, platformSettingsFrom } from './platform.config';
+import { Either } from 'effect';
+import { prettyLogLine } from './api-log.format';
+import { availableOf, followTopUp, send, topUpSeenOf, waitUntilReady } from './demo-top-up.client';
+import { demoStatusLine, nextSteps, topUpRequestOf } from './next-steps.format';
+import {
+  apiEnvironment,
+  type PlatformSettings,
+  platformBackendsOf,
+  platformSettingsFrom,
+  reachableHost,
+} from './platform.config';
+import { type PlatformDatabase, preparePlatformDatabase } from './platform-database';
 
-const servicesEnv = require('../ci/services-env.js') as {
-  parseServicesEnv: (text: string) => Record<string, string>;
-  defaultServicesEnvFile: () => string;
-};
+const workspaceRoot = path.resolve(__dirname, '../..');
+const API_MAIN_SOURCE = 'apps/api/src/main.ts';
+const API_TSCONFIG = 'apps/api/tsconfig.app.json';
 
-/** The DATABASE_URL the tools use when none is set: tmp/services.env's, else the default. */
-const toolsDatabaseUrl = (): string => {
-  try {
-    const fromFile = servicesEnv.parseServicesEnv(readFileSync(servicesEnv.defaultServicesEnvFile(), 'utf8'))[
-      'DATABASE_URL'
-    ];
-    return fromFile === undefined || fromFile === '' ? DEFAULT_DATABASE_URL : fromFile;
-  } catch {
-    return DEFAULT_DATABASE_URL;
-  }
-};
-
-const DEMO_ACCOUNT = { accountId: 'demo', currencyCode: 'USD', amountMinor: 100_000n, depositId: 'start-demo-usd-1' };
-
-/** Signals this soon after the first are copies of it, not a second Ctrl-C. */
+/** Signals this soon after the first are copies of it (the terminal's and npm's relay), not a second Ctrl-C. */
 const RELAYED_SIGNAL_WINDOW_MS = 1_500;
-
-const BUILT_CONSUMER_MAIN = path.resolve(__dirname, '../../dist/apps/consumer/main.js');
+/** How long the API may take to answer /readyz (tsx compiles it on the way). */
+const READY_TIMEOUT_MS = 180_000;
+/** How long the demo top-up is followed before the launcher stops watching. */
+const DEMO_WATCH_MS = 120_000;
 
 const say = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
 const complain = (line: string): void => void process.stderr.write(`[start] ${line}\n`);
 
-const messageOf = (error: unknown, secrets: readonly string[] = []): string => {
-  const text = error instanceof Error ? error.message : String(error);
-  return secrets.reduce((masked, secret) => (secret === '' ? masked : masked.split(secret).join('***')), text);
+/** A path as the user reads it: relative to the working folder when under it. */
+const shownPath = (file: string): string => {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 };
 
-/** Migrates the database and funds the demo account; the account's state for the banner. */
-const prepareDatabase = async (
-  environment: NodeJS.ProcessEnv,
-): Promise<RunningPlatform['account'] & { url: string; statusEnvironment: Record<string, string> }> => {
-  const config = databaseConfigFrom(environment);
-  if (Either.isLeft(config)) throw new Error(config.left.message);
-  const url = redactUrl(config.right.url);
-  const dataSource = makeDataSource({ ...config.right, poolSize: 2 });
-  try {
-    await dataSource.initialize();
-  } catch (error) {
-    throw new Error(
-      `cannot open the database ${url}: ${messageOf(error, [config.right.url])} (is PostgreSQL running? npm run services)`,
-    );
-  }
-  try {
-    const applied = await runMigrationsExclusively(dataSource);
-    say(`database ${url}: ${applied.length === 0 ? 'schema up to date' : `migrations applied: ${applied.join(', ')}`}`);
-    const currency = Either.getOrThrow(currencyOf(DEMO_ACCOUNT.currencyCode));
-    const funded = await Effect.runPromise(
-      fundAccount({
-        accountId: DEMO_ACCOUNT.accountId,
-        currency,
-        amountMinor: DEMO_ACCOUNT.amountMinor,
-        depositId: DEMO_ACCOUNT.depositId,
-      }).pipe(Effect.provideService(LedgerStore, makeLedgerStore(dataSource))),
-    );
-    const of = (minor: bigint) => formatMoney(money(minor, currency));
-    say(
-      `account ${DEMO_ACCOUNT.accountId}: ${funded.opened ? 'opened, ' : ''}${
-        funded.deposited
-          ? `deposited ${currency.code} ${of(DEMO_ACCOUNT.amountMinor)}`
-          : `deposit ${DEMO_ACCOUNT.depositId} already made (nothing added)`
-      }; available ${currency.code} ${of(funded.account.availableMinor)}`,
-    );
-    return {
-      url,
-      statusEnvironment: statusEnvironmentOf(config.right.url, toolsDatabaseUrl()),
-      accountId: DEMO_ACCOUNT.accountId,
-      currency: currency.code,
-      available: of(funded.account.availableMinor),
-      funded: of(DEMO_ACCOUNT.amountMinor),
-      depositedNow: funded.deposited,
-    };
-  } finally {
-    await dataSource.destroy();
-  }
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Whether `port` can be bound on `host` now. */
+const portIsFree = (port: number, host: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+
+/** A port the system has free on `host`. */
+const anyFreePort = (host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host, exclusive: true }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** The API's port: API_PORT when free (else a clear error), a free one for 0. */
+const apiPortOf = async (settings: PlatformSettings): Promise<number> => {
+  if (settings.apiPort === 0) return anyFreePort(settings.apiHost);
+  if (await portIsFree(settings.apiPort, settings.apiHost)) return settings.apiPort;
+  throw new Error(
+    `port ${settings.apiPort} is in use (another npm start, or the API?): set API_PORT to another port, or 0 for any free one`,
+  );
 };
 
 const startSimulator = async (
@@ -120,123 +99,273 @@ const startSimulator = async (
       apiKey: credentials.apiKey,
       apiSecret: credentials.apiSecret,
       timeScale: settings.simulatorTimeScale,
-      onError: (error) => complain(`simulator: ${messageOf(error, [credentials.apiKey, credentials.apiSecret])}`),
+      onError: (error) =>
+        complain(
+          `simulator: ${messageOf(error).split(credentials.apiKey).join('***').split(credentials.apiSecret).join('***')}`,
+        ),
     });
   } catch (error) {
-    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     throw new Error(
-      inUse
-        ? `port ${settings.simulatorPort} is in use (another npm start or npm run simulator?); set SIMULATOR_PORT to another port, or 0 for any free one`
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${settings.simulatorPort} is in use (another npm start or npm run simulator?): set SIMULATOR_PORT to another port, or 0 for any free one`
         : `the simulator did not start: ${messageOf(error)}`,
     );
   }
 };
 
-/** Forwards the child's lines; calls `onStarted` with the metrics URL once the consumer says it started. */
-const forwardLogs = (
-  child: ChildProcess,
-  settings: PlatformSettings,
-  onStarted: (metricsUrl: string | undefined) => void,
-): void => {
-  let started = false;
+/** The API's command: the built entry with node, or the sources through tsx. */
+const apiCommandOf = (settings: PlatformSettings): { args: string[]; env: Record<string, string> } =>
+  settings.apiMain === undefined
+    ? { args: ['--import', 'tsx', API_MAIN_SOURCE], env: { TSX_TSCONFIG_PATH: API_TSCONFIG } }
+    : { args: [path.resolve(settings.apiMain)], env: {} };
+
+/** Shows the API's lines, prefixed, pretty unless START_LOG_FORMAT=json. */
+const forwardLogs = (child: ChildProcess, settings: PlatformSettings): void => {
   const forward = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
     if (stream === null) return;
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      out.write(`consumer | ${settings.logFormat === 'json' ? line : prettyLogLine(line)}\n`);
-      const entry = parseLogLine(line);
-      if (!started && entry?.['msg'] === 'consumer started') {
-        started = true;
-        onStarted(typeof entry['metrics'] === 'string' ? entry['metrics'] : undefined);
-      }
+      out.write(`api | ${settings.logFormat === 'json' ? line : prettyLogLine(line)}\n`);
     });
   };
   forward(child.stdout, process.stdout);
   forward(child.stderr, process.stderr);
 };
 
-/** Variables the printed commands need because this run set them (the defaults need none). */
-const commandEnvironmentOf = (environment: NodeJS.ProcessEnv): Record<string, string> => {
-  const prefix = environment['AMQP_TOPOLOGY_PREFIX'];
-  return prefix === undefined || prefix === '' || prefix === 'airtime' ? {} : { AMQP_TOPOLOGY_PREFIX: prefix };
+interface Stopping {
+  readonly signal: NodeJS.Signals;
+  readonly atMs: number;
+}
+
+/** The demo: sends the printed request under its own key and follows the top-up to its final status. */
+const runDemo = async (options: {
+  readonly apiUrl: string;
+  readonly key: string;
+  readonly accountId: string;
+  readonly currency: string;
+  readonly signal: AbortSignal;
+  readonly startedAtMs: number;
+}): Promise<void> => {
+  const idempotencyKey = `demo-${Date.now().toString(36)}`;
+  const sentAtMs = Date.now();
+  const answer = await send(topUpRequestOf(options.apiUrl, options.key, idempotencyKey), options.signal);
+  const topUp = topUpSeenOf(answer.body);
+  if (answer.status !== 202 || topUp === undefined) {
+    complain(`the demo top-up was refused (HTTP ${answer.status}): ${JSON.stringify(answer.body)}`);
+    return;
+  }
+  say(`demo top-up sent: POST /v1/topups with Idempotency-Key ${idempotencyKey} answered 202, id ${topUp.id}`);
+  const last = await followTopUp({
+    apiUrl: options.apiUrl,
+    key: options.key,
+    id: topUp.id,
+    intervalMs: 200,
+    timeoutMs: DEMO_WATCH_MS,
+    signal: options.signal,
+    onChange: (seen) => say(demoStatusLine({ ...seen, elapsedMs: Date.now() - sentAtMs })),
+  });
+  if (options.signal.aborted) return;
+  if (last?.statusClass === 'COMPLETED') {
+    const available = await availableOf(options.apiUrl, options.key, options.accountId, options.currency).catch(
+      () => undefined,
+    );
+    say(
+      `demo top-up COMPLETED ${((Date.now() - sentAtMs) / 1000).toFixed(1)} s after it was sent, ` +
+        `${((Date.now() - options.startedAtMs) / 1000).toFixed(1)} s after npm start began` +
+        (available === undefined ? '' : `; account ${options.accountId}: ${options.currency} ${available} available`),
+    );
+  } else {
+    say(
+      `the demo top-up is ${last?.statusClass ?? 'unknown'} after ${DEMO_WATCH_MS / 1000} s; read it with the second curl above`,
+    );
+  }
 };
 
 const main = async (): Promise<number> => {
-  const settings = platformSettingsFrom(process.env);
-  if (Either.isLeft(settings)) {
-    complain(`invalid settings\n${settings.left.map((problem) => `  ${problem}`).join('\n')}`);
+  const startedAtMs = Date.now() - Math.round(process.uptime() * 1000);
+  const parsed = platformSettingsFrom(process.env);
+  if (Either.isLeft(parsed)) {
+    complain(`invalid settings\n${parsed.left.map((problem) => `  ${problem}`).join('\n')}`);
     return 2;
   }
-  const consumerMain = settings.right.consumerMain ?? BUILT_CONSUMER_MAIN;
-  if (!existsSync(consumerMain)) {
-    complain(
-      `${path.relative(process.cwd(), consumerMain)} is missing: build the consumer with npm run consumer:build`,
-    );
-    return 2;
-  }
-  const account = await prepareDatabase(process.env);
+  const settings = parsed.right;
+  const backends = platformBackendsOf(process.env);
 
-  const credentials = { apiKey: randomBytes(12).toString('hex'), apiSecret: randomBytes(24).toString('base64url') };
-  const simulator = await startSimulator(settings.right, credentials);
-  say(`DVS simulator listening on ${simulator.url}/v1 (time scale ${settings.right.simulatorTimeScale})`);
-
-  const child = spawn(process.execPath, [consumerMain], {
-    env: consumerEnvironment(process.env, { baseUrl: `${simulator.url}/v1`, ...credentials }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  say(`consumer starting (pid ${child.pid ?? '?'})`);
-  const externalId = `demo-${Date.now().toString(36)}`;
-  forwardLogs(child, settings.right, (metricsUrl) =>
-    process.stdout.write(
-      nextSteps({
-        databaseUrl: account.url,
-        simulatorUrl: simulator.url,
-        metricsUrl,
-        consumerPid: child.pid,
-        account,
-        externalId,
-        commandEnvironment: commandEnvironmentOf(process.env),
-        statusEnvironment: account.statusEnvironment,
-      }),
-    ),
-  );
-  // never leave the consumer behind, whatever ends this process
-  process.once('exit', () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let stopping: { readonly signal: NodeJS.Signals; readonly atMs: number } | undefined;
-  const stop = (signal: NodeJS.Signals): void => {
+  let child: ChildProcess | undefined = undefined;
+  let stopping: Stopping | undefined;
+  const demoAbort = new AbortController();
+  /** SIGTERM to the API, SIGKILL if it is still running after START_STOP_TIMEOUT_MS. */
+  const stopApi = (running: ChildProcess): void => {
+    running.kill('SIGTERM');
+    setTimeout(() => {
+      if (running.exitCode === null && running.signalCode === null) {
+        complain(`the API did not stop within ${settings.stopTimeoutMs} ms: killing it`);
+        running.kill('SIGKILL');
+      }
+    }, settings.stopTimeoutMs).unref();
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping !== undefined) {
-      // one Ctrl-C can arrive twice (the terminal's, and tsx's or npm's relay of it): only a later one forces
       if (Date.now() - stopping.atMs < RELAYED_SIGNAL_WINDOW_MS) return;
-      complain(`${signal} again: killing the consumer`);
-      child.kill('SIGKILL');
+      if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+        complain(`${signal} again: killing the API`);
+        child.kill('SIGKILL');
+      } else {
+        complain(`${signal} again: exiting now`);
+        process.exit(130);
+      }
       return;
     }
     stopping = { signal, atMs: Date.now() };
-    say(`${signal}: stopping the consumer (it finishes its work in flight; Ctrl-C again kills it)`);
-    child.kill('SIGTERM');
-    setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) {
-        complain(`the consumer did not stop within ${settings.right.stopTimeoutMs} ms: killing it`);
-        child.kill('SIGKILL');
-      }
-    }, settings.right.stopTimeoutMs).unref();
+    demoAbort.abort();
+    if (child === undefined) {
+      say(`${signal}: stopping once the current step is done (Ctrl-C again exits now)`);
+      return;
+    }
+    say(`${signal}: stopping the API (it finishes its work in flight; Ctrl-C again kills it)`);
+    stopApi(child);
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGHUP', () => onSignal('SIGHUP'));
+  // never leave the API behind, whatever ends this process
+  process.once('exit', () => {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  const port = await apiPortOf(settings);
+  const apiUrl = `http://${reachableHost(settings.apiHost)}:${port}`;
+
+  if (backends.databaseUrl === undefined) say(`database: embedded PostgreSQL, data in ${shownPath(settings.dataDir)}`);
+  const database: PlatformDatabase = await preparePlatformDatabase({
+    databaseUrl: backends.databaseUrl,
+    dataDir: settings.dataDir,
+    environment: process.env,
+    say,
+  });
+  const { demo } = database;
+  say(
+    `account ${demo.accountId}: ${demo.opened ? 'opened, ' : ''}${
+      demo.deposited ? `deposited ${demo.currency} ${demo.funded}` : 'funded by an earlier start (nothing added)'
+    }; ${demo.currency} ${demo.available} available; a new API key${
+      demo.revokedKeys > 0 ? ` (the last start's key revoked)` : ''
+    }`,
+  );
+  let simulator: SimulatorServer | undefined;
+  const closeRest = async (): Promise<string> => {
+    await simulator?.close();
+    await database.stop();
+    return `${simulator === undefined ? '' : 'simulator stopped'}${
+      database.description.kind === 'embedded'
+        ? `${simulator === undefined ? '' : ', '}embedded PostgreSQL stopped`
+        : ''
+    }`;
+  };
+  if (stopping !== undefined) {
+    say(await closeRest());
+    return 0;
+  }
+
+  const credentials = { apiKey: randomBytes(12).toString('hex'), apiSecret: randomBytes(24).toString('base64url') };
+  try {
+    simulator = await startSimulator(settings, credentials);
+  } catch (error) {
+    await closeRest();
+    throw error;
+  }
+  say(`DVS simulator listening on ${simulator.url}/v1 (time scale ${settings.simulatorTimeScale})`);
+  if (stopping !== undefined) {
+    say(await closeRest());
+    return 0;
+  }
+
+  const command = apiCommandOf(settings);
+  const started = spawn(process.execPath, command.args, {
+    cwd: workspaceRoot,
+    env: {
+      ...apiEnvironment(process.env, {
+        port,
+        url: apiUrl,
+        databaseUrl: database.url,
+        rabbitmq: backends.rabbitmq,
+        simulator: { baseUrl: `${simulator.url}/v1`, ...credentials },
+      }),
+      ...command.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // a process group of its own: only this launcher signals it (once), whatever signals the terminal's group
+    detached: true,
+  });
+  child = started;
+  say(
+    `API starting on ${apiUrl} (pid ${started.pid ?? '?'}; ${backends.rabbitmq ? 'RabbitMQ' : 'in-process bus'}, workers in the API)`,
+  );
+  forwardLogs(started, settings);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    started.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
+  try {
+    await waitUntilReady(apiUrl, {
+      timeoutMs: READY_TIMEOUT_MS,
+      gaveUp: () => {
+        if (stopping !== undefined) return 'stopping';
+        if (started.exitCode !== null || started.signalCode !== null) {
+          return `the API exited (${started.exitCode ?? started.signalCode}) before it was ready: see its lines above`;
+        }
+        return undefined;
+      },
+    });
+    process.stdout.write(
+      nextSteps({
+        apiUrl,
+        key: demo.key,
+        account: {
+          accountId: demo.accountId,
+          currency: demo.currency,
+          available: demo.available,
+          funded: demo.funded,
+          depositedNow: demo.deposited,
+        },
+        simulatorUrl: simulator.url,
+        database: database.description,
+        messaging: backends.rabbitmq ? 'rabbitmq' : 'in-process',
+        idempotencyKey: `first-${Date.now().toString(36)}`,
+      }),
+    );
+    say(`ready ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s after npm start began`);
+    if (settings.demo) {
+      void runDemo({
+        apiUrl,
+        key: demo.key,
+        accountId: demo.accountId,
+        currency: demo.currency,
+        signal: demoAbort.signal,
+        startedAtMs,
+      }).catch((error: unknown) => {
+        if (!demoAbort.signal.aborted) complain(`the demo top-up failed: ${messageOf(error)}`);
+      });
+    }
+  } catch (error) {
+    if (stopping === undefined) {
+      complain(messageOf(error));
+      if (started.exitCode === null && started.signalCode === null) stopApi(started);
+      const { code, signal } = await exited;
+      complain(
+        `API stopped (${signal === null ? `exit code ${code ?? '?'}` : `signal ${signal}`}); ${await closeRest()}`,
+      );
+      return 1;
+    }
+  }
 
   const { code, signal } = await exited;
+  demoAbort.abort();
   const outcome = signal === null ? `exit code ${code ?? '?'}` : `signal ${signal}`;
-  await simulator.close();
+  const closed = await closeRest();
   if (stopping === undefined) {
-    complain(`the consumer ended by itself (${outcome}); simulator stopped`);
+    complain(`the API ended by itself (${outcome}); ${closed}`);
     return 1;
   }
-  say(`consumer stopped (${outcome}); simulator stopped`);
+  say(`API stopped (${outcome}); ${closed}`);
   return code === 0 ? 0 : 1;
 };
 

@@ -1,7 +1,8 @@
-// The consumer's pino JSON lines as `npm start` shows them: the time, the
-// level, the message, then the other fields as key=value. A line that is not
-// a pino object is shown as it is. The consumer's logs hold no phone number
-// or secret (it redacts them); nothing is added here.
+// The pino JSON lines of the platform's processes (the API and its workers,
+// or a consumer) as `npm start` shows them: the time, the level, the
+// message, then the other fields as key=value. A line that is not a pino
+// object is shown as it is. Their logs hold no phone number or secret
+// (pino redacts them); nothing is added here.
 
 /** The fields every line has, shown in their own places or left out. */
 const PLACED = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname']);
@@ -47,7 +48,7 @@ export const parseLogLine = (line: string): Readonly<Record<string, unknown>> | 
   }
 };
 
-/** One readable line for a consumer log line. */
+/** One readable line for a pino log line (the line itself when it is not one). */
 export const prettyLogLine = (line: string): string => {
   const entry = parseLogLine(line);
   if (entry === undefined) return line;

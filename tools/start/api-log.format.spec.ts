@@ -1,12 +1,12 @@
-// The consumer's pino lines as npm start shows them.
-import { parseLogLine, prettyLogLine } from './consumer-log.format';
+// The API's pino lines as npm start shows them.
+import { parseLogLine, prettyLogLine } from './api-log.format';
 
 describe('prettyLogLine', () => {
   it('shows the time, the level, the message and the other fields', () => {
     const line = JSON.stringify({
       level: 'info',
       time: '2026-11-30T19:34:44.812Z',
-      service: 'airtime-consumer',
+      service: 'airtime-api',
       topUpId: '01a2',
       externalId: 'demo-1',
       sent: true,
@@ -27,7 +27,7 @@ describe('prettyLogLine', () => {
   });
 
   it('keeps a line that is not a pino object as it is', () => {
-    for (const line of ['consumer: SIGTERM received, shutting down', '{"not":"pino"}', '{broken', '[1,2]']) {
+    for (const line of ['api: SIGTERM received, shutting down', '{"not":"pino"}', '{broken', '[1,2]']) {
       expect(prettyLogLine(line)).toBe(line);
     }
   });
@@ -35,11 +35,11 @@ describe('prettyLogLine', () => {
 
 describe('parseLogLine', () => {
   it('gives the fields of a pino line, nothing for other text', () => {
-    expect(parseLogLine('{"msg":"consumer started","metrics":"http://127.0.0.1:9464"}')).toEqual({
-      msg: 'consumer started',
-      metrics: 'http://127.0.0.1:9464',
+    expect(parseLogLine('{"msg":"api started","url":"http://127.0.0.1:8080"}')).toEqual({
+      msg: 'api started',
+      url: 'http://127.0.0.1:8080',
     });
-    expect(parseLogLine('consumer started')).toBeUndefined();
+    expect(parseLogLine('api started')).toBeUndefined();
     expect(parseLogLine('{"level":"info"}')).toBeUndefined();
   });
 });
