@@ -18,10 +18,12 @@
 // least 40% with p99 under 50 ms).
 // Settings: DATABASE_URL, AMQP_URL, BENCH_CONNECTIONS (100), BENCH_DURATION_S
 // (10), BENCH_WARMUP_S (2), BENCH_WORKERS (1; 0: autocannon in the server's
-// thread), BENCH_POOL_SIZE (the API's database pool, 20), BENCH_ONLY
-// (bare,topups,quotes,find).
+// thread), BENCH_POOL_SIZE (the API's database pool, 20), BENCH_ACCOUNTS (1:
+// every top-up charges one account, one hot ledger row; N: the top-ups go to
+// N accounts in turn, each with its key), BENCH_ONLY (bare,topups,quotes,find).
 import 'reflect-metadata';
 import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { depositFunds, issueApiKey, openCustomerAccount } from '@airtime/application';
 import { deleteTopology, testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
 import { topologyFor } from '@airtime/messaging-rabbitmq';
@@ -49,6 +51,8 @@ const DURATION_S = setting('BENCH_DURATION_S', 10);
 const WARMUP_S = setting('BENCH_WARMUP_S', 2);
 const WORKERS = setting('BENCH_WORKERS', 1);
 const POOL_SIZE = setting('BENCH_POOL_SIZE', 20);
+/** Accounts (each with its key) the top-ups are spread over, in turn: 1 is one hot ledger row. */
+const ACCOUNTS = Math.max(1, setting('BENCH_ACCOUNTS', 1));
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'bare,topups,quotes,find').split(','));
 
 /** The aim of the issue: POST /v1/topups at least this share of the bare route's requests/s ... */
@@ -68,6 +72,8 @@ interface Target {
   readonly body?: string | undefined;
   /** `[<id>]` in the request (a header) is replaced by a fresh id per request. */
   readonly uniqueIds?: boolean | undefined;
+  /** Headers of each request in turn (e.g. one API key per account), over `headers`. */
+  readonly rotation?: readonly Readonly<Record<string, string>>[] | undefined;
 }
 
 interface Figures {
@@ -78,6 +84,8 @@ interface Figures {
   readonly non2xx: number;
   readonly errors: number;
   readonly requests: number;
+  /** Transactions committed in the API's database per request answered (undefined for the bare route). */
+  readonly commitsPerRequest?: number | undefined;
 }
 
 /** One autocannon run against a target. */
@@ -91,6 +99,9 @@ const fire = async (target: Target, durationS: number): Promise<Figures> => {
     duration: durationS,
     workers: WORKERS,
     idReplacement: target.uniqueIds === true,
+    ...(target.rotation === undefined
+      ? {}
+      : { requests: target.rotation.map((headers) => ({ headers: { ...target.headers, ...headers } })) }),
   });
   return {
     name: target.name,
@@ -103,10 +114,25 @@ const fire = async (target: Target, durationS: number): Promise<Figures> => {
   };
 };
 
-/** A warm-up run (JIT, caches, connections), then the measured one. */
-const measure = async (target: Target): Promise<Figures> => {
+/** Transactions committed in the database so far (pg_stat_database, updated by each backend a little late). */
+const commitsOf = async (db: TestDatabase): Promise<number> => {
+  await sleep(700);
+  const [row] = (await db.dataSource.query(
+    'SELECT xact_commit::bigint::text AS n FROM pg_stat_database WHERE datname = current_database()',
+  )) as { n: string }[];
+  return Number(row?.n ?? 0);
+};
+
+/** A warm-up run (JIT, caches, connections), then the measured one, with its commits per request when `db` is given. */
+const measure = async (target: Target, db: TestDatabase | undefined): Promise<Figures> => {
   if (WARMUP_S > 0) await fire(target, WARMUP_S);
-  const figures = await fire(target, DURATION_S);
+  const before = db === undefined ? 0 : await commitsOf(db);
+  const fired = await fire(target, DURATION_S);
+  const answered = fired.requests - fired.errors;
+  const figures =
+    db === undefined
+      ? fired
+      : { ...fired, commitsPerRequest: ((await commitsOf(db)) - before) / Math.max(1, answered) };
   console.log(
     `  ${target.name}: ${figures.perSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms` +
       (figures.non2xx + figures.errors > 0 ? ` (${figures.non2xx} non-2xx, ${figures.errors} errors)` : ''),
@@ -141,13 +167,14 @@ const urlOf = (server: FastifyInstance): string => {
 };
 
 const table = (rows: readonly Figures[], bare: Figures | undefined): string => {
-  const header = ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'non-2xx', 'errors'];
+  const header = ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'commits/req', 'non-2xx', 'errors'];
   const lines = rows.map((row) => [
     row.name,
     row.perSecond.toFixed(0),
     String(row.p50Ms),
     String(row.p99Ms),
-    bare === undefined ? '-' : `${((100 * row.perSecond) / bare.perSecond).toFixed(0)}%`,
+    bare === undefined ? '-' : `${((100 * row.perSecond) / bare.perSecond).toFixed(1)}%`,
+    row.commitsPerRequest === undefined ? '-' : row.commitsPerRequest.toFixed(2),
     String(row.non2xx),
     String(row.errors),
   ]);
@@ -166,7 +193,8 @@ const table = (rows: readonly Figures[], bare: Figures | undefined): string => {
 const main = async (): Promise<void> => {
   console.log(
     `API benchmark: ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores, ` +
-      `${CONNECTIONS} connections, ${DURATION_S} s each (after ${WARMUP_S} s of warm-up), autocannon workers ${WORKERS}`,
+      `${CONNECTIONS} connections, ${DURATION_S} s each (after ${WARMUP_S} s of warm-up), autocannon workers ${WORKERS}, ` +
+      `${ACCOUNTS} account${ACCOUNTS === 1 ? '' : 's'}`,
   );
   const db: TestDatabase = await createTestDatabase({ poolSize: 2 });
   const topologyPrefix = uniqueTopologyPrefix('bench-api');
@@ -191,11 +219,17 @@ const main = async (): Promise<void> => {
     );
     app = await startApiApp({ config, logger: silentLogger() });
     const runtime = await app.container.getAsync(TOKENS.runtime);
-    await runtime.runPromise(openCustomerAccount({ id: ACCOUNT, name: 'API benchmark' }));
-    await runtime.runPromise(
-      depositFunds({ accountId: ACCOUNT, currency: 'USD', amount: '1000000000', depositId: 'bench-api-funds' }),
-    );
-    const { key } = await runtime.runPromise(issueApiKey({ label: 'bench:api', accountIds: [ACCOUNT] }));
+    const keys: string[] = [];
+    for (let index = 1; index <= ACCOUNTS; index += 1) {
+      const accountId = `${ACCOUNT}-${index}`;
+      await runtime.runPromise(openCustomerAccount({ id: accountId, name: `API benchmark ${index}` }));
+      await runtime.runPromise(
+        depositFunds({ accountId, currency: 'USD', amount: '1000000000', depositId: `bench-api-funds-${index}` }),
+      );
+      const issued = await runtime.runPromise(issueApiKey({ label: `bench:api ${index}`, accountIds: [accountId] }));
+      keys.push(issued.key);
+    }
+    const [key = ''] = keys;
     const json = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 
     const seed = await fetch(`${app.url}/v1/topups`, {
@@ -224,6 +258,7 @@ const main = async (): Promise<void> => {
         headers: { ...json, 'idempotency-key': 'bench-[<id>]' },
         body: JSON.stringify(TOP_UP),
         uniqueIds: true,
+        ...(keys.length > 1 ? { rotation: keys.map((each) => ({ authorization: `Bearer ${each}` })) } : {}),
       },
       {
         key: 'quotes',
@@ -242,7 +277,8 @@ const main = async (): Promise<void> => {
       },
     ];
     const results: Figures[] = [];
-    for (const target of targets.filter((candidate) => ONLY.has(candidate.key))) results.push(await measure(target));
+    for (const target of targets.filter((candidate) => ONLY.has(candidate.key)))
+      results.push(await measure(target, target.key === 'bare' ? undefined : db));
 
     const bareFigures = results.find((row) => row.name.startsWith('bare'));
     console.log(`\n${table(results, bareFigures)}`);
@@ -251,7 +287,7 @@ const main = async (): Promise<void> => {
       const share = topUps.perSecond / bareFigures.perSecond;
       const [rows] = (await db.dataSource.query('SELECT count(*)::int AS count FROM top_ups')) as { count: number }[];
       console.log(
-        `\nPOST /v1/topups: ${(100 * share).toFixed(0)}% of the bare route (aim >= ${100 * AIM_SHARE}%: ` +
+        `\nPOST /v1/topups: ${(100 * share).toFixed(1)}% of the bare route (aim >= ${100 * AIM_SHARE}%: ` +
           `${share >= AIM_SHARE ? 'met' : 'missed'}), p99 ${topUps.p99Ms} ms (aim < ${AIM_P99_MS} ms: ` +
           `${topUps.p99Ms < AIM_P99_MS ? 'met' : 'missed'}); ${rows?.count ?? 0} top-ups stored`,
       );
