@@ -63,14 +63,14 @@ export const DecimalText = matching(DECIMAL_TEXT, 'expected a decimal text such 
 
 /**
  * A name people give (an account's name, an API key's label): trimmed, 1..`max` characters, no control
- * character (C0, DEL, C1), so nothing printed from it can carry a terminal escape; the database's CHECK
+ * character (Unicode Cc: C0, DEL, C1), so nothing printed from it can carry a terminal escape; the database's CHECK
  * says the same. Emoji joiners and variation selectors are kept.
  */
 export const DisplayNameField = (max: number) =>
   Schema.Trim.pipe(
     Schema.minLength(1),
     Schema.maxLength(max),
-    Schema.pattern(/^[^\u0000-\u001f\u007f-\u009f]*$/u, {
+    Schema.pattern(/^\P{Cc}*$/u, {
       message: () => 'expected no control character',
     }),
   ).annotations({ identifier: 'DisplayName', description: `1..${max} characters, no control character` });
