@@ -79,6 +79,8 @@ describe('nextSteps', () => {
     expect(text).toContain('demo: funded with USD 1000.00 now; USD 1000.00 available');
     expect(text).toContain('  database        PostgreSQL postgres://app:***@db:5432/airtime\n');
     expect(text).toContain('  messaging       RabbitMQ (AMQP_URL), the workers in the API process\n');
+    expect(text).toContain('Ctrl-C stops the API (it finishes what it is doing), the simulator; a second');
+    expect(nextSteps(platform)).toContain('the simulator and the embedded PostgreSQL; a second Ctrl-C kills the API.');
   });
 });
 

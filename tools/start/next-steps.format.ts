@@ -115,8 +115,9 @@ export const nextSteps = (platform: RunningPlatform): string => {
     'operator is "unavailable"; 20X numbers take 20 s, 30X numbers 5 min. Every',
     `route, with its fields and errors: ${platform.apiUrl}/docs.`,
     '',
-    'Ctrl-C stops the API (it finishes what it is doing), the simulator and the',
-    'embedded PostgreSQL; a second Ctrl-C kills the API.',
+    `Ctrl-C stops the API (it finishes what it is doing), the simulator${
+      platform.database.kind === 'embedded' ? ' and the embedded PostgreSQL' : ''
+    }; a second Ctrl-C kills the API.`,
     '================================================================================',
     '',
   ].join('\n');
