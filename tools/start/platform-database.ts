@@ -43,8 +43,9 @@ const startEmbedded = async (dataDir: string, say: Say) => {
       onLog: (message, fields) => say(`${message}${fieldsText(fields)}`),
     });
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `${error instanceof Error ? error.message : String(error)} (its log: ${path.join(dataDir, 'postgres.log')})`,
+      message.includes('postgres.log') ? message : `${message} (its log: ${path.join(dataDir, 'postgres.log')})`,
     );
   }
 };
