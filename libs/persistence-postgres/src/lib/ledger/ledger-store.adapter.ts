@@ -174,27 +174,43 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   ): Effect.Effect<StoredMovement | InsufficientFunds, LedgerError | PersistenceFailure> =>
     Effect.gen(function* () {
       yield* checkAuthorizeInput(input);
-      const existing = yield* findHold(input.transactionId);
-      if (existing) return yield* existingClaim(existing, input);
-      yield* requireAccount(input.accountId, input.currency.code);
-      // the claim: one row per transaction id; a concurrent twin waits here, then finds it taken
+      // the claim: one row per transaction id, only for an account that exists (a missing one would break the
+      // foreign key and abort the caller's transaction); a concurrent twin waits here, then finds it taken
       const claimed = yield* query(
         `INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status)
-         VALUES ($1, $2, $3, $4, 'HELD') ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id`,
+         SELECT $1::text, $2::text, $3::bpchar, $4::bigint, 'HELD'
+          WHERE EXISTS (SELECT 1 FROM ledger_accounts WHERE account_id = $2::text AND currency = $3::bpchar)
+         ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id`,
         [input.transactionId, input.accountId, input.currency.code, String(input.amountMinor)],
       );
       if (claimed.length === 0) {
-        const twin = yield* findHold(input.transactionId);
-        return yield* twin ? existingClaim(twin, input) : Effect.dieMessage(`claim on ${input.transactionId} vanished`);
+        // taken (this transaction id's claim answers, as a repeat or a conflict), else no such account
+        const existing = yield* findHold(input.transactionId);
+        if (existing) return yield* existingClaim(existing, input);
+        yield* requireAccount(input.accountId, input.currency.code);
+        return yield* Effect.dieMessage(`claim on ${input.transactionId} vanished`);
       }
-      const held = yield* query(
-        `UPDATE ledger_accounts
-            SET available_minor = available_minor - $3, holding_minor = holding_minor + $3, updated_at = now()
-          WHERE account_id = $1 AND currency = $2 AND available_minor + credit_limit_minor >= $3
-          RETURNING account_id`,
-        [input.accountId, input.currency.code, String(input.amountMinor)],
+      // the hold and its journal entry in one statement: the entry is written only when the balance moved
+      const [row] = yield* query<JournalRow>(
+        `WITH held AS (
+           UPDATE ledger_accounts
+              SET available_minor = available_minor - $3::bigint, holding_minor = holding_minor + $3::bigint,
+                  updated_at = now()
+            WHERE account_id = $1 AND currency = $2 AND available_minor + credit_limit_minor >= $3::bigint
+            RETURNING account_id, currency
+         )
+         INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+         SELECT account_id, currency, $4::text, 'AUTHORIZE', $3::bigint, $5::bigint, $3::bigint FROM held
+         RETURNING ${JOURNAL_COLUMNS}`,
+        [
+          input.accountId,
+          input.currency.code,
+          String(input.amountMinor),
+          input.transactionId,
+          String(-input.amountMinor),
+        ],
       );
-      if (held.length === 0) {
+      if (row === undefined) {
         const account = yield* requireAccount(input.accountId, input.currency.code);
         const [refused] = yield* query<HoldRow>(
           `UPDATE ledger_holds SET status = 'REFUSED', refusal = $2, updated_at = now() WHERE transaction_id = $1 RETURNING *`,
@@ -205,18 +221,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
         );
         return refusalOf(refused as HoldRow);
       }
-      const [row] = yield* query<JournalRow>(
-        `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
-         VALUES ($1, $2, $3, 'AUTHORIZE', $4, $5, $4) RETURNING ${JOURNAL_COLUMNS}`,
-        [
-          input.accountId,
-          input.currency.code,
-          input.transactionId,
-          String(input.amountMinor),
-          String(-input.amountMinor),
-        ],
-      );
-      return { entry: entryOf(row as JournalRow), applied: true };
+      return { entry: entryOf(row), applied: true };
     });
 
   const authorize = (input: AuthorizeInput): Step<StoredMovement> =>

@@ -21,7 +21,8 @@ export const makeUnitOfWork = (dataSource: DataSource): UnitOfWorkService => ({
                 const runner = dataSource.createQueryRunner();
                 try {
                   await runner.connect();
-                  await runner.startTransaction('READ COMMITTED');
+                  // READ COMMITTED: every session's default (data-source.ts), so one round trip opens it
+                  await runner.startTransaction();
                   return runner;
                 } catch (error) {
                   await runner.release();
