@@ -29,6 +29,10 @@ const ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/v1/accounts/:id/ledger'],
   ['GET', '/v1/products'],
   ['GET', '/v1/lookup/:phone'],
+  ['GET', '/airtime/invoke-send-airtime'],
+  ['POST', '/airtime/validation'],
+  ['POST', '/airtime/status'],
+  ['POST', '/callbacks/dtone/:id'],
   ['GET', '/healthz'],
   ['GET', '/readyz'],
   ['GET', '/docs/json'],
@@ -78,8 +82,34 @@ const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
 );
 
+/** `inner` inside `depth` arrays or objects. */
+const nestedText = (depth: number, inner: string, kind: 'array' | 'object'): string =>
+  kind === 'array'
+    ? `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`;
+
+/** A field nested far too deep (10,000 levels: effect's formatters overflowed the stack), or near the limit (64). */
+const deepBody = fc
+  .record({
+    field: fc.constantFrom('phone_number', 'max_amount', 'metadata', 'requestId', 'x'),
+    depth: fc.constantFrom(10_000, 65, 64, 63),
+    kind: fc.constantFrom('array', 'object') as fc.Arbitrary<'array' | 'object'>,
+  })
+  .map(({ field, depth, kind }) => `{"currency":"PHP","${field}":${nestedText(depth, '"1"', kind)}}`);
+
+/** Prototype pollution keys (secure-json-parse's refusals), plain and escaped. */
+const protoBody = fc.constantFrom(
+  '{"__proto__":{"admin":true}}',
+  '{"phone_number":"+639171234100","metadata":{"__proto__":{"x":1}}}',
+  '{"\\u005f_proto__":{"x":1}}',
+  '{"constructor":{"prototype":{"admin":true}}}',
+  '{"metadata":{"constructor":{"prototype":{"x":1}}}}',
+);
+
 const body = fc.oneof(
   { weight: 6, arbitrary: jsonBody.map((value) => JSON.stringify(value)) },
+  { weight: 1, arbitrary: deepBody },
+  { weight: 1, arbitrary: protoBody },
   { weight: 1, arbitrary: fc.string({ maxLength: 50 }) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
   { weight: 1, arbitrary: fc.constant(undefined) },

@@ -37,7 +37,7 @@ import type {
 } from '@airtime/application';
 import type { Effect } from 'effect';
 import type { CallbackConflict, UnknownCallback } from '../routes/callbacks/callbacks.errors';
-import type { InvalidRequest, RateLimited, RouteNotFound } from './http.errors';
+import type { ForbiddenJsonKey, InvalidRequest, JsonTooDeep, RateLimited, RouteNotFound } from './http.errors';
 
 type ErrorOf<F extends (...args: never[]) => Effect.Effect<unknown, unknown, unknown>> = Effect.Effect.Error<
   ReturnType<F>
@@ -46,6 +46,8 @@ type ErrorOf<F extends (...args: never[]) => Effect.Effect<unknown, unknown, unk
 /** Every error a route of the API can answer. */
 export type ApiError =
   | InvalidRequest
+  | JsonTooDeep
+  | ForbiddenJsonKey
   | RouteNotFound
   | RateLimited
   | CustomerAccountNotFound
@@ -92,6 +94,8 @@ const LEDGER_CONFLICT = {
 export const API_ERRORS = {
   // the request: a field, a parameter or a header (the field is named, never its value)
   InvalidRequest: { status: 400, code: 'INVALID_REQUEST' },
+  JsonTooDeep: { status: 400, code: 'MALFORMED_JSON' },
+  ForbiddenJsonKey: { status: 400, code: 'FORBIDDEN_KEY' },
   InvalidInput: { status: 400, code: 'INVALID_REQUEST' },
   InvalidTopUpRequest: { status: 400, code: 'INVALID_REQUEST' },
   InvalidIdentifier: { status: 400, code: 'INVALID_REQUEST' },

@@ -73,6 +73,39 @@ describe('the API server', () => {
     }
   });
 
+  it('refuses a body nested deeper than 64 levels (400 MALFORMED_JSON) and a __proto__ key (400 FORBIDDEN_KEY) on every JSON route', async () => {
+    const jsonKey = await api.issueKey('team-growth');
+    const deep = (depth: number) => `{"phone_number":${'['.repeat(depth)}1${']'.repeat(depth)},"currency":"PHP"}`;
+    const routes = ['/v1/topups', '/v1/quotes', '/airtime/validation', '/airtime/status', '/callbacks/dtone/no-token'];
+    const headers = { 'content-type': 'application/json', 'idempotency-key': 'deep-1' };
+    for (const path of routes) {
+      for (const rawBody of [deep(10_000), deep(65)]) {
+        const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
+        expect({ path, status: answer.status, error: errorOf(answer) }).toEqual({
+          path,
+          status: 400,
+          error: { code: 'MALFORMED_JSON', message: 'the body is nested deeper than 64 levels of arrays and objects' },
+        });
+      }
+      // 63 levels inside the body object: read, and refused by the route's decoding, never 500
+      expect((await api.request('POST', path, { key: jsonKey, headers, rawBody: deep(63) })).status).toBeLessThan(500);
+      for (const rawBody of [
+        '{"currency":"PHP","__proto__":{"admin":true}}',
+        '{"metadata":{"constructor":{"prototype":{"admin":"secret-value"}}}}',
+      ]) {
+        const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
+        expect({ path, status: answer.status, code: errorOf(answer)['code'] }).toEqual({
+          path,
+          status: 400,
+          code: 'FORBIDDEN_KEY',
+        });
+        expect(answer.text).not.toContain('secret-value');
+        expect(errorOf(answer)['message']).toContain('__proto__');
+      }
+    }
+    expect(await api.count('top_ups')).toBe(0);
+  });
+
   it('serves the OpenAPI document at /docs/json and its UI at /docs, generated from the route schemas', async () => {
     const document = await api.request('GET', '/docs/json');
     expect(document.status).toBe(200);

@@ -28,6 +28,7 @@ import { makeApiKeyAuthenticator } from './api-key-auth.plugin';
 import { answerOf, fieldOf, isApiError } from './api-errors.table';
 import { errorView } from './error-view.schema';
 import { fastifyAnswerOf } from './fastify-errors.table';
+import { jsonBodyPlugin } from './json-body.plugin';
 import { metricsPlugin } from './metrics.plugin';
 import { openApiPlugin } from './openapi.plugin';
 import { rateLimitPlugin } from './rate-limit.plugin';
@@ -90,6 +91,7 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
   app.decorateRequest('principal', null);
   // JSON only: a text/plain body is 415, as any other media type
   app.removeContentTypeParser('text/plain');
+  await app.register(jsonBodyPlugin);
 
   await app.register(openApiPlugin, { publicUrl: http.publicUrl });
   await app.register(metricsPlugin, { metrics });

@@ -25,3 +25,13 @@ export class RouteNotFound extends taggedError('RouteNotFound', { code: 'NOT_FOU
 export class RateLimited extends taggedError('RateLimited', { code: 'RATE_LIMITED', retryable: true })<{
   readonly retryAfterSeconds: number;
 }>((e) => `too many requests for this API key: retry after ${e.retryAfterSeconds} s`) {}
+
+/** A JSON body nested deeper than the API reads (`maxDepth` arrays and objects inside one another). */
+export class JsonTooDeep extends taggedError('JsonTooDeep', { code: 'MALFORMED_JSON', retryable: false })<{
+  readonly maxDepth: number;
+}>((e) => `the body is nested deeper than ${e.maxDepth} levels of arrays and objects`) {}
+
+/** A JSON body with a `__proto__` key, or a `constructor` key holding a `prototype` key (prototype pollution). */
+export class ForbiddenJsonKey extends taggedError('ForbiddenJsonKey', { code: 'FORBIDDEN_KEY', retryable: false })(
+  () => 'the body has a __proto__ key or a constructor key with a prototype key; such keys are refused',
+) {}

@@ -28,6 +28,16 @@ describe('decoding a part of a request', () => {
     expect(requirePart(Body, 'body')({ phone_number: 'x', amount: '2' })).toEqual({ phone_number: 'x', amount: 2 });
   });
 
+  it('names the field or the part when the value is too deeply nested to be described (no RangeError)', () => {
+    let deep: unknown = 'x';
+    for (let level = 0; level < 10_000; level += 1) deep = [deep];
+    const result = decodePart(Body, 'body')({ phone_number: deep });
+    const error = Either.isLeft(result) ? result.left : undefined;
+    expect(error).toBeInstanceOf(InvalidRequest);
+    expect(error?.part).toBe('body');
+    expect(error?.reason).toEqual(expect.any(String));
+  });
+
   test.prop([fc.anything()])('never throws anything but InvalidRequest, and never quotes the input', (input) => {
     try {
       requirePart(Body, 'body')(input);

@@ -27,6 +27,23 @@ const firstField = (part: RequestPart, error: ParseResult.ParseError): string =>
   return first === undefined || first.path.length === 0 ? WHOLE[part] : first.path.map(segmentOf).join('.');
 };
 
+/**
+ * `describe(error)`, or `fallback` when describing throws: effect's
+ * formatters recurse into the value, and a value nested thousands of levels
+ * deep overflows the stack (a RangeError), which must not become a 500.
+ */
+const describedOr = <T>(
+  describe: (error: ParseResult.ParseError) => T,
+  error: ParseResult.ParseError,
+  fallback: T,
+): T => {
+  try {
+    return describe(error);
+  } catch {
+    return fallback;
+  }
+};
+
 export interface DecodePartOptions {
   /** What a field the schema does not name is: an error, or ignored (default: an error in a body or a query string). */
   readonly excess?: 'error' | 'ignore' | undefined;
@@ -50,7 +67,12 @@ export const decodePart = <A, I>(
   return (input) =>
     Either.mapLeft(
       decode(input),
-      (error) => new InvalidRequest({ part, field: firstField(part, error), reason: describeParseError(error) }),
+      (error) =>
+        new InvalidRequest({
+          part,
+          field: describedOr((failed) => firstField(part, failed), error, WHOLE[part]),
+          reason: describedOr(describeParseError, error, 'does not have the expected shape (or is nested too deeply)'),
+        }),
     );
 };
 
