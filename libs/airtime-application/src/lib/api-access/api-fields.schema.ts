@@ -85,12 +85,13 @@ export const CurrencyCodeField = matching(/^[A-Z]{3}$/, 'expected an ISO 4217 co
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
-/** Whether `text` is a real day (no 31 February) in the ISO shape above. */
+/** Whether `text` is a real day (no 31 February) in the ISO shape above (years 0001..9999 as written, not 19xx). */
 const isIsoTime = (text: string): boolean => {
   const parts = ISO_TIME.exec(text);
   if (parts === null) return false;
   const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
   return (
     date.getUTCFullYear() === year &&
     date.getUTCMonth() === month - 1 &&
@@ -99,37 +100,67 @@ const isIsoTime = (text: string): boolean => {
   );
 };
 
+/** The first instant an `IsoTimeText` may start at: 0001-01-01T00:00:00Z (PostgreSQL has no year 0). */
+export const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * The latest `endOf` an `IsoTimeText` may have: 9999-12-31T23:59:59.999Z (a later instant prints as
+ * `+010000-…`, which PostgreSQL refuses); so the last time is 9999-12-31T23:59:59.998Z, the last day 9999-12-30.
+ */
+export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+const DAY_MS = 86_400_000;
+
+/** Whether an `IsoTimeText` names a whole day (no time of day). */
+export const isDay = (text: string): boolean => text.length === 10;
+
+/** Milliseconds since the epoch at which `text` starts (a day: its midnight, UTC). */
+const startMs = (text: string): number => Date.parse(text);
+
+/** Milliseconds since the epoch of the first instant after `text` taken as inclusive. */
+const endMs = (text: string): number => startMs(text) + (isDay(text) ? DAY_MS : 1);
+
+/** Whether `text`'s start and end (`endOf`) both lie within EARLIEST_INSTANT..LATEST_INSTANT. */
+const isWithinRange = (text: string): boolean => startMs(text) >= EARLIEST_INSTANT && endMs(text) <= LATEST_INSTANT;
+
 /**
  * An ISO 8601 day (`2025-01-31`, UTC) or time with its zone
  * (`2025-01-31T10:00:00Z`, `2025-01-31T12:00:00.5+02:00`); kept as text
- * (see `instantOf`, `endOf`).
+ * (see `instantOf`, `endOf`). Its start and its end (`endOf`) lie within
+ * EARLIEST_INSTANT..LATEST_INSTANT, so both print as four-digit years that
+ * PostgreSQL reads (a later end, e.g. `9999-12-31`, whose end is year 10000, is refused).
  */
 export const IsoTimeText = Schema.String.pipe(
-  Schema.filter((text, _options, ast) =>
-    isIsoTime(text)
+  Schema.filter((text, _options, ast) => {
+    if (!isIsoTime(text))
+      return ruleViolation(
+        ast,
+        text,
+        'expected an ISO 8601 day (2025-01-31) or time with its zone (2025-01-31T10:00:00Z)',
+      );
+    return isWithinRange(text)
       ? true
-      : ruleViolation(ast, text, 'expected an ISO 8601 day (2025-01-31) or time with its zone (2025-01-31T10:00:00Z)'),
-  ),
+      : ruleViolation(
+          ast,
+          text,
+          'expected a time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.998Z (a day up to 9999-12-30)',
+        );
+  }),
 ).annotations({
   identifier: 'IsoTime',
   description: 'an ISO 8601 day (2025-01-31, UTC) or time with its zone (2025-01-31T10:00:00Z)',
   jsonSchema: { pattern: ISO_TIME.source },
 });
 
-/** Whether an `IsoTimeText` names a whole day (no time of day). */
-export const isDay = (text: string): boolean => text.length === 10;
-
 /** The instant an `IsoTimeText` starts at (a day: its midnight, UTC). */
-export const instantOf = (text: string): Date => new Date(Date.parse(text));
-
-const DAY_MS = 86_400_000;
+export const instantOf = (text: string): Date => new Date(startMs(text));
 
 /**
  * The first instant after an `IsoTimeText` taken as inclusive: the next
  * midnight for a day, the next millisecond for a time (times are kept to
  * the millisecond).
  */
-export const endOf = (text: string): Date => new Date(Date.parse(text) + (isDay(text) ? DAY_MS : 1));
+export const endOf = (text: string): Date => new Date(endMs(text));
 
 /** A whole number in a range, from a JSON number or a text of digits (a query string, a CLI argument). */
 const wholeNumber = (minimum: number, maximum: number, identifierName: string) => {
