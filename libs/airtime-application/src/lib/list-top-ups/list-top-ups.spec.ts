@@ -77,6 +77,10 @@ describe('listTopUps', () => {
     expect(await list({ to: '2025-03-10T10:00:00Z' })).toEqual([t1, t0]);
     expect(await list({ to: '2025-03-10T09:59:59.999Z' })).toEqual([t0]);
     expect(await list({ from: '2025-03-10T12:00:00+02:00', to: '2025-03-11T10:00:00Z' })).toEqual([t2, t1]);
+    // a day-only `to` covers its whole day, so a `from` later that day is not after it
+    expect(await list({ from: '2025-03-10T09:30:00Z', to: '2025-03-10' })).toEqual([t1]);
+    expect(await list({ from: '2025-03-10T23:59:59.999Z', to: '2025-03-10' })).toEqual([]);
+    expect(await list({ from: '2025-03-10T10:00:00Z', to: '2025-03-10T10:00:00Z' })).toEqual([t1]);
   });
 
   it('narrows to one account of the scope; another is CustomerAccountNotFound', async () => {
@@ -108,6 +112,10 @@ describe('listTopUps', () => {
       [{ to: '1741600000000' }, 'to'],
       [{ from: '2025-03-11', to: '2025-03-10' }, 'to'],
       [{ from: '2025-03-10T10:00:00Z', to: '2025-03-10T09:00:00Z' }, 'to'],
+      [{ from: '2025-03-11T00:00:00Z', to: '2025-03-10' }, 'to'],
+      [{ to: '9999-12-31' }, 'to'],
+      [{ to: '9999-12-31T23:59:59.999Z' }, 'to'],
+      [{ from: '9999-12-31T23:59:59.999-23:59' }, 'from'],
       [{ externalId: 'has space' }, 'externalId'],
       [{ page: '0' }, 'page'],
       [{ perPage: 101 }, 'perPage'],

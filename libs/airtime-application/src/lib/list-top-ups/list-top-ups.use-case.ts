@@ -17,7 +17,8 @@ export type ListTopUpsError = InvalidInput | CustomerAccountNotFound | Persisten
 const searchOf = (input: ListTopUpsInput, accountIds: readonly string[]): Effect.Effect<TopUpSearch, InvalidInput> => {
   const createdFrom = input.from === undefined ? undefined : instantOf(input.from);
   const createdBefore = input.to === undefined ? undefined : endOf(input.to);
-  if (createdFrom !== undefined && input.to !== undefined && createdFrom.getTime() > instantOf(input.to).getTime())
+  // `to` is inclusive (a day: all of it), so `to` is before `from` when nothing lies in [from, endOf(to))
+  if (createdFrom !== undefined && createdBefore !== undefined && createdFrom.getTime() >= createdBefore.getTime())
     return Effect.fail(new InvalidInput({ field: 'to', reason: 'must not be before from' }));
   return Effect.succeed({
     accountIds,
@@ -32,7 +33,8 @@ const searchOf = (input: ListTopUpsInput, accountIds: readonly string[]): Effect
 
 /**
  * Decodes `ListTopUpsInput` (`InvalidInput` naming the field; `to` before
- * `from` is refused on `to`) and answers page `page` of the matching
+ * `from` is refused on `to`, a day-only `to` counting as its whole day, so
+ * `from=2026-11-30T22:00:00Z&to=2026-11-30` is accepted) and answers page `page` of the matching
  * top-ups of the principal's accounts (or of `accountId`, which must be one
  * of them, else `CustomerAccountNotFound`), newest first (created time, then
  * id, descending), with `total`, the count of all matches. A page past the
