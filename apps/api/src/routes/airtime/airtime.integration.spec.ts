@@ -92,10 +92,13 @@ describe('the airtime service endpoints', () => {
       expect(await api.count('top_ups')).toBeGreaterThanOrEqual(1);
 
       const changed = await send({ ...query, amount: '50' });
-      expect({ status: changed.status, code: errorOf(changed)['code'] }).toEqual({
+      // the parameter sent, not the request field it is mapped to (max_amount)
+      expect({ status: changed.status, code: errorOf(changed)['code'], field: errorOf(changed)['field'] }).toEqual({
         status: 409,
         code: 'EXTERNAL_ID_CONFLICT',
+        field: 'amount',
       });
+      expect(errorOf(changed)['message']).not.toContain('max_amount');
     });
 
     it('answers 400 naming the parameter for a missing phone or a non-positive or invalid amount, writing nothing', async () => {
@@ -112,6 +115,8 @@ describe('the airtime service endpoints', () => {
         [{ ...valid, amount: '-5' }, 'amount'],
         [{ ...valid, amount: 'ten' }, 'amount'],
         [{ ...valid, amount: '1e3' }, 'amount'],
+        // read by the query, refused by the request's rules (cents of KES): named as sent, not max_amount
+        [{ ...valid, amount: '100.123' }, 'amount'],
         [{ ...valid, currency: '' }, 'currency'],
         [{ phone: KE_NUMBER, amount: '100', currency: 'KES' }, 'idempotencyKey'],
         [{ ...valid, extra: 'x' }, 'extra'],
@@ -124,6 +129,7 @@ describe('the airtime service endpoints', () => {
           error: expect.objectContaining({ code: 'INVALID_REQUEST', field }),
         });
         expect(JSON.stringify(answer.body)).not.toContain('12345');
+        expect(JSON.stringify(answer.body)).not.toMatch(/max_amount|phone_number|external_id/);
       }
       expect(await api.count('top_ups')).toBe(before);
     });

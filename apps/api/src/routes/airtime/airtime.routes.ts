@@ -12,6 +12,7 @@ import { requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { atCallbackRoutes } from '../callbacks/at-callbacks.routes';
 import type { ApiRouteOptions } from '../route-context';
+import { inAirtimeFieldNames } from './airtime-fields.mapper';
 import { AirtimeSendAnswer, AirtimeSendQuery, AirtimeServiceStatus } from './airtime-send.schema';
 
 const TAG = 'airtime service';
@@ -67,17 +68,22 @@ export const airtimeRoutes = async (app: FastifyInstance, options: ApiRouteOptio
     const query = decodeQuery(request.query);
     const principal = principalOf(request);
     const accountId = accountOf(query.accountId, principal.accountIds);
-    const submitted = await options.submitTopUp({
-      principal,
-      body: {
-        phone_number: `+${query.phone}`,
-        currency: query.currency,
-        max_amount: query.amount,
-        exact_amount: true,
-        ...(accountId === undefined ? {} : { account_id: accountId }),
-      },
-      idempotencyKey: query.idempotencyKey,
-    });
+    const submitted = await options
+      .submitTopUp({
+        principal,
+        body: {
+          phone_number: `+${query.phone}`,
+          currency: query.currency,
+          max_amount: query.amount,
+          exact_amount: true,
+          ...(accountId === undefined ? {} : { account_id: accountId }),
+        },
+        idempotencyKey: query.idempotencyKey,
+      })
+      .catch((error: unknown) => {
+        // errors name the parameters sent (amount, phone, ...), not the request fields they were mapped to
+        throw inAirtimeFieldNames(error);
+      });
     return {
       message:
         submitted.outcome === 'created'
