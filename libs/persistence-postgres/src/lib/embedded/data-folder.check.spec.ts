@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { firstFolderClosedToOthers } from './data-folder.check';
+import { firstFolderClosedToOthers, makeDataFolder } from './data-folder.check';
 
 describe('data folder reachable by other users', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'airtime-data-folder-'));
@@ -23,5 +23,20 @@ describe('data folder reachable by other users', () => {
     expect(await firstFolderClosedToOthers(path.join(closed, 'inner'))).toBe(closed);
     chmodSync(closed, 0o751);
     expect(await firstFolderClosedToOthers(path.join(closed, 'inner'))).toBe(path.join(closed, 'inner'));
+  });
+
+  it('makes missing folders above the data folder open to others (a fresh clone has no tmp/), the data folder closed', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const data = path.join(root, 'fresh', 'tmp', 'embedded-postgres');
+      await makeDataFolder(data);
+      expect(statSync(path.join(root, 'fresh')).mode & 0o777).toBe(0o755);
+      expect(statSync(path.join(root, 'fresh', 'tmp')).mode & 0o777).toBe(0o755);
+      expect(statSync(data).mode & 0o777).toBe(0o700);
+      chmodSync(data, 0o711);
+      expect(await firstFolderClosedToOthers(data)).toBeUndefined();
+    } finally {
+      process.umask(previous);
+    }
   });
 });

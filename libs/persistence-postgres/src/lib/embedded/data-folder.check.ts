@@ -2,7 +2,7 @@
 // PostgreSQL refuses to run as root, so as root the server runs as the
 // `postgres` user, which must be able to reach the folder through every
 // folder above it.
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -23,4 +23,17 @@ export const firstFolderClosedToOthers = async (folder: string): Promise<string 
     if ((info.mode & 0o001) === 0) return entry;
   }
   return undefined;
+};
+
+/**
+ * Makes the data folder and any missing folder above it: the ones above
+ * with mode 0755 (so the postgres user can pass through them when PostgreSQL
+ * runs as postgres under root; `mkdir -p` with one mode would close them
+ * all, e.g. a fresh clone's `tmp/`), the data folder itself with 0700.
+ * Folders that exist keep their mode.
+ */
+export const makeDataFolder = async (folder: string): Promise<void> => {
+  const absolute = path.resolve(folder);
+  await mkdir(path.dirname(absolute), { recursive: true, mode: 0o755 });
+  await mkdir(absolute, { recursive: true, mode: 0o700 });
 };

