@@ -21,10 +21,24 @@ const WHOLE: Readonly<Record<RequestPart, string>> = {
   headers: 'the headers',
 };
 
+/** A header as it is usually written (Node lowercases them): `idempotency-key` is `Idempotency-Key`. */
+const headerNameOf = (name: string): string =>
+  name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+
 /** The field a decode failure names first: its path, or the whole part. */
 const firstField = (part: RequestPart, error: ParseResult.ParseError): string => {
   const [first] = ParseResult.ArrayFormatter.formatErrorSync(error);
   return first === undefined || first.path.length === 0 ? WHOLE[part] : first.path.map(segmentOf).join('.');
+};
+
+/**
+ * A failure of the headers names the header by its usual name, in the
+ * reason too (whose formatter writes a name with a dash as `[key]`).
+ */
+const inHeaderNames = (failure: { readonly field: string; readonly reason: string }) => {
+  if (failure.field === WHOLE.headers) return failure;
+  const header = headerNameOf(failure.field);
+  return { field: header, reason: failure.reason.replaceAll(failure.field, header).replaceAll('[key]', header) };
 };
 
 /**
@@ -65,15 +79,13 @@ export const decodePart = <A, I>(
     onExcessProperty: options.excess ?? (part === 'body' || part === 'query' ? 'error' : 'ignore'),
   });
   return (input) =>
-    Either.mapLeft(
-      decode(input),
-      (error) =>
-        new InvalidRequest({
-          part,
-          field: describedOr((failed) => firstField(part, failed), error, WHOLE[part]),
-          reason: describedOr(describeParseError, error, 'does not have the expected shape (or is nested too deeply)'),
-        }),
-    );
+    Either.mapLeft(decode(input), (error) => {
+      const failure = {
+        field: describedOr((failed) => firstField(part, failed), error, WHOLE[part]),
+        reason: describedOr(describeParseError, error, 'does not have the expected shape (or is nested too deeply)'),
+      };
+      return new InvalidRequest({ part, ...(part === 'headers' ? inHeaderNames(failure) : failure) });
+    });
 };
 
 /** A decoder of one part of a request that throws InvalidRequest (for route handlers: the error handler answers it). */

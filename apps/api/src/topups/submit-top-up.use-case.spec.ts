@@ -74,7 +74,15 @@ describe('submitting a top-up (POST /v1/topups)', () => {
       Either.left(expect.objectContaining({ _tag: 'InvalidRequest', field: 'external_id' })),
     );
     expect(await submit({ principal, body: withoutKey })).toEqual(
-      Either.left(expect.objectContaining({ _tag: 'InvalidRequest', field: 'idempotency-key' })),
+      Either.left(expect.objectContaining({ _tag: 'InvalidRequest', field: 'Idempotency-Key' })),
+    );
+    // a key the request's rules refuse (over 40 characters) names the header it came in, or external_id from the body
+    const long = 'k'.repeat(41);
+    const refused = await submit({ principal, body: withoutKey, idempotencyKey: long });
+    expect(refused).toEqual(Either.left(expect.objectContaining({ field: 'Idempotency-Key' })));
+    expect(Either.isLeft(refused) ? String((refused.left as Error).message) : '').not.toContain('external_id');
+    expect(await submit({ principal, body: { ...withoutKey, external_id: long } })).toEqual(
+      Either.left(expect.objectContaining({ field: 'external_id' })),
     );
   });
 

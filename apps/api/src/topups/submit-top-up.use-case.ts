@@ -23,6 +23,7 @@ import {
 } from '@airtime/application';
 import type { TopUp } from '@airtime/domain';
 import { Effect, Either, Schema } from 'effect';
+import { withErrorFields } from '../http/error-fields.mapper';
 import { InvalidRequest } from '../http/http.errors';
 
 /** What POST /v1/topups was sent: the decoded body (external_id and account_id optional) and the header's key. */
@@ -48,6 +49,24 @@ export type SubmitTopUpError = InvalidRequest | CustomerAccountNotFound | Reques
 
 const textField = (body: Readonly<Record<string, unknown>>, field: string): unknown => body[field];
 
+/** How an error names the key when it came from the header (not from the body's external_id). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/**
+ * An error about `external_id` when the body did not give it (the key came
+ * from the Idempotency-Key header): it names the header, which is what the
+ * caller sent. Other errors are unchanged.
+ */
+const namingTheHeader = <E>(error: E): E => {
+  if (typeof error !== 'object' || error === null || !('field' in error) || error.field !== 'external_id') return error;
+  const reason = 'reason' in error && typeof error.reason === 'string' ? error.reason : undefined;
+  return withErrorFields(error, {
+    field: IDEMPOTENCY_KEY_HEADER,
+    ...('part' in error ? { part: 'headers' } : {}),
+    ...(reason === undefined ? {} : { reason: reason.replace(/\bexternal_id\b/g, IDEMPOTENCY_KEY_HEADER) }),
+  });
+};
+
 /** The idempotency key: the header, the body's external_id, or both when equal. */
 const externalIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, InvalidRequest> => {
   const fromBody = textField(submission.body, 'external_id');
@@ -62,7 +81,7 @@ const externalIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, Inval
     ? Effect.fail(
         new InvalidRequest({
           part: 'headers',
-          field: 'idempotency-key',
+          field: IDEMPOTENCY_KEY_HEADER,
           reason: 'an Idempotency-Key header or an external_id in the body is required',
         }),
       )
@@ -128,7 +147,11 @@ export const submitTopUp = (
     const externalId = yield* externalIdOf(submission);
     const accountId = yield* accountIdOf(submission);
     const input = { ...submission.body, external_id: externalId, account_id: accountId };
-    const result = yield* requestTopUp(input, rules);
+    const keyFromHeader =
+      submission.idempotencyKey !== undefined && textField(submission.body, 'external_id') === undefined;
+    const result = yield* requestTopUp(input, rules).pipe(
+      Effect.mapError((error) => (keyFromHeader ? namingTheHeader(error) : error)),
+    );
     if (result._tag === 'AlreadyProcessed') {
       // only a request carrying an inbox claim can answer this; the API's never does
       return yield* Effect.dieMessage('requestTopUp answered AlreadyProcessed without an inbox claim');

@@ -96,7 +96,34 @@ describe('the top-up routes', () => {
     expect(errorOf(differing)).toMatchObject({ code: 'INVALID_REQUEST', field: 'external_id' });
     const missing = await api.request('POST', '/v1/topups', { key, body: rest });
     expect(missing.status).toBe(400);
-    expect(errorOf(missing)).toMatchObject({ code: 'INVALID_REQUEST', field: 'idempotency-key' });
+    expect(errorOf(missing)).toMatchObject({ code: 'INVALID_REQUEST', field: 'Idempotency-Key' });
+  });
+
+  it('reads only a visible ASCII Idempotency-Key (Node reads header bytes as latin1) and names the header in its errors', async () => {
+    const { external_id: _externalId, ...rest } = request();
+    const before = await api.count('top_ups');
+    // "café" sent as latin1 bytes, a UTF-8 key as Node would read it ("cafÃ©"), a space, a tab
+    for (const value of ['caf\u00e9', 'caf\u00c3\u00a9', 'two words', 'tab\tkey']) {
+      const answer = await api.request('POST', '/v1/topups', {
+        key,
+        body: rest,
+        headers: { 'idempotency-key': value },
+      });
+      expect({ value, status: answer.status, error: errorOf(answer) }).toEqual({
+        value,
+        status: 400,
+        error: expect.objectContaining({ code: 'INVALID_REQUEST', field: 'Idempotency-Key' }),
+      });
+      expect(String(errorOf(answer)['message'])).not.toContain('external_id');
+    }
+    // a key the request's rules refuse (over 40 characters): the header is named, not external_id
+    const long = await api.request('POST', '/v1/topups', {
+      key,
+      body: rest,
+      headers: { 'idempotency-key': 'k'.repeat(41) },
+    });
+    expect({ status: long.status, field: errorOf(long)['field'] }).toEqual({ status: 400, field: 'Idempotency-Key' });
+    expect(await api.count('top_ups')).toBe(before);
   });
 
   it('needs account_id when the key has several accounts, and refuses one out of its scope as not found', async () => {

@@ -18,7 +18,7 @@ import {
   TopUpMetadata,
   transferLogFor,
 } from '@airtime/application';
-import { TRANSACTION_CLASSES } from '@airtime/domain';
+import { ruleViolation, TRANSACTION_CLASSES } from '@airtime/domain';
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../http/principal';
@@ -44,11 +44,30 @@ export const TopUpRequestBody = Schema.Struct({
   metadata: Schema.optional(TopUpMetadata.annotations({ jsonSchema: { type: 'object' } })),
 }).annotations({ identifier: 'TopUpRequest' });
 
-export const TopUpRequestHeaders = Schema.Struct({
-  'idempotency-key': Schema.optional(
-    Schema.String.annotations({ description: "the external id (your idempotency key), instead of the body's" }),
+const VISIBLE_ASCII = /^[!-~]+$/;
+
+/**
+ * The Idempotency-Key header: visible ASCII only (0x21-0x7E). Node reads a
+ * header's bytes as latin1, so a UTF-8 key would arrive mangled (and be
+ * stored so); such a key goes in the body's external_id instead.
+ */
+export const IdempotencyKeyHeader = Schema.String.pipe(
+  Schema.filter((text, _options, ast) =>
+    VISIBLE_ASCII.test(text)
+      ? true
+      : ruleViolation(
+          ast,
+          text,
+          'must be visible ASCII characters only (0x21-0x7E); a key of other characters goes in the body',
+        ),
   ),
+).annotations({
+  description:
+    "the external id (your idempotency key), instead of the body's: visible ASCII (0x21-0x7E), 1 to 40 characters",
+  jsonSchema: { pattern: VISIBLE_ASCII.source },
 });
+
+export const TopUpRequestHeaders = Schema.Struct({ 'idempotency-key': Schema.optional(IdempotencyKeyHeader) });
 
 export const TopUpParams = Schema.Struct({ id: TopUpIdField });
 
