@@ -27,12 +27,13 @@ import {
   type LedgerAccount,
   type LedgerStore,
   type PersistenceFailure,
+  type UnitOfWork,
 } from '@airtime/domain';
 import { Effect } from 'effect';
 import type { AdminCommand } from './admin-arguments.input';
 
 /** Every port the admin commands use. */
-export type AdminServices = AccountDirectory | ApiKeyStore | LedgerStore | IdGenerator | Clock;
+export type AdminServices = AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock;
 
 /** A command to run (not help). */
 export type AdminAction = Exclude<AdminCommand, { readonly kind: 'help' }>;

@@ -95,6 +95,25 @@ describe('npm run admin', () => {
       'seed-1',
     );
     expect(again.stdout).toContain('deposit id seed-1 was already recorded: nothing added');
+    // the same deposit id in another currency is refused, and opens no ledger account (one unit of work)
+    const conflicting = await run(
+      'account',
+      'deposit',
+      '--id',
+      'acme',
+      '--currency',
+      'KES',
+      '--amount',
+      '250.00',
+      '--deposit-id',
+      'seed-1',
+    );
+    expect(conflicting.code).toBe(3);
+    expect(
+      await database.dataSource.query(
+        `SELECT currency FROM ledger_accounts WHERE account_id = 'acme' ORDER BY currency`,
+      ),
+    ).toEqual([{ currency: 'USD' }]);
     const made = await run('account', 'deposit', '--id', 'acme', '--currency', 'USD', '--amount', '10');
     expect(made.stdout).toMatch(/under deposit id admin-deposit-[0-9a-f-]{36}\n/);
 

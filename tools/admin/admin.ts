@@ -12,6 +12,7 @@ import {
   makeDataSource,
   pendingMigrations,
   redactUrl,
+  unitOfWorkLayer,
 } from '@airtime/persistence-postgres';
 import { makeScaledClock, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { Effect, Either, Layer } from 'effect';
@@ -40,6 +41,7 @@ const adminLayer = (dataSource: DataSource) =>
     accountDirectoryLayer(dataSource),
     apiKeyStoreLayer(dataSource),
     ledgerStoreLayer(dataSource),
+    unitOfWorkLayer(dataSource),
     uuidIdGeneratorLayer(),
     scaledClockLayer(makeScaledClock({ scale: 1 })),
   );

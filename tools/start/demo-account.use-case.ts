@@ -15,7 +15,7 @@ import {
   type RevokeApiKeyError,
   revokeApiKey,
 } from '@airtime/application';
-import { type Clock, formatMoney, type IdGenerator, type LedgerStore, money } from '@airtime/domain';
+import { type Clock, formatMoney, type IdGenerator, type LedgerStore, money, type UnitOfWork } from '@airtime/domain';
 import { Effect, Option } from 'effect';
 
 export const DEMO_ACCOUNT = {
@@ -58,7 +58,7 @@ export type DemoAccountError = OpenCustomerAccountError | DepositFundsError | Is
 export const prepareDemoAccount = (): Effect.Effect<
   DemoAccount,
   DemoAccountError,
-  AccountDirectory | ApiKeyStore | LedgerStore | IdGenerator | Clock
+  AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock
 > =>
   Effect.gen(function* () {
     const opened = yield* openCustomerAccount({ id: DEMO_ACCOUNT.id, name: DEMO_ACCOUNT.name }).pipe(

@@ -44,6 +44,17 @@ describe('depositFunds', () => {
     ).toEqual(Either.left(expect.objectContaining({ _tag: 'IdempotencyConflict' })));
   });
 
+  it('opens no ledger account for a refused deposit (one unit of work)', async () => {
+    const world = await setUp();
+    await world.run(depositFunds({ accountId: 'team-a', currency: 'USD', amount: '10', depositId: 'wire-1' }));
+    expect(
+      await world.runEither(depositFunds({ accountId: 'team-a', currency: 'KES', amount: '10', depositId: 'wire-1' })),
+    ).toEqual(Either.left(expect.objectContaining({ _tag: 'IdempotencyConflict' })));
+    expect([...world.database.tables().ledger.accounts.values()].map((account) => account.currency.code)).toEqual([
+      'USD',
+    ]);
+  });
+
   it('refuses an account not in the directory, opening nothing', async () => {
     const world = await setUp();
     expect(

@@ -1,12 +1,14 @@
 // Deposit funds on a customer account through the domain's LedgerStore:
 // its ledger account in the currency is opened (no credit limit) when
-// missing, and the deposit is idempotent by its deposit id.
+// missing, and the deposit is idempotent by its deposit id. Both happen in
+// one unit of work: a refused deposit opens nothing.
 import {
   type JournalEntry,
   type LedgerAccount,
   type LedgerError,
   LedgerStore,
   type PersistenceFailure,
+  UnitOfWork,
 } from '@airtime/domain';
 import { Effect } from 'effect';
 import type { CustomerAccountNotFound, InvalidInput } from '../api-access/api-access.errors';
@@ -32,26 +34,32 @@ export type DepositFundsError = InvalidInput | CustomerAccountNotFound | LedgerE
  * Decodes `DepositFundsInput` (`InvalidInput` for a field, an unknown
  * currency, an amount that is zero or not exact in the currency), checks
  * the account is in the directory (`CustomerAccountNotFound`), opens its
- * ledger account in the currency when missing, and deposits. A deposit id
- * recorded with another account or amount is the ledger's
+ * ledger account in the currency when missing, and deposits, both in one
+ * `UnitOfWork` (a refused deposit leaves no new ledger account). A deposit
+ * id recorded with another account or amount is the ledger's
  * `IdempotencyConflict`.
  */
 export const depositFunds = (
   input: unknown,
-): Effect.Effect<DepositedFunds, DepositFundsError, AccountDirectory | LedgerStore> =>
+): Effect.Effect<DepositedFunds, DepositFundsError, AccountDirectory | LedgerStore | UnitOfWork> =>
   Effect.gen(function* () {
     const decoded = yield* decodeInput(DepositFundsInput)(input);
     const currency = yield* checkCurrencyField('currency', decoded.currency);
     const amount = yield* checkAmountField('amount', decoded.amount, currency, { positive: true });
     yield* directoryAccount(decoded.accountId);
-    yield* ensureLedgerAccount(decoded.accountId, currency);
     const ledger = yield* LedgerStore;
-    const movement = yield* ledger.deposit({
-      accountId: decoded.accountId,
-      currency,
-      depositId: decoded.depositId,
-      amountMinor: amount.amountMinor,
-    });
-    const account = yield* ledger.account(decoded.accountId, currency.code);
-    return { deposited: movement.applied, entry: movement.entry, account };
+    const unitOfWork = yield* UnitOfWork;
+    return yield* unitOfWork.transactionally(
+      Effect.gen(function* () {
+        yield* ensureLedgerAccount(decoded.accountId, currency);
+        const movement = yield* ledger.deposit({
+          accountId: decoded.accountId,
+          currency,
+          depositId: decoded.depositId,
+          amountMinor: amount.amountMinor,
+        });
+        const account = yield* ledger.account(decoded.accountId, currency.code);
+        return { deposited: movement.applied, entry: movement.entry, account };
+      }),
+    );
   });
