@@ -2,12 +2,15 @@
 // platform runtime's layers and the API's own ports), and the HTTP server
 // built on it, listening on API_HOST:API_PORT. Closing the server stops
 // accepting connections and lets the requests in flight finish (at most
-// API_SHUTDOWN_TIMEOUT_MS, then their connections are closed); the runtime
-// is disposed after it (see CLOSE_ORDER).
+// API_SHUTDOWN_TIMEOUT_MS, then their connections are closed), and waits
+// (within the same time) for the use cases still running, also those of
+// requests whose client went away; the runtime is disposed after it (see
+// CLOSE_ORDER), then the database.
 import type { FastifyInstance } from 'fastify';
 import { ContainerModule } from 'inversify';
 import type { AddressInfo } from 'node:net';
 import { buildApiServer } from '../http/api.server';
+import { useCasesSettled } from '../http/run-use-case';
 import type { ReadinessCheck } from '../routes/health.routes';
 import { makeApiRuntime } from './runtime';
 import { TOKENS } from './tokens';
@@ -52,8 +55,9 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
       .toDynamicValue(async (context) => {
         const config = context.get(TOKENS.config);
         const dataSource = await context.getAsync(TOKENS.dataSource);
+        const runtime = await context.getAsync(TOKENS.runtime);
         const app = await buildApiServer({
-          runtime: await context.getAsync(TOKENS.runtime),
+          runtime,
           http: config.http,
           logger: context.get(TOKENS.logger),
           metrics: context.get(TOKENS.metrics),
@@ -83,9 +87,12 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
             closing ??= (async () => {
               // a keep-alive connection whose request finishes while closing is closed as soon as it is idle
               const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+              const deadline = Date.now() + config.http.shutdownTimeoutMs;
               const timer = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownTimeoutMs);
               try {
                 await app.close();
+                // a request whose client went away still runs: its unit of work ends before the database closes
+                await useCasesSettled(runtime, deadline - Date.now());
               } finally {
                 clearInterval(sweep);
                 clearTimeout(timer);

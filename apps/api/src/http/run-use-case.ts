@@ -2,6 +2,10 @@
 // its value, or its failure thrown for the server's error handler to answer
 // through the one error table; a defect (a bug, an interruption) is thrown
 // as UseCaseDefect, answered 500 INTERNAL with no details and logged.
+// Every run is counted per runtime until it settles, so that shutting down
+// waits for the use cases in flight (`useCasesSettled`) before the runtime
+// and the database go: closing the HTTP server only waits for connections,
+// and a request whose client went away still runs its unit of work.
 import { Cause, type Effect, Exit, type ManagedRuntime, Option } from 'effect';
 import type { ApiError } from './api-errors.table';
 
@@ -13,6 +17,35 @@ export class UseCaseDefect extends Error {
   }
 }
 
+/** The runs in flight of each runtime. */
+const inFlight = new WeakMap<object, Set<Promise<unknown>>>();
+
+/**
+ * Resolves once every use case run through `runtime` (by runUseCase) has
+ * settled, or after `timeoutMs`, with how many were still running (0: all
+ * settled). Never rejects.
+ */
+export const useCasesSettled = async (runtime: object, timeoutMs: number): Promise<number> => {
+  const running = inFlight.get(runtime);
+  if (running === undefined || running.size === 0) return 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, timeoutMs));
+  });
+  try {
+    while (running.size > 0) {
+      const settled = await Promise.race([
+        Promise.allSettled([...running]).then(() => true),
+        expired.then(() => false),
+      ]);
+      if (!settled) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return running.size;
+};
+
 /**
  * Runs `program` through `runtime`: resolves with its value; rejects with its
  * failure (an ApiError, answered by the table) or with a UseCaseDefect.
@@ -21,7 +54,19 @@ export const runUseCase = async <A, E extends ApiError, R>(
   runtime: ManagedRuntime.ManagedRuntime<R, never>,
   program: Effect.Effect<A, E, R>,
 ): Promise<A> => {
-  const exit = await runtime.runPromiseExit(program);
+  const run = runtime.runPromiseExit(program);
+  let running = inFlight.get(runtime);
+  if (running === undefined) {
+    running = new Set();
+    inFlight.set(runtime, running);
+  }
+  running.add(run);
+  let exit: Exit.Exit<A, E>;
+  try {
+    exit = await run;
+  } finally {
+    running.delete(run);
+  }
   if (Exit.isSuccess(exit)) return exit.value;
   const failure = Cause.failureOption(exit.cause);
   if (Option.isSome(failure)) throw failure.value;
