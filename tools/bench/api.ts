@@ -31,7 +31,7 @@ import { createTestDatabase, type TestDatabase } from '@airtime/persistence-post
 import { silentLogger } from '@airtime/platform-runtime/testing';
 import autocannon from 'autocannon';
 import { Either } from 'effect';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 // the benchmark runs the API as its main.ts does (one copy of the composition); tools may not import an app
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { type ApiApp, startApiApp } from '../../apps/api/src/api-app.runner';
@@ -148,7 +148,7 @@ const measure = async (target: Target, db: TestDatabase | undefined): Promise<Fi
 const startBareServer = async (config: ApiConfig): Promise<FastifyInstance> => {
   const bare = Fastify({
     bodyLimit: config.http.bodyLimitBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
