@@ -6,6 +6,7 @@
 import { LookupPhoneInput, lookupPhone, productsForPhone } from '@airtime/application';
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
+import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
 import { requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
@@ -13,15 +14,13 @@ import { LookupView, ProductsView } from '../../views/catalogue-view.schema';
 import { lookupView, productsView } from '../../views/catalogue-view.mapper';
 import type { ApiRouteOptions } from '../route-context';
 
-/** A number from a query string: a leading space before digits is the `+` a form encoding turned into one. */
-const PhoneFromQuery = Schema.transform(LookupPhoneInput.fields.phone, Schema.String, {
-  strict: true,
-  decode: (text) => text.replace(/^ (?=[0-9])/, '+'),
-  encode: (text) => text,
-}).annotations({ description: 'E.164 (+639171234567, written %2B63... in a URL) or international digits' });
+/** A number in a query string (a bare `+` before its digits is taken back: see withPlusRestored). */
+const PhoneInQuery = LookupPhoneInput.fields.phone.annotations({
+  description: 'E.164 (+639171234567, written %2B63... in a URL) or international digits',
+});
 
 export const LookupParams = Schema.Struct({ phone: LookupPhoneInput.fields.phone });
-export const ProductsQuery = Schema.Struct({ phone: PhoneFromQuery });
+export const ProductsQuery = Schema.Struct({ phone: PhoneInQuery });
 
 const decodeLookupParams = requirePart(LookupParams, 'path');
 const decodeProductsQuery = requirePart(ProductsQuery, 'query');
@@ -60,7 +59,7 @@ export const catalogueRoutes = async (app: FastifyInstance, options: ApiRouteOpt
   });
 
   app.get('/products', { schema: productsSchema }, async (request) => {
-    const { phone } = decodeProductsQuery(request.query);
+    const { phone } = decodeProductsQuery(withPlusRestored(request.query, { phone: PLUS_READ_AS_SPACE.phoneStart }));
     return productsView(await runUseCase(options.runtime, productsForPhone(phone)));
   });
 };

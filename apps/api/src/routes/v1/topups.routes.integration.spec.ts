@@ -220,6 +220,15 @@ describe('the top-up routes', () => {
     const today = new Date().toISOString().slice(0, 10);
     const byDay = await api.request('GET', `/v1/topups?from=${today}&to=${today}&per_page=100`, { key });
     expect((byDay.body as Json[]).map((item) => item['id'])).toContain(created['id']);
+    // a time's UTC offset written with an unencoded + (read as a space by the query string) is taken back
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const byOffset = await api.request(
+      'GET',
+      `/v1/topups?from=${today}T00:00:00+14:00&to=${tomorrow}T12:00:00+00:00&per_page=100`,
+      { key },
+    );
+    expect(byOffset.status).toBe(200);
+    expect((byOffset.body as Json[]).map((item) => item['id'])).toContain(created['id']);
   });
 
   it('refuses bad ids, filters and pages with 400 naming the parameter', async () => {

@@ -22,6 +22,7 @@ import { ruleViolation, TRANSACTION_CLASSES } from '@airtime/domain';
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../http/principal';
+import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
 import { requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
@@ -89,6 +90,8 @@ const decodeBody = requirePart(TopUpRequestBody, 'body');
 const decodeHeaders = requirePart(TopUpRequestHeaders, 'headers');
 const decodeParams = requirePart(TopUpParams, 'path');
 const decodeListQuery = requirePart(ListTopUpsQuery, 'query');
+/** `from` and `to` take back a `+` of their UTC offset read as a space (`...T10:00:00+05:30` unencoded). */
+const TIME_PARAMETERS = { from: PLUS_READ_AS_SPACE.utcOffset, to: PLUS_READ_AS_SPACE.utcOffset };
 
 const requestSchema = fastifySchemaOf({
   summary: 'Request a top-up',
@@ -116,7 +119,8 @@ const requestSchema = fastifySchemaOf({
 const listSchema = fastifySchemaOf({
   summary: 'List your top-ups',
   description:
-    'Newest first, paginated (page, per_page up to 100); filters: account, external id, status class, creation time (from, to inclusive).',
+    'Newest first, paginated (page, per_page up to 100); filters: account, external id, status class, creation time ' +
+    '(from, to inclusive; a time with a UTC offset may write its + unencoded).',
   tags: TAGS,
   query: ListTopUpsQuery,
   answers: { 200: { description: 'one page of top-ups', body: Schema.Array(TopUpView), headers: PAGINATION_HEADERS } },
@@ -174,7 +178,7 @@ export const topUpRoutes = async (app: FastifyInstance, options: ApiRouteOptions
   });
 
   app.get('/topups', { schema: listSchema }, async (request, reply) => {
-    const query = decodeListQuery(request.query);
+    const query = decodeListQuery(withPlusRestored(request.query, TIME_PARAMETERS));
     const paged = await runUseCase(
       runtime,
       listTopUps({
