@@ -124,6 +124,7 @@ export {
   type WorkerServices,
   type WorkerRuntime,
   type WorkerLoopSettings,
+  type WorkerLoopChoice,
   type WorkerSchedulerOptions,
   runtimeTask,
   deliverCallbacksOptionsOf,

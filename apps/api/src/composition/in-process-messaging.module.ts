@@ -7,7 +7,9 @@
 // HTTP server and the runtime, see CLOSE_ORDER); the workers are stopped
 // before all of them (closeFirst). NOT durable: the commands waiting in the
 // bus are lost on a crash, their top-ups committed; the stalled-top-up
-// recovery sends them.
+// recovery sends them. The bus's EventPublisher has no subscriber, so the
+// workers do not relay the outbox onto it (workers.module.ts): the topup.*
+// events stay unsent in the outbox until a relay on RabbitMQ publishes them.
 import { type InProcessBus, makeInProcessBus } from '@airtime/messaging-in-process';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { TOKENS } from './tokens';

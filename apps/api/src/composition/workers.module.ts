@@ -3,7 +3,11 @@
 // the outbox relay, the callers' callbacks) of @airtime/platform-runtime,
 // run through the API's runtime, fed by the transport's command runner:
 // RabbitMQ's consumer runner on the commands queue (with its retry queue,
-// as apps/consumer does), or the in-process bus's runner. Resolving the
+// as apps/consumer does), or the in-process bus's runner. On the in-process
+// bus the outbox relay does not run: the bus has no subscriber, so relaying
+// would mark the topup.* events sent and lose them; they stay in the outbox
+// for a relay on RabbitMQ (the consumer, or a later start with AMQP_URL).
+// Resolving the
 // binding starts them (once the HTTP server listens: startAfter); they are
 // stopped before everything else (closeFirst), letting the commands in
 // flight finish within API_SHUTDOWN_TIMEOUT_MS.
@@ -60,6 +64,8 @@ export const workersModule = (): ContainerModule =>
           logger,
           metrics: context.get(TOKENS.metrics),
           commandRunner: await commandRunnerOf(context),
+          // the in-process bus has no subscriber: its events stay in the outbox for a RabbitMQ relay
+          relayOutbox: config.transport !== 'in-process',
         });
         await workers.start();
         logger.info({ transport: config.transport, consumer: config.runtime.consumerName }, 'workers started');

@@ -61,6 +61,8 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           settings: config,
           logger,
           metrics: context.get(TOKENS.metrics),
+          // the events go to RabbitMQ: the relay publishes the outbox there
+          relayOutbox: true,
           commandRunner: (handler) =>
             makeConsumerRunner({
               connection,

@@ -50,12 +50,11 @@ const handRunner = (journal: string[], startFailure?: ConsumerStartFailed) => {
   return { runner, deliver };
 };
 
-const setUp = (startFailure?: ConsumerStartFailed) => {
+const setUp = (startFailure?: ConsumerStartFailed, relayOutbox = true) => {
   const world = inMemoryLayers({ products: sampleCatalogue });
   // the app's runtime: the in-memory stores, and an event publisher and a callback sender at the edge
-  const runtime = ManagedRuntime.make(
-    Layer.mergeAll(world.layer, makeRelayEventPublisher().layer, makeRelayCallbackSender().layer),
-  );
+  const publisher = makeRelayEventPublisher();
+  const runtime = ManagedRuntime.make(Layer.mergeAll(world.layer, publisher.layer, makeRelayCallbackSender().layer));
   const { logger, lines } = makeRecordingLogger('debug');
   const metrics = makePlatformMetrics({ processMetrics: false });
   const journal: string[] = [];
@@ -66,8 +65,9 @@ const setUp = (startFailure?: ConsumerStartFailed) => {
     logger,
     metrics,
     commandRunner: source.runner,
+    relayOutbox,
   });
-  return { world, runtime, lines, metrics, journal, workers, deliver: source.deliver };
+  return { world, runtime, lines, metrics, journal, workers, publisher, deliver: source.deliver };
 };
 
 describe('the top-up workers', () => {
@@ -93,6 +93,23 @@ describe('the top-up workers', () => {
     expect(lines.map((line) => line['msg'])).toEqual(
       expect.arrayContaining(['scheduler started', 'top-up command handled', 'scheduler stopped']),
     );
+    await runtime.dispose();
+  });
+
+  it('leave the outbox unsent, published nowhere, without the relay (the in-process bus: no subscriber)', async () => {
+    const { world, runtime, metrics, workers, publisher, deliver } = setUp(undefined, false);
+    await world.run(fundAccount('account-1', 'USD', 100_000n));
+    await workers.start();
+    const body = Buffer.from(JSON.stringify({ version: 1, ...sampleRequestInput() }), 'utf8');
+    expect(await deliver({ body, messageId: 'bus-1', deliveryCount: 0 })).toEqual(ConsumeDecision.Ack());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ticks = (await metrics.schedulerTicks.get()).values.map((value) => value.labels['task']);
+    expect(new Set(ticks)).toEqual(new Set(['retryDueTopUps', 'recoverStalledTopUps', 'deliverCallbacks']));
+    expect(publisher.calls()).toBe(0);
+    const outbox = world.database.tables().outbox;
+    expect(outbox.length).toBeGreaterThan(0);
+    expect(outbox.every((record) => record.sentAt === undefined)).toBe(true);
+    expect(await workers.stop(1_000)).toEqual({ unfinished: 0 });
     await runtime.dispose();
   });
 

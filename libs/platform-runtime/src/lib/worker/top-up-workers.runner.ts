@@ -3,7 +3,8 @@
 // in-process bus's), and the scheduler's loops (due retries, stalled
 // top-ups, the outbox relay, the callers' callbacks). The consumer runs
 // them on RabbitMQ; the API's embedded first run runs them on the
-// in-process bus, beside its routes, through the same runtime.
+// in-process bus, beside its routes, through the same runtime, without the
+// outbox relay (the events wait in the outbox for a RabbitMQ relay).
 import { Effect } from 'effect';
 import type { RuntimeSettings } from '../config/runtime.config';
 import type { PlatformLogger } from '../observability/logger';
@@ -21,6 +22,12 @@ export interface TopUpWorkersOptions {
   readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters' | 'schedulerTicks' | 'schedulerItems'>;
   /** Builds the runner that hands the commands to the handler (the transport is the app's choice). */
   readonly commandRunner: CommandRunnerFactory;
+  /**
+   * Whether the outbox relay loop runs: true when the app's EventPublisher is
+   * RabbitMQ's; false on the in-process bus (no subscriber: the events stay
+   * in the outbox for a RabbitMQ relay instead of being marked sent and lost).
+   */
+  readonly relayOutbox: boolean;
 }
 
 export interface TopUpWorkers {
@@ -50,7 +57,7 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
     metrics,
   });
   const runner = options.commandRunner(handler);
-  const scheduler = makeWorkerScheduler({ runtime, settings, logger, metrics });
+  const scheduler = makeWorkerScheduler({ runtime, settings, logger, metrics, relayOutbox: options.relayOutbox });
   let stopping: Promise<{ readonly unfinished: number }> | undefined;
   return {
     handler,

@@ -91,15 +91,34 @@ export const topUpLoopOptionsOf = (
 /** The settings the loops read. */
 export type WorkerLoopSettings = Pick<RuntimeSettings, 'scheduler' | 'callbackTimeoutMs' | 'clockScale'>;
 
-/** The four loops: retryDueTopUps, recoverStalledTopUps, relayOutbox, deliverCallbacks (in that order). */
-export const workerTasks = (runtime: WorkerRuntime, settings: WorkerLoopSettings): readonly ScheduledTask[] => {
+/** Which loops run beside the ones every worker runs. */
+export interface WorkerLoopChoice {
+  /**
+   * Whether the outbox relay runs: true only when the app's EventPublisher
+   * delivers the events somewhere durable (RabbitMQ). False on the in-process
+   * bus, which has no subscriber: relaying there would mark the topup.*
+   * events sent and lose them; left unsent, they wait in the outbox for a
+   * relay on RabbitMQ (the consumer, or a later start with AMQP_URL).
+   */
+  readonly relayOutbox: boolean;
+}
+
+/**
+ * The loops: retryDueTopUps, recoverStalledTopUps, relayOutbox (only when
+ * `choice.relayOutbox`), deliverCallbacks (in that order).
+ */
+export const workerTasks = (
+  runtime: WorkerRuntime,
+  settings: WorkerLoopSettings,
+  choice: WorkerLoopChoice,
+): readonly ScheduledTask[] => {
   const { batchSize } = settings.scheduler;
   const callbacks = deliverCallbacksOptionsOf(settings);
   const topUpLoops = topUpLoopOptionsOf(settings);
   return [
     runtimeTask(runtime, 'retryDueTopUps', () => retryDueTopUps(topUpLoops.retryDue)),
     runtimeTask(runtime, 'recoverStalledTopUps', () => recoverStalledTopUps(topUpLoops.recoverStalled)),
-    runtimeTask(runtime, 'relayOutbox', () => relayOutbox({ batchSize })),
+    ...(choice.relayOutbox ? [runtimeTask(runtime, 'relayOutbox', () => relayOutbox({ batchSize }))] : []),
     runtimeTask(runtime, 'deliverCallbacks', () => Effect.map(deliverCallbacks(callbacks), (report) => report.claimed)),
   ];
 };
@@ -109,7 +128,9 @@ export interface WorkerSchedulerOptions {
   readonly settings: WorkerLoopSettings;
   readonly logger: SchedulerLogger;
   readonly metrics: Pick<PlatformMetrics, 'schedulerTicks' | 'schedulerItems'>;
-  /** The loops (default `workerTasks(runtime, settings)`). */
+  /** Whether the outbox relay runs (see WorkerLoopChoice). */
+  readonly relayOutbox: boolean;
+  /** The loops (default `workerTasks(runtime, settings, options)`). */
   readonly tasks?: readonly ScheduledTask[] | undefined;
 }
 
@@ -133,6 +154,6 @@ export const makeWorkerScheduler = (options: WorkerSchedulerOptions): Scheduler 
       metrics.schedulerTicks.inc({ task: name, outcome: 'ok' });
       metrics.schedulerItems.inc({ task: name }, outcome.handled);
     },
-    tasks: options.tasks ?? workerTasks(options.runtime, settings),
+    tasks: options.tasks ?? workerTasks(options.runtime, settings, options),
   });
 };
