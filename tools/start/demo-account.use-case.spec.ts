@@ -1,10 +1,11 @@
 // The demo account over the application's in-memory ports: opened and
 // funded once over many starts, a new key each start with the earlier
-// starts' keys revoked, keys made by others left alone.
+// starts' keys revoked, keys made by others left alone; an account with
+// the id npm start did not open is refused, untouched.
 import { authenticateApiKey, issueApiKey, openCustomerAccount } from '@airtime/application';
 import { inMemoryLayers } from '@airtime/application/testing';
 import { Either } from 'effect';
-import { DEMO_ACCOUNT, prepareDemoAccount } from './demo-account.use-case';
+import { DEMO_ACCOUNT, DEMO_ACCOUNT_ID_MAX_LENGTH, depositIdOf, prepareDemoAccount } from './demo-account.use-case';
 
 describe('prepareDemoAccount', () => {
   it('opens and funds the account once, and makes a new key each start, revoking the last', async () => {
@@ -38,9 +39,28 @@ describe('prepareDemoAccount', () => {
     expect(third).toMatchObject({ deposited: false, revokedKeys: 1 });
   });
 
-  it('uses an account demo opened under another name as it is', async () => {
+  it('touches nothing of an account demo npm start did not open (another name): DemoAccountTaken', async () => {
     const world = inMemoryLayers();
     await world.run(openCustomerAccount({ id: DEMO_ACCOUNT.id, name: 'Opened by hand' }));
-    expect(await world.run(prepareDemoAccount())).toMatchObject({ opened: false, deposited: true });
+    const before = world.database.tables();
+    expect(await world.runEither(prepareDemoAccount())).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'DemoAccountTaken', code: 'DEMO_ACCOUNT_TAKEN' })),
+    );
+    const after = world.database.tables();
+    expect(after.ledger.accounts.size).toBe(0);
+    expect(after.ledger.deposits.size).toBe(0);
+    expect(after.apiKeys).toEqual(before.apiKeys);
+    expect(after.apiKeys.size).toBe(0);
+    expect(Either.isLeft(await world.runEither(prepareDemoAccount()))).toBe(true);
+  });
+
+  it('prepares another id (START_DEMO_ACCOUNT) as its own, with a deposit id of its own', async () => {
+    const world = inMemoryLayers();
+    await world.run(openCustomerAccount({ id: DEMO_ACCOUNT.id, name: 'Opened by hand' }));
+    const first = await world.run(prepareDemoAccount('demo-2'));
+    expect(first).toMatchObject({ accountId: 'demo-2', opened: true, deposited: true, available: '1000.00' });
+    expect(await world.run(prepareDemoAccount('demo-2'))).toMatchObject({ opened: false, deposited: false });
+    expect([...world.database.tables().ledger.deposits.keys()]).toEqual([depositIdOf('demo-2')]);
+    expect(depositIdOf('d'.repeat(DEMO_ACCOUNT_ID_MAX_LENGTH)).length).toBeLessThanOrEqual(100);
   });
 });

@@ -1,8 +1,10 @@
 // The demo account of `npm start`, through the application's admin use
-// cases: the account `demo` in the directory, funded USD 1,000.00 once
-// (a fixed deposit id: a second start adds nothing), and a fresh API key
-// for it on every start (label `npm start`), the keys earlier starts made
-// being revoked, so that only the key printed last works.
+// cases: the account `demo` (START_DEMO_ACCOUNT) in the directory, funded
+// USD 1,000.00 once (a fixed deposit id: a second start adds nothing), and
+// a fresh API key for it on every start (label `npm start`), the keys
+// earlier starts made being revoked, so that only the key printed last
+// works. An account with that id that npm start did not open (another
+// name) is left alone: the start stops, asking for another id.
 import {
   AccountDirectory,
   ApiKeyStore,
@@ -17,6 +19,7 @@ import {
 } from '@airtime/application';
 import { type Clock, formatMoney, type IdGenerator, type LedgerStore, money, type UnitOfWork } from '@airtime/domain';
 import { Effect, Option } from 'effect';
+import { DemoAccountTaken } from './demo-account.errors';
 
 export const DEMO_ACCOUNT = {
   id: 'demo',
@@ -26,6 +29,13 @@ export const DEMO_ACCOUNT = {
   /** The deposit id of the first start (the same as the consumer-era `npm start`'s: its deposit counts). */
   depositId: 'start-demo-usd-1',
 } as const;
+
+/** The longest START_DEMO_ACCOUNT: its deposit id (`depositIdOf`) stays within the 100 characters of a deposit id. */
+export const DEMO_ACCOUNT_ID_MAX_LENGTH = 80;
+
+/** The deposit id of the demo account `accountId`: DEMO_ACCOUNT.depositId for `demo`, else with the id appended. */
+export const depositIdOf = (accountId: string): string =>
+  accountId === DEMO_ACCOUNT.id ? DEMO_ACCOUNT.depositId : `${DEMO_ACCOUNT.depositId}:${accountId}`;
 
 /** The label of the keys `npm start` makes (earlier ones with it are revoked). */
 export const START_KEY_LABEL = 'npm start';
@@ -48,42 +58,52 @@ export interface DemoAccount {
   readonly revokedKeys: number;
 }
 
-export type DemoAccountError = OpenCustomerAccountError | DepositFundsError | IssueApiKeyError | RevokeApiKeyError;
+export type DemoAccountError =
+  OpenCustomerAccountError | DepositFundsError | IssueApiKeyError | RevokeApiKeyError | DemoAccountTaken;
 
 /**
- * Opens (once) and funds (once) the demo account, issues a new key for it
- * and revokes the earlier `npm start` keys that are still valid. An account
- * `demo` opened by someone else under another name is used as it is.
+ * Opens (once) and funds (once) the demo account `accountId` (1..80
+ * characters, the account id rule; default `demo`), issues a new key for it
+ * and revokes the earlier `npm start` keys that are still valid. The account
+ * is npm start's own when this or an earlier start opened it (its name is
+ * DEMO_ACCOUNT.name); an account with that id under another name fails with
+ * `DemoAccountTaken`, nothing funded, no key issued or revoked.
  */
-export const prepareDemoAccount = (): Effect.Effect<
+export const prepareDemoAccount = (
+  accountId: string = DEMO_ACCOUNT.id,
+): Effect.Effect<
   DemoAccount,
   DemoAccountError,
   AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock
 > =>
   Effect.gen(function* () {
-    const opened = yield* openCustomerAccount({ id: DEMO_ACCOUNT.id, name: DEMO_ACCOUNT.name }).pipe(
+    const opened = yield* openCustomerAccount({ id: accountId, name: DEMO_ACCOUNT.name }).pipe(
       Effect.map((result) => result.created),
       Effect.catchTag('AccountAlreadyExists', () =>
         Effect.flatMap(AccountDirectory, (directory) =>
-          Effect.map(directory.find(DEMO_ACCOUNT.id), (found) => Option.isNone(found)),
+          Effect.flatMap(directory.find(accountId), (found) =>
+            Option.isSome(found) && found.value.name === DEMO_ACCOUNT.name
+              ? Effect.succeed(false)
+              : Effect.fail(new DemoAccountTaken()),
+          ),
         ),
       ),
     );
     const deposit = yield* depositFunds({
-      accountId: DEMO_ACCOUNT.id,
+      accountId,
       currency: DEMO_ACCOUNT.currency,
       amount: DEMO_ACCOUNT.amount,
-      depositId: DEMO_ACCOUNT.depositId,
+      depositId: depositIdOf(accountId),
     });
-    const issued = yield* issueApiKey({ label: START_KEY_LABEL, accountIds: [DEMO_ACCOUNT.id] });
-    const keys = yield* Effect.flatMap(ApiKeyStore, (store) => store.listFor(DEMO_ACCOUNT.id));
+    const issued = yield* issueApiKey({ label: START_KEY_LABEL, accountIds: [accountId] });
+    const keys = yield* Effect.flatMap(ApiKeyStore, (store) => store.listFor(accountId));
     const stale = keys.filter(
       (key) => key.label === START_KEY_LABEL && key.revokedAt === undefined && key.id !== issued.apiKey.id,
     );
     yield* Effect.forEach(stale, (key) => revokeApiKey(key.id), { discard: true });
     const { currency } = deposit.account;
     return {
-      accountId: DEMO_ACCOUNT.id,
+      accountId,
       currency: currency.code,
       opened,
       deposited: deposit.deposited,

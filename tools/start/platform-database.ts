@@ -53,11 +53,15 @@ const startEmbedded = async (dataDir: string, say: Say) => {
 /**
  * Opens the database (`DATABASE_URL`, else the embedded server on
  * `dataDir`), applies the migrations (under PostgreSQL's advisory lock) and
- * prepares the demo account; closes its own connections.
+ * prepares the demo account `demoAccountId` (rejecting with one line asking
+ * for another id when that account is not npm start's own); closes its own
+ * connections.
  */
 export const preparePlatformDatabase = async (options: {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** The demo account's id (START_DEMO_ACCOUNT). */
+  readonly demoAccountId: string;
   readonly environment: Readonly<Record<string, string | undefined>>;
   readonly say: Say;
 }): Promise<PlatformDatabase> => {
@@ -92,9 +96,13 @@ export const preparePlatformDatabase = async (options: {
         ),
       );
       try {
-        const prepared = await runtime.runPromise(Effect.either(prepareDemoAccount()));
+        const prepared = await runtime.runPromise(Effect.either(prepareDemoAccount(options.demoAccountId)));
         if (Either.isLeft(prepared)) {
-          throw new Error(`the demo account could not be prepared: ${prepared.left.message}`);
+          throw new Error(
+            prepared.left._tag === 'DemoAccountTaken'
+              ? prepared.left.message
+              : `the demo account could not be prepared: ${prepared.left.message}`,
+          );
         }
         const demo = prepared.right;
         return {

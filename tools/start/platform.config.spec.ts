@@ -28,6 +28,7 @@ describe('platformSettingsFrom', () => {
         stopTimeoutMs: 60_000,
         apiMain: undefined,
         demo: true,
+        demoAccountId: 'demo',
       }),
     );
     expect(DEFAULT_DATA_DIR).toBe(path.resolve(__dirname, '../../tmp/embedded-postgres'));
@@ -46,6 +47,7 @@ describe('platformSettingsFrom', () => {
         START_STOP_TIMEOUT_MS: '5000',
         START_API_MAIN: 'dist/apps/api/main.js',
         START_DEMO: 'false',
+        START_DEMO_ACCOUNT: 'my-demo',
       }),
     ).toEqual(
       Either.right({
@@ -59,6 +61,7 @@ describe('platformSettingsFrom', () => {
         stopTimeoutMs: 5_000,
         apiMain: 'dist/apps/api/main.js',
         demo: false,
+        demoAccountId: 'my-demo',
       }),
     );
   });
@@ -72,6 +75,7 @@ describe('platformSettingsFrom', () => {
       START_STOP_TIMEOUT_MS: '10',
       START_API_MAIN: 'main.ts',
       START_DEMO: 'yes',
+      START_DEMO_ACCOUNT: ` secret-value${'x'.repeat(80)}`,
     });
     expect(problems).toEqual(
       Either.left([
@@ -82,6 +86,7 @@ describe('platformSettingsFrom', () => {
         'START_STOP_TIMEOUT_MS: expected an integer from 1000 to 600000',
         'START_API_MAIN: expected the path of a .js file',
         'START_DEMO: expected true or false',
+        'START_DEMO_ACCOUNT: expected an account id of 1 to 80 characters',
       ]),
     );
     expect(JSON.stringify(problems)).not.toContain('secret-value');

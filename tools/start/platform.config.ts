@@ -6,7 +6,9 @@
 // where it sets nothing, and what `npm start` decides (database, messaging,
 // workers, the simulator as the provider, the callback base).
 import path from 'node:path';
+import { AccountIdField } from '@airtime/application';
 import { Either, ParseResult, Schema } from 'effect';
+import { DEMO_ACCOUNT, DEMO_ACCOUNT_ID_MAX_LENGTH } from './demo-account.use-case';
 
 export interface PlatformSettings {
   /** The API's port (API_PORT, default 8080; 0: a free port chosen before the API starts). */
@@ -28,6 +30,11 @@ export interface PlatformSettings {
   readonly apiMain: string | undefined;
   /** Whether the demo top-up is sent once the API is ready (START_DEMO, default true). */
   readonly demo: boolean;
+  /**
+   * The demo account's id (START_DEMO_ACCOUNT, default `demo`; 1..80 characters, the account id rule):
+   * funded and keyed only while it is npm start's own.
+   */
+  readonly demoAccountId: string;
 }
 
 /** Where the platform's database and messaging come from. */
@@ -82,6 +89,9 @@ const Environment = Schema.Struct({
   START_STOP_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(1_000, 600_000), { default: () => 60_000 }),
   START_API_MAIN: Schema.optional(Schema.String.pipe(Schema.pattern(/\.[cm]?js$/))),
   START_DEMO: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'true' as const }),
+  START_DEMO_ACCOUNT: Schema.optionalWith(AccountIdField.pipe(Schema.maxLength(DEMO_ACCOUNT_ID_MAX_LENGTH)), {
+    default: () => DEMO_ACCOUNT.id,
+  }),
 });
 
 const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
@@ -95,6 +105,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   START_STOP_TIMEOUT_MS: 'expected an integer from 1000 to 600000',
   START_API_MAIN: 'expected the path of a .js file',
   START_DEMO: 'expected true or false',
+  START_DEMO_ACCOUNT: `expected an account id of 1 to ${DEMO_ACCOUNT_ID_MAX_LENGTH} characters`,
 };
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -132,6 +143,7 @@ export const platformSettingsFrom = (environment: Environment): Either.Either<Pl
       stopTimeoutMs: env.START_STOP_TIMEOUT_MS,
       apiMain: env.START_API_MAIN,
       demo: env.START_DEMO === 'true',
+      demoAccountId: env.START_DEMO_ACCOUNT,
     })),
   );
 };

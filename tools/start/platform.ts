@@ -239,6 +239,7 @@ const main = async (): Promise<number> => {
   const database: PlatformDatabase = await preparePlatformDatabase({
     databaseUrl: backends.databaseUrl,
     dataDir: settings.dataDir,
+    demoAccountId: settings.demoAccountId,
     environment: process.env,
     say,
   });
