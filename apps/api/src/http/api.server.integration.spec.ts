@@ -145,6 +145,10 @@ describe('the API server', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]),
     );
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409', '429']));
+    // POST /v1/quotes is a dry run of the same request: the same body, and it says so
+    const quote = openapi.paths['/v1/quotes']?.['post'] as typeof post & { description: string };
+    expect(quote.requestBody.content['application/json']?.schema).toEqual(bodySchema);
+    expect(quote.description).toContain('same body');
     const list = openapi.paths['/v1/topups']?.['get'] as { parameters: { name: string }[] };
     expect(list.parameters.map((parameter) => parameter.name)).toEqual(
       expect.arrayContaining(['external_id', 'status', 'from', 'to', 'page', 'per_page']),

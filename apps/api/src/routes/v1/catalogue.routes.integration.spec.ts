@@ -55,13 +55,36 @@ describe('quotes and the catalogue', () => {
     expect(await api.count('top_ups')).toBe(0);
   });
 
+  it('takes the identical body of POST /v1/topups (a dry run of the same request): the same quote, nothing written', async () => {
+    const bare = { phone_number: '+639171234100', currency: 'PHP', max_amount: '25' };
+    const full = {
+      ...bare,
+      external_id: 'order-quoted-1',
+      account_id: 'team-growth',
+      callback_url: 'https://example.com/top-ups/callback',
+      metadata: { order: 'A-1' },
+      exact_amount: false,
+    };
+    const [plain, asRequested] = await Promise.all([
+      api.request('POST', '/v1/quotes', { key, body: bare }),
+      api.request('POST', '/v1/quotes', { key, body: full, headers: { 'idempotency-key': 'order-quoted-1' } }),
+    ]);
+    expect(asRequested.status).toBe(200);
+    expect(asRequested.body).toEqual(plain.body);
+    expect(await api.count('top_ups')).toBe(0);
+  });
+
   it('refuses bad quote requests with 400 naming the field', async () => {
     const base = { phone_number: '+639171234100', currency: 'PHP', max_amount: '25' };
     const cases: readonly [unknown, string][] = [
       [{ ...base, phone_number: '+1' }, 'phone_number'],
       [{ ...base, currency: 'usd' }, 'currency'],
       [{ ...base, max_amount: 25.123 }, 'max_amount'],
-      [{ ...base, external_id: 'x' }, 'external_id'],
+      // the fields of POST /v1/topups the quote ignores are still decoded for their shape
+      [{ ...base, external_id: 42 }, 'external_id'],
+      [{ ...base, account_id: 7 }, 'account_id'],
+      [{ ...base, metadata: 'not an object' }, 'metadata'],
+      [{ ...base, extra: 'x' }, 'extra'],
       [{ currency: 'PHP', max_amount: '25' }, 'phone_number'],
       [[base], 'the body'],
       ['just a string', 'the body'],

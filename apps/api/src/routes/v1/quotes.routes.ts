@@ -1,8 +1,11 @@
-// POST /v1/quotes: a dry run of a top-up request. The quote that would be
-// used (the product, the amount received, the cost and its parts, the rule
-// that chose it with the amounts it compared, the exchange rate); nothing is
-// held, stored or sent.
-import { QuoteTopUpInput, quoteTopUp } from '@airtime/application';
+// POST /v1/quotes: a dry run of a top-up request. It takes the same body as
+// POST /v1/topups (a caller may post the identical body); the fields that
+// do not choose what is sent (external_id, account_id, callback_url,
+// metadata) are decoded for their shape and ignored. It answers the quote
+// that would be used (the product, the amount received, the cost and its
+// parts, the rule that chose it with the amounts it compared, the exchange
+// rate); nothing is held, stored or sent.
+import { type QuoteTopUpInput, quoteTopUp } from '@airtime/application';
 import type { FastifyInstance } from 'fastify';
 import { requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
@@ -10,17 +13,31 @@ import { runUseCase } from '../../http/run-use-case';
 import { QuoteView } from '../../views/top-up-view.schema';
 import { quoteView } from '../../views/top-up-view.mapper';
 import type { ApiRouteOptions } from '../route-context';
+import { TopUpRequestBody } from './topups.routes';
 
-const decodeBody = requirePart(QuoteTopUpInput, 'body');
+const decodeBody = requirePart(TopUpRequestBody, 'body');
+
+/** The fields of a top-up request that choose what is sent (the others do not change the quote). */
+const quoteInputOf = (body: typeof TopUpRequestBody.Type): QuoteTopUpInput => {
+  const {
+    external_id: _externalId,
+    account_id: _accountId,
+    callback_url: _callbackUrl,
+    metadata: _metadata,
+    ...quoted
+  } = body;
+  return quoted;
+};
 
 const quoteSchema = fastifySchemaOf({
   summary: 'Quote a top-up (dry run)',
   description:
-    'What POST /v1/topups would send for the same fields, and why: `rule` and `explanation` say why this amount ' +
-    'and not another (the smallest at or above desired_amount within max_amount, else the largest within max_amount). ' +
-    'Nothing is held or sent.',
+    'A dry run of POST /v1/topups: it takes the same body (post the identical body; external_id, account_id, ' +
+    'callback_url and metadata are checked for their shape and ignored) and answers what would be sent, and why: ' +
+    '`rule` and `explanation` say why this amount and not another (the smallest at or above desired_amount within ' +
+    'max_amount, else the largest within max_amount). Nothing is held, stored or sent.',
   tags: ['top-ups'],
-  body: QuoteTopUpInput,
+  body: TopUpRequestBody,
   answers: { 200: { description: 'the quote', body: QuoteView } },
   errors: {
     400: 'a field is missing or wrong',
@@ -34,6 +51,6 @@ const quoteSchema = fastifySchemaOf({
 export const quoteRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
   app.post('/quotes', { schema: quoteSchema }, async (request) => {
     const body = decodeBody(request.body);
-    return quoteView(await runUseCase(options.runtime, quoteTopUp(body)));
+    return quoteView(await runUseCase(options.runtime, quoteTopUp(quoteInputOf(body))));
   });
 };
