@@ -2,6 +2,8 @@ import { Either } from 'effect';
 import fc from 'fast-check';
 import { sampleRequestInput } from '../../testing';
 import { checkCallbackUrl, checkMetadata, checkTopUpRequest, MAX_METADATA_DEPTH } from './request-top-up.check';
+import { decodeRequest } from '../quote-top-up/top-up-request.check';
+import { RequestTopUpInput } from './request-top-up.input';
 import { hasForbiddenMetadataKey } from './top-up-metadata';
 
 const refusalOf = <A>(result: Either.Either<A, { readonly field: string; readonly reason: string }>) =>
@@ -167,4 +169,47 @@ describe('checkMetadata: no __proto__, constructor or prototype key at any depth
       ),
     );
   });
+});
+
+describe('metadata and callback_url text that cannot be stored: refused as the request is decoded', () => {
+  const decode = decodeRequest(RequestTopUpInput);
+  const bodyWith = (fields: Record<string, unknown>) => ({ ...sampleRequestInput(), ...fields });
+
+  it.each([
+    ['a NUL in a value', '{"k":"\\u0000"}'],
+    ['a NUL in a key', '{"a\\u0000b":1}'],
+    ['an unpaired high surrogate as a key', '{"\\ud800":1}'],
+    ['an unpaired low surrogate deep in an array', '{"a":[{"b":["x\\udc00"]}]}'],
+  ])('refuses metadata with %s: 400 on metadata, no value quoted', (_case, json) => {
+    const metadata = JSON.parse(json) as Record<string, unknown>;
+    for (const refusal of [refusalOf(decode(bodyWith({ metadata }))), refusalOf(checkMetadata(metadata))]) {
+      expect(refusal).toEqual({ field: 'metadata', reason: expect.stringContaining('NUL') });
+      expect(refusal?.reason.includes('\u0000')).toBe(false);
+      expect(refusal?.reason).not.toMatch(/[\uD800-\uDFFF]/);
+    }
+  });
+
+  it('accepts any well-formed text (paired surrogates included) and refuses it once a NUL or a lone surrogate is in', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 8 });
+    fc.assert(
+      fc.property(text, text, fc.constantFrom('\u0000', '\uD83D', '\uDE00'), fc.boolean(), (key, value, bad, inKey) => {
+        expect(Either.isRight(decode(bodyWith({ metadata: { [key]: value, emoji: '😀' } })))).toBe(true);
+        const spoiled = inKey ? { [`${key}${bad}`]: value } : { [key]: `${value}${bad}` };
+        expect(refusalOf(decode(bodyWith({ metadata: spoiled })))?.field).toBe('metadata');
+        expect(refusalOf(checkMetadata(spoiled))?.field).toBe('metadata');
+      }),
+    );
+  });
+
+  it.each(['https://caller.example/ho\u0000ok', 'https://caller.example/hook\n', '\thttps://caller.example/hook'])(
+    'refuses a callback_url with a control character (%j), never echoed or kept without it',
+    (url) => {
+      for (const refusal of [refusalOf(decode(bodyWith({ callback_url: url }))), refusalOf(checkCallbackUrl(url))]) {
+        expect(refusal).toEqual({
+          field: 'callback_url',
+          reason: expect.stringContaining('contains a control character'),
+        });
+      }
+    },
+  );
 });

@@ -6,8 +6,14 @@ import type { StoredTopUpRequest } from '../ports/top-up-requests.port';
 import { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
 import { checkQuoteRequest, type QuoteRequest } from '../quote-top-up/top-up-request.check';
 import { callbackHostRefusal } from './callback-host.policy';
-import type { RequestTopUpInput } from './request-top-up.input';
-import { FORBIDDEN_METADATA_KEYS_REASON, hasForbiddenMetadataKey, isPlainObject } from './top-up-metadata';
+import { hasControlCharacter, type RequestTopUpInput } from './request-top-up.input';
+import {
+  FORBIDDEN_METADATA_KEYS_REASON,
+  hasForbiddenMetadataKey,
+  hasUnstorableMetadataText,
+  isPlainObject,
+  UNSTORABLE_METADATA_TEXT_REASON,
+} from './top-up-metadata';
 
 /** A request checked field by field. */
 export interface CheckedTopUpRequest {
@@ -43,7 +49,8 @@ export interface TopUpRequestRules {
 
 /**
  * An https URL to a public host (see `callbackHostRefusal`), without
- * credentials; with `allowPrivateCallbackHosts`, also http or https to a
+ * credentials or control characters (the URL parser drops a tab or newline
+ * and encodes a NUL, so the URL kept would not be the one sent); with `allowPrivateCallbackHosts`, also http or https to a
  * host that is not public.
  */
 export const checkCallbackUrl = (
@@ -52,6 +59,7 @@ export const checkCallbackUrl = (
 ): Either.Either<string, InvalidTopUpRequest> => {
   if (text.length > MAX_CALLBACK_URL_LENGTH)
     return invalid('callback_url', `longer than ${MAX_CALLBACK_URL_LENGTH} characters`);
+  if (hasControlCharacter(text)) return invalid('callback_url', 'contains a control character');
   if (!URL.canParse(text)) return invalid('callback_url', 'not an absolute URL');
   const url = new URL(text);
   if (url.username !== '' || url.password !== '') return invalid('callback_url', 'credentials are not allowed in it');
@@ -94,7 +102,8 @@ const isTooDeepOrLarge = (metadata: unknown): boolean => {
 /**
  * Metadata as plain JSON, at most MAX_METADATA_DEPTH levels deep and
  * MAX_METADATA_BYTES once encoded, with no `__proto__`, `constructor` or
- * `prototype` key at any depth.
+ * `prototype` key at any depth and no key or text holding a NUL or an
+ * unpaired surrogate (PostgreSQL's jsonb cannot store them).
  */
 export const checkMetadata = (
   metadata: Readonly<Record<string, unknown>>,
@@ -102,6 +111,7 @@ export const checkMetadata = (
   if (!isPlainObject(metadata) || hasForbiddenMetadataKey(metadata))
     return invalid('metadata', FORBIDDEN_METADATA_KEYS_REASON);
   if (isTooDeepOrLarge(metadata)) return invalid('metadata', TOO_DEEP_OR_LARGE);
+  if (hasUnstorableMetadataText(metadata)) return invalid('metadata', UNSTORABLE_METADATA_TEXT_REASON);
   const encoded = Either.try(() => JSON.stringify(metadata));
   if (Either.isLeft(encoded) || typeof encoded.right !== 'string') return invalid('metadata', 'not a JSON object');
   if (new TextEncoder().encode(encoded.right).length > MAX_METADATA_BYTES)

@@ -2,7 +2,13 @@
 // command (v1) and the HTTP API decode the same JSON fields (snake_case).
 import { ruleViolation } from '@airtime/domain';
 import { Schema } from 'effect';
-import { FORBIDDEN_METADATA_KEYS_REASON, hasForbiddenMetadataKey, isPlainObject } from './top-up-metadata';
+import {
+  FORBIDDEN_METADATA_KEYS_REASON,
+  hasForbiddenMetadataKey,
+  hasUnstorableMetadataText,
+  isPlainObject,
+  UNSTORABLE_METADATA_TEXT_REASON,
+} from './top-up-metadata';
 
 /** A decimal amount: a string such as "10" or "10.50" (a JSON number is accepted and read by its decimal text). */
 export const DecimalAmount = Schema.Union(
@@ -13,16 +19,41 @@ export const DecimalAmount = Schema.Union(
 /**
  * The caller's metadata: a JSON object, taken as it is (not copied key by
  * key, which would turn a `__proto__` key into a prototype and lose it), with
- * no `__proto__`, `constructor` or `prototype` key at any depth.
+ * no `__proto__`, `constructor` or `prototype` key at any depth, and no key
+ * or text value with a NUL character or an unpaired surrogate (PostgreSQL's
+ * jsonb cannot store them: refused here, never a storage failure later).
  */
 export const TopUpMetadata = Schema.declare(isPlainObject, {
   identifier: 'TopUpMetadata',
   description: 'a JSON object',
 }).pipe(
   Schema.filter((metadata, _options, ast) =>
-    hasForbiddenMetadataKey(metadata) ? ruleViolation(ast, metadata, FORBIDDEN_METADATA_KEYS_REASON) : true,
+    hasForbiddenMetadataKey(metadata)
+      ? ruleViolation(ast, metadata, FORBIDDEN_METADATA_KEYS_REASON)
+      : hasUnstorableMetadataText(metadata)
+        ? ruleViolation(ast, metadata, UNSTORABLE_METADATA_TEXT_REASON)
+        : true,
   ),
 );
+
+const isControl = (code: number): boolean => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+
+/** Whether `text` holds a control character (C0, DEL or C1): a URL parser drops or encodes them silently. */
+export const hasControlCharacter = (text: string): boolean => {
+  for (let index = 0; index < text.length; index += 1) if (isControl(text.charCodeAt(index))) return true;
+  return false;
+};
+
+/**
+ * A callback URL as sent: text without control characters (a NUL, tab or
+ * newline in it would be dropped by the URL parser, so the URL stored would
+ * not be the URL sent); the URL itself is checked by `checkCallbackUrl`.
+ */
+export const CallbackUrlText = Schema.String.pipe(
+  Schema.filter((text, _options, ast) =>
+    hasControlCharacter(text) ? ruleViolation(ast, text, 'contains a control character') : true,
+  ),
+).annotations({ description: 'an https URL, without control characters' });
 
 /**
  * A top-up request as callers send it (JSON). Fields:
@@ -35,9 +66,10 @@ export const TopUpMetadata = Schema.declare(isPlainObject, {
  * - `product_id`: a product chosen by the caller instead of the selector;
  * - `exact_amount`: refuse (nothing held) unless the amount received equals the amount asked
  *   (`desired_amount`, or `max_amount` when none is given);
- * - `callback_url`: https URL of a public host the top-up's final outcome is POSTed to (signed);
+ * - `callback_url`: https URL of a public host the top-up's final outcome is POSTed to (signed; no
+ *   control characters);
  * - `metadata`: the caller's own JSON object, returned in events (at most 4 KiB when encoded; no
- *   `__proto__`, `constructor` or `prototype` key at any depth).
+ *   `__proto__`, `constructor` or `prototype` key at any depth; no NUL or unpaired surrogate in a key or text).
  */
 export const RequestTopUpInput = Schema.Struct({
   external_id: Schema.String,
@@ -48,7 +80,7 @@ export const RequestTopUpInput = Schema.Struct({
   desired_amount: Schema.optional(DecimalAmount),
   product_id: Schema.optional(Schema.String),
   exact_amount: Schema.optionalWith(Schema.Boolean, { default: () => false }),
-  callback_url: Schema.optional(Schema.String),
+  callback_url: Schema.optional(CallbackUrlText),
   metadata: Schema.optional(TopUpMetadata),
 }).annotations({ identifier: 'RequestTopUpInput' });
 

@@ -40,3 +40,37 @@ export const hasForbiddenMetadataKey = (value: unknown): boolean => {
   }
   return false;
 };
+
+export const UNSTORABLE_METADATA_TEXT_REASON =
+  'has a key or a text value with a NUL character or an unpaired surrogate (at any depth), which cannot be stored';
+
+/** A UTF-16 surrogate without its pair: text UTF-8 (so PostgreSQL) cannot hold. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `text` holds a NUL character or an unpaired surrogate (PostgreSQL's jsonb refuses both). */
+export const isUnstorableText = (text: string): boolean => text.includes('\u0000') || UNPAIRED_SURROGATE.test(text);
+
+/**
+ * Whether `value` holds, at any depth, a key or a string with a NUL
+ * character or an unpaired surrogate: JSON.parse accepts both (`"\u0000"`,
+ * `"\ud800"`), PostgreSQL's jsonb refuses them, so such metadata would fail
+ * every time it is stored. Walks without recursion and sees each object once.
+ */
+export const hasUnstorableMetadataText = (value: unknown): boolean => {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (isUnstorableText(next)) return true;
+      continue;
+    }
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    for (const key of Object.keys(next)) {
+      if (isUnstorableText(key)) return true;
+      pending.push((next as Readonly<Record<string, unknown>>)[key]);
+    }
+  }
+  return false;
+};

@@ -39,6 +39,15 @@ describe('JSON payload check', () => {
     expect(jsonProblem(payload)).toMatch(reason);
   });
 
+  it.each([
+    [{ metadata: { 'customer +639171234567': 'a\u0000b' } }, 'payload.metadata[…] contains a NUL character'],
+    [{ metadata: { secret: { '\uD800': 1 } } }, 'a key of payload.metadata[…] contains an unpaired surrogate'],
+    [{ metadata: { list: [{ token: 1n }] } }, 'payload.metadata[…][0][…] is a bigint (use a decimal string), not JSON'],
+    [{ 'own\u0000key': 1 }, 'a key of payload contains a NUL character'],
+  ])('names the path (%#) without quoting keys that came from outside', (payload, problem) => {
+    expect(jsonProblem(payload)).toBe(problem);
+  });
+
   it('refuses cycles but accepts a value shared twice', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
