@@ -111,7 +111,9 @@ export {
   validateProviderSend,
 } from './lib/validate-provider-send/validate-provider-send.use-case';
 export {
+  type ApplyProviderStatusError,
   type ApplyProviderStatusInput,
+  type ApplyProviderStatusResult,
   applyProviderStatus,
 } from './lib/validate-provider-send/apply-provider-status.use-case';
 

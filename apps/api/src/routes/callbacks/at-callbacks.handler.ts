@@ -5,8 +5,8 @@
 // adapter's own schemas and matching rules.
 import {
   applyProviderStatus,
-  type ApplyProviderUpdateError,
-  type ApplyProviderUpdateResult,
+  type ApplyProviderStatusError,
+  type ApplyProviderStatusResult,
   validateProviderSend,
 } from '@airtime/application';
 import {
@@ -60,29 +60,27 @@ export type AtStatusError =
   | UnknownCallback
   | CallbackConflict
   | Exclude<
-      ApplyProviderUpdateError,
+      ApplyProviderStatusError,
       {
-        readonly _tag:
-          | 'UnknownProviderTransaction'
-          | 'TopUpNotFound'
-          | 'AttemptNotFound'
-          | 'ProviderAnswerMismatch'
-          | 'IllegalTransition';
+        readonly _tag: 'UnknownProviderTransaction' | 'TopUpNotFound' | 'AttemptNotFound' | 'IllegalTransition';
       }
     >;
 
 /**
- * Applies AT's status callback to the top-up whose AT attempt has this
- * requestId and number (`applyProviderStatus`): `Applied`, or `Unchanged` for
- * a repeat. A body missing a field, with a status AT does not define, an
- * amount that cannot be read or that does not hold to the top-up's is
- * InvalidRequest (400); a requestId or number of no top-up of ours is
- * UnknownCallback (404).
+ * Takes AT's status callback as a hint (it is unsigned): the top-up whose AT
+ * attempt has this requestId and number is settled by asking the configured
+ * provider (`applyProviderStatus`), never by the posted status: `Applied`
+ * when the provider's answer settled it, else `Unchanged` (a repeat, still
+ * pending, or a provider that cannot be asked: left to reconciliation). A
+ * body missing a field, with a status AT does not define or an amount that
+ * cannot be read is InvalidRequest (400); a requestId or number of no
+ * top-up of ours, or an attempt the configured provider cannot answer for
+ * (another provider), is UnknownCallback (404).
  */
 export const applyAtStatus = (
   body: unknown,
 ): Effect.Effect<
-  ApplyProviderUpdateResult,
+  ApplyProviderStatusResult,
   AtStatusError,
   Effect.Effect.Context<ReturnType<typeof applyProviderStatus>>
 > =>
@@ -91,14 +89,13 @@ export const applyAtStatus = (
     const destination = yield* destinationOf(notice.phoneNumber);
     return yield* applyProviderStatus({
       providerId: AFRICASTALKING_PROVIDER_ID,
-      update: toProviderCallback(notice),
+      providerTransactionId: toProviderCallback(notice).providerTransactionId,
       destination,
     }).pipe(
       Effect.catchTags({
         UnknownProviderTransaction: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
         TopUpNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
         AttemptNotFound: () => Effect.fail(new UnknownCallback({ provider: AFRICASTALKING_PROVIDER_ID })),
-        ProviderAnswerMismatch: (error) => Effect.fail(invalidCallbackBody(error.reason, error.field)),
         IllegalTransition: () => Effect.fail(new CallbackConflict({ provider: AFRICASTALKING_PROVIDER_ID })),
       }),
       Effect.tapErrorTag('UnknownCallback', logUnknownCallback),
