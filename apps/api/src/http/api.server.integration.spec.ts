@@ -154,6 +154,31 @@ describe('the API server', () => {
       expect.arrayContaining(['external_id', 'status', 'from', 'to', 'page', 'per_page']),
     );
     expect(openapi.components.securitySchemes).toHaveProperty('apiKey');
+    // every read route may find the store unavailable (503 SERVICE_UNAVAILABLE)
+    for (const path of [
+      '/v1/topups',
+      '/v1/topups/{id}',
+      '/v1/topups/{id}/transfer-log',
+      '/v1/accounts/{id}/balance',
+      '/v1/accounts/{id}/ledger',
+      '/v1/products',
+      '/v1/lookup/{phone}',
+    ]) {
+      const read = openapi.paths[path]?.['get'] as { responses: Record<string, Json> };
+      expect({ path, statuses: Object.keys(read.responses) }).toEqual({
+        path,
+        statuses: expect.arrayContaining(['503']),
+      });
+    }
+    // AT's callback bodies are open (extra fields are ignored), and the status callback answers the text OK
+    const atBodyOf = (path: string) =>
+      (openapi.paths[path]?.['post'] as typeof post).requestBody.content['application/json']?.schema as Json;
+    expect(atBodyOf('/airtime/validation')['additionalProperties']).toBe(true);
+    expect(atBodyOf('/airtime/status')['additionalProperties']).toBe(true);
+    const atStatus = openapi.paths['/airtime/status']?.['post'] as {
+      responses: Record<string, { content: Record<string, Json> }>;
+    };
+    expect(Object.keys(atStatus.responses['200']?.content ?? {})).toEqual(['text/plain']);
     expect(JSON.stringify(openapi)).not.toContain('/metrics');
 
     const ui = await fetch(`${api.url}/docs`, { redirect: 'follow' });

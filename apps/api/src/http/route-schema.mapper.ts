@@ -25,6 +25,8 @@ export const componentSchemas = (): Readonly<Record<string, JSONSchema.JsonSchem
 export interface AnswerSpec {
   readonly description: string;
   readonly body?: Schema.Schema.Any | undefined;
+  /** The media type of the body when it is not JSON (e.g. `text/plain`). */
+  readonly mediaType?: string | undefined;
   /** Response headers by name, each with its description. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
@@ -45,9 +47,16 @@ export interface RouteSpec {
   readonly errors: Readonly<Record<number, string>>;
 }
 
+/** The body of an answer: its JSON Schema (JSON), or under `content` by its media type. */
+const answerBodySchema = (answer: AnswerSpec) => {
+  if (answer.body === undefined) return {};
+  const schema = jsonSchemaOf(answer.body);
+  return answer.mediaType === undefined ? schema : { content: { [answer.mediaType]: { schema } } };
+};
+
 const answerSchema = (answer: AnswerSpec) => ({
   description: answer.description,
-  ...(answer.body === undefined ? {} : jsonSchemaOf(answer.body)),
+  ...answerBodySchema(answer),
   ...(answer.headers === undefined
     ? {}
     : {

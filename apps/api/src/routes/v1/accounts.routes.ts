@@ -12,7 +12,7 @@ import { runUseCase } from '../../http/run-use-case';
 import { AccountBalancesView, LedgerEntryView } from '../../views/account-view.schema';
 import { balanceView, ledgerEntryView } from '../../views/account-view.mapper';
 import type { ApiRouteOptions } from '../route-context';
-import { givenFields, PAGINATION_HEADERS, paginationHeadersOf } from './pagination';
+import { givenFields, PAGE_RANGE_NOTE, PAGINATION_HEADERS, paginationHeadersOf } from './pagination';
 
 export const AccountParams = Schema.Struct({ id: AccountIdField });
 export const LedgerQuery = Schema.Struct({ page: Schema.optional(PageField), per_page: Schema.optional(PerPageField) });
@@ -25,6 +25,7 @@ const ERRORS = {
   401: 'no valid API key',
   404: 'no such account (or not one of yours)',
   429: 'the rate limit of the API key',
+  503: 'the store is unavailable; try again (SERVICE_UNAVAILABLE)',
 } as const;
 
 const balanceSchema = fastifySchemaOf({
@@ -39,7 +40,7 @@ const balanceSchema = fastifySchemaOf({
 
 const ledgerSchema = fastifySchemaOf({
   summary: "An account's ledger",
-  description: 'The journal of every currency, newest first, paginated (page, per_page up to 100).',
+  description: `The journal of every currency, newest first, paginated (${PAGE_RANGE_NOTE}).`,
   tags: ['accounts'],
   params: AccountParams,
   query: LedgerQuery,

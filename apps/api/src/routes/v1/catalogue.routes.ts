@@ -30,7 +30,7 @@ const ERRORS = {
   401: 'no valid API key',
   429: 'the rate limit of the API key',
   502: 'the provider answered something unusable',
-  503: 'the provider is unavailable; try again',
+  503: 'the provider or the store is unavailable; try again (PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE)',
 } as const;
 
 const lookupSchema = fastifySchemaOf({

@@ -3,7 +3,13 @@
 // pages), X-Total-Pages, X-Page, X-Per-Page, and X-Next-Page / X-Prev-Page
 // when there is such a page. `page` and `per_page` (1..100) ask for a page.
 import type { Paged } from '@airtime/application';
-import { pageCountOf } from '@airtime/application';
+import { MAX_PAGE, MAX_PER_PAGE, pageCountOf } from '@airtime/application';
+
+/**
+ * The range of `page` and `per_page`, for the routes' descriptions (the
+ * schema's text form allows up to 9 digits; the range is what is taken).
+ */
+export const PAGE_RANGE_NOTE = `page 1..${MAX_PAGE}, per_page 1..${MAX_PER_PAGE}, whole numbers`;
 
 /** The names of the pagination headers, as the OpenAPI document lists them. */
 export const PAGINATION_HEADERS: Readonly<Record<string, string>> = {

@@ -44,7 +44,7 @@ const quoteSchema = fastifySchemaOf({
     401: 'no valid API key',
     422: 'nothing can be sold for the request (operator, product, exact amount, currency)',
     429: 'the rate limit of the API key',
-    503: 'the provider is unavailable; try again',
+    503: 'the provider or the store is unavailable; try again (PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE)',
   },
 });
 

@@ -31,7 +31,7 @@ import { extrasOfStoredRequest, topUpView } from '../../views/top-up-view.mapper
 import { TransferLogView } from '../../views/transfer-log-view.schema';
 import { exchangeView } from '../../views/transfer-log-view.mapper';
 import type { ApiRouteOptions } from '../route-context';
-import { givenFields, PAGINATION_HEADERS, paginationHeadersOf } from './pagination';
+import { givenFields, PAGE_RANGE_NOTE, PAGINATION_HEADERS, paginationHeadersOf } from './pagination';
 
 /**
  * The body of POST /v1/topups: the request input (see RequestTopUpInput),
@@ -84,7 +84,11 @@ export const ListTopUpsQuery = Schema.Struct({
 
 const TAGS = ['top-ups'];
 const NOT_FOUND = 'no such top-up (or not one of your accounts)';
-const COMMON_ERRORS = { 401: 'no valid API key', 429: 'the rate limit of the API key' } as const;
+const COMMON_ERRORS = {
+  401: 'no valid API key',
+  429: 'the rate limit of the API key',
+  503: 'the store is unavailable; try again (SERVICE_UNAVAILABLE)',
+} as const;
 
 const decodeBody = requirePart(TopUpRequestBody, 'body');
 const decodeHeaders = requirePart(TopUpRequestHeaders, 'headers');
@@ -119,7 +123,7 @@ const requestSchema = fastifySchemaOf({
 const listSchema = fastifySchemaOf({
   summary: 'List your top-ups',
   description:
-    'Newest first, paginated (page, per_page up to 100); filters: account, external id, status class, creation time ' +
+    `Newest first, paginated (${PAGE_RANGE_NOTE}); filters: account, external id, status class, creation time ` +
     '(from, to inclusive; a time with a UTC offset may write its + unencoded).',
   tags: TAGS,
   query: ListTopUpsQuery,
