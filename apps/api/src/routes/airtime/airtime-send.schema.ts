@@ -3,9 +3,10 @@
 // digits (no "+"), a positive decimal amount, the currency, the idempotency
 // key, and the account when the API key has several. Refusals name the
 // parameter, never its value.
-import { AccountIdField, CurrencyCodeField, ExternalIdField } from '@airtime/application';
+import { AccountIdField, ExternalIdField } from '@airtime/application';
 import { parseInternationalDigits, ruleViolation } from '@airtime/domain';
 import { Either, Schema } from 'effect';
+import { KnownCurrencyCode } from '../../http/currency-code.schema';
 import { TopUpView } from '../../views/top-up-view.schema';
 
 const DECIMAL = /^[0-9]{1,15}(\.[0-9]{1,12})?$/;
@@ -35,7 +36,7 @@ export const PositiveAmount = Schema.String.pipe(
 export const AirtimeSendQuery = Schema.Struct({
   phone: PhoneDigits,
   amount: PositiveAmount,
-  currency: CurrencyCodeField.annotations({ description: 'ISO 4217, e.g. KES, UGX, USD' }),
+  currency: KnownCurrencyCode.annotations({ description: 'ISO 4217, e.g. KES, UGX, USD' }),
   idempotencyKey: ExternalIdField.annotations({
     description:
       'your key of this send (1..40 characters): the same key again answers the same top-up, never a second send',

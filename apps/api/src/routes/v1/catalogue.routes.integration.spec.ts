@@ -97,6 +97,16 @@ describe('quotes and the catalogue', () => {
         error: expect.objectContaining({ code: 'INVALID_REQUEST', field }),
       });
     }
+    // a currency code nobody knows is refused naming the field, never quoting the code
+    for (const path of ['/v1/quotes', '/v1/topups']) {
+      const unknown = await api.request('POST', path, { key, body: { ...base, currency: 'QQZ', external_id: 'q-1' } });
+      expect({ path, status: unknown.status, field: errorOf(unknown)['field'] }).toEqual({
+        path,
+        status: 400,
+        field: 'currency',
+      });
+      expect(unknown.text).not.toContain('QQZ');
+    }
     const empty = await api.request('POST', '/v1/quotes', { key, headers: { 'content-type': 'application/json' } });
     expect(empty.status).toBe(400);
     expect(errorOf(empty)['code']).toBe('MALFORMED_JSON');

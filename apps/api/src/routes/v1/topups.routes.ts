@@ -21,6 +21,7 @@ import {
 import { ruleViolation, TRANSACTION_CLASSES } from '@airtime/domain';
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
+import { KnownCurrencyCode } from '../../http/currency-code.schema';
 import { principalOf } from '../../http/principal';
 import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
 import { requirePart } from '../../http/request-input.check';
@@ -36,10 +37,13 @@ import { givenFields, PAGE_RANGE_NOTE, PAGINATION_HEADERS, paginationHeadersOf }
 /**
  * The body of POST /v1/topups: the request input (see RequestTopUpInput),
  * `external_id` optional when the Idempotency-Key header carries it,
- * `account_id` optional when the API key has one account.
+ * `account_id` optional when the API key has one account, `currency` a
+ * code the platform knows (an unknown one is refused naming the field,
+ * never quoting it).
  */
 export const TopUpRequestBody = Schema.Struct({
   ...RequestTopUpInput.fields,
+  currency: KnownCurrencyCode,
   external_id: Schema.optional(RequestTopUpInput.fields.external_id),
   account_id: Schema.optional(RequestTopUpInput.fields.account_id),
   metadata: Schema.optional(TopUpMetadata.annotations({ jsonSchema: { type: 'object' } })),
