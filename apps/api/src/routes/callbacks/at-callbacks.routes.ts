@@ -3,7 +3,8 @@
 // /callbacks/africastalking and /airtime (the airtime service's names).
 // POST <base>/validation answers {"status":"Validated"} only for an open send
 // of ours with the same id, number, amount and currency, else
-// {"status":"Failed"}; POST <base>/status applies the status and answers OK.
+// {"status":"Failed"}; POST <base>/status takes the status as a hint (the
+// provider is asked; the posted status is never applied) and answers OK.
 import type { FastifyInstance } from 'fastify';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
@@ -42,15 +43,15 @@ const statusSchema = (tag: string) =>
   fastifySchemaOf({
     summary: "Africa's Talking status callback",
     description:
-      "The final status of a send (Success, Failed, ...), matched on AT's requestId and the number; applied once " +
-      '(a repeat changes nothing). Answers the text OK.',
+      "The final status of a send (Success, Failed, ...), matched on AT's requestId and the number. Unsigned, so only " +
+      'a hint: the top-up is settled by asking the provider, never by the posted status. Answers the text OK.',
     tags: [tag],
     authenticated: false,
     body: AtStatusRequest,
     answers: { 200: { description: 'the text OK', body: AtStatusAnswerText, mediaType: 'text/plain' } },
     errors: {
       400: 'a required field is missing, a status AT does not define, an amount that cannot be read',
-      404: 'no send of ours has this requestId and number (UNKNOWN_CALLBACK)',
+      404: 'no send of ours has this requestId and number, or this process sends with another provider (UNKNOWN_CALLBACK)',
       409: "the status cannot follow the top-up's (CALLBACK_CONFLICT)",
       503: 'the store is unavailable; AT retries',
     },
