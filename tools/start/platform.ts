@@ -1,5 +1,8 @@
 // npm start — the whole platform on one machine with nothing else
 // installed, for a first top-up within a minute:
+//   0. the API's port checked and the simulator's port bound (step 3)
+//      before anything is written, so a start that fails on a port changes
+//      nothing (the running instance's key stays valid);
 //   1. the database: DATABASE_URL's PostgreSQL, else an embedded PostgreSQL
 //      (its data in START_DATA_DIR, default tmp/embedded-postgres, kept
 //      between runs); migrated;
@@ -234,6 +237,15 @@ const main = async (): Promise<number> => {
 
   const port = await apiPortOf(settings);
   const apiUrl = `http://${reachableHost(settings.apiHost)}:${port}`;
+  // every port is taken before the database is written: a start that fails on one changes nothing
+  const credentials = { apiKey: randomBytes(12).toString('hex'), apiSecret: randomBytes(24).toString('base64url') };
+  const simulator: SimulatorServer = await startSimulator(settings, credentials);
+  say(`DVS simulator listening on ${simulator.url}/v1 (time scale ${settings.simulatorTimeScale})`);
+  if (stopping !== undefined) {
+    await simulator.close();
+    say('simulator stopped');
+    return 0;
+  }
 
   if (backends.databaseUrl === undefined) say(`database: embedded PostgreSQL, data in ${shownPath(settings.dataDir)}`);
   const database: PlatformDatabase = await preparePlatformDatabase({
@@ -242,6 +254,9 @@ const main = async (): Promise<number> => {
     demoAccountId: settings.demoAccountId,
     environment: process.env,
     say,
+  }).catch(async (error: unknown) => {
+    await simulator.close();
+    throw error;
   });
   const { demo } = database;
   say(
@@ -251,29 +266,11 @@ const main = async (): Promise<number> => {
       demo.revokedKeys > 0 ? ` (the last start's key revoked)` : ''
     }`,
   );
-  let simulator: SimulatorServer | undefined;
   const closeRest = async (): Promise<string> => {
-    await simulator?.close();
+    await simulator.close();
     await database.stop();
-    return `${simulator === undefined ? '' : 'simulator stopped'}${
-      database.description.kind === 'embedded'
-        ? `${simulator === undefined ? '' : ', '}embedded PostgreSQL stopped`
-        : ''
-    }`;
+    return `simulator stopped${database.description.kind === 'embedded' ? ', embedded PostgreSQL stopped' : ''}`;
   };
-  if (stopping !== undefined) {
-    say(await closeRest());
-    return 0;
-  }
-
-  const credentials = { apiKey: randomBytes(12).toString('hex'), apiSecret: randomBytes(24).toString('base64url') };
-  try {
-    simulator = await startSimulator(settings, credentials);
-  } catch (error) {
-    await closeRest();
-    throw error;
-  }
-  say(`DVS simulator listening on ${simulator.url}/v1 (time scale ${settings.simulatorTimeScale})`);
   if (stopping !== undefined) {
     say(await closeRest());
     return 0;
