@@ -1,8 +1,10 @@
 // npm start — the whole platform on one machine with nothing else
 // installed, for a first top-up within a minute:
-//   0. the API's port checked and the simulator's port bound (step 3)
-//      before anything is written, so a start that fails on a port changes
-//      nothing (the running instance's key stays valid);
+//   0. the data folder claimed (its lock file holds this pid: a second
+//      start on a folder whose npm start runs is refused, changing
+//      nothing); the API's port checked and the simulator's port bound
+//      (step 3) before anything is written, so a start that fails on a port
+//      changes nothing (the running instance's key stays valid);
 //   1. the database: DATABASE_URL's PostgreSQL, else an embedded PostgreSQL
 //      (its data in START_DATA_DIR, default tmp/embedded-postgres, kept
 //      between runs); migrated;
@@ -39,6 +41,7 @@ import {
   reachableHost,
 } from './platform.config';
 import { type PlatformDatabase, preparePlatformDatabase } from './platform-database';
+import { claimStartLock } from './start-lock';
 
 const workspaceRoot = path.resolve(__dirname, '../..');
 const API_MAIN_SOURCE = 'apps/api/src/main.ts';
@@ -192,6 +195,16 @@ const main = async (): Promise<number> => {
   }
   const settings = parsed.right;
   const backends = platformBackendsOf(process.env);
+  if (backends.databaseUrl === undefined) {
+    const claim = await claimStartLock(settings.dataDir);
+    if (claim._tag === 'HeldBy') {
+      complain(
+        `another npm start (pid ${claim.pid}) uses ${shownPath(settings.dataDir)}; stop it or set START_DATA_DIR`,
+      );
+      return 1;
+    }
+    process.once('exit', claim.lock.release);
+  }
 
   let child: ChildProcess | undefined = undefined;
   let stopping: Stopping | undefined;

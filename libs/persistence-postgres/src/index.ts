@@ -51,3 +51,4 @@ export {
   startEmbeddedPostgres,
 } from './lib/embedded/embedded-postgres.server';
 export { EmbeddedPostgresFailed } from './lib/embedded/embedded-postgres.errors';
+export { makeDataFolder } from './lib/embedded/data-folder.check';
