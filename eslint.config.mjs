@@ -83,7 +83,7 @@ export default [
   {
     // test helpers (`@airtime/<lib>/testing`, `src/testing/**`) are for specs, other testing entries and tools only
     files: ['libs/**/src/**/*.ts', 'apps/**/src/**/*.ts', 'src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/src/testing.ts', '**/src/testing/**', '**/model-based/**'],
+    ignores: ['**/*.spec.ts', '**/src/testing.ts', '**/src/testing/**', '**/src/faults/**', '**/model-based/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -6,10 +6,9 @@
 // variables, like the real one. Its pino lines are kept (the last ones) for
 // the failure messages of a spec; readiness is its "consumer started" line.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundleEntry } from '@airtime/platform-runtime/testing';
 
 const workspaceRoot = path.resolve(__dirname, '../../../..');
 const consumerRoot = path.join(workspaceRoot, 'apps/consumer');
@@ -22,41 +21,18 @@ export interface ConsumerEntry {
   readonly dispose: () => void;
 }
 
-/** The part of esbuild's API used here (esbuild is tsx's dependency, not ours: loaded from tsx's folder). */
-interface Esbuild {
-  readonly build: (options: Record<string, unknown>) => Promise<{ readonly errors: readonly unknown[] }>;
-  /** Ends esbuild's service process (it would otherwise live as long as the test worker). */
-  readonly stop: () => Promise<void> | void;
-}
-
-const loadEsbuild = (): Esbuild => {
-  const fromTsx = createRequire(require.resolve('tsx/package.json', { paths: [workspaceRoot] }));
-  return fromTsx('esbuild') as Esbuild;
-};
-
 /**
  * Bundles `apps/consumer/src/main.ts` with its workspace libs into one file
  * in a temporary folder (about 1 s); node starts it in under a second,
  * where tsx needs two to three.
  */
 export const bundledConsumerEntry = async (): Promise<ConsumerEntry> => {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'airtime-consumer-bundle-'));
-  const outfile = path.join(outDir, 'main.js');
-  const esbuild = loadEsbuild();
-  await esbuild.build({
-    entryPoints: [path.join(consumerRoot, 'src/main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    tsconfig: path.join(consumerRoot, 'tsconfig.app.json'),
-    // optional native drivers that pg and typeorm probe for with require()
-    external: ['pg-native'],
-    logLevel: 'error',
+  const bundle = await bundleEntry({
+    entry: 'apps/consumer/src/main.ts',
+    tsconfig: 'apps/consumer/tsconfig.app.json',
+    name: 'consumer',
   });
-  await esbuild.stop();
-  return { kind: 'bundle', args: [outfile], dispose: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { kind: 'bundle', args: [bundle.file], dispose: bundle.dispose };
 };
 
 /** tsc's build of the app (`npm run consumer:build`: dist/apps/consumer/main.js), when it is there. */
