@@ -101,7 +101,7 @@ describe('RabbitMQ stopped and started again during a run', () => {
     const startedAt = new Date();
     await world.publish(commands.slice(BEFORE_STOP));
 
-    const final = await world.waitForFinal(ACCOUNT, commands.length, 60_000);
+    const final = await world.waitForFinal(ACCOUNT, commands.length, 150_000);
     await waitFor('every event relayed', async () => (await counts()).unsent === 0, 30_000);
     const outbox = (await db.dataSource.query('SELECT id, sent_at FROM outbox')) as { id: string; sent_at: Date }[];
     const received = await world.drainQueue(eventsQueue);

@@ -131,17 +131,17 @@ const runSeed = async (entry: ConsumerEntry, lane: Lane, seed: number): Promise<
     if (phase !== 'starting') await consumer.ready;
     if (phase === 'taking') {
       const taken = between(random, 1, COMMANDS / 2);
-      await untilPhase(lane, accountId, (now) => now.topUps >= taken, 5_000);
+      await untilPhase(lane, accountId, (now) => now.topUps >= taken, 15_000);
     }
-    if (phase === 'sending') await untilPhase(lane, accountId, (now) => now.attemptsInFlight > 0, 5_000);
-    if (phase === 'settling') await untilPhase(lane, accountId, (now) => now.attemptsPending > 0, 5_000);
+    if (phase === 'sending') await untilPhase(lane, accountId, (now) => now.attemptsInFlight > 0, 15_000);
+    if (phase === 'settling') await untilPhase(lane, accountId, (now) => now.attemptsPending > 0, 15_000);
     await pause(delayMs);
     await consumer.kill();
     kills.push({ phase, delayMs, ...(await snapshotOf(lane, accountId)) });
   }
   const last = startConsumerProcess({ entry, name: `seed ${seed} last run`, env });
   await last.ready;
-  const final = await lane.world.waitForFinal(accountId, commands.length, 45_000);
+  const final = await lane.world.waitForFinal(accountId, commands.length, 150_000);
   await last.stop(10_000);
   const violations = await flowViolations(
     lane.db.dataSource,

@@ -92,7 +92,7 @@ describe('three consumer processes on one queue', () => {
     await world.publish(
       [...commands, ...repeats].map((message) => ({ command: message.command, messageId: message.messageId })),
     );
-    const final = await world.waitForFinal(accountId, commands.length, 60_000);
+    const final = await world.waitForFinal(accountId, commands.length, 150_000);
     const handledPerProcess = await Promise.all(consumers.map(commandsHandled));
     await Promise.all(consumers.map((consumer) => consumer.stop(10_000)));
     const violations = await flowViolations(
@@ -124,5 +124,5 @@ describe('three consumer processes on one queue', () => {
     expect(one.handledPerProcess).toEqual([COMMANDS]);
     expect(three.handledPerProcess.reduce((sum, n) => sum + n, 0)).toBe(COMMANDS);
     expect(three.handledPerProcess.filter((n) => n > 0).length).toBeGreaterThan(1);
-  }, 180_000);
+  }, 300_000);
 });
