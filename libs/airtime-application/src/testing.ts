@@ -87,3 +87,6 @@ export {
   type RelayCallbackSender,
   makeRelayCallbackSender,
 } from './testing/relay-callback-sender.fake';
+
+// Shared by the messaging adapters' specs: a pino-shaped logger that keeps its records
+export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';

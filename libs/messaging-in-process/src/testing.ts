@@ -1,2 +1,2 @@
 // Test helpers of @airtime/messaging-in-process.
-export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';
+export { type LogRecord, type RecordingLogger, recordingLogger } from '@airtime/application/testing';

@@ -8,7 +8,7 @@ export {
   deleteTopology,
 } from './testing/broker.fixture';
 export { type TcpProxy, startTcpProxy } from './testing/tcp-proxy.fake';
-export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';
+export { type LogRecord, type RecordingLogger, recordingLogger } from '@airtime/application/testing';
 export {
   type OwnBrokerNode,
   type OwnBrokerNodeOptions,

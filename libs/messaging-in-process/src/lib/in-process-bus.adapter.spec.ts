@@ -6,7 +6,7 @@ import {
   type TopUpCommandV1Json,
 } from '@airtime/application';
 import { Effect, Either } from 'effect';
-import { recordingLogger } from '../testing/recording-logger.fake';
+import { recordingLogger } from '@airtime/application/testing';
 import { BusDecision, type BusDelivery } from './bus-decision';
 import { makeInProcessBus } from './in-process-bus.adapter';
 

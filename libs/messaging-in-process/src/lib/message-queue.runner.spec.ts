@@ -1,5 +1,5 @@
 import { Effect } from 'effect';
-import { recordingLogger, type RecordingLogger } from '../testing/recording-logger.fake';
+import { recordingLogger, type RecordingLogger } from '@airtime/application/testing';
 import { BusDecision, type BusDelivery, retryCountOf } from './bus-decision';
 import { makeMessageQueue, type BusMessage, type MessageQueue, type MessageQueueOptions } from './message-queue.runner';
 

@@ -1,6 +1,8 @@
-// A logger that keeps its records, for specs that assert what the bus logged
-// (dead letters, refusals, losses) and what it never logs (message bodies).
-import type { BusLogger } from '../lib/bus-logger';
+// A logger that keeps its records, for specs that assert what an adapter
+// logged (dead letters, refusals, state changes, backpressure) and what it
+// never logs (message bodies, passwords). It has pino's `(fields, message)`
+// shape, so it stands in for the in-process bus's and the RabbitMQ
+// adapter's loggers alike.
 
 export interface LogRecord {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -8,7 +10,15 @@ export interface LogRecord {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-export interface RecordingLogger extends BusLogger {
+/** Writes one record at a level (pino's argument order). */
+type LogAt = (fields: Readonly<Record<string, unknown>>, message: string) => void;
+
+export interface RecordingLogger {
+  readonly debug: LogAt;
+  readonly info: LogAt;
+  readonly warn: LogAt;
+  readonly error: LogAt;
+  /** Every record, in order. */
   readonly records: LogRecord[];
   /** Every record as one line of text (for "never contains" checks). */
   readonly text: () => string;
@@ -18,8 +28,8 @@ export interface RecordingLogger extends BusLogger {
 export const recordingLogger = (): RecordingLogger => {
   const records: LogRecord[] = [];
   const at =
-    (level: LogRecord['level']) =>
-    (fields: Readonly<Record<string, unknown>>, message: string): void => {
+    (level: LogRecord['level']): LogAt =>
+    (fields, message) => {
       records.push({ level, message, fields });
     };
   return {
