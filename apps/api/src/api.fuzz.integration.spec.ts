@@ -175,7 +175,10 @@ describe('any request (fast-check)', () => {
   let key: string;
 
   beforeAll(async () => {
-    api = await startApiHarness({ label: 'api-fuzz', environment: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    api = await startApiHarness({
+      label: 'api-fuzz',
+      environment: { API_RATE_LIMIT_PER_MINUTE: '1000000', API_AUTH_FAILURES_PER_MINUTE: '1000000' },
+    });
     await api.openAccount('team-growth');
     key = await api.issueKey('team-growth');
   });

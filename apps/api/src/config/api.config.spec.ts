@@ -10,13 +10,14 @@ const problemsOf = (environment: Record<string, string | undefined>): readonly s
 };
 
 describe('apiConfigFrom', () => {
-  it('defaults to loopback on 8080, 1200 requests a minute per key, 64 KiB bodies, keys cached 5 s', () => {
+  it('defaults to loopback on 8080, 1200 requests a minute per key, 60 failed authentications a minute per client, 64 KiB bodies, keys cached 5 s', () => {
     const config = Either.getOrThrow(apiConfigFrom(keys));
     expect(config.http).toEqual({
       host: '127.0.0.1',
       port: 8080,
       publicUrl: undefined,
       rateLimitPerMinute: 1_200,
+      authFailuresPerMinute: 60,
       bodyLimitBytes: 65_536,
       apiKeyCacheMs: 5_000,
       shutdownTimeoutMs: 10_000,
@@ -39,6 +40,7 @@ describe('apiConfigFrom', () => {
         API_PORT: '0',
         API_PUBLIC_URL: 'https://api.example.com/',
         API_RATE_LIMIT_PER_MINUTE: '60',
+        API_AUTH_FAILURES_PER_MINUTE: '10',
         API_BODY_LIMIT_BYTES: '2048',
         API_KEY_CACHE_MS: '0',
         API_SHUTDOWN_TIMEOUT_MS: '500',
@@ -57,6 +59,7 @@ describe('apiConfigFrom', () => {
       port: 0,
       publicUrl: 'https://api.example.com',
       rateLimitPerMinute: 60,
+      authFailuresPerMinute: 10,
       bodyLimitBytes: 2_048,
       apiKeyCacheMs: 0,
       shutdownTimeoutMs: 500,

@@ -32,6 +32,11 @@ export interface ApiHttpSettings {
   readonly publicUrl?: string | undefined;
   /** Requests each API key may make per minute (API_RATE_LIMIT_PER_MINUTE); the next answer is 429 with Retry-After. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Failed authentications (a presented key refused) each client IP address may have per minute
+   * (API_AUTH_FAILURES_PER_MINUTE); past it, a key it presents is answered 429 with Retry-After, without a look-up.
+   */
+  readonly authFailuresPerMinute: number;
   /** The largest request body read (API_BODY_LIMIT_BYTES); a larger one is 413. */
   readonly bodyLimitBytes: number;
   /**
@@ -88,6 +93,7 @@ const Environment = Schema.Struct({
   API_PORT: Schema.optionalWith(IntegerFromString(0, 65_535), { default: () => 8080 }),
   API_PUBLIC_URL: Schema.optional(PublicUrl),
   API_RATE_LIMIT_PER_MINUTE: Schema.optionalWith(IntegerFromString(1, 1_000_000), { default: () => 1_200 }),
+  API_AUTH_FAILURES_PER_MINUTE: Schema.optionalWith(IntegerFromString(1, 1_000_000), { default: () => 60 }),
   API_BODY_LIMIT_BYTES: Schema.optionalWith(IntegerFromString(1_024, 1_048_576), { default: () => 65_536 }),
   API_KEY_CACHE_MS: Schema.optionalWith(IntegerFromString(0, 5_000), { default: () => 5_000 }),
   API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
@@ -104,6 +110,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   API_PORT: 'expected an integer from 0 to 65535 (0: any free port)',
   API_PUBLIC_URL: 'expected an http(s) URL with no credentials, query or fragment (e.g. https://api.example.com)',
   API_RATE_LIMIT_PER_MINUTE: 'expected an integer from 1 to 1000000',
+  API_AUTH_FAILURES_PER_MINUTE: 'expected an integer from 1 to 1000000',
   API_BODY_LIMIT_BYTES: 'expected an integer from 1024 to 1048576',
   API_KEY_CACHE_MS: 'expected an integer from 0 to 5000',
   API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
@@ -160,6 +167,7 @@ export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, Invali
         port: settings.API_PORT,
         publicUrl: settings.API_PUBLIC_URL,
         rateLimitPerMinute: settings.API_RATE_LIMIT_PER_MINUTE,
+        authFailuresPerMinute: settings.API_AUTH_FAILURES_PER_MINUTE,
         bodyLimitBytes: settings.API_BODY_LIMIT_BYTES,
         apiKeyCacheMs: settings.API_KEY_CACHE_MS,
         shutdownTimeoutMs: settings.API_SHUTDOWN_TIMEOUT_MS,

@@ -37,7 +37,14 @@ import type {
 } from '@airtime/application';
 import type { Effect } from 'effect';
 import type { CallbackConflict, UnknownCallback } from '../routes/callbacks/callbacks.errors';
-import type { ForbiddenJsonKey, InvalidRequest, JsonTooDeep, RateLimited, RouteNotFound } from './http.errors';
+import type {
+  AuthFailuresLimited,
+  ForbiddenJsonKey,
+  InvalidRequest,
+  JsonTooDeep,
+  RateLimited,
+  RouteNotFound,
+} from './http.errors';
 
 type ErrorOf<F extends (...args: never[]) => Effect.Effect<unknown, unknown, unknown>> = Effect.Effect.Error<
   ReturnType<F>
@@ -50,6 +57,7 @@ export type ApiError =
   | ForbiddenJsonKey
   | RouteNotFound
   | RateLimited
+  | AuthFailuresLimited
   | CustomerAccountNotFound
   | UnknownCallback
   | CallbackConflict
@@ -103,6 +111,7 @@ export const API_ERRORS = {
   // who calls, and what it may see
   ApiKeyRefused: { status: 401, code: 'UNAUTHENTICATED' },
   RateLimited: { status: 429, code: 'RATE_LIMITED' },
+  AuthFailuresLimited: { status: 429, code: 'RATE_LIMITED' },
   RouteNotFound: { status: 404, code: 'NOT_FOUND' },
   CustomerAccountNotFound: { status: 404, code: 'ACCOUNT_NOT_FOUND', message: 'no such account' },
   TopUpNotFound: { status: 404, code: 'TOP_UP_NOT_FOUND', message: 'no such top-up' },

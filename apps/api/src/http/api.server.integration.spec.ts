@@ -1,7 +1,9 @@
 // The server's own behaviour over real HTTP: API keys (401 for anything but
 // a valid key, revocation honoured after the cache time), the per-key rate
-// limit (429 with Retry-After), the documentation, health, readiness and
+// limit (429 with Retry-After), the per-client limit on failed
+// authentications (API_AUTH_FAILURES_PER_MINUTE, default 60), the documentation, health, readiness and
 // metrics routes, and the one error shape for what Fastify refuses.
+import { request as httpRequest } from 'node:http';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness.fixture';
 
 type Json = Record<string, unknown>;
@@ -223,5 +225,42 @@ describe('the API server', () => {
     expect((await api.request('GET', '/v1/topups', { key: calm })).status).toBe(200);
     // unauthenticated requests are answered 401 before the limit is counted
     expect((await api.request('GET', '/v1/topups')).status).toBe(401);
+  });
+
+  it('limits failed authentications per client IP (60 a minute): the 61st wrong key is 429 RATE_LIMITED with Retry-After', async () => {
+    const fresh = await api.issueKey('team-growth');
+    // clients of their own: real HTTP from other loopback addresses (the other specs come from 127.0.0.1)
+    const from = (localAddress: string, presented: string) =>
+      new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+        const sent = httpRequest(`${api.url}/v1/topups`, {
+          localAddress,
+          headers: { authorization: `Bearer ${presented}` },
+        });
+        sent.on('error', reject);
+        sent.on('response', (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => {
+            const retryAfter = response.headers['retry-after'];
+            resolve({ status: response.statusCode ?? 0, retryAfter, body });
+          });
+        });
+        sent.end();
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      statuses.push((await from('127.0.0.7', `atk_000000000000_${String(i).padStart(43, 'A')}`)).status);
+    }
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    const limited = await from('127.0.0.7', `atk_000000000000_${'B'.repeat(43)}`);
+    expect(limited.status).toBe(429);
+    expect((JSON.parse(limited.body) as { error: Json }).error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.retryAfter)).toBeLessThanOrEqual(60);
+    // a key not verified lately is refused from that client too (no look-up until the window ends) ...
+    expect((await from('127.0.0.7', fresh)).status).toBe(429);
+    // ... and works from any other client
+    expect((await from('127.0.0.8', fresh)).status).toBe(200);
   });
 });

@@ -1,7 +1,8 @@
 // The API's Fastify server: JSON in and out, one error shape for every
 // answer, the OpenAPI document and its UI (/docs, /docs/json), request
 // metrics (/metrics), health and readiness (/healthz, /readyz), the /v1
-// routes behind an API key and its per-key rate limit, and the provider
+// routes behind an API key, its per-key rate limit and the per-client limit
+// on failed authentications, and the provider
 // callback and airtime service routes. Inputs are decoded by the handlers
 // with effect/Schema (Fastify's validation accepts everything; the route
 // schemas only describe the routes for the OpenAPI document) and answers are
@@ -31,7 +32,7 @@ import { fastifyAnswerOf } from './fastify-errors.table';
 import { jsonBodyPlugin } from './json-body.plugin';
 import { metricsPlugin } from './metrics.plugin';
 import { openApiPlugin } from './openapi.plugin';
-import { rateLimitPlugin } from './rate-limit.plugin';
+import { makeAuthFailureLimit, rateLimitPlugin } from './rate-limit.plugin';
 import { UseCaseDefect } from './run-use-case';
 
 export interface ApiServerOptions {
@@ -51,6 +52,8 @@ const INTERNAL = errorView('INTERNAL', 'an internal error occurred');
 const answerError = (logger: PlatformLogger) => (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
   if (isApiError(error)) {
     const answer = answerOf(error);
+    // the per-key limit's 429 has its headers from @fastify/rate-limit; the per-client one sets its own
+    if (error._tag === 'AuthFailuresLimited') void reply.header('retry-after', String(error.retryAfterSeconds));
     if (answer.status >= 500) {
       logger.warn({ route: request.routeOptions.url, code: answer.code, reason: error.message }, 'request failed');
     }
@@ -97,13 +100,14 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
   await app.register(metricsPlugin, { metrics });
   await app.register(healthRoutes, { checks: options.readiness });
 
-  const routeOptions: ApiRouteOptions = {
-    runtime,
-    authenticate: makeApiKeyAuthenticator({ runtime, cacheMs: http.apiKeyCacheMs }),
-    submitTopUp: makeSubmitTopUp({ runtime, metrics, rules: options.rules }),
-  };
   await app.register(async (limited) => {
     await limited.register(rateLimitPlugin, { perMinute: http.rateLimitPerMinute });
+    const failures = makeAuthFailureLimit(limited, { perMinute: http.authFailuresPerMinute });
+    const routeOptions: ApiRouteOptions = {
+      runtime,
+      authenticate: makeApiKeyAuthenticator({ runtime, cacheMs: http.apiKeyCacheMs, failures }),
+      submitTopUp: makeSubmitTopUp({ runtime, metrics, rules: options.rules }),
+    };
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
     await limited.register(airtimeRoutes, routeOptions);
     await limited.register(callbackRoutes, routeOptions);

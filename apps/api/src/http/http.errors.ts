@@ -26,6 +26,15 @@ export class RateLimited extends taggedError('RateLimited', { code: 'RATE_LIMITE
   readonly retryAfterSeconds: number;
 }>((e) => `too many requests for this API key: retry after ${e.retryAfterSeconds} s`) {}
 
+/**
+ * The client (its IP address) failed authentication API_AUTH_FAILURES_PER_MINUTE
+ * times in the window: a key it presents is refused without a look-up;
+ * `retryAfterSeconds` until the window ends.
+ */
+export class AuthFailuresLimited extends taggedError('AuthFailuresLimited', { code: 'RATE_LIMITED', retryable: true })<{
+  readonly retryAfterSeconds: number;
+}>((e) => `too many failed authentications from this client: retry after ${e.retryAfterSeconds} s`) {}
+
 /** A JSON body nested deeper than the API reads (`maxDepth` arrays and objects inside one another). */
 export class JsonTooDeep extends taggedError('JsonTooDeep', { code: 'MALFORMED_JSON', retryable: false })<{
   readonly maxDepth: number;
