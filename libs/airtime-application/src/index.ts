@@ -22,6 +22,7 @@ export { EventPublisher, type EventPublisherService } from './lib/ports/event-pu
 export { EventPublishFailed } from './lib/ports/event-publisher.errors';
 export { TopUpCommandQueue, type TopUpCommandQueueService } from './lib/ports/top-up-command-queue.port';
 export { CommandEnqueueFailed } from './lib/ports/top-up-command-queue.errors';
+export { ConsumeDecision, type CommandDelivery } from './lib/ports/command-delivery.port';
 export {
   RequestTopUpInput,
   type RequestTopUpInputJson,

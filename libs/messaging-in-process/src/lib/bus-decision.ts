@@ -1,47 +1,28 @@
 // What a handler decides about a delivery, and the delivery it decides
-// about. These are the shapes of `@airtime/messaging-rabbitmq`'s
-// `ConsumeDecision` and `Delivery`, duplicated on purpose (adapters never
-// depend on each other) and kept structurally identical, so that the
-// consumer's handler runs on the in-process bus unchanged
-// (`bus-decision.spec.ts` holds a copy of the RabbitMQ shapes and checks it).
-import { Data } from 'effect';
+// about: the application's `ConsumeDecision` and `CommandDelivery` (the same
+// shapes the RabbitMQ consumer runner takes), under the bus's names, so the
+// consumer's handler runs on the in-process bus unchanged. Plus the bus's
+// retry headers.
+import { type CommandDelivery, ConsumeDecision } from '@airtime/application';
 
 /**
- * - `Ack`: done (processed, or a duplicate already processed).
- * - `Retry`: a transient failure; the message comes back after a growing
- *   delay with its `x-retry-count` header one higher, and past the bus's
- *   `maxRetries` it is dead-lettered with the reason.
- * - `DeadLetter`: the message can never be processed; it is kept in the
- *   bus's bounded dead-letter list with `reason`. The reason names a rule
- *   or a field, never a value of the message.
+ * The application's `ConsumeDecision`; on the bus, `Retry` delivers the
+ * message again after a growing delay with its `x-retry-count` header one
+ * higher (dead-lettered past the bus's `maxRetries`), and `DeadLetter` keeps
+ * it in the bus's bounded dead-letter list with `reason`.
  */
-export type BusDecision = Data.TaggedEnum<{
-  Ack: Record<never, never>;
-  Retry: { readonly reason: string };
-  DeadLetter: { readonly reason: string };
-}>;
+export type BusDecision = ConsumeDecision;
 
 /** Constructors and matchers: `BusDecision.Ack()`, `BusDecision.Retry({ reason })`, `$match`. */
-export const BusDecision = Data.taggedEnum<BusDecision>();
+export const BusDecision = ConsumeDecision;
 
-/** A delivery as a handler sees it (the RabbitMQ `Delivery` shape). */
-export interface BusDelivery {
-  readonly body: Buffer;
-  readonly messageId: string | undefined;
-  readonly type: string | undefined;
-  readonly contentType: string | undefined;
-  readonly correlationId: string | undefined;
-  /** When the message was enqueued, in whole seconds (as an AMQP timestamp is). */
-  readonly timestamp: Date | undefined;
-  /** The bus's name for its exchange (`in-process`). */
-  readonly exchange: string;
-  readonly routingKey: string;
-  /** Always `false`: the bus never hands the same delivery out twice (a retry is a new delivery). */
-  readonly redelivered: boolean;
-  /** Always 0: retries are counted by the `x-retry-count` header, as with the broker's retry queue. */
-  readonly deliveryCount: number;
-  readonly headers: Readonly<Record<string, unknown>>;
-}
+/**
+ * A delivery as a handler sees it (the application's `CommandDelivery`). The
+ * bus fills `exchange` with `in-process`, `redelivered` with `false` (a retry
+ * is a new delivery) and `deliveryCount` with 0 (retries are counted by the
+ * `x-retry-count` header); `timestamp` is in whole seconds.
+ */
+export type BusDelivery = CommandDelivery;
 
 /** Headers the bus sets on a message it delivers again after a `Retry`. */
 export const RETRY_HEADERS = {

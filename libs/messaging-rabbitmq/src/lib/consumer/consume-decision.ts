@@ -1,45 +1,14 @@
-// What a message handler decides about a delivery, and the delivery it
-// decides about. The consumer runner carries the decision out; the handler
-// holds the business rules (decode, run a use case, map its errors).
+// An amqplib message as the delivery a handler decides about. The shapes
+// (`ConsumeDecision`, `CommandDelivery`) are the application's, shared with
+// the in-process bus; this lib re-exports them under its own names.
+import { type CommandDelivery, ConsumeDecision } from '@airtime/application';
 import type * as amqp from 'amqplib';
-import { Data } from 'effect';
 
-/**
- * - `Ack`: done (processed, or a duplicate already processed).
- * - `Retry`: a transient failure; the message goes back to the queue (nack
- *   with requeue) and counts towards the queue's `x-delivery-limit`, past
- *   which the broker dead-letters it (x-death reason `delivery_limit`).
- * - `DeadLetter`: the message can never be processed (malformed, invalid);
- *   it is published to the dead-letter exchange with `reason` in the
- *   `x-dead-letter-reason` header, then acknowledged. The reason names a
- *   rule or a field, never a value of the message.
- */
-export type ConsumeDecision = Data.TaggedEnum<{
-  Ack: Record<never, never>;
-  Retry: { readonly reason: string };
-  DeadLetter: { readonly reason: string };
-}>;
+/** The application's decision (re-exported under the name this lib always had). */
+export { ConsumeDecision };
 
-/** Constructors and matchers: `ConsumeDecision.Ack()`, `ConsumeDecision.DeadLetter({ reason })`, `$match`. */
-export const ConsumeDecision = Data.taggedEnum<ConsumeDecision>();
-
-/** A delivery as a handler sees it: the body as bytes and the AMQP properties it may need. */
-export interface Delivery {
-  readonly body: Buffer;
-  readonly messageId: string | undefined;
-  readonly type: string | undefined;
-  readonly contentType: string | undefined;
-  readonly correlationId: string | undefined;
-  /** The AMQP timestamp (whole seconds) as a date. */
-  readonly timestamp: Date | undefined;
-  readonly exchange: string;
-  readonly routingKey: string;
-  /** The broker's flag: this message may have been delivered before. */
-  readonly redelivered: boolean;
-  /** Earlier failed deliveries of this message (quorum queues' `x-delivery-count`; 0 on the first). */
-  readonly deliveryCount: number;
-  readonly headers: Readonly<Record<string, unknown>>;
-}
+/** A delivery as a handler sees it: the application's `CommandDelivery`. */
+export type Delivery = CommandDelivery;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

@@ -1,14 +1,14 @@
 // What feeds the top-up command handler: any runner with the RabbitMQ
 // consumer runner's interface (start, stop, in flight) over a handler from a
 // delivery to its decision. RabbitMQ's runner (`makeConsumerRunner`) is one;
-// the in-process bus's is another. A runner's delivery needs only the
-// fields the handler reads, and its decision type the same shape
-// (`{ _tag: 'Ack' } | { _tag: 'Retry', reason } | { _tag: 'DeadLetter', reason }`).
-import type { ConsumeDecision, Delivery } from '@airtime/messaging-rabbitmq';
+// the in-process bus's is another; both take the application's
+// `ConsumeDecision` and `CommandDelivery`. A runner's delivery needs only the
+// fields the handler reads.
+import type { CommandDelivery as FullCommandDelivery, ConsumeDecision } from '@airtime/application';
 import type { Effect } from 'effect';
 
 /** What the handler reads of a delivery: its bytes, its message id (may be absent) and its earlier failed deliveries. */
-export type CommandDelivery = Pick<Delivery, 'body' | 'messageId' | 'deliveryCount'>;
+export type CommandDelivery = Pick<FullCommandDelivery, 'body' | 'messageId' | 'deliveryCount'>;
 
 /** Decides about one delivery; never rejects. */
 export type CommandHandler = (delivery: CommandDelivery) => Promise<ConsumeDecision>;
