@@ -97,3 +97,19 @@ export const requirePart = <A, I>(
   const decode = decodePart(schema, part, options);
   return (input) => Either.getOrThrowWith(decode(input), (error) => error);
 };
+
+/**
+ * The query decoder of a route that takes no query parameters: any
+ * parameter is refused (InvalidRequest naming it), as the list routes refuse
+ * one they do not name, so every /v1 route answers an unknown one alike.
+ */
+export const refuseQuery = (input: unknown): void => {
+  // an empty Schema.Struct accepts any object (effect checks no excess keys on it): the keys are checked here
+  const [first] = typeof input === 'object' && input !== null ? Object.keys(input) : [];
+  if (first === undefined) return;
+  throw new InvalidRequest({
+    part: 'query',
+    field: segmentOf(first),
+    reason: 'is unexpected: the route takes no query parameters',
+  });
+};

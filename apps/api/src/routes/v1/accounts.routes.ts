@@ -6,7 +6,7 @@ import { AccountIdField, accountBalances, accountJournal, PageField, PerPageFiel
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../http/principal';
-import { requirePart } from '../../http/request-input.check';
+import { refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
 import { AccountBalancesView, LedgerEntryView } from '../../views/account-view.schema';
@@ -21,7 +21,7 @@ const decodeParams = requirePart(AccountParams, 'path');
 const decodeLedgerQuery = requirePart(LedgerQuery, 'query');
 
 const ERRORS = {
-  400: 'a malformed id, page or per_page',
+  400: 'a malformed id, page or per_page, or another query parameter',
   401: 'no valid API key',
   404: 'no such account (or not one of yours)',
   429: 'the rate limit of the API key',
@@ -53,6 +53,7 @@ const ledgerSchema = fastifySchemaOf({
 export const accountRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
   app.get('/accounts/:id/balance', { schema: balanceSchema }, async (request) => {
     const { id } = decodeParams(request.params);
+    refuseQuery(request.query);
     const balances = await runUseCase(
       options.runtime,
       accountBalances({ principal: principalOf(request), accountId: id }),

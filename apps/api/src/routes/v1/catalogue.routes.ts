@@ -7,7 +7,7 @@ import { LookupPhoneInput, lookupPhone, productsForPhone } from '@airtime/applic
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
-import { requirePart } from '../../http/request-input.check';
+import { refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
 import { LookupView, ProductsView } from '../../views/catalogue-view.schema';
@@ -26,7 +26,7 @@ const decodeLookupParams = requirePart(LookupParams, 'path');
 const decodeProductsQuery = requirePart(ProductsQuery, 'query');
 
 const ERRORS = {
-  400: 'not a valid phone number',
+  400: 'not a valid phone number, or a query parameter the route does not take',
   401: 'no valid API key',
   429: 'the rate limit of the API key',
   502: 'the provider answered something unusable',
@@ -55,6 +55,7 @@ const productsSchema = fastifySchemaOf({
 export const catalogueRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
   app.get('/lookup/:phone', { schema: lookupSchema }, async (request) => {
     const { phone } = decodeLookupParams(request.params);
+    refuseQuery(request.query);
     return lookupView(await runUseCase(options.runtime, lookupPhone(phone)));
   });
 

@@ -7,7 +7,7 @@
 // rate); nothing is held, stored or sent.
 import { type QuoteTopUpInput, quoteTopUp } from '@airtime/application';
 import type { FastifyInstance } from 'fastify';
-import { requirePart } from '../../http/request-input.check';
+import { refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
 import { QuoteView } from '../../views/top-up-view.schema';
@@ -40,7 +40,7 @@ const quoteSchema = fastifySchemaOf({
   body: TopUpRequestBody,
   answers: { 200: { description: 'the quote', body: QuoteView } },
   errors: {
-    400: 'a field is missing or wrong',
+    400: 'a field is missing or wrong, or a query parameter is given (none is taken)',
     401: 'no valid API key',
     422: 'nothing can be sold for the request (operator, product, exact amount, currency)',
     429: 'the rate limit of the API key',
@@ -50,6 +50,7 @@ const quoteSchema = fastifySchemaOf({
 
 export const quoteRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
   app.post('/quotes', { schema: quoteSchema }, async (request) => {
+    refuseQuery(request.query);
     const body = decodeBody(request.body);
     return quoteView(await runUseCase(options.runtime, quoteTopUp(quoteInputOf(body))));
   });

@@ -24,7 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { KnownCurrencyCode } from '../../http/currency-code.schema';
 import { principalOf } from '../../http/principal';
 import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
-import { requirePart } from '../../http/request-input.check';
+import { refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
 import { TopUpView } from '../../views/top-up-view.schema';
@@ -113,7 +113,7 @@ const requestSchema = fastifySchemaOf({
   body: TopUpRequestBody,
   answers: { 202: { description: 'the top-up (new, or the one the same request created)', body: TopUpView } },
   errors: {
-    400: 'a field, the idempotency key or account_id is missing or wrong',
+    400: 'a field, the idempotency key or account_id is missing or wrong, or a query parameter is given',
     ...COMMON_ERRORS,
     404: 'account_id is not one of your accounts',
     409: 'the key was used for another request (EXTERNAL_ID_CONFLICT, naming the field)',
@@ -140,7 +140,7 @@ const findSchema = fastifySchemaOf({
   tags: TAGS,
   params: TopUpParams,
   answers: { 200: { description: 'the top-up', body: TopUpView } },
-  errors: { 400: 'a malformed id', ...COMMON_ERRORS, 404: NOT_FOUND },
+  errors: { 400: 'a malformed id, or a query parameter (none is taken)', ...COMMON_ERRORS, 404: NOT_FOUND },
 });
 
 const cancelSchema = fastifySchemaOf({
@@ -151,7 +151,7 @@ const cancelSchema = fastifySchemaOf({
   params: TopUpParams,
   answers: { 200: { description: 'the cancelled top-up', body: TopUpView } },
   errors: {
-    400: 'a malformed id',
+    400: 'a malformed id, or a query parameter (none is taken)',
     ...COMMON_ERRORS,
     404: NOT_FOUND,
     409: 'the top-up cannot be cancelled any more (TOP_UP_NOT_CANCELLABLE)',
@@ -165,13 +165,14 @@ const transferLogSchema = fastifySchemaOf({
   tags: TAGS,
   params: TopUpParams,
   answers: { 200: { description: 'the exchanges', body: TransferLogView } },
-  errors: { 400: 'a malformed id', ...COMMON_ERRORS, 404: NOT_FOUND },
+  errors: { 400: 'a malformed id, or a query parameter (none is taken)', ...COMMON_ERRORS, 404: NOT_FOUND },
 });
 
 export const topUpRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
   const { runtime } = options;
 
   app.post('/topups', { schema: requestSchema }, async (request, reply) => {
+    refuseQuery(request.query);
     const headers = decodeHeaders(request.headers);
     const body = decodeBody(request.body);
     const submitted = await options.submitTopUp({
@@ -207,12 +208,14 @@ export const topUpRoutes = async (app: FastifyInstance, options: ApiRouteOptions
 
   app.get('/topups/:id', { schema: findSchema }, async (request) => {
     const { id } = decodeParams(request.params);
+    refuseQuery(request.query);
     const found = await runUseCase(runtime, findTopUp({ principal: principalOf(request), topUpId: id }));
     return topUpView(found.topUp, extrasOfStoredRequest(found.request));
   });
 
   app.post('/topups/:id/cancel', { schema: cancelSchema }, async (request) => {
     const { id } = decodeParams(request.params);
+    refuseQuery(request.query);
     const principal = principalOf(request);
     const cancelled = await runUseCase(runtime, cancelTopUpFor({ principal, topUpId: id }));
     const found = await runUseCase(runtime, findTopUp({ principal, topUpId: cancelled.id }));
@@ -221,6 +224,7 @@ export const topUpRoutes = async (app: FastifyInstance, options: ApiRouteOptions
 
   app.get('/topups/:id/transfer-log', { schema: transferLogSchema }, async (request) => {
     const { id } = decodeParams(request.params);
+    refuseQuery(request.query);
     const exchanges = await runUseCase(runtime, transferLogFor({ principal: principalOf(request), topUpId: id }));
     return { top_up_id: id, exchanges: exchanges.map(exchangeView) };
   });
