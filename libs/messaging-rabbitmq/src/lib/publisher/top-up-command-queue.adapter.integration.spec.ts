@@ -5,18 +5,18 @@
 // CommandEnqueueFailed that quotes no value of the command.
 import { decodeTopUpCommand, TopUpCommandQueue, type TopUpCommandV1Json } from '@airtime/application';
 import { Effect, Either } from 'effect';
-import { deleteTopology, openRawBroker, testAmqpUrl, testTopology, type RawBroker } from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
-import { declareTopology } from '../topology/topology-declarer';
+import { testTopology, type RawBroker } from '../../testing';
+import { type CommandPublisherRig, openCommandPublisher } from '../../testing/command-publisher.fixture';
+import type { BrokerConnection } from '../connection/broker-connection.client';
 import { makeConfirmPublisher, type ConfirmPublisher } from './confirm-publisher.client';
 import { publishTopUpCommands } from './top-up-command.client';
 import { makeTopUpCommandQueue, topUpCommandQueueLayer } from './top-up-command-queue.adapter';
 
 const topology = testTopology('command-queue');
 const commandsQueue = topology.queues.topUpCommands.name;
-const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
 const at = new Date('2026-03-01T10:00:00.000Z');
 
+let rig: CommandPublisherRig;
 let broker: RawBroker;
 let connection: BrokerConnection;
 let publisher: ConfirmPublisher;
@@ -34,11 +34,8 @@ const commandOf = (externalId: string): TopUpCommandV1Json => ({
 });
 
 beforeAll(async () => {
-  connection = makeBrokerConnection({ url: testAmqpUrl(), connectionName: 'command-queue-spec', ...settings });
-  await Effect.runPromise(connection.start);
-  await Effect.runPromise(declareTopology(connection, topology, 5_000));
-  publisher = makeConfirmPublisher({ connection, confirmTimeoutMs: 3_000 });
-  broker = await openRawBroker();
+  rig = await openCommandPublisher(topology, 'command-queue-spec');
+  ({ connection, publisher, broker } = rig);
 });
 
 beforeEach(async () => {
@@ -46,10 +43,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await publisher.close();
-  await connection.close();
-  await broker.close();
-  await deleteTopology(topology);
+  await rig.close();
 });
 
 describe('the TopUpCommandQueue on RabbitMQ', () => {

@@ -7,7 +7,6 @@
 // resolves only once the broker has confirmed it.
 import {
   CommandEnqueueFailed,
-  TOP_UP_COMMAND_VERSION,
   TopUpCommandQueue,
   type TopUpCommandQueueService,
   type TopUpCommandV1Json,
@@ -15,7 +14,7 @@ import {
 import { Effect, Layer } from 'effect';
 import type { Topology } from '../topology/topology.table';
 import type { ConfirmPublisher } from './confirm-publisher.client';
-import { COMMAND_VERSION_HEADER, TOP_UP_COMMAND_TYPE } from './top-up-command.client';
+import { topUpCommandMessage } from './top-up-command.client';
 
 export interface TopUpCommandQueueOptions {
   /** The AMQP timestamp of the messages (default: now). */
@@ -51,21 +50,9 @@ export const makeTopUpCommandQueue = (
           return Effect.fail(new CommandEnqueueFailed({ reason: 'the command has no JSON form' }));
         }
         return publisher
-          .publishEncoded({
-            exchange: topology.exchanges.commands.name,
-            routingKey: topology.routingKeys.topUpRequest,
-            messageId,
-            content: Buffer.from(text, 'utf8'),
-            properties: {
-              contentType: 'application/json',
-              contentEncoding: 'utf-8',
-              type: TOP_UP_COMMAND_TYPE,
-              correlationId: command.external_id,
-              timestamp: Math.floor(now().getTime() / 1000),
-              headers: { [COMMAND_VERSION_HEADER]: TOP_UP_COMMAND_VERSION },
-            },
-            mandatory: true,
-          })
+          .publishEncoded(
+            topUpCommandMessage(topology, { text, messageId, externalId: command.external_id, sentAt: now() }),
+          )
           .pipe(
             Effect.mapError((failure) => new CommandEnqueueFailed({ reason: `${failure.kind}: ${failure.reason}` })),
           );

@@ -1,18 +1,16 @@
 import { decodeTopUpCommand } from '@airtime/application';
 import { Effect, Either } from 'effect';
-import { deleteTopology, openRawBroker, testAmqpUrl, testTopology, type RawBroker } from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
-import { declareTopology } from '../topology/topology-declarer';
+import { testTopology, type RawBroker } from '../../testing';
+import { type CommandPublisherRig, openCommandPublisher } from '../../testing/command-publisher.fixture';
 import { topologyFor } from '../topology/topology.table';
-import { makeConfirmPublisher, type ConfirmPublisher } from './confirm-publisher.client';
+import type { ConfirmPublisher } from './confirm-publisher.client';
 import { publishTopUpCommands, type PublishProgress } from './top-up-command.client';
 
 const topology = testTopology('command-client');
 const commandsQueue = topology.queues.topUpCommands.name;
-const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
 
+let rig: CommandPublisherRig;
 let broker: RawBroker;
-let connection: BrokerConnection;
 let publisher: ConfirmPublisher;
 
 const commandOf = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -25,11 +23,8 @@ const commandOf = (n: number, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  connection = makeBrokerConnection({ url: testAmqpUrl(), connectionName: 'command-client-spec', ...settings });
-  await Effect.runPromise(connection.start);
-  await Effect.runPromise(declareTopology(connection, topology, 5_000));
-  publisher = makeConfirmPublisher({ connection, confirmTimeoutMs: 3_000 });
-  broker = await openRawBroker();
+  rig = await openCommandPublisher(topology, 'command-client-spec');
+  ({ publisher, broker } = rig);
 });
 
 beforeEach(async () => {
@@ -37,10 +32,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await publisher.close();
-  await connection.close();
-  await broker.close();
-  await deleteTopology(topology);
+  await rig.close();
 });
 
 describe('publishTopUpCommands (RabbitMQ)', () => {

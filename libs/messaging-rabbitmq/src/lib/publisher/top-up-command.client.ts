@@ -9,7 +9,7 @@ import { encodeTopUpCommand, TOP_UP_COMMAND_VERSION } from '@airtime/application
 import { Effect, Either } from 'effect';
 import type { PublishFailed } from '../shared/messaging.errors';
 import type { Topology } from '../topology/topology.table';
-import type { ConfirmPublisher } from './confirm-publisher.client';
+import type { ConfirmPublisher, EncodedMessage } from './confirm-publisher.client';
 
 /** A command to publish: the request input's JSON fields (without `version`) and, optionally, its message id. */
 export interface TopUpCommandToPublish {
@@ -65,6 +65,40 @@ export const COMMAND_VERSION_HEADER = 'x-schema-version';
 /** The AMQP type of a top-up command. */
 export const TOP_UP_COMMAND_TYPE = 'topup.request';
 
+/** What a top-up command message carries besides its exchange's name and routing key. */
+export interface TopUpCommandMessageParts {
+  /** The command's JSON text (schema v1). */
+  readonly text: string;
+  /** The message id (the consumer's inbox key). */
+  readonly messageId: string;
+  /** The command's external id, sent as the correlation id. */
+  readonly externalId: string;
+  /** When it is sent; the AMQP timestamp is its whole seconds. */
+  readonly sentAt: Date;
+}
+
+/**
+ * The message of a top-up command on the commands exchange of `topology`:
+ * routing key `topup.request`, mandatory (a missing binding is a failure),
+ * type `topup.request`, JSON in UTF-8, the `x-schema-version` header, the
+ * external id as correlation id and the send time in whole seconds.
+ */
+export const topUpCommandMessage = (topology: Topology, parts: TopUpCommandMessageParts): EncodedMessage => ({
+  exchange: topology.exchanges.commands.name,
+  routingKey: topology.routingKeys.topUpRequest,
+  messageId: parts.messageId,
+  content: Buffer.from(parts.text, 'utf8'),
+  properties: {
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    type: TOP_UP_COMMAND_TYPE,
+    correlationId: parts.externalId,
+    timestamp: Math.floor(parts.sentAt.getTime() / 1000),
+    headers: { [COMMAND_VERSION_HEADER]: TOP_UP_COMMAND_VERSION },
+  },
+  mandatory: true,
+});
+
 type Outcome =
   | { readonly kind: 'published'; readonly messageId: string }
   | { readonly kind: 'invalid'; readonly reason: string }
@@ -89,21 +123,7 @@ export const publishTopUpCommands = (
     const progress = { total: commands.length, done: 0, published: 0, invalid: 0, failed: 0 };
 
     const publishOne = (text: string, messageId: string, externalId: string): Effect.Effect<void, PublishFailed> =>
-      publisher.publishEncoded({
-        exchange: topology.exchanges.commands.name,
-        routingKey: topology.routingKeys.topUpRequest,
-        messageId,
-        content: Buffer.from(text, 'utf8'),
-        properties: {
-          contentType: 'application/json',
-          contentEncoding: 'utf-8',
-          type: TOP_UP_COMMAND_TYPE,
-          correlationId: externalId,
-          timestamp: Math.floor(now().getTime() / 1000),
-          headers: { [COMMAND_VERSION_HEADER]: TOP_UP_COMMAND_VERSION },
-        },
-        mandatory: true,
-      });
+      publisher.publishEncoded(topUpCommandMessage(topology, { text, messageId, externalId, sentAt: now() }));
 
     const withRetries = (
       text: string,
