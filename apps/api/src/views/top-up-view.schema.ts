@@ -100,29 +100,39 @@ export const AttemptView = Schema.Struct({
 }).annotations({ identifier: 'Attempt' });
 export type AttemptView = typeof AttemptView.Type;
 
-/** A top-up as the API shows it to the account's keys. */
+/** A top-up as the API shows it to the account's keys (every field described for the OpenAPI document). */
 export const TopUpView = Schema.Struct({
-  id: Schema.String,
-  external_id: Schema.String,
-  account_id: Schema.String,
-  status: StatusView,
-  phone_number: Schema.String.annotations({ description: 'E.164' }),
-  quote: QuoteView,
-  attempts: Schema.Array(AttemptView),
+  id: Schema.String.annotations({ description: "the platform's id of the top-up" }),
+  external_id: Schema.String.annotations({
+    description: 'your idempotency key (the Idempotency-Key header or external_id of the request)',
+  }),
+  account_id: Schema.String.annotations({ description: 'the account charged' }),
+  status: StatusView.annotations({ description: "the top-up's status: that of its latest attempt, or CREATED" }),
+  phone_number: Schema.String.annotations({ description: 'the number topped up, E.164' }),
+  quote: QuoteView.annotations({ description: 'what is sent and charged, and why (see Quote)' }),
+  attempts: Schema.Array(AttemptView).annotations({ description: 'each send to the provider, oldest first' }),
   failure: Schema.NullOr(
     Schema.Struct({
       reason: Schema.String,
       attempts_exhausted: Schema.Boolean,
       detail: Schema.NullOr(Schema.String),
     }),
-  ),
-  next_attempt_at: Schema.NullOr(Schema.String),
-  awaiting_status_query: Schema.Boolean,
+  ).annotations({
+    description: 'why the top-up failed (a reason code, whether the retries ran out, a detail); null unless it failed',
+  }),
+  next_attempt_at: Schema.NullOr(Schema.String).annotations({
+    description: 'when a scheduled retry is due (ISO 8601); null when none is scheduled and once final',
+  }),
+  awaiting_status_query: Schema.Boolean.annotations({
+    description:
+      "true while the latest attempt's outcome is unknown (a timeout, a lost answer): the platform asks the " +
+      'provider for its status by external id, and sends nothing again until it knows',
+  }),
   callback_url: Schema.optional(Schema.NullOr(Schema.String)).annotations({
     description: "the caller's callback URL (not in lists)",
   }),
-  created_at: Schema.String,
-  updated_at: Schema.String,
+  created_at: Schema.String.annotations({ description: 'when the top-up was requested (ISO 8601)' }),
+  updated_at: Schema.String.annotations({ description: 'when the top-up last changed (ISO 8601)' }),
   metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))).annotations({
     description: "the caller's metadata as sent (not in lists)",
   }),
