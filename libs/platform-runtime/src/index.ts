@@ -79,6 +79,7 @@ export {
 
 // runtime
 export { type ProviderLayer, providerLayerOf } from './lib/runtime/provider-layer';
+export { type AppMainOptions, type StartedApp, runAppMain } from './lib/runtime/app-main.runner';
 export {
   type PlatformServices,
   type PlatformRuntime,
