@@ -80,6 +80,8 @@ export {
 // runtime
 export { type ProviderLayer, providerLayerOf } from './lib/runtime/provider-layer';
 export { type AppMainOptions, type StartedApp, runAppMain } from './lib/runtime/app-main.runner';
+export { type DatabaseStartOptions, openMigratedDatabase } from './lib/runtime/database-start.runner';
+export { DatabaseNotMigrated } from './lib/runtime/database-start.errors';
 export {
   type PlatformServices,
   type PlatformRuntime,

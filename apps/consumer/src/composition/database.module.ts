@@ -1,34 +1,21 @@
 // The database: one TypeORM DataSource over pg, destroyed when the container
 // closes. With DATABASE_MIGRATE_ON_START=true pending migrations are applied
 // at start; otherwise a database with pending migrations stops the start
-// with DatabaseNotMigrated (run `npm run db:migrate`), before any command is
-// consumed against a schema older than the code.
-import { initializeDatabase, pendingMigrations, redactUrl } from '@airtime/persistence-postgres';
-import { Effect } from 'effect';
+// with DatabaseNotMigrated (platform-runtime's openMigratedDatabase; run
+// `npm run db:migrate`), before any command is consumed against a schema
+// older than the code.
+import { openMigratedDatabase } from '@airtime/platform-runtime';
 import { ContainerModule } from 'inversify';
-import { DatabaseNotMigrated } from './database.errors';
 import { TOKENS } from './tokens';
 
 export const databaseModule = new ContainerModule(({ bind }) => {
   bind(TOKENS.dataSource)
-    .toDynamicValue(async (context) => {
-      const { database } = context.get(TOKENS.config);
-      const logger = context.get(TOKENS.logger);
-      const dataSource = await Effect.runPromise(initializeDatabase(database));
-      const pending = await pendingMigrations(dataSource).catch(async (error: unknown) => {
-        await dataSource.destroy();
-        throw error;
-      });
-      if (pending.length > 0) {
-        await dataSource.destroy();
-        throw new DatabaseNotMigrated({ database: redactUrl(database.url), pending });
-      }
-      logger.info(
-        { database: redactUrl(database.url), poolSize: database.poolSize, migrated: database.migrateOnStart },
-        'database connected',
-      );
-      return dataSource;
-    })
+    .toDynamicValue(async (context) =>
+      openMigratedDatabase(context.get(TOKENS.config).database, {
+        service: 'consumer',
+        logger: context.get(TOKENS.logger),
+      }),
+    )
     .inSingletonScope()
     .onDeactivation(async (dataSource) => {
       if (dataSource.isInitialized) await dataSource.destroy();
