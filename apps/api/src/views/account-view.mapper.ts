@@ -20,7 +20,7 @@ const minorView = (amountMinor: bigint, code: string): MoneyView =>
     onRight: (currency) => ({ amount: formatMoney(money(amountMinor, currency)), currency: code }),
   });
 
-/** One journal entry with its amount and its effect on available and holding, as decimals. */
+/** One journal entry with its amount and its effect on available and holding, as decimals, and its time. */
 export const ledgerEntryView = (entry: JournalEntry): LedgerEntryView => ({
   sequence: entry.sequence,
   currency: entry.currency,
@@ -29,4 +29,5 @@ export const ledgerEntryView = (entry: JournalEntry): LedgerEntryView => ({
   amount: minorView(entry.amountMinor, entry.currency),
   available_delta: minorView(entry.availableDeltaMinor, entry.currency),
   holding_delta: minorView(entry.holdingDeltaMinor, entry.currency),
+  created_at: entry.recordedAt?.toISOString() ?? null,
 });

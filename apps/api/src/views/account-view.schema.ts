@@ -26,5 +26,8 @@ export const LedgerEntryView = Schema.Struct({
   amount: MoneyView,
   available_delta: MoneyView,
   holding_delta: MoneyView,
+  created_at: Schema.NullOr(Schema.String).annotations({
+    description: 'when the movement was recorded (ISO 8601, UTC); null only where the store keeps no time',
+  }),
 }).annotations({ identifier: 'LedgerEntry' });
 export type LedgerEntryView = typeof LedgerEntryView.Type;

@@ -89,6 +89,11 @@ describe('key scoping and the account routes', () => {
     expect(entries.map((entry) => entry['kind'])).toEqual(['AUTHORIZE', 'DEPOSIT']);
     expect(entries[0]).toMatchObject({ reference: growthTopUpId, currency: 'USD' });
     expect(entries[1]).toMatchObject({ amount: { amount: '1000.00', currency: 'USD' } });
+    // each entry says when it was recorded (the journal row's created_at), ISO 8601, newest first
+    const times = entries.map((entry) => String(entry['created_at']));
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(times[0] ?? '')).toBeGreaterThanOrEqual(Date.parse(times[1] ?? ''));
+    expect(Math.abs(Date.now() - Date.parse(times[0] ?? ''))).toBeLessThan(600_000);
     expect(all.headers.get('x-total')).toBe('2');
     const second = await api.request('GET', '/v1/accounts/team-growth/ledger?page=2&per_page=1', { key: growthKey });
     expect((second.body as Json[]).map((entry) => entry['kind'])).toEqual(['DEPOSIT']);

@@ -32,6 +32,11 @@ export interface JournalEntry {
   readonly amountMinor: bigint;
   readonly availableDeltaMinor: bigint;
   readonly holdingDeltaMinor: bigint;
+  /**
+   * When the movement was recorded, as a store read it back (the journal
+   * row's time); the pure ledger's entries carry none.
+   */
+  readonly recordedAt?: Date | undefined;
 }
 
 /** The balances of one account in one currency. */

@@ -11,7 +11,7 @@ import {
   type AccountRow,
   accountOf,
   entryOf,
-  JOURNAL_COLUMNS,
+  JOURNAL_READ_COLUMNS,
   type JournalRow,
 } from './ledger-rows.mapper';
 
@@ -45,7 +45,7 @@ export const makeLedgerQueries = (dataSource: DataSource): LedgerQueriesService 
       if (Either.isLeft(checkAccountId(accountId))) return { items: [], total: 0 };
       const statement = countedPage(
         {
-          columns: JOURNAL_COLUMNS,
+          columns: JOURNAL_READ_COLUMNS,
           from: 'ledger_journal',
           conditions: ['account_id = $1'],
           parameters: [accountId],

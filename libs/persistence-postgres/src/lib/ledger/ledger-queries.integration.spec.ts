@@ -91,7 +91,9 @@ describe('ledger queries on PostgreSQL', () => {
     async (limit) => {
       const pages = await allPages(queries(), 'team-q', limit);
       const entries = pages.flatMap((page) => page.items);
-      expect(entries).toEqual([...made].reverse());
+      // each read entry carries the time its row was recorded (created_at); the store's answers do not
+      for (const entry of entries) expect(entry.recordedAt).toBeInstanceOf(Date);
+      expect(entries.map(({ recordedAt: _recordedAt, ...entry }) => entry)).toEqual([...made].reverse());
       expect(entries).toHaveLength(36);
       for (const page of pages) expect(page.total).toBe(36);
       for (const page of pages.slice(0, -1)) expect(page.items).toHaveLength(limit);
@@ -182,7 +184,7 @@ describe('ledger queries on PostgreSQL', () => {
     );
     /** An entry without its sequence: PostgreSQL's has gaps (a claim that conflicts still takes a number). */
     const withoutSequence = ({ items, total }: { items: readonly JournalEntry[]; total: number }) => ({
-      items: items.map(({ sequence: _sequence, ...entry }) => entry),
+      items: items.map(({ sequence: _sequence, recordedAt: _recordedAt, ...entry }) => entry),
       total,
     });
 

@@ -43,12 +43,16 @@ export interface JournalRow {
   readonly amount_minor: string;
   readonly available_delta_minor: string;
   readonly holding_delta_minor: string;
+  /** The row's created_at, when selected (JOURNAL_READ_COLUMNS). */
+  readonly created_at?: Date | undefined;
 }
 
 export const ACCOUNT_COLUMNS =
   'account_id, currency, currency_exponent, credit_limit_minor, available_minor, holding_minor, captured_minor, reversed_minor, funded_minor';
 export const JOURNAL_COLUMNS =
   'sequence, account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor';
+/** The journal columns of a read of the journal: JOURNAL_COLUMNS and the time each entry was recorded. */
+export const JOURNAL_READ_COLUMNS = `${JOURNAL_COLUMNS}, created_at`;
 
 /** An account row as the domain's account; its currency must be known, with the exponent it was opened with. */
 export const accountOf = (row: AccountRow): Effect.Effect<LedgerAccount, PersistenceFailure> =>
@@ -86,4 +90,5 @@ export const entryOf = (row: JournalRow): JournalEntry => ({
   amountMinor: bigintOf(row.amount_minor),
   availableDeltaMinor: bigintOf(row.available_delta_minor),
   holdingDeltaMinor: bigintOf(row.holding_delta_minor),
+  ...(row.created_at === undefined ? {} : { recordedAt: row.created_at }),
 });
