@@ -19,6 +19,14 @@ export {
 } from './lib/observability/logger';
 export { REDACTED_FIELDS, REDACTED_PATHS, REDACTION_CENSOR, maskNumbers } from './lib/observability/log.redaction';
 export {
+  type ReadinessCheck,
+  type ReadinessReport,
+  type ReadinessState,
+  brokerReadiness,
+  databaseReadiness,
+  runReadinessChecks,
+} from './lib/observability/readiness.runner';
+export {
   type CommandOutcome,
   type PlatformMetrics,
   type PlatformMetricsOptions,

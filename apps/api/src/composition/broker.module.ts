@@ -14,6 +14,7 @@ import {
   makeTopUpCommandQueue,
   topologyFor,
 } from '@airtime/messaging-rabbitmq';
+import { brokerReadiness } from '@airtime/platform-runtime';
 import { Effect } from 'effect';
 import { ContainerModule } from 'inversify';
 import { TOKENS } from './tokens';
@@ -72,11 +73,7 @@ export const brokerModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TOKENS.messagingCheck)
     .toDynamicValue(async (context) => {
-      const connection = await context.getAsync(TOKENS.brokerConnection);
-      return async () => {
-        const state = connection.state();
-        return state === 'connected' ? { ok: true } : { ok: false, detail: state };
-      };
+      return brokerReadiness(await context.getAsync(TOKENS.brokerConnection));
     })
     .inSingletonScope();
 });

@@ -6,6 +6,7 @@
 // (within the same time) for the use cases still running, also those of
 // requests whose client went away; the runtime is disposed after it (see
 // CLOSE_ORDER), then the database.
+import { databaseReadiness } from '@airtime/platform-runtime';
 import type { FastifyInstance } from 'fastify';
 import { ContainerModule } from 'inversify';
 import type { AddressInfo } from 'node:net';
@@ -63,10 +64,7 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           metrics: context.get(TOKENS.metrics),
           rules: { allowPrivateCallbackHosts: config.runtime.allowPrivateCallbackHosts },
           readiness: {
-            database: async () => {
-              await dataSource.query('SELECT 1');
-              return { ok: true };
-            },
+            database: databaseReadiness(dataSource),
             messaging: await context.getAsync(TOKENS.messagingCheck),
             ...options.readiness,
           },

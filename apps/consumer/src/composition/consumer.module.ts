@@ -6,7 +6,13 @@
 // closes (see CLOSE_ORDER).
 import type { CallbackSenderService } from '@airtime/application';
 import { makeConsumerRunner, makeEventPublisher } from '@airtime/messaging-rabbitmq';
-import { makeFetchCallbackSender, makePlatformRuntime, makeTopUpWorkers } from '@airtime/platform-runtime';
+import {
+  brokerReadiness,
+  databaseReadiness,
+  makeFetchCallbackSender,
+  makePlatformRuntime,
+  makeTopUpWorkers,
+} from '@airtime/platform-runtime';
 import { ContainerModule } from 'inversify';
 import { startMetricsServer } from '../observability/metrics.server';
 import { TOKENS } from './tokens';
@@ -97,16 +103,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           host: settings.host,
           port: settings.port,
           registry: context.get(TOKENS.metrics).registry,
-          checks: {
-            broker: async () => {
-              const state = connection.state();
-              return state === 'connected' ? { ok: true } : { ok: false, detail: state };
-            },
-            database: async () => {
-              await dataSource.query('SELECT 1');
-              return { ok: true };
-            },
-          },
+          checks: { broker: brokerReadiness(connection), database: databaseReadiness(dataSource) },
         });
       })
       .inSingletonScope()

@@ -3,10 +3,11 @@
 // otherwise, with each check's state). node:http, nothing else.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ReadinessCheck, runReadinessChecks } from '@airtime/platform-runtime';
 import type { Registry } from 'prom-client';
 
-/** One health check: its name and whether it passes (and why not). */
-export type HealthCheck = () => Promise<{ readonly ok: boolean; readonly detail?: string | undefined }>;
+/** One health check: whether it passes (and why not). */
+export type HealthCheck = ReadinessCheck;
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -24,18 +25,6 @@ export interface MetricsServer {
   readonly close: () => Promise<void>;
 }
 
-const withTimeout = async (check: HealthCheck, timeoutMs: number) => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
-  });
-  try {
-    return await Promise.race([check().catch(() => ({ ok: false, detail: 'check failed' })), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
-
 export const startMetricsServer = async (options: MetricsServerOptions): Promise<MetricsServer> => {
   const checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
   const server: Server = createServer((request, response) => {
@@ -52,11 +41,9 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
       return;
     }
     if (path === '/healthz') {
-      const entries = Object.entries(options.checks);
-      Promise.all(entries.map(async ([name, check]) => [name, await withTimeout(check, checkTimeoutMs)] as const))
-        .then((results) => {
-          const ok = results.every(([, result]) => result.ok);
-          const body = JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+      runReadinessChecks(options.checks, checkTimeoutMs)
+        .then(({ ok, checks }) => {
+          const body = JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks });
           response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(body);
         })
         .catch(() => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}'));
