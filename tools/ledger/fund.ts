@@ -7,15 +7,10 @@
 // run `npm run db:migrate`) and never prints the database password.
 // `npm run ledger:fund -- --help` tells the flags.
 import { LedgerStore } from '@airtime/domain';
-import {
-  databaseConfigFrom,
-  makeDataSource,
-  makeLedgerStore,
-  pendingMigrations,
-  redactUrl,
-} from '@airtime/persistence-postgres';
+import { makeLedgerStore } from '@airtime/persistence-postgres';
 import { Effect, Either } from 'effect';
 import type { DataSource } from 'typeorm';
+import { cliFail, messageOf, runCliMain, runOnCliDatabase } from '../db/cli-database.runner';
 import { fundAccount, type FundAccountInput } from './fund-account.use-case';
 import { FUND_USAGE, parseFundArguments } from './fund-arguments.input';
 import { fundReport, refusalText } from './fund-report.format';
@@ -30,25 +25,9 @@ const REFUSALS = new Set([
   'AccountAlreadyOpen',
 ]);
 
-const fail = (message: string, code: number): number => {
-  process.stderr.write(`ledger:fund: ${message}\n`);
-  return code;
-};
-
-/** The message of an error with the database URL (its password) masked. */
-const messageOf = (error: unknown, url: string): string => {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split(url).join(redactUrl(url));
-};
+const fail = cliFail('ledger:fund');
 
 const fund = async (dataSource: DataSource, input: FundAccountInput, url: string): Promise<number> => {
-  const pending = await pendingMigrations(dataSource);
-  if (pending.length > 0) {
-    return fail(
-      `the database ${redactUrl(url)} is not migrated (${pending.length} migration${pending.length === 1 ? '' : 's'} not applied): run npm run db:migrate first`,
-      1,
-    );
-  }
   const result = await Effect.runPromise(
     Effect.either(fundAccount(input).pipe(Effect.provideService(LedgerStore, makeLedgerStore(dataSource)))),
   );
@@ -68,33 +47,7 @@ const main = async (): Promise<number> => {
     return 0;
   }
   const input: FundAccountInput = plan.right;
-  const config = databaseConfigFrom(process.env);
-  if (Either.isLeft(config)) return fail(config.left.message, 2);
-  const { url } = config.right;
-  const dataSource = makeDataSource({ ...config.right, poolSize: 2 });
-  try {
-    await dataSource.initialize();
-  } catch (error) {
-    return fail(
-      `cannot open the database ${redactUrl(url)}: ${messageOf(error, url)} (is PostgreSQL running? npm run services)`,
-      1,
-    );
-  }
-  try {
-    return await fund(dataSource, input, url);
-  } catch (error) {
-    return fail(`failed: ${messageOf(error, url)}`, 1);
-  } finally {
-    await dataSource.destroy();
-  }
+  return runOnCliDatabase(fail, (dataSource, url) => fund(dataSource, input, url));
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // the database URL is not in scope here: the kind of failure only
-    process.exitCode = fail(`unexpected failure: ${error instanceof Error ? error.name : 'unknown'}`, 1);
-  },
-);
+runCliMain(fail, main);
