@@ -2,7 +2,12 @@
 
 // Errors: one way to declare them, one way to ask whether to retry
 export { type Retryability, type TaggedErrorClass, taggedError, isRetryable } from './lib/errors/tagged-error';
-export { MAX_DESCRIBED_ISSUES, describeParseError, ruleViolation } from './lib/errors/parse-error.format';
+export {
+  MAX_DESCRIBED_ISSUES,
+  decodeNamingField,
+  describeParseError,
+  ruleViolation,
+} from './lib/errors/parse-error.format';
 
 // Money
 export {

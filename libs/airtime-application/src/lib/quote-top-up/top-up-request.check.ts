@@ -3,7 +3,7 @@
 import {
   currencyOf,
   type Currency,
-  describeParseError,
+  decodeNamingField,
   type Money,
   moneyFromJsonNumber,
   parseInternationalDigits,
@@ -11,7 +11,7 @@ import {
   parsePhoneNumber,
   type PhoneNumber,
 } from '@airtime/domain';
-import { Either, ParseResult, Schema } from 'effect';
+import { Either, type Schema } from 'effect';
 import { InvalidTopUpRequest } from './quote-top-up.errors';
 import type { QuoteTopUpInput } from './quote-top-up.input';
 
@@ -26,22 +26,9 @@ export interface QuoteRequest {
 
 const invalid = (field: string, reason: string) => Either.left(new InvalidTopUpRequest({ field, reason }));
 
-const segmentOf = (key: PropertyKey): string =>
-  typeof key === 'number'
-    ? String(key)
-    : typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)
-      ? key
-      : '[key]';
-
-/** Decodes `input` with `schema`; a failure names the first field that failed (`describeParseError` says how). */
-export const decodeRequest =
-  <A, I>(schema: Schema.Schema<A, I>) =>
-  (input: unknown): Either.Either<A, InvalidTopUpRequest> =>
-    Either.mapLeft(Schema.decodeUnknownEither(schema)(input, { errors: 'all' }), (error) => {
-      const [first] = ParseResult.ArrayFormatter.formatErrorSync(error);
-      const field = first === undefined || first.path.length === 0 ? 'the body' : first.path.map(segmentOf).join('.');
-      return new InvalidTopUpRequest({ field, reason: describeParseError(error) });
-    });
+/** Decodes `input` with `schema`; a failure names the first field that failed (`the body` when it is the whole; `describeParseError` says how). */
+export const decodeRequest = <A, I>(schema: Schema.Schema<A, I>) =>
+  decodeNamingField(schema, 'the body', (field, reason) => new InvalidTopUpRequest({ field, reason }));
 
 /** A destination in E.164 (`+63...`) or international digits (`63...`). */
 export const checkPhoneNumber = (text: string): Either.Either<PhoneNumber, InvalidTopUpRequest> =>

@@ -1,6 +1,6 @@
 import { Either, ParseResult, Schema } from 'effect';
 import fc from 'fast-check';
-import { describeParseError, MAX_DESCRIBED_ISSUES, ruleViolation } from './parse-error.format';
+import { decodeNamingField, describeParseError, MAX_DESCRIBED_ISSUES, ruleViolation } from './parse-error.format';
 
 const Body = Schema.Struct({
   phone: Schema.String,
@@ -49,5 +49,30 @@ describe('describeParseError', () => {
     expect(describeParseError(failureOf(Schema.Struct({ fee: Positive }), { fee: -5 }))).toBe('fee must be positive');
     const Many = Schema.Struct(Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`f${i}`, Schema.String])));
     expect(describeParseError(failureOf(Many, {})).split('; ')).toHaveLength(MAX_DESCRIBED_ISSUES);
+  });
+});
+
+describe('decodeNamingField', () => {
+  const decode = decodeNamingField(Body, 'the body', (field, reason) => ({ field, reason }));
+
+  it('answers the decoded value', () => {
+    expect(decode({ phone: 'p', amount: 1, items: ['2'] })).toEqual(
+      Either.right({ phone: 'p', amount: 1, items: [2] }),
+    );
+  });
+
+  it('names the first failing field by its path, the whole by the name given, and quotes no value', () => {
+    const nested = decode({ phone: 'p', amount: 1, items: ['2', '+639171234567x'] });
+    expect(nested).toEqual(Either.left({ field: 'items.1', reason: 'items.1 cannot be read' }));
+    expect(JSON.stringify(nested)).not.toContain('639171234567');
+    expect(Either.getLeft(decode('not an object')).pipe((left) => left._tag === 'Some' && left.value.field)).toBe(
+      'the body',
+    );
+    const hostileKey = decodeNamingField(
+      Schema.Record({ key: Schema.String, value: Schema.Number }),
+      'input',
+      (field) => field,
+    )({ 'drop table;': 'x' });
+    expect(hostileKey).toEqual(Either.left('[key]'));
   });
 });

@@ -1,5 +1,5 @@
 // The one formatter of decode failures (effect/Schema) across the platform: where and what kind of problem, never a value.
-import { ParseResult, type SchemaAST } from 'effect';
+import { Either, ParseResult, Schema, type SchemaAST } from 'effect';
 
 const PHRASES: Readonly<Record<ParseResult.ArrayFormatterIssue['_tag'], string>> = {
   Missing: 'is missing',
@@ -57,3 +57,19 @@ export const describeParseError = (error: ParseResult.ParseError): string =>
   ]
     .slice(0, MAX_DESCRIBED_ISSUES)
     .join('; ');
+
+/**
+ * Decodes `input` with `schema`, all issues read; a failure is
+ * `toError(field, reason)`: `field` the path of the first issue
+ * (`callback.url`, `items.0`; a key that came from the input is `[key]`),
+ * or `whole` when the issue is about the input as a whole, and `reason`
+ * `describeParseError`'s description. Never a value of the input.
+ */
+export const decodeNamingField =
+  <A, I, E>(schema: Schema.Schema<A, I>, whole: string, toError: (field: string, reason: string) => E) =>
+  (input: unknown): Either.Either<A, E> =>
+    Either.mapLeft(Schema.decodeUnknownEither(schema)(input, { errors: 'all' }), (error) => {
+      const [first] = ParseResult.ArrayFormatter.formatErrorSync(error);
+      const field = first === undefined || first.path.length === 0 ? whole : first.path.map(segmentOf).join('.');
+      return toError(field, describeParseError(error));
+    });
