@@ -58,6 +58,7 @@ export {
   makeConsumerRunner,
   retryCountOf,
 } from './lib/consumer/consumer.runner';
+export { type TopUpCommandRunnerOptions, makeTopUpCommandRunner } from './lib/consumer/top-up-command.runner';
 export {
   EVENT_TYPE_HEADER,
   EVENT_AGGREGATE_HEADER,

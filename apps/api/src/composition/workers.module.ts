@@ -11,7 +11,7 @@
 // binding starts them (once the HTTP server listens: startAfter); they are
 // stopped before everything else (closeFirst), letting the commands in
 // flight finish within API_SHUTDOWN_TIMEOUT_MS.
-import { makeConsumerRunner } from '@airtime/messaging-rabbitmq';
+import { makeTopUpCommandRunner } from '@airtime/messaging-rabbitmq';
 import { type CommandRunnerFactory, makeTopUpWorkers, type TopUpWorkers } from '@airtime/platform-runtime';
 import { ContainerModule, type ResolutionContext, type ServiceIdentifier } from 'inversify';
 import { IN_PROCESS_BUS } from './in-process-messaging.module';
@@ -32,22 +32,7 @@ const commandRunnerOf = async (context: ResolutionContext): Promise<CommandRunne
   const topology = context.get(TOKENS.topology);
   const { retry } = config.workers;
   return (handler) =>
-    makeConsumerRunner({
-      connection,
-      queue: topology.queues.topUpCommands.name,
-      deadLetterExchange: topology.exchanges.deadLetter.name,
-      prefetch: config.messaging.prefetch,
-      confirmTimeoutMs: config.messaging.confirmTimeoutMs,
-      // a retry waits in the retry queue (growing delays); only when that publish fails is the delivery requeued
-      retryQueue: {
-        queue: topology.queues.topUpCommandsRetry.name,
-        maxRetries: retry.maxRetries,
-        delay: { minDelayMs: retry.minDelayMs, maxDelayMs: retry.maxDelayMs },
-      },
-      retryDelayMs: retry.minDelayMs,
-      handler,
-      logger,
-    });
+    makeTopUpCommandRunner({ connection, topology, messaging: config.messaging, retry, handler, logger });
 };
 
 export const workersModule = (): ContainerModule =>

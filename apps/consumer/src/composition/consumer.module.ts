@@ -5,7 +5,7 @@
 // and the metrics server. Each is stopped or disposed when the container
 // closes (see CLOSE_ORDER).
 import type { CallbackSenderService } from '@airtime/application';
-import { makeConsumerRunner, makeEventPublisher } from '@airtime/messaging-rabbitmq';
+import { makeEventPublisher, makeTopUpCommandRunner } from '@airtime/messaging-rabbitmq';
 import {
   brokerReadiness,
   databaseReadiness,
@@ -70,20 +70,11 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           // the events go to RabbitMQ: the relay publishes the outbox there
           relayOutbox: true,
           commandRunner: (handler) =>
-            makeConsumerRunner({
+            makeTopUpCommandRunner({
               connection,
-              queue: topology.queues.topUpCommands.name,
-              deadLetterExchange: topology.exchanges.deadLetter.name,
-              prefetch: config.messaging.prefetch,
-              confirmTimeoutMs: config.messaging.confirmTimeoutMs,
-              // a retry waits in the retry queue (growing delays, never counted by x-delivery-limit); only when that
-              // publish fails is the delivery requeued, after the first delay
-              retryQueue: {
-                queue: topology.queues.topUpCommandsRetry.name,
-                maxRetries: config.retry.maxRetries,
-                delay: { minDelayMs: config.retry.minDelayMs, maxDelayMs: config.retry.maxDelayMs },
-              },
-              retryDelayMs: config.retry.minDelayMs,
+              topology,
+              messaging: config.messaging,
+              retry: config.retry,
               handler,
               logger,
             }),
