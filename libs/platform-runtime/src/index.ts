@@ -84,6 +84,13 @@ export {
   providerSettingsFrom,
   runtimeSettingsFrom,
 } from './lib/config/runtime.config';
+export {
+  type CommandRetrySettings,
+  COMMAND_RETRY_EXPECTED,
+  COMMAND_RETRY_FIELDS,
+  commandRetryOf,
+  commandRetryProblems,
+} from './lib/config/command-retry.config';
 
 // runtime
 export { type ProviderLayer, providerLayerOf } from './lib/runtime/provider-layer';

@@ -148,7 +148,7 @@ describe('apiConfigFrom', () => {
       'API_WORKERS: expected true or false',
     ]);
     expect(problemsOf({ ...keys, CONSUMER_RETRY_DELAY_MS: '5000', CONSUMER_RETRY_MAX_DELAY_MS: '1000' })).toEqual([
-      'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS',
+      'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS (the first retry delay, doubled up to the longest)',
     ]);
   });
 });

@@ -10,6 +10,11 @@
 import { type DatabaseConfig, databaseConfigFrom } from '@airtime/persistence-postgres';
 import { type MessagingConfig, messagingConfigFrom } from '@airtime/messaging-rabbitmq';
 import {
+  COMMAND_RETRY_EXPECTED,
+  COMMAND_RETRY_FIELDS,
+  type CommandRetrySettings,
+  commandRetryOf,
+  commandRetryProblems,
   callbackBaseUrlOf,
   decodeEnvironment,
   type Env,
@@ -62,7 +67,7 @@ export interface ApiWorkerSettings {
    * (CONSUMER_RETRY_DELAY_MS, CONSUMER_RETRY_MAX_DELAY_MS, CONSUMER_MAX_RETRIES):
    * the first delay, doubled up to the longest; past `maxRetries` it is dead-lettered.
    */
-  readonly retry: { readonly minDelayMs: number; readonly maxDelayMs: number; readonly maxRetries: number };
+  readonly retry: CommandRetrySettings;
 }
 
 export interface ApiConfig {
@@ -99,9 +104,7 @@ const Environment = Schema.Struct({
   API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
   MESSAGING: Schema.optionalWith(Schema.Literal('rabbitmq', 'in-process'), { default: () => 'rabbitmq' as const }),
   API_WORKERS: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
-  CONSUMER_RETRY_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 1_000 }),
-  CONSUMER_RETRY_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 86_400_000), { default: () => 300_000 }),
-  CONSUMER_MAX_RETRIES: Schema.optionalWith(IntegerFromString(0, 10_000), { default: () => 30 }),
+  ...COMMAND_RETRY_FIELDS,
 });
 
 /** What each of the API's own variables must look like (the schema's messages could echo a value). */
@@ -116,9 +119,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
   MESSAGING: 'expected rabbitmq or in-process',
   API_WORKERS: 'expected true or false',
-  CONSUMER_RETRY_DELAY_MS: 'expected an integer from 0 to 600000',
-  CONSUMER_RETRY_MAX_DELAY_MS: 'expected an integer from 0 to 86400000',
-  CONSUMER_MAX_RETRIES: 'expected an integer from 0 to 10000',
+  ...COMMAND_RETRY_EXPECTED,
 };
 
 /** The rules between the API's own variables. */
@@ -127,9 +128,7 @@ const crossChecked = (settings: typeof Environment.Type): Either.Either<typeof E
     ...(settings.MESSAGING === 'in-process' && settings.API_WORKERS !== 'true'
       ? ['MESSAGING: in-process needs API_WORKERS=true (no other process reads the in-process bus)']
       : []),
-    ...(settings.CONSUMER_RETRY_DELAY_MS > settings.CONSUMER_RETRY_MAX_DELAY_MS
-      ? ['CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS']
-      : []),
+    ...commandRetryProblems(settings),
   ];
   return problems.length === 0 ? Either.right(settings) : Either.left(problems);
 };
@@ -155,11 +154,7 @@ export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, Invali
       transport: settings.MESSAGING,
       workers: {
         enabled: settings.API_WORKERS === 'true',
-        retry: {
-          minDelayMs: settings.CONSUMER_RETRY_DELAY_MS,
-          maxDelayMs: settings.CONSUMER_RETRY_MAX_DELAY_MS,
-          maxRetries: settings.CONSUMER_MAX_RETRIES,
-        },
+        retry: commandRetryOf(settings),
       },
       runtime: runtime.right,
       http: {

@@ -8,6 +8,11 @@
 import { type DatabaseConfig, databaseConfigFrom } from '@airtime/persistence-postgres';
 import { type MessagingConfig, messagingConfigFrom } from '@airtime/messaging-rabbitmq';
 import {
+  COMMAND_RETRY_EXPECTED,
+  COMMAND_RETRY_FIELDS,
+  type CommandRetrySettings,
+  commandRetryOf,
+  commandRetryProblems,
   decodeEnvironment,
   type Env,
   IntegerFromString,
@@ -20,13 +25,7 @@ import { Either, Schema } from 'effect';
 import { InvalidConsumerConfig } from './consumer-config.errors';
 
 /** Retries of a command that failed for now (a dependency down), through the retry queue. */
-export interface RetrySettings {
-  /** The first retry's delay; each next one doubles, up to `maxDelayMs` (drawn in [half, all] of it). */
-  readonly minDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Retries of one command; the next failure dead-letters it with its reason (30: about 1 to 2 hours). */
-  readonly maxRetries: number;
-}
+export type RetrySettings = CommandRetrySettings;
 
 export interface ConsumerConfig extends RuntimeSettings {
   readonly database: DatabaseConfig;
@@ -36,9 +35,7 @@ export interface ConsumerConfig extends RuntimeSettings {
 }
 
 const Environment = Schema.Struct({
-  CONSUMER_RETRY_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 1_000 }),
-  CONSUMER_RETRY_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(0, 86_400_000), { default: () => 300_000 }),
-  CONSUMER_MAX_RETRIES: Schema.optionalWith(IntegerFromString(0, 10_000), { default: () => 30 }),
+  ...COMMAND_RETRY_FIELDS,
   METRICS_HOST: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9.:-]{1,253}$/)), {
     default: () => '127.0.0.1',
   }),
@@ -47,9 +44,7 @@ const Environment = Schema.Struct({
 
 /** What each of the consumer's own variables must look like (the schema's messages could echo a value). */
 const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
-  CONSUMER_RETRY_DELAY_MS: 'expected an integer from 0 to 600000',
-  CONSUMER_RETRY_MAX_DELAY_MS: 'expected an integer from 0 to 86400000',
-  CONSUMER_MAX_RETRIES: 'expected an integer from 0 to 10000',
+  ...COMMAND_RETRY_EXPECTED,
   METRICS_HOST: 'expected a host name or IP address',
   METRICS_PORT: 'expected an integer from 0 to 65535 (0: any free port)',
 };
@@ -57,12 +52,10 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
 const ownSettings = (environment: Env) =>
   Either.flatMap(
     decodeEnvironment(Environment, EXPECTED)(environment),
-    (settings): Either.Either<typeof Environment.Type, readonly string[]> =>
-      settings.CONSUMER_RETRY_DELAY_MS > settings.CONSUMER_RETRY_MAX_DELAY_MS
-        ? Either.left([
-            'CONSUMER_RETRY_DELAY_MS: expected no more than CONSUMER_RETRY_MAX_DELAY_MS (the first retry delay, doubled up to the longest)',
-          ])
-        : Either.right(settings),
+    (settings): Either.Either<typeof Environment.Type, readonly string[]> => {
+      const problems = commandRetryProblems(settings);
+      return problems.length === 0 ? Either.right(settings) : Either.left(problems);
+    },
   );
 
 /**
@@ -82,11 +75,7 @@ export const consumerConfigFrom = (environment: Env): Either.Either<ConsumerConf
       ...runtime.right,
       database: database.right,
       messaging: messaging.right,
-      retry: {
-        minDelayMs: settings.CONSUMER_RETRY_DELAY_MS,
-        maxDelayMs: settings.CONSUMER_RETRY_MAX_DELAY_MS,
-        maxRetries: settings.CONSUMER_MAX_RETRIES,
-      },
+      retry: commandRetryOf(settings),
       metrics: { host: settings.METRICS_HOST, port: settings.METRICS_PORT },
     });
   }
