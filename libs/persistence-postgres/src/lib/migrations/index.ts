@@ -4,6 +4,7 @@ import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invi
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
+import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   TopUpFlow1764200000000,
   OutboxSequence1764300000000,
   ApiAccess1764400000000,
+  Reconciliation1764500000000,
 ];

@@ -14,6 +14,7 @@ import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.m
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
+import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -63,6 +64,7 @@ describe('migrations', () => {
       'TopUpFlow1764200000000',
       'OutboxSequence1764300000000',
       'ApiAccess1764400000000',
+      'Reconciliation1764500000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -77,6 +79,8 @@ describe('migrations', () => {
       'outbox',
       'processed_messages',
       'provider_products',
+      'reconciliation_runs',
+      'reconciliation_settlements',
       'top_up_attempts',
       'top_up_requests',
       'top_ups',
@@ -87,12 +91,12 @@ describe('migrations', () => {
     await undoAll('all');
     expect(await tables(db)).toEqual([]);
     const functions = await db.dataSource.query(
-      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table')`,
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard')`,
     );
     expect(functions).toEqual([]);
 
     await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(await tables(db)).toHaveLength(16);
+    expect(await tables(db)).toHaveLength(18);
   });
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
@@ -118,6 +122,17 @@ describe('migrations', () => {
 
   it('each migration after the first comes and goes on its own: down leaves exactly the schema before it', async () => {
     const withRules = await catalogue(db);
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
+        new TopUpFlow1764200000000(),
+        new OutboxSequence1764300000000(),
+        new ApiAccess1764400000000(),
+      ]),
+    );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(
       await catalogueAfter([
@@ -157,6 +172,7 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the top-up flow's tables
@@ -176,6 +192,7 @@ describe('migrations', () => {
 
   it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
     const insert = (id: string, occurredAt: string) =>
