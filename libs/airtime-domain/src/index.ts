@@ -337,3 +337,26 @@ export { UnitOfWork, type UnitOfWorkService } from './lib/ports/unit-of-work.por
 export { Clock, type ClockService } from './lib/ports/clock.port';
 export { IdGenerator, type IdGeneratorService } from './lib/ports/id-generator.port';
 export { PersistenceFailure, ConcurrentModification, DuplicateKey } from './lib/ports/persistence.errors';
+
+// Reconciliation: our attempts against the provider's transactions and balances
+export {
+  MISMATCH_KINDS,
+  type MismatchKind,
+  type OurAttempt,
+  type Mismatch,
+  type MatchOptions,
+  type MatchResult,
+  NEVER_SENT_REASONS,
+  isExpectedAbsent,
+  isInFlight,
+} from './lib/reconciliation/reconciliation';
+export { matchTransactions } from './lib/reconciliation/transaction-match';
+export {
+  type OurExposure,
+  type TheirExposure,
+  type BalanceField,
+  type BalanceComparison,
+  compareBalances,
+} from './lib/reconciliation/balance-comparison';
+export { preciseZero, totalsPerCurrency, totalIn } from './lib/reconciliation/currency-totals';
+export { formatAmount, samePrecise } from './lib/reconciliation/mismatch-detail.format';
