@@ -247,3 +247,33 @@ export {
   MAX_CALLBACK_TRIES,
   nextCallbackTryAt,
 } from './lib/deliver-callbacks/callback-retry.policy';
+
+// Issue 11: the nightly reconciler (its store, the report, reconcileDay, settling by hand)
+export {
+  ReconciliationStore,
+  type ReconciliationStoreService,
+  type ReconciliationWindow,
+  type SettlementActor,
+  type SettlementState,
+  type SettlementRecord,
+  type StoredRun,
+  type StartedRun,
+  type FinishedRun,
+  windowKeyOf,
+} from './lib/ports/reconciliation-store.port';
+export type {
+  ReconciliationOutcome,
+  ReconciliationReport,
+  ReconciliationReportJson,
+  ReportAmount,
+  ReportMismatchKind,
+  ReportOurSide,
+  ReportTheirSide,
+  ReportMismatch,
+  ReportSettlement,
+  ReportAwaitingDecision,
+  ReportBalance,
+  ReportCurrencyAmounts,
+  ReportCounts,
+  ReportMatchPhase,
+} from './lib/reconcile-day/reconciliation-report.types';

@@ -1,0 +1,133 @@
+// The reconciler's store: our attempts at a provider as the books know them
+// (by window, by provider external id, the non-final ones), what our books say
+// the provider holds for us, the write-ahead settlement records (every change
+// of status the reconciler or an operator makes, with why) and the runs with
+// their reports.
+import type { OurAttempt, OurExposure, PersistenceFailure, TransactionStatus } from '@airtime/domain';
+import { Context, type Effect, type Option } from 'effect';
+import type { ReconciliationOutcome, ReconciliationReportJson } from '../reconcile-day/reconciliation-report.types';
+
+export type { ReconciliationOutcome, ReconciliationReportJson };
+
+/** One provider's business window: `from <= t < to` (UTC instants). */
+export interface ReconciliationWindow {
+  readonly providerId: string;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** `${providerId}/${from ISO}/${to ISO}`: the key of the reconciler's settlements of a window. */
+export const windowKeyOf = (window: ReconciliationWindow): string =>
+  `${window.providerId}/${window.from.toISOString()}/${window.to.toISOString()}`;
+
+export type SettlementActor = 'reconciler' | 'operator';
+
+export type SettlementState = 'APPLYING' | 'APPLIED' | 'UNCHANGED' | 'REFUSED';
+
+/**
+ * A change of a top-up's status made by the reconciler or by an operator,
+ * recorded (APPLYING) before the change is applied, then completed: APPLIED,
+ * UNCHANGED (the top-up was already there), or REFUSED (with why).
+ */
+export interface SettlementRecord {
+  readonly id: string;
+  readonly topUpId: string;
+  readonly providerId: string;
+  readonly providerExternalId: string | undefined;
+  readonly fromStatus: TransactionStatus;
+  readonly toStatus: TransactionStatus;
+  /** Why, for people (1..500 characters). */
+  readonly reason: string;
+  readonly actor: SettlementActor;
+  /** Who, for an operator's settlement. */
+  readonly operator: string | undefined;
+  /** `windowKeyOf(window)` for the reconciler's; undefined for an operator's. */
+  readonly windowKey: string | undefined;
+  readonly state: SettlementState;
+  readonly refusal: string | undefined;
+  readonly recordedAt: Date;
+  readonly completedAt: Date | undefined;
+}
+
+/** A run as stored: started, then finished with its outcome and report. */
+export interface StoredRun {
+  readonly id: string;
+  readonly window: ReconciliationWindow;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | undefined;
+  readonly outcome: ReconciliationOutcome | undefined;
+  readonly report: ReconciliationReportJson | undefined;
+  readonly summary: string | undefined;
+}
+
+export interface StartedRun {
+  readonly id: string;
+  readonly window: ReconciliationWindow;
+  readonly startedAt: Date;
+}
+
+export interface FinishedRun {
+  readonly id: string;
+  readonly finishedAt: Date;
+  readonly outcome: ReconciliationOutcome;
+  readonly report: ReconciliationReportJson;
+  readonly summary: string;
+}
+
+/** Every method joins the caller's unit of work when there is one. */
+export interface ReconciliationStoreService {
+  /** Our attempts at the window's provider that started in the window (startedAt in [from, to)). */
+  readonly attemptsStartedIn: (
+    window: ReconciliationWindow,
+  ) => Effect.Effect<readonly OurAttempt[], PersistenceFailure>;
+  /** Our attempts with these provider external ids, any time, any provider (for items at a window's edge). */
+  readonly attemptsByProviderExternalIds: (
+    ids: readonly string[],
+  ) => Effect.Effect<readonly OurAttempt[], PersistenceFailure>;
+  /**
+   * The last attempt of every non-final top-up whose last attempt is at this
+   * provider, the top-up not updated since `olderThan` (`topUpUpdatedAt <=
+   * olderThan`), oldest update first, all of them. A top-up with no attempt
+   * yet is not listed (nothing to ask the provider; the consumer's recovery
+   * sends it).
+   */
+  readonly nonFinalSince: (
+    providerId: string,
+    olderThan: Date,
+  ) => Effect.Effect<readonly OurAttempt[], PersistenceFailure>;
+  /** What our books say the provider holds for us now, per currency (`captured` is zero here). */
+  readonly holdingAtProvider: (providerId: string) => Effect.Effect<readonly OurExposure[], PersistenceFailure>;
+  /**
+   * Write-ahead: records a settlement (state APPLYING) before its change.
+   * Idempotent on (windowKey, or the operator for an operator's, topUpId,
+   * toStatus): a repeat answers the record already there, whatever its state.
+   */
+  readonly recordSettlement: (record: SettlementRecord) => Effect.Effect<SettlementRecord, PersistenceFailure>;
+  readonly completeSettlement: (
+    id: string,
+    state: Exclude<SettlementState, 'APPLYING'>,
+    refusal: string | undefined,
+    at: Date,
+  ) => Effect.Effect<void, PersistenceFailure>;
+  /** The reconciler's settlements of this window still APPLYING (a crash between the record and the change). */
+  readonly unfinishedSettlements: (windowKey: string) => Effect.Effect<readonly SettlementRecord[], PersistenceFailure>;
+  /**
+   * The window's settlements: the reconciler's with its window key, and
+   * operators' for top-ups whose attempts started in the window; ordered by
+   * recordedAt, then id.
+   */
+  readonly settlementsOf: (
+    window: ReconciliationWindow,
+  ) => Effect.Effect<readonly SettlementRecord[], PersistenceFailure>;
+  /** Records a run at its start. */
+  readonly startRun: (run: StartedRun) => Effect.Effect<void, PersistenceFailure>;
+  /** Finishes a run with its outcome, report and summary text. */
+  readonly finishRun: (run: FinishedRun) => Effect.Effect<void, PersistenceFailure>;
+  /** The window's latest run (by startedAt), finished or not. */
+  readonly latestRun: (window: ReconciliationWindow) => Effect.Effect<Option.Option<StoredRun>, PersistenceFailure>;
+}
+
+export class ReconciliationStore extends Context.Tag('@airtime/application/ReconciliationStore')<
+  ReconciliationStore,
+  ReconciliationStoreService
+>() {}

@@ -1,0 +1,148 @@
+// The reconciliation report as stored and written to files: JSON-safe (amounts
+// as decimal strings with their currency, instants as ISO-8601 text, absent
+// values as null), version 1. Everything but `run` is the same for the same
+// books, so two runs over one window compare equal without `run`.
+import type { MismatchKind } from '@airtime/domain';
+
+/** An amount: exact decimal text in its currency (e.g. `{ amount: "2.105", currency: "USD" }`). */
+export interface ReportAmount {
+  readonly amount: string;
+  readonly currency: string;
+}
+
+export type ReportMismatchKind = MismatchKind;
+
+export type ReconciliationOutcome = 'MATCHED' | 'MISMATCHES' | 'FAILED';
+
+/** One attempt of ours, as the report shows it. */
+export interface ReportOurSide {
+  readonly topUpId: string;
+  readonly accountId: string;
+  /** The caller's external id. */
+  readonly externalId: string;
+  readonly attemptNumber: number;
+  readonly providerExternalId: string;
+  readonly providerTransactionId: string | null;
+  readonly startedAt: string;
+  /** InFlight | Pending | Unknown | Succeeded | Failed. */
+  readonly state: string;
+  /** Our view of the attempt at the provider (a DVS detailed status). */
+  readonly status: string;
+  readonly failureReason: string | null;
+  readonly receive: ReportAmount;
+  readonly charged: ReportAmount;
+  /** The top-up's own status. */
+  readonly topUpStatus: string;
+}
+
+/** One transaction at the provider, as the report shows it. */
+export interface ReportTheirSide {
+  readonly providerTransactionId: string;
+  readonly providerExternalId: string;
+  /** A DVS detailed status. */
+  readonly status: string;
+  readonly receive: ReportAmount | null;
+  readonly charged: ReportAmount | null;
+  readonly createdAt: string | null;
+}
+
+export interface ReportMismatch {
+  readonly kind: ReportMismatchKind;
+  readonly providerExternalId: string;
+  /** Null for MISSING_HERE. */
+  readonly ours: ReportOurSide | null;
+  /** Empty for MISSING_AT_PROVIDER; two or more for DUPLICATE_AT_PROVIDER. */
+  readonly theirs: readonly ReportTheirSide[];
+  readonly detail: string;
+}
+
+/** A settlement of the window (the reconciler's or an operator's), with why. */
+export interface ReportSettlement {
+  readonly id: string;
+  readonly topUpId: string;
+  readonly providerExternalId: string | null;
+  readonly fromStatus: string;
+  readonly toStatus: string;
+  readonly reason: string;
+  readonly actor: 'reconciler' | 'operator';
+  readonly operator: string | null;
+  /** APPLYING | APPLIED | UNCHANGED | REFUSED. */
+  readonly state: string;
+  readonly refusal: string | null;
+  readonly recordedAt: string;
+}
+
+/** A top-up nobody can settle by asking the provider: an operator decides, with the command given. */
+export interface ReportAwaitingDecision {
+  readonly topUpId: string;
+  readonly externalId: string;
+  readonly providerExternalId: string | null;
+  /** The top-up's status now. */
+  readonly status: string;
+  /** When the top-up last changed. */
+  readonly since: string;
+  /** Why it waits (e.g. the provider cannot be asked for a status). */
+  readonly reason: string;
+  /** The admin command that settles it, with placeholders for the status and reason. */
+  readonly command: string;
+}
+
+/** One balance compared: what the provider reports against what our books say, per currency and field. */
+export interface ReportBalance {
+  readonly currency: string;
+  readonly field: 'holding' | 'captured';
+  readonly ours: string;
+  readonly theirs: string | null;
+  /** theirs - ours; null when the provider did not say. */
+  readonly difference: string | null;
+  readonly matches: boolean;
+  /** Our side moved while the provider was asked: a difference then is not a mismatch. */
+  readonly unstable: boolean;
+}
+
+/** What moved in the window per currency (what the provider charges, in its source currency). */
+export interface ReportCurrencyAmounts {
+  readonly currency: string;
+  /** Our COMPLETED attempts of the window. */
+  readonly ours: string;
+  /** Their COMPLETED transactions of the window (null when the provider cannot list them). */
+  readonly theirs: string | null;
+  /** The amounts of the mismatched attempts/transactions. */
+  readonly mismatched: string;
+}
+
+export interface ReportCounts {
+  readonly ours: number;
+  /** Null when the provider cannot list its transactions. */
+  readonly theirs: number | null;
+  readonly matched: number;
+  readonly inFlight: number;
+  readonly settled: number;
+  readonly awaitingDecision: number;
+  readonly mismatches: Readonly<Record<ReportMismatchKind, number>>;
+  readonly balanceMismatches: number;
+}
+
+/** The match phase: run, or skipped and why (a provider that cannot list its transactions). */
+export type ReportMatchPhase =
+  | { readonly performed: true }
+  | { readonly performed: false; readonly reason: string; readonly howToReconcile: string };
+
+/** The report of one reconciliation run of one provider's window. */
+export interface ReconciliationReport {
+  readonly version: 1;
+  readonly run: { readonly id: string; readonly startedAt: string; readonly finishedAt: string };
+  readonly provider: string;
+  readonly window: { readonly from: string; readonly to: string };
+  readonly outcome: Exclude<ReconciliationOutcome, 'FAILED'>;
+  readonly match: ReportMatchPhase;
+  readonly counts: ReportCounts;
+  readonly amounts: readonly ReportCurrencyAmounts[];
+  readonly mismatches: readonly ReportMismatch[];
+  readonly settlements: readonly ReportSettlement[];
+  readonly awaitingDecision: readonly ReportAwaitingDecision[];
+  readonly balances: readonly ReportBalance[];
+}
+
+/** The report as stored (jsonb) and written: the report itself, JSON-safe by construction. */
+export type ReconciliationReportJson = ReconciliationReport;
