@@ -350,7 +350,7 @@ export {
   isExpectedAbsent,
   isInFlight,
 } from './lib/reconciliation/reconciliation';
-export { matchTransactions } from './lib/reconciliation/transaction-match';
+export { matchTransactions, distinctTransactions } from './lib/reconciliation/transaction-match';
 export {
   type OurExposure,
   type TheirExposure,
@@ -360,3 +360,10 @@ export {
 } from './lib/reconciliation/balance-comparison';
 export { preciseZero, totalsPerCurrency, totalIn } from './lib/reconciliation/currency-totals';
 export { formatAmount, samePrecise } from './lib/reconciliation/mismatch-detail.format';
+export {
+  type CurrencyAmounts,
+  capturedByUs,
+  capturedByThem,
+  amountAtStake,
+  amountsPerCurrency,
+} from './lib/reconciliation/reconciliation-amounts';

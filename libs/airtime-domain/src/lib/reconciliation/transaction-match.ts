@@ -37,8 +37,12 @@ const snapshotKey = (t: ProviderTransaction): string =>
     t.createdAt?.toISOString() ?? '',
   ].join('|');
 
-/** One entry per (external id, transaction id): a list read page by page may repeat one. */
-const distinctTransactions = (theirs: readonly ProviderTransaction[]): readonly ProviderTransaction[] => {
+/**
+ * One entry per (external id, transaction id): a list read page by page may
+ * repeat one. Of two snapshots of one transaction, the final status is kept
+ * (then the first by text), whatever their order.
+ */
+export const distinctTransactions = (theirs: readonly ProviderTransaction[]): readonly ProviderTransaction[] => {
   const kept = new Map<string, ProviderTransaction>();
   for (const transaction of theirs) {
     const key = `${transaction.providerExternalId}\u0000${transaction.providerTransactionId}`;
