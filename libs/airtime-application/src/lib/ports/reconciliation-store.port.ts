@@ -86,10 +86,12 @@ export interface ReconciliationStoreService {
   ) => Effect.Effect<readonly OurAttempt[], PersistenceFailure>;
   /**
    * The last attempt of every non-final top-up whose last attempt is at this
-   * provider, the top-up not updated since `olderThan` (`topUpUpdatedAt <=
-   * olderThan`), oldest update first, all of them. A top-up with no attempt
-   * yet is not listed (nothing to ask the provider; the consumer's recovery
-   * sends it).
+   * provider and started at or before `olderThan`, oldest start first (then
+   * top-up id), all of them. By the attempt's start, not the top-up's update
+   * time: the consumer's recovery touches top-ups it cannot settle (a
+   * provider with no status query) every few minutes. A top-up with no
+   * attempt yet is not listed (nothing to ask the provider; the consumer's
+   * recovery sends it).
    */
   readonly nonFinalSince: (
     providerId: string,

@@ -56,9 +56,12 @@ export interface ReportMismatch {
   readonly detail: string;
 }
 
-/** A settlement of the window (the reconciler's or an operator's), with why. */
+/**
+ * A settlement of the window (the reconciler's or an operator's), with why.
+ * Without its record's id and time, so that a run resumed after a crash
+ * reports what an undisturbed one does (sorted by top-up, then status).
+ */
 export interface ReportSettlement {
-  readonly id: string;
   readonly topUpId: string;
   readonly providerExternalId: string | null;
   readonly fromStatus: string;
@@ -69,7 +72,6 @@ export interface ReportSettlement {
   /** APPLYING | APPLIED | UNCHANGED | REFUSED. */
   readonly state: string;
   readonly refusal: string | null;
-  readonly recordedAt: string;
 }
 
 /** A top-up nobody can settle by asking the provider: an operator decides, with the command given. */
