@@ -5,6 +5,7 @@ import type { Money } from '../money/money';
 import type { PreciseMoney } from '../money/precise-money';
 import type { ProviderTransaction } from '../ports/airtime-provider.port';
 import type { AttemptFailureReason, AttemptState } from '../transaction/attempt';
+import { retryLaterDelayMinutesOf } from '../transaction/retry.policy';
 import type { TransactionStatus } from '../transaction/transaction-status';
 
 /** The kinds of difference, in the order a report lists them. */
@@ -83,14 +84,17 @@ export const NEVER_SENT_REASONS: readonly AttemptFailureReason[] = [
 
 /**
  * Whether the provider should hold no transaction for this attempt: it failed
- * with a reason that means nothing reached the provider and the provider
- * gave it no transaction id.
+ * with a reason that means nothing reached the provider (NEVER_SENT_REASONS)
+ * and the provider gave it no transaction id. A RETRY_LATER that is one of
+ * the provider's own "not now" statuses (e.g. DECLINED-LIMITATIONS-ON-CREDIT-
+ * PARTY-AMOUNT, `RETRY_LATER_DELAY_MINUTES`) is the provider's word: it holds it.
  */
 export const isExpectedAbsent = (attempt: OurAttempt): boolean =>
   attempt.state === 'Failed' &&
   attempt.providerTransactionId === undefined &&
   attempt.failureReason !== undefined &&
-  NEVER_SENT_REASONS.includes(attempt.failureReason);
+  NEVER_SENT_REASONS.includes(attempt.failureReason) &&
+  !(attempt.failureReason === 'RETRY_LATER' && retryLaterDelayMinutesOf(attempt.status) !== undefined);
 
 /** Not settled (InFlight, Pending, Unknown) and started less than `inFlightGraceMs` before `now`. */
 export const isInFlight = (attempt: OurAttempt, options: MatchOptions): boolean =>

@@ -99,6 +99,17 @@ describe('matchTransactions', () => {
     expect(present.mismatches[0]?.detail).toContain(`we recorded it as never sent (${reason})`);
   });
 
+  it('expects present a RETRY_LATER that is the provider\'s own "not now" status', () => {
+    const limited = failed({
+      failureReason: 'RETRY_LATER',
+      status: status('DECLINED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT'),
+      providerTransactionId: undefined,
+    });
+    expect(matchTransactions([limited], [], options).mismatches.map((m) => m.kind)).toEqual(['MISSING_AT_PROVIDER']);
+    const their = theirs({ status: status('DECLINED-LIMITATIONS-ON-CREDIT-PARTY-AMOUNT') });
+    expect(matchTransactions([limited], [their], options).matched).toBe(1);
+  });
+
   it('expects present a failure the provider gave a transaction id, or one it decided', () => {
     const withId = failed({ failureReason: 'NOT_FOUND_AT_PROVIDER', providerTransactionId: 'tx-1' });
     const declined = failed({ providerTransactionId: undefined });
