@@ -52,3 +52,4 @@ export {
 } from './lib/embedded/embedded-postgres.server';
 export { EmbeddedPostgresFailed } from './lib/embedded/embedded-postgres.errors';
 export { makeDataFolder } from './lib/embedded/data-folder.check';
+export { makeReconciliationStore, reconciliationStoreLayer } from './lib/reconciliation/reconciliation-store.adapter';

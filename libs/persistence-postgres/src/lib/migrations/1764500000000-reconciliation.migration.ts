@@ -71,7 +71,7 @@ export class Reconciliation1764500000000 implements MigrationInterface {
                                           CHECK (length(reason) BETWEEN 1 AND ${MAX_SETTLEMENT_REASON_LENGTH} AND ${printable('reason')}),
         actor                 text        NOT NULL CONSTRAINT reconciliation_settlements_actor_valid CHECK (actor IN ('reconciler', 'operator')),
         operator              text        CONSTRAINT reconciliation_settlements_operator_valid CHECK (identifier_is_valid(operator, 100, true)),
-        window_key            text        CONSTRAINT reconciliation_settlements_window_key_valid CHECK (window_key ~ '^[!-~]{1,300}$'),
+        window_key            text        CONSTRAINT reconciliation_settlements_window_key_valid CHECK (length(window_key) BETWEEN 1 AND 300 AND window_key ~ '^[!-~]+$'),
         state                 text        NOT NULL CONSTRAINT reconciliation_settlements_state_valid CHECK (state IN ('APPLYING', 'APPLIED', 'UNCHANGED', 'REFUSED')),
         refusal               text        CONSTRAINT reconciliation_settlements_refusal_valid CHECK (length(refusal) BETWEEN 1 AND ${MAX_SETTLEMENT_REFUSAL_LENGTH}),
         recorded_at           timestamptz NOT NULL,
@@ -81,7 +81,9 @@ export class Reconciliation1764500000000 implements MigrationInterface {
           CASE actor WHEN 'reconciler' THEN window_key IS NOT NULL AND operator IS NULL
                      ELSE operator IS NOT NULL AND window_key IS NULL END),
         CONSTRAINT reconciliation_settlements_completed CHECK ((state = 'APPLYING') = (completed_at IS NULL)),
-        CONSTRAINT reconciliation_settlements_refusal_recorded CHECK ((state = 'REFUSED') = (refusal IS NOT NULL))
+        -- a refused settlement says why; one still applying has no refusal yet
+        CONSTRAINT reconciliation_settlements_refusal_recorded CHECK (
+          (state <> 'REFUSED' OR refusal IS NOT NULL) AND (state <> 'APPLYING' OR refusal IS NULL))
       )`);
     await runner.query(`
       CREATE UNIQUE INDEX reconciliation_settlements_once ON reconciliation_settlements

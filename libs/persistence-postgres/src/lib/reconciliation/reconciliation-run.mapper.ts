@@ -1,0 +1,44 @@
+// A `reconciliation_runs` row (as pg returns it) as the application's StoredRun.
+import type { ReconciliationReportJson, StoredRun } from '@airtime/application';
+import type { PersistenceFailure } from '@airtime/domain';
+import { Either, Schema } from 'effect';
+import { decodeStored } from '../shared/codec-support';
+
+/** A stored report: a JSON object of version 1 (written whole by `finishRun`, read back whole). */
+const StoredReport = Schema.declare(
+  (input: unknown): input is ReconciliationReportJson =>
+    typeof input === 'object' &&
+    input !== null &&
+    !Array.isArray(input) &&
+    (input as { version?: unknown }).version === 1,
+  { identifier: 'ReconciliationReportJson', description: 'a report object of version 1' },
+);
+
+const RunRow = Schema.Struct({
+  id: Schema.String,
+  provider_id: Schema.String,
+  window_from: Schema.ValidDateFromSelf,
+  window_to: Schema.ValidDateFromSelf,
+  started_at: Schema.ValidDateFromSelf,
+  finished_at: Schema.NullOr(Schema.ValidDateFromSelf),
+  outcome: Schema.NullOr(Schema.Literal('MATCHED', 'MISMATCHES', 'FAILED')),
+  report: Schema.NullOr(StoredReport),
+  summary: Schema.NullOr(Schema.String),
+});
+
+const decodeRunRow = decodeStored(RunRow);
+
+/** A stored run; a row that does not decode is a non-retryable `PersistenceFailure`. */
+export const runOf = (row: Record<string, unknown>): Either.Either<StoredRun, PersistenceFailure> =>
+  Either.map(
+    decodeRunRow(row, `reconciliation run ${typeof row['id'] === 'string' ? row['id'] : '(no id)'}`),
+    (decoded) => ({
+      id: decoded.id,
+      window: { providerId: decoded.provider_id, from: decoded.window_from, to: decoded.window_to },
+      startedAt: decoded.started_at,
+      finishedAt: decoded.finished_at ?? undefined,
+      outcome: decoded.outcome ?? undefined,
+      report: decoded.report ?? undefined,
+      summary: decoded.summary ?? undefined,
+    }),
+  );

@@ -1,0 +1,262 @@
+// The reconciliation store on PostgreSQL, settlements and runs: idempotent records, one completion,
+// the append-only trigger, the window's settlements, and runs with their reports in the unit of work.
+import {
+  type ReconciliationReportJson,
+  type ReconciliationWindow,
+  type SettlementRecord,
+  windowKeyOf,
+} from '@airtime/application';
+import { attemptSucceeded, attemptUnknown, type NewTopUp, parseExternalId, transactionStatus } from '@airtime/domain';
+import { sampleNewTopUp } from '@airtime/domain/testing';
+import { Effect, Either, Option } from 'effect';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { makeOutbox } from '../outbox/outbox.adapter';
+import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
+import { makeReconciliationStore } from './reconciliation-store.adapter';
+import { makeSeeder } from './reconciliation-world.fixture';
+
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
+const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefined> => {
+  const result = await Effect.runPromise(Effect.either(effect));
+  return Either.isLeft(result) ? result.left : undefined;
+};
+
+const day = new Date('2025-03-10T00:00:00.000Z');
+const nextDay = new Date('2025-03-11T00:00:00.000Z');
+const at = (offsetMs: number) => new Date(day.getTime() + offsetMs);
+const window: ReconciliationWindow = { providerId: 'dtone', from: day, to: nextDay };
+const key = windowKeyOf(window);
+const newTopUp = (id: string, now: Date): NewTopUp =>
+  sampleNewTopUp({ id, externalId: Either.getOrThrow(parseExternalId(`order-${id}`)), now });
+
+/** The reconciler's settlement of `topUpId` in the window, to COMPLETED unless said otherwise. */
+const settlement = (id: string, topUpId: string, overrides: Partial<SettlementRecord> = {}): SettlementRecord => ({
+  id,
+  topUpId,
+  providerId: 'dtone',
+  providerExternalId: undefined,
+  fromStatus: transactionStatus('SUBMITTED'),
+  toStatus: transactionStatus('COMPLETED'),
+  reason: 'provider reports COMPLETED at reconciliation',
+  actor: 'reconciler',
+  operator: undefined,
+  windowKey: key,
+  state: 'APPLYING',
+  refusal: undefined,
+  recordedAt: at(30 * 3_600_000),
+  completedAt: undefined,
+  ...overrides,
+});
+const byOperator = (id: string, topUpId: string, overrides: Partial<SettlementRecord> = {}) =>
+  settlement(id, topUpId, { actor: 'operator', operator: 'ops@example.com', windowKey: undefined, ...overrides });
+
+const report = (outcome: 'MATCHED' | 'MISMATCHES', note = ''): ReconciliationReportJson =>
+  ({ version: 1, provider: 'dtone', outcome, note }) as unknown as ReconciliationReportJson;
+
+describe('reconciliation store on PostgreSQL: settlements and runs', () => {
+  let db: TestDatabase;
+  const store = () => makeReconciliationStore(db.dataSource);
+  const count = async (table: string): Promise<number> =>
+    ((await db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0]?.n ?? -1;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const seeder = makeSeeder(db.dataSource, newTopUp);
+    for (const [id, startedAt] of [
+      ['in-window', day],
+      ['at-end', nextDay],
+      ['before', at(-1)],
+    ] as const) {
+      const started = await seeder.start(await seeder.create(id, startedAt), startedAt, 'dtone');
+      await seeder.answer(
+        started,
+        id === 'in-window' ? attemptUnknown('TIMEOUT_AFTER_SEND') : attemptSucceeded(`tx-${id}`),
+        startedAt,
+      );
+    }
+  });
+  afterAll(async () => db.drop());
+
+  it('records a settlement once per (window key, top-up, target status): a repeat answers the record already there', async () => {
+    const first = settlement('s-1', 'in-window', { providerExternalId: 'abc' });
+    expect(await run(store().recordSettlement(first))).toEqual(first);
+    const again = settlement('s-1-again', 'in-window', { reason: 'a second run', recordedAt: at(40 * 3_600_000) });
+    expect(await run(store().recordSettlement(again))).toEqual(first);
+    // another target status, or an operator, is another settlement
+    const declined = settlement('s-2', 'in-window', { toStatus: transactionStatus('DECLINED') });
+    expect(await run(store().recordSettlement(declined))).toEqual(declined);
+    const operator = byOperator('s-3', 'in-window');
+    expect(await run(store().recordSettlement(operator))).toEqual(operator);
+    expect(await run(store().recordSettlement(byOperator('s-3-again', 'in-window', { reason: 'twice' })))).toEqual(
+      operator,
+    );
+    expect(await run(store().recordSettlement(byOperator('s-4', 'in-window', { operator: 'other' })))).toMatchObject({
+      id: 's-4',
+    });
+  });
+
+  it('refuses a settlement id already used for another key, and records that are not whole', async () => {
+    expect((await failureOf(store().recordSettlement(settlement('s-1', 'before'))))?.reason).toMatch(/already used/);
+    expect(
+      (await failureOf(store().recordSettlement(settlement('s-x', 'before', { windowKey: undefined }))))?.reason,
+    ).toMatch(/window key/);
+    expect((await failureOf(store().recordSettlement(settlement('s-y', 'before', { reason: '' }))))?.reason).toMatch(
+      /reconciliation_settlements_reason_valid/,
+    );
+    expect((await failureOf(store().recordSettlement(settlement('s-z', 'no-such-top-up'))))?.reason).toMatch(/23503/);
+    // a reason is 1..500 characters a terminal prints as they are: line feeds and tabs, no escape
+    for (const reason of ['x'.repeat(501), 'paid \u001b[31mCOMPLETED', 'carriage\rreturn']) {
+      expect((await failureOf(store().recordSettlement(settlement('s-r', 'at-end', { reason }))))?.reason).toMatch(
+        /reconciliation_settlements_reason_valid/,
+      );
+    }
+    const multiline = settlement('s-r', 'at-end', { reason: `${'x'.repeat(470)}\n\tprovider: COMPLETED` });
+    expect(await run(store().recordSettlement(multiline))).toEqual(multiline);
+  });
+
+  it('completes a settlement once; the same completion again changes nothing, another is refused', async () => {
+    const recorded = await run(store().recordSettlement(settlement('c-1', 'before')));
+    await run(store().completeSettlement(recorded.id, 'APPLIED', undefined, at(31 * 3_600_000)));
+    await run(store().completeSettlement(recorded.id, 'APPLIED', undefined, at(32 * 3_600_000)));
+    expect(
+      (await failureOf(store().completeSettlement(recorded.id, 'REFUSED', 'no', at(33 * 3_600_000))))?.reason,
+    ).toMatch(/completed already \(APPLIED\)/);
+    expect((await failureOf(store().completeSettlement('c-unknown', 'APPLIED', undefined, at(0))))?.reason).toMatch(
+      /never recorded/,
+    );
+    await run(store().recordSettlement(settlement('c-2', 'before', { toStatus: transactionStatus('REVERSED') })));
+    expect((await failureOf(store().completeSettlement('c-2', 'REFUSED', undefined, at(0))))?.reason).toMatch(/why/);
+    await run(
+      store().completeSettlement('c-2', 'REFUSED', `IllegalTransition ${'x'.repeat(2000)}`, at(34 * 3_600_000)),
+    );
+    expect(
+      await run(store().recordSettlement(settlement('c-2', 'before', { toStatus: transactionStatus('REVERSED') }))),
+    ).toMatchObject({
+      state: 'REFUSED',
+      refusal: `IllegalTransition ${'x'.repeat(1000 - 'IllegalTransition '.length)}`,
+      completedAt: at(34 * 3_600_000),
+    });
+  });
+
+  it('lists the unfinished settlements of a window key, and the settlements of a window by time', async () => {
+    const unfinished = await run(store().unfinishedSettlements(key));
+    expect(unfinished.map((s) => s.id)).toEqual(['s-1', 's-2', 's-r']);
+    expect(await run(store().unfinishedSettlements('dtone/other'))).toEqual([]);
+    // an operator's settlement of a top-up sent in the window belongs to it; one sent at its end does not
+    await run(store().recordSettlement(byOperator('o-at-end', 'at-end', { recordedAt: at(1) })));
+    await run(store().recordSettlement(byOperator('o-before', 'before', { recordedAt: at(2) })));
+    const inWindow = await run(store().settlementsOf(window));
+    expect(inWindow.map((s) => s.id)).toEqual(['c-1', 'c-2', 's-1', 's-2', 's-3', 's-4', 's-r']);
+    expect(inWindow.map((s) => s.recordedAt.getTime())).toEqual(
+      [...inWindow.map((s) => s.recordedAt.getTime())].sort(),
+    );
+    expect(
+      (await run(store().settlementsOf({ providerId: 'dtone', from: nextDay, to: at(48 * 3_600_000) }))).map(
+        (s) => s.id,
+      ),
+    ).toEqual(['o-at-end']);
+  });
+
+  it('keeps settlements append-only but for their completion, done once (trigger)', async () => {
+    await expect(
+      db.dataSource.query(`UPDATE reconciliation_settlements SET reason = 'rewritten' WHERE id = 's-1'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.dataSource.query(`DELETE FROM reconciliation_settlements WHERE id = 's-2'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(
+      db.dataSource.query(`UPDATE reconciliation_settlements SET state = 'UNCHANGED' WHERE id = 'c-1'`),
+    ).rejects.toThrow(/never rewritten/);
+    await db.dataSource.query(
+      `UPDATE reconciliation_settlements SET state = 'UNCHANGED', completed_at = now() WHERE id = 's-2'`,
+    );
+    expect((await run(store().unfinishedSettlements(key))).map((s) => s.id)).toEqual(['s-1', 's-r']);
+  });
+
+  it('runs: started, finished with report and summary, the latest of a window read back', async () => {
+    expect(await run(store().latestRun(window))).toEqual(Option.none());
+    await run(store().startRun({ id: 'run-1', window, startedAt: at(25 * 3_600_000) }));
+    await run(store().startRun({ id: 'run-1', window, startedAt: at(25 * 3_600_000) }));
+    expect((await failureOf(store().startRun({ id: 'run-1', window, startedAt: at(0) })))?.reason).toMatch(
+      /already used/,
+    );
+    expect(Option.getOrThrow(await run(store().latestRun(window)))).toEqual({
+      id: 'run-1',
+      window,
+      startedAt: at(25 * 3_600_000),
+      finishedAt: undefined,
+      outcome: undefined,
+      report: undefined,
+      summary: undefined,
+    });
+    const finished = {
+      id: 'run-1',
+      finishedAt: at(26 * 3_600_000),
+      outcome: 'MISMATCHES',
+      report: report('MISMATCHES', 'ü €'),
+      summary: 'one mismatch\n',
+    } as const;
+    await run(store().finishRun(finished));
+    await run(store().finishRun(finished));
+    expect((await failureOf(store().finishRun({ ...finished, summary: 'other' })))?.reason).toMatch(/finished already/);
+    expect((await failureOf(store().finishRun({ ...finished, id: 'run-never' })))?.reason).toMatch(/never started/);
+    await run(store().startRun({ id: 'run-2', window, startedAt: at(27 * 3_600_000) }));
+    await run(
+      store().startRun({
+        id: 'run-other',
+        window: { ...window, providerId: 'reloadly' },
+        startedAt: at(28 * 3_600_000),
+      }),
+    );
+    expect(Option.getOrThrow(await run(store().latestRun(window))).id).toBe('run-2');
+    await run(store().finishRun({ ...finished, id: 'run-2', outcome: 'MATCHED', report: report('MATCHED') }));
+    const latest = Option.getOrThrow(await run(store().latestRun(window)));
+    expect(latest).toMatchObject({
+      id: 'run-2',
+      outcome: 'MATCHED',
+      report: report('MATCHED'),
+      summary: 'one mismatch\n',
+    });
+    const first = (await db.dataSource.query(
+      `SELECT report, summary FROM reconciliation_runs WHERE id = 'run-1'`,
+    )) as unknown[];
+    expect(first).toEqual([{ report: report('MISMATCHES', 'ü €'), summary: 'one mismatch\n' }]);
+    await expect(
+      db.dataSource.query(`UPDATE reconciliation_runs SET summary = 'x' WHERE id = 'run-1'`),
+    ).rejects.toThrow(/never rewritten/);
+  });
+
+  it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {
+    const unitOfWork = makeUnitOfWork(db.dataSource);
+    const finish = (id: string) =>
+      Effect.all([
+        store().finishRun({
+          id,
+          finishedAt: at(50 * 3_600_000),
+          outcome: 'MATCHED',
+          report: report('MATCHED'),
+          summary: 'ok',
+        }),
+        makeOutbox(db.dataSource).append({
+          id: `event-${id}`,
+          type: 'reconciliation.completed',
+          aggregateId: id,
+          payload: { runId: id },
+          occurredAt: at(50 * 3_600_000),
+        }),
+      ]);
+    await run(store().startRun({ id: 'run-uow-1', window, startedAt: at(49 * 3_600_000) }));
+    await run(store().startRun({ id: 'run-uow-2', window, startedAt: at(49 * 3_600_000) }));
+    const outboxBefore = await count('outbox');
+    expect(await failureOf(unitOfWork.transactionally(Effect.zipRight(finish('run-uow-1'), Effect.fail('boom'))))).toBe(
+      'boom',
+    );
+    expect(await count('outbox')).toBe(outboxBefore);
+    await run(unitOfWork.transactionally(finish('run-uow-2')));
+    expect(await count('outbox')).toBe(outboxBefore + 1);
+    const rows = (await db.dataSource.query(
+      `SELECT outcome FROM reconciliation_runs WHERE id LIKE 'run-uow-%' ORDER BY id`,
+    )) as unknown[];
+    expect(rows).toEqual([{ outcome: null }, { outcome: 'MATCHED' }]);
+  });
+});
