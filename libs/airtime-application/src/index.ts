@@ -277,3 +277,57 @@ export type {
   ReportCounts,
   ReportMatchPhase,
 } from './lib/reconcile-day/reconciliation-report.types';
+export { ourAttemptOf, ourAttemptsOf, HELD_STATES, holdingOf } from './lib/reconcile-day/our-attempt.mapper';
+export {
+  ReconcileDayInput,
+  type ReconcileDayInputJson,
+  DEFAULT_SETTLE_AFTER_MS,
+  DEFAULT_DECISION_AFTER_MS,
+} from './lib/reconcile-day/reconcile-day.input';
+export { ReconcileProviderMismatch } from './lib/reconcile-day/reconcile-day.errors';
+export {
+  RECONCILE_PHASES,
+  type ReconcilePhase,
+  type ReconcileProgress,
+  silentProgress,
+} from './lib/reconcile-day/reconcile-progress';
+export { type AwaitingDecision, settleCommandFor } from './lib/reconcile-day/awaiting-decision';
+export {
+  type SettlementIntent,
+  type SettlementRefusal,
+  type ApplySettlement,
+  applyAsProviderUpdate,
+  applyAsOperatorDecision,
+  finishSettlement,
+  settle,
+} from './lib/reconcile-day/settlement.use-case';
+export { type SettlePhaseOptions, SETTLE_CONCURRENCY, settlePhase } from './lib/reconcile-day/settle-phase.use-case';
+export { type MatchPhaseOptions, type MatchPhaseResult, matchPhase } from './lib/reconcile-day/match-phase.use-case';
+export { type ComparedBalance, balancePhase, isBalanceMismatch } from './lib/reconcile-day/balance-phase.use-case';
+export {
+  type ReportInput,
+  buildReport,
+  mismatchCount,
+  ourSideOf,
+  theirSideOf,
+} from './lib/reconcile-day/reconciliation-report';
+export { formatSummary } from './lib/reconcile-day/reconciliation-summary.format';
+export {
+  RECONCILIATION_COMPLETED,
+  type ReconcileDayError,
+  type ReconcileDayServices,
+  type ReconcileDayResult,
+  reconcileDay,
+} from './lib/reconcile-day/reconcile-day.use-case';
+export {
+  SettleTopUpByHandInput,
+  type SettleTopUpByHandInputJson,
+  FINAL_STATUSES,
+  MAX_SETTLEMENT_REASON_LENGTH,
+} from './lib/settle-top-up-by-hand/settle-top-up-by-hand.input';
+export { NoAttemptToSettle, SettlementRefused } from './lib/settle-top-up-by-hand/settle-top-up-by-hand.errors';
+export {
+  type SettleTopUpByHandResult,
+  type SettleTopUpByHandError,
+  settleTopUpByHand,
+} from './lib/settle-top-up-by-hand/settle-top-up-by-hand.use-case';

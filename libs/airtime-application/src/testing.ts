@@ -90,3 +90,11 @@ export {
 
 // Shared by the messaging adapters' specs: a pino-shaped logger that keeps its records
 export { type LogRecord, type RecordingLogger, recordingLogger } from './testing/recording-logger.fake';
+
+// Issue 11: the reconciliation store over the in-memory database
+export {
+  type ReconciliationTables,
+  type InMemoryReconciliationStore,
+  makeInMemoryReconciliationStore,
+  inMemoryReconciliationStoreLayer,
+} from './testing/in-memory-reconciliation-store.adapter';

@@ -9,6 +9,11 @@ import { type InMemoryDatabase, inMemoryUnitOfWorkLayer, makeInMemoryDatabase } 
 import { inMemoryLedgerStoreLayer } from './in-memory-ledger-store.adapter';
 import { inMemoryAccountLayers } from './in-memory-accounts.adapter';
 import { inMemoryQueryLayers } from './in-memory-read-model.queries';
+import {
+  type InMemoryReconciliationStore,
+  inMemoryReconciliationStoreLayer,
+  makeInMemoryReconciliationStore,
+} from './in-memory-reconciliation-store.adapter';
 import { type InMemoryTransferLog, inMemoryStoreLayers, makeInMemoryTransferLog } from './in-memory-stores.adapter';
 import { makeManualClock, type ManualClock, manualClockLayer } from './manual-clock.fake';
 import {
@@ -32,6 +37,7 @@ interface Handles {
   readonly ids: SequentialIds;
   readonly provider: ScriptedProvider;
   readonly transferLog: InMemoryTransferLog;
+  readonly reconciliation: InMemoryReconciliationStore;
 }
 
 const servicesOf = (handles: Handles, catalogueTtlMs: number | undefined) => {
@@ -42,6 +48,7 @@ const servicesOf = (handles: Handles, catalogueTtlMs: number | undefined) => {
     inMemoryStoreLayers(handles.database, handles.transferLog),
     inMemoryAccountLayers(handles.database),
     inMemoryQueryLayers(handles.database),
+    inMemoryReconciliationStoreLayer(handles.reconciliation),
     manualClockLayer(handles.clock),
     sequentialIdsLayer(handles.ids),
     provider,
@@ -75,7 +82,8 @@ export const inMemoryLayers = (options: InMemoryLayersOptions = {}): InMemoryWor
   const products: readonly Product[] = options.products ?? [];
   const provider = makeScriptedProvider({ ...options, products, transferLog, now: clock.current });
   const ids = makeSequentialIds(options.idPrefix ?? 'topup');
-  const handles = { database, clock, ids, provider, transferLog };
+  const reconciliation = makeInMemoryReconciliationStore(database);
+  const handles = { database, clock, ids, provider, transferLog, reconciliation };
   const layer = servicesOf(handles, options.catalogueTtlMs);
   const runtime = ManagedRuntime.make(layer);
   return {

@@ -1,0 +1,187 @@
+// Phase 2 of a reconciliation, match: the provider's transactions of the
+// window (every page) against our attempts of the window, by provider
+// external id. Attempts at the window's edges are looked up on both sides; a
+// reversal we never heard of is settled (recorded), every other difference is
+// reported, never changed.
+import {
+  AirtimeProvider,
+  isExpectedAbsent,
+  isInFlight,
+  type MatchResult,
+  matchTransactions,
+  type OurAttempt,
+  type ProviderTransaction,
+} from '@airtime/domain';
+import { Effect, Option } from 'effect';
+import { ReconciliationStore, type ReconciliationWindow, windowKeyOf } from '../ports/reconciliation-store.port';
+import type { AwaitingDecision } from './awaiting-decision';
+import type { ReconcileProgress } from './reconcile-progress';
+import { applyAsProviderUpdate, settle } from './settlement.use-case';
+
+export interface MatchPhaseOptions {
+  readonly now: Date;
+  /** An attempt not settled and younger than this is in flight, never a mismatch. */
+  readonly inFlightGraceMs: number;
+}
+
+/** What the match phase saw and found. */
+export type MatchPhaseResult =
+  | {
+      readonly performed: true;
+      /** Our attempts of the window and those at its edges. */
+      readonly ours: readonly OurAttempt[];
+      /** The provider's listed transactions and those found by asking for attempts listed past the window. */
+      readonly theirs: readonly ProviderTransaction[];
+      readonly result: MatchResult;
+      /** Reversals whose settlement was refused. */
+      readonly awaitingDecision: readonly AwaitingDecision[];
+    }
+  | {
+      /** The provider cannot list its transactions: the phase is skipped. */
+      readonly performed: false;
+      readonly ours: readonly OurAttempt[];
+      readonly reason: string;
+      readonly howToReconcile: string;
+    };
+
+const attemptKey = (attempt: OurAttempt) => `${attempt.topUpId}\u0000${attempt.attemptNumber}`;
+
+/** The latest attempt of each external id (a resend after "not found" reuses it). */
+const liveByExternalId = (ours: readonly OurAttempt[]): Map<string, OurAttempt> => {
+  const live = new Map<string, OurAttempt>();
+  for (const attempt of ours) {
+    const sofar = live.get(attempt.providerExternalId);
+    if (sofar === undefined || attempt.attemptNumber > sofar.attemptNumber)
+      live.set(attempt.providerExternalId, attempt);
+  }
+  return live;
+};
+
+/** Asks once for each attempt of ours the list does not hold and the provider should (it may date it past the window). */
+const askForUnlisted = (ours: readonly OurAttempt[], listed: ReadonlySet<string>, options: MatchPhaseOptions) =>
+  Effect.gen(function* () {
+    const provider = yield* AirtimeProvider;
+    const unlisted = [...liveByExternalId(ours).values()].filter(
+      (attempt) =>
+        !listed.has(attempt.providerExternalId) &&
+        !isExpectedAbsent(attempt) &&
+        !isInFlight(attempt, { now: options.now, inFlightGraceMs: options.inFlightGraceMs }),
+    );
+    const found = yield* Effect.forEach(
+      unlisted,
+      (attempt) =>
+        provider
+          .statusByExternalId(attempt.providerExternalId)
+          .pipe(Effect.catchTag('StatusQueryUnsupported', () => Effect.succeed(Option.none()))),
+      { concurrency: 4 },
+    );
+    return found.flatMap((answer) => Option.toArray(answer));
+  });
+
+/** Ours COMPLETED, theirs (one transaction) REVERSED: settled COMPLETED -> REVERSED with a record. */
+const settleReversals = (
+  window: ReconciliationWindow,
+  ours: readonly OurAttempt[],
+  theirs: readonly ProviderTransaction[],
+) =>
+  Effect.gen(function* () {
+    const byId = new Map<string, ProviderTransaction[]>();
+    for (const transaction of theirs)
+      byId.set(transaction.providerExternalId, [...(byId.get(transaction.providerExternalId) ?? []), transaction]);
+    const reversed = [...liveByExternalId(ours).values()].flatMap((attempt) => {
+      const transactions = byId.get(attempt.providerExternalId) ?? [];
+      const [only] = transactions;
+      return transactions.length === 1 &&
+        only !== undefined &&
+        only.status.class === 'REVERSED' &&
+        attempt.status.class === 'COMPLETED' &&
+        attempt.topUpStatus.class === 'COMPLETED'
+        ? [{ attempt, transaction: only }]
+        : [];
+    });
+    const records = yield* Effect.forEach(reversed, ({ attempt, transaction }) =>
+      Effect.map(
+        settle(
+          {
+            topUpId: attempt.topUpId,
+            providerId: window.providerId,
+            providerExternalId: attempt.providerExternalId,
+            fromStatus: attempt.topUpStatus,
+            toStatus: transaction.status,
+            reason:
+              `provider reports ${transaction.status.status} at reconciliation (transaction ` +
+              `${transaction.providerTransactionId}): a reversal of attempt ${attempt.attemptNumber} never reported to us`,
+            actor: 'reconciler',
+            operator: undefined,
+            windowKey: windowKeyOf(window),
+          },
+          applyAsProviderUpdate,
+        ),
+        (record) => ({ attempt, record }),
+      ),
+    );
+    return {
+      changedIds: reversed.map(({ attempt }) => attempt.providerExternalId),
+      awaitingDecision: records.flatMap(({ attempt, record }) =>
+        record.state === 'REFUSED'
+          ? [{ attempt, reason: `the provider's reversal could not be applied: ${record.refusal ?? 'refused'}` }]
+          : [],
+      ),
+    };
+  });
+
+/**
+ * Lists the provider's transactions created in the window (progress told
+ * page by page) and matches them against our attempts that started in it,
+ * adding ours at the window's edges (provider transactions of the window
+ * whose attempt started before it; ours the provider dated past it, asked
+ * for once each). A reversal never reported to us is settled first
+ * (`applyProviderUpdate`, recorded). A provider that cannot list its
+ * transactions (`TransactionListUnsupported`) skips the phase, saying why.
+ */
+export const matchPhase = (window: ReconciliationWindow, options: MatchPhaseOptions, progress: ReconcileProgress) =>
+  Effect.gen(function* () {
+    const store = yield* ReconciliationStore;
+    const provider = yield* AirtimeProvider;
+    progress.phase('match', undefined);
+    let fetched = 0;
+    const listing = yield* Effect.either(
+      provider.listTransactions({ from: window.from, to: window.to }, (page) => {
+        progress.tick(page.fetched - fetched, page.total);
+        fetched = page.fetched;
+      }),
+    );
+    const windowAttempts = yield* store.attemptsStartedIn(window);
+    if (listing._tag === 'Left') {
+      if (listing.left._tag !== 'TransactionListUnsupported') return yield* Effect.fail(listing.left);
+      progress.done();
+      return {
+        performed: false,
+        ours: windowAttempts,
+        reason: listing.left.message,
+        howToReconcile: listing.left.howToReconcile,
+      } satisfies MatchPhaseResult;
+    }
+    const listed = listing.right;
+    const known = new Set(windowAttempts.map((attempt) => attempt.providerExternalId));
+    const edgeIds = [...new Set(listed.map((transaction) => transaction.providerExternalId))].filter(
+      (id) => !known.has(id),
+    );
+    const edge = edgeIds.length === 0 ? [] : yield* store.attemptsByProviderExternalIds(edgeIds);
+    const before = [...windowAttempts, ...edge.filter((attempt) => attempt.providerId === window.providerId)];
+    const late = yield* askForUnlisted(before, new Set(listed.map((t) => t.providerExternalId)), options);
+    const theirs = [...listed, ...late];
+    const reversals = yield* settleReversals(window, before, theirs);
+    const refreshed =
+      reversals.changedIds.length === 0 ? [] : yield* store.attemptsByProviderExternalIds(reversals.changedIds);
+    const fresh = new Map(refreshed.map((attempt) => [attemptKey(attempt), attempt]));
+    const ours = before.map((attempt) => fresh.get(attemptKey(attempt)) ?? attempt);
+    progress.done();
+    return {
+      performed: true,
+      ours,
+      theirs,
+      result: matchTransactions(ours, theirs, options),
+      awaitingDecision: reversals.awaitingDecision,
+    } satisfies MatchPhaseResult;
+  });

@@ -1,0 +1,101 @@
+// The human summary of a reconciliation report: plain text, one fact per
+// line, every mismatch with both sides, every settlement with its reason,
+// every top-up awaiting a decision with the command that settles it.
+import { MISMATCH_KINDS } from '@airtime/domain';
+import type {
+  ReconciliationReport,
+  ReportAmount,
+  ReportBalance,
+  ReportMismatch,
+  ReportOurSide,
+  ReportSettlement,
+  ReportTheirSide,
+} from './reconciliation-report.types';
+
+const amount = (value: ReportAmount | null): string => (value === null ? '-' : `${value.currency} ${value.amount}`);
+
+const ourLine = (ours: ReportOurSide | null): string =>
+  ours === null
+    ? 'ours:   none (we never sent it)'
+    : `ours:   top-up ${ours.topUpId} (external id ${ours.externalId}, account ${ours.accountId}), ` +
+      `attempt ${ours.attemptNumber} ${ours.state} ${ours.status}` +
+      `${ours.failureReason === null ? '' : ` (${ours.failureReason})`}, top-up ${ours.topUpStatus}, ` +
+      `receive ${amount(ours.receive)}, charged ${amount(ours.charged)}, started ${ours.startedAt}`;
+
+const theirLine = (theirs: ReportTheirSide): string =>
+  `theirs: transaction ${theirs.providerTransactionId} ${theirs.status}, receive ${amount(theirs.receive)}, ` +
+  `charged ${amount(theirs.charged)}, created ${theirs.createdAt ?? '-'}`;
+
+const mismatchLines = (mismatch: ReportMismatch, index: number): readonly string[] => [
+  `  ${index + 1}. ${mismatch.kind} ${mismatch.providerExternalId}`,
+  `     ${ourLine(mismatch.ours)}`,
+  ...(mismatch.theirs.length === 0
+    ? ['     theirs: none (the provider has no such transaction)']
+    : mismatch.theirs.map((theirs) => `     ${theirLine(theirs)}`)),
+  `     ${mismatch.detail}`,
+];
+
+const settlementLine = (settlement: ReportSettlement): string =>
+  `  - top-up ${settlement.topUpId}: ${settlement.fromStatus} -> ${settlement.toStatus} ` +
+  `by ${settlement.actor === 'operator' ? `operator ${settlement.operator ?? '?'}` : 'the reconciler'} ` +
+  `[${settlement.state}${settlement.refusal === null ? '' : `: ${settlement.refusal}`}]: ${settlement.reason}`;
+
+const balanceLine = (balance: ReportBalance): string => {
+  const verdict = balance.matches
+    ? 'matches'
+    : balance.theirs === null
+      ? 'not reported by the provider'
+      : `differs by ${balance.difference ?? '?'}${balance.unstable ? ' (unstable: our side moved while the provider was asked)' : ''}`;
+  return `  ${balance.currency} ${balance.field}: ours ${balance.ours}, theirs ${balance.theirs ?? '-'}, ${verdict}`;
+};
+
+const section = (title: string, lines: readonly string[], empty: string): readonly string[] => [
+  '',
+  title,
+  ...(lines.length === 0 ? [`  ${empty}`] : lines),
+];
+
+/**
+ * The summary text of a report (ends with a newline): the window and
+ * outcome, counts per class, amounts per currency, each mismatch with both
+ * sides and its detail, settlements with their reasons, top-ups awaiting a
+ * decision with the admin command, and the balances.
+ */
+export const formatSummary = (report: ReconciliationReport): string => {
+  const { counts } = report;
+  const mismatchTotal = MISMATCH_KINDS.reduce((sum, kind) => sum + counts.mismatches[kind], 0);
+  const lines = [
+    `Reconciliation of ${report.provider} from ${report.window.from} to ${report.window.to}`,
+    `Run ${report.run.id}, ${report.run.startedAt} to ${report.run.finishedAt}`,
+    `Outcome: ${report.outcome}`,
+    ...(report.match.performed
+      ? []
+      : [`Match skipped: ${report.match.reason}. To reconcile: ${report.match.howToReconcile}`]),
+    '',
+    'Counts',
+    `  ours ${counts.ours}, theirs ${counts.theirs ?? '-'}, matched ${counts.matched}, in flight ${counts.inFlight}, ` +
+      `settled ${counts.settled}, awaiting decision ${counts.awaitingDecision}`,
+    `  mismatches ${mismatchTotal}: ${MISMATCH_KINDS.map((kind) => `${kind} ${counts.mismatches[kind]}`).join(', ')}`,
+    `  balance mismatches ${counts.balanceMismatches}`,
+    ...section(
+      'Amounts per currency (what the provider charges us)',
+      report.amounts.map(
+        (row) => `  ${row.currency}: ours ${row.ours}, theirs ${row.theirs ?? '-'}, mismatched ${row.mismatched}`,
+      ),
+      'none',
+    ),
+    ...section('Mismatches', report.mismatches.flatMap(mismatchLines), 'none'),
+    ...section('Settlements', report.settlements.map(settlementLine), 'none'),
+    ...section(
+      'Awaiting a decision',
+      report.awaitingDecision.flatMap((decision) => [
+        `  - top-up ${decision.topUpId} (external id ${decision.externalId}), ${decision.status} ` +
+          `since ${decision.since}: ${decision.reason}`,
+        `    settle it: ${decision.command}`,
+      ]),
+      'none',
+    ),
+    ...section('Balances', report.balances.map(balanceLine), 'none compared'),
+  ];
+  return `${lines.join('\n')}\n`;
+};

@@ -1,0 +1,152 @@
+// Phase 1 of a reconciliation, settle: every non-final top-up at the provider
+// whose last attempt is old enough is asked about by external id, and the
+// answer is applied as a callback would be, with a settlement recorded ahead
+// of the change; what cannot be asked or applied waits for an operator.
+import {
+  AirtimeProvider,
+  checkDeliveredAmount,
+  Clock,
+  isPendingClass,
+  type OurAttempt,
+  preciseOf,
+  type ProviderTransaction,
+  providerNotFound,
+  resolveUnknownAttempt,
+  sameStatus,
+} from '@airtime/domain';
+import { Effect, Either, Option } from 'effect';
+import { ReconciliationStore, type ReconciliationWindow, windowKeyOf } from '../ports/reconciliation-store.port';
+import { settleUnknownAttempt } from '../settle-unknown-attempt/settle-unknown-attempt.use-case';
+import { loadTopUp } from '../top-up-change/save-top-up-change.use-case';
+import type { AwaitingDecision } from './awaiting-decision';
+import type { ReconcileProgress } from './reconcile-progress';
+import { applyAsProviderUpdate, settle, type SettlementIntent } from './settlement.use-case';
+
+export interface SettlePhaseOptions {
+  readonly now: Date;
+  readonly settleAfterMs: number;
+  readonly decisionAfterMs: number;
+}
+
+/** How many top-ups are asked about at once. */
+export const SETTLE_CONCURRENCY = 4;
+
+const ANSWER_FIELDS = { amount: 'receive.amount', currency: 'receive.currency' };
+
+const intentOf = (window: ReconciliationWindow, attempt: OurAttempt) =>
+  ({
+    topUpId: attempt.topUpId,
+    providerId: window.providerId,
+    providerExternalId: attempt.providerExternalId,
+    fromStatus: attempt.topUpStatus,
+    actor: 'reconciler',
+    operator: undefined,
+    windowKey: windowKeyOf(window),
+  }) as const;
+
+const refusedDecision = (attempt: OurAttempt, refusal: string | undefined): Option.Option<AwaitingDecision> =>
+  Option.some({ attempt, reason: `the provider's answer could not be applied: ${refusal ?? 'refused'}` });
+
+/** The provider holds a transaction for the attempt: its status is applied unless it changes nothing. */
+const settleFound = (window: ReconciliationWindow, attempt: OurAttempt, found: ProviderTransaction) =>
+  Effect.gen(function* () {
+    const pendingBoth = isPendingClass(found.status.class) && attempt.state === 'Pending';
+    if (pendingBoth || sameStatus(found.status, attempt.topUpStatus)) return Option.none<AwaitingDecision>();
+    if (found.receive !== undefined) {
+      const delivered = checkDeliveredAmount(
+        window.providerId,
+        preciseOf(attempt.receive),
+        found.receive,
+        ANSWER_FIELDS,
+      );
+      if (Either.isLeft(delivered))
+        return Option.some({
+          attempt,
+          reason: `the provider reports ${found.status.status} but ${delivered.left.message}`,
+        });
+    }
+    const intent: SettlementIntent = {
+      ...intentOf(window, attempt),
+      toStatus: found.status,
+      reason:
+        `provider reports ${found.status.status} at reconciliation (transaction ${found.providerTransactionId}); ` +
+        `ours was ${attempt.topUpStatus.status}, attempt ${attempt.attemptNumber} ${attempt.state}`,
+    };
+    const record = yield* settle(intent, applyAsProviderUpdate);
+    return record.state === 'REFUSED' ? refusedDecision(attempt, record.refusal) : Option.none<AwaitingDecision>();
+  });
+
+/** The provider never received the attempt: an unknown one is settled as the domain says (`settleUnknownAttempt`). */
+const settleNotFound = (window: ReconciliationWindow, attempt: OurAttempt) =>
+  Effect.gen(function* () {
+    if (attempt.state === 'Pending')
+      return Option.some<AwaitingDecision>({
+        attempt,
+        reason: `the provider no longer knows attempt ${attempt.attemptNumber}, which it had accepted`,
+      });
+    const { topUp } = yield* loadTopUp(attempt.topUpId);
+    const now = yield* (yield* Clock).now();
+    const predicted = resolveUnknownAttempt(topUp, providerNotFound, now, { attemptNumber: attempt.attemptNumber });
+    if (Either.isRight(predicted) && predicted.right.topUp === topUp) return Option.none<AwaitingDecision>();
+    const toStatus = Either.isRight(predicted) ? predicted.right.topUp.status : topUp.status;
+    const record = yield* settle(
+      {
+        ...intentOf(window, attempt),
+        toStatus,
+        reason:
+          `provider has no transaction ${attempt.providerExternalId} at reconciliation ` +
+          `(attempt ${attempt.attemptNumber}, ${attempt.state}): settled as the provider never received it`,
+      },
+      () =>
+        Effect.map(settleUnknownAttempt(attempt.topUpId), (result) => ({
+          changed: result._tag === 'Settled',
+          topUp: result.topUp,
+        })),
+    );
+    return record.state === 'REFUSED' ? refusedDecision(attempt, record.refusal) : Option.none<AwaitingDecision>();
+  });
+
+/**
+ * Settles every non-final top-up at the window's provider whose last
+ * attempt started `settleAfterMs` or more before `now` and is not settled:
+ * - the provider has it → its status applied (`applyProviderUpdate`, ledger
+ *   included) after a settlement is recorded, unless it changes nothing (both
+ *   pending); a delivered amount that does not hold to the request, or a
+ *   refused change, waits for a decision;
+ * - the provider never received it → an unknown attempt goes through
+ *   `settleUnknownAttempt` (recorded likewise); a pending one waits for a decision;
+ * - the provider cannot be asked → it waits for a decision once its attempt
+ *   is `decisionAfterMs` old, else is left.
+ * Answers the top-ups awaiting a decision. Other provider failures fail the phase.
+ */
+export const settlePhase = (window: ReconciliationWindow, options: SettlePhaseOptions, progress: ReconcileProgress) =>
+  Effect.gen(function* () {
+    const store = yield* ReconciliationStore;
+    const provider = yield* AirtimeProvider;
+    const stale = yield* store.nonFinalSince(
+      window.providerId,
+      new Date(options.now.getTime() - options.settleAfterMs),
+    );
+    progress.phase('settle', stale.length);
+    const one = (attempt: OurAttempt) =>
+      Effect.gen(function* () {
+        if (attempt.state === 'Succeeded' || attempt.state === 'Failed') return Option.none<AwaitingDecision>();
+        const answer = yield* Effect.either(provider.statusByExternalId(attempt.providerExternalId));
+        if (Either.isRight(answer))
+          return yield* Option.match(answer.right, {
+            onNone: () => settleNotFound(window, attempt),
+            onSome: (found) => settleFound(window, attempt, found),
+          });
+        if (answer.left._tag !== 'StatusQueryUnsupported') return yield* Effect.fail(answer.left);
+        const waited = options.now.getTime() - attempt.startedAt.getTime();
+        return waited >= options.decisionAfterMs
+          ? Option.some<AwaitingDecision>({
+              attempt,
+              reason: `${answer.left.provider} cannot be asked for a status: ${answer.left.howToSettle}`,
+            })
+          : Option.none<AwaitingDecision>();
+      }).pipe(Effect.tap(() => Effect.sync(() => progress.tick(1))));
+    const decisions = yield* Effect.forEach(stale, one, { concurrency: SETTLE_CONCURRENCY });
+    progress.done();
+    return decisions.flatMap((decision) => Option.toArray(decision));
+  });

@@ -1,0 +1,164 @@
+// The reconciliation store over the in-memory database: attempts read from
+// its top-ups, and the settlements and runs kept beside its tables (in the
+// same state value, so a unit of work commits or rolls them back with the
+// rest), with the keys the SQL tables hold.
+import { isFinalClass } from '@airtime/domain';
+import { Effect, Layer, Option } from 'effect';
+import {
+  ReconciliationStore,
+  type ReconciliationStoreService,
+  type ReconciliationWindow,
+  type SettlementRecord,
+  type StoredRun,
+  windowKeyOf,
+} from '../lib/ports/reconciliation-store.port';
+import { holdingOf, ourAttemptsOf } from '../lib/reconcile-day/our-attempt.mapper';
+import type { InMemoryDatabase, Tables } from './in-memory-database.fake';
+
+/** The reconciler's rows: settlements and runs, in insertion order. */
+export interface ReconciliationTables {
+  readonly settlements: readonly SettlementRecord[];
+  readonly runs: readonly StoredRun[];
+}
+
+const emptyReconciliationTables: ReconciliationTables = { settlements: [], runs: [] };
+
+/** The database's tables with the reconciler's rows riding along (absent until the first write). */
+type WithReconciliation = Tables & { readonly reconciliation?: ReconciliationTables };
+
+const rowsOf = (tables: Tables): ReconciliationTables =>
+  (tables as WithReconciliation).reconciliation ?? emptyReconciliationTables;
+
+const withRows = (tables: Tables, rows: ReconciliationTables): Tables =>
+  ({
+    ...tables,
+    reconciliation: rows,
+  }) as WithReconciliation;
+
+const allAttempts = (tables: Tables) => [...tables.topUps.values()].flatMap(({ topUp }) => ourAttemptsOf(topUp));
+
+const inWindow = (date: Date, window: ReconciliationWindow): boolean =>
+  date.getTime() >= window.from.getTime() && date.getTime() < window.to.getTime();
+
+const sameWindow = (a: ReconciliationWindow, b: ReconciliationWindow): boolean =>
+  a.providerId === b.providerId && a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
+
+/** The key the store keeps unique: the window (or the operator), the top-up and the status settled to. */
+const settlementKey = (record: SettlementRecord): string =>
+  JSON.stringify([record.windowKey ?? `operator:${record.operator ?? ''}`, record.topUpId, record.toStatus.status]);
+
+const byRecording = (a: SettlementRecord, b: SettlementRecord): number =>
+  a.recordedAt.getTime() - b.recordedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export interface InMemoryReconciliationStore extends ReconciliationStoreService {
+  /** Every settlement recorded, in insertion order. */
+  readonly settlements: () => readonly SettlementRecord[];
+  /** Every run, in insertion order. */
+  readonly runs: () => readonly StoredRun[];
+}
+
+export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InMemoryReconciliationStore => {
+  const change = (edit: (rows: ReconciliationTables) => ReconciliationTables): Effect.Effect<void> =>
+    database.update((tables) => [undefined, withRows(tables, edit(rowsOf(tables)))] as const);
+
+  return {
+    attemptsStartedIn: (window) =>
+      database.read((tables) =>
+        allAttempts(tables).filter(
+          (attempt) => attempt.providerId === window.providerId && inWindow(attempt.startedAt, window),
+        ),
+      ),
+    attemptsByProviderExternalIds: (ids) =>
+      database.read((tables) => {
+        const wanted = new Set(ids);
+        return allAttempts(tables).filter((attempt) => wanted.has(attempt.providerExternalId));
+      }),
+    nonFinalSince: (providerId, olderThan) =>
+      database.read((tables) =>
+        [...tables.topUps.values()]
+          .flatMap(({ topUp }) => ourAttemptsOf(topUp).filter((attempt) => attempt.isLastAttempt))
+          .filter(
+            (attempt) =>
+              attempt.providerId === providerId &&
+              attempt.startedAt.getTime() <= olderThan.getTime() &&
+              !isFinalClass(attempt.topUpStatus.class),
+          )
+          .sort(
+            (a, b) =>
+              a.startedAt.getTime() - b.startedAt.getTime() ||
+              (a.topUpId < b.topUpId ? -1 : a.topUpId > b.topUpId ? 1 : 0),
+          ),
+      ),
+    holdingAtProvider: (providerId) => database.read((tables) => holdingOf(allAttempts(tables), providerId)),
+    recordSettlement: (record) =>
+      database.update((tables) => {
+        const rows = rowsOf(tables);
+        const existing = rows.settlements.find((stored) => settlementKey(stored) === settlementKey(record));
+        if (existing !== undefined) return [existing, tables] as const;
+        const recorded: SettlementRecord = { ...record, state: 'APPLYING', refusal: undefined, completedAt: undefined };
+        return [recorded, withRows(tables, { ...rows, settlements: [...rows.settlements, recorded] })] as const;
+      }),
+    completeSettlement: (id, state, refusal, at) =>
+      change((rows) => ({
+        ...rows,
+        settlements: rows.settlements.map((stored) =>
+          stored.id === id && stored.state === 'APPLYING' ? { ...stored, state, refusal, completedAt: at } : stored,
+        ),
+      })),
+    unfinishedSettlements: (windowKey) =>
+      database.read((tables) =>
+        rowsOf(tables)
+          .settlements.filter((stored) => stored.windowKey === windowKey && stored.state === 'APPLYING')
+          .sort(byRecording),
+      ),
+    settlementsOf: (window) =>
+      database.read((tables) => {
+        const key = windowKeyOf(window);
+        const topUpsOfWindow = new Set(
+          allAttempts(tables)
+            .filter((attempt) => attempt.providerId === window.providerId && inWindow(attempt.startedAt, window))
+            .map((attempt) => attempt.topUpId),
+        );
+        return rowsOf(tables)
+          .settlements.filter((stored) =>
+            stored.actor === 'reconciler' ? stored.windowKey === key : topUpsOfWindow.has(stored.topUpId),
+          )
+          .sort(byRecording);
+      }),
+    startRun: (run) =>
+      change((rows) => ({
+        ...rows,
+        runs: [
+          ...rows.runs,
+          { ...run, finishedAt: undefined, outcome: undefined, report: undefined, summary: undefined },
+        ],
+      })),
+    finishRun: (run) =>
+      change((rows) => ({
+        ...rows,
+        runs: rows.runs.map((stored) =>
+          stored.id === run.id
+            ? { ...stored, finishedAt: run.finishedAt, outcome: run.outcome, report: run.report, summary: run.summary }
+            : stored,
+        ),
+      })),
+    latestRun: (window) =>
+      database.read((tables) =>
+        Option.fromNullable(
+          rowsOf(tables)
+            .runs.filter((stored) => sameWindow(stored.window, window))
+            .reduce<StoredRun | undefined>(
+              (latest, stored) =>
+                latest === undefined || stored.startedAt.getTime() >= latest.startedAt.getTime() ? stored : latest,
+              undefined,
+            ),
+        ),
+      ),
+    settlements: () => rowsOf(database.tables()).settlements,
+    runs: () => rowsOf(database.tables()).runs,
+  };
+};
+
+export const inMemoryReconciliationStoreLayer = (
+  store: InMemoryReconciliationStore,
+): Layer.Layer<ReconciliationStore> => Layer.succeed(ReconciliationStore, store);
