@@ -137,12 +137,10 @@ type AttemptField =
 /**
  * One row as an attempt of ours. `status` is the provider's last word on the
  * attempt, or CREATED while there is none (InFlight, Unknown: `state` says
- * so). A row with no attempt (a non-final top-up never sent) reads as
- * attempt 0, the last, with the empty provider external id, started when the
- * top-up was created, InFlight, at `providerId`; an attempt that names no
- * provider is taken to be at `providerId` (at '' when none is given: read
- * by external id, any provider). A row that does not read is a
- * non-retryable `PersistenceFailure` naming the top-up and the column.
+ * so). An attempt that names no provider is taken to be at `providerId`, or
+ * at '' when none is given (read by external id, any provider), as the
+ * in-memory store reads it. A row that does not read is a non-retryable
+ * `PersistenceFailure` naming the top-up and the column.
  */
 export const ourAttemptOf = (
   row: Row,
@@ -161,20 +159,7 @@ export const ourAttemptOf = (
       topUpStatus: status(row, 'top_up_status_class', 'top_up_status'),
       topUpUpdatedAt: instant(row, 'top_up_updated_at'),
     };
-    if (row['attempt_number'] !== null) return Either.right(attemptOf(row, common, providerId));
-    if (providerId === undefined) return problem('attempt_number', 'there (an attempt was read)');
-    return Either.right({
-      ...common,
-      attemptNumber: 0,
-      isLastAttempt: true,
-      providerId,
-      providerExternalId: '',
-      providerTransactionId: undefined,
-      startedAt: instant(row, 'started_at'),
-      state: 'InFlight',
-      status: statusOfClass('CREATED'),
-      failureReason: undefined,
-    });
+    return Either.right(attemptOf(row, common, providerId));
   } catch (error) {
     if (error instanceof ColumnProblem)
       return Either.left(undecodable(`top-up ${topUpId} (reconciliation)`, error.message));

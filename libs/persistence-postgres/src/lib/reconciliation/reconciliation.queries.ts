@@ -9,8 +9,8 @@ const NON_FINAL = `t.status_class IN (${PENDING_CLASSES.map((transactionClass) =
  * What an attempt of ours is read with, as plain columns (no jsonb to parse
  * per row): its top-up's, the quote's amounts (receive and cost are the
  * quote's copies in top_ups; the exact cost is read out of the quote), the
- * attempt's, and whether it is the last (see `isLast`). A top-up without
- * attempt (LEFT JOIN) reads with null attempt columns, started when created.
+ * attempt's, and whether it is the last (see `isLast`). Ties are ordered by
+ * code point (COLLATE "C"), as the in-memory store orders them.
  */
 const ourAttemptColumns = (attempt: string) => `
   t.id AS top_up_id, t.account_id, t.external_id, t.status_class AS top_up_status_class, t.status AS top_up_status,
@@ -18,7 +18,7 @@ const ourAttemptColumns = (attempt: string) => `
   t.quote -> 'costExact' ->> 'amount' AS charged_amount, t.quote -> 'costExact' ->> 'currency' AS charged_currency,
   ${attempt}.number AS attempt_number, ${attempt}.provider_external_id, ${attempt}.provider_id,
   ${attempt}.provider_transaction_id, ${attempt}.state, ${attempt}.provider_status_class, ${attempt}.provider_status,
-  ${attempt}.failure ->> 'reason' AS failure_reason, coalesce(${attempt}.started_at, t.created_at) AS started_at`;
+  ${attempt}.failure ->> 'reason' AS failure_reason, ${attempt}.started_at`;
 
 /** True when no later attempt of the same top-up exists (the primary key serves it). */
 const isLast = (attempt: string) =>
@@ -30,7 +30,7 @@ export const attemptsStartedIn = (providerId: string, from: string, to: string):
     SELECT ${ourAttemptColumns('a')}, ${isLast('a')}
     FROM top_up_attempts a JOIN top_ups t ON t.id = a.top_up_id
     WHERE a.provider_id = $1 AND a.started_at >= $2::timestamptz AND a.started_at < $3::timestamptz
-    ORDER BY a.started_at, a.top_up_id, a.number`,
+    ORDER BY a.started_at, a.top_up_id COLLATE "C", a.number`,
   parameters: [providerId, from, to],
 });
 
@@ -40,25 +40,25 @@ export const attemptsByProviderExternalIds = (ids: readonly string[]): Statement
     SELECT ${ourAttemptColumns('a')}, ${isLast('a')}
     FROM top_up_attempts a JOIN top_ups t ON t.id = a.top_up_id
     WHERE a.provider_external_id = ANY($1::text[])
-    ORDER BY a.provider_external_id, a.started_at, a.top_up_id, a.number`,
+    ORDER BY a.provider_external_id COLLATE "C", a.started_at, a.top_up_id COLLATE "C", a.number`,
   parameters: [ids],
 });
 
 /**
- * Non-final top-ups not updated since `olderThan` (top_ups_non_final serves
- * it) whose last attempt is at `providerId`, names no provider, or that have
- * none (attempt columns null), the longest untouched first.
+ * The last attempts of non-final top-ups (top_ups_non_final lists them) at
+ * `providerId`, started at or before `olderThan`, the oldest first. By the
+ * attempt's start, not the top-up's last update: what a run settles does
+ * not change what the next run is asked about.
  */
 export const nonFinalSince = (providerId: string, olderThan: string): Statement => ({
   text: `
     SELECT ${ourAttemptColumns('a')}, true AS is_last
     FROM top_ups t
-    LEFT JOIN LATERAL (
+    JOIN LATERAL (
       SELECT * FROM top_up_attempts last WHERE last.top_up_id = t.id ORDER BY last.number DESC LIMIT 1
     ) a ON true
-    WHERE ${NON_FINAL} AND t.updated_at < $2::timestamptz
-      AND (a.number IS NULL OR a.provider_id = $1 OR a.provider_id IS NULL)
-    ORDER BY t.updated_at, t.id`,
+    WHERE ${NON_FINAL} AND a.provider_id = $1 AND a.started_at <= $2::timestamptz
+    ORDER BY a.started_at, t.id COLLATE "C"`,
   parameters: [providerId, olderThan],
 });
 
@@ -139,21 +139,23 @@ export const completeSettlement = (id: string, state: string, refusal: string | 
 export const unfinishedSettlements = (windowKey: string): Statement => ({
   text: `
     SELECT * FROM reconciliation_settlements WHERE window_key = $1 AND state = 'APPLYING'
-    ORDER BY recorded_at, id`,
+    ORDER BY recorded_at, id COLLATE "C"`,
   parameters: [windowKey],
 });
 
 /** The reconciler's settlements of the window and operators' of top-ups with an attempt at its provider started in it. */
 export const settlementsOf = (windowKey: string, providerId: string, from: string, to: string): Statement => ({
   text: `
-    SELECT s.* FROM reconciliation_settlements s WHERE s.window_key = $1
-    UNION ALL
-    SELECT s.* FROM reconciliation_settlements s
-    WHERE s.actor = 'operator' AND EXISTS (
-      SELECT 1 FROM top_up_attempts a
-      WHERE a.top_up_id = s.top_up_id AND a.provider_id = $2
-        AND a.started_at >= $3::timestamptz AND a.started_at < $4::timestamptz)
-    ORDER BY recorded_at, id`,
+    SELECT * FROM (
+      SELECT s.* FROM reconciliation_settlements s WHERE s.window_key = $1
+      UNION ALL
+      SELECT s.* FROM reconciliation_settlements s
+      WHERE s.actor = 'operator' AND EXISTS (
+        SELECT 1 FROM top_up_attempts a
+        WHERE a.top_up_id = s.top_up_id AND a.provider_id = $2
+          AND a.started_at >= $3::timestamptz AND a.started_at < $4::timestamptz)
+    ) settlements
+    ORDER BY recorded_at, id COLLATE "C"`,
   parameters: [windowKey, providerId, from, to],
 });
 
@@ -207,6 +209,6 @@ export const latestRun = (providerId: string, from: string, to: string): Stateme
   text: `
     SELECT * FROM reconciliation_runs
     WHERE provider_id = $1 AND window_from = $2::timestamptz AND window_to = $3::timestamptz
-    ORDER BY started_at DESC, id DESC LIMIT 1`,
+    ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT 1`,
   parameters: [providerId, from, to],
 });

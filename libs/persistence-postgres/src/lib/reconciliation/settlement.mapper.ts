@@ -3,7 +3,7 @@
 import type { SettlementRecord } from '@airtime/application';
 import { PersistenceFailure, type TransactionStatus } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { decodeStored, isoOf, optionalIsoOf, storableText, undecodable } from '../shared/codec-support';
+import { decodeStored, isoOf, storableText, undecodable } from '../shared/codec-support';
 import { statusOf } from '../top-ups/status.codec';
 import type { SettlementColumn } from './reconciliation.queries';
 
@@ -35,17 +35,17 @@ export const MAX_SETTLEMENT_REFUSAL_LENGTH = 1000;
 export const storableRefusal = (refusal: string | undefined): string | null =>
   refusal === undefined || refusal === '' ? null : storableText(refusal, MAX_SETTLEMENT_REFUSAL_LENGTH);
 
-/** The row values of a settlement (instants as exact ISO text); an invalid date cannot be stored. */
+/**
+ * The row values a settlement is recorded with: APPLYING, whatever the
+ * record says of its completion (write-ahead: `completeSettlement` completes
+ * it); its instant as exact ISO text (an invalid date cannot be stored).
+ */
 export const settlementValuesOf = (
   record: SettlementRecord,
-): Either.Either<Readonly<Record<SettlementColumn, unknown>>, PersistenceFailure> => {
-  const what = `settlement ${record.id} of top-up ${record.topUpId}`;
-  return Either.map(
-    Either.all({
-      recorded_at: isoOf(record.recordedAt, `${what}: recording time`),
-      completed_at: optionalIsoOf(record.completedAt, `${what}: completion time`),
-    }),
-    ({ recorded_at, completed_at }) => ({
+): Either.Either<Readonly<Record<SettlementColumn, unknown>>, PersistenceFailure> =>
+  Either.map(
+    isoOf(record.recordedAt, `settlement ${record.id} of top-up ${record.topUpId}: recording time`),
+    (recorded_at) => ({
       id: record.id,
       top_up_id: record.topUpId,
       provider_id: record.providerId,
@@ -58,13 +58,12 @@ export const settlementValuesOf = (
       actor: record.actor,
       operator: record.operator ?? null,
       window_key: record.windowKey ?? null,
-      state: record.state,
-      refusal: storableRefusal(record.refusal),
+      state: 'APPLYING',
+      refusal: null,
       recorded_at,
-      completed_at: completed_at ?? null,
+      completed_at: null,
     }),
   );
-};
 
 /** A stored settlement; a row that does not decode (or whose statuses disagree with their class) is a `PersistenceFailure`. */
 export const settlementOf = (row: Record<string, unknown>): Either.Either<SettlementRecord, PersistenceFailure> => {
@@ -104,7 +103,5 @@ export const settlementProblem = (record: SettlementRecord): PersistenceFailure 
     return refuse("the reconciler's settlement has a window key and no operator");
   if (record.actor === 'operator' && (record.operator === undefined || record.windowKey !== undefined))
     return refuse("an operator's settlement names the operator and has no window key");
-  if ((record.state === 'APPLYING') !== (record.completedAt === undefined))
-    return refuse('a settlement is APPLYING exactly while it has no completion time');
   return undefined;
 };
