@@ -9,7 +9,7 @@ describe('the plain progress lines (not a terminal)', () => {
   it('tells the start, each tenth and the end of a phase', () => {
     const { lines, progress } = recordLines();
     progress.phase('settle', 40);
-    for (let i = 0; i < 40; i += 1) progress.tick();
+    for (let i = 0; i < 40; i += 1) progress.tick(1);
     progress.done();
     expect(lines).toEqual([
       'phase settle 0/40',
@@ -46,11 +46,26 @@ describe('the plain progress lines (not a terminal)', () => {
     ]);
   });
 
+  it('takes a total that becomes known as the phase goes (page by page)', () => {
+    const { lines, progress } = recordLines();
+    progress.phase('match', undefined);
+    progress.tick(100, 1_000);
+    progress.tick(100);
+    progress.tick(800, 1_000);
+    progress.done();
+    expect(lines).toEqual([
+      'phase match 0',
+      'phase match 100/1000',
+      'phase match 200/1000',
+      'phase match 1000/1000 done',
+    ]);
+  });
+
   it('tells an empty phase as begun and done', () => {
     const { lines, progress } = recordLines();
     progress.phase('settle', 0);
     progress.done();
-    progress.tick();
+    progress.tick(1);
     progress.done();
     expect(lines).toEqual(['phase settle 0/0', 'phase settle 0/0 done']);
     expect(progressLine('balance', 3, 3, true)).toBe('phase balance 3/3 done');
@@ -104,6 +119,13 @@ describe('progressOn', () => {
     bars.tick(250);
     bars.done();
     expect(terminal.join('')).toContain('250 so far');
+    // and a bar whose total becomes known shows it from then on
+    terminal.length = 0;
+    bars.phase('match', undefined);
+    bars.tick(100, 400);
+    bars.tick(300);
+    bars.done();
+    expect(terminal.join('')).toContain('400/400');
   });
 });
 
@@ -114,7 +136,7 @@ describe('timedProgress', () => {
     const timed = timedProgress(progress, () => now);
     timed.phase('settle', 1);
     now += 1_500;
-    timed.tick();
+    timed.tick(1);
     timed.done();
     timed.phase('match', 0);
     now += 250;

@@ -5,14 +5,14 @@
 // total is unknown) and at its end. Always on stderr, so that `--json`
 // keeps stdout for the report. A timing wrapper records how long each
 // phase took, for the run's metrics.
-import { SingleBar } from 'cli-progress';
+import { Format, SingleBar } from 'cli-progress';
 
-/** What the reconcile use case calls as it goes (the application's ReconcileProgress shape). */
+/** What the reconcile use case calls as it goes (the application's ReconcileProgress, any phase name). */
 export interface PhaseProgress {
   /** A phase starts; `total` items to go through, undefined when not known yet. */
   readonly phase: (name: string, total: number | undefined) => void;
-  /** `n` more items of the current phase are done (default 1). */
-  readonly tick: (n?: number) => void;
+  /** `n` more items of the current phase are done; `total` when it became known or changed. */
+  readonly tick: (n: number, total?: number) => void;
   /** The current phase is over. */
   readonly done: () => void;
 }
@@ -42,9 +42,10 @@ export const makeLineProgress = (write: (line: string) => void): PhaseProgress =
       current = { name, total, done: 0 };
       write(progressLine(name, 0, total, false));
     },
-    tick: (n = 1) => {
+    tick: (n, total) => {
       if (current === undefined) return;
       const before = stepOf(current.done, current.total);
+      if (total !== undefined) current.total = total;
       current.done += n;
       const after = stepOf(current.done, current.total);
       const complete = current.total !== undefined && current.done >= current.total;
@@ -71,16 +72,29 @@ export const makeBarProgress = (stream: ProgressStream): PhaseProgress => {
       done = 0;
       bar = new SingleBar({
         stream: stream as NodeJS.WritableStream,
-        format: known
-          ? `${name.padEnd(8)} [{bar}] {percentage}% | {value}/{total} | {duration}s`
-          : `${name.padEnd(8)} {value} so far | {duration}s`,
+        // the total may become known as the phase goes (the provider's list, page by page)
+        format: (options, params, payload) =>
+          Format.Formatter(
+            {
+              ...options,
+              format: known
+                ? `${name.padEnd(8)} [{bar}] {percentage}% | {value}/{total} | {duration}s`
+                : `${name.padEnd(8)} {value} so far | {duration}s`,
+            },
+            params,
+            payload,
+          ),
         hideCursor: true,
         noTTYOutput: false,
       });
       bar.start(total ?? 0, 0);
     },
-    tick: (n = 1) => {
+    tick: (n, total) => {
       done += n;
+      if (total !== undefined) {
+        known = true;
+        bar?.setTotal(total);
+      }
       bar?.update(done);
     },
     done: () => {
@@ -120,7 +134,7 @@ export const timedProgress = (inner: PhaseProgress, nowMs: () => number): TimedP
       current = { name, startedMs: nowMs() };
       inner.phase(name, total);
     },
-    tick: (n) => inner.tick(n),
+    tick: (n, total) => inner.tick(n, total),
     done: () => {
       close();
       inner.done();

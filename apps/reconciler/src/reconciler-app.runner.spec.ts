@@ -1,0 +1,69 @@
+// The runs that stop before anything is opened: help, bad arguments, bad
+// configuration, a provider other than the configured one. Each answers its
+// exit status with one line (or the list of problems) on stderr, nothing on
+// stdout but the help.
+import { runReconciler } from './reconciler-app.runner';
+
+const NOW = new Date('2026-12-01T02:00:00Z');
+
+const runWith = async (argv: readonly string[], env: Record<string, string | undefined> = {}) => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runReconciler({
+    argv,
+    env: { DATABASE_URL: 'postgres://app:s3cr3t@127.0.0.1:1/books', PROVIDER: 'simulator', ...env },
+    stdout: { write: (text) => stdout.push(text) },
+    stderr: { isTTY: false, write: (text) => stderr.push(text) },
+    now: () => NOW,
+  });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+};
+
+describe('runReconciler before a run', () => {
+  it('prints the usage on stdout for --help and exits 0', async () => {
+    const outcome = await runWith(['--help']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/^Reconciles one window of our books/);
+    expect(outcome.stdout).toContain('npm run reconcile -- [--date YYYY-MM-DD | --from ISO --to ISO]');
+    expect(outcome.stderr).toBe('');
+  });
+
+  it('exits 2 with one line for bad arguments, pointing at --help', async () => {
+    const outcome = await runWith(['--date', 'yesterday']);
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'reconcile: --date: expected a calendar day YYYY-MM-DD (UTC), from 2000 (npm run reconcile -- --help)\n',
+    });
+  });
+
+  it('exits 2 listing every configuration problem, never a value', async () => {
+    const outcome = await runWith([], {
+      DATABASE_URL: undefined,
+      PROVIDER: 'dtone',
+      DTONE_API_KEY: 'key',
+      DTONE_API_SECRET: 's3cr3t value',
+      RECONCILE_DECISION_AFTER_MS: 'tomorrow',
+    });
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: [
+        'reconcile: invalid configuration',
+        '  DATABASE_URL: required, postgres://user@host:port/database (the books to reconcile)',
+        '  DTONE_API_SECRET: required, non-empty, no spaces',
+        '  RECONCILE_DECISION_AFTER_MS: expected an integer from 0 to 7776000000 (ms, up to 90 days)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('exits 2 when --provider is not the configured provider, before opening the database', async () => {
+    expect(await runWith(['--provider', 'dtone'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'reconcile: --provider: this process talks to simulator (PROVIDER); configure the provider to reconcile\n',
+    });
+  });
+});

@@ -1,0 +1,191 @@
+// One run of the reconciler, as `npm run reconcile` makes it: read the
+// arguments and the configuration (exit 2 naming what is wrong), build the
+// container (the database opened, refused when not migrated), run
+// reconcileDay with the progress on stderr, write the report files (JSON,
+// summary, metrics) atomically, push the metrics when a Pushgateway is
+// configured, print the summary (or the JSON with --json) on stdout, and
+// answer the exit status of the outcome (0 matched, 1 mismatches, 3 the
+// run failed). The container is closed whatever happens. main.ts runs it;
+// the specs run it in-process and as a child process.
+import { reconcileDay, type ReconcileDayResult } from '@airtime/application';
+import { redactUrl } from '@airtime/persistence-postgres';
+import type { Env, PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
+import { DTONE_PROVIDER_ID } from '@airtime/provider-dtone';
+import { SIMULATOR_PROVIDER_ID } from '@airtime/provider-simulator';
+import { Cause, Either, Exit } from 'effect';
+import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { exitCodeOf, type RunEnd } from './cli/exit-code.table';
+import { parseReconcileArguments, RECONCILE_USAGE, type ReconcileRun } from './cli/reconcile-arguments.input';
+import { buildContainer, closeContainer } from './composition/container';
+import { TOKENS } from './composition/tokens';
+import type { ReconcilerConfig } from './config/reconciler.config';
+import { reconcilerConfigFrom } from './config/reconciler.config';
+import { pushRunMetrics, recordRun, type RunMetrics } from './observability/run-metrics';
+import { type ProgressStream, progressOn, timedProgress } from './progress/phase-progress';
+import { reportBaseName, reportFilePaths, writeFileAtomically, writeReportFiles } from './report/report-files';
+
+export interface ReconcilerIo {
+  /** The arguments after `--`. */
+  readonly argv: readonly string[];
+  readonly env: Env;
+  /** The summary, or the JSON report with --json. */
+  readonly stdout: { readonly write: (text: string) => unknown };
+  /** Progress (bars on a terminal), the outcome line and problems. */
+  readonly stderr: ProgressStream;
+  /** The wall clock the default window (yesterday, UTC) is taken from. */
+  readonly now: () => Date;
+}
+
+export interface ReconcilerAppOptions {
+  /** Replacements for tests. */
+  readonly logger?: PlatformLogger | undefined;
+  readonly provider?: ProviderLayer | undefined;
+}
+
+const PREFIX = 'reconcile';
+
+/** The id of the provider PROVIDER configures (the DT One adapter's for DT One and the DVS simulator over HTTP). */
+export const configuredProviderId = (config: ReconcilerConfig): string =>
+  config.provider.kind === 'simulator' ? SIMULATOR_PROVIDER_ID : DTONE_PROVIDER_ID;
+
+/** A failure's message, one line, with the database URL's password masked. */
+const messageOf = (error: unknown, config: ReconcilerConfig): string => {
+  const text = error instanceof Error ? error.message : String(error);
+  const url = config.database.url;
+  return text.split(url).join(redactUrl(url)).split('\n')[0] ?? text;
+};
+
+/** The error a failed run failed with (its first failure, else its defect). */
+const failureOf = (cause: Cause.Cause<unknown>): unknown =>
+  Cause.failureOption(cause).pipe((failure) => (failure._tag === 'Some' ? failure.value : Cause.squash(cause)));
+
+interface Run {
+  readonly io: ReconcilerIo;
+  readonly config: ReconcilerConfig;
+  readonly command: ReconcileRun;
+  readonly providerId: string;
+  readonly options: ReconcilerAppOptions;
+}
+
+const line = (io: ReconcilerIo, text: string): void => {
+  io.stderr.write(`${PREFIX}: ${text}\n`);
+};
+
+/** Pushes the run's metrics when a Pushgateway is configured; a failure is told, never the outcome. */
+const push = async (run: Run, metrics: RunMetrics, providerId: string): Promise<void> => {
+  if (run.config.pushgatewayUrl === undefined) return;
+  try {
+    await pushRunMetrics(metrics, run.config.pushgatewayUrl, providerId);
+  } catch (error) {
+    line(run.io, `warning: the metrics were not pushed to PUSHGATEWAY_URL (${messageOf(error, run.config)})`);
+  }
+};
+
+const reconcile = async (run: Run): Promise<number> => {
+  const { io, config, command } = run;
+  const started = performance.now();
+  const container = await buildContainer({ config, logger: run.options.logger, provider: run.options.provider });
+  const metrics = container.get(TOKENS.metrics);
+  const progress = timedProgress(progressOn(io.stderr), () => performance.now());
+  const reportDir = command.reportDir ?? config.reportDir;
+  const { providerId } = run;
+  const finish = async (end: RunEnd, result: ReconcileDayResult | undefined): Promise<string | undefined> => {
+    recordRun(metrics, {
+      providerId,
+      outcome: result?.report.outcome ?? 'FAILED',
+      counts: result?.report.counts,
+      phaseSeconds: progress.durations(),
+      runSeconds: (performance.now() - started) / 1_000,
+      window: command,
+      finishedAt: new Date(),
+    });
+    const prom = await metrics.registry.metrics();
+    const base = reportBaseName(providerId, command.from, command.to);
+    await push(run, metrics, providerId);
+    if (result === undefined || end === 'FAILED') {
+      // a failed run has no report: its metrics file says it failed
+      await mkdir(reportDir, { recursive: true });
+      await writeFileAtomically(reportFilePaths(reportDir, base).prom, prom);
+      return undefined;
+    }
+    const paths = await writeReportFiles(reportDir, base, {
+      report: result.report,
+      summary: result.summary,
+      metrics: prom,
+    });
+    return paths.json;
+  };
+  try {
+    const runtime = await container.getAsync(TOKENS.runtime);
+    const exit = await runtime.runPromiseExit(
+      reconcileDay(
+        {
+          providerId,
+          from: command.from,
+          to: command.to,
+          settleAfterMs: config.settleAfterMs,
+          decisionAfterMs: config.decisionAfterMs,
+        },
+        progress,
+      ),
+    );
+    if (Exit.isFailure(exit)) {
+      const error = failureOf(exit.cause);
+      if ((error as { readonly _tag?: unknown })._tag === 'ReconcileProviderMismatch') {
+        line(io, `--provider: ${messageOf(error, config)}`);
+        return exitCodeOf('INVALID');
+      }
+      await finish('FAILED', undefined).catch(() => undefined);
+      line(io, `FAILED: ${messageOf(error, config)} (run it again: it resumes)`);
+      return exitCodeOf('FAILED');
+    }
+    const { report, summary } = exit.value;
+    const end: RunEnd = report.outcome;
+    const reportFile = await finish(end, exit.value);
+    io.stdout.write(
+      command.json ? `${JSON.stringify(report, null, 2)}\n` : summary.endsWith('\n') ? summary : `${summary}\n`,
+    );
+    line(io, `${report.outcome}: report ${reportFile ?? '-'}`);
+    return exitCodeOf(end);
+  } catch (error) {
+    await finish('FAILED', undefined).catch(() => undefined);
+    line(io, `FAILED: ${messageOf(error, config)}`);
+    return exitCodeOf('FAILED');
+  } finally {
+    await closeContainer(container);
+  }
+};
+
+/**
+ * Runs the reconciler once (see the header) and answers its exit status:
+ * 0 MATCHED, 1 MISMATCHES, 2 bad arguments or configuration, 3 failed.
+ * Never rejects.
+ */
+export const runReconciler = async (io: ReconcilerIo, options: ReconcilerAppOptions = {}): Promise<number> => {
+  const parsed = parseReconcileArguments(io.argv, io.now());
+  if (Either.isLeft(parsed)) {
+    line(io, `${parsed.left} (npm run reconcile -- --help)`);
+    return exitCodeOf('INVALID');
+  }
+  if (parsed.right.kind === 'help') {
+    io.stdout.write(`${RECONCILE_USAGE}\n`);
+    return exitCodeOf('MATCHED');
+  }
+  const config = reconcilerConfigFrom(io.env);
+  if (Either.isLeft(config)) {
+    io.stderr.write(`${PREFIX}: invalid configuration\n${config.left.problems.map((p) => `  ${p}\n`).join('')}`);
+    return exitCodeOf('INVALID');
+  }
+  const providerId = configuredProviderId(config.right);
+  if (parsed.right.providerId !== undefined && parsed.right.providerId !== providerId) {
+    line(io, `--provider: this process talks to ${providerId} (PROVIDER); configure the provider to reconcile`);
+    return exitCodeOf('INVALID');
+  }
+  try {
+    return await reconcile({ io, config: config.right, command: parsed.right, providerId, options });
+  } catch (error) {
+    line(io, `FAILED: ${messageOf(error, config.right)}`);
+    return exitCodeOf('FAILED');
+  }
+};
