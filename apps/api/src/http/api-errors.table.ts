@@ -190,6 +190,7 @@ export const API_ERRORS = {
   ProviderResponseInvalid: PROVIDER_ERROR,
   ExternalIdAlreadyUsed: PROVIDER_ERROR,
   StatusQueryUnsupported: PROVIDER_ERROR,
+  TransactionListUnsupported: PROVIDER_ERROR,
   // the store
   PersistenceFailure: {
     status: 503,

@@ -4,14 +4,19 @@
 // and the fake keeps what actually arrived, as a provider would: a status
 // query answers from it, a second send under the same external id is "already
 // used" (DVS 1007001), and the test can move an arrived transaction on and
-// get the callback the provider would send.
+// get the callback the provider would send. The provider's transaction list
+// (for reconciliation) holds what arrived plus what a test puts there (a
+// transaction we never sent, a duplicate), each dated by the provider's
+// clock; a test can amend one silently or script the listing's failures.
 import {
   AirtimeProvider,
   type AirtimeProviderService,
   type DetailedStatus,
   ExternalIdAlreadyUsed,
   InvalidProviderCallback,
+  type ListProgress,
   type OperatorMatch,
+  type PreciseMoney,
   preciseOf,
   type Product,
   type ProviderCallback,
@@ -25,6 +30,8 @@ import {
   ProviderUnavailable,
   type SendRequest,
   StatusQueryUnsupported,
+  TransactionListUnsupported,
+  type TransactionWindow,
   transactionStatus,
 } from '@airtime/domain';
 import { Effect, Layer, Option } from 'effect';
@@ -55,6 +62,16 @@ export type SendScript =
 /** What the next status query does (by default it answers what arrived). */
 export type StatusScript = { readonly _tag: 'Unsupported' } | { readonly _tag: 'Unavailable' };
 
+/** What the next transaction listing does (by default it answers what the provider holds in the window). */
+export type ListScript =
+  | { readonly _tag: 'Unsupported' }
+  | { readonly _tag: 'Unavailable' }
+  /** Answers exactly these, whatever the window. */
+  | { readonly _tag: 'Answer'; readonly transactions: readonly ProviderTransaction[] };
+
+/** A silent change of a transaction at the provider (no callback): any field but the external id. */
+export type TransactionAmendment = Partial<Omit<ProviderTransaction, 'providerExternalId'>>;
+
 /** A transaction that arrived at the fake provider. */
 export interface ArrivedTransaction {
   readonly request: SendRequest;
@@ -64,7 +81,8 @@ export interface ArrivedTransaction {
 }
 
 export interface ProviderCall {
-  readonly operation: 'lookupOperators' | 'listProducts' | 'send' | 'statusByExternalId' | 'cancel';
+  readonly operation:
+    'lookupOperators' | 'listProducts' | 'send' | 'statusByExternalId' | 'listTransactions' | 'cancel';
   readonly providerExternalId?: string | undefined;
 }
 
@@ -79,6 +97,8 @@ export interface ScriptedProviderOptions {
   readonly transferLog?: TransferLogService | undefined;
   /** The provider's clock (for the time a "not now" names); the epoch unless given. */
   readonly now?: (() => Date) | undefined;
+  /** What the provider charges for a send that arrives (its `charged`); none unless given. */
+  readonly chargedOf?: ((request: SendRequest) => PreciseMoney | undefined) | undefined;
   /** Runs before a send or status query reaches the provider (e.g. to let a scheduler order it). */
   readonly gate?: ((call: ProviderCall) => Effect.Effect<void>) | undefined;
   /** Runs once a send has arrived, before its answer returns (e.g. to let a callback overtake the answer). */
@@ -89,6 +109,20 @@ export interface ScriptedProvider extends AirtimeProviderService {
   /** Queues outcomes for the next sends, in order. */
   readonly scriptSends: (...scripts: readonly SendScript[]) => void;
   readonly scriptStatusQueries: (...scripts: readonly StatusScript[]) => void;
+  /** Queues outcomes for the next transaction listings, in order. */
+  readonly scriptListings: (...scripts: readonly ListScript[]) => void;
+  /**
+   * Puts a transaction at the provider that no send of ours brought: one we
+   * never sent, or a second one under an external id that arrived (a
+   * duplicate). Listed when its `createdAt` (the provider's now unless given)
+   * is in the window; a status query answers the arrived one first, else the
+   * last one put under that id. Answers it as stored.
+   */
+  readonly putAtProvider: (transaction: ProviderTransaction) => ProviderTransaction;
+  /** Changes the arrived transaction under this external id silently (no callback); answers it. */
+  readonly amend: (providerExternalId: string, amendment: TransactionAmendment) => ProviderTransaction;
+  /** Every transaction the provider holds: arrived, then put there, in order. */
+  readonly atProvider: () => readonly ProviderTransaction[];
   /** Drops the outcomes scripted and not used yet. */
   readonly resetScripts: () => void;
   /** Makes catalogue calls fail (ProviderUnavailable) the next `count` times. */
@@ -103,6 +137,9 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
   const id = options.id ?? 'scripted';
   const sends: SendScript[] = [];
   const statusQueries: StatusScript[] = [];
+  const listings: ListScript[] = [];
+  const putThere: ProviderTransaction[] = [];
+  const providerNow = () => options.now?.() ?? new Date(0);
   const log: ProviderCall[] = [];
   const arrivals = new Map<string, ArrivedTransaction>();
   let catalogueFailures = 0;
@@ -153,6 +190,7 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
   const arrive = (request: SendRequest, status: DetailedStatus, callIndex: number): ProviderTransaction => {
     transactions += 1;
     const parsed = transactionStatus(status);
+    const charged = options.chargedOf?.(request);
     const transaction: ProviderTransaction = {
       providerTransactionId: `ptx-${transactions}`,
       providerExternalId: request.providerExternalId,
@@ -163,6 +201,8 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
       parsed.class === 'CREATED'
         ? { receive: preciseOf(request.receive) }
         : {}),
+      createdAt: providerNow(),
+      ...(charged === undefined ? {} : { charged }),
     };
     arrivals.set(request.providerExternalId, { request, transaction, callIndex });
     return transaction;
@@ -198,7 +238,7 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
           new ProviderRetryLater({
             provider: id,
             reason: 'a duplicate within the window',
-            earliestRetryAt: new Date((options.now?.() ?? new Date(0)).getTime() + (script.afterMs ?? 300_000)),
+            earliestRetryAt: new Date(providerNow().getTime() + (script.afterMs ?? 300_000)),
           }),
         );
       case 'TimeoutAfterArrival':
@@ -220,6 +260,33 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
           }),
         );
     }
+  };
+
+  const allAtProvider = (): readonly ProviderTransaction[] => [
+    ...[...arrivals.values()].map((arrival) => arrival.transaction),
+    ...putThere,
+  ];
+
+  const listWith = (
+    script: ListScript | undefined,
+    window: TransactionWindow,
+    onPage: ((progress: ListProgress) => void) | undefined,
+  ): Effect.Effect<readonly ProviderTransaction[], ProviderError> => {
+    if (script?._tag === 'Unsupported')
+      return Effect.fail(new TransactionListUnsupported({ provider: id, howToReconcile: 'by the statement' }));
+    if (script?._tag === 'Unavailable')
+      return Effect.fail(new ProviderUnavailable({ provider: id, reason: 'scripted listing failure' }));
+    return Effect.sync(() => {
+      const listed =
+        script?._tag === 'Answer'
+          ? script.transactions
+          : allAtProvider().filter((transaction) => {
+              const at = transaction.createdAt?.getTime();
+              return at !== undefined && at >= window.from.getTime() && at < window.to.getTime();
+            });
+      onPage?.({ fetched: listed.length, total: listed.length, page: 1, pages: 1 });
+      return listed;
+    });
   };
 
   const service: AirtimeProviderService = {
@@ -271,11 +338,16 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
           return Effect.zipRight(
             exchange(providerExternalId, JSON.stringify({ status: providerExternalId }), 200),
             Effect.succeed(
-              Option.map(Option.fromNullable(arrivals.get(providerExternalId)), (found) => found.transaction),
+              Option.fromNullable(
+                arrivals.get(providerExternalId)?.transaction ??
+                  [...putThere].reverse().find((transaction) => transaction.providerExternalId === providerExternalId),
+              ),
             ),
           );
         },
       ),
+    listTransactions: (window, onPage) =>
+      Effect.flatMap(record({ operation: 'listTransactions' }), () => listWith(listings.shift(), window, onPage)),
     cancel: (providerTransactionId) =>
       Effect.flatMap(record({ operation: 'cancel' }), () =>
         Effect.fail(
@@ -302,10 +374,27 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
     scriptStatusQueries: (...scripts) => {
       statusQueries.push(...scripts);
     },
+    scriptListings: (...scripts) => {
+      listings.push(...scripts);
+    },
     resetScripts: () => {
       sends.length = 0;
       statusQueries.length = 0;
+      listings.length = 0;
     },
+    putAtProvider: (transaction) => {
+      const stored: ProviderTransaction = { ...transaction, createdAt: transaction.createdAt ?? providerNow() };
+      putThere.push(stored);
+      return stored;
+    },
+    amend: (providerExternalId, amendment) => {
+      const found = arrivals.get(providerExternalId);
+      if (found === undefined) throw new Error(`nothing arrived under ${providerExternalId}`);
+      const transaction: ProviderTransaction = { ...found.transaction, ...amendment, providerExternalId };
+      arrivals.set(providerExternalId, { ...found, transaction });
+      return transaction;
+    },
+    atProvider: allAtProvider,
     failCatalogue: (count) => {
       catalogueFailures = count;
     },

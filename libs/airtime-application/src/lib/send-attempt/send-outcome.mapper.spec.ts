@@ -4,6 +4,7 @@ import {
   ProviderOutcomeUnknown,
   ProviderResponseInvalid,
   StatusQueryUnsupported,
+  TransactionListUnsupported,
   type UnknownOutcomeKind,
 } from '@airtime/domain';
 import fc from 'fast-check';
@@ -56,6 +57,11 @@ describe('readingOfSendError: unknown outcomes', () => {
 
   it('reads a send that failed with "no status query" as unspecified (it says nothing of the send)', () => {
     const unsupported = new StatusQueryUnsupported({ provider: 'acme', howToSettle: 'wait for the callback' });
+    expect(unknownReasonIn(readingOfSendError(unsupported, now))).toBe('UNSPECIFIED_AFTER_SEND');
+  });
+
+  it('reads a send that failed with "no transaction list" as unspecified too (it says nothing of the send)', () => {
+    const unsupported = new TransactionListUnsupported({ provider: 'acme', howToReconcile: 'by the statement' });
     expect(unknownReasonIn(readingOfSendError(unsupported, now))).toBe('UNSPECIFIED_AFTER_SEND');
   });
 });

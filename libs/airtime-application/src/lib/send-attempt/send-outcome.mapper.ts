@@ -104,6 +104,8 @@ const READINGS: { readonly [Tag in ProviderError['_tag']]: (error: ErrorOf<Tag>,
   // not an answer about the send at all: the adapter said nothing of what became of it (the only way to
   // UNSPECIFIED_AFTER_SEND now that every ProviderOutcomeUnknown names its kind; attempts stored before keep it)
   StatusQueryUnsupported: (error) => outcome(attemptUnknown('UNSPECIFIED_AFTER_SEND', error.howToSettle)),
+  // likewise: a listing's refusal says nothing of the send
+  TransactionListUnsupported: (error) => outcome(attemptUnknown('UNSPECIFIED_AFTER_SEND', error.howToReconcile)),
   ExternalIdAlreadyUsed: () => ({ _tag: 'AlreadyUsed' }),
 };
 

@@ -37,6 +37,28 @@ export interface ProviderTransaction {
   /** What the provider says was (or will be) delivered, exactly at its precision (PHP 99.995 stays 99.995). */
   readonly receive?: PreciseMoney | undefined;
   readonly operatorReference?: string | undefined;
+  /** When the provider created it (DVS `creation_date`), when the provider says. */
+  readonly createdAt?: Date | undefined;
+  /**
+   * What the provider debits us for it, exact at its precision: DVS
+   * `prices.wholesale.amount + prices.wholesale.fee` in `prices.wholesale.unit`
+   * (the source currency). Compares with our `quote.costExact`.
+   */
+  readonly charged?: PreciseMoney | undefined;
+}
+
+/** A creation-date window at the provider: `from <= createdAt < to` (UTC instants). */
+export interface TransactionWindow {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** How far a listing has come: items fetched so far, the page just read and, when the provider says, the totals. */
+export interface ListProgress {
+  readonly fetched: number;
+  readonly total: number | undefined;
+  readonly page: number;
+  readonly pages: number | undefined;
 }
 
 export interface ProviderBalance {
@@ -81,6 +103,15 @@ export interface AirtimeProviderService {
   readonly statusByExternalId: (
     providerExternalId: string,
   ) => Effect.Effect<Option.Option<ProviderTransaction>, ProviderError>;
+  /**
+   * Every transaction the provider created in the window, every page
+   * followed, its rate limits respected; `onPage` is told after each page.
+   * `TransactionListUnsupported` from a provider that cannot list them.
+   */
+  readonly listTransactions: (
+    window: TransactionWindow,
+    onPage?: (progress: ListProgress) => void,
+  ) => Effect.Effect<readonly ProviderTransaction[], ProviderError>;
   readonly cancel: (providerTransactionId: string) => Effect.Effect<ProviderTransaction, ProviderError>;
   /** One unreadable balance does not fail the call: it is listed in `unreadable` with its reason. */
   readonly balances: () => Effect.Effect<ProviderBalances, ProviderError>;

@@ -68,6 +68,19 @@ export class StatusQueryUnsupported extends taggedError('StatusQueryUnsupported'
 }>((e) => `${e.provider} cannot be asked for a transaction's status: ${e.howToSettle}`) {}
 
 /**
+ * The provider offers no list of its transactions (Africa's Talking,
+ * engageSPARK): its top-ups are reconciled by status callbacks, statements
+ * and an operator's decision, never by matching a list.
+ */
+export class TransactionListUnsupported extends taggedError('TransactionListUnsupported', {
+  code: 'TRANSACTION_LIST_UNSUPPORTED',
+  retryable: false,
+})<{
+  readonly provider: string;
+  readonly howToReconcile: string;
+}>((e) => `${e.provider} cannot list its transactions: ${e.howToReconcile}`) {}
+
+/**
  * Why a send's outcome is unknown, as the adapter knows it:
  * - `TIMEOUT`: no (complete) answer within the deadline, or HTTP 408;
  * - `CONNECTION_LOST`: the connection broke after the request left;
@@ -154,4 +167,5 @@ export type ProviderError =
   | ProviderRetryLater
   | ExternalIdAlreadyUsed
   | StatusQueryUnsupported
+  | TransactionListUnsupported
   | ProviderResponseInvalid;

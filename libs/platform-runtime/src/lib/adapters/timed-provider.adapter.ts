@@ -1,5 +1,6 @@
 // The AirtimeProvider port wrapped with a latency histogram: every call to
-// the provider (lookup, products, send, status query, cancel, balances) is
+// the provider (lookup, products, send, status query, transaction list,
+// cancel, balances) is
 // observed with its outcome (ok, or the error's code), whatever the
 // provider. The calls themselves are unchanged.
 import type { AirtimeProviderService } from '@airtime/domain';
@@ -34,6 +35,8 @@ export const timedProvider = (provider: AirtimeProviderService, latency: Latency
     listProducts: (filter) => time('listProducts')(provider.listProducts(filter)),
     send: (request) => time('send')(provider.send(request)),
     statusByExternalId: (id) => time('statusByExternalId')(provider.statusByExternalId(id)),
+    // the whole listing, every page of it, is one observation
+    listTransactions: (window, onPage) => time('listTransactions')(provider.listTransactions(window, onPage)),
     cancel: (id) => time('cancel')(provider.cancel(id)),
     balances: () => time('balances')(provider.balances()),
     parseCallback: provider.parseCallback,

@@ -9,6 +9,7 @@ import {
   ProviderResponseInvalid,
   ProviderUnavailable,
   StatusQueryUnsupported,
+  TransactionListUnsupported,
 } from '@airtime/domain';
 import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
 import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
@@ -49,6 +50,7 @@ describe('the consumer error table', () => {
       new ProviderAnswerMismatch({ provider, field: 'operator', reason: 'another operator' }),
       new ExternalIdAlreadyUsed({ provider, providerExternalId: 'x-1' }),
       new StatusQueryUnsupported({ provider, howToSettle: 'ask' }),
+      new TransactionListUnsupported({ provider, howToReconcile: 'by hand' }),
     ];
     for (const error of errors) {
       expect({ tag: error._tag, decision: decisionOf(error)._tag }).toEqual({ tag: error._tag, decision: 'Retry' });
@@ -73,7 +75,12 @@ describe('the consumer error table', () => {
     const dependencies = Object.entries(CONSUME_ERRORS).filter(
       ([tag]) =>
         tag.startsWith('Provider') ||
-        ['PersistenceFailure', 'ExternalIdAlreadyUsed', 'StatusQueryUnsupported'].includes(tag),
+        [
+          'PersistenceFailure',
+          'ExternalIdAlreadyUsed',
+          'StatusQueryUnsupported',
+          'TransactionListUnsupported',
+        ].includes(tag),
     );
     expect(dependencies.length).toBeGreaterThanOrEqual(10);
     for (const [tag, rule] of dependencies) expect({ tag, rule }).toEqual({ tag, rule: 'retry' });

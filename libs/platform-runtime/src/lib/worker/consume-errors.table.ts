@@ -61,6 +61,7 @@ export const CONSUME_ERRORS = {
   ProviderResponseInvalid: 'retry',
   ExternalIdAlreadyUsed: 'retry',
   StatusQueryUnsupported: 'retry',
+  TransactionListUnsupported: 'retry',
   // the store: a lost connection, a failover (read-only), a full disk, memory, a missing table: all outages
   PersistenceFailure: 'retry',
   // another consumer is creating the same top-up right now: next time it is a repeat

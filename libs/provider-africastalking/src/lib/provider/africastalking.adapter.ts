@@ -3,6 +3,7 @@ import {
   type AirtimeProviderService,
   ProviderRejected,
   StatusQueryUnsupported,
+  TransactionListUnsupported,
 } from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import { parseAfricasTalkingStatusCallback, toProviderCallback } from '../callbacks/status-callback.mapper';
@@ -36,6 +37,14 @@ export interface AfricasTalkingProviderOptions extends AirtimeSendClientOptions 
 export const AT_STATUS_QUERY_UNSUPPORTED =
   "Africa's Talking has no status query by our id: leave the attempt unknown until AT's status callback settles it, " +
   'or reconcile it by hand (AT dashboard); never resend it';
+
+/**
+ * How AT's top-ups are reconciled, since `listTransactions` cannot answer
+ * (`TransactionListUnsupported`): AT's API lists no transactions.
+ */
+export const AT_TRANSACTION_LIST_UNSUPPORTED =
+  "Africa's Talking's API lists no transactions: reconcile its top-ups against the AT dashboard's airtime report " +
+  '(exported for the day) by our external id, settling each open one by hand with its reason';
 
 const unsupported = (providerCode: string, reason: string) =>
   Effect.fail(new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable: false }));
@@ -81,6 +90,10 @@ export const makeAfricasTalkingProvider = (
     },
     statusByExternalId: () =>
       Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: AT_STATUS_QUERY_UNSUPPORTED })),
+    listTransactions: () =>
+      Effect.fail(
+        new TransactionListUnsupported({ provider: PROVIDER, howToReconcile: AT_TRANSACTION_LIST_UNSUPPORTED }),
+      ),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', "Africa's Talking cannot cancel airtime once requested"),
     balances: () =>
       unsupported('BALANCE_QUERY_UNSUPPORTED', "this adapter does not query the Africa's Talking balance"),

@@ -9,7 +9,7 @@ import { type CallKind, providerFailures } from '@airtime/provider-http-kit';
 import { Effect, Either, Schema } from 'effect';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';
 import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
-import { DVS_MAX_PER_PAGE, followPages } from '../http/pagination-follower';
+import { DVS_MAX_PER_PAGE, followPages, MAX_PAGES, type PageRead } from '../http/pagination-follower';
 import { DvsBalance } from '../schemas/dvs-balance.schema';
 import { DvsCountry, DvsOperator } from '../schemas/dvs-common.schema';
 import {
@@ -78,8 +78,11 @@ export interface DvsClient {
   ) => Call<DvsTransaction>;
   readonly cancelTransaction: (transactionId: number) => Call<DvsTransaction>;
   readonly transaction: (transactionId: number) => Call<DvsTransaction>;
-  /** Filed under `query.externalId` when given: a status query is an exchange of that attempt. */
-  readonly transactions: (query?: DvsTransactionsQuery) => Call<readonly DvsTransaction[]>;
+  /**
+   * Filed under `query.externalId` when given: a status query is an exchange
+   * of that attempt. Every page followed; `options.onPage` is told after each.
+   */
+  readonly transactions: (query?: DvsTransactionsQuery, options?: DvsListOptions) => Call<readonly DvsTransaction[]>;
   readonly balances: (query?: DvsBalancesQuery) => Call<readonly DvsBalance[]>;
 }
 
@@ -88,6 +91,11 @@ export interface DvsClientOptions {
   readonly onInvalidItem?: ((what: string, reason: string) => void) | undefined;
   /** `per_page` of list calls, 1..100 (default 100: the fewest calls). */
   readonly perPage?: number | undefined;
+}
+
+export interface DvsListOptions {
+  /** Told about each page once it is read (its number, item count and pagination headers). */
+  readonly onPage?: ((read: PageRead) => void) | undefined;
 }
 
 const { unreadable } = providerFailures(DTONE_PROVIDER_ID);
@@ -209,28 +217,32 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
       readonly tolerant?: boolean | undefined;
       readonly destination?: PhoneNumber | undefined;
       readonly reference?: string | undefined;
+      readonly onPage?: ((read: PageRead) => void) | undefined;
     } = {},
   ): Call<readonly A[]> =>
-    followPages((page) =>
-      http
-        .request({
-          method: 'GET',
-          path,
-          kind: 'read',
-          query: { ...query, page, per_page: perPage },
-          language: extra.language,
-          destination: extra.destination,
-          reference: extra.reference,
-        })
-        .pipe(
-          Effect.flatMap((response) =>
-            (extra.tolerant
-              ? decodePage(schema, `GET ${path}`)
-              : decodeAs(Schema.Array(schema), 'read', `GET ${path}`))(response.body).pipe(
-              Effect.map((items) => ({ items, headers: response.headers })),
+    followPages(
+      (page) =>
+        http
+          .request({
+            method: 'GET',
+            path,
+            kind: 'read',
+            query: { ...query, page, per_page: perPage },
+            language: extra.language,
+            destination: extra.destination,
+            reference: extra.reference,
+          })
+          .pipe(
+            Effect.flatMap((response) =>
+              (extra.tolerant
+                ? decodePage(schema, `GET ${path}`)
+                : decodeAs(Schema.Array(schema), 'read', `GET ${path}`))(response.body).pipe(
+                Effect.map((items) => ({ items, headers: response.headers })),
+              ),
             ),
           ),
-        ),
+      MAX_PAGES,
+      extra.onPage,
     );
 
   /** A create (`externalId` given) or a call by transaction id (filed under the answer's external id). */
@@ -337,7 +349,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     cancelTransaction: (transactionId) => send(`/transactions/${id(transactionId)}/cancel`, undefined, undefined),
     transaction: (transactionId) =>
       get(DvsTransaction, `/transactions/${id(transactionId)}`, { referenceFromAnswer: true }),
-    transactions: (query = {}) =>
+    transactions: (query = {}, listOptions = {}) =>
       list(
         DvsTransaction,
         '/transactions',
@@ -354,7 +366,11 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
           from_date: isoDate(query.fromDate),
           to_date: isoDate(query.toDate),
         },
-        { destination: query.destination ?? phoneOf(query.creditPartyMobileNumber), reference: query.externalId },
+        {
+          destination: query.destination ?? phoneOf(query.creditPartyMobileNumber),
+          reference: query.externalId,
+          onPage: listOptions.onPage,
+        },
       ),
     balances: (query = {}) => list(DvsBalance, '/balances', { unit_type: query.unitType, unit: query.unit }),
   };

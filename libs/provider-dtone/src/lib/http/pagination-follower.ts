@@ -55,14 +55,23 @@ export const nextPageOf = (info: PageInfo, current: number): number | undefined 
   return info.totalPages !== undefined && page < info.totalPages ? page + 1 : undefined;
 };
 
+/** A page just read: its number, how many items it held, and its pagination headers. */
+export interface PageRead {
+  readonly page: number;
+  readonly items: number;
+  readonly info: PageInfo;
+}
+
 /**
  * Fetches page 1, then follows the pagination headers to the end and
  * concatenates the items. Stops on an empty page; a next page that does not
  * move forward, or more than MAX_PAGES pages, is an invalid answer.
+ * `onPage` is told about each page once it is read.
  */
 export const followPages = <A, E, R>(
   fetchPage: (page: number) => Effect.Effect<FetchedPage<A>, E, R>,
   maxPages = MAX_PAGES,
+  onPage?: (read: PageRead) => void,
 ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> => {
   const invalid = (reason: string) => Effect.fail(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason }));
   const loop = (
@@ -72,7 +81,9 @@ export const followPages = <A, E, R>(
   ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> =>
     Effect.flatMap(fetchPage(page), ({ items, headers }) => {
       const all = [...collected, ...items];
-      const next = nextPageOf(pageInfoOf(headers), page);
+      const info = pageInfoOf(headers);
+      onPage?.({ page, items: items.length, info });
+      const next = nextPageOf(info, page);
       if (next === undefined || items.length === 0) return Effect.succeed(all);
       if (next <= page) return invalid(`pagination went from page ${page} back to page ${next}`);
       if (pagesSeen + 1 >= maxPages) return invalid(`pagination did not end within ${maxPages} pages`);

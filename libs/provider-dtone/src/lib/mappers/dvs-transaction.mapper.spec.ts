@@ -1,23 +1,80 @@
-import { formatPrecise, money, preciseOf } from '@airtime/domain';
+import { formatPrecise, money, preciseMoney, preciseOf } from '@airtime/domain';
 import { testCurrency } from '@airtime/domain/testing';
 import { Either, Schema } from 'effect';
 import { sampleDvsTransaction } from '../../testing/dvs.fixture';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
-import { callbackOfDvs, mapDvsTransaction, receivedValueOf, statusOfDvs } from './dvs-transaction.mapper';
+import {
+  callbackOfDvs,
+  chargedOfDvs,
+  createdAtOfDvs,
+  mapDvsTransaction,
+  receivedValueOf,
+  statusOfDvs,
+} from './dvs-transaction.mapper';
 
 const decode = (json: unknown) => Schema.decodeUnknownSync(DvsTransaction)(json);
 const status = (message: string, classMessage: string) =>
   statusOfDvs({ id: 1, message, class: { id: 1, message: classMessage } });
 
 describe('DVS transaction -> port transaction', () => {
-  it('maps id, external id, status, received value and operator reference', () => {
+  it('maps id, external id, status, received value, operator reference, creation date and charge', () => {
     expect(Either.getOrThrow(mapDvsTransaction(decode(sampleDvsTransaction())))).toEqual({
       providerTransactionId: '3209183',
       providerExternalId: 'topup-1-abc-1',
       status: { class: 'COMPLETED', status: 'COMPLETED' },
       receive: preciseOf(money(10000n, testCurrency('PHP'))),
       operatorReference: 'GLB-778812',
+      createdAt: new Date('2026-11-02T10:00:00Z'),
+      // wholesale 1.85 + fee 0.05
+      charged: preciseOf(money(190n, testCurrency('USD'))),
     });
+  });
+
+  it('reads what DVS charged exactly: wholesale amount plus fee, in the wholesale unit', () => {
+    const charged = (wholesale: unknown) =>
+      chargedOfDvs(decode(sampleDvsTransaction({ prices: wholesale === undefined ? null : { wholesale } })));
+    expect(Either.getOrThrow(charged({ unit_type: 'CURRENCY', unit: 'USD', amount: 2.105, fee: 0.0001 }))).toEqual(
+      preciseMoney(21051n, 4, testCurrency('USD')),
+    );
+    expect(Either.getOrThrow(charged({ unit_type: 'CURRENCY', unit: 'EUR', amount: 3, fee: null }))).toEqual(
+      preciseOf(money(300n, testCurrency('EUR'))),
+    );
+    expect(Either.getOrThrow(charged(undefined))).toBeUndefined();
+    expect(Either.getOrThrow(charged({ unit_type: 'CURRENCY', unit: 'USD', amount: null, fee: 0.1 }))).toBeUndefined();
+    const refused = (wholesale: unknown) => Either.flip(charged(wholesale)).pipe(Either.getOrThrow);
+    expect(refused({ unit_type: 'CURRENCY', unit: 'XYZ', amount: 1, fee: 0 }).field).toBe('prices.wholesale.unit');
+    expect(refused({ unit_type: 'CURRENCY', unit: 'USD', amount: { min: 1, max: 2 }, fee: 0 }).field).toBe(
+      'prices.wholesale.amount',
+    );
+    expect(refused({ unit_type: 'CURRENCY', unit: 'USD', amount: 1, fee: 1e300 }).field).toBe('prices.wholesale.fee');
+  });
+
+  it('reads the creation date as an instant, whatever its offset and decimals, flooring past the millisecond', () => {
+    const createdAt = (creation_date: string | null) => createdAtOfDvs(decode(sampleDvsTransaction({ creation_date })));
+    expect(Either.getOrThrow(createdAt('2020-02-02T14:00:00.022220+08:00'))).toEqual(
+      new Date('2020-02-02T06:00:00.022Z'),
+    );
+    expect(Either.getOrThrow(createdAt('2025-12-31T23:59:59.999999Z'))).toEqual(new Date('2025-12-31T23:59:59.999Z'));
+    expect(Either.getOrThrow(createdAt('2025-01-01T00:00:00Z'))).toEqual(new Date('2025-01-01T00:00:00Z'));
+    expect(Either.getOrThrow(createdAt(null))).toBeUndefined();
+    for (const text of ['2025-01-01', '2025-01-01T00:00:00', 'yesterday', '2025-13-01T00:00:00Z'])
+      expect(Either.flip(createdAt(text)).pipe(Either.getOrThrow).field).toBe('creation_date');
+  });
+
+  it('leaves out a creation date or charge that cannot be read, never refusing the answer for it', () => {
+    const mapped = Either.getOrThrow(
+      mapDvsTransaction(
+        decode(
+          sampleDvsTransaction({
+            creation_date: 'soon',
+            prices: { wholesale: { unit_type: 'CURRENCY', unit: 'XYZ', amount: 1, fee: 0 } },
+          }),
+        ),
+      ),
+    );
+    expect(mapped.createdAt).toBeUndefined();
+    expect(mapped.charged).toBeUndefined();
+    expect(mapped.status.class).toBe('COMPLETED');
   });
 
   it('keeps the detailed status of every class', () => {

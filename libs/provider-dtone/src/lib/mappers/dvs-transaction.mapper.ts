@@ -1,4 +1,8 @@
+// DVS transaction objects (answers, list items, callbacks) as the port's
+// ProviderTransaction and ProviderCallback: status, delivered amount, creation
+// date and what DVS charged us (wholesale price + fee), exact.
 import {
+  addPrecise,
   checkReportedAmount,
   currencyOf,
   DETAILED_STATUSES,
@@ -155,7 +159,8 @@ export const receivedValueOf = (
 };
 
 /**
- * A DVS transaction as the `AirtimeProvider` port reports it. A failed
+ * A DVS transaction as the `AirtimeProvider` port reports it, with its
+ * creation date and what it charged when DVS gives them (and they read). A failed
  * transaction (REJECTED, CANCELLED, DECLINED) delivered nothing: it carries
  * no amount. An unknown status is `ProviderResponseInvalid`; a delivered
  * amount that cannot be read exactly, or is not positive, is
@@ -171,16 +176,80 @@ export const mapDvsTransaction = (
     const status = yield* statusOfDvs(transaction.status);
     const receive = isFailureClass(status.class) ? undefined : yield* receivedValueOf(transaction, askedCurrency);
     const operatorReference = transaction.operator_reference;
+    // facts for reconciliation, never a reason to refuse an answer about a send: left out when unreadable
+    // (the listing of a window reads them strictly, see dtone-transaction-list.adapter.ts)
+    const createdAt = Either.getOrUndefined(createdAtOfDvs(transaction));
+    const charged = Either.getOrUndefined(chargedOfDvs(transaction));
     return Object.freeze({
       providerTransactionId: String(transaction.id),
       providerExternalId: transaction.external_id,
       status,
       ...(receive === undefined ? {} : { receive }),
+      ...(createdAt === undefined ? {} : { createdAt }),
+      ...(charged === undefined ? {} : { charged }),
       ...(operatorReference === undefined || operatorReference === null || operatorReference === ''
         ? {}
         : { operatorReference }),
     });
   });
+
+/** An ISO 8601 instant: date and time to the second, decimals, an offset (Z or ±hh:mm). */
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * When DVS created the transaction (`creation_date`), read as an ISO 8601
+ * instant with an offset (`2020-02-02T14:00:00.022220+08:00`); decimals past
+ * the millisecond are dropped (floored), so an instant keeps its side of a
+ * millisecond bound. `undefined` when DVS gives none; a text that is no such
+ * instant is a mismatch naming the field.
+ */
+export const createdAtOfDvs = (
+  transaction: DvsTransaction,
+): Either.Either<Date | undefined, ProviderAnswerMismatch> => {
+  const text = transaction.creation_date;
+  if (text === undefined || text === null) return Either.right(undefined);
+  const parts = ISO_INSTANT.exec(text.trim());
+  if (parts === null) return unreadable('creation_date', 'not an ISO 8601 instant with an offset');
+  const [, dateTime, fraction, offset] = parts;
+  const instant = Date.parse(
+    `${dateTime}.${(fraction ?? '').padEnd(3, '0').slice(0, 3)}${offset === 'z' ? 'Z' : offset}`,
+  );
+  return Number.isNaN(instant) ? unreadable('creation_date', 'not a date') : Either.right(new Date(instant));
+};
+
+/**
+ * What DVS debits us for the transaction: `prices.wholesale.amount +
+ * prices.wholesale.fee` (a missing fee is none) in `prices.wholesale.unit`
+ * (the source currency), exact. `undefined` when DVS gives no wholesale
+ * price (or no amount); an amount or fee that cannot be read exactly, or a
+ * unit that is no currency, is a mismatch naming the field.
+ */
+export const chargedOfDvs = (
+  transaction: DvsTransaction,
+): Either.Either<PreciseMoney | undefined, ProviderAnswerMismatch> => {
+  const wholesale = transaction.prices?.wholesale;
+  if (wholesale === undefined || wholesale === null) return Either.right(undefined);
+  const { amount, fee } = wholesale;
+  if (amount === undefined || amount === null) return Either.right(undefined);
+  if (typeof amount !== 'number') return unreadable('prices.wholesale.amount', 'a range, not an amount');
+  const currency = Either.getRight(currencyOf(wholesale.unit));
+  if (Option.isNone(currency)) return unreadable('prices.wholesale.unit', 'not a known currency');
+  const exact = (value: number, field: string) =>
+    Either.mapLeft(
+      preciseMoneyFromJsonNumber(value, currency.value),
+      (error) =>
+        new ProviderAnswerMismatch({
+          provider: DTONE_PROVIDER_ID,
+          field,
+          reason: `cannot be read exactly: ${error.reason}`,
+        }),
+    );
+  return Either.gen(function* () {
+    const price = yield* exact(amount, 'prices.wholesale.amount');
+    if (fee === undefined || fee === null) return price;
+    return addPrecise(price, yield* exact(fee, 'prices.wholesale.fee'));
+  });
+};
 
 /** The status event a DVS callback (a POSTed transaction object) carries. */
 export const callbackOfDvs = (

@@ -46,6 +46,7 @@ import { callbackOfDvs, deliveredFieldsOf, mapDvsTransaction } from '../mappers/
 import type { DvsProduct, DvsProductType } from '../schemas/dvs-product.schema';
 import { DvsTransaction } from '../schemas/dvs-transaction.schema';
 import { type ProductCatalogueCache, makeProductCatalogueCache } from './product-catalogue-cache';
+import { makeDtOneTransactionList } from './dtone-transaction-list.adapter';
 import { describeRequirement, isRequired, meetsRequirement, providedFields } from './required-fields.check';
 import { DTONE_PROVIDER_ID } from '../config/dvs.config';
 
@@ -71,6 +72,8 @@ export interface DtOneProviderOptions {
   readonly productTypes?: readonly DvsProductType[] | undefined;
   /** `per_page` of list calls (default 100). */
   readonly perPage?: number | undefined;
+  /** Longest window `listTransactions` asks DVS for at once (default a day); longer windows are split. */
+  readonly maxListWindowMs?: number | undefined;
 }
 
 /** The DVS adapter: the port, plus the full client and a way to drop the product cache. */
@@ -184,6 +187,8 @@ const destinationAgrees = (product: Product, request: SendRequest): Effect.Effec
  *   "external id already used" answers with the existing transaction; a
  *   timeout or 5xx fails with ProviderOutcomeUnknown, never a failure;
  * - `statusByExternalId`: `GET /transactions?external_id=`, None when empty;
+ * - `listTransactions`: `GET /transactions?from_date&to_date`, every page
+ *   (dtone-transaction-list.adapter.ts);
  * - every exchange of an attempt is filed in the transfer log under its
  *   external id (the send, its product read, a status query); a cancel, by
  *   DVS transaction id, under the `external_id` DVS answers, else none;
@@ -438,6 +443,7 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
     listProducts,
     send,
     statusByExternalId,
+    listTransactions: makeDtOneTransactionList(client, { maxWindowMs: options.maxListWindowMs }),
     cancel,
     balances,
     parseCallback,

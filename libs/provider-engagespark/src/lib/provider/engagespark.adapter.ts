@@ -4,6 +4,7 @@ import {
   InvalidProviderCallback,
   ProviderRejected,
   StatusQueryUnsupported,
+  TransactionListUnsupported,
 } from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
@@ -23,6 +24,14 @@ const PROVIDER_NAME = 'engageSPARK';
  */
 export const ES_STATUS_QUERY_UNSUPPORTED =
   'engageSPARK has no status query: reconcile the attempt by hand, finding it at engageSPARK by its clientRef (our external id); never resend it';
+
+/**
+ * How engageSPARK's top-ups are reconciled, since `listTransactions` cannot
+ * answer (`TransactionListUnsupported`): engageSPARK documents no list.
+ */
+export const ES_TRANSACTION_LIST_UNSUPPORTED =
+  "engageSPARK documents no transaction list: reconcile its top-ups against engageSPARK's account statement " +
+  'by clientRef (our external id), settling each open one by hand with its reason';
 
 const unsupported = (providerCode: string, reason: string) =>
   Effect.fail(new ProviderRejected({ provider: PROVIDER, providerCode, reason, retryable: false }));
@@ -61,6 +70,10 @@ export const makeEngageSparkProvider = (
     },
     statusByExternalId: () =>
       Effect.fail(new StatusQueryUnsupported({ provider: PROVIDER, howToSettle: ES_STATUS_QUERY_UNSUPPORTED })),
+    listTransactions: () =>
+      Effect.fail(
+        new TransactionListUnsupported({ provider: PROVIDER, howToReconcile: ES_TRANSACTION_LIST_UNSUPPORTED }),
+      ),
     cancel: () => unsupported('CANCEL_UNSUPPORTED', 'engageSPARK cannot cancel a top-up'),
     balances: () => unsupported('BALANCE_QUERY_UNSUPPORTED', 'engageSPARK documents no balance query'),
     parseCallback: () =>

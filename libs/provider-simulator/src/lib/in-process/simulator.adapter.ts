@@ -38,6 +38,7 @@ import { Effect, Either, Layer, Option, Schema } from 'effect';
 import { countryByAlpha2 } from '../engine/catalogue.queries';
 import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator-engine';
 import type { DvsError } from '../engine/simulator.errors';
+import { chargeOf } from '../engine/transaction-pricing';
 import type { CreateTransactionInput, SimTransaction } from '../engine/transaction.types';
 import { KIND_SUBSERVICES, toDomainOperator, toDomainProduct } from './domain-product.mapper';
 
@@ -86,7 +87,11 @@ export const makeSimulatorProvider = (
 
   const nowMs = options.nowMs ?? (() => engine.now());
 
-  /** As DVS reports it: a failed transaction delivered nothing, so it carries no amount. */
+  /**
+   * As DVS reports it: a failed transaction delivered nothing, so it carries
+   * no amount; every one carries its creation date and what it charged
+   * (wholesale price + fee, what the balance held).
+   */
   const toProviderTransaction = (transaction: SimTransaction): ProviderTransaction => {
     const status = transactionStatus(transaction.status);
     return {
@@ -95,6 +100,8 @@ export const makeSimulatorProvider = (
       status,
       ...(isFailureClass(status.class) ? {} : { receive: preciseOf(transaction.pricing.destination) }),
       ...(transaction.operatorReference === undefined ? {} : { operatorReference: transaction.operatorReference }),
+      createdAt: new Date(transaction.createdAtMs),
+      charged: preciseOf(chargeOf(transaction.pricing)),
     };
   };
 
@@ -231,6 +238,19 @@ export const makeSimulatorProvider = (
         Effect.succeed(
           Option.map(Option.fromNullable(engine.transactionByExternalId(providerExternalId)), toProviderTransaction),
         ),
+      ),
+    listTransactions: (window, onPage) =>
+      guarded(() =>
+        Effect.sync(() => {
+          // the engine's bounds are inclusive: `to` itself is left out here
+          const listed = engine
+            .transactions({ fromMs: window.from.getTime(), toMs: window.to.getTime() })
+            .filter((transaction) => transaction.createdAtMs < window.to.getTime())
+            .sort((a, b) => a.createdAtMs - b.createdAtMs || a.id - b.id)
+            .map(toProviderTransaction);
+          onPage?.({ fetched: listed.length, total: listed.length, page: 1, pages: 1 });
+          return listed;
+        }),
       ),
     cancel: (providerTransactionId) =>
       guarded(() =>
