@@ -1,0 +1,139 @@
+import { LedgerStore, transactionStatus } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
+import type { SendScript } from '../../testing';
+import { ReconciliationStore } from '../ports/reconciliation-store.port';
+import { requestTopUp } from '../request-top-up/request-top-up.use-case';
+import { sendAttempt } from '../send-attempt/send-attempt.use-case';
+import { settleTopUpByHand } from './settle-top-up-by-hand.use-case';
+
+/** A requested top-up, sent once with `script` (unless 'unsent'). */
+const world = async (script: SendScript | 'unsent' = { _tag: 'TimeoutAfterArrival' }) => {
+  const w = inMemoryLayers({ products: sampleCatalogue });
+  await w.run(fundAccount('account-1', 'USD', 10_000n));
+  const created = await w.run(requestTopUp(sampleRequestInput()));
+  if (created._tag !== 'Created') throw new Error('expected a new top-up');
+  if (script === 'unsent') return { world: w, topUp: created.topUp };
+  w.provider.scriptSends(script);
+  return { world: w, topUp: await w.run(sendAttempt(created.topUp.id)) };
+};
+
+const usd = (w: InMemoryWorld) => w.run(Effect.flatMap(LedgerStore, (ledger) => ledger.account('account-1', 'USD')));
+
+const decision = (topUpId: string, status: string, reason = 'the operator statement of 2 January says so') => ({
+  topUpId,
+  status,
+  reason,
+  operator: 'ops-1',
+});
+
+describe('settleTopUpByHand', () => {
+  it('completes an unknown top-up with a recorded reason: the hold is captured, topup.completed', async () => {
+    const { world: w, topUp } = await world();
+    const settled = await w.run(settleTopUpByHand(decision(topUp.id, 'completed')));
+    expect(settled).toMatchObject({
+      settlement: {
+        topUpId: topUp.id,
+        fromStatus: { status: 'CREATED' },
+        toStatus: { status: 'COMPLETED' },
+        reason: 'the operator statement of 2 January says so',
+        actor: 'operator',
+        operator: 'ops-1',
+        windowKey: undefined,
+        state: 'APPLIED',
+      },
+      topUp: { status: { status: 'COMPLETED' }, awaitingStatusQuery: false },
+    });
+    expect(await usd(w)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n });
+    expect(w.database.tables().outbox.map((record) => record.event.type)).toContain('topup.completed');
+    expect(w.reconciliation.settlements()).toEqual([expect.objectContaining({ state: 'APPLIED' })]);
+  });
+
+  it('declines one with its detailed status: the hold is voided', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Pending' });
+    const settled = await w.run(settleTopUpByHand(decision(topUp.id, 'DECLINED-BARRED-CREDIT-PARTY')));
+    expect(settled.topUp.status.status).toBe('DECLINED-BARRED-CREDIT-PARTY');
+    expect(await usd(w)).toMatchObject({ holdingMinor: 0n, capturedMinor: 0n, availableMinor: 10_000n });
+  });
+
+  it('reverses a completed top-up, and refuses any other change of a final one', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Complete' });
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'DECLINED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'TopUpAlreadyFinal', topUpId: topUp.id })),
+    );
+    const reversed = await w.run(settleTopUpByHand(decision(topUp.id, 'REVERSED')));
+    expect(reversed.topUp.status.status).toBe('REVERSED');
+    expect(await usd(w)).toMatchObject({ capturedMinor: 186n, reversedMinor: 186n });
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'REVERSED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'TopUpAlreadyFinal' })),
+    );
+  });
+
+  it('refuses REVERSED for a top-up that is not COMPLETED, a top-up never sent and an unknown top-up', async () => {
+    const pending = await world({ _tag: 'Pending' });
+    expect(await pending.world.runEither(settleTopUpByHand(decision(pending.topUp.id, 'REVERSED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'IllegalTransition' })),
+    );
+    const unsent = await world('unsent');
+    expect(await unsent.world.runEither(settleTopUpByHand(decision(unsent.topUp.id, 'COMPLETED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'NoAttemptToSettle' })),
+    );
+    expect(await unsent.world.runEither(settleTopUpByHand(decision('nope', 'COMPLETED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'TopUpNotFound' })),
+    );
+    expect(pending.world.reconciliation.settlements()).toEqual([]);
+  });
+
+  it.each([
+    ['a status that is not final', { status: 'CONFIRMED' }, 'status'],
+    ['a status DVS does not have', { status: 'DONE' }, 'status'],
+    ['an empty reason', { reason: '   ' }, 'reason'],
+    ['a reason over 500 characters', { reason: 'x'.repeat(501) }, 'reason'],
+    ['no operator', { operator: '' }, 'operator'],
+  ])('refuses %s (InvalidInput naming the field), recording nothing', async (_, override, field) => {
+    const { world: w, topUp } = await world();
+    expect(await w.runEither(settleTopUpByHand({ ...decision(topUp.id, 'COMPLETED'), ...override }))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidInput', field })),
+    );
+    expect(w.reconciliation.settlements()).toEqual([]);
+  });
+
+  it('finishes the same decision recorded before a crash instead of recording it twice', async () => {
+    const { world: w, topUp } = await world();
+    await w.run(
+      Effect.flatMap(ReconciliationStore, (store) =>
+        store.recordSettlement({
+          id: 'crashed-1',
+          topUpId: topUp.id,
+          providerId: 'scripted',
+          providerExternalId: topUp.attempts[0]?.providerExternalId,
+          fromStatus: topUp.status,
+          toStatus: transactionStatus('COMPLETED'),
+          reason: 'the operator statement of 2 January says so',
+          actor: 'operator',
+          operator: 'ops-1',
+          windowKey: undefined,
+          state: 'APPLYING',
+          refusal: undefined,
+          recordedAt: new Date(0),
+          completedAt: undefined,
+        }),
+      ),
+    );
+    const settled = await w.run(settleTopUpByHand(decision(topUp.id, 'COMPLETED')));
+    expect(settled.settlement).toMatchObject({ id: 'crashed-1', state: 'APPLIED' });
+    expect(w.reconciliation.settlements()).toHaveLength(1);
+    expect(await usd(w)).toMatchObject({ capturedMinor: 186n });
+  });
+
+  it('records a change the domain refuses as REFUSED and answers SettlementRefused', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Decline', status: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE' });
+    expect(topUp.status.class).toBe('CREATED');
+    const refused = await w.runEither(settleTopUpByHand(decision(topUp.id, 'COMPLETED')));
+    expect(refused).toEqual(Either.left(expect.objectContaining({ _tag: 'SettlementRefused', topUpId: topUp.id })));
+    expect(w.reconciliation.settlements()).toEqual([
+      expect.objectContaining({ state: 'REFUSED', refusal: expect.stringContaining('illegal transition') }),
+    ]);
+    expect(w.database.tables().topUps.get(topUp.id)?.topUp.status.class).toBe('CREATED');
+  });
+});
