@@ -1,13 +1,14 @@
 // The command line of `npm run admin`: a resource and a verb (account create,
-// account deposit, account credit-limit, key create, key revoke, key list)
-// and their flags, read into one AdminCommand. Only the shape is checked
-// here (the command exists, every flag it needs is given once, nothing
-// else); the values are decoded by the use cases, which own their rules.
+// account deposit, account credit-limit, key create, key revoke, key list,
+// top-up settle) and their flags (and the top-up id of top-up settle), read
+// into one AdminCommand. Only the shape is checked here (the command exists,
+// every flag it needs is given once, nothing else); the values are decoded
+// by the use cases, which own their rules.
 // Problems name commands and flags, never the values given.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Either } from 'effect';
 
-export const ADMIN_USAGE = `Administers accounts and API keys on the database named by DATABASE_URL
+export const ADMIN_USAGE = `Administers accounts, API keys and top-ups on the database named by DATABASE_URL
 (tmp/services.env when unset). The database must be migrated first (npm run db:migrate).
 
   npm run admin -- account create --id ACCOUNT --name NAME
@@ -16,13 +17,19 @@ export const ADMIN_USAGE = `Administers accounts and API keys on the database na
   npm run admin -- key create --account ACCOUNT [--account ACCOUNT2 ...] --label LABEL
   npm run admin -- key revoke --key-id KEY_ID
   npm run admin -- key list --account ACCOUNT
+  npm run admin -- top-up settle TOP_UP_ID --status STATUS --reason "WHY" [--operator NAME]
 
 Amounts are decimals in the currency's major units, with at most its number of decimals
 (USD 2, JPY 0, KWD 3). --deposit-id names the deposit: the same deposit again adds nothing;
 without it a fresh id is made and printed. key create prints the API key once: it is stored
 hashed and cannot be shown again. A key sees and spends only the accounts it was created for.
+top-up settle moves a top-up the reconciler could not settle (a provider with no status query)
+to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a COMPLETED one),
+its ledger following; the reason (up to 500 characters) and the operator (default: the login
+name) are recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED).
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
-3 refused (unknown account or key, an account that exists, a deposit id used with another amount).`;
+3 refused (unknown account, key or top-up, an account that exists, a deposit id used with
+another amount, a top-up already final).`;
 
 export type AdminCommand =
   | { readonly kind: 'help' }
@@ -42,7 +49,15 @@ export type AdminCommand =
     }
   | { readonly kind: 'key-create'; readonly accountIds: readonly string[]; readonly label: string }
   | { readonly kind: 'key-revoke'; readonly keyId: string }
-  | { readonly kind: 'key-list'; readonly accountId: string };
+  | { readonly kind: 'key-list'; readonly accountId: string }
+  | {
+      readonly kind: 'top-up-settle';
+      readonly topUpId: string;
+      readonly status: string;
+      readonly reason: string;
+      /** Undefined: the login name of whoever runs the command. */
+      readonly operator: string | undefined;
+    };
 
 type Values = Readonly<Record<string, string | readonly string[] | boolean | undefined>>;
 
@@ -51,7 +66,9 @@ interface CommandSpec {
   readonly flags: Readonly<Record<string, 'required' | 'optional'>>;
   /** A flag that may be repeated (at least once). */
   readonly repeated?: string;
-  readonly build: (values: Values) => AdminCommand;
+  /** The name of the one argument the command takes before its flags (e.g. a top-up id). */
+  readonly argument?: string;
+  readonly build: (values: Values, argument: string) => AdminCommand;
 }
 
 const text = (values: Values, flag: string): string => {
@@ -107,6 +124,17 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     flags: { account: 'required' },
     build: (values) => ({ kind: 'key-list', accountId: text(values, 'account') }),
   },
+  'top-up settle': {
+    argument: 'TOP_UP_ID',
+    flags: { status: 'required', reason: 'required', operator: 'optional' },
+    build: (values, topUpId) => ({
+      kind: 'top-up-settle',
+      topUpId,
+      status: text(values, 'status'),
+      reason: text(values, 'reason'),
+      operator: optionalText(values, 'operator'),
+    }),
+  },
 };
 
 /** The commands, as `<resource> <verb>`, for messages. */
@@ -154,7 +182,8 @@ const settle = (spec: CommandSpec, values: Values): Values =>
 /**
  * Reads the arguments (after `--`): `help` for `--help`/`-h`/no arguments,
  * otherwise the command, or the problem (an unknown command, a missing,
- * repeated, empty or unknown flag, a stray argument).
+ * repeated, empty or unknown flag, a stray argument, a missing argument of
+ * a command that takes one).
  */
 export const parseAdminArguments = (argv: readonly string[]): Either.Either<AdminCommand, string> => {
   const [resource, verb, ...rest] = argv;
@@ -181,7 +210,13 @@ export const parseAdminArguments = (argv: readonly string[]): Either.Either<Admi
     return Either.left(`${name}: ${errorMessage(error)}`);
   }
   if (values['help'] === true) return Either.right({ kind: 'help' });
-  if (positionals.length > 0) return Either.left(`${name}: unexpected arguments: give every value after its flag`);
+  const expected = spec.argument === undefined ? 0 : 1;
+  if (positionals.length > expected)
+    return Either.left(`${name}: unexpected arguments: give every value after its flag`);
+  const [argument = ''] = positionals;
+  if (spec.argument !== undefined && argument.trim() === '') return Either.left(`${name}: missing ${spec.argument}`);
   const problem = flagProblem(spec, values);
-  return problem === undefined ? Either.right(spec.build(settle(spec, values))) : Either.left(`${name}: ${problem}`);
+  return problem === undefined
+    ? Either.right(spec.build(settle(spec, values), argument))
+    : Either.left(`${name}: ${problem}`);
 };

@@ -58,6 +58,42 @@ describe('parseAdminArguments', () => {
     );
   });
 
+  it('reads top-up settle: the top-up id, the status, the reason, and the operator when given', () => {
+    expect(
+      parseAdminArguments(['top-up', 'settle', 'tu-1', '--status', 'COMPLETED', '--reason', 'confirmed by AT support']),
+    ).toEqual(
+      Either.right({
+        kind: 'top-up-settle',
+        topUpId: 'tu-1',
+        status: 'COMPLETED',
+        reason: 'confirmed by AT support',
+        operator: undefined,
+      }),
+    );
+    expect(
+      parseAdminArguments(['top-up', 'settle', '--operator', 'amina', '--status', 'DECLINED', 'tu-2', '--reason', 'x']),
+    ).toMatchObject({ right: { topUpId: 'tu-2', status: 'DECLINED', operator: 'amina' } });
+  });
+
+  it('refuses top-up settle without its top-up id, with two, or without a status or reason', () => {
+    expect(left(['top-up', 'settle', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
+      'top-up settle: missing TOP_UP_ID',
+    );
+    expect(left(['top-up', 'settle', ' ', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
+      'top-up settle: missing TOP_UP_ID',
+    );
+    expect(left(['top-up', 'settle', 'a', 'b', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
+      'top-up settle: unexpected arguments: give every value after its flag',
+    );
+    expect(left(['top-up', 'settle', 'a'])).toBe('top-up settle: missing --status, --reason');
+    expect(left(['top-up', 'settle', 'a', '--status', 'COMPLETED', '--reason', ''])).toBe(
+      'top-up settle: --reason is empty',
+    );
+    expect(left(['top-up', 'settle', 'a', '--status', 'X', '--status', 'Y', '--reason', 'r'])).toBe(
+      'top-up settle: --status is given more than once',
+    );
+  });
+
   it('answers help for no arguments, help, --help and -h anywhere in a command', () => {
     for (const argv of [[], ['help'], ['--help'], ['-h'], ['key', 'create', '--help'], ['account', 'create', '-h']])
       expect(parseAdminArguments(argv)).toEqual(Either.right({ kind: 'help' }));
@@ -66,7 +102,9 @@ describe('parseAdminArguments', () => {
   it('refuses an unknown or incomplete command, listing the commands', () => {
     expect(left(['account'])).toMatch(/^unknown or incomplete command: give one of account create, account deposit/);
     expect(left(['account', '--id', 'x'])).toMatch(/^unknown or incomplete command/);
-    expect(left(['account', 'delete', '--id', 'x'])).toMatch(/^unknown command: give one of .*key list$/);
+    expect(left(['account', 'delete', '--id', 'x'])).toMatch(
+      /^unknown command: give one of .*key list, top-up settle$/,
+    );
     expect(left(['wallet', 'create'])).toMatch(/^unknown command/);
   });
 

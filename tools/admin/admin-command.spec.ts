@@ -1,11 +1,12 @@
 // The admin commands over the application's in-memory ports: each command's
 // outcome, repeats that change nothing, and refusals as typed errors.
-import { inMemoryLayers } from '@airtime/application/testing';
-import { Either } from 'effect';
+import { sendAttempt } from '@airtime/application';
+import { inMemoryLayers, openFundedAccounts, requestedTopUp, sampleCatalogue } from '@airtime/application/testing';
+import { Effect, Either } from 'effect';
 import { type AdminAction, runAdminCommand } from './admin-command.use-case';
 
-const world = () => {
-  const made = inMemoryLayers();
+const world = (options: Parameters<typeof inMemoryLayers>[0] = {}) => {
+  const made = inMemoryLayers(options);
   return { ...made, admin: (action: AdminAction) => made.runEither(runAdminCommand(action)) };
 };
 
@@ -72,6 +73,68 @@ describe('runAdminCommand', () => {
     });
     expect(await admin({ kind: 'key-list', accountId: 'nobody' })).toMatchObject({
       left: { _tag: 'CustomerAccountNotFound' },
+    });
+  });
+
+  describe('top-up settle', () => {
+    /** A world with a top-up sent and left pending at the provider (no callback, no status query). */
+    const pendingWorld = async () => {
+      const made = world({ products: sampleCatalogue });
+      made.provider.scriptSends({ _tag: 'Pending', status: 'SUBMITTED' });
+      const topUp = await made.run(
+        Effect.gen(function* () {
+          yield* openFundedAccounts(['account-1']);
+          const requested = yield* requestedTopUp();
+          yield* sendAttempt(requested.id);
+          return requested;
+        }),
+      );
+      return { ...made, topUpId: topUp.id };
+    };
+    const settle = (topUpId: string, status: string, operator?: string) =>
+      ({ kind: 'top-up-settle', topUpId, status, reason: 'confirmed by the provider support', operator }) as const;
+
+    it('settles a pending top-up to the status decided, recorded with the reason and the operator', async () => {
+      const { admin, topUpId, reconciliation } = await pendingWorld();
+      const settled = Either.getOrThrow(await admin(settle(topUpId, 'completed', 'amina')));
+      expect(settled).toMatchObject({
+        kind: 'top-up-settled',
+        topUp: { id: topUpId, status: { status: 'COMPLETED' } },
+        settlement: {
+          topUpId,
+          actor: 'operator',
+          operator: 'amina',
+          state: 'APPLIED',
+          fromStatus: { status: 'SUBMITTED' },
+          toStatus: { status: 'COMPLETED' },
+          reason: 'confirmed by the provider support',
+        },
+      });
+      expect(reconciliation.settlements()).toHaveLength(1);
+      // final now: the same decision again is refused, the records unchanged
+      expect(await admin(settle(topUpId, 'COMPLETED', 'amina'))).toMatchObject({ left: { _tag: 'TopUpAlreadyFinal' } });
+      // but a completed top-up may be reversed
+      expect(await admin(settle(topUpId, 'REVERSED', 'amina'))).toMatchObject({
+        right: { topUp: { status: { status: 'REVERSED' } } },
+      });
+    });
+
+    it('records the operator given to the command when the command names none', async () => {
+      const made = await pendingWorld();
+      const settled = await made.run(runAdminCommand(settle(made.topUpId, 'DECLINED'), 'login-name'));
+      expect(settled).toMatchObject({ settlement: { operator: 'login-name', toStatus: { status: 'DECLINED' } } });
+    });
+
+    it('refuses an unknown top-up, a status that is not final, a reversal of a pending top-up', async () => {
+      const { admin, topUpId } = await pendingWorld();
+      expect(await admin(settle('no-such-top-up', 'COMPLETED'))).toMatchObject({ left: { _tag: 'TopUpNotFound' } });
+      expect(await admin(settle(topUpId, 'SUBMITTED'))).toMatchObject({
+        left: { _tag: 'InvalidInput', field: 'status' },
+      });
+      expect(await admin({ ...settle(topUpId, 'COMPLETED'), reason: ' ' })).toMatchObject({
+        left: { _tag: 'InvalidInput', field: 'reason' },
+      });
+      expect(await admin(settle(topUpId, 'REVERSED'))).toMatchObject({ left: { _tag: 'IllegalTransition' } });
     });
   });
 });

@@ -1,7 +1,8 @@
 // What `npm run admin` does with a command: the application's admin use
 // cases (open an account, deposit, set a credit limit, issue and revoke API
-// keys) and the key store's list of an account's keys, as one effect over
-// the ports, so the CLI and its specs run the same code on any adapters.
+// keys, settle a top-up by hand) and the key store's list of an account's
+// keys, as one effect over the ports, so the CLI and its specs run the same
+// code on any adapters.
 import {
   type Account,
   type AccountDirectory,
@@ -16,9 +17,14 @@ import {
   issueApiKey,
   type OpenCustomerAccountError,
   openCustomerAccount,
+  type ReconciliationStore,
   revokeApiKey,
+  type SaveServices,
   type SetAccountCreditLimitError,
   setAccountCreditLimit,
+  type SettlementRecord,
+  type SettleTopUpByHandError,
+  settleTopUpByHand,
   type StoredApiKey,
 } from '@airtime/application';
 import {
@@ -27,13 +33,15 @@ import {
   type LedgerAccount,
   type LedgerStore,
   type PersistenceFailure,
+  type TopUp,
   type UnitOfWork,
 } from '@airtime/domain';
 import { Effect } from 'effect';
 import type { AdminCommand } from './admin-arguments.input';
 
 /** Every port the admin commands use. */
-export type AdminServices = AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock;
+export type AdminServices =
+  AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock | ReconciliationStore | SaveServices;
 
 /** A command to run (not help). */
 export type AdminAction = Exclude<AdminCommand, { readonly kind: 'help' }>;
@@ -55,7 +63,8 @@ export type AdminOutcome =
   | { readonly kind: 'credit-limit-set'; readonly balance: LedgerAccount }
   | { readonly kind: 'key-created'; readonly key: string; readonly apiKey: StoredApiKey }
   | { readonly kind: 'key-revoked'; readonly apiKey: StoredApiKey }
-  | { readonly kind: 'key-list'; readonly accountId: string; readonly keys: readonly StoredApiKey[] };
+  | { readonly kind: 'key-list'; readonly accountId: string; readonly keys: readonly StoredApiKey[] }
+  | { readonly kind: 'top-up-settled'; readonly settlement: SettlementRecord; readonly topUp: TopUp };
 
 export type AdminError =
   | OpenCustomerAccountError
@@ -65,6 +74,7 @@ export type AdminError =
   | ApiKeyNotFound
   | InvalidInput
   | CustomerAccountNotFound
+  | SettleTopUpByHandError
   | PersistenceFailure;
 
 /** A deposit id for a deposit given none: unique, within the identifier rule (1..100 characters). */
@@ -79,9 +89,15 @@ const freshDepositId = (): Effect.Effect<string, never, IdGenerator> =>
  * (`InvalidInput` naming the field); an unknown account is
  * `CustomerAccountNotFound`, an unknown key `ApiKeyNotFound`; the ledger's
  * refusals (a deposit id recorded with another amount: `IdempotencyConflict`;
- * a limit below what is drawn: `CreditLimitInUse`) are its own errors.
+ * a limit below what is drawn: `CreditLimitInUse`) are its own errors. A
+ * top-up settled by hand takes `operator` when the command names none;
+ * settleTopUpByHand's refusals (`TopUpNotFound`, `TopUpAlreadyFinal`,
+ * `IllegalTransition`, `NoAttemptToSettle`, `SettlementRefused`) are its own.
  */
-export const runAdminCommand = (action: AdminAction): Effect.Effect<AdminOutcome, AdminError, AdminServices> => {
+export const runAdminCommand = (
+  action: AdminAction,
+  operator = 'operator',
+): Effect.Effect<AdminOutcome, AdminError, AdminServices> => {
   switch (action.kind) {
     case 'account-create':
       return Effect.map(openCustomerAccount({ id: action.accountId, name: action.name }), (opened) => ({
@@ -129,5 +145,15 @@ export const runAdminCommand = (action: AdminAction): Effect.Effect<AdminOutcome
         const keys = yield* Effect.flatMap(ApiKeyStore, (store) => store.listFor(action.accountId));
         return { kind: 'key-list' as const, accountId: action.accountId, keys };
       });
+    case 'top-up-settle':
+      return Effect.map(
+        settleTopUpByHand({
+          topUpId: action.topUpId,
+          status: action.status,
+          reason: action.reason,
+          operator: action.operator ?? operator,
+        }),
+        (settled) => ({ kind: 'top-up-settled' as const, ...settled }),
+      );
   }
 };

@@ -1,7 +1,26 @@
 // What npm run admin prints: each outcome, the key shown once (and never its
 // hash), and refusals naming the flag the operator typed.
-import { InvalidInput, CustomerAccountNotFound, ApiKeyNotFound, type StoredApiKey } from '@airtime/application';
-import { currencyOf, IdempotencyConflict, type LedgerAccount } from '@airtime/domain';
+import {
+  ApiKeyNotFound,
+  CustomerAccountNotFound,
+  InvalidInput,
+  NoAttemptToSettle,
+  type SettlementRecord,
+  SettlementRefused,
+  type StoredApiKey,
+  TopUpNotFound,
+} from '@airtime/application';
+import {
+  ConcurrentModification,
+  currencyOf,
+  IdempotencyConflict,
+  IllegalTransition,
+  type LedgerAccount,
+  PersistenceFailure,
+  type TopUp,
+  TopUpAlreadyFinal,
+  transactionStatus,
+} from '@airtime/domain';
 import { Either } from 'effect';
 import { adminRefusalText, adminReport, isBadArgument, isRefusal } from './admin-report.format';
 
@@ -85,6 +104,42 @@ describe('adminReport', () => {
     expect(list).not.toContain(key.secretHash);
     expect(adminReport({ kind: 'key-list', accountId: 'acme', keys: [] })).toBe('account acme has no API keys');
   });
+
+  describe('a top-up settled by hand', () => {
+    const settlement: SettlementRecord = {
+      id: 'settlement-1',
+      topUpId: 'tu-1',
+      providerId: 'africastalking',
+      providerExternalId: 'ATQid_1',
+      fromStatus: transactionStatus('SUBMITTED'),
+      toStatus: transactionStatus('COMPLETED'),
+      reason: 'confirmed by AT support, ticket 4411',
+      actor: 'operator',
+      operator: 'amina',
+      windowKey: undefined,
+      state: 'APPLIED',
+      refusal: undefined,
+      recordedAt: new Date('2026-12-01T08:00:00Z'),
+      completedAt: new Date('2026-12-01T08:00:00Z'),
+    };
+    const topUp = { id: 'tu-1', status: transactionStatus('COMPLETED') } as unknown as TopUp;
+
+    it('tells the change, who decided, why, and where the top-up stands now', () => {
+      expect(adminReport({ kind: 'top-up-settled', settlement, topUp })).toBe(
+        [
+          'settled top-up tu-1: SUBMITTED -> COMPLETED by operator amina',
+          'reason: confirmed by AT support, ticket 4411',
+          'top-up tu-1 is now COMPLETED (settlement settlement-1, APPLIED)',
+        ].join('\n'),
+      );
+    });
+
+    it('tells a settlement that found the top-up already there', () => {
+      expect(adminReport({ kind: 'top-up-settled', settlement: { ...settlement, state: 'UNCHANGED' }, topUp })).toMatch(
+        /^top-up tu-1 already stood at COMPLETED: nothing changed \(recorded by operator amina\)\n/,
+      );
+    });
+  });
 });
 
 describe('adminRefusalText', () => {
@@ -109,5 +164,28 @@ describe('adminRefusalText', () => {
     });
     expect(isRefusal(conflict)).toBe(true);
     expect(adminRefusalText(conflict)).toContain('recorded as USD 100.00');
+  });
+
+  it('tells settle-by-hand refusals without the values typed, and a concurrent change as a failure to retry', () => {
+    expect(adminRefusalText(new InvalidInput({ field: 'status', reason: 'expected a final status' }))).toBe(
+      '--status: expected a final status',
+    );
+    expect(adminRefusalText(new InvalidInput({ field: 'topUpId', reason: 'empty' }))).toBe('TOP_UP_ID: empty');
+    expect(adminRefusalText(new TopUpNotFound({ topUpId: 'tu-secret' }))).toBe('no top-up with this id');
+    expect(adminRefusalText(new TopUpAlreadyFinal({ topUpId: 'tu-1', status: transactionStatus('DECLINED') }))).toBe(
+      'the top-up is already DECLINED: a final status changes only from COMPLETED to REVERSED',
+    );
+    expect(
+      adminRefusalText(
+        new IllegalTransition({ from: transactionStatus('SUBMITTED'), to: transactionStatus('REVERSED') }),
+      ),
+    ).toBe('REVERSED is only for a COMPLETED top-up (this one is SUBMITTED)');
+    expect(adminRefusalText(new NoAttemptToSettle({ topUpId: 'tu-1' }))).toMatch(/^the top-up was never sent/);
+    expect(adminRefusalText(new SettlementRefused({ topUpId: 'tu-1', refusal: 'no hold' }))).toBe(
+      'the change was refused, and the refusal recorded: no hold',
+    );
+    expect(isRefusal(new TopUpNotFound({ topUpId: 'x' }))).toBe(true);
+    expect(isRefusal(new ConcurrentModification({ entity: 'top-up', id: 'tu-1' }))).toBe(false);
+    expect(isRefusal(new PersistenceFailure({ reason: 'connection lost', retryable: true }))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // What `npm run admin` prints: what a command did (an account opened, a
 // deposit and the balances after it, a credit limit, a key shown once, a
-// key revoked, an account's keys), and a refusal in the words of the flags
-// the operator typed. Never a key's hash, never a value that came in.
+// key revoked, an account's keys, a top-up settled by hand), and a refusal
+// in the words of the flags the operator typed. Never a key's hash, never a
+// value that came in.
 import type { StoredApiKey } from '@airtime/application';
 import { formatMoney, money } from '@airtime/domain';
 import { balanceLines, refusalText } from '../ledger/fund-report.format';
@@ -19,6 +20,10 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   label: '--label',
   accountIds: '--account',
   keyId: '--key-id',
+  topUpId: 'TOP_UP_ID',
+  status: '--status',
+  reason: '--reason',
+  operator: '--operator',
 };
 
 /** The flag of a decode failure's field (`accountIds.1` is the second --account). */
@@ -38,6 +43,19 @@ const keyLine = (key: StoredApiKey): string =>
     `created ${dateOf(key.createdAt)}`,
     key.revokedAt === undefined ? 'active' : `revoked ${dateOf(key.revokedAt)}`,
   ].join('  ');
+
+/** A settlement by hand as printed: what changed, by whom, why, and where the top-up stands now. */
+const settledText = (outcome: Extract<AdminOutcome, { readonly kind: 'top-up-settled' }>): string => {
+  const { settlement, topUp } = outcome;
+  const by = `operator ${settlement.operator ?? '?'}`;
+  return [
+    settlement.state === 'UNCHANGED'
+      ? `top-up ${topUp.id} already stood at ${settlement.toStatus.status}: nothing changed (recorded by ${by})`
+      : `settled top-up ${topUp.id}: ${settlement.fromStatus.status} -> ${settlement.toStatus.status} by ${by}`,
+    `reason: ${settlement.reason}`,
+    `top-up ${topUp.id} is now ${topUp.status.status} (settlement ${settlement.id}, ${settlement.state})`,
+  ].join('\n');
+};
 
 /** The text printed for what a command did. */
 export const adminReport = (outcome: AdminOutcome): string => {
@@ -84,11 +102,18 @@ export const adminReport = (outcome: AdminOutcome): string => {
             `API keys of account ${outcome.accountId} (id, prefix, label, accounts, created, state):`,
             ...outcome.keys.map((key) => `  ${keyLine(key)}`),
           ].join('\n');
+    case 'top-up-settled':
+      return settledText(outcome);
   }
 };
 
-/** Errors that are a refusal of what was asked (exit 3); a PersistenceFailure is a failure (exit 1). */
-export const isRefusal = (error: AdminError): boolean => error._tag !== 'PersistenceFailure';
+/**
+ * Errors that are a refusal of what was asked (exit 3); a PersistenceFailure,
+ * or a top-up changed by another process at the same moment, is a failure
+ * (exit 1: run the command again).
+ */
+export const isRefusal = (error: AdminError): boolean =>
+  error._tag !== 'PersistenceFailure' && error._tag !== 'ConcurrentModification';
 
 /** Whether the error is about the arguments themselves (exit 2). */
 export const isBadArgument = (error: AdminError): boolean => error._tag === 'InvalidInput';
@@ -108,6 +133,16 @@ export const adminRefusalText = (error: AdminError): string => {
       return 'an account with this id already exists under another name';
     case 'ApiKeyNotFound':
       return 'no API key with this id (npm run admin -- key list --account ... lists them)';
+    case 'TopUpNotFound':
+      return 'no top-up with this id';
+    case 'TopUpAlreadyFinal':
+      return `the top-up is already ${error.status.status}: a final status changes only from COMPLETED to REVERSED`;
+    case 'IllegalTransition':
+      return `REVERSED is only for a COMPLETED top-up (this one is ${error.from.status})`;
+    case 'NoAttemptToSettle':
+      return 'the top-up was never sent to a provider: nothing to settle (cancel it instead)';
+    case 'SettlementRefused':
+      return `the change was refused, and the refusal recorded: ${error.refusal}`;
     default:
       // the ledger's refusals, amounts in major units
       return refusalText(error);

@@ -1,19 +1,36 @@
 // npm run admin as an operator runs it (the script's tsx command line), on
 // databases of this file's own: an account opened and funded, a credit
 // limit, a key printed once that authenticates (stored only as its hash),
-// listed by prefix, revoked; bad arguments exit 2 with the usage, refusals
+// listed by prefix, revoked; a pending top-up settled by hand (recorded with
+// its reason and operator, the ledger following); bad arguments exit 2 with the usage, refusals
 // exit 3, an unmigrated database exits 1 untouched; never a stack trace or
 // the database password. The first command runs through the script's tsx
 // command line; the others run the same script bundled once by esbuild
 // (plain node starts in a fraction of tsx's time).
 import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { authenticateApiKey } from '@airtime/application';
-import { apiKeyStoreLayer } from '@airtime/persistence-postgres';
+import {
+  authenticateApiKey,
+  cachedProviderCatalogueLayer,
+  openCustomerAccount,
+  requestTopUp,
+  sendAttempt,
+} from '@airtime/application';
+import {
+  fundAccount,
+  makeScriptedProvider,
+  sampleCatalogue,
+  sampleRequestInput,
+  scriptedProviderLayer,
+} from '@airtime/application/testing';
+import { apiKeyStoreLayer, reconciliationStoreLayer } from '@airtime/persistence-postgres';
+import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { type BundledEntry, bundleEntry } from '@airtime/platform-runtime/testing';
-import { Effect } from 'effect';
+import { Effect, Layer } from 'effect';
+import type { DataSource } from 'typeorm';
 
 const workspaceRoot = path.resolve(__dirname, '../..');
 const execute = promisify(execFile);
@@ -74,6 +91,37 @@ afterAll(async () => {
 const run = (...args: string[]) => admin(database.config.url, args);
 
 const noStackTrace = (outcome: Outcome) => expect(`${outcome.stdout}${outcome.stderr}`).not.toMatch(/\n\s+at /);
+
+/**
+ * A top-up of `accountId` requested and sent through the use cases on the
+ * database, left SUBMITTED at a provider that never answers again (its cost
+ * held in the ledger); its id.
+ */
+const pendingTopUp = async (dataSource: DataSource, accountId: string, externalId: string): Promise<string> => {
+  const provider = makeScriptedProvider({
+    products: sampleCatalogue,
+    defaultSend: { _tag: 'Pending', status: 'SUBMITTED' },
+  });
+  const providerLayer = scriptedProviderLayer(provider);
+  const layer = Layer.mergeAll(
+    persistenceLayer(dataSource),
+    reconciliationStoreLayer(dataSource),
+    providerLayer,
+    Layer.provide(cachedProviderCatalogueLayer(), providerLayer),
+    scaledClockLayer(makeScaledClock({ scale: 1 })),
+    uuidIdGeneratorLayer(),
+  );
+  return Effect.runPromise(
+    Effect.gen(function* () {
+      yield* Effect.either(openCustomerAccount({ id: accountId, name: accountId }));
+      yield* Effect.either(fundAccount(accountId, 'USD', 100_000n));
+      const requested = yield* requestTopUp(sampleRequestInput({ account_id: accountId, external_id: externalId }));
+      if (requested._tag === 'AlreadyProcessed') return yield* Effect.die('unexpected repeat');
+      yield* sendAttempt(requested.topUp.id);
+      return requested.topUp.id;
+    }).pipe(Effect.provide(layer)),
+  );
+};
 
 describe('npm run admin', () => {
   it('opens and funds an account, sets its credit limit, and creates, lists and revokes a key', async () => {
@@ -222,4 +270,69 @@ describe('npm run admin', () => {
     if (password !== '') expect(outcome.stderr).not.toContain(password);
     noStackTrace(outcome);
   }, 60_000);
+
+  it('settles a pending top-up by hand: recorded with its reason and operator, the ledger following; then refuses it', async () => {
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-1');
+    const settled = await run(
+      'top-up',
+      'settle',
+      topUpId,
+      '--status',
+      'COMPLETED',
+      '--reason',
+      'confirmed by the provider support, ticket 4411',
+      '--operator',
+      'amina',
+    );
+    expect(settled).toMatchObject({ code: 0, stderr: '' });
+    expect(settled.stdout.split('\n')).toEqual([
+      `settled top-up ${topUpId}: SUBMITTED -> COMPLETED by operator amina`,
+      'reason: confirmed by the provider support, ticket 4411',
+      expect.stringMatching(new RegExp(`^top-up ${topUpId} is now COMPLETED \\(settlement \\S+, APPLIED\\)$`)),
+      '',
+    ]);
+    expect(
+      await database.dataSource.query(
+        `SELECT t.status, h.status AS hold, s.actor, s.operator, s.reason, s.from_status, s.to_status, s.state
+           FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id
+           JOIN reconciliation_settlements s ON s.top_up_id = t.id WHERE t.id = $1`,
+        [topUpId],
+      ),
+    ).toEqual([
+      {
+        status: 'COMPLETED',
+        hold: 'CAPTURED',
+        actor: 'operator',
+        operator: 'amina',
+        reason: 'confirmed by the provider support, ticket 4411',
+        from_status: 'SUBMITTED',
+        to_status: 'COMPLETED',
+        state: 'APPLIED',
+      },
+    ]);
+
+    const again = await run('top-up', 'settle', topUpId, '--status', 'DECLINED', '--reason', 'second thoughts');
+    expect(again.code).toBe(3);
+    expect(again.stderr).toBe(
+      'admin: refused: the top-up is already COMPLETED: a final status changes only from COMPLETED to REVERSED\n',
+    );
+    const unknown = await run('top-up', 'settle', 'no-such-top-up', '--status', 'COMPLETED', '--reason', 'x');
+    expect(unknown).toMatchObject({ code: 3, stderr: 'admin: refused: no top-up with this id\n' });
+    const badStatus = await run('top-up', 'settle', topUpId, '--status', 'PENDING', '--reason', 'x');
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toMatch(/^admin: --status: /);
+    noStackTrace(badStatus);
+  }, 120_000);
+
+  it('records the login name as the operator when --operator is not given', async () => {
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-2');
+    const settled = await run('top-up', 'settle', topUpId, '--status', 'declined', '--reason', 'the provider lost it');
+    expect(settled.code).toBe(0);
+    const [row] = (await database.dataSource.query(
+      `SELECT s.operator, t.status, h.status AS hold FROM reconciliation_settlements s
+         JOIN top_ups t ON t.id = s.top_up_id JOIN ledger_holds h ON h.transaction_id = t.id WHERE s.top_up_id = $1`,
+      [topUpId],
+    )) as { operator: string; status: string; hold: string }[];
+    expect(row).toEqual({ operator: userInfo().username, status: 'DECLINED', hold: 'VOIDED' });
+  }, 120_000);
 });

@@ -1,17 +1,15 @@
-// npm run admin — administers customer accounts and API keys on the database
-// named by DATABASE_URL: open an account, deposit funds, set a credit limit,
-// create (printed once), revoke and list API keys, through the application's
-// use cases over the PostgreSQL adapters. Never migrates the database (it
+// npm run admin — administers customer accounts, API keys and top-ups on the
+// database named by DATABASE_URL: open an account, deposit funds, set a
+// credit limit, create (printed once), revoke and list API keys, settle a
+// top-up by hand (a recorded decision, the operator being the login name
+// unless --operator names one), through the application's use cases over
+// the PostgreSQL adapters. Never migrates the database (it
 // says to run `npm run db:migrate`), never prints the database password, a
 // key's hash or a stack trace. `npm run admin -- --help` tells the commands.
-import {
-  accountDirectoryLayer,
-  apiKeyStoreLayer,
-  ledgerStoreLayer,
-  unitOfWorkLayer,
-} from '@airtime/persistence-postgres';
-import { makeScaledClock, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
+import { reconciliationStoreLayer } from '@airtime/persistence-postgres';
+import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { Effect, Either, Layer } from 'effect';
+import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { ADMIN_USAGE, parseAdminArguments } from './admin-arguments.input';
 import { cliFail, messageOf, runCliMain, runOnCliDatabase } from '../db/cli-database.runner';
@@ -23,20 +21,27 @@ const EXIT = { done: 0, failure: 1, badArguments: 2, refused: 3 } as const;
 
 const fail = cliFail('admin');
 
-/** The ports of the admin commands over one DataSource, real time and UUID v7 ids. */
+/** The ports of the admin commands over one DataSource (the platform's and the reconciliation store), real time and UUID v7 ids. */
 const adminLayer = (dataSource: DataSource) =>
   Layer.mergeAll(
-    accountDirectoryLayer(dataSource),
-    apiKeyStoreLayer(dataSource),
-    ledgerStoreLayer(dataSource),
-    unitOfWorkLayer(dataSource),
+    persistenceLayer(dataSource),
+    reconciliationStoreLayer(dataSource),
     uuidIdGeneratorLayer(),
     scaledClockLayer(makeScaledClock({ scale: 1 })),
   );
 
+/** Who runs the command, for a settlement by hand without --operator: the login name. */
+const loginName = (): string => {
+  try {
+    return userInfo().username || 'operator';
+  } catch {
+    return process.env['USER'] ?? 'operator';
+  }
+};
+
 const run = async (dataSource: DataSource, action: AdminAction, url: string): Promise<number> => {
   const result = await Effect.runPromise(
-    Effect.either(runAdminCommand(action).pipe(Effect.provide(adminLayer(dataSource)))),
+    Effect.either(runAdminCommand(action, loginName()).pipe(Effect.provide(adminLayer(dataSource)))),
   );
   if (Either.isRight(result)) {
     process.stdout.write(`${adminReport(result.right)}\n`);
