@@ -37,6 +37,13 @@ export {
 } from './lib/engine/pagination';
 export { seededRandom } from './lib/engine/seeded-random';
 export { priceTransaction, chargeOf } from './lib/engine/transaction-pricing';
+export {
+  type InjectTransactionInput,
+  type AmendTransactionInput,
+  type SeedAmount,
+  holdStateOf,
+  seededCharge,
+} from './lib/engine/transaction-seeding';
 export type {
   CreateTransactionInput,
   CalculationMode,

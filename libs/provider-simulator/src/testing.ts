@@ -6,6 +6,7 @@ import type { CallbackAttempt } from './lib/engine/callback-dispatcher';
 import type { Faults, FaultsPatch } from './lib/engine/faults';
 import type { SimulatorEngine } from './lib/engine/simulator-engine';
 import type { SimTransaction } from './lib/engine/transaction.types';
+import type { AmendTransactionInput, InjectTransactionInput } from './lib/engine/transaction-seeding';
 import { type SimulatorServerOptions, startSimulatorServer } from './lib/http/simulator.server';
 
 export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './testing/callback-receiver.fake';
@@ -45,6 +46,16 @@ export interface DvsSimulatorTestServer {
   /** A manual reversal by DT One: COMPLETED -> REVERSED (with its callback). */
   readonly reverse: (transactionId: number) => SimTransaction;
   readonly transactionByExternalId: (externalId: string) => SimTransaction | undefined;
+  /**
+   * Test seeding (see `SimulatorEngine.injectTransaction`): a transaction as
+   * if someone had sent it, in any status and on any date, even under an
+   * external id already used (a duplicate); no callback. Throws when refused.
+   */
+  readonly injectTransaction: (input: InjectTransactionInput) => SimTransaction;
+  /** Test seeding: a silent change of status, delivered amount or charge (no callback). Throws when refused. */
+  readonly amendTransaction: (transactionId: number, input: AmendTransactionInput) => SimTransaction;
+  /** Sets the simulation's wall clock (e.g. to yesterday): what is created from then on is dated from there. */
+  readonly setNow: (at: Date) => void;
   /**
    * Resolves once the simulator holds a transaction with this external id
    * (in `status` when given): e.g. to know that a request in flight arrived
@@ -103,6 +114,9 @@ export const startDvsSimulatorServer = async (options: DvsSimulatorOptions = {})
     flush: () => engine.flush(),
     reverse: (transactionId) => Either.getOrThrow(engine.reverse(transactionId)),
     transactionByExternalId: (externalId) => engine.transactionByExternalId(externalId),
+    injectTransaction: (input) => Either.getOrThrow(engine.injectTransaction(input)),
+    amendTransaction: (transactionId, input) => Either.getOrThrow(engine.amendTransaction(transactionId, input)),
+    setNow: (at) => engine.setNow(at.getTime()),
     untilTransaction: (externalId, status) =>
       new Promise((resolve) => {
         const matches = (transaction: SimTransaction | undefined): transaction is SimTransaction =>

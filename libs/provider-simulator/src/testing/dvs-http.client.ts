@@ -8,6 +8,8 @@ export interface HttpAnswer {
 export interface DvsHttpClient {
   readonly get: (path: string, headers?: Readonly<Record<string, string>>) => Promise<HttpAnswer>;
   readonly post: (path: string, body?: unknown, headers?: Readonly<Record<string, string>>) => Promise<HttpAnswer>;
+  readonly put: (path: string, body?: unknown) => Promise<HttpAnswer>;
+  readonly patch: (path: string, body?: unknown) => Promise<HttpAnswer>;
   /** Sends a raw text body. */
   readonly postRaw: (path: string, text: string) => Promise<HttpAnswer>;
 }
@@ -26,7 +28,17 @@ const answer = async (response: Response): Promise<HttpAnswer> => {
 /** `base` is e.g. `${server.url}/v1`; paths start with "/". */
 export const dvsHttpClient = (base: string, authorization: string | undefined): DvsHttpClient => {
   const auth: Record<string, string> = authorization === undefined ? {} : { authorization };
+  const withBody = (method: string) => async (path: string, body?: unknown) =>
+    answer(
+      await fetch(`${base}${path}`, {
+        method,
+        headers: { ...auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
   return {
+    put: withBody('PUT'),
+    patch: withBody('PATCH'),
     get: async (path, headers = {}) => answer(await fetch(`${base}${path}`, { headers: { ...auth, ...headers } })),
     post: async (path, body, headers = {}) =>
       answer(

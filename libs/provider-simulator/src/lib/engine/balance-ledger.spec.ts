@@ -1,6 +1,7 @@
 import { currencyOf, money } from '@airtime/domain';
 import { Either } from 'effect';
-import { BalanceLedger } from './balance-ledger';
+import fc from 'fast-check';
+import { BalanceLedger, type HoldState } from './balance-ledger';
 
 const USD = Either.getOrThrow(currencyOf('USD'));
 const usd = (minor: bigint) => money(minor, USD);
@@ -91,5 +92,61 @@ describe('balance ledger (reference: authorize / void / capture / reverse)', () 
       { id: 1, currency: USD, availableMinor: 5n, holdingMinor: 0n, creditLimitMinor: 0n },
     ]);
     expect(ledger.holdOf(1)).toBeUndefined();
+  });
+});
+
+describe('balance ledger: restating a hold (test seeding)', () => {
+  const open = () => new BalanceLedger([{ available: usd(10_000n) }]);
+  const states: readonly (HoldState | 'NONE')[] = ['NONE', 'HELD', 'CAPTURED', 'VOIDED', 'REVERSED'];
+
+  it('leaves the balance as if each transaction had always been in its last state, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            id: fc.integer({ min: 1, max: 4 }),
+            amount: fc.bigInt({ min: 0n, max: 50_000n }),
+            state: fc.constantFrom(...states),
+          }),
+          { maxLength: 30 },
+        ),
+        (restatements) => {
+          const ledger = open();
+          const last = new Map<number, { amount: bigint; state: HoldState | 'NONE' }>();
+          for (const { id, amount, state } of restatements) {
+            expect(Either.isRight(ledger.restate(id, usd(amount), state))).toBe(true);
+            last.set(id, { amount, state });
+          }
+          let available = 10_000n;
+          let holding = 0n;
+          for (const { amount, state } of last.values()) {
+            if (state === 'HELD' || state === 'CAPTURED') available -= amount;
+            if (state === 'HELD') holding += amount;
+          }
+          expect(balances(ledger)).toEqual({ available, holding });
+          for (const [id, { amount, state }] of last)
+            expect(ledger.holdOf(id)).toEqual(
+              state === 'NONE' ? undefined : { currency: 'USD', amountMinor: amount, state },
+            );
+        },
+      ),
+    );
+  });
+
+  it('a restated hold moves on as any other: HELD then captured, CAPTURED then reversed', () => {
+    const ledger = open();
+    ledger.restate(1, usd(700n), 'HELD');
+    ledger.capture(1);
+    expect(balances(ledger)).toEqual({ available: 9_300n, holding: 0n });
+    ledger.restate(2, usd(300n), 'CAPTURED');
+    ledger.reverse(2);
+    expect(balances(ledger)).toEqual({ available: 9_300n, holding: 0n });
+  });
+
+  it('refuses a currency without a balance (1006009), moving nothing', () => {
+    const ledger = open();
+    const refused = ledger.restate(1, money(100n, Either.getOrThrow(currencyOf('EUR'))), 'HELD');
+    expect(Either.isLeft(refused) && refused.left.code).toBe(1006009);
+    expect(balances(ledger)).toEqual({ available: 10_000n, holding: 0n });
   });
 });

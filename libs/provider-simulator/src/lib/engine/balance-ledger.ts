@@ -2,7 +2,9 @@
 // reference's table: CREATED authorizes (available -> holding), CANCELLED,
 // REJECTED and DECLINED void (holding -> available), COMPLETED captures (the
 // hold is debited), REVERSED reverses (the captured amount back to
-// available). Movements are keyed by transaction id and idempotent.
+// available). Movements are keyed by transaction id and idempotent. Test
+// seeding restates a transaction's hold directly (any state, any amount),
+// moving the balance by the difference.
 import { type Currency, formatMoney, type Money, money } from '@airtime/domain';
 import { Either } from 'effect';
 import { dvsError, type DvsError } from './simulator.errors';
@@ -119,6 +121,29 @@ export class BalanceLedger {
     this.settle(transactionId, 'CAPTURED', 'REVERSED', (hold) => [hold.amountMinor, 0n]);
   }
 
+  /**
+   * Test seeding: makes the transaction's hold `amount` in `state` (`NONE`:
+   * no hold) whatever it was, moving the balance by the difference, so the
+   * balance is what the transaction would have left had it always been so
+   * (HELD: available - amount, holding + amount; CAPTURED: available -
+   * amount; VOIDED, REVERSED, NONE: nothing). Funds are not checked: it
+   * records what happened. 1006009 when there is no balance in the currency.
+   */
+  restate(transactionId: number, amount: Money, state: HoldState | 'NONE'): Either.Either<void, DvsError> {
+    const code = amount.currency.code;
+    if (!this.balances.has(code)) return Either.left(dvsError(1006009, `no ${code} balance`));
+    const before = this.holds.get(transactionId);
+    if (before) {
+      const [available, holding] = contribution(before.state, before.amountMinor);
+      this.move(before.currency, -available, -holding);
+    }
+    const [available, holding] = contribution(state, amount.amountMinor);
+    this.move(code, available, holding);
+    if (state === 'NONE') this.holds.delete(transactionId);
+    else this.holds.set(transactionId, { currency: code, amountMinor: amount.amountMinor, state });
+    return Either.right(undefined);
+  }
+
   private settle(
     transactionId: number,
     from: HoldState,
@@ -144,3 +169,15 @@ export class BalanceLedger {
     return next;
   }
 }
+
+/** What a hold in `state` has moved (available, holding) from a balance with no hold. */
+const contribution = (state: HoldState | 'NONE', amountMinor: bigint): readonly [bigint, bigint] => {
+  switch (state) {
+    case 'HELD':
+      return [-amountMinor, amountMinor];
+    case 'CAPTURED':
+      return [-amountMinor, 0n];
+    default:
+      return [0n, 0n];
+  }
+};

@@ -29,6 +29,14 @@ import { type SimulatorTimer, SimulationScheduler } from './simulation-scheduler
 import { dvsError, type DvsError } from './simulator.errors';
 import { chargeOf, priceTransaction } from './transaction-pricing';
 import { matchesTransactionQuery, type TransactionQuery } from './transaction.queries';
+import {
+  type AmendTransactionInput,
+  amendedTransaction,
+  holdStateOf,
+  type InjectTransactionInput,
+  seededCharge,
+  seededTransaction,
+} from './transaction-seeding';
 import type { CreateTransactionInput, PartyFields, SimTransaction } from './transaction.types';
 import { fetchCallbackSender } from '../http/fetch-callback.client';
 import { transactionJson } from '../json/dvs-json.mapper';
@@ -77,7 +85,7 @@ export class SimulatorEngine {
   readonly scheduler: SimulationScheduler;
   readonly ledger: BalanceLedger;
   private readonly options: SimulatorEngineOptions;
-  private readonly epochMs: number;
+  private epochMs: number;
   private random: () => number;
   private readonly callbacks: CallbackDispatcher;
   private readonly byId = new Map<number, SimTransaction>();
@@ -118,6 +126,15 @@ export class SimulatorEngine {
    */
   now(): number {
     return this.epochMs + this.scheduler.clockMs();
+  }
+
+  /**
+   * Sets the simulation's wall clock to `nowMs` (epoch ms) from here on, e.g.
+   * to a past day so that transactions are created "yesterday"; the clock
+   * goes on from there (scheduled work keeps its simulated delays).
+   */
+  setNow(nowMs: number): void {
+    this.epochMs = nowMs - this.scheduler.clockMs();
   }
 
   // --- catalogue -----------------------------------------------------------
@@ -248,6 +265,46 @@ export class SimulatorEngine {
     return id === undefined ? undefined : this.byId.get(id);
   }
 
+  /**
+   * Test seeding: a transaction as if someone had sent it (see
+   * `InjectTransactionInput`), in any status, dated `createdAtMs` (default
+   * now), even under an external id already used (a duplicate at DVS; lookups
+   * by external id then find the newest). Nothing is scheduled and no
+   * callback is sent; the balance holds or captures its charge as its status
+   * says (funds are not checked). Refused as DVS would refuse its creation.
+   */
+  injectTransaction(input: InjectTransactionInput): Either.Either<SimTransaction, DvsError> {
+    const id = this.nextId;
+    const seeded = seededTransaction(this.catalogue, id, input, this.now(), this.options.confirmationTtlMs);
+    if (Either.isLeft(seeded)) return seeded;
+    const restated = this.ledger.restate(id, seededCharge(seeded.right), holdStateOf(seeded.right.status));
+    if (Either.isLeft(restated)) return Either.left(restated.left);
+    this.nextId += 1;
+    this.byId.set(id, seeded.right);
+    this.byExternalId.set(input.externalId, id);
+    this.notify(seeded.right);
+    return Either.right(seeded.right);
+  }
+
+  /**
+   * Test seeding: changes a transaction silently (status, delivered amount,
+   * charge; see `AmendTransactionInput`): no callback, and the simulation
+   * leaves it as it is from then on. The balance is restated as if it had
+   * always been so (its charge held while pending, captured when COMPLETED,
+   * nothing when failed or REVERSED). 1008004 for an unknown id.
+   */
+  amendTransaction(id: number, input: AmendTransactionInput): Either.Either<SimTransaction, DvsError> {
+    const transaction = this.byId.get(id);
+    if (!transaction) return Either.left(dvsError(1008004));
+    const amended = amendedTransaction(transaction, input, this.now());
+    if (Either.isLeft(amended)) return amended;
+    const restated = this.ledger.restate(id, seededCharge(amended.right), holdStateOf(amended.right.status));
+    if (Either.isLeft(restated)) return Either.left(restated.left);
+    this.byId.set(id, amended.right);
+    this.notify(amended.right);
+    return Either.right(amended.right);
+  }
+
   /** Matching transactions, newest first. */
   transactions(query: TransactionQuery = {}): readonly SimTransaction[] {
     const defaultWindow = query.externalId === undefined && query.fromMs === undefined && query.toMs === undefined;
@@ -357,12 +414,13 @@ export class SimulatorEngine {
 
   private submit(id: number): void {
     const transaction = this.byId.get(id);
-    if (transaction?.status === 'CONFIRMED') this.change(transaction, 'SUBMITTED');
+    if (transaction?.status === 'CONFIRMED' && transaction.seeded !== true) this.change(transaction, 'SUBMITTED');
   }
 
   private finish(id: number): void {
     const transaction = this.byId.get(id);
-    if (!transaction || (transaction.status !== 'CONFIRMED' && transaction.status !== 'SUBMITTED')) return;
+    if (!transaction || transaction.seeded === true) return;
+    if (transaction.status !== 'CONFIRMED' && transaction.status !== 'SUBMITTED') return;
     const { finalStatus, pinBased } = transaction.outcome;
     if (finalStatus === 'COMPLETED') {
       this.change(transaction, 'COMPLETED', {

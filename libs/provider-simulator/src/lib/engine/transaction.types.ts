@@ -70,4 +70,6 @@ export interface SimTransaction {
   readonly statementIdentifier?: PartyFields | undefined;
   readonly additionalIdentifier?: PartyFields | undefined;
   readonly callbackUrl?: string | undefined;
+  /** Injected or amended by a test: the simulation leaves it as it is (no scheduled status change, no callback). */
+  readonly seeded?: true | undefined;
 }

@@ -1,15 +1,20 @@
 // Test controls under /__simulator/ (no auth, no faults): faults, reset,
-// balances, the scheduler, the callback log and manual reversals.
+// balances, the scheduler and the clock, the callback log, manual reversals,
+// and seeded transactions (injected, amended).
 import {
   type Currency,
   currencyOf,
+  type DetailedStatus,
   type Money,
   moneyFromJsonNumber,
   parseMoney,
+  parseTransactionStatus,
   describeParseError,
 } from '@airtime/domain';
 import { Either, Schema } from 'effect';
 import type { SimulatorEngine } from '../engine/simulator-engine';
+import type { DvsError } from '../engine/simulator.errors';
+import type { SimTransaction } from '../engine/transaction.types';
 import { decodeFaultsPatch } from '../engine/faults';
 import { balanceJson, type Json, transactionJson } from '../json/dvs-json.mapper';
 import type { Route, RouteRequest } from './dvs.routes';
@@ -25,6 +30,26 @@ const BalanceBody = Schema.Struct({
 });
 const AdvanceBody = Schema.Struct({ ms: Schema.Number.pipe(Schema.finite(), Schema.nonNegative()) });
 
+const Iso = Schema.String.pipe(
+  Schema.filter((text) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)), {
+    message: () => 'an ISO 8601 date-time',
+  }),
+);
+const InjectBody = Schema.Struct({
+  external_id: Schema.String,
+  product_id: Schema.Number.pipe(Schema.int(), Schema.positive()),
+  credit_party_mobile_number: Schema.optional(Schema.String),
+  status: Schema.String,
+  creation_date: Schema.optional(Iso),
+  destination_amount: Schema.optional(AmountInput),
+});
+const AmendBody = Schema.Struct({
+  status: Schema.optional(Schema.String),
+  destination_amount: Schema.optional(AmountInput),
+  charged_amount: Schema.optional(AmountInput),
+});
+const ClockBody = Schema.Struct({ now: Iso });
+
 const decode = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<A, string> =>
   Either.mapLeft(Schema.decodeUnknownEither(schema, { onExcessProperty: 'error' })(body), (error) =>
     describeParseError(error),
@@ -35,6 +60,18 @@ const amountOf = (value: number | string | undefined, currency: Currency): Eithe
   const parsed = typeof value === 'number' ? moneyFromJsonNumber(value, currency) : parseMoney(value, currency);
   return Either.mapLeft(parsed, (error) => `${value}: ${error.reason}`);
 };
+
+/** A DVS status text ("COMPLETED", "DECLINED-BARRED-CREDIT-PARTY"), or why not. */
+const statusOf = (text: string): Either.Either<DetailedStatus, string> =>
+  Either.mapBoth(parseTransactionStatus(text), {
+    onLeft: () => `status ${text} is not a DVS status`,
+    onRight: (status) => status.status,
+  });
+
+const clockJson = (engine: SimulatorEngine): Json => ({
+  now: new Date(engine.now()).toISOString(),
+  nowMs: engine.now(),
+});
 
 const schedulerState = (engine: SimulatorEngine): Json => ({
   nowMs: engine.scheduler.now(),
@@ -79,6 +116,54 @@ export const adminRoutes = (
       ...(creditLimit ? { creditLimitMinor: creditLimit.amountMinor } : {}),
     });
     return json(200, balanceJson(balance));
+  };
+
+  const transactionReply = (status: number, result: Either.Either<SimTransaction, DvsError>): Reply =>
+    Either.match(result, {
+      onLeft: (error) => json(error.httpStatus, errorBody(error.code, error.message)),
+      onRight: (transaction) => json(status, transactionJson(engine.catalogue, transaction)),
+    });
+
+  const inject = ({ body }: RouteRequest): Reply => {
+    const decoded = decode(InjectBody, body ?? {});
+    if (Either.isLeft(decoded)) return badRequest(decoded.left);
+    const input = decoded.right;
+    const status = statusOf(input.status);
+    if (Either.isLeft(status)) return badRequest(status.left);
+    return transactionReply(
+      201,
+      engine.injectTransaction({
+        externalId: input.external_id,
+        productId: input.product_id,
+        creditPartyMobileNumber: input.credit_party_mobile_number,
+        status: status.right,
+        createdAtMs: input.creation_date === undefined ? undefined : Date.parse(input.creation_date),
+        destinationAmount: input.destination_amount,
+      }),
+    );
+  };
+
+  const amend = (request: RouteRequest): Reply => {
+    const decoded = decode(AmendBody, request.body ?? {});
+    if (Either.isLeft(decoded)) return badRequest(decoded.left);
+    const text = decoded.right.status;
+    const status = text === undefined ? Either.right(undefined) : statusOf(text);
+    if (Either.isLeft(status)) return badRequest(status.left);
+    return transactionReply(
+      200,
+      engine.amendTransaction(Number(request.params[0]), {
+        status: status.right,
+        destinationAmount: decoded.right.destination_amount,
+        chargedAmount: decoded.right.charged_amount,
+      }),
+    );
+  };
+
+  const setClock = ({ body }: RouteRequest): Reply => {
+    const decoded = decode(ClockBody, body ?? {});
+    if (Either.isLeft(decoded)) return badRequest(decoded.left);
+    engine.setNow(Date.parse(decoded.right.now));
+    return json(200, clockJson(engine));
   };
 
   return [
@@ -129,11 +214,11 @@ export const adminRoutes = (
     {
       method: 'POST',
       path: /^\/__simulator\/transactions\/(\d+)\/reverse$/,
-      handle: (request) =>
-        Either.match(engine.reverse(Number(request.params[0])), {
-          onLeft: (error) => json(error.httpStatus, errorBody(error.code, error.message)),
-          onRight: (transaction) => json(200, transactionJson(engine.catalogue, transaction)),
-        }),
+      handle: (request) => transactionReply(200, engine.reverse(Number(request.params[0]))),
     },
+    { method: 'POST', path: /^\/__simulator\/transactions$/, handle: inject },
+    { method: 'PATCH', path: /^\/__simulator\/transactions\/(\d+)$/, handle: amend },
+    { method: 'GET', path: /^\/__simulator\/clock$/, handle: () => json(200, clockJson(engine)) },
+    { method: 'PUT', path: /^\/__simulator\/clock$/, handle: setClock },
   ];
 };

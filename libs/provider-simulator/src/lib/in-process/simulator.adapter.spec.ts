@@ -348,4 +348,44 @@ describe('in-process simulator provider', () => {
       (await run(Effect.provide(program, simulatorProviderLayerFromOptions({ autoRun: false })))).balances,
     ).toHaveLength(1);
   });
+
+  it('lists the transactions created in [from, to), oldest first, with their creation date and charge', async () => {
+    const { engine, provider } = setup();
+    const from = Date.UTC(2026, 2, 14);
+    const to = from + 86_400_000;
+    const seed = (externalId: string, at: number, status: 'COMPLETED' | 'DECLINED' = 'COMPLETED') =>
+      Either.getOrThrow(
+        engine.injectTransaction({
+          externalId,
+          productId: 101,
+          creditPartyMobileNumber: '+639170000100',
+          status,
+          createdAtMs: at,
+        }),
+      );
+    seed('before', from - 1);
+    const first = seed('first', from);
+    const declined = seed('declined', from + 5_000, 'DECLINED');
+    const last = seed('last', to - 1);
+    seed('at-to', to);
+    const pages: unknown[] = [];
+    const listed = await run(
+      provider.listTransactions({ from: new Date(from), to: new Date(to) }, (progress) => pages.push(progress)),
+    );
+    expect(listed.map((transaction) => transaction.providerExternalId)).toEqual(['first', 'declined', 'last']);
+    const usd = Either.getOrThrow(currencyOf('USD'));
+    expect(listed[0]).toMatchObject({
+      providerTransactionId: String(first.id),
+      createdAt: new Date(from),
+      charged: preciseOf(money(19n, usd)),
+      status: { class: 'COMPLETED' },
+    });
+    expect(listed[1]).toMatchObject({
+      providerTransactionId: String(declined.id),
+      charged: preciseOf(money(19n, usd)),
+    });
+    expect(listed[1]?.receive).toBeUndefined();
+    expect(listed[2]?.createdAt).toEqual(new Date(last.createdAtMs));
+    expect(pages).toEqual([{ fetched: 3, total: 3, page: 1, pages: 1 }]);
+  });
 });
