@@ -23,9 +23,20 @@ export {
   dtOneProviderLayer,
   dtOneProviderLayerFromEnv,
 } from './lib/provider/dtone.adapter';
+export {
+  type DtOneTransactionListOptions,
+  makeDtOneTransactionList,
+} from './lib/provider/dtone-transaction-list.adapter';
+export { DVS_MAX_LIST_WINDOW_MS, splitWindow, isInWindow } from './lib/provider/transaction-window';
 
 // The DVS client: every endpoint, typed
-export { type DvsClient, type DvsClientOptions, makeDvsClient, transactionBody } from './lib/client/dvs.client';
+export {
+  type DvsClient,
+  type DvsClientOptions,
+  type DvsListOptions,
+  makeDvsClient,
+  transactionBody,
+} from './lib/client/dvs.client';
 export type {
   DvsServicesQuery,
   DvsCountriesQuery,
@@ -74,6 +85,7 @@ export {
   type HeaderSource,
   type PageInfo,
   type FetchedPage,
+  type PageRead,
   DVS_MAX_PER_PAGE,
   pageInfoOf,
   nextPageOf,
@@ -142,6 +154,8 @@ export {
   receivedValueOf,
   mapDvsTransaction,
   callbackOfDvs,
+  createdAtOfDvs,
+  chargedOfDvs,
 } from './lib/mappers/dvs-transaction.mapper';
 export { balancesOfDvs } from './lib/mappers/dvs-balance.mapper';
 export { operatorOf, operatorMatchOf } from './lib/mappers/dvs-operator.mapper';

@@ -26,14 +26,14 @@ const invalid = (reason: string) => new ProviderResponseInvalid({ provider: DTON
 const describeWindow = (window: TransactionWindow): string =>
   `${window.from.toISOString()}..${window.to.toISOString()}`;
 
-/** Where the `index`th item of a listing was, given the item counts of its pages in order. */
+/** Where the `index`th item (from 0) of a listing was, counted from 1 for people, given the item counts of its pages. */
 const positionOf = (pageSizes: readonly number[], index: number): string => {
   let first = 0;
   for (const [page, size] of pageSizes.entries()) {
-    if (index < first + size) return `page ${page + 1} item ${index - first}`;
+    if (index < first + size) return `page ${page + 1} item ${index - first + 1}`;
     first += size;
   }
-  return `item ${index}`;
+  return `item ${index + 1}`;
 };
 
 /**
