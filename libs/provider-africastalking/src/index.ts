@@ -16,6 +16,7 @@ export { type AmountRange, parseAmountRanges } from '@airtime/provider-http-kit'
 export {
   type AfricasTalkingProviderOptions,
   AT_STATUS_QUERY_UNSUPPORTED,
+  AT_TRANSACTION_LIST_UNSUPPORTED,
   makeAfricasTalkingProvider,
   africasTalkingProviderLayer,
 } from './lib/provider/africastalking.adapter';

@@ -14,6 +14,7 @@ export { type AmountRange, parseAmountRanges } from '@airtime/provider-http-kit'
 // The provider (port adapter and layer)
 export {
   ES_STATUS_QUERY_UNSUPPORTED,
+  ES_TRANSACTION_LIST_UNSUPPORTED,
   makeEngageSparkProvider,
   engageSparkProviderLayer,
 } from './lib/provider/engagespark.adapter';

@@ -20,6 +20,7 @@ import { type AfricasTalkingConfig, africasTalkingConfigFrom } from '../config/a
 import { makeAirtimeSendClient } from '../send/airtime-send.client';
 import {
   AT_STATUS_QUERY_UNSUPPORTED,
+  AT_TRANSACTION_LIST_UNSUPPORTED,
   type AfricasTalkingProviderOptions,
   africasTalkingProviderLayer,
   makeAfricasTalkingProvider,
@@ -477,6 +478,23 @@ describe("Africa's Talking send, over HTTP", () => {
     expect(records.map((record) => [record.reference, record.status])).toEqual([['log-3', 401]]);
     expect(records[0]?.responseBody).toBe('invalid apiKey [REDACTED] for ***111');
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('has no transaction list and says how to reconcile instead, asking AT nothing', async () => {
+    const provider = makeAfricasTalkingProvider(configFor(fake.baseUrl));
+    const window = { from: new Date('2026-03-14T00:00:00Z'), to: new Date('2026-03-15T00:00:00Z') };
+    expect(await Effect.runPromise(Effect.either(provider.listTransactions(window)))).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'TransactionListUnsupported',
+          code: 'TRANSACTION_LIST_UNSUPPORTED',
+          provider: 'africastalking',
+          howToReconcile: AT_TRANSACTION_LIST_UNSUPPORTED,
+          retryable: false,
+        }),
+      ),
+    );
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('never claims an external id unknown: there is no status query, and it says so', async () => {

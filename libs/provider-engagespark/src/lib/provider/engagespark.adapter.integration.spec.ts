@@ -17,7 +17,12 @@ import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpa
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
 import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
 import type { TopupClientOptions } from '../topup/topup.client';
-import { ES_STATUS_QUERY_UNSUPPORTED, engageSparkProviderLayer, makeEngageSparkProvider } from './engagespark.adapter';
+import {
+  ES_STATUS_QUERY_UNSUPPORTED,
+  ES_TRANSACTION_LIST_UNSUPPORTED,
+  engageSparkProviderLayer,
+  makeEngageSparkProvider,
+} from './engagespark.adapter';
 
 const PHP = Either.getOrThrow(currencyOf('PHP'));
 const IDR = Either.getOrThrow(currencyOf('IDR'));
@@ -387,6 +392,25 @@ describe('engageSPARK top-up, over HTTP', () => {
     const logged = JSON.stringify(records);
     expect(logged).not.toContain(FAKE_ES_TOKEN);
     expect(logged).not.toContain('639171234567');
+  });
+
+  it('has no transaction list and says how to reconcile instead, asking engageSPARK nothing', async () => {
+    const window = { from: new Date('2026-03-14T00:00:00Z'), to: new Date('2026-03-15T00:00:00Z') };
+    const result = await Effect.runPromise(
+      Effect.either(makeEngageSparkProvider(configFor(fake.baseUrl)).listTransactions(window)),
+    );
+    expect(result).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'TransactionListUnsupported',
+          code: 'TRANSACTION_LIST_UNSUPPORTED',
+          provider: 'engagespark',
+          howToReconcile: ES_TRANSACTION_LIST_UNSUPPORTED,
+          retryable: false,
+        }),
+      ),
+    );
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('has no status query and says so, never claiming the external id unknown', async () => {
