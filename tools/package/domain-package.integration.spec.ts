@@ -1,0 +1,234 @@
+// The @airtime/domain package as another team gets it: built once into a
+// temporary folder, checked by publint and arethetypeswrong, packed, and
+// installed from its tarball into a throwaway project outside the monorepo
+// (plain npm, no Nx, no path aliases), where the README's examples run as
+// CommonJS and as ES modules and type-check under `tsc --noEmit`. Its API
+// reports (libs/airtime-domain/api/) and CHANGELOG must match the exports.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDomainPackage } from './build-domain-package';
+import { apiReports, currentReportHash, type EntryReport, staleReportMessage } from './domain-api-report';
+import {
+  changelogProblem,
+  commonJsExampleOf,
+  libRoot,
+  type Manifest,
+  usageExampleOf,
+  workspaceRoot,
+} from './domain-package';
+
+const bin = (name: string): string => path.join(workspaceRoot, 'node_modules/.bin', name);
+const readJson = (file: string): Manifest => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+
+/** The environment without npm's `npm_*` variables (set when jest runs under `npm test`), so an inner npm is plain. */
+const plainEnvironment = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+
+const run = (command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> =>
+  spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: plainEnvironment() });
+
+/** What a failed command said, for the assertion message. */
+const outcome = (result: SpawnSyncReturns<string>) => ({
+  status: result.status,
+  output: `${result.stdout}${result.stderr}${result.error ? String(result.error) : ''}`,
+});
+
+const lib = readJson(path.join(libRoot, 'package.json'));
+const workspace = readJson(path.join(workspaceRoot, 'package.json'));
+const readme = readFileSync(path.join(libRoot, 'README.md'), 'utf8');
+const example = usageExampleOf(readme);
+
+let scratch = '';
+let packageDir = '';
+let tarball = '';
+let packedFiles: string[] = [];
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'airtime-domain-package-'));
+  packageDir = path.join(scratch, 'package');
+  buildDomainPackage(packageDir);
+  const packed = run('npm', ['pack', packageDir, '--json', '--pack-destination', scratch], scratch);
+  if (packed.status !== 0) throw new Error(`npm pack failed:\n${outcome(packed).output}`);
+  const [report] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  if (report === undefined) throw new Error('npm pack reported nothing');
+  tarball = path.join(scratch, report.filename);
+  packedFiles = report.files.map((file) => file.path).sort();
+}, 120_000);
+
+afterAll(() => {
+  if (scratch !== '') rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the built package', () => {
+  it("has its own package.json: the lib's name, version and exact dependencies, both entries in both module systems", () => {
+    const manifest = readJson(path.join(packageDir, 'package.json'));
+    expect(manifest).toMatchObject({
+      name: '@airtime/domain',
+      version: lib.version,
+      main: './cjs/index.js',
+      types: './cjs/index.d.ts',
+      sideEffects: false,
+      dependencies: lib.dependencies,
+      peerDependencies: { 'fast-check': `^${workspace.devDependencies?.['fast-check']}` },
+      peerDependenciesMeta: { 'fast-check': { optional: true } },
+    });
+    expect(manifest).not.toHaveProperty('private');
+    expect(manifest['exports']).toEqual({
+      '.': {
+        import: { types: './esm/index.d.ts', default: './esm/index.js' },
+        require: { types: './cjs/index.d.ts', default: './cjs/index.js' },
+      },
+      './testing': {
+        import: { types: './esm/testing.d.ts', default: './esm/testing.js' },
+        require: { types: './cjs/testing.d.ts', default: './cjs/testing.js' },
+      },
+      './package.json': './package.json',
+    });
+    expect(readJson(path.join(packageDir, 'esm/package.json'))).toEqual({ type: 'module' });
+    expect(readJson(path.join(packageDir, 'cjs/package.json'))).toEqual({ type: 'commonjs' });
+  });
+
+  it('passes publint, warnings counted as errors', () => {
+    const result = run(bin('publint'), ['run', packageDir, '--strict'], scratch);
+    expect(outcome(result)).toEqual({ status: 0, output: expect.not.stringMatching(/Errors:|Warnings:/) });
+  });
+
+  it('passes arethetypeswrong for node10, node16 (from CommonJS and from ES modules) and bundlers', () => {
+    const result = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji', '--no-color'], scratch);
+    expect(outcome(result)).toEqual({ status: 0, output: expect.stringContaining('No problems found') });
+  });
+
+  it('packs into a tarball of compiled files only: no spec, model, fixture, TypeScript source or other lib', () => {
+    const layout =
+      /^(?:package\.json|README\.md|CHANGELOG\.md|testing\/package\.json|(?:cjs|esm)\/package\.json|(?:cjs|esm)\/(?:index|testing|lib\/[a-z-]+\/[a-z.-]+|testing\/[a-z.-]+)\.(?:js|js\.map|d\.ts))$/;
+    expect(packedFiles.filter((file) => !layout.test(file))).toEqual([]);
+    expect(packedFiles.filter((file) => /spec|model-based|fixture|\.model\.|\.command\./.test(file))).toEqual([]);
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['cjs/index.js', 'cjs/testing.d.ts', 'esm/index.js', 'esm/testing.d.ts', 'README.md']),
+    );
+  });
+});
+
+describe('installed from its tarball into a project outside the monorepo', () => {
+  let consumer = '';
+
+  beforeAll(() => {
+    consumer = path.join(scratch, 'consumer');
+    mkdirSync(consumer);
+    writeFileSync(path.join(consumer, 'package.json'), '{ "name": "consumer", "private": true }\n');
+    const dependencies = [
+      tarball,
+      `effect@${lib.dependencies?.['effect']}`,
+      `fast-check@${workspace.devDependencies?.['fast-check']}`,
+      `@types/node@${workspace.devDependencies?.['@types/node']}`,
+    ];
+    const installed = run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-exact', ...dependencies],
+      consumer,
+    );
+    if (installed.status !== 0) throw new Error(`npm install of the tarball failed:\n${outcome(installed).output}`);
+    writeFileSync(path.join(consumer, 'example.cjs'), commonJsExampleOf(example));
+    for (const extension of ['mjs', 'mts']) {
+      writeFileSync(path.join(consumer, `example.${extension}`), example.module);
+      writeFileSync(path.join(consumer, `testing-example.${extension}`), example.testing);
+    }
+  }, 120_000);
+
+  it('resolves the package from its own node_modules, in CommonJS and as an ES module', () => {
+    const cjs = run('node', ['-p', "require.resolve('@airtime/domain/testing')"], consumer);
+    const esm = run(
+      'node',
+      ['--input-type=module', '-e', "console.log(import.meta.resolve('@airtime/domain'))"],
+      consumer,
+    );
+    expect(outcome(cjs)).toEqual({
+      status: 0,
+      output: `${path.join(consumer, 'node_modules/@airtime/domain/cjs/testing.js')}\n`,
+    });
+    expect(outcome(esm)).toEqual({
+      status: 0,
+      output: `file://${path.join(consumer, 'node_modules/@airtime/domain/esm/index.js')}\n`,
+    });
+  });
+
+  it("runs the README's usage example in CommonJS and prints its Output block", () => {
+    expect(outcome(run('node', ['example.cjs'], consumer))).toEqual({ status: 0, output: example.output });
+  });
+
+  it("runs the README's usage example as an ES module and prints the same", () => {
+    expect(outcome(run('node', ['example.mjs'], consumer))).toEqual({ status: 0, output: example.output });
+  });
+
+  it("runs the README's testing entry example (a fast-check property over the package's arbitraries)", () => {
+    expect(outcome(run('node', ['testing-example.mjs'], consumer))).toEqual({
+      status: 0,
+      output: 'formatMoney and parseMoney agree\n',
+    });
+  });
+
+  it("type-checks the examples under tsc --noEmit against the package's declarations, for import and require", () => {
+    // a misuse must be an error in both module systems: the declarations are typed, not `any`
+    const misuse = [
+      "import { currencyOf, parseMoney } from '@airtime/domain';",
+      "import { arbitraryMoney } from '@airtime/domain/testing';",
+      '// @ts-expect-error a currency code is not a Currency',
+      "parseMoney('1.00', 'USD');",
+      '// @ts-expect-error a Currency is needed',
+      'arbitraryMoney();',
+      "export const usd = currencyOf('USD');",
+      '',
+    ].join('\n');
+    writeFileSync(path.join(consumer, 'misuse.mts'), misuse);
+    writeFileSync(path.join(consumer, 'misuse.cts'), misuse);
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        types: ['node'],
+        skipLibCheck: true,
+        noEmit: true,
+      },
+      files: ['example.mts', 'testing-example.mts', 'misuse.mts', 'misuse.cts'],
+    };
+    writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+    expect(outcome(run(bin('tsc'), ['-p', 'tsconfig.json'], consumer))).toEqual({ status: 0, output: '' });
+  });
+});
+
+describe('the API report and the CHANGELOG', () => {
+  let reports: EntryReport[] | undefined;
+  /** The reports of the built package, made once for the tests below. */
+  const currentReports = (): EntryReport[] => (reports ??= apiReports(packageDir));
+
+  it('the committed reports (libs/airtime-domain/api/) match the exported API of both entries', () => {
+    const message = staleReportMessage(currentReports());
+    if (message !== undefined) throw new Error(message);
+  }, 60_000);
+
+  it('the CHANGELOG entry of the current version records the hash of those reports', () => {
+    const hash = currentReportHash(currentReports());
+    const problem = changelogProblem(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), lib.version, hash);
+    if (problem !== undefined) throw new Error(problem);
+  }, 60_000);
+
+  it('an export taken away is caught, with where the report lives and how to update it', () => {
+    const changed = path.join(scratch, 'changed');
+    cpSync(path.join(packageDir, 'cjs'), path.join(changed, 'cjs'), { recursive: true });
+    const declarations = path.join(changed, 'cjs/index.d.ts');
+    const text = readFileSync(declarations, 'utf8');
+    expect(text).toContain(' formatMoney,');
+    writeFileSync(declarations, text.replace(' formatMoney,', ''));
+    const message = staleReportMessage(apiReports(changed));
+    expect(message).toContain('libs/airtime-domain/api/airtime-domain.api.md differs');
+    expect(message).toContain('- export const formatMoney');
+    expect(message).toContain('npm run domain:api-report');
+    expect(message).not.toContain('airtime-domain-testing.api.md');
+  }, 60_000);
+});
