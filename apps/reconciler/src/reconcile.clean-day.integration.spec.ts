@@ -4,8 +4,9 @@
 // SELECT generate_series per table, every column copied) and their
 // transactions put into the simulator's engine directly, each dated in the
 // window with the exact amounts the copy holds. The reconciler lists the
-// provider's 10,000 transactions page by page over HTTP and matches them:
-// exit 0, MATCHED, 0 mismatches, no settlement, balances equal.
+// provider's 10,000 transactions page by page over HTTP (40 requests a
+// second allowed: its rate limit respected) and matches them: exit 0,
+// MATCHED, 0 mismatches, no settlement, balances equal.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { reportBaseName } from './report/report-files';
@@ -81,6 +82,8 @@ describe('the reconciler on a clean day of 10,000 top-ups', () => {
     }
     await copyTopUps(world, template.topUpId, firstStart, sent.id + 1);
 
+    // the provider limits requests: the 100 pages of its list are read within the limit (429s waited out)
+    await world.admin('PATCH', 'faults', { rateLimitPerSecond: 40 });
     const outcome = await world.reconcile(['--date', world.date]);
     expect(outcome.stderr).toMatch(/\nreconcile: MATCHED: report .+\.json\n$/);
     expect(outcome.code).toBe(0);
@@ -111,7 +114,16 @@ describe('the reconciler on a clean day of 10,000 top-ups', () => {
     });
     // what the provider charged for the day, to the cent, on both sides
     expect(report['amounts']).toEqual([{ currency: 'USD', ours: '5500.00', theirs: '5500.00', mismatched: '0.00' }]);
-    // the list was read page by page (100 per page)
+    // the list was read page by page (100 per page), within the limit: 100 requests at 40 a second span 3 windows
     expect(outcome.stderr).toContain('phase match 10000/10000 done');
+    const metrics = readFileSync(
+      path.join(world.reportDir, `${reportBaseName('dtone', world.day.from, world.day.to)}.prom`),
+      'utf8',
+    );
+    const listing =
+      /^airtime_provider_request_duration_seconds_sum\{provider="dtone",operation="listTransactions",outcome="ok"\} (\S+)$/m.exec(
+        metrics,
+      );
+    expect(Number(listing?.[1])).toBeGreaterThan(1);
   }, 120_000);
 });
