@@ -35,6 +35,9 @@ const outcome = (result: SpawnSyncReturns<string>) => ({
   output: `${result.stdout}${result.stderr}${result.error ? String(result.error) : ''}`,
 });
 
+/** Each test that runs a tool gets this long (a 2-core machine running other specs beside). */
+const SLOW_MS = 60_000;
+
 const lib = readJson(path.join(libRoot, 'package.json'));
 const workspace = readJson(path.join(workspaceRoot, 'package.json'));
 const readme = readFileSync(path.join(libRoot, 'README.md'), 'utf8');
@@ -90,15 +93,23 @@ describe('the built package', () => {
     expect(readJson(path.join(packageDir, 'cjs/package.json'))).toEqual({ type: 'commonjs' });
   });
 
-  it('passes publint, warnings counted as errors', () => {
-    const result = run(bin('publint'), ['run', packageDir, '--strict'], scratch);
-    expect(outcome(result)).toEqual({ status: 0, output: expect.not.stringMatching(/Errors:|Warnings:/) });
-  });
+  it(
+    'passes publint, warnings counted as errors',
+    () => {
+      const result = run(bin('publint'), ['run', packageDir, '--strict'], scratch);
+      expect(outcome(result)).toEqual({ status: 0, output: expect.not.stringMatching(/Errors:|Warnings:/) });
+    },
+    SLOW_MS,
+  );
 
-  it('passes arethetypeswrong for node10, node16 (from CommonJS and from ES modules) and bundlers', () => {
-    const result = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji', '--no-color'], scratch);
-    expect(outcome(result)).toEqual({ status: 0, output: expect.stringContaining('No problems found') });
-  });
+  it(
+    'passes arethetypeswrong for node10, node16 (from CommonJS and from ES modules) and bundlers',
+    () => {
+      const result = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji', '--no-color'], scratch);
+      expect(outcome(result)).toEqual({ status: 0, output: expect.stringContaining('No problems found') });
+    },
+    SLOW_MS,
+  );
 
   it('packs into a tarball of compiled files only: no spec, model, fixture, TypeScript source or other lib', () => {
     const layout =
@@ -137,69 +148,89 @@ describe('installed from its tarball into a project outside the monorepo', () =>
     }
   }, 120_000);
 
-  it('resolves the package from its own node_modules, in CommonJS and as an ES module', () => {
-    const cjs = run('node', ['-p', "require.resolve('@airtime/domain/testing')"], consumer);
-    const esm = run(
-      'node',
-      ['--input-type=module', '-e', "console.log(import.meta.resolve('@airtime/domain'))"],
-      consumer,
-    );
-    expect(outcome(cjs)).toEqual({
-      status: 0,
-      output: `${path.join(consumer, 'node_modules/@airtime/domain/cjs/testing.js')}\n`,
-    });
-    expect(outcome(esm)).toEqual({
-      status: 0,
-      output: `file://${path.join(consumer, 'node_modules/@airtime/domain/esm/index.js')}\n`,
-    });
-  });
+  it(
+    'resolves the package from its own node_modules, in CommonJS and as an ES module',
+    () => {
+      const cjs = run('node', ['-p', "require.resolve('@airtime/domain/testing')"], consumer);
+      const esm = run(
+        'node',
+        ['--input-type=module', '-e', "console.log(import.meta.resolve('@airtime/domain'))"],
+        consumer,
+      );
+      expect(outcome(cjs)).toEqual({
+        status: 0,
+        output: `${path.join(consumer, 'node_modules/@airtime/domain/cjs/testing.js')}\n`,
+      });
+      expect(outcome(esm)).toEqual({
+        status: 0,
+        output: `file://${path.join(consumer, 'node_modules/@airtime/domain/esm/index.js')}\n`,
+      });
+    },
+    SLOW_MS,
+  );
 
-  it("runs the README's usage example in CommonJS and prints its Output block", () => {
-    expect(outcome(run('node', ['example.cjs'], consumer))).toEqual({ status: 0, output: example.output });
-  });
+  it(
+    "runs the README's usage example in CommonJS and prints its Output block",
+    () => {
+      expect(outcome(run('node', ['example.cjs'], consumer))).toEqual({ status: 0, output: example.output });
+    },
+    SLOW_MS,
+  );
 
-  it("runs the README's usage example as an ES module and prints the same", () => {
-    expect(outcome(run('node', ['example.mjs'], consumer))).toEqual({ status: 0, output: example.output });
-  });
+  it(
+    "runs the README's usage example as an ES module and prints the same",
+    () => {
+      expect(outcome(run('node', ['example.mjs'], consumer))).toEqual({ status: 0, output: example.output });
+    },
+    SLOW_MS,
+  );
 
-  it("runs the README's testing entry example (a fast-check property over the package's arbitraries)", () => {
-    expect(outcome(run('node', ['testing-example.mjs'], consumer))).toEqual({
-      status: 0,
-      output: 'formatMoney and parseMoney agree\n',
-    });
-  });
+  it(
+    "runs the README's testing entry example (a fast-check property over the package's arbitraries)",
+    () => {
+      expect(outcome(run('node', ['testing-example.mjs'], consumer))).toEqual({
+        status: 0,
+        output: 'formatMoney and parseMoney agree\n',
+      });
+    },
+    SLOW_MS,
+  );
 
-  it("type-checks the examples under tsc --noEmit against the package's declarations, for import and require", () => {
-    // a misuse must be an error in both module systems: the declarations are typed, not `any`
-    const misuse = [
-      "import { currencyOf, parseMoney } from '@airtime/domain';",
-      "import { arbitraryMoney } from '@airtime/domain/testing';",
-      '// @ts-expect-error a currency code is not a Currency',
-      "parseMoney('1.00', 'USD');",
-      '// @ts-expect-error a Currency is needed',
-      'arbitraryMoney();',
-      "export const usd = currencyOf('USD');",
-      '',
-    ].join('\n');
-    writeFileSync(path.join(consumer, 'misuse.mts'), misuse);
-    writeFileSync(path.join(consumer, 'misuse.cts'), misuse);
-    const tsconfig = {
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        strict: true,
-        noUncheckedIndexedAccess: true,
-        exactOptionalPropertyTypes: true,
-        types: ['node'],
-        skipLibCheck: true,
-        noEmit: true,
-      },
-      files: ['example.mts', 'testing-example.mts', 'misuse.mts', 'misuse.cts'],
-    };
-    writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-    expect(outcome(run(bin('tsc'), ['-p', 'tsconfig.json'], consumer))).toEqual({ status: 0, output: '' });
-  });
+  it(
+    "type-checks the examples under tsc --noEmit against the package's declarations, for import and require",
+    () => {
+      // a misuse must be an error in both module systems: the declarations are typed, not `any`
+      const misuse = [
+        "import { currencyOf, parseMoney } from '@airtime/domain';",
+        "import { arbitraryMoney } from '@airtime/domain/testing';",
+        '// @ts-expect-error a currency code is not a Currency',
+        "parseMoney('1.00', 'USD');",
+        '// @ts-expect-error a Currency is needed',
+        'arbitraryMoney();',
+        "export const usd = currencyOf('USD');",
+        '',
+      ].join('\n');
+      writeFileSync(path.join(consumer, 'misuse.mts'), misuse);
+      writeFileSync(path.join(consumer, 'misuse.cts'), misuse);
+      const tsconfig = {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          types: ['node'],
+          skipLibCheck: true,
+          noEmit: true,
+        },
+        files: ['example.mts', 'testing-example.mts', 'misuse.mts', 'misuse.cts'],
+      };
+      writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+      expect(outcome(run(bin('tsc'), ['-p', 'tsconfig.json'], consumer))).toEqual({ status: 0, output: '' });
+    },
+    SLOW_MS,
+  );
 });
 
 describe('the API report and the CHANGELOG', () => {
@@ -207,28 +238,40 @@ describe('the API report and the CHANGELOG', () => {
   /** The reports of the built package, made once for the tests below. */
   const currentReports = (): EntryReport[] => (reports ??= apiReports(packageDir));
 
-  it('the committed reports (libs/airtime-domain/api/) match the exported API of both entries', () => {
-    const message = staleReportMessage(currentReports());
-    if (message !== undefined) throw new Error(message);
-  }, 60_000);
+  it(
+    'the committed reports (libs/airtime-domain/api/) match the exported API of both entries',
+    () => {
+      const message = staleReportMessage(currentReports());
+      if (message !== undefined) throw new Error(message);
+    },
+    SLOW_MS,
+  );
 
-  it('the CHANGELOG entry of the current version records the hash of those reports', () => {
-    const hash = currentReportHash(currentReports());
-    const problem = changelogProblem(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), lib.version, hash);
-    if (problem !== undefined) throw new Error(problem);
-  }, 60_000);
+  it(
+    'the CHANGELOG entry of the current version records the hash of those reports',
+    () => {
+      const hash = currentReportHash(currentReports());
+      const problem = changelogProblem(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), lib.version, hash);
+      if (problem !== undefined) throw new Error(problem);
+    },
+    SLOW_MS,
+  );
 
-  it('an export taken away is caught, with where the report lives and how to update it', () => {
-    const changed = path.join(scratch, 'changed');
-    cpSync(path.join(packageDir, 'cjs'), path.join(changed, 'cjs'), { recursive: true });
-    const declarations = path.join(changed, 'cjs/index.d.ts');
-    const text = readFileSync(declarations, 'utf8');
-    expect(text).toContain(' formatMoney,');
-    writeFileSync(declarations, text.replace(' formatMoney,', ''));
-    const message = staleReportMessage(apiReports(changed));
-    expect(message).toContain('libs/airtime-domain/api/airtime-domain.api.md differs');
-    expect(message).toContain('- export const formatMoney');
-    expect(message).toContain('npm run domain:api-report');
-    expect(message).not.toContain('airtime-domain-testing.api.md');
-  }, 60_000);
+  it(
+    'an export taken away is caught, with where the report lives and how to update it',
+    () => {
+      const changed = path.join(scratch, 'changed');
+      cpSync(path.join(packageDir, 'cjs'), path.join(changed, 'cjs'), { recursive: true });
+      const declarations = path.join(changed, 'cjs/index.d.ts');
+      const text = readFileSync(declarations, 'utf8');
+      expect(text).toContain(' formatMoney,');
+      writeFileSync(declarations, text.replace(' formatMoney,', ''));
+      const message = staleReportMessage(apiReports(changed));
+      expect(message).toContain('libs/airtime-domain/api/airtime-domain.api.md differs');
+      expect(message).toContain('- export const formatMoney');
+      expect(message).toContain('npm run domain:api-report');
+      expect(message).not.toContain('airtime-domain-testing.api.md');
+    },
+    SLOW_MS,
+  );
 });
