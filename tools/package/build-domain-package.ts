@@ -74,6 +74,25 @@ const esmSpecifiers =
     return ts.visitEachChild(root, visit, context) as T;
   };
 
+/**
+ * A source map's `sources` made independent of where the package is built:
+ * each names its file as if the lib's `src/` sat at the package's root
+ * (`../../src/lib/money/money.ts`); the text itself is inlined.
+ */
+const relocatedMap = (mapFile: string, text: string, packageDir: string): string => {
+  const map = JSON.parse(text) as { sources: string[]; sourceRoot?: string };
+  const sources = map.sources.map((source) => {
+    const original = path.resolve(path.dirname(mapFile), map.sourceRoot ?? '', source);
+    const inLib = path.relative(path.join(libRoot, 'src'), original);
+    if (inLib.startsWith('..')) throw new Error(`${mapFile} maps a file outside the lib: ${original}`);
+    return path
+      .relative(path.dirname(mapFile), path.join(packageDir, 'src', inLib))
+      .split(path.sep)
+      .join('/');
+  });
+  return JSON.stringify({ ...map, sourceRoot: '', sources });
+};
+
 const describeDiagnostics = (diagnostics: readonly ts.Diagnostic[]): string =>
   ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (name) => name,
@@ -94,7 +113,14 @@ const compile = (outDir: string, format: 'cjs' | 'esm', host: ts.CompilerHost): 
   }
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   const transformers = format === 'esm' ? { after: [esmSpecifiers], afterDeclarations: [esmSpecifiers] } : {};
-  const result = program.emit(undefined, undefined, undefined, false, transformers);
+  const packageDir = path.dirname(outDir);
+  const writeFile: ts.WriteFileCallback = (fileName, text, writeByteOrderMark) =>
+    ts.sys.writeFile(
+      fileName,
+      fileName.endsWith('.map') ? relocatedMap(fileName, text, packageDir) : text,
+      writeByteOrderMark,
+    );
+  const result = program.emit(undefined, writeFile, undefined, false, transformers);
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
   if (result.emitSkipped || diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) {
     throw new Error(`the ${format} build of @airtime/domain failed:\n${describeDiagnostics(diagnostics)}`);

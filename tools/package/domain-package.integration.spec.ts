@@ -120,6 +120,16 @@ describe('the built package', () => {
       expect.arrayContaining(['cjs/index.js', 'cjs/testing.d.ts', 'esm/index.js', 'esm/testing.d.ts', 'README.md']),
     );
   });
+  it('ships source maps with the sources inlined, named as under src/ wherever the package was built', () => {
+    const maps = packedFiles.filter((file) => file.endsWith('.js.map'));
+    expect(maps.length).toBe(packedFiles.filter((file) => file.endsWith('.js')).length);
+    const map = JSON.parse(readFileSync(path.join(packageDir, 'esm/lib/money/money.js.map'), 'utf8')) as {
+      sources: string[];
+      sourcesContent: string[];
+    };
+    expect(map.sources).toEqual(['../../../src/lib/money/money.ts']);
+    expect(map.sourcesContent[0]).toContain('export const parseMoney');
+  });
 });
 
 describe('installed from its tarball into a project outside the monorepo', () => {
