@@ -16,6 +16,7 @@ import {
   type DomainEntry,
   libRoot,
   normalizedText,
+  recordReportHash,
   reportHashLine,
   reportHashOf,
   workspaceRoot,
@@ -156,8 +157,9 @@ export const staleReportMessage = (reports: readonly EntryReport[]): string | un
     'The exported API of @airtime/domain changed, and its API report (committed in libs/airtime-domain/api/) was not updated.',
     ...details,
     'If the change is meant: run `npm run domain:api-report` (it rewrites libs/airtime-domain/api/*.api.md), review and',
-    'commit the diff, bump "version" in libs/airtime-domain/package.json and add an entry to',
-    `libs/airtime-domain/CHANGELOG.md with the line the command prints (${reportHashLine(currentReportHash(reports))}).`,
+    'commit the diff, bump "version" in libs/airtime-domain/package.json, add an entry "## <version>" to',
+    'libs/airtime-domain/CHANGELOG.md saying what changed, then run `npm run domain:api-report -- --record` (it writes',
+    `${reportHashLine(currentReportHash(reports))} into that entry).`,
     'If it is not meant: put the exports of libs/airtime-domain/src/index.ts (or testing.ts) back as they were.',
   ].join('\n');
 };
@@ -179,7 +181,16 @@ const main = (): void => {
     console.log(changed.length === 0 ? 'API reports unchanged' : `API reports updated: ${changed.join(', ')}`);
     const hash = currentReportHash(reports);
     const version = String(manifest['version']);
-    const problem = changelogProblem(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), version, hash);
+    const changelogFile = path.join(libRoot, 'CHANGELOG.md');
+    const changelog = readFileSync(changelogFile, 'utf8');
+    if (process.argv.includes('--record') && changelogProblem(changelog, version, hash) !== undefined) {
+      const recorded = recordReportHash(changelog, version, hash);
+      if (recorded === undefined) throw new Error(`CHANGELOG.md has no entry "## ${version}" to record the hash in`);
+      writeFileSync(changelogFile, recorded);
+      console.log(`CHANGELOG.md entry ${version} now records ${reportHashLine(hash)}`);
+      return;
+    }
+    const problem = changelogProblem(changelog, version, hash);
     console.log(problem === undefined ? `CHANGELOG.md entry ${version} records ${reportHashLine(hash)}` : problem);
   } finally {
     rmSync(packageDir, { recursive: true, force: true });

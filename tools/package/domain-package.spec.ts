@@ -4,6 +4,7 @@ import {
   changelogProblem,
   commonJsExampleOf,
   packageManifestOf,
+  recordReportHash,
   reportHashLine,
   reportHashOf,
   usageExampleOf,
@@ -112,6 +113,18 @@ describe('reportHashOf and changelogProblem', () => {
     expect(changelogProblem(changelog, '1.2.2', hash)).toMatch(/changed since the CHANGELOG entry "## 1.2.2"/);
     expect(changelogProblem(changelog, '1.2.4', hash)).toMatch(/no entry "## 1.2.4"/);
     expect(changelogProblem(changelog.replace('## 1.2.3', '## 1.2.30'), '1.2.3', hash)).toMatch(/no entry/);
+  });
+
+  it("records the hash in the version's entry only, replacing its line or adding one", () => {
+    const changelog = `# Changelog\n\n## 1.2.3\n\nAdded a.\n\n## 1.2.2\n\nAPI report: \`0000000000000000\`\n`;
+    const added = recordReportHash(changelog, '1.2.3', hash) ?? '';
+    expect(added).toBe(
+      `# Changelog\n\n## 1.2.3\n\nAdded a.\n\n${reportHashLine(hash)}\n\n## 1.2.2\n\nAPI report: \`0000000000000000\`\n`,
+    );
+    expect(changelogProblem(added, '1.2.3', hash)).toBeUndefined();
+    const replaced = recordReportHash(changelog, '1.2.2', hash) ?? '';
+    expect(replaced).toBe(changelog.replace('API report: `0000000000000000`', reportHashLine(hash)));
+    expect(recordReportHash(changelog, '1.2.4', hash)).toBeUndefined();
   });
 
   it('refuses an entry whose hash is of older reports, saying the line to write', () => {

@@ -155,14 +155,21 @@ export const reportHashOf = (reports: readonly { readonly name: string; readonly
 /** The line of a CHANGELOG entry that records the API report's hash. */
 export const reportHashLine = (hash: string): string => `API report: \`${hash}\``;
 
+/** Where the body of the CHANGELOG entry `## <version>` lies (after its heading, up to the next `## `), or undefined. */
+const entrySpan = (changelog: string, version: string): { start: number; end: number } | undefined => {
+  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^## ${escaped}(?:\\s.*)?$`, 'm').exec(changelog);
+  if (match === null) return undefined;
+  const start = match.index + match[0].length;
+  const next = changelog.slice(start).search(/^## /m);
+  return { start, end: next === -1 ? changelog.length : start + next };
+};
+
 /** The text of the CHANGELOG entry `## <version>` (up to the next `## `), or undefined. */
 export const changelogEntryOf = (changelog: string, version: string): string | undefined => {
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^## ${escaped}(?:\\s.*)?$`, 'm').exec(normalizedText(changelog));
-  if (match === null) return undefined;
-  const rest = normalizedText(changelog).slice(match.index + match[0].length);
-  const next = rest.search(/^## /m);
-  return next === -1 ? rest : rest.slice(0, next);
+  const text = normalizedText(changelog);
+  const span = entrySpan(text, version);
+  return span === undefined ? undefined : text.slice(span.start, span.end);
 };
 
 /**
@@ -173,10 +180,29 @@ export const changelogProblem = (changelog: string, version: string, hash: strin
   const entry = changelogEntryOf(changelog, version);
   const bump =
     `bump "version" in libs/airtime-domain/package.json (now ${version}) unless it is unreleased, and give ` +
-    `libs/airtime-domain/CHANGELOG.md an entry "## <version>" that says what changed and has the line ${reportHashLine(hash)}`;
+    `libs/airtime-domain/CHANGELOG.md an entry "## <version>" that says what changed and has the line ${reportHashLine(hash)} ` +
+    '(`npm run domain:api-report -- --record` writes it)';
   if (entry === undefined) return `libs/airtime-domain/CHANGELOG.md has no entry "## ${version}": ${bump}`;
   if (!entry.includes(reportHashLine(hash))) {
     return `the API report changed since the CHANGELOG entry "## ${version}" was written (its hash is now ${hash}): ${bump}`;
   }
   return undefined;
+};
+
+const HASH_LINE = /^API report: `[0-9a-f]*`$/m;
+
+/**
+ * The CHANGELOG with its entry `## <version>` recording `hash`: its
+ * `API report:` line replaced, or added at the entry's end. Undefined when
+ * there is no such entry (a new version's entry is written by hand).
+ */
+export const recordReportHash = (changelog: string, version: string, hash: string): string | undefined => {
+  const text = normalizedText(changelog);
+  const span = entrySpan(text, version);
+  if (span === undefined) return undefined;
+  const entry = text.slice(span.start, span.end);
+  const recorded = HASH_LINE.test(entry)
+    ? entry.replace(HASH_LINE, reportHashLine(hash))
+    : `${entry.trimEnd()}\n\n${reportHashLine(hash)}\n${span.end === text.length ? '' : '\n'}`;
+  return text.slice(0, span.start) + recorded + text.slice(span.end);
 };
