@@ -261,6 +261,7 @@ export {
   type FinishedRun,
   windowKeyOf,
 } from './lib/ports/reconciliation-store.port';
+export { ReconciliationWindowBusy } from './lib/ports/reconciliation-store.errors';
 export type {
   ReconciliationOutcome,
   ReconciliationReport,

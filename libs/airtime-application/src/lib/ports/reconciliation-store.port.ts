@@ -2,10 +2,11 @@
 // (by window, by provider external id, the non-final ones), what our books say
 // the provider holds for us, the write-ahead settlement records (every change
 // of status the reconciler or an operator makes, with why) and the runs with
-// their reports.
+// their reports, and the window lock (one run of a window at a time).
 import type { OurAttempt, OurExposure, PersistenceFailure, TransactionStatus } from '@airtime/domain';
 import { Context, type Effect, type Option } from 'effect';
 import type { ReconciliationOutcome, ReconciliationReportJson } from '../reconcile-day/reconciliation-report.types';
+import type { ReconciliationWindowBusy } from './reconciliation-store.errors';
 
 export type { ReconciliationOutcome, ReconciliationReportJson };
 
@@ -34,6 +35,8 @@ export interface SettlementRecord {
   readonly topUpId: string;
   readonly providerId: string;
   readonly providerExternalId: string | undefined;
+  /** The attempt settled (its number); undefined only for a top-up with no attempt. Part of the settlement's key. */
+  readonly attemptNumber: number | undefined;
   readonly fromStatus: TransactionStatus;
   readonly toStatus: TransactionStatus;
   /** Why, for people (1..500 characters). */
@@ -76,6 +79,17 @@ export interface FinishedRun {
 
 /** Every method joins the caller's unit of work when there is one. */
 export interface ReconciliationStoreService {
+  /**
+   * Runs `work` holding the window's lock (in PostgreSQL a session advisory
+   * lock, held on one dedicated connection until `work` ends: success,
+   * failure or interruption; `work` itself uses the ordinary connections).
+   * Fails `ReconciliationWindowBusy` at once, before `work` starts, when
+   * another run holds the lock; never waits.
+   */
+  readonly withWindowLock: <A, E, R>(
+    windowKey: string,
+    work: Effect.Effect<A, E, R>,
+  ) => Effect.Effect<A, E | ReconciliationWindowBusy | PersistenceFailure, R>;
   /** Our attempts at the window's provider that started in the window (startedAt in [from, to)). */
   readonly attemptsStartedIn: (
     window: ReconciliationWindow,
@@ -102,7 +116,8 @@ export interface ReconciliationStoreService {
   /**
    * Write-ahead: records a settlement (state APPLYING) before its change.
    * Idempotent on (windowKey, or the operator for an operator's, topUpId,
-   * toStatus): a repeat answers the record already there, whatever its state.
+   * attemptNumber, toStatus): a repeat answers the record already there,
+   * whatever its state.
    */
   readonly recordSettlement: (record: SettlementRecord) => Effect.Effect<SettlementRecord, PersistenceFailure>;
   readonly completeSettlement: (
@@ -111,8 +126,14 @@ export interface ReconciliationStoreService {
     refusal: string | undefined,
     at: Date,
   ) => Effect.Effect<void, PersistenceFailure>;
-  /** The reconciler's settlements of this window still APPLYING (a crash between the record and the change). */
-  readonly unfinishedSettlements: (windowKey: string) => Effect.Effect<readonly SettlementRecord[], PersistenceFailure>;
+  /**
+   * Settlements still APPLYING (a crash between the record and the change):
+   * the reconciler's of this window key, or every one (any window, operators'
+   * too) when no key is given; ordered by recordedAt, then id.
+   */
+  readonly unfinishedSettlements: (
+    windowKey?: string,
+  ) => Effect.Effect<readonly SettlementRecord[], PersistenceFailure>;
   /**
    * The window's settlements: the reconciler's with its window key, and
    * operators' for top-ups whose attempts started in the window; ordered by
