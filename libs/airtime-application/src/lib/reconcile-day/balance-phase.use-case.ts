@@ -12,7 +12,6 @@ import {
   compareBalances,
   type OurAttempt,
   type OurExposure,
-  preciseOf,
   preciseZero,
   type ProviderBalance,
   type ProviderTransaction,
@@ -61,7 +60,7 @@ const theirsOf = (
   ours: readonly OurExposure[],
 ): readonly TheirExposure[] => {
   const captured = capturedByThem(theirs);
-  const held = balances.map((balance) => preciseOf(balance.holding));
+  const held = balances.map((balance) => balance.holding);
   const currencies = new Map(
     [...held.map((h) => h.currency), ...captured.map((c) => c.currency), ...ours.map((o) => o.holding.currency)].map(
       (c) => [c.code, c],

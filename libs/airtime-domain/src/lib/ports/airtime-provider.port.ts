@@ -61,10 +61,18 @@ export interface ListProgress {
   readonly pages: number | undefined;
 }
 
+/**
+ * One currency balance of the provider account, each amount exact at the
+ * provider's precision (DVS may hold USD 3.105: not rounded, not refused).
+ * The three amounts share one currency.
+ */
 export interface ProviderBalance {
-  readonly available: Money;
-  readonly holding: Money;
-  readonly creditLimit: Money;
+  /** What we can still spend (before the credit limit). */
+  readonly available: PreciseMoney;
+  /** Authorised for transactions not yet final (released or captured later). */
+  readonly holding: PreciseMoney;
+  /** How far below zero `available` may go (0 when the provider gives none). */
+  readonly creditLimit: PreciseMoney;
 }
 
 /** A balance the provider listed but that could not be read: where, and what kind of problem (never its value). */

@@ -1,7 +1,7 @@
 import {
   currencyOf,
-  type Money,
-  moneyFromJsonNumber,
+  type PreciseMoney,
+  preciseMoneyFromJsonNumber,
   type ProviderBalance,
   type ProviderBalances,
   type UnreadableBalance,
@@ -26,8 +26,11 @@ const firstIssue = (error: ParseResult.ParseError): { readonly field: string; re
 
 /**
  * One listed balance: the reference's fields, in a known currency, each
- * amount exact in that currency's minor unit. Left: where and what kind of
- * problem, never the value.
+ * amount read exactly at DVS's precision (USD 3.105 stays 3.105, sub-cent
+ * digits included). Left (unreadable): where and what kind of problem, never
+ * the value: a field missing or not a number, a unit that is not a known
+ * currency, an amount a JSON number cannot carry exactly or with more than
+ * `MAX_PRECISE_SCALE` decimals.
  */
 const balanceOf = (balance: DvsBalance, index: number): Read<ProviderBalance> =>
   Either.gen(function* () {
@@ -43,8 +46,8 @@ const balanceOf = (balance: DvsBalance, index: number): Read<ProviderBalance> =>
       field: where(index, 'unit'),
       reason: 'not a known currency',
     }));
-    const read = (amount: number, field: string): Read<Money> =>
-      Either.match(moneyFromJsonNumber(amount, currency), {
+    const read = (amount: number, field: string): Read<PreciseMoney> =>
+      Either.match(preciseMoneyFromJsonNumber(amount, currency), {
         onLeft: (error) =>
           Either.left({ field: where(index, field), reason: `not an exact ${currency.code} amount: ${error.reason}` }),
         onRight: (value) => Either.right(value),

@@ -3,6 +3,8 @@ import {
   formatPrecise,
   money,
   parsePhoneNumber,
+  preciseMoney,
+  preciseOf,
   type Product,
   type SendRequest,
 } from '@airtime/domain';
@@ -309,35 +311,64 @@ describe('DT One provider (against a fake DVS)', () => {
     const EUR = testCurrency('EUR');
     expect(await run(makeDtOneProvider(config()).balances())).toEqual({
       balances: [
-        { available: money(152075n, USD), holding: money(1250n, USD), creditLimit: money(10000n, USD) },
-        { available: money(152075n, EUR), holding: money(1250n, EUR), creditLimit: money(0n, EUR) },
+        {
+          available: preciseOf(money(152075n, USD)),
+          holding: preciseOf(money(1250n, USD)),
+          creditLimit: preciseOf(money(10000n, USD)),
+        },
+        {
+          available: preciseOf(money(152075n, EUR)),
+          holding: preciseOf(money(1250n, EUR)),
+          creditLimit: preciseOf(money(0n, EUR)),
+        },
       ],
       unreadable: [],
     });
   });
 
-  it('reports an unreadable balance (available 1520.7512 USD, "id": "USD-1") by field and reason, and reads the others', async () => {
+  it('reads sub-cent amounts exactly at DVS precision (holding USD 3.105, available 1520.7512), never unreadable', async () => {
+    fake.on('GET', '/balances', () => ({
+      json: [sampleDvsBalance({ available: 1520.7512, holding: 3.105, credit_limit: 0.0001 })],
+    }));
+    const USD = testCurrency('USD');
+    const result = await run(makeDtOneProvider(config()).balances());
+    expect(result).toEqual({
+      balances: [
+        {
+          available: preciseMoney(15207512n, 4, USD),
+          holding: preciseMoney(3105n, 3, USD),
+          creditLimit: preciseMoney(1n, 4, USD),
+        },
+      ],
+      unreadable: [],
+    });
+    expect(result.balances.map((balance) => formatPrecise(balance.holding))).toEqual(['3.105']);
+  });
+
+  it('reports an unreadable balance (available with 13 decimals, "id": "USD-1") by field and reason, and reads the others', async () => {
     fake.on('GET', '/balances', () => ({
       json: [
-        sampleDvsBalance({ available: 1520.7512 }),
+        sampleDvsBalance({ available: 1.0000000000001 }),
         sampleDvsBalance({ id: 'USD-1' }),
         sampleDvsBalance({ id: 3, unit: 'EUR' }),
         sampleDvsBalance({ id: 4, unit_type: 'POINTS', unit: 'PTS' }),
+        sampleDvsBalance({ id: 5, holding: 1e300 }),
       ],
     }));
     const result = await run(makeDtOneProvider(config()).balances());
     expect(result.balances).toEqual([
       {
-        available: money(152075n, testCurrency('EUR')),
-        holding: money(1250n, testCurrency('EUR')),
-        creditLimit: money(10000n, testCurrency('EUR')),
+        available: preciseOf(money(152075n, testCurrency('EUR'))),
+        holding: preciseOf(money(1250n, testCurrency('EUR'))),
+        creditLimit: preciseOf(money(10000n, testCurrency('EUR'))),
       },
     ]);
     expect(result.unreadable).toEqual([
       { field: 'balances[0].available', reason: expect.stringContaining('not an exact USD amount') },
       { field: 'balances[1].id', reason: 'not of the type the reference gives' },
+      { field: 'balances[4].holding', reason: expect.stringContaining('not an exact USD amount') },
     ]);
-    expect(JSON.stringify(result.unreadable)).not.toMatch(/1520|USD-1/);
+    expect(JSON.stringify(result.unreadable)).not.toMatch(/1\.0000|USD-1|e\+?300/);
   });
 
   it.each([
@@ -348,9 +379,9 @@ describe('DT One provider (against a fake DVS)', () => {
     const result = await run(makeDtOneProvider(config()).balances());
     expect(result.balances).toEqual([
       {
-        available: money(152075n, testCurrency('EUR')),
-        holding: money(1250n, testCurrency('EUR')),
-        creditLimit: money(10000n, testCurrency('EUR')),
+        available: preciseOf(money(152075n, testCurrency('EUR'))),
+        holding: preciseOf(money(1250n, testCurrency('EUR'))),
+        creditLimit: preciseOf(money(10000n, testCurrency('EUR'))),
       },
     ]);
     expect(result.unreadable).toEqual([{ field: 'balances[0]', reason: 'not an object' }]);

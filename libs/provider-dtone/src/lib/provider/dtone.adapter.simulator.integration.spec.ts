@@ -482,7 +482,13 @@ describe('DT One provider against the DVS simulator', () => {
   it('reads balances exactly: available, holding, credit limit', async () => {
     sim.setBalance('USD', { available: '100.50', holding: '0.25', creditLimit: '25' });
     expect(await run(providerWith().balances())).toEqual({
-      balances: [{ available: money(10050n, USD), holding: money(25n, USD), creditLimit: money(2500n, USD) }],
+      balances: [
+        {
+          available: preciseOf(money(10050n, USD)),
+          holding: preciseOf(money(25n, USD)),
+          creditLimit: preciseOf(money(2500n, USD)),
+        },
+      ],
       unreadable: [],
     });
   });

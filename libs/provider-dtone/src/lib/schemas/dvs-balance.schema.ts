@@ -4,8 +4,8 @@ import { DvsId, optionalNullable } from './dvs-common.schema';
 /**
  * `GET /balances`, one item as listed: taken as it comes (even `null` or a
  * string) and read by the adapter one balance at a time (`DvsBalanceFields`),
- * so one balance that cannot be read (`null`, `"id": "USD-1"`, `available:
- * 1520.7512` USD) is reported on its own and never hides the others.
+ * so one balance that cannot be read (`null`, `"id": "USD-1"`, an amount
+ * with 13 decimals) is reported on its own and never hides the others.
  */
 export const DvsBalance = Schema.Unknown;
 export type DvsBalance = typeof DvsBalance.Type;

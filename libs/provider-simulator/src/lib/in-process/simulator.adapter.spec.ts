@@ -217,8 +217,9 @@ describe('in-process simulator provider', () => {
       unreadable,
     } = await run(provider.balances());
     expect(unreadable).toEqual([]);
-    expect(balance?.available.amountMinor).toBe(1_000_000n - 19n);
-    expect(balance?.holding.amountMinor).toBe(19n);
+    expect(balance && formatPrecise(balance.available)).toBe('9999.81');
+    expect(balance && formatPrecise(balance.holding)).toBe('0.19');
+    expect(balance && formatPrecise(balance.creditLimit)).toBe('0.00');
     expect(balance?.creditLimit.currency.code).toBe('USD');
   });
 

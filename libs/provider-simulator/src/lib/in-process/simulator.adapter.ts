@@ -269,9 +269,9 @@ export const makeSimulatorProvider = (
       guarded(() =>
         Effect.succeed({
           balances: engine.balances().map((balance): ProviderBalance => ({
-            available: money(balance.availableMinor, balance.currency),
-            holding: money(balance.holdingMinor, balance.currency),
-            creditLimit: money(balance.creditLimitMinor, balance.currency),
+            available: preciseOf(money(balance.availableMinor, balance.currency)),
+            holding: preciseOf(money(balance.holdingMinor, balance.currency)),
+            creditLimit: preciseOf(money(balance.creditLimitMinor, balance.currency)),
           })),
           // the engine keeps exact minor units: every balance reads
           unreadable: [],
