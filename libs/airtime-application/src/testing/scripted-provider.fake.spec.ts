@@ -1,7 +1,9 @@
 import {
   addPrecise,
+  currencyOf,
   type FixedProduct,
   parsePhoneNumber,
+  preciseMoney,
   type ProviderError,
   transactionStatus,
   type TransactionWindow,
@@ -94,5 +96,25 @@ describe('the scripted provider: its transaction list', () => {
     expect((await failure(provider.listTransactions(window)))._tag).toBe('ProviderUnavailable');
     expect(await run(provider.listTransactions(window))).toEqual([]);
     expect(await run(provider.listTransactions(window))).toHaveLength(1);
+  });
+});
+
+describe('the scripted provider: its balances', () => {
+  it('answers none until a test sets them, then exactly what was set (sub-cent amounts included)', async () => {
+    const provider = providerAt({ value: DAY });
+    expect(await run(provider.balances())).toEqual({ balances: [], unreadable: [] });
+    const USD = Either.getOrThrow(currencyOf('USD'));
+    const answer = {
+      balances: [
+        {
+          available: preciseMoney(99_996_895n, 4, USD),
+          holding: preciseMoney(3_105n, 3, USD),
+          creditLimit: preciseMoney(0n, 2, USD),
+        },
+      ],
+      unreadable: [{ field: 'balances[1].available', reason: 'not a number' }],
+    };
+    provider.setBalances(answer);
+    expect(await run(provider.balances())).toEqual(answer);
   });
 });

@@ -8,6 +8,7 @@
 // (for reconciliation) holds what arrived plus what a test puts there (a
 // transaction we never sent, a duplicate), each dated by the provider's
 // clock; a test can amend one silently or script the listing's failures.
+// Its balances are none unless a test sets them (exact, sub-cent allowed).
 import {
   AirtimeProvider,
   type AirtimeProviderService,
@@ -21,6 +22,7 @@ import {
   type Product,
   type ProviderCallback,
   ProviderAnswerMismatch,
+  type ProviderBalances,
   type ProviderError,
   ProviderOutcomeUnknown,
   ProviderRateLimited,
@@ -125,6 +127,12 @@ export interface ScriptedProvider extends AirtimeProviderService {
   readonly atProvider: () => readonly ProviderTransaction[];
   /** Drops the outcomes scripted and not used yet. */
   readonly resetScripts: () => void;
+  /**
+   * What `balances()` answers from now on (readable ones exact at the
+   * provider's precision, e.g. holding USD 3.105, and unreadable ones);
+   * `{ balances: [], unreadable: [] }` until set.
+   */
+  readonly setBalances: (answer: ProviderBalances) => void;
   /** Makes catalogue calls fail (ProviderUnavailable) the next `count` times. */
   readonly failCatalogue: (count: number) => void;
   readonly calls: () => readonly ProviderCall[];
@@ -144,6 +152,7 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
   const arrivals = new Map<string, ArrivedTransaction>();
   let catalogueFailures = 0;
   let transactions = 0;
+  let balances: ProviderBalances = { balances: [], unreadable: [] };
 
   const operators =
     options.operators ??
@@ -359,7 +368,7 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
           }),
         ),
       ),
-    balances: () => Effect.succeed({ balances: [], unreadable: [] }),
+    balances: () => Effect.sync(() => balances),
     parseCallback: () =>
       Effect.fail(
         new InvalidProviderCallback({ provider: id, reason: 'the scripted provider takes callbacks as values' }),
@@ -381,6 +390,9 @@ export const makeScriptedProvider = (options: ScriptedProviderOptions): Scripted
       sends.length = 0;
       statusQueries.length = 0;
       listings.length = 0;
+    },
+    setBalances: (answer) => {
+      balances = answer;
     },
     putAtProvider: (transaction) => {
       const stored: ProviderTransaction = { ...transaction, createdAt: transaction.createdAt ?? providerNow() };
