@@ -2,8 +2,8 @@
 // attempts and transactions; never a phone number nor a secret.
 import { preciseOf, comparePrecise, formatPrecise, type PreciseMoney } from '../money/precise-money';
 import type { ProviderTransaction } from '../ports/airtime-provider.port';
-import { isPendingClass, type TransactionStatus } from '../transaction/transaction-status';
-import { isExpectedAbsent, type OurAttempt } from './reconciliation';
+import { isFailureClass, isPendingClass, type TransactionStatus } from '../transaction/transaction-status';
+import { isExpectedAbsent, isRefusedBeforeCreation, type OurAttempt } from './reconciliation';
 
 /** "PHP 99.995": the code and every decimal the amount has. */
 export const formatAmount = (amount: PreciseMoney): string => `${amount.currency.code} ${formatPrecise(amount)}`;
@@ -11,13 +11,17 @@ export const formatAmount = (amount: PreciseMoney): string => `${amount.currency
 /** Same currency and exactly the same value (USD 2.1 equals USD 2.100). */
 export const samePrecise = (a: PreciseMoney, b: PreciseMoney): boolean => comparePrecise(a, b) === 0;
 
+/** How we recorded an attempt expected absent: "never sent (TIMEOUT_BEFORE_SEND)", "refused by the provider (...)". */
+const absenceOf = (ours: OurAttempt): string =>
+  `${isRefusedBeforeCreation(ours) ? 'refused by the provider' : 'never sent'} (${ours.failureReason ?? 'failed'})`;
+
 /** Our side in a few words: the attempt, its top-up and what we hold for it. */
 export const describeOurs = (ours: OurAttempt): string => {
   const view =
     ours.state === 'InFlight' || ours.state === 'Unknown'
       ? `outcome unknown (${ours.state})`
       : isExpectedAbsent(ours)
-        ? `never sent (${ours.failureReason ?? 'failed'})`
+        ? absenceOf(ours)
         : ours.status.status;
   return `ours: attempt ${ours.attemptNumber} of top-up ${ours.topUpId}, ${view}, receive ${formatAmount(preciseOf(ours.receive))}, charged ${formatAmount(ours.charged)}`;
 };
@@ -37,12 +41,16 @@ const sameClass = (a: TransactionStatus, b: TransactionStatus): boolean =>
 /**
  * How our status differs from theirs, or undefined when they agree: by class,
  * every pending class (CREATED, CONFIRMED, SUBMITTED) agreeing with the
- * others. An attempt expected absent, or with no answer recorded, agrees
- * with no transaction.
+ * others. An attempt expected absent (never sent, or refused before a
+ * transaction was created) agrees with a transaction of a failure class
+ * (DECLINED, REJECTED, CANCELLED: nothing was delivered either way) and with
+ * no other; an attempt with no answer recorded agrees with none.
  */
 export const statusDifference = (ours: OurAttempt, theirs: ProviderTransaction): string | undefined => {
   if (isExpectedAbsent(ours))
-    return `status: we recorded it as never sent (${ours.failureReason ?? 'failed'}), the provider has it ${theirs.status.status}`;
+    return isFailureClass(theirs.status.class)
+      ? undefined
+      : `status: we recorded it as ${absenceOf(ours)}, the provider has it ${theirs.status.status}`;
   if (ours.state === 'InFlight' || ours.state === 'Unknown')
     return `status: ours has no answer recorded (${ours.state}), the provider has it ${theirs.status.status}`;
   return sameClass(ours.status, theirs.status)

@@ -83,18 +83,36 @@ export const NEVER_SENT_REASONS: readonly AttemptFailureReason[] = [
 ];
 
 /**
- * Whether the provider should hold no transaction for this attempt: it failed
- * with a reason that means nothing reached the provider (NEVER_SENT_REASONS)
- * and the provider gave it no transaction id. A RETRY_LATER that is one of
- * the provider's own "not now" statuses (e.g. DECLINED-LIMITATIONS-ON-CREDIT-
- * PARTY-AMOUNT, `RETRY_LATER_DELAY_MINUTES`) is the provider's word: it holds it.
+ * Failures that, with no provider transaction id, mean the provider refused
+ * the request before it created a transaction (an HTTP 4xx refusal of the
+ * send: `ProviderRejected`). With an id, the provider holds a REJECTED one.
  */
-export const isExpectedAbsent = (attempt: OurAttempt): boolean =>
+export const REFUSED_BEFORE_CREATION_REASONS: readonly AttemptFailureReason[] = ['REJECTED_BY_PROVIDER'];
+
+/** The attempt was refused by the provider before it created a transaction (see REFUSED_BEFORE_CREATION_REASONS). */
+export const isRefusedBeforeCreation = (attempt: OurAttempt): boolean =>
   attempt.state === 'Failed' &&
   attempt.providerTransactionId === undefined &&
   attempt.failureReason !== undefined &&
-  NEVER_SENT_REASONS.includes(attempt.failureReason) &&
-  !(attempt.failureReason === 'RETRY_LATER' && retryLaterDelayMinutesOf(attempt.status) !== undefined);
+  REFUSED_BEFORE_CREATION_REASONS.includes(attempt.failureReason);
+
+/**
+ * Whether the provider should hold no transaction for this attempt: it failed
+ * with no provider transaction id, with a reason that means nothing reached
+ * the provider (NEVER_SENT_REASONS) or that the provider refused it before
+ * creating a transaction (REFUSED_BEFORE_CREATION_REASONS). A RETRY_LATER
+ * that is one of the provider's own "not now" statuses (e.g. DECLINED-
+ * LIMITATIONS-ON-CREDIT-PARTY-AMOUNT, `RETRY_LATER_DELAY_MINUTES`) is the
+ * provider's word: it holds it. If the provider does list such an attempt,
+ * only a failure status agrees (see `statusDifference`).
+ */
+export const isExpectedAbsent = (attempt: OurAttempt): boolean =>
+  isRefusedBeforeCreation(attempt) ||
+  (attempt.state === 'Failed' &&
+    attempt.providerTransactionId === undefined &&
+    attempt.failureReason !== undefined &&
+    NEVER_SENT_REASONS.includes(attempt.failureReason) &&
+    !(attempt.failureReason === 'RETRY_LATER' && retryLaterDelayMinutesOf(attempt.status) !== undefined));
 
 /** Not settled (InFlight, Pending, Unknown) and started less than `inFlightGraceMs` before `now`. */
 export const isInFlight = (attempt: OurAttempt, options: MatchOptions): boolean =>

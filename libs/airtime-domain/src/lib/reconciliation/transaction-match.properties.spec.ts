@@ -30,7 +30,7 @@ const grace = 15 * 60_000;
 const options: MatchOptions = { now, inFlightGraceMs: grace };
 const ago = (ms: number) => new Date(now.getTime() - ms);
 
-type Fate = 'completed' | 'reversed' | 'failedAtProvider' | 'neverSent' | 'pending' | 'inFlight' | 'resent';
+type Fate = 'completed' | 'reversed' | 'failedAtProvider' | 'neverSent' | 'refused' | 'pending' | 'inFlight' | 'resent';
 /** Fates the provider must hold one transaction for, settled or long pending: where a discrepancy is injected. */
 const PRESENT_FATES: readonly Fate[] = ['completed', 'reversed', 'failedAtProvider', 'pending'];
 const FAILURES_AT_PROVIDER: readonly AttemptFailureReason[] = [
@@ -102,6 +102,15 @@ const arbitraryAttempts = (id: string, fates: readonly Fate[]): fc.Arbitrary<Our
               return [{ ...base, state: 'Failed', status: draw.failure, failureReason: draw.reason } as OurAttempt];
             case 'neverSent':
               return [neverSent];
+            case 'refused':
+              // a 4xx refusal of the send: the provider created no transaction
+              return [
+                {
+                  ...neverSent,
+                  status: { class: 'REJECTED', status: 'REJECTED' },
+                  failureReason: 'REJECTED_BY_PROVIDER',
+                } as OurAttempt,
+              ];
             case 'pending':
               return [{ ...base, state: 'Pending', status: draw.pending } as OurAttempt];
             case 'inFlight':
@@ -124,10 +133,20 @@ const liveOf = (attempts: readonly OurAttempt[]): OurAttempt => attempts[attempt
 const isInFlightAttempt = (a: OurAttempt) =>
   a.state !== 'Succeeded' && a.state !== 'Failed' && now.getTime() - a.startedAt.getTime() < grace;
 
-/** What an honest provider lists for our live attempt: the same class, the same amounts at any precision, or none given. */
+/** A failed transaction the provider may keep of a send it refused or never took in: any failure class, no amounts. */
+const arbitraryFailedTheirs = (ours: OurAttempt): fc.Arbitrary<ProviderTransaction[]> =>
+  arbitraryStatusOfClasses(['DECLINED', 'REJECTED', 'CANCELLED']).map((status) => [
+    { providerTransactionId: `tx-${ours.providerExternalId}`, providerExternalId: ours.providerExternalId, status },
+  ]);
+
+/**
+ * What an honest provider lists for our live attempt: the same class, the
+ * same amounts at any precision, or none given; for one never sent or
+ * refused, nothing or a failed transaction.
+ */
 const arbitraryCleanTheirs = (ours: OurAttempt): fc.Arbitrary<ProviderTransaction[]> => {
   const expectedAbsent = ours.state === 'Failed' && ours.providerTransactionId === undefined;
-  if (expectedAbsent) return fc.constant([]);
+  if (expectedAbsent) return fc.oneof(fc.constant<ProviderTransaction[]>([]), arbitraryFailedTheirs(ours));
   const sameClass = (PENDING_CLASSES as readonly string[]).includes(ours.status.class)
     ? arbitraryStatusOfClasses(PENDING_CLASSES)
     : arbitraryStatusOfClasses([ours.status.class]);
@@ -166,7 +185,7 @@ interface World {
 const arbitraryEntry = (id: string, fates: readonly Fate[]) =>
   arbitraryAttempts(id, fates).chain((ours) => arbitraryCleanTheirs(liveOf(ours)).map((theirs) => ({ ours, theirs })));
 
-const ALL_FATES: readonly Fate[] = [...PRESENT_FATES, 'neverSent', 'inFlight', 'resent'];
+const ALL_FATES: readonly Fate[] = [...PRESENT_FATES, 'neverSent', 'refused', 'inFlight', 'resent'];
 
 /** A clean world: theirs derived from ours; plus two ids of no entry, for a target and a stranger. */
 const arbitraryCleanWorld = (): fc.Arbitrary<World & { readonly target: string; readonly stranger: string }> =>

@@ -94,10 +94,42 @@ describe('matchTransactions', () => {
   it.each(NEVER_SENT_REASONS)('expects an attempt never sent (%s) to be absent', (reason) => {
     const attempt = neverSent(reason);
     expect(matchTransactions([attempt], [], options)).toEqual({ matched: 1, inFlight: [], mismatches: [] });
-    const present = matchTransactions([attempt], [theirs({ status: status('DECLINED') })], options);
-    expect(present.mismatches.map((m) => m.kind)).toEqual(['STATUS_DIFFERS']);
-    expect(present.mismatches[0]?.detail).toContain(`we recorded it as never sent (${reason})`);
+    for (const their of ['COMPLETED', 'SUBMITTED', 'REVERSED'] as const) {
+      const present = matchTransactions([attempt], [theirs({ status: status(their) })], options);
+      expect(present.mismatches.map((m) => m.kind)).toEqual(['STATUS_DIFFERS']);
+      expect(present.mismatches[0]?.detail).toContain(`we recorded it as never sent (${reason})`);
+    }
   });
+
+  it('expects absent a send the provider refused before creating a transaction (REJECTED_BY_PROVIDER, no id)', () => {
+    const refused = failed({
+      status: status('REJECTED'),
+      failureReason: 'REJECTED_BY_PROVIDER',
+      providerTransactionId: undefined,
+    });
+    expect(matchTransactions([refused], [], options)).toEqual({ matched: 1, inFlight: [], mismatches: [] });
+    const completed = matchTransactions([refused], [theirs()], options).mismatches;
+    expect(completed.map((m) => m.kind)).toEqual(['STATUS_DIFFERS']);
+    expect(completed[0]?.detail).toContain('we recorded it as refused by the provider (REJECTED_BY_PROVIDER)');
+    const withId = failed({ status: status('REJECTED'), failureReason: 'REJECTED_BY_PROVIDER' });
+    expect(matchTransactions([withId], [], options).mismatches.map((m) => m.kind)).toEqual(['MISSING_AT_PROVIDER']);
+  });
+
+  it.each([...NEVER_SENT_REASONS, 'REJECTED_BY_PROVIDER'] as const)(
+    'matches an attempt expected absent (%s) that the provider holds with a failure status',
+    (reason) => {
+      const attempt = neverSent(reason);
+      for (const their of ['DECLINED', 'REJECTED-INVALID-CREDIT-PARTY', 'CANCELLED'] as const) {
+        expect(matchTransactions([attempt], [theirs({ status: status(their), receive: undefined })], options)).toEqual({
+          matched: 1,
+          inFlight: [],
+          mismatches: [],
+        });
+      }
+      const pending = matchTransactions([attempt], [theirs({ status: status('CONFIRMED') })], options);
+      expect(pending.mismatches.map((m) => m.kind)).toEqual(['STATUS_DIFFERS']);
+    },
+  );
 
   it('expects present a RETRY_LATER that is the provider\'s own "not now" status', () => {
     const limited = failed({

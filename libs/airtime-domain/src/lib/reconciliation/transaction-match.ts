@@ -115,8 +115,10 @@ const verdictOf = (
  *   in flight, never a mismatch;
  * - none of theirs → a match when ours is expected absent (`isExpectedAbsent`),
  *   else MISSING_AT_PROVIDER;
- * - otherwise statuses by class (pending = pending) and the amounts the
- *   provider gave (receive, charged: exact, currency included):
+ * - otherwise statuses by class (pending = pending; an attempt expected
+ *   absent agrees with any failure class, never with a pending, COMPLETED
+ *   or REVERSED one) and the amounts the provider gave (receive, charged:
+ *   exact, currency included):
  *   STATUS_DIFFERS when the statuses differ (its detail names the amounts
  *   that differ too), else AMOUNT_DIFFERS, else a match.
  * Several attempts of ours with one external id (a resend after "not found")
