@@ -2,9 +2,11 @@
 // the settlements it (or an operator, by hand) recorded before moving a top-up to a provider's
 // status. A settlement is written ahead of the change (APPLYING) and completed after it
 // (APPLIED, UNCHANGED or REFUSED); it is recorded once per (window key, or the operator, top-up,
-// target status), and a trigger keeps it append-only but for that completion, done once. A run's
-// start is never rewritten, nor a finished run. The attempts' (provider_id, started_at) index
-// serves the reconciler's reading of a day at a provider. Down drops all of it.
+// attempt, target status), and a trigger keeps it append-only but for that completion, done once.
+// A run's start is never rewritten, nor a finished run. Two indexes on the attempts serve the
+// reconciler: (provider_id, started_at) for a day at a provider, and a partial one of the attempts
+// a provider holds (Pending, Unknown, InFlight) so that its holding is summed without reading
+// history. Down drops all of it.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The longest reason of a settlement, in characters. */
@@ -29,7 +31,7 @@ export class Reconciliation1764500000000 implements MigrationInterface {
         window_to    timestamptz NOT NULL,
         started_at   timestamptz NOT NULL,
         finished_at  timestamptz,
-        outcome      text        CONSTRAINT reconciliation_runs_outcome_valid CHECK (outcome IN ('MATCHED', 'MISMATCHES', 'FAILED')),
+        outcome      text        CONSTRAINT reconciliation_runs_outcome_valid CHECK (outcome IN ('MATCHED', 'MISMATCHES', 'UNVERIFIED', 'FAILED')),
         report       jsonb       CONSTRAINT reconciliation_runs_report_is_object CHECK (jsonb_typeof(report) = 'object'),
         summary      text,
         CONSTRAINT reconciliation_runs_window_ordered CHECK (window_from < window_to),
@@ -63,6 +65,8 @@ export class Reconciliation1764500000000 implements MigrationInterface {
         top_up_id             text        NOT NULL REFERENCES top_ups (id),
         provider_id           text        NOT NULL CONSTRAINT reconciliation_settlements_provider_id_valid CHECK (provider_id ~ '^[!-~]{1,100}$'),
         provider_external_id  text        CONSTRAINT reconciliation_settlements_provider_external_id_valid CHECK (identifier_is_valid(provider_external_id, 40, false)),
+        -- the attempt settled; null only for a top-up with no attempt
+        attempt_number        smallint,
         from_status_class     text        NOT NULL CONSTRAINT reconciliation_settlements_from_class_valid CHECK (from_status_class IN ${CLASSES}),
         from_status           text        NOT NULL,
         to_status_class       text        NOT NULL CONSTRAINT reconciliation_settlements_to_class_valid CHECK (to_status_class IN ${CLASSES}),
@@ -83,13 +87,18 @@ export class Reconciliation1764500000000 implements MigrationInterface {
         CONSTRAINT reconciliation_settlements_completed CHECK ((state = 'APPLYING') = (completed_at IS NULL)),
         -- a refused settlement says why; one still applying has no refusal yet
         CONSTRAINT reconciliation_settlements_refusal_recorded CHECK (
-          (state <> 'REFUSED' OR refusal IS NOT NULL) AND (state <> 'APPLYING' OR refusal IS NULL))
+          (state <> 'REFUSED' OR refusal IS NOT NULL) AND (state <> 'APPLYING' OR refusal IS NULL)),
+        CONSTRAINT reconciliation_settlements_attempt_exists FOREIGN KEY (top_up_id, attempt_number) REFERENCES top_up_attempts (top_up_id, number)
       )`);
     await runner.query(`
       CREATE UNIQUE INDEX reconciliation_settlements_once ON reconciliation_settlements
-        ((coalesce(window_key, 'operator:' || operator)), top_up_id, to_status)`);
+        ((coalesce(window_key, 'operator:' || operator)), top_up_id, (coalesce(attempt_number, 0)), to_status)`);
     await runner.query(
       `CREATE INDEX reconciliation_settlements_by_window ON reconciliation_settlements (window_key, recorded_at, id) WHERE window_key IS NOT NULL`,
+    );
+    // every run first finishes the settlements a crash left APPLYING, whatever their window
+    await runner.query(
+      `CREATE INDEX reconciliation_settlements_unfinished ON reconciliation_settlements (recorded_at, id) WHERE state = 'APPLYING'`,
     );
     await runner.query(
       `CREATE INDEX reconciliation_settlements_by_top_up ON reconciliation_settlements (top_up_id, recorded_at, id)`,
@@ -114,9 +123,14 @@ export class Reconciliation1764500000000 implements MigrationInterface {
 
     // a day of attempts at one provider, read by the reconciler
     await runner.query(`CREATE INDEX top_up_attempts_by_provider_started ON top_up_attempts (provider_id, started_at)`);
+    // what a provider holds for us: its attempts still held, however long the history
+    await runner.query(
+      `CREATE INDEX top_up_attempts_held_by_provider ON top_up_attempts (provider_id, top_up_id) WHERE state IN ('Pending', 'Unknown', 'InFlight')`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX top_up_attempts_held_by_provider`);
     await runner.query(`DROP INDEX top_up_attempts_by_provider_started`);
     for (const table of ['reconciliation_settlements', 'reconciliation_runs']) {
       await runner.query(`DROP TABLE ${table}`);

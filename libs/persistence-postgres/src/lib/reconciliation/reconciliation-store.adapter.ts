@@ -17,6 +17,7 @@ import { sql } from '../unit-of-work/sql';
 import { ourAttemptsOf } from './our-attempt.mapper';
 import * as queries from './reconciliation.queries';
 import { runOf } from './reconciliation-run.mapper';
+import { makeWithWindowLock } from './reconciliation-window-lock.adapter';
 import { settlementOf, settlementProblem, settlementValuesOf, storableRefusal } from './settlement.mapper';
 
 type Row = Record<string, unknown>;
@@ -48,6 +49,8 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
     Effect.flatMap(run(statement), (rows) => Either.all(rows.map(settlementOf)));
 
   return {
+    withWindowLock: makeWithWindowLock(dataSource),
+
     attemptsStartedIn: (window) =>
       Effect.gen(function* () {
         const { from, to } = yield* windowOf(window);
@@ -94,6 +97,7 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
             record.windowKey ?? null,
             record.operator ?? null,
             record.topUpId,
+            record.attemptNumber ?? null,
             record.toStatus.status,
           ),
         );
@@ -117,7 +121,7 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         return yield* refuse(`settlement ${id} is completed already (${existing.state}) and is never rewritten`);
       }),
 
-    unfinishedSettlements: (windowKey) => settlements(queries.unfinishedSettlements(windowKey)),
+    unfinishedSettlements: (windowKey) => settlements(queries.unfinishedSettlements(windowKey ?? null)),
 
     settlementsOf: (window) =>
       Effect.gen(function* () {

@@ -20,6 +20,7 @@ import { Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeReconciliationStore } from './reconciliation-store.adapter';
 import { copyTopUps, makeSeeder, type Seeded } from './reconciliation-world.fixture';
+import * as queries from './reconciliation.queries';
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
 
@@ -234,6 +235,22 @@ describe('reconciliation store on PostgreSQL: our attempts', () => {
         { currency: 'EUR', holding: preciseMoney(2345n, 3, eur), captured: preciseZero(eur) },
         // three times USD 1.8695
         { currency: 'USD', holding: preciseMoney(56085n, 4, usd), captured: preciseZero(usd) },
+      ]);
+    });
+
+    it('holdingAtProvider reads only the held attempts (the partial index), not the history', async () => {
+      await freshSeeder().answer(await started('history', 'dtone', at(0)), attemptSucceeded('tx-h'), at(1));
+      await copyTopUps(fresh.dataSource, 'history', { prefix: 'old', count: 5000, firstStart: at(-HOUR), stepMs: 1 });
+      await freshSeeder().answer(await started('held', 'dtone', at(2)), attemptAccepted('tx-held'), at(3));
+      await fresh.dataSource.query('ANALYZE top_up_attempts');
+      const statement = queries.holdingAtProvider('dtone');
+      const plan = JSON.stringify(
+        await fresh.dataSource.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, [...statement.parameters]),
+      );
+      expect(plan).toContain('"Index Name":"top_up_attempts_held_by_provider"');
+      expect(plan).not.toContain('"Node Type":"Seq Scan"');
+      expect(await run(freshStore().holdingAtProvider('dtone'))).toEqual([
+        { currency: 'USD', holding: preciseMoney(18695n, 4, usd), captured: preciseZero(usd) },
       ]);
     });
   });

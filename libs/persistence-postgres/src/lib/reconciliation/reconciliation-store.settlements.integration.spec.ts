@@ -6,7 +6,14 @@ import {
   type SettlementRecord,
   windowKeyOf,
 } from '@airtime/application';
-import { attemptSucceeded, attemptUnknown, type NewTopUp, parseExternalId, transactionStatus } from '@airtime/domain';
+import {
+  attemptFailed,
+  attemptSucceeded,
+  attemptUnknown,
+  type NewTopUp,
+  parseExternalId,
+  transactionStatus,
+} from '@airtime/domain';
 import { sampleNewTopUp } from '@airtime/domain/testing';
 import { Effect, Either, Option } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
@@ -35,6 +42,7 @@ const settlement = (id: string, topUpId: string, overrides: Partial<SettlementRe
   topUpId,
   providerId: 'dtone',
   providerExternalId: undefined,
+  attemptNumber: 1,
   fromStatus: transactionStatus('SUBMITTED'),
   toStatus: transactionStatus('COMPLETED'),
   reason: 'provider reports COMPLETED at reconciliation',
@@ -74,6 +82,10 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
         startedAt,
       );
     }
+    // sent twice: the first attempt never reached the provider
+    const first = await seeder.start(await seeder.create('two-attempts', at(1)), at(1), 'dtone');
+    const failed = await seeder.answer(first, attemptFailed({ reason: 'PROVIDER_UNAVAILABLE' }), at(2));
+    await seeder.start(failed, at(3_600_000), 'dtone');
   });
   afterAll(async () => db.drop());
 
@@ -93,6 +105,31 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
     expect(await run(store().recordSettlement(byOperator('s-4', 'in-window', { operator: 'other' })))).toMatchObject({
       id: 's-4',
     });
+  });
+
+  it('records a settlement once per attempt: another attempt of the top-up is another settlement; no attempt is a key of its own', async () => {
+    const firstAttempt = settlement('a-1', 'two-attempts', { attemptNumber: 1 });
+    const secondAttempt = settlement('a-2', 'two-attempts', { attemptNumber: 2 });
+    expect(await run(store().recordSettlement(firstAttempt))).toEqual(firstAttempt);
+    expect(await run(store().recordSettlement(secondAttempt))).toEqual(secondAttempt);
+    expect(await run(store().recordSettlement(settlement('a-2-again', 'two-attempts', { attemptNumber: 2 })))).toEqual(
+      secondAttempt,
+    );
+    const noAttempt = byOperator('a-none', 'two-attempts', { attemptNumber: undefined });
+    expect(await run(store().recordSettlement(noAttempt))).toEqual(noAttempt);
+    expect(
+      await run(store().recordSettlement(byOperator('a-none-again', 'two-attempts', { attemptNumber: undefined }))),
+    ).toEqual(noAttempt);
+    // the attempt must be one the top-up made
+    expect(
+      (await failureOf(store().recordSettlement(settlement('a-3', 'two-attempts', { attemptNumber: 3 }))))?.reason,
+    ).toMatch(/23503 on reconciliation_settlements_attempt_exists/);
+    expect(
+      (await failureOf(store().recordSettlement(settlement('a-0', 'two-attempts', { attemptNumber: 0 }))))?.reason,
+    ).toMatch(/attempt number 0/);
+    await run(store().completeSettlement('a-1', 'UNCHANGED', undefined, at(31 * 3_600_000)));
+    await run(store().completeSettlement('a-2', 'APPLIED', undefined, at(31 * 3_600_000)));
+    await run(store().completeSettlement('a-none', 'APPLIED', undefined, at(31 * 3_600_000)));
   });
 
   it('refuses a settlement id already used for another key, and records that are not whole', async () => {
@@ -142,11 +179,34 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
     const unfinished = await run(store().unfinishedSettlements(key));
     expect(unfinished.map((s) => s.id)).toEqual(['s-1', 's-2', 's-r']);
     expect(await run(store().unfinishedSettlements('dtone/other'))).toEqual([]);
+    // without a key: every settlement still APPLYING, of any window (a night never run again), operators' too
+    const otherNight = settlement('w-other', 'before', { windowKey: 'dtone/other', recordedAt: at(-3_600_000) });
+    await run(store().recordSettlement(otherNight));
+    expect((await run(store().unfinishedSettlements())).map((s) => s.id)).toEqual([
+      'w-other',
+      's-1',
+      's-2',
+      's-3',
+      's-4',
+      's-r',
+    ]);
+    await run(store().completeSettlement('w-other', 'APPLIED', undefined, at(30 * 3_600_000)));
     // an operator's settlement of a top-up sent in the window belongs to it; one sent at its end does not
     await run(store().recordSettlement(byOperator('o-at-end', 'at-end', { recordedAt: at(1) })));
     await run(store().recordSettlement(byOperator('o-before', 'before', { recordedAt: at(2) })));
     const inWindow = await run(store().settlementsOf(window));
-    expect(inWindow.map((s) => s.id)).toEqual(['c-1', 'c-2', 's-1', 's-2', 's-3', 's-4', 's-r']);
+    expect(inWindow.map((s) => s.id)).toEqual([
+      'a-1',
+      'a-2',
+      'a-none',
+      'c-1',
+      'c-2',
+      's-1',
+      's-2',
+      's-3',
+      's-4',
+      's-r',
+    ]);
     expect(inWindow.map((s) => s.recordedAt.getTime())).toEqual(
       [...inWindow.map((s) => s.recordedAt.getTime())].sort(),
     );
@@ -224,6 +284,15 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
     await expect(
       db.dataSource.query(`UPDATE reconciliation_runs SET summary = 'x' WHERE id = 'run-1'`),
     ).rejects.toThrow(/never rewritten/);
+    // a run that could not compare the provider's list (UNVERIFIED) is an outcome too; nothing else is
+    await run(store().startRun({ id: 'run-3', window, startedAt: at(29 * 3_600_000) }));
+    const finish = (outcome: string) =>
+      db.dataSource.query(
+        `UPDATE reconciliation_runs SET finished_at = now(), outcome = $1, report = '{"version":1}', summary = 's' WHERE id = 'run-3'`,
+        [outcome],
+      );
+    await expect(finish('VERIFIED')).rejects.toThrow(/reconciliation_runs_outcome_valid/);
+    await finish('UNVERIFIED');
   });
 
   it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {

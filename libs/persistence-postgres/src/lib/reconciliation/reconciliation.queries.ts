@@ -65,7 +65,9 @@ export const nonFinalSince = (providerId: string, olderThan: string): Statement 
 /**
  * The exact cost (quote.costExact) of the attempts the provider holds
  * (Pending, Unknown, InFlight at `providerId`), summed per currency as
- * numeric: `{ amount, currency }` rows, by currency.
+ * numeric: `{ amount, currency }` rows, by currency. The partial index
+ * top_up_attempts_held_by_provider serves it (its predicate is this one,
+ * word for word), so history is never read.
  */
 export const holdingAtProvider = (providerId: string): Statement => ({
   text: `
@@ -82,6 +84,7 @@ const SETTLEMENT_COLUMNS = [
   'top_up_id',
   'provider_id',
   'provider_external_id',
+  'attempt_number',
   'from_status_class',
   'from_status',
   'to_status_class',
@@ -108,18 +111,23 @@ export const insertSettlement = (values: Readonly<Record<SettlementColumn, unkno
   parameters: SETTLEMENT_COLUMNS.map((column) => values[column]),
 });
 
-/** The settlement recorded under this key: (window key, or the operator when there is none, top-up, target status). */
+/**
+ * The settlement recorded under this key (see reconciliation_settlements_once):
+ * (window key, or the operator when there is none, top-up, attempt number, 0
+ * for none, target status).
+ */
 export const settlementByKey = (
   windowKey: string | null,
   operator: string | null,
   topUpId: string,
+  attemptNumber: number | null,
   toStatus: string,
 ): Statement => ({
   text: `
     SELECT * FROM reconciliation_settlements
     WHERE coalesce(window_key, 'operator:' || operator) = coalesce($1::text, 'operator:' || $2::text)
-      AND top_up_id = $3 AND to_status = $4`,
-  parameters: [windowKey, operator, topUpId, toStatus],
+      AND top_up_id = $3 AND coalesce(attempt_number, 0) = coalesce($4::smallint, 0) AND to_status = $5`,
+  parameters: [windowKey, operator, topUpId, attemptNumber, toStatus],
 });
 
 export const settlementById = (id: string): Statement => ({
@@ -136,11 +144,32 @@ export const completeSettlement = (id: string, state: string, refusal: string | 
   parameters: [id, state, refusal, at],
 });
 
-export const unfinishedSettlements = (windowKey: string): Statement => ({
+/**
+ * Settlements still APPLYING: of this window key, or every one when the key
+ * is null (reconciliation_settlements_unfinished serves both: it holds the
+ * unfinished ones only, a handful at most).
+ */
+export const unfinishedSettlements = (windowKey: string | null): Statement => ({
   text: `
-    SELECT * FROM reconciliation_settlements WHERE window_key = $1 AND state = 'APPLYING'
+    SELECT * FROM reconciliation_settlements
+    WHERE state = 'APPLYING' AND ($1::text IS NULL OR window_key = $1::text)
     ORDER BY recorded_at, id COLLATE "C"`,
   parameters: [windowKey],
+});
+
+/** Two int4 keys of the window's session advisory lock: the reconciler's class, and a hash of the window key. */
+export const WINDOW_LOCK_CLASS = 1_764_500_011;
+
+/** Takes the window's lock on this session if no session holds it: `{ locked: boolean }`, never waits. */
+export const tryWindowLock = (windowKey: string): Statement => ({
+  text: `SELECT pg_try_advisory_lock($1::int4, hashtext($2::text)) AS locked`,
+  parameters: [WINDOW_LOCK_CLASS, windowKey],
+});
+
+/** Releases the window's lock held by this session: `{ unlocked: boolean }` (false when this session did not hold it). */
+export const windowUnlock = (windowKey: string): Statement => ({
+  text: `SELECT pg_advisory_unlock($1::int4, hashtext($2::text)) AS unlocked`,
+  parameters: [WINDOW_LOCK_CLASS, windowKey],
 });
 
 /** The reconciler's settlements of the window and operators' of top-ups with an attempt at its provider started in it. */

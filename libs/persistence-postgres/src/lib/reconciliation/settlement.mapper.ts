@@ -12,6 +12,7 @@ const SettlementRow = Schema.Struct({
   top_up_id: Schema.String,
   provider_id: Schema.String,
   provider_external_id: Schema.NullOr(Schema.String),
+  attempt_number: Schema.NullOr(Schema.Int),
   from_status_class: Schema.String,
   from_status: Schema.String,
   to_status_class: Schema.String,
@@ -50,6 +51,7 @@ export const settlementValuesOf = (
       top_up_id: record.topUpId,
       provider_id: record.providerId,
       provider_external_id: record.providerExternalId ?? null,
+      attempt_number: record.attemptNumber ?? null,
       from_status_class: record.fromStatus.class,
       from_status: record.fromStatus.status,
       to_status_class: record.toStatus.class,
@@ -81,6 +83,7 @@ export const settlementOf = (row: Record<string, unknown>): Either.Either<Settle
       topUpId: decoded.top_up_id,
       providerId: decoded.provider_id,
       providerExternalId: decoded.provider_external_id ?? undefined,
+      attemptNumber: decoded.attempt_number ?? undefined,
       fromStatus: yield* status(decoded.from_status_class, decoded.from_status, 'from'),
       toStatus: yield* status(decoded.to_status_class, decoded.to_status, 'to'),
       reason: decoded.reason,
@@ -103,5 +106,7 @@ export const settlementProblem = (record: SettlementRecord): PersistenceFailure 
     return refuse("the reconciler's settlement has a window key and no operator");
   if (record.actor === 'operator' && (record.operator === undefined || record.windowKey !== undefined))
     return refuse("an operator's settlement names the operator and has no window key");
+  if (record.attemptNumber !== undefined && !(Number.isInteger(record.attemptNumber) && record.attemptNumber >= 1))
+    return refuse(`attempt number ${String(record.attemptNumber)} is not an attempt's number (1, 2, ...)`);
   return undefined;
 };
