@@ -237,12 +237,15 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
               (extra.tolerant
                 ? decodePage(schema, `GET ${path}`)
                 : decodeAs(Schema.Array(schema), 'read', `GET ${path}`))(response.body).pipe(
-                Effect.map((items) => ({ items, headers: response.headers })),
+                Effect.map((items) => ({
+                  items,
+                  headers: response.headers,
+                  received: Array.isArray(response.body) ? response.body.length : items.length,
+                })),
               ),
             ),
           ),
-      MAX_PAGES,
-      extra.onPage,
+      { perPage, maxPages: MAX_PAGES, onPage: extra.onPage },
     );
 
   /** A create (`externalId` given) or a call by transaction id (filed under the answer's external id). */
@@ -317,24 +320,26 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
     product: (productId, language, readOptions = {}) =>
       get(DvsProduct, `/products/${id(productId)}`, { language, reference: readOptions.reference }),
     lookupMobileNumber: (mobileNumber) =>
-      followPages((page) =>
-        http
-          .request({
-            method: 'POST',
-            path: '/lookup/mobile-number',
-            kind: 'read',
-            body: { mobile_number: mobileNumber, page, per_page: perPage },
-            destination: phoneOf(mobileNumber),
-          })
-          .pipe(
-            Effect.flatMap((response) =>
-              decodeAs(
-                Schema.Array(DvsLookupOperator),
-                'read',
-                'POST /lookup/mobile-number',
-              )(response.body).pipe(Effect.map((items) => ({ items, headers: response.headers }))),
+      followPages(
+        (page) =>
+          http
+            .request({
+              method: 'POST',
+              path: '/lookup/mobile-number',
+              kind: 'read',
+              body: { mobile_number: mobileNumber, page, per_page: perPage },
+              destination: phoneOf(mobileNumber),
+            })
+            .pipe(
+              Effect.flatMap((response) =>
+                decodeAs(
+                  Schema.Array(DvsLookupOperator),
+                  'read',
+                  'POST /lookup/mobile-number',
+                )(response.body).pipe(Effect.map((items) => ({ items, headers: response.headers }))),
+              ),
             ),
-          ),
+        { perPage },
       ),
     createTransaction: (mode, input, writeOptions) =>
       send(

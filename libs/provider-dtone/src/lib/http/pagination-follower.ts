@@ -1,3 +1,6 @@
+// Following DVS's paged lists (X-* headers): every page read, in order, to
+// an empty or short page or the last page the headers name; an answer that
+// never ends fails loudly (ProviderResponseInvalid).
 import { ProviderResponseInvalid } from '@airtime/domain';
 import { Effect } from 'effect';
 import { DTONE_PROVIDER_ID } from '../config/dvs.config';
@@ -20,12 +23,22 @@ export interface PageInfo {
 export interface FetchedPage<A> {
   readonly items: readonly A[];
   readonly headers: HeaderSource;
+  /**
+   * How many items the answer held before decoding (a tolerant decode may
+   * leave some out); `items.length` unless given. A page is short (the last
+   * one) by this count, never by what decoding kept.
+   */
+  readonly received?: number | undefined;
 }
 
 /** DVS's maximum `per_page`: the fewest calls for a whole list. */
 export const DVS_MAX_PER_PAGE = 100;
 
-/** Guard against an answer that never stops pointing at a next page. */
+/**
+ * Guard against an answer that never ends (always a next page, or always
+ * full pages): 10,000 pages of 100 is a million items; reaching it fails the
+ * list with `ProviderResponseInvalid`, never a silent stop.
+ */
 export const MAX_PAGES = 10_000;
 
 const positiveInteger = (headers: HeaderSource, name: string): number | undefined => {
@@ -46,13 +59,22 @@ export const pageInfoOf = (headers: HeaderSource): PageInfo => {
 };
 
 /**
- * The page after `current`: `X-Next-Page` when given, else the next one while
- * `X-Page` < `X-Total-Pages`; `undefined` at the end (or without headers).
+ * The page after `current`, which held `received` items of the `perPage`
+ * asked for: `X-Next-Page` when given; else, when `X-Total-Pages` is given,
+ * the next one while `X-Page` (or `current`) is below it; else (no
+ * pagination headers) the next one while pages come full (`received` at
+ * least `X-Per-Page`, or `perPage` without it), so a list is never cut after
+ * a full page. `undefined` at the end: an empty page, the last page the
+ * headers name, or a short page without headers.
  */
-export const nextPageOf = (info: PageInfo, current: number): number | undefined => {
+export const nextPageOf = (info: PageInfo, current: number, received: number, perPage: number): number | undefined => {
+  if (received === 0) return undefined;
   if (info.nextPage !== undefined) return info.nextPage;
-  const page = info.page ?? current;
-  return info.totalPages !== undefined && page < info.totalPages ? page + 1 : undefined;
+  if (info.totalPages !== undefined) {
+    const page = info.page ?? current;
+    return page < info.totalPages ? page + 1 : undefined;
+  }
+  return received >= (info.perPage ?? perPage) ? current + 1 : undefined;
 };
 
 /** A page just read: its number, how many items it held, and its pagination headers. */
@@ -62,29 +84,39 @@ export interface PageRead {
   readonly info: PageInfo;
 }
 
+export interface FollowOptions {
+  /** The `per_page` the requests ask for (1..`DVS_MAX_PER_PAGE`): a page this full may have a next one. */
+  readonly perPage: number;
+  /** At most this many pages are read (default `MAX_PAGES`); more is an invalid answer. */
+  readonly maxPages?: number | undefined;
+  /** Told about each page once it is read. */
+  readonly onPage?: ((read: PageRead) => void) | undefined;
+}
+
 /**
- * Fetches page 1, then follows the pagination headers to the end and
- * concatenates the items. Stops on an empty page; a next page that does not
- * move forward, or more than MAX_PAGES pages, is an invalid answer.
- * `onPage` is told about each page once it is read.
+ * Fetches page 1, then every next page (`nextPageOf`: the pagination
+ * headers, else on while pages come full) and concatenates the items, in
+ * order. Fails with `ProviderResponseInvalid` when a next page does not move
+ * forward or the list does not end within `maxPages` pages (never a silent
+ * stop); a page's own error fails the whole list with it.
  */
 export const followPages = <A, E, R>(
   fetchPage: (page: number) => Effect.Effect<FetchedPage<A>, E, R>,
-  maxPages = MAX_PAGES,
-  onPage?: (read: PageRead) => void,
+  options: FollowOptions,
 ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> => {
+  const maxPages = options.maxPages ?? MAX_PAGES;
   const invalid = (reason: string) => Effect.fail(new ProviderResponseInvalid({ provider: DTONE_PROVIDER_ID, reason }));
   const loop = (
     page: number,
     pagesSeen: number,
     collected: readonly A[],
   ): Effect.Effect<readonly A[], E | ProviderResponseInvalid, R> =>
-    Effect.flatMap(fetchPage(page), ({ items, headers }) => {
+    Effect.flatMap(fetchPage(page), ({ items, headers, received }) => {
       const all = [...collected, ...items];
       const info = pageInfoOf(headers);
-      onPage?.({ page, items: items.length, info });
-      const next = nextPageOf(info, page);
-      if (next === undefined || items.length === 0) return Effect.succeed(all);
+      options.onPage?.({ page, items: items.length, info });
+      const next = nextPageOf(info, page, received ?? items.length, options.perPage);
+      if (next === undefined) return Effect.succeed(all);
       if (next <= page) return invalid(`pagination went from page ${page} back to page ${next}`);
       if (pagesSeen + 1 >= maxPages) return invalid(`pagination did not end within ${maxPages} pages`);
       return loop(next, pagesSeen + 1, all);
