@@ -22,7 +22,9 @@ export {
   productsQueryOf,
   dtOneProviderLayer,
   dtOneProviderLayerFromEnv,
+  DUPLICATE_AT_PROVIDER_WARNING,
 } from './lib/provider/dtone.adapter';
+export { answeredAmongDuplicates, duplicateRankOf } from './lib/provider/duplicate-transactions.policy';
 export {
   type DtOneTransactionListOptions,
   makeDtOneTransactionList,
@@ -86,6 +88,7 @@ export {
   type PageInfo,
   type FetchedPage,
   type PageRead,
+  type FollowOptions,
   DVS_MAX_PER_PAGE,
   pageInfoOf,
   nextPageOf,

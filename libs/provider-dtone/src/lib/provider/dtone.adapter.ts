@@ -34,6 +34,7 @@ import { type DvsConfig, dvsConfigFrom, type InvalidDvsConfig } from '../config/
 import { dvsCodeImplies } from '../http/dvs-errors.table';
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { alpha3Of } from '../mappers/country-code.table';
+import { answeredAmongDuplicates } from './duplicate-transactions.policy';
 import {
   type MappedDvsProduct,
   mapDvsProduct,
@@ -107,6 +108,31 @@ export const productsQueryOf = (filter: ProductFilter): DvsProductsQuery | undef
     countryIsoCode,
     operatorId,
   };
+};
+
+/** The message of the warning logged when DVS holds several transactions under one external id. */
+export const DUPLICATE_AT_PROVIDER_WARNING = 'duplicate transactions at the provider for one external id';
+
+/**
+ * Logs `DUPLICATE_AT_PROVIDER_WARNING` (annotated: provider, external id,
+ * count, the DVS ids ascending as `7,9`, the one answered) when DVS lists more than one
+ * transaction under exactly `providerExternalId`; nothing otherwise.
+ */
+const warnOfDuplicates = (providerExternalId: string, transactions: readonly DvsTransaction[]): Effect.Effect<void> => {
+  const ours = transactions.filter((transaction) => transaction.external_id === providerExternalId);
+  if (ours.length < 2) return Effect.void;
+  return Effect.logWarning(DUPLICATE_AT_PROVIDER_WARNING).pipe(
+    Effect.annotateLogs({
+      provider: DTONE_PROVIDER_ID,
+      providerExternalId,
+      count: ours.length,
+      dvsTransactionIds: ours
+        .map((transaction) => transaction.id)
+        .sort((a, b) => a - b)
+        .join(','),
+      answeredDvsTransactionId: answeredAmongDuplicates(ours)?.id,
+    }),
+  );
 };
 
 /** A DVS transaction of a read, as the port reports it. */
@@ -251,19 +277,24 @@ export const makeDtOneProvider = (config: DvsConfig, options: DtOneProviderOptio
     });
 
   /**
-   * The latest DVS transaction under exactly this external id; undefined when
-   * DVS lists none. A list of only other transactions is no proof that ours
-   * was never received: a mismatch, never "none".
+   * The DVS transaction under exactly this external id; undefined when DVS
+   * lists none. Several (a duplicate at DVS: two deliveries may have
+   * happened) answer the one `answeredAmongDuplicates` picks (COMPLETED
+   * first, then one still pending, then the latest), and log a warning with
+   * their count and DVS ids (never a phone number). A list of only other
+   * transactions is no proof that ours was never received: a mismatch, never
+   * "none".
    */
   const transactionByExternalId = (
     providerExternalId: string,
     destination?: PhoneNumber,
   ): Effect.Effect<DvsTransaction | undefined, ProviderError> =>
     client.transactions({ externalId: providerExternalId, destination }).pipe(
+      Effect.tap((transactions) => warnOfDuplicates(providerExternalId, transactions)),
       Effect.flatMap((transactions) => {
-        const ours = transactions
-          .filter((transaction) => transaction.external_id === providerExternalId)
-          .sort((a, b) => b.id - a.id)[0];
+        const ours = answeredAmongDuplicates(
+          transactions.filter((transaction) => transaction.external_id === providerExternalId),
+        );
         return ours === undefined && transactions.length > 0
           ? Effect.fail(
               new ProviderAnswerMismatch({
