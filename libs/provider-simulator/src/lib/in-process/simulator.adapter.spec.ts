@@ -12,12 +12,13 @@ import {
   type ProviderError,
   type RangedProduct,
 } from '@airtime/domain';
-import { Effect, Either, Exit, Option } from 'effect';
+import { Effect, Either, Exit, HashMap, Logger, Option } from 'effect';
 import { DEFAULT_CATALOGUE } from '../engine/catalogue.fixture';
 import type { SimRangedProduct } from '../engine/catalogue.types';
 import type { CreateTransactionInput } from '../engine/transaction.types';
 import { transactionJson } from '../json/dvs-json.mapper';
 import { SimulatorEngine } from '../engine/simulator-engine';
+import { DUPLICATE_AT_PROVIDER_WARNING } from './duplicate-answer.policy';
 import { makeSimulatorProvider, simulatorProviderLayer, simulatorProviderLayerFromOptions } from './simulator.adapter';
 
 const phone = (e164: string): PhoneNumber => Either.getOrThrow(parsePhoneNumber(e164));
@@ -388,5 +389,67 @@ describe('in-process simulator provider', () => {
     expect(listed[1]?.receive).toBeUndefined();
     expect(listed[2]?.createdAt).toEqual(new Date(last.createdAtMs));
     expect(pages).toEqual([{ fetched: 3, total: 3, page: 1, pages: 1 }]);
+  });
+
+  it('answers a duplicate (two under one external id) by the DT One rule, COMPLETED before a later DECLINED, and logs it', async () => {
+    const { engine, provider } = setup();
+    const inject = (status: 'COMPLETED' | 'DECLINED' | 'SUBMITTED') =>
+      Either.getOrThrow(
+        engine.injectTransaction({
+          externalId: 'dup-1',
+          productId: 101,
+          creditPartyMobileNumber: '+639170000100',
+          status,
+        }),
+      );
+    const completed = inject('COMPLETED');
+    const declined = inject('DECLINED');
+    const lines: { message: string; annotations: Record<string, unknown> }[] = [];
+    const logger = Logger.make(({ message, annotations }) => {
+      lines.push({
+        message: (Array.isArray(message) ? message : [message]).map(String).join(' '),
+        annotations: Object.fromEntries(HashMap.toEntries(annotations)),
+      });
+    });
+    const answered = await run(
+      provider.statusByExternalId('dup-1').pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger))),
+    );
+    expect(Option.getOrUndefined(answered)?.providerTransactionId).toBe(String(completed.id));
+    expect(lines).toEqual([
+      {
+        message: DUPLICATE_AT_PROVIDER_WARNING,
+        annotations: {
+          provider: 'simulator',
+          providerExternalId: 'dup-1',
+          count: 2,
+          transactionIds: `${completed.id},${declined.id}`,
+          answeredTransactionId: String(completed.id),
+        },
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('639170000100');
+    // one still pending beats a failure; among equals the latest wins
+    const { engine: other, provider: second } = setup();
+    const again = (status: 'DECLINED' | 'SUBMITTED') =>
+      Either.getOrThrow(
+        other.injectTransaction({
+          externalId: 'dup-2',
+          productId: 101,
+          creditPartyMobileNumber: '+639170000100',
+          status,
+        }),
+      );
+    const pending = again('SUBMITTED');
+    again('DECLINED');
+    const quiet = Logger.replace(Logger.defaultLogger, Logger.none);
+    expect(
+      Option.getOrUndefined(await run(second.statusByExternalId('dup-2').pipe(Effect.provide(quiet))))
+        ?.providerTransactionId,
+    ).toBe(String(pending.id));
+    const latest = again('SUBMITTED');
+    expect(
+      Option.getOrUndefined(await run(second.statusByExternalId('dup-2').pipe(Effect.provide(quiet))))
+        ?.providerTransactionId,
+    ).toBe(String(latest.id));
   });
 });

@@ -36,6 +36,7 @@ import {
 } from '@airtime/domain';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import { countryByAlpha2 } from '../engine/catalogue.queries';
+import { answerAmongDuplicates } from './duplicate-answer.policy';
 import { SimulatorEngine, type SimulatorEngineOptions } from '../engine/simulator-engine';
 import type { DvsError } from '../engine/simulator.errors';
 import { chargeOf } from '../engine/transaction-pricing';
@@ -235,9 +236,12 @@ export const makeSimulatorProvider = (
       }),
     statusByExternalId: (providerExternalId) =>
       guarded(() =>
-        Effect.succeed(
-          Option.map(Option.fromNullable(engine.transactionByExternalId(providerExternalId)), toProviderTransaction),
-        ),
+        // a duplicate (several under one external id): answered by the DT One adapter's rule, and logged
+        answerAmongDuplicates(
+          provider,
+          providerExternalId,
+          engine.transactions({ externalId: providerExternalId }).map(toProviderTransaction),
+        ).pipe(Effect.map(Option.fromNullable)),
       ),
     listTransactions: (window, onPage) =>
       guarded(() =>
