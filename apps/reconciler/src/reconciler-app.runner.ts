@@ -4,10 +4,18 @@
 // reconcileDay with the progress on stderr, write the report files (JSON,
 // summary, metrics) atomically, push the metrics when a Pushgateway is
 // configured, print the summary (or the JSON with --json) on stdout, and
-// answer the exit status of the outcome (0 matched, 1 mismatches, 3 the
+// answer the exit status of the outcome (0 matched, 1 mismatches or
+// unverified, 2 invalid input, 3 another run of the window holds it or the
 // run failed). The container is closed whatever happens. main.ts runs it;
 // the specs run it in-process and as a child process.
-import { reconcileDay, type ReconcileDayResult } from '@airtime/application';
+import {
+  InvalidInput,
+  ReconcileProviderMismatch,
+  ReconciliationWindowBusy,
+  reconcileDay,
+  type ReconcileDayResult,
+  type ReconciliationReport,
+} from '@airtime/application';
 import { redactUrl } from '@airtime/persistence-postgres';
 import type { Env, PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
 import { DTONE_PROVIDER_ID } from '@airtime/provider-dtone';
@@ -72,6 +80,16 @@ const line = (io: ReconcilerIo, text: string): void => {
   io.stderr.write(`${PREFIX}: ${text}\n`);
 };
 
+/** The line told on stderr when a run of the window is already in progress (exit 3, nothing done). */
+export const WINDOW_BUSY_LINE = 'another run of this window is in progress; try again when it ends';
+
+/** The outcome line: the outcome and the report file, and what could not be compared when something could not. */
+const outcomeLine = (report: ReconciliationReport, reportFile: string | undefined): string => {
+  const notCompared = report.unverified.map((item) => item.what);
+  const unverified = notCompared.length === 0 ? '' : ` (not compared: ${notCompared.join(', ')}; see the report)`;
+  return `${report.outcome}: report ${reportFile ?? '-'}${unverified}`;
+};
+
 /** Pushes the run's metrics when a Pushgateway is configured; a failure is told, never the outcome. */
 const push = async (run: Run, metrics: RunMetrics, providerId: string): Promise<void> => {
   if (run.config.pushgatewayUrl === undefined) return;
@@ -132,9 +150,18 @@ const reconcile = async (run: Run): Promise<number> => {
     );
     if (Exit.isFailure(exit)) {
       const error = failureOf(exit.cause);
-      if ((error as { readonly _tag?: unknown })._tag === 'ReconcileProviderMismatch') {
+      if (error instanceof ReconcileProviderMismatch) {
         line(io, `--provider: ${messageOf(error, config)}`);
         return exitCodeOf('INVALID');
+      }
+      if (error instanceof InvalidInput) {
+        line(io, `${messageOf(error, config)} (npm run reconcile -- --help)`);
+        return exitCodeOf('INVALID');
+      }
+      // nothing was done: no report, no metrics (the run in progress writes and pushes its own)
+      if (error instanceof ReconciliationWindowBusy) {
+        line(io, WINDOW_BUSY_LINE);
+        return exitCodeOf('BUSY');
       }
       await finish('FAILED', undefined).catch(() => undefined);
       line(io, `FAILED: ${messageOf(error, config)} (run it again: it resumes)`);
@@ -146,7 +173,7 @@ const reconcile = async (run: Run): Promise<number> => {
     io.stdout.write(
       command.json ? `${JSON.stringify(report, null, 2)}\n` : summary.endsWith('\n') ? summary : `${summary}\n`,
     );
-    line(io, `${report.outcome}: report ${reportFile ?? '-'}`);
+    line(io, outcomeLine(report, reportFile));
     return exitCodeOf(end);
   } catch (error) {
     await finish('FAILED', undefined).catch(() => undefined);
@@ -159,7 +186,8 @@ const reconcile = async (run: Run): Promise<number> => {
 
 /**
  * Runs the reconciler once (see the header) and answers its exit status:
- * 0 MATCHED, 1 MISMATCHES, 2 bad arguments or configuration, 3 failed.
+ * 0 MATCHED, 1 MISMATCHES or UNVERIFIED, 2 bad arguments, configuration or
+ * input, 3 busy (another run of the window is in progress) or failed.
  * Never rejects.
  */
 export const runReconciler = async (io: ReconcilerIo, options: ReconcilerAppOptions = {}): Promise<number> => {

@@ -1,20 +1,25 @@
 // The reconciler's exit status per way a run ends: a table, so that the
 // scheduler running it (cron, a Kubernetes CronJob) and the README agree
-// with the code. 0 and 1 are the two answers of a run that went through;
-// 2 says the run was never started (fix the command or the environment);
-// 3 says it could not finish (run it again once the provider or the
-// database is back: it resumes).
+// with the code. 0 and 1 are the answers of a run that went through (1: look
+// at the report, something was not found matching or could not be
+// verified); 2 says the run was never started (fix the command or the
+// environment); 3 says it did not finish, or did not start because another
+// run of the window was going (run it again later: it resumes).
 
 /** How a run of the reconciler ended. */
-export type RunEnd = 'MATCHED' | 'MISMATCHES' | 'INVALID' | 'FAILED';
+export type RunEnd = 'MATCHED' | 'MISMATCHES' | 'UNVERIFIED' | 'INVALID' | 'BUSY' | 'FAILED';
 
 export const EXIT_CODES: Readonly<Record<RunEnd, number>> = {
   /** Everything matches, or was settled. */
   MATCHED: 0,
   /** Mismatches, balance differences or decisions by hand remain: see the report. */
   MISMATCHES: 1,
-  /** Bad arguments or configuration: nothing was run. */
+  /** The provider cannot list its transactions, so the day was not matched: reconcile it as the report says. */
+  UNVERIFIED: 1,
+  /** Bad arguments, configuration or input: nothing was run. */
   INVALID: 2,
+  /** Another run of the same window is in progress: nothing was done; run it again when that one ends. */
+  BUSY: 3,
   /** The run failed (provider or database unreachable, a report that could not be written). */
   FAILED: 3,
 };

@@ -19,8 +19,11 @@ matches the provider's transaction list against ours, compares balances, and wri
   --json              print the JSON report on stdout instead of the summary (progress goes to stderr)
   --help              this text
 
-Exit status: 0 everything matches or was settled, 1 mismatches remain (see the report),
-2 bad arguments or configuration, 3 the run failed (provider or database unreachable).`;
+Exit status: 0 everything matches or was settled,
+1 mismatches remain, or the provider cannot list its transactions (UNVERIFIED): see the report,
+2 bad arguments or configuration,
+3 another run of the window is in progress, or the run failed (provider or database unreachable):
+  run it again later (it resumes).`;
 
 /** The longest window one run reconciles. */
 export const MAX_WINDOW_DAYS = 31;

@@ -50,6 +50,7 @@ describe('the run metrics', () => {
       'airtime_reconcile_duration_seconds{provider="dtone"} 2',
       'airtime_reconcile_outcome{provider="dtone",outcome="MATCHED"} 0',
       'airtime_reconcile_outcome{provider="dtone",outcome="MISMATCHES"} 1',
+      'airtime_reconcile_outcome{provider="dtone",outcome="UNVERIFIED"} 0',
       'airtime_reconcile_outcome{provider="dtone",outcome="FAILED"} 0',
       'airtime_reconcile_window_start_timestamp_seconds{provider="dtone"} 1795996800',
       'airtime_reconcile_finished_timestamp_seconds{provider="dtone"} 1796090402',
@@ -66,5 +67,14 @@ describe('the run metrics', () => {
     expect(text).toContain('airtime_reconcile_mismatches{provider="dtone",kind="AMOUNT_DIFFERS"} 0\n');
     expect(text).not.toContain('side="theirs"');
     expect(text).not.toMatch(/^airtime_reconcile_phase_duration_seconds\{/m);
+  });
+
+  it('tell an unverified run (the provider cannot list): its own outcome, no provider side', async () => {
+    const metrics = makeRunMetrics();
+    recordRun(metrics, { ...facts, outcome: 'UNVERIFIED', counts: facts.counts && { ...facts.counts, theirs: null } });
+    const lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toContain('airtime_reconcile_outcome{provider="dtone",outcome="UNVERIFIED"} 1');
+    expect(lines).toContain('airtime_reconcile_outcome{provider="dtone",outcome="MISMATCHES"} 0');
+    expect(lines.filter((line) => line.includes('side="theirs"'))).toEqual([]);
   });
 });

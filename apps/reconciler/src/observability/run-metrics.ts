@@ -18,7 +18,7 @@ export const MISMATCH_KINDS: readonly ReportMismatchKind[] = [
   'DUPLICATE_AT_PROVIDER',
 ];
 
-const OUTCOMES: readonly ReconciliationOutcome[] = ['MATCHED', 'MISMATCHES', 'FAILED'];
+const OUTCOMES: readonly ReconciliationOutcome[] = ['MATCHED', 'MISMATCHES', 'UNVERIFIED', 'FAILED'];
 
 /** The job name the run's metrics are pushed under. */
 export const PUSHGATEWAY_JOB = 'airtime_reconciler';

@@ -21,7 +21,7 @@ const RunRow = Schema.Struct({
   window_to: Schema.ValidDateFromSelf,
   started_at: Schema.ValidDateFromSelf,
   finished_at: Schema.NullOr(Schema.ValidDateFromSelf),
-  outcome: Schema.NullOr(Schema.Literal('MATCHED', 'MISMATCHES', 'FAILED')),
+  outcome: Schema.NullOr(Schema.Literal('MATCHED', 'MISMATCHES', 'UNVERIFIED', 'FAILED')),
   report: Schema.NullOr(StoredReport),
   summary: Schema.NullOr(Schema.String),
 });

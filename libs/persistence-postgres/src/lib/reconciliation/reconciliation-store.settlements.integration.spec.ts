@@ -293,6 +293,10 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
       );
     await expect(finish('VERIFIED')).rejects.toThrow(/reconciliation_runs_outcome_valid/);
     await finish('UNVERIFIED');
+    expect(Option.getOrThrow(await run(store().latestRun(window)))).toMatchObject({
+      id: 'run-3',
+      outcome: 'UNVERIFIED',
+    });
   });
 
   it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {
