@@ -9,9 +9,7 @@
 // run failed). The container is closed whatever happens. main.ts runs it;
 // the specs run it in-process and as a child process.
 import {
-  InvalidInput,
   ReconcileProviderMismatch,
-  ReconciliationWindowBusy,
   reconcileDay,
   type ReconcileDayResult,
   type ReconciliationReport,
@@ -23,7 +21,7 @@ import { SIMULATOR_PROVIDER_ID } from '@airtime/provider-simulator';
 import { Cause, Either, Exit } from 'effect';
 import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { exitCodeOf, type RunEnd } from './cli/exit-code.table';
+import { endOfFailure, exitCodeOf, type RunEnd } from './cli/exit-code.table';
 import { parseReconcileArguments, RECONCILE_USAGE, type ReconcileRun } from './cli/reconcile-arguments.input';
 import { buildContainer, closeContainer } from './composition/container';
 import { TOKENS } from './composition/tokens';
@@ -150,18 +148,21 @@ const reconcile = async (run: Run): Promise<number> => {
     );
     if (Exit.isFailure(exit)) {
       const error = failureOf(exit.cause);
-      if (error instanceof ReconcileProviderMismatch) {
-        line(io, `--provider: ${messageOf(error, config)}`);
-        return exitCodeOf('INVALID');
-      }
-      if (error instanceof InvalidInput) {
-        line(io, `${messageOf(error, config)} (npm run reconcile -- --help)`);
-        return exitCodeOf('INVALID');
+      const failed = endOfFailure(error);
+      if (failed === 'INVALID') {
+        const message = messageOf(error, config);
+        line(
+          io,
+          error instanceof ReconcileProviderMismatch
+            ? `--provider: ${message}`
+            : `${message} (npm run reconcile -- --help)`,
+        );
+        return exitCodeOf(failed);
       }
       // nothing was done: no report, no metrics (the run in progress writes and pushes its own)
-      if (error instanceof ReconciliationWindowBusy) {
+      if (failed === 'BUSY') {
         line(io, WINDOW_BUSY_LINE);
-        return exitCodeOf('BUSY');
+        return exitCodeOf(failed);
       }
       await finish('FAILED', undefined).catch(() => undefined);
       line(io, `FAILED: ${messageOf(error, config)} (run it again: it resumes)`);

@@ -1,4 +1,6 @@
-import { EXIT_CODES, exitCodeOf } from './exit-code.table';
+import { InvalidInput, ReconcileProviderMismatch, ReconciliationWindowBusy } from '@airtime/application';
+import { PersistenceFailure, ProviderUnavailable } from '@airtime/domain';
+import { endOfFailure, EXIT_CODES, exitCodeOf } from './exit-code.table';
 import { RECONCILE_USAGE } from './reconcile-arguments.input';
 
 describe('the exit status of a run', () => {
@@ -21,5 +23,16 @@ describe('the exit status of a run', () => {
         '3 another run of the window is in progress, or the run failed',
       ].join('\n'),
     );
+  });
+
+  it('of a failed run: 2 for input refused, 3 for a window another run holds, 3 for anything else', () => {
+    const exitOf = (error: unknown) => exitCodeOf(endOfFailure(error));
+    expect(exitOf(new InvalidInput({ field: 'from', reason: 'the window must start before it ends' }))).toBe(2);
+    expect(exitOf(new ReconcileProviderMismatch({ requested: 'dtone', configured: 'simulator' }))).toBe(2);
+    expect(endOfFailure(new ReconciliationWindowBusy({ windowKey: 'dtone/a/b' }))).toBe('BUSY');
+    expect(exitOf(new ReconciliationWindowBusy({ windowKey: 'dtone/a/b' }))).toBe(3);
+    expect(endOfFailure(new PersistenceFailure({ reason: 'connection lost', retryable: true }))).toBe('FAILED');
+    expect(endOfFailure(new ProviderUnavailable({ provider: 'dtone', reason: 'down' }))).toBe('FAILED');
+    expect(endOfFailure(new Error('a defect'))).toBe('FAILED');
   });
 });

@@ -5,6 +5,7 @@
 // verified); 2 says the run was never started (fix the command or the
 // environment); 3 says it did not finish, or did not start because another
 // run of the window was going (run it again later: it resumes).
+import { InvalidInput, ReconcileProviderMismatch, ReconciliationWindowBusy } from '@airtime/application';
 
 /** How a run of the reconciler ended. */
 export type RunEnd = 'MATCHED' | 'MISMATCHES' | 'UNVERIFIED' | 'INVALID' | 'BUSY' | 'FAILED';
@@ -26,3 +27,15 @@ export const EXIT_CODES: Readonly<Record<RunEnd, number>> = {
 
 /** The exit status of a run that ended `end`. */
 export const exitCodeOf = (end: RunEnd): number => EXIT_CODES[end];
+
+/**
+ * How a run that failed with `error` ended: INVALID for the input refused
+ * (InvalidInput, ReconcileProviderMismatch: nothing was run), BUSY when
+ * another run holds the window (ReconciliationWindowBusy: nothing was done),
+ * FAILED for anything else (provider, database, a defect).
+ */
+export const endOfFailure = (error: unknown): Extract<RunEnd, 'INVALID' | 'BUSY' | 'FAILED'> => {
+  if (error instanceof InvalidInput || error instanceof ReconcileProviderMismatch) return 'INVALID';
+  if (error instanceof ReconciliationWindowBusy) return 'BUSY';
+  return 'FAILED';
+};
