@@ -51,6 +51,19 @@ describe('database configuration', () => {
     expect(Either.isLeft(databaseConfigFrom({ DATABASE_STATEMENT_TIMEOUT_MS: '1.5' }))).toBe(true);
   });
 
+  it('says what each bad variable expects, once, never its value', () => {
+    const result = databaseConfigFrom({
+      DATABASE_CONNECT_TIMEOUT_MS: '-5',
+      DATABASE_POOL_SIZE: 'abc',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'hello',
+    });
+    expect(Either.isLeft(result) && result.left.reason.split('; ')).toEqual([
+      'DATABASE_POOL_SIZE: expected an integer from 1 to 500',
+      'DATABASE_CONNECT_TIMEOUT_MS: expected an integer from 100 to 600000 (milliseconds)',
+      'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: expected an integer from 1000 to 3600000 (milliseconds)',
+    ]);
+  });
+
   it('redacts passwords in URLs', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
     expect(redactUrl('postgres://postgres@127.0.0.1:5432/postgres')).toBe(

@@ -37,6 +37,19 @@ const Environment = Schema.Struct({
   DATABASE_MIGRATE_ON_START: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
 });
 
+/** What each variable expects, said instead of the decoder's message (which may echo the value, or a password). */
+const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
+  DATABASE_URL: 'expected postgres://user@host:port/database',
+  DATABASE_POOL_SIZE: 'expected an integer from 1 to 500',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'expected an integer from 100 to 600000 (milliseconds)',
+  DATABASE_CONNECT_TIMEOUT_MS: 'expected an integer from 100 to 600000 (milliseconds)',
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'expected an integer from 1000 to 3600000 (milliseconds)',
+  DATABASE_MIGRATE_ON_START: 'expected true or false',
+};
+
+const expectationOf = (variable: string): string =>
+  `${variable}: ${(EXPECTED as Readonly<Record<string, string>>)[variable] ?? 'invalid'}`;
+
 /** A URL with its password replaced, safe for logs and error messages. */
 export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 
@@ -50,11 +63,8 @@ export const databaseConfigFrom = (
         new InvalidDatabaseConfig({
           reason: [
             ...new Set(
-              ParseResult.ArrayFormatter.formatErrorSync(error).map(
-                // a message may echo the value, and a URL value may hold a password: name the rule instead
-                (issue) =>
-                  `${issue.path.join('.')}: ${issue.path[0] === 'DATABASE_URL' ? 'expected postgres://user@host:port/database' : issue.message}`,
-              ),
+              // one line per variable, naming its rule: a decoder's message may echo the value (or a password)
+              ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => expectationOf(String(issue.path[0]))),
             ),
           ].join('; '),
         }),
