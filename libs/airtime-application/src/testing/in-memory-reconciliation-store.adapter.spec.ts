@@ -1,5 +1,5 @@
 import { transactionStatus } from '@airtime/domain';
-import { Effect, Option } from 'effect';
+import { Effect, Either, Option } from 'effect';
 import { ReconciliationStore, type SettlementRecord, windowKeyOf } from '../lib/ports/reconciliation-store.port';
 import { DAY, reconcilingWorld, sentTopUp } from '../lib/reconcile-day/reconcile-day.fixture';
 
@@ -10,6 +10,7 @@ const record = (fields: Partial<SettlementRecord>): SettlementRecord => ({
   topUpId: 'topup-x',
   providerId: 'scripted',
   providerExternalId: undefined,
+  attemptNumber: 1,
   fromStatus: transactionStatus('CONFIRMED'),
   toStatus: transactionStatus('COMPLETED'),
   reason: 'why',
@@ -84,6 +85,59 @@ describe('the in-memory reconciliation store', () => {
       ['s-1', 'APPLIED'],
       ['s-3', 'APPLYING'],
     ]);
+  });
+
+  it('keys a settlement by its attempt too, and lists every unfinished one when no window key is given', async () => {
+    const world = await reconcilingWorld();
+    const answers = await world.run(
+      Effect.flatMap(ReconciliationStore, (store) =>
+        Effect.gen(function* () {
+          const first = yield* store.recordSettlement(record({ id: 's-1', attemptNumber: 1 }));
+          const second = yield* store.recordSettlement(record({ id: 's-2', attemptNumber: 2 }));
+          yield* store.recordSettlement(record({ id: 's-3', windowKey: 'scripted/another' }));
+          yield* store.recordSettlement(
+            record({ id: 's-4', actor: 'operator', operator: 'ops-1', windowKey: undefined, attemptNumber: undefined }),
+          );
+          yield* store.completeSettlement('s-2', 'APPLIED', undefined, new Date('2026-01-02T02:00:01.000Z'));
+          return {
+            first,
+            second,
+            ofWindow: yield* store.unfinishedSettlements(windowKeyOf(WINDOW)),
+            all: yield* store.unfinishedSettlements(),
+          };
+        }),
+      ),
+    );
+    expect([answers.first.id, answers.second.id]).toEqual(['s-1', 's-2']);
+    expect(answers.ofWindow.map((settlement) => settlement.id)).toEqual(['s-1']);
+    expect(answers.all.map((settlement) => settlement.id)).toEqual(['s-1', 's-3', 's-4']);
+  });
+
+  it('holds a window lock for the work: the same window is busy meanwhile, another is not, and it is free after', async () => {
+    const world = await reconcilingWorld();
+    const key = windowKeyOf(WINDOW);
+    const answers = await world.run(
+      Effect.flatMap(ReconciliationStore, (store) =>
+        Effect.gen(function* () {
+          const inside = yield* store.withWindowLock(
+            key,
+            Effect.all({
+              same: Effect.either(store.withWindowLock(key, Effect.succeed('second'))),
+              other: store.withWindowLock('scripted/another', Effect.succeed('other')),
+            }),
+          );
+          const failed = yield* Effect.either(store.withWindowLock(key, Effect.fail('boom' as const)));
+          const after = yield* store.withWindowLock(key, Effect.succeed('after'));
+          return { inside, failed, after };
+        }),
+      ),
+    );
+    expect(answers.inside.same).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ReconciliationWindowBusy', windowKey: key })),
+    );
+    expect(answers.inside.other).toBe('other');
+    expect(answers.failed).toEqual(Either.left('boom'));
+    expect(answers.after).toBe('after');
   });
 
   it('keeps runs and answers the latest of a window', async () => {

@@ -1,9 +1,11 @@
 // The reconciliation store over the in-memory database: attempts read from
 // its top-ups, and the settlements and runs kept beside its tables (in the
 // same state value, so a unit of work commits or rolls them back with the
-// rest), with the keys the SQL tables hold.
+// rest), with the keys the SQL tables hold; window locks are a set of the
+// keys held.
 import { isFinalClass } from '@airtime/domain';
 import { Effect, Layer, Option } from 'effect';
+import { ReconciliationWindowBusy } from '../lib/ports/reconciliation-store.errors';
 import {
   ReconciliationStore,
   type ReconciliationStoreService,
@@ -43,9 +45,14 @@ const inWindow = (date: Date, window: ReconciliationWindow): boolean =>
 const sameWindow = (a: ReconciliationWindow, b: ReconciliationWindow): boolean =>
   a.providerId === b.providerId && a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
 
-/** The key the store keeps unique: the window (or the operator), the top-up and the status settled to. */
+/** The key the store keeps unique: the window (or the operator), the top-up, the attempt and the status settled to. */
 const settlementKey = (record: SettlementRecord): string =>
-  JSON.stringify([record.windowKey ?? `operator:${record.operator ?? ''}`, record.topUpId, record.toStatus.status]);
+  JSON.stringify([
+    record.windowKey ?? `operator:${record.operator ?? ''}`,
+    record.topUpId,
+    record.attemptNumber ?? 0,
+    record.toStatus.status,
+  ]);
 
 const byRecording = (a: SettlementRecord, b: SettlementRecord): number =>
   a.recordedAt.getTime() - b.recordedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -60,8 +67,19 @@ export interface InMemoryReconciliationStore extends ReconciliationStoreService 
 export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InMemoryReconciliationStore => {
   const change = (edit: (rows: ReconciliationTables) => ReconciliationTables): Effect.Effect<void> =>
     database.update((tables) => [undefined, withRows(tables, edit(rowsOf(tables)))] as const);
+  const heldLocks = new Set<string>();
 
   return {
+    withWindowLock: (windowKey, work) =>
+      Effect.acquireUseRelease(
+        Effect.suspend(() => {
+          if (heldLocks.has(windowKey)) return Effect.fail(new ReconciliationWindowBusy({ windowKey }));
+          heldLocks.add(windowKey);
+          return Effect.void;
+        }),
+        () => work,
+        () => Effect.sync(() => heldLocks.delete(windowKey)),
+      ),
     attemptsStartedIn: (window) =>
       database.read((tables) =>
         allAttempts(tables).filter(
@@ -108,7 +126,9 @@ export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InM
     unfinishedSettlements: (windowKey) =>
       database.read((tables) =>
         rowsOf(tables)
-          .settlements.filter((stored) => stored.windowKey === windowKey && stored.state === 'APPLYING')
+          .settlements.filter(
+            (stored) => (windowKey === undefined || stored.windowKey === windowKey) && stored.state === 'APPLYING',
+          )
           .sort(byRecording),
       ),
     settlementsOf: (window) =>
