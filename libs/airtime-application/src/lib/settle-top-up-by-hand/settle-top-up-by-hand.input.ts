@@ -8,19 +8,39 @@ export const FINAL_STATUSES = DETAILED_STATUSES.filter((status) =>
   isFinalClass(TRANSACTION_STATUS_CATALOGUE[status].class),
 ) as readonly DetailedStatus[] as [DetailedStatus, ...DetailedStatus[]];
 
-/** Longest reason kept with a settlement. */
+/** Longest reason kept with a settlement, in characters (code points, as the database counts them). */
 export const MAX_SETTLEMENT_REASON_LENGTH = 500;
+
+/** A control character a reason may not hold: all but tab and line feed (C0, DEL, C1), as the settlements table refuses. */
+const isRefusedControl = (codePoint: number): boolean =>
+  (codePoint <= 0x1f && codePoint !== 0x09 && codePoint !== 0x0a) || (codePoint >= 0x7f && codePoint <= 0x9f);
+
+const hasRefusedControl = (text: string): boolean =>
+  [...text].some((character) => isRefusedControl(character.codePointAt(0) ?? 0));
+
+/** A settlement's reason: trimmed, 1..500 characters, no control character but tab and line feed. */
+const SettlementReason = Schema.Trim.pipe(
+  Schema.nonEmptyString({ message: () => 'must not be blank' }),
+  Schema.filter(
+    (reason) =>
+      [...reason].length <= MAX_SETTLEMENT_REASON_LENGTH ||
+      `must be at most ${MAX_SETTLEMENT_REASON_LENGTH} characters`,
+  ),
+  Schema.filter(
+    (reason) => !hasRefusedControl(reason) || 'must not hold control characters (tab and line feed are allowed)',
+  ),
+);
 
 /**
  * - `topUpId`: the top-up;
  * - `status`: a final DVS status (any letter case), e.g. COMPLETED, DECLINED, REVERSED (for a COMPLETED top-up);
- * - `reason`: why, 1..500 characters once trimmed (kept with the settlement);
+ * - `reason`: why, 1..500 characters once trimmed, no control character but tab and line feed (kept with the settlement);
  * - `operator`: who decides, 1..100 characters.
  */
 export const SettleTopUpByHandInput = Schema.Struct({
   topUpId: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),
   status: Schema.Trim.pipe(Schema.compose(Schema.Uppercase), Schema.compose(Schema.Literal(...FINAL_STATUSES))),
-  reason: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(MAX_SETTLEMENT_REASON_LENGTH)),
+  reason: SettlementReason,
   operator: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),
 }).annotations({ identifier: 'SettleTopUpByHandInput' });
 

@@ -89,6 +89,13 @@ describe('settleTopUpByHand', () => {
     ['a status DVS does not have', { status: 'DONE' }, 'status'],
     ['an empty reason', { reason: '   ' }, 'reason'],
     ['a reason over 500 characters', { reason: 'x'.repeat(501) }, 'reason'],
+    ['a reason of 501 characters outside the BMP', { reason: '\u{1F600}'.repeat(501) }, 'reason'],
+    ['a reason of only tabs and newlines', { reason: '\t\n\t' }, 'reason'],
+    ['a reason with a carriage return', { reason: 'statement\r\nsays so' }, 'reason'],
+    ['a reason with an escape character', { reason: 'statement \u001b[31msays so' }, 'reason'],
+    ['a reason with a NUL', { reason: 'statement\u0000' }, 'reason'],
+    ['a reason with a C1 control character', { reason: 'statement \u0085 says so' }, 'reason'],
+    ['a reason with DEL', { reason: 'statement \u007f says so' }, 'reason'],
     ['no operator', { operator: '' }, 'operator'],
   ])('refuses %s (InvalidInput naming the field), recording nothing', async (_, override, field) => {
     const { world: w, topUp } = await world();
@@ -96,6 +103,14 @@ describe('settleTopUpByHand', () => {
       Either.left(expect.objectContaining({ _tag: 'InvalidInput', field })),
     );
     expect(w.reconciliation.settlements()).toEqual([]);
+  });
+
+  it('keeps a reason with tabs and newlines, and one of 500 characters outside the BMP', async () => {
+    for (const reason of ['statement of 2 January:\n\tline 4 says COMPLETED', '\u{1F600}'.repeat(500)]) {
+      const { world: w, topUp } = await world();
+      const settled = await w.run(settleTopUpByHand({ ...decision(topUp.id, 'COMPLETED'), reason }));
+      expect(settled.settlement).toMatchObject({ reason, state: 'APPLIED', attemptNumber: 1 });
+    }
   });
 
   it('finishes the same decision recorded before a crash instead of recording it twice', async () => {
@@ -107,6 +122,7 @@ describe('settleTopUpByHand', () => {
           topUpId: topUp.id,
           providerId: 'scripted',
           providerExternalId: topUp.attempts[0]?.providerExternalId,
+          attemptNumber: 1,
           fromStatus: topUp.status,
           toStatus: transactionStatus('COMPLETED'),
           reason: 'the operator statement of 2 January says so',

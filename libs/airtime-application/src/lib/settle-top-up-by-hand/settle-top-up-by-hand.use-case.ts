@@ -76,6 +76,7 @@ export const settleTopUpByHand = (
         topUpId: topUp.id,
         providerId: attempt.providerId ?? '',
         providerExternalId: attempt.providerExternalId,
+        attemptNumber: attempt.number,
         fromStatus: topUp.status,
         toStatus,
         reason: decoded.reason,
