@@ -14,6 +14,7 @@ import {
   type PersistenceFailure,
   type ProviderAnswerMismatch,
   type TopUp,
+  type TopUpRepository,
   type TransactionStatus,
   type UnitOfWork,
 } from '@airtime/domain';
@@ -38,6 +39,8 @@ export interface SettlementIntent {
   readonly providerId: string;
   /** The attempt the change is about (the last one's external id at the provider). */
   readonly providerExternalId: string | undefined;
+  /** That attempt's number (part of the settlement's key: a resend is settled on its own). */
+  readonly attemptNumber: number | undefined;
   readonly fromStatus: TransactionStatus;
   readonly toStatus: TransactionStatus;
   readonly reason: string;
@@ -104,13 +107,23 @@ export const applyAsOperatorDecision: ApplySettlement<
     ),
   );
 
+/** Whether the record's top-up stands at the record's status now (an unknown top-up does not). */
+const standsAt = (record: SettlementRecord) =>
+  Effect.match(loadTopUp(record.topUpId), {
+    onFailure: () => false,
+    onSuccess: ({ topUp }) => topUp.status.status === record.toStatus.status,
+  });
+
 /**
- * Applies a recorded settlement and completes its record: APPLIED when the
- * top-up changed (or, `resumed`, already stands at the record's status: the
- * change landed before a crash), UNCHANGED when it did not, REFUSED with the
- * refusal's message when the change is not allowed. Other failures
- * (persistence, ledger) leave the record APPLYING for the next run.
- * Answers the completed record.
+ * Applies a recorded settlement and completes its record. A record this
+ * run made (`resumed` false): APPLIED when the top-up changed, UNCHANGED
+ * when it did not, REFUSED with the refusal's message when the change is
+ * not allowed. A record made before (`resumed`: by another run, or before a
+ * crash; its change may have landed already): APPLIED when the change went
+ * through now or the top-up stands at the record's status, else REFUSED
+ * (with the refusal) or UNCHANGED. Other failures (persistence, ledger,
+ * provider) leave the record APPLYING for the next run. Answers the
+ * completed record.
  */
 export const finishSettlement = <E extends { readonly _tag: string; readonly message: string }, R>(
   record: SettlementRecord,
@@ -119,7 +132,7 @@ export const finishSettlement = <E extends { readonly _tag: string; readonly mes
 ): Effect.Effect<
   SettlementRecord,
   Exclude<E, SettlementRefusal> | PersistenceFailure,
-  R | ReconciliationStore | Clock
+  R | ReconciliationStore | Clock | TopUpRepository
 > =>
   Effect.gen(function* () {
     const store = yield* ReconciliationStore;
@@ -127,14 +140,11 @@ export const finishSettlement = <E extends { readonly _tag: string; readonly mes
     if (Either.isLeft(outcome) && !isRefusal(outcome.left)) {
       return yield* Effect.fail(outcome.left as Exclude<E, SettlementRefusal>);
     }
-    const state = Either.match(outcome, {
-      onLeft: () => 'REFUSED' as const,
-      onRight: ({ changed, topUp }) =>
-        changed || (resumed && topUp.status.status === record.toStatus.status)
-          ? ('APPLIED' as const)
-          : ('UNCHANGED' as const),
-    });
-    const refusal = Either.isLeft(outcome) ? outcome.left.message : undefined;
+    const changed = Either.isRight(outcome) && outcome.right.changed;
+    const stands = resumed && !changed ? yield* standsAt(record) : false;
+    const state =
+      changed || stands ? ('APPLIED' as const) : Either.isLeft(outcome) ? ('REFUSED' as const) : ('UNCHANGED' as const);
+    const refusal = state === 'REFUSED' && Either.isLeft(outcome) ? outcome.left.message : undefined;
     const at = yield* (yield* Clock).now();
     yield* store.completeSettlement(record.id, state, refusal, at);
     return { ...record, state, refusal, completedAt: at };
@@ -142,9 +152,9 @@ export const finishSettlement = <E extends { readonly _tag: string; readonly mes
 
 /**
  * Records a settlement (APPLYING) and applies it (`finishSettlement`). The
- * record is keyed by (window or operator, top-up, status): when one is there
- * already it is answered as it stands when completed, and finished when
- * still APPLYING (a crash between record and change).
+ * record is keyed by (window or operator, top-up, attempt, status): when one
+ * is there already it is answered as it stands when completed, and finished
+ * when still APPLYING (a crash between record and change, or another run).
  */
 export const settle = <E extends { readonly _tag: string; readonly message: string }, R>(
   intent: SettlementIntent,
@@ -152,7 +162,7 @@ export const settle = <E extends { readonly _tag: string; readonly message: stri
 ): Effect.Effect<
   SettlementRecord,
   Exclude<E, SettlementRefusal> | PersistenceFailure,
-  R | ReconciliationStore | Clock | IdGenerator
+  R | ReconciliationStore | Clock | IdGenerator | TopUpRepository
 > =>
   Effect.gen(function* () {
     const store = yield* ReconciliationStore;
