@@ -107,6 +107,61 @@ describe('reconcileDay, match phase', () => {
     expect(world.provider.calls().filter((call) => call.operation === 'statusByExternalId')).toEqual([]);
   });
 
+  it('counts a send the provider refused before creating a transaction as a match, listed failed or not at all', async () => {
+    const world = await reconcilingWorld();
+    await sentTopUp(world, 'order-1', { _tag: 'Reject' });
+    const refusedAt = world.provider.calls().length;
+    const { report } = await reconcile(world);
+    expect(report).toMatchObject({ outcome: 'MATCHED', counts: { ours: 1, theirs: 0, matched: 1 }, mismatches: [] });
+    expect(
+      world.provider
+        .calls()
+        .slice(refusedAt)
+        .map((call) => call.operation),
+    ).toEqual(['listTransactions']);
+    const [attempt] = world.database.tables().topUps.values().next().value?.topUp.attempts ?? [];
+    world.provider.putAtProvider({
+      ...strangerTransaction(attempt?.providerExternalId ?? '', 'ptx-refused', 'REJECTED-INVALID-CREDIT-PARTY'),
+      createdAt: IN_THE_DAY,
+    });
+    const listed = await reconcile(world, { at: new Date(DAY.to.getTime() + 3 * HOUR) });
+    expect(listed.report).toMatchObject({ outcome: 'MATCHED', counts: { theirs: 1, matched: 1 }, mismatches: [] });
+  });
+
+  it('says where an attempt went when the provider lists its external id and it was sent to another provider', async () => {
+    const world = await reconcilingWorld();
+    const { topUp, providerExternalId } = await sentTopUp(world, 'order-1');
+    await world.run(
+      world.database.update((tables) => {
+        const topUps = new Map(tables.topUps);
+        const stored = topUps.get(topUp.id);
+        if (stored !== undefined)
+          topUps.set(topUp.id, {
+            ...stored,
+            topUp: {
+              ...stored.topUp,
+              attempts: stored.topUp.attempts.map((attempt) => ({ ...attempt, providerId: 'other-provider' })),
+            },
+          });
+        return [undefined, { ...tables, topUps }] as const;
+      }),
+    );
+    const { report } = await reconcile(world);
+    expect(report.mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'MISSING_HERE',
+        providerExternalId,
+        ours: null,
+        detail: expect.stringMatching(
+          new RegExp(
+            `^our attempt 1 of top-up ${topUp.id} was sent to other-provider, not to scripted; provider transaction ptx-1 COMPLETED`,
+          ),
+        ),
+      }),
+    ]);
+    expect(report.mismatches[0]?.detail).not.toContain('never sent');
+  });
+
   it('fails the run, changing nothing, when the provider cannot list now', async () => {
     const world = await reconcilingWorld();
     await sentTopUp(world, 'order-1');

@@ -5,16 +5,16 @@
 // reported, never changed.
 import {
   AirtimeProvider,
-  isExpectedAbsent,
-  isInFlight,
   type MatchResult,
   matchTransactions,
+  type Mismatch,
   type OurAttempt,
   type ProviderTransaction,
 } from '@airtime/domain';
-import { Effect, Option } from 'effect';
+import { Effect } from 'effect';
 import { ReconciliationStore, type ReconciliationWindow, windowKeyOf } from '../ports/reconciliation-store.port';
 import type { AwaitingDecision } from './awaiting-decision';
+import { askForUnlisted, liveByExternalId } from './unlisted-attempts.use-case';
 import type { ReconcileProgress } from './reconcile-progress';
 import { applyAsProviderUpdate, settle } from './settlement.use-case';
 
@@ -33,7 +33,7 @@ export type MatchPhaseResult =
       /** The provider's listed transactions and those found by asking for attempts listed past the window. */
       readonly theirs: readonly ProviderTransaction[];
       readonly result: MatchResult;
-      /** Reversals whose settlement was refused. */
+      /** Reversals whose settlement was refused; attempts the provider's answer about could not be used. */
       readonly awaitingDecision: readonly AwaitingDecision[];
     }
   | {
@@ -46,37 +46,29 @@ export type MatchPhaseResult =
 
 const attemptKey = (attempt: OurAttempt) => `${attempt.topUpId}\u0000${attempt.attemptNumber}`;
 
-/** The latest attempt of each external id (a resend after "not found" reuses it). */
-const liveByExternalId = (ours: readonly OurAttempt[]): Map<string, OurAttempt> => {
-  const live = new Map<string, OurAttempt>();
-  for (const attempt of ours) {
-    const sofar = live.get(attempt.providerExternalId);
-    if (sofar === undefined || attempt.attemptNumber > sofar.attemptNumber)
-      live.set(attempt.providerExternalId, attempt);
-  }
-  return live;
-};
+/** How the domain words a provider transaction none of our attempts at this provider has. */
+const NEVER_SENT = 'we never sent it';
 
-/** Asks once for each attempt of ours the list does not hold and the provider should (it may date it past the window). */
-const askForUnlisted = (ours: readonly OurAttempt[], listed: ReadonlySet<string>, options: MatchPhaseOptions) =>
-  Effect.gen(function* () {
-    const provider = yield* AirtimeProvider;
-    const unlisted = [...liveByExternalId(ours).values()].filter(
-      (attempt) =>
-        !listed.has(attempt.providerExternalId) &&
-        !isExpectedAbsent(attempt) &&
-        !isInFlight(attempt, { now: options.now, inFlightGraceMs: options.inFlightGraceMs }),
-    );
-    const found = yield* Effect.forEach(
-      unlisted,
-      (attempt) =>
-        provider
-          .statusByExternalId(attempt.providerExternalId)
-          .pipe(Effect.catchTag('StatusQueryUnsupported', () => Effect.succeed(Option.none()))),
-      { concurrency: 4 },
-    );
-    return found.flatMap((answer) => Option.toArray(answer));
+/**
+ * A mismatch about an external id none of our attempts at this provider has,
+ * whose id is an attempt of ours at another provider: its detail says so
+ * (e.g. a failover after a send we thought failed) instead of "never sent".
+ */
+const namingForeignAttempts = (
+  window: ReconciliationWindow,
+  mismatches: readonly Mismatch[],
+  foreign: readonly OurAttempt[],
+): readonly Mismatch[] => {
+  const elsewhere = liveByExternalId(foreign);
+  return mismatches.map((mismatch) => {
+    const attempt = elsewhere.get(mismatch.providerExternalId);
+    if (mismatch.ours !== undefined || attempt === undefined) return mismatch;
+    const where =
+      `our attempt ${attempt.attemptNumber} of top-up ${attempt.topUpId} was sent to ` +
+      `${attempt.providerId === '' ? 'no known provider' : attempt.providerId}, not to ${window.providerId}`;
+    return { ...mismatch, detail: mismatch.detail.replace(NEVER_SENT, where) };
   });
+};
 
 /** Ours COMPLETED, theirs (one transaction) REVERSED: settled COMPLETED -> REVERSED with a record. */
 const settleReversals = (
@@ -106,6 +98,7 @@ const settleReversals = (
             topUpId: attempt.topUpId,
             providerId: window.providerId,
             providerExternalId: attempt.providerExternalId,
+            attemptNumber: attempt.attemptNumber,
             fromStatus: attempt.topUpStatus,
             toStatus: transaction.status,
             reason:
@@ -138,6 +131,9 @@ const settleReversals = (
  * for once each). A reversal never reported to us is settled first
  * (`applyProviderUpdate`, recorded). A provider that cannot list its
  * transactions (`TransactionListUnsupported`) skips the phase, saying why.
+ * An attempt asked for whose answer cannot be used waits for a decision
+ * (not matched); a transaction whose external id is an attempt of ours at
+ * another provider is MISSING_HERE saying where that attempt went.
  */
 export const matchPhase = (window: ReconciliationWindow, options: MatchPhaseOptions, progress: ReconcileProgress) =>
   Effect.gen(function* () {
@@ -169,19 +165,27 @@ export const matchPhase = (window: ReconciliationWindow, options: MatchPhaseOpti
     );
     const edge = edgeIds.length === 0 ? [] : yield* store.attemptsByProviderExternalIds(edgeIds);
     const before = [...windowAttempts, ...edge.filter((attempt) => attempt.providerId === window.providerId)];
+    const foreign = edge.filter((attempt) => attempt.providerId !== window.providerId);
     const late = yield* askForUnlisted(before, new Set(listed.map((t) => t.providerExternalId)), options);
-    const theirs = [...listed, ...late];
+    const theirs = [...listed, ...late.found];
     const reversals = yield* settleReversals(window, before, theirs);
     const refreshed =
       reversals.changedIds.length === 0 ? [] : yield* store.attemptsByProviderExternalIds(reversals.changedIds);
     const fresh = new Map(refreshed.map((attempt) => [attemptKey(attempt), attempt]));
     const ours = before.map((attempt) => fresh.get(attemptKey(attempt)) ?? attempt);
+    // an attempt the provider could not tell us about waits for a decision: it is not matched as missing
+    const undecided = new Set(late.undecided.map((decision) => decision.attempt.providerExternalId));
+    const result = matchTransactions(
+      ours.filter((attempt) => !undecided.has(attempt.providerExternalId)),
+      theirs,
+      options,
+    );
     progress.done();
     return {
       performed: true,
       ours,
       theirs,
-      result: matchTransactions(ours, theirs, options),
-      awaitingDecision: reversals.awaitingDecision,
+      result: { ...result, mismatches: namingForeignAttempts(window, result.mismatches, foreign) },
+      awaitingDecision: [...reversals.awaitingDecision, ...late.undecided],
     } satisfies MatchPhaseResult;
   });

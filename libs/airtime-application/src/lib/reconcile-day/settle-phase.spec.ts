@@ -1,6 +1,7 @@
 import {
   LedgerStore,
   parsePreciseMoney,
+  ProviderRejected,
   StatusQueryUnsupported,
   TransactionListUnsupported,
   transactionStatus,
@@ -17,9 +18,18 @@ const usd = (world: InMemoryWorld) =>
 
 const topUpOf = (world: InMemoryWorld, topUpId: string) => world.database.tables().topUps.get(topUpId)?.topUp;
 
-/** A provider that can neither be asked for a status nor list its transactions (Africa's Talking, engageSPARK). */
+/** A provider that can neither be asked for a status, list its transactions nor give balances (Africa's Talking, engageSPARK). */
 const unaskable = (world: InMemoryWorld) => ({
   ...world.provider,
+  balances: () =>
+    Effect.fail(
+      new ProviderRejected({
+        provider: 'scripted',
+        providerCode: 'BALANCE_QUERY_UNSUPPORTED',
+        reason: 'no balance query',
+        retryable: false,
+      }),
+    ),
   statusByExternalId: () =>
     Effect.fail(new StatusQueryUnsupported({ provider: 'scripted', howToSettle: 'read the operator statement' })),
   listTransactions: () =>
@@ -119,16 +129,26 @@ describe('reconcileDay, settle phase', () => {
 });
 
 describe('reconcileDay, a provider that cannot be asked', () => {
-  it('skips the match saying why, waits for the decision deadline, then lists the top-up with the admin command', async () => {
+  it('skips the match saying why (UNVERIFIED), waits for the decision deadline, then lists the top-up with the admin command', async () => {
     const world = await reconcilingWorld();
     const { topUp } = await sentTopUp(world, 'order-1', { _tag: 'TimeoutAfterArrival' });
     const provider = unaskable(world);
     const early = await reconcile(world, { provider });
     expect(early.report).toMatchObject({
-      outcome: 'MATCHED',
+      outcome: 'UNVERIFIED',
       match: { performed: false, howToReconcile: 'compare the monthly statement' },
       counts: { ours: 1, theirs: null, awaitingDecision: 0 },
+      unverified: [
+        {
+          what: 'transactions',
+          why: 'scripted cannot list its transactions: compare the monthly statement',
+        },
+        { what: 'captured', why: "the provider's transactions of the window were not listed" },
+        { what: 'holding', why: 'PROVIDER_REJECTED: scripted refused (BALANCE_QUERY_UNSUPPORTED): no balance query' },
+      ],
     });
+    expect(early.summary).toContain('Outcome: UNVERIFIED');
+    expect(early.summary).toContain('Not verified\n  - transactions: scripted cannot list its transactions');
     const late = await reconcile(world, { provider, at: new Date(DAY.to.getTime() + 13 * HOUR) });
     expect(late.report.outcome).toBe('MISMATCHES');
     expect(late.report.awaitingDecision).toEqual([
@@ -150,7 +170,7 @@ describe('reconcileDay, a provider that cannot be asked', () => {
       settleTopUpByHand({ topUpId: topUp.id, status: 'COMPLETED', reason: 'operator statement', operator: 'ops-1' }),
     );
     const settled = await reconcile(world, { provider, at: new Date(DAY.to.getTime() + 14 * HOUR) });
-    expect(settled.report).toMatchObject({ outcome: 'MATCHED', counts: { awaitingDecision: 0, settled: 1 } });
+    expect(settled.report).toMatchObject({ outcome: 'UNVERIFIED', counts: { awaitingDecision: 0, settled: 1 } });
     expect(settled.report.settlements).toEqual([
       expect.objectContaining({
         actor: 'operator',
@@ -180,6 +200,7 @@ describe('reconcileDay after a crash', () => {
           topUpId,
           providerId: 'scripted',
           providerExternalId,
+          attemptNumber: 1,
           fromStatus: transactionStatus('CONFIRMED'),
           toStatus: transactionStatus('COMPLETED'),
           reason:

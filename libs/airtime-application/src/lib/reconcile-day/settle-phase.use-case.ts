@@ -19,6 +19,7 @@ import { ReconciliationStore, type ReconciliationWindow, windowKeyOf } from '../
 import { settleUnknownAttempt } from '../settle-unknown-attempt/settle-unknown-attempt.use-case';
 import { loadTopUp } from '../top-up-change/save-top-up-change.use-case';
 import type { AwaitingDecision } from './awaiting-decision';
+import { describeProviderFailure, nonStoppingProviderFailure } from './provider-failure.policy';
 import type { ReconcileProgress } from './reconcile-progress';
 import { applyAsProviderUpdate, settle, type SettlementIntent } from './settlement.use-case';
 
@@ -38,11 +39,22 @@ const intentOf = (window: ReconciliationWindow, attempt: OurAttempt) =>
     topUpId: attempt.topUpId,
     providerId: window.providerId,
     providerExternalId: attempt.providerExternalId,
+    attemptNumber: attempt.attemptNumber,
     fromStatus: attempt.topUpStatus,
     actor: 'reconciler',
     operator: undefined,
     windowKey: windowKeyOf(window),
   }) as const;
+
+/** How the reason of a settlement made because the provider never received the attempt begins. */
+export const NOT_FOUND_REASON_START = 'provider has no transaction ';
+
+/** The apply of a "never received" settlement: the attempt settled as the domain says (`settleUnknownAttempt`). */
+export const applyAsNotFound = (record: { readonly topUpId: string }) =>
+  Effect.map(settleUnknownAttempt(record.topUpId), (result) => ({
+    changed: result._tag === 'Settled',
+    topUp: result.topUp,
+  }));
 
 const refusedDecision = (attempt: OurAttempt, refusal: string | undefined): Option.Option<AwaitingDecision> =>
   Option.some({ attempt, reason: `the provider's answer could not be applied: ${refusal ?? 'refused'}` });
@@ -94,14 +106,10 @@ const settleNotFound = (window: ReconciliationWindow, attempt: OurAttempt) =>
         ...intentOf(window, attempt),
         toStatus,
         reason:
-          `provider has no transaction ${attempt.providerExternalId} at reconciliation ` +
+          `${NOT_FOUND_REASON_START}${attempt.providerExternalId} at reconciliation ` +
           `(attempt ${attempt.attemptNumber}, ${attempt.state}): settled as the provider never received it`,
       },
-      () =>
-        Effect.map(settleUnknownAttempt(attempt.topUpId), (result) => ({
-          changed: result._tag === 'Settled',
-          topUp: result.topUp,
-        })),
+      applyAsNotFound,
     );
     return record.state === 'REFUSED' ? refusedDecision(attempt, record.refusal) : Option.none<AwaitingDecision>();
   });
@@ -116,8 +124,13 @@ const settleNotFound = (window: ReconciliationWindow, attempt: OurAttempt) =>
  * - the provider never received it → an unknown attempt goes through
  *   `settleUnknownAttempt` (recorded likewise); a pending one waits for a decision;
  * - the provider cannot be asked → it waits for a decision once its attempt
- *   is `decisionAfterMs` old, else is left.
- * Answers the top-ups awaiting a decision. Other provider failures fail the phase.
+ *   is `decisionAfterMs` old, else is left;
+ * - the provider's answer about this top-up cannot be used (a failure that
+ *   does not stop the run, see `stopsTheRun`: an unreadable or mismatched
+ *   answer, a definite refusal...) → it waits for a decision, with the
+ *   error's code and message, and the phase goes on.
+ * Answers the top-ups awaiting a decision. Transport failures (unavailable,
+ * rate limited, an unknown outcome of the query) fail the phase.
  */
 export const settlePhase = (window: ReconciliationWindow, options: SettlePhaseOptions, progress: ReconcileProgress) =>
   Effect.gen(function* () {
@@ -145,7 +158,20 @@ export const settlePhase = (window: ReconciliationWindow, options: SettlePhaseOp
               reason: `${answer.left.provider} cannot be asked for a status: ${answer.left.howToSettle}`,
             })
           : Option.none<AwaitingDecision>();
-      }).pipe(Effect.tap(() => Effect.sync(() => progress.tick(1))));
+      }).pipe(
+        Effect.catchAll((error) => {
+          const failure = nonStoppingProviderFailure(error);
+          return failure === undefined
+            ? Effect.fail(error)
+            : Effect.succeed(
+                Option.some<AwaitingDecision>({
+                  attempt,
+                  reason: `the provider's answer about it could not be used: ${describeProviderFailure(failure)}`,
+                }),
+              );
+        }),
+        Effect.tap(() => Effect.sync(() => progress.tick(1))),
+      );
     const decisions = yield* Effect.forEach(stale, one, { concurrency: SETTLE_CONCURRENCY });
     progress.done();
     return decisions.flatMap((decision) => Option.toArray(decision));
