@@ -1,6 +1,6 @@
-import { LedgerStore, money, parsePreciseMoney, transactionStatus } from '@airtime/domain';
-import { Effect, Either, Option } from 'effect';
-import { type InMemoryWorld, PHP, USD } from '../../testing';
+import { AirtimeProvider, LedgerStore, parsePreciseMoney, transactionStatus } from '@airtime/domain';
+import { Deferred, Effect, Either, Option } from 'effect';
+import { type InMemoryWorld, PHP } from '../../testing';
 import { ReconciliationStore } from '../ports/reconciliation-store.port';
 import {
   DAY,
@@ -102,6 +102,43 @@ describe('reconcileDay: a clean day', () => {
     expect(report).toMatchObject({ outcome: 'MATCHED', counts: { inFlight: 1, matched: 0, settled: 0 } });
   });
 
+  it('runs one reconciliation of a window at a time: a second one at once fails busy, touching nothing', async () => {
+    const world = await reconcilingWorld();
+    await sentTopUp(world, 'order-1');
+    const reached = Effect.runSync(Deferred.make<void>());
+    const listing = Effect.runSync(Deferred.make<void>());
+    const slow = {
+      ...world.provider,
+      listTransactions: (...args: Parameters<typeof world.provider.listTransactions>) =>
+        Effect.zipRight(
+          Effect.zipRight(Deferred.succeed(reached, undefined), Deferred.await(listing)),
+          world.provider.listTransactions(...args),
+        ),
+    };
+    world.clock.set(new Date('2026-01-02T02:00:00.000Z'));
+    const run = (runId: string) =>
+      world.runEither(
+        Effect.provideService(reconcileDay({ providerId: 'scripted', ...DAY, runId }), AirtimeProvider, slow),
+      );
+    const first = run('run-1');
+    await Effect.runPromise(Deferred.await(reached));
+    const second = await run('run-2');
+    expect(second).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'ReconciliationWindowBusy',
+          windowKey: 'scripted/2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z',
+        }),
+      ),
+    );
+    Effect.runSync(Deferred.succeed(listing, undefined));
+    expect(await first).toEqual(
+      Either.right(expect.objectContaining({ report: expect.objectContaining({ outcome: 'MATCHED' }) })),
+    );
+    expect(world.reconciliation.runs().map((stored) => stored.id)).toEqual(['run-1']);
+    expect(Either.isRight(await run('run-3'))).toBe(true);
+  });
+
   it('refuses a window that does not start before it ends, and a provider it does not talk to', async () => {
     const world = await reconcilingWorld();
     expect(await world.runEither(reconcileDay({ providerId: 'scripted', from: DAY.to, to: DAY.from }))).toEqual(
@@ -113,44 +150,7 @@ describe('reconcileDay: a clean day', () => {
   });
 });
 
-describe('reconcileDay: balances', () => {
-  it('reports a holding the provider has and our books do not as a balance mismatch', async () => {
-    const world = await reconcilingWorld();
-    await sentTopUp(world, 'order-1');
-    const provider = {
-      ...world.provider,
-      balances: () =>
-        Effect.succeed({
-          balances: [{ available: money(10_000n, USD), holding: money(500n, USD), creditLimit: money(0n, USD) }],
-          unreadable: [],
-        }),
-    };
-    const { report, summary } = await reconcile(world, { provider });
-    expect(report.outcome).toBe('MISMATCHES');
-    expect(report.counts.balanceMismatches).toBe(1);
-    expect(report.balances).toContainEqual({
-      currency: 'USD',
-      field: 'holding',
-      ours: '0.00',
-      theirs: '5.00',
-      difference: '5.00',
-      matches: false,
-      unstable: false,
-    });
-    expect(summary).toContain('USD holding: ours 0.00, theirs 5.00, differs by 5.00');
-  });
-
-  it('reports an unknown holding (no balance given) without calling it a mismatch', async () => {
-    const world = await reconcilingWorld();
-    await sentTopUp(world, 'order-1', { _tag: 'Pending' });
-    await sentTopUp(world, 'order-2', { _tag: 'Pending' });
-    const { report } = await reconcile(world, { at: new Date('2026-01-01T12:05:00.000Z') });
-    expect(report.balances).toContainEqual(
-      expect.objectContaining({ field: 'holding', ours: '3.714', theirs: null, matches: false, unstable: false }),
-    );
-    expect(report.counts.balanceMismatches).toBe(0);
-  });
-
+describe('reconcileDay: amounts', () => {
   it('reports an amount the provider delivered differently: AMOUNT_DIFFERS, nothing changed', async () => {
     const world = await reconcilingWorld();
     const { topUp, providerExternalId } = await sentTopUp(world, 'order-1');

@@ -15,7 +15,7 @@ import {
 } from '@airtime/domain';
 import type { ReconciliationWindow, SettlementRecord } from '../ports/reconciliation-store.port';
 import { type AwaitingDecision, settleCommandFor } from './awaiting-decision';
-import { type ComparedBalance, isBalanceMismatch } from './balance-phase.use-case';
+import type { BalancePhaseResult, ComparedBalance } from './balance-phase.use-case';
 import type { MatchPhaseResult } from './match-phase.use-case';
 import type {
   ReconciliationReport,
@@ -26,6 +26,7 @@ import type {
   ReportOurSide,
   ReportSettlement,
   ReportTheirSide,
+  ReportUnverified,
 } from './reconciliation-report.types';
 
 /** What a report is built from. */
@@ -37,7 +38,7 @@ export interface ReportInput {
   readonly awaitingDecision: readonly AwaitingDecision[];
   /** The window's settlements (`settlementsOf`). */
   readonly settlements: readonly SettlementRecord[];
-  readonly balances: readonly ComparedBalance[];
+  readonly balances: BalancePhaseResult;
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -117,8 +118,18 @@ const balanceOf = (compared: ComparedBalance): ReportBalance => ({
   theirs: compared.comparison.theirs === undefined ? null : formatPrecise(compared.comparison.theirs),
   difference: compared.comparison.difference === undefined ? null : formatPrecise(compared.comparison.difference),
   matches: compared.comparison.matches,
-  unstable: compared.unstable,
+  unstable: compared.unstable !== undefined,
+  unstableReason: compared.unstable ?? null,
+  mismatch: compared.mismatch,
 });
+
+const UNVERIFIED_ORDER: readonly ReportUnverified['what'][] = ['transactions', 'captured', 'holding'];
+
+/** What the run did not compare: the match when it was skipped, then what the balance phase left out. */
+const unverifiedOf = (match: MatchPhaseResult, balances: BalancePhaseResult): readonly ReportUnverified[] =>
+  [...(match.performed ? [] : [{ what: 'transactions' as const, why: match.reason }]), ...balances.unverified].sort(
+    (a, b) => UNVERIFIED_ORDER.indexOf(a.what) - UNVERIFIED_ORDER.indexOf(b.what) || byText(a.why, b.why),
+  );
 
 const distinctAttempts = (ours: readonly OurAttempt[]): number =>
   new Set(ours.map((attempt) => `${attempt.topUpId}\u0000${attempt.attemptNumber}`)).size;
@@ -127,9 +138,12 @@ const distinctAttempts = (ours: readonly OurAttempt[]): number =>
  * The report of a run (see ReconciliationReport): counts per class, amounts
  * per currency (what the provider charges), each mismatch with both sides,
  * the window's settlements (sorted by top-up, status), the top-ups awaiting
- * a decision (one per top-up, sorted, each with its admin command) and the
- * balances. Outcome MATCHED when no mismatch, no balance mismatch and no
- * decision remain; MISMATCHES otherwise. `settled` counts APPLIED settlements.
+ * a decision (one per top-up, sorted, each with its admin command), the
+ * balances, the unreadable balances and what was not verified. Outcome
+ * MISMATCHES when a mismatch, a balance mismatch (unreadable balances
+ * included) or a decision remains; else UNVERIFIED when something could not
+ * be compared (the match skipped, captured or holding left out); else
+ * MATCHED. `settled` counts APPLIED settlements.
  */
 export const buildReport = (input: ReportInput): ReconciliationReport => {
   const { match } = input;
@@ -139,12 +153,21 @@ export const buildReport = (input: ReportInput): ReconciliationReport => {
     .map(awaitingOf)
     .sort((a, b) => byText(a.topUpId, b.topUpId));
   const settlements = input.settlements.map(settlementOf).sort(settlementOrder);
-  const balanceMismatches = input.balances.filter(isBalanceMismatch).length;
+  const unreadableBalances = [...input.balances.unreadable]
+    .map((unreadable) => ({ field: unreadable.field, reason: unreadable.reason }))
+    .sort((a, b) => byText(a.field, b.field) || byText(a.reason, b.reason));
+  const balanceMismatches =
+    input.balances.compared.filter((compared) => compared.mismatch).length + unreadableBalances.length;
+  const unverified = unverifiedOf(match, input.balances);
   const perKind = Object.fromEntries(
     MISMATCH_KINDS.map((kind) => [kind, mismatches.filter((mismatch) => mismatch.kind === kind).length]),
   ) as Record<MismatchKind, number>;
   const outcome =
-    mismatches.length === 0 && balanceMismatches === 0 && awaiting.length === 0 ? 'MATCHED' : 'MISMATCHES';
+    mismatches.length > 0 || balanceMismatches > 0 || awaiting.length > 0
+      ? 'MISMATCHES'
+      : unverified.length > 0
+        ? 'UNVERIFIED'
+        : 'MATCHED';
   return {
     version: 1,
     run: {
@@ -177,7 +200,9 @@ export const buildReport = (input: ReportInput): ReconciliationReport => {
     mismatches: mismatches.map(mismatchOf),
     settlements,
     awaitingDecision: awaiting,
-    balances: input.balances.map(balanceOf),
+    balances: input.balances.compared.map(balanceOf),
+    unreadableBalances,
+    unverified,
   };
 };
 

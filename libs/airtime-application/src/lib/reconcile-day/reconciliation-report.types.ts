@@ -12,7 +12,13 @@ export interface ReportAmount {
 
 export type ReportMismatchKind = MismatchKind;
 
-export type ReconciliationOutcome = 'MATCHED' | 'MISMATCHES' | 'FAILED';
+/**
+ * MATCHED: everything compared agrees; MISMATCHES: a mismatch, a balance
+ * mismatch or a top-up awaiting a decision; UNVERIFIED: nothing found, but
+ * something could not be compared (see `unverified`); FAILED: the run did
+ * not finish (never in a report).
+ */
+export type ReconciliationOutcome = 'MATCHED' | 'MISMATCHES' | 'UNVERIFIED' | 'FAILED';
 
 /** One attempt of ours, as the report shows it. */
 export interface ReportOurSide {
@@ -89,17 +95,43 @@ export interface ReportAwaitingDecision {
   readonly command: string;
 }
 
-/** One balance compared: what the provider reports against what our books say, per currency and field. */
+/**
+ * One balance compared: what the provider reports against what our books
+ * say, per currency and field (amounts exact, at the provider's precision).
+ */
 export interface ReportBalance {
   readonly currency: string;
   readonly field: 'holding' | 'captured';
   readonly ours: string;
+  /** Null when the provider gave no balance in this currency. */
   readonly theirs: string | null;
   /** theirs - ours; null when the provider did not say. */
   readonly difference: string | null;
   readonly matches: boolean;
-  /** Our side moved while the provider was asked: a difference then is not a mismatch. */
+  /** Our side was not quiet (an attempt younger than the grace, or our holding moved while the provider was asked): a difference then is not a mismatch. */
   readonly unstable: boolean;
+  /** Why it is unstable; null when it is not. */
+  readonly unstableReason: string | null;
+  /** Counts as a balance mismatch (it differs, or the provider gave none while we hold some, and our side was quiet). */
+  readonly mismatch: boolean;
+}
+
+/** A balance the provider listed but that could not be read (never its value): each counts as a balance mismatch. */
+export interface ReportUnreadableBalance {
+  /** The provider answer's field, e.g. `balances[2].holding`. */
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Something the run could not compare, and why. */
+export interface ReportUnverified {
+  /**
+   * `transactions`: the provider's list against our attempts (the match);
+   * `captured`: what each side captured in the window; `holding`: what the
+   * provider holds for us.
+   */
+  readonly what: 'transactions' | 'captured' | 'holding';
+  readonly why: string;
 }
 
 /** What moved in the window per currency (what the provider charges, in its source currency). */
@@ -122,6 +154,7 @@ export interface ReportCounts {
   readonly settled: number;
   readonly awaitingDecision: number;
   readonly mismatches: Readonly<Record<ReportMismatchKind, number>>;
+  /** Balance rows that mismatch, plus unreadable balances. */
   readonly balanceMismatches: number;
 }
 
@@ -143,7 +176,12 @@ export interface ReconciliationReport {
   readonly mismatches: readonly ReportMismatch[];
   readonly settlements: readonly ReportSettlement[];
   readonly awaitingDecision: readonly ReportAwaitingDecision[];
+  /** Sorted by currency, then field (captured before holding). */
   readonly balances: readonly ReportBalance[];
+  /** Sorted by field, then reason. */
+  readonly unreadableBalances: readonly ReportUnreadableBalance[];
+  /** What was not compared, in the order transactions, captured, holding. */
+  readonly unverified: readonly ReportUnverified[];
 }
 
 /** The report as stored (jsonb) and written: the report itself, JSON-safe by construction. */

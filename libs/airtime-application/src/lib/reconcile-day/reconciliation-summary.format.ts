@@ -41,11 +41,15 @@ const settlementLine = (settlement: ReportSettlement): string =>
   `[${settlement.state}${settlement.refusal === null ? '' : `: ${settlement.refusal}`}]: ${settlement.reason}`;
 
 const balanceLine = (balance: ReportBalance): string => {
-  const verdict = balance.matches
+  const difference = balance.matches
     ? 'matches'
     : balance.theirs === null
-      ? 'not reported by the provider'
-      : `differs by ${balance.difference ?? '?'}${balance.unstable ? ' (unstable: our side moved while the provider was asked)' : ''}`;
+      ? `the provider reports no balance in ${balance.currency}`
+      : `differs by ${balance.difference ?? '?'}`;
+  const verdict =
+    balance.unstableReason === null
+      ? difference
+      : `${difference} (unstable: ${balance.unstableReason}; not a mismatch)`;
   return `  ${balance.currency} ${balance.field}: ours ${balance.ours}, theirs ${balance.theirs ?? '-'}, ${verdict}`;
 };
 
@@ -59,7 +63,8 @@ const section = (title: string, lines: readonly string[], empty: string): readon
  * The summary text of a report (ends with a newline): the window and
  * outcome, counts per class, amounts per currency, each mismatch with both
  * sides and its detail, settlements with their reasons, top-ups awaiting a
- * decision with the admin command, and the balances.
+ * decision with the admin command, the balances (why one is unstable), the
+ * unreadable balances, and what was not verified and why.
  */
 export const formatSummary = (report: ReconciliationReport): string => {
   const { counts } = report;
@@ -71,6 +76,13 @@ export const formatSummary = (report: ReconciliationReport): string => {
     ...(report.match.performed
       ? []
       : [`Match skipped: ${report.match.reason}. To reconcile: ${report.match.howToReconcile}`]),
+    ...(report.unverified.length === 0
+      ? []
+      : section(
+          'Not verified',
+          report.unverified.map((item) => `  - ${item.what}: ${item.why}`),
+          'nothing',
+        )),
     '',
     'Counts',
     `  ours ${counts.ours}, theirs ${counts.theirs ?? '-'}, matched ${counts.matched}, in flight ${counts.inFlight}, ` +
@@ -96,6 +108,11 @@ export const formatSummary = (report: ReconciliationReport): string => {
       'none',
     ),
     ...section('Balances', report.balances.map(balanceLine), 'none compared'),
+    ...section(
+      'Unreadable balances (each a balance mismatch)',
+      report.unreadableBalances.map((unreadable) => `  - ${unreadable.field}: ${unreadable.reason}`),
+      'none',
+    ),
   ];
   return `${lines.join('\n')}\n`;
 };
