@@ -25,8 +25,9 @@ without it a fresh id is made and printed. key create prints the API key once: i
 hashed and cannot be shown again. A key sees and spends only the accounts it was created for.
 top-up settle moves a top-up the reconciler could not settle (a provider with no status query)
 to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a COMPLETED one),
-its ledger following; the reason (up to 500 characters) and the operator (default: the login
-name) are recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED).
+its ledger following; the reason (up to 500 characters, no control characters but tab and
+line feed; refused before anything is written) and the operator (default: the login name) are
+recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED).
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
 3 refused (unknown account, key or top-up, an account that exists, a deposit id used with
 another amount, a top-up already final).`;

@@ -2,8 +2,9 @@
 // outcome, repeats that change nothing, and refusals as typed errors.
 import { sendAttempt } from '@airtime/application';
 import { inMemoryLayers, openFundedAccounts, requestedTopUp, sampleCatalogue } from '@airtime/application/testing';
-import { Effect, Either } from 'effect';
+import { Effect, Either, Option } from 'effect';
 import { type AdminAction, runAdminCommand } from './admin-command.use-case';
+import { adminRefusalText, isBadArgument } from './admin-report.format';
 
 const world = (options: Parameters<typeof inMemoryLayers>[0] = {}) => {
   const made = inMemoryLayers(options);
@@ -135,6 +136,23 @@ describe('runAdminCommand', () => {
         left: { _tag: 'InvalidInput', field: 'reason' },
       });
       expect(await admin(settle(topUpId, 'REVERSED'))).toMatchObject({ left: { _tag: 'IllegalTransition' } });
+    });
+
+    it('refuses a reason with control characters or over 500 characters, naming --reason, before anything is written', async () => {
+      const { admin, topUpId, reconciliation } = await pendingWorld();
+      for (const reason of ['paid \u001b[31mCOMPLETED', 'carriage\rreturn', 'next line \u0085 (C1)', 'x'.repeat(501)]) {
+        const refused = await admin({ ...settle(topUpId, 'COMPLETED'), reason });
+        expect(refused).toMatchObject({ left: { _tag: 'InvalidInput', field: 'reason' } });
+        const error = Option.getOrThrow(Either.getLeft(refused));
+        expect(isBadArgument(error)).toBe(true);
+        expect(adminRefusalText(error)).toBe(
+          '--reason: 1 to 500 characters, no control characters but tab and line feed; nothing was recorded',
+        );
+      }
+      expect(reconciliation.settlements()).toEqual([]);
+      // tab and line feed are text; 500 characters are enough (489 + 11)
+      const settled = await admin({ ...settle(topUpId, 'COMPLETED'), reason: `${'x'.repeat(489)}\n\tticket 44` });
+      expect(settled).toMatchObject({ right: { settlement: { reason: `${'x'.repeat(489)}\n\tticket 44` } } });
     });
   });
 });

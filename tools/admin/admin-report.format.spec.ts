@@ -111,6 +111,7 @@ describe('adminReport', () => {
       topUpId: 'tu-1',
       providerId: 'africastalking',
       providerExternalId: 'ATQid_1',
+      attemptNumber: 1,
       fromStatus: transactionStatus('SUBMITTED'),
       toStatus: transactionStatus('COMPLETED'),
       reason: 'confirmed by AT support, ticket 4411',

@@ -3,7 +3,7 @@
 // key revoked, an account's keys, a top-up settled by hand), and a refusal
 // in the words of the flags the operator typed. Never a key's hash, never a
 // value that came in.
-import type { StoredApiKey } from '@airtime/application';
+import { MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
 import { formatMoney, money } from '@airtime/domain';
 import { balanceLines, refusalText } from '../ledger/fund-report.format';
 import type { AdminError, AdminOutcome } from './admin-command.use-case';
@@ -24,6 +24,15 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   status: '--status',
   reason: '--reason',
   operator: '--operator',
+};
+
+/**
+ * What a field must be, told instead of the decoder's words when it is
+ * refused: a settlement's reason is kept and printed to people, so its rule
+ * is said in full (the value is never repeated: it may hold escapes).
+ */
+const RULE_OF_FIELD: Readonly<Record<string, string>> = {
+  reason: `1 to ${MAX_SETTLEMENT_REASON_LENGTH} characters, no control characters but tab and line feed; nothing was recorded`,
 };
 
 /** The flag of a decode failure's field (`accountIds.1` is the second --account). */
@@ -126,7 +135,7 @@ export const isBadArgument = (error: AdminError): boolean => error._tag === 'Inv
 export const adminRefusalText = (error: AdminError): string => {
   switch (error._tag) {
     case 'InvalidInput':
-      return `${flagOf(error.field)}: ${error.reason}`;
+      return `${flagOf(error.field)}: ${RULE_OF_FIELD[error.field] ?? error.reason}`;
     case 'CustomerAccountNotFound':
       return 'no such account (create it first: npm run admin -- account create --id ... --name ...)';
     case 'AccountAlreadyExists':

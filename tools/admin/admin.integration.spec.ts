@@ -324,6 +324,31 @@ describe('npm run admin', () => {
     noStackTrace(badStatus);
   }, 120_000);
 
+  it('refuses a reason with control characters or over 500 characters: exit 2, one line, nothing written', async () => {
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-3');
+    const state = () =>
+      database.dataSource.query(
+        `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM reconciliation_settlements s WHERE s.top_up_id = t.id) AS settlements
+           FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
+        [topUpId],
+      );
+    const before = await state();
+    expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
+    for (const reason of ['paid \u001b[2J\u001b[31mCOMPLETED', 'line\rover', 'x'.repeat(501)]) {
+      const refused = await run('top-up', 'settle', topUpId, '--status', 'COMPLETED', '--reason', reason);
+      expect(refused).toMatchObject({ code: 2, stdout: '' });
+      // the one line, then the usage (as for every bad argument); never the value
+      const [first, ...usage] = refused.stderr.split('\n');
+      expect(first).toBe(
+        'admin: --reason: 1 to 500 characters, no control characters but tab and line feed; nothing was recorded',
+      );
+      expect(usage.join('\n')).toContain('npm run admin -- top-up settle TOP_UP_ID');
+      expect(refused.stderr).not.toContain('\u001b');
+      expect(refused.stderr).not.toContain('x'.repeat(50));
+    }
+    expect(await state()).toEqual(before);
+  }, 120_000);
+
   it('records the login name as the operator when --operator is not given', async () => {
     const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-2');
     const settled = await run('top-up', 'settle', topUpId, '--status', 'declined', '--reason', 'the provider lost it');
