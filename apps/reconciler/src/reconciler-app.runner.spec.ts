@@ -2,6 +2,9 @@
 // configuration, a provider other than the configured one. Each answers its
 // exit status with one line (or the list of problems) on stderr, nothing on
 // stdout but the help.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runReconciler } from './reconciler-app.runner';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
@@ -64,6 +67,45 @@ describe('runReconciler before a run', () => {
       stdout: '',
       stderr:
         'reconcile: --provider: this process talks to simulator (PROVIDER); configure the provider to reconcile\n',
+    });
+  });
+
+  describe('with a report folder it cannot write to (checked before anything runs: the database is out of reach here)', () => {
+    let root: string;
+    let file: string;
+    beforeEach(() => {
+      root = mkdtempSync(path.join(tmpdir(), 'reconciler-runner-folder-'));
+      file = path.join(root, 'a-file');
+      writeFileSync(file, '');
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+    it('exits 2 with one line naming --report-dir and why', async () => {
+      for (const folder of [file, path.join(file, 'sub')]) {
+        expect(await runWith(['--date', '2026-11-30', '--report-dir', folder])).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `reconcile: --report-dir: cannot write report files in ${folder}: ENOTDIR (a part of the path is not a folder)\n`,
+        });
+      }
+      expect(readdirSync(root)).toEqual(['a-file']);
+    });
+
+    it('names RECONCILE_REPORT_DIR when the folder is the configured one', async () => {
+      expect(await runWith(['--date', '2026-11-30'], { RECONCILE_REPORT_DIR: file })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `reconcile: RECONCILE_REPORT_DIR: cannot write report files in ${file}: ENOTDIR (a part of the path is not a folder)\n`,
+      });
+    });
+
+    const linux = process.platform === 'linux' ? it : it.skip;
+    linux('exits 2 at once for a folder under /proc', async () => {
+      const outcome = await runWith(['--date', '2026-11-30', '--report-dir', '/proc/nu11']);
+      expect(outcome).toMatchObject({ code: 2, stdout: '' });
+      expect(outcome.stderr).toMatch(
+        /^reconcile: --report-dir: cannot write report files in \/proc\/nu11: E[A-Z]+.*\n$/,
+      );
     });
   });
 });

@@ -19,7 +19,6 @@ import type { Env, PlatformLogger, ProviderLayer } from '@airtime/platform-runti
 import { DTONE_PROVIDER_ID } from '@airtime/provider-dtone';
 import { SIMULATOR_PROVIDER_ID } from '@airtime/provider-simulator';
 import { Cause, Either, Exit } from 'effect';
-import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { endOfFailure, exitCodeOf, type RunEnd } from './cli/exit-code.table';
 import { parseReconcileArguments, RECONCILE_USAGE, type ReconcileRun } from './cli/reconcile-arguments.input';
@@ -29,7 +28,14 @@ import type { ReconcilerConfig } from './config/reconciler.config';
 import { reconcilerConfigFrom } from './config/reconciler.config';
 import { pushRunMetrics, recordRun, type RunMetrics } from './observability/run-metrics';
 import { type ProgressStream, progressOn, timedProgress } from './progress/phase-progress';
-import { reportBaseName, reportFilePaths, writeFileAtomically, writeReportFiles } from './report/report-files';
+import {
+  prepareReportFolder,
+  reportBaseName,
+  reportFilePaths,
+  writeFileAtomically,
+  writeReportFiles,
+} from './report/report-files';
+import { ReportFolderUnusable } from './report/report-files.errors';
 
 export interface ReconcilerIo {
   /** The arguments after `--`. */
@@ -121,7 +127,7 @@ const reconcile = async (run: Run): Promise<number> => {
     await push(run, metrics, providerId);
     if (result === undefined || end === 'FAILED') {
       // a failed run has no report: its metrics file says it failed
-      await mkdir(reportDir, { recursive: true });
+      await prepareReportFolder(reportDir);
       await writeFileAtomically(reportFilePaths(reportDir, base).prom, prom);
       return undefined;
     }
@@ -209,6 +215,15 @@ export const runReconciler = async (io: ReconcilerIo, options: ReconcilerAppOpti
   const providerId = configuredProviderId(config.right);
   if (parsed.right.providerId !== undefined && parsed.right.providerId !== providerId) {
     line(io, `--provider: this process talks to ${providerId} (PROVIDER); configure the provider to reconcile`);
+    return exitCodeOf('INVALID');
+  }
+  // the report folder is proved writable before anything runs: a run that cannot leave its report does not start
+  const reportDir = parsed.right.reportDir ?? config.right.reportDir;
+  try {
+    await prepareReportFolder(reportDir);
+  } catch (error) {
+    const variable = parsed.right.reportDir === undefined ? 'RECONCILE_REPORT_DIR' : '--report-dir';
+    line(io, `${variable}: ${error instanceof ReportFolderUnusable ? error.message : String(error)}`);
     return exitCodeOf('INVALID');
   }
   try {

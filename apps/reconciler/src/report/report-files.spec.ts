@@ -1,7 +1,14 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { basicInstant, reportBaseName, writeFileAtomically, writeReportFiles } from './report-files';
+import { ReportFolderUnusable } from './report-files.errors';
+import {
+  basicInstant,
+  prepareReportFolder,
+  reportBaseName,
+  writeFileAtomically,
+  writeReportFiles,
+} from './report-files';
 
 describe('report file names', () => {
   it('are <provider>-<from>-<to> with the instants in ISO 8601 basic form, no colon', () => {
@@ -53,6 +60,27 @@ describe('writeReportFiles', () => {
   });
 });
 
+describe('writeReportFiles that cannot write a file', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'reconciler-report-refused-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('rejects with ReportFolderUnusable naming the folder and the code', async () => {
+    // a folder that is not empty where the summary should go: its rename fails
+    mkdirSync(path.join(root, 'p-a-b.txt', 'inside'), { recursive: true });
+    const error: unknown = await writeReportFiles(root, 'p-a-b', { report: {}, summary: 's', metrics: '' }).catch(
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(ReportFolderUnusable);
+    expect((error as ReportFolderUnusable).message).toMatch(
+      new RegExp(`^cannot write report files in ${root}: E[A-Z]+`),
+    );
+    expect(readdirSync(root)).toEqual(['p-a-b.txt']);
+  });
+});
+
 describe('writeFileAtomically', () => {
   let root: string;
   beforeEach(() => {
@@ -72,5 +100,55 @@ describe('writeFileAtomically', () => {
     // a folder that does not exist: nothing is written
     await expect(writeFileAtomically(path.join(root, 'missing', 'x.json'), 'y')).rejects.toThrow(/ENOENT/);
     expect(readdirSync(root).sort()).toEqual(['dir.json', 'report.json']);
+  });
+});
+
+describe('prepareReportFolder', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'reconciler-folder-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const refusal = async (folder: string): Promise<ReportFolderUnusable> => {
+    const error: unknown = await prepareReportFolder(folder).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    if (!(error instanceof ReportFolderUnusable))
+      throw new Error(`expected ${folder} to be refused, got ${String(error)}`);
+    return error;
+  };
+
+  it('creates the missing folders and leaves nothing behind (its probe file removed)', async () => {
+    const folder = path.join(root, 'a', 'b', 'c');
+    await prepareReportFolder(folder);
+    expect(readdirSync(folder)).toEqual([]);
+    // an existing folder is fine too, relative paths as well
+    await prepareReportFolder(folder);
+    await prepareReportFolder(path.relative(process.cwd(), folder));
+    expect(readdirSync(root)).toEqual(['a']);
+  });
+
+  it('refuses a file, or a path through a file, with the code and why, naming the folder', async () => {
+    const file = path.join(root, 'report.txt');
+    writeFileSync(file, 'a file');
+    const asFolder = await refusal(file);
+    expect(asFolder).toMatchObject({ folder: file, systemCode: 'ENOTDIR' });
+    expect(asFolder.message).toBe(`cannot write report files in ${file}: ENOTDIR (a part of the path is not a folder)`);
+    expect(await refusal(path.join(file, 'sub'))).toMatchObject({
+      folder: path.join(file, 'sub'),
+      systemCode: 'ENOTDIR',
+    });
+    expect(await refusal(path.join(file, 'sub', 'deeper'))).toMatchObject({ systemCode: 'ENOTDIR' });
+    expect(readFileSync(file, 'utf8')).toBe('a file');
+  });
+
+  const linux = process.platform === 'linux' ? it : it.skip;
+  linux('refuses a folder under /proc at once (a recursive mkdir there never ends on node 20)', async () => {
+    const started = Date.now();
+    expect(await refusal('/proc/nu11')).toMatchObject({ folder: '/proc/nu11' });
+    expect(await refusal('/proc/nu11/deeper/still')).toMatchObject({ folder: '/proc/nu11/deeper/still' });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -4,9 +4,11 @@
 // (20261130T000000Z) so that the names hold no colon. Each file is written
 // atomically: to a temporary file beside it, flushed to disk, then renamed
 // over the old one, so a reader (or a crash) never sees half a report. The
-// folder is created when missing.
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+// folder is created and proved writable before a run starts
+// (prepareReportFolder), so a bad folder stops the run before it does anything.
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ReportFolderUnusable } from './report-files.errors';
 
 /** An instant as ISO 8601 basic UTC to the second (milliseconds kept only when not zero): 20261130T000000Z. */
 export const basicInstant = (instant: Date): string => {
@@ -44,6 +46,62 @@ export const writeFileAtomically = async (file: string, text: string): Promise<v
   }
 };
 
+/** The deepest folder path walked: far beyond any real one, it bounds the walk whatever the file system answers. */
+const MAX_DEPTH = 256;
+
+const systemCodeOf = (error: unknown): string => {
+  const code = (error as { readonly code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'EIO';
+};
+
+/** The folders of `absolute` that do not exist yet, outermost first; rejects when a part of it is not a folder. */
+const missingFoldersOf = async (absolute: string): Promise<readonly string[]> => {
+  const missing: string[] = [];
+  let current = absolute;
+  for (let depth = 0; depth < MAX_DEPTH; depth += 1) {
+    const found = await stat(current).then(
+      (stats) => (stats.isDirectory() ? 'folder' : 'other'),
+      (error: unknown) => {
+        if (systemCodeOf(error) === 'ENOENT') return 'missing';
+        throw error;
+      },
+    );
+    if (found === 'folder') return missing;
+    if (found === 'other') throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' });
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  throw Object.assign(new Error(`${absolute} is too deep`), { code: 'ENAMETOOLONG' });
+};
+
+/**
+ * Makes sure the report files can be written in `dir` before a run starts:
+ * creates the missing folders one by one (never node's recursive mkdir,
+ * which loops forever under /proc on node 20), then writes and removes a
+ * probe file. Bounded whatever the file system answers. Rejects with
+ * `ReportFolderUnusable` (`folder` as given, the file system's code: ENOTDIR
+ * for a file or a path through one, EACCES, EROFS, ENOENT under /proc...).
+ */
+export const prepareReportFolder = async (dir: string): Promise<void> => {
+  try {
+    const absolute = path.resolve(dir);
+    for (const folder of await missingFoldersOf(absolute)) {
+      await mkdir(folder).catch(async (error: unknown) => {
+        // made meanwhile by someone else: fine when it is a folder
+        if (systemCodeOf(error) !== 'EEXIST' || !(await stat(folder)).isDirectory()) throw error;
+      });
+    }
+    const probe = path.join(absolute, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await rm(probe, { force: true });
+  } catch (error) {
+    throw new ReportFolderUnusable({ folder: dir, systemCode: systemCodeOf(error) });
+  }
+};
+
 export interface ReportFileContents {
   /** The JSON report (written pretty-printed, with a final newline). */
   readonly report: unknown;
@@ -67,19 +125,24 @@ export const reportFilePaths = (dir: string, baseName: string): ReportFilePaths 
 });
 
 /**
- * Creates `dir` when missing and writes the three files of `baseName`, each
- * atomically (the JSON last: its presence says the run's files are all
- * there). Answers their paths; rejects with the file system's error.
+ * Creates `dir` when missing (prepareReportFolder) and writes the three
+ * files of `baseName`, each atomically (the JSON last: its presence says the
+ * run's files are all there). Answers their paths; rejects with
+ * `ReportFolderUnusable` (the file system's code: ENOSPC...).
  */
 export const writeReportFiles = async (
   dir: string,
   baseName: string,
   contents: ReportFileContents,
 ): Promise<ReportFilePaths> => {
-  await mkdir(dir, { recursive: true });
+  await prepareReportFolder(dir);
   const paths = reportFilePaths(dir, baseName);
-  await writeFileAtomically(paths.txt, contents.summary.endsWith('\n') ? contents.summary : `${contents.summary}\n`);
-  await writeFileAtomically(paths.prom, contents.metrics);
-  await writeFileAtomically(paths.json, `${JSON.stringify(contents.report, null, 2)}\n`);
+  try {
+    await writeFileAtomically(paths.txt, contents.summary.endsWith('\n') ? contents.summary : `${contents.summary}\n`);
+    await writeFileAtomically(paths.prom, contents.metrics);
+    await writeFileAtomically(paths.json, `${JSON.stringify(contents.report, null, 2)}\n`);
+  } catch (error) {
+    throw new ReportFolderUnusable({ folder: dir, systemCode: systemCodeOf(error) });
+  }
   return paths;
 };
