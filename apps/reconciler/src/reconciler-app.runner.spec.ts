@@ -14,7 +14,12 @@ const runWith = async (argv: readonly string[], env: Record<string, string | und
   const stderr: string[] = [];
   const code = await runReconciler({
     argv,
-    env: { DATABASE_URL: 'postgres://app:s3cr3t@127.0.0.1:1/books', PROVIDER: 'simulator', ...env },
+    env: {
+      DATABASE_URL: 'postgres://app:s3cr3t@127.0.0.1:1/books',
+      DTONE_API_KEY: 'key',
+      DTONE_API_SECRET: 'secret',
+      ...env,
+    },
     stdout: { write: (text) => stdout.push(text) },
     stderr: { isTTY: false, write: (text) => stderr.push(text) },
     now: () => NOW,
@@ -62,11 +67,22 @@ describe('runReconciler before a run', () => {
   });
 
   it('exits 2 when --provider is not the configured provider, before opening the database', async () => {
-    expect(await runWith(['--provider', 'dtone'])).toEqual({
+    expect(await runWith(['--provider', 'simulator'])).toEqual({
       code: 2,
       stdout: '',
-      stderr:
-        'reconcile: --provider: this process talks to simulator (PROVIDER); configure the provider to reconcile\n',
+      stderr: 'reconcile: --provider: this process talks to dtone (PROVIDER); configure the provider to reconcile\n',
+    });
+  });
+
+  it('exits 2 for the in-process simulator: it has no books to reconcile', async () => {
+    expect(await runWith([], { PROVIDER: 'simulator' })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: [
+        'reconcile: invalid configuration',
+        '  PROVIDER: the in-process simulator has no books to reconcile; use simulator-http or dtone',
+        '',
+      ].join('\n'),
     });
   });
 

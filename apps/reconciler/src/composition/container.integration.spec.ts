@@ -105,14 +105,4 @@ describe('the reconciler container', () => {
       await fresh.drop();
     }
   });
-
-  it('chooses the in-process simulator when PROVIDER=simulator', async () => {
-    const container = await buildContainer({ config: configFor({ PROVIDER: 'simulator' }), logger: silent() });
-    try {
-      const runtime = await container.getAsync(TOKENS.runtime);
-      expect(await runtime.runPromise(Effect.map(AirtimeProvider, (provider) => provider.id))).toBe('simulator');
-    } finally {
-      expect(await closeContainer(container)).toEqual([]);
-    }
-  });
 });

@@ -55,11 +55,10 @@ describe('reconcilerConfigFrom', () => {
     });
   });
 
-  it('needs no DT One keys for the in-process simulator', () => {
-    const config = Either.getOrThrow(
-      reconcilerConfigFrom({ DATABASE_URL: given.DATABASE_URL, PROVIDER: 'simulator', SIMULATOR_TIME_SCALE: '0' }),
-    );
-    expect(config.provider).toEqual({ kind: 'simulator', timeScale: 0 });
+  it('refuses the in-process simulator: it knows no transaction of ours, so a run would be a false MATCHED', () => {
+    expect(problemsOf({ DATABASE_URL: given.DATABASE_URL, PROVIDER: 'simulator', SIMULATOR_TIME_SCALE: '0' })).toEqual([
+      'PROVIDER: the in-process simulator has no books to reconcile; use simulator-http or dtone',
+    ]);
   });
 
   it('requires DATABASE_URL: the books to reconcile are never a default', () => {

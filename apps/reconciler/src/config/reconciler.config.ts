@@ -1,6 +1,7 @@
 // The reconciler's settings, decoded from the environment once at start with
 // effect/Schema: the database (DATABASE_URL required: the books to
 // reconcile are never a default), the runtime's (PROVIDER and DTONE_*, the
+// in-process simulator refused: it has no books to compare with; the
 // log level and the clock: the platform-runtime lib's, shared with the
 // consumer and the API), and the reconciler's own (how old a non-final
 // top-up must be to be settled, the deadline of a decision by hand, the
@@ -64,6 +65,14 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   PUSHGATEWAY_URL: 'expected an http(s) URL with no credentials, query or fragment (e.g. http://pushgateway:9091)',
 };
 
+/**
+ * PROVIDER=simulator is the simulator's engine in this process: it starts
+ * empty, so it knows none of our transactions and a run against it would
+ * report a false MATCHED.
+ */
+export const IN_PROCESS_SIMULATOR_REFUSED =
+  'PROVIDER: the in-process simulator has no books to reconcile; use simulator-http or dtone';
+
 const databaseOf = (env: Env): Either.Either<DatabaseConfig, readonly string[]> => {
   if (env['DATABASE_URL'] === undefined)
     return Either.left(['DATABASE_URL: required, postgres://user@host:port/database (the books to reconcile)']);
@@ -76,13 +85,16 @@ const databaseOf = (env: Env): Either.Either<DatabaseConfig, readonly string[]> 
 /**
  * Decodes every setting of the reconciler; `InvalidReconcilerConfig` lists
  * every bad or missing variable at once (database, the runtime's with the
- * provider's, the reconciler's own), never a value.
+ * provider's, the reconciler's own), never a value. PROVIDER=simulator is
+ * refused (IN_PROCESS_SIMULATOR_REFUSED).
  */
 export const reconcilerConfigFrom = (environment: Env): Either.Either<ReconcilerConfig, InvalidReconcilerConfig> => {
   const env = withoutEmpty(environment);
   const database = databaseOf(env);
   // a command line: warnings and errors only unless LOG_LEVEL says otherwise (the progress tells the run)
-  const runtime = runtimeSettingsFrom({ LOG_LEVEL: DEFAULT_LOG_LEVEL, ...env });
+  const runtime = Either.flatMap(runtimeSettingsFrom({ LOG_LEVEL: DEFAULT_LOG_LEVEL, ...env }), (settings) =>
+    settings.provider.kind === 'simulator' ? Either.left([IN_PROCESS_SIMULATOR_REFUSED]) : Either.right(settings),
+  );
   const own = decodeEnvironment(Environment, EXPECTED)(env);
   if (Either.isRight(database) && Either.isRight(runtime) && Either.isRight(own)) {
     const settings = own.right;
