@@ -3,6 +3,7 @@
 import {
   ApiKeyNotFound,
   CustomerAccountNotFound,
+  FINAL_STATUSES,
   InvalidInput,
   NoAttemptToSettle,
   type SettlementRecord,
@@ -168,9 +169,13 @@ describe('adminRefusalText', () => {
   });
 
   it('tells settle-by-hand refusals without the values typed, and a concurrent change as a failure to retry', () => {
-    expect(adminRefusalText(new InvalidInput({ field: 'status', reason: 'expected a final status' }))).toBe(
-      '--status: expected a final status',
+    // the allowed statuses in full, one line: the decoder's words ("is malformed or out of range") say none
+    const status = adminRefusalText(new InvalidInput({ field: 'status', reason: 'is malformed or out of range' }));
+    expect(status).toMatch(
+      /^--status: expected a final DVS status \(any letter case\): COMPLETED, REVERSED \(only of a COMPLETED top-up\), CANCELLED, DECLINED, REJECTED, or a detailed one: DECLINED-BARRED-CREDIT-PARTY, [A-Z, -]+; nothing was recorded$/,
     );
+    for (const allowed of FINAL_STATUSES) expect(status).toContain(allowed);
+    expect(status).not.toContain('\n');
     expect(adminRefusalText(new InvalidInput({ field: 'topUpId', reason: 'empty' }))).toBe('TOP_UP_ID: empty');
     expect(adminRefusalText(new TopUpNotFound({ topUpId: 'tu-secret' }))).toBe('no top-up with this id');
     expect(adminRefusalText(new TopUpAlreadyFinal({ topUpId: 'tu-1', status: transactionStatus('DECLINED') }))).toBe(

@@ -3,7 +3,7 @@
 // key revoked, an account's keys, a top-up settled by hand), and a refusal
 // in the words of the flags the operator typed. Never a key's hash, never a
 // value that came in.
-import { MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
+import { FINAL_STATUSES, MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
 import { formatMoney, money } from '@airtime/domain';
 import { balanceLines, refusalText } from '../ledger/fund-report.format';
 import type { AdminError, AdminOutcome } from './admin-command.use-case';
@@ -29,10 +29,16 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
 /**
  * What a field must be, told instead of the decoder's words when it is
  * refused: a settlement's reason is kept and printed to people, so its rule
- * is said in full (the value is never repeated: it may hold escapes).
+ * is said in full (the value is never repeated: it may hold escapes); a
+ * status, every final DVS status allowed.
  */
 const RULE_OF_FIELD: Readonly<Record<string, string>> = {
   reason: `1 to ${MAX_SETTLEMENT_REASON_LENGTH} characters, no control characters but tab and line feed; nothing was recorded`,
+  status: `expected a final DVS status (any letter case): COMPLETED, REVERSED (only of a COMPLETED top-up), CANCELLED, DECLINED, REJECTED, or a detailed one: ${FINAL_STATUSES.filter(
+    (status) => status.includes('-'),
+  )
+    .sort()
+    .join(', ')}; nothing was recorded`,
 };
 
 /** The flag of a decode failure's field (`accountIds.1` is the second --account). */
