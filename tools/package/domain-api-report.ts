@@ -2,21 +2,22 @@
 // package's declarations, one report per entry, formatted with prettier and
 // compared with the committed libs/airtime-domain/api/*.api.md (or written
 // there). `npm run domain:api-report` builds the package into a temporary
-// folder and updates the reports; the integration spec checks them.
+// folder, updates the reports and checks the CHANGELOG (`-- --record` also
+// records the hash in the current version's entry, unless it is released
+// with another hash); the integration spec checks them.
 import { CompilerState, Extractor, ExtractorConfig, type ExtractorMessage } from '@microsoft/api-extractor';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDomainPackage } from './build-domain-package';
+import { changelogProblems, recordReportHash } from './domain-changelog';
 import {
   apiReportFolder,
-  changelogProblem,
   ENTRIES,
   type DomainEntry,
   libRoot,
   normalizedText,
-  recordReportHash,
   reportHashLine,
   reportHashOf,
   workspaceRoot,
@@ -156,10 +157,11 @@ export const staleReportMessage = (reports: readonly EntryReport[]): string | un
   return [
     'The exported API of @airtime/domain changed, and its API report (committed in libs/airtime-domain/api/) was not updated.',
     ...details,
-    'If the change is meant: run `npm run domain:api-report` (it rewrites libs/airtime-domain/api/*.api.md), review and',
-    'commit the diff, bump "version" in libs/airtime-domain/package.json, add an entry "## <version>" to',
-    'libs/airtime-domain/CHANGELOG.md saying what changed, then run `npm run domain:api-report -- --record` (it writes',
-    `${reportHashLine(currentReportHash(reports))} into that entry).`,
+    'If the change is meant: run `npm run domain:api-report` (it rewrites libs/airtime-domain/api/*.api.md) and review',
+    "the diff. A released CHANGELOG entry's hash never changes, so unless the top entry of libs/airtime-domain/CHANGELOG.md",
+    'is headed "## <version> (unreleased)": bump "version" in libs/airtime-domain/package.json and add an entry',
+    '"## <new version>" at the top describing the change (breaking or not). Then run',
+    `\`npm run domain:api-report -- --record\` (it writes ${reportHashLine(currentReportHash(reports))} into that entry).`,
     'If it is not meant: put the exports of libs/airtime-domain/src/index.ts (or testing.ts) back as they were.',
   ].join('\n');
 };
@@ -172,6 +174,34 @@ export const writeApiReports = (reports: readonly EntryReport[]): string[] => {
   return changed.map((report) => relative(report.file));
 };
 
+/** What the CHANGELOG step of the script did: whether it succeeded, and the lines to print. */
+export interface ChangelogStep {
+  readonly ok: boolean;
+  readonly lines: readonly string[];
+}
+
+/**
+ * Checks `changelogFile` (the lib's CHANGELOG.md) against the package at
+ * `version` whose reports hash to `hash`; with `record`, first records the
+ * hash in the entry `## <version>` (rewriting the file only when that
+ * changes it). Not ok when `--record` is refused (a released entry's hash
+ * is immutable) or, with `record`, when the CHANGELOG still breaks the rule;
+ * without `record` the problems are printed as advice and it stays ok.
+ */
+export const changelogStep = (changelogFile: string, version: string, hash: string, record: boolean): ChangelogStep => {
+  const changelog = readFileSync(changelogFile, 'utf8');
+  const recorded = record ? recordReportHash(changelog, version, hash) : undefined;
+  if (recorded?._tag === 'Refused') return { ok: false, lines: [`--record refused: ${recorded.reason}`] };
+  if (recorded?.changed === true) writeFileSync(changelogFile, recorded.changelog);
+  const problems = changelogProblems(recorded?.changelog ?? changelog, version, hash);
+  const done =
+    recorded?.changed === true ? `CHANGELOG.md entry ${version} now records ${reportHashLine(hash)}` : undefined;
+  if (problems.length === 0) {
+    return { ok: true, lines: [done ?? `CHANGELOG.md entry ${version} records ${reportHashLine(hash)}`] };
+  }
+  return { ok: !record, lines: [...(done === undefined ? [] : [done]), ...problems] };
+};
+
 const main = (): void => {
   const packageDir = mkdtempSync(path.join(os.tmpdir(), 'airtime-domain-package-'));
   try {
@@ -179,19 +209,14 @@ const main = (): void => {
     const reports = apiReports(packageDir);
     const changed = writeApiReports(reports);
     console.log(changed.length === 0 ? 'API reports unchanged' : `API reports updated: ${changed.join(', ')}`);
-    const hash = currentReportHash(reports);
-    const version = String(manifest['version']);
-    const changelogFile = path.join(libRoot, 'CHANGELOG.md');
-    const changelog = readFileSync(changelogFile, 'utf8');
-    if (process.argv.includes('--record') && changelogProblem(changelog, version, hash) !== undefined) {
-      const recorded = recordReportHash(changelog, version, hash);
-      if (recorded === undefined) throw new Error(`CHANGELOG.md has no entry "## ${version}" to record the hash in`);
-      writeFileSync(changelogFile, recorded);
-      console.log(`CHANGELOG.md entry ${version} now records ${reportHashLine(hash)}`);
-      return;
-    }
-    const problem = changelogProblem(changelog, version, hash);
-    console.log(problem === undefined ? `CHANGELOG.md entry ${version} records ${reportHashLine(hash)}` : problem);
+    const step = changelogStep(
+      path.join(libRoot, 'CHANGELOG.md'),
+      String(manifest['version']),
+      currentReportHash(reports),
+      process.argv.includes('--record'),
+    );
+    (step.ok ? console.log : console.error)(step.lines.join('\n'));
+    if (!step.ok) process.exitCode = 1;
   } finally {
     rmSync(packageDir, { recursive: true, force: true });
   }

@@ -3,16 +3,24 @@
 // installed from its tarball into a throwaway project outside the monorepo
 // (plain npm, no Nx, no path aliases), where the README's examples run as
 // CommonJS and as ES modules and type-check under `tsc --noEmit`. Its API
-// reports (libs/airtime-domain/api/) and CHANGELOG must match the exports.
+// reports (libs/airtime-domain/api/) and CHANGELOG must match the exports,
+// and the install lines of both READMEs must install this version.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDomainPackage } from './build-domain-package';
-import { apiReports, currentReportHash, type EntryReport, staleReportMessage } from './domain-api-report';
 import {
-  changelogProblem,
+  apiReports,
+  changelogStep,
+  currentReportHash,
+  type EntryReport,
+  staleReportMessage,
+} from './domain-api-report';
+import { changelogProblems } from './domain-changelog';
+import {
   commonJsExampleOf,
+  installProblems,
   libRoot,
   type Manifest,
   usageExampleOf,
@@ -207,6 +215,28 @@ describe('installed from its tarball into a project outside the monorepo', () =>
   );
 
   it(
+    'matches errors on _tag and code, not instanceof: one process loading both builds has two copies of each class',
+    () => {
+      const script = [
+        "import { createRequire } from 'node:module';",
+        "import { Effect, Either } from 'effect';",
+        "import { InvalidAmount } from '@airtime/domain';",
+        "const cjs = createRequire(import.meta.url)('@airtime/domain');",
+        "const error = cjs.parseMoney('1.001', Either.getOrThrow(cjs.currencyOf('USD'))).left;",
+        "const caught = Effect.runSync(Effect.catchTag(Effect.fail(error), 'InvalidAmount', () => Effect.succeed('caught')));",
+        'console.log(error instanceof InvalidAmount, error instanceof cjs.InvalidAmount, error._tag, error.code, caught);',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(consumer, 'two-builds.mjs'), script);
+      expect(outcome(run('node', ['two-builds.mjs'], consumer))).toEqual({
+        status: 0,
+        output: 'false true InvalidAmount INVALID_AMOUNT caught\n',
+      });
+    },
+    SLOW_MS,
+  );
+
+  it(
     "type-checks the examples under tsc --noEmit against the package's declarations, for import and require",
     () => {
       // a misuse must be an error in both module systems: the declarations are typed, not `any`
@@ -258,11 +288,35 @@ describe('the API report and the CHANGELOG', () => {
   );
 
   it(
-    'the CHANGELOG entry of the current version records the hash of those reports',
+    'the CHANGELOG keeps its rule: the top entry is the current version and records the hash of those reports',
     () => {
       const hash = currentReportHash(currentReports());
-      const problem = changelogProblem(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), lib.version, hash);
-      if (problem !== undefined) throw new Error(problem);
+      const problems = changelogProblems(readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8'), lib.version, hash);
+      if (problems.length > 0) throw new Error(problems.join('\n'));
+    },
+    SLOW_MS,
+  );
+
+  it(
+    '--record leaves the released entry that has the current hash, and refuses to give it another one',
+    () => {
+      const changelogFile = path.join(scratch, 'CHANGELOG.md');
+      const committed = readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8');
+      writeFileSync(changelogFile, committed);
+      const hash = currentReportHash(currentReports());
+      expect(changelogStep(changelogFile, lib.version, hash, true)).toEqual({
+        ok: true,
+        lines: [`CHANGELOG.md entry ${lib.version} records API report: \`${hash}\``],
+      });
+      const changedApi = hash.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
+      const refused = changelogStep(changelogFile, lib.version, changedApi, true);
+      expect(refused.ok).toBe(false);
+      expect(refused.lines.join('\n')).toMatch(/--record refused: "## [^"]+" is released .* bump "version" in/);
+      expect(readFileSync(changelogFile, 'utf8')).toBe(committed);
+      expect(changelogStep(changelogFile, lib.version, changedApi, false)).toEqual({
+        ok: true,
+        lines: [expect.stringContaining(`the API report changed (hash now ${changedApi})`)],
+      });
     },
     SLOW_MS,
   );
@@ -284,4 +338,13 @@ describe('the API report and the CHANGELOG', () => {
     },
     SLOW_MS,
   );
+});
+
+describe('the install lines of the READMEs', () => {
+  it.each([
+    ['libs/airtime-domain/README.md', path.join(libRoot, 'README.md')],
+    ['README.md', path.join(workspaceRoot, 'README.md')],
+  ])('%s installs this version, exactly, with the effect the package pins', (name, file) => {
+    expect(installProblems(readFileSync(file, 'utf8'), name, lib)).toEqual([]);
+  });
 });

@@ -1,11 +1,11 @@
-// The package's manifest, the README examples and the CHANGELOG check, on
+// The package's manifest, the README examples and install lines, and the
+// report hash, on
 // made-up inputs (the integration spec runs them on the real lib).
 import {
-  changelogProblem,
   commonJsExampleOf,
+  installLinesOf,
+  installProblems,
   packageManifestOf,
-  recordReportHash,
-  reportHashLine,
   reportHashOf,
   usageExampleOf,
 } from './domain-package';
@@ -88,14 +88,14 @@ describe('usageExampleOf and commonJsExampleOf', () => {
   });
 });
 
-describe('reportHashOf and changelogProblem', () => {
+describe('reportHashOf', () => {
   const reports = [
     { name: 'b.api.md', text: 'export const b: 1;\n' },
     { name: 'a.api.md', text: 'export const a: 1;\n' },
   ];
-  const hash = reportHashOf(reports);
 
   it('hashes the reports whatever their order and line ends, and changes with any of them', () => {
+    const hash = reportHashOf(reports);
     expect(hash).toMatch(/^[0-9a-f]{16}$/);
     expect(reportHashOf([...reports].reverse())).toBe(hash);
     expect(reportHashOf(reports.map((r) => ({ ...r, text: r.text.replace(/\n/g, '\r\n') })))).toBe(hash);
@@ -106,30 +106,43 @@ describe('reportHashOf and changelogProblem', () => {
       ]),
     ).not.toBe(hash);
   });
+});
 
-  it("accepts the current version's entry with the hash, and only that entry", () => {
-    const changelog = `# Changelog\n\n## 1.2.3\n\nAdded a.\n\n${reportHashLine(hash)}\n\n## 1.2.2\n\nAPI report: \`0000000000000000\`\n`;
-    expect(changelogProblem(changelog, '1.2.3', hash)).toBeUndefined();
-    expect(changelogProblem(changelog, '1.2.2', hash)).toMatch(/changed since the CHANGELOG entry "## 1.2.2"/);
-    expect(changelogProblem(changelog, '1.2.4', hash)).toMatch(/no entry "## 1.2.4"/);
-    expect(changelogProblem(changelog.replace('## 1.2.3', '## 1.2.30'), '1.2.3', hash)).toMatch(/no entry/);
+describe('installLinesOf and installProblems', () => {
+  const good = [
+    'Install:',
+    '```sh',
+    'npm install -E ./airtime-domain-1.2.3.tgz effect@3.22.4',
+    'npm install --save-exact @airtime/domain@1.2.3 effect@3.22.4',
+    'npm install -D fast-check',
+    '```',
+    'Or `npm i -E @airtime/domain effect@3.22.4` in prose.',
+  ].join('\n');
+
+  it('reads every npm install of the package, tarball or registry, with the versions it names', () => {
+    expect(installLinesOf(good)).toEqual([
+      expect.objectContaining({ exact: true, packageVersion: '1.2.3', effectVersion: '3.22.4' }),
+      expect.objectContaining({ exact: true, packageVersion: '1.2.3', effectVersion: '3.22.4' }),
+      expect.objectContaining({ exact: true, packageVersion: undefined, effectVersion: '3.22.4' }),
+    ]);
+    expect(installProblems(good, 'README.md', lib)).toEqual([]);
   });
 
-  it("records the hash in the version's entry only, replacing its line or adding one", () => {
-    const changelog = `# Changelog\n\n## 1.2.3\n\nAdded a.\n\n## 1.2.2\n\nAPI report: \`0000000000000000\`\n`;
-    const added = recordReportHash(changelog, '1.2.3', hash) ?? '';
-    expect(added).toBe(
-      `# Changelog\n\n## 1.2.3\n\nAdded a.\n\n${reportHashLine(hash)}\n\n## 1.2.2\n\nAPI report: \`0000000000000000\`\n`,
-    );
-    expect(changelogProblem(added, '1.2.3', hash)).toBeUndefined();
-    const replaced = recordReportHash(changelog, '1.2.2', hash) ?? '';
-    expect(replaced).toBe(changelog.replace('API report: `0000000000000000`', reportHashLine(hash)));
-    expect(recordReportHash(changelog, '1.2.4', hash)).toBeUndefined();
+  it('refuses a line without -E, with another package or effect version, or without effect', () => {
+    const line = (text: string) => installProblems(text, 'README.md', lib);
+    expect(line('npm install ./airtime-domain-1.2.3.tgz effect@3.22.4')).toEqual([expect.stringMatching(/lacks -E/)]);
+    expect(line('npm install -E ./airtime-domain-1.2.2.tgz effect@3.22.4')).toEqual([
+      expect.stringMatching(/installs 1\.2\.2, but .* has version 1\.2\.3/),
+    ]);
+    expect(line('npm install -E @airtime/domain@1.2.3 effect@3.21.0')).toEqual([
+      expect.stringMatching(/effect@3\.21\.0, but @airtime\/domain pins effect 3\.22\.4/),
+    ]);
+    expect(line('npm install -E @airtime/domain@1.2.3')).toEqual([expect.stringMatching(/effect@\(none\)/)]);
   });
 
-  it('refuses an entry whose hash is of older reports, saying the line to write', () => {
-    const problem = changelogProblem(`## 1.2.3\n\n${reportHashLine('ffffffffffffffff')}\n`, '1.2.3', hash);
-    expect(problem).toContain(reportHashLine(hash));
-    expect(problem).toContain('bump "version" in libs/airtime-domain/package.json');
+  it('refuses a README that installs the package nowhere', () => {
+    expect(installProblems('npm install -D fast-check\n', 'README.md', lib)).toEqual([
+      expect.stringMatching(/README\.md has no line `npm install -E/),
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 // The publishable package of libs/airtime-domain: where its parts live, its
 // package.json made from the lib's, the README usage example, and the hash of
-// the API report recorded in the lib's CHANGELOG. Pure functions over text
-// and manifests; the build and the checks that touch files are beside it.
+// the API reports that the lib's CHANGELOG records (its rule is in
+// domain-changelog.ts). Pure functions over text and manifests; the build and
+// the checks that touch files are beside it.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
@@ -155,54 +156,55 @@ export const reportHashOf = (reports: readonly { readonly name: string; readonly
 /** The line of a CHANGELOG entry that records the API report's hash. */
 export const reportHashLine = (hash: string): string => `API report: \`${hash}\``;
 
-/** Where the body of the CHANGELOG entry `## <version>` lies (after its heading, up to the next `## `), or undefined. */
-const entrySpan = (changelog: string, version: string): { start: number; end: number } | undefined => {
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^## ${escaped}(?:\\s.*)?$`, 'm').exec(changelog);
-  if (match === null) return undefined;
-  const start = match.index + match[0].length;
-  const next = changelog.slice(start).search(/^## /m);
-  return { start, end: next === -1 ? changelog.length : start + next };
-};
+/** A README line that installs the package with npm: the versions it names. */
+export interface InstallLine {
+  readonly line: string;
+  /** `-E` or `--save-exact` is among its words. */
+  readonly exact: boolean;
+  /** The version in `airtime-domain-<version>.tgz` or `@airtime/domain@<version>`, when it names one. */
+  readonly packageVersion: string | undefined;
+  /** The version in `effect@<version>`, when it names one. */
+  readonly effectVersion: string | undefined;
+}
 
-/** The text of the CHANGELOG entry `## <version>` (up to the next `## `), or undefined. */
-export const changelogEntryOf = (changelog: string, version: string): string | undefined => {
-  const text = normalizedText(changelog);
-  const span = entrySpan(text, version);
-  return span === undefined ? undefined : text.slice(span.start, span.end);
-};
+const TARBALL_OR_SPEC = /(?:airtime-domain-|@airtime\/domain@)(\d[0-9A-Za-z.-]*?)(?:\.tgz)?(?=[\s`'"]|$)/;
+const EFFECT_SPEC = /(?:^|\s)effect@(\S+?)(?=[\s`'"]|$)/;
 
-/**
- * Why the CHANGELOG does not record the current API report, or undefined
- * when its entry for `version` has the line `API report: \`<hash>\``.
- */
-export const changelogProblem = (changelog: string, version: string, hash: string): string | undefined => {
-  const entry = changelogEntryOf(changelog, version);
-  const bump =
-    `bump "version" in libs/airtime-domain/package.json (now ${version}) unless it is unreleased, and give ` +
-    `libs/airtime-domain/CHANGELOG.md an entry "## <version>" that says what changed and has the line ${reportHashLine(hash)} ` +
-    '(`npm run domain:api-report -- --record` writes it)';
-  if (entry === undefined) return `libs/airtime-domain/CHANGELOG.md has no entry "## ${version}": ${bump}`;
-  if (!entry.includes(reportHashLine(hash))) {
-    return `the API report changed since the CHANGELOG entry "## ${version}" was written (its hash is now ${hash}): ${bump}`;
-  }
-  return undefined;
-};
-
-const HASH_LINE = /^API report: `[0-9a-f]*`$/m;
+/** The lines of `readme` that run `npm install` (or `npm i`) of the package, from a tarball or a registry. */
+export const installLinesOf = (readme: string): InstallLine[] =>
+  normalizedText(readme)
+    .split('\n')
+    .filter((line) => /\bnpm (?:install|i)\b/.test(line) && /airtime-domain-\S*\.tgz|@airtime\/domain\b/.test(line))
+    .map((line) => ({
+      line: line.trim(),
+      exact: /(?:^|\s)(?:-E|--save-exact)(?=\s|$)/.test(line),
+      packageVersion: TARBALL_OR_SPEC.exec(line)?.[1],
+      effectVersion: EFFECT_SPEC.exec(line)?.[1],
+    }));
 
 /**
- * The CHANGELOG with its entry `## <version>` recording `hash`: its
- * `API report:` line replaced, or added at the entry's end. Undefined when
- * there is no such entry (a new version's entry is written by hand).
+ * Why the install lines of `readme` (named `file` in the messages) do not
+ * install `lib` as it is, or an empty list: there is at least one; each
+ * saves exact versions (`-E`), names the package at `lib.version` when it
+ * names a version, and names `effect@` at the version `lib` pins.
  */
-export const recordReportHash = (changelog: string, version: string, hash: string): string | undefined => {
-  const text = normalizedText(changelog);
-  const span = entrySpan(text, version);
-  if (span === undefined) return undefined;
-  const entry = text.slice(span.start, span.end);
-  const recorded = HASH_LINE.test(entry)
-    ? entry.replace(HASH_LINE, reportHashLine(hash))
-    : `${entry.trimEnd()}\n\n${reportHashLine(hash)}\n${span.end === text.length ? '' : '\n'}`;
-  return text.slice(0, span.start) + recorded + text.slice(span.end);
+export const installProblems = (readme: string, file: string, lib: Manifest): string[] => {
+  const lines = installLinesOf(readme);
+  if (lines.length === 0) return [`${file} has no line \`npm install -E ... effect@...\` installing ${lib.name}`];
+  const effect = lib.dependencies?.['effect'];
+  return lines.flatMap(({ line, exact, packageVersion, effectVersion }) => [
+    ...(exact
+      ? []
+      : [`${file}: "${line}" lacks -E (--save-exact), so npm would save a range and may keep two copies of effect`]),
+    ...(packageVersion === undefined || packageVersion === lib.version
+      ? []
+      : [
+          `${file}: "${line}" installs ${packageVersion}, but libs/airtime-domain/package.json has version ${lib.version}`,
+        ]),
+    ...(effectVersion === effect
+      ? []
+      : [
+          `${file}: "${line}" installs effect@${effectVersion ?? '(none)'}, but ${lib.name} pins effect ${effect ?? '(none)'}`,
+        ]),
+  ]);
 };
