@@ -129,8 +129,8 @@ const entryProblems = (entry: ChangelogEntry): string[] => [
  * `## <version> (unreleased)`; versions strictly decrease from the top; only
  * the top entry may be unreleased; every entry describes its change; a
  * released entry has exactly one `API report:` line, an unreleased one at
- * most one; no two entries record the same hash; the top entry is
- * `version`'s, and it records `hash`.
+ * most one (a release that changes no API, a fix, records the same hash as
+ * the one below); the top entry is `version`'s, and it records `hash`.
  */
 export const changelogProblems = (changelog: string, version: string, hash: string): string[] => {
   const { entries, unreadable } = parseChangelog(changelog);
@@ -143,8 +143,6 @@ export const changelogProblems = (changelog: string, version: string, hash: stri
     if (index > 0 && entry.unreleased)
       problems.push(`"${entry.heading}" is not the top entry: only that may be unreleased`);
     problems.push(...entryProblems(entry));
-    const twin = entries.slice(0, index).find((other) => other.hashes.some((h) => entry.hashes.includes(h)));
-    if (twin !== undefined) problems.push(`"${twin.heading}" and "${entry.heading}" record the same API report hash`);
   });
   const [top] = entries;
   if (top !== undefined && top.version !== version) {
