@@ -15,7 +15,6 @@ import {
   type ProviderAnswerMismatch,
   type TopUp,
   type TopUpRepository,
-  type TransactionStatus,
   type UnitOfWork,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
@@ -24,7 +23,7 @@ import {
   type ApplyProviderUpdateError,
   applyProviderUpdate,
 } from '../apply-provider-update/apply-provider-update.use-case';
-import { ReconciliationStore, type SettlementActor, type SettlementRecord } from '../ports/reconciliation-store.port';
+import { ReconciliationStore, type SettlementRecord } from '../ports/reconciliation-store.port';
 import {
   changeTopUp,
   loadTopUp,
@@ -33,21 +32,11 @@ import {
 } from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
 
-/** What a settlement is to do and why (recorded as is). */
-export interface SettlementIntent {
-  readonly topUpId: string;
-  readonly providerId: string;
-  /** The attempt the change is about (the last one's external id at the provider). */
-  readonly providerExternalId: string | undefined;
-  /** That attempt's number (part of the settlement's key: a resend is settled on its own). */
-  readonly attemptNumber: number | undefined;
-  readonly fromStatus: TransactionStatus;
-  readonly toStatus: TransactionStatus;
-  readonly reason: string;
-  readonly actor: SettlementActor;
-  readonly operator: string | undefined;
-  readonly windowKey: string | undefined;
-}
+/**
+ * What a settlement is to do and why (recorded as is): a record before it is
+ * made, without its id, state and times.
+ */
+export type SettlementIntent = Omit<SettlementRecord, 'id' | 'state' | 'refusal' | 'recordedAt' | 'completedAt'>;
 
 /** Why a change could not be applied as asked: the record is REFUSED with the error's message. */
 export type SettlementRefusal =
