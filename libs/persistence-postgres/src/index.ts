@@ -53,3 +53,9 @@ export {
 export { EmbeddedPostgresFailed } from './lib/embedded/embedded-postgres.errors';
 export { makeDataFolder } from './lib/embedded/data-folder.check';
 export { makeReconciliationStore, reconciliationStoreLayer } from './lib/reconciliation/reconciliation-store.adapter';
+export {
+  ABANDONED_RUN_SUMMARY,
+  type FailedRun,
+  makeReconciliationRunCloser,
+  type ReconciliationRunCloser,
+} from './lib/reconciliation/reconciliation-run-closing.adapter';

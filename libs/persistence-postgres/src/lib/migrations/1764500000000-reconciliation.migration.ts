@@ -3,7 +3,8 @@
 // status. A settlement is written ahead of the change (APPLYING) and completed after it
 // (APPLIED, UNCHANGED or REFUSED); it is recorded once per (window key, or the operator, top-up,
 // attempt, target status), and a trigger keeps it append-only but for that completion, done once.
-// A run's start is never rewritten, nor a finished run. Two indexes on the attempts serve the
+// A run's start is never rewritten, nor a finished run; a run that failed, or that a killed process
+// left open (closed by the next run of its window), is finished FAILED with why and no report. Two indexes on the attempts serve the
 // reconciler: (provider_id, started_at) for a day at a provider, and a partial one of the attempts
 // a provider holds (Pending, Unknown, InFlight) so that its holding is summed without reading
 // history. Down drops all of it.
@@ -35,10 +36,11 @@ export class Reconciliation1764500000000 implements MigrationInterface {
         report       jsonb       CONSTRAINT reconciliation_runs_report_is_object CHECK (jsonb_typeof(report) = 'object'),
         summary      text,
         CONSTRAINT reconciliation_runs_window_ordered CHECK (window_from < window_to),
-        -- a run is finished with its outcome, report and summary, all at once
+        -- a run is finished with its outcome, report and summary, all at once; a FAILED run (it
+        -- failed, or was found abandoned by a later run of its window) has no report, its summary says why
         CONSTRAINT reconciliation_runs_finished_whole CHECK (
-          (finished_at IS NULL) = (outcome IS NULL) AND (finished_at IS NULL) = (report IS NULL)
-          AND (finished_at IS NULL) = (summary IS NULL))
+          (finished_at IS NULL) = (outcome IS NULL) AND (finished_at IS NULL) = (summary IS NULL)
+          AND (report IS NOT NULL) = (finished_at IS NOT NULL AND outcome <> 'FAILED'))
       )`);
     await runner.query(
       `CREATE INDEX reconciliation_runs_by_window ON reconciliation_runs (provider_id, window_from, window_to, started_at DESC)`,

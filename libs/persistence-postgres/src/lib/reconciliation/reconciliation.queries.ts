@@ -241,3 +241,29 @@ export const latestRun = (providerId: string, from: string, to: string): Stateme
     ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT 1`,
   parameters: [providerId, from, to],
 });
+
+/** Finishes an open run FAILED with `summary` (no report); no row when it is finished already or unknown. */
+export const failRun = (id: string, finishedAt: string, summary: string): Statement => ({
+  text: `
+    UPDATE reconciliation_runs SET finished_at = $2::timestamptz, outcome = 'FAILED', summary = $3
+    WHERE id = $1 AND finished_at IS NULL
+    RETURNING id`,
+  parameters: [id, finishedAt, summary],
+});
+
+/** Finishes every open run of the window FAILED with `summary`; their ids, by start. */
+export const failOpenRuns = (
+  providerId: string,
+  from: string,
+  to: string,
+  finishedAt: string,
+  summary: string,
+): Statement => ({
+  text: `
+    WITH closed AS (
+      UPDATE reconciliation_runs SET finished_at = $4::timestamptz, outcome = 'FAILED', summary = $5
+      WHERE provider_id = $1 AND window_from = $2::timestamptz AND window_to = $3::timestamptz AND finished_at IS NULL
+      RETURNING id, started_at)
+    SELECT id FROM closed ORDER BY started_at, id COLLATE "C"`,
+  parameters: [providerId, from, to, finishedAt, summary],
+});
