@@ -13,7 +13,8 @@ matches the provider's transaction list against ours, compares balances, and wri
                        [--report-dir DIR] [--json]
 
   --date YYYY-MM-DD   the UTC day [00:00, 24:00) (default: yesterday, UTC)
-  --from, --to ISO    an instant window [from, to), e.g. 2026-11-30T00:00:00Z (both, at most 31 days)
+  --from, --to ISO    an instant window [from, to), e.g. 2026-11-30T00:00:00Z (both, at most 31 days;
+                      to the millisecond at most)
   --provider ID       the provider's id (default: the configured provider's, PROVIDER)
   --report-dir DIR    where the report files go (default: RECONCILE_REPORT_DIR, reports/reconciliation)
   --json              print the JSON report on stdout instead of the summary (progress goes to stderr)
@@ -75,11 +76,33 @@ const instantOf = (text: string): Date | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date;
 };
 
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  date: { type: 'string', multiple: true },
+  from: { type: 'string', multiple: true },
+  to: { type: 'string', multiple: true },
+  provider: { type: 'string', multiple: true },
+  'report-dir': { type: 'string', multiple: true },
+} as const;
+
+const FLAGS = ['date', 'from', 'to', 'provider', 'report-dir', 'json', 'help'].map((flag) => `--${flag}`).join(', ');
+
+/** node's parseArgs error as one line of ours (node's own advises on positionals, with an unbalanced quote). */
 const errorMessage = (error: unknown): string => {
-  // node's messages name the flag; an unknown option's message quotes what was typed, which is a flag name
-  const message = (error as { readonly message?: unknown } | null)?.message;
-  return typeof message === 'string' ? (message.split('\n')[0] ?? message) : 'unreadable arguments';
+  const { code, message } = (error ?? {}) as { readonly code?: unknown; readonly message?: unknown };
+  const text = typeof message === 'string' ? message : '';
+  // the flag as typed, before any "=value" (node quotes only the flag's name)
+  const flag = /'(-{1,2}[^'\s=<]*)/.exec(text)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag !== undefined)
+    return `unknown flag ${flag}; the flags are ${FLAGS}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag !== undefined)
+    return text.includes('does not take an argument') ? `${flag}: takes no value` : `${flag}: expected a value`;
+  return `unreadable arguments; the flags are ${FLAGS}`;
 };
+
+/** Digits of a fraction of a second finer than the millisecond that are not zero. */
+const FINER_THAN_MS = /\.\d{3}0*[1-9]/;
 
 const windowOf = (
   values: { readonly date: string | undefined; readonly from: string | undefined; readonly to: string | undefined },
@@ -94,6 +117,13 @@ const windowOf = (
   }
   if (values.from === undefined && values.to === undefined) return Either.right(yesterdayOf(now));
   if (values.from === undefined || values.to === undefined) return Either.left('give both --from and --to');
+  for (const [flag, text] of [
+    ['--from', values.from],
+    ['--to', values.to],
+  ] as const) {
+    if (INSTANT.test(text) && FINER_THAN_MS.test(text))
+      return Either.left(`${flag}: at most milliseconds (e.g. 2026-11-30T00:00:00.123Z)`);
+  }
   const from = instantOf(values.from);
   if (from === undefined)
     return Either.left('--from: expected an ISO 8601 instant with its offset, e.g. 2026-11-30T00:00:00Z');
@@ -108,8 +138,9 @@ const windowOf = (
 
 /**
  * Reads the arguments (after `--`) at `now`: `help` for --help/-h, otherwise
- * the run, or the one-line problem (unknown or repeated flag, stray
- * argument, bad date or instant, a window that is empty, longer than
+ * the run, or the one-line problem (unknown or repeated flag, a flag without
+ * its value, stray argument, bad date or instant, an instant finer than the
+ * millisecond (refused, never cut), a window that is empty, longer than
  * MAX_WINDOW_DAYS or starts after `now`, a bad provider id, an empty
  * report folder).
  */
@@ -149,17 +180,4 @@ export const parseReconcileArguments = (
 };
 
 const parse = (argv: readonly string[]) =>
-  parseArgs({
-    args: [...argv],
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      json: { type: 'boolean' },
-      date: { type: 'string', multiple: true },
-      from: { type: 'string', multiple: true },
-      to: { type: 'string', multiple: true },
-      provider: { type: 'string', multiple: true },
-      'report-dir': { type: 'string', multiple: true },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
+  parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
