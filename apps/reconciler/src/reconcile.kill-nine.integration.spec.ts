@@ -8,7 +8,7 @@
 // third of the top-ups are settled, then run to its end. Both end with every top-up settled once (ledger captured once),
 // and their reports are equal without their `run` part.
 import { Effect } from 'effect';
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BundledEntry } from '@airtime/platform-runtime/testing';
 import { reportBaseName } from './report/report-files';
@@ -98,10 +98,11 @@ describe('the reconciler killed with SIGKILL mid-run, then run again', () => {
       `SELECT count(*) FROM reconciliation_settlements WHERE state = 'APPLIED'`,
       DROPPED / 3,
     );
-    expect(secondKill).toMatchObject({ unfinished: 2 });
+    // the second run closed the first one's row (abandoned): one open row, its own
+    expect(secondKill).toMatchObject({ unfinished: 1 });
     expect(secondKill?.applied).toBeLessThan(DROPPED);
-    // no report was written by a killed run
-    expect(existsSync(killedDir)).toBe(false);
+    // no report was written by a killed run (its folder was made, and proved writable, before it ran)
+    expect(readdirSync(killedDir)).toEqual([]);
 
     // run again: it resumes
     const second = await startReconcilerProcess(bundle, ['--date', world.date], env).exited;
@@ -111,6 +112,16 @@ describe('the reconciler killed with SIGKILL mid-run, then run again', () => {
     });
     const resumed = reportIn(killedDir);
     expect(withoutRun(resumed)).toEqual(withoutRun(expected));
+    // no run row left open: the killed ones FAILED (abandoned), the last one finished with its report
+    expect(
+      await copy.dataSource.query(
+        `SELECT outcome, report IS NOT NULL AS reported, left(summary, 25) AS summary FROM reconciliation_runs ORDER BY started_at`,
+      ),
+    ).toEqual([
+      { outcome: 'FAILED', reported: false, summary: 'the run was abandoned: it' },
+      { outcome: 'FAILED', reported: false, summary: 'the run was abandoned: it' },
+      { outcome: 'MISMATCHES', reported: true, summary: expect.any(String) },
+    ]);
 
     // every top-up settled exactly once, its hold captured once
     const settlements = await settlementRows(copy);

@@ -7,6 +7,8 @@ import { createTestDatabase, type TestDatabase } from '@airtime/persistence-post
 import { silentLogger } from '@airtime/platform-runtime/testing';
 import { type DvsSimulatorTestServer, startDvsSimulatorServer } from '@airtime/provider-simulator/testing';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runReconciler } from './reconciler-app.runner';
@@ -114,8 +116,75 @@ describe('runReconciler', () => {
     expect(outcome.code).toBe(3);
     expect(outcome.stderr).toMatch(/\nreconcile: FAILED: .+ \(run it again: it resumes\)\n$/);
     expect(readdirSync(reports)).toEqual(['dtone-20261129T000000Z-20261130T000000Z.prom']);
-    expect(readFileSync(path.join(reports, 'dtone-20261129T000000Z-20261130T000000Z.prom'), 'utf8')).toContain(
-      'airtime_reconcile_outcome{provider="dtone",outcome="FAILED"} 1',
+    const prom = readFileSync(path.join(reports, 'dtone-20261129T000000Z-20261130T000000Z.prom'), 'utf8');
+    expect(prom).toContain('airtime_reconcile_outcome{provider="dtone",outcome="FAILED"} 1');
+    // no count next to FAILED: a zero would clear an alert on mismatches
+    expect(prom).not.toContain('airtime_reconcile_mismatches');
+    // the run's row is finished FAILED with why (no report), not left open
+    const rows = (await db.dataSource.query(
+      `SELECT outcome, finished_at IS NOT NULL AS finished, report, summary FROM reconciliation_runs
+       WHERE provider_id = 'dtone' AND window_from = '2026-11-29T00:00:00Z'`,
+    )) as { outcome: string; finished: boolean; report: unknown; summary: string }[];
+    expect(rows).toEqual([
+      { outcome: 'FAILED', finished: true, report: null, summary: expect.stringMatching(/^the run failed: .+/) },
+    ]);
+    expect(outcome.stderr).toContain(rows[0]?.summary.replace('the run failed: ', ''));
+  });
+
+  it('closes the runs of its window a killed process left open (FAILED, abandoned), then runs', async () => {
+    await db.dataSource.query(
+      `INSERT INTO reconciliation_runs (id, provider_id, window_from, window_to, started_at)
+       VALUES ('killed-run', 'dtone', '2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z', now() - interval '1 hour'),
+              ('other-window-run', 'dtone', '2026-11-25T00:00:00Z', '2026-11-26T00:00:00Z', now() - interval '1 hour')`,
     );
+    const outcome = await runWith(['--date', '2026-11-26']);
+    expect(outcome.code).toBe(0);
+    const rows = (await db.dataSource.query(
+      `SELECT id, outcome, summary FROM reconciliation_runs WHERE window_from IN ('2026-11-26T00:00:00Z', '2026-11-25T00:00:00Z')
+       ORDER BY started_at, id`,
+    )) as { id: string; outcome: string | null; summary: string | null }[];
+    expect(rows).toEqual([
+      { id: 'killed-run', outcome: 'FAILED', summary: expect.stringMatching(/^the run was abandoned: /) },
+      { id: 'other-window-run', outcome: null, summary: null },
+      { id: expect.any(String), outcome: 'MATCHED', summary: expect.any(String) },
+    ]);
+  });
+
+  it('exits 2 when the provider refuses our credentials: configuration, not a glitch to retry', async () => {
+    const outcome = await runWith(['--date', '2026-11-28'], { DTONE_API_KEY: 'not-the-key' });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe('');
+    const last = outcome.stderr.trimEnd().split('\n').at(-1);
+    expect(last).toBe(
+      'reconcile: the provider refused our credentials (DTONE_API_KEY/DTONE_API_SECRET): dtone refused (1000401): HTTP 401: DVS 1000401 (Unauthorized)',
+    );
+    expect(outcome.stderr).not.toContain('not-the-key');
+  });
+
+  describe('with a Pushgateway that refuses or is out of reach', () => {
+    let gateway: Server;
+    let gatewayHost: string;
+    beforeAll(async () => {
+      gateway = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => response.writeHead(500).end());
+      });
+      await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+      gatewayHost = `127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
+
+    it('tells one clean line (the gateway host and why) and keeps the exit status', async () => {
+      const refused = await runWith(['--date', '2026-11-27'], { PUSHGATEWAY_URL: `http://${gatewayHost}` });
+      expect(refused.code).toBe(0);
+      expect(refused.stderr).toContain(
+        `\nreconcile: warning: the metrics were not pushed to PUSHGATEWAY_URL (${gatewayHost}): HTTP 500\n`,
+      );
+      const unreachable = await runWith(['--date', '2026-11-27'], { PUSHGATEWAY_URL: 'http://127.0.0.1:1' });
+      expect(unreachable.code).toBe(0);
+      expect(unreachable.stderr).toContain(
+        '\nreconcile: warning: the metrics were not pushed to PUSHGATEWAY_URL (127.0.0.1:1): ECONNREFUSED\n',
+      );
+    });
   });
 });

@@ -1,33 +1,32 @@
 // One run of the reconciler, as `npm run reconcile` makes it: read the
-// arguments and the configuration (exit 2 naming what is wrong), build the
-// container (the database opened, refused when not migrated), run
-// reconcileDay with the progress on stderr, write the report files (JSON,
-// summary, metrics) atomically, push the metrics when a Pushgateway is
+// arguments and the configuration (exit 2 naming what is wrong), prove the
+// report folder writable (exit 2), build the container (the database opened,
+// refused when not migrated), run the window (reconcileWindow: the runs a
+// killed process left open closed, then reconcileDay, a failed run's row
+// finished FAILED) with the progress on stderr, write the report files
+// (JSON, summary, metrics) atomically, push the metrics when a Pushgateway is
 // configured, print the summary (or the JSON with --json) on stdout, and
 // answer the exit status of the outcome (0 matched, 1 mismatches or
-// unverified, 2 invalid input, 3 another run of the window holds it or the
-// run failed). The container is closed whatever happens. main.ts runs it;
-// the specs run it in-process and as a child process.
-import {
-  ReconcileProviderMismatch,
-  reconcileDay,
-  type ReconcileDayResult,
-  type ReconciliationReport,
-} from '@airtime/application';
-import { redactUrl } from '@airtime/persistence-postgres';
+// unverified, 2 invalid input or credentials the provider refused, 3 another
+// run of the window holds it or the run failed). The container is closed
+// whatever happens. main.ts runs it; the specs run it in-process and as a
+// child process.
+import { ReconcileProviderMismatch, type ReconcileDayResult, type ReconciliationReport } from '@airtime/application';
+import { makeReconciliationRunCloser, redactUrl } from '@airtime/persistence-postgres';
 import type { Env, PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
 import { DTONE_PROVIDER_ID } from '@airtime/provider-dtone';
 import { SIMULATOR_PROVIDER_ID } from '@airtime/provider-simulator';
-import { Cause, Either, Exit } from 'effect';
+import { Either, Exit } from 'effect';
 import { performance } from 'node:perf_hooks';
-import { endOfFailure, exitCodeOf, type RunEnd } from './cli/exit-code.table';
+import { CREDENTIAL_VARIABLES, endOfFailure, exitCodeOf, type RunEnd } from './cli/exit-code.table';
 import { parseReconcileArguments, RECONCILE_USAGE, type ReconcileRun } from './cli/reconcile-arguments.input';
 import { buildContainer, closeContainer } from './composition/container';
 import { TOKENS } from './composition/tokens';
 import type { ReconcilerConfig } from './config/reconciler.config';
 import { reconcilerConfigFrom } from './config/reconciler.config';
-import { pushRunMetrics, recordRun, type RunMetrics } from './observability/run-metrics';
+import { pushFailureOf, pushRunMetrics, recordRun, type RunMetrics } from './observability/run-metrics';
 import { type ProgressStream, progressOn, timedProgress } from './progress/phase-progress';
+import { failureOf, reconcileWindow } from './run/reconcile-window.use-case';
 import {
   prepareReportFolder,
   reportBaseName,
@@ -68,10 +67,6 @@ const messageOf = (error: unknown, config: ReconcilerConfig): string => {
   return text.split(url).join(redactUrl(url)).split('\n')[0] ?? text;
 };
 
-/** The error a failed run failed with (its first failure, else its defect). */
-const failureOf = (cause: Cause.Cause<unknown>): unknown =>
-  Cause.failureOption(cause).pipe((failure) => (failure._tag === 'Some' ? failure.value : Cause.squash(cause)));
-
 interface Run {
   readonly io: ReconcilerIo;
   readonly config: ReconcilerConfig;
@@ -100,7 +95,8 @@ const push = async (run: Run, metrics: RunMetrics, providerId: string): Promise<
   try {
     await pushRunMetrics(metrics, run.config.pushgatewayUrl, providerId);
   } catch (error) {
-    line(run.io, `warning: the metrics were not pushed to PUSHGATEWAY_URL (${messageOf(error, run.config)})`);
+    const host = new URL(run.config.pushgatewayUrl).host;
+    line(run.io, `warning: the metrics were not pushed to PUSHGATEWAY_URL (${host}): ${pushFailureOf(error)}`);
   }
 };
 
@@ -140,8 +136,9 @@ const reconcile = async (run: Run): Promise<number> => {
   };
   try {
     const runtime = await container.getAsync(TOKENS.runtime);
+    const closer = makeReconciliationRunCloser(await container.getAsync(TOKENS.dataSource));
     const exit = await runtime.runPromiseExit(
-      reconcileDay(
+      reconcileWindow(
         {
           providerId,
           from: command.from,
@@ -150,11 +147,18 @@ const reconcile = async (run: Run): Promise<number> => {
           decisionAfterMs: config.decisionAfterMs,
         },
         progress,
+        { closer, reasonOf: (error) => messageOf(error, config) },
       ),
     );
     if (Exit.isFailure(exit)) {
       const error = failureOf(exit.cause);
       const failed = endOfFailure(error);
+      if (failed === 'CREDENTIALS') {
+        await finish('FAILED', undefined).catch(() => undefined);
+        const variables = CREDENTIAL_VARIABLES[providerId] ?? `the credentials of ${providerId}`;
+        line(io, `the provider refused our credentials (${variables}): ${messageOf(error, config)}`);
+        return exitCodeOf(failed);
+      }
       if (failed === 'INVALID') {
         const message = messageOf(error, config);
         line(

@@ -1,6 +1,6 @@
 import { InvalidInput, ReconcileProviderMismatch, ReconciliationWindowBusy } from '@airtime/application';
-import { PersistenceFailure, ProviderUnavailable } from '@airtime/domain';
-import { endOfFailure, EXIT_CODES, exitCodeOf } from './exit-code.table';
+import { PersistenceFailure, ProviderRejected, ProviderUnavailable } from '@airtime/domain';
+import { CREDENTIAL_VARIABLES, endOfFailure, EXIT_CODES, exitCodeOf, refusesOurCredentials } from './exit-code.table';
 import { RECONCILE_USAGE } from './reconcile-arguments.input';
 
 describe('the exit status of a run', () => {
@@ -34,5 +34,24 @@ describe('the exit status of a run', () => {
     expect(endOfFailure(new PersistenceFailure({ reason: 'connection lost', retryable: true }))).toBe('FAILED');
     expect(endOfFailure(new ProviderUnavailable({ provider: 'dtone', reason: 'down' }))).toBe('FAILED');
     expect(endOfFailure(new Error('a defect'))).toBe('FAILED');
+  });
+
+  it('of a run the provider refused our credentials: 2 (configuration: running it again changes nothing)', () => {
+    const refusal = (providerCode: string) =>
+      new ProviderRejected({ provider: 'dtone', providerCode, reason: 'HTTP 401', retryable: false });
+    for (const code of ['1000401', 'HTTP_401', 'HTTP_403']) {
+      expect(refusesOurCredentials(refusal(code))).toBe(true);
+      expect(endOfFailure(refusal(code))).toBe('CREDENTIALS');
+      expect(exitCodeOf(endOfFailure(refusal(code)))).toBe(2);
+    }
+    for (const error of [
+      refusal('1000400'),
+      refusal('HTTP_404'),
+      new ProviderUnavailable({ provider: 'dtone', reason: 'HTTP 401' }),
+    ]) {
+      expect(refusesOurCredentials(error)).toBe(false);
+      expect(endOfFailure(error)).toBe('FAILED');
+    }
+    expect(CREDENTIAL_VARIABLES['dtone']).toBe('DTONE_API_KEY/DTONE_API_SECRET');
   });
 });

@@ -60,31 +60,40 @@ export const makeRunMetrics = (): RunMetrics => {
 const gauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Gauge<L> =>
   new Gauge({ name, help, labelNames, registers: [registry] });
 
-/** Sets the run's gauges from `facts` (call once, at the end of the run). */
-export const recordRun = (metrics: RunMetrics, facts: RunFacts): void => {
-  const { registry } = metrics;
-  const provider = facts.providerId;
-  const counts = facts.counts;
+/** The gauges of what a run found (set only from a report: a failed run has none). */
+const recordCounts = (registry: Registry, provider: string, counts: ReportCounts): void => {
   const mismatches = gauge(registry, 'airtime_reconcile_mismatches', 'Mismatches found by the run, by kind', [
     'provider',
     'kind',
   ]);
-  for (const kind of MISMATCH_KINDS) mismatches.set({ provider, kind }, counts?.mismatches[kind] ?? 0);
-  const simple: readonly (readonly [string, string, number | null | undefined])[] = [
-    ['airtime_reconcile_matched', 'Our attempts that match the provider', counts?.matched],
-    ['airtime_reconcile_in_flight', 'Our attempts too young to compare (in flight)', counts?.inFlight],
-    ['airtime_reconcile_settled', "Top-ups settled to the provider's status by the run", counts?.settled],
-    ['airtime_reconcile_awaiting_decision', 'Top-ups waiting for a decision by hand', counts?.awaitingDecision],
-    ['airtime_reconcile_balance_mismatches', 'Balances that differ from our books', counts?.balanceMismatches],
+  for (const kind of MISMATCH_KINDS) mismatches.set({ provider, kind }, counts.mismatches[kind]);
+  const simple: readonly (readonly [string, string, number])[] = [
+    ['airtime_reconcile_matched', 'Our attempts that match the provider', counts.matched],
+    ['airtime_reconcile_in_flight', 'Our attempts too young to compare (in flight)', counts.inFlight],
+    ['airtime_reconcile_settled', "Top-ups settled to the provider's status by the run", counts.settled],
+    ['airtime_reconcile_awaiting_decision', 'Top-ups waiting for a decision by hand', counts.awaitingDecision],
+    ['airtime_reconcile_balance_mismatches', 'Balances that differ from our books', counts.balanceMismatches],
   ];
-  for (const [name, help, value] of simple) gauge(registry, name, help, ['provider']).set({ provider }, value ?? 0);
+  for (const [name, help, value] of simple) gauge(registry, name, help, ['provider']).set({ provider }, value);
   const transactions = gauge(registry, 'airtime_reconcile_transactions', 'Transactions of the window, by side', [
     'provider',
     'side',
   ]);
-  transactions.set({ provider, side: 'ours' }, counts?.ours ?? 0);
-  if (counts?.theirs !== undefined && counts.theirs !== null)
-    transactions.set({ provider, side: 'theirs' }, counts.theirs);
+  transactions.set({ provider, side: 'ours' }, counts.ours);
+  if (counts.theirs !== null) transactions.set({ provider, side: 'theirs' }, counts.theirs);
+};
+
+/**
+ * Sets the run's gauges from `facts` (call once, at the end of the run):
+ * what it found (from its report's counts), the duration of each phase and
+ * of the run, its outcome, the window's start and when it finished. A run
+ * with no counts (FAILED) gets no count gauge at all, not zeros: a zero
+ * next to FAILED would clear an alert on mismatches.
+ */
+export const recordRun = (metrics: RunMetrics, facts: RunFacts): void => {
+  const { registry } = metrics;
+  const provider = facts.providerId;
+  if (facts.counts !== undefined) recordCounts(registry, provider, facts.counts);
   const phases = gauge(registry, 'airtime_reconcile_phase_duration_seconds', 'How long each phase took', [
     'provider',
     'phase',
@@ -121,4 +130,19 @@ export const pushRunMetrics = async (
 ): Promise<void> => {
   const gateway = new Pushgateway(url, { timeout: timeoutMs }, metrics.registry);
   await gateway.push({ jobName: PUSHGATEWAY_JOB, groupings: { provider: providerId } });
+};
+
+/**
+ * Why a push failed, in a few words: `HTTP <status>` when the gateway
+ * answered, else the network's code (ECONNREFUSED, ENOTFOUND...), `timed
+ * out`, or `failed`. Never the gateway's body.
+ */
+export const pushFailureOf = (error: unknown): string => {
+  const { code, message } = (error ?? {}) as { readonly code?: unknown; readonly message?: unknown };
+  const text = typeof message === 'string' ? message : '';
+  const status = /push failed with status (\d{3})/.exec(text)?.[1];
+  if (status !== undefined) return `HTTP ${status}`;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  if (/timed out/i.test(text)) return 'timed out';
+  return 'failed';
 };
