@@ -14,10 +14,18 @@ import {
   type LedgerOperation,
   stepLedgerOperation,
 } from '@airtime/domain/testing';
+import type { DataSource } from 'typeorm';
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from './ledger-store.adapter';
+import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
+
+/** Both stores behind the port: the direct one and the batched one (group commit). */
+const STORES = [
+  ['direct', makeLedgerStore],
+  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
+] as const;
 
 const RULES = {
   accountId: IDENTIFIER_RULES.ACCOUNT_ID,
@@ -92,68 +100,70 @@ const scenarios = fc
 const show = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
-describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () => {
-  let db: TestDatabase;
-  let store: LedgerStoreService;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = makeLedgerStore(db.dataSource);
-  });
-  afterAll(async () => db.drop());
+describe.each(STORES)(
+  'the PostgreSQL ledger agrees with the pure ledger (fast-check) (%s store)',
+  (_store, makeStore) => {
+    let db: TestDatabase;
+    let store: LedgerStoreService;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      store = makeStore(db.dataSource);
+    });
+    afterAll(async () => db.drop());
 
-  it('on every result of random operation sequences, and the stored data keeps the invariants', async () => {
-    let runNumber = 0;
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        runNumber += 1;
-        const prefix = `r${runNumber}-`;
-        let pure: Ledger = emptyLedger;
-        for (const raw of scenario) {
-          const operation = scoped(prefix, raw);
-          const step = stepLedgerOperation(pure, operation);
-          pure = step.ledger;
-          const stored = await Effect.runPromise(Effect.either(onStore(store, operation)));
-          const expected = outcomeOf(step.result as Either.Either<unknown, { _tag: string }>);
-          const actual = outcomeOf(stored as Either.Either<unknown, { _tag: string }>);
-          if (show(actual) !== show(expected)) {
-            throw new Error(
-              `${describeLedgerOperation(operation)}: store gave ${show(actual)}, pure ledger ${show(expected)}`,
-            );
+    it('on every result of random operation sequences, and the stored data keeps the invariants', async () => {
+      let runNumber = 0;
+      await fc.assert(
+        fc.asyncProperty(scenarios, async (scenario) => {
+          runNumber += 1;
+          const prefix = `r${runNumber}-`;
+          let pure: Ledger = emptyLedger;
+          for (const raw of scenario) {
+            const operation = scoped(prefix, raw);
+            const step = stepLedgerOperation(pure, operation);
+            pure = step.ledger;
+            const stored = await Effect.runPromise(Effect.either(onStore(store, operation)));
+            const expected = outcomeOf(step.result as Either.Either<unknown, { _tag: string }>);
+            const actual = outcomeOf(stored as Either.Either<unknown, { _tag: string }>);
+            if (show(actual) !== show(expected)) {
+              throw new Error(
+                `${describeLedgerOperation(operation)}: store gave ${show(actual)}, pure ledger ${show(expected)}`,
+              );
+            }
           }
-        }
-        // the stored balances are the pure ledger's, and the stored journal sums to them
-        for (const account of pure.accounts.values()) {
-          const storedAccount = await Effect.runPromise(store.account(account.accountId, account.currency.code));
-          expect(storedAccount).toEqual(account);
-        }
-        const mismatched = await db.dataSource.query(
-          `SELECT a.account_id FROM ledger_accounts a
+          // the stored balances are the pure ledger's, and the stored journal sums to them
+          for (const account of pure.accounts.values()) {
+            const storedAccount = await Effect.runPromise(store.account(account.accountId, account.currency.code));
+            expect(storedAccount).toEqual(account);
+          }
+          const mismatched = await db.dataSource.query(
+            `SELECT a.account_id FROM ledger_accounts a
              LEFT JOIN (SELECT account_id, currency, SUM(available_delta_minor) AS available, SUM(holding_delta_minor) AS holding
                           FROM ledger_journal GROUP BY account_id, currency) j USING (account_id, currency)
             WHERE a.account_id LIKE $1
               AND (COALESCE(j.available, 0) <> a.available_minor OR COALESCE(j.holding, 0) <> a.holding_minor
                    OR a.holding_minor < 0 OR a.available_minor < -a.credit_limit_minor
                    OR a.available_minor + a.holding_minor + a.captured_minor - a.reversed_minor <> a.funded_minor)`,
-          [`${prefix}%`],
-        );
-        expect(mismatched).toEqual([]);
-        const [holds] = await db.dataSource.query(
-          `SELECT count(*)::int AS n FROM ledger_holds WHERE transaction_id LIKE $1 AND status NOT IN ('REFUSED')`,
-          [`${prefix}%`],
-        );
-        expect(holds.n).toBe(pure.holds.size);
-        // per transaction: one AUTHORIZE, then at most one VOID or CAPTURE, and a REVERSE only after a CAPTURE
-        const lifecycleBreaks = await db.dataSource.query(
-          `SELECT reference FROM ledger_journal WHERE reference LIKE $1 AND kind <> 'DEPOSIT' GROUP BY reference
+            [`${prefix}%`],
+          );
+          expect(mismatched).toEqual([]);
+          const [holds] = await db.dataSource.query(
+            `SELECT count(*)::int AS n FROM ledger_holds WHERE transaction_id LIKE $1 AND status NOT IN ('REFUSED')`,
+            [`${prefix}%`],
+          );
+          expect(holds.n).toBe(pure.holds.size);
+          // per transaction: one AUTHORIZE, then at most one VOID or CAPTURE, and a REVERSE only after a CAPTURE
+          const lifecycleBreaks = await db.dataSource.query(
+            `SELECT reference FROM ledger_journal WHERE reference LIKE $1 AND kind <> 'DEPOSIT' GROUP BY reference
             HAVING count(*) FILTER (WHERE kind = 'AUTHORIZE') <> 1
                 OR count(*) FILTER (WHERE kind IN ('VOID', 'CAPTURE')) > 1
                 OR count(*) FILTER (WHERE kind = 'REVERSE') > count(*) FILTER (WHERE kind = 'CAPTURE')`,
-          [`${prefix}%`],
-        );
-        expect(lifecycleBreaks).toEqual([]);
-        // the running totals agree with the journal
-        const totalsBreaks = await db.dataSource.query(
-          `SELECT a.account_id FROM ledger_accounts a
+            [`${prefix}%`],
+          );
+          expect(lifecycleBreaks).toEqual([]);
+          // the running totals agree with the journal
+          const totalsBreaks = await db.dataSource.query(
+            `SELECT a.account_id FROM ledger_accounts a
              LEFT JOIN (SELECT account_id, currency,
                                SUM(amount_minor) FILTER (WHERE kind = 'CAPTURE') AS captured,
                                SUM(amount_minor) FILTER (WHERE kind = 'REVERSE') AS reversed,
@@ -161,11 +171,12 @@ describe('the PostgreSQL ledger agrees with the pure ledger (fast-check)', () =>
                           FROM ledger_journal GROUP BY account_id, currency) j USING (account_id, currency)
             WHERE a.account_id LIKE $1
               AND (COALESCE(j.captured, 0) <> a.captured_minor OR COALESCE(j.reversed, 0) <> a.reversed_minor OR COALESCE(j.funded, 0) <> a.funded_minor)`,
-          [`${prefix}%`],
-        );
-        expect(totalsBreaks).toEqual([]);
-      }),
-      { numRuns: 30 },
-    );
-  });
-});
+            [`${prefix}%`],
+          );
+          expect(totalsBreaks).toEqual([]);
+        }),
+        { numRuns: 30 },
+      );
+    });
+  },
+);

@@ -1,7 +1,15 @@
 import { currencyOf, type LedgerStoreService } from '@airtime/domain';
+import type { DataSource } from 'typeorm';
 import { Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from './ledger-store.adapter';
+import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
+
+/** Both stores behind the port: the direct one and the batched one (group commit). */
+const STORES = [
+  ['direct', makeLedgerStore],
+  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
+] as const;
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 
@@ -10,12 +18,12 @@ interface JournalSums {
   readonly holding: string;
 }
 
-describe('ledger store under concurrency', () => {
+describe.each(STORES)('ledger store under concurrency (%s store)', (_store, makeStore) => {
   let db: TestDatabase;
   let ledger: LedgerStoreService;
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 32 });
-    ledger = makeLedgerStore(db.dataSource);
+    ledger = makeStore(db.dataSource);
   });
   afterAll(async () => db.drop());
 

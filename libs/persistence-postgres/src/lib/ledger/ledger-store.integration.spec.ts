@@ -1,7 +1,15 @@
 import { type Currency, currencyOf, type LedgerStoreService } from '@airtime/domain';
+import type { DataSource } from 'typeorm';
 import { Effect, Either, Exit } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeLedgerStore } from './ledger-store.adapter';
+import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
+
+/** Both stores behind the port: the direct one and the batched one (group commit). */
+const STORES = [
+  ['direct', makeLedgerStore],
+  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
+] as const;
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
@@ -10,12 +18,12 @@ const failureTag = async <A, E extends { _tag: string }>(effect: Effect.Effect<A
   return Either.isLeft(result) ? result.left._tag : 'Right';
 };
 
-describe('ledger store on PostgreSQL', () => {
+describe.each(STORES)('ledger store on PostgreSQL (%s store)', (_store, makeStore) => {
   let db: TestDatabase;
   let ledger: LedgerStoreService;
   beforeAll(async () => {
     db = await createTestDatabase();
-    ledger = makeLedgerStore(db.dataSource);
+    ledger = makeStore(db.dataSource);
     await Effect.runPromise(ledger.openAccount({ accountId: 'team', currency: KES, creditLimitMinor: 500n }));
     await Effect.runPromise(
       ledger.deposit({ accountId: 'team', currency: KES, depositId: 'dep-1', amountMinor: 10_000n }),

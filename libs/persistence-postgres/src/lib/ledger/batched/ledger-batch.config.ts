@@ -1,0 +1,39 @@
+// The bounds of the batched ledger store: how many lanes, how many
+// operations a batch takes at most, how long a busy lane may wait to fill one.
+import { taggedError } from '@airtime/domain';
+import { Either, Schema } from 'effect';
+
+export interface LedgerBatchConfig {
+  /** Lanes of accounts (1 to 256): operations on one account always share a lane. */
+  readonly lanes: number;
+  /** Most operations in one batch, one transaction (1 to 10,000). */
+  readonly maxBatch: number;
+  /** Milliseconds a busy lane may wait for a fuller batch (0 to 1,000; 0: never). */
+  readonly lingerMs: number;
+}
+
+export const DEFAULT_LEDGER_BATCH_CONFIG: LedgerBatchConfig = { lanes: 8, maxBatch: 500, lingerMs: 0 };
+
+/** The bounds given are out of range. */
+export class InvalidLedgerBatchConfig extends taggedError('InvalidLedgerBatchConfig', {
+  code: 'INVALID_LEDGER_BATCH_CONFIG',
+  retryable: false,
+})<{ readonly reason: string }>((e) => `invalid ledger batch settings: ${e.reason}`) {}
+
+const Bounds = Schema.Struct({
+  lanes: Schema.Int.pipe(Schema.between(1, 256)),
+  maxBatch: Schema.Int.pipe(Schema.between(1, 10_000)),
+  lingerMs: Schema.Number.pipe(Schema.between(0, 1_000)),
+});
+
+/** The defaults with `overrides`, checked; `InvalidLedgerBatchConfig` names what is out of range. */
+export const ledgerBatchConfigFrom = (
+  overrides: Partial<LedgerBatchConfig> = {},
+): Either.Either<LedgerBatchConfig, InvalidLedgerBatchConfig> =>
+  Either.mapLeft(
+    Schema.decodeUnknownEither(Bounds)({ ...DEFAULT_LEDGER_BATCH_CONFIG, ...overrides }),
+    () =>
+      new InvalidLedgerBatchConfig({
+        reason: 'expected lanes an integer from 1 to 256, maxBatch an integer from 1 to 10000, lingerMs from 0 to 1000',
+      }),
+  );
