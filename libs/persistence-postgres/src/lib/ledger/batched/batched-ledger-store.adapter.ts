@@ -133,8 +133,10 @@ export const makeBatchedLedgerStore = (
   const submit = (operation: BatchOperation): Effect.Effect<StoredMovement, LedgerError | PersistenceFailure> =>
     Effect.gen(function* () {
       const transactionId = operation.kind === 'deposit' ? undefined : operation.input.transactionId;
+      // one lane: no routing needed (and no read before the operation joins its queue)
       const account =
-        accountOfOperation(operation) ?? (transactionId === undefined ? undefined : yield* routeOf(transactionId));
+        accountOfOperation(operation) ??
+        (transactionId === undefined || config.lanes === 1 ? undefined : yield* routeOf(transactionId));
       const lane = lanes[laneOf(account ?? `\u0001${transactionId}`, config.lanes)];
       if (!lane) return yield* Effect.dieMessage('no lane');
       const answer = yield* lane.submit(operation);
