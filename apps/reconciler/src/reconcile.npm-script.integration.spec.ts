@@ -13,7 +13,15 @@ describe('npm run --silent reconcile', () => {
   it('leaves stdout to the reconciler: the build is told on stderr', async () => {
     const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'reconcile', '--', '--help'], {
       cwd: workspaceRoot,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      // no colours (nx's output under nx test carries them otherwise)
+      env: {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_TUI: 'false',
+        FORCE_COLOR: '0',
+        NO_COLOR: '1',
+      },
       maxBuffer: 10_000_000,
     });
     expect(stdout).toBe(`${RECONCILE_USAGE}\n`);

@@ -70,8 +70,17 @@ describe('runReconciler before a run', () => {
     expect(await runWith(['--provider', 'simulator'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'reconcile: --provider: this process talks to dtone (PROVIDER); configure the provider to reconcile\n',
+      stderr:
+        'reconcile: --provider: expected dtone (the provider PROVIDER configures), africastalking or engagespark\n',
     });
+  });
+
+  it("exits 2 listing the missing variables of --provider africastalking's own adapter", async () => {
+    const outcome = await runWith(['--provider', 'africastalking'], { DTONE_API_KEY: '', DTONE_API_SECRET: '' });
+    expect(outcome).toMatchObject({ code: 2, stdout: '' });
+    expect(outcome.stderr).toMatch(
+      /^reconcile: invalid configuration\n {2}AFRICASTALKING_USERNAME is required\n {2}AFRICASTALKING_API_KEY is required\n$/,
+    );
   });
 
   it('exits 2 for the in-process simulator: it has no books to reconcile', async () => {

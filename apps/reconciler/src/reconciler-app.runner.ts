@@ -15,7 +15,8 @@ import { ReconcileProviderMismatch, type ReconcileDayResult, type Reconciliation
 import { makeReconciliationRunCloser, redactUrl } from '@airtime/persistence-postgres';
 import type { Env, PlatformLogger, ProviderLayer } from '@airtime/platform-runtime';
 import { DTONE_PROVIDER_ID } from '@airtime/provider-dtone';
-import { SIMULATOR_PROVIDER_ID } from '@airtime/provider-simulator';
+import { AFRICASTALKING_PROVIDER_ID } from '@airtime/provider-africastalking';
+import { ENGAGESPARK_PROVIDER_ID } from '@airtime/provider-engagespark';
 import { Either, Exit } from 'effect';
 import { performance } from 'node:perf_hooks';
 import { CREDENTIAL_VARIABLES, endOfFailure, exitCodeOf, type RunEnd } from './cli/exit-code.table';
@@ -56,9 +57,21 @@ export interface ReconcilerAppOptions {
 
 const PREFIX = 'reconcile';
 
-/** The id of the provider PROVIDER configures (the DT One adapter's for DT One and the DVS simulator over HTTP). */
-export const configuredProviderId = (config: ReconcilerConfig): string =>
-  config.provider.kind === 'simulator' ? SIMULATOR_PROVIDER_ID : DTONE_PROVIDER_ID;
+/**
+ * The id of the provider reconciled: Africa's Talking's or engageSPARK's for
+ * theirs (`--provider`), else the DT One adapter's (PROVIDER: DT One, or the
+ * DVS simulator over HTTP).
+ */
+export const configuredProviderId = (config: ReconcilerConfig): string => {
+  switch (config.provider.kind) {
+    case 'africastalking':
+      return AFRICASTALKING_PROVIDER_ID;
+    case 'engagespark':
+      return ENGAGESPARK_PROVIDER_ID;
+    default:
+      return DTONE_PROVIDER_ID;
+  }
+};
 
 /** A failure's message, one line, with the database URL's password masked. */
 const messageOf = (error: unknown, config: ReconcilerConfig): string => {
@@ -211,14 +224,17 @@ export const runReconciler = async (io: ReconcilerIo, options: ReconcilerAppOpti
     io.stdout.write(`${RECONCILE_USAGE}\n`);
     return exitCodeOf('MATCHED');
   }
-  const config = reconcilerConfigFrom(io.env);
+  const config = reconcilerConfigFrom(io.env, parsed.right.providerId);
   if (Either.isLeft(config)) {
     io.stderr.write(`${PREFIX}: invalid configuration\n${config.left.problems.map((p) => `  ${p}\n`).join('')}`);
     return exitCodeOf('INVALID');
   }
   const providerId = configuredProviderId(config.right);
   if (parsed.right.providerId !== undefined && parsed.right.providerId !== providerId) {
-    line(io, `--provider: this process talks to ${providerId} (PROVIDER); configure the provider to reconcile`);
+    line(
+      io,
+      `--provider: expected ${providerId} (the provider PROVIDER configures), ${AFRICASTALKING_PROVIDER_ID} or ${ENGAGESPARK_PROVIDER_ID}`,
+    );
     return exitCodeOf('INVALID');
   }
   // the report folder is proved writable before anything runs: a run that cannot leave its report does not start

@@ -8,8 +8,8 @@ const given = {
   DTONE_API_SECRET: 'very-secret-value',
 };
 
-const problemsOf = (environment: Record<string, string | undefined>): readonly string[] => {
-  const result = reconcilerConfigFrom(environment);
+const problemsOf = (environment: Record<string, string | undefined>, providerId?: string): readonly string[] => {
+  const result = reconcilerConfigFrom(environment, providerId);
   if (Either.isRight(result)) throw new Error('expected the configuration to be refused');
   return result.left.problems;
 };
@@ -114,6 +114,55 @@ describe('reconcilerConfigFrom', () => {
       reportDir: 'reports/reconciliation',
       pushgatewayUrl: undefined,
       settleAfterMs: 900_000,
+    });
+  });
+
+  describe("for --provider africastalking or engagespark (that provider's own adapter)", () => {
+    const base = { DATABASE_URL: given.DATABASE_URL };
+
+    it("decodes that provider's variables, and needs no DT One keys", () => {
+      const at = Either.getOrThrow(
+        reconcilerConfigFrom(
+          { ...base, AFRICASTALKING_USERNAME: 'sandbox', AFRICASTALKING_API_KEY: 'atsk_key' },
+          'africastalking',
+        ),
+      );
+      expect(at.provider).toMatchObject({
+        kind: 'africastalking',
+        config: { username: 'sandbox', baseUrl: 'https://api.sandbox.africastalking.com' },
+      });
+      expect(at).toMatchObject({ settleAfterMs: 900_000, logLevel: 'warn' });
+      const es = Either.getOrThrow(
+        reconcilerConfigFrom({ ...base, ENGAGESPARK_ORG_ID: 'org-1', ENGAGESPARK_TOKEN: 'token' }, 'engagespark'),
+      );
+      expect(es.provider).toMatchObject({ kind: 'engagespark', config: { orgId: 'org-1' } });
+      // PROVIDER is the process's other provider: not read for these
+      expect(
+        Either.isRight(
+          reconcilerConfigFrom(
+            { ...base, PROVIDER: 'simulator', ENGAGESPARK_ORG_ID: 'org-1', ENGAGESPARK_TOKEN: 'token' },
+            'engagespark',
+          ),
+        ),
+      ).toBe(true);
+    });
+
+    it('lists their missing variables by name, never a value', () => {
+      expect(problemsOf({ ...base, AFRICASTALKING_API_KEY: 's3cr3t' }, 'africastalking')).toEqual([
+        'AFRICASTALKING_USERNAME is required',
+      ]);
+      const problems = problemsOf({ ...base, ENGAGESPARK_ORG_ID: 'has space', LOG_LEVEL: 'loud' }, 'engagespark');
+      expect(problems.map((problem) => problem.split(/[: ]/)[0])).toEqual([
+        'LOG_LEVEL',
+        'ENGAGESPARK_ORG_ID',
+        'ENGAGESPARK_TOKEN',
+      ]);
+      expect(problems.join('; ')).not.toMatch(/has space|loud/);
+    });
+
+    it("reads PROVIDER and DT One for any other id (the mismatch is the runner's to tell)", () => {
+      expect(Either.getOrThrow(reconcilerConfigFrom(given, 'dtone')).provider.kind).toBe('simulator-http');
+      expect(Either.getOrThrow(reconcilerConfigFrom(given, 'reloadly')).provider.kind).toBe('simulator-http');
     });
   });
 });

@@ -1,7 +1,8 @@
 // The reconciler's settings, decoded from the environment once at start with
 // effect/Schema: the database (DATABASE_URL required: the books to
 // reconcile are never a default), the runtime's (PROVIDER and DTONE_*, the
-// in-process simulator refused: it has no books to compare with; the
+// in-process simulator refused: it has no books to compare with; or, for
+// --provider africastalking / engagespark, that provider's variables; the
 // log level and the clock: the platform-runtime lib's, shared with the
 // consumer and the API), and the reconciler's own (how old a non-final
 // top-up must be to be settled, the deadline of a decision by hand, the
@@ -15,14 +16,32 @@ import {
   type Env,
   IntegerFromString,
   problemsOf,
+  type ProviderSettings,
   type RuntimeSettings,
   runtimeSettingsFrom,
   withoutEmpty,
 } from '@airtime/platform-runtime';
+import {
+  AFRICASTALKING_PROVIDER_ID,
+  type AfricasTalkingConfig,
+  africasTalkingConfigFrom,
+} from '@airtime/provider-africastalking';
+import { ENGAGESPARK_PROVIDER_ID, type EngageSparkConfig, engageSparkConfigFrom } from '@airtime/provider-engagespark';
 import { Either, Schema } from 'effect';
 import { InvalidReconcilerConfig } from './reconciler-config.errors';
 
-export interface ReconcilerConfig extends RuntimeSettings {
+/**
+ * The provider reconciled: PROVIDER's (the DT One adapter, over HTTP to DT
+ * One or to the DVS simulator), or, when `--provider` names one of them,
+ * Africa's Talking's or engageSPARK's own adapter with its variables.
+ */
+export type ReconcilerProviderSettings =
+  | Exclude<ProviderSettings, { readonly kind: 'simulator' }>
+  | { readonly kind: 'africastalking'; readonly config: AfricasTalkingConfig }
+  | { readonly kind: 'engagespark'; readonly config: EngageSparkConfig };
+
+export interface ReconcilerConfig extends Omit<RuntimeSettings, 'provider'> {
+  readonly provider: ReconcilerProviderSettings;
   readonly database: DatabaseConfig;
   /** A non-final top-up untouched this long is settled by asking the provider (RECONCILE_SETTLE_AFTER_MS). */
   readonly settleAfterMs: number;
@@ -82,19 +101,64 @@ const databaseOf = (env: Env): Either.Either<DatabaseConfig, readonly string[]> 
   );
 };
 
+/** The provider of `--provider` when it names a provider PROVIDER cannot select, with its own variables. */
+const ownProviderOf = (
+  providerId: string | undefined,
+  env: Env,
+): Either.Either<ReconcilerProviderSettings, readonly string[]> | undefined => {
+  if (providerId === AFRICASTALKING_PROVIDER_ID)
+    return Either.mapBoth(africasTalkingConfigFrom(env), {
+      onLeft: (error) => problemsOf(error.reason),
+      onRight: (config) => ({ kind: 'africastalking' as const, config }),
+    });
+  if (providerId === ENGAGESPARK_PROVIDER_ID)
+    return Either.mapBoth(engageSparkConfigFrom(env), {
+      onLeft: (error) => problemsOf(error.reason),
+      onRight: (config) => ({ kind: 'engagespark' as const, config }),
+    });
+  return undefined;
+};
+
+/** The runtime's settings, and the provider: `--provider`'s own, else PROVIDER's (the in-process simulator refused). */
+const runtimeOf = (
+  providerId: string | undefined,
+  env: Env,
+): Either.Either<
+  Omit<RuntimeSettings, 'provider'> & { readonly provider: ReconcilerProviderSettings },
+  readonly string[]
+> => {
+  const own = ownProviderOf(providerId, env);
+  const withDefaults = { LOG_LEVEL: DEFAULT_LOG_LEVEL, ...env };
+  if (own === undefined)
+    return Either.flatMap(runtimeSettingsFrom(withDefaults), (settings) =>
+      settings.provider.kind === 'simulator'
+        ? Either.left([IN_PROCESS_SIMULATOR_REFUSED])
+        : Either.right({ ...settings, provider: settings.provider }),
+    );
+  // PROVIDER (and DT One's keys) choose the process's other provider: not read for this one
+  const runtime = runtimeSettingsFrom({ ...withDefaults, PROVIDER: 'simulator' });
+  if (Either.isRight(runtime) && Either.isRight(own)) return Either.right({ ...runtime.right, provider: own.right });
+  return Either.left([...(Either.isLeft(runtime) ? runtime.left : []), ...(Either.isLeft(own) ? own.left : [])]);
+};
+
 /**
- * Decodes every setting of the reconciler; `InvalidReconcilerConfig` lists
- * every bad or missing variable at once (database, the runtime's with the
- * provider's, the reconciler's own), never a value. PROVIDER=simulator is
- * refused (IN_PROCESS_SIMULATOR_REFUSED).
+ * Decodes every setting of the reconciler for a run of `providerId` (the
+ * `--provider` given, if any); `InvalidReconcilerConfig` lists every bad or
+ * missing variable at once (database, the runtime's with the provider's, the
+ * reconciler's own), never a value. The provider is PROVIDER's
+ * (PROVIDER=simulator refused: IN_PROCESS_SIMULATOR_REFUSED), or for
+ * `africastalking` / `engagespark` that provider's adapter, decoded from its
+ * own variables (AFRICASTALKING_*, ENGAGESPARK_*; PROVIDER and DTONE_* then
+ * not read).
  */
-export const reconcilerConfigFrom = (environment: Env): Either.Either<ReconcilerConfig, InvalidReconcilerConfig> => {
+export const reconcilerConfigFrom = (
+  environment: Env,
+  providerId?: string,
+): Either.Either<ReconcilerConfig, InvalidReconcilerConfig> => {
   const env = withoutEmpty(environment);
   const database = databaseOf(env);
   // a command line: warnings and errors only unless LOG_LEVEL says otherwise (the progress tells the run)
-  const runtime = Either.flatMap(runtimeSettingsFrom({ LOG_LEVEL: DEFAULT_LOG_LEVEL, ...env }), (settings) =>
-    settings.provider.kind === 'simulator' ? Either.left([IN_PROCESS_SIMULATOR_REFUSED]) : Either.right(settings),
-  );
+  const runtime = runtimeOf(providerId, env);
   const own = decodeEnvironment(Environment, EXPECTED)(env);
   if (Either.isRight(database) && Either.isRight(runtime) && Either.isRight(own)) {
     const settings = own.right;
