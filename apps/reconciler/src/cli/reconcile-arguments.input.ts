@@ -15,7 +15,8 @@ matches the provider's transaction list against ours, compares balances, and wri
   --date YYYY-MM-DD   the UTC day [00:00, 24:00) (default: yesterday, UTC)
   --from, --to ISO    an instant window [from, to), e.g. 2026-11-30T00:00:00Z (both, at most 31 days;
                       to the millisecond at most)
-  --provider ID       the provider's id (default: the configured provider's, PROVIDER)
+  --provider ID       the provider's id (default: the configured provider's, PROVIDER: dtone);
+                      africastalking or engagespark: that provider, from its own variables
   --report-dir DIR    where the report files go (default: RECONCILE_REPORT_DIR, reports/reconciliation)
   --json              print the JSON report on stdout instead of the summary (progress goes to stderr)
   --help              this text
