@@ -61,7 +61,7 @@ export const makeBatchedLedgerStore = (
   dataSource: DataSource,
   bounds: Partial<LedgerBatchConfig> = {},
 ): LedgerStoreService => {
-  const config = Either.getOrThrow(ledgerBatchConfigFrom(bounds));
+  const config = Either.getOrThrowWith(ledgerBatchConfigFrom(bounds), (invalid) => invalid);
   const direct = makeLedgerStore(dataSource);
   const unitOfWork = makeUnitOfWork(dataSource);
   const routes = new Map<string, string>();

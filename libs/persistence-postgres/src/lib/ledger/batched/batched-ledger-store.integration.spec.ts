@@ -1,0 +1,80 @@
+// The batched ledger store's own promises: a bad operation never fails its
+// neighbours, an idle lane adds no wait, the bounds are checked, and inside
+// a unit of work it writes in the caller's transaction and never commits.
+import { currencyOf, type LedgerStoreService } from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-database';
+import { makeUnitOfWork } from '../../unit-of-work/unit-of-work.adapter';
+import { makeBatchedLedgerStore } from './batched-ledger-store.adapter';
+
+const KES = Either.getOrThrow(currencyOf('KES'));
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
+
+describe('batched ledger store', () => {
+  let db: TestDatabase;
+  let store: LedgerStoreService;
+  beforeAll(async () => {
+    db = await createTestDatabase({ poolSize: 8 });
+    store = makeBatchedLedgerStore(db.dataSource, { lanes: 1, maxBatch: 16, lingerMs: 1_000 });
+    await Effect.runPromise(store.openAccount({ accountId: 'acme', currency: KES, creditLimitMinor: 0n }));
+    await Effect.runPromise(
+      store.deposit({ accountId: 'acme', currency: KES, depositId: 'acme-fund', amountMinor: 10_000n }),
+    );
+  });
+  afterAll(async () => db.drop());
+
+  const journalCount = async (reference: string) =>
+    (
+      (await db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_journal WHERE reference = $1`, [
+        reference,
+      ])) as {
+        n: number;
+      }[]
+    )[0]?.n;
+
+  it('one operation the database refuses fails alone: the batch is run again operation by operation', async () => {
+    // a deposit beyond bigint passes the pure rules but not the column: the whole batch fails at the database
+    const [first, good, bad, alsoGood] = await Promise.all([
+      run(store.authorize({ accountId: 'acme', currency: KES, transactionId: 'warm', amountMinor: 10n })),
+      run(store.authorize({ accountId: 'acme', currency: KES, transactionId: 'good', amountMinor: 100n })),
+      run(store.deposit({ accountId: 'acme', currency: KES, depositId: 'huge', amountMinor: 2n ** 63n })),
+      run(store.deposit({ accountId: 'acme', currency: KES, depositId: 'small', amountMinor: 5n })),
+    ]);
+    expect([first, good, alsoGood].every(Either.isRight)).toBe(true);
+    expect(Either.isLeft(bad) && bad.left).toMatchObject({ _tag: 'PersistenceFailure', retryable: false });
+    expect(await journalCount('good')).toBe(1);
+    expect(await journalCount('small')).toBe(1);
+    expect(await journalCount('huge')).toBe(0);
+    expect(await Effect.runPromise(store.account('acme', 'KES'))).toMatchObject({
+      availableMinor: 10_000n - 110n + 5n,
+      holdingMinor: 110n,
+    });
+  });
+
+  it('an operation arriving at an idle lane starts at once (the linger bound applies only to a busy lane)', async () => {
+    const started = Date.now();
+    await Effect.runPromise(store.capture({ transactionId: 'good', amountMinor: 100n }));
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('refuses bounds out of range', () => {
+    expect(() => makeBatchedLedgerStore(db.dataSource, { lanes: 0 })).toThrow(/lanes an integer from 1 to 256/);
+    expect(() => makeBatchedLedgerStore(db.dataSource, { maxBatch: 1.5 })).toThrow(/maxBatch/);
+  });
+
+  it("inside a unit of work it writes in the caller's transaction and leaves the commit to it", async () => {
+    const unitOfWork = makeUnitOfWork(db.dataSource);
+    // an account opened in the same transaction is seen: the movement runs there, not in a lane's own transaction
+    const inside = Effect.gen(function* () {
+      yield* store.openAccount({ accountId: 'fresh', currency: KES, creditLimitMinor: 500n });
+      return yield* store.authorize({ accountId: 'fresh', currency: KES, transactionId: 'in-uow', amountMinor: 300n });
+    });
+    const rolledBack = await run(unitOfWork.transactionally(Effect.zipRight(inside, Effect.fail('caller gives up'))));
+    expect(rolledBack).toEqual(Either.left('caller gives up'));
+    expect(await journalCount('in-uow')).toBe(0);
+    const committed = await Effect.runPromise(unitOfWork.transactionally(inside));
+    expect(committed.applied).toBe(true);
+    expect(await journalCount('in-uow')).toBe(1);
+    expect(await Effect.runPromise(store.account('fresh', 'KES'))).toMatchObject({ availableMinor: -300n });
+  });
+});
