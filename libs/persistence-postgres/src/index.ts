@@ -59,3 +59,10 @@ export {
   makeReconciliationRunCloser,
   type ReconciliationRunCloser,
 } from './lib/reconciliation/reconciliation-run-closing.adapter';
+export { makeBatchedLedgerStore, batchedLedgerStoreLayer } from './lib/ledger/batched/batched-ledger-store.adapter';
+export {
+  type LedgerBatchConfig,
+  DEFAULT_LEDGER_BATCH_CONFIG,
+  InvalidLedgerBatchConfig,
+  ledgerBatchConfigFrom,
+} from './lib/ledger/batched/ledger-batch.config';
