@@ -2,9 +2,12 @@
 // PostgreSQL ledger store, for one hot account and for 1,000 accounts, at
 // 1, 8 and 64 concurrent clients, next to a raw `pg` baseline of single-row
 // UPDATE commits measured in the same run on the same server.
+// `--store batched` measures the batched store (group commit, lanes by
+// account) and prints the direct store's pairs/s beside it; `--store direct`
+// (the default) measures the direct store alone.
 // Settings: DATABASE_URL (server), BENCH_SECONDS (per cell, default 3).
 import { currencyOf, type LedgerStoreService } from '@airtime/domain';
-import { makeLedgerStore } from '@airtime/persistence-postgres';
+import { makeBatchedLedgerStore, makeLedgerStore } from '@airtime/persistence-postgres';
 import { createTestDatabase } from '@airtime/persistence-postgres/testing';
 import { Effect, Either } from 'effect';
 import type { Pool } from 'pg';
@@ -13,6 +16,16 @@ const KES = Either.getOrThrow(currencyOf('KES'));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const CLIENTS = [1, 8, 64];
 const ACCOUNTS = 1_000;
+
+/** `--store direct|batched` (default direct); anything else is a usage error. */
+const storeOption = (argv: readonly string[]): 'direct' | 'batched' => {
+  const at = argv.indexOf('--store');
+  const value = at === -1 ? 'direct' : argv[at + 1];
+  if (value === 'direct' || value === 'batched') return value;
+  console.error('usage: npm run bench:ledger -- [--store direct|batched]');
+  process.exit(2);
+};
+const STORE = storeOption(process.argv.slice(2));
 
 /** Runs `clients` loops of `work` for SECONDS; returns completed iterations per second. */
 const measure = async (
@@ -51,7 +64,8 @@ const main = async () => {
   // the baseline borrows the same pg pool TypeORM uses: same connections, same server, no extra clients
   const baseline = (db.dataSource.driver as unknown as { master: Pool }).master;
   try {
-    const ledger = makeLedgerStore(db.dataSource);
+    const direct = makeLedgerStore(db.dataSource);
+    const ledger = STORE === 'batched' ? makeBatchedLedgerStore(db.dataSource) : direct;
     for (let start = 0; start < ACCOUNTS; start += 50) {
       await Promise.all(
         Array.from({ length: 50 }, async (_, offset) => {
@@ -67,9 +81,11 @@ const main = async () => {
     await baseline.query(`INSERT INTO bench_counters (id) SELECT generate_series(0, ${ACCOUNTS - 1})`);
 
     console.log(
-      `ledger benchmark: ${SECONDS}s per cell, PostgreSQL ${(await baseline.query('SHOW server_version')).rows[0].server_version}`,
+      `ledger benchmark (${STORE} store): ${SECONDS}s per cell, PostgreSQL ${(await baseline.query('SHOW server_version')).rows[0].server_version}`,
     );
-    console.log('accounts   clients   pairs/s (ledger)   commits/s (raw pg UPDATE)   ratio');
+    console.log(
+      `accounts   clients   pairs/s (${STORE.padEnd(7)})${STORE === 'batched' ? '   pairs/s (direct)' : ''}   commits/s (raw pg UPDATE)   ratio`,
+    );
     let run = 0;
     for (const hot of [true, false]) {
       for (const clients of CLIENTS) {
@@ -77,13 +93,19 @@ const main = async () => {
         const pairs = await measure(clients, (client, iteration) =>
           pair(ledger, `acct-${accountIndex(hot, client, iteration)}`, `r${run}-c${client}-i${iteration}`),
         );
+        const directPairs =
+          STORE === 'batched'
+            ? await measure(clients, (client, iteration) =>
+                pair(direct, `acct-${accountIndex(hot, client, iteration)}`, `d${run}-c${client}-i${iteration}`),
+              )
+            : undefined;
         const commits = await measure(clients, async (client, iteration) => {
           await baseline.query('UPDATE bench_counters SET n = n + 1 WHERE id = $1', [
             accountIndex(hot, client, iteration),
           ]);
         });
         console.log(
-          `${(hot ? '1 (hot)' : String(ACCOUNTS)).padEnd(10)} ${String(clients).padStart(7)}   ${pairs.toFixed(0).padStart(16)}   ${commits.toFixed(0).padStart(25)}   ${(pairs / commits).toFixed(3).padStart(5)}`,
+          `${(hot ? '1 (hot)' : String(ACCOUNTS)).padEnd(10)} ${String(clients).padStart(7)}   ${pairs.toFixed(0).padStart(17)}${directPairs === undefined ? '' : `   ${directPairs.toFixed(0).padStart(16)}`}   ${commits.toFixed(0).padStart(25)}   ${(pairs / commits).toFixed(3).padStart(5)}`,
         );
       }
     }
@@ -95,6 +117,7 @@ const main = async () => {
     console.log(
       `journal agrees with balances on every account: ${check?.broken === 0 ? 'yes' : `NO (${check?.broken} accounts)`}`,
     );
+    console.log(`memory: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     await db.drop();
   }
