@@ -154,7 +154,7 @@ export const matchPhase = (window: ReconciliationWindow, options: MatchPhaseOpti
       return {
         performed: false,
         ours: windowAttempts,
-        reason: listing.left.message,
+        reason: `${listing.left.provider} cannot list its transactions`,
         howToReconcile: listing.left.howToReconcile,
       } satisfies MatchPhaseResult;
     }

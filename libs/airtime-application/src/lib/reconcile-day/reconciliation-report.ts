@@ -127,9 +127,10 @@ const UNVERIFIED_ORDER: readonly ReportUnverified['what'][] = ['transactions', '
 
 /** What the run did not compare: the match when it was skipped, then what the balance phase left out. */
 const unverifiedOf = (match: MatchPhaseResult, balances: BalancePhaseResult): readonly ReportUnverified[] =>
-  [...(match.performed ? [] : [{ what: 'transactions' as const, why: match.reason }]), ...balances.unverified].sort(
-    (a, b) => UNVERIFIED_ORDER.indexOf(a.what) - UNVERIFIED_ORDER.indexOf(b.what) || byText(a.why, b.why),
-  );
+  [
+    ...(match.performed ? [] : [{ what: 'transactions' as const, why: `${match.reason}: ${match.howToReconcile}` }]),
+    ...balances.unverified,
+  ].sort((a, b) => UNVERIFIED_ORDER.indexOf(a.what) - UNVERIFIED_ORDER.indexOf(b.what) || byText(a.why, b.why));
 
 const distinctAttempts = (ours: readonly OurAttempt[]): number =>
   new Set(ours.map((attempt) => `${attempt.topUpId}\u0000${attempt.attemptNumber}`)).size;
