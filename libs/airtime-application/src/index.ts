@@ -313,6 +313,7 @@ export {
   theirSideOf,
 } from './lib/reconcile-day/reconciliation-report';
 export { formatSummary } from './lib/reconcile-day/reconciliation-summary.format';
+export { refusesOurCredentials, stopsTheRun } from './lib/reconcile-day/provider-failure.policy';
 export {
   RECONCILIATION_COMPLETED,
   type ReconcileDayError,

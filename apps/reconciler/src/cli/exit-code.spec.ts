@@ -1,6 +1,7 @@
 import { InvalidInput, ReconcileProviderMismatch, ReconciliationWindowBusy } from '@airtime/application';
 import { PersistenceFailure, ProviderRejected, ProviderUnavailable } from '@airtime/domain';
-import { CREDENTIAL_VARIABLES, endOfFailure, EXIT_CODES, exitCodeOf, refusesOurCredentials } from './exit-code.table';
+import { refusesOurCredentials } from '@airtime/application';
+import { CREDENTIAL_VARIABLES, endOfFailure, EXIT_CODES, exitCodeOf } from './exit-code.table';
 import { RECONCILE_USAGE } from './reconcile-arguments.input';
 
 describe('the exit status of a run', () => {

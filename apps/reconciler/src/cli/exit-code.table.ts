@@ -6,8 +6,12 @@
 // credentials (fix the command or the environment); 3 says it did not
 // finish, or did not start because another run of the window was going (run
 // it again later: it resumes).
-import { InvalidInput, ReconcileProviderMismatch, ReconciliationWindowBusy } from '@airtime/application';
-import { ProviderRejected } from '@airtime/domain';
+import {
+  InvalidInput,
+  ReconcileProviderMismatch,
+  ReconciliationWindowBusy,
+  refusesOurCredentials,
+} from '@airtime/application';
 
 /** How a run of the reconciler ended. */
 export type RunEnd = 'MATCHED' | 'MISMATCHES' | 'UNVERIFIED' | 'INVALID' | 'CREDENTIALS' | 'BUSY' | 'FAILED';
@@ -38,13 +42,6 @@ export const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
   africastalking: 'AFRICASTALKING_USERNAME/AFRICASTALKING_API_KEY',
   engagespark: 'ENGAGESPARK_ORG_ID/ENGAGESPARK_TOKEN',
 };
-
-/** Provider codes of a refusal of who we are: DVS 1000401 (Unauthorized), and HTTP 401/403 without a known code. */
-const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set(['1000401', 'HTTP_401', 'HTTP_403']);
-
-/** Whether `error` is the provider refusing our credentials (not a request of ours). */
-export const refusesOurCredentials = (error: unknown): error is ProviderRejected =>
-  error instanceof ProviderRejected && CREDENTIAL_REFUSALS.has(error.providerCode);
 
 /**
  * How a run that failed with `error` ended: INVALID for the input refused

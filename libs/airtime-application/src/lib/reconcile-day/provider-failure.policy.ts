@@ -25,13 +25,21 @@ export const isProviderError = (error: unknown): error is ProviderError =>
   typeof error._tag === 'string' &&
   Object.hasOwn(PROVIDER_ERROR_TAGS, error._tag);
 
+/** Provider codes of a refusal of who we are: DVS 1000401 (Unauthorized), and HTTP 401/403 without a known code. */
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set(['1000401', 'HTTP_401', 'HTTP_403']);
+
+/** Whether `error` is the provider refusing our credentials (a configuration to fix, not a request of ours). */
+export const refusesOurCredentials = (error: unknown): error is Extract<ProviderError, { _tag: 'ProviderRejected' }> =>
+  isProviderError(error) && error._tag === 'ProviderRejected' && CREDENTIAL_REFUSALS.has(error.providerCode);
+
 /**
- * A failure of the transport, not of one top-up: retryable ones
- * (unavailable, rate limited, "retry later", a retryable refusal) and an
- * unknown outcome of the query itself (a timeout, a lost connection).
+ * A failure of the transport or of who we are, not of one top-up: retryable
+ * ones (unavailable, rate limited, "retry later", a retryable refusal), an
+ * unknown outcome of the query itself (a timeout, a lost connection), and a
+ * refusal of our credentials (every other query would be refused alike).
  */
 export const stopsTheRun = (error: ProviderError): boolean =>
-  isRetryable(error) || error._tag === 'ProviderOutcomeUnknown';
+  isRetryable(error) || error._tag === 'ProviderOutcomeUnknown' || refusesOurCredentials(error);
 
 /**
  * The provider error of one top-up's (or one check's) query when it does not

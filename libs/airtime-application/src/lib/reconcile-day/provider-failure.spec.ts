@@ -47,6 +47,16 @@ describe('provider failures while reconciling', () => {
       new ProviderOutcomeUnknown({ provider, reason: 'timeout', kind: 'TIMEOUT' }),
       true,
     ],
+    [
+      'a refusal of our credentials (DVS 1000401)',
+      new ProviderRejected({ provider, providerCode: '1000401', reason: 'Unauthorized', retryable: false }),
+      true,
+    ],
+    [
+      'a refusal of our credentials (HTTP 403)',
+      new ProviderRejected({ provider, providerCode: 'HTTP_403', reason: 'Forbidden', retryable: false }),
+      true,
+    ],
     ['an unreadable answer', invalid, false],
     ['a mismatched answer', new ProviderAnswerMismatch({ provider, field: 'external_id', reason: 'another' }), false],
     [
