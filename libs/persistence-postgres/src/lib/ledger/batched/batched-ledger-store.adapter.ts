@@ -140,7 +140,9 @@ export const makeBatchedLedgerStore = (
       const lane = lanes[laneOf(account ?? `\u0001${transactionId}`, config.lanes)];
       if (!lane) return yield* Effect.dieMessage('no lane');
       const answer = yield* lane.submit(operation);
-      if (transactionId !== undefined && account !== undefined) remember(transactionId, account);
+      // a hold is on its account for good: remembered once one was answered (not on a conflict or an unknown account)
+      if (transactionId !== undefined && account !== undefined && Exit.isSuccess(answer))
+        remember(transactionId, account);
       return yield* answer;
     });
 
