@@ -78,6 +78,9 @@ describe('messaging configuration', () => {
 
   it('redacts passwords in URLs', () => {
     expect(redactAmqpUrl('amqp://app:s3cret@mq:5672/x')).toBe('amqp://app:***@mq:5672/x');
+    expect(redactAmqpUrl('amqp://mq:5672/x?heartbeat=10&password=s3cret')).toBe(
+      'amqp://mq:5672/x?heartbeat=10&password=***',
+    );
     expect(redactAmqpUrl('amqp://127.0.0.1:5672')).toBe('amqp://127.0.0.1:5672');
   });
 });

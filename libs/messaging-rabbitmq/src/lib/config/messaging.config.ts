@@ -44,7 +44,11 @@ const Environment = Schema.Struct({
 });
 
 /** The URL with its password replaced, safe for logs and error messages. */
-export const redactAmqpUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+export const redactAmqpUrl = (url: string): string =>
+  url
+    .replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+    // a password may also come as a query parameter (pg reads `?password=`)
+    .replace(/([?&](?:password|sslpassword|pass|passwd)=)[^&#]*/gi, '$1***');
 
 // a message may echo the value, and a URL value may hold a password: name the rule instead
 const EXPECTED: Readonly<Record<string, string>> = {

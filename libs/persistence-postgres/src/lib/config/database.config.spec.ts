@@ -66,6 +66,10 @@ describe('database configuration', () => {
 
   it('redacts passwords in URLs', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
+    expect(redactUrl('postgres://app@db:5432/x?sslmode=require&password=s3cret&application_name=a')).toBe(
+      'postgres://app@db:5432/x?sslmode=require&password=***&application_name=a',
+    );
+    expect(redactUrl('postgres://app@db/x?PASSWORD=s3cret')).toBe('postgres://app@db/x?PASSWORD=***');
     expect(redactUrl('postgres://postgres@127.0.0.1:5432/postgres')).toBe(
       'postgres://postgres@127.0.0.1:5432/postgres',
     );

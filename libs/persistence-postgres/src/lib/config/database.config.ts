@@ -51,7 +51,11 @@ const expectationOf = (variable: string): string =>
   `${variable}: ${(EXPECTED as Readonly<Record<string, string>>)[variable] ?? 'invalid'}`;
 
 /** A URL with its password replaced, safe for logs and error messages. */
-export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+export const redactUrl = (url: string): string =>
+  url
+    .replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+    // a password may also come as a query parameter (pg reads `?password=`)
+    .replace(/([?&](?:password|sslpassword|pass|passwd)=)[^&#]*/gi, '$1***');
 
 /** Decodes the database settings; the error names the bad variable, never a secret. */
 export const databaseConfigFrom = (
