@@ -146,7 +146,7 @@ describe('runAdminCommand', () => {
         const error = Option.getOrThrow(Either.getLeft(refused));
         expect(isBadArgument(error)).toBe(true);
         expect(adminRefusalText(error)).toBe(
-          '--reason: 1 to 500 characters, no control characters but tab and line feed; nothing was recorded',
+          '--reason: 1 to 500 characters, no control or invisible format characters but tab and line feed; nothing was recorded',
         );
       }
       expect(reconciliation.settlements()).toEqual([]);

@@ -33,7 +33,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
  * status, every final DVS status allowed.
  */
 const RULE_OF_FIELD: Readonly<Record<string, string>> = {
-  reason: `1 to ${MAX_SETTLEMENT_REASON_LENGTH} characters, no control characters but tab and line feed; nothing was recorded`,
+  reason: `1 to ${MAX_SETTLEMENT_REASON_LENGTH} characters, no control or invisible format characters but tab and line feed; nothing was recorded`,
   status: `expected a final DVS status (any letter case): COMPLETED, REVERSED (only of a COMPLETED top-up), CANCELLED, DECLINED, REJECTED, or a detailed one: ${FINAL_STATUSES.filter(
     (status) => status.includes('-'),
   )

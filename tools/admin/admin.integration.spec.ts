@@ -334,13 +334,13 @@ describe('npm run admin', () => {
       );
     const before = await state();
     expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
-    for (const reason of ['paid \u001b[2J\u001b[31mCOMPLETED', 'line\rover', 'x'.repeat(501)]) {
+    for (const reason of ['paid \u001b[2J\u001b[31mCOMPLETED', 'line\rover', 'x'.repeat(501), 'paid \u202eDETELPMOC']) {
       const refused = await run('top-up', 'settle', topUpId, '--status', 'COMPLETED', '--reason', reason);
       expect(refused).toMatchObject({ code: 2, stdout: '' });
       // the one line, then the usage (as for every bad argument); never the value
       const [first, ...usage] = refused.stderr.split('\n');
       expect(first).toBe(
-        'admin: --reason: 1 to 500 characters, no control characters but tab and line feed; nothing was recorded',
+        'admin: --reason: 1 to 500 characters, no control or invisible format characters but tab and line feed; nothing was recorded',
       );
       expect(usage.join('\n')).toContain('npm run admin -- top-up settle TOP_UP_ID');
       expect(refused.stderr).not.toContain('\u001b');

@@ -75,7 +75,7 @@ export const formatSummary = (report: ReconciliationReport): string => {
     `Outcome: ${report.outcome}`,
     ...(report.match.performed
       ? []
-      : [`Match skipped: ${report.match.reason}. To reconcile: ${report.match.howToReconcile}`]),
+      : [`Match skipped: ${report.match.reason} (how to reconcile it: under Not verified)`]),
     ...(report.unverified.length === 0
       ? []
       : section(

@@ -149,10 +149,11 @@ describe('reconcileDay, a provider that cannot be asked', () => {
     });
     expect(early.summary).toContain('Outcome: UNVERIFIED');
     expect(early.summary).toContain('Not verified\n  - transactions: scripted cannot list its transactions');
-    // how to reconcile is said once on the line, not twice
+    // how to reconcile is said once, under Not verified
     expect(early.summary).toContain(
-      'Match skipped: scripted cannot list its transactions. To reconcile: compare the monthly statement\n',
+      'Match skipped: scripted cannot list its transactions (how to reconcile it: under Not verified)\n',
     );
+    expect(early.summary.split('compare the monthly statement')).toHaveLength(2);
     const late = await reconcile(world, { provider, at: new Date(DAY.to.getTime() + 13 * HOUR) });
     expect(late.report.outcome).toBe('MISMATCHES');
     expect(late.report.awaitingDecision).toEqual([

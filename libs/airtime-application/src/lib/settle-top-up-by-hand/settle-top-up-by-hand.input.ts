@@ -15,10 +15,13 @@ export const MAX_SETTLEMENT_REASON_LENGTH = 500;
 const isRefusedControl = (codePoint: number): boolean =>
   (codePoint <= 0x1f && codePoint !== 0x09 && codePoint !== 0x0a) || (codePoint >= 0x7f && codePoint <= 0x9f);
 
-const hasRefusedControl = (text: string): boolean =>
-  [...text].some((character) => isRefusedControl(character.codePointAt(0) ?? 0));
+/** Invisible format characters (Unicode Cf: bidi overrides, zero-width spaces...) that would let a printed reason read otherwise. */
+const FORMAT_CHARACTER = /\p{Cf}/u;
 
-/** A settlement's reason: trimmed, 1..500 characters, no control character but tab and line feed. */
+const hasRefusedControl = (text: string): boolean =>
+  FORMAT_CHARACTER.test(text) || [...text].some((character) => isRefusedControl(character.codePointAt(0) ?? 0));
+
+/** A settlement's reason: trimmed, 1..500 characters, no control character but tab and line feed, no invisible format character. */
 const SettlementReason = Schema.Trim.pipe(
   Schema.nonEmptyString({ message: () => 'must not be blank' }),
   Schema.filter(
@@ -27,14 +30,17 @@ const SettlementReason = Schema.Trim.pipe(
       `must be at most ${MAX_SETTLEMENT_REASON_LENGTH} characters`,
   ),
   Schema.filter(
-    (reason) => !hasRefusedControl(reason) || 'must not hold control characters (tab and line feed are allowed)',
+    (reason) =>
+      !hasRefusedControl(reason) ||
+      'must not hold control or invisible format characters (tab and line feed are allowed)',
   ),
 );
 
 /**
  * - `topUpId`: the top-up;
  * - `status`: a final DVS status (any letter case), e.g. COMPLETED, DECLINED, REVERSED (for a COMPLETED top-up);
- * - `reason`: why, 1..500 characters once trimmed, no control character but tab and line feed (kept with the settlement);
+ * - `reason`: why, 1..500 characters once trimmed, no control character but tab and line feed, no invisible
+ *   format character such as a bidi override (kept with the settlement and printed to people);
  * - `operator`: who decides, 1..100 characters.
  */
 export const SettleTopUpByHandInput = Schema.Struct({

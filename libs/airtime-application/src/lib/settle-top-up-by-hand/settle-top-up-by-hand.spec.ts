@@ -96,6 +96,8 @@ describe('settleTopUpByHand', () => {
     ['a reason with a NUL', { reason: 'statement\u0000' }, 'reason'],
     ['a reason with a C1 control character', { reason: 'statement \u0085 says so' }, 'reason'],
     ['a reason with DEL', { reason: 'statement \u007f says so' }, 'reason'],
+    ['a reason with a right-to-left override', { reason: 'paid \u202eDETELPMOC' }, 'reason'],
+    ['a reason with a zero-width space', { reason: 'pa\u200bid' }, 'reason'],
     ['no operator', { operator: '' }, 'operator'],
   ])('refuses %s (InvalidInput naming the field), recording nothing', async (_, override, field) => {
     const { world: w, topUp } = await world();
