@@ -31,8 +31,15 @@ const bin = (name: string): string => path.join(workspaceRoot, 'node_modules/.bi
 const readJson = (file: string): Manifest => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
 
 /** The environment without npm's `npm_*` variables (set when jest runs under `npm test`), so an inner npm is plain. */
-const plainEnvironment = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+const plainEnvironment = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      // no npm_* of the monorepo's npm, and no colours (CI sets FORCE_COLOR: console.log would colour values)
+      ([name]) => !name.toLowerCase().startsWith('npm_') && name !== 'FORCE_COLOR',
+    ),
+  ),
+  NO_COLOR: '1',
+});
 
 const run = (command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> =>
   spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: plainEnvironment() });
@@ -224,7 +231,8 @@ describe('installed from its tarball into a project outside the monorepo', () =>
         "const cjs = createRequire(import.meta.url)('@airtime/domain');",
         "const error = cjs.parseMoney('1.001', Either.getOrThrow(cjs.currencyOf('USD'))).left;",
         "const caught = Effect.runSync(Effect.catchTag(Effect.fail(error), 'InvalidAmount', () => Effect.succeed('caught')));",
-        'console.log(error instanceof InvalidAmount, error instanceof cjs.InvalidAmount, error._tag, error.code, caught);',
+        'const seen = [error instanceof InvalidAmount, error instanceof cjs.InvalidAmount, error._tag, error.code, caught];',
+        "process.stdout.write(seen.map(String).join(' ') + '\\n');",
         '',
       ].join('\n');
       writeFileSync(path.join(consumer, 'two-builds.mjs'), script);
