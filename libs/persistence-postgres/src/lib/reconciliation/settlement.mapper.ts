@@ -3,6 +3,7 @@
 import type { SettlementRecord } from '@airtime/application';
 import { PersistenceFailure, type TransactionStatus } from '@airtime/domain';
 import { Either, Schema } from 'effect';
+import { MAX_SETTLEMENT_REFUSAL_LENGTH } from '../migrations/1764500000000-reconciliation.migration';
 import { decodeStored, isoOf, storableText, undecodable } from '../shared/codec-support';
 import { statusOf } from '../top-ups/status.codec';
 import type { SettlementColumn } from './reconciliation.queries';
@@ -29,10 +30,7 @@ const SettlementRow = Schema.Struct({
 
 const decodeSettlementRow = decodeStored(SettlementRow);
 
-/** The longest refusal kept, in characters (the column's CHECK). */
-export const MAX_SETTLEMENT_REFUSAL_LENGTH = 1000;
-
-/** A refusal as stored: text a column can hold, cut to its bound (it is a log of why, not a key). */
+/** A refusal as stored: text a column can hold, cut to its bound (the column's CHECK; it is a log of why, not a key). */
 export const storableRefusal = (refusal: string | undefined): string | null =>
   refusal === undefined || refusal === '' ? null : storableText(refusal, MAX_SETTLEMENT_REFUSAL_LENGTH);
 
