@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { isoOf } from '../shared/codec-support';
 import { sql } from '../unit-of-work/sql';
 import * as queries from './reconciliation.queries';
+import { windowOf } from './reconciliation-run.mapper';
 
 /** The longest summary of a run closed here, in characters (code points). */
 export const MAX_CLOSED_RUN_SUMMARY_LENGTH = 500;
@@ -70,10 +71,11 @@ export const makeReconciliationRunCloser = (dataSource: DataSource): Reconciliat
     }),
   abandonOpenRuns: (window, at) =>
     Effect.gen(function* () {
+      const { from, to } = yield* windowOf(window);
       const statement = queries.failOpenRuns(
         window.providerId,
-        yield* isoOf(window.from, 'the start of the window'),
-        yield* isoOf(window.to, 'the end of the window'),
+        from,
+        to,
         yield* isoOf(at, 'the time the runs were found abandoned'),
         ABANDONED_RUN_SUMMARY,
       );

@@ -1,8 +1,22 @@
-// A `reconciliation_runs` row (as pg returns it) as the application's StoredRun.
-import type { ReconciliationReportJson, StoredRun } from '@airtime/application';
+// A `reconciliation_runs` row (as pg returns it) as the application's StoredRun, and a run's
+// window as the ISO bounds its statements take.
+import type { ReconciliationReportJson, ReconciliationWindow, StoredRun } from '@airtime/application';
 import type { PersistenceFailure } from '@airtime/domain';
 import { Either, Schema } from 'effect';
-import { decodeStored } from '../shared/codec-support';
+import { decodeStored, isoOf } from '../shared/codec-support';
+
+/**
+ * A window's bounds as exact ISO text `{ from, to }` (start inclusive, end
+ * exclusive, as the window says), or a non-retryable PersistenceFailure
+ * naming the bound that is not a valid date.
+ */
+export const windowOf = (
+  window: ReconciliationWindow,
+): Either.Either<{ readonly from: string; readonly to: string }, PersistenceFailure> =>
+  Either.all({
+    from: isoOf(window.from, 'the start of the window'),
+    to: isoOf(window.to, 'the end of the window'),
+  });
 
 /** A stored report: a JSON object of version 1 (written whole by `finishRun`, read back whole). */
 const StoredReport = Schema.declare(

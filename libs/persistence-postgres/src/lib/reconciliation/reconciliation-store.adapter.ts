@@ -1,12 +1,7 @@
 // The reconciler's store on PostgreSQL: our attempts at a provider read set-based from
 // top_ups ⋈ top_up_attempts, the provider's holding per currency, the write-ahead
 // settlements and the runs with their reports, for the application's ReconciliationStore port.
-import {
-  type ReconciliationWindow,
-  ReconciliationStore,
-  type ReconciliationStoreService,
-  windowKeyOf,
-} from '@airtime/application';
+import { ReconciliationStore, type ReconciliationStoreService, windowKeyOf } from '@airtime/application';
 import { type OurExposure, PersistenceFailure, preciseZero } from '@airtime/domain';
 import { Effect, Either, Layer, Option } from 'effect';
 import type { DataSource } from 'typeorm';
@@ -16,7 +11,7 @@ import type { Statement } from '../top-ups/top-up.queries';
 import { sql } from '../unit-of-work/sql';
 import { ourAttemptsOf } from './our-attempt.mapper';
 import * as queries from './reconciliation.queries';
-import { runOf } from './reconciliation-run.mapper';
+import { runOf, windowOf } from './reconciliation-run.mapper';
 import { makeWithWindowLock } from './reconciliation-window-lock.adapter';
 import { settlementOf, settlementProblem, settlementValuesOf, storableRefusal } from './settlement.mapper';
 
@@ -38,12 +33,6 @@ const decodeHolding = decodeStored(PreciseMoneyFromJson);
  */
 export const makeReconciliationStore = (dataSource: DataSource): ReconciliationStoreService => {
   const run = (statement: Statement) => sql<Row>(dataSource, statement.text, statement.parameters);
-
-  const windowOf = (window: ReconciliationWindow) =>
-    Effect.all({
-      from: isoOf(window.from, 'the start of the window'),
-      to: isoOf(window.to, 'the end of the window'),
-    });
 
   const settlements = (statement: Statement) =>
     Effect.flatMap(run(statement), (rows) => Either.all(rows.map(settlementOf)));
