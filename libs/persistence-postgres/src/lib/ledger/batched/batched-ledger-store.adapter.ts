@@ -3,6 +3,7 @@
 // decides a whole batch in one transaction with the domain's pure ledger
 // functions. Same port, same answers as the direct store.
 import {
+  accountKey,
   checkAuthorizeInput,
   checkCaptureInput,
   checkDepositInput,
@@ -31,7 +32,7 @@ const ROUTES_KEPT = 100_000;
 
 const accountOfOperation = (operation: BatchOperation): string | undefined =>
   operation.kind === 'deposit' || operation.kind === 'authorize'
-    ? `${operation.input.accountId}\u0000${operation.input.currency.code}`
+    ? accountKey(operation.input.accountId, operation.input.currency.code)
     : undefined;
 
 /** Whether running one operation again alone may help: a transient fault, or a claim a twin took meanwhile. */
@@ -78,7 +79,7 @@ export const makeBatchedLedgerStore = (
       Effect.gen(function* () {
         const claims = yield* lockAndReadClaims(dataSource, batchKeys(operations));
         const holdAccounts = new Map(
-          claims.holds.map((hold) => [hold.transaction_id, `${hold.account_id}\u0000${hold.currency}`]),
+          claims.holds.map((hold) => [hold.transaction_id, accountKey(hold.account_id, hold.currency)]),
         );
         const unreadableOf = (operation: BatchOperation) => {
           const account =
@@ -86,14 +87,15 @@ export const makeBatchedLedgerStore = (
             holdAccounts.get((operation.input as { transactionId: string }).transactionId);
           return account === undefined ? undefined : claims.unreadable.get(account);
         };
-        const decidable = operations.filter((operation) => unreadableOf(operation) === undefined);
+        const unreadable = operations.map(unreadableOf);
+        const decidable = operations.filter((_, index) => unreadable[index] === undefined);
         const decided = decideBatch(claims, decidable);
         const stored = yield* writeDecidedBatch(dataSource, decided);
         const answers = withStoredEntries(decided.answers, stored);
         let next = 0;
-        return operations.map((operation): Answer => {
-          const unreadable = unreadableOf(operation);
-          if (unreadable) return Exit.fail(unreadable);
+        return operations.map((_, index): Answer => {
+          const failure = unreadable[index];
+          if (failure) return Exit.fail(failure);
           const answer = answers[next++] as Either.Either<StoredMovement, LedgerError>;
           return Either.isRight(answer) ? Exit.succeed(answer.right) : Exit.fail(answer.left);
         });
@@ -116,7 +118,7 @@ export const makeBatchedLedgerStore = (
 
   const lanes = Array.from({ length: config.lanes }, () => makeLane(runBatch, config));
 
-  /** The account a transaction's hold is on, as `account\0currency`, or undefined when it has none. */
+  /** The account a transaction's hold is on, as its `accountKey`, or undefined when it has none. */
   const routeOf = (transactionId: string): Effect.Effect<string | undefined, PersistenceFailure> => {
     const known = routes.get(transactionId);
     if (known !== undefined) return Effect.succeed(known);
@@ -126,7 +128,7 @@ export const makeBatchedLedgerStore = (
         `SELECT account_id, currency FROM ledger_holds WHERE transaction_id = $1`,
         [transactionId],
       ),
-      (rows) => (rows[0] ? `${rows[0].account_id}\u0000${rows[0].currency}` : undefined),
+      (rows) => (rows[0] ? accountKey(rows[0].account_id, rows[0].currency) : undefined),
     );
   };
 

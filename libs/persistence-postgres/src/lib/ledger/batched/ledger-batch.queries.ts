@@ -5,7 +5,7 @@
 // claims (holds and refusals), one UPDATE of moved holds, one UPDATE of the
 // touched accounts. The schema's CHECK constraints and unique claims back
 // every row.
-import { type LedgerAccount, PersistenceFailure } from '@airtime/domain';
+import { accountKey, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
 import { Effect } from 'effect';
 import type { DataSource } from 'typeorm';
 import { sql } from '../../unit-of-work/sql';
@@ -72,17 +72,17 @@ export const lockAndReadClaims = (
       [...keys.depositIds],
     ]);
     const holds = claims?.holds ?? [];
-    const locked = new Set(rows.map((row) => `${row.account_id}\u0000${row.currency}`));
+    const locked = new Set(rows.map((row) => accountKey(row.account_id, row.currency)));
     const missing = holds
       .map((hold) => [hold.account_id, hold.currency] as const)
-      .filter((pair) => !locked.has(pair.join('\u0000')));
+      .filter(([accountId, currency]) => !locked.has(accountKey(accountId, currency)));
     if (missing.length) rows.push(...(yield* lockAccounts(dataSource, missing, [])));
     const accounts: LedgerAccount[] = [];
     const unreadable = new Map<string, PersistenceFailure>();
     for (const row of rows) {
       const read = yield* Effect.either(accountOf(row));
       if (read._tag === 'Right') accounts.push(read.right);
-      else unreadable.set(`${row.account_id}\u0000${row.currency}`, read.left);
+      else unreadable.set(accountKey(row.account_id, row.currency), read.left);
     }
     return { accounts, holds, entries: claims?.entries ?? [], unreadable };
   });

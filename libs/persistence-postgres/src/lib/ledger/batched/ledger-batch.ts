@@ -176,8 +176,6 @@ export interface DecidedBatch {
   readonly accounts: readonly AccountDelta[];
 }
 
-const statusOf = (hold: Hold): HoldStatusColumn => holdStatus(hold);
-
 /** Decides every operation in order on the ledger of the stored claims. */
 export const decideBatch = (stored: StoredClaims, operations: readonly BatchOperation[]): DecidedBatch => {
   const before = ledgerOf(stored);
@@ -191,7 +189,7 @@ export const decideBatch = (stored: StoredClaims, operations: readonly BatchOper
   const readStatus = new Map(stored.holds.map((row) => [row.transaction_id, row.status]));
   const holds: HoldWrite[] = [];
   for (const hold of ledger.holds.values()) {
-    const status = statusOf(hold);
+    const status: HoldStatusColumn = holdStatus(hold);
     const from = readStatus.get(hold.transactionId);
     if (from === status) continue;
     const captured = hold.settlement?.kind === 'CAPTURE' ? hold.settlement.amountMinor : undefined;
