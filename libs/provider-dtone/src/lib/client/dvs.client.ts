@@ -9,7 +9,7 @@ import { type CallKind, providerFailures } from '@airtime/provider-http-kit';
 import { Effect, Either, Schema } from 'effect';
 import { type DvsHttpClient, type DvsQuery, type DvsRequest } from '../http/dvs-http.client';
 import { jsonDecimalOf, type JsonValue } from '../http/dvs-json.codec';
-import { DVS_MAX_PER_PAGE, followPages, MAX_PAGES, type PageRead } from '../http/pagination-follower';
+import { DVS_MAX_PER_PAGE, followPages, type PageRead } from '../http/pagination-follower';
 import { DvsBalance } from '../schemas/dvs-balance.schema';
 import { DvsCountry, DvsOperator } from '../schemas/dvs-common.schema';
 import {
@@ -245,7 +245,7 @@ export const makeDvsClient = (http: DvsHttpClient, options: DvsClientOptions = {
               ),
             ),
           ),
-      { perPage, maxPages: MAX_PAGES, onPage: extra.onPage },
+      { perPage, onPage: extra.onPage },
     );
 
   /** A create (`externalId` given) or a call by transaction id (filed under the answer's external id). */

@@ -235,14 +235,8 @@ export const chargedOfDvs = (
   const currency = Either.getRight(currencyOf(wholesale.unit));
   if (Option.isNone(currency)) return unreadable('prices.wholesale.unit', 'not a known currency');
   const exact = (value: number, field: string) =>
-    Either.mapLeft(
-      preciseMoneyFromJsonNumber(value, currency.value),
-      (error) =>
-        new ProviderAnswerMismatch({
-          provider: DTONE_PROVIDER_ID,
-          field,
-          reason: `cannot be read exactly: ${error.reason}`,
-        }),
+    Either.orElse(preciseMoneyFromJsonNumber(value, currency.value), (error) =>
+      unreadable(field, `cannot be read exactly: ${error.reason}`),
     );
   return Either.gen(function* () {
     const price = yield* exact(amount, 'prices.wholesale.amount');
