@@ -40,11 +40,15 @@ const positionOf = (pageSizes: readonly number[], index: number): string => {
  * One item of a listing as the port reports it, read strictly: an item
  * without a readable creation date, with a status or amount that cannot be
  * read, or whose charge cannot be read, fails the listing naming where it is
- * (never left out: a missing item would be reported missing at DVS).
+ * (never left out: a missing item would be reported missing at DVS);
+ * `where` is called only then (the text is built on failure alone).
  */
-const itemOf = (item: DvsTransaction, where: string): Either.Either<ProviderTransaction, ProviderResponseInvalid> => {
+const itemOf = (
+  item: DvsTransaction,
+  where: () => string,
+): Either.Either<ProviderTransaction, ProviderResponseInvalid> => {
   const problem = (field: string | undefined, reason: string) =>
-    invalid(`${where} (DVS transaction ${item.id}): ${field === undefined ? '' : `${field}: `}${reason}`);
+    invalid(`${where()} (DVS transaction ${item.id}): ${field === undefined ? '' : `${field}: `}${reason}`);
   const named = (error: { readonly reason: string; readonly field?: string }) => problem(error.field, error.reason);
   return Either.gen(function* () {
     const mapped = yield* Either.mapLeft(mapDvsTransaction(item), named);
@@ -105,7 +109,7 @@ export const makeDtOneTransactionList =
             ),
           );
         for (const [index, item] of items.entries()) {
-          const read = itemOf(item, `listing ${describeWindow(piece)}, ${positionOf(pageSizes, index)}`);
+          const read = itemOf(item, () => `listing ${describeWindow(piece)}, ${positionOf(pageSizes, index)}`);
           if (Either.isLeft(read)) return yield* Effect.fail(read.left);
           const transaction = read.right;
           if (transaction.createdAt !== undefined && isInWindow(piece, transaction.createdAt))
