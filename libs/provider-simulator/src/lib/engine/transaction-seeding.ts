@@ -5,6 +5,7 @@
 // they are by the simulation: no scheduled status change, no callback.
 import {
   type DetailedStatus,
+  formatMoney,
   type Money,
   money,
   moneyFromJsonNumber,
@@ -87,19 +88,13 @@ const pricingFor = (product: SimProduct, amount: SeedAmount | undefined) => {
   if (product.kind === 'RANGED')
     return priceTransaction(product, {
       calculationMode: 'DESTINATION_AMOUNT',
-      destination: { unit: currency.code, amount: amount ?? formatMinor(product.destinationMin) },
+      destination: { unit: currency.code, amount: amount ?? formatMoney(product.destinationMin) },
     });
   return Either.flatMap(priceTransaction(product, {}), (pricing) =>
     amount === undefined
       ? Either.right(pricing)
       : Either.map(amountIn(amount, currency, 'destination_amount'), (destination) => ({ ...pricing, destination })),
   );
-};
-
-const formatMinor = (value: Money): string => {
-  const exponent = value.currency.exponent;
-  const text = value.amountMinor.toString().padStart(exponent + 1, '0');
-  return exponent === 0 ? text : `${text.slice(0, -exponent)}.${text.slice(-exponent)}`;
 };
 
 /**
