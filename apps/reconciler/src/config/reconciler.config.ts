@@ -9,6 +9,7 @@
 // report folder, the Pushgateway). Logs are warnings and errors only unless
 // LOG_LEVEL says otherwise. Every bad variable is reported by name
 // with what it expects, never its value. An empty variable counts as unset.
+import { DEFAULT_DECISION_AFTER_MS, DEFAULT_SETTLE_AFTER_MS } from '@airtime/application';
 import { type DatabaseConfig, databaseConfigFrom } from '@airtime/persistence-postgres';
 import {
   callbackBaseUrlOf,
@@ -53,8 +54,6 @@ export interface ReconcilerConfig extends Omit<RuntimeSettings, 'provider'> {
   readonly pushgatewayUrl: string | undefined;
 }
 
-export const DEFAULT_SETTLE_AFTER_MS = 900_000;
-export const DEFAULT_DECISION_AFTER_MS = 86_400_000;
 /** The reconciler logs warnings and errors only by default: its progress and report tell the run. */
 export const DEFAULT_LOG_LEVEL = 'warn';
 export const DEFAULT_REPORT_DIR = 'reports/reconciliation';

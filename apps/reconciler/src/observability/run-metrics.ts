@@ -7,16 +7,9 @@
 // written beside the report as `<report>.prom` and pushed to a Prometheus
 // Pushgateway (job `airtime_reconciler`, grouped by provider) when one is
 // configured.
-import type { ReconciliationOutcome, ReportCounts, ReportMismatchKind } from '@airtime/application';
+import type { ReconciliationOutcome, ReportCounts } from '@airtime/application';
+import { MISMATCH_KINDS } from '@airtime/domain';
 import { Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
-
-export const MISMATCH_KINDS: readonly ReportMismatchKind[] = [
-  'MISSING_HERE',
-  'MISSING_AT_PROVIDER',
-  'STATUS_DIFFERS',
-  'AMOUNT_DIFFERS',
-  'DUPLICATE_AT_PROVIDER',
-];
 
 const OUTCOMES: readonly ReconciliationOutcome[] = ['MATCHED', 'MISMATCHES', 'UNVERIFIED', 'FAILED'];
 

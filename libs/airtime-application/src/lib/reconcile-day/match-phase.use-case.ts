@@ -160,13 +160,12 @@ export const matchPhase = (window: ReconciliationWindow, options: MatchPhaseOpti
     }
     const listed = listing.right;
     const known = new Set(windowAttempts.map((attempt) => attempt.providerExternalId));
-    const edgeIds = [...new Set(listed.map((transaction) => transaction.providerExternalId))].filter(
-      (id) => !known.has(id),
-    );
+    const listedIds = new Set(listed.map((transaction) => transaction.providerExternalId));
+    const edgeIds = [...listedIds].filter((id) => !known.has(id));
     const edge = edgeIds.length === 0 ? [] : yield* store.attemptsByProviderExternalIds(edgeIds);
     const before = [...windowAttempts, ...edge.filter((attempt) => attempt.providerId === window.providerId)];
     const foreign = edge.filter((attempt) => attempt.providerId !== window.providerId);
-    const late = yield* askForUnlisted(before, new Set(listed.map((t) => t.providerExternalId)), options);
+    const late = yield* askForUnlisted(before, listedIds, options);
     const theirs = [...listed, ...late.found];
     const reversals = yield* settleReversals(window, before, theirs);
     const refreshed =

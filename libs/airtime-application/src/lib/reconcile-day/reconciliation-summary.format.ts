@@ -2,6 +2,7 @@
 // line, every mismatch with both sides, every settlement with its reason,
 // every top-up awaiting a decision with the command that settles it.
 import { MISMATCH_KINDS } from '@airtime/domain';
+import { mismatchCount } from './reconciliation-report';
 import type {
   ReconciliationReport,
   ReportAmount,
@@ -68,7 +69,6 @@ const section = (title: string, lines: readonly string[], empty: string): readon
  */
 export const formatSummary = (report: ReconciliationReport): string => {
   const { counts } = report;
-  const mismatchTotal = MISMATCH_KINDS.reduce((sum, kind) => sum + counts.mismatches[kind], 0);
   const lines = [
     `Reconciliation of ${report.provider} from ${report.window.from} to ${report.window.to}`,
     `Run ${report.run.id}, ${report.run.startedAt} to ${report.run.finishedAt}`,
@@ -87,7 +87,7 @@ export const formatSummary = (report: ReconciliationReport): string => {
     'Counts',
     `  ours ${counts.ours}, theirs ${counts.theirs ?? '-'}, matched ${counts.matched}, in flight ${counts.inFlight}, ` +
       `settled ${counts.settled}, awaiting decision ${counts.awaitingDecision}`,
-    `  mismatches ${mismatchTotal}: ${MISMATCH_KINDS.map((kind) => `${kind} ${counts.mismatches[kind]}`).join(', ')}`,
+    `  mismatches ${mismatchCount(report)}: ${MISMATCH_KINDS.map((kind) => `${kind} ${counts.mismatches[kind]}`).join(', ')}`,
     `  balance mismatches ${counts.balanceMismatches}`,
     ...section(
       'Amounts per currency (what the provider charges us)',
