@@ -30,6 +30,7 @@ import { type ProgressStream, progressOn, timedProgress } from './progress/phase
 import { failureOf, reconcileWindow } from './run/reconcile-window.use-case';
 import {
   prepareReportFolder,
+  recreateReportFolder,
   reportBaseName,
   reportFilePaths,
   writeFileAtomically,
@@ -121,7 +122,8 @@ const reconcile = async (run: Run): Promise<number> => {
   const progress = timedProgress(progressOn(io.stderr), () => performance.now());
   const reportDir = command.reportDir ?? config.reportDir;
   const { providerId } = run;
-  const finish = async (end: RunEnd, result: ReconcileDayResult | undefined): Promise<string | undefined> => {
+  /** Records, writes and pushes the run's metrics and files; `result` undefined: the run failed. */
+  const finish = async (result?: ReconcileDayResult): Promise<string | undefined> => {
     recordRun(metrics, {
       providerId,
       outcome: result?.report.outcome ?? 'FAILED',
@@ -134,9 +136,9 @@ const reconcile = async (run: Run): Promise<number> => {
     const prom = await metrics.registry.metrics();
     const base = reportBaseName(providerId, command.from, command.to);
     await push(run, metrics, providerId);
-    if (result === undefined || end === 'FAILED') {
+    if (result === undefined) {
       // a failed run has no report: its metrics file says it failed
-      await prepareReportFolder(reportDir);
+      await recreateReportFolder(reportDir);
       await writeFileAtomically(reportFilePaths(reportDir, base).prom, prom);
       return undefined;
     }
@@ -167,7 +169,7 @@ const reconcile = async (run: Run): Promise<number> => {
       const error = failureOf(exit.cause);
       const failed = endOfFailure(error);
       if (failed === 'CREDENTIALS') {
-        await finish('FAILED', undefined).catch(() => undefined);
+        await finish().catch(() => undefined);
         const variables = CREDENTIAL_VARIABLES[providerId] ?? `the credentials of ${providerId}`;
         line(io, `the provider refused our credentials (${variables}): ${messageOf(error, config)}`);
         return exitCodeOf(failed);
@@ -187,20 +189,19 @@ const reconcile = async (run: Run): Promise<number> => {
         line(io, WINDOW_BUSY_LINE);
         return exitCodeOf(failed);
       }
-      await finish('FAILED', undefined).catch(() => undefined);
+      await finish().catch(() => undefined);
       line(io, `FAILED: ${messageOf(error, config)} (run it again: it resumes)`);
       return exitCodeOf('FAILED');
     }
     const { report, summary } = exit.value;
     const end: RunEnd = report.outcome;
-    const reportFile = await finish(end, exit.value);
-    io.stdout.write(
-      command.json ? `${JSON.stringify(report, null, 2)}\n` : summary.endsWith('\n') ? summary : `${summary}\n`,
-    );
+    const reportFile = await finish(exit.value);
+    // formatSummary's text ends with a newline
+    io.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : summary);
     line(io, outcomeLine(report, reportFile));
     return exitCodeOf(end);
   } catch (error) {
-    await finish('FAILED', undefined).catch(() => undefined);
+    await finish().catch(() => undefined);
     line(io, `FAILED: ${messageOf(error, config)}`);
     return exitCodeOf('FAILED');
   } finally {

@@ -76,6 +76,29 @@ const missingFoldersOf = async (absolute: string): Promise<readonly string[]> =>
   throw Object.assign(new Error(`${absolute} is too deep`), { code: 'ENAMETOOLONG' });
 };
 
+/** Creates the missing folders of `absolute` one by one, outermost first; rejects with the file system's error. */
+const makeMissingFolders = async (absolute: string): Promise<void> => {
+  for (const folder of await missingFoldersOf(absolute)) {
+    await mkdir(folder).catch(async (error: unknown) => {
+      // made meanwhile by someone else: fine when it is a folder
+      if (systemCodeOf(error) !== 'EEXIST' || !(await stat(folder)).isDirectory()) throw error;
+    });
+  }
+};
+
+/**
+ * Recreates `dir` when it went missing since prepareReportFolder proved it
+ * writable (the missing folders only: no probe file). Rejects with
+ * `ReportFolderUnusable` (`folder` as given, the file system's code).
+ */
+export const recreateReportFolder = async (dir: string): Promise<void> => {
+  try {
+    await makeMissingFolders(path.resolve(dir));
+  } catch (error) {
+    throw new ReportFolderUnusable({ folder: dir, systemCode: systemCodeOf(error) });
+  }
+};
+
 /**
  * Makes sure the report files can be written in `dir` before a run starts:
  * creates the missing folders one by one (never node's recursive mkdir,
@@ -87,12 +110,7 @@ const missingFoldersOf = async (absolute: string): Promise<readonly string[]> =>
 export const prepareReportFolder = async (dir: string): Promise<void> => {
   try {
     const absolute = path.resolve(dir);
-    for (const folder of await missingFoldersOf(absolute)) {
-      await mkdir(folder).catch(async (error: unknown) => {
-        // made meanwhile by someone else: fine when it is a folder
-        if (systemCodeOf(error) !== 'EEXIST' || !(await stat(folder)).isDirectory()) throw error;
-      });
-    }
+    await makeMissingFolders(absolute);
     const probe = path.join(absolute, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     const handle = await open(probe, 'wx', 0o600);
     await handle.close();
@@ -125,7 +143,8 @@ export const reportFilePaths = (dir: string, baseName: string): ReportFilePaths 
 });
 
 /**
- * Creates `dir` when missing (prepareReportFolder) and writes the three
+ * Creates `dir` when missing (recreateReportFolder: prepareReportFolder
+ * proved it writable before the run) and writes the three
  * files of `baseName`, each atomically (the JSON last: its presence says the
  * run's files are all there). Answers their paths; rejects with
  * `ReportFolderUnusable` (the file system's code: ENOSPC...).
@@ -135,7 +154,7 @@ export const writeReportFiles = async (
   baseName: string,
   contents: ReportFileContents,
 ): Promise<ReportFilePaths> => {
-  await prepareReportFolder(dir);
+  await recreateReportFolder(dir);
   const paths = reportFilePaths(dir, baseName);
   try {
     await writeFileAtomically(paths.txt, contents.summary.endsWith('\n') ? contents.summary : `${contents.summary}\n`);
