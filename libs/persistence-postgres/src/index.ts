@@ -59,7 +59,12 @@ export {
   makeReconciliationRunCloser,
   type ReconciliationRunCloser,
 } from './lib/reconciliation/reconciliation-run-closing.adapter';
-export { makeBatchedLedgerStore, batchedLedgerStoreLayer } from './lib/ledger/batched/batched-ledger-store.adapter';
+export {
+  makeBatchedLedgerStore,
+  batchedLedgerStoreLayer,
+  type BatchedLedgerStore,
+} from './lib/ledger/batched/batched-ledger-store.adapter';
+export type { LedgerBatchStats } from './lib/ledger/batched/ledger-batch.transaction';
 export {
   type LedgerBatchConfig,
   DEFAULT_LEDGER_BATCH_CONFIG,

@@ -5,6 +5,7 @@ import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
+import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   OutboxSequence1764300000000,
   ApiAccess1764400000000,
   Reconciliation1764500000000,
+  LedgerBatchGuard1764600000000,
 ];

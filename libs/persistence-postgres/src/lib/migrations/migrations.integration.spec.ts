@@ -15,6 +15,7 @@ import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invi
 import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
+import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -65,6 +66,7 @@ describe('migrations', () => {
       'OutboxSequence1764300000000',
       'ApiAccess1764400000000',
       'Reconciliation1764500000000',
+      'LedgerBatchGuard1764600000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -91,7 +93,7 @@ describe('migrations', () => {
     await undoAll('all');
     expect(await tables(db)).toEqual([]);
     const functions = await db.dataSource.query(
-      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard')`,
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard', 'ledger_batch_guard')`,
     );
     expect(functions).toEqual([]);
 
@@ -122,6 +124,18 @@ describe('migrations', () => {
 
   it('each migration after the first comes and goes on its own: down leaves exactly the schema before it', async () => {
     const withRules = await catalogue(db);
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
+        new TopUpFlow1764200000000(),
+        new OutboxSequence1764300000000(),
+        new ApiAccess1764400000000(),
+        new Reconciliation1764500000000(),
+      ]),
+    );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(
       await catalogueAfter([
@@ -172,6 +186,7 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
@@ -192,6 +207,7 @@ describe('migrations', () => {
 
   it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence

@@ -16,27 +16,35 @@ import {
   type StoredMovement,
 } from '@airtime/domain';
 import { Effect, Either, Exit, FiberRef, Layer } from 'effect';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { makeUnitOfWork } from '../../unit-of-work/unit-of-work.adapter';
 import { currentManager, sql } from '../../unit-of-work/sql';
 import { makeLedgerStore } from '../ledger-store.adapter';
-import { type BatchOperation, batchKeys, decideBatch, withStoredEntries } from './ledger-batch';
+import type { BatchOperation } from './ledger-batch';
 import { type LedgerBatchConfig, ledgerBatchConfigFrom } from './ledger-batch.config';
-import { lockAndReadClaims, writeDecidedBatch } from './ledger-batch.queries';
+import {
+  accountOfOperation,
+  type BatchExit,
+  emptyLedgerBatchStats,
+  type LedgerBatchStats,
+  runBatchTransaction,
+} from './ledger-batch.transaction';
+import { type LaneCache, makeLaneCache } from './ledger-lane.cache';
 import { laneOf, makeLane } from './ledger-lanes.runner';
 
-type Answer = Exit.Exit<StoredMovement, LedgerError | PersistenceFailure>;
+type Answer = BatchExit;
 
 /** How many transaction ids the store remembers the account of (to route a capture to its account's lane). */
 const ROUTES_KEPT = 100_000;
 
-const accountOfOperation = (operation: BatchOperation): string | undefined =>
-  operation.kind === 'deposit' || operation.kind === 'authorize'
-    ? accountKey(operation.input.accountId, operation.input.currency.code)
-    : undefined;
-
 /** Whether running one operation again alone may help: a transient fault, or a claim a twin took meanwhile. */
 const worthRetrying = (failure: PersistenceFailure) => failure.retryable || failure.reason.includes('23505');
+
+/** The `LedgerStore` port, and what the store's batches did (for benchmarks and metrics). */
+export interface BatchedLedgerStore extends LedgerStoreService {
+  /** A copy of the counters since the store was made. */
+  readonly stats: () => LedgerBatchStats;
+}
 
 /**
  * The ledger on PostgreSQL with group commit, behind the same `LedgerStore`
@@ -45,13 +53,20 @@ const worthRetrying = (failure: PersistenceFailure) => failure.retryable || fail
  * never enters a batch), then queued in its account's lane (lane = FNV-1a
  * of account and currency modulo `lanes`; a void, capture or reverse goes
  * to the lane of its hold's account). A lane's worker takes every waiting
- * operation, up to `maxBatch`, and in ONE transaction locks the batch's
- * accounts once (sorted), reads the claims of its keys, decides each
- * operation in order with the pure ledger functions, writes the result
- * set-based and commits; only then is each caller answered, with its own
- * typed result. A batch that fails as a whole is run again operation by
- * operation (a transient fault or a twin's claim: up to three tries each),
- * so one bad operation never fails its neighbours.
+ * operation, up to `maxBatch`, decides them in order with the domain's pure
+ * ledger functions and writes the result set-based, once:
+ * - on the lane's copy of the batch's accounts and claims (what it last
+ *   committed or read), in ONE autocommitted statement that moves each row
+ *   only where it is still as copied; an operation alone at an idle lane
+ *   goes this way at once: one round trip, one commit;
+ * - under row locks when the copy does not cover the batch (an account or a
+ *   hold it has not seen) or was stale (another process wrote meanwhile:
+ *   the statement writes nothing and says so): BEGIN, lock the accounts
+ *   once (sorted) and read the claims, decide, write, COMMIT.
+ * Only after the commit is each caller answered, with its own typed result.
+ * A batch that fails as a whole is run again operation by operation (a
+ * transient fault or a twin's claim: up to three tries each), so one bad
+ * operation never fails its neighbours.
  *
  * Called inside a unit of work (the caller's transaction), it does not
  * commit on its own: it runs the direct store's statements in that
@@ -61,10 +76,12 @@ const worthRetrying = (failure: PersistenceFailure) => failure.retryable || fail
 export const makeBatchedLedgerStore = (
   dataSource: DataSource,
   bounds: Partial<LedgerBatchConfig> = {},
-): LedgerStoreService => {
+): BatchedLedgerStore => {
   const config = Either.getOrThrowWith(ledgerBatchConfigFrom(bounds), (invalid) => invalid);
   const direct = makeLedgerStore(dataSource);
-  const unitOfWork = makeUnitOfWork(dataSource);
+  // the pg pool under TypeORM's DataSource: a batch takes a client of its own, outside TypeORM's query runner
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const stats = emptyLedgerBatchStats();
   const routes = new Map<string, string>();
 
   const remember = (transactionId: string, account: string) => {
@@ -73,50 +90,28 @@ export const makeBatchedLedgerStore = (
     if (routes.size > ROUTES_KEPT) routes.delete(routes.keys().next().value as string);
   };
 
-  /** One batch in one transaction: every operation's answer, or a failure of the batch as a whole. */
-  const inOneTransaction = (operations: readonly BatchOperation[]) =>
-    unitOfWork.transactionally(
-      Effect.gen(function* () {
-        const claims = yield* lockAndReadClaims(dataSource, batchKeys(operations));
-        const holdAccounts = new Map(
-          claims.holds.map((hold) => [hold.transaction_id, accountKey(hold.account_id, hold.currency)]),
-        );
-        const unreadableOf = (operation: BatchOperation) => {
-          const account =
-            accountOfOperation(operation) ??
-            holdAccounts.get((operation.input as { transactionId: string }).transactionId);
-          return account === undefined ? undefined : claims.unreadable.get(account);
-        };
-        const unreadable = operations.map(unreadableOf);
-        const decidable = operations.filter((_, index) => unreadable[index] === undefined);
-        const decided = decideBatch(claims, decidable);
-        const stored = yield* writeDecidedBatch(dataSource, decided);
-        const answers = withStoredEntries(decided.answers, stored);
-        let next = 0;
-        return operations.map((_, index): Answer => {
-          const failure = unreadable[index];
-          if (failure) return Exit.fail(failure);
-          const answer = answers[next++] as Either.Either<StoredMovement, LedgerError>;
-          return Either.isRight(answer) ? Exit.succeed(answer.right) : Exit.fail(answer.left);
-        });
-      }),
-    );
+  /** A lane's batches: each decided on the lane's copy when it covers them, else under row locks. */
+  const laneRunner = (cache: LaneCache) => {
+    /** One batch, one write: every operation's answer, or a failure of the batch as a whole. */
+    const inOneTransaction = (operations: readonly BatchOperation[]) =>
+      runBatchTransaction(pool, cache, stats, operations);
 
-  const alone = (operation: BatchOperation): Effect.Effect<Answer> =>
-    inOneTransaction([operation]).pipe(
-      Effect.retry({ times: 2, while: worthRetrying }),
-      Effect.exit,
-      Effect.map((exit): Answer => (Exit.isSuccess(exit) ? (exit.value[0] as Answer) : Exit.failCause(exit.cause))),
-    );
+    const alone = (operation: BatchOperation): Effect.Effect<Answer> =>
+      inOneTransaction([operation]).pipe(
+        Effect.retry({ times: 2, while: worthRetrying }),
+        Effect.exit,
+        Effect.map((exit): Answer => (Exit.isSuccess(exit) ? (exit.value[0] as Answer) : Exit.failCause(exit.cause))),
+      );
 
-  const runBatch = (operations: readonly BatchOperation[]): Effect.Effect<readonly Answer[]> =>
-    operations.length === 1
-      ? Effect.map(alone(operations[0] as BatchOperation), (answer) => [answer])
-      : Effect.flatMap(Effect.exit(inOneTransaction(operations)), (whole) =>
-          Exit.isSuccess(whole) ? Effect.succeed(whole.value) : Effect.forEach(operations, alone),
-        );
+    return (operations: readonly BatchOperation[]): Effect.Effect<readonly Answer[]> =>
+      operations.length === 1
+        ? Effect.map(alone(operations[0] as BatchOperation), (answer) => [answer])
+        : Effect.flatMap(Effect.exit(inOneTransaction(operations)), (whole) =>
+            Exit.isSuccess(whole) ? Effect.succeed(whole.value) : Effect.forEach(operations, alone),
+          );
+  };
 
-  const lanes = Array.from({ length: config.lanes }, () => makeLane(runBatch, config));
+  const lanes = Array.from({ length: config.lanes }, () => makeLane(laneRunner(makeLaneCache()), config));
 
   /** The account a transaction's hold is on, as its `accountKey`, or undefined when it has none. */
   const routeOf = (transactionId: string): Effect.Effect<string | undefined, PersistenceFailure> => {
@@ -172,6 +167,7 @@ export const makeBatchedLedgerStore = (
     voidHold: movement('voidHold', checkVoidHoldInput, direct.voidHold),
     capture: movement('capture', checkCaptureInput, direct.capture),
     reverse: movement('reverse', checkReverseInput, direct.reverse),
+    stats: () => ({ ...stats }),
   };
 };
 

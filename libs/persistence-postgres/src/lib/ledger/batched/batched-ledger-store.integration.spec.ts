@@ -5,6 +5,7 @@ import { currencyOf, type LedgerStoreService } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database';
 import { makeUnitOfWork } from '../../unit-of-work/unit-of-work.adapter';
+import { makeLedgerStore } from '../ledger-store.adapter';
 import { makeBatchedLedgerStore } from './batched-ledger-store.adapter';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
@@ -76,5 +77,67 @@ describe('batched ledger store', () => {
     expect(committed.applied).toBe(true);
     expect(await journalCount('in-uow')).toBe(1);
     expect(await Effect.runPromise(store.account('fresh', 'KES'))).toMatchObject({ availableMinor: -300n });
+  });
+
+  describe("a lane's copy that another writer made stale", () => {
+    // the lane decided on its copy of 'shared' and of 'stale-hold'; the direct store (another process, or a
+    // top-up's unit of work) then writes the same rows: the batched store's next answers must be the stored truth
+    let lane: LedgerStoreService;
+    let other: LedgerStoreService;
+    beforeAll(async () => {
+      lane = makeBatchedLedgerStore(db.dataSource, { lanes: 1 });
+      other = makeLedgerStore(db.dataSource);
+      await Effect.runPromise(other.openAccount({ accountId: 'shared', currency: KES, creditLimitMinor: 0n }));
+      await Effect.runPromise(
+        lane.deposit({ accountId: 'shared', currency: KES, depositId: 'shared-fund', amountMinor: 1_000n }),
+      );
+      await Effect.runPromise(
+        lane.authorize({ accountId: 'shared', currency: KES, transactionId: 'stale-hold', amountMinor: 100n }),
+      );
+    });
+
+    it('an authorization the copy would allow is refused when the stored balance no longer covers it', async () => {
+      await Effect.runPromise(
+        other.authorize({ accountId: 'shared', currency: KES, transactionId: 'drain', amountMinor: 850n }),
+      );
+      const refused = await run(
+        lane.authorize({ accountId: 'shared', currency: KES, transactionId: 'too-much', amountMinor: 100n }),
+      );
+      expect(Either.isLeft(refused) && refused.left).toMatchObject({ _tag: 'InsufficientFunds' });
+      expect(await Effect.runPromise(lane.account('shared', 'KES'))).toMatchObject({
+        availableMinor: 50n,
+        holdingMinor: 950n,
+      });
+    });
+
+    it('a hold settled by another writer answers as stored, not as the copy says', async () => {
+      await Effect.runPromise(other.capture({ transactionId: 'stale-hold', amountMinor: 100n }));
+      const voided = await run(lane.voidHold({ transactionId: 'stale-hold' }));
+      expect(Either.isLeft(voided) && voided.left).toMatchObject({ _tag: 'HoldAlreadySettled' });
+      const again = await Effect.runPromise(lane.capture({ transactionId: 'stale-hold', amountMinor: 100n }));
+      expect(again.applied).toBe(false);
+      expect(again.entry.kind).toBe('CAPTURE');
+    });
+
+    it('a claim taken by another writer is answered as the stored one (applied: false)', async () => {
+      const stored = await Effect.runPromise(
+        other.deposit({ accountId: 'shared', currency: KES, depositId: 'twice', amountMinor: 7n }),
+      );
+      const repeat = await Effect.runPromise(
+        lane.deposit({ accountId: 'shared', currency: KES, depositId: 'twice', amountMinor: 7n }),
+      );
+      expect(repeat).toEqual({ entry: stored.entry, applied: false });
+      expect(await journalCount('twice')).toBe(1);
+      expect(await Effect.runPromise(lane.account('shared', 'KES'))).toMatchObject({ availableMinor: 57n });
+    });
+
+    it('a credit limit changed by another writer is the one a later authorization is decided on', async () => {
+      await Effect.runPromise(other.setCreditLimit({ accountId: 'shared', currency: KES, creditLimitMinor: 1_000n }));
+      const allowed = await Effect.runPromise(
+        lane.authorize({ accountId: 'shared', currency: KES, transactionId: 'on-credit', amountMinor: 500n }),
+      );
+      expect(allowed.applied).toBe(true);
+      expect(await Effect.runPromise(lane.account('shared', 'KES'))).toMatchObject({ availableMinor: -443n });
+    });
   });
 });

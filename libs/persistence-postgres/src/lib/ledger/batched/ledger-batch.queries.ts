@@ -1,14 +1,13 @@
-// The statements of one batch, in its one transaction: lock the batch's
-// account rows once (sorted, so that batches never deadlock each other),
-// read the claims already made for its keys, then write what the pure
-// ledger decided set-based: one INSERT of journal entries, one INSERT of new
-// claims (holds and refusals), one UPDATE of moved holds, one UPDATE of the
-// touched accounts. The schema's CHECK constraints and unique claims back
-// every row.
+// The statements of one batch, in its one transaction, on a pg client of
+// its own (TypeORM's pool, under TypeORM: the hot path skips its query
+// runner). Three round trips per batch: (1) BEGIN, lock the batch's account
+// rows once (sorted, so that batches never deadlock each other) and read the
+// claims already made for its keys, as one multi-statement query; (2) write
+// what the pure ledger decided, set-based, in one prepared statement;
+// (3) COMMIT. The schema's CHECK constraints and unique claims back every row.
 import { accountKey, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
-import { Effect } from 'effect';
-import type { DataSource } from 'typeorm';
-import { sql } from '../../unit-of-work/sql';
+import { Either, Effect } from 'effect';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { ACCOUNT_COLUMNS, type AccountRow, accountOf, type HoldRow, type JournalRow } from '../ledger-rows.mapper';
 import type { BatchKeys, DecidedBatch, StoredClaims } from './ledger-batch';
 
@@ -17,83 +16,89 @@ export interface LockedClaims extends StoredClaims {
   readonly unreadable: ReadonlyMap<string, PersistenceFailure>;
 }
 
-const pairsOf = (pairs: ReadonlyArray<readonly [string, string]>) => [
-  pairs.map(([id]) => id),
-  pairs.map(([, currency]) => currency),
-];
+/**
+ * A text array as an SQL literal. The first round trip goes as one simple
+ * query (three statements, each with its own snapshot), which takes no
+ * parameters: every value is quoted by pg's `escapeLiteral`.
+ */
+const textArray = (values: readonly string[], type: 'text' | 'bpchar') =>
+  values.length === 0 ? `'{}'::${type}[]` : `ARRAY[${values.map(escapeLiteral).join(',')}]::${type}[]`;
 
 /** Locks the accounts named, and those the holds of `transactionIds` are on, in (account, currency) order. */
-const lockAccounts = (
-  dataSource: DataSource,
-  pairs: ReadonlyArray<readonly [string, string]>,
-  transactionIds: readonly string[],
-) =>
-  sql<AccountRow>(
-    dataSource,
-    `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
-      WHERE (account_id, currency) IN (
-              SELECT * FROM unnest($1::text[], $2::bpchar[])
-              UNION SELECT account_id, currency FROM ledger_holds WHERE transaction_id = ANY($3::text[]))
-      ORDER BY account_id, currency FOR UPDATE`,
-    [...pairsOf(pairs), transactionIds],
-  );
+const lockAccounts = (pairs: ReadonlyArray<readonly [string, string]>, transactionIds: readonly string[]) => `
+  SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+   WHERE (account_id, currency) IN (
+           SELECT * FROM unnest(${textArray(
+             pairs.map(([id]) => id),
+             'text',
+           )}, ${textArray(
+             pairs.map(([, currency]) => currency),
+             'bpchar',
+           )})
+           UNION SELECT account_id, currency FROM ledger_holds WHERE transaction_id = ANY(${textArray(transactionIds, 'text')}))
+   ORDER BY account_id, currency FOR UPDATE`;
 
 /** Bigint columns as text inside JSON (a JSON number would lose digits past 2^53). */
-const CLAIMS = `
+const claims = (transactionIds: readonly string[], depositIds: readonly string[]) => `
   SELECT
     (SELECT COALESCE(json_agg(h), '[]'::json) FROM (
        SELECT transaction_id, account_id, currency, amount_minor::text AS amount_minor, status,
               captured_minor::text AS captured_minor, refusal
-         FROM ledger_holds WHERE transaction_id = ANY($1::text[]) ORDER BY transaction_id FOR UPDATE) h) AS holds,
+         FROM ledger_holds WHERE transaction_id = ANY(${textArray(transactionIds, 'text')})
+        ORDER BY transaction_id FOR UPDATE) h) AS holds,
     (SELECT COALESCE(json_agg(j), '[]'::json) FROM (
        SELECT sequence::text AS sequence, account_id, currency, reference, kind, amount_minor::text AS amount_minor,
               available_delta_minor::text AS available_delta_minor, holding_delta_minor::text AS holding_delta_minor
          FROM ledger_journal
-        WHERE (reference = ANY($1::text[]) AND kind <> 'DEPOSIT') OR (reference = ANY($2::text[]) AND kind = 'DEPOSIT')) j)
-      AS entries`;
+        WHERE (reference = ANY(${textArray(transactionIds, 'text')}) AND kind <> 'DEPOSIT')
+           OR (reference = ANY(${textArray(depositIds, 'text')}) AND kind = 'DEPOSIT')) j) AS entries`;
+
+interface QueryResult<Row> {
+  readonly rows: Row[];
+}
 
 /**
- * Locks the accounts of a batch (those its inputs name and those its holds
- * are on) in (account, currency) order, then, in a statement of its own (so
- * that it sees whatever committed while it waited for the locks), reads the
- * holds (locked too) and the journal entries of its keys. A hold on an
- * account not locked yet (claimed meanwhile by another writer) gets its
- * account locked next. Two round trips.
+ * BEGINs the batch's transaction, locks its accounts (those its inputs name
+ * and those its holds are on) in (account, currency) order, then, in a
+ * statement of its own (so that it sees whatever committed while it waited
+ * for the locks), reads the holds (locked too) and the journal entries of
+ * its keys: one round trip. A hold on an account not locked yet (claimed
+ * meanwhile by another writer) gets its account locked next (one more).
+ * Rejects with pg's error; the caller rolls back.
  */
-export const lockAndReadClaims = (
-  dataSource: DataSource,
-  keys: BatchKeys,
-): Effect.Effect<LockedClaims, PersistenceFailure> =>
-  Effect.gen(function* () {
-    const ids = [...keys.transactionIds];
-    const rows = [...(yield* lockAccounts(dataSource, keys.accounts, ids))];
-    const [claims] = yield* sql<{ holds: HoldRow[]; entries: JournalRow[] }>(dataSource, CLAIMS, [
-      ids,
-      [...keys.depositIds],
-    ]);
-    const holds = claims?.holds ?? [];
-    const locked = new Set(rows.map((row) => accountKey(row.account_id, row.currency)));
-    const missing = holds
-      .map((hold) => [hold.account_id, hold.currency] as const)
-      .filter(([accountId, currency]) => !locked.has(accountKey(accountId, currency)));
-    if (missing.length) rows.push(...(yield* lockAccounts(dataSource, missing, [])));
-    const accounts: LedgerAccount[] = [];
-    const unreadable = new Map<string, PersistenceFailure>();
-    for (const row of rows) {
-      const read = yield* Effect.either(accountOf(row));
-      if (read._tag === 'Right') accounts.push(read.right);
-      else unreadable.set(accountKey(row.account_id, row.currency), read.left);
-    }
-    return { accounts, holds, entries: claims?.entries ?? [], unreadable };
-  });
+export const beginAndReadClaims = async (client: PoolClient, keys: BatchKeys): Promise<LockedClaims> => {
+  const results = (await client.query(
+    `BEGIN; ${lockAccounts(keys.accounts, keys.transactionIds)}; ${claims(keys.transactionIds, keys.depositIds)}`,
+  )) as unknown as [unknown, QueryResult<AccountRow>, QueryResult<{ holds: HoldRow[]; entries: JournalRow[] }>];
+  const rows = [...results[1].rows];
+  const read = results[2].rows[0];
+  const holds = read?.holds ?? [];
+  const locked = new Set(rows.map((row) => accountKey(row.account_id, row.currency)));
+  const missing = holds
+    .map((hold) => [hold.account_id, hold.currency] as const)
+    .filter(([accountId, currency]) => !locked.has(accountKey(accountId, currency)));
+  if (missing.length) rows.push(...(await client.query<AccountRow>(lockAccounts(missing, []))).rows);
+  const accounts: LedgerAccount[] = [];
+  const unreadable = new Map<string, PersistenceFailure>();
+  for (const row of rows) {
+    const account = Effect.runSync(Effect.either(accountOf(row)));
+    if (Either.isRight(account)) accounts.push(account.right);
+    else unreadable.set(accountKey(row.account_id, row.currency), account.left);
+  }
+  return { accounts, holds, entries: read?.entries ?? [], unreadable };
+};
 
 const text = (values: readonly bigint[]) => values.map(String);
 
 /**
  * A decided batch's writes in ONE statement (one round trip): new claims
  * (holds and refusals), holds moved from the status they were read with,
- * the journal entries in decision order and the touched accounts' balances
- * by difference. Empty parts write nothing. The constraints check every row.
+ * the journal entries in decision order and every account the batch read,
+ * moved by difference where its balances and credit limit are still as read,
+ * and a count of the claims it read and left as they were, still so.
+ * `ledger_batch_guard` fails the whole statement (SQLSTATE LB001, nothing
+ * written) when fewer holds or accounts moved, or stayed, than decided. Empty parts
+ * write nothing. The constraints check every row.
  */
 const WRITE = `
   WITH created AS (
@@ -118,61 +123,78 @@ const WRITE = `
        SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
            captured_minor = a.captured_minor + d.captured, reversed_minor = a.reversed_minor + d.reversed,
            funded_minor = a.funded_minor + d.funded, updated_at = now()
-      FROM unnest($19::text[], $20::bpchar[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[])
-           AS d(account_id, currency, available, holding, captured, reversed, funded)
+      FROM unnest($19::text[], $20::bpchar[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[],
+                  $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[])
+           AS d(account_id, currency, available, holding, captured, reversed, funded,
+                was_available, was_holding, was_captured, was_reversed, was_funded, credit_limit)
      WHERE a.account_id = d.account_id AND a.currency = d.currency
+       AND a.available_minor = d.was_available AND a.holding_minor = d.was_holding
+       AND a.captured_minor = d.was_captured AND a.reversed_minor = d.was_reversed
+       AND a.funded_minor = d.was_funded AND a.credit_limit_minor = d.credit_limit
     RETURNING 1
+  ), unchanged AS (
+    SELECT count(*)::int AS n FROM ledger_holds h
+      JOIN unnest($34::text[], $35::text[]) AS c(transaction_id, status)
+        ON h.transaction_id = c.transaction_id AND h.status = c.status
   )
-  SELECT (SELECT count(*)::int FROM created) AS created, (SELECT count(*)::int FROM moved) AS moved,
-         (SELECT count(*)::int FROM balances) AS balances,
+  SELECT ledger_batch_guard($32::int, (SELECT count(*)::int FROM moved)) AS moved,
+         ledger_batch_guard($33::int, (SELECT count(*)::int FROM balances)) AS balances,
+         ledger_batch_guard($36::int, (SELECT n FROM unchanged)) AS unchanged,
          (SELECT COALESCE(json_agg(entries), '[]'::json) FROM entries) AS entries`;
 
-/** Writes a decided batch in one statement; returns the stored journal rows (with their sequences). */
-export const writeDecidedBatch = (
-  dataSource: DataSource,
-  batch: DecidedBatch,
-): Effect.Effect<readonly JournalRow[], PersistenceFailure> =>
-  Effect.gen(function* () {
-    const { entries, holds, accounts } = batch;
-    const created = holds.filter((hold) => hold.from === undefined);
-    const moved = holds.filter((hold) => hold.from !== undefined);
-    const optional = (value: bigint | undefined) => (value === undefined ? null : String(value));
-    const [written] = yield* sql<{ created: number; moved: number; balances: number; entries: JournalRow[] }>(
-      dataSource,
-      WRITE,
-      [
-        created.map((hold) => hold.transactionId),
-        created.map((hold) => hold.accountId),
-        created.map((hold) => hold.currency),
-        text(created.map((hold) => hold.amountMinor)),
-        created.map((hold) => hold.status),
-        created.map((hold) => optional(hold.capturedMinor)),
-        created.map((hold) => (hold.refusal ? JSON.stringify(hold.refusal) : null)),
-        moved.map((hold) => hold.transactionId),
-        moved.map((hold) => hold.from),
-        moved.map((hold) => hold.status),
-        moved.map((hold) => optional(hold.capturedMinor)),
-        entries.map((entry) => entry.accountId),
-        entries.map((entry) => entry.currency),
-        entries.map((entry) => entry.reference),
-        entries.map((entry) => entry.kind),
-        text(entries.map((entry) => entry.amountMinor)),
-        text(entries.map((entry) => entry.availableDeltaMinor)),
-        text(entries.map((entry) => entry.holdingDeltaMinor)),
-        accounts.map((delta) => delta.accountId),
-        accounts.map((delta) => delta.currency),
-        text(accounts.map((delta) => delta.availableMinor)),
-        text(accounts.map((delta) => delta.holdingMinor)),
-        text(accounts.map((delta) => delta.capturedMinor)),
-        text(accounts.map((delta) => delta.reversedMinor)),
-        text(accounts.map((delta) => delta.fundedMinor)),
-      ],
-    );
-    // each hold moves only from the status it was read with, each account row exists (both are locked: a guard)
-    if (written?.moved !== moved.length || written.balances !== accounts.length) {
-      return yield* Effect.fail(
-        new PersistenceFailure({ reason: 'a locked hold or account changed under its batch', retryable: true }),
-      );
-    }
-    return written.entries;
+/**
+ * Writes a decided batch in one prepared statement (parsed once per
+ * connection): in the caller's transaction, or on its own (autocommit: one
+ * round trip, one commit). Returns the stored journal rows (with their
+ * sequences). Rejects with pg's error: SQLSTATE LB001 when a row was not as
+ * read (nothing written), 23505 when a claim is taken.
+ */
+export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch): Promise<readonly JournalRow[]> => {
+  const { entries, holds, accounts } = batch;
+  const created = holds.filter((hold) => hold.from === undefined);
+  const moved = holds.filter((hold) => hold.from !== undefined);
+  const optional = (value: bigint | undefined) => (value === undefined ? null : String(value));
+  const result = await client.query<{ entries: JournalRow[] }>({
+    name: 'ledger_batch_write',
+    text: WRITE,
+    values: [
+      created.map((hold) => hold.transactionId),
+      created.map((hold) => hold.accountId),
+      created.map((hold) => hold.currency),
+      text(created.map((hold) => hold.amountMinor)),
+      created.map((hold) => hold.status),
+      created.map((hold) => optional(hold.capturedMinor)),
+      created.map((hold) => (hold.refusal ? JSON.stringify(hold.refusal) : null)),
+      moved.map((hold) => hold.transactionId),
+      moved.map((hold) => hold.from),
+      moved.map((hold) => hold.status),
+      moved.map((hold) => optional(hold.capturedMinor)),
+      entries.map((entry) => entry.accountId),
+      entries.map((entry) => entry.currency),
+      entries.map((entry) => entry.reference),
+      entries.map((entry) => entry.kind),
+      text(entries.map((entry) => entry.amountMinor)),
+      text(entries.map((entry) => entry.availableDeltaMinor)),
+      text(entries.map((entry) => entry.holdingDeltaMinor)),
+      accounts.map((delta) => delta.accountId),
+      accounts.map((delta) => delta.currency),
+      text(accounts.map((delta) => delta.availableMinor)),
+      text(accounts.map((delta) => delta.holdingMinor)),
+      text(accounts.map((delta) => delta.capturedMinor)),
+      text(accounts.map((delta) => delta.reversedMinor)),
+      text(accounts.map((delta) => delta.fundedMinor)),
+      text(accounts.map((delta) => delta.read.availableMinor)),
+      text(accounts.map((delta) => delta.read.holdingMinor)),
+      text(accounts.map((delta) => delta.read.capturedMinor)),
+      text(accounts.map((delta) => delta.read.reversedMinor)),
+      text(accounts.map((delta) => delta.read.fundedMinor)),
+      text(accounts.map((delta) => delta.read.creditLimitMinor)),
+      moved.length,
+      accounts.length,
+      batch.unchanged.map((claim) => claim.transactionId),
+      batch.unchanged.map((claim) => claim.status),
+      batch.unchanged.length,
+    ],
   });
+  return result.rows[0]?.entries ?? [];
+};

@@ -143,7 +143,12 @@ const step = (ledger: Ledger, operation: BatchOperation): { ledger: Ledger; answ
   }
 };
 
-/** How each touched account's row moves (differences, applied as `column = column + delta`). */
+/**
+ * How each account the batch read moves (differences, applied as `column =
+ * column + delta`), with the balances and credit limit it was read with: the
+ * write moves the row only where it is still so (a delta may be all zero: a
+ * refusal was decided on those balances).
+ */
 export interface AccountDelta {
   readonly accountId: string;
   readonly currency: string;
@@ -152,6 +157,8 @@ export interface AccountDelta {
   readonly capturedMinor: bigint;
   readonly reversedMinor: bigint;
   readonly fundedMinor: bigint;
+  /** The account as it was read. */
+  readonly read: LedgerAccount;
 }
 
 /** A hold row to insert (a new claim) or to move from the status it was read with. */
@@ -173,12 +180,28 @@ export interface DecidedBatch {
   /** New journal entries in decision order. */
   readonly entries: readonly JournalEntry[];
   readonly holds: readonly HoldWrite[];
+  /** Every account of the ledger the batch was decided on. */
   readonly accounts: readonly AccountDelta[];
+  /** The claims the batch read and left as they were, with their status: the write checks they still are. */
+  readonly unchanged: ReadonlyArray<{ readonly transactionId: string; readonly status: HoldStatusColumn }>;
+  /** The ledger after the batch (its new entries with placeholder sequences). */
+  readonly after: Ledger;
 }
 
-/** Decides every operation in order on the ledger of the stored claims. */
-export const decideBatch = (stored: StoredClaims, operations: readonly BatchOperation[]): DecidedBatch => {
-  const before = ledgerOf(stored);
+/** The stored status of each claim (hold or refusal) of a ledger, as its row says. */
+export const storedStatusOf = (ledger: Ledger): Map<string, HoldStatusColumn> => {
+  const status = new Map<string, HoldStatusColumn>();
+  for (const hold of ledger.holds.values()) status.set(hold.transactionId, holdStatus(hold));
+  for (const refusal of ledger.refusals.values()) status.set(refusal.transactionId, 'REFUSED');
+  return status;
+};
+
+/**
+ * Decides every operation in order on `before` (the ledger of the batch's
+ * keys as stored: read under lock, or a lane's copy of what it committed),
+ * and what must be written for it.
+ */
+export const decideBatch = (before: Ledger, operations: readonly BatchOperation[]): DecidedBatch => {
   let ledger = before;
   const answers: BatchAnswer[] = [];
   for (const operation of operations) {
@@ -186,7 +209,7 @@ export const decideBatch = (stored: StoredClaims, operations: readonly BatchOper
     ledger = next.ledger;
     answers.push(next.answer);
   }
-  const readStatus = new Map(stored.holds.map((row) => [row.transaction_id, row.status]));
+  const readStatus = storedStatusOf(before);
   const holds: HoldWrite[] = [];
   for (const hold of ledger.holds.values()) {
     const status: HoldStatusColumn = holdStatus(hold);
@@ -205,27 +228,25 @@ export const decideBatch = (stored: StoredClaims, operations: readonly BatchOper
       from: undefined,
     });
   }
+  const moved = new Set(holds.map((hold) => hold.transactionId));
+  const unchanged = [...readStatus]
+    .filter(([transactionId]) => !moved.has(transactionId))
+    .map(([transactionId, status]) => ({ transactionId, status }));
   const accounts: AccountDelta[] = [];
-  for (const [key, account] of ledger.accounts) {
-    const old = before.accounts.get(key);
-    if (!old || old === account) continue;
-    const delta: AccountDelta = {
+  for (const [key, read] of before.accounts) {
+    const account = ledger.accounts.get(key) ?? read;
+    accounts.push({
       accountId: account.accountId,
       currency: account.currency.code,
-      availableMinor: account.availableMinor - old.availableMinor,
-      holdingMinor: account.holdingMinor - old.holdingMinor,
-      capturedMinor: account.capturedMinor - old.capturedMinor,
-      reversedMinor: account.reversedMinor - old.reversedMinor,
-      fundedMinor: account.fundedMinor - old.fundedMinor,
-    };
-    if (
-      [delta.availableMinor, delta.holdingMinor, delta.capturedMinor, delta.reversedMinor, delta.fundedMinor].some(
-        (d) => d !== 0n,
-      )
-    )
-      accounts.push(delta);
+      availableMinor: account.availableMinor - read.availableMinor,
+      holdingMinor: account.holdingMinor - read.holdingMinor,
+      capturedMinor: account.capturedMinor - read.capturedMinor,
+      reversedMinor: account.reversedMinor - read.reversedMinor,
+      fundedMinor: account.fundedMinor - read.fundedMinor,
+      read,
+    });
   }
-  return { answers, entries: ledger.journal, holds, accounts };
+  return { answers, entries: ledger.journal, holds, accounts, unchanged, after: ledger };
 };
 
 /** The answers with each new entry replaced by its stored row (its real sequence), matched on (reference, kind). */

@@ -24,6 +24,12 @@ interface Waiting<Operation, Answer> {
   readonly answer: (answer: Exit.Exit<Answer>) => void;
 }
 
+/** Resumes after the callbacks and timers already due have run (setImmediate). */
+const nextTurn = Effect.async<void>((resume) => {
+  const timer = setImmediate(() => resume(Effect.void));
+  return Effect.sync(() => clearImmediate(timer));
+});
+
 /** One lane: a queue and at most one batch in flight. */
 export const makeLane = <Operation, Answer>(run: RunBatch<Operation, Answer>, bounds: LaneBounds) => {
   const queue: Waiting<Operation, Answer>[] = [];
@@ -42,6 +48,8 @@ export const makeLane = <Operation, Answer>(run: RunBatch<Operation, Answer>, bo
           ),
         ),
       );
+      // one turn of the event loop: the callers just answered put their next operations in the next batch
+      yield* nextTurn;
     }
   }).pipe(
     Effect.ensuring(
