@@ -29,11 +29,17 @@
 // each cell, a column beside; doubles the store's time; a usage error with
 // `--store direct`).
 // Settings: DATABASE_URL (server), BENCH_SECONDS (whole seconds per cell and
-// side, default 3), PGBENCH (program, default `pgbench` on the PATH).
+// side, default 3), PGBENCH (program, default `pgbench` on the PATH), and the
+// batched store's bounds as the apps read them (LEDGER_BATCH_LANES,
+// LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS). The last column gives the
+// batched store's mean operations per batch and the share of batches
+// written on a lane's copy (one statement) rather than under row locks.
 import { cpus } from 'node:os';
 import { currencyOf, type LedgerStoreService } from '@airtime/domain';
 import {
+  type BatchedLedgerStore,
   type DatabaseConfig,
+  ledgerBatchConfigFromEnv,
   makeBatchedLedgerStore,
   makeDataSource,
   makeLedgerStore,
@@ -96,8 +102,23 @@ const withDataSource = async <A>(config: DatabaseConfig, work: (dataSource: Data
   }
 };
 
-const storeOf = (kind: StoreKind, dataSource: DataSource): LedgerStoreService =>
-  kind === 'batched' ? makeBatchedLedgerStore(dataSource) : makeLedgerStore(dataSource);
+/** The batched store's bounds: LEDGER_BATCH_LANES, LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS (as the apps read them). */
+const BOUNDS = Either.getOrElse(ledgerBatchConfigFromEnv(process.env), (invalid) => {
+  console.error(invalid.message);
+  return process.exit(2);
+});
+
+const storeOf = (kind: StoreKind, dataSource: DataSource): LedgerStoreService | BatchedLedgerStore =>
+  kind === 'batched' ? makeBatchedLedgerStore(dataSource, BOUNDS) : makeLedgerStore(dataSource);
+
+/** A batched store's batches in a cell: operations per batch, and the share written on a lane's copy. */
+const batchesText = (ledger: LedgerStoreService | BatchedLedgerStore): string => {
+  if (!('stats' in ledger)) return '-';
+  const { batches, operations, onCopy } = ledger.stats();
+  return batches === 0
+    ? '-'
+    : `${(operations / batches).toFixed(1)} ops, ${((onCopy / batches) * 100).toFixed(0)}% copy`;
+};
 
 /** Opens acct-0..acct-999 and funds each with 10^15 minor units (direct store, 50 at a time). */
 const seedAccounts = (config: DatabaseConfig) =>
@@ -121,7 +142,12 @@ const seedAccounts = (config: DatabaseConfig) =>
  * its accounts from its own seeded stream, for SECONDS; transaction ids
  * start with `prefix` (unique per cell and store). A failing pair rejects.
  */
-const measureStore = (config: DatabaseConfig, kind: StoreKind, cell: Cell, prefix: string): Promise<number> =>
+const measureStore = (
+  config: DatabaseConfig,
+  kind: StoreKind,
+  cell: Cell,
+  prefix: string,
+): Promise<{ readonly pairs: number; readonly batches: string }> =>
   withDataSource(config, async (dataSource) => {
     const ledger = storeOf(kind, dataSource);
     const picker = makeAccountPicker(cell.accounts, SEED);
@@ -146,7 +172,7 @@ const measureStore = (config: DatabaseConfig, kind: StoreKind, cell: Cell, prefi
         }
       }),
     );
-    return done / (Number(process.hrtime.bigint() - started) / 1e9);
+    return { pairs: done / (Number(process.hrtime.bigint() - started) / 1e9), batches: batchesText(ledger) };
   });
 
 interface Column {
@@ -165,6 +191,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'of uniform', width: 10 },
   { header: 'target', width: 18, left: true },
   { header: 'met', width: 3, left: true },
+  { header: 'batches (mean size, on copy)', width: 20, left: true },
 ];
 
 const line = (cells: readonly string[]) =>
@@ -196,8 +223,8 @@ const main = async (): Promise<number> => {
     let index = 0;
     for (const cell of CELLS) {
       index++;
-      const pairs = await measureStore(db.config, OPTIONS.store, cell, `p${index}`);
-      const direct = COMPARE ? await measureStore(db.config, 'direct', cell, `d${index}`) : undefined;
+      const { pairs, batches } = await measureStore(db.config, OPTIONS.store, cell, `p${index}`);
+      const direct = COMPARE ? (await measureStore(db.config, 'direct', cell, `d${index}`)).pairs : undefined;
       const tps = await runPgbench({ url: db.config.url, rows: cell.pgbench, clients: cell.clients, seconds: SECONDS });
       if (cell.accounts.kind === 'uniform') uniformPairs.set(cell.clients, pairs);
       const ratio = pairs / tps;
@@ -217,6 +244,7 @@ const main = async (): Promise<number> => {
           ofUniform === undefined ? '' : `${(ofUniform * 100).toFixed(0)}%`,
           targetText(cell.target),
           met,
+          batches,
         ]),
       );
     }

@@ -70,4 +70,6 @@ export {
   DEFAULT_LEDGER_BATCH_CONFIG,
   InvalidLedgerBatchConfig,
   ledgerBatchConfigFrom,
+  ledgerBatchConfigFromEnv,
+  LEDGER_BATCH_VARIABLES,
 } from './lib/ledger/batched/ledger-batch.config';

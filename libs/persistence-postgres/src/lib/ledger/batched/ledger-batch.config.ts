@@ -12,7 +12,12 @@ export interface LedgerBatchConfig {
   readonly lingerMs: number;
 }
 
-export const DEFAULT_LEDGER_BATCH_CONFIG: LedgerBatchConfig = { lanes: 8, maxBatch: 500, lingerMs: 0 };
+/**
+ * One lane by default: on the 2-core machine measured (tools/bench/ledger.ts) one lane's batches are
+ * the largest and the fastest, at any skew; more lanes pay off only when PostgreSQL has cores to run
+ * their statements side by side.
+ */
+export const DEFAULT_LEDGER_BATCH_CONFIG: LedgerBatchConfig = { lanes: 1, maxBatch: 500, lingerMs: 0 };
 
 /** The bounds given are out of range. */
 export class InvalidLedgerBatchConfig extends taggedError('InvalidLedgerBatchConfig', {
@@ -37,3 +42,30 @@ export const ledgerBatchConfigFrom = (
         reason: 'expected lanes an integer from 1 to 256, maxBatch an integer from 1 to 10000, lingerMs from 0 to 1000',
       }),
   );
+
+/** The variables of the bounds: each optional, the default when unset or empty. */
+export const LEDGER_BATCH_VARIABLES = {
+  lanes: 'LEDGER_BATCH_LANES',
+  maxBatch: 'LEDGER_BATCH_MAX',
+  lingerMs: 'LEDGER_BATCH_LINGER_MS',
+} as const;
+
+/**
+ * The bounds from the environment (LEDGER_BATCH_LANES, LEDGER_BATCH_MAX,
+ * LEDGER_BATCH_LINGER_MS; decimal numbers), checked as `ledgerBatchConfigFrom`
+ * does; `InvalidLedgerBatchConfig` names the variable that is not a number.
+ */
+export const ledgerBatchConfigFromEnv = (
+  env: Readonly<Record<string, string | undefined>>,
+): Either.Either<LedgerBatchConfig, InvalidLedgerBatchConfig> => {
+  const overrides: Record<string, number> = {};
+  for (const [key, variable] of Object.entries(LEDGER_BATCH_VARIABLES)) {
+    const text = env[variable]?.trim();
+    if (text === undefined || text === '') continue;
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (Number.isNaN(value))
+      return Either.left(new InvalidLedgerBatchConfig({ reason: `${variable} is not a number` }));
+    overrides[key] = value;
+  }
+  return ledgerBatchConfigFrom(overrides);
+};

@@ -1,10 +1,11 @@
-// The statements of one batch, in its one transaction, on a pg client of
-// its own (TypeORM's pool, under TypeORM: the hot path skips its query
-// runner). Three round trips per batch: (1) BEGIN, lock the batch's account
-// rows once (sorted, so that batches never deadlock each other) and read the
-// claims already made for its keys, as one multi-statement query; (2) write
-// what the pure ledger decided, set-based, in one prepared statement;
-// (3) COMMIT. The schema's CHECK constraints and unique claims back every row.
+// The statements of a batch, on a pg client of its own (TypeORM's pool,
+// under TypeORM: the hot path skips its query runner). Reading a batch's
+// claims is one multi-statement round trip, under row locks (BEGIN, lock the
+// batch's account rows once, sorted so that batches never deadlock each
+// other, and read its claims) or plainly (to fill a lane's copy). Writing
+// what the pure ledger decided is one prepared statement, set-based, that
+// checks every row it read is still as read. The schema's CHECK constraints
+// and unique claims back every row.
 import { accountKey, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
 import { Either, Effect } from 'effect';
 import { escapeLiteral, type PoolClient } from 'pg';
@@ -24,8 +25,15 @@ export interface LockedClaims extends StoredClaims {
 const textArray = (values: readonly string[], type: 'text' | 'bpchar') =>
   values.length === 0 ? `'{}'::${type}[]` : `ARRAY[${values.map(escapeLiteral).join(',')}]::${type}[]`;
 
-/** Locks the accounts named, and those the holds of `transactionIds` are on, in (account, currency) order. */
-const lockAccounts = (pairs: ReadonlyArray<readonly [string, string]>, transactionIds: readonly string[]) => `
+/** How a batch reads: under row locks in its own transaction, or plainly (to fill a lane's copy). */
+export type ReadMode = 'locked' | 'plain';
+
+/** The accounts named, and those the holds of `transactionIds` are on, in (account, currency) order; locked or not. */
+const lockAccounts = (
+  pairs: ReadonlyArray<readonly [string, string]>,
+  transactionIds: readonly string[],
+  mode: ReadMode = 'locked',
+) => `
   SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
    WHERE (account_id, currency) IN (
            SELECT * FROM unnest(${textArray(
@@ -36,16 +44,16 @@ const lockAccounts = (pairs: ReadonlyArray<readonly [string, string]>, transacti
              'bpchar',
            )})
            UNION SELECT account_id, currency FROM ledger_holds WHERE transaction_id = ANY(${textArray(transactionIds, 'text')}))
-   ORDER BY account_id, currency FOR UPDATE`;
+   ORDER BY account_id, currency${mode === 'locked' ? ' FOR UPDATE' : ''}`;
 
 /** Bigint columns as text inside JSON (a JSON number would lose digits past 2^53). */
-const claims = (transactionIds: readonly string[], depositIds: readonly string[]) => `
+const claims = (transactionIds: readonly string[], depositIds: readonly string[], mode: ReadMode) => `
   SELECT
     (SELECT COALESCE(json_agg(h), '[]'::json) FROM (
        SELECT transaction_id, account_id, currency, amount_minor::text AS amount_minor, status,
               captured_minor::text AS captured_minor, refusal
          FROM ledger_holds WHERE transaction_id = ANY(${textArray(transactionIds, 'text')})
-        ORDER BY transaction_id FOR UPDATE) h) AS holds,
+        ORDER BY transaction_id${mode === 'locked' ? ' FOR UPDATE' : ''}) h) AS holds,
     (SELECT COALESCE(json_agg(j), '[]'::json) FROM (
        SELECT sequence::text AS sequence, account_id, currency, reference, kind, amount_minor::text AS amount_minor,
               available_delta_minor::text AS available_delta_minor, holding_delta_minor::text AS holding_delta_minor
@@ -58,26 +66,35 @@ interface QueryResult<Row> {
 }
 
 /**
- * BEGINs the batch's transaction, locks its accounts (those its inputs name
- * and those its holds are on) in (account, currency) order, then, in a
- * statement of its own (so that it sees whatever committed while it waited
- * for the locks), reads the holds (locked too) and the journal entries of
- * its keys: one round trip. A hold on an account not locked yet (claimed
- * meanwhile by another writer) gets its account locked next (one more).
- * Rejects with pg's error; the caller rolls back.
+ * Reads the claims of a batch's keys in one round trip. `locked`: BEGINs the
+ * batch's transaction, locks its accounts (those its inputs name and those
+ * its holds are on) in (account, currency) order, then, in a statement of
+ * its own (so that it sees whatever committed while it waited for the
+ * locks), reads the holds (locked too) and the journal entries of its keys;
+ * a hold on an account not locked yet (claimed meanwhile by another writer)
+ * gets its account locked next (one more round trip). `plain`: the same two
+ * reads without a transaction or locks (what they return may be stale by
+ * the time it is used: the copy path's write checks it). Rejects with pg's
+ * error; in `locked` mode the caller rolls back.
  */
-export const beginAndReadClaims = async (client: PoolClient, keys: BatchKeys): Promise<LockedClaims> => {
-  const results = (await client.query(
-    `BEGIN; ${lockAccounts(keys.accounts, keys.transactionIds)}; ${claims(keys.transactionIds, keys.depositIds)}`,
-  )) as unknown as [unknown, QueryResult<AccountRow>, QueryResult<{ holds: HoldRow[]; entries: JournalRow[] }>];
-  const rows = [...results[1].rows];
-  const read = results[2].rows[0];
+export const readClaims = async (client: PoolClient, keys: BatchKeys, mode: ReadMode): Promise<LockedClaims> => {
+  const reads = `${lockAccounts(keys.accounts, keys.transactionIds, mode)}; ${claims(keys.transactionIds, keys.depositIds, mode)}`;
+  const results = (await client.query(mode === 'locked' ? `BEGIN; ${reads}` : reads)) as unknown as QueryResult<
+    AccountRow | { holds: HoldRow[]; entries: JournalRow[] }
+  >[];
+  const [accountRows, claimRows] = results.slice(-2) as [
+    QueryResult<AccountRow>,
+    QueryResult<{ holds: HoldRow[]; entries: JournalRow[] }>,
+  ];
+  const rows = [...accountRows.rows];
+  const read = claimRows.rows[0];
   const holds = read?.holds ?? [];
   const locked = new Set(rows.map((row) => accountKey(row.account_id, row.currency)));
   const missing = holds
     .map((hold) => [hold.account_id, hold.currency] as const)
     .filter(([accountId, currency]) => !locked.has(accountKey(accountId, currency)));
-  if (missing.length) rows.push(...(await client.query<AccountRow>(lockAccounts(missing, []))).rows);
+  if (mode === 'locked' && missing.length)
+    rows.push(...(await client.query<AccountRow>(lockAccounts(missing, []))).rows);
   const accounts: LedgerAccount[] = [];
   const unreadable = new Map<string, PersistenceFailure>();
   for (const row of rows) {

@@ -1,10 +1,12 @@
 // One batch of ledger movements, written once, by one of two paths. The
-// copy path: decided on the lane's copy of the batch's accounts and claims,
-// written in ONE autocommitted statement that moves each row only where it
-// is still as copied (one round trip, one commit, no lock held between
-// round trips). The locked path, when the copy does not cover the batch or
-// was stale: BEGIN and read under row locks (one round trip), decide, write
-// (one), COMMIT (one). Both decide with the domain's pure ledger functions.
+// copy path: decided on the lane's copy of the batch's accounts and claims
+// (what it lacks read plainly first, one round trip), written in ONE
+// autocommitted statement that moves each row only where it is still as
+// copied (one round trip, one commit, no lock held between round trips).
+// The locked path, when the copy was stale (another writer came between) or
+// an account is stored in a shape the domain refuses: BEGIN and read under
+// row locks (one round trip), decide, write (one), COMMIT (one). Both decide
+// with the domain's pure ledger functions.
 import { accountKey, type LedgerError, type PersistenceFailure, type StoredMovement } from '@airtime/domain';
 import { Effect, Either, Exit } from 'effect';
 import type { Pool, PoolClient } from 'pg';
@@ -18,7 +20,7 @@ import {
   ledgerOf,
   withStoredEntries,
 } from './ledger-batch';
-import { beginAndReadClaims, writeDecidedBatch } from './ledger-batch.queries';
+import { readClaims, writeDecidedBatch } from './ledger-batch.queries';
 import { committedLedger, type LaneCache } from './ledger-lane.cache';
 
 /** What a store's batches did so far (counters since it was made). */
@@ -29,6 +31,8 @@ export interface LedgerBatchStats {
   /** Batches written on a lane's copy (one statement), and under row locks. */
   onCopy: number;
   underLock: number;
+  /** Batches on a copy that lacked some of their keys, read plainly first (one round trip more). */
+  filled: number;
   /** Batches whose copy was stale (a row not as copied, or a claim taken), then written under locks. */
   stale: number;
   /** Batches that failed as a whole (their operations then ran one by one). */
@@ -40,6 +44,7 @@ export const emptyLedgerBatchStats = (): LedgerBatchStats => ({
   operations: 0,
   onCopy: 0,
   underLock: 0,
+  filled: 0,
   stale: 0,
   failed: 0,
 });
@@ -91,8 +96,17 @@ const onCopy = async (
   keys: BatchKeys,
   operations: readonly BatchOperation[],
 ): Promise<BatchExit[] | undefined> => {
-  const before = cache.ledgerFor(keys, settledIn(operations));
-  if (before === undefined) return undefined;
+  const settled = settledIn(operations);
+  let before = cache.ledgerFor(keys, settled);
+  if (before === undefined) {
+    // what the copy lacks is read plainly (one round trip) and copied; a hold still missing then does not exist
+    const read = await readClaims(client, keys, 'plain');
+    stats.filled++;
+    if (read.unreadable.size > 0) return undefined;
+    cache.remember(ledgerOf(read));
+    before = cache.ledgerFor(keys, new Set());
+    if (before === undefined) return undefined;
+  }
   const decided = decideBatch(before, operations);
   try {
     const stored = await writeDecidedBatch(client, decided);
@@ -118,7 +132,7 @@ const underLock = async (
   operations: readonly BatchOperation[],
 ): Promise<BatchExit[]> => {
   cache.forget(keys);
-  const claims = await beginAndReadClaims(client, keys);
+  const claims = await readClaims(client, keys, 'locked');
   const holdAccounts = new Map(
     claims.holds.map((hold) => [hold.transaction_id, accountKey(hold.account_id, hold.currency)]),
   );
