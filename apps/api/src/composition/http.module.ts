@@ -47,6 +47,7 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           logger: context.get(TOKENS.logger),
           metrics: context.get(TOKENS.metrics),
           providerCallbackBaseUrl: config.runtime.providerCallbackBaseUrl,
+          ledgerBatch: config.runtime.ledgerBatch,
         });
       })
       .inSingletonScope()

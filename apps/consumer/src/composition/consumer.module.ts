@@ -51,6 +51,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           logger: context.get(TOKENS.logger),
           metrics: context.get(TOKENS.metrics),
           providerCallbackBaseUrl: context.get(TOKENS.config).providerCallbackBaseUrl,
+          ledgerBatch: context.get(TOKENS.config).ledgerBatch,
         });
       })
       .inSingletonScope()

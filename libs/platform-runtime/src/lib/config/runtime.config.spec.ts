@@ -23,7 +23,28 @@ describe('runtimeSettingsFrom', () => {
       callbackTimeoutMs: 10_000,
       allowPrivateCallbackHosts: false,
       providerCallbackBaseUrl: undefined,
+      ledgerBatch: { lanes: 1, maxBatch: 500, lingerMs: 0 },
     });
+  });
+
+  it("reads the batched ledger store's bounds, and names each one out of range without its value", () => {
+    expect(
+      Either.getOrThrow(
+        runtimeSettingsFrom({
+          ...keys,
+          LEDGER_BATCH_LANES: '4',
+          LEDGER_BATCH_MAX: '64',
+          LEDGER_BATCH_LINGER_MS: '0.5',
+        }),
+      ).ledgerBatch,
+    ).toEqual({ lanes: 4, maxBatch: 64, lingerMs: 0.5 });
+    expect(
+      problemsOf({ ...keys, LEDGER_BATCH_LANES: '0', LEDGER_BATCH_MAX: 'many', LEDGER_BATCH_LINGER_MS: '-1' }),
+    ).toEqual([
+      'LEDGER_BATCH_LANES: expected an integer from 1 to 256',
+      'LEDGER_BATCH_MAX: expected an integer from 1 to 10000',
+      'LEDGER_BATCH_LINGER_MS: expected a number of milliseconds from 0 to 1000',
+    ]);
   });
 
   it('takes an empty variable as unset, and needs no DT One keys for the in-process simulator', () => {

@@ -3,8 +3,10 @@
 // environment once at start with effect/Schema: the provider chosen by
 // PROVIDER (with the DT One adapter's DTONE_* settings), the log level, the
 // scaled clock, the scheduler's loops, the inbox's consumer name, the
-// callers' callbacks and the provider callback URLs' base. An app's config
+// callers' callbacks, the provider callback URLs' base and the batched ledger
+// store's bounds. An app's config
 // adds its own (database, broker, ports) and reports every problem at once.
+import { DEFAULT_LEDGER_BATCH_CONFIG, type LedgerBatchConfig } from '@airtime/persistence-postgres';
 import { type DvsConfig, dvsConfigFrom } from '@airtime/provider-dtone';
 import { Either, Schema } from 'effect';
 import { LOG_LEVELS, type PlatformLogLevel } from '../observability/logger';
@@ -63,6 +65,8 @@ export interface RuntimeSettings {
    * carries `<base>/callbacks/dtone/<the top-up's callback token>`.
    */
   readonly providerCallbackBaseUrl?: string | undefined;
+  /** The batched ledger store's bounds (LEDGER_BATCH_LANES, LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS). */
+  readonly ledgerBatch: LedgerBatchConfig;
 }
 
 /**
@@ -106,6 +110,15 @@ const Environment = Schema.Struct({
     default: () => 'false' as const,
   }),
   PROVIDER_CALLBACK_BASE_URL: Schema.optional(CallbackBaseUrl),
+  LEDGER_BATCH_LANES: Schema.optionalWith(IntegerFromString(1, 256), {
+    default: () => DEFAULT_LEDGER_BATCH_CONFIG.lanes,
+  }),
+  LEDGER_BATCH_MAX: Schema.optionalWith(IntegerFromString(1, 10_000), {
+    default: () => DEFAULT_LEDGER_BATCH_CONFIG.maxBatch,
+  }),
+  LEDGER_BATCH_LINGER_MS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0, 1_000)), {
+    default: () => DEFAULT_LEDGER_BATCH_CONFIG.lingerMs,
+  }),
 });
 
 /** What each variable must look like (the schema's messages could echo a value). */
@@ -124,6 +137,9 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   CALLBACK_ALLOW_PRIVATE_HOSTS: 'expected true or false',
   PROVIDER_CALLBACK_BASE_URL:
     'expected an http(s) URL with no credentials, query or fragment (the public base of the API, e.g. https://api.example.com)',
+  LEDGER_BATCH_LANES: 'expected an integer from 1 to 256',
+  LEDGER_BATCH_MAX: 'expected an integer from 1 to 10000',
+  LEDGER_BATCH_LINGER_MS: 'expected a number of milliseconds from 0 to 1000',
 };
 
 /** The names of the variables `runtimeSettingsFrom` reads (besides DT One's `DTONE_*`). */
@@ -183,5 +199,10 @@ export const runtimeSettingsFrom = (given: Env): Either.Either<RuntimeSettings, 
     callbackTimeoutMs: settings.CALLBACK_TIMEOUT_MS,
     allowPrivateCallbackHosts: settings.CALLBACK_ALLOW_PRIVATE_HOSTS === 'true',
     providerCallbackBaseUrl: settings.PROVIDER_CALLBACK_BASE_URL,
+    ledgerBatch: {
+      lanes: settings.LEDGER_BATCH_LANES,
+      maxBatch: settings.LEDGER_BATCH_MAX,
+      lingerMs: settings.LEDGER_BATCH_LINGER_MS,
+    },
   });
 };

@@ -39,7 +39,8 @@ import {
   callbackDeliveryStoreLayer,
   inboxLayer,
   ledgerQueriesLayer,
-  ledgerStoreLayer,
+  batchedLedgerStoreLayer,
+  type LedgerBatchConfig,
   outboxFeedLayer,
   outboxLayer,
   topUpQueriesLayer,
@@ -94,6 +95,8 @@ export type RuntimeMetrics = Pick<
 
 export interface PlatformRuntimeDependencies {
   readonly dataSource: DataSource;
+  /** The batched ledger store's bounds (the runtime settings' `ledgerBatch`); its defaults when not given. */
+  readonly ledgerBatch?: Partial<LedgerBatchConfig> | undefined;
   readonly provider: ProviderLayer;
   /** Where the outbox relay publishes events (RabbitMQ's confirm publisher, or the in-process bus). */
   readonly eventPublisher: EventPublisherService;
@@ -113,12 +116,14 @@ export interface PlatformRuntimeDependencies {
  * The layers of every persistence port over one DataSource: the top-up
  * flow's (unit of work, ledger, top-ups, outbox, requests, inbox, transfer
  * log, outbox feed, callback deliveries) and the API's (accounts, API keys,
- * top-up and ledger queries).
+ * top-up and ledger queries). The ledger is the batched store (group commit,
+ * `ledgerBatch` its bounds; defaults when not given); inside a unit of work
+ * its movements run in that transaction.
  */
-export const persistenceLayer = (dataSource: DataSource) =>
+export const persistenceLayer = (dataSource: DataSource, ledgerBatch: Partial<LedgerBatchConfig> = {}) =>
   Layer.mergeAll(
     unitOfWorkLayer(dataSource),
-    ledgerStoreLayer(dataSource),
+    batchedLedgerStoreLayer(dataSource, ledgerBatch),
     topUpRepositoryLayer(dataSource),
     outboxLayer(dataSource),
     topUpRequestStoreLayer(dataSource),
@@ -144,7 +149,7 @@ export const timedProviderLayer = (
 
 /** The layer of every service of the platform (and ProviderCallbackUrls with a base URL). */
 export const platformLayer = (dependencies: PlatformRuntimeDependencies): Layer.Layer<PlatformServices> => {
-  const persistence = persistenceLayer(dependencies.dataSource);
+  const persistence = persistenceLayer(dependencies.dataSource, dependencies.ledgerBatch);
   const provider = timedProviderLayer(dependencies.provider, dependencies.metrics).pipe(Layer.provide(persistence));
   const catalogue = cachedProviderCatalogueLayer().pipe(Layer.provide(provider));
   return Layer.mergeAll(
