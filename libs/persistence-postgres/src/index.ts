@@ -73,3 +73,13 @@ export {
   ledgerBatchConfigFromEnv,
   LEDGER_BATCH_VARIABLES,
 } from './lib/ledger/batched/ledger-batch.config';
+export {
+  makeGroupCommitUnitOfWork,
+  groupCommitUnitOfWorkLayer,
+  withOwnTransactions,
+} from './lib/unit-of-work/group-commit/group-commit.unit-of-work.adapter';
+export {
+  type GroupCommitConfig,
+  DEFAULT_GROUP_COMMIT_CONFIG,
+  InvalidGroupCommitConfig,
+} from './lib/unit-of-work/group-commit/group-commit.config';

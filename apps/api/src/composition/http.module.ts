@@ -48,6 +48,7 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           metrics: context.get(TOKENS.metrics),
           providerCallbackBaseUrl: config.runtime.providerCallbackBaseUrl,
           ledgerBatch: config.runtime.ledgerBatch,
+          groupCommit: config.runtime.groupCommit,
         });
       })
       .inSingletonScope()

@@ -52,6 +52,7 @@ export const consumerModule = (options: ConsumerModuleOptions): ContainerModule 
           metrics: context.get(TOKENS.metrics),
           providerCallbackBaseUrl: context.get(TOKENS.config).providerCallbackBaseUrl,
           ledgerBatch: context.get(TOKENS.config).ledgerBatch,
+          groupCommit: context.get(TOKENS.config).groupCommit,
         });
       })
       .inSingletonScope()

@@ -24,6 +24,7 @@ describe('runtimeSettingsFrom', () => {
       allowPrivateCallbackHosts: false,
       providerCallbackBaseUrl: undefined,
       ledgerBatch: { lanes: 1, maxBatch: 500, lingerMs: 0 },
+      groupCommit: { groups: 2, maxGroup: 32 },
     });
   });
 
@@ -44,6 +45,14 @@ describe('runtimeSettingsFrom', () => {
       'LEDGER_BATCH_LANES: expected an integer from 1 to 256',
       'LEDGER_BATCH_MAX: expected an integer from 1 to 10000',
       'LEDGER_BATCH_LINGER_MS: expected a number of milliseconds from 0 to 1000',
+    ]);
+    expect(
+      Either.getOrThrow(runtimeSettingsFrom({ ...keys, UNIT_OF_WORK_GROUPS: '4', UNIT_OF_WORK_MAX_GROUP: '1' }))
+        .groupCommit,
+    ).toEqual({ groups: 4, maxGroup: 1 });
+    expect(problemsOf({ ...keys, UNIT_OF_WORK_GROUPS: '65', UNIT_OF_WORK_MAX_GROUP: '0' })).toEqual([
+      'UNIT_OF_WORK_GROUPS: expected an integer from 1 to 64',
+      'UNIT_OF_WORK_MAX_GROUP: expected an integer from 1 to 1000',
     ]);
   });
 

@@ -3,10 +3,15 @@
 // environment once at start with effect/Schema: the provider chosen by
 // PROVIDER (with the DT One adapter's DTONE_* settings), the log level, the
 // scaled clock, the scheduler's loops, the inbox's consumer name, the
-// callers' callbacks, the provider callback URLs' base and the batched ledger
-// store's bounds. An app's config
+// callers' callbacks, the provider callback URLs' base, the batched ledger
+// store's bounds and the group-commit unit of work's. An app's config
 // adds its own (database, broker, ports) and reports every problem at once.
-import { DEFAULT_LEDGER_BATCH_CONFIG, type LedgerBatchConfig } from '@airtime/persistence-postgres';
+import {
+  DEFAULT_GROUP_COMMIT_CONFIG,
+  DEFAULT_LEDGER_BATCH_CONFIG,
+  type GroupCommitConfig,
+  type LedgerBatchConfig,
+} from '@airtime/persistence-postgres';
 import { type DvsConfig, dvsConfigFrom } from '@airtime/provider-dtone';
 import { Either, Schema } from 'effect';
 import { LOG_LEVELS, type PlatformLogLevel } from '../observability/logger';
@@ -67,6 +72,8 @@ export interface RuntimeSettings {
   readonly providerCallbackBaseUrl?: string | undefined;
   /** The batched ledger store's bounds (LEDGER_BATCH_LANES, LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS). */
   readonly ledgerBatch: LedgerBatchConfig;
+  /** The group-commit unit of work's bounds (UNIT_OF_WORK_GROUPS, UNIT_OF_WORK_MAX_GROUP; 1: no grouping). */
+  readonly groupCommit: GroupCommitConfig;
 }
 
 /**
@@ -116,6 +123,12 @@ const Environment = Schema.Struct({
   LEDGER_BATCH_MAX: Schema.optionalWith(IntegerFromString(1, 10_000), {
     default: () => DEFAULT_LEDGER_BATCH_CONFIG.maxBatch,
   }),
+  UNIT_OF_WORK_GROUPS: Schema.optionalWith(IntegerFromString(1, 64), {
+    default: () => DEFAULT_GROUP_COMMIT_CONFIG.groups,
+  }),
+  UNIT_OF_WORK_MAX_GROUP: Schema.optionalWith(IntegerFromString(1, 1_000), {
+    default: () => DEFAULT_GROUP_COMMIT_CONFIG.maxGroup,
+  }),
   LEDGER_BATCH_LINGER_MS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0, 1_000)), {
     default: () => DEFAULT_LEDGER_BATCH_CONFIG.lingerMs,
   }),
@@ -140,6 +153,8 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   LEDGER_BATCH_LANES: 'expected an integer from 1 to 256',
   LEDGER_BATCH_MAX: 'expected an integer from 1 to 10000',
   LEDGER_BATCH_LINGER_MS: 'expected a number of milliseconds from 0 to 1000',
+  UNIT_OF_WORK_GROUPS: 'expected an integer from 1 to 64',
+  UNIT_OF_WORK_MAX_GROUP: 'expected an integer from 1 to 1000',
 };
 
 /** The names of the variables `runtimeSettingsFrom` reads (besides DT One's `DTONE_*`). */
@@ -204,5 +219,6 @@ export const runtimeSettingsFrom = (given: Env): Either.Either<RuntimeSettings, 
       maxBatch: settings.LEDGER_BATCH_MAX,
       lingerMs: settings.LEDGER_BATCH_LINGER_MS,
     },
+    groupCommit: { groups: settings.UNIT_OF_WORK_GROUPS, maxGroup: settings.UNIT_OF_WORK_MAX_GROUP },
   });
 };

@@ -41,6 +41,8 @@ import {
   ledgerQueriesLayer,
   batchedLedgerStoreLayer,
   type LedgerBatchConfig,
+  type GroupCommitConfig,
+  groupCommitUnitOfWorkLayer,
   outboxFeedLayer,
   outboxLayer,
   topUpQueriesLayer,
@@ -97,6 +99,8 @@ export interface PlatformRuntimeDependencies {
   readonly dataSource: DataSource;
   /** The batched ledger store's bounds (the runtime settings' `ledgerBatch`); its defaults when not given. */
   readonly ledgerBatch?: Partial<LedgerBatchConfig> | undefined;
+  /** The group-commit unit of work's bounds (the runtime settings' `groupCommit`); its defaults when not given. */
+  readonly groupCommit?: Partial<GroupCommitConfig> | undefined;
   readonly provider: ProviderLayer;
   /** Where the outbox relay publishes events (RabbitMQ's confirm publisher, or the in-process bus). */
   readonly eventPublisher: EventPublisherService;
@@ -116,14 +120,18 @@ export interface PlatformRuntimeDependencies {
  * The layers of every persistence port over one DataSource: the top-up
  * flow's (unit of work, ledger, top-ups, outbox, requests, inbox, transfer
  * log, outbox feed, callback deliveries) and the API's (accounts, API keys,
- * top-up and ledger queries). The ledger is the batched store (group commit,
- * `ledgerBatch` its bounds; defaults when not given); inside a unit of work
- * its movements run in that transaction.
+ * top-up and ledger queries). Units of work opened at once share a
+ * transaction and a commit (group commit, `groupCommit` its bounds), and the
+ * ledger is the batched store (`ledgerBatch` its bounds; inside a unit of
+ * work its movements run in that transaction). Defaults when not given.
  */
-export const persistenceLayer = (dataSource: DataSource, ledgerBatch: Partial<LedgerBatchConfig> = {}) =>
+export const persistenceLayer = (
+  dataSource: DataSource,
+  bounds: { readonly ledgerBatch?: Partial<LedgerBatchConfig>; readonly groupCommit?: Partial<GroupCommitConfig> } = {},
+) =>
   Layer.mergeAll(
-    unitOfWorkLayer(dataSource),
-    batchedLedgerStoreLayer(dataSource, ledgerBatch),
+    groupCommitUnitOfWorkLayer(dataSource, bounds.groupCommit),
+    batchedLedgerStoreLayer(dataSource, bounds.ledgerBatch),
     topUpRepositoryLayer(dataSource),
     outboxLayer(dataSource),
     topUpRequestStoreLayer(dataSource),
@@ -149,7 +157,10 @@ export const timedProviderLayer = (
 
 /** The layer of every service of the platform (and ProviderCallbackUrls with a base URL). */
 export const platformLayer = (dependencies: PlatformRuntimeDependencies): Layer.Layer<PlatformServices> => {
-  const persistence = persistenceLayer(dependencies.dataSource, dependencies.ledgerBatch);
+  const persistence = persistenceLayer(dependencies.dataSource, {
+    ...(dependencies.ledgerBatch === undefined ? {} : { ledgerBatch: dependencies.ledgerBatch }),
+    ...(dependencies.groupCommit === undefined ? {} : { groupCommit: dependencies.groupCommit }),
+  });
   const provider = timedProviderLayer(dependencies.provider, dependencies.metrics).pipe(Layer.provide(persistence));
   const catalogue = cachedProviderCatalogueLayer().pipe(Layer.provide(provider));
   return Layer.mergeAll(

@@ -13,6 +13,7 @@ import {
   retryDueTopUps,
   type RetryDueTopUpsOptions,
 } from '@airtime/application';
+import { withOwnTransactions } from '@airtime/persistence-postgres';
 import { Cause, Effect, Exit, Option } from 'effect';
 import type { RuntimeSettings } from '../config/runtime.config';
 import { maskNumbers } from '../observability/log.redaction';
@@ -118,7 +119,10 @@ export const workerTasks = (
   return [
     runtimeTask(runtime, 'retryDueTopUps', () => retryDueTopUps(topUpLoops.retryDue)),
     runtimeTask(runtime, 'recoverStalledTopUps', () => recoverStalledTopUps(topUpLoops.recoverStalled)),
-    ...(choice.relayOutbox ? [runtimeTask(runtime, 'relayOutbox', () => relayOutbox({ batchSize }))] : []),
+    // the relay waits on the broker's confirms inside its transaction: never in a group (it would hold it up)
+    ...(choice.relayOutbox
+      ? [runtimeTask(runtime, 'relayOutbox', () => withOwnTransactions(relayOutbox({ batchSize })))]
+      : []),
     runtimeTask(runtime, 'deliverCallbacks', () => Effect.map(deliverCallbacks(callbacks), (report) => report.claimed)),
   ];
 };
