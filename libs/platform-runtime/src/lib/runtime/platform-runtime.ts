@@ -49,7 +49,6 @@ import {
   topUpRepositoryLayer,
   topUpRequestStoreLayer,
   transferLogLayer,
-  unitOfWorkLayer,
 } from '@airtime/persistence-postgres';
 import { Effect, Layer, ManagedRuntime } from 'effect';
 import type { DataSource } from 'typeorm';
