@@ -1,5 +1,7 @@
 import { PersistenceFailure } from '@airtime/domain';
 import { Effect, FiberRef } from 'effect';
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
@@ -112,9 +114,34 @@ export const toPersistenceFailure = (cause: unknown): PersistenceFailure => {
  */
 export const abortedTransactions = new WeakMap<QueryRunner, PersistenceFailure>();
 
+/** The most statement texts whose prepared-statement names are remembered (a name is recomputed past it). */
+const NAMES_KEPT = 2_000;
+const names = new Map<string, string>();
+
 /**
- * Runs one statement through a TypeORM query runner and returns its rows
- * (structured result: `UPDATE ... RETURNING` gives rows too, not [rows, count]).
+ * The prepared-statement name of a statement's text: `q` and 24 hex digits
+ * of its SHA-1, so the same text has the same name on every connection and
+ * two texts never share one. pg prepares a named statement once per
+ * connection (Parse), then only binds and executes it, and PostgreSQL keeps
+ * its plan: no parse and plan per call.
+ */
+export const statementName = (text: string): string => {
+  const known = names.get(text);
+  if (known !== undefined) return known;
+  const name = `q${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+  if (names.size >= NAMES_KEPT) names.delete(names.keys().next().value as string);
+  names.set(text, name);
+  return name;
+};
+
+/** The pg pool under a TypeORM DataSource (its driver's master pool). */
+const poolOf = (dataSource: DataSource) => (dataSource.driver as unknown as { master: Pool }).master;
+
+/**
+ * Runs one statement with parameters as a named prepared statement on pg, under TypeORM:
+ * on the unit of work's connection (its query runner's pg client) or on a
+ * pooled one, and returns its rows (`UPDATE ... RETURNING` gives rows too).
+ * A failure inside a transaction marks it aborted (see abortedTransactions).
  */
 const execute = async (
   dataSource: DataSource,
@@ -122,22 +149,21 @@ const execute = async (
   text: string,
   parameters: readonly unknown[],
 ) => {
+  // a statement without parameters goes as it did (simple protocol: it may hold several commands)
+  const query = parameters.length === 0 ? { text } : { name: statementName(text), text, values: [...parameters] };
   const runner = manager?.queryRunner;
   if (runner) {
     try {
-      return (await runner.query(text, [...parameters], true)).records as unknown[];
+      if (runner.isReleased) throw new Error('Query runner already released');
+      const client = (await runner.connect()) as PoolClient;
+      return (await client.query(query)).rows as unknown[];
     } catch (error) {
       if (runner.isTransactionActive && !abortedTransactions.has(runner))
         abortedTransactions.set(runner, toPersistenceFailure(error));
       throw error;
     }
   }
-  const ownRunner = dataSource.createQueryRunner();
-  try {
-    return (await ownRunner.query(text, [...parameters], true)).records as unknown[];
-  } finally {
-    await ownRunner.release();
-  }
+  return (await poolOf(dataSource).query(query)).rows as unknown[];
 };
 
 /** Runs one SQL statement in the current transaction (or on the pool outside one). */
