@@ -28,6 +28,7 @@ import { seededRandom } from './seeded-random';
 import { type SimulatorTimer, SimulationScheduler } from './simulation-scheduler';
 import { dvsError, type DvsError } from './simulator.errors';
 import { chargeOf, priceTransaction } from './transaction-pricing';
+import { TransactionIndex } from './transaction-index';
 import { matchesTransactionQuery, type TransactionQuery } from './transaction.queries';
 import {
   type AmendTransactionInput,
@@ -88,8 +89,8 @@ export class SimulatorEngine {
   private epochMs: number;
   private random: () => number;
   private readonly callbacks: CallbackDispatcher;
-  private readonly byId = new Map<number, SimTransaction>();
-  private readonly byExternalId = new Map<string, number>();
+  /** Every transaction by id, indexed by external id: every write goes through `store.put`. */
+  private readonly store = new TransactionIndex();
   private readonly listeners = new Set<TransactionListener>();
   private readonly balanceSeeds: readonly BalanceSeed[];
   private currentFaults: Faults;
@@ -188,7 +189,7 @@ export class SimulatorEngine {
     if (input.externalId.length < 1 || input.externalId.length > 40 || /\s/.test(input.externalId)) {
       return Either.left(dvsError(1000400, 'external_id must be 1 to 40 non-space characters'));
     }
-    if (this.byExternalId.has(input.externalId)) return Either.left(dvsError(1007001));
+    if (this.store.hasExternalId(input.externalId)) return Either.left(dvsError(1007001));
     const product = productById(this.catalogue, input.productId);
     if (!product) return Either.left(dvsError(1003001, `product ${input.productId}`));
     const checked = this.checkParties(product, input);
@@ -211,14 +212,13 @@ export class SimulatorEngine {
       outcome: outcomeOf(product, input, this.options.defaultDelayMs ?? 0),
       ...optionalParties(input),
     };
-    this.byId.set(id, transaction);
-    this.byExternalId.set(input.externalId, id);
+    this.store.put(transaction);
     this.notify(transaction);
     return input.autoConfirm ? this.confirm(id) : Either.right(transaction);
   }
 
   confirm(id: number): Either.Either<SimTransaction, DvsError> {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (!transaction) return Either.left(dvsError(1008004));
     const transactionClass = classOf(transaction.status);
     if (transactionClass === 'CANCELLED') return Either.left(dvsError(1007005));
@@ -235,7 +235,7 @@ export class SimulatorEngine {
   }
 
   cancel(id: number): Either.Either<SimTransaction, DvsError> {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (!transaction) return Either.left(dvsError(1008004));
     if (transaction.status === 'CANCELLED') return Either.left(dvsError(1007005));
     if (transaction.status !== 'CREATED') return Either.left(dvsError(1007007));
@@ -246,7 +246,7 @@ export class SimulatorEngine {
 
   /** A manual reversal by DT One (admin only): COMPLETED -> REVERSED, the captured amount back to available. */
   reverse(id: number): Either.Either<SimTransaction, DvsError> {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (!transaction) return Either.left(dvsError(1008004));
     if (transaction.status !== 'COMPLETED')
       return Either.left(dvsError(1000400, `only a COMPLETED transaction can be reversed, not ${transaction.status}`));
@@ -256,13 +256,13 @@ export class SimulatorEngine {
   }
 
   transaction(id: number): Either.Either<SimTransaction, DvsError> {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     return transaction ? Either.right(transaction) : Either.left(dvsError(1008004));
   }
 
+  /** The newest (highest id) transaction under `externalId`, or undefined. O(1). */
   transactionByExternalId(externalId: string): SimTransaction | undefined {
-    const id = this.byExternalId.get(externalId);
-    return id === undefined ? undefined : this.byId.get(id);
+    return this.store.newestByExternalId(externalId);
   }
 
   /**
@@ -280,8 +280,7 @@ export class SimulatorEngine {
     const restated = this.ledger.restate(id, seededCharge(seeded.right), holdStateOf(seeded.right.status));
     if (Either.isLeft(restated)) return Either.left(restated.left);
     this.nextId += 1;
-    this.byId.set(id, seeded.right);
-    this.byExternalId.set(input.externalId, id);
+    this.store.put(seeded.right);
     this.notify(seeded.right);
     return Either.right(seeded.right);
   }
@@ -294,24 +293,38 @@ export class SimulatorEngine {
    * nothing when failed or REVERSED). 1008004 for an unknown id.
    */
   amendTransaction(id: number, input: AmendTransactionInput): Either.Either<SimTransaction, DvsError> {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (!transaction) return Either.left(dvsError(1008004));
     const amended = amendedTransaction(transaction, input, this.now());
     if (Either.isLeft(amended)) return amended;
     const restated = this.ledger.restate(id, seededCharge(amended.right), holdStateOf(amended.right.status));
     if (Either.isLeft(restated)) return Either.left(restated.left);
-    this.byId.set(id, amended.right);
+    this.store.put(amended.right);
     this.notify(amended.right);
     return Either.right(amended.right);
   }
 
-  /** Matching transactions, newest first. */
+  /**
+   * Matching transactions, newest first (descending id). With an external id:
+   * only that id's transactions are read (from the index, O(k) for k of
+   * them), with no default window; without: every transaction is read, and
+   * without dates the window is the last 24 hours.
+   */
   transactions(query: TransactionQuery = {}): readonly SimTransaction[] {
-    const defaultWindow = query.externalId === undefined && query.fromMs === undefined && query.toMs === undefined;
-    const fromMs = defaultWindow ? this.now() - DAY_MS : query.fromMs;
-    return [...this.byId.values()]
-      .filter((transaction) => matchesTransactionQuery(this.catalogue, transaction, { ...query, fromMs }))
-      .sort((a, b) => b.id - a.id);
+    if (query.externalId !== undefined) {
+      // ascending by id from the index: reversed, newest first
+      return this.store
+        .byExternalId(query.externalId)
+        .filter((transaction) => matchesTransactionQuery(this.catalogue, transaction, query))
+        .reverse();
+    }
+    const defaultWindow = query.fromMs === undefined && query.toMs === undefined;
+    const windowed = defaultWindow ? { ...query, fromMs: this.now() - DAY_MS } : query;
+    const found: SimTransaction[] = [];
+    for (const transaction of this.store.values()) {
+      if (matchesTransactionQuery(this.catalogue, transaction, windowed)) found.push(transaction);
+    }
+    return found.sort((a, b) => b.id - a.id);
   }
 
   /**
@@ -319,14 +332,14 @@ export class SimulatorEngine {
    * `timeoutMs` simulated ms (default: the sync timeout, 180 s).
    */
   waitForFinal(id: number, timeoutMs = this.options.syncTimeoutMs ?? 180_000): Promise<SimTransaction | undefined> {
-    const current = this.byId.get(id);
+    const current = this.store.get(id);
     if (!current || isFinalClass(classOf(current.status))) return Promise.resolve(current);
     return new Promise((resolve) => {
       const listener: TransactionListener = (transaction) => {
         if (transaction.id !== id || !isFinalClass(classOf(transaction.status))) return;
         done(transaction);
       };
-      const timeoutTask = this.scheduler.schedule(timeoutMs, () => done(this.byId.get(id)), `sync timeout ${id}`);
+      const timeoutTask = this.scheduler.schedule(timeoutMs, () => done(this.store.get(id)), `sync timeout ${id}`);
       const done = (transaction: SimTransaction | undefined) => {
         this.listeners.delete(listener);
         this.scheduler.cancel(timeoutTask);
@@ -363,8 +376,7 @@ export class SimulatorEngine {
    */
   reset(): void {
     this.scheduler.clear();
-    this.byId.clear();
-    this.byExternalId.clear();
+    this.store.clear();
     this.callbacks.clear();
     this.ledger.reset(this.balanceSeeds);
     this.currentFaults = NO_FAULTS;
@@ -413,12 +425,12 @@ export class SimulatorEngine {
   }
 
   private submit(id: number): void {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (transaction?.status === 'CONFIRMED' && transaction.seeded !== true) this.change(transaction, 'SUBMITTED');
   }
 
   private finish(id: number): void {
-    const transaction = this.byId.get(id);
+    const transaction = this.store.get(id);
     if (!transaction || transaction.seeded === true) return;
     if (transaction.status !== 'CONFIRMED' && transaction.status !== 'SUBMITTED') return;
     const { finalStatus, pinBased } = transaction.outcome;
@@ -448,7 +460,7 @@ export class SimulatorEngine {
       status,
       history: [...transaction.history, { status, atMs }],
     };
-    this.byId.set(next.id, next);
+    this.store.put(next);
     if (next.callbackUrl !== undefined) {
       this.callbacks.dispatch({
         transactionId: next.id,
