@@ -6,6 +6,7 @@ import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.mig
 import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
 import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
+import { InlineIdentifierCheck1764700000000 } from './1764700000000-inline-identifier-check.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ApiAccess1764400000000,
   Reconciliation1764500000000,
   LedgerBatchGuard1764600000000,
+  InlineIdentifierCheck1764700000000,
 ];

@@ -16,6 +16,7 @@ import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
 import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
+import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -25,7 +26,7 @@ const tables = async (db: TestDatabase): Promise<string[]> =>
     )) as { table_name: string }[]
   ).map((row) => row.table_name);
 
-/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions and their bodies. */
+/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions, their bodies and markings. */
 const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   columns: await db.dataSource.query(
     `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
@@ -40,7 +41,7 @@ const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   ),
   triggers: await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`),
   functions: await db.dataSource.query(
-    `SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
+    `SELECT proname, prosrc, proisstrict, provolatile, proparallel FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
   ),
 });
 
@@ -67,6 +68,7 @@ describe('migrations', () => {
       'ApiAccess1764400000000',
       'Reconciliation1764500000000',
       'LedgerBatchGuard1764600000000',
+      'InlineIdentifierCheck1764700000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -134,6 +136,19 @@ describe('migrations', () => {
         new OutboxSequence1764300000000(),
         new ApiAccess1764400000000(),
         new Reconciliation1764500000000(),
+        new LedgerBatchGuard1764600000000(),
+      ]),
+    );
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await catalogue(db)).toEqual(
+      await catalogueAfter([
+        new InitialSchema1763900000000(),
+        new IdentifierRules1764000000000(),
+        new InvisibleIdentifierCharacters1764100000000(),
+        new TopUpFlow1764200000000(),
+        new OutboxSequence1764300000000(),
+        new ApiAccess1764400000000(),
+        new Reconciliation1764500000000(),
       ]),
     );
     await db.dataSource.undoLastMigration({ transaction: 'each' });
@@ -186,6 +201,7 @@ describe('migrations', () => {
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the inlinable identifier function
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
@@ -207,6 +223,7 @@ describe('migrations', () => {
 
   it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
+    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the inlinable identifier function
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
     await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
