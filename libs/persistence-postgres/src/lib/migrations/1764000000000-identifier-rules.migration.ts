@@ -82,15 +82,25 @@ const REPLACED_CHECKS = [
 
 /**
  * `identifier_is_valid()` as SQL: refuses the `forbidden` characters anywhere and, when given,
- * the `neverFirst` ones at the start. `replace` writes CREATE OR REPLACE (a later rule).
+ * the `neverFirst` ones at the start. `replace` writes CREATE OR REPLACE (a later rule);
+ * `language` is the body's language: `sql` (the default) makes it a single SELECT of the
+ * verdict, `plpgsql` a block that RETURNs the same verdict. Either way the function is
+ * IMMUTABLE STRICT PARALLEL SAFE, so a NULL argument gives NULL without running the body.
  */
-export const identifierFunctionSql = (forbidden: string, options: { neverFirst?: string; replace?: boolean } = {}) => `
-      CREATE ${options.replace === true ? 'OR REPLACE ' : ''}FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT length(value) BETWEEN 1 AND max_length
+export const identifierFunctionSql = (
+  forbidden: string,
+  options: { neverFirst?: string; replace?: boolean; language?: 'sql' | 'plpgsql' } = {},
+) => {
+  const verdict = `length(value) BETWEEN 1 AND max_length
            AND value !~ '[${forbidden}]'${options.neverFirst === undefined ? '' : `\n           AND value !~ '^[${options.neverFirst}]'`}
-           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END
+           AND CASE WHEN space_inside THEN value !~ '^ | $' ELSE strpos(value, ' ') = 0 END`;
+  const language = options.language ?? 'sql';
+  return `
+      CREATE ${options.replace === true ? 'OR REPLACE ' : ''}FUNCTION identifier_is_valid(value text, max_length integer, space_inside boolean) RETURNS boolean
+      LANGUAGE ${language} IMMUTABLE STRICT PARALLEL SAFE AS $$
+        ${language === 'sql' ? `SELECT ${verdict}` : `BEGIN RETURN ${verdict}; END`}
       $$`;
+};
 
 export class IdentifierRules1764000000000 implements MigrationInterface {
   name = 'IdentifierRules1764000000000';

@@ -22,7 +22,7 @@ import {
  * Code points no identifier may hold (PostgreSQL regular expression bracket contents): Cc,
  * Cf, Co, Zl, Zp, Zs but U+0020, Default_Ignorable_Code_Point, Noncharacter_Code_Point, U+2800.
  */
-const FORBIDDEN_CHARACTERS = [
+export const FORBIDDEN_CHARACTERS = [
   '\\u0001-\\u001f\\u007f-\\u00a0\\u00ad\\u034f\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891',
   '\\u08e2\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f',
   '\\u205f-\\u206f\\u2800\\u3000\\u3164\\ue000-\\uf8ff\\ufdd0-\\ufdef\\ufe00-\\ufe0f\\ufeff\\uffa0',
@@ -34,7 +34,7 @@ const FORBIDDEN_CHARACTERS = [
 ].join('');
 
 /** Combining marks (Unicode's M: Mn, Mc, Me), which no identifier may start with. */
-const COMBINING_MARKS = [
+export const COMBINING_MARKS = [
   '\\u0300-\\u036f\\u0483-\\u0489\\u0591-\\u05bd\\u05bf\\u05c1\\u05c2\\u05c4\\u05c5\\u05c7',
   '\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06dc\\u06df-\\u06e4\\u06e7\\u06e8\\u06ea-\\u06ed',
   '\\u0711\\u0730-\\u074a\\u07a6-\\u07b0\\u07eb-\\u07f3\\u07fd\\u0816-\\u0819\\u081b-\\u0823',
