@@ -74,6 +74,16 @@ export const isConnectionLoss = (cause: unknown): boolean => {
 };
 
 /**
+ * PostgreSQL's answer to a prepared statement whose tables changed shape
+ * since it was prepared (a migration added a column under `SELECT *`): the
+ * statement can never run again under that name on that connection.
+ */
+const isStalePreparedStatement = (cause: unknown): boolean => {
+  const error = driverErrorOf(cause);
+  return error.code === '0A000' && /cached plan must not change result type/.test(error.message ?? '');
+};
+
+/**
  * Whether the unit of work can be run again as a whole: a transient conflict
  * (serialization failure, deadlock, timeout) or a lost connection. The
  * transaction was rolled back in every case, except a connection lost while
@@ -83,7 +93,12 @@ export const isConnectionLoss = (cause: unknown): boolean => {
 export const isRetryableDatabaseError = (cause: unknown): boolean => {
   const error = driverErrorOf(cause);
   const code = typeof error.code === 'string' ? error.code : '';
-  return RETRYABLE_SQLSTATES.has(code) || isConnectionLoss(cause) || /timeout/i.test(error.message ?? '');
+  return (
+    RETRYABLE_SQLSTATES.has(code) ||
+    isConnectionLoss(cause) ||
+    /timeout/i.test(error.message ?? '') ||
+    isStalePreparedStatement(cause)
+  );
 };
 
 /**
@@ -117,21 +132,30 @@ export const abortedTransactions = new WeakMap<QueryRunner, PersistenceFailure>(
 /** The most statement texts whose prepared-statement names are remembered (a name is recomputed past it). */
 const NAMES_KEPT = 2_000;
 const names = new Map<string, string>();
+/** Bumped when a prepared statement's result no longer matches its tables: every name changes, every statement is prepared again. */
+let generation = 0;
 
 /**
  * The prepared-statement name of a statement's text: `q` and 24 hex digits
- * of its SHA-1, so the same text has the same name on every connection and
- * two texts never share one. pg prepares a named statement once per
+ * of the SHA-1 of the text (and of a generation, bumped when the schema
+ * changed under a prepared statement), so the same text has the same name on
+ * every connection and two texts never share one. pg prepares a named statement once per
  * connection (Parse), then only binds and executes it, and PostgreSQL keeps
  * its plan: no parse and plan per call.
  */
 export const statementName = (text: string): string => {
   const known = names.get(text);
   if (known !== undefined) return known;
-  const name = `q${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+  const name = `q${createHash('sha1').update(`${generation}:${text}`).digest('hex').slice(0, 24)}`;
   if (names.size >= NAMES_KEPT) names.delete(names.keys().next().value as string);
   names.set(text, name);
   return name;
+};
+
+/** A new generation of names: statements prepared before a schema change are not used again. */
+const forgetPreparedStatements = () => {
+  generation++;
+  names.clear();
 };
 
 /** The pg pool under a TypeORM DataSource (its driver's master pool). */
@@ -158,12 +182,20 @@ const execute = async (
       const client = (await runner.connect()) as PoolClient;
       return (await client.query(query)).rows as unknown[];
     } catch (error) {
+      if (isStalePreparedStatement(error)) forgetPreparedStatements();
       if (runner.isTransactionActive && !abortedTransactions.has(runner))
         abortedTransactions.set(runner, toPersistenceFailure(error));
       throw error;
     }
   }
-  return (await poolOf(dataSource).query(query)).rows as unknown[];
+  try {
+    return (await poolOf(dataSource).query(query)).rows as unknown[];
+  } catch (error) {
+    if (!isStalePreparedStatement(error)) throw error;
+    // outside a transaction nothing was done: once more, under a new name
+    forgetPreparedStatements();
+    return (await poolOf(dataSource).query({ ...query, name: statementName(text) })).rows as unknown[];
+  }
 };
 
 /** Runs one SQL statement in the current transaction (or on the pool outside one). */

@@ -24,7 +24,7 @@ describe('runtimeSettingsFrom', () => {
       allowPrivateCallbackHosts: false,
       providerCallbackBaseUrl: undefined,
       ledgerBatch: { lanes: 1, maxBatch: 500, lingerMs: 0 },
-      groupCommit: { groups: 2, maxGroup: 32 },
+      groupCommit: { groups: 1, maxGroup: 32 },
     });
   });
 

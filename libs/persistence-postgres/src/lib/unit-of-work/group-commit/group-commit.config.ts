@@ -11,10 +11,12 @@ export interface GroupCommitConfig {
 }
 
 /**
- * Two groups (one filling while the other commits) of at most 32 units: past
+ * One group at a time per process (two groups hold row locks until their
+ * commits and can deadlock on a hot account; PostgreSQL breaks the cycle and
+ * the unit runs again, but that costs a second), of at most 32 units: past
  * 64 subtransactions PostgreSQL's snapshots get slower for every session.
  */
-export const DEFAULT_GROUP_COMMIT_CONFIG: GroupCommitConfig = { groups: 2, maxGroup: 32 };
+export const DEFAULT_GROUP_COMMIT_CONFIG: GroupCommitConfig = { groups: 1, maxGroup: 32 };
 
 /** The bounds given are out of range. */
 export class InvalidGroupCommitConfig extends taggedError('InvalidGroupCommitConfig', {

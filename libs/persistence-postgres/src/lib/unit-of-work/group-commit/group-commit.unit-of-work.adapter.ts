@@ -3,7 +3,7 @@
 // unit runs in a savepoint of its own, so one that fails is rolled back
 // alone; every caller is answered only after the shared COMMIT.
 import { PersistenceFailure, UnitOfWork, type UnitOfWorkService } from '@airtime/domain';
-import { Effect, Exit, Fiber, FiberRef, type FiberRefs, Layer } from 'effect';
+import { Cause, Effect, Exit, Fiber, FiberRef, type FiberRefs, Layer, Option } from 'effect';
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { abortedTransactions, currentManager, toPersistenceFailure } from '../sql';
@@ -23,6 +23,23 @@ const ownTransactions: FiberRef.FiberRef<boolean> = FiberRef.unsafeMake(false);
 export const withOwnTransactions = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.locally(effect, ownTransactions, true);
 
+/** How many times a unit rolled back by a lock conflict runs again before its caller gets the failure. */
+const LOCK_CONFLICT_RETRIES = 3;
+
+/**
+ * Whether a unit failed on a lock conflict: a deadlock (40P01), a
+ * serialization failure (40001) or a lock timeout (55P03). Units hold their
+ * row locks until their group commits, so two groups (or a group and another
+ * process) can wait on each other; PostgreSQL breaks the cycle by failing one
+ * statement.
+ */
+const isLockConflict = (exit: Exit.Exit<unknown, unknown>): boolean =>
+  Exit.isFailure(exit) &&
+  Option.exists(
+    Cause.failureOption(exit.cause),
+    (failure) => failure instanceof PersistenceFailure && /database error (40P01|40001|55P03)\b/.test(failure.reason),
+  );
+
 /** A unit waiting for its group: its work (run with its caller's fiber refs) and how to answer it. */
 interface Unit {
   readonly work: Effect.Effect<unknown, unknown>;
@@ -33,6 +50,23 @@ type UnitExit = Exit.Exit<unknown, unknown>;
 
 /** The pg client under a TypeORM query runner: savepoint commands go on it as simple queries. */
 const clientOf = (runner: QueryRunner) => (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+
+/**
+ * COMMITs on the pg client and checks the server's answer: PostgreSQL
+ * answers ROLLBACK to the COMMIT of a transaction in which a statement
+ * failed (one the unit-of-work bookkeeping did not see, say from a fiber a
+ * unit left running), and then nothing was committed. TypeORM's
+ * `commitTransaction` does not look; its runner's flags are set as it would.
+ */
+const commit = async (runner: QueryRunner) => {
+  const answer = await clientOf(runner).query('COMMIT');
+  Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  if (answer.command !== 'COMMIT')
+    throw new PersistenceFailure({
+      reason: `PostgreSQL answered ${answer.command} to the COMMIT of a group: a statement failed in its transaction; nothing was committed`,
+      retryable: true,
+    });
+};
 
 /** Runs one unit in the group's transaction, in a fiber of its own that has its caller's fiber refs. */
 const runUnit = (unit: Unit, runner: QueryRunner): Effect.Effect<UnitExit> =>
@@ -58,7 +92,7 @@ const runGroup =
       const runner = dataSource.createQueryRunner();
       const exits: UnitExit[] = [];
       const failAll = (cause: unknown) => {
-        const failure = toPersistenceFailure(cause);
+        const failure = cause instanceof PersistenceFailure ? cause : toPersistenceFailure(cause);
         return units.map((_, index) => {
           const exit = exits[index];
           return exit !== undefined && Exit.isFailure(exit) ? exit : Exit.fail(failure);
@@ -98,8 +132,13 @@ const runGroup =
             abortedTransactions.delete(runner);
           }
         }
-        if (exits.some(Exit.isSuccess) && abortedTransactions.get(runner) === undefined)
-          await runner.commitTransaction();
+        // a statement that failed after the last unit's check (no unit to blame): nothing of the group commits
+        const aborted = abortedTransactions.get(runner);
+        if (aborted !== undefined) {
+          await runner.rollbackTransaction();
+          return failAll(aborted);
+        }
+        if (exits.some(Exit.isSuccess)) await commit(runner);
         else await runner.rollbackTransaction();
         return exits;
       } catch (error) {
@@ -121,6 +160,11 @@ const runGroup =
  * answered after that COMMIT (or with the transaction's failure). A unit
  * alone goes at once, as a transaction of its own, with no savepoint.
  *
+ * A unit that fails on a lock conflict (deadlock, serialization failure,
+ * lock timeout: units hold their row locks until their group commits) runs
+ * again in a later group, up to three times. With `maxGroup` 1 it is the
+ * plain unit of work (`makeUnitOfWork`).
+ *
  * A unit runs in the committer with its caller's fiber refs (its services,
  * log annotations, logger), and keeps running when its caller is
  * interrupted: it commits with its group (the stores' writes are keyed and
@@ -135,6 +179,8 @@ export const makeGroupCommitUnitOfWork = (
 ): UnitOfWorkService => {
   const config = groupCommitConfigFrom(bounds);
   const own = makeUnitOfWork(dataSource);
+  // no grouping: the plain unit of work, as many transactions at once as the pool has connections
+  if (config.maxGroup === 1) return own;
   const queue = makeGroupQueue<Unit, UnitExit>(runGroup(dataSource), config);
   return {
     transactionally: <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E | PersistenceFailure, R> =>
@@ -142,7 +188,11 @@ export const makeGroupCommitUnitOfWork = (
         if ((yield* FiberRef.get(currentManager)) !== undefined) return yield* work;
         if (yield* FiberRef.get(ownTransactions)) return yield* own.transactionally(work);
         const refs = yield* Effect.getFiberRefs;
-        const exit = yield* queue.submit({ work: work as Effect.Effect<unknown, unknown>, refs });
+        const unit = { work: work as Effect.Effect<unknown, unknown>, refs };
+        let exit = yield* queue.submit(unit);
+        // a deadlock, serialization failure or lock timeout rolled the unit back alone: it runs again, in a later group
+        for (let retry = 0; retry < LOCK_CONFLICT_RETRIES && isLockConflict(exit); retry++)
+          exit = yield* queue.submit(unit);
         return yield* exit as Exit.Exit<A, E | PersistenceFailure>;
       }),
   };

@@ -140,6 +140,73 @@ describe('group-commit unit of work', () => {
     expect(new Set(txs).size).toBe(6);
   });
 
+  it('two groups that deadlock on each other: PostgreSQL fails one unit, which runs again; both callers succeed', async () => {
+    await db.dataSource.query(`CREATE TABLE counters (id text PRIMARY KEY, n int NOT NULL)`);
+    await db.dataSource.query(`INSERT INTO counters VALUES ('a', 0), ('b', 0)`);
+    const unitOfWork = makeGroupCommitUnitOfWork(db.dataSource, { groups: 2, maxGroup: 2 });
+    const bump = (id: string) => sql(db.dataSource, `UPDATE counters SET n = n + 1 WHERE id = $1`, [id]);
+    // each locks one row, waits, then wants the other's: a cycle across the two groups' transactions
+    const crossing = (first: string, second: string) =>
+      unitOfWork.transactionally(
+        Effect.zipRight(
+          Effect.zipRight(bump(first), sql(db.dataSource, `SELECT pg_sleep(0.2)`)),
+          Effect.as(bump(second), `${first}${second}`),
+        ),
+      );
+    const results = await Promise.all([
+      Effect.runPromise(Effect.either(crossing('a', 'b'))),
+      Effect.runPromise(Effect.either(crossing('b', 'a'))),
+    ]);
+    expect(results).toEqual([Either.right('ab'), Either.right('ba')]);
+    expect(await db.dataSource.query(`SELECT id, n FROM counters ORDER BY id`)).toEqual([
+      { id: 'a', n: 2 },
+      { id: 'b', n: 2 },
+    ]);
+  });
+
+  it('a statement that fails after its unit ended (a fiber left running) makes the COMMIT a rollback: no caller is told its write committed', async () => {
+    const unitOfWork = makeGroupCommitUnitOfWork(db.dataSource, { groups: 1, maxGroup: 8 });
+    // the last unit of the group leaves it: its statement fails after every unit's check, at the COMMIT
+    const keys = ['late-1', 'late-2', 'late-3'];
+    const results = await Promise.all(
+      keys.map((key, index) =>
+        Effect.runPromise(
+          Effect.either(
+            unitOfWork.transactionally(
+              index === keys.length - 1
+                ? Effect.zipLeft(
+                    insert(key),
+                    // a fiber of its own that outlives the unit, its statement sent before the unit ends
+                    Effect.zipRight(
+                      Effect.forkDaemon(Effect.either(sql(db.dataSource, `SELECT 1 / (0 * random())::int FROM pg_sleep(0.05)`))),
+                      Effect.sleep('10 millis'),
+                    ),
+                  )
+                : insert(key),
+            ),
+          ),
+        ),
+      ),
+    );
+    const kept = await stored(keys);
+    results.forEach((result, index) => {
+      if (Either.isRight(result)) expect(kept).toContain(keys[index]);
+    });
+    expect(results.some(Either.isLeft)).toBe(true);
+  });
+
+  it('with maxGroup 1 it is the plain unit of work: units run side by side, each in its own transaction', async () => {
+    const unitOfWork = makeGroupCommitUnitOfWork(db.dataSource, { groups: 1, maxGroup: 1 });
+    const slow = (key: string) =>
+      unitOfWork.transactionally(Effect.zipLeft(insert(key), sql(db.dataSource, `SELECT pg_sleep(0.3)`)));
+    const txs = await Promise.all(['plain-1', 'plain-2', 'plain-3'].map((key) => Effect.runPromise(slow(key))));
+    expect(new Set(txs).size).toBe(3);
+    const [overlap] = (await db.dataSource.query(`SELECT count(*)::int AS n FROM items WHERE key LIKE 'plain-%'`)) as {
+      n: number;
+    }[];
+    expect(overlap?.n).toBe(3);
+  });
+
   it('refuses bounds out of range', () => {
     expect(() => makeGroupCommitUnitOfWork(db.dataSource, { groups: 0 })).toThrow(/groups an integer from 1 to 64/);
     expect(() => makeGroupCommitUnitOfWork(db.dataSource, { maxGroup: 1001 })).toThrow(/maxGroup/);
