@@ -30,7 +30,7 @@ import {
   runBatchTransaction,
 } from './ledger-batch.transaction';
 import { type LaneCache, makeLaneCache } from './ledger-lane.cache';
-import { laneOf, makeLane } from './ledger-lanes.runner';
+import { laneOf, makeBatchQueue } from '../../batching/batch-queue.runner';
 
 type Answer = BatchExit;
 
@@ -111,7 +111,10 @@ export const makeBatchedLedgerStore = (
           );
   };
 
-  const lanes = Array.from({ length: config.lanes }, () => makeLane(laneRunner(makeLaneCache()), config));
+  // a lane: a queue with one worker, so that its batches (and its copy) go one after the other
+  const lanes = Array.from({ length: config.lanes }, () =>
+    makeBatchQueue(laneRunner(makeLaneCache()), { workers: 1, maxBatch: config.maxBatch, lingerMs: config.lingerMs }),
+  );
 
   /** The account a transaction's hold is on, as its `accountKey`, or undefined when it has none. */
   const routeOf = (transactionId: string): Effect.Effect<string | undefined, PersistenceFailure> => {

@@ -9,7 +9,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { abortedTransactions, currentManager, toPersistenceFailure } from '../sql';
 import { makeUnitOfWork } from '../unit-of-work.adapter';
 import { type GroupCommitConfig, groupCommitConfigFrom } from './group-commit.config';
-import { makeGroupQueue } from './group-queue.runner';
+import { makeBatchQueue } from '../../batching/batch-queue.runner';
 
 /**
  * Whether units of work opened by the current fiber run in transactions of
@@ -181,7 +181,11 @@ export const makeGroupCommitUnitOfWork = (
   const own = makeUnitOfWork(dataSource);
   // no grouping: the plain unit of work, as many transactions at once as the pool has connections
   if (config.maxGroup === 1) return own;
-  const queue = makeGroupQueue<Unit, UnitExit>(runGroup(dataSource), config);
+  const queue = makeBatchQueue<Unit, UnitExit>(runGroup(dataSource), {
+    workers: config.groups,
+    maxBatch: config.maxGroup,
+    lingerMs: 0,
+  });
   return {
     transactionally: <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E | PersistenceFailure, R> =>
       Effect.gen(function* () {

@@ -178,7 +178,9 @@ describe('group-commit unit of work', () => {
                     insert(key),
                     // a fiber of its own that outlives the unit, its statement sent before the unit ends
                     Effect.zipRight(
-                      Effect.forkDaemon(Effect.either(sql(db.dataSource, `SELECT 1 / (0 * random())::int FROM pg_sleep(0.05)`))),
+                      Effect.forkDaemon(
+                        Effect.either(sql(db.dataSource, `SELECT 1 / (0 * random())::int FROM pg_sleep(0.05)`)),
+                      ),
                       Effect.sleep('10 millis'),
                     ),
                   )
