@@ -2,24 +2,14 @@
 // over n accounts, or Zipf (rank k of 1..n with probability ∝ 1/k^s, by
 // inverse CDF on a precomputed cumulative table) mapped to account indexes
 // through a fixed seeded permutation, so the hottest account is not acct-0.
+// The PRNG is the simulator's seeded mulberry32.
+import { seededRandom } from '@airtime/provider-simulator';
 
 /** Which accounts a cell's pairs go to. */
 export type AccountDistribution =
   | { readonly kind: 'hot' }
   | { readonly kind: 'uniform'; readonly accounts: number }
   | { readonly kind: 'zipf'; readonly accounts: number; readonly s: number };
-
-/** mulberry32: a seeded 32-bit PRNG; each call returns a float in [0, 1). */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 /** Cumulative Zipf(s) probabilities of ranks 1..n: entry k-1 is P(rank ≤ k); the last entry is exactly 1. */
 export const zipfCumulative = (n: number, s: number): Float64Array => {

@@ -6,13 +6,13 @@
 // server, prints one `ready {json}` line on stdout (the URL with its
 // password, for the spec only), logs JSON lines on stderr, and stops the
 // server on SIGTERM or SIGINT.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Effect } from 'effect';
+import { spawnTsxChild } from '../shared/tsx-child.fixture';
 import { startEmbeddedPostgres, type EmbeddedPostgresLogger } from './embedded-postgres.server';
 
-const workspaceRoot = path.resolve(__dirname, '../../../../..');
 const READY = 'ready ';
 
 export interface ProcessExit {
@@ -45,19 +45,10 @@ export const startEmbeddedPostgresProcess = (options: {
   readonly timeoutMs?: number | undefined;
 }): Promise<EmbeddedPostgresProcess> =>
   new Promise((resolve, reject) => {
-    // one process (tsx as a loader, not its CLI, which would run the program in a grandchild that SIGKILL misses)
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
-      cwd: workspaceRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        ...(process.env['LANG'] === undefined ? {} : { LANG: process.env['LANG'] }),
-        TSX_TSCONFIG_PATH: path.join(workspaceRoot, 'libs/persistence-postgres/tsconfig.lib.json'),
-        EMBEDDED_PG_FIXTURE_MAIN: '1',
-        EMBEDDED_PG_DATA_DIR: options.dataDir,
-        ...(options.port === undefined ? {} : { EMBEDDED_PG_PORT: String(options.port) }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnTsxChild(__filename, {
+      EMBEDDED_PG_FIXTURE_MAIN: '1',
+      EMBEDDED_PG_DATA_DIR: options.dataDir,
+      ...(options.port === undefined ? {} : { EMBEDDED_PG_PORT: String(options.port) }),
     });
     let stdout = '';
     let stderr = '';

@@ -6,7 +6,6 @@
 // what is wrong with them: balances against the journal, holds against
 // their journal entries, and every answer the child gave against what the
 // database kept.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import {
   accountKey,
@@ -20,6 +19,7 @@ import {
 } from '@airtime/domain';
 import { Effect } from 'effect';
 import type { DataSource } from 'typeorm';
+import { spawnTsxChild } from '../../shared/tsx-child.fixture';
 import { bigintOf } from '../../unit-of-work/sql';
 import {
   ACCOUNT_COLUMNS,
@@ -41,7 +41,6 @@ import {
   runOperation,
 } from './batched-ledger-crash.worker';
 
-const workspaceRoot = path.resolve(__dirname, '../../../../../..');
 const WORKER = path.join(__dirname, 'batched-ledger-crash.worker.ts');
 
 /** What a killed child answered. */
@@ -68,18 +67,9 @@ export const runCrashWorker = (options: {
   readonly timeoutMs?: number | undefined;
 }): Promise<CrashRun> =>
   new Promise((resolve, reject) => {
-    // one process (tsx as a loader, not its CLI, which would run the program in a grandchild that SIGKILL misses)
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      cwd: workspaceRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        ...(process.env['LANG'] === undefined ? {} : { LANG: process.env['LANG'] }),
-        TSX_TSCONFIG_PATH: path.join(workspaceRoot, 'libs/persistence-postgres/tsconfig.lib.json'),
-        BATCHED_LEDGER_CRASH_MAIN: '1',
-        BATCHED_LEDGER_CRASH_SETTINGS: JSON.stringify(options.settings),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnTsxChild(WORKER, {
+      BATCHED_LEDGER_CRASH_MAIN: '1',
+      BATCHED_LEDGER_CRASH_SETTINGS: JSON.stringify(options.settings),
     });
     let header: CrashHeader | undefined;
     const lines: CrashLine[] = [];
