@@ -64,7 +64,7 @@ export {
   batchedLedgerStoreLayer,
   type BatchedLedgerStore,
 } from './lib/ledger/batched/batched-ledger-store.adapter';
-export type { LedgerBatchStats } from './lib/ledger/batched/ledger-batch.transaction';
+export type { LedgerBatchStats } from './lib/ledger/batched/ledger-batch-transaction';
 export {
   type LedgerBatchConfig,
   DEFAULT_LEDGER_BATCH_CONFIG,
@@ -77,7 +77,7 @@ export {
   makeGroupCommitUnitOfWork,
   groupCommitUnitOfWorkLayer,
   withOwnTransactions,
-} from './lib/unit-of-work/group-commit/group-commit.unit-of-work.adapter';
+} from './lib/unit-of-work/group-commit/group-commit-unit-of-work.adapter';
 export {
   type GroupCommitConfig,
   DEFAULT_GROUP_COMMIT_CONFIG,

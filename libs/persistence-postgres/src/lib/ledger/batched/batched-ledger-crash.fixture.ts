@@ -1,5 +1,5 @@
 // The parent's side of the batched ledger store's kill -9 test: runs the
-// child program (batched-ledger-crash.worker.ts, node with tsx as a loader,
+// child program (batched-ledger-crash-child.fixture.ts, node with tsx as a loader,
 // as embedded-postgres-process.fixture.ts does) and SIGKILLs it once it has
 // answered a given number of movements; waits until the server has ended
 // the child's sessions; reads a run's rows back in one snapshot; and lists
@@ -39,9 +39,9 @@ import {
   type CrashOperation,
   type CrashWorkerSettings,
   runOperation,
-} from './batched-ledger-crash.worker';
+} from './batched-ledger-crash-child.fixture';
 
-const WORKER = path.join(__dirname, 'batched-ledger-crash.worker.ts');
+const WORKER = path.join(__dirname, 'batched-ledger-crash-child.fixture.ts');
 
 /** What a killed child answered. */
 export interface CrashRun {

@@ -1,7 +1,8 @@
 // The ledger store that writes money in batches (group commit): movements
 // from many callers are gathered into lanes by account, and each lane
-// decides a whole batch in one transaction with the domain's pure ledger
-// functions. Same port, same answers as the direct store.
+// decides a whole batch with the domain's pure ledger functions and writes
+// it once (one checked statement, or under row locks). Same port, same
+// answers as the direct store.
 import {
   accountKey,
   checkAuthorizeInput,
@@ -28,8 +29,8 @@ import {
   emptyLedgerBatchStats,
   type LedgerBatchStats,
   runBatchTransaction,
-} from './ledger-batch.transaction';
-import { type LaneCache, makeLaneCache } from './ledger-lane.cache';
+} from './ledger-batch-transaction';
+import { type LaneCache, makeLaneCache } from './ledger-lane-copy';
 import { laneOf, makeBatchQueue } from '../../batching/batch-queue.runner';
 
 type Answer = BatchExit;
@@ -71,7 +72,9 @@ export interface BatchedLedgerStore extends LedgerStoreService {
  * Called inside a unit of work (the caller's transaction), it does not
  * commit on its own: it runs the direct store's statements in that
  * transaction. `openAccount`, `setCreditLimit` and `account` are the direct
- * store's. Throws `InvalidLedgerBatchConfig` for bounds out of range.
+ * store's. `bounds`: `lanes` (default 1, 1..256), `maxBatch` (default
+ * 500 operations, 1..10,000), `lingerMs` (default 0 ms, 0..1,000). Throws
+ * `InvalidLedgerBatchConfig` for bounds out of range.
  */
 export const makeBatchedLedgerStore = (
   dataSource: DataSource,

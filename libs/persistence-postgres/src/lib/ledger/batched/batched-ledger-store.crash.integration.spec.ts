@@ -1,7 +1,7 @@
 // Kill -9 of a process using the batched ledger store in the middle of its
 // batches (issue 12): nothing partial and nothing answered that was not
 // committed. Each of 20 seeds runs the child program
-// (batched-ledger-crash.worker.ts: one process, tsx as a loader) with
+// (batched-ledger-crash-child.fixture.ts: one process, tsx as a loader) with
 // seeded bounds (lanes, maxBatch, lingerMs) and 32 to 64 concurrent callers
 // on four accounts, and SIGKILLs it after a seeded number of answers (plus
 // a seeded delay of 0 to 20 ms). Once the server has ended the child's
@@ -35,7 +35,7 @@ import {
   type CrashWorkerSettings,
   runOperation,
   seededRandom,
-} from './batched-ledger-crash.worker';
+} from './batched-ledger-crash-child.fixture';
 
 const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
 /** Seeds run at once. */

@@ -15,15 +15,20 @@ describe('ledger batch bounds from the environment', () => {
   });
 
   it.each([
-    [{ LEDGER_BATCH_LANES: 'four' }, /LEDGER_BATCH_LANES is not a number/],
-    [{ LEDGER_BATCH_MAX: '-1' }, /LEDGER_BATCH_MAX is not a number/],
-    [{ LEDGER_BATCH_LANES: '0' }, /lanes an integer from 1 to 256/],
-    [{ LEDGER_BATCH_MAX: '10001' }, /maxBatch an integer from 1 to 10000/],
-    [{ LEDGER_BATCH_LINGER_MS: '1001' }, /lingerMs from 0 to 1000/],
-    [{ LEDGER_BATCH_LANES: '1.5' }, /lanes an integer/],
+    [{ LEDGER_BATCH_LANES: 'four' }, /LEDGER_BATCH_LANES: expected an integer from 1 to 256/],
+    [{ LEDGER_BATCH_MAX: '-1' }, /LEDGER_BATCH_MAX: expected an integer from 1 to 10000/],
+    [{ LEDGER_BATCH_LANES: '0' }, /LEDGER_BATCH_LANES: expected an integer from 1 to 256/],
+    [{ LEDGER_BATCH_MAX: '10001' }, /LEDGER_BATCH_MAX: expected an integer from 1 to 10000/],
+    [{ LEDGER_BATCH_LINGER_MS: '1001' }, /LEDGER_BATCH_LINGER_MS: expected a number of milliseconds from 0 to 1000/],
+    [{ LEDGER_BATCH_LINGER_MS: '-5' }, /LEDGER_BATCH_LINGER_MS: expected a number of milliseconds from 0 to 1000/],
+    [{ LEDGER_BATCH_LANES: '1.5' }, /LEDGER_BATCH_LANES: expected an integer/],
+    [{ LEDGER_BATCH_MAX: '1e3' }, /LEDGER_BATCH_MAX: expected/],
   ])('refuses %j with a typed error that names the rule', (env, message) => {
     const decoded = ledgerBatchConfigFromEnv(env);
     expect(Either.isLeft(decoded) && decoded.left).toMatchObject({ _tag: 'InvalidLedgerBatchConfig' });
     expect(Either.isLeft(decoded) && decoded.left.message).toMatch(message);
+    // never the value
+    for (const value of Object.values(env))
+      expect(Either.isLeft(decoded) && decoded.left.message).not.toContain(`${value} `);
   });
 });

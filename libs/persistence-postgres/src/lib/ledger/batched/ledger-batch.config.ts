@@ -43,28 +43,30 @@ export const ledgerBatchConfigFrom = (
       }),
   );
 
-/** The variables of the bounds: each optional, the default when unset or empty. */
+/** The variables of the bounds, with what each expects: each optional, the default when unset or empty. */
 export const LEDGER_BATCH_VARIABLES = {
-  lanes: 'LEDGER_BATCH_LANES',
-  maxBatch: 'LEDGER_BATCH_MAX',
-  lingerMs: 'LEDGER_BATCH_LINGER_MS',
+  lanes: { variable: 'LEDGER_BATCH_LANES', expected: 'an integer from 1 to 256' },
+  maxBatch: { variable: 'LEDGER_BATCH_MAX', expected: 'an integer from 1 to 10000' },
+  lingerMs: { variable: 'LEDGER_BATCH_LINGER_MS', expected: 'a number of milliseconds from 0 to 1000' },
 } as const;
 
 /**
  * The bounds from the environment (LEDGER_BATCH_LANES, LEDGER_BATCH_MAX,
- * LEDGER_BATCH_LINGER_MS; decimal numbers), checked as `ledgerBatchConfigFrom`
- * does; `InvalidLedgerBatchConfig` names the variable that is not a number.
+ * LEDGER_BATCH_LINGER_MS; plain decimal numbers), checked as
+ * `ledgerBatchConfigFrom` does. `InvalidLedgerBatchConfig` names the first
+ * variable that is wrong and what it expects, never its value.
  */
 export const ledgerBatchConfigFromEnv = (
   env: Readonly<Record<string, string | undefined>>,
 ): Either.Either<LedgerBatchConfig, InvalidLedgerBatchConfig> => {
   const overrides: Record<string, number> = {};
-  for (const [key, variable] of Object.entries(LEDGER_BATCH_VARIABLES)) {
+  for (const [key, { variable, expected }] of Object.entries(LEDGER_BATCH_VARIABLES)) {
     const text = env[variable]?.trim();
     if (text === undefined || text === '') continue;
-    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-    if (Number.isNaN(value))
-      return Either.left(new InvalidLedgerBatchConfig({ reason: `${variable} is not a number` }));
+    const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    const alone = ledgerBatchConfigFrom({ [key]: value });
+    if (Number.isNaN(value) || Either.isLeft(alone))
+      return Either.left(new InvalidLedgerBatchConfig({ reason: `${variable}: expected ${expected}` }));
     overrides[key] = value;
   }
   return ledgerBatchConfigFrom(overrides);

@@ -21,7 +21,7 @@ import {
   withStoredEntries,
 } from './ledger-batch';
 import { readClaims, writeDecidedBatch } from './ledger-batch.queries';
-import { committedLedger, type LaneCache } from './ledger-lane.cache';
+import { committedLedger, type LaneCache } from './ledger-lane-copy';
 
 /** What a store's batches did so far (counters since it was made). */
 export interface LedgerBatchStats {

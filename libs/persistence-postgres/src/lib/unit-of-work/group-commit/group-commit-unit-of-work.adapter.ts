@@ -162,8 +162,10 @@ const runGroup =
  *
  * A unit that fails on a lock conflict (deadlock, serialization failure,
  * lock timeout: units hold their row locks until their group commits) runs
- * again in a later group, up to three times. With `maxGroup` 1 it is the
- * plain unit of work (`makeUnitOfWork`).
+ * again in a later group, up to three times. `bounds`: `groups` (default
+ * 1, 1..64) committers, `maxGroup` (default 32, 1..1,000) units per group;
+ * with `maxGroup` 1 it is the plain unit of work (`makeUnitOfWork`, as many
+ * transactions at once as the pool has connections; `groups` is not used).
  *
  * A unit runs in the committer with its caller's fiber refs (its services,
  * log annotations, logger), and keeps running when its caller is

@@ -5,7 +5,7 @@
 import { Context, Effect, Either, FiberRef, HashMap } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database';
 import { sql } from '../sql';
-import { makeGroupCommitUnitOfWork, withOwnTransactions } from './group-commit.unit-of-work.adapter';
+import { makeGroupCommitUnitOfWork, withOwnTransactions } from './group-commit-unit-of-work.adapter';
 
 class Greeting extends Context.Tag('test/Greeting')<Greeting, string>() {}
 
