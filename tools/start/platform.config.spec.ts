@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Either } from 'effect';
 import {
+  apiRuntimeProblems,
   apiEnvironment,
   DEFAULT_API_PORT,
   DEFAULT_DATA_DIR,
@@ -184,5 +185,26 @@ describe('apiEnvironment', () => {
       API_PORT: '8080',
       PROVIDER_CALLBACK_BASE_URL: 'http://127.0.0.1:8080',
     });
+  });
+});
+
+describe('apiRuntimeProblems', () => {
+  it('none on the defaults: the API will start', () => {
+    expect(apiRuntimeProblems({})).toEqual([]);
+    expect(apiRuntimeProblems({ LEDGER_BATCH_LANES: '4', UNIT_OF_WORK_MAX_GROUP: '1' })).toEqual([]);
+  });
+
+  it("names the API's bad runtime variables before anything is written, never the value", () => {
+    const problems = apiRuntimeProblems({
+      LEDGER_BATCH_LANES: '0',
+      UNIT_OF_WORK_GROUPS: '65',
+      LOG_LEVEL: 'secret-ish',
+    });
+    expect(problems).toEqual([
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent',
+      'LEDGER_BATCH_LANES: expected an integer from 1 to 256',
+      'UNIT_OF_WORK_GROUPS: expected an integer from 1 to 64',
+    ]);
+    expect(problems.join('\n')).not.toContain('secret-ish');
   });
 });

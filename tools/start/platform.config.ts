@@ -7,6 +7,7 @@
 // workers, the simulator as the provider, the callback base).
 import path from 'node:path';
 import { AccountIdField } from '@airtime/application';
+import { runtimeSettingsFrom } from '@airtime/platform-runtime';
 import { Either, ParseResult, Schema } from 'effect';
 import { DEMO_ACCOUNT, DEMO_ACCOUNT_ID_MAX_LENGTH } from './demo-account.use-case';
 
@@ -171,6 +172,27 @@ export interface ApiLaunch {
   readonly rabbitmq: boolean;
   readonly simulator: { readonly baseUrl: string; readonly apiKey: string; readonly apiSecret: string };
 }
+
+/**
+ * The API's runtime settings (its PROVIDER, scheduler, LEDGER_BATCH_*,
+ * UNIT_OF_WORK_*, ... variables) as the API will read them from
+ * `apiEnvironment`, checked before anything is started or written: the
+ * problems, each `VAR: what it expects`, never a value. What this run
+ * decides itself (port, database, simulator, credentials) is taken as valid.
+ */
+export const apiRuntimeProblems = (environment: Environment): readonly string[] => {
+  const launch: ApiLaunch = {
+    port: DEFAULT_API_PORT,
+    url: `http://127.0.0.1:${DEFAULT_API_PORT}`,
+    databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+    rabbitmq: false,
+    simulator: { baseUrl: `http://127.0.0.1:${DEFAULT_SIMULATOR_PORT}/v1`, apiKey: 'checked', apiSecret: 'checked' },
+  };
+  return Either.match(runtimeSettingsFrom(apiEnvironment(environment, launch)), {
+    onLeft: (problems) => problems,
+    onRight: () => [],
+  });
+};
 
 /**
  * The API's environment: the caller's, with the local defaults where it sets

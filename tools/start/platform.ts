@@ -36,6 +36,7 @@ import { availableOf, followTopUp, send, topUpSeenOf, waitUntilReady } from './d
 import { demoStatusLine, nextSteps, topUpRequestOf } from './next-steps.format';
 import {
   apiEnvironment,
+  apiRuntimeProblems,
   type PlatformSettings,
   platformBackendsOf,
   platformSettingsFrom,
@@ -198,6 +199,12 @@ const main = async (): Promise<number> => {
   const parsed = platformSettingsFrom(process.env);
   if (Either.isLeft(parsed)) {
     complain(`invalid settings\n${parsed.left.map((problem) => `  ${problem}`).join('\n')}`);
+    return 2;
+  }
+  // the API's own settings too, before anything is started or written (a bad one would stop the API later)
+  const apiProblems = apiRuntimeProblems(process.env);
+  if (apiProblems.length > 0) {
+    complain(`invalid settings\n${apiProblems.map((problem) => `  ${problem}`).join('\n')}`);
     return 2;
   }
   const settings = parsed.right;
