@@ -159,7 +159,7 @@ const forgetPreparedStatements = () => {
 };
 
 /** The pg pool under a TypeORM DataSource (its driver's master pool). */
-const poolOf = (dataSource: DataSource) => (dataSource.driver as unknown as { master: Pool }).master;
+export const poolOf = (dataSource: DataSource): Pool => (dataSource.driver as unknown as { master: Pool }).master;
 
 /**
  * Runs one statement with parameters as a named prepared statement on pg, under TypeORM:

@@ -17,9 +17,8 @@ import {
   type StoredMovement,
 } from '@airtime/domain';
 import { Effect, Either, Exit, FiberRef, Layer } from 'effect';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { currentManager, sql } from '../../unit-of-work/sql';
+import { currentManager, poolOf, sql } from '../../unit-of-work/sql';
 import { makeLedgerStore } from '../ledger-store.adapter';
 import type { BatchOperation } from './ledger-batch';
 import { type LedgerBatchConfig, ledgerBatchConfigFrom } from './ledger-batch.config';
@@ -60,10 +59,12 @@ export interface BatchedLedgerStore extends LedgerStoreService {
  *   committed or read), in ONE autocommitted statement that moves each row
  *   only where it is still as copied; an operation alone at an idle lane
  *   goes this way at once: one round trip, one commit;
- * - under row locks when the copy does not cover the batch (an account or a
- *   hold it has not seen) or was stale (another process wrote meanwhile:
- *   the statement writes nothing and says so): BEGIN, lock the accounts
- *   once (sorted) and read the claims, decide, write, COMMIT.
+ *   (what the copy lacks, an account or a hold it has not seen, is read
+ *   plainly first: one round trip more);
+ * - under row locks when the copy was stale (another process wrote
+ *   meanwhile: the statement writes nothing and says so) or an account is
+ *   stored in a shape the domain refuses: BEGIN, lock the accounts once
+ *   (sorted) and read the claims, decide, write, COMMIT.
  * Only after the commit is each caller answered, with its own typed result.
  * A batch that fails as a whole is run again operation by operation (a
  * transient fault or a twin's claim: up to three tries each), so one bad
@@ -83,7 +84,7 @@ export const makeBatchedLedgerStore = (
   const config = Either.getOrThrowWith(ledgerBatchConfigFrom(bounds), (invalid) => invalid);
   const direct = makeLedgerStore(dataSource);
   // the pg pool under TypeORM's DataSource: a batch takes a client of its own, outside TypeORM's query runner
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(dataSource);
   const stats = emptyLedgerBatchStats();
   const routes = new Map<string, string>();
 

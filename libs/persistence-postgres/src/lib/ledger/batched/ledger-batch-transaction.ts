@@ -18,6 +18,7 @@ import {
   batchKeys,
   decideBatch,
   ledgerOf,
+  storedEntryOf,
   withStoredEntries,
 } from './ledger-batch';
 import { readClaims, writeDecidedBatch } from './ledger-batch.queries';
@@ -110,9 +111,10 @@ const onCopy = async (
   const decided = decideBatch(before, operations);
   try {
     const stored = await writeDecidedBatch(client, decided);
-    cache.remember(committedLedger(decided.after, stored));
+    const real = storedEntryOf(stored);
+    cache.remember(committedLedger(decided.after, real));
     stats.onCopy++;
-    return answersOf(operations, withStoredEntries(decided.answers, stored));
+    return answersOf(operations, withStoredEntries(decided.answers, real));
   } catch (error) {
     cache.forget(keys);
     if (isStale(error)) {
@@ -149,8 +151,9 @@ const underLock = async (
   const stored = await writeDecidedBatch(client, decided);
   await client.query('COMMIT');
   stats.underLock++;
-  cache.remember(committedLedger(decided.after, stored));
-  return answersOf(operations, withStoredEntries(decided.answers, stored), unreadable);
+  const real = storedEntryOf(stored);
+  cache.remember(committedLedger(decided.after, real));
+  return answersOf(operations, withStoredEntries(decided.answers, real), unreadable);
 };
 
 /**

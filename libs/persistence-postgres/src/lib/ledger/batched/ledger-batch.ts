@@ -249,13 +249,17 @@ export const decideBatch = (before: Ledger, operations: readonly BatchOperation[
   return { answers, entries: ledger.journal, holds, accounts, unchanged, after: ledger };
 };
 
-/** The answers with each new entry replaced by its stored row (its real sequence), matched on (reference, kind). */
-export const withStoredEntries = (answers: readonly BatchAnswer[], stored: readonly JournalRow[]): BatchAnswer[] => {
+/** A decided entry as stored (its real sequence), matched on (reference, kind); the entry itself when not written. */
+export type StoredEntryOf = (entry: JournalEntry) => JournalEntry;
+
+/** The stored entry of each decided one, from the journal rows a batch's write returned. */
+export const storedEntryOf = (stored: readonly JournalRow[]): StoredEntryOf => {
   const byMovement = new Map(stored.map((row) => [movementKey(row.reference, row.kind), entryOf(row)]));
-  return answers.map((answer) =>
-    Either.map(answer, (movement) => ({
-      entry: byMovement.get(movementKey(movement.entry.reference, movement.entry.kind)) ?? movement.entry,
-      applied: movement.applied,
-    })),
-  );
+  return (entry) => byMovement.get(movementKey(entry.reference, entry.kind)) ?? entry;
 };
+
+/** The answers with each new entry replaced by its stored row. */
+export const withStoredEntries = (answers: readonly BatchAnswer[], stored: StoredEntryOf): BatchAnswer[] =>
+  answers.map((answer) =>
+    Either.map(answer, (movement) => ({ entry: stored(movement.entry), applied: movement.applied })),
+  );

@@ -13,14 +13,11 @@ import {
   type LedgerAccount,
   type Refusal,
 } from '@airtime/domain';
-import { entryOf, type JournalRow } from '../ledger-rows.mapper';
-import type { BatchKeys } from './ledger-batch';
+import type { BatchKeys, StoredEntryOf } from './ledger-batch';
 
 /** How many accounts, and how many claims (holds, refusals, deposits), a lane keeps by default. */
 export const LANE_CACHE_ACCOUNTS = 10_000;
 export const LANE_CACHE_CLAIMS = 50_000;
-
-const movementKey = (reference: string, kind: string) => `${kind} ${reference}`;
 
 /** Keeps at most `limit` entries, dropping the oldest set first. */
 const bounded = <V>(map: Map<string, V>, key: string, value: V, limit: number) => {
@@ -30,11 +27,8 @@ const bounded = <V>(map: Map<string, V>, key: string, value: V, limit: number) =
 };
 
 /** The committed ledger: `after` with each new entry replaced by its stored row (real sequence), journal empty. */
-export const committedLedger = (after: Ledger, stored: readonly JournalRow[]): Ledger => {
-  if (stored.length === 0) return { ...after, journal: [] };
-  const byMovement = new Map(stored.map((row) => [movementKey(row.reference, row.kind), entryOf(row)]));
-  const real = (entry: JournalEntry | undefined) =>
-    entry === undefined ? undefined : (byMovement.get(movementKey(entry.reference, entry.kind)) ?? entry);
+export const committedLedger = (after: Ledger, stored: StoredEntryOf): Ledger => {
+  const real = (entry: JournalEntry | undefined) => (entry === undefined ? undefined : stored(entry));
   const holds = new Map<string, Hold>();
   for (const [id, hold] of after.holds)
     holds.set(id, {

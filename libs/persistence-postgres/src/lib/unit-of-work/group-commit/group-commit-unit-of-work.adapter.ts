@@ -48,9 +48,6 @@ interface Unit {
 
 type UnitExit = Exit.Exit<unknown, unknown>;
 
-/** The pg client under a TypeORM query runner: savepoint commands go on it as simple queries. */
-const clientOf = (runner: QueryRunner) => (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-
 /**
  * COMMITs on the pg client and checks the server's answer: PostgreSQL
  * answers ROLLBACK to the COMMIT of a transaction in which a statement
@@ -58,8 +55,8 @@ const clientOf = (runner: QueryRunner) => (runner as unknown as { databaseConnec
  * unit left running), and then nothing was committed. TypeORM's
  * `commitTransaction` does not look; its runner's flags are set as it would.
  */
-const commit = async (runner: QueryRunner) => {
-  const answer = await clientOf(runner).query('COMMIT');
+const commit = async (runner: QueryRunner, client: PoolClient) => {
+  const answer = await client.query('COMMIT');
   Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
   if (answer.command !== 'COMMIT')
     throw new PersistenceFailure({
@@ -98,8 +95,10 @@ const runGroup =
           return exit !== undefined && Exit.isFailure(exit) ? exit : Exit.fail(failure);
         });
       };
+      // the runner's pg client: savepoint commands and the COMMIT go on it as simple queries
+      let client: PoolClient;
       try {
-        await runner.connect();
+        client = (await runner.connect()) as PoolClient;
         await runner.startTransaction();
       } catch (error) {
         await runner.release().catch(() => undefined);
@@ -107,14 +106,14 @@ const runGroup =
       }
       const savepoints = units.length > 1;
       try {
-        if (savepoints) await clientOf(runner).query('SAVEPOINT unit');
+        if (savepoints) await client.query('SAVEPOINT unit');
         for (const [index, unit] of units.entries()) {
           const exit = await Effect.runPromise(runUnit(unit, runner));
           const aborted = abortedTransactions.get(runner);
           const last = index === units.length - 1;
           if (Exit.isSuccess(exit) && aborted === undefined) {
             exits.push(exit);
-            if (savepoints && !last) await clientOf(runner).query('RELEASE SAVEPOINT unit; SAVEPOINT unit');
+            if (savepoints && !last) await client.query('RELEASE SAVEPOINT unit; SAVEPOINT unit');
             continue;
           }
           exits.push(
@@ -128,7 +127,7 @@ const runGroup =
               : exit,
           );
           if (savepoints) {
-            await clientOf(runner).query('ROLLBACK TO SAVEPOINT unit');
+            await client.query('ROLLBACK TO SAVEPOINT unit');
             abortedTransactions.delete(runner);
           }
         }
@@ -138,7 +137,7 @@ const runGroup =
           await runner.rollbackTransaction();
           return failAll(aborted);
         }
-        if (exits.some(Exit.isSuccess)) await commit(runner);
+        if (exits.some(Exit.isSuccess)) await commit(runner, client);
         else await runner.rollbackTransaction();
         return exits;
       } catch (error) {
