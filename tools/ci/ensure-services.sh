@@ -19,6 +19,15 @@
 #   SERVICES_PG_VERSION   its major version (default the newest with that cluster)
 #   SERVICES_ENV_FILE     where the URLs are written (default <repo>/tmp/services.env)
 #   SERVICES_SKIP_RABBITMQ=1  leave RabbitMQ alone (AMQP_URL is still written)
+#   SERVICES_SKIP_CHROMIUM=1  do not install Chromium
+#   CHROMIUM_PATH         the Chromium the browser specs launch (default /usr/bin/chromium)
+#
+# Chromium for the browser specs (apps/api/src/console/*.browser.*.spec.ts):
+# when CHROMIUM_PATH (default /usr/bin/chromium) is not an executable,
+# Debian's `chromium` is installed with apt-get. A failed install is a warning
+# line only, never this script's failure (the database and the broker are what
+# the other tests need): the browser specs then fail, each naming the missing
+# executable and how to install it, rather than being skipped in silence.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -175,6 +184,26 @@ write_env_file() {
   log "wrote DATABASE_URL and AMQP_URL to $env_file"
 }
 
+ensure_chromium() {
+  if [ "${SERVICES_SKIP_CHROMIUM:-}" = 1 ]; then return 0; fi
+  local chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+  if [ -x "$chromium" ]; then
+    log "Chromium is installed ($chromium)"
+    return 0
+  fi
+  if [ "$chromium" != /usr/bin/chromium ]; then
+    log "warning: CHROMIUM_PATH=$chromium is not an executable; the browser specs will fail"
+    return 0
+  fi
+  log "installing Chromium (Debian's chromium) for the browser specs"
+  # in a condition: a failure here is the warning below, not the script's exit
+  if ! apt_install chromium fonts-liberation >/dev/null || [ ! -x "$chromium" ]; then
+    log "warning: Chromium could not be installed; the browser specs will fail (apt-get install chromium)"
+  fi
+  return 0
+}
+
 ensure_postgres
 write_env_file
 ensure_rabbitmq
+ensure_chromium
