@@ -34,6 +34,11 @@ export {
   inMemoryAccountLayers,
 } from './testing/in-memory-accounts.adapter';
 export {
+  type InMemoryConsoleSessionStore,
+  makeInMemoryConsoleSessionStore,
+  inMemoryConsoleSessionStoreLayer,
+} from './testing/in-memory-console-sessions.adapter';
+export {
   makeInMemoryTopUpQueries,
   makeInMemoryLedgerQueries,
   inMemoryQueryLayers,

@@ -8,6 +8,11 @@ import { cachedProviderCatalogueLayer } from '../lib/provider-catalogue/cached-p
 import { type InMemoryDatabase, inMemoryUnitOfWorkLayer, makeInMemoryDatabase } from './in-memory-database.fake';
 import { inMemoryLedgerStoreLayer } from './in-memory-ledger-store.adapter';
 import { inMemoryAccountLayers } from './in-memory-accounts.adapter';
+import {
+  type InMemoryConsoleSessionStore,
+  inMemoryConsoleSessionStoreLayer,
+  makeInMemoryConsoleSessionStore,
+} from './in-memory-console-sessions.adapter';
 import { inMemoryQueryLayers } from './in-memory-read-model.queries';
 import {
   type InMemoryReconciliationStore,
@@ -38,6 +43,7 @@ interface Handles {
   readonly provider: ScriptedProvider;
   readonly transferLog: InMemoryTransferLog;
   readonly reconciliation: InMemoryReconciliationStore;
+  readonly consoleSessions: InMemoryConsoleSessionStore;
 }
 
 const servicesOf = (handles: Handles, catalogueTtlMs: number | undefined) => {
@@ -49,6 +55,7 @@ const servicesOf = (handles: Handles, catalogueTtlMs: number | undefined) => {
     inMemoryAccountLayers(handles.database),
     inMemoryQueryLayers(handles.database),
     inMemoryReconciliationStoreLayer(handles.reconciliation),
+    inMemoryConsoleSessionStoreLayer(handles.consoleSessions),
     manualClockLayer(handles.clock),
     sequentialIdsLayer(handles.ids),
     provider,
@@ -83,7 +90,8 @@ export const inMemoryLayers = (options: InMemoryLayersOptions = {}): InMemoryWor
   const provider = makeScriptedProvider({ ...options, products, transferLog, now: clock.current });
   const ids = makeSequentialIds(options.idPrefix ?? 'topup');
   const reconciliation = makeInMemoryReconciliationStore(database);
-  const handles = { database, clock, ids, provider, transferLog, reconciliation };
+  const consoleSessions = makeInMemoryConsoleSessionStore(database);
+  const handles = { database, clock, ids, provider, transferLog, reconciliation, consoleSessions };
   const layer = servicesOf(handles, options.catalogueTtlMs);
   const runtime = ManagedRuntime.make(layer);
   return {
