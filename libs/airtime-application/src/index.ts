@@ -333,3 +333,36 @@ export {
   type SettleTopUpByHandError,
   settleTopUpByHand,
 } from './lib/settle-top-up-by-hand/settle-top-up-by-hand.use-case';
+
+// The browser console's sessions (issue 13): sign-in with an API key, a session token in a cookie
+export {
+  ConsoleSessionStore,
+  type ConsoleSessionStoreService,
+  type StoredConsoleSession,
+  type ConsoleSessionWithKey,
+} from './lib/ports/console-sessions.port';
+export {
+  ConsoleSessionTimings,
+  type ConsoleSessionTimingsInput,
+  DEFAULT_CONSOLE_IDLE_TIMEOUT_MS,
+  DEFAULT_CONSOLE_SESSION_LIFETIME_MS,
+  MIN_CONSOLE_SESSION_TIMING_MS,
+  MAX_CONSOLE_SESSION_TIMING_MS,
+  CONSOLE_TOUCH_INTERVAL_MS,
+} from './lib/console-sessions/console-session.config';
+export { csrfTokenMatches, isSessionToken, hashSessionToken } from './lib/console-sessions/console-session-token';
+export { type ConsoleSessionEndReason, ConsoleSessionEnded } from './lib/console-sessions/console-sessions.errors';
+export {
+  type OpenConsoleSessionInput,
+  type OpenedConsoleSession,
+  type OpenConsoleSessionError,
+  openConsoleSession,
+} from './lib/console-sessions/open-console-session.use-case';
+export {
+  type ResumeConsoleSessionInput,
+  type ResumedConsoleSession,
+  type ResumeConsoleSessionError,
+  resumeConsoleSession,
+} from './lib/console-sessions/resume-console-session.use-case';
+export { closeConsoleSession } from './lib/console-sessions/close-console-session.use-case';
+export { pruneConsoleSessions } from './lib/console-sessions/prune-console-sessions.use-case';
