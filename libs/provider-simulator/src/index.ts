@@ -13,7 +13,13 @@ export {
   type SimulatorTimer,
   type SchedulerOptions,
 } from './lib/engine/simulation-scheduler';
-export { sandboxOutcome, DELAY_CLASS_MS, type SandboxOutcome, type DelayClass } from './lib/engine/sandbox-rules';
+export {
+  sandboxOutcome,
+  duringOutage,
+  DELAY_CLASS_MS,
+  type SandboxOutcome,
+  type DelayClass,
+} from './lib/engine/sandbox-rules';
 export { BalanceLedger, type Balance, type BalanceSeed, type HoldState } from './lib/engine/balance-ledger';
 export {
   CallbackDispatcher,

@@ -32,9 +32,16 @@ export interface DvsSimulatorTestServer {
   /** Merges fault settings (see `Faults`); returns the resulting set. */
   readonly setFaults: (patch: FaultsPatch) => Faults;
   readonly clearFaults: () => Faults;
-  /** Forgets transactions and callbacks, restores opening balances, clears faults and rate-limit windows. */
+  /** Forgets transactions and callbacks, restores opening balances, clears faults, operator outages and rate-limit windows. */
   readonly reset: () => void;
   /** Sets a balance in major units ("100.50"); omitted fields keep their value. */
+  /**
+   * Sets (`down` true) or clears an outage of a catalogue operator (e.g. 1,
+   * Globe Philippines): transactions of its products confirmed meanwhile end
+   * DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE after their usual delay (see
+   * `SimulatorEngine.setOperatorOutage`); afterwards they complete as usual.
+   */
+  readonly setOperatorOutage: (operatorId: number, down: boolean) => void;
   readonly setBalance: (
     currencyCode: string,
     values: { readonly available?: string; readonly holding?: string; readonly creditLimit?: string },
@@ -100,6 +107,7 @@ export const startDvsSimulatorServer = async (options: DvsSimulatorOptions = {})
         rateLimitPerSecond: null,
       }),
     reset: server.reset,
+    setOperatorOutage: (operatorId, down) => engine.setOperatorOutage(operatorId, down),
     setBalance: (currencyCode, values) => {
       const available = amount(values.available, currencyCode);
       const holding = amount(values.holding, currencyCode);

@@ -48,3 +48,14 @@ export const sandboxOutcome = (identifier: string | undefined, defaultDelayMs = 
   const delayClass = `${match[1]}0X` as DelayClass;
   return { ...outcome, delayClass, delayMs: DELAY_CLASS_MS[delayClass] };
 };
+
+/**
+ * The outcome of a transaction whose operator is under an outage (see
+ * `SimulatorEngine.setOperatorOutage`): DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE,
+ * no PIN, after the delay `outcome` would have taken.
+ */
+export const duringOutage = (outcome: SandboxOutcome): SandboxOutcome => ({
+  ...outcome,
+  finalStatus: 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE',
+  pinBased: false,
+});

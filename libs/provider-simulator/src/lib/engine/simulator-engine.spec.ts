@@ -329,6 +329,90 @@ describe('simulator engine', () => {
     });
   });
 
+  describe('operator outages', () => {
+    const statusOf = (engine: SimulatorEngine, id: number) => right(engine.transaction(id)).status;
+
+    it('a transaction of an operator under an outage ends DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE after its usual delay, its hold voided', async () => {
+      const sent: string[] = [];
+      const sender: CallbackSender = async (_url, body) => {
+        sent.push((JSON.parse(body) as { status: { message: string } }).status.message);
+        return { status: 200 };
+      };
+      const engine = engineWith({ callbackSender: sender });
+      engine.setOperatorOutage(1, true);
+      const before = usd(engine);
+      const { id } = right(engine.createTransaction(globe10('down', '+639170000101', { callbackUrl: 'http://cb' })));
+      expect(usd(engine).holding).toBeGreaterThan(0n);
+      await engine.advance(2_999);
+      expect(statusOf(engine, id)).toBe('SUBMITTED');
+      await engine.advance(1);
+      const declined = right(engine.transaction(id));
+      expect(declined.status).toBe('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE');
+      expect(declined.pin).toBeUndefined();
+      expect(declined.operatorReference).toBeUndefined();
+      expect(usd(engine)).toEqual(before);
+      await engine.flush();
+      expect(sent).toEqual(['CONFIRMED', 'SUBMITTED', 'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE']);
+    });
+
+    it("only the operator's products: another operator's and a gift card complete", async () => {
+      const engine = engineWith();
+      engine.setOperatorOutage(1, true);
+      const globe = right(engine.createTransaction(globe10('globe', '+639170000100')));
+      const smart = right(engine.createTransaction({ ...globe10('smart', '+639180000100'), productId: 201 }));
+      const card = right(engine.createTransaction({ externalId: 'card', productId: 901, autoConfirm: true }));
+      await engine.flush();
+      expect([globe, smart, card].map(({ id }) => statusOf(engine, id))).toEqual([
+        'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE',
+        'COMPLETED',
+        'COMPLETED',
+      ]);
+    });
+
+    it('is read at confirmation: confirmed before it keeps its outcome, created before and confirmed during it declines', async () => {
+      const engine = engineWith();
+      const early = right(engine.createTransaction(globe10('early', '+639170000100')));
+      const pending = right(engine.createTransaction(globe10('pending', '+639170000100', { autoConfirm: false })));
+      engine.setOperatorOutage(1, true);
+      right(engine.confirm(pending.id));
+      await engine.flush();
+      expect(statusOf(engine, early.id)).toBe('COMPLETED');
+      expect(statusOf(engine, pending.id)).toBe('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE');
+    });
+
+    it('cleared, the next transactions follow the sandbox rules again (a declining number still declines)', async () => {
+      const engine = engineWith();
+      engine.setOperatorOutage(1, true);
+      engine.setOperatorOutage(1, true);
+      expect(engine.operatorOutages()).toEqual([1]);
+      const during = right(engine.createTransaction(globe10('during', '+639170000100')));
+      engine.setOperatorOutage(1, false);
+      expect(engine.operatorOutages()).toEqual([]);
+      const after = right(engine.createTransaction(globe10('after', '+639170000100')));
+      const barred = right(engine.createTransaction(globe10('barred', '+639170000103')));
+      await engine.flush();
+      expect([during, after, barred].map(({ id }) => statusOf(engine, id))).toEqual([
+        'DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE',
+        'COMPLETED',
+        'DECLINED-BARRED-CREDIT-PARTY',
+      ]);
+    });
+
+    it('lists the operators under an outage, ascending; reset clears them', async () => {
+      const engine = engineWith();
+      engine.setOperatorOutage(7, true);
+      engine.setOperatorOutage(2, true);
+      engine.setOperatorOutage(99, true);
+      engine.setOperatorOutage(5, false);
+      expect(engine.operatorOutages()).toEqual([2, 7, 99]);
+      engine.reset();
+      expect(engine.operatorOutages()).toEqual([]);
+      const { id } = right(engine.createTransaction({ ...globe10('smart', '+639180000100'), productId: 201 }));
+      await engine.flush();
+      expect(statusOf(engine, id)).toBe('COMPLETED');
+    });
+  });
+
   describe('lookup', () => {
     it('identifies the operator by the longest prefix, else lists the country operators unidentified', () => {
       const engine = engineWith();

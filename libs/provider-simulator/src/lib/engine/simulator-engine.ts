@@ -1,6 +1,7 @@
 // The simulated DVS platform, without HTTP: catalogue, lookups, balances and
 // transactions that follow the sandbox rules on a scheduler of simulated
-// time. Given the same inputs, timer and seed it behaves the same.
+// time, and operator outages set by tests and demos. Given the same inputs,
+// timer and seed it behaves the same.
 import { type Currency, type DetailedStatus, isFinalClass } from '@airtime/domain';
 import { Either } from 'effect';
 import { type Balance, BalanceLedger, type BalanceSeed } from './balance-ledger';
@@ -23,7 +24,7 @@ import {
 import { type Catalogue, isPinPurchase, type SimProduct } from './catalogue.types';
 import { classOf } from './dvs-status.table';
 import { applyFaultsPatch, type Faults, type FaultsPatch, NO_FAULTS } from './faults';
-import { type SandboxOutcome, sandboxOutcome } from './sandbox-rules';
+import { duringOutage, type SandboxOutcome, sandboxOutcome } from './sandbox-rules';
 import { seededRandom } from './seeded-random';
 import { type SimulatorTimer, SimulationScheduler } from './simulation-scheduler';
 import { dvsError, type DvsError } from './simulator.errors';
@@ -94,6 +95,8 @@ export class SimulatorEngine {
   private readonly listeners = new Set<TransactionListener>();
   private readonly balanceSeeds: readonly BalanceSeed[];
   private currentFaults: Faults;
+  /** Ids of the operators under an outage (see `setOperatorOutage`). */
+  private readonly outages = new Set<number>();
   private nextId = FIRST_TRANSACTION_ID;
 
   constructor(options: SimulatorEngineOptions = {}) {
@@ -159,6 +162,27 @@ export class SimulatorEngine {
   setFaults(patch: FaultsPatch): Faults {
     this.currentFaults = applyFaultsPatch(this.currentFaults, patch);
     return this.currentFaults;
+  }
+
+  /**
+   * Sets (`down` true) or clears an outage of the operator `operatorId` (a
+   * catalogue operator id, e.g. 1 for Globe). A transaction of one of its
+   * products confirmed while the outage is set ends
+   * DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE (balance hold voided, callback
+   * sent) after the same delay as its sandbox outcome would have taken: the
+   * outage is read at confirmation, when DVS hands the transaction to the
+   * operator (auto-confirmed: at creation). Transactions confirmed before or
+   * after it follow the sandbox rules. Unknown operator ids are kept as
+   * given (they match no product). `reset` clears every outage.
+   */
+  setOperatorOutage(operatorId: number, down: boolean): void {
+    if (down) this.outages.add(operatorId);
+    else this.outages.delete(operatorId);
+  }
+
+  /** The operator ids under an outage, ascending. */
+  operatorOutages(): readonly number[] {
+    return [...this.outages].sort((a, b) => a - b);
   }
 
   /** Draws against the error rate: true when this request should fail before processing. */
@@ -227,7 +251,12 @@ export class SimulatorEngine {
     }
     if (this.now() > transaction.confirmationExpiresAtMs)
       return Either.left(dvsError(1007004, 'the confirmation window has expired'));
-    const confirmed = this.change(transaction, 'CONFIRMED', { confirmedAtMs: this.now() });
+    const product = productById(this.catalogue, transaction.productId);
+    const outage = product !== undefined && this.outages.has(product.operatorId);
+    const confirmed = this.change(transaction, 'CONFIRMED', {
+      confirmedAtMs: this.now(),
+      ...(outage ? { outcome: duringOutage(transaction.outcome) } : {}),
+    });
     const { delayMs } = confirmed.outcome;
     if (delayMs > 0) this.scheduler.schedule(delayMs / 2, () => this.submit(id), `submit ${id}`);
     this.scheduler.schedule(delayMs, () => this.finish(id), `finish ${id}`);
@@ -371,7 +400,7 @@ export class SimulatorEngine {
 
   /**
    * Forgets transactions, callbacks and pending work, restores the opening
-   * balances, clears the faults and restarts the seeded randomness (ids keep
+   * balances, clears the faults and the operator outages and restarts the seeded randomness (ids keep
    * growing, so an id is never reused).
    */
   reset(): void {
@@ -380,6 +409,7 @@ export class SimulatorEngine {
     this.callbacks.clear();
     this.ledger.reset(this.balanceSeeds);
     this.currentFaults = NO_FAULTS;
+    this.outages.clear();
     if (!this.options.random) this.random = seededRandom(this.options.seed ?? 1);
   }
 

@@ -109,6 +109,38 @@ describe('simulator test controls over HTTP (/__simulator/)', () => {
     expect(await dvs.get(`/transactions/${id}`)).toMatchObject({ status: 404 });
   });
 
+  it('sets and clears operator outages; the DVS routes answer as usual and the transaction declines', async () => {
+    expect((await admin.get('/outages')).body).toEqual({ operatorIds: [] });
+    expect(await admin.put('/operators/2/outage', { down: true })).toMatchObject({
+      status: 200,
+      body: { operatorIds: [2] },
+    });
+    expect((await admin.put('/operators/1/outage', { down: true })).body).toEqual({ operatorIds: [1, 2] });
+    const created = await dvs.post('/async/transactions', {
+      external_id: 'adm-outage',
+      product_id: 101,
+      auto_confirm: true,
+      credit_party_identifier: { mobile_number: '+639170000100' },
+    });
+    expect(created).toMatchObject({ status: 201, body: { status: { message: 'CONFIRMED' } } });
+    await sim.flush();
+    expect(sim.transactionByExternalId('adm-outage')?.status).toBe('DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE');
+    expect((await admin.put('/operators/1/outage', { down: false })).body).toEqual({ operatorIds: [2] });
+    for (const bad of [{}, { down: 'yes' }, { down: true, extra: 1 }]) {
+      expect(await admin.put('/operators/1/outage', bad)).toMatchObject({ status: 400 });
+    }
+    expect(await admin.put('/operators/x/outage', { down: true })).toMatchObject({ status: 404 });
+    expect(await admin.post('/reset')).toMatchObject({ status: 200 });
+    expect((await admin.get('/outages')).body).toEqual({ operatorIds: [] });
+  });
+
+  it('the test server sets and clears an outage', async () => {
+    sim.setOperatorOutage(1, true);
+    expect(sim.engine.operatorOutages()).toEqual([1]);
+    sim.setOperatorOutage(1, false);
+    expect(sim.engine.operatorOutages()).toEqual([]);
+  });
+
   it('an unknown admin path is 404', async () => {
     expect(await admin.get('/nothing')).toMatchObject({ status: 404 });
   });

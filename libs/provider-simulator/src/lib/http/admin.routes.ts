@@ -1,6 +1,6 @@
-// Test controls under /__simulator/ (no auth, no faults): faults, reset,
-// balances, the scheduler and the clock, the callback log, manual reversals,
-// and seeded transactions (injected, amended).
+// Test controls under /__simulator/ (no auth, no faults): faults, operator
+// outages, reset, balances, the scheduler and the clock, the callback log,
+// manual reversals, and seeded transactions (injected, amended).
 import {
   type Currency,
   currencyOf,
@@ -49,6 +49,7 @@ const AmendBody = Schema.Struct({
   charged_amount: Schema.optional(AmountInput),
 });
 const ClockBody = Schema.Struct({ now: Iso });
+const OutageBody = Schema.Struct({ down: Schema.Boolean });
 
 const decode = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<A, string> =>
   Either.mapLeft(Schema.decodeUnknownEither(schema, { onExcessProperty: 'error' })(body), (error) =>
@@ -82,6 +83,8 @@ const faultsJson = (engine: SimulatorEngine): Json => {
   const faults = engine.faults();
   return { ...faults, rateLimitPerSecond: faults.rateLimitPerSecond ?? null };
 };
+
+const outagesJson = (engine: SimulatorEngine): Json => ({ operatorIds: [...engine.operatorOutages()] });
 
 export const adminRoutes = (
   engine: SimulatorEngine,
@@ -159,6 +162,13 @@ export const adminRoutes = (
     );
   };
 
+  const setOutage = (request: RouteRequest): Reply => {
+    const decoded = decode(OutageBody, request.body ?? {});
+    if (Either.isLeft(decoded)) return badRequest(decoded.left);
+    engine.setOperatorOutage(Number(request.params[0]), decoded.right.down);
+    return json(200, outagesJson(engine));
+  };
+
   const setClock = ({ body }: RouteRequest): Reply => {
     const decoded = decode(ClockBody, body ?? {});
     if (Either.isLeft(decoded)) return badRequest(decoded.left);
@@ -172,6 +182,8 @@ export const adminRoutes = (
     { method: 'PUT', path: /^\/__simulator\/faults$/, handle: setFaults },
     { method: 'PATCH', path: /^\/__simulator\/faults$/, handle: setFaults },
     { method: 'POST', path: /^\/__simulator\/faults$/, handle: setFaults },
+    { method: 'GET', path: /^\/__simulator\/outages$/, handle: () => json(200, outagesJson(engine)) },
+    { method: 'PUT', path: /^\/__simulator\/operators\/(\d{1,9})\/outage$/, handle: setOutage },
     {
       method: 'POST',
       path: /^\/__simulator\/reset$/,
