@@ -1,6 +1,7 @@
 // The child program of the batched ledger store's kill -9 test
-// (batched-ledger-store.crash.integration.spec.ts). Run under node with tsx
-// as a loader (one process: SIGKILL stops all of it) with
+// (batched-ledger-store.crash.integration.spec.ts). Bundled once per spec
+// run by esbuild (it uses no decorators: the data source has no entities)
+// and run as plain node (one process: SIGKILL stops all of it) with
 // BATCHED_LEDGER_CRASH_MAIN=1 and its settings as JSON in
 // BATCHED_LEDGER_CRASH_SETTINGS. From its seed it plans a workload on a few
 // accounts (deposits, authorizations, captures, voids, reverses; twins of

@@ -1,7 +1,8 @@
 // Kill -9 of a process using the batched ledger store in the middle of its
 // batches (issue 12): nothing partial and nothing answered that was not
 // committed. Each of 20 seeds runs the child program
-// (batched-ledger-crash-child.fixture.ts: one process, tsx as a loader) with
+// (batched-ledger-crash-child.fixture.ts, bundled once for the file: one
+// plain node process) with
 // seeded bounds (lanes, maxBatch, lingerMs) and 32 to 64 concurrent callers
 // on four accounts, and SIGKILLs it after a seeded number of answers (plus
 // a seeded delay of 0 to 20 ms). Once the server has ended the child's
@@ -14,10 +15,12 @@
 // The seeds run two at a time, on one database (each seed its own ids).
 import { checkInvariants, type InvariantViolation, type LedgerStoreService } from '@airtime/domain';
 import { Effect } from 'effect';
+import type { BundledEntry } from '../../../testing/entry-bundle.fixture';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database';
 import { makeBatchedLedgerStore } from './batched-ledger-store.adapter';
 import {
   answerViolations,
+  bundleCrashWorker,
   type CrashRun,
   readStoredRows,
   repeatAnswered,
@@ -94,7 +97,7 @@ const carryOn = async (store: LedgerStoreService, rows: StoredRows, prefix: stri
   return [...settled, ...moved].flat();
 };
 
-const runSeed = async (db: TestDatabase, seed: number): Promise<SeedOutcome> => {
+const runSeed = async (db: TestDatabase, worker: BundledEntry, seed: number): Promise<SeedOutcome> => {
   const random = seededRandom(seed * 7_919 + 3);
   const settings: Omit<CrashWorkerSettings, 'url'> = {
     seed,
@@ -113,7 +116,7 @@ const runSeed = async (db: TestDatabase, seed: number): Promise<SeedOutcome> => 
   const applicationName = `ledger-crash-${process.pid}-${seed}`;
   const url = new URL(db.config.url);
   url.searchParams.set('application_name', applicationName);
-  const run = await runCrashWorker({ settings: { ...settings, url: url.toString() }, killAfter, killDelayMs });
+  const run = await runCrashWorker({ worker, settings: { ...settings, url: url.toString() }, killAfter, killDelayMs });
   await waitForSessionsGone(db.dataSource, applicationName);
 
   const rows = await readStoredRows(db.dataSource, settings.prefix);
@@ -136,16 +139,20 @@ const runSeed = async (db: TestDatabase, seed: number): Promise<SeedOutcome> => 
 
 describe('batched ledger store: kill -9 during batches', () => {
   let db: TestDatabase;
+  let worker: BundledEntry | undefined;
   const outcomes = new Map<number, SeedOutcome | Error>();
 
   beforeAll(async () => {
+    // the child is bundled once for all seeds, while the database is made
+    const bundling = bundleCrashWorker().then((bundle) => (worker = bundle));
     db = await createTestDatabase({ poolSize: 12 });
+    const bundled = await bundling;
     await Promise.all(
       Array.from({ length: PARALLEL }, async (_, lane) => {
         for (const seed of SEEDS.filter((_, position) => position % PARALLEL === lane)) {
           outcomes.set(
             seed,
-            await runSeed(db, seed).catch((error: unknown) =>
+            await runSeed(db, bundled, seed).catch((error: unknown) =>
               error instanceof Error ? error : new Error(String(error)),
             ),
           );
@@ -154,7 +161,10 @@ describe('batched ledger store: kill -9 during batches', () => {
     );
   }, 600_000);
 
-  afterAll(async () => db?.drop());
+  afterAll(async () => {
+    worker?.dispose();
+    await db?.drop();
+  });
 
   it.each(SEEDS)(
     'seed %i: nothing partial, nothing answered that was not committed, a fresh store carries on',
