@@ -366,3 +366,15 @@ export {
 } from './lib/console-sessions/resume-console-session.use-case';
 export { closeConsoleSession } from './lib/console-sessions/close-console-session.use-case';
 export { pruneConsoleSessions } from './lib/console-sessions/prune-console-sessions.use-case';
+
+// Issue 13: the transfer log console's read side (a top-up's detail, resends, the accounts' overview)
+export type {
+  StoredTopUpEvent,
+  ActivityQuery,
+  HourlyClassCount,
+  OutcomeCount,
+  ProviderOutcomes,
+  OperatorOutcomes,
+  TopUpActivity,
+} from './lib/ports/top-up-queries.port';
+export { MAX_PHONE_SEARCH_LENGTH, PhoneSearchField, phoneOfSearchText } from './lib/list-top-ups/phone-search.schema';

@@ -2,12 +2,26 @@
 // counted as the SQL does: top-ups newest first (created_at, then id,
 // descending), journal entries newest first (sequence descending), balances
 // by currency code; `total` counts every match, `offset`/`limit` cut the page.
-import { type JournalEntry, PersistenceFailure, type TopUp } from '@airtime/domain';
+// A top-up's events in append order, its resends newest first, its movements
+// oldest first; activity counted as the SQL counts it.
+import {
+  FINAL_CLASSES,
+  type JournalEntry,
+  PersistenceFailure,
+  type TopUp,
+  TRANSACTION_CLASSES,
+  type TransactionClass,
+} from '@airtime/domain';
 import { Effect, Layer } from 'effect';
 import { LedgerQueries, type LedgerQueriesService } from '../lib/ports/ledger-queries.port';
 import {
+  type ActivityQuery,
+  type HourlyClassCount,
+  type OperatorOutcomes,
   type PageOf,
+  type ProviderOutcomes,
   TopUpQueries,
+  type TopUpActivity,
   type TopUpQueriesService,
   type TopUpSearch,
 } from '../lib/ports/top-up-queries.port';
@@ -33,12 +47,76 @@ const pageOf = <A>(matching: readonly A[], offset: number, limit: number): PageO
 const matches = (search: TopUpSearch) => (topUp: TopUp) =>
   search.accountIds.includes(topUp.accountId) &&
   (search.externalId === undefined || topUp.externalId === search.externalId) &&
+  (search.phoneNumber === undefined || topUp.destination.e164 === search.phoneNumber) &&
   (search.classes === undefined || search.classes.includes(topUp.status.class)) &&
   (search.createdFrom === undefined || topUp.createdAt.getTime() >= search.createdFrom.getTime()) &&
   (search.createdBefore === undefined || topUp.createdAt.getTime() < search.createdBefore.getTime());
 
 const newestFirst = (a: TopUp, b: TopUp): number =>
   b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id);
+
+const HOUR_MS = 3_600_000;
+
+const isResendOf = (topUpId: string, request: Readonly<Record<string, unknown>>): boolean => {
+  const metadata = request['metadata'];
+  return (
+    typeof metadata === 'object' && metadata !== null && (metadata as Record<string, unknown>)['resend_of'] === topUpId
+  );
+};
+
+/** Outcome counts keyed by `keyOf` (undefined: left out), by key in code-point order. */
+const outcomesBy = (topUps: readonly TopUp[], keyOf: (topUp: TopUp) => string | undefined) => {
+  const counts = new Map<string, { final: number; completed: number; topUp: TopUp }>();
+  for (const topUp of topUps) {
+    const key = keyOf(topUp);
+    if (key === undefined) continue;
+    const count = counts.get(key) ?? { final: 0, completed: 0, topUp };
+    const final = FINAL_CLASSES.includes(topUp.status.class);
+    counts.set(key, {
+      ...count,
+      final: count.final + (final ? 1 : 0),
+      completed: count.completed + (topUp.status.class === 'COMPLETED' ? 1 : 0),
+    });
+  }
+  return [...counts.entries()].sort(([a], [b]) => compareIds(a, b));
+};
+
+/** `TopUpActivity` of the top-ups given (already chosen by the query). */
+const activityOf = (topUps: readonly TopUp[]): TopUpActivity => {
+  const hourly = new Map<string, HourlyClassCount>();
+  for (const topUp of topUps) {
+    const hourStart = Math.floor(topUp.createdAt.getTime() / HOUR_MS) * HOUR_MS;
+    const key = JSON.stringify([hourStart, TRANSACTION_CLASSES.indexOf(topUp.status.class)]);
+    const counted = hourly.get(key);
+    hourly.set(key, {
+      hourStart: new Date(hourStart),
+      statusClass: topUp.status.class,
+      count: (counted?.count ?? 0) + 1,
+    });
+  }
+  const classOrder = (statusClass: TransactionClass) => TRANSACTION_CLASSES.indexOf(statusClass);
+  return {
+    hourly: [...hourly.values()].sort(
+      (a, b) => a.hourStart.getTime() - b.hourStart.getTime() || classOrder(a.statusClass) - classOrder(b.statusClass),
+    ),
+    byProvider: outcomesBy(topUps, (topUp) => topUp.attempts[topUp.attempts.length - 1]?.providerId).map(
+      ([providerId, { final, completed }]): ProviderOutcomes => ({ providerId, final, completed }),
+    ),
+    byOperator: outcomesBy(topUps, (topUp) => topUp.quote.product.operator.id).map(
+      ([operatorId, { final, completed, topUp }]): OperatorOutcomes => ({
+        operatorId,
+        operatorName: topUp.quote.product.operator.name,
+        final,
+        completed,
+      }),
+    ),
+  };
+};
+
+const inActivity = (query: ActivityQuery) => (topUp: TopUp) =>
+  query.accountIds.includes(topUp.accountId) &&
+  topUp.createdAt.getTime() >= query.createdFrom.getTime() &&
+  topUp.createdAt.getTime() < query.createdBefore.getTime();
 
 export const makeInMemoryTopUpQueries = (database: InMemoryDatabase): TopUpQueriesService => ({
   search: (search) => {
@@ -58,6 +136,35 @@ export const makeInMemoryTopUpQueries = (database: InMemoryDatabase): TopUpQueri
       ),
     );
   },
+  eventsOf: (topUpId) =>
+    database.read((tables) =>
+      tables.outbox
+        .filter((record) => record.event.aggregateId === topUpId)
+        .map((record) => ({
+          id: record.event.id,
+          type: record.event.type,
+          payload: record.event.payload,
+          occurredAt: record.event.occurredAt,
+          sentAt: record.sentAt,
+          publishAttempts: record.publishAttempts,
+        })),
+    ),
+  resendsOf: (accountId, topUpId) =>
+    database.read((tables) =>
+      [...tables.requests.values()]
+        .filter((stored) => stored.accountId === accountId && isResendOf(topUpId, stored.request))
+        .flatMap((stored) => {
+          const found = tables.topUps.get(stored.topUpId);
+          return found === undefined ? [] : [found.topUp];
+        })
+        .sort(newestFirst),
+    ),
+  activityOf: (query) =>
+    query.accountIds.length === 0
+      ? Effect.fail(refused('an activity query needs at least one account'))
+      : database.read((tables) =>
+          activityOf([...tables.topUps.values()].map(({ topUp }) => topUp).filter(inActivity(query))),
+        ),
 });
 
 export const makeInMemoryLedgerQueries = (database: InMemoryDatabase): LedgerQueriesService => ({
@@ -80,6 +187,12 @@ export const makeInMemoryLedgerQueries = (database: InMemoryDatabase): LedgerQue
       ),
     );
   },
+  movementsOf: (accountId, topUpId) =>
+    database.read((tables) =>
+      tables.ledger.journal
+        .filter((entry) => entry.accountId === accountId && entry.reference === topUpId && entry.kind !== 'DEPOSIT')
+        .sort((a, b) => a.sequence - b.sequence),
+    ),
 });
 
 /** Both query ports as layers over one database. */

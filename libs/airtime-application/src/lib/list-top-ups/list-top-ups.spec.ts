@@ -83,6 +83,34 @@ describe('listTopUps', () => {
     expect(await list({ from: '2025-03-10T10:00:00Z', to: '2025-03-10T10:00:00Z' })).toEqual([t1]);
   });
 
+  it('finds by phone number as people write it, exactly, within the scope; a bad number is refused on phone_number', async () => {
+    const { world, topUps } = await withTopUps([0, 1000]);
+    const other = await world.run(
+      requestedTopUp({ external_id: 'ke-1', phone_number: '+254711000111', currency: 'KES' }),
+    );
+    const elsewhere = await world.run(requestedTopUp({ account_id: 'account-2', external_id: 'b-1' }));
+    const principal = principalOf('account-1');
+    const list = async (phone_number: unknown) => ids((await world.run(listTopUps({ principal, phone_number }))).items);
+    const [t0, t1] = ids(topUps);
+    for (const written of [
+      '+639171234100',
+      '+63 917 123 4100',
+      '639171234100',
+      '+63 (917) 123-4100',
+      '+63.917.123.4100',
+    ])
+      expect(await list(written)).toEqual([t1, t0]);
+    expect(await list('+254 711 000 111')).toEqual([other.id]);
+    expect(await list('+639171234101')).toEqual([]);
+    expect(
+      ids((await world.run(listTopUps({ principal: principalOf('account-2'), phone_number: '+639171234100' }))).items),
+    ).toEqual([elsewhere.id]);
+    for (const bad of ['0917 123 4100', '+63 917', 'call me', '+639171234100x1', `+63${'9'.repeat(40)}`, 639171234100])
+      expect(await world.runEither(listTopUps({ principal, phone_number: bad }))).toEqual(
+        Either.left(expect.objectContaining({ _tag: 'InvalidInput', field: 'phone_number' })),
+      );
+  });
+
   it('narrows to one account of the scope; another is CustomerAccountNotFound', async () => {
     const { world, topUps } = await withTopUps([0]);
     const other = await world.run(requestedTopUp({ account_id: 'account-2', external_id: 'b-1' }));

@@ -23,6 +23,7 @@ const searchOf = (input: ListTopUpsInput, accountIds: readonly string[]): Effect
   return Effect.succeed({
     accountIds,
     externalId: input.externalId,
+    phoneNumber: input.phone_number,
     classes: input.status === undefined ? undefined : [input.status],
     createdFrom,
     createdBefore,
@@ -32,7 +33,8 @@ const searchOf = (input: ListTopUpsInput, accountIds: readonly string[]): Effect
 };
 
 /**
- * Decodes `ListTopUpsInput` (`InvalidInput` naming the field; `to` before
+ * Decodes `ListTopUpsInput` (`InvalidInput` naming the field, e.g.
+ * `phone_number` for a text that is no valid number; `to` before
  * `from` is refused on `to`, a day-only `to` counting as its whole day, so
  * `from=2026-11-30T22:00:00Z&to=2026-11-30` is accepted) and answers page `page` of the matching
  * top-ups of the principal's accounts (or of `accountId`, which must be one

@@ -1,7 +1,8 @@
 // The API's read side over the ledger (the application's LedgerQueries port):
-// an account's balances in every currency and its journal, newest first.
+// an account's balances in every currency and its journal, newest first; the
+// movements of one top-up.
 import { LedgerQueries, type LedgerQueriesService } from '@airtime/application';
-import { checkAccountId, type JournalEntry } from '@airtime/domain';
+import { checkAccountId, checkTransactionId, type JournalEntry } from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { checkWindow, countedPage, countedRows } from '../shared/counted-page.queries';
@@ -25,7 +26,11 @@ import {
  * journal's primary key serve it). An account id that breaks the identifier
  * rule has no balances and no entries. A page window that is not whole
  * numbers (offset >= 0, limit >= 1) is a non-retryable `PersistenceFailure`,
- * as is a stored currency the domain does not know.
+ * as is a stored currency the domain does not know. `movementsOf(account,
+ * topUpId)`: the account's AUTHORIZE, VOID, CAPTURE and REVERSE entries
+ * whose reference is the top-up's id (the hold's transaction id), sequence
+ * ascending, with their recorded times (the (reference, kind) key serves
+ * it); none for ids that break the identifier rule.
  */
 export const makeLedgerQueries = (dataSource: DataSource): LedgerQueriesService => ({
   balancesOf: (accountId) =>
@@ -60,6 +65,19 @@ export const makeLedgerQueries = (dataSource: DataSource): LedgerQueriesService 
       const items: readonly JournalEntry[] = counted.rows.map((row) => entryOf(row as unknown as JournalRow));
       return { items, total: counted.total };
     }),
+  movementsOf: (accountId, topUpId) =>
+    Either.isLeft(checkAccountId(accountId)) || Either.isLeft(checkTransactionId(topUpId))
+      ? Effect.succeed([])
+      : Effect.map(
+          sql<JournalRow>(
+            dataSource,
+            `SELECT ${JOURNAL_READ_COLUMNS} FROM ledger_journal
+             WHERE reference = $1 AND account_id = $2 AND kind IN ('AUTHORIZE', 'VOID', 'CAPTURE', 'REVERSE')
+             ORDER BY sequence`,
+            [topUpId, accountId],
+          ),
+          (rows) => rows.map(entryOf),
+        ),
 });
 
 /** `makeLedgerQueries` as the `LedgerQueries` layer. */

@@ -1,29 +1,46 @@
 // The API's read side over top-ups (the application's TopUpQueries port):
-// a scoped, filtered page, newest first, with the count of every match.
+// a scoped, filtered page, newest first, with the count of every match; a
+// top-up's events and resends; some accounts' recent activity.
 import { type PageOf, TopUpQueries, type TopUpQueriesService, type TopUpSearch } from '@airtime/application';
-import { checkAccountId, isValidIdentifier, IDENTIFIER_RULES, PersistenceFailure, type TopUp } from '@airtime/domain';
+import {
+  checkAccountId,
+  checkTransactionId,
+  isValidIdentifier,
+  IDENTIFIER_RULES,
+  PersistenceFailure,
+  type TopUp,
+} from '@airtime/domain';
 import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { optionalIsoOf } from '../shared/codec-support';
 import { checkWindow, countedRows } from '../shared/counted-page.queries';
 import { sql } from '../unit-of-work/sql';
+import { topUpEventsOf } from '../outbox/top-up-events.queries';
+import { topUpActivityOf } from './top-up-activity.queries';
 import { type Row, topUpsOfRows } from './top-up-rows.mapper';
-import { SEARCH_ORDER, searchPage, withAttempts } from './top-up.queries';
+import { resendsOf, SEARCH_ORDER, searchPage, withAttempts } from './top-up.queries';
 
 const NOTHING: PageOf<TopUp> = { items: [], total: 0 };
+
+/** The shape of `top_ups.destination_e164` (its CHECK): another text matches no top-up. */
+const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /**
  * Top-up searches on PostgreSQL, in the caller's unit of work when there is
  * one. `search(s)` answers the top-ups of `s.accountIds` that meet every
  * given filter (external id, status classes, `createdFrom <= createdAt <
- * createdBefore`), ordered by `created_at` descending then `id` descending
+ * createdBefore`, the destination's E.164 text), ordered by `created_at` descending then `id` descending
  * in code-point order, `s.offset` skipped and at most `s.limit` answered,
  * with their attempts; `total` counts every match. Count and page are one
  * statement (one snapshot, one round trip). An account id or external id
  * that breaks the identifier rule matches nothing (no such top-up can be
- * stored). Refused with a non-retryable `PersistenceFailure`: no account
- * ids, an offset that is not a whole number >= 0 or a limit that is not one
- * >= 1, an invalid date.
+ * stored), as does a phone number that is not E.164 text. Refused with a
+ * non-retryable `PersistenceFailure`: no account ids, an offset that is not
+ * a whole number >= 0 or a limit that is not one >= 1, an invalid date.
+ * `eventsOf`: see `topUpEventsOf`; `resendsOf`: the top-ups of the account
+ * whose request's metadata names the top-up in `resend_of`, newest first,
+ * with their attempts (an id that breaks the identifier rule has none);
+ * `activityOf`: see `topUpActivityOf`.
  */
 export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService => ({
   search: (search: TopUpSearch) =>
@@ -39,13 +56,21 @@ export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService =>
       const accountIds = [...new Set(search.accountIds)].filter((id) => Either.isRight(checkAccountId(id)));
       if (
         accountIds.length === 0 ||
-        (search.externalId !== undefined && !isValidIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, search.externalId))
+        (search.externalId !== undefined && !isValidIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, search.externalId)) ||
+        (search.phoneNumber !== undefined && !E164.test(search.phoneNumber))
       ) {
         return NOTHING;
       }
       const statement = withAttempts(
         searchPage(
-          { accountIds, externalId: search.externalId, classes: search.classes, createdFrom, createdBefore },
+          {
+            accountIds,
+            externalId: search.externalId,
+            phoneNumber: search.phoneNumber,
+            classes: search.classes,
+            createdFrom,
+            createdBefore,
+          },
           window,
         ),
         SEARCH_ORDER,
@@ -57,6 +82,15 @@ export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService =>
       const loaded = yield* topUpsOfRows(counted.rows);
       return { items: loaded.map(({ topUp }) => topUp), total: counted.total };
     }),
+  eventsOf: (topUpId) => topUpEventsOf(dataSource, topUpId),
+  resendsOf: (accountId, topUpId) =>
+    Effect.gen(function* () {
+      if (Either.isLeft(checkAccountId(accountId)) || Either.isLeft(checkTransactionId(topUpId))) return [];
+      const statement = withAttempts(resendsOf(accountId, topUpId), SEARCH_ORDER);
+      const loaded = yield* topUpsOfRows(yield* sql<Row>(dataSource, statement.text, statement.parameters));
+      return loaded.map(({ topUp }) => topUp);
+    }),
+  activityOf: (query) => topUpActivityOf(dataSource, query),
 });
 
 /** `makeTopUpQueries` as the `TopUpQueries` layer. */

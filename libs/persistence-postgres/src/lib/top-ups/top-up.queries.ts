@@ -242,6 +242,8 @@ export const listPage = (criteria: ListCriteria, limit: number): Statement => {
 export interface SearchCriteria {
   readonly accountIds: readonly string[];
   readonly externalId: string | undefined;
+  /** E.164, matched exactly against `destination_e164`. */
+  readonly phoneNumber: string | undefined;
   readonly classes: readonly string[] | undefined;
   readonly createdFrom: string | undefined;
   readonly createdBefore: string | undefined;
@@ -251,7 +253,8 @@ export interface SearchCriteria {
  * The search's order, newest first: `created_at` descending, then `id` in
  * code-point order (COLLATE "C", whatever the database's collation)
  * descending. Read backwards, top_ups_by_account_created or
- * top_ups_by_created gives `created_at`; ties are sorted.
+ * top_ups_by_created gives `created_at` (top_ups_by_account_destination
+ * with a phone number); ties are sorted.
  */
 export const SEARCH_ORDER = ['created_at DESC', 'id COLLATE "C" DESC'] as const;
 
@@ -268,6 +271,7 @@ export const searchPage = (criteria: SearchCriteria, window: PageWindow): Statem
   };
   const conditions = [`account_id = ANY(${parameter(criteria.accountIds)}::text[])`];
   if (criteria.externalId !== undefined) conditions.push(`external_id = ${parameter(criteria.externalId)}`);
+  if (criteria.phoneNumber !== undefined) conditions.push(`destination_e164 = ${parameter(criteria.phoneNumber)}`);
   if (criteria.classes !== undefined) conditions.push(`status_class = ANY(${parameter(criteria.classes)}::text[])`);
   if (criteria.createdFrom !== undefined)
     conditions.push(`created_at >= ${parameter(criteria.createdFrom)}::timestamptz`);
@@ -278,3 +282,19 @@ export const searchPage = (criteria: SearchCriteria, window: PageWindow): Statem
     window,
   );
 };
+
+/** The metadata key a resend's request names the top-up it resends with. */
+export const RESEND_OF_PATH = `'{metadata,resend_of}'`;
+
+/**
+ * The top-ups of `accountId` whose stored request's metadata has
+ * `resend_of` = `topUpId`, in `SEARCH_ORDER` (top_up_requests_resends serves
+ * it). Wrap it in `withAttempts(statement, SEARCH_ORDER)`.
+ */
+export const resendsOf = (accountId: string, topUpId: string): Statement => ({
+  text: `
+    SELECT t.* FROM top_ups t JOIN top_up_requests r ON r.top_up_id = t.id
+    WHERE r.account_id = $1 AND r.request #>> ${RESEND_OF_PATH} = $2 AND t.account_id = $1
+    ORDER BY ${SEARCH_ORDER.map((key) => `t.${key}`).join(', ')}`,
+  parameters: [accountId, topUpId],
+});
