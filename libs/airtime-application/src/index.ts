@@ -378,3 +378,22 @@ export type {
   TopUpActivity,
 } from './lib/ports/top-up-queries.port';
 export { MAX_PHONE_SEARCH_LENGTH, PhoneSearchField, phoneOfSearchText } from './lib/list-top-ups/phone-search.schema';
+export {
+  type TopUpRequestExtras,
+  type TopUpDetail,
+  type TopUpDetailForError,
+  type TopUpDetailForServices,
+  topUpDetailFor,
+} from './lib/top-up-detail-for/top-up-detail-for.use-case';
+export {
+  RESEND_OF_KEY,
+  failedForCertain,
+  resendOfRequest,
+  resendExternalIdFor,
+} from './lib/resend-top-up/resend.policy';
+export {
+  type ResendFamily,
+  type ResendRefusal,
+  resendFamilyOf,
+  resendRefusalOf,
+} from './lib/resend-top-up/resend-family.use-case';
