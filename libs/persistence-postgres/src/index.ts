@@ -32,6 +32,10 @@ export { makeProductCache, type ProductCacheStore } from './lib/products/product
 export { makeTopUpRequestStore, topUpRequestStoreLayer } from './lib/top-up-requests/top-up-request-store.adapter';
 export { makeAccountDirectory, accountDirectoryLayer } from './lib/accounts/account-directory.adapter';
 export { makeApiKeyStore, apiKeyStoreLayer } from './lib/api-keys/api-key-store.adapter';
+export {
+  makeConsoleSessionStore,
+  consoleSessionStoreLayer,
+} from './lib/console-sessions/console-session-store.adapter';
 export { makeTopUpQueries, topUpQueriesLayer } from './lib/top-ups/top-up-queries.adapter';
 export { makeLedgerQueries, ledgerQueriesLayer } from './lib/ledger/ledger-queries.adapter';
 export { makeTransferLog, transferLogLayer } from './lib/transfer-log/transfer-log.adapter';

@@ -7,6 +7,7 @@ import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
 import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
 import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
 import { InlineIdentifierCheck1764700000000 } from './1764700000000-inline-identifier-check.migration';
+import { ConsoleSessions1764800000000 } from './1764800000000-console-sessions.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Reconciliation1764500000000,
   LedgerBatchGuard1764600000000,
   InlineIdentifierCheck1764700000000,
+  ConsoleSessions1764800000000,
 ];

@@ -13,6 +13,7 @@ import {
   type CallbackDeliveryStore,
   CallbackSender,
   type CallbackSenderService,
+  type ConsoleSessionStore,
   EventPublisher,
   type EventPublisherService,
   type Inbox,
@@ -37,6 +38,7 @@ import {
   accountDirectoryLayer,
   apiKeyStoreLayer,
   callbackDeliveryStoreLayer,
+  consoleSessionStoreLayer,
   inboxLayer,
   ledgerQueriesLayer,
   batchedLedgerStoreLayer,
@@ -77,6 +79,7 @@ export type PlatformServices =
   | CallbackDeliveryStore
   | AccountDirectory
   | ApiKeyStore
+  | ConsoleSessionStore
   | TopUpQueries
   | LedgerQueries
   | Clock
@@ -119,10 +122,11 @@ export interface PlatformRuntimeDependencies {
  * The layers of every persistence port over one DataSource: the top-up
  * flow's (unit of work, ledger, top-ups, outbox, requests, inbox, transfer
  * log, outbox feed, callback deliveries) and the API's (accounts, API keys,
- * top-up and ledger queries). Units of work opened at once share a
- * transaction and a commit (group commit, `groupCommit` its bounds), and the
- * ledger is the batched store (`ledgerBatch` its bounds; inside a unit of
- * work its movements run in that transaction). Defaults when not given.
+ * the console's sessions, top-up and ledger queries). Units of work opened
+ * at once share a transaction and a commit (group commit, `groupCommit` its
+ * bounds), and the ledger is the batched store (`ledgerBatch` its bounds;
+ * inside a unit of work its movements run in that transaction). Defaults
+ * when not given.
  */
 export const persistenceLayer = (
   dataSource: DataSource,
@@ -140,6 +144,7 @@ export const persistenceLayer = (
     callbackDeliveryStoreLayer(dataSource),
     accountDirectoryLayer(dataSource),
     apiKeyStoreLayer(dataSource),
+    consoleSessionStoreLayer(dataSource),
     topUpQueriesLayer(dataSource),
     ledgerQueriesLayer(dataSource),
   );
