@@ -397,3 +397,10 @@ export {
   resendFamilyOf,
   resendRefusalOf,
 } from './lib/resend-top-up/resend-family.use-case';
+export { TopUpNotResendable } from './lib/resend-top-up/plan-resend-for.errors';
+export {
+  type ResendPlan,
+  type PlanResendForError,
+  type PlanResendForServices,
+  planResendFor,
+} from './lib/resend-top-up/plan-resend-for.use-case';
