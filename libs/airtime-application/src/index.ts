@@ -404,3 +404,19 @@ export {
   type PlanResendForServices,
   planResendFor,
 } from './lib/resend-top-up/plan-resend-for.use-case';
+export {
+  AccountOverviewForInput,
+  type AccountOverviewForInputJson,
+} from './lib/account-overview-for/account-overview-for.input';
+export {
+  OVERVIEW_STATUSES,
+  type OverviewStatus,
+  OVERVIEW_HOURS,
+  type StatusCounts,
+  type HourOfTopUps,
+  type SuccessRate,
+  type AccountBalancesOf,
+  type AccountOverview,
+  type AccountOverviewForError,
+  accountOverviewFor,
+} from './lib/account-overview-for/account-overview-for.use-case';
