@@ -8,6 +8,7 @@ import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migr
 import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
 import { InlineIdentifierCheck1764700000000 } from './1764700000000-inline-identifier-check.migration';
 import { ConsoleSessions1764800000000 } from './1764800000000-console-sessions.migration';
+import { TransferLogConsole1764900000000 } from './1764900000000-transfer-log-console.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   LedgerBatchGuard1764600000000,
   InlineIdentifierCheck1764700000000,
   ConsoleSessions1764800000000,
+  TransferLogConsole1764900000000,
 ];
