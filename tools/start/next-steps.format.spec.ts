@@ -64,6 +64,9 @@ describe('nextSteps', () => {
   it('tells where everything runs, the key, the money and the two curls', () => {
     const text = nextSteps(platform);
     expect(text).toContain('  API             http://127.0.0.1:8080  (docs: http://127.0.0.1:8080/docs)\n');
+    expect(text).toContain(
+      '  console         http://127.0.0.1:8080/console  (the transfer log in a browser: sign in with the API key below)\n',
+    );
     expect(text).toContain(`  API key         ${key}\n`);
     expect(text).toContain('  account         demo: funded by an earlier start (nothing added); USD 999.45 available');
     expect(text).toContain(

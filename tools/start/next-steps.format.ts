@@ -111,6 +111,7 @@ export const nextSteps = (platform: RunningPlatform): string => {
     '================================================================================',
     'The platform is running:',
     `  API             ${platform.apiUrl}  (docs: ${platform.apiUrl}/docs)`,
+    `  console         ${platform.apiUrl}/console  (the transfer log in a browser: sign in with the API key below)`,
     `  API key         ${platform.key}`,
     `                  for account ${account.accountId}; shown only now (each npm start makes a new one and revokes the last)`,
     `  account         ${account.accountId}: ${money}; ${account.currency} ${account.available} available`,

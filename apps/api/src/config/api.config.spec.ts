@@ -21,6 +21,7 @@ describe('apiConfigFrom', () => {
       bodyLimitBytes: 65_536,
       apiKeyCacheMs: 5_000,
       shutdownTimeoutMs: 10_000,
+      console: { idleTimeoutMs: 1_800_000, lifetimeMs: 43_200_000 },
     });
     expect(config.runtime).toMatchObject({
       provider: { kind: 'simulator-http' },
@@ -44,6 +45,8 @@ describe('apiConfigFrom', () => {
         API_BODY_LIMIT_BYTES: '2048',
         API_KEY_CACHE_MS: '0',
         API_SHUTDOWN_TIMEOUT_MS: '500',
+        CONSOLE_IDLE_TIMEOUT_MS: '600000',
+        CONSOLE_SESSION_LIFETIME_MS: '3600000',
         LOG_LEVEL: 'warn',
         PROVIDER: 'simulator',
         PROVIDER_CALLBACK_BASE_URL: 'https://api.example.com',
@@ -63,6 +66,7 @@ describe('apiConfigFrom', () => {
       bodyLimitBytes: 2_048,
       apiKeyCacheMs: 0,
       shutdownTimeoutMs: 500,
+      console: { idleTimeoutMs: 600_000, lifetimeMs: 3_600_000 },
     });
     expect(config.runtime).toMatchObject({
       provider: { kind: 'simulator' },
@@ -83,6 +87,7 @@ describe('apiConfigFrom', () => {
         API_RATE_LIMIT_PER_MINUTE: '0',
         API_BODY_LIMIT_BYTES: 'lots',
         API_KEY_CACHE_MS: '60000',
+        CONSOLE_IDLE_TIMEOUT_MS: '59999',
         LOG_LEVEL: 'loud',
         AMQP_PREFETCH: '-1',
       }),
@@ -93,6 +98,7 @@ describe('apiConfigFrom', () => {
         'API_RATE_LIMIT_PER_MINUTE: expected an integer from 1 to 1000000',
         'API_BODY_LIMIT_BYTES: expected an integer from 1024 to 1048576',
         'API_KEY_CACHE_MS: expected an integer from 0 to 5000',
+        'CONSOLE_IDLE_TIMEOUT_MS: expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
         expect.stringMatching(/^LOG_LEVEL: expected one of/),
         expect.stringMatching(/^AMQP_PREFETCH: /),
       ]),

@@ -51,6 +51,13 @@ export interface ApiHttpSettings {
   readonly apiKeyCacheMs: number;
   /** How long a graceful shutdown waits for the requests in flight (API_SHUTDOWN_TIMEOUT_MS). */
   readonly shutdownTimeoutMs: number;
+  /** The console's sessions (/console): idle timeout and absolute lifetime, ms. */
+  readonly console: {
+    /** CONSOLE_IDLE_TIMEOUT_MS (60000..2592000000, default 1800000: 30 min): unused this long, a session ends. */
+    readonly idleTimeoutMs: number;
+    /** CONSOLE_SESSION_LIFETIME_MS (60000..2592000000, default 43200000: 12 h): a session ends this long after sign-in. */
+    readonly lifetimeMs: number;
+  };
 }
 
 /** Where the API's commands and events go (MESSAGING). */
@@ -102,6 +109,10 @@ const Environment = Schema.Struct({
   API_BODY_LIMIT_BYTES: Schema.optionalWith(IntegerFromString(1_024, 1_048_576), { default: () => 65_536 }),
   API_KEY_CACHE_MS: Schema.optionalWith(IntegerFromString(0, 5_000), { default: () => 5_000 }),
   API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
+  CONSOLE_IDLE_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(60_000, 2_592_000_000), { default: () => 1_800_000 }),
+  CONSOLE_SESSION_LIFETIME_MS: Schema.optionalWith(IntegerFromString(60_000, 2_592_000_000), {
+    default: () => 43_200_000,
+  }),
   MESSAGING: Schema.optionalWith(Schema.Literal('rabbitmq', 'in-process'), { default: () => 'rabbitmq' as const }),
   API_WORKERS: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'false' as const }),
   ...COMMAND_RETRY_FIELDS,
@@ -117,6 +128,8 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   API_BODY_LIMIT_BYTES: 'expected an integer from 1024 to 1048576',
   API_KEY_CACHE_MS: 'expected an integer from 0 to 5000',
   API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
+  CONSOLE_IDLE_TIMEOUT_MS: 'expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
+  CONSOLE_SESSION_LIFETIME_MS: 'expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
   MESSAGING: 'expected rabbitmq or in-process',
   API_WORKERS: 'expected true or false',
   ...COMMAND_RETRY_EXPECTED,
@@ -166,6 +179,10 @@ export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, Invali
         bodyLimitBytes: settings.API_BODY_LIMIT_BYTES,
         apiKeyCacheMs: settings.API_KEY_CACHE_MS,
         shutdownTimeoutMs: settings.API_SHUTDOWN_TIMEOUT_MS,
+        console: {
+          idleTimeoutMs: settings.CONSOLE_IDLE_TIMEOUT_MS,
+          lifetimeMs: settings.CONSOLE_SESSION_LIFETIME_MS,
+        },
       },
     });
   }

@@ -19,6 +19,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { ApiRuntime } from '../composition/runtime';
 import type { ApiHttpSettings } from '../config/api.config';
 import type { ApiMetrics } from '../observability/api-metrics';
+import { consoleRoutes } from '../console/console.routes';
 import { airtimeRoutes } from '../routes/airtime/airtime.routes';
 import { callbackRoutes } from '../routes/callbacks/callbacks.routes';
 import { healthRoutes, type ReadinessCheck } from '../routes/health.routes';
@@ -111,6 +112,14 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
     await limited.register(airtimeRoutes, routeOptions);
     await limited.register(callbackRoutes, routeOptions);
+    await limited.register(consoleRoutes, {
+      runtime,
+      failures,
+      submitTopUp: routeOptions.submitTopUp,
+      sessions: http.console,
+      logger,
+      prefix: '/console',
+    });
   });
   await app.ready();
   return app;

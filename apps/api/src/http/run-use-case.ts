@@ -50,7 +50,16 @@ export const useCasesSettled = async (runtime: object, timeoutMs: number): Promi
  * Runs `program` through `runtime`: resolves with its value; rejects with its
  * failure (an ApiError, answered by the table) or with a UseCaseDefect.
  */
-export const runUseCase = async <A, E extends ApiError, R>(
+export const runUseCase = <A, E extends ApiError, R>(
+  runtime: ManagedRuntime.ManagedRuntime<R, never>,
+  program: Effect.Effect<A, E, R>,
+): Promise<A> => runProgram(runtime, program);
+
+/**
+ * runUseCase for a transport with its own error table (the console): any
+ * failure type, rejected with as is, for that transport's table to answer.
+ */
+export const runProgram = async <A, E, R>(
   runtime: ManagedRuntime.ManagedRuntime<R, never>,
   program: Effect.Effect<A, E, R>,
 ): Promise<A> => {

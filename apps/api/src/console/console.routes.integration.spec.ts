@@ -1,0 +1,164 @@
+// The console over HTTP (no browser): sign-in and its cookie, the headers of
+// every page (CSP, no-store), CSRF on posted forms, scoping to the key's
+// accounts, the phone and external id filters, escaping of what callers
+// sent, and sessions ended by sign-out or by revoking the key.
+import { type ApiHarness, startApiHarness } from '../testing/api-harness.fixture';
+
+interface Page {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+let api: ApiHarness;
+let keyA: string;
+let keyB: string;
+
+const get = async (path: string, cookie?: string): Promise<Page> => {
+  const response = await fetch(`${api.url}${path}`, {
+    redirect: 'manual',
+    headers: cookie === undefined ? {} : { cookie },
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+};
+
+const post = async (path: string, form: Record<string, string>, cookie?: string): Promise<Page> => {
+  const response = await fetch(`${api.url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie === undefined ? {} : { cookie }) },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+};
+
+/** Signs in with the key: the session cookie (name=value) to send back. */
+const signIn = async (key: string): Promise<string> => {
+  const answer = await post('/console/sign-in', { api_key: key });
+  expect(answer.status).toBe(303);
+  expect(answer.headers.get('location')).toBe('/console/topups');
+  const setCookie = answer.headers.get('set-cookie') ?? '';
+  expect(setCookie).toMatch(/^airtime_console=[A-Za-z0-9_-]{43};/);
+  expect(setCookie).toContain('HttpOnly');
+  expect(setCookie).toContain('Secure');
+  expect(setCookie).toContain('SameSite=Strict');
+  expect(setCookie).toContain('Path=/console');
+  return setCookie.split(';')[0] ?? '';
+};
+
+const csrfOf = (page: Page): string => /name="csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+
+const requestTopUp = async (key: string, externalId: string, phone: string): Promise<string> => {
+  const answer = await api.request('POST', '/v1/topups', {
+    key,
+    body: { external_id: externalId, phone_number: phone, currency: 'PHP', max_amount: '30' },
+  });
+  expect(answer.status).toBe(202);
+  return (answer.body as { id: string }).id;
+};
+
+beforeAll(async () => {
+  api = await startApiHarness({ label: 'console-http' });
+  await api.openAccount('team-a');
+  await api.openAccount('team-b');
+  keyA = await api.issueKey('team-a');
+  keyB = await api.issueKey('team-b');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('the console over HTTP', () => {
+  it('sends a visitor without a session to the sign-in page, which sets a strict policy', async () => {
+    const list = await get('/console/topups');
+    expect(list.status).toBe(303);
+    expect(list.headers.get('location')).toBe('/console/sign-in');
+    const signInPage = await get('/console/sign-in');
+    expect(signInPage.status).toBe(200);
+    expect(signInPage.headers.get('content-type')).toContain('text/html');
+    const csp = signInPage.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(signInPage.headers.get('cache-control')).toBe('no-store');
+    expect(signInPage.text).not.toMatch(/<script>|<style>|style="/);
+  });
+
+  it('refuses a wrong key with the form again (401), never echoing it', async () => {
+    const wrong = `${keyA.slice(0, -4)}AAAA`;
+    const answer = await post('/console/sign-in', { api_key: wrong });
+    expect(answer.status).toBe(401);
+    expect(answer.text).toContain('role="alert"');
+    expect(answer.text).not.toContain(wrong);
+    expect(answer.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('shows a team only its own top-ups, filtered by phone and external id, with phones masked', async () => {
+    const id = await requestTopUp(keyA, 'console-a-1', '+639171234100');
+    await requestTopUp(keyA, 'console-a-2', '+639171234200');
+    const cookieA = await signIn(keyA);
+    const all = await get('/console/topups', cookieA);
+    expect(all.status).toBe(200);
+    expect(all.text).toContain('console-a-1');
+    expect(all.text).toContain('console-a-2');
+    expect(all.text).not.toContain('+639171234100');
+    expect(all.text).toContain('+63 ••••••4100');
+    const byPhone = await get(`/console/topups?phone_number=${encodeURIComponent('+63 917 123 4100')}`, cookieA);
+    expect(byPhone.text).toContain('console-a-1');
+    expect(byPhone.text).not.toContain('console-a-2');
+    const byExternalId = await get('/console/topups?external_id=console-a-2', cookieA);
+    expect(byExternalId.text).toContain('console-a-2');
+    expect(byExternalId.text).not.toContain('console-a-1');
+    const detail = await get(`/console/topups/${id}`, cookieA);
+    expect(detail.status).toBe(200);
+    expect(detail.text).toContain('Top-up console-a-1');
+
+    const cookieB = await signIn(keyB);
+    const listB = await get('/console/topups', cookieB);
+    expect(listB.text).not.toContain('console-a-1');
+    const detailB = await get(`/console/topups/${id}`, cookieB);
+    expect(detailB.status).toBe(404);
+    expect(detailB.text).toContain('Not found');
+    const liveB = await get(`/console/topups/live?ids=${id}`, cookieB);
+    expect(JSON.parse(liveB.text)).toEqual({ top_ups: [] });
+  });
+
+  it('names a bad filter in an alert (400) instead of failing', async () => {
+    const cookie = await signIn(keyA);
+    const answer = await get('/console/topups?phone_number=12ab', cookie);
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/role="alert"[^>]*>Phone number:/);
+  });
+
+  it('escapes what a caller sent', async () => {
+    await requestTopUp(keyA, '<b>x</b>&"q"', '+639171234100');
+    const cookie = await signIn(keyA);
+    const list = await get('/console/topups', cookie);
+    expect(list.text).toContain('&lt;b&gt;x&lt;/b&gt;&amp;&quot;q&quot;');
+    expect(list.text).not.toContain('<b>x</b>');
+  });
+
+  it('refuses a form without the session CSRF token, and signs out with it', async () => {
+    const cookie = await signIn(keyA);
+    const refused = await post('/console/sign-out', { csrf: 'forged' }, cookie);
+    expect(refused.status).toBe(403);
+    const list = await get('/console/topups', cookie);
+    expect(list.status).toBe(200);
+    const out = await post('/console/sign-out', { csrf: csrfOf(list) }, cookie);
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/sign-in');
+    expect((await get('/console/topups', cookie)).status).toBe(303);
+  });
+
+  it('ends the sessions of a revoked key at once', async () => {
+    const key = await api.issueKey('team-a');
+    const cookie = await signIn(key);
+    expect((await get('/console/topups', cookie)).status).toBe(200);
+    await api.revokeKey(key);
+    const after = await get('/console/topups', cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('set-cookie') ?? '').toMatch(/^airtime_console=;/);
+  });
+});

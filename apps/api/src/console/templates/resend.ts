@@ -1,0 +1,23 @@
+// The resend confirmation: the new top-up's external id and its quote, as
+// it would be requested now; confirming posts the form (with the session's
+// CSRF token and the derived external id, so a second click is the same
+// request, answered with the same top-up).
+export const RESEND_TEMPLATE = `<p><a href="<%= it.originalHref %>">← Back to <%= it.originalExternalId %></a></p>
+<h1>Resend top-up</h1>
+<p>This creates a new top-up with the request of <strong><%= it.originalExternalId %></strong> (<%= it.originalStatus %>), linked to it.</p>
+<dl class="facts">
+<dt>New external id</dt><dd><code><%= it.externalId %></code></dd>
+<dt>Phone number</dt><dd><%= it.phoneMasked %></dd>
+<dt>Product</dt><dd><%= it.quote.product %> (<%= it.quote.operator %>)</dd>
+<dt>Receives</dt><dd><%= it.quote.receives %></dd>
+<dt>Cost</dt><dd><%= it.quote.cost %></dd>
+<dt>Rule</dt><dd><code><%= it.quote.rule %></code>: <%= it.quote.explanation %></dd>
+<dt>Exchange rate</dt><dd>1 <%= it.quote.rateSource %> = <%= it.quote.rate %> <%= it.quote.rateDestination %></dd>
+</dl>
+<p>The cost is held on the account when you confirm, and the top-up is sent.</p>
+<form method="post" action="<%= it.action %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="external_id" value="<%= it.externalId %>">
+<button type="submit">Confirm resend</button> <a href="<%= it.originalHref %>">Cancel</a>
+</form>
+`;

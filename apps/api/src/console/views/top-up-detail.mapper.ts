@@ -1,0 +1,162 @@
+// One top-up's page view: its facts, its quote in words (the rule and the
+// rate), its attempts, its provider exchanges (bodies pretty-printed when
+// JSON; they were redacted before they were stored), its ledger movements
+// and events, and the resend links.
+import type { ResendRefusal, TopUpDetail } from '@airtime/application';
+import {
+  describeStatus,
+  formatMoney,
+  isFailureClass,
+  isFinalClass,
+  money,
+  type TopUp,
+} from '@airtime/domain';
+import { quoteView } from '../../views/top-up-view.mapper';
+import { moneyText, timeText } from './console-text.format';
+import { maskedPhone } from './phone-mask.format';
+import { topUpHref } from './top-up-list.mapper';
+
+/** A top-up this one is linked to (its original, or a resend of it). */
+export interface LinkedTopUp {
+  readonly id: string;
+  readonly externalId: string;
+  readonly statusId?: string | undefined;
+}
+
+/** What the page shows: the detail use case's answer, with the original's external id when it is a resend. */
+export interface TopUpDetailFacts extends Omit<TopUpDetail, 'resendOf'> {
+  readonly resendOf?: LinkedTopUp | undefined;
+}
+
+/** Why no resend is offered, in words (undefined: it is offered). */
+const resendNoteOf = (refusal: ResendRefusal | undefined): string | undefined => {
+  if (refusal === undefined) return undefined;
+  if (refusal.reason === 'already-resent')
+    return 'Resent already: a resend of it has not failed, so it is not offered again.';
+  return refusal.statusClass === 'COMPLETED' || refusal.statusClass === 'REVERSED'
+    ? 'Not resendable: it was delivered.'
+    : 'Not resendable: its outcome is not a certain failure (yet).';
+};
+
+/** A body as stored, pretty-printed when it is JSON; `(none)` when absent. */
+export const bodyText = (body: string | null): string => {
+  if (body === null || body.length === 0) return '(none)';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+};
+
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+};
+
+/** A quote in the words of the page (shared with the resend page). */
+export const quoteFacts = (topUpQuote: TopUp['quote']) => {
+  const view = quoteView(topUpQuote);
+  return {
+    product: topUpQuote.product.name,
+    operator: topUpQuote.product.operator.name,
+    receives: moneyText(topUpQuote.receive),
+    cost: moneyText(topUpQuote.cost),
+    wholesale: `${view.cost_parts.wholesale.currency} ${view.cost_parts.wholesale.amount}`,
+    fee: `${view.cost_parts.fee.currency} ${view.cost_parts.fee.amount}`,
+    roundingUp: `${view.cost_parts.rounding_up.currency} ${view.cost_parts.rounding_up.amount}`,
+    rule: view.rule,
+    explanation: view.explanation,
+    rate: view.rate.value,
+    rateSource: view.rate.source,
+    rateDestination: view.rate.destination,
+  };
+};
+
+/** Whether the console offers to resend a top-up: failed for good (declined, rejected, cancelled), never unknown or completed. */
+export const isResendable = (topUp: TopUp): boolean => isFailureClass(topUp.status.class);
+
+export const topUpDetailView = (facts: TopUpDetailFacts) => {
+  const { topUp } = facts;
+  const currencyOf = topUp.quote.cost.currency;
+  // the journal of a top-up is in its account's currency, the quote's cost currency
+  const amount = (minor: bigint): string => `${currencyOf.code} ${formatMoney(money(minor, currencyOf))}`;
+  const signed = (minor: bigint): string => `${minor > 0n ? '+' : ''}${amount(minor)}`;
+  const failure = topUp.failureReason;
+  return {
+    id: topUp.id,
+    externalId: topUp.externalId,
+    accountId: topUp.accountId,
+    statusId: topUp.status.status,
+    statusClass: topUp.status.class,
+    statusMessage: describeStatus(topUp.status.status),
+    final: isFinalClass(topUp.status.class),
+    phoneMasked: maskedPhone(topUp.destination.e164),
+    created: timeText(topUp.createdAt),
+    createdIso: topUp.createdAt.toISOString(),
+    failure:
+      failure === undefined
+        ? undefined
+        : `${failure.reason}${failure.detail === undefined ? '' : ` (${failure.detail})`}${failure.attemptsExhausted ? ', attempts exhausted' : ''}`,
+    resendOf:
+      facts.resendOf === undefined
+        ? undefined
+        : { href: topUpHref(facts.resendOf.id), externalId: facts.resendOf.externalId },
+    resentAs: facts.resentAs.map((resend) => ({
+      href: topUpHref(resend.id),
+      externalId: resend.externalId,
+      statusId: resend.status.status,
+    })),
+    resendHref: isResendable(topUp) && facts.resendRefusal === undefined ? `${topUpHref(topUp.id)}/resend` : undefined,
+    resendNote: isFinalClass(topUp.status.class) ? resendNoteOf(facts.resendRefusal) : undefined,
+    quote: quoteFacts(topUp.quote),
+    attempts: topUp.attempts.map((attempt) => ({
+      number: attempt.number,
+      provider: attempt.providerId ?? '—',
+      state: attempt.state,
+      status: attempt.providerStatus?.status ?? '—',
+      failure:
+        attempt.failure === undefined
+          ? attempt.unknownReason === undefined
+            ? '—'
+            : `outcome unknown: ${attempt.unknownReason}`
+          : `${attempt.failure.reason}${attempt.failure.detail === undefined ? '' : ` (${attempt.failure.detail})`}`,
+      transactionId: attempt.providerTransactionId ?? '—',
+      started: timeText(attempt.startedAt),
+      startedIso: attempt.startedAt.toISOString(),
+    })),
+    exchanges: facts.exchanges.map((exchange) => ({
+      attempt: exchange.attemptNumber,
+      provider: exchange.provider,
+      method: exchange.method,
+      url: exchange.url,
+      path: pathOf(exchange.url),
+      answer: exchange.status === null ? 'no answer' : `HTTP ${exchange.status}`,
+      durationMs: exchange.durationMs,
+      started: exchange.startedAt.slice(0, 19).replace('T', ' '),
+      startedIso: exchange.startedAt,
+      failure: exchange.failure,
+      requestBody: bodyText(exchange.requestBody),
+      responseBody: bodyText(exchange.responseBody),
+    })),
+    movements: facts.movements.map((entry) => ({
+      sequence: entry.sequence,
+      kind: entry.kind,
+      amount: amount(entry.amountMinor),
+      available: signed(entry.availableDeltaMinor),
+      holding: signed(entry.holdingDeltaMinor),
+      recorded: entry.recordedAt === undefined ? '—' : timeText(entry.recordedAt),
+    })),
+    events: facts.events.map((event) => ({
+      type: event.type,
+      occurred: timeText(event.occurredAt),
+      published:
+        event.sentAt === undefined
+          ? `not yet${event.publishAttempts > 0 ? ` (${event.publishAttempts} failed)` : ''}`
+          : timeText(event.sentAt),
+      payload: JSON.stringify(event.payload, null, 2),
+    })),
+  };
+};
