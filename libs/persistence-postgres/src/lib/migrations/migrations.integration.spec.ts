@@ -9,14 +9,8 @@ import { Either } from 'effect';
 import type { MigrationInterface } from 'typeorm';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { InitialSchema1763900000000 } from './1763900000000-initial-schema.migration';
-import { IdentifierRules1764000000000 } from './1764000000000-identifier-rules.migration';
 import { InvisibleIdentifierCharacters1764100000000 } from './1764100000000-invisible-identifier-characters.migration';
-import { TopUpFlow1764200000000 } from './1764200000000-top-up-flow.migration';
 import { OutboxSequence1764300000000 } from './1764300000000-outbox-sequence.migration';
-import { ApiAccess1764400000000 } from './1764400000000-api-access.migration';
-import { Reconciliation1764500000000 } from './1764500000000-reconciliation.migration';
-import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guard.migration';
 import { migrations } from './index';
 
 const tables = async (db: TestDatabase): Promise<string[]> =>
@@ -56,6 +50,12 @@ describe('migrations', () => {
     for (const _ of migrations) await db.dataSource.undoLastMigration({ transaction });
   };
 
+  /** From every migration applied, undoes the newest ones, `migration` the last of them. */
+  const undoDownTo = async (migration: (typeof migrations)[number]) => {
+    for (let index = migrations.length - 1; index >= migrations.indexOf(migration); index -= 1)
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+  };
+
   it('apply to an empty database, revert to empty, and apply again', async () => {
     expect(await tables(db)).toEqual([]);
     const applied = await db.dataSource.runMigrations({ transaction: 'all' });
@@ -69,6 +69,8 @@ describe('migrations', () => {
       'Reconciliation1764500000000',
       'LedgerBatchGuard1764600000000',
       'InlineIdentifierCheck1764700000000',
+      'ConsoleSessions1764800000000',
+      'TransferLogConsole1764900000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -77,6 +79,7 @@ describe('migrations', () => {
       'api_keys',
       'callback_deliveries',
       'callback_delivery_tries',
+      'console_sessions',
       'ledger_accounts',
       'ledger_holds',
       'ledger_journal',
@@ -100,7 +103,7 @@ describe('migrations', () => {
     expect(functions).toEqual([]);
 
     await db.dataSource.runMigrations({ transaction: 'all' });
-    expect(await tables(db)).toHaveLength(18);
+    expect(await tables(db)).toHaveLength(19);
   });
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
@@ -126,88 +129,20 @@ describe('migrations', () => {
 
   it('each migration after the first comes and goes on its own: down leaves exactly the schema before it', async () => {
     const withRules = await catalogue(db);
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-        new TopUpFlow1764200000000(),
-        new OutboxSequence1764300000000(),
-        new ApiAccess1764400000000(),
-        new Reconciliation1764500000000(),
-        new LedgerBatchGuard1764600000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-        new TopUpFlow1764200000000(),
-        new OutboxSequence1764300000000(),
-        new ApiAccess1764400000000(),
-        new Reconciliation1764500000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-        new TopUpFlow1764200000000(),
-        new OutboxSequence1764300000000(),
-        new ApiAccess1764400000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-        new TopUpFlow1764200000000(),
-        new OutboxSequence1764300000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-        new TopUpFlow1764200000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([
-        new InitialSchema1763900000000(),
-        new IdentifierRules1764000000000(),
-        new InvisibleIdentifierCharacters1764100000000(),
-      ]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(
-      await catalogueAfter([new InitialSchema1763900000000(), new IdentifierRules1764000000000()]),
-    );
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await catalogue(db)).toEqual(await catalogueAfter([new InitialSchema1763900000000()]));
+    // newest first: undoing migration i leaves the schema of a fresh database that ran only those before it
+    for (let count = migrations.length - 1; count >= 1; count -= 1) {
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await catalogue(db)).toEqual(
+        await catalogueAfter(migrations.slice(0, count).map((Migration) => new Migration())),
+      );
+    }
     await db.dataSource.runMigrations({ transaction: 'each' });
     expect(await catalogue(db)).toEqual(withRules);
   });
 
   it('the invisible-character rule checks the rows already stored, and names the constraint they break', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the inlinable identifier function
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the top-up flow's tables
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the invisible-character rule
+    await undoDownTo(InvisibleIdentifierCharacters1764100000000);
     await db.dataSource.query(
       `INSERT INTO ledger_accounts (account_id, currency, currency_exponent) VALUES ($1, 'KES', 2)`,
       ['\u3164'],
@@ -223,11 +158,7 @@ describe('migrations', () => {
 
   it('numbers the outbox rows already stored in the order the relay used, (occurred_at, id), and new rows after them', async () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the inlinable identifier function
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the ledger batch guard
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the reconciler's tables
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // API access
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the outbox sequence
+    await undoDownTo(OutboxSequence1764300000000);
     const insert = (id: string, occurredAt: string) =>
       db.dataSource.query(
         `INSERT INTO outbox (id, type, aggregate_id, payload, occurred_at) VALUES ($1, 'topup.created', 'agg', '{}', $2)`,
