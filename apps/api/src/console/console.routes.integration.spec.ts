@@ -152,6 +152,43 @@ describe('the console over HTTP', () => {
     expect((await get('/console/topups', cookie)).status).toBe(303);
   });
 
+  it('refuses a form posted from another site (login CSRF) before reading it', async () => {
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const response = await fetch(`${api.url}/console/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ api_key: keyA }).toString(),
+      });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+  });
+
+  it('answers a URL the router cannot read with a console page and its headers', async () => {
+    const cookie = await signIn(keyA);
+    for (const path of ['/console/topups/%ZZ', `/console/topups/${'x'.repeat(600)}`]) {
+      const answer = await get(path, cookie);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.headers.get('content-type')).toContain('text/html');
+      expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('signing in again ends the session this browser had', async () => {
+    const first = await signIn(keyA);
+    const response = await fetch(`${api.url}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+      body: new URLSearchParams({ api_key: keyA }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect((await get('/console/topups', first)).status).toBe(303);
+  });
+
   it('ends the sessions of a revoked key at once', async () => {
     const key = await api.issueKey('team-a');
     const cookie = await signIn(key);

@@ -20,7 +20,7 @@ import { fastifyAnswerOf } from '../http/fastify-errors.table';
 import { UseCaseDefect } from '../http/run-use-case';
 import { consolePageOf, isConsoleError } from './console-errors.table';
 import type { ConsoleOptions } from './console-context';
-import { ConsoleSignInRequired } from './console.errors';
+import { ConsoleSignInRequired, CsrfRefused } from './console.errors';
 import { assetRoutes } from './pages/assets.routes';
 import { resendRoutes } from './pages/resend.routes';
 import { signInRoutes } from './pages/sign-in.routes';
@@ -40,6 +40,11 @@ export const CONSOLE_CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
   baseUri: ["'none'"],
 } as const;
+
+/** The CSP header's text (for answers sent outside the plugin's hooks). */
+const CSP_TEXT = Object.entries(CONSOLE_CSP_DIRECTIVES)
+  .map(([name, values]) => `${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${values.join(' ')}`)
+  .join('; ');
 
 const messagePage = (reply: FastifyReply, status: number, heading: string, message: string, csrf?: string) =>
   reply
@@ -67,7 +72,14 @@ const answerError =
       return messagePage(reply, page.status, page.heading, page.message, csrf);
     }
     const refused = fastifyAnswerOf(error);
-    if (refused !== undefined) return messagePage(reply, refused.status, 'Refused', refused.message, csrf);
+    if (refused !== undefined)
+      return messagePage(
+        reply,
+        refused.status,
+        'Refused',
+        refused.status === 415 ? 'A console form is sent as application/x-www-form-urlencoded.' : refused.message,
+        csrf,
+      );
     const cause = error instanceof UseCaseDefect ? error.defect : error;
     options.logger.error(
       {
@@ -79,6 +91,35 @@ const answerError =
     );
     return messagePage(reply, 500, 'Something went wrong', 'An internal error occurred; try again later.', csrf);
   };
+
+/**
+ * An answer to a request the router refused before any route or hook ran
+ * (an unreadable URL, one too long): the message page, with the headers
+ * the console's hooks would have set.
+ */
+export const consoleFrameworkError = (reply: FastifyReply, status: number, message: string): void => {
+  void reply
+    .code(status)
+    .header('content-security-policy', CSP_TEXT)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .type('text/html; charset=utf-8')
+    .send(renderPage('message', { heading: 'Refused', message, role: 'alert' }, { title: 'Refused' }));
+};
+
+/** Whether a POST comes from another site (Sec-Fetch-Site, else Origin against Host): a console form never does. */
+export const isCrossSitePost = (request: FastifyRequest): boolean => {
+  if (request.method !== 'POST') return false;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+};
 
 /** Registers the console's routes (under the prefix it is registered with, `/console`). */
 export const consoleRoutes = async (app: FastifyInstance, options: ConsoleOptions): Promise<void> => {
@@ -95,6 +136,13 @@ export const consoleRoutes = async (app: FastifyInstance, options: ConsoleOption
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP_DIRECTIVES },
     referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    // the API may share its host name with other services: HSTS for this host only
+    hsts: { maxAge: 15_552_000, includeSubDomains: false },
+  });
+  // login CSRF and any cross-site form: refused before a session or a form is read
+  app.addHook('onRequest', async (request) => {
+    if (isCrossSitePost(request)) throw new CsrfRefused();
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.getHeader('cache-control') === undefined) void reply.header('cache-control', 'no-store');

@@ -19,7 +19,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { ApiRuntime } from '../composition/runtime';
 import type { ApiHttpSettings } from '../config/api.config';
 import type { ApiMetrics } from '../observability/api-metrics';
-import { consoleRoutes } from '../console/console.routes';
+import { consoleFrameworkError, consoleRoutes } from '../console/console.routes';
 import { airtimeRoutes } from '../routes/airtime/airtime.routes';
 import { callbackRoutes } from '../routes/callbacks/callbacks.routes';
 import { healthRoutes, type ReadinessCheck } from '../routes/health.routes';
@@ -80,8 +80,10 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
   const app = Fastify({
     bodyLimit: http.bodyLimitBytes,
     // a URL the router cannot read (bad percent-encoding): our shape, never Fastify's (which quotes the URL)
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const refused = fastifyAnswerOf(error) ?? { status: 400, code: 'BAD_REQUEST', message: 'the URL cannot be read' };
+      if (request.url.startsWith('/console'))
+        return consoleFrameworkError(reply as FastifyReply, refused.status, refused.message);
       void (reply as FastifyReply).code(refused.status).send(errorView(refused.code, refused.message));
     },
     return503OnClosing: true,

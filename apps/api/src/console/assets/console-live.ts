@@ -8,12 +8,19 @@
 // - One top-up (main[data-live-url]): every POLL_MS, while its status is not
 //   final, it fetches the page again and swaps the main content, so new
 //   attempts, exchanges, movements and events appear without a reload.
-// A failed poll is tried again at the next tick; after the session ends
-// (401, or a redirect to the sign-in page) it stops.
+// Polls carry the POLL_HEADER (x-console-poll: 1): they are not activity
+// and do not keep the session from its idle timeout. A failed poll is tried
+// again at the next tick; once the session has ended (401, or a redirect
+// to the sign-in page) it stops. The swapped content keeps the open
+// <details> (by their summary) and the status is announced politely.
 export const CONSOLE_JS = `(function () {
   'use strict';
   var POLL_MS = 3000;
   var stopped = false;
+  var HEADERS = { 'x-console-poll': '1' };
+  function ended(response) {
+    return response.status === 401 || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+  }
   function pendingRows() {
     return Array.prototype.slice.call(document.querySelectorAll('tr[data-top-up][data-final="false"]'));
   }
@@ -21,15 +28,15 @@ export const CONSOLE_JS = `(function () {
     var rows = pendingRows();
     if (rows.length === 0 || stopped) return;
     var ids = rows.map(function (row) { return row.getAttribute('data-top-up'); });
-    fetch('/console/topups/live?ids=' + encodeURIComponent(ids.join(',')), { headers: { accept: 'application/json' }, credentials: 'same-origin', redirect: 'error' })
+    fetch('/console/topups/live?ids=' + encodeURIComponent(ids.join(',')), { headers: Object.assign({ accept: 'application/json' }, HEADERS), credentials: 'same-origin', redirect: 'manual' })
       .then(function (response) {
-        if (response.status === 401) { stopped = true; return null; }
+        if (ended(response)) { stopped = true; return null; }
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
         if (!body || !body.top_ups) return;
         body.top_ups.forEach(function (topUp) {
-          var row = document.querySelector('tr[data-top-up="' + topUp.id + '"]');
+          var row = document.querySelector('tr[data-top-up="' + CSS.escape(topUp.id) + '"]');
           if (!row) return;
           var cell = row.querySelector('[data-status]');
           if (cell && cell.textContent !== topUp.status) {
@@ -46,18 +53,22 @@ export const CONSOLE_JS = `(function () {
     if (stopped) return;
     var status = main.querySelector('[data-testid="top-up-status"]');
     if (status && status.getAttribute('data-final') === 'true') return;
-    fetch(main.getAttribute('data-live-url'), { headers: { accept: 'text/html' }, credentials: 'same-origin', redirect: 'error' })
+    fetch(main.getAttribute('data-live-url'), { headers: Object.assign({ accept: 'text/html' }, HEADERS), credentials: 'same-origin', redirect: 'manual' })
       .then(function (response) {
-        if (response.status === 401) { stopped = true; return null; }
+        if (ended(response)) { stopped = true; return null; }
         return response.ok ? response.text() : null;
       })
       .then(function (html) {
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('main');
         if (!fresh || fresh.innerHTML === main.innerHTML) return;
-        var open = Array.prototype.map.call(main.querySelectorAll('details'), function (d) { return d.open; });
+        var summaryOf = function (d) { var s = d.querySelector('summary'); return s ? s.textContent : ''; };
+        var open = {};
+        Array.prototype.forEach.call(main.querySelectorAll('details'), function (d) { if (d.open) open[summaryOf(d)] = true; });
+        var focused = document.activeElement && main.contains(document.activeElement) ? document.activeElement.id : '';
         main.innerHTML = fresh.innerHTML;
-        Array.prototype.forEach.call(main.querySelectorAll('details'), function (d, i) { if (open[i]) d.open = true; });
+        Array.prototype.forEach.call(main.querySelectorAll('details'), function (d) { if (open[summaryOf(d)]) d.open = true; });
+        if (focused) { var again = document.getElementById(focused); if (again) again.focus(); }
       })
       .catch(function () {});
   }

@@ -8,7 +8,7 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 a { color: var(--accent); }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
-.bar { display: flex; justify-content: space-between; align-items: center; padding: 8px 24px; border-bottom: 1px solid var(--line); }
+.topbar { display: flex; justify-content: space-between; align-items: center; padding: 8px 24px; border-bottom: 1px solid var(--line); }
 .brand { font-weight: 600; text-decoration: none; color: var(--ink); }
 main { padding: 16px 24px 48px; max-width: 1200px; }
 h1 { font-size: 1.5rem; margin: 8px 0 16px; }
@@ -40,6 +40,7 @@ pre { background: #f4f6f8; border: 1px solid var(--line); padding: 8px; overflow
 .pages { display: flex; gap: 16px; align-items: center; margin: 8px 0; }
 .chart { width: 100%; max-width: 720px; height: auto; display: block; }
 .chart .baseline { stroke: #6b7685; }
+.chart rect { stroke: #ffffff; stroke-width: 1; }
 .chart .axis { font-size: 11px; fill: var(--muted); }
 .bar-COMPLETED { fill: #1e8e3e; }
 .bar-REVERSED { fill: #7b3fbf; }

@@ -6,14 +6,15 @@
 // sent), linked to the old one by `resend_of` in its metadata, and sends
 // the browser to it (303). The form carries the derived external id: a
 // second click is the same request, answered with the same top-up.
-import { findTopUp, planResendFor, TopUpNotResendable } from '@airtime/application';
-import { describeStatus } from '@airtime/domain';
+import { findTopUp, planResendFor, type ResendPlan, TopUpNotResendable } from '@airtime/application';
+import { describeStatus, type TopUp } from '@airtime/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { runProgram } from '../../http/run-use-case';
 import type { ConsoleOptions } from '../console-context';
 import { checkedSessionOf, sessionOf } from '../session/console-session.plugin';
 import { renderPage } from '../templates/page-renderer';
 import { formOf } from '../views/form-fields.mapper';
+import { moneyText } from '../views/console-text.format';
 import { maskedPhone } from '../views/phone-mask.format';
 import { quoteFacts } from '../views/top-up-detail.mapper';
 import { topUpHref } from '../views/top-up-list.mapper';
@@ -41,28 +42,61 @@ const notResendablePage = (reply: FastifyReply, refusal: TopUpNotResendable, csr
       ),
     );
 
+/** What the confirmation shows: the top-up resent (the first of its family), its new external id and quote. */
+const confirmationOf = (plan: ResendPlan, csrf: string) => ({
+  askedHref: topUpHref(plan.original.id),
+  askedExternalId: plan.original.externalId,
+  resentExternalId: plan.resendOf.externalId,
+  resendsAnother: plan.resendOf.id !== plan.original.id,
+  resentStatus: `${plan.resendOf.status.status}: ${describeStatus(plan.resendOf.status.status)}`,
+  externalId: plan.externalId,
+  phoneMasked: maskedPhone(plan.resendOf.destination.e164),
+  quote: quoteFacts(plan.quote),
+  cost: moneyText(plan.quote.cost),
+  action: `${topUpHref(plan.original.id)}/resend`,
+  csrf,
+});
+
+/**
+ * The top-up asked for names, as the one it resends, a top-up to another
+ * number (its caller wrote that `resend_of` itself): a resend would go to
+ * that other number, so the console offers none from here.
+ */
+const differentNumberPage = (reply: FastifyReply, resendOf: TopUp, csrf: string) =>
+  reply
+    .code(409)
+    .type('text/html; charset=utf-8')
+    .send(
+      renderPage(
+        'message',
+        {
+          heading: 'Cannot be resent from here',
+          role: 'alert',
+          message: `This top-up names ${resendOf.externalId} as its original, which went to another number; a resend would repeat that one. Open it to resend it.`,
+          link: { href: topUpHref(resendOf.id), text: `The original, ${resendOf.externalId}` },
+        },
+        { title: 'Cannot be resent from here', csrf },
+      ),
+    );
+
 export const resendRoutes = async (app: FastifyInstance, options: ConsoleOptions): Promise<void> => {
-  app.get<{ Params: { id: string } }>('/topups/:id/resend', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: unknown }>('/topups/:id/resend', async (request, reply) => {
     const session = sessionOf(request);
     try {
       const plan = await runProgram(
         options.runtime,
         planResendFor({ principal: session.principal, topUpId: request.params.id }),
       );
+      if (plan.original.destination.e164 !== plan.resendOf.destination.e164)
+        return differentNumberPage(reply, plan.resendOf, session.csrfToken);
       return reply.type('text/html; charset=utf-8').send(
         renderPage(
           'resend',
+          { ...confirmationOf(plan, session.csrfToken), changed: formOf(request.query)['changed'] === '1' },
           {
-            originalHref: topUpHref(plan.original.id),
-            originalExternalId: plan.original.externalId,
-            originalStatus: `${plan.original.status.status}: ${describeStatus(plan.original.status.status)}`,
-            externalId: plan.externalId,
-            phoneMasked: maskedPhone(plan.original.destination.e164),
-            quote: quoteFacts(plan.quote),
-            action: `${topUpHref(plan.original.id)}/resend`,
+            title: 'Resend top-up',
             csrf: session.csrfToken,
           },
-          { title: 'Resend top-up', csrf: session.csrfToken },
         ),
       );
     } catch (error) {
@@ -79,7 +113,11 @@ export const resendRoutes = async (app: FastifyInstance, options: ConsoleOptions
         options.runtime,
         planResendFor({ principal: session.principal, topUpId: request.params.id }),
       );
-      if (form['external_id'] !== plan.externalId) return reply.redirect(`${topUpHref(plan.original.id)}/resend`, 303);
+      if (plan.original.destination.e164 !== plan.resendOf.destination.e164)
+        return differentNumberPage(reply, plan.resendOf, session.csrfToken);
+      // the plan changed since the confirmation was shown (another resend, a new price): show it again
+      if (form['external_id'] !== plan.externalId || form['cost'] !== moneyText(plan.quote.cost))
+        return reply.redirect(`${topUpHref(plan.original.id)}/resend?changed=1`, 303);
       const submitted = await options.submitTopUp({ principal: session.principal, body: plan.input });
       return reply.redirect(topUpHref(submitted.topUp.id), 303);
     } catch (error) {

@@ -40,7 +40,9 @@ export const signInRoutes = async (app: FastifyInstance, options: ConsoleOptions
           lifetimeMs: options.sessions.lifetimeMs,
         }),
       );
-      setSessionCookie(reply, opened.token, opened.expiresAt);
+      // a session this browser had is ended, not left alive beside the new one
+      await runProgram(options.runtime, closeConsoleSession({ token: sessionTokenOf(request) }));
+      setSessionCookie(reply, opened.token);
       return reply.redirect('/console/topups', 303);
     } catch (error) {
       if (!(error instanceof ApiKeyRefused)) throw error;

@@ -6,7 +6,8 @@
 // GET /console/topups/live?ids=a,b: the status of up to 50 of the key's
 // top-ups as JSON, for the live-update script (another key's are left out).
 import { accountOverviewFor, findTopUp, InvalidInput, listTopUps, TopUpNotFound } from '@airtime/application';
-import { describeStatus, isFinalClass } from '@airtime/domain';
+import { Clock, describeStatus, isFinalClass } from '@airtime/domain';
+import { Effect } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { runProgram } from '../../http/run-use-case';
 import type { ConsoleOptions } from '../console-context';
@@ -27,14 +28,19 @@ const filtersOf = (query: Readonly<Record<string, string>>): ListFilters => ({
   external_id: query['external_id'],
 });
 
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  status: 'Status',
-  from: 'From',
-  to: 'To',
-  phone_number: 'Phone number',
-  externalId: 'External id',
-  page: 'Page',
+/** What a refused filter's alert says, by the field the list use case names (never the value, never schema internals). */
+const FILTER_PROBLEMS: Readonly<Record<string, string>> = {
+  status: 'Status: not one of the statuses listed.',
+  from: 'From: expected a day (YYYY-MM-DD).',
+  to: 'To: expected a day (YYYY-MM-DD), not before From.',
+  phone_number: 'Phone number: not a phone number; type it in full, with its country code (+63 917 123 4100).',
+  externalId: 'External id: not an external id (1 to 40 characters, no control or invisible characters).',
+  page: 'Page: expected a page number.',
 };
+
+/** The alert of a refused filter. */
+const filterProblem = (refused: InvalidInput): string =>
+  `${FILTER_PROBLEMS[refused.field] ?? 'A filter is not valid.'} Nothing is listed until it is corrected.`;
 
 export const topUpListRoutes = async (app: FastifyInstance, options: ConsoleOptions): Promise<void> => {
   app.get('/topups', async (request, reply) => {
@@ -59,7 +65,13 @@ export const topUpListRoutes = async (app: FastifyInstance, options: ConsoleOpti
         if (error instanceof InvalidInput) return error;
         throw error;
       }),
-      runProgram(options.runtime, accountOverviewFor({ principal: session.principal, now: new Date() })),
+      runProgram(
+        options.runtime,
+        Effect.flatMap(
+          Effect.flatMap(Clock, (clock) => clock.now()),
+          (now) => accountOverviewFor({ principal: session.principal, now }),
+        ),
+      ),
     ]);
     const refused = listed instanceof InvalidInput ? listed : undefined;
     const page = refused === undefined ? (listed as Exclude<typeof listed, InvalidInput>) : undefined;
@@ -73,10 +85,7 @@ export const topUpListRoutes = async (app: FastifyInstance, options: ConsoleOpti
           externalId: filters.external_id ?? '',
         },
         statuses: statusOptions(filters.status),
-        error:
-          refused === undefined
-            ? undefined
-            : `${FIELD_LABELS[refused.field] ?? refused.field}: ${refused.reason}. Nothing is listed until it is corrected.`,
+        error: refused === undefined ? undefined : filterProblem(refused),
         rows: page === undefined ? [] : page.items.map(topUpRow),
         page: pageLinks(filters, page?.page ?? 1, PER_PAGE, page?.total ?? 0),
         balances: balanceRows(overview),

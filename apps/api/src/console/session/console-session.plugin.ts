@@ -9,7 +9,8 @@
 // request then carries its principal (the API key's id and accounts, read
 // from the key as stored now: a revoked key's sessions end at once) and
 // the session's CSRF token; an ended session's cookie is cleared. The
-// principal is set before the per-key rate limit counts the request.
+// principal is set before the per-key rate limit counts the request. A
+// background poll of the console's script (POLL_HEADER) is not activity.
 import { type ApiPrincipal, ConsoleSessionEnded, resumeConsoleSession } from '@airtime/application';
 import { csrfTokenMatches } from '@airtime/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,14 +34,19 @@ export interface ConsoleSession {
 
 export const SESSION_COOKIE = 'airtime_console';
 
-/** Sets the session cookie (expiring with the session). */
-export const setSessionCookie = (reply: FastifyReply, token: string, expiresAt: Date): void => {
+/**
+ * The header the console's own script sends on its background polls: such a
+ * request is no activity and does not keep the session from its idle timeout.
+ */
+export const POLL_HEADER = 'x-console-poll';
+
+/** Sets the session cookie: a browser-session cookie (no Expires: gone when the browser closes; the server ends it earlier). */
+export const setSessionCookie = (reply: FastifyReply, token: string): void => {
   void reply.setCookie(SESSION_COOKIE, token, {
     path: '/console',
     httpOnly: true,
     secure: true,
     sameSite: 'strict',
-    expires: expiresAt,
   });
 };
 
@@ -73,7 +79,11 @@ export const consoleSessionPlugin = unencapsulated<ConsoleOptions>(async (app, o
     try {
       const resumed = await runProgram(
         options.runtime,
-        resumeConsoleSession({ token, idleTimeoutMs: options.sessions.idleTimeoutMs }),
+        resumeConsoleSession({
+          token,
+          idleTimeoutMs: options.sessions.idleTimeoutMs,
+          activity: request.headers[POLL_HEADER] !== '1',
+        }),
       );
       request.consoleSession = { principal: resumed.principal, csrfToken: resumed.csrfToken };
       request.principal = resumed.principal;

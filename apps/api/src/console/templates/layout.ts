@@ -13,7 +13,7 @@ export const LAYOUT_TEMPLATE = `<!doctype html>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="bar">
+<header class="topbar">
 <a class="brand" href="/console/topups">Airtime console</a>
 <% if (it.signedIn) { %>
 <form method="post" action="/console/sign-out" class="sign-out">

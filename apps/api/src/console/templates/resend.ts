@@ -1,10 +1,12 @@
 // The resend confirmation: the new top-up's external id and its quote, as
 // it would be requested now; confirming posts the form (with the session's
-// CSRF token and the derived external id, so a second click is the same
-// request, answered with the same top-up).
-export const RESEND_TEMPLATE = `<p><a href="<%= it.originalHref %>">← Back to <%= it.originalExternalId %></a></p>
+// CSRF token, the derived external id, so a second click is the same
+// request, answered with the same top-up, and the cost shown, so a price
+// that moved meanwhile is shown again before anything is charged).
+export const RESEND_TEMPLATE = `<p><a href="<%= it.askedHref %>">← Back to <%= it.askedExternalId %></a></p>
 <h1>Resend top-up</h1>
-<p>This creates a new top-up with the request of <strong><%= it.originalExternalId %></strong> (<%= it.originalStatus %>), linked to it.</p>
+<% if (it.changed) { %><p role="alert" class="alert">The resend changed since you saw it (another resend was made, or the price moved): check it again.</p><% } %>
+<p>This creates a new top-up with the request of <strong><%= it.resentExternalId %></strong> (<%= it.resentStatus %>), linked to it.<% if (it.resendsAnother) { %> <%= it.askedExternalId %> is itself a resend of it: a resend always repeats the first top-up.<% } %></p>
 <dl class="facts">
 <dt>New external id</dt><dd><code><%= it.externalId %></code></dd>
 <dt>Phone number</dt><dd><%= it.phoneMasked %></dd>
@@ -18,6 +20,7 @@ export const RESEND_TEMPLATE = `<p><a href="<%= it.originalHref %>">← Back to 
 <form method="post" action="<%= it.action %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="external_id" value="<%= it.externalId %>">
-<button type="submit">Confirm resend</button> <a href="<%= it.originalHref %>">Cancel</a>
+<input type="hidden" name="cost" value="<%= it.cost %>">
+<button type="submit">Confirm resend</button> <a href="<%= it.askedHref %>">Cancel</a>
 </form>
 `;

@@ -5,7 +5,7 @@
 export const TOP_UP_DETAIL_TEMPLATE = `<p><a href="/console/topups">← All top-ups</a></p>
 <h1>Top-up <%= it.externalId %></h1>
 <dl class="facts">
-<dt>Status</dt><dd><span class="status status-<%= it.statusClass %>" data-testid="top-up-status" data-final="<%= it.final ? 'true' : 'false' %>" title="<%= it.statusMessage %>"><%= it.statusId %></span> <span class="muted"><%= it.statusMessage %></span></dd>
+<dt>Status</dt><dd aria-live="polite"><span class="status status-<%= it.statusClass %>" data-testid="top-up-status" data-final="<%= it.final ? 'true' : 'false' %>" title="<%= it.statusMessage %>"><%= it.statusId %></span> <span class="muted"><%= it.statusMessage %></span></dd>
 <dt>Phone number</dt><dd><%= it.phoneMasked %></dd>
 <dt>Account</dt><dd><%= it.accountId %></dd>
 <dt>Top-up id</dt><dd><code><%= it.id %></code></dd>

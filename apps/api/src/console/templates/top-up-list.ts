@@ -23,7 +23,7 @@ export const TOP_UP_LIST_TEMPLATE = `<h1>Top-ups</h1>
 <% it.rows.forEach(function (row) { %><tr data-top-up="<%= row.id %>" data-final="<%= row.final ? 'true' : 'false' %>">
 <td><a href="<%= row.href %>"><%= row.externalId %></a></td>
 <td><%= row.phoneMasked %></td>
-<td><span class="status status-<%= row.statusClass %>" data-status title="<%= row.statusMessage %>"><%= row.statusId %></span></td>
+<td aria-live="polite"><span class="status status-<%= row.statusClass %>" data-status title="<%= row.statusMessage %>"><%= row.statusId %></span></td>
 <td class="amount"><%= row.receives %></td>
 <td class="amount"><%= row.cost %></td>
 <td><time datetime="<%= row.createdIso %>"><%= row.created %></time></td>

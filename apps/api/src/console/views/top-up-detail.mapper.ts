@@ -3,14 +3,7 @@
 // JSON; they were redacted before they were stored), its ledger movements
 // and events, and the resend links.
 import type { ResendRefusal, TopUpDetail } from '@airtime/application';
-import {
-  describeStatus,
-  formatMoney,
-  isFailureClass,
-  isFinalClass,
-  money,
-  type TopUp,
-} from '@airtime/domain';
+import { describeStatus, formatMoney, isFailureClass, isFinalClass, money, type TopUp } from '@airtime/domain';
 import { quoteView } from '../../views/top-up-view.mapper';
 import { moneyText, timeText } from './console-text.format';
 import { maskedPhone } from './phone-mask.format';

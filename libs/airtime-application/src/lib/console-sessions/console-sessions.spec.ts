@@ -126,6 +126,17 @@ describe('console sessions', () => {
     expect(lastSeen()).toEqual(at(MINUTE));
   });
 
+  it("a page's background poll is no activity: it never keeps an unattended session past its idle timeout", async () => {
+    const { world, team } = await setUp();
+    const { token } = await world.run(openConsoleSession({ apiKey: team.key, now: T0 }));
+    for (let minute = 1; minute < 30; minute += 1)
+      await world.run(resumeConsoleSession({ token, now: at(minute * MINUTE), activity: false }));
+    expect(world.consoleSessions.rows().get(hashSessionToken(token))?.lastSeenAt).toEqual(T0);
+    expect(await world.runEither(resumeConsoleSession({ token, now: at(30 * MINUTE), activity: false }))).toEqual(
+      ended('idle'),
+    );
+  });
+
   it('ends every session of a key revoked since, at once', async () => {
     const { world, team } = await setUp();
     const first = await world.run(openConsoleSession({ apiKey: team.key, now: T0 }));

@@ -18,6 +18,12 @@ export interface ResumeConsoleSessionInput {
   readonly now?: Date | undefined;
   /** The idle timeout (default 30 min; 1 minute .. 30 days). */
   readonly idleTimeoutMs?: unknown;
+  /**
+   * Whether this use counts as activity (default true). A page's own
+   * background poll passes false: it must not keep an unattended session
+   * alive past its idle timeout.
+   */
+  readonly activity?: boolean | undefined;
 }
 
 export interface ResumedConsoleSession {
@@ -66,7 +72,8 @@ export const resumeConsoleSession = (
       yield* store.remove(tokenHash);
       return yield* new ConsoleSessionEnded({ reason: ended });
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= CONSOLE_TOUCH_INTERVAL_MS) yield* store.touch(tokenHash, now);
+    if (input.activity !== false && now.getTime() - session.lastSeenAt.getTime() >= CONSOLE_TOUCH_INTERVAL_MS)
+      yield* store.touch(tokenHash, now);
     return {
       principal: { keyId: apiKey.id, accountIds: apiKey.accountIds },
       csrfToken: csrfTokenOf(session.csrfSecret, token),
