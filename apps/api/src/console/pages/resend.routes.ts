@@ -11,7 +11,7 @@ import { describeStatus, type TopUp } from '@airtime/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { runProgram } from '../../http/run-use-case';
 import type { ConsoleOptions } from '../console-context';
-import { checkedSessionOf, sessionOf } from '../session/console-session.plugin';
+import { checkedSessionOf, type ConsoleSession, sessionOf } from '../session/console-session.plugin';
 import { renderPage } from '../templates/page-renderer';
 import { formOf } from '../views/form-fields.mapper';
 import { moneyText } from '../views/console-text.format';
@@ -79,16 +79,19 @@ const differentNumberPage = (reply: FastifyReply, resendOf: TopUp, csrf: string)
       ),
     );
 
+/** The resend of the session's top-up `topUpId`, planned now (TopUpNotResendable, TopUpNotFound, ...). */
+const planOf = (options: ConsoleOptions, session: ConsoleSession, topUpId: string): Promise<ResendPlan> =>
+  runProgram(options.runtime, planResendFor({ principal: session.principal, topUpId }));
+
+/** Whether the plan would send to another number than the top-up asked for (see differentNumberPage). */
+const sendsElsewhere = (plan: ResendPlan): boolean => plan.original.destination.e164 !== plan.resendOf.destination.e164;
+
 export const resendRoutes = async (app: FastifyInstance, options: ConsoleOptions): Promise<void> => {
   app.get<{ Params: { id: string }; Querystring: unknown }>('/topups/:id/resend', async (request, reply) => {
     const session = sessionOf(request);
     try {
-      const plan = await runProgram(
-        options.runtime,
-        planResendFor({ principal: session.principal, topUpId: request.params.id }),
-      );
-      if (plan.original.destination.e164 !== plan.resendOf.destination.e164)
-        return differentNumberPage(reply, plan.resendOf, session.csrfToken);
+      const plan = await planOf(options, session, request.params.id);
+      if (sendsElsewhere(plan)) return differentNumberPage(reply, plan.resendOf, session.csrfToken);
       return reply.type('text/html; charset=utf-8').send(
         renderPage(
           'resend',
@@ -109,12 +112,8 @@ export const resendRoutes = async (app: FastifyInstance, options: ConsoleOptions
     const form = formOf(request.body);
     const session = checkedSessionOf(request, form);
     try {
-      const plan = await runProgram(
-        options.runtime,
-        planResendFor({ principal: session.principal, topUpId: request.params.id }),
-      );
-      if (plan.original.destination.e164 !== plan.resendOf.destination.e164)
-        return differentNumberPage(reply, plan.resendOf, session.csrfToken);
+      const plan = await planOf(options, session, request.params.id);
+      if (sendsElsewhere(plan)) return differentNumberPage(reply, plan.resendOf, session.csrfToken);
       // the plan changed since the confirmation was shown (another resend, a new price): show it again
       if (form['external_id'] !== plan.externalId || form['cost'] !== moneyText(plan.quote.cost))
         return reply.redirect(`${topUpHref(plan.original.id)}/resend?changed=1`, 303);
