@@ -98,7 +98,15 @@ describe('a top-up from the API to its final status through the provider callbac
     const callbacks = api.simulator.callbacks();
     expect(callbacks.length).toBeGreaterThan(0);
     expect(callbacks.every((callback) => callback.url.startsWith(`${api.url}/callbacks/dtone/`))).toBe(true);
-    expect(callbacks.filter((callback) => callback.httpStatus !== 200)).toEqual([]);
+    // every answer the API gave was 200; an attempt the API did not answer within the simulator's 5 s (a
+    // loaded CI machine) is sent again, and each status of each transaction was finally answered 200
+    expect(callbacks.filter((callback) => callback.httpStatus !== undefined && callback.httpStatus !== 200)).toEqual(
+      [],
+    );
+    const answered = new Set(
+      callbacks.filter((callback) => callback.httpStatus === 200).map((c) => `${c.transactionId}:${c.status}`),
+    );
+    expect(callbacks.filter((callback) => !answered.has(`${callback.transactionId}:${callback.status}`))).toEqual([]);
 
     // the money follows: the completed ones captured, the declined ones released
     const balance = await api.request('GET', '/v1/accounts/team-growth/balance', { key });

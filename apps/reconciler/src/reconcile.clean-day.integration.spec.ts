@@ -29,25 +29,29 @@ const copyTopUps = async (
   firstTransaction: number,
 ): Promise<void> => {
   const parameters = [templateId, COPIES, firstStart.toISOString(), STEP_MS, firstTransaction];
-  await world.db.dataSource.query(
-    `INSERT INTO top_ups
-     SELECT (jsonb_populate_record(NULL::top_ups, to_jsonb(t) || jsonb_build_object(
-       'id', t.id || '-' || n, 'external_id', 'clean-' || n,
-       'created_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond',
-       'updated_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond'))).*
-     FROM top_ups t CROSS JOIN generate_series(1, $2::int) AS n WHERE t.id = $1`,
-    parameters.slice(0, 4),
-  );
-  await world.db.dataSource.query(
-    `INSERT INTO top_up_attempts
-     SELECT (jsonb_populate_record(NULL::top_up_attempts, to_jsonb(a) || jsonb_build_object(
-       'top_up_id', a.top_up_id || '-' || n, 'provider_external_id', 'clean-day-' || n,
-       'provider_transaction_id', ($5::int + n - 1)::text,
-       'started_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond',
-       'updated_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond'))).*
-     FROM top_up_attempts a CROSS JOIN generate_series(1, $2::int) AS n WHERE a.top_up_id = $1 AND a.number = 1`,
-    parameters,
-  );
+  // seeding, not what is measured: no statement timeout (a loaded CI machine took over 30 s once)
+  await world.db.dataSource.transaction(async (manager) => {
+    await manager.query('SET LOCAL statement_timeout = 0');
+    await manager.query(
+      `INSERT INTO top_ups
+       SELECT (jsonb_populate_record(NULL::top_ups, to_jsonb(t) || jsonb_build_object(
+         'id', t.id || '-' || n, 'external_id', 'clean-' || n,
+         'created_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond',
+         'updated_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond'))).*
+       FROM top_ups t CROSS JOIN generate_series(1, $2::int) AS n WHERE t.id = $1`,
+      parameters.slice(0, 4),
+    );
+    await manager.query(
+      `INSERT INTO top_up_attempts
+       SELECT (jsonb_populate_record(NULL::top_up_attempts, to_jsonb(a) || jsonb_build_object(
+         'top_up_id', a.top_up_id || '-' || n, 'provider_external_id', 'clean-day-' || n,
+         'provider_transaction_id', ($5::int + n - 1)::text,
+         'started_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond',
+         'updated_at', $3::timestamptz + (n - 1) * $4::int * interval '1 millisecond'))).*
+       FROM top_up_attempts a CROSS JOIN generate_series(1, $2::int) AS n WHERE a.top_up_id = $1 AND a.number = 1`,
+      parameters,
+    );
+  });
   await world.db.dataSource.query('ANALYZE top_ups');
   await world.db.dataSource.query('ANALYZE top_up_attempts');
 };
