@@ -42,6 +42,9 @@ const notResendablePage = (reply: FastifyReply, refusal: TopUpNotResendable, csr
       ),
     );
 
+/** Declines for the number itself (DVS statuses): a resend to it is likely declined again. */
+const NUMBER_REFUSALS: ReadonlySet<string> = new Set(['DECLINED-INVALID-CREDIT-PARTY', 'DECLINED-BARRED-CREDIT-PARTY']);
+
 /** What the confirmation shows: the top-up resent (the first of its family), its new external id and quote. */
 const confirmationOf = (plan: ResendPlan, csrf: string) => ({
   askedHref: topUpHref(plan.original.id),
@@ -49,6 +52,8 @@ const confirmationOf = (plan: ResendPlan, csrf: string) => ({
   resentExternalId: plan.resendOf.externalId,
   resendsAnother: plan.resendOf.id !== plan.original.id,
   resentStatus: `${plan.resendOf.status.status}: ${describeStatus(plan.resendOf.status.status)}`,
+  resentStatusId: plan.resendOf.status.status,
+  numberRefused: NUMBER_REFUSALS.has(plan.resendOf.status.status),
   externalId: plan.externalId,
   phoneMasked: maskedPhone(plan.resendOf.destination.e164),
   quote: quoteFacts(plan.quote),

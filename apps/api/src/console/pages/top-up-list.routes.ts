@@ -31,16 +31,15 @@ const filtersOf = (query: Readonly<Record<string, string>>): ListFilters => ({
 /** What a refused filter's alert says, by the field the list use case names (never the value, never schema internals). */
 const FILTER_PROBLEMS: Readonly<Record<string, string>> = {
   status: 'Status: not one of the statuses listed.',
-  from: 'From: expected a day (YYYY-MM-DD).',
-  to: 'To: expected a day (YYYY-MM-DD), not before From.',
+  from: 'From: expected a day, such as 2026-12-01.',
+  to: 'To: expected a day, such as 2026-12-01, not before From.',
   phone_number: 'Phone number: not a phone number; type it in full, with its country code (+63 917 123 4100).',
   externalId: 'External id: not an external id (1 to 40 characters, no control or invisible characters).',
   page: 'Page: expected a page number.',
 };
 
 /** The alert of a refused filter. */
-const filterProblem = (refused: InvalidInput): string =>
-  `${FILTER_PROBLEMS[refused.field] ?? 'A filter is not valid.'} Nothing is listed until it is corrected.`;
+const filterProblem = (refused: InvalidInput): string => FILTER_PROBLEMS[refused.field] ?? 'A filter is not valid.';
 
 export const topUpListRoutes = async (app: FastifyInstance, options: ConsoleOptions): Promise<void> => {
   app.get('/topups', async (request, reply) => {

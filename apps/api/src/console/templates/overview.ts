@@ -2,6 +2,7 @@
 // its legend, the same figures per hour as a table, and the success rate per
 // provider and per operator (completed of final).
 export const OVERVIEW_TEMPLATE = `<%~ it.chartSvg %>
+<p class="muted">Hours in UTC; each bar counts the top-ups created in that hour by their status now.</p>
 <ul class="legend" aria-label="Legend">
 <% it.groups.forEach(function (group) { %><li><span class="swatch swatch-<%= group %>" aria-hidden="true"></span><%= group %></li><% }) %>
 </ul>

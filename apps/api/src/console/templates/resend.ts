@@ -7,6 +7,7 @@ export const RESEND_TEMPLATE = `<p><a href="<%= it.askedHref %>">← Back to <%=
 <h1>Resend top-up</h1>
 <% if (it.changed) { %><p role="alert" class="alert">The resend changed since you saw it (another resend was made, or the price moved): check it again.</p><% } %>
 <p>This creates a new top-up with the request of <strong><%= it.resentExternalId %></strong> (<%= it.resentStatus %>), linked to it.<% if (it.resendsAnother) { %> <%= it.askedExternalId %> is itself a resend of it: a resend always repeats the first top-up.<% } %></p>
+<% if (it.numberRefused) { %><p role="note" class="alert">The provider declined it for the number itself (<%= it.resentStatusId %>): a resend to the same number is likely to be declined the same way.</p><% } %>
 <dl class="facts">
 <dt>New external id</dt><dd><code><%= it.externalId %></code></dd>
 <dt>Phone number</dt><dd><%= it.phoneMasked %></dd>

@@ -11,8 +11,8 @@ export const TOP_UP_DETAIL_TEMPLATE = `<p><a href="/console/topups">← All top-
 <dt>Top-up id</dt><dd><code><%= it.id %></code></dd>
 <dt>Created (UTC)</dt><dd><time datetime="<%= it.createdIso %>"><%= it.created %></time></dd>
 <% if (it.failure) { %><dt>Failure</dt><dd><%= it.failure %></dd><% } %>
-<% if (it.resendOf) { %><dt>Resend of</dt><dd><a href="<%= it.resendOf.href %>">Resend of <%= it.resendOf.externalId %></a></dd><% } %>
-<% if (it.resentAs.length > 0) { %><dt>Resent as</dt><dd><% it.resentAs.forEach(function (link) { %><a href="<%= link.href %>">Resent as <%= link.externalId %></a> (<%= link.statusId %>) <% }) %></dd><% } %>
+<% if (it.resendOf) { %><dt>Resend of</dt><dd><a href="<%= it.resendOf.href %>"><%= it.resendOf.externalId %></a></dd><% } %>
+<% if (it.resentAs.length > 0) { %><dt>Resent as</dt><dd><% it.resentAs.forEach(function (link) { %><a href="<%= link.href %>"><%= link.externalId %></a> (<%= link.statusId %>) <% }) %></dd><% } %>
 </dl>
 <% if (it.resendHref) { %><p><a class="button" href="<%= it.resendHref %>">Resend</a></p><% } else if (it.resendNote) { %><p class="muted"><%= it.resendNote %></p><% } %>
 <section aria-labelledby="quote-heading">

@@ -16,10 +16,10 @@ export const TOP_UP_LIST_TEMPLATE = `<h1>Top-ups</h1>
 </form>
 <% if (it.error) { %><p role="alert" class="alert"><%= it.error %></p><% } %>
 <table class="top-ups">
-<caption>Top-ups<% if (it.page.total > 0) { %> (<%= it.page.total %>)<% } %></caption>
+<caption>Top-ups<% if (!it.error) { %> (<%= it.page.total %>)<% } %></caption>
 <thead><tr><th scope="col">External id</th><th scope="col">Phone number</th><th scope="col">Status</th><th scope="col">Receives</th><th scope="col">Cost</th><th scope="col">Created (UTC)</th></tr></thead>
 <tbody>
-<% if (it.rows.length === 0) { %><tr><td colspan="6">No top-up matches.</td></tr><% } %>
+<% if (it.error) { %><tr><td colspan="6">Nothing is listed until the filter is corrected.</td></tr><% } else if (it.rows.length === 0 && it.page.total > 0) { %><tr><td colspan="6">No top-up on this page: <a href="<%= it.page.firstHref %>">go to the first page</a>.</td></tr><% } else if (it.rows.length === 0) { %><tr><td colspan="6">No top-up matches.</td></tr><% } %>
 <% it.rows.forEach(function (row) { %><tr data-top-up="<%= row.id %>" data-final="<%= row.final ? 'true' : 'false' %>">
 <td><a href="<%= row.href %>"><%= row.externalId %></a></td>
 <td><%= row.phoneMasked %></td>

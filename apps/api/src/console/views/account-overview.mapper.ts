@@ -50,7 +50,7 @@ export const dayOverviewHtml = (overview: AccountOverview): string => {
       rate: rateText(row.successRate),
     })),
     operators: overview.operators.map((row) => ({
-      name: `${row.operatorName} (${row.operatorId})`,
+      name: row.operatorName === '' ? `operator ${row.operatorId}` : row.operatorName,
       completed: row.completed,
       final: row.final,
       rate: rateText(row.successRate),

@@ -28,8 +28,8 @@ const hourLabel = (start: Date): string => `${String(start.getUTCHours()).padSta
 
 /**
  * The chart's SVG markup (an `<svg role="img">` with `<title>` and
- * `<desc>`): bars scaled to the busiest hour, every sixth hour labelled on
- * the axis (UTC). Escapes every text it writes.
+ * `<desc>`): bars scaled to the busiest hour, every sixth hour and the
+ * last labelled on the axis (UTC). Escapes every text it writes.
  */
 export const dayChartSvg = (bars: readonly HourBar[], title: string): string => {
   const most = Math.max(1, ...bars.map(totalOf));
@@ -49,7 +49,7 @@ export const dayChartSvg = (bars: readonly HourBar[], title: string): string => 
         `<rect class="bar bar-${group}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${height.toFixed(1)}"><title>${escapeXml(`${hourLabel(bar.start)} UTC: ${count} ${group}`)}</title></rect>`,
       );
     }
-    if (index % 6 === 0)
+    if (index % 6 === 0 || index === bars.length - 1)
       parts.push(`<text class="axis" x="${x.toFixed(1)}" y="${HEIGHT - 6}">${escapeXml(hourLabel(bar.start))}</text>`);
   });
   const description = `${total} top-up(s) in the last 24 hours; the busiest hour had ${total === 0 ? 0 : most}.`;

@@ -76,7 +76,8 @@ export const topUpDetailView = (facts: TopUpDetailFacts) => {
   const currencyOf = topUp.quote.cost.currency;
   // the journal of a top-up is in its account's currency, the quote's cost currency
   const amount = (minor: bigint): string => `${currencyOf.code} ${formatMoney(money(minor, currencyOf))}`;
-  const signed = (minor: bigint): string => `${minor > 0n ? '+' : ''}${amount(minor)}`;
+  const signed = (minor: bigint): string =>
+    minor === 0n ? amount(0n) : `${minor > 0n ? '+' : '−'}${amount(minor < 0n ? -minor : minor)}`;
   const failure = topUp.failureReason;
   return {
     id: topUp.id,

@@ -11,8 +11,9 @@ describe('the list page', () => {
       total: 60,
       previousHref: '/console/topups?status=DECLINED&phone_number=%2B63+917',
       nextHref: '/console/topups?status=DECLINED&phone_number=%2B63+917&page=3',
+      firstHref: '/console/topups?status=DECLINED&phone_number=%2B63+917',
     });
-    expect(pageLinks({}, 1, 25, 0)).toEqual({ number: 1, pages: 1, total: 0 });
+    expect(pageLinks({}, 1, 25, 0)).toEqual({ number: 1, pages: 1, total: 0, firstHref: '/console/topups' });
   });
 
   it('reads a form as strings, the first of a repeated field, and drops blank ones', () => {

@@ -65,6 +65,8 @@ export interface PageLinks {
   readonly total: number;
   readonly previousHref?: string | undefined;
   readonly nextHref?: string | undefined;
+  /** The first page (a page past the last shows a link to it). */
+  readonly firstHref: string;
 }
 
 export const pageLinks = (filters: ListFilters, page: number, perPage: number, total: number): PageLinks => {
@@ -75,5 +77,6 @@ export const pageLinks = (filters: ListFilters, page: number, perPage: number, t
     total,
     previousHref: page > 1 ? listHref(filters, Math.min(page - 1, pages)) : undefined,
     nextHref: page < pages ? listHref(filters, page + 1) : undefined,
+    firstHref: listHref(filters, 1),
   };
 };

@@ -19,6 +19,14 @@ describe('redaction', () => {
     );
   });
 
+  it('keeps a JSON body JSON: a bare number it masks becomes a string', () => {
+    const body = '{"id":1000004,"ids":[ 639171234567 , 12],"price":{"amount":12345678.5},"n":"0917 123 4567"}';
+    const masked = maskPhoneNumbers(body);
+    expect(masked).toBe('{"id":"***004","ids":[ "***567" , 12],"price":{"amount":"***678.5"},"n":"***567"}');
+    expect(() => JSON.parse(masked) as unknown).not.toThrow();
+    expect(maskPhoneNumbers('id 1000004, then')).toBe('id ***004, then');
+  });
+
   it('leaves amounts, AT request ids, decimal fractions and timestamps readable', () => {
     const text =
       '"amount":"KES 1000000.0000","requestId":"ATQid_1be914ac47845eef1a1dab5d89ec50ff","createdDate":"2021-04-16T18:53:44.979304527Z","price":0.55,"rate":54.05405405';

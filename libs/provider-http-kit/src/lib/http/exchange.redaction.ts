@@ -115,7 +115,20 @@ const maskNumberLike = (run: string): string => {
  * "(0917) 123-4567", "0711 000 111" -> "***111"); dates, and decimals whose
  * integer part has fewer than 8 digits, are left as they are.
  */
-export const maskPhoneNumbers = (text: string): string => text.replace(NUMBER_LIKE, maskNumberLike);
+export const maskPhoneNumbers = (text: string): string =>
+  text.replace(NUMBER_LIKE, (run: string, offset: number, whole: string) => {
+    const masked = maskNumberLike(run);
+    // a bare JSON number masked ("id": 1000004) becomes a JSON string ("id": "***004"): the body stays JSON
+    return masked !== run && isJsonNumberAt(whole, offset, run) ? `"${masked}"` : masked;
+  });
+
+/** Whether `run` at `offset` of `text` is a whole JSON number value: digits after `:`, `,` or `[`, before `,`, `}` or `]`. */
+const isJsonNumberAt = (text: string, offset: number, run: string): boolean => {
+  if (!/^-?\d+(?:\.\d+)?$/.test(run)) return false;
+  const before = text.slice(0, offset).trimEnd().slice(-1);
+  const after = text.slice(offset + run.length).trimStart().slice(0, 1);
+  return (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
+};
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 /** A hexadecimal number in either case: "2f" -> "2[fF]". */
