@@ -49,8 +49,12 @@ export const dayChartSvg = (bars: readonly HourBar[], title: string): string => 
         `<rect class="bar bar-${group}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${height.toFixed(1)}"><title>${escapeXml(`${hourLabel(bar.start)} UTC: ${count} ${group}`)}</title></rect>`,
       );
     }
-    if (index % 6 === 0 || index === bars.length - 1)
-      parts.push(`<text class="axis" x="${x.toFixed(1)}" y="${HEIGHT - 6}">${escapeXml(hourLabel(bar.start))}</text>`);
+    const last = index === bars.length - 1;
+    // the last label ends at the plot's right edge (it would be cut off there otherwise)
+    if (index % 6 === 0 || last)
+      parts.push(
+        `<text class="axis" x="${(last ? WIDTH : x).toFixed(1)}" y="${HEIGHT - 6}"${last ? ' text-anchor="end"' : ''}>${escapeXml(hourLabel(bar.start))}</text>`,
+      );
   });
   const description = `${total} top-up(s) in the last 24 hours; the busiest hour had ${total === 0 ? 0 : most}.`;
   return (
