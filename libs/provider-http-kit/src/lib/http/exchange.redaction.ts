@@ -126,7 +126,10 @@ export const maskPhoneNumbers = (text: string): string =>
 const isJsonNumberAt = (text: string, offset: number, run: string): boolean => {
   if (!/^-?\d+(?:\.\d+)?$/.test(run)) return false;
   const before = text.slice(0, offset).trimEnd().slice(-1);
-  const after = text.slice(offset + run.length).trimStart().slice(0, 1);
+  const after = text
+    .slice(offset + run.length)
+    .trimStart()
+    .slice(0, 1);
   return (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
 };
 
