@@ -5,7 +5,4 @@ module.exports = {
   // integration tests run the reconciler against the shared PostgreSQL (each file its own database)
   // and the DVS simulator's HTTP server, in-process and as a child process (kill -9)
   testTimeout: 120_000,
-  // two spec files at a time (jest's default on 2 cores is one): the kill -9 and npm-script specs
-  // mostly wait on child processes, so the others run beside them
-  maxWorkers: 2,
 };
