@@ -21,6 +21,7 @@ describe('apiConfigFrom', () => {
       bodyLimitBytes: 65_536,
       apiKeyCacheMs: 5_000,
       shutdownTimeoutMs: 10_000,
+      trustProxy: false,
       console: { idleTimeoutMs: 1_800_000, lifetimeMs: 43_200_000 },
     });
     expect(config.runtime).toMatchObject({
@@ -45,6 +46,7 @@ describe('apiConfigFrom', () => {
         API_BODY_LIMIT_BYTES: '2048',
         API_KEY_CACHE_MS: '0',
         API_SHUTDOWN_TIMEOUT_MS: '500',
+        API_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
         CONSOLE_IDLE_TIMEOUT_MS: '600000',
         CONSOLE_SESSION_LIFETIME_MS: '3600000',
         LOG_LEVEL: 'warn',
@@ -66,6 +68,7 @@ describe('apiConfigFrom', () => {
       bodyLimitBytes: 2_048,
       apiKeyCacheMs: 0,
       shutdownTimeoutMs: 500,
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
       console: { idleTimeoutMs: 600_000, lifetimeMs: 3_600_000 },
     });
     expect(config.runtime).toMatchObject({
@@ -88,6 +91,7 @@ describe('apiConfigFrom', () => {
         API_BODY_LIMIT_BYTES: 'lots',
         API_KEY_CACHE_MS: '60000',
         CONSOLE_IDLE_TIMEOUT_MS: '59999',
+        API_TRUST_PROXY: 'yes please',
         LOG_LEVEL: 'loud',
         AMQP_PREFETCH: '-1',
       }),
@@ -99,6 +103,7 @@ describe('apiConfigFrom', () => {
         'API_BODY_LIMIT_BYTES: expected an integer from 1024 to 1048576',
         'API_KEY_CACHE_MS: expected an integer from 0 to 5000',
         'CONSOLE_IDLE_TIMEOUT_MS: expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
+        'API_TRUST_PROXY: expected true, false, a hop count (0-99) or comma-separated IP addresses or CIDR ranges',
         expect.stringMatching(/^LOG_LEVEL: expected one of/),
         expect.stringMatching(/^AMQP_PREFETCH: /),
       ]),

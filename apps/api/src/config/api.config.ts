@@ -51,6 +51,13 @@ export interface ApiHttpSettings {
   readonly apiKeyCacheMs: number;
   /** How long a graceful shutdown waits for the requests in flight (API_SHUTDOWN_TIMEOUT_MS). */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Which proxies' X-Forwarded-For the server believes (API_TRUST_PROXY, Fastify's `trustProxy`):
+   * false (default: the peer's address is the client's), true (any), a hop count, or addresses and
+   * CIDR ranges. The per-client limit on failed authentications (and the console's sign-ins) counts by
+   * that client address: behind a proxy without it, every client would share the proxy's.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
   /** The console's sessions (/console): idle timeout and absolute lifetime, ms. */
   readonly console: {
     /** CONSOLE_IDLE_TIMEOUT_MS (60000..2592000000, default 1800000: 30 min): unused this long, a session ends. */
@@ -109,6 +116,10 @@ const Environment = Schema.Struct({
   API_BODY_LIMIT_BYTES: Schema.optionalWith(IntegerFromString(1_024, 1_048_576), { default: () => 65_536 }),
   API_KEY_CACHE_MS: Schema.optionalWith(IntegerFromString(0, 5_000), { default: () => 5_000 }),
   API_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 10_000 }),
+  API_TRUST_PROXY: Schema.optionalWith(
+    Schema.String.pipe(Schema.pattern(/^(?:true|false|[0-9]{1,2}|[0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)*)$/)),
+    { default: () => 'false' },
+  ),
   CONSOLE_IDLE_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(60_000, 2_592_000_000), { default: () => 1_800_000 }),
   CONSOLE_SESSION_LIFETIME_MS: Schema.optionalWith(IntegerFromString(60_000, 2_592_000_000), {
     default: () => 43_200_000,
@@ -128,11 +139,19 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   API_BODY_LIMIT_BYTES: 'expected an integer from 1024 to 1048576',
   API_KEY_CACHE_MS: 'expected an integer from 0 to 5000',
   API_SHUTDOWN_TIMEOUT_MS: 'expected an integer from 0 to 600000',
+  API_TRUST_PROXY: 'expected true, false, a hop count (0-99) or comma-separated IP addresses or CIDR ranges',
   CONSOLE_IDLE_TIMEOUT_MS: 'expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
   CONSOLE_SESSION_LIFETIME_MS: 'expected an integer from 60000 to 2592000000 (milliseconds: 1 minute to 30 days)',
   MESSAGING: 'expected rabbitmq or in-process',
   API_WORKERS: 'expected true or false',
   ...COMMAND_RETRY_EXPECTED,
+};
+
+/** API_TRUST_PROXY as Fastify's `trustProxy` takes it. */
+const trustProxyOf = (text: string): boolean | number | readonly string[] => {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  return text.split(',');
 };
 
 /** The rules between the API's own variables. */
@@ -179,6 +198,7 @@ export const apiConfigFrom = (environment: Env): Either.Either<ApiConfig, Invali
         bodyLimitBytes: settings.API_BODY_LIMIT_BYTES,
         apiKeyCacheMs: settings.API_KEY_CACHE_MS,
         shutdownTimeoutMs: settings.API_SHUTDOWN_TIMEOUT_MS,
+        trustProxy: trustProxyOf(settings.API_TRUST_PROXY),
         console: {
           idleTimeoutMs: settings.CONSOLE_IDLE_TIMEOUT_MS,
           lifetimeMs: settings.CONSOLE_SESSION_LIFETIME_MS,

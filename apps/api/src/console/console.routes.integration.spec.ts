@@ -199,3 +199,38 @@ describe('the console over HTTP', () => {
     expect(after.headers.get('set-cookie') ?? '').toMatch(/^airtime_console=;/);
   });
 });
+
+describe('failed sign-ins behind a proxy (API_TRUST_PROXY)', () => {
+  let proxied: ApiHarness;
+
+  beforeAll(async () => {
+    proxied = await startApiHarness({
+      label: 'console-proxy',
+      environment: { API_TRUST_PROXY: '127.0.0.1', API_AUTH_FAILURES_PER_MINUTE: '3' },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  const signInFrom = async (client: string, key: string): Promise<number> => {
+    const response = await fetch(`${proxied.url}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client },
+      body: new URLSearchParams({ api_key: key }).toString(),
+    });
+    await response.text();
+    return response.status;
+  };
+
+  it("counts them per client, as the proxy names it: one client's failures never lock another out", async () => {
+    await proxied.openAccount('team-p');
+    const key = await proxied.issueKey('team-p');
+    const wrong = `${key.slice(0, -4)}AAAA`;
+    for (let attempt = 0; attempt < 3; attempt += 1) expect(await signInFrom('203.0.113.7', wrong)).toBe(401);
+    expect(await signInFrom('203.0.113.7', key)).toBe(429);
+    expect(await signInFrom('198.51.100.9', key)).toBe(303);
+  });
+});

@@ -74,6 +74,12 @@ const answerError = (logger: PlatformLogger) => (error: unknown, request: Fastif
   return reply.code(500).send(INTERNAL);
 };
 
+/** API_TRUST_PROXY as Fastify takes it (a hop count n: the n proxies nearest the server are believed). */
+const trustProxyOf = (setting: ApiHttpSettings['trustProxy']) => {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting;
+  return typeof setting === 'boolean' ? setting : [...setting];
+};
+
 /** Builds the API's server (not listening yet): every plugin and route registered, ready to `listen`. */
 export const buildApiServer = async (options: ApiServerOptions): Promise<FastifyInstance> => {
   const { runtime, http, logger, metrics } = options;
@@ -86,6 +92,8 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
         return consoleFrameworkError(reply as FastifyReply, refused.status, refused.message);
       void (reply as FastifyReply).code(refused.status).send(errorView(refused.code, refused.message));
     },
+    // X-Forwarded-For only from the proxies API_TRUST_PROXY names: request.ip is then the client's
+    trustProxy: trustProxyOf(http.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
