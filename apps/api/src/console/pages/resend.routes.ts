@@ -19,28 +19,32 @@ import { maskedPhone } from '../views/phone-mask.format';
 import { quoteFacts } from '../views/top-up-detail.mapper';
 import { topUpHref } from '../views/top-up-list.mapper';
 
-const notResendablePage = (reply: FastifyReply, refusal: TopUpNotResendable, csrf: string) =>
+/** A 409 page: why no resend is made, and a link to the top-up that matters. */
+const conflictPage = (
+  reply: FastifyReply,
+  page: { readonly heading: string; readonly message: string; readonly link?: { href: string; text: string } },
+  csrf: string,
+) =>
   reply
     .code(409)
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage(
-        'message',
-        {
-          heading: 'Cannot be resent',
-          role: 'alert',
-          message:
-            refusal.reason === 'already-resent'
-              ? 'This top-up was resent already and that resend has not failed; see its page.'
-              : 'Only a declined, rejected or cancelled top-up can be resent; a completed one or one whose outcome is unknown never is.',
-          link:
-            refusal.liveTopUpId === undefined
-              ? undefined
-              : { href: topUpHref(refusal.liveTopUpId), text: 'The top-up that has not failed' },
-        },
-        { title: 'Cannot be resent', csrf },
-      ),
-    );
+    .send(renderPage('message', { ...page, role: 'alert' }, { title: page.heading, csrf }));
+
+const notResendablePage = (reply: FastifyReply, refusal: TopUpNotResendable, csrf: string) =>
+  conflictPage(
+    reply,
+    {
+      heading: 'Cannot be resent',
+      message:
+        refusal.reason === 'already-resent'
+          ? 'This top-up was resent already and that resend has not failed; see its page.'
+          : 'Only a declined, rejected or cancelled top-up can be resent; a completed one or one whose outcome is unknown never is.',
+      ...(refusal.liveTopUpId === undefined
+        ? {}
+        : { link: { href: topUpHref(refusal.liveTopUpId), text: 'The top-up that has not failed' } }),
+    },
+    csrf,
+  );
 
 /** Declines for the number itself (DVS statuses): a resend to it is likely declined again. */
 const NUMBER_REFUSALS: ReadonlySet<string> = new Set(['DECLINED-INVALID-CREDIT-PARTY', 'DECLINED-BARRED-CREDIT-PARTY']);
@@ -68,21 +72,15 @@ const confirmationOf = (plan: ResendPlan, csrf: string) => ({
  * that other number, so the console offers none from here.
  */
 const differentNumberPage = (reply: FastifyReply, resendOf: TopUp, csrf: string) =>
-  reply
-    .code(409)
-    .type('text/html; charset=utf-8')
-    .send(
-      renderPage(
-        'message',
-        {
-          heading: 'Cannot be resent from here',
-          role: 'alert',
-          message: `This top-up names ${resendOf.externalId} as its original, which went to another number; a resend would repeat that one. Open it to resend it.`,
-          link: { href: topUpHref(resendOf.id), text: `The original, ${resendOf.externalId}` },
-        },
-        { title: 'Cannot be resent from here', csrf },
-      ),
-    );
+  conflictPage(
+    reply,
+    {
+      heading: 'Cannot be resent from here',
+      message: `This top-up names ${resendOf.externalId} as its original, which went to another number; a resend would repeat that one. Open it to resend it.`,
+      link: { href: topUpHref(resendOf.id), text: `The original, ${resendOf.externalId}` },
+    },
+    csrf,
+  );
 
 /** The resend of the session's top-up `topUpId`, planned now (TopUpNotResendable, TopUpNotFound, ...). */
 const planOf = (options: ConsoleOptions, session: ConsoleSession, topUpId: string): Promise<ResendPlan> =>
