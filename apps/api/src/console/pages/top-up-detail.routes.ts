@@ -2,7 +2,7 @@
 // the 404 page, as if it did not exist): status, quote, attempts, provider
 // exchanges, ledger movements, events and resend links. While it is not
 // final, the page names its own URL for the live-update script.
-import { findTopUp, topUpDetailFor } from '@airtime/application';
+import { topUpDetailFor } from '@airtime/application';
 import { isFinalClass } from '@airtime/domain';
 import type { FastifyInstance } from 'fastify';
 import { runProgram } from '../../http/run-use-case';
@@ -19,15 +19,7 @@ export const topUpDetailRoutes = async (app: FastifyInstance, options: ConsoleOp
       options.runtime,
       topUpDetailFor({ principal: session.principal, topUpId: request.params.id }),
     );
-    const original =
-      detail.resendOf === undefined
-        ? undefined
-        : (await runProgram(options.runtime, findTopUp({ principal: session.principal, topUpId: detail.resendOf })))
-            .topUp;
-    const view = topUpDetailView({
-      ...detail,
-      resendOf: original === undefined ? undefined : { id: original.id, externalId: original.externalId },
-    });
+    const view = topUpDetailView(detail);
     return reply.type('text/html; charset=utf-8').send(
       renderPage('topUpDetail', view, {
         title: `Top-up ${detail.topUp.externalId}`,

@@ -3,23 +3,11 @@
 // JSON; they were redacted before they were stored), its ledger movements
 // and events, and the resend links.
 import type { ResendRefusal, TopUpDetail } from '@airtime/application';
-import { describeStatus, formatMoney, isFailureClass, isFinalClass, money, type TopUp } from '@airtime/domain';
+import { describeStatus, formatMoney, isFinalClass, money, type TopUp } from '@airtime/domain';
 import { quoteView } from '../../views/top-up-view.mapper';
 import { moneyText, timeText } from './console-text.format';
 import { maskedPhone } from './phone-mask.format';
 import { topUpHref } from './top-up-list.mapper';
-
-/** A top-up this one is linked to (its original, or a resend of it). */
-export interface LinkedTopUp {
-  readonly id: string;
-  readonly externalId: string;
-  readonly statusId?: string | undefined;
-}
-
-/** What the page shows: the detail use case's answer, with the original's external id when it is a resend. */
-export interface TopUpDetailFacts extends Omit<TopUpDetail, 'resendOf'> {
-  readonly resendOf?: LinkedTopUp | undefined;
-}
 
 /** Why no resend is offered, in words (undefined: it is offered). */
 const resendNoteOf = (refusal: ResendRefusal | undefined): string | undefined => {
@@ -68,10 +56,8 @@ export const quoteFacts = (topUpQuote: TopUp['quote']) => {
   };
 };
 
-/** Whether the console offers to resend a top-up: failed for good (declined, rejected, cancelled), never unknown or completed. */
-export const isResendable = (topUp: TopUp): boolean => isFailureClass(topUp.status.class);
-
-export const topUpDetailView = (facts: TopUpDetailFacts) => {
+/** What the page shows of the detail use case's answer; the resend link only when no refusal stands (see `planResendFor`). */
+export const topUpDetailView = (facts: TopUpDetail) => {
   const { topUp } = facts;
   const currencyOf = topUp.quote.cost.currency;
   // the journal of a top-up is in its account's currency, the quote's cost currency
@@ -103,7 +89,7 @@ export const topUpDetailView = (facts: TopUpDetailFacts) => {
       externalId: resend.externalId,
       statusId: resend.status.status,
     })),
-    resendHref: isResendable(topUp) && facts.resendRefusal === undefined ? `${topUpHref(topUp.id)}/resend` : undefined,
+    resendHref: facts.resendRefusal === undefined ? `${topUpHref(topUp.id)}/resend` : undefined,
     resendNote: isFinalClass(topUp.status.class) ? resendNoteOf(facts.resendRefusal) : undefined,
     quote: quoteFacts(topUp.quote),
     attempts: topUp.attempts.map((attempt) => ({

@@ -44,7 +44,8 @@ describe('topUpDetailFor', () => {
     expect(original.resentAs.map((each) => each.id)).toEqual([resent.topUp.id]);
     expect(original.resendRefusal).toEqual({ reason: 'already-resent', liveTopUpId: resent.topUp.id });
     const resend = await world.run(topUpDetailFor({ principal, topUpId: resent.topUp.id }));
-    expect(resend).toMatchObject({ resendOf: topUp.id, resentAs: [], resendRefusal: { reason: 'status' } });
+    expect(resend).toMatchObject({ resentAs: [], resendRefusal: { reason: 'status' } });
+    expect(resend.resendOf?.id).toBe(topUp.id);
     expect(resend.extras.metadata).toEqual({ order: 'A-17', resend_of: topUp.id });
   });
 

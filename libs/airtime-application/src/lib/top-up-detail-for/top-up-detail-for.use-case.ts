@@ -34,11 +34,11 @@ export interface TopUpDetail {
   /** Its outbox events in the order they were appended, with when each was published. */
   readonly events: readonly StoredTopUpEvent[];
   /**
-   * The top-up it resends: the id its request's metadata names in
+   * The top-up it resends: the one its request's metadata names in
    * `resend_of`, when that is a top-up of the same account (else undefined:
    * metadata is the caller's, and may name anything).
    */
-  readonly resendOf: string | undefined;
+  readonly resendOf: TopUp | undefined;
   /** The top-ups resending it (their request's `resend_of` is its id), newest first. */
   readonly resentAs: readonly TopUp[];
   /** Why it may not be resent now (see `planResendFor`), or undefined when it may. */
@@ -85,7 +85,7 @@ export const topUpDetailFor = (
       topUp,
       extras: { metadata: isObject(metadata) ? metadata : undefined, callbackUrl: found.request.callbackUrl },
       ...reads,
-      resendOf: Option.getOrUndefined(Option.map(family.resendOf, (original) => original.id)),
+      resendOf: Option.getOrUndefined(family.resendOf),
       resendRefusal: resendRefusalOf(topUp, family),
     };
   });
