@@ -17,7 +17,7 @@ import helmet from '@fastify/helmet';
 import { ConsoleSessionEnded } from '@airtime/application';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyAnswerOf } from '../http/fastify-errors.table';
-import { UseCaseDefect } from '../http/run-use-case';
+import { logRequestDefect } from '../http/run-use-case';
 import { consolePageOf, isConsoleError } from './console-errors.table';
 import type { ConsoleOptions } from './console-context';
 import { ConsoleSignInRequired, CsrfRefused } from './console.errors';
@@ -80,15 +80,7 @@ const answerError =
         refused.status === 415 ? 'A console form is sent as application/x-www-form-urlencoded.' : refused.message,
         csrf,
       );
-    const cause = error instanceof UseCaseDefect ? error.defect : error;
-    options.logger.error(
-      {
-        route: request.routeOptions.url,
-        method: request.method,
-        defect: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : 'non-error',
-      },
-      'console request failed with a defect',
-    );
+    logRequestDefect(options.logger, request, error, 'console request failed with a defect');
     return messagePage(reply, 500, 'Something went wrong', 'An internal error occurred; try again later.', csrf);
   };
 

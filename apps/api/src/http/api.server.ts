@@ -34,7 +34,7 @@ import { jsonBodyPlugin } from './json-body.plugin';
 import { metricsPlugin } from './metrics.plugin';
 import { openApiPlugin } from './openapi.plugin';
 import { makeAuthFailureLimit, rateLimitPlugin } from './rate-limit.plugin';
-import { UseCaseDefect } from './run-use-case';
+import { logRequestDefect } from './run-use-case';
 
 export interface ApiServerOptions {
   readonly runtime: ApiRuntime;
@@ -62,15 +62,7 @@ const answerError = (logger: PlatformLogger) => (error: unknown, request: Fastif
   }
   const refused = fastifyAnswerOf(error);
   if (refused !== undefined) return reply.code(refused.status).send(errorView(refused.code, refused.message));
-  const cause = error instanceof UseCaseDefect ? error.defect : error;
-  logger.error(
-    {
-      route: request.routeOptions.url,
-      method: request.method,
-      defect: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : 'non-error',
-    },
-    'request failed with a defect',
-  );
+  logRequestDefect(logger, request, error, 'request failed with a defect');
   return reply.code(500).send(INTERNAL);
 };
 

@@ -6,7 +6,9 @@
 // waits for the use cases in flight (`useCasesSettled`) before the runtime
 // and the database go: closing the HTTP server only waits for connections,
 // and a request whose client went away still runs its unit of work.
+import type { PlatformLogger } from '@airtime/platform-runtime';
 import { Cause, type Effect, Exit, type ManagedRuntime, Option } from 'effect';
+import type { FastifyRequest } from 'fastify';
 import type { ApiError } from './api-errors.table';
 
 /** A use case died (a defect or an interruption): the server answers 500 INTERNAL and logs `cause`. */
@@ -16,6 +18,28 @@ export class UseCaseDefect extends Error {
     this.name = 'UseCaseDefect';
   }
 }
+
+/**
+ * Logs a request that failed with a defect (a UseCaseDefect's cause, or
+ * anything else thrown): its route and method, the error's name, message
+ * and stack. The answer (500) says nothing of it.
+ */
+export const logRequestDefect = (
+  logger: Pick<PlatformLogger, 'error'>,
+  request: FastifyRequest,
+  error: unknown,
+  message: string,
+): void => {
+  const cause = error instanceof UseCaseDefect ? error.defect : error;
+  logger.error(
+    {
+      route: request.routeOptions.url,
+      method: request.method,
+      defect: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : 'non-error',
+    },
+    message,
+  );
+};
 
 /** The runs in flight of each runtime. */
 const inFlight = new WeakMap<object, Set<Promise<unknown>>>();
