@@ -9,7 +9,7 @@ import { decodeStored, isoOf, optionalIsoOf } from '../shared/codec-support';
 import { sql } from '../unit-of-work/sql';
 
 /** A key id as stored and answered: a UUID in lowercase (PostgreSQL's `uuid` text form). */
-const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A key's prefix: 12 lowercase hex characters (the `api_keys_prefix_valid` CHECK). */
 const PREFIX = /^[0-9a-f]{12}$/;
 
@@ -25,9 +25,11 @@ const KeyRow = Schema.Struct({
 
 const decodeKeyRow = decodeStored(KeyRow);
 
+/** The accounts of the key `k` (api_keys, or a CTE of its rows) in their issued order, as the column `account_ids`. */
+export const KEY_ACCOUNT_IDS = `ARRAY(SELECT s.account_id FROM api_key_accounts s WHERE s.api_key_id = k.id ORDER BY s.position) AS account_ids`;
+
 /** The columns of a key read from `k` (api_keys or a CTE of its rows), its accounts in their issued order. */
-const KEY_COLUMNS = `k.id::text AS id, k.prefix, k.secret_hash, k.label, k.created_at, k.revoked_at,
-  ARRAY(SELECT s.account_id FROM api_key_accounts s WHERE s.api_key_id = k.id ORDER BY s.position) AS account_ids`;
+const KEY_COLUMNS = `k.id::text AS id, k.prefix, k.secret_hash, k.label, k.created_at, k.revoked_at, ${KEY_ACCOUNT_IDS}`;
 
 const keyOf = (row: unknown): Either.Either<StoredApiKey, PersistenceFailure> =>
   Either.map(decodeKeyRow(row, 'an API key'), (decoded) => ({

@@ -11,13 +11,12 @@ import {
 import { PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
+import { KEY_ACCOUNT_IDS, KEY_ID } from '../api-keys/api-key-store.adapter';
 import { decodeStored, isoOf } from '../shared/codec-support';
 import { sql } from '../unit-of-work/sql';
 
 /** A token hash: SHA-256, 64 lowercase hex characters (the `console_sessions_token_hash_valid` CHECK). */
 const TOKEN_HASH = /^[0-9a-f]{64}$/;
-/** A key id: a UUID in lowercase (PostgreSQL's `uuid` text form). */
-const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SessionRow = Schema.Struct({
   token_hash: Schema.String,
@@ -113,9 +112,7 @@ export const makeConsoleSessionStore = (dataSource: DataSource): ConsoleSessionS
             const rows = yield* sql(
               dataSource,
               `SELECT s.token_hash, s.api_key_id::text AS api_key_id, s.csrf_secret, s.created_at, s.last_seen_at,
-                      s.expires_at, k.revoked_at,
-                      ARRAY(SELECT a.account_id FROM api_key_accounts a WHERE a.api_key_id = k.id ORDER BY a.position)
-                        AS account_ids
+                      s.expires_at, k.revoked_at, ${KEY_ACCOUNT_IDS}
                  FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id
                 WHERE s.token_hash = $1`,
               [tokenHash],
