@@ -11,8 +11,7 @@
 // the session's CSRF token; an ended session's cookie is cleared. The
 // principal is set before the per-key rate limit counts the request. A
 // background poll of the console's script (POLL_HEADER) is not activity.
-import { type ApiPrincipal, ConsoleSessionEnded, resumeConsoleSession } from '@airtime/application';
-import { csrfTokenMatches } from '@airtime/application';
+import { type ApiPrincipal, ConsoleSessionEnded, csrfTokenMatches, resumeConsoleSession } from '@airtime/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { runProgram } from '../../http/run-use-case';
 import { unencapsulated } from '../../http/unencapsulated';
@@ -40,18 +39,16 @@ export const SESSION_COOKIE = 'airtime_console';
  */
 export const POLL_HEADER = 'x-console-poll';
 
+/** The session cookie's attributes, the same when it is set and when it is cleared. */
+const COOKIE_ATTRIBUTES = { path: '/console', httpOnly: true, secure: true, sameSite: 'strict' } as const;
+
 /** Sets the session cookie: a browser-session cookie (no Expires: gone when the browser closes; the server ends it earlier). */
 export const setSessionCookie = (reply: FastifyReply, token: string): void => {
-  void reply.setCookie(SESSION_COOKIE, token, {
-    path: '/console',
-    httpOnly: true,
-    secure: true,
-    sameSite: 'strict',
-  });
+  void reply.setCookie(SESSION_COOKIE, token, COOKIE_ATTRIBUTES);
 };
 
 export const clearSessionCookie = (reply: FastifyReply): void => {
-  void reply.clearCookie(SESSION_COOKIE, { path: '/console', httpOnly: true, secure: true, sameSite: 'strict' });
+  void reply.clearCookie(SESSION_COOKIE, COOKIE_ATTRIBUTES);
 };
 
 /** The session token of the request's cookie, if it has one. */
