@@ -43,6 +43,8 @@ const signIn = async (key: string): Promise<string> => {
   expect(setCookie).toContain('Secure');
   expect(setCookie).toContain('SameSite=Strict');
   expect(setCookie).toContain('Path=/console');
+  // a browser-session cookie: gone with the browser, never written to disk with a date
+  expect(setCookie).not.toMatch(/expires=|max-age=/i);
   return setCookie.split(';')[0] ?? '';
 };
 
@@ -232,5 +234,103 @@ describe('failed sign-ins behind a proxy (API_TRUST_PROXY)', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) expect(await signInFrom('203.0.113.7', wrong)).toBe(401);
     expect(await signInFrom('203.0.113.7', key)).toBe(429);
     expect(await signInFrom('198.51.100.9', key)).toBe(303);
+  });
+});
+
+describe('resending a declined top-up over HTTP (the workers send in the API process, the simulator calls back)', () => {
+  let sending: ApiHarness;
+  let key: string;
+
+  beforeAll(async () => {
+    sending = await startApiHarness({
+      label: 'console-resend',
+      providerCallbacks: true,
+      environment: { API_WORKERS: 'true' },
+    });
+    await sending.openAccount('team-r');
+    key = await sending.issueKey('team-r');
+  }, 120_000);
+
+  afterAll(async () => {
+    await sending?.close();
+  });
+
+  const pageOf = async (path: string, cookie: string, form?: Record<string, string>): Promise<Page> => {
+    const response = await fetch(`${sending.url}${path}`, {
+      method: form === undefined ? 'GET' : 'POST',
+      redirect: 'manual',
+      headers: { cookie, ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
+      ...(form === undefined ? {} : { body: new URLSearchParams(form).toString() }),
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+
+  /** Requests a top-up and waits until it is final (the sandbox declines a number ending 102 at once). */
+  const declined = async (externalId: string, phone: string, metadata?: Record<string, string>): Promise<string> => {
+    const answer = await sending.request('POST', '/v1/topups', {
+      key,
+      body: { external_id: externalId, phone_number: phone, currency: 'PHP', max_amount: '30', metadata },
+    });
+    expect(answer.status).toBe(202);
+    const id = (answer.body as { id: string }).id;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const found = await sending.request('GET', `/v1/topups/${id}`, { key });
+      const status = (found.body as { status: { class: string } }).status.class;
+      if (status === 'DECLINED') return id;
+      if (Date.now() > deadline) throw new Error(`top-up ${externalId} is ${status}, not DECLINED`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  const hidden = (page: Page, name: string): string =>
+    new RegExp(`name="${name}" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+
+  it('confirms with the cost shown, shows a moved plan again, answers a second click with the same top-up', async () => {
+    const id = await declined('resend-me', '+639171234102');
+    const signInAnswer = await fetch(`${sending.url}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: key }).toString(),
+    });
+    const cookie = (signInAnswer.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const confirmation = await pageOf(`/console/topups/${id}/resend`, cookie);
+    expect(confirmation.status).toBe(200);
+    // declined for the number itself: the confirmation warns that a resend is likely declined again
+    expect(confirmation.text).toContain('DECLINED-INVALID-CREDIT-PARTY): a resend to the same number');
+    const form = { csrf: hidden(confirmation, 'csrf'), external_id: hidden(confirmation, 'external_id') };
+    expect(form.external_id).toBe('resend-me~r1');
+    expect(hidden(confirmation, 'cost')).toBe('USD 0.55');
+    const topUpsBefore = await sending.count('top_ups');
+
+    const moved = await pageOf(`/console/topups/${id}/resend`, cookie, { ...form, cost: 'USD 0.54' });
+    expect(moved.status).toBe(303);
+    expect(moved.headers.get('location')).toBe(`/console/topups/${id}/resend?changed=1`);
+    expect(await sending.count('top_ups')).toBe(topUpsBefore);
+    expect((await pageOf(`/console/topups/${id}/resend?changed=1`, cookie)).text).toContain('The resend changed');
+
+    const first = await pageOf(`/console/topups/${id}/resend`, cookie, { ...form, cost: 'USD 0.55' });
+    expect(first.status).toBe(303);
+    const second = await pageOf(`/console/topups/${id}/resend`, cookie, { ...form, cost: 'USD 0.55' });
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await sending.count('top_ups')).toBe(topUpsBefore + 1);
+  });
+
+  it('refuses to resend from a top-up whose named original went to another number', async () => {
+    const original = await declined('original-1', '+639171234102');
+    const other = await declined('other-number-1', '+639171235102', { resend_of: original });
+    const signInAnswer = await fetch(`${sending.url}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: key }).toString(),
+    });
+    const cookie = (signInAnswer.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const refused = await pageOf(`/console/topups/${other}/resend`, cookie);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Cannot be resent from here');
+    expect(refused.text).toContain(`/console/topups/${original}`);
+    expect(refused.text).not.toContain('name="external_id"');
   });
 });
