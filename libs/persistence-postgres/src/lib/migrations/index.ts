@@ -9,6 +9,7 @@ import { LedgerBatchGuard1764600000000 } from './1764600000000-ledger-batch-guar
 import { InlineIdentifierCheck1764700000000 } from './1764700000000-inline-identifier-check.migration';
 import { ConsoleSessions1764800000000 } from './1764800000000-console-sessions.migration';
 import { TransferLogConsole1764900000000 } from './1764900000000-transfer-log-console.migration';
+import { LedgerBatchWrite1765000000000 } from './1765000000000-ledger-batch-write.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   InlineIdentifierCheck1764700000000,
   ConsoleSessions1764800000000,
   TransferLogConsole1764900000000,
+  LedgerBatchWrite1765000000000,
 ];

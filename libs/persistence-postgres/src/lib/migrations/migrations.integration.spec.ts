@@ -71,6 +71,7 @@ describe('migrations', () => {
       'InlineIdentifierCheck1764700000000',
       'ConsoleSessions1764800000000',
       'TransferLogConsole1764900000000',
+      'LedgerBatchWrite1765000000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -98,7 +99,7 @@ describe('migrations', () => {
     await undoAll('all');
     expect(await tables(db)).toEqual([]);
     const functions = await db.dataSource.query(
-      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard', 'ledger_batch_guard')`,
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard', 'ledger_batch_guard', 'ledger_batch_write')`,
     );
     expect(functions).toEqual([]);
 

@@ -108,56 +108,18 @@ export const readClaims = async (client: PoolClient, keys: BatchKeys, mode: Read
 const text = (values: readonly bigint[]) => values.map(String);
 
 /**
- * A decided batch's writes in ONE statement (one round trip): new claims
- * (holds and refusals), holds moved from the status they were read with,
- * the journal entries in decision order and every account the batch read,
- * moved by difference where its balances and credit limit are still as read,
- * and a count of the claims it read and left as they were, still so.
+ * A decided batch's writes in ONE statement (one round trip), through the
+ * function `ledger_batch_write` (migration 1765000000000: the same
+ * statement, planned with index lookups only): new claims (holds and
+ * refusals), holds moved from the status they were read with, the journal
+ * entries in decision order and every account the batch read, moved by
+ * difference where its balances and credit limit are still as read, and a
+ * count of the claims it read and left as they were, still so.
  * `ledger_batch_guard` fails the whole statement (SQLSTATE LB001, nothing
- * written) when fewer holds or accounts moved, or stayed, than decided. Empty parts
- * write nothing. The constraints check every row.
+ * written) when fewer holds or accounts moved, or stayed, than decided. Empty
+ * parts write nothing. The constraints check every row.
  */
-const WRITE = `
-  WITH created AS (
-    INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status, captured_minor, refusal)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::bigint[], $5::text[], $6::bigint[], $7::jsonb[])
-    RETURNING 1
-  ), moved AS (
-    UPDATE ledger_holds h SET status = m.status, captured_minor = m.captured, updated_at = now()
-      FROM unnest($8::text[], $9::text[], $10::text[], $11::bigint[]) AS m(transaction_id, from_status, status, captured)
-     WHERE h.transaction_id = m.transaction_id AND h.status = m.from_status
-    RETURNING 1
-  ), entries AS (
-    INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
-    SELECT account_id, currency, reference, kind, amount, available, holding
-      FROM unnest($12::text[], $13::bpchar[], $14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::bigint[])
-           WITH ORDINALITY AS e(account_id, currency, reference, kind, amount, available, holding, position)
-     ORDER BY position
-    RETURNING sequence::text AS sequence, account_id, currency, reference, kind, amount_minor::text AS amount_minor,
-              available_delta_minor::text AS available_delta_minor, holding_delta_minor::text AS holding_delta_minor
-  ), balances AS (
-    UPDATE ledger_accounts a
-       SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
-           captured_minor = a.captured_minor + d.captured, reversed_minor = a.reversed_minor + d.reversed,
-           funded_minor = a.funded_minor + d.funded, updated_at = now()
-      FROM unnest($19::text[], $20::bpchar[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[],
-                  $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[])
-           AS d(account_id, currency, available, holding, captured, reversed, funded,
-                was_available, was_holding, was_captured, was_reversed, was_funded, credit_limit)
-     WHERE a.account_id = d.account_id AND a.currency = d.currency
-       AND a.available_minor = d.was_available AND a.holding_minor = d.was_holding
-       AND a.captured_minor = d.was_captured AND a.reversed_minor = d.was_reversed
-       AND a.funded_minor = d.was_funded AND a.credit_limit_minor = d.credit_limit
-    RETURNING 1
-  ), unchanged AS (
-    SELECT count(*)::int AS n FROM ledger_holds h
-      JOIN unnest($34::text[], $35::text[]) AS c(transaction_id, status)
-        ON h.transaction_id = c.transaction_id AND h.status = c.status
-  )
-  SELECT ledger_batch_guard($32::int, (SELECT count(*)::int FROM moved)) AS moved,
-         ledger_batch_guard($33::int, (SELECT count(*)::int FROM balances)) AS balances,
-         ledger_batch_guard($36::int, (SELECT n FROM unchanged)) AS unchanged,
-         (SELECT COALESCE(json_agg(entries), '[]'::json) FROM entries) AS entries`;
+const WRITE = `SELECT stored_entries AS entries FROM ledger_batch_write(${Array.from({ length: 36 }, (_, index) => `$${index + 1}`).join(', ')})`;
 
 /**
  * Writes a decided batch in one prepared statement (parsed once per
