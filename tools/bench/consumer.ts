@@ -19,7 +19,10 @@
 // (20), BENCH_SLOW_TIMEOUT_MS (180000), BENCH_CONSUMER_ENTRY (bundle: main.ts
 // bundled by esbuild; build: tsc's dist/apps/consumer/main.js, made by
 // `npm run consumer:build`), BENCH_CONSUMER_NODE_ARGS (e.g.
-// "--max-old-space-size=200").
+// "--max-old-space-size=200"). The consumer's write-path bounds
+// (UNIT_OF_WORK_GROUPS, UNIT_OF_WORK_MAX_GROUP, LEDGER_BATCH_LANES,
+// LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS) are passed to both consumer runs
+// when set, and printed; the consumer checks them at its start.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,6 +87,19 @@ const ACCOUNT = 'bench-account';
  * the slow run gives the pool BENCH_SLOW_POOL_SIZE connections (20) and 60 s.
  */
 const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
+/** The consumer's write-path bounds, from this process's environment when set (the consumer checks them). */
+const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'UNIT_OF_WORK_GROUPS',
+    'UNIT_OF_WORK_MAX_GROUP',
+    'LEDGER_BATCH_LANES',
+    'LEDGER_BATCH_MAX',
+    'LEDGER_BATCH_LINGER_MS',
+  ].flatMap((name) => {
+    const value = process.env[name]?.trim();
+    return value === undefined || value === '' ? [] : [[name, value]];
+  }),
+);
 const FAST_STALLED_AFTER_MS = 1_000;
 const PROVIDER_TIMEOUT_MS = setting('BENCH_PROVIDER_TIMEOUT_MS', LATENCY_MS + 5_000);
 const SLOW_STALLED_AFTER_MS = setting('BENCH_STALLED_AFTER_MS', PROVIDER_TIMEOUT_MS + 2_000);
@@ -396,6 +412,8 @@ const main = async (): Promise<void> => {
   let entry: ConsumerEntry | undefined;
   try {
     console.log(`consumer benchmark: ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores`);
+    const bounds = Object.entries(WRITE_PATH_BOUNDS).map(([name, value]) => `${name}=${value}`);
+    console.log(`write-path bounds: ${bounds.length === 0 ? "the consumer's defaults" : bounds.join(' ')}`);
     if (ONLY.has('broker')) {
       const broker = await measureBroker(await openWorld('broker'));
       console.log(
@@ -422,6 +440,7 @@ const main = async (): Promise<void> => {
           ...SCHEDULER,
           STALLED_AFTER_MS: String(FAST_STALLED_AFTER_MS),
           ...(FAST_PREFETCH === undefined ? {} : { AMQP_PREFETCH: FAST_PREFETCH }),
+          ...WRITE_PATH_BOUNDS,
         },
         FAST_TOP_UPS,
         300_000,
@@ -452,6 +471,7 @@ const main = async (): Promise<void> => {
             DATABASE_CONNECT_TIMEOUT_MS: '60000',
             AMQP_PREFETCH: String(SLOW_PREFETCH),
             ...SCHEDULER,
+            ...WRITE_PATH_BOUNDS,
           },
           SLOW_TOP_UPS,
           SLOW_TIMEOUT_MS,
