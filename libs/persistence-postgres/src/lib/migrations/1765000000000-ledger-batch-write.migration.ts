@@ -1,17 +1,19 @@
 // The batched ledger store's write as a function (issue 12), planned with
 // index lookups only. The write joins each part of a batch (its new and
 // moved holds, its accounts, the claims it left as they were) to the tables
-// by key. As a prepared statement its plan was made once per connection,
-// from the tables' size at that time, and kept: on tables still small
-// (a new database) PostgreSQL chose hash joins over sequential scans of
-// ledger_holds and ledger_accounts, which then grew with every batch (a
-// batch of 64 on 20,000 holds spent most of its time scanning them). The
-// function sets enable_seqscan, enable_hashjoin and enable_mergejoin off
-// for its own statement only: each part is looked up through its primary
-// key, whatever the size of the tables when the plan was made. Same writes,
-// same guard (`ledger_batch_guard`, SQLSTATE LB001), same answer as one row:
-// holds_moved, accounts_moved, claims_unchanged, stored_entries (the new
-// journal rows as JSON, bigints as text). Down drops it.
+// by key. As a prepared statement it went to a generic plan after five
+// executions on a connection, made from the tables' size at that time, and
+// kept it: on tables still small (a new database) PostgreSQL chose hash
+// joins over sequential scans of ledger_holds and ledger_accounts, which
+// then grew with every batch (a batch of 64 on 20,000 holds spent most of
+// its time scanning them). The function sets enable_seqscan,
+// enable_hashjoin and enable_mergejoin off for its own statement only: each
+// part is looked up through its primary key, whatever the size of the
+// tables when a plan (custom, generic, or PL/pgSQL's cached one) is made.
+// Same writes, same guard (`ledger_batch_guard`, SQLSTATE LB001), same
+// answer as one row: holds_moved, accounts_moved, claims_unchanged,
+// stored_entries (the new journal rows as JSON, bigints as text). Down
+// drops it.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The function's parameters, in order (the arrays of `writeDecidedBatch`). */

@@ -20,7 +20,7 @@ const tables = async (db: TestDatabase): Promise<string[]> =>
     )) as { table_name: string }[]
   ).map((row) => row.table_name);
 
-/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions, their bodies and markings. */
+/** The schema as the catalogue describes it: columns, constraints, indexes, triggers, functions, their bodies, markings and settings. */
 const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   columns: await db.dataSource.query(
     `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
@@ -35,7 +35,7 @@ const catalogue = async (db: TestDatabase): Promise<unknown> => ({
   ),
   triggers: await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`),
   functions: await db.dataSource.query(
-    `SELECT proname, prosrc, proisstrict, provolatile, proparallel FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
+    `SELECT proname, prosrc, proisstrict, provolatile, proparallel, proconfig FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
   ),
 });
 
@@ -105,6 +105,20 @@ describe('migrations', () => {
 
     await db.dataSource.runMigrations({ transaction: 'all' });
     expect(await tables(db)).toHaveLength(19);
+  });
+
+  it('the batched ledger write is planned with index lookups only: its function turns seq scans, hash and merge joins off', async () => {
+    const migrated = await createTestDatabase();
+    const [write] = (await migrated.dataSource
+      .query(
+        `SELECT proconfig FROM pg_proc WHERE proname = 'ledger_batch_write' AND pronamespace = 'public'::regnamespace`,
+      )
+      .finally(() => migrated.drop())) as { proconfig: string[] | null }[];
+    expect([...(write?.proconfig ?? [])].sort()).toEqual([
+      'enable_hashjoin=off',
+      'enable_mergejoin=off',
+      'enable_seqscan=off',
+    ]);
   });
 
   it('down then up (one transaction each, as db:migrate runs them) rebuilds exactly the same schema', async () => {
