@@ -17,18 +17,37 @@ const formatHost = {
   getNewLine: () => ts.sys.newLine,
 };
 
-/** Parsed source files by path and language version, shared by the programs of this run. */
+/** Parsed source files by path, language version and the options that shape parsing and binding, shared by the programs of this run. */
 const sourceFiles = new Map();
+
+/** The compiler options a parsed and bound source file depends on: configs differing in any of them share no file. */
+const BINDING_OPTIONS = [
+  'target',
+  'module',
+  'moduleDetection',
+  'jsx',
+  'allowJs',
+  'checkJs',
+  'alwaysStrict',
+  'strict',
+  'allowUnreachableCode',
+  'allowUnusedLabels',
+  'preserveConstEnums',
+  'isolatedModules',
+  'verbatimModuleSyntax',
+  'experimentalDecorators',
+];
 
 const hostFor = (options) => {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
+  const binding = JSON.stringify(BINDING_OPTIONS.map((name) => options[name] ?? null));
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const version =
       typeof languageVersionOrOptions === 'object'
         ? JSON.stringify(languageVersionOrOptions)
         : String(languageVersionOrOptions);
-    const key = `${version}\u0000${fileName}`;
+    const key = `${binding}\u0000${version}\u0000${fileName}`;
     if (!shouldCreate && sourceFiles.has(key)) return sourceFiles.get(key);
     const file = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
     if (file !== undefined) sourceFiles.set(key, file);
