@@ -87,7 +87,7 @@ const ACCOUNT = 'bench-account';
  * the slow run gives the pool BENCH_SLOW_POOL_SIZE connections (20) and 60 s.
  */
 const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
-/** The consumer's write-path bounds, from this process's environment when set (the consumer checks them). */
+/** The consumer's write-path bounds, from this process's environment when set, as they are (the consumer checks them). */
 const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
   [
     'UNIT_OF_WORK_GROUPS',
@@ -96,8 +96,8 @@ const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
     'LEDGER_BATCH_MAX',
     'LEDGER_BATCH_LINGER_MS',
   ].flatMap((name) => {
-    const value = process.env[name]?.trim();
-    return value === undefined || value === '' ? [] : [[name, value]];
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value]];
   }),
 );
 const FAST_STALLED_AFTER_MS = 1_000;
