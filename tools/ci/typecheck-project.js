@@ -20,28 +20,22 @@ const formatHost = {
 /** Parsed source files by path, language version and the options that shape parsing and binding, shared by the programs of this run. */
 const sourceFiles = new Map();
 
-/** The compiler options a parsed and bound source file depends on: configs differing in any of them share no file. */
-const BINDING_OPTIONS = [
-  'target',
-  'module',
-  'moduleDetection',
-  'jsx',
-  'allowJs',
-  'checkJs',
-  'alwaysStrict',
-  'strict',
-  'allowUnreachableCode',
-  'allowUnusedLabels',
-  'preserveConstEnums',
-  'isolatedModules',
-  'verbatimModuleSyntax',
-  'experimentalDecorators',
-];
+/**
+ * The compiler options a parsed and bound source file depends on: TypeScript's
+ * own list (what its builder compares before it reuses a file). Configs that
+ * differ in any of them share no file; without the list, none share.
+ */
+const BINDING_OPTIONS = ts.sourceFileAffectingCompilerOptions ?? [];
 
 const hostFor = (options) => {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  const binding = JSON.stringify(BINDING_OPTIONS.map((name) => options[name] ?? null));
+  const binding = JSON.stringify(
+    // each option's effective value (strict turns alwaysStrict on), as TypeScript compares them
+    BINDING_OPTIONS.length === 0
+      ? options
+      : BINDING_OPTIONS.map((option) => ts.getCompilerOptionValue(options, option) ?? null),
+  );
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const version =
       typeof languageVersionOrOptions === 'object'
