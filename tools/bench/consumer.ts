@@ -19,15 +19,15 @@
 // (20), BENCH_SLOW_TIMEOUT_MS (180000), BENCH_CONSUMER_ENTRY (bundle: main.ts
 // bundled by esbuild; build: tsc's dist/apps/consumer/main.js, made by
 // `npm run consumer:build`), BENCH_CONSUMER_NODE_ARGS (e.g.
-// "--max-old-space-size=200"). The consumer's write-path bounds
-// (UNIT_OF_WORK_GROUPS, UNIT_OF_WORK_MAX_GROUP, LEDGER_BATCH_LANES,
-// LEDGER_BATCH_MAX, LEDGER_BATCH_LINGER_MS) are passed to both consumer runs
-// when set, and printed; the consumer checks them at its start.
+// "--max-old-space-size=200"). The consumer's write-path bounds (its
+// runtime variables UNIT_OF_WORK_* and LEDGER_BATCH_*) are passed to both
+// consumer runs when set, and printed; the consumer checks them at its start.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteTopology, testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
+import { RUNTIME_VARIABLES } from '@airtime/platform-runtime';
 import { startSimulatorServer } from '@airtime/provider-simulator';
 import * as amqp from 'amqplib';
 // the benchmark drives the consumer through the fault specs' harness (one copy); tools may not import an app
@@ -89,16 +89,12 @@ const ACCOUNT = 'bench-account';
 const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
 /** The consumer's write-path bounds, from this process's environment when set, as they are (the consumer checks them). */
 const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    'UNIT_OF_WORK_GROUPS',
-    'UNIT_OF_WORK_MAX_GROUP',
-    'LEDGER_BATCH_LANES',
-    'LEDGER_BATCH_MAX',
-    'LEDGER_BATCH_LINGER_MS',
-  ].flatMap((name) => {
-    const value = process.env[name];
-    return value === undefined ? [] : [[name, value]];
-  }),
+  RUNTIME_VARIABLES.filter((name) => name.startsWith('UNIT_OF_WORK_') || name.startsWith('LEDGER_BATCH_')).flatMap(
+    (name) => {
+      const value = process.env[name];
+      return value === undefined ? [] : [[name, value]];
+    },
+  ),
 );
 const FAST_STALLED_AFTER_MS = 1_000;
 const PROVIDER_TIMEOUT_MS = setting('BENCH_PROVIDER_TIMEOUT_MS', LATENCY_MS + 5_000);
