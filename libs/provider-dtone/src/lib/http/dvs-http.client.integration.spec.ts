@@ -14,11 +14,15 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
+/** The timeout of the tests that wait for no answer (a hang, an answer held longer). */
+const SHORT_TIMEOUT_MS = 300;
+
+/** Settings with a timeout a loaded CI machine's local answers stay well within; overrides on top. */
 const settings = (overrides: Partial<DvsHttpSettings> = {}): DvsHttpSettings => ({
   apiKey: 'the-key',
   apiSecret: 'the-secret',
   baseUrl: fake.baseUrl,
-  timeoutMs: 300,
+  timeoutMs: 5_000,
   maxRetriesOn429: 2,
   ...overrides,
 });
@@ -99,8 +103,9 @@ describe('DVS HTTP layer', () => {
   it('timeout: unavailability on a read, an unknown outcome on a send', async () => {
     fake.on('GET', '/balances', () => ({ hang: true }));
     fake.on('POST', '/async/transactions', () => ({ hang: true }));
-    expect(await failure(read)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
-    const unknown = await failure(write);
+    const short = { timeoutMs: SHORT_TIMEOUT_MS };
+    expect(await failure(read, short)).toMatchObject({ _tag: 'ProviderUnavailable', retryable: true });
+    const unknown = await failure(write, short);
     expect(unknown).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       retryable: false,
@@ -110,7 +115,10 @@ describe('DVS HTTP layer', () => {
 
   it('honours a per-call deadline (sync transactions are held longer)', async () => {
     fake.on('POST', '/sync/transactions', () => ({ delayMs: 500, status: 201, json: { id: 1 } }));
-    const result = await run({ ...write, path: '/sync/transactions', timeoutMs: 2_000 });
+    const result = await run(
+      { ...write, path: '/sync/transactions', timeoutMs: 2_000 },
+      { timeoutMs: SHORT_TIMEOUT_MS },
+    );
     expect(Either.isRight(result)).toBe(true);
   });
 
@@ -274,7 +282,7 @@ describe('DVS HTTP layer', () => {
     const entries: TransferLogRecord[] = [];
     const onExchange = (entry: TransferLogRecord) => Effect.sync(() => void entries.push(entry));
     await run({ ...write, body: { credit_party_identifier: { mobile_number: '+6595123100' } } }, {}, { onExchange });
-    await run(read, {}, { onExchange });
+    await run(read, { timeoutMs: SHORT_TIMEOUT_MS }, { onExchange });
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ provider: 'dtone', method: 'POST', status: 201, reference: 'e-1' });
     expect(entries[1]?.failure).toBe('no answer within 300 ms');

@@ -32,11 +32,12 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
+/** A config with a timeout a loaded CI machine's local answers stay well within; overrides on top. */
 const config = (overrides: Partial<DvsConfig> = {}): DvsConfig => ({
   apiKey: 'k',
   apiSecret: 's',
   baseUrl: fake.baseUrl,
-  timeoutMs: 300,
+  timeoutMs: 5_000,
   productCacheTtlMs: 60_000,
   maxRetriesOn429: 1,
   ...overrides,
@@ -252,7 +253,8 @@ describe('DT One provider (against a fake DVS)', () => {
         ? { hang: true }
         : { status: 502, text: 'Bad gateway' },
     );
-    const provider = makeDtOneProvider(config());
+    // a short timeout: the hang runs into it
+    const provider = makeDtOneProvider(config({ timeoutMs: 300 }));
     for (const [providerExternalId, kind] of [
       ['hang', 'TIMEOUT'],
       ['gateway', 'SERVER_ERROR'],
