@@ -21,7 +21,7 @@ import {
 } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
 import {
-  changeTopUp,
+  changeTopUpFrom,
   loadTopUp,
   type SaveError,
   type SaveServices,
@@ -118,10 +118,7 @@ export const applyProviderUpdate = (
   Effect.gen(function* () {
     const provider = yield* AirtimeProvider;
     const first = yield* topUpOf(update, options);
-    const result = yield* changeTopUp(
-      // the first read is used once; a retry after a concurrent change reads again
-      Effect.suspend(() => loadTopUp(first.topUp.id)),
-      changeFor(update, provider.id),
-    );
+    // decided on the first read; a change meanwhile makes it decide again on a fresh one
+    const result = yield* changeTopUpFrom(first, changeFor(update, provider.id));
     return result.changed ? { _tag: 'Applied', topUp: result.topUp } : { _tag: 'Unchanged', topUp: result.topUp };
   });

@@ -34,8 +34,11 @@ import { ExternalIdConflict } from './request-top-up.errors';
 import { RequestTopUpInput } from './request-top-up.input';
 
 export type RequestTopUpResult =
-  /** A new top-up (REJECTED when the ledger refused its hold for funds). */
-  | { readonly _tag: 'Created'; readonly topUp: TopUp }
+  /**
+   * A new top-up (REJECTED when the ledger refused its hold for funds), with
+   * its stored version (the one its next update names; see `VersionedTopUp`).
+   */
+  | { readonly _tag: 'Created'; readonly topUp: TopUp; readonly version: number }
   /** The same request again (same key, same payload): the top-up it created, as it is now. */
   | { readonly _tag: 'Repeated'; readonly topUp: TopUp }
   /** The message was already processed (the inbox holds its id): nothing done. */
@@ -121,9 +124,9 @@ const createFor = (
           Effect.as({ topUp: created.topUp, movements: [] }),
           Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(created.topUp, now)),
         );
-        yield* saveNewTopUp(change, stored);
+        const saved = yield* saveNewTopUp(change, stored);
         yield* (yield* TopUpRequestStore).record(stored);
-        return { _tag: 'Created', topUp: change.topUp } as const;
+        return { _tag: 'Created', topUp: saved.topUp, version: saved.version } as const;
       }),
     );
   });

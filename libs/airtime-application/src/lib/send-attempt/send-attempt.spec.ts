@@ -1,4 +1,11 @@
-import { AirtimeProvider, LedgerStore, preciseOf, providerExternalIdFor, type TopUp } from '@airtime/domain';
+import {
+  AirtimeProvider,
+  LedgerStore,
+  preciseOf,
+  providerExternalIdFor,
+  type TopUp,
+  TopUpRepository,
+} from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
@@ -49,6 +56,31 @@ describe('sendAttempt', () => {
       type: 'topup.completed',
       data: { topUpId: topUp.id, statusClass: 'COMPLETED' },
     });
+  });
+
+  it('sends a top-up from the copy its request created without reading it, and ends as a read start would', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    await world.run(fundAccount('account-1', 'USD', 10_000n));
+    const created = await world.run(requestTopUp(sampleRequestInput()));
+    if (created._tag !== 'Created') throw new Error('expected a new top-up');
+    let reads = 0;
+    const sent = await world.run(
+      Effect.flatMap(TopUpRepository, (repository) =>
+        Effect.provideService(
+          sendAttemptReporting(created.topUp.id, { topUp: created.topUp, version: created.version }),
+          TopUpRepository,
+          { ...repository, findById: (id) => Effect.suspend(() => ((reads += 1), repository.findById(id))) },
+        ),
+      ),
+    );
+    expect(reads).toBe(0);
+    expect(sent).toMatchObject({ _tag: 'Sent', attemptNumber: 1, topUp: { status: { class: 'COMPLETED' } } });
+    expect(world.database.tables().topUps.get(created.topUp.id)).toMatchObject({
+      version: created.version + 2,
+      topUp: { status: { class: 'COMPLETED' }, attempts: [{ number: 1, state: 'Succeeded' }] },
+    });
+    expect(await usd(world)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n, availableMinor: 9_814n });
+    expect(sends(world)).toHaveLength(1);
   });
 
   it('sends the product and amount of the quote under the attempt external id', async () => {

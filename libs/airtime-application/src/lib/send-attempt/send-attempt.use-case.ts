@@ -29,7 +29,12 @@ import { Effect, Either, Option } from 'effect';
 import { ProviderCallbackUrls } from '../ports/provider-callback-urls.port';
 import { TopUpRequestStore } from '../ports/top-up-requests.port';
 import type { SaveServices } from '../top-up-change/save-top-up-change.use-case';
-import { changeTopUp, loadTopUp, saveTopUpChange } from '../top-up-change/save-top-up-change.use-case';
+import {
+  changeTopUpFrom,
+  loadTopUp,
+  saveTopUpChange,
+  type VersionedTopUp,
+} from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
 import { readingOfSendError, readingOfTransaction, type SendReading } from './send-outcome.mapper';
 
@@ -153,34 +158,48 @@ export const applyReading = (
 
 /**
  * Starts the next attempt of a top-up (when the domain allows it now),
- * commits it, sends it, and applies the answer (reading the top-up again,
- * since a callback may have come first). Another worker starting the same
- * attempt first (`ConcurrentModification` on the start) means nothing is
- * sent here. When the app provides `ProviderCallbackUrls`, the send carries
- * the top-up's callback URL (with its token). See `SendAttemptResult`.
+ * commits it, sends it, and applies the answer. Another worker starting the
+ * same attempt first (`ConcurrentModification` on the start) means nothing
+ * is sent here. When the app provides `ProviderCallbackUrls`, the send
+ * carries the top-up's callback URL (with its token). See
+ * `SendAttemptResult`.
+ *
+ * `known` is the top-up as the caller holds it at its stored version (the
+ * consumer's just created one): the attempt is started from it without a
+ * read, under that version; should another writer have changed the top-up
+ * meanwhile, the start is decided again on a fresh read, as without
+ * `known`. The answer is applied to the top-up as this start committed it,
+ * again under its version: a callback that came first makes that write
+ * fail and the answer is decided again on a fresh read
+ * (`changeTopUpFrom`).
  */
 export const sendAttemptReporting = (
   topUpId: string,
+  known?: VersionedTopUp,
 ): Effect.Effect<SendAttemptResult, SendAttemptError, SendAttemptServices> =>
   Effect.gen(function* () {
-    const before = yield* loadTopUp(topUpId);
+    const before = known ?? (yield* loadTopUp(topUpId));
     const callbackUrl = yield* callbackUrlOf(before.topUp);
     const provider = yield* AirtimeProvider;
     const now = yield* (yield* Clock).now();
     const started = startAttempt(before.topUp, now, provider.id);
-    if (Either.isLeft(started)) return { _tag: 'NotStarted', topUp: before.topUp, reason: started.left._tag } as const;
+    if (Either.isLeft(started)) {
+      if (known !== undefined) return yield* sendAttemptReporting(topUpId);
+      return { _tag: 'NotStarted', topUp: before.topUp, reason: started.left._tag } as const;
+    }
     const committed = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, started.right)).pipe(
-      Effect.as(true),
-      Effect.catchTag('ConcurrentModification', () => Effect.succeed(false)),
+      Effect.map(Option.some),
+      Effect.catchTag('ConcurrentModification', () => Effect.succeed(Option.none<VersionedTopUp>())),
     );
-    if (!committed) {
+    if (Option.isNone(committed)) {
+      if (known !== undefined) return yield* sendAttemptReporting(topUpId);
       const current = yield* loadTopUp(topUpId);
       return { _tag: 'NotStarted', topUp: current.topUp, reason: 'ConcurrentModification' } as const;
     }
     // the attempt is durable: only now may the request leave
     const { attempt } = started.right;
     const reading = yield* send(started.right.topUp, attempt, callbackUrl);
-    const settled = yield* changeTopUp(loadTopUp(topUpId), (topUp, at) =>
+    const settled = yield* changeTopUpFrom(committed.value, (topUp, at) =>
       applyReading(topUp, reading, at, { attemptNumber: attempt.number }),
     );
     return { _tag: 'Sent', topUp: settled.topUp, attemptNumber: attempt.number } as const;

@@ -19,7 +19,7 @@ import {
 import { Effect } from 'effect';
 import { queryAttemptStatus } from '../send-attempt/send-attempt.use-case';
 import {
-  changeTopUp,
+  changeTopUpFrom,
   loadTopUp,
   type SaveError,
   type SaveServices,
@@ -61,7 +61,8 @@ export const settleUnknownAttempt = (
   SaveServices | AirtimeProvider | Clock | UnitOfWork
 > =>
   Effect.gen(function* () {
-    const { topUp } = yield* loadTopUp(topUpId);
+    const first = yield* loadTopUp(topUpId);
+    const { topUp } = first;
     const attempt = lastAttemptOf(topUp);
     if (attempt === undefined || isSettled(attempt)) return { _tag: 'Unchanged', topUp } as const;
     const answer = yield* Effect.either(queryAttemptStatus(topUp, attempt));
@@ -71,7 +72,8 @@ export const settleUnknownAttempt = (
         ? ({ _tag: 'QueryUnsupported', topUp, howToSettle: error.howToSettle } as const)
         : yield* Effect.fail(error);
     }
-    const result = yield* changeTopUp(loadTopUp(topUpId), (current, now) =>
+    // decided on the first read; a change meanwhile (a callback) makes it decide again on a fresh one
+    const result = yield* changeTopUpFrom(first, (current, now) =>
       resolveUnknownAttempt(current, answer.right, now, { attemptNumber: attempt.number }),
     );
     return result.changed

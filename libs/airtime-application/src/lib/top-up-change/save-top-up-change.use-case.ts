@@ -188,3 +188,27 @@ export const changeTopUp = <E, R>(
         typeof error === 'object' && error !== null && '_tag' in error && error._tag === 'ConcurrentModification',
     }),
   );
+
+/**
+ * `changeTopUp` from a copy the caller holds at its stored version (one it
+ * just wrote, or read before a provider call) instead of reading it first:
+ * saves a read. A change decided on the copy is written under its version,
+ * so a stale copy fails with `ConcurrentModification` and everything is
+ * decided again by `changeTopUp` on a fresh read; a copy the domain leaves
+ * unchanged is read afresh and decided again too. Either way the answer is
+ * the one a fresh read would have given.
+ */
+export const changeTopUpFrom = <E, R>(
+  known: VersionedTopUp,
+  decide: (topUp: TopUp, now: Date) => Effect.Effect<TopUpChange, E, R>,
+): Effect.Effect<ChangedTopUp, E | TopUpNotFound | SaveError, R | SaveServices | Clock | UnitOfWork> =>
+  Effect.gen(function* () {
+    const fresh = changeTopUp(loadTopUp(known.topUp.id), decide);
+    const now = yield* (yield* Clock).now();
+    const change = yield* decide(known.topUp, now);
+    if (change.topUp === known.topUp && change.movements.length === 0) return yield* fresh;
+    return yield* (yield* UnitOfWork).transactionally(saveTopUpChange(known, change)).pipe(
+      Effect.map((saved): ChangedTopUp => ({ ...saved, changed: true })),
+      Effect.catchTag('ConcurrentModification', () => fresh),
+    );
+  });

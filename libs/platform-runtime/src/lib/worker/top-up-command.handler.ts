@@ -109,7 +109,9 @@ const processCommand = (
       return { outcome: 'duplicate', topUp: requested.topUp } as const;
     }
     const topUpId = requested.topUp.id;
-    const sent = yield* sendAttemptReporting(topUpId).pipe(
+    // a new top-up is sent from the copy just committed (no read); a repeat's is read again
+    const known = requested._tag === 'Created' ? { topUp: requested.topUp, version: requested.version } : undefined;
+    const sent = yield* sendAttemptReporting(topUpId, known).pipe(
       Effect.annotateLogs({ topUpId }),
       Effect.mapError((error) => new FirstSendDeferred({ topUpId, failure: `${error.code}: ${error.message}` })),
     );

@@ -1,0 +1,101 @@
+// changeTopUpFrom: a change decided on a copy the caller holds is written
+// under the copy's version without a read; a stale copy, or one the domain
+// leaves as it is, is decided again on a fresh read, so the answer is always
+// the one a fresh read would have given.
+import { type TopUp, type TopUpChange, TopUpRepository } from '@airtime/domain';
+import { Effect } from 'effect';
+import {
+  fundAccount,
+  inMemoryLayers,
+  type InMemoryServices,
+  type InMemoryWorld,
+  sampleCatalogue,
+  sampleRequestInput,
+} from '../../testing';
+import { requestTopUp } from '../request-top-up/request-top-up.use-case';
+import { changeTopUp, changeTopUpFrom, loadTopUp, type VersionedTopUp } from './save-top-up-change.use-case';
+
+const createdIn = async (world: InMemoryWorld): Promise<VersionedTopUp> => {
+  await world.run(fundAccount('account-1', 'USD', 10_000n));
+  const created = await world.run(requestTopUp(sampleRequestInput()));
+  if (created._tag !== 'Created') throw new Error('expected a new top-up');
+  return { topUp: created.topUp, version: created.version };
+};
+
+/** Moves the top-up's update time on by `ms`: a change whose result shows which copy it was decided on. */
+const later =
+  (ms: number, seen: TopUp[] = []) =>
+  (topUp: TopUp): Effect.Effect<TopUpChange> =>
+    Effect.sync(() => {
+      seen.push(topUp);
+      return { topUp: { ...topUp, updatedAt: new Date(topUp.updatedAt.getTime() + ms) }, movements: [] };
+    });
+
+/** Runs `effect` counting the repository's reads by id. */
+const countingReads = async <A, E>(world: InMemoryWorld, effect: Effect.Effect<A, E, InMemoryServices>) => {
+  let reads = 0;
+  const result = await world.run(
+    Effect.flatMap(TopUpRepository, (repository) =>
+      Effect.provideService(effect, TopUpRepository, {
+        ...repository,
+        findById: (id) => Effect.suspend(() => ((reads += 1), repository.findById(id))),
+      }),
+    ),
+  );
+  return { result, reads };
+};
+
+const stored = (world: InMemoryWorld, id: string) => world.database.tables().topUps.get(id);
+
+describe('changeTopUpFrom', () => {
+  it('writes a change decided on a current copy under its version, reading nothing', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    const { result, reads } = await countingReads(world, changeTopUpFrom(known, later(1_000)));
+    expect(reads).toBe(0);
+    expect(result).toMatchObject({ changed: true, version: known.version + 1 });
+    expect(stored(world, known.topUp.id)).toMatchObject({
+      version: known.version + 1,
+      topUp: { updatedAt: new Date(known.topUp.updatedAt.getTime() + 1_000) },
+    });
+  });
+
+  it('decides again on a fresh read when another writer changed the top-up after the copy', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    // another writer moves it on first (version 2, update time +5 s)
+    await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
+    const seen: TopUp[] = [];
+    const result = await world.run(changeTopUpFrom(known, later(1_000, seen)));
+    const base = known.topUp.updatedAt.getTime();
+    expect(seen.map((topUp) => topUp.updatedAt.getTime() - base)).toEqual([0, 5_000]);
+    expect(result).toMatchObject({ changed: true, version: known.version + 2 });
+    expect(stored(world, known.topUp.id)).toMatchObject({
+      version: known.version + 2,
+      topUp: { updatedAt: new Date(base + 6_000) },
+    });
+  });
+
+  it('reads again when the domain leaves the copy as it is, and answers what the fresh read decides', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
+    // a decision that changes only a top-up already moved on: nothing on the copy, a change on the fresh read
+    const onlyWhenMoved = (topUp: TopUp) =>
+      topUp.updatedAt.getTime() === known.topUp.updatedAt.getTime()
+        ? Effect.succeed<TopUpChange>({ topUp, movements: [] })
+        : later(1_000)(topUp);
+    const { result, reads } = await countingReads(world, changeTopUpFrom(known, onlyWhenMoved));
+    expect(reads).toBe(1);
+    expect(result).toMatchObject({ changed: true, version: known.version + 2 });
+    expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
+  });
+
+  it('answers unchanged, as a fresh read would, when neither the copy nor the stored top-up changes', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    const result = await world.run(changeTopUpFrom(known, (topUp) => Effect.succeed({ topUp, movements: [] })));
+    expect(result).toMatchObject({ changed: false, version: known.version });
+    expect(stored(world, known.topUp.id)?.version).toBe(known.version);
+  });
+});
