@@ -9,8 +9,9 @@
 //   3. consumer, DVS simulator over HTTP answering after 3 s, many in flight.
 // Each consumer run prints its phases (every command a top-up, every first
 // send answered, every top-up final), the sends in flight at most, RSS and
-// V8 heap, CPU of the consumer and of PostgreSQL per top-up, commits per
-// top-up, and the fault specs' checks on the run.
+// V8 heap, CPU of the consumer and of PostgreSQL per top-up, transactions
+// (pg_stat_database's commits: units of work and single reads alike) and WAL
+// flushes (pg_stat_wal) per top-up, and the fault specs' checks on the run.
 // Settings: DATABASE_URL (server), AMQP_URL, BENCH_ONLY (broker,fast,slow),
 // BENCH_BROKER_MESSAGES (5000), BENCH_FAST_TOP_UPS (2000), BENCH_PREFETCH
 // (fast run; default the consumer's 50), BENCH_SLOW_TOP_UPS (1500),
@@ -190,8 +191,14 @@ interface ConsumerFigures {
   readonly consumerCpuSeconds: number;
   /** CPU seconds of every PostgreSQL process during the run (other databases' work included). */
   readonly postgresCpuSeconds: number;
-  /** Commits in the bench's database during the run (the sampler's own queries included). */
+  /**
+   * Transactions committed in the bench's database during the run
+   * (pg_stat_database.xact_commit): units of work, and each statement run
+   * outside one (a read) alike; the sampler's own queries included.
+   */
   readonly commits: number;
+  /** WAL flushes of the whole server during the run (pg_stat_wal.wal_sync): what durable commits cost; none where the view is missing. */
+  readonly walSyncs: number | undefined;
   readonly machineBusyShare: number;
   readonly done: boolean;
   /** The fault specs' checks on the run (nothing lost, sent twice or resent blindly; books balanced). */
@@ -268,6 +275,18 @@ const commitsOf = async (world: TopUpWorld): Promise<number> => {
   return Number(row?.n ?? 0);
 };
 
+/** WAL flushes of the server so far (pg_stat_wal, PostgreSQL 14 and later); undefined where it cannot be read. */
+const walSyncsOf = async (world: TopUpWorld): Promise<number | undefined> => {
+  try {
+    const [row] = (await world.database.dataSource.query('SELECT wal_sync::bigint::text AS n FROM pg_stat_wal')) as {
+      n: string;
+    }[];
+    return row === undefined ? undefined : Number(row.n);
+  } catch {
+    return undefined;
+  }
+};
+
 interface Progress {
   readonly topUps: number;
   readonly answered: number;
@@ -339,6 +358,7 @@ const measureConsumer = async (
     const cpuBefore = consumer.cpuSeconds() ?? 0;
     const postgresBefore = cpuSecondsOf('postgres');
     const commitsBefore = await commitsOf(world);
+    const walSyncsBefore = await walSyncsOf(world);
     const machineBefore = machineJiffies();
     startedAt = process.hrtime.bigint();
     await unlessInterrupted(world.publish(commands));
@@ -349,6 +369,9 @@ const measureConsumer = async (
     // pg_stat_database is updated by each backend at the end of its transactions, a little late
     await sleep(1_000);
     const commits = (await commitsOf(world)) - commitsBefore;
+    const walSyncsAfter = await walSyncsOf(world);
+    const walSyncs =
+      walSyncsBefore === undefined || walSyncsAfter === undefined ? undefined : walSyncsAfter - walSyncsBefore;
     logSummary = summarizeLog(consumer.lines());
     const externalIds = commands.map((message) => (message.command as { external_id: string }).external_id);
     const { dataSource } = world.database;
@@ -377,6 +400,7 @@ const measureConsumer = async (
       consumerCpuSeconds: (consumer.cpuSeconds() ?? cpuBefore) - cpuBefore,
       postgresCpuSeconds,
       commits,
+      walSyncs,
       machineBusyShare:
         (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       done: result.done,
@@ -509,7 +533,8 @@ const report = (figures: ConsumerFigures): void => {
       `  consumer RSS idle ${(figures.idleRssBytes / MB).toFixed(0)} MB, peak ${(figures.peakRssBytes / MB).toFixed(0)} MB (V8 heap in use at most ${(figures.peakHeapUsedBytes / MB).toFixed(0)} MB); ` +
         `consumer CPU ${figures.consumerCpuSeconds.toFixed(1)} s (${((1000 * figures.consumerCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
         `PostgreSQL CPU ${figures.postgresCpuSeconds.toFixed(1)} s (${((1000 * figures.postgresCpuSeconds) / figures.topUps).toFixed(1)} ms per top-up); ` +
-        `${(figures.commits / figures.topUps).toFixed(1)} commits per top-up; ` +
+        `${(figures.commits / figures.topUps).toFixed(1)} transactions (units of work and single reads) and ` +
+        `${figures.walSyncs === undefined ? 'n/a' : (figures.walSyncs / figures.topUps).toFixed(2)} WAL flushes per top-up; ` +
         `machine busy ${(100 * figures.machineBusyShare).toFixed(0)}% of ${cpus().length} cores`,
       `  statuses ${JSON.stringify(figures.counts)}`,
       `  checks: ${Object.entries(figures.violations)
