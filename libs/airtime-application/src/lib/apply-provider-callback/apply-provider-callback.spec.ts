@@ -1,6 +1,8 @@
-import { Either } from 'effect';
+import { TopUpRepository } from '@airtime/domain';
+import { Effect, Either } from 'effect';
 import { inMemoryLayers, type InMemoryWorld, openFundedAccounts, sampleCatalogue, requestedTopUp } from '../../testing';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
+import { changeTopUp, loadTopUp } from '../top-up-change/save-top-up-change.use-case';
 import { applyProviderCallback } from './apply-provider-callback.use-case';
 
 /** A top-up sent and pending at the provider, with its callback token and its attempt's external id. */
@@ -55,6 +57,38 @@ describe('applyProviderCallback', () => {
         Either.left(expect.objectContaining({ _tag: 'UnknownProviderTransaction' })),
       );
     expect(world.database.tables()).toBe(before);
+  });
+
+  it('decides again on a fresh read when another writer changed the top-up after the callback read it', async () => {
+    const { world, first } = await setUp();
+    const update = world.provider.settle(first.providerExternalId, 'COMPLETED');
+    const versionBefore = world.database.tables().topUps.get(first.topUp.id)?.version ?? 0;
+    // another writer (the stalled loop's touch, say) commits right after the callback's first read
+    let reads = 0;
+    const touchAfterFirstRead = Effect.flatMap(TopUpRepository, (repository) =>
+      Effect.provideService(applyProviderCallback({ callbackToken: first.token, update }), TopUpRepository, {
+        ...repository,
+        findById: (id) =>
+          Effect.tap(repository.findById(id), () =>
+            (reads += 1) === 1
+              ? Effect.asVoid(
+                  changeTopUp(loadTopUp(id), (topUp, now) =>
+                    Effect.succeed({ topUp: { ...topUp, updatedAt: now }, movements: [] }),
+                  ).pipe(Effect.provideService(TopUpRepository, repository)),
+                )
+              : Effect.void,
+          ),
+      }),
+    );
+    expect(await world.run(touchAfterFirstRead)).toMatchObject({
+      _tag: 'Applied',
+      topUp: { status: { class: 'COMPLETED' } },
+    });
+    expect(reads).toBe(2);
+    expect(world.database.tables().topUps.get(first.topUp.id)).toMatchObject({
+      version: versionBefore + 2,
+      topUp: { status: { class: 'COMPLETED' }, attempts: [{ state: 'Succeeded' }] },
+    });
   });
 
   it('answers an unknown or malformed token TopUpNotFound, never quoting it', async () => {

@@ -66,10 +66,11 @@ export const applyProviderCallback = (
     }).pipe(Effect.mapError(() => new TopUpNotFound({ topUpId: '' })));
     const stored = yield* Effect.flatMap(TopUpRequestStore, (requests) => requests.findByCallbackToken(callbackToken));
     if (Option.isNone(stored)) return yield* new TopUpNotFound({ topUpId: '' });
-    const { topUp } = yield* loadTopUp(stored.value.topUpId);
-    if (!isAboutTopUp(topUp, request.update)) {
+    const first = yield* loadTopUp(stored.value.topUpId);
+    if (!isAboutTopUp(first.topUp, request.update)) {
       const provider = yield* AirtimeProvider;
       return yield* new UnknownProviderTransaction({ provider: provider.id });
     }
-    return yield* applyProviderUpdate(request.update, { topUpId: topUp.id });
+    // decided on this read; a change meanwhile makes it decide again on a fresh one
+    return yield* applyProviderUpdate(request.update, { known: first });
   });

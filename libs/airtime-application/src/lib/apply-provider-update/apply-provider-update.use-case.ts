@@ -43,6 +43,13 @@ export interface ApplyProviderUpdateOptions {
    * none, by the provider's transaction id.
    */
   readonly topUpId?: string | undefined;
+  /**
+   * The top-up as the caller has just read it, at its stored version (the
+   * callback's, found by its token): decided on without another read; when
+   * it is stale, the update is decided again on a fresh read. Wins over
+   * `topUpId`.
+   */
+  readonly known?: VersionedTopUp | undefined;
 }
 
 export type ApplyProviderUpdateError =
@@ -71,6 +78,7 @@ const topUpOf = (
   TopUpRepository | AirtimeProvider
 > =>
   Effect.gen(function* () {
+    if (options.known !== undefined) return options.known;
     if (options.topUpId !== undefined) return yield* loadTopUp(options.topUpId);
     const provider = yield* AirtimeProvider;
     const topUps = yield* TopUpRepository;
