@@ -71,10 +71,12 @@ describe('applyProviderCallback', () => {
         findById: (id) =>
           Effect.tap(repository.findById(id), () =>
             (reads += 1) === 1
-              ? Effect.asVoid(
-                  changeTopUp(loadTopUp(id), (topUp, now) =>
-                    Effect.succeed({ topUp: { ...topUp, updatedAt: now }, movements: [] }),
-                  ).pipe(Effect.provideService(TopUpRepository, repository)),
+              ? Effect.promise(() =>
+                  world.run(
+                    changeTopUp(loadTopUp(id), (topUp, now) =>
+                      Effect.succeed({ topUp: { ...topUp, updatedAt: now }, movements: [] }),
+                    ),
+                  ),
                 )
               : Effect.void,
           ),
