@@ -6,7 +6,7 @@ import {
   type TopUp,
   TopUpRepository,
 } from '@airtime/domain';
-import { Effect, Either } from 'effect';
+import { Cause, Effect, Either, Exit } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { ProviderCallbackUrls } from '../ports/provider-callback-urls.port';
@@ -81,6 +81,55 @@ describe('sendAttempt', () => {
     });
     expect(await usd(world)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n, availableMinor: 9_814n });
     expect(sends(world)).toHaveLength(1);
+  });
+
+  it.each(['created copy', 'copy at the first send'] as const)(
+    'decides again on a fresh read when the copy in hand is behind (%s): the lost start is never sent, the due retry is',
+    async (which) => {
+      const atSend: { topUp: TopUp; version: number }[] = [];
+      const world: InMemoryWorld = inMemoryLayers({
+        products: sampleCatalogue,
+        gate: (call) =>
+          Effect.sync(() => {
+            const stored = [...world.database.tables().topUps.values()][0];
+            if (call.operation === 'send' && stored !== undefined) atSend.push(stored);
+          }),
+      });
+      await world.run(fundAccount('account-1', 'USD', 10_000n));
+      const created = await world.run(requestTopUp(sampleRequestInput()));
+      if (created._tag !== 'Created') throw new Error('expected a new top-up');
+      // another worker sends attempt 1, which is certainly not delivered; its retry comes due a minute later
+      world.provider.scriptSends({ _tag: 'Unavailable' });
+      await world.run(sendAttempt(created.topUp.id));
+      world.clock.advance(MINUTE);
+      // the copy in hand: as created (startable, but stale), or with attempt 1 in flight (the domain refuses a start)
+      const known = which === 'created copy' ? { topUp: created.topUp, version: created.version } : atSend[0];
+      if (known === undefined) throw new Error('expected the copy seen at the first send');
+      const sent = await world.run(sendAttemptReporting(created.topUp.id, known));
+      expect(sent).toMatchObject({ _tag: 'Sent', attemptNumber: 2, topUp: { status: { class: 'COMPLETED' } } });
+      // attempt 1 once (the copy's start was never sent), then attempt 2 under its own external id
+      expect(sends(world).map((call) => call.providerExternalId)).toEqual(
+        [1, 2].map((number) => providerExternalIdFor('account-1', created.topUp.externalId, number)),
+      );
+      expect(
+        world.database
+          .tables()
+          .topUps.get(created.topUp.id)
+          ?.topUp.attempts.map((a) => a.state),
+      ).toEqual(['Failed', 'Succeeded']);
+      expect(await usd(world)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n });
+    },
+  );
+
+  it('refuses a copy in hand of another top-up as a defect, sending nothing', async () => {
+    const { world, topUp } = await setUp();
+    const other = await world.run(requestTopUp(sampleRequestInput({ external_id: 'order-other' })));
+    if (other._tag !== 'Created') throw new Error('expected a new top-up');
+    const exit = await world.runtime.runPromiseExit(
+      sendAttemptReporting(topUp.id, { topUp: other.topUp, version: other.version }),
+    );
+    expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true);
+    expect(sends(world)).toHaveLength(0);
   });
 
   it('sends the product and amount of the quote under the attempt external id', async () => {

@@ -165,10 +165,12 @@ export const applyReading = (
  * `SendAttemptResult`.
  *
  * `known` is the top-up as the caller holds it at its stored version (the
- * consumer's just created one): the attempt is started from it without a
- * read, under that version; should another writer have changed the top-up
- * meanwhile, the start is decided again on a fresh read, as without
- * `known`. The answer is applied to the top-up as this start committed it,
+ * consumer's just created one; a copy of another top-up is a defect): the
+ * attempt is started from it without a read, under that version. Should the
+ * domain refuse the start on the copy, or another writer have changed the
+ * top-up meanwhile (the start's write fails), everything is decided again
+ * on a fresh read, as without `known`: the attempt this call lost is never
+ * sent, and one the fresh read may start (a retry that came due) is. The answer is applied to the top-up as this start committed it,
  * again under its version: a callback that came first makes that write
  * fail and the answer is decided again on a fresh read
  * (`changeTopUpFrom`).
@@ -178,6 +180,8 @@ export const sendAttemptReporting = (
   known?: VersionedTopUp,
 ): Effect.Effect<SendAttemptResult, SendAttemptError, SendAttemptServices> =>
   Effect.gen(function* () {
+    if (known !== undefined && known.topUp.id !== topUpId)
+      return yield* Effect.dieMessage(`sendAttemptReporting: the copy in hand is of another top-up than ${topUpId}`);
     const before = known ?? (yield* loadTopUp(topUpId));
     const callbackUrl = yield* callbackUrlOf(before.topUp);
     const provider = yield* AirtimeProvider;

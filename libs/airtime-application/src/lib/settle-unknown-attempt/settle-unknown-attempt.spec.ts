@@ -2,6 +2,7 @@ import { LedgerStore, NOT_FOUND_CONFIRMATION_MINUTES, providerExternalIdFor } fr
 import { Effect, Either } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
+import { applyProviderUpdate } from '../apply-provider-update/apply-provider-update.use-case';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
 import type { SendScript } from '../../testing';
 import { settleUnknownAttempt } from './settle-unknown-attempt.use-case';
@@ -38,6 +39,39 @@ describe('settleUnknownAttempt', () => {
       'topup.unknown_outcome',
       'topup.completed',
     ]);
+  });
+
+  it('decides again on a fresh read when a callback settles the attempt during the status query: one capture, one final event', async () => {
+    let callbacks = 0;
+    const world: InMemoryWorld = inMemoryLayers({
+      products: sampleCatalogue,
+      // the provider's callback is applied while the status query is on its way
+      gate: (call) =>
+        call.operation === 'statusByExternalId' && callbacks++ === 0
+          ? Effect.asVoid(
+              Effect.promise(() =>
+                world.run(applyProviderUpdate(world.provider.settle(call.providerExternalId ?? '', 'COMPLETED'))),
+              ),
+            )
+          : Effect.void,
+    });
+    await world.run(fundAccount('account-1', 'USD', 10_000n));
+    const created = await world.run(requestTopUp(sampleRequestInput()));
+    if (created._tag !== 'Created') throw new Error('expected a new top-up');
+    world.provider.scriptSends({ _tag: 'TimeoutAfterArrival' });
+    const unknown = await world.run(sendAttempt(created.topUp.id));
+    expect(unknown.attempts[0]?.state).toBe('Unknown');
+    const settled = await world.run(settleUnknownAttempt(unknown.id));
+    expect(callbacks).toBe(1);
+    // the query's answer, decided on the read before it, met the callback's write and was decided again on a fresh read
+    expect(settled).toMatchObject({ topUp: { status: { class: 'COMPLETED' }, attempts: [{ state: 'Succeeded' }] } });
+    expect(await usd(world)).toMatchObject({ capturedMinor: 186n, holdingMinor: 0n });
+    expect(
+      world.database
+        .tables()
+        .outbox.map((record) => record.event.type)
+        .filter((type) => type === 'topup.completed'),
+    ).toHaveLength(1);
   });
 
   it('schedules a resend under the same external id when the provider never received it', async () => {

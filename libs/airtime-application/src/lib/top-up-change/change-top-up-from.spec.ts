@@ -1,9 +1,9 @@
 // changeTopUpFrom: a change decided on a copy the caller holds is written
 // under the copy's version without a read; a stale copy, or one the domain
-// leaves as it is, is decided again on a fresh read, so the answer is always
-// the one a fresh read would have given.
+// leaves as it is or refuses, is decided again on a fresh read, so the
+// answer is always the one a fresh read would have given.
 import { type TopUp, type TopUpChange, TopUpRepository } from '@airtime/domain';
-import { Effect } from 'effect';
+import { Effect, Either } from 'effect';
 import {
   fundAccount,
   inMemoryLayers,
@@ -89,6 +89,28 @@ describe('changeTopUpFrom', () => {
     expect(reads).toBe(1);
     expect(result).toMatchObject({ changed: true, version: known.version + 2 });
     expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
+  });
+
+  it('reads again when the domain refuses the copy, and answers what the fresh read decides', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
+    // a decision refused on the copy (an attempt it does not know yet, say) and made on the fresh read
+    const refusedOnCopy = (topUp: TopUp) =>
+      topUp.updatedAt.getTime() === known.topUp.updatedAt.getTime()
+        ? Effect.fail('not on this copy' as const)
+        : later(1_000)(topUp);
+    const result = await world.run(changeTopUpFrom(known, refusedOnCopy));
+    expect(result).toMatchObject({ changed: true, version: known.version + 2 });
+    expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
+  });
+
+  it('answers the refusal of the fresh read when the stored top-up is refused too', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    const known = await createdIn(world);
+    const answer = await world.runEither(changeTopUpFrom(known, () => Effect.fail('refused' as const)));
+    expect(answer).toEqual(Either.left('refused'));
+    expect(stored(world, known.topUp.id)?.version).toBe(known.version);
   });
 
   it('answers unchanged, as a fresh read would, when neither the copy nor the stored top-up changes', async () => {

@@ -17,7 +17,7 @@ import {
   TopUpRepository,
   UnitOfWork,
 } from '@airtime/domain';
-import { Effect, Option } from 'effect';
+import { Effect, Either, Option } from 'effect';
 import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
 import { TopUpNotFound } from './top-up-change.errors';
@@ -194,9 +194,12 @@ export const changeTopUp = <E, R>(
  * just wrote, or read before a provider call) instead of reading it first:
  * saves a read. A change decided on the copy is written under its version,
  * so a stale copy fails with `ConcurrentModification` and everything is
- * decided again by `changeTopUp` on a fresh read; a copy the domain leaves
- * unchanged is read afresh and decided again too. Either way the answer is
- * the one a fresh read would have given.
+ * decided again by `changeTopUp` on a fresh read. A copy the domain leaves
+ * unchanged, or refuses to change (`decide` fails), is read afresh and
+ * decided again too: only a change written under the copy's version is
+ * answered from the copy, and that copy was then the stored top-up. Either
+ * way the answer is the one a fresh read would have given. `decide` may run
+ * twice (on the copy, then on the fresh read): keep it free of effects.
  */
 export const changeTopUpFrom = <E, R>(
   known: VersionedTopUp,
@@ -205,7 +208,9 @@ export const changeTopUpFrom = <E, R>(
   Effect.gen(function* () {
     const fresh = changeTopUp(loadTopUp(known.topUp.id), decide);
     const now = yield* (yield* Clock).now();
-    const change = yield* decide(known.topUp, now);
+    const decided = yield* Effect.either(decide(known.topUp, now));
+    if (Either.isLeft(decided)) return yield* fresh;
+    const change = decided.right;
     if (change.topUp === known.topUp && change.movements.length === 0) return yield* fresh;
     return yield* (yield* UnitOfWork).transactionally(saveTopUpChange(known, change)).pipe(
       Effect.map((saved): ChangedTopUp => ({ ...saved, changed: true })),

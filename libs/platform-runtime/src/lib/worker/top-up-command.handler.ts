@@ -10,9 +10,13 @@
 // new top-up would. That is how a command the API enqueues after running
 // requestTopUp itself (message id `api:<topUpId>`) gets its top-up sent.
 // Workers racing on such a top-up (the API's command redelivered, the
-// creating worker, stalled recovery) never send it twice: the attempt is
-// committed before the send under the top-up's optimistic version, and a
-// worker that loses that commit sends nothing (`NotStarted`, a duplicate).
+// creating worker, stalled recovery) never send an attempt twice: the
+// attempt is committed before the send under the top-up's optimistic
+// version, and a worker that loses that commit never sends it. A new
+// top-up's first attempt is started from the copy its request committed
+// (no read); a worker that loses that start decides again on a fresh read,
+// which usually finds the attempt taken (`NotStarted`, a duplicate), and
+// sends only what the domain then allows (a retry already due).
 // The same message again (same id, same bytes) is `AlreadyProcessed` by the
 // inbox and acknowledged. The inbox key binds the message id to the SHA-256
 // of the body: producers choose message ids, so only the same bytes under
