@@ -10,6 +10,7 @@ import { InlineIdentifierCheck1764700000000 } from './1764700000000-inline-ident
 import { ConsoleSessions1764800000000 } from './1764800000000-console-sessions.migration';
 import { TransferLogConsole1764900000000 } from './1764900000000-transfer-log-console.migration';
 import { LedgerBatchWrite1765000000000 } from './1765000000000-ledger-batch-write.migration';
+import { LedgerBatchWriteGenericPlan1765100000000 } from './1765100000000-ledger-batch-write-generic-plan.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ConsoleSessions1764800000000,
   TransferLogConsole1764900000000,
   LedgerBatchWrite1765000000000,
+  LedgerBatchWriteGenericPlan1765100000000,
 ];

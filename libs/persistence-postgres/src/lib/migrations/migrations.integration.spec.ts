@@ -72,6 +72,7 @@ describe('migrations', () => {
       'ConsoleSessions1764800000000',
       'TransferLogConsole1764900000000',
       'LedgerBatchWrite1765000000000',
+      'LedgerBatchWriteGenericPlan1765100000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',
@@ -107,7 +108,7 @@ describe('migrations', () => {
     expect(await tables(db)).toHaveLength(19);
   });
 
-  it('the batched ledger write is planned with index lookups only: its function turns seq scans, hash and merge joins off', async () => {
+  it('the batched ledger write is planned with index lookups only, once per connection: its function turns seq scans, hash and merge joins off and forces a generic plan', async () => {
     const migrated = await createTestDatabase();
     const [write] = (await migrated.dataSource
       .query(
@@ -118,6 +119,7 @@ describe('migrations', () => {
       'enable_hashjoin=off',
       'enable_mergejoin=off',
       'enable_seqscan=off',
+      'plan_cache_mode=force_generic_plan',
     ]);
   });
 
