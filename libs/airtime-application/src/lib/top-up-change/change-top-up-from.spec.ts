@@ -76,34 +76,26 @@ describe('changeTopUpFrom', () => {
     });
   });
 
-  it('reads again when the domain leaves the copy as it is, and answers what the fresh read decides', async () => {
-    const world = inMemoryLayers({ products: sampleCatalogue });
-    const known = await createdIn(world);
-    await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
-    // a decision that changes only a top-up already moved on: nothing on the copy, a change on the fresh read
-    const onlyWhenMoved = (topUp: TopUp) =>
-      topUp.updatedAt.getTime() === known.topUp.updatedAt.getTime()
-        ? Effect.succeed<TopUpChange>({ topUp, movements: [] })
-        : later(1_000)(topUp);
-    const { result, reads } = await countingReads(world, changeTopUpFrom(known, onlyWhenMoved));
-    expect(reads).toBe(1);
-    expect(result).toMatchObject({ changed: true, version: known.version + 2 });
-    expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
-  });
+  // decisions that change only a top-up already moved on: on the copy, nothing (or a refusal); on the fresh read, a change
+  const onTheCopy = {
+    'changes nothing': (topUp: TopUp) => Effect.succeed<TopUpChange>({ topUp, movements: [] }),
+    refuses: () => Effect.fail('not on this copy' as const),
+  };
 
-  it('reads again when the domain refuses the copy, and answers what the fresh read decides', async () => {
-    const world = inMemoryLayers({ products: sampleCatalogue });
-    const known = await createdIn(world);
-    await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
-    // a decision refused on the copy (an attempt it does not know yet, say) and made on the fresh read
-    const refusedOnCopy = (topUp: TopUp) =>
-      topUp.updatedAt.getTime() === known.topUp.updatedAt.getTime()
-        ? Effect.fail('not on this copy' as const)
-        : later(1_000)(topUp);
-    const result = await world.run(changeTopUpFrom(known, refusedOnCopy));
-    expect(result).toMatchObject({ changed: true, version: known.version + 2 });
-    expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
-  });
+  it.each(Object.keys(onTheCopy) as (keyof typeof onTheCopy)[])(
+    'reads again when the domain, deciding on the copy, %s, and answers what the fresh read decides',
+    async (what) => {
+      const world = inMemoryLayers({ products: sampleCatalogue });
+      const known = await createdIn(world);
+      await world.run(changeTopUp(loadTopUp(known.topUp.id), later(5_000)));
+      const decide = (topUp: TopUp) =>
+        topUp.updatedAt.getTime() === known.topUp.updatedAt.getTime() ? onTheCopy[what](topUp) : later(1_000)(topUp);
+      const { result, reads } = await countingReads(world, changeTopUpFrom(known, decide));
+      expect(reads).toBe(1);
+      expect(result).toMatchObject({ changed: true, version: known.version + 2 });
+      expect(stored(world, known.topUp.id)?.topUp.updatedAt).toEqual(new Date(known.topUp.updatedAt.getTime() + 6_000));
+    },
+  );
 
   it('answers the refusal of the fresh read when the stored top-up is refused too', async () => {
     const world = inMemoryLayers({ products: sampleCatalogue });
