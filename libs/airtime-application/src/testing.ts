@@ -6,6 +6,7 @@ export {
   inMemoryLayers,
   type InMemoryServices,
 } from './testing/in-memory-layers.fixture';
+export { observingTopUpReads } from './testing/observed-top-up-reads.fixture';
 export {
   type Tables,
   type OutboxRecord,

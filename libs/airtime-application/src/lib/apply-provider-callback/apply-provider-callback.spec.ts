@@ -1,6 +1,12 @@
-import { TopUpRepository } from '@airtime/domain';
 import { Effect, Either } from 'effect';
-import { inMemoryLayers, type InMemoryWorld, openFundedAccounts, sampleCatalogue, requestedTopUp } from '../../testing';
+import {
+  inMemoryLayers,
+  type InMemoryWorld,
+  observingTopUpReads,
+  openFundedAccounts,
+  sampleCatalogue,
+  requestedTopUp,
+} from '../../testing';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
 import { changeTopUp, loadTopUp } from '../top-up-change/save-top-up-change.use-case';
 import { applyProviderCallback } from './apply-provider-callback.use-case';
@@ -65,22 +71,20 @@ describe('applyProviderCallback', () => {
     const versionBefore = world.database.tables().topUps.get(first.topUp.id)?.version ?? 0;
     // another writer (the stalled loop's touch, say) commits right after the callback's first read
     let reads = 0;
-    const touchAfterFirstRead = Effect.flatMap(TopUpRepository, (repository) =>
-      Effect.provideService(applyProviderCallback({ callbackToken: first.token, update }), TopUpRepository, {
-        ...repository,
-        findById: (id) =>
-          Effect.tap(repository.findById(id), () =>
-            (reads += 1) === 1
-              ? Effect.promise(() =>
-                  world.run(
-                    changeTopUp(loadTopUp(id), (topUp, now) =>
-                      Effect.succeed({ topUp: { ...topUp, updatedAt: now }, movements: [] }),
-                    ),
-                  ),
-                )
-              : Effect.void,
-          ),
-      }),
+    const touchAfterFirstRead = observingTopUpReads(
+      applyProviderCallback({ callbackToken: first.token, update }),
+      (id, soFar) => {
+        reads = soFar;
+        return soFar === 1
+          ? Effect.promise(() =>
+              world.run(
+                changeTopUp(loadTopUp(id), (topUp, now) =>
+                  Effect.succeed({ topUp: { ...topUp, updatedAt: now }, movements: [] }),
+                ),
+              ),
+            )
+          : Effect.void;
+      },
     );
     expect(await world.run(touchAfterFirstRead)).toMatchObject({
       _tag: 'Applied',

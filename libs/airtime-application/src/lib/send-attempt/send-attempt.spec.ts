@@ -1,13 +1,13 @@
-import {
-  AirtimeProvider,
-  LedgerStore,
-  preciseOf,
-  providerExternalIdFor,
-  type TopUp,
-  TopUpRepository,
-} from '@airtime/domain';
+import { AirtimeProvider, LedgerStore, preciseOf, providerExternalIdFor, type TopUp } from '@airtime/domain';
 import { Cause, Effect, Either, Exit } from 'effect';
-import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
+import {
+  fundAccount,
+  inMemoryLayers,
+  type InMemoryWorld,
+  observingTopUpReads,
+  sampleCatalogue,
+  sampleRequestInput,
+} from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { ProviderCallbackUrls } from '../ports/provider-callback-urls.port';
 import { sendAttempt, sendAttemptReporting } from './send-attempt.use-case';
@@ -65,12 +65,9 @@ describe('sendAttempt', () => {
     if (created._tag !== 'Created') throw new Error('expected a new top-up');
     let reads = 0;
     const sent = await world.run(
-      Effect.flatMap(TopUpRepository, (repository) =>
-        Effect.provideService(
-          sendAttemptReporting(created.topUp.id, { topUp: created.topUp, version: created.version }),
-          TopUpRepository,
-          { ...repository, findById: (id) => Effect.suspend(() => ((reads += 1), repository.findById(id))) },
-        ),
+      observingTopUpReads(
+        sendAttemptReporting(created.topUp.id, { topUp: created.topUp, version: created.version }),
+        () => Effect.sync(() => (reads += 1)),
       ),
     );
     expect(reads).toBe(0);

@@ -170,10 +170,10 @@ export const applyReading = (
  * domain refuse the start on the copy, or another writer have changed the
  * top-up meanwhile (the start's write fails), everything is decided again
  * on a fresh read, as without `known`: the attempt this call lost is never
- * sent, and one the fresh read may start (a retry that came due) is. The answer is applied to the top-up as this start committed it,
- * again under its version: a callback that came first makes that write
- * fail and the answer is decided again on a fresh read
- * (`changeTopUpFrom`).
+ * sent, and one the fresh read may start (a retry that came due) is. The
+ * answer is applied to the top-up as this start committed it, again under
+ * its version: a callback that came first makes that write fail and the
+ * answer is decided again on a fresh read (`changeTopUpFrom`).
  */
 export const sendAttemptReporting = (
   topUpId: string,

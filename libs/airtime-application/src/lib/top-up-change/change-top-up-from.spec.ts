@@ -2,12 +2,13 @@
 // under the copy's version without a read; a stale copy, or one the domain
 // leaves as it is or refuses, is decided again on a fresh read, so the
 // answer is always the one a fresh read would have given.
-import { type TopUp, type TopUpChange, TopUpRepository } from '@airtime/domain';
+import type { TopUp, TopUpChange } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import {
   fundAccount,
   inMemoryLayers,
   type InMemoryServices,
+  observingTopUpReads,
   type InMemoryWorld,
   sampleCatalogue,
   sampleRequestInput,
@@ -34,14 +35,7 @@ const later =
 /** Runs `effect` counting the repository's reads by id. */
 const countingReads = async <A, E>(world: InMemoryWorld, effect: Effect.Effect<A, E, InMemoryServices>) => {
   let reads = 0;
-  const result = await world.run(
-    Effect.flatMap(TopUpRepository, (repository) =>
-      Effect.provideService(effect, TopUpRepository, {
-        ...repository,
-        findById: (id) => Effect.suspend(() => ((reads += 1), repository.findById(id))),
-      }),
-    ),
-  );
+  const result = await world.run(observingTopUpReads(effect, () => Effect.sync(() => (reads += 1))));
   return { result, reads };
 };
 

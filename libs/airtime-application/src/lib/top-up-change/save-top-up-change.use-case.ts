@@ -156,6 +156,10 @@ export const loadTopUp = (
     ),
   );
 
+/** Whether the domain's change leaves the top-up as it was read: the same object, no ledger movement. */
+const leavesAsItWas = (change: TopUpChange, read: VersionedTopUp): boolean =>
+  change.topUp === read.topUp && change.movements.length === 0;
+
 /** How many times a change is decided again on a fresh read after another writer changed the top-up. */
 export const MAX_CONCURRENT_RETRIES = 5;
 
@@ -178,7 +182,7 @@ export const changeTopUp = <E, R>(
     const before = yield* read;
     const now = yield* (yield* Clock).now();
     const change = yield* decide(before.topUp, now);
-    if (change.topUp === before.topUp && change.movements.length === 0) return { ...before, changed: false };
+    if (leavesAsItWas(change, before)) return { ...before, changed: false };
     const saved = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, change));
     return { ...saved, changed: true };
   }).pipe(
@@ -211,7 +215,7 @@ export const changeTopUpFrom = <E, R>(
     const decided = yield* Effect.either(decide(known.topUp, now));
     if (Either.isLeft(decided)) return yield* fresh;
     const change = decided.right;
-    if (change.topUp === known.topUp && change.movements.length === 0) return yield* fresh;
+    if (leavesAsItWas(change, known)) return yield* fresh;
     return yield* (yield* UnitOfWork).transactionally(saveTopUpChange(known, change)).pipe(
       Effect.map((saved): ChangedTopUp => ({ ...saved, changed: true })),
       Effect.catchTag('ConcurrentModification', () => fresh),
