@@ -4,6 +4,31 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+// The first line of a message, without the terminal's colour codes, at most 300 characters.
+const firstLine = (message) =>
+  String(message ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line.length > 0)
+    ?.slice(0, 300) ?? '';
+
+// Each failed test, and each suite that failed without a failed test, as
+// { file, test, reason }: the summary prints them above its line, so that the
+// tail of a long CI log still names what failed.
+const failuresOf = (results, rootDir) =>
+  results.testResults.flatMap((suite) => {
+    const file = path.relative(rootDir, suite.testFilePath);
+    const failedTests = suite.testResults
+      .filter((test) => test.status === 'failed')
+      .map((test) => ({ file, test: test.fullName, reason: firstLine(test.failureMessages[0]) }));
+    if (failedTests.length > 0) return failedTests;
+    if (suite.testExecError || suite.failureMessage)
+      return [{ file, test: '(suite)', reason: firstLine(suite.testExecError?.message ?? suite.failureMessage) }];
+    return [];
+  });
+
 class JestResultsReporter {
   constructor(globalConfig) {
     this.globalConfig = globalConfig;
@@ -22,6 +47,7 @@ class JestResultsReporter {
       passed: results.numPassedTests,
       failed: results.numFailedTests + brokenSuites,
       skipped: results.numPendingTests + results.numTodoTests,
+      failures: failuresOf(results, this.globalConfig.rootDir),
     };
     const name = path.relative(process.cwd(), this.globalConfig.rootDir).replace(/[^\w.-]+/g, '_') || 'root';
     fs.writeFileSync(path.join(directory, `${name}-${process.pid}.json`), JSON.stringify(summary));

@@ -37,6 +37,22 @@ describe('CI summary line', () => {
     });
   });
 
+  it('names each failed test above the summary line, which stays last', () => {
+    const failure = { file: 'src/a.integration.spec.ts', test: 'a top-up › is sent once', reason: 'expect(1).toBe(2)' };
+    expect(
+      run({
+        'apps_consumer-41.json': { passed: 3, failed: 1, skipped: 0, failures: [failure] },
+        'libs_domain-42.json': { passed: 4, failed: 0, skipped: 0, failures: [] },
+      }),
+    ).toEqual({
+      line: [
+        '[ci] failed: apps_consumer src/a.integration.spec.ts › a top-up › is sent once — expect(1).toBe(2)',
+        '7 passed, 1 failed',
+      ].join('\n'),
+      status: 1,
+    });
+  });
+
   it('is not green when nothing was tested', () => {
     expect(run({})).toEqual({ line: '0 passed, 0 failed', status: 1 });
   });
