@@ -48,6 +48,11 @@ class JestResultsReporter {
       failed: results.numFailedTests + brokenSuites,
       skipped: results.numPendingTests + results.numTodoTests,
       failures: failuresOf(results, this.globalConfig.rootDir),
+      // each suite's wall time, for finding where a CI run's minutes go
+      suites: results.testResults.map((suite) => ({
+        file: path.relative(this.globalConfig.rootDir, suite.testFilePath),
+        seconds: suite.perfStats ? (suite.perfStats.end - suite.perfStats.start) / 1000 : null,
+      })),
     };
     const name = path.relative(process.cwd(), this.globalConfig.rootDir).replace(/[^\w.-]+/g, '_') || 'root';
     fs.writeFileSync(path.join(directory, `${name}-${process.pid}.json`), JSON.stringify(summary));

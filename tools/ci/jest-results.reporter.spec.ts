@@ -28,7 +28,7 @@ const written = (results: object): Record<string, unknown> => {
 };
 
 describe('jest results reporter', () => {
-  it('writes the totals and names each failed test with the first line of its message, without colour codes', () => {
+  it("writes the totals, each suite's wall time, and names each failed test with the first line of its message, without colour codes", () => {
     const results = {
       numPassedTests: 2,
       numFailedTests: 1,
@@ -43,7 +43,9 @@ describe('jest results reporter', () => {
             failureMessages: ['\n  \u001b[31mError: expected 1 send\u001b[39m\n    at x (a.ts:1:1)'],
           },
         ]),
-        suite('src/b.spec.ts', [{ status: 'passed', fullName: 'b passes', failureMessages: [] }]),
+        suite('src/b.spec.ts', [{ status: 'passed', fullName: 'b passes', failureMessages: [] }], {
+          perfStats: { start: 1_000, end: 3_500 },
+        }),
       ],
     };
     expect(written(results)).toEqual({
@@ -54,6 +56,10 @@ describe('jest results reporter', () => {
       skipped: 1,
       failures: [
         { file: 'src/a.integration.spec.ts', test: 'a top-up › is sent once', reason: 'Error: expected 1 send' },
+      ],
+      suites: [
+        { file: 'src/a.integration.spec.ts', seconds: null },
+        { file: 'src/b.spec.ts', seconds: 2.5 },
       ],
     });
   });
