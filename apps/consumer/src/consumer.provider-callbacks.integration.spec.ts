@@ -34,10 +34,9 @@ describe('the consumer with PROVIDER_CALLBACK_BASE_URL', () => {
         }),
       },
     ]);
-    await waitUntil('the top-up to be sent', async () => {
-      const [row] = await harness.query<{ attempts: number }>(`SELECT count(*)::int AS attempts FROM top_up_attempts`);
-      return (row?.attempts ?? 0) > 0;
-    });
+    // the provider's own record, not the attempt's row: the attempt is started
+    // durably before its send goes out, so the row can come first
+    await waitUntil('the top-up to be sent', () => harness.simulator.engine.transactions({ fromMs: 0 }).length > 0);
     const [request] = await harness.query<{ callback_token: string }>(
       `SELECT callback_token FROM top_up_requests WHERE external_id = 'order-provider-callback-1'`,
     );
