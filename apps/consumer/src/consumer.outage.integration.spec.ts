@@ -40,7 +40,7 @@ describe('the consumer during a provider outage', () => {
       Array.from({ length: COMMANDS }, (_, index) => ({ messageId: `outage-${index}`, body: commandBody(index) })),
     );
     // every command failed more often than x-delivery-limit (5) allows requeues
-    await waitUntil('each command to be retried 7 times', () => parkedRetries(harness).length >= COMMANDS * 7, 30_000);
+    await waitUntil('each command to be retried 7 times', () => parkedRetries(harness).length >= COMMANDS * 7, 60_000);
     expect((await broker.channel.checkQueue(topology.queues.deadLetters.name)).messageCount).toBe(0);
     expect(await harness.query(`SELECT id FROM top_ups`)).toEqual([]);
     const retried = parkedRetries(harness);
@@ -52,7 +52,7 @@ describe('the consumer during a provider outage', () => {
     await waitUntil(
       'every command to be handled',
       () => harness.logs().filter((line) => line['msg'] === 'top-up command handled').length === COMMANDS,
-      30_000,
+      60_000,
     );
     const statuses = await harness.query<{ status_class: string }>(`SELECT status_class FROM top_ups`);
     expect(statuses).toHaveLength(COMMANDS);
@@ -67,5 +67,5 @@ describe('the consumer during a provider outage', () => {
     expect(harness.simulator.engine.transactions({ fromMs: 0 })).toHaveLength(COMMANDS);
     expect((await broker.channel.checkQueue(topology.queues.deadLetters.name)).messageCount).toBe(0);
     expect((await broker.channel.checkQueue(topology.queues.topUpCommandsRetry.name)).messageCount).toBe(0);
-  }, 90_000);
+  }, 150_000);
 });

@@ -56,7 +56,7 @@ describe('the checks of a finished run', () => {
     await world.publish(commands);
     const consumer = startConsumerProcess({ entry, name: 'checks', env: faultSpecConsumerEnv(world, simulator) });
     await consumer.ready;
-    expect((await world.waitForFinal(ACCOUNT, commands.length, 30_000)).done).toBe(true);
+    expect((await world.waitForFinal(ACCOUNT, commands.length, 60_000)).done).toBe(true);
     await consumer.stop(10_000);
     const externalIds = commands.map((message) => (message.command as { external_id: string }).external_id);
     const providerView = () => simulator.engine.transactions({ fromMs: 0 });
@@ -115,5 +115,5 @@ describe('the checks of a finished run', () => {
     ]);
     expect(found.resentBlindly).toEqual([expect.stringMatching(/^c-1: send of .* with no status query between$/)]);
     expect(found.ledger).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });
