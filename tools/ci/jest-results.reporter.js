@@ -4,6 +4,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const WORKSPACE_ROOT = path.join(__dirname, '..', '..');
+
 // The first line of a message, without the terminal's colour codes, at most 300 characters.
 const firstLine = (message) =>
   String(message ?? '')
@@ -54,7 +56,8 @@ class JestResultsReporter {
         seconds: suite.perfStats ? (suite.perfStats.end - suite.perfStats.start) / 1000 : null,
       })),
     };
-    const name = path.relative(process.cwd(), this.globalConfig.rootDir).replace(/[^\w.-]+/g, '_') || 'root';
+    // named for the project's folder in the workspace (jest runs in the project's own folder)
+    const name = path.relative(WORKSPACE_ROOT, this.globalConfig.rootDir).replace(/[^\w.-]+/g, '_') || 'root';
     fs.writeFileSync(path.join(directory, `${name}-${process.pid}.json`), JSON.stringify(summary));
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const JestResultsReporter = require('./jest-results.reporter.js');
 
-const rootDir = path.join(process.cwd(), 'apps', 'consumer');
+const rootDir = path.join(__dirname, '..', '..', 'apps', 'consumer');
 
 const suite = (file: string, tests: object[], extra: object = {}) => ({
   testFilePath: path.join(rootDir, file),
