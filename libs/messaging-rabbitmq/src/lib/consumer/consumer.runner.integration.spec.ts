@@ -508,7 +508,8 @@ describe('consumer runner (RabbitMQ)', () => {
       deadLetterExchange: topology.exchanges.deadLetter.name,
       prefetch: 1,
       confirmTimeoutMs: 1_000,
-      startTimeoutMs: 300,
+      // long enough for a loaded machine's first channel open to reach the broker's 404 (the start waits it out)
+      startTimeoutMs: 3_000,
       handler: async () => ConsumeDecision.Ack(),
       logger,
     });
