@@ -164,20 +164,22 @@ describe('confirm publisher (RabbitMQ)', () => {
 
   it('fails with a timeout when the confirm never arrives (a stalled link), then recovers once the link is cut', async () => {
     const connection = await connectVia(proxy.urlFor(testAmqpUrl()));
-    const publisher = publisherOn(connection, { confirmTimeoutMs: 400 });
+    // the file's 3 s timeout: the publishes before and after the stall (a channel opened, a confirm) are real
+    // round trips that a loaded machine's broker answers well within it
+    const publisher = publisherOn(connection);
     expect(Either.isRight(await outcome(publisher, command('before-stall')))).toBe(true);
 
     proxy.freezeDownstream(true); // the broker's confirms are held back; nothing is closed
     const started = Date.now();
     const stalled = await outcome(publisher, command('stalled-1'));
     const elapsedMs = Date.now() - started;
+    // ended by the confirm timeout (its reason), not by a closed channel (the link's heartbeat runs out far later)
     expect(Either.isLeft(stalled) && stalled.left).toMatchObject({
       kind: 'timeout',
-      reason: 'no confirm arrived within the confirm timeout of 400 ms',
+      reason: 'no confirm arrived within the confirm timeout of 3000 ms',
       retryable: true,
     });
-    expect(elapsedMs).toBeGreaterThanOrEqual(390);
-    expect(elapsedMs).toBeLessThan(2_000);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2_990);
 
     const back = reconnected(connection);
     proxy.dropAll();
