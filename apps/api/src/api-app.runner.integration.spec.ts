@@ -37,11 +37,18 @@ describe('the API app', () => {
 
   it('on stop finishes the request in flight, then refuses new ones and closes its resources', async () => {
     api.simulator.setFaults({ latencyMs: 600 });
+    // every DVS request the simulator takes is drawn for a failure before its latency: once one is, the quote
+    // is in flight in the API (waiting for the provider's answer), whatever the time it took to get there
+    const providerRequests = jest.spyOn(api.simulator.engine, 'drawFailure');
     const inFlight = api.request('POST', '/v1/quotes', {
       key,
       body: { phone_number: '+639171234100', currency: 'PHP', max_amount: '25' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const deadline = Date.now() + 30_000; providerRequests.mock.calls.length === 0;) {
+      if (Date.now() > deadline) throw new Error('the quote never reached the provider');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    providerRequests.mockRestore();
     const dataSource = await api.app.container.getAsync(TOKENS.dataSource);
     const started = Date.now();
     const stopped = api.app.stop();
