@@ -63,6 +63,16 @@ describe('a top-up from the API to its final status through the provider callbac
     }
   };
 
+  /** Reads with `read` until `done` holds of what it read, or the deadline passes; answers the last read. */
+  const eventually = async <T>(read: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   it('reaches the final status of each sandbox suffix, every status through a callback answered 200', async () => {
     const created = await Promise.all(
       SUFFIXES.map(async ([suffix]) => {
@@ -88,14 +98,34 @@ describe('a top-up from the API to its final status through the provider callbac
         status: (topUp['status'] as Json)['id'],
         attempts: (topUp['attempts'] as Json[]).length,
       }).toEqual({ suffix, status: expected, attempts });
-      // the provider's word came by callback only: each attempt's exchanges are its send, never a status query
-      const log = await api.request('GET', `/v1/topups/${String(topUp['id'])}/transfer-log`, { key });
-      const exchanges = (log.body as { exchanges: { method: string; url: string }[] }).exchanges;
+      // the provider's word came by callback only: each attempt's exchanges are its send, never a status query.
+      // A send's exchange is logged after its answer came, in a statement of its own, while the callbacks the
+      // provider sends meanwhile can make the top-up final first: wait for the last attempt's exchange
+      const exchanges = await eventually(
+        async () =>
+          (
+            (await api.request('GET', `/v1/topups/${String(topUp['id'])}/transfer-log`, { key })).body as {
+              exchanges: { method: string; url: string }[];
+            }
+          ).exchanges,
+        (logged) => logged.length >= attempts,
+      );
       expect(exchanges.length).toBe(attempts);
       expect(exchanges.every((exchange) => exchange.method === 'POST')).toBe(true);
     }
 
-    const callbacks = api.simulator.callbacks();
+    // the simulator records a callback attempt once the API's answer reached it, after the API committed the
+    // status: an attempt that failed (not answered within the simulator's 5 s) is sent again, and its answer
+    // can come after the top-up was seen final here; wait until every status recorded was answered 200
+    const keyOf = (callback: { transactionId: number; status: string }) =>
+      `${callback.transactionId}:${callback.status}`;
+    const callbacks = await eventually(
+      () => api.simulator.callbacks(),
+      (recorded) => {
+        const ok = new Set(recorded.filter((callback) => callback.httpStatus === 200).map(keyOf));
+        return recorded.every((callback) => ok.has(keyOf(callback)));
+      },
+    );
     expect(callbacks.length).toBeGreaterThan(0);
     expect(callbacks.every((callback) => callback.url.startsWith(`${api.url}/callbacks/dtone/`))).toBe(true);
     // every answer the API gave was 200; an attempt the API did not answer within the simulator's 5 s (a
@@ -103,10 +133,8 @@ describe('a top-up from the API to its final status through the provider callbac
     expect(callbacks.filter((callback) => callback.httpStatus !== undefined && callback.httpStatus !== 200)).toEqual(
       [],
     );
-    const answered = new Set(
-      callbacks.filter((callback) => callback.httpStatus === 200).map((c) => `${c.transactionId}:${c.status}`),
-    );
-    expect(callbacks.filter((callback) => !answered.has(`${callback.transactionId}:${callback.status}`))).toEqual([]);
+    const answered = new Set(callbacks.filter((callback) => callback.httpStatus === 200).map(keyOf));
+    expect(callbacks.filter((callback) => !answered.has(keyOf(callback)))).toEqual([]);
 
     // the money follows: the completed ones captured, the declined ones released
     const balance = await api.request('GET', '/v1/accounts/team-growth/balance', { key });
