@@ -1,3 +1,4 @@
+import type { DetailedStatus } from '@airtime/domain';
 import { performance } from 'node:perf_hooks';
 import { type DvsSimulatorTestServer, startCallbackReceiver, startDvsSimulatorServer } from '../../testing';
 import { dvsHttpClient, type DvsHttpClient } from '../../testing/dvs-http.client';
@@ -21,13 +22,22 @@ describe('DVS simulator over HTTP: fault knobs', () => {
   beforeEach(() => sim.reset());
   afterAll(() => sim.close());
 
-  const postWithTimeout = (path: string, body: unknown, timeoutMs: number) =>
-    fetch(`${sim.baseUrl}${path}`, {
+  /**
+   * POSTs and gives up 200 ms after the simulator processed it (it holds `externalId`, in `status` when given):
+   * the client never gives up before the request reached the simulator, however long that takes.
+   */
+  const postUnanswered = async (path: string, body: unknown, externalId: string, status?: DetailedStatus) => {
+    const giveUp = new AbortController();
+    const answer = fetch(`${sim.baseUrl}${path}`, {
       method: 'POST',
       headers: { authorization: sim.authorization, 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: giveUp.signal,
     });
+    await sim.untilTransaction(externalId, status);
+    setTimeout(() => giveUp.abort(), 200);
+    return answer;
+  };
 
   it('latencyMs delays every answer: a client with a shorter timeout gives up, a patient one gets the answer', async () => {
     sim.setFaults({ latencyMs: 150 });
@@ -73,7 +83,7 @@ describe('DVS simulator over HTTP: fault knobs', () => {
 
   it('timeoutAfterAccept: the send is processed but never answered; the transaction exists afterwards', async () => {
     sim.setFaults({ timeoutAfterAccept: true });
-    await expect(postWithTimeout('/async/transactions', globe('lost-1'), 200)).rejects.toThrow();
+    await expect(postUnanswered('/async/transactions', globe('lost-1'), 'lost-1')).rejects.toThrow();
     // reads still answer; the client settles the unknown outcome by external id
     const found = await dvs.get('/transactions?external_id=lost-1');
     expect(found.status).toBe(200);
@@ -96,7 +106,9 @@ describe('DVS simulator over HTTP: fault knobs', () => {
     const created = await dvs.post('/async/transactions', globe('lost-2', { auto_confirm: false }));
     const { id } = created.body as { id: number };
     sim.setFaults({ timeoutAfterAccept: true });
-    await expect(postWithTimeout(`/async/transactions/${id}/confirm`, undefined, 200)).rejects.toThrow();
+    await expect(
+      postUnanswered(`/async/transactions/${id}/confirm`, undefined, 'lost-2', 'CONFIRMED'),
+    ).rejects.toThrow();
     expect(sim.transactionByExternalId('lost-2')?.status).toBe('CONFIRMED');
   });
 
