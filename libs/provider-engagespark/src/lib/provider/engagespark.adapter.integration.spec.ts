@@ -31,7 +31,10 @@ const PH_PHONE = Either.getOrThrow(parsePhoneNumber('+639171234567'));
 const ID_PHONE = Either.getOrThrow(parsePhoneNumber('+6281234567890'));
 const KE_PHONE = Either.getOrThrow(parsePhoneNumber('+254711000111'));
 
-const configFor = (baseUrl: string, timeoutMs = 1_000, token = FAKE_ES_TOKEN): EngageSparkConfig =>
+/** A timeout a loaded CI machine's local answers stay well within; the tests that wait for no answer pass their own. */
+const TIMEOUT_MS = 5_000;
+
+const configFor = (baseUrl: string, timeoutMs = TIMEOUT_MS, token = FAKE_ES_TOKEN): EngageSparkConfig =>
   Either.getOrThrow(
     engageSparkConfigFrom({
       ENGAGESPARK_ORG_ID: FAKE_ES_ORG_ID,
@@ -171,7 +174,7 @@ describe('engageSPARK top-up, over HTTP', () => {
   });
 
   it('reads a 401 as a non-retryable refusal that does not echo the token', async () => {
-    const error = failure(await sendWith({}, configFor(fake.baseUrl, 1_000, 'es_pat_wrong_token_123'))());
+    const error = failure(await sendWith({}, configFor(fake.baseUrl, TIMEOUT_MS, 'es_pat_wrong_token_123'))());
     expect(error).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: 'HTTP_401',
