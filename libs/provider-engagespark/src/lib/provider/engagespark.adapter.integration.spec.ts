@@ -306,14 +306,13 @@ describe('engageSPARK top-up, over HTTP', () => {
   });
 
   it('reads a timeout after sending as an unknown outcome', async () => {
+    // answered after 3 s: a TIMEOUT with the 300 ms reason says the send gave up at its own timeout, before that answer
     fake.enqueue({ kind: 'slow', delayMs: 3_000 });
-    const startedAt = Date.now();
     expect(failure(await sendWith({}, configFor(fake.baseUrl, 300))())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       kind: 'TIMEOUT',
       reason: 'the request was sent: no answer within 300 ms',
     });
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(1);
   });
 
