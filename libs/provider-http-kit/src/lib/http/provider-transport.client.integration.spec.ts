@@ -35,11 +35,14 @@ const readingOf = (kind: CallKind): AnswerReading<string> => ({
 const transportOf = (settings: Partial<ProviderTransportSettings> = {}) =>
   makeProviderTransport({ provider: 'acme', baseUrlVariable: 'ACME_BASE_URL', secrets: [SECRET], ...settings });
 
+/** A timeout a loaded CI machine's local answers stay well within; the tests that wait for no answer pass 200 ms. */
+const TIMEOUT_MS = 5_000;
+
 const callWith = (
   transport: ReturnType<typeof transportOf>,
   kind: CallKind = 'send',
   baseUrl = fake.baseUrl,
-  timeoutMs = 1_000,
+  timeoutMs = TIMEOUT_MS,
 ): Promise<Either.Either<string, ProviderError>> =>
   Effect.runPromise(
     Effect.either(
@@ -159,7 +162,7 @@ describe('the provider transport', () => {
         ? String(parsed.external_id)
         : undefined;
     };
-    const byIdCall = (overrides: Partial<ProviderCall> = {}, timeoutMs = 1_000): ProviderCall => ({
+    const byIdCall = (overrides: Partial<ProviderCall> = {}, timeoutMs = TIMEOUT_MS): ProviderCall => ({
       method: 'POST',
       url: `${fake.baseUrl}/transactions/77/cancel`,
       headers: { Authorization: `Token ${SECRET}` },
