@@ -12,6 +12,9 @@ import { type FakeDvsServer, pagedReply, startFakeDvsServer } from '../../testin
 import { makeDvsHttpClient } from '../http/dvs-http.client';
 import { type DvsClient, makeDvsClient } from './dvs.client';
 
+/** A timeout a loaded CI machine's local answers stay well within; the test that waits for no answer passes 100 ms. */
+const TIMEOUT_MS = 5_000;
+
 let fake: FakeDvsServer;
 let client: DvsClient;
 const invalidItems: string[] = [];
@@ -22,7 +25,7 @@ beforeAll(async () => {
     apiKey: 'k',
     apiSecret: 's',
     baseUrl: fake.baseUrl,
-    timeoutMs: 1_000,
+    timeoutMs: TIMEOUT_MS,
     maxRetriesOn429: 1,
   });
   client = makeDvsClient(http, { onInvalidItem: (what, reason) => invalidItems.push(`${what}: ${reason}`) });
@@ -339,7 +342,13 @@ describe('DVS client: the number a call is about stays out of the transfer log',
     const records: TransferLogRecord[] = [];
     const logged = makeDvsClient(
       makeDvsHttpClient(
-        { apiKey: 'the-key', apiSecret: 'the-secret', baseUrl: fake.baseUrl, timeoutMs: 1_000, maxRetriesOn429: 0 },
+        {
+          apiKey: 'the-key',
+          apiSecret: 'the-secret',
+          baseUrl: fake.baseUrl,
+          timeoutMs: TIMEOUT_MS,
+          maxRetriesOn429: 0,
+        },
         { onExchange: (record) => Effect.sync(() => void records.push(record)) },
       ),
     );
@@ -370,7 +379,13 @@ describe('DVS client: each exchange filed under the attempt it belongs to', () =
     const records: TransferLogRecord[] = [];
     const logged = makeDvsClient(
       makeDvsHttpClient(
-        { apiKey: 'the-key', apiSecret: 'the-secret', baseUrl: fake.baseUrl, timeoutMs: 1_000, maxRetriesOn429: 0 },
+        {
+          apiKey: 'the-key',
+          apiSecret: 'the-secret',
+          baseUrl: fake.baseUrl,
+          timeoutMs: TIMEOUT_MS,
+          maxRetriesOn429: 0,
+        },
         { onExchange: (record) => Effect.sync(() => void records.push(record)) },
       ),
       { perPage: 1 },
