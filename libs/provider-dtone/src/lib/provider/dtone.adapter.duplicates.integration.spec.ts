@@ -22,7 +22,8 @@ const provider = () =>
     apiKey: 'k',
     apiSecret: 's',
     baseUrl: fake.baseUrl,
-    timeoutMs: 1_000,
+    // a timeout a loaded CI machine's local answers stay well within
+    timeoutMs: 5_000,
     productCacheTtlMs: 60_000,
     maxRetriesOn429: 1,
   });
