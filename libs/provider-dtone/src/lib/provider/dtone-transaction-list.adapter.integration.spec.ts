@@ -24,7 +24,8 @@ const provider = () =>
     apiKey: 'k',
     apiSecret: 's',
     baseUrl: fake.baseUrl,
-    timeoutMs: 2_000,
+    // a timeout a loaded CI machine's local answers stay well within
+    timeoutMs: 5_000,
     productCacheTtlMs: 60_000,
     maxRetriesOn429: 1,
   });
