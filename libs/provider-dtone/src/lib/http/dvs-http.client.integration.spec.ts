@@ -115,8 +115,9 @@ describe('DVS HTTP layer', () => {
 
   it('honours a per-call deadline (sync transactions are held longer)', async () => {
     fake.on('POST', '/sync/transactions', () => ({ delayMs: 500, status: 201, json: { id: 1 } }));
+    // past the settings' 300 ms, and far past the 500 ms answer for a loaded CI machine
     const result = await run(
-      { ...write, path: '/sync/transactions', timeoutMs: 2_000 },
+      { ...write, path: '/sync/transactions', timeoutMs: 5_000 },
       { timeoutMs: SHORT_TIMEOUT_MS },
     );
     expect(Either.isRight(result)).toBe(true);
