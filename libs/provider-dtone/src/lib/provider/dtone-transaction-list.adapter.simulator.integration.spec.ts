@@ -165,6 +165,9 @@ describe('listing DVS transactions of a window, against the simulator', () => {
   it("waits out DVS's rate limit (429 with Retry-After, an exhausted quota) page after page, losing nothing", async () => {
     const day = seedDay(60);
     sim.setFaults({ rateLimitPerSecond: 2 });
+    // the quota is per wall-clock second: begin at the start of one, so that the two calls below and the first
+    // page (milliseconds of work) fall in the same second, not in two when they happen to straddle its end
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
     // someone else used this second's quota: the first page is refused with 429 and Retry-After
     for (let call = 0; call < 2; call += 1)
       await fetch(`${sim.baseUrl}/services`, { headers: { authorization: sim.authorization } });
