@@ -91,8 +91,9 @@ const seedLayer = (db: TestDatabase, simulator: DvsSimulatorTestServer, shiftMs:
       DTONE_BASE_URL: simulator.baseUrl,
       DTONE_API_KEY: simulator.apiKey,
       DTONE_API_SECRET: simulator.apiSecret,
-      // a send the simulator accepts and never answers is unknown after a second
-      DTONE_TIMEOUT_MS: '1000',
+      // a send the simulator accepts and never answers is unknown after 5 s; every other call is answered well
+      // within that on a loaded CI machine (1 s was not: a seeded send could turn into an unknown outcome)
+      DTONE_TIMEOUT_MS: '5000',
     }),
   );
   const provider = providerLayerOf({ kind: 'simulator-http', dvs }, silentLogger()).pipe(Layer.provide(persistence));
