@@ -375,8 +375,9 @@ describe('callback deliveries on PostgreSQL', () => {
   });
 
   it('with deliverCallbacks, POSTs slower than the idle-in-transaction timeout are all recorded, each once', async () => {
-    // a session idle inside a transaction for 300 ms is ended by the server
-    const strict = makeDataSource({ ...db.config, poolSize: 4, idleInTransactionTimeoutMs: 300 });
+    // a session idle inside a transaction for 2 s is ended by the server: a POST (3 s) inside one would end it,
+    // while the claims and records, whatever a loaded CI machine's pauses between their statements, stay within
+    const strict = makeDataSource({ ...db.config, poolSize: 4, idleInTransactionTimeoutMs: 2_000 });
     await strict.initialize();
     try {
       await run(setCallbackSigningSecret(strict, 'account-1', SECRET));
@@ -385,7 +386,7 @@ describe('callback deliveries on PostgreSQL', () => {
       const endpoint = makeRelayCallbackSender();
       const slow: CallbackSender['Type'] = {
         post: (url, body, headers) =>
-          Effect.zipRight(Effect.sleep('700 millis'), endpoint.service.post(url, body, headers)),
+          Effect.zipRight(Effect.sleep('3 seconds'), endpoint.service.post(url, body, headers)),
       };
       const report = await run(
         deliverCallbacks({ batchSize: 6 }).pipe(
