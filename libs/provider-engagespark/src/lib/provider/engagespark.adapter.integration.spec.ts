@@ -71,6 +71,15 @@ const sendWith = (options: TopupClientOptions = {}, config = configFor(fake.base
   return (sendRequest: SendRequest = request()) => Effect.runPromise(Effect.either(provider.send(sendRequest)));
 };
 
+/** Waits until `holds` is true (up to 10 s, then fails). */
+const until = async (holds: () => boolean): Promise<void> => {
+  const deadline = Date.now() + 10_000;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
 const failure = (result: Either.Either<unknown, ProviderError>): ProviderError => {
   if (Either.isRight(result)) throw new Error('expected a failure, got a success');
   return result.left;
@@ -306,13 +315,17 @@ describe('engageSPARK top-up, over HTTP', () => {
   });
 
   it('reads a timeout after sending as an unknown outcome', async () => {
-    // answered after 3 s: a TIMEOUT with the 300 ms reason says the send gave up at its own timeout, before that answer
-    fake.enqueue({ kind: 'slow', delayMs: 3_000 });
-    expect(failure(await sendWith({}, configFor(fake.baseUrl, 300))())).toMatchObject({
+    // The answer is held 60 s (the fake's close drops it): a TIMEOUT with the 5 s reason says the send gave up at its
+    // own timeout, before that answer. The timeout is the file's 5 s, not less: the request must reach the fake before
+    // the send gives up, and a loaded CI machine's first exchange of a fresh worker took over 1 s to get there.
+    fake.enqueue({ kind: 'slow', delayMs: 60_000 });
+    expect(failure(await sendWith({}, configFor(fake.baseUrl, TIMEOUT_MS))())).toMatchObject({
       _tag: 'ProviderOutcomeUnknown',
       kind: 'TIMEOUT',
-      reason: 'the request was sent: no answer within 300 ms',
+      reason: 'the request was sent: no answer within 5000 ms',
     });
+    // the fake records a request once it has read the whole body, which can come just after the send gave up
+    await until(() => fake.requests.length > 0);
     expect(fake.requests).toHaveLength(1);
   });
 
