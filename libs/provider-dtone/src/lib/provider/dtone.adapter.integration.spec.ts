@@ -247,20 +247,35 @@ describe('DT One provider (against a fake DVS)', () => {
   });
 
   it('a timeout or a 5xx after sending is an unknown outcome', async () => {
-    fake.on('GET', '/products/11001', () => ({ json: sampleDvsFixedProduct() }));
+    let productRead = false;
+    fake.on('GET', '/products/11001', () => {
+      productRead = true;
+      return { json: sampleDvsFixedProduct() };
+    });
     fake.on('POST', '/async/transactions', (request) =>
       (request.body as { external_id: string }).external_id === 'hang'
         ? { hang: true }
         : { status: 502, text: 'Bad gateway' },
     );
-    // a short timeout: the hang runs into it
-    const provider = makeDtOneProvider(config({ timeoutMs: 300 }));
-    for (const [providerExternalId, kind] of [
-      ['hang', 'TIMEOUT'],
-      ['gateway', 'SERVER_ERROR'],
+    // Only the hanging POST runs on a short timeout (300 ms): the send's product read before it, and the 502 send,
+    // must be answered, which a loaded CI machine (or a fresh worker's first exchange) can take longer than 300 ms
+    // to do. So the 502 goes through a provider with the file's 5 s, and the hang's provider has 5 s until the fake
+    // has answered its product read, 300 ms after (its timeout is read at each call).
+    const impatient = makeDtOneProvider({
+      ...config(),
+      get timeoutMs() {
+        return productRead ? 300 : 5_000;
+      },
+    });
+    const provider = makeDtOneProvider(config());
+    for (const [sender, providerExternalId, kind] of [
+      [impatient, 'hang', 'TIMEOUT'],
+      [provider, 'gateway', 'SERVER_ERROR'],
     ] as const) {
-      const result = await attempt(provider.send(sendRequest(fixedProduct, { providerExternalId })));
+      const result = await attempt(sender.send(sendRequest(fixedProduct, { providerExternalId })));
       expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind });
+      // the hang ran into the short timeout, not the 5 s one
+      if (kind === 'TIMEOUT') expect(Either.isLeft(result) && result.left.message).toContain('within 300 ms');
     }
   });
 
