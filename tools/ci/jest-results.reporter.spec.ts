@@ -23,7 +23,9 @@ const written = (results: object): Record<string, unknown> => {
     if (previous === undefined) delete process.env.JEST_RESULTS_DIR;
     else process.env.JEST_RESULTS_DIR = previous;
   }
-  const [file] = readdirSync(directory);
+  const files = readdirSync(directory);
+  expect(files).toHaveLength(1);
+  const file = files[0] ?? '';
   return { file, ...JSON.parse(readFileSync(path.join(directory, file), 'utf8')) };
 };
 
