@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const JestResultsReporter = require('./jest-results.reporter.js');
 
 const rootDir = path.join(__dirname, '..', '..', 'apps', 'consumer');
