@@ -31,6 +31,19 @@ describe('processed messages (inbox) on PostgreSQL', () => {
         return 'processed' as const;
       }),
     );
+  /** Polls the server until a session of this database waits for a lock (the concurrent claim), or fails after 30 s. */
+  const waitForLockWaiter = async (): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [row] = (await db.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )) as { waiting: number }[];
+      if ((row?.waiting ?? 0) > 0) return;
+      if (Date.now() > deadline) throw new Error('no session waited for the first claim within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   const effects = async (messageId: string) =>
     ((await db.dataSource.query(`SELECT id FROM outbox WHERE aggregate_id = $1`, [messageId])) as unknown[]).length;
 
@@ -64,7 +77,8 @@ describe('processed messages (inbox) on PostgreSQL', () => {
     );
     await Effect.runPromise(Deferred.await(claimed));
     const second = Effect.runPromise(unitOfWork().transactionally(inbox().claim('topup-commands', 'm3')));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // the first commits only once the second is seen waiting in the server for the first's lock on the claim
+    await waitForLockWaiter();
     await Effect.runPromise(Deferred.succeed(commit, undefined));
     expect(await Promise.all([first, second])).toEqual([true, false]);
   });
