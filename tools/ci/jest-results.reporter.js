@@ -16,20 +16,20 @@ const firstLine = (message) =>
     .find((line) => line.length > 0)
     ?.slice(0, 300) ?? '';
 
-// Each failed test, and each suite that failed without a failed test, as
-// { file, test, reason }: the summary prints them above its line, so that the
-// tail of a long CI log still names what failed.
-const failuresOf = (results, rootDir) =>
-  results.testResults.flatMap((suite) => {
-    const file = path.relative(rootDir, suite.testFilePath);
-    const failedTests = suite.testResults
-      .filter((test) => test.status === 'failed')
-      .map((test) => ({ file, test: test.fullName, reason: firstLine(test.failureMessages[0]) }));
-    if (failedTests.length > 0) return failedTests;
-    if (suite.testExecError || suite.failureMessage)
-      return [{ file, test: '(suite)', reason: firstLine(suite.testExecError?.message ?? suite.failureMessage) }];
-    return [];
-  });
+// A suite that failed to run (syntax error, failing hook) with no failed test of its own: counted as one failure.
+const isBroken = (suite) => Boolean(suite.testExecError || (suite.failureMessage && suite.numFailingTests === 0));
+
+// Each failed test, and each broken suite, as { file, test, reason }: the
+// summary prints them above its line, so that the tail of a long CI log still
+// names what failed.
+const failuresOf = (suite, file) => [
+  ...suite.testResults
+    .filter((test) => test.status === 'failed')
+    .map((test) => ({ file, test: test.fullName, reason: firstLine(test.failureMessages[0]) })),
+  ...(isBroken(suite)
+    ? [{ file, test: '(suite)', reason: firstLine(suite.testExecError?.message ?? suite.failureMessage) }]
+    : []),
+];
 
 class JestResultsReporter {
   constructor(globalConfig) {
@@ -40,19 +40,19 @@ class JestResultsReporter {
     const directory = process.env.JEST_RESULTS_DIR;
     if (!directory) return;
     fs.mkdirSync(directory, { recursive: true });
-    // A suite that failed to run (syntax error, failing hook) has no failed test; count it as one failure.
-    const brokenSuites = results.testResults.filter(
-      (suite) => suite.testExecError || (suite.failureMessage && suite.numFailingTests === 0),
-    ).length;
+    const suites = results.testResults.map((suite) => ({
+      suite,
+      file: path.relative(this.globalConfig.rootDir, suite.testFilePath),
+    }));
     const summary = {
       rootDir: this.globalConfig.rootDir,
       passed: results.numPassedTests,
-      failed: results.numFailedTests + brokenSuites,
+      failed: results.numFailedTests + results.testResults.filter(isBroken).length,
       skipped: results.numPendingTests + results.numTodoTests,
-      failures: failuresOf(results, this.globalConfig.rootDir),
+      failures: suites.flatMap(({ suite, file }) => failuresOf(suite, file)),
       // each suite's wall time, for finding where a CI run's minutes go
-      suites: results.testResults.map((suite) => ({
-        file: path.relative(this.globalConfig.rootDir, suite.testFilePath),
+      suites: suites.map(({ suite, file }) => ({
+        file,
         seconds: suite.perfStats ? (suite.perfStats.end - suite.perfStats.start) / 1000 : null,
       })),
     };
