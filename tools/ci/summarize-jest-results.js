@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Sums the per-project files written by jest-results.reporter.js and prints
 // the one line CI reads, last: "N passed, N failed". Above it, one line per
-// failed test: "[ci] failed: <project> <file> › <test> — <first line>". Exits 1 when a test failed or
-// when no project reported at all (a run that tested nothing is not green).
+// failed test: "[ci] failed: <project> <file> › <test> — <first line>".
+// Exits 1 when a test failed or when no project reported at all (a run that
+// tested nothing is not green).
 // `--extra-failures N` adds failures of steps outside jest.
 const fs = require('node:fs');
 const path = require('node:path');

@@ -2,16 +2,17 @@
 // again: nothing lost, nothing sent twice, no resend without a status query
 // first, the ledger balanced. 12 seeds (KILL_NINE_SEEDS=N runs seeds 1 to
 // N). Each seed publishes 50 commands (5 of them repeats of another under a
-// new message id; some to numbers the sandbox declines) for an account of its own, then runs the consumer (a real
-// process: SIGKILL runs none of its code) 1 to 3 times, killing it in a
-// seeded phase of the work (starting, taking commands, sending, settling,
-// any time) after a seeded delay, and a last time until every top-up is
-// final. The use cases' time runs 60 times faster (CLOCK_SCALE; every
-// process of a lane gets the lane's CLOCK_ORIGIN_MS): an attempt killed
-// between its durable start and its send is found missing by a status query
-// and retried a (scaled) minute later. The seeds run in three lanes at once,
-// each lane with its own database, DVS simulator (HTTP) and topology; a lane
-// runs its seeds one after the other. Real PostgreSQL and RabbitMQ.
+// new message id; some to numbers the sandbox declines) for an account of
+// its own, then runs the consumer (a real process: SIGKILL runs none of its
+// code) 1 to 3 times, killing it in a seeded phase of the work (starting,
+// taking commands, sending, settling, any time) after a seeded delay, and a
+// last time until every top-up is final. The use cases' time runs 60 times
+// faster (CLOCK_SCALE; every process of a lane gets the lane's
+// CLOCK_ORIGIN_MS): an attempt killed between its durable start and its send
+// is found missing by a status query and retried a (scaled) minute later.
+// The seeds run in three lanes at once, each lane with its own database, DVS
+// simulator (HTTP) and topology; a lane runs its seeds one after the other.
+// Real PostgreSQL and RabbitMQ.
 import { testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { seededRandom } from '@airtime/provider-simulator';
