@@ -8,6 +8,7 @@ export {
   startFakeHttpServer,
   unusedBaseUrl,
 } from './testing/http-server.fake';
+export { pollUntil } from './testing/poll-until';
 export {
   type PlantedValues,
   CANARY,

@@ -11,7 +11,7 @@ import {
   transactionStatus,
 } from '@airtime/domain';
 import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
-import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
+import { pollUntil, unusedBaseUrl } from '@airtime/provider-http-kit/testing';
 import { FAKE_AT_API_KEY, FAKE_AT_USERNAME, type FakeAfricasTalking, startFakeAfricasTalking } from '../../testing';
 import { Effect, Either } from 'effect';
 import { answerValidationCallback } from '../callbacks/validation-callback.handler';
@@ -64,15 +64,6 @@ const request = (amountMinor = 10_000n, providerExternalId = `topup-${++counter}
 const sendWith = (options: AfricasTalkingProviderOptions = {}, config = configFor(fake.baseUrl)) => {
   const provider = makeAfricasTalkingProvider(config, options);
   return (sendRequest: SendRequest = request()) => Effect.runPromise(Effect.either(provider.send(sendRequest)));
-};
-
-/** Waits until `holds` is true (up to 10 s, then fails). */
-const until = async (holds: () => boolean): Promise<void> => {
-  const deadline = Date.now() + 10_000;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error('the condition did not hold within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 };
 
 const failure = (result: Either.Either<unknown, ProviderError>): ProviderError => {
@@ -343,7 +334,7 @@ describe("Africa's Talking send, over HTTP", () => {
       reason: 'the request was sent: no answer within 5000 ms',
     });
     // the fake records a request once it has read the whole body, which can come just after the send gave up
-    await until(() => fake.requests.length > 0);
+    await pollUntil(() => fake.requests.length > 0);
     expect(fake.requests).toHaveLength(1);
   });
 

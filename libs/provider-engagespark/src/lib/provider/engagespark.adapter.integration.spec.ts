@@ -12,7 +12,7 @@ import {
   transactionStatus,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
-import { unusedBaseUrl } from '@airtime/provider-http-kit/testing';
+import { pollUntil, unusedBaseUrl } from '@airtime/provider-http-kit/testing';
 import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark } from '../../testing';
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
 import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
@@ -69,15 +69,6 @@ const request = (
 const sendWith = (options: TopupClientOptions = {}, config = configFor(fake.baseUrl)) => {
   const provider = makeEngageSparkProvider(config, options);
   return (sendRequest: SendRequest = request()) => Effect.runPromise(Effect.either(provider.send(sendRequest)));
-};
-
-/** Waits until `holds` is true (up to 10 s, then fails). */
-const until = async (holds: () => boolean): Promise<void> => {
-  const deadline = Date.now() + 10_000;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error('the condition did not hold within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 };
 
 const failure = (result: Either.Either<unknown, ProviderError>): ProviderError => {
@@ -325,7 +316,7 @@ describe('engageSPARK top-up, over HTTP', () => {
       reason: 'the request was sent: no answer within 5000 ms',
     });
     // the fake records a request once it has read the whole body, which can come just after the send gave up
-    await until(() => fake.requests.length > 0);
+    await pollUntil(() => fake.requests.length > 0);
     expect(fake.requests).toHaveLength(1);
   });
 
