@@ -45,7 +45,6 @@ import {
   accountOf,
   entryOf,
   type HoldRow,
-  type HoldStatusColumn,
   JOURNAL_COLUMNS,
   type JournalRow,
 } from './ledger-rows.mapper';
@@ -101,52 +100,6 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
 
   const repeated = (reference: string, kind: JournalEntryKind): Step<StoredMovement> =>
     Effect.map(journalEntry(reference, kind), (entry) => ({ entry, applied: false }));
-
-  /** Moves balances with one conditional UPDATE and journals the movement. */
-  const move = (
-    hold: { accountId: string; currency: string; reference: string },
-    kind: JournalEntryKind,
-    amounts: {
-      amountMinor: bigint;
-      availableDeltaMinor: bigint;
-      holdingDeltaMinor: bigint;
-      capturedDeltaMinor?: bigint;
-      reversedDeltaMinor?: bigint;
-    },
-  ): Step<StoredMovement> =>
-    Effect.gen(function* () {
-      const updated = yield* query(
-        `UPDATE ledger_accounts
-            SET available_minor = available_minor + $3, holding_minor = holding_minor + $4,
-                captured_minor = captured_minor + $5, reversed_minor = reversed_minor + $6, updated_at = now()
-          WHERE account_id = $1 AND currency = $2
-          RETURNING account_id`,
-        [
-          hold.accountId,
-          hold.currency,
-          String(amounts.availableDeltaMinor),
-          String(amounts.holdingDeltaMinor),
-          String(amounts.capturedDeltaMinor ?? 0n),
-          String(amounts.reversedDeltaMinor ?? 0n),
-        ],
-      );
-      if (updated.length === 0)
-        return yield* Effect.fail(new AccountNotFound({ accountId: hold.accountId, currency: hold.currency }));
-      const [row] = yield* query<JournalRow>(
-        `INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${JOURNAL_COLUMNS}`,
-        [
-          hold.accountId,
-          hold.currency,
-          hold.reference,
-          kind,
-          String(amounts.amountMinor),
-          String(amounts.availableDeltaMinor),
-          String(amounts.holdingDeltaMinor),
-        ],
-      );
-      return { entry: entryOf(row as JournalRow), applied: true };
-    });
 
   const refusalOf = (hold: HoldRow): InsufficientFunds =>
     new InsufficientFunds({
@@ -229,39 +182,73 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
       outcome instanceof InsufficientFunds ? Effect.fail(outcome) : Effect.succeed(outcome),
     );
 
-  /** Moves a hold from one status to another with one conditional UPDATE; the row lock orders twins. */
-  const transition = (transactionId: string, from: HoldStatusColumn, to: HoldStatusColumn, capturedMinor?: bigint) =>
-    Effect.map(
-      capturedMinor === undefined
-        ? query<HoldRow>(
-            `UPDATE ledger_holds SET status = $3, updated_at = now() WHERE transaction_id = $1 AND status = $2 RETURNING *`,
-            [transactionId, from, to],
-          )
-        : query<HoldRow>(
-            `UPDATE ledger_holds SET status = $3, captured_minor = $4, updated_at = now()
-              WHERE transaction_id = $1 AND status = $2 AND amount_minor >= $4 RETURNING *`,
-            [transactionId, from, to, String(capturedMinor)],
-          ),
-      (rows) => rows[0],
+  /**
+   * How a settlement moves the account, in SQL over the settled hold's row
+   * `s` (its columns as the UPDATE left them) and `$2` (the captured amount,
+   * for a capture): the journal's amount, then the deltas of available,
+   * holding, captured and reversed.
+   */
+  const SETTLEMENT_DELTAS: Record<'VOID' | 'CAPTURE' | 'REVERSE', string> = {
+    VOID: 's.amount_minor, s.amount_minor, -s.amount_minor, 0::bigint, 0::bigint',
+    CAPTURE: '$2::bigint, s.amount_minor - $2::bigint, -s.amount_minor, $2::bigint, 0::bigint',
+    REVERSE: 's.captured_minor, s.captured_minor, 0::bigint, 0::bigint, s.captured_minor',
+  };
+
+  const SETTLEMENTS = {
+    VOID: { from: 'HELD', to: 'VOIDED', setCaptured: '', guard: '' },
+    CAPTURE: {
+      from: 'HELD',
+      to: 'CAPTURED',
+      setCaptured: ', captured_minor = $2::bigint',
+      guard: ' AND amount_minor >= $2::bigint',
+    },
+    REVERSE: { from: 'CAPTURED', to: 'REVERSED', setCaptured: '', guard: '' },
+  } as const;
+
+  /**
+   * Settles a hold in ONE statement: the hold's conditional status change
+   * (the row lock orders twins: the second finds the status changed and
+   * settles nothing), the account's balances and the journal entry, each
+   * only where the hold moved. The account exists (the hold's foreign key),
+   * so a moved hold always moves its account. Answers the journal entry, or
+   * nothing when the hold was not in the `from` status (then the caller reads
+   * it to say why).
+   */
+  const settle = (kind: 'VOID' | 'CAPTURE' | 'REVERSE', transactionId: string, capturedMinor = 0n) => {
+    const { from, to, setCaptured, guard } = SETTLEMENTS[kind];
+    return Effect.map(
+      query<JournalRow>(
+        `WITH settled AS (
+           UPDATE ledger_holds SET status = '${to}'${setCaptured}, updated_at = now()
+            WHERE transaction_id = $1 AND status = '${from}'${guard}
+            RETURNING account_id, currency, amount_minor, captured_minor
+         ), deltas AS (
+           SELECT s.account_id, s.currency, d.amount, d.available, d.holding, d.captured, d.reversed
+             FROM settled s, LATERAL (SELECT ${SETTLEMENT_DELTAS[kind]}) AS d (amount, available, holding, captured, reversed)
+         ), moved AS (
+           UPDATE ledger_accounts a
+              SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
+                  captured_minor = a.captured_minor + d.captured, reversed_minor = a.reversed_minor + d.reversed,
+                  updated_at = now()
+             FROM deltas d
+            WHERE a.account_id = d.account_id AND a.currency = d.currency
+         )
+         INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+         SELECT d.account_id, d.currency, $1, '${kind}', d.amount, d.available, d.holding
+           FROM deltas d
+         RETURNING ${JOURNAL_COLUMNS}`,
+        kind === 'CAPTURE' ? [transactionId, String(capturedMinor)] : [transactionId],
+      ),
+      (rows) => (rows[0] === undefined ? undefined : { entry: entryOf(rows[0]), applied: true }),
     );
+  };
 
   const voidHold = (input: VoidHoldInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
       Effect.gen(function* () {
         yield* checkVoidHoldInput(input);
-        const voided = yield* transition(input.transactionId, 'HELD', 'VOIDED');
-        if (voided) {
-          const amountMinor = bigintOf(voided.amount_minor);
-          return yield* move(
-            { accountId: voided.account_id, currency: voided.currency, reference: input.transactionId },
-            'VOID',
-            {
-              amountMinor,
-              availableDeltaMinor: amountMinor,
-              holdingDeltaMinor: -amountMinor,
-            },
-          );
-        }
+        const voided = yield* settle('VOID', input.transactionId);
+        if (voided) return voided;
         const hold = yield* findHold(input.transactionId);
         if (!hold || hold.status === 'REFUSED')
           return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
@@ -276,20 +263,8 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     unitOfWork.transactionally(
       Effect.gen(function* () {
         yield* checkCaptureInput(input);
-        const captured = yield* transition(input.transactionId, 'HELD', 'CAPTURED', input.amountMinor);
-        if (captured) {
-          const holdMinor = bigintOf(captured.amount_minor);
-          return yield* move(
-            { accountId: captured.account_id, currency: captured.currency, reference: input.transactionId },
-            'CAPTURE',
-            {
-              amountMinor: input.amountMinor,
-              availableDeltaMinor: holdMinor - input.amountMinor,
-              holdingDeltaMinor: -holdMinor,
-              capturedDeltaMinor: input.amountMinor,
-            },
-          );
-        }
+        const captured = yield* settle('CAPTURE', input.transactionId, input.amountMinor);
+        if (captured) return captured;
         const hold = yield* findHold(input.transactionId);
         if (!hold || hold.status === 'REFUSED')
           return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
@@ -316,20 +291,8 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     unitOfWork.transactionally(
       Effect.gen(function* () {
         yield* checkReverseInput(input);
-        const reversed = yield* transition(input.transactionId, 'CAPTURED', 'REVERSED');
-        if (reversed) {
-          const capturedMinor = bigintOf(reversed.captured_minor ?? '0');
-          return yield* move(
-            { accountId: reversed.account_id, currency: reversed.currency, reference: input.transactionId },
-            'REVERSE',
-            {
-              amountMinor: capturedMinor,
-              availableDeltaMinor: capturedMinor,
-              holdingDeltaMinor: 0n,
-              reversedDeltaMinor: capturedMinor,
-            },
-          );
-        }
+        const reversed = yield* settle('REVERSE', input.transactionId);
+        if (reversed) return reversed;
         const hold = yield* findHold(input.transactionId);
         if (!hold || hold.status === 'REFUSED')
           return yield* Effect.fail(new HoldNotFound({ transactionId: input.transactionId }));
