@@ -124,4 +124,43 @@ describe.each(STORES)('ledger store under concurrency (%s store)', (_store, make
       holding: String(account.holdingMinor),
     });
   });
+
+  it('the same partial capture, then the same reverse, each sent 10 times at once: each settles once, every twin answered with its entry', async () => {
+    await Effect.runPromise(
+      ledger.authorize({ accountId: 'twins', currency: KES, transactionId: 'twin-settle', amountMinor: 700n }),
+    );
+    const before = await Effect.runPromise(ledger.account('twins', 'KES'));
+    const captures = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        Effect.runPromise(Effect.either(ledger.capture({ transactionId: 'twin-settle', amountMinor: 400n }))),
+      ),
+    );
+    expect(captures.every(Either.isRight)).toBe(true);
+    expect(captures.filter((r) => Either.isRight(r) && r.right.applied)).toHaveLength(1);
+    // every twin answers with the one entry: 400 captured, the other 300 released
+    for (const answer of captures) {
+      expect(Either.getOrThrow(answer).entry).toMatchObject({
+        kind: 'CAPTURE',
+        amountMinor: 400n,
+        availableDeltaMinor: 300n,
+        holdingDeltaMinor: -700n,
+      });
+    }
+    const reverses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        Effect.runPromise(Effect.either(ledger.reverse({ transactionId: 'twin-settle' }))),
+      ),
+    );
+    expect(reverses.every(Either.isRight)).toBe(true);
+    expect(reverses.filter((r) => Either.isRight(r) && r.right.applied)).toHaveLength(1);
+    const after = await Effect.runPromise(ledger.account('twins', 'KES'));
+    expect(after.holdingMinor - before.holdingMinor).toBe(-700n);
+    expect(after.capturedMinor - before.capturedMinor).toBe(400n);
+    expect(after.reversedMinor - before.reversedMinor).toBe(400n);
+    expect(after.availableMinor - before.availableMinor).toBe(700n);
+    expect(await journalSums('twins')).toEqual({
+      available: String(after.availableMinor),
+      holding: String(after.holdingMinor),
+    });
+  });
 });
