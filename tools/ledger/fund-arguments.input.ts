@@ -3,7 +3,7 @@
 // the currency's major units (the domain's parseMoney: never rounded), and
 // the deposit id that makes a re-run add nothing. Problems name flags, never
 // the values given.
-import { checkAccountId, checkDepositId, currencyOf, parseMoney } from '@airtime/domain';
+import { checkAccountId, checkDepositId, currencyOf, MAX_LEDGER_AMOUNT_MINOR, parseMoney } from '@airtime/domain';
 import { parseArgs } from 'node:util';
 import { Either } from 'effect';
 import type { FundAccountInput } from './fund-account.use-case';
@@ -24,8 +24,8 @@ Exit status: 0 done (or already done), 1 failure (database unreachable or not mi
 
 export type FundPlan = { readonly kind: 'help' } | ({ readonly kind: 'fund' } & FundAccountInput);
 
-/** Most minor units one amount may have: PostgreSQL's bigint, the ledger's columns. */
-export const MAX_AMOUNT_MINOR = 2n ** 63n - 1n;
+/** Most minor units one amount may have: the ledger's largest amount (2^51), which every store takes. */
+export const MAX_AMOUNT_MINOR = MAX_LEDGER_AMOUNT_MINOR;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },

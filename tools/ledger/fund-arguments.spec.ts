@@ -93,8 +93,9 @@ describe('parseFundArguments', () => {
     expect(left(withFlag('--amount', '0'))).toBe('--amount must be more than zero');
     expect(left(withFlag('--amount', '0.00'))).toBe('--amount must be more than zero');
     expect(left(['--amount=-5', ...base.slice(0, 4), '--deposit-id', 'd'])).toBe('--amount must be more than zero');
+    expect(left(withFlag('--amount', '22517998136852.49'))).toBe('--amount is more than the ledger can hold');
     expect(left(withFlag('--amount', '92233720368547758.08'))).toBe('--amount is more than the ledger can hold');
-    expect(parseFundArguments(withFlag('--amount', '92233720368547758.07'))).toMatchObject({
+    expect(parseFundArguments(withFlag('--amount', '22517998136852.48'))).toMatchObject({
       right: { amountMinor: MAX_AMOUNT_MINOR },
     });
     expect(left(withFlag('--amount', '987654.321'))).not.toContain('987654');

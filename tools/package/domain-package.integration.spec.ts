@@ -309,7 +309,11 @@ describe('the API report and the CHANGELOG', () => {
     '--record leaves the released entry that has the current hash, and refuses to give it another one',
     () => {
       const changelogFile = path.join(scratch, 'CHANGELOG.md');
-      const committed = readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8');
+      // the committed CHANGELOG with its top entry released (it may be unreleased while a version is prepared)
+      const committed = readFileSync(path.join(libRoot, 'CHANGELOG.md'), 'utf8').replace(
+        `## ${lib.version} (unreleased)`,
+        `## ${lib.version}`,
+      );
       writeFileSync(changelogFile, committed);
       const hash = currentReportHash(currentReports());
       expect(changelogStep(changelogFile, lib.version, hash, true)).toEqual({

@@ -261,6 +261,7 @@ export {
 } from './lib/ledger/ledger-operations';
 export {
   type LedgerInputError,
+  MAX_LEDGER_AMOUNT_MINOR,
   checkLedgerCurrency,
   checkOpenAccountInput,
   checkSetCreditLimitInput,

@@ -176,20 +176,35 @@ export const arbitraryDepositIdRef = (pools: LedgerPools = defaultLedgerPools): 
 export const arbitraryPositiveAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
   fc.bigInt({ min: 1n, max: maxMinor });
 
-/** Mostly a valid movement amount, sometimes zero or negative (to exercise `InvalidLedgerAmount`). */
+/**
+ * An amount above the ledger's largest (2^51 minor units, `MAX_LEDGER_AMOUNT_MINOR`), up to 2^64:
+ * invalid everywhere, and past PostgreSQL's `bigint` from 2^63 on.
+ */
+const arbitraryAmountAboveMaxMinor: fc.Arbitrary<bigint> = fc.oneof(
+  fc.constant(2n ** 51n + 1n),
+  fc.constant(2n ** 63n),
+  fc.bigInt({ min: 2n ** 51n + 1n, max: 2n ** 64n }),
+);
+
+/**
+ * Mostly a valid movement amount, sometimes zero, negative or above the
+ * ledger's largest (to exercise `InvalidLedgerAmount`).
+ */
 export const arbitraryMovementAmountMinor = (maxMinor = 5_000n): fc.Arbitrary<bigint> =>
   fc.oneof(
     { weight: 24, arbitrary: arbitraryPositiveAmountMinor(maxMinor) },
     { weight: 1, arbitrary: fc.constant(0n) },
     { weight: 1, arbitrary: fc.bigInt({ min: -maxMinor, max: -1n }) },
+    { weight: 1, arbitrary: arbitraryAmountAboveMaxMinor },
   );
 
-/** A credit limit: often none, sometimes a negative one (invalid). */
+/** A credit limit: often none, sometimes a negative one or one above the ledger's largest amount (invalid). */
 export const arbitraryCreditLimitMinor = (maxMinor = 3_000n): fc.Arbitrary<bigint> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant(0n) },
     { weight: 4, arbitrary: fc.bigInt({ min: 1n, max: maxMinor }) },
     { weight: 1, arbitrary: fc.bigInt({ min: -maxMinor, max: -1n }) },
+    { weight: 1, arbitrary: arbitraryAmountAboveMaxMinor },
   );
 
 /**

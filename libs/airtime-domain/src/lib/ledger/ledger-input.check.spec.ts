@@ -7,7 +7,7 @@ import { type Currency, currencyOf } from '../money/currency';
 import { emptyLedger, type Ledger } from './ledger';
 import { deposit, openAccount, setCreditLimit } from './ledger-accounts';
 import { authorize, capture, reverse, voidHold } from './ledger-operations';
-import { checkLedgerCurrency } from './ledger-input.check';
+import { checkLedgerCurrency, MAX_LEDGER_AMOUNT_MINOR } from './ledger-input.check';
 
 const kes = Either.getOrThrow(currencyOf('KES'));
 const forgedKes: Currency = { code: 'KES', exponent: 3 };
@@ -139,4 +139,42 @@ describe('one currency, one exponent', () => {
       expect(Either.isRight(checkLedgerCurrency({ code, exponent }))).toBe(exponent === known.exponent);
     },
   );
+});
+
+describe('the largest ledger amount: 2^51 minor units, the same bound in every store', () => {
+  const max = MAX_LEDGER_AMOUNT_MINOR;
+
+  it('is 2^51', () => {
+    expect(max).toBe(2_251_799_813_685_248n);
+  });
+
+  it('takes 2^51 and refuses 2^51 + 1 and 2^63 in every operation that takes an amount (before: any size)', () => {
+    for (const amountMinor of [max + 1n, 2n ** 63n]) {
+      const refusal = { _tag: 'InvalidLedgerAmount', amountMinor };
+      expect(
+        errorOf(deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-big', amountMinor })),
+      ).toMatchObject({ ...refusal, operation: 'DEPOSIT' });
+      // a failed authorize answers { ledger, error, recorded }
+      expect(
+        errorOf(authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-big', amountMinor })).error,
+      ).toMatchObject({ ...refusal, operation: 'AUTHORIZE' });
+      expect(errorOf(capture(funded(), { transactionId: 't-big', amountMinor }))).toMatchObject({
+        ...refusal,
+        operation: 'CAPTURE',
+      });
+      expect(
+        errorOf(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: amountMinor })),
+      ).toMatchObject({ ...refusal, operation: 'SET_CREDIT_LIMIT' });
+      expect(
+        errorOf(openAccount(emptyLedger, { accountId: 'acct-2', currency: kes, creditLimitMinor: amountMinor })),
+      ).toMatchObject({ ...refusal, operation: 'OPEN_ACCOUNT' });
+    }
+    const big = Either.getOrThrow(
+      deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-max', amountMinor: max }),
+    );
+    expect(big.entry).toMatchObject({ kind: 'DEPOSIT', amountMinor: max });
+    expect(
+      Either.isRight(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: max })),
+    ).toBe(true);
+  });
 });

@@ -33,16 +33,36 @@ export const checkLedgerCurrency = (currency: Currency): Either.Either<Currency,
 
 type AmountOperation = JournalEntryKind | 'OPEN_ACCOUNT' | 'SET_CREDIT_LIMIT';
 
-/** `amountMinor` within its bound: `> 0` for deposits and authorizations, `>= 0` for captures and credit limits. */
+/**
+ * The largest amount one ledger call takes, in minor units: 2^51
+ * (2,251,799,813,685,248). Every store must give the same answer to the
+ * same call, and PostgreSQL's `bigint` columns stop at 2^63 - 1: a larger
+ * amount was a database error there (and aborted the caller's transaction)
+ * where the pure ledger answered. 2^51 also leaves room for 2^12 movements
+ * of the largest size in one balance, and is exact as a JSON number (as are
+ * provider amounts, see `parseProviderAmount`).
+ */
+export const MAX_LEDGER_AMOUNT_MINOR = 2n ** 51n;
+
+/**
+ * `amountMinor` within its bounds: `> 0` for deposits and authorizations,
+ * `>= 0` for captures and credit limits, and never above
+ * `MAX_LEDGER_AMOUNT_MINOR`; `InvalidLedgerAmount` otherwise.
+ */
 const checkAmount = (
   operation: AmountOperation,
   amountMinor: bigint,
   bound: 'positive' | 'not negative',
   reason: string,
-): Either.Either<bigint, InvalidLedgerAmount> =>
-  (bound === 'positive' ? amountMinor > 0n : amountMinor >= 0n)
+): Either.Either<bigint, InvalidLedgerAmount> => {
+  if (amountMinor > MAX_LEDGER_AMOUNT_MINOR)
+    return Either.left(
+      new InvalidLedgerAmount({ operation, amountMinor, reason: `at most ${MAX_LEDGER_AMOUNT_MINOR} minor units` }),
+    );
+  return (bound === 'positive' ? amountMinor > 0n : amountMinor >= 0n)
     ? Either.right(amountMinor)
     : Either.left(new InvalidLedgerAmount({ operation, amountMinor, reason }));
+};
 
 const checkCreditLimit = (operation: 'OPEN_ACCOUNT' | 'SET_CREDIT_LIMIT', creditLimitMinor: bigint) =>
   checkAmount(operation, creditLimitMinor, 'not negative', 'a credit limit cannot be negative');

@@ -66,6 +66,9 @@ const ID_SHAPE = /^[^\s\p{Cc}\p{Cf}\p{Cs}]+(?: +[^\s\p{Cc}\p{Cf}\p{Cs}]+)*$/u;
 
 const validId = (id: string): boolean => id.length <= ID_MAX_LENGTH && ID_SHAPE.test(id);
 
+/** No ledger amount is above 2^51 minor units. */
+const AMOUNT_MAX = 2n ** 51n;
+
 const validCurrency = (currency: ModelCurrency): boolean => EXPONENTS.get(currency.code) === currency.exponent;
 
 const done: ModelOutcome = { ok: true, applied: true };
@@ -109,7 +112,7 @@ export class LedgerModel {
     const fault = LedgerModel.inputFault([accountId], modelCurrency);
     if (fault) return fail(fault);
     const currency = modelCurrency.code;
-    if (creditLimit < 0n) return fail('InvalidLedgerAmount');
+    if (creditLimit < 0n || creditLimit > AMOUNT_MAX) return fail('InvalidLedgerAmount');
     const existing = this.account(accountId, currency);
     if (existing) return existing.creditLimit === creditLimit ? repeat : fail('AccountAlreadyOpen');
     this.accounts.set(LedgerModel.key(accountId, currency), {
@@ -127,7 +130,7 @@ export class LedgerModel {
     const fault = LedgerModel.inputFault([accountId], modelCurrency);
     if (fault) return fail(fault);
     const currency = modelCurrency.code;
-    if (creditLimit < 0n) return fail('InvalidLedgerAmount');
+    if (creditLimit < 0n || creditLimit > AMOUNT_MAX) return fail('InvalidLedgerAmount');
     const account = this.account(accountId, currency);
     if (!account) return fail('AccountNotFound');
     if (account.creditLimit === creditLimit) return repeat;
@@ -141,7 +144,7 @@ export class LedgerModel {
     const fault = LedgerModel.inputFault([accountId, depositId], modelCurrency);
     if (fault) return fail(fault);
     const currency = modelCurrency.code;
-    if (amount <= 0n) return fail('InvalidLedgerAmount');
+    if (amount <= 0n || amount > AMOUNT_MAX) return fail('InvalidLedgerAmount');
     const seen = this.deposits.get(depositId);
     if (seen) {
       const same = seen.accountId === accountId && seen.currency === currency && seen.amount === amount;
@@ -160,7 +163,7 @@ export class LedgerModel {
     const fault = LedgerModel.inputFault([accountId, transactionId], modelCurrency);
     if (fault) return fail(fault);
     const currency = modelCurrency.code;
-    if (amount <= 0n) return fail('InvalidLedgerAmount');
+    if (amount <= 0n || amount > AMOUNT_MAX) return fail('InvalidLedgerAmount');
     const seen = this.transactions.get(transactionId);
     if (seen) {
       const same = seen.accountId === accountId && seen.currency === currency && seen.authorized === amount;
@@ -210,7 +213,7 @@ export class LedgerModel {
 
   capture(transactionId: string, amount: bigint): ModelOutcome {
     if (!validId(transactionId)) return fail('InvalidIdentifier');
-    if (amount < 0n) return fail('InvalidLedgerAmount');
+    if (amount < 0n || amount > AMOUNT_MAX) return fail('InvalidLedgerAmount');
     const transaction = this.transactions.get(transactionId);
     if (!transaction) return fail('HoldNotFound');
     if (transaction.state === 'VOIDED') return fail('HoldAlreadySettled');
