@@ -1,7 +1,13 @@
 import { Either } from 'effect';
 import fc from 'fast-check';
 import { sampleRequestInput } from '../../testing';
-import { checkCallbackUrl, checkMetadata, checkTopUpRequest, MAX_METADATA_DEPTH } from './request-top-up.check';
+import {
+  checkCallbackUrl,
+  checkMetadata,
+  checkTopUpRequest,
+  MAX_CALLBACK_URL_LENGTH,
+  MAX_METADATA_DEPTH,
+} from './request-top-up.check';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { RequestTopUpInput } from './request-top-up.input';
 import { hasForbiddenMetadataKey } from './top-up-metadata';
@@ -53,6 +59,33 @@ describe('checkCallbackUrl', () => {
     }
     expect(refusalOf(checkCallbackUrl('http://caller.example/hooks', local))?.reason).toBe('expected an https URL');
     expect(refusalOf(checkCallbackUrl('file:///etc/passwd', local))?.reason).toBe('expected an https URL');
+  });
+
+  it('holds the URL as kept (percent-encoded, as stored) to 2048 bytes: é × 1000 is 1,020 characters sent, 6,020 bytes kept (before: accepted, then a 503 from the store)', () => {
+    const base = 'https://caller.example/';
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    const tooLong = [`${base}${'é'.repeat(1000)}`, `${base}${' x'.repeat(1000)}`, `${base}#${'€'.repeat(300)}`];
+    for (const url of tooLong) {
+      expect(url.length).toBeLessThanOrEqual(MAX_CALLBACK_URL_LENGTH);
+      expect(refusalOf(checkCallbackUrl(url))).toEqual({
+        field: 'callback_url',
+        reason: 'longer than 2048 bytes once percent-encoded',
+      });
+    }
+    // the last one that fits: 23 + 6 × 337 = 2045 bytes, plus "abc"
+    const fits = `${base}${'é'.repeat(337)}abc`;
+    const kept = Either.getOrThrow(checkCallbackUrl(fits));
+    expect(bytes(kept)).toBe(MAX_CALLBACK_URL_LENGTH);
+    expect(Either.isLeft(checkCallbackUrl(`${fits}d`))).toBe(true);
+  });
+
+  it('anything it accepts is at most 2048 bytes as kept, whatever the text sent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 700 }), (path) => {
+        const checked = checkCallbackUrl(`https://caller.example/${path}`);
+        if (Either.isRight(checked)) expect(new TextEncoder().encode(checked.right).length).toBeLessThanOrEqual(2048);
+      }),
+    );
   });
 });
 
