@@ -3,9 +3,7 @@ import {
   IDENTIFIER_RULES,
   isValidIdentifier,
   type Ledger,
-  type LedgerError,
   type LedgerStoreService,
-  type PersistenceFailure,
 } from '@airtime/domain';
 import {
   arbitraryLedgerOperation,
@@ -14,18 +12,10 @@ import {
   type LedgerOperation,
   stepLedgerOperation,
 } from '@airtime/domain/testing';
-import type { DataSource } from 'typeorm';
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { makeLedgerStore } from './ledger-store.adapter';
-import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
-
-/** Both stores behind the port: the direct one and the batched one (group commit). */
-const STORES = [
-  ['direct', makeLedgerStore],
-  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
-] as const;
+import { LEDGER_STORES as STORES, onStore, outcomeOf } from '../../testing/ledger-stores.fixture';
 
 const RULES = {
   accountId: IDENTIFIER_RULES.ACCOUNT_ID,
@@ -47,47 +37,6 @@ const scoped = (prefix: string, operation: LedgerOperation): LedgerOperation => 
   }
   return { ...operation, input } as unknown as LedgerOperation;
 };
-
-const onStore = (
-  store: LedgerStoreService,
-  operation: LedgerOperation,
-): Effect.Effect<unknown, LedgerError | PersistenceFailure> => {
-  switch (operation.kind) {
-    case 'openAccount':
-      return store.openAccount(operation.input);
-    case 'setCreditLimit':
-      return store.setCreditLimit(operation.input);
-    case 'deposit':
-      return store.deposit(operation.input);
-    case 'authorize':
-      return store.authorize(operation.input);
-    case 'voidHold':
-      return store.voidHold(operation.input);
-    case 'capture':
-      return store.capture(operation.input);
-    case 'reverse':
-      return store.reverse(operation.input);
-  }
-};
-
-/** What both sides must agree on: the error (tag and fields) or the movement (without its sequence). */
-const outcomeOf = (result: Either.Either<unknown, { _tag: string }>): unknown =>
-  Either.match(result, {
-    onLeft: (error) => ({ ...error, _tag: error._tag }),
-    onRight: (value) => {
-      const movement = value as { entry?: { sequence: number }; applied?: boolean };
-      if (movement.entry) {
-        const { sequence: _sequence, ...entry } = movement.entry;
-        return { entry, applied: movement.applied };
-      }
-      // the pure ledger answers account changes with { account, ... }, the store with the account
-      const account = ((value as { account?: unknown }).account ?? value) as {
-        accountId: string;
-        creditLimitMinor: bigint;
-      };
-      return { accountId: account.accountId, creditLimitMinor: account.creditLimitMinor };
-    },
-  });
 
 /** Some accounts opened, then 20 to 60 operations of every kind, legal or not. */
 const scenarios = fc

@@ -1,15 +1,7 @@
 import { type Currency, currencyOf, type LedgerStoreService } from '@airtime/domain';
-import type { DataSource } from 'typeorm';
 import { Effect, Either, Exit } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { makeLedgerStore } from './ledger-store.adapter';
-import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
-
-/** Both stores behind the port: the direct one and the batched one (group commit). */
-const STORES = [
-  ['direct', makeLedgerStore],
-  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
-] as const;
+import { LEDGER_STORES as STORES } from '../../testing/ledger-stores.fixture';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));

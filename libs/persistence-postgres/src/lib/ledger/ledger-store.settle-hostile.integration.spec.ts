@@ -1,42 +1,16 @@
 import { currencyOf, emptyLedger, type Ledger, type LedgerStoreService } from '@airtime/domain';
 import { describeLedgerOperation, type LedgerOperation, stepLedgerOperation } from '@airtime/domain/testing';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { Deferred, Effect, Either, Fiber } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
-import { makeLedgerStore } from './ledger-store.adapter';
-import { makeBatchedLedgerStore } from './batched/batched-ledger-store.adapter';
-
-/** Both stores behind the port: the direct one and the batched one (group commit). */
-const STORES = [
-  ['direct', makeLedgerStore],
-  ['batched', (dataSource: DataSource) => makeBatchedLedgerStore(dataSource)],
-] as const;
+import { LEDGER_STORES as STORES, onStore, outcomeOf } from '../../testing/ledger-stores.fixture';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
 
 const show = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-
-/** What both sides must agree on: the error (tag and fields) or the movement (without its sequence). */
-const outcomeOf = (result: Either.Either<unknown, { _tag: string }>): unknown =>
-  Either.match(result, {
-    onLeft: (error) => ({ ...error, _tag: error._tag }),
-    onRight: (value) => {
-      const movement = value as { entry?: { sequence: number }; applied?: boolean };
-      if (movement.entry) {
-        const { sequence: _sequence, ...entry } = movement.entry;
-        return { entry, applied: movement.applied };
-      }
-      const account = ((value as { account?: unknown }).account ?? value) as {
-        accountId: string;
-        creditLimitMinor: bigint;
-      };
-      return { accountId: account.accountId, creditLimitMinor: account.creditLimitMinor };
-    },
-  });
 
 describe.each(STORES)('settling a hold against a hostile caller (%s store)', (_store, makeStore) => {
   let db: TestDatabase;
@@ -47,25 +21,6 @@ describe.each(STORES)('settling a hold against a hostile caller (%s store)', (_s
   });
   afterAll(async () => db.drop());
 
-  const onStore = (operation: LedgerOperation) => {
-    switch (operation.kind) {
-      case 'openAccount':
-        return ledger.openAccount(operation.input);
-      case 'setCreditLimit':
-        return ledger.setCreditLimit(operation.input);
-      case 'deposit':
-        return ledger.deposit(operation.input);
-      case 'authorize':
-        return ledger.authorize(operation.input);
-      case 'voidHold':
-        return ledger.voidHold(operation.input);
-      case 'capture':
-        return ledger.capture(operation.input);
-      case 'reverse':
-        return ledger.reverse(operation.input);
-    }
-  };
-
   /** Runs a script on the store and on the pure ledger; every answer must be the pure ledger's. */
   const agreeOnScript = async (script: readonly LedgerOperation[]) => {
     let pure: Ledger = emptyLedger;
@@ -73,7 +28,7 @@ describe.each(STORES)('settling a hold against a hostile caller (%s store)', (_s
     for (const operation of script) {
       const step = stepLedgerOperation(pure, operation);
       pure = step.ledger;
-      const stored = await run(onStore(operation) as Effect.Effect<unknown, { _tag: string }>);
+      const stored = await run(onStore(ledger, operation) as Effect.Effect<unknown, { _tag: string }>);
       const expected = show(outcomeOf(step.result as Either.Either<unknown, { _tag: string }>));
       const actual = show(outcomeOf(stored));
       if (actual !== expected)
