@@ -34,6 +34,8 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
  */
 const RULE_OF_FIELD: Readonly<Record<string, string>> = {
   reason: `1 to ${MAX_SETTLEMENT_REASON_LENGTH} characters, no control or invisible format characters but tab and line feed; nothing was recorded`,
+  operator:
+    '1 to 100 characters with no control, invisible, format or separator character but a plain space inside, not starting with a combining mark; nothing was recorded',
   status: `expected a final DVS status (any letter case): COMPLETED, REVERSED (only of a COMPLETED top-up), CANCELLED, DECLINED, REJECTED, or a detailed one: ${FINAL_STATUSES.filter(
     (status) => status.includes('-'),
   )

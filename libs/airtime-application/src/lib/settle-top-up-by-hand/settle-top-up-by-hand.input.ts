@@ -1,6 +1,13 @@
 // The input of "settle a top-up by hand": which top-up, the final status an
 // operator decided on, why, and who decided.
-import { DETAILED_STATUSES, type DetailedStatus, isFinalClass, TRANSACTION_STATUS_CATALOGUE } from '@airtime/domain';
+import {
+  DETAILED_STATUSES,
+  type DetailedStatus,
+  IDENTIFIER_RULES,
+  isFinalClass,
+  isValidIdentifier,
+  TRANSACTION_STATUS_CATALOGUE,
+} from '@airtime/domain';
 import { Schema } from 'effect';
 
 /** Every DVS detailed status of a final class (COMPLETED, REVERSED, REJECTED*, CANCELLED, DECLINED*). */
@@ -37,17 +44,35 @@ const SettlementReason = Schema.Trim.pipe(
 );
 
 /**
+ * Who settles: the identifier rule of an account id (1..100 characters, a
+ * plain space allowed inside), which the settlements table's CHECK
+ * `identifier_is_valid(operator, 100, true)` holds too. Before, 1..100
+ * characters was all that was asked, and a no-break space or a zero-width
+ * one reached the CHECK: a storage failure instead of a refusal.
+ */
+const SettlementOperator = Schema.Trim.pipe(
+  Schema.nonEmptyString(),
+  Schema.filter(
+    (operator) =>
+      isValidIdentifier(IDENTIFIER_RULES.ACCOUNT_ID, operator) ||
+      'must be 1 to 100 characters with no control, invisible, format or separator character but a plain space inside, not starting with a combining mark',
+  ),
+);
+
+/**
  * - `topUpId`: the top-up;
  * - `status`: a final DVS status (any letter case), e.g. COMPLETED, DECLINED, REVERSED (for a COMPLETED top-up);
  * - `reason`: why, 1..500 characters once trimmed, no control character but tab and line feed, no invisible
  *   format character such as a bidi override (kept with the settlement and printed to people);
- * - `operator`: who decides, 1..100 characters.
+ * - `operator`: who decides: 1..100 characters once trimmed, under the identifier rule with a plain space
+ *   allowed inside (no control, invisible, format or separator character, none starting with a combining mark),
+ *   the rule of the settlements table's CHECK (`identifier_is_valid(operator, 100, true)`).
  */
 export const SettleTopUpByHandInput = Schema.Struct({
   topUpId: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),
   status: Schema.Trim.pipe(Schema.compose(Schema.Uppercase), Schema.compose(Schema.Literal(...FINAL_STATUSES))),
   reason: SettlementReason,
-  operator: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),
+  operator: SettlementOperator,
 }).annotations({ identifier: 'SettleTopUpByHandInput' });
 
 export type SettleTopUpByHandInput = typeof SettleTopUpByHandInput.Type;

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { jsonProblem } from '../outbox/json-payload.check';
 import { decodeStored } from '../shared/codec-support';
 import { sql } from '../unit-of-work/sql';
+import { areStorableKeys } from '../shared/text-keys';
 
 const RequestRow = Schema.Struct({
   top_up_id: Schema.String,
@@ -52,10 +53,13 @@ interface Clash {
  * Neither case aborts the caller's transaction.
  */
 export const makeTopUpRequestStore = (dataSource: DataSource): TopUpRequestStoreService => {
-  const findOne = (where: string, parameters: readonly unknown[]) =>
-    Effect.flatMap(sql(dataSource, `SELECT ${COLUMNS} FROM top_up_requests WHERE ${where}`, parameters), (rows) =>
-      rows[0] === undefined ? Either.right(Option.none()) : Either.map(storedRequestOf(rows[0]), Option.some),
-    );
+  /** The request with these keys; none, without a statement, when a key holds a NUL (no row can: see text-keys). */
+  const findOne = (where: string, parameters: readonly string[]) =>
+    areStorableKeys(...parameters)
+      ? Effect.flatMap(sql(dataSource, `SELECT ${COLUMNS} FROM top_up_requests WHERE ${where}`, parameters), (rows) =>
+          rows[0] === undefined ? Either.right(Option.none()) : Either.map(storedRequestOf(rows[0]), Option.some),
+        )
+      : Effect.succeed(Option.none());
 
   return {
     record: (stored) =>

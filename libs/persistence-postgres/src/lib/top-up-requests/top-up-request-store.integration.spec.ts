@@ -75,6 +75,10 @@ describe('top-up requests on PostgreSQL', () => {
     expect(await found(store().find(topUp.accountId, 'order-unknown'))).toBeUndefined();
     expect(await found(store().find('acct-2', topUp.externalId))).toBeUndefined();
     expect(await found(store().findByTopUpId('t-unknown'))).toBeUndefined();
+    // a key holding a NUL is no stored key: nothing found, no statement sent (before: database error 22021)
+    expect(await found(store().find(topUp.accountId, `${topUp.externalId}\u0000`))).toBeUndefined();
+    expect(await found(store().find(`${topUp.accountId}\u0000`, topUp.externalId))).toBeUndefined();
+    expect(await found(store().findByTopUpId(`${topUp.id}\u0000`))).toBeUndefined();
   });
 
   it('finds a request by its callback token (exactly: no prefix, no other case), inside a unit of work too', async () => {
@@ -90,6 +94,7 @@ describe('top-up requests on PostgreSQL', () => {
       `${request.callbackToken} `,
       'token-unknown-0123456789abcdef',
       '',
+      `${request.callbackToken}\u0000`,
     ]) {
       expect(await found(store().findByCallbackToken(token))).toBeUndefined();
     }

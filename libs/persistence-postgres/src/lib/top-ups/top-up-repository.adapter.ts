@@ -30,6 +30,7 @@ import {
   updateTopUp,
   withAttempts,
 } from './top-up.queries';
+import { areStorableKeys } from '../shared/text-keys';
 
 /** The most rows one call returns. */
 export const MAX_TOP_UPS_PER_CALL = 1000;
@@ -63,6 +64,10 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     Effect.map(load(page, ['id']), (loaded) =>
       Option.map(Option.fromNullable(loaded[0]), ({ topUp, version }) => ({ topUp, version })),
     );
+
+  /** The top-up with these keys; none, without a statement, when a key holds a NUL (no row can: see text-keys). */
+  const lookUp = (keys: readonly string[], page: () => Statement) =>
+    areStorableKeys(...keys) ? loadOne(page()) : Effect.succeed(Option.none());
 
   const insert = (topUp: TopUp): Effect.Effect<void, DuplicateKey | PersistenceFailure> =>
     Effect.gen(function* () {
@@ -122,11 +127,13 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
   return {
     insert,
     update,
-    findById: (id) => loadOne(byId(id)),
-    findByExternalId: (accountId, externalId) => loadOne(byExternalId(accountId, externalId)),
-    findByProviderExternalId: (providerExternalId) => loadOne(byProviderExternalId(providerExternalId)),
+    findById: (id) => lookUp([id], () => byId(id)),
+    findByExternalId: (accountId, externalId) =>
+      lookUp([accountId, externalId], () => byExternalId(accountId, externalId)),
+    findByProviderExternalId: (providerExternalId) =>
+      lookUp([providerExternalId], () => byProviderExternalId(providerExternalId)),
     findByProviderTransactionId: (providerId, providerTransactionId) =>
-      loadOne(byProviderTransactionId(providerId, providerTransactionId)),
+      lookUp([providerId, providerTransactionId], () => byProviderTransactionId(providerId, providerTransactionId)),
     list,
     dueForRetry: (now, limit) =>
       Effect.gen(function* () {

@@ -106,6 +106,26 @@ describe('top-up repository on PostgreSQL', () => {
   });
   afterAll(async () => db.drop());
 
+  it('a key holding a NUL finds nothing, inside a unit of work too, and breaks nothing (before: database error 22021)', async () => {
+    const topUp = newTopUp();
+    await run(repository.insert(topUp));
+    const nul = (key: string) => `${key}\u0000`;
+    const lookUps = Effect.all([
+      repository.findById(nul(topUp.id)),
+      repository.findByExternalId(topUp.accountId, nul(topUp.externalId)),
+      repository.findByExternalId(nul(topUp.accountId), topUp.externalId),
+      repository.findByProviderExternalId('\u0000'),
+      repository.findByProviderTransactionId('dvs', 'ATQid_\u0000abc'),
+      repository.findByProviderTransactionId(nul('dvs'), 'ptx'),
+    ]);
+    expect((await Effect.runPromise(lookUps)).every(Option.isNone)).toBe(true);
+    // inside a unit of work the transaction stays usable: the top-up is found after them
+    const inUnit = await Effect.runPromise(
+      unitOfWork().transactionally(Effect.zipRight(lookUps, repository.findById(topUp.id))),
+    );
+    expect(Option.getOrUndefined(inUnit)?.topUp.id).toBe(topUp.id);
+  });
+
   it('finds an inserted top-up by id and by external id, at version 1', async () => {
     const topUp = newTopUp();
     await run(repository.insert(topUp));
