@@ -10,6 +10,7 @@ import { PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, Layer, Option, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { decodeStored, isoOf, storableText } from '../shared/codec-support';
+import { areStorableKeys } from '../shared/text-keys';
 import { sql } from '../unit-of-work/sql';
 
 /** The most deliveries one claim returns. */
@@ -91,7 +92,8 @@ const tryProblem = (attempt: CallbackTry): string | undefined =>
  * try (numbered from 1) and moves the delivery: delivered, scheduled again,
  * or abandoned, which ends the lease. Rows that do not decode are
  * non-retryable `PersistenceFailure`s. Secrets are never part of a
- * failure's reason.
+ * failure's reason. `signingSecretOf` answers none, without a statement, for
+ * an account id holding a NUL (no row can: see text-keys).
  */
 export const makeCallbackDeliveryStore = (dataSource: DataSource): CallbackDeliveryStoreService => ({
   enqueue: (delivery) =>
@@ -192,15 +194,18 @@ export const makeCallbackDeliveryStore = (dataSource: DataSource): CallbackDeliv
     }),
 
   signingSecretOf: (accountId) =>
-    Effect.flatMap(
-      sql(dataSource, `SELECT secret FROM account_callback_secrets WHERE account_id = $1`, [accountId]),
-      (rows) =>
-        rows[0] === undefined
-          ? Either.right(Option.none())
-          : Either.map(decodeSecretRow(rows[0], `the callback signing secret of account ${accountId}`), ({ secret }) =>
-              Option.some(secret),
-            ),
-    ),
+    areStorableKeys(accountId)
+      ? Effect.flatMap(
+          sql(dataSource, `SELECT secret FROM account_callback_secrets WHERE account_id = $1`, [accountId]),
+          (rows) =>
+            rows[0] === undefined
+              ? Either.right(Option.none())
+              : Either.map(
+                  decodeSecretRow(rows[0], `the callback signing secret of account ${accountId}`),
+                  ({ secret }) => Option.some(secret),
+                ),
+        )
+      : Effect.succeed(Option.none()),
 });
 
 export const callbackDeliveryStoreLayer = (dataSource: DataSource) =>

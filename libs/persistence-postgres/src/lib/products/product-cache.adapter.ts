@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
 import { decodeStored, encodeStored, isoOf } from '../shared/codec-support';
 import { ProductFromJson } from '../shared/product.codec';
+import { areStorableKeys } from '../shared/text-keys';
 
 /**
  * Providers' catalogues cached in `provider_products`, each product as the
@@ -17,7 +18,10 @@ export interface ProductCacheStore {
     fetchedAt: Date,
     ttlMs: number,
   ) => Effect.Effect<void, PersistenceFailure>;
-  /** The provider's products not expired at `now`, narrowed by country, operator and kind, in product id order. */
+  /**
+   * The provider's products not expired at `now`, narrowed by country, operator and kind, in product id order;
+   * none, without a statement, when the provider or a filter holds a NUL (no row can: see text-keys).
+   */
   readonly fresh: (
     providerId: string,
     filter: ProductFilter,
@@ -81,6 +85,8 @@ export const makeProductCache = (dataSource: DataSource): ProductCacheStore => (
 
   fresh: (providerId, filter, now) =>
     Effect.gen(function* () {
+      const keys = [providerId, filter.countryIso, filter.operatorId, filter.kind];
+      if (!areStorableKeys(...keys.filter((key) => key !== undefined))) return [];
       const parameters: unknown[] = [providerId, yield* isoOf(now, 'product cache time')];
       const conditions = ['provider_id = $1', 'expires_at > $2::timestamptz'];
       const narrow = (condition: (parameter: string) => string, value: string | undefined) => {

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { decodeStored, isoOf } from '../shared/codec-support';
 import { PreciseMoneyFromJson } from '../shared/money.codec';
 import type { Statement } from '../top-ups/top-up.queries';
+import { areStorableKeys } from '../shared/text-keys';
 import { sql } from '../unit-of-work/sql';
 import { ourAttemptsOf } from './our-attempt.mapper';
 import * as queries from './reconciliation.queries';
@@ -29,7 +30,9 @@ const decodeHolding = decodeStored(PreciseMoneyFromJson);
  * `recordSettlement`, `startRun` and `finishRun` are idempotent (a repeat
  * answers or accepts what is there); a settlement is completed once.
  * Failures are non-retryable `PersistenceFailure`s naming what was refused,
- * or the database's (retryable when it was transient).
+ * or the database's (retryable when it was transient). The reads by a
+ * provider id, window key or provider external id holding a NUL find
+ * nothing, without a statement (no row can hold one: see text-keys).
  */
 export const makeReconciliationStore = (dataSource: DataSource): ReconciliationStoreService => {
   const run = (statement: Statement) => sql<Row>(dataSource, statement.text, statement.parameters);
@@ -43,35 +46,41 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
     attemptsStartedIn: (window) =>
       Effect.gen(function* () {
         const { from, to } = yield* windowOf(window);
+        if (!areStorableKeys(window.providerId)) return [];
         const rows = yield* run(queries.attemptsStartedIn(window.providerId, from, to));
         return yield* ourAttemptsOf(rows, window.providerId);
       }),
 
-    attemptsByProviderExternalIds: (ids) =>
-      ids.length === 0
+    attemptsByProviderExternalIds: (ids) => {
+      const storable = [...new Set(ids)].filter((id) => areStorableKeys(id));
+      return storable.length === 0
         ? Effect.succeed([])
-        : Effect.flatMap(run(queries.attemptsByProviderExternalIds([...new Set(ids)])), (rows) => ourAttemptsOf(rows)),
+        : Effect.flatMap(run(queries.attemptsByProviderExternalIds(storable)), (rows) => ourAttemptsOf(rows));
+    },
 
     nonFinalSince: (providerId, olderThan) =>
       Effect.gen(function* () {
+        if (!areStorableKeys(providerId)) return [];
         const rows = yield* run(queries.nonFinalSince(providerId, yield* isoOf(olderThan, 'olderThan')));
         return yield* ourAttemptsOf(rows, providerId);
       }),
 
     holdingAtProvider: (providerId) =>
-      Effect.flatMap(run(queries.holdingAtProvider(providerId)), (rows) =>
-        Either.all(
-          rows.map((row) =>
-            Either.map(
-              decodeHolding(row, `what ${providerId} holds in ${String(row['currency'])}`),
-              (holding): OurExposure => ({
-                currency: holding.currency.code,
-                holding,
-                captured: preciseZero(holding.currency),
-              }),
+      Effect.flatMap(
+        areStorableKeys(providerId) ? run(queries.holdingAtProvider(providerId)) : Effect.succeed([]),
+        (rows) =>
+          Either.all(
+            rows.map((row) =>
+              Either.map(
+                decodeHolding(row, `what ${providerId} holds in ${String(row['currency'])}`),
+                (holding): OurExposure => ({
+                  currency: holding.currency.code,
+                  holding,
+                  captured: preciseZero(holding.currency),
+                }),
+              ),
             ),
           ),
-        ),
       ),
 
     recordSettlement: (record) =>
@@ -110,11 +119,15 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         return yield* refuse(`settlement ${id} is completed already (${existing.state}) and is never rewritten`);
       }),
 
-    unfinishedSettlements: (windowKey) => settlements(queries.unfinishedSettlements(windowKey ?? null)),
+    unfinishedSettlements: (windowKey) =>
+      windowKey === undefined || areStorableKeys(windowKey)
+        ? settlements(queries.unfinishedSettlements(windowKey ?? null))
+        : Effect.succeed([]),
 
     settlementsOf: (window) =>
       Effect.gen(function* () {
         const { from, to } = yield* windowOf(window);
+        if (!areStorableKeys(window.providerId)) return [];
         return yield* settlements(queries.settlementsOf(windowKeyOf(window), window.providerId, from, to));
       }),
 
@@ -154,6 +167,7 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
     latestRun: (window) =>
       Effect.gen(function* () {
         const { from, to } = yield* windowOf(window);
+        if (!areStorableKeys(window.providerId)) return Option.none();
         const [row] = yield* run(queries.latestRun(window.providerId, from, to));
         return row === undefined ? Option.none() : Option.some(yield* runOf(row));
       }),

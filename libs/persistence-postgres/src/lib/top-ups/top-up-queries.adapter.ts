@@ -14,6 +14,7 @@ import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { optionalIsoOf } from '../shared/codec-support';
 import { checkWindow, countedRows } from '../shared/counted-page.queries';
+import { areStorableKeys } from '../shared/text-keys';
 import { sql } from '../unit-of-work/sql';
 import { topUpEventsOf } from '../outbox/top-up-events.queries';
 import { topUpActivityOf } from './top-up-activity.queries';
@@ -37,7 +38,8 @@ const E164 = /^\+[1-9][0-9]{6,14}$/;
  * stored), as does a phone number that is not E.164 text. Refused with a
  * non-retryable `PersistenceFailure`: no account ids, an offset that is not
  * a whole number >= 0 or a limit that is not one >= 1, an invalid date.
- * `eventsOf`: see `topUpEventsOf`; `resendsOf`: the top-ups of the account
+ * `eventsOf`: see `topUpEventsOf` (none, without a statement, for an id
+ * holding a NUL: no row can, see text-keys); `resendsOf`: the top-ups of the account
  * whose request's metadata names the top-up in `resend_of`, newest first,
  * with their attempts (an id that breaks the identifier rule has none);
  * `activityOf`: see `topUpActivityOf`.
@@ -82,7 +84,7 @@ export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService =>
       const loaded = yield* topUpsOfRows(counted.rows);
       return { items: loaded.map(({ topUp }) => topUp), total: counted.total };
     }),
-  eventsOf: (topUpId) => topUpEventsOf(dataSource, topUpId),
+  eventsOf: (topUpId) => (areStorableKeys(topUpId) ? topUpEventsOf(dataSource, topUpId) : Effect.succeed([])),
   resendsOf: (accountId, topUpId) =>
     Effect.gen(function* () {
       if (Either.isLeft(checkAccountId(accountId)) || Either.isLeft(checkTransactionId(topUpId))) return [];

@@ -4,6 +4,7 @@ import type { PersistenceFailure } from '@airtime/domain';
 import { Effect, Either, Layer, Schema } from 'effect';
 import type { DataSource } from 'typeorm';
 import { decodeStored, encodeStored, storableText } from '../shared/codec-support';
+import { areStorableKeys } from '../shared/text-keys';
 import { currentManager, sql } from '../unit-of-work/sql';
 
 /** An ISO 8601 instant as text (kept as written). */
@@ -47,6 +48,14 @@ const storableEntry = (entry: TransferLogEntry): TransferLogEntry => ({
   failure: storable(entry.failure),
 });
 
+/** The exchanges of every attempt of the top-up $1, oldest first (each with the attempt that holds its reference). */
+const EXCHANGES_OF_TOP_UP = `
+  SELECT DISTINCT ON (l.id) l.id, l.provider, l.reference, a.number AS attempt_number, l.record
+  FROM top_up_attempts a
+  JOIN transfer_log l ON l.reference = a.provider_external_id
+  WHERE a.top_up_id = $1
+  ORDER BY l.id, (a.number = l.attempt_number) DESC NULLS LAST, a.number`;
+
 /**
  * The transfer log on PostgreSQL. `append` keeps an exchange only when it
  * has a reference (the attempt's provider external id; catalogue reads have
@@ -56,7 +65,8 @@ const storableEntry = (entry: TransferLogEntry): TransferLogEntry => ({
  * then (the latest one: a resend after "not found" reuses its attempt's
  * reference). `forTopUp` reads the exchanges of every attempt of a top-up
  * (joined on the attempts' provider external ids), oldest first; a record
- * that does not decode is a non-retryable `PersistenceFailure`.
+ * that does not decode is a non-retryable `PersistenceFailure`; an id
+ * holding a NUL has none, without a statement (no row can: see text-keys).
  */
 export const makeTransferLog = (dataSource: DataSource): TransferLogService => ({
   append: (entry) =>
@@ -80,15 +90,8 @@ export const makeTransferLog = (dataSource: DataSource): TransferLogService => (
         }),
   forTopUp: (topUpId) =>
     Effect.flatMap(
-      sql(
-        dataSource,
-        `SELECT DISTINCT ON (l.id) l.id, l.provider, l.reference, a.number AS attempt_number, l.record
-         FROM top_up_attempts a
-         JOIN transfer_log l ON l.reference = a.provider_external_id
-         WHERE a.top_up_id = $1
-         ORDER BY l.id, (a.number = l.attempt_number) DESC NULLS LAST, a.number`,
-        [topUpId],
-      ),
+      // no statement for an id holding a NUL: no row has it
+      areStorableKeys(topUpId) ? sql(dataSource, EXCHANGES_OF_TOP_UP, [topUpId]) : Effect.succeed([]),
       (rows): Either.Either<readonly StoredExchange[], PersistenceFailure> =>
         Either.all(
           rows.map((row) =>
