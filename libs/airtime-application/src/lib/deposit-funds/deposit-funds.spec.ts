@@ -28,12 +28,20 @@ describe('depositFunds', () => {
     });
   });
 
-  it('keeps every digit of a large amount (no float on the way)', async () => {
+  it("keeps every digit of a large amount (no float on the way), up to the ledger's largest", async () => {
     const world = await setUp();
     const answer = await world.run(
-      depositFunds({ accountId: 'team-a', currency: 'USD', amount: '900719925474099.93', depositId: 'big' }),
+      depositFunds({ accountId: 'team-a', currency: 'USD', amount: '22517998136852.48', depositId: 'big' }),
     );
-    expect(answer.account.availableMinor).toBe(90_071_992_547_409_993n);
+    expect(answer.account.availableMinor).toBe(2_251_799_813_685_248n);
+    // 2^53 + 1 minor units: a float would read 9007199254740992; the refusal names the amount as given
+    expect(
+      await world.runEither(
+        depositFunds({ accountId: 'team-a', currency: 'USD', amount: '90071992547409.93', depositId: 'bigger' }),
+      ),
+    ).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'InvalidLedgerAmount', amountMinor: 9_007_199_254_740_993n })),
+    );
   });
 
   it('refuses the same deposit id with another amount (the ledger conflict)', async () => {
