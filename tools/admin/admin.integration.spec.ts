@@ -2,7 +2,8 @@
 // databases of this file's own: an account opened and funded, a credit
 // limit, a key printed once that authenticates (stored only as its hash),
 // listed by prefix, revoked; a pending top-up settled by hand (recorded with
-// its reason and operator, the ledger following); bad arguments exit 2 with the usage, refusals
+// its reason and operator, the ledger following; an operator or reason the table
+// cannot hold refused); bad arguments exit 2 with the usage, refusals
 // exit 3, an unmigrated database exits 1 untouched; never a stack trace or
 // the database password. The first command runs through the script's tsx
 // command line; the others run the same script bundled once by esbuild
@@ -347,6 +348,39 @@ describe('npm run admin', () => {
       expect(refused.stderr).not.toContain('x'.repeat(50));
     }
     expect(await state()).toEqual(before);
+  }, 120_000);
+
+  it('refuses an --operator the settlements table cannot hold: exit 2 naming --operator, nothing written; takes a plain space inside at 100 characters', async () => {
+    // before: each passed the 1..100 check and broke the table's CHECK (identifier_is_valid(operator, 100, true)):
+    // exit 1, 'run the command again', which could never succeed
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-4');
+    const state = () =>
+      database.dataSource.query(
+        `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM reconciliation_settlements s WHERE s.top_up_id = t.id) AS settlements
+           FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
+        [topUpId],
+      );
+    const before = await state();
+    expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
+    const settle = (operator: string) =>
+      run('top-up', 'settle', topUpId, '--status', 'COMPLETED', '--reason', 'confirmed', '--operator', operator);
+    // a no-break space, a tab, a zero-width space, a right-to-left override inside; a combining mark first
+    for (const operator of ['amina\u00a0k', 'amina\tk', 'ami\u200bna', 'amina\u202ek', '\u0301amina']) {
+      const refused = await settle(operator);
+      expect(refused).toMatchObject({ code: 2, stdout: '' });
+      expect(refused.stderr.split('\n')[0]).toMatch(
+        /^admin: --operator: 1 to 100 characters .*; nothing was recorded$/,
+      );
+      expect(refused.stderr).not.toContain(operator);
+    }
+    expect(await state()).toEqual(before);
+    const operator = `amina ${'k'.repeat(94)}`;
+    expect((await settle(operator)).code).toBe(0);
+    expect(
+      await database.dataSource.query(`SELECT operator FROM reconciliation_settlements WHERE top_up_id = $1`, [
+        topUpId,
+      ]),
+    ).toEqual([{ operator }]);
   }, 120_000);
 
   it('records the login name as the operator when --operator is not given', async () => {
