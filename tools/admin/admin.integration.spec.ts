@@ -124,6 +124,14 @@ const pendingTopUp = async (dataSource: DataSource, accountId: string, externalI
   );
 };
 
+/** A top-up's status, its hold's and how many settlements it has: what a refused settle leaves as it was. */
+const settlementState = (topUpId: string) =>
+  database.dataSource.query(
+    `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM reconciliation_settlements s WHERE s.top_up_id = t.id) AS settlements
+       FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
+    [topUpId],
+  );
+
 describe('npm run admin', () => {
   it('opens and funds an account, sets its credit limit, and creates, lists and revokes a key', async () => {
     const opened = await admin(database.config.url, ['account', 'create', '--id', 'acme', '--name', 'Acme Ltd'], true);
@@ -327,12 +335,7 @@ describe('npm run admin', () => {
 
   it('refuses a reason with control characters or over 500 characters: exit 2, one line, nothing written', async () => {
     const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-3');
-    const state = () =>
-      database.dataSource.query(
-        `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM reconciliation_settlements s WHERE s.top_up_id = t.id) AS settlements
-           FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
-        [topUpId],
-      );
+    const state = () => settlementState(topUpId);
     const before = await state();
     expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
     for (const reason of ['paid \u001b[2J\u001b[31mCOMPLETED', 'line\rover', 'x'.repeat(501), 'paid \u202eDETELPMOC']) {
@@ -354,12 +357,7 @@ describe('npm run admin', () => {
     // before: each passed the 1..100 check and broke the table's CHECK (identifier_is_valid(operator, 100, true)):
     // exit 1, 'run the command again', which could never succeed
     const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-4');
-    const state = () =>
-      database.dataSource.query(
-        `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM reconciliation_settlements s WHERE s.top_up_id = t.id) AS settlements
-           FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
-        [topUpId],
-      );
+    const state = () => settlementState(topUpId);
     const before = await state();
     expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
     const settle = (operator: string) =>
