@@ -24,9 +24,6 @@ Exit status: 0 done (or already done), 1 failure (database unreachable or not mi
 
 export type FundPlan = { readonly kind: 'help' } | ({ readonly kind: 'fund' } & FundAccountInput);
 
-/** Most minor units one amount may have: the ledger's largest amount (2^51), which every store takes. */
-export const MAX_AMOUNT_MINOR = MAX_LEDGER_AMOUNT_MINOR;
-
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   account: { type: 'string' },
@@ -60,7 +57,7 @@ const amountOf = (
   const minor = parsed.right.amountMinor;
   if (minor < minimumMinor)
     return Either.left(minimumMinor > 0n ? `${flag} must be more than zero` : `${flag} must not be negative`);
-  if (minor > MAX_AMOUNT_MINOR) return Either.left(`${flag} is more than the ledger can hold`);
+  if (minor > MAX_LEDGER_AMOUNT_MINOR) return Either.left(`${flag} is more than the ledger can hold`);
   return Either.right(minor);
 };
 

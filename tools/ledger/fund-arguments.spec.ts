@@ -1,9 +1,9 @@
 // The command line of ledger:fund: the account, currency, decimal amounts
 // (exact in the currency's minor units) and the required deposit id;
 // problems name flags, never values.
-import { currencyOf } from '@airtime/domain';
+import { currencyOf, MAX_LEDGER_AMOUNT_MINOR } from '@airtime/domain';
 import { Either } from 'effect';
-import { MAX_AMOUNT_MINOR, parseFundArguments } from './fund-arguments.input';
+import { parseFundArguments } from './fund-arguments.input';
 
 const USD = Either.getOrThrow(currencyOf('USD'));
 const JPY = Either.getOrThrow(currencyOf('JPY'));
@@ -96,7 +96,7 @@ describe('parseFundArguments', () => {
     expect(left(withFlag('--amount', '22517998136852.49'))).toBe('--amount is more than the ledger can hold');
     expect(left(withFlag('--amount', '92233720368547758.08'))).toBe('--amount is more than the ledger can hold');
     expect(parseFundArguments(withFlag('--amount', '22517998136852.48'))).toMatchObject({
-      right: { amountMinor: MAX_AMOUNT_MINOR },
+      right: { amountMinor: MAX_LEDGER_AMOUNT_MINOR },
     });
     expect(left(withFlag('--amount', '987654.321'))).not.toContain('987654');
   });

@@ -42,7 +42,7 @@ export const MAX_METADATA_DEPTH = 32;
  */
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 
-const utf8Bytes = new TextEncoder();
+const utf8 = new TextEncoder();
 
 const invalid = (field: string, reason: string) => Either.left(new InvalidTopUpRequest({ field, reason }));
 
@@ -75,7 +75,7 @@ export const checkCallbackUrl = (
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid('callback_url', 'expected an https URL');
   const kept = url.toString();
   // checked as kept: percent-encoding makes a URL of 2048 characters up to 9 times longer (before: a 503 from the store)
-  if (utf8Bytes.encode(kept).length > MAX_CALLBACK_URL_LENGTH)
+  if (utf8.encode(kept).length > MAX_CALLBACK_URL_LENGTH)
     return invalid('callback_url', `longer than ${MAX_CALLBACK_URL_LENGTH} bytes once percent-encoded`);
   const refusal = callbackHostRefusal(url.hostname);
   if (refusal !== undefined) {

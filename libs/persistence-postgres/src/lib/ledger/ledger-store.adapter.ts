@@ -51,6 +51,73 @@ import {
 
 type Step<A> = Effect.Effect<A, LedgerError | PersistenceFailure>;
 
+type SettlementKind = 'VOID' | 'CAPTURE' | 'REVERSE';
+
+/**
+ * Each settlement: the hold's status it needs and the one it leaves, what
+ * else the hold's UPDATE sets and checks (a capture: its amount, `$2`, at
+ * most the hold), and how it moves the account, in SQL over the settled
+ * hold's row `s` (its columns as the UPDATE left them): the journal's
+ * amount, then the deltas of available, holding, captured and reversed.
+ */
+const SETTLEMENTS: Readonly<
+  Record<SettlementKind, { from: string; to: string; setCaptured: string; guard: string; deltas: string }>
+> = {
+  VOID: {
+    from: 'HELD',
+    to: 'VOIDED',
+    setCaptured: '',
+    guard: '',
+    deltas: 's.amount_minor, s.amount_minor, -s.amount_minor, 0::bigint, 0::bigint',
+  },
+  CAPTURE: {
+    from: 'HELD',
+    to: 'CAPTURED',
+    setCaptured: ', captured_minor = $2::bigint',
+    guard: ' AND amount_minor >= $2::bigint',
+    deltas: '$2::bigint, s.amount_minor - $2::bigint, -s.amount_minor, $2::bigint, 0::bigint',
+  },
+  REVERSE: {
+    from: 'CAPTURED',
+    to: 'REVERSED',
+    setCaptured: '',
+    guard: '',
+    deltas: 's.captured_minor, s.captured_minor, 0::bigint, 0::bigint, s.captured_minor',
+  },
+};
+
+/**
+ * The one statement of each settlement, written once: the hold's
+ * conditional status change (the row lock orders twins: the second finds
+ * the status changed and settles nothing), the account's balances and the
+ * journal entry, each only where the hold moved. The account exists (the
+ * hold's foreign key), so a moved hold always moves its account.
+ */
+const SETTLE_STATEMENTS = Object.fromEntries(
+  Object.entries(SETTLEMENTS).map(([kind, { from, to, setCaptured, guard, deltas }]) => [
+    kind,
+    `WITH settled AS (
+       UPDATE ledger_holds SET status = '${to}'${setCaptured}, updated_at = now()
+        WHERE transaction_id = $1 AND status = '${from}'${guard}
+        RETURNING account_id, currency, amount_minor, captured_minor
+     ), deltas AS (
+       SELECT s.account_id, s.currency, d.amount, d.available, d.holding, d.captured, d.reversed
+         FROM settled s, LATERAL (SELECT ${deltas}) AS d (amount, available, holding, captured, reversed)
+     ), moved AS (
+       UPDATE ledger_accounts a
+          SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
+              captured_minor = a.captured_minor + d.captured, reversed_minor = a.reversed_minor + d.reversed,
+              updated_at = now()
+         FROM deltas d
+        WHERE a.account_id = d.account_id AND a.currency = d.currency
+     )
+     INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
+     SELECT d.account_id, d.currency, $1, '${kind}', d.amount, d.available, d.holding
+       FROM deltas d
+     RETURNING ${JOURNAL_COLUMNS}`,
+  ]),
+) as Readonly<Record<SettlementKind, string>>;
+
 /**
  * The ledger on PostgreSQL, with the pure ledger's rules and errors. Every
  * call first runs the domain's own input checks (`checkDepositInput`, ...:
@@ -183,65 +250,18 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     );
 
   /**
-   * How a settlement moves the account, in SQL over the settled hold's row
-   * `s` (its columns as the UPDATE left them) and `$2` (the captured amount,
-   * for a capture): the journal's amount, then the deltas of available,
-   * holding, captured and reversed.
+   * Settles a hold in ONE statement (see SETTLE_STATEMENTS): answers the
+   * journal entry, or nothing when the hold was not in the status the
+   * movement needs (then the caller reads it to say why).
    */
-  const SETTLEMENT_DELTAS: Record<'VOID' | 'CAPTURE' | 'REVERSE', string> = {
-    VOID: 's.amount_minor, s.amount_minor, -s.amount_minor, 0::bigint, 0::bigint',
-    CAPTURE: '$2::bigint, s.amount_minor - $2::bigint, -s.amount_minor, $2::bigint, 0::bigint',
-    REVERSE: 's.captured_minor, s.captured_minor, 0::bigint, 0::bigint, s.captured_minor',
-  };
-
-  const SETTLEMENTS = {
-    VOID: { from: 'HELD', to: 'VOIDED', setCaptured: '', guard: '' },
-    CAPTURE: {
-      from: 'HELD',
-      to: 'CAPTURED',
-      setCaptured: ', captured_minor = $2::bigint',
-      guard: ' AND amount_minor >= $2::bigint',
-    },
-    REVERSE: { from: 'CAPTURED', to: 'REVERSED', setCaptured: '', guard: '' },
-  } as const;
-
-  /**
-   * Settles a hold in ONE statement: the hold's conditional status change
-   * (the row lock orders twins: the second finds the status changed and
-   * settles nothing), the account's balances and the journal entry, each
-   * only where the hold moved. The account exists (the hold's foreign key),
-   * so a moved hold always moves its account. Answers the journal entry, or
-   * nothing when the hold was not in the `from` status (then the caller reads
-   * it to say why).
-   */
-  const settle = (kind: 'VOID' | 'CAPTURE' | 'REVERSE', transactionId: string, capturedMinor = 0n) => {
-    const { from, to, setCaptured, guard } = SETTLEMENTS[kind];
-    return Effect.map(
+  const settle = (kind: SettlementKind, transactionId: string, capturedMinor = 0n) =>
+    Effect.map(
       query<JournalRow>(
-        `WITH settled AS (
-           UPDATE ledger_holds SET status = '${to}'${setCaptured}, updated_at = now()
-            WHERE transaction_id = $1 AND status = '${from}'${guard}
-            RETURNING account_id, currency, amount_minor, captured_minor
-         ), deltas AS (
-           SELECT s.account_id, s.currency, d.amount, d.available, d.holding, d.captured, d.reversed
-             FROM settled s, LATERAL (SELECT ${SETTLEMENT_DELTAS[kind]}) AS d (amount, available, holding, captured, reversed)
-         ), moved AS (
-           UPDATE ledger_accounts a
-              SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
-                  captured_minor = a.captured_minor + d.captured, reversed_minor = a.reversed_minor + d.reversed,
-                  updated_at = now()
-             FROM deltas d
-            WHERE a.account_id = d.account_id AND a.currency = d.currency
-         )
-         INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
-         SELECT d.account_id, d.currency, $1, '${kind}', d.amount, d.available, d.holding
-           FROM deltas d
-         RETURNING ${JOURNAL_COLUMNS}`,
+        SETTLE_STATEMENTS[kind],
         kind === 'CAPTURE' ? [transactionId, String(capturedMinor)] : [transactionId],
       ),
       (rows) => (rows[0] === undefined ? undefined : { entry: entryOf(rows[0]), applied: true }),
     );
-  };
 
   const voidHold = (input: VoidHoldInput): Step<StoredMovement> =>
     unitOfWork.transactionally(
