@@ -88,6 +88,11 @@ export {
   type RequestTopUpServices,
   requestTopUp,
 } from './lib/request-top-up/request-top-up.use-case';
+export {
+  requestTopUps,
+  type TopUpRequestAnswer,
+  type TopUpRequestItem,
+} from './lib/request-top-up/request-top-ups.use-case';
 export { type TopUpRequestRules } from './lib/request-top-up/request-top-up.check';
 export { TopUpMetadata } from './lib/request-top-up/request-top-up.input';
 export { addressRefusal, callbackHostRefusal } from './lib/request-top-up/callback-host.policy';

@@ -87,3 +87,4 @@ export {
   DEFAULT_GROUP_COMMIT_CONFIG,
   InvalidGroupCommitConfig,
 } from './lib/unit-of-work/group-commit/group-commit.config';
+export { type BatchQueueBounds, makeBatchQueue } from './lib/batching/batch-queue.runner';

@@ -7,6 +7,7 @@ import {
   DuplicateKey,
   isFinalClass,
   Outbox,
+  type OutboxEvent,
   type OutboxService,
   PersistenceFailure,
   type TopUp,
@@ -17,7 +18,11 @@ import { Effect, Either, Layer, Option } from 'effect';
 import { CallbackDeliveryStore, type CallbackDeliveryStoreService } from '../lib/ports/callback-deliveries.port';
 import { Inbox, type InboxService } from '../lib/ports/inbox.port';
 import { OutboxFeed, type OutboxFeedService, type PendingEvent } from '../lib/ports/outbox-feed.port';
-import { TopUpRequestStore, type TopUpRequestStoreService } from '../lib/ports/top-up-requests.port';
+import {
+  type StoredTopUpRequest,
+  TopUpRequestStore,
+  type TopUpRequestStoreService,
+} from '../lib/ports/top-up-requests.port';
 import {
   type StoredExchange,
   TransferLog,
@@ -55,17 +60,20 @@ export const makeInMemoryTopUpRepository = (database: InMemoryDatabase): TopUpRe
   const all = (tables: Tables) => [...tables.topUps.values()];
   const findWhere = (predicate: (topUp: TopUp) => boolean) =>
     database.read((tables) => Option.fromNullable(all(tables).find(({ topUp }) => predicate(topUp))));
+  const insert = (topUp: TopUp) =>
+    write(database, (tables): Either.Either<Tables, DuplicateKey | PersistenceFailure> => {
+      if (tables.topUps.has(topUp.id)) return Either.left(refused(`top-up ${topUp.id} is already stored`));
+      const twin = all(tables).find(
+        (stored) => stored.topUp.accountId === topUp.accountId && stored.topUp.externalId === topUp.externalId,
+      );
+      return twin === undefined
+        ? Either.right(withTopUp(tables, topUp, 1))
+        : Either.left(new DuplicateKey({ entity: 'TopUp', key: `${topUp.accountId}/${topUp.externalId}` }));
+    });
   return {
-    insert: (topUp) =>
-      write(database, (tables): Either.Either<Tables, DuplicateKey | PersistenceFailure> => {
-        if (tables.topUps.has(topUp.id)) return Either.left(refused(`top-up ${topUp.id} is already stored`));
-        const twin = all(tables).find(
-          (stored) => stored.topUp.accountId === topUp.accountId && stored.topUp.externalId === topUp.externalId,
-        );
-        return twin === undefined
-          ? Either.right(withTopUp(tables, topUp, 1))
-          : Either.left(new DuplicateKey({ entity: 'TopUp', key: `${topUp.accountId}/${topUp.externalId}` }));
-      }),
+    insert,
+    // one by one: the unit of work that must run it rolls every one back when one fails
+    insertAll: (topUps) => Effect.forEach(topUps, insert, { discard: true }),
     update: (topUp, expectedVersion) =>
       write(database, (tables): Either.Either<Tables, ConcurrentModification | PersistenceFailure> => {
         const stored = tables.topUps.get(topUp.id);
@@ -127,14 +135,15 @@ export const makeInMemoryTopUpRepository = (database: InMemoryDatabase): TopUpRe
   };
 };
 
-export const makeInMemoryOutbox = (database: InMemoryDatabase): OutboxService => ({
-  append: (event) =>
+export const makeInMemoryOutbox = (database: InMemoryDatabase): OutboxService => {
+  const append = (event: OutboxEvent) =>
     write(database, (tables) =>
       tables.outbox.some((record) => record.event.id === event.id)
         ? Either.left(refused(`outbox event ${event.id} already exists`))
         : Either.right({ ...tables, outbox: [...tables.outbox, { event, sentAt: undefined, publishAttempts: 0 }] }),
-    ),
-});
+    );
+  return { append, appendAll: (events) => Effect.forEach(events, append, { discard: true }) };
+};
 
 export const makeInMemoryOutboxFeed = (database: InMemoryDatabase): OutboxFeedService => {
   const mark = (ids: readonly string[], change: (record: Tables['outbox'][number]) => Tables['outbox'][number]) =>
@@ -161,8 +170,8 @@ export const makeInMemoryOutboxFeed = (database: InMemoryDatabase): OutboxFeedSe
   };
 };
 
-export const makeInMemoryInbox = (database: InMemoryDatabase): InboxService => ({
-  claim: (consumer, messageId) =>
+export const makeInMemoryInbox = (database: InMemoryDatabase): InboxService => {
+  const claim = (consumer: string, messageId: string) =>
     Effect.flatMap(database.inUnitOfWork, (inside) =>
       inside
         ? database.update((tables) => {
@@ -172,11 +181,21 @@ export const makeInMemoryInbox = (database: InMemoryDatabase): InboxService => (
               : ([true, { ...tables, inbox: new Set([...tables.inbox, key]) }] as const);
           })
         : Effect.fail(refused('the inbox is claimed inside a unit of work only')),
-    ),
-});
+    );
+  return {
+    claim,
+    claimAll: (consumer, messageIds) =>
+      Effect.map(
+        Effect.forEach(messageIds, (messageId) =>
+          Effect.map(claim(consumer, messageId), (claimed) => (claimed ? [messageId] : [])),
+        ),
+        (claimed) => new Set(claimed.flat()),
+      ),
+  };
+};
 
-export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUpRequestStoreService => ({
-  record: (request) =>
+export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUpRequestStoreService => {
+  const record = (request: StoredTopUpRequest) =>
     write(database, (tables) => {
       const taken =
         tables.requests.has(request.topUpId) ||
@@ -190,21 +209,31 @@ export const makeInMemoryTopUpRequestStore = (database: InMemoryDatabase): TopUp
       const requests = new Map(tables.requests);
       requests.set(request.topUpId, request);
       return Either.right({ ...tables, requests });
-    }),
-  find: (accountId, externalId) =>
-    database.read((tables) =>
-      Option.fromNullable(
-        [...tables.requests.values()].find(
-          (stored) => stored.accountId === accountId && stored.externalId === externalId,
+    });
+  return {
+    record,
+    recordAll: (requests) => Effect.forEach(requests, record, { discard: true }),
+    findAll: (keys) =>
+      database.read((tables) =>
+        [...tables.requests.values()].filter((stored) =>
+          keys.some((key) => key.accountId === stored.accountId && key.externalId === stored.externalId),
         ),
       ),
-    ),
-  findByTopUpId: (topUpId) => database.read((tables) => Option.fromNullable(tables.requests.get(topUpId))),
-  findByCallbackToken: (callbackToken) =>
-    database.read((tables) =>
-      Option.fromNullable([...tables.requests.values()].find((stored) => stored.callbackToken === callbackToken)),
-    ),
-});
+    find: (accountId, externalId) =>
+      database.read((tables) =>
+        Option.fromNullable(
+          [...tables.requests.values()].find(
+            (stored) => stored.accountId === accountId && stored.externalId === externalId,
+          ),
+        ),
+      ),
+    findByTopUpId: (topUpId) => database.read((tables) => Option.fromNullable(tables.requests.get(topUpId))),
+    findByCallbackToken: (callbackToken) =>
+      database.read((tables) =>
+        Option.fromNullable([...tables.requests.values()].find((stored) => stored.callbackToken === callbackToken)),
+      ),
+  };
+};
 
 /** The most deliveries one claim returns (as on PostgreSQL). */
 const MAX_CALLBACK_BATCH = 1000;

@@ -10,6 +10,15 @@ export interface InboxService {
    * Outside a unit of work it fails with a non-retryable `PersistenceFailure`.
    */
   readonly claim: (consumer: string, messageId: string) => Effect.Effect<boolean, PersistenceFailure>;
+  /**
+   * `claim` for many messages at once (one statement on PostgreSQL): the ids
+   * of `messageIds` claimed now; an id already processed (or named twice) is
+   * claimed at most once. Outside a unit of work it fails as `claim` does.
+   */
+  readonly claimAll: (
+    consumer: string,
+    messageIds: readonly string[],
+  ) => Effect.Effect<ReadonlySet<string>, PersistenceFailure>;
 }
 
 export class Inbox extends Context.Tag('@airtime/application/Inbox')<Inbox, InboxService>() {}

@@ -23,10 +23,25 @@ export interface StoredTopUpRequest {
 export interface TopUpRequestStoreService {
   /** Stores the request of a new top-up (in the same unit of work as the top-up). */
   readonly record: (request: StoredTopUpRequest) => Effect.Effect<void, PersistenceFailure>;
+  /**
+   * Stores the requests of new top-ups at once (one statement on
+   * PostgreSQL), all or none: a top-up id, key or callback token already
+   * held (or held twice in `requests`) fails the call with a non-retryable
+   * `PersistenceFailure`, and nothing of it is kept once the caller's unit of
+   * work rolls back. An empty list does nothing.
+   */
+  readonly recordAll: (requests: readonly StoredTopUpRequest[]) => Effect.Effect<void, PersistenceFailure>;
   readonly find: (
     accountId: string,
     externalId: string,
   ) => Effect.Effect<Option.Option<StoredTopUpRequest>, PersistenceFailure>;
+  /**
+   * The stored requests of these (account, external id) keys, one read
+   * (in no particular order; a key with no request has none).
+   */
+  readonly findAll: (
+    keys: readonly { readonly accountId: string; readonly externalId: string }[],
+  ) => Effect.Effect<readonly StoredTopUpRequest[], PersistenceFailure>;
   readonly findByTopUpId: (topUpId: string) => Effect.Effect<Option.Option<StoredTopUpRequest>, PersistenceFailure>;
   /** The request whose top-up has this callback token (provider callbacks); tokens are unique. */
   readonly findByCallbackToken: (

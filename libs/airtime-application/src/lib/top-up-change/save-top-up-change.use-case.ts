@@ -11,6 +11,7 @@ import {
   type LedgerMovementKind,
   LedgerStore,
   Outbox,
+  type OutboxEvent,
   type PersistenceFailure,
   type TopUp,
   type TopUpChange,
@@ -18,7 +19,7 @@ import {
   UnitOfWork,
 } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
-import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
+import { type CallbackDelivery, CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
 import { TopUpNotFound } from './top-up-change.errors';
 import { eventPayloadOf, eventTypesOf, isFinalEventType } from './top-up-events.mapper';
@@ -80,22 +81,29 @@ const metadataOf = (request: Pick<StoredTopUpRequest, 'request'> | undefined) =>
     : undefined;
 };
 
-/** The outbox events of a change, and the callback deliveries of its final ones. */
-const appendEvents = (write: TopUpWrite): Effect.Effect<void, PersistenceFailure, SaveServices> =>
+/** What a change writes besides the top-up: its outbox events, and the callback deliveries of its final ones. */
+interface ChangeEvents {
+  readonly events: readonly OutboxEvent[];
+  readonly deliveries: readonly Omit<CallbackDelivery, 'attempts'>[];
+}
+
+/** The events of a change (ids drawn now), given its request when the caller holds it. */
+const eventsOf = (
+  write: TopUpWrite,
+  request: Pick<StoredTopUpRequest, 'request' | 'callbackUrl'> | undefined,
+): Effect.Effect<ChangeEvents, never, IdGenerator> =>
   Effect.gen(function* () {
     const after = write.change.topUp;
-    const types = eventTypesOf(write.before?.topUp, after);
-    if (types.length === 0) return;
-    const request = write.request ?? Option.getOrUndefined(yield* (yield* TopUpRequestStore).findByTopUpId(after.id));
     const ids = yield* IdGenerator;
-    const outbox = yield* Outbox;
     const occurredAt = after.updatedAt;
     const payload = eventPayloadOf(after, occurredAt, metadataOf(request));
-    for (const type of types) {
+    const events: OutboxEvent[] = [];
+    const deliveries: Omit<CallbackDelivery, 'attempts'>[] = [];
+    for (const type of eventTypesOf(write.before?.topUp, after)) {
       const id = yield* ids.next();
-      yield* outbox.append({ id, type, aggregateId: after.id, payload, occurredAt });
+      events.push({ id, type, aggregateId: after.id, payload, occurredAt });
       if (request?.callbackUrl !== undefined && isFinalEventType(type)) {
-        yield* (yield* CallbackDeliveryStore).enqueue({
+        deliveries.push({
           id: yield* ids.next(),
           eventId: id,
           topUpId: after.id,
@@ -107,6 +115,27 @@ const appendEvents = (write: TopUpWrite): Effect.Effect<void, PersistenceFailure
         });
       }
     }
+    return { events, deliveries };
+  });
+
+/** Writes the events of many changes: every outbox event in one call, then each callback delivery. */
+const writeEvents = (all: readonly ChangeEvents[]): Effect.Effect<void, PersistenceFailure, SaveServices> =>
+  Effect.gen(function* () {
+    const events = all.flatMap((one) => one.events);
+    if (events.length > 0) yield* (yield* Outbox).appendAll(events);
+    const deliveries = all.flatMap((one) => one.deliveries);
+    if (deliveries.length === 0) return;
+    const store = yield* CallbackDeliveryStore;
+    yield* Effect.forEach(deliveries, (delivery) => store.enqueue(delivery), { discard: true });
+  });
+
+/** The outbox events of a change, and the callback deliveries of its final ones. */
+const appendEvents = (write: TopUpWrite): Effect.Effect<void, PersistenceFailure, SaveServices> =>
+  Effect.gen(function* () {
+    if (eventTypesOf(write.before?.topUp, write.change.topUp).length === 0) return;
+    const request =
+      write.request ?? Option.getOrUndefined(yield* (yield* TopUpRequestStore).findByTopUpId(write.change.topUp.id));
+    yield* writeEvents([yield* eventsOf(write, request)]);
   });
 
 /** The movements and events of a change whose top-up is written. */
@@ -125,6 +154,35 @@ export const saveNewTopUp = (
     yield* (yield* TopUpRepository).insert(change.topUp);
     yield* afterWrite({ before: undefined, change, request });
     return { topUp: change.topUp, version: 1 };
+  });
+
+/** A new top-up to write with others: the change the domain decided and the request it came with. */
+export interface NewTopUpWrite {
+  readonly change: TopUpChange;
+  readonly request: Pick<StoredTopUpRequest, 'request' | 'callbackUrl'>;
+}
+
+/**
+ * `saveNewTopUp` for many new top-ups at once: every top-up in one call
+ * (`insertAll`: a key taken fails them all with `DuplicateKey`), then each
+ * one's movements, then every outbox event in one call. Answers each one at
+ * version 1, in order. Run it inside a unit of work, which must fail as a
+ * whole when this fails.
+ */
+export const saveNewTopUps = (
+  writes: readonly NewTopUpWrite[],
+): Effect.Effect<readonly VersionedTopUp[], DuplicateKey | LedgerError | PersistenceFailure, SaveServices> =>
+  Effect.gen(function* () {
+    if (writes.length === 0) return [];
+    yield* (yield* TopUpRepository).insertAll(writes.map((write) => write.change.topUp));
+    yield* Effect.forEach(writes, (write) => applyLedgerMovements(write.change.topUp, write.change.movements), {
+      discard: true,
+    });
+    const events = yield* Effect.forEach(writes, (write) =>
+      eventsOf({ before: undefined, change: write.change, request: write.request }, write.request),
+    );
+    yield* writeEvents(events);
+    return writes.map((write) => ({ topUp: write.change.topUp, version: 1 }));
   });
 
 /**

@@ -14,6 +14,14 @@ export interface OutboxEvent {
 
 export interface OutboxService {
   readonly append: (event: OutboxEvent) => Effect.Effect<void, PersistenceFailure>;
+  /**
+   * `append` for many events at once (one statement on PostgreSQL), in the
+   * caller's unit of work: each event id is stored once, the first one
+   * standing, as with `append`. An event that cannot be stored (a payload
+   * that is not a JSON object) fails the call with a `PersistenceFailure`
+   * naming it, before anything is written. An empty list does nothing.
+   */
+  readonly appendAll: (events: readonly OutboxEvent[]) => Effect.Effect<void, PersistenceFailure>;
 }
 
 export class Outbox extends Context.Tag('@airtime/domain/Outbox')<Outbox, OutboxService>() {}

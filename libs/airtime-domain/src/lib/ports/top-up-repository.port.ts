@@ -20,6 +20,14 @@ export interface Page<A> {
 export interface TopUpRepositoryService {
   /** Stores a new top-up; a second one with the same (account, external id) is a `DuplicateKey`. */
   readonly insert: (topUp: TopUp) => Effect.Effect<void, DuplicateKey | PersistenceFailure>;
+  /**
+   * Stores new top-ups at once (one statement on PostgreSQL), all or none: a
+   * (account, external id) already taken, or taken twice in `topUps`, fails
+   * the call with a `DuplicateKey` naming the first such key, and nothing of
+   * it is kept once the caller's unit of work rolls back. An empty list does
+   * nothing. Run it inside a unit of work.
+   */
+  readonly insertAll: (topUps: readonly TopUp[]) => Effect.Effect<void, DuplicateKey | PersistenceFailure>;
   /** Stores a change made to the top-up as read at `expectedVersion`. */
   readonly update: (
     topUp: TopUp,

@@ -14,20 +14,43 @@ import { currentManager, sql } from '../unit-of-work/sql';
  */
 export interface ProcessedMessagesStore {
   readonly claim: (consumer: string, messageId: string) => Effect.Effect<boolean, PersistenceFailure>;
+  /** `claim` of many messages in one statement: the ids claimed now (see the Inbox port). */
+  readonly claimAll: (
+    consumer: string,
+    messageIds: readonly string[],
+  ) => Effect.Effect<ReadonlySet<string>, PersistenceFailure>;
 }
 
+const insideUnitOfWork = Effect.flatMap(FiberRef.get(currentManager), (manager) =>
+  manager === undefined
+    ? Effect.fail(
+        new PersistenceFailure({
+          reason:
+            'claiming a message must run inside the unit of work of its effect (else a failed effect would leave it claimed)',
+          retryable: false,
+        }),
+      )
+    : Effect.void,
+);
+
 export const makeProcessedMessages = (dataSource: DataSource): ProcessedMessagesStore => ({
+  claimAll: (consumer, messageIds) =>
+    Effect.gen(function* () {
+      yield* insideUnitOfWork;
+      if (messageIds.length === 0) return new Set<string>();
+      const claimed = yield* sql<{ readonly message_id: string }>(
+        dataSource,
+        `INSERT INTO processed_messages (consumer, message_id)
+         SELECT $1, m FROM unnest($2::text[]) AS m
+         ON CONFLICT (consumer, message_id) DO NOTHING
+         RETURNING message_id`,
+        [consumer, [...new Set(messageIds)]],
+      );
+      return new Set(claimed.map((row) => row.message_id));
+    }),
   claim: (consumer, messageId) =>
     Effect.gen(function* () {
-      if ((yield* FiberRef.get(currentManager)) === undefined) {
-        return yield* Effect.fail(
-          new PersistenceFailure({
-            reason:
-              'claiming a message must run inside the unit of work of its effect (else a failed effect would leave it claimed)',
-            retryable: false,
-          }),
-        );
-      }
+      yield* insideUnitOfWork;
       const claimed = yield* sql(
         dataSource,
         `INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2)

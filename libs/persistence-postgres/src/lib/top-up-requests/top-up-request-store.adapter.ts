@@ -37,6 +37,22 @@ const storedRequestOf = (row: Record<string, unknown>): Either.Either<StoredTopU
     }),
   );
 
+/** A request that can be stored, or why not (a request that is not a JSON object, or not one PostgreSQL keeps). */
+const storable = (stored: StoredTopUpRequest): Either.Either<StoredTopUpRequest, PersistenceFailure> => {
+  const problem =
+    typeof stored.request !== 'object' || stored.request === null || Array.isArray(stored.request)
+      ? 'the request is not a JSON object'
+      : jsonProblem(stored.request, 'request');
+  return problem === undefined
+    ? Either.right(stored)
+    : Either.left(
+        new PersistenceFailure({
+          reason: `the request of top-up ${stored.topUpId} cannot be stored: ${problem}`,
+          retryable: false,
+        }),
+      );
+};
+
 interface Clash {
   readonly same_top_up: boolean;
   readonly same_key: boolean;
@@ -62,20 +78,55 @@ export const makeTopUpRequestStore = (dataSource: DataSource): TopUpRequestStore
       : Effect.succeed(Option.none());
 
   return {
+    recordAll: (requests) =>
+      Effect.gen(function* () {
+        if (requests.length === 0) return;
+        yield* Effect.forEach(requests, storable);
+        // no ON CONFLICT: a top-up id, key or token already held fails the one statement, so nothing of it is written
+        yield* sql(
+          dataSource,
+          `INSERT INTO top_up_requests (${COLUMNS})
+           SELECT r.top_up_id, r.account_id, r.external_id, r.request, r.callback_url, r.callback_token
+           FROM jsonb_to_recordset($1::jsonb) AS r(top_up_id text, account_id text, external_id text, request jsonb,
+             callback_url text, callback_token text)`,
+          [
+            JSON.stringify(
+              requests.map((stored) => ({
+                top_up_id: stored.topUpId,
+                account_id: stored.accountId,
+                external_id: stored.externalId,
+                request: stored.request,
+                callback_url: stored.callbackUrl ?? null,
+                callback_token: stored.callbackToken,
+              })),
+            ),
+          ],
+        ).pipe(
+          Effect.mapError(
+            (failure) =>
+              new PersistenceFailure({
+                reason: `the requests of ${requests.length} top-ups cannot be stored: ${failure.reason}`,
+                retryable: failure.retryable,
+              }),
+          ),
+        );
+      }),
+    findAll: (keys) => {
+      const storable = keys.filter((key) => areStorableKeys(key.accountId, key.externalId));
+      if (storable.length === 0) return Effect.succeed([]);
+      return Effect.flatMap(
+        sql(
+          dataSource,
+          `SELECT ${COLUMNS} FROM top_up_requests
+           WHERE (account_id, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+          [storable.map((key) => key.accountId), storable.map((key) => key.externalId)],
+        ),
+        (rows) => Either.all(rows.map(storedRequestOf)),
+      );
+    },
     record: (stored) =>
       Effect.gen(function* () {
-        const problem =
-          typeof stored.request !== 'object' || stored.request === null || Array.isArray(stored.request)
-            ? 'the request is not a JSON object'
-            : jsonProblem(stored.request, 'request');
-        if (problem !== undefined) {
-          return yield* Effect.fail(
-            new PersistenceFailure({
-              reason: `the request of top-up ${stored.topUpId} cannot be stored: ${problem}`,
-              retryable: false,
-            }),
-          );
-        }
+        yield* storable(stored);
         const parameters = [
           stored.topUpId,
           stored.accountId,

@@ -23,6 +23,7 @@ import {
   CURSOR_CREATED_AT,
   dueForRetry,
   insertTopUp,
+  insertTopUps,
   listPage,
   staleNonFinal,
   type Statement,
@@ -78,6 +79,28 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       }
     });
 
+  const insertAll = (topUps: readonly TopUp[]): Effect.Effect<void, DuplicateKey | PersistenceFailure> =>
+    Effect.gen(function* () {
+      if (topUps.length === 0) return;
+      const keys = new Set<string>();
+      for (const topUp of topUps) {
+        const key = `${topUp.accountId}/${topUp.externalId}`;
+        if (keys.has(key)) return yield* Effect.fail(new DuplicateKey({ entity: 'TopUp', key }));
+        keys.add(key);
+      }
+      const records = yield* Effect.forEach(topUps, topUpRecordOf);
+      // a key taken fails the one statement: nothing of it is written (see insertTopUps)
+      yield* run(insertTopUps(records)).pipe(
+        Effect.catchIf(
+          (failure) => failure.reason.includes('top_ups_external_id_once_per_account'),
+          () =>
+            Effect.fail(
+              new DuplicateKey({ entity: 'TopUp', key: `one of ${topUps.length} (account, external id) keys` }),
+            ),
+        ),
+      );
+    });
+
   const update = (
     topUp: TopUp,
     expectedVersion: number,
@@ -126,6 +149,7 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
 
   return {
     insert,
+    insertAll,
     update,
     findById: (id) => lookUp([id], () => byId(id)),
     findByExternalId: (accountId, externalId) =>

@@ -77,6 +77,67 @@ export const insertTopUp = (record: TopUpRecord): Statement => ({
   ],
 });
 
+/** The columns of a new top-up's row, as `insertTopUps` takes them from its JSON parameter. */
+const NEW_TOP_UP_COLUMNS = `id text, account_id text, external_id text, destination_e164 text, destination_country text,
+  status_class text, status text, product_id text, operator_id text, receive_minor bigint, receive_currency text,
+  cost_minor bigint, cost_currency text, quote text, next_attempt_at timestamptz, awaiting_status_query boolean,
+  failure text, created_at timestamptz, updated_at timestamptz, attempts text`;
+
+/**
+ * Inserts new top-ups and their attempts in ONE statement, from one JSON
+ * parameter (an array of rows). No ON CONFLICT: a key or id already taken
+ * fails the whole statement (23505), so either every top-up is written or
+ * none is (the caller's transaction is then aborted, and rolls back).
+ * Answers the number of top-ups written.
+ */
+export const insertTopUps = (records: readonly TopUpRecord[]): Statement => ({
+  text: `
+    WITH t AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${NEW_TOP_UP_COLUMNS})
+    ), inserted AS (
+      INSERT INTO top_ups (id, account_id, external_id, destination_e164, destination_country, status_class, status,
+        product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote,
+        next_attempt_at, awaiting_status_query, failure, version, created_at, updated_at)
+      SELECT id, account_id, external_id, destination_e164, destination_country, status_class, status,
+        product_id, operator_id, receive_minor, receive_currency, cost_minor, cost_currency, quote::jsonb,
+        next_attempt_at, awaiting_status_query, failure::jsonb, 1, created_at, updated_at
+      FROM t
+      RETURNING id
+    ), attempts AS (
+      INSERT INTO top_up_attempts (top_up_id, ${ATTEMPT_COLUMNS.join(', ')})
+      SELECT inserted.id, ${ATTEMPT_COLUMNS.map((column) => `a.${column}`).join(', ')}
+      FROM inserted JOIN t USING (id) CROSS JOIN ${attemptRecordset('t.attempts')}
+      RETURNING 1
+    )
+    SELECT count(*)::int AS written FROM inserted`,
+  parameters: [
+    JSON.stringify(
+      records.map((record) => ({
+        id: record.id,
+        account_id: record.accountId,
+        external_id: record.externalId,
+        destination_e164: record.destinationE164,
+        destination_country: record.destinationCountry,
+        status_class: record.statusClass,
+        status: record.status,
+        product_id: record.productId,
+        operator_id: record.operatorId,
+        receive_minor: record.receiveMinor,
+        receive_currency: record.receiveCurrency,
+        cost_minor: record.costMinor,
+        cost_currency: record.costCurrency,
+        quote: record.quote,
+        next_attempt_at: record.nextAttemptAt,
+        awaiting_status_query: record.awaitingStatusQuery,
+        failure: record.failure,
+        created_at: record.createdAt,
+        updated_at: record.updatedAt,
+        attempts: record.attempts,
+      })),
+    ),
+  ],
+});
+
 /**
  * One statement: the top-up's mutable columns, guarded by its version (and
  * bumping it), and its attempts upserted only when the guard held. The

@@ -44,6 +44,7 @@ import { maskNumbers } from '../observability/log.redaction';
 import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
 import type { CommandDelivery, CommandHandler } from './command-runner.types';
 import { FirstSendDeferred } from './top-up-command.errors';
+import type { TopUpIntake } from './top-up-intake.batcher';
 
 export type TopUpCommandServices = RequestTopUpServices | SendAttemptServices;
 
@@ -85,6 +86,8 @@ const messageAnnotations = (delivery: CommandDelivery): Record<string, string> =
 export interface TopUpCommandSettings extends TopUpRequestRules {
   /** The inbox's consumer name. */
   readonly consumerName: string;
+  /** How a command's top-up is requested (batched with its neighbours, with the same rules); `requestTopUp` alone when not given. */
+  readonly intake?: TopUpIntake | undefined;
 }
 
 /** A top-up no attempt was ever started for: its first send is still to come. */
@@ -103,10 +106,10 @@ const processCommand = (
   fields: CommandLogFields,
 ): Effect.Effect<HandledCommand, RequestTopUpError | FirstSendDeferred, TopUpCommandServices> =>
   Effect.gen(function* () {
-    const requested = yield* requestTopUp(input, {
-      inbox: { consumer: settings.consumerName, messageId: inboxKey },
-      allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts,
-    });
+    const inbox = { consumer: settings.consumerName, messageId: inboxKey };
+    const requested = yield* settings.intake === undefined
+      ? requestTopUp(input, { inbox, allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts })
+      : settings.intake(input, inbox);
     if (requested._tag === 'AlreadyProcessed') return { outcome: 'duplicate' } as const;
     fields.topUpId = requested.topUp.id;
     if (requested._tag === 'Repeated' && !neverAttempted(requested.topUp)) {
@@ -164,6 +167,8 @@ export interface TopUpCommandHandlerOptions {
   readonly allowPrivateCallbackHosts?: boolean | undefined;
   readonly logger: PlatformLogger;
   readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters'>;
+  /** The requests of commands handled at the same time, written in batches (see makeTopUpIntake); one by one when not given. */
+  readonly intake?: TopUpIntake | undefined;
 }
 
 /** What a command runner calls for each delivery (see CommandRunner). */
@@ -183,6 +188,7 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
   const settings: TopUpCommandSettings = {
     consumerName,
     allowPrivateCallbackHosts: options.allowPrivateCallbackHosts === true,
+    intake: options.intake,
   };
   return async (delivery) => {
     const fields: CommandLogFields = {};

@@ -12,6 +12,7 @@ import type { PlatformMetrics } from '../observability/platform-metrics';
 import type { Scheduler } from '../scheduler/scheduler.runner';
 import type { CommandRunner, CommandRunnerFactory } from './command-runner.types';
 import { makeTopUpCommandHandler, type TopUpCommandHandler } from './top-up-command.handler';
+import { makeTopUpIntake } from './top-up-intake.batcher';
 import { makeWorkerScheduler, type WorkerLoopSettings, type WorkerRuntime } from './worker-tasks';
 
 export interface TopUpWorkersOptions {
@@ -55,6 +56,7 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
     allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts,
     logger,
     metrics,
+    intake: makeTopUpIntake({ allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts }),
   });
   const runner = options.commandRunner(handler);
   const scheduler = makeWorkerScheduler({ runtime, settings, logger, metrics, relayOutbox: options.relayOutbox });

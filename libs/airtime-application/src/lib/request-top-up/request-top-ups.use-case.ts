@@ -1,0 +1,212 @@
+// Request many top-ups at once (a consumer's prefetched batch of commands):
+// each request is decoded, checked, quoted and created on its own, as
+// `requestTopUp` does, and then all of them are written in ONE unit of work
+// with set-based statements: one inbox claim for every message, one insert
+// for every top-up, one for every outbox event, one for every request (each
+// hold is still the ledger's own call, decided by the domain). Whatever is
+// not plainly new runs through `requestTopUp` afterwards, one by one: a key
+// with an earlier request (a repeat or a conflict), a second request for a
+// key or message already in the batch, and every request of a batch whose
+// unit of work failed as a whole. Each item gets its own typed answer.
+import {
+  Clock,
+  createTopUp,
+  IdGenerator,
+  type InvalidIdentifier,
+  type InvalidTopUp,
+  rejectForRefusedHold,
+  type TopUp,
+  type TopUpChange,
+  UnitOfWork,
+} from '@airtime/domain';
+import { Effect, Either } from 'effect';
+import { Inbox } from '../ports/inbox.port';
+import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
+import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
+import { decodeRequest } from '../quote-top-up/top-up-request.check';
+import { applyLedgerMovements, saveNewTopUps } from '../top-up-change/save-top-up-change.use-case';
+import { type CheckedTopUpRequest, checkTopUpRequest, type TopUpRequestRules } from './request-top-up.check';
+import { RequestTopUpInput } from './request-top-up.input';
+import {
+  requestTopUp,
+  type RequestTopUpError,
+  type RequestTopUpResult,
+  type RequestTopUpServices,
+} from './request-top-up.use-case';
+
+/** One request of a batch: the untrusted input, and the message that carried it (claimed in the inbox). */
+export interface TopUpRequestItem {
+  readonly input: unknown;
+  readonly inbox?: { readonly consumer: string; readonly messageId: string } | undefined;
+}
+
+/** An item's answer: what `requestTopUp` would have answered it. */
+export type TopUpRequestAnswer = Either.Either<RequestTopUpResult, RequestTopUpError>;
+
+/** A checked request of the batch, at its index. */
+interface Checked {
+  readonly index: number;
+  readonly request: CheckedTopUpRequest;
+  readonly inbox: TopUpRequestItem['inbox'];
+}
+
+/** A request ready to write: its new top-up (with the hold it asks for), its stored request, and when. */
+interface Prepared extends Checked {
+  readonly created: TopUpChange;
+  readonly stored: StoredTopUpRequest;
+  readonly now: Date;
+}
+
+const keyOf = (accountId: string, externalId: string) => JSON.stringify([accountId, externalId]);
+const claimOf = (inbox: NonNullable<TopUpRequestItem['inbox']>) => JSON.stringify([inbox.consumer, inbox.messageId]);
+
+/** Decodes and checks an item, as `requestTopUp` does first. */
+const checkItem = (item: TopUpRequestItem, rules: TopUpRequestRules) =>
+  Effect.flatMap(decodeRequest(RequestTopUpInput)(item.input), (decoded) => checkTopUpRequest(decoded, rules));
+
+/** Quotes a checked request and creates its top-up in memory (nothing written yet). */
+const prepare = (
+  checked: Checked,
+): Effect.Effect<Prepared, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
+  Effect.gen(function* () {
+    const { request } = checked;
+    const quote = yield* quoteFor(request.quote);
+    const ids = yield* IdGenerator;
+    const now = yield* (yield* Clock).now();
+    const id = yield* ids.next();
+    const created = yield* createTopUp({
+      id,
+      accountId: request.accountId,
+      externalId: request.externalId,
+      destination: request.quote.destination,
+      quote,
+      now,
+    });
+    const stored: StoredTopUpRequest = {
+      topUpId: id,
+      accountId: request.accountId,
+      externalId: request.externalId,
+      request: request.canonical,
+      callbackUrl: request.callbackUrl,
+      callbackToken: yield* ids.secretToken(),
+    };
+    return { ...checked, created, stored, now };
+  });
+
+/** The messages of `prepared` claimed now, as `claimOf` keys: one `claimAll` per consumer. */
+const claimMessages = (prepared: readonly Prepared[]) =>
+  Effect.gen(function* () {
+    const inbox = yield* Inbox;
+    const byConsumer = new Map<string, string[]>();
+    for (const { inbox: message } of prepared) {
+      if (message === undefined) continue;
+      byConsumer.set(message.consumer, [...(byConsumer.get(message.consumer) ?? []), message.messageId]);
+    }
+    const claimed = new Set<string>();
+    for (const [consumer, messageIds] of byConsumer) {
+      for (const messageId of yield* inbox.claimAll(consumer, messageIds))
+        claimed.add(claimOf({ consumer, messageId }));
+    }
+    return claimed;
+  });
+
+/**
+ * The batch's one unit of work: claim every message, hold each new
+ * top-up's cost (a refusal for funds makes it REJECTED, as in
+ * `requestTopUp`), then write every top-up, event and request set-based.
+ * Answers each prepared request in order; fails as a whole otherwise.
+ */
+const writeBatch = (prepared: readonly Prepared[]) =>
+  Effect.gen(function* () {
+    const claimed = yield* claimMessages(prepared);
+    const fresh = prepared.filter((one) => one.inbox === undefined || claimed.has(claimOf(one.inbox)));
+    const changes = yield* Effect.forEach(fresh, (one) =>
+      applyLedgerMovements(one.created.topUp, one.created.movements).pipe(
+        Effect.as<TopUpChange>({ topUp: one.created.topUp, movements: [] }),
+        Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(one.created.topUp, one.now)),
+      ),
+    );
+    const saved = yield* saveNewTopUps(changes.map((change, index) => ({ change, request: fresh[index]!.stored })));
+    yield* (yield* TopUpRequestStore).recordAll(fresh.map((one) => one.stored));
+    const byIndex = new Map(fresh.map((one, index) => [one.index, saved[index]!]));
+    return prepared.map((one): RequestTopUpResult => {
+      const created = byIndex.get(one.index);
+      return created === undefined
+        ? { _tag: 'AlreadyProcessed' }
+        : { _tag: 'Created', topUp: created.topUp as TopUp, version: created.version };
+    });
+  });
+
+/**
+ * Requests many top-ups at once, each answered as `requestTopUp(item.input,
+ * { ...rules, inbox: item.inbox })` would answer it (see there), in order:
+ * an input refused by the checks, the quote or the domain is answered alone
+ * and never enters the batch. The new ones are written in ONE unit of work
+ * (one inbox claim, one top-up insert, one outbox insert and one request
+ * insert for all of them; each hold its own ledger call). A repeat or
+ * conflict of an earlier request, a second request in the batch for the
+ * same key or message, and every request of a batch whose unit of work
+ * failed as a whole (a concurrent twin, a ledger or database error) then
+ * run one by one through `requestTopUp`, after the batch committed, so each
+ * gets its own answer. Never fails as a whole.
+ */
+export const requestTopUps = (
+  items: readonly TopUpRequestItem[],
+  rules: TopUpRequestRules = {},
+): Effect.Effect<readonly TopUpRequestAnswer[], never, RequestTopUpServices> =>
+  Effect.gen(function* () {
+    const answers = new Map<number, TopUpRequestAnswer>();
+    const checked: Checked[] = [];
+    for (const [index, item] of items.entries()) {
+      const request = yield* Effect.either(checkItem(item, rules));
+      if (Either.isLeft(request)) answers.set(index, Either.left(request.left));
+      else checked.push({ index, request: request.right, inbox: item.inbox });
+    }
+    // one read for every key: a key with an earlier request is a repeat or a conflict, decided one by one
+    const earlier = yield* Effect.either(
+      (yield* TopUpRequestStore).findAll(
+        checked.map(({ request }) => ({ accountId: request.accountId, externalId: request.externalId })),
+      ),
+    );
+    const taken = new Set(
+      Either.isRight(earlier) ? earlier.right.map((stored) => keyOf(stored.accountId, stored.externalId)) : [],
+    );
+    const oneByOne: number[] = [];
+    const batch: Checked[] = [];
+    const claims = new Set<string>();
+    for (const one of checked) {
+      const key = keyOf(one.request.accountId, one.request.externalId);
+      const claim = one.inbox === undefined ? undefined : claimOf(one.inbox);
+      if (Either.isLeft(earlier) || taken.has(key) || (claim !== undefined && claims.has(claim))) {
+        oneByOne.push(one.index);
+        continue;
+      }
+      taken.add(key);
+      if (claim !== undefined) claims.add(claim);
+      batch.push(one);
+    }
+    const prepared: Prepared[] = [];
+    for (const one of batch) {
+      const ready = yield* Effect.either(prepare(one));
+      if (Either.isLeft(ready)) answers.set(one.index, Either.left(ready.left));
+      else prepared.push(ready.right);
+    }
+    if (prepared.length > 0) {
+      const written = yield* Effect.either((yield* UnitOfWork).transactionally(writeBatch(prepared)));
+      if (Either.isRight(written))
+        written.right.forEach((answer, position) => answers.set(prepared[position]!.index, Either.right(answer)));
+      else oneByOne.push(...prepared.map((one) => one.index));
+    }
+    // after the batch committed: a twin of a request just written is now its repeat
+    yield* Effect.forEach(
+      oneByOne.sort((a, b) => a - b),
+      (index) => {
+        const item = items[index]!;
+        return Effect.map(Effect.either(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) =>
+          answers.set(index, answer),
+        );
+      },
+      { concurrency: 'unbounded', discard: true },
+    );
+    return items.map((_, index) => answers.get(index)!);
+  });

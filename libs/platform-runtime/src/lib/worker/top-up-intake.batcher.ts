@@ -1,0 +1,52 @@
+// The intake of top-up commands: the requests of the commands a worker
+// handles at the same time (a consumer's prefetched deliveries) gathered into
+// batches, each written by `requestTopUps` in ONE unit of work with
+// set-based statements. One batch is written at a time; the commands that
+// arrive meanwhile form the next one, so a command arriving at an idle
+// intake goes at once, as a batch of one.
+import {
+  requestTopUp,
+  type RequestTopUpError,
+  type RequestTopUpResult,
+  type RequestTopUpServices,
+  requestTopUps,
+  type TopUpRequestAnswer,
+  type TopUpRequestItem,
+  type TopUpRequestRules,
+} from '@airtime/application';
+import { makeBatchQueue } from '@airtime/persistence-postgres';
+import { type Context, Effect } from 'effect';
+
+/** Requests one command's top-up, with its message's inbox claim: answered as `requestTopUp` answers. */
+export type TopUpIntake = (
+  input: unknown,
+  inbox: NonNullable<TopUpRequestItem['inbox']>,
+) => Effect.Effect<RequestTopUpResult, RequestTopUpError, RequestTopUpServices>;
+
+/** The most requests one batch takes by default. */
+export const DEFAULT_COMMAND_BATCH_MAX = 100;
+
+/**
+ * The intake with batches of up to `maxBatch` requests (1: no batching,
+ * each request is `requestTopUp`'s own unit of work). The batches run with
+ * the services of the first caller (every caller of a worker shares one
+ * runtime).
+ */
+export const makeTopUpIntake = (
+  rules: TopUpRequestRules,
+  maxBatch: number = DEFAULT_COMMAND_BATCH_MAX,
+): TopUpIntake => {
+  if (maxBatch <= 1) return (input, inbox) => requestTopUp(input, { ...rules, inbox });
+  let submit: ((item: TopUpRequestItem) => Effect.Effect<TopUpRequestAnswer>) | undefined;
+  const queueWith = (context: Context.Context<RequestTopUpServices>) =>
+    makeBatchQueue((items: readonly TopUpRequestItem[]) => Effect.provide(requestTopUps(items, rules), context), {
+      workers: 1,
+      maxBatch,
+      lingerMs: 0,
+    }).submit;
+  return (input, inbox) =>
+    Effect.gen(function* () {
+      submit ??= queueWith(yield* Effect.context<RequestTopUpServices>());
+      return yield* yield* submit({ input, inbox });
+    });
+};
