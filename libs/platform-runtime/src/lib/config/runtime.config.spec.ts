@@ -25,6 +25,7 @@ describe('runtimeSettingsFrom', () => {
       providerCallbackBaseUrl: undefined,
       ledgerBatch: { lanes: 1, maxBatch: 500, lingerMs: 0 },
       groupCommit: { groups: 1, maxGroup: 32 },
+      commandBatchMax: 100,
     });
   });
 
@@ -53,6 +54,13 @@ describe('runtimeSettingsFrom', () => {
     expect(problemsOf({ ...keys, UNIT_OF_WORK_GROUPS: '65', UNIT_OF_WORK_MAX_GROUP: '0' })).toEqual([
       'UNIT_OF_WORK_GROUPS: expected an integer from 1 to 64',
       'UNIT_OF_WORK_MAX_GROUP: expected an integer from 1 to 1000',
+    ]);
+    expect(Either.getOrThrow(runtimeSettingsFrom({ ...keys, COMMAND_BATCH_MAX: '1' })).commandBatchMax).toBe(1);
+    expect(problemsOf({ ...keys, COMMAND_BATCH_MAX: '1001' })).toEqual([
+      'COMMAND_BATCH_MAX: expected an integer from 1 to 1000',
+    ]);
+    expect(problemsOf({ ...keys, COMMAND_BATCH_MAX: '0' })).toEqual([
+      'COMMAND_BATCH_MAX: expected an integer from 1 to 1000',
     ]);
   });
 

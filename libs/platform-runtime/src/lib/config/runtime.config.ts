@@ -16,6 +16,7 @@ import { type DvsConfig, dvsConfigFrom } from '@airtime/provider-dtone';
 import { Either, Schema } from 'effect';
 import { LOG_LEVELS, type PlatformLogLevel } from '../observability/logger';
 import { decodeEnvironment, type Env, IntegerFromString, problemsOf, withoutEmpty } from './environment.schema';
+import { DEFAULT_COMMAND_BATCH_MAX } from '../worker/top-up-intake.batcher';
 
 /** The simulator's address when `npm run simulator` runs with its defaults. */
 export const LOCAL_SIMULATOR_DVS_URL = 'http://127.0.0.1:8089/v1';
@@ -74,6 +75,11 @@ export interface RuntimeSettings {
   readonly ledgerBatch: LedgerBatchConfig;
   /** The group-commit unit of work's bounds (UNIT_OF_WORK_GROUPS, UNIT_OF_WORK_MAX_GROUP; 1: no grouping). */
   readonly groupCommit: GroupCommitConfig;
+  /**
+   * The most top-up commands whose requests one unit of work writes at once
+   * (COMMAND_BATCH_MAX, 1..1,000, default 100; 1: each its own). See makeTopUpIntake.
+   */
+  readonly commandBatchMax: number;
 }
 
 /**
@@ -132,6 +138,7 @@ const Environment = Schema.Struct({
   LEDGER_BATCH_LINGER_MS: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.finite(), Schema.between(0, 1_000)), {
     default: () => DEFAULT_LEDGER_BATCH_CONFIG.lingerMs,
   }),
+  COMMAND_BATCH_MAX: Schema.optionalWith(IntegerFromString(1, 1_000), { default: () => DEFAULT_COMMAND_BATCH_MAX }),
 });
 
 /** What each variable must look like (the schema's messages could echo a value). */
@@ -155,6 +162,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   LEDGER_BATCH_LINGER_MS: 'expected a number of milliseconds from 0 to 1000',
   UNIT_OF_WORK_GROUPS: 'expected an integer from 1 to 64',
   UNIT_OF_WORK_MAX_GROUP: 'expected an integer from 1 to 1000',
+  COMMAND_BATCH_MAX: 'expected an integer from 1 to 1000',
 };
 
 /** The names of the variables `runtimeSettingsFrom` reads (besides DT One's `DTONE_*`). */
@@ -220,5 +228,6 @@ export const runtimeSettingsFrom = (given: Env): Either.Either<RuntimeSettings, 
       lingerMs: settings.LEDGER_BATCH_LINGER_MS,
     },
     groupCommit: { groups: settings.UNIT_OF_WORK_GROUPS, maxGroup: settings.UNIT_OF_WORK_MAX_GROUP },
+    commandBatchMax: settings.COMMAND_BATCH_MAX,
   });
 };

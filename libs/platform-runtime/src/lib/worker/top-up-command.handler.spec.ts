@@ -16,6 +16,7 @@ import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
 import { makeRecordingLogger } from '../../testing/recording-logger.fake';
 import { inboxKeyOf, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
+import { makeTopUpIntake } from './top-up-intake.batcher';
 
 const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
   body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
@@ -35,6 +36,13 @@ const command = (overrides: Partial<RequestTopUpInputJson> = {}) =>
   JSON.stringify({ version: 1, ...sampleRequestInput(overrides) });
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The handler's two ways of requesting: each command its own unit of work, or batched with its neighbours. */
+const MODES = ['one by one', 'batched intake'] as const;
+let mode: (typeof MODES)[number] = 'one by one';
+
+// the intake's batch worker waits one turn of the event loop after a batch (for the next one): let it end with its test
+afterEach(() => new Promise((resolve) => setTimeout(resolve, 5)));
 
 const setUp = (
   options: {
@@ -71,6 +79,10 @@ const setUp = (
     allowPrivateCallbackHosts: options.allowPrivateCallbackHosts,
     logger,
     metrics,
+    intake:
+      mode === 'batched intake'
+        ? makeTopUpIntake({ allowPrivateCallbackHosts: options.allowPrivateCallbackHosts === true })
+        : undefined,
   });
   const sends = () => world.provider.calls().filter((call) => call.operation === 'send').length;
   const outcomes = async () =>
@@ -86,7 +98,11 @@ const setUp = (
   };
 };
 
-describe('the top-up command handler', () => {
+describe.each(MODES)('the top-up command handler (%s)', (each) => {
+  beforeEach(() => {
+    mode = each;
+  });
+
   it('requests the top-up with the inbox claim, sends it, and acks; the log line has the ids, not the number', async () => {
     const { handler, world, lines, sends, outcomes, fund } = setUp();
     await fund();
@@ -244,7 +260,8 @@ describe('the top-up command handler', () => {
     const first = await handler(deliveryOf(command(), 'message-1'));
     expect(first._tag).toBe('Retry');
     expect(world.database.tables().topUps.size).toBe(0);
-    world.database.failNextCommits(1);
+    // batched, a batch whose commit fails runs again one by one: both commits must fail for a retry
+    world.database.failNextCommits(mode === 'batched intake' ? 2 : 1);
     const second = await handler(deliveryOf(command(), 'message-1'));
     expect(second).toEqual(
       ConsumeDecision.Retry({ reason: expect.stringMatching(/^PERSISTENCE_FAILURE: /) as unknown as string }),
@@ -253,6 +270,25 @@ describe('the top-up command handler', () => {
     expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(await outcomes()).toEqual({ retried: 2, accepted: 1 });
+  });
+
+  it('a commit that fails once: one by one, the batched intake writes it again and sends it', async () => {
+    const { handler, world, sends, fund } = setUp();
+    await fund();
+    world.database.failNextCommits(1);
+    const decision = await handler(deliveryOf(command(), 'message-1'));
+    if (mode === 'batched intake') {
+      expect(decision).toEqual(ConsumeDecision.Ack());
+      expect(world.database.tables().inbox.size).toBe(1);
+      expect(sends()).toBe(1);
+    } else {
+      expect(decision._tag).toBe('Retry');
+      expect(world.database.tables().inbox.size).toBe(0);
+      expect(sends()).toBe(0);
+    }
+    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(world.database.tables().topUps.size).toBe(1);
+    expect(sends()).toBe(1);
   });
 
   it('acks a top-up refused for funds as rejected, with no send', async () => {
@@ -298,7 +334,11 @@ describe('the top-up command handler', () => {
   });
 });
 
-describe('a command for a top-up requested already and never attempted (the API’s)', () => {
+describe.each(MODES)('a command for a top-up requested already and never attempted (the API’s; %s)', (each) => {
+  beforeEach(() => {
+    mode = each;
+  });
+
   /** The API runs requestTopUp itself (no inbox), then enqueues the same command under `api:<topUpId>`. */
   const requestedByTheApi = async (world: InMemoryWorld): Promise<TopUp> => {
     const requested = await world.run(requestTopUp(sampleRequestInput()));

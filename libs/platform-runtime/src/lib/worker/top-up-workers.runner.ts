@@ -18,7 +18,8 @@ import { makeWorkerScheduler, type WorkerLoopSettings, type WorkerRuntime } from
 export interface TopUpWorkersOptions {
   /** The app's runtime (the handler and the loops run their use cases through it). */
   readonly runtime: WorkerRuntime;
-  readonly settings: WorkerLoopSettings & Pick<RuntimeSettings, 'consumerName' | 'allowPrivateCallbackHosts'>;
+  readonly settings: WorkerLoopSettings &
+    Pick<RuntimeSettings, 'consumerName' | 'allowPrivateCallbackHosts' | 'commandBatchMax'>;
   readonly logger: PlatformLogger;
   readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters' | 'schedulerTicks' | 'schedulerItems'>;
   /** Builds the runner that hands the commands to the handler (the transport is the app's choice). */
@@ -56,7 +57,10 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
     allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts,
     logger,
     metrics,
-    intake: makeTopUpIntake({ allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts }),
+    intake: makeTopUpIntake(
+      { allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts },
+      settings.commandBatchMax,
+    ),
   });
   const runner = options.commandRunner(handler);
   const scheduler = makeWorkerScheduler({ runtime, settings, logger, metrics, relayOutbox: options.relayOutbox });
