@@ -21,7 +21,7 @@
 // bundled by esbuild; build: tsc's dist/apps/consumer/main.js, made by
 // `npm run consumer:build`), BENCH_CONSUMER_NODE_ARGS (e.g.
 // "--max-old-space-size=200"). The consumer's write-path bounds (its
-// runtime variables UNIT_OF_WORK_* and LEDGER_BATCH_*) are passed to both
+// runtime variables UNIT_OF_WORK_*, LEDGER_BATCH_* and COMMAND_BATCH_MAX) are passed to both
 // consumer runs when set, and printed; the consumer checks them at its start.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -90,12 +90,12 @@ const ACCOUNT = 'bench-account';
 const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
 /** The consumer's write-path bounds, from this process's environment when set, as they are (the consumer checks them). */
 const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
-  RUNTIME_VARIABLES.filter((name) => name.startsWith('UNIT_OF_WORK_') || name.startsWith('LEDGER_BATCH_')).flatMap(
-    (name) => {
-      const value = process.env[name];
-      return value === undefined ? [] : [[name, value]];
-    },
-  ),
+  RUNTIME_VARIABLES.filter(
+    (name) => name.startsWith('UNIT_OF_WORK_') || name.startsWith('LEDGER_BATCH_') || name === 'COMMAND_BATCH_MAX',
+  ).flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value]];
+  }),
 );
 const FAST_STALLED_AFTER_MS = 1_000;
 const PROVIDER_TIMEOUT_MS = setting('BENCH_PROVIDER_TIMEOUT_MS', LATENCY_MS + 5_000);
