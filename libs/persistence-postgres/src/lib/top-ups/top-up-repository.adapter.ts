@@ -84,8 +84,13 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       if (topUps.length === 0) return;
       const keys = new Set<string>();
       for (const topUp of topUps) {
-        const key = `${topUp.accountId}/${topUp.externalId}`;
-        if (keys.has(key)) return yield* Effect.fail(new DuplicateKey({ entity: 'TopUp', key }));
+        // a pair, not `${account}/${external id}`: both may hold a '/', so ("a/b", "c") and ("a", "b/c") would meet
+        const key = JSON.stringify([topUp.accountId, topUp.externalId]);
+        if (keys.has(key)) {
+          return yield* Effect.fail(
+            new DuplicateKey({ entity: 'TopUp', key: `${topUp.accountId}/${topUp.externalId}` }),
+          );
+        }
         keys.add(key);
       }
       const records = yield* Effect.forEach(topUps, topUpRecordOf);
