@@ -38,15 +38,22 @@ export const makeProcessedMessages = (dataSource: DataSource): ProcessedMessages
     Effect.gen(function* () {
       yield* insideUnitOfWork;
       if (messageIds.length === 0) return new Set<string>();
+      // each id as the column will hold it (pg sends UTF-8: an unpaired surrogate arrives as U+FFFD), with the
+      // first id given for it: the answer names ids as given, and two ids stored alike are one claim (as with claim)
+      const given = new Map<string, string>();
+      for (const id of messageIds) {
+        const stored = Buffer.from(id, 'utf8').toString('utf8');
+        if (!given.has(stored)) given.set(stored, id);
+      }
       const claimed = yield* sql<{ readonly message_id: string }>(
         dataSource,
         `INSERT INTO processed_messages (consumer, message_id)
          SELECT $1, m FROM unnest($2::text[]) AS m
          ON CONFLICT (consumer, message_id) DO NOTHING
          RETURNING message_id`,
-        [consumer, [...new Set(messageIds)]],
+        [consumer, [...given.keys()]],
       );
-      return new Set(claimed.map((row) => row.message_id));
+      return new Set(claimed.map((row) => given.get(row.message_id) ?? row.message_id));
     }),
   claim: (consumer, messageId) =>
     Effect.gen(function* () {
