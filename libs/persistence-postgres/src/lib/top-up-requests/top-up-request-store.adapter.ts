@@ -53,6 +53,9 @@ const storable = (stored: StoredTopUpRequest): Either.Either<StoredTopUpRequest,
       );
 };
 
+/** A half of a surrogate pair without its other half: no text column holds one. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 interface Clash {
   readonly same_top_up: boolean;
   readonly same_key: boolean;
@@ -112,7 +115,13 @@ export const makeTopUpRequestStore = (dataSource: DataSource): TopUpRequestStore
         );
       }),
     findAll: (keys) => {
-      const storable = keys.filter((key) => areStorableKeys(key.accountId, key.externalId));
+      // nor an unpaired surrogate: pg would send it as U+FFFD, and find the request of another key
+      const storable = keys.filter(
+        (key) =>
+          areStorableKeys(key.accountId, key.externalId) &&
+          !UNPAIRED_SURROGATE.test(key.accountId) &&
+          !UNPAIRED_SURROGATE.test(key.externalId),
+      );
       if (storable.length === 0) return Effect.succeed([]);
       return Effect.flatMap(
         sql(
