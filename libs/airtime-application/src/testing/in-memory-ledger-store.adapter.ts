@@ -3,6 +3,9 @@
 // authorization recorded (and committed with the caller's unit of work).
 import {
   authorize,
+  type AuthorizeInput,
+  type LedgerError,
+  type StoredMovement,
   capture,
   deposit,
   findAccount,
@@ -39,25 +42,25 @@ export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStore
   const stored = <I, A extends { readonly ledger: Ledger }, E>(
     operation: (ledger: Ledger, input: I) => Either.Either<A, E>,
   ) => movement(database, operation);
+  // a refusal for funds is kept (a failed claim stays failed), then reported
+  const authorizeStored = (input: AuthorizeInput): Effect.Effect<StoredMovement, LedgerError> =>
+    Effect.flatMap(
+      database.update((tables) => {
+        const result = authorize(tables.ledger, input);
+        return [result, withLedger(tables, Either.isRight(result) ? result.right.ledger : result.left.ledger)] as const;
+      }),
+      (result) =>
+        Either.isRight(result)
+          ? Effect.succeed({ entry: result.right.entry, applied: result.right.applied })
+          : Effect.fail(result.left.error),
+    );
   return {
     openAccount: (input) => Effect.map(stored(openAccount)(input), (result) => result.account),
     setCreditLimit: (input) => Effect.map(stored(setCreditLimit)(input), (result) => result.account),
     deposit: (input) => Effect.map(stored(deposit)(input), ({ entry, applied }) => ({ entry, applied })),
-    // a refusal for funds is kept (a failed claim stays failed), then reported
-    authorize: (input) =>
-      Effect.flatMap(
-        database.update((tables) => {
-          const result = authorize(tables.ledger, input);
-          return [
-            result,
-            withLedger(tables, Either.isRight(result) ? result.right.ledger : result.left.ledger),
-          ] as const;
-        }),
-        (result) =>
-          Either.isRight(result)
-            ? Effect.succeed({ entry: result.right.entry, applied: result.right.applied })
-            : Effect.fail(result.left.error),
-      ),
+    authorize: authorizeStored,
+    // one by one, in order: as on PostgreSQL, a later hold sees the earlier ones
+    authorizeAll: (inputs) => Effect.forEach(inputs, (input) => Effect.either(authorizeStored(input))),
     voidHold: (input) => Effect.map(stored(voidHold)(input), ({ entry, applied }) => ({ entry, applied })),
     capture: (input) => Effect.map(stored(capture)(input), ({ entry, applied }) => ({ entry, applied })),
     reverse: (input) => Effect.map(stored(reverse)(input), ({ entry, applied }) => ({ entry, applied })),

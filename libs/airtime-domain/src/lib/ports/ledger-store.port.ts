@@ -1,4 +1,4 @@
-import { Context, type Effect } from 'effect';
+import { Context, type Effect, type Either } from 'effect';
 import type { LedgerError } from '../ledger/ledger.errors';
 import type { JournalEntry, LedgerAccount } from '../ledger/ledger';
 import type { AuthorizeInput, CaptureInput, ReverseInput, VoidHoldInput } from '../ledger/ledger-operations';
@@ -27,6 +27,18 @@ export interface LedgerStoreService {
   ) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
   readonly deposit: (input: DepositInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly authorize: (input: AuthorizeInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  /**
+   * `authorize` of many holds at once (one set-based write on PostgreSQL
+   * inside a unit of work), decided in order by the same rules: each input
+   * is answered as `authorize` would answer it after the ones before it (an
+   * input the checks refuse: its error; an over-spend: `InsufficientFunds`,
+   * its refusal kept; a repeat: the stored entry). Fails as a whole only
+   * with a `PersistenceFailure` (inside a unit of work the caller's unit
+   * must then fail: nothing of it is kept).
+   */
+  readonly authorizeAll: (
+    inputs: readonly AuthorizeInput[],
+  ) => Effect.Effect<readonly Either.Either<StoredMovement, LedgerError>[], PersistenceFailure>;
   readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly capture: (input: CaptureInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly reverse: (input: ReverseInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;

@@ -38,6 +38,7 @@ import {
 import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
+import { makeAuthorizeAll } from './batched/authorize-all';
 import { bigintOf, sql } from '../unit-of-work/sql';
 import {
   ACCOUNT_COLUMNS,
@@ -426,7 +427,17 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
   const account = (accountId: string, currencyCode: string): Step<LedgerAccount> =>
     Effect.flatMap(checkAccountId(accountId), () => Effect.flatMap(requireAccount(accountId, currencyCode), accountOf));
 
-  return { openAccount, setCreditLimit, deposit, authorize, voidHold, capture, reverse, account };
+  return {
+    openAccount,
+    setCreditLimit,
+    deposit,
+    authorize,
+    authorizeAll: makeAuthorizeAll(authorize),
+    voidHold,
+    capture,
+    reverse,
+    account,
+  };
 };
 
 export const ledgerStoreLayer = (dataSource: DataSource) => Layer.succeed(LedgerStore, makeLedgerStore(dataSource));

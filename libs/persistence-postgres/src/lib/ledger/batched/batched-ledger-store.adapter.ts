@@ -30,6 +30,7 @@ import {
   runBatchTransaction,
 } from './ledger-batch-transaction';
 import { type LaneCache, makeLaneCache } from './ledger-lane-copy';
+import { makeAuthorizeAll } from './authorize-all';
 import { laneOf, makeBatchQueue } from '../../batching/batch-queue.runner';
 
 type Answer = BatchExit;
@@ -165,12 +166,15 @@ export const makeBatchedLedgerStore = (
         return yield* submit({ kind, input } as BatchOperation);
       });
 
+  const authorize = movement('authorize', checkAuthorizeInput, direct.authorize);
   return {
     openAccount: direct.openAccount,
     setCreditLimit: direct.setCreditLimit,
     account: direct.account,
     deposit: movement('deposit', checkDepositInput, direct.deposit),
-    authorize: movement('authorize', checkAuthorizeInput, direct.authorize),
+    authorize,
+    // inside a unit of work: set-based in that transaction; outside: each through its lane, in order
+    authorizeAll: makeAuthorizeAll(authorize),
     voidHold: movement('voidHold', checkVoidHoldInput, direct.voidHold),
     capture: movement('capture', checkCaptureInput, direct.capture),
     reverse: movement('reverse', checkReverseInput, direct.reverse),

@@ -17,7 +17,9 @@ import {
   type BatchKeys,
   batchKeys,
   decideBatch,
+  type DecidedBatch,
   ledgerOf,
+  type StoredEntryOf,
   storedEntryOf,
   withStoredEntries,
 } from './ledger-batch';
@@ -125,20 +127,22 @@ const onCopy = async (
   }
 };
 
-/** The locked path: BEGIN, lock and read, decide, write, COMMIT; the lane's copy takes what was committed. */
-const underLock = async (
+/**
+ * Locks and reads a batch's claims (BEGINning the transaction, or in the one
+ * already open on `client`), decides it and writes it; no COMMIT. An
+ * operation on an account stored in a shape the domain refuses fails alone
+ * (a PersistenceFailure); the others are decided.
+ */
+export const decideUnderLock = async (
   client: PoolClient,
-  cache: LaneCache,
-  stats: LedgerBatchStats,
   keys: BatchKeys,
   operations: readonly BatchOperation[],
-): Promise<BatchExit[]> => {
-  cache.forget(keys);
-  const claims = await readClaims(client, keys, 'locked');
+  begin: boolean,
+): Promise<{ readonly after: DecidedBatch['after']; readonly real: StoredEntryOf; readonly exits: BatchExit[] }> => {
+  const claims = await readClaims(client, keys, 'locked', begin);
   const holdAccounts = new Map(
     claims.holds.map((hold) => [hold.transaction_id, accountKey(hold.account_id, hold.currency)]),
   );
-  // an operation on an account stored in a shape the domain refuses fails alone; the others are decided
   const unreadable = operations.map((operation) => {
     const account =
       accountOfOperation(operation) ?? holdAccounts.get((operation.input as { transactionId: string }).transactionId);
@@ -148,12 +152,28 @@ const underLock = async (
     ledgerOf(claims),
     operations.filter((_, index) => unreadable[index] === undefined),
   );
-  const stored = await writeDecidedBatch(client, decided);
+  const real = storedEntryOf(await writeDecidedBatch(client, decided));
+  return {
+    after: decided.after,
+    real,
+    exits: answersOf(operations, withStoredEntries(decided.answers, real), unreadable),
+  };
+};
+
+/** The locked path: BEGIN, lock and read, decide, write, COMMIT; the lane's copy takes what was committed. */
+const underLock = async (
+  client: PoolClient,
+  cache: LaneCache,
+  stats: LedgerBatchStats,
+  keys: BatchKeys,
+  operations: readonly BatchOperation[],
+): Promise<BatchExit[]> => {
+  cache.forget(keys);
+  const { after, real, exits } = await decideUnderLock(client, keys, operations, true);
   await client.query('COMMIT');
   stats.underLock++;
-  const real = storedEntryOf(stored);
-  cache.remember(committedLedger(decided.after, real));
-  return answersOf(operations, withStoredEntries(decided.answers, real), unreadable);
+  cache.remember(committedLedger(after, real));
+  return exits;
 };
 
 /**

@@ -77,11 +77,17 @@ interface QueryResult<Row> {
  * the time it is used: the copy path's write checks it). Rejects with pg's
  * error; in `locked` mode the caller rolls back.
  */
-export const readClaims = async (client: PoolClient, keys: BatchKeys, mode: ReadMode): Promise<LockedClaims> => {
+export const readClaims = async (
+  client: PoolClient,
+  keys: BatchKeys,
+  mode: ReadMode,
+  /** `locked` only: whether to BEGIN (false: in the transaction already open on `client`). */
+  begin = true,
+): Promise<LockedClaims> => {
   const reads = `${lockAccounts(keys.accounts, keys.transactionIds, mode)}; ${claims(keys.transactionIds, keys.depositIds, mode)}`;
-  const results = (await client.query(mode === 'locked' ? `BEGIN; ${reads}` : reads)) as unknown as QueryResult<
-    AccountRow | { holds: HoldRow[]; entries: JournalRow[] }
-  >[];
+  const results = (await client.query(
+    mode === 'locked' && begin ? `BEGIN; ${reads}` : reads,
+  )) as unknown as QueryResult<AccountRow | { holds: HoldRow[]; entries: JournalRow[] }>[];
   const [accountRows, claimRows] = results.slice(-2) as [
     QueryResult<AccountRow>,
     QueryResult<{ holds: HoldRow[]; entries: JournalRow[] }>,
