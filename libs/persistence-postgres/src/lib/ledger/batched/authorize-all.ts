@@ -42,7 +42,12 @@ const inTransaction = (
       if (runner.isReleased) throw new Error('Query runner already released');
       const client = (await runner.connect()) as PoolClient;
       try {
-        return (await decideUnderLock(client, batchKeys(operations), operations, false)).exits;
+        const { exits } = await decideUnderLock(client, batchKeys(operations), operations, false);
+        // an operation that failed alone (its account stored in a shape the domain refuses) fails the whole
+        // call, whose other holds are written by now: the unit must not commit them, even if its caller carries on
+        const failed = exits.map(answerOf).find(Either.isLeft);
+        if (failed !== undefined && !abortedTransactions.has(runner)) abortedTransactions.set(runner, failed.left);
+        return exits;
       } catch (error) {
         if (runner.isTransactionActive && !abortedTransactions.has(runner))
           abortedTransactions.set(runner, toPersistenceFailure(error));
