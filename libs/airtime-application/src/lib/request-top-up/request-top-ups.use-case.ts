@@ -3,11 +3,13 @@
 // `requestTopUp` does, and then all of them are written in ONE unit of work
 // with set-based statements: one inbox claim for every message, one insert
 // for every top-up, one for every outbox event, one for every request (each
-// hold is still the ledger's own call, decided by the domain). Whatever is
-// not plainly new runs through `requestTopUp` afterwards, one by one: a key
-// with an earlier request (a repeat or a conflict), a second request for a
-// key or message already in the batch, and every request of a batch whose
-// unit of work failed as a whole. Each item gets its own typed answer.
+// hold is still the ledger's own call, decided by the domain). A repeat or
+// conflict of an earlier request runs through `requestTopUp` after the batch;
+// every request of a batch whose unit of work failed as a whole too, one by
+// one in order. A second request for a key or message of an earlier item (a
+// twin) runs through `requestTopUp` in its place: the batch before it is
+// written first, and a new batch starts after it. Each item gets its own
+// typed answer, the one `requestTopUp` item by item in order would give.
 import {
   Clock,
   createTopUp,
@@ -139,16 +141,19 @@ const writeBatch = (prepared: readonly Prepared[]) =>
 
 /**
  * Requests many top-ups at once, each answered as `requestTopUp(item.input,
- * { ...rules, inbox: item.inbox })` would answer it (see there), in order:
- * an input refused by the checks, the quote or the domain is answered alone
- * and never enters the batch. The new ones are written in ONE unit of work
- * (one inbox claim, one top-up insert, one outbox insert and one request
- * insert for all of them; each hold its own ledger call). A repeat or
- * conflict of an earlier request, a second request in the batch for the
- * same key or message, and every request of a batch whose unit of work
- * failed as a whole (a concurrent twin, a ledger or database error) then
- * run one by one through `requestTopUp`, after the batch committed, so each
- * gets its own answer. Never fails as a whole.
+ * { ...rules, inbox: item.inbox })` item by item in order would answer it
+ * (see there): an input refused by the checks, the quote or the domain is
+ * answered alone and never enters the batch. The new ones are written in
+ * ONE unit of work (one inbox claim, one top-up insert, one outbox insert
+ * and one request insert for all of them; each hold its own ledger call, in
+ * item order). A repeat or conflict of an earlier request, and every request
+ * of a batch whose unit of work failed as a whole (a concurrent twin, a
+ * ledger or database error), then run one by one through `requestTopUp`.
+ * A twin (a second request for the key or the message of an earlier item)
+ * runs through `requestTopUp` once every item before it is written: the
+ * batch so far is written first, and the items after it form a new one. So
+ * a twin of a request just written is its repeat, and a request is refused
+ * for funds only when it would be in order. Never fails as a whole.
  */
 export const requestTopUps = (
   items: readonly TopUpRequestItem[],
@@ -171,42 +176,54 @@ export const requestTopUps = (
     const taken = new Set(
       Either.isRight(earlier) ? earlier.right.map((stored) => keyOf(stored.accountId, stored.externalId)) : [],
     );
-    const oneByOne: number[] = [];
-    const batch: Checked[] = [];
+    const alone = (index: number) => {
+      const item = items[index]!;
+      return Effect.map(Effect.either(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) => {
+        answers.set(index, answer);
+      });
+    };
+    // the pending batch: new requests and repeats (or conflicts) of earlier ones, no two sharing a key or message
+    const prepared: Prepared[] = [];
+    const repeats: number[] = [];
+    const flush = () =>
+      Effect.gen(function* () {
+        const batch = prepared.splice(0);
+        const after = repeats.splice(0);
+        if (batch.length > 0) {
+          const written = yield* Effect.either((yield* UnitOfWork).transactionally(writeBatch(batch)));
+          if (Either.isRight(written))
+            written.right.forEach((answer, position) => answers.set(batch[position]!.index, Either.right(answer)));
+          else after.push(...batch.map((one) => one.index));
+        }
+        // one by one, in order: a refused hold is the one `requestTopUp` in order would refuse
+        yield* Effect.forEach(
+          after.sort((a, b) => a - b),
+          alone,
+          { discard: true },
+        );
+      });
+    // the keys and messages earlier items may have written (a key stored before never is: its items are repeats)
+    const keys = new Set<string>();
     const claims = new Set<string>();
     for (const one of checked) {
       const key = keyOf(one.request.accountId, one.request.externalId);
       const claim = one.inbox === undefined ? undefined : claimOf(one.inbox);
-      if (Either.isLeft(earlier) || taken.has(key) || (claim !== undefined && claims.has(claim))) {
-        oneByOne.push(one.index);
-        continue;
+      if (Either.isLeft(earlier) || keys.has(key) || (claim !== undefined && claims.has(claim))) {
+        // a twin: answered once every item before it is written, as `requestTopUp` in order would find them
+        yield* flush();
+        yield* alone(one.index);
+      } else if (taken.has(key)) repeats.push(one.index);
+      else {
+        const ready = yield* Effect.either(prepare(one));
+        if (Either.isLeft(ready)) {
+          answers.set(one.index, Either.left(ready.left));
+          continue;
+        }
+        prepared.push(ready.right);
       }
-      taken.add(key);
+      if (!taken.has(key)) keys.add(key);
       if (claim !== undefined) claims.add(claim);
-      batch.push(one);
     }
-    const prepared: Prepared[] = [];
-    for (const one of batch) {
-      const ready = yield* Effect.either(prepare(one));
-      if (Either.isLeft(ready)) answers.set(one.index, Either.left(ready.left));
-      else prepared.push(ready.right);
-    }
-    if (prepared.length > 0) {
-      const written = yield* Effect.either((yield* UnitOfWork).transactionally(writeBatch(prepared)));
-      if (Either.isRight(written))
-        written.right.forEach((answer, position) => answers.set(prepared[position]!.index, Either.right(answer)));
-      else oneByOne.push(...prepared.map((one) => one.index));
-    }
-    // after the batch committed: a twin of a request just written is now its repeat
-    yield* Effect.forEach(
-      oneByOne.sort((a, b) => a - b),
-      (index) => {
-        const item = items[index]!;
-        return Effect.map(Effect.either(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) =>
-          answers.set(index, answer),
-        );
-      },
-      { concurrency: 'unbounded', discard: true },
-    );
+    yield* flush();
     return items.map((_, index) => answers.get(index)!);
   });
