@@ -11,9 +11,11 @@
 // written first, and a new batch starts after it. Each item gets its own
 // typed answer, the one `requestTopUp` item by item in order would give.
 import {
+  type AuthorizeInput,
   Clock,
   createTopUp,
   IdGenerator,
+  LedgerStore,
   type InvalidIdentifier,
   type InvalidTopUp,
   rejectForRefusedHold,
@@ -118,16 +120,48 @@ const claimMessages = (prepared: readonly Prepared[]) =>
  * `requestTopUp`), then write every top-up, event and request set-based.
  * Answers each prepared request in order; fails as a whole otherwise.
  */
+/** The hold a new top-up asks for: its quote's cost, under its id. */
+const holdOf = (topUp: TopUp): AuthorizeInput => ({
+  accountId: topUp.accountId,
+  currency: topUp.quote.cost.currency,
+  transactionId: topUp.id,
+  amountMinor: topUp.quote.cost.amountMinor,
+});
+
+/**
+ * Every new top-up's hold in one `authorizeAll` (decided in item order), as
+ * `requestTopUp` would hold each: held, the top-up stays CREATED; refused
+ * for funds, it is REJECTED (the refusal is kept). Any other ledger answer
+ * fails the batch (its items then run one by one, each with its answer). A
+ * top-up asking for anything but one hold is moved by its own calls.
+ */
+const holdAll = (fresh: readonly Prepared[]) =>
+  Effect.gen(function* () {
+    const holding = fresh.filter(
+      (one) => one.created.movements.length === 1 && one.created.movements[0] === 'AUTHORIZE',
+    );
+    const answers = yield* (yield* LedgerStore).authorizeAll(holding.map((one) => holdOf(one.created.topUp)));
+    const held = new Map(holding.map((one, index) => [one, answers[index]]));
+    return yield* Effect.forEach(fresh, (one) => {
+      const answer = held.get(one);
+      const stays: TopUpChange = { topUp: one.created.topUp, movements: [] };
+      if (answer === undefined)
+        return applyLedgerMovements(one.created.topUp, one.created.movements).pipe(
+          Effect.as(stays),
+          Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(one.created.topUp, one.now)),
+        );
+      if (Either.isRight(answer)) return Effect.succeed(stays);
+      return answer.left._tag === 'InsufficientFunds'
+        ? rejectForRefusedHold(one.created.topUp, one.now)
+        : Effect.fail(answer.left);
+    });
+  });
+
 const writeBatch = (prepared: readonly Prepared[]) =>
   Effect.gen(function* () {
     const claimed = yield* claimMessages(prepared);
     const fresh = prepared.filter((one) => one.inbox === undefined || claimed.has(claimOf(one.inbox)));
-    const changes = yield* Effect.forEach(fresh, (one) =>
-      applyLedgerMovements(one.created.topUp, one.created.movements).pipe(
-        Effect.as<TopUpChange>({ topUp: one.created.topUp, movements: [] }),
-        Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(one.created.topUp, one.now)),
-      ),
-    );
+    const changes = yield* holdAll(fresh);
     const saved = yield* saveNewTopUps(changes.map((change, index) => ({ change, request: fresh[index]!.stored })));
     yield* (yield* TopUpRequestStore).recordAll(fresh.map((one) => one.stored));
     const byIndex = new Map(fresh.map((one, index) => [one.index, saved[index]!]));
