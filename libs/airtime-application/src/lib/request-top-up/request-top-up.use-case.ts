@@ -13,6 +13,7 @@ import {
   type PersistenceFailure,
   rejectForRefusedHold,
   type TopUp,
+  type TopUpChange,
   TopUpRepository,
   UnitOfWork,
 } from '@airtime/domain';
@@ -89,13 +90,18 @@ const repeatOf = (
     ),
   );
 
-const createFor = (
+/** A new top-up in memory (nothing written yet): created by the domain with its hold, its request to store, and when. */
+export interface NewTopUp {
+  readonly created: TopUpChange;
+  readonly stored: StoredTopUpRequest;
+  readonly now: Date;
+}
+
+/** Quotes a checked request (the cached catalogue) and creates its top-up in memory, with a new id and callback token. */
+export const newTopUpFor = (
   request: CheckedTopUpRequest,
-  options: RequestTopUpOptions,
-): Effect.Effect<RequestTopUpResult, Exclude<RequestTopUpError, InvalidTopUpRequest>, RequestTopUpServices> =>
+): Effect.Effect<NewTopUp, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
   Effect.gen(function* () {
-    const earlier = yield* earlierTopUp(request);
-    if (Option.isSome(earlier)) return yield* repeatOf(earlier.value, options);
     const quote = yield* quoteFor(request.quote);
     const ids = yield* IdGenerator;
     const now = yield* (yield* Clock).now();
@@ -116,6 +122,17 @@ const createFor = (
       callbackUrl: request.callbackUrl,
       callbackToken: yield* ids.secretToken(),
     };
+    return { created, stored, now };
+  });
+
+const createFor = (
+  request: CheckedTopUpRequest,
+  options: RequestTopUpOptions,
+): Effect.Effect<RequestTopUpResult, Exclude<RequestTopUpError, InvalidTopUpRequest>, RequestTopUpServices> =>
+  Effect.gen(function* () {
+    const earlier = yield* earlierTopUp(request);
+    if (Option.isSome(earlier)) return yield* repeatOf(earlier.value, options);
+    const { created, stored, now } = yield* newTopUpFor(request);
     return yield* (yield* UnitOfWork).transactionally(
       Effect.gen(function* () {
         if (!(yield* claimMessage(options))) return { _tag: 'AlreadyProcessed' } as const;

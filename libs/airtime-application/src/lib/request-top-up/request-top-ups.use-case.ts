@@ -12,9 +12,6 @@
 // typed answer, the one `requestTopUp` item by item in order would give.
 import {
   type AuthorizeInput,
-  Clock,
-  createTopUp,
-  IdGenerator,
   LedgerStore,
   type InvalidIdentifier,
   type InvalidTopUp,
@@ -23,15 +20,16 @@ import {
   type TopUpChange,
   UnitOfWork,
 } from '@airtime/domain';
-import { Effect, Either } from 'effect';
+import { Array as Arr, Effect, Either } from 'effect';
 import { Inbox } from '../ports/inbox.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
-import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
+import type { QuoteError } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { applyLedgerMovements, saveNewTopUps } from '../top-up-change/save-top-up-change.use-case';
 import { type CheckedTopUpRequest, checkTopUpRequest, type TopUpRequestRules } from './request-top-up.check';
 import { RequestTopUpInput } from './request-top-up.input';
 import {
+  newTopUpFor,
   requestTopUp,
   type RequestTopUpError,
   type RequestTopUpResult,
@@ -68,34 +66,11 @@ const claimOf = (inbox: NonNullable<TopUpRequestItem['inbox']>) => JSON.stringif
 const checkItem = (item: TopUpRequestItem, rules: TopUpRequestRules) =>
   Effect.flatMap(decodeRequest(RequestTopUpInput)(item.input), (decoded) => checkTopUpRequest(decoded, rules));
 
-/** Quotes a checked request and creates its top-up in memory (nothing written yet). */
+/** Quotes a checked request and creates its top-up in memory (nothing written yet), as `requestTopUp` does. */
 const prepare = (
   checked: Checked,
 ): Effect.Effect<Prepared, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
-  Effect.gen(function* () {
-    const { request } = checked;
-    const quote = yield* quoteFor(request.quote);
-    const ids = yield* IdGenerator;
-    const now = yield* (yield* Clock).now();
-    const id = yield* ids.next();
-    const created = yield* createTopUp({
-      id,
-      accountId: request.accountId,
-      externalId: request.externalId,
-      destination: request.quote.destination,
-      quote,
-      now,
-    });
-    const stored: StoredTopUpRequest = {
-      topUpId: id,
-      accountId: request.accountId,
-      externalId: request.externalId,
-      request: request.canonical,
-      callbackUrl: request.callbackUrl,
-      callbackToken: yield* ids.secretToken(),
-    };
-    return { ...checked, created, stored, now };
-  });
+  Effect.map(newTopUpFor(checked.request), (created) => ({ ...checked, ...created }));
 
 /** The messages of `prepared` claimed now, as `claimOf` keys: one `claimAll` per consumer. */
 const claimMessages = (prepared: readonly Prepared[]) =>
@@ -162,9 +137,9 @@ const writeBatch = (prepared: readonly Prepared[]) =>
     const claimed = yield* claimMessages(prepared);
     const fresh = prepared.filter((one) => one.inbox === undefined || claimed.has(claimOf(one.inbox)));
     const changes = yield* holdAll(fresh);
-    const saved = yield* saveNewTopUps(changes.map((change, index) => ({ change, request: fresh[index]!.stored })));
+    const saved = yield* saveNewTopUps(Arr.zipWith(fresh, changes, (one, change) => ({ change, request: one.stored })));
     yield* (yield* TopUpRequestStore).recordAll(fresh.map((one) => one.stored));
-    const byIndex = new Map(fresh.map((one, index) => [one.index, saved[index]!]));
+    const byIndex = new Map(Arr.zipWith(fresh, saved, (one, created) => [one.index, created] as const));
     return prepared.map((one): RequestTopUpResult => {
       const created = byIndex.get(one.index);
       return created === undefined
@@ -211,7 +186,8 @@ export const requestTopUps = (
       Either.isRight(earlier) ? earlier.right.map((stored) => keyOf(stored.accountId, stored.externalId)) : [],
     );
     const alone = (index: number) => {
-      const item = items[index]!;
+      const item = items[index];
+      if (item === undefined) return Effect.dieMessage(`no item ${index}`);
       return Effect.map(Effect.either(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) => {
         answers.set(index, answer);
       });
@@ -226,7 +202,7 @@ export const requestTopUps = (
         if (batch.length > 0) {
           const written = yield* Effect.either((yield* UnitOfWork).transactionally(writeBatch(batch)));
           if (Either.isRight(written))
-            written.right.forEach((answer, position) => answers.set(batch[position]!.index, Either.right(answer)));
+            Arr.zip(batch, written.right).forEach(([one, answer]) => answers.set(one.index, Either.right(answer)));
           else after.push(...batch.map((one) => one.index));
         }
         // one by one, in order: a refused hold is the one `requestTopUp` in order would refuse
@@ -259,5 +235,8 @@ export const requestTopUps = (
       if (claim !== undefined) claims.add(claim);
     }
     yield* flush();
-    return items.map((_, index) => answers.get(index)!);
+    return yield* Effect.forEach(items, (_, index) => {
+      const answer = answers.get(index);
+      return answer === undefined ? Effect.dieMessage(`item ${index} was not answered`) : Effect.succeed(answer);
+    });
   });
