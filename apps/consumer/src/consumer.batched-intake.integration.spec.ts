@@ -10,8 +10,8 @@
 // journal summing to every balance within its funds, each top-up sent at most
 // once (exactly once unless refused), and nothing left unacked. Then two
 // batched consumers race on one queue, and the quoting of a batch's new
-// numbers is compared with one by one. Two known defects are pinned with
-// `it.failing` (see each).
+// numbers is compared with one by one. Two defects this spec found are
+// checked fixed (see each).
 import 'reflect-metadata';
 import { fundAccount } from '@airtime/application/testing';
 import { ledgerStoreLayer } from '@airtime/persistence-postgres';
@@ -160,13 +160,12 @@ describe('the batched intake, against one by one, under hostile bursts', () => {
     }
   }, 90_000);
 
-  // KNOWN DEFECT (reported with this spec, not the batching's: one by one answers it alike): the inbox key is
-  // `<message id>:<sha256 of the body>` (top-up-command.handler.ts, inboxKeyOf), and PostgreSQL's text cannot
-  // hold a NUL, so claiming a valid command whose AMQP message id holds one fails with 'database error 22021'
-  // every time: it is retried as an outage (CONSUMER_MAX_RETRIES, default 30, with growing delays) and then
-  // dead-lettered as PERSISTENCE_FAILURE; batched, each of its deliveries also fails the whole batch it lands
-  // in, whose requests then run one by one. Passes while that holds; once it is not retried, make it a plain `it`.
-  it.failing('a command whose message id holds a NUL is not retried as a storage failure', () => {
+  // Found by this spec (one by one answered it alike): the inbox key was `<message id>:<sha256 of the body>`,
+  // and PostgreSQL's text cannot hold a NUL, so a valid command whose AMQP message id held one failed its claim
+  // with 'database error 22021' every time: retried as an outage, then dead-lettered as PERSISTENCE_FAILURE, and
+  // batched, each delivery also failed the whole batch it landed in. Such an id is now keyed by its digest
+  // (inboxKeyOf's `id-sha256:` form).
+  it('a command whose message id holds a NUL is not retried as a storage failure', () => {
     expect(nulMessageOutcomes.length).toBeGreaterThan(0);
     expect(nulMessageOutcomes.filter((outcome) => outcome.startsWith('retry:'))).toEqual([]);
   });
@@ -270,9 +269,9 @@ describe('the batched intake, quoting a batch of new numbers', () => {
     expect(batchedMost).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
-  // KNOWN DEFECT (reported with this spec): requestTopUps quotes a batch's new requests one after the other.
-  // Passes while that holds; when the quotes of a batch overlap, it fails: make it a plain `it`.
-  it.failing('batched, the lookups of a batch overlap too', () => {
+  // Found by this spec: requestTopUps quoted a batch's new requests one after the other (one provider lookup
+  // each for a number not in the cache); they are now quoted at once, before the batch is decided in order.
+  it('batched, the lookups of a batch overlap too', () => {
     expect(batchedMost).toBeGreaterThan(1);
   });
 });

@@ -11,13 +11,14 @@ import {
   type InvalidTopUp,
   type LedgerError,
   type PersistenceFailure,
+  type Quote,
   rejectForRefusedHold,
   type TopUp,
   type TopUpChange,
   TopUpRepository,
   UnitOfWork,
 } from '@airtime/domain';
-import { Effect, Option } from 'effect';
+import { Effect, type Either, Option } from 'effect';
 import { Inbox } from '../ports/inbox.port';
 import type { ProviderCatalogue } from '../ports/provider-catalogue.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
@@ -97,12 +98,17 @@ export interface NewTopUp {
   readonly now: Date;
 }
 
-/** Quotes a checked request (the cached catalogue) and creates its top-up in memory, with a new id and callback token. */
+/**
+ * Quotes a checked request (the cached catalogue), unless its `quote` is
+ * given (a batch quotes its requests at once), and creates its top-up in
+ * memory, with a new id and callback token.
+ */
 export const newTopUpFor = (
   request: CheckedTopUpRequest,
+  quoted?: Either.Either<Quote, QuoteError>,
 ): Effect.Effect<NewTopUp, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
   Effect.gen(function* () {
-    const quote = yield* quoteFor(request.quote);
+    const quote = yield* quoted ?? quoteFor(request.quote);
     const ids = yield* IdGenerator;
     const now = yield* (yield* Clock).now();
     const id = yield* ids.next();

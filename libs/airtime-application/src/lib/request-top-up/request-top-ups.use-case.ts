@@ -13,6 +13,7 @@
 import {
   type AuthorizeInput,
   LedgerStore,
+  type Quote,
   type InvalidIdentifier,
   type InvalidTopUp,
   rejectForRefusedHold,
@@ -23,7 +24,7 @@ import {
 import { Array as Arr, Effect, Either } from 'effect';
 import { Inbox } from '../ports/inbox.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
-import type { QuoteError } from '../quote-top-up/quote-top-up.use-case';
+import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { applyLedgerMovements, saveNewTopUps } from '../top-up-change/save-top-up-change.use-case';
 import { type CheckedTopUpRequest, checkTopUpRequest, type TopUpRequestRules } from './request-top-up.check';
@@ -69,8 +70,9 @@ const checkItem = (item: TopUpRequestItem, rules: TopUpRequestRules) =>
 /** Quotes a checked request and creates its top-up in memory (nothing written yet), as `requestTopUp` does. */
 const prepare = (
   checked: Checked,
+  quoted: Either.Either<Quote, QuoteError> | undefined,
 ): Effect.Effect<Prepared, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
-  Effect.map(newTopUpFor(checked.request), (created) => ({ ...checked, ...created }));
+  Effect.map(newTopUpFor(checked.request, quoted), (created) => ({ ...checked, ...created }));
 
 /** The messages of `prepared` claimed now, as `claimOf` keys: one `claimAll` per consumer. */
 const claimMessages = (prepared: readonly Prepared[]) =>
@@ -192,6 +194,15 @@ export const requestTopUps = (
         answers.set(index, answer);
       });
     };
+    // the new requests' quotes at once (a number not in the catalogue's cache is a provider lookup each): as
+    // concurrent as one by one, and an answer each, before the batch is decided in order
+    const quotes = new Map(
+      yield* Effect.forEach(
+        checked.filter((one) => !taken.has(keyOf(one.request.accountId, one.request.externalId))),
+        (one) => Effect.map(Effect.either(quoteFor(one.request.quote)), (quote) => [one.index, quote] as const),
+        { concurrency: 'unbounded' },
+      ),
+    );
     // the pending batch: new requests and repeats (or conflicts) of earlier ones, no two sharing a key or message
     const prepared: Prepared[] = [];
     const repeats: number[] = [];
@@ -224,7 +235,7 @@ export const requestTopUps = (
         yield* alone(one.index);
       } else if (taken.has(key)) repeats.push(one.index);
       else {
-        const ready = yield* Effect.either(prepare(one));
+        const ready = yield* Effect.either(prepare(one, quotes.get(one.index)));
         if (Either.isLeft(ready)) {
           answers.set(one.index, Either.left(ready.left));
           continue;

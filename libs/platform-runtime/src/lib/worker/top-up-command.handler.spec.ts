@@ -152,6 +152,20 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     ]);
   });
 
+  it('keys a message id PostgreSQL text cannot hold (a NUL, a lone surrogate) by its digest: the same id is one message', () => {
+    const body = command();
+    const idDigest = (id: string) => createHash('sha256').update(Buffer.from(id, 'utf8')).digest('hex');
+    for (const messageId of ['a\u0000b', '\u0000', 'x\ud800', '\udc00y']) {
+      const key = inboxKeyOf(deliveryOf(body, messageId));
+      expect(key).toBe(`id-sha256:${idDigest(messageId)}:${sha256(body)}`);
+      expect(key).not.toMatch(/[\u0000\ud800-\udfff]/);
+      expect(inboxKeyOf(deliveryOf(body, messageId))).toBe(key);
+    }
+    expect(inboxKeyOf(deliveryOf(body, 'a\u0000b'))).not.toBe(inboxKeyOf(deliveryOf(body, 'a\u0000c')));
+    // a well-formed id keeps its own text, astral characters included
+    expect(inboxKeyOf(deliveryOf(body, 'order-😀'))).toBe(`order-😀:${sha256(body)}`);
+  });
+
   it('processes another command under a reused message id: two accounts, the same id, two top-ups', async () => {
     const { handler, world, sends, outcomes, fund } = setUp();
     await fund();

@@ -66,16 +66,26 @@ export interface CommandLogFields {
 
 const sha256Hex = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
+/** Half of a UTF-16 surrogate pair without its other half: not text PostgreSQL can hold. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * The inbox key of a delivery: `<messageId>:<sha256 hex of the body>`, or
  * `sha256:<hex>` when it has no message id (an empty id counts as none). The
  * same bytes under the same id (a redelivery, a producer's republish) are
- * one message; another body under a reused id is another message.
+ * one message; another body under a reused id is another message. A message
+ * id PostgreSQL's text cannot hold (a NUL, or UTF-16 that is not well
+ * formed) is keyed by its own digest instead: `id-sha256:<hex of the id's
+ * UTF-8>:<hex of the body>`, so such a command is processed like any other
+ * instead of failing its inbox claim as a storage error.
  */
 export const inboxKeyOf = (delivery: Pick<CommandDelivery, 'body' | 'messageId'>): string => {
   const digest = sha256Hex(delivery.body);
   const messageId = delivery.messageId;
-  return messageId === undefined || messageId === '' ? `sha256:${digest}` : `${messageId}:${digest}`;
+  if (messageId === undefined || messageId === '') return `sha256:${digest}`;
+  if (messageId.includes('\u0000') || LONE_SURROGATE.test(messageId))
+    return `id-sha256:${sha256Hex(Buffer.from(messageId, 'utf8'))}:${digest}`;
+  return `${messageId}:${digest}`;
 };
 
 /** The ids known before decoding, as log annotations (none when the message has no id). */
