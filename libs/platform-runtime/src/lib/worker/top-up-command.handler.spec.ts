@@ -158,7 +158,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     for (const messageId of ['a\u0000b', '\u0000', 'x\ud800', '\udc00y']) {
       const key = inboxKeyOf(deliveryOf(body, messageId));
       expect(key).toBe(`id-sha256:${idDigest(messageId)}:${sha256(body)}`);
-      expect(key).not.toMatch(/[\u0000\ud800-\udfff]/);
+      expect(key).toMatch(/^id-sha256:[0-9a-f]{64}:[0-9a-f]{64}$/);
       expect(inboxKeyOf(deliveryOf(body, messageId))).toBe(key);
     }
     expect(inboxKeyOf(deliveryOf(body, 'a\u0000b'))).not.toBe(inboxKeyOf(deliveryOf(body, 'a\u0000c')));
