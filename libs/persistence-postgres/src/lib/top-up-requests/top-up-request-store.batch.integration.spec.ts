@@ -1,12 +1,12 @@
 import { type StoredTopUpRequest, type TopUpRequestStoreService } from '@airtime/application';
-import { createTopUp, parseExternalId, type TopUp } from '@airtime/domain';
-import { sampleNewTopUp } from '@airtime/domain/testing';
+import type { TopUp } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeTopUpRepository } from '../top-ups/top-up-repository.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { makeTopUpRequestStore } from './top-up-request-store.adapter';
+import { sampleTopUp, storedRequestOf } from '../../testing/top-up-requests.fixture';
 
 const PHONE = '+639171234567';
 const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefined> => {
@@ -20,26 +20,20 @@ const byTopUpId = (requests: readonly StoredTopUpRequest[]) =>
 let sequence = 0;
 const newTopUp = (accountId: string, externalId = `order-${sequence + 1}`): TopUp => {
   sequence += 1;
-  return Either.getOrThrow(
-    createTopUp(
-      sampleNewTopUp({ id: `rb-${sequence}`, accountId, externalId: Either.getOrThrow(parseExternalId(externalId)) }),
-    ),
-  ).topUp;
+  return sampleTopUp(`rb-${sequence}`, accountId, externalId);
 };
-const requestOf = (topUp: TopUp, overrides: Partial<StoredTopUpRequest> = {}): StoredTopUpRequest => ({
-  topUpId: topUp.id,
-  accountId: topUp.accountId,
-  externalId: topUp.externalId,
-  request: {
-    external_id: topUp.externalId,
-    phone_number: PHONE,
-    max_amount: '100',
-    metadata: { note: 'ünïcode 字 😀 "q" \\', lines: [1, { x: null }], '': true },
-  },
-  callbackUrl: Number(topUp.id.slice(3)) % 2 === 0 ? undefined : `https://caller.example/hooks/${topUp.id}?x=1`,
-  callbackToken: `token-${topUp.id}-0123456789abcdef`,
-  ...overrides,
-});
+const requestOf = (topUp: TopUp, overrides: Partial<StoredTopUpRequest> = {}): StoredTopUpRequest =>
+  storedRequestOf(
+    topUp,
+    {
+      external_id: topUp.externalId,
+      phone_number: PHONE,
+      max_amount: '100',
+      metadata: { note: 'ünïcode 字 😀 "q" \\', lines: [1, { x: null }], '': true },
+    },
+    Number(topUp.id.slice(3)) % 2 === 0 ? undefined : `https://caller.example/hooks/${topUp.id}?x=1`,
+    overrides,
+  );
 
 describe('top-up requests recordAll and findAll on PostgreSQL', () => {
   let db: TestDatabase;

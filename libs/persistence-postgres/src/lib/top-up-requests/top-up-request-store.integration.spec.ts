@@ -1,11 +1,11 @@
 import { type StoredTopUpRequest, TopUpRequestStore } from '@airtime/application';
-import { createTopUp, parseExternalId, type TopUp } from '@airtime/domain';
-import { sampleNewTopUp } from '@airtime/domain/testing';
+import type { TopUp } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeTopUpRepository } from '../top-ups/top-up-repository.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { makeTopUpRequestStore, topUpRequestStoreLayer } from './top-up-request-store.adapter';
+import { sampleTopUp, storedRequestOf } from '../../testing/top-up-requests.fixture';
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect);
 const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E | undefined> => {
@@ -20,34 +20,24 @@ const PHONE = '+639171234567';
 let sequence = 0;
 const newTopUp = (): TopUp => {
   sequence += 1;
-  return Either.getOrThrow(
-    createTopUp(
-      sampleNewTopUp({
-        id: `t${sequence}`,
-        accountId: 'acct-1',
-        externalId: Either.getOrThrow(parseExternalId(`order-${sequence}`)),
-      }),
-    ),
-  ).topUp;
+  return sampleTopUp(`t${sequence}`, 'acct-1', `order-${sequence}`);
 };
 
-const requestOf = (topUp: TopUp, overrides: Partial<StoredTopUpRequest> = {}): StoredTopUpRequest => ({
-  topUpId: topUp.id,
-  accountId: topUp.accountId,
-  externalId: topUp.externalId,
-  request: {
-    external_id: topUp.externalId,
-    account_id: topUp.accountId,
-    phone_number: PHONE,
-    currency: 'PHP',
-    max_amount: '100',
-    exact_amount: false,
-    metadata: { order: { lines: [1, 2] }, note: 'ünïcode' },
-  },
-  callbackUrl: 'https://caller.example/hooks/topups?x=1',
-  callbackToken: `token-${topUp.id}-0123456789abcdef`,
-  ...overrides,
-});
+const requestOf = (topUp: TopUp, overrides: Partial<StoredTopUpRequest> = {}): StoredTopUpRequest =>
+  storedRequestOf(
+    topUp,
+    {
+      external_id: topUp.externalId,
+      account_id: topUp.accountId,
+      phone_number: PHONE,
+      currency: 'PHP',
+      max_amount: '100',
+      exact_amount: false,
+      metadata: { order: { lines: [1, 2] }, note: 'ünïcode' },
+    },
+    'https://caller.example/hooks/topups?x=1',
+    overrides,
+  );
 
 describe('top-up requests on PostgreSQL', () => {
   let db: TestDatabase;
