@@ -40,7 +40,7 @@ import {
   largestClaimBatch,
   type TopUpRow,
   topUps,
-} from './testing/top-up-trace.checks';
+} from './testing/top-up-trace.fixture';
 
 const ENV = {
   AMQP_PREFETCH: '200',

@@ -16,7 +16,7 @@ import { type DvsConfig, dvsConfigFrom } from '@airtime/provider-dtone';
 import { Either, Schema } from 'effect';
 import { LOG_LEVELS, type PlatformLogLevel } from '../observability/logger';
 import { decodeEnvironment, type Env, IntegerFromString, problemsOf, withoutEmpty } from './environment.schema';
-import { DEFAULT_COMMAND_BATCH_MAX } from '../worker/top-up-intake.batcher';
+import { DEFAULT_COMMAND_BATCH_MAX } from '../worker/top-up-intake.runner';
 
 /** The simulator's address when `npm run simulator` runs with its defaults. */
 export const LOCAL_SIMULATOR_DVS_URL = 'http://127.0.0.1:8089/v1';

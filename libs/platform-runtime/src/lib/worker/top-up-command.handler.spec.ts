@@ -16,7 +16,7 @@ import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
 import { makeRecordingLogger } from '../../testing/recording-logger.fake';
 import { inboxKeyOf, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
-import { makeTopUpIntake } from './top-up-intake.batcher';
+import { makeTopUpIntake } from './top-up-intake.runner';
 
 const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
   body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,

@@ -44,7 +44,7 @@ import { maskNumbers } from '../observability/log.redaction';
 import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
 import type { CommandDelivery, CommandHandler } from './command-runner.types';
 import { FirstSendDeferred } from './top-up-command.errors';
-import type { TopUpIntake } from './top-up-intake.batcher';
+import type { TopUpIntake } from './top-up-intake.runner';
 
 export type TopUpCommandServices = RequestTopUpServices | SendAttemptServices;
 

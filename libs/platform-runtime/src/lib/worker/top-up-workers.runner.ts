@@ -12,7 +12,7 @@ import type { PlatformMetrics } from '../observability/platform-metrics';
 import type { Scheduler } from '../scheduler/scheduler.runner';
 import type { CommandRunner, CommandRunnerFactory } from './command-runner.types';
 import { makeTopUpCommandHandler, type TopUpCommandHandler } from './top-up-command.handler';
-import { makeTopUpIntake } from './top-up-intake.batcher';
+import { makeTopUpIntake } from './top-up-intake.runner';
 import { makeWorkerScheduler, type WorkerLoopSettings, type WorkerRuntime } from './worker-tasks';
 
 export interface TopUpWorkersOptions {
