@@ -1,15 +1,16 @@
 // Request many top-ups at once (a consumer's prefetched batch of commands):
-// each request is decoded, checked, quoted and created on its own, as
-// `requestTopUp` does, and then all of them are written in ONE unit of work
-// with set-based statements: one inbox claim for every message, one insert
-// for every top-up, one for every outbox event, one for every request (each
-// hold is still the ledger's own call, decided by the domain). A repeat or
-// conflict of an earlier request runs through `requestTopUp` after the batch;
-// every request of a batch whose unit of work failed as a whole too, one by
-// one in order. A second request for a key or message of an earlier item (a
-// twin) runs through `requestTopUp` in its place: the batch before it is
-// written first, and a new batch starts after it. Each item gets its own
-// typed answer, the one `requestTopUp` item by item in order would give.
+// each request is decoded, checked, quoted (all at once) and created on its
+// own, as `requestTopUp` does, and then all of them are written in ONE unit
+// of work with set-based statements: one inbox claim for every message, one
+// `authorizeAll` for every hold (decided in order by the domain's ledger),
+// one insert for every top-up, one for every outbox event, one for every
+// request. A repeat or conflict of an earlier request runs through
+// `requestTopUp` after the batch; every request of a batch whose unit of
+// work failed as a whole too, one by one in order. A second request for a
+// key or message of an earlier item (a twin) runs through `requestTopUp` in
+// its place: the batch before it is written first, and a new batch starts
+// after it. Each item gets its own typed answer, the one `requestTopUp` item
+// by item in order would give.
 import {
   type AuthorizeInput,
   LedgerStore,
@@ -23,13 +24,14 @@ import {
 } from '@airtime/domain';
 import { Array as Arr, Effect, Either } from 'effect';
 import { Inbox } from '../ports/inbox.port';
-import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
+import { TopUpRequestStore } from '../ports/top-up-requests.port';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { applyLedgerMovements, saveNewTopUps } from '../top-up-change/save-top-up-change.use-case';
 import { type CheckedTopUpRequest, checkTopUpRequest, type TopUpRequestRules } from './request-top-up.check';
 import { RequestTopUpInput } from './request-top-up.input';
 import {
+  type NewTopUp,
   newTopUpFor,
   requestTopUp,
   type RequestTopUpError,
@@ -54,11 +56,7 @@ interface Checked {
 }
 
 /** A request ready to write: its new top-up (with the hold it asks for), its stored request, and when. */
-interface Prepared extends Checked {
-  readonly created: TopUpChange;
-  readonly stored: StoredTopUpRequest;
-  readonly now: Date;
-}
+interface Prepared extends Checked, NewTopUp {}
 
 const keyOf = (accountId: string, externalId: string) => JSON.stringify([accountId, externalId]);
 const claimOf = (inbox: NonNullable<TopUpRequestItem['inbox']>) => JSON.stringify([inbox.consumer, inbox.messageId]);

@@ -214,6 +214,18 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     expect(JSON.stringify(lines)).not.toContain(SAMPLE_PH_NUMBER.slice(1));
   });
 
+  it('logs what its request does through the consumer’s logger, batched too (never the number)', async () => {
+    const { handler, lines, fund } = setUp({ logProviderCalls: true });
+    await fund();
+    await handler(deliveryOf(command({ external_id: 'order-8' }), 'message-8'));
+    // the catalogue's lookups of the request run inside the intake's batch when batched
+    const lookups = lines.filter((l) => typeof l['msg'] === 'string' && l['msg'] !== 'provider send called');
+    expect(lookups.map((l) => l['msg'])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^provider \w+ called$/)]),
+    );
+    expect(JSON.stringify(lines)).not.toContain(SAMPLE_PH_NUMBER.slice(1));
+  });
+
   it('dead-letters a malformed command with its reason, never retried, nothing written', async () => {
     const { handler, world, metrics, outcomes } = setUp();
     expect(await handler(deliveryOf('{"version":1,', 'bad-1'))).toEqual(

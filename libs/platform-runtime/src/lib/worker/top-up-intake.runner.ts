@@ -15,7 +15,7 @@ import {
   type TopUpRequestRules,
 } from '@airtime/application';
 import { makeBatchQueue } from '@airtime/persistence-postgres';
-import { type Context, Effect } from 'effect';
+import { type Context, Effect, FiberRef, type FiberRefs, HashMap } from 'effect';
 
 /** Requests one command's top-up, with its message's inbox claim: answered as `requestTopUp` answers. */
 export type TopUpIntake = (
@@ -29,8 +29,9 @@ export const DEFAULT_COMMAND_BATCH_MAX = 100;
 /**
  * The intake with batches of up to `maxBatch` requests (1: no batching,
  * each request is `requestTopUp`'s own unit of work). The batches run with
- * the services of the first caller (every caller of a worker shares one
- * runtime).
+ * the services and fiber refs (logger, log level) of the first caller, every
+ * caller of a worker sharing one runtime, without its log annotations (a
+ * batch is no one message's).
  */
 export const makeTopUpIntake = (
   rules: TopUpRequestRules,
@@ -38,15 +39,23 @@ export const makeTopUpIntake = (
 ): TopUpIntake => {
   if (maxBatch <= 1) return (input, inbox) => requestTopUp(input, { ...rules, inbox });
   let submit: ((item: TopUpRequestItem) => Effect.Effect<TopUpRequestAnswer>) | undefined;
-  const queueWith = (context: Context.Context<RequestTopUpServices>) =>
-    makeBatchQueue((items: readonly TopUpRequestItem[]) => Effect.provide(requestTopUps(items, rules), context), {
-      workers: 1,
-      maxBatch,
-      lingerMs: 0,
-    }).submit;
+  const queueWith = (context: Context.Context<RequestTopUpServices>, refs: FiberRefs.FiberRefs) =>
+    makeBatchQueue(
+      (items: readonly TopUpRequestItem[]) =>
+        Effect.setFiberRefs(refs).pipe(
+          Effect.zipRight(
+            Effect.locally(
+              Effect.provide(requestTopUps(items, rules), context),
+              FiberRef.currentLogAnnotations,
+              HashMap.empty(),
+            ),
+          ),
+        ),
+      { workers: 1, maxBatch, lingerMs: 0 },
+    ).submit;
   return (input, inbox) =>
     Effect.gen(function* () {
-      submit ??= queueWith(yield* Effect.context<RequestTopUpServices>());
+      submit ??= queueWith(yield* Effect.context<RequestTopUpServices>(), yield* Effect.getFiberRefs);
       return yield* yield* submit({ input, inbox });
     });
 };
