@@ -88,3 +88,4 @@ export {
   InvalidGroupCommitConfig,
 } from './lib/unit-of-work/group-commit/group-commit.config';
 export { type BatchQueueBounds, makeBatchQueue } from './lib/batching/batch-queue.runner';
+export { areStorableKeys } from './lib/shared/text-keys';

@@ -53,9 +53,6 @@ const storable = (stored: StoredTopUpRequest): Either.Either<StoredTopUpRequest,
       );
 };
 
-/** A half of a surrogate pair without its other half: no text column holds one. */
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 interface Clash {
   readonly same_top_up: boolean;
   readonly same_key: boolean;
@@ -115,20 +112,15 @@ export const makeTopUpRequestStore = (dataSource: DataSource): TopUpRequestStore
         );
       }),
     findAll: (keys) => {
-      // nor an unpaired surrogate: pg would send it as U+FFFD, and find the request of another key
-      const storable = keys.filter(
-        (key) =>
-          areStorableKeys(key.accountId, key.externalId) &&
-          !UNPAIRED_SURROGATE.test(key.accountId) &&
-          !UNPAIRED_SURROGATE.test(key.externalId),
-      );
-      if (storable.length === 0) return Effect.succeed([]);
+      // a key no row can hold has no request (see text-keys), and is not sent
+      const readable = keys.filter((key) => areStorableKeys(key.accountId, key.externalId));
+      if (readable.length === 0) return Effect.succeed([]);
       return Effect.flatMap(
         sql(
           dataSource,
           `SELECT ${COLUMNS} FROM top_up_requests
            WHERE (account_id, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-          [storable.map((key) => key.accountId), storable.map((key) => key.externalId)],
+          [readable.map((key) => key.accountId), readable.map((key) => key.externalId)],
         ),
         (rows) => Either.all(rows.map(storedRequestOf)),
       );

@@ -37,6 +37,7 @@ import {
 } from '@airtime/application';
 import type { TopUp } from '@airtime/domain';
 import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
+import { areStorableKeys } from '@airtime/persistence-postgres';
 import { Cause, Effect, Exit, Option } from 'effect';
 import type { PlatformMetrics } from '../observability/platform-metrics';
 import type { PlatformLogger } from '../observability/logger';
@@ -66,9 +67,6 @@ export interface CommandLogFields {
 
 const sha256Hex = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
-/** Half of a UTF-16 surrogate pair without its other half: not text PostgreSQL can hold. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * The inbox key of a delivery: `<messageId>:<sha256 hex of the body>`, or
  * `sha256:<hex>` when it has no message id (an empty id counts as none). The
@@ -83,8 +81,7 @@ export const inboxKeyOf = (delivery: Pick<CommandDelivery, 'body' | 'messageId'>
   const digest = sha256Hex(delivery.body);
   const messageId = delivery.messageId;
   if (messageId === undefined || messageId === '') return `sha256:${digest}`;
-  if (messageId.includes('\u0000') || LONE_SURROGATE.test(messageId))
-    return `id-sha256:${sha256Hex(Buffer.from(messageId, 'utf8'))}:${digest}`;
+  if (!areStorableKeys(messageId)) return `id-sha256:${sha256Hex(Buffer.from(messageId, 'utf8'))}:${digest}`;
   return `${messageId}:${digest}`;
 };
 

@@ -32,22 +32,26 @@ const answerOf = (exit: BatchExit): Either.Either<AuthorizeAnswer, PersistenceFa
     : Either.right(Either.left(failure.value as LedgerError));
 };
 
-/** Decides and writes `operations` in the transaction open on `runner` (no commit); a failed statement aborts it. */
+/**
+ * Decides and writes `operations` in the transaction open on `runner` (no
+ * commit), answering each; a failed statement aborts the transaction.
+ */
 const inTransaction = (
   runner: QueryRunner,
   operations: readonly BatchOperation[],
-): Effect.Effect<readonly BatchExit[], PersistenceFailure> =>
+): Effect.Effect<readonly Either.Either<AuthorizeAnswer, PersistenceFailure>[], PersistenceFailure> =>
   Effect.tryPromise({
     try: async () => {
       if (runner.isReleased) throw new Error('Query runner already released');
       const client = (await runner.connect()) as PoolClient;
       try {
         const { exits } = await decideUnderLock(client, batchKeys(operations), operations, false);
+        const answers = exits.map(answerOf);
         // an operation that failed alone (its account stored in a shape the domain refuses) fails the whole
         // call, whose other holds are written by now: the unit must not commit them, even if its caller carries on
-        const failed = exits.map(answerOf).find(Either.isLeft);
+        const failed = answers.find(Either.isLeft);
         if (failed !== undefined && !abortedTransactions.has(runner)) abortedTransactions.set(runner, failed.left);
-        return exits;
+        return answers;
       } catch (error) {
         if (runner.isTransactionActive && !abortedTransactions.has(runner))
           abortedTransactions.set(runner, toPersistenceFailure(error));
@@ -84,9 +88,11 @@ export const makeAuthorizeAll =
       const operations = checked.flatMap((input) =>
         Either.isRight(input) ? [{ kind: 'authorize', input: input.right } as const] : [],
       );
-      const exits = operations.length === 0 ? [] : yield* inTransaction(runner, operations);
+      const answers = operations.length === 0 ? [] : yield* inTransaction(runner, operations);
       let next = 0;
       return yield* Effect.forEach(checked, (input) =>
-        Either.isLeft(input) ? Effect.succeed(Either.left(input.left)) : answerOf(exits[next++] as BatchExit),
+        Either.isLeft(input)
+          ? Effect.succeed(Either.left(input.left))
+          : (answers[next++] as Either.Either<AuthorizeAnswer, PersistenceFailure>),
       );
     });
