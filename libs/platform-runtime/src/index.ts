@@ -151,3 +151,4 @@ export {
   makeWorkerScheduler,
 } from './lib/worker/worker-tasks';
 export { type TopUpWorkers, type TopUpWorkersOptions, makeTopUpWorkers } from './lib/worker/top-up-workers.runner';
+export { DEFAULT_COMMAND_BATCH_MAX, makeTopUpIntake, type TopUpIntake } from './lib/worker/top-up-intake.runner';

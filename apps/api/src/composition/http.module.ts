@@ -65,6 +65,7 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           logger: context.get(TOKENS.logger),
           metrics: context.get(TOKENS.metrics),
           rules: { allowPrivateCallbackHosts: config.runtime.allowPrivateCallbackHosts },
+          topUpBatchMax: config.runtime.commandBatchMax,
           readiness: {
             database: databaseReadiness(dataSource),
             messaging: await context.getAsync(TOKENS.messagingCheck),

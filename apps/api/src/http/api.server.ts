@@ -14,7 +14,7 @@
 // answers of fastify-errors.table.ts; anything else is a defect: 500
 // INTERNAL with no details, logged with its cause.
 import type { TopUpRequestRules } from '@airtime/application';
-import type { PlatformLogger } from '@airtime/platform-runtime';
+import { makeTopUpIntake, type PlatformLogger } from '@airtime/platform-runtime';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiRuntime } from '../composition/runtime';
 import type { ApiHttpSettings } from '../config/api.config';
@@ -45,6 +45,12 @@ export interface ApiServerOptions {
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
   /** The request rules shared with the consumer (CALLBACK_ALLOW_PRIVATE_HOSTS). */
   readonly rules: TopUpRequestRules;
+  /**
+   * The most concurrent top-up requests written in one unit of work
+   * (COMMAND_BATCH_MAX, as the consumer's commands; see makeTopUpIntake);
+   * 1 or not given: each request in a unit of work of its own.
+   */
+  readonly topUpBatchMax?: number | undefined;
 }
 
 const INTERNAL = errorView('INTERNAL', 'an internal error occurred');
@@ -109,7 +115,12 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
     const routeOptions: ApiRouteOptions = {
       runtime,
       authenticate: makeApiKeyAuthenticator({ runtime, cacheMs: http.apiKeyCacheMs, failures }),
-      submitTopUp: makeSubmitTopUp({ runtime, metrics, rules: options.rules }),
+      submitTopUp: makeSubmitTopUp({
+        runtime,
+        metrics,
+        rules: options.rules,
+        intake: makeTopUpIntake(options.rules, options.topUpBatchMax ?? 1),
+      }),
     };
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
     await limited.register(airtimeRoutes, routeOptions);

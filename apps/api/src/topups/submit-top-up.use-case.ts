@@ -2,7 +2,9 @@
 // /airtime/invoke-send-airtime): the idempotency key from the
 // Idempotency-Key header or the body's external_id (both given and
 // different: 400), the account from the body or the key's only account
-// (one of the key's accounts, else 404), then requestTopUp in this process
+// (one of the key's accounts, else 404), then requestTopUp in this process,
+// through the top-up intake when given (the requests of concurrent POSTs are
+// written in batches, one unit of work each, as the consumer's commands are)
 // (exact idempotency answers: the same key and body give the same top-up,
 // another body a 409 naming the field). After the commit the same command
 // (v1) is enqueued on the TopUpCommandQueue with message id `api:<topUpId>`
@@ -16,6 +18,7 @@ import {
   type RequestTopUpError,
   type RequestTopUpServices,
   requestTopUp,
+  type RequestTopUpResult,
   TOP_UP_COMMAND_VERSION,
   TopUpCommandQueue,
   TopUpCommandV1,
@@ -135,13 +138,24 @@ const enqueueCommand = (
   }).pipe(Effect.annotateLogs({ topUpId: topUp.id }));
 
 /**
+ * How a submission's top-up is requested: `requestTopUp` with the same rules,
+ * or in a batch with its neighbours (the platform's `makeTopUpIntake`, which
+ * answers each as `requestTopUp` would). Never given an inbox claim here.
+ */
+export type RequestSubmittedTopUp = (
+  input: unknown,
+) => Effect.Effect<RequestTopUpResult, RequestTopUpError, RequestTopUpServices>;
+
+/**
  * Requests the top-up of a submission and enqueues its command (see the
  * file's header). The answer says whether it is new or a repeat; `input` is
- * what was requested.
+ * what was requested. `request` is how (by default `requestTopUp` with
+ * `rules` in a unit of work of its own).
  */
 export const submitTopUp = (
   submission: TopUpSubmission,
   rules: TopUpRequestRules,
+  request: RequestSubmittedTopUp = (input) => requestTopUp(input, rules),
 ): Effect.Effect<SubmittedTopUp, SubmitTopUpError, RequestTopUpServices | TopUpCommandQueue> =>
   Effect.gen(function* () {
     const externalId = yield* externalIdOf(submission);
@@ -149,7 +163,7 @@ export const submitTopUp = (
     const input = { ...submission.body, external_id: externalId, account_id: accountId };
     const keyFromHeader =
       submission.idempotencyKey !== undefined && textField(submission.body, 'external_id') === undefined;
-    const result = yield* requestTopUp(input, rules).pipe(
+    const result = yield* request(input).pipe(
       Effect.mapError((error) => (keyFromHeader ? namingTheHeader(error) : error)),
     );
     if (result._tag === 'AlreadyProcessed') {

@@ -1,6 +1,7 @@
 // The top-up submission as routes call it: the submit use case run through
 // the API's runtime, counted in the top-up metrics, with the top-up's view.
 import type { TopUpRequestRules } from '@airtime/application';
+import type { TopUpIntake } from '@airtime/platform-runtime';
 import type { ApiRuntime } from '../composition/runtime';
 import { runUseCase } from '../http/run-use-case';
 import type { ApiMetrics } from '../observability/api-metrics';
@@ -15,6 +16,12 @@ export interface SubmitTopUpDependencies {
   readonly runtime: ApiRuntime;
   readonly metrics: Pick<ApiMetrics, 'topUps' | 'enqueueFailures'>;
   readonly rules: TopUpRequestRules;
+  /**
+   * The requests of concurrent submissions written in batches (the
+   * platform's `makeTopUpIntake` with the same rules); each in a unit of
+   * work of its own when not given.
+   */
+  readonly intake?: TopUpIntake | undefined;
 }
 
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
@@ -23,7 +30,11 @@ const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
 export const makeSubmitTopUp =
   (dependencies: SubmitTopUpDependencies): SubmitTopUp =>
   async (submission) => {
-    const submitted = await runUseCase(dependencies.runtime, submitTopUp(submission, dependencies.rules));
+    const { intake } = dependencies;
+    const submitted = await runUseCase(
+      dependencies.runtime,
+      submitTopUp(submission, dependencies.rules, intake === undefined ? undefined : (input) => intake(input)),
+    );
     dependencies.metrics.topUps.inc({ status: submitted.topUp.status.class, outcome: submitted.outcome });
     if (!submitted.enqueued && submitted.topUp.status.class === 'CREATED' && submitted.topUp.attempts.length === 0) {
       dependencies.metrics.enqueueFailures.inc();

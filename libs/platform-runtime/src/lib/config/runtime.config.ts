@@ -76,8 +76,9 @@ export interface RuntimeSettings {
   /** The group-commit unit of work's bounds (UNIT_OF_WORK_GROUPS, UNIT_OF_WORK_MAX_GROUP; 1: no grouping). */
   readonly groupCommit: GroupCommitConfig;
   /**
-   * The most top-up commands whose requests one unit of work writes at once
-   * (COMMAND_BATCH_MAX, 1..1,000, default 100; 1: each its own). See makeTopUpIntake.
+   * The most top-up requests (the consumer's commands, the API's concurrent
+   * calls) one unit of work writes at once (COMMAND_BATCH_MAX, 1..1,000,
+   * default 100; 1: each its own). See makeTopUpIntake.
    */
   readonly commandBatchMax: number;
 }

@@ -1,6 +1,6 @@
-// The intake of top-up commands: the requests of the commands a worker
-// handles at the same time (a consumer's prefetched deliveries) gathered into
-// batches, each written by `requestTopUps` in ONE unit of work with
+// The intake of top-up requests: the requests a process handles at the same
+// time (a consumer's prefetched deliveries, the API's concurrent POSTs)
+// gathered into batches, each written by `requestTopUps` in ONE unit of work with
 // set-based statements. One batch is written at a time; the commands that
 // arrive meanwhile form the next one, so a command arriving at an idle
 // intake goes at once, as a batch of one.
@@ -17,10 +17,13 @@ import {
 import { makeBatchQueue } from '@airtime/persistence-postgres';
 import { type Context, Effect, FiberRef, type FiberRefs, HashMap } from 'effect';
 
-/** Requests one command's top-up, with its message's inbox claim: answered as `requestTopUp` answers. */
+/**
+ * Requests one top-up, with the inbox claim of the message that carried it
+ * (a command; none for an API request): answered as `requestTopUp` answers.
+ */
 export type TopUpIntake = (
   input: unknown,
-  inbox: NonNullable<TopUpRequestItem['inbox']>,
+  inbox?: TopUpRequestItem['inbox'],
 ) => Effect.Effect<RequestTopUpResult, RequestTopUpError, RequestTopUpServices>;
 
 /** The most requests one batch takes by default. */
