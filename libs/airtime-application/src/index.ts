@@ -89,6 +89,7 @@ export {
   requestTopUp,
 } from './lib/request-top-up/request-top-up.use-case';
 export {
+  quoteTopUpItem,
   requestTopUps,
   type TopUpRequestAnswer,
   type TopUpRequestItem,

@@ -6,7 +6,12 @@ import fc from 'fast-check';
 import { Clock, LedgerStore } from '@airtime/domain';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from './request-top-up.use-case';
-import { type TopUpRequestAnswer, type TopUpRequestItem, requestTopUps } from './request-top-ups.use-case';
+import {
+  quoteTopUpItem,
+  type TopUpRequestAnswer,
+  type TopUpRequestItem,
+  requestTopUps,
+} from './request-top-ups.use-case';
 
 /** account-1 and account-2 hold USD; account-3 has no ledger account (its hold fails the batch as a whole). */
 const FUNDED = ['account-1', 'account-2'] as const;
@@ -144,19 +149,26 @@ const scenarioArbitrary = fc
       fundedMinor: fc.constant(fundedMinor),
       earlier: itemsArbitrary(pool, 6),
       items: itemsArbitrary(pool, 12),
+      // each item quoted by its caller before the batch (as the intake does), or in the batch
+      preQuoted: fc.boolean(),
     }),
   );
 
 describe('requestTopUps', () => {
   it('answers every item and leaves the stores as requestTopUp item by item in order would (model check)', async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArbitrary, async ({ fundedMinor, earlier, items }) => {
+      fc.asyncProperty(scenarioArbitrary, async ({ fundedMinor, earlier, items, preQuoted }) => {
         const [batched, single] = [await world(fundedMinor), await world(fundedMinor)];
         try {
           // the same earlier requests (and processed messages) in both worlds
           await oneByOne(batched, earlier);
           await oneByOne(single, earlier);
-          const answers = await batched.run(requestTopUps(items));
+          const batch = preQuoted
+            ? await batched.run(
+                Effect.forEach(items, (one) => Effect.map(quoteTopUpItem(one.input), (quoted) => ({ ...one, quoted }))),
+              )
+            : items;
+          const answers = await batched.run(requestTopUps(batch));
           const expected = await oneByOne(single, items);
           expect(answers.map(summary)).toEqual(expected.map(summary));
           expect(await stores(batched)).toEqual(await stores(single));

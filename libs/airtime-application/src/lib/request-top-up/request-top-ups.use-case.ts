@@ -43,6 +43,13 @@ import {
 export interface TopUpRequestItem {
   readonly input: unknown;
   readonly inbox?: { readonly consumer: string; readonly messageId: string } | undefined;
+  /**
+   * The quote of the item's request, made by its caller before the item
+   * entered its batch (`quoteTopUpItem`), so that a slow provider lookup
+   * holds up that request alone, not its batch and the ones queued behind
+   * it; quoted in the batch when not given. Used only if the request is new.
+   */
+  readonly quoted?: Either.Either<Quote, QuoteError> | undefined;
 }
 
 /** An item's answer: what `requestTopUp` would have answered it. */
@@ -64,6 +71,20 @@ const claimOf = (inbox: NonNullable<TopUpRequestItem['inbox']>) => JSON.stringif
 /** Decodes and checks an item, as `requestTopUp` does first. */
 const checkItem = (item: TopUpRequestItem, rules: TopUpRequestRules) =>
   Effect.flatMap(decodeRequest(RequestTopUpInput)(item.input), (decoded) => checkTopUpRequest(decoded, rules));
+
+/**
+ * The quote an item's request would get (a number not in the catalogue's
+ * cache is a provider lookup), for its caller to make before the item enters
+ * a batch (`TopUpRequestItem.quoted`); none when the input is refused by the
+ * checks (the batch answers that refusal).
+ */
+export const quoteTopUpItem = (
+  input: unknown,
+  rules: TopUpRequestRules = {},
+): Effect.Effect<Either.Either<Quote, QuoteError> | undefined, never, RequestTopUpServices> =>
+  Effect.flatMap(Effect.option(checkItem({ input }, rules)), (checked) =>
+    checked._tag === 'None' ? Effect.succeed(undefined) : Effect.either(quoteFor(checked.value.quote)),
+  );
 
 /** Quotes a checked request and creates its top-up in memory (nothing written yet), as `requestTopUp` does. */
 const prepare = (
@@ -192,12 +213,18 @@ export const requestTopUps = (
         answers.set(index, answer);
       });
     };
-    // the new requests' quotes at once (a number not in the catalogue's cache is a provider lookup each): as
-    // concurrent as one by one, and an answer each, before the batch is decided in order
+    // the new requests' quotes (those their callers made, else all at once here: a number not in the catalogue's
+    // cache is a provider lookup each): as concurrent as one by one, and an answer each, before the batch is
+    // decided in order
     const quotes = new Map(
       yield* Effect.forEach(
         checked.filter((one) => !taken.has(keyOf(one.request.accountId, one.request.externalId))),
-        (one) => Effect.map(Effect.either(quoteFor(one.request.quote)), (quote) => [one.index, quote] as const),
+        (one) => {
+          const made = items[one.index]?.quoted;
+          return made === undefined
+            ? Effect.map(Effect.either(quoteFor(one.request.quote)), (quote) => [one.index, quote] as const)
+            : Effect.succeed([one.index, made] as const);
+        },
         { concurrency: 'unbounded' },
       ),
     );

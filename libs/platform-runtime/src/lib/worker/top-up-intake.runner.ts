@@ -1,10 +1,13 @@
 // The intake of top-up requests: the requests a process handles at the same
 // time (a consumer's prefetched deliveries, the API's concurrent POSTs)
 // gathered into batches, each written by `requestTopUps` in ONE unit of work with
-// set-based statements. One batch is written at a time; the commands that
-// arrive meanwhile form the next one, so a command arriving at an idle
-// intake goes at once, as a batch of one.
+// set-based statements. Each request is quoted by its caller before it
+// joins a batch (a provider lookup for a new number delays that request
+// alone). One batch is written at a time; the requests that arrive meanwhile
+// form the next one, so a request arriving at an idle intake goes at once,
+// as a batch of one.
 import {
+  quoteTopUpItem,
   requestTopUp,
   type RequestTopUpError,
   type RequestTopUpResult,
@@ -59,6 +62,8 @@ export const makeTopUpIntake = (
   return (input, inbox) =>
     Effect.gen(function* () {
       submit ??= queueWith(yield* Effect.context<RequestTopUpServices>(), yield* Effect.getFiberRefs);
-      return yield* yield* submit({ input, inbox });
+      // quoted here, in the caller's own fiber: a slow provider lookup holds up this request, not the batches
+      const quoted = yield* quoteTopUpItem(input, rules);
+      return yield* yield* submit({ input, inbox, quoted });
     });
 };
