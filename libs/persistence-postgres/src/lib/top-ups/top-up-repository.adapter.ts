@@ -7,6 +7,7 @@ import {
   type TopUpFilter,
   TopUpRepository,
   type TopUpRepositoryService,
+  type TopUpUpdate,
 } from '@airtime/domain';
 import { Effect, Either, Layer, Option } from 'effect';
 import type { DataSource } from 'typeorm';
@@ -28,7 +29,9 @@ import {
   staleNonFinal,
   type Statement,
   topUpExists,
+  topUpsExisting,
   updateTopUp,
+  updateTopUps,
   withAttempts,
 } from './top-up.queries';
 import { areStorableKeys } from '../shared/text-keys';
@@ -106,6 +109,9 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       );
     });
 
+  const neverStored = (id: string) =>
+    new PersistenceFailure({ reason: `top-up ${id} cannot be updated: it was never stored`, retryable: false });
+
   const update = (
     topUp: TopUp,
     expectedVersion: number,
@@ -116,14 +122,31 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       if (updated.length > 0) return;
       const exists = yield* run(topUpExists(topUp.id));
       return yield* Effect.fail(
-        exists.length === 0
-          ? new PersistenceFailure({
-              reason: `top-up ${topUp.id} cannot be updated: it was never stored`,
-              retryable: false,
-            })
-          : new ConcurrentModification({ entity: 'TopUp', id: topUp.id }),
+        exists.length === 0 ? neverStored(topUp.id) : new ConcurrentModification({ entity: 'TopUp', id: topUp.id }),
       );
     });
+
+  const updateAll = (updates: readonly TopUpUpdate[]): Effect.Effect<readonly boolean[], PersistenceFailure> => {
+    if (updates.length === 0) return Effect.succeed([]);
+    const ids = updates.map(({ topUp }) => topUp.id);
+    if (new Set(ids).size !== ids.length) return Effect.dieMessage('updateAll: a top-up is named twice');
+    return Effect.gen(function* () {
+      // no row can hold such an id (see text-keys): never stored, and nothing is sent
+      const unstorable = ids.find((id) => !areStorableKeys(id));
+      if (unstorable !== undefined) return yield* Effect.fail(neverStored(unstorable));
+      const records = yield* Effect.forEach(updates, ({ topUp, expectedVersion }) =>
+        Effect.map(topUpRecordOf(topUp), (record) => ({ record, expectedVersion })),
+      );
+      const updated = new Set((yield* run(updateTopUps(records))).map((row) => row['id']));
+      const written = ids.map((id) => updated.has(id));
+      const unwritten = ids.filter((id) => !updated.has(id));
+      if (unwritten.length === 0) return written;
+      // not written: its version had moved on, or it was never stored (one query for all of them)
+      const stored = new Set((yield* run(topUpsExisting(unwritten))).map((row) => row['id']));
+      const missing = unwritten.find((id) => !stored.has(id));
+      return missing === undefined ? written : yield* Effect.fail(neverStored(missing));
+    });
+  };
 
   const list = (filter: TopUpFilter, limit: number, cursor?: string): Effect.Effect<Page<TopUp>, PersistenceFailure> =>
     Effect.gen(function* () {
@@ -156,6 +179,7 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     insert,
     insertAll,
     update,
+    updateAll,
     findById: (id) => lookUp([id], () => byId(id)),
     findByExternalId: (accountId, externalId) =>
       lookUp([accountId, externalId], () => byExternalId(accountId, externalId)),

@@ -28,10 +28,19 @@ const attemptRecordset = (parameter: string) => `jsonb_to_recordset(${parameter}
   provider_status_class text, provider_status text, failure jsonb, unknown_reason text,
   started_at timestamptz, updated_at timestamptz)`;
 
-const insertAttempts = (from: string, parameter: string) => `
+/** The attempts of the top-ups of `from` (its rows joined to `joined`, by default `from` alone). */
+const insertAttempts = (from: string, parameter: string, joined = from) => `
   INSERT INTO top_up_attempts (top_up_id, ${ATTEMPT_COLUMNS.join(', ')})
   SELECT ${from}.id, ${ATTEMPT_COLUMNS.map((column) => `a.${column}`).join(', ')}
-  FROM ${from} CROSS JOIN ${attemptRecordset(parameter)}`;
+  FROM ${joined} CROSS JOIN ${attemptRecordset(parameter)}`;
+
+/** An attempt already stored is rewritten only when it changed. */
+const ON_ATTEMPT_CONFLICT = `
+      ON CONFLICT (top_up_id, number) DO UPDATE
+      SET ${ATTEMPT_COLUMNS.filter((column) => column !== 'number')
+        .map((column) => `${column} = EXCLUDED.${column}`)
+        .join(', ')}
+      WHERE top_up_attempts IS DISTINCT FROM EXCLUDED`;
 
 /**
  * Inserts a top-up and its attempts in one statement. The unique constraint
@@ -152,12 +161,7 @@ export const updateTopUp = (record: TopUpRecord, expectedVersion: number): State
           failure = $7::jsonb, updated_at = $8::timestamptz, version = version + 1
       WHERE id = $1 AND version = $2
       RETURNING id
-    ), attempts AS (${insertAttempts('updated', '$9')}
-      ON CONFLICT (top_up_id, number) DO UPDATE
-      SET ${ATTEMPT_COLUMNS.filter((column) => column !== 'number')
-        .map((column) => `${column} = EXCLUDED.${column}`)
-        .join(', ')}
-      WHERE top_up_attempts IS DISTINCT FROM EXCLUDED
+    ), attempts AS (${insertAttempts('updated', '$9')}${ON_ATTEMPT_CONFLICT}
       RETURNING 1
     )
     SELECT id FROM updated`,
@@ -172,6 +176,76 @@ export const updateTopUp = (record: TopUpRecord, expectedVersion: number): State
     record.updatedAt,
     record.attempts,
   ],
+});
+
+/** A change to store with others (`updateTopUps`): the top-up's values and the version it was read at. */
+export interface TopUpRecordUpdate {
+  readonly record: TopUpRecord;
+  readonly expectedVersion: number;
+}
+
+/** The columns of a changed top-up's row, as `updateTopUps` takes them from its JSON parameter. */
+const CHANGED_TOP_UP_COLUMNS = `id text, expected_version integer, status_class text, status text,
+  next_attempt_at timestamptz, awaiting_status_query boolean, failure text, updated_at timestamptz, attempts text`;
+
+/**
+ * Many changes in ONE statement, from one JSON parameter (an array of rows),
+ * each as `updateTopUp` stores it alone: the mutable columns of every
+ * top-up whose version is still the one expected, bumping it, and the
+ * attempts of those top-ups (and of no other) upserted. The identity of a
+ * top-up is never rewritten. Answers the ids written; a top-up whose
+ * version had moved on (or that was never stored) is not among them. The
+ * ids must be distinct.
+ *
+ * The rows are locked first, in id order (`locked`; ORDER BY is applied
+ * before FOR UPDATE): two batches sharing top-ups, in any order, wait on
+ * one another instead of deadlocking (a join would lock them in the order
+ * of its plan). Only the rows whose version is the one expected are locked,
+ * rechecked on the latest version of a row another transaction changed
+ * meanwhile, as the update's own guard is; a stale one is left unlocked,
+ * as `updateTopUp` leaves it.
+ */
+export const updateTopUps = (updates: readonly TopUpRecordUpdate[]): Statement => ({
+  text: `
+    WITH t AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(${CHANGED_TOP_UP_COLUMNS})
+    ), locked AS MATERIALIZED (
+      SELECT top_ups.id FROM top_ups JOIN t ON t.id = top_ups.id AND t.expected_version = top_ups.version
+      ORDER BY top_ups.id
+      FOR UPDATE OF top_ups
+    ), updated AS (
+      UPDATE top_ups
+      SET status_class = t.status_class, status = t.status, next_attempt_at = t.next_attempt_at,
+          awaiting_status_query = t.awaiting_status_query, failure = t.failure::jsonb, updated_at = t.updated_at,
+          version = top_ups.version + 1
+      FROM locked JOIN t ON t.id = locked.id
+      WHERE top_ups.id = locked.id AND top_ups.version = t.expected_version
+      RETURNING top_ups.id
+    ), attempts AS (${insertAttempts('updated', 't.attempts', 'updated JOIN t USING (id)')}${ON_ATTEMPT_CONFLICT}
+      RETURNING 1
+    )
+    SELECT id FROM updated`,
+  parameters: [
+    JSON.stringify(
+      updates.map(({ record, expectedVersion }) => ({
+        id: record.id,
+        expected_version: expectedVersion,
+        status_class: record.statusClass,
+        status: record.status,
+        next_attempt_at: record.nextAttemptAt,
+        awaiting_status_query: record.awaitingStatusQuery,
+        failure: record.failure,
+        updated_at: record.updatedAt,
+        attempts: record.attempts,
+      })),
+    ),
+  ],
+});
+
+/** Which of these top-ups are stored (their ids, in no order). */
+export const topUpsExisting = (ids: readonly string[]): Statement => ({
+  text: `SELECT id FROM top_ups WHERE id = ANY($1::text[])`,
+  parameters: [ids],
 });
 
 export const topUpExists = (id: string): Statement => ({
