@@ -332,6 +332,7 @@ export {
 export {
   TopUpRepository,
   type TopUpRepositoryService,
+  type TopUpUpdate,
   type TopUpFilter,
   type Page,
 } from './lib/ports/top-up-repository.port';

@@ -70,19 +70,31 @@ export const makeInMemoryTopUpRepository = (database: InMemoryDatabase): TopUpRe
         ? Either.right(withTopUp(tables, topUp, 1))
         : Either.left(new DuplicateKey({ entity: 'TopUp', key: `${topUp.accountId}/${topUp.externalId}` }));
     });
+  const update = (topUp: TopUp, expectedVersion: number) =>
+    write(database, (tables): Either.Either<Tables, ConcurrentModification | PersistenceFailure> => {
+      const stored = tables.topUps.get(topUp.id);
+      if (stored === undefined)
+        return Either.left(refused(`top-up ${topUp.id} cannot be updated: it was never stored`));
+      return stored.version === expectedVersion
+        ? Either.right(withTopUp(tables, topUp, expectedVersion + 1))
+        : Either.left(new ConcurrentModification({ entity: 'TopUp', id: topUp.id }));
+    });
   return {
     insert,
     // one by one: the unit of work that must run it rolls every one back when one fails
     insertAll: (topUps) => Effect.forEach(topUps, insert, { discard: true }),
-    update: (topUp, expectedVersion) =>
-      write(database, (tables): Either.Either<Tables, ConcurrentModification | PersistenceFailure> => {
-        const stored = tables.topUps.get(topUp.id);
-        if (stored === undefined)
-          return Either.left(refused(`top-up ${topUp.id} cannot be updated: it was never stored`));
-        return stored.version === expectedVersion
-          ? Either.right(withTopUp(tables, topUp, expectedVersion + 1))
-          : Either.left(new ConcurrentModification({ entity: 'TopUp', id: topUp.id }));
-      }),
+    update,
+    // one by one: a stale version answers false, a top-up never stored fails the call
+    updateAll: (updates) => {
+      const ids = new Set(updates.map((one) => one.topUp.id));
+      if (ids.size !== updates.length) return Effect.dieMessage('updateAll: a top-up is named twice');
+      return Effect.forEach(updates, (one) =>
+        update(one.topUp, one.expectedVersion).pipe(
+          Effect.as(true),
+          Effect.catchTag('ConcurrentModification', () => Effect.succeed(false)),
+        ),
+      );
+    },
     findById: (id) => database.read((tables) => Option.fromNullable(tables.topUps.get(id))),
     findByExternalId: (accountId, externalId) =>
       findWhere((topUp) => topUp.accountId === accountId && topUp.externalId === externalId),

@@ -16,6 +16,12 @@ export interface Page<A> {
   readonly nextCursor: string | undefined;
 }
 
+/** A change made to a top-up as read at `expectedVersion`, to store with others (`updateAll`). */
+export interface TopUpUpdate {
+  readonly topUp: TopUp;
+  readonly expectedVersion: number;
+}
+
 /** Where top-ups live. `version` guards every update (optimistic concurrency). */
 export interface TopUpRepositoryService {
   /** Stores a new top-up; a second one with the same (account, external id) is a `DuplicateKey`. */
@@ -33,6 +39,17 @@ export interface TopUpRepositoryService {
     topUp: TopUp,
     expectedVersion: number,
   ) => Effect.Effect<void, ConcurrentModification | PersistenceFailure>;
+  /**
+   * Stores many changes at once (one statement on PostgreSQL), each as
+   * `update` would store it alone: answers, in order, whether each was
+   * written, false where that top-up's version had moved on (what `update`
+   * fails with `ConcurrentModification`); the others are written all the
+   * same. The top-ups must be distinct (one named twice is a defect). A
+   * top-up never stored fails the call with a `PersistenceFailure`, and
+   * nothing of it is kept once the caller's unit of work rolls back. An
+   * empty list does nothing. Run it inside a unit of work.
+   */
+  readonly updateAll: (updates: readonly TopUpUpdate[]) => Effect.Effect<readonly boolean[], PersistenceFailure>;
   readonly findById: (
     id: string,
   ) => Effect.Effect<Option.Option<{ topUp: TopUp; version: number }>, PersistenceFailure>;

@@ -117,6 +117,8 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     expectedVersion: number,
   ): Effect.Effect<void, ConcurrentModification | PersistenceFailure> =>
     Effect.gen(function* () {
+      // no row can hold such an id (see text-keys); pg would send U+FFFD and might match another row
+      if (!areStorableKeys(topUp.id)) return yield* Effect.fail(neverStored(topUp.id));
       const record = yield* topUpRecordOf(topUp);
       const updated = yield* run(updateTopUp(record, expectedVersion));
       if (updated.length > 0) return;
