@@ -21,8 +21,8 @@
 // bundled by esbuild; build: tsc's dist/apps/consumer/main.js, made by
 // `npm run consumer:build`), BENCH_CONSUMER_NODE_ARGS (e.g.
 // "--max-old-space-size=200"). The consumer's write-path bounds (its
-// runtime variables UNIT_OF_WORK_*, LEDGER_BATCH_* and COMMAND_BATCH_MAX) are passed to both
-// consumer runs when set, and printed; the consumer checks them at its start.
+// runtime variables UNIT_OF_WORK_*, LEDGER_BATCH_*, COMMAND_BATCH_MAX and CHANGE_BATCH_MAX) are
+// passed to both consumer runs when set, and printed; the consumer checks them at its start.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,7 +91,11 @@ const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
 /** The consumer's write-path bounds, from this process's environment when set, as they are (the consumer checks them). */
 const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
   RUNTIME_VARIABLES.filter(
-    (name) => name.startsWith('UNIT_OF_WORK_') || name.startsWith('LEDGER_BATCH_') || name === 'COMMAND_BATCH_MAX',
+    (name) =>
+      name.startsWith('UNIT_OF_WORK_') ||
+      name.startsWith('LEDGER_BATCH_') ||
+      name === 'COMMAND_BATCH_MAX' ||
+      name === 'CHANGE_BATCH_MAX',
   ).flatMap((name) => {
     const value = process.env[name];
     return value === undefined ? [] : [[name, value]];

@@ -1,9 +1,9 @@
 // The batched intake (issue 12) attacked end to end, with real consumers
 // in-process on the real PostgreSQL and RabbitMQ (each a fresh database and a
 // topology of its own). The same hostile bursts (testing/command-burst.fixture.ts)
-// go to a consumer writing its requests in batches (COMMAND_BATCH_MAX=50, 200
-// deliveries prefetched) and to one writing them one by one
-// (COMMAND_BATCH_MAX=1): each command must be answered as its group allows
+// go to a consumer writing its requests and its sends' changes in batches
+// (COMMAND_BATCH_MAX=CHANGE_BATCH_MAX=50, 200 deliveries prefetched) and to
+// one writing them one by one (both 1): each command must be answered as its group allows
 // (ack, or dead-letter with its reason code; never a retry or a defect for bad
 // input), the same way by both, and both databases must show each key written
 // once, each top-up traced (its request, one hold, its journal entry), the
@@ -37,6 +37,7 @@ import {
   expectLedgerBalanced,
   expectSentOnce,
   keyOutcomes,
+  largestAttemptBatch,
   largestClaimBatch,
   type TopUpRow,
   topUps,
@@ -51,7 +52,10 @@ const ENV = {
 };
 
 const start = async (label: string, commandBatchMax: string): Promise<ConsumerHarness> => {
-  const harness = await startConsumerHarness({ label, env: { ...ENV, COMMAND_BATCH_MAX: commandBatchMax } });
+  const harness = await startConsumerHarness({
+    label,
+    env: { ...ENV, COMMAND_BATCH_MAX: commandBatchMax, CHANGE_BATCH_MAX: commandBatchMax },
+  });
   await Effect.runPromise(
     Effect.provide(
       Effect.zipRight(fundAccount(POOR, 'USD', POOR_FUNDED_MINOR), fundAccount(FRUGAL, 'USD', FRUGAL_FUNDED_MINOR)),
@@ -146,6 +150,9 @@ describe('the batched intake, against one by one, under hostile bursts', () => {
     // the batched consumer did write claims in batches; the other one never did
     expect(await largestClaimBatch(batched)).toBeGreaterThan(1);
     expect(await largestClaimBatch(oneByOne)).toBe(1);
+    // and wrote the sends' attempts in batches too (CHANGE_BATCH_MAX); the other one never did
+    expect(await largestAttemptBatch(batched)).toBeGreaterThan(1);
+    expect(await largestAttemptBatch(oneByOne)).toBe(1);
 
     // stopped, nothing is left in the commands or retry queue: every delivery was acked (or dead-lettered)
     for (const harness of harnesses) {

@@ -70,8 +70,18 @@ export {
   saveTopUpChange,
   loadTopUp,
   changeTopUp,
+  commitTopUpChange,
+  currentTopUpChangeCommitter,
   MAX_CONCURRENT_RETRIES,
+  type TopUpChangeCommitter,
+  withTopUpChangeCommitter,
 } from './lib/top-up-change/save-top-up-change.use-case';
+export {
+  saveTopUpChangeBatch,
+  saveTopUpChanges,
+  type TopUpChangeAnswer,
+  type TopUpChangeWrite,
+} from './lib/top-up-change/save-top-up-changes.use-case';
 export {
   InvalidTopUpRequest,
   OperatorNotFound,

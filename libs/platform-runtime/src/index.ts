@@ -152,3 +152,8 @@ export {
 } from './lib/worker/worker-tasks';
 export { type TopUpWorkers, type TopUpWorkersOptions, makeTopUpWorkers } from './lib/worker/top-up-workers.runner';
 export { DEFAULT_COMMAND_BATCH_MAX, makeTopUpIntake, type TopUpIntake } from './lib/worker/top-up-intake.runner';
+export {
+  DEFAULT_CHANGE_BATCH_MAX,
+  makeTopUpChangeWriter,
+  withTopUpChangeWriter,
+} from './lib/worker/top-up-change-writer.runner';

@@ -111,6 +111,17 @@ export const largestClaimBatch = async (harness: ConsumerHarness): Promise<numbe
   return row?.largest ?? 0;
 };
 
+/**
+ * The most attempt rows one transaction (or savepoint) wrote last: above 1
+ * only when the sends' changes were written in batches (CHANGE_BATCH_MAX).
+ */
+export const largestAttemptBatch = async (harness: ConsumerHarness): Promise<number> => {
+  const [row] = await harness.query<{ largest: number }>(
+    `SELECT COALESCE(max(n), 0)::int AS largest FROM (SELECT count(*) AS n FROM top_up_attempts GROUP BY xmin::text) c`,
+  );
+  return row?.largest ?? 0;
+};
+
 /** Per key, whether a top-up holds its cost, was refused for funds, or was never written. */
 export const keyOutcomes = (rows: readonly TopUpRow[]) =>
   new Map(

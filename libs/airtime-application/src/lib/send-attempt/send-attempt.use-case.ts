@@ -32,7 +32,7 @@ import type { SaveServices } from '../top-up-change/save-top-up-change.use-case'
 import {
   changeTopUpFrom,
   loadTopUp,
-  saveTopUpChange,
+  commitTopUpChange,
   type VersionedTopUp,
 } from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
@@ -191,7 +191,7 @@ export const sendAttemptReporting = (
       if (known !== undefined) return yield* sendAttemptReporting(topUpId);
       return { _tag: 'NotStarted', topUp: before.topUp, reason: started.left._tag } as const;
     }
-    const committed = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, started.right)).pipe(
+    const committed = yield* commitTopUpChange(before, started.right).pipe(
       Effect.map(Option.some),
       Effect.catchTag('ConcurrentModification', () => Effect.succeed(Option.none<VersionedTopUp>())),
     );

@@ -18,7 +18,7 @@ import {
   TopUpRepository,
   UnitOfWork,
 } from '@airtime/domain';
-import { Effect, Either, Option } from 'effect';
+import { Effect, Either, FiberRef, Option } from 'effect';
 import { type CallbackDelivery, CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
 import { TopUpNotFound } from './top-up-change.errors';
@@ -82,13 +82,13 @@ const metadataOf = (request: Pick<StoredTopUpRequest, 'request'> | undefined) =>
 };
 
 /** What a change writes besides the top-up: its outbox events, and the callback deliveries of its final ones. */
-interface ChangeEvents {
+export interface ChangeEvents {
   readonly events: readonly OutboxEvent[];
   readonly deliveries: readonly Omit<CallbackDelivery, 'attempts'>[];
 }
 
 /** The events of a change (ids drawn now), given its request when the caller holds it. */
-const eventsOf = (
+export const eventsOf = (
   write: TopUpWrite,
   request: Pick<StoredTopUpRequest, 'request' | 'callbackUrl'> | undefined,
 ): Effect.Effect<ChangeEvents, never, IdGenerator> =>
@@ -119,7 +119,7 @@ const eventsOf = (
   });
 
 /** Writes the events of many changes: every outbox event in one call, then each callback delivery. */
-const writeEvents = (all: readonly ChangeEvents[]): Effect.Effect<void, PersistenceFailure, SaveServices> =>
+export const writeEvents = (all: readonly ChangeEvents[]): Effect.Effect<void, PersistenceFailure, SaveServices> =>
   Effect.gen(function* () {
     const events = all.flatMap((one) => one.events);
     if (events.length > 0) yield* (yield* Outbox).appendAll(events);
@@ -201,6 +201,50 @@ export const saveTopUpChange = (
     return { topUp: change.topUp, version: before.version + 1 };
   });
 
+/**
+ * How a change of a stored top-up is committed: `saveTopUpChange` in a unit
+ * of work, answering its new version (`ConcurrentModification` when another
+ * writer got there first).
+ */
+export type TopUpChangeCommitter = (
+  before: VersionedTopUp,
+  change: TopUpChange,
+) => Effect.Effect<VersionedTopUp, SaveError, SaveServices | UnitOfWork>;
+
+/**
+ * The committer of the current fiber, when one is set (a worker's batch
+ * writer, which writes the changes of concurrent callers together; see
+ * `withTopUpChangeCommitter`). None: each change in a unit of work of its
+ * own.
+ */
+export const currentTopUpChangeCommitter: FiberRef.FiberRef<Option.Option<TopUpChangeCommitter>> = FiberRef.unsafeMake(
+  Option.none<TopUpChangeCommitter>(),
+);
+
+/**
+ * `effect` with its top-up changes committed by `committer` (it must answer
+ * each change as `saveTopUpChange` in a unit of work of its own would). Set
+ * it only around work that does not run inside a unit of work of its own
+ * caller: a committer may write elsewhere than the caller's transaction.
+ */
+export const withTopUpChangeCommitter =
+  (committer: TopUpChangeCommitter) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locally(effect, currentTopUpChangeCommitter, Option.some(committer));
+
+/**
+ * Commits a change of a stored top-up (as read at `before.version`): through
+ * the fiber's committer when one is set, else `saveTopUpChange` in a unit of
+ * work of its own. `ConcurrentModification` when another writer got there
+ * first; nothing of the change is written then.
+ */
+export const commitTopUpChange: TopUpChangeCommitter = (before, change) =>
+  Effect.flatMap(FiberRef.get(currentTopUpChangeCommitter), (committer) =>
+    Option.isSome(committer)
+      ? committer.value(before, change)
+      : Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transactionally(saveTopUpChange(before, change))),
+  );
+
 /** The stored top-up and its version, or `TopUpNotFound`. */
 export const loadTopUp = (
   topUpId: string,
@@ -241,7 +285,7 @@ export const changeTopUp = <E, R>(
     const now = yield* (yield* Clock).now();
     const change = yield* decide(before.topUp, now);
     if (leavesAsItWas(change, before)) return { ...before, changed: false };
-    const saved = yield* (yield* UnitOfWork).transactionally(saveTopUpChange(before, change));
+    const saved = yield* commitTopUpChange(before, change);
     return { ...saved, changed: true };
   }).pipe(
     Effect.retry({
@@ -274,7 +318,7 @@ export const changeTopUpFrom = <E, R>(
     if (Either.isLeft(decided)) return yield* fresh;
     const change = decided.right;
     if (leavesAsItWas(change, known)) return yield* fresh;
-    return yield* (yield* UnitOfWork).transactionally(saveTopUpChange(known, change)).pipe(
+    return yield* commitTopUpChange(known, change).pipe(
       Effect.map((saved): ChangedTopUp => ({ ...saved, changed: true })),
       Effect.catchTag('ConcurrentModification', () => fresh),
     );

@@ -26,6 +26,7 @@ describe('runtimeSettingsFrom', () => {
       ledgerBatch: { lanes: 1, maxBatch: 500, lingerMs: 0 },
       groupCommit: { groups: 1, maxGroup: 32 },
       commandBatchMax: 100,
+      changeBatchMax: 100,
     });
   });
 
@@ -61,6 +62,11 @@ describe('runtimeSettingsFrom', () => {
     ]);
     expect(problemsOf({ ...keys, COMMAND_BATCH_MAX: '0' })).toEqual([
       'COMMAND_BATCH_MAX: expected an integer from 1 to 1000',
+    ]);
+    expect(Either.getOrThrow(runtimeSettingsFrom({ ...keys, CHANGE_BATCH_MAX: '1' })).changeBatchMax).toBe(1);
+    expect(problemsOf({ ...keys, CHANGE_BATCH_MAX: '1001', COMMAND_BATCH_MAX: 'x' })).toEqual([
+      'COMMAND_BATCH_MAX: expected an integer from 1 to 1000',
+      'CHANGE_BATCH_MAX: expected an integer from 1 to 1000',
     ]);
   });
 

@@ -17,6 +17,7 @@ import { Either, Schema } from 'effect';
 import { LOG_LEVELS, type PlatformLogLevel } from '../observability/logger';
 import { decodeEnvironment, type Env, IntegerFromString, problemsOf, withoutEmpty } from './environment.schema';
 import { DEFAULT_COMMAND_BATCH_MAX } from '../worker/top-up-intake.runner';
+import { DEFAULT_CHANGE_BATCH_MAX } from '../worker/top-up-change-writer.runner';
 
 /** The simulator's address when `npm run simulator` runs with its defaults. */
 export const LOCAL_SIMULATOR_DVS_URL = 'http://127.0.0.1:8089/v1';
@@ -81,6 +82,12 @@ export interface RuntimeSettings {
    * default 100; 1: each its own). See makeTopUpIntake.
    */
   readonly commandBatchMax: number;
+  /**
+   * The most top-up changes (attempt starts, provider answers, final
+   * statuses of the workers' sends) one unit of work writes at once
+   * (CHANGE_BATCH_MAX, 1..1,000, default 100; 1: each its own). See makeTopUpChangeWriter.
+   */
+  readonly changeBatchMax: number;
 }
 
 /**
@@ -140,6 +147,7 @@ const Environment = Schema.Struct({
     default: () => DEFAULT_LEDGER_BATCH_CONFIG.lingerMs,
   }),
   COMMAND_BATCH_MAX: Schema.optionalWith(IntegerFromString(1, 1_000), { default: () => DEFAULT_COMMAND_BATCH_MAX }),
+  CHANGE_BATCH_MAX: Schema.optionalWith(IntegerFromString(1, 1_000), { default: () => DEFAULT_CHANGE_BATCH_MAX }),
 });
 
 /** What each variable must look like (the schema's messages could echo a value). */
@@ -164,6 +172,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   UNIT_OF_WORK_GROUPS: 'expected an integer from 1 to 64',
   UNIT_OF_WORK_MAX_GROUP: 'expected an integer from 1 to 1000',
   COMMAND_BATCH_MAX: 'expected an integer from 1 to 1000',
+  CHANGE_BATCH_MAX: 'expected an integer from 1 to 1000',
 };
 
 /** The names of the variables `runtimeSettingsFrom` reads (besides DT One's `DTONE_*`). */
@@ -230,5 +239,6 @@ export const runtimeSettingsFrom = (given: Env): Either.Either<RuntimeSettings, 
     },
     groupCommit: { groups: settings.UNIT_OF_WORK_GROUPS, maxGroup: settings.UNIT_OF_WORK_MAX_GROUP },
     commandBatchMax: settings.COMMAND_BATCH_MAX,
+    changeBatchMax: settings.CHANGE_BATCH_MAX,
   });
 };

@@ -28,6 +28,7 @@ import {
   decodeTopUpCommand,
   type MalformedCommand,
   requestTopUp,
+  type TopUpChangeCommitter,
   type RequestTopUpError,
   type RequestTopUpInput,
   type RequestTopUpServices,
@@ -46,6 +47,7 @@ import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
 import type { CommandDelivery, CommandHandler } from './command-runner.types';
 import { FirstSendDeferred } from './top-up-command.errors';
 import type { TopUpIntake } from './top-up-intake.runner';
+import { withTopUpChangeWriter } from './top-up-change-writer.runner';
 
 export type TopUpCommandServices = RequestTopUpServices | SendAttemptServices;
 
@@ -176,6 +178,13 @@ export interface TopUpCommandHandlerOptions {
   readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters'>;
   /** The requests of commands handled at the same time, written in batches (see makeTopUpIntake); one by one when not given. */
   readonly intake?: TopUpIntake | undefined;
+  /**
+   * The writer the sends commit their top-up changes through (attempt
+   * starts and answers of commands handled at the same time written in
+   * batches; see makeTopUpChangeWriter); each in a unit of work of its own
+   * when not given.
+   */
+  readonly changeWriter?: TopUpChangeCommitter | undefined;
 }
 
 /** What a command runner calls for each delivery (see CommandRunner). */
@@ -197,9 +206,10 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     allowPrivateCallbackHosts: options.allowPrivateCallbackHosts === true,
     intake: options.intake,
   };
+  const batched = withTopUpChangeWriter(options.changeWriter);
   return async (delivery) => {
     const fields: CommandLogFields = {};
-    const exit = await runtime.runPromiseExit(handleTopUpCommand(delivery, settings, fields));
+    const exit = await runtime.runPromiseExit(batched(handleTopUpCommand(delivery, settings, fields)));
     const log = logger.child({ ...fields, deliveryCount: delivery.deliveryCount });
     if (Exit.isSuccess(exit)) {
       const handled = exit.value;

@@ -17,6 +17,7 @@ const settings = {
   consumerName: 'test-consumer',
   allowPrivateCallbackHosts: false,
   commandBatchMax: 100,
+  changeBatchMax: 100,
   scheduler: { intervalMs: 20, batchSize: 10, stalledAfterMs: 60_000, concurrency: 2 },
   callbackTimeoutMs: 1_000,
   clockScale: 1,

@@ -13,13 +13,14 @@ import type { Scheduler } from '../scheduler/scheduler.runner';
 import type { CommandRunner, CommandRunnerFactory } from './command-runner.types';
 import { makeTopUpCommandHandler, type TopUpCommandHandler } from './top-up-command.handler';
 import { makeTopUpIntake } from './top-up-intake.runner';
+import { makeTopUpChangeWriter } from './top-up-change-writer.runner';
 import { makeWorkerScheduler, type WorkerLoopSettings, type WorkerRuntime } from './worker-tasks';
 
 export interface TopUpWorkersOptions {
   /** The app's runtime (the handler and the loops run their use cases through it). */
   readonly runtime: WorkerRuntime;
   readonly settings: WorkerLoopSettings &
-    Pick<RuntimeSettings, 'consumerName' | 'allowPrivateCallbackHosts' | 'commandBatchMax'>;
+    Pick<RuntimeSettings, 'consumerName' | 'allowPrivateCallbackHosts' | 'commandBatchMax' | 'changeBatchMax'>;
   readonly logger: PlatformLogger;
   readonly metrics: Pick<PlatformMetrics, 'commands' | 'deadLetters' | 'schedulerTicks' | 'schedulerItems'>;
   /** Builds the runner that hands the commands to the handler (the transport is the app's choice). */
@@ -51,6 +52,8 @@ export interface TopUpWorkers {
 /** The handler, its runner and the scheduler, built and not started. */
 export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => {
   const { runtime, settings, logger, metrics } = options;
+  // one writer for the handler's sends and the loops': their changes committed at the same time share batches
+  const changeWriter = makeTopUpChangeWriter(settings.changeBatchMax);
   const handler = makeTopUpCommandHandler({
     runtime,
     consumerName: settings.consumerName,
@@ -61,9 +64,17 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
       { allowPrivateCallbackHosts: settings.allowPrivateCallbackHosts },
       settings.commandBatchMax,
     ),
+    changeWriter,
   });
   const runner = options.commandRunner(handler);
-  const scheduler = makeWorkerScheduler({ runtime, settings, logger, metrics, relayOutbox: options.relayOutbox });
+  const scheduler = makeWorkerScheduler({
+    runtime,
+    settings,
+    logger,
+    metrics,
+    relayOutbox: options.relayOutbox,
+    changeWriter,
+  });
   let stopping: Promise<{ readonly unfinished: number }> | undefined;
   return {
     handler,

@@ -12,6 +12,7 @@ import {
   relayOutbox,
   retryDueTopUps,
   type RetryDueTopUpsOptions,
+  type TopUpChangeCommitter,
 } from '@airtime/application';
 import { withOwnTransactions } from '@airtime/persistence-postgres';
 import { Cause, Effect, Exit, Option } from 'effect';
@@ -20,6 +21,7 @@ import { maskNumbers } from '../observability/log.redaction';
 import type { PlatformMetrics } from '../observability/platform-metrics';
 import { makeScheduler, type ScheduledTask, type Scheduler, type SchedulerLogger } from '../scheduler/scheduler.runner';
 import type { TopUpCommandServices } from './top-up-command.handler';
+import { withTopUpChangeWriter } from './top-up-change-writer.runner';
 
 /** The services the workers' use cases need (the command handler's and the four loops'). */
 export type WorkerServices =
@@ -102,6 +104,13 @@ export interface WorkerLoopChoice {
    * relay on RabbitMQ (the consumer, or a later start with AMQP_URL).
    */
   readonly relayOutbox: boolean;
+  /**
+   * The writer the top-up loops' sends and status queries commit their
+   * changes through (batched with the command handler's; see
+   * makeTopUpChangeWriter); each change in a unit of work of its own when
+   * not given.
+   */
+  readonly changeWriter?: TopUpChangeCommitter | undefined;
 }
 
 /**
@@ -116,9 +125,10 @@ export const workerTasks = (
   const { batchSize } = settings.scheduler;
   const callbacks = deliverCallbacksOptionsOf(settings);
   const topUpLoops = topUpLoopOptionsOf(settings);
+  const batched = withTopUpChangeWriter(choice.changeWriter);
   return [
-    runtimeTask(runtime, 'retryDueTopUps', () => retryDueTopUps(topUpLoops.retryDue)),
-    runtimeTask(runtime, 'recoverStalledTopUps', () => recoverStalledTopUps(topUpLoops.recoverStalled)),
+    runtimeTask(runtime, 'retryDueTopUps', () => batched(retryDueTopUps(topUpLoops.retryDue))),
+    runtimeTask(runtime, 'recoverStalledTopUps', () => batched(recoverStalledTopUps(topUpLoops.recoverStalled))),
     // the relay waits on the broker's confirms inside its transaction: never in a group (it would hold it up)
     ...(choice.relayOutbox
       ? [runtimeTask(runtime, 'relayOutbox', () => withOwnTransactions(relayOutbox({ batchSize })))]
@@ -134,6 +144,8 @@ export interface WorkerSchedulerOptions {
   readonly metrics: Pick<PlatformMetrics, 'schedulerTicks' | 'schedulerItems'>;
   /** Whether the outbox relay runs (see WorkerLoopChoice). */
   readonly relayOutbox: boolean;
+  /** The top-up loops' change writer (see WorkerLoopChoice). */
+  readonly changeWriter?: TopUpChangeCommitter | undefined;
   /** The loops (default `workerTasks(runtime, settings, options)`). */
   readonly tasks?: readonly ScheduledTask[] | undefined;
 }
