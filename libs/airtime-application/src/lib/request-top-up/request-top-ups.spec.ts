@@ -1,9 +1,9 @@
 // requestTopUps answers each item as requestTopUp(item.input, { inbox }) would,
 // one at a time in order: checked as a model against a second world that runs
 // requestTopUp item by item, answers and stores compared by (account, external id).
-import { Effect, Either, Layer } from 'effect';
+import { Cause, Effect, Exit, Layer, Option } from 'effect';
 import fc from 'fast-check';
-import { Clock, LedgerStore } from '@airtime/domain';
+import { Clock, LedgerStore, Outbox } from '@airtime/domain';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from './request-top-up.use-case';
 import {
@@ -23,15 +23,20 @@ const world = async (fundedMinor: bigint): Promise<InMemoryWorld> => {
 };
 
 const oneByOne = (target: InMemoryWorld, items: readonly TopUpRequestItem[]): Promise<TopUpRequestAnswer[]> =>
-  target.run(
-    Effect.forEach(items, (item) => Effect.either(requestTopUp(item.input, { inbox: item.inbox }))),
-  ) as Promise<TopUpRequestAnswer[]>;
+  target.run(Effect.forEach(items, (item) => Effect.exit(requestTopUp(item.input, { inbox: item.inbox })))) as Promise<
+    TopUpRequestAnswer[]
+  >;
 
 /** What an answer says, without the ids the world drew. */
 const summary = (answer: TopUpRequestAnswer) =>
-  Either.match(answer, {
-    onLeft: (error) => ({ error: error._tag, field: 'field' in error ? error.field : undefined }),
-    onRight: (result) =>
+  Exit.match(answer, {
+    onFailure: (cause) => {
+      const error = Option.getOrUndefined(Cause.failureOption(cause));
+      return error === undefined
+        ? { error: 'Defect' }
+        : { error: error._tag, field: 'field' in error ? error.field : undefined };
+    },
+    onSuccess: (result) =>
       result._tag === 'AlreadyProcessed'
         ? { tag: result._tag }
         : {
@@ -193,9 +198,9 @@ describe('requestTopUps', () => {
     const item = { input: sampleRequestInput({ metadata: { order: 7 } }), inbox: { consumer: 'c', messageId: 'm' } };
     const [batched, single] = [await world(10_000n), await world(10_000n)];
     const [answer] = await batched.run(requestTopUps([item]));
-    const expected = await single.runEither(requestTopUp(item.input, { inbox: item.inbox }));
+    const expected = await single.run(Effect.exit(requestTopUp(item.input, { inbox: item.inbox })));
     expect(answer).toEqual(expected);
-    expect(answer && Either.isRight(answer) && answer.right._tag).toBe('Created');
+    expect(answer && Exit.isSuccess(answer) && answer.value._tag).toBe('Created');
     expect(batched.database.tables()).toEqual(single.database.tables());
   });
 
@@ -320,6 +325,30 @@ describe('requestTopUps', () => {
     const answers = await bothWays(200n, earlier, items);
     expect(answers.batched).toEqual(answers.single);
     expect(answers.batched).toEqual(expected);
+  });
+
+  it("a defect in the batch (a bug met while writing it) runs every item alone: a defect is never all items' answer", async () => {
+    const [batched, single] = [await world(10_000n), await world(10_000n)];
+    const outbox = await batched.run(Outbox);
+    let calls = 0;
+    // the first appendAll (the batch's) dies; the items' own units of work then append as usual
+    const dyingOnce = Layer.succeed(Outbox, {
+      ...outbox,
+      appendAll: (events) => {
+        calls += 1;
+        return calls === 1 ? Effect.dieMessage('a bug in the batch') : outbox.appendAll(events);
+      },
+    });
+    const items = [item('order-1', 'm-1'), item('order-2', 'm-2'), item('order-3')];
+    const answers = await batched.run(requestTopUps(items).pipe(Effect.provide(dyingOnce)));
+    expect(calls).toBeGreaterThan(1);
+    expect(answers.map(summary)).toEqual((await oneByOne(single, items)).map(summary));
+    expect(tags(answers)).toEqual([
+      ['Created', 'CREATED'],
+      ['Created', 'CREATED'],
+      ['Created', 'CREATED'],
+    ]);
+    expect(await stores(batched)).toEqual(await stores(single));
   });
 
   it('after a failed batch, answers one item at a time in order, even when the earlier items are slower', async () => {

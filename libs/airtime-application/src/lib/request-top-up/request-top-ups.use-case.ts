@@ -22,7 +22,7 @@ import {
   type TopUpChange,
   UnitOfWork,
 } from '@airtime/domain';
-import { Array as Arr, Effect, Either } from 'effect';
+import { Array as Arr, Effect, Either, Exit } from 'effect';
 import { Inbox } from '../ports/inbox.port';
 import { TopUpRequestStore } from '../ports/top-up-requests.port';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
@@ -53,7 +53,7 @@ export interface TopUpRequestItem {
 }
 
 /** An item's answer: what `requestTopUp` would have answered it. */
-export type TopUpRequestAnswer = Either.Either<RequestTopUpResult, RequestTopUpError>;
+export type TopUpRequestAnswer = Exit.Exit<RequestTopUpResult, RequestTopUpError>;
 
 /** A checked request of the batch, at its index. */
 interface Checked {
@@ -183,7 +183,9 @@ const writeBatch = (prepared: readonly Prepared[]) =>
  * runs through `requestTopUp` once every item before it is written: the
  * batch so far is written first, and the items after it form a new one. So
  * a twin of a request just written is its repeat, and a request is refused
- * for funds only when it would be in order. Never fails as a whole.
+ * for funds only when it would be in order. Never fails as a whole: each
+ * item's answer is its own exit, so a defect met by one item (even inside a
+ * batch, which then runs one by one) is that item's answer alone.
  */
 export const requestTopUps = (
   items: readonly TopUpRequestItem[],
@@ -193,9 +195,9 @@ export const requestTopUps = (
     const answers = new Map<number, TopUpRequestAnswer>();
     const checked: Checked[] = [];
     for (const [index, item] of items.entries()) {
-      const request = yield* Effect.either(checkItem(item, rules));
-      if (Either.isLeft(request)) answers.set(index, Either.left(request.left));
-      else checked.push({ index, request: request.right, inbox: item.inbox });
+      const request = yield* Effect.exit(checkItem(item, rules));
+      if (Exit.isFailure(request)) answers.set(index, Exit.failCause(request.cause));
+      else checked.push({ index, request: request.value, inbox: item.inbox });
     }
     // one read for every key: a key with an earlier request is a repeat or a conflict, decided one by one
     const earlier = yield* Effect.either(
@@ -209,7 +211,7 @@ export const requestTopUps = (
     const alone = (index: number) => {
       const item = items[index];
       if (item === undefined) return Effect.dieMessage(`no item ${index}`);
-      return Effect.map(Effect.either(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) => {
+      return Effect.map(Effect.exit(requestTopUp(item.input, { ...rules, inbox: item.inbox })), (answer) => {
         answers.set(index, answer);
       });
     };
@@ -222,8 +224,8 @@ export const requestTopUps = (
         (one) => {
           const made = items[one.index]?.quoted;
           return made === undefined
-            ? Effect.map(Effect.either(quoteFor(one.request.quote)), (quote) => [one.index, quote] as const)
-            : Effect.succeed([one.index, made] as const);
+            ? Effect.map(Effect.exit(quoteFor(one.request.quote)), (quote) => [one.index, quote] as const)
+            : Effect.succeed([one.index, Either.match(made, { onLeft: Exit.fail, onRight: Exit.succeed })] as const);
         },
         { concurrency: 'unbounded' },
       ),
@@ -236,9 +238,10 @@ export const requestTopUps = (
         const batch = prepared.splice(0);
         const after = repeats.splice(0);
         if (batch.length > 0) {
-          const written = yield* Effect.either((yield* UnitOfWork).transactionally(writeBatch(batch)));
-          if (Either.isRight(written))
-            Arr.zip(batch, written.right).forEach(([one, answer]) => answers.set(one.index, Either.right(answer)));
+          // failed as a whole (even by a defect): each runs again on its own, so a defect is its item's alone
+          const written = yield* Effect.exit((yield* UnitOfWork).transactionally(writeBatch(batch)));
+          if (Exit.isSuccess(written))
+            Arr.zip(batch, written.value).forEach(([one, answer]) => answers.set(one.index, Exit.succeed(answer)));
           else after.push(...batch.map((one) => one.index));
         }
         // one by one, in order: a refused hold is the one `requestTopUp` in order would refuse
@@ -260,12 +263,18 @@ export const requestTopUps = (
         yield* alone(one.index);
       } else if (taken.has(key)) repeats.push(one.index);
       else {
-        const ready = yield* Effect.either(prepare(one, quotes.get(one.index)));
-        if (Either.isLeft(ready)) {
-          answers.set(one.index, Either.left(ready.left));
+        // its quote's failure is its answer (from prepare); a defect met while quoting, too
+        const quoted = quotes.get(one.index);
+        const ready = yield* Effect.exit(
+          Effect.flatMap(quoted === undefined ? Effect.succeed(undefined) : Effect.either(quoted), (quote) =>
+            prepare(one, quote),
+          ),
+        );
+        if (Exit.isFailure(ready)) {
+          answers.set(one.index, Exit.failCause(ready.cause));
           continue;
         }
-        prepared.push(ready.right);
+        prepared.push(ready.value);
       }
       if (!taken.has(key)) keys.add(key);
       if (claim !== undefined) claims.add(claim);

@@ -9,6 +9,7 @@
 import {
   attemptFailed,
   attemptSucceeded,
+  type LedgerMovementKind,
   LedgerStore,
   recordAttemptOutcome,
   startAttempt,
@@ -17,7 +18,7 @@ import {
   TopUpRepository,
   UnitOfWork,
 } from '@airtime/domain';
-import { Effect, Either, Option } from 'effect';
+import { Cause, Effect, Either, Exit, Option } from 'effect';
 import fc from 'fast-check';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
@@ -73,7 +74,7 @@ const storedTopUps = (target: InMemoryWorld): Promise<readonly VersionedTopUp[]>
     ),
   );
 
-type Kind = 'start' | 'succeed' | 'fail' | 'touch' | 'poison';
+type Kind = 'start' | 'succeed' | 'fail' | 'touch' | 'poison' | 'defect';
 
 /** A change to decide: of which top-up, what, and whether it names a version that moved on. */
 interface Planned {
@@ -100,6 +101,9 @@ const decide = (topUp: TopUp, kind: Kind, now: Date): TopUpChange | undefined =>
       );
     case 'touch':
       return { topUp: { ...topUp, updatedAt: now }, movements: [] };
+    case 'defect':
+      // a movement no ledger call answers: a defect (a bug), never a failure
+      return { topUp: { ...topUp, updatedAt: now }, movements: ['NOT_A_MOVEMENT' as LedgerMovementKind] };
     case 'poison':
       // a reversal of a hold never captured: the ledger refuses it
       return { topUp: { ...topUp, updatedAt: now }, movements: ['REVERSE'] };
@@ -129,9 +133,16 @@ const batchOrder = <W extends TopUpChangeWrite>(writes: readonly W[]): W[] => {
   return [...firsts, ...twins];
 };
 
+/** An exit as an Either: its failure, or a defect named `Defect`. */
+const exitAsEither = (exit: TopUpChangeAnswer): Either.Either<VersionedTopUp, { readonly _tag: string }> =>
+  Exit.match(exit, {
+    onFailure: (cause) => Either.left(Option.getOrElse(Cause.failureOption(cause), () => ({ _tag: 'Defect' }))),
+    onSuccess: Either.right,
+  });
+
 /** What an answer says. */
-const summary = (answer: TopUpChangeAnswer) =>
-  Either.match(answer, {
+const summary = (answer: TopUpChangeAnswer | Either.Either<VersionedTopUp, { readonly _tag: string }>) =>
+  Either.match(Exit.isExit(answer) ? exitAsEither(answer) : answer, {
     onLeft: (error) => ({ error: error._tag }),
     onRight: (saved) => ({ id: saved.topUp.id, version: saved.version, status: saved.topUp.status.class }),
   });
@@ -173,7 +184,7 @@ const bothWays = async (plan: readonly Planned[], failCommits = 0) => {
   const fromBatch = await batched.run(saveTopUpChangeBatch(writes));
   const alone = await single.run(
     Effect.forEach(batchOrder(singleWrites), (write) =>
-      Effect.either(
+      Effect.exit(
         Effect.flatMap(UnitOfWork, (unit) => unit.transactionally(saveTopUpChange(write.before, write.change))),
       ),
     ),
@@ -250,6 +261,21 @@ describe('saveTopUpChangeBatch', () => {
     expect(both.batched[0]).toMatchObject({ status: 'COMPLETED' });
     expect(both.batched[1]).toHaveProperty('error');
     expect(both.batched[2]).toMatchObject({ status: 'COMPLETED' });
+    expect(both.batchedStores).toEqual(both.singleStores);
+  });
+
+  it('answers a defect of one change to its caller alone: the others run on their own and are written', async () => {
+    const both = await bothWays([
+      { topUp: 3, kind: 'succeed', stale: false },
+      { topUp: 1, kind: 'defect', stale: false },
+      { topUp: 4, kind: 'fail', stale: false },
+    ]);
+    expect(both.batched).toEqual(both.single);
+    expect(both.batched.map((answer) => ('error' in answer ? answer.error : 'written'))).toEqual([
+      'written',
+      'Defect',
+      'written',
+    ]);
     expect(both.batchedStores).toEqual(both.singleStores);
   });
 

@@ -5,7 +5,7 @@
 // events need, one `appendAll` for every event), each answered exactly as
 // `saveTopUpChange` in a unit of work of its own would answer it.
 import { ConcurrentModification, type TopUpChange, TopUpRepository, UnitOfWork } from '@airtime/domain';
-import { Effect, Either } from 'effect';
+import { Effect, Either, Exit } from 'effect';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
 import {
   applyLedgerMovements,
@@ -24,8 +24,11 @@ export interface TopUpChangeWrite {
   readonly change: TopUpChange;
 }
 
-/** A change's answer: its top-up at its new version, or why it was not written. */
-export type TopUpChangeAnswer = Either.Either<VersionedTopUp, SaveError>;
+/** How a batch answers a change: its top-up at its new version, why it was not written, or the defect it met. */
+export type TopUpChangeAnswer = Exit.Exit<VersionedTopUp, SaveError>;
+
+/** A change written with others: its top-up at its new version, or another writer got there first. */
+export type TopUpChangeWritten = Either.Either<VersionedTopUp, ConcurrentModification>;
 
 /** The stored requests of these changes' top-ups, by top-up id: one read. */
 const requestsOf = (
@@ -51,7 +54,7 @@ const requestsOf = (
  */
 export const saveTopUpChanges = (
   writes: readonly TopUpChangeWrite[],
-): Effect.Effect<readonly TopUpChangeAnswer[], SaveError, SaveServices> =>
+): Effect.Effect<readonly TopUpChangeWritten[], SaveError, SaveServices> =>
   Effect.gen(function* () {
     if (writes.length === 0) return [];
     const written = yield* (yield* TopUpRepository).updateAll(
@@ -65,7 +68,7 @@ export const saveTopUpChanges = (
     const requests = yield* requestsOf(withEvents);
     const events = yield* Effect.forEach(withEvents, (write) => eventsOf(write, requests.get(write.change.topUp.id)));
     yield* writeEvents(events);
-    return writes.map(({ before, change }, index): TopUpChangeAnswer =>
+    return writes.map(({ before, change }, index): TopUpChangeWritten =>
       written[index] === true
         ? Either.right({ topUp: change.topUp, version: before.version + 1 })
         : Either.left(new ConcurrentModification({ entity: 'TopUp', id: change.topUp.id })),
@@ -80,8 +83,17 @@ export const saveTopUpChanges = (
  * further change of a top-up already in the batch, on its own (after the
  * first was written, so it answers `ConcurrentModification` unless it was
  * decided at the new version). When the unit of work of the batch fails as
- * a whole (a ledger error, a lost connection), every change of it runs
- * again on its own, in order, and gets its own answer.
+ * a whole (a ledger error, a lost connection, even a defect), every change
+ * of it runs again on its own, in order, and gets its own answer; a defect
+ * of one change is that change's answer alone.
+ *
+ * A commit whose outcome is unknown (the connection dropped during COMMIT)
+ * may have written the batch: each change then runs again on its own and
+ * answers `ConcurrentModification` (its version moved on), which its caller
+ * takes as any lost race: it decides again on a fresh read, where it finds
+ * its own change. So here `ConcurrentModification` does not prove that
+ * nothing of the change was written; alone, that case answers a retryable
+ * `PersistenceFailure`, which callers handle the same way.
  */
 export const saveTopUpChangeBatch = (
   writes: readonly TopUpChangeWrite[],
@@ -89,7 +101,7 @@ export const saveTopUpChangeBatch = (
   Effect.gen(function* () {
     const unitOfWork = yield* UnitOfWork;
     const alone = (write: TopUpChangeWrite) =>
-      Effect.either(unitOfWork.transactionally(saveTopUpChange(write.before, write.change)));
+      Effect.exit(unitOfWork.transactionally(saveTopUpChange(write.before, write.change)));
     const firsts: { readonly index: number; readonly write: TopUpChangeWrite }[] = [];
     const twins: { readonly index: number; readonly write: TopUpChangeWrite }[] = [];
     const seen = new Set<string>();
@@ -100,12 +112,12 @@ export const saveTopUpChangeBatch = (
     const answers: TopUpChangeAnswer[] = [];
     const together =
       firsts.length > 1
-        ? yield* Effect.either(unitOfWork.transactionally(saveTopUpChanges(firsts.map(({ write }) => write))))
+        ? yield* Effect.exit(unitOfWork.transactionally(saveTopUpChanges(firsts.map(({ write }) => write))))
         : undefined;
-    if (together !== undefined && Either.isRight(together)) {
+    if (together !== undefined && Exit.isSuccess(together)) {
       firsts.forEach(({ index }, at) => {
-        const answer = together.right[at];
-        if (answer !== undefined) answers[index] = answer;
+        const written = together.value[at];
+        if (written !== undefined) answers[index] = Either.match(written, { onLeft: Exit.fail, onRight: Exit.succeed });
       });
     } else {
       for (const { index, write } of firsts) answers[index] = yield* alone(write);
