@@ -17,6 +17,7 @@ import {
   type ProviderGate,
   startGatedProviderProxy,
 } from '../testing/gated-provider-proxy.fixture';
+import { expectEveryKeyOnceAndTraced, topUpTraces } from '../testing/top-up-trace.fixture';
 
 type Json = Record<string, unknown>;
 
@@ -119,52 +120,6 @@ const byLabel = (labels: readonly string[], answers: readonly HttpAnswer[]) => {
   return Object.fromEntries(shapes);
 };
 
-interface TopUpRow {
-  readonly id: string;
-  readonly account_id: string;
-  readonly external_id: string;
-  readonly status_class: string;
-  readonly cost_minor: string;
-  readonly trace: string;
-}
-
-/** Every top-up with what must come with it (no consumer runs here: none is sent). */
-const topUps = async (harness: ApiHarness): Promise<TopUpRow[]> =>
-  harness.db.dataSource.query(
-    `SELECT t.id, t.account_id, t.external_id, t.status_class, t.cost_minor::text AS cost_minor,
-            concat_ws(' ',
-              (SELECT count(*) FROM top_up_requests r WHERE r.top_up_id = t.id
-                  AND r.account_id = t.account_id AND r.external_id = t.external_id) || ' request',
-              (SELECT count(*) FROM ledger_holds h WHERE h.transaction_id = t.id
-                  AND h.amount_minor = t.cost_minor AND h.account_id = t.account_id) || ' hold',
-              (SELECT string_agg(h.status, ',') FROM ledger_holds h WHERE h.transaction_id = t.id),
-              (SELECT count(*) FROM ledger_journal j WHERE j.reference = t.id AND j.kind = 'AUTHORIZE') || ' authorized',
-              (SELECT count(*) FROM outbox o WHERE o.aggregate_id = t.id AND o.type = 'topup.created') || ' event'
-            ) AS trace
-       FROM top_ups t ORDER BY t.account_id, t.external_id`,
-  );
-
-const expectedTrace = (row: TopUpRow) =>
-  row.status_class === 'REJECTED'
-    ? '1 request 1 hold REFUSED 0 authorized 1 event'
-    : '1 request 1 hold HELD 1 authorized 1 event';
-
-/** Every key written once, every top-up traced; answers the rows. */
-const expectEveryKeyOnceAndTraced = async (harness: ApiHarness): Promise<TopUpRow[]> => {
-  const rows = await topUps(harness);
-  const keys = rows.map((row) => `${row.account_id}/${row.external_id}`);
-  expect(new Set(keys).size).toBe(keys.length);
-  for (const row of rows) expect([row.external_id, row.trace]).toEqual([row.external_id, expectedTrace(row)]);
-  // no hold, journal entry or request without its top-up
-  const [orphans] = (await harness.db.dataSource.query(
-    `SELECT (SELECT count(*) FROM ledger_holds h WHERE NOT EXISTS (SELECT 1 FROM top_ups t WHERE t.id = h.transaction_id))
-          + (SELECT count(*) FROM top_up_requests r WHERE NOT EXISTS (SELECT 1 FROM top_ups t WHERE t.id = r.top_up_id))
-          AS n`,
-  )) as { n: string }[];
-  expect(orphans?.n).toBe('0');
-  return rows;
-};
-
 /** The top-up ids whose command (`api:<id>`) was enqueued so far (the queue is drained). */
 const enqueuedCommands = async (harness: ApiHarness, seen: Set<string>): Promise<Set<string>> => {
   for (const message of await harness.broker.drain(harness.topology.queues.topUpCommands.name, 10_000)) {
@@ -178,7 +133,7 @@ const enqueuedCommands = async (harness: ApiHarness, seen: Set<string>): Promise
 const probeCost = async (api: Api): Promise<bigint> => {
   const probe = await post(api, body('probe'));
   expect(probe.status).toBe(202);
-  const [row] = (await topUps(api.harness)).filter((topUp) => topUp.external_id === 'probe');
+  const [row] = (await topUpTraces(api.harness)).filter((topUp) => topUp.external_id === 'probe');
   return BigInt(row?.cost_minor ?? '0');
 };
 

@@ -12,6 +12,7 @@
 // in one transaction share their rows' xmin (a unit of its own in a group
 // commit has a subtransaction of its own, so one by one they never do).
 import { type ApiHarness, type HttpAnswer, startApiHarness } from '../testing/api-harness.fixture';
+import { expectEveryKeyOnceAndTraced, topUpTraces } from '../testing/top-up-trace.fixture';
 
 type Json = Record<string, unknown>;
 
@@ -116,42 +117,6 @@ const byLabel = (burst: readonly Sent[], answers: readonly HttpAnswer[]) => {
 
 const idOf = (answer: HttpAnswer | undefined): unknown => (answer?.body as Json | undefined)?.['id'];
 
-interface TopUpRow {
-  readonly id: string;
-  readonly account_id: string;
-  readonly external_id: string;
-  readonly status_class: string;
-  readonly cost_minor: string;
-  /** Its stored requests, holds (and whether refused), AUTHORIZE journal entries and topup.created events. */
-  readonly trace: string;
-}
-
-/** Every top-up, with what must come with it. */
-const topUps = (api: ApiHarness): Promise<TopUpRow[]> =>
-  api.db.dataSource.query(
-    `SELECT t.id, t.account_id, t.external_id, t.status_class, t.cost_minor::text AS cost_minor,
-            concat_ws(' ',
-              (SELECT count(*) FROM top_up_requests r WHERE r.top_up_id = t.id
-                  AND r.account_id = t.account_id AND r.external_id = t.external_id) || ' request',
-              (SELECT count(*) FROM ledger_holds h WHERE h.transaction_id = t.id
-                  AND h.amount_minor = t.cost_minor AND h.account_id = t.account_id) || ' hold',
-              (SELECT string_agg(h.status, ',') FROM ledger_holds h WHERE h.transaction_id = t.id),
-              (SELECT count(*) FROM ledger_journal j WHERE j.reference = t.id AND j.kind = 'AUTHORIZE') || ' authorized',
-              (SELECT count(*) FROM outbox o WHERE o.aggregate_id = t.id AND o.type = 'topup.created') || ' event'
-            ) AS trace
-       FROM top_ups t ORDER BY t.account_id, t.external_id`,
-  );
-
-/**
- * What a top-up must come with (no consumer runs here, so none is sent): its
- * request, one hold of its cost (refused when REJECTED), its journal entry
- * unless refused, its event.
- */
-const expectedTrace = (row: TopUpRow) =>
-  row.status_class === 'REJECTED'
-    ? '1 request 1 hold REFUSED 0 authorized 1 event'
-    : '1 request 1 hold HELD 1 authorized 1 event';
-
 describe("the API's concurrent requests, batched against one by one", () => {
   let batched: ApiHarness;
   let oneByOne: ApiHarness;
@@ -173,7 +138,7 @@ describe("the API's concurrent requests, batched against one by one", () => {
     const probeKey = await batched.issueKey(RICH);
     const probe = await batched.request('POST', '/v1/topups', { key: probeKey, body: body('probe') });
     expect(probe.status).toBe(202);
-    const [row] = (await topUps(batched)).filter((topUp) => topUp.external_id === 'probe');
+    const [row] = (await topUpTraces(batched)).filter((topUp) => topUp.external_id === 'probe');
     costMinor = BigInt(row?.cost_minor ?? '0');
     expect(costMinor).toBeGreaterThan(0n);
     const funds = (costMinor * 5n) / 2n;
@@ -231,10 +196,7 @@ describe("the API's concurrent requests, batched against one by one", () => {
       }
 
       // each key written once, with its request and one hold; the poor account within its funds
-      const rows = await topUps(api);
-      const keysWritten = rows.map((row) => `${row.account_id}/${row.external_id}`);
-      expect(new Set(keysWritten).size).toBe(keysWritten.length);
-      for (const row of rows) expect([row.external_id, row.trace]).toEqual([row.external_id, expectedTrace(row)]);
+      const rows = await expectEveryKeyOnceAndTraced(api);
       const poorHeld = rows.filter((row) => row.account_id === POOR && row.status_class !== 'REJECTED');
       expect(poorHeld.length).toBe(2);
       expect(poorHeld.reduce((sum, row) => sum + BigInt(row.cost_minor), 0n)).toBeLessThanOrEqual(
