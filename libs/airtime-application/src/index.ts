@@ -70,6 +70,7 @@ export {
   saveTopUpChange,
   loadTopUp,
   changeTopUp,
+  commitAlone,
   commitTopUpChange,
   currentTopUpChangeCommitter,
   MAX_CONCURRENT_RETRIES,

@@ -232,6 +232,10 @@ export const withTopUpChangeCommitter =
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.locally(effect, currentTopUpChangeCommitter, Option.some(committer));
 
+/** Commits a change in a unit of work of its own: `saveTopUpChange`, as every committer must answer it. */
+export const commitAlone: TopUpChangeCommitter = (before, change) =>
+  Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transactionally(saveTopUpChange(before, change)));
+
 /**
  * Commits a change of a stored top-up (as read at `before.version`): through
  * the fiber's committer when one is set, else `saveTopUpChange` in a unit of
@@ -240,9 +244,7 @@ export const withTopUpChangeCommitter =
  */
 export const commitTopUpChange: TopUpChangeCommitter = (before, change) =>
   Effect.flatMap(FiberRef.get(currentTopUpChangeCommitter), (committer) =>
-    Option.isSome(committer)
-      ? committer.value(before, change)
-      : Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transactionally(saveTopUpChange(before, change))),
+    Option.isSome(committer) ? committer.value(before, change) : commitAlone(before, change),
   );
 
 /** The stored top-up and its version, or `TopUpNotFound`. */

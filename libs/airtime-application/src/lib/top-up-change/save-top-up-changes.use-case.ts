@@ -12,7 +12,7 @@ import {
   eventsOf,
   type SaveError,
   type SaveServices,
-  saveTopUpChange,
+  commitAlone,
   type VersionedTopUp,
   writeEvents,
 } from './save-top-up-change.use-case';
@@ -100,8 +100,7 @@ export const saveTopUpChangeBatch = (
 ): Effect.Effect<readonly TopUpChangeAnswer[], never, SaveServices | UnitOfWork> =>
   Effect.gen(function* () {
     const unitOfWork = yield* UnitOfWork;
-    const alone = (write: TopUpChangeWrite) =>
-      Effect.exit(unitOfWork.transactionally(saveTopUpChange(write.before, write.change)));
+    const alone = (write: TopUpChangeWrite) => Effect.exit(commitAlone(write.before, write.change));
     const firsts: { readonly index: number; readonly write: TopUpChangeWrite }[] = [];
     const twins: { readonly index: number; readonly write: TopUpChangeWrite }[] = [];
     const seen = new Set<string>();

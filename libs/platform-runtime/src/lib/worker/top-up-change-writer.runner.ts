@@ -7,17 +7,14 @@
 // an idle writer goes at once, as a batch of one (`saveTopUpChange` in a unit
 // of work of its own, as without the writer).
 import {
-  type SaveServices,
-  saveTopUpChange,
+  commitAlone,
   saveTopUpChangeBatch,
-  type TopUpChangeAnswer,
   type TopUpChangeCommitter,
-  type TopUpChangeWrite,
   withTopUpChangeCommitter,
 } from '@airtime/application';
-import { UnitOfWork } from '@airtime/domain';
-import { currentManager, makeBatchQueue } from '@airtime/persistence-postgres';
-import { type Context, Effect, FiberRef, type FiberRefs, HashMap } from 'effect';
+import { currentManager } from '@airtime/persistence-postgres';
+import { Effect, FiberRef } from 'effect';
+import { makeCallerBatchQueue } from './caller-batch-queue.runner';
 
 /** The most changes one batch takes by default. */
 export const DEFAULT_CHANGE_BATCH_MAX = 100;
@@ -32,29 +29,11 @@ export const DEFAULT_CHANGE_BATCH_MAX = 100;
  * unit of work writes in it, as without the writer.
  */
 export const makeTopUpChangeWriter = (maxBatch: number = DEFAULT_CHANGE_BATCH_MAX): TopUpChangeCommitter => {
-  const alone: TopUpChangeCommitter = (before, change) =>
-    Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transactionally(saveTopUpChange(before, change)));
-  if (maxBatch <= 1) return alone;
-  let submit: ((write: TopUpChangeWrite) => Effect.Effect<TopUpChangeAnswer>) | undefined;
-  const queueWith = (context: Context.Context<SaveServices | UnitOfWork>, refs: FiberRefs.FiberRefs) =>
-    makeBatchQueue(
-      (writes: readonly TopUpChangeWrite[]) =>
-        Effect.setFiberRefs(refs).pipe(
-          Effect.zipRight(FiberRef.set(currentManager, undefined)),
-          Effect.zipRight(
-            Effect.locally(
-              Effect.provide(saveTopUpChangeBatch(writes), context),
-              FiberRef.currentLogAnnotations,
-              HashMap.empty(),
-            ),
-          ),
-        ),
-      { workers: 1, maxBatch, lingerMs: 0 },
-    ).submit;
+  if (maxBatch <= 1) return commitAlone;
+  const submit = makeCallerBatchQueue(saveTopUpChangeBatch, maxBatch);
   return (before, change) =>
     Effect.gen(function* () {
-      if ((yield* FiberRef.get(currentManager)) !== undefined) return yield* alone(before, change);
-      submit ??= queueWith(yield* Effect.context<SaveServices | UnitOfWork>(), yield* Effect.getFiberRefs);
+      if ((yield* FiberRef.get(currentManager)) !== undefined) return yield* commitAlone(before, change);
       return yield* yield* submit({ before, change });
     });
 };

@@ -13,12 +13,11 @@ import {
   type RequestTopUpResult,
   type RequestTopUpServices,
   requestTopUps,
-  type TopUpRequestAnswer,
   type TopUpRequestItem,
   type TopUpRequestRules,
 } from '@airtime/application';
-import { makeBatchQueue } from '@airtime/persistence-postgres';
-import { type Context, Effect, FiberRef, type FiberRefs, HashMap } from 'effect';
+import { Effect } from 'effect';
+import { makeCallerBatchQueue } from './caller-batch-queue.runner';
 
 /**
  * Requests one top-up, with the inbox claim of the message that carried it
@@ -44,24 +43,9 @@ export const makeTopUpIntake = (
   maxBatch: number = DEFAULT_COMMAND_BATCH_MAX,
 ): TopUpIntake => {
   if (maxBatch <= 1) return (input, inbox) => requestTopUp(input, { ...rules, inbox });
-  let submit: ((item: TopUpRequestItem) => Effect.Effect<TopUpRequestAnswer>) | undefined;
-  const queueWith = (context: Context.Context<RequestTopUpServices>, refs: FiberRefs.FiberRefs) =>
-    makeBatchQueue(
-      (items: readonly TopUpRequestItem[]) =>
-        Effect.setFiberRefs(refs).pipe(
-          Effect.zipRight(
-            Effect.locally(
-              Effect.provide(requestTopUps(items, rules), context),
-              FiberRef.currentLogAnnotations,
-              HashMap.empty(),
-            ),
-          ),
-        ),
-      { workers: 1, maxBatch, lingerMs: 0 },
-    ).submit;
+  const submit = makeCallerBatchQueue((items: readonly TopUpRequestItem[]) => requestTopUps(items, rules), maxBatch);
   return (input, inbox) =>
     Effect.gen(function* () {
-      submit ??= queueWith(yield* Effect.context<RequestTopUpServices>(), yield* Effect.getFiberRefs);
       // quoted here, in the caller's own fiber: a slow provider lookup holds up this request, not the batches
       const quoted = yield* quoteTopUpItem(input, rules);
       return yield* yield* submit({ input, inbox, quoted });
