@@ -40,6 +40,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly rawBody?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Aborts the request (the fetch then rejects). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ApiHarness {
@@ -133,7 +135,12 @@ export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<
       body = JSON.stringify(requestOptions.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${app.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const response = await fetch(`${app.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(requestOptions.signal === undefined ? {} : { signal: requestOptions.signal }),
+    });
     const text = await response.text();
     let parsed: unknown;
     try {

@@ -57,24 +57,12 @@ const call = async (
   options: { readonly body?: unknown; readonly raw?: string; readonly signal?: AbortSignal } = {},
 ): Promise<HttpAnswer> => {
   try {
-    const sent = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const response = await fetch(`${api.harness.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${api.key}`,
-        ...(sent === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(sent === undefined ? {} : { body: sent }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    return await api.harness.request(method, path, {
+      key: api.key,
+      ...(options.raw === undefined ? { body: options.body } : { rawBody: options.raw }),
+      ...(options.raw === undefined ? {} : { headers: { 'content-type': 'application/json' } }),
+      signal: options.signal,
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text.length === 0 ? undefined : (JSON.parse(text) as unknown);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
   } catch (error) {
     return failed(error);
   }
