@@ -14,7 +14,7 @@ describe.each(STORES)('ledger store under concurrency (%s store)', (_store, make
   let db: TestDatabase;
   let ledger: LedgerStoreService;
   beforeAll(async () => {
-    db = await createTestDatabase({ poolSize: 32 });
+    db = await createTestDatabase({ poolSize: 16 });
     ledger = makeStore(db.dataSource);
   });
   afterAll(async () => db.drop());

@@ -16,7 +16,7 @@ describe.each(STORES)('settling a hold against a hostile caller (%s store)', (_s
   let db: TestDatabase;
   let ledger: LedgerStoreService;
   beforeAll(async () => {
-    db = await createTestDatabase({ poolSize: 32 });
+    db = await createTestDatabase({ poolSize: 16 });
     ledger = makeStore(db.dataSource);
   });
   afterAll(async () => db.drop());
