@@ -14,7 +14,7 @@ import type { DataSource } from 'typeorm';
 import { sql } from '../unit-of-work/sql';
 import { isoOf, optionalIsoOf } from '../shared/codec-support';
 import { decodeCursor, encodeCursor } from './top-up-cursor.codec';
-import { topUpRecordOf } from './top-up.mapper';
+import { topUpChangeRecordOf, topUpRecordOf } from './top-up.mapper';
 import { type LoadedTopUp, type Row, topUpsOfRows } from './top-up-rows.mapper';
 import {
   byExternalId,
@@ -119,7 +119,7 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     Effect.gen(function* () {
       // no row can hold such an id (see text-keys); pg would send U+FFFD and might match another row
       if (!areStorableKeys(topUp.id)) return yield* Effect.fail(neverStored(topUp.id));
-      const record = yield* topUpRecordOf(topUp);
+      const record = yield* topUpChangeRecordOf(topUp);
       const updated = yield* run(updateTopUp(record, expectedVersion));
       if (updated.length > 0) return;
       const exists = yield* run(topUpExists(topUp.id));
@@ -137,7 +137,7 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
       const unstorable = ids.find((id) => !areStorableKeys(id));
       if (unstorable !== undefined) return yield* Effect.fail(neverStored(unstorable));
       const records = yield* Effect.forEach(updates, ({ topUp, expectedVersion }) =>
-        Effect.map(topUpRecordOf(topUp), (record) => ({ record, expectedVersion })),
+        Effect.map(topUpChangeRecordOf(topUp), (record) => ({ record, expectedVersion })),
       );
       const updated = new Set((yield* run(updateTopUps(records))).map((row) => row['id']));
       const written = ids.map((id) => updated.has(id));

@@ -122,15 +122,31 @@ export const topUpOf = (
   });
 };
 
-/** The values a top-up is written with (jsonb values as JSON text). */
-export interface TopUpRecord {
+/**
+ * The values a change to a top-up is written with: its mutable columns
+ * (jsonb values as JSON text). `updateTopUp` and `updateTopUps` write only
+ * these: a top-up's identity (account, external id, destination, quote,
+ * creation time) is never rewritten, so a change neither encodes nor checks
+ * it again.
+ */
+export interface TopUpChangeRecord {
   readonly id: string;
+  readonly statusClass: string;
+  readonly status: string;
+  readonly nextAttemptAt: string | null;
+  readonly awaitingStatusQuery: boolean;
+  readonly failure: string | null;
+  readonly updatedAt: string;
+  /** A JSON array of `AttemptRecord`s. */
+  readonly attempts: string;
+}
+
+/** The values a top-up is written with (jsonb values as JSON text): its identity and its mutable columns. */
+export interface TopUpRecord extends TopUpChangeRecord {
   readonly accountId: string;
   readonly externalId: string;
   readonly destinationE164: string;
   readonly destinationCountry: string;
-  readonly statusClass: string;
-  readonly status: string;
   readonly productId: string;
   readonly operatorId: string;
   readonly receiveMinor: string;
@@ -138,29 +154,16 @@ export interface TopUpRecord {
   readonly costMinor: string;
   readonly costCurrency: string;
   readonly quote: string;
-  readonly nextAttemptAt: string | null;
-  readonly awaitingStatusQuery: boolean;
-  readonly failure: string | null;
   readonly createdAt: string;
-  readonly updatedAt: string;
-  /** A JSON array of `AttemptRecord`s. */
-  readonly attempts: string;
 }
 
-/** A top-up as the values it is written with; a value that cannot be stored exactly is a `PersistenceFailure`. */
-export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, PersistenceFailure> => {
+const cannotBeStored = (what: string, reason: string) =>
+  new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${reason}`, retryable: false });
+
+/** A top-up's mutable columns as the values they are written with; one that cannot be stored exactly is a `PersistenceFailure`. */
+export const topUpChangeRecordOf = (topUp: TopUp): Either.Either<TopUpChangeRecord, PersistenceFailure> => {
   const what = `top-up ${topUp.id}`;
   return Either.gen(function* () {
-    // what could not be read back is not written
-    const refuse = (reason: string) =>
-      Either.left(new PersistenceFailure({ reason: `${what} cannot be stored exactly: ${reason}`, retryable: false }));
-    if (Either.isLeft(parseExternalId(topUp.externalId))) return yield* refuse('its external id is not a valid one');
-    if (Either.isLeft(checkAccountId(topUp.accountId))) return yield* refuse('its account id is not a valid one');
-    const destination = destinationOf(topUp.destination.e164, topUp.destination.countryIso);
-    if (Either.isLeft(destination)) return yield* refuse(destination.left);
-    if (destination.right.callingCode !== topUp.destination.callingCode)
-      return yield* refuse('the calling code of the destination is not that of its country');
-    const quote: QuoteJson = yield* encodeQuote(topUp.quote, `${what}: quote`);
     const failure =
       topUp.failureReason === undefined ? null : yield* encodeFailure(topUp.failureReason, `${what}: failure`);
     const attempts: readonly AttemptRecord[] = yield* Either.all(
@@ -168,12 +171,38 @@ export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, Persiste
     );
     return {
       id: topUp.id,
+      statusClass: topUp.status.class,
+      status: topUp.status.status,
+      nextAttemptAt:
+        topUp.nextAttemptAt === undefined ? null : yield* isoOf(topUp.nextAttemptAt, `${what}: next attempt time`),
+      awaitingStatusQuery: topUp.awaitingStatusQuery,
+      failure: failure === null ? null : JSON.stringify(failure),
+      updatedAt: yield* isoOf(topUp.updatedAt, `${what}: update time`),
+      attempts: JSON.stringify(attempts),
+    };
+  });
+};
+
+/** A top-up as the values it is written with; a value that cannot be stored exactly is a `PersistenceFailure`. */
+export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, PersistenceFailure> => {
+  const what = `top-up ${topUp.id}`;
+  return Either.gen(function* () {
+    // what could not be read back is not written
+    const refuse = (reason: string) => Either.left(cannotBeStored(what, reason));
+    if (Either.isLeft(parseExternalId(topUp.externalId))) return yield* refuse('its external id is not a valid one');
+    if (Either.isLeft(checkAccountId(topUp.accountId))) return yield* refuse('its account id is not a valid one');
+    const destination = destinationOf(topUp.destination.e164, topUp.destination.countryIso);
+    if (Either.isLeft(destination)) return yield* refuse(destination.left);
+    if (destination.right.callingCode !== topUp.destination.callingCode)
+      return yield* refuse('the calling code of the destination is not that of its country');
+    const quote: QuoteJson = yield* encodeQuote(topUp.quote, `${what}: quote`);
+    const change = yield* topUpChangeRecordOf(topUp);
+    return {
+      ...change,
       accountId: topUp.accountId,
       externalId: topUp.externalId,
       destinationE164: topUp.destination.e164,
       destinationCountry: topUp.destination.countryIso,
-      statusClass: topUp.status.class,
-      status: topUp.status.status,
       productId: topUp.quote.product.id,
       operatorId: topUp.quote.product.operator.id,
       receiveMinor: quote.receive.amountMinor,
@@ -181,13 +210,7 @@ export const topUpRecordOf = (topUp: TopUp): Either.Either<TopUpRecord, Persiste
       costMinor: quote.cost.amountMinor,
       costCurrency: quote.cost.currency,
       quote: JSON.stringify(quote),
-      nextAttemptAt:
-        topUp.nextAttemptAt === undefined ? null : yield* isoOf(topUp.nextAttemptAt, `${what}: next attempt time`),
-      awaitingStatusQuery: topUp.awaitingStatusQuery,
-      failure: failure === null ? null : JSON.stringify(failure),
       createdAt: yield* isoOf(topUp.createdAt, `${what}: creation time`),
-      updatedAt: yield* isoOf(topUp.updatedAt, `${what}: update time`),
-      attempts: JSON.stringify(attempts),
     };
   });
 };

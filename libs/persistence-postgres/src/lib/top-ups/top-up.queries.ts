@@ -1,6 +1,6 @@
 import { PENDING_CLASSES } from '@airtime/domain';
 import { countedPage, type PageWindow } from '../shared/counted-page.queries';
-import type { TopUpRecord } from './top-up.mapper';
+import type { TopUpChangeRecord, TopUpRecord } from './top-up.mapper';
 
 /** One statement: its text and positional parameters. */
 export interface Statement {
@@ -153,7 +153,7 @@ export const insertTopUps = (records: readonly TopUpRecord[]): Statement => ({
  * identity of a top-up (account, external id, destination, quote, creation
  * time) is never rewritten. No row back: the version had moved on.
  */
-export const updateTopUp = (record: TopUpRecord, expectedVersion: number): Statement => ({
+export const updateTopUp = (record: TopUpChangeRecord, expectedVersion: number): Statement => ({
   text: `
     WITH updated AS (
       UPDATE top_ups
@@ -180,7 +180,7 @@ export const updateTopUp = (record: TopUpRecord, expectedVersion: number): State
 
 /** A change to store with others (`updateTopUps`): the top-up's values and the version it was read at. */
 export interface TopUpRecordUpdate {
-  readonly record: TopUpRecord;
+  readonly record: TopUpChangeRecord;
   readonly expectedVersion: number;
 }
 
