@@ -79,7 +79,9 @@ const ACCOUNT = 'bench-account';
  * The send's answer is the provider's acceptance (CONFIRMED); the final
  * status comes from a status query once the top-up has waited
  * STALLED_AFTER_MS (no provider callbacks reach the consumer), so the loops
- * run often and take big batches. A top-up counts as stalled only after its
+ * run often, take big batches and run up to 256 status queries at once (the
+ * default SCHEDULER_CONCURRENCY of 8 let the slow run finish 8 top-ups per
+ * latency, and the fast run's final phase wait on its commits). A top-up counts as stalled only after its
  * send has surely ended (answered or timed out): the slow run's provider
  * timeout is BENCH_PROVIDER_TIMEOUT_MS (default latency + 5 s), its stalled
  * time BENCH_STALLED_AFTER_MS (default that timeout + 2 s). With a thousand
@@ -87,7 +89,7 @@ const ACCOUNT = 'bench-account';
  * DATABASE_CONNECT_TIMEOUT_MS (pg's connectionTimeoutMillis, default 5 s):
  * the slow run gives the pool BENCH_SLOW_POOL_SIZE connections (20) and 60 s.
  */
-const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500' };
+const SCHEDULER = { SCHEDULER_INTERVAL_MS: '100', SCHEDULER_BATCH_SIZE: '500', SCHEDULER_CONCURRENCY: '256' };
 /** The consumer's write-path bounds, from this process's environment when set, as they are (the consumer checks them). */
 const WRITE_PATH_BOUNDS: Readonly<Record<string, string>> = Object.fromEntries(
   RUNTIME_VARIABLES.filter(
