@@ -101,8 +101,10 @@ export {
 } from './lib/request-top-up/request-top-up.use-case';
 export {
   quoteTopUpItem,
+  readyTopUpItem,
   requestTopUps,
   type TopUpRequestAnswer,
+  type TopUpItemCheck,
   type TopUpRequestItem,
 } from './lib/request-top-up/request-top-ups.use-case';
 export { type TopUpRequestRules } from './lib/request-top-up/request-top-up.check';

@@ -8,6 +8,7 @@ import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampl
 import { requestTopUp } from './request-top-up.use-case';
 import {
   quoteTopUpItem,
+  readyTopUpItem,
   type TopUpRequestAnswer,
   type TopUpRequestItem,
   requestTopUps,
@@ -154,25 +155,30 @@ const scenarioArbitrary = fc
       fundedMinor: fc.constant(fundedMinor),
       earlier: itemsArbitrary(pool, 6),
       items: itemsArbitrary(pool, 12),
-      // each item quoted by its caller before the batch (as the intake does), or in the batch
-      preQuoted: fc.boolean(),
+      // each item checked and quoted by its caller before the batch (as the intake does), only quoted, or neither
+      readied: fc.constantFrom('ready', 'quoted', 'neither'),
     }),
   );
 
 describe('requestTopUps', () => {
   it('answers every item and leaves the stores as requestTopUp item by item in order would (model check)', async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArbitrary, async ({ fundedMinor, earlier, items, preQuoted }) => {
+      fc.asyncProperty(scenarioArbitrary, async ({ fundedMinor, earlier, items, readied }) => {
         const [batched, single] = [await world(fundedMinor), await world(fundedMinor)];
         try {
           // the same earlier requests (and processed messages) in both worlds
           await oneByOne(batched, earlier);
           await oneByOne(single, earlier);
-          const batch = preQuoted
-            ? await batched.run(
-                Effect.forEach(items, (one) => Effect.map(quoteTopUpItem(one.input), (quoted) => ({ ...one, quoted }))),
-              )
-            : items;
+          const batch =
+            readied === 'ready'
+              ? await batched.run(Effect.forEach(items, (one) => readyTopUpItem(one.input, one.inbox)))
+              : readied === 'quoted'
+                ? await batched.run(
+                    Effect.forEach(items, (one) =>
+                      Effect.map(quoteTopUpItem(one.input), (quoted) => ({ ...one, quoted })),
+                    ),
+                  )
+                : items;
           const answers = await batched.run(requestTopUps(batch));
           const expected = await oneByOne(single, items);
           expect(answers.map(summary)).toEqual(expected.map(summary));
@@ -202,6 +208,30 @@ describe('requestTopUps', () => {
     expect(answer).toEqual(expected);
     expect(answer && Exit.isSuccess(answer) && answer.value._tag).toBe('Created');
     expect(batched.database.tables()).toEqual(single.database.tables());
+  });
+
+  it('takes the check its caller made (readyTopUpItem) and does not decode the input again', async () => {
+    const target = await world(10_000n);
+    const inbox = { consumer: 'c', messageId: 'm' };
+    const ready = await target.run(readyTopUpItem(sampleRequestInput({ external_id: 'order-1' }), inbox));
+    expect(ready.checked && Exit.isSuccess(ready.checked)).toBe(true);
+    expect(ready.quoted?._tag).toBe('Right');
+    const refused = await target.run(readyTopUpItem({ external_id: 'order-2' }, undefined));
+    const refusal = refused.checked;
+    if (refusal === undefined || Exit.isSuccess(refusal)) throw new Error('a request without fields was not refused');
+    expect(refused.quoted).toBeUndefined();
+    // the batch answers from the checks the callers made, whatever the inputs now say
+    const answers = await target.run(
+      requestTopUps([
+        { ...ready, input: 'not a request' },
+        { ...refused, input: sampleRequestInput({ external_id: 'order-2' }) },
+      ]),
+    );
+    expect(answers.map(summary)).toEqual([
+      expect.objectContaining({ tag: 'Created', key: ['account-1', 'order-1'] }),
+      summary(Exit.failCause(refusal.cause)),
+    ]);
+    expect(target.database.tables().topUps.size).toBe(1);
   });
 
   it('writes the plainly new requests in one unit of work, a repeat or conflict of an earlier one apart', async () => {

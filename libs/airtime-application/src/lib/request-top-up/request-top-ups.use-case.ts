@@ -50,7 +50,16 @@ export interface TopUpRequestItem {
    * it; quoted in the batch when not given. Used only if the request is new.
    */
   readonly quoted?: Either.Either<Quote, QuoteError> | undefined;
+  /**
+   * The item's input decoded and checked by its caller with the batch's own
+   * rules (`readyTopUpItem`), so that the batch does not decode it again;
+   * checked in the batch when not given.
+   */
+  readonly checked?: TopUpItemCheck | undefined;
 }
+
+/** An item's input decoded and checked (`checkTopUpRequest`), or why not, as an exit. */
+export type TopUpItemCheck = Exit.Exit<CheckedTopUpRequest, Effect.Effect.Error<ReturnType<typeof checkItem>>>;
 
 /** An item's answer: what `requestTopUp` would have answered it. */
 export type TopUpRequestAnswer = Exit.Exit<RequestTopUpResult, RequestTopUpError>;
@@ -69,22 +78,37 @@ const keyOf = (accountId: string, externalId: string) => JSON.stringify([account
 const claimOf = (inbox: NonNullable<TopUpRequestItem['inbox']>) => JSON.stringify([inbox.consumer, inbox.messageId]);
 
 /** Decodes and checks an item, as `requestTopUp` does first. */
-const checkItem = (item: TopUpRequestItem, rules: TopUpRequestRules) =>
-  Effect.flatMap(decodeRequest(RequestTopUpInput)(item.input), (decoded) => checkTopUpRequest(decoded, rules));
+const checkItem = (input: unknown, rules: TopUpRequestRules) =>
+  Effect.flatMap(decodeRequest(RequestTopUpInput)(input), (decoded) => checkTopUpRequest(decoded, rules));
 
 /**
- * The quote an item's request would get (a number not in the catalogue's
- * cache is a provider lookup), for its caller to make before the item enters
- * a batch (`TopUpRequestItem.quoted`); none when the input is refused by the
- * checks (the batch answers that refusal).
+ * An item made ready by its caller before it enters a batch run with the
+ * same `rules`: its input decoded and checked once (`checked`) and, when the
+ * checks pass, the quote its request would get (`quoted`; a number not in
+ * the catalogue's cache is a provider lookup). A refusal by the checks is
+ * kept in `checked` for the batch to answer. Never fails.
+ */
+export const readyTopUpItem = (
+  input: unknown,
+  inbox: TopUpRequestItem['inbox'],
+  rules: TopUpRequestRules = {},
+): Effect.Effect<TopUpRequestItem, never, RequestTopUpServices> =>
+  Effect.gen(function* () {
+    const checked = yield* Effect.exit(checkItem(input, rules));
+    const quoted = Exit.isSuccess(checked) ? yield* Effect.either(quoteFor(checked.value.quote)) : undefined;
+    return { input, inbox, checked, quoted };
+  });
+
+/**
+ * The quote an item's request would get (`readyTopUpItem`'s `quoted`), for
+ * its caller to make before the item enters a batch; none when the input is
+ * refused by the checks (the batch answers that refusal).
  */
 export const quoteTopUpItem = (
   input: unknown,
   rules: TopUpRequestRules = {},
 ): Effect.Effect<Either.Either<Quote, QuoteError> | undefined, never, RequestTopUpServices> =>
-  Effect.flatMap(Effect.option(checkItem({ input }, rules)), (checked) =>
-    checked._tag === 'None' ? Effect.succeed(undefined) : Effect.either(quoteFor(checked.value.quote)),
-  );
+  Effect.map(readyTopUpItem(input, undefined, rules), (item) => item.quoted);
 
 /** Quotes a checked request and creates its top-up in memory (nothing written yet), as `requestTopUp` does. */
 const prepare = (
@@ -195,7 +219,7 @@ export const requestTopUps = (
     const answers = new Map<number, TopUpRequestAnswer>();
     const checked: Checked[] = [];
     for (const [index, item] of items.entries()) {
-      const request = yield* Effect.exit(checkItem(item, rules));
+      const request = item.checked ?? (yield* Effect.exit(checkItem(item.input, rules)));
       if (Exit.isFailure(request)) answers.set(index, Exit.failCause(request.cause));
       else checked.push({ index, request: request.value, inbox: item.inbox });
     }

@@ -3,11 +3,11 @@
 // gathered into batches, each written by `requestTopUps` in ONE unit of work with
 // set-based statements. Each request is quoted by its caller before it
 // joins a batch (a provider lookup for a new number delays that request
-// alone). One batch is written at a time; the requests that arrive meanwhile
+// alone), and checked there once. One batch is written at a time; the requests that arrive meanwhile
 // form the next one, so a request arriving at an idle intake goes at once,
 // as a batch of one.
 import {
-  quoteTopUpItem,
+  readyTopUpItem,
   requestTopUp,
   type RequestTopUpError,
   type RequestTopUpResult,
@@ -46,8 +46,8 @@ export const makeTopUpIntake = (
   const submit = makeCallerBatchQueue((items: readonly TopUpRequestItem[]) => requestTopUps(items, rules), maxBatch);
   return (input, inbox) =>
     Effect.gen(function* () {
-      // quoted here, in the caller's own fiber: a slow provider lookup holds up this request, not the batches
-      const quoted = yield* quoteTopUpItem(input, rules);
-      return yield* yield* submit({ input, inbox, quoted });
+      // checked and quoted here, in the caller's own fiber: a slow provider lookup holds up this request, not the
+      // batches, and the batch does not decode the input again
+      return yield* yield* submit(yield* readyTopUpItem(input, inbox, rules));
     });
 };
