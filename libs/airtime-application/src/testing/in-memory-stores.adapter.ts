@@ -125,24 +125,24 @@ export const makeInMemoryTopUpRepository = (database: InMemoryDatabase): TopUpRe
     dueForRetry: (now, limit) =>
       database.read((tables) =>
         all(tables)
-          .map(({ topUp }) => topUp)
           .filter(
-            (topUp) =>
+            ({ topUp }) =>
               topUp.nextAttemptAt !== undefined &&
               topUp.nextAttemptAt <= now &&
               !isFinalClass(topUp.status.class) &&
               !isUnsettled(topUp),
           )
-          .sort((a, b) => byTime(a.nextAttemptAt, b.nextAttemptAt) || (a.id < b.id ? -1 : 1))
-          .slice(0, limit),
+          .sort((a, b) => byTime(a.topUp.nextAttemptAt, b.topUp.nextAttemptAt) || (a.topUp.id < b.topUp.id ? -1 : 1))
+          .slice(0, limit)
+          .map(({ topUp, version }) => ({ topUp, version })),
       ),
     staleNonFinal: (olderThan, limit) =>
       database.read((tables) =>
         all(tables)
-          .map(({ topUp }) => topUp)
-          .filter((topUp) => topUp.updatedAt < olderThan && !isFinalClass(topUp.status.class))
-          .sort((a, b) => byTime(a.updatedAt, b.updatedAt) || (a.id < b.id ? -1 : 1))
-          .slice(0, limit),
+          .filter(({ topUp }) => topUp.updatedAt < olderThan && !isFinalClass(topUp.status.class))
+          .sort((a, b) => byTime(a.topUp.updatedAt, b.topUp.updatedAt) || (a.topUp.id < b.topUp.id ? -1 : 1))
+          .slice(0, limit)
+          .map(({ topUp, version }) => ({ topUp, version })),
       ),
   };
 };

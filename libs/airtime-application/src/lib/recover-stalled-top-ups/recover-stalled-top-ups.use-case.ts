@@ -3,14 +3,16 @@
 // callback that never came) are moved on: a top-up with no attempt, or a
 // settled one, gets its next attempt when the domain allows it; one whose
 // last attempt is in flight, unknown or pending is first settled by a status
-// query, never resent blindly. Safe in several processes at once.
+// query, never resent blindly. Safe in several processes at once. Each is
+// moved on from the copy the query read (no second read): a change decided
+// on a copy gone stale meanwhile fails its write, and is decided again on a
+// fresh read.
 import {
   type AirtimeProvider,
   Clock,
   isSettled,
   lastAttemptOf,
   type PersistenceFailure,
-  type TopUp,
   TopUpRepository,
   type UnitOfWork,
 } from '@airtime/domain';
@@ -19,7 +21,12 @@ import { failureCodeOf } from '../retry-due-top-ups/batch-failure.format';
 import { DEFAULT_BATCH_CONCURRENCY } from '../retry-due-top-ups/retry-due-top-ups.use-case';
 import { sendAttemptReporting } from '../send-attempt/send-attempt.use-case';
 import { settleUnknownAttempt } from '../settle-unknown-attempt/settle-unknown-attempt.use-case';
-import { changeTopUp, loadTopUp, type SaveServices } from '../top-up-change/save-top-up-change.use-case';
+import {
+  changeTopUp,
+  loadTopUp,
+  type SaveServices,
+  type VersionedTopUp,
+} from '../top-up-change/save-top-up-change.use-case';
 
 export interface RecoverStalledTopUpsOptions {
   /** A top-up is stalled when it has not been updated for this long. */
@@ -30,11 +37,11 @@ export interface RecoverStalledTopUpsOptions {
 }
 
 /** Moves one stalled top-up on; true when something happened (an attempt sent, or the provider's answer applied). */
-const recover = (topUp: TopUp) => {
-  const attempt = lastAttemptOf(topUp);
+const recover = (stored: VersionedTopUp) => {
+  const attempt = lastAttemptOf(stored.topUp);
   return attempt === undefined || isSettled(attempt)
-    ? Effect.map(sendAttemptReporting(topUp.id), (result) => result._tag === 'Sent')
-    : Effect.map(settleUnknownAttempt(topUp.id), (result) => result._tag === 'Settled');
+    ? Effect.map(sendAttemptReporting(stored.topUp.id, stored), (result) => result._tag === 'Sent')
+    : Effect.map(settleUnknownAttempt(stored.topUp.id, stored), (result) => result._tag === 'Settled');
 };
 
 /** Marks a top-up looked at (its update time), so that the next run takes the ones waiting longest first. */
@@ -60,16 +67,18 @@ export const recoverStalledTopUps = (
     );
     const results = yield* Effect.forEach(
       stalled,
-      (topUp) =>
+      (stored) =>
         Effect.either(
-          Effect.flatMap(recover(topUp), (moved) => (moved ? Effect.succeed(true) : Effect.as(touch(topUp.id), false))),
+          Effect.flatMap(recover(stored), (moved) =>
+            moved ? Effect.succeed(true) : Effect.as(touch(stored.topUp.id), false),
+          ),
         ).pipe(
           Effect.tap((result) =>
             Either.isLeft(result)
               ? Effect.logWarning('a stalled top-up could not be recovered; it is tried again on the next run').pipe(
                   Effect.annotateLogs({
-                    topUpId: topUp.id,
-                    externalId: topUp.externalId,
+                    topUpId: stored.topUp.id,
+                    externalId: stored.topUp.externalId,
                     code: failureCodeOf(result.left),
                   }),
                 )

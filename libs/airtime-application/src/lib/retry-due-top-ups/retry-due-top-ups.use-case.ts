@@ -1,7 +1,9 @@
 // Run due retries: every top-up whose scheduled retry is due (and whose last
 // attempt is settled) gets its next attempt. Safe in several processes at
 // once: the attempt's start is guarded by the top-up's version, so only one
-// of them sends.
+// of them sends. Each is sent from the copy the query read (no second read);
+// a copy gone stale meanwhile fails its start's write and is decided again
+// on a fresh read.
 import { Clock, type PersistenceFailure, TopUpRepository } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { sendAttemptReporting, type SendAttemptServices } from '../send-attempt/send-attempt.use-case';
@@ -29,8 +31,8 @@ export const retryDueTopUps = (
     const due = yield* (yield* TopUpRepository).dueForRetry(now, options.limit);
     const results = yield* Effect.forEach(
       due,
-      (topUp) =>
-        Effect.either(sendAttemptReporting(topUp.id)).pipe(
+      ({ topUp, version }) =>
+        Effect.either(sendAttemptReporting(topUp.id, { topUp, version })).pipe(
           Effect.tap((result) =>
             Either.isLeft(result)
               ? Effect.logWarning('a due retry failed; it is tried again on the next run').pipe(

@@ -74,6 +74,31 @@ describe('settleUnknownAttempt', () => {
     ).toHaveLength(1);
   });
 
+  it('from a copy in hand gone stale (a callback settled the attempt after it was read): decided again on a fresh read', async () => {
+    const { world, topUp } = await unknownTopUp();
+    const stored = world.database.tables().topUps.get(topUp.id);
+    if (stored === undefined) throw new Error('expected the stored top-up');
+    const copy = { topUp: stored.topUp, version: stored.version };
+    await world.run(
+      applyProviderUpdate(world.provider.settle(topUp.attempts[0]?.providerExternalId ?? '', 'COMPLETED')),
+    );
+    const settled = await world.run(settleUnknownAttempt(topUp.id, copy));
+    // the answer, decided on the copy, met the callback's write and was decided again on a fresh read
+    expect(settled.topUp).toMatchObject({ status: { class: 'COMPLETED' }, attempts: [{ state: 'Succeeded' }] });
+    expect(world.provider.calls().filter((call) => call.operation === 'statusByExternalId')).toHaveLength(1);
+    expect(await usd(world)).toMatchObject({ capturedMinor: 186n, holdingMinor: 0n });
+    expect(world.database.tables().outbox.filter((record) => record.event.type === 'topup.completed')).toHaveLength(1);
+    expect(sends(world)).toHaveLength(1);
+  });
+
+  it('refuses a copy in hand of another top-up as a defect', async () => {
+    const { world, topUp } = await unknownTopUp();
+    const stored = world.database.tables().topUps.get(topUp.id);
+    if (stored === undefined) throw new Error('expected the stored top-up');
+    const exit = await world.runtime.runPromiseExit(settleUnknownAttempt('another-top-up', stored));
+    expect(exit._tag === 'Failure' && exit.cause._tag).toBe('Die');
+  });
+
   it('schedules a resend under the same external id when the provider never received it', async () => {
     const { world, topUp } = await unknownTopUp({ _tag: 'LostBeforeArrival' });
     const settled = await world.run(settleUnknownAttempt(topUp.id));

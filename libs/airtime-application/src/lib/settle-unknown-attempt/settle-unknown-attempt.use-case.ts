@@ -23,6 +23,7 @@ import {
   loadTopUp,
   type SaveError,
   type SaveServices,
+  type VersionedTopUp,
 } from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
 
@@ -52,16 +53,26 @@ export type SettleUnknownAttemptError =
  * movements and events. A transaction that does not hold to the request is
  * a `ProviderAnswerMismatch` and changes nothing; a provider that cannot be
  * asked answers `QueryUnsupported`.
+ *
+ * `known` is the top-up as the caller holds it at its stored version (the
+ * stalled-top-up loop's page; a copy of another top-up is a defect), used
+ * instead of a first read. The answer is applied to it under that version;
+ * when the top-up changed meanwhile, that write fails and the answer is
+ * decided again on a fresh read (`changeTopUpFrom`), where an attempt
+ * settled meanwhile takes it as a stale answer and changes nothing.
  */
 export const settleUnknownAttempt = (
   topUpId: string,
+  known?: VersionedTopUp,
 ): Effect.Effect<
   SettleUnknownAttemptResult,
   SettleUnknownAttemptError,
   SaveServices | AirtimeProvider | Clock | UnitOfWork
 > =>
   Effect.gen(function* () {
-    const first = yield* loadTopUp(topUpId);
+    if (known !== undefined && known.topUp.id !== topUpId)
+      return yield* Effect.dieMessage(`settleUnknownAttempt: the copy in hand is of another top-up than ${topUpId}`);
+    const first = known ?? (yield* loadTopUp(topUpId));
     const { topUp } = first;
     const attempt = lastAttemptOf(topUp);
     if (attempt === undefined || isSettled(attempt)) return { _tag: 'Unchanged', topUp } as const;

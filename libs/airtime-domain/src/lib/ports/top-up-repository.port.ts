@@ -76,10 +76,24 @@ export interface TopUpRepositoryService {
     limit: number,
     cursor?: string,
   ) => Effect.Effect<Page<TopUp>, PersistenceFailure>;
-  /** Top-ups whose scheduled retry is due at `now`. */
-  readonly dueForRetry: (now: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
-  /** Non-final top-ups not updated since `olderThan` (for the reconciler). */
-  readonly staleNonFinal: (olderThan: Date, limit: number) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
+  /**
+   * Top-ups whose scheduled retry is due at `now`, oldest due first, each
+   * with the version it was read at (a change decided on it is written
+   * under that version).
+   */
+  readonly dueForRetry: (
+    now: Date,
+    limit: number,
+  ) => Effect.Effect<readonly { topUp: TopUp; version: number }[], PersistenceFailure>;
+  /**
+   * Non-final top-ups not updated since `olderThan`, least recently updated
+   * first, each with the version it was read at (the stalled-top-up loop and
+   * the reconciler).
+   */
+  readonly staleNonFinal: (
+    olderThan: Date,
+    limit: number,
+  ) => Effect.Effect<readonly { topUp: TopUp; version: number }[], PersistenceFailure>;
 }
 
 export class TopUpRepository extends Context.Tag('@airtime/domain/TopUpRepository')<

@@ -192,19 +192,17 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     list,
     dueForRetry: (now, limit) =>
       Effect.gen(function* () {
-        const loaded = yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), [
+        return yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), [
           'next_attempt_at',
           'id',
-        ]);
-        return loaded.map(({ topUp }) => topUp);
+        ]).pipe(Effect.map((loaded) => loaded.map(({ topUp, version }) => ({ topUp, version }))));
       }),
     staleNonFinal: (olderThan, limit) =>
       Effect.gen(function* () {
-        const loaded = yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), [
+        return yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), [
           'updated_at',
           'id',
-        ]);
-        return loaded.map(({ topUp }) => topUp);
+        ]).pipe(Effect.map((loaded) => loaded.map(({ topUp, version }) => ({ topUp, version }))));
       }),
   };
 };

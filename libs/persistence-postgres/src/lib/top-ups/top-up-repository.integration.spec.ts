@@ -498,13 +498,16 @@ describe('top-up repository on PostgreSQL', () => {
       for (const topUp of [dueLater, dueFirst, finalWithRetry, noRetry, completed, heldAtProvider])
         await run(repository.insert(topUp));
     });
-    const ids = (topUps: readonly TopUp[]) => topUps.map(({ id }) => id);
+    const ids = (stored: readonly { topUp: TopUp }[]) => stored.map(({ topUp }) => topUp.id);
 
     it('gives non-final top-ups whose retry is due, the longest due first', async () => {
       expect(ids(await run(repository.dueForRetry(at(era, 6 * MINUTE - 1), 10)))).toEqual([]);
       expect(ids(await run(repository.dueForRetry(at(era, 6 * MINUTE), 10)))).toEqual([dueFirst.id]);
       expect(ids(await run(repository.dueForRetry(at(era, 60 * MINUTE), 10)))).toEqual([dueFirst.id, dueLater.id]);
-      expect(await run(repository.dueForRetry(at(era, 60 * MINUTE), 1))).toStrictEqual([dueFirst]);
+      // each with the version it was read at: 1, as inserted
+      expect(await run(repository.dueForRetry(at(era, 60 * MINUTE), 1))).toStrictEqual([
+        { topUp: dueFirst, version: 1 },
+      ]);
     });
 
     it('leaves out a top-up whose attempt the provider still holds, whatever its next-attempt time', async () => {
@@ -522,6 +525,7 @@ describe('top-up repository on PostgreSQL', () => {
         dueLater.id,
       ]);
       expect(ids(await run(repository.staleNonFinal(at(era, 60 * MINUTE), 2)))).toEqual([noRetry.id, dueFirst.id]);
+      expect(await run(repository.staleNonFinal(at(era, 2), 10))).toStrictEqual([{ topUp: noRetry, version: 1 }]);
     });
   });
 
