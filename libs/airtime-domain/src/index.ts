@@ -336,7 +336,12 @@ export {
   type TopUpFilter,
   type Page,
 } from './lib/ports/top-up-repository.port';
-export { LedgerStore, type LedgerStoreService, type StoredMovement } from './lib/ports/ledger-store.port';
+export {
+  type HoldSettlement,
+  LedgerStore,
+  type LedgerStoreService,
+  type StoredMovement,
+} from './lib/ports/ledger-store.port';
 export { Outbox, type OutboxService, type OutboxEvent } from './lib/ports/outbox.port';
 export { UnitOfWork, type UnitOfWorkService } from './lib/ports/unit-of-work.port';
 export { Clock, type ClockService } from './lib/ports/clock.port';

@@ -4,7 +4,11 @@
 import {
   authorize,
   type AuthorizeInput,
+  type CaptureInput,
+  type HoldSettlement,
   type LedgerError,
+  type ReverseInput,
+  type VoidHoldInput,
   type StoredMovement,
   capture,
   deposit,
@@ -54,6 +58,22 @@ export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStore
           ? Effect.succeed({ entry: result.right.entry, applied: result.right.applied })
           : Effect.fail(result.left.error),
     );
+  const voidHoldStored = (input: VoidHoldInput) =>
+    Effect.map(stored(voidHold)(input), ({ entry, applied }): StoredMovement => ({ entry, applied }));
+  const captureStored = (input: CaptureInput) =>
+    Effect.map(stored(capture)(input), ({ entry, applied }): StoredMovement => ({ entry, applied }));
+  const reverseStored = (input: ReverseInput) =>
+    Effect.map(stored(reverse)(input), ({ entry, applied }): StoredMovement => ({ entry, applied }));
+  const settle = (settlement: HoldSettlement): Effect.Effect<StoredMovement, LedgerError> => {
+    switch (settlement.kind) {
+      case 'capture':
+        return captureStored(settlement.input);
+      case 'voidHold':
+        return voidHoldStored(settlement.input);
+      case 'reverse':
+        return reverseStored(settlement.input);
+    }
+  };
   return {
     openAccount: (input) => Effect.map(stored(openAccount)(input), (result) => result.account),
     setCreditLimit: (input) => Effect.map(stored(setCreditLimit)(input), (result) => result.account),
@@ -61,9 +81,11 @@ export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStore
     authorize: authorizeStored,
     // one by one, in order: as on PostgreSQL, a later hold sees the earlier ones
     authorizeAll: (inputs) => Effect.forEach(inputs, (input) => Effect.either(authorizeStored(input))),
-    voidHold: (input) => Effect.map(stored(voidHold)(input), ({ entry, applied }) => ({ entry, applied })),
-    capture: (input) => Effect.map(stored(capture)(input), ({ entry, applied }) => ({ entry, applied })),
-    reverse: (input) => Effect.map(stored(reverse)(input), ({ entry, applied }) => ({ entry, applied })),
+    voidHold: voidHoldStored,
+    capture: captureStored,
+    reverse: reverseStored,
+    // one by one, in order, as on PostgreSQL
+    settleAll: (settlements) => Effect.forEach(settlements, (settlement) => Effect.either(settle(settlement))),
     account: (accountId, currencyCode) =>
       Effect.flatMap(
         database.read((tables) => findAccount(tables.ledger, accountId, currencyCode)),

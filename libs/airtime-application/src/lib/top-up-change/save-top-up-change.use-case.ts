@@ -6,6 +6,7 @@ import {
   Clock,
   type ConcurrentModification,
   type DuplicateKey,
+  type HoldSettlement,
   IdGenerator,
   type LedgerError,
   type LedgerMovementKind,
@@ -73,6 +74,48 @@ export const applyLedgerMovements = (
       { discard: true },
     ),
   );
+
+/** The settlement of a hold a movement is (`settleAll`'s input); none for an authorization. */
+const settlementOf = (topUp: TopUp, movement: LedgerMovementKind): HoldSettlement | undefined => {
+  const transactionId = topUp.id;
+  switch (movement) {
+    case 'AUTHORIZE':
+      return undefined;
+    case 'VOID':
+      return { kind: 'voidHold', input: { transactionId } };
+    case 'CAPTURE':
+      return { kind: 'capture', input: { transactionId, amountMinor: topUp.quote.cost.amountMinor } };
+    case 'REVERSE':
+      return { kind: 'reverse', input: { transactionId } };
+  }
+};
+
+/**
+ * The ledger calls of many top-ups' changes, as `applyLedgerMovements` of
+ * each in order would make them: when every movement settles a hold (a
+ * capture, void or reverse: a batch's final statuses), all of them in ONE
+ * `settleAll`, failing with the first refusal in order, as one by one would
+ * (inside a unit of work, which then fails as a whole); otherwise each
+ * change's movements through their own calls, in order.
+ */
+export const applyLedgerMovementsOfAll = (
+  changes: readonly TopUpChange[],
+): Effect.Effect<void, LedgerError | PersistenceFailure, LedgerStore> =>
+  Effect.gen(function* () {
+    const movements = changes.flatMap(({ topUp, movements }) =>
+      movements.map((movement) => settlementOf(topUp, movement)),
+    );
+    const settlements = movements.filter((settlement): settlement is HoldSettlement => settlement !== undefined);
+    if (movements.length === 0) return;
+    if (settlements.length < movements.length || settlements.length === 1) {
+      return yield* Effect.forEach(changes, ({ topUp, movements }) => applyLedgerMovements(topUp, movements), {
+        discard: true,
+      });
+    }
+    const answers = yield* (yield* LedgerStore).settleAll(settlements);
+    const refused = answers.find(Either.isLeft);
+    if (refused !== undefined) return yield* Effect.fail(refused.left);
+  });
 
 const metadataOf = (request: Pick<StoredTopUpRequest, 'request'> | undefined) => {
   const metadata = request?.request['metadata'];

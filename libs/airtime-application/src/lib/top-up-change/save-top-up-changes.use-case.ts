@@ -1,14 +1,15 @@
 // Changes of stored top-ups written many at once (issue 12's group commit on
 // the send side: the attempt starts, answers and final statuses of
 // concurrent sends): the changes of distinct top-ups in ONE unit of work,
-// set-based (one `updateAll` for every top-up, one read of the requests the
-// events need, one `appendAll` for every event), each answered exactly as
+// set-based (one `updateAll` for every top-up, one `settleAll` for their
+// holds' captures and voids, one read of the requests the events need, one
+// `appendAll` for every event), each answered exactly as
 // `saveTopUpChange` in a unit of work of its own would answer it.
 import { ConcurrentModification, type TopUpChange, TopUpRepository, UnitOfWork } from '@airtime/domain';
 import { Effect, Either, Exit } from 'effect';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
 import {
-  applyLedgerMovements,
+  applyLedgerMovementsOfAll,
   eventsOf,
   type SaveError,
   type SaveServices,
@@ -45,7 +46,7 @@ const requestsOf = (
 /**
  * `saveTopUpChange` for changes of DISTINCT top-ups at once: every top-up in
  * one call (`updateAll`, each guarded by its version), then the ledger
- * movements of those written, then every outbox event of those written in
+ * movements of those written (their settlements in one `settleAll`), then every outbox event of those written in
  * one call (the requests their events need read in one call). Answers each
  * change, in order, as `saveTopUpChange` would: its new version, or
  * `ConcurrentModification` (nothing of that change written) where another
@@ -61,9 +62,7 @@ export const saveTopUpChanges = (
       writes.map(({ before, change }) => ({ topUp: change.topUp, expectedVersion: before.version })),
     );
     const saved = writes.filter((_, index) => written[index] === true);
-    yield* Effect.forEach(saved, ({ change }) => applyLedgerMovements(change.topUp, change.movements), {
-      discard: true,
-    });
+    yield* applyLedgerMovementsOfAll(saved.map(({ change }) => change));
     const withEvents = saved.filter(({ before, change }) => eventTypesOf(before.topUp, change.topUp).length > 0);
     const requests = yield* requestsOf(withEvents);
     const events = yield* Effect.forEach(withEvents, (write) => eventsOf(write, requests.get(write.change.topUp.id)));

@@ -11,6 +11,12 @@ export interface StoredMovement {
   readonly applied: boolean;
 }
 
+/** One settlement of a hold for `settleAll`: a capture, a void, or the reverse of a capture. */
+export type HoldSettlement =
+  | { readonly kind: 'capture'; readonly input: CaptureInput }
+  | { readonly kind: 'voidHold'; readonly input: VoidHoldInput }
+  | { readonly kind: 'reverse'; readonly input: ReverseInput };
+
 /**
  * The durable ledger (DESIGN.md calls it the `Ledger` port; `Ledger` is the
  * pure value type here). Same rules and typed errors as the pure ledger
@@ -42,6 +48,19 @@ export interface LedgerStoreService {
   readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly capture: (input: CaptureInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
   readonly reverse: (input: ReverseInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
+  /**
+   * `capture`, `voidHold` and `reverse` of many holds at once (one
+   * set-based write on PostgreSQL inside a unit of work: the final statuses
+   * of a batch of top-ups), decided in order by the same rules: each
+   * settlement is answered as its own method would answer it after the ones
+   * before it (an input the checks refuse: its error; a hold settled
+   * already: `HoldAlreadySettled`, or the stored entry for a repeat).
+   * Fails as a whole only with a `PersistenceFailure` (inside a unit of work
+   * the caller's unit must then fail: nothing of it is kept).
+   */
+  readonly settleAll: (
+    settlements: readonly HoldSettlement[],
+  ) => Effect.Effect<readonly Either.Either<StoredMovement, LedgerError>[], PersistenceFailure>;
   readonly account: (
     accountId: string,
     currencyCode: string,

@@ -38,7 +38,7 @@ import {
 import { Effect, Either, Layer } from 'effect';
 import type { DataSource } from 'typeorm';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
-import { makeAuthorizeAll } from './batched/authorize-all';
+import { makeAuthorizeAll, makeSettleAll } from './batched/authorize-all';
 import { bigintOf, sql } from '../unit-of-work/sql';
 import {
   ACCOUNT_COLUMNS,
@@ -436,6 +436,7 @@ export const makeLedgerStore = (dataSource: DataSource): LedgerStoreService => {
     voidHold,
     capture,
     reverse,
+    settleAll: makeSettleAll({ capture, voidHold, reverse }),
     account,
   };
 };

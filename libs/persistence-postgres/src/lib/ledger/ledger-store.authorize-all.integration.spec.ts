@@ -13,41 +13,32 @@ import {
   isValidIdentifier,
   type Ledger,
   type LedgerStoreService,
-  type PersistenceFailure,
-  type UnitOfWorkService,
 } from '@airtime/domain';
 import { HOSTILE_LEDGER_IDS, type LedgerOperation, stepLedgerOperation } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import {
+  type Answer,
+  journalBreaks,
+  type Mode,
+  MODES,
+  openSide,
+  outcomes,
+  run,
+  show,
+  type Side,
+  storedEntryMismatches,
+  storedOf,
+  within,
+} from '../../testing/ledger-runs.fixture';
 import { LEDGER_STORES as STORES, outcomeOf } from '../../testing/ledger-stores.fixture';
+import type { TestDatabase } from '../../testing/test-database';
 import { makeGroupCommitUnitOfWork } from '../unit-of-work/group-commit/group-commit-unit-of-work.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const USD = Either.getOrThrow(currencyOf('USD'));
 const FORGED_KES: Currency = { code: 'KES', exponent: 3 };
-
-type Answer = Either.Either<unknown, { readonly _tag: string }>;
-const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));
-const show = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-/** Per answer what both sides must agree on: the entry without its sequence, or the error's tag and fields. */
-const outcomes = (answers: readonly Answer[]) => answers.map((answer) => show(outcomeOf(answer)));
-
-/** One database, its store and its units of work. */
-interface Side {
-  readonly db: TestDatabase;
-  readonly store: LedgerStoreService;
-  readonly units: Readonly<Record<'a unit of work' | 'a group-commit unit of work', UnitOfWorkService>>;
-}
-type Mode = keyof Side['units'] | 'no unit of work';
-const MODES: readonly Mode[] = ['a unit of work', 'a group-commit unit of work', 'no unit of work'];
-
-const within =
-  (side: Side, mode: Mode) =>
-  <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | PersistenceFailure> =>
-    mode === 'no unit of work' ? effect : side.units[mode].transactionally(effect);
 
 /** A run's accounts (ids with quotes, a backslash, emoji: they reach SQL literals), by role. */
 const accountsOf = (prefix: string) => ({
@@ -153,54 +144,6 @@ const setUp = async (store: LedgerStoreService, prefix: string) => {
   });
 };
 
-/** What a run stored: its accounts, its claims, and the journal of each account in order (no sequences, no times). */
-const storedOf = async (db: TestDatabase, prefix: string) => ({
-  accounts: await db.dataSource.query(
-    `SELECT account_id, currency, currency_exponent, credit_limit_minor, available_minor, holding_minor,
-            captured_minor, reversed_minor, funded_minor
-       FROM ledger_accounts WHERE starts_with(account_id, $1) ORDER BY account_id, currency`,
-    [prefix],
-  ),
-  holds: await db.dataSource.query(
-    `SELECT transaction_id, account_id, currency, amount_minor, status, captured_minor, refusal
-       FROM ledger_holds WHERE starts_with(transaction_id, $1) ORDER BY transaction_id`,
-    [prefix],
-  ),
-  journal: await db.dataSource.query(
-    `SELECT account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor
-       FROM ledger_journal WHERE starts_with(account_id, $1) ORDER BY account_id, currency, sequence`,
-    [prefix],
-  ),
-});
-
-/** The accounts of a run whose balances are not the sums of their journal, or that break an invariant. */
-const journalBreaks = (db: TestDatabase, prefix: string): Promise<unknown[]> =>
-  db.dataSource.query(
-    `SELECT a.account_id FROM ledger_accounts a
-       LEFT JOIN (SELECT account_id, currency, SUM(available_delta_minor) AS available, SUM(holding_delta_minor) AS holding,
-                         SUM(amount_minor) FILTER (WHERE kind = 'DEPOSIT') AS funded
-                    FROM ledger_journal GROUP BY account_id, currency) j USING (account_id, currency)
-      WHERE starts_with(a.account_id, $1)
-        AND (COALESCE(j.available, 0) <> a.available_minor OR COALESCE(j.holding, 0) <> a.holding_minor
-             OR COALESCE(j.funded, 0) <> a.funded_minor OR a.holding_minor < 0
-             OR a.available_minor < -a.credit_limit_minor
-             OR a.available_minor + a.holding_minor + a.captured_minor - a.reversed_minor <> a.funded_minor)`,
-    [prefix],
-  );
-
-/** Each authorized answer carries its stored journal entry (its real sequence, not a placeholder). */
-const expectStoredEntries = async (db: TestDatabase, answers: readonly Answer[]) => {
-  for (const answer of answers) {
-    if (Either.isLeft(answer)) continue;
-    const { entry } = answer.right as { entry: { reference: string; sequence: number } };
-    const rows = (await db.dataSource.query(
-      `SELECT sequence::text AS sequence FROM ledger_journal WHERE reference = $1 AND kind = 'AUTHORIZE'`,
-      [entry.reference],
-    )) as { sequence: string }[];
-    expect(rows.map((row) => Number(row.sequence))).toEqual([entry.sequence]);
-  }
-};
-
 const expectAgreement = (inputs: readonly AuthorizeInput[], all: readonly Answer[], one: readonly Answer[]) => {
   expect(all).toHaveLength(inputs.length);
   const [expected, actual] = [outcomes(one), outcomes(all)];
@@ -254,19 +197,8 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
   // side A runs authorizeAll, side B (an identical database) authorize one by one
   let a: Side;
   let b: Side;
-  const sideOf = async (): Promise<Side> => {
-    const db = await createTestDatabase({ poolSize: 12 });
-    return {
-      db,
-      store: makeStore(db.dataSource),
-      units: {
-        'a unit of work': makeUnitOfWork(db.dataSource),
-        'a group-commit unit of work': makeGroupCommitUnitOfWork(db.dataSource, { groups: 1, maxGroup: 8 }),
-      },
-    };
-  };
   beforeAll(async () => {
-    [a, b] = await Promise.all([sideOf(), sideOf()]);
+    [a, b] = await Promise.all([openSide(makeStore), openSide(makeStore)]);
   });
   afterAll(async () => Promise.all([a?.db.drop(), b?.db.drop()]));
 
@@ -306,7 +238,7 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
             if (Either.isLeft(all)) throw new Error(`authorizeAll failed as a whole: ${show(all.left)}`);
             const one = await oneByOne(b, mode, reference, inputs);
             expectAgreement(inputs, all.right, one);
-            await expectStoredEntries(a.db, all.right);
+            expect(await storedEntryMismatches(a.db, all.right)).toEqual([]);
             expect(await storedOf(a.db, prefix)).toEqual(await storedOf(b.db, prefix));
             // then authorize outside any unit (the batched store's lane copy may not know what the batch wrote):
             // every input again (repeats now), and a new hold on each account
@@ -505,7 +437,7 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
               if (Either.isLeft(result)) throw new Error(`a unit failed: ${show(result.left)}`);
               return result.right;
             });
-            const actual = answers.map(outcomes);
+            const actual = answers.map((batchAnswers) => outcomes(batchAnswers));
             const [firstThen, secondThen] = [
               serially(hot, fundMinor, creditLimitMinor, batches),
               serially(hot, fundMinor, creditLimitMinor, reversed).reverse(),
@@ -539,7 +471,7 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
                 });
               } else expect(answer.left._tag).toBe('IdempotencyConflict');
             });
-            await expectStoredEntries(a.db, answers.flat());
+            expect(await storedEntryMismatches(a.db, answers.flat())).toEqual([]);
             expect(await journalBreaks(a.db, prefix)).toEqual([]);
           },
         ),

@@ -1,16 +1,25 @@
-// Many authorizations at once (a batch of new top-ups' holds). Inside the
-// caller's unit of work they are decided and written set-based, in that
-// transaction: the accounts locked once (sorted) and the claims read in one
-// round trip, every hold decided in order by the domain's pure ledger, and
-// everything written by one call of `ledger_batch_write` (the batched
-// store's statement, with its checks). Outside a unit of work each is
-// `authorize` on its own, in order.
+// Many movements at once: authorizations (a batch of new top-ups' holds,
+// `authorizeAll`) and settlements (a batch of top-ups' final statuses:
+// captures, voids, reverses, `settleAll`). Inside the caller's unit of work
+// they are decided and written set-based, in that transaction: the accounts
+// locked once (sorted; a settlement's account is its hold's) and the claims
+// read in one round trip, every movement decided in order by the domain's
+// pure ledger, and everything written by one call of `ledger_batch_write`
+// (the batched store's statement, with its checks). Outside a unit of work
+// each is its own method's call, in order.
 import {
   type AuthorizeInput,
+  type CaptureInput,
   checkAuthorizeInput,
+  checkCaptureInput,
+  checkReverseInput,
+  checkVoidHoldInput,
+  type HoldSettlement,
   type LedgerError,
   PersistenceFailure,
+  type ReverseInput,
   type StoredMovement,
+  type VoidHoldInput,
 } from '@airtime/domain';
 import { Cause, Effect, Either, Exit, FiberRef, Option } from 'effect';
 import type { PoolClient } from 'pg';
@@ -19,8 +28,11 @@ import { abortedTransactions, currentManager, toPersistenceFailure } from '../..
 import { batchKeys, type BatchOperation } from './ledger-batch';
 import { type BatchExit, decideUnderLock } from './ledger-batch-transaction';
 
-/** One authorization's answer: its stored movement, or the ledger's refusal (kept, as `authorize` keeps it). */
+/** One movement's answer: its stored movement, or the ledger's refusal (an authorization's kept, as `authorize` keeps it). */
 export type AuthorizeAnswer = Either.Either<StoredMovement, LedgerError>;
+
+/** One movement of the port, as a store runs it on its own. */
+type Single<I> = (input: I) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>;
 
 /** An operation's exit as its answer; a PersistenceFailure (an account stored in a shape the domain refuses) fails all. */
 const answerOf = (exit: BatchExit): Either.Either<AuthorizeAnswer, PersistenceFailure> => {
@@ -62,6 +74,38 @@ const inTransaction = (
   });
 
 /**
+ * Many movements, each checked first (`checked`: its operation, or the
+ * checks' refusal): inside a unit of work, decided and written set-based in
+ * its transaction; outside, each `alone` in order. Answers each in order;
+ * fails as a whole with a `PersistenceFailure` only.
+ */
+const allAtOnce = <I>(
+  inputs: readonly I[],
+  checked: readonly Either.Either<BatchOperation, LedgerError>[],
+  alone: Single<I>,
+): Effect.Effect<readonly AuthorizeAnswer[], PersistenceFailure> =>
+  Effect.gen(function* () {
+    const runner = (yield* FiberRef.get(currentManager))?.queryRunner;
+    if (runner === undefined) {
+      return yield* Effect.forEach(inputs, (input) =>
+        Effect.flatMap(Effect.either(alone(input)), (answer) =>
+          Either.isLeft(answer) && answer.left instanceof PersistenceFailure
+            ? Effect.fail(answer.left)
+            : Effect.succeed(answer as AuthorizeAnswer),
+        ),
+      );
+    }
+    const operations = checked.flatMap((operation) => (Either.isRight(operation) ? [operation.right] : []));
+    const answers = operations.length === 0 ? [] : yield* inTransaction(runner, operations);
+    let next = 0;
+    return yield* Effect.forEach(checked, (operation) =>
+      Either.isLeft(operation)
+        ? Effect.succeed(Either.left(operation.left))
+        : (answers[next++] as Either.Either<AuthorizeAnswer, PersistenceFailure>),
+    );
+  });
+
+/**
  * `authorizeAll` of the LedgerStore port, given the store's own `authorize`
  * (for calls outside a unit of work). Each input is answered, in order, as
  * `authorize` would answer it after the ones before it: an input the checks
@@ -71,28 +115,54 @@ const inTransaction = (
  * then, and the unit must fail).
  */
 export const makeAuthorizeAll =
-  (authorize: (input: AuthorizeInput) => Effect.Effect<StoredMovement, LedgerError | PersistenceFailure>) =>
+  (authorize: Single<AuthorizeInput>) =>
   (inputs: readonly AuthorizeInput[]): Effect.Effect<readonly AuthorizeAnswer[], PersistenceFailure> =>
-    Effect.gen(function* () {
-      const runner = (yield* FiberRef.get(currentManager))?.queryRunner;
-      if (runner === undefined) {
-        return yield* Effect.forEach(inputs, (input) =>
-          Effect.flatMap(Effect.either(authorize(input)), (answer) =>
-            Either.isLeft(answer) && answer.left instanceof PersistenceFailure
-              ? Effect.fail(answer.left)
-              : Effect.succeed(answer as AuthorizeAnswer),
-          ),
-        );
+    allAtOnce(
+      inputs,
+      inputs.map((input) =>
+        Either.map(checkAuthorizeInput(input), (checked) => ({ kind: 'authorize', input: checked })),
+      ),
+      authorize,
+    );
+
+/** The store's own settlements, for `settleAll` outside a unit of work. */
+export interface Settlements {
+  readonly capture: Single<CaptureInput>;
+  readonly voidHold: Single<VoidHoldInput>;
+  readonly reverse: Single<ReverseInput>;
+}
+
+/** A settlement checked by its method's own input check, as a batch operation. */
+const checkedSettlement = (settlement: HoldSettlement): Either.Either<BatchOperation, LedgerError> => {
+  switch (settlement.kind) {
+    case 'capture':
+      return Either.map(checkCaptureInput(settlement.input), (input) => ({ kind: 'capture', input }));
+    case 'voidHold':
+      return Either.map(checkVoidHoldInput(settlement.input), (input) => ({ kind: 'voidHold', input }));
+    case 'reverse':
+      return Either.map(checkReverseInput(settlement.input), (input) => ({ kind: 'reverse', input }));
+  }
+};
+
+/**
+ * `settleAll` of the LedgerStore port, given the store's own settlements
+ * (for calls outside a unit of work). Each settlement is answered, in
+ * order, as its method would answer it after the ones before it: an input
+ * the checks refuse with its error, a hold settled already with
+ * `HoldAlreadySettled` (or its stored entry for a repeat). Fails as a whole
+ * with a `PersistenceFailure` only (inside a unit of work, nothing of it
+ * written then, and the unit must fail).
+ */
+export const makeSettleAll =
+  (store: Settlements) =>
+  (settlements: readonly HoldSettlement[]): Effect.Effect<readonly AuthorizeAnswer[], PersistenceFailure> =>
+    allAtOnce(settlements, settlements.map(checkedSettlement), (settlement) => {
+      switch (settlement.kind) {
+        case 'capture':
+          return store.capture(settlement.input);
+        case 'voidHold':
+          return store.voidHold(settlement.input);
+        case 'reverse':
+          return store.reverse(settlement.input);
       }
-      const checked = inputs.map(checkAuthorizeInput);
-      const operations = checked.flatMap((input) =>
-        Either.isRight(input) ? [{ kind: 'authorize', input: input.right } as const] : [],
-      );
-      const answers = operations.length === 0 ? [] : yield* inTransaction(runner, operations);
-      let next = 0;
-      return yield* Effect.forEach(checked, (input) =>
-        Either.isLeft(input)
-          ? Effect.succeed(Either.left(input.left))
-          : (answers[next++] as Either.Either<AuthorizeAnswer, PersistenceFailure>),
-      );
     });

@@ -30,7 +30,7 @@ import {
   runBatchTransaction,
 } from './ledger-batch-transaction';
 import { type LaneCache, makeLaneCache } from './ledger-lane-copy';
-import { makeAuthorizeAll } from './authorize-all';
+import { makeAuthorizeAll, makeSettleAll } from './authorize-all';
 import { laneOf, makeBatchQueue } from '../../batching/batch-queue.runner';
 
 type Answer = BatchExit;
@@ -167,6 +167,9 @@ export const makeBatchedLedgerStore = (
       });
 
   const authorize = movement('authorize', checkAuthorizeInput, direct.authorize);
+  const voidHold = movement('voidHold', checkVoidHoldInput, direct.voidHold);
+  const capture = movement('capture', checkCaptureInput, direct.capture);
+  const reverse = movement('reverse', checkReverseInput, direct.reverse);
   return {
     openAccount: direct.openAccount,
     setCreditLimit: direct.setCreditLimit,
@@ -175,9 +178,11 @@ export const makeBatchedLedgerStore = (
     authorize,
     // inside a unit of work: set-based in that transaction; outside: each through its lane, in order
     authorizeAll: makeAuthorizeAll(authorize),
-    voidHold: movement('voidHold', checkVoidHoldInput, direct.voidHold),
-    capture: movement('capture', checkCaptureInput, direct.capture),
-    reverse: movement('reverse', checkReverseInput, direct.reverse),
+    voidHold,
+    capture,
+    reverse,
+    // inside a unit of work: set-based in that transaction; outside: each through its lane, in order
+    settleAll: makeSettleAll({ capture, voidHold, reverse }),
     stats: () => ({ ...stats }),
   };
 };
