@@ -49,6 +49,25 @@ export const within =
   <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | PersistenceFailure> =>
     mode === 'no unit of work' ? effect : side.units[mode].transactionally(effect);
 
+/**
+ * Where a batch's answers differ from one by one's, input by input (none:
+ * they agree): `batch` and `single` name the two calls in the message.
+ */
+export const disagreements = (
+  inputs: readonly unknown[],
+  all: readonly Answer[],
+  one: readonly Answer[],
+  names: { readonly batch: string; readonly single: string },
+): string[] => {
+  if (all.length !== inputs.length) return [`${names.batch} answered ${all.length} of ${inputs.length} inputs`];
+  const [expected, actual] = [outcomes(one), outcomes(all)];
+  return inputs.flatMap((input, index) =>
+    actual[index] === expected[index]
+      ? []
+      : [`input ${index} ${show(input)}: ${names.batch} gave ${actual[index]}, ${names.single} ${expected[index]}`],
+  );
+};
+
 /** What a run stored: its accounts, its claims, and the journal of each account in order (no sequences, no times). */
 export const storedOf = async (db: TestDatabase, prefix: string) => ({
   accounts: await db.dataSource.query(

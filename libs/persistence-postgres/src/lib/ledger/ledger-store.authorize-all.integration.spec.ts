@@ -19,6 +19,7 @@ import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import {
   type Answer,
+  disagreements,
   journalBreaks,
   type Mode,
   MODES,
@@ -144,16 +145,8 @@ const setUp = async (store: LedgerStoreService, prefix: string) => {
   });
 };
 
-const expectAgreement = (inputs: readonly AuthorizeInput[], all: readonly Answer[], one: readonly Answer[]) => {
-  expect(all).toHaveLength(inputs.length);
-  const [expected, actual] = [outcomes(one), outcomes(all)];
-  inputs.forEach((input, index) => {
-    if (actual[index] !== expected[index])
-      throw new Error(
-        `input ${index} ${show(input)}: authorizeAll gave ${actual[index]}, authorize one by one ${expected[index]}`,
-      );
-  });
-};
+const expectAgreement = (inputs: readonly AuthorizeInput[], all: readonly Answer[], one: readonly Answer[]) =>
+  expect(disagreements(inputs, all, one, { batch: 'authorizeAll', single: 'authorize one by one' })).toEqual([]);
 
 /**
  * How the reference side calls `authorize`: each in a unit of its own, all in one unit, or outside any.

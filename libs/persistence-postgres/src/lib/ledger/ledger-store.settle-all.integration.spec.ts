@@ -17,11 +17,11 @@ import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import {
   type Answer,
+  disagreements,
   journalBreaks,
   type Mode,
   MODES,
   openSide,
-  outcomes,
   run,
   show,
   type Side,
@@ -30,6 +30,7 @@ import {
   within,
 } from '../../testing/ledger-runs.fixture';
 import { LEDGER_STORES as STORES } from '../../testing/ledger-stores.fixture';
+import { settleOne } from './batched/authorize-all';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const USD = Either.getOrThrow(currencyOf('USD'));
@@ -156,18 +157,6 @@ const settlementsOf = (prefix: string, drawn: readonly Drawn[]): HoldSettlement[
   return settlements;
 };
 
-/** Each settlement through its own method. */
-const settleOne = (store: LedgerStoreService, settlement: HoldSettlement) => {
-  switch (settlement.kind) {
-    case 'capture':
-      return store.capture(settlement.input);
-    case 'voidHold':
-      return store.voidHold(settlement.input);
-    case 'reverse':
-      return store.reverse(settlement.input);
-  }
-};
-
 /** The reference side: each settlement by its own method, in order, all in one unit (or outside any). */
 const oneByOne = (side: Side, mode: Mode, settlements: readonly HoldSettlement[]) =>
   Effect.runPromise(
@@ -182,16 +171,8 @@ const oneByOne = (side: Side, mode: Mode, settlements: readonly HoldSettlement[]
     ),
   );
 
-const expectAgreement = (settlements: readonly HoldSettlement[], all: readonly Answer[], one: readonly Answer[]) => {
-  expect(all).toHaveLength(settlements.length);
-  const [expected, actual] = [outcomes(one), outcomes(all)];
-  settlements.forEach((settlement, index) => {
-    if (actual[index] !== expected[index])
-      throw new Error(
-        `settlement ${index} ${show(settlement)}: settleAll gave ${actual[index]}, one by one ${expected[index]}`,
-      );
-  });
-};
+const expectAgreement = (settlements: readonly HoldSettlement[], all: readonly Answer[], one: readonly Answer[]) =>
+  expect(disagreements(settlements, all, one, { batch: 'settleAll', single: 'one by one' })).toEqual([]);
 
 describe.each(STORES)('LedgerStore.settleAll on PostgreSQL (%s store)', (storeName, makeStore) => {
   // side A runs settleAll, side B (an identical database) each settlement by its own method

@@ -156,13 +156,19 @@ const checkedSettlement = (settlement: HoldSettlement): Either.Either<BatchOpera
 export const makeSettleAll =
   (store: Settlements) =>
   (settlements: readonly HoldSettlement[]): Effect.Effect<readonly AuthorizeAnswer[], PersistenceFailure> =>
-    allAtOnce(settlements, settlements.map(checkedSettlement), (settlement) => {
-      switch (settlement.kind) {
-        case 'capture':
-          return store.capture(settlement.input);
-        case 'voidHold':
-          return store.voidHold(settlement.input);
-        case 'reverse':
-          return store.reverse(settlement.input);
-      }
-    });
+    allAtOnce(settlements, settlements.map(checkedSettlement), (settlement) => settleOne(store, settlement));
+
+/** One settlement through the store's own method for it. */
+export const settleOne = (
+  store: Settlements,
+  settlement: HoldSettlement,
+): Effect.Effect<StoredMovement, LedgerError | PersistenceFailure> => {
+  switch (settlement.kind) {
+    case 'capture':
+      return store.capture(settlement.input);
+    case 'voidHold':
+      return store.voidHold(settlement.input);
+    case 'reverse':
+      return store.reverse(settlement.input);
+  }
+};
