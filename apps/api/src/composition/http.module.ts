@@ -66,6 +66,7 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           metrics: context.get(TOKENS.metrics),
           rules: { allowPrivateCallbackHosts: config.runtime.allowPrivateCallbackHosts },
           topUpBatchMax: config.runtime.commandBatchMax,
+          changeBatchMax: config.runtime.changeBatchMax,
           readiness: {
             database: databaseReadiness(dataSource),
             messaging: await context.getAsync(TOKENS.messagingCheck),

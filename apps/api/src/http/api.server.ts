@@ -14,7 +14,7 @@
 // answers of fastify-errors.table.ts; anything else is a defect: 500
 // INTERNAL with no details, logged with its cause.
 import type { TopUpRequestRules } from '@airtime/application';
-import { makeTopUpIntake, type PlatformLogger } from '@airtime/platform-runtime';
+import { makeTopUpChangeWriter, makeTopUpIntake, type PlatformLogger } from '@airtime/platform-runtime';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiRuntime } from '../composition/runtime';
 import type { ApiHttpSettings } from '../config/api.config';
@@ -51,6 +51,12 @@ export interface ApiServerOptions {
    * 1 or not given: each request in a unit of work of its own.
    */
   readonly topUpBatchMax?: number | undefined;
+  /**
+   * The most concurrent provider callbacks' top-up changes written in one
+   * unit of work (CHANGE_BATCH_MAX, as the workers' changes; see
+   * makeTopUpChangeWriter); 1 or not given: each in a unit of work of its own.
+   */
+  readonly changeBatchMax?: number | undefined;
 }
 
 const INTERNAL = errorView('INTERNAL', 'an internal error occurred');
@@ -121,6 +127,7 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
         rules: options.rules,
         intake: makeTopUpIntake(options.rules, options.topUpBatchMax ?? 1),
       }),
+      changeWriter: (options.changeBatchMax ?? 1) > 1 ? makeTopUpChangeWriter(options.changeBatchMax) : undefined,
     };
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
     await limited.register(airtimeRoutes, routeOptions);

@@ -1,6 +1,8 @@
 // What every route plugin of the API is given: the runtime its use cases run
 // through, the API-key hook (for a route that requires a key outside /v1),
-// and the POST /v1/topups flow (for another way in to request a top-up).
+// the POST /v1/topups flow (for another way in to request a top-up), and the
+// writer that batches the top-up changes of concurrent provider callbacks.
+import type { TopUpChangeCommitter } from '@airtime/application';
 import type { Authenticate } from '../http/api-key-auth.plugin';
 import type { ApiRuntime } from '../composition/runtime';
 import type { SubmitTopUp } from '../topups/top-up-submission';
@@ -11,4 +13,10 @@ export interface ApiRouteOptions {
   readonly authenticate: Authenticate;
   /** Requests a top-up for a principal and enqueues its command (see top-up-submission.ts). */
   readonly submitTopUp: SubmitTopUp;
+  /**
+   * Writes the top-up changes of concurrent provider callbacks in shared
+   * units of work (CHANGE_BATCH_MAX; see makeTopUpChangeWriter); none: each
+   * change in a unit of work of its own.
+   */
+  readonly changeWriter?: TopUpChangeCommitter | undefined;
 }

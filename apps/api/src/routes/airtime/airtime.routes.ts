@@ -93,5 +93,10 @@ export const airtimeRoutes = async (app: FastifyInstance, options: ApiRouteOptio
     };
   });
 
-  await app.register(atCallbackRoutes, { runtime: options.runtime, base: '/airtime', tag: TAG });
+  await app.register(atCallbackRoutes, {
+    runtime: options.runtime,
+    changeWriter: options.changeWriter,
+    base: '/airtime',
+    tag: TAG,
+  });
 };

@@ -7,6 +7,7 @@
 // provider is asked; the posted status is never applied) and answers OK.
 import type { FastifyInstance } from 'fastify';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
+import { withTopUpChangeWriter } from '@airtime/platform-runtime';
 import { runUseCase } from '../../http/run-use-case';
 import type { ApiRouteOptions } from '../route-context';
 import { answerAtValidation, applyAtStatus } from './at-callbacks.handler';
@@ -19,6 +20,8 @@ import {
 
 export interface AtCallbackRoutesOptions {
   readonly runtime: ApiRouteOptions['runtime'];
+  /** Writes the status callbacks' top-up changes in shared units of work (none: each in its own). */
+  readonly changeWriter?: ApiRouteOptions['changeWriter'];
   /** Where the two routes are: `${base}/validation` and `${base}/status`. */
   readonly base: string;
   /** The OpenAPI tag of the routes. */
@@ -64,7 +67,7 @@ export const atCallbackRoutes = async (app: FastifyInstance, options: AtCallback
     runUseCase(runtime, answerAtValidation(request.body)),
   );
   app.post(`${options.base}/status`, { schema: statusSchema(options.tag) }, async (request, reply) => {
-    await runUseCase(runtime, applyAtStatus(request.body));
+    await runUseCase(runtime, withTopUpChangeWriter(options.changeWriter)(applyAtStatus(request.body)));
     return reply.code(200).send('OK');
   });
 };

@@ -4,9 +4,12 @@
 // (once: a repeat answers "unchanged" and writes nothing); a token of no
 // top-up, and a transaction of another top-up under a real token, are 404
 // UNKNOWN_CALLBACK, logged without the token; bad bodies are 400, never 500.
-import { sendAttempt } from '@airtime/application';
 import { makeRecordingLogger, type RecordingLogger } from '@airtime/platform-runtime/testing';
 import { type ApiHarness, startApiHarness } from '../../testing/api-harness.fixture';
+import {
+  dvsTransaction as dvsTransactionOf,
+  pendingTopUp as pendingTopUpOf,
+} from '../../testing/pending-top-up.fixture';
 
 type Json = Record<string, unknown>;
 
@@ -30,39 +33,13 @@ describe('provider callbacks: DT One DVS (POST /callbacks/dtone/{token})', () =>
   });
 
   /** A top-up sent once to the simulator (its attempt pending there), with its callback token. */
-  const pendingTopUp = async (phone: string) => {
+  const pendingTopUp = (phone: string) => {
     orders += 1;
-    const created = await api.request('POST', '/v1/topups', {
-      key,
-      headers: { 'idempotency-key': `callback-order-${orders}` },
-      body: { phone_number: phone, currency: 'PHP', max_amount: '100' },
-    });
-    expect(created.status).toBe(202);
-    const topUpId = (created.body as { id: string }).id;
-    const sent = await api.runtime.runPromise(sendAttempt(topUpId));
-    const attempt = sent.attempts[0];
-    if (attempt?.providerTransactionId === undefined) throw new Error('expected an attempt at the simulator');
-    expect(sent.status.class).not.toBe('COMPLETED');
-    const rows: { callback_token: string }[] = await api.db.dataSource.query(
-      'SELECT callback_token FROM top_up_requests WHERE top_up_id = $1',
-      [topUpId],
-    );
-    return {
-      topUpId,
-      token: rows[0]?.callback_token ?? '',
-      providerExternalId: attempt.providerExternalId,
-      transactionId: attempt.providerTransactionId,
-    };
+    return pendingTopUpOf(api, key, `callback-order-${orders}`, phone);
   };
 
   /** The transaction object as DVS has it now (what it POSTs to a callback URL). */
-  const dvsTransaction = async (transactionId: string): Promise<Json> => {
-    const response = await fetch(`${api.simulator.baseUrl}/transactions/${transactionId}`, {
-      headers: { authorization: api.simulator.authorization },
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Json;
-  };
+  const dvsTransaction = (transactionId: string) => dvsTransactionOf(api, transactionId);
 
   const topUpStatus = async (topUpId: string) => {
     const found = await api.request('GET', `/v1/topups/${topUpId}`, { key });

@@ -8,6 +8,7 @@
 // The token is never logged: the server logs routes by their pattern. And
 // Africa's Talking's validation and status callbacks under
 // /callbacks/africastalking (the same as /airtime/validation and /airtime/status).
+import { withTopUpChangeWriter } from '@airtime/platform-runtime';
 import { Schema } from 'effect';
 import type { FastifyInstance } from 'fastify';
 import { requirePart } from '../../http/request-input.check';
@@ -50,11 +51,15 @@ const dvsSchema = fastifySchemaOf({
 });
 
 export const callbackRoutes = async (app: FastifyInstance, options: ApiRouteOptions): Promise<void> => {
-  const { runtime } = options;
+  const { runtime, changeWriter } = options;
   app.post('/callbacks/dtone/:token', { schema: dvsSchema }, async (request) => {
     const { token } = decodeParams(request.params);
-    const result = await runUseCase(runtime, applyDvsCallback(token, request.body));
+    // concurrent callbacks' changes share units of work through the writer (each answered as alone)
+    const result = await runUseCase(
+      runtime,
+      withTopUpChangeWriter(changeWriter)(applyDvsCallback(token, request.body)),
+    );
     return { result: result._tag === 'Applied' ? 'applied' : 'unchanged' };
   });
-  await app.register(atCallbackRoutes, { runtime, base: '/callbacks/africastalking', tag: TAG });
+  await app.register(atCallbackRoutes, { runtime, changeWriter, base: '/callbacks/africastalking', tag: TAG });
 };
