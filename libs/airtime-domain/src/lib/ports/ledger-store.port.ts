@@ -56,7 +56,10 @@ export interface LedgerStoreService {
    * before it (an input the checks refuse: its error; a hold settled
    * already: `HoldAlreadySettled`, or the stored entry for a repeat).
    * Fails as a whole only with a `PersistenceFailure` (inside a unit of work
-   * the caller's unit must then fail: nothing of it is kept).
+   * the caller's unit must then fail: nothing of it is kept); on PostgreSQL
+   * that includes a hold on an account stored in a shape the domain refuses,
+   * which the batch must read to decide it while a single settlement moves it
+   * without reading it: a caller may then settle one by one.
    */
   readonly settleAll: (
     settlements: readonly HoldSettlement[],

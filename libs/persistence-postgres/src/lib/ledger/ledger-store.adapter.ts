@@ -75,7 +75,7 @@ const SETTLEMENTS: Readonly<
     from: 'HELD',
     to: 'CAPTURED',
     setCaptured: ', captured_minor = $2::bigint',
-    guard: ' AND amount_minor >= $2::bigint',
+    guard: ' AND h.amount_minor >= $2::bigint',
     deltas: '$2::bigint, s.amount_minor - $2::bigint, -s.amount_minor, $2::bigint, 0::bigint',
   },
   REVERSE: {
@@ -88,19 +88,31 @@ const SETTLEMENTS: Readonly<
 };
 
 /**
- * The one statement of each settlement, written once: the hold's
- * conditional status change (the row lock orders twins: the second finds
- * the status changed and settles nothing), the account's balances and the
- * journal entry, each only where the hold moved. The account exists (the
- * hold's foreign key), so a moved hold always moves its account.
+ * The one statement of each settlement, written once: the hold's account
+ * locked first (`target`), then the hold's conditional status change (the
+ * row lock orders twins: the second finds the status changed and settles
+ * nothing), the account's balances and the journal entry, each only where
+ * the hold moved. The account exists (the hold's foreign key), so a moved
+ * hold always moves its account. The account before the hold, as the
+ * batches lock them (`readClaims`: the accounts, sorted, then the claims):
+ * a settlement and a batch naming the same hold wait on one another in the
+ * same order and never deadlock. The hold's row is updated through the join
+ * with `target`, so it cannot be locked before its account is.
  */
 const SETTLE_STATEMENTS = Object.fromEntries(
   Object.entries(SETTLEMENTS).map(([kind, { from, to, setCaptured, guard, deltas }]) => [
     kind,
-    `WITH settled AS (
-       UPDATE ledger_holds SET status = '${to}'${setCaptured}, updated_at = now()
-        WHERE transaction_id = $1 AND status = '${from}'${guard}
-        RETURNING account_id, currency, amount_minor, captured_minor
+    `WITH target AS MATERIALIZED (
+       SELECT a.account_id, a.currency
+         FROM ledger_holds h JOIN ledger_accounts a USING (account_id, currency)
+        WHERE h.transaction_id = $1
+          FOR UPDATE OF a
+     ), settled AS (
+       UPDATE ledger_holds h SET status = '${to}'${setCaptured}, updated_at = now()
+         FROM target t
+        WHERE h.transaction_id = $1 AND h.account_id = t.account_id AND h.currency = t.currency
+          AND h.status = '${from}'${guard}
+        RETURNING h.account_id, h.currency, h.amount_minor, h.captured_minor
      ), deltas AS (
        SELECT s.account_id, s.currency, d.amount, d.available, d.holding, d.captured, d.reversed
          FROM settled s, LATERAL (SELECT ${deltas}) AS d (amount, available, holding, captured, reversed)
