@@ -2,13 +2,14 @@
 // units of work: holds claimed earlier in the same unit, many units at once
 // on shared holds (settleAll against the single capture, voidHold and
 // reverse of other units: each hold settled at most once, balances the sums
-// of their journal), and an account stored in a shape the domain refuses
-// (the call fails as a whole, its unit keeps nothing even when the caller
-// carries on).
+// of their journal), a batch and a single capture of one hold in two units
+// (no deadlock: both lock the account before the hold), and an account
+// stored in a shape the domain refuses (the call fails as a whole, its unit
+// keeps nothing even when the caller carries on).
 import { currencyOf, type HoldSettlement, type LedgerStoreService, type UnitOfWorkService } from '@airtime/domain';
-import { Effect, Either } from 'effect';
+import { Deferred, Effect, Either } from 'effect';
 import fc from 'fast-check';
-import { journalBreaks, run, storedOf } from '../../testing/ledger-runs.fixture';
+import { journalBreaks, run, show, storedOf } from '../../testing/ledger-runs.fixture';
 import { LEDGER_STORES as STORES } from '../../testing/ledger-stores.fixture';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
@@ -43,6 +44,68 @@ describe.each(STORES)('LedgerStore.settleAll against hostile callers (%s store)'
         GROUP BY reference, kind ORDER BY reference, kind`,
       [prefix],
     )) as { reference: string; kind: string; n: number }[];
+
+  /** Waits until `n` backends of this database wait for a lock (no time asserted: it polls PostgreSQL). */
+  const lockWaiters = async (n: number) => {
+    for (;;) {
+      const [row] = (await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+        [db.name],
+      )) as { n: number }[];
+      if ((row?.n ?? 0) >= n) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  // settleAll locks the accounts first (sorted), then the holds; a single capture, voidHold or reverse must lock
+  // in the same order (the hold's account, then the hold), or the two deadlock on the same hold
+  it('a batch held between its two accounts while a single capture of its hold starts: both commit, captured once', async () => {
+    const prefix = nextPrefix();
+    const [x, y] = [`${prefix}x`, `${prefix}y`];
+    for (const accountId of [x, y]) await fundedAccount(accountId);
+    await hold(x, `${prefix}h1`, 100n);
+    await hold(y, `${prefix}h2`, 100n);
+
+    // a third unit holds account y's row lock until released
+    const holding = Effect.runSync(Deferred.make<void>());
+    const release = Effect.runSync(Deferred.make<void>());
+    const blocker = run(
+      unit.transactionally(
+        Effect.gen(function* () {
+          yield* store.deposit({ accountId: y, currency: KES, depositId: `${prefix}y-more`, amountMinor: 1n });
+          yield* Deferred.succeed(holding, undefined);
+          yield* Deferred.await(release);
+        }),
+      ),
+    );
+    await Effect.runPromise(Deferred.await(holding));
+    // unit A: settleAll of both holds; it locks x, then waits for y
+    const settled = run(
+      unit.transactionally(
+        store.settleAll([
+          { kind: 'capture', input: { transactionId: `${prefix}h1`, amountMinor: 100n } },
+          { kind: 'capture', input: { transactionId: `${prefix}h2`, amountMinor: 100n } },
+        ]),
+      ),
+    );
+    await lockWaiters(1);
+    // unit B: the single capture of h1; it waits for x before it locks h1
+    const single = run(unit.transactionally(store.capture({ transactionId: `${prefix}h1`, amountMinor: 100n })));
+    await lockWaiters(2);
+    await Effect.runPromise(Deferred.succeed(release, undefined));
+    const [a, b, c] = await Promise.all([settled, single, blocker]);
+    expect(Either.isRight(c)).toBe(true);
+    expect(
+      [Either.isLeft(a) ? show(a.left) : '', Either.isLeft(b) ? show(b.left) : ''].filter((failure) => failure !== ''),
+    ).toEqual([]);
+    expect(
+      await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM ledger_journal WHERE reference = $1 AND kind = 'CAPTURE'`,
+        [`${prefix}h1`],
+      ),
+    ).toEqual([{ n: 1 }]);
+    expect(await journalBreaks(db, prefix)).toEqual([]);
+  });
 
   it('settles holds claimed earlier in the same unit of work (authorize and authorizeAll), as one by one would', async () => {
     const prefix = nextPrefix();
