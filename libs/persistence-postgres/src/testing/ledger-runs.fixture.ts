@@ -88,6 +88,24 @@ export const storedOf = async (db: TestDatabase, prefix: string) => ({
   ),
 });
 
+/**
+ * Runs `call` in a unit of work of `mode` that then fails (its caller gives
+ * up), and answers how the unit ended with what the run stored before and
+ * after it, which must be the same (nothing kept); none outside a unit.
+ */
+export const aroundFailedUnit = async <A, E>(side: Side, mode: Mode, prefix: string, call: Effect.Effect<A, E>) => {
+  if (mode === 'no unit of work') return undefined;
+  const before = await storedOf(side.db, prefix);
+  const failed = await run(within(side, mode)(Effect.zipRight(call, Effect.fail('caller gives up' as const))));
+  return { failed, before, after: await storedOf(side.db, prefix) };
+};
+
+/** What the two sides stored for a run, and the accounts of either whose balances break their journal. */
+export const bothSides = async (a: Side, b: Side, prefix: string) => ({
+  stored: [await storedOf(a.db, prefix), await storedOf(b.db, prefix)] as const,
+  breaks: [...(await journalBreaks(a.db, prefix)), ...(await journalBreaks(b.db, prefix))],
+});
+
 /** The accounts of a run whose balances are not the sums of their journal, or that break an invariant. */
 export const journalBreaks = (db: TestDatabase, prefix: string): Promise<unknown[]> =>
   db.dataSource.query(

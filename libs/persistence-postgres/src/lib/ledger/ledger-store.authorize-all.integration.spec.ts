@@ -18,7 +18,9 @@ import { HOSTILE_LEDGER_IDS, type LedgerOperation, stepLedgerOperation } from '@
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import {
+  aroundFailedUnit,
   type Answer,
+  bothSides,
   disagreements,
   journalBreaks,
   type Mode,
@@ -218,14 +220,11 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
             const prefix = nextPrefix();
             const inputs = inputsOf(prefix, drawn);
             await Promise.all([setUp(a.store, prefix), setUp(b.store, prefix)]);
-            if (mode !== 'no unit of work') {
-              // a unit that fails after authorizeAll keeps nothing of it
-              const before = await storedOf(a.db, prefix);
-              const failed = await run(
-                within(a, mode)(Effect.zipRight(a.store.authorizeAll(inputs), Effect.fail('caller gives up' as const))),
-              );
-              expect(failed).toEqual(Either.left('caller gives up'));
-              expect(await storedOf(a.db, prefix)).toEqual(before);
+            // a unit that fails after the call keeps nothing of it
+            const around = await aroundFailedUnit(a, mode, prefix, a.store.authorizeAll(inputs));
+            if (around !== undefined) {
+              expect(around.failed).toEqual(Either.left('caller gives up'));
+              expect(around.after).toEqual(around.before);
             }
             const all = await run(within(a, mode)(a.store.authorizeAll(inputs)));
             if (Either.isLeft(all)) throw new Error(`authorizeAll failed as a whole: ${show(all.left)}`);
@@ -247,9 +246,9 @@ describe.each(STORES)('LedgerStore.authorizeAll on PostgreSQL (%s store)', (stor
               await oneByOne(a, 'no unit of work', 'alone', after),
               await oneByOne(b, 'no unit of work', 'alone', after),
             );
-            expect(await storedOf(a.db, prefix)).toEqual(await storedOf(b.db, prefix));
-            expect(await journalBreaks(a.db, prefix)).toEqual([]);
-            expect(await journalBreaks(b.db, prefix)).toEqual([]);
+            const sides = await bothSides(a, b, prefix);
+            expect(sides.stored[0]).toEqual(sides.stored[1]);
+            expect(sides.breaks).toEqual([]);
           },
         ),
         { numRuns: 30 },

@@ -16,7 +16,9 @@ import { HOSTILE_LEDGER_IDS } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
 import fc from 'fast-check';
 import {
+  aroundFailedUnit,
   type Answer,
+  bothSides,
   disagreements,
   journalBreaks,
   type Mode,
@@ -202,14 +204,11 @@ describe.each(STORES)('LedgerStore.settleAll on PostgreSQL (%s store)', (storeNa
           const prefix = nextPrefix();
           const settlements = settlementsOf(prefix, drawn);
           await Promise.all([setUp(a.store, prefix), setUp(b.store, prefix)]);
-          if (mode !== 'no unit of work') {
-            // a unit that fails after settleAll keeps nothing of it
-            const before = await storedOf(a.db, prefix);
-            const failed = await run(
-              within(a, mode)(Effect.zipRight(a.store.settleAll(settlements), Effect.fail('caller gives up' as const))),
-            );
-            expect(failed).toEqual(Either.left('caller gives up'));
-            expect(await storedOf(a.db, prefix)).toEqual(before);
+          // a unit that fails after the call keeps nothing of it
+          const around = await aroundFailedUnit(a, mode, prefix, a.store.settleAll(settlements));
+          if (around !== undefined) {
+            expect(around.failed).toEqual(Either.left('caller gives up'));
+            expect(around.after).toEqual(around.before);
           }
           const all = await run(within(a, mode)(a.store.settleAll(settlements)));
           if (Either.isLeft(all)) throw new Error(`settleAll failed as a whole: ${show(all.left)}`);
@@ -224,9 +223,9 @@ describe.each(STORES)('LedgerStore.settleAll on PostgreSQL (%s store)', (storeNa
             await oneByOne(a, 'no unit of work', settlements),
             await oneByOne(b, 'no unit of work', settlements),
           );
-          expect(await storedOf(a.db, prefix)).toEqual(await storedOf(b.db, prefix));
-          expect(await journalBreaks(a.db, prefix)).toEqual([]);
-          expect(await journalBreaks(b.db, prefix)).toEqual([]);
+          const sides = await bothSides(a, b, prefix);
+          expect(sides.stored[0]).toEqual(sides.stored[1]);
+          expect(sides.breaks).toEqual([]);
         }),
         { numRuns: 25 },
       );
