@@ -94,9 +94,13 @@ describe('concurrent DVS callbacks share units of work (CHANGE_BATCH_MAX)', () =
   });
 
   it('a burst with twins: answered and written alike batched and one by one, each top-up settled once', async () => {
+    // one API at a time (each with its database, pool and simulator), so that the run stays within its connections
     batched = await startApiHarness({ label: 'api-callbacks-batched' });
+    const together = await burst(batched);
+    await batched.close();
+    batched = undefined;
     oneByOne = await startApiHarness({ label: 'api-callbacks-alone', environment: { CHANGE_BATCH_MAX: '1' } });
-    const [together, alone] = [await burst(batched), await burst(oneByOne)];
+    const alone = await burst(oneByOne);
 
     // every callback answered 200; of two at once for one top-up, one applied it and the other changed nothing
     for (const run of [together, alone]) {
