@@ -91,7 +91,8 @@ export const freePort = (): Promise<number> =>
 
 export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<ApiHarness> => {
   const label = options.label ?? 'api';
-  const [db, simulator] = await Promise.all([createTestDatabase(), startDvsSimulatorServer()]);
+  // the test's own queries only (the API has its pool): a few connections, so that two APIs at once stay within the budget
+  const [db, simulator] = await Promise.all([createTestDatabase({ poolSize: 4 }), startDvsSimulatorServer()]);
   const topologyPrefix = uniqueTopologyPrefix(label);
   const port = options.providerCallbacks === true ? await freePort() : 0;
   const config = Either.getOrThrow(
