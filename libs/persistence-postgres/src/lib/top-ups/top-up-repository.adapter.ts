@@ -64,10 +64,11 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
   ): Effect.Effect<readonly LoadedTopUp[], PersistenceFailure> =>
     Effect.flatMap(run(withAttempts(page, orderBy)), topUpsOfRows);
 
-  const loadOne = (page: Statement) =>
-    Effect.map(load(page, ['id']), (loaded) =>
-      Option.map(Option.fromNullable(loaded[0]), ({ topUp, version }) => ({ topUp, version })),
-    );
+  /** `load` answered as the port answers: each top-up with its version (not the row it came from). */
+  const loadStored = (page: Statement, orderBy: readonly string[]) =>
+    Effect.map(load(page, orderBy), (loaded) => loaded.map(({ topUp, version }) => ({ topUp, version })));
+
+  const loadOne = (page: Statement) => Effect.map(loadStored(page, ['id']), (stored) => Option.fromNullable(stored[0]));
 
   /** The top-up with these keys; none, without a statement, when a key holds a NUL (no row can: see text-keys). */
   const lookUp = (keys: readonly string[], page: () => Statement) =>
@@ -192,17 +193,17 @@ export const makeTopUpRepository = (dataSource: DataSource): TopUpRepositoryServ
     list,
     dueForRetry: (now, limit) =>
       Effect.gen(function* () {
-        return yield* load(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), [
+        return yield* loadStored(dueForRetry(yield* isoOf(now, 'now'), yield* checkLimit(limit)), [
           'next_attempt_at',
           'id',
-        ]).pipe(Effect.map((loaded) => loaded.map(({ topUp, version }) => ({ topUp, version }))));
+        ]);
       }),
     staleNonFinal: (olderThan, limit) =>
       Effect.gen(function* () {
-        return yield* load(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), [
+        return yield* loadStored(staleNonFinal(yield* isoOf(olderThan, 'olderThan'), yield* checkLimit(limit)), [
           'updated_at',
           'id',
-        ]).pipe(Effect.map((loaded) => loaded.map(({ topUp, version }) => ({ topUp, version }))));
+        ]);
       }),
   };
 };
