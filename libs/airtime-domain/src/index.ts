@@ -340,6 +340,7 @@ export {
   type HoldSettlement,
   LedgerStore,
   type LedgerStoreService,
+  settleHold,
   type StoredMovement,
 } from './lib/ports/ledger-store.port';
 export { Outbox, type OutboxService, type OutboxEvent } from './lib/ports/outbox.port';

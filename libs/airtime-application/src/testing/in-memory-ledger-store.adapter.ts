@@ -5,7 +5,6 @@ import {
   authorize,
   type AuthorizeInput,
   type CaptureInput,
-  type HoldSettlement,
   type LedgerError,
   type ReverseInput,
   type VoidHoldInput,
@@ -19,6 +18,7 @@ import {
   openAccount,
   reverse,
   setCreditLimit,
+  settleHold,
   AccountNotFound,
   voidHold,
 } from '@airtime/domain';
@@ -64,16 +64,6 @@ export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStore
     Effect.map(stored(capture)(input), ({ entry, applied }): StoredMovement => ({ entry, applied }));
   const reverseStored = (input: ReverseInput) =>
     Effect.map(stored(reverse)(input), ({ entry, applied }): StoredMovement => ({ entry, applied }));
-  const settle = (settlement: HoldSettlement): Effect.Effect<StoredMovement, LedgerError> => {
-    switch (settlement.kind) {
-      case 'capture':
-        return captureStored(settlement.input);
-      case 'voidHold':
-        return voidHoldStored(settlement.input);
-      case 'reverse':
-        return reverseStored(settlement.input);
-    }
-  };
   return {
     openAccount: (input) => Effect.map(stored(openAccount)(input), (result) => result.account),
     setCreditLimit: (input) => Effect.map(stored(setCreditLimit)(input), (result) => result.account),
@@ -85,7 +75,15 @@ export const makeInMemoryLedgerStore = (database: InMemoryDatabase): LedgerStore
     capture: captureStored,
     reverse: reverseStored,
     // one by one, in order, as on PostgreSQL
-    settleAll: (settlements) => Effect.forEach(settlements, (settlement) => Effect.either(settle(settlement))),
+    settleAll: (settlements) =>
+      Effect.forEach(settlements, (settlement) =>
+        Effect.either(
+          settleHold<LedgerError>(
+            { capture: captureStored, voidHold: voidHoldStored, reverse: reverseStored },
+            settlement,
+          ),
+        ),
+      ),
     account: (accountId, currencyCode) =>
       Effect.flatMap(
         database.read((tables) => findAccount(tables.ledger, accountId, currencyCode)),

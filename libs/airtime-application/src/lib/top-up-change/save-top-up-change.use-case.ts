@@ -14,6 +14,7 @@ import {
   Outbox,
   type OutboxEvent,
   type PersistenceFailure,
+  settleHold,
   type TopUp,
   type TopUpChange,
   TopUpRepository,
@@ -44,43 +45,10 @@ export type SaveError = ConcurrentModification | LedgerError | PersistenceFailur
 export type SaveServices =
   TopUpRepository | LedgerStore | Outbox | IdGenerator | TopUpRequestStore | CallbackDeliveryStore;
 
-/** The ledger call of each movement: the top-up id is the ledger transaction id, its quote's cost the amount. */
-export const applyLedgerMovements = (
-  topUp: TopUp,
-  movements: readonly LedgerMovementKind[],
-): Effect.Effect<void, LedgerError | PersistenceFailure, LedgerStore> =>
-  Effect.flatMap(LedgerStore, (ledger) =>
-    Effect.forEach(
-      movements,
-      (movement) => {
-        const transactionId = topUp.id;
-        const cost = topUp.quote.cost;
-        switch (movement) {
-          case 'AUTHORIZE':
-            return ledger.authorize({
-              accountId: topUp.accountId,
-              currency: cost.currency,
-              transactionId,
-              amountMinor: cost.amountMinor,
-            });
-          case 'VOID':
-            return ledger.voidHold({ transactionId });
-          case 'CAPTURE':
-            return ledger.capture({ transactionId, amountMinor: cost.amountMinor });
-          case 'REVERSE':
-            return ledger.reverse({ transactionId });
-        }
-      },
-      { discard: true },
-    ),
-  );
-
-/** The settlement of a hold a movement is (`settleAll`'s input); none for an authorization. */
-const settlementOf = (topUp: TopUp, movement: LedgerMovementKind): HoldSettlement | undefined => {
+/** The settlement of a hold a movement is: the top-up id is the ledger transaction id, its quote's cost the amount. */
+const settlementOf = (topUp: TopUp, movement: Exclude<LedgerMovementKind, 'AUTHORIZE'>): HoldSettlement => {
   const transactionId = topUp.id;
   switch (movement) {
-    case 'AUTHORIZE':
-      return undefined;
     case 'VOID':
       return { kind: 'voidHold', input: { transactionId } };
     case 'CAPTURE':
@@ -89,6 +57,27 @@ const settlementOf = (topUp: TopUp, movement: LedgerMovementKind): HoldSettlemen
       return { kind: 'reverse', input: { transactionId } };
   }
 };
+
+/** The ledger call of each movement: the top-up id is the ledger transaction id, its quote's cost the amount. */
+export const applyLedgerMovements = (
+  topUp: TopUp,
+  movements: readonly LedgerMovementKind[],
+): Effect.Effect<void, LedgerError | PersistenceFailure, LedgerStore> =>
+  Effect.flatMap(LedgerStore, (ledger) =>
+    Effect.forEach(
+      movements,
+      (movement) =>
+        movement === 'AUTHORIZE'
+          ? ledger.authorize({
+              accountId: topUp.accountId,
+              currency: topUp.quote.cost.currency,
+              transactionId: topUp.id,
+              amountMinor: topUp.quote.cost.amountMinor,
+            })
+          : settleHold(ledger, settlementOf(topUp, movement)),
+      { discard: true },
+    ),
+  );
 
 /**
  * The ledger calls of many top-ups' changes, as `applyLedgerMovements` of
@@ -102,13 +91,13 @@ export const applyLedgerMovementsOfAll = (
   changes: readonly TopUpChange[],
 ): Effect.Effect<void, LedgerError | PersistenceFailure, LedgerStore> =>
   Effect.gen(function* () {
-    const movements = changes.flatMap(({ topUp, movements }) =>
-      movements.map((movement) => settlementOf(topUp, movement)),
+    const movements = changes.reduce((count, change) => count + change.movements.length, 0);
+    const settlements = changes.flatMap(({ topUp, movements: kinds }) =>
+      kinds.flatMap((kind) => (kind === 'AUTHORIZE' ? [] : [settlementOf(topUp, kind)])),
     );
-    const settlements = movements.filter((settlement): settlement is HoldSettlement => settlement !== undefined);
-    if (movements.length === 0) return;
-    if (settlements.length < movements.length || settlements.length === 1) {
-      return yield* Effect.forEach(changes, ({ topUp, movements }) => applyLedgerMovements(topUp, movements), {
+    // an authorization, or a lone movement: each change's own calls, in order
+    if (settlements.length < movements || movements <= 1) {
+      return yield* Effect.forEach(changes, ({ topUp, movements: kinds }) => applyLedgerMovements(topUp, kinds), {
         discard: true,
       });
     }

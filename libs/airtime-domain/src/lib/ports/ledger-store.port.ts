@@ -70,4 +70,23 @@ export interface LedgerStoreService {
   ) => Effect.Effect<LedgerAccount, LedgerError | PersistenceFailure>;
 }
 
+/** One settlement through the store's own method for it (`capture`, `voidHold` or `reverse`), with that method's errors. */
+export const settleHold = <E>(
+  store: {
+    readonly capture: (input: CaptureInput) => Effect.Effect<StoredMovement, E>;
+    readonly voidHold: (input: VoidHoldInput) => Effect.Effect<StoredMovement, E>;
+    readonly reverse: (input: ReverseInput) => Effect.Effect<StoredMovement, E>;
+  },
+  settlement: HoldSettlement,
+): Effect.Effect<StoredMovement, E> => {
+  switch (settlement.kind) {
+    case 'capture':
+      return store.capture(settlement.input);
+    case 'voidHold':
+      return store.voidHold(settlement.input);
+    case 'reverse':
+      return store.reverse(settlement.input);
+  }
+};
+
 export class LedgerStore extends Context.Tag('@airtime/domain/LedgerStore')<LedgerStore, LedgerStoreService>() {}

@@ -11,6 +11,7 @@ import {
   IDENTIFIER_RULES,
   isValidIdentifier,
   type LedgerStoreService,
+  settleHold,
 } from '@airtime/domain';
 import { HOSTILE_LEDGER_IDS } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
@@ -32,7 +33,6 @@ import {
   within,
 } from '../../testing/ledger-runs.fixture';
 import { LEDGER_STORES as STORES } from '../../testing/ledger-stores.fixture';
-import { settleOne } from './batched/authorize-all';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 const USD = Either.getOrThrow(currencyOf('USD'));
@@ -168,7 +168,7 @@ const oneByOne = (side: Side, mode: Mode, settlements: readonly HoldSettlement[]
     )(
       Effect.forEach(
         settlements,
-        (settlement) => Effect.either(settleOne(side.store, settlement)) as Effect.Effect<Answer>,
+        (settlement) => Effect.either(settleHold(side.store, settlement)) as Effect.Effect<Answer>,
       ),
     ),
   );

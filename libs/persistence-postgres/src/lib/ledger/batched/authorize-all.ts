@@ -9,17 +9,16 @@
 // each is its own method's call, in order.
 import {
   type AuthorizeInput,
-  type CaptureInput,
   checkAuthorizeInput,
   checkCaptureInput,
   checkReverseInput,
   checkVoidHoldInput,
   type HoldSettlement,
   type LedgerError,
+  type LedgerStoreService,
   PersistenceFailure,
-  type ReverseInput,
+  settleHold,
   type StoredMovement,
-  type VoidHoldInput,
 } from '@airtime/domain';
 import { Cause, Effect, Either, Exit, FiberRef, Option } from 'effect';
 import type { PoolClient } from 'pg';
@@ -125,13 +124,6 @@ export const makeAuthorizeAll =
       authorize,
     );
 
-/** The store's own settlements, for `settleAll` outside a unit of work. */
-export interface Settlements {
-  readonly capture: Single<CaptureInput>;
-  readonly voidHold: Single<VoidHoldInput>;
-  readonly reverse: Single<ReverseInput>;
-}
-
 /** A settlement checked by its method's own input check, as a batch operation. */
 const checkedSettlement = (settlement: HoldSettlement): Either.Either<BatchOperation, LedgerError> => {
   switch (settlement.kind) {
@@ -154,21 +146,6 @@ const checkedSettlement = (settlement: HoldSettlement): Either.Either<BatchOpera
  * written then, and the unit must fail).
  */
 export const makeSettleAll =
-  (store: Settlements) =>
+  (store: Pick<LedgerStoreService, 'capture' | 'voidHold' | 'reverse'>) =>
   (settlements: readonly HoldSettlement[]): Effect.Effect<readonly AuthorizeAnswer[], PersistenceFailure> =>
-    allAtOnce(settlements, settlements.map(checkedSettlement), (settlement) => settleOne(store, settlement));
-
-/** One settlement through the store's own method for it. */
-export const settleOne = (
-  store: Settlements,
-  settlement: HoldSettlement,
-): Effect.Effect<StoredMovement, LedgerError | PersistenceFailure> => {
-  switch (settlement.kind) {
-    case 'capture':
-      return store.capture(settlement.input);
-    case 'voidHold':
-      return store.voidHold(settlement.input);
-    case 'reverse':
-      return store.reverse(settlement.input);
-  }
-};
+    allAtOnce(settlements, settlements.map(checkedSettlement), (settlement) => settleHold(store, settlement));
