@@ -127,7 +127,7 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
         rules: options.rules,
         intake: makeTopUpIntake(options.rules, options.topUpBatchMax ?? 1),
       }),
-      changeWriter: (options.changeBatchMax ?? 1) > 1 ? makeTopUpChangeWriter(options.changeBatchMax) : undefined,
+      changeWriter: makeTopUpChangeWriter(options.changeBatchMax ?? 1),
     };
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });
     await limited.register(airtimeRoutes, routeOptions);
