@@ -6,7 +6,7 @@
 // what the pure ledger decided is one prepared statement, set-based, that
 // checks every row it read is still as read. The schema's CHECK constraints
 // and unique claims back every row.
-import { accountKey, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
+import { accountKey, type JournalEntry, type LedgerAccount, PersistenceFailure } from '@airtime/domain';
 import { Either, Effect } from 'effect';
 import { escapeLiteral, type PoolClient } from 'pg';
 import { ACCOUNT_COLUMNS, type AccountRow, accountOf, type HoldRow, type JournalRow } from '../ledger-rows.mapper';
@@ -115,31 +115,33 @@ const text = (values: readonly bigint[]) => values.map(String);
 
 /**
  * A decided batch's writes in ONE statement (one round trip), through the
- * function `ledger_batch_write` (migration 1765000000000: the same
- * statement, planned with index lookups only): new claims (holds and
- * refusals), holds moved from the status they were read with, the journal
- * entries in decision order and every account the batch read, moved by
- * difference where its balances and credit limit are still as read, and a
- * count of the claims it read and left as they were, still so.
- * `ledger_batch_guard` fails the whole statement (SQLSTATE LB001, nothing
- * written) when fewer holds or accounts moved, or stayed, than decided. Empty
- * parts write nothing. The constraints check every row.
+ * function `ledger_batch_write` (migrations 1765000000000 and
+ * 1765200000000: the same statement, planned with index lookups only): new
+ * claims (holds and refusals), holds moved from the status they were read
+ * with, the journal entries in decision order and every account the batch
+ * read, moved by difference where its balances and credit limit are still
+ * as read, and a count of the claims it read and left as they were, still
+ * so. `ledger_batch_guard` fails the whole statement (SQLSTATE LB001,
+ * nothing written) when fewer holds or accounts moved, or stayed, than
+ * decided. Empty parts write nothing. The constraints check every row. It
+ * answers the new entries' sequences, in decision order.
  */
-const WRITE = `SELECT stored_entries AS entries FROM ledger_batch_write(${Array.from({ length: 36 }, (_, index) => `$${index + 1}`).join(', ')})`;
+const WRITE = `SELECT stored_sequences AS sequences FROM ledger_batch_write(${Array.from({ length: 36 }, (_, index) => `$${index + 1}`).join(', ')})`;
 
 /**
  * Writes a decided batch in one prepared statement (parsed once per
  * connection): in the caller's transaction, or on its own (autocommit: one
- * round trip, one commit). Returns the stored journal rows (with their
- * sequences). Rejects with pg's error: SQLSTATE LB001 when a row was not as
- * read (nothing written), 23505 when a claim is taken.
+ * round trip, one commit). Returns the batch's new journal entries as
+ * stored: each decided entry with the sequence the journal gave it. Rejects
+ * with pg's error: SQLSTATE LB001 when a row was not as read (nothing
+ * written), 23505 when a claim is taken.
  */
-export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch): Promise<readonly JournalRow[]> => {
+export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch): Promise<readonly JournalEntry[]> => {
   const { entries, holds, accounts } = batch;
   const created = holds.filter((hold) => hold.from === undefined);
   const moved = holds.filter((hold) => hold.from !== undefined);
   const optional = (value: bigint | undefined) => (value === undefined ? null : String(value));
-  const result = await client.query<{ entries: JournalRow[] }>({
+  const result = await client.query<{ sequences: string[] | null }>({
     name: 'ledger_batch_write',
     text: WRITE,
     values: [
@@ -181,5 +183,12 @@ export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch)
       batch.unchanged.length,
     ],
   });
-  return result.rows[0]?.entries ?? [];
+  return storedEntries(entries, result.rows[0]?.sequences ?? []);
+};
+
+/** The decided entries with the sequences the write answered, one each, in order (anything else is a defect). */
+const storedEntries = (entries: readonly JournalEntry[], sequences: readonly string[]): JournalEntry[] => {
+  if (sequences.length !== entries.length)
+    throw new Error(`ledger_batch_write answered ${sequences.length} sequences for ${entries.length} entries`);
+  return entries.map((entry, index) => ({ ...entry, sequence: Number(sequences[index]) }));
 };

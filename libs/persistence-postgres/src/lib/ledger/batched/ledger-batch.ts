@@ -252,9 +252,9 @@ export const decideBatch = (before: Ledger, operations: readonly BatchOperation[
 /** A decided entry as stored (its real sequence), matched on (reference, kind); the entry itself when not written. */
 export type StoredEntryOf = (entry: JournalEntry) => JournalEntry;
 
-/** The stored entry of each decided one, from the journal rows a batch's write returned. */
-export const storedEntryOf = (stored: readonly JournalRow[]): StoredEntryOf => {
-  const byMovement = new Map(stored.map((row) => [movementKey(row.reference, row.kind), entryOf(row)]));
+/** The stored entry of each decided one, from the entries a batch's write answered (with their sequences). */
+export const storedEntryOf = (stored: readonly JournalEntry[]): StoredEntryOf => {
+  const byMovement = new Map(stored.map((entry) => [movementKey(entry.reference, entry.kind), entry]));
   return (entry) => byMovement.get(movementKey(entry.reference, entry.kind)) ?? entry;
 };
 
