@@ -17,7 +17,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The function's parameters, in order (the arrays of `writeDecidedBatch`). */
-export const PARAMETERS = [
+const PARAMETERS = [
   'text[]',
   'text[]',
   'bpchar[]',
@@ -56,12 +56,19 @@ export const PARAMETERS = [
   'integer',
 ].join(', ');
 
-/**
- * The writes of a batch as CTEs (created, moved, entries, balances,
- * unchanged), with the entries' `RETURNING` list given: shared with
- * migration 1765200000000, which answers the new entries' sequences only.
- */
-export const ledgerBatchWrites = (entriesReturning: string): string => `      WITH created AS (
+export class LedgerBatchWrite1765000000000 implements MigrationInterface {
+  name = 'LedgerBatchWrite1765000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE FUNCTION ledger_batch_write(${PARAMETERS})
+      RETURNS TABLE (holds_moved integer, accounts_moved integer, claims_unchanged integer, stored_entries json)
+      LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+      AS $$
+      BEGIN
+      RETURN QUERY
+      WITH created AS (
         INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status, captured_minor, refusal)
         SELECT * FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::bigint[], $5::text[], $6::bigint[], $7::jsonb[])
         RETURNING 1
@@ -76,7 +83,8 @@ export const ledgerBatchWrites = (entriesReturning: string): string => `      WI
           FROM unnest($12::text[], $13::bpchar[], $14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::bigint[])
                WITH ORDINALITY AS e(account_id, currency, reference, kind, amount, available, holding, position)
          ORDER BY position
-${entriesReturning}
+        RETURNING sequence::text AS sequence, account_id, currency, reference, kind, amount_minor::text AS amount_minor,
+                  available_delta_minor::text AS available_delta_minor, holding_delta_minor::text AS holding_delta_minor
       ), balances AS (
         UPDATE ledger_accounts a
            SET available_minor = a.available_minor + d.available, holding_minor = a.holding_minor + d.holding,
@@ -96,25 +104,7 @@ ${entriesReturning}
           JOIN unnest($34::text[], $35::text[]) AS c(transaction_id, status)
             ON h.transaction_id = c.transaction_id AND h.status = c.status
       )
-`;
-
-/** What the first version answers of each new journal entry: the whole row, bigints as text. */
-const ENTRIES_RETURNING = `        RETURNING sequence::text AS sequence, account_id, currency, reference, kind, amount_minor::text AS amount_minor,
-                  available_delta_minor::text AS available_delta_minor, holding_delta_minor::text AS holding_delta_minor`;
-
-export class LedgerBatchWrite1765000000000 implements MigrationInterface {
-  name = 'LedgerBatchWrite1765000000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
-      CREATE FUNCTION ledger_batch_write(${PARAMETERS})
-      RETURNS TABLE (holds_moved integer, accounts_moved integer, claims_unchanged integer, stored_entries json)
-      LANGUAGE plpgsql
-      SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
-      AS $$
-      BEGIN
-      RETURN QUERY
-${ledgerBatchWrites(ENTRIES_RETURNING)}      SELECT ledger_batch_guard($32::int, (SELECT count(*)::int FROM moved)) AS holds_moved,
+      SELECT ledger_batch_guard($32::int, (SELECT count(*)::int FROM moved)) AS holds_moved,
              ledger_batch_guard($33::int, (SELECT count(*)::int FROM balances)) AS accounts_moved,
              ledger_batch_guard($36::int, (SELECT n FROM unchanged)) AS claims_unchanged,
              (SELECT COALESCE(json_agg(entries), '[]'::json) FROM entries) AS stored_entries;
