@@ -71,12 +71,23 @@ export const makeBatchQueue = <Item, Answer>(run: RunBatch<Item, Answer>, bounds
     Effect.runFork(worker);
   }
 
-  /** Queues an item; the effect ends with its own answer, after its batch committed (or failed). */
+  /**
+   * Queues an item; the effect ends with its own answer, after its batch
+   * committed (or failed). A caller interrupted while its item still waits
+   * takes the item out of the queue: it is never run. Once its batch has
+   * started, the batch goes on (it may commit), as a statement already sent
+   * to the database would.
+   */
   const submit = (item: Item): Effect.Effect<Answer> =>
     Effect.flatten(
       Effect.async<Exit.Exit<Answer>>((resume) => {
-        queue.push({ item, answer: (answer) => resume(Effect.succeed(answer)) });
+        const waiting: Waiting<Item, Answer> = { item, answer: (answer) => resume(Effect.succeed(answer)) };
+        queue.push(waiting);
         if (running < bounds.workers) start();
+        return Effect.sync(() => {
+          const index = queue.indexOf(waiting);
+          if (index >= 0) queue.splice(index, 1);
+        });
       }),
     );
 
