@@ -11,7 +11,7 @@ import { ConsoleSessions1764800000000 } from './1764800000000-console-sessions.m
 import { TransferLogConsole1764900000000 } from './1764900000000-transfer-log-console.migration';
 import { LedgerBatchWrite1765000000000 } from './1765000000000-ledger-batch-write.migration';
 import { LedgerBatchWriteGenericPlan1765100000000 } from './1765100000000-ledger-batch-write-generic-plan.migration';
-import { LedgerBatchWriteSequences1765200000000 } from './1765200000000-ledger-batch-write-sequences.migration';
+import { LedgerBatchWriteAccountsFirst1765200000000 } from './1765200000000-ledger-batch-write-accounts-first.migration';
 
 /** Every committed migration, oldest first. */
 export const migrations = [
@@ -28,5 +28,5 @@ export const migrations = [
   TransferLogConsole1764900000000,
   LedgerBatchWrite1765000000000,
   LedgerBatchWriteGenericPlan1765100000000,
-  LedgerBatchWriteSequences1765200000000,
+  LedgerBatchWriteAccountsFirst1765200000000,
 ];

@@ -73,7 +73,7 @@ describe('migrations', () => {
       'TransferLogConsole1764900000000',
       'LedgerBatchWrite1765000000000',
       'LedgerBatchWriteGenericPlan1765100000000',
-      'LedgerBatchWriteSequences1765200000000',
+      'LedgerBatchWriteAccountsFirst1765200000000',
     ]);
     expect(await tables(db)).toEqual([
       'account_callback_secrets',

@@ -102,12 +102,14 @@ const onCopy = async (
   const settled = settledIn(operations);
   let before = cache.ledgerFor(keys, settled);
   if (before === undefined) {
-    // what the copy lacks is read plainly (one round trip) and copied; a hold still missing then does not exist
+    // what the copy lacks is read plainly (one round trip) and copied
     const read = await readClaims(client, keys, 'plain');
     stats.filled++;
     if (read.unreadable.size > 0) return undefined;
     cache.remember(ledgerOf(read));
-    before = cache.ledgerFor(keys, new Set());
+    // taken from the copy again, which checks that each hold read comes with its account (the two reads may see
+    // different commits); a hold the bounded copy could not keep sends the batch under locks, not to HoldNotFound
+    before = cache.ledgerFor(keys, settled);
     if (before === undefined) return undefined;
   }
   const decided = decideBatch(before, operations);

@@ -1,18 +1,32 @@
-// The batched ledger write answers the new journal entries' sequences only
-// (issue 12). Its first version (migration 1765000000000) answered each new
-// entry as a JSON row (eight columns, bigints as text), which the store
-// parsed back into the very entries it had just decided and sent: only the
-// sequence was news. Same parameters, same writes and guard (SQLSTATE
-// LB001), same settings (index lookups only, a generic plan); the answer is
-// `stored_sequences bigint[]`, the new entries' sequences in the order of
-// the entries given ($12-$18: decision order; the INSERT takes them ORDER
-// BY their position, and each row's sequence is drawn as it is inserted).
-// Measured on the 2-core machine, the function alone (a loop of calls,
-// synchronous_commit off): 375 → 335 µs for a batch of 8 authorizations
-// and 8 captures, 1,700 → 1,420 µs for 64. Down restores the first version
-// and its generic plan. The statement is written out whole here, as a
-// migration is a snapshot: only its RETURNING list and answer differ from
-// the first version's.
+// The batched ledger write, second version (issue 12): it locks the
+// batch's accounts first, sorted, and answers the new journal entries'
+// sequences only. Same parameters, same writes and guard (SQLSTATE LB001),
+// same settings (index lookups only, a generic plan).
+//
+// Lock order. The first version (migration 1765000000000) moved the holds
+// (`moved`) before the accounts (`balances`), and the accounts in the
+// batch's order. The direct store's settlement and the locked path lock an
+// account before its hold, and accounts sorted; so a lane's write could
+// deadlock with a unit of work settling the same hold (40P01: either side
+// aborted, a neighbour's unit among them), and two processes' batches naming
+// two accounts in opposite orders deadlocked each other. Now `locked` takes
+// every account of the batch ($19, $20), sorted by (account_id, currency),
+// FOR NO KEY UPDATE, before any hold or account row is moved: both UPDATEs
+// carry it as a one-time filter, which PostgreSQL evaluates before their
+// first row.
+//
+// Answer. The first version answered each new entry as a JSON row (eight
+// columns, bigints as text), which the store parsed back into the very
+// entries it had just decided and sent: only the sequence was news. The
+// answer is `stored_sequences bigint[]`, the new entries' sequences in the
+// order of the entries given ($12-$18: decision order; the INSERT takes them
+// ORDER BY their position, and each row's sequence is drawn as it is
+// inserted). Measured on the 2-core machine, the function alone (a loop of
+// calls, synchronous_commit off), before the lock: 375 → 335 µs for a batch
+// of 8 authorizations and 8 captures, 1,700 → 1,420 µs for 64.
+//
+// Down restores the first version and its generic plan. The statement is
+// written out whole here, as a migration is a snapshot.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { LedgerBatchWrite1765000000000 } from './1765000000000-ledger-batch-write.migration';
 import { LedgerBatchWriteGenericPlan1765100000000 } from './1765100000000-ledger-batch-write-generic-plan.migration';
@@ -27,8 +41,8 @@ const currentFunction = async (runner: QueryRunner): Promise<{ signature: string
   return found;
 };
 
-export class LedgerBatchWriteSequences1765200000000 implements MigrationInterface {
-  name = 'LedgerBatchWriteSequences1765200000000';
+export class LedgerBatchWriteAccountsFirst1765200000000 implements MigrationInterface {
+  name = 'LedgerBatchWriteAccountsFirst1765200000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const current = await currentFunction(runner);
@@ -42,7 +56,12 @@ export class LedgerBatchWriteSequences1765200000000 implements MigrationInterfac
       AS $$
       BEGIN
       RETURN QUERY
-      WITH created AS (
+      WITH locked AS (
+        SELECT 1 FROM ledger_accounts a
+         WHERE (a.account_id, a.currency) IN (SELECT * FROM unnest($19::text[], $20::bpchar[]))
+         ORDER BY a.account_id, a.currency
+           FOR NO KEY UPDATE OF a
+      ), created AS (
         INSERT INTO ledger_holds (transaction_id, account_id, currency, amount_minor, status, captured_minor, refusal)
         SELECT * FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::bigint[], $5::text[], $6::bigint[], $7::jsonb[])
         RETURNING 1
@@ -50,6 +69,7 @@ export class LedgerBatchWriteSequences1765200000000 implements MigrationInterfac
         UPDATE ledger_holds h SET status = m.status, captured_minor = m.captured, updated_at = now()
           FROM unnest($8::text[], $9::text[], $10::text[], $11::bigint[]) AS m(transaction_id, from_status, status, captured)
          WHERE h.transaction_id = m.transaction_id AND h.status = m.from_status
+           AND (SELECT count(*) FROM locked) >= 0
         RETURNING 1
       ), entries AS (
         INSERT INTO ledger_journal (account_id, currency, reference, kind, amount_minor, available_delta_minor, holding_delta_minor)
@@ -71,6 +91,7 @@ export class LedgerBatchWriteSequences1765200000000 implements MigrationInterfac
            AND a.available_minor = d.was_available AND a.holding_minor = d.was_holding
            AND a.captured_minor = d.was_captured AND a.reversed_minor = d.was_reversed
            AND a.funded_minor = d.was_funded AND a.credit_limit_minor = d.credit_limit
+           AND (SELECT count(*) FROM locked) >= 0
         RETURNING 1
       ), unchanged AS (
         SELECT count(*)::int AS n FROM ledger_holds h

@@ -1,23 +1,21 @@
-// An adversarial review of the batched ledger store (group commit). The
-// tests marked `it.failing` show defects of the current code: each fails on
-// its assertion today (so jest counts it as passing), and starts failing the
-// run once the defect is fixed, to be turned into a plain `it` then. The
-// plain tests are hostile cases that hold.
-//
-// Defects shown:
-// - the copy path's one statement (`ledger_batch_write`) locks a settled
-//   hold's row before its account's (the `moved` CTE is evaluated first),
-//   where the direct store's settlement and the locked path lock the account
-//   first: a unit of work that holds the account and settles the same hold
-//   deadlocks with it; and the copy path moves accounts in the batch's order,
-//   not sorted, so two processes' batches naming two accounts in opposite
-//   orders deadlock (PostgreSQL aborts one: a failed batch, or a caller's
-//   unit of work failing with 40P01);
-// - an operation whose caller is interrupted while it still waits in its
-//   lane's queue is committed anyway (the direct store writes nothing then);
-// - a lane copy with limits below a batch's keys answers HoldNotFound for a
-//   hold it read and evicted in the same fill (latent at the store's default
-//   limits).
+// Hostile cases of the batched ledger store (group commit), from an
+// adversarial review. The first four were defects, fixed since:
+// - lock order: the copy path's one statement (`ledger_batch_write`) locked
+//   a settled hold's row before its account's, where the direct store's
+//   settlement and the locked path lock the account first, so a unit of work
+//   holding the account and settling the same hold deadlocked with it; and
+//   it moved accounts in the batch's order, not sorted, so two processes'
+//   batches naming two accounts in opposite orders deadlocked (PostgreSQL
+//   aborted one: a failed batch, or a caller's unit of work failing with
+//   40P01). Migration 1765200000000 locks the batch's accounts first, sorted;
+// - an operation whose caller was interrupted while it still waited in its
+//   lane's queue was committed anyway; it now leaves the queue;
+// - a lane copy with limits below a batch's keys answered HoldNotFound for a
+//   hold it read and dropped in the same fill; the batch is now decided on
+//   what was read.
+// The others are hostile cases that held: ABA on balances, a refusal after
+// funds arrive, a transaction id refused for an unknown account then
+// authorized (two lanes), amounts at the ledger's bound.
 import {
   currencyOf,
   type LedgerError,
@@ -142,30 +140,24 @@ describe('batched ledger store: adversarial review', () => {
       };
     };
 
-    it.failing(
-      'a lane settling a hold and a unit of work holding its account and settling it too: no deadlock',
-      async () => {
-        const { unit, lane, deadlocks, failedBatches } = await twinSettlement('dl-lane');
-        // both are answered right in the end (the lane's batch is run again after PostgreSQL aborts it) ...
-        expect(Either.isRight(unit) && unit.right.applied).toBe(true);
-        expect(Either.isRight(lane) && lane.right.applied).toBe(false);
-        // ... but only after a deadlock (deadlock_timeout, 1 s by default) and a batch failed as a whole
-        expect({ deadlocks, failedBatches }).toEqual({ deadlocks: 0, failedBatches: 0 });
-      },
-    );
+    it('a lane settling a hold and a unit of work holding its account and settling it too: no deadlock', async () => {
+      const { unit, lane, deadlocks, failedBatches } = await twinSettlement('dl-lane');
+      // both are answered right in the end (the lane's batch is run again after PostgreSQL aborts it) ...
+      expect(Either.isRight(unit) && unit.right.applied).toBe(true);
+      expect(Either.isRight(lane) && lane.right.applied).toBe(false);
+      // ... but only after a deadlock (deadlock_timeout, 1 s by default) and a batch failed as a whole
+      expect({ deadlocks, failedBatches }).toEqual({ deadlocks: 0, failedBatches: 0 });
+    });
 
-    it.failing(
-      "the unit of work is not the one aborted for the lane's lock order (its caller gets no 40P01)",
-      async () => {
-        // the same race, where the unit's session is the one that detects the deadlock (it waited last,
-        // with a shorter deadlock_timeout): the top-up change's unit fails, through no fault of its own
-        const { unit, lane } = await twinSettlement('dl-unit', '100ms');
-        expect(Either.isRight(lane)).toBe(true);
-        expect(Either.isLeft(unit) ? unit.left : 'committed').toBe('committed');
-      },
-    );
+    it("the unit of work is not the one aborted for the lane's lock order (its caller gets no 40P01)", async () => {
+      // the same race, where the unit's session is the one that detects the deadlock (it waited last,
+      // with a shorter deadlock_timeout): the top-up change's unit fails, through no fault of its own
+      const { unit, lane } = await twinSettlement('dl-unit', '100ms');
+      expect(Either.isRight(lane)).toBe(true);
+      expect(Either.isLeft(unit) ? unit.left : 'committed').toBe('committed');
+    });
 
-    it.failing('two processes whose batches name two accounts in opposite orders do not deadlock', async () => {
+    it('two processes whose batches name two accounts in opposite orders do not deadlock', async () => {
       // two stores on one database: two processes. An authorization under a transaction id held on the
       // other account is a conflict that names both accounts (zero deltas, each row still updated by
       // the guard), in the order (input's account, hold's account): opposite in the two processes
@@ -200,7 +192,7 @@ describe('batched ledger store: adversarial review', () => {
     });
   });
 
-  it.failing('an operation whose caller is interrupted while it waits in the queue is not committed', async () => {
+  it('an operation whose caller is interrupted while it waits in the queue is not committed', async () => {
     const store = makeBatchedLedgerStore(db.dataSource, { lanes: 1 });
     await open(store, 'busy');
     await open(store, 'victim');
@@ -225,36 +217,28 @@ describe('batched ledger store: adversarial review', () => {
     expect(await references('victim')).toEqual(['victim-2']);
   });
 
-  it.failing(
-    "a lane copy smaller than a batch's keys still finds the holds it just read (no HoldNotFound for a stored hold)",
-    async () => {
-      const store = makeBatchedLedgerStore(db.dataSource, { lanes: 1 });
-      await open(store, 'small', 1_000n);
-      for (const id of ['small-1', 'small-2'])
-        await Effect.runPromise(
-          store.authorize({ accountId: 'small', currency: KES, transactionId: id, amountMinor: 10n }),
-        );
-      // a copy of one claim at most: filling it with the batch's two holds drops the first one, which the
-      // batch then takes as absent (ledgerFor is given no settled ids after the fill)
-      const exits = await Effect.runPromise(
-        runBatchTransaction(
-          poolOf(db.dataSource),
-          makeLaneCache({ accounts: 10, claims: 1 }),
-          emptyLedgerBatchStats(),
-          [
-            { kind: 'capture', input: { transactionId: 'small-1', amountMinor: 10n } },
-            { kind: 'capture', input: { transactionId: 'small-2', amountMinor: 10n } },
-          ],
-        ),
+  it("a lane copy smaller than a batch's keys still finds the holds it just read (no HoldNotFound for a stored hold)", async () => {
+    const store = makeBatchedLedgerStore(db.dataSource, { lanes: 1 });
+    await open(store, 'small', 1_000n);
+    for (const id of ['small-1', 'small-2'])
+      await Effect.runPromise(
+        store.authorize({ accountId: 'small', currency: KES, transactionId: id, amountMinor: 10n }),
       );
-      const outcome = (exit: (typeof exits)[number]) =>
-        Exit.match(exit, {
-          onSuccess: (movement) => movement.applied,
-          onFailure: (cause) => String(Cause.squash(cause)),
-        });
-      expect(exits.map(outcome)).toEqual([true, true]);
-    },
-  );
+    // a copy of one claim at most: filling it with the batch's two holds drops the first one, which the
+    // batch then takes as absent (ledgerFor is given no settled ids after the fill)
+    const exits = await Effect.runPromise(
+      runBatchTransaction(poolOf(db.dataSource), makeLaneCache({ accounts: 10, claims: 1 }), emptyLedgerBatchStats(), [
+        { kind: 'capture', input: { transactionId: 'small-1', amountMinor: 10n } },
+        { kind: 'capture', input: { transactionId: 'small-2', amountMinor: 10n } },
+      ]),
+    );
+    const outcome = (exit: (typeof exits)[number]) =>
+      Exit.match(exit, {
+        onSuccess: (movement) => movement.applied,
+        onFailure: (cause) => String(Cause.squash(cause)),
+      });
+    expect(exits.map(outcome)).toEqual([true, true]);
+  });
 
   describe('hostile cases that hold', () => {
     let lane: BatchedLedgerStore;
