@@ -1,4 +1,4 @@
-// Adversarial review of the consumer's batched top-up flow (the batched intake, the change writer and the
+// Hostile cases of the consumer's batched top-up flow, from an adversarial review (the batched intake, the change writer and the
 // group-commit unit of work), end to end on the real PostgreSQL and RabbitMQ, against the README's promises: a
 // message is acked only after its top-up's unit of work committed; a bad command never fails its neighbours;
 // a top-up is never sent twice, never lost, never held without its top-up (nor the other way round); a batch
@@ -7,9 +7,10 @@
 // 1. The database connections of a batched consumer are killed (pg_terminate_backend) again and again while
 //    a burst is being written in batches: each command must still end once (a top-up, its repeat, or its
 //    refusal), every key written once and traced, the ledger balanced within funds, no top-up sent twice.
-//    Found meanwhile (not pinned: a race): now and then a pooled pg client emits 'error' with no listener
-//    (its FATAL 57P01 parsed in the same chunk as the ReadyForQuery that released it to a waiter), which in
-//    the real process is an uncaught exception; the spec swallows and records those to finish the scenario.
+//    Found meanwhile: now and then a pooled pg client emitted 'error' with no listener (its FATAL 57P01
+//    parsed in the same chunk as the ReadyForQuery that released it to a waiter), which in the real process
+//    is an uncaught exception that stops it; the data source's clients now listen from the start
+//    (GuardedClient). The spec records any such event instead of crashing on it, and expects none.
 // 2. A batched consumer is stopped (SIGTERM's graceful stop, with a shutdown timeout far shorter than its
 //    work) in the middle of its batches, and a second consumer takes the queue over: every command is
 //    handled, each key written once, each top-up sent once (the stalled-top-up loop sends what a batch
@@ -116,8 +117,8 @@ const expectTracedAndNeverSentTwice = async (harness: ConsumerHarness, rows: rea
 };
 
 /**
- * Every 'error' a pg client emits with no listener (an uncaught exception in a real process), recorded and
- * swallowed so that the scenario can finish; see the report of this review.
+ * Every 'error' a pg client emits with no listener (an uncaught exception in a real process), recorded
+ * rather than thrown, so that the scenario ends on an assertion naming them.
  */
 const unhandledPgErrors: string[] = [];
 const originalEmit = PgClient.prototype.emit;
@@ -227,6 +228,8 @@ describe('a batched consumer whose database connections are killed mid-batch', (
       [harness.topology.queues.topUpCommands.name]: 0,
       [harness.topology.queues.topUpCommandsRetry.name]: 0,
     });
+    // no connection error went unheard (it would have stopped a real consumer)
+    expect(unhandledPgErrors).toEqual([]);
   }, 120_000);
 });
 
