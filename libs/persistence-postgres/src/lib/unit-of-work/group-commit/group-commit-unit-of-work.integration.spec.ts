@@ -2,7 +2,7 @@
 // transaction and a commit, one failing unit is rolled back alone, each
 // caller is answered only after the commit, and a unit keeps its caller's
 // services and log annotations.
-import { Context, Effect, Either, FiberRef, HashMap } from 'effect';
+import { Context, Deferred, Effect, Either, Fiber, FiberRef, HashMap } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database';
 import { sql } from '../sql';
 import { makeGroupCommitUnitOfWork, withOwnTransactions } from './group-commit-unit-of-work.adapter';
@@ -195,6 +195,27 @@ describe('group-commit unit of work', () => {
       if (Either.isRight(result)) expect(kept).toContain(keys[index]);
     });
     expect(results.some(Either.isLeft)).toBe(true);
+  });
+
+  it('a caller interrupted while its unit still waits for a group takes it out: it never runs; one already in a group commits with it', async () => {
+    const unitOfWork = uow();
+    const started = await Effect.runPromise(Deferred.make<void>());
+    const release = await Effect.runPromise(Deferred.make<void>());
+    // the committer's only worker is busy with this unit until `release`
+    const busy = Effect.runFork(
+      unitOfWork.transactionally(
+        Effect.zipRight(insert('busy'), Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(release))),
+      ),
+    );
+    await Effect.runPromise(Deferred.await(started));
+    const waiting = Effect.runFork(unitOfWork.transactionally(insert('given-up')));
+    const kept = Effect.runFork(unitOfWork.transactionally(insert('kept')));
+    await Effect.runPromise(Fiber.interrupt(waiting));
+    // the busy unit's caller gives up too, while its unit runs in the committer's group
+    await Effect.runPromise(Fiber.interrupt(busy));
+    await Effect.runPromise(Deferred.succeed(release, undefined));
+    await Effect.runPromise(Fiber.join(kept));
+    expect(await stored(['busy', 'given-up', 'kept'])).toEqual(['busy', 'kept']);
   });
 
   it('with maxGroup 1 it is the plain unit of work: units run side by side, each in its own transaction', async () => {
