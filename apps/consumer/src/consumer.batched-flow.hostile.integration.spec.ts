@@ -11,10 +11,21 @@
 //    parsed in the same chunk as the ReadyForQuery that released it to a waiter), which in the real process
 //    is an uncaught exception that stops it; the data source's clients now listen from the start
 //    (GuardedClient). The spec records any such event instead of crashing on it, and expects none.
+//    Once the kills stop, every top-up ends final (waited for, bounded): none lost, none sent twice, none
+//    resent without a status query, the ledger clean, each hold captured, voided or refused as its top-up
+//    ended. An attempt whose POST went out while its connection was killed has no POST line in the transfer
+//    log (the append fails, is logged as "transfer log append failed", and the send goes on: provider-layer.ts);
+//    the stalled loop's status query (logged) settles it COMPLETED.
 // 2. A batched consumer is stopped (SIGTERM's graceful stop, with a shutdown timeout far shorter than its
 //    work) in the middle of its batches, and a second consumer takes the queue over: every command is
 //    handled, each key written once, each top-up sent once (the stalled-top-up loop sends what a batch
-//    committed but whose message went back to the queue), and nothing acked on a closed channel.
+//    committed but whose message went back to the queue), and nothing acked on a closed channel. Then every
+//    top-up ends final, with the same checks as 1. What the first consumer left unfinished ends one of two
+//    ways: its POST left but its answer and its transfer-log line did not make it (the DataSource already
+//    closed: the append fails), and the second consumer's status query finds it COMPLETED; or the stop came
+//    between the attempt's commit and its POST, the status query answers "not found", and the attempt is
+//    resent under the same provider external id once the schedule's first retry is due (1 minute: the
+//    scenarios run the use cases' clock 60 times faster, with the real clock a 60 s wait ends just before it).
 // 3. One block of commands delivered together, mixing for one barely funded account: requests it can pay,
 //    requests it cannot, the same request twice under two ids, the same message twice, a conflict, a command
 //    for an account that does not exist and malformed bodies: the refused ones are refused alone, the others
@@ -24,6 +35,8 @@ import { fundAccount } from '@airtime/application/testing';
 import { ledgerStoreLayer } from '@airtime/persistence-postgres';
 import { Effect } from 'effect';
 import { Client, Client as PgClient } from 'pg';
+import { doubleSends, ledgerViolations, lostTopUps, resendsWithoutStatusQuery } from './faults/top-up-flow.queries';
+import { FINAL_STATUS_CLASSES, scaledClockEnv } from './faults/top-up-world.fixture';
 import { type ConsumerHarness, startConsumerHarness, waitUntil } from './testing';
 import { outcomeOf } from './testing/burst-answers.fixture';
 import { commandBody, GHOST, globeNumber } from './testing/command-burst.fixture';
@@ -47,6 +60,13 @@ const BATCHED = {
   STALLED_AFTER_MS: '1000',
   DATABASE_POOL_SIZE: '4',
 };
+
+/**
+ * For the scenarios that wait for every top-up to end: the use cases' clock 60 times faster (from now, one
+ * timeline for every consumer of the scenario), so that the retry an attempt gets once the provider answers
+ * "not found" (1 minute on the schedule) is due in a second; a top-up still counts as stalled after 1 s (real).
+ */
+const fastClock = () => scaledClockEnv(Date.now());
 
 const TIGHT = 'tight';
 /** Two top-ups of PHP 30 (USD 0.55 each), not three. */
@@ -116,6 +136,67 @@ const expectTracedAndNeverSentTwice = async (harness: ConsumerHarness, rows: rea
   expect(atProvider.length).toBe(new Set(atProvider).size);
 };
 
+/** The non-final top-ups, each with its attempts and its transfer log exchanges (what a stuck one looks like). */
+const nonFinalTopUps = async (harness: ConsumerHarness) =>
+  harness.query<Record<string, unknown>>(
+    `SELECT t.account_id, t.external_id, t.status, t.version, t.awaiting_status_query, t.next_attempt_at,
+            t.created_at, t.updated_at, now() AS now,
+            (SELECT h.status FROM ledger_holds h WHERE h.transaction_id = t.id) AS hold,
+            (SELECT COALESCE(jsonb_agg(jsonb_build_object('number', a.number, 'ref', a.provider_external_id,
+                      'state', a.state, 'provider_status', a.provider_status, 'unknown', a.unknown_reason,
+                      'started', a.started_at, 'updated', a.updated_at) ORDER BY a.number), '[]')
+               FROM top_up_attempts a WHERE a.top_up_id = t.id) AS attempts,
+            (SELECT COALESCE(jsonb_agg(jsonb_build_object('method', l.record->>'method', 'url', l.record->>'url',
+                      'status', l.record->>'status', 'startedAt', l.record->>'startedAt') ORDER BY l.id), '[]')
+               FROM transfer_log l
+              WHERE l.reference IN (SELECT a.provider_external_id FROM top_up_attempts a WHERE a.top_up_id = t.id)
+            ) AS exchanges
+       FROM top_ups t WHERE t.status_class <> ALL($1) ORDER BY t.account_id, t.external_id`,
+    [[...FINAL_STATUS_CLASSES]],
+  );
+
+/**
+ * Once the faults have stopped, every accepted top-up is eventually final (the stalled-top-up loop settles an
+ * attempt left in flight by a status query, then sends again only what the provider never got): waits for that,
+ * bounded, then names what is still not final with its attempts and exchanges.
+ */
+const expectAllFinal = async (harness: ConsumerHarness) => {
+  await waitUntil('every top-up final', async () => (await nonFinalTopUps(harness)).length === 0, 60_000, 250).catch(
+    () => undefined,
+  );
+  expect(await nonFinalTopUps(harness)).toEqual([]);
+};
+
+/**
+ * The promise on final top-ups: none lost, none sent twice at the provider, none resent without a status query
+ * of its earlier send, the ledger clean, and each hold settled as its top-up ended (captured when COMPLETED,
+ * voided when it failed, refused when REJECTED for funds).
+ */
+const expectPromiseKept = async (harness: ConsumerHarness, keys: Readonly<Record<string, readonly string[]>>) => {
+  const dataSource = harness.db.dataSource;
+  const atProvider = harness.simulator.engine.transactions({ fromMs: 0 });
+  for (const [accountId, externalIds] of Object.entries(keys)) {
+    expect({ accountId, lost: await lostTopUps(dataSource, accountId, externalIds) }).toEqual({ accountId, lost: [] });
+    expect({ accountId, sentTwice: await doubleSends(dataSource, accountId, externalIds, atProvider) }).toEqual({
+      accountId,
+      sentTwice: [],
+    });
+    expect({ accountId, resent: await resendsWithoutStatusQuery(dataSource, accountId, atProvider) }).toEqual({
+      accountId,
+      resent: [],
+    });
+  }
+  expect(await ledgerViolations(dataSource)).toEqual([]);
+  const unsettled = await harness.query(
+    `SELECT t.account_id, t.external_id, t.status, h.status AS hold FROM top_ups t
+       LEFT JOIN ledger_holds h ON h.transaction_id = t.id
+      WHERE h.status IS DISTINCT FROM CASE t.status_class WHEN 'COMPLETED' THEN 'CAPTURED' WHEN 'REVERSED' THEN 'REVERSED'
+              WHEN 'REJECTED' THEN 'REFUSED' WHEN 'CANCELLED' THEN 'VOIDED' WHEN 'DECLINED' THEN 'VOIDED' END
+      ORDER BY t.account_id, t.external_id`,
+  );
+  expect(unsettled).toEqual([]);
+};
+
 /**
  * Every 'error' a pg client emits with no listener (an uncaught exception in a real process), recorded
  * rather than thrown, so that the scenario ends on an assertion naming them.
@@ -148,7 +229,7 @@ describe('a batched consumer whose database connections are killed mid-batch', (
 
   beforeAll(async () => {
     swallowUnhandledPgErrors();
-    harness = await startConsumerHarness({ label: 'review-conn-loss', env: BATCHED });
+    harness = await startConsumerHarness({ label: 'review-conn-loss', env: { ...BATCHED, ...fastClock() } });
     await fund(harness, TIGHT, TIGHT_FUNDED_MINOR);
     killer = new Client({ connectionString: harness.db.config.url });
     await killer.connect();
@@ -230,17 +311,27 @@ describe('a batched consumer whose database connections are killed mid-batch', (
     });
     // no connection error went unheard (it would have stopped a real consumer)
     expect(unhandledPgErrors).toEqual([]);
-  }, 120_000);
+
+    // the faults are over: every top-up ends final, none lost, none sent twice, its hold settled accordingly
+    await expectAllFinal(harness);
+    await expectPromiseKept(harness, {
+      [harness.accountId]: Array.from({ length: 150 }, (_, index) => `cl-${index}`),
+      [TIGHT]: Array.from({ length: 6 }, (_, index) => `cl-tight-${index}`),
+    });
+    expect(unhandledPgErrors).toEqual([]);
+  }, 200_000);
 });
 
 describe('a batched consumer stopped in the middle of its batches, another taking over', () => {
   let harness: ConsumerHarness;
   let second: SecondConsumer | undefined;
+  let clock: Record<string, string>;
 
   beforeAll(async () => {
+    clock = fastClock();
     harness = await startConsumerHarness({
       label: 'review-stop',
-      env: { ...BATCHED, AMQP_SHUTDOWN_TIMEOUT_MS: '100' },
+      env: { ...BATCHED, ...clock, AMQP_SHUTDOWN_TIMEOUT_MS: '100' },
     });
   }, 60_000);
 
@@ -261,7 +352,7 @@ describe('a batched consumer stopped in the middle of its batches, another takin
     const failures = await harness.app.stop();
     expect(failures).toEqual([]);
 
-    second = await startSecondConsumer(harness, { ...BATCHED });
+    second = await startSecondConsumer(harness, { ...BATCHED, ...clock });
     const ids = messages.map((message) => message.messageId);
     const logs = [harness.logs, second.logs];
     await waitUntil(
@@ -285,12 +376,15 @@ describe('a batched consumer stopped in the middle of its batches, another takin
       /ack or nack failed|PRECONDITION_FAILED|unknown delivery tag/i.test(JSON.stringify(line)),
     );
     expect(ackFailures).toEqual([]);
+    // the second consumer's loops finish what the first left: every top-up final, none lost or sent twice
+    await expectAllFinal(harness);
+    await expectPromiseKept(harness, { [harness.accountId]: ids });
     await second.app.stop();
     expect(await queueDepths(harness)).toEqual({
       [harness.topology.queues.topUpCommands.name]: 0,
       [harness.topology.queues.topUpCommandsRetry.name]: 0,
     });
-  }, 120_000);
+  }, 200_000);
 });
 
 describe('one block of hostile commands for one barely funded account', () => {
