@@ -9,7 +9,7 @@ import {
 import { requestTopUp, type RequestTopUpInputJson } from '@airtime/application';
 import { type TopUp, UnitOfWork, type UnitOfWorkService } from '@airtime/domain';
 import { ConsumeDecision, type Delivery } from '@airtime/messaging-rabbitmq';
-import { Effect, Exit } from 'effect';
+import { Deferred, Effect, Exit } from 'effect';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { makePlatformMetrics } from '../observability/platform-metrics';
@@ -50,6 +50,8 @@ const setUp = (
     readonly fundedMinor?: bigint;
     /** The provider fake logs each call through effect's logger (as a use case would), inside the program. */
     readonly logProviderCalls?: boolean;
+    /** Runs at each send, inside the program, before the provider answers (e.g. waits forever). */
+    readonly atSend?: Effect.Effect<void>;
     readonly allowPrivateCallbackHosts?: boolean;
   } = {},
 ) => {
@@ -61,17 +63,21 @@ const setUp = (
     gate: (call) =>
       Effect.zipRight(
         options.logProviderCalls === true ? Effect.logInfo(`provider ${call.operation} called`) : Effect.void,
-        Effect.sync(() => {
-          // the attempt is committed and leaves; the unit of work applying its answer fails
-          if (options.failCommitAfterSend === true && call.operation === 'send')
-            holder.world?.database.failNextCommits(1);
-        }),
+        Effect.zipRight(
+          Effect.sync(() => {
+            // the attempt is committed and leaves; the unit of work applying its answer fails
+            if (options.failCommitAfterSend === true && call.operation === 'send')
+              holder.world?.database.failNextCommits(1);
+          }),
+          call.operation === 'send' && options.atSend !== undefined ? options.atSend : Effect.void,
+        ),
       ),
   });
   holder.world = world;
   // as in the consumer's runtime: effect's logs go to the same pino logger
   const runtime: CommandRuntime = {
-    runPromiseExit: (effect) => world.runtime.runPromiseExit(Effect.provide(effect, pinoEffectLoggerLayer(logger))),
+    runPromiseExit: (effect, runOptions) =>
+      world.runtime.runPromiseExit(Effect.provide(effect, pinoEffectLoggerLayer(logger)), runOptions),
   };
   const handler = makeTopUpCommandHandler({
     runtime,
@@ -101,6 +107,29 @@ const setUp = (
 describe.each(MODES)('the top-up command handler (%s)', (each) => {
   beforeEach(() => {
     mode = each;
+  });
+
+  it('interruptInFlight interrupts a command still being handled (its send waiting at the provider): the message goes back to the queue, and the stop waits for it', async () => {
+    let sendInterrupted = false;
+    const reached = Effect.runSync(Deferred.make<void>());
+    const atSend = Deferred.succeed(reached, undefined).pipe(
+      Effect.zipRight(Effect.never),
+      Effect.onInterrupt(() => Effect.sync(() => (sendInterrupted = true))),
+    );
+    const { handler, lines, fund } = setUp({ atSend });
+    await fund();
+    const handled = handler(deliveryOf(command(), 'message-stop'));
+    await Effect.runPromise(Deferred.await(reached));
+    expect(await handler.interruptInFlight()).toBe(1);
+    expect(sendInterrupted).toBe(true);
+    expect(await handled).toEqual(ConsumeDecision.Retry({ reason: 'interrupted by the consumer stopping' }));
+    expect(
+      lines.some(
+        (line) => line['msg'] === 'top-up command interrupted by the stop; the message goes back to the queue',
+      ),
+    ).toBe(true);
+    // nothing left to interrupt
+    expect(await handler.interruptInFlight()).toBe(0);
   });
 
   it('requests the top-up with the inbox claim, sends it, and acks; the log line has the ids, not the number', async () => {

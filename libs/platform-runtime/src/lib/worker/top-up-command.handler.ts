@@ -163,8 +163,10 @@ export const handleTopUpCommand = (
 
 /** Runs effect programs that need the handler's services (the app's ManagedRuntime). */
 export interface CommandRuntime {
+  /** `signal`: aborting it interrupts the program (the promise then answers its interrupted exit). */
   readonly runPromiseExit: <A, E>(
     effect: Effect.Effect<A, E, TopUpCommandServices>,
+    options?: { readonly signal?: AbortSignal },
   ) => Promise<Exit.Exit<A, E | never>>;
 }
 
@@ -187,8 +189,14 @@ export interface TopUpCommandHandlerOptions {
   readonly changeWriter?: TopUpChangeCommitter | undefined;
 }
 
-/** What a command runner calls for each delivery (see CommandRunner). */
-export type TopUpCommandHandler = CommandHandler;
+/**
+ * What a command runner calls for each delivery (see CommandRunner), and
+ * `interruptInFlight`: interrupts the commands still being handled and
+ * resolves, with how many there were, once each has ended (for the
+ * graceful stop, after its timeout: a command interrupted goes back to the
+ * queue, and what it left half done is the stalled-top-up loop's).
+ */
+export type TopUpCommandHandler = CommandHandler & { readonly interruptInFlight: () => Promise<number> };
 
 const describeDefect = (cause: Cause.Cause<unknown>): string => {
   const defect = Cause.squash(cause);
@@ -207,10 +215,20 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     intake: options.intake,
   };
   const batched = withTopUpChangeWriter(options.changeWriter);
-  return async (delivery) => {
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+  const handle: CommandHandler = async (delivery) => {
     const fields: CommandLogFields = {};
-    const exit = await runtime.runPromiseExit(batched(handleTopUpCommand(delivery, settings, fields)));
+    const running = runtime.runPromiseExit(batched(handleTopUpCommand(delivery, settings, fields)), {
+      signal: stopping.signal,
+    });
+    inFlight.add(running);
+    const exit = await running.finally(() => inFlight.delete(running));
     const log = logger.child({ ...fields, deliveryCount: delivery.deliveryCount });
+    if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
+      log.warn('top-up command interrupted by the stop; the message goes back to the queue');
+      return ConsumeDecision.Retry({ reason: 'interrupted by the consumer stopping' });
+    }
     if (Exit.isSuccess(exit)) {
       const handled = exit.value;
       metrics.commands.inc({ outcome: handled.outcome });
@@ -251,4 +269,12 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     });
     return decision;
   };
+  return Object.assign(handle, {
+    interruptInFlight: async () => {
+      const running = [...inFlight];
+      stopping.abort();
+      await Promise.all(running);
+      return running.length;
+    },
+  });
 };

@@ -36,7 +36,11 @@ export type WorkerServices =
  * ManagedRuntime (a PlatformRuntime, or any runtime providing at least these).
  */
 export interface WorkerRuntime {
-  readonly runPromiseExit: <A, E>(effect: Effect.Effect<A, E, WorkerServices>) => Promise<Exit.Exit<A, E>>;
+  /** `signal`: aborting it interrupts the program (the promise then answers its interrupted exit). */
+  readonly runPromiseExit: <A, E>(
+    effect: Effect.Effect<A, E, WorkerServices>,
+    options?: { readonly signal?: AbortSignal },
+  ) => Promise<Exit.Exit<A, E>>;
 }
 
 /**
