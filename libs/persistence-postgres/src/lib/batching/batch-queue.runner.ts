@@ -76,17 +76,29 @@ export const makeBatchQueue = <Item, Answer>(run: RunBatch<Item, Answer>, bounds
    * committed (or failed). A caller interrupted while its item still waits
    * takes the item out of the queue: it is never run. Once its batch has
    * started, the batch goes on (it may commit), as a statement already sent
-   * to the database would.
+   * to the database would, and the interruption ends only when that batch
+   * has (so that whoever interrupts, a stopping app, may then close what the
+   * batch uses).
    */
   const submit = (item: Item): Effect.Effect<Answer> =>
     Effect.flatten(
       Effect.async<Exit.Exit<Answer>>((resume) => {
-        const waiting: Waiting<Item, Answer> = { item, answer: (answer) => resume(Effect.succeed(answer)) };
+        let answered: () => void = () => undefined;
+        const ended = new Promise<void>((resolve) => (answered = resolve));
+        const waiting: Waiting<Item, Answer> = {
+          item,
+          answer: (answer) => {
+            answered();
+            resume(Effect.succeed(answer));
+          },
+        };
         queue.push(waiting);
         if (running < bounds.workers) start();
-        return Effect.sync(() => {
+        return Effect.suspend(() => {
           const index = queue.indexOf(waiting);
-          if (index >= 0) queue.splice(index, 1);
+          if (index < 0) return Effect.promise(() => ended);
+          queue.splice(index, 1);
+          return Effect.void;
         });
       }),
     );

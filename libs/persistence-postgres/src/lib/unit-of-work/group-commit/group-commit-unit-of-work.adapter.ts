@@ -169,9 +169,9 @@ const runGroup =
  * A unit runs in the committer with its caller's fiber refs (its services,
  * log annotations, logger). A caller interrupted while its unit still waits
  * for a group takes the unit out of the queue: it never runs. Once its group
- * has started, the unit keeps running and commits with the group (the
- * stores' writes are keyed and idempotent, so work redone after an
- * interruption is safe). A nested call
+ * has started, the unit keeps running and commits with the group, and the
+ * interruption ends when the group has (the stores' writes are keyed and
+ * idempotent, so work redone after an interruption is safe). A nested call
  * joins the transaction already open. Inside `withOwnTransactions`, units run
  * in transactions of their own (`makeUnitOfWork`). Throws
  * `InvalidGroupCommitConfig` for bounds out of range.

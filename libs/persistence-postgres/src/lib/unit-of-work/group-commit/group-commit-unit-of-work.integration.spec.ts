@@ -197,7 +197,7 @@ describe('group-commit unit of work', () => {
     expect(results.some(Either.isLeft)).toBe(true);
   });
 
-  it('a caller interrupted while its unit still waits for a group takes it out: it never runs; one already in a group commits with it', async () => {
+  it('a caller interrupted while its unit still waits for a group takes it out: it never runs; one already in a group commits with it, and its interruption ends with the group', async () => {
     const unitOfWork = uow();
     const started = await Effect.runPromise(Deferred.make<void>());
     const release = await Effect.runPromise(Deferred.make<void>());
@@ -211,9 +211,14 @@ describe('group-commit unit of work', () => {
     const waiting = Effect.runFork(unitOfWork.transactionally(insert('given-up')));
     const kept = Effect.runFork(unitOfWork.transactionally(insert('kept')));
     await Effect.runPromise(Fiber.interrupt(waiting));
-    // the busy unit's caller gives up too, while its unit runs in the committer's group
-    await Effect.runPromise(Fiber.interrupt(busy));
+    // the busy unit's caller gives up too, while its unit runs in the committer's group: its interruption ends
+    // only when that group has
+    let interrupted = false;
+    const givingUp = Effect.runPromise(Fiber.interrupt(busy)).then(() => (interrupted = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(interrupted).toBe(false);
     await Effect.runPromise(Deferred.succeed(release, undefined));
+    await givingUp;
     await Effect.runPromise(Fiber.join(kept));
     expect(await stored(['busy', 'given-up', 'kept'])).toEqual(['busy', 'kept']);
   });
