@@ -21,8 +21,9 @@
 //    handled, each key written once, each top-up sent once (the stalled-top-up loop sends what a batch
 //    committed but whose message went back to the queue), and nothing acked on a closed channel. Then every
 //    top-up ends final, with the same checks as 1. What the first consumer left unfinished ends one of two
-//    ways: its POST left but its answer and its transfer-log line did not make it (the DataSource already
-//    closed: the append fails), and the second consumer's status query finds it COMPLETED; or the stop came
+//    ways: its POST left but its answer (and perhaps its transfer-log line) did not make it (the stop
+//    interrupts what its timeout left running; before, such a send ran on and its append failed on the
+//    closed DataSource), and the second consumer's status query finds it COMPLETED; or the stop came
 //    between the attempt's commit and its POST, the status query answers "not found", and the attempt is
 //    resent under the same provider external id once the schedule's first retry is due (1 minute: the
 //    scenarios run the use cases' clock 60 times faster, with the real clock a 60 s wait ends just before it).

@@ -10,7 +10,8 @@
 // Resolving the
 // binding starts them (once the HTTP server listens: startAfter); they are
 // stopped before everything else (closeFirst), letting the commands in
-// flight finish within API_SHUTDOWN_TIMEOUT_MS.
+// flight finish within API_SHUTDOWN_TIMEOUT_MS; those still running then are
+// interrupted, and waited for, before anything closes.
 import { makeTopUpCommandRunner } from '@airtime/messaging-rabbitmq';
 import { type CommandRunnerFactory, makeTopUpWorkers, type TopUpWorkers } from '@airtime/platform-runtime';
 import { ContainerModule, type ResolutionContext, type ServiceIdentifier } from 'inversify';

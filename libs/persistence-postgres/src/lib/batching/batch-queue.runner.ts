@@ -44,6 +44,8 @@ export const makeBatchQueue = <Item, Answer>(run: RunBatch<Item, Answer>, bounds
       if (bounds.lingerMs > 0 && queue.length > 1 && queue.length < bounds.maxBatch)
         yield* Effect.sleep(bounds.lingerMs);
       const batch = queue.splice(0, bounds.maxBatch);
+      // every item that waited through the linger may have been taken back by its interrupted caller
+      if (batch.length === 0) continue;
       const answers = yield* Effect.exit(run(batch.map((waiting) => waiting.item)));
       batch.forEach((waiting, index) =>
         waiting.answer(

@@ -27,30 +27,30 @@
 // then costs about 35 µs a call (1 movement: 180 → 215 µs; 8: 333 → 367;
 // 64: 1,440 → 1,477), so the second version costs about what the first did.
 //
-// Down restores the first version and its generic plan. The statement is
-// written out whole here, as a migration is a snapshot.
+// A function of its own, `ledger_batch_write_v2`, beside the first one
+// (which stays, unused by this version of the store): processes of the
+// previous version keep calling theirs while a deploy rolls, since a
+// function whose answer changes cannot be replaced under them. A later
+// migration drops the first one once no process calls it. Down drops the
+// second. The statement is written out whole here, as a migration is a
+// snapshot.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { LedgerBatchWrite1765000000000 } from './1765000000000-ledger-batch-write.migration';
-import { LedgerBatchWriteGenericPlan1765100000000 } from './1765100000000-ledger-batch-write-generic-plan.migration';
+/** The first function's argument list, read from the catalogue, so the 36 types are not written again. */
+const ARGUMENTS_OF = `SELECT pg_get_function_arguments(oid) AS arguments FROM pg_proc
+  WHERE proname = $1 AND pronamespace = current_schema()::regnamespace`;
 
-/** The function's signature and argument list, read from the catalogue, so the 36 types are not written again. */
-const FUNCTION_OF = `SELECT oid::regprocedure::text AS signature, pg_get_function_arguments(oid) AS arguments FROM pg_proc
-  WHERE proname = 'ledger_batch_write' AND pronamespace = current_schema()::regnamespace`;
-
-const currentFunction = async (runner: QueryRunner): Promise<{ signature: string; arguments: string }> => {
-  const [found] = (await runner.query(FUNCTION_OF)) as { signature: string; arguments: string }[];
-  if (found === undefined) throw new Error('ledger_batch_write is missing: migration 1765000000000 runs first');
-  return found;
+const argumentsOf = async (runner: QueryRunner, name: string): Promise<string> => {
+  const [found] = (await runner.query(ARGUMENTS_OF, [name])) as { arguments: string }[];
+  if (found === undefined) throw new Error(`${name} is missing: migration 1765000000000 runs first`);
+  return found.arguments;
 };
 
 export class LedgerBatchWriteAccountsFirst1765200000000 implements MigrationInterface {
   name = 'LedgerBatchWriteAccountsFirst1765200000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const current = await currentFunction(runner);
-    await runner.query(`DROP FUNCTION ${current.signature}`);
     await runner.query(`
-      CREATE FUNCTION ledger_batch_write(${current.arguments})
+      CREATE FUNCTION ledger_batch_write_v2(${await argumentsOf(runner, 'ledger_batch_write')})
       RETURNS TABLE (holds_moved integer, accounts_moved integer, claims_unchanged integer, stored_sequences bigint[])
       LANGUAGE plpgsql
       SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
@@ -108,8 +108,6 @@ export class LedgerBatchWriteAccountsFirst1765200000000 implements MigrationInte
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP FUNCTION ${(await currentFunction(runner)).signature}`);
-    await new LedgerBatchWrite1765000000000().up(runner);
-    await new LedgerBatchWriteGenericPlan1765100000000().up(runner);
+    await runner.query(`DROP FUNCTION ledger_batch_write_v2(${await argumentsOf(runner, 'ledger_batch_write_v2')})`);
   }
 }

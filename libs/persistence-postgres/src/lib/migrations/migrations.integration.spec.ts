@@ -101,7 +101,7 @@ describe('migrations', () => {
     await undoAll('all');
     expect(await tables(db)).toEqual([]);
     const functions = await db.dataSource.query(
-      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard', 'ledger_batch_guard', 'ledger_batch_write')`,
+      `SELECT 1 FROM pg_proc WHERE proname IN ('ledger_journal_append_only', 'identifier_is_valid', 'append_only_table', 'reconciliation_runs_guard', 'reconciliation_settlements_guard', 'ledger_batch_guard', 'ledger_batch_write', 'ledger_batch_write_v2')`,
     );
     expect(functions).toEqual([]);
 
@@ -109,18 +109,22 @@ describe('migrations', () => {
     expect(await tables(db)).toHaveLength(19);
   });
 
-  it('the batched ledger write is planned with index lookups only, once per connection: its function turns seq scans, hash and merge joins off and forces a generic plan', async () => {
+  it('the batched ledger write is planned with index lookups only, once per connection: both versions of its function turn seq scans, hash and merge joins off and force a generic plan', async () => {
     const migrated = await createTestDatabase();
-    const [write] = (await migrated.dataSource
+    const writes = (await migrated.dataSource
       .query(
-        `SELECT proconfig FROM pg_proc WHERE proname = 'ledger_batch_write' AND pronamespace = 'public'::regnamespace`,
+        `SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'ledger_batch_write%' AND pronamespace = 'public'::regnamespace ORDER BY proname`,
       )
-      .finally(() => migrated.drop())) as { proconfig: string[] | null }[];
-    expect([...(write?.proconfig ?? [])].sort()).toEqual([
+      .finally(() => migrated.drop())) as { proname: string; proconfig: string[] | null }[];
+    const settings = [
       'enable_hashjoin=off',
       'enable_mergejoin=off',
       'enable_seqscan=off',
       'plan_cache_mode=force_generic_plan',
+    ];
+    expect(writes.map((write) => ({ name: write.proname, settings: [...(write.proconfig ?? [])].sort() }))).toEqual([
+      { name: 'ledger_batch_write', settings },
+      { name: 'ledger_batch_write_v2', settings },
     ]);
   });
 

@@ -226,7 +226,7 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     const exit = await running.finally(() => inFlight.delete(running));
     const log = logger.child({ ...fields, deliveryCount: delivery.deliveryCount });
     if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
-      log.warn('top-up command interrupted by the stop; the message goes back to the queue');
+      log.warn('top-up command interrupted by the stop; not acknowledged');
       return ConsumeDecision.Retry({ reason: 'interrupted by the consumer stopping' });
     }
     if (Exit.isSuccess(exit)) {

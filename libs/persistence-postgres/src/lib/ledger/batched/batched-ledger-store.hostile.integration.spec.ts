@@ -11,8 +11,8 @@
 // - an operation whose caller was interrupted while it still waited in its
 //   lane's queue was committed anyway; it now leaves the queue;
 // - a lane copy with limits below a batch's keys answered HoldNotFound for a
-//   hold it read and dropped in the same fill; the batch is now decided on
-//   what was read.
+//   hold it read and dropped in the same fill; such a batch now goes under
+//   locks.
 // The others are hostile cases that held: ABA on balances, a refusal after
 // funds arrive, a transaction id refused for an unknown account then
 // authorized (two lanes), amounts at the ledger's bound.
@@ -128,7 +128,8 @@ describe('batched ledger store: adversarial review', () => {
       );
       await Effect.runPromise(Deferred.await(locked));
       const onLane = run(store.capture({ transactionId: `${prefix}-t`, amountMinor: 100n }));
-      // the lane's statement has locked the hold and waits for the account, which the unit holds
+      // the lane's statement waits for the account, which the unit holds (it locks the accounts first; the first
+      // version of the write had locked the hold by then)
       await waitUntilBlocked('%ledger_batch_write%');
       await Effect.runPromise(Deferred.succeed(go, undefined));
       const [unit, lane] = await Promise.all([inUnit, onLane]);
@@ -142,10 +143,10 @@ describe('batched ledger store: adversarial review', () => {
 
     it('a lane settling a hold and a unit of work holding its account and settling it too: no deadlock', async () => {
       const { unit, lane, deadlocks, failedBatches } = await twinSettlement('dl-lane');
-      // both are answered right in the end (the lane's batch is run again after PostgreSQL aborts it) ...
+      // both are answered right ...
       expect(Either.isRight(unit) && unit.right.applied).toBe(true);
       expect(Either.isRight(lane) && lane.right.applied).toBe(false);
-      // ... but only after a deadlock (deadlock_timeout, 1 s by default) and a batch failed as a whole
+      // ... with no deadlock and no batch failed as a whole (before: a deadlock after deadlock_timeout, 1 s)
       expect({ deadlocks, failedBatches }).toEqual({ deadlocks: 0, failedBatches: 0 });
     });
 
@@ -213,7 +214,7 @@ describe('batched ledger store: adversarial review', () => {
     await Effect.runPromise(
       store.deposit({ accountId: 'victim', currency: KES, depositId: 'victim-2', amountMinor: 1n }),
     );
-    // the direct store writes nothing for a call interrupted before its statement; the lane committed it
+    // the direct store writes nothing for a call interrupted before its statement, nor does the lane now
     expect(await references('victim')).toEqual(['victim-2']);
   });
 
@@ -225,7 +226,7 @@ describe('batched ledger store: adversarial review', () => {
         store.authorize({ accountId: 'small', currency: KES, transactionId: id, amountMinor: 10n }),
       );
     // a copy of one claim at most: filling it with the batch's two holds drops the first one, which the
-    // batch then takes as absent (ledgerFor is given no settled ids after the fill)
+    // batch once took as absent; now the batch goes under locks
     const exits = await Effect.runPromise(
       runBatchTransaction(poolOf(db.dataSource), makeLaneCache({ accounts: 10, claims: 1 }), emptyLedgerBatchStats(), [
         { kind: 'capture', input: { transactionId: 'small-1', amountMinor: 10n } },

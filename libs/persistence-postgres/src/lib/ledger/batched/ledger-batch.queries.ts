@@ -115,8 +115,9 @@ const text = (values: readonly bigint[]) => values.map(String);
 
 /**
  * A decided batch's writes in ONE statement (one round trip), through the
- * function `ledger_batch_write` (migrations 1765000000000 and
- * 1765200000000: the same statement, planned with index lookups only): new
+ * function `ledger_batch_write_v2` (migration 1765200000000, after
+ * 1765000000000's first version: planned with index lookups only; the
+ * batch's accounts locked first, sorted): new
  * claims (holds and refusals), holds moved from the status they were read
  * with, the journal entries in decision order and every account the batch
  * read, moved by difference where its balances and credit limit are still
@@ -126,7 +127,7 @@ const text = (values: readonly bigint[]) => values.map(String);
  * decided. Empty parts write nothing. The constraints check every row. It
  * answers the new entries' sequences, in decision order.
  */
-const WRITE = `SELECT stored_sequences AS sequences FROM ledger_batch_write(${Array.from({ length: 36 }, (_, index) => `$${index + 1}`).join(', ')})`;
+const WRITE = `SELECT stored_sequences AS sequences FROM ledger_batch_write_v2(${Array.from({ length: 36 }, (_, index) => `$${index + 1}`).join(', ')})`;
 
 /**
  * Writes a decided batch in one prepared statement (parsed once per
@@ -142,7 +143,7 @@ export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch)
   const moved = holds.filter((hold) => hold.from !== undefined);
   const optional = (value: bigint | undefined) => (value === undefined ? null : String(value));
   const result = await client.query<{ sequences: string[] | null }>({
-    name: 'ledger_batch_write',
+    name: 'ledger_batch_write_v2',
     text: WRITE,
     values: [
       created.map((hold) => hold.transactionId),
@@ -189,6 +190,6 @@ export const writeDecidedBatch = async (client: PoolClient, batch: DecidedBatch)
 /** The decided entries with the sequences the write answered, one each, in order (anything else is a defect). */
 const storedEntries = (entries: readonly JournalEntry[], sequences: readonly string[]): JournalEntry[] => {
   if (sequences.length !== entries.length)
-    throw new Error(`ledger_batch_write answered ${sequences.length} sequences for ${entries.length} entries`);
+    throw new Error(`ledger_batch_write_v2 answered ${sequences.length} sequences for ${entries.length} entries`);
   return entries.map((entry, index) => ({ ...entry, sequence: Number(sequences[index]) }));
 };
