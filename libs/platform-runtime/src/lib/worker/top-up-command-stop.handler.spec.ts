@@ -9,26 +9,12 @@
 // canceler of an item already in a running batch now waits for its answer.
 import { fundAccount, inMemoryLayers, sampleCatalogue, sampleRequestInput } from '@airtime/application/testing';
 import { saveTopUpChangeBatch, type TopUpChangeCommitter, type TopUpChangeWrite } from '@airtime/application';
-import type { Delivery } from '@airtime/messaging-rabbitmq';
 import { Deferred, Effect } from 'effect';
 import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeRecordingLogger } from '../../testing/recording-logger.fake';
+import { commandDeliveryOf } from '../../testing/command-delivery.fixture';
 import { makeCallerBatchQueue } from './caller-batch-queue.runner';
 import { type CommandRuntime, makeTopUpCommandHandler } from './top-up-command.handler';
-
-const deliveryOf = (body: string, messageId: string): Delivery => ({
-  body: Buffer.from(body, 'utf8'),
-  messageId,
-  type: 'topup.request',
-  contentType: 'application/json',
-  correlationId: undefined,
-  timestamp: undefined,
-  exchange: 'test.commands',
-  routingKey: 'topup.request',
-  redelivered: false,
-  deliveryCount: 0,
-  headers: {},
-});
 
 // a batch worker waits one turn of the event loop after its batch (for the next one): let it end with its test
 afterEach(() => new Promise((resolve) => setTimeout(resolve, 5)));
@@ -72,7 +58,7 @@ describe('the top-up command handler: stop', () => {
     });
     await world.run(fundAccount('account-1', 'USD', 100_000n));
 
-    const handled = handler(deliveryOf(JSON.stringify({ version: 1, ...sampleRequestInput() }), 'message-stop'));
+    const handled = handler(commandDeliveryOf(JSON.stringify({ version: 1, ...sampleRequestInput() }), 'message-stop'));
     // the command's first change (its attempt's start) is in the writer's running batch
     await Effect.runPromise(Deferred.await(batchStarted));
     const stopped = handler.interruptInFlight().then((count) => {

@@ -15,22 +15,9 @@ import { createHash } from 'node:crypto';
 import { makePlatformMetrics } from '../observability/platform-metrics';
 import { makeLogger, pinoEffectLoggerLayer } from '../observability/logger';
 import { makeRecordingLogger } from '../../testing/recording-logger.fake';
+import { commandDeliveryOf } from '../../testing/command-delivery.fixture';
 import { inboxKeyOf, makeTopUpCommandHandler, type CommandRuntime } from './top-up-command.handler';
 import { makeTopUpIntake } from './top-up-intake.runner';
-
-const deliveryOf = (body: string | Buffer, messageId: string | undefined): Delivery => ({
-  body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
-  messageId,
-  type: 'topup.request',
-  contentType: 'application/json',
-  correlationId: undefined,
-  timestamp: undefined,
-  exchange: 'test.commands',
-  routingKey: 'topup.request',
-  redelivered: false,
-  deliveryCount: 0,
-  headers: {},
-});
 
 const command = (overrides: Partial<RequestTopUpInputJson> = {}) =>
   JSON.stringify({ version: 1, ...sampleRequestInput(overrides) });
@@ -118,7 +105,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     );
     const { handler, lines, fund } = setUp({ atSend });
     await fund();
-    const handled = handler(deliveryOf(command(), 'message-stop'));
+    const handled = handler(commandDeliveryOf(command(), 'message-stop'));
     await Effect.runPromise(Deferred.await(reached));
     expect(await handler.interruptInFlight()).toBe(1);
     expect(sendInterrupted).toBe(true);
@@ -131,7 +118,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('requests the top-up with the inbox claim, sends it, and acks; the log line has the ids, not the number', async () => {
     const { handler, world, lines, sends, outcomes, fund } = setUp();
     await fund();
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
     expect(topUp?.status.class).toBe('COMPLETED');
@@ -154,9 +141,9 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('acks a duplicate with no second send: the same message again, the same request under another id', async () => {
     const { handler, sends, outcomes, fund } = setUp();
     await fund();
-    await handler(deliveryOf(command(), 'message-1'));
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
-    expect(await handler(deliveryOf(command(), 'message-2'))).toEqual(ConsumeDecision.Ack());
+    await handler(commandDeliveryOf(command(), 'message-1'));
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-2'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(await outcomes()).toEqual({ accepted: 1, duplicate: 2 });
   });
@@ -165,13 +152,13 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const { handler, world, sends, fund } = setUp();
     await fund();
     const body = command();
-    await handler(deliveryOf(body, undefined));
-    expect(await handler(deliveryOf(body, undefined))).toEqual(ConsumeDecision.Ack());
+    await handler(commandDeliveryOf(body, undefined));
+    expect(await handler(commandDeliveryOf(body, undefined))).toEqual(ConsumeDecision.Ack());
     // an empty message id is no id
-    expect(await handler(deliveryOf(body, ''))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(body, ''))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
-    expect(inboxKeyOf(deliveryOf(body, undefined))).toBe(`sha256:${sha256(body)}`);
-    expect(inboxKeyOf(deliveryOf(body, ''))).toBe(`sha256:${sha256(body)}`);
+    expect(inboxKeyOf(commandDeliveryOf(body, undefined))).toBe(`sha256:${sha256(body)}`);
+    expect(inboxKeyOf(commandDeliveryOf(body, ''))).toBe(`sha256:${sha256(body)}`);
     expect([...world.database.tables().inbox.keys()]).toEqual([
       JSON.stringify(['test-consumer', `sha256:${sha256(body)}`]),
     ]);
@@ -181,14 +168,14 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const body = command();
     const idDigest = (id: string) => createHash('sha256').update(Buffer.from(id, 'utf8')).digest('hex');
     for (const messageId of ['a\u0000b', '\u0000', 'x\ud800', '\udc00y']) {
-      const key = inboxKeyOf(deliveryOf(body, messageId));
+      const key = inboxKeyOf(commandDeliveryOf(body, messageId));
       expect(key).toBe(`id-sha256:${idDigest(messageId)}:${sha256(body)}`);
       expect(key).toMatch(/^id-sha256:[0-9a-f]{64}:[0-9a-f]{64}$/);
-      expect(inboxKeyOf(deliveryOf(body, messageId))).toBe(key);
+      expect(inboxKeyOf(commandDeliveryOf(body, messageId))).toBe(key);
     }
-    expect(inboxKeyOf(deliveryOf(body, 'a\u0000b'))).not.toBe(inboxKeyOf(deliveryOf(body, 'a\u0000c')));
+    expect(inboxKeyOf(commandDeliveryOf(body, 'a\u0000b'))).not.toBe(inboxKeyOf(commandDeliveryOf(body, 'a\u0000c')));
     // a well-formed id keeps its own text, astral characters included
-    expect(inboxKeyOf(deliveryOf(body, 'order-😀'))).toBe(`order-😀:${sha256(body)}`);
+    expect(inboxKeyOf(commandDeliveryOf(body, 'order-😀'))).toBe(`order-😀:${sha256(body)}`);
   });
 
   it('processes another command under a reused message id: two accounts, the same id, two top-ups', async () => {
@@ -198,10 +185,12 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     // producers choose message ids; the README's producers use the external id, unique per account only
     const acme = command({ account_id: 'account-1', external_id: 'order-42' });
     const globex = command({ account_id: 'account-2', external_id: 'order-42' });
-    expect(await handler(deliveryOf(acme, 'order-42'))).toEqual(ConsumeDecision.Ack());
-    expect(await handler(deliveryOf(globex, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(acme, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(globex, 'order-42'))).toEqual(ConsumeDecision.Ack());
     // and the same account's next order under the same id again
-    expect(await handler(deliveryOf(command({ external_id: 'order-43' }), 'order-42'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command({ external_id: 'order-43' }), 'order-42'))).toEqual(
+      ConsumeDecision.Ack(),
+    );
     expect(sends()).toBe(3);
     const requests = [...world.database.tables().requests.values()].map((r) => `${r.accountId}/${r.externalId}`);
     expect(requests.sort()).toEqual(['account-1/order-42', 'account-1/order-43', 'account-2/order-42']);
@@ -212,8 +201,8 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const { handler, world, sends, outcomes, fund } = setUp();
     await fund();
     const body = command({ external_id: 'order-42' });
-    expect(await handler(deliveryOf(body, 'order-42'))).toEqual(ConsumeDecision.Ack());
-    const redelivery: Delivery = { ...deliveryOf(body, 'order-42'), redelivered: true, deliveryCount: 1 };
+    expect(await handler(commandDeliveryOf(body, 'order-42'))).toEqual(ConsumeDecision.Ack());
+    const redelivery: Delivery = { ...commandDeliveryOf(body, 'order-42'), redelivered: true, deliveryCount: 1 };
     expect(await handler(redelivery)).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(world.database.tables().topUps.size).toBe(1);
@@ -227,7 +216,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('annotates the use cases’ log lines with the message, external, account and top-up ids (never the number)', async () => {
     const { handler, world, lines, fund } = setUp({ logProviderCalls: true });
     await fund();
-    await handler(deliveryOf(command({ external_id: 'order-7' }), 'message-7'));
+    await handler(commandDeliveryOf(command({ external_id: 'order-7' }), 'message-7'));
     const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
     const send = lines.find((l) => l['msg'] === 'provider send called');
     expect(send).toMatchObject({
@@ -242,7 +231,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('logs what its request does through the consumer’s logger, batched too (never the number)', async () => {
     const { handler, lines, fund } = setUp({ logProviderCalls: true });
     await fund();
-    await handler(deliveryOf(command({ external_id: 'order-8' }), 'message-8'));
+    await handler(commandDeliveryOf(command({ external_id: 'order-8' }), 'message-8'));
     // the catalogue's lookups of the request run inside the intake's batch when batched
     const lookups = lines.filter((l) => typeof l['msg'] === 'string' && l['msg'] !== 'provider send called');
     expect(lookups.map((l) => l['msg'])).toEqual(
@@ -253,16 +242,20 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
 
   it('dead-letters a malformed command with its reason, never retried, nothing written', async () => {
     const { handler, world, metrics, outcomes } = setUp();
-    expect(await handler(deliveryOf('{"version":1,', 'bad-1'))).toEqual(
+    expect(await handler(commandDeliveryOf('{"version":1,', 'bad-1'))).toEqual(
       ConsumeDecision.DeadLetter({ reason: 'MALFORMED_COMMAND: malformed top-up command: the body is not JSON' }),
     );
-    const wrongVersion = await handler(deliveryOf(JSON.stringify({ ...sampleRequestInput(), version: 2 }), 'bad-2'));
+    const wrongVersion = await handler(
+      commandDeliveryOf(JSON.stringify({ ...sampleRequestInput(), version: 2 }), 'bad-2'),
+    );
     expect(wrongVersion).toEqual(
       ConsumeDecision.DeadLetter({
         reason: 'MALFORMED_COMMAND: malformed top-up command: version is not supported (this consumer reads version 1)',
       }),
     );
-    const decision = await handler(deliveryOf(JSON.stringify({ version: 1, phone_number: '+639171234567' }), 'bad-3'));
+    const decision = await handler(
+      commandDeliveryOf(JSON.stringify({ version: 1, phone_number: '+639171234567' }), 'bad-3'),
+    );
     expect(decision._tag).toBe('DeadLetter');
     expect(JSON.stringify(decision)).not.toContain('639171234567');
     expect(world.database.tables().topUps.size).toBe(0);
@@ -275,14 +268,16 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('dead-letters a request that can never succeed: the same external id with another payload, nothing to sell', async () => {
     const { handler, sends, fund } = setUp();
     await fund();
-    await handler(deliveryOf(command(), 'message-1'));
-    const conflict = await handler(deliveryOf(command({ max_amount: '300' }), 'message-2'));
+    await handler(commandDeliveryOf(command(), 'message-1'));
+    const conflict = await handler(commandDeliveryOf(command({ max_amount: '300' }), 'message-2'));
     expect(conflict).toEqual(
       ConsumeDecision.DeadLetter({
         reason: 'EXTERNAL_ID_CONFLICT: the external id was already used for a request that differs at max_amount',
       }),
     );
-    const nothing = await handler(deliveryOf(command({ external_id: 'order-2', max_amount: '10' }), 'message-3'));
+    const nothing = await handler(
+      commandDeliveryOf(command({ external_id: 'order-2', max_amount: '10' }), 'message-3'),
+    );
     expect(nothing._tag).toBe('DeadLetter');
     expect(sends()).toBe(1);
   });
@@ -291,7 +286,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const local = command({ callback_url: 'http://127.0.0.1:8080/hooks?token=t' });
     const strict = setUp();
     await strict.fund();
-    expect(await strict.handler(deliveryOf(local, 'message-1'))).toEqual(
+    expect(await strict.handler(commandDeliveryOf(local, 'message-1'))).toEqual(
       ConsumeDecision.DeadLetter({
         reason: expect.stringMatching(/^INVALID_TOP_UP_REQUEST: .*callback_url.*not public \(loopback\)/),
       }),
@@ -299,7 +294,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     expect(strict.world.database.tables().topUps.size).toBe(0);
     const allowing = setUp({ allowPrivateCallbackHosts: true });
     await allowing.fund();
-    expect(await allowing.handler(deliveryOf(local, 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await allowing.handler(commandDeliveryOf(local, 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(allowing.world.database.tables().topUps.size).toBe(1);
     expect(allowing.sends()).toBe(1);
   });
@@ -308,17 +303,17 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const { handler, world, sends, outcomes, fund } = setUp();
     await fund();
     world.provider.failCatalogue(1);
-    const first = await handler(deliveryOf(command(), 'message-1'));
+    const first = await handler(commandDeliveryOf(command(), 'message-1'));
     expect(first._tag).toBe('Retry');
     expect(world.database.tables().topUps.size).toBe(0);
     // batched, a batch whose commit fails runs again one by one: both commits must fail for a retry
     world.database.failNextCommits(mode === 'batched intake' ? 2 : 1);
-    const second = await handler(deliveryOf(command(), 'message-1'));
+    const second = await handler(commandDeliveryOf(command(), 'message-1'));
     expect(second).toEqual(
       ConsumeDecision.Retry({ reason: expect.stringMatching(/^PERSISTENCE_FAILURE: /) as unknown as string }),
     );
     expect(world.database.tables().inbox.size).toBe(0);
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(await outcomes()).toEqual({ retried: 2, accepted: 1 });
   });
@@ -327,7 +322,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     const { handler, world, sends, fund } = setUp();
     await fund();
     world.database.failNextCommits(1);
-    const decision = await handler(deliveryOf(command(), 'message-1'));
+    const decision = await handler(commandDeliveryOf(command(), 'message-1'));
     if (mode === 'batched intake') {
       expect(decision).toEqual(ConsumeDecision.Ack());
       expect(world.database.tables().inbox.size).toBe(1);
@@ -337,7 +332,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
       expect(world.database.tables().inbox.size).toBe(0);
       expect(sends()).toBe(0);
     }
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(world.database.tables().topUps.size).toBe(1);
     expect(sends()).toBe(1);
   });
@@ -345,7 +340,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('acks a top-up refused for funds as rejected, with no send', async () => {
     const { handler, world, sends, outcomes, fund } = setUp({ fundedMinor: 10n });
     await fund();
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(0);
     expect([...world.database.tables().topUps.values()][0]?.topUp.status.class).toBe('REJECTED');
     expect(await outcomes()).toEqual({ rejected: 1 });
@@ -354,7 +349,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
   it('acks a committed top-up whose first send failed to record: the scheduler takes it over, never a second send', async () => {
     const { handler, world, sends, lines, fund } = setUp({ failCommitAfterSend: true });
     await fund();
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     const [topUp] = [...world.database.tables().topUps.values()].map((row) => row.topUp);
     expect(topUp?.attempts).toHaveLength(1);
@@ -364,7 +359,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
       code: 'FIRST_SEND_DEFERRED',
     });
     // a redelivery is a duplicate
-    expect(await handler(deliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'message-1'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
   });
 
@@ -379,7 +374,7 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
       logger: makeLogger('silent'),
       metrics,
     });
-    expect(await handler(deliveryOf(command(), 'm'))).toEqual(
+    expect(await handler(commandDeliveryOf(command(), 'm'))).toEqual(
       ConsumeDecision.Retry({ reason: 'handler defect: Error: cannot read [number]' }),
     );
   });
@@ -403,7 +398,7 @@ describe.each(MODES)('a command for a top-up requested already and never attempt
     const topUp = await requestedByTheApi(world);
     expect(topUp.status.class).toBe('CREATED');
     expect(sends()).toBe(0);
-    const delivery = deliveryOf(command(), `api:${topUp.id}`);
+    const delivery = commandDeliveryOf(command(), `api:${topUp.id}`);
     expect(await handler(delivery)).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(world.database.tables().topUps.get(topUp.id)?.topUp.status.class).toBe('COMPLETED');
@@ -415,7 +410,7 @@ describe.each(MODES)('a command for a top-up requested already and never attempt
     });
     // the same message (the inbox holds it), and the same request under another id (attempted now): no send
     expect(await handler(delivery)).toEqual(ConsumeDecision.Ack());
-    expect(await handler(deliveryOf(command(), 'order-1-again'))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), 'order-1-again'))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(1);
     expect(await outcomes()).toEqual({ accepted: 1, duplicate: 2 });
   });
@@ -425,7 +420,7 @@ describe.each(MODES)('a command for a top-up requested already and never attempt
     await fund();
     const topUp = await requestedByTheApi(world);
     expect(topUp.status.class).toBe('REJECTED');
-    expect(await handler(deliveryOf(command(), `api:${topUp.id}`))).toEqual(ConsumeDecision.Ack());
+    expect(await handler(commandDeliveryOf(command(), `api:${topUp.id}`))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(0);
     expect(await outcomes()).toEqual({ duplicate: 1 });
   });
@@ -452,8 +447,8 @@ describe.each(MODES)('a command for a top-up requested already and never attempt
           makeTopUpCommandHandler({ runtime, consumerName: 'test-consumer', logger: makeLogger('silent'), metrics });
         // the API's command and a producer's repeat of the same request, on two workers
         const decisions = Promise.all([
-          worker()(deliveryOf(command(), `api:${topUp.id}`)),
-          worker()(deliveryOf(command(), 'order-1-republished')),
+          worker()(commandDeliveryOf(command(), `api:${topUp.id}`)),
+          worker()(commandDeliveryOf(command(), 'order-1-republished')),
         ]);
         await s.waitFor(decisions);
         expect(await decisions).toEqual([ConsumeDecision.Ack(), ConsumeDecision.Ack()]);
