@@ -193,8 +193,9 @@ export interface TopUpCommandHandlerOptions {
  * What a command runner calls for each delivery (see CommandRunner), and
  * `interruptInFlight`: interrupts the commands still being handled and
  * resolves, with how many there were, once each has ended (for the
- * graceful stop, after its timeout: a command interrupted goes back to the
- * queue, and what it left half done is the stalled-top-up loop's).
+ * graceful stop, after its timeout: a command interrupted is not
+ * acknowledged, so RabbitMQ delivers it again, and what it left half done is
+ * the stalled-top-up loop's).
  */
 export type TopUpCommandHandler = CommandHandler & { readonly interruptInFlight: () => Promise<number> };
 

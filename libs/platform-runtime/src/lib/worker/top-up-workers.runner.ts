@@ -44,8 +44,9 @@ export interface TopUpWorkers {
   readonly start: () => Promise<void>;
   /**
    * Stops the runner (no new commands; those in flight get up to `timeoutMs`),
-   * interrupts the commands the timeout left running (their messages go back
-   * to the queue), then stops the loops after their ticks in flight.
+   * interrupts the commands the timeout left running (not acknowledged:
+   * RabbitMQ delivers them again), then stops the loops after their ticks in
+   * flight.
    * Idempotent; never rejects.
    */
   readonly stop: (timeoutMs: number) => Promise<{ readonly unfinished: number }>;
@@ -94,7 +95,7 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
     stop: (timeoutMs) => {
       stopping ??= (async () => {
         const report = await runner.stop(timeoutMs);
-        // what the timeout left running is interrupted (its messages go back to the queue) before anything closes,
+        // what the timeout left running is interrupted (not acknowledged) before anything closes,
         // so that no send or write of it runs on against a closed pool
         await handler.interruptInFlight();
         await scheduler.stop();
