@@ -51,6 +51,7 @@ export { ConsumeDecision, type Delivery, deliveryOf } from './lib/consumer/consu
 export {
   type ConsumerRunner,
   type ConsumerRunnerOptions,
+  type ConsumerStopOptions,
   type ConsumerStopReport,
   type RetryQueueSettings,
   DEAD_LETTER_HEADERS,

@@ -476,6 +476,50 @@ describe('consumer runner (RabbitMQ)', () => {
     expect(back?.properties.messageId).toBe('stuck-1');
   });
 
+  it('has the handlers that outlive the timeout interrupted before it closes: their message comes back after them, never beside them, with no retry spent', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const interrupted = gate();
+    const events: string[] = [];
+    let running = 0;
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        running += 1;
+        await interrupted.promise;
+        // an interrupted handler takes a while to end (a batch it waits for)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        events.push(`ended ${delivery.messageId ?? ''}`);
+        running -= 1;
+        return ConsumeDecision.Retry({ reason: 'interrupted by the stop' });
+      },
+      { retryQueue: { queue: retryQueue, maxRetries: 3, delay: { minDelayMs: 10, maxDelayMs: 10 } } },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('outlives-1');
+    await until(() => consumer.inFlight() === 1);
+    // another process's consumer of the same queue
+    const other = runner(await connectVia(testAmqpUrl()), async (delivery) => {
+      events.push(`again ${delivery.messageId ?? ''} retries=${String(delivery.headers[RETRY_HEADERS.count] ?? 0)}`);
+      return ConsumeDecision.Ack();
+    });
+    await Effect.runPromise(other.start);
+
+    const report = await consumer.stop(200, {
+      interruptUnfinished: async () => {
+        events.push('interrupt');
+        interrupted.open();
+        await until(() => running === 0);
+      },
+    });
+    expect(report).toEqual({ unfinished: 1 });
+    await until(() => events.length === 3);
+    expect(events).toEqual(['interrupt', 'ended outlives-1', 'again outlives-1 retries=0']);
+    expect(await broker.drain(retryQueue)).toEqual([]);
+    expect(logger.records.map((r) => r.message)).toContain(
+      'amqp delivery left unacknowledged by the stop; the broker delivers it again once the channel closes',
+    );
+  });
+
   it('consumes again after the broker cancels its consumer (queue deleted and declared anew)', async () => {
     const connection = await connectVia(testAmqpUrl());
     await broker.channel.assertQueue(ephemeral, { durable: false });

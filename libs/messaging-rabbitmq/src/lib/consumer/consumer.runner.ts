@@ -15,7 +15,9 @@
 // and connection losses (the managed channel consumes again); deliveries
 // whose channel was lost are not acked on the new one: the broker
 // redelivers them. `stop` cancels the consumer (basic.cancel), waits for
-// in-flight handlers, then closes.
+// in-flight handlers, has those its timeout left running interrupted (when
+// told how) and waits for them, then closes: the broker delivers their
+// messages again only once no handler of theirs runs here any more.
 import type * as amqp from 'amqplib';
 import { Effect, Either } from 'effect';
 import { backoffDelayMs, type BackoffBounds } from '../connection/backoff.policy';
@@ -97,15 +99,30 @@ export interface ConsumerStopReport {
   readonly unfinished: number;
 }
 
+/** What `stop` does with the handlers its timeout left running. */
+export interface ConsumerStopOptions {
+  /**
+   * Ends the handlers still running after the timeout (e.g. interrupts
+   * them) and resolves once they have ended; called before the channel
+   * closes. A Retry they then decide is left unacknowledged (not parked in
+   * the retry queue, not counted as a retry): the broker delivers the
+   * message again when the channel closes, after its first handler ended,
+   * never beside it. Without it the channel closes on the running handlers.
+   */
+  readonly interruptUnfinished?: (() => Promise<unknown>) | undefined;
+}
+
 export interface ConsumerRunner {
   /** Starts consuming; fails when no consumer is registered within the start timeout (e.g. a missing queue). */
   readonly start: Effect.Effect<void, ConsumerStartFailed>;
   /**
    * Graceful shutdown: basic.cancel (no new deliveries), waits up to
-   * `timeoutMs` for in-flight handlers and their acks, then closes the
-   * channel. Final; never rejects.
+   * `timeoutMs` for in-flight handlers and their acks, has the ones left
+   * ended by `options.interruptUnfinished` and waits up to `timeoutMs` again
+   * for their decisions, then closes the channel. `unfinished` counts the
+   * handlers running at the first timeout. Final; never rejects.
    */
-  readonly stop: (timeoutMs: number) => Promise<ConsumerStopReport>;
+  readonly stop: (timeoutMs: number, options?: ConsumerStopOptions) => Promise<ConsumerStopReport>;
   /** Handlers running now. */
   readonly inFlight: () => number;
 }
@@ -143,6 +160,8 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
   const idleWaiters = new Set<() => void>();
   let active = 0;
   let stopping = false;
+  /** Set once the stop interrupts the handlers its timeout left: their Retry stays unacknowledged. */
+  let abandoned = false;
   let channel: ManagedChannel<amqp.Channel> | undefined;
   /** Publishes dead letters and retries (confirmed). */
   let republisher: ConfirmPublisher | undefined;
@@ -289,6 +308,13 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
     await ConsumeDecision.$match(decision, {
       Ack: async () => settle(opened, 'ack', message),
       Retry: async ({ reason }) => {
+        if (abandoned) {
+          logger.info(
+            { consumer: name, reason: truncate(reason) },
+            'amqp delivery left unacknowledged by the stop; the broker delivers it again once the channel closes',
+          );
+          return;
+        }
         const retry = options.retryQueue;
         if (retry !== undefined) return retryLater(opened, message, delivery, reason, retry);
         logger.info(
@@ -375,7 +401,7 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
       (failure) => (failure === undefined ? Effect.void : Effect.fail(failure)),
     ),
 
-    stop: async (timeoutMs) => {
+    stop: async (timeoutMs, stopOptions) => {
       if (stopping) return { unfinished: active };
       stopping = true;
       const opened = channel?.current();
@@ -389,6 +415,15 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
       for (const release of [...holds]) release();
       await waitIdle(timeoutMs);
       const unfinished = active;
+      const interruptUnfinished = stopOptions?.interruptUnfinished;
+      if (unfinished > 0 && interruptUnfinished !== undefined) {
+        abandoned = true;
+        logger.warn({ consumer: name, unfinished }, 'amqp handlers outlived the stop timeout; interrupting them');
+        await interruptUnfinished().catch((error: unknown) => {
+          logger.error({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp handlers interrupt failed');
+        });
+        await waitIdle(timeoutMs);
+      }
       await channel?.close();
       await republisher?.close();
       logger.info({ consumer: name, unfinished }, 'amqp consumer stopped');

@@ -17,8 +17,16 @@ export type CommandHandler = (delivery: CommandDelivery) => Promise<ConsumeDecis
 export interface CommandRunner {
   /** Starts handing deliveries to the handler; fails when it cannot (the queue is missing, the broker is down). */
   readonly start: Effect.Effect<void, { readonly message: string }>;
-  /** No new deliveries; waits up to `timeoutMs` for the handlers running; never rejects. */
-  readonly stop: (timeoutMs: number) => Promise<{ readonly unfinished: number }>;
+  /**
+   * No new deliveries; waits up to `timeoutMs` for the handlers running; never rejects. A runner whose
+   * transport delivers an unacknowledged message again (RabbitMQ) calls `interruptUnfinished` for the
+   * handlers still running before it lets go of their deliveries, so that no second copy starts beside
+   * them; one that never redelivers (the in-process bus) may ignore it.
+   */
+  readonly stop: (
+    timeoutMs: number,
+    options?: { readonly interruptUnfinished?: (() => Promise<unknown>) | undefined },
+  ) => Promise<{ readonly unfinished: number }>;
   /** Handlers running now. */
   readonly inFlight: () => number;
 }

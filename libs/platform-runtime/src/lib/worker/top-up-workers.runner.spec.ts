@@ -32,10 +32,21 @@ const handRunner = (journal: string[], startFailure?: ConsumerStartFailed) => {
     handler = given;
     return {
       start: startFailure === undefined ? Effect.sync(() => journal.push('runner started')) : Effect.fail(startFailure),
-      stop: async () => {
+      // as RabbitMQ's runner: the handlers its timeout left are ended through the hook before it lets go
+      stop: async (_timeoutMs, options) => {
         stopped = true;
+        const unfinished = running;
+        if (unfinished > 0 && options?.interruptUnfinished !== undefined) {
+          journal.push(`runner interrupts ${unfinished}`);
+          await options.interruptUnfinished();
+          // and waits for their decisions (RabbitMQ's runner: up to its timeout again)
+          for (const deadline = Date.now() + 10_000; running > 0 && Date.now() < deadline;) {
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          journal.push('runner lets go');
+        }
         journal.push('runner stopped');
-        return { unfinished: running };
+        return { unfinished };
       },
       inFlight: () => running,
     };
@@ -44,7 +55,9 @@ const handRunner = (journal: string[], startFailure?: ConsumerStartFailed) => {
     if (handler === undefined || stopped) throw new Error('the runner is not running');
     running += 1;
     try {
-      return await handler(delivery);
+      const decision = await handler(delivery);
+      if (stopped) journal.push(`handler decided ${decision._tag}`);
+      return decision;
     } finally {
       running -= 1;
     }
@@ -65,8 +78,12 @@ const tickedTasks = async (
   }
 };
 
-const setUp = (startFailure?: ConsumerStartFailed, relayOutbox = true) => {
-  const world = inMemoryLayers({ products: sampleCatalogue });
+const setUp = (
+  startFailure?: ConsumerStartFailed,
+  relayOutbox = true,
+  gate?: NonNullable<Parameters<typeof inMemoryLayers>[0]>['gate'],
+) => {
+  const world = inMemoryLayers({ products: sampleCatalogue, gate });
   // the app's runtime: the in-memory stores, and an event publisher and a callback sender at the edge
   const publisher = makeRelayEventPublisher();
   const runtime = ManagedRuntime.make(Layer.mergeAll(world.layer, publisher.layer, makeRelayCallbackSender().layer));
@@ -126,6 +143,38 @@ describe('the top-up workers', () => {
     expect(outbox.length).toBeGreaterThan(0);
     expect(outbox.every((record) => record.sentAt === undefined)).toBe(true);
     expect(await workers.stop(1_000)).toEqual({ unfinished: 0 });
+    await runtime.dispose();
+  });
+
+  it('hand the runner their handler’s interrupt: a command outliving the stop’s timeout has ended before the runner lets go of its delivery', async () => {
+    // every send waits for the provider for ever
+    let sending = 0;
+    const { world, runtime, lines, journal, workers, deliver } = setUp(undefined, true, (call) =>
+      call.operation === 'send'
+        ? Effect.zipRight(
+            Effect.sync(() => (sending += 1)),
+            Effect.never,
+          )
+        : Effect.void,
+    );
+    await world.run(fundAccount('account-1', 'USD', 100_000n));
+    await workers.start();
+    const body = Buffer.from(JSON.stringify({ version: 1, ...sampleRequestInput() }), 'utf8');
+    const decision = deliver({ body, messageId: 'bus-1', deliveryCount: 0 });
+    for (const deadline = Date.now() + 10_000; sending === 0 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(sending).toBe(1);
+    expect(await workers.stop(50)).toEqual({ unfinished: 1 });
+    expect(journal).toEqual([
+      'runner started',
+      'runner interrupts 1',
+      'handler decided Retry',
+      'runner lets go',
+      'runner stopped',
+    ]);
+    expect(await decision).toEqual(ConsumeDecision.Retry({ reason: expect.any(String) as string }));
+    expect(lines.map((line) => line['msg'])).toContain('top-up command interrupted by the stop; not acknowledged');
     await runtime.dispose();
   });
 

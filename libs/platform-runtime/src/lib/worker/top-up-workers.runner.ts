@@ -94,9 +94,11 @@ export const makeTopUpWorkers = (options: TopUpWorkersOptions): TopUpWorkers => 
     },
     stop: (timeoutMs) => {
       stopping ??= (async () => {
-        const report = await runner.stop(timeoutMs);
-        // what the timeout left running is interrupted (not acknowledged) before anything closes,
-        // so that no send or write of it runs on against a closed pool
+        // what the timeout left running is interrupted (not acknowledged) before the runner lets go
+        // of its deliveries (RabbitMQ's delivers them again only then, never beside a running copy)
+        // and before anything closes, so that no send or write of it runs on against a closed pool;
+        // the second call covers a runner that does not take the hook (a no-op otherwise)
+        const report = await runner.stop(timeoutMs, { interruptUnfinished: handler.interruptInFlight });
         await handler.interruptInFlight();
         await scheduler.stop();
         return { unfinished: report.unfinished };
