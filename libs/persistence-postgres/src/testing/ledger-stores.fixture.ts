@@ -1,7 +1,7 @@
 // What the ledger store specs share: both stores behind the port, one
 // operation of the domain's testing vocabulary run on a store, and the part
 // of an answer the pure ledger and a store must agree on.
-import type { LedgerError, LedgerStoreService, PersistenceFailure } from '@airtime/domain';
+import { type LedgerError, type LedgerStoreService, type PersistenceFailure, settleHold } from '@airtime/domain';
 import type { LedgerOperation } from '@airtime/domain/testing';
 import type { Effect } from 'effect';
 import { Either } from 'effect';
@@ -30,11 +30,9 @@ export const onStore = (
     case 'authorize':
       return store.authorize(operation.input);
     case 'voidHold':
-      return store.voidHold(operation.input);
     case 'capture':
-      return store.capture(operation.input);
     case 'reverse':
-      return store.reverse(operation.input);
+      return settleHold(store, operation);
   }
 };
 
