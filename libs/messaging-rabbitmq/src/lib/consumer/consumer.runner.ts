@@ -120,7 +120,10 @@ export interface ConsumerRunner {
    * `timeoutMs` for in-flight handlers and their acks, has the ones left
    * ended by `options.interruptUnfinished` and waits up to `timeoutMs` again
    * for their decisions, then closes the channel. `unfinished` counts the
-   * handlers running at the first timeout. Final; never rejects.
+   * handlers running at the first timeout. No handler starts once it began
+   * (a delivery still coming is left unacknowledged for the broker to
+   * deliver again). Final; never rejects; a second call answers with the
+   * first once that one has closed.
    */
   readonly stop: (timeoutMs: number, options?: ConsumerStopOptions) => Promise<ConsumerStopReport>;
   /** Handlers running now. */
@@ -162,6 +165,8 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
   let stopping = false;
   /** Set once the stop interrupts the handlers its timeout left: their Retry stays unacknowledged. */
   let abandoned = false;
+  /** The stop under way or done (every call answers with it). */
+  let stopped: Promise<ConsumerStopReport> | undefined;
   let channel: ManagedChannel<amqp.Channel> | undefined;
   /** Publishes dead letters and retries (confirmed). */
   let republisher: ConfirmPublisher | undefined;
@@ -334,6 +339,14 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
       if (!stopping && isCurrent(opened)) void channel?.reopen();
       return;
     }
+    if (stopping) {
+      // no handler starts once the stop began: not one its timeout and interrupt would not see (a delivery
+      // on a channel whose consume registered after the stop looked for it, e.g. one reopened after a
+      // connection loss, or one in flight before basic.cancel-ok). Left unacknowledged, it comes back to
+      // another consumer when the channel closes, with nothing of it running here.
+      logger.info({ consumer: name }, 'amqp delivery left unacknowledged: the consumer is stopping');
+      return;
+    }
     active += 1;
     void handle(opened, message)
       .catch((error: unknown) => {
@@ -365,6 +378,34 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
           const timer = setTimeout(done, timeoutMs);
           idleWaiters.add(done);
         });
+
+  const stopGracefully = async (timeoutMs: number, stopOptions: ConsumerStopOptions | undefined) => {
+    stopping = true;
+    const opened = channel?.current();
+    const tag = opened === undefined ? undefined : consumerTags.get(opened);
+    if (opened !== undefined && tag !== undefined) {
+      await opened.cancel(tag).catch((error: unknown) => {
+        logger.warn({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp basic.cancel failed');
+      });
+    }
+    logger.info({ consumer: name, inFlight: active }, 'amqp consumer cancelled; waiting for in-flight deliveries');
+    for (const release of [...holds]) release();
+    await waitIdle(timeoutMs);
+    const unfinished = active;
+    const interruptUnfinished = stopOptions?.interruptUnfinished;
+    if (unfinished > 0 && interruptUnfinished !== undefined) {
+      abandoned = true;
+      logger.warn({ consumer: name, unfinished }, 'amqp handlers outlived the stop timeout; interrupting them');
+      await interruptUnfinished().catch((error: unknown) => {
+        logger.error({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp handlers interrupt failed');
+      });
+      await waitIdle(timeoutMs);
+    }
+    await channel?.close();
+    await republisher?.close();
+    logger.info({ consumer: name, unfinished }, 'amqp consumer stopped');
+    return { unfinished };
+  };
 
   return {
     start: Effect.flatMap(
@@ -401,33 +442,13 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
       (failure) => (failure === undefined ? Effect.void : Effect.fail(failure)),
     ),
 
-    stop: async (timeoutMs, stopOptions) => {
-      if (stopping) return { unfinished: active };
-      stopping = true;
-      const opened = channel?.current();
-      const tag = opened === undefined ? undefined : consumerTags.get(opened);
-      if (opened !== undefined && tag !== undefined) {
-        await opened.cancel(tag).catch((error: unknown) => {
-          logger.warn({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp basic.cancel failed');
-        });
-      }
-      logger.info({ consumer: name, inFlight: active }, 'amqp consumer cancelled; waiting for in-flight deliveries');
-      for (const release of [...holds]) release();
-      await waitIdle(timeoutMs);
-      const unfinished = active;
-      const interruptUnfinished = stopOptions?.interruptUnfinished;
-      if (unfinished > 0 && interruptUnfinished !== undefined) {
-        abandoned = true;
-        logger.warn({ consumer: name, unfinished }, 'amqp handlers outlived the stop timeout; interrupting them');
-        await interruptUnfinished().catch((error: unknown) => {
-          logger.error({ consumer: name, reason: describeAmqpFailure(error).reason }, 'amqp handlers interrupt failed');
-        });
-        await waitIdle(timeoutMs);
-      }
-      await channel?.close();
-      await republisher?.close();
-      logger.info({ consumer: name, unfinished }, 'amqp consumer stopped');
-      return { unfinished };
+    stop: (timeoutMs, stopOptions) => {
+      // a second call answers with the first once it has let go (its options are those of the first)
+      if (stopped !== undefined) return stopped;
+      // a start that failed already closed everything
+      if (stopping) return Promise.resolve({ unfinished: active });
+      stopped = stopGracefully(timeoutMs, stopOptions);
+      return stopped;
     },
 
     inFlight: () => active,
