@@ -108,6 +108,7 @@ export interface ConsumerStopOptions {
    * the retry queue, not counted as a retry): the broker delivers the
    * message again when the channel closes, after its first handler ended,
    * never beside it. Without it the channel closes on the running handlers.
+   * The stop waits for it without a bound of its own: it must end.
    */
   readonly interruptUnfinished?: (() => Promise<unknown>) | undefined;
 }

@@ -24,6 +24,7 @@
 // is processed (the (account, external id) claim still makes a repeat of a
 // request a duplicate).
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   decodeTopUpCommand,
   type MalformedCommand,
@@ -217,6 +218,9 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
   };
   const batched = withTopUpChangeWriter(options.changeWriter);
   const stopping = new AbortController();
+  // every command in flight listens to this one signal (effect removes its listener when the command
+  // ends): more than node's default of 10 at once is the prefetch working, not a leak to warn about
+  setMaxListeners(0, stopping.signal);
   const inFlight = new Set<Promise<unknown>>();
   const handle: CommandHandler = async (delivery) => {
     const fields: CommandLogFields = {};
