@@ -39,11 +39,15 @@ import type { Effect } from 'effect';
 import type { CallbackConflict, UnknownCallback } from '../routes/callbacks/callbacks.errors';
 import type {
   AuthFailuresLimited,
+  BodyNotUtf8,
+  DuplicateJsonKey,
   ForbiddenJsonKey,
+  InexactJsonNumber,
   InvalidRequest,
   JsonTooDeep,
   RateLimited,
   RouteNotFound,
+  UnsupportedCharset,
 } from './http.errors';
 
 type ErrorOf<F extends (...args: never[]) => Effect.Effect<unknown, unknown, unknown>> = Effect.Effect.Error<
@@ -55,6 +59,10 @@ export type ApiError =
   | InvalidRequest
   | JsonTooDeep
   | ForbiddenJsonKey
+  | DuplicateJsonKey
+  | InexactJsonNumber
+  | BodyNotUtf8
+  | UnsupportedCharset
   | RouteNotFound
   | RateLimited
   | AuthFailuresLimited
@@ -104,6 +112,10 @@ export const API_ERRORS = {
   InvalidRequest: { status: 400, code: 'INVALID_REQUEST' },
   JsonTooDeep: { status: 400, code: 'MALFORMED_JSON' },
   ForbiddenJsonKey: { status: 400, code: 'FORBIDDEN_KEY' },
+  DuplicateJsonKey: { status: 400, code: 'DUPLICATE_KEY' },
+  InexactJsonNumber: { status: 400, code: 'INEXACT_NUMBER' },
+  BodyNotUtf8: { status: 400, code: 'MALFORMED_JSON' },
+  UnsupportedCharset: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   InvalidInput: { status: 400, code: 'INVALID_REQUEST' },
   InvalidTopUpRequest: { status: 400, code: 'INVALID_REQUEST' },
   InvalidIdentifier: { status: 400, code: 'INVALID_REQUEST' },

@@ -108,6 +108,50 @@ describe('the API server', () => {
     expect(await api.count('top_ups')).toBe(0);
   });
 
+  it('refuses on every JSON route what JSON.parse would read silently: a field named twice, a number a double does not keep, bytes that are not UTF-8, another charset', async () => {
+    const jsonKey = await api.issueKey('team-growth');
+    const routes = ['/v1/topups', '/v1/quotes', '/airtime/validation', '/airtime/status', '/callbacks/dtone/no-token'];
+    const json = { 'content-type': 'application/json', 'idempotency-key': 'exact-1' };
+    const request = '"phone_number":"+639171234100","currency":"PHP"';
+    const cases: readonly (readonly [Record<string, string>, string | Uint8Array, number, string])[] = [
+      // the last would win in JSON.parse: a proxy reading the first sees a cap of 30
+      [json, `{${request},"max_amount":"30","max_amount":"3000"}`, 400, 'DUPLICATE_KEY'],
+      [json, `{${request},"metadata":{"a":[{"b":1,"b":2}]}}`, 400, 'DUPLICATE_KEY'],
+      // the double 30: never rounded up to the cap
+      [json, `{${request},"max_amount":29.999999999999999}`, 400, 'INEXACT_NUMBER'],
+      [json, `{${request},"metadata":{"order":12345678901234567890123}}`, 400, 'INEXACT_NUMBER'],
+      [json, `{${request},"max_amount":1e400}`, 400, 'INEXACT_NUMBER'],
+      // latin-1 bytes are not replaced by U+FFFD
+      [json, Buffer.from(`{${request},"metadata":{"name":"Jos\xe9"}}`, 'latin1'), 400, 'MALFORMED_JSON'],
+      [
+        { ...json, 'content-type': 'application/json; charset=iso-8859-1' },
+        `{${request}}`,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+    ];
+    for (const path of routes) {
+      for (const [headers, rawBody, status, code] of cases) {
+        const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
+        expect({ path, status: answer.status, code: errorOf(answer)['code'] }).toEqual({ path, status, code });
+        expect(answer.text).not.toContain('3000');
+      }
+      // UTF-8 named as such, and the same field twice with the same value, are read (answered by the route)
+      for (const [headers, rawBody] of [
+        [{ ...json, 'content-type': 'application/json; charset=UTF-8' }, `{${request}}`],
+        [json, `{${request},"currency":"PHP"}`],
+      ] as const) {
+        const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
+        const refused = answer.body as { error?: Json } | undefined;
+        expect(['DUPLICATE_KEY', 'INEXACT_NUMBER', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE']).not.toContain(
+          refused?.error?.['code'],
+        );
+        expect(answer.status).toBeLessThan(500);
+      }
+    }
+    expect(await api.count('top_ups')).toBe(0);
+  });
+
   it('serves the OpenAPI document at /docs/json and its UI at /docs, generated from the route schemas', async () => {
     const document = await api.request('GET', '/docs/json');
     expect(document.status).toBe(200);

@@ -44,3 +44,25 @@ export class JsonTooDeep extends taggedError('JsonTooDeep', { code: 'MALFORMED_J
 export class ForbiddenJsonKey extends taggedError('ForbiddenJsonKey', { code: 'FORBIDDEN_KEY', retryable: false })(
   () => 'the body has a __proto__ key or a constructor key with a prototype key; such keys are refused',
 ) {}
+
+/** A JSON body naming one field twice with different values (JSON.parse would keep the last, another reader the first). */
+export class DuplicateJsonKey extends taggedError('DuplicateJsonKey', { code: 'DUPLICATE_KEY', retryable: false })(
+  () => 'the body names a field twice in one object with different values; JSON names must be unique',
+) {}
+
+/** A JSON body with a number a double cannot carry exactly (more digits than it holds, or out of its range). */
+export class InexactJsonNumber extends taggedError('InexactJsonNumber', { code: 'INEXACT_NUMBER', retryable: false })(
+  () =>
+    'the body has a number that cannot be read exactly (more digits than a double holds); send it as a decimal string',
+) {}
+
+/** A body whose bytes are not UTF-8 text. */
+export class BodyNotUtf8 extends taggedError('BodyNotUtf8', { code: 'MALFORMED_JSON', retryable: false })(
+  () => 'the body is not UTF-8 text',
+) {}
+
+/** A JSON body declared in another charset than UTF-8 (RFC 8259 §8.1: JSON is UTF-8). */
+export class UnsupportedCharset extends taggedError('UnsupportedCharset', {
+  code: 'UNSUPPORTED_MEDIA_TYPE',
+  retryable: false,
+})(() => 'the body must be application/json in UTF-8') {}

@@ -1,11 +1,26 @@
-// The JSON body parser of every route: Fastify's own (secure-json-parse,
-// refusing `__proto__` and `constructor.prototype` keys) behind a nesting
-// check. A body nested deeper than MAX_JSON_DEPTH is JsonTooDeep (400
-// MALFORMED_JSON) before anything parses it; a body refused only for a
-// forbidden key is ForbiddenJsonKey (400 FORBIDDEN_KEY) rather than "not
-// valid JSON"; any other failure stays Fastify's (fastify-errors.table.ts).
+// The JSON body parser of every route: the body must be UTF-8 (a charset
+// parameter naming another is 415 UNSUPPORTED_MEDIA_TYPE, bytes that are
+// not UTF-8 are BodyNotUtf8, 400 MALFORMED_JSON: never replaced by U+FFFD),
+// then Fastify's own parser (secure-json-parse, refusing `__proto__` and
+// `constructor.prototype` keys) behind a nesting check. A body nested
+// deeper than MAX_JSON_DEPTH is JsonTooDeep (400 MALFORMED_JSON) before
+// anything parses it; a body refused only for a forbidden key is
+// ForbiddenJsonKey (400 FORBIDDEN_KEY) rather than "not valid JSON"; any
+// other parse failure stays Fastify's (fastify-errors.table.ts). A body
+// that parses is then read for what JSON.parse would lose silently
+// (exactJsonProblem): a field named twice with different values is
+// DuplicateJsonKey (400 DUPLICATE_KEY), a number a double cannot carry
+// exactly InexactJsonNumber (400 INEXACT_NUMBER).
+import { EXACT_JSON_REASONS, exactJsonProblem } from '@airtime/application';
 import type { FastifyInstance } from 'fastify';
-import { ForbiddenJsonKey, JsonTooDeep } from './http.errors';
+import {
+  BodyNotUtf8,
+  DuplicateJsonKey,
+  ForbiddenJsonKey,
+  InexactJsonNumber,
+  JsonTooDeep,
+  UnsupportedCharset,
+} from './http.errors';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.check';
 import { unencapsulated } from './unencapsulated';
 
@@ -19,18 +34,50 @@ const isPlainJson = (text: string): boolean => {
   }
 };
 
+/** Whether a Content-Type header names a charset other than UTF-8 (none named: UTF-8, RFC 8259 §8.1). */
+const namesOtherCharset = (contentType: string | undefined): boolean => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  return charset !== undefined && charset !== 'utf-8' && charset !== 'utf8';
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The body's text, or undefined when its bytes are not UTF-8. */
+const textOf = (body: Buffer): string | undefined => {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+};
+
 /** Replaces the `application/json` parser of the context it is registered in (see the file's header). */
 export const jsonBodyPlugin = unencapsulated(async (app: FastifyInstance) => {
   const parseSecurely = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser<string>('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser<Buffer>('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
+    if (namesOtherCharset(request.headers['content-type'])) {
+      done(new UnsupportedCharset(), undefined);
+      return;
+    }
+    const body = textOf(bytes);
+    if (body === undefined) {
+      done(new BodyNotUtf8(), undefined);
+      return;
+    }
     if (exceedsJsonDepth(body, MAX_JSON_DEPTH)) {
       done(new JsonTooDeep({ maxDepth: MAX_JSON_DEPTH }), undefined);
       return;
     }
     parseSecurely(request, body, (error, value) => {
-      if (error !== null && body.length > 0 && isPlainJson(body)) done(new ForbiddenJsonKey(), undefined);
-      else done(error, value);
+      if (error !== null) {
+        done(body.length > 0 && isPlainJson(body) ? new ForbiddenJsonKey() : error, undefined);
+        return;
+      }
+      const problem = exactJsonProblem(body);
+      if (problem === EXACT_JSON_REASONS.duplicateName) done(new DuplicateJsonKey(), undefined);
+      else if (problem === EXACT_JSON_REASONS.inexactNumber) done(new InexactJsonNumber(), undefined);
+      else done(null, value);
     });
   });
 });

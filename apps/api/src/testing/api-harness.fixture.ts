@@ -36,9 +36,9 @@ export interface HttpAnswer {
 export interface RequestOptions {
   /** The API key (sent as `Authorization: Bearer <key>`). */
   readonly key?: string | undefined;
-  /** A JSON body (serialised), or a raw string sent as is. */
+  /** A JSON body (serialised), or a raw string (or bytes) sent as is. */
   readonly body?: unknown;
-  readonly rawBody?: string | undefined;
+  readonly rawBody?: string | Uint8Array | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Aborts the request (the fetch then rejects). */
   readonly signal?: AbortSignal | undefined;
@@ -131,7 +131,7 @@ export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpAnswer> => {
     const headers: Record<string, string> = { ...requestOptions.headers };
     if (requestOptions.key !== undefined) headers['authorization'] = `Bearer ${requestOptions.key}`;
-    let body: string | undefined = requestOptions.rawBody;
+    let body: string | Uint8Array | undefined = requestOptions.rawBody;
     if (body === undefined && requestOptions.body !== undefined) {
       body = JSON.stringify(requestOptions.body);
       headers['content-type'] ??= 'application/json';

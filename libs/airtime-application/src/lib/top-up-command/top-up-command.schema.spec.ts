@@ -6,6 +6,7 @@ import {
   MAX_TOP_UP_COMMAND_BYTES,
   type TopUpCommandV1Json,
 } from './top-up-command.schema';
+import { EXACT_JSON_REASONS } from '../request-top-up/exact-json.check';
 import { MalformedCommand } from './top-up-command.errors';
 
 const valid: TopUpCommandV1Json = {
@@ -47,6 +48,23 @@ describe('decodeTopUpCommand (schema v1)', () => {
     for (const body of ['[]', 'null', '1', '"text"', 'true']) {
       expect(reasonOf(body)).toBe('the body is not a JSON object');
     }
+  });
+
+  it('refuses what JSON.parse would read silently otherwise: a field named twice, a number a double does not keep', () => {
+    const text = JSON.stringify(valid);
+    // the last max_amount would win: a reader taking the first sees another cap
+    expect(reasonOf(text.replace('"max_amount":"100"', '"max_amount":"100","max_amount":"10000"'))).toBe(
+      EXACT_JSON_REASONS.duplicateName,
+    );
+    // 29.999999999999999 is the double 30: the amount is refused, never rounded up to the cap
+    expect(reasonOf(text.replace('"max_amount":"100"', '"max_amount":29.999999999999999'))).toBe(
+      EXACT_JSON_REASONS.inexactNumber,
+    );
+    expect(reasonOf(text.replace('"order":42', '"order":12345678901234567890123'))).toBe(
+      EXACT_JSON_REASONS.inexactNumber,
+    );
+    // a number a double keeps is read as before
+    expect(Either.isRight(decodeTopUpCommand(text.replace('"max_amount":"100"', '"max_amount":29.99')))).toBe(true);
   });
 
   it('refuses a missing or unsupported version without quoting it', () => {

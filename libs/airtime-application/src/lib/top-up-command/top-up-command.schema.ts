@@ -6,6 +6,7 @@
 //     "desired_amount": "50", "callback_url": "https://acme.example/topups" }
 import { describeParseError } from '@airtime/domain';
 import { Either, Schema } from 'effect';
+import { exactJsonProblem } from '../request-top-up/exact-json.check';
 import { checkTopUpRequest, type TopUpRequestRules } from '../request-top-up/request-top-up.check';
 import { RequestTopUpInput } from '../request-top-up/request-top-up.input';
 import { MalformedCommand } from './top-up-command.errors';
@@ -51,11 +52,15 @@ const textOf = (body: Uint8Array | string): Either.Either<string, MalformedComma
 };
 
 const jsonOf = (text: string): Either.Either<unknown, MalformedCommand> => {
+  let json: unknown;
   try {
-    return Either.right(JSON.parse(text) as unknown);
+    json = JSON.parse(text) as unknown;
   } catch {
     return malformed('the body is not JSON');
   }
+  // what JSON.parse would lose silently: a field named twice, a number a double does not keep
+  const problem = exactJsonProblem(text);
+  return problem === undefined ? Either.right(json) : malformed(problem);
 };
 
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
