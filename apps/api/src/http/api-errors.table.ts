@@ -48,6 +48,7 @@ import type {
   RateLimited,
   RouteNotFound,
   UnsupportedCharset,
+  UnsupportedContentEncoding,
 } from './http.errors';
 
 type ErrorOf<F extends (...args: never[]) => Effect.Effect<unknown, unknown, unknown>> = Effect.Effect.Error<
@@ -63,6 +64,7 @@ export type ApiError =
   | InexactJsonNumber
   | BodyNotUtf8
   | UnsupportedCharset
+  | UnsupportedContentEncoding
   | RouteNotFound
   | RateLimited
   | AuthFailuresLimited
@@ -116,6 +118,7 @@ export const API_ERRORS = {
   InexactJsonNumber: { status: 400, code: 'INEXACT_NUMBER' },
   BodyNotUtf8: { status: 400, code: 'MALFORMED_JSON' },
   UnsupportedCharset: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  UnsupportedContentEncoding: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   InvalidInput: { status: 400, code: 'INVALID_REQUEST' },
   InvalidTopUpRequest: { status: 400, code: 'INVALID_REQUEST' },
   InvalidIdentifier: { status: 400, code: 'INVALID_REQUEST' },

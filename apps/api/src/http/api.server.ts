@@ -12,10 +12,20 @@
 // answered with its status and code; what Fastify refuses before a route
 // runs (bad JSON, a body too large, another media type) with the fixed
 // answers of fastify-errors.table.ts; anything else is a defect: 500
-// INTERNAL with no details, logged with its cause.
+// INTERNAL with no details, logged with its cause. What Node's HTTP parser
+// refuses before a request exists (headers too large, bytes that are not
+// HTTP/1.1) is answered in the same shape on the socket, which then closes.
 import type { TopUpRequestRules } from '@airtime/application';
 import { makeTopUpChangeWriter, makeTopUpIntake, type PlatformLogger } from '@airtime/platform-runtime';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type ConnectionError,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ApiRuntime } from '../composition/runtime';
 import type { ApiHttpSettings } from '../config/api.config';
 import type { ApiMetrics } from '../observability/api-metrics';
@@ -29,7 +39,7 @@ import { makeSubmitTopUp } from '../topups/top-up-submission';
 import { makeApiKeyAuthenticator } from './api-key-auth.plugin';
 import { answerOf, fieldOf, isApiError } from './api-errors.table';
 import { errorView } from './error-view.schema';
-import { fastifyAnswerOf } from './fastify-errors.table';
+import { clientErrorAnswerOf, fastifyAnswerOf } from './fastify-errors.table';
 import { jsonBodyPlugin } from './json-body.plugin';
 import { metricsPlugin } from './metrics.plugin';
 import { openApiPlugin } from './openapi.plugin';
@@ -67,6 +77,8 @@ const answerError = (logger: PlatformLogger) => (error: unknown, request: Fastif
     const answer = answerOf(error);
     // the per-key limit's 429 has its headers from @fastify/rate-limit; the per-client one sets its own
     if (error._tag === 'AuthFailuresLimited') void reply.header('retry-after', String(error.retryAfterSeconds));
+    // a compressed body: the one coding the API reads (RFC 9110 §15.5.16)
+    if (error._tag === 'UnsupportedContentEncoding') void reply.header('accept-encoding', 'identity');
     if (answer.status >= 500) {
       logger.warn({ route: request.routeOptions.url, code: answer.code, reason: error.message }, 'request failed');
     }
@@ -76,6 +88,26 @@ const answerError = (logger: PlatformLogger) => (error: unknown, request: Fastif
   if (refused !== undefined) return reply.code(refused.status).send(errorView(refused.code, refused.message));
   logRequestDefect(logger, request, error, 'request failed with a defect');
   return reply.code(500).send(INTERNAL);
+};
+
+/**
+ * Answers an error of Node's HTTP parser (Fastify's clientErrorHandler; see the file's header), as
+ * Node's own handler does: nothing on a connection reset, nor once a response of the connection has
+ * begun (its bytes would be corrupted), then the connection is closed.
+ */
+const answerClientError = (error: ConnectionError, socket: Socket): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const inFlight = (socket as Socket & { readonly _httpMessage?: { readonly headersSent?: boolean } })._httpMessage;
+  if (socket.writable && inFlight?.headersSent !== true) {
+    const answer = clientErrorAnswerOf(error);
+    const body = JSON.stringify(errorView(answer.code, answer.message));
+    socket.write(
+      `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 };
 
 /** API_TRUST_PROXY as Fastify takes it (a hop count n: the n proxies nearest the server are believed). */
@@ -96,6 +128,8 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
         return consoleFrameworkError(reply as FastifyReply, refused.status, refused.message);
       void (reply as FastifyReply).code(refused.status).send(errorView(refused.code, refused.message));
     },
+    // what Node's HTTP parser refuses (431 headers too large, 400 not HTTP/1.1): our shape, never Fastify's
+    clientErrorHandler: answerClientError,
     // X-Forwarded-For only from the proxies API_TRUST_PROXY names: request.ip is then the client's
     trustProxy: trustProxyOf(http.trustProxy),
     return503OnClosing: true,

@@ -49,3 +49,34 @@ export const fastifyAnswerOf = (error: unknown): FastifyErrorAnswer | undefined 
   const clientStatus = status !== undefined && status >= 400 && status < 500 ? status : undefined;
   return clientStatus === undefined ? undefined : { ...OTHER_FASTIFY_REFUSAL, status: clientStatus };
 };
+
+// What Node's HTTP parser refuses before a request exists (Fastify's
+// clientErrorHandler: no route, no reply), by Node's error code: headers
+// over its limit (--max-http-header-size, 16 KiB), chunk extensions over
+// its limit, a request not received within its timeout; anything else is
+// bytes that are not HTTP/1.1 (e.g. a body longer than its Content-Length:
+// what follows it is read as the next request).
+export const CLIENT_ERRORS: Readonly<Record<string, FastifyErrorAnswer>> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    message: 'the request headers are larger than allowed',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: {
+    status: 413,
+    code: 'BODY_TOO_LARGE',
+    message: 'the chunk extensions of the body are larger than allowed',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'the request was not received in time' },
+};
+
+/** Any other error of Node's HTTP parser. */
+export const OTHER_CLIENT_ERROR: FastifyErrorAnswer = {
+  status: 400,
+  code: 'BAD_REQUEST',
+  message: 'the request is not valid HTTP/1.1',
+};
+
+/** The answer of an error Node's HTTP parser raised on a connection (before any request exists). */
+export const clientErrorAnswerOf = (error: { readonly code?: string | undefined }): FastifyErrorAnswer =>
+  (error.code === undefined ? undefined : CLIENT_ERRORS[error.code]) ?? OTHER_CLIENT_ERROR;

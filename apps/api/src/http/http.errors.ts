@@ -66,3 +66,12 @@ export class UnsupportedCharset extends taggedError('UnsupportedCharset', {
   code: 'UNSUPPORTED_MEDIA_TYPE',
   retryable: false,
 })(() => 'the body must be application/json in UTF-8') {}
+
+/**
+ * A body sent with a Content-Encoding other than identity (gzip, deflate, br, ...): the API does not
+ * decompress bodies (RFC 9110 §15.5.16: 415, with Accept-Encoding naming what it reads).
+ */
+export class UnsupportedContentEncoding extends taggedError('UnsupportedContentEncoding', {
+  code: 'UNSUPPORTED_MEDIA_TYPE',
+  retryable: false,
+})(() => 'the body must not be encoded: send it uncompressed, with no Content-Encoding (or identity)') {}

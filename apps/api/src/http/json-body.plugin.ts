@@ -1,4 +1,6 @@
-// The JSON body parser of every route: the body must be UTF-8 (a charset
+// The JSON body parser of every route: the body must not be encoded (a
+// Content-Encoding other than identity, e.g. gzip, is 415
+// UNSUPPORTED_MEDIA_TYPE: the API decompresses nothing), and must be UTF-8 (a charset
 // parameter naming another is 415 UNSUPPORTED_MEDIA_TYPE, bytes that are
 // not UTF-8 are BodyNotUtf8, 400 MALFORMED_JSON: never replaced by U+FFFD),
 // then Fastify's own parser (secure-json-parse, refusing `__proto__` and
@@ -20,6 +22,7 @@ import {
   InexactJsonNumber,
   JsonTooDeep,
   UnsupportedCharset,
+  UnsupportedContentEncoding,
 } from './http.errors';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.check';
 import { unencapsulated } from './unencapsulated';
@@ -40,6 +43,13 @@ const namesOtherCharset = (contentType: string | undefined): boolean => {
   return charset !== undefined && charset !== 'utf-8' && charset !== 'utf8';
 };
 
+/** Whether a Content-Encoding header names a coding other than identity (RFC 9110 §8.4: a list, case-insensitive). */
+const namesEncoding = (contentEncoding: string | undefined): boolean =>
+  (contentEncoding ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .some((coding) => coding !== '' && coding !== 'identity');
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The body's text, or undefined when its bytes are not UTF-8. */
@@ -56,6 +66,10 @@ export const jsonBodyPlugin = unencapsulated(async (app: FastifyInstance) => {
   const parseSecurely = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser<Buffer>('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
+    if (namesEncoding(request.headers['content-encoding'])) {
+      done(new UnsupportedContentEncoding(), undefined);
+      return;
+    }
     if (namesOtherCharset(request.headers['content-type'])) {
       done(new UnsupportedCharset(), undefined);
       return;
