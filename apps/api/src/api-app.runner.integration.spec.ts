@@ -1,7 +1,16 @@
 // The API's graceful shutdown over real HTTP: stopping lets a request in
 // flight finish with its answer, then refuses new connections and closes
 // everything (database, broker). And a provider outage is a 503 in the
-// API's shape, not a 500.
+// API's shape, not a 500. A start on a port in use fails naming API_PORT,
+// before it touches the database or the broker.
+import { topologyFor } from '@airtime/messaging-rabbitmq';
+import { deleteTopology, openRawBroker, testAmqpUrl, uniqueTopologyPrefix } from '@airtime/messaging-rabbitmq/testing';
+import { createTestDatabase } from '@airtime/persistence-postgres/testing';
+import { silentLogger } from '@airtime/platform-runtime/testing';
+import { Either } from 'effect';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { startApiApp } from './api-app.runner';
+import { apiConfigFrom } from './config/api.config';
 import { startApiHarness, type ApiHarness } from './testing/api-harness.fixture';
 import { TOKENS } from './composition/tokens';
 
@@ -60,5 +69,48 @@ describe('the API app', () => {
     expect(Date.now() - started).toBeLessThan(api.config.http.shutdownTimeoutMs);
     await expect(fetch(`${api.url}/healthz`)).rejects.toThrow();
     expect(dataSource.isInitialized).toBe(false);
+  });
+});
+
+describe("the API app's start", () => {
+  it('fails on a port in use naming API_PORT, before it opens (or migrates) the database or declares the topology', async () => {
+    const occupied = await new Promise<Server>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+    const { port } = occupied.address() as AddressInfo;
+    const [fresh, broker] = await Promise.all([createTestDatabase({ migrate: false }), openRawBroker()]);
+    const topology = topologyFor(uniqueTopologyPrefix('api-port'));
+    try {
+      const config = Either.getOrThrow(
+        apiConfigFrom({
+          DATABASE_URL: fresh.config.url,
+          DATABASE_MIGRATE_ON_START: 'true',
+          AMQP_URL: testAmqpUrl(),
+          AMQP_TOPOLOGY_PREFIX: topology.prefix,
+          API_PORT: String(port),
+          DTONE_BASE_URL: 'http://127.0.0.1:9',
+          DTONE_API_KEY: 'key',
+          DTONE_API_SECRET: 'secret',
+          LOG_LEVEL: 'silent',
+        }),
+      );
+      await expect(startApiApp({ config, logger: silentLogger() })).rejects.toThrow(
+        new RegExp(
+          `^port ${port} of 127\\.0\\.0\\.1 is in use \\(another API, or npm start\\?\\): set API_PORT to another port, or 0 for any free one$`,
+        ),
+      );
+      expect(await fresh.dataSource.query(`SELECT to_regclass('schema_migrations') IS NULL AS absent`)).toEqual([
+        { absent: true },
+      ]);
+      for (const exchange of Object.values(topology.exchanges)) {
+        const channel = await broker.freshChannel();
+        await expect(channel.checkExchange(exchange.name)).rejects.toThrow(/NOT_FOUND/);
+      }
+    } finally {
+      await new Promise((resolve) => occupied.close(resolve));
+      await broker.close();
+      await Promise.all([fresh.drop(), deleteTopology(topology)]);
+    }
   });
 });

@@ -1,4 +1,6 @@
-// Starts and stops the whole API in one process: builds the container,
+// Starts and stops the whole API in one process: checks that API_PORT can
+// be listened on (a port in use fails the start naming API_PORT, before
+// anything is opened or declared), builds the container,
 // opens the database (refusing one with pending migrations), connects the
 // messaging (RabbitMQ: connection up, topology declared; or the in-process
 // bus), builds the runtime, starts the HTTP server, then the consumer's
@@ -8,6 +10,7 @@
 // CLOSE_ORDER). main.ts runs it; the integration specs run it
 // in-process.
 import type { Container, ServiceIdentifier } from 'inversify';
+import { checkApiPort } from './composition/api-port.check';
 import { buildApiContainer, closeApiContainer, type ApiContainerOptions } from './composition/container';
 import { TOKENS } from './composition/tokens';
 import { WORKERS } from './composition/workers.module';
@@ -28,6 +31,8 @@ export interface ApiAppOptions extends ApiContainerOptions {
 export const startApiApp = async (options: ApiAppOptions): Promise<ApiApp> => {
   const workers = options.config.workers.enabled;
   const closeFirst = [...(workers ? [WORKERS] : []), ...(options.closeFirst ?? [])];
+  // a port in use: no database opened (nor migrated), no topology declared
+  await checkApiPort(options.config.http.host, options.config.http.port);
   const container = await buildApiContainer(options);
   const logger = container.get(TOKENS.logger);
   try {

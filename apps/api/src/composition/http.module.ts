@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApiServer } from '../http/api.server';
 import { useCasesSettled } from '../http/run-use-case';
 import type { ReadinessCheck } from '../routes/health.routes';
+import { listenFailure } from './api-port.check';
 import { makeApiRuntime } from './runtime';
 import { TOKENS } from './tokens';
 
@@ -77,7 +78,8 @@ export const httpModule = (options: HttpModuleOptions = {}): ContainerModule =>
           await app.listen({ host: config.http.host, port: config.http.port });
         } catch (error) {
           await app.close();
-          throw error;
+          // a port taken since the start checked it: the error names API_PORT
+          throw listenFailure(error, config.http.host, config.http.port);
         }
         const { port } = app.server.address() as AddressInfo;
         let closing: Promise<void> | undefined;
