@@ -1,6 +1,6 @@
 // The command line of `npm run admin`: a resource and a verb (account create,
-// account deposit, account credit-limit, key create, key revoke, key list,
-// top-up settle) and their flags (and the top-up id of top-up settle), read
+// account deposit, account credit-limit, account callback-secret, key create,
+// key revoke, key list, top-up settle) and their flags (and the top-up id of top-up settle), read
 // into one AdminCommand. Only the shape is checked here (the command exists,
 // every flag it needs is given once, nothing else); the values are decoded
 // by the use cases, which own their rules.
@@ -14,6 +14,7 @@ export const ADMIN_USAGE = `Administers accounts, API keys and top-ups on the da
   npm run admin -- account create --id ACCOUNT --name NAME
   npm run admin -- account deposit --id ACCOUNT --currency USD --amount 100.00 [--deposit-id ID]
   npm run admin -- account credit-limit --id ACCOUNT --currency USD --limit 50.00
+  npm run admin -- account callback-secret --id ACCOUNT [--rotate]
   npm run admin -- key create --account ACCOUNT [--account ACCOUNT2 ...] --label LABEL
   npm run admin -- key revoke --key-id KEY_ID
   npm run admin -- key list --account ACCOUNT
@@ -23,6 +24,9 @@ Amounts are decimals in the currency's major units, with at most its number of d
 (USD 2, JPY 0, KWD 3). --deposit-id names the deposit: the same deposit again adds nothing;
 without it a fresh id is made and printed. key create prints the API key once: it is stored
 hashed and cannot be shown again. A key sees and spends only the accounts it was created for.
+account callback-secret makes the secret the account's callbacks are signed with (HMAC-SHA256,
+header X-Airtime-Signature) and prints it once; without it no callback is sent. An account that
+has one keeps it unless --rotate is given: then the new one signs every try from now on.
 top-up settle moves a top-up the reconciler could not settle (a provider with no status query)
 to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a COMPLETED one),
 its ledger following; the reason (up to 500 characters, no control characters but tab and
@@ -30,7 +34,7 @@ line feed; refused before anything is written) and the operator (default: the lo
 recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED).
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
 3 refused (unknown account, key or top-up, an account that exists, a deposit id used with
-another amount, a top-up already final).`;
+another amount, a top-up already final, a callback secret already set and no --rotate).`;
 
 export type AdminCommand =
   | { readonly kind: 'help' }
@@ -47,6 +51,12 @@ export type AdminCommand =
       readonly accountId: string;
       readonly currency: string;
       readonly creditLimit: string;
+    }
+  | {
+      readonly kind: 'account-callback-secret';
+      readonly accountId: string;
+      /** Replace the secret the account already has (without it, an existing secret is kept and the command refused). */
+      readonly rotate: boolean;
     }
   | { readonly kind: 'key-create'; readonly accountIds: readonly string[]; readonly label: string }
   | { readonly kind: 'key-revoke'; readonly keyId: string }
@@ -67,6 +77,8 @@ interface CommandSpec {
   readonly flags: Readonly<Record<string, 'required' | 'optional'>>;
   /** A flag that may be repeated (at least once). */
   readonly repeated?: string;
+  /** Flags that take no value (`--rotate`), false when not given. */
+  readonly switches?: readonly string[];
   /** The name of the one argument the command takes before its flags (e.g. a top-up id). */
   readonly argument?: string;
   readonly build: (values: Values, argument: string) => AdminCommand;
@@ -112,6 +124,15 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       creditLimit: text(values, 'limit'),
     }),
   },
+  'account callback-secret': {
+    flags: { id: 'required' },
+    switches: ['rotate'],
+    build: (values) => ({
+      kind: 'account-callback-secret',
+      accountId: text(values, 'id'),
+      rotate: values['rotate'] === true,
+    }),
+  },
   'key create': {
     flags: { label: 'required' },
     repeated: 'account',
@@ -147,7 +168,11 @@ const errorMessage = (error: unknown): string => {
   return typeof message === 'string' ? message : 'unreadable arguments';
 };
 
-/** Every flag read as a list, so that a repeated single flag is told, not silently the last one. */
+/**
+ * Every flag that takes a value read as a list, so that a repeated single
+ * flag is told, not silently the last one; a switch is a boolean (given
+ * with a value, `--rotate=no`, it is refused).
+ */
 const optionsOf = (spec: CommandSpec): ParseArgsConfig['options'] => ({
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(
@@ -156,6 +181,7 @@ const optionsOf = (spec: CommandSpec): ParseArgsConfig['options'] => ({
       { type: 'string', multiple: true },
     ]),
   ),
+  ...Object.fromEntries((spec.switches ?? []).map((flag) => [flag, { type: 'boolean' }])),
 });
 
 /** Flags of `spec` given more than once, or given empty, or missing: the first problem, naming the flag. */

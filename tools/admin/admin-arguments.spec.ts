@@ -58,6 +58,34 @@ describe('parseAdminArguments', () => {
     );
   });
 
+  it('reads account callback-secret, with --rotate as a switch', () => {
+    expect(parseAdminArguments(['account', 'callback-secret', '--id', 'acme'])).toEqual(
+      Either.right({ kind: 'account-callback-secret', accountId: 'acme', rotate: false }),
+    );
+    expect(parseAdminArguments(['account', 'callback-secret', '--rotate', '--id=acme'])).toEqual(
+      Either.right({ kind: 'account-callback-secret', accountId: 'acme', rotate: true }),
+    );
+  });
+
+  it('refuses account callback-secret without --id, with a value given to --rotate, or a stray argument', () => {
+    expect(left(['account', 'callback-secret'])).toBe('account callback-secret: missing --id');
+    expect(left(['account', 'callback-secret', '--rotate'])).toBe('account callback-secret: missing --id');
+    expect(left(['account', 'callback-secret', '--id', 'acme', '--id', 'globex'])).toBe(
+      'account callback-secret: --id is given more than once',
+    );
+    const valued = left(['account', 'callback-secret', '--id', 'acme', '--rotate=s3cr3t-value']);
+    expect(valued).toMatch(/^account callback-secret: .*--rotate/);
+    expect(valued).not.toContain('s3cr3t-value');
+    // a secret is made, never given
+    expect(left(['account', 'callback-secret', '--id', 'acme', '--secret', 's3cr3t-value'])).toMatch(
+      /^account callback-secret: .*--secret/,
+    );
+    expect(left(['account', 'callback-secret', '--rotate', 'acme'])).toBe(
+      'account callback-secret: unexpected arguments: give every value after its flag',
+    );
+    expect(left(['account', 'callback-secret', '--id', '--rotate'])).toMatch(/^account callback-secret: .*--id/);
+  });
+
   it('reads top-up settle: the top-up id, the status, the reason, and the operator when given', () => {
     expect(
       parseAdminArguments(['top-up', 'settle', 'tu-1', '--status', 'COMPLETED', '--reason', 'confirmed by AT support']),

@@ -1,14 +1,31 @@
 // The admin commands over the application's in-memory ports: each command's
 // outcome, repeats that change nothing, and refusals as typed errors.
-import { sendAttempt } from '@airtime/application';
-import { inMemoryLayers, openFundedAccounts, requestedTopUp, sampleCatalogue } from '@airtime/application/testing';
+import { CallbackDeliveryStore, sendAttempt } from '@airtime/application';
+import {
+  inMemoryLayers,
+  openFundedAccounts,
+  requestedTopUp,
+  sampleCatalogue,
+  setInMemoryCallbackSecret,
+} from '@airtime/application/testing';
 import { Effect, Either, Option } from 'effect';
 import { type AdminAction, runAdminCommand } from './admin-command.use-case';
-import { adminRefusalText, isBadArgument } from './admin-report.format';
+import { adminRefusalText, adminReport, isBadArgument, isRefusal } from './admin-report.format';
+import { CallbackSecretWriter } from './callback-secret-writer.port';
 
 const world = (options: Parameters<typeof inMemoryLayers>[0] = {}) => {
   const made = inMemoryLayers(options);
-  return { ...made, admin: (action: AdminAction) => made.runEither(runAdminCommand(action)) };
+  const writer = {
+    set: (accountId: string, secret: string) => setInMemoryCallbackSecret(made.database, accountId, secret),
+  };
+  return {
+    ...made,
+    admin: (action: AdminAction, operator?: string) =>
+      made.runEither(runAdminCommand(action, operator).pipe(Effect.provideService(CallbackSecretWriter, writer))),
+    /** The account's callback signing secret as the store gives it to the callbacks' dispatcher. */
+    secretOf: (accountId: string) =>
+      made.run(Effect.flatMap(CallbackDeliveryStore, (store) => store.signingSecretOf(accountId))),
+  };
 };
 
 const open = { kind: 'account-create', accountId: 'acme', name: 'Acme Ltd' } as const;
@@ -77,6 +94,62 @@ describe('runAdminCommand', () => {
     });
   });
 
+  describe('account callback-secret', () => {
+    const secretFor = (accountId: string, rotate = false) =>
+      ({ kind: 'account-callback-secret', accountId, rotate }) as const;
+
+    it('makes a strong secret for an account that has none, stores it, and prints it once', async () => {
+      const { admin, secretOf } = world();
+      await admin(open);
+      expect(await secretOf('acme')).toEqual(Option.none());
+      const made = Either.getOrThrow(await admin(secretFor('acme')));
+      if (made.kind !== 'callback-secret-set') throw new Error('expected a secret');
+      expect(made).toMatchObject({ accountId: 'acme', rotated: false });
+      expect(made.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(await secretOf('acme')).toEqual(Option.some(made.secret));
+      const report = adminReport(made);
+      expect(report.split(made.secret)).toHaveLength(2);
+      expect(report).toContain('callback signing secret of account acme:');
+      expect(report).toContain('npm run admin -- account callback-secret --id acme --rotate');
+      // another account's secret is its own, and every secret is fresh
+      await admin({ ...open, accountId: 'globex' });
+      const other = Either.getOrThrow(await admin(secretFor('globex')));
+      expect(other).toMatchObject({ accountId: 'globex' });
+      expect(other).not.toMatchObject({ secret: made.secret });
+      expect(await secretOf('acme')).toEqual(Option.some(made.secret));
+    });
+
+    it('keeps a secret the account has unless --rotate, which replaces it', async () => {
+      const { admin, secretOf } = world();
+      await admin(open);
+      const first = Either.getOrThrow(await admin(secretFor('acme')));
+      if (first.kind !== 'callback-secret-set') throw new Error('expected a secret');
+      const refused = await admin(secretFor('acme'));
+      expect(refused).toMatchObject({ left: { _tag: 'CallbackSecretExists', accountId: 'acme' } });
+      const error = Option.getOrThrow(Either.getLeft(refused));
+      expect(isRefusal(error)).toBe(true);
+      expect(isBadArgument(error)).toBe(false);
+      expect(adminRefusalText(error)).toContain('give --rotate to replace it');
+      expect(await secretOf('acme')).toEqual(Option.some(first.secret));
+
+      const rotated = Either.getOrThrow(await admin(secretFor('acme', true)));
+      if (rotated.kind !== 'callback-secret-set') throw new Error('expected a secret');
+      expect(rotated).toMatchObject({ accountId: 'acme', rotated: true });
+      expect(rotated.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(rotated.secret).not.toBe(first.secret);
+      expect(await secretOf('acme')).toEqual(Option.some(rotated.secret));
+      expect(adminReport(rotated)).toContain('it replaces the previous one');
+    });
+
+    it('refuses an account that is not in the directory, storing nothing', async () => {
+      const { admin, secretOf } = world();
+      for (const rotate of [false, true]) {
+        expect(await admin(secretFor('nobody', rotate))).toMatchObject({ left: { _tag: 'CustomerAccountNotFound' } });
+      }
+      expect(await secretOf('nobody')).toEqual(Option.none());
+    });
+  });
+
   describe('top-up settle', () => {
     /** A world with a top-up sent and left pending at the provider (no callback, no status query). */
     const pendingWorld = async () => {
@@ -122,8 +195,10 @@ describe('runAdminCommand', () => {
 
     it('records the operator given to the command when the command names none', async () => {
       const made = await pendingWorld();
-      const settled = await made.run(runAdminCommand(settle(made.topUpId, 'DECLINED'), 'login-name'));
-      expect(settled).toMatchObject({ settlement: { operator: 'login-name', toStatus: { status: 'DECLINED' } } });
+      const settled = await made.admin(settle(made.topUpId, 'DECLINED'), 'login-name');
+      expect(settled).toMatchObject({
+        right: { settlement: { operator: 'login-name', toStatus: { status: 'DECLINED' } } },
+      });
     });
 
     it('refuses an unknown top-up, a status that is not final, a reversal of a pending top-up', async () => {

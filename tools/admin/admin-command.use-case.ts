@@ -1,12 +1,15 @@
 // What `npm run admin` does with a command: the application's admin use
 // cases (open an account, deposit, set a credit limit, issue and revoke API
-// keys, settle a top-up by hand) and the key store's list of an account's
-// keys, as one effect over the ports, so the CLI and its specs run the same
-// code on any adapters.
+// keys, settle a top-up by hand), the key store's list of an account's
+// keys, and an account's callback signing secret made and stored (the
+// CallbackSecretWriter port), as one effect over the ports, so the CLI and
+// its specs run the same code on any adapters.
+import { randomBytes } from 'node:crypto';
 import {
   type Account,
   type AccountDirectory,
   ApiKeyStore,
+  CallbackDeliveryStore,
   type ApiKeyNotFound,
   type CustomerAccountNotFound,
   type DepositFundsError,
@@ -36,12 +39,23 @@ import {
   type TopUp,
   type UnitOfWork,
 } from '@airtime/domain';
-import { Effect } from 'effect';
+import { Effect, Option } from 'effect';
 import type { AdminCommand } from './admin-arguments.input';
+import { CallbackSecretExists } from './callback-secret.errors';
+import { CallbackSecretWriter } from './callback-secret-writer.port';
 
 /** Every port the admin commands use. */
 export type AdminServices =
-  AccountDirectory | ApiKeyStore | LedgerStore | UnitOfWork | IdGenerator | Clock | ReconciliationStore | SaveServices;
+  | AccountDirectory
+  | ApiKeyStore
+  | LedgerStore
+  | UnitOfWork
+  | IdGenerator
+  | Clock
+  | ReconciliationStore
+  | SaveServices
+  | CallbackDeliveryStore
+  | CallbackSecretWriter;
 
 /** A command to run (not help). */
 export type AdminAction = Exclude<AdminCommand, { readonly kind: 'help' }>;
@@ -61,6 +75,14 @@ export type AdminOutcome =
       readonly balance: LedgerAccount;
     }
   | { readonly kind: 'credit-limit-set'; readonly balance: LedgerAccount }
+  | {
+      readonly kind: 'callback-secret-set';
+      readonly accountId: string;
+      /** The secret, to be printed this once. */
+      readonly secret: string;
+      /** Whether it replaced a secret the account had. */
+      readonly rotated: boolean;
+    }
   | { readonly kind: 'key-created'; readonly key: string; readonly apiKey: StoredApiKey }
   | { readonly kind: 'key-revoked'; readonly apiKey: StoredApiKey }
   | { readonly kind: 'key-list'; readonly accountId: string; readonly keys: readonly StoredApiKey[] }
@@ -75,6 +97,7 @@ export type AdminError =
   | InvalidInput
   | CustomerAccountNotFound
   | SettleTopUpByHandError
+  | CallbackSecretExists
   | PersistenceFailure;
 
 /** A deposit id for a deposit given none: unique, within the identifier rule (1..100 characters). */
@@ -83,6 +106,35 @@ const freshDepositId = (): Effect.Effect<string, never, IdGenerator> =>
     Effect.flatMap(IdGenerator, (ids) => ids.next()),
     (id) => `admin-deposit-${id}`,
   );
+
+/** Bytes of a callback signing secret: 256 bits from the system's CSPRNG. */
+export const CALLBACK_SECRET_BYTES = 32;
+
+/** A fresh callback signing secret: 64 lowercase hex digits (within the store's 16..512 characters). */
+const freshCallbackSecret = (): Effect.Effect<string> =>
+  Effect.sync(() => randomBytes(CALLBACK_SECRET_BYTES).toString('hex'));
+
+/**
+ * An account's callback signing secret made and stored: the account must be
+ * in the directory; one that has a secret keeps it (`CallbackSecretExists`)
+ * unless `rotate`. The secret is returned to be shown once, never logged.
+ */
+const setCallbackSecret = (
+  accountId: string,
+  rotate: boolean,
+): Effect.Effect<
+  AdminOutcome,
+  CustomerAccountNotFound | CallbackSecretExists | PersistenceFailure,
+  AccountDirectory | CallbackDeliveryStore | CallbackSecretWriter
+> =>
+  Effect.gen(function* () {
+    yield* directoryAccount(accountId);
+    const current = yield* Effect.flatMap(CallbackDeliveryStore, (store) => store.signingSecretOf(accountId));
+    if (Option.isSome(current) && !rotate) return yield* Effect.fail(new CallbackSecretExists({ accountId }));
+    const secret = yield* freshCallbackSecret();
+    yield* Effect.flatMap(CallbackSecretWriter, (writer) => writer.set(accountId, secret));
+    return { kind: 'callback-secret-set' as const, accountId, secret, rotated: Option.isSome(current) };
+  });
 
 /**
  * Runs one admin command. Values are decoded by the use cases
@@ -93,6 +145,8 @@ const freshDepositId = (): Effect.Effect<string, never, IdGenerator> =>
  * top-up settled by hand takes `operator` when the command names none;
  * settleTopUpByHand's refusals (`TopUpNotFound`, `TopUpAlreadyFinal`,
  * `IllegalTransition`, `NoAttemptToSettle`, `SettlementRefused`) are its own.
+ * A callback secret is refused for an account that has one without `rotate`
+ * (`CallbackSecretExists`).
  */
 export const runAdminCommand = (
   action: AdminAction,
@@ -132,6 +186,8 @@ export const runAdminCommand = (
         }),
         (balance) => ({ kind: 'credit-limit-set' as const, balance }),
       );
+    case 'account-callback-secret':
+      return setCallbackSecret(action.accountId, action.rotate);
     case 'key-create':
       return Effect.map(issueApiKey({ label: action.label, accountIds: action.accountIds }), (issued) => ({
         kind: 'key-created' as const,

@@ -24,6 +24,7 @@ import {
 } from '@airtime/domain';
 import { Either } from 'effect';
 import { adminRefusalText, adminReport, isBadArgument, isRefusal } from './admin-report.format';
+import { CallbackSecretExists } from './callback-secret.errors';
 
 const USD = Either.getOrThrow(currencyOf('USD'));
 
@@ -94,6 +95,20 @@ describe('adminReport', () => {
     expect(report).not.toContain(key.secretHash);
   });
 
+  it('shows a callback signing secret once, how callbacks carry it, and how to rotate it', () => {
+    const secret = 'ab'.repeat(32);
+    const made = adminReport({ kind: 'callback-secret-set', accountId: 'acme', secret, rotated: false });
+    expect(made.startsWith(`callback signing secret of account acme:\n\n  ${secret}\n\n`)).toBe(true);
+    expect(made.split(secret)).toHaveLength(2);
+    expect(made).toContain('shown this once');
+    expect(made).toContain('X-Airtime-Signature');
+    expect(made).toContain('those abandoned before (no secret) are not sent again');
+    expect(made).toContain('npm run admin -- account callback-secret --id acme --rotate');
+    const rotated = adminReport({ kind: 'callback-secret-set', accountId: 'acme', secret, rotated: true });
+    expect(rotated).toMatch(/^new callback signing secret of account acme \(it replaces the previous one\):/);
+    expect(rotated).toContain('never the previous one');
+  });
+
   it('tells a revocation and lists keys by prefix only', () => {
     const revoked = { ...key, revokedAt: new Date('2025-02-01T00:00:00.000Z') };
     expect(adminReport({ kind: 'key-revoked', apiKey: revoked })).toBe(
@@ -159,6 +174,12 @@ describe('adminRefusalText', () => {
     expect(isRefusal(missing)).toBe(true);
     expect(isBadArgument(missing)).toBe(false);
     expect(adminRefusalText(new ApiKeyNotFound({ keyId: 'k' }))).toMatch(/^no API key with this id/);
+    const secretSet = new CallbackSecretExists({ accountId: 'acme' });
+    expect(adminRefusalText(secretSet)).toBe(
+      'the account already has a callback signing secret, which its receivers check: nothing was changed (give --rotate to replace it)',
+    );
+    expect(isRefusal(secretSet)).toBe(true);
+    expect(isBadArgument(secretSet)).toBe(false);
     const conflict = new IdempotencyConflict({
       reference: 'd-1',
       kind: 'DEPOSIT',

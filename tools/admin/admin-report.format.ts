@@ -1,8 +1,8 @@
 // What `npm run admin` prints: what a command did (an account opened, a
-// deposit and the balances after it, a credit limit, a key shown once, a
-// key revoked, an account's keys, a top-up settled by hand), and a refusal
-// in the words of the flags the operator typed. Never a key's hash, never a
-// value that came in.
+// deposit and the balances after it, a credit limit, a callback signing
+// secret or a key shown once, a key revoked, an account's keys, a top-up
+// settled by hand), and a refusal in the words of the flags the operator
+// typed. Never a key's hash, never a value that came in.
 import { FINAL_STATUSES, MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
 import { formatMoney, money } from '@airtime/domain';
 import { balanceLines, refusalText } from '../ledger/fund-report.format';
@@ -101,6 +101,21 @@ export const adminReport = (outcome: AdminOutcome): string => {
         ...balanceLines(balance),
       ].join('\n');
     }
+    case 'callback-secret-set':
+      return [
+        outcome.rotated
+          ? `new callback signing secret of account ${outcome.accountId} (it replaces the previous one):`
+          : `callback signing secret of account ${outcome.accountId}:`,
+        '',
+        `  ${outcome.secret}`,
+        '',
+        "It is shown this once. Give it to the receivers of the account's callbacks: each callback carries",
+        'X-Airtime-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> (README: Callbacks).',
+        outcome.rotated
+          ? 'Every try from now on is signed with it, never the previous one: a receiver still checking the previous one refuses them, and they are tried again on the retry schedule.'
+          : 'Callbacks due from now on are signed with it; those abandoned before (no secret) are not sent again.',
+        `Replace it with: npm run admin -- account callback-secret --id ${outcome.accountId} --rotate`,
+      ].join('\n');
     case 'key-created':
       return [
         `API key ${outcome.apiKey.id} (${outcome.apiKey.label}) for ${outcome.apiKey.accountIds.join(', ')}:`,
@@ -150,6 +165,8 @@ export const adminRefusalText = (error: AdminError): string => {
       return 'an account with this id already exists under another name';
     case 'ApiKeyNotFound':
       return 'no API key with this id (npm run admin -- key list --account ... lists them)';
+    case 'CallbackSecretExists':
+      return 'the account already has a callback signing secret, which its receivers check: nothing was changed (give --rotate to replace it)';
     case 'TopUpNotFound':
       return 'no top-up with this id';
     case 'TopUpAlreadyFinal':

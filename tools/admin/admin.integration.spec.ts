@@ -3,7 +3,9 @@
 // limit, a key printed once that authenticates (stored only as its hash),
 // listed by prefix, revoked; a pending top-up settled by hand (recorded with
 // its reason and operator, the ledger following; an operator or reason the table
-// cannot hold refused); bad arguments exit 2 with the usage, refusals
+// cannot hold refused); an account's callback signing secret made, printed
+// once and stored, a completed top-up's callback then delivered signed with
+// it (abandoned before it was set), --rotate replacing it; bad arguments exit 2 with the usage, refusals
 // exit 3, an unmigrated database exits 1 untouched; never a stack trace or
 // the database password. The first command runs through the script's tsx
 // command line; the others run the same script bundled once by esbuild
@@ -14,10 +16,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   authenticateApiKey,
+  CALLBACK_EVENT_ID_HEADER,
+  CALLBACK_SIGNATURE_HEADER,
+  CallbackSender,
   cachedProviderCatalogueLayer,
+  deliverCallbacks,
   openCustomerAccount,
   requestTopUp,
   sendAttempt,
+  verifyCallbackSignature,
 } from '@airtime/application';
 import {
   fundAccount,
@@ -25,6 +32,7 @@ import {
   sampleCatalogue,
   sampleRequestInput,
   scriptedProviderLayer,
+  type SendScript,
 } from '@airtime/application/testing';
 import { apiKeyStoreLayer, reconciliationStoreLayer } from '@airtime/persistence-postgres';
 import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
@@ -98,11 +106,22 @@ const noStackTrace = (outcome: Outcome) => expect(`${outcome.stdout}${outcome.st
  * database, left SUBMITTED at a provider that never answers again (its cost
  * held in the ledger); its id.
  */
-const pendingTopUp = async (dataSource: DataSource, accountId: string, externalId: string): Promise<string> => {
-  const provider = makeScriptedProvider({
-    products: sampleCatalogue,
-    defaultSend: { _tag: 'Pending', status: 'SUBMITTED' },
-  });
+const pendingTopUp = (dataSource: DataSource, accountId: string, externalId: string): Promise<string> =>
+  sentTopUp(dataSource, accountId, externalId, { _tag: 'Pending', status: 'SUBMITTED' });
+
+/**
+ * A top-up of `accountId` (opened and funded when it is not) requested with
+ * `request`'s fields and sent through the use cases on the database, the
+ * provider answering with `send`; its id.
+ */
+const sentTopUp = async (
+  dataSource: DataSource,
+  accountId: string,
+  externalId: string,
+  send: SendScript,
+  request: Parameters<typeof sampleRequestInput>[0] = {},
+): Promise<string> => {
+  const provider = makeScriptedProvider({ products: sampleCatalogue, defaultSend: send });
   const providerLayer = scriptedProviderLayer(provider);
   const layer = Layer.mergeAll(
     persistenceLayer(dataSource),
@@ -116,7 +135,9 @@ const pendingTopUp = async (dataSource: DataSource, accountId: string, externalI
     Effect.gen(function* () {
       yield* Effect.either(openCustomerAccount({ id: accountId, name: accountId }));
       yield* Effect.either(fundAccount(accountId, 'USD', 100_000n));
-      const requested = yield* requestTopUp(sampleRequestInput({ account_id: accountId, external_id: externalId }));
+      const requested = yield* requestTopUp(
+        sampleRequestInput({ ...request, account_id: accountId, external_id: externalId }),
+      );
       if (requested._tag === 'AlreadyProcessed') return yield* Effect.die('unexpected repeat');
       yield* sendAttempt(requested.topUp.id);
       return requested.topUp.id;
@@ -131,6 +152,54 @@ const settlementState = (topUpId: string) =>
        FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
     [topUpId],
   );
+
+interface Post {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * One run of the callbacks' dispatcher (deliverCallbacks, as the consumer's
+ * scheduler runs it) on the database, its POSTs answered 204 and recorded.
+ */
+const deliverDueCallbacks = async (dataSource: DataSource) => {
+  const posts: Post[] = [];
+  const sender = Layer.succeed(CallbackSender, {
+    post: (url, body, headers) =>
+      Effect.sync(() => {
+        posts.push({ url, body, headers });
+        return { status: 204, durationMs: 1 };
+      }),
+  });
+  const report = await Effect.runPromise(
+    deliverCallbacks({ batchSize: 16 }).pipe(
+      Effect.provide(
+        Layer.mergeAll(persistenceLayer(dataSource), sender, scaledClockLayer(makeScaledClock({ scale: 1 }))),
+      ),
+    ),
+  );
+  return { report, posts };
+};
+
+/** A top-up's callback deliveries as recorded: tries, delivered or abandoned, the last error. */
+const deliveriesOf = (topUpId: string) =>
+  database.dataSource.query(
+    `SELECT attempts, delivered_at IS NOT NULL AS delivered, abandoned_at IS NOT NULL AS abandoned, last_error AS error
+       FROM callback_deliveries WHERE top_up_id = $1`,
+    [topUpId],
+  );
+
+/** The callback signing secret as the store keeps it (none: undefined). */
+const storedSecretOf = async (accountId: string): Promise<string | undefined> => {
+  const rows = (await database.dataSource.query(`SELECT secret FROM account_callback_secrets WHERE account_id = $1`, [
+    accountId,
+  ])) as { secret: string }[];
+  return rows[0]?.secret;
+};
+
+/** The secret `account callback-secret` printed (its own indented line). */
+const printedSecret = (stdout: string): string => /^ {2}([0-9a-f]{64})$/m.exec(stdout)?.[1] ?? '';
 
 describe('npm run admin', () => {
   it('opens and funds an account, sets its credit limit, and creates, lists and revokes a key', async () => {
@@ -379,6 +448,79 @@ describe('npm run admin', () => {
         topUpId,
       ]),
     ).toEqual([{ operator }]);
+  }, 120_000);
+
+  it('makes a callback signing secret, printed once and stored: callbacks are then delivered signed with it; --rotate replaces it', async () => {
+    const hooks = { callback_url: 'https://hooks-co.example/hooks/topups' };
+    const complete: SendScript = { _tag: 'Complete' };
+    // no secret yet: a completed top-up's callback is abandoned at once, after 1 try that sent nothing
+    const unsigned = await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-1', complete, hooks);
+    const before = await deliverDueCallbacks(database.dataSource);
+    expect(before.posts).toEqual([]);
+    expect(before.report).toMatchObject({ delivered: 0, abandoned: 1 });
+    expect(await deliveriesOf(unsigned)).toEqual([
+      { attempts: 1, delivered: false, abandoned: true, error: 'the account has no callback signing secret' },
+    ]);
+
+    const made = await run('account', 'callback-secret', '--id', 'hooks-co');
+    expect(made).toMatchObject({ code: 0, stderr: '' });
+    expect(made.stdout).toMatch(/^callback signing secret of account hooks-co:\n/);
+    const secret = printedSecret(made.stdout);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(await storedSecretOf('hooks-co')).toBe(secret);
+
+    // again without --rotate: refused, the secret kept and not shown
+    const again = await run('account', 'callback-secret', '--id', 'hooks-co');
+    expect(again).toMatchObject({ code: 3, stdout: '' });
+    expect(again.stderr).toBe(
+      'admin: refused: the account already has a callback signing secret, which its receivers check: nothing was changed (give --rotate to replace it)\n',
+    );
+    expect(await storedSecretOf('hooks-co')).toBe(secret);
+
+    // the next top-up's callback is POSTed signed with the printed secret; the abandoned one stays abandoned
+    const signed = await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-2', complete, hooks);
+    const after = await deliverDueCallbacks(database.dataSource);
+    expect(after.report).toMatchObject({ claimed: 1, delivered: 1, abandoned: 0 });
+    const [post] = after.posts;
+    if (post === undefined) throw new Error('expected a POST');
+    expect(post.url).toBe(hooks.callback_url);
+    expect(JSON.parse(post.body)).toMatchObject({
+      id: post.headers[CALLBACK_EVENT_ID_HEADER],
+      type: 'topup.completed',
+    });
+    expect(
+      verifyCallbackSignature(secret, post.headers[CALLBACK_SIGNATURE_HEADER], post.body, Date.now()),
+    ).toMatchObject({ valid: true });
+    expect(await deliveriesOf(signed)).toEqual([{ attempts: 1, delivered: true, abandoned: false, error: null }]);
+    expect(await deliveriesOf(unsigned)).toMatchObject([{ attempts: 1, abandoned: true }]);
+
+    // --rotate: a new secret signs what comes next; the previous one no longer verifies
+    const rotated = await run('account', 'callback-secret', '--id', 'hooks-co', '--rotate');
+    expect(rotated).toMatchObject({ code: 0, stderr: '' });
+    expect(rotated.stdout).toMatch(
+      /^new callback signing secret of account hooks-co \(it replaces the previous one\):\n/,
+    );
+    const next = printedSecret(rotated.stdout);
+    expect(next).toMatch(/^[0-9a-f]{64}$/);
+    expect(next).not.toBe(secret);
+    expect(rotated.stdout).not.toContain(secret);
+    expect(await storedSecretOf('hooks-co')).toBe(next);
+    await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-3', complete, hooks);
+    const [third] = (await deliverDueCallbacks(database.dataSource)).posts;
+    if (third === undefined) throw new Error('expected a POST');
+    const header = third.headers[CALLBACK_SIGNATURE_HEADER];
+    expect(verifyCallbackSignature(next, header, third.body, Date.now())).toMatchObject({ valid: true });
+    expect(verifyCallbackSignature(secret, header, third.body, Date.now())).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+
+    // an account not in the directory: refused, nothing stored
+    const unknown = await run('account', 'callback-secret', '--id', 'nobody', '--rotate');
+    expect(unknown).toMatchObject({ code: 3, stdout: '' });
+    expect(unknown.stderr).toMatch(/^admin: refused: no such account/);
+    expect(await storedSecretOf('nobody')).toBeUndefined();
+    noStackTrace(unknown);
   }, 120_000);
 
   it('records the login name as the operator when --operator is not given', async () => {

@@ -1,12 +1,13 @@
 // npm run admin — administers customer accounts, API keys and top-ups on the
 // database named by DATABASE_URL: open an account, deposit funds, set a
-// credit limit, create (printed once), revoke and list API keys, settle a
+// credit limit, make an account's callback signing secret (printed once),
+// create (printed once), revoke and list API keys, settle a
 // top-up by hand (a recorded decision, the operator being the login name
 // unless --operator names one), through the application's use cases over
 // the PostgreSQL adapters. Never migrates the database (it
 // says to run `npm run db:migrate`), never prints the database password, a
 // key's hash or a stack trace. `npm run admin -- --help` tells the commands.
-import { reconciliationStoreLayer } from '@airtime/persistence-postgres';
+import { reconciliationStoreLayer, setCallbackSigningSecret } from '@airtime/persistence-postgres';
 import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { Effect, Either, Layer } from 'effect';
 import { userInfo } from 'node:os';
@@ -15,17 +16,25 @@ import { ADMIN_USAGE, parseAdminArguments } from './admin-arguments.input';
 import { cliFail, messageOf, runCliMain, runOnCliDatabase } from '../db/cli-database.runner';
 import { type AdminAction, runAdminCommand } from './admin-command.use-case';
 import { adminRefusalText, adminReport, isBadArgument, isRefusal } from './admin-report.format';
+import { CallbackSecretWriter } from './callback-secret-writer.port';
 
 /** Exit statuses (see ADMIN_USAGE). */
 const EXIT = { done: 0, failure: 1, badArguments: 2, refused: 3 } as const;
 
 const fail = cliFail('admin');
 
-/** The ports of the admin commands over one DataSource (the platform's and the reconciliation store), real time and UUID v7 ids. */
+/**
+ * The ports of the admin commands over one DataSource (the platform's, the
+ * reconciliation store and the callback secrets' writer), real time and
+ * UUID v7 ids.
+ */
 const adminLayer = (dataSource: DataSource) =>
   Layer.mergeAll(
     persistenceLayer(dataSource),
     reconciliationStoreLayer(dataSource),
+    Layer.succeed(CallbackSecretWriter, {
+      set: (accountId, secret) => setCallbackSigningSecret(dataSource, accountId, secret),
+    }),
     uuidIdGeneratorLayer(),
     scaledClockLayer(makeScaledClock({ scale: 1 })),
   );
