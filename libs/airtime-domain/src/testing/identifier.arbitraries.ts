@@ -108,17 +108,10 @@ const ID_CHARACTERS = [
   '\u093f',
 ];
 
-/** Cuts `text` to at most `length` UTF-16 code units without splitting a surrogate pair. */
-const fitTo = (text: string, length: number): string => {
-  let kept = '';
-  for (const character of text) {
-    if (kept.length + character.length > length) break;
-    kept += character;
-  }
-  return kept;
-};
+/** Cuts `text` to at most `length` characters (code points), never splitting a surrogate pair. */
+const fitTo = (text: string, length: number): string => [...text].slice(0, length).join('');
 
-/** A valid identifier of `rule`: 1..maxLength code units, inner plain spaces where the rule allows them. */
+/** A valid identifier of `rule`: 1..maxLength characters (code points), inner plain spaces where the rule allows them. */
 export const arbitraryValidIdentifier = (rule: IdentifierRule): fc.Arbitrary<string> => {
   const inner = rule.spaceInside ? [...ID_CHARACTERS, ' ', ' '] : ID_CHARACTERS;
   const body = fc.array(fc.constantFrom(...inner), { minLength: 1, maxLength: rule.maxLength }).map((characters) => {
@@ -128,13 +121,13 @@ export const arbitraryValidIdentifier = (rule: IdentifierRule): fc.Arbitrary<str
   return fc.oneof(
     { weight: 8, arbitrary: body },
     { weight: 1, arbitrary: fc.constant('x'.repeat(rule.maxLength)) },
-    { weight: 1, arbitrary: fc.constant('😀'.repeat(Math.floor(rule.maxLength / 2))) },
+    { weight: 1, arbitrary: fc.constant('😀'.repeat(rule.maxLength)) },
   );
 };
 
 /**
- * An identifier that `rule` refuses: empty, blank, too long (by one, or
- * far: 8,000 and 100,000 characters), or valid but for a forbidden
+ * An identifier that `rule` refuses: empty, blank, too long (by one, emoji
+ * included, or far: 8,000 and 100,000 characters), or valid but for a forbidden
  * character anywhere, a combining mark first, a space at either end, or
  * (when the rule allows no space) a space inside.
  */
@@ -144,6 +137,7 @@ export const arbitraryHostileIdentifier = (rule: IdentifierRule): fc.Arbitrary<s
     fc.constant(''),
     fc.constantFrom(' ', '   ', '\t', ' \n ', '\u00a0', '\u3000 '),
     fc.constantFrom(rule.maxLength + 1, rule.maxLength + 17, 8_000, 100_000).map((length) => 'd'.repeat(length)),
+    fc.constant('😀'.repeat(rule.maxLength + 1)),
     fc.tuple(valid, fc.constantFrom(...FORBIDDEN_IDENTIFIER_CHARACTERS), fc.nat()).map(([text, forbidden, at]) => {
       const characters = [...text];
       characters.splice(at % (characters.length + 1), 0, forbidden);

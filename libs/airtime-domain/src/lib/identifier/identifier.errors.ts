@@ -7,7 +7,7 @@ export type IdentifierKind = 'ACCOUNT_ID' | 'DEPOSIT_ID' | 'TRANSACTION_ID' | 'E
 
 /**
  * What is wrong with it: not a string at all; empty; longer than the bound
- * (in UTF-16 code units); only whitespace; a character no identifier may
+ * (in characters: Unicode code points); only whitespace; a character no identifier may
  * hold (control, format such as the bidi overrides U+202E and marks
  * U+200E/F, line or paragraph separator, lone surrogate, private use,
  * default-ignorable such as the Hangul fillers and variation selectors,
@@ -46,7 +46,7 @@ const describeProblem = (problem: IdentifierProblem, length: number, maxLength: 
 
 /**
  * An identifier (account, deposit, transaction or external id) that breaks
- * its rule. Fields: `kind`, `problem`, `length` (UTF-16 code units; 0 when
+ * its rule. Fields: `kind`, `problem`, `length` (Unicode code points; 0 when
  * not text) and the kind's `maxLength`. The value itself is never kept.
  */
 export class InvalidIdentifier extends taggedError('InvalidIdentifier', {

@@ -12,6 +12,7 @@ import {
   checkDepositId,
   checkIdentifier,
   checkTransactionId,
+  codePointLength,
   DEPOSIT_ID_MAX_LENGTH,
   EXTERNAL_ID_MAX_LENGTH,
   IDENTIFIER_RULES,
@@ -149,6 +150,39 @@ describe('identifiers', () => {
     }
     const spoofed = checkAccountId('acct\u202egpj.exe');
     expect(Either.isLeft(spoofed) && spoofed.left.message).not.toMatch(/acct|gpj/);
+  });
+
+  it('counts characters as code points, as PostgreSQL does: 40 emoji are a valid external id, 41 are not', () => {
+    expect(problemOf(IDENTIFIER_RULES.EXTERNAL_ID, '😀'.repeat(40))).toBeUndefined();
+    expect(problemOf(IDENTIFIER_RULES.EXTERNAL_ID, `${'𝔸'.repeat(39)}é`)).toBeUndefined();
+    const over = checkIdentifier(IDENTIFIER_RULES.EXTERNAL_ID, '😀'.repeat(41));
+    expect(Either.isLeft(over) && over.left).toMatchObject({ problem: 'TOO_LONG', length: 41, maxLength: 40 });
+    expect(Either.isLeft(over) && over.left.message).toBe(
+      'invalid external id: it is 41 characters long, more than 40',
+    );
+    expect(problemOf(IDENTIFIER_RULES.ACCOUNT_ID, '字😀'.repeat(50))).toBeUndefined();
+    expect(problemOf(IDENTIFIER_RULES.ACCOUNT_ID, '字😀'.repeat(50) + 'x')).toBe('TOO_LONG');
+    // a combining sequence is as many characters as it has code points, as in PostgreSQL
+    expect(problemOf(IDENTIFIER_RULES.EXTERNAL_ID, 'e\u0301'.repeat(20))).toBeUndefined();
+    expect(problemOf(IDENTIFIER_RULES.EXTERNAL_ID, 'e\u0301'.repeat(20) + 'x')).toBe('TOO_LONG');
+  });
+
+  test.prop([fc.string({ unit: 'binary', maxLength: 200 })])(
+    'codePointLength counts as the string iterator does (a lone surrogate is one)',
+    (text) => {
+      expect(codePointLength(text)).toBe([...text].length);
+    },
+  );
+
+  test.prop([
+    fc.constantFrom(...rules),
+    fc.array(fc.constantFrom('a', 'é', '字', '😀', '𝔸', '\u{1f468}'), { minLength: 1, maxLength: 110 }),
+  ])('the bound is on code points, whatever their UTF-16 size', (rule, characters) => {
+    const value = characters.join('');
+    const problem = problemOf(rule, value);
+    expect(problem).toBe(characters.length > rule.maxLength ? 'TOO_LONG' : undefined);
+    const refused = checkIdentifier(rule, value);
+    if (Either.isLeft(refused)) expect(refused.left.length).toBe(characters.length);
   });
 
   test.prop([fc.constantFrom(...rules), fc.string({ unit: 'binary', maxLength: 120 })])(

@@ -2,15 +2,15 @@
 // external ids), each kind with its own bound. The database backs it with CHECK constraints
 // (persistence-postgres migrations 1764000000000-identifier-rules and
 // 1764100000000-invisible-identifier-characters) that accept exactly what
-// this module accepts, but for length: PostgreSQL counts code points, this module counts
-// UTF-16 code units, which is never fewer, so the database is never the stricter one.
+// this module accepts. Lengths are counted in Unicode code points, as PostgreSQL's length()
+// counts the characters of a UTF-8 database: an emoji is one character, not two UTF-16 units.
 import { Either } from 'effect';
 import { type IdentifierKind, type IdentifierProblem, InvalidIdentifier } from './identifier.errors';
 
 /** The rule of one kind of identifier. */
 export interface IdentifierRule {
   readonly kind: IdentifierKind;
-  /** The most UTF-16 code units it may have. */
+  /** The most characters (Unicode code points) it may have. */
   readonly maxLength: number;
   /** Whether the plain space (U+0020) may appear inside it (never at either end). */
   readonly spaceInside: boolean;
@@ -55,9 +55,27 @@ const BLANK = /^\s+$/u;
 // A combining mark (Mn, Mc, Me) with no base character to sit on.
 const LEADING_MARK = /^\p{M}/u;
 
-const problemOf = (rule: IdentifierRule, value: string): IdentifierProblem | undefined => {
-  if (value.length === 0) return 'EMPTY';
-  if (value.length > rule.maxLength) return 'TOO_LONG';
+/**
+ * The number of Unicode code points of `text` (a surrogate pair is one, a
+ * lone surrogate one too), as PostgreSQL's length() and JSON Schema's
+ * maxLength count characters. Allocates nothing, however long the text.
+ */
+export const codePointLength = (text: string): number => {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) index += 1;
+    }
+    count += 1;
+  }
+  return count;
+};
+
+const problemOf = (rule: IdentifierRule, value: string, length: number): IdentifierProblem | undefined => {
+  if (length === 0) return 'EMPTY';
+  if (length > rule.maxLength) return 'TOO_LONG';
   if (BLANK.test(value)) return 'BLANK';
   if ((rule.spaceInside ? FORBIDDEN_WITH_SPACE : FORBIDDEN_WITHOUT_SPACE).test(value)) return 'FORBIDDEN_CHARACTER';
   if (LEADING_MARK.test(value)) return 'LEADING_COMBINING_MARK';
@@ -66,8 +84,8 @@ const problemOf = (rule: IdentifierRule, value: string): IdentifierProblem | und
 };
 
 /**
- * Checks `value` against `rule`: a string of 1..`maxLength` UTF-16 code
- * units, not only whitespace, with no control, format (bidi), separator,
+ * Checks `value` against `rule`: a string of 1..`maxLength` characters
+ * (Unicode code points: an emoji counts one), not only whitespace, with no control, format (bidi), separator,
  * lone-surrogate, private-use, default-ignorable or noncharacter code point
  * nor the Braille blank U+2800, no whitespace but the plain space inside
  * (none at all when `spaceInside` is false), no space at either end, and
@@ -81,10 +99,11 @@ export const checkIdentifier = (rule: IdentifierRule, value: unknown): Either.Ei
       new InvalidIdentifier({ kind: rule.kind, problem: 'NOT_TEXT', length: 0, maxLength: rule.maxLength }),
     );
   }
-  const problem = problemOf(rule, value);
+  const length = codePointLength(value);
+  const problem = problemOf(rule, value, length);
   return problem === undefined
     ? Either.right(value)
-    : Either.left(new InvalidIdentifier({ kind: rule.kind, problem, length: value.length, maxLength: rule.maxLength }));
+    : Either.left(new InvalidIdentifier({ kind: rule.kind, problem, length, maxLength: rule.maxLength }));
 };
 
 /** Whether `value` keeps `rule`. */

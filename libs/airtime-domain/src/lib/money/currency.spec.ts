@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Either } from 'effect';
-import { CODES_WITHOUT_MINOR_UNIT, currencyOf, knownCurrencies } from './currency';
+import fc from 'fast-check';
+import { checkCurrency, CODES_WITHOUT_MINOR_UNIT, currencyOf, knownCurrencies } from './currency';
 import { parseProviderAmount } from './money';
 
 /** ISO 4217 list one as `currency-codes` ships it: code -> minor units ("2", "0", "N.A."). */
@@ -46,5 +47,22 @@ describe('only real money currencies', () => {
       expect(Either.isLeft(looked) && looked.left.currencyCode).toBe('(not a code)');
       expect(Either.isLeft(looked) && text.length > 0 && looked.left.message.includes(text)).toBe(false);
     }
+  });
+
+  it('never quotes the code in its message (it becomes a dead-letter reason), only in currencyCode', () => {
+    const looked = currencyOf('XYZ');
+    expect(Either.isLeft(looked) && looked.left).toMatchObject({
+      currencyCode: 'XYZ',
+      message: 'unknown currency: not an ISO 4217 code with a known number of minor units',
+    });
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Z]{3}$/), (code) => {
+        for (const refused of [currencyOf(code), checkCurrency({ code, exponent: 0.5 })]) {
+          // The same words whatever the code: nothing of it reaches the message.
+          if (Either.isLeft(refused))
+            expect(refused.left.message).toBe(currencyOf('QQQ').pipe(Either.flip, Either.getOrThrow).message);
+        }
+      }),
+    );
   });
 });

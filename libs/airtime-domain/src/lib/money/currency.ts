@@ -41,8 +41,9 @@ const THREE_LETTERS = /^[A-Z]{3}$/;
 /**
  * Looks a currency up by its ISO 4217 alphabetic code (case-sensitive, e.g.
  * "KES"). `UnknownCurrency` for any other text and for the codes without a
- * minor unit (`CODES_WITHOUT_MINOR_UNIT`); it names the code only when it is
- * three capital letters, never other text it was given.
+ * minor unit (`CODES_WITHOUT_MINOR_UNIT`); its `currencyCode` names the code
+ * only when it is three capital letters, never other text it was given (its
+ * message names none).
  */
 export const currencyOf = (code: string): Either.Either<Currency, UnknownCurrency> => {
   const found = typeof code === 'string' ? byCode.get(code) : undefined;
@@ -61,8 +62,8 @@ export const sameCurrency = (a: Currency, b: Currency): boolean => a.code === b.
 /**
  * The table's currency when `currency` is one: a known code with the table's
  * exponent (a forged `{ code: 'KES', exponent: 1.5 }`, 3, -1 or NaN is not).
- * `UnknownCurrency` otherwise, naming the code only when it is three capital
- * letters. Never throws, whatever it is given.
+ * `UnknownCurrency` otherwise, its `currencyCode` naming the code only when
+ * it is three capital letters. Never throws, whatever it is given.
  */
 export const checkCurrency = (currency: unknown): Either.Either<Currency, UnknownCurrency> => {
   const code =

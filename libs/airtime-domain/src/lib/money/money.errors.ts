@@ -7,11 +7,15 @@ export class InvalidAmount extends taggedError('InvalidAmount', { code: 'INVALID
   readonly reason: string;
 }>((e) => `invalid amount (${e.input}): ${e.reason}`) {}
 
-/** Not an ISO 4217 currency with a defined number of minor units. */
+/**
+ * Not an ISO 4217 currency with a defined number of minor units. The message
+ * never quotes the code (it ends up in dead-letter reasons and logs); the
+ * caller that wants it reads `currencyCode`.
+ */
 export class UnknownCurrency extends taggedError('UnknownCurrency', { code: 'UNKNOWN_CURRENCY', retryable: false })<{
   /** The code when it is three capital letters, else "(not a code)": never other outside text. */
   readonly currencyCode: string;
-}>((e) => `unknown currency "${e.currencyCode}"`) {}
+}>(() => 'unknown currency: not an ISO 4217 code with a known number of minor units') {}
 
 /** Arithmetic or comparison across two currencies. */
 export class CurrencyMismatch extends taggedError('CurrencyMismatch', { code: 'CURRENCY_MISMATCH', retryable: false })<{

@@ -8,8 +8,8 @@ export { EXTERNAL_ID_MAX_LENGTH };
  * The idempotency key of a top-up, unique per account: 1..40 non-whitespace
  * characters (the DVS `external_id` rule), with no control or invisible
  * formatting (bidi) character either: the identifier rule of kind
- * `EXTERNAL_ID` (identifier/identifier.ts). Length is counted in UTF-16 code
- * units, which never exceeds the count in characters.
+ * `EXTERNAL_ID` (identifier/identifier.ts). Length is counted in characters
+ * (Unicode code points, as PostgreSQL counts them): 40 emoji fit.
  */
 export type ExternalId = string & Brand.Brand<'ExternalId'>;
 
@@ -47,8 +47,9 @@ export const accountTag = (accountId: string): string => fnv1a64Base36(accountId
  * of the top-up `externalId` of `accountId`. External ids are unique per
  * account, but all accounts share one provider account, so the account is
  * part of the provider id: `${externalId}-${accountTag}-${attemptNumber}`.
- * When that exceeds 40 characters, a prefix of the external id is kept and
- * a hash of the account and the whole id added,
+ * When that exceeds 40 UTF-16 code units (never fewer than its characters,
+ * so the provider id fits 40 however the provider counts), a prefix of the
+ * external id is kept and a hash of the account and the whole id added,
  * `${prefix}-${hash}-${attemptNumber}`, so that long ids sharing a prefix
  * still differ. Pure and deterministic.
  */

@@ -55,7 +55,7 @@ const EXPONENTS: ReadonlyMap<string, number> = new Map([
   ['USD', 2],
 ]);
 
-/** Every kind of ledger id may have up to 100 UTF-16 code units. */
+/** Every kind of ledger id may have up to 100 characters (code points: an emoji is one). */
 const ID_MAX_LENGTH = 100;
 
 /**
@@ -64,7 +64,7 @@ const ID_MAX_LENGTH = 100;
  */
 const ID_SHAPE = /^[^\s\p{Cc}\p{Cf}\p{Cs}]+(?: +[^\s\p{Cc}\p{Cf}\p{Cs}]+)*$/u;
 
-const validId = (id: string): boolean => id.length <= ID_MAX_LENGTH && ID_SHAPE.test(id);
+const validId = (id: string): boolean => [...id].length <= ID_MAX_LENGTH && ID_SHAPE.test(id);
 
 /** No ledger amount is above 2^51 minor units. */
 const AMOUNT_MAX = 2n ** 51n;
