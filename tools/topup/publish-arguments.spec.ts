@@ -88,6 +88,13 @@ describe('topup:publish arguments', () => {
     expect(problem(...one, '--callback-url', 'http://acme.example/hook')).toBe(
       'invalid command: --callback-url (callback_url): expected an https URL',
     );
+    // a zero amount (the consumer dead-lettered it): refused here, naming the flag
+    for (const zero of ['0', '0.00']) {
+      expect(problem(...one.slice(0, -1), zero)).toBe('invalid command: --max (max_amount): must be greater than zero');
+    }
+    expect(problem(...one, '--desired', '0')).toBe(
+      'invalid command: --desired (desired_amount): must be greater than zero',
+    );
   });
 
   it('tells a reason with the flags that set its fields', () => {
@@ -131,6 +138,9 @@ describe('commandsFromJsonLines', () => {
     expect(problems.join()).not.toMatch(/ten|639171234567/);
     expect(commandsFromJsonLines(line({ phone_number: '+1' })).problems).toEqual([
       'line 1: phone_number: expected E.164: "+" then 7 to 15 digits',
+    ]);
+    expect(commandsFromJsonLines(line({ max_amount: 0 })).problems).toEqual([
+      'line 1: max_amount: must be greater than zero',
     ]);
     expect(commandsFromJsonLines('\n \n').problems).toEqual(['the file holds no command']);
   });

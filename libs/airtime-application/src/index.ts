@@ -107,7 +107,7 @@ export {
   type TopUpItemCheck,
   type TopUpRequestItem,
 } from './lib/request-top-up/request-top-ups.use-case';
-export { type TopUpRequestRules } from './lib/request-top-up/request-top-up.check';
+export { checkRequestAccountId, type TopUpRequestRules } from './lib/request-top-up/request-top-up.check';
 export { EXACT_JSON_REASONS, exactJsonProblem, isExactJsonNumber } from './lib/request-top-up/exact-json.check';
 export { TopUpMetadata } from './lib/request-top-up/request-top-up.input';
 export { addressRefusal, callbackHostRefusal } from './lib/request-top-up/callback-host.policy';

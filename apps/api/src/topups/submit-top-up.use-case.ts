@@ -2,8 +2,9 @@
 // /airtime/invoke-send-airtime): the idempotency key from the
 // Idempotency-Key header or the body's external_id (both given and
 // different: 400), the account from the body or the key's only account
-// (one of the key's accounts, else 404), then requestTopUp in this process,
-// through the top-up intake when given (the requests of concurrent POSTs are
+// (a malformed id: 400 naming account_id; not one of the key's accounts:
+// 404), then requestTopUp in this process, through the top-up intake when
+// given (the requests of concurrent POSTs are
 // written in batches, one unit of work each, as the consumer's commands are)
 // (exact idempotency answers: the same key and body give the same top-up,
 // another body a 409 naming the field). After the commit the same command
@@ -14,7 +15,9 @@
 import {
   type ApiPrincipal,
   checkAccountScope,
+  checkRequestAccountId,
   type CustomerAccountNotFound,
+  type InvalidTopUpRequest,
   type RequestTopUpError,
   type RequestTopUpServices,
   requestTopUp,
@@ -91,10 +94,20 @@ const externalIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, Inval
     : Effect.succeed(externalId);
 };
 
-/** The account: the body's (one of the key's accounts), else the key's only one. */
-const accountIdOf = (submission: TopUpSubmission): Effect.Effect<unknown, InvalidRequest | CustomerAccountNotFound> => {
+/**
+ * The account: the body's (a well-formed id, as requestTopUp reads it, else
+ * 400 naming account_id; then one of the key's accounts, else 404), else the
+ * key's only one.
+ */
+const accountIdOf = (
+  submission: TopUpSubmission,
+): Effect.Effect<unknown, InvalidRequest | InvalidTopUpRequest | CustomerAccountNotFound> => {
   const fromBody = textField(submission.body, 'account_id');
-  if (typeof fromBody === 'string') return checkAccountScope(submission.principal, fromBody);
+  if (typeof fromBody === 'string') {
+    return Effect.flatMap(checkRequestAccountId(fromBody), (accountId) =>
+      checkAccountScope(submission.principal, accountId),
+    );
+  }
   if (fromBody !== undefined) return Effect.succeed(fromBody); // not text: requestTopUp names the field
   const [only, ...others] = submission.principal.accountIds;
   if (only !== undefined && others.length === 0) return Effect.succeed(only);

@@ -181,7 +181,9 @@ export const firstBurst = (): Burst => {
     [{ max_amount: '30', desired_amount: '999999999999999' }, ACCEPTED],
     [{ currency: 'USD', max_amount: '999999999999999' }, ACCEPTED],
     [{ max_amount: '999999999999999', exact_amount: true }, dead('EXACT_AMOUNT_UNAVAILABLE')],
-    [{ max_amount: '0' }, dead('INVALID_SELECTION_REQUEST')],
+    // a zero amount is refused naming its field, as any bad amount
+    [{ max_amount: '0' }, dead('INVALID_TOP_UP_REQUEST')],
+    [{ max_amount: '30', desired_amount: '0' }, dead('INVALID_TOP_UP_REQUEST')],
   ];
   amounts.forEach(([fields, outcomes], index) => {
     add(

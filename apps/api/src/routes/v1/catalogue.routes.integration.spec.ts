@@ -112,6 +112,42 @@ describe('quotes and the catalogue', () => {
     expect(errorOf(empty)['code']).toBe('MALFORMED_JSON');
   });
 
+  it('checks the fields it does not quote (external_id, account_id, callback_url, metadata) as POST /v1/topups does', async () => {
+    const base = { phone_number: '+639171234100', currency: 'PHP', max_amount: '25', external_id: 'order-shape-1' };
+    const cases: readonly [Json, string][] = [
+      [{ ...base, external_id: 'a\u0000b' }, 'external_id'],
+      [{ ...base, external_id: 'has spaces' }, 'external_id'],
+      [{ ...base, external_id: 'x'.repeat(41) }, 'external_id'],
+      [{ ...base, external_id: 'cafe\u0301' }, 'external_id'],
+      [{ ...base, callback_url: 'ftp://example.com/hook' }, 'callback_url'],
+      [{ ...base, callback_url: 'https://user:secret@example.com/hook' }, 'callback_url'],
+      [{ ...base, callback_url: 'not a url' }, 'callback_url'],
+      [{ ...base, account_id: 'a'.repeat(200) }, 'account_id'],
+      [{ ...base, account_id: 'team\u0000growth' }, 'account_id'],
+      [{ ...base, account_id: '\u202Eteam' }, 'account_id'],
+      [{ ...base, account_id: '' }, 'account_id'],
+      [{ ...base, metadata: { blob: 'x'.repeat(5000) } }, 'metadata'],
+    ];
+    for (const [body, field] of cases) {
+      const [quoted, requested] = await Promise.all([
+        api.request('POST', '/v1/quotes', { key, body }),
+        api.request('POST', '/v1/topups', { key, body }),
+      ]);
+      expect({ field, quote: quoted.status, topUp: requested.status, error: errorOf(quoted) }).toEqual({
+        field,
+        quote: 400,
+        topUp: 400,
+        error: { ...errorOf(requested), field },
+      });
+    }
+    expect(await api.count('top_ups')).toBe(0);
+
+    // the deployment's rules, as the top-up's: the harness allows private callback hosts (CALLBACK_ALLOW_PRIVATE_HOSTS)
+    const privateHost = { ...base, callback_url: 'http://127.0.0.1/' };
+    expect((await api.request('POST', '/v1/topups', { key, body: privateHost })).status).toBe(202);
+    expect((await api.request('POST', '/v1/quotes', { key, body: privateHost })).status).toBe(200);
+  });
+
   it('looks a number up, and lists its operators with their products', async () => {
     const lookup = await api.request('GET', '/v1/lookup/+639171234100', { key });
     expect(lookup.status).toBe(200);

@@ -1,11 +1,13 @@
 // POST /v1/quotes: a dry run of a top-up request. It takes the same body as
 // POST /v1/topups (a caller may post the identical body); the fields that
 // do not choose what is sent (external_id, account_id, callback_url,
-// metadata) are decoded for their shape and ignored. It answers the quote
-// that would be used (the product, the amount received, the cost and its
-// parts, the rule that chose it with the amounts it compared, the exchange
-// rate); nothing is held, stored or sent.
-import { type QuoteTopUpInput, quoteTopUp } from '@airtime/application';
+// metadata) are checked as the top-up request checks them, by the same
+// rules (400 naming the field; account_id for its shape, not the key's
+// scope), and ignored. It answers the quote that would be used (the
+// product, the amount received, the cost and its parts, the rule that chose
+// it with the amounts it compared, the exchange rate); nothing is held,
+// stored or sent.
+import { quoteTopUp } from '@airtime/application';
 import type { FastifyInstance } from 'fastify';
 import { refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
@@ -17,24 +19,12 @@ import { TopUpRequestBody } from './topups.routes';
 
 const decodeBody = requirePart(TopUpRequestBody, 'body');
 
-/** The fields of a top-up request that choose what is sent (the others do not change the quote). */
-const quoteInputOf = (body: typeof TopUpRequestBody.Type): QuoteTopUpInput => {
-  const {
-    external_id: _externalId,
-    account_id: _accountId,
-    callback_url: _callbackUrl,
-    metadata: _metadata,
-    ...quoted
-  } = body;
-  return quoted;
-};
-
 const quoteSchema = fastifySchemaOf({
   summary: 'Quote a top-up (dry run)',
   description:
     'A dry run of POST /v1/topups: it takes the same body (post the identical body; external_id, account_id, ' +
-    'callback_url and metadata are checked for their shape and ignored) and answers what would be sent, and why: ' +
-    '`rule` and `explanation` say why this amount and not another (the smallest at or above desired_amount within ' +
+    'callback_url and metadata are checked as POST /v1/topups checks them, then ignored) and answers what would ' +
+    'be sent, and why: `rule` and `explanation` say why this amount and not another (the smallest at or above desired_amount within ' +
     'max_amount, else the largest within max_amount). Nothing is held, stored or sent.',
   tags: ['top-ups'],
   body: TopUpRequestBody,
@@ -52,6 +42,6 @@ export const quoteRoutes = async (app: FastifyInstance, options: ApiRouteOptions
   app.post('/quotes', { schema: quoteSchema }, async (request) => {
     refuseQuery(request.query);
     const body = decodeBody(request.body);
-    return quoteView(await runUseCase(options.runtime, quoteTopUp(quoteInputOf(body))));
+    return quoteView(await runUseCase(options.runtime, quoteTopUp(body, options.submitTopUp.rules)));
   });
 };

@@ -194,6 +194,55 @@ describe('the top-up routes', () => {
     expect(await api.count('top_up_requests')).toBe(requests);
   });
 
+  it('refuses a malformed account_id in the body with 400 naming it, as in a query or a path (never 404)', async () => {
+    const topUps = await api.count('top_ups');
+    for (const accountId of ['team\u0000growth', '\u202Eteam', '', 'a'.repeat(200), 'cafe\u0301']) {
+      const inBody = await api.request('POST', '/v1/topups', { key, body: request({ account_id: accountId }) });
+      const inQuery = await api.request('GET', `/v1/topups?account_id=${encodeURIComponent(accountId)}`, { key });
+      for (const [where, answer] of [
+        ['body', inBody],
+        ['query', inQuery],
+      ] as const) {
+        expect({ where, accountId, status: answer.status, error: errorOf(answer) }).toEqual({
+          where,
+          accountId,
+          status: 400,
+          error: expect.objectContaining({ code: 'INVALID_REQUEST', field: 'account_id' }),
+        });
+      }
+    }
+    expect(await api.count('top_ups')).toBe(topUps);
+  });
+
+  it("refuses a zero amount as any bad amount: 400 naming the field, in the request's own words", async () => {
+    const topUps = await api.count('top_ups');
+    // -0 as sent (JSON.stringify writes it as 0)
+    const minusZero = JSON.stringify(request({ max_amount: 0 })).replace('"max_amount":0', '"max_amount":-0');
+    const cases: readonly [string, { body?: Json; rawBody?: string; headers?: Record<string, string> }][] = [
+      ['max_amount', { body: request({ max_amount: '0' }) }],
+      ['max_amount', { body: request({ max_amount: 0 }) }],
+      ['max_amount', { rawBody: minusZero, headers: { 'content-type': 'application/json' } }],
+      ['max_amount', { body: request({ max_amount: '0.00' }) }],
+      ['desired_amount', { body: request({ desired_amount: '0' }) }],
+      ['desired_amount', { body: request({ desired_amount: 0 }) }],
+    ];
+    for (const [field, sent] of cases) {
+      for (const path of ['/v1/topups', '/v1/quotes']) {
+        const answer = await api.request('POST', path, { key, ...sent });
+        const error = errorOf(answer);
+        expect({ path, sent, status: answer.status, error }).toEqual({
+          path,
+          sent,
+          status: 400,
+          error: expect.objectContaining({ code: 'INVALID_REQUEST', field }),
+        });
+        expect(String(error['message'])).toContain(field);
+        expect(String(error['message'])).not.toMatch(/maxAmount|desiredAmount/);
+      }
+    }
+    expect(await api.count('top_ups')).toBe(topUps);
+  });
+
   it('finds a top-up by id, and lists them newest first with the DVS pagination headers', async () => {
     const created = bodyOf(await api.request('POST', '/v1/topups', { key, body: request({ max_amount: '20' }) }));
     const found = await api.request('GET', `/v1/topups/${String(created['id'])}`, { key });

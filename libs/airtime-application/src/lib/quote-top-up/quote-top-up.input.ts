@@ -1,16 +1,16 @@
-// The input of "quote a top-up" (a dry run): the fields of a request that
-// choose what is sent, as the HTTP API and the request input spell them.
+// The input of "quote a top-up" (a dry run): the body of a top-up request,
+// as the HTTP API and the request input spell it, its ids optional. The
+// fields that choose what is sent make the quote; the others (external_id,
+// account_id, callback_url, metadata) are checked as the request checks them.
+import { Schema } from 'effect';
 import { RequestTopUpInput } from '../request-top-up/request-top-up.input';
 
-/** What to quote: a number, a currency, a maximum and optionally a desired amount or a product. */
-export const QuoteTopUpInput = RequestTopUpInput.pick(
-  'phone_number',
-  'currency',
-  'max_amount',
-  'desired_amount',
-  'product_id',
-  'exact_amount',
-).annotations({ identifier: 'QuoteTopUpInput' });
+/** What to quote: a number, a currency, a maximum and optionally a desired amount or a product (and the request's other fields). */
+export const QuoteTopUpInput = Schema.Struct({
+  ...RequestTopUpInput.fields,
+  external_id: Schema.optional(RequestTopUpInput.fields.external_id),
+  account_id: Schema.optional(RequestTopUpInput.fields.account_id),
+}).annotations({ identifier: 'QuoteTopUpInput' });
 
 export type QuoteTopUpInput = typeof QuoteTopUpInput.Type;
 export type QuoteTopUpInputJson = typeof QuoteTopUpInput.Encoded;

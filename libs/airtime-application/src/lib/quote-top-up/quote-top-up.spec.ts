@@ -34,6 +34,35 @@ describe('quoteTopUp', () => {
     ).toMatchObject({ product: { id: 'safaricom-100' } });
   });
 
+  it("takes a request's whole body (ids optional) and refuses what the request refuses in it, by the same rules", async () => {
+    const world = await setUp();
+    const body = {
+      external_id: 'order-1',
+      account_id: 'account-1',
+      phone_number: SAMPLE_PH_NUMBER,
+      currency: 'PHP',
+      max_amount: '300',
+      callback_url: 'https://caller.example/hook',
+      metadata: { order: 1 },
+    };
+    expect(await world.run(quoteTopUp(body))).toMatchObject({ product: { id: 'smart-300' } });
+    for (const [field, overrides] of [
+      ['external_id', { external_id: 'a\u0000b' }],
+      ['account_id', { account_id: 'x'.repeat(200) }],
+      ['callback_url', { callback_url: 'http://127.0.0.1/' }],
+      ['max_amount', { max_amount: '0' }],
+      ['desired_amount', { desired_amount: 0 }],
+    ] as const) {
+      expect(await world.runEither(quoteTopUp({ ...body, ...overrides }))).toEqual(
+        Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field })),
+      );
+    }
+    const local = { ...body, callback_url: 'http://127.0.0.1/' };
+    expect(await world.run(quoteTopUp(local, { allowPrivateCallbackHosts: true }))).toMatchObject({
+      product: { id: 'smart-300' },
+    });
+  });
+
   it('refuses what the request refuses: a bad field, an exact amount not offered, an operator without products', async () => {
     const world = await setUp();
     expect(await world.runEither(quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'PHP' }))).toEqual(

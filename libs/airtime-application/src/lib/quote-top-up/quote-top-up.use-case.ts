@@ -18,7 +18,8 @@ import {
   ProductNotFound,
 } from './quote-top-up.errors';
 import { QuoteTopUpInput } from './quote-top-up.input';
-import { checkQuoteRequest, decodeRequest, type QuoteRequest } from './top-up-request.check';
+import { checkQuotedTopUpRequest, type TopUpRequestRules } from '../request-top-up/request-top-up.check';
+import { decodeRequest, type QuoteRequest } from './top-up-request.check';
 
 export type QuoteError = OperatorNotFound | ProductNotFound | SelectionError | ExactAmountUnavailable | ProviderError;
 
@@ -46,9 +47,17 @@ export const quoteFor = (request: QuoteRequest): Effect.Effect<Quote, QuoteError
   });
 
 /**
- * A dry run of requestTopUp: decodes `QuoteTopUpInput`, finds the operator
- * and its products, and answers the quote (product, amount received, cost,
- * rule) without holding or storing anything.
+ * A dry run of requestTopUp: decodes `QuoteTopUpInput` (a request's body,
+ * its ids optional) and checks every field given as requestTopUp does, with
+ * the same `rules` (a field the request refuses is refused here, naming it);
+ * finds the operator and its products, and answers the quote (product,
+ * amount received, cost, rule) without holding or storing anything.
  */
-export const quoteTopUp = (input: unknown): Effect.Effect<Quote, InvalidTopUpRequest | QuoteError, ProviderCatalogue> =>
-  Effect.flatMap(Effect.flatMap(decodeRequest(QuoteTopUpInput)(input), checkQuoteRequest), quoteFor);
+export const quoteTopUp = (
+  input: unknown,
+  rules: TopUpRequestRules = {},
+): Effect.Effect<Quote, InvalidTopUpRequest | QuoteError, ProviderCatalogue> =>
+  Effect.flatMap(
+    Effect.flatMap(decodeRequest(QuoteTopUpInput)(input), (decoded) => checkQuotedTopUpRequest(decoded, rules)),
+    quoteFor,
+  );

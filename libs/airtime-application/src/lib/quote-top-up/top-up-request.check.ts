@@ -51,6 +51,19 @@ export const checkAmount = (
     (error) => new InvalidTopUpRequest({ field, reason: error.reason }),
   );
 
+/**
+ * An amount asked for (`max_amount`, `desired_amount`): exact, as
+ * `checkAmount` reads it, and above zero (`0`, `0.00`, `-0` choose nothing).
+ */
+const checkAskedAmount = (
+  field: string,
+  value: string | number,
+  currency: Currency,
+): Either.Either<Money, InvalidTopUpRequest> =>
+  Either.flatMap(checkAmount(field, value, currency), (money) =>
+    money.amountMinor > 0n ? Either.right(money) : invalid(field, 'must be greater than zero'),
+  );
+
 const PRODUCT_ID = /^[^\s]{1,100}$/;
 
 /** The domain values of a decoded quote (or request) input. */
@@ -58,11 +71,11 @@ export const checkQuoteRequest = (input: QuoteTopUpInput): Either.Either<QuoteRe
   Either.gen(function* () {
     const destination = yield* checkPhoneNumber(input.phone_number);
     const currency = yield* checkCurrencyCode(input.currency);
-    const maxAmount = yield* checkAmount('max_amount', input.max_amount, currency);
+    const maxAmount = yield* checkAskedAmount('max_amount', input.max_amount, currency);
     const desiredAmount =
       input.desired_amount === undefined
         ? undefined
-        : yield* checkAmount('desired_amount', input.desired_amount, currency);
+        : yield* checkAskedAmount('desired_amount', input.desired_amount, currency);
     if (input.product_id !== undefined && !PRODUCT_ID.test(input.product_id))
       return yield* invalid('product_id', 'expected 1 to 100 characters without spaces');
     return {

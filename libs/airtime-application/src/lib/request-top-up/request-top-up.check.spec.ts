@@ -1,9 +1,10 @@
 import { Either } from 'effect';
 import fc from 'fast-check';
-import { sampleRequestInput } from '../../testing';
+import { SAMPLE_PH_NUMBER, sampleRequestInput } from '../../testing';
 import {
   checkCallbackUrl,
   checkMetadata,
+  checkQuotedTopUpRequest,
   checkTopUpRequest,
   MAX_CALLBACK_URL_LENGTH,
   MAX_METADATA_DEPTH,
@@ -121,6 +122,67 @@ describe('checkTopUpRequest: ids in Unicode NFC', () => {
         },
       ),
     );
+  });
+});
+
+describe('checkTopUpRequest: amounts above zero', () => {
+  it.each([
+    ['max_amount', { max_amount: '0' }],
+    ['max_amount', { max_amount: '0.00' }],
+    ['max_amount', { max_amount: 0 }],
+    ['max_amount', { max_amount: -0 }],
+    ['desired_amount', { desired_amount: '0' }],
+    ['desired_amount', { desired_amount: 0 }],
+  ])(
+    'refuses a zero %s naming the field, as any bad amount (before: the selector named maxAmount)',
+    (field, overrides) => {
+      const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, ...overrides });
+      expect(refusalOf(result)).toEqual({ field, reason: 'must be greater than zero' });
+      // the consumer's dead-letter reason is `<code>: <message>`, as for any other invalid request
+      expect(Either.isLeft(result) && `${result.left.code}: ${result.left.message}`).toBe(
+        `INVALID_TOP_UP_REQUEST: invalid top-up request (${field}): must be greater than zero`,
+      );
+    },
+  );
+
+  it('accepts the smallest amount the currency writes', () => {
+    const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, max_amount: '0.01' });
+    expect(Either.isRight(result) && result.right.quote.maxAmount.amountMinor).toBe(1n);
+  });
+});
+
+describe('checkQuotedTopUpRequest: the fields a quote does not use, checked as a request checks them', () => {
+  const quoted = { phone_number: SAMPLE_PH_NUMBER, currency: 'PHP', max_amount: '100', exact_amount: false };
+
+  it('takes a body without ids, and answers the quote fields', () => {
+    expect(checkQuotedTopUpRequest(quoted)).toEqual(
+      Either.right(expect.objectContaining({ maxAmount: expect.objectContaining({ amountMinor: 10_000n }) })),
+    );
+  });
+
+  it.each([
+    ['external_id', { external_id: 'a\u0000b' }],
+    ['external_id', { external_id: 'has spaces' }],
+    ['external_id', { external_id: 'cafe\u0301' }],
+    ['account_id', { account_id: 'a'.repeat(200) }],
+    ['account_id', { account_id: 'acme\u0000' }],
+    ['account_id', { account_id: '\u202Eacme' }],
+    ['account_id', { account_id: '' }],
+    ['callback_url', { callback_url: 'http://127.0.0.1/' }],
+    ['callback_url', { callback_url: 'https://u:p@caller.example/' }],
+    ['metadata', { metadata: { blob: 'x'.repeat(5000) } }],
+    ['max_amount', { max_amount: '0' }],
+  ])('refuses a bad %s with the refusal of checkTopUpRequest', (field, overrides) => {
+    const refusal = refusalOf(checkQuotedTopUpRequest({ ...quoted, ...overrides }));
+    expect(refusal).toEqual({ field, reason: expect.any(String) });
+    const request = { ...sampleRequestInput(), ...quoted, ...overrides };
+    expect(refusal).toEqual(refusalOf(checkTopUpRequest(request)));
+  });
+
+  it("holds callback URLs to the deployment's rules, as a request", () => {
+    const local = { ...quoted, callback_url: 'http://127.0.0.1:8080/cb' };
+    expect(Either.isRight(checkQuotedTopUpRequest(local, { allowPrivateCallbackHosts: true }))).toBe(true);
+    expect(refusalOf(checkQuotedTopUpRequest(local))?.field).toBe('callback_url');
   });
 });
 

@@ -4,6 +4,7 @@ import { checkAccountId, type ExternalId, formatMoney, parseExternalId, type Pho
 import { Either } from 'effect';
 import type { StoredTopUpRequest } from '../ports/top-up-requests.port';
 import { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
+import type { QuoteTopUpInput } from '../quote-top-up/quote-top-up.input';
 import { checkQuoteRequest, type QuoteRequest } from '../quote-top-up/top-up-request.check';
 import { callbackHostRefusal } from './callback-host.policy';
 import { hasControlCharacter, type RequestTopUpInput } from './request-top-up.input';
@@ -132,26 +133,47 @@ export const checkMetadata = (
   return Either.right(JSON.parse(encoded.right) as Readonly<Record<string, unknown>>);
 };
 
+/** A request's `external_id` (the caller's idempotency key): Unicode NFC, the domain's external-id rule. */
+export const checkRequestExternalId = (text: string): Either.Either<ExternalId, InvalidTopUpRequest> =>
+  Either.flatMap(checkNormalised('external_id', text), (normalised) =>
+    Either.mapLeft(
+      parseExternalId(normalised),
+      (error) => new InvalidTopUpRequest({ field: 'external_id', reason: error.message }),
+    ),
+  );
+
+/**
+ * A request's `account_id`: Unicode NFC, the domain's account-id rule (a
+ * well-formed id of no account, or of an account the caller may not use, is
+ * for the caller's scope to refuse).
+ */
+export const checkRequestAccountId = (text: string): Either.Either<string, InvalidTopUpRequest> =>
+  Either.flatMap(checkNormalised('account_id', text), (normalised) =>
+    Either.mapLeft(
+      checkAccountId(normalised),
+      (error) => new InvalidTopUpRequest({ field: 'account_id', reason: error.message }),
+    ),
+  );
+
+/** The fields a request sends besides its ids, in the order checked: the quote's, the callback URL, the metadata. */
+const checkRequestContent = (input: QuoteTopUpInput, rules: TopUpRequestRules) =>
+  Either.gen(function* () {
+    const quote = yield* checkQuoteRequest(input);
+    const callbackUrl =
+      input.callback_url === undefined ? undefined : yield* checkCallbackUrl(input.callback_url, rules);
+    const metadata = input.metadata === undefined ? undefined : yield* checkMetadata(input.metadata);
+    return { quote, callbackUrl, metadata };
+  });
+
 /** The request's fields read and checked; `rules` widen what a deployment accepts (default: nothing). */
 export const checkTopUpRequest = (
   input: RequestTopUpInput,
   rules: TopUpRequestRules = {},
 ): Either.Either<CheckedTopUpRequest, InvalidTopUpRequest> =>
   Either.gen(function* () {
-    yield* checkNormalised('external_id', input.external_id);
-    yield* checkNormalised('account_id', input.account_id);
-    const externalId = yield* Either.mapLeft(
-      parseExternalId(input.external_id),
-      (error) => new InvalidTopUpRequest({ field: 'external_id', reason: error.message }),
-    );
-    const accountId = yield* Either.mapLeft(
-      checkAccountId(input.account_id),
-      (error) => new InvalidTopUpRequest({ field: 'account_id', reason: error.message }),
-    );
-    const quote = yield* checkQuoteRequest(input);
-    const callbackUrl =
-      input.callback_url === undefined ? undefined : yield* checkCallbackUrl(input.callback_url, rules);
-    const metadata = input.metadata === undefined ? undefined : yield* checkMetadata(input.metadata);
+    const externalId = yield* checkRequestExternalId(input.external_id);
+    const accountId = yield* checkRequestAccountId(input.account_id);
+    const { quote, callbackUrl, metadata } = yield* checkRequestContent(input, rules);
     const canonical: Record<string, unknown> = {
       external_id: externalId,
       account_id: accountId,
@@ -164,6 +186,22 @@ export const checkTopUpRequest = (
       ...(metadata === undefined ? {} : { metadata }),
     };
     return { accountId, externalId, quote, ...(callbackUrl === undefined ? {} : { callbackUrl }), canonical };
+  });
+
+/**
+ * The quote's request of a top-up request's body (`QuoteTopUpInput`: its
+ * ids optional): every field given is checked as `checkTopUpRequest` checks
+ * it, with the same `rules`, in the same order, so a quote refuses what the
+ * request would (naming the same field); only the quote's fields are kept.
+ */
+export const checkQuotedTopUpRequest = (
+  input: QuoteTopUpInput,
+  rules: TopUpRequestRules = {},
+): Either.Either<QuoteRequest, InvalidTopUpRequest> =>
+  Either.gen(function* () {
+    if (input.external_id !== undefined) yield* checkRequestExternalId(input.external_id);
+    if (input.account_id !== undefined) yield* checkRequestAccountId(input.account_id);
+    return (yield* checkRequestContent(input, rules)).quote;
   });
 
 /** JSON with object keys sorted, so that two equal values give one text. */
