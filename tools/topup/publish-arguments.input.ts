@@ -68,12 +68,16 @@ const OPTIONS = {
   'message-id': { type: 'string' },
 } as const;
 
-/** A reason about command fields, told with the flags that set them. */
-export const withFlags = (reason: string): string =>
-  reason.replace(/\b([a-z_]+)\b/g, (field: string) => {
+/** A reason about command fields, told with the flags that set them (each field's flag named once, where it first appears). */
+export const withFlags = (reason: string): string => {
+  const named = new Set<string>();
+  return reason.replace(/\b([a-z_]+)\b/g, (field: string) => {
     const flag = FIELD_FLAGS.get(field);
-    return flag === undefined ? field : `${flag} (${field})`;
+    if (flag === undefined || named.has(field)) return field;
+    named.add(field);
+    return `${flag} (${field})`;
   });
+};
 
 const concurrencyOf = (value: string | undefined): Either.Either<number, string> => {
   if (value === undefined) return Either.right(200);

@@ -103,6 +103,12 @@ describe('topup:publish arguments', () => {
     );
   });
 
+  it('names a field’s flag once, where the field first appears', () => {
+    expect(problem('--account', 'acme', '--phone', '+639171234567', '--currency', 'XYZ', '--max', '100')).toBe(
+      'invalid command: --currency (currency): unknown currency: not an ISO 4217 code with a known number of minor units',
+    );
+  });
+
   it('leaves words that are names of built-ins as they are', () => {
     const reason = 'has a key named __proto__; constructor, toString and hasOwnProperty are not fields';
     expect(withFlags(reason)).toBe(reason);

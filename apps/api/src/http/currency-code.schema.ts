@@ -1,7 +1,6 @@
 // A currency code in a request: ISO 4217 and one the platform's money
 // module knows. Decoded at the edge so that an unknown code is refused
-// naming the field, never quoting it (the money module's own error,
-// `unknown currency "XXX"`, quotes the code).
+// naming the field (never quoting it), as every other bad field is.
 import { CurrencyCodeField } from '@airtime/application';
 import { currencyOf, ruleViolation } from '@airtime/domain';
 import { Either, Schema } from 'effect';

@@ -77,4 +77,19 @@ describe('quoteTopUp', () => {
       await world.runEither(quoteTopUp({ phone_number: '+255712000111', currency: 'TZS', max_amount: '1000' })),
     ).toEqual(Either.left(expect.objectContaining({ _tag: 'OperatorNotFound', countryIso: 'TZ' })));
   });
+
+  it('counts a product_id in characters (code points), 1 to 100, as the identifiers are counted', async () => {
+    const world = await setUp();
+    const quote = (product_id: string) =>
+      world.runEither(quoteTopUp({ phone_number: SAMPLE_PH_NUMBER, currency: 'PHP', max_amount: '300', product_id }));
+    // 100 emoji: well formed (no such product), 101: too long, a space: refused
+    expect(await quote('\u{1F4F1}'.repeat(100))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'ProductNotFound' })),
+    );
+    for (const productId of ['\u{1F4F1}'.repeat(101), 'smart 50', '']) {
+      expect(await quote(productId)).toEqual(
+        Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'product_id' })),
+      );
+    }
+  });
 });

@@ -64,7 +64,8 @@ const checkAskedAmount = (
     money.amountMinor > 0n ? Either.right(money) : invalid(field, 'must be greater than zero'),
   );
 
-const PRODUCT_ID = /^[^\s]{1,100}$/;
+/** 1 to 100 characters (code points, as identifiers are counted) without white space. */
+const PRODUCT_ID = /^[^\s]{1,100}$/u;
 
 /** The domain values of a decoded quote (or request) input. */
 export const checkQuoteRequest = (input: QuoteTopUpInput): Either.Either<QuoteRequest, InvalidTopUpRequest> =>
