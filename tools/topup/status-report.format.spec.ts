@@ -211,7 +211,16 @@ describe('statusReport', () => {
         ],
         journal: [],
         events: [],
-        callbacks: [{ eventType: 'topup.failed', state: 'pending', tries: 1, lastStatus: 500 }],
+        callbacks: [
+          { eventType: 'topup.failed', state: 'pending', tries: 1, lastStatus: 500, lastError: 'answered 500' },
+          {
+            eventType: 'topup.created',
+            state: 'abandoned',
+            tries: 1,
+            lastStatus: undefined,
+            lastError: 'the account has no callback signing secret',
+          },
+        ],
         account: undefined,
       }),
     );
@@ -231,7 +240,12 @@ describe('statusReport', () => {
     );
     expect(report).toContain('ledger movements: none');
     expect(report).toContain('events: none');
-    expect(report).toContain('callbacks (1)\n  topup.failed  pending  1 try  last answer 500');
+    // why a callback is not delivered (an account without a signing secret: abandoned at its first try)
+    expect(report).toContain(
+      'callbacks (2)\n' +
+        '  topup.failed   pending    1 try  last answer 500  last error: answered 500\n' +
+        '  topup.created  abandoned  1 try                   last error: the account has no callback signing secret',
+    );
     expect(report).not.toMatch(/9171234/);
   });
 

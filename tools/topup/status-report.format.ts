@@ -224,6 +224,7 @@ const callbackLines = (callbacks: readonly CallbackDelivery[]): string[] =>
             callback.state,
             `${callback.tries} ${callback.tries === 1 ? 'try' : 'tries'}`,
             callback.lastStatus === undefined ? '' : `last answer ${callback.lastStatus}`,
+            callback.lastError === undefined ? '' : `last error: ${callback.lastError}`,
           ]),
         ),
       ];

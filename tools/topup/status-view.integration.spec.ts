@@ -143,7 +143,9 @@ it('reads a top-up with its attempts, exchanges, journal, events, callbacks and 
     ['topup.created', true],
     ['topup.completed', false],
   ]);
-  expect(view.callbacks).toEqual([{ eventType: 'topup.completed', state: 'pending', tries: 0, lastStatus: undefined }]);
+  expect(view.callbacks).toEqual([
+    { eventType: 'topup.completed', state: 'pending', tries: 0, lastStatus: undefined, lastError: undefined },
+  ]);
   expect(view.account).toEqual({
     currency: 'USD',
     availableMinor: 100_000n - 2n * 187n,

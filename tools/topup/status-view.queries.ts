@@ -37,6 +37,8 @@ export interface CallbackDelivery {
   readonly state: string;
   readonly tries: number;
   readonly lastStatus: number | undefined;
+  /** Why the last try failed (our own text: no signing secret, no answer in time, the answer's status). */
+  readonly lastError: string | undefined;
 }
 
 /** The account's balances now, in minor units of `currency`. */
@@ -81,6 +83,7 @@ interface CallbackRow {
   readonly state: string;
   readonly tries: number;
   readonly last_status: number | null;
+  readonly last_error: string | null;
 }
 
 interface AccountRow {
@@ -107,7 +110,7 @@ export const CALLBACKS_OF_TOP_UP = `
          CASE WHEN d.delivered_at IS NOT NULL THEN 'delivered'
               WHEN d.abandoned_at IS NOT NULL THEN 'abandoned'
               ELSE 'pending' END AS state,
-         d.attempts AS tries, d.last_status
+         d.attempts AS tries, d.last_status, CASE WHEN d.delivered_at IS NULL THEN d.last_error END AS last_error
     FROM callback_deliveries d LEFT JOIN outbox o ON o.id = d.event_id
    WHERE d.top_up_id = $1 ORDER BY d.created_at, d.id`;
 
@@ -175,6 +178,7 @@ export const loadStatusView = (
         state: row.state,
         tries: row.tries,
         lastStatus: row.last_status ?? undefined,
+        lastError: row.last_error ?? undefined,
       })),
       account:
         account === undefined
