@@ -48,16 +48,26 @@ export const EXACT_JSON_REASONS = {
   notJson: 'the body is not JSON',
 } as const;
 
+/** A number's stand-in while parsing: a function (no JSON value is one), the same one for the same text. */
+type NumberMark = () => string;
+
 /**
  * Why `text` (already valid JSON) must not be read with JSON.parse, or
  * undefined when nothing is lost: one of `EXACT_JSON_REASONS`. Never throws.
  */
 export const exactJsonProblem = (text: string): string | undefined => {
   try {
-    // each number stands for its own text, so that a name given twice with other numbers differs
+    // Each number stands for its own text, as a function no other JSON value can equal (one per
+    // text), so that lossless-json's duplicate test, which compares loosely, tells a number from
+    // the string of its text. (It still takes an array for an object with its indices as keys.)
+    const marks = new Map<string, NumberMark>();
     parse(text, null, (number) => {
       if (!isExactJsonNumber(number)) throw new InexactNumber();
-      return number;
+      const known = marks.get(number);
+      if (known !== undefined) return known;
+      const mark: NumberMark = () => number;
+      marks.set(number, mark);
+      return mark;
     });
     return undefined;
   } catch (error) {
