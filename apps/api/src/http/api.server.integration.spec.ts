@@ -117,6 +117,8 @@ describe('the API server', () => {
       // the last would win in JSON.parse: a proxy reading the first sees a cap of 30
       [json, `{${request},"max_amount":"30","max_amount":"3000"}`, 400, 'DUPLICATE_KEY'],
       [json, `{${request},"metadata":{"a":[{"b":1,"b":2}]}}`, 400, 'DUPLICATE_KEY'],
+      // the same value twice too: names must be unique
+      [json, `{${request},"currency":"PHP"}`, 400, 'DUPLICATE_KEY'],
       // the double 30: never rounded up to the cap
       [json, `{${request},"max_amount":29.999999999999999}`, 400, 'INEXACT_NUMBER'],
       [json, `{${request},"metadata":{"order":12345678901234567890123}}`, 400, 'INEXACT_NUMBER'],
@@ -133,13 +135,22 @@ describe('the API server', () => {
     for (const path of routes) {
       for (const [headers, rawBody, status, code] of cases) {
         const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
+        if (code === 'INEXACT_NUMBER' && path.startsWith('/callbacks/')) {
+          // a provider's callback is read by its own rules: its numbers are its rates and fees, not a request's
+          // amounts (this body is no DVS transaction: the route's own decoding answers)
+          expect({ path, status: answer.status, code: errorOf(answer)['code'] }).toEqual({
+            path,
+            status: 400,
+            code: 'INVALID_REQUEST',
+          });
+          continue;
+        }
         expect({ path, status: answer.status, code: errorOf(answer)['code'] }).toEqual({ path, status, code });
         expect(answer.text).not.toContain('3000');
       }
-      // UTF-8 named as such, and the same field twice with the same value, are read (answered by the route)
+      // UTF-8 named as such is read (answered by the route)
       for (const [headers, rawBody] of [
         [{ ...json, 'content-type': 'application/json; charset=UTF-8' }, `{${request}}`],
-        [json, `{${request},"currency":"PHP"}`],
       ] as const) {
         const answer = await api.request('POST', path, { key: jsonKey, headers, rawBody });
         const refused = answer.body as { error?: Json } | undefined;

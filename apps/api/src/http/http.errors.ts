@@ -45,9 +45,9 @@ export class ForbiddenJsonKey extends taggedError('ForbiddenJsonKey', { code: 'F
   () => 'the body has a __proto__ key or a constructor key with a prototype key; such keys are refused',
 ) {}
 
-/** A JSON body naming one field twice with different values (JSON.parse would keep the last, another reader the first). */
+/** A JSON body naming one field twice in one object (JSON.parse would keep the last, another reader the first). */
 export class DuplicateJsonKey extends taggedError('DuplicateJsonKey', { code: 'DUPLICATE_KEY', retryable: false })(
-  () => 'the body names a field twice in one object with different values; JSON names must be unique',
+  () => 'the body names a field twice in one object; JSON names must be unique',
 ) {}
 
 /** A JSON body with a number a double cannot carry exactly (more digits than it holds, or out of its range). */

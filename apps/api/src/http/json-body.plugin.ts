@@ -10,9 +10,9 @@
 // ForbiddenJsonKey (400 FORBIDDEN_KEY) rather than "not valid JSON"; any
 // other parse failure stays Fastify's (fastify-errors.table.ts). A body
 // that parses is then read for what JSON.parse would lose silently
-// (exactJsonProblem): a field named twice with different values is
-// DuplicateJsonKey (400 DUPLICATE_KEY), a number a double cannot carry
-// exactly InexactJsonNumber (400 INEXACT_NUMBER).
+// (exactJsonProblem): a field named twice in one object is DuplicateJsonKey
+// (400 DUPLICATE_KEY), a number a double cannot carry exactly
+// InexactJsonNumber (400 INEXACT_NUMBER; not on a provider's callback).
 import { EXACT_JSON_REASONS, exactJsonProblem } from '@airtime/application';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -49,6 +49,9 @@ const namesEncoding = (contentEncoding: string | undefined): boolean =>
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .some((coding) => coding !== '' && coding !== 'identity');
+
+/** Whether a route is a provider's callback (`/callbacks/...`): its numbers are the provider's, not a request's. */
+const isProviderCallback = (route: string | undefined): boolean => route?.startsWith('/callbacks/') === true;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -88,7 +91,9 @@ export const jsonBodyPlugin = unencapsulated(async (app: FastifyInstance) => {
         done(body.length > 0 && isPlainJson(body) ? new ForbiddenJsonKey() : error, undefined);
         return;
       }
-      const problem = exactJsonProblem(body);
+      // a provider's callback is read by its own rules (its rates and fees are not amounts of a request;
+      // refusing one for a long decimal would only delay the top-up's news until the status query)
+      const problem = exactJsonProblem(body, { numbers: !isProviderCallback(request.routeOptions.url) });
       if (problem === EXACT_JSON_REASONS.duplicateName) done(new DuplicateJsonKey(), undefined);
       else if (problem === EXACT_JSON_REASONS.inexactNumber) done(new InexactJsonNumber(), undefined);
       else done(null, value);

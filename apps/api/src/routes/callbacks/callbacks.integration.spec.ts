@@ -66,6 +66,25 @@ describe('provider callbacks: DT One DVS (POST /callbacks/dtone/{token})', () =>
     expect(await api.count('outbox')).toBe(outbox);
   });
 
+  it('applies a callback whose rates are written with more digits than a double holds (a provider decimal), not refused as INEXACT_NUMBER', async () => {
+    const pending = await pendingTopUp('+639171234301');
+    await api.simulator.untilTransaction(pending.providerExternalId, 'COMPLETED');
+    const text = JSON.stringify(await dvsTransaction(pending.transactionId));
+    // "base":0.0206 as a decimal type with 30 places would write it
+    const long = text.replace(
+      /("base":)(\d+(?:\.\d+)?)/,
+      (_match, name: string, number: string) =>
+        `${name}${number}${number.includes('.') ? '' : '.'}000000000000000000000001`,
+    );
+    expect(long).not.toBe(text);
+    const applied = await api.request('POST', `/callbacks/dtone/${pending.token}`, {
+      rawBody: long,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect({ status: applied.status, body: applied.body }).toEqual({ status: 200, body: { result: 'applied' } });
+    expect(await topUpStatus(pending.topUpId)).toMatchObject({ id: 'COMPLETED', class: 'COMPLETED' });
+  });
+
   it('applies a decline: the top-up ends DECLINED with its detailed status', async () => {
     const pending = await pendingTopUp('+639171234303');
     await api.simulator.untilTransaction(pending.providerExternalId, 'DECLINED-BARRED-CREDIT-PARTY');

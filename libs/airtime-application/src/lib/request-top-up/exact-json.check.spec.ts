@@ -46,6 +46,14 @@ describe('exact JSON', () => {
     expect(isExactJsonNumber('-1e400')).toBe(false);
   });
 
+  it('reads any depth without recursion: 100,000 nested arrays and objects', () => {
+    const depth = 100_000;
+    expect(exactJsonProblem(`${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`)).toBeUndefined();
+    expect(exactJsonProblem(`${'[{"a":'.repeat(depth)}1e400${'}]'.repeat(depth)}`)).toBe(
+      EXACT_JSON_REASONS.inexactNumber,
+    );
+  });
+
   it('answers nothing for JSON whose numbers are doubles and whose names are unique', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
@@ -54,14 +62,16 @@ describe('exact JSON', () => {
     );
   });
 
-  it('names a name given twice with different values, at any depth, and an inexact number, quoting neither', () => {
+  it('names a name given twice, at any depth, and an inexact number, quoting neither', () => {
     expect(exactJsonProblem('{"max_amount":"30","max_amount":"3000"}')).toBe(EXACT_JSON_REASONS.duplicateName);
     expect(exactJsonProblem('{"a":{"b":[{"c":1,"c":2}]}}')).toBe(EXACT_JSON_REASONS.duplicateName);
     expect(exactJsonProblem('{"max_amount":29.999999999999999}')).toBe(EXACT_JSON_REASONS.inexactNumber);
     expect(exactJsonProblem('{"metadata":{"order":12345678901234567890123}}')).toBe(EXACT_JSON_REASONS.inexactNumber);
-    // the same name with the same value reads the same whichever is taken
-    expect(exactJsonProblem('{"a":"30","a":"30"}')).toBeUndefined();
-    expect(exactJsonProblem('{"a":')).toBe(EXACT_JSON_REASONS.notJson);
+    // names only (a provider's document)
+    expect(exactJsonProblem('{"rate":0.05303030303030303030}', { numbers: false })).toBeUndefined();
+    expect(exactJsonProblem('{"rate":1,"rate":1}', { numbers: false })).toBe(EXACT_JSON_REASONS.duplicateName);
+    // the same value twice too: names must be unique
+    expect(exactJsonProblem('{"a":"30","a":"30"}')).toBe(EXACT_JSON_REASONS.duplicateName);
     for (const reason of Object.values(EXACT_JSON_REASONS)) expect(reason).not.toMatch(/30|max_amount|order/);
   });
 });

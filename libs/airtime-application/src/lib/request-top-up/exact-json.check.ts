@@ -4,10 +4,13 @@
 // to the reader, I-JSON, RFC 7493 §2.3, forbids it), and a number a double
 // cannot carry exactly (`29.999999999999999` becomes 30, an integer past
 // 2^53 changes its last digits): an amount is read by its decimal text, so
-// a number whose text is not the double's is refused, never rounded. Read
-// with lossless-json, which keeps each number's text and refuses a name
-// given twice with another value.
-import { parse } from 'lossless-json';
+// a number whose text is not the double's is refused, never rounded.
+//
+// One pass over the text JSON.parse has already accepted, token by token,
+// with a stack of the names seen in each open object: no recursion (any
+// depth), linear in the text. lossless-json, tried first, compares a
+// repeated name's values loosely ([] equals {}, a number its string) and
+// recurses, so a duplicate could pass and a deep body overflow.
 
 /** A JSON number's decimal value: its sign, its significant digits, and the power of ten of the last one. */
 interface DecimalValue {
@@ -38,41 +41,83 @@ export const isExactJsonNumber = (text: string): boolean => {
   return Number.isFinite(value) && sameValue(decimalValueOf(text), decimalValueOf(String(value)));
 };
 
-class InexactNumber extends Error {}
-
 /** The reasons `exactJsonProblem` answers (they quote nothing of the body). */
 export const EXACT_JSON_REASONS = {
-  duplicateName: 'a name is given twice in one object with different values (JSON names must be unique)',
+  duplicateName: 'a name is given twice in one object (JSON names must be unique)',
   inexactNumber:
     'a JSON number cannot be read exactly (it is read as a double: more digits than a double holds, or out of its range); send it as a decimal string',
   notJson: 'the body is not JSON',
 } as const;
 
-/** A number's stand-in while parsing: a function (no JSON value is one), the same one for the same text. */
-type NumberMark = () => string;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const isNumberStart = (code: number) => code === 0x2d || (code >= 0x30 && code <= 0x39);
+/** Digits, `.`, `e`, `E`, `+`, `-`: what a number token goes on with. */
+const isNumberPart = (code: number) =>
+  (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === 0x2d;
+
+/** The index just past the string token that opens at `start` (a `"`). */
+const stringEnd = (text: string, start: number): number => {
+  let index = start + 1;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === BACKSLASH) index += 2;
+    else if (code === QUOTE) return index + 1;
+    else index += 1;
+  }
+  return index;
+};
 
 /**
- * Why `text` (already valid JSON) must not be read with JSON.parse, or
- * undefined when nothing is lost: one of `EXACT_JSON_REASONS`. Never throws.
+ * Why `text` (JSON that JSON.parse accepts) must not be read with
+ * JSON.parse, or undefined when nothing is lost: one of
+ * `EXACT_JSON_REASONS`. `numbers: false` checks the names only (for a
+ * provider's own documents, whose numbers we do not read as amounts of a
+ * request). Linear in the text, at any depth; never throws.
  */
-export const exactJsonProblem = (text: string): string | undefined => {
-  try {
-    // Each number stands for its own text, as a function no other JSON value can equal (one per
-    // text), so that lossless-json's duplicate test, which compares loosely, tells a number from
-    // the string of its text. (It still takes an array for an object with its indices as keys.)
-    const marks = new Map<string, NumberMark>();
-    parse(text, null, (number) => {
-      if (!isExactJsonNumber(number)) throw new InexactNumber();
-      const known = marks.get(number);
-      if (known !== undefined) return known;
-      const mark: NumberMark = () => number;
-      marks.set(number, mark);
-      return mark;
-    });
-    return undefined;
-  } catch (error) {
-    if (error instanceof InexactNumber) return EXACT_JSON_REASONS.inexactNumber;
-    const message = error instanceof Error ? error.message : '';
-    return message.startsWith('Duplicate key ') ? EXACT_JSON_REASONS.duplicateName : EXACT_JSON_REASONS.notJson;
+export const exactJsonProblem = (text: string, options: { readonly numbers?: boolean } = {}): string | undefined => {
+  const checkNumbers = options.numbers !== false;
+  /** Per open container: the names seen so far (an object) or undefined (an array). */
+  const open: (Set<string> | undefined)[] = [];
+  let expectingName = false;
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) {
+      const end = stringEnd(text, index);
+      const names = open[open.length - 1];
+      if (expectingName && names !== undefined) {
+        let name: unknown;
+        try {
+          name = JSON.parse(text.slice(index, end));
+        } catch {
+          return EXACT_JSON_REASONS.notJson;
+        }
+        if (typeof name !== 'string') return EXACT_JSON_REASONS.notJson;
+        if (names.has(name)) return EXACT_JSON_REASONS.duplicateName;
+        names.add(name);
+        expectingName = false;
+      }
+      index = end;
+    } else if (isNumberStart(code)) {
+      const start = index;
+      index += 1;
+      while (index < text.length && isNumberPart(text.charCodeAt(index))) index += 1;
+      if (checkNumbers && !isExactJsonNumber(text.slice(start, index))) return EXACT_JSON_REASONS.inexactNumber;
+    } else {
+      if (code === 0x7b) {
+        open.push(new Set());
+        expectingName = true;
+      } else if (code === 0x5b) {
+        open.push(undefined);
+      } else if (code === 0x7d || code === 0x5d) {
+        open.pop();
+      } else if (code === 0x2c) {
+        expectingName = open[open.length - 1] !== undefined;
+      }
+      // white space, `:`, and the letters of true, false and null
+      index += 1;
+    }
   }
+  return undefined;
 };
