@@ -17,6 +17,13 @@ const world = (options: Parameters<typeof inMemoryLayers>[0] = {}) => {
   const made = inMemoryLayers(options);
   const writer = {
     set: (accountId: string, secret: string) => setInMemoryCallbackSecret(made.database, accountId, secret),
+    add: (accountId: string, secret: string) =>
+      made.database.update((tables) => {
+        if (tables.callbackSecrets.has(accountId)) return [false, tables] as const;
+        const callbackSecrets = new Map(tables.callbackSecrets);
+        callbackSecrets.set(accountId, secret);
+        return [true, { ...tables, callbackSecrets }] as const;
+      }),
   };
   return {
     ...made,
@@ -139,6 +146,22 @@ describe('runAdminCommand', () => {
       expect(rotated.secret).not.toBe(first.secret);
       expect(await secretOf('acme')).toEqual(Option.some(rotated.secret));
       expect(adminReport(rotated)).toContain('it replaces the previous one');
+    });
+
+    it('keeps the secret another run stored between its read and its write (two runs at once): one secret is printed', async () => {
+      const made = world();
+      await made.admin(open);
+      // the other run's write lands after this run found no secret, before it stores its own
+      const racing = {
+        set: (accountId: string, secret: string) => setInMemoryCallbackSecret(made.database, accountId, secret),
+        add: (accountId: string, _secret: string) =>
+          Effect.as(setInMemoryCallbackSecret(made.database, accountId, 'the-other-runs-secret-0123456789'), false),
+      };
+      const raced = await made.runEither(
+        runAdminCommand(secretFor('acme')).pipe(Effect.provideService(CallbackSecretWriter, racing)),
+      );
+      expect(raced).toMatchObject({ left: { _tag: 'CallbackSecretExists', accountId: 'acme' } });
+      expect(await made.secretOf('acme')).toEqual(Option.some('the-other-runs-secret-0123456789'));
     });
 
     it('refuses an account that is not in the directory, storing nothing', async () => {

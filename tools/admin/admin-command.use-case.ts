@@ -132,7 +132,13 @@ const setCallbackSecret = (
     const current = yield* Effect.flatMap(CallbackDeliveryStore, (store) => store.signingSecretOf(accountId));
     if (Option.isSome(current) && !rotate) return yield* Effect.fail(new CallbackSecretExists({ accountId }));
     const secret = yield* freshCallbackSecret();
-    yield* Effect.flatMap(CallbackSecretWriter, (writer) => writer.set(accountId, secret));
+    const writer = yield* CallbackSecretWriter;
+    if (rotate) {
+      yield* writer.set(accountId, secret);
+    } else if (!(yield* writer.add(accountId, secret))) {
+      // another run stored one between the read and this write: its secret stays, this one was never valid
+      return yield* Effect.fail(new CallbackSecretExists({ accountId }));
+    }
     return { kind: 'callback-secret-set' as const, accountId, secret, rotated: Option.isSome(current) };
   });
 

@@ -7,7 +7,11 @@
 // the PostgreSQL adapters. Never migrates the database (it
 // says to run `npm run db:migrate`), never prints the database password, a
 // key's hash or a stack trace. `npm run admin -- --help` tells the commands.
-import { reconciliationStoreLayer, setCallbackSigningSecret } from '@airtime/persistence-postgres';
+import {
+  addCallbackSigningSecret,
+  reconciliationStoreLayer,
+  setCallbackSigningSecret,
+} from '@airtime/persistence-postgres';
 import { makeScaledClock, persistenceLayer, scaledClockLayer, uuidIdGeneratorLayer } from '@airtime/platform-runtime';
 import { Effect, Either, Layer } from 'effect';
 import { userInfo } from 'node:os';
@@ -34,6 +38,7 @@ const adminLayer = (dataSource: DataSource) =>
     reconciliationStoreLayer(dataSource),
     Layer.succeed(CallbackSecretWriter, {
       set: (accountId, secret) => setCallbackSigningSecret(dataSource, accountId, secret),
+      add: (accountId, secret) => addCallbackSigningSecret(dataSource, accountId, secret),
     }),
     uuidIdGeneratorLayer(),
     scaledClockLayer(makeScaledClock({ scale: 1 })),

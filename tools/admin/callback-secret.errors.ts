@@ -6,9 +6,8 @@ import { taggedError } from '@airtime/domain';
  * The account already signs its callbacks with a secret, which its callback
  * receivers check: replacing it by accident would make them refuse every
  * callback, so a new one is made only with --rotate. Nothing was changed.
- * (The check and the write are two steps: two operators running the command
- * for the same account at the same moment may both be answered, the later
- * write winning.)
+ * Two runs for the same account at once: the first write is kept and the
+ * other run is refused (its secret was never stored, never printed).
  */
 export class CallbackSecretExists extends taggedError('CallbackSecretExists', {
   code: 'CALLBACK_SECRET_EXISTS',

@@ -42,6 +42,7 @@ export { makeTransferLog, transferLogLayer } from './lib/transfer-log/transfer-l
 export {
   makeCallbackDeliveryStore,
   callbackDeliveryStoreLayer,
+  addCallbackSigningSecret,
   setCallbackSigningSecret,
   MAX_CALLBACK_BATCH,
   CALLBACK_SECRET_MIN_LENGTH,

@@ -211,6 +211,16 @@ export const makeCallbackDeliveryStore = (dataSource: DataSource): CallbackDeliv
 export const callbackDeliveryStoreLayer = (dataSource: DataSource) =>
   Layer.succeed(CallbackDeliveryStore, makeCallbackDeliveryStore(dataSource));
 
+/** The secret's own checks (16 to 512 characters, no NUL); its reason names the account, never the secret. */
+const checkSecret = (accountId: string, secret: string): Effect.Effect<void, PersistenceFailure> => {
+  const length = typeof secret === 'string' ? Array.from(secret).length : -1;
+  return length < CALLBACK_SECRET_MIN_LENGTH || length > CALLBACK_SECRET_MAX_LENGTH || secret.includes('\u0000')
+    ? refuse(
+        `the callback signing secret of account ${accountId} must be ${CALLBACK_SECRET_MIN_LENGTH} to ${CALLBACK_SECRET_MAX_LENGTH} characters with no NUL`,
+      )
+    : Effect.void;
+};
+
 /**
  * Sets (or replaces) the secret an account's callbacks are signed with, for
  * admin tools and tests: 16 to 512 characters. Joins the current unit of
@@ -221,17 +231,36 @@ export const setCallbackSigningSecret = (
   accountId: string,
   secret: string,
 ): Effect.Effect<void, PersistenceFailure> =>
-  Effect.gen(function* () {
-    const length = typeof secret === 'string' ? Array.from(secret).length : -1;
-    if (length < CALLBACK_SECRET_MIN_LENGTH || length > CALLBACK_SECRET_MAX_LENGTH || secret.includes('\u0000')) {
-      return yield* refuse(
-        `the callback signing secret of account ${accountId} must be ${CALLBACK_SECRET_MIN_LENGTH} to ${CALLBACK_SECRET_MAX_LENGTH} characters with no NUL`,
-      );
-    }
-    yield* sql(
+  Effect.zipRight(
+    checkSecret(accountId, secret),
+    sql(
       dataSource,
       `INSERT INTO account_callback_secrets (account_id, secret) VALUES ($1, $2)
        ON CONFLICT (account_id) DO UPDATE SET secret = EXCLUDED.secret, updated_at = now()`,
       [accountId, secret],
-    );
-  });
+    ),
+  );
+
+/**
+ * Stores the account's first callback signing secret: true when stored,
+ * false when the account has one already (kept as it is, whoever set it,
+ * even a moment before in another session). The same checks as
+ * `setCallbackSigningSecret`.
+ */
+export const addCallbackSigningSecret = (
+  dataSource: DataSource,
+  accountId: string,
+  secret: string,
+): Effect.Effect<boolean, PersistenceFailure> =>
+  Effect.zipRight(
+    checkSecret(accountId, secret),
+    Effect.map(
+      sql(
+        dataSource,
+        `INSERT INTO account_callback_secrets (account_id, secret) VALUES ($1, $2)
+         ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+        [accountId, secret],
+      ),
+      (rows) => rows.length === 1,
+    ),
+  );

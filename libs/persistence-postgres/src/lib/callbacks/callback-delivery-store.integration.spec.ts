@@ -11,6 +11,7 @@ import {
   callbackDeliveryStoreLayer,
   makeCallbackDeliveryStore,
   MAX_CALLBACK_ERROR_LENGTH,
+  addCallbackSigningSecret,
   setCallbackSigningSecret,
 } from './callback-delivery-store.adapter';
 
@@ -339,6 +340,23 @@ describe('callback deliveries on PostgreSQL', () => {
     });
     // the claim's unit of work rolled back: no lease taken
     expect(await stateOf('d1')).toMatchObject({ next_attempt_at: t0 });
+  });
+
+  it('adds an account’s first signing secret once: of concurrent adds exactly one is stored, the others told so', async () => {
+    const added = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        run(addCallbackSigningSecret(db.dataSource, 'account-first', `${SECRET}-${index}`)),
+      ),
+    );
+    expect(added.filter(Boolean)).toHaveLength(1);
+    const kept = Option.getOrUndefined(await run(store().signingSecretOf('account-first')));
+    expect(kept).toBe(`${SECRET}-${added.indexOf(true)}`);
+    // a later add keeps it; set replaces it
+    expect(await run(addCallbackSigningSecret(db.dataSource, 'account-first', `${SECRET}-later`))).toBe(false);
+    expect(Option.getOrUndefined(await run(store().signingSecretOf('account-first')))).toBe(kept);
+    expect(await failureOf(addCallbackSigningSecret(db.dataSource, 'account-short', 'short-secret'))).toMatchObject({
+      reason: 'the callback signing secret of account account-short must be 16 to 512 characters with no NUL',
+    });
   });
 
   it('keeps signing secrets per account: none until set, then the latest, never shown in a failure', async () => {
