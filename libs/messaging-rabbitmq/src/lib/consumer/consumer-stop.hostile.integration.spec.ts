@@ -12,97 +12,19 @@
 // 2. A second `stop` while the first still waits for its interrupted handlers answered at once, before
 //    the handlers ended and before the channel let go of their deliveries.
 import { Effect } from 'effect';
-import {
-  deleteTopology,
-  openRawBroker,
-  recordingLogger,
-  startTcpProxy,
-  testAmqpUrl,
-  testTopology,
-  type RawBroker,
-  type RecordingLogger,
-  type TcpProxy,
-} from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
-import { declareTopology } from '../topology/topology-declarer';
+import { testAmqpUrl } from '../../testing';
+import type { BrokerConnection } from '../connection/broker-connection.client';
 import { ConsumeDecision } from './consume-decision';
-import {
-  DEAD_LETTER_HEADERS,
-  RETRY_HEADERS,
-  makeConsumerRunner,
-  type ConsumerRunner,
-  type ConsumerRunnerOptions,
-} from './consumer.runner';
+import { consumerRunnerWorld, gate, until } from '../../testing/consumer-runner-world.fixture';
+import { DEAD_LETTER_HEADERS, RETRY_HEADERS, type ConsumerRunner } from './consumer.runner';
 
-const topology = testTopology('consumer-stop');
-const queue = topology.queues.topUpCommands.name;
-const deadLetters = topology.queues.deadLetters.name;
-const retryQueue = topology.queues.topUpCommandsRetry.name;
-const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
+const world = consumerRunnerWorld('consumer-stop');
+const { deadLetters, retryQueue, connectVia, publish } = world;
 const retrySettings = { queue: retryQueue, maxRetries: 3, delay: { minDelayMs: 10, maxDelayMs: 10 } };
 
-let broker: RawBroker;
-let base: BrokerConnection;
-let proxy: TcpProxy;
-let logger: RecordingLogger;
-const connections: BrokerConnection[] = [];
-const runners: ConsumerRunner[] = [];
-
-const connectVia = async (url: string): Promise<BrokerConnection> => {
-  const connection = makeBrokerConnection({ url, connectionName: 'consumer-stop-spec', logger, ...settings });
-  connections.push(connection);
-  await Effect.runPromise(connection.start);
-  return connection;
-};
-
-const runner = (
-  connection: BrokerConnection,
-  handler: ConsumerRunnerOptions['handler'],
-  extra: Partial<ConsumerRunnerOptions> = {},
-): ConsumerRunner => {
-  const made = makeConsumerRunner({
-    connection,
-    queue,
-    deadLetterExchange: topology.exchanges.deadLetter.name,
-    prefetch: 10,
-    confirmTimeoutMs: 2_000,
-    retryQueue: retrySettings,
-    handler,
-    logger,
-    ...extra,
-  });
-  runners.push(made);
-  return made;
-};
-
-const publish = (messageId: string): void => {
-  broker.channel.publish(
-    topology.exchanges.commands.name,
-    topology.routingKeys.topUpRequest,
-    Buffer.from(JSON.stringify({ id: messageId })),
-    { messageId, type: 'topup.request', contentType: 'application/json', persistent: true },
-  );
-};
-
-const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
-const gate = (): { promise: Promise<void>; open: () => void; opened: () => boolean } => {
-  let open = (): void => undefined;
-  let isOpen = false;
-  const promise = new Promise<void>((resolve) => {
-    open = () => {
-      isOpen = true;
-      resolve();
-    };
-  });
-  return { promise, open, opened: () => isOpen };
-};
+/** A runner of the commands queue, retrying through the retry queue. */
+const runner: typeof world.runner = (connection, handler, extra = {}) =>
+  world.runner(connection, handler, { retryQueue: retrySettings, ...extra });
 
 /** Another process's consumer of the same queue: records what it gets (with its retry count) and acks it. */
 const otherConsumer = async (events: string[]): Promise<ConsumerRunner> => {
@@ -114,37 +36,28 @@ const otherConsumer = async (events: string[]): Promise<ConsumerRunner> => {
   return other;
 };
 
-beforeAll(async () => {
-  base = makeBrokerConnection({ url: testAmqpUrl(), connectionName: 'consumer-stop-spec-admin', ...settings });
-  await Effect.runPromise(base.start);
-  await Effect.runPromise(declareTopology(base, topology, 5_000));
-  broker = await openRawBroker();
-});
-
-beforeEach(async () => {
-  logger = recordingLogger();
-  const url = new URL(testAmqpUrl());
-  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5672) });
-  await broker.channel.purgeQueue(queue);
-  await broker.channel.purgeQueue(deadLetters);
-  await broker.channel.purgeQueue(retryQueue);
-});
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.stop(1_000)));
-  await Promise.all(connections.splice(0).map((c) => c.close()));
-  await proxy.close();
-});
-
-afterAll(async () => {
-  await base.close();
-  await broker.close();
-  await deleteTopology(topology, []);
-});
+/**
+ * A runner holding one delivery of `messageId` in a handler that, once `interrupted` opens, records
+ * `ended <id>` and decides Retry (as the top-up handler does when interrupted by the stop).
+ */
+const interruptibleDelivery = async (messageId: string) => {
+  const connection = await connectVia(testAmqpUrl());
+  const events: string[] = [];
+  const interrupted = gate();
+  const consumer = runner(connection, async (delivery) => {
+    await interrupted.promise;
+    events.push(`ended ${delivery.messageId ?? ''}`);
+    return ConsumeDecision.Retry({ reason: 'interrupted by the stop' });
+  });
+  await Effect.runPromise(consumer.start);
+  publish(messageId);
+  await until(() => consumer.inFlight() === 1);
+  return { consumer, events, interrupted };
+};
 
 describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
   it('starts no handler once stopping, even on a channel whose consume registers after the stop began (reopened after a connection loss)', async () => {
-    const direct = await connectVia(proxy.urlFor(testAmqpUrl()));
+    const direct = await connectVia(world.proxy.urlFor(testAmqpUrl()));
     // the next consumer channel's setup is held at its basic.qos, after the runner's own "stopping?" check
     let armed = false;
     const held = gate();
@@ -152,7 +65,7 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     const events: string[] = [];
     const dispatched = (): boolean =>
       events.includes('first reopen-1') ||
-      logger.records.some((r) => r.message === 'amqp delivery left unacknowledged: the consumer is stopping');
+      world.logger.records.some((r) => r.message === 'amqp delivery left unacknowledged: the consumer is stopping');
     const connection: BrokerConnection = {
       ...direct,
       openChannel: (spec) =>
@@ -182,7 +95,7 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     });
     await Effect.runPromise(consumer.start);
     armed = true;
-    proxy.dropAll();
+    world.proxy.dropAll();
     await until(held.opened);
     publish('reopen-1');
 
@@ -205,21 +118,11 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     expect(events).toEqual(['stopped', 'again reopen-1 retries=0']);
     stuck.open();
     await until(() => consumer.inFlight() === 0);
-    expect(await broker.drain(retryQueue)).toEqual([]);
+    expect(await world.broker.drain(retryQueue)).toEqual([]);
   });
 
   it('answers a second stop only once the first has let go: after the interrupted handlers ended and their deliveries went back', async () => {
-    const connection = await connectVia(testAmqpUrl());
-    const events: string[] = [];
-    const interrupted = gate();
-    const consumer = runner(connection, async (delivery) => {
-      await interrupted.promise;
-      events.push(`ended ${delivery.messageId ?? ''}`);
-      return ConsumeDecision.Retry({ reason: 'interrupted by the stop' });
-    });
-    await Effect.runPromise(consumer.start);
-    publish('twice-1');
-    await until(() => consumer.inFlight() === 1);
+    const { consumer, events, interrupted } = await interruptibleDelivery('twice-1');
 
     const hookRelease = gate();
     const first = consumer.stop(100, {
@@ -247,17 +150,7 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
   });
 
   it('still closes, after the handlers ended, when the interrupt hook rejects: the message comes back with no retry spent', async () => {
-    const connection = await connectVia(testAmqpUrl());
-    const events: string[] = [];
-    const interrupted = gate();
-    const consumer = runner(connection, async (delivery) => {
-      await interrupted.promise;
-      events.push(`ended ${delivery.messageId ?? ''}`);
-      return ConsumeDecision.Retry({ reason: 'interrupted by the stop' });
-    });
-    await Effect.runPromise(consumer.start);
-    publish('rejects-1');
-    await until(() => consumer.inFlight() === 1);
+    const { consumer, events, interrupted } = await interruptibleDelivery('rejects-1');
     const report = await consumer.stop(100, {
       interruptUnfinished: async () => {
         events.push('interrupt');
@@ -270,8 +163,8 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     await otherConsumer(events);
     await until(() => events.length === 3);
     expect(events).toEqual(['interrupt', 'ended rejects-1', 'again rejects-1 retries=0']);
-    expect(await broker.drain(retryQueue)).toEqual([]);
-    expect(logger.records.map((r) => r.message)).toContain('amqp handlers interrupt failed');
+    expect(await world.broker.drain(retryQueue)).toEqual([]);
+    expect(world.logger.records.map((r) => r.message)).toContain('amqp handlers interrupt failed');
   });
 
   it('carries out an Ack or a DeadLetter decided after the interruption: neither message comes back', async () => {
@@ -299,15 +192,15 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     publish('after-stop');
     await until(() => events.includes('again after-stop retries=0'));
     expect(events).toEqual(['again after-stop retries=0']);
-    const dead = await broker.drain(deadLetters);
+    const dead = await world.broker.drain(deadLetters);
     expect(dead.map((m) => [m.properties.messageId, m.properties.headers?.[DEAD_LETTER_HEADERS.reason]])).toEqual([
       ['late-dead', 'refused after the interruption'],
     ]);
-    expect(await broker.drain(retryQueue)).toEqual([]);
+    expect(await world.broker.drain(retryQueue)).toEqual([]);
   });
 
   it('after a connection loss during its wait, lets the abandoned Retry go (no ack, no retry) and consumes nothing on the reopened channel', async () => {
-    const connection = await connectVia(proxy.urlFor(testAmqpUrl()));
+    const connection = await connectVia(world.proxy.urlFor(testAmqpUrl()));
     const events: string[] = [];
     const interrupted = gate();
     const consumer = runner(connection, async (delivery) => {
@@ -329,7 +222,7 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     const report = consumer.stop(100, {
       interruptUnfinished: async () => {
         // the connection goes while the stop interrupts
-        proxy.dropAll();
+        world.proxy.dropAll();
         await reconnected;
         interrupted.open();
         await until(() => consumer.inFlight() === 0);
@@ -340,6 +233,6 @@ describe('the consumer runner’s stop (RabbitMQ), hostile', () => {
     await otherConsumer(events);
     await until(() => events.filter((event) => event.startsWith('again')).length === 2);
     expect(events.sort()).toEqual(['again lost-1 retries=0', 'again lost-2 retries=0', 'first lost-1']);
-    expect(await broker.drain(retryQueue)).toEqual([]);
+    expect(await world.broker.drain(retryQueue)).toEqual([]);
   });
 });

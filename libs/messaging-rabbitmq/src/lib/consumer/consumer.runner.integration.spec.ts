@@ -1,129 +1,12 @@
 import { Effect, Either } from 'effect';
-import {
-  deleteTopology,
-  openRawBroker,
-  recordingLogger,
-  startTcpProxy,
-  testAmqpUrl,
-  testTopology,
-  type RawBroker,
-  type RecordingLogger,
-  type TcpProxy,
-} from '../../testing';
-import { makeBrokerConnection, type BrokerConnection } from '../connection/broker-connection.client';
-import { declareTopology } from '../topology/topology-declarer';
+import { testAmqpUrl } from '../../testing';
 import { ConsumeDecision, type Delivery } from './consume-decision';
-import {
-  DEAD_LETTER_HEADERS,
-  RETRY_HEADERS,
-  makeConsumerRunner,
-  type ConsumerRunner,
-  type ConsumerRunnerOptions,
-} from './consumer.runner';
+import { consumerRunnerWorld, gate, until } from '../../testing/consumer-runner-world.fixture';
+import { DEAD_LETTER_HEADERS, RETRY_HEADERS } from './consumer.runner';
 
-const topology = testTopology('consumer');
-const queue = topology.queues.topUpCommands.name;
-const deadLetters = topology.queues.deadLetters.name;
-const retryQueue = topology.queues.topUpCommandsRetry.name;
+const world = consumerRunnerWorld('consumer', {}, (topology) => [`${topology.prefix}.ephemeral`]);
+const { topology, queue, deadLetters, retryQueue, connectVia, runner, publish } = world;
 const ephemeral = `${topology.prefix}.ephemeral`;
-const settings = { connectTimeoutMs: 2_000, heartbeatSeconds: 15, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200 };
-
-let broker: RawBroker;
-let base: BrokerConnection;
-let proxy: TcpProxy;
-let logger: RecordingLogger;
-const connections: BrokerConnection[] = [];
-const runners: ConsumerRunner[] = [];
-
-const connectVia = async (url: string): Promise<BrokerConnection> => {
-  const connection = makeBrokerConnection({ url, connectionName: 'consumer-spec', logger, ...settings });
-  connections.push(connection);
-  await Effect.runPromise(connection.start);
-  return connection;
-};
-
-const runner = (
-  connection: BrokerConnection,
-  handler: ConsumerRunnerOptions['handler'],
-  extra: Partial<ConsumerRunnerOptions> = {},
-): ConsumerRunner => {
-  const made = makeConsumerRunner({
-    connection,
-    queue,
-    deadLetterExchange: topology.exchanges.deadLetter.name,
-    prefetch: 10,
-    confirmTimeoutMs: 2_000,
-    handler,
-    logger,
-    ...extra,
-  });
-  runners.push(made);
-  return made;
-};
-
-const publish = (
-  messageId: string | undefined,
-  body: unknown = { id: messageId },
-  headers: Record<string, unknown> = {},
-): void => {
-  broker.channel.publish(
-    topology.exchanges.commands.name,
-    topology.routingKeys.topUpRequest,
-    Buffer.from(JSON.stringify(body)),
-    {
-      ...(messageId === undefined ? {} : { messageId }),
-      type: 'topup.request',
-      contentType: 'application/json',
-      persistent: true,
-      headers,
-    },
-  );
-};
-
-const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
-/** A promise with its resolver, to hold handlers until a spec releases them. */
-const gate = (): { promise: Promise<void>; open: () => void } => {
-  let open = (): void => undefined;
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-};
-
-beforeAll(async () => {
-  base = makeBrokerConnection({ url: testAmqpUrl(), connectionName: 'consumer-spec-admin', ...settings });
-  await Effect.runPromise(base.start);
-  await Effect.runPromise(declareTopology(base, topology, 5_000));
-  broker = await openRawBroker();
-});
-
-beforeEach(async () => {
-  logger = recordingLogger();
-  const url = new URL(testAmqpUrl());
-  proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5672) });
-  await broker.channel.purgeQueue(queue);
-  await broker.channel.purgeQueue(deadLetters);
-  await broker.channel.purgeQueue(retryQueue);
-});
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.stop(1_000)));
-  await Promise.all(connections.splice(0).map((c) => c.close()));
-  await proxy.close();
-});
-
-afterAll(async () => {
-  await base.close();
-  await broker.close();
-  await deleteTopology(topology, [ephemeral]);
-});
 
 describe('consumer runner (RabbitMQ)', () => {
   it('acks what its handler acks, holding at most `prefetch` deliveries at once', async () => {
@@ -164,9 +47,9 @@ describe('consumer runner (RabbitMQ)', () => {
     });
     expect(JSON.parse(seen[0]?.body.toString('utf8') ?? '')).toEqual({ id: 'p-0' });
     await until(() => consumer.inFlight() === 0);
-    expect(await broker.waitForCount(queue, 0)).toBe(0);
+    expect(await world.broker.waitForCount(queue, 0)).toBe(0);
     await consumer.stop(1_000);
-    expect((await broker.channel.checkQueue(queue)).messageCount).toBe(0);
+    expect((await world.broker.channel.checkQueue(queue)).messageCount).toBe(0);
   });
 
   it('requeues on Retry until the delivery limit, after which the broker dead-letters the message', async () => {
@@ -178,9 +61,9 @@ describe('consumer runner (RabbitMQ)', () => {
     });
     await Effect.runPromise(consumer.start);
     publish('retry-1');
-    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
+    expect(await world.broker.waitForCount(deadLetters, 1)).toBe(1);
     expect(counts).toEqual([0, 1, 2, 3, 4, 5]);
-    const [dead] = await broker.drain(deadLetters);
+    const [dead] = await world.broker.drain(deadLetters);
     expect(dead?.properties.messageId).toBe('retry-1');
     expect(dead?.properties.headers?.['x-death']).toEqual([
       expect.objectContaining({ reason: 'delivery_limit', queue }),
@@ -200,8 +83,8 @@ describe('consumer runner (RabbitMQ)', () => {
     );
     await Effect.runPromise(consumer.start);
     publish('poison-1', { phoneNumber: 'garbage' });
-    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
-    const [dead] = await broker.drain(deadLetters);
+    expect(await world.broker.waitForCount(deadLetters, 1)).toBe(1);
+    const [dead] = await world.broker.drain(deadLetters);
     expect(dead?.properties).toMatchObject({
       messageId: 'poison-1',
       type: 'topup.request',
@@ -220,7 +103,7 @@ describe('consumer runner (RabbitMQ)', () => {
     expect(JSON.parse(dead?.content.toString('utf8') ?? '')).toEqual({ phoneNumber: 'garbage' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(calls).toBe(1);
-    expect((await broker.channel.checkQueue(queue)).messageCount).toBe(0);
+    expect((await world.broker.channel.checkQueue(queue)).messageCount).toBe(0);
   });
 
   it('requeues a delivery whose dead-letter publish is not confirmed (the reason is never lost by an ack)', async () => {
@@ -238,7 +121,7 @@ describe('consumer runner (RabbitMQ)', () => {
     publish('dl-fails-1');
     await until(() => counts.length === 2);
     expect(counts).toEqual([0, 1]);
-    const failure = logger.records.find((r) => r.message.startsWith('amqp dead-letter publish failed'));
+    const failure = world.logger.records.find((r) => r.message.startsWith('amqp dead-letter publish failed'));
     expect(failure?.fields).toMatchObject({ kind: 'channel-closed' });
   });
 
@@ -254,9 +137,9 @@ describe('consumer runner (RabbitMQ)', () => {
     publish('throws-1');
     await until(() => counts.length === 2);
     expect(counts).toEqual([0, 1]);
-    const failure = logger.records.find((r) => r.message.startsWith('amqp handler failed'));
+    const failure = world.logger.records.find((r) => r.message.startsWith('amqp handler failed'));
     expect(failure?.fields['reason']).toBe('handler failed: unexpected TypeError');
-    expect(logger.text()).not.toContain('254711000111');
+    expect(world.logger.text()).not.toContain('254711000111');
   });
 
   it('holds a retried delivery for retryDelayMs before requeueing it', async () => {
@@ -318,10 +201,10 @@ describe('consumer runner (RabbitMQ)', () => {
     const gaps = seen.slice(1).map((s, index) => s.at - (seen[index]?.at ?? 0));
     const floors = [99, 198, 396, 396, 396, 396, 396].map((ms) => ms - 25);
     gaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(floors[index] ?? 0));
-    expect(await broker.waitForCount(queue, 0)).toBe(0);
-    expect((await broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
-    expect((await broker.channel.checkQueue(deadLetters)).messageCount).toBe(0);
-    expect(logger.records.filter((r) => r.message === 'amqp delivery parked in the retry queue')).toHaveLength(7);
+    expect(await world.broker.waitForCount(queue, 0)).toBe(0);
+    expect((await world.broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
+    expect((await world.broker.channel.checkQueue(deadLetters)).messageCount).toBe(0);
+    expect(world.logger.records.filter((r) => r.message === 'amqp delivery parked in the retry queue')).toHaveLength(7);
   });
 
   it('dead-letters a message out of retries with the last reason and its retry count', async () => {
@@ -337,9 +220,9 @@ describe('consumer runner (RabbitMQ)', () => {
     );
     await Effect.runPromise(consumer.start);
     publish('exhausted-1');
-    expect(await broker.waitForCount(deadLetters, 1, 10_000)).toBe(1);
+    expect(await world.broker.waitForCount(deadLetters, 1, 10_000)).toBe(1);
     expect(calls).toBe(3);
-    const [dead] = await broker.drain(deadLetters);
+    const [dead] = await world.broker.drain(deadLetters);
     expect(dead?.properties.messageId).toBe('exhausted-1');
     expect(dead?.properties.headers).toMatchObject({
       [DEAD_LETTER_HEADERS.reason]: 'PERSISTENCE_FAILURE: read-only (3) (given up after 2 retries)',
@@ -348,7 +231,7 @@ describe('consumer runner (RabbitMQ)', () => {
       // each retry came back as a fresh delivery
       [DEAD_LETTER_HEADERS.deliveryCount]: 0,
     });
-    expect((await broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
+    expect((await world.broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
   });
 
   it('requeues a retried delivery whose retry publish is not confirmed (no such retry queue): never lost', async () => {
@@ -372,7 +255,7 @@ describe('consumer runner (RabbitMQ)', () => {
     publish('unroutable-1');
     await until(() => counts.length === 2);
     expect(counts).toEqual([0, 1]);
-    const failure = logger.records.find((r) => r.message === 'amqp retry publish failed; delivery requeued');
+    const failure = world.logger.records.find((r) => r.message === 'amqp retry publish failed; delivery requeued');
     expect(failure?.fields).toMatchObject({ kind: 'unroutable' });
   });
 
@@ -391,14 +274,14 @@ describe('consumer runner (RabbitMQ)', () => {
     );
     await Effect.runPromise(consumer.start);
     publish(undefined, { anonymous: true });
-    expect(await broker.waitForCount(deadLetters, 1)).toBe(1);
+    expect(await world.broker.waitForCount(deadLetters, 1)).toBe(1);
     expect(seen.map((d) => d.messageId)).toEqual([undefined, undefined]);
-    const [dead] = await broker.drain(deadLetters);
+    const [dead] = await world.broker.drain(deadLetters);
     expect(dead?.properties.messageId).toBeUndefined();
   });
 
   it('keeps consuming after the connection is cut: a delivery in flight is redelivered, never acked on the new channel', async () => {
-    const connection = await connectVia(proxy.urlFor(testAmqpUrl()));
+    const connection = await connectVia(world.proxy.urlFor(testAmqpUrl()));
     const release = gate();
     const seen: Delivery[] = [];
     const consumer = runner(connection, async (delivery) => {
@@ -418,7 +301,7 @@ describe('consumer runner (RabbitMQ)', () => {
         }
       });
     });
-    proxy.dropAll();
+    world.proxy.dropAll();
     await back;
     release.open(); // its ack would belong to the old channel: dropped
     publish('cut-2');
@@ -428,8 +311,8 @@ describe('consumer runner (RabbitMQ)', () => {
     const again = seen.filter((d) => d.messageId === 'cut-1')[1];
     expect(again).toMatchObject({ redelivered: true, deliveryCount: 1 });
     await until(() => consumer.inFlight() === 0);
-    expect(await broker.waitForCount(queue, 0)).toBe(0);
-    expect(logger.records.some((r) => r.message.startsWith('amqp delivery outcome dropped'))).toBe(true);
+    expect(await world.broker.waitForCount(queue, 0)).toBe(0);
+    expect(world.logger.records.some((r) => r.message.startsWith('amqp delivery outcome dropped'))).toBe(true);
     expect(connection.state()).toBe('connected');
   });
 
@@ -460,7 +343,7 @@ describe('consumer runner (RabbitMQ)', () => {
     await expect(stopped).resolves.toEqual({ unfinished: 0 });
     expect(finished.sort()).toEqual(['inflight-0', 'inflight-1', 'inflight-2']);
     // the in-flight ones were acked before the channel closed; the later ones wait in the queue
-    const left = await broker.drain(queue);
+    const left = await world.broker.drain(queue);
     expect(left.map((m) => m.properties.messageId)).toEqual(['later-0', 'later-1']);
   });
 
@@ -471,8 +354,8 @@ describe('consumer runner (RabbitMQ)', () => {
     publish('stuck-1');
     await until(() => consumer.inFlight() === 1);
     await expect(consumer.stop(200)).resolves.toEqual({ unfinished: 1 });
-    expect(await broker.waitForCount(queue, 1)).toBe(1);
-    const [back] = await broker.drain(queue);
+    expect(await world.broker.waitForCount(queue, 1)).toBe(1);
+    const [back] = await world.broker.drain(queue);
     expect(back?.properties.messageId).toBe('stuck-1');
   });
 
@@ -514,15 +397,15 @@ describe('consumer runner (RabbitMQ)', () => {
     expect(report).toEqual({ unfinished: 1 });
     await until(() => events.length === 3);
     expect(events).toEqual(['interrupt', 'ended outlives-1', 'again outlives-1 retries=0']);
-    expect(await broker.drain(retryQueue)).toEqual([]);
-    expect(logger.records.map((r) => r.message)).toContain(
+    expect(await world.broker.drain(retryQueue)).toEqual([]);
+    expect(world.logger.records.map((r) => r.message)).toContain(
       'amqp delivery left unacknowledged by the stop; the broker delivers it again once the channel closes',
     );
   });
 
   it('consumes again after the broker cancels its consumer (queue deleted and declared anew)', async () => {
     const connection = await connectVia(testAmqpUrl());
-    await broker.channel.assertQueue(ephemeral, { durable: false });
+    await world.broker.channel.assertQueue(ephemeral, { durable: false });
     const seen: string[] = [];
     const consumer = runner(
       connection,
@@ -533,31 +416,26 @@ describe('consumer runner (RabbitMQ)', () => {
       { queue: ephemeral },
     );
     await Effect.runPromise(consumer.start);
-    broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'before-delete' });
+    world.broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'before-delete' });
     await until(() => seen.length === 1);
 
-    await broker.channel.deleteQueue(ephemeral);
-    await until(() => logger.records.some((r) => r.message === 'amqp consumer cancelled by the broker'));
-    await broker.channel.assertQueue(ephemeral, { durable: false });
-    broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'after-redeclare' });
+    await world.broker.channel.deleteQueue(ephemeral);
+    await until(() => world.logger.records.some((r) => r.message === 'amqp consumer cancelled by the broker'));
+    await world.broker.channel.assertQueue(ephemeral, { durable: false });
+    world.broker.channel.sendToQueue(ephemeral, Buffer.from('{}'), { messageId: 'after-redeclare' });
     await until(() => seen.length === 2);
     expect(seen).toEqual(['before-delete', 'after-redeclare']);
   });
 
   it('fails to start on a missing queue with a typed, non-retryable error', async () => {
     const connection = await connectVia(testAmqpUrl());
-    const consumer = makeConsumerRunner({
-      connection,
+    const consumer = runner(connection, async () => ConsumeDecision.Ack(), {
       queue: `${topology.prefix}.no-such-queue`,
-      deadLetterExchange: topology.exchanges.deadLetter.name,
       prefetch: 1,
       confirmTimeoutMs: 1_000,
       // long enough for a loaded machine's first channel open to reach the broker's 404 (the start waits it out)
       startTimeoutMs: 3_000,
-      handler: async () => ConsumeDecision.Ack(),
-      logger,
     });
-    runners.push(consumer);
     const result = await Effect.runPromise(Effect.either(consumer.start));
     expect(Either.isLeft(result) && result.left).toMatchObject({
       _tag: 'ConsumerStartFailed',
@@ -567,7 +445,7 @@ describe('consumer runner (RabbitMQ)', () => {
     // a failed start is final: no more attempts in the background. The attempt in flight when the start gave up
     // (its consume sent after the qos) may still end, and log its failure, afterwards; none starts after it, so a
     // loop still trying (an attempt every 200 ms at most) would log two or more in this time
-    const failures = () => logger.records.filter((r) => r.message === 'amqp channel open failed').length;
+    const failures = () => world.logger.records.filter((r) => r.message === 'amqp channel open failed').length;
     const attempts = failures();
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(failures()).toBeLessThanOrEqual(attempts + 1);
