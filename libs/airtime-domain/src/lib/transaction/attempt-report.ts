@@ -39,12 +39,20 @@ export interface AttemptReport {
 
 const noChange = (topUp: TopUp): TopUpChange => ({ topUp, movements: [] });
 
-/** Failures that mean the request never reached the provider, as established on our side. */
+/**
+ * Failures that mean the request never reached the provider, as established
+ * on our side. "Not found" by a status query too: it proves only that the
+ * request had not arrived when asked, and a sender still alive (recovery
+ * took its attempt for a crash) may deliver it after the query; the
+ * provider's answer to that late original is its word about the attempt
+ * and replaces the "not found", cancelling the resend it scheduled.
+ */
 const NOT_SENT_REASONS: readonly AttemptFailureReason[] = [
   'PROVIDER_UNAVAILABLE',
   'RATE_LIMITED',
   'TIMEOUT_BEFORE_SEND',
   'RETRY_LATER',
+  'NOT_FOUND_AT_PROVIDER',
 ];
 
 /**
