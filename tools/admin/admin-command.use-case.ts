@@ -129,16 +129,15 @@ const setCallbackSecret = (
 > =>
   Effect.gen(function* () {
     yield* directoryAccount(accountId);
-    const current = yield* Effect.flatMap(CallbackDeliveryStore, (store) => store.signingSecretOf(accountId));
-    if (Option.isSome(current) && !rotate) return yield* Effect.fail(new CallbackSecretExists({ accountId }));
     const secret = yield* freshCallbackSecret();
     const writer = yield* CallbackSecretWriter;
-    if (rotate) {
-      yield* writer.set(accountId, secret);
-    } else if (!(yield* writer.add(accountId, secret))) {
-      // another run stored one between the read and this write: its secret stays, this one was never valid
-      return yield* Effect.fail(new CallbackSecretExists({ accountId }));
+    if (!rotate) {
+      // stored only if the account has none, even one another run stored a moment ago: that one stays
+      if (!(yield* writer.add(accountId, secret))) return yield* Effect.fail(new CallbackSecretExists({ accountId }));
+      return { kind: 'callback-secret-set' as const, accountId, secret, rotated: false };
     }
+    const current = yield* Effect.flatMap(CallbackDeliveryStore, (store) => store.signingSecretOf(accountId));
+    yield* writer.set(accountId, secret);
     return { kind: 'callback-secret-set' as const, accountId, secret, rotated: Option.isSome(current) };
   });
 
