@@ -161,6 +161,7 @@ export const buildApiServer = async (options: ApiServerOptions): Promise<Fastify
         rules: options.rules,
         intake: makeTopUpIntake(options.rules, options.topUpBatchMax ?? 1),
       }),
+      requestRules: options.rules,
       changeWriter: makeTopUpChangeWriter(options.changeBatchMax ?? 1),
     };
     await limited.register(v1Routes, { ...routeOptions, prefix: '/v1' });

@@ -10,14 +10,7 @@ import { topUpView } from '../views/top-up-view.mapper';
 import { type SubmittedTopUp, submitTopUp, type TopUpSubmission } from './submit-top-up.use-case';
 
 /** Requests (or repeats) a top-up: its outcome, the top-up and its view; rejects with an error of the API's table. */
-export interface SubmitTopUp {
-  (submission: TopUpSubmission): Promise<SubmittedTopUp & { readonly view: TopUpView }>;
-  /**
-   * The rules its requests are held to (`makeSubmitTopUp`'s): POST
-   * /v1/quotes checks the same body by them. None: the defaults.
-   */
-  readonly rules?: TopUpRequestRules | undefined;
-}
+export type SubmitTopUp = (submission: TopUpSubmission) => Promise<SubmittedTopUp & { readonly view: TopUpView }>;
 
 export interface SubmitTopUpDependencies {
   readonly runtime: ApiRuntime;
@@ -34,8 +27,9 @@ export interface SubmitTopUpDependencies {
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const makeSubmitTopUp = (dependencies: SubmitTopUpDependencies): SubmitTopUp => {
-  const submit = async (submission: TopUpSubmission) => {
+export const makeSubmitTopUp =
+  (dependencies: SubmitTopUpDependencies): SubmitTopUp =>
+  async (submission) => {
     const { intake } = dependencies;
     const submitted = await runUseCase(
       dependencies.runtime,
@@ -53,5 +47,3 @@ export const makeSubmitTopUp = (dependencies: SubmitTopUpDependencies): SubmitTo
     });
     return { ...submitted, view };
   };
-  return Object.assign(submit, { rules: dependencies.rules });
-};

@@ -42,6 +42,6 @@ export const quoteRoutes = async (app: FastifyInstance, options: ApiRouteOptions
   app.post('/quotes', { schema: quoteSchema }, async (request) => {
     refuseQuery(request.query);
     const body = decodeBody(request.body);
-    return quoteView(await runUseCase(options.runtime, quoteTopUp(body, options.submitTopUp.rules)));
+    return quoteView(await runUseCase(options.runtime, quoteTopUp(body, options.requestRules)));
   });
 };

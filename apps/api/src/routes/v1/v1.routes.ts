@@ -15,6 +15,7 @@ export const v1Routes = async (app: FastifyInstance, options: ApiRouteOptions): 
     runtime: options.runtime,
     authenticate: options.authenticate,
     submitTopUp: options.submitTopUp,
+    requestRules: options.requestRules,
   };
   await app.register(apiKeyAuthPlugin, { authenticate: options.authenticate });
   for (const routes of [topUpRoutes, quoteRoutes, accountRoutes, catalogueRoutes]) {
