@@ -5,7 +5,7 @@
 import type { ResendRefusal, TopUpDetail } from '@airtime/application';
 import { describeStatus, formatMoney, isFinalClass, money, type TopUp } from '@airtime/domain';
 import { quoteView } from '../../views/top-up-view.mapper';
-import { moneyText, timeText } from './console-text.format';
+import { moneyText, timeText, visibleText } from './console-text.format';
 import { maskedPhone } from './phone-mask.format';
 import { topUpHref } from './top-up-list.mapper';
 
@@ -19,13 +19,13 @@ const resendNoteOf = (refusal: ResendRefusal | undefined): string | undefined =>
     : 'Not resendable: its outcome is not a certain failure (yet).';
 };
 
-/** A body as stored, pretty-printed when it is JSON; `(none)` when absent. */
+/** A body as stored, pretty-printed when it is JSON, its hidden characters shown (visibleText); `(none)` when absent. */
 export const bodyText = (body: string | null): string => {
   if (body === null || body.length === 0) return '(none)';
   try {
-    return JSON.stringify(JSON.parse(body), null, 2);
+    return visibleText(JSON.stringify(JSON.parse(body), null, 2));
   } catch {
-    return body;
+    return visibleText(body);
   }
 };
 
@@ -136,7 +136,7 @@ export const topUpDetailView = (facts: TopUpDetail) => {
         event.sentAt === undefined
           ? `not yet${event.publishAttempts > 0 ? ` (${event.publishAttempts} failed)` : ''}`
           : timeText(event.sentAt),
-      payload: JSON.stringify(event.payload, null, 2),
+      payload: visibleText(JSON.stringify(event.payload, null, 2)),
     })),
   };
 };
