@@ -97,3 +97,48 @@ describe('fixed products at the provider precision', () => {
     );
   });
 });
+
+describe('currencies and amounts of a product', () => {
+  // a currency built by hand with another exponent than ISO 4217's: PHP 30 written as 30 minor units
+  const forgedKes = { code: 'KES', exponent: 0 };
+  const forgedUsd = { code: 'USD', exponent: 3 };
+
+  it('refuses a fixed product whose destination or prices are not in a currency of the table', () => {
+    const base = {
+      id: '1',
+      name: 'Safaricom 100',
+      kind: 'AIRTIME' as const,
+      operator: safaricom,
+      destination: money(10_000n, KES),
+      wholesale: preciseMoney(1857n, 3, USD),
+      fee: preciseMoney(125n, 4, USD),
+    };
+    expect(Either.isRight(makeFixedProduct(base))).toBe(true);
+    for (const fields of [
+      { ...base, destination: money(100n, forgedKes) },
+      { ...base, wholesale: preciseMoney(1857n, 3, forgedUsd), fee: preciseMoney(125n, 4, forgedUsd) },
+      { ...base, destination: { amountMinor: 10_000 as unknown as bigint, currency: KES } },
+    ]) {
+      const made = makeFixedProduct(fields);
+      expect(Either.isLeft(made) && made.left._tag).toBe('InvalidProduct');
+    }
+  });
+
+  it('refuses a ranged product whose range or fee is not in a currency of the table', () => {
+    const ranged = (destination: typeof KES, source: typeof USD) =>
+      makeRangedProduct({
+        id: '4001',
+        name: 'Safaricom any amount',
+        kind: 'AIRTIME',
+        operator: safaricom,
+        destinationMin: money(500n, destination),
+        destinationMax: money(100_000n, destination),
+        stepMinor: 100n,
+        rate: { source, destination, numerator: 130n, denominator: 1n },
+        fee: preciseOf(money(0n, source)),
+      });
+    expect(Either.isRight(ranged(KES, USD))).toBe(true);
+    for (const made of [ranged(forgedKes, USD), ranged(KES, forgedUsd)])
+      expect(Either.isLeft(made) && made.left._tag).toBe('InvalidProduct');
+  });
+});

@@ -1,5 +1,5 @@
 import { Either } from 'effect';
-import { sameCurrency } from '../money/currency';
+import { checkCurrency, type Currency, sameCurrency } from '../money/currency';
 import { type ExchangeRate, sourceCostOf } from '../money/exchange-rate';
 import { type Money, money } from '../money/money';
 import {
@@ -68,13 +68,23 @@ const invalid = (productId: string, reason: string) => Either.left(new InvalidPr
 
 const malformed = (value: PreciseMoney): boolean => !isWellFormedPrecise(value);
 
+/** Not a currency of the ISO 4217 table with its own exponent (`checkCurrency`): a forged `{ code: 'PHP', exponent: 0 }`. */
+const forged = (currency: Currency): boolean => Either.isLeft(checkCurrency(currency));
+
+/** Not an amount of money: its minor units are no bigint, or its currency is forged. */
+const notMoney = (value: Money): boolean => typeof value.amountMinor !== 'bigint' || forged(value.currency);
+
 /**
  * A fixed denomination; `InvalidProduct` unless the id is non-empty, the
  * destination amount and wholesale price are positive, the fee is not
- * negative and both prices are well-formed amounts of one currency.
+ * negative, both prices are well-formed amounts of one currency, and every
+ * currency is the ISO 4217 table's (its own exponent: a currency built by
+ * hand with another would misread every amount).
  */
 export const makeFixedProduct = (fields: Omit<FixedProduct, '_tag'>): Either.Either<FixedProduct, InvalidProduct> => {
   if (fields.id.length === 0) return invalid(fields.id, 'an id is required');
+  if (notMoney(fields.destination) || forged(fields.wholesale.currency) || forged(fields.fee.currency))
+    return invalid(fields.id, 'an amount is not money of an ISO 4217 currency with its own exponent');
   if (fields.destination.amountMinor <= 0n) return invalid(fields.id, 'destination amount must be positive');
   if (malformed(fields.wholesale) || malformed(fields.fee)) return invalid(fields.id, 'a price has an invalid scale');
   if (fields.wholesale.units <= 0n) return invalid(fields.id, 'wholesale price must be positive');
@@ -88,13 +98,16 @@ export const makeFixedProduct = (fields: Omit<FixedProduct, '_tag'>): Either.Eit
  * A ranged product; `InvalidProduct` unless the id is non-empty, 0 <
  * minimum <= maximum in one currency, the step is positive, the rate is
  * positive (numerator and denominator above zero) from the fee's currency to
- * the range's, and the fee is a well-formed amount that is not negative.
+ * the range's, the fee is a well-formed amount that is not negative, and
+ * every currency is the ISO 4217 table's (its own exponent).
  */
 export const makeRangedProduct = (
   fields: Omit<RangedProduct, '_tag'>,
 ): Either.Either<RangedProduct, InvalidProduct> => {
   const { id, destinationMin: min, destinationMax: max, stepMinor, rate, fee } = fields;
   if (id.length === 0) return invalid(id, 'an id is required');
+  if (notMoney(min) || notMoney(max) || forged(fee.currency) || forged(rate.source) || forged(rate.destination))
+    return invalid(id, 'an amount is not money of an ISO 4217 currency with its own exponent');
   if (!sameCurrency(min.currency, max.currency)) return invalid(id, 'minimum and maximum differ in currency');
   if (min.amountMinor <= 0n || max.amountMinor < min.amountMinor) return invalid(id, 'expected 0 < minimum <= maximum');
   if (stepMinor <= 0n) return invalid(id, 'step must be positive');

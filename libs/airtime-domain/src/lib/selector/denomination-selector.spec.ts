@@ -205,6 +205,21 @@ describe('denomination selector: rules', () => {
     expect(Either.isLeft(mixed) && mixed.left._tag).toBe('InvalidSelectionRequest');
   });
 
+  it('refuses a request whose amounts are not money of the table (a forged exponent, an amount that is no bigint)', () => {
+    // PHP with exponent 0 would read 25 minor units as PHP 25 against products in PHP with 2 decimals
+    const forged = { code: 'PHP', exponent: 0 };
+    const refusals = [
+      { maxAmount: money(25n, forged) },
+      { maxAmount: pesos(30), desiredAmount: money(20n, forged) },
+      { maxAmount: { amountMinor: 2500 as unknown as bigint, currency: PHP } },
+      { maxAmount: pesos(30), desiredAmount: { amountMinor: 'x' as unknown as bigint, currency: PHP } },
+    ];
+    for (const request of refusals) {
+      const answer = selectDenomination(smartProducts, request);
+      expect(Either.isLeft(answer) && answer.left._tag).toBe('InvalidSelectionRequest');
+    }
+  });
+
   it('returns a full quote: cost, fee, exchange rate and the request', () => {
     const quote = select([fixed('7', smart, 20, 36n, 4n)], 20);
     expect(quote.wholesale).toEqual(preciseOf(money(36n, USD)));

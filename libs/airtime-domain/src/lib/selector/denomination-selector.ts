@@ -1,7 +1,7 @@
 import { Either } from 'effect';
-import { type Currency, sameCurrency } from '../money/currency';
+import { checkCurrency, type Currency, sameCurrency } from '../money/currency';
 import { impliedRate } from '../money/exchange-rate';
-import { money } from '../money/money';
+import { type Money, money } from '../money/money';
 import { chargeOf, comparePrecise, preciseOf, subtractPrecise } from '../money/precise-money';
 import {
   compareProducts,
@@ -53,9 +53,17 @@ const best = (picks: readonly Pick[], preferSmaller: boolean): Pick | undefined 
 const present = <A>(values: readonly (A | undefined)[]): A[] =>
   values.filter((value): value is A => value !== undefined);
 
+/** Money of the table: minor units that are a bigint, in a currency with ISO 4217's exponent (`checkCurrency`). */
+const isMoney = (value: Money): boolean =>
+  typeof value.amountMinor === 'bigint' && Either.isRight(checkCurrency(value.currency));
+
 const validate = (request: SelectionRequest): InvalidSelectionRequest | undefined => {
-  if (request.maxAmount.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'maxAmount must be positive' });
   const desired = request.desiredAmount;
+  if (!isMoney(request.maxAmount) || (desired !== undefined && !isMoney(desired)))
+    return new InvalidSelectionRequest({
+      reason: 'amounts must be money of an ISO 4217 currency with its own exponent',
+    });
+  if (request.maxAmount.amountMinor <= 0n) return new InvalidSelectionRequest({ reason: 'maxAmount must be positive' });
   if (desired && !sameCurrency(desired.currency, request.maxAmount.currency)) {
     return new InvalidSelectionRequest({ reason: 'desiredAmount and maxAmount must be in one currency' });
   }
