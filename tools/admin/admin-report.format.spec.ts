@@ -102,7 +102,7 @@ describe('adminReport', () => {
     expect(made.split(secret)).toHaveLength(2);
     expect(made).toContain('shown this once');
     expect(made).toContain('X-Airtime-Signature');
-    expect(made).toContain('those abandoned before (no secret) are not sent again');
+    expect(made).toContain('Requests naming a callback_url are taken for this account from now on (refused before)');
     expect(made).toContain('npm run admin -- account callback-secret --id acme --rotate');
     const rotated = adminReport({ kind: 'callback-secret-set', accountId: 'acme', secret, rotated: true });
     expect(rotated).toMatch(/^new callback signing secret of account acme \(it replaces the previous one\):/);

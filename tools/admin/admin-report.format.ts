@@ -113,7 +113,7 @@ export const adminReport = (outcome: AdminOutcome): string => {
         'X-Airtime-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> (README: Callbacks).',
         outcome.rotated
           ? 'Every try from now on is signed with it, never the previous one: a receiver still checking the previous one refuses them, and they are tried again on the retry schedule.'
-          : 'Callbacks due from now on are signed with it; those abandoned before (no secret) are not sent again.',
+          : 'Requests naming a callback_url are taken for this account from now on (refused before), and its callbacks are signed with it.',
         `Replace it with: npm run admin -- account callback-secret --id ${outcome.accountId} --rotate`,
       ].join('\n');
     case 'key-created':

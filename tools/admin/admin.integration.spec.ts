@@ -5,7 +5,7 @@
 // its reason and operator, the ledger following; an operator or reason the table
 // cannot hold refused); an account's callback signing secret made, printed
 // once and stored, a completed top-up's callback then delivered signed with
-// it (abandoned before it was set), --rotate replacing it; bad arguments exit 2 with the usage, refusals
+// it (a request naming a callback URL refused before it was set), --rotate replacing it; bad arguments exit 2 with the usage, refusals
 // exit 3, an unmigrated database exits 1 untouched; never a stack trace or
 // the database password. The first command runs through the script's tsx
 // command line; the others run the same script bundled once by esbuild
@@ -453,14 +453,12 @@ describe('npm run admin', () => {
   it('makes a callback signing secret, printed once and stored: callbacks are then delivered signed with it; --rotate replaces it', async () => {
     const hooks = { callback_url: 'https://hooks-co.example/hooks/topups' };
     const complete: SendScript = { _tag: 'Complete' };
-    // no secret yet: a completed top-up's callback is abandoned at once, after 1 try that sent nothing
-    const unsigned = await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-1', complete, hooks);
-    const before = await deliverDueCallbacks(database.dataSource);
-    expect(before.posts).toEqual([]);
-    expect(before.report).toMatchObject({ delivered: 0, abandoned: 1 });
-    expect(await deliveriesOf(unsigned)).toEqual([
-      { attempts: 1, delivered: false, abandoned: true, error: 'the account has no callback signing secret' },
-    ]);
+    // no secret yet: a request naming a callback URL is refused (CallbackSecretMissing), nothing written
+    const topUpsBefore = await database.dataSource.query(`SELECT count(*)::int AS n FROM top_ups`);
+    await expect(sentTopUp(database.dataSource, 'hooks-co', 'order-cb-1', complete, hooks)).rejects.toThrow(
+      'no callback signing secret',
+    );
+    expect(await database.dataSource.query(`SELECT count(*)::int AS n FROM top_ups`)).toEqual(topUpsBefore);
 
     const made = await run('account', 'callback-secret', '--id', 'hooks-co');
     expect(made).toMatchObject({ code: 0, stderr: '' });
@@ -477,8 +475,8 @@ describe('npm run admin', () => {
     );
     expect(await storedSecretOf('hooks-co')).toBe(secret);
 
-    // the next top-up's callback is POSTed signed with the printed secret; the abandoned one stays abandoned
-    const signed = await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-2', complete, hooks);
+    // the same request is taken now, and its callback is POSTed signed with the printed secret
+    const signed = await sentTopUp(database.dataSource, 'hooks-co', 'order-cb-1', complete, hooks);
     const after = await deliverDueCallbacks(database.dataSource);
     expect(after.report).toMatchObject({ claimed: 1, delivered: 1, abandoned: 0 });
     const [post] = after.posts;
@@ -492,7 +490,6 @@ describe('npm run admin', () => {
       verifyCallbackSignature(secret, post.headers[CALLBACK_SIGNATURE_HEADER], post.body, Date.now()),
     ).toMatchObject({ valid: true });
     expect(await deliveriesOf(signed)).toEqual([{ attempts: 1, delivered: true, abandoned: false, error: null }]);
-    expect(await deliveriesOf(unsigned)).toMatchObject([{ attempts: 1, abandoned: true }]);
 
     // --rotate: a new secret signs what comes next; the previous one no longer verifies
     const rotated = await run('account', 'callback-secret', '--id', 'hooks-co', '--rotate');

@@ -91,7 +91,7 @@ export {
 } from './lib/quote-top-up/quote-top-up.errors';
 export { QuoteTopUpInput, type QuoteTopUpInputJson } from './lib/quote-top-up/quote-top-up.input';
 export { type QuoteError, quoteFor, quoteTopUp } from './lib/quote-top-up/quote-top-up.use-case';
-export { ExternalIdConflict } from './lib/request-top-up/request-top-up.errors';
+export { CallbackSecretMissing, ExternalIdConflict } from './lib/request-top-up/request-top-up.errors';
 export {
   type RequestTopUpResult,
   type RequestTopUpOptions,

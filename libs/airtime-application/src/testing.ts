@@ -5,6 +5,7 @@ export {
   type InMemoryWorld,
   inMemoryLayers,
   type InMemoryServices,
+  SAMPLE_CALLBACK_SECRET,
 } from './testing/in-memory-layers.fixture';
 export { observingTopUpReads } from './testing/observed-top-up-reads.fixture';
 export {

@@ -179,6 +179,8 @@ export const API_ERRORS = {
     message: 'no product is offered at or below max_amount',
   },
   CurrencyNotAccepted: { status: 422, code: 'CURRENCY_NOT_ACCEPTED' },
+  // a callback_url for an account whose callbacks could never be signed
+  CallbackSecretMissing: { status: 422, code: 'CALLBACK_SECRET_MISSING' },
   // the ledger: an account without the charged currency, and refusals the API's requests never cause
   AccountNotFound: {
     status: 422,

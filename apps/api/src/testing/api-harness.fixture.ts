@@ -14,6 +14,7 @@ import {
   uniqueTopologyPrefix,
 } from '@airtime/messaging-rabbitmq/testing';
 import { topologyFor, type Topology } from '@airtime/messaging-rabbitmq';
+import { setCallbackSigningSecret } from '@airtime/persistence-postgres';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import type { PlatformLogger } from '@airtime/platform-runtime';
 import { silentLogger } from '@airtime/platform-runtime/testing';
@@ -53,8 +54,18 @@ export interface ApiHarness {
   readonly topology: Topology;
   readonly broker: RawBroker;
   readonly runtime: ApiRuntime;
-  /** Opens a customer account and deposits `usd` (major units, default "1000.00") on it. */
-  readonly openAccount: (accountId: string, usd?: string) => Promise<void>;
+  /**
+   * Opens a customer account, deposits `usd` (major units, default
+   * "1000.00") on it and, as an operator does before its callers give
+   * callback URLs, makes its callback signing secret
+   * (`HARNESS_CALLBACK_SECRET`); `{ callbackSecret: false }` leaves it
+   * without one.
+   */
+  readonly openAccount: (
+    accountId: string,
+    usd?: string,
+    options?: { readonly callbackSecret?: boolean | undefined },
+  ) => Promise<void>;
   /** Issues an API key scoped to the accounts; answers the key text. */
   readonly issueKey: (...accountIds: readonly string[]) => Promise<string>;
   /** Revokes a key issued by `issueKey`. */
@@ -77,6 +88,9 @@ export interface ApiHarnessOptions {
    */
   readonly providerCallbacks?: boolean | undefined;
 }
+
+/** The callback signing secret `openAccount` gives each account (unless told not to). */
+export const HARNESS_CALLBACK_SECRET = 'the-harness-callback-signing-secret-0123456789';
 
 /** A TCP port free now on 127.0.0.1. */
 export const freePort = (): Promise<number> =>
@@ -162,12 +176,14 @@ export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<
     topology,
     broker,
     runtime,
-    openAccount: async (accountId, usd = '1000.00') => {
+    openAccount: async (accountId, usd = '1000.00', accountOptions = {}) => {
       await runtime.runPromise(Effect.asVoid(openCustomerAccount({ id: accountId, name: `Team ${accountId}` })));
       deposits += 1;
       await runtime.runPromise(
         Effect.asVoid(depositFunds({ accountId, currency: 'USD', amount: usd, depositId: `seed-${deposits}` })),
       );
+      if (accountOptions.callbackSecret !== false)
+        await Effect.runPromise(setCallbackSigningSecret(db.dataSource, accountId, HARNESS_CALLBACK_SECRET));
     },
     issueKey: async (...accountIds) => {
       const issued = await runtime.runPromise(issueApiKey({ label: `key of ${accountIds.join(', ')}`, accountIds }));

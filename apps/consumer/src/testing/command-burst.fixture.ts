@@ -2,7 +2,8 @@
 // mixes valid requests with twins (same key, same or other payload), the same
 // message twice, a message id reused for another body, malformed and invalid
 // bodies, amounts no product meets, an account with no ledger account,
-// over-spends on a barely funded account, NUL characters and lone surrogates
+// over-spends on a barely funded account, a callback URL for an account with
+// no callback signing secret, NUL characters and lone surrogates
 // (in ids, metadata, a callback URL and the message id itself) and callback
 // URLs at their length limit. The second repeats, conflicts with and re-sends
 // requests of the first among new ones. Each message belongs to a group, with
@@ -214,6 +215,19 @@ export const firstBurst = (): Burst => {
       commandBody({ account_id: POOR, external_id: ext(`pr${index}`), phone_number: globeNumber(900 + index) }),
     );
   expect('poor', [['accepted', 'accepted', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']]);
+  // a callback URL for an account with no callback signing secret (the harness gives one to RICH only): refused
+  // before anything is held, so the poor account's funds are untouched by it
+  add(
+    'unsigned',
+    'un-0',
+    commandBody({
+      account_id: POOR,
+      external_id: ext('un0'),
+      phone_number: globeNumber(950),
+      callback_url: callbackUrlOf(40),
+    }),
+  );
+  expect('unsigned', dead('CALLBACK_SECRET_MISSING'));
   const hostile: readonly (readonly [Record<string, unknown>, string])[] = [
     [{ external_id: ext('nul\u0000id') }, 'INVALID_TOP_UP_REQUEST'],
     [{ external_id: ext('lone\ud800') }, 'INVALID_TOP_UP_REQUEST'],

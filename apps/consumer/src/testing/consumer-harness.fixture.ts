@@ -1,7 +1,7 @@
 // A whole consumer for integration specs (and later fault tests and the
 // benchmark): a fresh PostgreSQL database, the DVS simulator's HTTP server,
 // a topology prefix of its own on the real RabbitMQ (with a queue bound to
-// every event), a funded account, and the consumer app started in-process
+// every event), a funded account (with a callback signing secret), and the consumer app started in-process
 // with its logs captured. `close` stops the app and removes all of it.
 import type { ConsumeMessage } from 'amqplib';
 import { fundAccount } from '@airtime/application/testing';
@@ -13,7 +13,7 @@ import {
   testAmqpUrl,
   uniqueTopologyPrefix,
 } from '@airtime/messaging-rabbitmq/testing';
-import { ledgerStoreLayer } from '@airtime/persistence-postgres';
+import { ledgerStoreLayer, setCallbackSigningSecret } from '@airtime/persistence-postgres';
 import { makeRecordingLogger } from '@airtime/platform-runtime/testing';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import {
@@ -35,7 +35,16 @@ export interface ConsumerHarnessOptions {
   /** The account funded in USD before the consumer starts (default `acme`, USD 100,000.00). */
   readonly accountId?: string | undefined;
   readonly fundedMinor?: bigint | undefined;
+  /**
+   * Whether the account gets a callback signing secret (`HARNESS_CALLBACK_SECRET`), as an operator
+   * makes one before its callers name callback URLs (commands with one are refused without it).
+   * Default true.
+   */
+  readonly callbackSecret?: boolean | undefined;
 }
+
+/** The callback signing secret the harness gives its account (unless `callbackSecret: false`). */
+export const HARNESS_CALLBACK_SECRET = 'the-consumer-harness-callback-secret-0123456789';
 
 export interface CommandMessage {
   readonly body: string | Buffer;
@@ -105,6 +114,8 @@ export const startConsumerHarness = async (options: ConsumerHarnessOptions): Pro
     await Effect.runPromise(
       Effect.provide(fundAccount(accountId, 'USD', fundedMinor), ledgerStoreLayer(db.dataSource)),
     );
+    if (options.callbackSecret !== false)
+      await Effect.runPromise(setCallbackSigningSecret(db.dataSource, accountId, HARNESS_CALLBACK_SECRET));
     const config = Either.getOrThrow(
       consumerConfigFrom({
         DATABASE_URL: db.config.url,

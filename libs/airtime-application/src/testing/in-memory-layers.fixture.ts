@@ -19,7 +19,12 @@ import {
   inMemoryReconciliationStoreLayer,
   makeInMemoryReconciliationStore,
 } from './in-memory-reconciliation-store.adapter';
-import { type InMemoryTransferLog, inMemoryStoreLayers, makeInMemoryTransferLog } from './in-memory-stores.adapter';
+import {
+  type InMemoryTransferLog,
+  inMemoryStoreLayers,
+  makeInMemoryTransferLog,
+  setInMemoryCallbackSecret,
+} from './in-memory-stores.adapter';
 import { makeManualClock, type ManualClock, manualClockLayer } from './manual-clock.fake';
 import {
   makeScriptedProvider,
@@ -34,7 +39,17 @@ export interface InMemoryLayersOptions extends Partial<Omit<ScriptedProviderOpti
   readonly idPrefix?: string | undefined;
   /** Catalogue cache time to live, for operators and products alike (defaults: 10 and 5 minutes). */
   readonly catalogueTtlMs?: number | undefined;
+  /**
+   * Each account's callback signing secret, by account id (a request with a
+   * `callback_url` is refused for an account without one). Default: the
+   * sample request's account, `account-1`, has `SAMPLE_CALLBACK_SECRET`;
+   * `{}` for none.
+   */
+  readonly callbackSecrets?: Readonly<Record<string, string>> | undefined;
 }
+
+/** The callback signing secret the in-memory world gives the sample account (`account-1`) unless told otherwise. */
+export const SAMPLE_CALLBACK_SECRET = 'sample-callback-signing-secret-0123456789';
 
 interface Handles {
   readonly database: InMemoryDatabase;
@@ -84,6 +99,8 @@ export interface InMemoryWorld extends Handles {
 /** A fresh in-memory world: every port of the use cases, and the handles to drive them. */
 export const inMemoryLayers = (options: InMemoryLayersOptions = {}): InMemoryWorld => {
   const database = makeInMemoryDatabase();
+  for (const [accountId, secret] of Object.entries(options.callbackSecrets ?? { 'account-1': SAMPLE_CALLBACK_SECRET }))
+    Effect.runSync(setInMemoryCallbackSecret(database, accountId, secret));
   const clock = makeManualClock(options.start);
   const transferLog = makeInMemoryTransferLog(database);
   const products: readonly Product[] = options.products ?? [];

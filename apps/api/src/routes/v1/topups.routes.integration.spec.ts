@@ -1,6 +1,8 @@
 // POST/GET /v1/topups over real HTTP, with the API wired to PostgreSQL,
 // RabbitMQ and the DVS simulator's HTTP server (no consumer runs here: the
 // top-ups stay CREATED, their commands wait in the commands queue).
+import { setCallbackSigningSecret } from '@airtime/persistence-postgres';
+import { Effect } from 'effect';
 import { startApiHarness, type ApiHarness } from '../../testing/api-harness.fixture';
 
 type Json = Record<string, unknown>;
@@ -241,6 +243,25 @@ describe('the top-up routes', () => {
       }
     }
     expect(await api.count('top_ups')).toBe(topUps);
+  });
+
+  it('refuses a callback_url for an account with no callback signing secret: 422 CALLBACK_SECRET_MISSING, nothing written', async () => {
+    await api.openAccount('team-unsigned', '1000.00', { callbackSecret: false });
+    const unsignedKey = await api.issueKey('team-unsigned');
+    const [topUps, holds] = [await api.count('top_ups'), await api.count('ledger_holds')];
+    const sent = request({ callback_url: 'https://example.com/hook' });
+    const refused = await api.request('POST', '/v1/topups', { key: unsignedKey, body: sent });
+    expect(refused.status).toBe(422);
+    expect(errorOf(refused)).toMatchObject({ code: 'CALLBACK_SECRET_MISSING' });
+    expect(String(errorOf(refused)['message'])).toContain('callback signing secret');
+    expect([await api.count('top_ups'), await api.count('ledger_holds')]).toEqual([topUps, holds]);
+    // without a callback URL the account is served as any other
+    expect((await api.request('POST', '/v1/topups', { key: unsignedKey, body: request() })).status).toBe(202);
+    // once an operator made its secret, the same request is taken
+    await Effect.runPromise(
+      setCallbackSigningSecret(api.db.dataSource, 'team-unsigned', 'a-secret-made-after-the-refusal-0123456789'),
+    );
+    expect((await api.request('POST', '/v1/topups', { key: unsignedKey, body: sent })).status).toBe(202);
   });
 
   it('finds a top-up by id, and lists them newest first with the DVS pagination headers', async () => {

@@ -119,7 +119,9 @@ const requestSchema = fastifySchemaOf({
     409: 'the key was used for another request (EXTERNAL_ID_CONFLICT, naming the field)',
     413: 'the body is too large',
     415: 'the body is not JSON',
-    422: 'nothing can be sold for the request (operator, product, exact amount, currency)',
+    422:
+      'nothing can be sold for the request (operator, product, exact amount, currency), or callback_url is given ' +
+      'for an account with no callback signing secret (CALLBACK_SECRET_MISSING)',
     503: 'the provider or the store is unavailable; try again',
   },
 });

@@ -9,6 +9,7 @@ import {
   sampleRequestInput,
 } from '../../testing';
 import { decodeTopUpCommand } from '../top-up-command/top-up-command.schema';
+import { setInMemoryCallbackSecret } from '../../testing/in-memory-stores.adapter';
 import { requestTopUp } from './request-top-up.use-case';
 
 const setUp = async (fundedMinor = 10_000n): Promise<InMemoryWorld> => {
@@ -305,5 +306,50 @@ describe('requestTopUp: hostile input', () => {
     );
     expect(result._tag === 'Created' && result.topUp.status.class).toBe('REJECTED');
     expect([...world.database.tables().deliveries.values()].map((d) => d.delivery.url)).toEqual([url]);
+  });
+
+  describe('a callback URL needs the callback signing secret of its account', () => {
+    const withoutSecret = async () => {
+      const world = inMemoryLayers({ products: sampleCatalogue, callbackSecrets: {} });
+      await world.run(fundAccount('account-1', 'USD', 10_000n));
+      return world;
+    };
+    const hook = { callback_url: 'https://caller.example/hook' };
+
+    it('refuses the request with CallbackSecretMissing and writes nothing: no top-up, hold, event, request or inbox claim', async () => {
+      const world = await withoutSecret();
+      const result = await world.runEither(
+        requestTopUp(sampleRequestInput(hook), { inbox: { consumer: 'consumer', messageId: 'message-1' } }),
+      );
+      expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'CallbackSecretMissing' })));
+      if (Either.isLeft(result)) {
+        expect(result.left).toMatchObject({ code: 'CALLBACK_SECRET_MISSING', retryable: false });
+        expect(result.left.message).toContain('callback signing secret');
+      }
+      const tables = world.database.tables();
+      expect(tables.topUps.size + tables.requests.size + tables.outbox.length + tables.inbox.size).toBe(0);
+      expect(await usd(world)).toMatchObject({ availableMinor: 10_000n, holdingMinor: 0n });
+      // the same message, once the secret is made, is taken
+      await world.run(setInMemoryCallbackSecret(world.database, 'account-1', 'a-secret-made-later-0123456789abcdef'));
+      const later = await world.run(
+        requestTopUp(sampleRequestInput(hook), { inbox: { consumer: 'consumer', messageId: 'message-1' } }),
+      );
+      expect(later._tag).toBe('Created');
+    });
+
+    it('takes the request without a callback URL, secret or not', async () => {
+      const world = await withoutSecret();
+      expect((await world.run(requestTopUp(sampleRequestInput())))._tag).toBe('Created');
+    });
+
+    it('checks the secret of the account charged, not of another', async () => {
+      const world = inMemoryLayers({
+        products: sampleCatalogue,
+        callbackSecrets: { 'account-2': 'the-other-accounts-secret-0123456789' },
+      });
+      await world.run(fundAccount('account-1', 'USD', 10_000n));
+      const result = await world.runEither(requestTopUp(sampleRequestInput(hook)));
+      expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'CallbackSecretMissing' })));
+    });
   });
 });

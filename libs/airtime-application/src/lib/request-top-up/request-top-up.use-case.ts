@@ -19,6 +19,7 @@ import {
   UnitOfWork,
 } from '@airtime/domain';
 import { Effect, type Either, Option } from 'effect';
+import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { Inbox } from '../ports/inbox.port';
 import type { ProviderCatalogue } from '../ports/provider-catalogue.port';
 import { type StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
@@ -32,7 +33,7 @@ import {
   firstDifference,
   type TopUpRequestRules,
 } from './request-top-up.check';
-import { ExternalIdConflict } from './request-top-up.errors';
+import { CallbackSecretMissing, ExternalIdConflict } from './request-top-up.errors';
 import { RequestTopUpInput } from './request-top-up.input';
 
 export type RequestTopUpResult =
@@ -54,6 +55,7 @@ export interface RequestTopUpOptions extends TopUpRequestRules {
 export type RequestTopUpError =
   | InvalidTopUpRequest
   | ExternalIdConflict
+  | CallbackSecretMissing
   | QuoteError
   | InvalidTopUp
   | InvalidIdentifier
@@ -61,7 +63,20 @@ export type RequestTopUpError =
   | DuplicateKey
   | PersistenceFailure;
 
-export type RequestTopUpServices = SaveServices | ProviderCatalogue | Inbox | Clock | UnitOfWork;
+export type RequestTopUpServices =
+  SaveServices | ProviderCatalogue | Inbox | Clock | UnitOfWork | CallbackDeliveryStore;
+
+/** A request with a callback URL needs its account's signing secret: without one, no callback could be sent. */
+const checkCallbackSecret = (
+  request: CheckedTopUpRequest,
+): Effect.Effect<void, CallbackSecretMissing | PersistenceFailure, CallbackDeliveryStore> =>
+  request.callbackUrl === undefined
+    ? Effect.void
+    : Effect.flatMap(CallbackDeliveryStore, (store) =>
+        Effect.flatMap(store.signingSecretOf(request.accountId), (secret) =>
+          Option.isSome(secret) ? Effect.void : Effect.fail(new CallbackSecretMissing()),
+        ),
+      );
 
 const claimMessage = (options: RequestTopUpOptions): Effect.Effect<boolean, PersistenceFailure, Inbox> =>
   options.inbox === undefined
@@ -101,13 +116,20 @@ export interface NewTopUp {
 /**
  * Quotes a checked request (the cached catalogue), unless its `quote` is
  * given (a batch quotes its requests at once), and creates its top-up in
- * memory, with a new id and callback token.
+ * memory, with a new id and callback token. A request with a callback URL
+ * for an account without a callback signing secret is refused first
+ * (`CallbackSecretMissing`).
  */
 export const newTopUpFor = (
   request: CheckedTopUpRequest,
   quoted?: Either.Either<Quote, QuoteError>,
-): Effect.Effect<NewTopUp, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
+): Effect.Effect<
+  NewTopUp,
+  CallbackSecretMissing | QuoteError | InvalidTopUp | InvalidIdentifier | PersistenceFailure,
+  RequestTopUpServices
+> =>
   Effect.gen(function* () {
+    yield* checkCallbackSecret(request);
     const quote = yield* quoted ?? quoteFor(request.quote);
     const ids = yield* IdGenerator;
     const now = yield* (yield* Clock).now();
@@ -167,7 +189,9 @@ const createFor = (
  * claimed in the same unit of work: an already processed message answers
  * `AlreadyProcessed`. When a concurrent twin wins the key, the request is
  * read again and answers as a repeat. A callback URL must be https to a
- * public host unless `options.allowPrivateCallbackHosts` (local set-ups);
+ * public host unless `options.allowPrivateCallbackHosts` (local set-ups),
+ * and its account must have a callback signing secret (else
+ * `CallbackSecretMissing`, nothing written; a repeat is answered as one);
  * ids must be Unicode NFC; metadata keys never `__proto__`, `constructor`
  * or `prototype`.
  */

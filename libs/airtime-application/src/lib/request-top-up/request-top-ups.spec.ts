@@ -14,7 +14,11 @@ import {
   requestTopUps,
 } from './request-top-ups.use-case';
 
-/** account-1 and account-2 hold USD; account-3 has no ledger account (its hold fails the batch as a whole). */
+/**
+ * account-1 and account-2 hold USD; account-3 has no ledger account (its hold fails the batch as a whole).
+ * account-1 has a callback signing secret (the in-memory world's default); the others have none, so their
+ * requests with a callback URL are refused (CallbackSecretMissing), in the batch as one by one.
+ */
 const FUNDED = ['account-1', 'account-2'] as const;
 
 const world = async (fundedMinor: bigint): Promise<InMemoryWorld> => {

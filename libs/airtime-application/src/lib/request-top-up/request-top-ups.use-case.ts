@@ -15,8 +15,6 @@ import {
   type AuthorizeInput,
   LedgerStore,
   type Quote,
-  type InvalidIdentifier,
-  type InvalidTopUp,
   rejectForRefusedHold,
   type TopUp,
   type TopUpChange,
@@ -114,7 +112,7 @@ export const quoteTopUpItem = (
 const prepare = (
   checked: Checked,
   quoted: Either.Either<Quote, QuoteError> | undefined,
-): Effect.Effect<Prepared, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
+): Effect.Effect<Prepared, Effect.Effect.Error<ReturnType<typeof newTopUpFor>>, RequestTopUpServices> =>
   Effect.map(newTopUpFor(checked.request, quoted), (created) => ({ ...checked, ...created }));
 
 /** The messages of `prepared` claimed now, as `claimOf` keys: one `claimAll` per consumer. */

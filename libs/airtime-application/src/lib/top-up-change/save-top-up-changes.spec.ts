@@ -20,7 +20,14 @@ import {
 } from '@airtime/domain';
 import { Cause, Effect, Either, Exit, Option } from 'effect';
 import fc from 'fast-check';
-import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
+import {
+  fundAccount,
+  inMemoryLayers,
+  SAMPLE_CALLBACK_SECRET,
+  type InMemoryWorld,
+  sampleCatalogue,
+  sampleRequestInput,
+} from '../../testing';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { saveTopUpChange, type VersionedTopUp } from './save-top-up-change.use-case';
 import {
@@ -36,7 +43,10 @@ const TOP_UPS = 7;
 
 /** A world with its seven top-ups (some with a callback URL), the same in every world. */
 const world = async (): Promise<InMemoryWorld> => {
-  const created = inMemoryLayers({ products: sampleCatalogue });
+  const created = inMemoryLayers({
+    products: sampleCatalogue,
+    callbackSecrets: Object.fromEntries(ACCOUNTS.map((account) => [account, SAMPLE_CALLBACK_SECRET])),
+  });
   await created.run(fundAccount('account-1', 'USD', 100_000n));
   await created.run(fundAccount('account-2', 'USD', 100n));
   for (let index = 0; index < TOP_UPS; index += 1) {

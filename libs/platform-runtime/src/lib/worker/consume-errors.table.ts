@@ -28,6 +28,8 @@ export const CONSUME_ERRORS = {
   // the request
   InvalidTopUpRequest: 'dead-letter',
   ExternalIdConflict: 'dead-letter',
+  // a callback_url for an account with no signing secret: refused until an operator makes one
+  CallbackSecretMissing: 'dead-letter',
   InvalidIdentifier: 'dead-letter',
   InvalidTopUp: 'dead-letter',
   // quoting: nothing to sell for this request
