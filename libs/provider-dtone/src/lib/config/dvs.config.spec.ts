@@ -65,6 +65,16 @@ describe('DVS configuration', () => {
     }
   });
 
+  it('refuses a base URL that no request can be sent to (credentials in it, a port out of range), naming it', () => {
+    // fetch refuses a URL with credentials: every call failed as "nothing was sent", and the
+    // reconciler exited 3 ("run it again") instead of 2 for its configuration
+    for (const url of ['http://user:secretpw@127.0.0.1:8089/v1', 'https://dvs.example:99999/v1', 'http://[::1/v1']) {
+      const result = dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_BASE_URL: url });
+      expect(Either.isLeft(result) && result.left.reason).toMatch(/^DTONE_BASE_URL: /);
+      expect(Either.isLeft(result) && result.left.message).not.toMatch(/secretpw|99999/);
+    }
+  });
+
   it('refuses an empty secret and out-of-range numbers', () => {
     expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: '' }))).toBe(true);
     expect(Either.isLeft(dvsConfigFrom({ DTONE_API_KEY: 'k', DTONE_API_SECRET: 's', DTONE_TIMEOUT_MS: '10' }))).toBe(

@@ -1,5 +1,6 @@
 import { Either, ParseResult, Schema } from 'effect';
 import { taggedError } from '@airtime/domain';
+import { isHttpBaseUrl } from '@airtime/provider-http-kit';
 
 /** The id of the DT One DVS provider in our records (transfer logs, errors, attempts). */
 export const DTONE_PROVIDER_ID = 'dtone';
@@ -40,9 +41,11 @@ const NonBlank = Schema.String.pipe(Schema.pattern(/^\S+$/));
 const Environment = Schema.Struct({
   DTONE_API_KEY: NonBlank,
   DTONE_API_SECRET: NonBlank,
-  DTONE_BASE_URL: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/)), {
-    default: () => DVS_PREPRODUCTION_URL,
-  }),
+  // a URL fetch can send to: no credentials (fetch refuses them), a port in range (isHttpBaseUrl)
+  DTONE_BASE_URL: Schema.optionalWith(
+    Schema.String.pipe(Schema.pattern(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/), Schema.filter(isHttpBaseUrl)),
+    { default: () => DVS_PREPRODUCTION_URL },
+  ),
   DTONE_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => DEFAULT_DVS_TIMEOUT_MS }),
   DTONE_PRODUCT_CACHE_TTL_MS: Schema.optionalWith(IntegerFromString(0, 7 * 24 * 3_600_000), {
     default: () => DEFAULT_DVS_PRODUCT_CACHE_TTL_MS,
@@ -56,7 +59,7 @@ const Environment = Schema.Struct({
 const EXPECTED: Readonly<Record<string, string>> = {
   DTONE_API_KEY: 'required, non-empty, no spaces',
   DTONE_API_SECRET: 'required, non-empty, no spaces',
-  DTONE_BASE_URL: 'expected an http(s) URL such as https://preprod-dvs-api.dtone.com/v1',
+  DTONE_BASE_URL: 'expected an http(s) URL without credentials, such as https://preprod-dvs-api.dtone.com/v1',
   DTONE_TIMEOUT_MS: 'expected an integer from 100 to 600000',
   DTONE_PRODUCT_CACHE_TTL_MS: 'expected an integer from 0 to 604800000',
   DTONE_MAX_RETRIES_ON_429: 'expected an integer from 0 to 10',
