@@ -178,3 +178,34 @@ describe('the largest ledger amount: 2^51 minor units, the same bound in every s
     ).toBe(true);
   });
 });
+
+describe('an amount that is not a bigint of minor units', () => {
+  // a JavaScript caller (no type-check) may pass a number or a text: refused, never a TypeError
+  // ("Cannot mix BigInt and other types") thrown from the arithmetic after the checks
+  const notBigints = [10, 10.5, Number.NaN, '10', null, undefined, { amount: 10 }] as unknown as bigint[];
+
+  it('is InvalidLedgerAmount in every operation that takes one, never a throw', () => {
+    for (const amountMinor of notBigints) {
+      const refused = { _tag: 'InvalidLedgerAmount' };
+      expect(
+        errorOf(deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-odd', amountMinor })),
+      ).toMatchObject({ ...refused, operation: 'DEPOSIT' });
+      expect(
+        errorOf(authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-odd', amountMinor })).error,
+      ).toMatchObject({ ...refused, operation: 'AUTHORIZE' });
+      const held = Either.getOrThrow(
+        authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-held', amountMinor: 100n }),
+      ).ledger;
+      expect(errorOf(capture(held, { transactionId: 't-held', amountMinor }))).toMatchObject({
+        ...refused,
+        operation: 'CAPTURE',
+      });
+      expect(
+        errorOf(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: amountMinor })),
+      ).toMatchObject({ ...refused, operation: 'SET_CREDIT_LIMIT' });
+      expect(
+        errorOf(openAccount(emptyLedger, { accountId: 'acct-2', currency: kes, creditLimitMinor: amountMinor })),
+      ).toMatchObject({ ...refused, operation: 'OPEN_ACCOUNT' });
+    }
+  });
+});

@@ -45,9 +45,10 @@ type AmountOperation = JournalEntryKind | 'OPEN_ACCOUNT' | 'SET_CREDIT_LIMIT';
 export const MAX_LEDGER_AMOUNT_MINOR = 2n ** 51n;
 
 /**
- * `amountMinor` within its bounds: `> 0` for deposits and authorizations,
- * `>= 0` for captures and credit limits, and never above
- * `MAX_LEDGER_AMOUNT_MINOR`; `InvalidLedgerAmount` otherwise.
+ * `amountMinor` a bigint within its bounds: `> 0` for deposits and
+ * authorizations, `>= 0` for captures and credit limits, and never above
+ * `MAX_LEDGER_AMOUNT_MINOR`; `InvalidLedgerAmount` otherwise (a number or a
+ * text from a JavaScript caller too, which the arithmetic would throw on).
  */
 const checkAmount = (
   operation: AmountOperation,
@@ -55,6 +56,8 @@ const checkAmount = (
   bound: 'positive' | 'not negative',
   reason: string,
 ): Either.Either<bigint, InvalidLedgerAmount> => {
+  if (typeof amountMinor !== 'bigint')
+    return Either.left(new InvalidLedgerAmount({ operation, amountMinor, reason: 'not a bigint of minor units' }));
   if (amountMinor > MAX_LEDGER_AMOUNT_MINOR)
     return Either.left(
       new InvalidLedgerAmount({ operation, amountMinor, reason: `at most ${MAX_LEDGER_AMOUNT_MINOR} minor units` }),

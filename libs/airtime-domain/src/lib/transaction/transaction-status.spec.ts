@@ -83,6 +83,15 @@ describe('transaction status catalogue', () => {
     if (Either.isLeft(status)) expect(status.left.code).toBe('UNKNOWN_TRANSACTION_STATUS');
     expect(Either.isLeft(parseTransactionStatus('toString'))).toBe(true);
     expect(Either.isLeft(parseTransactionStatus(''))).toBe(true);
+    // a JavaScript caller may pass anything read from outside (a JSON null): refused, never thrown
+    for (const odd of [undefined, null, 7, { status: 'COMPLETED' }, ['COMPLETED']] as unknown as string[]) {
+      expect(Either.isLeft(parseTransactionStatus(odd)) && parseTransactionStatus(odd)).toMatchObject({
+        left: { _tag: 'UnknownTransactionStatus', kind: 'status' },
+      });
+      expect(Either.isLeft(parseTransactionClass(odd)) && parseTransactionClass(odd)).toMatchObject({
+        left: { _tag: 'UnknownTransactionStatus', kind: 'class' },
+      });
+    }
     const transactionClass = parseTransactionClass('PENDING');
     expect(Either.isLeft(transactionClass) && transactionClass.left.kind).toBe('class');
   });

@@ -150,7 +150,8 @@ export const describeStatus = (status: DetailedStatus): string => TRANSACTION_ST
 
 /** Looks a detailed status text up (surrounding spaces and letter case are ignored). */
 export const parseTransactionStatus = (text: string): Either.Either<TransactionStatus, UnknownTransactionStatus> => {
-  const normalized = text.trim().toUpperCase();
+  // a JavaScript caller may pass anything read from outside (a JSON null): unknown, never a throw
+  const normalized = typeof text === 'string' ? text.trim().toUpperCase() : '';
   return isDetailedStatus(normalized)
     ? Either.right(transactionStatus(normalized))
     : Either.left(new UnknownTransactionStatus({ kind: 'status' }));
@@ -158,7 +159,7 @@ export const parseTransactionStatus = (text: string): Either.Either<TransactionS
 
 /** Looks a class text up (surrounding spaces and letter case are ignored). */
 export const parseTransactionClass = (text: string): Either.Either<TransactionClass, UnknownTransactionStatus> => {
-  const normalized = text.trim().toUpperCase();
+  const normalized = typeof text === 'string' ? text.trim().toUpperCase() : '';
   return isTransactionClass(normalized)
     ? Either.right(normalized)
     : Either.left(new UnknownTransactionStatus({ kind: 'class' }));
