@@ -66,8 +66,12 @@ export type RequestTopUpError =
 export type RequestTopUpServices =
   SaveServices | ProviderCatalogue | Inbox | Clock | UnitOfWork | CallbackDeliveryStore;
 
-/** A request with a callback URL needs its account's signing secret: without one, no callback could be sent. */
-const checkCallbackSecret = (
+/**
+ * A request with a callback URL needs its account's signing secret: without
+ * one, no callback could be sent (`CallbackSecretMissing`). Also checked by
+ * `planResendFor`, so that no resend is offered that this would refuse.
+ */
+export const checkCallbackSecret = (
   request: CheckedTopUpRequest,
 ): Effect.Effect<void, CallbackSecretMissing | PersistenceFailure, CallbackDeliveryStore> =>
   request.callbackUrl === undefined

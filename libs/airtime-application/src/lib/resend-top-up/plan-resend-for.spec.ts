@@ -167,4 +167,21 @@ describe('planResendFor', () => {
       Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field: 'metadata' })),
     );
   });
+
+  it('refuses, as requestTopUp would, a resend naming a callback URL for an account with no callback signing secret', async () => {
+    // a top-up taken with its callback URL before such requests were refused (2026-12-03), its account without a secret
+    const world = await setUp();
+    const declined = await sentWith(world, { _tag: 'Decline' });
+    const planned = await world.run(planResendFor({ principal, topUpId: declined.id }));
+    await world.run(
+      world.database.update(
+        (tables) => [undefined, { ...tables, callbackSecrets: new Map<string, string>() }] as const,
+      ),
+    );
+    const refused = await world.runEither(planResendFor({ principal, topUpId: declined.id }));
+    expect(refused).toEqual(Either.left(expect.objectContaining({ _tag: 'CallbackSecretMissing' })));
+    // no confirmation is offered for a resend its submission would refuse
+    expect(await world.runEither(requestTopUp(planned.input))).toEqual(refused);
+    expect(world.database.tables().topUps.size).toBe(1);
+  });
 });

@@ -8,6 +8,7 @@ import type { InvalidInput } from '../api-access/api-access.errors';
 import type { ScopedRequest } from '../api-access/api-principal';
 import type { FindTopUpInputJson } from '../find-top-up/find-top-up.input';
 import { findTopUp } from '../find-top-up/find-top-up.use-case';
+import type { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import type { ProviderCatalogue } from '../ports/provider-catalogue.port';
 import type { TopUpQueries } from '../ports/top-up-queries.port';
 import type { StoredTopUpRequest, TopUpRequestStore } from '../ports/top-up-requests.port';
@@ -15,7 +16,9 @@ import type { InvalidTopUpRequest } from '../quote-top-up/quote-top-up.errors';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { checkTopUpRequest, type TopUpRequestRules } from '../request-top-up/request-top-up.check';
+import type { CallbackSecretMissing } from '../request-top-up/request-top-up.errors';
 import { RequestTopUpInput, type RequestTopUpInputJson } from '../request-top-up/request-top-up.input';
+import { checkCallbackSecret } from '../request-top-up/request-top-up.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
 import { TopUpNotResendable } from './plan-resend-for.errors';
 import { resendFamilyOf, resendRefusalOf } from './resend-family.use-case';
@@ -47,9 +50,16 @@ export interface ResendPlan {
 }
 
 export type PlanResendForError =
-  InvalidInput | TopUpNotFound | TopUpNotResendable | InvalidTopUpRequest | QuoteError | PersistenceFailure;
+  | InvalidInput
+  | TopUpNotFound
+  | TopUpNotResendable
+  | InvalidTopUpRequest
+  | CallbackSecretMissing
+  | QuoteError
+  | PersistenceFailure;
 
-export type PlanResendForServices = TopUpRepository | TopUpRequestStore | TopUpQueries | ProviderCatalogue;
+export type PlanResendForServices =
+  TopUpRepository | TopUpRequestStore | TopUpQueries | ProviderCatalogue | CallbackDeliveryStore;
 
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,8 +94,9 @@ const resendRequestOf = (
  * (no second live resend of one failure), naming it. Otherwise the plan
  * (see `ResendPlan`), its request checked and quoted as `requestTopUp` would
  * (`rules` as the deployment's; `InvalidTopUpRequest` naming the field, e.g.
- * `metadata` grown past its limit by `resend_of`; the quote's errors as
- * they are). To do it, submit `plan.input` as the API submits any request;
+ * `metadata` grown past its limit by `resend_of`; `CallbackSecretMissing`
+ * for a callback URL of an account with no callback signing secret, a top-up
+ * taken before such requests were refused; the quote's errors as they are). To do it, submit `plan.input` as the API submits any request;
  * the same confirmation submitted again is a repeat of that request (the
  * same top-up), and a second plan once it exists is `already-resent`.
  */
@@ -111,6 +122,7 @@ export const planResendFor = (
       resendRequestOf(resendOf, family.originalRequest, externalId),
     );
     const checked = yield* checkTopUpRequest(decoded, rules);
+    yield* checkCallbackSecret(checked);
     const quote = yield* quoteFor(checked.quote);
     return { original, resendOf, resendNumber, externalId, input: encodeInput(decoded), quote };
   });
