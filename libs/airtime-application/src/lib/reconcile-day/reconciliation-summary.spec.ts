@@ -81,4 +81,17 @@ describe('the reconciliation of a day with every kind of discrepancy, and its su
     expect(summary).toMatch(/USD: ours \d+\.\d+, theirs \d+\.\d+, mismatched \d+\.\d+/);
     expect(summary).toContain('Awaiting a decision\n  none');
   });
+
+  it("writes a provider's hidden characters as escapes: no terminal control, bidi override or forged line", async () => {
+    // a provider's external id is its own text: an ANSI escape (colours, clearing the screen),
+    // a right-to-left override and a line feed would reach the operator's terminal and the .txt
+    const world = await reconcilingWorld();
+    const hostile = 'evil\u001b[2J\u202egnp.exe\nOutcome: MATCHED\u2028x';
+    world.provider.putAtProvider({ ...strangerTransaction(hostile, 'ptx-hostile'), createdAt: IN_THE_DAY });
+    const { report, summary } = await reconcile(world);
+    expect(report.mismatches.map((mismatch) => mismatch.providerExternalId)).toEqual([hostile]);
+    for (const raw of ['\u001b', '\u202e', '\u2028']) expect(summary).not.toContain(raw);
+    expect(summary).toContain('MISSING_HERE evil\\u001b[2J\\u202egnp.exe\\u000aOutcome: MATCHED\\u2028x');
+    expect(summary.split('\n').filter((line) => line.startsWith('Outcome:'))).toEqual(['Outcome: MISMATCHES']);
+  });
 });
