@@ -25,6 +25,17 @@ describe('phone numbers', () => {
     expect(lastDigits(phone, 3)).toBe('111');
   });
 
+  it('gives at most the last count digits: never the + and never the whole number for 0 or a negative count', () => {
+    const phone = Either.getOrThrow(parsePhoneNumber('+254711000111'));
+    // slice(-0) is slice(0): 0 gave the whole number, -1 all but its first character
+    expect(lastDigits(phone, 0)).toBe('');
+    expect(lastDigits(phone, -1)).toBe('');
+    expect(lastDigits(phone, Number.NaN)).toBe('');
+    expect(lastDigits(phone, 2.5)).toBe('');
+    expect(lastDigits(phone, 100)).toBe('254711000111');
+    expect(lastDigits(phone, 12)).toBe('254711000111');
+  });
+
   it('reads provider digits and national formats back to E.164', () => {
     expect(Either.getOrThrow(parseInternationalDigits('639171234567')).e164).toBe('+639171234567');
     expect(Either.getOrThrow(parseNationalNumber('0711 000111', 'KE')).e164).toBe('+254711000111');

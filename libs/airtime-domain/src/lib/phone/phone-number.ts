@@ -80,5 +80,10 @@ export const toE164 = (phone: PhoneNumber): string => phone.e164;
 /** The number without `+` (Africa's Talking, engageSPARK). */
 export const toInternationalDigits = (phone: PhoneNumber): string => phone.e164.slice(1);
 
-/** The last `count` digits, e.g. for the DVS sandbox's outcome suffix. */
-export const lastDigits = (phone: PhoneNumber, count: number): string => phone.e164.slice(-count);
+/**
+ * The last `count` digits, e.g. for the DVS sandbox's outcome suffix: all
+ * the digits (never the `+`) when `count` exceeds them, none when it is not
+ * a positive integer (`slice(-0)` would give the whole number).
+ */
+export const lastDigits = (phone: PhoneNumber, count: number): string =>
+  Number.isInteger(count) && count > 0 ? toInternationalDigits(phone).slice(-count) : '';
