@@ -53,6 +53,11 @@ const HEADINGS: Readonly<Record<number, string>> = {
   503: 'Unavailable',
 };
 
+/** Headings by the API's code where the status's heading would mislead: a 422 that is not about what is sold. */
+const HEADINGS_BY_CODE: Readonly<Record<string, string>> = {
+  CALLBACK_SECRET_MISSING: 'Callbacks not set up',
+};
+
 const isConsoleOnlyError = (value: unknown): value is ConsoleOnlyError =>
   typeof value === 'object' &&
   value !== null &&
@@ -67,5 +72,6 @@ export const isConsoleError = (value: unknown): value is ConsoleError => isConso
 export const consolePageOf = (error: ConsoleError): ConsoleErrorPage => {
   if (isConsoleOnlyError(error)) return CONSOLE_ERRORS[error._tag];
   const answer = answerOf(error);
-  return { status: answer.status, heading: HEADINGS[answer.status] ?? 'Refused', message: answer.message };
+  const heading = HEADINGS_BY_CODE[answer.code] ?? HEADINGS[answer.status] ?? 'Refused';
+  return { status: answer.status, heading, message: answer.message };
 };

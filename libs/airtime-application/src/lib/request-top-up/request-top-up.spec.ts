@@ -337,6 +337,13 @@ describe('requestTopUp: hostile input', () => {
       expect(later._tag).toBe('Created');
     });
 
+    it('refuses a request for an account the ledger does not know as such (AccountNotFound), callback URL or not', async () => {
+      const world = inMemoryLayers({ products: sampleCatalogue, callbackSecrets: {} });
+      const result = await world.runEither(requestTopUp(sampleRequestInput({ ...hook, account_id: 'nobody' })));
+      expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'AccountNotFound' })));
+      expect(world.database.tables().topUps.size).toBe(0);
+    });
+
     it('takes the request without a callback URL, secret or not', async () => {
       const world = await withoutSecret();
       expect((await world.run(requestTopUp(sampleRequestInput())))._tag).toBe('Created');

@@ -120,20 +120,13 @@ export interface NewTopUp {
 /**
  * Quotes a checked request (the cached catalogue), unless its `quote` is
  * given (a batch quotes its requests at once), and creates its top-up in
- * memory, with a new id and callback token. A request with a callback URL
- * for an account without a callback signing secret is refused first
- * (`CallbackSecretMissing`).
+ * memory, with a new id and callback token.
  */
 export const newTopUpFor = (
   request: CheckedTopUpRequest,
   quoted?: Either.Either<Quote, QuoteError>,
-): Effect.Effect<
-  NewTopUp,
-  CallbackSecretMissing | QuoteError | InvalidTopUp | InvalidIdentifier | PersistenceFailure,
-  RequestTopUpServices
-> =>
+): Effect.Effect<NewTopUp, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
   Effect.gen(function* () {
-    yield* checkCallbackSecret(request);
     const quote = yield* quoted ?? quoteFor(request.quote);
     const ids = yield* IdGenerator;
     const now = yield* (yield* Clock).now();
@@ -173,6 +166,8 @@ const createFor = (
           Effect.as({ topUp: created.topUp, movements: [] }),
           Effect.catchTag('InsufficientFunds', () => rejectForRefusedHold(created.topUp, now)),
         );
+        // after the hold, so that an account the ledger does not know is refused as such; nothing is kept
+        yield* checkCallbackSecret(request);
         const saved = yield* saveNewTopUp(change, stored);
         yield* (yield* TopUpRequestStore).record(stored);
         return { _tag: 'Created', topUp: saved.topUp, version: saved.version } as const;

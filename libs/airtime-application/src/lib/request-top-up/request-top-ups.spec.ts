@@ -5,6 +5,7 @@ import { Cause, Effect, Exit, Layer, Option } from 'effect';
 import fc from 'fast-check';
 import { Clock, LedgerStore, Outbox } from '@airtime/domain';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
+import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { requestTopUp } from './request-top-up.use-case';
 import {
   quoteTopUpItem,
@@ -212,6 +213,33 @@ describe('requestTopUps', () => {
     expect(answer).toEqual(expected);
     expect(answer && Exit.isSuccess(answer) && answer.value._tag).toBe('Created');
     expect(batched.database.tables()).toEqual(single.database.tables());
+  });
+
+  it("reads each account's callback signing secret once per batch; a request its account's missing secret refuses runs alone", async () => {
+    const target = await world(10_000n);
+    let lookups = 0;
+    const counted = Effect.flatMap(CallbackDeliveryStore, (store) =>
+      Effect.succeed({
+        ...store,
+        signingSecretOf: (accountId: string) => Effect.tap(store.signingSecretOf(accountId), () => void lookups++),
+      }),
+    );
+    const hook = { callback_url: 'https://caller.example/hook' };
+    const items = [
+      ...Array.from({ length: 6 }, (_, index) => ({
+        input: sampleRequestInput({ ...hook, external_id: `signed-${index}` }),
+      })),
+      { input: sampleRequestInput({ ...hook, account_id: 'account-2', external_id: 'unsigned-1' }) },
+    ];
+    const answers = await target.run(
+      Effect.flatMap(counted, (store) => Effect.provideService(requestTopUps(items), CallbackDeliveryStore, store)),
+    );
+    expect(answers.map(summary).map((answer) => answer.tag ?? answer.error)).toEqual([
+      ...Array.from({ length: 6 }, () => 'Created'),
+      'CallbackSecretMissing',
+    ]);
+    // account-1 and account-2 read once each before the batch; the refused request read again alone
+    expect(lookups).toBe(3);
   });
 
   it('takes the check its caller made (readyTopUpItem) and does not decode the input again', async () => {

@@ -13,6 +13,8 @@
 // by item in order would give.
 import {
   type AuthorizeInput,
+  type InvalidIdentifier,
+  type InvalidTopUp,
   LedgerStore,
   type Quote,
   rejectForRefusedHold,
@@ -20,7 +22,8 @@ import {
   type TopUpChange,
   UnitOfWork,
 } from '@airtime/domain';
-import { Array as Arr, Effect, Either, Exit } from 'effect';
+import { Array as Arr, Effect, Either, Exit, Option } from 'effect';
+import { CallbackDeliveryStore } from '../ports/callback-deliveries.port';
 import { Inbox } from '../ports/inbox.port';
 import { TopUpRequestStore } from '../ports/top-up-requests.port';
 import { type QuoteError, quoteFor } from '../quote-top-up/quote-top-up.use-case';
@@ -112,7 +115,7 @@ export const quoteTopUpItem = (
 const prepare = (
   checked: Checked,
   quoted: Either.Either<Quote, QuoteError> | undefined,
-): Effect.Effect<Prepared, Effect.Effect.Error<ReturnType<typeof newTopUpFor>>, RequestTopUpServices> =>
+): Effect.Effect<Prepared, QuoteError | InvalidTopUp | InvalidIdentifier, RequestTopUpServices> =>
   Effect.map(newTopUpFor(checked.request, quoted), (created) => ({ ...checked, ...created }));
 
 /** The messages of `prepared` claimed now, as `claimOf` keys: one `claimAll` per consumer. */
@@ -192,6 +195,27 @@ const writeBatch = (prepared: readonly Prepared[]) =>
   });
 
 /**
+ * The accounts, among those of `requests` that name a callback URL, with no
+ * callback signing secret: each account read once (a failed read counts it
+ * as without one: its requests then run alone, where the read is made again).
+ */
+const accountsWithoutSecret = (requests: readonly Checked[]) =>
+  Effect.gen(function* () {
+    const store = yield* CallbackDeliveryStore;
+    const accounts = [
+      ...new Set(requests.flatMap(({ request }) => (request.callbackUrl === undefined ? [] : [request.accountId]))),
+    ];
+    const secrets = yield* Effect.forEach(accounts, (accountId) => Effect.either(store.signingSecretOf(accountId)), {
+      concurrency: 4,
+    });
+    const hasSecret = (index: number) => {
+      const read = secrets[index];
+      return read !== undefined && Either.isRight(read) && Option.isSome(read.right);
+    };
+    return new Set(accounts.filter((_, index) => !hasSecret(index)));
+  });
+
+/**
  * Requests many top-ups at once, each answered as `requestTopUp(item.input,
  * { ...rules, inbox: item.inbox })` item by item in order would answer it
  * (see there): an input refused by the checks, the quote or the domain is
@@ -252,6 +276,11 @@ export const requestTopUps = (
         { concurrency: 'unbounded' },
       ),
     );
+    // the accounts of the new requests naming a callback URL that have no signing secret: one read per account;
+    // such a request runs through `requestTopUp` alone (which refuses it, after its hold shows the account exists)
+    const unsigned = yield* accountsWithoutSecret(
+      checked.filter((one) => !taken.has(keyOf(one.request.accountId, one.request.externalId))),
+    );
     // the pending batch: new requests and repeats (or conflicts) of earlier ones, no two sharing a key or message
     const prepared: Prepared[] = [];
     const repeats: number[] = [];
@@ -279,8 +308,10 @@ export const requestTopUps = (
     for (const one of checked) {
       const key = keyOf(one.request.accountId, one.request.externalId);
       const claim = one.inbox === undefined ? undefined : claimOf(one.inbox);
-      if (Either.isLeft(earlier) || keys.has(key) || (claim !== undefined && claims.has(claim))) {
-        // a twin: answered once every item before it is written, as `requestTopUp` in order would find them
+      const refused = one.request.callbackUrl !== undefined && unsigned.has(one.request.accountId);
+      if (Either.isLeft(earlier) || keys.has(key) || (claim !== undefined && claims.has(claim)) || refused) {
+        // a twin (or a request its account's missing secret refuses): answered once every item before it is
+        // written, as `requestTopUp` in order would find them
         yield* flush();
         yield* alone(one.index);
       } else if (taken.has(key)) repeats.push(one.index);
