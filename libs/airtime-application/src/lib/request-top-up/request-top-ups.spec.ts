@@ -234,7 +234,7 @@ describe('requestTopUps', () => {
     const answers = await target.run(
       Effect.flatMap(counted, (store) => Effect.provideService(requestTopUps(items), CallbackDeliveryStore, store)),
     );
-    expect(answers.map(summary).map((answer) => answer.tag ?? answer.error)).toEqual([
+    expect(answers.map(summary).map((answer) => ('tag' in answer ? answer.tag : answer.error))).toEqual([
       ...Array.from({ length: 6 }, () => 'Created'),
       'CallbackSecretMissing',
     ]);
