@@ -22,6 +22,30 @@ const funded = (): Ledger => {
   ).ledger;
 };
 
+/** Expects `amountMinor` refused with `refusal` (and the operation's name) by every operation that takes an amount. */
+const expectRefusedEverywhere = (amountMinor: bigint, refusal: Readonly<Record<string, unknown>>) => {
+  expect(
+    errorOf(deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-odd', amountMinor })),
+  ).toMatchObject({ ...refusal, operation: 'DEPOSIT' });
+  // a failed authorize answers { ledger, error, recorded }
+  expect(
+    errorOf(authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-odd', amountMinor })).error,
+  ).toMatchObject({ ...refusal, operation: 'AUTHORIZE' });
+  const held = Either.getOrThrow(
+    authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-held', amountMinor: 100n }),
+  ).ledger;
+  expect(errorOf(capture(held, { transactionId: 't-held', amountMinor }))).toMatchObject({
+    ...refusal,
+    operation: 'CAPTURE',
+  });
+  expect(
+    errorOf(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: amountMinor })),
+  ).toMatchObject({ ...refusal, operation: 'SET_CREDIT_LIMIT' });
+  expect(
+    errorOf(openAccount(emptyLedger, { accountId: 'acct-2', currency: kes, creditLimitMinor: amountMinor })),
+  ).toMatchObject({ ...refusal, operation: 'OPEN_ACCOUNT' });
+};
+
 describe('the ledger refuses bad identifiers up front, with a typed error that never echoes them', () => {
   it("deposit id '' is refused every time (before: applied, then a silent repeat that lost the second deposit)", () => {
     const ledger = funded();
@@ -149,26 +173,8 @@ describe('the largest ledger amount: 2^51 minor units, the same bound in every s
   });
 
   it('takes 2^51 and refuses 2^51 + 1 and 2^63 in every operation that takes an amount (before: any size)', () => {
-    for (const amountMinor of [max + 1n, 2n ** 63n]) {
-      const refusal = { _tag: 'InvalidLedgerAmount', amountMinor };
-      expect(
-        errorOf(deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-big', amountMinor })),
-      ).toMatchObject({ ...refusal, operation: 'DEPOSIT' });
-      // a failed authorize answers { ledger, error, recorded }
-      expect(
-        errorOf(authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-big', amountMinor })).error,
-      ).toMatchObject({ ...refusal, operation: 'AUTHORIZE' });
-      expect(errorOf(capture(funded(), { transactionId: 't-big', amountMinor }))).toMatchObject({
-        ...refusal,
-        operation: 'CAPTURE',
-      });
-      expect(
-        errorOf(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: amountMinor })),
-      ).toMatchObject({ ...refusal, operation: 'SET_CREDIT_LIMIT' });
-      expect(
-        errorOf(openAccount(emptyLedger, { accountId: 'acct-2', currency: kes, creditLimitMinor: amountMinor })),
-      ).toMatchObject({ ...refusal, operation: 'OPEN_ACCOUNT' });
-    }
+    for (const amountMinor of [max + 1n, 2n ** 63n])
+      expectRefusedEverywhere(amountMinor, { _tag: 'InvalidLedgerAmount', amountMinor });
     const big = Either.getOrThrow(
       deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-max', amountMinor: max }),
     );
@@ -185,27 +191,6 @@ describe('an amount that is not a bigint of minor units', () => {
   const notBigints = [10, 10.5, Number.NaN, '10', null, undefined, { amount: 10 }] as unknown as bigint[];
 
   it('is InvalidLedgerAmount in every operation that takes one, never a throw', () => {
-    for (const amountMinor of notBigints) {
-      const refused = { _tag: 'InvalidLedgerAmount' };
-      expect(
-        errorOf(deposit(funded(), { accountId: 'acct-1', currency: kes, depositId: 'd-odd', amountMinor })),
-      ).toMatchObject({ ...refused, operation: 'DEPOSIT' });
-      expect(
-        errorOf(authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-odd', amountMinor })).error,
-      ).toMatchObject({ ...refused, operation: 'AUTHORIZE' });
-      const held = Either.getOrThrow(
-        authorize(funded(), { accountId: 'acct-1', currency: kes, transactionId: 't-held', amountMinor: 100n }),
-      ).ledger;
-      expect(errorOf(capture(held, { transactionId: 't-held', amountMinor }))).toMatchObject({
-        ...refused,
-        operation: 'CAPTURE',
-      });
-      expect(
-        errorOf(setCreditLimit(funded(), { accountId: 'acct-1', currency: kes, creditLimitMinor: amountMinor })),
-      ).toMatchObject({ ...refused, operation: 'SET_CREDIT_LIMIT' });
-      expect(
-        errorOf(openAccount(emptyLedger, { accountId: 'acct-2', currency: kes, creditLimitMinor: amountMinor })),
-      ).toMatchObject({ ...refused, operation: 'OPEN_ACCOUNT' });
-    }
+    for (const amountMinor of notBigints) expectRefusedEverywhere(amountMinor, { _tag: 'InvalidLedgerAmount' });
   });
 });
