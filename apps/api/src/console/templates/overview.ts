@@ -19,10 +19,15 @@ export const OVERVIEW_TEMPLATE = `<%~ it.chartSvg %>
 <%~ include('@rates', { rows: it.operators, what: 'Operator' }) %>
 `;
 
-/** A table of success rates (completed of final), used twice by the overview. */
+/**
+ * A table of success rates (completed of final), used twice by the overview. A
+ * provider's or operator's name is the provider's text: inside <bdi>, its
+ * direction (a right-to-left name, or a bidi control in it) never reorders
+ * the cells around it.
+ */
 export const RATES_TEMPLATE = `<% if (it.rows.length === 0) { %><p>No final top-up in the last 24 hours.</p><% } else { %>
 <table>
 <thead><tr><th scope="col"><%= it.what %></th><th scope="col">Completed</th><th scope="col">Final</th><th scope="col">Success rate</th></tr></thead>
-<tbody><% it.rows.forEach(function (row) { %><tr><td><%= row.name %></td><td><%= row.completed %></td><td><%= row.final %></td><td><%= row.rate %></td></tr><% }) %></tbody>
+<tbody><% it.rows.forEach(function (row) { %><tr><td><bdi><%= row.name %></bdi></td><td><%= row.completed %></td><td><%= row.final %></td><td><%= row.rate %></td></tr><% }) %></tbody>
 </table>
 <% } %>`;

@@ -11,7 +11,7 @@ export const RESEND_TEMPLATE = `<p><a href="<%= it.askedHref %>">← Back to <%=
 <dl class="facts">
 <dt>New external id</dt><dd><code><%= it.externalId %></code></dd>
 <dt>Phone number</dt><dd><%= it.phoneMasked %></dd>
-<dt>Product</dt><dd><%= it.quote.product %> (<%= it.quote.operator %>)</dd>
+<dt>Product</dt><dd><bdi><%= it.quote.product %></bdi> (<bdi><%= it.quote.operator %></bdi>)</dd>
 <dt>Receives</dt><dd><%= it.quote.receives %></dd>
 <dt>Cost</dt><dd><%= it.quote.cost %></dd>
 <dt>Rule</dt><dd><code><%= it.quote.rule %></code>: <%= it.quote.explanation %></dd>

@@ -18,7 +18,7 @@ export const TOP_UP_DETAIL_TEMPLATE = `<p><a href="/console/topups">← All top-
 <section aria-labelledby="quote-heading">
 <h2 id="quote-heading">Quote</h2>
 <dl class="facts">
-<dt>Product</dt><dd><%= it.quote.product %> (<%= it.quote.operator %>)</dd>
+<dt>Product</dt><dd><bdi><%= it.quote.product %></bdi> (<bdi><%= it.quote.operator %></bdi>)</dd>
 <dt>Receives</dt><dd><%= it.quote.receives %></dd>
 <dt>Cost</dt><dd><%= it.quote.cost %> <span class="muted">(wholesale <%= it.quote.wholesale %> + fee <%= it.quote.fee %>, rounded up by <%= it.quote.roundingUp %>)</span></dd>
 <dt>Rule</dt><dd><code><%= it.quote.rule %></code>: <%= it.quote.explanation %></dd>
