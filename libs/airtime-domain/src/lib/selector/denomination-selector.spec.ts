@@ -220,6 +220,31 @@ describe('denomination selector: rules', () => {
     }
   });
 
+  it('refuses what an untyped (JavaScript) caller may pass instead of a request or products, never throwing', () => {
+    const requests = [
+      null,
+      undefined,
+      {},
+      { maxAmount: null },
+      { maxAmount: pesos(30), desiredAmount: null },
+      'PHP 30',
+    ];
+    for (const request of requests) {
+      const answer = selectDenomination(smartProducts, request as never);
+      expect({ request, tag: Either.isLeft(answer) && answer.left._tag }).toEqual({
+        request,
+        tag: 'InvalidSelectionRequest',
+      });
+    }
+    for (const products of [null, undefined, {}, 'products']) {
+      const answer = selectDenomination(products as never, { maxAmount: pesos(30) });
+      expect(Either.isLeft(answer) && answer.left).toMatchObject({
+        _tag: 'InvalidSelectionRequest',
+        reason: 'products must be an array',
+      });
+    }
+  });
+
   it('returns a full quote: cost, fee, exchange rate and the request', () => {
     const quote = select([fixed('7', smart, 20, 36n, 4n)], 20);
     expect(quote.wholesale).toEqual(preciseOf(money(36n, USD)));

@@ -55,9 +55,16 @@ const present = <A>(values: readonly (A | undefined)[]): A[] =>
 
 /** Money of the table: minor units that are a bigint, in a currency with ISO 4217's exponent (`checkCurrency`). */
 const isMoney = (value: Money): boolean =>
-  typeof value.amountMinor === 'bigint' && Either.isRight(checkCurrency(value.currency));
+  typeof value === 'object' &&
+  value !== null &&
+  typeof value.amountMinor === 'bigint' &&
+  Either.isRight(checkCurrency(value.currency));
 
-const validate = (request: SelectionRequest): InvalidSelectionRequest | undefined => {
+// an untyped (JavaScript) caller's products or request may be anything: refused, never thrown on
+const validate = (products: readonly Product[], request: SelectionRequest): InvalidSelectionRequest | undefined => {
+  if (!Array.isArray(products)) return new InvalidSelectionRequest({ reason: 'products must be an array' });
+  if (typeof request !== 'object' || request === null)
+    return new InvalidSelectionRequest({ reason: 'the request must be an object with maxAmount' });
   const desired = request.desiredAmount;
   if (!isMoney(request.maxAmount) || (desired !== undefined && !isMoney(desired)))
     return new InvalidSelectionRequest({
@@ -149,7 +156,7 @@ export const selectDenomination = (
   products: readonly Product[],
   request: SelectionRequest,
 ): Either.Either<Quote, SelectionError> => {
-  const invalid = validate(request);
+  const invalid = validate(products, request);
   if (invalid) return Either.left(invalid);
   const currency = request.maxAmount.currency;
   const charge = request.chargeCurrency;
