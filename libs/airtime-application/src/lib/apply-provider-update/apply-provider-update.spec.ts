@@ -124,4 +124,20 @@ describe('applyProviderUpdate', () => {
     );
     expect(less).toMatchObject({ _tag: 'Applied', topUp: { status: { class: 'COMPLETED' } } });
   });
+
+  it('records the transaction id an update carries on an attempt whose send never answered (a timeout)', async () => {
+    const world = inMemoryLayers({ products: sampleCatalogue });
+    await world.run(fundAccount('account-1', 'USD', 10_000n));
+    const created = await world.run(requestTopUp(sampleRequestInput()));
+    if (created._tag !== 'Created') throw new Error('expected a new top-up');
+    world.provider.scriptSends({ _tag: 'TimeoutAfterArrival' });
+    const sent = await world.run(sendAttempt(created.topUp.id));
+    const externalId = sent.attempts[0]?.providerExternalId ?? '';
+    expect(sent.attempts[0]?.providerTransactionId).toBeUndefined();
+    const update = world.provider.settle(externalId, 'COMPLETED');
+    const applied = await world.run(applyProviderUpdate(update));
+    expect(applied).toMatchObject({ _tag: 'Applied', topUp: { status: { class: 'COMPLETED' } } });
+    expect(applied.topUp.attempts[0]?.providerTransactionId).toBe(update.providerTransactionId);
+    expect(update.providerTransactionId).toEqual(expect.any(String));
+  });
 });

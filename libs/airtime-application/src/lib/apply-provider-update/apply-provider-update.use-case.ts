@@ -5,7 +5,6 @@ import {
   AirtimeProvider,
   type AttemptNotFound,
   type AttemptRef,
-  applyProviderEvent,
   checkDeliveredAmount,
   Clock,
   type IllegalTransition,
@@ -14,6 +13,8 @@ import {
   preciseOf,
   type ProviderAnswerMismatch,
   type ProviderCallback,
+  providerFound,
+  resolveUnknownAttempt,
   type TopUp,
   type TopUpChange,
   TopUpRepository,
@@ -102,7 +103,10 @@ const changeFor =
       update.receive === undefined
         ? Either.right(undefined)
         : checkDeliveredAmount(providerId, preciseOf(topUp.quote.receive), update.receive, ANSWER_FIELDS),
-      () => applyProviderEvent(topUp, update.status, now, refOf(update)),
+      // the provider's answer about the attempt, as a status query's: its transaction id is recorded on an
+      // attempt that has none yet (a send that timed out, or whose answer is still on its way)
+      () =>
+        resolveUnknownAttempt(topUp, providerFound(update.status, update.providerTransactionId), now, refOf(update)),
     );
 
 /**
@@ -110,7 +114,8 @@ const changeFor =
  * external id, else provider transaction id, within the top-up given in
  * `options` or found by that key). A delivered amount in another
  * currency, not positive or above what was asked is a
- * `ProviderAnswerMismatch` and applies nothing. The top-up, its ledger
+ * `ProviderAnswerMismatch` and applies nothing. The update's transaction id
+ * is recorded on an attempt that has none yet. The top-up, its ledger
  * movements and its events are written together; a duplicate or stale
  * update answers `Unchanged` and writes nothing. Updates racing other
  * writers are decided again on a fresh read.
