@@ -32,7 +32,7 @@ const CONSOLE_ERRORS = {
     status: 409,
     heading: 'Cannot be resent',
     message:
-      'Only a declined, rejected or cancelled top-up whose resends all failed can be resent; a completed one or one whose outcome is unknown never is.',
+      'Only a declined, rejected or cancelled top-up whose resends all failed can be resent; a completed one, one whose outcome is unknown, or one an operator settled as failed by hand never is.',
   },
   CsrfRefused: {
     status: 403,

@@ -26,6 +26,10 @@ import {
   type TopUpSearch,
 } from '../lib/ports/top-up-queries.port';
 import type { InMemoryDatabase } from './in-memory-database.fake';
+import { rowsOf } from './in-memory-reconciliation-store.adapter';
+
+/** The classes of a failed top-up, as a hand settlement sets them. */
+const FAILED_CLASSES: ReadonlySet<string> = new Set(['DECLINED', 'REJECTED', 'CANCELLED']);
 
 const refused = (reason: string) => new PersistenceFailure({ reason, retryable: false });
 
@@ -158,6 +162,21 @@ export const makeInMemoryTopUpQueries = (database: InMemoryDatabase): TopUpQueri
           return found === undefined ? [] : [found.topUp];
         })
         .sort(newestFirst),
+    ),
+  settledByHand: (topUpIds) =>
+    database.read(
+      (tables) =>
+        new Set(
+          rowsOf(tables)
+            .settlements.filter(
+              (record) =>
+                record.actor === 'operator' &&
+                record.state === 'APPLIED' &&
+                FAILED_CLASSES.has(record.toStatus.class) &&
+                topUpIds.includes(record.topUpId),
+            )
+            .map((record) => record.topUpId),
+        ),
     ),
   activityOf: (query) =>
     query.accountIds.length === 0

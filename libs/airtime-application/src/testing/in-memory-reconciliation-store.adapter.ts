@@ -28,7 +28,8 @@ const emptyReconciliationTables: ReconciliationTables = { settlements: [], runs:
 /** The database's tables with the reconciler's rows riding along (absent until the first write). */
 type WithReconciliation = Tables & { readonly reconciliation?: ReconciliationTables };
 
-const rowsOf = (tables: Tables): ReconciliationTables =>
+/** The reconciler's rows kept beside the tables (none before the first write). */
+export const rowsOf = (tables: Tables): ReconciliationTables =>
   (tables as WithReconciliation).reconciliation ?? emptyReconciliationTables;
 
 const withRows = (tables: Tables, rows: ReconciliationTables): Tables =>

@@ -38,7 +38,9 @@ const notResendablePage = (reply: FastifyReply, refusal: TopUpNotResendable, csr
       message:
         refusal.reason === 'already-resent'
           ? 'This top-up was resent already and that resend has not failed; see its page.'
-          : 'Only a declined, rejected or cancelled top-up can be resent; a completed one or one whose outcome is unknown never is.',
+          : refusal.reason === 'settled-by-hand'
+            ? 'An operator settled this top-up as failed without a definite answer from the provider, which may still have delivered it: it is not resent from here. Check with your operator before requesting it again.'
+            : 'Only a declined, rejected or cancelled top-up can be resent; a completed one or one whose outcome is unknown never is.',
       ...(refusal.liveTopUpId === undefined
         ? {}
         : { link: { href: topUpHref(refusal.liveTopUpId), text: 'The top-up that has not failed' } }),

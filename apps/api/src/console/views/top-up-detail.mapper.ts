@@ -14,6 +14,11 @@ const resendNoteOf = (refusal: ResendRefusal | undefined): string | undefined =>
   if (refusal === undefined) return undefined;
   if (refusal.reason === 'already-resent')
     return 'Resent already: a resend of it has not failed, so it is not offered again.';
+  if (refusal.reason === 'settled-by-hand')
+    return (
+      'Not resendable: an operator settled it as failed without a definite answer from the provider, which may ' +
+      'still have delivered it. Check with your operator before requesting it again.'
+    );
   return refusal.statusClass === 'COMPLETED' || refusal.statusClass === 'REVERSED'
     ? 'Not resendable: it was delivered.'
     : 'Not resendable: its outcome is not a certain failure (yet).';

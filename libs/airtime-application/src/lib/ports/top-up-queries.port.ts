@@ -110,6 +110,15 @@ export interface TopUpQueriesService {
    * `resend_of: topUpId`, newest first (created time, then id, descending).
    */
   readonly resendsOf: (accountId: string, topUpId: string) => Effect.Effect<readonly TopUp[], PersistenceFailure>;
+  /**
+   * Those of `topUpIds` an operator settled by hand to a failed class
+   * (DECLINED, REJECTED, CANCELLED: an applied settlement of actor
+   * `operator`, see `settleTopUpByHand`). A hand settlement is made when the
+   * provider gave no definite answer, so the provider may still have
+   * delivered such a top-up: it is never resent (`TopUpNotResendable`
+   * `settled-by-hand`).
+   */
+  readonly settledByHand: (topUpIds: readonly string[]) => Effect.Effect<ReadonlySet<string>, PersistenceFailure>;
   /** The top-ups of the query counted (see `TopUpActivity`); the accounts must not be empty. */
   readonly activityOf: (query: ActivityQuery) => Effect.Effect<TopUpActivity, PersistenceFailure>;
 }

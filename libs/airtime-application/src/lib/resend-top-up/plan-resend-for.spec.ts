@@ -13,6 +13,7 @@ import { cancelTopUp } from '../cancel-top-up/cancel-top-up.use-case';
 import { quoteTopUp } from '../quote-top-up/quote-top-up.use-case';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
+import { settleTopUpByHand } from '../settle-top-up-by-hand/settle-top-up-by-hand.use-case';
 import { planResendFor } from './plan-resend-for.use-case';
 
 const principal = principalOf('account-1');
@@ -71,6 +72,34 @@ describe('planResendFor', () => {
     const again = await submitted(world, plan.input);
     expect(again).toMatchObject({ _tag: 'Repeated', topUp: { id: first.topUp.id } });
     expect(world.database.tables().topUps.size).toBe(2);
+  });
+
+  it('never resends a top-up an operator settled as failed by hand (the provider may have delivered it), nor its family', async () => {
+    const world = await setUp();
+    // the provider holds it with no definite answer; an operator then decides it failed
+    const pending = await sentWith(world, { _tag: 'Pending', status: 'SUBMITTED' });
+    const settled = await world.run(
+      settleTopUpByHand({
+        topUpId: pending.id,
+        status: 'DECLINED',
+        reason: 'provider support says so',
+        operator: 'ops-1',
+      }),
+    );
+    expect(settled.topUp.status.class).toBe('DECLINED');
+    expect(await world.runEither(planResendFor({ principal, topUpId: pending.id }))).toEqual(
+      Either.left(
+        expect.objectContaining({
+          _tag: 'TopUpNotResendable',
+          reason: 'settled-by-hand',
+          settledTopUpId: pending.id,
+          message: expect.stringContaining('settled as failed by an operator'),
+        }),
+      ),
+    );
+    // a top-up declined by the provider's own answer is still resent
+    const declined = await sentWith(world, { _tag: 'Decline' }, 'order-2');
+    expect((await world.run(planResendFor({ principal, topUpId: declined.id }))).externalId).toBe('order-2~r1');
   });
 
   it('refuses while a resend is live, names it, and numbers the next one after it failed', async () => {

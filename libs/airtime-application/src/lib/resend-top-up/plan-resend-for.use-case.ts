@@ -91,7 +91,9 @@ const resendRequestOf = (
  * REJECTED or CANCELLED, every attempt settled: never a top-up that is
  * created, pending, of unknown outcome, completed or reversed);
  * `already-resent` while a top-up of its family did not fail for certain
- * (no second live resend of one failure), naming it. Otherwise the plan
+ * (no second live resend of one failure), naming it; `settled-by-hand` when
+ * a top-up of its family was settled as failed by an operator, naming it
+ * (the provider may still have delivered it). Otherwise the plan
  * (see `ResendPlan`), its request checked and quoted as `requestTopUp` would
  * (`rules` as the deployment's; `InvalidTopUpRequest` naming the field, e.g.
  * `metadata` grown past its limit by `resend_of`; `CallbackSecretMissing`
@@ -113,7 +115,9 @@ export const planResendFor = (
       return yield* new TopUpNotResendable(
         refusal.reason === 'status'
           ? { topUpId: original.id, reason: 'status', statusClass: refusal.statusClass }
-          : { topUpId: original.id, reason: 'already-resent', liveTopUpId: refusal.liveTopUpId },
+          : refusal.reason === 'already-resent'
+            ? { topUpId: original.id, reason: 'already-resent', liveTopUpId: refusal.liveTopUpId }
+            : { topUpId: original.id, reason: 'settled-by-hand', settledTopUpId: refusal.settledTopUpId },
       );
     const resendOf = family.original;
     const resendNumber = family.resends.length + 1;

@@ -18,6 +18,8 @@ export interface ResendFamily {
   readonly originalRequest: StoredTopUpRequest;
   /** The resends of the original already made, newest first. */
   readonly resends: readonly TopUp[];
+  /** The members of the family (the original, its resends) an operator settled by hand to a failed class. */
+  readonly settledByHand: ReadonlySet<string>;
 }
 
 /** Why a top-up may not be resent now. */
@@ -28,7 +30,13 @@ export type ResendRefusal =
    * Its family already has a top-up that did not fail for certain (created,
    * pending, of unknown outcome, completed or reversed): that one.
    */
-  | { readonly reason: 'already-resent'; readonly liveTopUpId: string };
+  | { readonly reason: 'already-resent'; readonly liveTopUpId: string }
+  /**
+   * A member of its family was settled as failed by an operator's hand
+   * (`settleTopUpByHand`), not by the provider's answer: the provider may
+   * still have delivered it, so a resend could deliver twice. That member.
+   */
+  | { readonly reason: 'settled-by-hand'; readonly settledTopUpId: string };
 
 const missingRequest = (topUpId: string) =>
   new PersistenceFailure({ reason: `top-up ${topUpId} has no stored request`, retryable: false });
@@ -62,20 +70,24 @@ export const resendFamilyOf = (
           yield* Effect.flatMap(TopUpRequestStore, (requests) => requests.findByTopUpId(original.id)),
         );
     if (originalRequest === undefined) return yield* missingRequest(original.id);
-    const resends = yield* Effect.flatMap(TopUpQueries, (queries) =>
-      queries.resendsOf(original.accountId, original.id),
-    );
-    return { resendOf, original, originalRequest, resends };
+    const queries = yield* TopUpQueries;
+    const resends = yield* queries.resendsOf(original.accountId, original.id);
+    const settledByHand = yield* queries.settledByHand([original.id, ...resends.map((resend) => resend.id)]);
+    return { resendOf, original, originalRequest, resends, settledByHand };
   });
 
 /**
  * Why `topUp` may not be resent, given its family, or undefined when it
  * may: it must have failed for certain (`status`), and so must every
  * member of its family, the resends (newest first) then the original
- * (`already-resent`, naming the first that did not).
+ * (`already-resent`, naming the first that did not); and none of them may
+ * have been settled as failed by hand (`settled-by-hand`, naming it).
  */
 export const resendRefusalOf = (topUp: TopUp, family: ResendFamily): ResendRefusal | undefined => {
   if (!failedForCertain(topUp)) return { reason: 'status', statusClass: topUp.status.class };
-  const live = [...family.resends, family.original].find((member) => !failedForCertain(member));
-  return live === undefined ? undefined : { reason: 'already-resent', liveTopUpId: live.id };
+  const members = [...family.resends, family.original];
+  const live = members.find((member) => !failedForCertain(member));
+  if (live !== undefined) return { reason: 'already-resent', liveTopUpId: live.id };
+  const byHand = members.find((member) => family.settledByHand.has(member.id));
+  return byHand === undefined ? undefined : { reason: 'settled-by-hand', settledTopUpId: byHand.id };
 };

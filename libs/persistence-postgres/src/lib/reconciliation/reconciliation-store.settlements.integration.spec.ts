@@ -19,6 +19,7 @@ import { Effect, Either, Option } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { makeOutbox } from '../outbox/outbox.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
+import { makeTopUpQueries } from '../top-ups/top-up-queries.adapter';
 import { makeReconciliationStore } from './reconciliation-store.adapter';
 import { makeSeeder } from './reconciliation-world.fixture';
 
@@ -331,5 +332,36 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
       `SELECT outcome FROM reconciliation_runs WHERE id LIKE 'run-uow-%' ORDER BY id`,
     )) as unknown[];
     expect(rows).toEqual([{ outcome: null }, { outcome: 'MATCHED' }]);
+  });
+
+  it('answers the top-ups an operator settled as failed by hand (TopUpQueries.settledByHand: they are never resent)', async () => {
+    // top-ups of their own, started two days before the window, so that no other case sees them
+    const seeder = makeSeeder(db.dataSource, newTopUp);
+    const early = at(-2 * 86_400_000);
+    const ids = ['hand-declined', 'hand-rejected', 'hand-completed', 'hand-applying', 'robot-declined', 'never'];
+    for (const id of ids) await seeder.start(await seeder.create(id, early), early, 'dtone');
+    const record = (
+      id: string,
+      topUpId: string,
+      status: Parameters<typeof transactionStatus>[0],
+      overrides: Partial<SettlementRecord> = {},
+    ) => byOperator(id, topUpId, { toStatus: transactionStatus(status), recordedAt: early, ...overrides });
+    for (const settled of [
+      record('h-1', 'hand-declined', 'DECLINED-BARRED-CREDIT-PARTY'),
+      record('h-2', 'hand-rejected', 'REJECTED'),
+      record('h-3', 'hand-completed', 'COMPLETED'),
+      settlement('h-5', 'robot-declined', { toStatus: transactionStatus('DECLINED'), recordedAt: early }),
+    ]) {
+      await run(store().recordSettlement(settled));
+      await run(store().completeSettlement(settled.id, 'APPLIED', undefined, early));
+    }
+    // recorded, not applied yet (a crash in between): not a decision yet
+    await run(store().recordSettlement(record('h-4', 'hand-applying', 'DECLINED')));
+    const queries = makeTopUpQueries(db.dataSource);
+    expect([...(await run(queries.settledByHand([...ids, 'no-such-top-up', 'nul\u0000'])))].sort()).toEqual([
+      'hand-declined',
+      'hand-rejected',
+    ]);
+    expect((await run(queries.settledByHand([]))).size).toBe(0);
   });
 });

@@ -93,6 +93,20 @@ export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService =>
       return loaded.map(({ topUp }) => topUp);
     }),
   activityOf: (query) => topUpActivityOf(dataSource, query),
+  settledByHand: (topUpIds) => {
+    const storable = topUpIds.filter((topUpId) => areStorableKeys(topUpId));
+    if (storable.length === 0) return Effect.succeed(new Set<string>());
+    return Effect.map(
+      sql<{ top_up_id: string }>(
+        dataSource,
+        `SELECT DISTINCT top_up_id FROM reconciliation_settlements
+          WHERE top_up_id = ANY($1::text[]) AND actor = 'operator' AND state = 'APPLIED'
+            AND to_status_class IN ('DECLINED', 'REJECTED', 'CANCELLED')`,
+        [storable],
+      ),
+      (rows) => new Set(rows.map((row) => row.top_up_id)),
+    );
+  },
 });
 
 /** `makeTopUpQueries` as the `TopUpQueries` layer. */
