@@ -12,24 +12,18 @@
 // quoted as a JSON string (JSON.parse gives it back), as is one holding
 // whitespace, `"`, `=` or a backslash, or an empty one.
 
+import { escapeHiddenCharacters, HIDDEN_CHARACTER } from '@airtime/application';
+
 /** The fields every line has, shown in their own places or left out. */
 const PLACED = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname']);
 
 const LEVEL_WIDTH = 5;
 
 /** A character a terminal acts on or does not show, or one that is not a character (a lone surrogate). */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
-const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
-
-/** The UTF-16 units of a character as JSON escapes (`\u001b`, `\udb40\udc01`). */
-const escapeOf = (character: string): string =>
-  Array.from(
-    { length: character.length },
-    (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`,
-  ).join('');
+const UNSAFE = HIDDEN_CHARACTER;
 
 /** The text with each unsafe character as its escape, the rest as it is. */
-export const escapeUnsafe = (text: string): string => text.replace(UNSAFE_ALL, escapeOf);
+export const escapeUnsafe = (text: string): string => escapeHiddenCharacters(text);
 
 /** A JSON text with its unsafe characters escaped (JSON.stringify leaves DEL, C1, bidi and U+2028 as they are). */
 const safeJson = (value: unknown): string => escapeUnsafe(JSON.stringify(value) ?? String(value));

@@ -333,6 +333,7 @@ export {
   theirSideOf,
 } from './lib/reconcile-day/reconciliation-report';
 export { formatSummary } from './lib/reconcile-day/reconciliation-summary.format';
+export { escapeHiddenCharacters, HIDDEN_CHARACTER } from './lib/visible-text/hidden-characters.format';
 export { refusesOurCredentials, stopsTheRun } from './lib/reconcile-day/provider-failure.policy';
 export {
   RECONCILIATION_COMPLETED,

@@ -3,6 +3,7 @@
 // every top-up awaiting a decision with the command that settles it; hidden
 // characters (a provider's ANSI escape or bidi override) written as escapes.
 import { MISMATCH_KINDS } from '@airtime/domain';
+import { escapeHiddenCharacters } from '../visible-text/hidden-characters.format';
 import { mismatchCount } from './reconciliation-report';
 import type {
   ReconciliationReport,
@@ -13,29 +14,6 @@ import type {
   ReportSettlement,
   ReportTheirSide,
 } from './reconciliation-report.types';
-
-/**
- * What a terminal acts on or a reader cannot see: control characters (an
- * ANSI escape, a line feed), format characters (bidi overrides such as
- * U+202E, zero-width ones), line and paragraph separators, lone surrogates
- * and other default-ignorable code points.
- */
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-
-/**
- * A line as the summary writes it: each hidden character as \uXXXX escapes
- * (of its UTF-16 code units). A provider's text (the external id of a
- * transaction it lists) can then neither steer the operator's terminal nor
- * forge a line of the report; an operator's reason keeps its line feeds as
- * `\u000a`, one fact per line.
- */
-const visibleLine = (line: string): string =>
-  line.replace(HIDDEN, (character) =>
-    Array.from(
-      { length: character.length },
-      (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`,
-    ).join(''),
-  );
 
 const amount = (value: ReportAmount | null): string => (value === null ? '-' : `${value.currency} ${value.amount}`);
 
@@ -90,7 +68,10 @@ const section = (title: string, lines: readonly string[], empty: string): readon
  * sides and its detail, settlements with their reasons, top-ups awaiting a
  * decision with the admin command, the balances (why one is unstable), the
  * unreadable balances, and what was not verified and why. Every hidden
- * character of a line is written as a \uXXXX escape (visibleLine).
+ * character of a line is written as a \uXXXX escape (escapeHiddenCharacters):
+ * a provider's text (the external id of a transaction it lists) can then
+ * neither steer the operator's terminal nor forge a line of the report; an
+ * operator's reason keeps its line feeds as `\u000a`, one fact per line.
  */
 export const formatSummary = (report: ReconciliationReport): string => {
   const { counts } = report;
@@ -139,5 +120,5 @@ export const formatSummary = (report: ReconciliationReport): string => {
       'none',
     ),
   ];
-  return `${lines.map(visibleLine).join('\n')}\n`;
+  return `${lines.map((line) => escapeHiddenCharacters(line)).join('\n')}\n`;
 };
