@@ -14,6 +14,17 @@ export const money = (amountMinor: bigint, currency: Currency): Money => Object.
 export const zero = (currency: Currency): Money => money(0n, currency);
 
 /**
+ * Whether a value (from an untyped caller, maybe) is money of the table:
+ * an object whose minor units are a bigint, in a currency with ISO 4217's
+ * own exponent (`checkCurrency`). Internal: not exported by the package.
+ */
+export const isTableMoney = (value: unknown): value is Money =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Money).amountMinor === 'bigint' &&
+  Either.isRight(checkCurrency((value as Money).currency));
+
+/**
  * The refusal of a currency that is not the ISO 4217 table's (an unknown
  * code, or a known one with another exponent: `checkCurrency`).
  */

@@ -1,7 +1,7 @@
 import { Either } from 'effect';
 import { checkCurrency, type Currency, sameCurrency } from '../money/currency';
 import { type ExchangeRate, sourceCostOf } from '../money/exchange-rate';
-import { type Money, money } from '../money/money';
+import { isTableMoney, type Money, money } from '../money/money';
 import {
   chargeOf,
   isWellFormedPrecise,
@@ -71,8 +71,8 @@ const malformed = (value: PreciseMoney): boolean => !isWellFormedPrecise(value);
 /** Not a currency of the ISO 4217 table with its own exponent (`checkCurrency`): a forged `{ code: 'PHP', exponent: 0 }`. */
 const forged = (currency: Currency): boolean => Either.isLeft(checkCurrency(currency));
 
-/** Not an amount of money: its minor units are no bigint, or its currency is forged. */
-const notMoney = (value: Money): boolean => typeof value.amountMinor !== 'bigint' || forged(value.currency);
+/** Not an amount of money of the table (`isTableMoney`): its minor units are no bigint, or its currency is forged. */
+const notMoney = (value: Money): boolean => !isTableMoney(value);
 
 /**
  * A fixed denomination; `InvalidProduct` unless the id is non-empty, the

@@ -1,7 +1,7 @@
 import { Either } from 'effect';
-import { checkCurrency, type Currency, sameCurrency } from '../money/currency';
+import { type Currency, sameCurrency } from '../money/currency';
 import { impliedRate } from '../money/exchange-rate';
-import { type Money, money } from '../money/money';
+import { isTableMoney, money } from '../money/money';
 import { chargeOf, comparePrecise, preciseOf, subtractPrecise } from '../money/precise-money';
 import {
   compareProducts,
@@ -53,20 +53,13 @@ const best = (picks: readonly Pick[], preferSmaller: boolean): Pick | undefined 
 const present = <A>(values: readonly (A | undefined)[]): A[] =>
   values.filter((value): value is A => value !== undefined);
 
-/** Money of the table: minor units that are a bigint, in a currency with ISO 4217's exponent (`checkCurrency`). */
-const isMoney = (value: Money): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof value.amountMinor === 'bigint' &&
-  Either.isRight(checkCurrency(value.currency));
-
 // an untyped (JavaScript) caller's products or request may be anything: refused, never thrown on
 const validate = (products: readonly Product[], request: SelectionRequest): InvalidSelectionRequest | undefined => {
   if (!Array.isArray(products)) return new InvalidSelectionRequest({ reason: 'products must be an array' });
   if (typeof request !== 'object' || request === null)
     return new InvalidSelectionRequest({ reason: 'the request must be an object with maxAmount' });
   const desired = request.desiredAmount;
-  if (!isMoney(request.maxAmount) || (desired !== undefined && !isMoney(desired)))
+  if (!isTableMoney(request.maxAmount) || (desired !== undefined && !isTableMoney(desired)))
     return new InvalidSelectionRequest({
       reason: 'amounts must be money of an ISO 4217 currency with its own exponent',
     });
