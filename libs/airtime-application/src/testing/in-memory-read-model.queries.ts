@@ -6,6 +6,7 @@
 // oldest first; activity counted as the SQL counts it.
 import {
   FINAL_CLASSES,
+  isFailureClass,
   type JournalEntry,
   PersistenceFailure,
   type TopUp,
@@ -27,9 +28,6 @@ import {
 } from '../lib/ports/top-up-queries.port';
 import type { InMemoryDatabase } from './in-memory-database.fake';
 import { rowsOf } from './in-memory-reconciliation-store.adapter';
-
-/** The classes of a failed top-up, as a hand settlement sets them. */
-const FAILED_CLASSES: ReadonlySet<string> = new Set(['DECLINED', 'REJECTED', 'CANCELLED']);
 
 const refused = (reason: string) => new PersistenceFailure({ reason, retryable: false });
 
@@ -172,7 +170,7 @@ export const makeInMemoryTopUpQueries = (database: InMemoryDatabase): TopUpQueri
               (record) =>
                 record.actor === 'operator' &&
                 record.state === 'APPLIED' &&
-                FAILED_CLASSES.has(record.toStatus.class) &&
+                isFailureClass(record.toStatus.class) &&
                 topUpIds.includes(record.topUpId),
             )
             .map((record) => record.topUpId),

@@ -205,14 +205,13 @@ const accountsWithoutSecret = (requests: readonly Checked[]) =>
     const accounts = [
       ...new Set(requests.flatMap(({ request }) => (request.callbackUrl === undefined ? [] : [request.accountId]))),
     ];
-    const secrets = yield* Effect.forEach(accounts, (accountId) => Effect.either(store.signingSecretOf(accountId)), {
-      concurrency: 4,
-    });
-    const hasSecret = (index: number) => {
-      const read = secrets[index];
-      return read !== undefined && Either.isRight(read) && Option.isSome(read.right);
-    };
-    return new Set(accounts.filter((_, index) => !hasSecret(index)));
+    const signed = yield* Effect.forEach(
+      accounts,
+      (accountId) =>
+        Effect.match(store.signingSecretOf(accountId), { onFailure: () => false, onSuccess: Option.isSome }),
+      { concurrency: 4 },
+    );
+    return new Set(accounts.filter((_, index) => !signed[index]));
   });
 
 /**

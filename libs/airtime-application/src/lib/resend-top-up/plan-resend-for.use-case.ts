@@ -97,8 +97,9 @@ const resendRequestOf = (
  * (see `ResendPlan`), its request checked and quoted as `requestTopUp` would
  * (`rules` as the deployment's; `InvalidTopUpRequest` naming the field, e.g.
  * `metadata` grown past its limit by `resend_of`; `CallbackSecretMissing`
- * for a callback URL of an account with no callback signing secret, a top-up
- * taken before such requests were refused; the quote's errors as they are). To do it, submit `plan.input` as the API submits any request;
+ * for a callback URL of an account with no callback signing secret, a
+ * top-up taken before such requests were refused; the quote's errors as
+ * they are). To do it, submit `plan.input` as the API submits any request;
  * the same confirmation submitted again is a repeat of that request (the
  * same top-up), and a second plan once it exists is `already-resent`.
  */

@@ -5,6 +5,7 @@ import { type PageOf, TopUpQueries, type TopUpQueriesService, type TopUpSearch }
 import {
   checkAccountId,
   checkTransactionId,
+  FAILURE_CLASSES,
   isValidIdentifier,
   IDENTIFIER_RULES,
   PersistenceFailure,
@@ -101,8 +102,8 @@ export const makeTopUpQueries = (dataSource: DataSource): TopUpQueriesService =>
         dataSource,
         `SELECT DISTINCT top_up_id FROM reconciliation_settlements
           WHERE top_up_id = ANY($1::text[]) AND actor = 'operator' AND state = 'APPLIED'
-            AND to_status_class IN ('DECLINED', 'REJECTED', 'CANCELLED')`,
-        [storable],
+            AND to_status_class = ANY($2::text[])`,
+        [storable, [...FAILURE_CLASSES]],
       ),
       (rows) => new Set(rows.map((row) => row.top_up_id)),
     );
