@@ -1,4 +1,4 @@
-import { Either } from 'effect';
+import { Either, Schema } from 'effect';
 import fc from 'fast-check';
 import { SAMPLE_PH_NUMBER, sampleRequestInput } from '../../testing';
 import {
@@ -12,6 +12,9 @@ import {
 import { decodeRequest } from '../quote-top-up/top-up-request.check';
 import { RequestTopUpInput } from './request-top-up.input';
 import { hasForbiddenMetadataKey } from './top-up-metadata';
+
+/** The sample request input as decoded (its optional fields left out, exact_amount false). */
+const sampleInput = (): RequestTopUpInput => Schema.decodeUnknownSync(RequestTopUpInput)(sampleRequestInput());
 
 const refusalOf = <A>(result: Either.Either<A, { readonly field: string; readonly reason: string }>) =>
   Either.isLeft(result) ? { field: result.left.field, reason: result.left.reason } : undefined;
@@ -97,12 +100,12 @@ describe('checkTopUpRequest: ids in Unicode NFC', () => {
     ['external_id', { external_id: 'A\u030a' }],
     ['external_id', { external_id: '\u212b' }],
   ])('refuses a %s that is not NFC, naming the field only', (field, overrides) => {
-    const refusal = refusalOf(checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, ...overrides }));
+    const refusal = refusalOf(checkTopUpRequest({ ...sampleInput(), ...overrides }));
     expect(refusal).toEqual({ field, reason: 'not in Unicode normalisation form C (NFC)' });
   });
 
   it('accepts composed ids: one spelling per key', () => {
-    const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, external_id: 'caf\u00e9-1' });
+    const result = checkTopUpRequest({ ...sampleInput(), external_id: 'caf\u00e9-1' });
     expect(Either.isRight(result) && result.right.externalId).toBe('caf\u00e9-1');
   });
 
@@ -115,7 +118,7 @@ describe('checkTopUpRequest: ids in Unicode NFC', () => {
           maxLength: 12,
         }),
         (id) => {
-          const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, external_id: id });
+          const result = checkTopUpRequest({ ...sampleInput(), external_id: id });
           // an NFC id may still break another rule of ids (e.g. start with a combining mark), never this one
           if (id.normalize('NFC') === id) expect(refusalOf(result)?.reason ?? '').not.toContain('NFC');
           else expect(refusalOf(result)).toEqual({ field: 'external_id', reason: expect.stringContaining('NFC') });
@@ -136,7 +139,7 @@ describe('checkTopUpRequest: amounts above zero', () => {
   ])(
     'refuses a zero %s naming the field, as any bad amount (before: the selector named maxAmount)',
     (field, overrides) => {
-      const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, ...overrides });
+      const result = checkTopUpRequest({ ...sampleInput(), ...overrides });
       expect(refusalOf(result)).toEqual({ field, reason: 'must be greater than zero' });
       // the consumer's dead-letter reason is `<code>: <message>`, as for any other invalid request
       expect(Either.isLeft(result) && `${result.left.code}: ${result.left.message}`).toBe(
@@ -146,7 +149,7 @@ describe('checkTopUpRequest: amounts above zero', () => {
   );
 
   it('accepts the smallest amount the currency writes', () => {
-    const result = checkTopUpRequest({ ...sampleRequestInput(), exact_amount: false, max_amount: '0.01' });
+    const result = checkTopUpRequest({ ...sampleInput(), max_amount: '0.01' });
     expect(Either.isRight(result) && result.right.quote.maxAmount.amountMinor).toBe(1n);
   });
 });
@@ -175,7 +178,7 @@ describe('checkQuotedTopUpRequest: the fields a quote does not use, checked as a
   ])('refuses a bad %s with the refusal of checkTopUpRequest', (field, overrides) => {
     const refusal = refusalOf(checkQuotedTopUpRequest({ ...quoted, ...overrides }));
     expect(refusal).toEqual({ field, reason: expect.any(String) });
-    const request = { ...sampleRequestInput(), ...quoted, ...overrides };
+    const request = { ...sampleInput(), ...quoted, ...overrides };
     expect(refusal).toEqual(refusalOf(checkTopUpRequest(request)));
   });
 

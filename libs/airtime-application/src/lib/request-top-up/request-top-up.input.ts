@@ -56,7 +56,19 @@ export const CallbackUrlText = Schema.String.pipe(
 ).annotations({ description: 'an https URL, without control characters' });
 
 /**
- * A top-up request as callers send it (JSON). Fields:
+ * An optional field of a request: left out, or JSON `null`, which means the
+ * same (a serializer that writes absent optionals as `null`, or a caller
+ * sending back our answer, where they show as `null`). Decoded, a `null` is
+ * the field left out (never kept as `null` or `undefined`), so the request
+ * stored and compared on a repeat is one whichever was sent. A required
+ * field stays refused when `null`.
+ */
+export const optionalOrNull = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.optionalWith(schema, { nullable: true });
+
+/**
+ * A top-up request as callers send it (JSON). Every optional field may be
+ * sent as `null`, read as left out (see `optionalOrNull`). Fields:
  * - `external_id`: the caller's idempotency key (1..40 characters, no spaces, Unicode NFC), unique per account;
  * - `account_id`: the account charged (Unicode NFC);
  * - `phone_number`: the destination, E.164 (`+63...`) or international digits;
@@ -77,11 +89,11 @@ export const RequestTopUpInput = Schema.Struct({
   phone_number: Schema.String,
   currency: Schema.String,
   max_amount: DecimalAmount,
-  desired_amount: Schema.optional(DecimalAmount),
-  product_id: Schema.optional(Schema.String),
-  exact_amount: Schema.optionalWith(Schema.Boolean, { default: () => false }),
-  callback_url: Schema.optional(CallbackUrlText),
-  metadata: Schema.optional(TopUpMetadata),
+  desired_amount: optionalOrNull(DecimalAmount),
+  product_id: optionalOrNull(Schema.String),
+  exact_amount: Schema.optionalWith(Schema.Boolean, { nullable: true, default: () => false }),
+  callback_url: optionalOrNull(CallbackUrlText),
+  metadata: optionalOrNull(TopUpMetadata),
 }).annotations({ identifier: 'RequestTopUpInput' });
 
 export type RequestTopUpInput = typeof RequestTopUpInput.Type;

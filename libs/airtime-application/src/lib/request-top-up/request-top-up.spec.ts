@@ -61,6 +61,44 @@ describe('requestTopUp', () => {
     expect(world.database.tables().outbox).toHaveLength(1);
   });
 
+  it('reads null for an optional field as the field left out: a repeat with it absent, or null, is the same request', async () => {
+    const world = await setUp();
+    const withNulls = {
+      desired_amount: null,
+      product_id: null,
+      exact_amount: null,
+      callback_url: null,
+      metadata: null,
+    };
+    const first = await world.run(requestTopUp(sampleRequestInput(withNulls)));
+    expect(first._tag).toBe('Created');
+    const absent = await world.run(requestTopUp(sampleRequestInput()));
+    const nullsAgain = await world.run(requestTopUp(sampleRequestInput(withNulls)));
+    expect([absent._tag, nullsAgain._tag]).toEqual(['Repeated', 'Repeated']);
+    if (first._tag !== 'Created' || absent._tag !== 'Repeated') return;
+    expect(absent.topUp.id).toBe(first.topUp.id);
+    expect(world.database.tables().requests.get(first.topUp.id)?.request).not.toHaveProperty('metadata');
+    expect(await usd(world)).toMatchObject({ holdingMinor: 186n });
+  });
+
+  it('answers a request first sent without its optional fields as a repeat when they come again as null', async () => {
+    const world = await setUp();
+    const first = await world.run(requestTopUp(sampleRequestInput()));
+    const again = await world.run(requestTopUp(sampleRequestInput({ callback_url: null, metadata: null })));
+    expect(again._tag).toBe('Repeated');
+    if (first._tag === 'Created' && again._tag === 'Repeated') expect(again.topUp.id).toBe(first.topUp.id);
+  });
+
+  it.each(['external_id', 'account_id', 'phone_number', 'currency', 'max_amount'])(
+    'refuses null for the required %s, naming it',
+    async (field) => {
+      const world = await setUp();
+      const result = await world.runEither(requestTopUp({ ...sampleRequestInput(), [field]: null }));
+      expect(result).toEqual(Either.left(expect.objectContaining({ _tag: 'InvalidTopUpRequest', field })));
+      expect(world.database.tables().topUps.size).toBe(0);
+    },
+  );
+
   it.each([
     ['phone_number', { phone_number: '+639171234101' }],
     ['max_amount', { max_amount: '300' }],

@@ -156,6 +156,49 @@ describe('decodeTopUpCommand (schema v1)', () => {
   });
 });
 
+describe('decodeTopUpCommand: null for an optional field', () => {
+  const OPTIONAL_FIELDS = ['desired_amount', 'product_id', 'exact_amount', 'callback_url', 'metadata'] as const;
+
+  it('reads null for each optional field as the field left out (as a serializer writing absent optionals as null does)', () => {
+    const { version: _version, ...input } = valid;
+    const nulls = Object.fromEntries(OPTIONAL_FIELDS.map((field) => [field, null]));
+    const result = decodeTopUpCommand(JSON.stringify({ ...valid, ...nulls }));
+    const required = Object.fromEntries(
+      Object.entries(input).filter(([field]) => !(OPTIONAL_FIELDS as readonly string[]).includes(field)),
+    );
+    expect(result).toEqual(Either.right({ ...required, exact_amount: false }));
+    // left out, not kept as undefined: the canonical request (and so a repeat's comparison) never sees them
+    expect(Either.isRight(result) && Object.keys(result.right).sort()).toEqual(
+      [...Object.keys(required), 'exact_amount'].sort(),
+    );
+  });
+
+  it('refuses null for a required field, naming it', () => {
+    for (const field of ['external_id', 'account_id', 'phone_number', 'currency', 'max_amount']) {
+      expect(reasonOf(JSON.stringify({ ...valid, [field]: null }))).toMatch(new RegExp(`^${field}`));
+    }
+  });
+
+  it("keeps null inside metadata as it is (a value of the caller's own object)", () => {
+    const result = decodeTopUpCommand(JSON.stringify({ ...valid, metadata: { note: null } }));
+    expect(Either.isRight(result) && result.right.metadata).toEqual({ note: null });
+  });
+
+  it('encodes a command given nulls for its optional fields without them', () => {
+    const { version: _version, ...input } = valid;
+    const text = encodeTopUpCommand({ ...input, desired_amount: null, callback_url: null, metadata: null });
+    expect(Either.isRight(text) && JSON.parse(text.right)).toEqual({
+      version: 1,
+      external_id: 'order-42',
+      account_id: 'acme',
+      phone_number: '+639171234567',
+      currency: 'PHP',
+      max_amount: '100',
+      exact_amount: false,
+    });
+  });
+});
+
 describe('decodeTopUpCommand: metadata keys', () => {
   it.each([
     ['{"__proto__":{"tier":"gold"},"order":1}'],
