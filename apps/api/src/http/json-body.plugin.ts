@@ -13,8 +13,10 @@
 // (exactJsonProblem): a field named twice in one object is DuplicateJsonKey
 // (400 DUPLICATE_KEY), a number a double cannot carry exactly
 // InexactJsonNumber (400 INEXACT_NUMBER; not on a provider's callback).
+// An empty body on a route that takes none (its schema describes no body)
+// is no body, whatever its content type says; the route refuses any other.
 import { EXACT_JSON_REASONS, exactJsonProblem } from '@airtime/application';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   BodyNotUtf8,
   DuplicateJsonKey,
@@ -53,6 +55,15 @@ const namesEncoding = (contentEncoding: string | undefined): boolean =>
 /** Whether a route is a provider's callback (`/callbacks/...`): its numbers are the provider's, not a request's. */
 const isProviderCallback = (route: string | undefined): boolean => route?.startsWith('/callbacks/') === true;
 
+/**
+ * Whether a route takes no body: it has a schema (an API route) that
+ * describes none, e.g. POST /v1/topups/{id}/cancel (see refuseBody).
+ */
+const takesNoBody = (request: FastifyRequest): boolean => {
+  const schema = request.routeOptions.schema;
+  return schema !== undefined && schema.body === undefined;
+};
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The body's text, or undefined when its bytes are not UTF-8. */
@@ -75,6 +86,11 @@ export const jsonBodyPlugin = unencapsulated(async (app: FastifyInstance) => {
     }
     if (namesOtherCharset(request.headers['content-type'])) {
       done(new UnsupportedCharset(), undefined);
+      return;
+    }
+    // an empty body for a route that takes none (a client that sets the content type on every request): no body
+    if (bytes.length === 0 && takesNoBody(request)) {
+      done(null, undefined);
       return;
     }
     const body = textOf(bytes);

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/jest';
 import { Either, Schema } from 'effect';
 import { InvalidRequest } from './http.errors';
-import { decodePart, requirePart } from './request-input.check';
+import { decodePart, refuseBody, requirePart } from './request-input.check';
 
 const Body = Schema.Struct({ phone_number: Schema.String, amount: Schema.optional(Schema.NumberFromString) });
 
@@ -48,6 +48,34 @@ describe('decoding a part of a request', () => {
         const value = (input as { phone_number: unknown }).phone_number;
         if (typeof value === 'string' && value.length > 3) expect(text).not.toContain(value);
       }
+    }
+  });
+});
+
+describe('the body of a route that takes none (refuseBody)', () => {
+  const refusalOf = (body: unknown) => {
+    try {
+      refuseBody(body);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('passes no body, an empty one and an empty JSON object', () => {
+    for (const body of [undefined, '', {}]) expect(refusalOf(body)).toBeUndefined();
+  });
+
+  it('refuses any other body, naming its first field (never a value) or the body', () => {
+    expect(refusalOf({ reason: 'secret-words' })).toMatchObject({
+      _tag: 'InvalidRequest',
+      part: 'body',
+      field: 'reason',
+    });
+    expect(refusalOf({ 'two words': 1 })).toMatchObject({ field: '[key]' });
+    expect(String((refusalOf({ reason: 'secret-words' }) as Error).message)).not.toContain('secret-words');
+    for (const body of [null, [], [1], 'text', 0, false, Buffer.from('x')]) {
+      expect(refusalOf(body)).toMatchObject({ _tag: 'InvalidRequest', code: 'INVALID_REQUEST', field: 'the body' });
     }
   });
 });

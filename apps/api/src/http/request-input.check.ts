@@ -113,3 +113,26 @@ export const refuseQuery = (input: unknown): void => {
     reason: 'is unexpected: the route takes no query parameters',
   });
 };
+
+const NO_BODY_REASON = 'is unexpected: the route takes no body (send none, or an empty JSON object)';
+
+const isEmptyObject = (input: object): boolean =>
+  !Array.isArray(input) && !Buffer.isBuffer(input) && Object.keys(input).length === 0;
+
+/**
+ * The body check of a POST route that takes no body (as `refuseQuery` for
+ * the query string): no body, an empty one (of any media type the API reads)
+ * or an empty JSON object `{}` pass; anything else is refused (InvalidRequest
+ * naming the body's first field, or the body), never ignored: a caller who
+ * sends one means something by it that the route would not do.
+ */
+export const refuseBody = (input: unknown): void => {
+  if (input === undefined || input === '') return;
+  if (typeof input === 'object' && input !== null) {
+    if (isEmptyObject(input)) return;
+    const [first] = Array.isArray(input) || Buffer.isBuffer(input) ? [] : Object.keys(input);
+    if (first !== undefined)
+      throw new InvalidRequest({ part: 'body', field: segmentOf(first), reason: NO_BODY_REASON });
+  }
+  throw new InvalidRequest({ part: 'body', field: WHOLE.body, reason: NO_BODY_REASON });
+};

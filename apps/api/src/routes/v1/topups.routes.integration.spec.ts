@@ -328,6 +328,77 @@ describe('the top-up routes', () => {
     expect(errorOf(unknown)).toEqual({ code: 'TOP_UP_NOT_FOUND', message: 'no such top-up' });
   });
 
+  it('reads null for an optional field as the field left out: 202, and the repeat without them is a repeat', async () => {
+    const sent = request();
+    const nulls = { desired_amount: null, product_id: null, exact_amount: null, callback_url: null, metadata: null };
+    const before = await api.count('top_ups');
+    const first = await api.request('POST', '/v1/topups', { key, body: { ...sent, ...nulls, account_id: null } });
+    expect(first.status).toBe(202);
+    expect(bodyOf(first)).toMatchObject({ account_id: 'team-growth', callback_url: null, metadata: null });
+    // the answer's fields sent back as they show (null), then left out, then the key in the header with a null external_id
+    const echoed = await api.request('POST', '/v1/topups', {
+      key,
+      body: { ...sent, callback_url: bodyOf(first)['callback_url'], metadata: bodyOf(first)['metadata'] },
+    });
+    const absent = await api.request('POST', '/v1/topups', { key, body: sent });
+    const byHeader = await api.request('POST', '/v1/topups', {
+      key,
+      headers: { 'idempotency-key': String(sent['external_id']) },
+      body: { ...sent, external_id: null, ...nulls },
+    });
+    expect([echoed.status, absent.status, byHeader.status]).toEqual([202, 202, 202]);
+    expect([bodyOf(echoed)['id'], bodyOf(absent)['id'], bodyOf(byHeader)['id']]).toEqual(
+      Array(3).fill(bodyOf(first)['id']),
+    );
+    expect(await api.count('top_ups')).toBe(before + 1);
+    // a dry run takes the same body
+    const quoted = await api.request('POST', '/v1/quotes', { key, body: { ...sent, ...nulls, account_id: null } });
+    expect(quoted.status).toBe(200);
+  });
+
+  it('answers concurrent requests under one key, some sending null for optional fields, with one top-up', async () => {
+    const sent = request({ desired_amount: '20' });
+    const before = await api.count('top_ups');
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        api.request('POST', '/v1/topups', {
+          key,
+          body: index % 2 === 0 ? { ...sent, metadata: null, callback_url: null, product_id: null } : sent,
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(202));
+    expect(new Set(answers.map((answer) => bodyOf(answer)['id'])).size).toBe(1);
+    expect(await api.count('top_ups')).toBe(before + 1);
+  });
+
+  it('refuses null for a required field (400 naming it), on POST /v1/topups and POST /v1/quotes', async () => {
+    const before = await api.count('top_ups');
+    for (const field of ['phone_number', 'currency', 'max_amount']) {
+      for (const path of ['/v1/topups', '/v1/quotes']) {
+        const answer = await api.request('POST', path, { key, body: request({ [field]: null }) });
+        expect({ path, field, status: answer.status, error: errorOf(answer) }).toEqual({
+          path,
+          field,
+          status: 400,
+          error: expect.objectContaining({ code: 'INVALID_REQUEST', field }),
+        });
+      }
+    }
+    // no key at all: a null external_id is no key
+    const keyless = await api.request('POST', '/v1/topups', { key, body: request({ external_id: null }) });
+    expect(keyless.status).toBe(400);
+    expect(errorOf(keyless)).toMatchObject({ code: 'INVALID_REQUEST', field: 'Idempotency-Key' });
+    // a key of several accounts needs account_id: null is none
+    const unscoped = await api.request('POST', '/v1/topups', {
+      key: twoAccountsKey,
+      body: request({ account_id: null }),
+    });
+    expect(unscoped.status).toBe(400);
+    expect(errorOf(unscoped)).toMatchObject({ code: 'INVALID_REQUEST', field: 'account_id' });
+    expect(await api.count('top_ups')).toBe(before);
+  });
+
   it('refuses a query parameter a route does not take, on every /v1 route alike (400 naming it)', async () => {
     const created = bodyOf(await api.request('POST', '/v1/topups', { key, body: request() }));
     const id = String(created['id']);
@@ -374,6 +445,53 @@ describe('the top-up routes', () => {
     expect(again.status).toBe(200);
     expect(bodyOf(again)['status']).toEqual(bodyOf(cancelled)['status']);
     expect((await api.request('POST', '/v1/topups/nope/cancel', { key })).status).toBe(404);
+  });
+
+  it('refuses a body on POST /v1/topups/{id}/cancel (400 INVALID_REQUEST), as a query parameter; no body, an empty JSON one or {} cancel', async () => {
+    const created = bodyOf(await api.request('POST', '/v1/topups', { key, body: request() }));
+    const path = `/v1/topups/${String(created['id'])}/cancel`;
+    const json = { 'content-type': 'application/json' };
+    const refused: readonly [string, Readonly<Record<string, string>>, string, string][] = [
+      ['{"reason":"customer asked"}', json, 'INVALID_REQUEST', 'reason'],
+      ['{"id":"other"}', json, 'INVALID_REQUEST', 'id'],
+      ['[1]', json, 'INVALID_REQUEST', 'the body'],
+      ['null', json, 'INVALID_REQUEST', 'the body'],
+      ['"cancel"', json, 'INVALID_REQUEST', 'the body'],
+      ['0', json, 'INVALID_REQUEST', 'the body'],
+      // the API reads JSON bodies only: any other is 415, as on every route
+      ['please cancel', { 'content-type': 'text/plain' }, 'UNSUPPORTED_MEDIA_TYPE', ''],
+    ];
+    for (const [rawBody, headers, code, field] of refused) {
+      const answer = await api.request('POST', path, { key, rawBody, headers });
+      expect({ rawBody, status: answer.status, error: errorOf(answer) }).toEqual({
+        rawBody,
+        status: field === '' ? 415 : 400,
+        error: expect.objectContaining(field === '' ? { code } : { code, field }),
+      });
+      expect(answer.text).not.toMatch(/customer asked|other|please/);
+    }
+    expect(bodyOf(await api.request('GET', `/v1/topups/${String(created['id'])}`, { key }))['status']).toEqual(
+      created['status'],
+    );
+    // (fetch sends a string with its own text/plain content type: no content type takes bytes)
+    const accepted: readonly [string | Uint8Array, Readonly<Record<string, string>>][] = [
+      ['{}', json],
+      [' { } ', json],
+      ['', json],
+      [new Uint8Array(0), {}],
+    ];
+    for (const [rawBody, headers] of accepted) {
+      const answer = await api.request('POST', path, { key, rawBody, headers });
+      expect({
+        rawBody,
+        status: answer.status,
+        status_class: (bodyOf(answer)['status'] as Json | undefined)?.['class'],
+      }).toEqual({
+        rawBody,
+        status: 200,
+        status_class: 'CANCELLED',
+      });
+    }
   });
 
   it('answers the transfer log of a top-up (empty before any attempt)', async () => {

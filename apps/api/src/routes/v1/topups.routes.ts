@@ -24,7 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { KnownCurrencyCode } from '../../http/currency-code.schema';
 import { principalOf } from '../../http/principal';
 import { PLUS_READ_AS_SPACE, withPlusRestored } from '../../http/query-plus.mapper';
-import { refuseQuery, requirePart } from '../../http/request-input.check';
+import { refuseBody, refuseQuery, requirePart } from '../../http/request-input.check';
 import { fastifySchemaOf } from '../../http/route-schema.mapper';
 import { runUseCase } from '../../http/run-use-case';
 import { TopUpView } from '../../views/top-up-view.schema';
@@ -34,19 +34,23 @@ import { exchangeView } from '../../views/transfer-log-view.mapper';
 import type { ApiRouteOptions } from '../route-context';
 import { givenFields, PAGE_RANGE_NOTE, PAGINATION_HEADERS, paginationHeadersOf } from './pagination';
 
+/** An optional field of the body: left out or `null`, which means the same (as in RequestTopUpInput). */
+const optionalOrNull = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true });
+
 /**
  * The body of POST /v1/topups: the request input (see RequestTopUpInput),
  * `external_id` optional when the Idempotency-Key header carries it,
  * `account_id` optional when the API key has one account, `currency` a
  * code the platform knows (an unknown one is refused naming the field,
- * never quoting it).
+ * never quoting it). `null` for any optional field is the field left out
+ * (our answers show an absent one as `null`: a caller may send one back).
  */
 export const TopUpRequestBody = Schema.Struct({
   ...RequestTopUpInput.fields,
   currency: KnownCurrencyCode,
-  external_id: Schema.optional(RequestTopUpInput.fields.external_id),
-  account_id: Schema.optional(RequestTopUpInput.fields.account_id),
-  metadata: Schema.optional(TopUpMetadata.annotations({ jsonSchema: { type: 'object' } })),
+  external_id: optionalOrNull(RequestTopUpInput.fields.external_id),
+  account_id: optionalOrNull(RequestTopUpInput.fields.account_id),
+  metadata: optionalOrNull(TopUpMetadata.annotations({ jsonSchema: { type: 'object' } })),
 }).annotations({ identifier: 'TopUpRequest' });
 
 const VISIBLE_ASCII = /^[!-~]+$/;
@@ -148,15 +152,17 @@ const findSchema = fastifySchemaOf({
 const cancelSchema = fastifySchemaOf({
   summary: 'Cancel a top-up',
   description:
-    'Only while it is CREATED with no attempt in flight; the hold is released. Cancelling twice changes nothing.',
+    'Only while it is CREATED with no attempt in flight; the hold is released. Cancelling twice changes nothing. ' +
+    'Takes no body: none, an empty one or an empty JSON object ({}); any other is 400 INVALID_REQUEST naming its first field.',
   tags: TAGS,
   params: TopUpParams,
   answers: { 200: { description: 'the cancelled top-up', body: TopUpView } },
   errors: {
-    400: 'a malformed id, or a query parameter (none is taken)',
+    400: 'a malformed id, a query parameter (none is taken), or a body other than none, empty or {} (none is taken)',
     ...COMMON_ERRORS,
     404: NOT_FOUND,
     409: 'the top-up cannot be cancelled any more (TOP_UP_NOT_CANCELLABLE)',
+    415: 'the body is of a media type the API does not read (send none)',
   },
 });
 
@@ -218,6 +224,7 @@ export const topUpRoutes = async (app: FastifyInstance, options: ApiRouteOptions
   app.post('/topups/:id/cancel', { schema: cancelSchema }, async (request) => {
     const { id } = decodeParams(request.params);
     refuseQuery(request.query);
+    refuseBody(request.body);
     const principal = principalOf(request);
     const cancelled = await runUseCase(runtime, cancelTopUpFor({ principal, topUpId: id }));
     const found = await runUseCase(runtime, findTopUp({ principal, topUpId: cancelled.id }));
