@@ -118,7 +118,9 @@ describe("Africa's Talking send, over HTTP", () => {
 
   it.each([
     ['Queued', 'SUBMITTED'],
-    ['Success', 'COMPLETED'],
+    // the immediate answer is never final (reference: "Arrow 1b should NOT be treated as the final response"):
+    // a later Failed could not undo a COMPLETED, so an immediate Success is an acceptance like Sent
+    ['Success', 'SUBMITTED'],
   ] as const)('maps an immediate %s to %s', async (status, expected) => {
     fake.enqueue({ kind: 'recipient-status', status });
     const result = await sendWith()();
@@ -626,5 +628,68 @@ describe("Africa's Talking answers about the recipient, conflicts and 'not now' 
     const now = Date.parse('2026-11-02T10:00:00Z');
     const error = failure(await sendWith({ nowMs: () => now })());
     expect(error._tag === 'ProviderRetryLater' && error.earliestRetryAt.toISOString()).toBe('2026-11-02T10:03:00.000Z');
+  });
+});
+
+describe("Africa's Talking answers that contradict themselves (adversarial review)", () => {
+  const line = (status: string, requestId: string) => ({
+    phoneNumber: '+254711000111',
+    status,
+    requestId,
+    amount: 'KES 100.0000',
+    errorMessage: status === 'Sent' ? 'None' : 'Insufficient balance',
+  });
+
+  it.each([
+    ['Failed then Sent', [line('Failed', 'None'), line('Sent', 'ATQid_2')]],
+    ['Sent then Failed', [line('Sent', 'ATQid_2'), line('Failed', 'None')]],
+    ['Sent twice, under two requestIds', [line('Sent', 'ATQid_1'), line('Sent', 'ATQid_2')]],
+  ])(
+    'reads two lines naming our number (%s) as a mismatch (an unknown outcome), never a refusal',
+    async (_case, responses) => {
+      fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify({ errorMessage: 'None', responses }) });
+      const error = failure(await sendWith()(request(10_000n)));
+      expect(error).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        field: 'responses.phoneNumber',
+        reason: 'more than one recipient line names the number sent to',
+      });
+      expect(error.message).not.toMatch(/254711000111|ATQid/);
+    },
+  );
+
+  it.each([
+    ['a Failed line', { numSent: 1, responses: [line('Failed', 'None')] }],
+    ['a "duplicate" line', { numSent: 1, responses: [{ ...line('Failed', 'None'), errorMessage: 'Duplicate' }] }],
+    ['a whole-request refusal', { numSent: 1, errorMessage: 'Invalid currency code', responses: [] }],
+    ['a whole-request "try later"', { numSent: 2, errorMessage: 'Please try again later', responses: [] }],
+    ['a Failed line with a totalAmount', { totalAmount: 'KES 100.0000', responses: [line('Failed', 'None')] }],
+  ])(
+    'reads %s while AT counts something sent (numSent, totalAmount) as an unknown outcome, never a refusal',
+    async (_case, answer) => {
+      fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify({ errorMessage: 'None', ...answer }) });
+      expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'UNPROVEN_REFUSAL',
+        retryable: false,
+      });
+    },
+  );
+
+  it('still reads a refusal AT counts nothing sent for (numSent 0, totalAmount KES 0.0000) as a refusal', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 201,
+      body: JSON.stringify({
+        errorMessage: 'None',
+        numSent: 0,
+        totalAmount: 'KES 0.0000',
+        responses: [line('Failed', 'None')],
+      }),
+    });
+    expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'Failed',
+    });
   });
 });

@@ -8,7 +8,7 @@ import {
   type PreciseMoney,
   ProviderAnswerMismatch,
   type ProviderError,
-  type ProviderOutcomeUnknown,
+  ProviderOutcomeUnknown,
   ProviderRetryLater,
   type ProviderTransaction,
   parseInternationalDigits,
@@ -40,7 +40,7 @@ export interface AirtimeSendRequest {
   readonly amount: Money;
 }
 
-/** AT took the request (Sent, Queued) or, rarely, already delivered it (Success). */
+/** AT took the request (Sent, Queued, or Success, which is never final in the immediate answer: SUBMITTED). */
 export interface AirtimeSendAccepted {
   readonly atStatus: AtStatus;
   /** AT's transaction id ("ATQid_..."): status and validation callbacks name it. */
@@ -113,14 +113,23 @@ const sameNumber = (answered: string, phone: PhoneNumber): boolean => answeredNu
 /**
  * Our recipient's line: the one naming our number (in any form the domain
  * reads). A single line naming another number, or none, is a mismatch: AT
- * answered about someone else.
+ * answered about someone else; so are two lines naming ours.
  */
 const recipientLine = (
   answer: AtSendAnswer,
   phone: PhoneNumber,
 ): Either.Either<AtRecipientAnswer | undefined, ProviderAnswerMismatch> => {
-  const ours = answer.responses.find((line) => sameNumber(line.phoneNumber, phone));
-  if (ours !== undefined) return Either.right(ours);
+  const ours = answer.responses.filter((line) => sameNumber(line.phoneNumber, phone));
+  // one recipient was sent: two lines about it (Failed and Sent, two requestIds) cannot both be true
+  if (ours.length > 1)
+    return Either.left(
+      new ProviderAnswerMismatch({
+        provider: PROVIDER,
+        field: 'responses.phoneNumber',
+        reason: 'more than one recipient line names the number sent to',
+      }),
+    );
+  if (ours[0] !== undefined) return Either.right(ours[0]);
   if (answer.responses.length === 1)
     return Either.left(
       new ProviderAnswerMismatch({
@@ -138,6 +147,27 @@ const parseAmount = (text: string | undefined, field: string): Either.Either<Mon
     : Either.mapLeft(parseProviderAmount(text), () => unknown(`${field} is not an amount such as "KES 100.0000"`));
 
 /**
+ * Whether the answer's totals say AT sent something (numSent above 0, or a
+ * totalAmount with a non-zero amount: "KES 100.0000"; "0" and "KES 0.0000"
+ * say nothing was): a refusal under such totals contradicts itself.
+ */
+const totalsCountSomethingSent = (answer: AtSendAnswer): boolean =>
+  (answer.numSent !== undefined && answer.numSent > 0) ||
+  (answer.totalAmount !== undefined && /[1-9]/.test(answer.totalAmount.replace(/^\s*[A-Za-z]{3}\s*/, '')));
+
+/**
+ * A refusal (or "not now") the answer's totals contradict: AT may have taken
+ * the request, so it is an unknown outcome, never a failure that licenses
+ * another attempt.
+ */
+const unprovenRefusal = (where: string) =>
+  new ProviderOutcomeUnknown({
+    provider: PROVIDER,
+    reason: `${where} refuses the send, but numSent or totalAmount count something sent`,
+    kind: 'UNPROVEN_REFUSAL',
+  });
+
+/**
  * A decoded 2xx answer to a send. Reasons name AT's fields and statuses,
  * never AT's texts (an `errorMessage` may quote the number or our key): the
  * transfer log keeps the answer, redacted.
@@ -153,13 +183,15 @@ export const mapSendAnswer = (
   if (line === undefined) {
     if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage))
       return Either.left(unknown('no answer for the recipient'));
+    if (totalsCountSomethingSent(answer)) return Either.left(unprovenRefusal('errorMessage'));
     const window = retryLaterMinutes(answer.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     // nothing was sent (no recipient line): a refusal of the whole request
     return Either.left(rejected('RequestRefused', 'errorMessage refuses the whole request, with no recipient line'));
   }
   const { status } = line;
-  if (!isPendingAtStatus(status) && status !== 'Success') {
+  if (!isPendingAtStatus(status)) {
+    if (totalsCountSomethingSent(answer)) return Either.left(unprovenRefusal(`status ${status}`));
     const window = retryLaterMinutes(line.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     const detail = isMeaningful(line.errorMessage) ? ' (with an errorMessage)' : '';

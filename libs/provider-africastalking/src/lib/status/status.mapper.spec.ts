@@ -5,7 +5,7 @@ describe("Africa's Talking status mapping", () => {
   it.each([
     ['Sent', 'SUBMITTED', 'SUBMITTED'],
     ['Queued', 'SUBMITTED', 'SUBMITTED'],
-    ['Success', 'COMPLETED', 'COMPLETED'],
+    ['Success', 'SUBMITTED', 'COMPLETED'],
     ['Failed', 'DECLINED', 'DECLINED'],
     ['InvalidRequest', 'REJECTED', 'DECLINED'],
     ['NotSupported', 'DECLINED-INELIGIBLE-CREDIT-PARTY', 'DECLINED-INELIGIBLE-CREDIT-PARTY'],

@@ -29,13 +29,18 @@ interface AtStatusMapping {
  * | ------------------- | ------------------------------ | -------------------------------- | ----------------------------------------- |
  * | Sent                | SUBMITTED                      | SUBMITTED                        | handed to the telco: pending              |
  * | Queued              | SUBMITTED                      | SUBMITTED                        | queued at AT: pending                     |
- * | Success             | COMPLETED                      | COMPLETED                        | delivered                                 |
+ * | Success             | SUBMITTED                      | COMPLETED                        | delivered (immediately: accepted only)    |
  * | Failed              | DECLINED                       | DECLINED                         | the telco did not deliver                 |
  * | InvalidRequest      | REJECTED                       | DECLINED                         | AT refused the request                    |
  * | NotSupported        | DECLINED-INELIGIBLE-CREDIT-PARTY | DECLINED-INELIGIBLE-CREDIT-PARTY | the number cannot take airtime this way |
  * | InsufficientBalance | REJECTED-INSUFFICIENT-BALANCE  | DECLINED                         | our AT balance is too low                 |
  * | UserInInvalidState  | DECLINED-BARRED-CREDIT-PARTY   | DECLINED-BARRED-CREDIT-PARTY     | the line is suspended/barred              |
  * | UserNotFound        | DECLINED-INVALID-CREDIT-PARTY  | DECLINED-INVALID-CREDIT-PARTY    | no such subscriber                        |
+ *
+ * The immediate answer is never final (reference: "Arrow 1b should NOT be
+ * treated as the final response ... The final status ... is always provided
+ * through arrow 4"): an immediate Success is an acceptance, SUBMITTED like
+ * Sent, since a COMPLETED could not be undone by a later Failed.
  *
  * REJECTED (refused before processing) is only legal before submission: in
  * the immediate answer. A callback comes after AT answered "Sent", when the
@@ -47,7 +52,7 @@ interface AtStatusMapping {
 export const AT_STATUS_MAPPING: Readonly<Record<AtStatus, AtStatusMapping>> = {
   Sent: { immediate: 'SUBMITTED', callback: 'SUBMITTED' },
   Queued: { immediate: 'SUBMITTED', callback: 'SUBMITTED' },
-  Success: { immediate: 'COMPLETED', callback: 'COMPLETED' },
+  Success: { immediate: 'SUBMITTED', callback: 'COMPLETED' },
   Failed: { immediate: 'DECLINED', callback: 'DECLINED' },
   InvalidRequest: { immediate: 'REJECTED', callback: 'DECLINED' },
   NotSupported: { immediate: 'DECLINED-INELIGIBLE-CREDIT-PARTY', callback: 'DECLINED-INELIGIBLE-CREDIT-PARTY' },
@@ -66,7 +71,7 @@ export const immediateStatusOf = (status: AtStatus): TransactionStatus =>
 export const callbackStatusOf = (status: AtStatus): TransactionStatus =>
   transactionStatus(AT_STATUS_MAPPING[status].callback);
 
-/** Whether AT is still working on it (Sent, Queued). */
+/** Whether AT's immediate answer took the request (Sent, Queued, Success): the final status comes by callback. */
 export const isPendingAtStatus = (status: AtStatus): boolean => AT_STATUS_MAPPING[status].immediate === 'SUBMITTED';
 
 /** Whether the same request may succeed later: the domain's reading of the DVS status (no AT failure is). */
