@@ -4,14 +4,17 @@
 // dropped callback, a top-up the provider completed but we think failed,
 // an unknown outcome, a reversal we never heard of, an amount difference,
 // a transaction at the provider we never sent, a duplicate at the
-// provider; and one top-up that simply matches. Every one is settled or
+// provider, a top-up held and never sent (no worker ran); and one top-up
+// that simply matches. Every one is settled or
 // reported as it should be (100% found, nothing else reported), the exit
 // status is 1, the report files are written; a second run changes nothing
 // and reports the same (without its `run` part).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { reportBaseName } from './report/report-files';
+import { requestTopUp } from '@airtime/application';
 import {
+  ACCOUNT,
   openReconcileWorld,
   phoneWith,
   type ReconcileWorld,
@@ -53,6 +56,7 @@ describe('the reconciler on a day with every kind of discrepancy (PostgreSQL, th
   let world: ReconcileWorld;
   const seeded: Record<string, SeededTopUp> = {};
   let neverSentId: string;
+  let heldId: string;
   let productId: number;
 
   /** A top-up sent, completed at the provider and in our books (its callback delivered). */
@@ -115,6 +119,19 @@ describe('the reconciler on a day with every kind of discrepancy (PostgreSQL, th
       credit_party_mobile_number: phoneWith(8),
       status: 'COMPLETED',
     });
+
+    // held and never sent: requested (its cost held) with no worker to send it
+    const held = await world.run(
+      requestTopUp({
+        external_id: 'held-never-sent',
+        account_id: ACCOUNT,
+        phone_number: phoneWith(9),
+        currency: 'PHP',
+        max_amount: '30',
+      }),
+    );
+    if (held._tag !== 'Created') throw new Error('expected a new top-up');
+    heldId = held.topUp.id;
   }, 120_000);
 
   afterAll(async () => {
@@ -160,6 +177,7 @@ describe('the reconciler on a day with every kind of discrepancy (PostgreSQL, th
       STATUS_DIFFERS: 1,
       AMOUNT_DIFFERS: 1,
       DUPLICATE_AT_PROVIDER: 1,
+      CONFLICTING_LISTINGS: 0,
     });
 
     // settled, each with its reason: the dropped callback and the unknown outcome completed, the reversal applied
@@ -193,6 +211,29 @@ describe('the reconciler on a day with every kind of discrepancy (PostgreSQL, th
     expect(holdOf('reversed')).toMatchObject({ status: 'REVERSED', hold: 'REVERSED' });
     // a final status the provider contradicts is reported, never changed
     expect(holdOf('failedHere')).toMatchObject({ status: 'DECLINED', hold: 'VOIDED' });
+
+    // held and never sent: reported with its account and held amount, needing attention, never settled
+    expect(report['heldNeverSent']).toEqual([
+      {
+        topUpId: heldId,
+        accountId: ACCOUNT,
+        externalId: 'held-never-sent',
+        status: 'CREATED',
+        createdAt: expect.stringMatching(new RegExp(`^${world.date}T`)),
+        held: { amount: expect.stringMatching(/^\d+\.\d{2}$/), currency: 'USD' },
+      },
+    ]);
+    expect(report.counts).toMatchObject({ heldNeverSent: 1 });
+    const heldRows = (await world.db.dataSource.query(
+      `SELECT t.status, h.status AS hold, (SELECT count(*)::int FROM top_up_attempts a WHERE a.top_up_id = t.id) AS attempts
+       FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id WHERE t.id = $1`,
+      [heldId],
+    )) as unknown[];
+    expect(heldRows).toEqual([{ status: 'CREATED', hold: 'HELD', attempts: 0 }]);
+    expect(outcome.stdout).toContain('  held and never sent 1');
+    expect(outcome.stdout).toMatch(
+      new RegExp(`  - top-up ${heldId} \\(external id held-never-sent, account ${ACCOUNT}\\), CREATED, holds USD `),
+    );
 
     // the summary on stdout: each mismatch with both sides, each settlement with its reason
     expect(outcome.stdout).toContain('Outcome: MISMATCHES');

@@ -279,6 +279,7 @@ export {
   type StoredRun,
   type StartedRun,
   type FinishedRun,
+  type HeldNeverSent,
   windowKeyOf,
 } from './lib/ports/reconciliation-store.port';
 export { ReconciliationWindowBusy } from './lib/ports/reconciliation-store.errors';
@@ -293,6 +294,7 @@ export type {
   ReportMismatch,
   ReportSettlement,
   ReportAwaitingDecision,
+  ReportHeldNeverSent,
   ReportBalance,
   ReportCurrencyAmounts,
   ReportCounts,

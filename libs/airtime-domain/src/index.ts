@@ -361,7 +361,11 @@ export {
   isExpectedAbsent,
   isInFlight,
 } from './lib/reconciliation/reconciliation';
-export { matchTransactions, distinctTransactions } from './lib/reconciliation/transaction-match';
+export {
+  matchTransactions,
+  distinctTransactions,
+  externalIdsWithConflictingListings,
+} from './lib/reconciliation/transaction-match';
 export {
   type OurExposure,
   type TheirExposure,

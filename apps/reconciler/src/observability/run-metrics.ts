@@ -1,9 +1,9 @@
 // The metrics of one reconciliation run, on a prom-client registry of its
 // own: what the run found (mismatches per kind, matched, in flight,
-// settled, awaiting a decision, balance mismatches, transactions on each
-// side), how long each phase and the whole run took, its outcome, when it
-// finished, and the provider's latency (the runtime's timed provider
-// observes every call). Gauges, as a batch job's metrics are: they are
+// settled, awaiting a decision, balance mismatches, top-ups held and never
+// sent, transactions on each side), how long each phase and the whole run
+// took, its outcome, when it finished, and the provider's latency (the
+// runtime's timed provider observes every call). Gauges, as a batch job's metrics are: they are
 // written beside the report as `<report>.prom` and pushed to a Prometheus
 // Pushgateway (job `airtime_reconciler`, grouped by provider) when one is
 // configured.
@@ -66,6 +66,11 @@ const recordCounts = (registry: Registry, provider: string, counts: ReportCounts
     ['airtime_reconcile_settled', "Top-ups settled to the provider's status by the run", counts.settled],
     ['airtime_reconcile_awaiting_decision', 'Top-ups waiting for a decision by hand', counts.awaitingDecision],
     ['airtime_reconcile_balance_mismatches', 'Balances that differ from our books', counts.balanceMismatches],
+    [
+      'airtime_reconcile_held_never_sent',
+      "Top-ups whose customer's money is held and that were never sent to a provider",
+      counts.heldNeverSent,
+    ],
   ];
   for (const [name, help, value] of simple) gauge(registry, name, help, ['provider']).set({ provider }, value);
   const transactions = gauge(registry, 'airtime_reconcile_transactions', 'Transactions of the window, by side', [

@@ -3,10 +3,11 @@
 // same state value, so a unit of work commits or rolls them back with the
 // rest), with the keys the SQL tables hold; window locks are a set of the
 // keys held.
-import { isFinalClass } from '@airtime/domain';
-import { Effect, Layer, Option } from 'effect';
+import { currencyOf, isFinalClass, money } from '@airtime/domain';
+import { Effect, Either, Layer, Option } from 'effect';
 import { ReconciliationWindowBusy } from '../lib/ports/reconciliation-store.errors';
 import {
+  type HeldNeverSent,
   ReconciliationStore,
   type ReconciliationStoreService,
   type ReconciliationWindow,
@@ -105,6 +106,39 @@ export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InM
           .sort(
             (a, b) =>
               a.startedAt.getTime() - b.startedAt.getTime() ||
+              (a.topUpId < b.topUpId ? -1 : a.topUpId > b.topUpId ? 1 : 0),
+          ),
+      ),
+    heldNeverSent: (createdBefore) =>
+      database.read((tables) =>
+        [...tables.topUps.values()]
+          .flatMap(({ topUp }): HeldNeverSent[] => {
+            const hold = tables.ledger.holds.get(topUp.id);
+            if (
+              topUp.attempts.length > 0 ||
+              isFinalClass(topUp.status.class) ||
+              topUp.createdAt.getTime() >= createdBefore.getTime() ||
+              hold === undefined ||
+              hold.settlement !== undefined
+            )
+              return [];
+            const currency = currencyOf(hold.currency);
+            return Either.isLeft(currency)
+              ? []
+              : [
+                  {
+                    topUpId: topUp.id,
+                    accountId: topUp.accountId,
+                    externalId: topUp.externalId,
+                    status: topUp.status,
+                    createdAt: topUp.createdAt,
+                    held: money(hold.amountMinor, currency.right),
+                  },
+                ];
+          })
+          .sort(
+            (a, b) =>
+              a.createdAt.getTime() - b.createdAt.getTime() ||
               (a.topUpId < b.topUpId ? -1 : a.topUpId > b.topUpId ? 1 : 0),
           ),
       ),

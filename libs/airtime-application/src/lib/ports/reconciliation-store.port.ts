@@ -3,7 +3,7 @@
 // the provider holds for us, the write-ahead settlement records (every change
 // of status the reconciler or an operator makes, with why) and the runs with
 // their reports, and the window lock (one run of a window at a time).
-import type { OurAttempt, OurExposure, PersistenceFailure, TransactionStatus } from '@airtime/domain';
+import type { Money, OurAttempt, OurExposure, PersistenceFailure, TransactionStatus } from '@airtime/domain';
 import { Context, type Effect, type Option } from 'effect';
 import type { ReconciliationOutcome, ReconciliationReportJson } from '../reconcile-day/reconciliation-report.types';
 import type { ReconciliationWindowBusy } from './reconciliation-store.errors';
@@ -50,6 +50,25 @@ export interface SettlementRecord {
   readonly refusal: string | undefined;
   readonly recordedAt: Date;
   readonly completedAt: Date | undefined;
+}
+
+/**
+ * A top-up whose customer's money is held and that was never sent: not
+ * final, no attempt at any provider, its ledger hold (by top-up id) neither
+ * voided nor captured. The API ran without workers, or a process stopped
+ * between the commit and the first send; the workers' stalled-top-up
+ * recovery sends it when they run.
+ */
+export interface HeldNeverSent {
+  readonly topUpId: string;
+  readonly accountId: string;
+  /** The caller's external id. */
+  readonly externalId: string;
+  readonly status: TransactionStatus;
+  /** When it was requested (and its cost held). */
+  readonly createdAt: Date;
+  /** What the ledger holds for it. */
+  readonly held: Money;
 }
 
 /** A run as stored: started, then finished with its outcome and report. */
@@ -111,6 +130,12 @@ export interface ReconciliationStoreService {
     providerId: string,
     olderThan: Date,
   ) => Effect.Effect<readonly OurAttempt[], PersistenceFailure>;
+  /**
+   * Every top-up held and never sent (see HeldNeverSent) created before
+   * `createdBefore`, whatever the provider (none is chosen before the first
+   * attempt): oldest first, then by top-up id.
+   */
+  readonly heldNeverSent: (createdBefore: Date) => Effect.Effect<readonly HeldNeverSent[], PersistenceFailure>;
   /** What our books say the provider holds for us now, per currency (`captured` is zero here). */
   readonly holdingAtProvider: (providerId: string) => Effect.Effect<readonly OurExposure[], PersistenceFailure>;
   /**

@@ -1,4 +1,4 @@
-import { LedgerStore, ProviderUnavailable } from '@airtime/domain';
+import { LedgerStore, ProviderUnavailable, transactionStatus } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
 import type { InMemoryWorld } from '../../testing';
 import {
@@ -86,6 +86,46 @@ describe('reconcileDay, match phase', () => {
       }),
     ]);
     expect(report.counts.mismatches.DUPLICATE_AT_PROVIDER).toBe(1);
+  });
+
+  it('settles a reversal the list repeats alike (a page read twice) as it settles one listed once', async () => {
+    const world = await reconcilingWorld();
+    const { topUp, providerExternalId } = await sentTopUp(world, 'order-1');
+    const reversed = { ...strangerTransaction(providerExternalId, 'ptx-1', 'REVERSED'), createdAt: IN_THE_DAY };
+    world.provider.scriptListings({ _tag: 'Answer', transactions: [reversed, reversed] });
+    const { report } = await reconcile(world);
+    expect(topUpOf(world, topUp.id)?.status.status).toBe('REVERSED');
+    expect(report).toMatchObject({ outcome: 'MATCHED', counts: { theirs: 1, matched: 1, settled: 1 }, mismatches: [] });
+  });
+
+  it('reports one transaction listed COMPLETED and REVERSED as CONFLICTING_LISTINGS and settles nothing from it', async () => {
+    const world = await reconcilingWorld();
+    const { topUp, providerExternalId } = await sentTopUp(world, 'order-1');
+    const completed = { ...strangerTransaction(providerExternalId, 'ptx-1', 'COMPLETED'), createdAt: IN_THE_DAY };
+    world.provider.scriptListings({
+      _tag: 'Answer',
+      transactions: [{ ...completed, status: transactionStatus('REVERSED') }, completed],
+    });
+    const { report, summary } = await reconcile(world);
+    expect(topUpOf(world, topUp.id)?.status.status).toBe('COMPLETED');
+    expect(await usd(world)).toMatchObject({ capturedMinor: 186n, reversedMinor: 0n });
+    expect(report.settlements).toEqual([]);
+    expect(report).toMatchObject({ outcome: 'MISMATCHES', counts: { theirs: 1, matched: 0 } });
+    expect(report.counts.mismatches.CONFLICTING_LISTINGS).toBe(1);
+    expect(report.mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'CONFLICTING_LISTINGS',
+        providerExternalId,
+        ours: expect.objectContaining({ topUpId: topUp.id }),
+        theirs: [
+          expect.objectContaining({ providerTransactionId: 'ptx-1', status: 'COMPLETED' }),
+          expect.objectContaining({ providerTransactionId: 'ptx-1', status: 'REVERSED' }),
+        ],
+        detail: expect.stringContaining('provider transaction ptx-1 is listed as COMPLETED and as REVERSED'),
+      }),
+    ]);
+    expect(summary).toContain(`1. CONFLICTING_LISTINGS ${providerExternalId}`);
+    expect(summary).toContain('CONFLICTING_LISTINGS 1');
   });
 
   it('reports an attempt the provider holds no transaction for: MISSING_AT_PROVIDER', async () => {

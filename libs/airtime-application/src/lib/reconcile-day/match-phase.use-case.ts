@@ -5,6 +5,8 @@
 // reported, never changed.
 import {
   AirtimeProvider,
+  distinctTransactions,
+  externalIdsWithConflictingListings,
   type MatchResult,
   matchTransactions,
   type Mismatch,
@@ -70,16 +72,23 @@ const namingForeignAttempts = (
   });
 };
 
-/** Ours COMPLETED, theirs (one transaction) REVERSED: settled COMPLETED -> REVERSED with a record. */
+/**
+ * Ours COMPLETED, theirs (one transaction) REVERSED: settled COMPLETED ->
+ * REVERSED with a record. A transaction listed twice alike counts once; one
+ * whose listings conflict (`externalIdsWithConflictingListings`) is never
+ * settled from the list: the match reports it.
+ */
 const settleReversals = (
   window: ReconciliationWindow,
   ours: readonly OurAttempt[],
   theirs: readonly ProviderTransaction[],
 ) =>
   Effect.gen(function* () {
+    const conflicting = externalIdsWithConflictingListings(theirs);
     const byId = new Map<string, ProviderTransaction[]>();
-    for (const transaction of theirs)
-      byId.set(transaction.providerExternalId, [...(byId.get(transaction.providerExternalId) ?? []), transaction]);
+    for (const transaction of distinctTransactions(theirs))
+      if (!conflicting.has(transaction.providerExternalId))
+        byId.set(transaction.providerExternalId, [...(byId.get(transaction.providerExternalId) ?? []), transaction]);
     const reversed = [...liveByExternalId(ours).values()].flatMap((attempt) => {
       const transactions = byId.get(attempt.providerExternalId) ?? [];
       const [only] = transactions;
@@ -129,7 +138,9 @@ const settleReversals = (
  * adding ours at the window's edges (provider transactions of the window
  * whose attempt started before it; ours the provider dated past it, asked
  * for once each). A reversal never reported to us is settled first
- * (`applyProviderUpdate`, recorded). A provider that cannot list its
+ * (`applyProviderUpdate`, recorded), unless that transaction's listings
+ * conflict (CONFLICTING_LISTINGS: nothing is settled from a list that
+ * contradicts itself). A provider that cannot list its
  * transactions (`TransactionListUnsupported`) skips the phase, saying why.
  * An attempt asked for whose answer cannot be used waits for a decision
  * (not matched); a transaction whose external id is an attempt of ours at

@@ -86,6 +86,12 @@ const runLocked = (
 
     progress.phase('report', 1);
     const settlements = yield* store.settlementsOf(window);
+    // held and never sent: requested before the window's end and at least the settle age ago (younger ones the
+    // workers are sending); every report lists them while they are so, so that none drops out of a later night's
+    const reportNow = yield* clock.now();
+    const heldNeverSent = yield* store.heldNeverSent(
+      new Date(Math.min(window.to.getTime(), reportNow.getTime() - decoded.settleAfterMs + 1)),
+    );
     const finishedAt = yield* clock.now();
     const report = buildReport({
       run: { id: runId, startedAt, finishedAt },
@@ -94,6 +100,7 @@ const runLocked = (
       awaitingDecision: [...resumed, ...settled, ...(match.performed ? match.awaitingDecision : [])],
       settlements,
       balances,
+      heldNeverSent,
     });
     const summary = formatSummary(report);
     const eventId = yield* ids.next();
@@ -136,11 +143,15 @@ const runLocked = (
  *    and said so, for a provider that cannot list);
  * 3. balance (`balancePhase`): holdings (a difference while our side is not
  *    quiet is unstable, not a mismatch), unreadable balances, captured;
- * 4. report: the report (`buildReport`) and summary (`formatSummary`) stored
- *    with `finishRun` and the event `reconciliation.completed` (runId,
- *    provider, window, outcome, counts) appended, in one unit of work.
- * Outcome (see `buildReport`): MISMATCHES, else UNVERIFIED when something
- * could not be compared (a provider that cannot list), else MATCHED.
+ * 4. report: the top-ups held and never sent (`heldNeverSent`: requested
+ *    before the window's end and at least `settleAfterMs` before now;
+ *    reported, never settled: the workers send them), then the report
+ *    (`buildReport`) and summary (`formatSummary`) stored with `finishRun`
+ *    and the event `reconciliation.completed` (runId, provider, window,
+ *    outcome, counts) appended, in one unit of work.
+ * Outcome (see `buildReport`): MISMATCHES (a top-up held and never sent
+ * included), else UNVERIFIED when something could not be compared (a
+ * provider that cannot list), else MATCHED.
  * Fails with `InvalidInput`, `ReconcileProviderMismatch` (the window's
  * provider is not this process's), `ReconciliationWindowBusy`, a transport
  * failure of the provider (unavailable, rate limited past its retries, an

@@ -13,7 +13,7 @@ import {
   type PreciseMoney,
   type ProviderTransaction,
 } from '@airtime/domain';
-import type { ReconciliationWindow, SettlementRecord } from '../ports/reconciliation-store.port';
+import type { HeldNeverSent, ReconciliationWindow, SettlementRecord } from '../ports/reconciliation-store.port';
 import { type AwaitingDecision, settleCommandFor } from './awaiting-decision';
 import type { BalancePhaseResult, ComparedBalance } from './balance-phase.use-case';
 import type { MatchPhaseResult } from './match-phase.use-case';
@@ -22,6 +22,7 @@ import type {
   ReportAmount,
   ReportAwaitingDecision,
   ReportBalance,
+  ReportHeldNeverSent,
   ReportMismatch,
   ReportOurSide,
   ReportSettlement,
@@ -39,6 +40,8 @@ export interface ReportInput {
   /** The window's settlements (`settlementsOf`). */
   readonly settlements: readonly SettlementRecord[];
   readonly balances: BalancePhaseResult;
+  /** Top-ups held and never sent (`heldNeverSent` of the store). */
+  readonly heldNeverSent: readonly HeldNeverSent[];
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -111,6 +114,15 @@ const awaitingOf = (decision: AwaitingDecision): ReportAwaitingDecision => ({
   command: settleCommandFor(decision.attempt.topUpId),
 });
 
+const heldNeverSentOf = (held: HeldNeverSent): ReportHeldNeverSent => ({
+  topUpId: held.topUpId,
+  accountId: held.accountId,
+  externalId: held.externalId,
+  status: held.status.status,
+  createdAt: held.createdAt.toISOString(),
+  held: moneyOf(held.held),
+});
+
 const balanceOf = (compared: ComparedBalance): ReportBalance => ({
   currency: compared.comparison.currency,
   field: compared.comparison.field,
@@ -140,9 +152,10 @@ const distinctAttempts = (ours: readonly OurAttempt[]): number =>
  * per currency (what the provider charges), each mismatch with both sides,
  * the window's settlements (sorted by top-up, status), the top-ups awaiting
  * a decision (one per top-up, sorted, each with its admin command), the
- * balances, the unreadable balances and what was not verified. Outcome
- * MISMATCHES when a mismatch, a balance mismatch (unreadable balances
- * included) or a decision remains; else UNVERIFIED when something could not
+ * top-ups held and never sent (oldest first), the balances, the unreadable
+ * balances and what was not verified. Outcome MISMATCHES when a mismatch, a
+ * balance mismatch (unreadable balances included), a decision or a top-up
+ * held and never sent remains; else UNVERIFIED when something could not
  * be compared (the match skipped, captured or holding left out); else
  * MATCHED. `settled` counts APPLIED settlements.
  */
@@ -163,8 +176,11 @@ export const buildReport = (input: ReportInput): ReconciliationReport => {
   const perKind = Object.fromEntries(
     MISMATCH_KINDS.map((kind) => [kind, mismatches.filter((mismatch) => mismatch.kind === kind).length]),
   ) as Record<MismatchKind, number>;
+  const heldNeverSent = [...input.heldNeverSent]
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byText(a.topUpId, b.topUpId))
+    .map(heldNeverSentOf);
   const outcome =
-    mismatches.length > 0 || balanceMismatches > 0 || awaiting.length > 0
+    mismatches.length > 0 || balanceMismatches > 0 || awaiting.length > 0 || heldNeverSent.length > 0
       ? 'MISMATCHES'
       : unverified.length > 0
         ? 'UNVERIFIED'
@@ -191,6 +207,7 @@ export const buildReport = (input: ReportInput): ReconciliationReport => {
       awaitingDecision: awaiting.length,
       mismatches: perKind,
       balanceMismatches,
+      heldNeverSent: heldNeverSent.length,
     },
     amounts: amountsPerCurrency(match.ours, match.performed ? match.theirs : [], mismatches).map((amounts) => ({
       currency: amounts.currency,
@@ -201,6 +218,7 @@ export const buildReport = (input: ReportInput): ReconciliationReport => {
     mismatches: mismatches.map(mismatchOf),
     settlements,
     awaitingDecision: awaiting,
+    heldNeverSent,
     balances: input.balances.compared.map(balanceOf),
     unreadableBalances,
     unverified,

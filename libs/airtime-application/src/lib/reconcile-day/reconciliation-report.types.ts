@@ -14,7 +14,7 @@ export type ReportMismatchKind = MismatchKind;
 
 /**
  * MATCHED: everything compared agrees; MISMATCHES: a mismatch, a balance
- * mismatch or a top-up awaiting a decision; UNVERIFIED: nothing found, but
+ * mismatch, a top-up awaiting a decision or one held and never sent; UNVERIFIED: nothing found, but
  * something could not be compared (see `unverified`); FAILED: the run did
  * not finish (never in a report).
  */
@@ -57,7 +57,11 @@ export interface ReportMismatch {
   readonly providerExternalId: string;
   /** Null for MISSING_HERE. */
   readonly ours: ReportOurSide | null;
-  /** Empty for MISSING_AT_PROVIDER; two or more for DUPLICATE_AT_PROVIDER. */
+  /**
+   * Empty for MISSING_AT_PROVIDER; two or more for DUPLICATE_AT_PROVIDER; for
+   * CONFLICTING_LISTINGS every differing listing (one transaction id twice
+   * or more, with its different statuses or amounts).
+   */
   readonly theirs: readonly ReportTheirSide[];
   readonly detail: string;
 }
@@ -93,6 +97,30 @@ export interface ReportAwaitingDecision {
   readonly reason: string;
   /** The admin command that settles it, with placeholders for the status and reason. */
   readonly command: string;
+}
+
+/**
+ * A top-up whose customer's money is held and that was never sent to any
+ * provider (not final, no attempt, its hold neither voided nor captured):
+ * the API ran without workers, or a process stopped before the first send.
+ * Listed in every report made while it is so (created before the window's
+ * end and at least the settle age before the run), so that one held for days
+ * never drops out of the nightly report; never settled by the reconciler
+ * (the workers' stalled-top-up recovery sends it). Its age is the summary's
+ * (`createdAt` against the run's start): the report stays the same for the
+ * same books.
+ */
+export interface ReportHeldNeverSent {
+  readonly topUpId: string;
+  readonly accountId: string;
+  /** The caller's external id. */
+  readonly externalId: string;
+  /** The top-up's status (CREATED). */
+  readonly status: string;
+  /** When it was requested and its cost held. */
+  readonly createdAt: string;
+  /** What the ledger holds for it. */
+  readonly held: ReportAmount;
 }
 
 /**
@@ -156,6 +184,8 @@ export interface ReportCounts {
   readonly mismatches: Readonly<Record<ReportMismatchKind, number>>;
   /** Balance rows that mismatch, plus unreadable balances. */
   readonly balanceMismatches: number;
+  /** Top-ups held and never sent (see `heldNeverSent`). */
+  readonly heldNeverSent: number;
 }
 
 /** The match phase: run, or skipped and why (a provider that cannot list its transactions). */
@@ -176,6 +206,8 @@ export interface ReconciliationReport {
   readonly mismatches: readonly ReportMismatch[];
   readonly settlements: readonly ReportSettlement[];
   readonly awaitingDecision: readonly ReportAwaitingDecision[];
+  /** Top-ups held and never sent, oldest first (then by top-up id). */
+  readonly heldNeverSent: readonly ReportHeldNeverSent[];
   /** Sorted by currency, then field (captured before holding). */
   readonly balances: readonly ReportBalance[];
   /** Sorted by field, then reason. */

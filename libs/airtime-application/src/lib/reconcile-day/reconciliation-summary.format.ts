@@ -9,6 +9,7 @@ import type {
   ReconciliationReport,
   ReportAmount,
   ReportBalance,
+  ReportHeldNeverSent,
   ReportMismatch,
   ReportOurSide,
   ReportSettlement,
@@ -56,6 +57,20 @@ const balanceLine = (balance: ReportBalance): string => {
   return `  ${balance.currency} ${balance.field}: ours ${balance.ours}, theirs ${balance.theirs ?? '-'}, ${verdict}`;
 };
 
+const MINUTE_MS = 60_000;
+
+/** How long from `since` to `until` (ISO texts), to the minute: `2d 14h 5m`, `14h 0m` (no days when none). */
+export const ageBetween = (since: string, until: string): string => {
+  const minutes = Math.max(0, Math.floor((Date.parse(until) - Date.parse(since)) / MINUTE_MS));
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  return `${days > 0 ? `${days}d ` : ''}${hours}h ${minutes % 60}m`;
+};
+
+const heldNeverSentLine = (held: ReportHeldNeverSent, runStartedAt: string): string =>
+  `  - top-up ${held.topUpId} (external id ${held.externalId}, account ${held.accountId}), ${held.status}, ` +
+  `holds ${amount(held.held)} since ${held.createdAt} (${ageBetween(held.createdAt, runStartedAt)} before the run)`;
+
 const section = (title: string, lines: readonly string[], empty: string): readonly string[] => [
   '',
   title,
@@ -66,7 +81,8 @@ const section = (title: string, lines: readonly string[], empty: string): readon
  * The summary text of a report (ends with a newline): the window and
  * outcome, counts per class, amounts per currency, each mismatch with both
  * sides and its detail, settlements with their reasons, top-ups awaiting a
- * decision with the admin command, the balances (why one is unstable), the
+ * decision with the admin command, top-ups held and never sent (with how
+ * long before the run's start each was requested), the balances (why one is unstable), the
  * unreadable balances, and what was not verified and why. Every hidden
  * character of a line is written as a \uXXXX escape (escapeHiddenCharacters):
  * a provider's text (the external id of a transaction it lists) can then
@@ -95,6 +111,7 @@ export const formatSummary = (report: ReconciliationReport): string => {
       `settled ${counts.settled}, awaiting decision ${counts.awaitingDecision}`,
     `  mismatches ${mismatchCount(report)}: ${MISMATCH_KINDS.map((kind) => `${kind} ${counts.mismatches[kind]}`).join(', ')}`,
     `  balance mismatches ${counts.balanceMismatches}`,
+    `  held and never sent ${counts.heldNeverSent}`,
     ...section(
       'Amounts per currency (what the provider charges us)',
       report.amounts.map(
@@ -111,6 +128,11 @@ export const formatSummary = (report: ReconciliationReport): string => {
           `since ${decision.since}: ${decision.reason}`,
         `    settle it: ${decision.command}`,
       ]),
+      'none',
+    ),
+    ...section(
+      "Held and never sent (the customer's money is held and no provider was sent it; the workers' recovery sends it)",
+      report.heldNeverSent.map((held) => heldNeverSentLine(held, report.run.startedAt)),
       'none',
     ),
     ...section('Balances', report.balances.map(balanceLine), 'none compared'),

@@ -94,4 +94,25 @@ describe('the reconciliation of a day with every kind of discrepancy, and its su
     expect(summary).toContain('MISSING_HERE evil\\u001b[2J\\u202egnp.exe\\u000aOutcome: MATCHED\\u2028x');
     expect(summary.split('\n').filter((line) => line.startsWith('Outcome:'))).toEqual(['Outcome: MISMATCHES']);
   });
+
+  it('writes hidden characters of a top-up held and never sent as escapes too', async () => {
+    const { report } = await reconcile(await reconcilingWorld());
+    const hostile = 'evil\u001b[2J\u202e\nOutcome: MATCHED';
+    const summary = formatSummary({
+      ...report,
+      heldNeverSent: [
+        {
+          topUpId: 'topup-1',
+          accountId: `acme${hostile}`,
+          externalId: hostile,
+          status: 'CREATED',
+          createdAt: '2026-01-01T12:00:00.000Z',
+          held: { amount: '1.86', currency: 'USD' },
+        },
+      ],
+    });
+    for (const raw of ['\u001b', '\u202e']) expect(summary).not.toContain(raw);
+    expect(summary).toContain('(external id evil\\u001b[2J\\u202e\\u000aOutcome: MATCHED, account acmeevil');
+    expect(summary.split('\n').filter((line) => line.startsWith('Outcome:'))).toEqual([`Outcome: ${report.outcome}`]);
+  });
 });

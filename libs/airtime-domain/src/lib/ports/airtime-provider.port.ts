@@ -114,6 +114,9 @@ export interface AirtimeProviderService {
   /**
    * Every transaction the provider created in the window, every page
    * followed, its rate limits respected; `onPage` is told after each page.
+   * A transaction listed differently on two pages (its status changed while
+   * they were read) is answered once per differing listing, never one picked
+   * silently (the match reports it: CONFLICTING_LISTINGS).
    * `TransactionListUnsupported` from a provider that cannot list them.
    */
   readonly listTransactions: (

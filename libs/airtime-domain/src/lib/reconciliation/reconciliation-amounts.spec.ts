@@ -97,6 +97,17 @@ describe('reconciliation amounts', () => {
     expect(amountAtStake(stranger)).toEqual([preciseMoney(1n, 0, usd), preciseMoney(2n, 0, eur)]);
   });
 
+  it('puts at stake one charge per transaction listed with conflicting snapshots, not one per listing', () => {
+    const conflicting: Mismatch = {
+      kind: 'CONFLICTING_LISTINGS',
+      providerExternalId: 'x-1',
+      ours: undefined,
+      theirs: [theirs('x', 'COMPLETED', preciseMoney(1n, 0, usd)), theirs('x', 'DECLINED', preciseMoney(1n, 0, usd))],
+      detail: '',
+    };
+    expect(amountAtStake(conflicting)).toEqual([preciseMoney(1n, 0, usd)]);
+  });
+
   it('lists every currency of either side or of a mismatch, zero where a side has none', () => {
     const stranger: Mismatch = {
       kind: 'MISSING_HERE',

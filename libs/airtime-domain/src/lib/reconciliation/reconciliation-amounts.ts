@@ -42,12 +42,15 @@ export const capturedByThem = (theirs: readonly ProviderTransaction[]): readonly
 
 /**
  * What a mismatch puts at stake: our `charged` when we have the attempt,
- * else the `charged` the provider gave for its transactions (possibly none).
+ * else the `charged` the provider gave for its transactions (possibly none),
+ * each transaction once (one listed with conflicting snapshots included).
  */
 export const amountAtStake = (mismatch: Mismatch): readonly PreciseMoney[] =>
   mismatch.ours !== undefined
     ? [mismatch.ours.charged]
-    : mismatch.theirs.flatMap((transaction) => (transaction.charged === undefined ? [] : [transaction.charged]));
+    : distinctTransactions(mismatch.theirs).flatMap((transaction) =>
+        transaction.charged === undefined ? [] : [transaction.charged],
+      );
 
 /**
  * Per currency that occurs on either side or in a mismatch (sorted by code):

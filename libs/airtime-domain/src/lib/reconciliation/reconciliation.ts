@@ -15,6 +15,7 @@ export const MISMATCH_KINDS = [
   'STATUS_DIFFERS',
   'AMOUNT_DIFFERS',
   'DUPLICATE_AT_PROVIDER',
+  'CONFLICTING_LISTINGS',
 ] as const;
 
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
@@ -51,7 +52,11 @@ export interface Mismatch {
   readonly providerExternalId: string;
   /** Undefined for MISSING_HERE (and for a duplicate of an id we never sent). */
   readonly ours: OurAttempt | undefined;
-  /** [] for MISSING_AT_PROVIDER; two or more for DUPLICATE_AT_PROVIDER, by provider transaction id. */
+  /**
+   * [] for MISSING_AT_PROVIDER; two or more for DUPLICATE_AT_PROVIDER, by
+   * provider transaction id; for CONFLICTING_LISTINGS every differing listing
+   * of the external id's transactions, by transaction id, then status and amounts.
+   */
   readonly theirs: readonly ProviderTransaction[];
   /** For people: every difference found, amounts and statuses, never personal data nor a secret. */
   readonly detail: string;

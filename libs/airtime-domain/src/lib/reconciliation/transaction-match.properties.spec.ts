@@ -23,7 +23,7 @@ import {
   type MatchOptions,
   type OurAttempt,
 } from './reconciliation';
-import { matchTransactions } from './transaction-match';
+import { externalIdsWithConflictingListings, matchTransactions } from './transaction-match';
 
 const now = new Date(Date.UTC(2025, 0, 2, 3, 0, 0));
 const grace = 15 * 60_000;
@@ -170,7 +170,12 @@ const arbitraryCleanTheirs = (ours: OurAttempt): fc.Arbitrary<ProviderTransactio
         providerExternalId: ours.providerExternalId,
         ...fields,
       };
-      return listedTwice ? [one, one] : [one];
+      // a page read twice: the same listing, its amounts perhaps written at another precision (alike: no conflict)
+      const again: ProviderTransaction = {
+        ...one,
+        ...(one.charged === undefined ? {} : { charged: rescaled(one.charged, 1) }),
+      };
+      return listedTwice ? [one, again] : [one];
     });
   // an attempt in flight may or may not have reached the provider yet
   return isInFlightAttempt(ours) ? fc.oneof(fc.constant<ProviderTransaction[]>([]), transaction) : transaction;
@@ -231,6 +236,12 @@ const inject = (
       return [];
     case 'DUPLICATE_AT_PROVIDER':
       return [clean, { ...other, providerExternalId: clean.providerExternalId }];
+    case 'CONFLICTING_LISTINGS': {
+      // the same transaction listed again with another status (it changed while the list was paged)
+      const others = TRANSACTION_CLASSES.filter((c) => c !== clean.status.class);
+      const relisted = { ...clean, status: statusOfClass(others[pick % others.length] ?? 'REVERSED') };
+      return pick % 2 === 0 ? [clean, relisted, clean] : [relisted, clean];
+    }
     case 'STATUS_DIFFERS': {
       const pending = (c: TransactionClass) => (PENDING_CLASSES as readonly string[]).includes(c);
       const others = TRANSACTION_CLASSES.filter(
@@ -305,7 +316,7 @@ describe('reconciliation properties', () => {
   );
 
   test.prop([arbitraryNoisyWorld().chain((w) => fc.tuple(fc.constant(w), shuffled(w.ours), shuffled(w.theirs)))])(
-    'the order of either side does not change the result; every external id lands in exactly one place',
+    'the order of either side does not change the result; every external id lands in exactly one place; every id with conflicting listings is CONFLICTING_LISTINGS',
     ([world, ours, theirs]) => {
       const result = matchTransactions(world.ours, world.theirs, options);
       expect(matchTransactions(ours, theirs, options)).toEqual(result);
@@ -313,6 +324,10 @@ describe('reconciliation properties', () => {
       const placed = [...result.inFlight, ...result.mismatches].map((item) => item.providerExternalId);
       expect(new Set(placed).size).toBe(placed.length);
       expect(result.matched + placed.length).toBe(ids.size);
+      const conflicting = result.mismatches.filter((m) => m.kind === 'CONFLICTING_LISTINGS');
+      expect(conflicting.map((m) => m.providerExternalId)).toEqual(
+        [...externalIdsWithConflictingListings(world.theirs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
       const keys = result.mismatches.map((m) => [MISMATCH_KINDS.indexOf(m.kind), m.providerExternalId] as const);
       expect([...keys].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))).toEqual(keys);
     },

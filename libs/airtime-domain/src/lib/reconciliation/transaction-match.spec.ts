@@ -4,7 +4,7 @@ import { preciseMoney } from '../money/precise-money';
 import type { ProviderTransaction } from '../ports/airtime-provider.port';
 import { type DetailedStatus, transactionStatus } from '../transaction/transaction-status';
 import { NEVER_SENT_REASONS, type MatchOptions, type OurAttempt } from './reconciliation';
-import { matchTransactions } from './transaction-match';
+import { externalIdsWithConflictingListings, matchTransactions } from './transaction-match';
 
 const usd = testCurrency('USD');
 const php = testCurrency('PHP');
@@ -288,13 +288,82 @@ describe('matchTransactions', () => {
       expect(result.mismatches.map((m) => m.kind)).toEqual(['DUPLICATE_AT_PROVIDER']);
     });
 
-    it('counts a transaction listed twice once (pages may overlap), keeping its final snapshot', () => {
-      const pending = theirs({ status: status('SUBMITTED') });
-      expect(matchTransactions([ours()], [pending, theirs(), theirs()], options)).toEqual({
+    it('counts a transaction listed twice alike once (pages may overlap)', () => {
+      expect(matchTransactions([ours()], [theirs(), theirs()], options)).toEqual({
         matched: 1,
         inFlight: [],
         mismatches: [],
       });
+    });
+
+    it('never picks a snapshot of a transaction listed pending, then final: CONFLICTING_LISTINGS', () => {
+      const pending = theirs({ status: status('SUBMITTED') });
+      const result = matchTransactions([ours()], [pending, theirs(), theirs()], options);
+      expect(result.mismatches.map((m) => [m.kind, m.theirs.map((t) => t.status.status)])).toEqual([
+        ['CONFLICTING_LISTINGS', ['COMPLETED', 'SUBMITTED']],
+      ]);
+    });
+  });
+
+  describe('conflicting listings of one provider transaction', () => {
+    const completed = theirs();
+    const declined = theirs({ status: status('DECLINED') });
+
+    it('reports one transaction listed with two statuses as CONFLICTING_LISTINGS naming both, never a guess', () => {
+      const pending = ours({ state: 'Pending', status: status('SUBMITTED') });
+      const result = matchTransactions([pending], [completed, declined], options);
+      expect(result.matched).toBe(0);
+      expect(result.mismatches).toEqual([
+        expect.objectContaining({ kind: 'CONFLICTING_LISTINGS', ours: pending, theirs: [completed, declined] }),
+      ]);
+      const detail = result.mismatches[0]?.detail ?? '';
+      expect(detail).toContain('provider transaction tx-1 is listed as COMPLETED and as DECLINED');
+      expect(detail).toContain('not settled from the list');
+    });
+
+    it('gives the same answer whatever order the listings came in', () => {
+      expect(matchTransactions([ours()], [declined, completed], options)).toEqual(
+        matchTransactions([ours()], [completed, declined], options),
+      );
+    });
+
+    it('reports a conflict even when one of the listings agrees with us, and of an id we never sent', () => {
+      expect(matchTransactions([ours()], [completed, declined], options).mismatches.map((m) => m.kind)).toEqual([
+        'CONFLICTING_LISTINGS',
+      ]);
+      expect(matchTransactions([], [completed, declined], options).mismatches.map((m) => [m.kind, m.ours])).toEqual([
+        ['CONFLICTING_LISTINGS', undefined],
+      ]);
+    });
+
+    it('reports listings that differ in an amount only, the same status', () => {
+      const other = theirs({ charged: preciseMoney(2n, 0, usd) });
+      const result = matchTransactions([ours()], [completed, other], options);
+      expect(result.mismatches.map((m) => m.kind)).toEqual(['CONFLICTING_LISTINGS']);
+      expect(result.mismatches[0]?.detail).toContain('listed with different amounts');
+    });
+
+    it('de-duplicates quietly listings that agree in status and amounts (precision and creation time aside)', () => {
+      const again = theirs({ charged: preciseMoney(18695n, 4, usd), createdAt: now });
+      expect(matchTransactions([ours()], [completed, again, completed], options)).toEqual({
+        matched: 1,
+        inFlight: [],
+        mismatches: [],
+      });
+    });
+
+    it('names the other transactions of the id too when there are several', () => {
+      const second = theirs({ providerTransactionId: 'tx-2' });
+      const result = matchTransactions([ours()], [completed, declined, second], options);
+      expect(result.mismatches.map((m) => [m.kind, m.theirs.length])).toEqual([['CONFLICTING_LISTINGS', 3]]);
+      expect(result.mismatches[0]?.detail).toContain('2 provider transactions share this external id');
+    });
+
+    it('lists the external ids whose transactions are listed in conflict', () => {
+      const elsewhere = theirs({ providerExternalId: 'order-2', providerTransactionId: 'tx-9' });
+      expect([...externalIdsWithConflictingListings([completed, declined, elsewhere, elsewhere])]).toEqual([
+        'order-1-ab12-1',
+      ]);
     });
   });
 
@@ -317,6 +386,8 @@ describe('matchTransactions', () => {
         t('c-here'),
         t('d-dup'),
         t('d-dup', { providerTransactionId: 'other' }),
+        t('e-conflict'),
+        t('e-conflict', { status: status('DECLINED') }),
       ],
       options,
     );
@@ -327,6 +398,7 @@ describe('matchTransactions', () => {
       ['STATUS_DIFFERS', 'z-status'],
       ['AMOUNT_DIFFERS', 'y-amount'],
       ['DUPLICATE_AT_PROVIDER', 'd-dup'],
+      ['CONFLICTING_LISTINGS', 'e-conflict'],
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { PreciseMoneyFromJson } from '../shared/money.codec';
 import type { Statement } from '../top-ups/top-up.queries';
 import { areStorableKeys } from '../shared/text-keys';
 import { sql } from '../unit-of-work/sql';
+import { heldNeverSentOf } from './held-never-sent.mapper';
 import { ourAttemptsOf } from './our-attempt.mapper';
 import * as queries from './reconciliation.queries';
 import { runOf, windowOf } from './reconciliation-run.mapper';
@@ -63,6 +64,12 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         if (!areStorableKeys(providerId)) return [];
         const rows = yield* run(queries.nonFinalSince(providerId, yield* isoOf(olderThan, 'olderThan')));
         return yield* ourAttemptsOf(rows, providerId);
+      }),
+
+    heldNeverSent: (createdBefore) =>
+      Effect.gen(function* () {
+        const rows = yield* run(queries.heldNeverSent(yield* isoOf(createdBefore, 'createdBefore')));
+        return yield* Either.all(rows.map(heldNeverSentOf));
       }),
 
     holdingAtProvider: (providerId) =>

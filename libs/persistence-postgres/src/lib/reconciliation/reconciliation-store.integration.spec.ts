@@ -7,6 +7,7 @@ import {
   attemptSucceeded,
   attemptUnknown,
   currencyOf,
+  money,
   type NewTopUp,
   type OurAttempt,
   parseExternalId,
@@ -18,6 +19,7 @@ import {
 import { sampleNewTopUp, sampleQuote } from '@airtime/domain/testing';
 import { Effect, Either } from 'effect';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { makeLedgerStore } from '../ledger/ledger-store.adapter';
 import { makeReconciliationStore } from './reconciliation-store.adapter';
 import { copyTopUps, makeSeeder, type Seeded } from './reconciliation-world.fixture';
 import * as queries from './reconciliation.queries';
@@ -164,7 +166,7 @@ describe('reconciliation store on PostgreSQL: our attempts', () => {
     });
   });
 
-  describe('nonFinalSince and holdingAtProvider (a fresh database each)', () => {
+  describe('nonFinalSince, heldNeverSent and holdingAtProvider (a fresh database each)', () => {
     let fresh: TestDatabase;
     beforeEach(async () => {
       fresh = await createTestDatabase();
@@ -212,6 +214,40 @@ describe('reconciliation store on PostgreSQL: our attempts', () => {
         'elsewhere',
         'failed-over',
       ]);
+    });
+
+    it('heldNeverSent: top-ups with no attempt whose hold is held, created before the instant, oldest first', async () => {
+      const ledger = makeLedgerStore(fresh.dataSource);
+      await run(ledger.openAccount({ accountId: 'account-1', currency: usd, creditLimitMinor: 0n }));
+      await run(ledger.deposit({ accountId: 'account-1', currency: usd, depositId: 'fund', amountMinor: 100_000n }));
+      const held = async (id: string, createdAt: Date, amountMinor = 187n) => {
+        await freshSeeder().create(id, createdAt);
+        await run(ledger.authorize({ accountId: 'account-1', currency: usd, transactionId: id, amountMinor }));
+      };
+      await held('held-b', at(HOUR));
+      await held('held-a', at(HOUR), 150n);
+      await held('held-old', at(-30 * HOUR));
+      await held('too-recent', at(2 * HOUR));
+      await held('voided', at(0));
+      await run(ledger.voidHold({ transactionId: 'voided' }));
+      await freshSeeder().create('nothing-held', at(0));
+      await started('sent', 'dtone', at(0));
+      await run(ledger.authorize({ accountId: 'account-1', currency: usd, transactionId: 'sent', amountMinor: 187n }));
+      const read = await run(freshStore().heldNeverSent(at(2 * HOUR)));
+      const entry = (id: string, createdAt: Date, amountMinor: bigint) => ({
+        topUpId: id,
+        accountId: 'account-1',
+        externalId: `order-${id}`,
+        status: transactionStatus('CREATED'),
+        createdAt,
+        held: money(amountMinor, usd),
+      });
+      expect(read).toEqual([
+        entry('held-old', at(-30 * HOUR), 187n),
+        entry('held-a', at(HOUR), 150n),
+        entry('held-b', at(HOUR), 187n),
+      ]);
+      expect(await run(freshStore().heldNeverSent(at(-30 * HOUR)))).toEqual([]);
     });
 
     it('holdingAtProvider: the exact cost of the attempts the provider holds, per currency; none is no entry', async () => {

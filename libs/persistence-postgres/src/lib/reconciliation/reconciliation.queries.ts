@@ -63,6 +63,22 @@ export const nonFinalSince = (providerId: string, olderThan: string): Statement 
 });
 
 /**
+ * Top-ups held and never sent, created before `createdBefore`: not final
+ * (top_ups_non_final lists them), no attempt, and their ledger hold (by
+ * top-up id) still HELD, with its amount; the oldest first.
+ */
+export const heldNeverSent = (createdBefore: string): Statement => ({
+  text: `
+    SELECT t.id AS top_up_id, t.account_id, t.external_id, t.status_class, t.status, t.created_at,
+           h.amount_minor::text AS held_minor, h.currency AS held_currency
+    FROM top_ups t JOIN ledger_holds h ON h.transaction_id = t.id AND h.status = 'HELD'
+    WHERE ${NON_FINAL} AND t.created_at < $1::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM top_up_attempts a WHERE a.top_up_id = t.id)
+    ORDER BY t.created_at, t.id COLLATE "C"`,
+  parameters: [createdBefore],
+});
+
+/**
  * The exact cost (quote.costExact) of the attempts the provider holds
  * (Pending, Unknown, InFlight at `providerId`), summed per currency as
  * numeric: `{ amount, currency }` rows, by currency. The partial index

@@ -87,4 +87,23 @@ describe('listing DVS transactions when DVS sends no pagination headers', () => 
     expect(await list()).toHaveLength(120);
     expect(pagesAsked()).toEqual(['1', '2', '3']);
   });
+
+  it('keeps a transaction repeated on a later page once when alike, and every listing when its status changed', async () => {
+    const items = transactions(150);
+    const declined = { id: 90000, message: 'DECLINED', class: { id: 9, message: 'DECLINED' } };
+    // page 2 repeats day-10 as it was, and day-20 with another status (it changed while the pages were read)
+    items.splice(120, 0, { ...items[10] }, { ...items[20], status: declined });
+    fake.on('GET', '/transactions', headerlessPages(items));
+    const listed = await list();
+    expect(listed).toHaveLength(151);
+    expect(listed.filter((transaction) => transaction.providerExternalId === 'day-10')).toHaveLength(1);
+    expect(
+      listed
+        .filter((transaction) => transaction.providerExternalId === 'day-20')
+        .map((transaction) => [transaction.providerTransactionId, transaction.status.status]),
+    ).toEqual([
+      ['1020', 'COMPLETED'],
+      ['1020', 'DECLINED'],
+    ]);
+  });
 });

@@ -6,7 +6,9 @@ import {
   type ListProgress,
   type ProviderError,
   ProviderResponseInvalid,
+  type PreciseMoney,
   type ProviderTransaction,
+  samePrecise,
   type TransactionWindow,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
@@ -25,6 +27,17 @@ const invalid = (reason: string) => new ProviderResponseInvalid({ provider: DTON
 
 const describeWindow = (window: TransactionWindow): string =>
   `${window.from.toISOString()}..${window.to.toISOString()}`;
+
+const sameAmount = (a: PreciseMoney | undefined, b: PreciseMoney | undefined): boolean =>
+  a === undefined ? b === undefined : b !== undefined && samePrecise(a, b);
+
+/** A repeat of a listing (a page read again): the same status, amounts and creation date. */
+const sameListing = (a: ProviderTransaction, b: ProviderTransaction): boolean =>
+  a.status.status === b.status.status &&
+  a.status.class === b.status.class &&
+  sameAmount(a.receive, b.receive) &&
+  sameAmount(a.charged, b.charged) &&
+  a.createdAt?.getTime() === b.createdAt?.getTime();
 
 /** Where the `index`th item (from 0) of a listing was, counted from 1 for people, given the item counts of its pages. */
 const positionOf = (pageSizes: readonly number[], index: number): string => {
@@ -61,9 +74,13 @@ const itemOf = (
 
 /**
  * Every DVS transaction created in `window` (`from <= creation_date < to`),
- * oldest first (then by DVS id), each once. DVS's dates are inclusive, so an
- * item created at `to` exactly (or outside the piece asked, as DVS may widen
- * it) is dropped here. `onPage` is told after each page: the items fetched
+ * oldest first (then by DVS id), each once; a transaction DVS listed twice
+ * differently (its status changed while the pages were read) is answered
+ * with each listing, in the order read, never one picked silently: the
+ * reconciler reports it (CONFLICTING_LISTINGS) and settles nothing from
+ * it; a repeat alike (a page read again) is kept once. DVS's dates are
+ * inclusive, so an item created at `to` exactly (or outside the piece asked,
+ * as DVS may widen it) is dropped here. `onPage` is told after each page: the items fetched
  * so far, the pages read so far, and the totals once the last piece of the
  * window is being read (DVS's `X-Total`/`X-Total-Pages`; exact for a window
  * of one piece, counting DVS's inclusive bound).
@@ -76,7 +93,7 @@ export const makeDtOneTransactionList =
   ): Effect.Effect<readonly ProviderTransaction[], ProviderError> =>
     Effect.gen(function* () {
       const pieces = splitWindow(window, options.maxWindowMs ?? DVS_MAX_LIST_WINDOW_MS);
-      const byId = new Map<string, ProviderTransaction>();
+      const byId = new Map<string, ProviderTransaction[]>();
       let fetched = 0;
       let pagesRead = 0;
       for (const [pieceIndex, piece] of pieces.entries()) {
@@ -112,13 +129,18 @@ export const makeDtOneTransactionList =
           const read = itemOf(item, () => `listing ${describeWindow(piece)}, ${positionOf(pageSizes, index)}`);
           if (Either.isLeft(read)) return yield* Effect.fail(read.left);
           const transaction = read.right;
-          if (transaction.createdAt !== undefined && isInWindow(piece, transaction.createdAt))
-            byId.set(transaction.providerTransactionId, transaction);
+          if (transaction.createdAt !== undefined && isInWindow(piece, transaction.createdAt)) {
+            const listings = byId.get(transaction.providerTransactionId) ?? [];
+            if (!listings.some((listing) => sameListing(listing, transaction)))
+              byId.set(transaction.providerTransactionId, [...listings, transaction]);
+          }
         }
       }
-      return [...byId.values()].sort(
-        (a, b) =>
-          (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) ||
-          Number(a.providerTransactionId) - Number(b.providerTransactionId),
-      );
+      return [...byId.values()]
+        .flat()
+        .sort(
+          (a, b) =>
+            (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) ||
+            Number(a.providerTransactionId) - Number(b.providerTransactionId),
+        );
     });
