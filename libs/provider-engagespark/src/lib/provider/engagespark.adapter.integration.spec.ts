@@ -467,3 +467,58 @@ describe('engageSPARK top-up, over HTTP', () => {
     expect(id).toBe('engagespark');
   });
 });
+
+describe('engageSPARK answers about another number, and refusals naming a transaction (adversarial review)', () => {
+  const success = (fields: Record<string, unknown>) =>
+    JSON.stringify({ id: '12345', error: '', amountSent: 25, currency: 'PHP', clientRef: null, ...fields });
+
+  it.each([
+    ['fullPhoneNumber', '639170000999'],
+    ['fullPhoneNumber', 'someone'],
+    ['fullPhoneNumber', 639170000999],
+    ['phoneNumber', '+639170000999'],
+  ])('reads a success whose %s names another number (%s) as a mismatch (an unknown outcome)', async (field, value) => {
+    fake.enqueue({ kind: 'reply', status: 200, body: success({ [field]: value }) });
+    const error = failure(await sendWith()(request(money(2_500n, PHP), PH_PHONE)));
+    expect(error).toMatchObject({
+      _tag: 'ProviderAnswerMismatch',
+      provider: 'engagespark',
+      field,
+      reason: 'another number than the one sent to',
+      retryable: false,
+    });
+    expect(error.message).not.toMatch(/639170000999|639171234567|someone/);
+  });
+
+  it.each(['639171234567', '+639171234567', '09171234567', ' 639171234567 ', 639171234567])(
+    'still reads a success naming our number as %p as COMPLETED',
+    async (fullPhoneNumber) => {
+      fake.enqueue({ kind: 'reply', status: 200, body: success({ fullPhoneNumber }) });
+      const sent = Either.getOrThrow(await sendWith()(request(money(2_500n, PHP), PH_PHONE)));
+      expect(sent).toMatchObject({ providerTransactionId: '12345', status: transactionStatus('COMPLETED') });
+    },
+  );
+
+  it.each([
+    ['an undocumented error', { id: '12345', error: 'insufficient balance, will retry' }],
+    ['a success body', { id: 12345, error: '', amountSent: 25, currency: 'PHP' }],
+  ])(
+    'reads a 4xx whose body names a transaction (%s) as an unknown outcome: engageSPARK may still deliver it',
+    async (_case, body) => {
+      fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify(body) });
+      const error = failure(await sendWith()());
+      expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'UNPROVEN_REFUSAL', retryable: false });
+      expect(error.message).not.toMatch(/12345|insufficient/);
+    },
+  );
+
+  it('still refuses a 4xx naming a transaction with a documented error, and a 4xx naming none', async () => {
+    fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify({ id: '12345', error: 'invalid phone number' }) });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'INVALID_PHONE_NUMBER',
+    });
+    fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify({ error: 'something else' }) });
+    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_400' });
+  });
+});

@@ -11,6 +11,9 @@ import {
   type ProviderError,
   ProviderOutcomeUnknown,
   type ProviderRejected,
+  parseInternationalDigits,
+  parseNationalNumber,
+  parsePhoneNumber,
   type ProviderTransaction,
   sameCurrency,
   toInternationalDigits,
@@ -82,6 +85,22 @@ const amountIn = (value: number | string, code: string): Either.Either<PreciseMo
       ),
   );
 
+/**
+ * Whether a number engageSPARK answered names our destination, in any form
+ * the domain reads (E.164, international digits as engageSPARK writes them,
+ * or the destination country's national form); an absent or empty one says
+ * nothing.
+ */
+const namesDestination = (answered: string | number | null | undefined, destination: PhoneNumber): boolean => {
+  const text = answered === undefined || answered === null ? '' : String(answered).trim();
+  if (text === '') return true;
+  const parsed = Either.orElse(
+    Either.orElse(parsePhoneNumber(text), () => parseInternationalDigits(text)),
+    () => parseNationalNumber(text, destination.countryIso),
+  );
+  return Either.isRight(parsed) && parsed.right.e164 === destination.e164;
+};
+
 /** `price` is informational: kept when it is a plain decimal, never a reason to doubt a completed top-up. */
 const priceText = (price: number | string | undefined): string | undefined => {
   const text = price === undefined ? undefined : String(price).trim();
@@ -117,6 +136,10 @@ export const mapTopupResult = (
   if (result.clientRef !== undefined && result.clientRef !== null && result.clientRef !== request.clientRef) {
     return Either.left(mismatch('clientRef', 'an answer about another transaction'));
   }
+  // a success about another number is not our top-up (it may be someone else's, or ours misdirected)
+  for (const field of ['fullPhoneNumber', 'phoneNumber'] as const)
+    if (!namesDestination(result[field], request.destination))
+      return Either.left(mismatch(field, 'another number than the one sent to'));
   if (result.amountSent === undefined || result.currency === undefined)
     return Either.left(unknown('a success without amountSent or currency'));
   const sent = Either.flatMap(amountIn(result.amountSent, result.currency.trim()), (answered) =>
@@ -143,11 +166,23 @@ export const mapTopupResult = (
   });
 };
 
-/** A 4xx answer: a documented error, else the HTTP status and which field said why (never what it said). */
-const refusalOf = (response: HttpResponse): ProviderRejected => {
+/**
+ * A 4xx answer: a documented error, else the HTTP status and which field said
+ * why (never what it said). A body naming a transaction (`id`) without a
+ * documented error is an unknown outcome, as on a 2xx: engageSPARK recorded
+ * the top-up and retries a failed one itself, so it may still deliver it.
+ */
+const refusalOf = (response: HttpResponse): ProviderRejected | ProviderOutcomeUnknown => {
   const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
   const known = body?.error ? knownTopupError(body.error) : undefined;
   if (known) return rejected(known.providerCode, known.description, known.retryable);
+  const id = body?.id === undefined || body.id === null ? '' : String(body.id).trim();
+  if (id !== '')
+    return new ProviderOutcomeUnknown({
+      provider: PROVIDER,
+      reason: `HTTP ${response.status} naming a transaction id without a documented refusal`,
+      kind: 'UNPROVEN_REFUSAL',
+    });
   const field = body?.error?.trim() ? 'error' : body?.detail?.trim() ? 'detail' : undefined;
   return rejected(
     `HTTP_${response.status}`,

@@ -16,6 +16,9 @@ export const TopupResult = Schema.Struct({
   price: Schema.optional(JsonAmount),
   clientRef: Schema.optional(Schema.NullOr(Schema.String)),
   createdDate: Schema.optional(Schema.String),
+  /** The number topped up, as engageSPARK writes it ("629123456789"); a JSON number is read too. */
+  fullPhoneNumber: Schema.optional(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
+  phoneNumber: Schema.optional(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
 });
 export type TopupResult = typeof TopupResult.Type;
 
@@ -23,6 +26,8 @@ export const TopupResultFromJson = Schema.parseJson(TopupResult);
 
 /** What a 4xx may say: engageSPARK's `error`, or a framework's `detail` ("Invalid token."). */
 export const TopupErrorBody = Schema.Struct({
+  /** A transaction engageSPARK recorded (it retries failed top-ups itself): a refusal naming one is not proven. */
+  id: Schema.optional(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
   error: Schema.optional(Schema.NullOr(Schema.String)),
   detail: Schema.optional(Schema.NullOr(Schema.String)),
 });
