@@ -250,6 +250,24 @@ describe('reconciliation store on PostgreSQL: our attempts', () => {
       expect(await run(freshStore().heldNeverSent(at(-30 * HOUR)))).toEqual([]);
     });
 
+    it('heldNeverSent reads the non-final top-ups only (the partial index), not the history', async () => {
+      await freshSeeder().answer(await started('history', 'dtone', at(0)), attemptSucceeded('tx-h'), at(1));
+      await copyTopUps(fresh.dataSource, 'history', { prefix: 'old', count: 5000, firstStart: at(-HOUR), stepMs: 1 });
+      await freshSeeder().create('waiting', at(2));
+      await fresh.dataSource.query('ANALYZE top_ups');
+      const statement = queries.heldNeverSent(at(HOUR).toISOString());
+      const plan = (await fresh.dataSource.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, [
+        ...statement.parameters,
+      ])) as unknown;
+      type PlanNode = { readonly [field: string]: unknown; readonly Plans?: readonly PlanNode[] };
+      const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+      const all = (plan as { readonly 'QUERY PLAN': readonly { readonly Plan: PlanNode }[] }[])
+        .flatMap((row) => row['QUERY PLAN'])
+        .flatMap((root) => nodes(root.Plan));
+      expect(all.map((node) => node['Index Name'])).toContain('top_ups_non_final');
+      expect(all.filter((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'top_ups')).toEqual([]);
+    });
+
     it('holdingAtProvider: the exact cost of the attempts the provider holds, per currency; none is no entry', async () => {
       expect(await run(freshStore().holdingAtProvider('dtone'))).toEqual([]);
       await freshSeeder().answer(await started('h-pending', 'dtone', at(0)), attemptAccepted('tx-1'), at(1));
