@@ -11,6 +11,7 @@ import {
   Clock,
   comparePrecise,
   compareBalances,
+  externalIdsWithConflictingListings,
   formatPrecise,
   type OurAttempt,
   type OurExposure,
@@ -84,9 +85,21 @@ const unquietReason = (
         `${options.inFlightGraceMs} ms ago`;
 };
 
-/** Captured is compared only when the provider listed the window and gave the charge of every completed transaction. */
+/**
+ * Captured is compared only when the provider listed the window, its list
+ * does not contradict itself (no CONFLICTING_LISTINGS: which listing holds
+ * is not known) and gave the charge of every completed transaction.
+ */
 const capturedUnverified = (match: MatchPhaseResult): ReportUnverified | undefined => {
   if (!match.performed) return { what: 'captured', why: "the provider's transactions of the window were not listed" };
+  const conflicting = externalIdsWithConflictingListings(match.theirs).size;
+  if (conflicting > 0)
+    return {
+      what: 'captured',
+      why:
+        `the provider's list contradicts itself about ${conflicting} external id(s) (CONFLICTING_LISTINGS): ` +
+        'what it captured cannot be read from it',
+    };
   const uncharged = match.theirs.filter(
     (transaction) => transaction.status.class === 'COMPLETED' && transaction.charged === undefined,
   ).length;
@@ -137,8 +150,9 @@ const theirsOf = (
  * provider in that currency started less than `inFlightGraceMs` ago;
  * otherwise it is `unstable`, with why. No holding on either side is no
  * row. Each unreadable balance counts as a mismatch. `captured` is left out
- * (unverified, with why) when the match was skipped or a completed
- * transaction of theirs gave no charge; the holding likewise when the
+ * (unverified, with why) when the match was skipped, the provider's list
+ * contradicts itself (CONFLICTING_LISTINGS) or a completed transaction of
+ * theirs gave no charge; the holding likewise when the
  * provider refuses to give balances (a failure that does not stop the run,
  * see `stopsTheRun`); other provider failures fail the phase.
  */

@@ -128,6 +128,26 @@ describe('reconcileDay, match phase', () => {
     expect(summary).toContain('CONFLICTING_LISTINGS 1');
   });
 
+  it('leaves what the provider captured unverified when a transaction is listed COMPLETED and DECLINED', async () => {
+    const world = await reconcilingWorld();
+    const { providerExternalId } = await sentTopUp(world, 'order-1');
+    const completed = { ...strangerTransaction(providerExternalId, 'ptx-1', 'COMPLETED'), createdAt: IN_THE_DAY };
+    world.provider.scriptListings({
+      _tag: 'Answer',
+      transactions: [completed, { ...completed, status: transactionStatus('DECLINED') }],
+    });
+    const { report } = await reconcile(world);
+    expect(report.balances.filter((balance) => balance.field === 'captured')).toEqual([]);
+    expect(report.unverified).toEqual([
+      {
+        what: 'captured',
+        why:
+          "the provider's list contradicts itself about 1 external id(s) (CONFLICTING_LISTINGS): what it captured " +
+          'cannot be read from it',
+      },
+    ]);
+  });
+
   it('reports an attempt the provider holds no transaction for: MISSING_AT_PROVIDER', async () => {
     const world = await reconcilingWorld();
     const { providerExternalId } = await sentTopUp(world, 'order-1');
