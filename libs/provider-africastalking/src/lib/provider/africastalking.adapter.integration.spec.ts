@@ -676,6 +676,37 @@ describe("Africa's Talking answers that contradict themselves (adversarial revie
     },
   );
 
+  it.each([
+    [
+      'a Sent line with a requestId',
+      { errorMessage: 'None', responses: [{ ...line('Sent', 'ATQid_1'), errorMessage: 'None' }] },
+    ],
+    ['numSent 1', { errorMessage: 'Bad request', numSent: 1, responses: [] }],
+    ['a line of a status AT does not document', { responses: [{ status: 'Pending', requestId: 'ATQid_1' }] }],
+  ])(
+    'reads a 4xx whose JSON body says AT took the send (%s) as an unknown outcome, never a refusal',
+    async (_case, body) => {
+      fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify(body) });
+      expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'UNPROVEN_REFUSAL',
+        retryable: false,
+      });
+    },
+  );
+
+  it.each([
+    ['a text', 'Invalid phone number'],
+    ['a JSON refusal', JSON.stringify({ errorMessage: 'Invalid phone number', numSent: 0, responses: [] })],
+    ['a Failed line', JSON.stringify({ numSent: 0, responses: [line('Failed', 'None')] })],
+  ])('still reads a 4xx whose body is %s as a refusal', async (_case, body) => {
+    fake.enqueue({ kind: 'reply', status: 400, body });
+    expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'HTTP_400',
+    });
+  });
+
   it('still reads a refusal AT counts nothing sent for (numSent 0, totalAmount KES 0.0000) as a refusal', async () => {
     fake.enqueue({
       kind: 'reply',

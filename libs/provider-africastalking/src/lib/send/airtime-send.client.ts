@@ -228,12 +228,49 @@ export const mapSendAnswer = (
   });
 };
 
+const LooseJson = Schema.parseJson(Schema.Unknown);
+
+/**
+ * Whether a 4xx body is an AT send answer saying the send was taken: a
+ * recipient line with a requestId (an AT transaction), or totals counting
+ * something sent. Such a refusal is not proven: AT may deliver it.
+ */
+const takenDespiteRefusal = (bodyText: string): boolean => {
+  // read loosely (no field required, any status, fields of another type ignored): a refusal proves nothing less
+  const body = Either.getOrUndefined(Schema.decodeUnknownEither(LooseJson)(bodyText));
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const field = (from: object, name: string): unknown =>
+    name in from ? (from as Record<string, unknown>)[name] : undefined;
+  const numSent = field(body, 'numSent');
+  const totalAmount = field(body, 'totalAmount');
+  const responses = field(body, 'responses');
+  return (
+    totalsCountSomethingSent({
+      responses: [],
+      ...(typeof numSent === 'number' ? { numSent } : {}),
+      ...(typeof totalAmount === 'string' ? { totalAmount } : {}),
+    }) ||
+    (Array.isArray(responses) &&
+      responses.some((line: unknown) => {
+        const requestId = typeof line === 'object' && line !== null ? field(line, 'requestId') : undefined;
+        return typeof requestId === 'string' && isMeaningful(requestId);
+      }))
+  );
+};
+
 /** How AT's answers to a send are read (the statuses every provider means alike are read by the transport). */
 const sendAnswerReading = (request: AirtimeSendRequest, nowMs: () => number): AnswerReading<AirtimeSendAccepted> => ({
   kind: 'send',
   // no fetchableExternalId: AT has no status query, so a 409 is an unknown outcome, never "already used"
   // AT's 4xx bodies are free text: the reason names the status only, the transfer log keeps the body
-  refusal: (response) => rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`),
+  refusal: (response) =>
+    takenDespiteRefusal(response.bodyText)
+      ? new ProviderOutcomeUnknown({
+          provider: PROVIDER,
+          reason: `HTTP ${response.status} whose body says the send was taken (a line with a requestId, or numSent)`,
+          kind: 'UNPROVEN_REFUSAL',
+        })
+      : rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`),
   success: (response) =>
     Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),

@@ -512,6 +512,33 @@ describe('engageSPARK answers about another number, and refusals naming a transa
     },
   );
 
+  it.each([
+    [200, { id: '12345', error: 'no matching product found', amountSent: 25, currency: 'PHP' }],
+    [400, { error: 'invalid phone number', amountSent: '25.00', currency: 'PHP' }],
+  ])(
+    'reads a documented error (HTTP %s) whose answer says an amount was sent as an unknown outcome, never a refusal',
+    async (status, body) => {
+      fake.enqueue({ kind: 'reply', status, body: JSON.stringify(body) });
+      expect(failure(await sendWith()())).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'UNPROVEN_REFUSAL',
+        retryable: false,
+      });
+    },
+  );
+
+  it('still refuses a documented error whose amountSent is zero', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 200,
+      body: JSON.stringify({ id: '1', error: 'no matching product found', amountSent: 0, currency: 'PHP' }),
+    });
+    expect(failure(await sendWith()())).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'NO_MATCHING_PRODUCT',
+    });
+  });
+
   it('still refuses a 4xx naming a transaction with a documented error, and a 4xx naming none', async () => {
     fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify({ id: '12345', error: 'invalid phone number' }) });
     expect(failure(await sendWith()())).toMatchObject({

@@ -101,6 +101,21 @@ const namesDestination = (answered: string | number | null | undefined, destinat
   return Either.isRight(parsed) && parsed.right.e164 === destination.e164;
 };
 
+/**
+ * Whether an answer says an amount was sent (a non-zero `amountSent`, read
+ * loosely: any non-zero digit): a refusal carrying one contradicts itself,
+ * so it is not a proven refusal.
+ */
+const saysSomethingSent = (amountSent: number | string | null | undefined): boolean =>
+  amountSent !== undefined && amountSent !== null && /[1-9]/.test(String(amountSent));
+
+const contradictedRefusal = (where: string) =>
+  new ProviderOutcomeUnknown({
+    provider: PROVIDER,
+    reason: `${where} is a documented refusal, but amountSent says an amount was sent`,
+    kind: 'UNPROVEN_REFUSAL',
+  });
+
 /** `price` is informational: kept when it is a plain decimal, never a reason to doubt a completed top-up. */
 const priceText = (price: number | string | undefined): string | undefined => {
   const text = price === undefined ? undefined : String(price).trim();
@@ -120,6 +135,7 @@ export const mapTopupResult = (
   const error = result.error?.trim() ?? '';
   if (error !== '') {
     const known = knownTopupError(error);
+    if (known && saysSomethingSent(result.amountSent)) return Either.left(contradictedRefusal('error'));
     if (known) return Either.left(rejected(known.providerCode, known.description, known.retryable));
     // only the documented validation errors are definite. Any other error may come on a transaction
     // engageSPARK recorded (it retries failed top-ups itself, 6 times over 4-5 hours) or one it
@@ -175,6 +191,7 @@ export const mapTopupResult = (
 const refusalOf = (response: HttpResponse): ProviderRejected | ProviderOutcomeUnknown => {
   const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
   const known = body?.error ? knownTopupError(body.error) : undefined;
+  if (known && saysSomethingSent(body?.amountSent)) return contradictedRefusal(`HTTP ${response.status} error`);
   if (known) return rejected(known.providerCode, known.description, known.retryable);
   const id = body?.id === undefined || body.id === null ? '' : String(body.id).trim();
   if (id !== '')

@@ -28,6 +28,8 @@ export const TopupResultFromJson = Schema.parseJson(TopupResult);
 export const TopupErrorBody = Schema.Struct({
   /** A transaction engageSPARK recorded (it retries failed top-ups itself): a refusal naming one is not proven. */
   id: Schema.optional(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
+  /** An amount said sent: a refusal carrying a positive one contradicts itself. */
+  amountSent: Schema.optional(Schema.NullOr(JsonAmount)),
   error: Schema.optional(Schema.NullOr(Schema.String)),
   detail: Schema.optional(Schema.NullOr(Schema.String)),
 });
