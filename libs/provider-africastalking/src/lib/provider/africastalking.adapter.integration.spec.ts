@@ -658,6 +658,27 @@ describe("Africa's Talking answers that contradict themselves (adversarial revie
     },
   );
 
+  it('reads a line about another number beside ours as a mismatch (AT would charge us for someone else)', async () => {
+    const responses = [line('Sent', 'ATQid_1'), { ...line('Sent', 'ATQid_2'), phoneNumber: '+254722000222' }];
+    fake.enqueue({ kind: 'reply', status: 201, body: JSON.stringify({ errorMessage: 'None', responses }) });
+    const error = failure(await sendWith()(request(10_000n)));
+    expect(error).toMatchObject({
+      _tag: 'ProviderAnswerMismatch',
+      field: 'responses.phoneNumber',
+      reason: 'a recipient line names another number than the one sent to',
+    });
+    expect(error.message).not.toMatch(/254722000222|ATQid/);
+  });
+
+  it('keeps the requestId AT wrote padded with spaces as the id its callbacks name (trimmed)', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 201,
+      body: JSON.stringify({ errorMessage: 'None', responses: [line('Sent', ' ATQid_1 \t')] }),
+    });
+    expect(Either.getOrThrow(await sendWith()(request(10_000n))).providerTransactionId).toBe('ATQid_1');
+  });
+
   it.each([
     ['a Failed line', { numSent: 1, responses: [line('Failed', 'None')] }],
     ['a "duplicate" line', { numSent: 1, responses: [{ ...line('Failed', 'None'), errorMessage: 'Duplicate' }] }],

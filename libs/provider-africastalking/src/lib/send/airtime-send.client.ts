@@ -113,7 +113,8 @@ const sameNumber = (answered: string, phone: PhoneNumber): boolean => answeredNu
 /**
  * Our recipient's line: the one naming our number (in any form the domain
  * reads). A single line naming another number, or none, is a mismatch: AT
- * answered about someone else; so are two lines naming ours.
+ * answered about someone else; so are two lines naming ours, or a line
+ * about another number beside ours (one recipient is sent per call).
  */
 const recipientLine = (
   answer: AtSendAnswer,
@@ -127,6 +128,15 @@ const recipientLine = (
         provider: PROVIDER,
         field: 'responses.phoneNumber',
         reason: 'more than one recipient line names the number sent to',
+      }),
+    );
+  // one recipient was sent: a line about another number beside ours would be charged to us for someone else
+  if (ours[0] !== undefined && answer.responses.length > 1)
+    return Either.left(
+      new ProviderAnswerMismatch({
+        provider: PROVIDER,
+        field: 'responses.phoneNumber',
+        reason: 'a recipient line names another number than the one sent to',
       }),
     );
   if (ours[0] !== undefined) return Either.right(ours[0]);
@@ -200,7 +210,8 @@ export const mapSendAnswer = (
     );
   }
   if (!isMeaningful(line.requestId)) return Either.left(unknown(`status ${status} without a requestId`));
-  const requestId = line.requestId;
+  // the id AT's callbacks name, without the blanks an answer may pad it with
+  const requestId = line.requestId.trim();
   return Either.gen(function* () {
     if (line.amount === undefined) return yield* Either.left(unknown('responses.amount is missing'));
     // what AT accepted, held to what was asked: exact, same currency, positive, not above the request
