@@ -670,6 +670,50 @@ describe("Africa's Talking answers that contradict themselves (adversarial revie
     expect(error.message).not.toMatch(/254722000222|ATQid/);
   });
 
+  it.each([
+    ['numSent 2 (one recipient was sent)', { numSent: 2 }, 'numSent', 'more recipients sent than the one asked'],
+    [
+      'totalAmount above the amount asked',
+      { totalAmount: 'KES 200.0000' },
+      'totalAmount',
+      'above the requested amount',
+    ],
+    [
+      'totalAmount in another currency',
+      { totalAmount: 'UGX 100.0000' },
+      'totalAmount',
+      'a currency other than the requested one',
+    ],
+  ])(
+    'reads an acceptance whose %s as a mismatch (AT may have sent or charged more)',
+    async (_case, totals, field, reason) => {
+      fake.enqueue({
+        kind: 'reply',
+        status: 201,
+        body: JSON.stringify({ errorMessage: 'None', ...totals, responses: [line('Sent', 'ATQid_1')] }),
+      });
+      expect(failure(await sendWith()(request(10_000n)))).toMatchObject({
+        _tag: 'ProviderAnswerMismatch',
+        field,
+        reason,
+      });
+    },
+  );
+
+  it('still reads an acceptance with the reference totals (numSent 1, totalAmount KES 100.0000) as SUBMITTED', async () => {
+    fake.enqueue({
+      kind: 'reply',
+      status: 201,
+      body: JSON.stringify({
+        errorMessage: 'None',
+        numSent: 1,
+        totalAmount: 'KES 100.0000',
+        responses: [line('Sent', 'ATQid_1')],
+      }),
+    });
+    expect(Either.getOrThrow(await sendWith()(request(10_000n))).status).toEqual(transactionStatus('SUBMITTED'));
+  });
+
   it('keeps the requestId AT wrote padded with spaces as the id its callbacks name (trimmed)', async () => {
     fake.enqueue({
       kind: 'reply',

@@ -1,5 +1,7 @@
 import {
   checkDeliveredAmount,
+  comparePrecise,
+  sameCurrency,
   describeStatus,
   formatProviderAmount,
   type Money,
@@ -223,6 +225,29 @@ export const mapSendAnswer = (
       amount: 'responses.amount',
       currency: 'responses.amount',
     });
+    // the totals, when readable, are held to the one recipient asked: more sent or charged is not this send
+    if (answer.numSent !== undefined && answer.numSent > 1)
+      return yield* Either.left(
+        new ProviderAnswerMismatch({
+          provider: PROVIDER,
+          field: 'numSent',
+          reason: 'more recipients sent than the one asked',
+        }),
+      );
+    const total =
+      answer.totalAmount === undefined ? undefined : Either.getOrUndefined(parseAtAmount(answer.totalAmount));
+    if (total !== undefined && !sameCurrency(total.currency, request.amount.currency))
+      return yield* Either.left(
+        new ProviderAnswerMismatch({
+          provider: PROVIDER,
+          field: 'totalAmount',
+          reason: 'a currency other than the requested one',
+        }),
+      );
+    if (total !== undefined && comparePrecise(total, preciseOf(request.amount)) === 1)
+      return yield* Either.left(
+        new ProviderAnswerMismatch({ provider: PROVIDER, field: 'totalAmount', reason: 'above the requested amount' }),
+      );
     const discount = line.discount === undefined ? undefined : yield* parseAmount(line.discount, 'responses.discount');
     return {
       atStatus: status,
