@@ -87,8 +87,35 @@ describe('nextSteps', () => {
     expect(
       adminExample({ kind: 'embedded', dataDir: '/d', port: 1, urlFile: "/home/o'neil/my data/database.url" }, 'a b'),
     ).toBe(`DATABASE_URL="$(cat '/home/o'\\''neil/my data/database.url')" npm run admin -- key list --account 'a b'`);
-    expect(adminExample({ kind: 'postgres', url: 'postgres://app:***@db:5432/airtime' }, 'demo')).toBe(
-      'npm run admin -- key list --account demo',
+  });
+
+  it("points the admin CLI at the user's DATABASE_URL explicitly (another shell would use tmp/services.env), never its password", () => {
+    expect(
+      adminExample({ kind: 'postgres', url: 'postgres://app:***@db:5432/airtime', passwordHidden: true }, 'demo'),
+    ).toBe(`DATABASE_URL='postgres://app:***@db:5432/airtime' npm run admin -- key list --account demo`);
+    expect(
+      adminExample({ kind: 'postgres', url: 'postgres://app@db:5432/airtime', passwordHidden: false }, 'demo'),
+    ).toBe('DATABASE_URL=postgres://app@db:5432/airtime npm run admin -- key list --account demo');
+    const withPassword = nextSteps({
+      ...platform,
+      database: { kind: 'postgres', url: 'postgres://app:***@db:5432/airtime', passwordHidden: true },
+    });
+    expect(withPassword).toContain(
+      "\n  DATABASE_URL='postgres://app:***@db:5432/airtime' npm run admin -- key list --account demo\n",
+    );
+    expect(withPassword).toContain(
+      "with the admin CLI on this start's DATABASE_URL (without it, the admin CLI uses tmp/services.env's database), its password in place of ***:",
+    );
+    expect(withPassword).not.toContain('(same DATABASE_URL)');
+    const withoutPassword = nextSteps({
+      ...platform,
+      database: { kind: 'postgres', url: 'postgres://app@db:5432/airtime', passwordHidden: false },
+    });
+    expect(withoutPassword).toContain(
+      "with the admin CLI on this start's DATABASE_URL (without it, the admin CLI uses tmp/services.env's database):",
+    );
+    expect(withoutPassword).toContain(
+      '\n  DATABASE_URL=postgres://app@db:5432/airtime npm run admin -- key list --account demo\n',
     );
   });
 
@@ -96,7 +123,7 @@ describe('nextSteps', () => {
     const text = nextSteps({
       ...platform,
       account: { ...platform.account, depositedNow: true, available: '1000.00' },
-      database: { kind: 'postgres', url: 'postgres://app:***@db:5432/airtime' },
+      database: { kind: 'postgres', url: 'postgres://app:***@db:5432/airtime', passwordHidden: true },
       messaging: 'rabbitmq',
     });
     expect(text).toContain('demo: funded with USD 1000.00 now; USD 1000.00 available');

@@ -19,7 +19,13 @@ export type DatabaseDescription =
       /** The file holding its URL (with the password) for the admin CLI, as the user's shell reaches it. */
       readonly urlFile: string;
     }
-  | { readonly kind: 'postgres'; /** Without its password. */ readonly url: string };
+  | {
+      readonly kind: 'postgres';
+      /** The user's DATABASE_URL without its password (*** in its place). */
+      readonly url: string;
+      /** Whether the URL had a password, shown as ***. */
+      readonly passwordHidden: boolean;
+    };
 
 export interface RunningPlatform {
   /** The API's base URL, e.g. http://127.0.0.1:8080. */
@@ -88,12 +94,24 @@ const shellWord = (text: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(tex
  * An admin CLI command that lists the account's API keys on this
  * platform's database: for the embedded PostgreSQL, with DATABASE_URL read
  * from its URL file by the shell (the password is never shown); for the
- * user's PostgreSQL, under the same DATABASE_URL.
+ * user's PostgreSQL, with DATABASE_URL given (the admin CLI run without it,
+ * in another shell, would use tmp/services.env's database), its password
+ * shown as *** for the user to put in.
  */
 export const adminExample = (database: DatabaseDescription, accountId: string): string =>
   `${
-    database.kind === 'embedded' ? `DATABASE_URL="$(cat ${shellWord(database.urlFile)})" ` : ''
-  }npm run admin -- key list --account ${shellWord(accountId)}`;
+    database.kind === 'embedded'
+      ? `DATABASE_URL="$(cat ${shellWord(database.urlFile)})"`
+      : `DATABASE_URL=${shellWord(database.url)}`
+  } npm run admin -- key list --account ${shellWord(accountId)}`;
+
+/** How the admin CLI's command reaches this platform's database. */
+const adminDatabaseNote = (database: DatabaseDescription): string =>
+  database.kind === 'embedded'
+    ? ' (the URL file keeps the password off the screen)'
+    : ` on this start's DATABASE_URL (without it, the admin CLI uses tmp/services.env's database)${
+        database.passwordHidden ? ', its password in place of ***' : ''
+      }`;
 
 const databaseText = (database: DatabaseDescription): string =>
   database.kind === 'embedded'
@@ -131,11 +149,7 @@ export const nextSteps = (platform: RunningPlatform): string => {
     '',
     `  ${curlCommand(findTopUpRequestOf(platform.apiUrl, platform.key, platform.idempotencyKey))}`,
     '',
-    `Operators' tasks (accounts, deposits, credit limits, API keys) with the admin CLI${
-      platform.database.kind === 'embedded'
-        ? ' (the URL file keeps the password off the screen)'
-        : ' (same DATABASE_URL)'
-    }:`,
+    `Operators' tasks (accounts, deposits, credit limits, API keys) with the admin CLI${adminDatabaseNote(platform.database)}:`,
     '',
     `  ${adminExample(platform.database, account.accountId)}`,
     '',

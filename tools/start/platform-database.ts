@@ -114,7 +114,7 @@ export const preparePlatformDatabase = async (options: {
           url,
           description:
             embedded === undefined || urlFile === undefined
-              ? { kind: 'postgres', url: shown }
+              ? { kind: 'postgres', url: shown, passwordHidden: shown !== url }
               : { kind: 'embedded', dataDir: embedded.dataDir, port: embedded.port, urlFile },
           demo,
           stop,

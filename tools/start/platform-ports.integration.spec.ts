@@ -4,13 +4,17 @@
 // rotated the demo account's API key (revoking the running instance's):
 // now the database is left as it was, here not even migrated (each case
 // has a database of its own).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airtime/persistence-postgres/testing';
 import { freePort, runStart, startEnvironment } from './platform-process.fixture';
 
 const databases: TestDatabase[] = [];
 let taken: Server;
 let takenPort: number;
+const scratch = mkdtempSync(path.join(tmpdir(), 'airtime-start-settings-'));
 
 beforeAll(async () => {
   taken = createServer();
@@ -22,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => taken.close(resolve));
   for (const database of databases) await database.drop();
+  rmSync(scratch, { recursive: true, force: true });
 }, 60_000);
 
 const tablesOf = async (database: TestDatabase): Promise<number> =>
@@ -55,3 +60,34 @@ it.each([
   },
   120_000,
 );
+
+it.each([['0'], ['']])(
+  'stops with one line naming API_HOST (not API_PORT) when API_HOST is not an address of this machine (API_PORT %p)',
+  async (apiPort) => {
+    const running = runStart(
+      startEnvironment({
+        API_HOST: '192.0.2.1',
+        API_PORT: apiPort,
+        SIMULATOR_PORT: String(await freePort()),
+        START_DATA_DIR: path.join(scratch, `host-${apiPort || 'default'}`),
+      }),
+    );
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain(
+      '[start] API_HOST 192.0.2.1 is not an address of this machine: set API_HOST to one (127.0.0.1, 0.0.0.0, ::)\n',
+    );
+    expect(running.output()).not.toMatch(/API_PORT|EADDRNOTAVAIL|database|simulator listening/);
+  },
+  120_000,
+);
+
+it('stops with one line naming START_DATA_DIR when a part of its path is a file', async () => {
+  const file = path.join(scratch, 'a-file');
+  writeFileSync(file, 'not a folder');
+  const dataDir = path.join(file, 'x');
+  const running = runStart(startEnvironment({ START_DATA_DIR: dataDir, API_PORT: '0', SIMULATOR_PORT: '0' }));
+  expect(await running.exited).toBe(1);
+  expect(running.output().replace(/\((EEXIST|ENOTDIR)\)/, '(code)')).toBe(
+    `[start] START_DATA_DIR ${dataDir} cannot be made: a part of that path is a file, not a folder (code); set START_DATA_DIR to a folder path\n`,
+  );
+}, 120_000);

@@ -43,6 +43,7 @@ import {
   reachableHost,
 } from './platform.config';
 import { type PlatformDatabase, preparePlatformDatabase } from './platform-database';
+import { dataDirFailure, errorCodeOf, listenFailure } from './start-failure.format';
 import { claimStartLock } from './start-lock';
 
 const workspaceRoot = path.resolve(__dirname, '../..');
@@ -73,12 +74,12 @@ const shellPath = (file: string): string => {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Whether `port` can be bound on `host` now. */
-const portIsFree = (port: number, host: string): Promise<boolean> =>
+/** Why `port` cannot be bound on `host` now (node's error code, `unknown` without one); undefined when it can. */
+const bindProblem = (port: number, host: string): Promise<string | undefined> =>
   new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+    probe.once('error', (error) => resolve(errorCodeOf(error) ?? 'unknown'));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(undefined)));
   });
 
 /** A port the system has free on `host`. */
@@ -93,13 +94,21 @@ const anyFreePort = (host: string): Promise<number> =>
     });
   });
 
-/** The API's port: API_PORT when free (else a clear error), a free one for 0. */
+/**
+ * The API's port: API_PORT when it can be bound on API_HOST, a free one for
+ * 0; else one line naming the variable to change (API_HOST for an address
+ * that is not of this machine, API_PORT for a port in use).
+ */
 const apiPortOf = async (settings: PlatformSettings): Promise<number> => {
-  if (settings.apiPort === 0) return anyFreePort(settings.apiHost);
-  if (await portIsFree(settings.apiPort, settings.apiHost)) return settings.apiPort;
-  throw new Error(
-    `port ${settings.apiPort} is in use (another npm start, or the API?): set API_PORT to another port, or 0 for any free one`,
-  );
+  const listener = { hostSetting: 'API_HOST', portSetting: 'API_PORT', host: settings.apiHost, port: settings.apiPort };
+  if (settings.apiPort === 0) {
+    return anyFreePort(settings.apiHost).catch((error: unknown) => {
+      throw new Error(listenFailure(errorCodeOf(error), listener));
+    });
+  }
+  const problem = await bindProblem(settings.apiPort, settings.apiHost);
+  if (problem === undefined) return settings.apiPort;
+  throw new Error(listenFailure(problem, listener));
 };
 
 const startSimulator = async (
@@ -119,10 +128,18 @@ const startSimulator = async (
         ),
     });
   } catch (error) {
+    const code = errorCodeOf(error);
     throw new Error(
-      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      code === 'EADDRINUSE'
         ? `port ${settings.simulatorPort} is in use (another npm start or npm run simulator?): set SIMULATOR_PORT to another port, or 0 for any free one`
-        : `the simulator did not start: ${messageOf(error)}`,
+        : code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? listenFailure(code, {
+              hostSetting: 'SIMULATOR_HOST',
+              portSetting: 'SIMULATOR_PORT',
+              host: settings.simulatorHost,
+              port: settings.simulatorPort,
+            })
+          : `the simulator did not start: ${messageOf(error)}`,
     );
   }
 };
@@ -210,7 +227,9 @@ const main = async (): Promise<number> => {
   const settings = parsed.right;
   const backends = platformBackendsOf(process.env);
   if (backends.databaseUrl === undefined) {
-    const claim = await claimStartLock(settings.dataDir);
+    const claim = await claimStartLock(settings.dataDir).catch((error: unknown) => {
+      throw new Error(dataDirFailure(shownPath(settings.dataDir), error));
+    });
     if (claim._tag === 'HeldBy') {
       complain(
         `another npm start (pid ${claim.pid}) uses ${shownPath(settings.dataDir)}; stop it or set START_DATA_DIR`,
