@@ -20,13 +20,16 @@ export const ADMIN_USAGE = `Administers accounts, API keys and top-ups on the da
   npm run admin -- key list --account ACCOUNT
   npm run admin -- top-up settle TOP_UP_ID --status STATUS --reason "WHY" [--operator NAME]
 
+account deposit, account credit-limit, account callback-secret and key create need the account
+made by account create first (npm run ledger:fund makes none): otherwise they are refused (exit 3).
 Amounts are decimals in the currency's major units, with at most its number of decimals
 (USD 2, JPY 0, KWD 3). --deposit-id names the deposit: the same deposit again adds nothing;
 without it a fresh id is made and printed. key create prints the API key once: it is stored
 hashed and cannot be shown again. A key sees and spends only the accounts it was created for.
 account callback-secret makes the secret the account's callbacks are signed with (HMAC-SHA256,
-header X-Airtime-Signature) and prints it once; without it no callback is sent. An account that
-has one keeps it unless --rotate is given: then the new one signs every try from now on.
+header X-Airtime-Signature) and prints it once; until the account has one, a request naming a
+callback_url for it is refused (CALLBACK_SECRET_MISSING). An account that has one keeps it
+unless --rotate is given: then the new one signs every try from now on.
 top-up settle moves a top-up the reconciler could not settle (a provider with no status query)
 to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a COMPLETED one),
 its ledger following; the reason (up to 500 characters, no control characters but tab and

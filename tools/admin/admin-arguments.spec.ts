@@ -2,7 +2,7 @@
 // problems (unknown command, missing, repeated, empty or unknown flags, stray
 // arguments), which name commands and flags, never values.
 import { Either } from 'effect';
-import { parseAdminArguments } from './admin-arguments.input';
+import { ADMIN_USAGE, parseAdminArguments } from './admin-arguments.input';
 
 const left = (argv: readonly string[]): string => {
   const parsed = parseAdminArguments(argv);
@@ -159,5 +159,22 @@ describe('parseAdminArguments', () => {
     expect(unknown).toMatch(/^key list: .*--phone/);
     expect(unknown).not.toContain('639171234100');
     expect(left(['key', 'revoke', '--key-id'])).toMatch(/^key revoke: .*--key-id/);
+  });
+});
+
+describe('ADMIN_USAGE', () => {
+  const text = ADMIN_USAGE.replace(/\s+/g, ' ');
+
+  it('says a callback_url for an account without a signing secret is refused, not sent without a callback', () => {
+    expect(text).not.toContain('no callback is sent');
+    expect(text).toContain(
+      'until the account has one, a request naming a callback_url for it is refused (CALLBACK_SECRET_MISSING)',
+    );
+  });
+
+  it('says the account must be created first (npm run ledger:fund makes no account record)', () => {
+    expect(text).toContain(
+      'account deposit, account credit-limit, account callback-secret and key create need the account made by account create first (npm run ledger:fund makes none)',
+    );
   });
 });

@@ -18,6 +18,9 @@ of decimals (USD 2, JPY 0, KWD 3). --deposit-id is yours to choose and names thi
 the same command again adds nothing, so a new deposit needs a new id (using an id again with
 another account or amount is refused). --credit-limit opens the account with that limit, or sets
 it on an account already open; without it a new account has none and an open one keeps its own.
+It makes no account record: the admin CLI's key create, account credit-limit and account
+callback-secret refuse the account until npm run admin -- account create makes it (the report
+then ends with a note saying so).
 The database must be migrated first (npm run db:migrate); this command never migrates it.
 Exit status: 0 done (or already done), 1 failure (database unreachable or not migrated),
 2 bad arguments or settings, or a deposit or credit limit the ledger refuses.`;

@@ -44,6 +44,20 @@ describe('fundReport', () => {
     ]);
   });
 
+  it('ends with how to make the account record when the account has none (the admin CLI refuses it until then)', () => {
+    const result = { opened: true, deposited: true, creditLimitChanged: false, account };
+    const report = fundReport(input, result, { accountRecord: false });
+    expect(report.startsWith(fundReport(input, result))).toBe(true);
+    expect(report.split('\n').slice(-2)).toEqual([
+      'note: acme has no account record, so npm run admin refuses its API keys, credit limits and callback secret',
+      '  (exit 3 "no such account"); make it first: npm run admin -- account create --id acme --name "<name>"',
+    ]);
+    expect(fundReport(input, result, { accountRecord: true })).toBe(fundReport(input, result));
+    expect(fundReport({ ...input, accountId: 'a b' }, result, { accountRecord: false })).toContain(
+      `account create --id 'a b' --name "<name>"`,
+    );
+  });
+
   it('shows a balance drawn on credit as negative', () => {
     const drawn = { ...account, availableMinor: -1_250n, fundedMinor: 1_250n, holdingMinor: 2_500n };
     expect(fundReport(input, { opened: false, deposited: true, creditLimitChanged: false, account: drawn })).toContain(

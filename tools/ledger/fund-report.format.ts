@@ -1,7 +1,9 @@
 // What `npm run ledger:fund` prints: what this run did (opened the account,
 // deposited, or found the deposit id already recorded and added nothing,
 // changed the credit limit), then the account's balances after it, in the
-// currency's major units; and a refusal of the ledger told in them too.
+// currency's major units, and a note when the account has no account record
+// (the admin CLI's account create); and a refusal of the ledger told in
+// major units too.
 import { type Currency, currencyOf, formatMoney, type LedgerAccount, money } from '@airtime/domain';
 import { Either } from 'effect';
 import type { FundAccountInput, FundAccountResult } from './fund-account.use-case';
@@ -37,12 +39,35 @@ export const balanceLines = (account: LedgerAccount): string[] => {
   return numbers.map(([label, text]) => `  ${`${label}:`.padEnd(14)}${account.currency.code} ${text.padStart(width)}`);
 };
 
-/** The whole report. */
-export const fundReport = (input: FundAccountInput, result: FundAccountResult): string =>
+/** A word for the shell: as it is when it is plain, else in single quotes. */
+const shellWord = (text: string): string =>
+  /^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : `'${text.split("'").join(`'\\''`)}'`;
+
+/**
+ * The note of an account with no account record (the directory's, made by
+ * `npm run admin -- account create`): the ledger account is funded, but the
+ * admin CLI refuses the account's keys, credit limits and callback secret
+ * until the record is made.
+ */
+const missingRecordNote = (accountId: string): string[] => [
+  `note: ${accountId} has no account record, so npm run admin refuses its API keys, credit limits and callback secret`,
+  `  (exit 3 "no such account"); make it first: npm run admin -- account create --id ${shellWord(accountId)} --name "<name>"`,
+];
+
+/**
+ * The whole report; with `accountRecord: false` (the account is not in the
+ * account directory), ending with how to make its record.
+ */
+export const fundReport = (
+  input: FundAccountInput,
+  result: FundAccountResult,
+  options: { readonly accountRecord: boolean } = { accountRecord: true },
+): string =>
   [
     ...actions(input, result),
     `account ${result.account.accountId} (${result.account.currency.code}) now:`,
     ...balanceLines(result.account),
+    ...(options.accountRecord ? [] : missingRecordNote(input.accountId)),
   ].join('\n');
 
 /**

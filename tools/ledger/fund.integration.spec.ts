@@ -1,6 +1,8 @@
 // npm run ledger:fund as a user runs it (the script's tsx command line), on
 // databases of this file's own: a deposit opens and funds the account, the
-// same command again adds nothing, another deposit id adds; a known deposit
+// same command again adds nothing, another deposit id adds; an account with
+// no account record (the admin CLI's account create) is funded with a note
+// saying how to make it; a known deposit
 // id with another amount is refused; an unmigrated database is left as it
 // is with the advice to migrate; the database password is never printed.
 import { execFile } from 'node:child_process';
@@ -86,6 +88,10 @@ it('opens and funds the account, adds nothing on a re-run, and adds for another 
   const first = await fund(database.config.url, acme('acme-usd-1', '100.00'));
   expect(first).toMatchObject({ code: 0, stderr: '' });
   expect(first.stdout).toContain('opened account acme in USD (credit limit USD 0.00)');
+  expect(first.stdout).toContain(
+    'note: acme has no account record, so npm run admin refuses its API keys, credit limits and callback secret',
+  );
+  expect(first.stdout).toContain('make it first: npm run admin -- account create --id acme --name "<name>"');
   expect(first.stdout).toContain('deposited USD 100.00 under deposit id acme-usd-1');
   expect(first.stdout).toMatch(/available: +USD 100\.00/);
   expect(await balances()).toEqual([{ available: '10000', funded: '10000', limit: '0' }]);
@@ -97,8 +103,10 @@ it('opens and funds the account, adds nothing on a re-run, and adds for another 
   expect(again.stdout).toMatch(/funded: +USD 100\.00/);
   expect(await balances()).toEqual([{ available: '10000', funded: '10000', limit: '0' }]);
 
+  await database.dataSource.query(`INSERT INTO accounts (id, name, created_at) VALUES ('acme', 'Acme', now())`);
   const another = await fund(database.config.url, acme('acme-usd-2', '25.5', '--credit-limit', '40'));
   expect(another.code).toBe(0);
+  expect(another.stdout).not.toContain('note:');
   expect(another.stdout).toContain('deposited USD 25.50 under deposit id acme-usd-2');
   expect(another.stdout).toContain('credit limit set to USD 40.00');
   expect(another.stdout).toMatch(/available: +USD 125\.50/);

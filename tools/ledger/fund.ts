@@ -1,14 +1,16 @@
 // npm run ledger:fund — opens a ledger account when it is missing and
 // deposits into it under a deposit id of the caller's choosing (a re-run of
 // the same command adds nothing), on the database named by DATABASE_URL,
-// then prints the account's balances. For running the consumer by hand
+// then prints the account's balances, with a note when the account has no
+// account record (it makes none: `npm run admin -- account create` does,
+// which the admin CLI's other commands need). For running the consumer by hand
 // (`npm run consumer`): a command for an account with no ledger account is
 // dead-lettered ACCOUNT_NOT_FOUND. Never migrates the database (it says to
 // run `npm run db:migrate`) and never prints the database password.
 // `npm run ledger:fund -- --help` tells the flags.
 import { LedgerStore } from '@airtime/domain';
-import { makeLedgerStore } from '@airtime/persistence-postgres';
-import { Effect, Either } from 'effect';
+import { makeAccountDirectory, makeLedgerStore } from '@airtime/persistence-postgres';
+import { Effect, Either, Option } from 'effect';
 import type { DataSource } from 'typeorm';
 import { cliFail, messageOf, runCliMain, runOnCliDatabase } from '../db/cli-database.runner';
 import { fundAccount, type FundAccountInput } from './fund-account.use-case';
@@ -35,7 +37,9 @@ const fund = async (dataSource: DataSource, input: FundAccountInput, url: string
     const error = result.left;
     return REFUSALS.has(error._tag) ? fail(`refused: ${refusalText(error)}`, 2) : fail(messageOf(error, url), 1);
   }
-  process.stdout.write(`${fundReport(input, result.right)}\n`);
+  // the ledger account alone is not an account: the admin CLI refuses keys, credit limits and secrets without a record
+  const record = await Effect.runPromise(makeAccountDirectory(dataSource).find(input.accountId));
+  process.stdout.write(`${fundReport(input, result.right, { accountRecord: Option.isSome(record) })}\n`);
   return 0;
 };
 
