@@ -3,7 +3,7 @@
 // a topology prefix of its own on the real RabbitMQ (with a queue bound to
 // every event), a funded account (with a callback signing secret), and the consumer app started in-process
 // with its logs captured. `close` stops the app and removes all of it.
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, Options } from 'amqplib';
 import { fundAccount } from '@airtime/application/testing';
 import { topologyFor, type Topology } from '@airtime/messaging-rabbitmq';
 import {
@@ -50,6 +50,11 @@ export interface CommandMessage {
   readonly body: string | Buffer;
   /** Omitted: the message has no message id. */
   readonly messageId?: string | undefined;
+  /**
+   * Properties over the harness's own (persistent, `contentType: application/json`); a property
+   * given as `undefined` is left out of the message (e.g. `{ contentType: undefined }`).
+   */
+  readonly properties?: { readonly [K in keyof Options.Publish]?: Options.Publish[K] | undefined } | undefined;
 }
 
 export interface ConsumerHarness {
@@ -164,6 +169,8 @@ export const startConsumerHarness = async (options: ConsumerHarnessOptions): Pro
             {
               persistent: true,
               contentType: 'application/json',
+              // amqplib leaves out a property given as undefined
+              ...(message.properties as Options.Publish | undefined),
               ...(message.messageId === undefined ? {} : { messageId: message.messageId }),
             },
           );

@@ -35,6 +35,11 @@ export interface CommandDelivery {
   readonly messageId: string | undefined;
   readonly type: string | undefined;
   readonly contentType: string | undefined;
+  /**
+   * The AMQP content encoding, when the message has one (`gzip` would mean
+   * the body is not the JSON it carries; the in-process bus never sets it).
+   */
+  readonly contentEncoding?: string | undefined;
   readonly correlationId: string | undefined;
   /** When the message was sent, in whole seconds (as an AMQP timestamp is), as a date. */
   readonly timestamp: Date | undefined;

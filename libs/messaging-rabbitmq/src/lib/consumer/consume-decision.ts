@@ -22,6 +22,7 @@ export const deliveryOf = (message: amqp.ConsumeMessage): Delivery => {
     messageId: text(message.properties.messageId),
     type: text(message.properties.type),
     contentType: text(message.properties.contentType),
+    contentEncoding: text(message.properties.contentEncoding),
     correlationId: text(message.properties.correlationId),
     timestamp: typeof timestamp === 'number' && Number.isFinite(timestamp) ? new Date(timestamp * 1000) : undefined,
     exchange: message.fields.exchange,

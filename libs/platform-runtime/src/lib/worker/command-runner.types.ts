@@ -7,8 +7,14 @@
 import type { CommandDelivery as FullCommandDelivery, ConsumeDecision } from '@airtime/application';
 import type { Effect } from 'effect';
 
-/** What the handler reads of a delivery: its bytes, its message id (may be absent) and its earlier failed deliveries. */
-export type CommandDelivery = Pick<FullCommandDelivery, 'body' | 'messageId' | 'deliveryCount'>;
+/**
+ * What the handler reads of a delivery: its bytes, its message id (may be
+ * absent) and its earlier failed deliveries; and, when the runner has them,
+ * the properties checked against the body (content type and encoding, type,
+ * the `x-schema-version` header).
+ */
+export type CommandDelivery = Pick<FullCommandDelivery, 'body' | 'messageId' | 'deliveryCount'> &
+  Partial<Pick<FullCommandDelivery, 'contentType' | 'contentEncoding' | 'type' | 'headers'>>;
 
 /** Decides about one delivery; never rejects. */
 export type CommandHandler = (delivery: CommandDelivery) => Promise<ConsumeDecision>;

@@ -1,6 +1,20 @@
-import { ExternalIdConflict, InvalidTopUpRequest, MalformedCommand } from '@airtime/application';
 import {
+  ExactAmountUnavailable,
+  ExternalIdConflict,
+  InvalidTopUpRequest,
+  MalformedCommand,
+  OperatorNotFound,
+  ProductNotFound,
+} from '@airtime/application';
+import {
+  AccountAlreadyOpen,
   AccountNotFound,
+  CaptureExceedsHold,
+  CreditLimitInUse,
+  CurrencyNotAccepted,
+  InsufficientFunds,
+  InvalidLedgerAmount,
+  NoMatchingProduct,
   ExternalIdAlreadyUsed,
   PersistenceFailure,
   ProviderAnswerMismatch,
@@ -58,6 +72,61 @@ describe('the consumer error table', () => {
     expect(decisionOf(errors[0] as ProviderUnavailable)).toEqual(
       ConsumeDecision.Retry({ reason: 'PROVIDER_UNAVAILABLE: dtone unavailable: connection refused' }),
     );
+  });
+
+  it('names fields in the reason, never the amounts, country or operator of a request nothing is sold for', () => {
+    const reasons = [
+      new NoMatchingProduct({ currency: 'PHP', maxAmountMinor: 1n }),
+      new NoMatchingProduct({ currency: 'PHP', maxAmountMinor: 1n, desiredAmountMinor: 1n }),
+      new ExactAmountUnavailable({ currency: 'PHP', askedMinor: 4321n, offeredMinor: 5000n }),
+      new CurrencyNotAccepted({ currency: 'EUR', accepted: ['PHP', 'USD'] }),
+      new OperatorNotFound({ countryIso: 'PH' }),
+      new ProductNotFound({ operatorId: '987654' }),
+    ].map((error) => {
+      const decision = decisionOf(error);
+      return decision._tag === 'DeadLetter' ? decision.reason : `not dead-lettered: ${decision._tag}`;
+    });
+    expect(reasons).toEqual([
+      'NO_MATCHING_PRODUCT: no product offers an amount at or below max_amount',
+      'NO_MATCHING_PRODUCT: no product offers an amount at or below max_amount',
+      'EXACT_AMOUNT_UNAVAILABLE: the exact amount asked (desired_amount, or max_amount without it) is not offered for phone_number',
+      "CURRENCY_NOT_ACCEPTED: currency is neither the destination's currency nor one the products are priced in",
+      'OPERATOR_NOT_FOUND: no operator found for phone_number',
+      "PRODUCT_NOT_FOUND: product_id is not offered by phone_number's operator",
+    ]);
+  });
+
+  it('names the account and currency of a ledger refusal, never an amount', () => {
+    const errors = [
+      new InsufficientFunds({
+        accountId: 'acme',
+        currency: 'USD',
+        requestedMinor: 4321n,
+        availableMinor: 1234n,
+        creditLimitMinor: 0n,
+      }),
+      new InvalidLedgerAmount({ operation: 'AUTHORIZE', amountMinor: -4321n, reason: 'must be positive' }),
+      new CaptureExceedsHold({ transactionId: 't-1', holdMinor: 1234n, requestedMinor: 4321n }),
+      new AccountAlreadyOpen({
+        accountId: 'acme',
+        currency: 'USD',
+        creditLimitMinor: 1234n,
+        requestedCreditLimitMinor: 4321n,
+      }),
+      new CreditLimitInUse({
+        accountId: 'acme',
+        currency: 'USD',
+        availableMinor: -1234n,
+        requestedCreditLimitMinor: 4321n,
+      }),
+    ];
+    for (const error of errors) {
+      const decision = decisionOf(error);
+      expect({ tag: error._tag, decision: decision._tag }).toEqual({ tag: error._tag, decision: 'DeadLetter' });
+      const reason = decision._tag === 'DeadLetter' ? decision.reason : '';
+      expect(reason.startsWith(`${error.code}: `)).toBe(true);
+      expect(reason).not.toMatch(/1234|4321/);
+    }
   });
 
   it('dead-letters a hold the ledger refuses for good (no such account)', () => {

@@ -72,8 +72,42 @@ export const CONSUME_ERRORS = {
   FirstSendDeferred: 'ack',
 } as const satisfies Record<TopUpCommandError['_tag'], ConsumeRule>;
 
-/** The dead-letter reason of an error: its stable code and its message. */
-export const reasonOf = (error: TopUpCommandError): string => `${error.code}: ${error.message}`;
+/**
+ * The message of an error in a reason or a log line: the error's own, but for
+ * the errors whose own message quotes values of the request or of the
+ * provider (amounts, the number's country, the operator's id, currencies
+ * offered): those name the fields instead (the README: reasons name fields,
+ * never values; ledger refusals may name the account id and currency).
+ */
+export const messageOf = (error: TopUpCommandError): string => {
+  switch (error._tag) {
+    case 'NoMatchingProduct':
+      return 'no product offers an amount at or below max_amount';
+    case 'ExactAmountUnavailable':
+      return 'the exact amount asked (desired_amount, or max_amount without it) is not offered for phone_number';
+    case 'CurrencyNotAccepted':
+      return "currency is neither the destination's currency nor one the products are priced in";
+    case 'OperatorNotFound':
+      return 'no operator found for phone_number';
+    case 'ProductNotFound':
+      return "product_id is not offered by phone_number's operator";
+    case 'InsufficientFunds':
+      return `${error.currency} account "${error.accountId}" cannot hold the amount asked`;
+    case 'InvalidLedgerAmount':
+      return `invalid ${error.operation} amount: ${error.reason}`;
+    case 'CaptureExceedsHold':
+      return `cannot capture more than is held for transaction "${error.transactionId}"`;
+    case 'AccountAlreadyOpen':
+      return `${error.currency} account "${error.accountId}" is already open with another credit limit`;
+    case 'CreditLimitInUse':
+      return `${error.currency} account "${error.accountId}" draws on more than the credit limit asked`;
+    default:
+      return error.message;
+  }
+};
+
+/** The dead-letter (or retry) reason of an error: its stable code and its message (`messageOf`). */
+export const reasonOf = (error: TopUpCommandError): string => `${error.code}: ${messageOf(error)}`;
 
 /** What becomes of the message of a handler that failed with `error`. */
 export const decisionOf = (error: TopUpCommandError): ConsumeDecision => {

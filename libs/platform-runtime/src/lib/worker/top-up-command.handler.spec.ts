@@ -265,6 +265,54 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     ]);
   });
 
+  it('dead-letters a command whose properties disagree with it, naming the property; nothing written', async () => {
+    const { handler, world, sends, outcomes, fund } = setUp();
+    await fund();
+    const delivery = (messageId: string, properties: Partial<Delivery>) => ({
+      ...commandDeliveryOf(command({ external_id: messageId }), messageId),
+      ...properties,
+    });
+    const refused = [
+      [delivery('text-plain', { contentType: 'text/plain' }), 'content-type'],
+      [delivery('no-media-type', { contentType: '' }), 'content-type'],
+      [delivery('json-suffix', { contentType: 'application/problem+json' }), 'content-type'],
+      [delivery('latin-1', { contentType: 'application/json; charset=iso-8859-1' }), 'content-type'],
+      [delivery('gzip', { contentEncoding: 'gzip' }), 'content-encoding'],
+      [delivery('base64', { contentEncoding: 'base64' }), 'content-encoding'],
+      [delivery('version-2', { headers: { 'x-schema-version': 2 } }), 'x-schema-version'],
+      [delivery('version-text', { headers: { 'x-schema-version': 'v1' } }), 'x-schema-version'],
+      [delivery('other-type', { type: 'topup.cancel' }), 'type'],
+    ] as const;
+    for (const [each, property] of refused) {
+      const decision = await handler(each);
+      expect({ messageId: each.messageId, decision }).toEqual({
+        messageId: each.messageId,
+        decision: ConsumeDecision.DeadLetter({ reason: expect.stringContaining(property) }),
+      });
+      const reason = decision._tag === 'DeadLetter' ? decision.reason : '';
+      expect(reason).toMatch(/^MALFORMED_COMMAND: /);
+      expect(reason).not.toMatch(/639171234567|gzip|base64|text\/plain|iso-8859-1|topup\.cancel/);
+    }
+    expect(world.database.tables().topUps.size).toBe(0);
+    expect(sends()).toBe(0);
+    const accepted = [
+      delivery('no-content-type', { contentType: undefined, type: undefined }),
+      delivery('charset-utf-8', { contentType: 'application/json; charset=utf-8' }),
+      delivery('upper-case', { contentType: 'Application/JSON;charset="UTF-8"' }),
+      delivery('identity', { contentEncoding: 'identity' }),
+      // publishTopUpCommands's own properties (a charset label where an encoding goes)
+      delivery('published', { contentEncoding: 'utf-8', headers: { 'x-schema-version': 1 } }),
+      delivery('version-1-text', { headers: { 'x-schema-version': '1' } }),
+    ];
+    for (const each of accepted) {
+      expect({ messageId: each.messageId, decision: await handler(each) }).toEqual({
+        messageId: each.messageId,
+        decision: ConsumeDecision.Ack(),
+      });
+    }
+    expect(await outcomes()).toEqual({ dead_lettered: refused.length, accepted: accepted.length });
+  });
+
   it('dead-letters a request that can never succeed: the same external id with another payload, nothing to sell', async () => {
     const { handler, sends, fund } = setUp();
     await fund();
@@ -423,6 +471,51 @@ describe.each(MODES)('a command for a top-up requested already and never attempt
     expect(await handler(commandDeliveryOf(command(), `api:${topUp.id}`))).toEqual(ConsumeDecision.Ack());
     expect(sends()).toBe(0);
     expect(await outcomes()).toEqual({ duplicate: 1 });
+  });
+
+  it('twins of one request under two message ids on two workers: one accepted, one duplicate, whoever sends', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const world = inMemoryLayers({ products: sampleCatalogue });
+        await world.run(fundAccount('account-1', 'USD', 100_000n));
+        const gated: UnitOfWorkService = {
+          transactionally: (work) =>
+            Effect.zipRight(
+              Effect.promise(() => s.schedule(Promise.resolve(), 'commit')),
+              world.database.unitOfWork.transactionally(work),
+            ),
+        };
+        const runtime: CommandRuntime = {
+          runPromiseExit: (effect) => world.runtime.runPromiseExit(Effect.provideService(effect, UnitOfWork, gated)),
+        };
+        const metrics = makePlatformMetrics({ processMetrics: false });
+        const { logger, lines } = makeRecordingLogger('info');
+        const worker = () => makeTopUpCommandHandler({ runtime, consumerName: 'test-consumer', logger, metrics });
+        const decisions = Promise.all([
+          worker()(commandDeliveryOf(command(), 'order-1-first')),
+          worker()(commandDeliveryOf(command(), 'order-1-twin')),
+        ]);
+        await s.waitFor(decisions);
+        const ended = await decisions;
+        // a twin refused as a concurrent writer is retried: its redelivery is then a repeat
+        for (const [index, decision] of ended.entries()) {
+          if (decision._tag === 'Retry')
+            expect(
+              await worker()(commandDeliveryOf(command(), index === 0 ? 'order-1-first' : 'order-1-twin')),
+            ).toEqual(ConsumeDecision.Ack());
+        }
+        expect(world.provider.calls().filter((call) => call.operation === 'send')).toHaveLength(1);
+        const outcomes = (await metrics.commands.get()).values
+          .filter((v) => v.value > 0 && v.labels['outcome'] !== 'retried')
+          .map((v) => [String(v.labels['outcome']), v.value]);
+        expect(Object.fromEntries(outcomes)).toEqual({ accepted: 1, duplicate: 1 });
+        const handled = lines.filter((line) => line['msg'] === 'top-up command handled');
+        expect(handled.map((line) => line['outcome']).sort()).toEqual(['accepted', 'duplicate']);
+        // the accepted one is the one that sent; the duplicate sent nothing
+        expect(handled.find((line) => line['outcome'] === 'accepted')).toMatchObject({ sent: true });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('is sent once when two workers handle repeats of it at once, whatever the order of their commits', async () => {

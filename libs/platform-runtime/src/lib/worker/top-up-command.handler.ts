@@ -44,7 +44,8 @@ import { Cause, Effect, Exit, Option } from 'effect';
 import type { PlatformMetrics } from '../observability/platform-metrics';
 import type { PlatformLogger } from '../observability/logger';
 import { maskNumbers } from '../observability/log.redaction';
-import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
+import { checkCommandProperties, checkCommandVersionHeader } from './command-envelope.check';
+import { CONSUME_ERRORS, decisionOf, messageOf } from './consume-errors.table';
 import type { CommandDelivery, CommandHandler } from './command-runner.types';
 import { FirstSendDeferred } from './top-up-command.errors';
 import type { TopUpIntake } from './top-up-intake.runner';
@@ -132,7 +133,10 @@ const processCommand = (
       Effect.annotateLogs({ topUpId }),
       Effect.mapError((error) => new FirstSendDeferred({ topUpId, failure: `${error.code}: ${error.message}` })),
     );
-    if (requested._tag === 'Repeated' && sent._tag === 'NotStarted') {
+    // the request or its first attempt was taken already: a repeat whose send another worker started (or the
+    // domain refused), or a new top-up whose first attempt a twin (the same request under another message id,
+    // answered as a repeat) started before this send could: that twin is the one that sent it
+    if (sent._tag === 'NotStarted' && (requested._tag === 'Repeated' || sent.topUp.attempts.length > 0)) {
       return { outcome: 'duplicate', topUp: sent.topUp } as const;
     }
     return {
@@ -154,7 +158,9 @@ export const handleTopUpCommand = (
 ): Effect.Effect<HandledCommand, TopUpCommandError, TopUpCommandServices> =>
   Effect.gen(function* () {
     if (delivery.messageId !== undefined && delivery.messageId !== '') fields.messageId = delivery.messageId;
+    yield* checkCommandProperties(delivery);
     const input = yield* decodeTopUpCommand(delivery.body);
+    yield* checkCommandVersionHeader(delivery.headers);
     fields.externalId = input.external_id;
     fields.accountId = input.account_id;
     return yield* processCommand(input, inboxKeyOf(delivery), settings, fields).pipe(
@@ -260,16 +266,16 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     ConsumeDecision.$match(decision, {
       Ack: () => {
         metrics.commands.inc({ outcome: 'accepted' });
-        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command acknowledged');
+        log.warn({ code: error.code, reason: messageOf(error), rule }, 'top-up command acknowledged');
       },
       Retry: () => {
         metrics.commands.inc({ outcome: 'retried' });
-        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command will be retried');
+        log.warn({ code: error.code, reason: messageOf(error), rule }, 'top-up command will be retried');
       },
       DeadLetter: () => {
         metrics.commands.inc({ outcome: 'dead_lettered' });
         metrics.deadLetters.inc({ code: error.code });
-        log.warn({ code: error.code, reason: error.message, rule }, 'top-up command dead-lettered');
+        log.warn({ code: error.code, reason: messageOf(error), rule }, 'top-up command dead-lettered');
       },
     });
     return decision;
