@@ -27,6 +27,7 @@ describe('platformSettingsFrom', () => {
         simulatorTimeScale: 1,
         logFormat: 'pretty',
         stopTimeoutMs: 60_000,
+        brokerTimeoutMs: 30_000,
         apiMain: undefined,
         demo: true,
         demoAccountId: 'demo',
@@ -46,6 +47,7 @@ describe('platformSettingsFrom', () => {
         SIMULATOR_TIME_SCALE: '0.01',
         START_LOG_FORMAT: 'json',
         START_STOP_TIMEOUT_MS: '5000',
+        START_BROKER_TIMEOUT_MS: '1000',
         START_API_MAIN: 'dist/apps/api/main.js',
         START_DEMO: 'false',
         START_DEMO_ACCOUNT: 'my-demo',
@@ -60,6 +62,7 @@ describe('platformSettingsFrom', () => {
         simulatorTimeScale: 0.01,
         logFormat: 'json',
         stopTimeoutMs: 5_000,
+        brokerTimeoutMs: 1_000,
         apiMain: 'dist/apps/api/main.js',
         demo: false,
         demoAccountId: 'my-demo',
@@ -74,6 +77,7 @@ describe('platformSettingsFrom', () => {
       SIMULATOR_TIME_SCALE: 'fast',
       START_LOG_FORMAT: 'secret-value',
       START_STOP_TIMEOUT_MS: '10',
+      START_BROKER_TIMEOUT_MS: 'secret-value',
       START_API_MAIN: 'main.ts',
       START_DEMO: 'yes',
       START_DEMO_ACCOUNT: ` secret-value${'x'.repeat(80)}`,
@@ -85,6 +89,7 @@ describe('platformSettingsFrom', () => {
         'SIMULATOR_TIME_SCALE: expected a number from 0 to 1000',
         'START_LOG_FORMAT: expected pretty or json',
         'START_STOP_TIMEOUT_MS: expected an integer from 1000 to 600000',
+        'START_BROKER_TIMEOUT_MS: expected an integer from 0 to 600000',
         'START_API_MAIN: expected the path of a .js file',
         'START_DEMO: expected true or false',
         'START_DEMO_ACCOUNT: expected an account id of 1 to 80 characters',
@@ -96,11 +101,16 @@ describe('platformSettingsFrom', () => {
 
 describe('platformBackendsOf', () => {
   it('uses the embedded PostgreSQL and the in-process bus unless DATABASE_URL and AMQP_URL are set', () => {
-    expect(platformBackendsOf({})).toEqual({ databaseUrl: undefined, rabbitmq: false });
-    expect(platformBackendsOf({ DATABASE_URL: '', AMQP_URL: '' })).toEqual({ databaseUrl: undefined, rabbitmq: false });
+    expect(platformBackendsOf({})).toEqual({ databaseUrl: undefined, rabbitmq: false, amqpUrl: undefined });
+    expect(platformBackendsOf({ DATABASE_URL: '', AMQP_URL: '' })).toEqual({
+      databaseUrl: undefined,
+      rabbitmq: false,
+      amqpUrl: undefined,
+    });
     expect(platformBackendsOf({ DATABASE_URL: 'postgres://db/x', AMQP_URL: 'amqp://mq' })).toEqual({
       databaseUrl: 'postgres://db/x',
       rabbitmq: true,
+      amqpUrl: 'amqp://mq',
     });
   });
 });

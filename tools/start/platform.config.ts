@@ -27,6 +27,11 @@ export interface PlatformSettings {
   readonly logFormat: 'pretty' | 'json';
   /** How long a stop waits for the API before it is killed. */
   readonly stopTimeoutMs: number;
+  /**
+   * With AMQP_URL: how long the start waits for RabbitMQ before it stops with one line
+   * (START_BROKER_TIMEOUT_MS, default 30 s; 0: one attempt).
+   */
+  readonly brokerTimeoutMs: number;
   /** A built API entry run with node (START_API_MAIN, e.g. dist/apps/api/main.js); default: apps/api/src/main.ts through tsx. */
   readonly apiMain: string | undefined;
   /** Whether the demo top-up is sent once the API is ready (START_DEMO, default true). */
@@ -44,6 +49,8 @@ export interface PlatformBackends {
   readonly databaseUrl: string | undefined;
   /** Whether AMQP_URL is set: RabbitMQ; otherwise the API's in-process bus. */
   readonly rabbitmq: boolean;
+  /** AMQP_URL when set (it may hold a password: never print it). */
+  readonly amqpUrl: string | undefined;
 }
 
 /**
@@ -88,6 +95,7 @@ const Environment = Schema.Struct({
   }),
   START_LOG_FORMAT: Schema.optionalWith(Schema.Literal('pretty', 'json'), { default: () => 'pretty' as const }),
   START_STOP_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(1_000, 600_000), { default: () => 60_000 }),
+  START_BROKER_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
   START_API_MAIN: Schema.optional(Schema.String.pipe(Schema.pattern(/\.[cm]?js$/))),
   START_DEMO: Schema.optionalWith(Schema.Literal('true', 'false'), { default: () => 'true' as const }),
   START_DEMO_ACCOUNT: Schema.optionalWith(AccountIdField.pipe(Schema.maxLength(DEMO_ACCOUNT_ID_MAX_LENGTH)), {
@@ -104,6 +112,7 @@ const EXPECTED: Readonly<Record<keyof typeof Environment.fields, string>> = {
   SIMULATOR_TIME_SCALE: 'expected a number from 0 to 1000',
   START_LOG_FORMAT: 'expected pretty or json',
   START_STOP_TIMEOUT_MS: 'expected an integer from 1000 to 600000',
+  START_BROKER_TIMEOUT_MS: 'expected an integer from 0 to 600000',
   START_API_MAIN: 'expected the path of a .js file',
   START_DEMO: 'expected true or false',
   START_DEMO_ACCOUNT: `expected an account id of 1 to ${DEMO_ACCOUNT_ID_MAX_LENGTH} characters`,
@@ -142,6 +151,7 @@ export const platformSettingsFrom = (environment: Environment): Either.Either<Pl
       simulatorTimeScale: env.SIMULATOR_TIME_SCALE,
       logFormat: env.START_LOG_FORMAT,
       stopTimeoutMs: env.START_STOP_TIMEOUT_MS,
+      brokerTimeoutMs: env.START_BROKER_TIMEOUT_MS,
       apiMain: env.START_API_MAIN,
       demo: env.START_DEMO === 'true',
       demoAccountId: env.START_DEMO_ACCOUNT,
@@ -153,6 +163,7 @@ export const platformSettingsFrom = (environment: Environment): Either.Either<Pl
 export const platformBackendsOf = (environment: Environment): PlatformBackends => ({
   databaseUrl: given(environment, 'DATABASE_URL'),
   rabbitmq: given(environment, 'AMQP_URL') !== undefined,
+  amqpUrl: given(environment, 'AMQP_URL'),
 });
 
 /** The host of the API's printed URLs: the listened address, 127.0.0.1 for a wildcard. */

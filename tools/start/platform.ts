@@ -4,7 +4,9 @@
 //      start on a folder whose npm start runs is refused, changing
 //      nothing); the API's port checked and the simulator's port bound
 //      (step 3) before anything is written, so a start that fails on a port
-//      changes nothing (the running instance's key stays valid);
+//      changes nothing (the running instance's key stays valid); with
+//      AMQP_URL, RabbitMQ reached too (waited for START_BROKER_TIMEOUT_MS,
+//      else one line naming AMQP_URL, its password masked);
 //   1. the database: DATABASE_URL's PostgreSQL, else an embedded PostgreSQL
 //      (its data in START_DATA_DIR, default tmp/embedded-postgres, kept
 //      between runs; its URL in <START_DATA_DIR>/database.url, 0600, for
@@ -43,6 +45,7 @@ import {
   reachableHost,
 } from './platform.config';
 import { type PlatformDatabase, preparePlatformDatabase } from './platform-database';
+import { waitForBroker } from './broker-probe.client';
 import { dataDirFailure, errorCodeOf, listenFailure } from './start-failure.format';
 import { claimStartLock } from './start-lock';
 
@@ -283,6 +286,14 @@ const main = async (): Promise<number> => {
 
   const port = await apiPortOf(settings);
   const apiUrl = `http://${reachableHost(settings.apiHost)}:${port}`;
+  // RabbitMQ too, before anything is written: a broker that stays down is one line, not an API never ready
+  if (backends.amqpUrl !== undefined) {
+    await waitForBroker({
+      url: backends.amqpUrl,
+      connectTimeoutMs: Math.min(settings.brokerTimeoutMs, 10_000) || 1_000,
+      timeoutMs: settings.brokerTimeoutMs,
+    });
+  }
   // every port is taken before the database is written: a start that fails on one changes nothing
   const credentials = { apiKey: randomBytes(12).toString('hex'), apiSecret: randomBytes(24).toString('base64url') };
   const simulator: SimulatorServer = await startSimulator(settings, credentials);
