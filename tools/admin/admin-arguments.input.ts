@@ -18,7 +18,7 @@ export const ADMIN_USAGE = `Administers accounts, API keys and top-ups on the da
   npm run admin -- key create --account ACCOUNT [--account ACCOUNT2 ...] --label LABEL
   npm run admin -- key revoke --key-id KEY_ID
   npm run admin -- key list --account ACCOUNT
-  npm run admin -- top-up settle TOP_UP_ID --status STATUS --reason "WHY" [--operator NAME]
+  npm run admin -- top-up settle TOP_UP_ID --status STATUS --reason "WHY" [--operator NAME] [--force]
 
 account deposit, account credit-limit, account callback-secret and key create need the account
 made by account create first (npm run ledger:fund makes none): otherwise they are refused (exit 3).
@@ -34,10 +34,14 @@ top-up settle moves a top-up the reconciler could not settle (a provider with no
 to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a COMPLETED one),
 its ledger following; the reason (up to 500 characters, no control characters but tab and
 line feed; refused before anything is written) and the operator (default: the login name) are
-recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED).
+recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED). An open
+top-up that no reconciliation run has listed as awaiting a decision is refused, since its
+provider may still deliver it; --force settles it anyway, once you have checked with the
+provider that it is final there.
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
 3 refused (unknown account, key or top-up, an account that exists, a deposit id used with
-another amount, a top-up already final, a callback secret already set and no --rotate).`;
+another amount, a top-up already final or not awaiting a decision, a callback secret already
+set and no --rotate).`;
 
 export type AdminCommand =
   | { readonly kind: 'help' }
@@ -71,6 +75,8 @@ export type AdminCommand =
       readonly reason: string;
       /** Undefined: the login name of whoever runs the command. */
       readonly operator: string | undefined;
+      /** --force: settle an open top-up no reconciliation run has listed as awaiting a decision. */
+      readonly force: boolean;
     };
 
 type Values = Readonly<Record<string, string | readonly string[] | boolean | undefined>>;
@@ -152,12 +158,14 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'top-up settle': {
     argument: 'TOP_UP_ID',
     flags: { status: 'required', reason: 'required', operator: 'optional' },
+    switches: ['force'],
     build: (values, topUpId) => ({
       kind: 'top-up-settle',
       topUpId,
       status: text(values, 'status'),
       reason: text(values, 'reason'),
       operator: optionalText(values, 'operator'),
+      force: values['force'] === true,
     }),
   },
 };

@@ -96,11 +96,15 @@ describe('parseAdminArguments', () => {
         status: 'COMPLETED',
         reason: 'confirmed by AT support',
         operator: undefined,
+        force: false,
       }),
     );
     expect(
       parseAdminArguments(['top-up', 'settle', '--operator', 'amina', '--status', 'DECLINED', 'tu-2', '--reason', 'x']),
-    ).toMatchObject({ right: { topUpId: 'tu-2', status: 'DECLINED', operator: 'amina' } });
+    ).toMatchObject({ right: { topUpId: 'tu-2', status: 'DECLINED', operator: 'amina', force: false } });
+    expect(
+      parseAdminArguments(['top-up', 'settle', 'tu-3', '--force', '--status', 'DECLINED', '--reason', 'x']),
+    ).toMatchObject({ right: { topUpId: 'tu-3', force: true } });
   });
 
   it('refuses top-up settle without its top-up id, with two, or without a status or reason', () => {

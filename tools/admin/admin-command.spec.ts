@@ -188,8 +188,24 @@ describe('runAdminCommand', () => {
       );
       return { ...made, topUpId: topUp.id };
     };
+    /** Forced: no reconciliation run has listed these top-ups as awaiting a decision. */
     const settle = (topUpId: string, status: string, operator?: string) =>
-      ({ kind: 'top-up-settle', topUpId, status, reason: 'confirmed by the provider support', operator }) as const;
+      ({
+        kind: 'top-up-settle',
+        topUpId,
+        status,
+        reason: 'confirmed by the provider support',
+        operator,
+        force: true,
+      }) as const;
+
+    it('refuses a pending top-up no reconciliation run lists as awaiting a decision without --force', async () => {
+      const { admin, topUpId, reconciliation } = await pendingWorld();
+      expect(await admin({ ...settle(topUpId, 'DECLINED'), force: false })).toMatchObject({
+        left: { _tag: 'NotAwaitingDecision', topUpId, status: 'SUBMITTED' },
+      });
+      expect(reconciliation.settlements()).toEqual([]);
+    });
 
     it('settles a pending top-up to the status decided, recorded with the reason and the operator', async () => {
       const { admin, topUpId, reconciliation } = await pendingWorld();

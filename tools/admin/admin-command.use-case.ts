@@ -149,7 +149,8 @@ const setCallbackSecret = (
  * a limit below what is drawn: `CreditLimitInUse`) are its own errors. A
  * top-up settled by hand takes `operator` when the command names none;
  * settleTopUpByHand's refusals (`TopUpNotFound`, `TopUpAlreadyFinal`,
- * `IllegalTransition`, `NoAttemptToSettle`, `SettlementRefused`) are its own.
+ * `IllegalTransition`, `NoAttemptToSettle`, `NotAwaitingDecision`,
+ * `SettlementRefused`) are its own.
  * A callback secret is refused for an account that has one without `rotate`
  * (`CallbackSecretExists`).
  */
@@ -213,6 +214,7 @@ export const runAdminCommand = (
           status: action.status,
           reason: action.reason,
           operator: action.operator ?? operator,
+          force: action.force,
         }),
         (settled) => ({ kind: 'top-up-settled' as const, ...settled }),
       );

@@ -175,6 +175,12 @@ export const adminRefusalText = (error: AdminError): string => {
       return `REVERSED is only for a COMPLETED top-up (this one is ${error.from.status})`;
     case 'NoAttemptToSettle':
       return 'the top-up was never sent to a provider: nothing to settle (cancel it instead)';
+    case 'NotAwaitingDecision':
+      return (
+        `the top-up is still open (${error.status}) and no reconciliation run has listed it as awaiting a decision: ` +
+        "its provider may still deliver it. Let the workers or npm run reconcile settle it from the provider's answer, " +
+        'or, once you have checked with the provider that it is final there, repeat with --force'
+      );
     case 'SettlementRefused':
       return `the change was refused, and the refusal recorded: ${error.refusal}`;
     default:

@@ -95,7 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([database?.drop(), unmigrated?.drop()]);
   bundle?.dispose();
-});
+}, 60_000);
 
 const run = (...args: string[]) => admin(database.config.url, args);
 
@@ -349,7 +349,21 @@ describe('npm run admin', () => {
     noStackTrace(outcome);
   }, 60_000);
 
-  it('settles a pending top-up by hand: recorded with its reason and operator, the ledger following; then refuses it', async () => {
+  it('refuses an open top-up no reconciliation run has listed as awaiting a decision: exit 3 naming --force, nothing written', async () => {
+    // before: settled at once, though the provider could still deliver it (a DECLINED then voided a hold
+    // whose airtime DT One completed minutes later, unseen)
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-5');
+    const before = await settlementState(topUpId);
+    const refused = await run('top-up', 'settle', topUpId, '--status', 'DECLINED', '--reason', 'looks failed');
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(refused.stderr).toMatch(
+      /^admin: refused: the top-up is still open \(SUBMITTED\) and no reconciliation run has listed it as awaiting a decision: .* repeat with --force\n$/,
+    );
+    expect(await settlementState(topUpId)).toEqual(before);
+    noStackTrace(refused);
+  }, 120_000);
+
+  it('settles a pending top-up by hand (--force): recorded with its reason and operator, the ledger following; then refuses it', async () => {
     const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-1');
     const settled = await run(
       'top-up',
@@ -361,6 +375,7 @@ describe('npm run admin', () => {
       'confirmed by the provider support, ticket 4411',
       '--operator',
       'amina',
+      '--force',
     );
     expect(settled).toMatchObject({ code: 0, stderr: '' });
     expect(settled.stdout.split('\n')).toEqual([
@@ -430,7 +445,18 @@ describe('npm run admin', () => {
     const before = await state();
     expect(before).toEqual([{ status: 'SUBMITTED', hold: 'HELD', settlements: 0 }]);
     const settle = (operator: string) =>
-      run('top-up', 'settle', topUpId, '--status', 'COMPLETED', '--reason', 'confirmed', '--operator', operator);
+      run(
+        'top-up',
+        'settle',
+        topUpId,
+        '--status',
+        'COMPLETED',
+        '--reason',
+        'confirmed',
+        '--operator',
+        operator,
+        '--force',
+      );
     // a no-break space, a tab, a zero-width space, a right-to-left override inside; a combining mark first
     for (const operator of ['amina\u00a0k', 'amina\tk', 'ami\u200bna', 'amina\u202ek', '\u0301amina']) {
       const refused = await settle(operator);
@@ -522,7 +548,16 @@ describe('npm run admin', () => {
 
   it('records the login name as the operator when --operator is not given', async () => {
     const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-2');
-    const settled = await run('top-up', 'settle', topUpId, '--status', 'declined', '--reason', 'the provider lost it');
+    const settled = await run(
+      'top-up',
+      'settle',
+      topUpId,
+      '--status',
+      'declined',
+      '--reason',
+      'the provider lost it',
+      '--force',
+    );
     expect(settled.code).toBe(0);
     const [row] = (await database.dataSource.query(
       `SELECT s.operator, t.status, h.status AS hold FROM reconciliation_settlements s

@@ -350,7 +350,11 @@ export {
   FINAL_STATUSES,
   MAX_SETTLEMENT_REASON_LENGTH,
 } from './lib/settle-top-up-by-hand/settle-top-up-by-hand.input';
-export { NoAttemptToSettle, SettlementRefused } from './lib/settle-top-up-by-hand/settle-top-up-by-hand.errors';
+export {
+  NoAttemptToSettle,
+  NotAwaitingDecision,
+  SettlementRefused,
+} from './lib/settle-top-up-by-hand/settle-top-up-by-hand.errors';
 export {
   type SettleTopUpByHandResult,
   type SettleTopUpByHandError,

@@ -197,6 +197,12 @@ export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InM
             : stored,
         ),
       })),
+    listedAwaitingDecision: (topUpId) =>
+      database.read((tables) =>
+        rowsOf(tables).runs.some(
+          (stored) => stored.report?.awaitingDecision.some((awaiting) => awaiting.topUpId === topUpId) ?? false,
+        ),
+      ),
     latestRun: (window) =>
       database.read((tables) =>
         Option.fromNullable(

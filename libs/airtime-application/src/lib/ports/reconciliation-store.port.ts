@@ -171,6 +171,13 @@ export interface ReconciliationStoreService {
   readonly startRun: (run: StartedRun) => Effect.Effect<void, PersistenceFailure>;
   /** Finishes a run with its outcome, report and summary text. */
   readonly finishRun: (run: FinishedRun) => Effect.Effect<void, PersistenceFailure>;
+  /**
+   * Whether a finished run's report lists the top-up under "awaiting a
+   * decision" (its `awaitingDecision` entries, by `topUpId`), any window,
+   * any provider: what lets an operator settle an open top-up by hand
+   * without `force` (settleTopUpByHand).
+   */
+  readonly listedAwaitingDecision: (topUpId: string) => Effect.Effect<boolean, PersistenceFailure>;
   /** The window's latest run (by startedAt), finished or not. */
   readonly latestRun: (window: ReconciliationWindow) => Effect.Effect<Option.Option<StoredRun>, PersistenceFailure>;
 }

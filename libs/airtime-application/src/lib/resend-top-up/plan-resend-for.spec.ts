@@ -84,6 +84,8 @@ describe('planResendFor', () => {
         status: 'DECLINED',
         reason: 'provider support says so',
         operator: 'ops-1',
+        // no reconciliation run has listed it yet: the operator checked with the provider
+        force: true,
       }),
     );
     expect(settled.topUp.status.class).toBe('DECLINED');

@@ -17,3 +17,24 @@ export class SettlementRefused extends taggedError('SettlementRefused', {
   readonly topUpId: string;
   readonly refusal: string;
 }>((e) => `top-up "${e.topUpId}" cannot be settled so: ${e.refusal}`) {}
+
+/**
+ * The top-up is still open and no reconciliation run has listed it as
+ * awaiting a decision: its provider may still deliver it (a DVS transaction
+ * PENDING for minutes or hours), and a failure settled by hand would void
+ * the hold of airtime delivered later. The workers and the reconciler settle
+ * it from the provider's answer; an operator who has checked with the
+ * provider that it is final there settles with `force`.
+ */
+export class NotAwaitingDecision extends taggedError('NotAwaitingDecision', {
+  code: 'NOT_AWAITING_DECISION',
+  retryable: false,
+})<{
+  readonly topUpId: string;
+  readonly status: string;
+}>(
+  (e) =>
+    `top-up "${e.topUpId}" is still open (${e.status}) and no reconciliation run has listed it as awaiting a decision: ` +
+    "the provider may still deliver it; let the workers or `npm run reconcile` settle it from the provider's answer, " +
+    'or, having checked with the provider that it is final there, repeat with --force',
+) {}

@@ -66,13 +66,16 @@ const SettlementOperator = Schema.Trim.pipe(
  *   format character such as a bidi override (kept with the settlement and printed to people);
  * - `operator`: who decides: 1..100 characters once trimmed, under the identifier rule with a plain space
  *   allowed inside (no control, invisible, format or separator character, none starting with a combining mark),
- *   the rule of the settlements table's CHECK (`identifier_is_valid(operator, 100, true)`).
+ *   the rule of the settlements table's CHECK (`identifier_is_valid(operator, 100, true)`);
+ * - `force` (default false): settle an open top-up no reconciliation run has listed as awaiting a decision,
+ *   the operator having checked with the provider that it is final there (see NotAwaitingDecision).
  */
 export const SettleTopUpByHandInput = Schema.Struct({
   topUpId: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),
   status: Schema.Trim.pipe(Schema.compose(Schema.Uppercase), Schema.compose(Schema.Literal(...FINAL_STATUSES))),
   reason: SettlementReason,
   operator: SettlementOperator,
+  force: Schema.optionalWith(Schema.Boolean, { default: () => false }),
 }).annotations({ identifier: 'SettleTopUpByHandInput' });
 
 export type SettleTopUpByHandInput = typeof SettleTopUpByHandInput.Type;

@@ -3,16 +3,45 @@ import { Effect, Either } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import type { SendScript } from '../../testing';
 import { ReconciliationStore } from '../ports/reconciliation-store.port';
+import type { ReconciliationReportJson } from '../reconcile-day/reconciliation-report.types';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
 import { settleTopUpByHand } from './settle-top-up-by-hand.use-case';
 
-/** A requested top-up, sent once with `script` (unless 'unsent'). */
-const world = async (script: SendScript | 'unsent' = { _tag: 'TimeoutAfterArrival' }) => {
+/**
+ * A finished run whose report lists `topUpId` under awaiting a decision (the
+ * one part of the report `listedAwaitingDecision` reads; the rest is left out).
+ */
+const listAsAwaitingDecision = (w: InMemoryWorld, topUpId: string) =>
+  w.run(
+    Effect.flatMap(ReconciliationStore, (store) =>
+      Effect.zipRight(
+        store.startRun({
+          id: `run-${topUpId}`,
+          window: { providerId: 'scripted', from: new Date(0), to: new Date(86_400_000) },
+          startedAt: new Date(0),
+        }),
+        store.finishRun({
+          id: `run-${topUpId}`,
+          finishedAt: new Date(1),
+          outcome: 'MISMATCHES',
+          report: { awaitingDecision: [{ topUpId }] } as unknown as ReconciliationReportJson,
+          summary: '',
+        }),
+      ),
+    ),
+  );
+
+/**
+ * A requested top-up, sent once with `script` (unless 'unsent'), listed by a
+ * reconciliation run as awaiting a decision unless `listed` is false.
+ */
+const world = async (script: SendScript | 'unsent' = { _tag: 'TimeoutAfterArrival' }, listed = true) => {
   const w = inMemoryLayers({ products: sampleCatalogue });
   await w.run(fundAccount('account-1', 'USD', 10_000n));
   const created = await w.run(requestTopUp(sampleRequestInput()));
   if (created._tag !== 'Created') throw new Error('expected a new top-up');
+  if (listed) await listAsAwaitingDecision(w, created.topUp.id);
   if (script === 'unsent') return { world: w, topUp: created.topUp };
   w.provider.scriptSends(script);
   return { world: w, topUp: await w.run(sendAttempt(created.topUp.id)) };
@@ -47,6 +76,33 @@ describe('settleTopUpByHand', () => {
     expect(await usd(w)).toMatchObject({ holdingMinor: 0n, capturedMinor: 186n });
     expect(w.database.tables().outbox.map((record) => record.event.type)).toContain('topup.completed');
     expect(w.reconciliation.settlements()).toEqual([expect.objectContaining({ state: 'APPLIED' })]);
+  });
+
+  it('refuses an open top-up no reconciliation run lists as awaiting a decision (the provider may still deliver it), unless forced', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Pending' }, false);
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'DECLINED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'NotAwaitingDecision', topUpId: topUp.id, status: 'CONFIRMED' })),
+    );
+    expect(w.reconciliation.settlements()).toEqual([]);
+    expect(await usd(w)).toMatchObject({ holdingMinor: 186n, capturedMinor: 0n });
+    const forced = await w.run(settleTopUpByHand({ ...decision(topUp.id, 'DECLINED'), force: true }));
+    expect(forced.topUp.status.status).toBe('DECLINED');
+    expect(await usd(w)).toMatchObject({ holdingMinor: 0n, availableMinor: 10_000n });
+  });
+
+  it('settles an open top-up once a reconciliation run has listed it as awaiting a decision', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Pending' }, false);
+    await listAsAwaitingDecision(w, 'another-top-up');
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'COMPLETED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'NotAwaitingDecision' })),
+    );
+    await listAsAwaitingDecision(w, topUp.id);
+    expect((await w.run(settleTopUpByHand(decision(topUp.id, 'COMPLETED')))).topUp.status.status).toBe('COMPLETED');
+  });
+
+  it('reverses a COMPLETED top-up without a listing (the provider reported the reversal elsewhere)', async () => {
+    const { world: w, topUp } = await world({ _tag: 'Complete' }, false);
+    expect((await w.run(settleTopUpByHand(decision(topUp.id, 'REVERSED')))).topUp.status.status).toBe('REVERSED');
   });
 
   it('declines one with its detailed status: the hold is voided', async () => {

@@ -17,11 +17,11 @@ import {
 import { Effect } from 'effect';
 import type { InvalidInput } from '../api-access/api-access.errors';
 import { decodeInput } from '../api-access/api-input.check';
-import type { ReconciliationStore, SettlementRecord } from '../ports/reconciliation-store.port';
+import { ReconciliationStore, type SettlementRecord } from '../ports/reconciliation-store.port';
 import { applyAsOperatorDecision, settle } from '../reconcile-day/settlement.use-case';
 import { loadTopUp, type SaveError, type SaveServices } from '../top-up-change/save-top-up-change.use-case';
 import type { TopUpNotFound } from '../top-up-change/top-up-change.errors';
-import { NoAttemptToSettle, SettlementRefused } from './settle-top-up-by-hand.errors';
+import { NoAttemptToSettle, NotAwaitingDecision, SettlementRefused } from './settle-top-up-by-hand.errors';
 import { SettleTopUpByHandInput, type SettleTopUpByHandInputJson } from './settle-top-up-by-hand.input';
 
 export interface SettleTopUpByHandResult {
@@ -36,6 +36,7 @@ export type SettleTopUpByHandError =
   | TopUpAlreadyFinal
   | IllegalTransition
   | NoAttemptToSettle
+  | NotAwaitingDecision
   | SettlementRefused
   | SaveError
   | PersistenceFailure;
@@ -48,7 +49,9 @@ export type SettleTopUpByHandError =
  * reverses a capture), and the record completed. Fails with `InvalidInput`,
  * `TopUpNotFound`, `TopUpAlreadyFinal` for a final top-up (but a COMPLETED
  * one may be REVERSED), `IllegalTransition` for REVERSED on a top-up not
- * COMPLETED, `NoAttemptToSettle` for a top-up never sent, and
+ * COMPLETED, `NoAttemptToSettle` for a top-up never sent, `NotAwaitingDecision`
+ * for an open top-up no finished reconciliation run lists as awaiting a
+ * decision (unless `force`: the provider may still deliver it), and
  * `SettlementRefused` (recorded REFUSED) when the domain refuses the change.
  * The same decision repeated while its record is unfinished (a crash)
  * finishes it.
@@ -71,6 +74,11 @@ export const settleTopUpByHand = (
       return yield* new IllegalTransition({ from: topUp.status, to: toStatus });
     const attempt = lastAttemptOf(topUp);
     if (attempt === undefined) return yield* new NoAttemptToSettle({ topUpId: topUp.id });
+    if (!reversal && !decoded.force) {
+      const store = yield* ReconciliationStore;
+      if (!(yield* store.listedAwaitingDecision(topUp.id)))
+        return yield* new NotAwaitingDecision({ topUpId: topUp.id, status: topUp.status.status });
+    }
     const settlement = yield* settle(
       {
         topUpId: topUp.id,

@@ -171,6 +171,9 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         );
       }),
 
+    listedAwaitingDecision: (topUpId) =>
+      Effect.map(run(queries.listedAwaitingDecision(topUpId)), (rows) => rows[0]?.['listed'] === true),
+
     latestRun: (window) =>
       Effect.gen(function* () {
         const { from, to } = yield* windowOf(window);

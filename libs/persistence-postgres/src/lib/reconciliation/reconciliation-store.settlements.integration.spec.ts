@@ -300,6 +300,34 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
     });
   });
 
+  it('answers whether a finished run listed a top-up as awaiting a decision (listedAwaitingDecision), any window', async () => {
+    const awaiting = (...topUpIds: string[]): ReconciliationReportJson =>
+      ({
+        version: 1,
+        provider: 'dtone',
+        outcome: 'MISMATCHES',
+        awaitingDecision: topUpIds.map((topUpId) => ({ topUpId, reason: 'the provider cannot be asked' })),
+      }) as unknown as ReconciliationReportJson;
+    const other = { ...window, from: nextDay, to: new Date(nextDay.getTime() + 86_400_000) };
+    await run(store().startRun({ id: 'run-awaiting-1', window: other, startedAt: at(60 * 3_600_000) }));
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1'))).toBe(false);
+    await run(
+      store().finishRun({
+        id: 'run-awaiting-1',
+        finishedAt: at(61 * 3_600_000),
+        outcome: 'MISMATCHES',
+        report: awaiting('tu-awaiting-0', 'tu-awaiting-1'),
+        summary: 's',
+      }),
+    );
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1'))).toBe(true);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-0'))).toBe(true);
+    // another top-up, a prefix of one listed, or a field of another name holding the id: not listed
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-2'))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting'))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('the provider cannot be asked'))).toBe(false);
+  });
+
   it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {
     const unitOfWork = makeUnitOfWork(db.dataSource);
     const finish = (id: string) =>

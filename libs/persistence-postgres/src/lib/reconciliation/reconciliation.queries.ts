@@ -249,6 +249,20 @@ export const finishedAs = (
   parameters: [id, finishedAt, outcome, report, summary],
 });
 
+/**
+ * Whether a finished run's report lists the top-up under awaiting a decision
+ * (a containment test on the report's JSON; one run a provider a day).
+ */
+export const listedAwaitingDecision = (topUpId: string): Statement => ({
+  text: `
+    SELECT EXISTS (
+      SELECT 1 FROM reconciliation_runs
+      WHERE report IS NOT NULL
+        AND report -> 'awaitingDecision' @> jsonb_build_array(jsonb_build_object('topUpId', $1::text))
+    ) AS listed`,
+  parameters: [topUpId],
+});
+
 /** The window's latest run (reconciliation_runs_by_window serves it). */
 export const latestRun = (providerId: string, from: string, to: string): Statement => ({
   text: `
