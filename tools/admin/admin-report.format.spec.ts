@@ -6,6 +6,7 @@ import {
   FINAL_STATUSES,
   InvalidInput,
   NoAttemptToSettle,
+  NotAwaitingDecision,
   type SettlementRecord,
   SettlementRefused,
   type StoredApiKey,
@@ -13,6 +14,7 @@ import {
 } from '@airtime/application';
 import {
   ConcurrentModification,
+  CreditLimitInUse,
   currencyOf,
   IdempotencyConflict,
   IllegalTransition,
@@ -214,5 +216,32 @@ describe('adminRefusalText', () => {
     expect(isRefusal(new TopUpNotFound({ topUpId: 'x' }))).toBe(true);
     expect(isRefusal(new ConcurrentModification({ entity: 'top-up', id: 'tu-1' }))).toBe(false);
     expect(isRefusal(new PersistenceFailure({ reason: 'connection lost', retryable: true }))).toBe(false);
+  });
+
+  it('tells a credit limit that does not cover what is drawn in major units, as the operator typed --limit', () => {
+    // before: 'has -485 available; a credit limit of 484 (minor units)' after --limit 4.84
+    expect(
+      adminRefusalText(
+        new CreditLimitInUse({
+          accountId: 'acme',
+          currency: 'USD',
+          availableMinor: -485n,
+          requestedCreditLimitMinor: 484n,
+        }),
+      ),
+    ).toBe('USD account "acme" has USD -4.85 available; a credit limit of USD 4.84 does not cover it');
+    expect(
+      adminRefusalText(
+        new CreditLimitInUse({
+          accountId: 'acme',
+          currency: 'KWD',
+          availableMinor: -1n,
+          requestedCreditLimitMinor: 0n,
+        }),
+      ),
+    ).toBe('KWD account "acme" has KWD -0.001 available; a credit limit of KWD 0.000 does not cover it');
+    expect(adminRefusalText(new NotAwaitingDecision({ topUpId: 'tu-1', status: 'SUBMITTED' }))).toMatch(
+      /^the top-up is still open \(SUBMITTED\) .* repeat with --force$/,
+    );
   });
 });

@@ -4,7 +4,8 @@
 // settled by hand), and a refusal in the words of the flags the operator
 // typed. Never a key's hash, never a value that came in.
 import { FINAL_STATUSES, MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
-import { formatMoney, money } from '@airtime/domain';
+import { currencyOf, formatMoney, money } from '@airtime/domain';
+import { Either } from 'effect';
 import { balanceLines, refusalText } from '../ledger/fund-report.format';
 import type { AdminError, AdminOutcome } from './admin-command.use-case';
 
@@ -147,6 +148,19 @@ export const adminReport = (outcome: AdminOutcome): string => {
 export const isRefusal = (error: AdminError): boolean =>
   error._tag !== 'PersistenceFailure' && error._tag !== 'ConcurrentModification';
 
+/**
+ * A credit limit below what the account draws, in the major units the
+ * operator typed (`--limit 4.84`), where the ledger tells it in minor units.
+ */
+const creditLimitInUseText = (error: Extract<AdminError, { readonly _tag: 'CreditLimitInUse' }>): string =>
+  Either.match(currencyOf(error.currency), {
+    onLeft: () => error.message,
+    onRight: (currency) => {
+      const major = (minor: bigint) => `${currency.code} ${formatMoney(money(minor, currency))}`;
+      return `${currency.code} account "${error.accountId}" has ${major(error.availableMinor)} available; a credit limit of ${major(error.requestedCreditLimitMinor)} does not cover it`;
+    },
+  });
+
 /** Whether the error is about the arguments themselves (exit 2). */
 export const isBadArgument = (error: AdminError): boolean => error._tag === 'InvalidInput';
 
@@ -181,6 +195,8 @@ export const adminRefusalText = (error: AdminError): string => {
         "its provider may still deliver it. Let the workers or npm run reconcile settle it from the provider's answer, " +
         'or, once you have checked with the provider that it is final there, repeat with --force'
       );
+    case 'CreditLimitInUse':
+      return creditLimitInUseText(error);
     case 'SettlementRefused':
       return `the change was refused, and the refusal recorded: ${error.refusal}`;
     default:
