@@ -365,6 +365,7 @@ export {
   matchTransactions,
   distinctTransactions,
   externalIdsWithConflictingListings,
+  sameListing,
 } from './lib/reconciliation/transaction-match';
 export {
   type OurExposure,

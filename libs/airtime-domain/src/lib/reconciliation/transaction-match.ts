@@ -49,7 +49,7 @@ const sameAmount = (a: PreciseMoney | undefined, b: PreciseMoney | undefined): b
  * and the same amounts (given or not alike; exactly, precision aside). When
  * they were read (`createdAt` aside) does not decide money: it is not compared.
  */
-const sameListing = (a: ProviderTransaction, b: ProviderTransaction): boolean =>
+export const sameListing = (a: ProviderTransaction, b: ProviderTransaction): boolean =>
   a.status.class === b.status.class &&
   a.status.status === b.status.status &&
   sameAmount(a.receive, b.receive) &&

@@ -6,9 +6,8 @@ import {
   type ListProgress,
   type ProviderError,
   ProviderResponseInvalid,
-  type PreciseMoney,
   type ProviderTransaction,
-  samePrecise,
+  sameListing,
   type TransactionWindow,
 } from '@airtime/domain';
 import { Effect, Either } from 'effect';
@@ -28,16 +27,9 @@ const invalid = (reason: string) => new ProviderResponseInvalid({ provider: DTON
 const describeWindow = (window: TransactionWindow): string =>
   `${window.from.toISOString()}..${window.to.toISOString()}`;
 
-const sameAmount = (a: PreciseMoney | undefined, b: PreciseMoney | undefined): boolean =>
-  a === undefined ? b === undefined : b !== undefined && samePrecise(a, b);
-
-/** A repeat of a listing (a page read again): the same status, amounts and creation date. */
-const sameListing = (a: ProviderTransaction, b: ProviderTransaction): boolean =>
-  a.status.status === b.status.status &&
-  a.status.class === b.status.class &&
-  sameAmount(a.receive, b.receive) &&
-  sameAmount(a.charged, b.charged) &&
-  a.createdAt?.getTime() === b.createdAt?.getTime();
+/** A repeat of a listing (a page read again): the domain's same listing (status, amounts), and the same creation date. */
+const repeatedListing = (a: ProviderTransaction, b: ProviderTransaction): boolean =>
+  sameListing(a, b) && a.createdAt?.getTime() === b.createdAt?.getTime();
 
 /** Where the `index`th item (from 0) of a listing was, counted from 1 for people, given the item counts of its pages. */
 const positionOf = (pageSizes: readonly number[], index: number): string => {
@@ -131,7 +123,7 @@ export const makeDtOneTransactionList =
           const transaction = read.right;
           if (transaction.createdAt !== undefined && isInWindow(piece, transaction.createdAt)) {
             const listings = byId.get(transaction.providerTransactionId) ?? [];
-            if (!listings.some((listing) => sameListing(listing, transaction)))
+            if (!listings.some((listing) => repeatedListing(listing, transaction)))
               byId.set(transaction.providerTransactionId, [...listings, transaction]);
           }
         }
