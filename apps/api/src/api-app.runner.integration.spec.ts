@@ -113,4 +113,39 @@ describe("the API app's start", () => {
       await Promise.all([fresh.drop(), deleteTopology(topology)]);
     }
   });
+
+  it('fails once AMQP_START_TIMEOUT_MS has passed with RabbitMQ down, in one line naming AMQP_URL, the password masked', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const database = await createTestDatabase({ poolSize: 2 });
+    try {
+      const config = Either.getOrThrow(
+        apiConfigFrom({
+          DATABASE_URL: database.config.url,
+          AMQP_URL: `amqp://guest:hunter2-secret@127.0.0.1:${closed}`,
+          AMQP_START_TIMEOUT_MS: '1000',
+          API_PORT: '0',
+          DTONE_BASE_URL: 'http://127.0.0.1:9',
+          DTONE_API_KEY: 'key',
+          DTONE_API_SECRET: 'secret',
+          LOG_LEVEL: 'silent',
+        }),
+      );
+      const failure = await startApiApp({ config, logger: silentLogger() }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.message).toBe(
+        `cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:${closed} (AMQP_URL) within 1 s ` +
+          '(AMQP_START_TIMEOUT_MS): ECONNREFUSED; is RabbitMQ running? (npm run services starts a local one)',
+      );
+    } finally {
+      await database.drop();
+    }
+  });
 });

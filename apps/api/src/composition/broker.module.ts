@@ -15,7 +15,7 @@ import {
   topologyFor,
 } from '@airtime/messaging-rabbitmq';
 import { brokerReadiness } from '@airtime/platform-runtime';
-import { Effect } from 'effect';
+import { Effect, Either } from 'effect';
 import { ContainerModule } from 'inversify';
 import { TOKENS } from './tokens';
 
@@ -34,7 +34,12 @@ export const brokerModule = new ContainerModule(({ bind }) => {
         connectionName: API_CONNECTION_NAME,
         logger: context.get(TOKENS.logger),
       });
-      await Effect.runPromise(connection.start);
+      // a broker that stays down for AMQP_START_TIMEOUT_MS (or refuses the login) fails the start with one line
+      const started = await Effect.runPromise(Effect.either(connection.start));
+      if (Either.isLeft(started)) {
+        await connection.close();
+        throw new Error(started.left.reason);
+      }
       try {
         await Effect.runPromise(declareTopology(connection, context.get(TOKENS.topology), messaging.connectTimeoutMs));
       } catch (error) {

@@ -1,8 +1,9 @@
 // The broker: the topology (names under AMQP_TOPOLOGY_PREFIX), one AMQP
-// connection that reconnects for ever once up, and the confirm publisher of
+// connection (waited for AMQP_START_TIMEOUT_MS at start, then reconnecting
+// for ever once up), and the confirm publisher of
 // events (its own channel). Each is closed when the container closes.
 import { makeBrokerConnection, makeConfirmPublisher, topologyFor } from '@airtime/messaging-rabbitmq';
-import { Effect } from 'effect';
+import { Effect, Either } from 'effect';
 import { ContainerModule } from 'inversify';
 import { TOKENS } from './tokens';
 
@@ -18,7 +19,12 @@ export const brokerModule = new ContainerModule(({ bind }) => {
         connectionName: `airtime-${consumerName}`,
         logger: context.get(TOKENS.logger),
       });
-      await Effect.runPromise(connection.start);
+      // a broker that stays down for AMQP_START_TIMEOUT_MS (or refuses the login) fails the start with one line
+      const started = await Effect.runPromise(Effect.either(connection.start));
+      if (Either.isLeft(started)) {
+        await connection.close();
+        throw new Error(started.left.reason);
+      }
       return connection;
     })
     .inSingletonScope()

@@ -13,6 +13,7 @@ describe('messaging configuration', () => {
       reconnectMinDelayMs: 200,
       reconnectMaxDelayMs: 30_000,
       shutdownTimeoutMs: 30_000,
+      startTimeoutMs: 30_000,
     });
   });
 
@@ -27,6 +28,7 @@ describe('messaging configuration', () => {
       AMQP_RECONNECT_MIN_DELAY_MS: '50',
       AMQP_RECONNECT_MAX_DELAY_MS: '5000',
       AMQP_SHUTDOWN_TIMEOUT_MS: '0',
+      AMQP_START_TIMEOUT_MS: '0',
       UNRELATED: 'ignored',
     });
     expect(Either.getOrThrow(config)).toEqual({
@@ -39,6 +41,7 @@ describe('messaging configuration', () => {
       reconnectMinDelayMs: 50,
       reconnectMaxDelayMs: 5_000,
       shutdownTimeoutMs: 0,
+      startTimeoutMs: 0,
     });
   });
 
@@ -49,6 +52,7 @@ describe('messaging configuration', () => {
       AMQP_PREFETCH: '0',
       AMQP_CONFIRM_TIMEOUT_MS: 'soon',
       AMQP_HEARTBEAT_SECONDS: '1.5',
+      AMQP_START_TIMEOUT_MS: 'a while',
     });
     expect(Either.isLeft(result)).toBe(true);
     if (Either.isLeft(result)) {
@@ -59,6 +63,7 @@ describe('messaging configuration', () => {
         'AMQP_PREFETCH',
         'AMQP_CONFIRM_TIMEOUT_MS',
         'AMQP_HEARTBEAT_SECONDS',
+        'AMQP_START_TIMEOUT_MS',
       ]) {
         expect(result.left.reason).toContain(variable);
       }

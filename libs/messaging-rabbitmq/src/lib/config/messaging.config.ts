@@ -20,6 +20,12 @@ export interface MessagingConfig {
   readonly reconnectMaxDelayMs: number;
   /** How long a graceful shutdown waits for in-flight handlers. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * How long an app's start waits for a broker it cannot reach before it fails
+   * with one line (AMQP_START_TIMEOUT_MS, default 30 s; 0: one attempt; a
+   * refused login fails at once). Once connected, reconnects never give up.
+   */
+  readonly startTimeoutMs: number;
 }
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -41,6 +47,7 @@ const Environment = Schema.Struct({
   AMQP_RECONNECT_MIN_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 200 }),
   AMQP_RECONNECT_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 30_000 }),
   AMQP_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
+  AMQP_START_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
 });
 
 /** The URL with its password replaced, safe for logs and error messages. */
@@ -54,6 +61,7 @@ export const redactAmqpUrl = (url: string): string =>
 const EXPECTED: Readonly<Record<string, string>> = {
   AMQP_URL: 'expected amqp://user:password@host:port/vhost (or amqps://)',
   AMQP_TOPOLOGY_PREFIX: 'expected 1 to 64 letters, digits, "_" or "-", starting with a letter or digit',
+  AMQP_START_TIMEOUT_MS: 'expected an integer from 0 to 600000',
 };
 
 /** Decodes the messaging settings; the error names every bad variable, never a secret. */
@@ -101,5 +109,6 @@ export const messagingConfigFrom = (
       reconnectMinDelayMs: env.AMQP_RECONNECT_MIN_DELAY_MS,
       reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_DELAY_MS,
       shutdownTimeoutMs: env.AMQP_SHUTDOWN_TIMEOUT_MS,
+      startTimeoutMs: env.AMQP_START_TIMEOUT_MS,
     })),
   );

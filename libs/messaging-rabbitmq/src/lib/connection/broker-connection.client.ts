@@ -38,6 +38,13 @@ export interface BrokerConnectionOptions extends BrokerConnectionSettings {
   readonly logger?: MessagingLogger | undefined;
   /** Attempts before `start` gives up on an unreachable broker (default: no limit). Reconnects never give up. */
   readonly startAttempts?: number | undefined;
+  /**
+   * How long `start` waits for an unreachable broker, from its first attempt
+   * (an app's AMQP_START_TIMEOUT_MS; default: no limit; 0: one attempt). With
+   * it, a failed start's reason is one line naming AMQP_URL (password masked)
+   * for the app to print. Reconnects never give up.
+   */
+  readonly startTimeoutMs?: number | undefined;
   /** Jitter source of the backoff, in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
 }
@@ -110,6 +117,9 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
   const bounds: BackoffBounds = { minDelayMs: options.reconnectMinDelayMs, maxDelayMs: options.reconnectMaxDelayMs };
   const random = options.random ?? Math.random;
   const startAttempts = options.startAttempts ?? Number.POSITIVE_INFINITY;
+  const startTimeoutMs = options.startTimeoutMs;
+  /** When `start` stops waiting for an unreachable broker (set by the first attempt). */
+  let startDeadline = Number.POSITIVE_INFINITY;
   const safeUrl = redactAmqpUrl(options.url);
 
   let state: ConnectionState = 'idle';
@@ -190,6 +200,21 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
       clientProperties: { connection_name: options.connectionName },
     });
 
+  /** Why `start` failed; with `startTimeoutMs`, one line naming AMQP_URL (as `npm start`'s). */
+  const startFailureReason = (failure: AmqpFailure, attempt: number): string => {
+    const reason = failure.reason.split(options.url).join(safeUrl);
+    if (startTimeoutMs === undefined) {
+      return failure.retryable
+        ? `${reason}; gave up after ${attempt} attempt(s) at ${safeUrl}`
+        : `${reason} at ${safeUrl}`;
+    }
+    if (!failure.retryable) return `RabbitMQ at ${safeUrl} (AMQP_URL) refused the connection: ${reason}`;
+    return Date.now() >= startDeadline
+      ? `cannot reach RabbitMQ at ${safeUrl} (AMQP_URL) within ${Math.round(startTimeoutMs / 1000)} s ` +
+          `(AMQP_START_TIMEOUT_MS): ${reason}; is RabbitMQ running? (npm run services starts a local one)`
+      : `cannot reach RabbitMQ at ${safeUrl} (AMQP_URL): ${reason}; gave up after ${attempt} attempt(s)`;
+  };
+
   const connectLoop = (): Promise<void> => {
     if (connecting !== undefined) return connecting;
     connecting = (async () => {
@@ -213,19 +238,19 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
         } catch (error) {
           const failure = describeAmqpFailure(error);
           if (isClosed()) return;
-          if (!connectedOnce && (!failure.retryable || attempt >= startAttempts)) {
+          if (!connectedOnce && (!failure.retryable || attempt >= startAttempts || Date.now() >= startDeadline)) {
             setState('idle', { reason: failure.reason, attempt });
             settleStart(
               new BrokerUnavailable({
-                reason: failure.retryable
-                  ? `${failure.reason}; gave up after ${attempt} attempt(s) at ${safeUrl}`
-                  : `${failure.reason} at ${safeUrl}`,
+                reason: startFailureReason(failure, attempt),
                 retryable: failure.retryable,
               }),
             );
             return;
           }
-          const delayMs = backoffDelayMs(attempt, bounds, random);
+          const backoffMs = backoffDelayMs(attempt, bounds, random);
+          // the last wait of a start ends at its deadline, when the start gives up
+          const delayMs = connectedOnce ? backoffMs : Math.max(Math.min(backoffMs, startDeadline - Date.now()), 0);
           setState(connectedOnce ? 'reconnecting' : 'connecting', {
             reason: failure.reason,
             attempt,
@@ -402,7 +427,10 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
         return resume(Effect.fail(new BrokerUnavailable({ reason: 'connection closed', retryable: false })));
       }
       startWaiters.add((failure) => resume(failure === undefined ? Effect.void : Effect.fail(failure)));
-      if (state === 'idle') setState('connecting');
+      if (state === 'idle') {
+        startDeadline = startTimeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + startTimeoutMs;
+        setState('connecting');
+      }
       void connectLoop();
     }),
 

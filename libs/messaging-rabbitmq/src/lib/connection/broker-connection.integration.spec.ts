@@ -115,6 +115,33 @@ describe('broker connection (RabbitMQ)', () => {
     proxy = await startTcpProxy(brokerAddress()); // for afterEach
   });
 
+  it('gives up on an unreachable broker once startTimeoutMs has passed, with one line naming AMQP_URL, password masked', async () => {
+    const port = proxy.port;
+    await proxy.close(); // nothing listens on its port any more
+    const connection = connect(`amqp://guest:hunter2-secret@127.0.0.1:${port}`, { startTimeoutMs: 0 });
+    const result = await Effect.runPromise(Effect.either(connection.start));
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'BrokerUnavailable', retryable: true });
+    expect(Either.isLeft(result) && result.left.reason).toBe(
+      `cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:${port} (AMQP_URL) within 0 s (AMQP_START_TIMEOUT_MS): ` +
+        'ECONNREFUSED; is RabbitMQ running? (npm run services starts a local one)',
+    );
+    expect(logger.text()).not.toContain('hunter2');
+    expect(connection.state()).toBe('idle');
+    proxy = await startTcpProxy(brokerAddress()); // for afterEach
+  });
+
+  it('with startTimeoutMs, names AMQP_URL when the broker refuses the credentials', async () => {
+    const url = new URL(testAmqpUrl());
+    url.password = 'not-the-Password-42';
+    const connection = connect(url.toString(), { startTimeoutMs: 60_000 });
+    const result = await Effect.runPromise(Effect.either(connection.start));
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'BrokerUnavailable', retryable: false });
+    expect(Either.isLeft(result) && result.left.reason).toMatch(
+      /^RabbitMQ at amqp:\/\/guest:\*\*\*@\S+ \(AMQP_URL\) refused the connection: ACCESS_REFUSED \(403\)$/,
+    );
+    expect(Either.isLeft(result) && result.left.message).not.toContain('not-the-Password-42');
+  });
+
   it('waits for a broker that comes up after the start (no start attempt limit)', async () => {
     const port = proxy.port;
     await proxy.close();
