@@ -68,6 +68,10 @@ describe('messaging configuration', () => {
         expect(result.left.reason).toContain(variable);
       }
       expect(result.left.message).not.toMatch(/hunter2/);
+      // every value is named by its rule, never echoed ('Unable to decode "soon" into a number' before)
+      for (const value of ['soon', '1.5', 'a while', 'has space']) expect(result.left.message).not.toContain(value);
+      expect(result.left.reason).toContain('AMQP_CONFIRM_TIMEOUT_MS: expected an integer from 100 to 600000');
+      expect(result.left.reason).toContain('AMQP_PREFETCH: expected an integer from 1 to 65535');
     }
   });
 

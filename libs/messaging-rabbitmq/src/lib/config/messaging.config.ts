@@ -30,8 +30,26 @@ export interface MessagingConfig {
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
-const IntegerFromString = (min: number, max: number) =>
-  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max));
+/** Each integer setting's bounds (inclusive) and default. */
+const INTEGER_SETTINGS = {
+  AMQP_PREFETCH: { min: 1, max: 65_535, fallback: 50 },
+  AMQP_CONFIRM_TIMEOUT_MS: { min: 100, max: 600_000, fallback: 10_000 },
+  AMQP_CONNECT_TIMEOUT_MS: { min: 100, max: 600_000, fallback: 10_000 },
+  AMQP_HEARTBEAT_SECONDS: { min: 1, max: 600, fallback: 15 },
+  AMQP_RECONNECT_MIN_DELAY_MS: { min: 10, max: 600_000, fallback: 200 },
+  AMQP_RECONNECT_MAX_DELAY_MS: { min: 10, max: 600_000, fallback: 30_000 },
+  AMQP_SHUTDOWN_TIMEOUT_MS: { min: 0, max: 600_000, fallback: 30_000 },
+  AMQP_START_TIMEOUT_MS: { min: 0, max: 600_000, fallback: 30_000 },
+} as const;
+
+type IntegerSetting = keyof typeof INTEGER_SETTINGS;
+
+const integerSetting = (name: IntegerSetting) => {
+  const { min, max, fallback } = INTEGER_SETTINGS[name];
+  return Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max)), {
+    default: () => fallback,
+  });
+};
 
 const Environment = Schema.Struct({
   AMQP_URL: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^amqps?:\/\/\S+$/)), {
@@ -40,14 +58,14 @@ const Environment = Schema.Struct({
   AMQP_TOPOLOGY_PREFIX: Schema.optionalWith(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/)), {
     default: () => 'airtime',
   }),
-  AMQP_PREFETCH: Schema.optionalWith(IntegerFromString(1, 65_535), { default: () => 50 }),
-  AMQP_CONFIRM_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 10_000 }),
-  AMQP_CONNECT_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(100, 600_000), { default: () => 10_000 }),
-  AMQP_HEARTBEAT_SECONDS: Schema.optionalWith(IntegerFromString(1, 600), { default: () => 15 }),
-  AMQP_RECONNECT_MIN_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 200 }),
-  AMQP_RECONNECT_MAX_DELAY_MS: Schema.optionalWith(IntegerFromString(10, 600_000), { default: () => 30_000 }),
-  AMQP_SHUTDOWN_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
-  AMQP_START_TIMEOUT_MS: Schema.optionalWith(IntegerFromString(0, 600_000), { default: () => 30_000 }),
+  AMQP_PREFETCH: integerSetting('AMQP_PREFETCH'),
+  AMQP_CONFIRM_TIMEOUT_MS: integerSetting('AMQP_CONFIRM_TIMEOUT_MS'),
+  AMQP_CONNECT_TIMEOUT_MS: integerSetting('AMQP_CONNECT_TIMEOUT_MS'),
+  AMQP_HEARTBEAT_SECONDS: integerSetting('AMQP_HEARTBEAT_SECONDS'),
+  AMQP_RECONNECT_MIN_DELAY_MS: integerSetting('AMQP_RECONNECT_MIN_DELAY_MS'),
+  AMQP_RECONNECT_MAX_DELAY_MS: integerSetting('AMQP_RECONNECT_MAX_DELAY_MS'),
+  AMQP_SHUTDOWN_TIMEOUT_MS: integerSetting('AMQP_SHUTDOWN_TIMEOUT_MS'),
+  AMQP_START_TIMEOUT_MS: integerSetting('AMQP_START_TIMEOUT_MS'),
 });
 
 /** The URL with its password replaced, safe for logs and error messages. */
@@ -61,7 +79,9 @@ export const redactAmqpUrl = (url: string): string =>
 const EXPECTED: Readonly<Record<string, string>> = {
   AMQP_URL: 'expected amqp://user:password@host:port/vhost (or amqps://)',
   AMQP_TOPOLOGY_PREFIX: 'expected 1 to 64 letters, digits, "_" or "-", starting with a letter or digit',
-  AMQP_START_TIMEOUT_MS: 'expected an integer from 0 to 600000',
+  ...Object.fromEntries(
+    Object.entries(INTEGER_SETTINGS).map(([name, { min, max }]) => [name, `expected an integer from ${min} to ${max}`]),
+  ),
 };
 
 /** Decodes the messaging settings; the error names every bad variable, never a secret. */
