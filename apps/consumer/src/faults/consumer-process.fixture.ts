@@ -85,7 +85,7 @@ export interface ConsumerProcessOptions {
   readonly name: string;
   /** The consumer's settings (DATABASE_URL, AMQP_URL, AMQP_TOPOLOGY_PREFIX, PROVIDER, ...). */
   readonly env: Readonly<Record<string, string>>;
-  /** How long `ready` waits (default 30 s). */
+  /** How long `ready` waits (default 90 s: a loaded 2-core machine in CI once took over 30 s to start one). */
   readonly readyTimeoutMs?: number | undefined;
   /** Lines kept (default 400). */
   readonly keepLines?: number | undefined;
@@ -166,7 +166,7 @@ export const startConsumerProcess = (options: ConsumerProcessOptions): ConsumerP
 
   const tail = (): string => kept.slice(-30).join('\n');
   const ready = new Promise<string>((resolve, reject) => {
-    const timeoutMs = options.readyTimeoutMs ?? 30_000;
+    const timeoutMs = options.readyTimeoutMs ?? 90_000;
     const timer = setTimeout(
       () => reject(new Error(`consumer ${options.name}: not started after ${timeoutMs} ms\n${tail()}`)),
       timeoutMs,
