@@ -197,10 +197,13 @@ export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InM
             : stored,
         ),
       })),
-    listedAwaitingDecision: (topUpId) =>
+    listedAwaitingDecision: (topUpId, attemptNumber) =>
       database.read((tables) =>
         rowsOf(tables).runs.some(
-          (stored) => stored.report?.awaitingDecision.some((awaiting) => awaiting.topUpId === topUpId) ?? false,
+          (stored) =>
+            stored.report?.awaitingDecision.some(
+              (awaiting) => awaiting.topUpId === topUpId && awaiting.attemptNumber === attemptNumber,
+            ) ?? false,
         ),
       ),
     latestRun: (window) =>

@@ -172,12 +172,16 @@ export interface ReconciliationStoreService {
   /** Finishes a run with its outcome, report and summary text. */
   readonly finishRun: (run: FinishedRun) => Effect.Effect<void, PersistenceFailure>;
   /**
-   * Whether a finished run's report lists the top-up under "awaiting a
-   * decision" (its `awaitingDecision` entries, by `topUpId`), any window,
-   * any provider: what lets an operator settle an open top-up by hand
-   * without `force` (settleTopUpByHand).
+   * Whether a finished run's report lists this attempt of the top-up under
+   * "awaiting a decision" (its `awaitingDecision` entries, by `topUpId` and
+   * `attemptNumber`), any window, any provider: what lets an operator
+   * settle an open top-up by hand without `force` (settleTopUpByHand). A
+   * listing of an earlier attempt does not count: the top-up was sent again.
    */
-  readonly listedAwaitingDecision: (topUpId: string) => Effect.Effect<boolean, PersistenceFailure>;
+  readonly listedAwaitingDecision: (
+    topUpId: string,
+    attemptNumber: number,
+  ) => Effect.Effect<boolean, PersistenceFailure>;
   /** The window's latest run (by startedAt), finished or not. */
   readonly latestRun: (window: ReconciliationWindow) => Effect.Effect<Option.Option<StoredRun>, PersistenceFailure>;
 }

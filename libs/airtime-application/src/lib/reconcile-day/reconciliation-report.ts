@@ -107,6 +107,7 @@ const settlementOrder = (a: ReportSettlement, b: ReportSettlement): number =>
 const awaitingOf = (decision: AwaitingDecision): ReportAwaitingDecision => ({
   topUpId: decision.attempt.topUpId,
   externalId: decision.attempt.externalId,
+  attemptNumber: decision.attempt.attemptNumber,
   providerExternalId: decision.attempt.providerExternalId,
   status: decision.attempt.topUpStatus.status,
   since: decision.attempt.startedAt.toISOString(),

@@ -88,10 +88,12 @@ export interface ReportSettlement {
 export interface ReportAwaitingDecision {
   readonly topUpId: string;
   readonly externalId: string;
+  /** The attempt awaiting the decision (the top-up's last then): settling by hand checks it is still the last. */
+  readonly attemptNumber: number;
   readonly providerExternalId: string | null;
   /** The top-up's status now. */
   readonly status: string;
-  /** When the top-up last changed. */
+  /** When the attempt started. */
   readonly since: string;
   /** Why it waits (e.g. the provider cannot be asked for a status). */
   readonly reason: string;

@@ -160,6 +160,7 @@ describe('reconcileDay, a provider that cannot be asked', () => {
       {
         topUpId: topUp.id,
         externalId: 'order-1',
+        attemptNumber: 1,
         providerExternalId: topUp.attempts[0]?.providerExternalId,
         status: 'CREATED',
         since: '2026-01-01T12:00:00.000Z',

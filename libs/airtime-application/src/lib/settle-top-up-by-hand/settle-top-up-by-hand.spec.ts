@@ -9,23 +9,24 @@ import { sendAttempt } from '../send-attempt/send-attempt.use-case';
 import { settleTopUpByHand } from './settle-top-up-by-hand.use-case';
 
 /**
- * A finished run whose report lists `topUpId` under awaiting a decision (the
- * one part of the report `listedAwaitingDecision` reads; the rest is left out).
+ * A finished run whose report lists attempt `attemptNumber` of `topUpId` under
+ * awaiting a decision (the one part of the report `listedAwaitingDecision`
+ * reads; the rest is left out).
  */
-const listAsAwaitingDecision = (w: InMemoryWorld, topUpId: string) =>
+const listAsAwaitingDecision = (w: InMemoryWorld, topUpId: string, attemptNumber = 1) =>
   w.run(
     Effect.flatMap(ReconciliationStore, (store) =>
       Effect.zipRight(
         store.startRun({
-          id: `run-${topUpId}`,
+          id: `run-${topUpId}-${attemptNumber}`,
           window: { providerId: 'scripted', from: new Date(0), to: new Date(86_400_000) },
           startedAt: new Date(0),
         }),
         store.finishRun({
-          id: `run-${topUpId}`,
+          id: `run-${topUpId}-${attemptNumber}`,
           finishedAt: new Date(1),
           outcome: 'MISMATCHES',
-          report: { awaitingDecision: [{ topUpId }] } as unknown as ReconciliationReportJson,
+          report: { awaitingDecision: [{ topUpId, attemptNumber }] } as unknown as ReconciliationReportJson,
           summary: '',
         }),
       ),
@@ -93,6 +94,8 @@ describe('settleTopUpByHand', () => {
   it('settles an open top-up once a reconciliation run has listed it as awaiting a decision', async () => {
     const { world: w, topUp } = await world({ _tag: 'Pending' }, false);
     await listAsAwaitingDecision(w, 'another-top-up');
+    // a listing of another attempt (an earlier one: the top-up was sent again since) does not count
+    await listAsAwaitingDecision(w, topUp.id, 2);
     expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'COMPLETED')))).toEqual(
       Either.left(expect.objectContaining({ _tag: 'NotAwaitingDecision' })),
     );

@@ -50,8 +50,9 @@ export type SettleTopUpByHandError =
  * `TopUpNotFound`, `TopUpAlreadyFinal` for a final top-up (but a COMPLETED
  * one may be REVERSED), `IllegalTransition` for REVERSED on a top-up not
  * COMPLETED, `NoAttemptToSettle` for a top-up never sent, `NotAwaitingDecision`
- * for an open top-up no finished reconciliation run lists as awaiting a
- * decision (unless `force`: the provider may still deliver it), and
+ * for an open top-up whose last attempt no finished reconciliation run lists
+ * as awaiting a decision (unless `force`: the provider may still deliver
+ * it), and
  * `SettlementRefused` (recorded REFUSED) when the domain refuses the change.
  * The same decision repeated while its record is unfinished (a crash)
  * finishes it.
@@ -76,7 +77,7 @@ export const settleTopUpByHand = (
     if (attempt === undefined) return yield* new NoAttemptToSettle({ topUpId: topUp.id });
     if (!reversal && !decoded.force) {
       const store = yield* ReconciliationStore;
-      if (!(yield* store.listedAwaitingDecision(topUp.id)))
+      if (!(yield* store.listedAwaitingDecision(topUp.id, attempt.number)))
         return yield* new NotAwaitingDecision({ topUpId: topUp.id, status: topUp.status.status });
     }
     const settlement = yield* settle(

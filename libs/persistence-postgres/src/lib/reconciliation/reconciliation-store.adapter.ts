@@ -171,8 +171,8 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         );
       }),
 
-    listedAwaitingDecision: (topUpId) =>
-      Effect.map(run(queries.listedAwaitingDecision(topUpId)), (rows) => rows[0]?.['listed'] === true),
+    listedAwaitingDecision: (topUpId, attemptNumber) =>
+      Effect.map(run(queries.listedAwaitingDecision(topUpId, attemptNumber)), (rows) => rows[0]?.['listed'] === true),
 
     latestRun: (window) =>
       Effect.gen(function* () {

@@ -306,11 +306,15 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
         version: 1,
         provider: 'dtone',
         outcome: 'MISMATCHES',
-        awaitingDecision: topUpIds.map((topUpId) => ({ topUpId, reason: 'the provider cannot be asked' })),
+        awaitingDecision: topUpIds.map((topUpId) => ({
+          topUpId,
+          attemptNumber: 2,
+          reason: 'the provider cannot be asked',
+        })),
       }) as unknown as ReconciliationReportJson;
     const other = { ...window, from: nextDay, to: new Date(nextDay.getTime() + 86_400_000) };
     await run(store().startRun({ id: 'run-awaiting-1', window: other, startedAt: at(60 * 3_600_000) }));
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1'))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 2))).toBe(false);
     await run(
       store().finishRun({
         id: 'run-awaiting-1',
@@ -320,12 +324,14 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
         summary: 's',
       }),
     );
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1'))).toBe(true);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-0'))).toBe(true);
-    // another top-up, a prefix of one listed, or a field of another name holding the id: not listed
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-2'))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting'))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('the provider cannot be asked'))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 2))).toBe(true);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-0', 2))).toBe(true);
+    // another attempt, another top-up, a prefix of one listed, or a field of another name holding the id: not listed
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 1))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 3))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting-2', 2))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('tu-awaiting', 2))).toBe(false);
+    expect(await run(store().listedAwaitingDecision('the provider cannot be asked', 2))).toBe(false);
   });
 
   it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {

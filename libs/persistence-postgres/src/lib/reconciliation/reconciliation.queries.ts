@@ -250,17 +250,19 @@ export const finishedAs = (
 });
 
 /**
- * Whether a finished run's report lists the top-up under awaiting a decision
- * (a containment test on the report's JSON; one run a provider a day).
+ * Whether a finished run's report lists the top-up's attempt under awaiting
+ * a decision (a containment test on the report's JSON; one run a provider a day).
  */
-export const listedAwaitingDecision = (topUpId: string): Statement => ({
+export const listedAwaitingDecision = (topUpId: string, attemptNumber: number): Statement => ({
   text: `
     SELECT EXISTS (
       SELECT 1 FROM reconciliation_runs
       WHERE report IS NOT NULL
-        AND report -> 'awaitingDecision' @> jsonb_build_array(jsonb_build_object('topUpId', $1::text))
+        AND report -> 'awaitingDecision' @> jsonb_build_array(
+          jsonb_build_object('topUpId', $1::text, 'attemptNumber', $2::int)
+        )
     ) AS listed`,
-  parameters: [topUpId],
+  parameters: [topUpId, attemptNumber],
 });
 
 /** The window's latest run (reconciliation_runs_by_window serves it). */
