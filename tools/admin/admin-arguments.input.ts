@@ -108,6 +108,15 @@ const list = (values: Values, flag: string): readonly string[] => {
   return Array.isArray(value) ? value : [];
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A top-up id as stored: the platform's ids are lower-case UUIDs, so one
+ * pasted in capitals (a provider's dashboard, a ticket) is read in lower
+ * case; any other text is kept as given (and not found, if it is no id).
+ */
+const topUpIdOf = (given: string): string => (UUID.test(given.trim()) ? given.trim().toLowerCase() : given);
+
 /** Every command: `<resource> <verb>` and its flags. */
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'account create': {
@@ -161,7 +170,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     switches: ['force'],
     build: (values, topUpId) => ({
       kind: 'top-up-settle',
-      topUpId,
+      topUpId: topUpIdOf(topUpId),
       status: text(values, 'status'),
       reason: text(values, 'reason'),
       operator: optionalText(values, 'operator'),

@@ -105,6 +105,21 @@ describe('parseAdminArguments', () => {
     expect(
       parseAdminArguments(['top-up', 'settle', 'tu-3', '--force', '--status', 'DECLINED', '--reason', 'x']),
     ).toMatchObject({ right: { topUpId: 'tu-3', force: true } });
+    // a UUID pasted in capitals is the stored (lower-case) id; other text is kept as given
+    expect(
+      parseAdminArguments([
+        'top-up',
+        'settle',
+        ' 01A22F3D-0A3A-757F-B386-627882829940 ',
+        '--status',
+        'DECLINED',
+        '--reason',
+        'x',
+      ]),
+    ).toMatchObject({ right: { topUpId: '01a22f3d-0a3a-757f-b386-627882829940' } });
+    expect(parseAdminArguments(['top-up', 'settle', 'Order-X', '--status', 'DECLINED', '--reason', 'x'])).toMatchObject(
+      { right: { topUpId: 'Order-X' } },
+    );
   });
 
   it('refuses top-up settle without its top-up id, with two, or without a status or reason', () => {
