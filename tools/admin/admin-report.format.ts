@@ -4,9 +4,9 @@
 // settled by hand), and a refusal in the words of the flags the operator
 // typed. Never a key's hash, never a value that came in.
 import { FINAL_STATUSES, MAX_SETTLEMENT_REASON_LENGTH, type StoredApiKey } from '@airtime/application';
-import { currencyOf, formatMoney, money } from '@airtime/domain';
+import { currencyOf } from '@airtime/domain';
 import { Either } from 'effect';
-import { balanceLines, refusalText } from '../ledger/fund-report.format';
+import { amount, balanceLines, refusalText } from '../ledger/fund-report.format';
 import type { AdminError, AdminOutcome } from './admin-command.use-case';
 
 /** The use cases' field names as the flags that carry them. */
@@ -97,7 +97,7 @@ export const adminReport = (outcome: AdminOutcome): string => {
     case 'credit-limit-set': {
       const { balance } = outcome;
       return [
-        `credit limit of account ${balance.accountId} in ${balance.currency.code}: ${balance.currency.code} ${formatMoney(money(balance.creditLimitMinor, balance.currency))}`,
+        `credit limit of account ${balance.accountId} in ${balance.currency.code}: ${amount(balance.creditLimitMinor, balance.currency)}`,
         `account ${balance.accountId} (${balance.currency.code}) now:`,
         ...balanceLines(balance),
       ].join('\n');
@@ -155,10 +155,9 @@ export const isRefusal = (error: AdminError): boolean =>
 const creditLimitInUseText = (error: Extract<AdminError, { readonly _tag: 'CreditLimitInUse' }>): string =>
   Either.match(currencyOf(error.currency), {
     onLeft: () => error.message,
-    onRight: (currency) => {
-      const major = (minor: bigint) => `${currency.code} ${formatMoney(money(minor, currency))}`;
-      return `${currency.code} account "${error.accountId}" has ${major(error.availableMinor)} available; a credit limit of ${major(error.requestedCreditLimitMinor)} does not cover it`;
-    },
+    onRight: (currency) =>
+      `${currency.code} account "${error.accountId}" has ${amount(error.availableMinor, currency)} available; ` +
+      `a credit limit of ${amount(error.requestedCreditLimitMinor, currency)} does not cover it`,
   });
 
 /** Whether the error is about the arguments themselves (exit 2). */

@@ -8,7 +8,9 @@ import { type Currency, currencyOf, formatMoney, type LedgerAccount, money } fro
 import { Either } from 'effect';
 import type { FundAccountInput, FundAccountResult } from './fund-account.use-case';
 
-const amount = (minor: bigint, currency: Currency): string => `${currency.code} ${formatMoney(money(minor, currency))}`;
+/** An amount in major units with its code (`USD 4.84`, `KWD -0.001`). */
+export const amount = (minor: bigint, currency: Currency): string =>
+  `${currency.code} ${formatMoney(money(minor, currency))}`;
 
 /** The lines of what this run did. */
 const actions = (input: FundAccountInput, result: FundAccountResult): string[] => {
