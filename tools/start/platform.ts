@@ -290,7 +290,6 @@ const main = async (): Promise<number> => {
   if (backends.amqpUrl !== undefined) {
     await waitForBroker({
       url: backends.amqpUrl,
-      connectTimeoutMs: Math.min(settings.brokerTimeoutMs, 10_000) || 1_000,
       timeoutMs: settings.brokerTimeoutMs,
     });
   }

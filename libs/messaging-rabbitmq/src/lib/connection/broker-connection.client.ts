@@ -42,9 +42,13 @@ export interface BrokerConnectionOptions extends BrokerConnectionSettings {
    * How long `start` waits for an unreachable broker, from its first attempt
    * (an app's AMQP_START_TIMEOUT_MS; default: no limit; 0: one attempt). With
    * it, a failed start's reason is one line naming AMQP_URL (password masked)
-   * for the app to print. Reconnects never give up.
+   * for the app to print. While it waits, no attempt runs past the deadline
+   * (each connect's timeout is cut to what is left of it, at least 100 ms).
+   * Reconnects never give up.
    */
   readonly startTimeoutMs?: number | undefined;
+  /** The variable that set `startTimeoutMs`, named in the failure's line (default AMQP_START_TIMEOUT_MS). */
+  readonly startTimeoutVariable?: string | undefined;
   /** Jitter source of the backoff, in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
 }
@@ -194,9 +198,15 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
     });
   };
 
+  /** The first connection never waits past the start's deadline (at least 100 ms: one attempt when it is 0). */
+  const connectTimeoutMs = (): number =>
+    connectedOnce || startDeadline === Number.POSITIVE_INFINITY
+      ? options.connectTimeoutMs
+      : Math.max(Math.min(options.connectTimeoutMs, startDeadline - Date.now()), 100);
+
   const connectOnce = async (): Promise<amqp.ChannelModel> =>
     amqp.connect(withHeartbeat(options.url, options.heartbeatSeconds), {
-      timeout: options.connectTimeoutMs,
+      timeout: connectTimeoutMs(),
       clientProperties: { connection_name: options.connectionName },
     });
 
@@ -211,7 +221,7 @@ export const makeBrokerConnection = (options: BrokerConnectionOptions): BrokerCo
     if (!failure.retryable) return `RabbitMQ at ${safeUrl} (AMQP_URL) refused the connection: ${reason}`;
     return Date.now() >= startDeadline
       ? `cannot reach RabbitMQ at ${safeUrl} (AMQP_URL) within ${Math.round(startTimeoutMs / 1000)} s ` +
-          `(AMQP_START_TIMEOUT_MS): ${reason}; is RabbitMQ running? (npm run services starts a local one)`
+          `(${options.startTimeoutVariable ?? 'AMQP_START_TIMEOUT_MS'}): ${reason}; is RabbitMQ running? (npm run services starts a local one)`
       : `cannot reach RabbitMQ at ${safeUrl} (AMQP_URL): ${reason}; gave up after ${attempt} attempt(s)`;
   };
 

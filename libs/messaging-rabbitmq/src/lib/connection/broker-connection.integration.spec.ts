@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import type * as amqp from 'amqplib';
 import { Effect, Either } from 'effect';
 import {
@@ -128,6 +129,48 @@ describe('broker connection (RabbitMQ)', () => {
     expect(logger.text()).not.toContain('hunter2');
     expect(connection.state()).toBe('idle');
     proxy = await startTcpProxy(brokerAddress()); // for afterEach
+  });
+
+  it('names the variable that set the start timeout when given (npm start: START_BROKER_TIMEOUT_MS)', async () => {
+    const port = proxy.port;
+    await proxy.close(); // nothing listens on its port any more
+    const connection = connect(`amqp://guest:guest@127.0.0.1:${port}`, {
+      startTimeoutMs: 0,
+      startTimeoutVariable: 'START_BROKER_TIMEOUT_MS',
+    });
+    const result = await Effect.runPromise(Effect.either(connection.start));
+    expect(Either.isLeft(result) && result.left.reason).toBe(
+      `cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:${port} (AMQP_URL) within 0 s (START_BROKER_TIMEOUT_MS): ` +
+        'ECONNREFUSED; is RabbitMQ running? (npm run services starts a local one)',
+    );
+    proxy = await startTcpProxy(brokerAddress()); // for afterEach
+  });
+
+  it('cuts a start attempt to the start deadline: a broker address that accepts and never answers fails the start, not after a whole connect timeout', async () => {
+    // a server that takes the TCP connection and never speaks AMQP: each attempt would wait its full connect timeout
+    const silent = net.createServer(() => undefined);
+    const sockets = new Set<net.Socket>();
+    silent.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      // 10 minutes of connect timeout: the spec's own timeout fails it unless the attempt is cut to the deadline
+      const connection = connect(`amqp://guest:guest@127.0.0.1:${port}`, {
+        connectTimeoutMs: 600_000,
+        startTimeoutMs: 300,
+      });
+      const result = await Effect.runPromise(Effect.either(connection.start));
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: 'BrokerUnavailable', retryable: true });
+      expect(Either.isLeft(result) && result.left.reason).toMatch(
+        new RegExp(
+          `^cannot reach RabbitMQ at amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(AMQP_URL\\) within 0 s \\(AMQP_START_TIMEOUT_MS\\): `,
+        ),
+      );
+      expect(sockets.size).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('with startTimeoutMs, names AMQP_URL when the broker refuses the credentials', async () => {
