@@ -2,8 +2,8 @@
 // account deposit, account credit-limit, account callback-secret, key create,
 // key revoke, key list, top-up settle) and their flags (and the top-up id of top-up settle), read
 // into one AdminCommand. Only the shape is checked here (the command exists,
-// every flag it needs is given once, nothing else); the values are decoded
-// by the use cases, which own their rules.
+// every flag it needs is given once, nothing else; the top-up id is a UUID);
+// the values are decoded by the use cases, which own their rules.
 // Problems name commands and flags, never the values given.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Either } from 'effect';
@@ -38,6 +38,7 @@ recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED
 top-up that no reconciliation run has listed as awaiting a decision is refused, since its
 provider may still deliver it; --force settles it anyway, once you have checked with the
 provider that it is final there.
+TOP_UP_ID is the top-up's id, a UUID (any letter case); other text is a bad argument (exit 2).
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
 3 refused (unknown account, key or top-up, an account that exists, a deposit id used with
 another amount, a top-up already final or not awaiting a decision, a callback secret already
@@ -90,6 +91,11 @@ interface CommandSpec {
   readonly switches?: readonly string[];
   /** The name of the one argument the command takes before its flags (e.g. a top-up id). */
   readonly argument?: string;
+  /**
+   * The shape the argument must have, told when it has another (a usage
+   * error, exit 2, before anything is read or written).
+   */
+  readonly argumentShape?: { readonly test: (given: string) => boolean; readonly rule: string };
   readonly build: (values: Values, argument: string) => AdminCommand;
 }
 
@@ -111,11 +117,21 @@ const list = (values: Values, flag: string): readonly string[] => {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * A top-up id: the platform's ids are UUIDs, so any other text is a usage
+ * error (exit 2), never looked up (it was "no top-up with this id", exit 3,
+ * as if a well-formed id had been refused).
+ */
+const TOP_UP_ID_SHAPE = {
+  test: (given: string): boolean => UUID.test(given.trim()),
+  rule: 'must be a top-up id: a UUID, 32 hexadecimal digits in groups of 8-4-4-4-12 (any letter case)',
+} as const;
+
+/**
  * A top-up id as stored: the platform's ids are lower-case UUIDs, so one
  * pasted in capitals (a provider's dashboard, a ticket) is read in lower
- * case; any other text is kept as given (and not found, if it is no id).
+ * case (the shape is checked first: TOP_UP_ID_SHAPE).
  */
-const topUpIdOf = (given: string): string => (UUID.test(given.trim()) ? given.trim().toLowerCase() : given);
+const topUpIdOf = (given: string): string => given.trim().toLowerCase();
 
 /** Every command: `<resource> <verb>` and its flags. */
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
@@ -166,6 +182,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   'top-up settle': {
     argument: 'TOP_UP_ID',
+    argumentShape: TOP_UP_ID_SHAPE,
     flags: { status: 'required', reason: 'required', operator: 'optional' },
     switches: ['force'],
     build: (values, topUpId) => ({
@@ -230,7 +247,8 @@ const settle = (spec: CommandSpec, values: Values): Values =>
  * Reads the arguments (after `--`): `help` for `--help`/`-h`/no arguments,
  * otherwise the command, or the problem (an unknown command, a missing,
  * repeated, empty or unknown flag, a stray argument, a missing argument of
- * a command that takes one).
+ * a command that takes one, or one not of its shape: a TOP_UP_ID that is
+ * no UUID).
  */
 export const parseAdminArguments = (argv: readonly string[]): Either.Either<AdminCommand, string> => {
   const [resource, verb, ...rest] = argv;
@@ -262,6 +280,9 @@ export const parseAdminArguments = (argv: readonly string[]): Either.Either<Admi
     return Either.left(`${name}: unexpected arguments: give every value after its flag`);
   const [argument = ''] = positionals;
   if (spec.argument !== undefined && argument.trim() === '') return Either.left(`${name}: missing ${spec.argument}`);
+  // the argument's rule, never the text given (it may be long or hold escapes)
+  if (spec.argument !== undefined && spec.argumentShape !== undefined && !spec.argumentShape.test(argument))
+    return Either.left(`${name}: ${spec.argument} ${spec.argumentShape.rule}`);
   const problem = flagProblem(spec, values);
   return problem === undefined
     ? Either.right(spec.build(settle(spec, values), argument))

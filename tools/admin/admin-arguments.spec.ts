@@ -10,6 +10,13 @@ const left = (argv: readonly string[]): string => {
   return parsed.left;
 };
 
+/** Top-up ids as the platform makes them (UUID v7, lower case). */
+const TOP_UP_1 = '01a22f3d-0a3a-757f-b386-627882829940';
+const TOP_UP_2 = '01a22f3d-0a3a-757f-b386-627882829941';
+
+const BAD_TOP_UP_ID =
+  'top-up settle: TOP_UP_ID must be a top-up id: a UUID, 32 hexadecimal digits in groups of 8-4-4-4-12 (any letter case)';
+
 describe('parseAdminArguments', () => {
   it('reads account create, deposit (with and without a deposit id) and credit-limit', () => {
     expect(parseAdminArguments(['account', 'create', '--id', 'acme', '--name', 'Acme Ltd'])).toEqual(
@@ -88,11 +95,19 @@ describe('parseAdminArguments', () => {
 
   it('reads top-up settle: the top-up id, the status, the reason, and the operator when given', () => {
     expect(
-      parseAdminArguments(['top-up', 'settle', 'tu-1', '--status', 'COMPLETED', '--reason', 'confirmed by AT support']),
+      parseAdminArguments([
+        'top-up',
+        'settle',
+        TOP_UP_1,
+        '--status',
+        'COMPLETED',
+        '--reason',
+        'confirmed by AT support',
+      ]),
     ).toEqual(
       Either.right({
         kind: 'top-up-settle',
-        topUpId: 'tu-1',
+        topUpId: TOP_UP_1,
         status: 'COMPLETED',
         reason: 'confirmed by AT support',
         operator: undefined,
@@ -100,12 +115,22 @@ describe('parseAdminArguments', () => {
       }),
     );
     expect(
-      parseAdminArguments(['top-up', 'settle', '--operator', 'amina', '--status', 'DECLINED', 'tu-2', '--reason', 'x']),
-    ).toMatchObject({ right: { topUpId: 'tu-2', status: 'DECLINED', operator: 'amina', force: false } });
+      parseAdminArguments([
+        'top-up',
+        'settle',
+        '--operator',
+        'amina',
+        '--status',
+        'DECLINED',
+        TOP_UP_2,
+        '--reason',
+        'x',
+      ]),
+    ).toMatchObject({ right: { topUpId: TOP_UP_2, status: 'DECLINED', operator: 'amina', force: false } });
     expect(
-      parseAdminArguments(['top-up', 'settle', 'tu-3', '--force', '--status', 'DECLINED', '--reason', 'x']),
-    ).toMatchObject({ right: { topUpId: 'tu-3', force: true } });
-    // a UUID pasted in capitals is the stored (lower-case) id; other text is kept as given
+      parseAdminArguments(['top-up', 'settle', TOP_UP_1, '--force', '--status', 'DECLINED', '--reason', 'x']),
+    ).toMatchObject({ right: { topUpId: TOP_UP_1, force: true } });
+    // a UUID pasted in capitals is the stored (lower-case) id
     expect(
       parseAdminArguments([
         'top-up',
@@ -117,9 +142,24 @@ describe('parseAdminArguments', () => {
         'x',
       ]),
     ).toMatchObject({ right: { topUpId: '01a22f3d-0a3a-757f-b386-627882829940' } });
-    expect(parseAdminArguments(['top-up', 'settle', 'Order-X', '--status', 'DECLINED', '--reason', 'x'])).toMatchObject(
-      { right: { topUpId: 'Order-X' } },
-    );
+  });
+
+  it('refuses a TOP_UP_ID that is no UUID: one line naming it and its shape, never the text given', () => {
+    // before: read as given, then 'no top-up with this id' (exit 3, a refusal) for a mistyped argument
+    for (const given of [
+      'abc',
+      'Order-X',
+      '01a22f3d-0a3a-757f-b386-62788282994g',
+      '01a22f3d0a3a757fb386627882829940',
+      '01a22f3d-0a3a-757f-b386-6278828299401',
+      '{01a22f3d-0a3a-757f-b386-627882829940}',
+      'x'.repeat(300),
+    ]) {
+      const problem = left(['top-up', 'settle', given, '--status', 'COMPLETED', '--reason', 'x']);
+      expect({ given, problem }).toEqual({ given, problem: BAD_TOP_UP_ID });
+    }
+    // the argument's shape is told first, whatever else is wrong
+    expect(left(['top-up', 'settle', 'abc'])).toBe(BAD_TOP_UP_ID);
   });
 
   it('refuses top-up settle without its top-up id, with two, or without a status or reason', () => {
@@ -129,14 +169,17 @@ describe('parseAdminArguments', () => {
     expect(left(['top-up', 'settle', ' ', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
       'top-up settle: missing TOP_UP_ID',
     );
-    expect(left(['top-up', 'settle', 'a', 'b', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
+    expect(left(['top-up', 'settle', '', '--status', 'COMPLETED', '--reason', 'x'])).toBe(
+      'top-up settle: missing TOP_UP_ID',
+    );
+    expect(left(['top-up', 'settle', TOP_UP_1, TOP_UP_2, '--status', 'COMPLETED', '--reason', 'x'])).toBe(
       'top-up settle: unexpected arguments: give every value after its flag',
     );
-    expect(left(['top-up', 'settle', 'a'])).toBe('top-up settle: missing --status, --reason');
-    expect(left(['top-up', 'settle', 'a', '--status', 'COMPLETED', '--reason', ''])).toBe(
+    expect(left(['top-up', 'settle', TOP_UP_1])).toBe('top-up settle: missing --status, --reason');
+    expect(left(['top-up', 'settle', TOP_UP_1, '--status', 'COMPLETED', '--reason', ''])).toBe(
       'top-up settle: --reason is empty',
     );
-    expect(left(['top-up', 'settle', 'a', '--status', 'X', '--status', 'Y', '--reason', 'r'])).toBe(
+    expect(left(['top-up', 'settle', TOP_UP_1, '--status', 'X', '--status', 'Y', '--reason', 'r'])).toBe(
       'top-up settle: --status is given more than once',
     );
   });

@@ -409,12 +409,43 @@ describe('npm run admin', () => {
     expect(again.stderr).toBe(
       'admin: refused: the top-up is already COMPLETED: a final status changes only from COMPLETED to REVERSED\n',
     );
-    const unknown = await run('top-up', 'settle', 'no-such-top-up', '--status', 'COMPLETED', '--reason', 'x');
+    // a well-formed id of no top-up is a refusal (exit 3); one that is no id at all is a usage error (exit 2, below)
+    const unknown = await run(
+      'top-up',
+      'settle',
+      '01a22f3d-0a3a-757f-b386-627882829940',
+      '--status',
+      'COMPLETED',
+      '--reason',
+      'x',
+    );
     expect(unknown).toMatchObject({ code: 3, stderr: 'admin: refused: no top-up with this id\n' });
     const badStatus = await run('top-up', 'settle', topUpId, '--status', 'PENDING', '--reason', 'x');
     expect(badStatus.code).toBe(2);
     expect(badStatus.stderr).toMatch(/^admin: --status: /);
     noStackTrace(badStatus);
+  }, 120_000);
+
+  it('refuses a TOP_UP_ID that is no UUID: exit 2, one line naming it and its shape, then the usage; nothing written', async () => {
+    // before: 'refused: no top-up with this id' (exit 3), as if the id had been looked up and found missing
+    const topUpId = await pendingTopUp(database.dataSource, 'settle-co', 'order-settle-6');
+    const before = await settlementState(topUpId);
+    const settlements = () =>
+      database.dataSource.query(`SELECT count(*)::int AS n FROM reconciliation_settlements`) as Promise<unknown>;
+    const settlementsBefore = await settlements();
+    for (const given of ['abc', `${topUpId.slice(0, -1)}g`, `${topUpId}0`, 'y'.repeat(300)]) {
+      const refused = await run('top-up', 'settle', given, '--status', 'COMPLETED', '--reason', 'x', '--force');
+      expect({ given, code: refused.code, stdout: refused.stdout }).toEqual({ given, code: 2, stdout: '' });
+      const [first, ...usage] = refused.stderr.split('\n');
+      expect(first).toBe(
+        'admin: top-up settle: TOP_UP_ID must be a top-up id: a UUID, 32 hexadecimal digits in groups of 8-4-4-4-12 (any letter case)',
+      );
+      expect(usage.join('\n')).toContain('npm run admin -- top-up settle TOP_UP_ID');
+      expect(refused.stderr).not.toContain('y'.repeat(50));
+      noStackTrace(refused);
+    }
+    expect(await settlementState(topUpId)).toEqual(before);
+    expect(await settlements()).toEqual(settlementsBefore);
   }, 120_000);
 
   it('refuses a reason with control characters or over 500 characters: exit 2, one line, nothing written', async () => {
