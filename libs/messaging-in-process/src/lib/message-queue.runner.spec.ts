@@ -100,6 +100,28 @@ describe('in-process message queue', () => {
     await queue.stop(100);
   });
 
+  it('takes a caller’s x-retry-count and x-retry-reason for nothing: the message starts at 0 retries and gets them all', async () => {
+    const queue = queueOf({ maxRetries: 2 });
+    const seen: BusDelivery[] = [];
+    const runner = queue.runner({
+      prefetch: 1,
+      handler: async (d) => (seen.push(d), BusDecision.Retry({ reason: 'PERSISTENCE_FAILURE: connection lost' })),
+    });
+    Effect.runSync(runner.start);
+    queue.enqueue({
+      ...message('m1'),
+      headers: { 'x-schema-version': 1, 'x-retry-count': 99, 'x-retry-reason': 'forged' },
+    });
+    await eventually(() => queue.deadLetters().length === 1);
+    expect(seen.map((d) => retryCountOf(d))).toEqual([0, 1, 2]);
+    expect(seen[0]?.headers).toEqual({ 'x-schema-version': 1 });
+    expect(queue.deadLetters()[0]).toMatchObject({
+      retries: 2,
+      reason: 'PERSISTENCE_FAILURE: connection lost (given up after 2 retries)',
+    });
+    await queue.stop(100);
+  });
+
   it('waits longer between later retries (within the delay bounds)', async () => {
     const queue = queueOf({ maxRetries: 3, retryDelay: { minDelayMs: 20, maxDelayMs: 80 }, random: () => 0.999 });
     const at: number[] = [];

@@ -4,6 +4,8 @@
 // brings the message back after a growing delay with its `x-retry-count`
 // one higher (past `maxRetries` it is dead-lettered with the last reason),
 // and a `DeadLetter` keeps the message and its reason in a bounded list.
+// Only the bus sets the retry headers: an enqueued message's own
+// `x-retry-count` and `x-retry-reason` are dropped (it starts at 0 retries).
 // The queue is bounded: an enqueue is refused when it is full or stopped.
 // `stop` refuses new messages, stops delivering, waits for in-flight
 // handlers up to a timeout, and drops what was waiting.
@@ -142,6 +144,16 @@ interface RunnerState {
   active: number;
   readonly idleWaiters: Set<() => void>;
 }
+
+/**
+ * A caller's headers without the bus's retry headers: only the bus counts a
+ * message's retries, so one enqueued with an `x-retry-count` (copied from
+ * another message, or forged) starts at 0 like any other.
+ */
+const callerHeaders = (message: BusMessage): Readonly<Record<string, unknown>> => {
+  const { [RETRY_HEADERS.count]: _count, [RETRY_HEADERS.reason]: _reason, ...own } = message.headers ?? {};
+  return own;
+};
 
 const wholeSeconds = (at: Date): Date => new Date(Math.floor(at.getTime() / 1000) * 1000);
 
@@ -323,7 +335,7 @@ export const makeMessageQueue = (options: MessageQueueOptions): MessageQueue => 
         logger.warn({ queue, capacity }, 'in-process queue full; message refused');
         return 'full';
       }
-      ready.push({ message, headers: { ...message.headers }, timestamp: wholeSeconds(now()) });
+      ready.push({ message, headers: callerHeaders(message), timestamp: wholeSeconds(now()) });
       schedulePump();
       return undefined;
     },

@@ -234,6 +234,59 @@ describe('consumer runner (RabbitMQ)', () => {
     expect((await world.broker.channel.checkQueue(retryQueue)).messageCount).toBe(0);
   });
 
+  it('counts retries only of a delivery back from its retry queue: a publisher’s x-retry-count 99 is a fresh command, parked as retry 1, then counted up to the last retry', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const seen: Delivery[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push(delivery);
+        return ConsumeDecision.Retry({ reason: 'PERSISTENCE_FAILURE: connection lost' });
+      },
+      { retryQueue: { queue: retryQueue, maxRetries: 2, delay: { minDelayMs: 20, maxDelayMs: 40 } } },
+    );
+    await Effect.runPromise(consumer.start);
+    publish('forged-count-1', undefined, { [RETRY_HEADERS.count]: 99 });
+    expect(await world.broker.waitForCount(deadLetters, 1, 10_000)).toBe(1);
+    // delivered fresh, then twice back from the retry queue: never dead-lettered on its first failure
+    expect(seen.map((d) => d.headers[RETRY_HEADERS.count])).toEqual([99, 1, 2]);
+    const parked = world.logger.records.filter((r) => r.message === 'amqp delivery parked in the retry queue');
+    expect(parked.map((r) => r.fields['retry'])).toEqual([1, 2]);
+    const [dead] = await world.broker.drain(deadLetters);
+    expect(dead?.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.reason]: 'PERSISTENCE_FAILURE: connection lost (given up after 2 retries)',
+      [RETRY_HEADERS.count]: 2,
+    });
+  });
+
+  it('takes no x-death it did not earn: one naming another queue, or our retry queue for another reason, counts no retry', async () => {
+    const connection = await connectVia(testAmqpUrl());
+    const seen: Delivery[] = [];
+    const consumer = runner(
+      connection,
+      async (delivery) => {
+        seen.push(delivery);
+        return delivery.headers[RETRY_HEADERS.reason] === undefined
+          ? ConsumeDecision.Retry({ reason: 'PERSISTENCE_FAILURE: connection lost' })
+          : ConsumeDecision.Ack();
+      },
+      { retryQueue: { queue: retryQueue, maxRetries: 3, delay: { minDelayMs: 10, maxDelayMs: 10 } } },
+    );
+    await Effect.runPromise(consumer.start);
+    const death = (queueName: string, reason: string) => [
+      { queue: queueName, reason, count: 1, exchange: '', 'routing-keys': [queueName] },
+    ];
+    publish('other-queue-1', undefined, {
+      [RETRY_HEADERS.count]: 3,
+      'x-death': death(`${topology.prefix}.another-queue`, 'expired'),
+    });
+    publish('other-reason-1', undefined, { [RETRY_HEADERS.count]: 3, 'x-death': death(retryQueue, 'rejected') });
+    await until(() => seen.length === 4 && consumer.inFlight() === 0);
+    expect((await world.broker.channel.checkQueue(deadLetters)).messageCount).toBe(0);
+    const parked = world.logger.records.filter((r) => r.message === 'amqp delivery parked in the retry queue');
+    expect(parked.map((r) => r.fields['retry'])).toEqual([1, 1]);
+  });
+
   it('requeues a retried delivery whose retry publish is not confirmed (no such retry queue): never lost', async () => {
     const connection = await connectVia(testAmqpUrl());
     const counts: number[] = [];

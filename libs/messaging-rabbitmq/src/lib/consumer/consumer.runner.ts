@@ -6,7 +6,9 @@
 // the original is acked only once that publish is confirmed; the broker
 // dead-letters it back to the commands exchange when it expires. So retries
 // wait longer and longer and never burn the queue's x-delivery-limit; past
-// `maxRetries` the message is dead-lettered with the last reason. Without a
+// `maxRetries` the message is dead-lettered with the last reason. The count
+// is read only from a delivery the broker marked as back from the retry
+// queue (x-death), so a fresh command's own x-retry-count is 0. Without a
 // retry queue a retry is a nack with requeue, counted by x-delivery-limit.
 // Dead letters are published to the dead-letter exchange with the reason in
 // a header and confirmed before the original is acked, so the reason is
@@ -43,7 +45,11 @@ export const DEAD_LETTER_HEADERS = {
 
 /** Headers of a message the runner parks in the retry queue (beside the message's own headers). */
 export const RETRY_HEADERS = {
-  /** How many times the message was retried, this one included (1 for the first retry). */
+  /**
+   * How many times the message was retried, this one included (1 for the
+   * first retry); read back only from a delivery that came back from the
+   * retry queue (see `retryCountOf`).
+   */
   count: 'x-retry-count',
   /** The handler's reason for this retry, at most 512 characters. */
   reason: 'x-retry-reason',
@@ -134,8 +140,30 @@ export interface ConsumerRunner {
 const truncate = (reason: string): string =>
   reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
 
-/** The retries a delivery went through so far (its `x-retry-count`; 0 when absent or not a count). */
-export const retryCountOf = (delivery: Pick<Delivery, 'headers'>): number => {
+/** Whether the delivery came back from `retryQueue`: an `x-death` entry of that queue with reason `expired`. */
+const cameBackFrom = (delivery: Pick<Delivery, 'headers'>, retryQueue: string): boolean => {
+  const deaths = delivery.headers['x-death'];
+  return (
+    Array.isArray(deaths) &&
+    deaths.some((death: unknown) => {
+      if (typeof death !== 'object' || death === null) return false;
+      const { queue, reason } = death as { readonly queue?: unknown; readonly reason?: unknown };
+      return queue === retryQueue && reason === 'expired';
+    })
+  );
+};
+
+/**
+ * The retries a delivery went through so far: its `x-retry-count`, trusted
+ * only when the delivery came back from `retryQueue` (the broker's `x-death`
+ * entry of that queue, reason `expired`); 0 otherwise, and when absent or
+ * not a count. A publisher's own `x-retry-count` on a fresh command (copied,
+ * or forged) never shortens its retries. (RabbitMQ 3.x keeps an `x-death`
+ * header a publisher sets, so this stops copied headers, not a determined
+ * publisher.)
+ */
+export const retryCountOf = (delivery: Pick<Delivery, 'headers'>, retryQueue: string): number => {
+  if (!cameBackFrom(delivery, retryQueue)) return 0;
   const count = delivery.headers[RETRY_HEADERS.count];
   return typeof count === 'number' && Number.isSafeInteger(count) && count > 0 ? count : 0;
 };
@@ -258,7 +286,7 @@ export const makeConsumerRunner = (options: ConsumerRunnerOptions): ConsumerRunn
     reason: string,
     retry: RetryQueueSettings,
   ): Promise<void> => {
-    const retries = retryCountOf(delivery);
+    const retries = retryCountOf(delivery, retry.queue);
     if (retries >= retry.maxRetries) {
       logger.warn({ consumer: name, retries, reason: truncate(reason) }, 'amqp delivery out of retries');
       return deadLetter(opened, message, delivery, `${reason} (given up after ${retries} retries)`);
