@@ -17,7 +17,10 @@ import {
   NoMatchingProduct,
   ExternalIdAlreadyUsed,
   PersistenceFailure,
+  DuplicateKey,
   ProviderAnswerMismatch,
+  ProviderRateLimited,
+  ProviderRetryLater,
   ProviderOutcomeUnknown,
   ProviderRejected,
   ProviderResponseInvalid,
@@ -26,7 +29,8 @@ import {
   TransactionListUnsupported,
 } from '@airtime/domain';
 import { ConsumeDecision } from '@airtime/messaging-rabbitmq';
-import { CONSUME_ERRORS, decisionOf } from './consume-errors.table';
+import { CONSUME_ERRORS, decisionOf, messageOf } from './consume-errors.table';
+import type { TopUpCommandError } from './top-up-command.handler';
 import { FirstSendDeferred } from './top-up-command.errors';
 
 describe('the consumer error table', () => {
@@ -70,8 +74,56 @@ describe('the consumer error table', () => {
       expect({ tag: error._tag, decision: decisionOf(error)._tag }).toEqual({ tag: error._tag, decision: 'Retry' });
     }
     expect(decisionOf(errors[0] as ProviderUnavailable)).toEqual(
-      ConsumeDecision.Retry({ reason: 'PROVIDER_UNAVAILABLE: dtone unavailable: connection refused' }),
+      ConsumeDecision.Retry({ reason: 'PROVIDER_UNAVAILABLE: dtone unavailable' }),
     );
+  });
+
+  it('names the kind of a retried failure, never a text of the provider or a value of the request', () => {
+    const secret = 'SECRET-PROVIDER-TEXT';
+    const provider = 'dtone';
+    const cases: readonly (readonly [TopUpCommandError, string])[] = [
+      [new ProviderUnavailable({ provider, reason: secret }), 'PROVIDER_UNAVAILABLE: dtone unavailable'],
+      [new ProviderRateLimited({ provider, retryAfterMs: 424_242 }), 'PROVIDER_RATE_LIMITED: dtone rate limit reached'],
+      [
+        new ProviderRejected({ provider, providerCode: '1003001', reason: secret, retryable: true }),
+        'PROVIDER_REJECTED: dtone refused (code 1003001)',
+      ],
+      [
+        new ProviderRejected({ provider, providerCode: `${secret} in a sentence`, reason: secret, retryable: false }),
+        'PROVIDER_REJECTED: dtone refused (a code that is not one)',
+      ],
+      [
+        new ProviderOutcomeUnknown({ provider, reason: secret, kind: 'UNREADABLE_ANSWER' }),
+        'PROVIDER_OUTCOME_UNKNOWN: dtone outcome unknown (UNREADABLE_ANSWER)',
+      ],
+      [
+        new ProviderAnswerMismatch({ provider, field: 'operator', reason: secret }),
+        'PROVIDER_ANSWER_MISMATCH: dtone answer does not match the request at operator',
+      ],
+      [
+        new ProviderRetryLater({ provider, reason: secret, earliestRetryAt: new Date('2031-02-03T04:05:06Z') }),
+        'PROVIDER_RETRY_LATER: dtone asks to retry later',
+      ],
+      [
+        new ProviderResponseInvalid({ provider, reason: secret }),
+        'PROVIDER_RESPONSE_INVALID: dtone answered an undecodable response',
+      ],
+      [
+        new ExternalIdAlreadyUsed({ provider, providerExternalId: secret }),
+        'EXTERNAL_ID_ALREADY_USED: dtone already has a transaction under our external id: fetch that transaction',
+      ],
+      [
+        new DuplicateKey({ entity: 'top-up request', key: secret }),
+        'DUPLICATE_KEY: top-up request with this key already exists',
+      ],
+    ];
+    for (const [error, reason] of cases) {
+      expect({ tag: error._tag, decision: decisionOf(error) }).toEqual({
+        tag: error._tag,
+        decision: ConsumeDecision.Retry({ reason }),
+      });
+      expect(messageOf(error)).not.toMatch(/SECRET|424|2031/);
+    }
   });
 
   it('names fields in the reason, never the amounts, country or operator of a request nothing is sold for', () => {

@@ -8,7 +8,7 @@
 //   message can never get past (malformed, invalid, a conflict, nothing to
 //   sell, an account the ledger refuses): it goes to the dead-letter queue
 //   with `<code>: <message>` as its reason (messages name fields and kinds,
-//   never a value);
+//   never a value; see `messageOf`, which names retried errors so too);
 // - `retry`: everything about the platform's dependencies, whatever the
 //   error says of itself: every PersistenceFailure (a failover's read-only
 //   database, a full disk, a missing table are outages too, and a command
@@ -72,15 +72,41 @@ export const CONSUME_ERRORS = {
   FirstSendDeferred: 'ack',
 } as const satisfies Record<TopUpCommandError['_tag'], ConsumeRule>;
 
+/** A provider's error code as given when it looks like one (digits, letters, `_ . -`), never a sentence. */
+const providerCodeOf = (code: string): string =>
+  /^[A-Za-z0-9_.-]{1,32}$/.test(code) ? `code ${code}` : 'a code that is not one';
+
 /**
  * The message of an error in a reason or a log line: the error's own, but for
- * the errors whose own message quotes values of the request or of the
+ * the errors whose own message quotes values of the request or texts of the
  * provider (amounts, the number's country, the operator's id, currencies
- * offered): those name the fields instead (the README: reasons name fields,
- * never values; ledger refusals may name the account id and currency).
+ * offered; a provider error's `reason`, which an adapter may fill from the
+ * answer, its retry-after, its external id; a duplicate's key): those name
+ * the fields and kinds instead (the README: reasons name fields, kinds and
+ * codes, never values; ledger refusals may name the account id and
+ * currency). Retried errors are named so too: their reason goes into the
+ * retry header, the retry log lines and the last dead-letter reason.
  */
 export const messageOf = (error: TopUpCommandError): string => {
   switch (error._tag) {
+    case 'ProviderUnavailable':
+      return `${error.provider} unavailable`;
+    case 'ProviderRateLimited':
+      return `${error.provider} rate limit reached`;
+    case 'ProviderRejected':
+      return `${error.provider} refused (${providerCodeOf(error.providerCode)})`;
+    case 'ProviderOutcomeUnknown':
+      return `${error.provider} outcome unknown (${error.kind})`;
+    case 'ProviderAnswerMismatch':
+      return `${error.provider} answer does not match the request at ${error.field}`;
+    case 'ProviderRetryLater':
+      return `${error.provider} asks to retry later`;
+    case 'ProviderResponseInvalid':
+      return `${error.provider} answered an undecodable response`;
+    case 'ExternalIdAlreadyUsed':
+      return `${error.provider} already has a transaction under our external id: fetch that transaction`;
+    case 'DuplicateKey':
+      return `${error.entity} with this key already exists`;
     case 'NoMatchingProduct':
       return 'no product offers an amount at or below max_amount';
     case 'ExactAmountUnavailable':
