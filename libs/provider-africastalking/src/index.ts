@@ -46,6 +46,7 @@ export {
 // Callbacks
 export {
   type AtStatusNotice,
+  statusCallbackNumber,
   parseAfricasTalkingStatusCallback,
   toProviderCallback,
 } from './lib/callbacks/status-callback.mapper';

@@ -11,19 +11,19 @@ import {
 } from '@airtime/application';
 import {
   type InvalidProviderCallback,
-  parsePhoneNumber,
   type PersistenceFailure,
   type PhoneNumber,
-  type TopUpRepository,
+  TopUpRepository,
 } from '@airtime/domain';
 import {
   AFRICASTALKING_PROVIDER_ID,
   answerValidationCallback,
   type AtValidationAnswer,
   parseAfricasTalkingStatusCallback,
+  statusCallbackNumber,
   toProviderCallback,
 } from '@airtime/provider-africastalking';
-import { Effect, Either } from 'effect';
+import { Effect, Either, Option } from 'effect';
 import type { InvalidRequest } from '../../http/http.errors';
 import { fieldOfReason, invalidCallbackBody } from './callback-body.check';
 import { CallbackConflict, UnknownCallback } from './callbacks.errors';
@@ -47,13 +47,25 @@ export const answerAtValidation = (
     validateProviderSend({ providerId: AFRICASTALKING_PROVIDER_ID, providerTransactionId: transactionId }),
   ).pipe(Effect.catchTag('InvalidProviderCallback', (error) => Effect.fail(invalidBody(error))));
 
-/** The number of a status callback: AT writes E.164, possibly without the "+". */
-const destinationOf = (text: string): Either.Either<PhoneNumber, InvalidRequest> => {
-  const trimmed = text.trim();
-  return Either.mapLeft(parsePhoneNumber(trimmed.startsWith('+') ? trimmed : `+${trimmed}`), (error) =>
+/**
+ * The number of a status callback: AT writes E.164, possibly without the
+ * "+", or nationally; read in the country of `recipient`, the number of the
+ * top-up the requestId names (`statusCallbackNumber`), so our recipient
+ * written nationally is our recipient, and anyone else stays someone else.
+ */
+const destinationOf = (text: string, recipient: PhoneNumber | undefined): Either.Either<PhoneNumber, InvalidRequest> =>
+  Either.mapLeft(statusCallbackNumber(text, recipient), (error) =>
     invalidCallbackBody(`phoneNumber is not a phone number: ${error.reason}`, 'phoneNumber'),
   );
-};
+
+/** The recipient of the top-up one of whose AT attempts has `requestId`, if any. */
+const recipientOf = (requestId: string): Effect.Effect<PhoneNumber | undefined, PersistenceFailure, TopUpRepository> =>
+  Effect.map(
+    Effect.flatMap(TopUpRepository, (topUps) =>
+      topUps.findByProviderTransactionId(AFRICASTALKING_PROVIDER_ID, requestId),
+    ),
+    (found) => Option.getOrUndefined(Option.map(found, ({ topUp }) => topUp.destination)),
+  );
 
 export type AtStatusError =
   | InvalidRequest
@@ -68,7 +80,9 @@ export type AtStatusError =
 
 /**
  * Takes AT's status callback as a hint (it is unsigned): the top-up whose AT
- * attempt has this requestId and number is settled by asking the configured
+ * attempt has this requestId and number (read in the country of that
+ * top-up's recipient: '0711000111' is +254711000111 for a Kenyan
+ * recipient) is settled by asking the configured
  * provider (`applyProviderStatus`), never by the posted status: `Applied`
  * when the provider's answer settled it, else `Unchanged` (a repeat, still
  * pending, or a provider that cannot be asked: left to reconciliation). A
@@ -86,10 +100,11 @@ export const applyAtStatus = (
 > =>
   Effect.gen(function* () {
     const notice = yield* Either.mapLeft(parseAfricasTalkingStatusCallback(body), invalidBody);
-    const destination = yield* destinationOf(notice.phoneNumber);
+    const providerTransactionId = toProviderCallback(notice).providerTransactionId;
+    const destination = yield* destinationOf(notice.phoneNumber, yield* recipientOf(providerTransactionId));
     return yield* applyProviderStatus({
       providerId: AFRICASTALKING_PROVIDER_ID,
-      providerTransactionId: toProviderCallback(notice).providerTransactionId,
+      providerTransactionId,
       destination,
     }).pipe(
       Effect.catchTags({

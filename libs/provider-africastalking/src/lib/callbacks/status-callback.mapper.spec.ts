@@ -1,7 +1,7 @@
-import { currencyOf, formatPrecise, money, preciseOf, transactionStatus } from '@airtime/domain';
+import { currencyOf, formatPrecise, money, parsePhoneNumber, preciseOf, transactionStatus } from '@airtime/domain';
 import { Either } from 'effect';
 import { AT_STATUSES, callbackStatusOf } from '../status/status.mapper';
-import { parseAfricasTalkingStatusCallback, toProviderCallback } from './status-callback.mapper';
+import { statusCallbackNumber, parseAfricasTalkingStatusCallback, toProviderCallback } from './status-callback.mapper';
 
 const KES = Either.getOrThrow(currencyOf('KES'));
 
@@ -79,5 +79,60 @@ describe("Africa's Talking status callback", () => {
       Either.left(expect.objectContaining({ _tag: 'InvalidProviderCallback', reason: expect.stringMatching(reason) })),
     );
     if (Either.isLeft(result)) expect(result.left.message).not.toContain('254711000111');
+  });
+});
+
+describe("the number of AT's status callback, read in the country of the top-up's recipient", () => {
+  const kenyan = Either.getOrThrow(parsePhoneNumber('+254711000111'));
+  const american = Either.getOrThrow(parsePhoneNumber('+12125550123'));
+
+  /** The E.164 number the text names for `recipient`, or the problem's tag. */
+  const read = (phoneNumber: string, recipient = kenyan): string =>
+    Either.match(statusCallbackNumber(phoneNumber, recipient), {
+      onLeft: (error) => error._tag,
+      onRight: (phone) => phone.e164,
+    });
+
+  it.each([
+    ['E.164', '+254711000111'],
+    ['E.164 without "+"', '254711000111'],
+    ['national, with the trunk 0', '0711000111'],
+    ['national, spaced', '0711 000 111'],
+    ['national, around spaces', ' 0711000111 '],
+  ])("is the recipient when it is the same number read in the recipient's country: %s", (_form, phoneNumber) => {
+    // before: "+" was put before anything but E.164, so a national '0711000111' was no number (a 400)
+    expect(read(phoneNumber)).toBe(kenyan.e164);
+  });
+
+  it("reads a national number in the recipient's own country (a US recipient: 10 digits, no trunk 0)", () => {
+    expect(read('(212) 555-0123', american)).toBe(american.e164);
+    expect(read('12125550123', american)).toBe(american.e164);
+    expect(read('0711000111', american)).not.toBe(american.e164);
+  });
+
+  it.each([
+    ['another national number', '0711000112', '+254711000112'],
+    ['another E.164 number', '+254711000112', '+254711000112'],
+    ['the same digits in another country', '+255711000111', '+255711000111'],
+    ['another country without "+"', '255711000111', '+255711000111'],
+  ])('is another subscriber for %s, never the recipient', (_case, phoneNumber, e164) => {
+    expect(read(phoneNumber)).toBe(e164);
+  });
+
+  it.each([
+    ['the subscriber digits without their country', '+711000111'],
+    ['a number too short', '0711'],
+    ['letters', 'not-a-number'],
+    ['an extension', '0711000111 x12'],
+    ['nothing', ''],
+  ])('is no number for %s', (_case, phoneNumber) => {
+    expect(read(phoneNumber)).toBe('InvalidPhoneNumber');
+  });
+
+  it('without a known recipient reads E.164, with or without "+", as before', () => {
+    expect(Either.map(statusCallbackNumber('254711000111', undefined), (phone) => phone.e164)).toEqual(
+      Either.right('+254711000111'),
+    );
+    expect(statusCallbackNumber('0711000111', undefined)).toMatchObject({ left: { _tag: 'InvalidPhoneNumber' } });
   });
 });

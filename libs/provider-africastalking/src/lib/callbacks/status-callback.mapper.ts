@@ -2,7 +2,11 @@ import {
   InvalidProviderCallback,
   isPositivePrecise,
   type Money,
+  type InvalidPhoneNumber,
+  parseNationalNumber,
+  parsePhoneNumber,
   parseProviderAmount,
+  type PhoneNumber,
   type PreciseMoney,
   type ProviderCallback,
   type TransactionStatus,
@@ -83,3 +87,25 @@ export const toProviderCallback = (notice: AtStatusNotice): ProviderCallback => 
   status: notice.status,
   ...(notice.status.class === 'COMPLETED' && notice.value !== undefined ? { receive: notice.value } : {}),
 });
+
+/**
+ * The number a status callback's `phoneNumber` names. AT writes E.164,
+ * with or without the "+", but may write it nationally ("0711000111" in
+ * KE): when the top-up its requestId names is known, the text is read with
+ * libphonenumber in the country of that top-up's recipient (our number's
+ * region as the default), so the recipient written nationally is the
+ * recipient's E.164 number, and another subscriber's national number is
+ * that subscriber's; text not read there (a number of another country, or
+ * no recipient known) is read as E.164 with the "+" put back.
+ * `InvalidPhoneNumber` (never carrying the text) when it is no number.
+ */
+export const statusCallbackNumber = (
+  phoneNumber: string,
+  recipient: PhoneNumber | undefined,
+): Either.Either<PhoneNumber, InvalidPhoneNumber> => {
+  const text = phoneNumber.trim();
+  const international = () => parsePhoneNumber(text.startsWith('+') ? text : `+${text}`);
+  return recipient === undefined
+    ? international()
+    : Either.orElse(parseNationalNumber(text, recipient.countryIso), international);
+};
