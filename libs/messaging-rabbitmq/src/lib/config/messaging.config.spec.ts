@@ -85,6 +85,16 @@ describe('messaging configuration', () => {
     expect(Either.isLeft(url) && url.left.message).not.toMatch(/p4ss/);
   });
 
+  it('masks a password holding a raw @ whole (the authority ends at its last @, as the driver reads it)', () => {
+    expect(redactAmqpUrl('amqp://app:s3cr@t-pa55@h:1/x')).toBe('amqp://app:***@h:1/x');
+    expect(redactAmqpUrl('amqp://app:a@b@c@h:1')).toBe('amqp://app:***@h:1');
+    // an @ past the authority (in the path or the query) is not part of the password
+    expect(redactAmqpUrl('amqp://app:s3cret@h:1/x?application_name=ops@night')).toBe(
+      'amqp://app:***@h:1/x?application_name=ops@night',
+    );
+    expect(redactAmqpUrl('amqp://app:s3cr@t@h:1/x?application_name=ops@night')).not.toContain('t@h');
+  });
+
   it('redacts passwords in URLs', () => {
     expect(redactAmqpUrl('amqp://app:s3cret@mq:5672/x')).toBe('amqp://app:***@mq:5672/x');
     expect(redactAmqpUrl('amqp://mq:5672/x?heartbeat=10&password=s3cret')).toBe(

@@ -71,7 +71,9 @@ const Environment = Schema.Struct({
 /** The URL with its password replaced, safe for logs and error messages. */
 export const redactAmqpUrl = (url: string): string =>
   url
-    .replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+    // the password runs to the LAST '@' of the authority (up to the first '/', '?' or '#'), as the WHATWG URL
+    // parser (and so the driver) reads it: a password holding a raw '@' is masked whole
+    .replace(/(\/\/[^:/@]+:)[^/?#]*@/, '$1***@')
     // a password may also come as a query parameter (pg reads `?password=`)
     .replace(/([?&](?:password|sslpassword|pass|passwd)=)[^&#]*/gi, '$1***');
 

@@ -64,6 +64,16 @@ describe('database configuration', () => {
     ]);
   });
 
+  it('masks a password holding a raw @ whole (the authority ends at its last @, as the driver reads it)', () => {
+    expect(redactUrl('postgres://app:s3cr@t-pa55@h:1/x')).toBe('postgres://app:***@h:1/x');
+    expect(redactUrl('postgres://app:a@b@c@h:1')).toBe('postgres://app:***@h:1');
+    // an @ past the authority (in the path or the query) is not part of the password
+    expect(redactUrl('postgres://app:s3cret@h:1/x?application_name=ops@night')).toBe(
+      'postgres://app:***@h:1/x?application_name=ops@night',
+    );
+    expect(redactUrl('postgres://app:s3cr@t@h:1/x?application_name=ops@night')).not.toContain('t@h');
+  });
+
   it('redacts passwords in URLs', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
     expect(redactUrl('postgres://app@db:5432/x?sslmode=require&password=s3cret&application_name=a')).toBe(

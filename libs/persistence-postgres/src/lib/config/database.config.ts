@@ -53,7 +53,9 @@ const expectationOf = (variable: string): string =>
 /** A URL with its password replaced, safe for logs and error messages. */
 export const redactUrl = (url: string): string =>
   url
-    .replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+    // the password runs to the LAST '@' of the authority (up to the first '/', '?' or '#'), as the WHATWG URL
+    // parser (and so the driver) reads it: a password holding a raw '@' is masked whole
+    .replace(/(\/\/[^:/@]+:)[^/?#]*@/, '$1***@')
     // a password may also come as a query parameter (pg reads `?password=`)
     .replace(/([?&](?:password|sslpassword|pass|passwd)=)[^&#]*/gi, '$1***');
 
