@@ -411,20 +411,35 @@ describe.each(MODES)('the top-up command handler (%s)', (each) => {
     expect(sends()).toBe(1);
   });
 
-  it('retries when the program dies, with phone-like digits masked in the reason', async () => {
-    const dying: CommandRuntime = {
-      runPromiseExit: () => Promise.resolve(Exit.die(new Error('cannot read +63 917 123 4567'))),
-    };
+  it('retries when the program dies, naming the defect by its class and where it was thrown, never its message', async () => {
+    // node's JSON.parse quotes the text it could not read: a provider's answer must not reach a header or a log
+    const thrown = (() => {
+      try {
+        JSON.parse('SECRET-PROVIDER-TEXT +63 917 123 4567');
+      } catch (error) {
+        return error;
+      }
+      throw new Error('JSON.parse read it');
+    })();
+    const dying: CommandRuntime = { runPromiseExit: () => Promise.resolve(Exit.die(thrown)) };
     const metrics = makePlatformMetrics({ processMetrics: false });
+    const logged: string[] = [];
     const handler = makeTopUpCommandHandler({
       runtime: dying,
       consumerName: 'c',
-      logger: makeLogger('silent'),
+      logger: makeLogger('info', { write: (line: string) => void logged.push(line) }),
       metrics,
     });
     expect(await handler(commandDeliveryOf(command(), 'm'))).toEqual(
-      ConsumeDecision.Retry({ reason: 'handler defect: Error: cannot read [number]' }),
+      ConsumeDecision.Retry({ reason: 'handler defect: SyntaxError' }),
     );
+    const line = logged
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry['msg'] === 'top-up command handler died; the message will be retried');
+    expect(line).toMatchObject({ reason: 'SyntaxError' });
+    expect(line?.['at']).toEqual(expect.arrayContaining([expect.stringMatching(/^at /)]));
+    expect(logged.join('\n')).not.toContain('SECRET-PROVIDER-TEXT');
+    expect(logged.join('\n')).not.toContain('917');
   });
 });
 

@@ -206,14 +206,25 @@ export interface TopUpCommandHandlerOptions {
  */
 export type TopUpCommandHandler = CommandHandler & { readonly interruptInFlight: () => Promise<number> };
 
-const describeDefect = (cause: Cause.Cause<unknown>): string => {
+/**
+ * A defect (a bug) as its class and where it was thrown: never its message,
+ * which may quote outside text (node's JSON.parse quotes the text it could
+ * not read), since the reason travels in `x-retry-reason` and the logs.
+ */
+const describeDefect = (cause: Cause.Cause<unknown>): { readonly reason: string; readonly at: readonly string[] } => {
   const defect = Cause.squash(cause);
-  return maskNumbers(defect instanceof Error ? `${defect.name}: ${defect.message}` : 'unexpected defect');
+  if (!(defect instanceof Error)) return { reason: 'unexpected defect', at: [] };
+  const at = (defect.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 5)
+    .map((line) => maskNumbers(line.trim()));
+  return { reason: maskNumbers(defect.name), at };
 };
 
 /**
  * The handler a command runner calls for each delivery: never rejects; a
- * defect of the program is a `Retry` (its message, phone-like digits masked).
+ * defect of the program is a `Retry` (its class, never its message).
  */
 export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): TopUpCommandHandler => {
   const { runtime, consumerName, logger, metrics } = options;
@@ -255,9 +266,9 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     }
     const failure = Cause.failureOption(exit.cause);
     if (Option.isNone(failure)) {
-      const reason = describeDefect(exit.cause);
+      const { reason, at } = describeDefect(exit.cause);
       metrics.commands.inc({ outcome: 'retried' });
-      log.error({ reason }, 'top-up command handler died; the message will be retried');
+      log.error({ reason, at }, 'top-up command handler died; the message will be retried');
       return ConsumeDecision.Retry({ reason: `handler defect: ${reason}` });
     }
     const error = failure.value;
