@@ -38,7 +38,7 @@ describe("Africa's Talking send answer (properties)", () => {
         const errorMessage = `Please try again in ${minutes} minutes`;
         const answer = whole
           ? { errorMessage, responses: [] }
-          : { responses: [{ ...line('+254711000111'), status: 'Failed' as const, errorMessage }] };
+          : { responses: [{ ...line('+254711000111'), status: 'Failed' as const, requestId: 'None', errorMessage }] };
         const result = mapSendAnswer(answer, request, NOW);
         const expected = Math.min(Math.max(minutes, 1), 60);
         expect(
@@ -55,6 +55,22 @@ describe("Africa's Talking send answer (properties)", () => {
       _tag: 'ProviderRetryLater',
       earliestRetryAt: new Date('2026-11-02T10:05:00Z'),
     });
+  });
+
+  it('a refusal or "not now" line naming an AT transaction (any requestId but "None") is an unknown outcome', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((id) => id.trim() !== '' && id.trim() !== 'None'),
+        fc.constantFrom('Failed', 'InvalidRequest', 'InsufficientBalance', 'UserNotFound') as fc.Arbitrary<'Failed'>,
+        fc.constantFrom('None', 'Insufficient balance', 'A duplicate request was received', 'Please try again later'),
+        (requestId, status, errorMessage) => {
+          const answer = { responses: [{ ...line('+254711000111'), status, requestId, errorMessage }] };
+          expect(mapSendAnswer(answer, request, NOW)).toEqual(
+            Either.left(expect.objectContaining({ _tag: 'ProviderOutcomeUnknown', kind: 'UNPROVEN_REFUSAL' })),
+          );
+        },
+      ),
+    );
   });
 
   it('a refusal that is not a "not now" stays a refusal', () => {

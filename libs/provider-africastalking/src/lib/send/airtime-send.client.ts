@@ -158,36 +158,98 @@ const parseAmount = (text: string | undefined, field: string): Either.Either<Mon
     ? Either.left(unknown(`${field} is missing`))
     : Either.mapLeft(parseProviderAmount(text), () => unknown(`${field} is not an amount such as "KES 100.0000"`));
 
-/**
- * Whether the answer's totals say AT sent something (numSent above 0, or a
- * totalAmount with a non-zero amount: "KES 100.0000"; "0" and "KES 0.0000"
- * say nothing was): a refusal under such totals contradicts itself.
- */
-const totalsCountSomethingSent = (answer: AtSendAnswer): boolean =>
-  (answer.numSent !== undefined && answer.numSent > 0) ||
-  (answer.totalAmount !== undefined && /[1-9]/.test(answer.totalAmount.replace(/^\s*[A-Za-z]{3}\s*/, '')));
+/** The statuses by which AT says it took a send (read trimmed, in any case): Sent, Queued, Success. */
+const TAKEN_STATUSES: ReadonlySet<string> = new Set(['sent', 'queued', 'success']);
+
+/** The fields whose value can show that AT may have taken a send. */
+export type SendTakenEvidence =
+  'responses.requestId' | 'responses.status' | 'responses.discount' | 'numSent' | 'totalAmount' | 'totalDiscount';
 
 /**
- * A refusal (or "not now") the answer's totals contradict: AT may have taken
- * the request, so it is an unknown outcome, never a failure that licenses
- * another attempt.
+ * Whether a count or an amount AT wrote counts something: a number other
+ * than 0, or a text with a non-zero digit ("1", "KES 100.0000", "100.0000
+ * KES"; "0", "KES 0.0000" count nothing).
  */
-const unprovenRefusal = (where: string) =>
+const countsSomething = (value: unknown): boolean =>
+  (typeof value === 'number' && value !== 0 && !Number.isNaN(value)) ||
+  (typeof value === 'string' && /[1-9]/.test(value));
+
+/** Whether a recipient line names an AT transaction: a requestId other than "None" or blank, or any number. */
+const namesTransaction = (requestId: unknown): boolean =>
+  typeof requestId === 'number' || (typeof requestId === 'string' && isMeaningful(requestId));
+
+const fieldOf = (from: object, name: string): unknown =>
+  Object.hasOwn(from, name) ? (from as Record<string, unknown>)[name] : undefined;
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** How deep an answer is searched (AT writes two levels; a deeper body is searched to this depth). */
+const MAX_ANSWER_DEPTH = 16;
+
+/**
+ * The one rule by which every answer to a send (2xx or 4xx, read loosely: no
+ * field required, any status, any type) shows that AT may have taken it, and
+ * the field that shows it; undefined when nothing does. Shown by: a recipient
+ * line (an element of a `responses` array) with a requestId (text other than
+ * "None", or a number), a taken status (Sent, Queued, Success, in any case),
+ * or a discount counting something; or `numSent`, `totalAmount` or
+ * `totalDiscount` counting something (numbers or text: "1", "KES 100.0000").
+ * The answer is searched wherever AT may have put it (nested, in an array).
+ * The immediate answer is never final (reference: "Arrow 1b should NOT be
+ * treated as the final response"): only an answer that shows none of these
+ * proves nothing was taken, and may be read as a refusal or a "not now".
+ */
+export const sendTakenEvidence = (answer: unknown, depth = 0): SendTakenEvidence | undefined => {
+  if (!isObject(answer) || depth > MAX_ANSWER_DEPTH) return undefined;
+  if (Array.isArray(answer)) {
+    for (const element of answer) {
+      const found = sendTakenEvidence(element, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const total of ['numSent', 'totalAmount', 'totalDiscount'] as const)
+    if (countsSomething(fieldOf(answer, total))) return total;
+  const responses = fieldOf(answer, 'responses');
+  if (Array.isArray(responses))
+    for (const line of responses as readonly unknown[]) {
+      if (!isObject(line) || Array.isArray(line)) continue;
+      if (namesTransaction(fieldOf(line, 'requestId'))) return 'responses.requestId';
+      const status = fieldOf(line, 'status');
+      if (typeof status === 'string' && TAKEN_STATUSES.has(status.trim().toLowerCase())) return 'responses.status';
+      if (countsSomething(fieldOf(line, 'discount'))) return 'responses.discount';
+    }
+  for (const value of Object.values(answer)) {
+    const found = sendTakenEvidence(value, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/**
+ * A refusal (or "not now") that the answer itself contradicts: AT may have
+ * taken the request, so it is an unknown outcome, never a failure that
+ * licenses another attempt. The reason names the field, never its value.
+ */
+const unprovenRefusal = (where: string, evidence: SendTakenEvidence) =>
   new ProviderOutcomeUnknown({
     provider: PROVIDER,
-    reason: `${where} refuses the send, but numSent or totalAmount count something sent`,
+    reason: `${where} refuses the send, but ${evidence} shows it may have been taken`,
     kind: 'UNPROVEN_REFUSAL',
   });
 
 /**
  * A decoded 2xx answer to a send. Reasons name AT's fields and statuses,
  * never AT's texts (an `errorMessage` may quote the number or our key): the
- * transfer log keeps the answer, redacted.
+ * transfer log keeps the answer, redacted. `body` is the answer as AT wrote
+ * it (read loosely), which `sendTakenEvidence` searches before any refusal;
+ * the decoded answer by default.
  */
 export const mapSendAnswer = (
   answer: AtSendAnswer,
   request: AirtimeSendRequest,
   now: Date,
+  body: unknown = answer,
 ): Either.Either<AirtimeSendAccepted, ProviderError> => {
   const found = recipientLine(answer, request.destination);
   if (Either.isLeft(found)) return Either.left(found.left);
@@ -195,7 +257,8 @@ export const mapSendAnswer = (
   if (line === undefined) {
     if (answer.responses.length > 0 || !isMeaningful(answer.errorMessage))
       return Either.left(unknown('no answer for the recipient'));
-    if (totalsCountSomethingSent(answer)) return Either.left(unprovenRefusal('errorMessage'));
+    const evidence = sendTakenEvidence(body);
+    if (evidence !== undefined) return Either.left(unprovenRefusal('errorMessage', evidence));
     const window = retryLaterMinutes(answer.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     // nothing was sent (no recipient line): a refusal of the whole request
@@ -203,7 +266,8 @@ export const mapSendAnswer = (
   }
   const { status } = line;
   if (!isPendingAtStatus(status)) {
-    if (totalsCountSomethingSent(answer)) return Either.left(unprovenRefusal(`status ${status}`));
+    const evidence = sendTakenEvidence(body);
+    if (evidence !== undefined) return Either.left(unprovenRefusal(`status ${status}`, evidence));
     const window = retryLaterMinutes(line.errorMessage);
     if (window !== undefined) return Either.left(retryLater(window, now));
     const detail = isMeaningful(line.errorMessage) ? ' (with an errorMessage)' : '';
@@ -266,51 +330,27 @@ export const mapSendAnswer = (
 
 const LooseJson = Schema.parseJson(Schema.Unknown);
 
-/**
- * Whether a 4xx body is an AT send answer saying the send was taken: a
- * recipient line with a requestId (an AT transaction), or totals counting
- * something sent. Such a refusal is not proven: AT may deliver it.
- */
-const takenDespiteRefusal = (bodyText: string): boolean => {
-  // read loosely (no field required, any status, fields of another type ignored): a refusal proves nothing less
-  const body = Either.getOrUndefined(Schema.decodeUnknownEither(LooseJson)(bodyText));
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  const field = (from: object, name: string): unknown =>
-    name in from ? (from as Record<string, unknown>)[name] : undefined;
-  const numSent = field(body, 'numSent');
-  const totalAmount = field(body, 'totalAmount');
-  const responses = field(body, 'responses');
-  return (
-    totalsCountSomethingSent({
-      responses: [],
-      ...(typeof numSent === 'number' ? { numSent } : {}),
-      ...(typeof totalAmount === 'string' ? { totalAmount } : {}),
-    }) ||
-    (Array.isArray(responses) &&
-      responses.some((line: unknown) => {
-        const requestId = typeof line === 'object' && line !== null ? field(line, 'requestId') : undefined;
-        return typeof requestId === 'string' && isMeaningful(requestId);
-      }))
-  );
-};
+/** A body read as JSON, with no shape required; undefined when it is no JSON. */
+const looseBody = (bodyText: string): unknown => Either.getOrUndefined(Schema.decodeUnknownEither(LooseJson)(bodyText));
 
 /** How AT's answers to a send are read (the statuses every provider means alike are read by the transport). */
 const sendAnswerReading = (request: AirtimeSendRequest, nowMs: () => number): AnswerReading<AirtimeSendAccepted> => ({
   kind: 'send',
   // no fetchableExternalId: AT has no status query, so a 409 is an unknown outcome, never "already used"
-  // AT's 4xx bodies are free text: the reason names the status only, the transfer log keeps the body
-  refusal: (response) =>
-    takenDespiteRefusal(response.bodyText)
-      ? new ProviderOutcomeUnknown({
-          provider: PROVIDER,
-          reason: `HTTP ${response.status} whose body says the send was taken (a line with a requestId, or numSent)`,
-          kind: 'UNPROVEN_REFUSAL',
-        })
-      : rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`),
+  // AT's 4xx bodies are free text: the reason names the status (and the field showing a take), the transfer log
+  // keeps the body; a 4xx is read by the same rule as a 2xx
+  refusal: (response) => {
+    const evidence = sendTakenEvidence(looseBody(response.bodyText));
+    return evidence !== undefined
+      ? unprovenRefusal(`HTTP ${response.status}`, evidence)
+      : rejected(`HTTP_${response.status}`, `refused with HTTP ${response.status}`);
+  },
   success: (response) =>
     Schema.decodeUnknownEither(AtSendAnswerFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),
-      Either.flatMap((answer) => mapSendAnswer(answer, request, new Date(nowMs()))),
+      Either.flatMap((answer) =>
+        mapSendAnswer(answer, request, new Date(nowMs()), looseBody(response.bodyText) ?? answer),
+      ),
     ),
 });
 

@@ -18,7 +18,8 @@ export type AtRecipientAnswer = typeof AtRecipientAnswer.Type;
  */
 export const AtSendAnswer = Schema.Struct({
   errorMessage: Schema.optional(Schema.String),
-  numSent: Schema.optional(Schema.Number),
+  // a count, as a number or as its text ("1")
+  numSent: Schema.optional(Schema.Union(Schema.Number, Schema.NumberFromString)),
   totalAmount: Schema.optional(Schema.String),
   totalDiscount: Schema.optional(Schema.String),
   responses: Schema.optionalWith(Schema.Array(AtRecipientAnswer), { default: () => [] }),
