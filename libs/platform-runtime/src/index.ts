@@ -18,6 +18,7 @@ export {
   pinoEffectLoggerLayer,
 } from './lib/observability/logger';
 export { REDACTED_FIELDS, REDACTED_PATHS, REDACTION_CENSOR, maskNumbers } from './lib/observability/log.redaction';
+export { type DefectDescription, describeDefect } from './lib/observability/defect.format';
 export {
   type ReadinessCheck,
   type ReadinessReport,

@@ -6,7 +6,7 @@
 // waits for the use cases in flight (`useCasesSettled`) before the runtime
 // and the database go: closing the HTTP server only waits for connections,
 // and a request whose client went away still runs its unit of work.
-import type { PlatformLogger } from '@airtime/platform-runtime';
+import { describeDefect, type PlatformLogger } from '@airtime/platform-runtime';
 import { Cause, type Effect, Exit, type ManagedRuntime, Option } from 'effect';
 import type { FastifyRequest } from 'fastify';
 import type { ApiError } from './api-errors.table';
@@ -21,8 +21,9 @@ export class UseCaseDefect extends Error {
 
 /**
  * Logs a request that failed with a defect (a UseCaseDefect's cause, or
- * anything else thrown): its route and method, the error's name, message
- * and stack. The answer (500) says nothing of it.
+ * anything else thrown): its route and method, the error's class and first
+ * stack frames (`describeDefect`), never its message. The answer (500) says
+ * nothing of it.
  */
 export const logRequestDefect = (
   logger: Pick<PlatformLogger, 'error'>,
@@ -35,7 +36,8 @@ export const logRequestDefect = (
     {
       route: request.routeOptions.url,
       method: request.method,
-      defect: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : 'non-error',
+      // its class and where it was thrown, never its message: it may quote the request's own text
+      defect: describeDefect(cause),
     },
     message,
   );

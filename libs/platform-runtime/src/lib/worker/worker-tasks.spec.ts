@@ -1,6 +1,7 @@
 import { callbackLeaseMs, CALLBACK_MIN_LEASE_MS } from '@airtime/application';
 import fc from 'fast-check';
-import { deliverCallbacksOptionsOf, topUpLoopOptionsOf } from './worker-tasks';
+import { Effect, Exit } from 'effect';
+import { deliverCallbacksOptionsOf, runtimeTask, topUpLoopOptionsOf, type WorkerRuntime } from './worker-tasks';
 
 const configOf = (batchSize: number, callbackTimeoutMs: number, clockScale: number) => ({
   scheduler: { intervalMs: 1_000, batchSize, stalledAfterMs: 120_000, concurrency: 8 },
@@ -55,3 +56,27 @@ describe('the due-retry and stalled-recovery loop options', () => {
     });
   });
 });
+
+describe('a scheduled task that dies', () => {
+  it('fails naming the defect by its class and where it was thrown, never its message', async () => {
+    const dying = { runPromiseExit: () => Promise.resolve(Exit.die(parseFailure())) } as unknown as WorkerRuntime;
+    const task = runtimeTask(dying, 'recoverStalledTopUps', () => Effect.succeed(0));
+    const failure = await task.run().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/^defect: SyntaxError at /);
+    expect(failure?.message).not.toContain('SECRET');
+    expect(task.name).toBe('recoverStalledTopUps');
+  });
+});
+
+/** node's JSON.parse quotes the text it could not read (here a planted provider text). */
+const parseFailure = (): unknown => {
+  try {
+    JSON.parse('SECRET');
+  } catch (error) {
+    return error;
+  }
+  throw new Error('JSON.parse read it');
+};

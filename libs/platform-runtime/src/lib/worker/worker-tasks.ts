@@ -17,7 +17,7 @@ import {
 import { withOwnTransactions } from '@airtime/persistence-postgres';
 import { Cause, Effect, Exit, Option } from 'effect';
 import type { RuntimeSettings } from '../config/runtime.config';
-import { maskNumbers } from '../observability/log.redaction';
+import { describeDefect } from '../observability/defect.format';
 import type { PlatformMetrics } from '../observability/platform-metrics';
 import { makeScheduler, type ScheduledTask, type Scheduler, type SchedulerLogger } from '../scheduler/scheduler.runner';
 import type { TopUpCommandServices } from './top-up-command.handler';
@@ -45,8 +45,8 @@ export interface WorkerRuntime {
 
 /**
  * A scheduler task running `program` through `runtime`: its count, or a
- * rejection with the failure's message (a defect's, phone-like digits
- * masked). The program's logs carry `task`.
+ * rejection with the failure's message (a defect: its class and first
+ * stack frames, never its message). The program's logs carry `task`.
  */
 export const runtimeTask = <E extends { readonly message: string }>(
   runtime: WorkerRuntime,
@@ -58,12 +58,10 @@ export const runtimeTask = <E extends { readonly message: string }>(
     const exit = await runtime.runPromiseExit(program().pipe(Effect.annotateLogs({ task: name })));
     if (Exit.isSuccess(exit)) return exit.value;
     const failure = Cause.failureOption(exit.cause);
-    const defect = Cause.squash(exit.cause);
-    throw new Error(
-      Option.isSome(failure)
-        ? failure.value.message
-        : maskNumbers(defect instanceof Error ? `defect: ${defect.message}` : 'defect'),
-    );
+    if (Option.isSome(failure)) throw new Error(failure.value.message);
+    // a defect by its class and where it was thrown, never its message (it may quote outside text)
+    const defect = describeDefect(Cause.squash(exit.cause));
+    throw new Error([`defect: ${defect.name}`, ...defect.at].join(' '));
   },
 });
 
