@@ -6,8 +6,11 @@
 // naming the property (never a value of the body), with nothing written and
 // no money moved. A command with no content type at all, and the properties
 // the platform's own publishers send (`publishTopUpCommands`, topup:publish:
-// content-encoding `utf-8`), go through. And a request nothing is sold for
-// is dead-lettered naming max_amount, never quoting its amount.
+// content-encoding `utf-8`), go through, as do properties set empty (pika),
+// a content-encoding `utf8` in any case, and an `x-schema-version` header
+// that is null (AMQP void) or the bytes of '1' (Go's []byte). And a request
+// nothing is sold for is dead-lettered naming max_amount, never quoting its
+// amount.
 import 'reflect-metadata';
 import { COMMAND_VERSION_HEADER, DEAD_LETTER_HEADERS, TOP_UP_COMMAND_TYPE } from '@airtime/messaging-rabbitmq';
 import { type ConsumerHarness, startConsumerHarness, waitUntil } from './testing';
@@ -73,6 +76,16 @@ describe('the consumer: a top-up command under properties that disagree with it'
         property: COMMAND_VERSION_HEADER,
       },
       { messageId: 'env-type', properties: { type: 'topup.cancel' }, property: 'type' },
+      {
+        messageId: 'env-version-bytes-2',
+        properties: { headers: { [COMMAND_VERSION_HEADER]: Buffer.from('2') } },
+        property: COMMAND_VERSION_HEADER,
+      },
+      {
+        messageId: 'env-gzip-empty-type',
+        properties: { contentEncoding: 'gzip', type: '' },
+        property: 'content-encoding',
+      },
     ] as const;
     const accepted = [
       { messageId: 'env-no-content-type', properties: { contentType: undefined } },
@@ -82,6 +95,14 @@ describe('the consumer: a top-up command under properties that disagree with it'
         messageId: 'env-version-1',
         properties: { headers: { [COMMAND_VERSION_HEADER]: 1 }, type: TOP_UP_COMMAND_TYPE },
       },
+      { messageId: 'env-encoding-utf8', properties: { contentEncoding: 'utf8' } },
+      { messageId: 'env-encoding-UTF8', properties: { contentEncoding: 'UTF8' } },
+      // pika sends '' for a property set so: it says nothing
+      { messageId: 'env-empty-properties', properties: { contentType: '', contentEncoding: '', type: '' } },
+      // an explicit null header travels as AMQP void
+      { messageId: 'env-version-null', properties: { headers: { [COMMAND_VERSION_HEADER]: null } } },
+      // Go's []byte header travels as an AMQP byte array, which amqplib hands over as a Buffer
+      { messageId: 'env-version-bytes-1', properties: { headers: { [COMMAND_VERSION_HEADER]: Buffer.from('1') } } },
     ] as const;
     // the properties publishTopUpCommands (and so topup:publish and the API's queue) gives a command
     const published = {
