@@ -58,6 +58,16 @@ describe('reading an answer to a send', () => {
     });
   });
 
+  it.each([400, 401, 404, 422])(
+    'reads HTTP %s too large to read as an unknown outcome, never a refusal (a cut body proves none)',
+    (status) => {
+      expect(failureOf(status, 'send', { truncated: true })).toMatchObject({
+        _tag: 'ProviderOutcomeUnknown',
+        kind: 'UNREADABLE_ANSWER',
+      });
+    },
+  );
+
   it.each([400, 401, 404, 422])('reads HTTP %s as the provider refusal', (status) => {
     expect(failureOf(status)).toMatchObject({ _tag: 'ProviderRejected', providerCode: `HTTP_${status}` });
   });
@@ -83,6 +93,13 @@ describe('reading an answer to a read', () => {
   it('reads a 409 as a refusal, and a 2xx too large to read as an invalid answer', () => {
     expect(failureOf(409, 'read')).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_409' });
     expect(failureOf(200, 'read', { truncated: true })).toMatchObject({ _tag: 'ProviderResponseInvalid' });
+  });
+
+  it('reads a 4xx too large to read through the refusal, as before (nothing moved)', () => {
+    expect(failureOf(400, 'read', { truncated: true })).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'HTTP_400',
+    });
   });
 });
 

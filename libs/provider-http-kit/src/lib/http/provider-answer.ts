@@ -59,7 +59,11 @@ export interface AnswerReading<A> {
    * what became of the request, so it is never read as "already used".
    */
   readonly fetchableExternalId?: string | undefined;
-  /** A 4xx answer (408, 409 of a send and 429 aside). Its reason names fields and kinds, never values. */
+  /**
+   * A 4xx answer (408, 409 of a send and 429 aside), whole when it answers a
+   * send (a cut one is an unknown outcome). Its reason names fields and kinds,
+   * never values.
+   */
   readonly refusal: (response: HttpResponse) => ProviderError;
   /** A complete 2xx answer. */
   readonly success: (response: HttpResponse) => Either.Either<A, ProviderError>;
@@ -79,13 +83,14 @@ export interface AnswerContext {
  * | ----------------------- | ------------------------------------------- | ------------------------- |
  * | 2xx, whole              | `success`                                   | `success`                 |
  * | 2xx, too large          | ProviderOutcomeUnknown (UNREADABLE_ANSWER)  | ProviderResponseInvalid   |
+ * | 4xx, too large          | ProviderOutcomeUnknown (UNREADABLE_ANSWER)  | `refusal`                 |
  * | 1xx                     | ProviderOutcomeUnknown (UNREADABLE_ANSWER)  | ProviderResponseInvalid   |
  * | 3xx (never followed)    | ProviderOutcomeUnknown (REDIRECT)           | ProviderUnavailable       |
  * | 408                     | ProviderOutcomeUnknown (TIMEOUT)            | ProviderUnavailable       |
  * | 5xx                     | ProviderOutcomeUnknown (SERVER_ERROR)       | ProviderUnavailable       |
  * | 409, fetchable key      | ExternalIdAlreadyUsed                       | `refusal`                 |
  * | 409, no fetchable key   | ProviderOutcomeUnknown (CONFLICT)           | `refusal`                 |
- * | other 4xx               | `refusal`                                   | `refusal`                 |
+ * | other 4xx, whole        | `refusal`                                   | `refusal`                 |
  */
 export const readAnswer = <A>(
   response: HttpResponse,
@@ -115,11 +120,13 @@ export const readAnswer = <A>(
     return reading.fetchableExternalId === undefined
       ? unknownOutcome('CONFLICT', 'HTTP 409 (a conflict) to a send, and no transaction to fetch by our key')
       : Either.left(new ExternalIdAlreadyUsed({ provider, providerExternalId: reading.fetchableExternalId }));
-  if (status >= 400) return Either.left(reading.refusal(response));
   const { unreadable } = providerFailures(provider);
+  const tooLarge = `the body is larger than the ${MAX_ANSWER_BYTES} bytes read`;
+  // a cut 4xx answer to a send proves no refusal: what was cut off may name a transaction
+  if (status >= 400 && send && response.truncated === true) return Either.left(unreadable('send', tooLarge));
+  if (status >= 400) return Either.left(reading.refusal(response));
   if (status < 200) return Either.left(unreadable(reading.kind, `unexpected HTTP ${status}`));
-  if (response.truncated === true)
-    return Either.left(unreadable(reading.kind, `the body is larger than the ${MAX_ANSWER_BYTES} bytes read`));
+  if (response.truncated === true) return Either.left(unreadable(reading.kind, tooLarge));
   return reading.success(response);
 };
 

@@ -130,6 +130,21 @@ describe('the provider transport', () => {
     });
   });
 
+  it('a 4xx larger than MAX_ANSWER_BYTES to a send is an unknown outcome (a cut body proves no refusal); to a read, the refusal', async () => {
+    const body = JSON.stringify({ error: 'refused', pad: 'x'.repeat(MAX_ANSWER_BYTES) });
+    fake.enqueue({ kind: 'reply', status: 400, body });
+    expect(failureOf(await callWith(transportOf()))).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      kind: 'UNREADABLE_ANSWER',
+      reason: expect.stringContaining(`larger than the ${MAX_ANSWER_BYTES} bytes read`),
+    });
+    fake.enqueue({ kind: 'reply', status: 400, body });
+    expect(failureOf(await callWith(transportOf(), 'read'))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: 'HTTP_400',
+    });
+  });
+
   it('hands one redacted record per exchange to the transfer log; a failing log never changes the outcome', async () => {
     const records: TransferLogRecord[] = [];
     fake.enqueue({
