@@ -43,7 +43,7 @@ import { areStorableKeys } from '@airtime/persistence-postgres';
 import { Cause, Effect, Exit, Option } from 'effect';
 import type { PlatformMetrics } from '../observability/platform-metrics';
 import type { PlatformLogger } from '../observability/logger';
-import { maskNumbers } from '../observability/log.redaction';
+import { describeDefect } from '../observability/defect.format';
 import { checkCommandProperties, checkCommandVersionHeader } from './command-envelope.check';
 import { CONSUME_ERRORS, decisionOf, messageOf } from './consume-errors.table';
 import type { CommandDelivery, CommandHandler } from './command-runner.types';
@@ -207,22 +207,6 @@ export interface TopUpCommandHandlerOptions {
 export type TopUpCommandHandler = CommandHandler & { readonly interruptInFlight: () => Promise<number> };
 
 /**
- * A defect (a bug) as its class and where it was thrown: never its message,
- * which may quote outside text (node's JSON.parse quotes the text it could
- * not read), since the reason travels in `x-retry-reason` and the logs.
- */
-const describeDefect = (cause: Cause.Cause<unknown>): { readonly reason: string; readonly at: readonly string[] } => {
-  const defect = Cause.squash(cause);
-  if (!(defect instanceof Error)) return { reason: 'unexpected defect', at: [] };
-  const at = (defect.stack ?? '')
-    .split('\n')
-    .filter((line) => /^\s+at /.test(line))
-    .slice(0, 5)
-    .map((line) => maskNumbers(line.trim()));
-  return { reason: maskNumbers(defect.name), at };
-};
-
-/**
  * The handler a command runner calls for each delivery: never rejects; a
  * defect of the program is a `Retry` (its class, never its message).
  */
@@ -266,7 +250,8 @@ export const makeTopUpCommandHandler = (options: TopUpCommandHandlerOptions): To
     }
     const failure = Cause.failureOption(exit.cause);
     if (Option.isNone(failure)) {
-      const { reason, at } = describeDefect(exit.cause);
+      // its class and where it was thrown, never its message (it may quote outside text)
+      const { name: reason, at } = describeDefect(Cause.squash(exit.cause));
       metrics.commands.inc({ outcome: 'retried' });
       log.error({ reason, at }, 'top-up command handler died; the message will be retried');
       return ConsumeDecision.Retry({ reason: `handler defect: ${reason}` });
