@@ -280,6 +280,7 @@ export {
   type StartedRun,
   type FinishedRun,
   type HeldNeverSent,
+  type ListedAttempt,
   windowKeyOf,
 } from './lib/ports/reconciliation-store.port';
 export { ReconciliationWindowBusy } from './lib/ports/reconciliation-store.errors';
@@ -321,9 +322,11 @@ export {
   type ApplySettlement,
   applyAsProviderUpdate,
   applyAsOperatorDecision,
+  checkStillDecided,
   finishSettlement,
   settle,
 } from './lib/reconcile-day/settlement.use-case';
+export { SettlementOutdated } from './lib/reconcile-day/settlement.errors';
 export { type SettlePhaseOptions, SETTLE_CONCURRENCY, settlePhase } from './lib/reconcile-day/settle-phase.use-case';
 export { type MatchPhaseOptions, type MatchPhaseResult, matchPhase } from './lib/reconcile-day/match-phase.use-case';
 export { type ComparedBalance, balancePhase, isBalanceMismatch } from './lib/reconcile-day/balance-phase.use-case';

@@ -59,6 +59,10 @@ const settlementKey = (record: SettlementRecord): string =>
 const byRecording = (a: SettlementRecord, b: SettlementRecord): number =>
   a.recordedAt.getTime() - b.recordedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** Runs by start, then id (as PostgreSQL orders them with `id COLLATE "C"`). */
+const byStart = (a: StoredRun, b: StoredRun): number =>
+  a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export interface InMemoryReconciliationStore extends ReconciliationStoreService {
   /** Every settlement recorded, in insertion order. */
   readonly settlements: () => readonly SettlementRecord[];
@@ -197,15 +201,23 @@ export const makeInMemoryReconciliationStore = (database: InMemoryDatabase): InM
             : stored,
         ),
       })),
-    listedAwaitingDecision: (topUpId, attemptNumber) =>
-      database.read((tables) =>
-        rowsOf(tables).runs.some(
-          (stored) =>
-            stored.report?.awaitingDecision.some(
-              (awaiting) => awaiting.topUpId === topUpId && awaiting.attemptNumber === attemptNumber,
-            ) ?? false,
-        ),
-      ),
+    listedAwaitingDecision: ({ providerId, topUpId, attemptNumber }) =>
+      database.read((tables) => {
+        const latest = rowsOf(tables)
+          .runs.filter(
+            (stored) =>
+              stored.window.providerId === providerId && stored.finishedAt !== undefined && stored.report !== undefined,
+          )
+          .reduce<StoredRun | undefined>(
+            (sofar, stored) => (sofar === undefined || byStart(stored, sofar) > 0 ? stored : sofar),
+            undefined,
+          );
+        return (
+          latest?.report?.awaitingDecision.some(
+            (awaiting) => awaiting.topUpId === topUpId && awaiting.attemptNumber === attemptNumber,
+          ) ?? false
+        );
+      }),
     latestRun: (window) =>
       database.read((tables) =>
         Option.fromNullable(

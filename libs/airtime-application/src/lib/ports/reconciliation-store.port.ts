@@ -96,6 +96,13 @@ export interface FinishedRun {
   readonly summary: string;
 }
 
+/** The attempt a listing awaiting a decision is looked up for: the provider it was sent to, its top-up and number. */
+export interface ListedAttempt {
+  readonly providerId: string;
+  readonly topUpId: string;
+  readonly attemptNumber: number;
+}
+
 /** Every method joins the caller's unit of work when there is one. */
 export interface ReconciliationStoreService {
   /**
@@ -172,16 +179,18 @@ export interface ReconciliationStoreService {
   /** Finishes a run with its outcome, report and summary text. */
   readonly finishRun: (run: FinishedRun) => Effect.Effect<void, PersistenceFailure>;
   /**
-   * Whether a finished run's report lists this attempt of the top-up under
-   * "awaiting a decision" (its `awaitingDecision` entries, by `topUpId` and
-   * `attemptNumber`), any window, any provider: what lets an operator
-   * settle an open top-up by hand without `force` (settleTopUpByHand). A
-   * listing of an earlier attempt does not count: the top-up was sent again.
+   * Whether the latest finished run of the attempt's provider (by startedAt,
+   * then id; any window: every run's settle phase asks about every stale
+   * non-final top-up at its provider) lists this attempt of the top-up under
+   * "awaiting a decision" (its report's `awaitingDecision` entries, by
+   * `topUpId` and `attemptNumber`): what lets an operator settle an open
+   * top-up by hand without `force` (settleTopUpByHand). A run that failed
+   * (no report) or is still running does not count. A listing by an earlier
+   * run does not count: the later run got an answer it could use (or the
+   * top-up was settled); nor does a listing of an earlier attempt: the
+   * top-up was sent again.
    */
-  readonly listedAwaitingDecision: (
-    topUpId: string,
-    attemptNumber: number,
-  ) => Effect.Effect<boolean, PersistenceFailure>;
+  readonly listedAwaitingDecision: (attempt: ListedAttempt) => Effect.Effect<boolean, PersistenceFailure>;
   /** The window's latest run (by startedAt), finished or not. */
   readonly latestRun: (window: ReconciliationWindow) => Effect.Effect<Option.Option<StoredRun>, PersistenceFailure>;
 }

@@ -6,7 +6,9 @@ import {
   AirtimeProvider,
   checkDeliveredAmount,
   Clock,
+  findAttempt,
   isPendingClass,
+  isSettled,
   type OurAttempt,
   preciseOf,
   type ProviderTransaction,
@@ -15,13 +17,25 @@ import {
   sameStatus,
 } from '@airtime/domain';
 import { Effect, Either, Option } from 'effect';
-import { ReconciliationStore, type ReconciliationWindow, windowKeyOf } from '../ports/reconciliation-store.port';
-import { settleUnknownAttempt } from '../settle-unknown-attempt/settle-unknown-attempt.use-case';
-import { loadTopUp } from '../top-up-change/save-top-up-change.use-case';
+import {
+  ReconciliationStore,
+  type ReconciliationWindow,
+  type SettlementRecord,
+  windowKeyOf,
+} from '../ports/reconciliation-store.port';
+import { queryAttemptStatus } from '../send-attempt/send-attempt.use-case';
+import { changeTopUpFrom, loadTopUp } from '../top-up-change/save-top-up-change.use-case';
 import type { AwaitingDecision } from './awaiting-decision';
 import { describeProviderFailure, nonStoppingProviderFailure } from './provider-failure.policy';
 import type { ReconcileProgress } from './reconcile-progress';
-import { applyAsProviderUpdate, settle, type SettlementIntent } from './settlement.use-case';
+import {
+  type AppliedChange,
+  applyAsProviderUpdate,
+  attemptRefOf,
+  checkStillDecided,
+  settle,
+  type SettlementIntent,
+} from './settlement.use-case';
 
 export interface SettlePhaseOptions {
   readonly now: Date;
@@ -49,12 +63,32 @@ const intentOf = (window: ReconciliationWindow, attempt: OurAttempt) =>
 /** How the reason of a settlement made because the provider never received the attempt begins. */
 export const NOT_FOUND_REASON_START = 'provider has no transaction ';
 
-/** The apply of a "never received" settlement: the attempt settled as the domain says (`settleUnknownAttempt`). */
-export const applyAsNotFound = (record: { readonly topUpId: string }) =>
-  Effect.map(settleUnknownAttempt(record.topUpId), (result) => ({
-    changed: result._tag === 'Settled',
-    topUp: result.topUp,
-  }));
+/**
+ * The apply of a "never received" settlement: the record's attempt (by its
+ * number) asked about again and settled as the domain says
+ * (`resolveUnknownAttempt`, as `settleUnknownAttempt` does), once
+ * `checkStillDecided` holds (it is still the last attempt, the top-up still
+ * at `fromStatus`), on the first read and again on the read the write is
+ * made under. An attempt settled already, or a provider that cannot be
+ * asked, changes nothing.
+ */
+export const applyAsNotFound = (record: SettlementRecord) =>
+  Effect.gen(function* () {
+    const first = yield* loadTopUp(record.topUpId);
+    yield* checkStillDecided(record, first.topUp);
+    const attempt = findAttempt(first.topUp.attempts, attemptRefOf(record));
+    const unchanged: AppliedChange = { changed: false, topUp: first.topUp };
+    if (attempt === undefined || isSettled(attempt)) return unchanged;
+    const answer = yield* Effect.either(queryAttemptStatus(first.topUp, attempt));
+    if (Either.isLeft(answer))
+      return answer.left._tag === 'StatusQueryUnsupported' ? unchanged : yield* Effect.fail(answer.left);
+    const result = yield* changeTopUpFrom(first, (current, now) =>
+      Either.flatMap(checkStillDecided(record, current), () =>
+        resolveUnknownAttempt(current, answer.right, now, { attemptNumber: attempt.number }),
+      ),
+    );
+    return { changed: result.changed, topUp: result.topUp } satisfies AppliedChange;
+  });
 
 const refusedDecision = (attempt: OurAttempt, refusal: string | undefined): Option.Option<AwaitingDecision> =>
   Option.some({ attempt, reason: `the provider's answer could not be applied: ${refusal ?? 'refused'}` });

@@ -19,8 +19,10 @@ export class SettlementRefused extends taggedError('SettlementRefused', {
 }>((e) => `top-up "${e.topUpId}" cannot be settled so: ${e.refusal}`) {}
 
 /**
- * The top-up is still open and no reconciliation run has listed it as
- * awaiting a decision: its provider may still deliver it (a DVS transaction
+ * The top-up is still open and the latest finished reconciliation run of
+ * its provider does not list its last attempt as awaiting a decision (an
+ * earlier run's listing no longer counts once a later run got an answer it
+ * could use): its provider may still deliver it (a DVS transaction
  * PENDING for minutes or hours), and a failure settled by hand would void
  * the hold of airtime delivered later. The workers and the reconciler settle
  * it from the provider's answer; an operator who has checked with the
@@ -34,7 +36,8 @@ export class NotAwaitingDecision extends taggedError('NotAwaitingDecision', {
   readonly status: string;
 }>(
   (e) =>
-    `top-up "${e.topUpId}" is still open (${e.status}) and no reconciliation run has listed it as awaiting a decision: ` +
+    `top-up "${e.topUpId}" is still open (${e.status}) and the latest reconciliation run of its provider does not ` +
+    'list it as awaiting a decision: ' +
     "the provider may still deliver it; let the workers or `npm run reconcile` settle it from the provider's answer, " +
     'or, having checked with the provider that it is final there, repeat with --force',
 ) {}

@@ -67,8 +67,9 @@ const SettlementOperator = Schema.Trim.pipe(
  * - `operator`: who decides: 1..100 characters once trimmed, under the identifier rule with a plain space
  *   allowed inside (no control, invisible, format or separator character, none starting with a combining mark),
  *   the rule of the settlements table's CHECK (`identifier_is_valid(operator, 100, true)`);
- * - `force` (default false): settle an open top-up no reconciliation run has listed as awaiting a decision,
- *   the operator having checked with the provider that it is final there (see NotAwaitingDecision).
+ * - `force` (default false): settle an open top-up the latest reconciliation run of its provider does not list
+ *   as awaiting a decision, the operator having checked with the provider that it is final there (see
+ *   NotAwaitingDecision).
  */
 export const SettleTopUpByHandInput = Schema.Struct({
   topUpId: Schema.Trim.pipe(Schema.nonEmptyString(), Schema.maxLength(100)),

@@ -1,17 +1,20 @@
-import { LedgerStore, transactionStatus } from '@airtime/domain';
+import { LedgerStore, ProviderResponseInvalid, transactionStatus } from '@airtime/domain';
 import { Effect, Either } from 'effect';
 import { fundAccount, inMemoryLayers, type InMemoryWorld, sampleCatalogue, sampleRequestInput } from '../../testing';
 import type { SendScript } from '../../testing';
 import { ReconciliationStore } from '../ports/reconciliation-store.port';
+import { DAY, HOUR, reconcile, reconcilingWorld, sentTopUp } from '../reconcile-day/reconcile-day.fixture';
 import type { ReconciliationReportJson } from '../reconcile-day/reconciliation-report.types';
 import { requestTopUp } from '../request-top-up/request-top-up.use-case';
 import { sendAttempt } from '../send-attempt/send-attempt.use-case';
+import { settleUnknownAttempt } from '../settle-unknown-attempt/settle-unknown-attempt.use-case';
 import { settleTopUpByHand } from './settle-top-up-by-hand.use-case';
 
 /**
- * A finished run whose report lists attempt `attemptNumber` of `topUpId` under
- * awaiting a decision (the one part of the report `listedAwaitingDecision`
- * reads; the rest is left out).
+ * A finished run of the scripted provider, started after every run before it
+ * (the latest one then), whose report lists attempt `attemptNumber` of
+ * `topUpId` under awaiting a decision (the one part of the report
+ * `listedAwaitingDecision` reads; the rest is left out).
  */
 const listAsAwaitingDecision = (w: InMemoryWorld, topUpId: string, attemptNumber = 1) =>
   w.run(
@@ -20,11 +23,11 @@ const listAsAwaitingDecision = (w: InMemoryWorld, topUpId: string, attemptNumber
         store.startRun({
           id: `run-${topUpId}-${attemptNumber}`,
           window: { providerId: 'scripted', from: new Date(0), to: new Date(86_400_000) },
-          startedAt: new Date(0),
+          startedAt: new Date(w.reconciliation.runs().length * 60_000),
         }),
         store.finishRun({
           id: `run-${topUpId}-${attemptNumber}`,
-          finishedAt: new Date(1),
+          finishedAt: new Date(w.reconciliation.runs().length * 60_000),
           outcome: 'MISMATCHES',
           report: { awaitingDecision: [{ topUpId, attemptNumber }] } as unknown as ReconciliationReportJson,
           summary: '',
@@ -212,5 +215,64 @@ describe('settleTopUpByHand', () => {
       expect.objectContaining({ state: 'REFUSED', refusal: expect.stringContaining('illegal transition') }),
     ]);
     expect(w.database.tables().topUps.get(topUp.id)?.topUp.status.class).toBe('CREATED');
+  });
+
+  it('refuses a decision on an attempt a resend has replaced between the listing check and the write: nothing voided', async () => {
+    const { world: w, topUp } = await world({ _tag: 'LostBeforeArrival' });
+    w.clock.advance(10 * 60_000);
+    await w.run(settleUnknownAttempt(topUp.id)); // "not found": attempt 1 failed, a resend due with the same external id
+    w.clock.advance(60 * 60_000);
+    // the consumer's resend runs right after the store answers that attempt 1 is listed
+    const listed = w.reconciliation.listedAwaitingDecision;
+    const resent: string[] = [];
+    Object.assign(w.reconciliation, {
+      listedAwaitingDecision: (attempt: Parameters<typeof listed>[0]) =>
+        Effect.tap(listed(attempt), () =>
+          Effect.promise(async () => {
+            w.provider.scriptSends({ _tag: 'Pending' });
+            const again = await w.run(sendAttempt(topUp.id));
+            resent.push(...again.attempts.map((one) => `${one.number} ${one.state}`));
+          }),
+        ),
+    });
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'DECLINED')))).toEqual(
+      Either.left(
+        expect.objectContaining({ _tag: 'SettlementRefused', refusal: expect.stringMatching(/attempt 1 .*attempt 2/) }),
+      ),
+    );
+    expect(resent).toEqual(['1 Failed', '2 Pending']);
+    expect(w.reconciliation.settlements()).toEqual([expect.objectContaining({ attemptNumber: 1, state: 'REFUSED' })]);
+    const after = w.database.tables().topUps.get(topUp.id)?.topUp;
+    expect(after?.status.status).toBe('CONFIRMED');
+    expect(after?.attempts.map((attempt) => attempt.state)).toEqual(['Failed', 'Pending']);
+    expect(await usd(w)).toMatchObject({ holdingMinor: 186n, capturedMinor: 0n });
+  });
+
+  it('counts only the latest finished run of the provider: a later run that got a usable answer ends the listing', async () => {
+    const w = await reconcilingWorld();
+    const { topUp } = await sentTopUp(w, 'order-1', { _tag: 'Pending' }); // the provider holds it (CONFIRMED)
+    const garbled = {
+      ...w.provider,
+      statusByExternalId: () => Effect.fail(new ProviderResponseInvalid({ provider: 'scripted', reason: 'garbled' })),
+    };
+    // night 1 (the day's window): the provider's answer cannot be read, so the attempt is listed
+    const night1 = await reconcile(w, { provider: garbled });
+    expect(night1.report.awaitingDecision).toEqual([expect.objectContaining({ topUpId: topUp.id, attemptNumber: 1 })]);
+    // night 2 (the next day's window): the provider answers that it holds it, so it is no longer listed
+    const nextDay = { from: DAY.to, to: new Date(DAY.to.getTime() + 24 * HOUR) };
+    const night2 = await reconcile(w, { at: new Date(DAY.to.getTime() + 26 * HOUR), input: nextDay });
+    expect(night2.report.awaitingDecision).toEqual([]);
+    expect(await w.runEither(settleTopUpByHand(decision(topUp.id, 'DECLINED')))).toEqual(
+      Either.left(expect.objectContaining({ _tag: 'NotAwaitingDecision', topUpId: topUp.id })),
+    );
+    expect(w.reconciliation.settlements()).toEqual([]);
+    // night 3: unreadable again, listed again: the operator may decide
+    const night3 = await reconcile(w, {
+      at: new Date(DAY.to.getTime() + 50 * HOUR),
+      input: { from: nextDay.to, to: new Date(nextDay.to.getTime() + 24 * HOUR) },
+      provider: garbled,
+    });
+    expect(night3.report.awaitingDecision).toHaveLength(1);
+    expect((await w.run(settleTopUpByHand(decision(topUp.id, 'DECLINED')))).topUp.status.status).toBe('DECLINED');
   });
 });

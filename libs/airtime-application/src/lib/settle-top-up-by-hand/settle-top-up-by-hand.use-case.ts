@@ -50,10 +50,13 @@ export type SettleTopUpByHandError =
  * `TopUpNotFound`, `TopUpAlreadyFinal` for a final top-up (but a COMPLETED
  * one may be REVERSED), `IllegalTransition` for REVERSED on a top-up not
  * COMPLETED, `NoAttemptToSettle` for a top-up never sent, `NotAwaitingDecision`
- * for an open top-up whose last attempt no finished reconciliation run lists
- * as awaiting a decision (unless `force`: the provider may still deliver
- * it), and
- * `SettlementRefused` (recorded REFUSED) when the domain refuses the change.
+ * for an open top-up whose last attempt the latest finished reconciliation
+ * run of its provider does not list as awaiting a decision (unless `force`:
+ * the provider may still deliver it), and `SettlementRefused` (recorded
+ * REFUSED) when the domain refuses the change, or when the top-up changed
+ * between the checks and the write (`SettlementOutdated`: another attempt
+ * is its last, e.g. a resend, or it left the status read): the decision
+ * applies to the attempt checked only, as the top-up stood when checked.
  * The same decision repeated while its record is unfinished (a crash)
  * finishes it.
  */
@@ -77,9 +80,17 @@ export const settleTopUpByHand = (
     if (attempt === undefined) return yield* new NoAttemptToSettle({ topUpId: topUp.id });
     if (!reversal && !decoded.force) {
       const store = yield* ReconciliationStore;
-      if (!(yield* store.listedAwaitingDecision(topUp.id, attempt.number)))
-        return yield* new NotAwaitingDecision({ topUpId: topUp.id, status: topUp.status.status });
+      const listed =
+        attempt.providerId !== undefined &&
+        (yield* store.listedAwaitingDecision({
+          providerId: attempt.providerId,
+          topUpId: topUp.id,
+          attemptNumber: attempt.number,
+        }));
+      if (!listed) return yield* new NotAwaitingDecision({ topUpId: topUp.id, status: topUp.status.status });
     }
+    // bound to the attempt checked and the status read: applied only if, on the read the write is made under
+    // (at its version), that attempt is still the last and the top-up still there (else REFUSED: SettlementOutdated)
     const settlement = yield* settle(
       {
         topUpId: topUp.id,

@@ -171,8 +171,11 @@ export const makeReconciliationStore = (dataSource: DataSource): ReconciliationS
         );
       }),
 
-    listedAwaitingDecision: (topUpId, attemptNumber) =>
-      Effect.map(run(queries.listedAwaitingDecision(topUpId, attemptNumber)), (rows) => rows[0]?.['listed'] === true),
+    listedAwaitingDecision: ({ providerId, topUpId, attemptNumber }) =>
+      Effect.map(
+        run(queries.listedAwaitingDecision(providerId, topUpId, attemptNumber)),
+        (rows) => rows[0]?.['listed'] === true,
+      ),
 
     latestRun: (window) =>
       Effect.gen(function* () {

@@ -2,10 +2,12 @@
 // the append-only trigger, the window's settlements, and runs with their reports in the unit of work.
 import {
   type ReconciliationReportJson,
+  type ReconciliationStoreService,
   type ReconciliationWindow,
   type SettlementRecord,
   windowKeyOf,
 } from '@airtime/application';
+import { makeInMemoryDatabase, makeInMemoryReconciliationStore } from '@airtime/application/testing';
 import {
   attemptFailed,
   attemptSucceeded,
@@ -20,6 +22,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/test-databa
 import { makeOutbox } from '../outbox/outbox.adapter';
 import { makeUnitOfWork } from '../unit-of-work/unit-of-work.adapter';
 import { makeTopUpQueries } from '../top-ups/top-up-queries.adapter';
+import { makeReconciliationRunCloser } from './reconciliation-run-closing.adapter';
 import { makeReconciliationStore } from './reconciliation-store.adapter';
 import { makeSeeder } from './reconciliation-world.fixture';
 
@@ -300,39 +303,113 @@ describe('reconciliation store on PostgreSQL: settlements and runs', () => {
     });
   });
 
-  it('answers whether a finished run listed a top-up as awaiting a decision (listedAwaitingDecision), any window', async () => {
-    const awaiting = (...topUpIds: string[]): ReconciliationReportJson =>
-      ({
-        version: 1,
-        provider: 'dtone',
-        outcome: 'MISMATCHES',
-        awaitingDecision: topUpIds.map((topUpId) => ({
-          topUpId,
-          attemptNumber: 2,
-          reason: 'the provider cannot be asked',
-        })),
-      }) as unknown as ReconciliationReportJson;
-    const other = { ...window, from: nextDay, to: new Date(nextDay.getTime() + 86_400_000) };
-    await run(store().startRun({ id: 'run-awaiting-1', window: other, startedAt: at(60 * 3_600_000) }));
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 2))).toBe(false);
-    await run(
-      store().finishRun({
-        id: 'run-awaiting-1',
-        finishedAt: at(61 * 3_600_000),
-        outcome: 'MISMATCHES',
-        report: awaiting('tu-awaiting-0', 'tu-awaiting-1'),
-        summary: 's',
-      }),
-    );
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 2))).toBe(true);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-0', 2))).toBe(true);
-    // another attempt, another top-up, a prefix of one listed, or a field of another name holding the id: not listed
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 1))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-1', 3))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting-2', 2))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('tu-awaiting', 2))).toBe(false);
-    expect(await run(store().listedAwaitingDecision('the provider cannot be asked', 2))).toBe(false);
-  });
+  it.each([
+    ['PostgreSQL', 'pg'],
+    ['the in-memory store of @airtime/application/testing', 'memory'],
+  ] as const)(
+    'answers whether the latest finished run of the provider lists an attempt as awaiting a decision (listedAwaitingDecision), any window: %s',
+    async (_, side) => {
+      // providers of this test only, so that the runs of the other tests do not count
+      const provider = `listing-${side}`;
+      const otherProvider = `listing-other-${side}`;
+      const subject: ReconciliationStoreService =
+        side === 'pg' ? store() : makeInMemoryReconciliationStore(makeInMemoryDatabase());
+      const awaiting = (...entries: (readonly [string, number])[]): ReconciliationReportJson =>
+        ({
+          version: 1,
+          provider,
+          outcome: 'MISMATCHES',
+          awaitingDecision: entries.map(([topUpId, attemptNumber]) => ({
+            topUpId,
+            attemptNumber,
+            reason: 'the provider cannot be asked',
+          })),
+        }) as unknown as ReconciliationReportJson;
+      const windowOf = (providerId: string, from: Date): ReconciliationWindow => ({
+        providerId,
+        from,
+        to: new Date(from.getTime() + 86_400_000),
+      });
+      const runOf = async (
+        id: string,
+        runWindow: ReconciliationWindow,
+        startedHour: number,
+        report: ReconciliationReportJson | undefined,
+      ) => {
+        await run(subject.startRun({ id: `${side}-${id}`, window: runWindow, startedAt: at(startedHour * 3_600_000) }));
+        if (report !== undefined)
+          await run(
+            subject.finishRun({
+              id: `${side}-${id}`,
+              finishedAt: at((startedHour + 1) * 3_600_000),
+              outcome: 'MISMATCHES',
+              report,
+              summary: 's',
+            }),
+          );
+      };
+      const listed = (topUpId: string, attemptNumber = 2, providerId = provider) =>
+        run(subject.listedAwaitingDecision({ providerId, topUpId, attemptNumber }));
+
+      // a run still running does not count
+      await runOf('night-1', windowOf(provider, day), 60, undefined);
+      expect(await listed('tu-awaiting-1')).toBe(false);
+      await run(
+        subject.finishRun({
+          id: `${side}-night-1`,
+          finishedAt: at(61 * 3_600_000),
+          outcome: 'MISMATCHES',
+          report: awaiting(['tu-awaiting-0', 2], ['tu-awaiting-1', 2]),
+          summary: 's',
+        }),
+      );
+      expect(await listed('tu-awaiting-1')).toBe(true);
+      expect(await listed('tu-awaiting-0')).toBe(true);
+      // another attempt, another top-up, a prefix of one listed, a field of another name holding the id, or
+      // another provider: not listed
+      expect(await listed('tu-awaiting-1', 1)).toBe(false);
+      expect(await listed('tu-awaiting-1', 3)).toBe(false);
+      expect(await listed('tu-awaiting-2')).toBe(false);
+      expect(await listed('tu-awaiting')).toBe(false);
+      expect(await listed('the provider cannot be asked')).toBe(false);
+      expect(await listed('tu-awaiting-1', 2, otherProvider)).toBe(false);
+      // a later run of another provider, and a later run of the provider still running, change nothing
+      await runOf('other-provider', windowOf(otherProvider, nextDay), 70, awaiting());
+      await runOf('night-2', windowOf(provider, nextDay), 84, undefined);
+      expect(await listed('tu-awaiting-1')).toBe(true);
+      // the next night's run (another window) no longer lists attempt 2 of tu-awaiting-1 (it got an answer it
+      // could use): the earlier listing no longer counts
+      await run(
+        subject.finishRun({
+          id: `${side}-night-2`,
+          finishedAt: at(85 * 3_600_000),
+          outcome: 'MISMATCHES',
+          report: awaiting(['tu-awaiting-0', 2]),
+          summary: 's',
+        }),
+      );
+      expect(await listed('tu-awaiting-1')).toBe(false);
+      expect(await listed('tu-awaiting-0')).toBe(true);
+      // a later run of the first window listing it again counts again
+      await runOf('night-1-again', windowOf(provider, day), 108, awaiting(['tu-awaiting-1', 2]));
+      expect(await listed('tu-awaiting-1')).toBe(true);
+      expect(await listed('tu-awaiting-0')).toBe(false);
+      if (side === 'pg') {
+        // a later run that failed (no report) does not count
+        await runOf('night-3', windowOf(provider, nextDay), 132, undefined);
+        expect(
+          await run(
+            makeReconciliationRunCloser(db.dataSource).failRun({
+              id: `${side}-night-3`,
+              finishedAt: at(133 * 3_600_000),
+              reason: 'the provider was unavailable',
+            }),
+          ),
+        ).toBe(true);
+        expect(await listed('tu-awaiting-1')).toBe(true);
+      }
+    },
+  );
 
   it('writes in the unit of work: the run finished with its outbox event together, or neither', async () => {
     const unitOfWork = makeUnitOfWork(db.dataSource);

@@ -250,19 +250,22 @@ export const finishedAs = (
 });
 
 /**
- * Whether a finished run's report lists the top-up's attempt under awaiting
- * a decision (a containment test on the report's JSON; one run a provider a day).
+ * Whether the latest finished run of the provider (by start, then id; any
+ * window; a failed run has no report and does not count) lists the top-up's
+ * attempt under awaiting a decision (a containment test on its report's
+ * JSON); false when the provider has no such run.
  */
-export const listedAwaitingDecision = (topUpId: string, attemptNumber: number): Statement => ({
+export const listedAwaitingDecision = (providerId: string, topUpId: string, attemptNumber: number): Statement => ({
   text: `
-    SELECT EXISTS (
-      SELECT 1 FROM reconciliation_runs
-      WHERE report IS NOT NULL
-        AND report -> 'awaitingDecision' @> jsonb_build_array(
-          jsonb_build_object('topUpId', $1::text, 'attemptNumber', $2::int)
-        )
-    ) AS listed`,
-  parameters: [topUpId, attemptNumber],
+    SELECT COALESCE((
+      SELECT report -> 'awaitingDecision' @> jsonb_build_array(
+               jsonb_build_object('topUpId', $2::text, 'attemptNumber', $3::int))
+      FROM reconciliation_runs
+      WHERE provider_id = $1 AND finished_at IS NOT NULL AND report IS NOT NULL
+      ORDER BY started_at DESC, id COLLATE "C" DESC
+      LIMIT 1
+    ), false) AS listed`,
+  parameters: [providerId, topUpId, attemptNumber],
 });
 
 /** The window's latest run (reconciliation_runs_by_window serves it). */
