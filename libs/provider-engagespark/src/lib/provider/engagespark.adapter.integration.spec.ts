@@ -15,7 +15,7 @@ import { Effect, Either } from 'effect';
 import { pollUntil, unusedBaseUrl } from '@airtime/provider-http-kit/testing';
 import { FAKE_ES_ORG_ID, FAKE_ES_TOKEN, type FakeEngageSpark, startFakeEngageSpark } from '../../testing';
 import { type EngageSparkConfig, engageSparkConfigFrom } from '../config/engagespark.config';
-import { MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
+import { MAX_ANSWER_BYTES, MAX_RETRY_AFTER_MS, type TransferLogRecord } from '@airtime/provider-http-kit';
 import type { TopupClientOptions } from '../topup/topup.client';
 import {
   ES_STATUS_QUERY_UNSUPPORTED,
@@ -531,21 +531,128 @@ describe('engageSPARK answers about another number, and refusals naming a transa
     fake.enqueue({
       kind: 'reply',
       status: 200,
-      body: JSON.stringify({ id: '1', error: 'no matching product found', amountSent: 0, currency: 'PHP' }),
+      body: JSON.stringify({ error: 'no matching product found', amountSent: 0, currency: 'PHP' }),
     });
     expect(failure(await sendWith()())).toMatchObject({
       _tag: 'ProviderRejected',
       providerCode: 'NO_MATCHING_PRODUCT',
     });
   });
+});
 
-  it('still refuses a 4xx naming a transaction with a documented error, and a 4xx naming none', async () => {
-    fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify({ id: '12345', error: 'invalid phone number' }) });
-    expect(failure(await sendWith()())).toMatchObject({
-      _tag: 'ProviderRejected',
-      providerCode: 'INVALID_PHONE_NUMBER',
+describe('engageSPARK refusals its own answer contradicts (second review): one rule for every answer to a top-up', () => {
+  const OURS = 'order-77-a1b2c3d4-1';
+  const ours = () => request(money(2_500n, PHP), PH_PHONE, OURS);
+  /** No value of the answer in the error: ids, amounts, texts, our clientRef. */
+  const VALUES = /12345|operator|timeout|insufficient|queued|retry|order-77|25\.00|PHP 25/;
+
+  const unproven = async (status: number, body: string, field: string) => {
+    fake.enqueue({ kind: 'reply', status, body });
+    const error = failure(await sendWith()(ours()));
+    expect(error).toMatchObject({
+      _tag: 'ProviderOutcomeUnknown',
+      provider: 'engagespark',
+      kind: 'UNPROVEN_REFUSAL',
+      retryable: false,
+      reason: expect.stringContaining(field),
     });
-    fake.enqueue({ kind: 'reply', status: 400, body: JSON.stringify({ error: 'something else' }) });
-    expect(failure(await sendWith()())).toMatchObject({ _tag: 'ProviderRejected', providerCode: 'HTTP_400' });
+    expect(error.message).not.toMatch(VALUES);
+  };
+
+  // 1. a 4xx body the strict schema cannot read still shows a transaction, or proves nothing
+  it.each([
+    ['error as a list, with an id', { id: '12345', error: ['operator timeout'] }, 'id'],
+    [
+      'detail as an object, with an id',
+      { id: '12345', error: 'insufficient balance, will retry', detail: { code: 7 } },
+      'id',
+    ],
+    ['amountSent true, with an id', { id: '12345', error: 'operator timeout', amountSent: true }, 'id'],
+    ['a numeric id and amountSent as an object', { id: 12345, error: '', amountSent: { value: 25 } }, 'id'],
+    ['id as an object', { id: { value: '12345' }, error: 'operator timeout' }, 'id'],
+    ['a top-level array naming a transaction', [{ id: '12345', error: 'operator timeout' }], 'id'],
+    ['a documented error with amountSent true', { error: 'invalid phone number', amountSent: true }, 'amountSent'],
+    ['a documented error as a list', { error: ['invalid phone number'] }, 'HTTP 400'],
+    ['detail as an object', { detail: { code: 7 } }, 'HTTP 400'],
+    ['a top-level array naming nothing', [{ error: 'invalid phone number' }], 'HTTP 400'],
+  ])('reads a 4xx with %s as an unknown outcome, never a refusal', async (_case, body, field) => {
+    await unproven(400, JSON.stringify(body), field);
+  });
+
+  // 2. whatever the error, an amount said sent, a transaction id or our clientRef proves no refusal
+  it.each([
+    [
+      'an undocumented error with amountSent',
+      { error: 'operator timeout', amountSent: 25, currency: 'PHP' },
+      'amountSent',
+    ],
+    [
+      'no error, with amountSent and our clientRef',
+      { error: '', amountSent: 25, currency: 'PHP', clientRef: OURS },
+      'amountSent',
+    ],
+    ['our clientRef and an undocumented error', { clientRef: OURS, error: 'queued for retry' }, 'clientRef'],
+    ['our clientRef and a documented error', { clientRef: OURS, error: 'no matching product found' }, 'clientRef'],
+    ['a numeric id and a documented error', { id: 12345, error: 'invalid phone number' }, 'id'],
+    ['a text id and a documented error', { id: '12345', error: 'invalid phone number' }, 'id'],
+    [
+      'a documented error with amountSent "PHP 25"',
+      { error: 'no matching product found', amountSent: 'PHP 25' },
+      'amountSent',
+    ],
+    ['amountSent "25.00" and no error', { amountSent: '25.00' }, 'amountSent'],
+    ['a transaction nested in the answer', { error: 'invalid phone number', data: { id: '12345' } }, 'id'],
+  ])('reads a 4xx with %s as an unknown outcome, naming the field', async (_case, body, field) => {
+    await unproven(400, JSON.stringify(body), field);
+  });
+
+  it('reads a 4xx with an undocumented error as an unknown outcome, as on a 2xx (engageSPARK retries failed top-ups)', async () => {
+    await unproven(422, JSON.stringify({ error: 'operator timeout' }), 'HTTP 422 error is not a documented refusal');
+  });
+
+  it.each([
+    ['a transaction id', { id: '1', error: 'no matching product found' }, 'id'],
+    ['our clientRef', { clientRef: OURS, error: 'invalid phone number' }, 'clientRef'],
+    ['an amountSent not clearly zero ("n/a")', { error: 'invalid phone number', amountSent: 'n/a' }, 'amountSent'],
+  ])('reads a 2xx documented error with %s as an unknown outcome, as on a 4xx', async (_case, body, field) => {
+    await unproven(200, JSON.stringify(body), field);
+  });
+
+  // 3. a 4xx cut at MAX_ANSWER_BYTES proves nothing (what was cut off may name a transaction)
+  it('reads a 4xx larger than 4 MiB as an unknown outcome, never a refusal', async () => {
+    const body = JSON.stringify({ error: 'invalid phone number', pad: 'x'.repeat(MAX_ANSWER_BYTES), id: '12345' });
+    fake.enqueue({ kind: 'reply', status: 400, body });
+    const error = failure(await sendWith()(ours()));
+    expect(error).toMatchObject({ _tag: 'ProviderOutcomeUnknown', kind: 'UNREADABLE_ANSWER', retryable: false });
+    expect(error.message).not.toMatch(VALUES);
+  });
+
+  it.each([
+    [400, { error: 'invalid phone number' }, 'INVALID_PHONE_NUMBER'],
+    [
+      400,
+      { error: 'No matching product found.', id: null, amountSent: 0, clientRef: 'another-ref', currency: 'PHP' },
+      'NO_MATCHING_PRODUCT',
+    ],
+    [400, { error: 'invalid phone number', id: '  ', amountSent: '0.00' }, 'INVALID_PHONE_NUMBER'],
+    [400, { error: 'invalid phone number', amountSent: null, clientRef: null, detail: 'x' }, 'INVALID_PHONE_NUMBER'],
+    [400, { maxAmount: ['A valid number is required.'] }, 'HTTP_400'],
+    [404, { detail: 'Not found.' }, 'HTTP_404'],
+    [200, { error: 'invalid phone number', clientRef: 'another-ref', amountSent: '0' }, 'INVALID_PHONE_NUMBER'],
+  ])('still refuses HTTP %s %j, which shows nothing taken', async (status, body, providerCode) => {
+    fake.enqueue({ kind: 'reply', status, body: JSON.stringify(body) });
+    expect(failure(await sendWith()(ours()))).toMatchObject({ _tag: 'ProviderRejected', providerCode });
+  });
+
+  it.each([
+    [400, '<html><body>Bad Request</body></html>'],
+    [422, ''],
+    [400, '"invalid phone number"'],
+  ])('still refuses HTTP %s with a body that is no JSON object (%p)', async (status, body) => {
+    fake.enqueue({ kind: 'reply', status, body });
+    expect(failure(await sendWith()(ours()))).toMatchObject({
+      _tag: 'ProviderRejected',
+      providerCode: `HTTP_${status}`,
+    });
   });
 });

@@ -99,9 +99,15 @@ describe('engageSPARK top-up mapping', () => {
     );
   });
 
-  it('refuses a documented error even on a recorded transaction', () => {
+  it('reads a documented error on a recorded transaction as an unknown outcome (engageSPARK retries it itself)', () => {
     expect(map({ id: '1', error: 'no matching product found' })).toEqual(
-      Either.left(expect.objectContaining({ _tag: 'ProviderRejected' })),
+      Either.left(
+        expect.objectContaining({
+          _tag: 'ProviderOutcomeUnknown',
+          kind: 'UNPROVEN_REFUSAL',
+          reason: 'error refuses the top-up, but id shows engageSPARK may have taken it',
+        }),
+      ),
     );
   });
 });

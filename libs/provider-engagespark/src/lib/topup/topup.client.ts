@@ -31,7 +31,7 @@ import {
 import { Effect, Either, Redacted, Schema } from 'effect';
 import { ENGAGESPARK_PROVIDER_ID as PROVIDER, type EngageSparkConfig } from '../config/engagespark.config';
 import { knownTopupError } from './topup-errors.table';
-import { TopupErrorBodyFromJson, type TopupResult, TopupResultFromJson } from './topup.schema';
+import { TopupErrorBody, type TopupResult, TopupResultFromJson } from './topup.schema';
 
 export const topupPath = (orgId: string): string => `/v1/organizations/${encodeURIComponent(orgId)}/topup/`;
 
@@ -101,20 +101,64 @@ const namesDestination = (answered: string | number | null | undefined, destinat
   return Either.isRight(parsed) && parsed.right.e164 === destination.e164;
 };
 
-/**
- * Whether an answer says an amount was sent (a non-zero `amountSent`, read
- * loosely: any non-zero digit): a refusal carrying one contradicts itself,
- * so it is not a proven refusal.
- */
-const saysSomethingSent = (amountSent: number | string | null | undefined): boolean =>
-  amountSent !== undefined && amountSent !== null && /[1-9]/.test(String(amountSent));
+/** The fields of an answer that can show engageSPARK may have taken a top-up. */
+export type TopupTakenEvidence = 'id' | 'amountSent' | 'clientRef';
 
-const contradictedRefusal = (where: string) =>
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+const fieldOf = (from: object, name: string): unknown =>
+  Object.hasOwn(from, name) ? (from as Record<string, unknown>)[name] : undefined;
+
+/** Absent: undefined, null or a blank text. */
+const isAbsent = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** A zero as a number, or as a text ("0", "0.00", "PHP 0", "0.00 PHP"). */
+const ZERO_TEXT = /^\s*(?:[A-Za-z]{3}\s*)?[+-]?(?:0+(?:\.0*)?|\.0+)\s*(?:[A-Za-z]{3})?\s*$/;
+const isClearlyZero = (value: unknown): boolean => value === 0 || (typeof value === 'string' && ZERO_TEXT.test(value));
+
+/** How deep an answer is searched (engageSPARK writes one level; a deeper body is searched to this depth). */
+const MAX_ANSWER_DEPTH = 16;
+
+/**
+ * The one rule by which every refusal engageSPARK writes (a 2xx `error` or a
+ * 4xx, read loosely: no field required, any type) shows it may have taken the
+ * top-up, and the field that shows it; undefined when nothing does. Shown by:
+ * an `id` that is not absent (any type: a number, a text, even an object),
+ * an `amountSent` that is not clearly zero or absent (a non-zero number or
+ * text, `true`, an object), or a `clientRef` equal to ours, wherever they are
+ * (nested, in an array). engageSPARK retries a failed top-up it recorded
+ * itself (6 times over 4-5 hours): only a refusal showing none of these
+ * proves nothing will be sent.
+ */
+export const topupTakenEvidence = (answer: unknown, clientRef: string, depth = 0): TopupTakenEvidence | undefined => {
+  if (!isObject(answer) || depth > MAX_ANSWER_DEPTH) return undefined;
+  if (!Array.isArray(answer)) {
+    if (!isAbsent(fieldOf(answer, 'id'))) return 'id';
+    const amountSent = fieldOf(answer, 'amountSent');
+    if (!isAbsent(amountSent) && !isClearlyZero(amountSent)) return 'amountSent';
+    const ref = fieldOf(answer, 'clientRef');
+    if ((typeof ref === 'string' || typeof ref === 'number') && String(ref).trim() === clientRef) return 'clientRef';
+  }
+  for (const value of Object.values(answer)) {
+    const found = topupTakenEvidence(value, clientRef, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/** A refusal that the answer itself contradicts: an unknown outcome. The reason names the field, never its value. */
+const unprovenRefusal = (where: string, evidence: TopupTakenEvidence) =>
   new ProviderOutcomeUnknown({
     provider: PROVIDER,
-    reason: `${where} is a documented refusal, but amountSent says an amount was sent`,
+    reason: `${where} refuses the top-up, but ${evidence} shows engageSPARK may have taken it`,
     kind: 'UNPROVEN_REFUSAL',
   });
+
+const LooseJson = Schema.parseJson(Schema.Unknown);
+
+/** A body read as JSON, with no shape required; undefined when it is no JSON. */
+const looseBody = (bodyText: string): unknown => Either.getOrUndefined(Schema.decodeUnknownEither(LooseJson)(bodyText));
 
 /** `price` is informational: kept when it is a plain decimal, never a reason to doubt a completed top-up. */
 const priceText = (price: number | string | undefined): string | undefined => {
@@ -130,12 +174,14 @@ const priceText = (price: number | string | undefined): string | undefined => {
 export const mapTopupResult = (
   result: TopupResult,
   request: TopupRequest,
+  body: unknown = result,
 ): Either.Either<TopupCompleted, ProviderError> => {
   const id = result.id === undefined ? '' : String(result.id).trim();
   const error = result.error?.trim() ?? '';
   if (error !== '') {
     const known = knownTopupError(error);
-    if (known && saysSomethingSent(result.amountSent)) return Either.left(contradictedRefusal('error'));
+    const evidence = known && topupTakenEvidence(body, request.clientRef);
+    if (evidence) return Either.left(unprovenRefusal('error', evidence));
     if (known) return Either.left(rejected(known.providerCode, known.description, known.retryable));
     // only the documented validation errors are definite. Any other error may come on a transaction
     // engageSPARK recorded (it retries failed top-ups itself, 6 times over 4-5 hours) or one it
@@ -183,39 +229,51 @@ export const mapTopupResult = (
 };
 
 /**
- * A 4xx answer: a documented error, else the HTTP status and which field said
- * why (never what it said). A body naming a transaction (`id`) without a
- * documented error is an unknown outcome, as on a 2xx: engageSPARK recorded
- * the top-up and retries a failed one itself, so it may still deliver it.
+ * A whole 4xx answer (the transport makes a cut one an unknown outcome), read
+ * loosely first: a body showing engageSPARK may have taken the top-up
+ * (`topupTakenEvidence`), a JSON object or array of another shape than its
+ * error answer (an `error` as a list, a `detail` as an object: nothing in it
+ * can be trusted to prove a refusal), or an `error` that is not a documented
+ * refusal (as on a 2xx) is an unknown outcome. Only a documented error, or a
+ * body with no `error` (a framework's `detail`, validation fields, no JSON),
+ * showing none of these is a refusal. Reasons name fields, never values.
  */
-const refusalOf = (response: HttpResponse): ProviderRejected | ProviderOutcomeUnknown => {
-  const body = Either.getOrUndefined(Schema.decodeUnknownEither(TopupErrorBodyFromJson)(response.bodyText));
-  const known = body?.error ? knownTopupError(body.error) : undefined;
-  if (known && saysSomethingSent(body?.amountSent)) return contradictedRefusal(`HTTP ${response.status} error`);
-  if (known) return rejected(known.providerCode, known.description, known.retryable);
-  const id = body?.id === undefined || body.id === null ? '' : String(body.id).trim();
-  if (id !== '')
+const refusalOf = (response: HttpResponse, clientRef: string): ProviderRejected | ProviderOutcomeUnknown => {
+  const where = `HTTP ${response.status}`;
+  const loose = looseBody(response.bodyText);
+  const evidence = topupTakenEvidence(loose, clientRef);
+  if (evidence !== undefined) return unprovenRefusal(where, evidence);
+  const decoded = Schema.decodeUnknownEither(TopupErrorBody)(loose);
+  if (isObject(loose) && Either.isLeft(decoded))
     return new ProviderOutcomeUnknown({
       provider: PROVIDER,
-      reason: `HTTP ${response.status} naming a transaction id without a documented refusal`,
+      reason: `${where} with JSON of another shape than engageSPARK's error answer: no refusal is proven`,
       kind: 'UNPROVEN_REFUSAL',
     });
-  const field = body?.error?.trim() ? 'error' : body?.detail?.trim() ? 'detail' : undefined;
-  return rejected(
-    `HTTP_${response.status}`,
-    `refused with HTTP ${response.status}${field === undefined ? '' : ` (${field} given)`}`,
-  );
+  const body = Either.getOrUndefined(decoded);
+  const error = body?.error?.trim() ?? '';
+  if (error !== '') {
+    const known = knownTopupError(error);
+    if (known) return rejected(known.providerCode, known.description, known.retryable);
+    // engageSPARK retries a failed top-up it recorded itself, and may record one without naming it
+    return new ProviderOutcomeUnknown({
+      provider: PROVIDER,
+      reason: `${where} error is not a documented refusal`,
+      kind: 'UNPROVEN_REFUSAL',
+    });
+  }
+  return rejected(`HTTP_${response.status}`, `refused with ${where}${body?.detail?.trim() ? ' (detail given)' : ''}`);
 };
 
 /** How engageSPARK's answers to a top-up are read (the statuses every provider means alike are read by the transport). */
 const topupAnswerReading = (request: TopupRequest): AnswerReading<TopupCompleted> => ({
   kind: 'send',
   // no fetchableExternalId: engageSPARK has no status query, so a 409 is an unknown outcome, never "already used"
-  refusal: refusalOf,
+  refusal: (response) => refusalOf(response, request.clientRef),
   success: (response) =>
     Schema.decodeUnknownEither(TopupResultFromJson)(response.bodyText, { errors: 'all' }).pipe(
       Either.mapLeft((error) => unknown(describeParseError(error))),
-      Either.flatMap((result) => mapTopupResult(result, request)),
+      Either.flatMap((result) => mapTopupResult(result, request, looseBody(response.bodyText) ?? result)),
     ),
 });
 

@@ -24,14 +24,16 @@ export type TopupResult = typeof TopupResult.Type;
 
 export const TopupResultFromJson = Schema.parseJson(TopupResult);
 
-/** What a 4xx may say: engageSPARK's `error`, or a framework's `detail` ("Invalid token."). */
+/**
+ * What a 4xx may say: engageSPARK's `error`, or a framework's `detail`
+ * ("Invalid token."). Decoded from a body already read as JSON, after the
+ * loose search for a transaction (`topupTakenEvidence`): a JSON object or
+ * array of another shape proves no refusal.
+ */
 export const TopupErrorBody = Schema.Struct({
-  /** A transaction engageSPARK recorded (it retries failed top-ups itself): a refusal naming one is not proven. */
   id: Schema.optional(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
-  /** An amount said sent: a refusal carrying a positive one contradicts itself. */
   amountSent: Schema.optional(Schema.NullOr(JsonAmount)),
+  clientRef: Schema.optional(Schema.NullOr(Schema.String)),
   error: Schema.optional(Schema.NullOr(Schema.String)),
   detail: Schema.optional(Schema.NullOr(Schema.String)),
 });
-
-export const TopupErrorBodyFromJson = Schema.parseJson(TopupErrorBody);
