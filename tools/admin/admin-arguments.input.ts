@@ -35,9 +35,9 @@ to a final DVS status (COMPLETED, DECLINED, REJECTED, CANCELLED; REVERSED for a 
 its ledger following; the reason (up to 500 characters, no control characters but tab and
 line feed; refused before anything is written) and the operator (default: the login name) are
 recorded with it. A final top-up is refused (but a COMPLETED one may be REVERSED). An open
-top-up that no reconciliation run has listed as awaiting a decision is refused, since its
-provider may still deliver it; --force settles it anyway, once you have checked with the
-provider that it is final there.
+top-up that the latest reconciliation run of its provider does not list as awaiting a
+decision is refused, since its provider may still deliver it; --force settles it anyway,
+once you have checked with the provider that it is final there.
 TOP_UP_ID is the top-up's id, a UUID (any letter case); other text is a bad argument (exit 2).
 Exit status: 0 done, 1 failure (database unreachable or not migrated), 2 bad arguments,
 3 refused (unknown account, key or top-up, an account that exists, a deposit id used with

@@ -190,7 +190,8 @@ export const adminRefusalText = (error: AdminError): string => {
       return 'the top-up was never sent to a provider: nothing to settle (cancel it instead)';
     case 'NotAwaitingDecision':
       return (
-        `the top-up is still open (${error.status}) and no reconciliation run has listed it as awaiting a decision: ` +
+        `the top-up is still open (${error.status}) and the latest reconciliation run of its provider does not list ` +
+        'it as awaiting a decision: ' +
         "its provider may still deliver it. Let the workers or npm run reconcile settle it from the provider's answer, " +
         'or, once you have checked with the provider that it is final there, repeat with --force'
       );

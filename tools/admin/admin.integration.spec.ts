@@ -357,7 +357,7 @@ describe('npm run admin', () => {
     const refused = await run('top-up', 'settle', topUpId, '--status', 'DECLINED', '--reason', 'looks failed');
     expect(refused).toMatchObject({ code: 3, stdout: '' });
     expect(refused.stderr).toMatch(
-      /^admin: refused: the top-up is still open \(SUBMITTED\) and no reconciliation run has listed it as awaiting a decision: .* repeat with --force\n$/,
+      /^admin: refused: the top-up is still open \(SUBMITTED\) and the latest reconciliation run of its provider does not list it as awaiting a decision: .* repeat with --force\n$/,
     );
     expect(await settlementState(topUpId)).toEqual(before);
     noStackTrace(refused);
